@@ -1,0 +1,30 @@
+// Identity rules shared by the plugin and the SDK: usernames, device ids and client ids.
+// Client ids have the form "<username>/<device-id>". Pure functions; any thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "mqchat/status.h"
+
+namespace mqchat::protocol {
+
+inline constexpr size_t kMaxUsernameLength = 64;
+inline constexpr size_t kMaxDeviceIdLength = 64;
+
+// A username is 1-64 characters of [A-Za-z0-9_.-], starting with a letter or digit. This keeps
+// every user's topic namespace free of MQTT wildcards (+ #), separators (/), '$' and NUL.
+Status ValidateUsername(std::string_view username);
+// A device id follows the same character rules as a username.
+Status ValidateDeviceId(std::string_view device_id);
+
+struct ClientIdentity {
+  std::string username;
+  std::string device_id;
+};
+
+// Splits "<username>/<device-id>", validating both parts.
+Result<ClientIdentity> ParseClientId(std::string_view client_id);
+std::string MakeClientId(std::string_view username, std::string_view device_id);
+
+}  // namespace mqchat::protocol

@@ -1,0 +1,69 @@
+// Plugin: the composition root. Owns every module, builds them from Config, and exposes one
+// method per broker event. The extern "C" entry translates mosquitto structs into these calls.
+// Broker thread only, except where a member says otherwise.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "acl/acl.h"
+#include "auth/authenticator.h"
+#include "auth/directory_refresher.h"
+#include "auth/user_directory.h"
+#include "broker/broker_api.h"
+#include "config/config.h"
+#include "mqchat/status.h"
+#include "util/broker_task_queue.h"
+#include "util/clock.h"
+
+namespace mqchat {
+
+// A connected client as the broker identifies it: `handle` is the broker's client pointer,
+// valid from a successful BASIC_AUTH until its DISCONNECT.
+using ClientHandle = const void*;
+
+class Plugin {
+ public:
+  // Opens and migrates the store, loads the user directory and starts background threads.
+  // `broker` and `clock` must outlive the plugin.
+  static Result<std::unique_ptr<Plugin>> Create(Config config, BrokerApi& broker,
+                                                const Clock& clock);
+  ~Plugin();  // stops and joins every thread
+  Plugin(const Plugin&) = delete;
+  Plugin& operator=(const Plugin&) = delete;
+
+  // BASIC_AUTH. OK admits the client; on failure the reason has been logged.
+  Status OnBasicAuth(ClientHandle client, const auth::LoginRequest& request);
+  // ACL_CHECK for a client admitted by OnBasicAuth (unknown handles are denied).
+  bool OnAclCheck(ClientHandle client, std::string_view topic, acl::Access access, bool retain);
+  // DISCONNECT; idempotent (the broker may report one client twice).
+  void OnDisconnect(ClientHandle client);
+  // TICK: runs work that other threads handed to the broker thread.
+  void OnTick();
+
+  // Thread-safe: the queue background threads post broker-thread work to.
+  BrokerTaskQueue& tasks() { return tasks_; }
+  const auth::AuthStats& auth_stats() const { return authenticator_->stats(); }
+  size_t connected_clients() const { return sessions_.size(); }
+
+ private:
+  struct Session {
+    std::string username;
+    std::string device_id;
+  };
+
+  Plugin(Config config, BrokerApi& broker, const Clock& clock);
+  Status Start();
+
+  const Config config_;
+  BrokerApi& broker_;
+  const Clock& clock_;
+  BrokerTaskQueue tasks_;
+  auth::UserDirectory directory_;
+  std::unique_ptr<auth::Authenticator> authenticator_;
+  std::unique_ptr<auth::DirectoryRefresher> refresher_;
+  std::unordered_map<ClientHandle, Session> sessions_;
+};
+
+}  // namespace mqchat

@@ -1,0 +1,53 @@
+// DirectoryRefresher: a background thread that polls the store for changed users and applies
+// them to the UserDirectory. It owns its own store connection. Store outages are reported once
+// per outage and retried on the next poll; the directory keeps serving its last view meanwhile.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "auth/user_directory.h"
+#include "mqchat/status.h"
+#include "store/account_store.h"
+
+namespace mqchat::auth {
+
+// Pages every changed row after directory.max_rev() into the directory. Returns the usernames
+// whose access was revoked (disabled or deleted) by the change. Caller's thread.
+Result<std::vector<std::string>> RefreshOnce(store::AccountStore& store, UserDirectory& directory);
+
+class DirectoryRefresher {
+ public:
+  struct Callbacks {
+    // Called on the refresher thread; implementations post to the broker thread.
+    std::function<void(std::vector<std::string> usernames)> on_revoked;
+    std::function<void(const Status& status)> on_store_error;  // first error of an outage
+    std::function<void()> on_store_recovered;
+  };
+
+  DirectoryRefresher(store::AccountStorePtr store, UserDirectory& directory, int interval_ms,
+                     Callbacks callbacks);
+  ~DirectoryRefresher();  // stops and joins
+  DirectoryRefresher(const DirectoryRefresher&) = delete;
+  DirectoryRefresher& operator=(const DirectoryRefresher&) = delete;
+
+  void Stop();
+
+ private:
+  void Run();
+
+  store::AccountStorePtr store_;  // refresher thread only
+  UserDirectory& directory_;
+  const int interval_ms_;
+  Callbacks callbacks_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;  // guarded by mu_
+  std::thread thread_;
+};
+
+}  // namespace mqchat::auth

@@ -1,0 +1,40 @@
+#include "auth/user_directory.h"
+
+namespace mqchat::auth {
+
+std::vector<std::string> UserDirectory::Apply(const std::vector<store::UserRecord>& changed) {
+  std::vector<std::string> revoked;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& rec : changed) {
+    auto it = users_.find(rec.username);
+    const bool was_active = it != users_.end() && it->second.state == store::UserState::kActive;
+    if (was_active && rec.state != store::UserState::kActive) revoked.push_back(rec.username);
+    DirectoryEntry entry{rec.user_id, rec.password_hash, rec.state};
+    if (it == users_.end()) {
+      users_.emplace(rec.username, std::move(entry));
+    } else {
+      it->second = std::move(entry);
+    }
+    if (rec.rev > max_rev_) max_rev_ = rec.rev;
+  }
+  return revoked;
+}
+
+std::optional<DirectoryEntry> UserDirectory::Lookup(const std::string& username) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = users_.find(username);
+  if (it == users_.end()) return std::nullopt;
+  return it->second;
+}
+
+int64_t UserDirectory::max_rev() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return max_rev_;
+}
+
+size_t UserDirectory::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return users_.size();
+}
+
+}  // namespace mqchat::auth

@@ -1,0 +1,39 @@
+// UserDirectory: the broker's in-memory view of the users table, so BASIC_AUTH never waits on
+// the store. Filled at start and kept current by DirectoryRefresher. Thread-safe: lookups from
+// the broker thread, updates from the refresher thread, each holding the lock for microseconds.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "store/account_store.h"
+
+namespace mqchat::auth {
+
+struct DirectoryEntry {
+  int64_t user_id = 0;
+  std::string password_hash;
+  store::UserState state = store::UserState::kActive;
+};
+
+class UserDirectory {
+ public:
+  // Applies changed rows (any order). Returns the usernames that were active before and are
+  // now disabled or deleted, so their sessions can be ended.
+  std::vector<std::string> Apply(const std::vector<store::UserRecord>& changed);
+  std::optional<DirectoryEntry> Lookup(const std::string& username) const;
+  // The highest rev applied so far; the refresher asks the store for rows after it.
+  int64_t max_rev() const;
+  size_t size() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, DirectoryEntry> users_;  // guarded by mu_
+  int64_t max_rev_ = 0;                                    // guarded by mu_
+};
+
+}  // namespace mqchat::auth

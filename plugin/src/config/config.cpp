@@ -1,0 +1,168 @@
+#include "config/config.h"
+
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+
+namespace mqchat {
+namespace {
+
+std::string Trim(const std::string& s) {
+  const char* ws = " \t\r\n";
+  size_t b = s.find_first_not_of(ws);
+  if (b == std::string::npos) return "";
+  size_t e = s.find_last_not_of(ws);
+  return s.substr(b, e - b + 1);
+}
+
+Status OptionError(const std::string& key, const std::string& what) {
+  return Status::InvalidArgument("plugin_opt_" + key + ": " + what);
+}
+
+Result<int> ParseInt(const std::string& key, const std::string& value, int min, int max) {
+  int out = 0;
+  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
+  if (ec != std::errc() || ptr != value.data() + value.size()) {
+    return OptionError(key, "'" + value + "' is not an integer");
+  }
+  if (out < min || out > max) {
+    return OptionError(key, std::to_string(out) + " is out of range [" + std::to_string(min) +
+                                ", " + std::to_string(max) + "]");
+  }
+  return out;
+}
+
+Result<std::string> ReadKeyFile(const std::string& key, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return OptionError(key, "cannot read file '" + path + "'");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::string content = ss.str();
+  if (Trim(content).empty()) return OptionError(key, "file '" + path + "' is empty");
+  return content;
+}
+
+using Setter = std::function<Status(Config&, const std::string& key, const std::string& value)>;
+
+Setter IntField(int Config::*field, int min, int max) {
+  return [=](Config& c, const std::string& k, const std::string& v) -> Status {
+    MQCHAT_ASSIGN_OR_RETURN(c.*field, ParseInt(k, v, min, max));
+    return Status::Ok();
+  };
+}
+
+Setter AuthInt(int AuthConfig::*field, int min, int max) {
+  return [=](Config& c, const std::string& k, const std::string& v) -> Status {
+    MQCHAT_ASSIGN_OR_RETURN(c.auth.*field, ParseInt(k, v, min, max));
+    return Status::Ok();
+  };
+}
+
+Setter AuthString(std::string AuthConfig::*field) {
+  return [=](Config& c, const std::string&, const std::string& v) -> Status {
+    c.auth.*field = v;
+    return Status::Ok();
+  };
+}
+
+Setter AuthFile(std::string AuthConfig::*field) {
+  return [=](Config& c, const std::string& k, const std::string& v) -> Status {
+    MQCHAT_ASSIGN_OR_RETURN(c.auth.*field, ReadKeyFile(k, v));
+    return Status::Ok();
+  };
+}
+
+struct OptionSpec {
+  const char* name;
+  Setter set;
+};
+
+const std::vector<OptionSpec>& Specs() {
+  static const std::vector<OptionSpec> kSpecs = {
+      {"store",
+       [](Config& c, const std::string& k, const std::string& v) -> Status {
+         if (v == "sqlite") {
+           c.store.backend = store::Backend::kSqlite;
+         } else if (v == "postgres") {
+           c.store.backend = store::Backend::kPostgres;
+         } else {
+           return OptionError(k, "'" + v + "' is not a store; use sqlite or postgres");
+         }
+         return Status::Ok();
+       }},
+      {"sqlite_path",
+       [](Config& c, const std::string&, const std::string& v) -> Status {
+         c.store.sqlite_path = v;
+         return Status::Ok();
+       }},
+      {"pg_conninfo",
+       [](Config& c, const std::string&, const std::string& v) -> Status {
+         c.store.pg_conninfo = v;
+         return Status::Ok();
+       }},
+      {"node_id", IntField(&Config::node_id, 0, 1023)},
+      {"max_group_members", IntField(&Config::max_group_members, 2, 100000)},
+      {"max_message_chars", IntField(&Config::max_message_chars, 1, 10000000)},
+      {"jwt_hs256_secret", AuthString(&AuthConfig::jwt_hs256_secret)},
+      {"jwt_hs256_secret_file", AuthFile(&AuthConfig::jwt_hs256_secret)},
+      {"jwt_rs256_public_key_file", AuthFile(&AuthConfig::jwt_rs256_public_key_pem)},
+      {"jwt_issuer", AuthString(&AuthConfig::jwt_issuer)},
+      {"jwt_audience", AuthString(&AuthConfig::jwt_audience)},
+      {"jwt_leeway_s", AuthInt(&AuthConfig::jwt_leeway_s, 0, 3600)},
+      {"auth_cache_ttl_s", AuthInt(&AuthConfig::cache_ttl_s, 0, 86400 * 30)},
+      {"auth_cache_max_entries", AuthInt(&AuthConfig::cache_max_entries, 0, 100000000)},
+      {"auth_fail_max", AuthInt(&AuthConfig::fail_max, 1, 1000000)},
+      {"auth_fail_window_s", AuthInt(&AuthConfig::fail_window_s, 1, 86400)},
+      {"user_refresh_ms", AuthInt(&AuthConfig::user_refresh_ms, 50, 3600000)},
+  };
+  return kSpecs;
+}
+
+const OptionSpec* FindSpec(const std::string& key) {
+  for (const auto& spec : Specs()) {
+    if (key == spec.name) return &spec;
+  }
+  return nullptr;
+}
+
+Status ValidateWhole(const Config& c) {
+  if (c.store.backend == store::Backend::kSqlite && c.store.sqlite_path.empty()) {
+    return OptionError("sqlite_path", "is required when plugin_opt_store is sqlite");
+  }
+  if (c.store.backend == store::Backend::kPostgres && c.store.pg_conninfo.empty()) {
+    return OptionError("pg_conninfo", "is required when plugin_opt_store is postgres");
+  }
+  if (!c.auth.jwt_hs256_secret.empty() && c.auth.jwt_hs256_secret.size() < 32) {
+    return OptionError("jwt_hs256_secret",
+                       "must be at least 32 bytes (a short HMAC secret can be brute-forced)");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Config> ParseConfig(const OptionList& options) {
+  Config config;
+  std::set<std::string> seen;
+  for (const auto& [raw_key, raw_value] : options) {
+    const std::string key = Trim(raw_key);
+    const std::string value = Trim(raw_value);
+    const OptionSpec* spec = FindSpec(key);
+    if (spec == nullptr) return OptionError(key, "unknown option");
+    if (!seen.insert(key).second) return OptionError(key, "given more than once");
+    if (value.empty()) return OptionError(key, "has no value");
+    MQCHAT_RETURN_IF_ERROR(spec->set(config, key, value));
+  }
+  MQCHAT_RETURN_IF_ERROR(ValidateWhole(config));
+  return config;
+}
+
+std::vector<std::string> KnownOptionNames() {
+  std::vector<std::string> names;
+  for (const auto& spec : Specs()) names.emplace_back(spec.name);
+  return names;
+}
+
+}  // namespace mqchat

@@ -1,0 +1,47 @@
+// Config: every plugin setting, parsed once from the broker's plugin_opt_* lines at init.
+// Immutable after ParseConfig; safe to read from any thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mqchat/status.h"
+#include "store/store_config.h"
+
+namespace mqchat {
+
+struct AuthConfig {
+  std::string jwt_hs256_secret;          // from jwt_hs256_secret or jwt_hs256_secret_file
+  std::string jwt_rs256_public_key_pem;  // from jwt_rs256_public_key_file
+  std::string jwt_issuer;                // empty: not checked
+  std::string jwt_audience;              // empty: not checked
+  int jwt_leeway_s = 30;
+  int cache_ttl_s = 600;          // verified-credential cache lifetime
+  int cache_max_entries = 100000;
+  int fail_max = 10;              // failures per window before a username/address is throttled
+  int fail_window_s = 60;
+  int user_refresh_ms = 1000;     // how often the user directory polls the store for changes
+};
+
+struct Config {
+  store::StoreConfig store;
+  int node_id = 0;  // 0..1023, part of every message id; unique per broker node
+  AuthConfig auth;
+  int max_group_members = 100;
+  int max_message_chars = 100000;
+};
+
+// One plugin_opt_ line: key without the "plugin_opt_" prefix, value as the broker gives it.
+using OptionList = std::vector<std::pair<std::string, std::string>>;
+
+// Parses and validates all options. Values are trimmed. Unknown keys, bad values and missing
+// required options fail with kInvalidArgument naming the option ("plugin_opt_<key>: ...").
+// Reads the key files named by *_file options.
+Result<Config> ParseConfig(const OptionList& options);
+
+// The documented option names, for --help style listings and docs checks.
+std::vector<std::string> KnownOptionNames();
+
+}  // namespace mqchat

@@ -1,0 +1,211 @@
+#include "store/pg/pg_handles.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+namespace mqchat::store {
+namespace {
+
+void DropNotice(void* /*arg*/, const char* /*message*/) {}
+
+// libpq messages end with a newline; Status messages do not.
+std::string Trimmed(const char* text) {
+  std::string s = text != nullptr ? text : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) {
+    s.pop_back();
+  }
+  return s;
+}
+
+bool IsRetryableSqlState(std::string_view state) {
+  if (state.size() != 5) {
+    return false;
+  }
+  const std::string_view cls = state.substr(0, 2);
+  return cls == "08"           // connection exception
+         || cls == "53"        // insufficient resources (too many connections, disk full)
+         || state == "57P01"   // admin_shutdown
+         || state == "57P02"   // crash_shutdown
+         || state == "57P03"   // cannot_connect_now (starting up, shutting down)
+         || state == "40001"   // serialization_failure
+         || state == "40P01"   // deadlock_detected
+         || state == "55P03";  // lock_not_available
+}
+
+}  // namespace
+
+PgParams& PgParams::Text(std::string_view value) {
+  values_.emplace_back(value);
+  is_null_.push_back(false);
+  formats_.push_back(0);
+  return *this;
+}
+
+PgParams& PgParams::Int(int64_t value) { return Text(std::to_string(value)); }
+
+PgParams& PgParams::Bytes(std::string_view value) {
+  values_.emplace_back(value);
+  is_null_.push_back(false);
+  formats_.push_back(1);
+  return *this;
+}
+
+PgParams& PgParams::Null() {
+  values_.emplace_back();
+  is_null_.push_back(true);
+  formats_.push_back(0);
+  return *this;
+}
+
+Status PgResultToStatus(PGconn* conn, const PGresult* res, std::string_view what) {
+  const ExecStatusType st = res != nullptr ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_SINGLE_TUPLE ||
+      st == PGRES_EMPTY_QUERY) {
+    return Status::Ok();
+  }
+  std::string msg(what);
+  msg += ": ";
+  const char* detail = res != nullptr ? PQresultErrorMessage(res) : nullptr;
+  if (detail == nullptr || *detail == '\0') {
+    detail = PQerrorMessage(conn);
+  }
+  msg += Trimmed(detail);
+  const char* sqlstate = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string_view state = sqlstate != nullptr ? sqlstate : "";
+  if (!state.empty()) {
+    msg += " (SQLSTATE ";
+    msg += state;
+    msg += ")";
+  }
+  if (PQstatus(conn) == CONNECTION_BAD || IsRetryableSqlState(state)) {
+    return Status::Unavailable(std::move(msg));
+  }
+  if (state == "23505") {
+    return Status::AlreadyExists(std::move(msg));
+  }
+  return Status::Internal(std::move(msg));
+}
+
+Result<PgConnPtr> ConnectPg(const std::string& conninfo) {
+  PgConnPtr conn(PQconnectdb(conninfo.c_str()));  // an object even on failure: wrap it first
+  if (conn == nullptr) {
+    return Status::Unavailable("connect to PostgreSQL: out of memory");
+  }
+  if (PQstatus(conn.get()) != CONNECTION_OK) {
+    return Status::Unavailable("connect to PostgreSQL: " + Trimmed(PQerrorMessage(conn.get())));
+  }
+  // Notices (e.g. "relation already exists, skipping") would otherwise go to stderr.
+  PQsetNoticeProcessor(conn.get(), &DropNotice, nullptr);
+  MQCHAT_RETURN_IF_ERROR(ConfigurePgSession(conn.get()));
+  return conn;
+}
+
+Status ConfigurePgSession(PGconn* conn) {
+  // Explicit, so a server or role default of "off" or "local" cannot weaken our durability.
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, ExecPgSql(conn, "SET synchronous_commit = on"));
+  return Status::Ok();
+}
+
+Result<bool> ReconnectPgIfLost(PGconn* conn) {
+  if (PQstatus(conn) == CONNECTION_OK) {
+    return false;
+  }
+  PQreset(conn);
+  if (PQstatus(conn) != CONNECTION_OK) {
+    return Status::Unavailable("reconnect to PostgreSQL: " + Trimmed(PQerrorMessage(conn)));
+  }
+  MQCHAT_RETURN_IF_ERROR(ConfigurePgSession(conn));
+  return true;
+}
+
+Status PreparePg(PGconn* conn, const PgStatement& stmt) {
+  PgResultPtr res(PQprepare(conn, stmt.name, stmt.sql, 0, nullptr));
+  return PgResultToStatus(conn, res.get(), std::string("prepare ") + stmt.name);
+}
+
+std::vector<const char*> PgParams::ValuePointers() const {
+  std::vector<const char*> out(values_.size());
+  for (size_t i = 0; i < values_.size(); ++i) {
+    out[i] = is_null_[i] ? nullptr : values_[i].data();
+  }
+  return out;
+}
+
+std::vector<int> PgParams::Lengths() const {
+  std::vector<int> out(values_.size());
+  for (size_t i = 0; i < values_.size(); ++i) {
+    out[i] = static_cast<int>(values_[i].size());
+  }
+  return out;
+}
+
+Result<PgResultPtr> ExecPrepared(PGconn* conn, const PgStatement& stmt, const PgParams& params) {
+  const std::vector<const char*> values = params.ValuePointers();
+  const std::vector<int> lengths = params.Lengths();
+  PgResultPtr res(PQexecPrepared(conn, stmt.name, params.size(), values.data(), lengths.data(),
+                                 params.formats_.data(), /*resultFormat=*/0));
+  MQCHAT_RETURN_IF_ERROR(PgResultToStatus(conn, res.get(), stmt.name));
+  return res;
+}
+
+Result<PgResultPtr> ExecParams(PGconn* conn, const char* sql, const PgParams& params) {
+  const std::vector<const char*> values = params.ValuePointers();
+  const std::vector<int> lengths = params.Lengths();
+  PgResultPtr res(PQexecParams(conn, sql, params.size(), /*paramTypes=*/nullptr, values.data(),
+                               lengths.data(), params.formats_.data(), /*resultFormat=*/0));
+  MQCHAT_RETURN_IF_ERROR(
+      PgResultToStatus(conn, res.get(), "exec \"" + std::string(sql).substr(0, 60) + "\""));
+  return res;
+}
+
+Result<PgResultPtr> ExecPgSql(PGconn* conn, const char* sql) {
+  PgResultPtr res(PQexec(conn, sql));
+  MQCHAT_RETURN_IF_ERROR(
+      PgResultToStatus(conn, res.get(), "exec \"" + std::string(sql).substr(0, 60) + "\""));
+  return res;
+}
+
+std::string PgText(const PGresult* res, int row, int col) {
+  return std::string(PQgetvalue(res, row, col), static_cast<size_t>(PQgetlength(res, row, col)));
+}
+
+Result<int64_t> PgInt64(const PGresult* res, int row, int col) {
+  const char* text = PQgetvalue(res, row, col);
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0') {
+    return Status::Internal(std::string("not an integer in column ") + PQfname(res, col) + ": " +
+                            text);
+  }
+  return static_cast<int64_t>(v);
+}
+
+Result<PgTxn> PgTxn::Begin(PGconn* conn) {
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, ExecPgSql(conn, "BEGIN"));
+  return PgTxn(conn);
+}
+
+PgTxn::~PgTxn() {
+  if (conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK &&
+      PQtransactionStatus(conn_) != PQTRANS_IDLE) {
+    PgResultPtr ignored(PQexec(conn_, "ROLLBACK"));
+  }
+}
+
+Status PgTxn::Commit() {
+  if (conn_ == nullptr) {
+    return Status::Internal("PgTxn::Commit on a finished transaction");
+  }
+  PGconn* conn = conn_;
+  conn_ = nullptr;  // COMMIT ends the transaction whatever its outcome
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, ExecPgSql(conn, "COMMIT"));
+  if (std::strcmp(PQcmdStatus(res.get()), "ROLLBACK") == 0) {
+    return Status::Internal("COMMIT rolled back: the transaction had failed");
+  }
+  return Status::Ok();
+}
+
+}  // namespace mqchat::store

@@ -1,0 +1,172 @@
+#include "store/sqlite/sqlite_handles.h"
+
+#include <string>
+
+namespace mqchat::store {
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+std::string Describe(sqlite3* db, int rc, std::string_view what) {
+  // sqlite3_errmsg describes the most recent failure on `db`, which carries more detail
+  // (constraint names, file paths) than the generic text for the code.
+  const char* detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  std::string msg(what);
+  msg += ": ";
+  msg += detail != nullptr ? detail : sqlite3_errstr(rc);
+  msg += " (sqlite code ";
+  msg += std::to_string(rc);
+  msg += ")";
+  return msg;
+}
+
+// Reads the single text value a PRAGMA returns.
+Result<std::string> PragmaValue(sqlite3* db, const char* sql) {
+  MQCHAT_ASSIGN_OR_RETURN(SqliteStmtPtr stmt, PrepareSqlite(db, sql));
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, StepSqlite(stmt.get()));
+  if (!has_row) {
+    return Status::Internal(std::string("no result from ") + sql);
+  }
+  return ColumnText(stmt.get(), 0);
+}
+
+}  // namespace
+
+Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
+  switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_ROW:
+    case SQLITE_DONE:
+      return Status::Ok();
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::Unavailable(Describe(db, rc, what));
+    case SQLITE_CONSTRAINT:
+      if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return Status::AlreadyExists(Describe(db, rc, what));
+      }
+      return Status::Internal(Describe(db, rc, what));
+    default:
+      return Status::Internal(Describe(db, rc, what));
+  }
+}
+
+Result<SqliteDbPtr> OpenSqlite(const std::string& path) {
+  sqlite3* raw = nullptr;
+  // NOMUTEX: each connection is confined to one thread (see the header), so sqlite's
+  // per-connection mutex would only cost time.
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  SqliteDbPtr db(raw);  // sqlite returns a handle even on failure; it must still be closed
+  if (rc != SQLITE_OK) {
+    return SqliteStatus(db.get(), rc, "open sqlite database " + path);
+  }
+  sqlite3_extended_result_codes(db.get(), 1);
+  MQCHAT_RETURN_IF_ERROR(
+      SqliteStatus(db.get(), sqlite3_busy_timeout(db.get(), kBusyTimeoutMs), "busy_timeout"));
+
+  MQCHAT_ASSIGN_OR_RETURN(std::string mode, PragmaValue(db.get(), "PRAGMA journal_mode=WAL"));
+  if (mode != "wal" && !(path == ":memory:" && mode == "memory")) {
+    return Status::Internal("could not enable WAL on " + path + " (journal_mode is " + mode + ")");
+  }
+  // FULL (not NORMAL) also syncs the WAL on every commit: a commit survives power loss.
+  MQCHAT_RETURN_IF_ERROR(ExecSqlite(db.get(), "PRAGMA synchronous=FULL"));
+  MQCHAT_RETURN_IF_ERROR(ExecSqlite(db.get(), "PRAGMA foreign_keys=ON"));
+  return db;
+}
+
+Result<SqliteStmtPtr> PrepareSqlite(sqlite3* db, std::string_view sql) {
+  sqlite3_stmt* raw = nullptr;
+  const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+  SqliteStmtPtr stmt(raw);
+  if (rc != SQLITE_OK) {
+    return SqliteStatus(db, rc, "prepare \"" + std::string(sql.substr(0, 60)) + "\"");
+  }
+  return stmt;
+}
+
+Status ExecSqlite(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
+  sqlite3_free(err);  // the same text is available from sqlite3_errmsg
+  if (rc == SQLITE_OK) {
+    return Status::Ok();
+  }
+  return SqliteStatus(db, rc, "exec \"" + std::string(sql).substr(0, 60) + "\"");
+}
+
+Result<bool> StepSqlite(sqlite3_stmt* stmt) {
+  const int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW) {
+    return true;
+  }
+  if (rc == SQLITE_DONE) {
+    return false;
+  }
+  sqlite3* db = sqlite3_db_handle(stmt);
+  const char* sql = sqlite3_sql(stmt);
+  return SqliteStatus(db, rc, "step \"" + std::string(sql ? sql : "").substr(0, 60) + "\"");
+}
+
+Status BindText(sqlite3_stmt* stmt, int index, std::string_view value) {
+  return SqliteStatus(
+      sqlite3_db_handle(stmt),
+      sqlite3_bind_text64(stmt, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+      "bind text");
+}
+
+Status BindBlob(sqlite3_stmt* stmt, int index, std::string_view value) {
+  return SqliteStatus(
+      sqlite3_db_handle(stmt),
+      sqlite3_bind_blob64(stmt, index, value.data(), value.size(), SQLITE_TRANSIENT), "bind blob");
+}
+
+Status BindInt64(sqlite3_stmt* stmt, int index, int64_t value) {
+  return SqliteStatus(sqlite3_db_handle(stmt), sqlite3_bind_int64(stmt, index, value),
+                      "bind int64");
+}
+
+Status BindNull(sqlite3_stmt* stmt, int index) {
+  return SqliteStatus(sqlite3_db_handle(stmt), sqlite3_bind_null(stmt, index), "bind null");
+}
+
+std::string ColumnText(sqlite3_stmt* stmt, int col) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
+  if (text == nullptr) {
+    return std::string();
+  }
+  return std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt, col)));
+}
+
+std::string ColumnBlob(sqlite3_stmt* stmt, int col) {
+  const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt, col));
+  if (data == nullptr) {
+    return std::string();
+  }
+  return std::string(data, static_cast<size_t>(sqlite3_column_bytes(stmt, col)));
+}
+
+Result<SqliteTxn> SqliteTxn::Begin(sqlite3* db) {
+  MQCHAT_RETURN_IF_ERROR(ExecSqlite(db, "BEGIN IMMEDIATE"));
+  return SqliteTxn(db);
+}
+
+SqliteTxn::~SqliteTxn() {
+  // Also runs after a failed COMMIT (e.g. SQLITE_BUSY), which leaves the transaction open.
+  if (db_ != nullptr && !sqlite3_get_autocommit(db_)) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+}
+
+Status SqliteTxn::Commit() {
+  if (db_ == nullptr) {
+    return Status::Internal("SqliteTxn::Commit on a finished transaction");
+  }
+  MQCHAT_RETURN_IF_ERROR(ExecSqlite(db_, "COMMIT"));
+  db_ = nullptr;
+  return Status::Ok();
+}
+
+}  // namespace mqchat::store

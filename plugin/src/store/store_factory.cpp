@@ -1,0 +1,53 @@
+#include "store/store_factory.h"
+
+#include <utility>
+
+#include "store/pg/pg_account_store.h"
+#include "store/pg/pg_handles.h"
+#include "store/pg/pg_migrator.h"
+#include "store/sqlite/sqlite_account_store.h"
+#include "store/sqlite/sqlite_handles.h"
+#include "store/sqlite/sqlite_migrator.h"
+
+namespace mqchat::store {
+namespace {
+
+Result<AccountStorePtr> OpenSqliteAccountStore(const StoreConfig& config,
+                                               std::shared_ptr<const Clock> clock) {
+  if (config.sqlite_path.empty()) {
+    return Status::InvalidArgument("sqlite_path is not set");
+  }
+  MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenSqlite(config.sqlite_path));
+  MQCHAT_RETURN_IF_ERROR(MigrateSqlite(db.get()));
+  MQCHAT_ASSIGN_OR_RETURN(auto store, SqliteAccountStore::Create(std::move(db), std::move(clock)));
+  return AccountStorePtr(std::move(store));
+}
+
+Result<AccountStorePtr> OpenPgAccountStore(const StoreConfig& config,
+                                           std::shared_ptr<const Clock> clock) {
+  if (config.pg_conninfo.empty()) {
+    return Status::InvalidArgument("pg_conninfo is not set");
+  }
+  MQCHAT_ASSIGN_OR_RETURN(PgConnPtr conn, ConnectPg(config.pg_conninfo));
+  MQCHAT_RETURN_IF_ERROR(MigratePg(conn.get()));
+  MQCHAT_ASSIGN_OR_RETURN(auto store, PgAccountStore::Create(std::move(conn), std::move(clock)));
+  return AccountStorePtr(std::move(store));
+}
+
+}  // namespace
+
+Result<AccountStorePtr> OpenAccountStore(const StoreConfig& config,
+                                         std::shared_ptr<const Clock> clock) {
+  if (clock == nullptr) {
+    clock = std::make_shared<SystemClock>();
+  }
+  switch (config.backend) {
+    case Backend::kSqlite:
+      return OpenSqliteAccountStore(config, std::move(clock));
+    case Backend::kPostgres:
+      return OpenPgAccountStore(config, std::move(clock));
+  }
+  return Status::InvalidArgument("unknown store backend");
+}
+
+}  // namespace mqchat::store

@@ -1,0 +1,22 @@
+// Opens the configured AccountStore: connects, applies the embedded migrations, and prepares
+// the store. The only place that names the concrete store classes. Any thread; the returned
+// store then belongs to the calling thread.
+#pragma once
+
+#include <memory>
+
+#include "mqchat/status.h"
+#include "store/account_store.h"
+#include "store/store_config.h"
+#include "util/clock.h"
+
+namespace mqchat::store {
+
+// Returns a ready store on `config`'s database, migrated to the newest schema.
+// kInvalidArgument if the config names no database; kUnavailable if the database cannot be
+// reached (retry later); kFailedPrecondition if its schema is newer than this build.
+// `clock` stamps created/updated times; null means the system clock.
+Result<AccountStorePtr> OpenAccountStore(const StoreConfig& config,
+                                         std::shared_ptr<const Clock> clock = nullptr);
+
+}  // namespace mqchat::store

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs the Debian packages mqchat needs to build, run and test. Idempotent: installs only what is missing.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config
+  mosquitto mosquitto-dev libmosquitto-dev mosquitto-clients
+  libpaho-mqtt-dev libpaho-mqttpp-dev
+  libsqlite3-dev sqlite3
+  libpq-dev postgresql
+  libhiredis-dev redis-server
+  libssl-dev libcurl4-openssl-dev
+  nlohmann-json3-dev
+  googletest libgtest-dev libgmock-dev
+  openssl procps
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# policy-rc.d keeps the packaged services (system mosquitto/postgres/redis) from auto-starting;
+# mqchat starts its own instances.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+  $SUDO chmod +x /usr/sbin/policy-rc.d
+  trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,108 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+#include "support/temp_dir.h"
+
+namespace mqchat {
+namespace {
+
+OptionList Sqlite(OptionList extra = {}) {
+  OptionList opts = {{"store", "sqlite"}, {"sqlite_path", "/tmp/x.db"}};
+  opts.insert(opts.end(), extra.begin(), extra.end());
+  return opts;
+}
+
+TEST(ConfigTest, MinimalSqliteConfigHasDefaults) {
+  auto c = ParseConfig(Sqlite());
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->store.backend, store::Backend::kSqlite);
+  EXPECT_EQ(c->store.sqlite_path, "/tmp/x.db");
+  EXPECT_EQ(c->max_group_members, 100);
+  EXPECT_EQ(c->max_message_chars, 100000);
+  EXPECT_EQ(c->node_id, 0);
+}
+
+TEST(ConfigTest, ValuesAreTrimmedIncludingTrailingWhitespace) {
+  auto c = ParseConfig({{"store", "postgres "}, {"pg_conninfo", " host=127.0.0.1 port=5 \t"}});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->store.backend, store::Backend::kPostgres);
+  EXPECT_EQ(c->store.pg_conninfo, "host=127.0.0.1 port=5");
+}
+
+TEST(ConfigTest, UnknownOptionIsNamed) {
+  auto c = ParseConfig(Sqlite({{"max_grup_members", "5"}}));
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(c.status().message().find("plugin_opt_max_grup_members"), std::string::npos);
+  EXPECT_NE(c.status().message().find("unknown"), std::string::npos);
+}
+
+TEST(ConfigTest, BadValuesAreRefusedWithTheOptionName) {
+  struct Case {
+    std::string key, value, expect;
+  } cases[] = {
+      {"node_id", "1024", "out of range"}, {"node_id", "-1", "out of range"},
+      {"node_id", "12abc", "not an integer"}, {"node_id", "99999999999999", "not an integer"},
+      {"max_group_members", "1", "out of range"}, {"max_message_chars", "", "no value"},
+      {"auth_fail_max", "0", "out of range"}, {"jwt_hs256_secret", "short", "at least 32"},
+      {"jwt_rs256_public_key_file", "/nonexistent/key.pem", "cannot read"},
+  };
+  for (const auto& tc : cases) {
+    auto c = ParseConfig(Sqlite({{tc.key, tc.value}}));
+    ASSERT_FALSE(c.ok()) << tc.key << "=" << tc.value;
+    EXPECT_NE(c.status().message().find("plugin_opt_" + tc.key), std::string::npos)
+        << c.status().message();
+    EXPECT_NE(c.status().message().find(tc.expect), std::string::npos) << c.status().message();
+  }
+}
+
+TEST(ConfigTest, BadStoreAndMissingRequiredOptions) {
+  auto bad = ParseConfig({{"store", "mysql"}, {"sqlite_path", "x"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("plugin_opt_store"), std::string::npos);
+
+  auto no_path = ParseConfig({{"store", "sqlite"}});
+  ASSERT_FALSE(no_path.ok());
+  EXPECT_NE(no_path.status().message().find("plugin_opt_sqlite_path"), std::string::npos);
+
+  auto no_dsn = ParseConfig({{"store", "postgres"}});
+  ASSERT_FALSE(no_dsn.ok());
+  EXPECT_NE(no_dsn.status().message().find("plugin_opt_pg_conninfo"), std::string::npos);
+
+  auto nothing = ParseConfig({});
+  ASSERT_FALSE(nothing.ok());
+  EXPECT_NE(nothing.status().message().find("plugin_opt_sqlite_path"), std::string::npos);
+}
+
+TEST(ConfigTest, DuplicateOptionIsRefused) {
+  auto c = ParseConfig(Sqlite({{"node_id", "1"}, {"node_id", "2"}}));
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("more than once"), std::string::npos);
+}
+
+TEST(ConfigTest, SecretFileIsRead) {
+  test::TempDir dir;
+  const std::string secret(40, 'k');
+  test::WriteFile(dir.File("secret"), secret);
+  auto c = ParseConfig(Sqlite({{"jwt_hs256_secret_file", dir.File("secret")}}));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->auth.jwt_hs256_secret, secret);
+
+  test::WriteFile(dir.File("empty"), "  \n");
+  auto e = ParseConfig(Sqlite({{"jwt_hs256_secret_file", dir.File("empty")}}));
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.status().message().find("empty"), std::string::npos);
+}
+
+TEST(ConfigTest, EveryKnownOptionIsDocumentedInConf) {
+  const std::string doc = test::ReadFile(std::string(MQCHAT_SOURCE_DIR) + "/conf/README.md");
+  ASSERT_FALSE(doc.empty()) << "conf/README.md missing";
+  for (const auto& name : KnownOptionNames()) {
+    EXPECT_NE(doc.find("plugin_opt_" + name), std::string::npos)
+        << "conf/README.md does not document plugin_opt_" << name;
+  }
+}
+
+}  // namespace
+}  // namespace mqchat

@@ -1,0 +1,117 @@
+// Migrators of both backends (sqlite_migrator.h, pg_migrator.h) and NextMigration.
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "store/migration_plan.h"
+#include "unit/plugin/store/store_backend_fixture.h"
+
+namespace mqchat::store {
+namespace {
+
+using test::StoreBackendTest;
+
+const std::vector<schema::Migration> kTwoGood = {
+    {1, "001_a.sql", "CREATE TABLE a (x INTEGER NOT NULL);"},
+    {2, "002_b.sql", "CREATE TABLE b (y INTEGER NOT NULL); INSERT INTO b (y) VALUES (7);"},
+};
+const std::vector<schema::Migration> kSecondBroken = {
+    {1, "001_a.sql", "CREATE TABLE a (x INTEGER NOT NULL);"},
+    {2, "002_b.sql", "CREATE TABLE b (y INTEGER NOT NULL); THIS IS NOT SQL;"},
+};
+
+TEST(MigrationPlanTest, PicksFirstNewerMigration) {
+  auto next = NextMigration(0, kTwoGood);
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ((*next)->version, 1);
+  next = NextMigration(1, kTwoGood);
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ((*next)->version, 2);
+  next = NextMigration(2, kTwoGood);
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(*next, nullptr);
+}
+
+TEST(MigrationPlanTest, RefusesNewerDatabase) {
+  auto next = NextMigration(3, kTwoGood);
+  ASSERT_FALSE(next.ok());
+  EXPECT_EQ(next.status().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(next.status().message(),
+            "database schema version 3 is newer than this build supports (2); upgrade mqchat");
+}
+
+TEST(MigrationPlanTest, EmbeddedMigrationsAreNumberedFromOne) {
+  for (const auto* list : {&schema::SqliteMigrations(), &schema::PostgresMigrations()}) {
+    ASSERT_FALSE(list->empty());
+    for (size_t i = 0; i < list->size(); ++i) {
+      EXPECT_EQ((*list)[i].version, static_cast<int>(i) + 1) << (*list)[i].name;
+    }
+  }
+  EXPECT_EQ(schema::SqliteMigrations().size(), schema::PostgresMigrations().size());
+}
+
+class MigratorTest : public StoreBackendTest {};
+
+TEST_P(MigratorTest, FreshDatabaseIsVersionZero) {
+  auto version = SchemaVersion();
+  ASSERT_TRUE(version.ok()) << version.status().ToString();
+  EXPECT_EQ(*version, 0);
+}
+
+TEST_P(MigratorTest, AppliesInOrderAndRerunIsNoOp) {
+  ASSERT_TRUE(Migrate(kTwoGood).ok());
+  EXPECT_EQ(Version(), 2);
+  ASSERT_TRUE(ExecRaw("INSERT INTO a (x) VALUES (1)").ok());
+  Status again = Migrate(kTwoGood);  // would fail ("table a exists") if it re-applied anything
+  EXPECT_TRUE(again.ok()) << again.ToString();
+  EXPECT_EQ(Version(), 2);
+}
+
+TEST_P(MigratorTest, AppliesOnlyWhatIsMissing) {
+  ASSERT_TRUE(Migrate({kTwoGood[0]}).ok());
+  EXPECT_EQ(Version(), 1);
+  ASSERT_TRUE(Migrate(kTwoGood).ok());
+  EXPECT_EQ(Version(), 2);
+}
+
+TEST_P(MigratorTest, FailedMigrationRollsBackEntirely) {
+  Status s = Migrate(kSecondBroken);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("002_b.sql"), std::string::npos) << s.ToString();
+  EXPECT_EQ(Version(), 1);  // 001 committed on its own
+  EXPECT_FALSE(ExecRaw("SELECT y FROM b").ok()) << "half of 002 survived";
+  ASSERT_TRUE(Migrate(kTwoGood).ok());  // the fixed file applies cleanly afterwards
+  EXPECT_EQ(Version(), 2);
+}
+
+TEST_P(MigratorTest, NewerDatabaseIsRefusedAndUntouched) {
+  ASSERT_TRUE(Migrate(kTwoGood).ok());
+  Status s = Migrate({kTwoGood[0]});
+  EXPECT_EQ(s.code(), Code::kFailedPrecondition);
+  EXPECT_EQ(s.message(),
+            "database schema version 2 is newer than this build supports (1); upgrade mqchat");
+  EXPECT_EQ(Version(), 2);
+}
+
+TEST_P(MigratorTest, ConcurrentMigratorsTakeTurns) {
+  constexpr int kMigrators = 4;
+  std::vector<Status> results(kMigrators);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kMigrators; ++i) {
+    threads.emplace_back([this, &results, i] { results[i] = Migrate(Embedded()); });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  for (const Status& s : results) {
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  }
+  EXPECT_EQ(Version(), Embedded().back().version);
+}
+
+MQCHAT_INSTANTIATE_FOR_BACKENDS(MigratorTest);
+
+}  // namespace
+}  // namespace mqchat::store

@@ -1,0 +1,97 @@
+// StoreBackendTest: gives each TEST_P an empty database of one backend (a SQLite file in a temp
+// dir, or a fresh database on the shared PostgreSQL), so one suite covers both stores. Test
+// thread only. Header-only, because the unit-test glob builds only *_test.cpp files here.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "embedded_schema.h"
+#include "mqchat/status.h"
+#include "store/pg/pg_handles.h"
+#include "store/pg/pg_migrator.h"
+#include "store/sqlite/sqlite_handles.h"
+#include "store/sqlite/sqlite_migrator.h"
+#include "store/store_config.h"
+#include "support/postgres_instance.h"
+#include "support/temp_dir.h"
+
+namespace mqchat::test {
+
+class StoreBackendTest : public ::testing::TestWithParam<store::Backend> {
+ protected:
+  void SetUp() override {
+    config_.backend = GetParam();
+    if (is_sqlite()) {
+      config_.sqlite_path = dir_.File("store.db");
+      return;
+    }
+    MQCHAT_SHARED_POSTGRES_OR_SKIP(pg);
+    auto conninfo = pg->FreshDatabase();
+    ASSERT_TRUE(conninfo.ok()) << conninfo.status().ToString();
+    config_.pg_conninfo = *conninfo;
+  }
+
+  bool is_sqlite() const { return GetParam() == store::Backend::kSqlite; }
+
+  // Runs constant SQL on the test database over a connection of its own, outside any store.
+  Status ExecRaw(const char* sql) {
+    if (is_sqlite()) {
+      MQCHAT_ASSIGN_OR_RETURN(store::SqliteDbPtr db, store::OpenSqlite(config_.sqlite_path));
+      return store::ExecSqlite(db.get(), sql);
+    }
+    MQCHAT_ASSIGN_OR_RETURN(store::PgConnPtr conn, store::ConnectPg(config_.pg_conninfo));
+    MQCHAT_ASSIGN_OR_RETURN(store::PgResultPtr res, store::ExecPgSql(conn.get(), sql));
+    return Status::Ok();
+  }
+
+  // Applies `migrations` over a fresh connection.
+  Status Migrate(const std::vector<schema::Migration>& migrations) {
+    if (is_sqlite()) {
+      MQCHAT_ASSIGN_OR_RETURN(store::SqliteDbPtr db, store::OpenSqlite(config_.sqlite_path));
+      return store::MigrateSqlite(db.get(), migrations);
+    }
+    MQCHAT_ASSIGN_OR_RETURN(store::PgConnPtr conn, store::ConnectPg(config_.pg_conninfo));
+    return store::MigratePg(conn.get(), migrations);
+  }
+
+  // The backend's embedded migrations.
+  const std::vector<schema::Migration>& Embedded() const {
+    return is_sqlite() ? schema::SqliteMigrations() : schema::PostgresMigrations();
+  }
+
+  // CurrentSchemaVersion over a fresh connection.
+  Result<int> SchemaVersion() {
+    if (is_sqlite()) {
+      MQCHAT_ASSIGN_OR_RETURN(store::SqliteDbPtr db, store::OpenSqlite(config_.sqlite_path));
+      return store::CurrentSchemaVersion(db.get());
+    }
+    MQCHAT_ASSIGN_OR_RETURN(store::PgConnPtr conn, store::ConnectPg(config_.pg_conninfo));
+    return store::CurrentSchemaVersion(conn.get());
+  }
+
+  // SchemaVersion(), or -1 with a test failure.
+  int Version() {
+    auto version = SchemaVersion();
+    EXPECT_TRUE(version.ok()) << version.status().ToString();
+    return version.ok() ? *version : -1;
+  }
+
+  TempDir dir_{"mqchat-store-test"};
+  store::StoreConfig config_;
+};
+
+inline std::string BackendName(const ::testing::TestParamInfo<store::Backend>& info) {
+  return info.param == store::Backend::kSqlite ? "Sqlite" : "Postgres";
+}
+
+}  // namespace mqchat::test
+
+// Instantiates `suite` (a StoreBackendTest subclass) for both backends.
+#define MQCHAT_INSTANTIATE_FOR_BACKENDS(suite)                                                   \
+  INSTANTIATE_TEST_SUITE_P(                                                                      \
+      Backends, suite,                                                                           \
+      ::testing::Values(::mqchat::store::Backend::kSqlite, ::mqchat::store::Backend::kPostgres), \
+      ::mqchat::test::BackendName)
