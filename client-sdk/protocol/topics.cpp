@@ -1,5 +1,7 @@
 #include "protocol/topics.h"
 
+#include "protocol/ids.h"
+
 namespace mqchat::protocol {
 
 std::string UserPrefix(std::string_view username) {
@@ -44,6 +46,63 @@ std::optional<std::string_view> NamespaceOwner(std::string_view topic) {
     return std::nullopt;
   }
   return levels[3];
+}
+
+std::string RequestTopic(Op op, int64_t conversation_id) {
+  std::string out(kRoot);
+  if (IsConversationOp(op)) {
+    out += "/c/";
+    out += FormatId(conversation_id);
+    out += '/';
+  } else {
+    out += "/req/";
+  }
+  out += OpName(op);
+  return out;
+}
+
+RequestTopicParts ParseRequestTopic(std::string_view topic) {
+  RequestTopicParts parts;
+  auto unknown = [&parts](std::string message) {
+    parts.error = ProtocolError{ErrorCode::kUnknownOp, std::move(message)};
+    return parts;
+  };
+  auto levels = SplitTopic(topic);
+  if (levels.size() < 4 || levels[0] != "mqchat" || levels[1] != "v1") {
+    return unknown("not a request topic");
+  }
+  if (levels[2] == "req") {
+    if (levels.size() != 4) return unknown("request topics are mqchat/v1/req/<op>");
+    auto op = ParseOpName(levels[3]);
+    if (!op) return unknown("no such op");
+    if (IsConversationOp(*op)) {
+      return unknown(std::string(OpName(*op)) +
+                     " is a conversation op: publish to mqchat/v1/c/<conversation-id>/" +
+                     std::string(OpName(*op)));
+    }
+    parts.op = op;
+    return parts;
+  }
+  if (levels[2] == "c") {
+    if (levels.size() != 5) return unknown("conversation topics are mqchat/v1/c/<id>/<op>");
+    auto op = ParseOpName(levels[4]);
+    if (!op) return unknown("no such op");
+    if (!IsConversationOp(*op)) {
+      return unknown(std::string(OpName(*op)) + " is not a conversation op: publish to " +
+                     "mqchat/v1/req/" + std::string(OpName(*op)));
+    }
+    parts.op = op;
+    auto id = ParseId(levels[3]);
+    if (!id) {
+      parts.error = ProtocolError{ErrorCode::kBadRequest,
+                                  "the conversation id in the topic must be a positive decimal "
+                                  "integer below 2^63, without sign or leading zeros"};
+      return parts;
+    }
+    parts.conversation_id = *id;
+    return parts;
+  }
+  return unknown("not a request topic");
 }
 
 }  // namespace mqchat::protocol

@@ -2,10 +2,14 @@
 // Every topic lives under the versioned root "mqchat/v1". Pure functions; any thread.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "protocol/errors.h"
+#include "protocol/ops.h"
 
 namespace mqchat::protocol {
 
@@ -17,6 +21,21 @@ std::string InboxTopic(std::string_view username);              // messages and 
 std::string ReplyTopic(std::string_view username, std::string_view device_id);  // responses
 std::string PresenceTopic(std::string_view username);           // retained, plugin-published
 std::string WillTopic(std::string_view username, std::string_view device_id);   // device will
+
+// Request topics: mqchat/v1/c/<conversation-id>/<op> for conversation ops (IsConversationOp),
+// mqchat/v1/req/<op> for the others (`conversation_id` is then ignored).
+std::string RequestTopic(Op op, int64_t conversation_id = 0);
+
+// What a request topic names. `op` is set whenever the op level names an op valid at that place,
+// even if the conversation id is bad, so an error response can still echo it.
+struct RequestTopicParts {
+  std::optional<Op> op;
+  int64_t conversation_id = 0;         // > 0 for conversation ops when error is unset
+  std::optional<ProtocolError> error;  // UNKNOWN_OP (no such topic) or BAD_REQUEST (bad id)
+};
+// Never fails to return; extra or missing levels and unknown ops give UNKNOWN_OP; an id that is
+// not a canonical positive decimal (empty, sign, leading zero, > 2^63-1) gives BAD_REQUEST.
+RequestTopicParts ParseRequestTopic(std::string_view topic);
 
 // Splits a topic or filter on '/'.
 std::vector<std::string_view> SplitTopic(std::string_view topic);

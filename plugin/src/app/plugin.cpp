@@ -16,6 +16,8 @@ Plugin::Plugin(Config config, BrokerApi& broker, const Clock& clock)
 
 Plugin::~Plugin() {
   if (refresher_) refresher_->Stop();
+  if (chat_) chat_->Stop();
+  waker_.reset();
 }
 
 Status Plugin::Start() {
@@ -55,10 +57,24 @@ Status Plugin::Start() {
   };
   refresher_ = std::make_unique<auth::DirectoryRefresher>(
       std::move(store), directory_, config_.auth.user_refresh_ms, std::move(callbacks));
+
+  // Init runs on the broker thread: the waker records it as the thread to interrupt.
+  waker_ = std::make_unique<MainThreadWaker>([this] { return !tasks_.Empty(); });
+  tasks_.SetWaker([this] { waker_->Wake(); });
+
+  MQCHAT_ASSIGN_OR_RETURN(auto writer_store, store::OpenChatStore(config_.store));
+  MQCHAT_ASSIGN_OR_RETURN(auto reader_store, store::OpenChatStore(config_.store));
+  chat::ChatOptions chat_options;
+  chat_options.node_id = config_.node_id;
+  chat_options.max_group_members = config_.max_group_members;
+  chat_options.max_message_chars = static_cast<size_t>(config_.max_message_chars);
+  chat_ = std::make_unique<chat::ChatService>(chat_options, broker_, tasks_, clock_,
+                                              std::move(writer_store), std::move(reader_store));
   return Status::Ok();
 }
 
-Status Plugin::OnBasicAuth(ClientHandle client, const auth::LoginRequest& request) {
+Status Plugin::OnBasicAuth(ClientHandle client, const auth::LoginRequest& request,
+                           int protocol_version) {
   auto result = authenticator_->Authenticate(request);
   if (!result.ok()) {
     broker_.Log(LogLevel::kNotice, "mqchat: refused client '" + std::string(request.client_id) +
@@ -66,7 +82,11 @@ Status Plugin::OnBasicAuth(ClientHandle client, const auth::LoginRequest& reques
                                        result.status().message());
     return result.status();
   }
-  sessions_[client] = Session{result->username, result->device_id};
+  if (result->method == auth::LoginMethod::kToken && !directory_.Lookup(result->username)) {
+    chat_->EnsureUser(result->username);  // so others can open conversations with them
+  }
+  sessions_[client] = chat::ClientSession{result->username, result->device_id,
+                                          std::string(request.client_id), protocol_version};
   return Status::Ok();
 }
 
@@ -76,6 +96,18 @@ bool Plugin::OnAclCheck(ClientHandle client, std::string_view topic, acl::Access
   if (it == sessions_.end()) return false;
   return acl::Allowed(acl::Principal{it->second.username, it->second.device_id}, topic, access,
                       retain);
+}
+
+Plugin::MessageVerdict Plugin::OnMessage(ClientHandle client, std::string_view topic,
+                                         std::string_view payload,
+                                         std::string_view response_topic,
+                                         std::string_view correlation_data) {
+  if (!chat::ChatService::IsRequestTopic(topic)) return MessageVerdict::kPass;
+  auto it = sessions_.find(client);
+  if (it == sessions_.end()) return MessageVerdict::kRefused;
+  return chat_->OnRequest(it->second, topic, payload, response_topic, correlation_data)
+             ? MessageVerdict::kAccepted
+             : MessageVerdict::kRefused;
 }
 
 void Plugin::OnDisconnect(ClientHandle client) { sessions_.erase(client); }

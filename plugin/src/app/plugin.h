@@ -12,10 +12,13 @@
 #include "auth/directory_refresher.h"
 #include "auth/user_directory.h"
 #include "broker/broker_api.h"
+#include "chat/chat_service.h"
+#include "chat/client_session.h"
 #include "config/config.h"
 #include "mqchat/status.h"
 #include "util/broker_task_queue.h"
 #include "util/clock.h"
+#include "util/main_thread_waker.h"
 
 namespace mqchat {
 
@@ -34,9 +37,14 @@ class Plugin {
   Plugin& operator=(const Plugin&) = delete;
 
   // BASIC_AUTH. OK admits the client; on failure the reason has been logged.
-  Status OnBasicAuth(ClientHandle client, const auth::LoginRequest& request);
+  Status OnBasicAuth(ClientHandle client, const auth::LoginRequest& request,
+                     int protocol_version);
   // ACL_CHECK for a client admitted by OnBasicAuth (unknown handles are denied).
   bool OnAclCheck(ClientHandle client, std::string_view topic, acl::Access access, bool retain);
+  // MESSAGE: a client's PUBLISH that passed the WRITE ACL.
+  enum class MessageVerdict { kPass, kAccepted, kRefused };
+  MessageVerdict OnMessage(ClientHandle client, std::string_view topic, std::string_view payload,
+                           std::string_view response_topic, std::string_view correlation_data);
   // DISCONNECT; idempotent (the broker may report one client twice).
   void OnDisconnect(ClientHandle client);
   // TICK: runs work that other threads handed to the broker thread.
@@ -48,11 +56,6 @@ class Plugin {
   size_t connected_clients() const { return sessions_.size(); }
 
  private:
-  struct Session {
-    std::string username;
-    std::string device_id;
-  };
-
   Plugin(Config config, BrokerApi& broker, const Clock& clock);
   Status Start();
 
@@ -63,7 +66,9 @@ class Plugin {
   auth::UserDirectory directory_;
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<auth::DirectoryRefresher> refresher_;
-  std::unordered_map<ClientHandle, Session> sessions_;
+  std::unique_ptr<MainThreadWaker> waker_;
+  std::unique_ptr<chat::ChatService> chat_;
+  std::unordered_map<ClientHandle, chat::ClientSession> sessions_;
 };
 
 }  // namespace mqchat

@@ -4,11 +4,14 @@
 #include <mosquitto_broker.h>  // must precede mosquitto_plugin.h on 2.0.11
 #include <mosquitto_plugin.h>
 #include <mosquitto.h>
+#include <mqtt_protocol.h>
 // clang-format on
 
 #include <cstdio>
 #include <exception>
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "app/plugin.h"
 #include "broker/mosquitto_broker_api.h"
@@ -65,7 +68,8 @@ int OnBasicAuth(int, void* event_data, void* userdata) {
     request.username = ed->username;
     request.password = ed->password;
     request.address = address ? address : "";
-    Status s = inst->plugin->OnBasicAuth(ed->client, request);
+    Status s = inst->plugin->OnBasicAuth(ed->client, request,
+                                         mosquitto_client_protocol_version(ed->client));
     return s.ok() ? MOSQ_ERR_SUCCESS : MOSQ_ERR_AUTH;
   });
 }
@@ -78,6 +82,45 @@ int OnAclCheck(int, void* event_data, void* userdata) {
               inst->plugin->OnAclCheck(ed->client, ed->topic,
                                        static_cast<mqchat::acl::Access>(ed->access), ed->retain);
     return ok ? MOSQ_ERR_SUCCESS : MOSQ_ERR_ACL_DENIED;
+  });
+}
+
+// The MQTT 5 request/response properties of a PUBLISH (empty when absent).
+struct RequestProps {
+  std::string response_topic;
+  std::string correlation_data;
+};
+
+RequestProps ReadRequestProps(const mosquitto_property* props) {
+  RequestProps out;
+  char* topic = nullptr;
+  if (mosquitto_property_read_string(props, MQTT_PROP_RESPONSE_TOPIC, &topic, false) && topic) {
+    out.response_topic = topic;
+    mosquitto_free(topic);
+  }
+  void* data = nullptr;
+  uint16_t len = 0;
+  if (mosquitto_property_read_binary(props, MQTT_PROP_CORRELATION_DATA, &data, &len, false) &&
+      data) {
+    out.correlation_data.assign(static_cast<const char*>(data), len);
+    mosquitto_free(data);
+  }
+  return out;
+}
+
+int OnMessage(int, void* event_data, void* userdata) {
+  auto* inst = static_cast<Instance*>(userdata);
+  auto* ed = static_cast<mosquitto_evt_message*>(event_data);
+  // ACL_DENIED is the one refusal that keeps the client connected (v5 PUBACK 0x87).
+  return Guard("message", MOSQ_ERR_ACL_DENIED, [&]() -> int {
+    if (ed->topic == nullptr) return MOSQ_ERR_ACL_DENIED;
+    RequestProps props = ReadRequestProps(ed->properties);
+    auto verdict = inst->plugin->OnMessage(
+        ed->client, ed->topic,
+        std::string_view(static_cast<const char*>(ed->payload), ed->payloadlen),
+        props.response_topic, props.correlation_data);
+    return verdict == mqchat::Plugin::MessageVerdict::kRefused ? MOSQ_ERR_ACL_DENIED
+                                                               : MOSQ_ERR_SUCCESS;
   });
 }
 
@@ -106,6 +149,7 @@ struct CallbackSpec {
 constexpr CallbackSpec kCallbacks[] = {
     {MOSQ_EVT_BASIC_AUTH, OnBasicAuth},
     {MOSQ_EVT_ACL_CHECK, OnAclCheck},
+    {MOSQ_EVT_MESSAGE, OnMessage},
     {MOSQ_EVT_DISCONNECT, OnDisconnect},
     {MOSQ_EVT_TICK, OnTick},
 };

@@ -3,9 +3,11 @@
 #include <utility>
 
 #include "store/pg/pg_account_store.h"
+#include "store/pg/pg_chat_store.h"
 #include "store/pg/pg_handles.h"
 #include "store/pg/pg_migrator.h"
 #include "store/sqlite/sqlite_account_store.h"
+#include "store/sqlite/sqlite_chat_store.h"
 #include "store/sqlite/sqlite_handles.h"
 #include "store/sqlite/sqlite_migrator.h"
 
@@ -34,6 +36,26 @@ Result<AccountStorePtr> OpenPgAccountStore(const StoreConfig& config,
   return AccountStorePtr(std::move(store));
 }
 
+Result<ChatStorePtr> OpenSqliteChatStore(const StoreConfig& config) {
+  if (config.sqlite_path.empty()) {
+    return Status::InvalidArgument("sqlite_path is not set");
+  }
+  MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenSqlite(config.sqlite_path));
+  MQCHAT_RETURN_IF_ERROR(MigrateSqlite(db.get()));
+  MQCHAT_ASSIGN_OR_RETURN(auto store, SqliteChatStore::Create(std::move(db)));
+  return ChatStorePtr(std::move(store));
+}
+
+Result<ChatStorePtr> OpenPgChatStore(const StoreConfig& config) {
+  if (config.pg_conninfo.empty()) {
+    return Status::InvalidArgument("pg_conninfo is not set");
+  }
+  MQCHAT_ASSIGN_OR_RETURN(PgConnPtr conn, ConnectPg(config.pg_conninfo));
+  MQCHAT_RETURN_IF_ERROR(MigratePg(conn.get()));
+  MQCHAT_ASSIGN_OR_RETURN(auto store, PgChatStore::Create(std::move(conn)));
+  return ChatStorePtr(std::move(store));
+}
+
 }  // namespace
 
 Result<AccountStorePtr> OpenAccountStore(const StoreConfig& config,
@@ -46,6 +68,17 @@ Result<AccountStorePtr> OpenAccountStore(const StoreConfig& config,
       return OpenSqliteAccountStore(config, std::move(clock));
     case Backend::kPostgres:
       return OpenPgAccountStore(config, std::move(clock));
+  }
+  return Status::InvalidArgument("unknown store backend");
+}
+
+Result<ChatStorePtr> OpenChatStore(const StoreConfig& config,
+                                   std::shared_ptr<const Clock> /*clock*/) {
+  switch (config.backend) {
+    case Backend::kSqlite:
+      return OpenSqliteChatStore(config);
+    case Backend::kPostgres:
+      return OpenPgChatStore(config);
   }
   return Status::InvalidArgument("unknown store backend");
 }

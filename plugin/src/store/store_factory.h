@@ -1,12 +1,13 @@
-// Opens the configured AccountStore: connects, applies the embedded migrations, and prepares
-// the store. The only place that names the concrete store classes. Any thread; the returned
-// store then belongs to the calling thread.
+// Opens the configured AccountStore or ChatStore: connects, applies the embedded migrations,
+// and prepares the store. The only place that names the concrete store classes. Any thread;
+// the returned store then belongs to the calling thread.
 #pragma once
 
 #include <memory>
 
 #include "mqchat/status.h"
 #include "store/account_store.h"
+#include "store/chat_store.h"
 #include "store/store_config.h"
 #include "util/clock.h"
 
@@ -18,5 +19,11 @@ namespace mqchat::store {
 // `clock` stamps created/updated times; null means the system clock.
 Result<AccountStorePtr> OpenAccountStore(const StoreConfig& config,
                                          std::shared_ptr<const Clock> clock = nullptr);
+
+// Returns a ready ChatStore (its own connection, statements prepared) on `config`'s database,
+// migrated to the newest schema. Fails as OpenAccountStore does. Every ChatStore method takes
+// its time as an argument, so `clock` is accepted for symmetry and not used today.
+Result<ChatStorePtr> OpenChatStore(const StoreConfig& config,
+                                   std::shared_ptr<const Clock> clock = nullptr);
 
 }  // namespace mqchat::store

@@ -1,0 +1,171 @@
+# Shared helpers for bench/run.sh and bench/smoke_test.sh: build, free ports, throwaway
+# mosquitto (plain or with the plugin) and PostgreSQL servers on 127.0.0.1, /proc sampling and
+# cleanup. Source it; call bench_cleanup from an EXIT trap. Everything lives under $BENCH_TMP.
+
+MOSQUITTO_BIN=${MOSQUITTO_BIN:-/usr/sbin/mosquitto}
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+BENCH_JWT_SECRET=${BENCH_JWT_SECRET:-mqchat-bench-hs256-secret-0123456789abcdef}
+BENCH_TMP=""
+BENCH_PIDS=()      # background processes we started (brokers, samplers)
+BENCH_PG_DATA=""   # a running throwaway cluster, stopped by bench_cleanup
+
+bench_log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+bench_die() { bench_log "error: $*"; exit 1; }
+
+bench_init_tmp() {
+  BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/mqchat-bench.XXXXXX")
+  chmod 755 "$BENCH_TMP"
+}
+
+# as_postgres CMD...: initdb and pg_ctl refuse to run as root.
+as_postgres() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+bench_cleanup() {
+  local pid
+  for pid in "${BENCH_PIDS[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${BENCH_PIDS[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  BENCH_PIDS=()
+  if [ -n "$BENCH_PG_DATA" ]; then
+    as_postgres "$PG_BIN/pg_ctl" -D "$BENCH_PG_DATA" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
+    BENCH_PG_DATA=""
+  fi
+  if [ -n "$BENCH_TMP" ] && [ -d "$BENCH_TMP" ]; then rm -rf "$BENCH_TMP"; fi
+}
+
+# bench_build BUILD_DIR SOURCE_DIR: configures and builds mqchat-bench and the plugin if needed.
+bench_build() {
+  local build=$1 src=$2
+  if [ ! -f "$build/CMakeCache.txt" ]; then
+    cmake -S "$src" -B "$build" -DMQCHAT_BUILD_TESTS=OFF >&2 || bench_die "cmake configure failed"
+  fi
+  cmake --build "$build" -j2 --target mqchat-bench mqchat_plugin >&2 || bench_die "build failed"
+}
+
+# bench_can_connect PORT: true if something accepts TCP connections on 127.0.0.1:PORT.
+bench_can_connect() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# bench_free_port: prints a port nobody listens on (racy, so starters retry on bind failure).
+bench_free_port() {
+  local p
+  for _ in $(seq 100); do
+    p=$((20000 + RANDOM % 40000))
+    if ! bench_can_connect "$p"; then echo "$p"; return 0; fi
+  done
+  bench_die "no free port found"
+}
+
+# bench_start_mosquitto NAME PLUGIN_LINES: writes $BENCH_TMP/NAME.conf, starts mosquitto on a
+# free port; sets BROKER_PID and BROKER_PORT. PLUGIN_LINES empty = plain, anonymous Mosquitto.
+bench_start_mosquitto() {
+  local name=$1 plugin_lines=$2 conf="$BENCH_TMP/$1.conf" log="$BENCH_TMP/$1.log" anon=true
+  [ -n "$plugin_lines" ] && anon=false
+  for _attempt in 1 2 3 4 5; do
+    BROKER_PORT=$(bench_free_port)
+    cat > "$conf" <<CONF
+user root
+per_listener_settings false
+allow_anonymous $anon
+set_tcp_nodelay true
+persistence false
+log_dest stderr
+log_type error
+log_type warning
+log_type notice
+$plugin_lines
+listener $BROKER_PORT 127.0.0.1
+CONF
+    "$MOSQUITTO_BIN" -c "$conf" >>"$log" 2>&1 &
+    BROKER_PID=$!
+    BENCH_PIDS+=("$BROKER_PID")
+    for _ in $(seq 200); do
+      if ! kill -0 "$BROKER_PID" 2>/dev/null; then break; fi
+      if bench_can_connect "$BROKER_PORT"; then return 0; fi
+      sleep 0.05
+    done
+    kill -KILL "$BROKER_PID" 2>/dev/null || true
+    wait "$BROKER_PID" 2>/dev/null || true
+    bench_log "mosquitto ($name) did not start on port $BROKER_PORT; log:"; tail -5 "$log" >&2
+  done
+  bench_die "cannot start mosquitto ($name)"
+}
+
+bench_stop_pid() {
+  local pid=$1
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+# bench_plugin_lines PLUGIN_SO STORE: the plugin_* config lines for "sqlite" or "postgres"
+# (postgres needs PG_CONNINFO from bench_start_postgres).
+bench_plugin_lines() {
+  local so=$1 store=$2
+  echo "plugin $so"
+  if [ "$store" = sqlite ]; then
+    echo "plugin_opt_store sqlite"
+    echo "plugin_opt_sqlite_path $BENCH_TMP/mqchat-$RANDOM$RANDOM.db"
+  else
+    echo "plugin_opt_store postgres"
+    echo "plugin_opt_pg_conninfo $PG_CONNINFO"
+  fi
+  echo "plugin_opt_jwt_hs256_secret $BENCH_JWT_SECRET"
+}
+
+# bench_start_postgres: a throwaway cluster (initdb, default settings: fsync and synchronous
+# commit on) on a free port, with database "mqchat"; sets PG_CONNINFO and PG_PORT.
+bench_start_postgres() {
+  [ -x "$PG_BIN/initdb" ] || bench_die "PostgreSQL not found in $PG_BIN"
+  local dir="$BENCH_TMP/pg"
+  mkdir -p "$dir/data" "$dir/sock"
+  chmod 700 "$dir/data"
+  [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
+  as_postgres "$PG_BIN/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C \
+    >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; bench_die "initdb failed"; }
+  for _attempt in 1 2 3; do
+    PG_PORT=$(bench_free_port)
+    if as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -w -t 60 -l "$dir/postgres.log" \
+         -o "-p $PG_PORT -k $dir/sock -c listen_addresses=127.0.0.1" start >/dev/null 2>&1; then
+      BENCH_PG_DATA="$dir/data"
+      as_postgres "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres mqchat ||
+        bench_die "createdb failed"
+      PG_CONNINFO="host=127.0.0.1 port=$PG_PORT user=postgres dbname=mqchat"
+      return 0
+    fi
+  done
+  tail -20 "$dir/postgres.log" >&2
+  bench_die "PostgreSQL did not start"
+}
+
+# PIDs of the running throwaway cluster (postmaster and its children).
+bench_pg_pids() {
+  [ -n "$BENCH_PG_DATA" ] || return 0
+  local pm
+  pm=$(head -1 "$BENCH_PG_DATA/postmaster.pid" 2>/dev/null) || return 0
+  echo "$pm"
+  pgrep -P "$pm" || true
+}
+
+# bench_cpu_ticks PID...: utime+stime (clock ticks) summed over the processes.
+bench_cpu_ticks() {
+  local total=0 pid f
+  local -a a
+  for pid in "$@"; do
+    f=$(cut -d')' -f2- "/proc/$pid/stat" 2>/dev/null) || continue
+    # After "pid (comm)" come state (field 3) ... utime (14) and stime (15).
+    read -ra a <<<"$f"
+    total=$((total + a[11] + a[12]))
+  done
+  echo "$total"
+}
+
+# bench_rss_kb PID FIELD: VmRSS or VmHWM in kB.
+bench_rss_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }

@@ -1,0 +1,214 @@
+#include "options.h"
+
+#include <getopt.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <ctime>
+
+namespace mqchat::bench {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: mqchat-bench --scenario NAME [options]\n"
+    "scenarios: pairs | rate | group | baseline-pairs | baseline-group\n"
+    "  --host H (127.0.0.1)  --port N (1883)  --jwt-secret S (chat scenarios; or\n"
+    "  $MQCHAT_BENCH_JWT_SECRET)  --pairs N (10)  --window W (64 per sender)\n"
+    "  --duration S (10; 0 = until --messages)  --messages M (total; 0 = until --duration)\n"
+    "  --rate R (offered msgs/s over all senders; rate: 1000; others: window pacing)\n"
+    "  --group-size G (100)  --senders S (1)  --payload-bytes B (100)  --threads T (1..2)\n"
+    "  --drain S (10)  --prefix P (username prefix)  --json  --help\n"
+    "exit: 0 all connected and nothing lost or duplicated; 1 otherwise; 2 usage\n";
+
+Status Bad(const std::string& what) { return Status::InvalidArgument(what); }
+
+Result<double> ParseDouble(const char* name, const char* text, double min, double max) {
+  char* end = nullptr;
+  errno = 0;
+  double v = std::strtod(text, &end);
+  if (errno != 0 || end == text || *end != '\0' || !(v >= min && v <= max)) {
+    return Bad(std::string("--") + name + ": '" + text + "' is not a number in [" +
+               std::to_string(min) + ", " + std::to_string(max) + "]");
+  }
+  return v;
+}
+
+Result<int64_t> ParseInt(const char* name, const char* text, int64_t min, int64_t max) {
+  char* end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0' || v < min || v > max) {
+    return Bad(std::string("--") + name + ": '" + text + "' is not an integer in [" +
+               std::to_string(min) + ", " + std::to_string(max) + "]");
+  }
+  return static_cast<int64_t>(v);
+}
+
+Result<Scenario> ParseScenario(const std::string& name) {
+  for (Scenario s : {Scenario::kPairs, Scenario::kRate, Scenario::kGroup,
+                     Scenario::kBaselinePairs, Scenario::kBaselineGroup}) {
+    if (name == ScenarioName(s)) return s;
+  }
+  return Bad("--scenario: unknown scenario '" + name + "'");
+}
+
+// A default prefix unique enough that repeated runs against one store do not collide.
+std::string DefaultPrefix() {
+  unsigned long tag = static_cast<unsigned long>(std::time(nullptr)) * 131 + ::getpid();
+  const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+  std::string out;
+  for (int i = 0; i < 7; ++i, tag /= 36) out.insert(out.begin(), digits[tag % 36]);
+  return "b" + out + "-";
+}
+
+Status ValidatePrefix(const std::string& prefix) {
+  if (prefix.empty() || prefix.size() > 40) return Bad("--prefix: 1..40 characters");
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    char c = prefix[i];
+    bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum && (i == 0 || (c != '_' && c != '.' && c != '-'))) {
+      return Bad("--prefix: use [A-Za-z0-9_.-], starting with a letter or digit");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+bool IsChat(Scenario s) {
+  return s == Scenario::kPairs || s == Scenario::kRate || s == Scenario::kGroup;
+}
+
+bool IsGroup(Scenario s) { return s == Scenario::kGroup || s == Scenario::kBaselineGroup; }
+
+const char* ScenarioName(Scenario s) {
+  switch (s) {
+    case Scenario::kPairs: return "pairs";
+    case Scenario::kRate: return "rate";
+    case Scenario::kGroup: return "group";
+    case Scenario::kBaselinePairs: return "baseline-pairs";
+    case Scenario::kBaselineGroup: return "baseline-group";
+  }
+  return "?";
+}
+
+const char* Usage() { return kUsage; }
+
+Result<ParsedOptions> ParseOptions(int argc, char** argv) {
+  enum {
+    kScenario = 1000, kHost, kPort, kSecret, kPairsOpt, kWindow, kDuration, kMessages, kRateOpt,
+    kGroupSize, kSenders, kPayload, kThreads, kDrain, kJson, kPrefix, kHelp
+  };
+  static const option kLong[] = {
+      {"scenario", required_argument, nullptr, kScenario},
+      {"host", required_argument, nullptr, kHost},
+      {"port", required_argument, nullptr, kPort},
+      {"jwt-secret", required_argument, nullptr, kSecret},
+      {"pairs", required_argument, nullptr, kPairsOpt},
+      {"window", required_argument, nullptr, kWindow},
+      {"duration", required_argument, nullptr, kDuration},
+      {"messages", required_argument, nullptr, kMessages},
+      {"rate", required_argument, nullptr, kRateOpt},
+      {"group-size", required_argument, nullptr, kGroupSize},
+      {"senders", required_argument, nullptr, kSenders},
+      {"payload-bytes", required_argument, nullptr, kPayload},
+      {"threads", required_argument, nullptr, kThreads},
+      {"drain", required_argument, nullptr, kDrain},
+      {"json", no_argument, nullptr, kJson},
+      {"prefix", required_argument, nullptr, kPrefix},
+      {"help", no_argument, nullptr, kHelp},
+      {nullptr, 0, nullptr, 0}};
+
+  ParsedOptions parsed;
+  Options& o = parsed.options;
+  bool rate_given = false;
+  bool duration_given = false;
+  opterr = 0;
+  optind = 1;
+  int c;
+  while ((c = getopt_long(argc, argv, "h", kLong, nullptr)) != -1) {
+    switch (c) {
+      case kScenario: {
+        MQCHAT_ASSIGN_OR_RETURN(o.scenario, ParseScenario(optarg));
+        break;
+      }
+      case kHost: o.host = optarg; break;
+      case kPort: {
+        MQCHAT_ASSIGN_OR_RETURN(o.port, ParseInt("port", optarg, 1, 65535));
+        break;
+      }
+      case kSecret: o.jwt_secret = optarg; break;
+      case kPairsOpt: {
+        MQCHAT_ASSIGN_OR_RETURN(o.pairs, ParseInt("pairs", optarg, 1, 5000));
+        break;
+      }
+      case kWindow: {
+        MQCHAT_ASSIGN_OR_RETURN(o.window, ParseInt("window", optarg, 1, 100000));
+        break;
+      }
+      case kDuration: {
+        MQCHAT_ASSIGN_OR_RETURN(o.duration_s, ParseDouble("duration", optarg, 0, 86400));
+        duration_given = true;
+        break;
+      }
+      case kMessages: {
+        MQCHAT_ASSIGN_OR_RETURN(o.messages, ParseInt("messages", optarg, 0, 1000000000));
+        break;
+      }
+      case kRateOpt: {
+        MQCHAT_ASSIGN_OR_RETURN(o.rate, ParseDouble("rate", optarg, 0.001, 10000000));
+        rate_given = true;
+        break;
+      }
+      case kGroupSize: {
+        MQCHAT_ASSIGN_OR_RETURN(o.group_size, ParseInt("group-size", optarg, 2, 100000));
+        break;
+      }
+      case kSenders: {
+        MQCHAT_ASSIGN_OR_RETURN(o.senders, ParseInt("senders", optarg, 1, 100000));
+        break;
+      }
+      case kPayload: {
+        MQCHAT_ASSIGN_OR_RETURN(o.payload_bytes, ParseInt("payload-bytes", optarg, 1, 10000000));
+        break;
+      }
+      case kThreads: {
+        MQCHAT_ASSIGN_OR_RETURN(o.threads, ParseInt("threads", optarg, 1, 2));
+        break;
+      }
+      case kDrain: {
+        MQCHAT_ASSIGN_OR_RETURN(o.drain_s, ParseDouble("drain", optarg, 0, 3600));
+        break;
+      }
+      case kJson: o.json = true; break;
+      case kPrefix: o.prefix = optarg; break;
+      case kHelp:
+      case 'h': parsed.help = true; return parsed;
+      default:
+        return Bad(std::string("unknown or incomplete option '") + argv[optind - 1] + "'");
+    }
+  }
+  if (optind < argc) return Bad(std::string("unexpected argument '") + argv[optind] + "'");
+
+  if (o.scenario == Scenario::kRate && !rate_given) o.rate = 1000;
+  // --messages alone means "until M are sent", not "M or 10 s, whichever comes first".
+  if (o.messages > 0 && !duration_given) o.duration_s = 0;
+  if (o.duration_s <= 0 && o.messages <= 0) return Bad("give --duration or --messages");
+  if (IsGroup(o.scenario) && o.senders > o.group_size) {
+    return Bad("--senders must not exceed --group-size");
+  }
+  if (IsChat(o.scenario) && o.jwt_secret.empty()) {
+    const char* env = std::getenv("MQCHAT_BENCH_JWT_SECRET");
+    if (env != nullptr) o.jwt_secret = env;
+    if (o.jwt_secret.size() < 32) {
+      return Bad("chat scenarios need --jwt-secret (at least 32 bytes), as the broker's "
+                 "plugin_opt_jwt_hs256_secret");
+    }
+  }
+  if (o.prefix.empty()) o.prefix = DefaultPrefix();
+  MQCHAT_RETURN_IF_ERROR(ValidatePrefix(o.prefix));
+  return parsed;
+}
+
+}  // namespace mqchat::bench

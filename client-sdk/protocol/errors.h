@@ -1,0 +1,57 @@
+// Error codes of request responses (docs/PROTOCOL.md section 3) and their wire names.
+// Pure values and functions; any thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "mqchat/status.h"
+
+namespace mqchat::protocol {
+
+enum class ErrorCode {
+  kBadRequest,
+  kUnknownOp,
+  kInvalidUtf8,
+  kEmptyText,
+  kTooLong,
+  kNotMember,
+  kNotFound,
+  kForbidden,
+  kGroupFull,
+  kInvalid,
+  kOverloaded,
+  kUnavailable,
+  kInternal,
+};
+
+// The wire name, e.g. "BAD_REQUEST".
+std::string_view ErrorCodeName(ErrorCode code);
+// The code for a wire name (exact, case-sensitive), or nullopt if unknown.
+std::optional<ErrorCode> ParseErrorCode(std::string_view name);
+// True for OVERLOADED and UNAVAILABLE: the request had no effect and may be retried with backoff.
+bool IsRetryable(ErrorCode code);
+
+// The "error" object of a failed response.
+struct ProtocolError {
+  ErrorCode code = ErrorCode::kInternal;
+  std::string message;
+};
+
+inline bool operator==(const ProtocolError& a, const ProtocolError& b) {
+  return a.code == b.code && a.message == b.message;
+}
+
+// Default translation of an internal Status into a response error:
+// kInvalidArgument -> BAD_REQUEST, kNotFound -> NOT_FOUND, kPermissionDenied/kUnauthenticated ->
+// FORBIDDEN, kFailedPrecondition/kAlreadyExists -> INVALID, kResourceExhausted -> OVERLOADED,
+// kUnavailable -> UNAVAILABLE, anything else -> INTERNAL. Handlers that know better (NOT_MEMBER,
+// GROUP_FULL) build their ProtocolError directly. `status` must not be OK.
+ProtocolError ErrorFromStatus(const Status& status);
+
+// The SDK side: a Status whose message is "<CODE>: <message>". Retryable codes become
+// kUnavailable (the only code Status::IsRetryable accepts).
+Status ErrorToStatus(const ProtocolError& error);
+
+}  // namespace mqchat::protocol

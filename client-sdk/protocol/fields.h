@@ -1,0 +1,84 @@
+// JSON field names and enumerated string values of the mqchat protocol (docs/PROTOCOL.md).
+// Every name exists here once; encoders, decoders, plugin and SDK all use these constants.
+#pragma once
+
+#include <string_view>
+
+namespace mqchat::protocol::fields {
+
+// Envelope of every response.
+inline constexpr std::string_view kOp = "op";
+inline constexpr std::string_view kOk = "ok";
+inline constexpr std::string_view kReqId = "req_id";
+inline constexpr std::string_view kError = "error";
+inline constexpr std::string_view kCode = "code";
+inline constexpr std::string_view kMessage = "message";
+inline constexpr std::string_view kRetryable = "retryable";
+
+// Request and result fields.
+inline constexpr std::string_view kConversationId = "conversation_id";
+inline constexpr std::string_view kClientMsgId = "client_msg_id";
+inline constexpr std::string_view kText = "text";
+inline constexpr std::string_view kAfterSeq = "after_seq";
+inline constexpr std::string_view kBeforeSeq = "before_seq";
+inline constexpr std::string_view kLimit = "limit";
+inline constexpr std::string_view kSeq = "seq";
+inline constexpr std::string_view kUsers = "users";
+inline constexpr std::string_view kUser = "user";
+inline constexpr std::string_view kName = "name";
+inline constexpr std::string_view kTyping = "typing";
+inline constexpr std::string_view kMembers = "members";
+inline constexpr std::string_view kCursors = "cursors";
+
+// Message, member, conversation, summary, ack and sync objects.
+inline constexpr std::string_view kMessageId = "message_id";
+inline constexpr std::string_view kSender = "sender";
+inline constexpr std::string_view kSentAtMs = "sent_at_ms";
+inline constexpr std::string_view kRole = "role";
+inline constexpr std::string_view kReadSeq = "read_seq";
+inline constexpr std::string_view kKind = "kind";
+inline constexpr std::string_view kLastSeq = "last_seq";
+inline constexpr std::string_view kUnread = "unread";
+inline constexpr std::string_view kLastMessage = "last_message";
+inline constexpr std::string_view kServerTimeMs = "server_time_ms";
+inline constexpr std::string_view kDuplicate = "duplicate";
+inline constexpr std::string_view kMessages = "messages";
+inline constexpr std::string_view kHasMore = "has_more";
+inline constexpr std::string_view kConversation = "conversation";
+inline constexpr std::string_view kConversations = "conversations";
+inline constexpr std::string_view kAdded = "added";
+
+// Inbox events.
+inline constexpr std::string_view kType = "type";
+inline constexpr std::string_view kEvent = "event";
+inline constexpr std::string_view kActor = "actor";
+
+}  // namespace mqchat::protocol::fields
+
+namespace mqchat::protocol::values {
+
+// Conversation kinds.
+inline constexpr std::string_view kKindDirect = "direct";
+inline constexpr std::string_view kKindGroup = "group";
+
+// Member roles.
+inline constexpr std::string_view kRoleOwner = "owner";
+inline constexpr std::string_view kRoleAdmin = "admin";
+inline constexpr std::string_view kRoleMember = "member";
+
+// Inbox event types ("type").
+inline constexpr std::string_view kEventTypeMessage = "message";
+inline constexpr std::string_view kEventTypeRead = "read";
+inline constexpr std::string_view kEventTypeConversation = "conversation";
+inline constexpr std::string_view kEventTypeTyping = "typing";
+
+// Conversation event names ("event" of a "conversation" event).
+inline constexpr std::string_view kConversationCreated = "created";
+inline constexpr std::string_view kMembersAdded = "members_added";
+inline constexpr std::string_view kMemberRemoved = "member_removed";
+inline constexpr std::string_view kRenamed = "renamed";
+
+// The op of an error response whose request topic named no known op.
+inline constexpr std::string_view kUnknownOpName = "unknown";
+
+}  // namespace mqchat::protocol::values

@@ -1,0 +1,39 @@
+// The request operations of protocol v1 and their wire names ("send", "history", ...).
+// Conversation ops live on mqchat/v1/c/<id>/<op>, the others on mqchat/v1/req/<op>. Any thread.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace mqchat::protocol {
+
+// The order matters: RequestBody (requests.h) lists its alternatives in this order.
+enum class Op {
+  // Conversation ops: mqchat/v1/c/<conversation-id>/<op>.
+  kSend,
+  kHistory,
+  kRead,
+  kMembers,
+  kAddMembers,
+  kRemoveMember,
+  kLeave,
+  kRename,
+  kTyping,
+  // Other ops: mqchat/v1/req/<op>.
+  kOpenDirect,
+  kCreateGroup,
+  kConversations,
+  kSync,
+};
+
+inline constexpr size_t kOpCount = static_cast<size_t>(Op::kSync) + 1;
+
+// The wire name, e.g. "add_members".
+std::string_view OpName(Op op);
+// The op with that wire name (exact), or nullopt.
+std::optional<Op> ParseOpName(std::string_view name);
+// True for ops addressed to one conversation (send .. typing).
+bool IsConversationOp(Op op);
+
+}  // namespace mqchat::protocol

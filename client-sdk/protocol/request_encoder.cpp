@@ -1,0 +1,57 @@
+// EncodeRequest (declared in requests.h): the SDK's side of the request payloads.
+#include <nlohmann/json.hpp>
+
+#include "protocol/fields.h"
+#include "protocol/ids.h"
+#include "protocol/json_util.h"
+#include "protocol/requests.h"
+
+namespace mqchat::protocol {
+namespace {
+
+using nlohmann::json;
+
+// Writes each body's fields into `out`; empty bodies write nothing.
+struct BodyEncoder {
+  json& out;
+
+  void operator()(const SendRequest& b) const {
+    out[fields::kClientMsgId] = b.client_msg_id;
+    out[fields::kText] = b.text;
+  }
+  void operator()(const HistoryRequest& b) const {
+    if (b.after_seq > 0) out[fields::kAfterSeq] = b.after_seq;
+    if (b.before_seq > 0) out[fields::kBeforeSeq] = b.before_seq;
+    out[fields::kLimit] = b.limit;
+  }
+  void operator()(const ReadRequest& b) const { out[fields::kSeq] = b.seq; }
+  void operator()(const MembersRequest&) const {}
+  void operator()(const AddMembersRequest& b) const { out[fields::kUsers] = b.users; }
+  void operator()(const RemoveMemberRequest& b) const { out[fields::kUser] = b.user; }
+  void operator()(const LeaveRequest&) const {}
+  void operator()(const RenameRequest& b) const { out[fields::kName] = b.name; }
+  void operator()(const TypingRequest& b) const { out[fields::kTyping] = b.typing; }
+  void operator()(const OpenDirectRequest& b) const { out[fields::kUser] = b.user; }
+  void operator()(const CreateGroupRequest& b) const {
+    out[fields::kName] = b.name;
+    out[fields::kMembers] = b.members;
+  }
+  void operator()(const ConversationsRequest&) const {}
+  void operator()(const SyncRequest& b) const {
+    json cursors = json::object();
+    for (const auto& [conversation_id, seq] : b.cursors) cursors[FormatId(conversation_id)] = seq;
+    out[fields::kCursors] = std::move(cursors);
+    out[fields::kLimit] = b.limit;
+  }
+};
+
+}  // namespace
+
+std::string EncodeRequest(const Request& request) {
+  json out = json::object();
+  if (!request.req_id.empty()) out[fields::kReqId] = request.req_id;
+  std::visit(BodyEncoder{out}, request.body);
+  return DumpJson(out);
+}
+
+}  // namespace mqchat::protocol

@@ -1,0 +1,242 @@
+#include "protocol/requests.h"
+
+#include <nlohmann/json.hpp>
+#include <unordered_set>
+
+#include "protocol/fields.h"
+#include "protocol/identity.h"
+#include "protocol/ids.h"
+#include "protocol/json_util.h"
+
+namespace mqchat::protocol {
+namespace {
+
+using nlohmann::json;
+using Error = std::optional<ProtocolError>;
+
+Error BadRequest(std::string message) {
+  return ProtocolError{ErrorCode::kBadRequest, std::move(message)};
+}
+
+Error FromStatus(const Status& status) {
+  if (status.ok()) return std::nullopt;
+  return BadRequest(status.message());
+}
+
+#define MQCHAT_RETURN_IF_PROTOCOL_ERROR(expr) \
+  do {                                        \
+    Error mqchat_error_ = (expr);             \
+    if (mqchat_error_) return mqchat_error_;  \
+  } while (0)
+
+Error ReadLimit(const json& obj, int* limit) {
+  int64_t value = *limit;
+  Status status = ReadNonNegative(obj, fields::kLimit, Presence::kOptional, &value);
+  if (!status.ok() || value < 1 || value > kMaxPageLimit) {
+    return BadRequest("limit must be an integer from 1 to " + std::to_string(kMaxPageLimit));
+  }
+  *limit = static_cast<int>(value);
+  return std::nullopt;
+}
+
+Error ReadUser(const json& obj, std::string_view key, std::string* user) {
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(FromStatus(ReadString(obj, key, Presence::kRequired, user)));
+  return FromStatus(ValidateUsername(*user).WithContext(key));
+}
+
+// Reads an array of usernames, validates each and drops repeats (first occurrence kept).
+Error ReadUsers(const json& obj, std::string_view key, Presence presence, size_t min_entries,
+                std::vector<std::string>* users) {
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(
+      FromStatus(ReadStringArray(obj, key, presence, kMaxUsersPerRequest, users)));
+  if (users->size() < min_entries) return BadRequest(std::string(key) + " is empty");
+  std::unordered_set<std::string_view> seen;
+  std::vector<std::string> unique;
+  unique.reserve(users->size());
+  for (size_t i = 0; i < users->size(); ++i) {
+    const std::string& user = (*users)[i];
+    Status valid = ValidateUsername(user);
+    if (!valid.ok()) {
+      return FromStatus(valid.WithContext(std::string(key) + "[" + std::to_string(i) + "]"));
+    }
+    if (seen.insert(user).second) unique.push_back(user);
+  }
+  *users = std::move(unique);
+  return std::nullopt;
+}
+
+Error ReadName(const json& obj, std::string* name) {
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(
+      FromStatus(ReadString(obj, fields::kName, Presence::kRequired, name)));
+  return ValidateConversationName(fields::kName, *name);
+}
+
+Error ParseBody(const json& obj, const RequestLimits& limits, SendRequest* body) {
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(
+      FromStatus(ReadString(obj, fields::kClientMsgId, Presence::kRequired, &body->client_msg_id)));
+  const std::string& id = body->client_msg_id;
+  if (id.empty() || id.size() > kMaxClientMsgIdBytes) {
+    return BadRequest("client_msg_id must have 1 to " + std::to_string(kMaxClientMsgIdBytes) +
+                      " bytes");
+  }
+  for (unsigned char c : id) {
+    if (c < 0x20 || c == 0x7F) return BadRequest("client_msg_id contains a control character");
+  }
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(
+      FromStatus(ReadString(obj, fields::kText, Presence::kRequired, &body->text)));
+  return ValidateMessageText(body->text, limits.max_message_chars);
+}
+
+Error ParseBody(const json& obj, const RequestLimits&, HistoryRequest* body) {
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(
+      FromStatus(ReadNonNegative(obj, fields::kAfterSeq, Presence::kOptional, &body->after_seq)));
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(
+      FromStatus(ReadNonNegative(obj, fields::kBeforeSeq, Presence::kOptional, &body->before_seq)));
+  if (body->after_seq > 0 && body->before_seq > 0) {
+    return BadRequest("give after_seq or before_seq, not both");
+  }
+  return ReadLimit(obj, &body->limit);
+}
+
+Error ParseBody(const json& obj, const RequestLimits&, ReadRequest* body) {
+  return FromStatus(ReadNonNegative(obj, fields::kSeq, Presence::kRequired, &body->seq));
+}
+
+Error ParseBody(const json&, const RequestLimits&, MembersRequest*) { return std::nullopt; }
+Error ParseBody(const json&, const RequestLimits&, LeaveRequest*) { return std::nullopt; }
+Error ParseBody(const json&, const RequestLimits&, ConversationsRequest*) { return std::nullopt; }
+
+Error ParseBody(const json& obj, const RequestLimits&, AddMembersRequest* body) {
+  return ReadUsers(obj, fields::kUsers, Presence::kRequired, 1, &body->users);
+}
+
+Error ParseBody(const json& obj, const RequestLimits&, RemoveMemberRequest* body) {
+  return ReadUser(obj, fields::kUser, &body->user);
+}
+
+Error ParseBody(const json& obj, const RequestLimits&, RenameRequest* body) {
+  return ReadName(obj, &body->name);
+}
+
+Error ParseBody(const json& obj, const RequestLimits&, TypingRequest* body) {
+  return FromStatus(ReadBool(obj, fields::kTyping, Presence::kOptional, &body->typing));
+}
+
+Error ParseBody(const json& obj, const RequestLimits&, OpenDirectRequest* body) {
+  return ReadUser(obj, fields::kUser, &body->user);
+}
+
+Error ParseBody(const json& obj, const RequestLimits&, CreateGroupRequest* body) {
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(ReadName(obj, &body->name));
+  return ReadUsers(obj, fields::kMembers, Presence::kOptional, 0, &body->members);
+}
+
+Error ParseBody(const json& obj, const RequestLimits&, SyncRequest* body) {
+  if (const json* cursors = FindField(obj, fields::kCursors)) {
+    if (!cursors->is_object()) {
+      return BadRequest("cursors must be an object of conversation id -> seq");
+    }
+    if (cursors->size() > kMaxSyncCursors) {
+      return BadRequest("cursors has " + std::to_string(cursors->size()) +
+                        " entries; the limit is " + std::to_string(kMaxSyncCursors));
+    }
+    body->cursors.reserve(cursors->size());
+    for (auto it = cursors->begin(); it != cursors->end(); ++it) {
+      auto id = ParseId(it.key());
+      if (!id) return BadRequest("cursors keys must be positive decimal conversation ids");
+      int64_t seq = 0;
+      MQCHAT_RETURN_IF_PROTOCOL_ERROR(
+          FromStatus(NonNegativeFromJson(it.value(), "cursors[\"" + it.key() + "\"]", &seq)));
+      body->cursors.emplace_back(*id, seq);
+    }
+  }
+  return ReadLimit(obj, &body->limit);
+}
+
+// Builds the body alternative of `op` and parses it from `obj`.
+Error ParseBodyFor(Op op, const json& obj, const RequestLimits& limits, RequestBody* body) {
+  switch (op) {
+#define MQCHAT_BODY_CASE(kOp, Type) \
+  case Op::kOp:                     \
+    return ParseBody(obj, limits, &body->emplace<Type>());
+    MQCHAT_BODY_CASE(kSend, SendRequest)
+    MQCHAT_BODY_CASE(kHistory, HistoryRequest)
+    MQCHAT_BODY_CASE(kRead, ReadRequest)
+    MQCHAT_BODY_CASE(kMembers, MembersRequest)
+    MQCHAT_BODY_CASE(kAddMembers, AddMembersRequest)
+    MQCHAT_BODY_CASE(kRemoveMember, RemoveMemberRequest)
+    MQCHAT_BODY_CASE(kLeave, LeaveRequest)
+    MQCHAT_BODY_CASE(kRename, RenameRequest)
+    MQCHAT_BODY_CASE(kTyping, TypingRequest)
+    MQCHAT_BODY_CASE(kOpenDirect, OpenDirectRequest)
+    MQCHAT_BODY_CASE(kCreateGroup, CreateGroupRequest)
+    MQCHAT_BODY_CASE(kConversations, ConversationsRequest)
+    MQCHAT_BODY_CASE(kSync, SyncRequest)
+#undef MQCHAT_BODY_CASE
+  }
+  return ProtocolError{ErrorCode::kInternal, "op without a parser"};
+}
+
+// An unparsable payload that looks like a JSON object but is not UTF-8 is INVALID_UTF8 (the
+// JSON parser refuses ill-formed bytes inside strings, most likely in the text); anything else
+// is BAD_REQUEST. Only failed parses pay for the extra scan.
+ProtocolError PayloadParseError(std::string_view payload) {
+  const size_t first = payload.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && payload[first] == '{') {
+    Utf8Scan scan = ScanUtf8(payload);
+    if (!scan.valid) {
+      return ProtocolError{ErrorCode::kInvalidUtf8, "payload is not valid UTF-8 (at byte " +
+                                                        std::to_string(scan.error_offset) + ")"};
+    }
+  }
+  return ProtocolError{ErrorCode::kBadRequest, "payload is not valid JSON"};
+}
+
+}  // namespace
+
+ParsedRequest ParseRequest(std::string_view topic, std::string_view payload,
+                           const RequestLimits& limits) {
+  ParsedRequest parsed;
+  RequestTopicParts parts = ParseRequestTopic(topic);
+  parsed.op = parts.op;
+  parsed.conversation_id = parts.conversation_id;
+
+  const json doc = json::parse(payload.begin(), payload.end(), nullptr, /*allow_exceptions=*/false);
+  const bool is_object = !doc.is_discarded() && doc.is_object();
+  // req_id first: every later error, the topic's included, should be matchable by the client.
+  Error req_id_error;
+  if (is_object) {
+    std::string req_id;
+    Status status = ReadString(doc, fields::kReqId, Presence::kOptional, &req_id);
+    if (!status.ok()) {
+      req_id_error = BadRequest(status.message());
+    } else if (req_id.size() > kMaxReqIdBytes) {
+      req_id_error =
+          BadRequest("req_id must have at most " + std::to_string(kMaxReqIdBytes) + " bytes");
+    } else {
+      parsed.req_id = std::move(req_id);
+    }
+  }
+
+  if (parts.error) {
+    parsed.error = std::move(parts.error);
+  } else if (doc.is_discarded()) {
+    parsed.error = PayloadParseError(payload);
+  } else if (!is_object) {
+    parsed.error = BadRequest("payload must be a JSON object");
+  } else if (req_id_error) {
+    parsed.error = std::move(req_id_error);
+  } else {
+    parsed.request.op = *parsed.op;
+    parsed.request.conversation_id = parsed.conversation_id;
+    parsed.request.req_id = parsed.req_id;
+    parsed.error = ParseBodyFor(*parsed.op, doc, limits, &parsed.request.body);
+  }
+  return parsed;
+}
+
+std::string_view ResponseOpName(const ParsedRequest& parsed) {
+  return parsed.op ? OpName(*parsed.op) : values::kUnknownOpName;
+}
+
+}  // namespace mqchat::protocol

@@ -1,0 +1,112 @@
+// Request payloads of protocol v1 (docs/PROTOCOL.md section 4): one struct per op, the strict
+// parser the plugin runs on every request publish, and the encoder the SDK uses. Any thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "protocol/errors.h"
+#include "protocol/ops.h"
+#include "protocol/text.h"
+#include "protocol/topics.h"
+
+namespace mqchat::protocol {
+
+inline constexpr size_t kMaxReqIdBytes = 128;
+inline constexpr size_t kMaxClientMsgIdBytes = 64;
+inline constexpr size_t kMaxUsersPerRequest = 1000;
+inline constexpr size_t kMaxSyncCursors = 10000;
+inline constexpr int kMaxPageLimit = 100;
+inline constexpr int kDefaultHistoryLimit = 50;
+inline constexpr int kDefaultSyncLimit = 100;
+
+struct SendRequest {
+  std::string client_msg_id;  // 1..64 bytes, no control characters
+  std::string text;           // checked by ValidateMessageText
+};
+struct HistoryRequest {
+  int64_t after_seq = 0;             // oldest messages above this seq (default)
+  int64_t before_seq = 0;            // if > 0: newest messages below this seq; never both > 0
+  int limit = kDefaultHistoryLimit;  // 1..100
+};
+struct ReadRequest {
+  int64_t seq = 0;  // required
+};
+struct MembersRequest {};
+struct AddMembersRequest {
+  std::vector<std::string> users;  // 1..1000 valid usernames, duplicates removed (first kept)
+};
+struct RemoveMemberRequest {
+  std::string user;
+};
+struct LeaveRequest {};
+struct RenameRequest {
+  std::string name;  // 1..200 code points
+};
+struct TypingRequest {
+  bool typing = true;
+};
+struct OpenDirectRequest {
+  std::string user;
+};
+struct CreateGroupRequest {
+  std::string name;                  // 1..200 code points, required
+  std::vector<std::string> members;  // 0..1000 valid usernames (besides the creator), deduped
+};
+struct ConversationsRequest {};
+struct SyncRequest {
+  // (conversation id, last seq the device has); ascending by the decimal key's spelling.
+  std::vector<std::pair<int64_t, int64_t>> cursors;
+  int limit = kDefaultSyncLimit;  // 1..100
+};
+
+// Alternative i is the body of Op i: body.index() == static_cast<size_t>(op).
+using RequestBody =
+    std::variant<SendRequest, HistoryRequest, ReadRequest, MembersRequest, AddMembersRequest,
+                 RemoveMemberRequest, LeaveRequest, RenameRequest, TypingRequest, OpenDirectRequest,
+                 CreateGroupRequest, ConversationsRequest, SyncRequest>;
+
+struct Request {
+  Op op = Op::kSend;
+  int64_t conversation_id = 0;  // > 0 for conversation ops; 0 otherwise
+  std::string req_id;           // empty if the request had none
+  RequestBody body;
+};
+
+struct RequestLimits {
+  size_t max_message_chars = kDefaultMaxMessageChars;
+};
+
+struct ParsedRequest {
+  // Filled as far as parsing got, also on error, so the error response can echo them.
+  std::optional<Op> op;
+  int64_t conversation_id = 0;
+  std::string req_id;
+  std::optional<ProtocolError> error;  // nullopt: `request` is complete and valid
+  Request request;
+};
+
+// Parses and validates a request publish. Never throws. Errors: UNKNOWN_OP (topic), BAD_REQUEST
+// (topic id, payload not a JSON object, missing or mistyped field, bad username, limits),
+// INVALID_UTF8 (payload bytes or text, or NUL in text/name), EMPTY_TEXT, TOO_LONG. The req_id
+// is read before any payload check and echoed even when the topic is bad; a req_id that is not
+// a string of at most 128 bytes is itself BAD_REQUEST and is not echoed. Unknown fields are
+// ignored.
+ParsedRequest ParseRequest(std::string_view topic, std::string_view payload,
+                           const RequestLimits& limits);
+
+// The op name for the response to `parsed`: OpName(*op), or "unknown".
+std::string_view ResponseOpName(const ParsedRequest& parsed);
+
+// The JSON payload of `request` (its body and req_id; the op and conversation id go in the topic,
+// see RequestTopic). Ids are written as decimal strings. ParseRequest(RequestTopic(op, id),
+// EncodeRequest(r)) gives back r for any valid r. Never throws: ill-formed UTF-8 in a string
+// becomes U+FFFD, so callers that must not alter text check it with ValidateMessageText first.
+std::string EncodeRequest(const Request& request);
+
+}  // namespace mqchat::protocol

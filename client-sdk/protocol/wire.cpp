@@ -1,0 +1,118 @@
+// Encoders of wire.h: what the plugin publishes.
+#include "protocol/wire.h"
+
+#include "protocol/fields.h"
+#include "protocol/ids.h"
+#include "protocol/json_util.h"
+
+namespace mqchat::protocol {
+
+using nlohmann::json;
+
+json EncodeMessage(const WireMessage& m) {
+  return json{{fields::kConversationId, FormatId(m.conversation_id)},
+              {fields::kSeq, m.seq},
+              {fields::kMessageId, FormatId(m.message_id)},
+              {fields::kSender, m.sender},
+              {fields::kClientMsgId, m.client_msg_id},
+              {fields::kText, m.text},
+              {fields::kSentAtMs, m.sent_at_ms}};
+}
+
+json EncodeMember(const WireMember& m) {
+  return json{{fields::kUser, m.user}, {fields::kRole, m.role}, {fields::kReadSeq, m.read_seq}};
+}
+
+json EncodeConversation(const WireConversation& c) {
+  json members = json::array();
+  for (const auto& member : c.members) members.push_back(EncodeMember(member));
+  return json{{fields::kConversationId, FormatId(c.conversation_id)},
+              {fields::kKind, c.kind},
+              {fields::kName, c.name},
+              {fields::kLastSeq, c.last_seq},
+              {fields::kMembers, std::move(members)}};
+}
+
+json EncodeSummary(const WireSummary& s) {
+  return json{{fields::kConversationId, FormatId(s.conversation_id)},
+              {fields::kKind, s.kind},
+              {fields::kName, s.name},
+              {fields::kLastSeq, s.last_seq},
+              {fields::kReadSeq, s.read_seq},
+              {fields::kUnread, s.unread},
+              {fields::kMembers, s.members},
+              {fields::kLastMessage, s.last_message ? EncodeMessage(*s.last_message) : json()}};
+}
+
+json EncodeAck(const WireAck& a) {
+  return json{{fields::kConversationId, FormatId(a.conversation_id)},
+              {fields::kSeq, a.seq},
+              {fields::kMessageId, FormatId(a.message_id)},
+              {fields::kClientMsgId, a.client_msg_id},
+              {fields::kServerTimeMs, a.server_time_ms},
+              {fields::kDuplicate, a.duplicate}};
+}
+
+json EncodeSyncConversation(const WireSyncConversation& s) {
+  json messages = json::array();
+  for (const auto& message : s.messages) messages.push_back(EncodeMessage(message));
+  return json{{fields::kConversationId, FormatId(s.conversation_id)},
+              {fields::kLastSeq, s.last_seq},
+              {fields::kMessages, std::move(messages)},
+              {fields::kHasMore, s.has_more}};
+}
+
+std::string OkResponse(Op op, const std::string& req_id, json result) {
+  json out = result.is_object() ? std::move(result) : json::object();
+  out[fields::kOp] = OpName(op);
+  out[fields::kOk] = true;
+  if (req_id.empty()) {
+    out.erase(std::string(fields::kReqId));
+  } else {
+    out[fields::kReqId] = req_id;
+  }
+  return DumpJson(out);
+}
+
+std::string ErrorResponse(std::string_view op_name, const std::string& req_id,
+                          const ProtocolError& error) {
+  json out = json::object();
+  out[fields::kOp] = op_name.empty() ? values::kUnknownOpName : op_name;
+  out[fields::kOk] = false;
+  if (!req_id.empty()) out[fields::kReqId] = req_id;
+  out[fields::kError] = json{{fields::kCode, ErrorCodeName(error.code)},
+                             {fields::kMessage, error.message},
+                             {fields::kRetryable, IsRetryable(error.code)}};
+  return DumpJson(out);
+}
+
+std::string MessageEvent(const WireMessage& message) {
+  json out = EncodeMessage(message);
+  out[fields::kType] = values::kEventTypeMessage;
+  return DumpJson(out);
+}
+
+std::string ReadEvent(int64_t conversation_id, const std::string& user, int64_t read_seq) {
+  return DumpJson(json{{fields::kType, values::kEventTypeRead},
+                       {fields::kConversationId, FormatId(conversation_id)},
+                       {fields::kUser, user},
+                       {fields::kReadSeq, read_seq}});
+}
+
+std::string ConversationEvent(std::string_view event, const WireConversation& conversation,
+                              const std::string& actor, const std::vector<std::string>& users) {
+  return DumpJson(json{{fields::kType, values::kEventTypeConversation},
+                       {fields::kEvent, event},
+                       {fields::kConversation, EncodeConversation(conversation)},
+                       {fields::kActor, actor},
+                       {fields::kUsers, users}});
+}
+
+std::string TypingEvent(int64_t conversation_id, const std::string& user, bool typing) {
+  return DumpJson(json{{fields::kType, values::kEventTypeTyping},
+                       {fields::kConversationId, FormatId(conversation_id)},
+                       {fields::kUser, user},
+                       {fields::kTyping, typing}});
+}
+
+}  // namespace mqchat::protocol

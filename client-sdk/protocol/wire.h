@@ -1,0 +1,145 @@
+// Responses and inbox events of protocol v1 (docs/PROTOCOL.md sections 3-5): the objects they
+// carry, encoders (the plugin) and decoders (the SDK). Pure functions; any thread; never throw.
+// 64-bit ids are JSON strings on output and strings or numbers on input; seq and times are numbers.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mqchat/status.h"
+#include "protocol/errors.h"
+#include "protocol/ops.h"
+
+namespace mqchat::protocol {
+
+struct WireMessage {
+  int64_t conversation_id = 0;
+  int64_t seq = 0;
+  int64_t message_id = 0;
+  std::string sender;
+  std::string client_msg_id;
+  std::string text;
+  int64_t sent_at_ms = 0;
+};
+
+struct WireMember {
+  std::string user;
+  std::string role;  // values::kRoleOwner | kRoleAdmin | kRoleMember
+  int64_t read_seq = 0;
+};
+
+struct WireConversation {
+  int64_t conversation_id = 0;
+  std::string kind;  // values::kKindDirect | kKindGroup
+  std::string name;
+  int64_t last_seq = 0;
+  std::vector<WireMember> members;
+};
+
+// One entry of the "conversations" response.
+struct WireSummary {
+  int64_t conversation_id = 0;
+  std::string kind;
+  std::string name;
+  int64_t last_seq = 0;
+  int64_t read_seq = 0;
+  int64_t unread = 0;
+  std::vector<std::string> members;
+  std::optional<WireMessage> last_message;  // JSON null when absent
+};
+
+// The result fields of a "send" response.
+struct WireAck {
+  int64_t conversation_id = 0;
+  int64_t seq = 0;
+  int64_t message_id = 0;
+  std::string client_msg_id;
+  int64_t server_time_ms = 0;
+  bool duplicate = false;
+};
+
+// One entry of the "sync" response.
+struct WireSyncConversation {
+  int64_t conversation_id = 0;
+  int64_t last_seq = 0;
+  std::vector<WireMessage> messages;
+  bool has_more = false;
+};
+
+// The bodies of the "read", "conversation" and "typing" inbox events.
+struct WireReadEvent {
+  int64_t conversation_id = 0;
+  std::string user;
+  int64_t read_seq = 0;
+};
+struct WireConversationEvent {
+  std::string event;  // values::kConversationCreated | kMembersAdded | kMemberRemoved | kRenamed
+  WireConversation conversation;
+  std::string actor;
+  std::vector<std::string> users;
+};
+struct WireTypingEvent {
+  int64_t conversation_id = 0;
+  std::string user;
+  bool typing = false;
+};
+
+// --- Encoding (plugin) -----------------------------------------------------------------------
+
+nlohmann::json EncodeMessage(const WireMessage& message);
+nlohmann::json EncodeMember(const WireMember& member);
+nlohmann::json EncodeConversation(const WireConversation& conversation);
+nlohmann::json EncodeSummary(const WireSummary& summary);
+nlohmann::json EncodeAck(const WireAck& ack);
+nlohmann::json EncodeSyncConversation(const WireSyncConversation& sync);
+
+// {"op":..., "ok":true, "req_id":... (if non-empty), ...result}. `result` must be a JSON object
+// (or null for none); op/ok/req_id in it are overwritten.
+std::string OkResponse(Op op, const std::string& req_id, nlohmann::json result);
+// {"op":..., "ok":false, "req_id":..., "error":{"code","message","retryable"}}. An empty
+// `op_name` is written as "unknown".
+std::string ErrorResponse(std::string_view op_name, const std::string& req_id,
+                          const ProtocolError& error);
+
+// Inbox event payloads ("type" plus the body).
+std::string MessageEvent(const WireMessage& message);
+std::string ReadEvent(int64_t conversation_id, const std::string& user, int64_t read_seq);
+std::string ConversationEvent(std::string_view event, const WireConversation& conversation,
+                              const std::string& actor, const std::vector<std::string>& users);
+std::string TypingEvent(int64_t conversation_id, const std::string& user, bool typing);
+
+// --- Decoding (SDK) --------------------------------------------------------------------------
+// Each decoder needs every field its encoder writes (with the right type) and ignores unknown
+// fields. Failures are Status::InvalidArgument naming the field.
+
+Result<WireMessage> DecodeMessage(const nlohmann::json& json);
+Result<WireMember> DecodeMember(const nlohmann::json& json);
+Result<WireConversation> DecodeConversation(const nlohmann::json& json);
+Result<WireSummary> DecodeSummary(const nlohmann::json& json);
+Result<WireAck> DecodeAck(const nlohmann::json& json);
+Result<WireSyncConversation> DecodeSyncConversation(const nlohmann::json& json);
+Result<WireReadEvent> DecodeReadEvent(const nlohmann::json& json);
+Result<WireConversationEvent> DecodeConversationEvent(const nlohmann::json& json);
+Result<WireTypingEvent> DecodeTypingEvent(const nlohmann::json& json);
+
+struct Response {
+  std::string op;
+  bool ok = false;
+  std::string req_id;                  // empty if absent
+  std::optional<ProtocolError> error;  // set iff !ok; an unknown code becomes INTERNAL
+  nlohmann::json body;                 // the whole response object (result fields at top level)
+};
+// Parses a response payload: a JSON object with string "op" and bool "ok" (and "error" if !ok).
+Result<Response> DecodeResponse(std::string_view payload);
+
+struct InboxEvent {
+  std::string type;     // values::kEventType*; unknown types are passed through
+  nlohmann::json body;  // the whole event object; e.g. DecodeMessage(body) for "message"
+};
+Result<InboxEvent> DecodeInboxEvent(std::string_view payload);
+
+}  // namespace mqchat::protocol

@@ -1,0 +1,189 @@
+// Decoders of wire.h: what the SDK reads.
+#include <nlohmann/json.hpp>
+
+#include "protocol/fields.h"
+#include "protocol/json_util.h"
+#include "protocol/wire.h"
+
+namespace mqchat::protocol {
+namespace {
+
+using nlohmann::json;
+constexpr Presence kRequired = Presence::kRequired;
+constexpr Presence kOptional = Presence::kOptional;
+
+// No protocol array is this long; the bound only keeps a hostile payload from costing much.
+constexpr size_t kMaxArrayEntries = 1'000'000;
+
+Status RequireObject(const json& value, std::string_view what) {
+  if (value.is_object()) return Status::Ok();
+  return Status::InvalidArgument(std::string(what) + " must be a JSON object");
+}
+
+// Decodes the array `key` of `obj` element by element with `decode`.
+template <typename T, typename Decode>
+Status ReadObjectArray(const json& obj, std::string_view key, Decode decode, std::vector<T>* out) {
+  const json* array = FindField(obj, key);
+  if (array == nullptr) return Status::InvalidArgument(std::string(key) + " is missing");
+  if (!array->is_array()) return Status::InvalidArgument(std::string(key) + " must be an array");
+  out->clear();
+  out->reserve(array->size());
+  for (size_t i = 0; i < array->size(); ++i) {
+    auto item = decode((*array)[i]);
+    if (!item.ok()) {
+      return item.status().WithContext(std::string(key) + "[" + std::to_string(i) + "]");
+    }
+    out->push_back(std::move(item).value());
+  }
+  return Status::Ok();
+}
+
+Result<json> ParseObject(std::string_view payload, std::string_view what) {
+  json doc = json::parse(payload.begin(), payload.end(), nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return Status::InvalidArgument(std::string(what) + " is not JSON");
+  MQCHAT_RETURN_IF_ERROR(RequireObject(doc, what));
+  return doc;
+}
+
+}  // namespace
+
+Result<WireMessage> DecodeMessage(const json& j) {
+  MQCHAT_RETURN_IF_ERROR(RequireObject(j, "message"));
+  WireMessage m;
+  MQCHAT_RETURN_IF_ERROR(ReadId(j, fields::kConversationId, kRequired, &m.conversation_id));
+  MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kSeq, kRequired, &m.seq));
+  MQCHAT_RETURN_IF_ERROR(ReadId(j, fields::kMessageId, kRequired, &m.message_id));
+  MQCHAT_RETURN_IF_ERROR(ReadString(j, fields::kSender, kRequired, &m.sender));
+  MQCHAT_RETURN_IF_ERROR(ReadString(j, fields::kClientMsgId, kRequired, &m.client_msg_id));
+  MQCHAT_RETURN_IF_ERROR(ReadString(j, fields::kText, kRequired, &m.text));
+  MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kSentAtMs, kRequired, &m.sent_at_ms));
+  return m;
+}
+
+Result<WireMember> DecodeMember(const json& j) {
+  MQCHAT_RETURN_IF_ERROR(RequireObject(j, "member"));
+  WireMember m;
+  MQCHAT_RETURN_IF_ERROR(ReadString(j, fields::kUser, kRequired, &m.user));
+  MQCHAT_RETURN_IF_ERROR(ReadString(j, fields::kRole, kRequired, &m.role));
+  MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kReadSeq, kRequired, &m.read_seq));
+  return m;
+}
+
+Result<WireConversation> DecodeConversation(const json& j) {
+  MQCHAT_RETURN_IF_ERROR(RequireObject(j, "conversation"));
+  WireConversation c;
+  MQCHAT_RETURN_IF_ERROR(ReadId(j, fields::kConversationId, kRequired, &c.conversation_id));
+  MQCHAT_RETURN_IF_ERROR(ReadString(j, fields::kKind, kRequired, &c.kind));
+  MQCHAT_RETURN_IF_ERROR(ReadString(j, fields::kName, kRequired, &c.name));
+  MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kLastSeq, kRequired, &c.last_seq));
+  MQCHAT_RETURN_IF_ERROR(ReadObjectArray(j, fields::kMembers, DecodeMember, &c.members));
+  return c;
+}
+
+Result<WireSummary> DecodeSummary(const json& j) {
+  MQCHAT_RETURN_IF_ERROR(RequireObject(j, "summary"));
+  WireSummary s;
+  MQCHAT_RETURN_IF_ERROR(ReadId(j, fields::kConversationId, kRequired, &s.conversation_id));
+  MQCHAT_RETURN_IF_ERROR(ReadString(j, fields::kKind, kRequired, &s.kind));
+  MQCHAT_RETURN_IF_ERROR(ReadString(j, fields::kName, kRequired, &s.name));
+  MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kLastSeq, kRequired, &s.last_seq));
+  MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kReadSeq, kRequired, &s.read_seq));
+  MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kUnread, kRequired, &s.unread));
+  MQCHAT_RETURN_IF_ERROR(
+      ReadStringArray(j, fields::kMembers, kRequired, kMaxArrayEntries, &s.members));
+  if (const json* last = FindField(j, fields::kLastMessage)) {
+    auto message = DecodeMessage(*last);
+    if (!message.ok()) return message.status().WithContext(fields::kLastMessage);
+    s.last_message = std::move(message).value();
+  }
+  return s;
+}
+
+Result<WireAck> DecodeAck(const json& j) {
+  MQCHAT_RETURN_IF_ERROR(RequireObject(j, "ack"));
+  WireAck a;
+  MQCHAT_RETURN_IF_ERROR(ReadId(j, fields::kConversationId, kRequired, &a.conversation_id));
+  MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kSeq, kRequired, &a.seq));
+  MQCHAT_RETURN_IF_ERROR(ReadId(j, fields::kMessageId, kRequired, &a.message_id));
+  MQCHAT_RETURN_IF_ERROR(ReadString(j, fields::kClientMsgId, kRequired, &a.client_msg_id));
+  MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kServerTimeMs, kRequired, &a.server_time_ms));
+  MQCHAT_RETURN_IF_ERROR(ReadBool(j, fields::kDuplicate, kRequired, &a.duplicate));
+  return a;
+}
+
+Result<WireSyncConversation> DecodeSyncConversation(const json& j) {
+  MQCHAT_RETURN_IF_ERROR(RequireObject(j, "sync conversation"));
+  WireSyncConversation s;
+  MQCHAT_RETURN_IF_ERROR(ReadId(j, fields::kConversationId, kRequired, &s.conversation_id));
+  MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kLastSeq, kRequired, &s.last_seq));
+  MQCHAT_RETURN_IF_ERROR(ReadObjectArray(j, fields::kMessages, DecodeMessage, &s.messages));
+  MQCHAT_RETURN_IF_ERROR(ReadBool(j, fields::kHasMore, kRequired, &s.has_more));
+  return s;
+}
+
+Result<WireReadEvent> DecodeReadEvent(const json& j) {
+  MQCHAT_RETURN_IF_ERROR(RequireObject(j, "read event"));
+  WireReadEvent e;
+  MQCHAT_RETURN_IF_ERROR(ReadId(j, fields::kConversationId, kRequired, &e.conversation_id));
+  MQCHAT_RETURN_IF_ERROR(ReadString(j, fields::kUser, kRequired, &e.user));
+  MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kReadSeq, kRequired, &e.read_seq));
+  return e;
+}
+
+Result<WireConversationEvent> DecodeConversationEvent(const json& j) {
+  MQCHAT_RETURN_IF_ERROR(RequireObject(j, "conversation event"));
+  WireConversationEvent e;
+  MQCHAT_RETURN_IF_ERROR(ReadString(j, fields::kEvent, kRequired, &e.event));
+  const json* conversation = FindField(j, fields::kConversation);
+  if (conversation == nullptr) return Status::InvalidArgument("conversation is missing");
+  auto decoded = DecodeConversation(*conversation);
+  if (!decoded.ok()) return decoded.status();
+  e.conversation = std::move(decoded).value();
+  MQCHAT_RETURN_IF_ERROR(ReadString(j, fields::kActor, kRequired, &e.actor));
+  MQCHAT_RETURN_IF_ERROR(ReadStringArray(j, fields::kUsers, kOptional, kMaxArrayEntries, &e.users));
+  return e;
+}
+
+Result<WireTypingEvent> DecodeTypingEvent(const json& j) {
+  MQCHAT_RETURN_IF_ERROR(RequireObject(j, "typing event"));
+  WireTypingEvent e;
+  MQCHAT_RETURN_IF_ERROR(ReadId(j, fields::kConversationId, kRequired, &e.conversation_id));
+  MQCHAT_RETURN_IF_ERROR(ReadString(j, fields::kUser, kRequired, &e.user));
+  MQCHAT_RETURN_IF_ERROR(ReadBool(j, fields::kTyping, kRequired, &e.typing));
+  return e;
+}
+
+Result<Response> DecodeResponse(std::string_view payload) {
+  MQCHAT_ASSIGN_OR_RETURN(json doc, ParseObject(payload, "response"));
+  Response r;
+  MQCHAT_RETURN_IF_ERROR(ReadString(doc, fields::kOp, kRequired, &r.op));
+  MQCHAT_RETURN_IF_ERROR(ReadBool(doc, fields::kOk, kRequired, &r.ok));
+  MQCHAT_RETURN_IF_ERROR(ReadString(doc, fields::kReqId, kOptional, &r.req_id));
+  if (!r.ok) {
+    const json* error = FindField(doc, fields::kError);
+    if (error == nullptr) return Status::InvalidArgument("error is missing");
+    MQCHAT_RETURN_IF_ERROR(RequireObject(*error, fields::kError));
+    std::string code_name;
+    std::string message;
+    MQCHAT_RETURN_IF_ERROR(ReadString(*error, fields::kCode, kRequired, &code_name));
+    MQCHAT_RETURN_IF_ERROR(ReadString(*error, fields::kMessage, kOptional, &message));
+    if (auto code = ParseErrorCode(code_name)) {
+      r.error = ProtocolError{*code, std::move(message)};
+    } else {
+      // A code from a newer server: keep its name so nothing is lost.
+      r.error = ProtocolError{ErrorCode::kInternal, code_name + ": " + message};
+    }
+  }
+  r.body = std::move(doc);
+  return r;
+}
+
+Result<InboxEvent> DecodeInboxEvent(std::string_view payload) {
+  MQCHAT_ASSIGN_OR_RETURN(json doc, ParseObject(payload, "event"));
+  InboxEvent e;
+  MQCHAT_RETURN_IF_ERROR(ReadString(doc, fields::kType, kRequired, &e.type));
+  e.body = std::move(doc);
+  return e;
+}
+
+}  // namespace mqchat::protocol

@@ -1,0 +1,95 @@
+// ChatService: sending messages, their acks and their fan-out.
+#include "chat/chat_service.h"
+#include "chat/wire_convert.h"
+#include "protocol/wire.h"
+
+namespace mqchat::chat {
+
+bool ChatService::HandleSend(const ClientSession& who, const protocol::Request& req,
+                             const ReplyTo& to) {
+  const auto& body = std::get<protocol::SendRequest>(req.body);
+  // A cached member list refuses non-members without a store round trip; on a miss the writer's
+  // transaction decides (AppendBatch re-checks membership either way).
+  if (MembersPtr m = cache_.Get(req.conversation_id, clock_.MonotonicMs())) {
+    if (!m->Contains(who.username)) {
+      return Refuse(to, protocol::ErrorCode::kNotMember,
+                    "you are not a member of conversation " +
+                        std::to_string(req.conversation_id));
+    }
+  }
+  SendJob job;
+  job.request.conversation_id = req.conversation_id;
+  job.request.sender = who.username;
+  job.request.client_msg_id = body.client_msg_id;
+  job.request.text = body.text;
+  job.request.message_id = ids_.Next();
+  job.request.created_at_ms = clock_.NowMs();
+  job.reply = to;
+  Status s = writer_->SubmitSend(std::move(job));
+  if (!s.ok()) return Refuse(to, ErrorCodeFor(s, FailureSource::kQueue), s.message());
+  return true;
+}
+
+// Writer thread. Builds every payload here so the broker thread only publishes.
+void ChatService::OnBatchDone(store::ChatStore& store, std::vector<SendJob> jobs,
+                              Result<std::vector<store::AppendResult>> results) {
+  struct Outcome {
+    ReplyTo to;
+    std::string reply;
+    std::string event;               // message event to fan out; empty if none
+    std::vector<std::string> inboxes;
+  };
+  std::vector<Outcome> outcomes;
+  outcomes.reserve(jobs.size());
+  const int64_t now = clock_.NowMs();
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    Outcome out;
+    out.to = std::move(jobs[i].reply);
+    if (!results.ok()) {
+      // Nothing of the batch was committed: every sender may retry with the same client_msg_id.
+      out.reply = ErrorPayload(out.to, ErrorCodeFor(results.status(), FailureSource::kStore),
+                               "message not stored: " + results.status().message());
+      outcomes.push_back(std::move(out));
+      continue;
+    }
+    const store::AppendResult& r = (*results)[i];
+    if (r.outcome == store::AppendOutcome::kNotMember) {
+      out.reply = ErrorPayload(out.to, protocol::ErrorCode::kNotMember,
+                               "you are not a member of conversation " +
+                                   std::to_string(jobs[i].request.conversation_id));
+      outcomes.push_back(std::move(out));
+      continue;
+    }
+    protocol::WireAck ack;
+    ack.conversation_id = r.message.conversation_id;
+    ack.seq = r.message.seq;
+    ack.message_id = r.message.message_id;
+    ack.client_msg_id = r.message.client_msg_id;
+    ack.server_time_ms = now;
+    ack.duplicate = r.outcome == store::AppendOutcome::kDuplicate;
+    out.reply = OkPayload(out.to, protocol::EncodeAck(ack));
+    if (r.outcome == store::AppendOutcome::kStored) {
+      auto members = LoadMembers(store, r.message.conversation_id);
+      if (members.ok()) {
+        out.inboxes = (*members)->usernames;
+        out.event = protocol::MessageEvent(ToWire(r.message));
+      } else {
+        // Stored and acked; devices get it by sync. Say why live delivery was skipped.
+        std::string why = members.status().ToString();
+        tasks_.Post([this, why] {
+          broker_.Log(LogLevel::kWarning, "mqchat: fan-out skipped, members unknown: " + why);
+        });
+      }
+    }
+    outcomes.push_back(std::move(out));
+  }
+  // Acks go first: a sender learns its message is durable no later than the recipients.
+  tasks_.Post([this, outcomes = std::move(outcomes)]() mutable {
+    for (auto& out : outcomes) PublishReply(broker_, out.to, std::move(out.reply));
+    for (const auto& out : outcomes) {
+      if (!out.event.empty()) PublishToInboxes(out.inboxes, out.event);
+    }
+  });
+}
+
+}  // namespace mqchat::chat

@@ -1,0 +1,178 @@
+#include "chat/chat_service.h"
+
+#include <algorithm>
+
+#include "chat/wire_convert.h"
+#include "protocol/topics.h"
+#include "protocol/wire.h"
+
+namespace mqchat::chat {
+namespace {
+
+bool IsManageOp(protocol::Op op) {
+  switch (op) {
+    case protocol::Op::kAddMembers:
+    case protocol::Op::kRemoveMember:
+    case protocol::Op::kLeave:
+    case protocol::Op::kRename:
+    case protocol::Op::kRead:
+    case protocol::Op::kOpenDirect:
+    case protocol::Op::kCreateGroup:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+ChatService::ChatService(ChatOptions options, BrokerApi& broker, BrokerTaskQueue& tasks,
+                         const Clock& clock, store::ChatStorePtr writer_store,
+                         store::ChatStorePtr reader_store)
+    : options_(options),
+      broker_(broker),
+      tasks_(tasks),
+      clock_(clock),
+      ids_(options.node_id, clock),
+      cache_(options.membership_ttl_ms, options.membership_cache_entries) {
+  writer_ = std::make_unique<StoreWorker>(
+      std::move(writer_store), options_.max_queue, options_.max_batch,
+      [this](store::ChatStore& store, std::vector<SendJob> jobs,
+             Result<std::vector<store::AppendResult>> results) {
+        OnBatchDone(store, std::move(jobs), std::move(results));
+      });
+  reader_ = std::make_unique<StoreWorker>(std::move(reader_store), options_.max_queue, 1,
+                                          [](store::ChatStore&, std::vector<SendJob>,
+                                             Result<std::vector<store::AppendResult>>) {});
+}
+
+ChatService::~ChatService() { Stop(); }
+
+void ChatService::Stop() {
+  if (writer_) writer_->Stop();
+  if (reader_) reader_->Stop();
+}
+
+bool ChatService::IsRequestTopic(std::string_view topic) {
+  return topic.rfind("mqchat/v1/req/", 0) == 0 || topic.rfind("mqchat/v1/c/", 0) == 0;
+}
+
+ReplyTo ChatService::MakeReplyTo(const ClientSession& who, const protocol::ParsedRequest& parsed,
+                                 std::string_view response_topic,
+                                 std::string_view correlation_data) const {
+  ReplyTo to;
+  to.client_id = who.client_id;
+  to.correlation_data = std::string(correlation_data);
+  to.req_id = parsed.req_id;
+  to.op_name = parsed.op ? std::string(protocol::OpName(*parsed.op)) : "unknown";
+  // A v5 response topic is honoured only inside the requester's own namespace and without
+  // wildcards; anything else falls back to the device's reply topic.
+  auto owner = protocol::NamespaceOwner(response_topic);
+  if (!response_topic.empty() && owner && *owner == who.username &&
+      response_topic.find_first_of("+#") == std::string_view::npos) {
+    to.topic = std::string(response_topic);
+  } else {
+    to.topic = protocol::ReplyTopic(who.username, who.device_id);
+  }
+  return to;
+}
+
+bool ChatService::Refuse(const ReplyTo& to, protocol::ErrorCode code, const std::string& message) {
+  ++stats_.refused;
+  if (code == protocol::ErrorCode::kOverloaded) ++stats_.overloaded;
+  PublishReply(broker_, to, ErrorPayload(to, code, message));
+  return false;
+}
+
+bool ChatService::Submit(StoreWorker& worker, const ReplyTo& to, StoreTask task) {
+  Status s = worker.SubmitTask(std::move(task));
+  if (s.ok()) return true;
+  return Refuse(to, ErrorCodeFor(s, FailureSource::kQueue), s.message());
+}
+
+bool ChatService::OnRequest(const ClientSession& who, std::string_view topic,
+                            std::string_view payload, std::string_view response_topic,
+                            std::string_view correlation_data) {
+  ++stats_.requests;
+  protocol::RequestLimits limits;
+  limits.max_message_chars = options_.max_message_chars;
+  protocol::ParsedRequest parsed = protocol::ParseRequest(topic, payload, limits);
+  ReplyTo to = MakeReplyTo(who, parsed, response_topic, correlation_data);
+  if (parsed.error) return Refuse(to, parsed.error->code, parsed.error->message);
+  const protocol::Request& req = parsed.request;
+  if (req.op == protocol::Op::kSend) return HandleSend(who, req, to);
+  if (IsManageOp(req.op)) return HandleManage(who, req, to);
+  return HandleRead(who, req, to);
+}
+
+void ChatService::EnsureUser(const std::string& username) {
+  const int64_t now = clock_.NowMs();
+  Status s = writer_->SubmitTask([this, username, now](store::ChatStore& store) {
+    Status r = store.EnsureUser(username, now);
+    if (!r.ok()) {
+      tasks_.Post([this, username, r] {
+        broker_.Log(LogLevel::kWarning,
+                    "mqchat: recording token user '" + username + "': " + r.ToString());
+      });
+    }
+  });
+  if (!s.ok()) broker_.Log(LogLevel::kWarning, "mqchat: EnsureUser: " + s.ToString());
+}
+
+Result<MembersPtr> ChatService::LoadMembers(store::ChatStore& store, store::ConversationId id) {
+  if (MembersPtr m = cache_.Get(id, clock_.MonotonicMs())) return m;
+  MQCHAT_ASSIGN_OR_RETURN(auto conversation, store.GetConversation(id));
+  return cache_.Put(conversation, clock_.MonotonicMs());
+}
+
+void ChatService::PostReply(const ReplyTo& to, std::string payload) {
+  tasks_.Post([this, to, payload = std::move(payload)]() mutable {
+    PublishReply(broker_, to, std::move(payload));
+  });
+}
+
+void ChatService::PostBroadcast(std::vector<std::string> users, std::string payload) {
+  tasks_.Post([this, users = std::move(users), payload = std::move(payload)] {
+    PublishToInboxes(users, payload);
+  });
+}
+
+void ChatService::PublishToInboxes(const std::vector<std::string>& users,
+                                   const std::string& payload) {
+  OutgoingMessage msg;
+  msg.payload = payload;
+  msg.qos = 1;
+  for (const auto& user : users) {
+    msg.topic = protocol::InboxTopic(user);
+    Status s = broker_.Publish(msg);
+    if (!s.ok()) broker_.Log(LogLevel::kWarning, "mqchat: inbox of " + user + ": " + s.ToString());
+  }
+}
+
+void ChatService::AfterMembershipChange(store::ChatStore& store, const ReplyTo& to,
+                                        store::ConversationId id, const std::string& event,
+                                        const std::string& actor, std::vector<std::string> users,
+                                        nlohmann::json fields) {
+  cache_.Forget(id);
+  auto conversation = store.GetConversation(id);
+  if (!conversation.ok()) {
+    // The change is committed; only the notification is lost. Clients see it on next list.
+    PostReply(to, OkPayload(to, std::move(fields)));
+    return;
+  }
+  cache_.Put(*conversation, clock_.MonotonicMs());
+  auto wire = ToWire(*conversation);
+  // Members, plus anyone the change was about (removed users learn they are out).
+  std::vector<std::string> recipients;
+  for (const auto& m : conversation->members) recipients.push_back(m.username);
+  for (const auto& u : users) {
+    if (std::find(recipients.begin(), recipients.end(), u) == recipients.end()) {
+      recipients.push_back(u);
+    }
+  }
+  if (!fields.contains("conversation")) fields["conversation"] = protocol::EncodeConversation(wire);
+  PostReply(to, OkPayload(to, std::move(fields)));
+  PostBroadcast(std::move(recipients), protocol::ConversationEvent(event, wire, actor, users));
+}
+
+}  // namespace mqchat::chat

@@ -1,0 +1,102 @@
+// ChatService: conversations and messages over MQTT requests (docs/PROTOCOL.md). The broker
+// thread parses and checks each request, then hands it to a store worker: sends and
+// membership changes to the writer (group commit), reads to the reader. Workers answer through
+// BrokerTaskQueue; only then are acks published and messages fanned out, so nothing is
+// acknowledged or delivered before it is durable. Broker thread, except where noted.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "broker/broker_api.h"
+#include "chat/client_session.h"
+#include "chat/membership_cache.h"
+#include "chat/reply.h"
+#include "chat/store_worker.h"
+#include "ids/snowflake.h"
+#include "protocol/requests.h"
+#include "util/broker_task_queue.h"
+#include "util/clock.h"
+
+namespace mqchat::chat {
+
+struct ChatOptions {
+  int node_id = 0;
+  int max_group_members = 100;
+  size_t max_message_chars = 100000;
+  size_t max_queue = 10000;  // per worker; beyond it requests get OVERLOADED
+  size_t max_batch = 512;    // sends per transaction
+  int64_t membership_ttl_ms = 30000;
+  size_t membership_cache_entries = 200000;
+};
+
+struct ChatStats {
+  uint64_t requests = 0;
+  uint64_t refused = 0;  // answered with an error before reaching a worker
+  uint64_t overloaded = 0;
+};
+
+class ChatService {
+ public:
+  // `writer_store` and `reader_store` are separate connections, each owned by its worker.
+  ChatService(ChatOptions options, BrokerApi& broker, BrokerTaskQueue& tasks, const Clock& clock,
+              store::ChatStorePtr writer_store, store::ChatStorePtr reader_store);
+  ~ChatService();  // Stop()
+
+  // True if `topic` is a request topic this service answers.
+  static bool IsRequestTopic(std::string_view topic);
+
+  // Handles one request. True: accepted, a response will follow. False: refused at once (an
+  // error response was already published); the caller makes the PUBACK say so.
+  bool OnRequest(const ClientSession& who, std::string_view topic, std::string_view payload,
+                 std::string_view response_topic, std::string_view correlation_data);
+
+  // A token user logged in: make sure the store has a row for them (asynchronous).
+  void EnsureUser(const std::string& username);
+
+  // Finishes queued work and joins the workers. Their last answers stay in the task queue.
+  void Stop();
+
+  const ChatStats& stats() const { return stats_; }
+  MembershipCache& membership() { return cache_; }
+
+ private:
+  ReplyTo MakeReplyTo(const ClientSession& who, const protocol::ParsedRequest& parsed,
+                      std::string_view response_topic, std::string_view correlation_data) const;
+  bool Refuse(const ReplyTo& to, protocol::ErrorCode code, const std::string& message);
+  // Queues `task` on a worker; on a full queue answers OVERLOADED and returns false.
+  bool Submit(StoreWorker& worker, const ReplyTo& to, StoreTask task);
+
+  // Verb groups, one file each: chat_send.cpp, chat_manage.cpp, chat_read.cpp.
+  bool HandleSend(const ClientSession& who, const protocol::Request& req, const ReplyTo& to);
+  void OnBatchDone(store::ChatStore& store, std::vector<SendJob> jobs,
+                   Result<std::vector<store::AppendResult>> results);  // writer thread
+  bool HandleManage(const ClientSession& who, const protocol::Request& req, const ReplyTo& to);
+  bool HandleRead(const ClientSession& who, const protocol::Request& req, const ReplyTo& to);
+
+  // Worker thread: members of `id` from the cache, or loaded from `store` and cached.
+  Result<MembersPtr> LoadMembers(store::ChatStore& store, store::ConversationId id);
+  // Worker thread: answers and notifies after a membership change committed.
+  void AfterMembershipChange(store::ChatStore& store, const ReplyTo& to, store::ConversationId id,
+                             const std::string& event, const std::string& actor,
+                             std::vector<std::string> users, nlohmann::json fields);
+  // Worker thread: posts a reply (and optional member broadcast) to the broker thread.
+  void PostReply(const ReplyTo& to, std::string payload);
+  void PostBroadcast(std::vector<std::string> users, std::string payload);
+  // Broker thread.
+  void PublishToInboxes(const std::vector<std::string>& users, const std::string& payload);
+
+  const ChatOptions options_;
+  BrokerApi& broker_;
+  BrokerTaskQueue& tasks_;
+  const Clock& clock_;
+  SnowflakeGenerator ids_;  // broker thread
+  MembershipCache cache_;
+  ChatStats stats_;
+  std::unique_ptr<StoreWorker> writer_;
+  std::unique_ptr<StoreWorker> reader_;
+};
+
+}  // namespace mqchat::chat

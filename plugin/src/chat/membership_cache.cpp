@@ -1,0 +1,49 @@
+#include "chat/membership_cache.h"
+
+#include <algorithm>
+
+namespace mqchat::chat {
+
+bool ConversationMembers::Contains(const std::string& username) const {
+  return std::binary_search(usernames.begin(), usernames.end(), username);
+}
+
+MembershipCache::MembershipCache(int64_t ttl_ms, size_t max_entries)
+    : ttl_ms_(ttl_ms), max_entries_(max_entries) {}
+
+MembersPtr MembershipCache::Get(store::ConversationId id, int64_t now_ms) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(id);
+  if (it == entries_.end() || it->second.expires_ms <= now_ms) return nullptr;
+  return it->second.members;
+}
+
+MembersPtr MembershipCache::Put(const store::Conversation& conversation, int64_t now_ms) {
+  auto members = std::make_shared<ConversationMembers>();
+  members->kind = conversation.kind;
+  for (const auto& m : conversation.members) members->usernames.push_back(m.username);
+  std::sort(members->usernames.begin(), members->usernames.end());
+  MembersPtr ptr = members;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (entries_.size() >= max_entries_ && entries_.find(conversation.id) == entries_.end()) {
+    for (auto it = entries_.begin(); it != entries_.end();) {
+      it = it->second.expires_ms <= now_ms ? entries_.erase(it) : std::next(it);
+    }
+    // Still full: drop arbitrary entries; a miss costs a store read, never a wrong answer.
+    while (!entries_.empty() && entries_.size() >= max_entries_) entries_.erase(entries_.begin());
+  }
+  entries_[conversation.id] = Entry{ptr, now_ms + ttl_ms_};
+  return ptr;
+}
+
+void MembershipCache::Forget(store::ConversationId id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  entries_.erase(id);
+}
+
+size_t MembershipCache::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return entries_.size();
+}
+
+}  // namespace mqchat::chat

@@ -1,0 +1,45 @@
+#include "chat/reply.h"
+
+#include "protocol/wire.h"
+
+namespace mqchat::chat {
+
+protocol::ErrorCode ErrorCodeFor(const Status& status, FailureSource source) {
+  using protocol::ErrorCode;
+  switch (status.code()) {
+    case Code::kUnavailable: return ErrorCode::kUnavailable;
+    case Code::kResourceExhausted:
+      return source == FailureSource::kQueue ? ErrorCode::kOverloaded : ErrorCode::kGroupFull;
+    case Code::kNotFound: return ErrorCode::kNotFound;
+    case Code::kPermissionDenied: return ErrorCode::kForbidden;
+    case Code::kInvalidArgument:
+    case Code::kFailedPrecondition:
+    case Code::kAlreadyExists: return ErrorCode::kInvalid;
+    default: return ErrorCode::kInternal;
+  }
+}
+
+std::string OkPayload(const ReplyTo& to, nlohmann::json fields) {
+  fields["op"] = to.op_name;
+  fields["ok"] = true;
+  if (!to.req_id.empty()) fields["req_id"] = to.req_id;
+  // Strings were validated as UTF-8 on the way in; replace rather than throw if one was not.
+  return fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string ErrorPayload(const ReplyTo& to, protocol::ErrorCode code, const std::string& message) {
+  return protocol::ErrorResponse(to.op_name, to.req_id, protocol::ProtocolError{code, message});
+}
+
+void PublishReply(BrokerApi& broker, const ReplyTo& to, std::string payload) {
+  OutgoingMessage msg;
+  msg.topic = to.topic;
+  msg.payload = std::move(payload);
+  msg.qos = 1;
+  msg.target_client_id = to.client_id;
+  msg.correlation_data = to.correlation_data;
+  Status s = broker.Publish(msg);
+  if (!s.ok()) broker.Log(LogLevel::kWarning, "mqchat: reply to " + to.client_id + ": " + s.ToString());
+}
+
+}  // namespace mqchat::chat

@@ -1,0 +1,78 @@
+#include "chat/store_worker.h"
+
+namespace mqchat::chat {
+
+StoreWorker::StoreWorker(store::ChatStorePtr store, size_t max_queue, size_t max_batch,
+                         BatchDone on_batch_done)
+    : store_(std::move(store)),
+      max_queue_(max_queue),
+      max_batch_(max_batch),
+      on_batch_done_(std::move(on_batch_done)),
+      thread_([this] { Run(); }) {}
+
+StoreWorker::~StoreWorker() { Stop(); }
+
+Status StoreWorker::SubmitSend(SendJob job) { return Submit(Item(std::move(job))); }
+
+Status StoreWorker::SubmitTask(StoreTask task) { return Submit(Item(std::move(task))); }
+
+Status StoreWorker::Submit(Item item) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return Status::Unavailable("the store worker is stopping");
+    if (queue_.size() >= max_queue_) {
+      return Status::ResourceExhausted("the store queue is full");
+    }
+    queue_.push_back(std::move(item));
+  }
+  cv_.notify_one();
+  return Status::Ok();
+}
+
+void StoreWorker::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+size_t StoreWorker::queued() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return queue_.size();
+}
+
+void StoreWorker::Run() {
+  while (true) {
+    std::vector<SendJob> sends;
+    StoreTask task;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping with nothing left
+      // Take the longest run of sends at the head (up to max_batch_), or one task.
+      while (!queue_.empty() && sends.size() < max_batch_ &&
+             std::holds_alternative<SendJob>(queue_.front())) {
+        sends.push_back(std::move(std::get<SendJob>(queue_.front())));
+        queue_.pop_front();
+      }
+      if (sends.empty()) {
+        task = std::move(std::get<StoreTask>(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    if (!sends.empty()) {
+      std::vector<store::AppendRequest> batch;
+      batch.reserve(sends.size());
+      for (const auto& job : sends) batch.push_back(job.request);
+      auto results = store_->AppendBatch(batch);
+      ++batches_;
+      on_batch_done_(*store_, std::move(sends), std::move(results));
+    } else {
+      task(*store_);
+    }
+  }
+}
+
+}  // namespace mqchat::chat

@@ -1,0 +1,163 @@
+// PgChatStore::AppendBatch: the writer's hot path. The whole batch is one transaction of five
+// round trips, however many messages and conversations it holds: BEGIN, lock the
+// conversations, look up members and duplicates, write everything, COMMIT.
+#include "store/pg/pg_chat_store.h"
+
+#include <unordered_map>
+#include <utility>
+
+#include "store/append_plan.h"
+#include "store/pg/pg_chat_sql.h"
+
+namespace mqchat::store {
+namespace {
+
+namespace sql = pg_chat_sql;
+
+// Step 1 parameters and result: the conversations' rows, locked, and their last_seq.
+Status LockConversations(PGconn* conn, AppendPlan& plan) {
+  MQCHAT_ASSIGN_OR_RETURN(
+      PgResultPtr res,
+      ExecPrepared(conn, sql::kLockForAppend,
+                   PgParams().Text(sql::Int64Array(plan.conversation_ids()))));
+  for (int row = 0; row < PQntuples(res.get()); ++row) {
+    MQCHAT_ASSIGN_OR_RETURN(int64_t id, PgInt64(res.get(), row, 0));
+    MQCHAT_ASSIGN_OR_RETURN(int64_t last_seq, PgInt64(res.get(), row, 1));
+    plan.SetLastSeq(id, last_seq);
+  }
+  return Status::Ok();
+}
+
+// Step 2: membership of each sender and any stored message with the same key.
+Status LookUpKeys(PGconn* conn, AppendPlan& plan) {
+  std::vector<int64_t> ids;
+  std::vector<std::string> senders;
+  std::vector<std::string> client_msg_ids;
+  for (const MessageKey& key : plan.keys()) {
+    ids.push_back(key.conversation_id);
+    senders.push_back(key.sender);
+    client_msg_ids.push_back(key.client_msg_id);
+  }
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res,
+                          ExecPrepared(conn, sql::kAppendLookup,
+                                       PgParams()
+                                           .Text(sql::Int64Array(ids))
+                                           .Text(sql::TextArray(senders))
+                                           .Text(sql::TextArray(client_msg_ids))));
+  const PGresult* r = res.get();
+  if (PQntuples(r) != static_cast<int>(plan.keys().size())) {
+    return Status::Internal("append lookup returned " + std::to_string(PQntuples(r)) +
+                            " rows for " + std::to_string(plan.keys().size()) + " keys");
+  }
+  for (int row = 0; row < PQntuples(r); ++row) {
+    MQCHAT_ASSIGN_OR_RETURN(int64_t ord, PgInt64(r, row, 0));
+    if (ord < 1 || ord > static_cast<int64_t>(plan.keys().size())) {
+      return Status::Internal("append lookup returned position " + std::to_string(ord));
+    }
+    const bool is_member = PgText(r, row, 1) == "t";
+    std::optional<StoredMessage> existing;
+    if (!PgIsNull(r, row, 2)) {
+      StoredMessage msg;
+      MQCHAT_ASSIGN_OR_RETURN(msg.seq, PgInt64(r, row, 2));
+      MQCHAT_ASSIGN_OR_RETURN(msg.message_id, PgInt64(r, row, 3));
+      msg.text = PgText(r, row, 4);
+      MQCHAT_ASSIGN_OR_RETURN(msg.created_at_ms, PgInt64(r, row, 5));
+      existing = std::move(msg);
+    }
+    plan.SetLookup(static_cast<size_t>(ord - 1), is_member, std::move(existing));
+  }
+  return Status::Ok();
+}
+
+// Step 3: seqs, messages and read positions in one statement.
+Status Write(PGconn* conn, const AppendPlan& plan) {
+  std::vector<int64_t> alloc_ids, alloc_counts, alloc_activity;
+  for (const AppendPlan::SeqAdvance& advance : plan.seq_advances()) {
+    alloc_ids.push_back(advance.conversation_id);
+    alloc_counts.push_back(advance.count);
+    alloc_activity.push_back(advance.activity_ms);
+  }
+  std::vector<int64_t> msg_ids, seqs, message_ids, created;
+  std::vector<std::string> senders, client_msg_ids, bodies;
+  for (size_t i : plan.new_indexes()) {
+    const StoredMessage& msg = plan.results()[i].message;
+    msg_ids.push_back(msg.conversation_id);
+    seqs.push_back(msg.seq);
+    message_ids.push_back(msg.message_id);
+    senders.push_back(msg.sender);
+    client_msg_ids.push_back(msg.client_msg_id);
+    bodies.push_back(msg.text);
+    created.push_back(msg.created_at_ms);
+  }
+  std::vector<int64_t> read_ids, read_seqs;
+  std::vector<std::string> readers;
+  for (const AppendPlan::ReadAdvance& read : plan.read_advances()) {
+    read_ids.push_back(read.conversation_id);
+    readers.push_back(read.username);
+    read_seqs.push_back(read.read_seq);
+  }
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res,
+                          ExecPrepared(conn, sql::kAppendWrite,
+                                       PgParams()
+                                           .Text(sql::Int64Array(alloc_ids))
+                                           .Text(sql::Int64Array(alloc_counts))
+                                           .Text(sql::Int64Array(alloc_activity))
+                                           .Text(sql::Int64Array(msg_ids))
+                                           .Text(sql::Int64Array(seqs))
+                                           .Text(sql::Int64Array(message_ids))
+                                           .Text(sql::TextArray(senders))
+                                           .Text(sql::TextArray(client_msg_ids))
+                                           .Text(sql::TextArray(bodies))
+                                           .Text(sql::Int64Array(created))
+                                           .Text(sql::Int64Array(read_ids))
+                                           .Text(sql::TextArray(readers))
+                                           .Text(sql::Int64Array(read_seqs))));
+  // The seqs were numbered from the last_seq read under the lock; the UPDATE must agree.
+  std::unordered_map<int64_t, int64_t> expected;
+  for (const AppendPlan::SeqAdvance& advance : plan.seq_advances()) {
+    expected[advance.conversation_id] = advance.last_seq;
+  }
+  const PGresult* r = res.get();
+  if (PQntuples(r) != static_cast<int>(expected.size())) {
+    return Status::Internal("seq allocation updated " + std::to_string(PQntuples(r)) +
+                            " conversations, expected " + std::to_string(expected.size()));
+  }
+  for (int row = 0; row < PQntuples(r); ++row) {
+    MQCHAT_ASSIGN_OR_RETURN(int64_t id, PgInt64(r, row, 0));
+    MQCHAT_ASSIGN_OR_RETURN(int64_t last_seq, PgInt64(r, row, 1));
+    auto it = expected.find(id);
+    if (it == expected.end() || it->second != last_seq) {
+      return Status::Internal("seq allocation of conversation " + std::to_string(id) +
+                              " went out of step");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<AppendResult>> PgChatStore::AppendBatch(
+    const std::vector<AppendRequest>& batch) {
+  if (batch.empty()) {
+    return std::vector<AppendResult>();
+  }
+  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  PGconn* conn = conn_.get();
+  AppendPlan plan(batch);
+  MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn));
+  // The conversation row locks, held to COMMIT, are what make seqs gapless and in commit
+  // order across brokers sharing this database: whoever holds a conversation's lock numbers
+  // from its last_seq, and the next holder sees that commit. They are taken before the
+  // lookups so that a resend racing through another broker is seen as a duplicate, and a
+  // member removed concurrently is seen as removed.
+  MQCHAT_RETURN_IF_ERROR(LockConversations(conn, plan));
+  MQCHAT_RETURN_IF_ERROR(LookUpKeys(conn, plan));
+  MQCHAT_RETURN_IF_ERROR(plan.Decide());
+  if (!plan.new_indexes().empty()) {
+    MQCHAT_RETURN_IF_ERROR(Write(conn, plan));
+  }
+  MQCHAT_RETURN_IF_ERROR(txn.Commit());
+  return plan.TakeResults();
+}
+
+}  // namespace mqchat::store

@@ -1,0 +1,389 @@
+#include "store/pg/pg_chat_store.h"
+
+#include <algorithm>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "store/pg/pg_chat_sql.h"
+
+namespace mqchat::store {
+namespace {
+
+namespace sql = pg_chat_sql;
+
+// Reads conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms from
+// column `first` on.
+Result<StoredMessage> ReadMessage(const PGresult* res, int row, int first) {
+  StoredMessage msg;
+  MQCHAT_ASSIGN_OR_RETURN(msg.conversation_id, PgInt64(res, row, first));
+  MQCHAT_ASSIGN_OR_RETURN(msg.seq, PgInt64(res, row, first + 1));
+  MQCHAT_ASSIGN_OR_RETURN(msg.message_id, PgInt64(res, row, first + 2));
+  msg.sender = PgText(res, row, first + 3);
+  msg.client_msg_id = PgText(res, row, first + 4);
+  msg.text = PgText(res, row, first + 5);
+  MQCHAT_ASSIGN_OR_RETURN(msg.created_at_ms, PgInt64(res, row, first + 6));
+  return msg;
+}
+
+// Parses the JSON array of usernames that json_agg produced.
+Result<std::vector<std::string>> ParseNames(const std::string& text) {
+  const nlohmann::json names = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (names.is_discarded() || !names.is_array()) {
+    return Status::Internal("member list is not a JSON array: " + text.substr(0, 80));
+  }
+  std::vector<std::string> out;
+  out.reserve(names.size());
+  for (const nlohmann::json& name : names) {
+    if (!name.is_string()) {
+      return Status::Internal("member list holds a non-string: " + text.substr(0, 80));
+    }
+    out.push_back(name.get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PgChatStore>> PgChatStore::Create(PgConnPtr conn) {
+  if (conn == nullptr) {
+    return Status::InvalidArgument("PgChatStore needs a connection");
+  }
+  std::unique_ptr<PgChatStore> store(new PgChatStore(std::move(conn)));
+  MQCHAT_RETURN_IF_ERROR(store->EnsureReady());
+  return store;
+}
+
+Status PgChatStore::EnsureReady() {
+  MQCHAT_ASSIGN_OR_RETURN(bool reconnected, ReconnectPgIfLost(conn_.get()));
+  if (reconnected) {
+    prepared_ = false;
+  }
+  if (prepared_) {
+    return Status::Ok();
+  }
+  for (const PgStatement* stmt : sql::kAll) {
+    MQCHAT_RETURN_IF_ERROR(PreparePg(conn_.get(), *stmt));
+  }
+  prepared_ = true;
+  return Status::Ok();
+}
+
+Result<PgResultPtr> PgChatStore::Run(const PgStatement& stmt, const PgParams& params) {
+  return ExecPrepared(conn_.get(), stmt, params);
+}
+
+// --- steps inside transactions ---
+
+Result<std::vector<PgChatStore::Person>> PgChatStore::LookupPeople(
+    ConversationId id, const std::vector<std::string>& names) {
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res,
+                          Run(sql::kLookupPeople, PgParams().Int(id).Text(sql::TextArray(names))));
+  std::vector<Person> out;
+  for (int row = 0; row < PQntuples(res.get()); ++row) {
+    Person person;
+    person.username = PgText(res.get(), row, 0);
+    if (!PgIsNull(res.get(), row, 1)) {
+      MQCHAT_ASSIGN_OR_RETURN(int64_t role, PgInt64(res.get(), row, 1));
+      MQCHAT_ASSIGN_OR_RETURN(person.role, RoleFromColumn(role));
+    }
+    person.exists = PgText(res.get(), row, 2) == "t";
+    out.push_back(std::move(person));
+  }
+  if (out.size() != names.size()) {
+    return Status::Internal("lookup of " + std::to_string(names.size()) + " names returned " +
+                            std::to_string(out.size()) + " rows");
+  }
+  return out;
+}
+
+Result<std::optional<ConversationAccess>> PgChatStore::LockAccess(ConversationId id,
+                                                                  const std::string& actor,
+                                                                  const std::string* target) {
+  // Two statements on purpose: the roles are read by a statement that starts after the lock
+  // was granted, so they include every change committed by the previous lock holder. (One
+  // joined SELECT ... FOR UPDATE would re-read only the locked row, not the joined members.)
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr locked, Run(sql::kLockConversation, PgParams().Int(id)));
+  if (PQntuples(locked.get()) == 0) {
+    return std::optional<ConversationAccess>();
+  }
+  ConversationAccess access;
+  access.id = id;
+  MQCHAT_ASSIGN_OR_RETURN(int64_t kind, PgInt64(locked.get(), 0, 0));
+  MQCHAT_ASSIGN_OR_RETURN(access.kind, KindFromColumn(kind));
+  MQCHAT_ASSIGN_OR_RETURN(access.member_count, PgInt64(locked.get(), 0, 1));
+  std::vector<std::string> names = {actor};
+  if (target != nullptr) {
+    names.push_back(*target);
+  }
+  MQCHAT_ASSIGN_OR_RETURN(std::vector<Person> people, LookupPeople(id, names));
+  access.actor_role = people[0].role;
+  if (target != nullptr) {
+    access.target_role = people[1].role;
+  }
+  return std::optional<ConversationAccess>(std::move(access));
+}
+
+Result<Conversation> PgChatStore::LoadConversation(ConversationId id) {
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, Run(sql::kGetConversation, PgParams().Int(id)));
+  const PGresult* r = res.get();
+  if (PQntuples(r) == 0) {
+    return NoSuchConversation(id);
+  }
+  Conversation conv;
+  MQCHAT_ASSIGN_OR_RETURN(conv.id, PgInt64(r, 0, 0));
+  MQCHAT_ASSIGN_OR_RETURN(int64_t kind, PgInt64(r, 0, 1));
+  MQCHAT_ASSIGN_OR_RETURN(conv.kind, KindFromColumn(kind));
+  conv.name = PgText(r, 0, 2);
+  MQCHAT_ASSIGN_OR_RETURN(conv.last_seq, PgInt64(r, 0, 3));
+  MQCHAT_ASSIGN_OR_RETURN(conv.created_at_ms, PgInt64(r, 0, 4));
+  for (int row = 0; row < PQntuples(r); ++row) {
+    if (PgIsNull(r, row, 5)) {
+      continue;  // no members (the LEFT JOIN's only row)
+    }
+    Member member;
+    member.username = PgText(r, row, 5);
+    MQCHAT_ASSIGN_OR_RETURN(int64_t role, PgInt64(r, row, 6));
+    MQCHAT_ASSIGN_OR_RETURN(member.role, RoleFromColumn(role));
+    MQCHAT_ASSIGN_OR_RETURN(member.read_seq, PgInt64(r, row, 7));
+    MQCHAT_ASSIGN_OR_RETURN(member.joined_at_ms, PgInt64(r, row, 8));
+    conv.members.push_back(std::move(member));
+  }
+  return conv;
+}
+
+// --- writes ---
+
+Status PgChatStore::EnsureUser(const std::string& username, int64_t now_ms) {
+  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr existing, Run(sql::kUserRow, PgParams().Text(username)));
+  if (PQntuples(existing.get()) > 0) {
+    return Status::Ok();  // the common case takes no lock
+  }
+  MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr locked, Run(sql::kLockUsers, PgParams()));
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr inserted,
+                          Run(sql::kEnsureUser, PgParams().Text(username).Int(now_ms)));
+  return txn.Commit();
+}
+
+Result<Conversation> PgChatStore::OpenDirect(ConversationId new_id, const std::string& a,
+                                             const std::string& b, int64_t now_ms) {
+  if (a == b) {
+    return Status::InvalidArgument("a direct conversation needs two different users");
+  }
+  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  const std::string key = DirectKey(a, b);
+  MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
+  MQCHAT_ASSIGN_OR_RETURN(std::vector<Person> people, LookupPeople(new_id, {a, b}));
+  std::vector<std::string> missing;
+  for (const Person& person : people) {
+    if (!person.exists) {
+      missing.push_back(person.username);
+    }
+  }
+  if (!missing.empty()) {
+    return NoSuchUsers(missing);
+  }
+  // A concurrent opener of the same pair makes this INSERT wait for its commit and then do
+  // nothing; the SELECT that follows (a new snapshot) sees the winner's row.
+  MQCHAT_ASSIGN_OR_RETURN(
+      PgResultPtr inserted,
+      Run(sql::kInsertDirect, PgParams().Int(new_id).Text(key).Text(a).Int(now_ms)));
+  ConversationId id = new_id;
+  if (PQntuples(inserted.get()) == 1) {
+    MQCHAT_ASSIGN_OR_RETURN(PgResultPtr added,
+                            Run(sql::kInsertMembers, PgParams()
+                                                         .Int(id)
+                                                         .Text(sql::TextArray({a, b}))
+                                                         .Null()
+                                                         .Int(now_ms)));
+  } else {
+    MQCHAT_ASSIGN_OR_RETURN(PgResultPtr found, Run(sql::kFindDirect, PgParams().Text(key)));
+    if (PQntuples(found.get()) != 1) {
+      return Status::Internal("direct conversation vanished: " + a + ", " + b);
+    }
+    MQCHAT_ASSIGN_OR_RETURN(id, PgInt64(found.get(), 0, 0));
+  }
+  MQCHAT_ASSIGN_OR_RETURN(Conversation conv, LoadConversation(id));
+  MQCHAT_RETURN_IF_ERROR(txn.Commit());
+  return conv;
+}
+
+Result<Conversation> PgChatStore::CreateGroup(ConversationId new_id, const std::string& owner,
+                                              const std::string& name,
+                                              const std::vector<std::string>& members,
+                                              int max_members, int64_t now_ms) {
+  std::vector<std::string> everyone = {owner};
+  everyone.insert(everyone.end(), members.begin(), members.end());
+  everyone = Deduplicated(everyone);
+  if (static_cast<int64_t>(everyone.size()) > max_members) {
+    return GroupFull(static_cast<int64_t>(everyone.size()), max_members);
+  }
+  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
+  MQCHAT_ASSIGN_OR_RETURN(std::vector<Person> people, LookupPeople(new_id, everyone));
+  std::vector<std::string> missing;
+  for (const Person& person : people) {
+    if (!person.exists) {
+      missing.push_back(person.username);
+    }
+  }
+  if (!missing.empty()) {
+    return NoSuchUsers(missing);
+  }
+  MQCHAT_ASSIGN_OR_RETURN(
+      PgResultPtr created,
+      Run(sql::kInsertGroup,
+          PgParams().Int(new_id).Text(name).Int(static_cast<int64_t>(everyone.size()))
+              .Text(owner).Int(now_ms)));
+  MQCHAT_ASSIGN_OR_RETURN(
+      PgResultPtr added,
+      Run(sql::kInsertMembers,
+          PgParams().Int(new_id).Text(sql::TextArray(everyone)).Text(owner).Int(now_ms)));
+  MQCHAT_ASSIGN_OR_RETURN(Conversation conv, LoadConversation(new_id));
+  MQCHAT_RETURN_IF_ERROR(txn.Commit());
+  return conv;
+}
+
+Result<std::vector<std::string>> PgChatStore::AddMembers(ConversationId id,
+                                                         const std::string& actor,
+                                                         const std::vector<std::string>& users,
+                                                         int max_members, int64_t now_ms) {
+  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
+  // The conversation row lock serializes this with every other add (and remove) on any
+  // connection, so member_count cannot change between the check below and COMMIT.
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<ConversationAccess> access, LockAccess(id, actor, nullptr));
+  if (!access.has_value()) {
+    return NoSuchConversation(id);
+  }
+  MQCHAT_RETURN_IF_ERROR(CheckMayAddMembers(*access));
+  const std::vector<std::string> wanted = Deduplicated(users);
+  MQCHAT_ASSIGN_OR_RETURN(std::vector<Person> people, LookupPeople(id, wanted));
+  std::vector<std::string> to_add;
+  std::vector<std::string> missing;
+  for (const Person& person : people) {
+    if (person.role.has_value()) {
+      continue;  // already a member
+    }
+    (person.exists ? to_add : missing).push_back(person.username);
+  }
+  if (!missing.empty()) {
+    return NoSuchUsers(missing);
+  }
+  const int64_t would_have = access->member_count + static_cast<int64_t>(to_add.size());
+  if (would_have > max_members) {
+    return GroupFull(would_have, max_members);
+  }
+  if (!to_add.empty()) {
+    MQCHAT_ASSIGN_OR_RETURN(
+        PgResultPtr added,
+        Run(sql::kInsertMembers,
+            PgParams().Int(id).Text(sql::TextArray(to_add)).Null().Int(now_ms)));
+    MQCHAT_ASSIGN_OR_RETURN(
+        PgResultPtr counted,
+        Run(sql::kAdjustMemberCount,
+            PgParams().Int(id).Int(static_cast<int64_t>(to_add.size()))));
+  }
+  MQCHAT_RETURN_IF_ERROR(txn.Commit());
+  return to_add;
+}
+
+Status PgChatStore::RemoveMember(ConversationId id, const std::string& actor,
+                                 const std::string& user) {
+  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<ConversationAccess> access, LockAccess(id, actor, &user));
+  if (!access.has_value()) {
+    return NoSuchConversation(id);
+  }
+  MQCHAT_RETURN_IF_ERROR(CheckMayRemoveMember(*access, actor, user));
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr deleted,
+                          Run(sql::kDeleteMember, PgParams().Int(id).Text(user)));
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr counted,
+                          Run(sql::kAdjustMemberCount, PgParams().Int(id).Int(-1)));
+  if (*access->target_role == MemberRole::kOwner) {
+    // No-op if nobody is left: the group stays, with no members.
+    MQCHAT_ASSIGN_OR_RETURN(PgResultPtr promoted, Run(sql::kPromoteOldest, PgParams().Int(id)));
+  }
+  return txn.Commit();
+}
+
+Status PgChatStore::RenameGroup(ConversationId id, const std::string& actor,
+                                const std::string& name) {
+  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<ConversationAccess> access, LockAccess(id, actor, nullptr));
+  if (!access.has_value()) {
+    return NoSuchConversation(id);
+  }
+  MQCHAT_RETURN_IF_ERROR(CheckMayRename(*access));
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr renamed, Run(sql::kRename, PgParams().Int(id).Text(name)));
+  return txn.Commit();
+}
+
+Result<int64_t> PgChatStore::MarkRead(ConversationId id, const std::string& user, int64_t seq) {
+  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  // One statement: its own transaction.
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res,
+                          Run(sql::kMarkRead, PgParams().Int(id).Text(user).Int(seq)));
+  if (PQntuples(res.get()) == 0) {
+    return Status::PermissionDenied(user + " is not a member of conversation " +
+                                    std::to_string(id));
+  }
+  return PgInt64(res.get(), 0, 0);
+}
+
+// --- reads (each one statement, so one snapshot) ---
+
+Result<Conversation> PgChatStore::GetConversation(ConversationId id) {
+  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  return LoadConversation(id);
+}
+
+Result<std::vector<ConversationSummary>> PgChatStore::ListConversations(const std::string& user) {
+  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, Run(sql::kListConversations, PgParams().Text(user)));
+  const PGresult* r = res.get();
+  std::vector<ConversationSummary> out;
+  out.reserve(static_cast<size_t>(PQntuples(r)));
+  for (int row = 0; row < PQntuples(r); ++row) {
+    ConversationSummary summary;
+    MQCHAT_ASSIGN_OR_RETURN(summary.id, PgInt64(r, row, 0));
+    MQCHAT_ASSIGN_OR_RETURN(int64_t kind, PgInt64(r, row, 1));
+    MQCHAT_ASSIGN_OR_RETURN(summary.kind, KindFromColumn(kind));
+    summary.name = PgText(r, row, 2);
+    MQCHAT_ASSIGN_OR_RETURN(summary.last_seq, PgInt64(r, row, 3));
+    MQCHAT_ASSIGN_OR_RETURN(summary.read_seq, PgInt64(r, row, 4));
+    summary.unread = summary.last_seq - summary.read_seq;
+    MQCHAT_ASSIGN_OR_RETURN(summary.members, ParseNames(PgText(r, row, 5)));
+    if (!PgIsNull(r, row, 6)) {
+      MQCHAT_ASSIGN_OR_RETURN(summary.last_message, ReadMessage(r, row, 6));
+    }
+    out.push_back(std::move(summary));
+  }
+  return out;
+}
+
+Result<std::vector<StoredMessage>> PgChatStore::ReadHistory(ConversationId id, int64_t after_seq,
+                                                            int64_t before_seq, int limit) {
+  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  const bool before = before_seq > 0;
+  MQCHAT_ASSIGN_OR_RETURN(
+      PgResultPtr res,
+      Run(before ? sql::kHistoryBefore : sql::kHistoryAfter,
+          PgParams().Int(id).Int(before ? before_seq : after_seq).Int(ClampHistoryLimit(limit))));
+  std::vector<StoredMessage> out;
+  out.reserve(static_cast<size_t>(PQntuples(res.get())));
+  for (int row = 0; row < PQntuples(res.get()); ++row) {
+    MQCHAT_ASSIGN_OR_RETURN(StoredMessage msg, ReadMessage(res.get(), row, 0));
+    out.push_back(std::move(msg));
+  }
+  if (before) {
+    std::reverse(out.begin(), out.end());  // read newest first; returned ascending
+  }
+  return out;
+}
+
+}  // namespace mqchat::store

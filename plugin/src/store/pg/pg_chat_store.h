@@ -1,0 +1,74 @@
+// ChatStore on PostgreSQL (store/chat_store.h). Owns one connection; confined to the thread that
+// uses it. Several brokers may share the database: conversation row locks keep seqs gapless
+// and member limits exact. Build it through store_factory.h, which also applies the migrations.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/chat_rules.h"
+#include "store/chat_store.h"
+#include "store/pg/pg_handles.h"
+
+namespace mqchat::store {
+
+class PgChatStore final : public ChatStore {
+ public:
+  // Prepares every statement on `conn`, whose database must already be at the newest schema.
+  // If the connection is lost, the failing call returns kUnavailable (nothing was committed,
+  // unless the loss hit the COMMIT itself) and the next call reconnects, and prepares again,
+  // before it runs.
+  static Result<std::unique_ptr<PgChatStore>> Create(PgConnPtr conn);
+
+  // ChatStore
+  // AppendBatch takes five round trips whatever the batch holds (pg_chat_append.cpp).
+  Result<std::vector<AppendResult>> AppendBatch(const std::vector<AppendRequest>& batch) override;
+  Status EnsureUser(const std::string& username, int64_t now_ms) override;
+  Result<Conversation> OpenDirect(ConversationId new_id, const std::string& a,
+                                  const std::string& b, int64_t now_ms) override;
+  Result<Conversation> CreateGroup(ConversationId new_id, const std::string& owner,
+                                   const std::string& name,
+                                   const std::vector<std::string>& members, int max_members,
+                                   int64_t now_ms) override;
+  Result<std::vector<std::string>> AddMembers(ConversationId id, const std::string& actor,
+                                              const std::vector<std::string>& users,
+                                              int max_members, int64_t now_ms) override;
+  Status RemoveMember(ConversationId id, const std::string& actor,
+                      const std::string& user) override;
+  Status RenameGroup(ConversationId id, const std::string& actor,
+                     const std::string& name) override;
+  Result<int64_t> MarkRead(ConversationId id, const std::string& user, int64_t seq) override;
+  Result<Conversation> GetConversation(ConversationId id) override;
+  Result<std::vector<ConversationSummary>> ListConversations(const std::string& user) override;
+  Result<std::vector<StoredMessage>> ReadHistory(ConversationId id, int64_t after_seq,
+                                                 int64_t before_seq, int limit) override;
+
+ private:
+  // A name as kLookupPeople sees it in one conversation.
+  struct Person {
+    std::string username;
+    std::optional<MemberRole> role;  // empty: not a member
+    bool exists = false;             // a user of that name exists and is not deleted
+  };
+
+  explicit PgChatStore(PgConnPtr conn) : conn_(std::move(conn)) {}
+  // Reconnects if needed and makes sure the statements are prepared on the connection.
+  Status EnsureReady();
+  Result<PgResultPtr> Run(const PgStatement& stmt, const PgParams& params);
+
+  // Steps used inside the callers' transactions.
+  Result<std::vector<Person>> LookupPeople(ConversationId id,
+                                           const std::vector<std::string>& names);
+  // Locks the conversation row, then reads the roles of `actor` and `target` (may be null).
+  // nullopt if the conversation does not exist.
+  Result<std::optional<ConversationAccess>> LockAccess(ConversationId id, const std::string& actor,
+                                                       const std::string* target);
+  Result<Conversation> LoadConversation(ConversationId id);
+
+  PgConnPtr conn_;
+  bool prepared_ = false;  // statements exist on the current connection
+};
+
+}  // namespace mqchat::store

@@ -1,0 +1,70 @@
+// SqliteChatStore::AppendBatch: the writer's hot path, one BEGIN IMMEDIATE transaction per batch.
+#include "store/sqlite/sqlite_chat_store.h"
+
+#include <optional>
+#include <utility>
+
+#include "store/append_plan.h"
+#include "store/sqlite/sqlite_chat_sql.h"
+
+namespace mqchat::store {
+
+using namespace sqlite_chat_sql;  // NOLINT(google-build-using-namespace): this store's own SQL
+
+Result<std::vector<AppendResult>> SqliteChatStore::AppendBatch(
+    const std::vector<AppendRequest>& batch) {
+  if (batch.empty()) {
+    return std::vector<AppendResult>();
+  }
+  AppendPlan plan(batch);
+  // BEGIN IMMEDIATE holds the database's write lock from here to COMMIT, so the reads below
+  // are current and the seqs they lead to cannot be taken by another connection.
+  MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
+  for (ConversationId id : plan.conversation_ids()) {
+    MQCHAT_ASSIGN_OR_RETURN(std::optional<Head> head, ReadHead(id));
+    if (head.has_value()) {
+      plan.SetLastSeq(id, head->last_seq);
+    }
+  }
+  for (size_t k = 0; k < plan.keys().size(); ++k) {
+    const MessageKey& key = plan.keys()[k];
+    MQCHAT_ASSIGN_OR_RETURN(std::optional<MemberRole> role,
+                            RoleOf(key.conversation_id, key.sender));
+    std::optional<StoredMessage> existing;
+    if (role.has_value()) {
+      MQCHAT_ASSIGN_OR_RETURN(existing,
+                              FindMessage(key.sender, key.conversation_id, key.client_msg_id));
+    }
+    plan.SetLookup(k, role.has_value(), std::move(existing));
+  }
+  MQCHAT_RETURN_IF_ERROR(plan.Decide());
+  MQCHAT_RETURN_IF_ERROR(WriteAppend(plan));
+  MQCHAT_RETURN_IF_ERROR(txn.Commit());
+  return plan.TakeResults();
+}
+
+Status SqliteChatStore::WriteAppend(const AppendPlan& plan) {
+  for (const AppendPlan::SeqAdvance& advance : plan.seq_advances()) {
+    sqlite3_stmt* stmt = alloc_seqs_.get();
+    StmtReset reset(stmt);
+    MQCHAT_ASSIGN_OR_RETURN(
+        bool has_row, Query(stmt, advance.conversation_id, advance.count, advance.activity_ms));
+    if (!has_row || ColumnInt64(stmt, 0) != advance.last_seq) {
+      return Status::Internal("seq allocation of conversation " +
+                              std::to_string(advance.conversation_id) + " went out of step");
+    }
+  }
+  for (size_t i : plan.new_indexes()) {
+    const StoredMessage& msg = plan.results()[i].message;
+    MQCHAT_RETURN_IF_ERROR(Exec(insert_message_.get(), msg.conversation_id, msg.seq,
+                                msg.message_id, msg.sender, msg.client_msg_id, msg.text,
+                                msg.created_at_ms));
+  }
+  for (const AppendPlan::ReadAdvance& read : plan.read_advances()) {
+    MQCHAT_RETURN_IF_ERROR(
+        Exec(advance_read_.get(), read.conversation_id, read.username, read.read_seq));
+  }
+  return Status::Ok();
+}
+
+}  // namespace mqchat::store

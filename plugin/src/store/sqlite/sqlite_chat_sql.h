@@ -1,0 +1,134 @@
+// The SQL of SqliteChatStore (sqlite/sqlite_chat_store.h), prepared once per connection, and
+// the small bind-and-step helpers the store runs it with. A statement belongs to the thread
+// that owns its connection.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "mqchat/status.h"
+#include "store/chat_store.h"
+#include "store/sqlite/sqlite_handles.h"
+
+namespace mqchat::store::sqlite_chat_sql {
+
+// Members are listed owner first, then admins, then members, each by join time (chat_rules.h).
+inline constexpr char kUserRow[] = "SELECT 1 FROM users WHERE username = ?1";
+inline constexpr char kActiveUser[] = "SELECT 1 FROM users WHERE username = ?1 AND state <> 2";
+// rev = MAX(rev) + 1, exactly as SqliteAccountStore::AddUser maintains it: safe because the
+// statement runs inside a BEGIN IMMEDIATE transaction (one writer at a time).
+inline constexpr char kEnsureUser[] =
+    "INSERT INTO users (username, password_hash, state, rev, created_at_ms, updated_at_ms) "
+    "VALUES (?1, '', 0, (SELECT COALESCE(MAX(rev), 0) + 1 FROM users), ?2, ?2) "
+    "ON CONFLICT (username) DO NOTHING";
+inline constexpr char kHead[] =
+    "SELECT kind, member_count, last_seq FROM conversations WHERE conversation_id = ?1";
+inline constexpr char kMemberRole[] =
+    "SELECT role FROM members WHERE conversation_id = ?1 AND username = ?2";
+inline constexpr char kInsertDirect[] =
+    "INSERT INTO conversations (conversation_id, kind, name, direct_key, member_count, "
+    "created_by, created_at_ms) VALUES (?1, 1, '', ?2, 2, ?3, ?4) "
+    "ON CONFLICT (direct_key) DO NOTHING";
+inline constexpr char kFindDirect[] = "SELECT conversation_id FROM conversations WHERE direct_key = ?1";
+inline constexpr char kInsertGroup[] =
+    "INSERT INTO conversations (conversation_id, kind, name, member_count, created_by, "
+    "created_at_ms) VALUES (?1, 2, ?2, ?3, ?4, ?5)";
+inline constexpr char kInsertMember[] =
+    "INSERT INTO members (conversation_id, username, role, read_seq, joined_at_ms) "
+    "VALUES (?1, ?2, ?3, 0, ?4)";
+inline constexpr char kAdjustMemberCount[] =
+    "UPDATE conversations SET member_count = member_count + ?2 WHERE conversation_id = ?1";
+inline constexpr char kDeleteMember[] = "DELETE FROM members WHERE conversation_id = ?1 AND username = ?2";
+// After the owner left: the longest-standing admin, else member, becomes the owner.
+inline constexpr char kPromoteOldest[] =
+    "UPDATE members SET role = 2 WHERE conversation_id = ?1 AND username = ("
+    "SELECT username FROM members WHERE conversation_id = ?1 "
+    "ORDER BY role DESC, joined_at_ms, username LIMIT 1)";
+inline constexpr char kRename[] = "UPDATE conversations SET name = ?2 WHERE conversation_id = ?1";
+inline constexpr char kMarkRead[] =
+    "UPDATE members SET read_seq = MAX(read_seq, MIN(?3, "
+    "(SELECT last_seq FROM conversations WHERE conversation_id = ?1))) "
+    "WHERE conversation_id = ?1 AND username = ?2 RETURNING read_seq";
+inline constexpr char kGetConversation[] =
+    "SELECT c.conversation_id, c.kind, c.name, c.last_seq, c.created_at_ms, "
+    "m.username, m.role, m.read_seq, m.joined_at_ms "
+    "FROM conversations c LEFT JOIN members m ON m.conversation_id = c.conversation_id "
+    "WHERE c.conversation_id = ?1 ORDER BY m.role DESC, m.joined_at_ms, m.username";
+inline constexpr char kFindMessage[] =
+    "SELECT seq, message_id, body, created_at_ms FROM messages "
+    "WHERE conversation_id = ?1 AND sender = ?2 AND client_msg_id = ?3";
+inline constexpr char kAllocSeqs[] =
+    "UPDATE conversations SET last_seq = last_seq + ?2, "
+    "last_activity_ms = MAX(COALESCE(last_activity_ms, ?3), ?3) "
+    "WHERE conversation_id = ?1 RETURNING last_seq";
+inline constexpr char kInsertMessage[] =
+    "INSERT INTO messages (conversation_id, seq, message_id, sender, client_msg_id, body, "
+    "created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+inline constexpr char kAdvanceRead[] =
+    "UPDATE members SET read_seq = MAX(read_seq, ?3) WHERE conversation_id = ?1 AND username = ?2";
+// A conversation without messages counts as active since its creation.
+inline constexpr char kListConversations[] =
+    "SELECT c.conversation_id, c.kind, c.name, c.last_seq, me.read_seq, "
+    "m.conversation_id, m.seq, m.message_id, m.sender, m.client_msg_id, m.body, m.created_at_ms "
+    "FROM members me JOIN conversations c ON c.conversation_id = me.conversation_id "
+    "LEFT JOIN messages m ON m.conversation_id = c.conversation_id AND m.seq = c.last_seq "
+    "WHERE me.username = ?1 "
+    "ORDER BY COALESCE(c.last_activity_ms, c.created_at_ms) DESC, c.conversation_id DESC";
+inline constexpr char kListMembersOfUser[] =
+    "SELECT o.conversation_id, o.username FROM members me "
+    "JOIN members o ON o.conversation_id = me.conversation_id WHERE me.username = ?1 "
+    "ORDER BY o.conversation_id, o.role DESC, o.joined_at_ms, o.username";
+inline constexpr char kHistoryBefore[] =
+    "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms "
+    "FROM messages WHERE conversation_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3";
+inline constexpr char kHistoryAfter[] =
+    "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms "
+    "FROM messages WHERE conversation_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
+
+inline Status BindOne(sqlite3_stmt* stmt, int index, int64_t value) {
+  return BindInt64(stmt, index, value);
+}
+inline Status BindOne(sqlite3_stmt* stmt, int index, std::string_view value) {
+  return BindText(stmt, index, value);
+}
+
+// Binds `args` to ?1, ?2, ... in order.
+template <typename... Args>
+Status Bind(sqlite3_stmt* stmt, const Args&... args) {
+  Status status;
+  int index = 0;
+  ((status = status.ok() ? BindOne(stmt, ++index, args) : status), ...);
+  return status;
+}
+
+// Binds and steps once; the caller holds a StmtReset for `stmt` while it reads the row.
+template <typename... Args>
+Result<bool> Query(sqlite3_stmt* stmt, const Args&... args) {
+  MQCHAT_RETURN_IF_ERROR(Bind(stmt, args...));
+  return StepSqlite(stmt);
+}
+
+// Binds and runs a statement that returns no rows.
+template <typename... Args>
+Status Exec(sqlite3_stmt* stmt, const Args&... args) {
+  StmtReset reset(stmt);
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, Query(stmt, args...));
+  (void)has_row;
+  return Status::Ok();
+}
+
+// Reads conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms from
+// column `first` on.
+inline StoredMessage ReadMessage(sqlite3_stmt* stmt, int first) {
+  StoredMessage msg;
+  msg.conversation_id = ColumnInt64(stmt, first);
+  msg.seq = ColumnInt64(stmt, first + 1);
+  msg.message_id = ColumnInt64(stmt, first + 2);
+  msg.sender = ColumnText(stmt, first + 3);
+  msg.client_msg_id = ColumnText(stmt, first + 4);
+  msg.text = ColumnText(stmt, first + 5);
+  msg.created_at_ms = ColumnInt64(stmt, first + 6);
+  return msg;
+}
+
+}  // namespace mqchat::store::sqlite_chat_sql

@@ -1,0 +1,430 @@
+#include "store/sqlite/sqlite_chat_store.h"
+
+#include <algorithm>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "store/sqlite/sqlite_chat_sql.h"
+
+namespace mqchat::store {
+namespace {
+
+using namespace sqlite_chat_sql;  // NOLINT(google-build-using-namespace): this file's own SQL
+
+// A read-only transaction, so that several SELECTs see one snapshot. Unlike SqliteTxn it
+// takes no write lock. Ends (ROLLBACK, which releases the snapshot) when destroyed.
+class ReadSnapshot {
+ public:
+  static Result<ReadSnapshot> Begin(sqlite3* db) {
+    MQCHAT_RETURN_IF_ERROR(ExecSqlite(db, "BEGIN"));
+    return ReadSnapshot(db);
+  }
+  ~ReadSnapshot() {
+    if (db_ != nullptr && !sqlite3_get_autocommit(db_)) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+  }
+  ReadSnapshot(ReadSnapshot&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  ReadSnapshot& operator=(ReadSnapshot&&) = delete;
+
+ private:
+  explicit ReadSnapshot(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteChatStore>> SqliteChatStore::Create(SqliteDbPtr db) {
+  if (db == nullptr) {
+    return Status::InvalidArgument("SqliteChatStore needs a database");
+  }
+  std::unique_ptr<SqliteChatStore> store(new SqliteChatStore(std::move(db)));
+  MQCHAT_RETURN_IF_ERROR(store->PrepareAll());
+  return store;
+}
+
+Status SqliteChatStore::PrepareAll() {
+  const std::pair<SqliteStmtPtr*, const char*> all[] = {
+      {&user_row_, kUserRow},
+      {&active_user_, kActiveUser},
+      {&ensure_user_, kEnsureUser},
+      {&head_, kHead},
+      {&member_role_, kMemberRole},
+      {&insert_direct_, kInsertDirect},
+      {&find_direct_, kFindDirect},
+      {&insert_group_, kInsertGroup},
+      {&insert_member_, kInsertMember},
+      {&adjust_member_count_, kAdjustMemberCount},
+      {&delete_member_, kDeleteMember},
+      {&promote_oldest_, kPromoteOldest},
+      {&rename_, kRename},
+      {&mark_read_, kMarkRead},
+      {&get_conversation_, kGetConversation},
+      {&find_message_, kFindMessage},
+      {&alloc_seqs_, kAllocSeqs},
+      {&insert_message_, kInsertMessage},
+      {&advance_read_, kAdvanceRead},
+      {&list_conversations_, kListConversations},
+      {&list_members_of_user_, kListMembersOfUser},
+      {&history_before_, kHistoryBefore},
+      {&history_after_, kHistoryAfter},
+  };
+  for (const auto& [stmt, sql] : all) {
+    MQCHAT_ASSIGN_OR_RETURN(*stmt, PrepareSqlite(db_.get(), sql));
+  }
+  return Status::Ok();
+}
+
+// --- single-statement steps ---
+
+Result<std::optional<SqliteChatStore::Head>> SqliteChatStore::ReadHead(ConversationId id) {
+  sqlite3_stmt* stmt = head_.get();
+  StmtReset reset(stmt);
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, Query(stmt, id));
+  if (!has_row) {
+    return std::optional<Head>();
+  }
+  Head head;
+  MQCHAT_ASSIGN_OR_RETURN(head.kind, KindFromColumn(ColumnInt64(stmt, 0)));
+  head.member_count = ColumnInt64(stmt, 1);
+  head.last_seq = ColumnInt64(stmt, 2);
+  return std::optional<Head>(head);
+}
+
+Result<std::optional<MemberRole>> SqliteChatStore::RoleOf(ConversationId id,
+                                                          const std::string& user) {
+  sqlite3_stmt* stmt = member_role_.get();
+  StmtReset reset(stmt);
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, Query(stmt, id, user));
+  if (!has_row) {
+    return std::optional<MemberRole>();
+  }
+  MQCHAT_ASSIGN_OR_RETURN(MemberRole role, RoleFromColumn(ColumnInt64(stmt, 0)));
+  return std::optional<MemberRole>(role);
+}
+
+Result<std::vector<std::string>> SqliteChatStore::MissingUsers(
+    const std::vector<std::string>& users) {
+  std::vector<std::string> missing;
+  sqlite3_stmt* stmt = active_user_.get();
+  for (const std::string& user : users) {
+    StmtReset reset(stmt);
+    MQCHAT_ASSIGN_OR_RETURN(bool exists, Query(stmt, user));
+    if (!exists) {
+      missing.push_back(user);
+    }
+  }
+  return missing;
+}
+
+Result<std::optional<ConversationAccess>> SqliteChatStore::ReadAccess(ConversationId id,
+                                                                      const std::string& actor,
+                                                                      const std::string* target) {
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<Head> head, ReadHead(id));
+  if (!head.has_value()) {
+    return std::optional<ConversationAccess>();
+  }
+  ConversationAccess access;
+  access.id = id;
+  access.kind = head->kind;
+  access.member_count = head->member_count;
+  MQCHAT_ASSIGN_OR_RETURN(access.actor_role, RoleOf(id, actor));
+  if (target != nullptr) {
+    MQCHAT_ASSIGN_OR_RETURN(access.target_role, RoleOf(id, *target));
+  }
+  return std::optional<ConversationAccess>(std::move(access));
+}
+
+Status SqliteChatStore::InsertMember(ConversationId id, const std::string& user, MemberRole role,
+                                     int64_t now_ms) {
+  return Exec(insert_member_.get(), id, user, static_cast<int64_t>(role), now_ms);
+}
+
+Status SqliteChatStore::AdjustMemberCount(ConversationId id, int64_t delta) {
+  return Exec(adjust_member_count_.get(), id, delta);
+}
+
+Result<std::optional<StoredMessage>> SqliteChatStore::FindMessage(
+    const std::string& sender, ConversationId id, const std::string& client_msg_id) {
+  sqlite3_stmt* stmt = find_message_.get();
+  StmtReset reset(stmt);
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, Query(stmt, id, sender, client_msg_id));
+  if (!has_row) {
+    return std::optional<StoredMessage>();
+  }
+  StoredMessage msg;
+  msg.seq = ColumnInt64(stmt, 0);
+  msg.message_id = ColumnInt64(stmt, 1);
+  msg.text = ColumnText(stmt, 2);
+  msg.created_at_ms = ColumnInt64(stmt, 3);
+  return std::optional<StoredMessage>(std::move(msg));
+}
+
+Result<Conversation> SqliteChatStore::LoadConversation(ConversationId id) {
+  sqlite3_stmt* stmt = get_conversation_.get();
+  StmtReset reset(stmt);
+  MQCHAT_RETURN_IF_ERROR(Bind(stmt, id));
+  Conversation conv;
+  bool found = false;
+  while (true) {
+    MQCHAT_ASSIGN_OR_RETURN(bool has_row, StepSqlite(stmt));
+    if (!has_row) {
+      break;
+    }
+    if (!found) {
+      found = true;
+      conv.id = ColumnInt64(stmt, 0);
+      MQCHAT_ASSIGN_OR_RETURN(conv.kind, KindFromColumn(ColumnInt64(stmt, 1)));
+      conv.name = ColumnText(stmt, 2);
+      conv.last_seq = ColumnInt64(stmt, 3);
+      conv.created_at_ms = ColumnInt64(stmt, 4);
+    }
+    if (sqlite3_column_type(stmt, 5) == SQLITE_NULL) {
+      continue;  // no members (the LEFT JOIN's only row)
+    }
+    Member member;
+    member.username = ColumnText(stmt, 5);
+    MQCHAT_ASSIGN_OR_RETURN(member.role, RoleFromColumn(ColumnInt64(stmt, 6)));
+    member.read_seq = ColumnInt64(stmt, 7);
+    member.joined_at_ms = ColumnInt64(stmt, 8);
+    conv.members.push_back(std::move(member));
+  }
+  if (!found) {
+    return NoSuchConversation(id);
+  }
+  return conv;
+}
+
+// --- writes ---
+
+Status SqliteChatStore::EnsureUser(const std::string& username, int64_t now_ms) {
+  {
+    sqlite3_stmt* stmt = user_row_.get();
+    StmtReset reset(stmt);
+    MQCHAT_ASSIGN_OR_RETURN(bool exists, Query(stmt, username));
+    if (exists) {
+      return Status::Ok();  // the common case needs no write lock
+    }
+  }
+  MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
+  MQCHAT_RETURN_IF_ERROR(Exec(ensure_user_.get(), username, now_ms));
+  return txn.Commit();
+}
+
+Result<Conversation> SqliteChatStore::OpenDirect(ConversationId new_id, const std::string& a,
+                                                 const std::string& b, int64_t now_ms) {
+  if (a == b) {
+    return Status::InvalidArgument("a direct conversation needs two different users");
+  }
+  const std::string key = DirectKey(a, b);
+  MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
+  MQCHAT_ASSIGN_OR_RETURN(std::vector<std::string> missing, MissingUsers({a, b}));
+  if (!missing.empty()) {
+    return NoSuchUsers(missing);
+  }
+  MQCHAT_RETURN_IF_ERROR(Exec(insert_direct_.get(), new_id, key, a, now_ms));
+  ConversationId id = new_id;
+  if (sqlite3_changes(db_.get()) == 1) {
+    MQCHAT_RETURN_IF_ERROR(InsertMember(id, a, MemberRole::kMember, now_ms));
+    MQCHAT_RETURN_IF_ERROR(InsertMember(id, b, MemberRole::kMember, now_ms));
+  } else {
+    sqlite3_stmt* stmt = find_direct_.get();
+    StmtReset reset(stmt);
+    MQCHAT_ASSIGN_OR_RETURN(bool has_row, Query(stmt, key));
+    if (!has_row) {
+      return Status::Internal("direct conversation vanished: " + a + ", " + b);
+    }
+    id = ColumnInt64(stmt, 0);
+  }
+  MQCHAT_ASSIGN_OR_RETURN(Conversation conv, LoadConversation(id));
+  MQCHAT_RETURN_IF_ERROR(txn.Commit());
+  return conv;
+}
+
+Result<Conversation> SqliteChatStore::CreateGroup(ConversationId new_id, const std::string& owner,
+                                                  const std::string& name,
+                                                  const std::vector<std::string>& members,
+                                                  int max_members, int64_t now_ms) {
+  std::vector<std::string> everyone = {owner};
+  everyone.insert(everyone.end(), members.begin(), members.end());
+  everyone = Deduplicated(everyone);
+  if (static_cast<int64_t>(everyone.size()) > max_members) {
+    return GroupFull(static_cast<int64_t>(everyone.size()), max_members);
+  }
+  MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
+  MQCHAT_ASSIGN_OR_RETURN(std::vector<std::string> missing, MissingUsers(everyone));
+  if (!missing.empty()) {
+    return NoSuchUsers(missing);
+  }
+  MQCHAT_RETURN_IF_ERROR(Exec(insert_group_.get(), new_id, name,
+                              static_cast<int64_t>(everyone.size()), owner, now_ms));
+  for (const std::string& user : everyone) {
+    MQCHAT_RETURN_IF_ERROR(InsertMember(
+        new_id, user, user == owner ? MemberRole::kOwner : MemberRole::kMember, now_ms));
+  }
+  MQCHAT_ASSIGN_OR_RETURN(Conversation conv, LoadConversation(new_id));
+  MQCHAT_RETURN_IF_ERROR(txn.Commit());
+  return conv;
+}
+
+Result<std::vector<std::string>> SqliteChatStore::AddMembers(ConversationId id,
+                                                             const std::string& actor,
+                                                             const std::vector<std::string>& users,
+                                                             int max_members, int64_t now_ms) {
+  // BEGIN IMMEDIATE serializes this with every other writer, so the count read below cannot
+  // change before COMMIT: the limit holds even when adds race on other connections.
+  MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<ConversationAccess> access,
+                          ReadAccess(id, actor, nullptr));
+  if (!access.has_value()) {
+    return NoSuchConversation(id);
+  }
+  MQCHAT_RETURN_IF_ERROR(CheckMayAddMembers(*access));
+  std::vector<std::string> to_add;
+  for (const std::string& user : Deduplicated(users)) {
+    MQCHAT_ASSIGN_OR_RETURN(std::optional<MemberRole> role, RoleOf(id, user));
+    if (!role.has_value()) {
+      to_add.push_back(user);
+    }
+  }
+  MQCHAT_ASSIGN_OR_RETURN(std::vector<std::string> missing, MissingUsers(to_add));
+  if (!missing.empty()) {
+    return NoSuchUsers(missing);
+  }
+  const int64_t would_have = access->member_count + static_cast<int64_t>(to_add.size());
+  if (would_have > max_members) {
+    return GroupFull(would_have, max_members);
+  }
+  for (const std::string& user : to_add) {
+    MQCHAT_RETURN_IF_ERROR(InsertMember(id, user, MemberRole::kMember, now_ms));
+  }
+  MQCHAT_RETURN_IF_ERROR(AdjustMemberCount(id, static_cast<int64_t>(to_add.size())));
+  MQCHAT_RETURN_IF_ERROR(txn.Commit());
+  return to_add;
+}
+
+Status SqliteChatStore::RemoveMember(ConversationId id, const std::string& actor,
+                                     const std::string& user) {
+  MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<ConversationAccess> access,
+                          ReadAccess(id, actor, &user));
+  if (!access.has_value()) {
+    return NoSuchConversation(id);
+  }
+  MQCHAT_RETURN_IF_ERROR(CheckMayRemoveMember(*access, actor, user));
+  MQCHAT_RETURN_IF_ERROR(Exec(delete_member_.get(), id, user));
+  MQCHAT_RETURN_IF_ERROR(AdjustMemberCount(id, -1));
+  if (*access->target_role == MemberRole::kOwner) {
+    MQCHAT_RETURN_IF_ERROR(Exec(promote_oldest_.get(), id));  // no-op if nobody is left
+  }
+  return txn.Commit();
+}
+
+Status SqliteChatStore::RenameGroup(ConversationId id, const std::string& actor,
+                                    const std::string& name) {
+  MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<ConversationAccess> access,
+                          ReadAccess(id, actor, nullptr));
+  if (!access.has_value()) {
+    return NoSuchConversation(id);
+  }
+  MQCHAT_RETURN_IF_ERROR(CheckMayRename(*access));
+  MQCHAT_RETURN_IF_ERROR(Exec(rename_.get(), id, name));
+  return txn.Commit();
+}
+
+Result<int64_t> SqliteChatStore::MarkRead(ConversationId id, const std::string& user,
+                                          int64_t seq) {
+  MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
+  int64_t read_seq = 0;
+  {
+    sqlite3_stmt* stmt = mark_read_.get();
+    StmtReset reset(stmt);
+    MQCHAT_ASSIGN_OR_RETURN(bool has_row, Query(stmt, id, user, seq));
+    if (!has_row) {
+      return Status::PermissionDenied(user + " is not a member of conversation " +
+                                      std::to_string(id));
+    }
+    read_seq = ColumnInt64(stmt, 0);
+  }
+  MQCHAT_RETURN_IF_ERROR(txn.Commit());
+  return read_seq;
+}
+
+// --- reads ---
+
+Result<Conversation> SqliteChatStore::GetConversation(ConversationId id) {
+  return LoadConversation(id);
+}
+
+Result<std::vector<ConversationSummary>> SqliteChatStore::ListConversations(
+    const std::string& user) {
+  MQCHAT_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  std::vector<ConversationSummary> out;
+  std::unordered_map<ConversationId, size_t> index;
+  {
+    sqlite3_stmt* stmt = list_conversations_.get();
+    StmtReset reset(stmt);
+    MQCHAT_RETURN_IF_ERROR(Bind(stmt, user));
+    while (true) {
+      MQCHAT_ASSIGN_OR_RETURN(bool has_row, StepSqlite(stmt));
+      if (!has_row) {
+        break;
+      }
+      ConversationSummary summary;
+      summary.id = ColumnInt64(stmt, 0);
+      MQCHAT_ASSIGN_OR_RETURN(summary.kind, KindFromColumn(ColumnInt64(stmt, 1)));
+      summary.name = ColumnText(stmt, 2);
+      summary.last_seq = ColumnInt64(stmt, 3);
+      summary.read_seq = ColumnInt64(stmt, 4);
+      summary.unread = summary.last_seq - summary.read_seq;
+      if (sqlite3_column_type(stmt, 5) != SQLITE_NULL) {
+        summary.last_message = ReadMessage(stmt, 5);
+      }
+      index.emplace(summary.id, out.size());
+      out.push_back(std::move(summary));
+    }
+  }
+  {
+    sqlite3_stmt* stmt = list_members_of_user_.get();
+    StmtReset reset(stmt);
+    MQCHAT_RETURN_IF_ERROR(Bind(stmt, user));
+    while (true) {
+      MQCHAT_ASSIGN_OR_RETURN(bool has_row, StepSqlite(stmt));
+      if (!has_row) {
+        break;
+      }
+      auto it = index.find(ColumnInt64(stmt, 0));
+      if (it != index.end()) {
+        out[it->second].members.push_back(ColumnText(stmt, 1));
+      }
+    }
+  }
+  return out;
+}
+
+Result<std::vector<StoredMessage>> SqliteChatStore::ReadHistory(ConversationId id,
+                                                                int64_t after_seq,
+                                                                int64_t before_seq, int limit) {
+  const bool before = before_seq > 0;
+  sqlite3_stmt* stmt = before ? history_before_.get() : history_after_.get();
+  StmtReset reset(stmt);
+  MQCHAT_RETURN_IF_ERROR(Bind(stmt, id, before ? before_seq : after_seq,
+                              static_cast<int64_t>(ClampHistoryLimit(limit))));
+  std::vector<StoredMessage> out;
+  while (true) {
+    MQCHAT_ASSIGN_OR_RETURN(bool has_row, StepSqlite(stmt));
+    if (!has_row) {
+      break;
+    }
+    out.push_back(ReadMessage(stmt, 0));
+  }
+  if (before) {
+    std::reverse(out.begin(), out.end());  // read newest first; returned ascending
+  }
+  return out;
+}
+
+}  // namespace mqchat::store

@@ -1,0 +1,99 @@
+// ChatStore on SQLite (store/chat_store.h). Owns one connection; confined to the thread that
+// uses it. Every write runs in BEGIN IMMEDIATE, which serializes writers across connections and
+// processes. Build it through store_factory.h, which also applies the migrations.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/chat_rules.h"
+#include "store/chat_store.h"
+#include "store/sqlite/sqlite_handles.h"
+
+namespace mqchat::store {
+
+class AppendPlan;
+
+class SqliteChatStore final : public ChatStore {
+ public:
+  // Prepares every statement on `db`, which must already be at the newest schema.
+  static Result<std::unique_ptr<SqliteChatStore>> Create(SqliteDbPtr db);
+
+  // ChatStore
+  Result<std::vector<AppendResult>> AppendBatch(const std::vector<AppendRequest>& batch) override;
+  Status EnsureUser(const std::string& username, int64_t now_ms) override;
+  Result<Conversation> OpenDirect(ConversationId new_id, const std::string& a,
+                                  const std::string& b, int64_t now_ms) override;
+  Result<Conversation> CreateGroup(ConversationId new_id, const std::string& owner,
+                                   const std::string& name,
+                                   const std::vector<std::string>& members, int max_members,
+                                   int64_t now_ms) override;
+  Result<std::vector<std::string>> AddMembers(ConversationId id, const std::string& actor,
+                                              const std::vector<std::string>& users,
+                                              int max_members, int64_t now_ms) override;
+  Status RemoveMember(ConversationId id, const std::string& actor,
+                      const std::string& user) override;
+  Status RenameGroup(ConversationId id, const std::string& actor,
+                     const std::string& name) override;
+  Result<int64_t> MarkRead(ConversationId id, const std::string& user, int64_t seq) override;
+  Result<Conversation> GetConversation(ConversationId id) override;
+  Result<std::vector<ConversationSummary>> ListConversations(const std::string& user) override;
+  Result<std::vector<StoredMessage>> ReadHistory(ConversationId id, int64_t after_seq,
+                                                 int64_t before_seq, int limit) override;
+
+ private:
+  struct Head {
+    ConversationKind kind = ConversationKind::kGroup;
+    int64_t member_count = 0;
+    int64_t last_seq = 0;
+  };
+
+  explicit SqliteChatStore(SqliteDbPtr db) : db_(std::move(db)) {}
+  Status PrepareAll();
+
+  // Single-statement steps, used inside the callers' transactions.
+  Result<std::optional<Head>> ReadHead(ConversationId id);
+  Result<std::optional<MemberRole>> RoleOf(ConversationId id, const std::string& user);
+  // The users of `users` that do not exist or are deleted.
+  Result<std::vector<std::string>> MissingUsers(const std::vector<std::string>& users);
+  // nullopt if the conversation does not exist; `target` may be null.
+  Result<std::optional<ConversationAccess>> ReadAccess(ConversationId id, const std::string& actor,
+                                                       const std::string* target);
+  Status InsertMember(ConversationId id, const std::string& user, MemberRole role,
+                      int64_t now_ms);
+  Status AdjustMemberCount(ConversationId id, int64_t delta);
+  Result<std::optional<StoredMessage>> FindMessage(const std::string& sender,
+                                                   ConversationId id,
+                                                   const std::string& client_msg_id);
+  Status WriteAppend(const AppendPlan& plan);
+  Result<Conversation> LoadConversation(ConversationId id);
+
+  SqliteDbPtr db_;  // declared first: destroyed after the statements below
+  SqliteStmtPtr user_row_;
+  SqliteStmtPtr active_user_;
+  SqliteStmtPtr ensure_user_;
+  SqliteStmtPtr head_;
+  SqliteStmtPtr member_role_;
+  SqliteStmtPtr insert_direct_;
+  SqliteStmtPtr find_direct_;
+  SqliteStmtPtr insert_group_;
+  SqliteStmtPtr insert_member_;
+  SqliteStmtPtr adjust_member_count_;
+  SqliteStmtPtr delete_member_;
+  SqliteStmtPtr promote_oldest_;
+  SqliteStmtPtr rename_;
+  SqliteStmtPtr mark_read_;
+  SqliteStmtPtr get_conversation_;
+  SqliteStmtPtr find_message_;
+  SqliteStmtPtr alloc_seqs_;
+  SqliteStmtPtr insert_message_;
+  SqliteStmtPtr advance_read_;
+  SqliteStmtPtr list_conversations_;
+  SqliteStmtPtr list_members_of_user_;
+  SqliteStmtPtr history_before_;
+  SqliteStmtPtr history_after_;
+};
+
+}  // namespace mqchat::store

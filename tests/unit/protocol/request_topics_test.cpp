@@ -1,0 +1,100 @@
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <iterator>
+#include <string>
+
+#include "protocol/ids.h"
+#include "protocol/ops.h"
+#include "protocol/topics.h"
+
+namespace mqchat::protocol {
+namespace {
+
+TEST(RequestTopicTest, EveryOpRoundTripsThroughItsTopic) {
+  for (size_t i = 0; i < kOpCount; ++i) {
+    const Op op = static_cast<Op>(i);
+    EXPECT_EQ(ParseOpName(OpName(op)), op);
+    const std::string topic = RequestTopic(op, 9007199254740993);  // 2^53 + 1
+    RequestTopicParts parts = ParseRequestTopic(topic);
+    ASSERT_FALSE(parts.error.has_value()) << topic << ": " << parts.error->message;
+    EXPECT_EQ(parts.op, op);
+    EXPECT_EQ(parts.conversation_id, IsConversationOp(op) ? 9007199254740993 : 0);
+  }
+  EXPECT_EQ(RequestTopic(Op::kSend, 123), "mqchat/v1/c/123/send");
+  EXPECT_EQ(RequestTopic(Op::kAddMembers, 7), "mqchat/v1/c/7/add_members");
+  EXPECT_EQ(RequestTopic(Op::kOpenDirect), "mqchat/v1/req/open_direct");
+  EXPECT_EQ(RequestTopic(Op::kSync, 99), "mqchat/v1/req/sync");
+}
+
+TEST(RequestTopicTest, OpNamesAreTheProtocolNames) {
+  const char* names[] = {"send",          "history",       "read",   "members", "add_members",
+                         "remove_member", "leave",         "rename", "typing",  "open_direct",
+                         "create_group",  "conversations", "sync"};
+  ASSERT_EQ(std::size(names), kOpCount);
+  for (size_t i = 0; i < kOpCount; ++i) EXPECT_EQ(OpName(static_cast<Op>(i)), names[i]);
+  EXPECT_FALSE(ParseOpName("Send").has_value());
+  EXPECT_FALSE(ParseOpName("").has_value());
+}
+
+TEST(RequestTopicTest, UnknownTopicsAreUnknownOp) {
+  const char* unknown[] = {
+      "mqchat/v1/c/1/unknown", "mqchat/v1/req/send",        "mqchat/v1/req/history",
+      "mqchat/v1/c/1/sync",    "mqchat/v1/c/1/open_direct", "mqchat/v1/c/1/send/extra",
+      "mqchat/v1/c/1/send/",   "mqchat/v1/req/sync/x",      "mqchat/v1/req/",
+      "mqchat/v1/req",         "mqchat/v1/c/send",          "mqchat/v2/c/1/send",
+      "mqchat/v1/x/1/send",    "other/v1/c/1/send",         "",
+      "/mqchat/v1/c/1/send",   "mqchat/v1/c/1/SEND",        "mqchat/v1/u/alice/inbox",
+  };
+  for (const char* topic : unknown) {
+    RequestTopicParts parts = ParseRequestTopic(topic);
+    ASSERT_TRUE(parts.error.has_value()) << topic;
+    EXPECT_EQ(parts.error->code, ErrorCode::kUnknownOp) << topic;
+    EXPECT_FALSE(parts.op.has_value()) << topic;
+  }
+}
+
+TEST(RequestTopicTest, BadConversationIdsAreBadRequestButKeepTheOp) {
+  const char* bad[] = {
+      "mqchat/v1/c//send",
+      "mqchat/v1/c/abc/send",
+      "mqchat/v1/c/-1/send",
+      "mqchat/v1/c/0/send",
+      "mqchat/v1/c/+1/send",
+      "mqchat/v1/c/01/send",
+      "mqchat/v1/c/1.0/send",
+      "mqchat/v1/c/ 1/send",
+      "mqchat/v1/c/0x10/send",
+      "mqchat/v1/c/99999999999999999999/send",
+      "mqchat/v1/c/9223372036854775808/send",
+      "mqchat/v1/c/+/send",
+      "mqchat/v1/c/#/send",
+  };
+  for (const char* topic : bad) {
+    RequestTopicParts parts = ParseRequestTopic(topic);
+    ASSERT_TRUE(parts.error.has_value()) << topic;
+    EXPECT_EQ(parts.error->code, ErrorCode::kBadRequest) << topic;
+    EXPECT_EQ(parts.op, Op::kSend) << topic;
+  }
+  RequestTopicParts max = ParseRequestTopic("mqchat/v1/c/9223372036854775807/read");
+  EXPECT_FALSE(max.error.has_value());
+  EXPECT_EQ(max.conversation_id, INT64_MAX);
+}
+
+TEST(RequestTopicTest, DecimalIds) {
+  EXPECT_EQ(ParseId("1"), 1);
+  EXPECT_EQ(ParseId("9223372036854775807"), INT64_MAX);
+  EXPECT_FALSE(ParseId("9223372036854775808").has_value());
+  EXPECT_FALSE(ParseId("18446744073709551617").has_value());
+  EXPECT_FALSE(ParseId("0").has_value());
+  EXPECT_FALSE(ParseId("007").has_value());
+  EXPECT_FALSE(ParseId("").has_value());
+  EXPECT_FALSE(ParseId("12a").has_value());
+  EXPECT_FALSE(ParseId(std::string("1\0", 2)).has_value());
+  EXPECT_EQ(ParseNonNegativeDecimal("0"), 0);
+  EXPECT_FALSE(ParseNonNegativeDecimal("00").has_value());
+  EXPECT_EQ(FormatId(INT64_MAX), "9223372036854775807");
+}
+
+}  // namespace
+}  // namespace mqchat::protocol
