@@ -4,8 +4,6 @@
 // hands each connection to exactly one loop thread until they are joined.
 #pragma once
 
-#include <sys/resource.h>
-
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -86,7 +84,7 @@ class Driver {
   // driver_run.cpp
   Status RunPhase(RunResult* result);
   void RunThread(int t);
-  void SendWindow(ThreadState& ts, int64_t now);
+  void SendWindow(ThreadState& ts);
   void SendRate(ThreadState& ts, int64_t now);
 
   Options options_;

@@ -84,7 +84,7 @@ Status Driver::RunPhase(RunResult* result) {
   return Status::Ok();
 }
 
-void Driver::SendWindow(ThreadState& ts, int64_t now) {
+void Driver::SendWindow(ThreadState& ts) {
   for (int si : ts.senders) {
     Sender& s = senders_[si];
     while (s.quota != 0 && tracker_->Outstanding(s.slot) < options_.window) {
@@ -133,7 +133,7 @@ void Driver::RunThread(int t) {
       } else if (options_.rate > 0) {
         SendRate(ts, now);
       } else {
-        SendWindow(ts, now);
+        SendWindow(ts);
       }
     }
     if (now >= next_retry_ns) {

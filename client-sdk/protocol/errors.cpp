@@ -15,7 +15,7 @@ constexpr CodeEntry kCodes[] = {
     {ErrorCode::kNotFound, "NOT_FOUND"},       {ErrorCode::kForbidden, "FORBIDDEN"},
     {ErrorCode::kGroupFull, "GROUP_FULL"},     {ErrorCode::kInvalid, "INVALID"},
     {ErrorCode::kOverloaded, "OVERLOADED"},    {ErrorCode::kUnavailable, "UNAVAILABLE"},
-    {ErrorCode::kInternal, "INTERNAL"},
+    {ErrorCode::kRateLimited, "RATE_LIMITED"}, {ErrorCode::kInternal, "INTERNAL"},
 };
 
 }  // namespace
@@ -35,7 +35,8 @@ std::optional<ErrorCode> ParseErrorCode(std::string_view name) {
 }
 
 bool IsRetryable(ErrorCode code) {
-  return code == ErrorCode::kOverloaded || code == ErrorCode::kUnavailable;
+  return code == ErrorCode::kOverloaded || code == ErrorCode::kUnavailable ||
+         code == ErrorCode::kRateLimited;
 }
 
 ProtocolError ErrorFromStatus(const Status& status) {
@@ -90,6 +91,7 @@ Status ErrorToStatus(const ProtocolError& error) {
       return Status::FailedPrecondition(std::move(message));
     case ErrorCode::kOverloaded:
     case ErrorCode::kUnavailable:
+    case ErrorCode::kRateLimited:
       return Status::Unavailable(std::move(message));
     case ErrorCode::kInternal:
       return Status::Internal(std::move(message));

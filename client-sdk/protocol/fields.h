@@ -53,6 +53,11 @@ inline constexpr std::string_view kType = "type";
 inline constexpr std::string_view kEvent = "event";
 inline constexpr std::string_view kActor = "actor";
 
+// Presence (mqchat/v1/u/<user>/presence, retained).
+inline constexpr std::string_view kState = "state";
+inline constexpr std::string_view kLastSeenMs = "last_seen_ms";
+inline constexpr std::string_view kDevices = "devices";
+
 }  // namespace mqchat::protocol::fields
 
 namespace mqchat::protocol::values {
@@ -77,6 +82,10 @@ inline constexpr std::string_view kConversationCreated = "created";
 inline constexpr std::string_view kMembersAdded = "members_added";
 inline constexpr std::string_view kMemberRemoved = "member_removed";
 inline constexpr std::string_view kRenamed = "renamed";
+
+// Presence states.
+inline constexpr std::string_view kOnline = "online";
+inline constexpr std::string_view kOffline = "offline";
 
 // The op of an error response whose request topic named no known op.
 inline constexpr std::string_view kUnknownOpName = "unknown";

@@ -9,6 +9,8 @@
 #include <utility>
 #include <variant>
 
+#include "mqchat/export.h"
+
 namespace mqchat {
 
 // kUnavailable means exactly "a retry may fix this"; retry logic looks at nothing else.
@@ -25,7 +27,7 @@ enum class Code {
   kInternal,
 };
 
-std::string_view CodeName(Code code);
+MQCHAT_SDK_API std::string_view CodeName(Code code);
 
 class [[nodiscard]] Status {
  public:
@@ -54,10 +56,10 @@ class [[nodiscard]] Status {
   const std::string& message() const { return message_; }
   bool IsRetryable() const { return code_ == Code::kUnavailable; }
   // "<CodeName>: <message>", or "OK".
-  std::string ToString() const;
+  MQCHAT_SDK_API std::string ToString() const;
 
   // Returns a copy whose message is "<context>: <message>"; OK stays OK.
-  Status WithContext(std::string_view context) const;
+  MQCHAT_SDK_API Status WithContext(std::string_view context) const;
 
  private:
   Code code_ = Code::kOk;

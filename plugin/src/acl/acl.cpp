@@ -15,9 +15,19 @@ bool InOwnNamespace(const std::vector<std::string_view>& levels, std::string_vie
          levels[3] == username;
 }
 
+// mqchat/v1/u/<other>/presence, exactly, for a contact of `who`.
+bool IsWatchablePresence(const Principal& who, const std::vector<std::string_view>& levels) {
+  if (levels.size() != 5 || levels[0] != "mqchat" || levels[1] != "v1" || levels[2] != "u" ||
+      levels[4] != "presence" || HasWildcard(levels[3])) {
+    return false;
+  }
+  return who.contacts != nullptr && who.contacts->count(std::string(levels[3])) > 0;
+}
+
 bool SubscribeAllowed(const Principal& who, std::string_view filter) {
   if (filter.rfind("$share/", 0) == 0) return false;  // would let one client steal deliveries
   auto levels = protocol::SplitTopic(filter);
+  if (IsWatchablePresence(who, levels)) return true;
   if (!InOwnNamespace(levels, who.username)) return false;
   for (size_t i = 0; i < 4; ++i) {
     if (HasWildcard(levels[i])) return false;
@@ -49,8 +59,10 @@ bool Allowed(const Principal& who, std::string_view topic, Access access, bool r
       return true;
     case Access::kSubscribe:
       return SubscribeAllowed(who, topic);
-    case Access::kRead:
-      return InOwnNamespace(protocol::SplitTopic(topic), who.username);
+    case Access::kRead: {
+      auto levels = protocol::SplitTopic(topic);
+      return InOwnNamespace(levels, who.username) || IsWatchablePresence(who, levels);
+    }
     case Access::kWrite:
       return WriteAllowed(who, topic, retain);
   }

@@ -1,5 +1,7 @@
 #include "app/plugin.h"
 
+#include "protocol/presence.h"
+#include "protocol/topics.h"
 #include "store/store_factory.h"
 
 namespace mqchat {
@@ -11,8 +13,22 @@ Result<std::unique_ptr<Plugin>> Plugin::Create(Config config, BrokerApi& broker,
   return plugin;
 }
 
+namespace {
+
+presence::PresenceOptions PresenceOptionsFrom(const PresenceConfig& c) {
+  presence::PresenceOptions o;
+  o.grace_ms = c.grace_ms;
+  o.min_interval_ms = c.min_interval_ms;
+  return o;
+}
+
+}  // namespace
+
 Plugin::Plugin(Config config, BrokerApi& broker, const Clock& clock)
-    : config_(std::move(config)), broker_(broker), clock_(clock) {}
+    : config_(std::move(config)),
+      broker_(broker),
+      clock_(clock),
+      presence_(PresenceOptionsFrom(config_.presence)) {}
 
 Plugin::~Plugin() {
   if (refresher_) refresher_->Stop();
@@ -68,8 +84,18 @@ Status Plugin::Start() {
   chat_options.node_id = config_.node_id;
   chat_options.max_group_members = config_.max_group_members;
   chat_options.max_message_chars = static_cast<size_t>(config_.max_message_chars);
+  chat_options.typing_per_minute = config_.presence.typing_per_minute;
   chat_ = std::make_unique<chat::ChatService>(chat_options, broker_, tasks_, clock_,
                                               std::move(writer_store), std::move(reader_store));
+  chat_->SetMembersChangedHook([this](const std::vector<std::string>& members) {
+    for (const auto& a : members) {
+      auto it = contacts_.find(a);
+      if (it == contacts_.end()) continue;  // only connected users keep a contact set
+      for (const auto& b : members) {
+        if (a != b) it->second.insert(b);
+      }
+    }
+  });
   return Status::Ok();
 }
 
@@ -87,15 +113,36 @@ Status Plugin::OnBasicAuth(ClientHandle client, const auth::LoginRequest& reques
   }
   sessions_[client] = chat::ClientSession{result->username, result->device_id,
                                           std::string(request.client_id), protocol_version};
+  const std::string& user = result->username;
+  presence_.DeviceConnected(user, clock_.NowMs());
+  if (contacts_.find(user) == contacts_.end()) {
+    contacts_.emplace(user, std::unordered_set<std::string>{});
+    // Queued on the reader before any request this client can send, so the contacts are known
+    // by the time its first conversations/sync answer tells the client who they are.
+    chat_->LoadContacts(user, [this, user](chat::ChatService::Contacts loaded) {
+      auto it = contacts_.find(user);
+      if (it != contacts_.end()) it->second.insert(loaded.begin(), loaded.end());
+    });
+  }
   return Status::Ok();
 }
 
 bool Plugin::OnAclCheck(ClientHandle client, std::string_view topic, acl::Access access,
                         bool retain) {
   auto it = sessions_.find(client);
-  if (it == sessions_.end()) return false;
-  return acl::Allowed(acl::Principal{it->second.username, it->second.device_id}, topic, access,
-                      retain);
+  if (it == sessions_.end()) {
+    // The will of a client that just disconnected: it lost its connection uncleanly.
+    auto gone = just_disconnected_.find(client);
+    if (gone != just_disconnected_.end() && access == acl::Access::kWrite &&
+        topic == protocol::WillTopic(gone->second.username, gone->second.device_id)) {
+      presence_.MarkUnclean(gone->second.username, clock_.NowMs());
+    }
+    return false;  // wills are signals to the plugin, not messages for anyone
+  }
+  auto contacts = contacts_.find(it->second.username);
+  acl::Principal who{it->second.username, it->second.device_id,
+                     contacts == contacts_.end() ? nullptr : &contacts->second};
+  return acl::Allowed(who, topic, access, retain);
 }
 
 Plugin::MessageVerdict Plugin::OnMessage(ClientHandle client, std::string_view topic,
@@ -110,8 +157,54 @@ Plugin::MessageVerdict Plugin::OnMessage(ClientHandle client, std::string_view t
              : MessageVerdict::kRefused;
 }
 
-void Plugin::OnDisconnect(ClientHandle client) { sessions_.erase(client); }
+void Plugin::OnDisconnect(ClientHandle client) {
+  auto it = sessions_.find(client);
+  if (it == sessions_.end()) return;  // refused at auth, or already handled (fires twice)
+  const std::string user = it->second.username;
+  just_disconnected_.emplace(client, std::move(it->second));
+  sessions_.erase(it);
+  presence_.DeviceDisconnected(user, clock_.NowMs());
+  if (presence_.Current(user).devices == 0) contacts_.erase(user);
+}
 
-void Plugin::OnTick() { tasks_.RunPending(); }
+void Plugin::OnTick() {
+  tasks_.RunPending();
+  just_disconnected_.clear();
+  if (presence_.HasPending() || clock_.MonotonicMs() >= next_presence_refresh_ms_) {
+    const int64_t now = clock_.NowMs();
+    for (const auto& change : presence_.Poll(now)) PublishPresence(change);
+    RefreshOnlinePresence();
+  }
+}
+
+void Plugin::PublishPresence(const presence::PresenceState& state) {
+  OutgoingMessage msg;
+  msg.topic = protocol::PresenceTopic(state.user);
+  // While online, last_seen is the moment of publishing.
+  const int64_t last_seen = state.online ? clock_.NowMs() : state.last_seen_ms;
+  msg.payload = protocol::EncodePresence(
+      protocol::WirePresence{state.user, state.online, last_seen, state.devices});
+  msg.qos = 1;
+  msg.retain = true;
+  // "online" expires unless refreshed, so a crashed broker cannot leave users online forever;
+  // "offline" stays (it carries last_seen).
+  if (state.online) msg.message_expiry_s = static_cast<uint32_t>(config_.presence.online_expiry_s);
+  Status s = broker_.Publish(msg);
+  if (!s.ok()) broker_.Log(LogLevel::kWarning, "mqchat: presence of " + state.user + ": " + s.ToString());
+}
+
+void Plugin::RefreshOnlinePresence() {
+  const int64_t mono = clock_.MonotonicMs();
+  if (mono < next_presence_refresh_ms_) return;
+  // Re-publish at half the expiry; the first call only schedules.
+  const int64_t period = static_cast<int64_t>(config_.presence.online_expiry_s) * 500;
+  if (next_presence_refresh_ms_ != 0) {
+    for (const auto& user : presence_.OnlineUsers()) {
+      PublishPresence(presence_.Current(user));
+    }
+  }
+  next_presence_refresh_ms_ = mono + period;
+}
+
 
 }  // namespace mqchat

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "acl/acl.h"
 #include "auth/authenticator.h"
@@ -16,6 +17,7 @@
 #include "chat/client_session.h"
 #include "config/config.h"
 #include "mqchat/status.h"
+#include "presence/presence_tracker.h"
 #include "util/broker_task_queue.h"
 #include "util/clock.h"
 #include "util/main_thread_waker.h"
@@ -47,7 +49,7 @@ class Plugin {
                            std::string_view response_topic, std::string_view correlation_data);
   // DISCONNECT; idempotent (the broker may report one client twice).
   void OnDisconnect(ClientHandle client);
-  // TICK: runs work that other threads handed to the broker thread.
+  // TICK: runs work that other threads handed to the broker thread, publishes due presence.
   void OnTick();
 
   // Thread-safe: the queue background threads post broker-thread work to.
@@ -68,7 +70,18 @@ class Plugin {
   std::unique_ptr<auth::DirectoryRefresher> refresher_;
   std::unique_ptr<MainThreadWaker> waker_;
   std::unique_ptr<chat::ChatService> chat_;
+  void PublishPresence(const presence::PresenceState& state);
+  void RefreshOnlinePresence();
+
   std::unordered_map<ClientHandle, chat::ClientSession> sessions_;
+  // Clients whose DISCONNECT ran this loop iteration: their will's WRITE check follows it and
+  // tells an unclean loss from a clean one. Cleared every TICK.
+  std::unordered_map<ClientHandle, chat::ClientSession> just_disconnected_;
+  presence::PresenceTracker presence_;
+  // Contacts (users sharing a conversation) of each user with a connected device: who they may
+  // watch. Loaded at their first device's login, grown on membership changes.
+  std::unordered_map<std::string, std::unordered_set<std::string>> contacts_;
+  int64_t next_presence_refresh_ms_ = 0;
 };
 
 }  // namespace mqchat

@@ -4,6 +4,7 @@
 // BrokerTaskQueue instead of calling this.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +25,7 @@ struct OutgoingMessage {
   std::string target_client_id;
   std::string correlation_data;  // MQTT 5 correlation data, echoed from a request
   std::vector<std::pair<std::string, std::string>> user_properties;
+  uint32_t message_expiry_s = 0;  // 0: never expires (applies to retained copies too)
 };
 
 class BrokerApi {

@@ -43,6 +43,10 @@ Status MosquittoBrokerApi::Publish(const OutgoingMessage& message) {
     rc = mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY, name.c_str(),
                                             value.c_str());
   }
+  if (rc == MOSQ_ERR_SUCCESS && message.message_expiry_s > 0) {
+    rc = mosquitto_property_add_int32(&props, MQTT_PROP_MESSAGE_EXPIRY_INTERVAL,
+                                      message.message_expiry_s);
+  }
   if (rc == MOSQ_ERR_SUCCESS) {
     // Content is JSON text: say so to v5 clients.
     rc = mosquitto_property_add_byte(&props, MQTT_PROP_PAYLOAD_FORMAT_INDICATOR, 1);

@@ -25,6 +25,7 @@ bool ChatService::HandleManage(const ClientSession& who, const protocol::Request
         if (!c.ok()) return fail(c.status());
         cache_.Put(*c, clock_.MonotonicMs());
         auto wire = ToWire(*c);
+        PostMembersChanged({user, peer});
         PostReply(to, OkPayload(to, {{"conversation", protocol::EncodeConversation(wire)}}));
         if (c->id == new_id) {  // newly created: tell both users' devices
           PostBroadcast({user, peer}, protocol::ConversationEvent("created", wire, user, {peer}));

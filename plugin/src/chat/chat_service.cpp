@@ -34,7 +34,8 @@ ChatService::ChatService(ChatOptions options, BrokerApi& broker, BrokerTaskQueue
       tasks_(tasks),
       clock_(clock),
       ids_(options.node_id, clock),
-      cache_(options.membership_ttl_ms, options.membership_cache_entries) {
+      cache_(options.membership_ttl_ms, options.membership_cache_entries),
+      typing_limiter_(options.typing_per_minute, 60000) {
   writer_ = std::make_unique<StoreWorker>(
       std::move(writer_store), options_.max_queue, options_.max_batch,
       [this](store::ChatStore& store, std::vector<SendJob> jobs,
@@ -101,6 +102,7 @@ bool ChatService::OnRequest(const ClientSession& who, std::string_view topic,
   if (parsed.error) return Refuse(to, parsed.error->code, parsed.error->message);
   const protocol::Request& req = parsed.request;
   if (req.op == protocol::Op::kSend) return HandleSend(who, req, to);
+  if (req.op == protocol::Op::kTyping) return HandleTyping(who, req, to);
   if (IsManageOp(req.op)) return HandleManage(who, req, to);
   return HandleRead(who, req, to);
 }
@@ -119,6 +121,28 @@ void ChatService::EnsureUser(const std::string& username) {
   if (!s.ok()) broker_.Log(LogLevel::kWarning, "mqchat: EnsureUser: " + s.ToString());
 }
 
+void ChatService::LoadContacts(const std::string& username,
+                               std::function<void(Contacts)> done) {
+  Status s = reader_->SubmitTask([this, username, done](store::ChatStore& store) {
+    auto list = store.ListConversations(username);
+    if (!list.ok()) {
+      tasks_.Post([this, username, st = list.status()] {
+        broker_.Log(LogLevel::kWarning,
+                    "mqchat: loading contacts of " + username + ": " + st.ToString());
+      });
+      return;
+    }
+    Contacts contacts;
+    for (const auto& c : *list) {
+      for (const auto& m : c.members) {
+        if (m != username) contacts.insert(m);
+      }
+    }
+    tasks_.Post([done, contacts = std::move(contacts)]() mutable { done(std::move(contacts)); });
+  });
+  if (!s.ok()) broker_.Log(LogLevel::kWarning, "mqchat: LoadContacts: " + s.ToString());
+}
+
 Result<MembersPtr> ChatService::LoadMembers(store::ChatStore& store, store::ConversationId id) {
   if (MembersPtr m = cache_.Get(id, clock_.MonotonicMs())) return m;
   MQCHAT_ASSIGN_OR_RETURN(auto conversation, store.GetConversation(id));
@@ -128,6 +152,12 @@ Result<MembersPtr> ChatService::LoadMembers(store::ChatStore& store, store::Conv
 void ChatService::PostReply(const ReplyTo& to, std::string payload) {
   tasks_.Post([this, to, payload = std::move(payload)]() mutable {
     PublishReply(broker_, to, std::move(payload));
+  });
+}
+
+void ChatService::PostMembersChanged(std::vector<std::string> members) {
+  tasks_.Post([this, members = std::move(members)] {
+    if (members_changed_) members_changed_(members);
   });
 }
 
@@ -171,6 +201,9 @@ void ChatService::AfterMembershipChange(store::ChatStore& store, const ReplyTo& 
     }
   }
   if (!fields.contains("conversation")) fields["conversation"] = protocol::EncodeConversation(wire);
+  std::vector<std::string> members;
+  for (const auto& m : conversation->members) members.push_back(m.username);
+  PostMembersChanged(std::move(members));  // before the reply: contacts known when it arrives
   PostReply(to, OkPayload(to, std::move(fields)));
   PostBroadcast(std::move(recipients), protocol::ConversationEvent(event, wire, actor, users));
 }

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "broker/broker_api.h"
@@ -19,6 +20,7 @@
 #include "protocol/requests.h"
 #include "util/broker_task_queue.h"
 #include "util/clock.h"
+#include "util/rate_limiter.h"
 
 namespace mqchat::chat {
 
@@ -30,6 +32,7 @@ struct ChatOptions {
   size_t max_batch = 512;    // sends per transaction
   int64_t membership_ttl_ms = 30000;
   size_t membership_cache_entries = 200000;
+  int typing_per_minute = 60;
 };
 
 struct ChatStats {
@@ -56,6 +59,16 @@ class ChatService {
   // A token user logged in: make sure the store has a row for them (asynchronous).
   void EnsureUser(const std::string& username);
 
+  // Loads everyone who shares a conversation with `username` (reader worker), then calls
+  // `done` on the broker thread.
+  using Contacts = std::unordered_set<std::string>;
+  void LoadContacts(const std::string& username, std::function<void(Contacts)> done);
+  // Called on the broker thread with the members of a conversation after a membership change
+  // committed (so contact sets can grow). Set once, before requests arrive.
+  void SetMembersChangedHook(std::function<void(const std::vector<std::string>&)> hook) {
+    members_changed_ = std::move(hook);
+  }
+
   // Finishes queued work and joins the workers. Their last answers stay in the task queue.
   void Stop();
 
@@ -75,6 +88,7 @@ class ChatService {
                    Result<std::vector<store::AppendResult>> results);  // writer thread
   bool HandleManage(const ClientSession& who, const protocol::Request& req, const ReplyTo& to);
   bool HandleRead(const ClientSession& who, const protocol::Request& req, const ReplyTo& to);
+  bool HandleTyping(const ClientSession& who, const protocol::Request& req, const ReplyTo& to);
 
   // Worker thread: members of `id` from the cache, or loaded from `store` and cached.
   Result<MembersPtr> LoadMembers(store::ChatStore& store, store::ConversationId id);
@@ -85,6 +99,7 @@ class ChatService {
   // Worker thread: posts a reply (and optional member broadcast) to the broker thread.
   void PostReply(const ReplyTo& to, std::string payload);
   void PostBroadcast(std::vector<std::string> users, std::string payload);
+  void PostMembersChanged(std::vector<std::string> members);
   // Broker thread.
   void PublishToInboxes(const std::vector<std::string>& users, const std::string& payload);
 
@@ -95,6 +110,8 @@ class ChatService {
   SnowflakeGenerator ids_;  // broker thread
   MembershipCache cache_;
   ChatStats stats_;
+  RateLimiter typing_limiter_;  // broker thread
+  std::function<void(const std::vector<std::string>&)> members_changed_;
   std::unique_ptr<StoreWorker> writer_;
   std::unique_ptr<StoreWorker> reader_;
 };

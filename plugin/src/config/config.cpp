@@ -74,6 +74,13 @@ Setter AuthFile(std::string AuthConfig::*field) {
   };
 }
 
+Setter PresenceInt(int PresenceConfig::*field, int min, int max) {
+  return [=](Config& c, const std::string& k, const std::string& v) -> Status {
+    MQCHAT_ASSIGN_OR_RETURN(c.presence.*field, ParseInt(k, v, min, max));
+    return Status::Ok();
+  };
+}
+
 struct OptionSpec {
   const char* name;
   Setter set;
@@ -116,6 +123,10 @@ const std::vector<OptionSpec>& Specs() {
       {"auth_fail_max", AuthInt(&AuthConfig::fail_max, 1, 1000000)},
       {"auth_fail_window_s", AuthInt(&AuthConfig::fail_window_s, 1, 86400)},
       {"user_refresh_ms", AuthInt(&AuthConfig::user_refresh_ms, 50, 3600000)},
+      {"presence_grace_ms", PresenceInt(&PresenceConfig::grace_ms, 0, 600000)},
+      {"presence_min_interval_ms", PresenceInt(&PresenceConfig::min_interval_ms, 0, 600000)},
+      {"presence_online_expiry_s", PresenceInt(&PresenceConfig::online_expiry_s, 10, 86400)},
+      {"typing_per_minute", PresenceInt(&PresenceConfig::typing_per_minute, 1, 100000)},
   };
   return kSpecs;
 }

@@ -25,12 +25,20 @@ struct AuthConfig {
   int user_refresh_ms = 1000;     // how often the user directory polls the store for changes
 };
 
+struct PresenceConfig {
+  int grace_ms = 3000;          // an unclean loss waits this long before "offline"
+  int min_interval_ms = 1000;   // at most one presence publish per user per interval
+  int online_expiry_s = 600;    // retained "online" expires unless refreshed (crash safety)
+  int typing_per_minute = 60;   // typing requests per user per minute
+};
+
 struct Config {
   store::StoreConfig store;
   int node_id = 0;  // 0..1023, part of every message id; unique per broker node
   AuthConfig auth;
   int max_group_members = 100;
   int max_message_chars = 100000;
+  PresenceConfig presence;
 };
 
 // One plugin_opt_ line: key without the "plugin_opt_" prefix, value as the broker gives it.

@@ -76,9 +76,8 @@ Status AppendPlan::Decide() {
     }
     const int64_t seq = ++last->second;
     result.outcome = AppendOutcome::kStored;
-    result.message = StoredMessage{req.conversation_id, seq,         req.message_id,
-                                   req.sender,          req.client_msg_id, req.text,
-                                   req.created_at_ms};
+    result.message = StoredMessage{req.conversation_id, seq,      req.message_id,   req.sender,
+                                   req.client_msg_id,   req.text, req.created_at_ms};
     first_new[key] = i;
     new_indexes_.push_back(i);
 

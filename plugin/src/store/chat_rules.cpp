@@ -22,9 +22,7 @@ std::vector<std::string> Deduplicated(const std::vector<std::string>& users) {
   return out;
 }
 
-int ClampHistoryLimit(int limit) {
-  return std::clamp(limit, kMinHistoryLimit, kMaxHistoryLimit);
-}
+int ClampHistoryLimit(int limit) { return std::clamp(limit, kMinHistoryLimit, kMaxHistoryLimit); }
 
 Status GroupFull(int64_t would_have, int max_members) {
   return Status::ResourceExhausted("group would have " + std::to_string(would_have) +

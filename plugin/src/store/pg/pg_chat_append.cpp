@@ -1,13 +1,12 @@
 // PgChatStore::AppendBatch: the writer's hot path. The whole batch is one transaction of five
 // round trips, however many messages and conversations it holds: BEGIN, lock the
 // conversations, look up members and duplicates, write everything, COMMIT.
-#include "store/pg/pg_chat_store.h"
-
 #include <unordered_map>
 #include <utility>
 
 #include "store/append_plan.h"
 #include "store/pg/pg_chat_sql.h"
+#include "store/pg/pg_chat_store.h"
 
 namespace mqchat::store {
 namespace {
@@ -16,10 +15,9 @@ namespace sql = pg_chat_sql;
 
 // Step 1 parameters and result: the conversations' rows, locked, and their last_seq.
 Status LockConversations(PGconn* conn, AppendPlan& plan) {
-  MQCHAT_ASSIGN_OR_RETURN(
-      PgResultPtr res,
-      ExecPrepared(conn, sql::kLockForAppend,
-                   PgParams().Text(sql::Int64Array(plan.conversation_ids()))));
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res,
+                          ExecPrepared(conn, sql::kLockForAppend,
+                                       PgParams().Text(sql::Int64Array(plan.conversation_ids()))));
   for (int row = 0; row < PQntuples(res.get()); ++row) {
     MQCHAT_ASSIGN_OR_RETURN(int64_t id, PgInt64(res.get(), row, 0));
     MQCHAT_ASSIGN_OR_RETURN(int64_t last_seq, PgInt64(res.get(), row, 1));
@@ -38,12 +36,11 @@ Status LookUpKeys(PGconn* conn, AppendPlan& plan) {
     senders.push_back(key.sender);
     client_msg_ids.push_back(key.client_msg_id);
   }
-  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res,
-                          ExecPrepared(conn, sql::kAppendLookup,
-                                       PgParams()
-                                           .Text(sql::Int64Array(ids))
-                                           .Text(sql::TextArray(senders))
-                                           .Text(sql::TextArray(client_msg_ids))));
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, ExecPrepared(conn, sql::kAppendLookup,
+                                                        PgParams()
+                                                            .Text(sql::Int64Array(ids))
+                                                            .Text(sql::TextArray(senders))
+                                                            .Text(sql::TextArray(client_msg_ids))));
   const PGresult* r = res.get();
   if (PQntuples(r) != static_cast<int>(plan.keys().size())) {
     return Status::Internal("append lookup returned " + std::to_string(PQntuples(r)) +
@@ -96,22 +93,21 @@ Status Write(PGconn* conn, const AppendPlan& plan) {
     readers.push_back(read.username);
     read_seqs.push_back(read.read_seq);
   }
-  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res,
-                          ExecPrepared(conn, sql::kAppendWrite,
-                                       PgParams()
-                                           .Text(sql::Int64Array(alloc_ids))
-                                           .Text(sql::Int64Array(alloc_counts))
-                                           .Text(sql::Int64Array(alloc_activity))
-                                           .Text(sql::Int64Array(msg_ids))
-                                           .Text(sql::Int64Array(seqs))
-                                           .Text(sql::Int64Array(message_ids))
-                                           .Text(sql::TextArray(senders))
-                                           .Text(sql::TextArray(client_msg_ids))
-                                           .Text(sql::TextArray(bodies))
-                                           .Text(sql::Int64Array(created))
-                                           .Text(sql::Int64Array(read_ids))
-                                           .Text(sql::TextArray(readers))
-                                           .Text(sql::Int64Array(read_seqs))));
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, ExecPrepared(conn, sql::kAppendWrite,
+                                                        PgParams()
+                                                            .Text(sql::Int64Array(alloc_ids))
+                                                            .Text(sql::Int64Array(alloc_counts))
+                                                            .Text(sql::Int64Array(alloc_activity))
+                                                            .Text(sql::Int64Array(msg_ids))
+                                                            .Text(sql::Int64Array(seqs))
+                                                            .Text(sql::Int64Array(message_ids))
+                                                            .Text(sql::TextArray(senders))
+                                                            .Text(sql::TextArray(client_msg_ids))
+                                                            .Text(sql::TextArray(bodies))
+                                                            .Text(sql::Int64Array(created))
+                                                            .Text(sql::Int64Array(read_ids))
+                                                            .Text(sql::TextArray(readers))
+                                                            .Text(sql::Int64Array(read_seqs))));
   // The seqs were numbered from the last_seq read under the lock; the UPDATE must agree.
   std::unordered_map<int64_t, int64_t> expected;
   for (const AppendPlan::SeqAdvance& advance : plan.seq_advances()) {

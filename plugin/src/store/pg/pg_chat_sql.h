@@ -52,7 +52,8 @@ inline constexpr PgStatement kInsertDirect = {
     "created_by, created_at_ms) VALUES ($1::bigint, 1, '', $2::text, 2, $3::text, $4::bigint) "
     "ON CONFLICT (direct_key) DO NOTHING RETURNING conversation_id"};
 inline constexpr PgStatement kFindDirect = {
-    "mqchat_chat_find_direct", "SELECT conversation_id FROM conversations WHERE direct_key = $1::text"};
+    "mqchat_chat_find_direct",
+    "SELECT conversation_id FROM conversations WHERE direct_key = $1::text"};
 inline constexpr PgStatement kInsertGroup = {
     "mqchat_chat_insert_group",
     "INSERT INTO conversations (conversation_id, kind, name, member_count, created_by, "
@@ -155,11 +156,10 @@ inline constexpr PgStatement kHistoryAfter = {
     "ORDER BY seq LIMIT $3::bigint"};
 
 inline constexpr const PgStatement* kAll[] = {
-    &kLockUsers,        &kUserRow,          &kEnsureUser,       &kLookupPeople,
-    &kLockConversation, &kInsertDirect,     &kFindDirect,       &kInsertGroup,
-    &kInsertMembers,    &kAdjustMemberCount, &kDeleteMember,    &kPromoteOldest,
-    &kRename,           &kMarkRead,         &kGetConversation,  &kLockForAppend,
-    &kAppendLookup,     &kAppendWrite,      &kListConversations, &kHistoryBefore,
+    &kLockUsers,     &kUserRow,       &kEnsureUser,  &kLookupPeople,      &kLockConversation,
+    &kInsertDirect,  &kFindDirect,    &kInsertGroup, &kInsertMembers,     &kAdjustMemberCount,
+    &kDeleteMember,  &kPromoteOldest, &kRename,      &kMarkRead,          &kGetConversation,
+    &kLockForAppend, &kAppendLookup,  &kAppendWrite, &kListConversations, &kHistoryBefore,
     &kHistoryAfter};
 
 }  // namespace mqchat::store::pg_chat_sql

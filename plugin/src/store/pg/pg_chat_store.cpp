@@ -1,9 +1,8 @@
 #include "store/pg/pg_chat_store.h"
 
 #include <algorithm>
-#include <utility>
-
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "store/pg/pg_chat_sql.h"
 
@@ -175,6 +174,7 @@ Result<Conversation> PgChatStore::OpenDirect(ConversationId new_id, const std::s
   MQCHAT_RETURN_IF_ERROR(EnsureReady());
   const std::string key = DirectKey(a, b);
   MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
+  // Only `exists` matters here; the roles are looked up in a conversation that may not exist.
   MQCHAT_ASSIGN_OR_RETURN(std::vector<Person> people, LookupPeople(new_id, {a, b}));
   std::vector<std::string> missing;
   for (const Person& person : people) {
@@ -192,12 +192,9 @@ Result<Conversation> PgChatStore::OpenDirect(ConversationId new_id, const std::s
       Run(sql::kInsertDirect, PgParams().Int(new_id).Text(key).Text(a).Int(now_ms)));
   ConversationId id = new_id;
   if (PQntuples(inserted.get()) == 1) {
-    MQCHAT_ASSIGN_OR_RETURN(PgResultPtr added,
-                            Run(sql::kInsertMembers, PgParams()
-                                                         .Int(id)
-                                                         .Text(sql::TextArray({a, b}))
-                                                         .Null()
-                                                         .Int(now_ms)));
+    MQCHAT_ASSIGN_OR_RETURN(
+        PgResultPtr added, Run(sql::kInsertMembers,
+                               PgParams().Int(id).Text(sql::TextArray({a, b})).Null().Int(now_ms)));
   } else {
     MQCHAT_ASSIGN_OR_RETURN(PgResultPtr found, Run(sql::kFindDirect, PgParams().Text(key)));
     if (PQntuples(found.get()) != 1) {
@@ -232,11 +229,13 @@ Result<Conversation> PgChatStore::CreateGroup(ConversationId new_id, const std::
   if (!missing.empty()) {
     return NoSuchUsers(missing);
   }
-  MQCHAT_ASSIGN_OR_RETURN(
-      PgResultPtr created,
-      Run(sql::kInsertGroup,
-          PgParams().Int(new_id).Text(name).Int(static_cast<int64_t>(everyone.size()))
-              .Text(owner).Int(now_ms)));
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr created,
+                          Run(sql::kInsertGroup, PgParams()
+                                                     .Int(new_id)
+                                                     .Text(name)
+                                                     .Int(static_cast<int64_t>(everyone.size()))
+                                                     .Text(owner)
+                                                     .Int(now_ms)));
   MQCHAT_ASSIGN_OR_RETURN(
       PgResultPtr added,
       Run(sql::kInsertMembers,
@@ -278,13 +277,11 @@ Result<std::vector<std::string>> PgChatStore::AddMembers(ConversationId id,
   }
   if (!to_add.empty()) {
     MQCHAT_ASSIGN_OR_RETURN(
-        PgResultPtr added,
-        Run(sql::kInsertMembers,
-            PgParams().Int(id).Text(sql::TextArray(to_add)).Null().Int(now_ms)));
+        PgResultPtr added, Run(sql::kInsertMembers,
+                               PgParams().Int(id).Text(sql::TextArray(to_add)).Null().Int(now_ms)));
     MQCHAT_ASSIGN_OR_RETURN(
         PgResultPtr counted,
-        Run(sql::kAdjustMemberCount,
-            PgParams().Int(id).Int(static_cast<int64_t>(to_add.size()))));
+        Run(sql::kAdjustMemberCount, PgParams().Int(id).Int(static_cast<int64_t>(to_add.size()))));
   }
   MQCHAT_RETURN_IF_ERROR(txn.Commit());
   return to_add;

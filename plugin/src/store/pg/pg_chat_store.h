@@ -26,19 +26,17 @@ class PgChatStore final : public ChatStore {
   // AppendBatch takes five round trips whatever the batch holds (pg_chat_append.cpp).
   Result<std::vector<AppendResult>> AppendBatch(const std::vector<AppendRequest>& batch) override;
   Status EnsureUser(const std::string& username, int64_t now_ms) override;
-  Result<Conversation> OpenDirect(ConversationId new_id, const std::string& a,
-                                  const std::string& b, int64_t now_ms) override;
+  Result<Conversation> OpenDirect(ConversationId new_id, const std::string& a, const std::string& b,
+                                  int64_t now_ms) override;
   Result<Conversation> CreateGroup(ConversationId new_id, const std::string& owner,
-                                   const std::string& name,
-                                   const std::vector<std::string>& members, int max_members,
-                                   int64_t now_ms) override;
+                                   const std::string& name, const std::vector<std::string>& members,
+                                   int max_members, int64_t now_ms) override;
   Result<std::vector<std::string>> AddMembers(ConversationId id, const std::string& actor,
                                               const std::vector<std::string>& users,
                                               int max_members, int64_t now_ms) override;
   Status RemoveMember(ConversationId id, const std::string& actor,
                       const std::string& user) override;
-  Status RenameGroup(ConversationId id, const std::string& actor,
-                     const std::string& name) override;
+  Status RenameGroup(ConversationId id, const std::string& actor, const std::string& name) override;
   Result<int64_t> MarkRead(ConversationId id, const std::string& user, int64_t seq) override;
   Result<Conversation> GetConversation(ConversationId id) override;
   Result<std::vector<ConversationSummary>> ListConversations(const std::string& user) override;

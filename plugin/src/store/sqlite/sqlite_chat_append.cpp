@@ -1,15 +1,15 @@
 // SqliteChatStore::AppendBatch: the writer's hot path, one BEGIN IMMEDIATE transaction per batch.
-#include "store/sqlite/sqlite_chat_store.h"
-
 #include <optional>
 #include <utility>
 
 #include "store/append_plan.h"
 #include "store/sqlite/sqlite_chat_sql.h"
+#include "store/sqlite/sqlite_chat_store.h"
 
 namespace mqchat::store {
-
-using namespace sqlite_chat_sql;  // NOLINT(google-build-using-namespace): this store's own SQL
+namespace {
+namespace sql = sqlite_chat_sql;
+}  // namespace
 
 Result<std::vector<AppendResult>> SqliteChatStore::AppendBatch(
     const std::vector<AppendRequest>& batch) {
@@ -32,8 +32,7 @@ Result<std::vector<AppendResult>> SqliteChatStore::AppendBatch(
                             RoleOf(key.conversation_id, key.sender));
     std::optional<StoredMessage> existing;
     if (role.has_value()) {
-      MQCHAT_ASSIGN_OR_RETURN(existing,
-                              FindMessage(key.sender, key.conversation_id, key.client_msg_id));
+      MQCHAT_ASSIGN_OR_RETURN(existing, FindMessage(key));
     }
     plan.SetLookup(k, role.has_value(), std::move(existing));
   }
@@ -47,8 +46,8 @@ Status SqliteChatStore::WriteAppend(const AppendPlan& plan) {
   for (const AppendPlan::SeqAdvance& advance : plan.seq_advances()) {
     sqlite3_stmt* stmt = alloc_seqs_.get();
     StmtReset reset(stmt);
-    MQCHAT_ASSIGN_OR_RETURN(
-        bool has_row, Query(stmt, advance.conversation_id, advance.count, advance.activity_ms));
+    MQCHAT_ASSIGN_OR_RETURN(bool has_row, sql::Query(stmt, advance.conversation_id, advance.count,
+                                                     advance.activity_ms));
     if (!has_row || ColumnInt64(stmt, 0) != advance.last_seq) {
       return Status::Internal("seq allocation of conversation " +
                               std::to_string(advance.conversation_id) + " went out of step");
@@ -56,13 +55,13 @@ Status SqliteChatStore::WriteAppend(const AppendPlan& plan) {
   }
   for (size_t i : plan.new_indexes()) {
     const StoredMessage& msg = plan.results()[i].message;
-    MQCHAT_RETURN_IF_ERROR(Exec(insert_message_.get(), msg.conversation_id, msg.seq,
-                                msg.message_id, msg.sender, msg.client_msg_id, msg.text,
-                                msg.created_at_ms));
+    MQCHAT_RETURN_IF_ERROR(sql::Exec(insert_message_.get(), msg.conversation_id, msg.seq,
+                                     msg.message_id, msg.sender, msg.client_msg_id, msg.text,
+                                     msg.created_at_ms));
   }
   for (const AppendPlan::ReadAdvance& read : plan.read_advances()) {
     MQCHAT_RETURN_IF_ERROR(
-        Exec(advance_read_.get(), read.conversation_id, read.username, read.read_seq));
+        sql::Exec(advance_read_.get(), read.conversation_id, read.username, read.read_seq));
   }
   return Status::Ok();
 }

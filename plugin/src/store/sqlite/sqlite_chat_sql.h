@@ -12,7 +12,6 @@
 
 namespace mqchat::store::sqlite_chat_sql {
 
-// Members are listed owner first, then admins, then members, each by join time (chat_rules.h).
 inline constexpr char kUserRow[] = "SELECT 1 FROM users WHERE username = ?1";
 inline constexpr char kActiveUser[] = "SELECT 1 FROM users WHERE username = ?1 AND state <> 2";
 // rev = MAX(rev) + 1, exactly as SqliteAccountStore::AddUser maintains it: safe because the
@@ -29,7 +28,8 @@ inline constexpr char kInsertDirect[] =
     "INSERT INTO conversations (conversation_id, kind, name, direct_key, member_count, "
     "created_by, created_at_ms) VALUES (?1, 1, '', ?2, 2, ?3, ?4) "
     "ON CONFLICT (direct_key) DO NOTHING";
-inline constexpr char kFindDirect[] = "SELECT conversation_id FROM conversations WHERE direct_key = ?1";
+inline constexpr char kFindDirect[] =
+    "SELECT conversation_id FROM conversations WHERE direct_key = ?1";
 inline constexpr char kInsertGroup[] =
     "INSERT INTO conversations (conversation_id, kind, name, member_count, created_by, "
     "created_at_ms) VALUES (?1, 2, ?2, ?3, ?4, ?5)";
@@ -38,7 +38,8 @@ inline constexpr char kInsertMember[] =
     "VALUES (?1, ?2, ?3, 0, ?4)";
 inline constexpr char kAdjustMemberCount[] =
     "UPDATE conversations SET member_count = member_count + ?2 WHERE conversation_id = ?1";
-inline constexpr char kDeleteMember[] = "DELETE FROM members WHERE conversation_id = ?1 AND username = ?2";
+inline constexpr char kDeleteMember[] =
+    "DELETE FROM members WHERE conversation_id = ?1 AND username = ?2";
 // After the owner left: the longest-standing admin, else member, becomes the owner.
 inline constexpr char kPromoteOldest[] =
     "UPDATE members SET role = 2 WHERE conversation_id = ?1 AND username = ("
@@ -49,6 +50,7 @@ inline constexpr char kMarkRead[] =
     "UPDATE members SET read_seq = MAX(read_seq, MIN(?3, "
     "(SELECT last_seq FROM conversations WHERE conversation_id = ?1))) "
     "WHERE conversation_id = ?1 AND username = ?2 RETURNING read_seq";
+// Members are listed owner first, then admins, then members, each by join time (chat_rules.h).
 inline constexpr char kGetConversation[] =
     "SELECT c.conversation_id, c.kind, c.name, c.last_seq, c.created_at_ms, "
     "m.username, m.role, m.read_seq, m.joined_at_ms "

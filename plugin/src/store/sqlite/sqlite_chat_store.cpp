@@ -6,12 +6,13 @@
 #include <unordered_map>
 #include <utility>
 
+#include "store/append_plan.h"
 #include "store/sqlite/sqlite_chat_sql.h"
 
 namespace mqchat::store {
 namespace {
 
-using namespace sqlite_chat_sql;  // NOLINT(google-build-using-namespace): this file's own SQL
+namespace sql = sqlite_chat_sql;
 
 // A read-only transaction, so that several SELECTs see one snapshot. Unlike SqliteTxn it
 // takes no write lock. Ends (ROLLBACK, which releases the snapshot) when destroyed.
@@ -47,29 +48,29 @@ Result<std::unique_ptr<SqliteChatStore>> SqliteChatStore::Create(SqliteDbPtr db)
 
 Status SqliteChatStore::PrepareAll() {
   const std::pair<SqliteStmtPtr*, const char*> all[] = {
-      {&user_row_, kUserRow},
-      {&active_user_, kActiveUser},
-      {&ensure_user_, kEnsureUser},
-      {&head_, kHead},
-      {&member_role_, kMemberRole},
-      {&insert_direct_, kInsertDirect},
-      {&find_direct_, kFindDirect},
-      {&insert_group_, kInsertGroup},
-      {&insert_member_, kInsertMember},
-      {&adjust_member_count_, kAdjustMemberCount},
-      {&delete_member_, kDeleteMember},
-      {&promote_oldest_, kPromoteOldest},
-      {&rename_, kRename},
-      {&mark_read_, kMarkRead},
-      {&get_conversation_, kGetConversation},
-      {&find_message_, kFindMessage},
-      {&alloc_seqs_, kAllocSeqs},
-      {&insert_message_, kInsertMessage},
-      {&advance_read_, kAdvanceRead},
-      {&list_conversations_, kListConversations},
-      {&list_members_of_user_, kListMembersOfUser},
-      {&history_before_, kHistoryBefore},
-      {&history_after_, kHistoryAfter},
+      {&user_row_, sql::kUserRow},
+      {&active_user_, sql::kActiveUser},
+      {&ensure_user_, sql::kEnsureUser},
+      {&head_, sql::kHead},
+      {&member_role_, sql::kMemberRole},
+      {&insert_direct_, sql::kInsertDirect},
+      {&find_direct_, sql::kFindDirect},
+      {&insert_group_, sql::kInsertGroup},
+      {&insert_member_, sql::kInsertMember},
+      {&adjust_member_count_, sql::kAdjustMemberCount},
+      {&delete_member_, sql::kDeleteMember},
+      {&promote_oldest_, sql::kPromoteOldest},
+      {&rename_, sql::kRename},
+      {&mark_read_, sql::kMarkRead},
+      {&get_conversation_, sql::kGetConversation},
+      {&find_message_, sql::kFindMessage},
+      {&alloc_seqs_, sql::kAllocSeqs},
+      {&insert_message_, sql::kInsertMessage},
+      {&advance_read_, sql::kAdvanceRead},
+      {&list_conversations_, sql::kListConversations},
+      {&list_members_of_user_, sql::kListMembersOfUser},
+      {&history_before_, sql::kHistoryBefore},
+      {&history_after_, sql::kHistoryAfter},
   };
   for (const auto& [stmt, sql] : all) {
     MQCHAT_ASSIGN_OR_RETURN(*stmt, PrepareSqlite(db_.get(), sql));
@@ -82,7 +83,7 @@ Status SqliteChatStore::PrepareAll() {
 Result<std::optional<SqliteChatStore::Head>> SqliteChatStore::ReadHead(ConversationId id) {
   sqlite3_stmt* stmt = head_.get();
   StmtReset reset(stmt);
-  MQCHAT_ASSIGN_OR_RETURN(bool has_row, Query(stmt, id));
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, sql::Query(stmt, id));
   if (!has_row) {
     return std::optional<Head>();
   }
@@ -97,7 +98,7 @@ Result<std::optional<MemberRole>> SqliteChatStore::RoleOf(ConversationId id,
                                                           const std::string& user) {
   sqlite3_stmt* stmt = member_role_.get();
   StmtReset reset(stmt);
-  MQCHAT_ASSIGN_OR_RETURN(bool has_row, Query(stmt, id, user));
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, sql::Query(stmt, id, user));
   if (!has_row) {
     return std::optional<MemberRole>();
   }
@@ -111,7 +112,7 @@ Result<std::vector<std::string>> SqliteChatStore::MissingUsers(
   sqlite3_stmt* stmt = active_user_.get();
   for (const std::string& user : users) {
     StmtReset reset(stmt);
-    MQCHAT_ASSIGN_OR_RETURN(bool exists, Query(stmt, user));
+    MQCHAT_ASSIGN_OR_RETURN(bool exists, sql::Query(stmt, user));
     if (!exists) {
       missing.push_back(user);
     }
@@ -139,18 +140,18 @@ Result<std::optional<ConversationAccess>> SqliteChatStore::ReadAccess(Conversati
 
 Status SqliteChatStore::InsertMember(ConversationId id, const std::string& user, MemberRole role,
                                      int64_t now_ms) {
-  return Exec(insert_member_.get(), id, user, static_cast<int64_t>(role), now_ms);
+  return sql::Exec(insert_member_.get(), id, user, static_cast<int64_t>(role), now_ms);
 }
 
 Status SqliteChatStore::AdjustMemberCount(ConversationId id, int64_t delta) {
-  return Exec(adjust_member_count_.get(), id, delta);
+  return sql::Exec(adjust_member_count_.get(), id, delta);
 }
 
-Result<std::optional<StoredMessage>> SqliteChatStore::FindMessage(
-    const std::string& sender, ConversationId id, const std::string& client_msg_id) {
+Result<std::optional<StoredMessage>> SqliteChatStore::FindMessage(const MessageKey& key) {
   sqlite3_stmt* stmt = find_message_.get();
   StmtReset reset(stmt);
-  MQCHAT_ASSIGN_OR_RETURN(bool has_row, Query(stmt, id, sender, client_msg_id));
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row,
+                          sql::Query(stmt, key.conversation_id, key.sender, key.client_msg_id));
   if (!has_row) {
     return std::optional<StoredMessage>();
   }
@@ -165,7 +166,7 @@ Result<std::optional<StoredMessage>> SqliteChatStore::FindMessage(
 Result<Conversation> SqliteChatStore::LoadConversation(ConversationId id) {
   sqlite3_stmt* stmt = get_conversation_.get();
   StmtReset reset(stmt);
-  MQCHAT_RETURN_IF_ERROR(Bind(stmt, id));
+  MQCHAT_RETURN_IF_ERROR(sql::Bind(stmt, id));
   Conversation conv;
   bool found = false;
   while (true) {
@@ -203,13 +204,13 @@ Status SqliteChatStore::EnsureUser(const std::string& username, int64_t now_ms) 
   {
     sqlite3_stmt* stmt = user_row_.get();
     StmtReset reset(stmt);
-    MQCHAT_ASSIGN_OR_RETURN(bool exists, Query(stmt, username));
+    MQCHAT_ASSIGN_OR_RETURN(bool exists, sql::Query(stmt, username));
     if (exists) {
       return Status::Ok();  // the common case needs no write lock
     }
   }
   MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
-  MQCHAT_RETURN_IF_ERROR(Exec(ensure_user_.get(), username, now_ms));
+  MQCHAT_RETURN_IF_ERROR(sql::Exec(ensure_user_.get(), username, now_ms));
   return txn.Commit();
 }
 
@@ -224,7 +225,7 @@ Result<Conversation> SqliteChatStore::OpenDirect(ConversationId new_id, const st
   if (!missing.empty()) {
     return NoSuchUsers(missing);
   }
-  MQCHAT_RETURN_IF_ERROR(Exec(insert_direct_.get(), new_id, key, a, now_ms));
+  MQCHAT_RETURN_IF_ERROR(sql::Exec(insert_direct_.get(), new_id, key, a, now_ms));
   ConversationId id = new_id;
   if (sqlite3_changes(db_.get()) == 1) {
     MQCHAT_RETURN_IF_ERROR(InsertMember(id, a, MemberRole::kMember, now_ms));
@@ -232,7 +233,7 @@ Result<Conversation> SqliteChatStore::OpenDirect(ConversationId new_id, const st
   } else {
     sqlite3_stmt* stmt = find_direct_.get();
     StmtReset reset(stmt);
-    MQCHAT_ASSIGN_OR_RETURN(bool has_row, Query(stmt, key));
+    MQCHAT_ASSIGN_OR_RETURN(bool has_row, sql::Query(stmt, key));
     if (!has_row) {
       return Status::Internal("direct conversation vanished: " + a + ", " + b);
     }
@@ -258,8 +259,8 @@ Result<Conversation> SqliteChatStore::CreateGroup(ConversationId new_id, const s
   if (!missing.empty()) {
     return NoSuchUsers(missing);
   }
-  MQCHAT_RETURN_IF_ERROR(Exec(insert_group_.get(), new_id, name,
-                              static_cast<int64_t>(everyone.size()), owner, now_ms));
+  MQCHAT_RETURN_IF_ERROR(sql::Exec(insert_group_.get(), new_id, name,
+                                   static_cast<int64_t>(everyone.size()), owner, now_ms));
   for (const std::string& user : everyone) {
     MQCHAT_RETURN_IF_ERROR(InsertMember(
         new_id, user, user == owner ? MemberRole::kOwner : MemberRole::kMember, now_ms));
@@ -276,8 +277,7 @@ Result<std::vector<std::string>> SqliteChatStore::AddMembers(ConversationId id,
   // BEGIN IMMEDIATE serializes this with every other writer, so the count read below cannot
   // change before COMMIT: the limit holds even when adds race on other connections.
   MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
-  MQCHAT_ASSIGN_OR_RETURN(std::optional<ConversationAccess> access,
-                          ReadAccess(id, actor, nullptr));
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<ConversationAccess> access, ReadAccess(id, actor, nullptr));
   if (!access.has_value()) {
     return NoSuchConversation(id);
   }
@@ -308,16 +308,15 @@ Result<std::vector<std::string>> SqliteChatStore::AddMembers(ConversationId id,
 Status SqliteChatStore::RemoveMember(ConversationId id, const std::string& actor,
                                      const std::string& user) {
   MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
-  MQCHAT_ASSIGN_OR_RETURN(std::optional<ConversationAccess> access,
-                          ReadAccess(id, actor, &user));
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<ConversationAccess> access, ReadAccess(id, actor, &user));
   if (!access.has_value()) {
     return NoSuchConversation(id);
   }
   MQCHAT_RETURN_IF_ERROR(CheckMayRemoveMember(*access, actor, user));
-  MQCHAT_RETURN_IF_ERROR(Exec(delete_member_.get(), id, user));
+  MQCHAT_RETURN_IF_ERROR(sql::Exec(delete_member_.get(), id, user));
   MQCHAT_RETURN_IF_ERROR(AdjustMemberCount(id, -1));
   if (*access->target_role == MemberRole::kOwner) {
-    MQCHAT_RETURN_IF_ERROR(Exec(promote_oldest_.get(), id));  // no-op if nobody is left
+    MQCHAT_RETURN_IF_ERROR(sql::Exec(promote_oldest_.get(), id));  // no-op if nobody is left
   }
   return txn.Commit();
 }
@@ -325,24 +324,22 @@ Status SqliteChatStore::RemoveMember(ConversationId id, const std::string& actor
 Status SqliteChatStore::RenameGroup(ConversationId id, const std::string& actor,
                                     const std::string& name) {
   MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
-  MQCHAT_ASSIGN_OR_RETURN(std::optional<ConversationAccess> access,
-                          ReadAccess(id, actor, nullptr));
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<ConversationAccess> access, ReadAccess(id, actor, nullptr));
   if (!access.has_value()) {
     return NoSuchConversation(id);
   }
   MQCHAT_RETURN_IF_ERROR(CheckMayRename(*access));
-  MQCHAT_RETURN_IF_ERROR(Exec(rename_.get(), id, name));
+  MQCHAT_RETURN_IF_ERROR(sql::Exec(rename_.get(), id, name));
   return txn.Commit();
 }
 
-Result<int64_t> SqliteChatStore::MarkRead(ConversationId id, const std::string& user,
-                                          int64_t seq) {
+Result<int64_t> SqliteChatStore::MarkRead(ConversationId id, const std::string& user, int64_t seq) {
   MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
   int64_t read_seq = 0;
   {
     sqlite3_stmt* stmt = mark_read_.get();
     StmtReset reset(stmt);
-    MQCHAT_ASSIGN_OR_RETURN(bool has_row, Query(stmt, id, user, seq));
+    MQCHAT_ASSIGN_OR_RETURN(bool has_row, sql::Query(stmt, id, user, seq));
     if (!has_row) {
       return Status::PermissionDenied(user + " is not a member of conversation " +
                                       std::to_string(id));
@@ -367,7 +364,7 @@ Result<std::vector<ConversationSummary>> SqliteChatStore::ListConversations(
   {
     sqlite3_stmt* stmt = list_conversations_.get();
     StmtReset reset(stmt);
-    MQCHAT_RETURN_IF_ERROR(Bind(stmt, user));
+    MQCHAT_RETURN_IF_ERROR(sql::Bind(stmt, user));
     while (true) {
       MQCHAT_ASSIGN_OR_RETURN(bool has_row, StepSqlite(stmt));
       if (!has_row) {
@@ -381,7 +378,7 @@ Result<std::vector<ConversationSummary>> SqliteChatStore::ListConversations(
       summary.read_seq = ColumnInt64(stmt, 4);
       summary.unread = summary.last_seq - summary.read_seq;
       if (sqlite3_column_type(stmt, 5) != SQLITE_NULL) {
-        summary.last_message = ReadMessage(stmt, 5);
+        summary.last_message = sql::ReadMessage(stmt, 5);
       }
       index.emplace(summary.id, out.size());
       out.push_back(std::move(summary));
@@ -390,7 +387,7 @@ Result<std::vector<ConversationSummary>> SqliteChatStore::ListConversations(
   {
     sqlite3_stmt* stmt = list_members_of_user_.get();
     StmtReset reset(stmt);
-    MQCHAT_RETURN_IF_ERROR(Bind(stmt, user));
+    MQCHAT_RETURN_IF_ERROR(sql::Bind(stmt, user));
     while (true) {
       MQCHAT_ASSIGN_OR_RETURN(bool has_row, StepSqlite(stmt));
       if (!has_row) {
@@ -411,15 +408,15 @@ Result<std::vector<StoredMessage>> SqliteChatStore::ReadHistory(ConversationId i
   const bool before = before_seq > 0;
   sqlite3_stmt* stmt = before ? history_before_.get() : history_after_.get();
   StmtReset reset(stmt);
-  MQCHAT_RETURN_IF_ERROR(Bind(stmt, id, before ? before_seq : after_seq,
-                              static_cast<int64_t>(ClampHistoryLimit(limit))));
+  MQCHAT_RETURN_IF_ERROR(sql::Bind(stmt, id, before ? before_seq : after_seq,
+                                   static_cast<int64_t>(ClampHistoryLimit(limit))));
   std::vector<StoredMessage> out;
   while (true) {
     MQCHAT_ASSIGN_OR_RETURN(bool has_row, StepSqlite(stmt));
     if (!has_row) {
       break;
     }
-    out.push_back(ReadMessage(stmt, 0));
+    out.push_back(sql::ReadMessage(stmt, 0));
   }
   if (before) {
     std::reverse(out.begin(), out.end());  // read newest first; returned ascending

@@ -15,6 +15,7 @@
 namespace mqchat::store {
 
 class AppendPlan;
+struct MessageKey;
 
 class SqliteChatStore final : public ChatStore {
  public:
@@ -24,19 +25,17 @@ class SqliteChatStore final : public ChatStore {
   // ChatStore
   Result<std::vector<AppendResult>> AppendBatch(const std::vector<AppendRequest>& batch) override;
   Status EnsureUser(const std::string& username, int64_t now_ms) override;
-  Result<Conversation> OpenDirect(ConversationId new_id, const std::string& a,
-                                  const std::string& b, int64_t now_ms) override;
+  Result<Conversation> OpenDirect(ConversationId new_id, const std::string& a, const std::string& b,
+                                  int64_t now_ms) override;
   Result<Conversation> CreateGroup(ConversationId new_id, const std::string& owner,
-                                   const std::string& name,
-                                   const std::vector<std::string>& members, int max_members,
-                                   int64_t now_ms) override;
+                                   const std::string& name, const std::vector<std::string>& members,
+                                   int max_members, int64_t now_ms) override;
   Result<std::vector<std::string>> AddMembers(ConversationId id, const std::string& actor,
                                               const std::vector<std::string>& users,
                                               int max_members, int64_t now_ms) override;
   Status RemoveMember(ConversationId id, const std::string& actor,
                       const std::string& user) override;
-  Status RenameGroup(ConversationId id, const std::string& actor,
-                     const std::string& name) override;
+  Status RenameGroup(ConversationId id, const std::string& actor, const std::string& name) override;
   Result<int64_t> MarkRead(ConversationId id, const std::string& user, int64_t seq) override;
   Result<Conversation> GetConversation(ConversationId id) override;
   Result<std::vector<ConversationSummary>> ListConversations(const std::string& user) override;
@@ -61,12 +60,10 @@ class SqliteChatStore final : public ChatStore {
   // nullopt if the conversation does not exist; `target` may be null.
   Result<std::optional<ConversationAccess>> ReadAccess(ConversationId id, const std::string& actor,
                                                        const std::string* target);
-  Status InsertMember(ConversationId id, const std::string& user, MemberRole role,
-                      int64_t now_ms);
+  Status InsertMember(ConversationId id, const std::string& user, MemberRole role, int64_t now_ms);
   Status AdjustMemberCount(ConversationId id, int64_t delta);
-  Result<std::optional<StoredMessage>> FindMessage(const std::string& sender,
-                                                   ConversationId id,
-                                                   const std::string& client_msg_id);
+  // The stored message with this key, if any (seq, message_id, text, created_at_ms only).
+  Result<std::optional<StoredMessage>> FindMessage(const MessageKey& key);
   Status WriteAppend(const AppendPlan& plan);
   Result<Conversation> LoadConversation(ConversationId id);
 

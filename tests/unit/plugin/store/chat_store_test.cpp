@@ -1,5 +1,9 @@
 // ChatStore contract, run against SQLite and PostgreSQL alike (StoreBackendTest): seqs,
 // idempotent resend, membership rules, group limits under concurrency, read state, listing.
+#include "store/chat_store.h"
+
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -11,10 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "store/account_store.h"
-#include "store/chat_store.h"
 #include "store/store_factory.h"
 #include "support/wait_for.h"
 #include "unit/plugin/store/store_backend_fixture.h"
@@ -74,8 +75,8 @@ class ChatStoreTest : public StoreBackendTest {
 
   Conversation MustGroup(ConversationId id, const std::string& owner,
                          const std::vector<std::string>& members) {
-    auto conv = store_->CreateGroup(id, owner, "group " + std::to_string(id), members,
-                                    kMaxMembers, Now());
+    auto conv =
+        store_->CreateGroup(id, owner, "group " + std::to_string(id), members, kMaxMembers, Now());
     EXPECT_TRUE(conv.ok()) << conv.status().ToString();
     return conv.ok() ? *conv : Conversation{};
   }
@@ -86,8 +87,7 @@ class ChatStoreTest : public StoreBackendTest {
     return conv.ok() ? *conv : Conversation{};
   }
 
-  std::vector<StoredMessage> History(ConversationId id, int64_t after, int64_t before,
-                                     int limit) {
+  std::vector<StoredMessage> History(ConversationId id, int64_t after, int64_t before, int limit) {
     auto history = store_->ReadHistory(id, after, before, limit);
     EXPECT_TRUE(history.ok()) << history.status().ToString();
     return history.ok() ? *history : std::vector<StoredMessage>{};
@@ -300,10 +300,18 @@ TEST_P(ChatStoreTest, LongTextWithFourByteCharactersIsByteIdentical) {
   MustGroup(10, "alice", {"bob"});
   // 100,000 code points: 4-byte emoji, 3-byte CJK, 2-byte, and ASCII that is special to SQL
   // and array literals.
-  const std::string pieces[] = {"\xF0\x9F\x98\x80", "\xF0\x9D\x84\x9E", "\xE6\x9D\x8E",
-                                "\xC3\xA9",         "\"",               "\\",
-                                "{",                "}",                ",",
-                                "'",                "\n",               " "};
+  const std::string pieces[] = {"\xF0\x9F\x98\x80",
+                                "\xF0\x9D\x84\x9E",
+                                "\xE6\x9D\x8E",
+                                "\xC3\xA9",
+                                "\"",
+                                "\\",
+                                "{",
+                                "}",
+                                ",",
+                                "'",
+                                "\n",
+                                " "};
   std::string text;
   for (int i = 0; i < 100'000; ++i) {
     text += pieces[(i * 7 + i / 13) % 12];
@@ -325,8 +333,8 @@ TEST_P(ChatStoreTest, LongTextWithFourByteCharactersIsByteIdentical) {
 }
 
 TEST_P(ChatStoreTest, AwkwardStringsSurviveEveryColumn) {
-  const std::vector<std::string> odd = {"NULL", "", " padded ", "a,b", "{x}", "q\"uote",
-                                        "back\\slash", "\xF0\x9F\x98\x80"};
+  const std::vector<std::string> odd = {"NULL", "",        " padded ",    "a,b",
+                                        "{x}",  "q\"uote", "back\\slash", "\xF0\x9F\x98\x80"};
   ASSERT_TRUE(store_->EnsureUser("we\"ird,{name}\\", Now()).ok());
   MustGroup(10, "we\"ird,{name}\\", {"alice"});
   std::vector<AppendRequest> batch;
@@ -426,8 +434,7 @@ TEST_P(ChatStoreTest, OpenDirectIsIdempotentInEitherOrder) {
 }
 
 TEST_P(ChatStoreTest, OpenDirectRefusals) {
-  EXPECT_EQ(store_->OpenDirect(1, "alice", "alice", Now()).status().code(),
-            Code::kInvalidArgument);
+  EXPECT_EQ(store_->OpenDirect(1, "alice", "alice", Now()).status().code(), Code::kInvalidArgument);
   auto missing = store_->OpenDirect(2, "alice", "nobody", Now());
   EXPECT_EQ(missing.status().code(), Code::kNotFound);
   EXPECT_NE(missing.status().message().find("nobody"), std::string::npos)
@@ -470,8 +477,8 @@ TEST_P(ChatStoreTest, CreateGroupMakesOwnerAndDedupesMembers) {
 }
 
 TEST_P(ChatStoreTest, CreateGroupRefusesUnknownUsersAndTooManyMembers) {
-  auto unknown = store_->CreateGroup(60, "alice", "x", {"bob", "ghost", "phantom"}, kMaxMembers,
-                                     Now());
+  auto unknown =
+      store_->CreateGroup(60, "alice", "x", {"bob", "ghost", "phantom"}, kMaxMembers, Now());
   EXPECT_EQ(unknown.status().code(), Code::kNotFound);
   EXPECT_NE(unknown.status().message().find("ghost"), std::string::npos);
   EXPECT_NE(unknown.status().message().find("phantom"), std::string::npos);
@@ -546,14 +553,13 @@ TEST_P(ChatStoreTest, AddMembersIsAtomicAtTheLimit) {
   std::vector<std::string> first(users.begin(), users.begin() + 97);
   MustGroup(80, "alice", first);  // 98 members
   // 3 new would make 101: nobody is added.
-  auto over = store_->AddMembers(80, "alice", {users[97], users[98], users[99]}, kMaxMembers,
-                                 Now());
+  auto over =
+      store_->AddMembers(80, "alice", {users[97], users[98], users[99]}, kMaxMembers, Now());
   EXPECT_EQ(over.status().code(), Code::kResourceExhausted);
   EXPECT_EQ(over.status().message(), "group would have 101 members; the limit is 100");
   EXPECT_EQ(MustGet(80).members.size(), 98u);
   // Existing members do not count twice: 2 new (plus 1 existing) fills it exactly.
-  auto fill = store_->AddMembers(80, "alice", {users[0], users[97], users[98]}, kMaxMembers,
-                                 Now());
+  auto fill = store_->AddMembers(80, "alice", {users[0], users[97], users[98]}, kMaxMembers, Now());
   ASSERT_TRUE(fill.ok()) << fill.status().ToString();
   EXPECT_EQ(fill->size(), 2u);
   EXPECT_EQ(MustGet(80).members.size(), 100u);
@@ -663,9 +669,9 @@ TEST_P(ChatStoreTest, ConcurrentAppendsYieldGaplessSeqs) {
   std::map<ConversationId, std::map<int64_t, int64_t>> seq_to_message;  // from the results
   for (const AppendResult& r : results) {
     EXPECT_EQ(r.outcome, AppendOutcome::kStored);
-    EXPECT_TRUE(
-        seq_to_message[r.message.conversation_id].emplace(r.message.seq, r.message.message_id)
-            .second)
+    EXPECT_TRUE(seq_to_message[r.message.conversation_id]
+                    .emplace(r.message.seq, r.message.message_id)
+                    .second)
         << "seq " << r.message.seq << " handed out twice";
   }
   const int64_t per_conversation = kBatches * kPerBatch;  // half of each writer's messages
@@ -694,7 +700,7 @@ TEST_P(ChatStoreTest, RemoveMemberPermissions) {
 
   ASSERT_TRUE(store_->RemoveMember(90, "carol", "dave").ok());  // admin removes a member
   EXPECT_EQ(FindMember(MustGet(90), "dave"), nullptr);
-  ASSERT_TRUE(store_->RemoveMember(90, "bob", "bob").ok());  // a member leaves
+  ASSERT_TRUE(store_->RemoveMember(90, "bob", "bob").ok());      // a member leaves
   ASSERT_TRUE(store_->RemoveMember(90, "alice", "carol").ok());  // owner removes an admin
   Conversation conv = MustGet(90);
   EXPECT_EQ(MemberNames(conv), (std::vector<std::string>{"alice"}));
@@ -707,7 +713,7 @@ TEST_P(ChatStoreTest, RemoveMemberPermissions) {
 }
 
 TEST_P(ChatStoreTest, OwnerLeavingPassesOwnershipToTheLongestStandingAdminElseMember) {
-  MustGroup(95, "alice", {"bob"});                                    // bob joins first
+  MustGroup(95, "alice", {"bob"});  // bob joins first
   ASSERT_TRUE(store_->AddMembers(95, "alice", {"carol"}, kMaxMembers, Now()).ok());
   ASSERT_TRUE(store_->AddMembers(95, "alice", {"dave"}, kMaxMembers, Now()).ok());
   ASSERT_TRUE(ExecRaw("UPDATE members SET role = 1 WHERE conversation_id = 95 "
@@ -761,7 +767,7 @@ TEST_P(ChatStoreTest, MarkReadIsMonotonicAndClamped) {
   auto read = store_->MarkRead(10, "bob", 3);
   ASSERT_TRUE(read.ok()) << read.status().ToString();
   EXPECT_EQ(*read, 3);
-  EXPECT_EQ(*store_->MarkRead(10, "bob", 2), 3);    // never backwards
+  EXPECT_EQ(*store_->MarkRead(10, "bob", 2), 3);  // never backwards
   EXPECT_EQ(*store_->MarkRead(10, "bob", -7), 3);
   EXPECT_EQ(*store_->MarkRead(10, "bob", 100), 5);  // clamped to last_seq
   EXPECT_EQ(FindMember(MustGet(10), "bob")->read_seq, 5);
@@ -771,9 +777,9 @@ TEST_P(ChatStoreTest, MarkReadIsMonotonicAndClamped) {
 }
 
 TEST_P(ChatStoreTest, ListConversationsOrderUnreadAndLastMessage) {
-  MustGroup(1, "alice", {"bob", "carol"});                 // created first
+  MustGroup(1, "alice", {"bob", "carol"});                         // created first
   ASSERT_TRUE(store_->OpenDirect(2, "bob", "alice", Now()).ok());  // then
-  MustGroup(3, "bob", {"alice"});                          // newest, never active
+  MustGroup(3, "bob", {"alice"});                                  // newest, never active
   auto sent = MustAppend({Req(1, "bob", "b1", "first"), Req(1, "carol", "c1", "second"),
                           Req(1, "bob", "b2", "third")});
   ASSERT_EQ(sent.size(), 3u);
@@ -854,8 +860,8 @@ TEST_P(ChatStoreTest, ReadHistoryPages) {
   EXPECT_EQ(Seqs(History(10, 0, 3, 10)), Range(1, 2));
   EXPECT_EQ(Seqs(History(10, 0, 100, 3)), Range(23, 25));
   EXPECT_TRUE(History(10, 0, 1, 10).empty());
-  EXPECT_EQ(Seqs(History(10, 5, 8, 10)), Range(1, 7));   // before_seq wins over after_seq
-  EXPECT_EQ(Seqs(History(10, 0, 0, 0)), Range(1, 1));    // limit clamps to 1..1000
+  EXPECT_EQ(Seqs(History(10, 5, 8, 10)), Range(1, 7));  // before_seq wins over after_seq
+  EXPECT_EQ(Seqs(History(10, 0, 0, 0)), Range(1, 1));   // limit clamps to 1..1000
   EXPECT_EQ(Seqs(History(10, 0, 0, -5)), Range(1, 1));
   auto page = History(10, 0, 0, 1);
   ASSERT_EQ(page.size(), 1u);

@@ -1,0 +1,124 @@
+// Client: the mqchat SDK's entry point. One user on one device: connection with automatic
+// reconnect, offline-first SQLite cache, exactly-once sending through a persistent outbox, sync
+// after every (re)connect, conversation management and history.
+//
+// Threads. Every method is thread-safe and never blocks on the network unless it says so
+// (Connect, Disconnect, and waiting on a returned future). Work happens on two SDK threads:
+//  - the engine thread owns the connection and the cache writes; it completes the futures;
+//  - the callback thread runs every On* handler and every Send callback, one at a time, in
+//    the order the events happened. Handlers must not block for long; they may call any Client
+//    method except Disconnect() and the destructor, and may wait on futures.
+// Events with no handler registered queue up for NextEvent() instead.
+//
+// Errors are Status/Result values, never exceptions. Status::IsRetryable() (kUnavailable) means
+// "not connected / server busy; try again later"; server refusals keep the protocol error code
+// in the message ("NOT_MEMBER: ...").
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mqchat/client_options.h"
+#include "mqchat/events.h"
+#include "mqchat/export.h"
+#include "mqchat/status.h"
+#include "mqchat/types.h"
+
+namespace mqchat {
+
+namespace sdk {
+class ClientImpl;
+}
+
+class MQCHAT_SDK_API Client {
+ public:
+  // Opens (or creates) the cache and starts the SDK threads; does not connect. Fails with
+  // kInvalidArgument for bad options, or kFailedPrecondition if the cache cannot be opened or
+  // belongs to another user.
+  static Result<std::unique_ptr<Client>> Create(ClientOptions options);
+
+  // Disconnects, completes pending futures with kUnavailable (unsent messages stay in the
+  // outbox for the next Client on this cache), runs callbacks still queued, joins the threads.
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // --- Connection ------------------------------------------------------------------------
+  // Starts connecting and waits for the first outcome (up to connect_timeout): OK once
+  // connected and subscribed (sync then runs in the background; state kSyncing -> kOnline).
+  // kUnauthenticated if the server refused the credentials (no retries). kUnavailable if the
+  // server could not be reached; with auto_reconnect the client keeps trying in the background.
+  Status Connect();
+  // Graceful disconnect; stops reconnecting. Pending sends stay in the outbox. Blocks briefly.
+  void Disconnect();
+  ConnectionState state() const;
+  // Replaces the password or token used by the following connection attempts.
+  void SetPassword(std::string password);
+  const std::string& user() const;
+  const std::string& device_id() const;
+
+  // --- Sending ---------------------------------------------------------------------------
+  // Stores the message in the outbox (with a fresh client_msg_id) and sends it when connected;
+  // it is resent with the same client_msg_id after reconnects until the server acks it, so it
+  // is stored exactly once, and messages keep their order. The future completes with the ack,
+  // or with a non-retryable error (invalid text, not a member), or kUnavailable if the Client is
+  // destroyed first (the message then stays in the outbox). Invalid text fails at once.
+  std::future<Result<Ack>> Send(int64_t conversation_id, std::string text);
+  // Same; `done` runs on the callback thread.
+  void Send(int64_t conversation_id, std::string text, std::function<void(Result<Ack>)> done);
+  // Messages in the outbox not yet acknowledged.
+  Result<size_t> PendingSends() const;
+
+  // --- Conversations (requests; they need a connection, else kUnavailable at once) --------
+  std::future<Result<Conversation>> OpenDirect(std::string user);
+  std::future<Result<Conversation>> CreateGroup(std::string name, std::vector<std::string> members);
+  // The users actually added.
+  std::future<Result<std::vector<std::string>>> AddMembers(int64_t conversation_id,
+                                                           std::vector<std::string> users);
+  std::future<Status> RemoveMember(int64_t conversation_id, std::string user);
+  std::future<Status> Leave(int64_t conversation_id);
+  std::future<Status> Rename(int64_t conversation_id, std::string name);
+  std::future<Result<std::vector<Member>>> Members(int64_t conversation_id);
+  // Most recently active first; refreshes the cache.
+  std::future<Result<std::vector<ConversationSummary>>> Conversations();
+  std::future<Result<HistoryPage>> History(int64_t conversation_id, HistoryQuery query);
+  // Marks messages up to `seq` read (for all of this user's devices); returns the new read seq.
+  std::future<Result<int64_t>> MarkRead(int64_t conversation_id, int64_t seq);
+  // Tells the other members this user is (not) typing. Ephemeral and rate-limited by the server.
+  std::future<Status> SetTyping(int64_t conversation_id, bool typing);
+  // Subscribes to `user`'s presence (after reconnects too); events go to OnPresence. Fails if
+  // the server does not let this user see it.
+  std::future<Status> WatchPresence(std::string user);
+
+  // --- Offline cache (no network) ---------------------------------------------------------
+  Result<std::vector<ConversationSummary>> CachedConversations() const;
+  // Cached messages of a conversation with seq > after_seq, ascending, at most `limit`.
+  Result<std::vector<Message>> CachedMessages(int64_t conversation_id, int64_t after_seq = 0,
+                                              int limit = 100) const;
+
+  // --- Events ----------------------------------------------------------------------------
+  // Each message of each conversation is delivered once (also across restarts on the same
+  // cache), in seq order per conversation and without gaps: messages missed while offline
+  // come first, from sync. The user's own sent messages are included.
+  void OnMessage(std::function<void(const Message&)> handler);
+  void OnConversationEvent(std::function<void(const ConversationEvent&)> handler);
+  void OnRead(std::function<void(const ReadEvent&)> handler);
+  void OnTyping(std::function<void(const TypingEvent&)> handler);
+  void OnPresence(std::function<void(const PresenceEvent&)> handler);
+  void OnConnectionChange(std::function<void(const ConnectionEvent&)> handler);
+  // The next event that has no handler, waiting up to `timeout`; nullopt if none came.
+  // Call from one thread (not the callback thread).
+  std::optional<Event> NextEvent(std::chrono::milliseconds timeout);
+
+ private:
+  explicit Client(std::unique_ptr<sdk::ClientImpl> impl);
+  std::unique_ptr<sdk::ClientImpl> impl_;
+};
+
+}  // namespace mqchat

@@ -1,0 +1,77 @@
+// ClientOptions: how a Client connects and where it keeps its cache, validated once by
+// ClientOptions::Builder::Build(). Plain data; any thread.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "mqchat/export.h"
+#include "mqchat/status.h"
+
+namespace mqchat {
+
+struct MQCHAT_SDK_API ClientOptions {
+  class Builder;
+
+  // "tcp://host:port" (also "mqtt://") or "ws://host:port[/path]". TLS is not supported yet.
+  std::string server_uri;
+  std::string username;
+  std::string password;  // the user's password, or a login JWT whose "sub" is `username`
+  // Identifies this installation; the MQTT client id is "<username>/<device_id>". Two running
+  // clients must not share it (the broker would disconnect the older one).
+  std::string device_id;
+  std::chrono::seconds keepalive{30};
+  std::chrono::milliseconds connect_timeout{10000};  // per connection attempt
+  std::chrono::milliseconds request_timeout{30000};  // for one request's response
+  // The SQLite cache file (messages, conversations, outbox, sync cursors). Empty: in memory,
+  // so nothing survives the Client (no offline outbox across restarts).
+  std::string cache_path;
+  bool auto_reconnect = true;
+  std::chrono::milliseconds reconnect_min{500};  // first backoff step (before jitter)
+  std::chrono::milliseconds reconnect_max{30000};
+  // clean_start=false with this session expiry: the broker queues QoS 1 inbox deliveries while
+  // the device is offline. Off: a clean session each time (sync still catches up).
+  bool persistent_session = true;
+  std::chrono::seconds session_expiry{7 * 24 * 3600};
+  int send_window = 32;  // sends in flight at once (1..1000); order is kept either way
+  // Events that have no callback registered wait for NextEvent(); beyond this many the oldest
+  // is dropped (messages stay in the cache).
+  size_t event_queue_capacity = 10000;
+  // Optional diagnostics (connection attempts, dropped events, cache errors). Called on SDK
+  // threads; must not block or call back into the Client.
+  std::function<void(std::string_view)> log;
+
+  // OK if every field is usable; Builder::Build() and Client::Create() call it.
+  Status Validate() const;
+};
+
+class MQCHAT_SDK_API ClientOptions::Builder {
+ public:
+  Builder& Server(std::string uri);
+  Builder& Credentials(std::string username, std::string password);
+  // Same as Credentials: the plugin accepts a JWT in the password field.
+  Builder& Token(std::string username, std::string jwt);
+  Builder& Device(std::string device_id);
+  Builder& KeepAlive(std::chrono::seconds keepalive);
+  Builder& ConnectTimeout(std::chrono::milliseconds timeout);
+  Builder& RequestTimeout(std::chrono::milliseconds timeout);
+  Builder& CachePath(std::string path);
+  Builder& AutoReconnect(bool on, std::chrono::milliseconds min = std::chrono::milliseconds(500),
+                         std::chrono::milliseconds max = std::chrono::seconds(30));
+  Builder& PersistentSession(bool on,
+                             std::chrono::seconds expiry = std::chrono::hours(7 * 24));
+  Builder& SendWindow(int window);
+  Builder& EventQueueCapacity(size_t capacity);
+  Builder& Logger(std::function<void(std::string_view)> log);
+
+  // The options, or kInvalidArgument naming the first bad field.
+  Result<ClientOptions> Build() const;
+
+ private:
+  ClientOptions options_;
+};
+
+}  // namespace mqchat

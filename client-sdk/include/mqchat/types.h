@@ -1,0 +1,81 @@
+// Value types of the mqchat SDK: messages, acks, conversations and their members, as the app
+// sees them. Plain data, copyable; any thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mqchat {
+
+// A stored chat message. (conversation_id, seq) identifies it; seq is gapless per conversation.
+struct Message {
+  int64_t conversation_id = 0;
+  int64_t seq = 0;
+  int64_t message_id = 0;     // server-wide unique id
+  std::string sender;         // username
+  std::string client_msg_id;  // the sender's idempotency key
+  std::string text;
+  int64_t sent_at_ms = 0;  // server time, ms since the Unix epoch
+};
+
+// The server's acknowledgement of Client::Send: the message is durably stored.
+struct Ack {
+  int64_t conversation_id = 0;
+  int64_t seq = 0;
+  int64_t message_id = 0;
+  std::string client_msg_id;
+  int64_t server_time_ms = 0;
+  bool duplicate = false;  // a retry of a message the server already had (normal after reconnects)
+};
+
+enum class ConversationKind { kDirect, kGroup };
+
+enum class MemberRole { kOwner, kAdmin, kMember };
+
+struct Member {
+  std::string user;
+  MemberRole role = MemberRole::kMember;
+  int64_t read_seq = 0;  // the member's "read up to" receipt
+};
+
+struct Conversation {
+  int64_t id = 0;
+  ConversationKind kind = ConversationKind::kDirect;
+  std::string name;      // empty for direct conversations
+  int64_t last_seq = 0;  // seq of the newest message when this snapshot was taken
+  std::vector<Member> members;
+};
+
+// One entry of Client::Conversations() and Client::CachedConversations().
+struct ConversationSummary {
+  int64_t id = 0;
+  ConversationKind kind = ConversationKind::kDirect;
+  std::string name;
+  int64_t last_seq = 0;
+  int64_t read_seq = 0;  // this user's read position
+  int64_t unread = 0;
+  std::vector<std::string> members;
+  std::optional<Message> last_message;
+};
+
+// A page of Client::History(), messages in ascending seq.
+struct HistoryPage {
+  std::vector<Message> messages;
+  bool has_more = false;  // more messages exist in the direction paged
+};
+
+// What Client::History() pages through: the newest messages below `before_seq` (if > 0), else
+// the oldest messages above `after_seq`. `limit` is 1..100.
+struct HistoryQuery {
+  int64_t before_seq = 0;
+  int64_t after_seq = 0;
+  int limit = 50;
+
+  static HistoryQuery Latest(int limit = 50) { return {INT64_MAX, 0, limit}; }
+  static HistoryQuery Before(int64_t seq, int limit = 50) { return {seq, 0, limit}; }
+  static HistoryQuery After(int64_t seq, int limit = 50) { return {0, seq, limit}; }
+};
+
+}  // namespace mqchat

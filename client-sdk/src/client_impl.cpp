@@ -1,0 +1,332 @@
+// ClientImpl: creation, shutdown, the connection state machine and request/response matching.
+#include "client_impl.h"
+
+#include <algorithm>
+
+#include "protocol/identity.h"
+#include "protocol/presence.h"
+#include "protocol/topics.h"
+
+namespace mqchat::sdk {
+namespace {
+
+constexpr std::chrono::milliseconds kDisconnectTimeout{2000};
+constexpr int kMaxWindow = 1000;
+
+std::string NormalizeUri(const std::string& uri) {
+  if (uri.rfind("mqtt://", 0) == 0) return "tcp://" + uri.substr(7);
+  return uri;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ClientImpl>> ClientImpl::Create(ClientOptions options) {
+  MQCHAT_RETURN_IF_ERROR(options.Validate());
+  auto cache = LocalCache::Open(options.cache_path, options.username);
+  if (!cache.ok()) return cache.status();
+  std::unique_ptr<ClientImpl> impl(new ClientImpl(std::move(options), std::move(*cache)));
+  impl->loop_.Post([p = impl.get()] { p->LoadOutbox(); });
+  return impl;
+}
+
+ClientImpl::ClientImpl(ClientOptions options, std::unique_ptr<LocalCache> cache)
+    : options_(std::move(options)),
+      inbox_topic_(protocol::InboxTopic(options_.username)),
+      reply_topic_(protocol::ReplyTopic(options_.username, options_.device_id)),
+      cache_(std::move(cache)),
+      password_(options_.password),
+      reconnect_backoff_(options_.reconnect_min, options_.reconnect_max),
+      retry_backoff_(std::chrono::milliseconds(200), std::chrono::seconds(10)),
+      window_(std::clamp(options_.send_window, 1, kMaxWindow)),
+      dispatcher_(options_.event_queue_capacity, options_.log) {}
+
+ClientImpl::~ClientImpl() {
+  std::promise<void> done;
+  auto finished = done.get_future();
+  const bool posted = loop_.Post([this, &done] {
+    want_connected_ = false;
+    Teardown(Status::Unavailable("the client was destroyed"));
+    const Status gone = Status::Unavailable(
+        "the client was destroyed before the server acknowledged the message; it stays in the "
+        "outbox and is sent by the next client on this cache");
+    auto waiters = std::move(send_waiters_);
+    for (auto& [id, callbacks] : waiters) {
+      for (auto& cb : callbacks) cb(gone);
+    }
+    ResolveConnectWaiters(Status::Unavailable("the client was destroyed"));
+    SetState(ConnectionState::kDisconnected);
+    done.set_value();
+  });
+  if (posted) finished.wait();
+  loop_.Stop();
+  dispatcher_.Stop();  // runs the callbacks still queued
+}
+
+void ClientImpl::Log(const std::string& line) const {
+  if (options_.log) options_.log(line);
+}
+
+int64_t ClientImpl::NowMs() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void ClientImpl::SetPassword(std::string password) {
+  std::lock_guard<std::mutex> lock(password_mu_);
+  password_ = std::move(password);
+}
+
+// --- Connection --------------------------------------------------------------------------
+
+Status ClientImpl::Connect() {
+  auto waiter = std::make_shared<std::promise<Status>>();
+  auto result = waiter->get_future();
+  if (!loop_.Post([this, waiter] { BeginConnect(waiter); })) {
+    return Status::Unavailable("the client is shutting down");
+  }
+  const auto deadline = options_.connect_timeout + std::chrono::seconds(2);
+  if (result.wait_for(deadline) != std::future_status::ready) {
+    return Status::Unavailable("no connection within " +
+                               std::to_string(options_.connect_timeout.count()) +
+                               " ms; still trying");
+  }
+  return result.get();
+}
+
+void ClientImpl::BeginConnect(std::shared_ptr<std::promise<Status>> waiter) {
+  want_connected_ = true;
+  if (IsUp()) {
+    waiter->set_value(Status::Ok());
+    return;
+  }
+  connect_waiters_.push_back(std::move(waiter));
+  if (state_ == ConnectionState::kDisconnected) {
+    reconnect_backoff_.Reset();
+    StartAttempt();
+  } else if (reconnect_timer_ != 0) {
+    // Waiting out a backoff: the app asked explicitly, so try now.
+    loop_.Cancel(reconnect_timer_);
+    reconnect_timer_ = 0;
+    StartAttempt();
+  }
+}
+
+void ClientImpl::Disconnect() {
+  std::promise<void> done;
+  auto finished = done.get_future();
+  if (!loop_.Post([this, &done] {
+        want_connected_ = false;
+        Teardown(Status::Unavailable("disconnected by the app"));
+        ResolveConnectWaiters(Status::Unavailable("disconnected by the app"));
+        SetState(ConnectionState::kDisconnected);
+        done.set_value();
+      })) {
+    return;
+  }
+  finished.wait();
+}
+
+void ClientImpl::StartAttempt() {
+  const uint64_t gen = ++generation_;
+  SetState(ConnectionState::kConnecting);
+  LinkOptions lo;
+  lo.server_uri = NormalizeUri(options_.server_uri);
+  lo.client_id = protocol::MakeClientId(options_.username, options_.device_id);
+  lo.username = options_.username;
+  {
+    std::lock_guard<std::mutex> lock(password_mu_);
+    lo.password = password_;
+  }
+  lo.keepalive = options_.keepalive;
+  lo.connect_timeout = options_.connect_timeout;
+  lo.clean_start = !options_.persistent_session;
+  lo.session_expiry_s =
+      options_.persistent_session ? static_cast<uint32_t>(options_.session_expiry.count()) : 0;
+  lo.will_topic = protocol::WillTopic(options_.username, options_.device_id);
+  lo.will_payload = protocol::DeviceWillPayload();
+
+  LinkEvents events;
+  events.on_connect = [this, gen](Status s) {
+    loop_.Post([this, gen, s] { OnConnectResult(gen, s); });
+  };
+  events.on_lost = [this, gen](Status s) { loop_.Post([this, gen, s] { OnLost(gen, s); }); };
+  events.on_message = [this](std::string topic, std::string payload) {
+    OnLinkMessage(std::move(topic), std::move(payload));
+  };
+  auto link = MqttLink::Create(lo, std::move(events));
+  if (!link.ok()) {
+    // A bad URI or client id: no retry can fix it.
+    HandleFailure(Status::FailedPrecondition(link.status().message()));
+    return;
+  }
+  // The new client exists before the old one goes, so Paho's threads keep running.
+  auto old = std::move(link_);
+  link_ = std::move(*link);
+  old.reset();
+  Log("mqchat: connecting to " + lo.server_uri + " as " + lo.client_id);
+  link_->Connect();
+  attempt_timer_ = loop_.PostAfter(options_.connect_timeout + std::chrono::seconds(1), [this, gen] {
+    attempt_timer_ = 0;
+    OnConnectResult(gen, Status::Unavailable("CONNECT timed out"));
+  });
+}
+
+void ClientImpl::OnConnectResult(uint64_t generation, Status status) {
+  if (generation != generation_ || state_ != ConnectionState::kConnecting || !link_) return;
+  if (!status.ok()) {
+    HandleFailure(status);
+    return;
+  }
+  // The attempt timer keeps running until the subscription is in place.
+  // One subscription serves every conversation: inbox, replies, own presence.
+  link_->Subscribe(protocol::UserPrefix(options_.username) + "#", [this, generation](Status s) {
+    loop_.Post([this, generation, s] { OnSubscribed(generation, s); });
+  });
+}
+
+void ClientImpl::OnSubscribed(uint64_t generation, Status status) {
+  if (generation != generation_ || state_ != ConnectionState::kConnecting || !link_) return;
+  loop_.Cancel(attempt_timer_);
+  attempt_timer_ = 0;
+  if (!status.ok()) {
+    link_.reset();  // drops the half-set-up connection
+    HandleFailure(status);
+    return;
+  }
+  reconnect_backoff_.Reset();
+  SetState(ConnectionState::kSyncing);
+  ResolveConnectWaiters(Status::Ok());
+  for (const auto& user : watched_presence_) {
+    link_->Subscribe(protocol::PresenceTopic(user), [this, user](Status s) {
+      if (!s.ok()) Log("mqchat: presence of " + user + ": " + s.ToString());
+    });
+  }
+  StartSync();
+}
+
+void ClientImpl::OnLost(uint64_t generation, Status status) {
+  // Also while still kConnecting: lost between CONNACK and SUBACK.
+  if (generation != generation_ || state_ == ConnectionState::kDisconnected) return;
+  Log("mqchat: " + status.ToString());
+  Teardown(status);
+  HandleFailure(status);
+}
+
+void ClientImpl::Teardown(Status reason) {
+  ++generation_;  // late events of the old link are ignored
+  loop_.Cancel(reconnect_timer_);
+  loop_.Cancel(attempt_timer_);
+  loop_.Cancel(sync_timer_);
+  loop_.Cancel(pump_timer_);
+  reconnect_timer_ = attempt_timer_ = sync_timer_ = pump_timer_ = 0;
+  if (link_ && !want_connected_) {
+    link_->Disconnect(kDisconnectTimeout);
+    link_.reset();
+  }
+  // Sends in flight are resent in outbox order on the next connection.
+  for (auto& item : outbox_) item.req_id.clear();
+  sync_in_flight_ = false;
+  resync_ = false;
+  FailPending(reason);
+}
+
+void ClientImpl::HandleFailure(Status status) {
+  ++generation_;  // a late outcome of the failed attempt must not revive it
+  loop_.Cancel(attempt_timer_);
+  attempt_timer_ = 0;
+  const bool retry = status.IsRetryable() && options_.auto_reconnect && want_connected_;
+  ResolveConnectWaiters(status.IsRetryable() ? Status::Unavailable(status.message()) : status);
+  if (!retry) {
+    want_connected_ = false;
+    link_.reset();
+    SetState(ConnectionState::kDisconnected, status);
+    return;
+  }
+  SetState(ConnectionState::kConnecting, status);
+  const auto delay = reconnect_backoff_.Next();
+  Log("mqchat: " + status.ToString() + "; reconnecting in " + std::to_string(delay.count()) +
+      " ms");
+  reconnect_timer_ = loop_.PostAfter(delay, [this] {
+    reconnect_timer_ = 0;
+    if (want_connected_) StartAttempt();
+  });
+}
+
+void ClientImpl::SetState(ConnectionState state, Status reason) {
+  const ConnectionState old = state_.exchange(state);
+  if (old == state && reason.ok()) return;
+  dispatcher_.Emit(ConnectionEvent{state, std::move(reason)});
+}
+
+void ClientImpl::ResolveConnectWaiters(const Status& status) {
+  auto waiters = std::move(connect_waiters_);
+  connect_waiters_.clear();
+  for (auto& w : waiters) w->set_value(status);
+}
+
+bool ClientImpl::IsUp() const {
+  const ConnectionState s = state_.load();
+  return link_ && (s == ConnectionState::kSyncing || s == ConnectionState::kOnline);
+}
+
+// --- Requests ----------------------------------------------------------------------------
+
+Result<std::string> ClientImpl::StartRequest(protocol::Request request, ResponseHandler handler) {
+  if (!IsUp()) return Status::Unavailable("not connected");
+  request.req_id = ids_.ReqId();
+  const std::string topic = protocol::RequestTopic(request.op, request.conversation_id);
+  MQCHAT_RETURN_IF_ERROR(link_->Publish(topic, protocol::EncodeRequest(request)));
+  const std::string req_id = request.req_id;
+  PendingRequest pending;
+  pending.op = request.op;
+  pending.handler = std::move(handler);
+  pending.timer = loop_.PostAfter(options_.request_timeout, [this, req_id] {
+    auto it = pending_.find(req_id);
+    if (it == pending_.end()) return;
+    auto handler = std::move(it->second.handler);
+    const std::string op(protocol::OpName(it->second.op));
+    pending_.erase(it);
+    handler(Status::Unavailable("no response to " + op + " within " +
+                                std::to_string(options_.request_timeout.count()) + " ms"));
+  });
+  pending_.emplace(req_id, std::move(pending));
+  return req_id;
+}
+
+void ClientImpl::OnResponse(const std::string& payload) {
+  auto response = protocol::DecodeResponse(payload);
+  if (!response.ok()) {
+    Log("mqchat: ignoring a malformed response: " + response.status().ToString());
+    return;
+  }
+  auto it = pending_.find(response->req_id);
+  if (it == pending_.end()) {
+    // A response to a request of an earlier connection (queued in the session). A send ack
+    // still settles its outbox entry.
+    if (response->ok && response->op == protocol::OpName(protocol::Op::kSend)) {
+      auto ack = protocol::DecodeAck(response->body);
+      if (ack.ok()) ApplyAck(*ack);
+    }
+    return;
+  }
+  PendingRequest pending = std::move(it->second);
+  pending_.erase(it);
+  loop_.Cancel(pending.timer);
+  if (!response->ok) {
+    pending.handler(protocol::ErrorToStatus(*response->error));
+  } else {
+    pending.handler(std::move(*response));
+  }
+}
+
+void ClientImpl::FailPending(const Status& status) {
+  auto pending = std::move(pending_);
+  pending_.clear();
+  for (auto& [id, p] : pending) {
+    loop_.Cancel(p.timer);
+    p.handler(status);
+  }
+}
+
+}  // namespace mqchat::sdk

@@ -1,0 +1,105 @@
+#include "convert.h"
+
+#include <algorithm>
+
+#include "protocol/fields.h"
+
+namespace mqchat::sdk {
+
+namespace values = protocol::values;
+
+MemberRole RoleFromString(std::string_view role) {
+  if (role == values::kRoleOwner) return MemberRole::kOwner;
+  if (role == values::kRoleAdmin) return MemberRole::kAdmin;
+  return MemberRole::kMember;
+}
+
+std::string_view RoleName(MemberRole role) {
+  switch (role) {
+    case MemberRole::kOwner: return values::kRoleOwner;
+    case MemberRole::kAdmin: return values::kRoleAdmin;
+    case MemberRole::kMember: break;
+  }
+  return values::kRoleMember;
+}
+
+ConversationKind KindFromString(std::string_view kind) {
+  return kind == values::kKindGroup ? ConversationKind::kGroup : ConversationKind::kDirect;
+}
+
+std::string_view KindName(ConversationKind kind) {
+  return kind == ConversationKind::kGroup ? values::kKindGroup : values::kKindDirect;
+}
+
+Message FromWire(const protocol::WireMessage& m) {
+  return Message{m.conversation_id, m.seq,  m.message_id,   m.sender,
+                 m.client_msg_id,   m.text, m.sent_at_ms};
+}
+
+Member FromWire(const protocol::WireMember& m) {
+  return Member{m.user, RoleFromString(m.role), m.read_seq};
+}
+
+Conversation FromWire(const protocol::WireConversation& c) {
+  Conversation out;
+  out.id = c.conversation_id;
+  out.kind = KindFromString(c.kind);
+  out.name = c.name;
+  out.last_seq = c.last_seq;
+  for (const auto& m : c.members) out.members.push_back(FromWire(m));
+  return out;
+}
+
+ConversationSummary FromWire(const protocol::WireSummary& s) {
+  ConversationSummary out;
+  out.id = s.conversation_id;
+  out.kind = KindFromString(s.kind);
+  out.name = s.name;
+  out.last_seq = s.last_seq;
+  out.read_seq = s.read_seq;
+  out.unread = s.unread;
+  out.members = s.members;
+  if (s.last_message) out.last_message = FromWire(*s.last_message);
+  return out;
+}
+
+Ack FromWire(const protocol::WireAck& a) {
+  return Ack{a.conversation_id, a.seq, a.message_id, a.client_msg_id, a.server_time_ms,
+             a.duplicate};
+}
+
+ReadEvent FromWire(const protocol::WireReadEvent& e) {
+  return ReadEvent{e.conversation_id, e.user, e.read_seq};
+}
+
+TypingEvent FromWire(const protocol::WireTypingEvent& e) {
+  return TypingEvent{e.conversation_id, e.user, e.typing};
+}
+
+PresenceEvent FromWire(const protocol::WirePresence& p) {
+  return PresenceEvent{p.user, p.online, p.last_seen_ms, p.devices};
+}
+
+ConversationEvent FromWire(const protocol::WireConversationEvent& e, const std::string& me) {
+  ConversationEvent out;
+  out.event = e.event;
+  if (e.event == values::kConversationCreated) {
+    out.kind = ConversationEvent::Kind::kCreated;
+  } else if (e.event == values::kMembersAdded) {
+    out.kind = ConversationEvent::Kind::kMembersAdded;
+  } else if (e.event == values::kMemberRemoved) {
+    out.kind = ConversationEvent::Kind::kMemberRemoved;
+  } else if (e.event == values::kRenamed) {
+    out.kind = ConversationEvent::Kind::kRenamed;
+  }
+  out.conversation = FromWire(e.conversation);
+  out.actor = e.actor;
+  out.users = e.users;
+  const bool still_member =
+      std::any_of(out.conversation.members.begin(), out.conversation.members.end(),
+                  [&](const Member& m) { return m.user == me; });
+  out.removed_me = !still_member;
+  return out;
+}
+
+}  // namespace mqchat::sdk

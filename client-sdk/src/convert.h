@@ -1,0 +1,32 @@
+// Conversions between the protocol's wire structs (protocol/wire.h) and the SDK's public value
+// types (mqchat/types.h, mqchat/events.h). Pure functions; any thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "mqchat/events.h"
+#include "mqchat/types.h"
+#include "protocol/presence.h"
+#include "protocol/wire.h"
+
+namespace mqchat::sdk {
+
+Message FromWire(const protocol::WireMessage& m);
+Member FromWire(const protocol::WireMember& m);
+Conversation FromWire(const protocol::WireConversation& c);
+ConversationSummary FromWire(const protocol::WireSummary& s);
+Ack FromWire(const protocol::WireAck& a);
+ReadEvent FromWire(const protocol::WireReadEvent& e);
+TypingEvent FromWire(const protocol::WireTypingEvent& e);
+PresenceEvent FromWire(const protocol::WirePresence& p);
+// `me` decides ConversationEvent::removed_me.
+ConversationEvent FromWire(const protocol::WireConversationEvent& e, const std::string& me);
+
+// Wire spellings of roles and kinds (protocol::values); unknown strings map to kMember/kDirect.
+MemberRole RoleFromString(std::string_view role);
+std::string_view RoleName(MemberRole role);
+ConversationKind KindFromString(std::string_view kind);
+std::string_view KindName(ConversationKind kind);
+
+}  // namespace mqchat::sdk

@@ -1,0 +1,107 @@
+// LocalCache: the SDK's offline-first store, one SQLite file chosen by the app: conversations,
+// messages keyed by (conversation_id, seq), the outbox of unacknowledged sends, and the
+// per-conversation sync cursors. Thread-safe: every method takes the cache lock; a Transaction
+// holds it until it ends, so a batch of writes is atomic and other threads wait for it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mqchat/status.h"
+#include "mqchat/types.h"
+#include "sqlite_handles.h"
+
+namespace mqchat::sdk {
+
+struct OutboxEntry {
+  int64_t position = 0;  // assigned by AddOutbox; sending order
+  std::string client_msg_id;
+  int64_t conversation_id = 0;
+  std::string text;
+  int64_t created_ms = 0;
+};
+
+// A cursor move: messages with old_seq < seq <= new_seq became deliverable.
+struct CursorMove {
+  int64_t old_seq = 0;
+  int64_t new_seq = 0;
+};
+
+class LocalCache {
+ public:
+  // Opens or creates the cache at `path` ("" or ":memory:" for memory) for `user`. Fails with
+  // kFailedPrecondition if the file cannot be opened, has a newer schema, or belongs to another
+  // user.
+  static Result<std::unique_ptr<LocalCache>> Open(const std::string& path, const std::string& user);
+  ~LocalCache();
+  LocalCache(const LocalCache&) = delete;
+  LocalCache& operator=(const LocalCache&) = delete;
+
+  // Holds the cache lock from construction; rolls back unless Commit() succeeded.
+  class Transaction {
+   public:
+    explicit Transaction(LocalCache& cache);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    Status Commit();
+
+   private:
+    LocalCache& cache_;
+    std::unique_lock<std::recursive_mutex> lock_;
+    bool open_ = false;
+  };
+
+  // --- Messages ---
+  // Stores `m` unless (conversation_id, seq) is already there. True if it was new.
+  Result<bool> PutMessage(const Message& m);
+  // Messages with after_seq < seq <= up_to_seq, ascending, at most `limit`.
+  Result<std::vector<Message>> Messages(int64_t conversation_id, int64_t after_seq,
+                                        int64_t up_to_seq, int limit) const;
+
+  // --- Sync cursors: the seq up to which the device has every message and told the app ---
+  Result<int64_t> Cursor(int64_t conversation_id) const;
+  // Every (conversation, cursor) with a cursor above 0, ascending by conversation.
+  Result<std::vector<std::pair<int64_t, int64_t>>> Cursors() const;
+  // Raises the cursor to at least `floor`, then past stored messages that follow it without a
+  // gap. Never lowers it.
+  Result<CursorMove> AdvanceCursor(int64_t conversation_id, int64_t floor);
+  // The highest stored seq of a conversation (0 if none).
+  Result<int64_t> MaxStoredSeq(int64_t conversation_id) const;
+
+  // --- Conversations ---
+  // Inserts or updates; last_seq and read_seq never move backwards.
+  Status PutConversation(const Conversation& c, int64_t read_seq = 0);
+  Status PutSummary(const ConversationSummary& s);
+  Status RaiseLastSeq(int64_t conversation_id, int64_t seq);  // no-op if unknown
+  Status RaiseReadSeq(int64_t conversation_id, int64_t seq);  // no-op if unknown
+  // Forgets the conversation, its messages and cursor (the user left or was removed).
+  Status DropConversation(int64_t conversation_id);
+  Result<std::optional<Conversation>> GetConversation(int64_t conversation_id) const;
+  // Most recently active first (by last message time, then id).
+  Result<std::vector<ConversationSummary>> Summaries() const;
+
+  // --- Outbox ---
+  // Appends; returns the entry's position.
+  Result<int64_t> AddOutbox(const OutboxEntry& entry);
+  Status RemoveOutbox(const std::string& client_msg_id);
+  Result<std::vector<OutboxEntry>> Outbox() const;
+  Result<size_t> OutboxSize() const;
+
+ private:
+  struct Statements;
+  LocalCache(SqlitePtr db, std::unique_ptr<Statements> stmts);
+  Status Exec(const char* sql) const;
+  Result<std::optional<Message>> LastMessage(int64_t conversation_id) const;
+
+  mutable std::recursive_mutex mu_;
+  SqlitePtr db_;
+  std::unique_ptr<Statements> stmts_;
+};
+
+}  // namespace mqchat::sdk

@@ -1,0 +1,66 @@
+// MqttLink: one MQTT 5 connection attempt over Paho MQTT C++ (an mqtt::async_client). The only
+// file that includes Paho, so no Paho type or exception reaches the rest of the SDK. A fresh
+// link per attempt also drops Paho's in-flight publishes, which the engine resends itself in
+// outbox order. Methods: the engine thread. LinkEvents run on Paho's threads.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "mqchat/status.h"
+
+namespace mqchat::sdk {
+
+struct LinkOptions {
+  std::string server_uri;  // tcp://host:port or ws://host:port[/path]
+  std::string client_id;
+  std::string username;
+  std::string password;
+  std::chrono::seconds keepalive{30};
+  std::chrono::milliseconds connect_timeout{10000};
+  bool clean_start = false;
+  uint32_t session_expiry_s = 0;
+  std::string will_topic;  // QoS 1, not retained; none if empty
+  std::string will_payload;
+};
+
+// Called on Paho threads: must be quick and must not call into the link.
+struct LinkEvents {
+  // The attempt's outcome: OK (connected), kUnauthenticated/kPermissionDenied/
+  // kFailedPrecondition for refusals a retry cannot fix, kUnavailable otherwise.
+  std::function<void(Status)> on_connect;
+  // An established connection ended (kUnavailable, or kFailedPrecondition when another
+  // connection took the session over). At most once per link.
+  std::function<void(Status)> on_lost;
+  std::function<void(std::string topic, std::string payload)> on_message;
+};
+
+class MqttLink {
+ public:
+  static Result<std::unique_ptr<MqttLink>> Create(const LinkOptions& options, LinkEvents events);
+  // Drops the connection without a DISCONNECT if still up (use Disconnect() to be graceful).
+  ~MqttLink();
+  MqttLink(const MqttLink&) = delete;
+  MqttLink& operator=(const MqttLink&) = delete;
+
+  // Starts connecting; the outcome goes to on_connect.
+  void Connect();
+  // Subscribes at QoS 1; `done` gets the outcome on a Paho thread (kPermissionDenied if the
+  // server refused the filter).
+  void Subscribe(const std::string& filter, std::function<void(Status)> done);
+  // Queues a QoS 1 publish; kUnavailable if not connected. Delivery is not reported: the
+  // protocol's JSON response is what counts.
+  Status Publish(const std::string& topic, const std::string& payload);
+  // Sends DISCONNECT (normal, so no will) and waits up to `timeout`.
+  void Disconnect(std::chrono::milliseconds timeout);
+
+ private:
+  struct State;
+  explicit MqttLink(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace mqchat::sdk

@@ -1,0 +1,49 @@
+// ChatService: typing indicators. Ephemeral: never stored, members only, rate-limited per user,
+// delivered at QoS 0 to the other members' inboxes.
+#include "chat/chat_service.h"
+#include "protocol/topics.h"
+#include "protocol/wire.h"
+
+namespace mqchat::chat {
+
+bool ChatService::HandleTyping(const ClientSession& who, const protocol::Request& req,
+                               const ReplyTo& to) {
+  if (!typing_limiter_.Allow(who.username, clock_.MonotonicMs())) {
+    return Refuse(to, protocol::ErrorCode::kRateLimited,
+                  "too many typing notifications; the limit is " +
+                      std::to_string(options_.typing_per_minute) + " per minute");
+  }
+  const std::string user = who.username;
+  const store::ConversationId id = req.conversation_id;
+  const bool typing = std::get<protocol::TypingRequest>(req.body).typing;
+  auto deliver = [this, user, id, typing, to](const MembersPtr& members) {
+    OutgoingMessage msg;
+    msg.payload = protocol::TypingEvent(id, user, typing);
+    msg.qos = 0;  // ephemeral: a lost typing hint is not worth a retransmission
+    for (const auto& member : members->usernames) {
+      if (member == user) continue;
+      msg.topic = protocol::InboxTopic(member);
+      (void)broker_.Publish(msg);
+    }
+    PublishReply(broker_, to, OkPayload(to, {{"conversation_id", std::to_string(id)}}));
+  };
+  if (MembersPtr m = cache_.Get(id, clock_.MonotonicMs())) {
+    if (!m->Contains(user)) {
+      return Refuse(to, protocol::ErrorCode::kNotMember,
+                    "you are not a member of conversation " + std::to_string(id));
+    }
+    deliver(m);
+    return true;
+  }
+  return Submit(*reader_, to, [this, user, id, to, deliver](store::ChatStore& store) {
+    auto members = LoadMembers(store, id);
+    if (!members.ok() || !(*members)->Contains(user)) {
+      return PostReply(to, ErrorPayload(to, protocol::ErrorCode::kNotMember,
+                                        "you are not a member of conversation " +
+                                            std::to_string(id)));
+    }
+    tasks_.Post([deliver, m = *members] { deliver(m); });
+  });
+}
+
+}  // namespace mqchat::chat

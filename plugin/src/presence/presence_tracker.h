@@ -1,0 +1,62 @@
+// PresenceTracker: turns device connects and disconnects into per-user presence changes.
+// A user is online while at least one device is connected. Devices are counted per connection
+// (the caller reports each broker client once), so a takeover or a second device never makes a
+// user flap. Going offline waits for a grace period when the loss was unclean (a dropped
+// network often reconnects at once), and changes of one user are coalesced: at most one
+// publish per `min_interval_ms`, carrying the latest state. Pure logic on an injected clock;
+// broker thread only.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace mqchat::presence {
+
+struct PresenceState {
+  std::string user;
+  bool online = false;
+  int64_t last_seen_ms = 0;  // when the last device left (or now, while online)
+  int devices = 0;
+};
+
+struct PresenceOptions {
+  int64_t grace_ms = 3000;         // delay before an unclean loss counts as offline
+  int64_t min_interval_ms = 1000;  // coalescing window per user
+};
+
+class PresenceTracker {
+ public:
+  explicit PresenceTracker(PresenceOptions options);
+
+  void DeviceConnected(const std::string& user, int64_t now_ms);
+  // A device left. Clean disconnects go offline at the next Poll; `unclean` ones after grace.
+  void DeviceDisconnected(const std::string& user, int64_t now_ms);
+  // The device's loss turned out to be unclean (its will fired): apply the grace period.
+  void MarkUnclean(const std::string& user, int64_t now_ms);
+
+  // Changes due at `now_ms`, one per user, to publish. Cheap when nothing is pending.
+  std::vector<PresenceState> Poll(int64_t now_ms);
+  // Every user with a connected device (for shutdown and for refreshing shared presence).
+  std::vector<std::string> OnlineUsers() const;
+  // The state as last published, or nullopt-like (online=false, last_seen 0) if never.
+  PresenceState Current(const std::string& user) const;
+  bool HasPending() const { return !pending_.empty(); }
+
+ private:
+  struct UserPresence {
+    int devices = 0;
+    bool published = false;        // has any state been published
+    bool published_online = false;
+    int64_t published_ms = 0;      // when the last publish happened
+    int64_t last_seen_ms = 0;
+    int64_t offline_not_before = 0;  // grace deadline for going offline
+  };
+  const PresenceOptions options_;
+  std::unordered_map<std::string, UserPresence> users_;
+  std::unordered_set<std::string> pending_;  // users whose published state may be stale
+};
+
+}  // namespace mqchat::presence

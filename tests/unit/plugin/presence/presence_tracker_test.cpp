@@ -1,0 +1,90 @@
+#include "presence/presence_tracker.h"
+
+#include <gtest/gtest.h>
+
+namespace mqchat::presence {
+namespace {
+
+PresenceOptions Opts(int64_t grace = 1000, int64_t interval = 0) {
+  PresenceOptions o;
+  o.grace_ms = grace;
+  o.min_interval_ms = interval;
+  return o;
+}
+
+TEST(PresenceTrackerTest, OnlineWhileAnyDeviceConnected) {
+  PresenceTracker t(Opts());
+  t.DeviceConnected("alice", 100);
+  auto c = t.Poll(100);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_TRUE(c[0].online);
+  EXPECT_EQ(c[0].devices, 1);
+  t.DeviceConnected("alice", 200);  // second device: no change to publish
+  EXPECT_TRUE(t.Poll(200).empty());
+  t.DeviceDisconnected("alice", 300);  // one left: still online
+  EXPECT_TRUE(t.Poll(300).empty());
+  t.DeviceDisconnected("alice", 400);  // clean: offline at once
+  c = t.Poll(400);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_FALSE(c[0].online);
+  EXPECT_EQ(c[0].last_seen_ms, 400);
+}
+
+TEST(PresenceTrackerTest, TakeoverNeverFlaps) {
+  PresenceTracker t(Opts());
+  t.DeviceConnected("bob", 0);
+  t.Poll(0);
+  // The broker's order for a takeover: auth of the new connection, then the old one's end.
+  t.DeviceConnected("bob", 10);
+  t.DeviceDisconnected("bob", 11);
+  EXPECT_TRUE(t.Poll(12).empty());
+  EXPECT_TRUE(t.Current("bob").online);
+}
+
+TEST(PresenceTrackerTest, UncleanLossWaitsForGraceAndQuickReconnectIsSilent) {
+  PresenceTracker t(Opts(/*grace=*/1000));
+  t.DeviceConnected("carol", 0);
+  t.Poll(0);
+  t.DeviceDisconnected("carol", 100);
+  t.MarkUnclean("carol", 100);
+  EXPECT_TRUE(t.Poll(500).empty()) << "within grace";
+  t.DeviceConnected("carol", 600);  // back in time
+  EXPECT_TRUE(t.Poll(2000).empty()) << "watchers never saw carol leave";
+  t.DeviceDisconnected("carol", 3000);
+  t.MarkUnclean("carol", 3000);
+  EXPECT_TRUE(t.Poll(3999).empty());
+  auto c = t.Poll(4000);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_FALSE(c[0].online);
+  EXPECT_EQ(c[0].last_seen_ms, 3000);
+}
+
+TEST(PresenceTrackerTest, BurstsAreCoalescedToTheLatestState) {
+  PresenceTracker t(Opts(/*grace=*/0, /*interval=*/1000));
+  t.DeviceConnected("dan", 0);
+  ASSERT_EQ(t.Poll(0).size(), 1u);
+  for (int i = 1; i <= 20; ++i) {  // 10 quick disconnect/reconnect cycles
+    if (i % 2) {
+      t.DeviceDisconnected("dan", i * 10);
+    } else {
+      t.DeviceConnected("dan", i * 10);
+    }
+    EXPECT_TRUE(t.Poll(i * 10).empty());
+  }
+  t.DeviceDisconnected("dan", 300);
+  EXPECT_TRUE(t.Poll(999).empty()) << "inside the interval";
+  auto c = t.Poll(1000);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_FALSE(c[0].online);
+}
+
+TEST(PresenceTrackerTest, DisconnectOfUnknownUserIsIgnored) {
+  PresenceTracker t(Opts());
+  t.DeviceDisconnected("ghost", 0);
+  t.MarkUnclean("ghost", 0);
+  EXPECT_TRUE(t.Poll(10).empty());
+  EXPECT_TRUE(t.OnlineUsers().empty());
+}
+
+}  // namespace
+}  // namespace mqchat::presence
