@@ -11,7 +11,6 @@ namespace mqchat::sdk {
 namespace {
 
 constexpr std::chrono::milliseconds kDisconnectTimeout{2000};
-constexpr int kMaxWindow = 1000;
 
 std::string NormalizeUri(const std::string& uri) {
   if (uri.rfind("mqtt://", 0) == 0) return "tcp://" + uri.substr(7);
@@ -37,7 +36,7 @@ ClientImpl::ClientImpl(ClientOptions options, std::unique_ptr<LocalCache> cache)
       password_(options_.password),
       reconnect_backoff_(options_.reconnect_min, options_.reconnect_max),
       retry_backoff_(std::chrono::milliseconds(200), std::chrono::seconds(10)),
-      window_(std::clamp(options_.send_window, 1, kMaxWindow)),
+      window_(std::clamp(options_.send_window, 1, kMaxSendWindow)),
       dispatcher_(options_.event_queue_capacity, options_.log) {}
 
 ClientImpl::~ClientImpl() {

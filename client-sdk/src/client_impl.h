@@ -35,6 +35,8 @@ namespace mqchat::sdk {
 
 class ClientImpl {
  public:
+  static constexpr int kMaxSendWindow = 1000;
+
   static Result<std::unique_ptr<ClientImpl>> Create(ClientOptions options);
   ~ClientImpl();
   ClientImpl(const ClientImpl&) = delete;
@@ -86,6 +88,7 @@ class ClientImpl {
     std::map<int64_t, int64_t> touched;  // conversation -> cursor floor (0: just re-check)
     std::vector<Event> events;           // non-message events, in arrival order
     bool refresh_conversations = false;  // saw a conversation the cache does not know
+    std::vector<std::function<void()>> after;  // run after the commit and the events
   };
 
   explicit ClientImpl(ClientOptions options, std::unique_ptr<LocalCache> cache);
@@ -168,6 +171,7 @@ class ClientImpl {
   EventLoop::TimerId sync_timer_ = 0;
   std::vector<std::shared_ptr<std::promise<Status>>> connect_waiters_;
   std::map<std::string, PendingRequest> pending_;  // by req_id
+  bool refresh_in_flight_ = false;
   bool sync_in_flight_ = false;
   bool resync_ = false;
   std::unique_ptr<Batch> batch_;  // while RunBatch runs

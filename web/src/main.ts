@@ -8,7 +8,7 @@ import { ChatStore, Conv, MAX_CHARS, Pending, describeError } from "./store";
 const SESSION_KEY = "mqchat.session";
 const LAST_USER_KEY = "mqchat.lastUser";
 const COLLAPSE_CHARS = 2000; // longer texts render collapsed
-const PREVIEW_CHARS = 600;
+const PREVIEW_CHARS = 500;
 const COLLAPSE_LINES = 30;
 
 // ---- login ------------------------------------------------------------------------------

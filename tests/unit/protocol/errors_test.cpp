@@ -29,10 +29,12 @@ TEST(ErrorCodeTest, ParseRefusesUnknownNames) {
   EXPECT_FALSE(ParseErrorCode("OK").has_value());
 }
 
-TEST(ErrorCodeTest, OnlyOverloadedAndUnavailableAreRetryable) {
+TEST(ErrorCodeTest, OnlyOverloadedUnavailableAndRateLimitedAreRetryable) {
   for (int i = 0; i <= static_cast<int>(ErrorCode::kInternal); ++i) {
     const auto code = static_cast<ErrorCode>(i);
-    EXPECT_EQ(IsRetryable(code), code == ErrorCode::kOverloaded || code == ErrorCode::kUnavailable)
+    EXPECT_EQ(IsRetryable(code), code == ErrorCode::kOverloaded ||
+                                     code == ErrorCode::kUnavailable ||
+                                     code == ErrorCode::kRateLimited)
         << ErrorCodeName(code);
   }
 }

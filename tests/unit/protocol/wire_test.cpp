@@ -181,10 +181,10 @@ TEST(WireTest, ErrorResponseMatchesProtocol) {
   EXPECT_EQ(overloaded["error"]["retryable"], true);
 
   auto future_code = DecodeResponse(
-      R"({"op":"send","ok":false,"error":{"code":"RATE_LIMITED","message":"slow down"}})");
+      R"({"op":"send","ok":false,"error":{"code":"FROM_THE_FUTURE","message":"slow down"}})");
   ASSERT_TRUE(future_code.ok());
   EXPECT_EQ(future_code->error->code, ErrorCode::kInternal);
-  EXPECT_EQ(future_code->error->message, "RATE_LIMITED: slow down");
+  EXPECT_EQ(future_code->error->message, "FROM_THE_FUTURE: slow down");
 }
 
 TEST(WireTest, DecodeResponseRefusesGarbage) {
