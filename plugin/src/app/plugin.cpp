@@ -115,6 +115,7 @@ Status Plugin::OnBasicAuth(ClientHandle client, const auth::LoginRequest& reques
                                           std::string(request.client_id), protocol_version};
   const std::string& user = result->username;
   presence_.DeviceConnected(user, clock_.NowMs());
+  online_.SetLocal(user, true);
   if (contacts_.find(user) == contacts_.end()) {
     contacts_.emplace(user, std::unordered_set<std::string>{});
     // Queued on the reader before any request this client can send, so the contacts are known
@@ -164,7 +165,10 @@ void Plugin::OnDisconnect(ClientHandle client) {
   just_disconnected_.emplace(client, std::move(it->second));
   sessions_.erase(it);
   presence_.DeviceDisconnected(user, clock_.NowMs());
-  if (presence_.Current(user).devices == 0) contacts_.erase(user);
+  if (presence_.Current(user).devices == 0) {
+    contacts_.erase(user);
+    online_.SetLocal(user, false);
+  }
 }
 
 void Plugin::OnTick() {

@@ -17,6 +17,7 @@
 #include "chat/client_session.h"
 #include "config/config.h"
 #include "mqchat/status.h"
+#include "presence/online_directory.h"
 #include "presence/presence_tracker.h"
 #include "util/broker_task_queue.h"
 #include "util/clock.h"
@@ -78,6 +79,7 @@ class Plugin {
   // tells an unclean loss from a clean one. Cleared every TICK.
   std::unordered_map<ClientHandle, chat::ClientSession> just_disconnected_;
   presence::PresenceTracker presence_;
+  presence::OnlineDirectory online_;  // thread-safe: who has a device connected right now
   // Contacts (users sharing a conversation) of each user with a connected device: who they may
   // watch. Loaded at their first device's login, grown on membership changes.
   std::unordered_map<std::string, std::unordered_set<std::string>> contacts_;

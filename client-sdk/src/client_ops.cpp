@@ -1,0 +1,228 @@
+// ClientImpl: conversation requests. Each builds a protocol::Request, publishes it on the engine
+// thread, and decodes the response there (updating the cache) before completing the future.
+#include "client_impl.h"
+#include "convert.h"
+#include "protocol/fields.h"
+#include "protocol/identity.h"
+#include "protocol/json_util.h"
+#include "protocol/topics.h"
+
+namespace mqchat::sdk {
+namespace {
+
+namespace fields = protocol::fields;
+
+protocol::Request MakeRequest(protocol::Op op, int64_t conversation_id,
+                              protocol::RequestBody body) {
+  protocol::Request r;
+  r.op = op;
+  r.conversation_id = conversation_id;
+  r.body = std::move(body);
+  return r;
+}
+
+Result<Conversation> ConversationField(const protocol::Response& r) {
+  const nlohmann::json* c = protocol::FindField(r.body, fields::kConversation);
+  if (c == nullptr) return Status::Internal("response has no conversation");
+  auto wire = protocol::DecodeConversation(*c);
+  if (!wire.ok()) return wire.status();
+  return FromWire(*wire);
+}
+
+}  // namespace
+
+template <typename T>
+std::future<Result<T>> ClientImpl::Call(
+    protocol::Request request, std::function<Result<T>(const protocol::Response&)> decode) {
+  auto promise = std::make_shared<std::promise<Result<T>>>();
+  auto future = promise->get_future();
+  auto task = [this, request = std::move(request), decode = std::move(decode), promise]() mutable {
+    auto started = StartRequest(std::move(request), [decode, promise](Result<protocol::Response> r) {
+      if (!r.ok()) return promise->set_value(r.status());
+      promise->set_value(decode(*r));
+    });
+    if (!started.ok()) promise->set_value(started.status());
+  };
+  if (!loop_.Post(std::move(task))) {
+    promise->set_value(Status::Unavailable("the client is shutting down"));
+  }
+  return future;
+}
+
+std::future<Status> ClientImpl::CallStatus(
+    protocol::Request request, std::function<Status(const protocol::Response&)> after_ok) {
+  auto promise = std::make_shared<std::promise<Status>>();
+  auto future = promise->get_future();
+  auto task = [this, request = std::move(request), after_ok = std::move(after_ok),
+               promise]() mutable {
+    auto started = StartRequest(std::move(request), [after_ok, promise](Result<protocol::Response> r) {
+      if (!r.ok()) return promise->set_value(r.status());
+      promise->set_value(after_ok ? after_ok(*r) : Status::Ok());
+    });
+    if (!started.ok()) promise->set_value(started.status());
+  };
+  if (!loop_.Post(std::move(task))) {
+    promise->set_value(Status::Unavailable("the client is shutting down"));
+  }
+  return future;
+}
+
+std::future<Result<Conversation>> ClientImpl::OpenDirect(std::string user) {
+  return Call<Conversation>(
+      MakeRequest(protocol::Op::kOpenDirect, 0, protocol::OpenDirectRequest{std::move(user)}),
+      [this](const protocol::Response& r) -> Result<Conversation> {
+        MQCHAT_ASSIGN_OR_RETURN(Conversation c, ConversationField(r));
+        (void)cache_->PutConversation(c);
+        return c;
+      });
+}
+
+std::future<Result<Conversation>> ClientImpl::CreateGroup(std::string name,
+                                                          std::vector<std::string> members) {
+  return Call<Conversation>(
+      MakeRequest(protocol::Op::kCreateGroup, 0,
+                  protocol::CreateGroupRequest{std::move(name), std::move(members)}),
+      [this](const protocol::Response& r) -> Result<Conversation> {
+        MQCHAT_ASSIGN_OR_RETURN(Conversation c, ConversationField(r));
+        (void)cache_->PutConversation(c);
+        return c;
+      });
+}
+
+std::future<Result<std::vector<std::string>>> ClientImpl::AddMembers(
+    int64_t id, std::vector<std::string> users) {
+  return Call<std::vector<std::string>>(
+      MakeRequest(protocol::Op::kAddMembers, id, protocol::AddMembersRequest{std::move(users)}),
+      [this](const protocol::Response& r) -> Result<std::vector<std::string>> {
+        std::vector<std::string> added;
+        MQCHAT_RETURN_IF_ERROR(protocol::ReadStringArray(
+            r.body, fields::kAdded, protocol::Presence::kOptional, 1000000, &added));
+        if (auto c = ConversationField(r); c.ok()) (void)cache_->PutConversation(*c);
+        return added;
+      });
+}
+
+std::future<Status> ClientImpl::RemoveMember(int64_t id, std::string user) {
+  return CallStatus(
+      MakeRequest(protocol::Op::kRemoveMember, id, protocol::RemoveMemberRequest{std::move(user)}),
+      [this](const protocol::Response& r) {
+        if (auto c = ConversationField(r); c.ok()) (void)cache_->PutConversation(*c);
+        return Status::Ok();
+      });
+}
+
+std::future<Status> ClientImpl::Leave(int64_t id) {
+  return CallStatus(MakeRequest(protocol::Op::kLeave, id, protocol::LeaveRequest{}),
+                    [this, id](const protocol::Response&) {
+                      (void)cache_->DropConversation(id);
+                      return Status::Ok();
+                    });
+}
+
+std::future<Status> ClientImpl::Rename(int64_t id, std::string name) {
+  return CallStatus(
+      MakeRequest(protocol::Op::kRename, id, protocol::RenameRequest{std::move(name)}),
+      [this](const protocol::Response& r) {
+        if (auto c = ConversationField(r); c.ok()) (void)cache_->PutConversation(*c);
+        return Status::Ok();
+      });
+}
+
+std::future<Result<std::vector<Member>>> ClientImpl::Members(int64_t id) {
+  return Call<std::vector<Member>>(
+      MakeRequest(protocol::Op::kMembers, id, protocol::MembersRequest{}),
+      [](const protocol::Response& r) -> Result<std::vector<Member>> {
+        const nlohmann::json* list = protocol::FindField(r.body, fields::kMembers);
+        if (list == nullptr || !list->is_array()) return Status::Internal("no members in response");
+        std::vector<Member> out;
+        for (const auto& item : *list) {
+          MQCHAT_ASSIGN_OR_RETURN(auto m, protocol::DecodeMember(item));
+          out.push_back(FromWire(m));
+        }
+        return out;
+      });
+}
+
+std::future<Result<std::vector<ConversationSummary>>> ClientImpl::Conversations() {
+  return Call<std::vector<ConversationSummary>>(
+      MakeRequest(protocol::Op::kConversations, 0, protocol::ConversationsRequest{}),
+      [this](const protocol::Response& r) -> Result<std::vector<ConversationSummary>> {
+        const nlohmann::json* list = protocol::FindField(r.body, fields::kConversations);
+        if (list == nullptr || !list->is_array()) {
+          return Status::Internal("no conversations in response");
+        }
+        std::vector<ConversationSummary> out;
+        for (const auto& item : *list) {
+          MQCHAT_ASSIGN_OR_RETURN(auto s, protocol::DecodeSummary(item));
+          out.push_back(FromWire(s));
+        }
+        ApplyConversationList(out);
+        return out;
+      });
+}
+
+std::future<Result<HistoryPage>> ClientImpl::History(int64_t id, HistoryQuery query) {
+  protocol::HistoryRequest body;
+  body.before_seq = query.before_seq;
+  body.after_seq = query.before_seq > 0 ? 0 : query.after_seq;
+  body.limit = query.limit;
+  return Call<HistoryPage>(
+      MakeRequest(protocol::Op::kHistory, id, body),
+      [this](const protocol::Response& r) -> Result<HistoryPage> {
+        const nlohmann::json* list = protocol::FindField(r.body, fields::kMessages);
+        if (list == nullptr || !list->is_array()) return Status::Internal("no messages in response");
+        HistoryPage page;
+        for (const auto& item : *list) {
+          MQCHAT_ASSIGN_OR_RETURN(auto m, protocol::DecodeMessage(item));
+          page.messages.push_back(FromWire(m));
+        }
+        MQCHAT_RETURN_IF_ERROR(protocol::ReadBool(r.body, fields::kHasMore,
+                                                  protocol::Presence::kOptional, &page.has_more));
+        // Cached for offline reading. The cursor does not move: OnMessage still delivers these
+        // when sync reaches them, so every message is delivered once whatever the app paged.
+        for (const auto& m : page.messages) (void)cache_->PutMessage(m);
+        return page;
+      });
+}
+
+std::future<Result<int64_t>> ClientImpl::MarkRead(int64_t id, int64_t seq) {
+  return Call<int64_t>(MakeRequest(protocol::Op::kRead, id, protocol::ReadRequest{seq}),
+                       [this, id](const protocol::Response& r) -> Result<int64_t> {
+                         int64_t read_seq = 0;
+                         MQCHAT_RETURN_IF_ERROR(protocol::ReadNonNegative(
+                             r.body, fields::kReadSeq, protocol::Presence::kRequired, &read_seq));
+                         (void)cache_->RaiseReadSeq(id, read_seq);
+                         return read_seq;
+                       });
+}
+
+std::future<Status> ClientImpl::SetTyping(int64_t id, bool typing) {
+  return CallStatus(MakeRequest(protocol::Op::kTyping, id, protocol::TypingRequest{typing}),
+                    nullptr);
+}
+
+std::future<Status> ClientImpl::WatchPresence(std::string user) {
+  auto promise = std::make_shared<std::promise<Status>>();
+  auto future = promise->get_future();
+  if (Status valid = protocol::ValidateUsername(user); !valid.ok()) {
+    promise->set_value(valid);
+    return future;
+  }
+  auto task = [this, user, promise] {
+    if (!IsUp()) return promise->set_value(Status::Unavailable("not connected"));
+    watched_presence_.insert(user);
+    link_->Subscribe(protocol::PresenceTopic(user), [this, user, promise](Status s) {
+      const bool posted = loop_.Post([this, user, promise, s] {
+        if (!s.ok()) watched_presence_.erase(user);
+        promise->set_value(s);
+      });
+      if (!posted) promise->set_value(s);
+    });
+  };
+  if (!loop_.Post(std::move(task))) {
+    promise->set_value(Status::Unavailable("the client is shutting down"));
+  }
+  return future;
+}
+
+}  // namespace mqchat::sdk
