@@ -12,8 +12,15 @@ PACKAGES=(
   libssl-dev libcurl4-openssl-dev
   nlohmann-json3-dev
   googletest libgtest-dev libgmock-dev
-  openssl procps
+  openssl procps jq
+  chromium
 )
+# Node.js and npm build the web client (web/) and run its browser tests (tests/web/). A Node that
+# is already there is kept (e.g. NodeSource's nodejs, which bundles npm and conflicts with
+# Debian's npm package); Debian's own are installed only when there is none.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

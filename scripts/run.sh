@@ -12,6 +12,13 @@ WS_PORT=${MQCHAT_WS_PORT:-8083}
 scripts/install-deps.sh
 BUILD_DIR=build scripts/build.sh --target mqchat_plugin mqchatctl
 
+# The web client: one self-contained web/dist/index.html, served by the broker (http_dir).
+if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+  (cd web && npm ci --no-audit --no-fund --loglevel=error)
+fi
+(cd web && npm run --silent build)
+WEB_DIR="$ROOT/web/dist"
+
 DATA="$ROOT/data"
 mkdir -p "$DATA"
 if [ ! -s "$DATA/jwt.secret" ]; then
@@ -40,6 +47,7 @@ listener $PORT 127.0.0.1
 listener $WS_PORT 127.0.0.1
 protocol websockets
 socket_domain ipv4
+http_dir $WEB_DIR
 
 plugin $ROOT/build/plugin/mqchat_plugin.so
 plugin_opt_store sqlite
@@ -47,12 +55,20 @@ plugin_opt_sqlite_path $DATA/mqchat.db
 plugin_opt_jwt_hs256_secret_file $DATA/jwt.secret
 CONF
 
+# The broker opens http_dir as $RUN_USER (this script's user), who must be able to read it.
+if [ ! -r "$WEB_DIR/index.html" ] || [ ! -x "$WEB_DIR" ]; then
+  echo "run.sh: $WEB_DIR/index.html is not readable by $RUN_USER" >&2
+  exit 1
+fi
+
 CTL="$ROOT/build/tools/mqchatctl/mqchatctl"
 "$CTL" --config "$CONF" migrate >/dev/null
 
 cat <<MSG
 
 mqchat is starting: MQTT on 127.0.0.1:$PORT, WebSocket on 127.0.0.1:$WS_PORT (data in $DATA).
+
+Chat in the browser: http://127.0.0.1:$WS_PORT/
 
 Add a user (the password is read from the terminal, or from stdin when piped):
   $CTL --config $CONF user add alice

@@ -29,6 +29,12 @@ inline constexpr std::string_view kName = "name";
 inline constexpr std::string_view kTyping = "typing";
 inline constexpr std::string_view kMembers = "members";
 inline constexpr std::string_view kCursors = "cursors";
+inline constexpr std::string_view kUntilMs = "until_ms";
+inline constexpr std::string_view kPlatform = "platform";
+inline constexpr std::string_view kToken = "token";
+inline constexpr std::string_view kPreview = "preview";
+inline constexpr std::string_view kDevice = "device";
+inline constexpr std::string_view kRemoved = "removed";
 
 // Message, member, conversation, summary, ack and sync objects.
 inline constexpr std::string_view kMessageId = "message_id";
@@ -86,6 +92,12 @@ inline constexpr std::string_view kRenamed = "renamed";
 // Presence states.
 inline constexpr std::string_view kOnline = "online";
 inline constexpr std::string_view kOffline = "offline";
+
+// Push platforms ("platform" of push_register).
+inline constexpr std::string_view kPlatformFcm = "fcm";
+inline constexpr std::string_view kPlatformApns = "apns";
+inline constexpr std::string_view kPlatformWebPush = "webpush";
+inline constexpr std::string_view kPlatformWebhook = "webhook";
 
 // The op of an error response whose request topic named no known op.
 inline constexpr std::string_view kUnknownOpName = "unknown";

@@ -4,8 +4,10 @@ namespace mqchat::protocol {
 namespace {
 
 constexpr std::string_view kOpNames[kOpCount] = {
-    "send",   "history", "read",        "members",      "add_members",   "remove_member", "leave",
-    "rename", "typing",  "open_direct", "create_group", "conversations", "sync",
+    "send",          "history",         "read",          "members",     "add_members",
+    "remove_member", "leave",           "rename",        "typing",      "mute",
+    "open_direct",   "create_group",    "conversations", "sync",        "push_register",
+    "push_unregister", "push_settings",
 };
 
 }  // namespace
@@ -22,6 +24,6 @@ std::optional<Op> ParseOpName(std::string_view name) {
   return std::nullopt;
 }
 
-bool IsConversationOp(Op op) { return op <= Op::kTyping; }
+bool IsConversationOp(Op op) { return op <= Op::kMute; }
 
 }  // namespace mqchat::protocol

@@ -20,20 +20,24 @@ enum class Op {
   kLeave,
   kRename,
   kTyping,
+  kMute,
   // Other ops: mqchat/v1/req/<op>.
   kOpenDirect,
   kCreateGroup,
   kConversations,
   kSync,
+  kPushRegister,
+  kPushUnregister,
+  kPushSettings,
 };
 
-inline constexpr size_t kOpCount = static_cast<size_t>(Op::kSync) + 1;
+inline constexpr size_t kOpCount = static_cast<size_t>(Op::kPushSettings) + 1;
 
 // The wire name, e.g. "add_members".
 std::string_view OpName(Op op);
 // The op with that wire name (exact), or nullopt.
 std::optional<Op> ParseOpName(std::string_view name);
-// True for ops addressed to one conversation (send .. typing).
+// True for ops addressed to one conversation (send .. mute).
 bool IsConversationOp(Op op);
 
 }  // namespace mqchat::protocol

@@ -31,6 +31,7 @@ struct BodyEncoder {
   void operator()(const LeaveRequest&) const {}
   void operator()(const RenameRequest& b) const { out[fields::kName] = b.name; }
   void operator()(const TypingRequest& b) const { out[fields::kTyping] = b.typing; }
+  void operator()(const MuteRequest& b) const { out[fields::kUntilMs] = b.until_ms; }
   void operator()(const OpenDirectRequest& b) const { out[fields::kUser] = b.user; }
   void operator()(const CreateGroupRequest& b) const {
     out[fields::kName] = b.name;
@@ -43,6 +44,12 @@ struct BodyEncoder {
     out[fields::kCursors] = std::move(cursors);
     out[fields::kLimit] = b.limit;
   }
+  void operator()(const PushRegisterRequest& b) const {
+    out[fields::kPlatform] = b.platform;
+    out[fields::kToken] = b.token;
+  }
+  void operator()(const PushUnregisterRequest&) const {}
+  void operator()(const PushSettingsRequest& b) const { out[fields::kPreview] = b.preview; }
 };
 
 }  // namespace

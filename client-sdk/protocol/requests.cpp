@@ -1,5 +1,8 @@
 #include "protocol/requests.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
@@ -153,6 +156,50 @@ Error ParseBody(const json& obj, const RequestLimits&, SyncRequest* body) {
   return ReadLimit(obj, &body->limit);
 }
 
+Error ParseBody(const json& obj, const RequestLimits&, MuteRequest* body) {
+  const json* value = FindField(obj, fields::kUntilMs);
+  if (value == nullptr) return BadRequest("until_ms is required");
+  if (!value->is_number_integer()) {
+    return BadRequest("until_ms must be an integer: 0 (unmute), -1 (forever) or a time in ms");
+  }
+  // Unsigned values above INT64_MAX are refused along with other negatives than -1.
+  if (value->is_number_unsigned() && value->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+    return BadRequest("until_ms is too large");
+  }
+  const int64_t until = value->get<int64_t>();
+  if (until < kMuteForever) {
+    return BadRequest("until_ms must be 0 (unmute), -1 (forever) or a time in ms");
+  }
+  body->until_ms = until;
+  return std::nullopt;
+}
+
+Error ParseBody(const json& obj, const RequestLimits&, PushRegisterRequest* body) {
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(
+      FromStatus(ReadString(obj, fields::kPlatform, Presence::kRequired, &body->platform)));
+  const std::string_view platforms[] = {values::kPlatformFcm, values::kPlatformApns,
+                                        values::kPlatformWebPush, values::kPlatformWebhook};
+  if (std::find(std::begin(platforms), std::end(platforms), body->platform) ==
+      std::end(platforms)) {
+    return BadRequest("platform must be one of fcm, apns, webpush, webhook");
+  }
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(
+      FromStatus(ReadString(obj, fields::kToken, Presence::kRequired, &body->token)));
+  if (body->token.empty() || body->token.size() > kMaxPushTokenBytes) {
+    return BadRequest("token must have 1 to " + std::to_string(kMaxPushTokenBytes) + " bytes");
+  }
+  for (unsigned char c : body->token) {
+    if (c < 0x20 || c == 0x7F) return BadRequest("token contains a control character");
+  }
+  return std::nullopt;
+}
+
+Error ParseBody(const json&, const RequestLimits&, PushUnregisterRequest*) { return std::nullopt; }
+
+Error ParseBody(const json& obj, const RequestLimits&, PushSettingsRequest* body) {
+  return FromStatus(ReadBool(obj, fields::kPreview, Presence::kRequired, &body->preview));
+}
+
 // Builds the body alternative of `op` and parses it from `obj`.
 Error ParseBodyFor(Op op, const json& obj, const RequestLimits& limits, RequestBody* body) {
   switch (op) {
@@ -168,10 +215,14 @@ Error ParseBodyFor(Op op, const json& obj, const RequestLimits& limits, RequestB
     MQCHAT_BODY_CASE(kLeave, LeaveRequest)
     MQCHAT_BODY_CASE(kRename, RenameRequest)
     MQCHAT_BODY_CASE(kTyping, TypingRequest)
+    MQCHAT_BODY_CASE(kMute, MuteRequest)
     MQCHAT_BODY_CASE(kOpenDirect, OpenDirectRequest)
     MQCHAT_BODY_CASE(kCreateGroup, CreateGroupRequest)
     MQCHAT_BODY_CASE(kConversations, ConversationsRequest)
     MQCHAT_BODY_CASE(kSync, SyncRequest)
+    MQCHAT_BODY_CASE(kPushRegister, PushRegisterRequest)
+    MQCHAT_BODY_CASE(kPushUnregister, PushUnregisterRequest)
+    MQCHAT_BODY_CASE(kPushSettings, PushSettingsRequest)
 #undef MQCHAT_BODY_CASE
   }
   return ProtocolError{ErrorCode::kInternal, "op without a parser"};

@@ -24,6 +24,10 @@ inline constexpr size_t kMaxSyncCursors = 10000;
 inline constexpr int kMaxPageLimit = 100;
 inline constexpr int kDefaultHistoryLimit = 50;
 inline constexpr int kDefaultSyncLimit = 100;
+inline constexpr size_t kMaxPushTokenBytes = 4096;
+// MuteRequest::until_ms values with a special meaning.
+inline constexpr int64_t kUnmute = 0;
+inline constexpr int64_t kMuteForever = -1;
 
 struct SendRequest {
   std::string client_msg_id;  // 1..64 bytes, no control characters
@@ -51,6 +55,9 @@ struct RenameRequest {
 struct TypingRequest {
   bool typing = true;
 };
+struct MuteRequest {
+  int64_t until_ms = kUnmute;  // required: kUnmute, kMuteForever, or a Unix time in ms
+};
 struct OpenDirectRequest {
   std::string user;
 };
@@ -64,12 +71,22 @@ struct SyncRequest {
   std::vector<std::pair<int64_t, int64_t>> cursors;
   int limit = kDefaultSyncLimit;  // 1..100
 };
+// Registers (or replaces) the push target of the requesting device.
+struct PushRegisterRequest {
+  std::string platform;  // values::kPlatform*: "fcm", "apns", "webpush" or "webhook"
+  std::string token;     // 1..4096 bytes, no control characters
+};
+struct PushUnregisterRequest {};
+struct PushSettingsRequest {
+  bool preview = true;  // required: whether notifications carry the message text
+};
 
 // Alternative i is the body of Op i: body.index() == static_cast<size_t>(op).
 using RequestBody =
     std::variant<SendRequest, HistoryRequest, ReadRequest, MembersRequest, AddMembersRequest,
-                 RemoveMemberRequest, LeaveRequest, RenameRequest, TypingRequest, OpenDirectRequest,
-                 CreateGroupRequest, ConversationsRequest, SyncRequest>;
+                 RemoveMemberRequest, LeaveRequest, RenameRequest, TypingRequest, MuteRequest,
+                 OpenDirectRequest, CreateGroupRequest, ConversationsRequest, SyncRequest,
+                 PushRegisterRequest, PushUnregisterRequest, PushSettingsRequest>;
 
 struct Request {
   Op op = Op::kSend;

@@ -474,7 +474,9 @@ Result<std::vector<ConversationSummary>> LocalCache::Summaries() const {
     }
     if (rc != SQLITE_DONE) return SqliteError(db_.get(), rc, "listing conversations");
   }
-  for (auto& s : out) MQCHAT_ASSIGN_OR_RETURN(s.last_message, LastMessage(s.id));
+  for (auto& s : out) {
+    MQCHAT_ASSIGN_OR_RETURN(s.last_message, LastMessage(s.id));
+  }
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     const int64_t ta = a.last_message ? a.last_message->sent_at_ms : 0;
     const int64_t tb = b.last_message ? b.last_message->sent_at_ms : 0;

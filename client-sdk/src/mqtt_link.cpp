@@ -161,7 +161,8 @@ void MqttLink::Subscribe(const std::string& filter, std::function<void(Status)> 
                                                 std::to_string(tok.get_return_code()) + ")");
     } else {
       try {
-        for (auto code : tok.get_subscribe_response().get_reason_codes()) {
+        const mqtt::subscribe_response response = tok.get_subscribe_response();
+        for (auto code : response.get_reason_codes()) {
           if (code >= 0x80) {
             st = Status::PermissionDenied("SUBSCRIBE refused (reason " + Hex(code) + ")");
           }

@@ -98,7 +98,7 @@ export class Broker {
     this.logPath = join(this.dir, "mosquitto.log");
     this.proc = null;
     this.presenceOpts = true;
-    cleanups.add(() => this.kill());
+    cleanups.add(() => this.cleanup());
   }
 
   writeConfig() {
@@ -118,6 +118,9 @@ export class Broker {
       "plugin_opt_store sqlite",
       `plugin_opt_sqlite_path ${this.db}`,
       `plugin_opt_jwt_hs256_secret ${JWT_SECRET}`,
+      "plugin_opt_user_refresh_ms 100", // users added by mqchatctl can log in within 0.1 s
+      // Every test login comes from 127.0.0.1, wrong passwords included: don't throttle it.
+      "plugin_opt_auth_fail_max 1000000",
     ];
     if (this.presenceOpts) {
       // Fast presence so "the other user closed the page" shows within the test's timeouts.
@@ -198,9 +201,39 @@ export class Broker {
     if (!process.env.MQCHAT_KEEP_TMP) rmSync(this.dir, { recursive: true, force: true });
   }
 
-  addUser(name, password) {
+  /** Creates a user with mqchatctl and waits until the broker's user directory has it. */
+  async addUser(name, password) {
     const r = spawnSync(CTL, ["--sqlite", this.db, "user", "add", name], { input: `${password}\n`, encoding: "utf8" });
     if (r.status !== 0) throw new Error(`mqchatctl user add ${name} failed (${r.status}): ${r.stderr}${r.stdout}`);
+    const deadline = Date.now() + 10000;
+    for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+      if (await this.canLogin(name, password)) return;
+      if (Date.now() > deadline) throw new Error(`${name} cannot log in 10 s after mqchatctl user add`);
+      await new Promise((r) => setTimeout(r, delay)); // polling interval, not a wait for an event
+    }
+  }
+
+  /** One MQTT 5 login attempt; true if the broker accepted it. */
+  canLogin(user, password) {
+    return new Promise((res) => {
+      const c = mqtt.connect(`mqtt://127.0.0.1:${this.port}`, {
+        protocolVersion: 5,
+        clientId: `${user}/probe`,
+        username: user,
+        password,
+        reconnectPeriod: 0,
+        connectTimeout: 5000,
+      });
+      const done = (ok) => {
+        c.removeAllListeners();
+        c.on("error", () => {});
+        c.end(true);
+        res(ok);
+      };
+      c.once("connect", () => done(true));
+      c.once("error", () => done(false));
+      c.once("close", () => done(false));
+    });
   }
 }
 

@@ -242,7 +242,10 @@ class ChatView {
       const id = m ? m[1] : null;
       if (id !== this.s.openId) this.open(id, false);
     });
-    this.on(window, "pagehide", () => this.s.stop());
+    this.on(window, "pagehide", () => this.s.stop()); // a clean DISCONNECT: offline at once
+    this.on(window, "pageshow", (e) => {
+      if ((e as PageTransitionEvent).persisted) location.reload(); // back from the bfcache
+    });
     this.bindNewChat();
   }
 
@@ -448,7 +451,6 @@ class ChatView {
     sub.classList.toggle("typing", Boolean(typing));
     const members = [...c.members.keys()];
     setText(sub, typing || (c.kind === "direct" ? this.presenceText(other) : `${members.length} members: ${members.join(", ")}`));
-    setText($("typing"), typing && c.kind === "group" ? typing : typing ? `${other} is typing…` : "");
     this.renderNotice();
     this.renderMessages(c);
   }
@@ -498,7 +500,10 @@ class ChatView {
     }
     const status = $("history-status");
     if (c.loadingOlder) setText(status, "Loading messages…");
-    else if (c.latestLoaded && !c.hasMoreBefore) setText(status, c.msgs.size ? "Beginning of the conversation" : "No messages yet. Say hello!");
+    else if (c.latestLoaded && !c.hasMoreBefore) {
+      const empty = c.msgs.size === 0 && s.pendingFor(c.id).length === 0;
+      setText(status, empty ? "No messages yet. Say hello!" : "Beginning of the conversation");
+    }
     else setText(status, "");
 
     const atBottom = this.stickBottom;
@@ -660,7 +665,7 @@ class ChatView {
         "div",
         { class: "bubble" },
         ...this.textEl(p.text, o.key, o.expanded),
-        h("div", { class: "meta" }, h("span", { class: "status", text: label }), p.state !== "failed" ? h("span", { class: "clock", "aria-hidden": "true", text: "🕓" }) : null),
+        h("div", { class: "meta" }, h("span", { class: "status", text: label }), p.state !== "failed" ? h("span", { class: "spinner", "aria-hidden": "true" }) : null),
       ),
     );
     if (p.state === "failed") {
@@ -669,7 +674,10 @@ class ChatView {
           "div",
           { class: "msg-error" },
           h("span", { class: "why", text: p.error ?? "Failed" }),
-          h("button", { type: "button", class: "retry", onclick: () => this.s.retry(p), text: "Retry" }),
+          h(
+            "div",
+            { class: "actions" },
+            h("button", { type: "button", class: "retry", onclick: () => this.s.retry(p), text: "Retry" }),
           h(
             "button",
             {
@@ -686,7 +694,8 @@ class ChatView {
               text: "Edit",
             },
           ),
-          h("button", { type: "button", class: "delete", onclick: () => this.s.discard(p), text: "Delete" }),
+            h("button", { type: "button", class: "delete", onclick: () => this.s.discard(p), text: "Delete" }),
+          ),
         ),
       );
     }
@@ -720,8 +729,12 @@ class ChatView {
 
   private autosize(): void {
     const input = $<HTMLTextAreaElement>("composer-input");
+    input.style.height = "";
+    // Hidden (the pane of a phone layout) or empty: the natural one-row height.
+    if (!input.value || input.offsetParent === null) return;
     input.style.height = "auto";
-    input.style.height = `${Math.min(input.scrollHeight + 2, Math.round(window.innerHeight * 0.35))}px`;
+    const sh = input.scrollHeight;
+    input.style.height = sh > 0 ? `${Math.min(sh + 2, Math.round(window.innerHeight * 0.35))}px` : "";
   }
 
   private updateCount(): void {

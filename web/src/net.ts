@@ -88,9 +88,10 @@ export class Connection {
   }
 
   stop(): void {
+    if (this.stopped) return;
     this.stopped = true;
     window.clearTimeout(this.retryTimer);
-    this.drop("stopped");
+    this.drop("stopped", true);
     this.h.status({ state: "stopped", attempt: this.attempt });
   }
 
@@ -230,7 +231,8 @@ export class Connection {
     this.retryTimer = window.setTimeout(() => this.open(), delay);
   }
 
-  private drop(reason: string): void {
+  /** Forgets the current MQTT client; `graceful` sends DISCONNECT (logout, page closing). */
+  private drop(reason: string, graceful = false): void {
     const c = this.client;
     this.client = null;
     this.ready = false;
@@ -238,7 +240,7 @@ export class Connection {
     if (c) {
       c.removeAllListeners();
       c.on("error", () => {});
-      c.end(true);
+      c.end(!(graceful && c.connected));
     }
     const waiters = [...this.waiters.values()];
     this.waiters.clear();

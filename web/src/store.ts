@@ -177,6 +177,8 @@ export class ChatStore {
       status: (s) => {
         this.status = s;
         if (s.state === "waiting" && !this.loaded && this.hooks.firstFailure(s.error ?? "")) return;
+        // While disconnected nobody's presence is known; the retained states come back on resubscribe.
+        if (s.state !== "online") this.presence.clear();
         for (const p of this.pending.values()) {
           if (!p.inflight && p.state === "sending") p.state = "waiting";
         }

@@ -2,6 +2,7 @@
 
 #include "protocol/presence.h"
 #include "protocol/topics.h"
+#include "push/push_setup.h"
 #include "store/store_factory.h"
 
 namespace mqchat {
@@ -31,12 +32,19 @@ Plugin::Plugin(Config config, BrokerApi& broker, const Clock& clock)
       presence_(PresenceOptionsFrom(config_.presence)) {}
 
 Plugin::~Plugin() {
+  shared_.reset();  // tells peers this broker's devices are gone
   if (refresher_) refresher_->Stop();
   if (chat_) chat_->Stop();
+  if (push_) push_->Stop();  // after the writer, which wakes it
   waker_.reset();
 }
 
 Status Plugin::Start() {
+  // First, before any thread exists that could post: init runs on the broker thread, which the
+  // waker records as the thread to interrupt.
+  waker_ = std::make_unique<MainThreadWaker>([this] { return !tasks_.Empty(); });
+  tasks_.SetWaker([this] { waker_->Wake(); });
+
   // Init runs before the broker's loop starts, so loading synchronously here blocks no client.
   MQCHAT_ASSIGN_OR_RETURN(auto store, store::OpenAccountStore(config_.store));
   auto loaded = auth::RefreshOnce(*store, directory_);
@@ -74,9 +82,31 @@ Status Plugin::Start() {
   refresher_ = std::make_unique<auth::DirectoryRefresher>(
       std::move(store), directory_, config_.auth.user_refresh_ms, std::move(callbacks));
 
-  // Init runs on the broker thread: the waker records it as the thread to interrupt.
-  waker_ = std::make_unique<MainThreadWaker>([this] { return !tasks_.Empty(); });
-  tasks_.SetWaker([this] { waker_->Wake(); });
+  if (!config_.presence.redis_url.empty()) {
+    auto address = presence::ParseRedisAddress(config_.presence.redis_url);
+    if (!address.ok()) return address.status().WithContext("plugin_opt_redis_url");
+    presence::SharedPresence::Callbacks shared;
+    shared.on_remote = [this](int broker, const std::string& user, int devices) {
+      tasks_.Post([this, broker, user, devices] {
+        RemoteDevicesChanged(user, remote_.Set(broker, user, devices));
+      });
+    };
+    shared.on_broker_gone = [this](int broker) {
+      tasks_.Post([this, broker] {
+        broker_.Log(LogLevel::kNotice,
+                    "mqchat: broker " + std::to_string(broker) + " is gone from shared presence");
+        for (const auto& [user, total] : remote_.DropBroker(broker)) {
+          RemoteDevicesChanged(user, total);
+        }
+      });
+    };
+    shared.on_log = [this](const std::string& message) {
+      tasks_.Post([this, message] { broker_.Log(LogLevel::kWarning, "mqchat: " + message); });
+    };
+    shared_ = std::make_unique<presence::SharedPresence>(
+        *address, config_.node_id, config_.presence.redis_ttl_s, std::move(shared));
+  }
+
 
   MQCHAT_ASSIGN_OR_RETURN(auto writer_store, store::OpenChatStore(config_.store));
   MQCHAT_ASSIGN_OR_RETURN(auto reader_store, store::OpenChatStore(config_.store));
@@ -87,6 +117,9 @@ Status Plugin::Start() {
   chat_options.typing_per_minute = config_.presence.typing_per_minute;
   chat_ = std::make_unique<chat::ChatService>(chat_options, broker_, tasks_, clock_,
                                               std::move(writer_store), std::move(reader_store));
+  MQCHAT_ASSIGN_OR_RETURN(auto push, push::SetUpPush(config_, online_, clock_, tasks_, broker_));
+  push_ = std::move(push.worker);
+  chat_->SetPush(std::move(push.chat));  // gives the writer &online_ for push recipients
   chat_->SetMembersChangedHook([this](const std::vector<std::string>& members) {
     for (const auto& a : members) {
       auto it = contacts_.find(a);
@@ -115,7 +148,7 @@ Status Plugin::OnBasicAuth(ClientHandle client, const auth::LoginRequest& reques
                                           std::string(request.client_id), protocol_version};
   const std::string& user = result->username;
   presence_.DeviceConnected(user, clock_.NowMs());
-  online_.SetLocal(user, true);
+  LocalDevicesChanged(user);
   if (contacts_.find(user) == contacts_.end()) {
     contacts_.emplace(user, std::unordered_set<std::string>{});
     // Queued on the reader before any request this client can send, so the contacts are known
@@ -165,10 +198,19 @@ void Plugin::OnDisconnect(ClientHandle client) {
   just_disconnected_.emplace(client, std::move(it->second));
   sessions_.erase(it);
   presence_.DeviceDisconnected(user, clock_.NowMs());
-  if (presence_.Current(user).devices == 0) {
-    contacts_.erase(user);
-    online_.SetLocal(user, false);
-  }
+  LocalDevicesChanged(user);
+  if (presence_.LocalDevices(user) == 0) contacts_.erase(user);
+}
+
+void Plugin::LocalDevicesChanged(const std::string& user) {
+  const int devices = presence_.LocalDevices(user);
+  online_.SetLocal(user, devices > 0);
+  if (shared_) shared_->LocalChanged(user, devices);
+}
+
+void Plugin::RemoteDevicesChanged(const std::string& user, int total) {
+  presence_.SetRemoteDevices(user, total, clock_.NowMs());
+  online_.SetRemote(user, total > 0);
 }
 
 void Plugin::OnTick() {

@@ -19,6 +19,9 @@
 #include "mqchat/status.h"
 #include "presence/online_directory.h"
 #include "presence/presence_tracker.h"
+#include "presence/remote_devices.h"
+#include "presence/shared_presence.h"
+#include "push/push_worker.h"
 #include "util/broker_task_queue.h"
 #include "util/clock.h"
 #include "util/main_thread_waker.h"
@@ -80,10 +83,15 @@ class Plugin {
   std::unordered_map<ClientHandle, chat::ClientSession> just_disconnected_;
   presence::PresenceTracker presence_;
   presence::OnlineDirectory online_;  // thread-safe: who has a device connected right now
+  presence::RemoteDevices remote_;    // devices on other brokers (shared presence)
+  std::unique_ptr<presence::SharedPresence> shared_;  // null without plugin_opt_redis_url
+  void LocalDevicesChanged(const std::string& user);
+  void RemoteDevicesChanged(const std::string& user, int total);
   // Contacts (users sharing a conversation) of each user with a connected device: who they may
   // watch. Loaded at their first device's login, grown on membership changes.
   std::unordered_map<std::string, std::unordered_set<std::string>> contacts_;
   int64_t next_presence_refresh_ms_ = 0;
+  std::unique_ptr<push::PushWorker> push_;  // null unless plugin_opt_push_gateway_url is set
 };
 
 }  // namespace mqchat

@@ -83,6 +83,16 @@ void ChatService::OnBatchDone(store::ChatStore& store, std::vector<SendJob> jobs
     }
     outcomes.push_back(std::move(out));
   }
+  if (results.ok() && push_.jobs_recorded) {
+    // The push jobs committed with these messages: wake the push worker now, not at its poll.
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      if ((*results)[i].outcome == store::AppendOutcome::kStored &&
+          !jobs[i].request.push_recipients.empty()) {
+        push_.jobs_recorded();
+        break;
+      }
+    }
+  }
   // Acks go first: a sender learns its message is durable no later than the recipients.
   tasks_.Post([this, outcomes = std::move(outcomes)]() mutable {
     for (auto& out : outcomes) PublishReply(broker_, out.to, std::move(out.reply));

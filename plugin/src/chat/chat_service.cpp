@@ -24,6 +24,11 @@ bool IsManageOp(protocol::Op op) {
   }
 }
 
+bool IsPushOp(protocol::Op op) {
+  return op == protocol::Op::kMute || op == protocol::Op::kPushRegister ||
+         op == protocol::Op::kPushUnregister || op == protocol::Op::kPushSettings;
+}
+
 }  // namespace
 
 ChatService::ChatService(ChatOptions options, BrokerApi& broker, BrokerTaskQueue& tasks,
@@ -41,7 +46,8 @@ ChatService::ChatService(ChatOptions options, BrokerApi& broker, BrokerTaskQueue
       [this](store::ChatStore& store, std::vector<SendJob> jobs,
              Result<std::vector<store::AppendResult>> results) {
         OnBatchDone(store, std::move(jobs), std::move(results));
-      });
+      },
+      [this](store::ChatStore& store, std::vector<SendJob>& jobs) { PrepareBatch(store, jobs); });
   reader_ = std::make_unique<StoreWorker>(std::move(reader_store), options_.max_queue, 1,
                                           [](store::ChatStore&, std::vector<SendJob>,
                                              Result<std::vector<store::AppendResult>>) {});
@@ -103,6 +109,7 @@ bool ChatService::OnRequest(const ClientSession& who, std::string_view topic,
   const protocol::Request& req = parsed.request;
   if (req.op == protocol::Op::kSend) return HandleSend(who, req, to);
   if (req.op == protocol::Op::kTyping) return HandleTyping(who, req, to);
+  if (IsPushOp(req.op)) return HandlePush(who, req, to);
   if (IsManageOp(req.op)) return HandleManage(who, req, to);
   return HandleRead(who, req, to);
 }

@@ -17,7 +17,9 @@
 #include "chat/reply.h"
 #include "chat/store_worker.h"
 #include "ids/snowflake.h"
+#include "presence/online_directory.h"
 #include "protocol/requests.h"
+#include "store/push_store.h"
 #include "util/broker_task_queue.h"
 #include "util/clock.h"
 #include "util/rate_limiter.h"
@@ -33,6 +35,14 @@ struct ChatOptions {
   int64_t membership_ttl_ms = 30000;
   size_t membership_cache_entries = 200000;
   int typing_per_minute = 60;
+};
+
+// Push notifications (docs/PROTOCOL.md section 7): what ChatService needs from Plugin.
+struct ChatPush {
+  const presence::OnlineDirectory* online = nullptr;  // thread-safe: who has a device online
+  store::PushStorePtr store;  // the writer thread's: push_register, push_settings, mute, ...
+  bool record_jobs = false;   // a gateway is configured: messages record push jobs
+  std::function<void()> jobs_recorded;  // writer thread, after a batch that may have recorded jobs
 };
 
 struct ChatStats {
@@ -69,6 +79,11 @@ class ChatService {
     members_changed_ = std::move(hook);
   }
 
+  // Enables the push ops and, with `push.record_jobs`, push jobs for members who have no
+  // device online. Set once, before requests arrive; without it the push ops answer
+  // UNAVAILABLE.
+  void SetPush(ChatPush push) { push_ = std::move(push); }
+
   // Finishes queued work and joins the workers. Their last answers stay in the task queue.
   void Stop();
 
@@ -89,6 +104,11 @@ class ChatService {
   bool HandleManage(const ClientSession& who, const protocol::Request& req, const ReplyTo& to);
   bool HandleRead(const ClientSession& who, const protocol::Request& req, const ReplyTo& to);
   bool HandleTyping(const ClientSession& who, const protocol::Request& req, const ReplyTo& to);
+  // chat_push.cpp: push_register, push_unregister, push_settings, mute (writer worker).
+  bool HandlePush(const ClientSession& who, const protocol::Request& req, const ReplyTo& to);
+  // Writer thread, before AppendBatch: each send's push recipients (members with no device
+  // online, sender excluded), if push jobs are recorded.
+  void PrepareBatch(store::ChatStore& store, std::vector<SendJob>& jobs);
 
   // Worker thread: members of `id` from the cache, or loaded from `store` and cached.
   Result<MembersPtr> LoadMembers(store::ChatStore& store, store::ConversationId id);
@@ -112,6 +132,7 @@ class ChatService {
   ChatStats stats_;
   RateLimiter typing_limiter_;  // broker thread
   std::function<void(const std::vector<std::string>&)> members_changed_;
+  ChatPush push_;  // set before requests; push_.store is used on the writer thread only
   std::unique_ptr<StoreWorker> writer_;
   std::unique_ptr<StoreWorker> reader_;
 };

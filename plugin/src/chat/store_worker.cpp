@@ -3,11 +3,12 @@
 namespace mqchat::chat {
 
 StoreWorker::StoreWorker(store::ChatStorePtr store, size_t max_queue, size_t max_batch,
-                         BatchDone on_batch_done)
+                         BatchDone on_batch_done, PrepareBatch prepare_batch)
     : store_(std::move(store)),
       max_queue_(max_queue),
       max_batch_(max_batch),
       on_batch_done_(std::move(on_batch_done)),
+      prepare_batch_(std::move(prepare_batch)),
       thread_([this] { Run(); }) {}
 
 StoreWorker::~StoreWorker() { Stop(); }
@@ -63,6 +64,7 @@ void StoreWorker::Run() {
       }
     }
     if (!sends.empty()) {
+      if (prepare_batch_) prepare_batch_(*store_, sends);
       std::vector<store::AppendRequest> batch;
       batch.reserve(sends.size());
       for (const auto& job : sends) batch.push_back(job.request);

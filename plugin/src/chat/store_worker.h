@@ -31,11 +31,15 @@ class StoreWorker {
  public:
   using BatchDone = std::function<void(store::ChatStore& store, std::vector<SendJob> jobs,
                                        Result<std::vector<store::AppendResult>> results)>;
+  // Runs on the worker thread just before AppendBatch and may complete the requests (push
+  // recipients, for instance) with what only the worker thread may ask its store.
+  using PrepareBatch = std::function<void(store::ChatStore& store, std::vector<SendJob>& jobs)>;
 
   // `store` is used only on the worker thread. `on_batch_done` runs on the worker thread after
-  // every AppendBatch (results[i] answers jobs[i]). At most `max_queue` jobs wait at a time.
+  // every AppendBatch (results[i] answers jobs[i]); `prepare_batch` (if set) before it. At most
+  // `max_queue` jobs wait at a time.
   StoreWorker(store::ChatStorePtr store, size_t max_queue, size_t max_batch,
-              BatchDone on_batch_done);
+              BatchDone on_batch_done, PrepareBatch prepare_batch = nullptr);
   ~StoreWorker();  // Stop()
   StoreWorker(const StoreWorker&) = delete;
   StoreWorker& operator=(const StoreWorker&) = delete;
@@ -58,6 +62,7 @@ class StoreWorker {
   const size_t max_queue_;
   const size_t max_batch_;
   BatchDone on_batch_done_;
+  PrepareBatch prepare_batch_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Item> queue_;  // guarded by mu_

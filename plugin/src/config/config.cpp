@@ -81,6 +81,41 @@ Setter PresenceInt(int PresenceConfig::*field, int min, int max) {
   };
 }
 
+Setter PushInt(int PushConfig::*field, int min, int max) {
+  return [=](Config& c, const std::string& k, const std::string& v) -> Status {
+    MQCHAT_ASSIGN_OR_RETURN(c.push.*field, ParseInt(k, v, min, max));
+    return Status::Ok();
+  };
+}
+
+Status SetPushGatewayUrl(Config& c, const std::string& k, const std::string& v) {
+  if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
+    return OptionError(k, "'" + v + "' is not an http:// or https:// URL");
+  }
+  if (v.find_first_of(" \t\r\n") != std::string::npos) {
+    return OptionError(k, "the URL contains whitespace");
+  }
+  c.push.gateway_url = v;
+  return Status::Ok();
+}
+
+Status SetPushTlsVerify(Config& c, const std::string& k, const std::string& v) {
+  if (v == "true") {
+    c.push.tls_verify = true;
+  } else if (v == "false") {
+    c.push.tls_verify = false;
+  } else {
+    return OptionError(k, "'" + v + "' is not true or false");
+  }
+  return Status::Ok();
+}
+
+Status SetPushAppId(Config& c, const std::string& k, const std::string& v) {
+  if (v.size() > 200) return OptionError(k, "is longer than 200 bytes");
+  c.push.app_id = v;
+  return Status::Ok();
+}
+
 struct OptionSpec {
   const char* name;
   Setter set;
@@ -127,6 +162,20 @@ const std::vector<OptionSpec>& Specs() {
       {"presence_min_interval_ms", PresenceInt(&PresenceConfig::min_interval_ms, 0, 600000)},
       {"presence_online_expiry_s", PresenceInt(&PresenceConfig::online_expiry_s, 10, 86400)},
       {"typing_per_minute", PresenceInt(&PresenceConfig::typing_per_minute, 1, 100000)},
+      {"redis_url",
+       [](Config& c, const std::string&, const std::string& v) -> Status {
+         c.presence.redis_url = v;
+         return Status::Ok();
+       }},
+      {"redis_ttl_s", PresenceInt(&PresenceConfig::redis_ttl_s, 3, 3600)},
+      {"push_gateway_url", &SetPushGatewayUrl},
+      {"push_timeout_ms", PushInt(&PushConfig::timeout_ms, 100, 120000)},
+      {"push_concurrency", PushInt(&PushConfig::concurrency, 1, 64)},
+      {"push_tls_verify", &SetPushTlsVerify},
+      {"push_max_attempts", PushInt(&PushConfig::max_attempts, 1, 1000)},
+      {"push_app_id", &SetPushAppId},
+      {"push_backoff_base_ms", PushInt(&PushConfig::backoff_base_ms, 1, 600000)},
+      {"push_backoff_max_ms", PushInt(&PushConfig::backoff_max_ms, 1, 86400000)},
   };
   return kSpecs;
 }
@@ -148,6 +197,9 @@ Status ValidateWhole(const Config& c) {
   if (!c.auth.jwt_hs256_secret.empty() && c.auth.jwt_hs256_secret.size() < 32) {
     return OptionError("jwt_hs256_secret",
                        "must be at least 32 bytes (a short HMAC secret can be brute-forced)");
+  }
+  if (c.push.backoff_max_ms < c.push.backoff_base_ms) {
+    return OptionError("push_backoff_max_ms", "must not be below plugin_opt_push_backoff_base_ms");
   }
   return Status::Ok();
 }

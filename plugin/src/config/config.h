@@ -30,6 +30,22 @@ struct PresenceConfig {
   int min_interval_ms = 1000;   // at most one presence publish per user per interval
   int online_expiry_s = 600;    // retained "online" expires unless refreshed (crash safety)
   int typing_per_minute = 60;   // typing requests per user per minute
+  std::string redis_url;        // empty: presence is local to this broker
+  int redis_ttl_s = 15;         // a dead broker's devices stop counting after this
+};
+
+// Push notifications (docs/PROTOCOL.md section 7). Off unless gateway_url is set.
+struct PushConfig {
+  std::string gateway_url;       // empty: push off, no jobs are recorded
+  int timeout_ms = 5000;         // per gateway request
+  int concurrency = 4;           // gateway requests in flight
+  bool tls_verify = true;        // verify the gateway's certificate and host name
+  int max_attempts = 10;         // failed attempts before a job is dead-lettered
+  std::string app_id = "mqchat";  // "app_id" of every device in a notification
+  int backoff_base_ms = 1000;    // first retry within this; doubles per attempt
+  int backoff_max_ms = 300000;   // retries at most this far apart
+
+  bool enabled() const { return !gateway_url.empty(); }
 };
 
 struct Config {
@@ -39,6 +55,7 @@ struct Config {
   int max_group_members = 100;
   int max_message_chars = 100000;
   PresenceConfig presence;
+  PushConfig push;
 };
 
 // One plugin_opt_ line: key without the "plugin_opt_" prefix, value as the broker gives it.

@@ -20,13 +20,35 @@ void PresenceTracker::DeviceDisconnected(const std::string& user, int64_t now_ms
   UserPresence& u = it->second;
   --u.devices;
   u.last_seen_ms = now_ms;
-  if (u.devices == 0) u.offline_not_before = now_ms;  // clean: at once
+  if (u.devices + u.remote_devices == 0) u.offline_not_before = now_ms;  // clean: at once
   pending_.insert(user);
+}
+
+void PresenceTracker::SetRemoteDevices(const std::string& user, int devices, int64_t now_ms) {
+  auto it = users_.find(user);
+  if (it == users_.end()) {
+    if (devices == 0) return;
+    it = users_.emplace(user, UserPresence{}).first;
+  }
+  UserPresence& u = it->second;
+  if (u.remote_devices == devices) return;
+  const bool was_online = u.devices + u.remote_devices > 0;
+  u.remote_devices = devices;
+  if (was_online && u.devices + u.remote_devices == 0) {
+    u.last_seen_ms = now_ms;
+    u.offline_not_before = now_ms;
+  }
+  pending_.insert(user);
+}
+
+int PresenceTracker::LocalDevices(const std::string& user) const {
+  auto it = users_.find(user);
+  return it == users_.end() ? 0 : it->second.devices;
 }
 
 void PresenceTracker::MarkUnclean(const std::string& user, int64_t now_ms) {
   auto it = users_.find(user);
-  if (it == users_.end() || it->second.devices > 0) return;
+  if (it == users_.end() || it->second.devices + it->second.remote_devices > 0) return;
   it->second.offline_not_before = std::max(it->second.offline_not_before, now_ms + options_.grace_ms);
   pending_.insert(user);
 }
@@ -42,7 +64,8 @@ std::vector<PresenceState> PresenceTracker::Poll(int64_t now_ms) {
       continue;
     }
     UserPresence& u = uit->second;
-    const bool want_online = u.devices > 0;
+    const int total = u.devices + u.remote_devices;
+    const bool want_online = total > 0;
     if (u.published && u.published_online == want_online) {
       // Back to what watchers already see (a reconnect within grace): nothing to say. Offline
       // users with no devices are forgotten to keep memory bounded by online users.
@@ -61,8 +84,7 @@ std::vector<PresenceState> PresenceTracker::Poll(int64_t now_ms) {
     u.published = true;
     u.published_online = want_online;
     u.published_ms = now_ms;
-    out.push_back(PresenceState{name, want_online, want_online ? now_ms : u.last_seen_ms,
-                                u.devices});
+    out.push_back(PresenceState{name, want_online, want_online ? now_ms : u.last_seen_ms, total});
     if (!want_online) users_.erase(uit);
     it = pending_.erase(it);
   }
@@ -72,7 +94,8 @@ std::vector<PresenceState> PresenceTracker::Poll(int64_t now_ms) {
 std::vector<std::string> PresenceTracker::OnlineUsers() const {
   std::vector<std::string> out;
   for (const auto& [name, u] : users_) {
-    if (u.devices > 0) out.push_back(name);
+    // Remote users too: every broker keeps its own retained copy of their presence fresh.
+    if (u.devices + u.remote_devices > 0) out.push_back(name);
   }
   return out;
 }
@@ -80,7 +103,8 @@ std::vector<std::string> PresenceTracker::OnlineUsers() const {
 PresenceState PresenceTracker::Current(const std::string& user) const {
   auto it = users_.find(user);
   if (it == users_.end()) return PresenceState{user, false, 0, 0};
-  return PresenceState{user, it->second.devices > 0, it->second.last_seen_ms, it->second.devices};
+  const int total = it->second.devices + it->second.remote_devices;
+  return PresenceState{user, total > 0, it->second.last_seen_ms, total};
 }
 
 }  // namespace mqchat::presence

@@ -36,10 +36,15 @@ class PresenceTracker {
   void DeviceDisconnected(const std::string& user, int64_t now_ms);
   // The device's loss turned out to be unclean (its will fired): apply the grace period.
   void MarkUnclean(const std::string& user, int64_t now_ms);
+  // Devices of `user` on other brokers (shared presence); they count toward "online".
+  void SetRemoteDevices(const std::string& user, int devices, int64_t now_ms);
+  // Devices of `user` on this broker.
+  int LocalDevices(const std::string& user) const;
 
   // Changes due at `now_ms`, one per user, to publish. Cheap when nothing is pending.
   std::vector<PresenceState> Poll(int64_t now_ms);
-  // Every user with a connected device (for shutdown and for refreshing shared presence).
+  // Every user with a device connected here or on another broker (to refresh their retained
+  // presence).
   std::vector<std::string> OnlineUsers() const;
   // The state as last published, or nullopt-like (online=false, last_seen 0) if never.
   PresenceState Current(const std::string& user) const;
@@ -47,7 +52,8 @@ class PresenceTracker {
 
  private:
   struct UserPresence {
-    int devices = 0;
+    int devices = 0;         // on this broker
+    int remote_devices = 0;  // on other brokers
     bool published = false;        // has any state been published
     bool published_online = false;
     int64_t published_ms = 0;      // when the last publish happened

@@ -6,10 +6,12 @@
 #include "store/pg/pg_chat_store.h"
 #include "store/pg/pg_handles.h"
 #include "store/pg/pg_migrator.h"
+#include "store/pg/pg_push_store.h"
 #include "store/sqlite/sqlite_account_store.h"
 #include "store/sqlite/sqlite_chat_store.h"
 #include "store/sqlite/sqlite_handles.h"
 #include "store/sqlite/sqlite_migrator.h"
+#include "store/sqlite/sqlite_push_store.h"
 
 namespace mqchat::store {
 namespace {
@@ -56,6 +58,26 @@ Result<ChatStorePtr> OpenPgChatStore(const StoreConfig& config) {
   return ChatStorePtr(std::move(store));
 }
 
+Result<PushStorePtr> OpenSqlitePushStore(const StoreConfig& config) {
+  if (config.sqlite_path.empty()) {
+    return Status::InvalidArgument("sqlite_path is not set");
+  }
+  MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenSqlite(config.sqlite_path));
+  MQCHAT_RETURN_IF_ERROR(MigrateSqlite(db.get()));
+  MQCHAT_ASSIGN_OR_RETURN(auto store, SqlitePushStore::Create(std::move(db)));
+  return PushStorePtr(std::move(store));
+}
+
+Result<PushStorePtr> OpenPgPushStore(const StoreConfig& config) {
+  if (config.pg_conninfo.empty()) {
+    return Status::InvalidArgument("pg_conninfo is not set");
+  }
+  MQCHAT_ASSIGN_OR_RETURN(PgConnPtr conn, ConnectPg(config.pg_conninfo));
+  MQCHAT_RETURN_IF_ERROR(MigratePg(conn.get()));
+  MQCHAT_ASSIGN_OR_RETURN(auto store, PgPushStore::Create(std::move(conn)));
+  return PushStorePtr(std::move(store));
+}
+
 }  // namespace
 
 Result<AccountStorePtr> OpenAccountStore(const StoreConfig& config,
@@ -79,6 +101,16 @@ Result<ChatStorePtr> OpenChatStore(const StoreConfig& config,
       return OpenSqliteChatStore(config);
     case Backend::kPostgres:
       return OpenPgChatStore(config);
+  }
+  return Status::InvalidArgument("unknown store backend");
+}
+
+Result<PushStorePtr> OpenPushStore(const StoreConfig& config) {
+  switch (config.backend) {
+    case Backend::kSqlite:
+      return OpenSqlitePushStore(config);
+    case Backend::kPostgres:
+      return OpenPgPushStore(config);
   }
   return Status::InvalidArgument("unknown store backend");
 }

@@ -8,6 +8,7 @@
 #include "mqchat/status.h"
 #include "store/account_store.h"
 #include "store/chat_store.h"
+#include "store/push_store.h"
 #include "store/store_config.h"
 #include "util/clock.h"
 
@@ -25,5 +26,9 @@ Result<AccountStorePtr> OpenAccountStore(const StoreConfig& config,
 // its time as an argument, so `clock` is accepted for symmetry and not used today.
 Result<ChatStorePtr> OpenChatStore(const StoreConfig& config,
                                    std::shared_ptr<const Clock> clock = nullptr);
+
+// Returns a ready PushStore (its own connection, statements prepared) on `config`'s database,
+// migrated to the newest schema. Fails as OpenChatStore does.
+Result<PushStorePtr> OpenPushStore(const StoreConfig& config);
 
 }  // namespace mqchat::store

@@ -28,9 +28,11 @@ TEST(RequestTopicTest, EveryOpRoundTripsThroughItsTopic) {
 }
 
 TEST(RequestTopicTest, OpNamesAreTheProtocolNames) {
-  const char* names[] = {"send",          "history",       "read",   "members", "add_members",
-                         "remove_member", "leave",         "rename", "typing",  "open_direct",
-                         "create_group",  "conversations", "sync"};
+  const char* names[] = {"send",          "history",         "read",          "members",
+                         "add_members",   "remove_member",   "leave",         "rename",
+                         "typing",        "mute",            "open_direct",   "create_group",
+                         "conversations", "sync",            "push_register", "push_unregister",
+                         "push_settings"};
   ASSERT_EQ(std::size(names), kOpCount);
   for (size_t i = 0; i < kOpCount; ++i) EXPECT_EQ(OpName(static_cast<Op>(i)), names[i]);
   EXPECT_FALSE(ParseOpName("Send").has_value());

@@ -57,10 +57,14 @@ TEST(ParseRequestTest, EveryOpParsesFromItsTopic) {
       {Op::kLeave, "{}"},
       {Op::kRename, R"({"name":"New"})"},
       {Op::kTyping, "{}"},
+      {Op::kMute, R"({"until_ms":-1})"},
       {Op::kOpenDirect, R"({"user":"bob"})"},
       {Op::kCreateGroup, R"({"name":"Team"})"},
       {Op::kConversations, "{}"},
       {Op::kSync, "{}"},
+      {Op::kPushRegister, R"({"platform":"fcm","token":"t"})"},
+      {Op::kPushUnregister, "{}"},
+      {Op::kPushSettings, R"({"preview":false})"},
   };
   ASSERT_EQ(std::size(cases), kOpCount);
   for (const auto& [op, payload] : cases) {
@@ -283,6 +287,59 @@ TEST(ParseRequestTest, SyncCursors) {
   EXPECT_FALSE(Parse(topic, json{{"cursors", big}}.dump()).error);
 }
 
+TEST(ParseRequestTest, Mute) {
+  const std::string topic = "mqchat/v1/c/5/mute";
+  for (int64_t until : {int64_t{-1}, int64_t{0}, int64_t{1700000000000}, INT64_MAX}) {
+    auto parsed = Parse(topic, json{{"until_ms", until}}.dump());
+    ASSERT_FALSE(parsed.error) << until << ": " << parsed.error->message;
+    EXPECT_EQ(std::get<MuteRequest>(parsed.request.body).until_ms, until);
+    EXPECT_EQ(parsed.request.conversation_id, 5);
+  }
+  for (const char* bad : {R"({})", R"({"until_ms":-2})", R"({"until_ms":"5"})",
+                          R"({"until_ms":1.5})", R"({"until_ms":18446744073709551615})"}) {
+    auto parsed = Parse(topic, bad);
+    ASSERT_TRUE(parsed.error) << bad;
+    EXPECT_EQ(parsed.error->code, ErrorCode::kBadRequest) << bad;
+  }
+  EXPECT_EQ(Parse("mqchat/v1/req/mute", R"({"until_ms":0})").error->code, ErrorCode::kUnknownOp);
+}
+
+TEST(ParseRequestTest, PushRegister) {
+  const std::string topic = "mqchat/v1/req/push_register";
+  for (const char* platform : {"fcm", "apns", "webpush", "webhook"}) {
+    auto parsed = Parse(topic, json{{"platform", platform}, {"token", "abc:123"}}.dump());
+    ASSERT_FALSE(parsed.error) << platform << ": " << parsed.error->message;
+    const auto& body = std::get<PushRegisterRequest>(parsed.request.body);
+    EXPECT_EQ(body.platform, platform);
+    EXPECT_EQ(body.token, "abc:123");
+  }
+  const std::string long_token(kMaxPushTokenBytes + 1, 'x');
+  for (const std::string& bad :
+       {std::string(R"({"token":"t"})"), std::string(R"({"platform":"fcm"})"),
+        std::string(R"({"platform":"FCM","token":"t"})"),
+        std::string(R"({"platform":"sms","token":"t"})"),
+        std::string(R"({"platform":"fcm","token":""})"),
+        std::string(R"({"platform":"fcm","token":"a
+b"})"),
+        json{{"platform", "fcm"}, {"token", long_token}}.dump()}) {
+    auto parsed = Parse(topic, bad);
+    ASSERT_TRUE(parsed.error) << bad.substr(0, 60);
+    EXPECT_EQ(parsed.error->code, ErrorCode::kBadRequest) << bad.substr(0, 60);
+  }
+  EXPECT_FALSE(
+      Parse(topic, json{{"platform", "fcm"}, {"token", long_token.substr(1)}}.dump()).error);
+}
+
+TEST(ParseRequestTest, PushSettingsNeedsPreview) {
+  auto on = Parse("mqchat/v1/req/push_settings", R"({"preview":true})");
+  ASSERT_FALSE(on.error);
+  EXPECT_TRUE(std::get<PushSettingsRequest>(on.request.body).preview);
+  EXPECT_EQ(Parse("mqchat/v1/req/push_settings", "{}").error->code, ErrorCode::kBadRequest);
+  EXPECT_EQ(Parse("mqchat/v1/req/push_settings", R"({"preview":1})").error->code,
+            ErrorCode::kBadRequest);
+  EXPECT_FALSE(Parse("mqchat/v1/req/push_unregister", "{}").error);
+}
+
 TEST(EncodeRequestTest, RoundTripsEveryOp) {
   const int64_t kBigId = 9007199254740993;  // 2^53 + 1: must survive as a string
   std::vector<Request> requests;
@@ -299,6 +356,11 @@ TEST(EncodeRequestTest, RoundTripsEveryOp) {
   requests.push_back({Op::kOpenDirect, 0, "", OpenDirectRequest{"bob"}});
   requests.push_back({Op::kCreateGroup, 0, "g", CreateGroupRequest{"Team", {"bob"}}});
   requests.push_back({Op::kConversations, 0, "", ConversationsRequest{}});
+  requests.push_back({Op::kMute, 3, "", MuteRequest{kMuteForever}});
+  requests.push_back({Op::kMute, 3, "", MuteRequest{1700000000000}});
+  requests.push_back({Op::kPushRegister, 0, "p", PushRegisterRequest{"apns", "tok/\"1\""}});
+  requests.push_back({Op::kPushUnregister, 0, "", PushUnregisterRequest{}});
+  requests.push_back({Op::kPushSettings, 0, "", PushSettingsRequest{false}});
   requests.push_back({Op::kSync, 0, "", SyncRequest{{{kBigId, 5}, {INT64_MAX, 0}, {12, 1}}, 30}});
 
   for (const Request& request : requests) {
@@ -316,6 +378,7 @@ TEST(EncodeRequestTest, RoundTripsEveryOp) {
   }
 
   json sync = json::parse(EncodeRequest(requests.back()));
+  ASSERT_EQ(requests.back().op, Op::kSync);
   EXPECT_TRUE(sync["cursors"].contains("9007199254740993"));
   EXPECT_EQ(json::parse(EncodeRequest(requests[0])).count("req_id"), 1u);
   EXPECT_EQ(json::parse(EncodeRequest(requests[1])).count("req_id"), 0u);

@@ -1,12 +1,15 @@
 // PgChatStore::AppendBatch: the writer's hot path. The whole batch is one transaction of five
 // round trips, however many messages and conversations it holds: BEGIN, lock the
-// conversations, look up members and duplicates, write everything, COMMIT.
+// conversations, look up members and duplicates, write everything, COMMIT (plus one to record
+// push jobs when the batch has push recipients).
 #include <unordered_map>
 #include <utility>
 
 #include "store/append_plan.h"
 #include "store/pg/pg_chat_sql.h"
 #include "store/pg/pg_chat_store.h"
+#include "store/pg/pg_push_sql.h"
+#include "store/push_job_plan.h"
 
 namespace mqchat::store {
 namespace {
@@ -130,6 +133,44 @@ Status Write(PGconn* conn, const AppendPlan& plan) {
   return Status::Ok();
 }
 
+// Step 4, only if a new message has push recipients: one pending push job per (recipient,
+// conversation), folded into a pending one if there is, in the messages' transaction.
+Status WritePushJobs(PGconn* conn, const std::vector<AppendRequest>& batch,
+                     const AppendPlan& plan) {
+  std::vector<NewMessage> new_messages;
+  for (size_t i : plan.new_indexes()) {
+    if (!batch[i].push_recipients.empty()) {
+      new_messages.push_back(NewMessage{&plan.results()[i].message, &batch[i].push_recipients});
+    }
+  }
+  if (new_messages.empty()) {
+    return Status::Ok();
+  }
+  std::vector<std::string> users, senders, previews;
+  std::vector<int64_t> ids, firsts, lasts, counts;
+  for (PushJobDraft& d : CollapsePushJobs(new_messages)) {
+    users.push_back(std::move(d.username));
+    ids.push_back(d.conversation_id);
+    firsts.push_back(d.first_seq);
+    lasts.push_back(d.last_seq);
+    counts.push_back(d.count);
+    senders.push_back(std::move(d.sender));
+    previews.push_back(std::move(d.preview_text));
+  }
+  const int64_t now_ms = plan.results()[plan.new_indexes().back()].message.created_at_ms;
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, ExecPrepared(conn, pg_push_sql::kUpsertJobs,
+                                                        PgParams()
+                                                            .Text(sql::TextArray(users))
+                                                            .Text(sql::Int64Array(ids))
+                                                            .Text(sql::Int64Array(firsts))
+                                                            .Text(sql::Int64Array(lasts))
+                                                            .Text(sql::Int64Array(counts))
+                                                            .Text(sql::TextArray(senders))
+                                                            .Text(sql::TextArray(previews))
+                                                            .Int(now_ms)));
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<AppendResult>> PgChatStore::AppendBatch(
@@ -151,6 +192,7 @@ Result<std::vector<AppendResult>> PgChatStore::AppendBatch(
   MQCHAT_RETURN_IF_ERROR(plan.Decide());
   if (!plan.new_indexes().empty()) {
     MQCHAT_RETURN_IF_ERROR(Write(conn, plan));
+    MQCHAT_RETURN_IF_ERROR(WritePushJobs(conn, batch, plan));
   }
   MQCHAT_RETURN_IF_ERROR(txn.Commit());
   return plan.TakeResults();

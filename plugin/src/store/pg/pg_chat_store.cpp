@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "store/pg/pg_chat_sql.h"
+#include "store/pg/pg_push_sql.h"
 
 namespace mqchat::store {
 namespace {
@@ -64,6 +65,7 @@ Status PgChatStore::EnsureReady() {
   for (const PgStatement* stmt : sql::kAll) {
     MQCHAT_RETURN_IF_ERROR(PreparePg(conn_.get(), *stmt));
   }
+  MQCHAT_RETURN_IF_ERROR(PreparePg(conn_.get(), pg_push_sql::kUpsertJobs));  // AppendBatch
   prepared_ = true;
   return Status::Ok();
 }

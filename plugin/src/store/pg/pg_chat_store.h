@@ -23,7 +23,8 @@ class PgChatStore final : public ChatStore {
   static Result<std::unique_ptr<PgChatStore>> Create(PgConnPtr conn);
 
   // ChatStore
-  // AppendBatch takes five round trips whatever the batch holds (pg_chat_append.cpp).
+  // AppendBatch takes five round trips whatever the batch holds, six if it records push jobs
+  // (pg_chat_append.cpp).
   Result<std::vector<AppendResult>> AppendBatch(const std::vector<AppendRequest>& batch) override;
   Status EnsureUser(const std::string& username, int64_t now_ms) override;
   Result<Conversation> OpenDirect(ConversationId new_id, const std::string& a, const std::string& b,

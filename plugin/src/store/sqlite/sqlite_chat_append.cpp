@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "store/append_plan.h"
+#include "store/push_job_plan.h"
 #include "store/sqlite/sqlite_chat_sql.h"
 #include "store/sqlite/sqlite_chat_store.h"
 
@@ -38,6 +39,7 @@ Result<std::vector<AppendResult>> SqliteChatStore::AppendBatch(
   }
   MQCHAT_RETURN_IF_ERROR(plan.Decide());
   MQCHAT_RETURN_IF_ERROR(WriteAppend(plan));
+  MQCHAT_RETURN_IF_ERROR(WritePushJobs(batch, plan));
   MQCHAT_RETURN_IF_ERROR(txn.Commit());
   return plan.TakeResults();
 }
@@ -62,6 +64,28 @@ Status SqliteChatStore::WriteAppend(const AppendPlan& plan) {
   for (const AppendPlan::ReadAdvance& read : plan.read_advances()) {
     MQCHAT_RETURN_IF_ERROR(
         sql::Exec(advance_read_.get(), read.conversation_id, read.username, read.read_seq));
+  }
+  return Status::Ok();
+}
+
+// One pending push job per (recipient, conversation) of the new messages, in the messages'
+// transaction: committed together, so a crash loses neither.
+Status SqliteChatStore::WritePushJobs(const std::vector<AppendRequest>& batch,
+                                      const AppendPlan& plan) {
+  std::vector<NewMessage> new_messages;
+  for (size_t i : plan.new_indexes()) {
+    if (!batch[i].push_recipients.empty()) {
+      new_messages.push_back(NewMessage{&plan.results()[i].message, &batch[i].push_recipients});
+    }
+  }
+  if (new_messages.empty()) {
+    return Status::Ok();
+  }
+  const int64_t now_ms = plan.results()[plan.new_indexes().back()].message.created_at_ms;
+  for (const PushJobDraft& d : CollapsePushJobs(new_messages)) {
+    MQCHAT_RETURN_IF_ERROR(sql::Exec(upsert_push_job_.get(), d.username, d.conversation_id,
+                                     d.first_seq, d.last_seq, d.count, d.sender, d.preview_text,
+                                     now_ms));
   }
   return Status::Ok();
 }

@@ -8,6 +8,7 @@
 
 #include "store/append_plan.h"
 #include "store/sqlite/sqlite_chat_sql.h"
+#include "store/sqlite/sqlite_push_sql.h"
 
 namespace mqchat::store {
 namespace {
@@ -71,6 +72,7 @@ Status SqliteChatStore::PrepareAll() {
       {&list_members_of_user_, sql::kListMembersOfUser},
       {&history_before_, sql::kHistoryBefore},
       {&history_after_, sql::kHistoryAfter},
+      {&upsert_push_job_, sqlite_push_sql::kUpsertJob},
   };
   for (const auto& [stmt, sql] : all) {
     MQCHAT_ASSIGN_OR_RETURN(*stmt, PrepareSqlite(db_.get(), sql));

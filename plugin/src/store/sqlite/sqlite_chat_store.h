@@ -65,6 +65,7 @@ class SqliteChatStore final : public ChatStore {
   // The stored message with this key, if any (seq, message_id, text, created_at_ms only).
   Result<std::optional<StoredMessage>> FindMessage(const MessageKey& key);
   Status WriteAppend(const AppendPlan& plan);
+  Status WritePushJobs(const std::vector<AppendRequest>& batch, const AppendPlan& plan);
   Result<Conversation> LoadConversation(ConversationId id);
 
   SqliteDbPtr db_;  // declared first: destroyed after the statements below
@@ -91,6 +92,7 @@ class SqliteChatStore final : public ChatStore {
   SqliteStmtPtr list_members_of_user_;
   SqliteStmtPtr history_before_;
   SqliteStmtPtr history_after_;
+  SqliteStmtPtr upsert_push_job_;  // sqlite_push_sql.h
 };
 
 }  // namespace mqchat::store

@@ -1,0 +1,24 @@
+// RemoteDevices: how many devices each user has on each other broker, as shared presence
+// reports it. Broker thread only.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace mqchat::presence {
+
+class RemoteDevices {
+ public:
+  // Records `devices` of `user` on `broker`; returns the user's total over all other brokers.
+  int Set(int broker, const std::string& user, int devices);
+  // Forgets a broker that is gone; returns each affected user with their new total.
+  std::vector<std::pair<std::string, int>> DropBroker(int broker);
+  int Total(const std::string& user) const;
+
+ private:
+  std::unordered_map<std::string, std::unordered_map<int, int>> by_user_;
+};
+
+}  // namespace mqchat::presence

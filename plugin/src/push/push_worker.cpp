@@ -1,0 +1,235 @@
+#include "push/push_worker.h"
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+#include <vector>
+
+#include "push/gateway_protocol.h"
+
+namespace mqchat::push {
+namespace {
+
+// A claimed job's lease outlasts its request (timeout_ms) by this much, for the store updates.
+constexpr int64_t kLeaseMarginMs = 5000;
+// Finished jobs are kept this long for inspection, then purged (checked hourly).
+constexpr int64_t kKeepDeliveredMs = 24LL * 3600 * 1000;
+constexpr int64_t kKeepDeadMs = 7LL * 24 * 3600 * 1000;
+constexpr int64_t kPurgeEveryMs = 3600LL * 1000;
+
+}  // namespace
+
+Result<std::unique_ptr<PushWorker>> PushWorker::Start(PushOptions options,
+                                                      store::PushStorePtr store,
+                                                      const presence::OnlineDirectory& online,
+                                                      const Clock& clock, LogFn log) {
+  if (store == nullptr) return Status::InvalidArgument("PushWorker needs a store");
+  options.concurrency = std::max(options.concurrency, 1);
+  options.max_attempts = std::max(options.max_attempts, 1);
+  HttpPosterOptions http;
+  http.url = options.gateway_url;
+  http.timeout_ms = options.timeout_ms;
+  http.concurrency = options.concurrency;
+  http.tls_verify = options.tls_verify;
+  MQCHAT_ASSIGN_OR_RETURN(auto poster, HttpPoster::Create(std::move(http)));
+  return std::unique_ptr<PushWorker>(new PushWorker(std::move(options), std::move(store), online,
+                                                    clock, std::move(log), std::move(poster)));
+}
+
+PushWorker::PushWorker(PushOptions options, store::PushStorePtr store,
+                       const presence::OnlineDirectory& online, const Clock& clock, LogFn log,
+                       std::unique_ptr<HttpPoster> poster)
+    : options_(std::move(options)),
+      store_(std::move(store)),
+      online_(online),
+      clock_(clock),
+      log_(std::move(log)),
+      poster_(std::move(poster)),
+      random_(std::random_device{}()),
+      thread_([this] { Run(); }) {}
+
+PushWorker::~PushWorker() { Stop(); }
+
+void PushWorker::Notify() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    notified_ = true;
+  }
+  cv_.notify_one();
+}
+
+void PushWorker::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  stop_requested_.store(true);
+  cv_.notify_all();
+  poster_->Interrupt();
+  if (thread_.joinable()) thread_.join();
+}
+
+void PushWorker::Run() {
+  while (!stop_requested_.load()) {
+    {
+      // Wake-ups from here on are for jobs this round may not see: they end the next wait.
+      std::lock_guard<std::mutex> lock(mu_);
+      notified_ = false;
+    }
+    MaybePurge();
+    const int claimed = DeliverDue();
+    if (claimed == options_.concurrency) continue;  // a full round: more may be due already
+    WaitForWork(claimed < 0);
+  }
+}
+
+void PushWorker::WaitForWork(bool store_failed) {
+  int64_t delay = options_.poll_ms;
+  if (!store_failed) {
+    auto due = store_->NextDueMs();
+    if (due.ok() && due->has_value()) {
+      delay = std::clamp<int64_t>(**due - clock_.NowMs(), 0, options_.poll_ms);
+    }
+  }
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_for(lock, std::chrono::milliseconds(delay), [this] { return stopping_ || notified_; });
+}
+
+int PushWorker::DeliverDue() {
+  const int64_t now = clock_.NowMs();
+  auto claimed = store_->ClaimDueJobs(now, options_.concurrency,
+                                      now + options_.timeout_ms + kLeaseMarginMs);
+  if (!claimed.ok()) {
+    StoreFailed(claimed.status());
+    return -1;
+  }
+  StoreWorked();
+
+  struct Post {
+    store::PushJob job;
+    std::vector<std::string> tokens;
+  };
+  std::vector<Post> posts;
+  std::vector<std::string> bodies;
+  for (store::PushJob& job : *claimed) {
+    // Re-checked here, not only when the job was recorded: the user may have come online (their
+    // devices fetch the messages themselves) or muted the conversation since.
+    if (online_.IsOnline(job.username)) {
+      Finish(job, store::PushJobState::kDelivered, "skipped: the user came online");
+      continue;
+    }
+    auto muted = store_->IsMuted(job.conversation_id, job.username, now);
+    auto targets = muted.ok() ? store_->TargetsOf(job.username)
+                              : Result<std::vector<store::PushTarget>>(muted.status());
+    if (!targets.ok()) {
+      StoreFailed(targets.status());  // the job is retried when its lease ends
+      continue;
+    }
+    if (*muted) {
+      Finish(job, store::PushJobState::kDelivered, "skipped: the conversation is muted");
+      continue;
+    }
+    if (targets->empty()) {
+      Finish(job, store::PushJobState::kDelivered, "skipped: no push target left");
+      continue;
+    }
+    Post post;
+    for (const store::PushTarget& t : *targets) post.tokens.push_back(t.token);
+    bodies.push_back(BuildNotification(job, *targets, options_.app_id));
+    post.job = std::move(job);
+    posts.push_back(std::move(post));
+  }
+  if (posts.empty()) return static_cast<int>(claimed->size());
+
+  const std::vector<HttpResult> results = poster_->PostAll(bodies);
+  if (stop_requested_.load()) return 0;  // abandoned: the leases bring the jobs back
+  for (size_t i = 0; i < posts.size(); ++i) {
+    const store::PushJob& job = posts[i].job;
+    GatewayOutcome outcome = ClassifyGatewayResponse(results[i], posts[i].tokens);
+    switch (outcome.verdict) {
+      case GatewayVerdict::kDelivered:
+        RemoveTokens(job, outcome.invalid_tokens);
+        stats_.delivered.fetch_add(1);
+        Finish(job, store::PushJobState::kDelivered, outcome.reason);
+        break;
+      case GatewayVerdict::kTokensInvalid:
+        RemoveTokens(job, outcome.invalid_tokens);
+        stats_.dead.fetch_add(1);
+        Finish(job, store::PushJobState::kDead, outcome.reason);
+        break;
+      case GatewayVerdict::kRetry:
+        Retry(job, outcome.reason);
+        break;
+      case GatewayVerdict::kFailed:
+        stats_.dead.fetch_add(1);
+        log_(LogLevel::kWarning, "mqchat: push job " + std::to_string(job.job_id) + " for " +
+                                     job.username + " dead-lettered: " + outcome.reason);
+        Finish(job, store::PushJobState::kDead, outcome.reason);
+        break;
+    }
+  }
+  return static_cast<int>(claimed->size());
+}
+
+void PushWorker::Finish(const store::PushJob& job, store::PushJobState end,
+                        const std::string& note) {
+  if (end == store::PushJobState::kDelivered && note.rfind("skipped", 0) == 0) {
+    stats_.skipped.fetch_add(1);
+  }
+  // false: more messages were folded in meanwhile; the job stays pending for them.
+  auto finished = store_->FinishJob(job, end, note, clock_.NowMs());
+  if (!finished.ok()) StoreFailed(finished.status());
+}
+
+void PushWorker::Retry(const store::PushJob& job, const std::string& reason) {
+  const int attempts = job.attempts + 1;
+  if (attempts >= options_.max_attempts) {
+    const std::string why =
+        "gave up after " + std::to_string(attempts) + " attempts; last: " + reason;
+    stats_.dead.fetch_add(1);
+    log_(LogLevel::kWarning, "mqchat: push job " + std::to_string(job.job_id) + " for " +
+                                 job.username + " dead-lettered: " + why);
+    Finish(job, store::PushJobState::kDead, why);
+    return;
+  }
+  stats_.retried.fetch_add(1);
+  const int64_t delay = BackoffDelayMs(options_.backoff, attempts, random_());
+  Status s = store_->RetryJob(job.job_id, attempts, clock_.NowMs() + delay, reason);
+  if (!s.ok()) StoreFailed(s);
+}
+
+void PushWorker::RemoveTokens(const store::PushJob& job, const std::vector<std::string>& tokens) {
+  if (tokens.empty()) return;
+  Status s = store_->RemoveTokens(job.username, tokens);
+  if (!s.ok()) {
+    StoreFailed(s);
+    return;
+  }
+  stats_.tokens_removed.fetch_add(tokens.size());
+  log_(LogLevel::kNotice, "mqchat: removed " + std::to_string(tokens.size()) +
+                              " push token(s) of " + job.username +
+                              " that the gateway called invalid");
+}
+
+void PushWorker::StoreFailed(const Status& status) {
+  if (store_failing_) return;
+  store_failing_ = true;
+  log_(LogLevel::kWarning, "mqchat: push worker: store failed, retrying: " + status.ToString());
+}
+
+void PushWorker::StoreWorked() {
+  if (!store_failing_) return;
+  store_failing_ = false;
+  log_(LogLevel::kNotice, "mqchat: push worker: store recovered");
+}
+
+void PushWorker::MaybePurge() {
+  const int64_t mono = clock_.MonotonicMs();
+  if (mono < next_purge_ms_) return;
+  next_purge_ms_ = mono + kPurgeEveryMs;
+  const int64_t now = clock_.NowMs();
+  auto purged = store_->PurgeFinished(now - kKeepDeliveredMs, now - kKeepDeadMs);
+  if (!purged.ok()) StoreFailed(purged.status());
+}
+
+}  // namespace mqchat::push

@@ -1,0 +1,57 @@
+#include "store/push_job_plan.h"
+
+#include <map>
+#include <utility>
+
+namespace mqchat::store {
+
+std::vector<PushJobDraft> CollapsePushJobs(const std::vector<NewMessage>& new_messages) {
+  std::map<std::pair<std::string, ConversationId>, PushJobDraft> drafts;
+  for (const NewMessage& entry : new_messages) {
+    const StoredMessage& msg = *entry.message;
+    for (const std::string& user : *entry.recipients) {
+      if (user == msg.sender) {
+        continue;
+      }
+      auto [it, inserted] = drafts.try_emplace({user, msg.conversation_id});
+      PushJobDraft& draft = it->second;
+      if (inserted) {
+        draft.username = user;
+        draft.conversation_id = msg.conversation_id;
+        draft.first_seq = msg.seq;
+        draft.last_seq = msg.seq;
+      }
+      draft.count += 1;
+      if (inserted || msg.seq >= draft.last_seq) {
+        draft.last_seq = msg.seq;
+        draft.sender = msg.sender;
+        draft.preview_text = PreviewOf(msg.text);
+      }
+      if (msg.seq < draft.first_seq) {
+        draft.first_seq = msg.seq;
+      }
+    }
+  }
+  std::vector<PushJobDraft> out;
+  out.reserve(drafts.size());
+  for (auto& [key, draft] : drafts) {
+    out.push_back(std::move(draft));
+  }
+  return out;
+}
+
+std::string PreviewOf(std::string_view text) {
+  size_t code_points = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    // A byte that is not a continuation byte (10xxxxxx) starts a code point.
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      if (code_points == kMaxPreviewChars) {
+        return std::string(text.substr(0, i)) + "\xE2\x80\xA6";  // U+2026 HORIZONTAL ELLIPSIS
+      }
+      ++code_points;
+    }
+  }
+  return std::string(text);
+}
+
+}  // namespace mqchat::store

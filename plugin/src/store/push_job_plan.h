@@ -1,0 +1,42 @@
+// CollapsePushJobs: the backend-independent half of recording push jobs in AppendBatch. From the
+// new messages of a batch and their recipients (AppendRequest::push_recipients), builds one job
+// draft per (recipient, conversation): a burst of messages becomes one notification with a
+// count. A backend then upserts each draft into the pending job of that pair, if any, inside the
+// batch's transaction. Pure logic; any thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/chat_store.h"
+
+namespace mqchat::store {
+
+// Previews are cut to this many code points (push services limit payload sizes).
+inline constexpr size_t kMaxPreviewChars = 200;
+
+struct PushJobDraft {
+  std::string username;
+  ConversationId conversation_id = 0;
+  int64_t first_seq = 0;
+  int64_t last_seq = 0;
+  int64_t count = 0;
+  std::string sender;        // of the newest message
+  std::string preview_text;  // newest message's text, cut (stored only if previews are on)
+};
+
+// `new_messages` are the stored messages of a batch with the recipients of each (the message's
+// sender is never one). Returns drafts ordered by (username, conversation_id).
+struct NewMessage {
+  const StoredMessage* message = nullptr;
+  const std::vector<std::string>* recipients = nullptr;
+};
+std::vector<PushJobDraft> CollapsePushJobs(const std::vector<NewMessage>& new_messages);
+
+// The first kMaxPreviewChars code points of valid UTF-8 `text`, plus "…" if it was cut.
+std::string PreviewOf(std::string_view text);
+
+}  // namespace mqchat::store

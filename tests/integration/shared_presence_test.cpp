@@ -1,0 +1,119 @@
+// Two brokers sharing one PostgreSQL and one Redis: presence crosses brokers, a killed broker's
+// users go offline within the TTL, and a Redis outage degrades to local presence and recovers.
+#include <ctime>
+
+#include <gtest/gtest.h>
+
+#include "auth/jwt.h"
+#include "protocol/presence.h"
+#include "protocol/topics.h"
+#include "support/broker_process.h"
+#include "support/chat_client.h"
+#include "support/postgres_instance.h"
+#include "support/redis_instance.h"
+#include "support/wait_for.h"
+
+namespace mqchat::test {
+namespace {
+
+const std::string kSecret = "shared-presence-test-secret-0123456789abc";
+
+class SharedPresenceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    MQCHAT_SHARED_POSTGRES_OR_SKIP(pg);
+    auto dsn = pg->FreshDatabase();
+    ASSERT_TRUE(dsn.ok()) << dsn.status().ToString();
+    redis_ = std::make_unique<RedisInstance>();
+    if (!redis_->Start()) return;
+    for (int node = 1; node <= 2; ++node) {
+      BrokerOptions o;
+      o.plugin_opts = {{"store", "postgres"},          {"pg_conninfo", *dsn},
+                       {"node_id", std::to_string(node)}, {"jwt_hs256_secret", kSecret},
+                       {"redis_url", redis_->url()},    {"redis_ttl_s", "3"},
+                       {"presence_grace_ms", "0"},      {"presence_min_interval_ms", "0"},
+                       {"user_refresh_ms", "100"}};
+      brokers_.push_back(std::make_unique<BrokerProcess>(std::move(o)));
+      ASSERT_TRUE(brokers_.back()->Start());
+    }
+    ready_ = true;
+  }
+
+  std::unique_ptr<ChatTestClient> Login(int broker, const std::string& user,
+                                        const std::string& device = "d1") {
+    const int64_t now = static_cast<int64_t>(std::time(nullptr));
+    auto token = auth::SignHs256({{"sub", user}, {"exp", now + 3600}}, kSecret);
+    auto c = std::make_unique<ChatTestClient>();
+    EXPECT_EQ(c->Connect(brokers_[broker]->port(), user, *token, device), 0);
+    return c;
+  }
+
+  // Waits for the presence of `user`, as seen by `watcher`, to be `online`.
+  bool WaitPresence(ChatTestClient& watcher, const std::string& user, bool online,
+                    std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      auto msg = watcher.mqtt().WaitMessage(left, protocol::PresenceTopic(user));
+      if (!msg) return false;
+      auto p = protocol::DecodePresence(msg->payload);
+      if (p.ok() && p->online == online) return true;
+    }
+    return false;
+  }
+
+  std::unique_ptr<RedisInstance> redis_;
+  std::vector<std::unique_ptr<BrokerProcess>> brokers_;
+  bool ready_ = false;
+};
+
+TEST_F(SharedPresenceTest, PresenceCrossesBrokersAndADeadBrokersUsersGoOffline) {
+  if (!ready_) GTEST_SKIP() << "servers not available";
+  auto alice = Login(0, "alice");
+  auto bob = Login(1, "bob");
+  ASSERT_GT(bob->OpenDirect("alice"), 0);
+  ASSERT_EQ(bob->mqtt().Subscribe(protocol::PresenceTopic("alice")), 1);
+  EXPECT_TRUE(WaitPresence(*bob, "alice", true, std::chrono::seconds(10)))
+      << "bob (broker 2) never saw alice (broker 1) online";
+
+  alice->Disconnect();
+  EXPECT_TRUE(WaitPresence(*bob, "alice", false, std::chrono::seconds(10)));
+
+  auto alice2 = Login(0, "alice", "d2");
+  ASSERT_TRUE(WaitPresence(*bob, "alice", true, std::chrono::seconds(10)));
+  brokers_[0]->Kill();  // no goodbye: only the TTL (3 s, checked every 1 s) tells
+  const auto killed = std::chrono::steady_clock::now();
+  EXPECT_TRUE(WaitPresence(*bob, "alice", false, std::chrono::seconds(10)))
+      << "alice still online after her broker died";
+  EXPECT_LT(std::chrono::steady_clock::now() - killed, std::chrono::seconds(8));
+}
+
+TEST_F(SharedPresenceTest, RedisOutageKeepsBrokersWorkingAndPresenceRecovers) {
+  if (!ready_) GTEST_SKIP() << "servers not available";
+  Login(0, "carol", "register")->Disconnect();  // token users exist after their first login
+  Login(0, "dora", "register")->Disconnect();
+  auto bob = Login(1, "bob");
+  const int64_t bob_carol = bob->OpenDirect("carol");
+  ASSERT_GT(bob_carol, 0);
+  ASSERT_EQ(bob->mqtt().Subscribe(protocol::PresenceTopic("carol")), 1);
+
+  redis_->Stop();
+  // Brokers keep serving: logins, requests, and local presence on one broker.
+  auto local_watcher = Login(0, "dora");
+  ASSERT_GT(local_watcher->OpenDirect("carol"), 0);
+  ASSERT_EQ(local_watcher->mqtt().Subscribe(protocol::PresenceTopic("carol")), 1);
+  auto carol = Login(0, "carol");
+  EXPECT_TRUE(WaitPresence(*local_watcher, "carol", true, std::chrono::seconds(10)));
+  auto ack = carol->Send(bob_carol, "still works", "r-1");
+  EXPECT_TRUE(ack.ok()) << ack.Describe();
+  EXPECT_TRUE(brokers_[0]->Running() && brokers_[1]->Running());
+
+  ASSERT_TRUE(redis_->Start());
+  // Once Redis is back, broker 1 re-announces its users and broker 2 learns carol is online.
+  EXPECT_TRUE(WaitPresence(*bob, "carol", true, std::chrono::seconds(15)))
+      << "presence did not recover after Redis returned";
+}
+
+}  // namespace
+}  // namespace mqchat::test

@@ -1,0 +1,80 @@
+// The mqchat terminal client: its settings (flags and MQCHAT_* environment), exit codes, output
+// formatting, and the two modes (interactive REPL, scripting subcommands). Main thread, except
+// where a function says it is called from SDK callbacks.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mqchat/client.h"
+
+namespace mqchat::cli {
+
+// Documented in --help; scripts rely on them.
+enum ExitCode {
+  kExitOk = 0,
+  kExitRefused = 1,      // the server refused the request (or it failed for good)
+  kExitUsage = 2,        // bad flags or arguments
+  kExitUnreachable = 3,  // could not connect to the server
+  kExitAuth = 4,         // the server refused the credentials
+  kExitTimeout = 5,      // no answer / not enough messages in time
+};
+
+struct Settings {
+  std::string host = "127.0.0.1";
+  int port = 1883;
+  bool websocket = false;
+  std::string user;
+  std::string password;  // a password or a token
+  std::string device = "cli";
+  std::string cache;     // empty: in memory
+  std::chrono::seconds timeout{10};
+  bool json = false;
+  std::string command;             // "" = interactive
+  std::vector<std::string> args;   // the command's arguments (and its own flags)
+};
+
+// Parses argv and the environment. On failure returns the message in `error` (empty for --help,
+// which sets `help`).
+bool ParseSettings(int argc, char** argv, Settings* settings, bool* help, std::string* error);
+std::string HelpText();
+
+// Builds the client (not connected) from `settings`; prints the error and returns null if it
+// cannot.
+std::unique_ptr<Client> MakeClient(const Settings& settings, size_t event_queue_capacity);
+// Connects; on failure prints why and returns the exit code (kExitOk on success).
+int ConnectOrExit(Client& client, const Settings& settings);
+// The exit code for a failed request's status.
+int ExitCodeFor(const Status& status);
+
+// Resolves "<id>", "@user" (or, if `bare_user_ok`, "user") to a conversation id; 0 and a
+// printed error if it cannot.
+int64_t ResolveConversation(Client& client, const Settings& settings, const std::string& spec,
+                            bool bare_user_ok, int* exit_code);
+
+// One message per line: "conversation<TAB>seq<TAB>sent_at_ms<TAB>sender<TAB>text" (tabs,
+// newlines and backslashes in text escaped as \t \n \\), or the protocol's JSON message object.
+std::string FormatMessage(const Message& m, bool json);
+std::string FormatSummary(const ConversationSummary& s, bool json);
+std::string FormatAck(const Ack& a, bool json);
+
+// Writes one line to stdout (or stderr) and flushes. Thread-safe (SDK callbacks print too).
+void PrintLine(const std::string& line);
+void PrintError(const std::string& line);
+
+// Waits for a future up to `timeout`; kUnavailable "timed out" if it does not complete.
+template <typename T>
+T Await(std::future<T>& f, std::chrono::seconds timeout, T on_timeout) {
+  if (f.wait_for(timeout) != std::future_status::ready) return on_timeout;
+  return f.get();
+}
+
+int RunInteractive(const Settings& settings);
+int RunSend(const Settings& settings);
+int RunHistory(const Settings& settings);
+int RunTail(const Settings& settings);
+int RunGroups(const Settings& settings);
+
+}  // namespace mqchat::cli

@@ -1,0 +1,310 @@
+// mqchat CLI: the interactive mode, a line-oriented REPL. Plain lines are sent to the open
+// conversation; /commands manage the rest. SDK events print from the callback thread.
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+
+#include "cli.h"
+
+namespace mqchat::cli {
+namespace {
+
+const char* kReplHelp = R"(Commands:
+  /list                      conversations with unread counts
+  /open ID|USER              open a conversation (USER: the direct one with that user)
+  /group NAME USER...        create a group and open it
+  /add USER...               add members to the open group
+  /members                   members of the open conversation and their read receipts
+  /who                       who of the open conversation is online or typing
+  /help                      this text
+  /quit                      leave (also Ctrl-D)
+Any other line is sent to the open conversation.)";
+
+std::vector<std::string> Words(const std::string& line) {
+  std::istringstream in(line);
+  std::vector<std::string> out;
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+class Repl {
+ public:
+  Repl(const Settings& s, Client& client) : s_(s), client_(client) {}
+
+  void InstallHandlers() {
+    client_.OnMessage([this](const Message& m) { OnMessage(m); });
+    client_.OnConversationEvent([this](const ConversationEvent& e) { OnConversation(e); });
+    client_.OnTyping([this](const TypingEvent& e) { OnTyping(e); });
+    client_.OnPresence([this](const PresenceEvent& e) { OnPresence(e); });
+    client_.OnConnectionChange([this](const ConnectionEvent& e) { OnConnection(e); });
+    client_.OnRead([](const ReadEvent&) {});  // receipts show in /members
+  }
+
+  int Run() {
+    for (std::string line; std::getline(std::cin, line);) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.empty()) continue;
+      if (line == "/quit" || line == "/exit") return kExitOk;
+      if (line[0] == '/') {
+        Command(Words(line));
+      } else {
+        SendText(line);
+      }
+    }
+    return kExitOk;
+  }
+
+ private:
+  // The name shown for a conversation: a group's name, or the other member of a direct one.
+  std::string Label(int64_t id) {
+    auto list = client_.CachedConversations();
+    if (list.ok()) {
+      for (const auto& c : *list) {
+        if (c.id != id) continue;
+        if (c.kind == ConversationKind::kGroup) return c.name;
+        for (const auto& m : c.members) {
+          if (m != s_.user) return m;
+        }
+      }
+    }
+    return "#" + std::to_string(id);
+  }
+
+  void OnMessage(const Message& m) {
+    bool mark = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (m.conversation_id == current_) {
+        if (m.seq <= shown_) return;
+        shown_ = m.seq;
+        typing_.erase(m.sender);
+        PrintLine(m.sender + ": " + m.text);
+        mark = m.sender != s_.user;
+      } else if (caught_up_ && m.sender != s_.user) {
+        PrintLine("* new message in " + Label(m.conversation_id) + " (" +
+                  std::to_string(m.conversation_id) + ") from " + m.sender);
+      }
+    }
+    if (mark) (void)client_.MarkRead(m.conversation_id, m.seq);
+  }
+
+  void OnConversation(const ConversationEvent& e) {
+    const std::string label = e.conversation.kind == ConversationKind::kGroup
+                                  ? "'" + e.conversation.name + "'"
+                                  : Label(e.conversation.id);
+    const std::string id = " (" + std::to_string(e.conversation.id) + ")";
+    switch (e.kind) {
+      case ConversationEvent::Kind::kCreated:
+        PrintLine("* " + e.actor + " created " + label + id);
+        break;
+      case ConversationEvent::Kind::kMembersAdded:
+        PrintLine("* " + e.actor + " added " + Join(e.users) + " to " + label + id);
+        break;
+      case ConversationEvent::Kind::kMemberRemoved:
+        PrintLine("* " + e.actor + " removed " + Join(e.users) + " from " + label + id);
+        break;
+      case ConversationEvent::Kind::kRenamed:
+        PrintLine("* " + e.actor + " renamed" + id + " to '" + e.conversation.name + "'");
+        break;
+      case ConversationEvent::Kind::kOther:
+        break;
+    }
+    if (e.removed_me) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (current_ == e.conversation.id) current_ = 0;
+    }
+  }
+
+  void OnTyping(const TypingEvent& e) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (e.conversation_id != current_ || e.user == s_.user) return;
+    if (e.typing && typing_.insert(e.user).second) PrintLine("* " + e.user + " is typing...");
+    if (!e.typing) typing_.erase(e.user);
+  }
+
+  void OnPresence(const PresenceEvent& e) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = online_.find(e.user);
+    const bool changed = it == online_.end() || it->second != e.online;
+    online_[e.user] = e.online;
+    if (changed && e.user != s_.user && members_.count(e.user) > 0) {
+      PrintLine("* " + e.user + " is " + (e.online ? "online" : "offline"));
+    }
+  }
+
+  void OnConnection(const ConnectionEvent& e) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (e.state == ConnectionState::kOnline) {
+      if (caught_up_) PrintLine("* back online");
+      caught_up_ = true;
+    } else if (e.state == ConnectionState::kConnecting && !e.reason.ok()) {
+      PrintLine("* offline (" + e.reason.message() + "); reconnecting");
+    } else if (e.state == ConnectionState::kDisconnected && !e.reason.ok()) {
+      PrintLine("* disconnected: " + e.reason.ToString());
+    }
+  }
+
+  template <typename T>
+  Result<T> Wait(std::future<Result<T>> f) {
+    return Await(f, s_.timeout, Result<T>(Status::Unavailable("timed out")));
+  }
+
+  void Command(const std::vector<std::string>& w) {
+    const std::string& cmd = w[0];
+    if (cmd == "/help") {
+      PrintLine(kReplHelp);
+    } else if (cmd == "/list") {
+      List();
+    } else if (cmd == "/open" && w.size() == 2) {
+      Open(w[1]);
+    } else if (cmd == "/group" && w.size() >= 2) {
+      auto c = Wait(client_.CreateGroup(w[1], std::vector<std::string>(w.begin() + 2, w.end())));
+      if (!c.ok()) return PrintLine("! " + c.status().ToString());
+      PrintLine("* created group '" + c->name + "' (" + std::to_string(c->id) + ")");
+      Open(std::to_string(c->id));
+    } else if (cmd == "/add" && w.size() >= 2) {
+      const int64_t id = Current();
+      if (id == 0) return PrintLine("! open a group first (/open)");
+      auto added = Wait(client_.AddMembers(id, std::vector<std::string>(w.begin() + 1, w.end())));
+      if (!added.ok()) return PrintLine("! " + added.status().ToString());
+      PrintLine("* added: " + (added->empty() ? std::string("nobody new") : Join(*added)));
+    } else if (cmd == "/members") {
+      Members();
+    } else if (cmd == "/who") {
+      Who();
+    } else {
+      PrintLine("! unknown command or missing arguments; /help lists the commands");
+    }
+  }
+
+  int64_t Current() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return current_;
+  }
+
+  void List() {
+    auto list = Wait(client_.Conversations());
+    if (!list.ok()) {
+      PrintLine("! " + list.status().ToString() + " (showing the cache)");
+      list = client_.CachedConversations();
+      if (!list.ok()) return;
+    }
+    if (list->empty()) PrintLine("* no conversations yet; /open USER or /group NAME USER...");
+    for (const auto& c : *list) {
+      PrintLine("  " + std::to_string(c.id) + "  " + Label(c.id) + "  (" +
+                (c.kind == ConversationKind::kGroup ? "group" : "direct") +
+                ")  unread: " + std::to_string(c.unread));
+    }
+  }
+
+  void Open(const std::string& spec) {
+    int code = kExitOk;
+    const int64_t id = ResolveConversation(client_, s_, spec, true, &code);
+    if (id == 0) return;
+    auto page = Wait(client_.History(id, HistoryQuery::Latest(20)));
+    if (!page.ok()) return PrintLine("! " + page.status().ToString());
+    auto members = Wait(client_.Members(id));
+    std::lock_guard<std::mutex> lock(mu_);
+    current_ = id;
+    shown_ = 0;
+    typing_.clear();
+    members_.clear();
+    if (members.ok()) {
+      for (const auto& m : *members) members_.insert(m.user);
+    }
+    PrintLine("* opened " + Label(id) + " (" + std::to_string(id) + ")");
+    for (const auto& m : page->messages) {
+      PrintLine(m.sender + ": " + m.text);
+      shown_ = m.seq;
+    }
+    // Anything that arrived while the page was on its way.
+    if (auto later = client_.CachedMessages(id, shown_); later.ok()) {
+      for (const auto& m : *later) {
+        PrintLine(m.sender + ": " + m.text);
+        shown_ = m.seq;
+      }
+    }
+    if (shown_ > 0) (void)client_.MarkRead(id, shown_);
+    for (const auto& user : members_) {
+      if (user != s_.user) (void)client_.WatchPresence(user);
+    }
+  }
+
+  void Members() {
+    const int64_t id = Current();
+    if (id == 0) return PrintLine("! open a conversation first (/open)");
+    auto members = Wait(client_.Members(id));
+    if (!members.ok()) return PrintLine("! " + members.status().ToString());
+    for (const auto& m : *members) {
+      const char* role = m.role == MemberRole::kOwner   ? "owner"
+                         : m.role == MemberRole::kAdmin ? "admin"
+                                                        : "member";
+      PrintLine("  " + m.user + " (" + role + ", read up to " + std::to_string(m.read_seq) + ")");
+    }
+  }
+
+  void Who() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (current_ == 0) return PrintLine("! open a conversation first (/open)");
+    std::vector<std::string> online, offline, unknown;
+    for (const auto& user : members_) {
+      if (user == s_.user) continue;
+      auto it = online_.find(user);
+      (it == online_.end() ? unknown : it->second ? online : offline).push_back(user);
+    }
+    PrintLine("* online: " + (online.empty() ? "-" : Join(online)) +
+              "; offline: " + (offline.empty() ? "-" : Join(offline)) +
+              (unknown.empty() ? "" : "; unknown: " + Join(unknown)) + "; typing: " +
+              (typing_.empty() ? "-" : Join({typing_.begin(), typing_.end()})));
+  }
+
+  void SendText(const std::string& text) {
+    const int64_t id = Current();
+    if (id == 0) return PrintLine("! open a conversation first (/open ID|USER)");
+    // The message shows up through OnMessage once stored; only failures are printed here.
+    client_.Send(id, text, [](Result<Ack> ack) {
+      if (!ack.ok()) PrintLine("! not sent: " + ack.status().ToString());
+    });
+  }
+
+  const Settings& s_;
+  Client& client_;
+  std::mutex mu_;
+  int64_t current_ = 0;               // guarded by mu_
+  int64_t shown_ = 0;                 // guarded by mu_: newest seq printed of current_
+  std::set<std::string> members_;     // guarded by mu_: of current_
+  std::set<std::string> typing_;      // guarded by mu_
+  std::map<std::string, bool> online_;  // guarded by mu_
+  bool caught_up_ = false;            // guarded by mu_
+};
+
+}  // namespace
+
+int RunInteractive(const Settings& s) {
+  auto client = MakeClient(s, 10000);
+  if (!client) return kExitUsage;
+  Repl repl(s, *client);
+  repl.InstallHandlers();
+  Status st = client->Connect();
+  if (st.code() == Code::kUnauthenticated || st.code() == Code::kPermissionDenied) {
+    PrintError("mqchat: " + st.ToString());
+    return kExitAuth;
+  }
+  if (st.ok()) {
+    PrintLine("* connected as " + s.user + " (device " + s.device + ")");
+  } else {
+    PrintLine("* offline (" + st.message() + "); retrying in the background");
+  }
+  PrintLine("* type /help for commands, /list for conversations");
+  return repl.Run();
+}
+
+}  // namespace mqchat::cli
