@@ -115,5 +115,26 @@ TEST_F(SharedPresenceTest, RedisOutageKeepsBrokersWorkingAndPresenceRecovers) {
       << "presence did not recover after Redis returned";
 }
 
+TEST_F(SharedPresenceTest, MessagesReachMembersConnectedToAnotherBroker) {
+  if (!ready_) GTEST_SKIP() << "servers not available";
+  auto bob = Login(1, "bob");
+  auto alice = Login(0, "alice");
+  const int64_t conv = alice->OpenDirect("bob");
+  ASSERT_GT(conv, 0);
+  // Once broker 1 knows (through Redis) that bob's device is on broker 2, it routes there.
+  ASSERT_EQ(alice->mqtt().Subscribe(protocol::PresenceTopic("bob")), 1);
+  ASSERT_TRUE(WaitPresence(*alice, "bob", true, std::chrono::seconds(10)));
+  auto ack = alice->Send(conv, "across brokers", "x-1");
+  ASSERT_TRUE(ack.ok()) << ack.Describe();
+  auto got = bob->WaitMessages(conv, 1);
+  ASSERT_EQ(got.size(), 1u) << "bob on broker 2 never got alice's message from broker 1";
+  EXPECT_EQ(got[0]["text"], "across brokers");
+  auto reply = bob->Send(conv, "and back", "y-1");
+  ASSERT_TRUE(reply.ok()) << reply.Describe();
+  auto back = alice->WaitMessages(conv, 2);
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_EQ(back[1]["text"], "and back");
+}
+
 }  // namespace
 }  // namespace mqchat::test

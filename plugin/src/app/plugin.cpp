@@ -85,7 +85,7 @@ Status Plugin::Start() {
   if (!config_.presence.redis_url.empty()) {
     auto address = presence::ParseRedisAddress(config_.presence.redis_url);
     if (!address.ok()) return address.status().WithContext("plugin_opt_redis_url");
-    presence::SharedPresence::Callbacks shared;
+    presence::ClusterBus::Callbacks shared;
     shared.on_remote = [this](int broker, const std::string& user, int devices) {
       tasks_.Post([this, broker, user, devices] {
         RemoteDevicesChanged(user, remote_.Set(broker, user, devices));
@@ -100,10 +100,20 @@ Status Plugin::Start() {
         }
       });
     };
+    shared.on_routed = [this](const std::string& user, std::string payload) {
+      tasks_.Post([this, user, payload = std::move(payload)]() mutable {
+        OutgoingMessage msg;
+        msg.topic = protocol::InboxTopic(user);
+        msg.payload = std::move(payload);
+        msg.qos = 1;
+        Status s = broker_.Publish(msg);
+        if (!s.ok()) broker_.Log(LogLevel::kWarning, "mqchat: routed delivery: " + s.ToString());
+      });
+    };
     shared.on_log = [this](const std::string& message) {
       tasks_.Post([this, message] { broker_.Log(LogLevel::kWarning, "mqchat: " + message); });
     };
-    shared_ = std::make_unique<presence::SharedPresence>(
+    shared_ = std::make_unique<presence::ClusterBus>(
         *address, config_.node_id, config_.presence.redis_ttl_s, std::move(shared));
   }
 
@@ -120,6 +130,11 @@ Status Plugin::Start() {
   MQCHAT_ASSIGN_OR_RETURN(auto push, push::SetUpPush(config_, online_, clock_, tasks_, broker_));
   push_ = std::move(push.worker);
   chat_->SetPush(std::move(push.chat));  // gives the writer &online_ for push recipients
+  if (shared_) {
+    chat_->SetInboxHook([this](const std::string& user, const std::string& payload) {
+      for (int broker : remote_.Brokers(user)) shared_->Route(broker, user, payload);
+    });
+  }
   chat_->SetMembersChangedHook([this](const std::vector<std::string>& members) {
     for (const auto& a : members) {
       auto it = contacts_.find(a);

@@ -20,7 +20,7 @@
 #include "presence/online_directory.h"
 #include "presence/presence_tracker.h"
 #include "presence/remote_devices.h"
-#include "presence/shared_presence.h"
+#include "presence/cluster_bus.h"
 #include "push/push_worker.h"
 #include "util/broker_task_queue.h"
 #include "util/clock.h"
@@ -84,7 +84,7 @@ class Plugin {
   presence::PresenceTracker presence_;
   presence::OnlineDirectory online_;  // thread-safe: who has a device connected right now
   presence::RemoteDevices remote_;    // devices on other brokers (shared presence)
-  std::unique_ptr<presence::SharedPresence> shared_;  // null without plugin_opt_redis_url
+  std::unique_ptr<presence::ClusterBus> shared_;  // null without plugin_opt_redis_url
   void LocalDevicesChanged(const std::string& user);
   void RemoteDevicesChanged(const std::string& user, int total);
   // Contacts (users sharing a conversation) of each user with a connected device: who they may

@@ -175,14 +175,15 @@ void ChatService::PostBroadcast(std::vector<std::string> users, std::string payl
 }
 
 void ChatService::PublishToInboxes(const std::vector<std::string>& users,
-                                   const std::string& payload) {
+                                   const std::string& payload, int qos) {
   OutgoingMessage msg;
   msg.payload = payload;
-  msg.qos = 1;
+  msg.qos = qos;
   for (const auto& user : users) {
     msg.topic = protocol::InboxTopic(user);
     Status s = broker_.Publish(msg);
     if (!s.ok()) broker_.Log(LogLevel::kWarning, "mqchat: inbox of " + user + ": " + s.ToString());
+    if (inbox_hook_) inbox_hook_(user, payload);
   }
 }
 

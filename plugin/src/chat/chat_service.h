@@ -78,6 +78,11 @@ class ChatService {
   void SetMembersChangedHook(std::function<void(const std::vector<std::string>&)> hook) {
     members_changed_ = std::move(hook);
   }
+  // Called on the broker thread for every inbox delivery, so deliveries can also reach the
+  // user's devices on other brokers. Set once, before requests arrive.
+  void SetInboxHook(std::function<void(const std::string& user, const std::string& payload)> hook) {
+    inbox_hook_ = std::move(hook);
+  }
 
   // Enables the push ops and, with `push.record_jobs`, push jobs for members who have no
   // device online. Set once, before requests arrive; without it the push ops answer
@@ -121,7 +126,8 @@ class ChatService {
   void PostBroadcast(std::vector<std::string> users, std::string payload);
   void PostMembersChanged(std::vector<std::string> members);
   // Broker thread.
-  void PublishToInboxes(const std::vector<std::string>& users, const std::string& payload);
+  void PublishToInboxes(const std::vector<std::string>& users, const std::string& payload,
+                        int qos = 1);
 
   const ChatOptions options_;
   BrokerApi& broker_;
@@ -132,6 +138,7 @@ class ChatService {
   ChatStats stats_;
   RateLimiter typing_limiter_;  // broker thread
   std::function<void(const std::vector<std::string>&)> members_changed_;
+  std::function<void(const std::string&, const std::string&)> inbox_hook_;
   ChatPush push_;  // set before requests; push_.store is used on the writer thread only
   std::unique_ptr<StoreWorker> writer_;
   std::unique_ptr<StoreWorker> reader_;

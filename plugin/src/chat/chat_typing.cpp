@@ -1,7 +1,6 @@
 // ChatService: typing indicators. Ephemeral: never stored, members only, rate-limited per user,
 // delivered at QoS 0 to the other members' inboxes.
 #include "chat/chat_service.h"
-#include "protocol/topics.h"
 #include "protocol/wire.h"
 
 namespace mqchat::chat {
@@ -17,14 +16,12 @@ bool ChatService::HandleTyping(const ClientSession& who, const protocol::Request
   const store::ConversationId id = req.conversation_id;
   const bool typing = std::get<protocol::TypingRequest>(req.body).typing;
   auto deliver = [this, user, id, typing, to](const MembersPtr& members) {
-    OutgoingMessage msg;
-    msg.payload = protocol::TypingEvent(id, user, typing);
-    msg.qos = 0;  // ephemeral: a lost typing hint is not worth a retransmission
+    std::vector<std::string> others;
     for (const auto& member : members->usernames) {
-      if (member == user) continue;
-      msg.topic = protocol::InboxTopic(member);
-      (void)broker_.Publish(msg);
+      if (member != user) others.push_back(member);
     }
+    // QoS 0: a lost typing hint is not worth a retransmission.
+    PublishToInboxes(others, protocol::TypingEvent(id, user, typing), /*qos=*/0);
     PublishReply(broker_, to, OkPayload(to, {{"conversation_id", std::to_string(id)}}));
   };
   if (MembersPtr m = cache_.Get(id, clock_.MonotonicMs())) {

@@ -27,6 +27,14 @@ std::vector<std::pair<std::string, int>> RemoteDevices::DropBroker(int broker) {
   return affected;
 }
 
+std::vector<int> RemoteDevices::Brokers(const std::string& user) const {
+  std::vector<int> out;
+  auto it = by_user_.find(user);
+  if (it == by_user_.end()) return out;
+  for (const auto& [b, n] : it->second) out.push_back(b);
+  return out;
+}
+
 int RemoteDevices::Total(const std::string& user) const {
   auto it = by_user_.find(user);
   if (it == by_user_.end()) return 0;

@@ -16,6 +16,8 @@ class RemoteDevices {
   // Forgets a broker that is gone; returns each affected user with their new total.
   std::vector<std::pair<std::string, int>> DropBroker(int broker);
   int Total(const std::string& user) const;
+  // The other brokers where `user` has devices (to route inbox deliveries there).
+  std::vector<int> Brokers(const std::string& user) const;
 
  private:
   std::unordered_map<std::string, std::unordered_map<int, int>> by_user_;

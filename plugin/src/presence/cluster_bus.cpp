@@ -1,4 +1,4 @@
-#include "presence/shared_presence.h"
+#include "presence/cluster_bus.h"
 
 #include <poll.h>
 
@@ -11,12 +11,13 @@ namespace {
 constexpr const char* kChannel = "mqchat:presence";
 constexpr int kTimeoutMs = 1000;
 
+std::string RouteChannel(int broker) { return "mqchat:route:" + std::to_string(broker); }
 std::string LivenessKey(int broker) { return "mqchat:broker:" + std::to_string(broker); }
 std::string UsersKey(int broker) { return "mqchat:broker_users:" + std::to_string(broker); }
 
 }  // namespace
 
-SharedPresence::SharedPresence(RedisAddress address, int broker_id, int ttl_s,
+ClusterBus::ClusterBus(RedisAddress address, int broker_id, int ttl_s,
                                Callbacks callbacks)
     : address_(std::move(address)),
       broker_id_(broker_id),
@@ -25,7 +26,7 @@ SharedPresence::SharedPresence(RedisAddress address, int broker_id, int ttl_s,
       cmd_thread_([this] { RunCommands(); }),
       sub_thread_([this] { RunSubscriber(); }) {}
 
-SharedPresence::~SharedPresence() {
+ClusterBus::~ClusterBus() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
@@ -36,7 +37,7 @@ SharedPresence::~SharedPresence() {
   if (sub_thread_.joinable()) sub_thread_.join();
 }
 
-void SharedPresence::LocalChanged(const std::string& user, int devices) {
+void ClusterBus::LocalChanged(const std::string& user, int devices) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     dirty_[user] = devices;
@@ -44,11 +45,19 @@ void SharedPresence::LocalChanged(const std::string& user, int devices) {
   cv_.notify_one();
 }
 
-void SharedPresence::Log(const std::string& message) {
+void ClusterBus::Route(int broker, const std::string& user, const std::string& payload) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    routes_.push_back(Routed{broker, user, payload});
+  }
+  cv_.notify_one();
+}
+
+void ClusterBus::Log(const std::string& message) {
   if (callbacks_.on_log) callbacks_.on_log(message);
 }
 
-bool SharedPresence::Connect() {
+bool ClusterBus::Connect() {
   auto c = ConnectRedis(address_, kTimeoutMs);
   if (!c.ok()) {
     if (reachable_.exchange(false)) {
@@ -63,7 +72,7 @@ bool SharedPresence::Connect() {
   return true;
 }
 
-bool SharedPresence::Announce(const std::string& user, int devices) {
+bool ClusterBus::Announce(const std::string& user, int devices) {
   redisContext* c = cmd_.get();
   const std::string key = UsersKey(broker_id_);
   auto r = devices > 0 ? RedisCommand(c, "HSET %s %s %d", key.c_str(), user.c_str(), devices)
@@ -74,7 +83,7 @@ bool SharedPresence::Announce(const std::string& user, int devices) {
   return RedisCommand(c, "PUBLISH %s %s", kChannel, msg.str().c_str()).ok();
 }
 
-bool SharedPresence::AnnounceAll() {
+bool ClusterBus::AnnounceAll() {
   if (!RedisCommand(cmd_.get(), "DEL %s", UsersKey(broker_id_).c_str()).ok()) return false;
   for (const auto& [user, devices] : local_) {
     if (!Announce(user, devices)) return false;
@@ -82,7 +91,7 @@ bool SharedPresence::AnnounceAll() {
   return true;
 }
 
-bool SharedPresence::Heartbeat() {
+bool ClusterBus::Heartbeat() {
   redisContext* c = cmd_.get();
   const std::string me = std::to_string(broker_id_);
   if (!RedisCommand(c, "SET %s 1 EX %d", LivenessKey(broker_id_).c_str(), ttl_s_).ok()) {
@@ -110,15 +119,18 @@ bool SharedPresence::Heartbeat() {
   return true;
 }
 
-void SharedPresence::RunCommands() {
+void ClusterBus::RunCommands() {
   const auto heartbeat = std::chrono::milliseconds(std::max(1, ttl_s_) * 1000 / 3);
   auto next_beat = std::chrono::steady_clock::now();
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
-    cv_.wait_until(lock, next_beat, [this] { return stopping_ || !dirty_.empty(); });
+    cv_.wait_until(lock, next_beat,
+                   [this] { return stopping_ || !dirty_.empty() || !routes_.empty(); });
     if (stopping_) break;
     std::map<std::string, int> batch;
     batch.swap(dirty_);
+    std::vector<Routed> routes;
+    routes.swap(routes_);
     lock.unlock();
     for (const auto& [user, devices] : batch) {
       if (devices > 0) {
@@ -131,6 +143,13 @@ void SharedPresence::RunCommands() {
     if (ok && cmd_) {
       for (const auto& [user, devices] : batch) {
         if (!(ok = Announce(user, devices))) break;
+      }
+      for (size_t i = 0; ok && i < routes.size(); ++i) {
+        // "<user>\n<payload>": usernames never contain a newline.
+        std::string msg = routes[i].user + "\n" + routes[i].payload;
+        ok = RedisCommand(cmd_.get(), "PUBLISH %s %b", RouteChannel(routes[i].broker).c_str(),
+                          msg.data(), msg.size())
+                 .ok();
       }
       if (ok && std::chrono::steady_clock::now() >= next_beat) ok = Heartbeat();
     }
@@ -155,7 +174,7 @@ void SharedPresence::RunCommands() {
   }
 }
 
-bool SharedPresence::ReadSnapshot(redisContext* c) {
+bool ClusterBus::ReadSnapshot(redisContext* c) {
   auto members = RedisCommand(c, "SMEMBERS mqchat:brokers");
   if (!members.ok()) return false;
   for (size_t i = 0; i < (*members)->elements; ++i) {
@@ -172,11 +191,15 @@ bool SharedPresence::ReadSnapshot(redisContext* c) {
   return true;
 }
 
-void SharedPresence::RunSubscriber() {
+void ClusterBus::RunSubscriber() {
   auto backoff = std::chrono::milliseconds(100);
   while (!stop_subscriber_) {
     auto conn = ConnectRedis(address_, kTimeoutMs);
-    bool ok = conn.ok() && RedisCommand(conn->get(), "SUBSCRIBE %s", kChannel).ok();
+    bool ok = conn.ok() &&
+              RedisCommand(conn->get(), "SUBSCRIBE %s %s", kChannel,
+                           RouteChannel(broker_id_).c_str())
+                  .ok();
+    // SUBSCRIBE to two channels answers twice; the second confirmation is skipped below.
     // Subscribed first, snapshot second: a change racing the snapshot is applied twice, which
     // is harmless because counts are absolute.
     if (ok) {
@@ -207,6 +230,15 @@ void SharedPresence::RunSubscriber() {
       RedisReplyPtr reply(static_cast<redisReply*>(raw));
       if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3 ||
           std::string(reply->element[0]->str, reply->element[0]->len) != "message") {
+        continue;
+      }
+      const std::string channel(reply->element[1]->str, reply->element[1]->len);
+      if (channel != kChannel) {
+        std::string body(reply->element[2]->str, reply->element[2]->len);
+        size_t nl = body.find('\n');
+        if (nl != std::string::npos && callbacks_.on_routed) {
+          callbacks_.on_routed(body.substr(0, nl), body.substr(nl + 1));
+        }
         continue;
       }
       std::istringstream in(std::string(reply->element[2]->str, reply->element[2]->len));
