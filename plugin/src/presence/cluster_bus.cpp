@@ -112,8 +112,9 @@ bool ClusterBus::Heartbeat() {
     if (!alive.ok()) return false;
     if ((*alive)->integer == 0) {
       if (callbacks_.on_broker_gone) callbacks_.on_broker_gone(other);
-      RedisCommand(c, "SREM mqchat:brokers %s", id.c_str());
-      RedisCommand(c, "DEL %s", UsersKey(other).c_str());
+      // Best effort: another broker may be reaping the same one.
+      (void)RedisCommand(c, "SREM mqchat:brokers %s", id.c_str());
+      (void)RedisCommand(c, "DEL %s", UsersKey(other).c_str());
     }
   }
   return true;
@@ -164,12 +165,13 @@ void ClusterBus::RunCommands() {
   }
   if (cmd_) {
     // Leaving cleanly: peers need not wait for the TTL.
-    RedisCommand(cmd_.get(), "DEL %s", LivenessKey(broker_id_).c_str());
-    RedisCommand(cmd_.get(), "DEL %s", UsersKey(broker_id_).c_str());
+    // Best effort: if these fail, peers fall back on the TTL.
+    (void)RedisCommand(cmd_.get(), "DEL %s", LivenessKey(broker_id_).c_str());
+    (void)RedisCommand(cmd_.get(), "DEL %s", UsersKey(broker_id_).c_str());
     for (const auto& [user, devices] : local_) {
       std::ostringstream msg;
       msg << broker_id_ << " 0 " << user;
-      RedisCommand(cmd_.get(), "PUBLISH %s %s", kChannel, msg.str().c_str());
+      (void)RedisCommand(cmd_.get(), "PUBLISH %s %s", kChannel, msg.str().c_str());
     }
   }
 }
