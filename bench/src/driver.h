@@ -94,6 +94,7 @@ class Driver {
   std::vector<std::unique_ptr<Connection>> connections_;
   std::vector<RecipientRole> roles_;       // by connection index
   std::vector<std::string> inbox_topics_;  // by connection index
+  std::vector<std::string> reply_topics_;  // by connection index
   std::vector<int> sender_of_;             // by connection index: index into senders_, or -1
   std::vector<int> thread_of_;             // by connection index
   std::vector<Sender> senders_;

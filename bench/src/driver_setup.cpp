@@ -89,6 +89,7 @@ Status Driver::BuildConnections() {
     connections_.push_back(std::move(conn));
     roles_.push_back(plan[i].role);
     inbox_topics_.push_back(protocol::InboxTopic(plan[i].user));
+    reply_topics_.push_back(protocol::ReplyTopic(plan[i].user, kDevice));
   }
   // Pairs: sender p is connection 2p; group: sender i is member i. A pair shares a thread.
   for (size_t si = 0; si < senders_.size(); ++si) {

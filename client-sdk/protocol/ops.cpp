@@ -4,10 +4,11 @@ namespace mqchat::protocol {
 namespace {
 
 constexpr std::string_view kOpNames[kOpCount] = {
-    "send",          "history",         "read",          "members",     "add_members",
-    "remove_member", "leave",           "rename",        "typing",      "mute",
-    "open_direct",   "create_group",    "conversations", "sync",        "push_register",
-    "push_unregister", "push_settings",
+    "send",          "history",       "read",          "members",
+    "add_members",   "remove_member", "leave",         "rename",
+    "typing",        "mute",          "open_direct",   "create_group",
+    "conversations", "sync",          "push_register", "push_unregister",
+    "push_settings",
 };
 
 }  // namespace

@@ -146,8 +146,8 @@ void ClientImpl::StartAttempt() {
   lo.will_payload = protocol::DeviceWillPayload();
 
   LinkEvents events;
-  events.on_connect = [this, gen](Status s) {
-    loop_.Post([this, gen, s] { OnConnectResult(gen, s); });
+  events.on_connect = [this, gen](Status s, int receive_maximum) {
+    loop_.Post([this, gen, s, receive_maximum] { OnConnectResult(gen, s, receive_maximum); });
   };
   events.on_lost = [this, gen](Status s) { loop_.Post([this, gen, s] { OnLost(gen, s); }); };
   events.on_message = [this](std::string topic, std::string payload) {
@@ -167,16 +167,17 @@ void ClientImpl::StartAttempt() {
   link_->Connect();
   attempt_timer_ = loop_.PostAfter(options_.connect_timeout + std::chrono::seconds(1), [this, gen] {
     attempt_timer_ = 0;
-    OnConnectResult(gen, Status::Unavailable("CONNECT timed out"));
+    OnConnectResult(gen, Status::Unavailable("CONNECT timed out"), 0);
   });
 }
 
-void ClientImpl::OnConnectResult(uint64_t generation, Status status) {
+void ClientImpl::OnConnectResult(uint64_t generation, Status status, int receive_maximum) {
   if (generation != generation_ || state_ != ConnectionState::kConnecting || !link_) return;
   if (!status.ok()) {
     HandleFailure(status);
     return;
   }
+  window_cap_ = std::max(1, std::min(receive_maximum - kRequestHeadroom, kMaxSendWindow));
   // The attempt timer keeps running until the subscription is in place.
   // One subscription serves every conversation: inbox, replies, own presence.
   link_->Subscribe(protocol::UserPrefix(options_.username) + "#", [this, generation](Status s) {

@@ -36,6 +36,8 @@ namespace mqchat::sdk {
 class ClientImpl {
  public:
   static constexpr int kMaxSendWindow = 1000;
+  // In-flight publishes kept free for requests other than sends (sync, history, ...).
+  static constexpr int kRequestHeadroom = 4;
 
   static Result<std::unique_ptr<ClientImpl>> Create(ClientOptions options);
   ~ClientImpl();
@@ -98,7 +100,7 @@ class ClientImpl {
   // --- engine thread: connection (client_impl.cpp) ---
   void BeginConnect(std::shared_ptr<std::promise<Status>> waiter);
   void StartAttempt();
-  void OnConnectResult(uint64_t generation, Status status);
+  void OnConnectResult(uint64_t generation, Status status, int receive_maximum);
   void OnSubscribed(uint64_t generation, Status status);
   void OnLost(uint64_t generation, Status status);
   // A failed attempt or a lost connection: reconnect after backoff, or give up.
@@ -178,6 +180,7 @@ class ClientImpl {
   std::deque<OutboxItem> outbox_;
   std::map<std::string, std::vector<AckCallback>> send_waiters_;  // by client_msg_id
   int window_ = 1;
+  int window_cap_ = 1;  // below the server's Receive Maximum, leaving room for other requests
   std::set<std::string> watched_presence_;
 
   // Declared last: the callback thread and the engine thread stop first (in ~ClientImpl).

@@ -3,6 +3,7 @@
 // client_msg_id after reconnects, timeouts and retryable refusals until the server acks it.
 // The server deduplicates by client_msg_id, so each message is stored exactly once.
 #include <algorithm>
+#include <cstdint>
 
 #include "client_impl.h"
 #include "convert.h"
@@ -24,7 +25,8 @@ void ClientImpl::Send(int64_t conversation_id, std::string text, AckCallback don
     done(Status::InvalidArgument("conversation id must be positive"));
     return;
   }
-  if (auto error = protocol::ValidateMessageText(text, protocol::kDefaultMaxMessageChars)) {
+  // The length limit is the server's setting; only what no server accepts is refused here.
+  if (auto error = protocol::ValidateMessageText(text, SIZE_MAX)) {
     done(protocol::ErrorToStatus(*error));
     return;
   }
@@ -56,8 +58,9 @@ void ClientImpl::PumpOutbox() {
   int in_flight = static_cast<int>(
       std::count_if(outbox_.begin(), outbox_.end(), [](const auto& i) { return !i.req_id.empty(); }));
   const auto now = EventLoop::Clock::now();
+  const int window = std::min(window_, window_cap_);
   for (auto& item : outbox_) {
-    if (in_flight >= window_) break;
+    if (in_flight >= window) break;
     if (!item.req_id.empty()) continue;
     if (item.retry_at > now) {
       // Nothing overtakes a message waiting to be retried: that would change the order.

@@ -21,7 +21,9 @@ std::string Hex(int code) {
 // A refused or failed CONNECT. Refusals that a retry with the same settings cannot fix are not
 // kUnavailable, so the engine stops instead of hammering the server.
 Status ConnectFailure(const mqtt::token& tok) {
-  const int reason = static_cast<int>(tok.get_reason_code());
+  int reason = static_cast<int>(tok.get_reason_code());
+  // Paho C 1.3 reports a refusing CONNACK's reason code as the (positive) return code.
+  if (reason == 0 && tok.get_return_code() >= 0x80) reason = tok.get_return_code();
   const std::string detail = "CONNECT failed (reason " + Hex(reason) + ", rc " +
                              std::to_string(tok.get_return_code()) + ")";
   switch (reason) {
@@ -97,7 +99,20 @@ Result<std::unique_ptr<MqttLink>> MqttLink::Create(const LinkOptions& options,
       }
     });
     s->connect_listener = std::make_unique<Listener>([s](bool ok, const mqtt::token& tok) {
-      s->events.on_connect(ok ? Status::Ok() : ConnectFailure(tok));
+      if (!ok) return s->events.on_connect(ConnectFailure(tok), 0);
+      // Paho holds publishes beyond the server's Receive Maximum back and sends them up to a
+      // second later; the engine keeps its window below it instead.
+      int receive_maximum = 65535;
+      try {
+        const mqtt::connect_response response = tok.get_connect_response();
+        const mqtt::properties& props = response.get_properties();
+        if (props.contains(mqtt::property::RECEIVE_MAXIMUM)) {
+          receive_maximum = mqtt::get<uint16_t>(props, mqtt::property::RECEIVE_MAXIMUM);
+        }
+      } catch (const std::exception&) {
+        // No CONNACK properties: the MQTT 5 default applies.
+      }
+      s->events.on_connect(Status::Ok(), receive_maximum);
     });
   } catch (const mqtt::exception& e) {
     return Status::InvalidArgument(std::string("creating the MQTT client: ") + e.what());
@@ -145,9 +160,9 @@ void MqttLink::Connect() {
     }
     state_->client->connect(b.finalize(), nullptr, *state_->connect_listener);
   } catch (const mqtt::exception& e) {
-    state_->events.on_connect(Status::Unavailable(std::string("CONNECT: ") + e.what()));
+    state_->events.on_connect(Status::Unavailable(std::string("CONNECT: ") + e.what()), 0);
   } catch (const std::exception& e) {
-    state_->events.on_connect(Status::Unavailable(std::string("CONNECT: ") + e.what()));
+    state_->events.on_connect(Status::Unavailable(std::string("CONNECT: ") + e.what()), 0);
   }
 }
 

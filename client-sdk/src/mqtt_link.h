@@ -30,8 +30,9 @@ struct LinkOptions {
 // Called on Paho threads: must be quick and must not call into the link.
 struct LinkEvents {
   // The attempt's outcome: OK (connected), kUnauthenticated/kPermissionDenied/
-  // kFailedPrecondition for refusals a retry cannot fix, kUnavailable otherwise.
-  std::function<void(Status)> on_connect;
+  // kFailedPrecondition for refusals a retry cannot fix, kUnavailable otherwise. On success
+  // `receive_maximum` is the server's limit of our unacknowledged QoS 1 publishes.
+  std::function<void(Status, int receive_maximum)> on_connect;
   // An established connection ended (kUnavailable, or kFailedPrecondition when another
   // connection took the session over). At most once per link.
   std::function<void(Status)> on_lost;

@@ -21,11 +21,16 @@ constexpr auto kWait = std::chrono::seconds(20);
 
 // One SDK client and everything its callbacks saw (callback thread -> test thread).
 struct Peer {
+  // The client goes first: its destructor runs queued callbacks, which write the fields below.
+  ~Peer() { client.reset(); }
+
   std::unique_ptr<Client> client;
   mutable std::mutex mu;
   std::vector<Message> messages;
   std::vector<ConversationEvent> conversation_events;
   std::vector<ReadEvent> reads;
+  std::vector<TypingEvent> typing;
+  std::vector<PresenceEvent> presence;
 
   std::vector<Message> Of(int64_t conversation) const {
     std::lock_guard<std::mutex> lock(mu);
@@ -43,6 +48,22 @@ struct Peer {
   std::vector<ReadEvent> Reads() const {
     std::lock_guard<std::mutex> lock(mu);
     return reads;
+  }
+  bool SawTyping(const std::string& user, bool value) const {
+    std::lock_guard<std::mutex> lock(mu);
+    for (const auto& t : typing) {
+      if (t.user == user && t.typing == value) return true;
+    }
+    return false;
+  }
+  // The latest presence of `user` seen: 1 online, 0 offline, -1 none yet.
+  int PresenceOf(const std::string& user) const {
+    std::lock_guard<std::mutex> lock(mu);
+    int state = -1;
+    for (const auto& p : presence) {
+      if (p.user == user) state = p.online ? 1 : 0;
+    }
+    return state;
   }
 };
 
@@ -80,6 +101,14 @@ class SdkChatTest : public ChatFixture {
     p->client->OnRead([p](const ReadEvent& e) {
       std::lock_guard<std::mutex> lock(p->mu);
       p->reads.push_back(e);
+    });
+    p->client->OnTyping([p](const TypingEvent& e) {
+      std::lock_guard<std::mutex> lock(p->mu);
+      p->typing.push_back(e);
+    });
+    p->client->OnPresence([p](const PresenceEvent& e) {
+      std::lock_guard<std::mutex> lock(p->mu);
+      p->presence.push_back(e);
     });
     Status s = p->client->Connect();
     EXPECT_TRUE(s.ok()) << user << ": " << s.ToString();
@@ -257,6 +286,26 @@ TEST_P(SdkChatTest, HistoryPagesBackwards) {
   EXPECT_FALSE(bad.status().IsRetryable());
   auto empty = Get(alice->client->Send(conv->id, ""));
   EXPECT_EQ(empty.status().code(), Code::kInvalidArgument) << empty.status().ToString();
+}
+
+TEST_P(SdkChatTest, TypingAndPresenceReachContacts) {
+  MQCHAT_REQUIRE_SERVER();
+  auto bob = Connect("bob");
+  auto alice = Connect("alice");
+  auto conv = Get(alice->client->OpenDirect("bob"));
+  ASSERT_TRUE(conv.ok()) << conv.status().ToString();
+
+  ASSERT_TRUE(Get(bob->client->SetTyping(conv->id, true)).ok());
+  ASSERT_TRUE(WaitFor([&] { return alice->SawTyping("bob", true); }, kWait, "bob is typing"));
+
+  Status watched = Get(alice->client->WatchPresence("bob"));
+  ASSERT_TRUE(watched.ok()) << watched.ToString();
+  ASSERT_TRUE(WaitFor([&] { return alice->PresenceOf("bob") == 1; }, kWait, "bob online"));
+  bob->client->Disconnect();
+  ASSERT_TRUE(WaitFor([&] { return alice->PresenceOf("bob") == 0; }, kWait, "bob offline"));
+  // Strangers' presence stays private.
+  auto carol = Connect("carol");
+  EXPECT_FALSE(Get(carol->client->WatchPresence("alice")).ok());
 }
 
 MQCHAT_INSTANTIATE_FOR_STORES(SdkChatTest);

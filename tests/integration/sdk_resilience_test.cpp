@@ -22,6 +22,9 @@ constexpr auto kWait = std::chrono::seconds(60);
 constexpr int kBurst = 1000;
 
 struct Peer {
+  // The client goes first: its destructor runs queued callbacks, which write the fields below.
+  ~Peer() { client.reset(); }
+
   std::unique_ptr<Client> client;
   mutable std::mutex mu;
   std::vector<Message> messages;  // OnMessage order
@@ -95,19 +98,24 @@ TEST_P(SdkResilienceTest, BrokerKilledMidBurstDeliversEveryMessageOnceInOrder) {
   auto conv = Get(alice->client->OpenDirect("bob"));
   ASSERT_TRUE(conv.ok()) << conv.status().ToString();
 
-  std::atomic<int> acked{0};
-  std::atomic<int> failed{0};
-  std::promise<void> some_acked;
+  // Shared with the callbacks, which may outlive this scope if an assertion returns early.
+  struct Progress {
+    std::atomic<int> acked{0};
+    std::atomic<int> failed{0};
+    std::promise<void> some_acked;
+  };
+  auto progress = std::make_shared<Progress>();
+  auto some_acked = progress->some_acked.get_future();
   for (int i = 0; i < kBurst; ++i) {
-    alice->client->Send(conv->id, "burst " + std::to_string(i), [&](Result<Ack> r) {
+    alice->client->Send(conv->id, "burst " + std::to_string(i), [progress](Result<Ack> r) {
       if (!r.ok()) {
-        ++failed;
+        ++progress->failed;
         ADD_FAILURE() << r.status().ToString();
       }
-      if (++acked == 100) some_acked.set_value();
+      if (++progress->acked == 100) progress->some_acked.set_value();
     });
   }
-  ASSERT_EQ(some_acked.get_future().wait_for(kWait), std::future_status::ready);
+  ASSERT_EQ(some_acked.wait_for(kWait), std::future_status::ready);
   server_->broker().Kill();
   const size_t unacked_at_kill = *alice->client->PendingSends();
   EXPECT_GT(unacked_at_kill, 0u) << "the kill should land mid-burst";
@@ -115,8 +123,8 @@ TEST_P(SdkResilienceTest, BrokerKilledMidBurstDeliversEveryMessageOnceInOrder) {
                       "both clients notice the broker is gone"));
   ASSERT_TRUE(server_->broker().Start());
 
-  ASSERT_TRUE(WaitFor([&] { return acked == kBurst; }, kWait, "every send acknowledged"));
-  EXPECT_EQ(failed, 0);
+  ASSERT_TRUE(WaitFor([&] { return progress->acked == kBurst; }, kWait, "every send acknowledged"));
+  EXPECT_EQ(progress->failed, 0);
   EXPECT_EQ(*alice->client->PendingSends(), 0u);
   ASSERT_TRUE(WaitFor([&] { return bob->CountOf(conv->id) >= kBurst; }, kWait,
                       "bob receives the burst"));

@@ -31,15 +31,24 @@ std::string Trim(const std::string& s) {
 
 const char* ReasonPhrase(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 410: return "Gone";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 410:
+      return "Gone";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Status";
   }
 }
 
@@ -252,8 +261,8 @@ void HttpTestServer::Serve() {
         }
         std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " " +
                           ReasonPhrase(reply.status) + "\r\nContent-Type: application/json" +
-                          "\r\nContent-Length: " + std::to_string(reply.body.size()) +
-                          "\r\n\r\n" + reply.body;
+                          "\r\nContent-Length: " + std::to_string(reply.body.size()) + "\r\n\r\n" +
+                          reply.body;
         if (!SendAll(conn.fd, out)) {
           closed.push_back(conn.fd);
           break;
@@ -261,7 +270,8 @@ void HttpTestServer::Serve() {
       }
     }
     for (int fd : closed) {
-      auto it = std::find_if(conns.begin(), conns.end(), [fd](const Conn& c) { return c.fd == fd; });
+      auto it =
+          std::find_if(conns.begin(), conns.end(), [fd](const Conn& c) { return c.fd == fd; });
       if (it != conns.end()) {
         ::close(it->fd);
         conns.erase(it);

@@ -10,13 +10,12 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace mqchat::test {
 
@@ -63,7 +62,8 @@ class HttpTestServer {
   // Requests whose devices carry `token` answer `status` (e.g. 410) instead.
   void AnswerTokenWith(const std::string& token, int status);
 
-  // Replaces the script.
+  // Replaces the script. The handler runs on the server thread with the server's lock held: it
+  // must not call this server.
   void SetHandler(Handler handler);
 
   // Every request so far, with its reply, in arrival order.
@@ -78,13 +78,13 @@ class HttpTestServer {
   int wake_pipe_[2] = {-1, -1};
   int port_ = 0;
   mutable std::mutex mu_;
-  Handler handler_;                      // guarded by mu_; empty: Script()
-  int status_ = 200;                     // guarded by mu_
-  size_t fail_next_ = 0;                 // guarded by mu_
-  int fail_status_ = 500;                // guarded by mu_
-  std::set<std::string> rejected_;       // guarded by mu_
+  Handler handler_;                          // guarded by mu_; empty: Script()
+  int status_ = 200;                         // guarded by mu_
+  size_t fail_next_ = 0;                     // guarded by mu_
+  int fail_status_ = 500;                    // guarded by mu_
+  std::set<std::string> rejected_;           // guarded by mu_
   std::map<std::string, int> token_status_;  // guarded by mu_
-  std::vector<HttpExchange> exchanges_;  // guarded by mu_
+  std::vector<HttpExchange> exchanges_;      // guarded by mu_
   std::thread thread_;
 };
 

@@ -1,7 +1,9 @@
 // mqchat CLI: settings, connecting, conversation resolution, output formatting.
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <mutex>
+#include <string_view>
 #include <nlohmann/json.hpp>
 
 #include "cli.h"
@@ -83,6 +85,7 @@ Options (environment variable in brackets):
       --timeout SECONDS  how long to wait for the server (default 10)
       --json             one JSON object per line instead of tab-separated fields
   -h, --help             this text
+Set MQCHAT_DEBUG=1 to print the SDK's connection diagnostics on stderr.
 
 Output (tab-separated; tabs, newlines and backslashes in text are escaped as \t \n \\):
   messages:       CONVERSATION  SEQ  SENT_AT_MS  SENDER  TEXT
@@ -197,6 +200,9 @@ std::unique_ptr<Client> MakeClient(const Settings& s, size_t event_queue_capacit
                      // Without a cache file nothing of this session is worth keeping queued.
                      .PersistentSession(!s.cache.empty())
                      .EventQueueCapacity(event_queue_capacity)
+                     .Logger(Env("MQCHAT_DEBUG").empty()
+                                 ? std::function<void(std::string_view)>()
+                                 : [](std::string_view line) { PrintError(std::string(line)); })
                      .Build();
   if (!options.ok()) {
     PrintError("mqchat: " + options.status().message());

@@ -304,7 +304,9 @@ int RunInteractive(const Settings& s) {
     PrintLine("* offline (" + st.message() + "); retrying in the background");
   }
   PrintLine("* type /help for commands, /list for conversations");
-  return repl.Run();
+  const int code = repl.Run();
+  client.reset();  // its destructor runs queued callbacks, which use `repl`
+  return code;
 }
 
 }  // namespace mqchat::cli

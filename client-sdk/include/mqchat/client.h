@@ -68,7 +68,8 @@ class MQCHAT_SDK_API Client {
   // it is resent with the same client_msg_id after reconnects until the server acks it, so it
   // is stored exactly once, and messages keep their order. The future completes with the ack,
   // or with a non-retryable error (invalid text, not a member), or kUnavailable if the Client is
-  // destroyed first (the message then stays in the outbox). Invalid text fails at once.
+  // destroyed first (the message then stays in the outbox). Empty text or invalid UTF-8 fails at
+  // once; the length limit is the server's (TOO_LONG comes back as kInvalidArgument).
   std::future<Result<Ack>> Send(int64_t conversation_id, std::string text);
   // Same; `done` runs on the callback thread.
   void Send(int64_t conversation_id, std::string text, std::function<void(Result<Ack>)> done);
@@ -110,6 +111,7 @@ class MQCHAT_SDK_API Client {
   void OnConversationEvent(std::function<void(const ConversationEvent&)> handler);
   void OnRead(std::function<void(const ReadEvent&)> handler);
   void OnTyping(std::function<void(const TypingEvent&)> handler);
+  // Presence of watched users (WatchPresence), and of this user (their own devices).
   void OnPresence(std::function<void(const PresenceEvent&)> handler);
   void OnConnectionChange(std::function<void(const ConnectionEvent&)> handler);
   // The next event that has no handler, waiting up to `timeout`; nullopt if none came.

@@ -56,9 +56,9 @@ bool ChatService::HandlePush(const ClientSession& who, const protocol::Request& 
           return fail(members.status());
         }
         if (!members.ok() || !(*members)->Contains(user)) {
-          return PostReply(to, ErrorPayload(to, protocol::ErrorCode::kNotMember,
-                                            "you are not a member of conversation " +
-                                                std::to_string(id)));
+          return PostReply(
+              to, ErrorPayload(to, protocol::ErrorCode::kNotMember,
+                               "you are not a member of conversation " + std::to_string(id)));
         }
         Status s = push->SetMute(id, user, until);
         if (!s.ok()) return fail(s);

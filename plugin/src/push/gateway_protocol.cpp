@@ -86,8 +86,8 @@ GatewayOutcome ClassifyGatewayResponse(const HttpResult& http,
     } else {
       out.verdict = GatewayVerdict::kDelivered;
       if (!out.invalid_tokens.empty()) {
-        out.reason = "the gateway rejected " + std::to_string(out.invalid_tokens.size()) +
-                     " push token(s)";
+        out.reason =
+            "the gateway rejected " + std::to_string(out.invalid_tokens.size()) + " push token(s)";
       }
     }
     return out;

@@ -44,10 +44,10 @@ class HttpPoster {
   void Start(Slot& slot, size_t index, const std::string& body);
 
   const HttpPosterOptions options_;
-  CurlGlobal global_;        // declared first: released after every handle below
+  CurlGlobal global_;  // declared first: released after every handle below
   CurlSlistPtr headers_;
   std::vector<std::unique_ptr<Slot>> slots_;  // one easy handle per concurrent request
-  CurlMultiPtr multi_;       // declared last: cleaned up before the easy handles
+  CurlMultiPtr multi_;                        // declared last: cleaned up before the easy handles
   std::atomic<bool> interrupted_{false};
 };
 

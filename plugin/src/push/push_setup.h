@@ -17,8 +17,8 @@
 namespace mqchat::push {
 
 struct PushSetup {
-  chat::ChatPush chat;                  // for ChatService::SetPush
-  std::unique_ptr<PushWorker> worker;   // null when push is off
+  chat::ChatPush chat;                 // for ChatService::SetPush
+  std::unique_ptr<PushWorker> worker;  // null when push is off
 };
 
 // Opens the store connections and starts the worker. `online`, `clock`, `tasks` and `broker`

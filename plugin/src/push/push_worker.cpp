@@ -97,8 +97,8 @@ void PushWorker::WaitForWork(bool store_failed) {
 
 int PushWorker::DeliverDue() {
   const int64_t now = clock_.NowMs();
-  auto claimed = store_->ClaimDueJobs(now, options_.concurrency,
-                                      now + options_.timeout_ms + kLeaseMarginMs);
+  auto claimed =
+      store_->ClaimDueJobs(now, options_.concurrency, now + options_.timeout_ms + kLeaseMarginMs);
   if (!claimed.ok()) {
     StoreFailed(claimed.status());
     return -1;

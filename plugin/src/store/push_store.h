@@ -71,7 +71,7 @@ class PushStore {
   // Claims up to `limit` pending jobs due at `now_ms` (oldest due first) by moving their due
   // time to `lease_until_ms`, so no other worker takes them meanwhile; a worker that dies
   // mid-delivery leaves them to be retried once the lease ends. Each job is claimed by one
-  // caller even when several brokers share the database.
+  // caller even when several brokers share the database. Returned in job id order.
   virtual Result<std::vector<PushJob>> ClaimDueJobs(int64_t now_ms, int limit,
                                                     int64_t lease_until_ms) = 0;
   // The earliest due time of any pending job, or nullopt if none is pending.

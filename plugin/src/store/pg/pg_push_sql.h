@@ -61,10 +61,10 @@ inline constexpr PgStatement kDeleteMute = {
     "mqchat_push_delete_mute",
     "DELETE FROM mutes WHERE conversation_id = $1::bigint AND username = $2::text"};
 
-#define MQCHAT_PG_PUSH_JOB_COLUMNS(p)                                                         \
-  p "job_id, " p "username, " p "conversation_id, " p "first_seq, " p "last_seq, " p          \
-    "message_count, " p "sender, " p "preview_text, " p "created_at_ms, " p                   \
-    "next_attempt_ms, " p "attempts, " p "state, " p "last_error"
+#define MQCHAT_PG_PUSH_JOB_COLUMNS(p)                                                             \
+  p "job_id, " p "username, " p "conversation_id, " p "first_seq, " p "last_seq, " p              \
+    "message_count, " p "sender, " p "preview_text, " p "created_at_ms, " p "next_attempt_ms, " p \
+    "attempts, " p "state, " p "last_error"
 
 // $1 now, $2 limit, $3 lease end. SKIP LOCKED: brokers sharing the queue claim disjoint jobs.
 inline constexpr PgStatement kClaimDue = {
@@ -74,8 +74,7 @@ inline constexpr PgStatement kClaimDue = {
     "ORDER BY next_attempt_ms, job_id LIMIT $2::bigint FOR UPDATE SKIP LOCKED) due "
     "WHERE j.job_id = due.job_id RETURNING " MQCHAT_PG_PUSH_JOB_COLUMNS("j.")};
 inline constexpr PgStatement kNextDue = {
-    "mqchat_push_next_due",
-    "SELECT MIN(next_attempt_ms) FROM push_jobs WHERE state = 'pending'"};
+    "mqchat_push_next_due", "SELECT MIN(next_attempt_ms) FROM push_jobs WHERE state = 'pending'"};
 inline constexpr PgStatement kTargetsOf = {
     "mqchat_push_targets_of",
     "SELECT username, device_id, platform, token, updated_at_ms FROM push_targets "
@@ -116,10 +115,21 @@ inline constexpr PgStatement kListJobs = {
 #undef MQCHAT_PG_PUSH_JOB_COLUMNS
 
 // Prepared by PgPushStore.
-inline constexpr const PgStatement* kAll[] = {
-    &kDropTokenElsewhere, &kUpsertTarget, &kDeleteTarget, &kSetPreview,  &kSetMute,
-    &kDeleteMute,         &kClaimDue,     &kNextDue,      &kTargetsOf,   &kIsMuted,
-    &kRemoveTokens,       &kRetryJob,     &kFinishJob,    &kRebaseJob,   &kPurgeFinished,
-    &kListJobs};
+inline constexpr const PgStatement* kAll[] = {&kDropTokenElsewhere,
+                                              &kUpsertTarget,
+                                              &kDeleteTarget,
+                                              &kSetPreview,
+                                              &kSetMute,
+                                              &kDeleteMute,
+                                              &kClaimDue,
+                                              &kNextDue,
+                                              &kTargetsOf,
+                                              &kIsMuted,
+                                              &kRemoveTokens,
+                                              &kRetryJob,
+                                              &kFinishJob,
+                                              &kRebaseJob,
+                                              &kPurgeFinished,
+                                              &kListJobs};
 
 }  // namespace mqchat::store::pg_push_sql

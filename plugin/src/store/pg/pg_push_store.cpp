@@ -1,5 +1,6 @@
 #include "store/pg/pg_push_store.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <utility>
 
@@ -84,14 +85,14 @@ Status PgPushStore::RegisterTarget(const PushTarget& t) {
   MQCHAT_ASSIGN_OR_RETURN(
       PgResultPtr dropped,
       Exec(sql::kDropTokenElsewhere,
-          PgParams().Text(t.platform).Text(t.token).Text(t.username).Text(t.device_id)));
+           PgParams().Text(t.platform).Text(t.token).Text(t.username).Text(t.device_id)));
   MQCHAT_ASSIGN_OR_RETURN(PgResultPtr upserted,
                           Exec(sql::kUpsertTarget, PgParams()
-                                                      .Text(t.username)
-                                                      .Text(t.device_id)
-                                                      .Text(t.platform)
-                                                      .Text(t.token)
-                                                      .Int(t.updated_at_ms)));
+                                                       .Text(t.username)
+                                                       .Text(t.device_id)
+                                                       .Text(t.platform)
+                                                       .Text(t.token)
+                                                       .Int(t.updated_at_ms)));
   return txn.Commit();
 }
 
@@ -104,8 +105,8 @@ Result<bool> PgPushStore::UnregisterTarget(const std::string& username,
 
 Status PgPushStore::SetPreview(const std::string& username, bool preview, int64_t now_ms) {
   MQCHAT_ASSIGN_OR_RETURN(
-      PgResultPtr res,
-      Run(sql::kSetPreview, PgParams().Text(username).Text(preview ? "true" : "false").Int(now_ms)));
+      PgResultPtr res, Run(sql::kSetPreview,
+                           PgParams().Text(username).Text(preview ? "true" : "false").Int(now_ms)));
   return Status::Ok();
 }
 
@@ -124,9 +125,13 @@ Status PgPushStore::SetMute(ConversationId id, const std::string& username, int6
 
 Result<std::vector<PushJob>> PgPushStore::ClaimDueJobs(int64_t now_ms, int limit,
                                                        int64_t lease_until_ms) {
-  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res,
-                          Run(sql::kClaimDue, PgParams().Int(now_ms).Int(limit).Int(lease_until_ms)));
-  return ReadPgPushJobs(res.get());
+  MQCHAT_ASSIGN_OR_RETURN(
+      PgResultPtr res, Run(sql::kClaimDue, PgParams().Int(now_ms).Int(limit).Int(lease_until_ms)));
+  MQCHAT_ASSIGN_OR_RETURN(std::vector<PushJob> jobs, ReadPgPushJobs(res.get()));
+  // RETURNING yields rows in no particular order.
+  std::sort(jobs.begin(), jobs.end(),
+            [](const PushJob& a, const PushJob& b) { return a.job_id < b.job_id; });
+  return jobs;
 }
 
 Result<std::optional<int64_t>> PgPushStore::NextDueMs() {
@@ -153,8 +158,7 @@ Result<std::vector<PushTarget>> PgPushStore::TargetsOf(const std::string& userna
   return targets;
 }
 
-Result<bool> PgPushStore::IsMuted(ConversationId id, const std::string& username,
-                                  int64_t now_ms) {
+Result<bool> PgPushStore::IsMuted(ConversationId id, const std::string& username, int64_t now_ms) {
   MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res,
                           Run(sql::kIsMuted, PgParams().Int(id).Text(username).Int(now_ms)));
   return PQntuples(res.get()) > 0;
@@ -179,22 +183,23 @@ Status PgPushStore::RetryJob(int64_t job_id, int attempts, int64_t next_attempt_
   return Status::Ok();
 }
 
-Result<bool> PgPushStore::FinishJob(const PushJob& seen, PushJobState end,
-                                    const std::string& note, int64_t now_ms) {
+Result<bool> PgPushStore::FinishJob(const PushJob& seen, PushJobState end, const std::string& note,
+                                    int64_t now_ms) {
   MQCHAT_RETURN_IF_ERROR(EnsureReady());
   MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
-  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr finished, Exec(sql::kFinishJob, PgParams()
-                                                                         .Int(seen.job_id)
-                                                                         .Int(seen.last_seq)
-                                                                         .Text(PushJobStateName(end))
-                                                                         .Text(note)
-                                                                         .Int(now_ms)));
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr finished,
+                          Exec(sql::kFinishJob, PgParams()
+                                                    .Int(seen.job_id)
+                                                    .Int(seen.last_seq)
+                                                    .Text(PushJobStateName(end))
+                                                    .Text(note)
+                                                    .Int(now_ms)));
   bool done = true;
   if (PQntuples(finished.get()) == 0) {
     MQCHAT_ASSIGN_OR_RETURN(
         PgResultPtr rebased,
         Exec(sql::kRebaseJob,
-            PgParams().Int(seen.job_id).Int(seen.last_seq).Int(seen.count).Int(now_ms)));
+             PgParams().Int(seen.job_id).Int(seen.last_seq).Int(seen.count).Int(now_ms)));
     done = PQntuples(rebased.get()) == 0;
   }
   MQCHAT_RETURN_IF_ERROR(txn.Commit());

@@ -45,8 +45,8 @@ inline constexpr char kSetMute[] =
 inline constexpr char kDeleteMute[] =
     "DELETE FROM mutes WHERE conversation_id = ?1 AND username = ?2";
 
-#define MQCHAT_SQLITE_PUSH_JOB_COLUMNS                                                    \
-  "job_id, username, conversation_id, first_seq, last_seq, message_count, sender, "      \
+#define MQCHAT_SQLITE_PUSH_JOB_COLUMNS                                              \
+  "job_id, username, conversation_id, first_seq, last_seq, message_count, sender, " \
   "preview_text, created_at_ms, next_attempt_ms, attempts, state, last_error"
 
 // ?1 now, ?2 limit, ?3 lease end.

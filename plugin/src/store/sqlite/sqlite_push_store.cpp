@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_push_store.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "store/sqlite/sqlite_chat_sql.h"
@@ -30,6 +31,12 @@ Result<PushJob> ReadJob(sqlite3_stmt* stmt) {
   MQCHAT_ASSIGN_OR_RETURN(job.state, PushJobStateFromName(ColumnText(stmt, 11)));
   job.last_error = ColumnText(stmt, 12);
   return job;
+}
+
+// RETURNING yields rows in no particular order.
+void SortByJobId(std::vector<PushJob>& jobs) {
+  std::sort(jobs.begin(), jobs.end(),
+            [](const PushJob& a, const PushJob& b) { return a.job_id < b.job_id; });
 }
 
 }  // namespace
@@ -87,8 +94,8 @@ Status SqlitePushStore::RegisterTarget(const PushTarget& t) {
   MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
   MQCHAT_RETURN_IF_ERROR(
       Exec(drop_token_elsewhere_.get(), t.platform, t.token, t.username, t.device_id));
-  MQCHAT_RETURN_IF_ERROR(Exec(upsert_target_.get(), t.username, t.device_id, t.platform, t.token,
-                              t.updated_at_ms));
+  MQCHAT_RETURN_IF_ERROR(
+      Exec(upsert_target_.get(), t.username, t.device_id, t.platform, t.token, t.updated_at_ms));
   return txn.Commit();
 }
 
@@ -123,6 +130,7 @@ Result<std::vector<PushJob>> SqlitePushStore::ClaimDueJobs(int64_t now_ms, int l
     MQCHAT_ASSIGN_OR_RETURN(jobs, ReadJobs(stmt));
   }
   MQCHAT_RETURN_IF_ERROR(txn.Commit());
+  SortByJobId(jobs);
   return jobs;
 }
 
@@ -184,12 +192,11 @@ Status SqlitePushStore::RetryJob(int64_t job_id, int attempts, int64_t next_atte
 Result<bool> SqlitePushStore::FinishJob(const PushJob& seen, PushJobState end,
                                         const std::string& note, int64_t now_ms) {
   MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
-  MQCHAT_RETURN_IF_ERROR(Exec(finish_job_.get(), seen.job_id, seen.last_seq,
-                              PushJobStateName(end), note, now_ms));
+  MQCHAT_RETURN_IF_ERROR(
+      Exec(finish_job_.get(), seen.job_id, seen.last_seq, PushJobStateName(end), note, now_ms));
   bool finished = true;
   if (sqlite3_changes(db_.get()) == 0) {
-    MQCHAT_RETURN_IF_ERROR(
-        Exec(rebase_job_.get(), seen.job_id, seen.last_seq, seen.count, now_ms));
+    MQCHAT_RETURN_IF_ERROR(Exec(rebase_job_.get(), seen.job_id, seen.last_seq, seen.count, now_ms));
     finished = sqlite3_changes(db_.get()) == 0;
   }
   MQCHAT_RETURN_IF_ERROR(txn.Commit());

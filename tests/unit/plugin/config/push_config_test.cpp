@@ -26,14 +26,15 @@ TEST(PushConfigTest, OffByDefault) {
 }
 
 TEST(PushConfigTest, EveryOptionIsRead) {
-  auto c = ParseConfig(Sqlite({{"push_gateway_url", "https://push.example.com/_matrix/push/v1/notify"},
-                               {"push_timeout_ms", "2500"},
-                               {"push_concurrency", "8"},
-                               {"push_tls_verify", "false"},
-                               {"push_max_attempts", "3"},
-                               {"push_app_id", "com.example.chat"},
-                               {"push_backoff_base_ms", "20"},
-                               {"push_backoff_max_ms", "200"}}));
+  auto c =
+      ParseConfig(Sqlite({{"push_gateway_url", "https://push.example.com/_matrix/push/v1/notify"},
+                          {"push_timeout_ms", "2500"},
+                          {"push_concurrency", "8"},
+                          {"push_tls_verify", "false"},
+                          {"push_max_attempts", "3"},
+                          {"push_app_id", "com.example.chat"},
+                          {"push_backoff_base_ms", "20"},
+                          {"push_backoff_max_ms", "200"}}));
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_TRUE(c->push.enabled());
   EXPECT_EQ(c->push.gateway_url, "https://push.example.com/_matrix/push/v1/notify");
@@ -67,7 +68,8 @@ TEST(PushConfigTest, BadValuesAreRefusedWithTheOptionName) {
         << c.status().message();
     EXPECT_NE(c.status().message().find(tc.expect), std::string::npos) << c.status().message();
   }
-  auto inverted = ParseConfig(Sqlite({{"push_backoff_base_ms", "500"}, {"push_backoff_max_ms", "100"}}));
+  auto inverted =
+      ParseConfig(Sqlite({{"push_backoff_base_ms", "500"}, {"push_backoff_max_ms", "100"}}));
   ASSERT_FALSE(inverted.ok());
   EXPECT_NE(inverted.status().message().find("plugin_opt_push_backoff_max_ms"), std::string::npos);
 }

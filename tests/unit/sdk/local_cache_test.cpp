@@ -1,0 +1,167 @@
+// LocalCache: the SDK's SQLite cache in a temp file (messages, cursors, conversations, outbox).
+#include "local_cache.h"
+
+#include <gtest/gtest.h>
+
+#include "support/temp_dir.h"
+
+namespace mqchat::sdk {
+namespace {
+
+Message Msg(int64_t conversation, int64_t seq, const std::string& text = "t") {
+  return Message{conversation, seq, 1000 + seq, "alice", "c" + std::to_string(seq), text, 5};
+}
+
+class SdkLocalCacheTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<LocalCache> Open(const std::string& user = "alice") {
+    auto cache = LocalCache::Open(path_, user);
+    EXPECT_TRUE(cache.ok()) << cache.status().ToString();
+    return cache.ok() ? std::move(*cache) : nullptr;
+  }
+
+  test::TempDir dir_{"mqchat-cache"};
+  std::string path_ = dir_.File("cache.db");
+};
+
+TEST_F(SdkLocalCacheTest, BelongsToOneUser) {
+  ASSERT_NE(Open("alice"), nullptr);
+  auto other = LocalCache::Open(path_, "bob");
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(Open("alice"), nullptr);
+}
+
+TEST_F(SdkLocalCacheTest, MessagesAreKeyedByConversationAndSeq) {
+  auto cache = Open();
+  EXPECT_TRUE(*cache->PutMessage(Msg(7, 1, "first")));
+  EXPECT_FALSE(*cache->PutMessage(Msg(7, 1, "again")));  // duplicate: kept once, first wins
+  EXPECT_TRUE(*cache->PutMessage(Msg(8, 1)));
+  auto msgs = cache->Messages(7, 0, INT64_MAX, 10);
+  ASSERT_TRUE(msgs.ok());
+  ASSERT_EQ(msgs->size(), 1u);
+  EXPECT_EQ((*msgs)[0].text, "first");
+  EXPECT_EQ((*msgs)[0].message_id, 1001);
+}
+
+TEST_F(SdkLocalCacheTest, CursorAdvancesOnlyOverContiguousMessages) {
+  auto cache = Open();
+  for (int64_t seq : {1, 2, 4}) ASSERT_TRUE(cache->PutMessage(Msg(7, seq)).ok());
+  auto move = cache->AdvanceCursor(7, 0);
+  ASSERT_TRUE(move.ok());
+  EXPECT_EQ(move->old_seq, 0);
+  EXPECT_EQ(move->new_seq, 2);  // 3 is missing
+  ASSERT_TRUE(cache->PutMessage(Msg(7, 3)).ok());
+  move = cache->AdvanceCursor(7, 0);
+  EXPECT_EQ(move->old_seq, 2);
+  EXPECT_EQ(move->new_seq, 4);
+  EXPECT_EQ(*cache->MaxStoredSeq(7), 4);
+  // A floor (what sync proved complete) moves it past a gap; it never moves back.
+  move = cache->AdvanceCursor(7, 10);
+  EXPECT_EQ(move->new_seq, 10);
+  move = cache->AdvanceCursor(7, 3);
+  EXPECT_EQ(move->new_seq, 10);
+}
+
+TEST_F(SdkLocalCacheTest, CursorWalksPastManyMessages) {
+  auto cache = Open();
+  {
+    LocalCache::Transaction txn(*cache);
+    for (int64_t seq = 1; seq <= 1500; ++seq) ASSERT_TRUE(cache->PutMessage(Msg(9, seq)).ok());
+    ASSERT_TRUE(txn.Commit().ok());
+  }
+  EXPECT_EQ(cache->AdvanceCursor(9, 0)->new_seq, 1500);
+}
+
+TEST_F(SdkLocalCacheTest, CursorsAndMessagesSurviveReopening) {
+  {
+    auto cache = Open();
+    ASSERT_TRUE(cache->PutMessage(Msg(7, 1)).ok());
+    ASSERT_TRUE(cache->AdvanceCursor(7, 0).ok());
+    ASSERT_TRUE(cache->AdvanceCursor(8, 5).ok());
+  }
+  auto cache = Open();
+  auto cursors = cache->Cursors();
+  ASSERT_TRUE(cursors.ok());
+  EXPECT_EQ(*cursors, (std::vector<std::pair<int64_t, int64_t>>{{7, 1}, {8, 5}}));
+  EXPECT_EQ(cache->Messages(7, 0, INT64_MAX, 10)->size(), 1u);
+}
+
+TEST_F(SdkLocalCacheTest, OutboxKeepsOrderAcrossReopening) {
+  {
+    auto cache = Open();
+    for (const char* id : {"a", "b", "c"}) {
+      OutboxEntry e;
+      e.client_msg_id = id;
+      e.conversation_id = 7;
+      e.text = std::string("text ") + id;
+      ASSERT_TRUE(cache->AddOutbox(e).ok());
+    }
+    ASSERT_TRUE(cache->RemoveOutbox("b").ok());
+    OutboxEntry dup;
+    dup.client_msg_id = "a";
+    EXPECT_FALSE(cache->AddOutbox(dup).ok());  // client_msg_ids are unique
+  }
+  auto cache = Open();
+  auto outbox = cache->Outbox();
+  ASSERT_TRUE(outbox.ok());
+  ASSERT_EQ(outbox->size(), 2u);
+  EXPECT_EQ((*outbox)[0].client_msg_id, "a");
+  EXPECT_EQ((*outbox)[1].client_msg_id, "c");
+  EXPECT_EQ((*outbox)[1].text, "text c");
+  EXPECT_LT((*outbox)[0].position, (*outbox)[1].position);
+  EXPECT_EQ(*cache->OutboxSize(), 2u);
+}
+
+TEST_F(SdkLocalCacheTest, TransactionRollsBackUnlessCommitted) {
+  auto cache = Open();
+  {
+    LocalCache::Transaction txn(*cache);
+    ASSERT_TRUE(cache->PutMessage(Msg(7, 1)).ok());
+  }
+  EXPECT_TRUE(cache->Messages(7, 0, INT64_MAX, 10)->empty());
+  {
+    LocalCache::Transaction txn(*cache);
+    ASSERT_TRUE(cache->PutMessage(Msg(7, 1)).ok());
+    ASSERT_TRUE(txn.Commit().ok());
+  }
+  EXPECT_EQ(cache->Messages(7, 0, INT64_MAX, 10)->size(), 1u);
+}
+
+TEST_F(SdkLocalCacheTest, ConversationsKeepTheHighestSeqsAndCanBeDropped) {
+  auto cache = Open();
+  Conversation c{7, ConversationKind::kGroup, "Team", 3,
+                 {{"alice", MemberRole::kOwner, 0}, {"bob", MemberRole::kMember, 0}}};
+  ASSERT_TRUE(cache->PutConversation(c, 2).ok());
+  c.last_seq = 1;  // an older snapshot
+  c.name = "Team 2";
+  ASSERT_TRUE(cache->PutConversation(c, 1).ok());
+  ASSERT_TRUE(cache->PutMessage(Msg(7, 5)).ok());
+  auto list = cache->Summaries();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].name, "Team 2");
+  EXPECT_EQ((*list)[0].last_seq, 5);  // the newest stored message counts
+  EXPECT_EQ((*list)[0].read_seq, 2);
+  EXPECT_EQ((*list)[0].unread, 3);
+  ASSERT_TRUE((*list)[0].last_message.has_value());
+  EXPECT_EQ((*list)[0].members, (std::vector<std::string>{"alice", "bob"}));
+  auto got = cache->GetConversation(7);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((**got).members[0].role, MemberRole::kOwner);
+
+  ASSERT_TRUE(cache->AdvanceCursor(7, 5).ok());
+  ASSERT_TRUE(cache->DropConversation(7).ok());
+  EXPECT_TRUE(cache->Summaries()->empty());
+  EXPECT_TRUE(cache->Messages(7, 0, INT64_MAX, 10)->empty());
+  EXPECT_EQ(*cache->Cursor(7), 0);
+}
+
+TEST_F(SdkLocalCacheTest, InMemoryCacheWorks) {
+  auto cache = LocalCache::Open("", "alice");
+  ASSERT_TRUE(cache.ok()) << cache.status().ToString();
+  EXPECT_TRUE(*(*cache)->PutMessage(Msg(1, 1)));
+}
+
+}  // namespace
+}  // namespace mqchat::sdk
