@@ -167,5 +167,11 @@ bench_cpu_ticks() {
   echo "$total"
 }
 
+# bench_busy_ticks: non-idle clock ticks of all CPUs together (/proc/stat), to tell how much
+# CPU other processes took during a run.
+bench_busy_ticks() {
+  awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+}
+
 # bench_rss_kb PID FIELD: VmRSS or VmHWM in kB.
 bench_rss_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }

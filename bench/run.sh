@@ -70,7 +70,7 @@ bench_log "brokers: $(for t in "${TARGETS[@]}"; do printf '%s=:%s ' "$t" "${TARG
 run_one() {
   local target=$1 name=$2 run=$3; shift 3
   local pid=${TARGET_PID[$target]} out="$BENCH_TMP/run.json" rss_file="$BENCH_TMP/rss"
-  local pg_pids=() ticks0 ticks1 pg0=0 pg1=0 t0 t1 rc=0 sampler
+  local pg_pids=() ticks0 ticks1 pg0=0 pg1=0 t0 t1 rc=0 sampler busy0 busy1 load0
   [ "$target" = postgres ] && mapfile -t pg_pids < <(bench_pg_pids)
   echo 0 >"$rss_file"
   # Peak VmRSS during this run, polled every 100 ms.
@@ -82,11 +82,14 @@ run_one() {
   sampler=$!
   ticks0=$(bench_cpu_ticks "$pid")
   [ ${#pg_pids[@]} -gt 0 ] && pg0=$(bench_cpu_ticks "${pg_pids[@]}")
+  load0=$(cut -d' ' -f1 /proc/loadavg)
+  busy0=$(bench_busy_ticks)
   t0=$(date +%s.%N)
   timeout $((${DURATION%.*} + 90)) "$BENCH" "$@" --port "${TARGET_PORT[$target]}" \
     --jwt-secret "$BENCH_JWT_SECRET" --duration "$DURATION" --json \
     --prefix "$target-$name-$run-" >"$out" 2>"$BENCH_TMP/run.err" || rc=$?
   t1=$(date +%s.%N)
+  busy1=$(bench_busy_ticks)
   ticks1=$(bench_cpu_ticks "$pid")
   if [ ${#pg_pids[@]} -gt 0 ]; then mapfile -t pg_pids < <(bench_pg_pids); pg1=$(bench_cpu_ticks "${pg_pids[@]}"); fi
   kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
@@ -97,10 +100,14 @@ run_one() {
   jq -c --arg target "$target" --arg name "$name" --argjson run "$run" --argjson rc "$rc" \
      --argjson wall "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" --argjson tck "$CLK_TCK" \
      --argjson bt "$((ticks1 - ticks0))" --argjson pt "$((pg1 - pg0))" \
-     --argjson rss "$(cat "$rss_file")" \
+     --argjson rss "$(cat "$rss_file")" --argjson busy "$((busy1 - busy0))" \
+     --argjson load "$load0" \
      '. + {target: $target, name: $name, run: $run, exit_code: $rc,
            broker_cpu_pct: (100 * $bt / $tck / $wall), pg_cpu_pct: (100 * $pt / $tck / $wall),
-           broker_peak_rss_kb: $rss}' "$out" >>"$RESULTS"
+           broker_peak_rss_kb: $rss, loadavg_before: $load,
+           other_cpu_pct: (100 * ($busy - $bt - $pt) / $tck / $wall
+                           - 100 * ((.cpu.user_s // 0) + (.cpu.sys_s // 0)) / $wall)}' \
+     "$out" >>"$RESULTS"
   bench_log "$(jq -r '"\(.target) \(.name) run \(.run): exit \(.exit_code), acked/s \(.acked_per_s // 0 | floor), delivered/s \(.delivered_per_s // 0 | floor), deliver p50 \(.delivery_latency_ms.p50 // 0) ms, lost \(.lost), dup \(.duplicated), broker cpu \(.broker_cpu_pct | floor)%"' <<<"$(tail -1 "$RESULTS")")"
 }
 
@@ -131,4 +138,8 @@ echo
 jq -r -s --argjson descs "$DESCS" --arg order "$(printf '%s ' "${TARGETS[@]}")" -f "$HERE/summarize.jq" "$RESULTS"
 echo
 echo "Broker peak RSS over all runs (VmHWM): $HWM"
+echo "CPU taken by other processes during the runs (all cores, % of one core): median" \
+     "$(jq -s 'map(.other_cpu_pct) | sort | .[length / 2 | floor] | round' "$RESULTS")," \
+     "max $(jq -s 'map(.other_cpu_pct) | max | round' "$RESULTS"); 1-min load average before runs: median" \
+     "$(jq -s 'map(.loadavg_before) | sort | .[length / 2 | floor]' "$RESULTS")."
 echo "Totals: $(jq -s '[.[] | select(.ok != true)] | length' "$RESULTS") failed run(s) of $(wc -l <"$RESULTS")."

@@ -24,11 +24,12 @@ def lat(p50; p99; p999; max): "\(p50 | ms) / \(p99 | ms) / \(p999 | ms) / \(max 
     d999: (map(.delivery_latency_ms.p999) | median), dmax: (map(.delivery_latency_ms.max) | median),
     lost: (map(.lost // 0) | add), dup: (map(.duplicated // 0) | add),
     bcpu: (map(.broker_cpu_pct) | median), pgcpu: (map(.pg_cpu_pct) | median),
-    rss: (map(.broker_peak_rss_kb) | median), gcpu: (map(.cpu.percent) | median)})
+    rss: (map(.broker_peak_rss_kb) | median), gcpu: (map(.cpu.percent) | median),
+    ocpu: (map(.other_cpu_pct) | median)})
 | (map(select(.target == "plain")) | map({(.name): .}) | add // {}) as $plain
 | (map({("\(.name)|\(.target)"): .}) | add) as $by
-| "| scenario | target | ok runs | sent/s | acked/s | delivered/s | send→ack ms p50 / p99 / p99.9 / max | send→deliver ms p50 / p99 / p99.9 / max | lost | dup | broker CPU % | broker peak RSS MB | PG CPU % | generator CPU % | vs plain |",
-  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+| "| scenario | target | ok runs | sent/s | acked/s | delivered/s | send→ack ms p50 / p99 / p99.9 / max | send→deliver ms p50 / p99 / p99.9 / max | lost | dup | broker CPU % | broker peak RSS MB | PG CPU % | generator CPU % | others' CPU % | vs plain |",
+  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   ($descs | keys_unsorted[] as $name | $targets[] as $t | $by["\($name)|\($t)"] // empty
    | . as $r | ($plain[$name] // null) as $p
    | (if $t == "plain" or $p == null then "1"
@@ -37,4 +38,4 @@ def lat(p50; p99; p999; max): "\(p50 | ms) / \(p99 | ms) / \(p999 | ms) / \(max 
       else
         (if ($p.delivered // 0) > 0 and $r.delivered != null then "\($r.delivered / $p.delivered * 100 | round / 100)× msgs" else "-" end)
       end) as $ratio
-   | "| \($descs[$name]) | \($t) | \($r.ok)/\($r.runs) | \($r.sent | int) | \($r.acked | int) | \($r.delivered | int) | \(lat($r.a50; $r.a99; $r.a999; $r.amax)) | \(lat($r.d50; $r.d99; $r.d999; $r.dmax)) | \($r.lost) | \($r.dup) | \($r.bcpu | int) | \(if $r.rss == null then "-" else ($r.rss / 1024 * 10 | round / 10 | tostring) end) | \(if $t == "postgres" then ($r.pgcpu | int) else "-" end) | \($r.gcpu | int) | \($ratio) |")
+   | "| \($descs[$name]) | \($t) | \($r.ok)/\($r.runs) | \($r.sent | int) | \($r.acked | int) | \($r.delivered | int) | \(lat($r.a50; $r.a99; $r.a999; $r.amax)) | \(lat($r.d50; $r.d99; $r.d999; $r.dmax)) | \($r.lost) | \($r.dup) | \($r.bcpu | int) | \(if $r.rss == null then "-" else ($r.rss / 1024 * 10 | round / 10 | tostring) end) | \(if $t == "postgres" then ($r.pgcpu | int) else "-" end) | \($r.gcpu | int) | \($r.ocpu | int) | \($ratio) |")

@@ -310,5 +310,43 @@ TEST_P(SdkChatTest, TypingAndPresenceReachContacts) {
 
 MQCHAT_INSTANTIATE_FOR_STORES(SdkChatTest);
 
+// The same client over the broker's WebSocket listener (ws://), as browsers and some mobile
+// networks need.
+class SdkWebSocketTest : public SdkChatTest {
+ protected:
+  void SetUp() override {
+    ChatServerOptions opts;
+    opts.store = GetParam();
+    opts.plugin_opts = {{"jwt_hs256_secret", kTestJwtSecret}};
+    opts.websockets = true;
+    server_ = ChatServer::Create(std::move(opts));
+    if (!server_) return;
+    ASSERT_TRUE(server_->Start());
+  }
+};
+
+TEST_P(SdkWebSocketTest, ChatsOverWebSockets) {
+  MQCHAT_REQUIRE_SERVER();
+  auto bob = Connect("bob");  // TCP
+  auto options = ClientOptions::Builder()
+                     .Server("ws://127.0.0.1:" + std::to_string(server_->broker().ws_port()))
+                     .Token("alice", Token("alice"))
+                     .Device("web")
+                     .Build();
+  ASSERT_TRUE(options.ok()) << options.status().ToString();
+  auto alice = Client::Create(*options);
+  ASSERT_TRUE(alice.ok());
+  Status connected = (*alice)->Connect();
+  ASSERT_TRUE(connected.ok()) << connected.ToString();
+  auto conv = Get((*alice)->OpenDirect("bob"));
+  ASSERT_TRUE(conv.ok()) << conv.status().ToString();
+  ASSERT_TRUE(Get((*alice)->Send(conv->id, "over websockets")).ok());
+  ASSERT_TRUE(WaitFor([&] { return bob->CountOf(conv->id) == 1; }, kWait, "bob gets it"));
+  EXPECT_EQ(bob->Of(conv->id)[0].text, "over websockets");
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, SdkWebSocketTest, ::testing::Values(StoreKind::kSqlite),
+                         StoreParamName);
+
 }  // namespace
 }  // namespace mqchat::test

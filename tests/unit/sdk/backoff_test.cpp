@@ -1,5 +1,5 @@
 // Backoff: exponential growth, the cap, equal jitter, reset.
-#include "backoff.h"
+#include "src/backoff.h"
 
 #include <gtest/gtest.h>
 

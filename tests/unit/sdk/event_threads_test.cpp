@@ -6,13 +6,20 @@
 
 #include <gtest/gtest.h>
 
-#include "event_dispatcher.h"
-#include "event_loop.h"
+#include "src/event_dispatcher.h"
+#include "src/event_loop.h"
 
 namespace mqchat::sdk {
 namespace {
 
 using std::chrono::milliseconds;
+
+Message Msg(int64_t seq) {
+  Message m;
+  m.conversation_id = 1;
+  m.seq = seq;
+  return m;
+}
 
 TEST(SdkEventLoopTest, RunsTasksInOrderAndTimersWhenDue) {
   EventLoop loop;
@@ -48,7 +55,7 @@ TEST(SdkEventDispatcherTest, HandlersRunInOrderAndTheRestWaitsForNext) {
   EventDispatcher d(100, nullptr);
   std::vector<int64_t> seqs;
   d.SetMessageHandler([&](const Message& m) { seqs.push_back(m.seq); });
-  for (int64_t i = 1; i <= 3; ++i) d.Emit(Message{1, i});
+  for (int64_t i = 1; i <= 3; ++i) d.Emit(Msg(i));
   d.Emit(ReadEvent{1, "bob", 3});  // no read handler: queued for Next()
   auto next = d.Next(milliseconds(5000));
   ASSERT_TRUE(next.has_value());
@@ -60,7 +67,7 @@ TEST(SdkEventDispatcherTest, HandlersRunInOrderAndTheRestWaitsForNext) {
 
 TEST(SdkEventDispatcherTest, FullQueueDropsTheOldest) {
   EventDispatcher d(2, nullptr);
-  for (int64_t i = 1; i <= 3; ++i) d.Emit(Message{1, i});
+  for (int64_t i = 1; i <= 3; ++i) d.Emit(Msg(i));
   std::promise<void> drained;
   d.Run([&] { drained.set_value(); });
   drained.get_future().wait();
@@ -76,7 +83,7 @@ TEST(SdkEventDispatcherTest, StopRunsWhatIsQueuedAndSurvivesThrowingHandlers) {
       ++calls;
       throw std::runtime_error("app bug");
     });
-    for (int64_t i = 1; i <= 5; ++i) d.Emit(Message{1, i});
+    for (int64_t i = 1; i <= 5; ++i) d.Emit(Msg(i));
     d.Stop();
   }
   EXPECT_EQ(calls, 5);

@@ -1,5 +1,5 @@
 // LocalCache: the SDK's SQLite cache in a temp file (messages, cursors, conversations, outbox).
-#include "local_cache.h"
+#include "src/local_cache.h"
 
 #include <gtest/gtest.h>
 
