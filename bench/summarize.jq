@@ -25,7 +25,7 @@ def lat(p50; p99; p999; max): "\(p50 | ms) / \(p99 | ms) / \(p999 | ms) / \(max 
     lost: (map(.lost // 0) | add), dup: (map(.duplicated // 0) | add),
     bcpu: (map(.broker_cpu_pct) | median), pgcpu: (map(.pg_cpu_pct) | median),
     rss: (map(.broker_peak_rss_kb) | median), gcpu: (map(.cpu.percent) | median),
-    ocpu: (map(.other_cpu_pct) | median)})
+    ocpu: (map(.other_cpu_pct | if . < 0 then 0 else . end) | median)})
 | (map(select(.target == "plain")) | map({(.name): .}) | add // {}) as $plain
 | (map({("\(.name)|\(.target)"): .}) | add) as $by
 | "| scenario | target | ok runs | sent/s | acked/s | delivered/s | send→ack ms p50 / p99 / p99.9 / max | send→deliver ms p50 / p99 / p99.9 / max | lost | dup | broker CPU % | broker peak RSS MB | PG CPU % | generator CPU % | others' CPU % | vs plain |",
