@@ -4,8 +4,7 @@
 
 namespace mqchat::bench {
 
-Result<std::unique_ptr<Connection>> Connection::Create(ConnectionConfig config,
-                                                       Handlers handlers) {
+Result<std::unique_ptr<Connection>> Connection::Create(ConnectionConfig config, Handlers handlers) {
   std::unique_ptr<Connection> c(new Connection(std::move(config), std::move(handlers)));
   c->client_id_ = protocol::MakeClientId(c->config_.user, c->config_.device);
   c->mosq_ = mosquitto_new(c->client_id_.c_str(), true, c.get());
@@ -13,8 +12,8 @@ Result<std::unique_ptr<Connection>> Connection::Create(ConnectionConfig config,
   mosquitto_int_option(c->mosq_, MOSQ_OPT_PROTOCOL_VERSION, c->config_.protocol_version);
   mosquitto_int_option(c->mosq_, MOSQ_OPT_TCP_NODELAY, 1);
   if (c->config_.send_credentials) {
-    int rc = mosquitto_username_pw_set(c->mosq_, c->config_.user.c_str(),
-                                       c->config_.password.c_str());
+    int rc =
+        mosquitto_username_pw_set(c->mosq_, c->config_.user.c_str(), c->config_.password.c_str());
     if (rc != MOSQ_ERR_SUCCESS) {
       return Status::Internal(std::string("mosquitto_username_pw_set: ") + mosquitto_strerror(rc));
     }
@@ -115,8 +114,7 @@ void Connection::OnMessage(mosquitto*, void* self, const mosquitto_message* m,
   if (c->handlers_.on_message) c->handlers_.on_message(*c, *m);
 }
 
-void Connection::OnPublish(mosquitto*, void* self, int mid, int reason,
-                           const mosquitto_property*) {
+void Connection::OnPublish(mosquitto*, void* self, int mid, int reason, const mosquitto_property*) {
   auto* c = static_cast<Connection*>(self);
   if (c->handlers_.on_publish) c->handlers_.on_publish(*c, mid, reason);
 }

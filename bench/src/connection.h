@@ -16,10 +16,10 @@
 namespace mqchat::bench {
 
 struct ConnectionConfig {
-  int index = 0;             // position in the driver's connection list
-  std::string user;          // protocol username (topic namespace)
-  std::string device;        // client id = <user>/<device>
-  std::string password;      // empty: no username/password (anonymous baseline)
+  int index = 0;         // position in the driver's connection list
+  std::string user;      // protocol username (topic namespace)
+  std::string device;    // client id = <user>/<device>
+  std::string password;  // empty: no username/password (anonymous baseline)
   bool send_credentials = true;
   int protocol_version = MQTT_PROTOCOL_V5;
   int keepalive_s = 60;
@@ -66,8 +66,8 @@ class Connection {
   const std::string& client_id() const { return client_id_; }
 
   // Connection state, set by the callbacks.
-  int connack_rc = -1;     // -1 until CONNACK; then its reason code (0 = accepted)
-  int subscriptions = 0;   // SUBACKs received
+  int connack_rc = -1;    // -1 until CONNACK; then its reason code (0 = accepted)
+  int subscriptions = 0;  // SUBACKs received
 
  private:
   Connection(ConnectionConfig config, Handlers handlers);

@@ -24,12 +24,12 @@ struct RunResult {
   TrackerTotals totals;
   std::vector<std::string> error_samples;
   int connections = 0;
-  int connected = 0;           // accepted by CONNACK
-  int disconnected = 0;        // lost during the run
-  double send_phase_s = 0;     // first send to last send
-  double run_s = 0;            // start of sending to end of drain
+  int connected = 0;                     // accepted by CONNACK
+  int disconnected = 0;                  // lost during the run
+  double send_phase_s = 0;               // first send to last send
+  double run_s = 0;                      // start of sending to end of drain
   double cpu_user_s = 0, cpu_sys_s = 0;  // this process, over run_s
-  std::string setup_error;     // non-empty: the run never started
+  std::string setup_error;               // non-empty: the run never started
 };
 
 class Driver {
@@ -43,13 +43,13 @@ class Driver {
  private:
   struct Sender {
     Connection* conn = nullptr;
-    int slot = 0;                 // tracker sender index
-    int conversation = 0;         // tracker conversation index
+    int slot = 0;          // tracker sender index
+    int conversation = 0;  // tracker conversation index
     int thread = 0;
-    std::string topic;            // where its messages go
-    std::string peer;             // pairs: the receiver's username
-    int64_t conversation_id = 0;  // chat: the store's id
-    int64_t quota = -1;           // messages left; -1: unlimited
+    std::string topic;                            // where its messages go
+    std::string peer;                             // pairs: the receiver's username
+    int64_t conversation_id = 0;                  // chat: the store's id
+    int64_t quota = -1;                           // messages left; -1: unlimited
     std::vector<uint64_t> retries;                // ids to resend (retryable errors)
     std::unordered_map<int, uint64_t> mid_to_id;  // baseline: PUBACK mid -> message id
   };
@@ -102,7 +102,7 @@ class Driver {
   std::vector<int64_t> setup_conversation_;
   std::vector<int> setup_attempts_;
   std::vector<std::string> setup_error_;
-  std::string group_topic_;                  // baseline-group
+  std::string group_topic_;  // baseline-group
   std::unique_ptr<EventLoop> setup_loop_;
   std::vector<ThreadState> threads_;
 

@@ -10,7 +10,7 @@
 namespace mqchat::bench {
 namespace {
 
-constexpr int kIdleWaitMs = 5;               // also bounds how late a cross-thread refill can be
+constexpr int kIdleWaitMs = 5;                 // also bounds how late a cross-thread refill can be
 constexpr int64_t kRetryBackoffNs = 10000000;  // resend OVERLOADED/UNAVAILABLE after 10 ms
 
 double Seconds(const timeval& tv) { return tv.tv_sec + tv.tv_usec / 1e6; }

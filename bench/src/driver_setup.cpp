@@ -24,8 +24,7 @@ std::string Text(int bytes) {
 
 }  // namespace
 
-Driver::Driver(Options options)
-    : options_(std::move(options)), chat_(IsChat(options_.scenario)) {
+Driver::Driver(Options options) : options_(std::move(options)), chat_(IsChat(options_.scenario)) {
   text_ = Text(options_.payload_bytes);
 }
 
@@ -39,7 +38,8 @@ Status Driver::BuildConnections() {
   };
   std::vector<Planned> plan;
   if (IsGroup(o.scenario)) {
-    for (int i = 0; i < o.group_size; ++i) plan.push_back({o.prefix + "g" + std::to_string(i), {0, i}});
+    for (int i = 0; i < o.group_size; ++i)
+      plan.push_back({o.prefix + "g" + std::to_string(i), {0, i}});
     tracker_ = std::make_unique<Tracker>(o.senders, std::vector<int>{o.group_size});
     group_topic_ = protocol::InboxTopic(o.prefix + "group");
     for (int i = 0; i < o.senders; ++i) {
@@ -78,8 +78,8 @@ Status Driver::BuildConnections() {
     config.user = plan[i].user;
     config.device = kDevice;
     if (chat_) {
-      auto token = auth::SignHs256(
-          {{"sub", config.user}, {"iat", now}, {"exp", now + 86400}}, o.jwt_secret);
+      auto token =
+          auth::SignHs256({{"sub", config.user}, {"iat", now}, {"exp", now + 86400}}, o.jwt_secret);
       if (!token.ok()) return token.status();
       config.password = *token;
     } else {
@@ -169,7 +169,8 @@ void Driver::SendSetupRequest(int conn) {
   if (IsGroup(options_.scenario)) {
     protocol::CreateGroupRequest body;
     body.name = options_.prefix + "group";
-    for (size_t i = 1; i < connections_.size(); ++i) body.members.push_back(connections_[i]->user());
+    for (size_t i = 1; i < connections_.size(); ++i)
+      body.members.push_back(connections_[i]->user());
     r.op = protocol::Op::kCreateGroup;
     r.body = std::move(body);
   } else {
@@ -212,8 +213,8 @@ Status Driver::OpenConversations() {
   }));
   MQCHAT_RETURN_IF_ERROR(failed);
   for (Sender& s : senders_) {
-    s.conversation_id = IsGroup(options_.scenario) ? setup_conversation_[0]
-                                                   : setup_conversation_[s.conn->index()];
+    s.conversation_id =
+        IsGroup(options_.scenario) ? setup_conversation_[0] : setup_conversation_[s.conn->index()];
     s.topic = protocol::RequestTopic(protocol::Op::kSend, s.conversation_id);
   }
   return Status::Ok();

@@ -1,11 +1,10 @@
 // mqchat-bench: load generator for the mqchat plugin and for plain Mosquitto.
 // See docs/BENCHMARKS.md; `mqchat-bench --help` for the options.
+#include <mosquitto.h>
 #include <signal.h>
 #include <sys/resource.h>
 
 #include <cstdio>
-
-#include <mosquitto.h>
 
 #include "driver.h"
 #include "options.h"
@@ -44,8 +43,8 @@ int main(int argc, char** argv) {
     mqchat::bench::Driver driver(options);
     mqchat::bench::RunResult result = driver.Run();
     mqchat::bench::Report report = mqchat::bench::Summarize(options, result);
-    const std::string text = options.json ? FormatJson(options, result, report)
-                                          : FormatTable(options, result, report);
+    const std::string text =
+        options.json ? FormatJson(options, result, report) : FormatTable(options, result, report);
     std::fputs(text.c_str(), stdout);
     exit_code = report.ok ? 0 : 1;
   }

@@ -46,8 +46,8 @@ Result<int64_t> ParseInt(const char* name, const char* text, int64_t min, int64_
 }
 
 Result<Scenario> ParseScenario(const std::string& name) {
-  for (Scenario s : {Scenario::kPairs, Scenario::kRate, Scenario::kGroup,
-                     Scenario::kBaselinePairs, Scenario::kBaselineGroup}) {
+  for (Scenario s : {Scenario::kPairs, Scenario::kRate, Scenario::kGroup, Scenario::kBaselinePairs,
+                     Scenario::kBaselineGroup}) {
     if (name == ScenarioName(s)) return s;
   }
   return Bad("--scenario: unknown scenario '" + name + "'");
@@ -84,11 +84,16 @@ bool IsGroup(Scenario s) { return s == Scenario::kGroup || s == Scenario::kBasel
 
 const char* ScenarioName(Scenario s) {
   switch (s) {
-    case Scenario::kPairs: return "pairs";
-    case Scenario::kRate: return "rate";
-    case Scenario::kGroup: return "group";
-    case Scenario::kBaselinePairs: return "baseline-pairs";
-    case Scenario::kBaselineGroup: return "baseline-group";
+    case Scenario::kPairs:
+      return "pairs";
+    case Scenario::kRate:
+      return "rate";
+    case Scenario::kGroup:
+      return "group";
+    case Scenario::kBaselinePairs:
+      return "baseline-pairs";
+    case Scenario::kBaselineGroup:
+      return "baseline-group";
   }
   return "?";
 }
@@ -97,28 +102,42 @@ const char* Usage() { return kUsage; }
 
 Result<ParsedOptions> ParseOptions(int argc, char** argv) {
   enum {
-    kScenario = 1000, kHost, kPort, kSecret, kPairsOpt, kWindow, kDuration, kMessages, kRateOpt,
-    kGroupSize, kSenders, kPayload, kThreads, kDrain, kJson, kPrefix, kHelp
+    kScenario = 1000,
+    kHost,
+    kPort,
+    kSecret,
+    kPairsOpt,
+    kWindow,
+    kDuration,
+    kMessages,
+    kRateOpt,
+    kGroupSize,
+    kSenders,
+    kPayload,
+    kThreads,
+    kDrain,
+    kJson,
+    kPrefix,
+    kHelp
   };
-  static const option kLong[] = {
-      {"scenario", required_argument, nullptr, kScenario},
-      {"host", required_argument, nullptr, kHost},
-      {"port", required_argument, nullptr, kPort},
-      {"jwt-secret", required_argument, nullptr, kSecret},
-      {"pairs", required_argument, nullptr, kPairsOpt},
-      {"window", required_argument, nullptr, kWindow},
-      {"duration", required_argument, nullptr, kDuration},
-      {"messages", required_argument, nullptr, kMessages},
-      {"rate", required_argument, nullptr, kRateOpt},
-      {"group-size", required_argument, nullptr, kGroupSize},
-      {"senders", required_argument, nullptr, kSenders},
-      {"payload-bytes", required_argument, nullptr, kPayload},
-      {"threads", required_argument, nullptr, kThreads},
-      {"drain", required_argument, nullptr, kDrain},
-      {"json", no_argument, nullptr, kJson},
-      {"prefix", required_argument, nullptr, kPrefix},
-      {"help", no_argument, nullptr, kHelp},
-      {nullptr, 0, nullptr, 0}};
+  static const option kLong[] = {{"scenario", required_argument, nullptr, kScenario},
+                                 {"host", required_argument, nullptr, kHost},
+                                 {"port", required_argument, nullptr, kPort},
+                                 {"jwt-secret", required_argument, nullptr, kSecret},
+                                 {"pairs", required_argument, nullptr, kPairsOpt},
+                                 {"window", required_argument, nullptr, kWindow},
+                                 {"duration", required_argument, nullptr, kDuration},
+                                 {"messages", required_argument, nullptr, kMessages},
+                                 {"rate", required_argument, nullptr, kRateOpt},
+                                 {"group-size", required_argument, nullptr, kGroupSize},
+                                 {"senders", required_argument, nullptr, kSenders},
+                                 {"payload-bytes", required_argument, nullptr, kPayload},
+                                 {"threads", required_argument, nullptr, kThreads},
+                                 {"drain", required_argument, nullptr, kDrain},
+                                 {"json", no_argument, nullptr, kJson},
+                                 {"prefix", required_argument, nullptr, kPrefix},
+                                 {"help", no_argument, nullptr, kHelp},
+                                 {nullptr, 0, nullptr, 0}};
 
   ParsedOptions parsed;
   Options& o = parsed.options;
@@ -133,12 +152,16 @@ Result<ParsedOptions> ParseOptions(int argc, char** argv) {
         MQCHAT_ASSIGN_OR_RETURN(o.scenario, ParseScenario(optarg));
         break;
       }
-      case kHost: o.host = optarg; break;
+      case kHost:
+        o.host = optarg;
+        break;
       case kPort: {
         MQCHAT_ASSIGN_OR_RETURN(o.port, ParseInt("port", optarg, 1, 65535));
         break;
       }
-      case kSecret: o.jwt_secret = optarg; break;
+      case kSecret:
+        o.jwt_secret = optarg;
+        break;
       case kPairsOpt: {
         MQCHAT_ASSIGN_OR_RETURN(o.pairs, ParseInt("pairs", optarg, 1, 5000));
         break;
@@ -181,10 +204,16 @@ Result<ParsedOptions> ParseOptions(int argc, char** argv) {
         MQCHAT_ASSIGN_OR_RETURN(o.drain_s, ParseDouble("drain", optarg, 0, 3600));
         break;
       }
-      case kJson: o.json = true; break;
-      case kPrefix: o.prefix = optarg; break;
+      case kJson:
+        o.json = true;
+        break;
+      case kPrefix:
+        o.prefix = optarg;
+        break;
       case kHelp:
-      case 'h': parsed.help = true; return parsed;
+      case 'h':
+        parsed.help = true;
+        return parsed;
       default:
         return Bad(std::string("unknown or incomplete option '") + argv[optind - 1] + "'");
     }
@@ -202,8 +231,9 @@ Result<ParsedOptions> ParseOptions(int argc, char** argv) {
     const char* env = std::getenv("MQCHAT_BENCH_JWT_SECRET");
     if (env != nullptr) o.jwt_secret = env;
     if (o.jwt_secret.size() < 32) {
-      return Bad("chat scenarios need --jwt-secret (at least 32 bytes), as the broker's "
-                 "plugin_opt_jwt_hs256_secret");
+      return Bad(
+          "chat scenarios need --jwt-secret (at least 32 bytes), as the broker's "
+          "plugin_opt_jwt_hs256_secret");
     }
   }
   if (o.prefix.empty()) o.prefix = DefaultPrefix();

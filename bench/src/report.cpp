@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 namespace mqchat::bench {
@@ -35,7 +34,7 @@ double PerSecond(int64_t count, int64_t from_ns, int64_t to_ns) {
 }
 
 nlohmann::json LatencyJson(const LatencySummary& s) {
-  return {{"count", s.count}, {"p50", s.p50_ms},  {"p99", s.p99_ms},
+  return {{"count", s.count},  {"p50", s.p50_ms}, {"p99", s.p99_ms},
           {"p999", s.p999_ms}, {"max", s.max_ms}, {"mean", s.mean_ms}};
 }
 
@@ -89,18 +88,17 @@ std::string FormatTable(const Options& o, const RunResult& result, const Report&
            Fixed(s.max_ms, 3) + "  (n=" + std::to_string(s.count) + ")";
   };
   out += "mqchat-bench " + r.scenario + " @ " + o.host + ":" + std::to_string(o.port) + "\n";
-  std::string shape = IsGroup(o.scenario)
-                          ? "group of " + std::to_string(o.group_size) + ", " +
-                                std::to_string(o.senders) + " sender(s)"
-                          : std::to_string(o.pairs) + " pairs";
+  std::string shape = IsGroup(o.scenario) ? "group of " + std::to_string(o.group_size) + ", " +
+                                                std::to_string(o.senders) + " sender(s)"
+                                          : std::to_string(o.pairs) + " pairs";
   shape += o.rate > 0 ? ", offered " + Fixed(o.rate, 0) + " msg/s"
                       : ", window " + std::to_string(o.window);
   shape += ", text " + std::to_string(o.payload_bytes) + " B, " + std::to_string(o.threads) +
            " loop thread(s)";
   line("shape", shape);
-  line("connections", std::to_string(result.connected) + "/" +
-                          std::to_string(result.connections) + " connected, " +
-                          std::to_string(result.disconnected) + " lost during the run");
+  line("connections", std::to_string(result.connected) + "/" + std::to_string(result.connections) +
+                          " connected, " + std::to_string(result.disconnected) +
+                          " lost during the run");
   if (!result.setup_error.empty()) line("setup error", result.setup_error);
   line("sent", std::to_string(r.sent) + "  (" + Fixed(r.sent_per_s, 0) + "/s over " +
                    Fixed(result.send_phase_s, 2) + " s)");
@@ -109,8 +107,8 @@ std::string FormatTable(const Options& o, const RunResult& result, const Report&
                         "  (" + Fixed(r.delivered_per_s, 0) + "/s)");
   line("send->ack ms", "p50 / p99 / p99.9 / max = " + lat(r.ack));
   line("send->deliver ms", "p50 / p99 / p99.9 / max = " + lat(r.delivery));
-  line("lost", std::to_string(r.lost) + "  (acks " + std::to_string(r.lost_acks) +
-                   ", deliveries " + std::to_string(r.lost_deliveries) + ")");
+  line("lost", std::to_string(r.lost) + "  (acks " + std::to_string(r.lost_acks) + ", deliveries " +
+                   std::to_string(r.lost_deliveries) + ")");
   line("duplicated", std::to_string(r.duplicated));
   line("errors", std::to_string(r.errors) + "  (retryable " + std::to_string(r.retryable_errors) +
                      ", resent " + std::to_string(r.resent) + ", unexpected " +
@@ -127,10 +125,18 @@ std::string FormatJson(const Options& o, const RunResult& result, const Report& 
   nlohmann::json j = {
       {"scenario", r.scenario},
       {"params",
-       {{"host", o.host}, {"port", o.port}, {"pairs", o.pairs}, {"window", o.window},
-        {"duration_s", o.duration_s}, {"messages", o.messages}, {"rate", o.rate},
-        {"group_size", o.group_size}, {"senders", o.senders}, {"payload_bytes", o.payload_bytes},
-        {"threads", o.threads}, {"prefix", o.prefix}}},
+       {{"host", o.host},
+        {"port", o.port},
+        {"pairs", o.pairs},
+        {"window", o.window},
+        {"duration_s", o.duration_s},
+        {"messages", o.messages},
+        {"rate", o.rate},
+        {"group_size", o.group_size},
+        {"senders", o.senders},
+        {"payload_bytes", o.payload_bytes},
+        {"threads", o.threads},
+        {"prefix", o.prefix}}},
       {"connections", result.connections},
       {"connected", result.connected},
       {"disconnected", result.disconnected},
@@ -155,8 +161,8 @@ std::string FormatJson(const Options& o, const RunResult& result, const Report& 
       {"resent", r.resent},
       {"unexpected", r.unexpected},
       {"error_samples", result.error_samples},
-      {"cpu", {{"user_s", result.cpu_user_s}, {"sys_s", result.cpu_sys_s},
-               {"percent", r.cpu_percent}}},
+      {"cpu",
+       {{"user_s", result.cpu_user_s}, {"sys_s", result.cpu_sys_s}, {"percent", r.cpu_percent}}},
       {"ok", r.ok}};
   return j.dump() + "\n";
 }

@@ -16,20 +16,20 @@ namespace mqchat::bench {
 
 // What one recipient connection is to one conversation.
 struct RecipientRole {
-  int conversation = -1;   // tracker conversation index; -1: receives nothing we count
-  int member_index = -1;   // 0..expected-1 for a counted recipient; -1 for the sender's own echo
+  int conversation = -1;  // tracker conversation index; -1: receives nothing we count
+  int member_index = -1;  // 0..expected-1 for a counted recipient; -1 for the sender's own echo
 };
 
 struct TrackerTotals {
   int64_t sent = 0;
-  int64_t resent = 0;            // retries of the same client_msg_id after a retryable error
-  int64_t acked = 0;             // distinct messages acked
+  int64_t resent = 0;  // retries of the same client_msg_id after a retryable error
+  int64_t acked = 0;   // distinct messages acked
   int64_t expected_deliveries = 0;
-  int64_t delivered = 0;         // distinct (message, recipient) deliveries
+  int64_t delivered = 0;  // distinct (message, recipient) deliveries
   int64_t duplicate_acks = 0;
   int64_t duplicate_deliveries = 0;
-  int64_t unexpected = 0;        // unknown id, or delivered to a non-member
-  int64_t errors = 0;            // failed requests (non-retryable), refused publishes
+  int64_t unexpected = 0;  // unknown id, or delivered to a non-member
+  int64_t errors = 0;      // failed requests (non-retryable), refused publishes
   int64_t retryable_errors = 0;
   int64_t first_send_ns = 0, last_send_ns = 0, last_ack_ns = 0, last_delivery_ns = 0;
   std::vector<int64_t> ack_latency_ns;
@@ -59,9 +59,7 @@ class Tracker {
     return outstanding_[sender].value.load(std::memory_order_acquire);
   }
   // True when every message sent so far is complete.
-  bool AllComplete() const {
-    return incomplete_.load(std::memory_order_acquire) == 0;
-  }
+  bool AllComplete() const { return incomplete_.load(std::memory_order_acquire) == 0; }
   int64_t Sent() const { return sent_.load(std::memory_order_relaxed); }
 
   TrackerTotals Totals() const;
@@ -94,9 +92,9 @@ class Tracker {
   std::string run_tag_;
 
   mutable std::mutex mu_;
-  std::deque<Record> records_;   // by id
-  std::deque<uint64_t> bits_;    // words_per_message_ words per id: recipients that got it
-  TrackerTotals totals_;         // counts and samples (the atomics below are folded in Totals)
+  std::deque<Record> records_;  // by id
+  std::deque<uint64_t> bits_;   // words_per_message_ words per id: recipients that got it
+  TrackerTotals totals_;        // counts and samples (the atomics below are folded in Totals)
   std::vector<std::string> error_samples_;
 
   std::unique_ptr<PaddedCounter[]> outstanding_;
