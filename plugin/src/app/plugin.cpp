@@ -135,6 +135,7 @@ Status Plugin::Start() {
       for (int broker : remote_.Brokers(user)) shared_->Route(broker, user, payload);
     });
   }
+  chat_->SetDeviceIndex(&devices_);
   chat_->SetMembersChangedHook([this](const std::vector<std::string>& members) {
     for (const auto& a : members) {
       auto it = contacts_.find(a);
@@ -162,6 +163,7 @@ Status Plugin::OnBasicAuth(ClientHandle client, const auth::LoginRequest& reques
   sessions_[client] = chat::ClientSession{result->username, result->device_id,
                                           std::string(request.client_id), protocol_version};
   const std::string& user = result->username;
+  devices_.Add(user, std::string(request.client_id), client);
   presence_.DeviceConnected(user, clock_.NowMs());
   LocalDevicesChanged(user);
   if (contacts_.find(user) == contacts_.end()) {
@@ -212,6 +214,7 @@ void Plugin::OnDisconnect(ClientHandle client) {
   const std::string user = it->second.username;
   just_disconnected_.emplace(client, std::move(it->second));
   sessions_.erase(it);
+  devices_.Remove(user, client);
   presence_.DeviceDisconnected(user, clock_.NowMs());
   LocalDevicesChanged(user);
   if (presence_.LocalDevices(user) == 0) contacts_.erase(user);

@@ -15,6 +15,7 @@
 #include "broker/broker_api.h"
 #include "chat/chat_service.h"
 #include "chat/client_session.h"
+#include "chat/device_index.h"
 #include "config/config.h"
 #include "mqchat/status.h"
 #include "presence/online_directory.h"
@@ -73,6 +74,7 @@ class Plugin {
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<auth::DirectoryRefresher> refresher_;
   std::unique_ptr<MainThreadWaker> waker_;
+  chat::DeviceIndex devices_;  // connected devices by user; declared before chat_, which reads it
   std::unique_ptr<chat::ChatService> chat_;
   void PublishPresence(const presence::PresenceState& state);
   void RefreshOnlinePresence();

@@ -13,8 +13,7 @@ bool ChatService::HandleSend(const ClientSession& who, const protocol::Request& 
   if (MembersPtr m = cache_.Get(req.conversation_id, clock_.MonotonicMs())) {
     if (!m->Contains(who.username)) {
       return Refuse(to, protocol::ErrorCode::kNotMember,
-                    "you are not a member of conversation " +
-                        std::to_string(req.conversation_id));
+                    "you are not a member of conversation " + std::to_string(req.conversation_id));
     }
   }
   SendJob job;
@@ -36,8 +35,9 @@ void ChatService::OnBatchDone(store::ChatStore& store, std::vector<SendJob> jobs
   struct Outcome {
     ReplyTo to;
     std::string reply;
-    std::string event;               // message event to fan out; empty if none
+    std::string event;  // message event to fan out; empty if none
     std::vector<std::string> inboxes;
+    std::string sender;
   };
   std::vector<Outcome> outcomes;
   outcomes.reserve(jobs.size());
@@ -73,6 +73,7 @@ void ChatService::OnBatchDone(store::ChatStore& store, std::vector<SendJob> jobs
       if (members.ok()) {
         out.inboxes = (*members)->usernames;
         out.event = protocol::MessageEvent(ToWire(r.message));
+        out.sender = r.message.sender;
       } else {
         // Stored and acked; devices get it by sync. Say why live delivery was skipped.
         std::string why = members.status().ToString();
@@ -97,7 +98,7 @@ void ChatService::OnBatchDone(store::ChatStore& store, std::vector<SendJob> jobs
   tasks_.Post([this, outcomes = std::move(outcomes)]() mutable {
     for (auto& out : outcomes) PublishReply(broker_, out.to, std::move(out.reply));
     for (const auto& out : outcomes) {
-      if (!out.event.empty()) PublishToInboxes(out.inboxes, out.event);
+      if (!out.event.empty()) PublishMessage(out.inboxes, out.event, out.sender, out.to.client_id);
     }
   });
 }

@@ -48,9 +48,9 @@ ChatService::ChatService(ChatOptions options, BrokerApi& broker, BrokerTaskQueue
         OnBatchDone(store, std::move(jobs), std::move(results));
       },
       [this](store::ChatStore& store, std::vector<SendJob>& jobs) { PrepareBatch(store, jobs); });
-  reader_ = std::make_unique<StoreWorker>(std::move(reader_store), options_.max_queue, 1,
-                                          [](store::ChatStore&, std::vector<SendJob>,
-                                             Result<std::vector<store::AppendResult>>) {});
+  reader_ = std::make_unique<StoreWorker>(
+      std::move(reader_store), options_.max_queue, 1,
+      [](store::ChatStore&, std::vector<SendJob>, Result<std::vector<store::AppendResult>>) {});
 }
 
 ChatService::~ChatService() { Stop(); }
@@ -128,8 +128,7 @@ void ChatService::EnsureUser(const std::string& username) {
   if (!s.ok()) broker_.Log(LogLevel::kWarning, "mqchat: EnsureUser: " + s.ToString());
 }
 
-void ChatService::LoadContacts(const std::string& username,
-                               std::function<void(Contacts)> done) {
+void ChatService::LoadContacts(const std::string& username, std::function<void(Contacts)> done) {
   Status s = reader_->SubmitTask([this, username, done](store::ChatStore& store) {
     auto list = store.ListConversations(username);
     if (!list.ok()) {
@@ -184,6 +183,34 @@ void ChatService::PublishToInboxes(const std::vector<std::string>& users,
     Status s = broker_.Publish(msg);
     if (!s.ok()) broker_.Log(LogLevel::kWarning, "mqchat: inbox of " + user + ": " + s.ToString());
     if (inbox_hook_) inbox_hook_(user, payload);
+  }
+}
+
+void ChatService::PublishMessage(const std::vector<std::string>& members, const std::string& event,
+                                 const std::string& sender, const std::string& origin_client_id) {
+  if (devices_ == nullptr) {
+    PublishToInboxes(members, event);
+    return;
+  }
+  OutgoingMessage msg;
+  msg.payload = event;
+  for (const auto& user : members) {
+    msg.topic = protocol::InboxTopic(user);
+    if (user != sender) {
+      Status s = broker_.Publish(msg);
+      if (!s.ok())
+        broker_.Log(LogLevel::kWarning, "mqchat: inbox of " + user + ": " + s.ToString());
+    } else {
+      // The sending device has the message from its ack: saves a publish and its PUBACK.
+      for (const auto& device : devices_->OtherDevices(user, origin_client_id)) {
+        msg.target_client_id = device;
+        Status s = broker_.Publish(msg);
+        if (!s.ok())
+          broker_.Log(LogLevel::kWarning, "mqchat: device " + device + ": " + s.ToString());
+      }
+      msg.target_client_id.clear();
+    }
+    if (inbox_hook_) inbox_hook_(user, event);  // devices on other brokers
   }
 }
 

@@ -13,6 +13,7 @@
 
 #include "broker/broker_api.h"
 #include "chat/client_session.h"
+#include "chat/device_index.h"
 #include "chat/membership_cache.h"
 #include "chat/reply.h"
 #include "chat/store_worker.h"
@@ -84,6 +85,11 @@ class ChatService {
     inbox_hook_ = std::move(hook);
   }
 
+  // The devices connected to this broker, so a message reaches the sender's other devices but
+  // not the one that sent it. Set once, before requests arrive; without it the sender's whole
+  // inbox gets the message.
+  void SetDeviceIndex(const DeviceIndex* devices) { devices_ = devices; }
+
   // Enables the push ops and, with `push.record_jobs`, push jobs for members who have no
   // device online. Set once, before requests arrive; without it the push ops answer
   // UNAVAILABLE.
@@ -128,6 +134,10 @@ class ChatService {
   // Broker thread.
   void PublishToInboxes(const std::vector<std::string>& users, const std::string& payload,
                         int qos = 1);
+  // A new message event to every member's inbox, except that the sender's copy goes only to
+  // their devices other than `origin_client_id`.
+  void PublishMessage(const std::vector<std::string>& members, const std::string& event,
+                      const std::string& sender, const std::string& origin_client_id);
 
   const ChatOptions options_;
   BrokerApi& broker_;
@@ -139,6 +149,7 @@ class ChatService {
   RateLimiter typing_limiter_;  // broker thread
   std::function<void(const std::vector<std::string>&)> members_changed_;
   std::function<void(const std::string&, const std::string&)> inbox_hook_;
+  const DeviceIndex* devices_ = nullptr;
   ChatPush push_;  // set before requests; push_.store is used on the writer thread only
   std::unique_ptr<StoreWorker> writer_;
   std::unique_ptr<StoreWorker> reader_;
