@@ -2,6 +2,8 @@
 // retained messages and writes into another user's namespace.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "support/chat_server.h"
 #include "support/mqtt_test_client.h"
 
@@ -32,6 +34,21 @@ class AclTest : public ::testing::Test {
     return c.Connect(o);
   }
 
+  // Reads what `c` receives on `filter` until the `conversation` event in its inbox, failing on
+  // anything else except the plugin's presence publishes and the open_direct response.
+  static void ExpectOnlyMarkerBefore(MqttTestClient& c, const std::string& filter) {
+    for (;;) {
+      auto m = c.WaitMessage(std::chrono::seconds(15), filter);
+      ASSERT_TRUE(m) << "the marker never arrived";
+      if (m->topic.find("/presence") != std::string::npos) continue;
+      if (m->topic.find("/reply/") != std::string::npos) continue;
+      ASSERT_EQ(m->topic.substr(m->topic.rfind('/')), "/inbox") << m->topic << ": " << m->payload;
+      auto event = nlohmann::json::parse(m->payload, nullptr, false);
+      ASSERT_EQ(event.value("type", ""), "conversation") << "leaked: " << m->payload;
+      return;
+    }
+  }
+
   std::unique_ptr<ChatServer> server_;
   MqttTestClient alice_, bob_;
 };
@@ -39,11 +56,11 @@ class AclTest : public ::testing::Test {
 TEST_F(AclTest, SubscribeOnlyInsideOwnNamespace) {
   EXPECT_EQ(alice_.Subscribe("mqchat/v1/u/alice/inbox"), 1);
   EXPECT_EQ(alice_.Subscribe("mqchat/v1/u/alice/#"), 1);
-  for (const char* f : {"#", "+/#", "+", "mqchat/#", "mqchat/v1/#", "mqchat/v1/u/#",
-                        "mqchat/v1/u/+/inbox", "mqchat/+/u/bob/inbox", "+/v1/u/bob/inbox",
-                        "mqchat/v1/u/bob/inbox", "mqchat/v1/u/bob/#", "$share/g/#",
-                        "$share/g/mqchat/v1/u/bob/inbox", "$share/g/mqchat/v1/u/alice/inbox",
-                        "$CONTROL/#", "$SYS/#", "$SYS/broker/clients/total"}) {
+  for (const char* f :
+       {"#", "+/#", "+", "mqchat/#", "mqchat/v1/#", "mqchat/v1/u/#", "mqchat/v1/u/+/inbox",
+        "mqchat/+/u/bob/inbox", "+/v1/u/bob/inbox", "mqchat/v1/u/bob/inbox", "mqchat/v1/u/bob/#",
+        "$share/g/#", "$share/g/mqchat/v1/u/bob/inbox", "$share/g/mqchat/v1/u/alice/inbox",
+        "$CONTROL/#", "$SYS/#", "$SYS/broker/clients/total"}) {
     EXPECT_EQ(alice_.Subscribe(f), kV5NotAuthorized) << f;
   }
 }
@@ -66,9 +83,11 @@ TEST_F(AclTest, CannotWriteIntoAnotherNamespaceOrRetain) {
   // Nothing alice tried reached bob. A message from the plugin side would; alice's own will
   // topic is the one place she may write in her namespace, and bob cannot read it.
   EXPECT_LT(alice_.Publish("mqchat/v1/u/alice/will/d5", "x"), 0x80);  // accepted
-  // (bob's namespace also carries his own presence, which the plugin publishes: not checked.)
-  EXPECT_FALSE(bob_.WaitMessage(std::chrono::milliseconds(300), "mqchat/v1/u/bob/inbox"));
-  EXPECT_FALSE(bob_.WaitMessage(std::chrono::milliseconds(0), "mqchat/v1/u/bob/will/#"));
+  // Marker: alice opens a conversation with bob, so the plugin puts a `conversation` event in
+  // bob's inbox. Anything alice's attempts had leaked to bob would have been queued to him
+  // before it, so everything bob gets up to the marker must be the plugin's own.
+  ASSERT_LT(alice_.Publish("mqchat/v1/req/open_direct", R"({"user":"bob"})"), 0x80);
+  ExpectOnlyMarkerBefore(bob_, "mqchat/v1/u/bob/#");
 }
 
 TEST_F(AclTest, RetainedMessagesCannotBePlanted) {
@@ -77,8 +96,9 @@ TEST_F(AclTest, RetainedMessagesCannotBePlanted) {
   MqttTestClient late;
   ASSERT_EQ(Connect(late, "alice", "pw-a", 4), 0);
   ASSERT_EQ(late.Subscribe("mqchat/v1/u/alice/#"), 1);
-  EXPECT_FALSE(late.WaitMessage(std::chrono::milliseconds(300), "mqchat/v1/u/alice/will/#"));
-  EXPECT_FALSE(late.WaitMessage(std::chrono::milliseconds(0), "mqchat/v1/u/alice/inbox"));
+  // Marker, as above: any retained message would have come with the SUBACK, before it.
+  ASSERT_LT(bob_.Publish("mqchat/v1/req/open_direct", R"({"user":"alice"})"), 0x80);
+  ExpectOnlyMarkerBefore(late, "mqchat/v1/u/alice/#");
 }
 
 }  // namespace
