@@ -53,19 +53,28 @@ bench_build() {
 bench_can_connect() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # bench_free_port: prints a port nobody listens on (racy, so starters retry on bind failure).
+# It lies below the kernel's ephemeral range, which the 10,000-connection rows fill with client
+# ports (some in TIME_WAIT, which a listener cannot bind either).
 bench_free_port() {
-  local p
+  local p lo=20000 hi=32767 first
+  if read -r first _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null && [ "$first" -gt 21000 ]; then
+    hi=$((first - 1))
+  fi
   for _ in $(seq 100); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((lo + RANDOM % (hi - lo + 1)))
     if ! bench_can_connect "$p"; then echo "$p"; return 0; fi
   done
   bench_die "no free port found"
 }
 
-# bench_start_mosquitto NAME PLUGIN_LINES: writes $BENCH_TMP/NAME.conf, starts mosquitto on a
-# free port; sets BROKER_PID and BROKER_PORT. PLUGIN_LINES empty = plain, anonymous Mosquitto.
+# bench_start_mosquitto NAME PLUGIN_LINES [EXTRA_LINES]: writes $BENCH_TMP/NAME.conf, starts
+# mosquitto on a free port; sets BROKER_PID and BROKER_PORT. PLUGIN_LINES empty = plain,
+# anonymous Mosquitto. EXTRA_LINES follow the plugin lines (e.g. more plugin_opt_*). The broker
+# gets the hard RLIMIT_NOFILE as its soft limit (one descriptor per client; mosquitto's
+# max_connections is unlimited by default, written out below), so 10,000+ clients fit.
 bench_start_mosquitto() {
-  local name=$1 plugin_lines=$2 conf="$BENCH_TMP/$1.conf" log="$BENCH_TMP/$1.log" anon=true
+  local name=$1 plugin_lines=$2 extra_lines=${3:-} conf="$BENCH_TMP/$1.conf" log="$BENCH_TMP/$1.log"
+  local anon=true
   [ -n "$plugin_lines" ] && anon=false
   for _attempt in 1 2 3 4 5; do
     BROKER_PORT=$(bench_free_port)
@@ -75,14 +84,17 @@ per_listener_settings false
 allow_anonymous $anon
 set_tcp_nodelay true
 persistence false
+max_connections -1
 log_dest stderr
 log_type error
 log_type warning
 log_type notice
 $plugin_lines
+$extra_lines
 listener $BROKER_PORT 127.0.0.1
 CONF
-    "$MOSQUITTO_BIN" -c "$conf" >>"$log" 2>&1 &
+    # The subshell execs mosquitto, so $! is the broker's PID.
+    ( ulimit -n "$(ulimit -Hn)" 2>/dev/null || true; exec "$MOSQUITTO_BIN" -c "$conf" ) >>"$log" 2>&1 &
     BROKER_PID=$!
     BENCH_PIDS+=("$BROKER_PID")
     for _ in $(seq 200); do
@@ -97,12 +109,16 @@ CONF
   bench_die "cannot start mosquitto ($name)"
 }
 
+# bench_stop_pid PID: stops a process we started and forgets it (so bench_cleanup never signals
+# a later process that got the same PID).
 bench_stop_pid() {
-  local pid=$1
+  local pid=$1 p kept=()
   kill -TERM "$pid" 2>/dev/null || true
   for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+  for p in "${BENCH_PIDS[@]}"; do [ "$p" = "$pid" ] || kept+=("$p"); done
+  BENCH_PIDS=("${kept[@]}")
 }
 
 # bench_plugin_lines PLUGIN_SO STORE: the plugin_* config lines for "sqlite" or "postgres"
@@ -143,6 +159,14 @@ bench_start_postgres() {
   done
   tail -20 "$dir/postgres.log" >&2
   bench_die "PostgreSQL did not start"
+}
+
+# bench_create_pg_db NAME: a new empty database in the running cluster; prints its conninfo
+# (for a fresh broker whose figures must not depend on earlier runs' data).
+bench_create_pg_db() {
+  as_postgres "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$1" ||
+    bench_die "createdb $1 failed"
+  echo "host=127.0.0.1 port=$PG_PORT user=postgres dbname=$1"
 }
 
 # PIDs of the running throwaway cluster (postmaster and its children).

@@ -3,6 +3,15 @@
 # WATCHERS contacts are subscribed to its presence. Reports presence changes, deliveries to
 # watchers, and the broker's CPU time (utime+stime of the broker process, /proc/<pid>/stat).
 # usage: bench/presence_bench.sh [BUILD_DIR]  (env WATCHERS=20 CHURN=50). Loopback only.
+#
+# Superseded by `mqchat-bench --scenario presence` (bench/run.sh --scenarios presence); kept
+# until docs/BENCHMARKS.md points there. Why it seems to hang with many watchers: every watcher
+# is a mosquitto_sub that subscribes to the target's presence right after its CONNACK, while the
+# plugin loads the watcher's contacts asynchronously at login (store reader, applied on a later
+# broker tick). docs/PROTOCOL.md section 6 only promises contacts once the device's first request
+# is answered, so such a SUBSCRIBE is often refused (SUBACK 0x87); mosquitto_sub then prints "All
+# subscription requests were denied." and exits, its output stays empty, and the wait loop below
+# gives each empty watcher 10 s (36 of 99 watchers refused in one try: 6 minutes).
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$REPO/build}

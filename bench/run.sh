@@ -1,31 +1,47 @@
 #!/usr/bin/env bash
-# Benchmarks mqchat against plain Mosquitto on 127.0.0.1 and prints a markdown table of medians.
+# Benchmarks mqchat against plain Mosquitto on 127.0.0.1 and prints markdown tables of medians.
 # usage: bench/run.sh [--quick] [--runs N] [--duration S] [--stores "sqlite postgres"]
+#                     [--scenarios "pairs rate group group-rate big idle storm presence"]
 #                     [--build-dir DIR] [--raw FILE]
-#   --quick      1 run of 3 s per scenario (a few minutes in all)
-#   --runs N     runs per scenario and target (default 3); the table shows medians
-#   --duration S send phase of each throughput/latency run (default 10)
+#   --quick      1 run of 3 s per scenario
+#   --runs N     runs per scenario and target (default 3); the tables show medians
+#   --duration S send phase of each message row, and how long idle holds its connections (10)
+#   --scenarios  the rows to run (default: all of them): pairs, rate, group, group-rate, big
+#                (100,000-character texts), idle (10,000 connections), storm (10,000 devices
+#                reconnect, 10 missed messages each), presence (churn, 99 watchers; mqchat only)
 #   --raw FILE   also keep every run's JSON result (one line each) in FILE
-# For each store it starts a fresh mosquitto with the plugin (PostgreSQL: a throwaway initdb
-# cluster run as user postgres), plus one plain anonymous mosquitto for the baselines; samples
-# the brokers' CPU (/proc/<pid>/stat) and peak RSS (VmRSS polled, VmHWM at the end). Runs are
-# interleaved (run i of every target before run i+1) so background load hits all alike.
+# The message rows share one broker per target: a mosquitto with the plugin per store
+# (PostgreSQL: a throwaway initdb cluster run as user postgres) and a plain anonymous one. The
+# idle, storm and presence rows start a fresh broker for every run (PostgreSQL: a fresh database)
+# so earlier runs' memory and data do not count, and give mqchat-bench its PID (--broker-pid)
+# for per-phase memory and CPU; presence runs with presence_grace_ms 0 and
+# presence_min_interval_ms 0. run.sh samples each broker's CPU (/proc/<pid>/stat) and peak RSS
+# over every run. Runs are interleaved (run i of every row and target before run i+1).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
 source "$HERE/lib.sh"
 
+ALL_SCENARIOS="pairs rate group group-rate big idle storm presence"
 RUNS=3 DURATION=10 STORES="sqlite postgres" BUILD_DIR="$REPO/build-bench" RAW=""
+SELECTED=$ALL_SCENARIOS
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) RUNS=1 DURATION=3; shift ;;
     --runs) RUNS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --stores) STORES=$2; shift 2 ;;
+    --scenarios) SELECTED=$2; shift 2 ;;
     --build-dir) BUILD_DIR=$2; shift 2 ;;
     --raw) RAW=$2; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
+  esac
+done
+for name in $SELECTED; do
+  case " $ALL_SCENARIOS " in
+    *" $name "*) ;;
+    *) echo "unknown scenario: $name (choose from: $ALL_SCENARIOS)" >&2; exit 2 ;;
   esac
 done
 command -v jq >/dev/null || bench_die "jq is required"
@@ -41,35 +57,50 @@ RESULTS=$BENCH_TMP/results.jsonl
 : >"$RESULTS"
 CLK_TCK=$(getconf CLK_TCK)
 
-# name|description|chat arguments|baseline arguments
-SCENARIOS=(
+# name|description|chat arguments|baseline arguments (empty: none)
+ROWS=(
   "pairs|10 pairs, window 64/sender|--scenario pairs --pairs 10 --window 64|--scenario baseline-pairs --pairs 10 --window 64"
   "rate|10 pairs, 1000 msg/s offered|--scenario rate --pairs 10 --rate 1000|--scenario baseline-pairs --pairs 10 --rate 1000"
   "group|group of 100, 1 sender, window 64|--scenario group --group-size 100 --senders 1 --window 64|--scenario baseline-group --group-size 100 --senders 1 --window 64"
   "group-rate|group of 100, 100 msg/s offered|--scenario group --group-size 100 --senders 1 --rate 100|--scenario baseline-group --group-size 100 --senders 1 --rate 100"
+  "big|1:1 (10 pairs), 100,000-character messages, window 4|--scenario pairs --pairs 10 --window 4 --payload-bytes 100000|--scenario baseline-pairs --pairs 10 --window 4 --payload-bytes 100000"
+  "idle|10,000 idle connections|--scenario idle --connections 10000|--scenario baseline-idle --connections 10000"
+  "storm|reconnect storm, 10,000 devices × 10 missed|--scenario reconnect-storm --devices 10000 --missed 10|--scenario baseline-reconnect-storm --devices 10000 --missed 10"
+  "presence|presence churn, 99 watchers|--scenario presence --watchers 99 --transitions 2000|"
 )
+FRESH_BROKER_ROWS=" idle storm presence "
+SCENARIOS=()
+for spec in "${ROWS[@]}"; do
+  case " $SELECTED " in *" ${spec%%|*} "*) SCENARIOS+=("$spec") ;; esac
+done
+SHARED=false  # does any selected row use the shared brokers?
+for spec in "${SCENARIOS[@]}"; do
+  case "$FRESH_BROKER_ROWS" in *" ${spec%%|*} "*) ;; *) SHARED=true ;; esac
+done
 
 declare -A TARGET_PORT TARGET_PID
-bench_start_mosquitto plain ""
-TARGET_PORT[plain]=$BROKER_PORT TARGET_PID[plain]=$BROKER_PID
 TARGETS=(plain)
+$SHARED && bench_start_mosquitto plain ""
+TARGET_PORT[plain]=${BROKER_PORT:-0} TARGET_PID[plain]=${BROKER_PID:-0}
 for store in $STORES; do
   case "$store" in
     sqlite) ;;
     postgres) bench_start_postgres ;;
     *) bench_die "unknown store $store" ;;
   esac
-  bench_start_mosquitto "$store" "$(bench_plugin_lines "$PLUGIN" "$store")"
-  TARGET_PORT[$store]=$BROKER_PORT TARGET_PID[$store]=$BROKER_PID
+  if $SHARED; then
+    bench_start_mosquitto "$store" "$(bench_plugin_lines "$PLUGIN" "$store")"
+    TARGET_PORT[$store]=$BROKER_PORT TARGET_PID[$store]=$BROKER_PID
+  fi
   TARGETS+=("$store")
 done
-bench_log "brokers: $(for t in "${TARGETS[@]}"; do printf '%s=:%s ' "$t" "${TARGET_PORT[$t]}"; done)"
+$SHARED && bench_log "shared brokers: $(for t in "${TARGETS[@]}"; do printf '%s=:%s ' "$t" "${TARGET_PORT[$t]}"; done)"
 
-# run_one TARGET NAME RUN ARGS...: one mqchat-bench run, its JSON plus broker figures appended
-# to $RESULTS.
+# run_one TARGET NAME RUN PID PORT TIMEOUT ARGS...: one mqchat-bench run against the broker
+# PID listening on PORT, its JSON plus broker figures appended to $RESULTS.
 run_one() {
-  local target=$1 name=$2 run=$3; shift 3
-  local pid=${TARGET_PID[$target]} out="$BENCH_TMP/run.json" rss_file="$BENCH_TMP/rss"
+  local target=$1 name=$2 run=$3 pid=$4 port=$5 limit=$6; shift 6
+  local out="$BENCH_TMP/run.json" rss_file="$BENCH_TMP/rss"
   local pg_pids=() ticks0 ticks1 pg0=0 pg1=0 t0 t1 rc=0 sampler busy0 busy1 load0
   [ "$target" = postgres ] && mapfile -t pg_pids < <(bench_pg_pids)
   echo 0 >"$rss_file"
@@ -85,7 +116,7 @@ run_one() {
   load0=$(cut -d' ' -f1 /proc/loadavg)
   busy0=$(bench_busy_ticks)
   t0=$(date +%s.%N)
-  timeout $((${DURATION%.*} + 90)) "$BENCH" "$@" --port "${TARGET_PORT[$target]}" \
+  timeout "$limit" "$BENCH" "$@" --port "$port" \
     --jwt-secret "$BENCH_JWT_SECRET" --duration "$DURATION" --json \
     --prefix "$target-$name-$run-" >"$out" 2>"$BENCH_TMP/run.err" || rc=$?
   t1=$(date +%s.%N)
@@ -106,9 +137,31 @@ run_one() {
            broker_cpu_pct: (100 * $bt / $tck / $wall), pg_cpu_pct: (100 * $pt / $tck / $wall),
            broker_peak_rss_kb: $rss, loadavg_before: $load,
            other_cpu_pct: (100 * ($busy - $bt - $pt) / $tck / $wall
-                           - 100 * ((.cpu.user_s // 0) + (.cpu.sys_s // 0)) / $wall)}' \
+                           - 100 * ((.process_cpu // .cpu // {}) | (.user_s // 0) + (.sys_s // 0)) / $wall)}' \
      "$out" >>"$RESULTS"
-  bench_log "$(jq -r '"\(.target) \(.name) run \(.run): exit \(.exit_code), acked/s \(.acked_per_s // 0 | floor), delivered/s \(.delivered_per_s // 0 | floor), deliver p50 \(.delivery_latency_ms.p50 // 0) ms, lost \(.lost), dup \(.duplicated), broker cpu \(.broker_cpu_pct | floor)%"' <<<"$(tail -1 "$RESULTS")")"
+  bench_log "$(jq -r '"\(.target) \(.name) run \(.run): exit \(.exit_code), " +
+    (if .name == "idle" then "connected \(.connected // 0), broker RSS per connection \(.broker_rss_per_connection_bytes // 0 | floor) B"
+     elif .name == "storm" then "storm \(.storm_s // 0) s, caught-up msgs/s \(.synced_messages_per_s // 0 | floor), missing \(.missing), dup \(.duplicated), errors \(.errors)"
+     elif .name == "presence" then "transitions/s \(.transitions_per_s // 0 | floor), deliveries/s \(.deliveries_per_s // 0 | floor), p50 \(.latency_ms.p50 // 0) ms, missed \(.missed), dup \(.duplicated)"
+     else "acked/s \(.acked_per_s // 0 | floor), delivered/s \(.delivered_per_s // 0 | floor), deliver p50 \(.delivery_latency_ms.p50 // 0) ms, lost \(.lost), dup \(.duplicated)" end) +
+    ", broker cpu \(.broker_cpu_pct | floor)%"' <<<"$(tail -1 "$RESULTS")")"
+}
+
+# run_fresh TARGET NAME RUN ARGS...: run_one against a broker started for this run alone.
+run_fresh() {
+  local target=$1 name=$2 run=$3 extra=""; shift 3
+  if [ "$name" = presence ]; then
+    extra=$'plugin_opt_presence_grace_ms 0\nplugin_opt_presence_min_interval_ms 0'
+  fi
+  if [ "$target" = plain ]; then
+    bench_start_mosquitto "plain-$name-$run" ""
+  else
+    [ "$target" = postgres ] && PG_CONNINFO=$(bench_create_pg_db "mqchat_${name}_$run")
+    bench_start_mosquitto "$target-$name-$run" "$(bench_plugin_lines "$PLUGIN" "$target")" "$extra"
+  fi
+  local pid=$BROKER_PID
+  run_one "$target" "$name" "$run" "$pid" "$BROKER_PORT" 900 "$@" --broker-pid "$pid"
+  bench_stop_pid "$pid"
 }
 
 for run in $(seq "$RUNS"); do
@@ -116,28 +169,59 @@ for run in $(seq "$RUNS"); do
     IFS='|' read -r name _desc chat_args base_args <<<"$spec"
     for target in "${TARGETS[@]}"; do
       if [ "$target" = plain ]; then args=$base_args; else args=$chat_args; fi
+      [ -z "$args" ] && continue
       # shellcheck disable=SC2086
-      run_one "$target" "$name" "$run" $args
+      case "$FRESH_BROKER_ROWS" in
+        *" $name "*) run_fresh "$target" "$name" "$run" $args ;;
+        *) run_one "$target" "$name" "$run" "${TARGET_PID[$target]}" "${TARGET_PORT[$target]}" \
+             $((${DURATION%.*} + 90)) $args ;;
+      esac
     done
   done
 done
 
-HWM=""
-for target in "${TARGETS[@]}"; do
-  HWM+="$target $(( $(bench_rss_kb "${TARGET_PID[$target]}" VmHWM) / 1024 )) MB; "
-done
 [ -n "$RAW" ] && cp "$RESULTS" "$RAW"
+order=$(printf '%s ' "${TARGETS[@]}")
+has_rows() { jq -e -s --arg n "$1" 'any(.[]; .name == $n)' "$RESULTS" >/dev/null; }
 
-DESCS=$(for spec in "${SCENARIOS[@]}"; do IFS='|' read -r n d _ _ <<<"$spec"; printf '%s\t%s\n' "$n" "$d"; done |
-        jq -R -s 'split("\n") | map(select(length > 0) | split("\t") | {(.[0]): .[1]}) | add')
-
 echo
-echo "mqchat-bench, $RUNS run(s) of ${DURATION} s per row, medians; text 100 B; $(nproc) cores;" \
-     "$(date -u +%Y-%m-%dT%H:%MZ)"
+echo "mqchat-bench, $RUNS run(s) per row, medians; $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
+if $SHARED; then
+  DESCS=$(for spec in "${SCENARIOS[@]}"; do
+             IFS='|' read -r n d _ _ <<<"$spec"
+             case "$FRESH_BROKER_ROWS" in *" $n "*) ;; *) printf '%s\t%s\n' "$n" "$d" ;; esac
+           done |
+          jq -R -s 'split("\n") | map(select(length > 0) | split("\t") | {(.[0]): .[1]}) | add')
+  echo
+  echo "Messages (send phase ${DURATION} s; text 100 B unless the row says otherwise):"
+  echo
+  jq -r -s -L "$HERE" --argjson descs "$DESCS" --arg order "$order" -f "$HERE/summarize.jq" "$RESULTS"
+  HWM=""
+  for target in "${TARGETS[@]}"; do
+    HWM+="$target $(( $(bench_rss_kb "${TARGET_PID[$target]}" VmHWM) / 1024 )) MB; "
+  done
+  echo
+  echo "Shared brokers' peak RSS over their runs (VmHWM): $HWM"
+fi
+if has_rows idle; then
+  echo
+  echo "Idle connections (fresh broker per run; held ${DURATION} s; RSS per connection = (VmRSS after the hold - VmRSS before connecting) / connections):"
+  echo
+  jq -r -s -L "$HERE" --arg order "$order" -f "$HERE/summarize_idle.jq" "$RESULTS"
+fi
+if has_rows storm; then
+  echo
+  echo "Reconnect storm (fresh broker per run; storm = first CONNECT to the last device caught up):"
+  echo
+  jq -r -s -L "$HERE" --arg order "$order" -f "$HERE/summarize_storm.jq" "$RESULTS"
+fi
+if has_rows presence; then
+  echo
+  echo "Presence churn (fresh broker per run, presence_grace_ms 0, presence_min_interval_ms 0; no plain baseline):"
+  echo
+  jq -r -s -L "$HERE" --arg order "$order" -f "$HERE/summarize_presence.jq" "$RESULTS"
+fi
 echo
-jq -r -s --argjson descs "$DESCS" --arg order "$(printf '%s ' "${TARGETS[@]}")" -f "$HERE/summarize.jq" "$RESULTS"
-echo
-echo "Broker peak RSS over all runs (VmHWM): $HWM"
 echo "CPU taken by other processes during the runs (all cores, % of one core): median" \
      "$(jq -s 'map(.other_cpu_pct) | sort | .[length / 2 | floor] | round' "$RESULTS")," \
      "max $(jq -s 'map(.other_cpu_pct) | max | round' "$RESULTS"); 1-min load average before runs: median" \

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Smoke test of mqchat-bench against a fresh mosquitto + mqchat plugin (SQLite store):
-# 2 pairs x 200 messages and a group of 10 x 50 messages, both must lose and duplicate nothing.
+# Smoke test of mqchat-bench against a fresh mosquitto + mqchat plugin (SQLite store, presence
+# grace and coalescing off) and a plain mosquitto: 2 pairs x 200 messages, a group of 10 x 50
+# messages, 50 idle connections, a reconnect storm of 20 devices x 3 missed messages (and its
+# plain baseline), presence churn with 5 watchers x 10 transitions. Each must lose, duplicate
+# and fail nothing (mqchat-bench's exit code); timing is never asserted.
 # usage: bench/smoke_test.sh [--bench PATH] [--plugin PATH] [--build-dir DIR]
 # Without --bench/--plugin it builds them in --build-dir (default <repo>/build-bench).
 # Bounded to ~60 s; kills everything it started on exit.
@@ -38,13 +41,31 @@ MAIN_PID=$$
 ) &
 BENCH_PIDS+=("$!")
 
-bench_start_mosquitto chat "$(bench_plugin_lines "$PLUGIN" sqlite)"
+bench_start_mosquitto chat "$(bench_plugin_lines "$PLUGIN" sqlite)" \
+  $'plugin_opt_presence_grace_ms 0\nplugin_opt_presence_min_interval_ms 0'
+CHAT_PID=$BROKER_PID
 common=(--port "$BROKER_PORT" --jwt-secret "$BENCH_JWT_SECRET" --drain 10)
+bench_start_mosquitto plain ""
+plain=(--port "$BROKER_PORT" --broker-pid "$BROKER_PID" --drain 10)
 status=0
-timeout 25 "$BENCH" --scenario pairs --pairs 2 --messages 200 "${common[@]}" || status=1
-timeout 25 "$BENCH" --scenario group --group-size 10 --messages 50 "${common[@]}" || status=1
+run() {  # NAME ARGS...: one mqchat-bench run; a failure fails the smoke test
+  local name=$1; shift
+  if timeout 25 "$BENCH" "$@"; then
+    bench_log "$name: OK"
+  else
+    bench_log "$name: FAILED"
+    status=1
+  fi
+}
+run pairs --scenario pairs --pairs 2 --messages 200 "${common[@]}"
+run group --scenario group --group-size 10 --messages 50 "${common[@]}"
+run idle --scenario idle --connections 50 --duration 0.5 --broker-pid "$CHAT_PID" "${common[@]}"
+run storm --scenario reconnect-storm --devices 20 --missed 3 --broker-pid "$CHAT_PID" "${common[@]}"
+run baseline-storm --scenario baseline-reconnect-storm --devices 20 --missed 3 "${plain[@]}"
+run presence --scenario presence --watchers 5 --transitions 10 --broker-pid "$CHAT_PID" \
+  "${common[@]}"
 if [ $status -ne 0 ]; then
-  bench_log "smoke test FAILED; broker log:"
-  tail -30 "$BENCH_TMP/chat.log" >&2
+  bench_log "smoke test FAILED; broker logs:"
+  tail -30 "$BENCH_TMP/chat.log" "$BENCH_TMP/plain.log" >&2
 fi
 exit $status

@@ -1,15 +1,7 @@
-# Turns bench/run.sh's per-run JSON lines (slurped) into a markdown table of medians.
-# Inputs: $descs {name: description} in scenario order, $order "plain sqlite postgres".
-def median: map(select(. != null)) | sort
-  | if length == 0 then null
-    elif length % 2 == 1 then .[(length - 1) / 2]
-    else (.[length / 2 - 1] + .[length / 2]) / 2 end;
-def ms: if . == null then "-"
-  elif . < 1 then (. * 1000 | round / 1000 | tostring)
-  elif . < 10 then (. * 100 | round / 100 | tostring)
-  else (. * 10 | round / 10 | tostring) end;
-def int: if . == null then "-" else (round | tostring) end;
-def lat(p50; p99; p999; max): "\(p50 | ms) / \(p99 | ms) / \(p999 | ms) / \(max | ms)";
+# Turns bench/run.sh's per-run JSON lines (slurped) into a markdown table of medians of the
+# message rows. Inputs: $descs {name: description} in scenario order, $order "plain sqlite
+# postgres". Run with -L bench (summarize_common.jq).
+include "summarize_common";
 
 ($order | split(" ") | map(select(length > 0))) as $targets
 | group_by([.name, .target])

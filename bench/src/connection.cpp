@@ -1,5 +1,8 @@
 #include "connection.h"
 
+#include <mqtt_protocol.h>
+
+#include "event_loop.h"
 #include "protocol/identity.h"
 
 namespace mqchat::bench {
@@ -7,7 +10,7 @@ namespace mqchat::bench {
 Result<std::unique_ptr<Connection>> Connection::Create(ConnectionConfig config, Handlers handlers) {
   std::unique_ptr<Connection> c(new Connection(std::move(config), std::move(handlers)));
   c->client_id_ = protocol::MakeClientId(c->config_.user, c->config_.device);
-  c->mosq_ = mosquitto_new(c->client_id_.c_str(), true, c.get());
+  c->mosq_ = mosquitto_new(c->client_id_.c_str(), c->config_.clean_start, c.get());
   if (c->mosq_ == nullptr) return Status::Internal("mosquitto_new failed");
   mosquitto_int_option(c->mosq_, MOSQ_OPT_PROTOCOL_VERSION, c->config_.protocol_version);
   mosquitto_int_option(c->mosq_, MOSQ_OPT_TCP_NODELAY, 1);
@@ -34,7 +37,25 @@ Connection::~Connection() {
 }
 
 Status Connection::StartConnect(const std::string& host, int port) {
-  int rc = mosquitto_connect_async(mosq_, host.c_str(), port, config_.keepalive_s);
+  connack_rc = -1;
+  session_present = false;
+  connect_start_ns = NowNs();
+  subscriptions = 0;
+  disconnecting_ = false;
+  int rc = MOSQ_ERR_SUCCESS;
+  if (!config_.clean_start && config_.session_expiry_s > 0 &&
+      config_.protocol_version == MQTT_PROTOCOL_V5) {
+    mosquitto_property* props = nullptr;
+    rc = mosquitto_property_add_int32(&props, MQTT_PROP_SESSION_EXPIRY_INTERVAL,
+                                      config_.session_expiry_s);
+    if (rc == MOSQ_ERR_SUCCESS) {
+      rc =
+          mosquitto_connect_bind_v5(mosq_, host.c_str(), port, config_.keepalive_s, nullptr, props);
+    }
+    mosquitto_property_free_all(&props);
+  } else {
+    rc = mosquitto_connect_async(mosq_, host.c_str(), port, config_.keepalive_s);
+  }
   if (rc != MOSQ_ERR_SUCCESS) {
     return Status::Unavailable(client_id_ + ": connect to " + host + ":" + std::to_string(port) +
                                ": " + mosquitto_strerror(rc));
@@ -75,10 +96,14 @@ int Connection::Subscribe(const std::string& filter, int qos) {
 bool Connection::CheckRc(int rc, const char* what) {
   if (rc == MOSQ_ERR_SUCCESS || !alive_) return alive_;
   alive_ = false;
-  if (!disconnecting_ && error_.empty()) {
-    error_ = client_id_ + ": " + what + ": " + mosquitto_strerror(rc);
-  }
+  if (!disconnecting_) Fail(std::string(what) + ": " + mosquitto_strerror(rc));
   return false;
+}
+
+void Connection::Fail(std::string what) {
+  if (!error_.empty()) return;
+  error_ = client_id_ + ": " + what;
+  if (handlers_.on_error) handlers_.on_error(*this);
 }
 
 bool Connection::HandleReadable() {
@@ -99,12 +124,11 @@ bool Connection::WantWrite() const { return alive_ && mosquitto_want_write(mosq_
 
 int Connection::fd() const { return mosq_ == nullptr ? -1 : mosquitto_socket(mosq_); }
 
-void Connection::OnConnect(mosquitto*, void* self, int rc, int, const mosquitto_property*) {
+void Connection::OnConnect(mosquitto*, void* self, int rc, int flags, const mosquitto_property*) {
   auto* c = static_cast<Connection*>(self);
   c->connack_rc = rc;
-  if (rc != 0 && c->error_.empty()) {
-    c->error_ = c->client_id_ + ": CONNACK refused: " + mosquitto_reason_string(rc);
-  }
+  c->session_present = (flags & 1) != 0;
+  if (rc != 0) c->Fail(std::string("CONNACK refused: ") + mosquitto_reason_string(rc));
   if (c->handlers_.on_connect) c->handlers_.on_connect(*c, rc);
 }
 
@@ -123,8 +147,8 @@ void Connection::OnSubscribe(mosquitto*, void* self, int mid, int count, const i
                              const mosquitto_property*) {
   auto* c = static_cast<Connection*>(self);
   for (int i = 0; i < count; ++i) {
-    if (granted[i] >= 0x80 && c->error_.empty()) {
-      c->error_ = c->client_id_ + ": subscription refused: " + mosquitto_reason_string(granted[i]);
+    if (granted[i] >= 0x80) {
+      c->Fail(std::string("subscription refused: ") + mosquitto_reason_string(granted[i]));
       return;
     }
   }
@@ -135,9 +159,7 @@ void Connection::OnSubscribe(mosquitto*, void* self, int mid, int count, const i
 void Connection::OnDisconnect(mosquitto*, void* self, int rc, const mosquitto_property*) {
   auto* c = static_cast<Connection*>(self);
   c->alive_ = false;
-  if (!c->disconnecting_ && c->error_.empty()) {
-    c->error_ = c->client_id_ + ": disconnected: " + mosquitto_strerror(rc);
-  }
+  if (!c->disconnecting_) c->Fail(std::string("disconnected: ") + mosquitto_strerror(rc));
 }
 
 }  // namespace mqchat::bench

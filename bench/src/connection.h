@@ -23,6 +23,10 @@ struct ConnectionConfig {
   bool send_credentials = true;
   int protocol_version = MQTT_PROTOCOL_V5;
   int keepalive_s = 60;
+  // false: a persistent session (MQTT 5 clean_start=false with `session_expiry_s` > 0), so the
+  // broker queues QoS 1 deliveries while the client is offline.
+  bool clean_start = true;
+  uint32_t session_expiry_s = 0;
 };
 
 class Connection {
@@ -34,6 +38,9 @@ class Connection {
     std::function<void(Connection&, const mosquitto_message&)> on_message;
     std::function<void(Connection&, int mid, int reason_code)> on_publish;
     std::function<void(Connection&, int mid)> on_subscribe;
+    // The first failure of this connection: CONNACK or SUBACK refusal, or a loss that was not
+    // asked for (then alive() is false). error() says what.
+    std::function<void(Connection&)> on_error;
   };
 
   static Result<std::unique_ptr<Connection>> Create(ConnectionConfig config, Handlers handlers);
@@ -41,7 +48,11 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Starts a non-blocking connect. The socket (fd()) exists when this returns OK.
+  // Starts a connect. The socket (fd()) exists when this returns OK. Non-blocking, except with
+  // a persistent session: libmosquitto 2.0.11 sends CONNECT properties (the session expiry)
+  // only from its blocking connect, whose TCP handshake is immediate on loopback while the
+  // broker's listen backlog has room. May be called again once the connection is closed (a
+  // reconnect on the same client id); the caller then adds it to its EventLoop again.
   Status StartConnect(const std::string& host, int port);
   // Sends DISCONNECT (best effort; the EventLoop flushes it).
   void Disconnect();
@@ -66,12 +77,15 @@ class Connection {
   const std::string& client_id() const { return client_id_; }
 
   // Connection state, set by the callbacks.
-  int connack_rc = -1;    // -1 until CONNACK; then its reason code (0 = accepted)
-  int subscriptions = 0;  // SUBACKs received
+  int connack_rc = -1;           // -1 until CONNACK; then its reason code (0 = accepted)
+  bool session_present = false;  // CONNACK's session present flag
+  int64_t connect_start_ns = 0;  // steady clock at the last StartConnect
+  int subscriptions = 0;         // SUBACKs received
 
  private:
   Connection(ConnectionConfig config, Handlers handlers);
   bool CheckRc(int rc, const char* what);
+  void Fail(std::string what);
 
   static void OnConnect(mosquitto*, void* self, int rc, int flags, const mosquitto_property*);
   static void OnMessage(mosquitto*, void* self, const mosquitto_message* m,

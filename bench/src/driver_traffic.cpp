@@ -136,7 +136,8 @@ void Driver::OnChatResponse(Connection& c, std::string_view payload) {
       // The sending device gets no echo of its own message (docs/PROTOCOL.md): the ack is its
       // copy. In a group it counts as that member's delivery, as the plain baseline's sender
       // gets its own publish through its subscription.
-      if (IsGroup(options_.scenario)) Completed(tracker_->RecordDelivery(id, roles_[c.index()], now));
+      if (IsGroup(options_.scenario))
+        Completed(tracker_->RecordDelivery(id, roles_[c.index()], now));
       Completed(tracker_->RecordAck(id, now));
     } else if (retryable && sender_of_[c.index()] >= 0) {
       tracker_->RecordRetryableError();

@@ -66,6 +66,20 @@ Status EventLoop::Add(Connection* c) {
   return Status::Ok();
 }
 
+void EventLoop::Remove(Connection* c) {
+  if (c->index() >= static_cast<int>(slot_.size()) || slot_[c->index()] < 0) return;
+  // A closed socket has left the epoll set by itself; an open one is taken out here.
+  if (c->fd() >= 0) epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, c->fd(), nullptr);
+  const int pos = slot_[c->index()];
+  Connection* last = connections_.back();
+  connections_[pos] = last;
+  write_interest_[pos] = write_interest_.back();
+  slot_[last->index()] = pos;
+  connections_.pop_back();
+  write_interest_.pop_back();
+  slot_[c->index()] = -1;
+}
+
 void EventLoop::SetWriteInterest(Connection* c, bool on) {
   uint8_t& cur = write_interest_[slot_[c->index()]];
   if (cur == static_cast<uint8_t>(on) || c->fd() < 0) return;

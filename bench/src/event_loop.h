@@ -20,6 +20,8 @@ class EventLoop {
 
   // Registers a connection whose socket exists (after StartConnect). Not owned.
   Status Add(Connection* connection);
+  // Forgets a connection (e.g. once it is closed, before it reconnects with a new socket).
+  void Remove(Connection* connection);
 
   // Waits up to `timeout_ms` (0: poll) for readiness and handles it: reads (which runs the
   // callbacks), writes, the wake fd and the timer. Returns true if the timer expired.

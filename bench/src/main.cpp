@@ -2,23 +2,31 @@
 // See docs/BENCHMARKS.md; `mqchat-bench --help` for the options.
 #include <mosquitto.h>
 #include <signal.h>
-#include <sys/resource.h>
 
 #include <cstdio>
 
 #include "driver.h"
+#include "fd_budget.h"
 #include "options.h"
 #include "report.h"
+#include "scenarios.h"
 
 namespace {
 
-// Each connection holds a socket and libmosquitto's socket pair: lift the fd limit.
-void RaiseFdLimit() {
-  rlimit lim{};
-  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
-    lim.rlim_cur = lim.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &lim);
-  }
+// The idle, storm and presence scenarios; 0 if all went well, else 1.
+int RunFleetScenario(const mqchat::bench::Options& options) {
+  using mqchat::bench::Scenario;
+  // Up to tens of thousands of connections: one descriptor each instead of three.
+  mqchat::bench::SkipSocketPairs(true);
+  mqchat::bench::Figures figures =
+      options.scenario == Scenario::kPresence ? mqchat::bench::RunPresence(options)
+      : (options.scenario == Scenario::kIdle || options.scenario == Scenario::kBaselineIdle)
+          ? mqchat::bench::RunIdle(options)
+          : mqchat::bench::RunStorm(options);
+  figures.AddProcessCpu();
+  const std::string text = options.json ? figures.FormatJson() : figures.FormatTable();
+  std::fputs(text.c_str(), stdout);
+  return figures.ok() ? 0 : 1;
 }
 
 }  // namespace
@@ -36,10 +44,13 @@ int main(int argc, char** argv) {
   }
   const mqchat::bench::Options& options = parsed->options;
   signal(SIGPIPE, SIG_IGN);
-  RaiseFdLimit();
+  // Lifts the soft fd limit; each scenario checks what it needs.
+  (void)mqchat::bench::EnsureDescriptors(0);
   mosquitto_lib_init();
   int exit_code = 1;
-  {
+  if (!mqchat::bench::IsMessaging(options.scenario)) {
+    exit_code = RunFleetScenario(options);
+  } else {
     mqchat::bench::Driver driver(options);
     mqchat::bench::RunResult result = driver.Run();
     mqchat::bench::Report report = mqchat::bench::Summarize(options, result);

@@ -12,13 +12,18 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: mqchat-bench --scenario NAME [options]\n"
-    "scenarios: pairs | rate | group | baseline-pairs | baseline-group\n"
+    "scenarios: pairs | rate | group | baseline-pairs | baseline-group | idle | baseline-idle |\n"
+    "  reconnect-storm | baseline-reconnect-storm | presence\n"
     "  --host H (127.0.0.1)  --port N (1883)  --jwt-secret S (chat scenarios; or\n"
     "  $MQCHAT_BENCH_JWT_SECRET)  --pairs N (10)  --window W (64 per sender)\n"
     "  --duration S (10; 0 = until --messages)  --messages M (total; 0 = until --duration)\n"
     "  --rate R (offered msgs/s over all senders; rate: 1000; others: window pacing)\n"
     "  --group-size G (100)  --senders S (1)  --payload-bytes B (100)  --threads T (1..2)\n"
     "  --drain S (10)  --prefix P (username prefix)  --json  --help\n"
+    "  --broker-pid PID (report broker RSS/CPU from /proc)  --connect-window N (100 CONNECTs\n"
+    "  awaiting CONNACK)  idle: --connections N (10000), held --duration S\n"
+    "  storm: --devices D (10000) --missed M (10) --clean-session (no MQTT session: sync only)\n"
+    "  presence: --watchers W (99) --transitions T (2000) --rate R (cap, transitions/s)\n"
     "exit: 0 all connected and nothing lost or duplicated; 1 otherwise; 2 usage\n";
 
 Status Bad(const std::string& what) { return Status::InvalidArgument(what); }
@@ -47,7 +52,8 @@ Result<int64_t> ParseInt(const char* name, const char* text, int64_t min, int64_
 
 Result<Scenario> ParseScenario(const std::string& name) {
   for (Scenario s : {Scenario::kPairs, Scenario::kRate, Scenario::kGroup, Scenario::kBaselinePairs,
-                     Scenario::kBaselineGroup}) {
+                     Scenario::kBaselineGroup, Scenario::kIdle, Scenario::kBaselineIdle,
+                     Scenario::kStorm, Scenario::kBaselineStorm, Scenario::kPresence}) {
     if (name == ScenarioName(s)) return s;
   }
   return Bad("--scenario: unknown scenario '" + name + "'");
@@ -77,7 +83,13 @@ Status ValidatePrefix(const std::string& prefix) {
 }  // namespace
 
 bool IsChat(Scenario s) {
-  return s == Scenario::kPairs || s == Scenario::kRate || s == Scenario::kGroup;
+  return s == Scenario::kPairs || s == Scenario::kRate || s == Scenario::kGroup ||
+         s == Scenario::kIdle || s == Scenario::kStorm || s == Scenario::kPresence;
+}
+
+bool IsMessaging(Scenario s) {
+  return s == Scenario::kPairs || s == Scenario::kRate || s == Scenario::kGroup ||
+         s == Scenario::kBaselinePairs || s == Scenario::kBaselineGroup;
 }
 
 bool IsGroup(Scenario s) { return s == Scenario::kGroup || s == Scenario::kBaselineGroup; }
@@ -94,6 +106,16 @@ const char* ScenarioName(Scenario s) {
       return "baseline-pairs";
     case Scenario::kBaselineGroup:
       return "baseline-group";
+    case Scenario::kIdle:
+      return "idle";
+    case Scenario::kBaselineIdle:
+      return "baseline-idle";
+    case Scenario::kStorm:
+      return "reconnect-storm";
+    case Scenario::kBaselineStorm:
+      return "baseline-reconnect-storm";
+    case Scenario::kPresence:
+      return "presence";
   }
   return "?";
 }
@@ -118,6 +140,14 @@ Result<ParsedOptions> ParseOptions(int argc, char** argv) {
     kDrain,
     kJson,
     kPrefix,
+    kConnections,
+    kDevices,
+    kMissed,
+    kCleanSession,
+    kConnectWindow,
+    kWatchers,
+    kTransitions,
+    kBrokerPid,
     kHelp
   };
   static const option kLong[] = {{"scenario", required_argument, nullptr, kScenario},
@@ -136,6 +166,14 @@ Result<ParsedOptions> ParseOptions(int argc, char** argv) {
                                  {"drain", required_argument, nullptr, kDrain},
                                  {"json", no_argument, nullptr, kJson},
                                  {"prefix", required_argument, nullptr, kPrefix},
+                                 {"connections", required_argument, nullptr, kConnections},
+                                 {"devices", required_argument, nullptr, kDevices},
+                                 {"missed", required_argument, nullptr, kMissed},
+                                 {"clean-session", no_argument, nullptr, kCleanSession},
+                                 {"connect-window", required_argument, nullptr, kConnectWindow},
+                                 {"watchers", required_argument, nullptr, kWatchers},
+                                 {"transitions", required_argument, nullptr, kTransitions},
+                                 {"broker-pid", required_argument, nullptr, kBrokerPid},
                                  {"help", no_argument, nullptr, kHelp},
                                  {nullptr, 0, nullptr, 0}};
 
@@ -210,6 +248,37 @@ Result<ParsedOptions> ParseOptions(int argc, char** argv) {
       case kPrefix:
         o.prefix = optarg;
         break;
+      case kConnections: {
+        MQCHAT_ASSIGN_OR_RETURN(o.connections, ParseInt("connections", optarg, 1, 1000000));
+        break;
+      }
+      case kDevices: {
+        MQCHAT_ASSIGN_OR_RETURN(o.devices, ParseInt("devices", optarg, 1, 1000000));
+        break;
+      }
+      case kMissed: {
+        MQCHAT_ASSIGN_OR_RETURN(o.missed, ParseInt("missed", optarg, 1, 100000));
+        break;
+      }
+      case kCleanSession:
+        o.clean_session = true;
+        break;
+      case kConnectWindow: {
+        MQCHAT_ASSIGN_OR_RETURN(o.connect_window, ParseInt("connect-window", optarg, 1, 100000));
+        break;
+      }
+      case kWatchers: {
+        MQCHAT_ASSIGN_OR_RETURN(o.watchers, ParseInt("watchers", optarg, 1, 100000));
+        break;
+      }
+      case kTransitions: {
+        MQCHAT_ASSIGN_OR_RETURN(o.transitions, ParseInt("transitions", optarg, 1, 10000000));
+        break;
+      }
+      case kBrokerPid: {
+        MQCHAT_ASSIGN_OR_RETURN(o.broker_pid, ParseInt("broker-pid", optarg, 1, 1 << 30));
+        break;
+      }
       case kHelp:
       case 'h':
         parsed.help = true;
@@ -223,7 +292,9 @@ Result<ParsedOptions> ParseOptions(int argc, char** argv) {
   if (o.scenario == Scenario::kRate && !rate_given) o.rate = 1000;
   // --messages alone means "until M are sent", not "M or 10 s, whichever comes first".
   if (o.messages > 0 && !duration_given) o.duration_s = 0;
-  if (o.duration_s <= 0 && o.messages <= 0) return Bad("give --duration or --messages");
+  if (IsMessaging(o.scenario) && o.duration_s <= 0 && o.messages <= 0) {
+    return Bad("give --duration or --messages");
+  }
   if (IsGroup(o.scenario) && o.senders > o.group_size) {
     return Bad("--senders must not exceed --group-size");
   }

@@ -8,6 +8,26 @@
 namespace mqchat::bench {
 namespace {
 
+double PerSecond(int64_t count, int64_t from_ns, int64_t to_ns) {
+  if (count <= 0 || to_ns <= from_ns) return 0;
+  return count / ((to_ns - from_ns) / 1e9);
+}
+
+nlohmann::json LatencyJson(const LatencySummary& s) {
+  return {{"count", s.count},  {"p50", s.p50_ms}, {"p99", s.p99_ms},
+          {"p999", s.p999_ms}, {"max", s.max_ms}, {"mean", s.mean_ms}};
+}
+
+std::string Fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+  return buf;
+}
+
+}  // namespace
+
+std::string FormatFixed(double v, int decimals) { return Fixed(v, decimals); }
+
 LatencySummary Percentiles(std::vector<int64_t>& ns) {
   LatencySummary s;
   s.count = static_cast<int64_t>(ns.size());
@@ -27,24 +47,6 @@ LatencySummary Percentiles(std::vector<int64_t>& ns) {
   s.mean_ms = sum / ns.size() / 1e6;
   return s;
 }
-
-double PerSecond(int64_t count, int64_t from_ns, int64_t to_ns) {
-  if (count <= 0 || to_ns <= from_ns) return 0;
-  return count / ((to_ns - from_ns) / 1e9);
-}
-
-nlohmann::json LatencyJson(const LatencySummary& s) {
-  return {{"count", s.count},  {"p50", s.p50_ms}, {"p99", s.p99_ms},
-          {"p999", s.p999_ms}, {"max", s.max_ms}, {"mean", s.mean_ms}};
-}
-
-std::string Fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.*f", decimals, v);
-  return buf;
-}
-
-}  // namespace
 
 Report Summarize(const Options& options, RunResult& result) {
   TrackerTotals& t = result.totals;
@@ -119,6 +121,96 @@ std::string FormatTable(const Options& o, const RunResult& result, const Report&
   for (const auto& e : result.error_samples) line("error sample", e);
   line("result", r.ok ? "OK" : "FAILED");
   return out;
+}
+
+Figures::Figures(const Options& options) : options_(options) {
+  params_["host"] = options.host;
+  params_["port"] = options.port;
+  params_["prefix"] = options.prefix;
+}
+
+void Figures::Param(const std::string& key, nlohmann::json value) { params_[key] = value; }
+
+void Figures::Add(const std::string& key, const std::string& label, nlohmann::json value,
+                  std::string text) {
+  if (text.empty()) {
+    if (value.is_number_float()) {
+      const double v = value.get<double>();
+      text = Fixed(v, std::fabs(v) >= 100 ? 0 : std::fabs(v) >= 1 ? 2 : 3);
+    } else if (value.is_string()) {
+      text = value.get<std::string>();
+    } else {
+      text = value.dump();
+    }
+  }
+  rows_.push_back({key, label, std::move(text), std::move(value)});
+}
+
+void Figures::AddLatency(const std::string& key, const std::string& label,
+                         std::vector<int64_t>& samples_ns) {
+  const LatencySummary s = Percentiles(samples_ns);
+  const std::string text = s.count == 0
+                               ? "-"
+                               : "p50 / p99 / p99.9 / max = " + Fixed(s.p50_ms, 3) + " / " +
+                                     Fixed(s.p99_ms, 3) + " / " + Fixed(s.p999_ms, 3) + " / " +
+                                     Fixed(s.max_ms, 3) + "  (n=" + std::to_string(s.count) + ")";
+  Add(key, label, LatencyJson(s), text);
+}
+
+void Figures::AddGeneratorCpu(const rusage& before, const rusage& after, double wall_s) {
+  auto seconds = [](const timeval& tv) { return tv.tv_sec + tv.tv_usec / 1e6; };
+  const double user = seconds(after.ru_utime) - seconds(before.ru_utime);
+  const double sys = seconds(after.ru_stime) - seconds(before.ru_stime);
+  const double percent = wall_s > 0 ? 100 * (user + sys) / wall_s : 0;
+  Add("cpu", "generator cpu", {{"user_s", user}, {"sys_s", sys}, {"percent", percent}},
+      Fixed(percent, 1) + "% of one core (user " + Fixed(user, 2) + " s, sys " + Fixed(sys, 2) +
+          " s over " + Fixed(wall_s, 2) + " s)");
+}
+
+void Figures::AddProcessCpu() {
+  rusage now{};
+  getrusage(RUSAGE_SELF, &now);
+  const double user = now.ru_utime.tv_sec + now.ru_utime.tv_usec / 1e6;
+  const double sys = now.ru_stime.tv_sec + now.ru_stime.tv_usec / 1e6;
+  Add("process_cpu", "generator cpu, whole run", {{"user_s", user}, {"sys_s", sys}},
+      "user " + Fixed(user, 2) + " s, sys " + Fixed(sys, 2) + " s");
+}
+
+void Figures::AddErrorSample(std::string sample) {
+  if (error_samples_.size() < 20) error_samples_.push_back(std::move(sample));
+}
+
+std::string Figures::FormatTable() const {
+  std::string out = std::string("mqchat-bench ") + ScenarioName(options_.scenario) + " @ " +
+                    options_.host + ":" + std::to_string(options_.port) + "\n";
+  auto line = [&](const std::string& k, const std::string& v) {
+    char buf[160];
+    std::snprintf(buf, sizeof(buf), "  %-28s ", k.c_str());
+    out += buf + v + "\n";
+  };
+  std::string shape;
+  for (const auto& [key, value] : params_.items()) {
+    if (key == "host" || key == "port") continue;
+    if (!shape.empty()) shape += ", ";
+    shape += key + " " + (value.is_string() ? value.get<std::string>() : value.dump());
+  }
+  line("shape", shape);
+  if (!setup_error_.empty()) line("setup error", setup_error_);
+  for (const Row& r : rows_) line(r.label, r.text);
+  for (const auto& e : error_samples_) line("error sample", e);
+  line("result", ok() ? "OK" : "FAILED");
+  return out;
+}
+
+std::string Figures::FormatJson() const {
+  nlohmann::ordered_json j;
+  j["scenario"] = ScenarioName(options_.scenario);
+  j["params"] = params_;
+  for (const Row& r : rows_) j[r.key] = r.value;
+  j["setup_error"] = setup_error_;
+  j["error_samples"] = error_samples_;
+  j["ok"] = ok();
+  return j.dump() + "\n";
 }
 
 std::string FormatJson(const Options& o, const RunResult& result, const Report& r) {
