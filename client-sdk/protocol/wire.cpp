@@ -4,6 +4,7 @@
 #include "protocol/fields.h"
 #include "protocol/ids.h"
 #include "protocol/json_util.h"
+#include "protocol/json_writer.h"
 
 namespace mqchat::protocol {
 
@@ -86,10 +87,30 @@ std::string ErrorResponse(std::string_view op_name, const std::string& req_id,
   return DumpJson(out);
 }
 
-std::string MessageEvent(const WireMessage& message) {
-  json out = EncodeMessage(message);
-  out[fields::kType] = values::kEventTypeMessage;
-  return DumpJson(out);
+std::string SendAckResponse(const std::string& req_id, const WireAck& a) {
+  JsonObjectWriter w;
+  w.String(fields::kOp, OpName(Op::kSend)).Bool(fields::kOk, true);
+  if (!req_id.empty()) w.String(fields::kReqId, req_id);
+  return w.String(fields::kConversationId, FormatId(a.conversation_id))
+      .Int(fields::kSeq, a.seq)
+      .String(fields::kMessageId, FormatId(a.message_id))
+      .String(fields::kClientMsgId, a.client_msg_id)
+      .Int(fields::kServerTimeMs, a.server_time_ms)
+      .Bool(fields::kDuplicate, a.duplicate)
+      .Finish();
+}
+
+std::string MessageEvent(const WireMessage& m) {
+  JsonObjectWriter w(m.text.size() + m.sender.size() + m.client_msg_id.size() + 192);
+  return w.String(fields::kType, values::kEventTypeMessage)
+      .String(fields::kConversationId, FormatId(m.conversation_id))
+      .Int(fields::kSeq, m.seq)
+      .String(fields::kMessageId, FormatId(m.message_id))
+      .String(fields::kSender, m.sender)
+      .String(fields::kClientMsgId, m.client_msg_id)
+      .String(fields::kText, m.text)
+      .Int(fields::kSentAtMs, m.sent_at_ms)
+      .Finish();
 }
 
 std::string ReadEvent(int64_t conversation_id, const std::string& user, int64_t read_seq) {

@@ -105,7 +105,11 @@ std::string OkResponse(Op op, const std::string& req_id, nlohmann::json result);
 std::string ErrorResponse(std::string_view op_name, const std::string& req_id,
                           const ProtocolError& error);
 
-// Inbox event payloads ("type" plus the body).
+// The send ack: OkResponse(Op::kSend, req_id, EncodeAck(ack)), written without a JSON tree
+// (it goes out once per message).
+std::string SendAckResponse(const std::string& req_id, const WireAck& ack);
+
+// Inbox event payloads ("type" plus the body). MessageEvent is written without a JSON tree.
 std::string MessageEvent(const WireMessage& message);
 std::string ReadEvent(int64_t conversation_id, const std::string& user, int64_t read_seq);
 std::string ConversationEvent(std::string_view event, const WireConversation& conversation,

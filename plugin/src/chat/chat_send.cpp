@@ -67,7 +67,7 @@ void ChatService::OnBatchDone(store::ChatStore& store, std::vector<SendJob> jobs
     ack.client_msg_id = r.message.client_msg_id;
     ack.server_time_ms = now;
     ack.duplicate = r.outcome == store::AppendOutcome::kDuplicate;
-    out.reply = OkPayload(out.to, protocol::EncodeAck(ack));
+    out.reply = protocol::SendAckResponse(out.to.req_id, ack);
     if (r.outcome == store::AppendOutcome::kStored) {
       auto members = LoadMembers(store, r.message.conversation_id);
       if (members.ok()) {
