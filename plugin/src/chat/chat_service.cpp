@@ -115,17 +115,34 @@ bool ChatService::OnRequest(const ClientSession& who, std::string_view topic,
 }
 
 void ChatService::EnsureUser(const std::string& username) {
-  const int64_t now = clock_.NowMs();
-  Status s = writer_->SubmitTask([this, username, now](store::ChatStore& store) {
+  {
+    std::lock_guard<std::mutex> lock(new_users_mu_);
+    if (!new_users_.emplace(username, clock_.NowMs()).second) return;  // already pending
+    if (new_users_scheduled_) return;  // the queued task takes this one too
+    new_users_scheduled_ = true;
+  }
+  // One task at a time records everyone pending, so a burst of first logins cannot fill the
+  // writer's queue (and is never refused by it).
+  Status s = writer_->SubmitInternal([this](store::ChatStore& store) { RecordNewUsers(store); });
+  if (!s.ok()) broker_.Log(LogLevel::kWarning, "mqchat: EnsureUser: " + s.ToString());
+}
+
+void ChatService::RecordNewUsers(store::ChatStore& store) {
+  std::map<std::string, int64_t> users;
+  {
+    std::lock_guard<std::mutex> lock(new_users_mu_);
+    users.swap(new_users_);
+    new_users_scheduled_ = false;
+  }
+  for (const auto& [username, now] : users) {
     Status r = store.EnsureUser(username, now);
     if (!r.ok()) {
-      tasks_.Post([this, username, r] {
+      tasks_.Post([this, username = username, r] {
         broker_.Log(LogLevel::kWarning,
                     "mqchat: recording token user '" + username + "': " + r.ToString());
       });
     }
-  });
-  if (!s.ok()) broker_.Log(LogLevel::kWarning, "mqchat: EnsureUser: " + s.ToString());
+  }
 }
 
 void ChatService::LoadContacts(const std::string& username, std::function<void(Contacts)> done) {

@@ -5,7 +5,9 @@
 // acknowledged or delivered before it is durable. Broker thread, except where noted.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -67,7 +69,8 @@ class ChatService {
   bool OnRequest(const ClientSession& who, std::string_view topic, std::string_view payload,
                  std::string_view response_topic, std::string_view correlation_data);
 
-  // A token user logged in: make sure the store has a row for them (asynchronous).
+  // A token user logged in: make sure the store has a row for them (asynchronous; pending
+  // users are recorded together by one writer task, so bursts of logins are never dropped).
   void EnsureUser(const std::string& username);
 
   // Loads everyone who shares a conversation with `username` (reader worker), then calls
@@ -100,6 +103,8 @@ class ChatService {
 
   const ChatStats& stats() const { return stats_; }
   MembershipCache& membership() { return cache_; }
+  // The generator of message and conversation ids (broker thread), for seeding at start.
+  SnowflakeGenerator& ids() { return ids_; }
 
  private:
   ReplyTo MakeReplyTo(const ClientSession& who, const protocol::ParsedRequest& parsed,
@@ -121,6 +126,8 @@ class ChatService {
   // online, sender excluded), if push jobs are recorded.
   void PrepareBatch(store::ChatStore& store, std::vector<SendJob>& jobs);
 
+  // Writer thread: records every user EnsureUser left pending.
+  void RecordNewUsers(store::ChatStore& store);
   // Worker thread: members of `id` from the cache, or loaded from `store` and cached.
   Result<MembersPtr> LoadMembers(store::ChatStore& store, store::ConversationId id);
   // Worker thread: answers and notifies after a membership change committed.
@@ -150,6 +157,9 @@ class ChatService {
   std::function<void(const std::vector<std::string>&)> members_changed_;
   std::function<void(const std::string&, const std::string&)> inbox_hook_;
   const DeviceIndex* devices_ = nullptr;
+  std::mutex new_users_mu_;
+  std::map<std::string, int64_t> new_users_;  // guarded: username -> first login time
+  bool new_users_scheduled_ = false;          // guarded: a RecordNewUsers task is queued
   ChatPush push_;  // set before requests; push_.store is used on the writer thread only
   std::unique_ptr<StoreWorker> writer_;
   std::unique_ptr<StoreWorker> reader_;

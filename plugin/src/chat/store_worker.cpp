@@ -13,15 +13,17 @@ StoreWorker::StoreWorker(store::ChatStorePtr store, size_t max_queue, size_t max
 
 StoreWorker::~StoreWorker() { Stop(); }
 
-Status StoreWorker::SubmitSend(SendJob job) { return Submit(Item(std::move(job))); }
+Status StoreWorker::SubmitSend(SendJob job) { return Submit(Item(std::move(job)), true); }
 
-Status StoreWorker::SubmitTask(StoreTask task) { return Submit(Item(std::move(task))); }
+Status StoreWorker::SubmitTask(StoreTask task) { return Submit(Item(std::move(task)), true); }
 
-Status StoreWorker::Submit(Item item) {
+Status StoreWorker::SubmitInternal(StoreTask task) { return Submit(Item(std::move(task)), false); }
+
+Status StoreWorker::Submit(Item item, bool bounded) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) return Status::Unavailable("the store worker is stopping");
-    if (queue_.size() >= max_queue_) {
+    if (bounded && queue_.size() >= max_queue_) {
       return Status::ResourceExhausted("the store queue is full");
     }
     queue_.push_back(std::move(item));

@@ -47,6 +47,9 @@ class StoreWorker {
   // Thread-safe. kResourceExhausted if the queue is full; kUnavailable after Stop().
   Status SubmitSend(SendJob job);
   Status SubmitTask(StoreTask task);
+  // Like SubmitTask, but never refused for a full queue: for the plugin's own work that it keeps
+  // bounded itself (e.g. one coalesced task at a time). kUnavailable after Stop().
+  Status SubmitInternal(StoreTask task);
   // Runs every queued job, then joins. Jobs submitted afterwards are refused.
   void Stop();
 
@@ -55,7 +58,7 @@ class StoreWorker {
 
  private:
   using Item = std::variant<SendJob, StoreTask>;
-  Status Submit(Item item);
+  Status Submit(Item item, bool bounded);
   void Run();
 
   store::ChatStorePtr store_;
