@@ -5,9 +5,9 @@
 
 namespace mqchat::chat {
 
-bool ChatService::HandleSend(const ClientSession& who, const protocol::Request& req,
+bool ChatService::HandleSend(const ClientSession& who, protocol::Request& req,
                              const ReplyTo& to) {
-  const auto& body = std::get<protocol::SendRequest>(req.body);
+  auto& body = std::get<protocol::SendRequest>(req.body);
   // A cached member list refuses non-members without a store round trip; on a miss the writer's
   // transaction decides (AppendBatch re-checks membership either way).
   if (MembersPtr m = cache_.Get(req.conversation_id, clock_.MonotonicMs())) {
@@ -19,8 +19,8 @@ bool ChatService::HandleSend(const ClientSession& who, const protocol::Request& 
   SendJob job;
   job.request.conversation_id = req.conversation_id;
   job.request.sender = who.username;
-  job.request.client_msg_id = body.client_msg_id;
-  job.request.text = body.text;
+  job.request.client_msg_id = std::move(body.client_msg_id);
+  job.request.text = std::move(body.text);  // up to 100,000 characters: moved, not copied
   job.request.message_id = ids_.Next();
   job.request.created_at_ms = clock_.NowMs();
   job.reply = to;

@@ -106,7 +106,7 @@ bool ChatService::OnRequest(const ClientSession& who, std::string_view topic,
   protocol::ParsedRequest parsed = protocol::ParseRequest(topic, payload, limits);
   ReplyTo to = MakeReplyTo(who, parsed, response_topic, correlation_data);
   if (parsed.error) return Refuse(to, parsed.error->code, parsed.error->message);
-  const protocol::Request& req = parsed.request;
+  protocol::Request& req = parsed.request;
   if (req.op == protocol::Op::kSend) return HandleSend(who, req, to);
   if (req.op == protocol::Op::kTyping) return HandleTyping(who, req, to);
   if (IsPushOp(req.op)) return HandlePush(who, req, to);

@@ -114,7 +114,8 @@ class ChatService {
   bool Submit(StoreWorker& worker, const ReplyTo& to, StoreTask task);
 
   // Verb groups, one file each: chat_send.cpp, chat_manage.cpp, chat_read.cpp.
-  bool HandleSend(const ClientSession& who, const protocol::Request& req, const ReplyTo& to);
+  // Takes the text out of `req`.
+  bool HandleSend(const ClientSession& who, protocol::Request& req, const ReplyTo& to);
   void OnBatchDone(store::ChatStore& store, std::vector<SendJob> jobs,
                    Result<std::vector<store::AppendResult>> results);  // writer thread
   bool HandleManage(const ClientSession& who, const protocol::Request& req, const ReplyTo& to);

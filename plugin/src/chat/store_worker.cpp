@@ -69,8 +69,9 @@ void StoreWorker::Run() {
       if (prepare_batch_) prepare_batch_(*store_, sends);
       std::vector<store::AppendRequest> batch;
       batch.reserve(sends.size());
-      for (const auto& job : sends) batch.push_back(job.request);
+      for (auto& job : sends) batch.push_back(std::move(job.request));  // texts are not copied
       auto results = store_->AppendBatch(batch);
+      for (size_t i = 0; i < sends.size(); ++i) sends[i].request = std::move(batch[i]);
       ++batches_;
       on_batch_done_(*store_, std::move(sends), std::move(results));
     } else {
