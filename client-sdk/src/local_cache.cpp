@@ -48,7 +48,7 @@ CREATE TABLE IF NOT EXISTS outbox(
 constexpr const char* kMessageColumns =
     "conversation_id, seq, message_id, sender, client_msg_id, text, sent_at_ms";
 
-Status Prepare(sqlite3* db, const std::string& sql, StmtPtr* out) {
+Status Prepare(sqlite3* db, const std::string& sql, SqliteStmtPtr* out) {
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
   if (rc != SQLITE_OK) return SqliteError(db, rc, "preparing " + sql);
@@ -65,7 +65,7 @@ Result<std::unique_ptr<LocalCache>> LocalCache::Open(const std::string& path,
   int rc = sqlite3_open_v2(file.c_str(), &raw,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                            nullptr);
-  SqlitePtr db(raw);  // sqlite3_open_v2 may return a handle even on failure
+  SqliteDbPtr db(raw);  // sqlite3_open_v2 may return a handle even on failure
   if (rc != SQLITE_OK) return SqliteError(db.get(), rc, "opening " + file);
   sqlite3_busy_timeout(db.get(), 5000);
 
@@ -86,7 +86,7 @@ Result<std::unique_ptr<LocalCache>> LocalCache::Open(const std::string& path,
   {
     sqlite3_stmt* stmt = nullptr;
     rc = sqlite3_prepare_v2(db.get(), "PRAGMA user_version", -1, &stmt, nullptr);
-    StmtPtr guard(stmt);
+    SqliteStmtPtr guard(stmt);
     if (rc != SQLITE_OK || sqlite3_step(stmt) != SQLITE_ROW) {
       return SqliteError(db.get(), rc, "reading the schema version of " + file);
     }
@@ -102,7 +102,7 @@ Result<std::unique_ptr<LocalCache>> LocalCache::Open(const std::string& path,
 
   auto s = std::make_unique<Statements>();
   const std::string cols = kMessageColumns;
-  const std::pair<StmtPtr*, std::string> sqls[] = {
+  const std::pair<SqliteStmtPtr*, std::string> sqls[] = {
       {&s->get_meta, "SELECT value FROM meta WHERE key=?1"},
       {&s->put_meta, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)"},
       {&s->put_message, "INSERT OR IGNORE INTO messages(" + cols + ") VALUES(?1,?2,?3,?4,?5,?6,?7)"},
@@ -165,7 +165,7 @@ Result<std::unique_ptr<LocalCache>> LocalCache::Open(const std::string& path,
   return std::unique_ptr<LocalCache>(new LocalCache(std::move(db), std::move(s)));
 }
 
-LocalCache::LocalCache(SqlitePtr db, std::unique_ptr<Statements> stmts)
+LocalCache::LocalCache(SqliteDbPtr db, std::unique_ptr<Statements> stmts)
     : db_(std::move(db)), stmts_(std::move(stmts)) {}
 
 LocalCache::~LocalCache() {

@@ -14,7 +14,7 @@
 
 #include "mqchat/status.h"
 #include "mqchat/types.h"
-#include "sqlite_handles.h"
+#include "sqlite/sqlite_handles.h"
 
 namespace mqchat::sdk {
 
@@ -95,12 +95,12 @@ class LocalCache {
 
  private:
   struct Statements;
-  LocalCache(SqlitePtr db, std::unique_ptr<Statements> stmts);
+  LocalCache(SqliteDbPtr db, std::unique_ptr<Statements> stmts);
   Status Exec(const char* sql) const;
   Result<std::optional<Message>> LastMessage(int64_t conversation_id) const;
 
   mutable std::recursive_mutex mu_;
-  SqlitePtr db_;
+  SqliteDbPtr db_;
   std::unique_ptr<Statements> stmts_;
 };
 

@@ -12,14 +12,22 @@
 
 namespace mqchat::sdk {
 
+// kFailedPrecondition naming `what` and SQLite's message; SQLITE_BUSY/LOCKED are kUnavailable.
+inline Status SqliteError(sqlite3* db, int rc, const std::string& what) {
+  std::string msg = "cache: " + what + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) return Status::Unavailable(std::move(msg));
+  return Status::FailedPrecondition(std::move(msg));
+}
+
 // Prepared once, when the cache opens.
 struct LocalCache::Statements {
-  StmtPtr get_meta, put_meta;
-  StmtPtr put_message, messages_range, last_message, seqs_after, max_seq;
-  StmtPtr get_cursor, put_cursor, all_cursors;
-  StmtPtr upsert_conversation, raise_last_seq, raise_read_seq, get_conversation, list_conversations;
-  StmtPtr drop_conversation, drop_messages, drop_cursor;
-  StmtPtr add_outbox, remove_outbox, list_outbox, count_outbox;
+  SqliteStmtPtr get_meta, put_meta;
+  SqliteStmtPtr put_message, messages_range, last_message, seqs_after, max_seq;
+  SqliteStmtPtr get_cursor, put_cursor, all_cursors;
+  SqliteStmtPtr upsert_conversation, raise_last_seq, raise_read_seq, get_conversation,
+      list_conversations;
+  SqliteStmtPtr drop_conversation, drop_messages, drop_cursor;
+  SqliteStmtPtr add_outbox, remove_outbox, list_outbox, count_outbox;
 };
 
 namespace cache_sql {

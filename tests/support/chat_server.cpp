@@ -56,6 +56,7 @@ std::unique_ptr<ChatServer> ChatServer::Create(ChatServerOptions options) {
     return nullptr;
   }
   server->accounts_ = std::move(*accounts);
+  server->store_config_ = store_config;
   server->broker_ = std::make_unique<BrokerProcess>(std::move(broker_options));
   return server;
 }

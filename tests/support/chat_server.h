@@ -10,6 +10,7 @@
 
 #include "mqchat/status.h"
 #include "store/account_store.h"
+#include "store/store_config.h"
 #include "support/broker_process.h"
 #include "support/temp_dir.h"
 
@@ -43,12 +44,15 @@ class ChatServer {
   int port() const { return broker_->port(); }
   // The store-selecting plugin options (for mqchatctl: --sqlite PATH or --pg CONNINFO).
   std::vector<std::string> CtlStoreArgs() const;
+  // The broker's store, for opening it directly (store_factory.h).
+  const store::StoreConfig& store_config() const { return store_config_; }
   const std::string& dir() const { return dir_->path(); }
 
  private:
   ChatServer() = default;
   std::unique_ptr<TempDir> dir_;
   std::vector<std::string> ctl_store_args_;
+  store::StoreConfig store_config_;
   store::AccountStorePtr accounts_;
   std::unique_ptr<BrokerProcess> broker_;
 };

@@ -120,6 +120,9 @@ Status Plugin::Start() {
 
   MQCHAT_ASSIGN_OR_RETURN(auto writer_store, store::OpenChatStore(config_.store));
   MQCHAT_ASSIGN_OR_RETURN(auto reader_store, store::OpenChatStore(config_.store));
+  // Read before the writer thread owns the store; fed to the generator before any request.
+  auto max_issued = writer_store->MaxIssuedId();
+  if (!max_issued.ok()) return max_issued.status().WithContext("reading the largest stored id");
   chat::ChatOptions chat_options;
   chat_options.node_id = config_.node_id;
   chat_options.max_group_members = config_.max_group_members;
@@ -127,6 +130,8 @@ Status Plugin::Start() {
   chat_options.typing_per_minute = config_.presence.typing_per_minute;
   chat_ = std::make_unique<chat::ChatService>(chat_options, broker_, tasks_, clock_,
                                               std::move(writer_store), std::move(reader_store));
+  // A clock that stepped back across a restart must not make ids come again.
+  chat_->ids().ObserveIssued(*max_issued);
   MQCHAT_ASSIGN_OR_RETURN(auto push, push::SetUpPush(config_, online_, clock_, tasks_, broker_));
   push_ = std::move(push.worker);
   chat_->SetPush(std::move(push.chat));  // gives the writer &online_ for push recipients

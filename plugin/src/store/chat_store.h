@@ -148,6 +148,14 @@ class ChatStore {
   // seq > after_seq.
   virtual Result<std::vector<StoredMessage>> ReadHistory(ConversationId id, int64_t after_seq,
                                                          int64_t before_seq, int limit) = 0;
+
+  // --- startup ---
+
+  // The largest message id or conversation id stored, 0 if there is none. Both come from the
+  // brokers' id generators: a broker that continues after this one (SnowflakeGenerator::
+  // ObserveIssued) cannot issue a stored id again, even if its clock stepped back across a
+  // restart. Two index probes, whatever the size of the store.
+  virtual Result<int64_t> MaxIssuedId() = 0;
 };
 
 using ChatStorePtr = std::unique_ptr<ChatStore>;

@@ -1,5 +1,6 @@
 #include "store/pg/pg_account_store.h"
 
+#include <iterator>
 #include <utility>
 
 namespace mqchat::store {
@@ -74,33 +75,19 @@ Result<std::unique_ptr<PgAccountStore>> PgAccountStore::Create(PgConnPtr conn,
   if (conn == nullptr || clock == nullptr) {
     return Status::InvalidArgument("PgAccountStore needs a connection and a clock");
   }
-  std::unique_ptr<PgAccountStore> store(new PgAccountStore(std::move(conn), std::move(clock)));
-  MQCHAT_RETURN_IF_ERROR(store->EnsureReady());
-  return store;
-}
-
-Status PgAccountStore::EnsureReady() {
-  MQCHAT_ASSIGN_OR_RETURN(bool reconnected, ReconnectPgIfLost(conn_.get()));
-  if (reconnected) {
-    prepared_ = false;
-  }
-  if (prepared_) {
-    return Status::Ok();
-  }
-  for (const PgStatement* stmt : kAllStatements) {
-    MQCHAT_RETURN_IF_ERROR(PreparePg(conn_.get(), *stmt));
-  }
-  prepared_ = true;
-  return Status::Ok();
+  MQCHAT_ASSIGN_OR_RETURN(PgConnection ready,
+                          PgConnection::Create(std::move(conn), {std::begin(kAllStatements),
+                                                                 std::end(kAllStatements)}));
+  return std::unique_ptr<PgAccountStore>(new PgAccountStore(std::move(ready), std::move(clock)));
 }
 
 Result<PgResultPtr> PgAccountStore::Read(const PgStatement& stmt, const PgParams& params) {
-  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
   return ExecPrepared(conn_.get(), stmt, params);
 }
 
 Result<PgResultPtr> PgAccountStore::Write(const PgStatement& stmt, const PgParams& params) {
-  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
   PGconn* conn = conn_.get();
   MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn));
   MQCHAT_ASSIGN_OR_RETURN(PgResultPtr locked, ExecPrepared(conn, kLockUsers, PgParams()));

@@ -30,18 +30,15 @@ class PgAccountStore final : public AccountStore {
   Result<std::vector<UserRecord>> UsersChangedSince(int64_t after_rev, int limit) override;
 
  private:
-  PgAccountStore(PgConnPtr conn, std::shared_ptr<const Clock> clock)
+  PgAccountStore(PgConnection conn, std::shared_ptr<const Clock> clock)
       : conn_(std::move(conn)), clock_(std::move(clock)) {}
-  // Reconnects if needed and makes sure the statements are prepared on the connection.
-  Status EnsureReady();
   // Runs one read statement.
   Result<PgResultPtr> Read(const PgStatement& stmt, const PgParams& params);
   // Runs one write statement in a transaction that holds the users write lock (see .cpp).
   Result<PgResultPtr> Write(const PgStatement& stmt, const PgParams& params);
 
-  PgConnPtr conn_;
+  PgConnection conn_;
   std::shared_ptr<const Clock> clock_;
-  bool prepared_ = false;  // statements exist on the current connection
 };
 
 }  // namespace mqchat::store

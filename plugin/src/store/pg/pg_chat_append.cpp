@@ -178,7 +178,7 @@ Result<std::vector<AppendResult>> PgChatStore::AppendBatch(
   if (batch.empty()) {
     return std::vector<AppendResult>();
   }
-  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
   PGconn* conn = conn_.get();
   AppendPlan plan(batch);
   MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn));

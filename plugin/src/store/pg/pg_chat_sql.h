@@ -101,7 +101,10 @@ inline constexpr PgStatement kLockForAppend = {
     "WHERE conversation_id = ANY($1::bigint[]) ORDER BY conversation_id FOR NO KEY UPDATE"};
 // Step 2, after the locks (so the answers are current): for each key (conversation, sender,
 // client_msg_id) of $1..$3, its 1-based position, whether the sender is a member, and the
-// stored message with that key if any.
+// stored message with that key if any. The message is looked up per key (LATERAL; LIMIT 1
+// keeps the planner from flattening it into a join it could hash): one probe of the unique
+// index each, where a join would hash the batch and read all of `messages` whenever the
+// batch looks large next to the table (docs/ARCHITECTURE.md, "Storage").
 inline constexpr PgStatement kAppendLookup = {
     "mqchat_chat_append_lookup",
     "SELECT k.ord, EXISTS (SELECT 1 FROM members mb WHERE mb.conversation_id = "
@@ -109,8 +112,9 @@ inline constexpr PgStatement kAppendLookup = {
     "m.seq, m.message_id, m.body, m.created_at_ms "
     "FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY "
     "AS k(conversation_id, sender, client_msg_id, ord) "
-    "LEFT JOIN messages m ON m.conversation_id = k.conversation_id AND m.sender = k.sender "
-    "AND m.client_msg_id = k.client_msg_id"};
+    "LEFT JOIN LATERAL (SELECT seq, message_id, body, created_at_ms FROM messages "
+    "WHERE conversation_id = k.conversation_id AND sender = k.sender "
+    "AND client_msg_id = k.client_msg_id LIMIT 1) m ON TRUE"};
 // Step 3, one statement for the whole batch: raise each conversation's last_seq by its count
 // of new messages ($1..$3), insert the messages with the seqs numbered under the locks
 // ($4..$10), and move each sender's read_seq up to their newest message ($11..$13). Returns
@@ -155,11 +159,18 @@ inline constexpr PgStatement kHistoryAfter = {
     "FROM messages WHERE conversation_id = $1::bigint AND seq > $2::bigint "
     "ORDER BY seq LIMIT $3::bigint"};
 
+// GREATEST skips NULLs (empty tables). Each max() is one probe at the end of an index
+// (messages_message_id_idx, the conversations primary key).
+inline constexpr PgStatement kMaxIssuedId = {
+    "mqchat_chat_max_issued_id",
+    "SELECT GREATEST((SELECT max(message_id) FROM messages), "
+    "(SELECT max(conversation_id) FROM conversations), 0)"};
+
 inline constexpr const PgStatement* kAll[] = {
     &kLockUsers,     &kUserRow,       &kEnsureUser,  &kLookupPeople,      &kLockConversation,
     &kInsertDirect,  &kFindDirect,    &kInsertGroup, &kInsertMembers,     &kAdjustMemberCount,
     &kDeleteMember,  &kPromoteOldest, &kRename,      &kMarkRead,          &kGetConversation,
     &kLockForAppend, &kAppendLookup,  &kAppendWrite, &kListConversations, &kHistoryBefore,
-    &kHistoryAfter};
+    &kHistoryAfter,  &kMaxIssuedId};
 
 }  // namespace mqchat::store::pg_chat_sql

@@ -1,6 +1,7 @@
 #include "store/pg/pg_chat_store.h"
 
 #include <algorithm>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -49,25 +50,11 @@ Result<std::unique_ptr<PgChatStore>> PgChatStore::Create(PgConnPtr conn) {
   if (conn == nullptr) {
     return Status::InvalidArgument("PgChatStore needs a connection");
   }
-  std::unique_ptr<PgChatStore> store(new PgChatStore(std::move(conn)));
-  MQCHAT_RETURN_IF_ERROR(store->EnsureReady());
-  return store;
-}
-
-Status PgChatStore::EnsureReady() {
-  MQCHAT_ASSIGN_OR_RETURN(bool reconnected, ReconnectPgIfLost(conn_.get()));
-  if (reconnected) {
-    prepared_ = false;
-  }
-  if (prepared_) {
-    return Status::Ok();
-  }
-  for (const PgStatement* stmt : sql::kAll) {
-    MQCHAT_RETURN_IF_ERROR(PreparePg(conn_.get(), *stmt));
-  }
-  MQCHAT_RETURN_IF_ERROR(PreparePg(conn_.get(), pg_push_sql::kUpsertJobs));  // AppendBatch
-  prepared_ = true;
-  return Status::Ok();
+  std::vector<const PgStatement*> statements(std::begin(sql::kAll), std::end(sql::kAll));
+  statements.push_back(&pg_push_sql::kUpsertJobs);  // AppendBatch records push jobs
+  MQCHAT_ASSIGN_OR_RETURN(PgConnection ready,
+                          PgConnection::Create(std::move(conn), std::move(statements)));
+  return std::unique_ptr<PgChatStore>(new PgChatStore(std::move(ready)));
 }
 
 Result<PgResultPtr> PgChatStore::Run(const PgStatement& stmt, const PgParams& params) {
@@ -156,7 +143,7 @@ Result<Conversation> PgChatStore::LoadConversation(ConversationId id) {
 // --- writes ---
 
 Status PgChatStore::EnsureUser(const std::string& username, int64_t now_ms) {
-  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
   MQCHAT_ASSIGN_OR_RETURN(PgResultPtr existing, Run(sql::kUserRow, PgParams().Text(username)));
   if (PQntuples(existing.get()) > 0) {
     return Status::Ok();  // the common case takes no lock
@@ -173,7 +160,7 @@ Result<Conversation> PgChatStore::OpenDirect(ConversationId new_id, const std::s
   if (a == b) {
     return Status::InvalidArgument("a direct conversation needs two different users");
   }
-  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
   const std::string key = DirectKey(a, b);
   MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
   // Only `exists` matters here; the roles are looked up in a conversation that may not exist.
@@ -219,7 +206,7 @@ Result<Conversation> PgChatStore::CreateGroup(ConversationId new_id, const std::
   if (static_cast<int64_t>(everyone.size()) > max_members) {
     return GroupFull(static_cast<int64_t>(everyone.size()), max_members);
   }
-  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
   MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
   MQCHAT_ASSIGN_OR_RETURN(std::vector<Person> people, LookupPeople(new_id, everyone));
   std::vector<std::string> missing;
@@ -251,7 +238,7 @@ Result<std::vector<std::string>> PgChatStore::AddMembers(ConversationId id,
                                                          const std::string& actor,
                                                          const std::vector<std::string>& users,
                                                          int max_members, int64_t now_ms) {
-  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
   MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
   // The conversation row lock serializes this with every other add (and remove) on any
   // connection, so member_count cannot change between the check below and COMMIT.
@@ -291,7 +278,7 @@ Result<std::vector<std::string>> PgChatStore::AddMembers(ConversationId id,
 
 Status PgChatStore::RemoveMember(ConversationId id, const std::string& actor,
                                  const std::string& user) {
-  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
   MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
   MQCHAT_ASSIGN_OR_RETURN(std::optional<ConversationAccess> access, LockAccess(id, actor, &user));
   if (!access.has_value()) {
@@ -311,7 +298,7 @@ Status PgChatStore::RemoveMember(ConversationId id, const std::string& actor,
 
 Status PgChatStore::RenameGroup(ConversationId id, const std::string& actor,
                                 const std::string& name) {
-  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
   MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
   MQCHAT_ASSIGN_OR_RETURN(std::optional<ConversationAccess> access, LockAccess(id, actor, nullptr));
   if (!access.has_value()) {
@@ -323,7 +310,7 @@ Status PgChatStore::RenameGroup(ConversationId id, const std::string& actor,
 }
 
 Result<int64_t> PgChatStore::MarkRead(ConversationId id, const std::string& user, int64_t seq) {
-  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
   // One statement: its own transaction.
   MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res,
                           Run(sql::kMarkRead, PgParams().Int(id).Text(user).Int(seq)));
@@ -337,12 +324,12 @@ Result<int64_t> PgChatStore::MarkRead(ConversationId id, const std::string& user
 // --- reads (each one statement, so one snapshot) ---
 
 Result<Conversation> PgChatStore::GetConversation(ConversationId id) {
-  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
   return LoadConversation(id);
 }
 
 Result<std::vector<ConversationSummary>> PgChatStore::ListConversations(const std::string& user) {
-  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
   MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, Run(sql::kListConversations, PgParams().Text(user)));
   const PGresult* r = res.get();
   std::vector<ConversationSummary> out;
@@ -367,7 +354,7 @@ Result<std::vector<ConversationSummary>> PgChatStore::ListConversations(const st
 
 Result<std::vector<StoredMessage>> PgChatStore::ReadHistory(ConversationId id, int64_t after_seq,
                                                             int64_t before_seq, int limit) {
-  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
   const bool before = before_seq > 0;
   MQCHAT_ASSIGN_OR_RETURN(
       PgResultPtr res,
@@ -383,6 +370,14 @@ Result<std::vector<StoredMessage>> PgChatStore::ReadHistory(ConversationId id, i
     std::reverse(out.begin(), out.end());  // read newest first; returned ascending
   }
   return out;
+}
+
+// --- startup ---
+
+Result<int64_t> PgChatStore::MaxIssuedId() {
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, Run(sql::kMaxIssuedId, PgParams()));
+  return PgInt64(res.get(), 0, 0);
 }
 
 }  // namespace mqchat::store

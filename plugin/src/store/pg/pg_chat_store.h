@@ -43,6 +43,7 @@ class PgChatStore final : public ChatStore {
   Result<std::vector<ConversationSummary>> ListConversations(const std::string& user) override;
   Result<std::vector<StoredMessage>> ReadHistory(ConversationId id, int64_t after_seq,
                                                  int64_t before_seq, int limit) override;
+  Result<int64_t> MaxIssuedId() override;
 
  private:
   // A name as kLookupPeople sees it in one conversation.
@@ -52,9 +53,7 @@ class PgChatStore final : public ChatStore {
     bool exists = false;             // a user of that name exists and is not deleted
   };
 
-  explicit PgChatStore(PgConnPtr conn) : conn_(std::move(conn)) {}
-  // Reconnects if needed and makes sure the statements are prepared on the connection.
-  Status EnsureReady();
+  explicit PgChatStore(PgConnection conn) : conn_(std::move(conn)) {}
   Result<PgResultPtr> Run(const PgStatement& stmt, const PgParams& params);
 
   // Steps used inside the callers' transactions.
@@ -66,8 +65,7 @@ class PgChatStore final : public ChatStore {
                                                        const std::string* target);
   Result<Conversation> LoadConversation(ConversationId id);
 
-  PgConnPtr conn_;
-  bool prepared_ = false;  // statements exist on the current connection
+  PgConnection conn_;
 };
 
 }  // namespace mqchat::store

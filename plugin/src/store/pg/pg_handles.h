@@ -4,10 +4,12 @@
 
 #include <libpq-fe.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "mqchat/status.h"
@@ -57,20 +59,42 @@ class PgParams {
 // 23505 unique_violation -> kAlreadyExists; any other failure -> kInternal.
 Status PgResultToStatus(PGconn* conn, const PGresult* res, std::string_view what);
 
-// Connects and sets synchronous_commit=on (commits are durable when they return). A failed
-// connection is kUnavailable with libpq's message. Server notices are dropped, not printed.
+// Connects and sets synchronous_commit=on (commits are durable when they return) and
+// plan_cache_mode=force_custom_plan (prepared statements are planned at every execution, so no
+// plan made while a table was nearly empty outlives its growth). A failed connection is
+// kUnavailable with libpq's message. Server notices are dropped, not printed.
 Result<PgConnPtr> ConnectPg(const std::string& conninfo);
 
 // Applies the per-session settings ConnectPg applies; call again after PQreset.
 Status ConfigurePgSession(PGconn* conn);
 
-// If the connection was lost, tries once to re-establish it (PQreset) and re-applies the session
-// settings. Returns true if it reconnected (prepared statements are then gone: prepare again),
-// false if the connection was fine, kUnavailable if the server is still unreachable.
-Result<bool> ReconnectPgIfLost(PGconn* conn);
-
 // Prepares `stmt` on `conn` (once per connection).
 Status PreparePg(PGconn* conn, const PgStatement& stmt);
+
+// A store's connection with the statements it prepares, kept usable across connection losses:
+// EnsureReady() re-establishes a lost connection (PQreset, same conninfo), re-applies the
+// session settings and prepares the statements again. Confined to one thread at a time.
+class PgConnection {
+ public:
+  // Takes `conn` (not null) and prepares `statements` on it. The statements are constants and
+  // must outlive the object. Fails as EnsureReady does.
+  static Result<PgConnection> Create(PgConnPtr conn, std::vector<const PgStatement*> statements);
+
+  // Call before each operation. If the connection was lost (the previous call failed with
+  // kUnavailable), tries once to reconnect: kUnavailable if the server is still unreachable.
+  // Then makes sure every statement is prepared on the current connection.
+  Status EnsureReady();
+
+  PGconn* get() const { return conn_.get(); }
+
+ private:
+  PgConnection(PgConnPtr conn, std::vector<const PgStatement*> statements)
+      : conn_(std::move(conn)), statements_(std::move(statements)) {}
+
+  PgConnPtr conn_;
+  std::vector<const PgStatement*> statements_;
+  size_t prepared_ = 0;  // statements_[0, prepared_) exist on the current connection
+};
 
 // Executes a statement prepared with PreparePg. Results come back in text format.
 Result<PgResultPtr> ExecPrepared(PGconn* conn, const PgStatement& stmt, const PgParams& params);

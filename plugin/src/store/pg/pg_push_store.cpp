@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <iterator>
 #include <utility>
 
 #include "store/pg/pg_chat_sql.h"
@@ -48,28 +49,14 @@ Result<std::unique_ptr<PgPushStore>> PgPushStore::Create(PgConnPtr conn) {
   if (conn == nullptr) {
     return Status::InvalidArgument("PgPushStore needs a connection");
   }
-  std::unique_ptr<PgPushStore> store(new PgPushStore(std::move(conn)));
-  MQCHAT_RETURN_IF_ERROR(store->EnsureReady());
-  return store;
-}
-
-Status PgPushStore::EnsureReady() {
-  MQCHAT_ASSIGN_OR_RETURN(bool reconnected, ReconnectPgIfLost(conn_.get()));
-  if (reconnected) {
-    prepared_ = false;
-  }
-  if (prepared_) {
-    return Status::Ok();
-  }
-  for (const PgStatement* stmt : sql::kAll) {
-    MQCHAT_RETURN_IF_ERROR(PreparePg(conn_.get(), *stmt));
-  }
-  prepared_ = true;
-  return Status::Ok();
+  MQCHAT_ASSIGN_OR_RETURN(
+      PgConnection ready,
+      PgConnection::Create(std::move(conn), {std::begin(sql::kAll), std::end(sql::kAll)}));
+  return std::unique_ptr<PgPushStore>(new PgPushStore(std::move(ready)));
 }
 
 Result<PgResultPtr> PgPushStore::Run(const PgStatement& stmt, const PgParams& params) {
-  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
   return Exec(stmt, params);
 }
 
@@ -80,7 +67,7 @@ Result<PgResultPtr> PgPushStore::Exec(const PgStatement& stmt, const PgParams& p
 // --- requests ---
 
 Status PgPushStore::RegisterTarget(const PushTarget& t) {
-  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
   MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
   MQCHAT_ASSIGN_OR_RETURN(
       PgResultPtr dropped,
@@ -185,7 +172,7 @@ Status PgPushStore::RetryJob(int64_t job_id, int attempts, int64_t next_attempt_
 
 Result<bool> PgPushStore::FinishJob(const PushJob& seen, PushJobState end, const std::string& note,
                                     int64_t now_ms) {
-  MQCHAT_RETURN_IF_ERROR(EnsureReady());
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
   MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
   MQCHAT_ASSIGN_OR_RETURN(PgResultPtr finished,
                           Exec(sql::kFinishJob, PgParams()

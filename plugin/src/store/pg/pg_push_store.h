@@ -38,16 +38,13 @@ class PgPushStore final : public PushStore {
   Result<std::vector<PushJob>> ListJobs(const std::string& username) override;
 
  private:
-  explicit PgPushStore(PgConnPtr conn) : conn_(std::move(conn)) {}
-  // Reconnects if needed and makes sure the statements are prepared on the connection.
-  Status EnsureReady();
-  // EnsureReady, then runs the prepared statement.
+  explicit PgPushStore(PgConnection conn) : conn_(std::move(conn)) {}
+  // conn_.EnsureReady(), then runs the prepared statement.
   Result<PgResultPtr> Run(const PgStatement& stmt, const PgParams& params);
-  // Runs the prepared statement as is (inside a transaction begun after EnsureReady).
+  // Runs the prepared statement as is (inside a transaction begun after conn_.EnsureReady()).
   Result<PgResultPtr> Exec(const PgStatement& stmt, const PgParams& params);
 
-  PgConnPtr conn_;
-  bool prepared_ = false;  // statements exist on the current connection
+  PgConnection conn_;
 };
 
 // The job rows of `res` (columns as pg_push_sql's job column list).

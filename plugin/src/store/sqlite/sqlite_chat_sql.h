@@ -86,6 +86,11 @@ inline constexpr char kHistoryBefore[] =
 inline constexpr char kHistoryAfter[] =
     "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms "
     "FROM messages WHERE conversation_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
+// Each max() is one probe at the end of an index (messages_message_id_idx, the rowid); the
+// two-argument max() is NULL if either is, hence the COALESCEs (empty tables).
+inline constexpr char kMaxIssuedId[] =
+    "SELECT max(COALESCE((SELECT max(message_id) FROM messages), 0), "
+    "COALESCE((SELECT max(conversation_id) FROM conversations), 0))";
 
 inline Status BindOne(sqlite3_stmt* stmt, int index, int64_t value) {
   return BindInt64(stmt, index, value);

@@ -72,6 +72,7 @@ Status SqliteChatStore::PrepareAll() {
       {&list_members_of_user_, sql::kListMembersOfUser},
       {&history_before_, sql::kHistoryBefore},
       {&history_after_, sql::kHistoryAfter},
+      {&max_issued_id_, sql::kMaxIssuedId},
       {&upsert_push_job_, sqlite_push_sql::kUpsertJob},
   };
   for (const auto& [stmt, sql] : all) {
@@ -424,6 +425,16 @@ Result<std::vector<StoredMessage>> SqliteChatStore::ReadHistory(ConversationId i
     std::reverse(out.begin(), out.end());  // read newest first; returned ascending
   }
   return out;
+}
+
+Result<int64_t> SqliteChatStore::MaxIssuedId() {
+  sqlite3_stmt* stmt = max_issued_id_.get();
+  StmtReset reset(stmt);
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, StepSqlite(stmt));
+  if (!has_row) {
+    return Status::Internal("no result from the largest-id query");
+  }
+  return ColumnInt64(stmt, 0);
 }
 
 }  // namespace mqchat::store

@@ -41,6 +41,7 @@ class SqliteChatStore final : public ChatStore {
   Result<std::vector<ConversationSummary>> ListConversations(const std::string& user) override;
   Result<std::vector<StoredMessage>> ReadHistory(ConversationId id, int64_t after_seq,
                                                  int64_t before_seq, int limit) override;
+  Result<int64_t> MaxIssuedId() override;
 
  private:
   struct Head {
@@ -92,6 +93,7 @@ class SqliteChatStore final : public ChatStore {
   SqliteStmtPtr list_members_of_user_;
   SqliteStmtPtr history_before_;
   SqliteStmtPtr history_after_;
+  SqliteStmtPtr max_issued_id_;
   SqliteStmtPtr upsert_push_job_;  // sqlite_push_sql.h
 };
 

@@ -1,26 +1,19 @@
-// RAII for sqlite3 handles, plus the one place sqlite result codes become Status. Shared by
-// every SQLite store. A connection and its statements belong to one thread at a time.
+// The SQLite stores' helpers: opening a database, binding, stepping, transactions, and the one
+// place sqlite result codes become Status. The RAII handles (SqliteDbPtr, SqliteStmtPtr,
+// StmtReset) come from sqlite/sqlite_handles.h, shared with the SDK. A connection and its
+// statements belong to one thread at a time.
 #pragma once
 
 #include <sqlite3.h>
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 
 #include "mqchat/status.h"
+#include "sqlite/sqlite_handles.h"
 
 namespace mqchat::store {
-
-struct SqliteDbCloser {
-  void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
-};
-struct SqliteStmtFinalizer {
-  void operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
-};
-using SqliteDbPtr = std::unique_ptr<sqlite3, SqliteDbCloser>;
-using SqliteStmtPtr = std::unique_ptr<sqlite3_stmt, SqliteStmtFinalizer>;
 
 // Converts a (possibly extended) sqlite result code into a Status whose message starts with
 // `what`: SQLITE_BUSY/LOCKED -> kUnavailable, UNIQUE/PRIMARY KEY constraint -> kAlreadyExists,
@@ -52,22 +45,6 @@ Status BindNull(sqlite3_stmt* stmt, int index);
 std::string ColumnText(sqlite3_stmt* stmt, int col);
 std::string ColumnBlob(sqlite3_stmt* stmt, int col);
 inline int64_t ColumnInt64(sqlite3_stmt* stmt, int col) { return sqlite3_column_int64(stmt, col); }
-
-// Resets a prepared statement and clears its bindings when the scope ends, so a statement
-// built once at open can be reused whatever path the caller returns by.
-class StmtReset {
- public:
-  explicit StmtReset(sqlite3_stmt* stmt) : stmt_(stmt) {}
-  ~StmtReset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  StmtReset(const StmtReset&) = delete;
-  StmtReset& operator=(const StmtReset&) = delete;
-
- private:
-  sqlite3_stmt* stmt_;
-};
 
 // A write transaction: BEGIN IMMEDIATE takes the write lock up front (waiting up to the
 // busy_timeout), so reads inside it see the latest data and later writes cannot hit

@@ -101,6 +101,32 @@ TEST(SnowflakeTest, ObserveIssuedMovesPastStoredIds) {
   EXPECT_GT(gen.Next(), stored);
 }
 
+TEST(SnowflakeTest, NeverIssuesAnObservedIdWithTheClockBehind) {
+  // The largest stored id: this node's own, the last of a busy millisecond an hour ahead.
+  FakeClock before_restart(kNowMs + 3'600'000);
+  SnowflakeGenerator previous(1, before_restart);
+  int64_t stored = 0;
+  for (int i = 0; i < 4096; ++i) stored = previous.Next();
+  ASSERT_EQ(SnowflakeGenerator::Counter(stored), 4095);
+
+  FakeClock clock(kNowMs);  // restarted an hour behind
+  SnowflakeGenerator gen(1, clock);
+  gen.ObserveIssued(stored);
+  gen.ObserveIssued(stored - 1);  // an older id changes nothing
+  int64_t last = stored;
+  for (int i = 0; i < 20000; ++i) {         // several borrowed milliseconds
+    if (i % 1000 == 0) clock.AdvanceMs(1);  // still far behind
+    const int64_t id = gen.Next();
+    ASSERT_GT(id, last) << "at " << i;
+    ASSERT_EQ(SnowflakeGenerator::NodeId(id), 1);
+    last = id;
+  }
+  // Observing again in the middle (say, a stored id of another node) keeps the order too.
+  const int64_t ahead = last + (int64_t{5} << 22);  // five milliseconds later
+  gen.ObserveIssued(ahead);
+  EXPECT_GT(gen.Next(), ahead);
+}
+
 TEST(SnowflakeTest, ClockBeforeEpochStillPositive) {
   FakeClock clock(0);
   SnowflakeGenerator gen(4, clock);

@@ -883,6 +883,37 @@ TEST_P(ChatStoreTest, ReadHistoryLimitIsAtMostOneThousand) {
   EXPECT_EQ(Seqs(History(10, 0, 2000, 5000)), Range(6, 1005));
 }
 
+TEST_P(ChatStoreTest, MaxIssuedIdIsTheLargestStoredMessageOrConversationId) {
+  auto max_id = [](ChatStore& store) {
+    auto id = store.MaxIssuedId();
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    return id.ok() ? *id : -1;
+  };
+  EXPECT_EQ(max_id(*store_), 0);  // users only: no id issued yet
+
+  MustGroup(500, "alice", {"bob"});
+  EXPECT_EQ(max_id(*store_), 500);
+
+  // Ids commit out of order when brokers race: the largest counts, not the newest.
+  AppendRequest a = Req(500, "alice", "a");
+  a.message_id = 9'000;
+  AppendRequest b = Req(500, "bob", "b");
+  b.message_id = 8'000;
+  // A refused send stores nothing, so its id does not count.
+  AppendRequest refused = Req(500, "carol", "c");
+  refused.message_id = 90'000;
+  auto results = MustAppend({a, b, refused});
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[2].outcome, AppendOutcome::kNotMember);
+  EXPECT_EQ(max_id(*store_), 9'000);
+
+  MustGroup(20'000, "alice", {"bob"});
+  EXPECT_EQ(max_id(*store_), 20'000);
+  ChatStorePtr other = Open();  // what a restarting broker reads
+  ASSERT_NE(other, nullptr);
+  EXPECT_EQ(max_id(*other), 20'000);
+}
+
 TEST_P(ChatStoreTest, DataSurvivesReopen) {
   MustGroup(10, "alice", {"bob"});
   MustAppend({Req(10, "alice", "a1")});

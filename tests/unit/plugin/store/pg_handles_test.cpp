@@ -122,6 +122,36 @@ TEST_F(PgStoreHandlesTest, TxnRollsBackUnlessCommitted) {
   EXPECT_EQ(PQtransactionStatus(conn.get()), PQTRANS_IDLE);
 }
 
+TEST_F(PgStoreHandlesTest, ConnectionReconnectsAndPreparesAgain) {
+  PgConnPtr admin = MustConnect();
+  ASSERT_NE(admin, nullptr);
+  ASSERT_TRUE(ExecPgSql(admin.get(), "CREATE TABLE t (x INT)").ok());
+  const PgStatement count = {"t_count", "SELECT count(*) FROM t"};
+  auto conn = PgConnection::Create(MustConnect(), {&count});
+  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+  ASSERT_TRUE(ExecPrepared(conn->get(), count, PgParams()).ok());
+
+  const int pid = PQbackendPID(conn->get());
+  // Waits (up to 10 s) until the backend is gone.
+  auto killed = ExecParams(admin.get(), "SELECT pg_terminate_backend($1::integer, 10000)",
+                           PgParams().Int(pid));
+  ASSERT_TRUE(killed.ok()) << killed.status().ToString();
+  ASSERT_EQ(PgText(killed->get(), 0, 0), "t");
+  auto lost = ExecPrepared(conn->get(), count, PgParams());
+  ASSERT_FALSE(lost.ok());
+  EXPECT_EQ(lost.status().code(), Code::kUnavailable) << lost.status().ToString();
+
+  Status ready = conn->EnsureReady();
+  ASSERT_TRUE(ready.ok()) << ready.ToString();
+  EXPECT_NE(PQbackendPID(conn->get()), pid);
+  auto again = ExecPrepared(conn->get(), count, PgParams());
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(PgText(again->get(), 0, 0), "0");
+  auto setting = ExecPgSql(conn->get(), "SHOW synchronous_commit");
+  ASSERT_TRUE(setting.ok());
+  EXPECT_EQ(PgText(setting->get(), 0, 0), "on");  // session settings applied again
+}
+
 // Crashes the shared server: runs last in this file and leaves the server running again.
 TEST_F(PgStoreHandlesTest, AccountStoreSurvivesServerCrash) {
   if (pg_->external()) {

@@ -39,7 +39,7 @@ class StoreBackendTest : public ::testing::TestWithParam<store::Backend> {
   // Runs constant SQL on the test database over a connection of its own, outside any store.
   Status ExecRaw(const char* sql) {
     if (is_sqlite()) {
-      MQCHAT_ASSIGN_OR_RETURN(store::SqliteDbPtr db, store::OpenSqlite(config_.sqlite_path));
+      MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, store::OpenSqlite(config_.sqlite_path));
       return store::ExecSqlite(db.get(), sql);
     }
     MQCHAT_ASSIGN_OR_RETURN(store::PgConnPtr conn, store::ConnectPg(config_.pg_conninfo));
@@ -50,7 +50,7 @@ class StoreBackendTest : public ::testing::TestWithParam<store::Backend> {
   // Applies `migrations` over a fresh connection.
   Status Migrate(const std::vector<schema::Migration>& migrations) {
     if (is_sqlite()) {
-      MQCHAT_ASSIGN_OR_RETURN(store::SqliteDbPtr db, store::OpenSqlite(config_.sqlite_path));
+      MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, store::OpenSqlite(config_.sqlite_path));
       return store::MigrateSqlite(db.get(), migrations);
     }
     MQCHAT_ASSIGN_OR_RETURN(store::PgConnPtr conn, store::ConnectPg(config_.pg_conninfo));
@@ -65,7 +65,7 @@ class StoreBackendTest : public ::testing::TestWithParam<store::Backend> {
   // CurrentSchemaVersion over a fresh connection.
   Result<int> SchemaVersion() {
     if (is_sqlite()) {
-      MQCHAT_ASSIGN_OR_RETURN(store::SqliteDbPtr db, store::OpenSqlite(config_.sqlite_path));
+      MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, store::OpenSqlite(config_.sqlite_path));
       return store::CurrentSchemaVersion(db.get());
     }
     MQCHAT_ASSIGN_OR_RETURN(store::PgConnPtr conn, store::ConnectPg(config_.pg_conninfo));
