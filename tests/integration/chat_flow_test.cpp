@@ -277,8 +277,12 @@ TEST_P(ChatFlowTest, HistoryPagingReadStateAndConversationList) {
   auto members = alice->Request(protocol::Op::kMembers, conv, {});
   ASSERT_TRUE(members.ok());
   for (const auto& m : (*members.body)["members"]) {
-    if (m["user"] == "bob") EXPECT_EQ(m["read_seq"], 5);
-    if (m["user"] == "alice") EXPECT_EQ(m["read_seq"], 7) << "sending marks read";
+    if (m["user"] == "bob") {
+      EXPECT_EQ(m["read_seq"], 5);
+    }
+    if (m["user"] == "alice") {
+      EXPECT_EQ(m["read_seq"], 7) << "sending marks read";
+    }
   }
   list = bob->Request(protocol::Op::kConversations, 0, {});
   EXPECT_EQ((*list.body)["conversations"][0]["unread"], 2);

@@ -52,6 +52,9 @@ bool ChatService::HandlePush(const ClientSession& who, const protocol::Request& 
       const int64_t until = std::get<protocol::MuteRequest>(req.body).until_ms;
       return Submit(*writer_, to, [=](store::ChatStore& store) {
         auto members = LoadMembers(store, id);
+        if (members.ok() && !(*members)->Contains(user)) {
+          members = ReloadMembers(store, id);  // maybe added through another broker since
+        }
         if (!members.ok() && members.status().code() != Code::kNotFound) {
           return fail(members.status());
         }
@@ -76,6 +79,10 @@ void ChatService::PrepareBatch(store::ChatStore& store, std::vector<SendJob>& jo
   for (SendJob& job : jobs) {
     // A failure here (unknown conversation, store error) leaves the send to AppendBatch, which
     // refuses or fails it on its own; a message it still stores goes without push.
+    // The commit's members_version is not known yet, so the cached list may predate a change
+    // made through another broker: AppendBatch records no job for a recipient who is no longer
+    // a member, and a member added there may miss the push of this one batch (its fan-out
+    // reloads the list, and later batches use that).
     auto members = LoadMembers(store, job.request.conversation_id);
     if (!members.ok()) continue;
     for (const std::string& member : (*members)->usernames) {

@@ -23,10 +23,11 @@ bool ChatService::HandleRead(const ClientSession& who, const protocol::Request& 
     case protocol::Op::kHistory: {
       const auto body = std::get<protocol::HistoryRequest>(req.body);
       return Submit(*reader_, to, [=](store::ChatStore& store) {
-        auto members = LoadMembers(store, id);
+        // From the store, not the cache: an entry may predate a removal made through another
+        // broker, and a removed member must not read what was sent after it.
+        auto members = ReloadMembers(store, id);
         if (!members.ok()) {
-          return members.status().code() == Code::kNotFound ? not_member()
-                                                             : fail(members.status());
+          return members.status().code() == Code::kNotFound ? not_member() : fail(members.status());
         }
         if (!(*members)->Contains(user)) return not_member();
         auto msgs = store.ReadHistory(id, body.after_seq, body.before_seq, body.limit + 1);
@@ -75,8 +76,7 @@ bool ChatService::HandleRead(const ClientSession& who, const protocol::Request& 
     case protocol::Op::kSync: {
       const auto body = std::get<protocol::SyncRequest>(req.body);
       return Submit(*reader_, to, [=](store::ChatStore& store) {
-        std::map<store::ConversationId, int64_t> cursors(body.cursors.begin(),
-                                                          body.cursors.end());
+        std::map<store::ConversationId, int64_t> cursors(body.cursors.begin(), body.cursors.end());
         auto list = store.ListConversations(user);
         if (!list.ok()) return fail(list.status());
         nlohmann::json out = nlohmann::json::array();

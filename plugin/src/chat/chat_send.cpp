@@ -5,17 +5,17 @@
 
 namespace mqchat::chat {
 
-bool ChatService::HandleSend(const ClientSession& who, protocol::Request& req,
-                             const ReplyTo& to) {
+bool ChatService::HandleSend(const ClientSession& who, protocol::Request& req, const ReplyTo& to) {
   auto& body = std::get<protocol::SendRequest>(req.body);
-  // A cached member list refuses non-members without a store round trip; on a miss the writer's
-  // transaction decides (AppendBatch re-checks membership either way).
-  if (MembersPtr m = cache_.Get(req.conversation_id, clock_.MonotonicMs())) {
-    if (!m->Contains(who.username)) {
-      return Refuse(to, protocol::ErrorCode::kNotMember,
-                    "you are not a member of conversation " + std::to_string(req.conversation_id));
-    }
-  }
+  // No membership check here: the writer's AppendBatch checks it under the conversation lock
+  // and answers NOT_MEMBER. The membership cache cannot decide it. With several brokers, an
+  // entry may predate a change made through another one, so a cached "not a member" would
+  // refuse a user just added there (and a cached "member" proves nothing either way); only a
+  // store read could tell, and the broker thread never waits on the store. The cost is that a
+  // non-member's send takes a place in a write batch (one more key in its lookup) instead of
+  // being refused here. Clients send only to conversations they are in, except in a race with
+  // their removal, and a flood by a member costs the writer more (stored and fanned out), so
+  // an early refusal would save nothing the bounded queue (OVERLOADED) does not already cap.
   SendJob job;
   job.request.conversation_id = req.conversation_id;
   job.request.sender = who.username;
@@ -69,7 +69,9 @@ void ChatService::OnBatchDone(store::ChatStore& store, std::vector<SendJob> jobs
     ack.duplicate = r.outcome == store::AppendOutcome::kDuplicate;
     out.reply = protocol::SendAckResponse(out.to.req_id, ack);
     if (r.outcome == store::AppendOutcome::kStored) {
-      auto members = LoadMembers(store, r.message.conversation_id);
+      // Members at least as new as the commit: a cached list from before a membership change
+      // made through another broker would deliver to a removed member, or miss an added one.
+      auto members = LoadMembers(store, r.message.conversation_id, r.members_version);
       if (members.ok()) {
         out.inboxes = (*members)->usernames;
         out.event = protocol::MessageEvent(ToWire(r.message));

@@ -166,8 +166,14 @@ void ChatService::LoadContacts(const std::string& username, std::function<void(C
   if (!s.ok()) broker_.Log(LogLevel::kWarning, "mqchat: LoadContacts: " + s.ToString());
 }
 
-Result<MembersPtr> ChatService::LoadMembers(store::ChatStore& store, store::ConversationId id) {
-  if (MembersPtr m = cache_.Get(id, clock_.MonotonicMs())) return m;
+Result<MembersPtr> ChatService::LoadMembers(store::ChatStore& store, store::ConversationId id,
+                                            int64_t min_version) {
+  MembersPtr cached = cache_.Get(id, clock_.MonotonicMs());
+  if (cached && cached->version >= min_version) return cached;
+  return ReloadMembers(store, id);
+}
+
+Result<MembersPtr> ChatService::ReloadMembers(store::ChatStore& store, store::ConversationId id) {
   MQCHAT_ASSIGN_OR_RETURN(auto conversation, store.GetConversation(id));
   return cache_.Put(conversation, clock_.MonotonicMs());
 }

@@ -129,8 +129,15 @@ class ChatService {
 
   // Writer thread: records every user EnsureUser left pending.
   void RecordNewUsers(store::ChatStore& store);
-  // Worker thread: members of `id` from the cache, or loaded from `store` and cached.
-  Result<MembersPtr> LoadMembers(store::ChatStore& store, store::ConversationId id);
+  // Worker thread: members of `id` from the cache if it holds them at members_version
+  // `min_version` or newer, else loaded from `store` and cached. With the members_version a
+  // message committed with, the list is at least as new as that commit, whichever broker made
+  // the last membership change.
+  Result<MembersPtr> LoadMembers(store::ChatStore& store, store::ConversationId id,
+                                 int64_t min_version = 0);
+  // Worker thread: members of `id` as `store` has them now (then cached), for decisions a
+  // stale entry must not make: who may read history, a cached "not a member".
+  Result<MembersPtr> ReloadMembers(store::ChatStore& store, store::ConversationId id);
   // Worker thread: answers and notifies after a membership change committed.
   void AfterMembershipChange(store::ChatStore& store, const ReplyTo& to, store::ConversationId id,
                              const std::string& event, const std::string& actor,

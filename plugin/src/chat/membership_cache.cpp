@@ -21,11 +21,17 @@ MembersPtr MembershipCache::Get(store::ConversationId id, int64_t now_ms) const 
 MembersPtr MembershipCache::Put(const store::Conversation& conversation, int64_t now_ms) {
   auto members = std::make_shared<ConversationMembers>();
   members->kind = conversation.kind;
+  members->version = conversation.members_version;
   for (const auto& m : conversation.members) members->usernames.push_back(m.username);
   std::sort(members->usernames.begin(), members->usernames.end());
   MembersPtr ptr = members;
   std::lock_guard<std::mutex> lock(mu_);
-  if (entries_.size() >= max_entries_ && entries_.find(conversation.id) == entries_.end()) {
+  auto existing = entries_.find(conversation.id);
+  if (existing != entries_.end() && existing->second.members->version > members->version) {
+    // A worker that read before a membership change can finish after one that read after it.
+    return existing->second.members;
+  }
+  if (entries_.size() >= max_entries_ && existing == entries_.end()) {
     for (auto it = entries_.begin(); it != entries_.end();) {
       it = it->second.expires_ms <= now_ms ? entries_.erase(it) : std::next(it);
     }

@@ -1,8 +1,9 @@
-// MembershipCache: who belongs to which conversation, in memory, so the broker thread can
-// refuse non-members and fan messages out without asking the store. The store stays the
-// authority (AppendBatch re-checks membership inside its transaction); this cache is filled
-// and corrected by the store workers after every membership change they commit, and entries
-// expire after a TTL so a change made through another broker is picked up in bounded time.
+// MembershipCache: who belongs to which conversation, in memory, so store workers can fan
+// messages out without asking the store. Each entry carries the conversation's members_version
+// (raised by every membership change, through any broker), so a user can tell whether it is at
+// least as new as a given commit (ChatService::LoadMembers); Put never replaces an entry with
+// an older version. The store stays the authority on who may send (AppendBatch re-checks in
+// its transaction). Entries expire after a TTL: a memory bound, not what keeps them correct.
 // Thread-safe: the broker thread reads, store workers write; every lock is held briefly.
 #pragma once
 
@@ -20,6 +21,7 @@ namespace mqchat::chat {
 
 struct ConversationMembers {
   store::ConversationKind kind = store::ConversationKind::kGroup;
+  int64_t version = 0;                 // the conversation's members_version when loaded
   std::vector<std::string> usernames;  // sorted
 
   bool Contains(const std::string& username) const;
@@ -33,6 +35,9 @@ class MembershipCache {
 
   // The cached members, or null if unknown or expired.
   MembersPtr Get(store::ConversationId id, int64_t now_ms) const;
+  // Caches the members of `conversation` (for the TTL) and returns them, unless the entry
+  // already holds a newer members_version (loaded by another worker meanwhile): then that entry
+  // stays as it is and is returned.
   MembersPtr Put(const store::Conversation& conversation, int64_t now_ms);
   void Forget(store::ConversationId id);
 

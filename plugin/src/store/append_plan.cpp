@@ -40,6 +40,10 @@ void AppendPlan::SetLookup(size_t key_index, bool sender_is_member,
   }
 }
 
+void AppendPlan::SetMembersVersion(ConversationId id, int64_t members_version) {
+  members_version_[id] = members_version;
+}
+
 Status AppendPlan::Decide() {
   results_.assign(batch_.size(), AppendResult{});
   std::vector<std::optional<size_t>> first_new(keys_.size());  // key -> batch index storing it
@@ -97,6 +101,16 @@ Status AppendPlan::Decide() {
     read_advances_.push_back(ReadAdvance{who.first, who.second, seq});
   }
   return Status::Ok();
+}
+
+std::vector<AppendResult> AppendPlan::TakeResults() {
+  for (size_t i : new_indexes_) {
+    auto it = members_version_.find(results_[i].message.conversation_id);
+    if (it != members_version_.end()) {
+      results_[i].members_version = it->second;
+    }
+  }
+  return std::move(results_);
 }
 
 }  // namespace mqchat::store

@@ -59,6 +59,10 @@ class AppendPlan {
   // conversation got no SetLastSeq (a member of a conversation that does not exist).
   Status Decide();
 
+  // After the write: the members_version of conversation `id` that its seq allocation saw
+  // (under the lock). TakeResults() puts it into the results of its new messages.
+  void SetMembersVersion(ConversationId id, int64_t members_version);
+
   // After Decide(): what to write.
   const std::vector<SeqAdvance>& seq_advances() const { return seq_advances_; }
   const std::vector<ReadAdvance>& read_advances() const { return read_advances_; }
@@ -66,7 +70,7 @@ class AppendPlan {
   // results()[i].message is the row to insert.
   const std::vector<size_t>& new_indexes() const { return new_indexes_; }
   const std::vector<AppendResult>& results() const { return results_; }
-  std::vector<AppendResult> TakeResults() { return std::move(results_); }
+  std::vector<AppendResult> TakeResults();
 
  private:
   struct Lookup {
@@ -80,6 +84,7 @@ class AppendPlan {
   std::vector<size_t> key_of_request_;  // batch index -> keys_ index
   std::vector<Lookup> lookups_;         // parallel to keys_
   std::unordered_map<ConversationId, int64_t> last_seq_;
+  std::unordered_map<ConversationId, int64_t> members_version_;
 
   std::vector<SeqAdvance> seq_advances_;
   std::vector<ReadAdvance> read_advances_;

@@ -45,14 +45,18 @@ struct AppendRequest {
 };
 
 enum class AppendOutcome {
-  kStored,          // new message; `message` is what was committed
-  kDuplicate,       // same (conversation, sender, client_msg_id) exists; `message` is the original
-  kNotMember,       // sender is not a member (or the conversation does not exist)
+  kStored,     // new message; `message` is what was committed
+  kDuplicate,  // same (conversation, sender, client_msg_id) exists; `message` is the original
+  kNotMember,  // sender is not a member (or the conversation does not exist)
 };
 
 struct AppendResult {
   AppendOutcome outcome = AppendOutcome::kNotMember;
   StoredMessage message;
+  // kStored only: the conversation's members_version when the message committed (read under
+  // the conversation lock, so no membership change can fall between it and the commit).
+  // Whoever fans the message out needs a member list of at least this version.
+  int64_t members_version = 0;
 };
 
 struct Member {
@@ -68,6 +72,8 @@ struct Conversation {
   std::string name;  // "" for direct conversations
   int64_t last_seq = 0;
   int64_t created_at_ms = 0;
+  // Raised by every change of `members`, in its transaction; read together with `members`.
+  int64_t members_version = 0;
   std::vector<Member> members;  // every current member
 };
 
@@ -76,10 +82,10 @@ struct ConversationSummary {
   ConversationKind kind = ConversationKind::kGroup;
   std::string name;
   int64_t last_seq = 0;
-  int64_t read_seq = 0;                      // the asking user's
-  int64_t unread = 0;                        // last_seq - read_seq
+  int64_t read_seq = 0;  // the asking user's
+  int64_t unread = 0;    // last_seq - read_seq
   std::optional<StoredMessage> last_message;
-  std::vector<std::string> members;          // usernames (for direct: both)
+  std::vector<std::string> members;  // usernames (for direct: both)
 };
 
 class ChatStore {
@@ -93,7 +99,8 @@ class ChatStore {
   // order; the sender's read_seq advances to their own message. A repeated client_msg_id (in
   // the store or earlier in the same batch) yields kDuplicate with the original message.
   // Non-OK Status: nothing was committed (kUnavailable: store unreachable, retry).
-  virtual Result<std::vector<AppendResult>> AppendBatch(const std::vector<AppendRequest>& batch) = 0;
+  virtual Result<std::vector<AppendResult>> AppendBatch(
+      const std::vector<AppendRequest>& batch) = 0;
 
   // Makes sure a row exists for a user who logs in with a token only (empty password hash).
   // Existing users (any state) are left untouched.
@@ -109,8 +116,11 @@ class ChatStore {
   // ignored). kNotFound for an unknown user; kResourceExhausted if more than `max_members`.
   virtual Result<Conversation> CreateGroup(ConversationId new_id, const std::string& owner,
                                            const std::string& name,
-                                           const std::vector<std::string>& members,
-                                           int max_members, int64_t now_ms) = 0;
+                                           const std::vector<std::string>& members, int max_members,
+                                           int64_t now_ms) = 0;
+
+  // Membership changes (AddMembers when it adds someone, RemoveMember) raise the
+  // conversation's members_version by one in their transaction; a new conversation starts at 0.
 
   // Adds users to a group. `actor` must be its owner or an admin (kPermissionDenied; also for
   // non-members and direct conversations). Atomic: if the group would exceed `max_members`,

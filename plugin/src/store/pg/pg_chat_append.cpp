@@ -70,7 +70,7 @@ Status LookUpKeys(PGconn* conn, AppendPlan& plan) {
 }
 
 // Step 3: seqs, messages and read positions in one statement.
-Status Write(PGconn* conn, const AppendPlan& plan) {
+Status Write(PGconn* conn, AppendPlan& plan) {
   std::vector<int64_t> alloc_ids, alloc_counts, alloc_activity;
   for (const AppendPlan::SeqAdvance& advance : plan.seq_advances()) {
     alloc_ids.push_back(advance.conversation_id);
@@ -129,6 +129,8 @@ Status Write(PGconn* conn, const AppendPlan& plan) {
       return Status::Internal("seq allocation of conversation " + std::to_string(id) +
                               " went out of step");
     }
+    MQCHAT_ASSIGN_OR_RETURN(int64_t members_version, PgInt64(r, row, 2));
+    plan.SetMembersVersion(id, members_version);
   }
   return Status::Ok();
 }

@@ -64,10 +64,12 @@ inline constexpr PgStatement kInsertMembers = {
     "INSERT INTO members (conversation_id, username, role, read_seq, joined_at_ms) "
     "SELECT $1::bigint, t.username, CASE WHEN t.username = $3::text THEN 2 ELSE 0 END, 0, "
     "$4::bigint FROM unnest($2::text[]) AS t(username)"};
+// Every membership change runs this (and only they do), under the conversation row lock, so
+// it also raises members_version.
 inline constexpr PgStatement kAdjustMemberCount = {
     "mqchat_chat_adjust_member_count",
-    "UPDATE conversations SET member_count = member_count + $2::integer "
-    "WHERE conversation_id = $1::bigint"};
+    "UPDATE conversations SET member_count = member_count + $2::integer, "
+    "members_version = members_version + 1 WHERE conversation_id = $1::bigint"};
 inline constexpr PgStatement kDeleteMember = {
     "mqchat_chat_delete_member",
     "DELETE FROM members WHERE conversation_id = $1::bigint AND username = $2::text"};
@@ -87,7 +89,7 @@ inline constexpr PgStatement kMarkRead = {
     "AND m.conversation_id = $1::bigint AND m.username = $2::text RETURNING m.read_seq"};
 inline constexpr PgStatement kGetConversation = {
     "mqchat_chat_get_conversation",
-    "SELECT c.conversation_id, c.kind, c.name, c.last_seq, c.created_at_ms, "
+    "SELECT c.conversation_id, c.kind, c.name, c.last_seq, c.created_at_ms, c.members_version, "
     "m.username, m.role, m.read_seq, m.joined_at_ms "
     "FROM conversations c LEFT JOIN members m ON m.conversation_id = c.conversation_id "
     "WHERE c.conversation_id = $1::bigint ORDER BY m.role DESC, m.joined_at_ms, m.username"};
@@ -118,14 +120,16 @@ inline constexpr PgStatement kAppendLookup = {
 // Step 3, one statement for the whole batch: raise each conversation's last_seq by its count
 // of new messages ($1..$3), insert the messages with the seqs numbered under the locks
 // ($4..$10), and move each sender's read_seq up to their newest message ($11..$13). Returns
-// each conversation's new last_seq, which must equal the numbering's.
+// each conversation's new last_seq, which must equal the numbering's, and its members_version
+// (current: membership changes take the same row lock).
 inline constexpr PgStatement kAppendWrite = {
     "mqchat_chat_append_write",
     "WITH alloc AS ("
     " UPDATE conversations c SET last_seq = c.last_seq + a.n,"
     " last_activity_ms = GREATEST(COALESCE(c.last_activity_ms, a.activity_ms), a.activity_ms)"
     " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS a(conversation_id, n, activity_ms)"
-    " WHERE c.conversation_id = a.conversation_id RETURNING c.conversation_id, c.last_seq),"
+    " WHERE c.conversation_id = a.conversation_id"
+    " RETURNING c.conversation_id, c.last_seq, c.members_version),"
     " ins AS ("
     " INSERT INTO messages (conversation_id, seq, message_id, sender, client_msg_id, body,"
     " created_at_ms) SELECT * FROM unnest($4::bigint[], $5::bigint[], $6::bigint[], $7::text[],"
@@ -134,7 +138,7 @@ inline constexpr PgStatement kAppendWrite = {
     " UPDATE members m SET read_seq = GREATEST(m.read_seq, r.read_seq)"
     " FROM unnest($11::bigint[], $12::text[], $13::bigint[]) AS r(conversation_id, username,"
     " read_seq) WHERE m.conversation_id = r.conversation_id AND m.username = r.username)"
-    " SELECT conversation_id, last_seq FROM alloc"};
+    " SELECT conversation_id, last_seq, members_version FROM alloc"};
 
 // The user's conversations with their last message and member names (a JSON array), most
 // recently active first; a conversation without messages counts as active since its creation.

@@ -125,16 +125,17 @@ Result<Conversation> PgChatStore::LoadConversation(ConversationId id) {
   conv.name = PgText(r, 0, 2);
   MQCHAT_ASSIGN_OR_RETURN(conv.last_seq, PgInt64(r, 0, 3));
   MQCHAT_ASSIGN_OR_RETURN(conv.created_at_ms, PgInt64(r, 0, 4));
+  MQCHAT_ASSIGN_OR_RETURN(conv.members_version, PgInt64(r, 0, 5));
   for (int row = 0; row < PQntuples(r); ++row) {
-    if (PgIsNull(r, row, 5)) {
+    if (PgIsNull(r, row, 6)) {
       continue;  // no members (the LEFT JOIN's only row)
     }
     Member member;
-    member.username = PgText(r, row, 5);
-    MQCHAT_ASSIGN_OR_RETURN(int64_t role, PgInt64(r, row, 6));
+    member.username = PgText(r, row, 6);
+    MQCHAT_ASSIGN_OR_RETURN(int64_t role, PgInt64(r, row, 7));
     MQCHAT_ASSIGN_OR_RETURN(member.role, RoleFromColumn(role));
-    MQCHAT_ASSIGN_OR_RETURN(member.read_seq, PgInt64(r, row, 7));
-    MQCHAT_ASSIGN_OR_RETURN(member.joined_at_ms, PgInt64(r, row, 8));
+    MQCHAT_ASSIGN_OR_RETURN(member.read_seq, PgInt64(r, row, 8));
+    MQCHAT_ASSIGN_OR_RETURN(member.joined_at_ms, PgInt64(r, row, 9));
     conv.members.push_back(std::move(member));
   }
   return conv;

@@ -8,7 +8,9 @@ namespace mqchat::store::pg_push_sql {
 
 // Records the collapsed job drafts of a batch, one row per (username, conversation) of
 // $1..$7 (usernames, conversations, first seqs, last seqs, counts, senders, previews; $8 now),
-// skipping users without a push target and users who muted the conversation; a pair that
+// skipping users without a push target, users who muted the conversation, and users who are
+// no longer members (recipients come from a membership cache that may predate a removal; the
+// conversation lock AppendBatch holds makes this view the authority); a pair that
 // already has a pending job gets the draft folded into it. The preview is stored only if the
 // user allows previews (no push_settings row: allowed). The drafts hold each pair once, as
 // ON CONFLICT DO UPDATE may touch a row only once per statement.
@@ -23,6 +25,8 @@ inline constexpr PgStatement kUpsertJobs = {
     "preview) "
     "LEFT JOIN push_settings s ON s.username = j.username "
     "WHERE EXISTS (SELECT 1 FROM push_targets t WHERE t.username = j.username) "
+    "AND EXISTS (SELECT 1 FROM members mb WHERE mb.conversation_id = j.conversation_id "
+    "AND mb.username = j.username) "
     "AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.conversation_id = j.conversation_id "
     "AND m.username = j.username AND (m.muted_until_ms = -1 OR m.muted_until_ms > $8::bigint)) "
     "ON CONFLICT (username, conversation_id) WHERE state = 'pending' DO UPDATE SET "

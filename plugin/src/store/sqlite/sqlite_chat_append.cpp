@@ -44,7 +44,7 @@ Result<std::vector<AppendResult>> SqliteChatStore::AppendBatch(
   return plan.TakeResults();
 }
 
-Status SqliteChatStore::WriteAppend(const AppendPlan& plan) {
+Status SqliteChatStore::WriteAppend(AppendPlan& plan) {
   for (const AppendPlan::SeqAdvance& advance : plan.seq_advances()) {
     sqlite3_stmt* stmt = alloc_seqs_.get();
     StmtReset reset(stmt);
@@ -54,6 +54,8 @@ Status SqliteChatStore::WriteAppend(const AppendPlan& plan) {
       return Status::Internal("seq allocation of conversation " +
                               std::to_string(advance.conversation_id) + " went out of step");
     }
+    // The write lock is held to COMMIT: no membership change can come between this and it.
+    plan.SetMembersVersion(advance.conversation_id, ColumnInt64(stmt, 1));
   }
   for (size_t i : plan.new_indexes()) {
     const StoredMessage& msg = plan.results()[i].message;

@@ -36,8 +36,10 @@ inline constexpr char kInsertGroup[] =
 inline constexpr char kInsertMember[] =
     "INSERT INTO members (conversation_id, username, role, read_seq, joined_at_ms) "
     "VALUES (?1, ?2, ?3, 0, ?4)";
+// Every membership change runs this (and only they do), so it also raises members_version.
 inline constexpr char kAdjustMemberCount[] =
-    "UPDATE conversations SET member_count = member_count + ?2 WHERE conversation_id = ?1";
+    "UPDATE conversations SET member_count = member_count + ?2, "
+    "members_version = members_version + 1 WHERE conversation_id = ?1";
 inline constexpr char kDeleteMember[] =
     "DELETE FROM members WHERE conversation_id = ?1 AND username = ?2";
 // After the owner left: the longest-standing admin, else member, becomes the owner.
@@ -52,7 +54,7 @@ inline constexpr char kMarkRead[] =
     "WHERE conversation_id = ?1 AND username = ?2 RETURNING read_seq";
 // Members are listed owner first, then admins, then members, each by join time (chat_rules.h).
 inline constexpr char kGetConversation[] =
-    "SELECT c.conversation_id, c.kind, c.name, c.last_seq, c.created_at_ms, "
+    "SELECT c.conversation_id, c.kind, c.name, c.last_seq, c.created_at_ms, c.members_version, "
     "m.username, m.role, m.read_seq, m.joined_at_ms "
     "FROM conversations c LEFT JOIN members m ON m.conversation_id = c.conversation_id "
     "WHERE c.conversation_id = ?1 ORDER BY m.role DESC, m.joined_at_ms, m.username";
@@ -62,7 +64,7 @@ inline constexpr char kFindMessage[] =
 inline constexpr char kAllocSeqs[] =
     "UPDATE conversations SET last_seq = last_seq + ?2, "
     "last_activity_ms = MAX(COALESCE(last_activity_ms, ?3), ?3) "
-    "WHERE conversation_id = ?1 RETURNING last_seq";
+    "WHERE conversation_id = ?1 RETURNING last_seq, members_version";
 inline constexpr char kInsertMessage[] =
     "INSERT INTO messages (conversation_id, seq, message_id, sender, client_msg_id, body, "
     "created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";

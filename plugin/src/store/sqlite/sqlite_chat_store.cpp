@@ -184,15 +184,16 @@ Result<Conversation> SqliteChatStore::LoadConversation(ConversationId id) {
       conv.name = ColumnText(stmt, 2);
       conv.last_seq = ColumnInt64(stmt, 3);
       conv.created_at_ms = ColumnInt64(stmt, 4);
+      conv.members_version = ColumnInt64(stmt, 5);
     }
-    if (sqlite3_column_type(stmt, 5) == SQLITE_NULL) {
+    if (sqlite3_column_type(stmt, 6) == SQLITE_NULL) {
       continue;  // no members (the LEFT JOIN's only row)
     }
     Member member;
-    member.username = ColumnText(stmt, 5);
-    MQCHAT_ASSIGN_OR_RETURN(member.role, RoleFromColumn(ColumnInt64(stmt, 6)));
-    member.read_seq = ColumnInt64(stmt, 7);
-    member.joined_at_ms = ColumnInt64(stmt, 8);
+    member.username = ColumnText(stmt, 6);
+    MQCHAT_ASSIGN_OR_RETURN(member.role, RoleFromColumn(ColumnInt64(stmt, 7)));
+    member.read_seq = ColumnInt64(stmt, 8);
+    member.joined_at_ms = ColumnInt64(stmt, 9);
     conv.members.push_back(std::move(member));
   }
   if (!found) {
@@ -303,7 +304,9 @@ Result<std::vector<std::string>> SqliteChatStore::AddMembers(ConversationId id,
   for (const std::string& user : to_add) {
     MQCHAT_RETURN_IF_ERROR(InsertMember(id, user, MemberRole::kMember, now_ms));
   }
-  MQCHAT_RETURN_IF_ERROR(AdjustMemberCount(id, static_cast<int64_t>(to_add.size())));
+  if (!to_add.empty()) {  // nobody new: the members, and so members_version, stay as they are
+    MQCHAT_RETURN_IF_ERROR(AdjustMemberCount(id, static_cast<int64_t>(to_add.size())));
+  }
   MQCHAT_RETURN_IF_ERROR(txn.Commit());
   return to_add;
 }

@@ -62,10 +62,11 @@ class SqliteChatStore final : public ChatStore {
   Result<std::optional<ConversationAccess>> ReadAccess(ConversationId id, const std::string& actor,
                                                        const std::string* target);
   Status InsertMember(ConversationId id, const std::string& user, MemberRole role, int64_t now_ms);
+  // Also raises members_version: every membership change calls it.
   Status AdjustMemberCount(ConversationId id, int64_t delta);
   // The stored message with this key, if any (seq, message_id, text, created_at_ms only).
   Result<std::optional<StoredMessage>> FindMessage(const MessageKey& key);
-  Status WriteAppend(const AppendPlan& plan);
+  Status WriteAppend(AppendPlan& plan);
   Status WritePushJobs(const std::vector<AppendRequest>& batch, const AppendPlan& plan);
   Result<Conversation> LoadConversation(ConversationId id);
 

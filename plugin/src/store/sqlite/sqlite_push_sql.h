@@ -6,9 +6,11 @@
 namespace mqchat::store::sqlite_push_sql {
 
 // Records one collapsed job draft (?1 username, ?2 conversation, ?3 first_seq, ?4 last_seq,
-// ?5 count, ?6 sender, ?7 preview, ?8 now) unless the user has no push target or has muted the
-// conversation; if the pair already has a pending job, the draft is folded into it. The
-// preview is stored only if the user allows previews (no push_settings row: allowed).
+// ?5 count, ?6 sender, ?7 preview, ?8 now) unless the user has no push target, has muted the
+// conversation, or is no longer a member (recipients come from a membership cache that may
+// predate a removal; this transaction's view is the authority); if the pair already has a
+// pending job, the draft is folded into it. The preview is stored only if the user allows
+// previews (no push_settings row: allowed).
 inline constexpr char kUpsertJob[] =
     "INSERT INTO push_jobs (username, conversation_id, first_seq, last_seq, message_count, "
     "sender, preview_text, created_at_ms, next_attempt_ms) "
@@ -16,6 +18,7 @@ inline constexpr char kUpsertJob[] =
     "CASE WHEN COALESCE((SELECT preview FROM push_settings WHERE username = ?1), 1) = 1 "
     "THEN ?7 END, ?8, ?8 "
     "WHERE EXISTS (SELECT 1 FROM push_targets WHERE username = ?1) "
+    "AND EXISTS (SELECT 1 FROM members WHERE conversation_id = ?2 AND username = ?1) "
     "AND NOT EXISTS (SELECT 1 FROM mutes WHERE conversation_id = ?2 AND username = ?1 "
     "AND (muted_until_ms = -1 OR muted_until_ms > ?8)) "
     "ON CONFLICT (username, conversation_id) WHERE state = 'pending' DO UPDATE SET "

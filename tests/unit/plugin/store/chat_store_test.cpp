@@ -271,6 +271,67 @@ TEST_P(ChatStoreTest, RemovedMemberCannotSendOrResend) {
   EXPECT_EQ(r[1].outcome, AppendOutcome::kNotMember);
 }
 
+TEST_P(ChatStoreTest, MembersVersionRisesWithEachMembershipChange) {
+  const Conversation created = MustGroup(10, "alice", {"bob"});
+  EXPECT_EQ(created.members_version, 0);
+  EXPECT_EQ(MustGet(10).members_version, 0);
+  auto direct = store_->OpenDirect(11, "alice", "bob", Now());
+  ASSERT_TRUE(direct.ok()) << direct.status().ToString();
+  EXPECT_EQ(direct->members_version, 0);
+
+  ASSERT_TRUE(store_->AddMembers(10, "alice", {"carol", "dave"}, kMaxMembers, Now()).ok());
+  EXPECT_EQ(MustGet(10).members_version, 1);  // one change, however many users it adds
+  ASSERT_TRUE(store_->AddMembers(10, "alice", {"carol"}, kMaxMembers, Now()).ok());
+  EXPECT_EQ(MustGet(10).members_version, 1) << "nobody was added";
+  ASSERT_TRUE(store_->RemoveMember(10, "alice", "dave").ok());
+  EXPECT_EQ(MustGet(10).members_version, 2);
+  ASSERT_TRUE(store_->RemoveMember(10, "carol", "carol").ok());  // leaving
+  EXPECT_EQ(MustGet(10).members_version, 3);
+  ASSERT_TRUE(store_->RemoveMember(10, "alice", "alice").ok());  // the owner leaves: bob owns
+  EXPECT_EQ(MustGet(10).members_version, 4);
+
+  // Refused changes, renames, reads and messages leave it alone.
+  EXPECT_FALSE(store_->AddMembers(10, "erin", {"dave"}, kMaxMembers, Now()).ok());
+  EXPECT_FALSE(store_->AddMembers(10, "bob", {"carol", "dave"}, 2, Now()).ok());  // too many
+  EXPECT_FALSE(store_->RemoveMember(10, "bob", "erin").ok());
+  ASSERT_TRUE(store_->RenameGroup(10, "bob", "renamed").ok());
+  MustAppend({Req(10, "bob", "b1")});
+  ASSERT_TRUE(store_->MarkRead(10, "bob", 1).ok());
+  EXPECT_EQ(MustGet(10).members_version, 4);
+  EXPECT_EQ(MustGet(11).members_version, 0);
+}
+
+TEST_P(ChatStoreTest, AppendResultsCarryTheMembersVersionTheyCommittedWith) {
+  MustGroup(10, "alice", {"bob"});
+  MustGroup(20, "alice", {});
+  auto r = MustAppend({Req(10, "alice", "a1"), Req(20, "alice", "a2")});
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].members_version, 0);
+  EXPECT_EQ(r[1].members_version, 0);
+
+  ASSERT_TRUE(store_->AddMembers(10, "alice", {"carol"}, kMaxMembers, Now()).ok());
+  ASSERT_TRUE(store_->RemoveMember(10, "alice", "bob").ok());
+  ASSERT_TRUE(store_->AddMembers(20, "alice", {"dave"}, kMaxMembers, Now()).ok());
+  // A change made through another connection (another broker) counts the same.
+  ChatStorePtr other = Open();
+  ASSERT_NE(other, nullptr);
+  ASSERT_TRUE(other->AddMembers(10, "alice", {"erin"}, kMaxMembers, Now()).ok());
+
+  r = MustAppend({Req(10, "carol", "c1"), Req(20, "dave", "d1"), Req(10, "erin", "e1"),
+                  Req(10, "alice", "a1"), Req(10, "bob", "b1")});
+  ASSERT_EQ(r.size(), 5u);
+  EXPECT_EQ(r[0].outcome, AppendOutcome::kStored);
+  EXPECT_EQ(r[0].members_version, 3);
+  EXPECT_EQ(r[1].outcome, AppendOutcome::kStored);
+  EXPECT_EQ(r[1].members_version, 1);
+  EXPECT_EQ(r[2].outcome, AppendOutcome::kStored);
+  EXPECT_EQ(r[2].members_version, 3);
+  EXPECT_EQ(r[3].outcome, AppendOutcome::kDuplicate);
+  EXPECT_EQ(r[4].outcome, AppendOutcome::kNotMember);
+  EXPECT_EQ(MustGet(10).members_version, 3);
+  EXPECT_EQ(MustGet(20).members_version, 1);
+}
+
 TEST_P(ChatStoreTest, BatchFailingMidwayCommitsNothing) {
   MustGroup(10, "alice", {"bob"});
   MustGroup(20, "alice", {});

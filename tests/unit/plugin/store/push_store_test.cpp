@@ -132,6 +132,20 @@ TEST_P(PushStoreTest, DuplicatesAndRefusedSendsRecordNothing) {
   EXPECT_EQ(jobs[0].count, 1);
 }
 
+TEST_P(PushStoreTest, RecipientsWhoAreNoLongerMembersGetNoJob) {
+  // Recipients come from a membership cache that may predate a removal (made through another
+  // broker): the transaction's own view of the members decides.
+  Target("carol", "phone", "tok-carol");
+  Target("dave", "phone", "tok-dave");
+  ASSERT_TRUE(chat_->RemoveMember(101, "alice", "carol").ok());
+  Append({Msg(101, "alice", "after the removal", {"bob", "carol", "dave"})});
+  EXPECT_TRUE(Jobs("carol").empty()) << "carol was removed";
+  EXPECT_TRUE(Jobs("dave").empty()) << "dave was never a member";
+  Append({Msg(202, "alice", "still in this one", {"carol"})});
+  ASSERT_EQ(Jobs("carol").size(), 1u);
+  EXPECT_EQ(Jobs("carol")[0].conversation_id, 202);
+}
+
 TEST_P(PushStoreTest, MutesSuppressJobsUntilTheyEnd) {
   Target("carol", "phone", "tok-carol");
   ASSERT_TRUE(push_->SetMute(101, "carol", kMutedForever).ok());
