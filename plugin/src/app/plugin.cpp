@@ -132,24 +132,17 @@ Status Plugin::Start() {
                                               std::move(writer_store), std::move(reader_store));
   // A clock that stepped back across a restart must not make ids come again.
   chat_->ids().ObserveIssued(*max_issued);
-  MQCHAT_ASSIGN_OR_RETURN(auto push, push::SetUpPush(config_, online_, clock_, tasks_, broker_));
+  MQCHAT_ASSIGN_OR_RETURN(auto push, push::SetUpPush(config_, presence_, clock_, tasks_, broker_));
   push_ = std::move(push.worker);
-  chat_->SetPush(std::move(push.chat));  // gives the writer &online_ for push recipients
+  chat_->SetPush(std::move(push.chat));  // gives the writer &presence_ for push recipients
   if (shared_) {
     chat_->SetInboxHook([this](const std::string& user, const std::string& payload) {
       for (int broker : remote_.Brokers(user)) shared_->Route(broker, user, payload);
     });
   }
   chat_->SetDeviceIndex(&devices_);
-  chat_->SetMembersChangedHook([this](const std::vector<std::string>& members) {
-    for (const auto& a : members) {
-      auto it = contacts_.find(a);
-      if (it == contacts_.end()) continue;  // only connected users keep a contact set
-      for (const auto& b : members) {
-        if (a != b) it->second.insert(b);
-      }
-    }
-  });
+  chat_->SetMembersChangedHook(
+      [this](const std::vector<std::string>& members) { AddContacts(members); });
   return Status::Ok();
 }
 
@@ -171,13 +164,18 @@ Status Plugin::OnBasicAuth(ClientHandle client, const auth::LoginRequest& reques
   devices_.Add(user, std::string(request.client_id), client);
   presence_.DeviceConnected(user, clock_.NowMs());
   LocalDevicesChanged(user);
-  if (contacts_.find(user) == contacts_.end()) {
-    contacts_.emplace(user, std::unordered_set<std::string>{});
-    // Queued on the reader before any request this client can send, so the contacts are known
-    // by the time its first conversations/sync answer tells the client who they are.
+  if (presence_.LocalDevices(user) == 1) {
+    // Their first device here. Queued on the reader before any request this client can send,
+    // so the contacts are known by the time its first conversations/sync answer tells the
+    // client who they are.
     chat_->LoadContacts(user, [this, user](chat::ChatService::Contacts loaded) {
-      auto it = contacts_.find(user);
-      if (it != contacts_.end()) it->second.insert(loaded.begin(), loaded.end());
+      if (loaded.empty() || presence_.LocalDevices(user) == 0) return;  // none, or gone again
+      auto [it, added] = contacts_.try_emplace(user);
+      if (added) {
+        it->second = std::move(loaded);
+      } else {
+        it->second.insert(loaded.begin(), loaded.end());
+      }
     });
   }
   return Status::Ok();
@@ -225,15 +223,21 @@ void Plugin::OnDisconnect(ClientHandle client) {
   if (presence_.LocalDevices(user) == 0) contacts_.erase(user);
 }
 
+void Plugin::AddContacts(const std::vector<std::string>& members) {
+  for (const auto& a : members) {
+    if (presence_.LocalDevices(a) == 0) continue;  // only connected users keep contacts
+    for (const auto& b : members) {
+      if (a != b) contacts_[a].insert(b);
+    }
+  }
+}
+
 void Plugin::LocalDevicesChanged(const std::string& user) {
-  const int devices = presence_.LocalDevices(user);
-  online_.SetLocal(user, devices > 0);
-  if (shared_) shared_->LocalChanged(user, devices);
+  if (shared_) shared_->LocalChanged(user, presence_.LocalDevices(user));
 }
 
 void Plugin::RemoteDevicesChanged(const std::string& user, int total) {
   presence_.SetRemoteDevices(user, total, clock_.NowMs());
-  online_.SetRemote(user, total > 0);
 }
 
 void Plugin::OnTick() {

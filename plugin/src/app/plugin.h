@@ -83,15 +83,17 @@ class Plugin {
   // Clients whose DISCONNECT ran this loop iteration: their will's WRITE check follows it and
   // tells an unclean loss from a clean one. Cleared every TICK.
   std::unordered_map<ClientHandle, chat::ClientSession> just_disconnected_;
+  // Also the thread-safe OnlineDirectory (who has a device connected anywhere) for push.
   presence::PresenceTracker presence_;
-  presence::OnlineDirectory online_;  // thread-safe: who has a device connected right now
-  presence::RemoteDevices remote_;    // devices on other brokers (shared presence)
+  presence::RemoteDevices remote_;                // devices on other brokers (shared presence)
   std::unique_ptr<presence::ClusterBus> shared_;  // null without plugin_opt_redis_url
   void LocalDevicesChanged(const std::string& user);
   void RemoteDevicesChanged(const std::string& user, int total);
-  // Contacts (users sharing a conversation) of each user with a connected device: who they may
-  // watch. Loaded at their first device's login, grown on membership changes.
+  // Contacts (users sharing a conversation) of users with a connected device: who they may
+  // watch. Loaded at their first device's login, grown on membership changes. Users without
+  // contacts have no entry (most idle connections), which the ACL treats like an empty set.
   std::unordered_map<std::string, std::unordered_set<std::string>> contacts_;
+  void AddContacts(const std::vector<std::string>& members);
   int64_t next_presence_refresh_ms_ = 0;
   std::unique_ptr<push::PushWorker> push_;  // null unless plugin_opt_push_gateway_url is set
 };

@@ -9,7 +9,7 @@ std::vector<std::string> UserDirectory::Apply(const std::vector<store::UserRecor
     auto it = users_.find(rec.username);
     const bool was_active = it != users_.end() && it->second.state == store::UserState::kActive;
     if (was_active && rec.state != store::UserState::kActive) revoked.push_back(rec.username);
-    DirectoryEntry entry{rec.user_id, rec.password_hash, rec.state};
+    DirectoryEntry entry{rec.password_hash, rec.state};
     if (it == users_.end()) {
       users_.emplace(rec.username, std::move(entry));
     } else {

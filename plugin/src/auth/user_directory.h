@@ -14,9 +14,9 @@
 
 namespace mqchat::auth {
 
+// One per known user, so kept small: the broker holds every user, connected or not.
 struct DirectoryEntry {
-  int64_t user_id = 0;
-  std::string password_hash;
+  std::string password_hash;  // empty for token-only users
   store::UserState state = store::UserState::kActive;
 };
 

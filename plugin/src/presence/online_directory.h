@@ -1,30 +1,19 @@
-// OnlineDirectory: which users have a device connected anywhere, readable from any thread (the
-// push path asks it whether a recipient is offline). The broker thread records this broker's
-// users; shared presence (Redis) records users connected to other brokers. Thread-safe; each
-// call holds a mutex for a hash lookup.
+// OnlineDirectory: whether a user has a device connected to any broker, readable from any thread
+// (the push path asks it whether a recipient is offline). PresenceTracker implements it: it
+// already counts every user's devices here and on other brokers, so the names are kept once.
 #pragma once
 
-#include <mutex>
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
 
 namespace mqchat::presence {
 
 class OnlineDirectory {
  public:
-  // This broker's view of `user`.
-  void SetLocal(const std::string& user, bool online);
-  // Another broker's view of `user` (shared presence).
-  void SetRemote(const std::string& user, bool online);
-  // True if any broker reports a device of `user`.
-  bool IsOnline(const std::string& user) const;
-  size_t local_count() const;
+  virtual ~OnlineDirectory();
 
- private:
-  mutable std::mutex mu_;
-  std::unordered_set<std::string> local_;   // guarded by mu_
-  std::unordered_set<std::string> remote_;  // guarded by mu_
+  // True if this broker or another one (shared presence) counts a device of `user`.
+  // Thread-safe.
+  virtual bool IsOnline(const std::string& user) const = 0;
 };
 
 }  // namespace mqchat::presence

@@ -7,6 +7,7 @@ namespace mqchat::presence {
 PresenceTracker::PresenceTracker(PresenceOptions options) : options_(options) {}
 
 void PresenceTracker::DeviceConnected(const std::string& user, int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
   UserPresence& u = users_[user];
   ++u.devices;
   u.last_seen_ms = now_ms;
@@ -18,6 +19,7 @@ void PresenceTracker::DeviceDisconnected(const std::string& user, int64_t now_ms
   auto it = users_.find(user);
   if (it == users_.end() || it->second.devices == 0) return;
   UserPresence& u = it->second;
+  std::lock_guard<std::mutex> lock(mu_);
   --u.devices;
   u.last_seen_ms = now_ms;
   if (u.devices + u.remote_devices == 0) u.offline_not_before = now_ms;  // clean: at once
@@ -25,6 +27,7 @@ void PresenceTracker::DeviceDisconnected(const std::string& user, int64_t now_ms
 }
 
 void PresenceTracker::SetRemoteDevices(const std::string& user, int devices, int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = users_.find(user);
   if (it == users_.end()) {
     if (devices == 0) return;
@@ -49,7 +52,8 @@ int PresenceTracker::LocalDevices(const std::string& user) const {
 void PresenceTracker::MarkUnclean(const std::string& user, int64_t now_ms) {
   auto it = users_.find(user);
   if (it == users_.end() || it->second.devices + it->second.remote_devices > 0) return;
-  it->second.offline_not_before = std::max(it->second.offline_not_before, now_ms + options_.grace_ms);
+  it->second.offline_not_before =
+      std::max(it->second.offline_not_before, now_ms + options_.grace_ms);
   pending_.insert(user);
 }
 
@@ -70,6 +74,7 @@ std::vector<PresenceState> PresenceTracker::Poll(int64_t now_ms) {
       // Back to what watchers already see (a reconnect within grace): nothing to say. Offline
       // users with no devices are forgotten to keep memory bounded by online users.
       if (!want_online) {
+        std::lock_guard<std::mutex> lock(mu_);
         users_.erase(uit);
       }
       it = pending_.erase(it);
@@ -85,7 +90,10 @@ std::vector<PresenceState> PresenceTracker::Poll(int64_t now_ms) {
     u.published_online = want_online;
     u.published_ms = now_ms;
     out.push_back(PresenceState{name, want_online, want_online ? now_ms : u.last_seen_ms, total});
-    if (!want_online) users_.erase(uit);
+    if (!want_online) {
+      std::lock_guard<std::mutex> lock(mu_);
+      users_.erase(uit);
+    }
     it = pending_.erase(it);
   }
   return out;
@@ -98,6 +106,12 @@ std::vector<std::string> PresenceTracker::OnlineUsers() const {
     if (u.devices + u.remote_devices > 0) out.push_back(name);
   }
   return out;
+}
+
+bool PresenceTracker::IsOnline(const std::string& user) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = users_.find(user);
+  return it != users_.end() && it->second.devices + it->second.remote_devices > 0;
 }
 
 PresenceState PresenceTracker::Current(const std::string& user) const {

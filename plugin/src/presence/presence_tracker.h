@@ -4,14 +4,17 @@
 // user flap. Going offline waits for a grace period when the loss was unclean (a dropped
 // network often reconnects at once), and changes of one user are coalesced: at most one
 // publish per `min_interval_ms`, carrying the latest state. Pure logic on an injected clock;
-// broker thread only.
+// broker thread only, except IsOnline (any thread: it is the plugin's OnlineDirectory).
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
+
+#include "presence/online_directory.h"
 
 namespace mqchat::presence {
 
@@ -27,7 +30,7 @@ struct PresenceOptions {
   int64_t min_interval_ms = 1000;  // coalescing window per user
 };
 
-class PresenceTracker {
+class PresenceTracker : public OnlineDirectory {
  public:
   explicit PresenceTracker(PresenceOptions options);
 
@@ -49,20 +52,25 @@ class PresenceTracker {
   // The state as last published, or nullopt-like (online=false, last_seen 0) if never.
   PresenceState Current(const std::string& user) const;
   bool HasPending() const { return !pending_.empty(); }
+  // True while `user` has a device here or on another broker. Thread-safe.
+  bool IsOnline(const std::string& user) const override;
 
  private:
   struct UserPresence {
     int devices = 0;         // on this broker
     int remote_devices = 0;  // on other brokers
-    bool published = false;        // has any state been published
+    bool published = false;  // has any state been published
     bool published_online = false;
-    int64_t published_ms = 0;      // when the last publish happened
+    int64_t published_ms = 0;  // when the last publish happened
     int64_t last_seen_ms = 0;
     int64_t offline_not_before = 0;  // grace deadline for going offline
   };
   const PresenceOptions options_;
-  std::unordered_map<std::string, UserPresence> users_;
-  std::unordered_set<std::string> pending_;  // users whose published state may be stale
+  // Held by the broker thread while it inserts or erases users or changes device counts, and by
+  // IsOnline; the broker thread's own reads need no lock (it is the only writer).
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, UserPresence> users_;  // written under mu_
+  std::unordered_set<std::string> pending_;              // users whose published state may be stale
 };
 
 }  // namespace mqchat::presence

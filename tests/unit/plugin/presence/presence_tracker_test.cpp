@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <string>
+#include <thread>
+
 namespace mqchat::presence {
 namespace {
 
@@ -84,6 +88,49 @@ TEST(PresenceTrackerTest, DisconnectOfUnknownUserIsIgnored) {
   t.MarkUnclean("ghost", 0);
   EXPECT_TRUE(t.Poll(10).empty());
   EXPECT_TRUE(t.OnlineUsers().empty());
+}
+
+TEST(PresenceTrackerTest, IsOnlineCountsLocalAndRemoteDevicesAtOnce) {
+  PresenceTracker t(Opts(/*grace=*/1000));
+  const OnlineDirectory& online = t;  // what the push path sees
+  EXPECT_FALSE(online.IsOnline("erin"));
+  t.DeviceConnected("erin", 0);
+  EXPECT_TRUE(online.IsOnline("erin")) << "before any Poll";
+  t.DeviceDisconnected("erin", 10);
+  t.MarkUnclean("erin", 10);
+  EXPECT_FALSE(online.IsOnline("erin")) << "no device, although offline is not published yet";
+  t.SetRemoteDevices("erin", 2, 20);  // another broker has two
+  EXPECT_TRUE(online.IsOnline("erin"));
+  t.SetRemoteDevices("erin", 0, 30);
+  EXPECT_FALSE(online.IsOnline("erin"));
+  t.SetRemoteDevices("fay", 1, 30);  // known only from another broker
+  EXPECT_TRUE(online.IsOnline("fay"));
+  t.Poll(5000);  // offline published: erin is forgotten
+  EXPECT_FALSE(online.IsOnline("erin"));
+  EXPECT_TRUE(online.IsOnline("fay"));
+}
+
+TEST(PresenceTrackerTest, IsOnlineMayBeAskedFromAnotherThread) {
+  PresenceTracker t(Opts(/*grace=*/0));
+  t.DeviceConnected("anchor", 0);
+  std::atomic<bool> stop{false};
+  std::atomic<int> anchor_missing{0};
+  std::thread reader([&] {
+    while (!stop.load()) {
+      if (!t.IsOnline("anchor")) ++anchor_missing;
+      t.IsOnline("u" + std::to_string(anchor_missing.load() % 7));
+    }
+  });
+  // Inserts (rehashing the table), count changes and erasures while the reader looks up.
+  for (int round = 0; round < 20; ++round) {
+    for (int i = 0; i < 500; ++i) t.DeviceConnected("u" + std::to_string(i), round);
+    for (int i = 0; i < 500; ++i) t.DeviceDisconnected("u" + std::to_string(i), round);
+    t.Poll(round);
+  }
+  stop = true;
+  reader.join();
+  EXPECT_EQ(anchor_missing.load(), 0);
+  EXPECT_FALSE(t.IsOnline("u1"));
 }
 
 }  // namespace
