@@ -2,6 +2,7 @@
 #include "client_impl.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "protocol/identity.h"
 #include "protocol/presence.h"
@@ -11,6 +12,12 @@ namespace mqchat::sdk {
 namespace {
 
 constexpr std::chrono::milliseconds kDisconnectTimeout{2000};
+// Retired links: how often the graveyard is checked, how long after a link's last Paho callback
+// it is destroyed, and how long ~ClientImpl waits for them.
+constexpr std::chrono::milliseconds kSweepInterval{200};
+constexpr std::chrono::milliseconds kRetiredGrace{500};
+constexpr std::chrono::milliseconds kShutdownGrace{50};
+constexpr std::chrono::milliseconds kShutdownDrain{3000};
 
 std::string NormalizeUri(const std::string& uri) {
   if (uri.rfind("mqtt://", 0) == 0) return "tcp://" + uri.substr(7);
@@ -54,6 +61,7 @@ ClientImpl::~ClientImpl() {
     }
     ResolveConnectWaiters(Status::Unavailable("the client was destroyed"));
     SetState(ConnectionState::kDisconnected);
+    DrainGraveyard();
     done.set_value();
   });
   if (posted) finished.wait();
@@ -159,13 +167,16 @@ void ClientImpl::StartAttempt() {
     HandleFailure(Status::FailedPrecondition(link.status().message()));
     return;
   }
-  // The new client exists before the old one goes, so Paho's threads keep running.
-  auto old = std::move(link_);
+  // The previous attempt's link (failed, lost or given up on) waits in the graveyard until Paho
+  // is done with it; destroying it now could race with Paho's threads.
+  Retire(std::move(link_));
   link_ = std::move(*link);
-  old.reset();
   Log("mqchat: connecting to " + lo.server_uri + " as " + lo.client_id);
   link_->Connect();
-  attempt_timer_ = loop_.PostAfter(options_.connect_timeout + std::chrono::seconds(1), [this, gen] {
+  // Paho gives up on a CONNECT after ceil(connect_timeout) but checks only every 3 s, so this
+  // fires after Paho's own timeout: a CONNECT we abandon is over and cannot complete later and
+  // take over the session of a newer attempt.
+  attempt_timer_ = loop_.PostAfter(options_.connect_timeout + std::chrono::seconds(4), [this, gen] {
     attempt_timer_ = 0;
     OnConnectResult(gen, Status::Unavailable("CONNECT timed out"), 0);
   });
@@ -190,7 +201,7 @@ void ClientImpl::OnSubscribed(uint64_t generation, Status status) {
   loop_.Cancel(attempt_timer_);
   attempt_timer_ = 0;
   if (!status.ok()) {
-    link_.reset();  // drops the half-set-up connection
+    Retire(std::move(link_));  // drops the half-set-up connection
     HandleFailure(status);
     return;
   }
@@ -222,7 +233,7 @@ void ClientImpl::Teardown(Status reason) {
   reconnect_timer_ = attempt_timer_ = sync_timer_ = pump_timer_ = 0;
   if (link_ && !want_connected_) {
     link_->Disconnect(kDisconnectTimeout);
-    link_.reset();
+    Retire(std::move(link_));
   }
   // Sends in flight are resent in outbox order on the next connection.
   for (auto& item : outbox_) item.req_id.clear();
@@ -239,7 +250,7 @@ void ClientImpl::HandleFailure(Status status) {
   ResolveConnectWaiters(status.IsRetryable() ? Status::Unavailable(status.message()) : status);
   if (!retry) {
     want_connected_ = false;
-    link_.reset();
+    Retire(std::move(link_));
     SetState(ConnectionState::kDisconnected, status);
     return;
   }
@@ -251,6 +262,58 @@ void ClientImpl::HandleFailure(Status status) {
     reconnect_timer_ = 0;
     if (want_connected_) StartAttempt();
   });
+}
+
+void ClientImpl::Retire(std::unique_ptr<MqttLink> link) {
+  if (!link) return;
+  link->BeginDisconnect();
+  graveyard_.push_back(RetiredLink{std::move(link), EventLoop::Clock::now()});
+  ScheduleSweep();
+}
+
+bool ClientImpl::SweepGraveyard(std::chrono::milliseconds grace) {
+  // Paho times a CONNECT out after connect_timeout, checking every few seconds; a link that is
+  // still not quiescent long after that is destroyed anyway rather than kept forever.
+  const auto max_age = options_.connect_timeout + std::chrono::seconds(30);
+  const auto now = EventLoop::Clock::now();
+  for (auto it = graveyard_.begin(); it != graveyard_.end();) {
+    MqttLink& link = *it->link;
+    // A CONNECT given up on may still succeed: close that connection too.
+    if (link.IsConnected()) link.BeginDisconnect();
+    if (link.Quiescent(grace)) {
+      it = graveyard_.erase(it);
+    } else if (now - it->since > max_age) {
+      Log("mqchat: destroying a retired MQTT client that is still busy");
+      it = graveyard_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return graveyard_.empty();
+}
+
+void ClientImpl::ScheduleSweep() {
+  if (sweep_timer_ != 0 || graveyard_.empty()) return;
+  sweep_timer_ = loop_.PostAfter(kSweepInterval, [this] {
+    sweep_timer_ = 0;
+    SweepGraveyard(kRetiredGrace);
+    ScheduleSweep();
+  });
+}
+
+void ClientImpl::DrainGraveyard() {
+  loop_.Cancel(sweep_timer_);
+  sweep_timer_ = 0;
+  const auto deadline = EventLoop::Clock::now() + kShutdownDrain;
+  while (!SweepGraveyard(kShutdownGrace)) {
+    if (EventLoop::Clock::now() >= deadline) {
+      Log("mqchat: destroying " + std::to_string(graveyard_.size()) +
+          " retired MQTT client(s) that are still busy");
+      graveyard_.clear();
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 void ClientImpl::SetState(ConnectionState state, Status reason) {

@@ -1,4 +1,5 @@
-// ClientImpl: the engine behind mqchat::Client. Owns the connection (one MqttLink per attempt),
+// ClientImpl: the engine behind mqchat::Client. Owns the connection (one MqttLink per attempt;
+// links it is done with wait in a graveyard until Paho is done with them, see Retire()),
 // the request/response matching, the inbound pipeline into the cache, sync and the outbox pump.
 // Public methods: any thread. Everything below "engine thread" runs only on loop_'s thread, so
 // that state needs no locks. Split by concern: client_impl.cpp (connection, requests),
@@ -87,9 +88,9 @@ class ClientImpl {
   };
   // Writes of one inbound batch: committed together, then their events are emitted.
   struct Batch {
-    std::map<int64_t, int64_t> touched;  // conversation -> cursor floor (0: just re-check)
-    std::vector<Event> events;           // non-message events, in arrival order
-    bool refresh_conversations = false;  // saw a conversation the cache does not know
+    std::map<int64_t, int64_t> touched;        // conversation -> cursor floor (0: just re-check)
+    std::vector<Event> events;                 // non-message events, in arrival order
+    bool refresh_conversations = false;        // saw a conversation the cache does not know
     std::vector<std::function<void()>> after;  // run after the commit and the events
   };
 
@@ -106,6 +107,16 @@ class ClientImpl {
   // A failed attempt or a lost connection: reconnect after backoff, or give up.
   void HandleFailure(Status status);
   void Teardown(Status reason);  // drops the link and everything in flight on it
+  // Takes a link out of service: sends DISCONNECT if it is connected and keeps it in the
+  // graveyard until it is quiescent (MqttLink::Quiescent), because destroying a Paho client
+  // while Paho still works on it (a CONNECT in progress, say) crashes inside Paho.
+  void Retire(std::unique_ptr<MqttLink> link);
+  // Destroys the quiescent retired links (and, past kRetiredMax, any); `grace` as in
+  // MqttLink::Quiescent. Returns true once the graveyard is empty.
+  bool SweepGraveyard(std::chrono::milliseconds grace);
+  void ScheduleSweep();
+  // At shutdown: waits (bounded) for the retired links to become quiescent, then destroys them.
+  void DrainGraveyard();
   void SetState(ConnectionState state, Status reason = Status::Ok());
   void ResolveConnectWaiters(const Status& status);
   bool IsUp() const;  // subscribed (kSyncing or kOnline)
@@ -163,6 +174,12 @@ class ClientImpl {
 
   // Engine thread only.
   std::unique_ptr<MqttLink> link_;
+  struct RetiredLink {
+    std::unique_ptr<MqttLink> link;
+    EventLoop::Clock::time_point since;
+  };
+  std::vector<RetiredLink> graveyard_;
+  EventLoop::TimerId sweep_timer_ = 0;
   uint64_t generation_ = 0;
   bool want_connected_ = false;
   Backoff reconnect_backoff_;

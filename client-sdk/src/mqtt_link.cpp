@@ -1,11 +1,12 @@
 #include "mqtt_link.h"
 
+#include <mqtt/async_client.h>
+
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <vector>
-
-#include <mqtt/async_client.h>
 
 namespace mqchat::sdk {
 namespace {
@@ -52,12 +53,23 @@ class Listener : public mqtt::iaction_listener {
   Fn fn_;
 };
 
+int64_t SteadyNowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
 
 struct MqttLink::State {
   LinkOptions options;
   LinkEvents events;
   std::atomic<bool> lost_reported{false};
+  // A CONNECT was handed to Paho and its outcome has not been reported yet.
+  std::atomic<bool> connect_outstanding{false};
+  // When a Paho callback of this link last returned (steady clock, ns); 0: never.
+  std::atomic<int64_t> last_callback_ns{0};
+  bool disconnect_sent = false;  // engine thread
   std::unique_ptr<Listener> connect_listener;
   // One per SUBSCRIBE; heap objects, so appending never moves one Paho may be calling.
   std::vector<std::unique_ptr<Listener>> subscribe_listeners;
@@ -67,10 +79,10 @@ struct MqttLink::State {
   void ReportLost(Status s) {
     if (!lost_reported.exchange(true)) events.on_lost(std::move(s));
   }
+  void Touch() { last_callback_ns = SteadyNowNs(); }
 };
 
-Result<std::unique_ptr<MqttLink>> MqttLink::Create(const LinkOptions& options,
-                                                   LinkEvents events) {
+Result<std::unique_ptr<MqttLink>> MqttLink::Create(const LinkOptions& options, LinkEvents events) {
   auto state = std::make_unique<State>();
   state->options = options;
   state->events = std::move(events);
@@ -85,9 +97,11 @@ Result<std::unique_ptr<MqttLink>> MqttLink::Create(const LinkOptions& options,
       } catch (const std::exception&) {
         // Out of memory while copying: the message is lost here; sync fetches it later.
       }
+      s->Touch();
     });
     s->client->set_connection_lost_handler([s](const std::string& cause) {
       s->ReportLost(Status::Unavailable("connection lost" + (cause.empty() ? "" : ": " + cause)));
+      s->Touch();
     });
     s->client->set_disconnected_handler([s](const mqtt::properties&, mqtt::ReasonCode reason) {
       const std::string what = "server sent DISCONNECT (reason " + Hex(reason) + ")";
@@ -97,9 +111,17 @@ Result<std::unique_ptr<MqttLink>> MqttLink::Create(const LinkOptions& options,
       } else {
         s->ReportLost(Status::Unavailable(what));
       }
+      s->Touch();
     });
     s->connect_listener = std::make_unique<Listener>([s](bool ok, const mqtt::token& tok) {
-      if (!ok) return s->events.on_connect(ConnectFailure(tok), 0);
+      // Paho is done with the CONNECT once it calls back; touched first, so the grace period
+      // of Quiescent() also covers the rest of this callback.
+      s->Touch();
+      s->connect_outstanding = false;
+      if (!ok) {
+        s->events.on_connect(ConnectFailure(tok), 0);
+        return s->Touch();
+      }
       // Paho holds publishes beyond the server's Receive Maximum back and sends them up to a
       // second later; the engine keeps its window below it instead.
       int receive_maximum = 65535;
@@ -113,6 +135,7 @@ Result<std::unique_ptr<MqttLink>> MqttLink::Create(const LinkOptions& options,
         // No CONNACK properties: the MQTT 5 default applies.
       }
       s->events.on_connect(Status::Ok(), receive_maximum);
+      s->Touch();
     });
   } catch (const mqtt::exception& e) {
     return Status::InvalidArgument(std::string("creating the MQTT client: ") + e.what());
@@ -139,10 +162,10 @@ MqttLink::~MqttLink() {
 void MqttLink::Connect() {
   const LinkOptions& o = state_->options;
   try {
-    const auto timeout = std::max<int64_t>(
-        1, std::chrono::duration_cast<std::chrono::seconds>(o.connect_timeout +
-                                                            std::chrono::milliseconds(999))
-               .count());
+    const auto timeout =
+        std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(
+                                 o.connect_timeout + std::chrono::milliseconds(999))
+                                 .count());
     mqtt::connect_options_builder b;
     b.mqtt_version(MQTTVERSION_5)
         .keep_alive_interval(o.keepalive)
@@ -158,22 +181,27 @@ void MqttLink::Connect() {
     if (!o.will_topic.empty()) {
       b.will(mqtt::will_options(o.will_topic, o.will_payload, 1, false));
     }
+    state_->connect_outstanding = true;
     state_->client->connect(b.finalize(), nullptr, *state_->connect_listener);
   } catch (const mqtt::exception& e) {
+    state_->connect_outstanding = false;
     state_->events.on_connect(Status::Unavailable(std::string("CONNECT: ") + e.what()), 0);
   } catch (const std::exception& e) {
+    state_->connect_outstanding = false;
     state_->events.on_connect(Status::Unavailable(std::string("CONNECT: ") + e.what()), 0);
   }
 }
 
 void MqttLink::Subscribe(const std::string& filter, std::function<void(Status)> done) {
-  auto listener = std::make_unique<Listener>([done](bool ok, const mqtt::token& tok) {
+  State* s = state_.get();
+  auto listener = std::make_unique<Listener>([done, s](bool ok, const mqtt::token& tok) {
     Status st;
     if (!ok) {
       const int reason = static_cast<int>(tok.get_reason_code());
-      st = reason >= 0x80 ? Status::PermissionDenied("SUBSCRIBE refused (reason " + Hex(reason) + ")")
-                          : Status::Unavailable("SUBSCRIBE failed (rc " +
-                                                std::to_string(tok.get_return_code()) + ")");
+      st = reason >= 0x80
+               ? Status::PermissionDenied("SUBSCRIBE refused (reason " + Hex(reason) + ")")
+               : Status::Unavailable("SUBSCRIBE failed (rc " +
+                                     std::to_string(tok.get_return_code()) + ")");
     } else {
       try {
         const mqtt::subscribe_response response = tok.get_subscribe_response();
@@ -187,6 +215,7 @@ void MqttLink::Subscribe(const std::string& filter, std::function<void(Status)> 
       }
     }
     done(std::move(st));
+    s->Touch();
   });
   Listener* raw = listener.get();
   state_->subscribe_listeners.push_back(std::move(listener));
@@ -212,11 +241,40 @@ void MqttLink::Disconnect(std::chrono::milliseconds timeout) {
   try {
     if (state_->client->is_connected()) {
       state_->lost_reported = true;  // our own doing; not a loss to report
+      state_->disconnect_sent = true;
       state_->client->disconnect()->wait_for(timeout);
     }
   } catch (const std::exception&) {
     // Gone already.
   }
+}
+
+void MqttLink::BeginDisconnect() {
+  if (state_->disconnect_sent) return;
+  try {
+    if (state_->client->is_connected()) {
+      state_->lost_reported = true;  // our own doing; not a loss to report
+      state_->disconnect_sent = true;
+      state_->client->disconnect();  // completion shows as !is_connected()
+    }
+  } catch (const std::exception&) {
+    // Gone already.
+  }
+}
+
+bool MqttLink::IsConnected() const {
+  try {
+    return state_->client->is_connected();
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+bool MqttLink::Quiescent(std::chrono::milliseconds grace) const {
+  if (state_->connect_outstanding || IsConnected()) return false;
+  const int64_t last = state_->last_callback_ns;
+  return last == 0 || SteadyNowNs() - last >=
+                          std::chrono::duration_cast<std::chrono::nanoseconds>(grace).count();
 }
 
 }  // namespace mqchat::sdk

@@ -2,6 +2,11 @@
 // file that includes Paho, so no Paho type or exception reaches the rest of the SDK. A fresh
 // link per attempt also drops Paho's in-flight publishes, which the engine resends itself in
 // outbox order. Methods: the engine thread. LinkEvents run on Paho's threads.
+//
+// Destroying a link destroys its Paho client (MQTTAsync_destroy), which is not safe while Paho
+// still works on it (a CONNECT in progress, an open socket: eclipse-paho/paho.mqtt.c #220,
+// #1669). So the engine never destroys a link it is done with at once: it calls
+// BeginDisconnect() and keeps the link until Quiescent() (see ClientImpl::Retire).
 #pragma once
 
 #include <chrono>
@@ -42,7 +47,8 @@ struct LinkEvents {
 class MqttLink {
  public:
   static Result<std::unique_ptr<MqttLink>> Create(const LinkOptions& options, LinkEvents events);
-  // Drops the connection without a DISCONNECT if still up (use Disconnect() to be graceful).
+  // Drops the connection without a DISCONNECT if still up (use Disconnect() to be graceful) and
+  // destroys the Paho client: safe only once Quiescent().
   ~MqttLink();
   MqttLink(const MqttLink&) = delete;
   MqttLink& operator=(const MqttLink&) = delete;
@@ -57,6 +63,14 @@ class MqttLink {
   Status Publish(const std::string& topic, const std::string& payload);
   // Sends DISCONNECT (normal, so no will) and waits up to `timeout`.
   void Disconnect(std::chrono::milliseconds timeout);
+  // Sends DISCONNECT if connected and not sent yet, without waiting. From then on a loss of the
+  // connection is not reported (on_lost).
+  void BeginDisconnect();
+  // True once Paho is done with the client, so destroying it is safe: no CONNECT outstanding
+  // (its outcome was reported), not connected, and no Paho callback of this link ran within
+  // `grace` (Paho's threads finish their work after a callback returns).
+  bool Quiescent(std::chrono::milliseconds grace) const;
+  bool IsConnected() const;
 
  private:
   struct State;
