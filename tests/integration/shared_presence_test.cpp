@@ -1,51 +1,22 @@
 // Two brokers sharing one PostgreSQL and one Redis: presence crosses brokers, a killed broker's
 // users go offline within the TTL, and a Redis outage degrades to local presence and recovers.
-#include <ctime>
-
 #include <gtest/gtest.h>
 
-#include "auth/jwt.h"
 #include "protocol/presence.h"
 #include "protocol/topics.h"
-#include "support/broker_process.h"
-#include "support/chat_client.h"
-#include "support/postgres_instance.h"
-#include "support/redis_instance.h"
+#include "support/shared_brokers.h"
 #include "support/wait_for.h"
 
 namespace mqchat::test {
 namespace {
 
-const std::string kSecret = "shared-presence-test-secret-0123456789abc";
-
-class SharedPresenceTest : public ::testing::Test {
+class SharedPresenceTest : public SharedBrokersTest {
  protected:
-  void SetUp() override {
-    MQCHAT_SHARED_POSTGRES_OR_SKIP(pg);
-    auto dsn = pg->FreshDatabase();
-    ASSERT_TRUE(dsn.ok()) << dsn.status().ToString();
-    redis_ = std::make_unique<RedisInstance>();
-    if (!redis_->Start()) return;
-    for (int node = 1; node <= 2; ++node) {
-      BrokerOptions o;
-      o.plugin_opts = {{"store", "postgres"},          {"pg_conninfo", *dsn},
-                       {"node_id", std::to_string(node)}, {"jwt_hs256_secret", kSecret},
-                       {"redis_url", redis_->url()},    {"redis_ttl_s", "3"},
-                       {"presence_grace_ms", "0"},      {"presence_min_interval_ms", "0"},
-                       {"user_refresh_ms", "100"}};
-      brokers_.push_back(std::make_unique<BrokerProcess>(std::move(o)));
-      ASSERT_TRUE(brokers_.back()->Start());
-    }
-    ready_ = true;
-  }
-
-  std::unique_ptr<ChatTestClient> Login(int broker, const std::string& user,
-                                        const std::string& device = "d1") {
-    const int64_t now = static_cast<int64_t>(std::time(nullptr));
-    auto token = auth::SignHs256({{"sub", user}, {"exp", now + 3600}}, kSecret);
-    auto c = std::make_unique<ChatTestClient>();
-    EXPECT_EQ(c->Connect(brokers_[broker]->port(), user, *token, device), 0);
-    return c;
+  std::vector<std::pair<std::string, std::string>> ExtraOptions() const override {
+    return {{"redis_ttl_s", "3"},
+            {"presence_grace_ms", "0"},
+            {"presence_min_interval_ms", "0"},
+            {"user_refresh_ms", "100"}};
   }
 
   // Waits for the presence of `user`, as seen by `watcher`, to be `online`.
@@ -62,14 +33,10 @@ class SharedPresenceTest : public ::testing::Test {
     }
     return false;
   }
-
-  std::unique_ptr<RedisInstance> redis_;
-  std::vector<std::unique_ptr<BrokerProcess>> brokers_;
-  bool ready_ = false;
 };
 
 TEST_F(SharedPresenceTest, PresenceCrossesBrokersAndADeadBrokersUsersGoOffline) {
-  if (!ready_) GTEST_SKIP() << "servers not available";
+  if (!ready()) GTEST_SKIP() << "servers not available";
   auto alice = Login(0, "alice");
   auto bob = Login(1, "bob");
   ASSERT_GT(bob->OpenDirect("alice"), 0);
@@ -90,7 +57,7 @@ TEST_F(SharedPresenceTest, PresenceCrossesBrokersAndADeadBrokersUsersGoOffline) 
 }
 
 TEST_F(SharedPresenceTest, RedisOutageKeepsBrokersWorkingAndPresenceRecovers) {
-  if (!ready_) GTEST_SKIP() << "servers not available";
+  if (!ready()) GTEST_SKIP() << "servers not available";
   Login(0, "carol", "register")->Disconnect();  // token users exist after their first login
   Login(0, "dora", "register")->Disconnect();
   auto bob = Login(1, "bob");
@@ -116,7 +83,7 @@ TEST_F(SharedPresenceTest, RedisOutageKeepsBrokersWorkingAndPresenceRecovers) {
 }
 
 TEST_F(SharedPresenceTest, MessagesReachMembersConnectedToAnotherBroker) {
-  if (!ready_) GTEST_SKIP() << "servers not available";
+  if (!ready()) GTEST_SKIP() << "servers not available";
   // alice's tablet connects to broker 2 before bob, so by the time broker 1 knows of bob's
   // device it knows of hers (shared presence changes arrive in order).
   auto alice_tablet = Login(1, "alice", "tablet");
