@@ -100,7 +100,8 @@ void ChatService::OnBatchDone(store::ChatStore& store, std::vector<SendJob> jobs
   tasks_.Post([this, outcomes = std::move(outcomes)]() mutable {
     for (auto& out : outcomes) PublishReply(broker_, out.to, std::move(out.reply));
     for (const auto& out : outcomes) {
-      if (!out.event.empty()) PublishMessage(out.inboxes, out.event, out.sender, out.to.client_id);
+      if (!out.event.empty())
+        PublishToInboxes(out.inboxes, out.event, 1, out.sender, out.to.client_id);
     }
   });
 }

@@ -197,43 +197,28 @@ void ChatService::PostBroadcast(std::vector<std::string> users, std::string payl
 }
 
 void ChatService::PublishToInboxes(const std::vector<std::string>& users,
-                                   const std::string& payload, int qos) {
+                                   const std::string& payload, int qos, const std::string& sender,
+                                   const std::string& origin_client_id) {
   OutgoingMessage msg;
   msg.payload = payload;
   msg.qos = qos;
+  auto publish = [&](const std::string& to) {
+    Status s = broker_.Publish(msg);
+    if (!s.ok()) broker_.Log(LogLevel::kWarning, "mqchat: publish to " + to + ": " + s.ToString());
+  };
   for (const auto& user : users) {
     msg.topic = protocol::InboxTopic(user);
-    Status s = broker_.Publish(msg);
-    if (!s.ok()) broker_.Log(LogLevel::kWarning, "mqchat: inbox of " + user + ": " + s.ToString());
-    if (inbox_hook_) inbox_hook_(user, payload);
-  }
-}
-
-void ChatService::PublishMessage(const std::vector<std::string>& members, const std::string& event,
-                                 const std::string& sender, const std::string& origin_client_id) {
-  if (devices_ == nullptr) {
-    PublishToInboxes(members, event);
-    return;
-  }
-  OutgoingMessage msg;
-  msg.payload = event;
-  for (const auto& user : members) {
-    msg.topic = protocol::InboxTopic(user);
-    if (user != sender) {
-      Status s = broker_.Publish(msg);
-      if (!s.ok())
-        broker_.Log(LogLevel::kWarning, "mqchat: inbox of " + user + ": " + s.ToString());
-    } else {
+    if (devices_ != nullptr && !sender.empty() && user == sender) {
       // The sending device has the message from its ack: saves a publish and its PUBACK.
       for (const auto& device : devices_->OtherDevices(user, origin_client_id)) {
         msg.target_client_id = device;
-        Status s = broker_.Publish(msg);
-        if (!s.ok())
-          broker_.Log(LogLevel::kWarning, "mqchat: device " + device + ": " + s.ToString());
+        publish(device);
       }
       msg.target_client_id.clear();
+    } else {
+      publish(user);
     }
-    if (inbox_hook_) inbox_hook_(user, event);  // devices on other brokers
+    if (inbox_hook_) inbox_hook_(user, payload);  // devices on other brokers
   }
 }
 

@@ -147,12 +147,11 @@ class ChatService {
   void PostBroadcast(std::vector<std::string> users, std::string payload);
   void PostMembersChanged(std::vector<std::string> members);
   // Broker thread.
+  // `payload` to each user's inbox. With `sender` set, the sender's copy goes only to their
+  // devices other than `origin_client_id` (a new message: the sending device has its ack).
   void PublishToInboxes(const std::vector<std::string>& users, const std::string& payload,
-                        int qos = 1);
-  // A new message event to every member's inbox, except that the sender's copy goes only to
-  // their devices other than `origin_client_id`.
-  void PublishMessage(const std::vector<std::string>& members, const std::string& event,
-                      const std::string& sender, const std::string& origin_client_id);
+                        int qos = 1, const std::string& sender = "",
+                        const std::string& origin_client_id = "");
 
   const ChatOptions options_;
   BrokerApi& broker_;
