@@ -1,6 +1,6 @@
 // presence: presence churn with watchers. One user's device (the target, <prefix>t/bench)
 // connects and cleanly disconnects --transitions times while --watchers users, all in one group
-// with the target (so they are its contacts), watch mqchat/v1/u/<target>/presence. The broker
+// with the target (so they are its contacts), watch mqchat/v1/p/<target>. The broker
 // should run with plugin_opt_presence_grace_ms 0 and plugin_opt_presence_min_interval_ms 0.
 //
 // Pacing: transition n+1 starts once the first watcher has seen transition n (and, with --rate,

@@ -59,7 +59,7 @@ inline constexpr std::string_view kType = "type";
 inline constexpr std::string_view kEvent = "event";
 inline constexpr std::string_view kActor = "actor";
 
-// Presence (mqchat/v1/u/<user>/presence, retained).
+// Presence (mqchat/v1/p/<user>, retained).
 inline constexpr std::string_view kState = "state";
 inline constexpr std::string_view kLastSeenMs = "last_seen_ms";
 inline constexpr std::string_view kDevices = "devices";

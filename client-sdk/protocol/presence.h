@@ -1,4 +1,4 @@
-// Presence payloads: what the plugin publishes, retained, on mqchat/v1/u/<user>/presence, and
+// Presence payloads: what the plugin publishes, retained, on mqchat/v1/p/<user>, and
 // what a device's last will says. Pure; any thread.
 #pragma once
 

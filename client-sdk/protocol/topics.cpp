@@ -1,5 +1,6 @@
 #include "protocol/topics.h"
 
+#include "protocol/identity.h"
 #include "protocol/ids.h"
 
 namespace mqchat::protocol {
@@ -18,12 +19,26 @@ std::string ReplyTopic(std::string_view username, std::string_view device_id) {
   return UserPrefix(username) + "reply/" + std::string(device_id);
 }
 
-std::string PresenceTopic(std::string_view username) {
-  return UserPrefix(username) + "presence";
-}
-
 std::string WillTopic(std::string_view username, std::string_view device_id) {
   return UserPrefix(username) + "will/" + std::string(device_id);
+}
+
+namespace {
+constexpr std::string_view kPresencePrefix = "mqchat/v1/p/";
+}  // namespace
+
+std::string PresenceTopic(std::string_view username) {
+  std::string out(kPresencePrefix);
+  out += username;
+  return out;
+}
+
+std::optional<std::string_view> PresenceTopicUser(std::string_view topic) {
+  if (topic.substr(0, kPresencePrefix.size()) != kPresencePrefix) return std::nullopt;
+  std::string_view user = topic.substr(kPresencePrefix.size());
+  // A valid username has no '/', '+', '#' or '$': exactly one more level, never a wildcard.
+  if (!ValidateUsername(user).ok()) return std::nullopt;
+  return user;
 }
 
 std::vector<std::string_view> SplitTopic(std::string_view topic) {

@@ -19,8 +19,16 @@ inline constexpr std::string_view kRoot = "mqchat/v1";
 std::string UserPrefix(std::string_view username);              // "mqchat/v1/u/<user>/"
 std::string InboxTopic(std::string_view username);              // messages and events
 std::string ReplyTopic(std::string_view username, std::string_view device_id);  // responses
-std::string PresenceTopic(std::string_view username);           // retained, plugin-published
 std::string WillTopic(std::string_view username, std::string_view device_id);   // device will
+
+// A user's presence: mqchat/v1/p/<username>, retained, published by the plugin only; the user and
+// their contacts may subscribe. It is outside the user's namespace, with the user as the last
+// level, because Mosquitto 2.0.11's retain tree gives every level above a retained message its
+// own hash table: mqchat/v1/u/<user>/presence cost ~1,377 bytes per user, this ~608.
+std::string PresenceTopic(std::string_view username);
+// The user whose presence topic `topic` is, or nullopt if it is not exactly mqchat/v1/p/<user>
+// with a valid username (so never for a filter with wildcards). The view points into `topic`.
+std::optional<std::string_view> PresenceTopicUser(std::string_view topic);
 
 // Request topics: mqchat/v1/c/<conversation-id>/<op> for conversation ops (IsConversationOp),
 // mqchat/v1/req/<op> for the others (`conversation_id` is then ignored).

@@ -190,7 +190,8 @@ void ClientImpl::OnConnectResult(uint64_t generation, Status status, int receive
   }
   window_cap_ = std::max(1, std::min(receive_maximum - kRequestHeadroom, kMaxSendWindow));
   // The attempt timer keeps running until the subscription is in place.
-  // One subscription serves every conversation: inbox, replies, own presence.
+  // One subscription serves every conversation: inbox and replies. Presence topics are outside
+  // the namespace; they are subscribed once this one is in place.
   link_->Subscribe(protocol::UserPrefix(options_.username) + "#", [this, generation](Status s) {
     loop_.Post([this, generation, s] { OnSubscribed(generation, s); });
   });
@@ -208,10 +209,15 @@ void ClientImpl::OnSubscribed(uint64_t generation, Status status) {
   reconnect_backoff_.Reset();
   SetState(ConnectionState::kSyncing);
   ResolveConnectWaiters(Status::Ok());
-  for (const auto& user : watched_presence_) {
+  // This user's own presence (their devices), then the watched users'.
+  auto subscribe_presence = [this](const std::string& user) {
     link_->Subscribe(protocol::PresenceTopic(user), [this, user](Status s) {
       if (!s.ok()) Log("mqchat: presence of " + user + ": " + s.ToString());
     });
+  };
+  subscribe_presence(options_.username);
+  for (const auto& user : watched_presence_) {
+    if (user != options_.username) subscribe_presence(user);
   }
   StartSync();
 }

@@ -39,8 +39,7 @@ void ClientImpl::DrainInbound() {
         OnResponse(payload);
       } else if (topic == inbox_topic_) {
         HandleInbox(payload);
-      } else if (auto owner = protocol::NamespaceOwner(topic);
-                 owner && topic == protocol::PresenceTopic(*owner)) {
+      } else if (protocol::PresenceTopicUser(topic)) {
         HandlePresence(payload);
       }
     }

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "protocol/presence.h"
+#include "protocol/topics.h"
 #include "support/chat_server.h"
 #include "support/mqtt_test_client.h"
 
@@ -35,12 +37,11 @@ class AclTest : public ::testing::Test {
   }
 
   // Reads what `c` receives on `filter` until the `conversation` event in its inbox, failing on
-  // anything else except the plugin's presence publishes and the open_direct response.
+  // anything else except the open_direct response. (Presence is not under mqchat/v1/u/.)
   static void ExpectOnlyMarkerBefore(MqttTestClient& c, const std::string& filter) {
     for (;;) {
       auto m = c.WaitMessage(std::chrono::seconds(15), filter);
       ASSERT_TRUE(m) << "the marker never arrived";
-      if (m->topic.find("/presence") != std::string::npos) continue;
       if (m->topic.find("/reply/") != std::string::npos) continue;
       ASSERT_EQ(m->topic.substr(m->topic.rfind('/')), "/inbox") << m->topic << ": " << m->payload;
       auto event = nlohmann::json::parse(m->payload, nullptr, false);
@@ -77,6 +78,8 @@ TEST_F(AclTest, CannotWriteIntoAnotherNamespaceOrRetain) {
   EXPECT_EQ(alice_.Publish("mqchat/v1/u/bob/inbox", "{\"fake\":1}"), kV5NotAuthorized);
   EXPECT_EQ(alice_.Publish("mqchat/v1/u/bob/presence", "online"), kV5NotAuthorized);
   EXPECT_EQ(alice_.Publish("mqchat/v1/u/alice/presence", "online"), kV5NotAuthorized);
+  EXPECT_EQ(alice_.Publish(protocol::PresenceTopic("bob"), "online"), kV5NotAuthorized);
+  EXPECT_EQ(alice_.Publish(protocol::PresenceTopic("alice"), "online"), kV5NotAuthorized);
   EXPECT_EQ(alice_.Publish("mqchat/v1/u/bob/will/d5", "x"), kV5NotAuthorized);
   EXPECT_EQ(alice_.Publish("elsewhere/topic", "x"), kV5NotAuthorized);
   EXPECT_EQ(alice_.Publish("mqchat/v1/req/anything", "x", 1, /*retain=*/true), kV5NotAuthorized);
@@ -99,6 +102,35 @@ TEST_F(AclTest, RetainedMessagesCannotBePlanted) {
   // Marker, as above: any retained message would have come with the SUBACK, before it.
   ASSERT_LT(bob_.Publish("mqchat/v1/req/open_direct", R"({"user":"alice"})"), 0x80);
   ExpectOnlyMarkerBefore(late, "mqchat/v1/u/alice/#");
+}
+
+TEST_F(AclTest, PresenceIsClosedToStrangersWildcardsAndClientPublishes) {
+  // alice and bob share no conversation: bob's presence is closed to alice, at every level.
+  const std::string bob_presence = protocol::PresenceTopic("bob");
+  for (const std::string& f :
+       {bob_presence, std::string("mqchat/v1/p/+"), std::string("mqchat/v1/p/#"),
+        std::string("mqchat/v1/+/bob"), std::string("mqchat/+/p/bob"), std::string("+/v1/p/bob"),
+        std::string("+/+/+/bob"), std::string("mqchat/v1/p/bob/#"), "$share/g/" + bob_presence,
+        "$share/g/" + protocol::PresenceTopic("alice"), std::string("mqchat/v1/u/bob/presence"),
+        std::string("mqchat/v1/u/+/presence")}) {
+    EXPECT_EQ(alice_.Subscribe(f), kV5NotAuthorized) << f;
+  }
+  // No client publishes presence, retained or not, its own or another's.
+  const std::string fake = R"({"user":"bob","state":"offline","last_seen_ms":1,"devices":0})";
+  for (bool retain : {false, true}) {
+    EXPECT_EQ(alice_.Publish(bob_presence, fake, 1, retain), kV5NotAuthorized) << retain;
+    EXPECT_EQ(bob_.Publish(bob_presence, fake, 1, retain), kV5NotAuthorized) << retain;
+    EXPECT_EQ(alice_.Publish(protocol::PresenceTopic("alice"), fake, 1, retain), kV5NotAuthorized);
+  }
+  // bob may watch himself, and what he gets is the plugin's state: he is online, whatever was
+  // attempted above.
+  ASSERT_EQ(bob_.Subscribe(bob_presence), 1);
+  auto m = bob_.WaitMessage(std::chrono::seconds(15), bob_presence);
+  ASSERT_TRUE(m) << "no presence for bob";
+  auto p = protocol::DecodePresence(m->payload);
+  ASSERT_TRUE(p.ok()) << m->payload;
+  EXPECT_EQ(p->user, "bob");
+  EXPECT_TRUE(p->online) << m->payload;
 }
 
 }  // namespace

@@ -100,26 +100,57 @@ TEST_P(PresenceTest, TakeoverOfTheSameDeviceDoesNotFlap) {
   EXPECT_EQ(next->devices, 0);
 }
 
-TEST_P(PresenceTest, OnlyContactsMayWatchAndNobodyMayPublishPresence) {
+TEST_P(PresenceTest, OnlyTheUserAndContactsMayWatchAndNobodyMayPublishPresence) {
   MQCHAT_REQUIRE_SERVER();
   Register({"erin", "frank", "mallory"});
   auto erin = Login("erin");
   auto mallory = Login("mallory");
-  EXPECT_EQ(mallory->mqtt().Subscribe(protocol::PresenceTopic("erin")), 0x87);
-  EXPECT_EQ(mallory->mqtt().Subscribe("mqchat/v1/u/+/presence"), 0x87);
-  EXPECT_EQ(mallory->mqtt().Publish(protocol::PresenceTopic("erin"),
-                                    R"({"user":"erin","state":"offline"})"),
-            0x87);
-  EXPECT_EQ(erin->mqtt().Publish(protocol::PresenceTopic("erin"),
-                                 R"({"user":"erin","state":"offline"})"),
-            0x87);
+  const std::string erin_presence = protocol::PresenceTopic("erin");
+  // Filters no client may use for presence: wildcards at every level of mqchat/v1/p/<user>,
+  // shared subscriptions, and the old topic mqchat/v1/u/<user>/presence.
+  const std::vector<std::string> never = {"mqchat/v1/p/+",
+                                          "mqchat/v1/p/#",
+                                          "mqchat/v1/+/erin",
+                                          "mqchat/+/p/erin",
+                                          "+/v1/p/erin",
+                                          "+/+/+/erin",
+                                          "mqchat/v1/p/erin/#",
+                                          "#",
+                                          "$share/g/" + erin_presence,
+                                          "$share/g/mqchat/v1/p/+",
+                                          "mqchat/v1/u/erin/presence",
+                                          "mqchat/v1/u/+/presence"};
+  // A stranger: not even the exact topic.
+  EXPECT_EQ(mallory->mqtt().Subscribe(erin_presence), 0x87);
+  for (const auto& f : never) EXPECT_EQ(mallory->mqtt().Subscribe(f), 0x87) << f;
+  // Nobody publishes presence, retained or not: neither a stranger nor the user herself.
+  const std::string fake = R"({"user":"erin","state":"offline","last_seen_ms":1,"devices":0})";
+  for (bool retain : {false, true}) {
+    EXPECT_EQ(mallory->mqtt().Publish(erin_presence, fake, 1, retain), 0x87) << retain;
+    EXPECT_EQ(erin->mqtt().Publish(erin_presence, fake, 1, retain), 0x87) << retain;
+    EXPECT_EQ(erin->mqtt().Publish(protocol::PresenceTopic("mallory"), fake, 1, retain), 0x87);
+  }
+  // The user watches herself, and sees the plugin's state, not the planted one.
+  ASSERT_EQ(erin->mqtt().Subscribe(erin_presence), 1);
+  auto own = NextPresence(*erin, "erin", std::chrono::seconds(10));
+  ASSERT_TRUE(own.has_value());
+  EXPECT_TRUE(own->online);
+  EXPECT_EQ(own->user, "erin");
+  // A contact: the exact topic, and still nothing wider, shared or in the old layout.
   auto frank = Login("frank");
   ASSERT_GT(frank->OpenDirect("erin"), 0);
-  EXPECT_EQ(frank->mqtt().Subscribe(protocol::PresenceTopic("erin")), 1);
+  for (const auto& f : never) EXPECT_EQ(frank->mqtt().Subscribe(f), 0x87) << f;
+  EXPECT_EQ(frank->mqtt().Subscribe(protocol::PresenceTopic("mallory")), 0x87);
+  ASSERT_EQ(frank->mqtt().Subscribe(erin_presence), 1);
+  auto seen = NextPresence(*frank, "erin", std::chrono::seconds(10));
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_TRUE(seen->online);
+  EXPECT_EQ(seen->devices, 1);
   // A contact from before login is known too: erin logs in again and may watch frank.
   auto erin2 = Login("erin", "second");
   ASSERT_TRUE(erin2->Request(protocol::Op::kConversations, 0, {}).ok());
   EXPECT_EQ(erin2->mqtt().Subscribe(protocol::PresenceTopic("frank")), 1);
+  EXPECT_EQ(erin2->mqtt().Subscribe("mqchat/v1/u/frank/presence"), 0x87);
 }
 
 TEST_P(PresenceTest, TypingReachesOtherMembersOnlyAndIsRateLimited) {

@@ -298,6 +298,8 @@ TEST_P(SdkChatTest, TypingAndPresenceReachContacts) {
   ASSERT_TRUE(Get(bob->client->SetTyping(conv->id, true)).ok());
   ASSERT_TRUE(WaitFor([&] { return alice->SawTyping("bob", true); }, kWait, "bob is typing"));
 
+  // Every client gets its own user's presence without asking.
+  ASSERT_TRUE(WaitFor([&] { return alice->PresenceOf("alice") == 1; }, kWait, "own presence"));
   Status watched = Get(alice->client->WatchPresence("bob"));
   ASSERT_TRUE(watched.ok()) << watched.ToString();
   ASSERT_TRUE(WaitFor([&] { return alice->PresenceOf("bob") == 1; }, kWait, "bob online"));

@@ -3,7 +3,7 @@
 // request/response matching by req_id (and the v5 Response Topic), inbox and presence routing.
 import mqtt from "mqtt";
 import type { MqttClient } from "mqtt";
-import { InboxEvent, Presence, ROOT, Response, topics } from "./proto";
+import { InboxEvent, Presence, ROOT, Response, presenceTopicUser, topics } from "./proto";
 
 export type LoginMode = "password" | "token";
 
@@ -251,11 +251,9 @@ export class Connection {
   }
 
   private onMessage(topic: string, payload: Uint8Array): void {
-    if (!topic.startsWith(`${ROOT}/u/`)) return;
     const text = decoder.decode(payload);
-    if (topic.endsWith("/presence")) {
-      const user = topic.slice(`${ROOT}/u/`.length, -"/presence".length);
-      if (user.includes("/")) return;
+    const user = presenceTopicUser(topic);
+    if (user !== null) {
       if (!text) return this.h.presence(user, null);
       try {
         const p = JSON.parse(text) as Presence;

@@ -8,11 +8,20 @@ export const topics = {
   all: (user: string) => `${ROOT}/u/${user}/#`,
   inbox: (user: string) => `${ROOT}/u/${user}/inbox`,
   reply: (user: string, device: string) => `${ROOT}/u/${user}/reply/${device}`,
-  presence: (user: string) => `${ROOT}/u/${user}/presence`,
+  /** Outside the user's namespace, user last: cheaper for the broker's retain tree. */
+  presence: (user: string) => `${ROOT}/p/${user}`,
   will: (user: string, device: string) => `${ROOT}/u/${user}/will/${device}`,
   req: (op: string) => `${ROOT}/req/${op}`,
   conv: (id: string, op: string) => `${ROOT}/c/${id}/${op}`,
 };
+
+/** The user whose presence topic `topic` is (mqchat/v1/p/<user>), or null. */
+export function presenceTopicUser(topic: string): string | null {
+  const prefix = `${ROOT}/p/`;
+  if (!topic.startsWith(prefix)) return null;
+  const user = topic.slice(prefix.length);
+  return NAME_RE.test(user) ? user : null;
+}
 
 export interface WireMessage {
   conversation_id: string;

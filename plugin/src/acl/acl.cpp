@@ -15,19 +15,19 @@ bool InOwnNamespace(const std::vector<std::string_view>& levels, std::string_vie
          levels[3] == username;
 }
 
-// mqchat/v1/u/<other>/presence, exactly, for a contact of `who`.
-bool IsWatchablePresence(const Principal& who, const std::vector<std::string_view>& levels) {
-  if (levels.size() != 5 || levels[0] != "mqchat" || levels[1] != "v1" || levels[2] != "u" ||
-      levels[4] != "presence" || HasWildcard(levels[3])) {
-    return false;
-  }
-  return who.contacts != nullptr && who.contacts->count(std::string(levels[3])) > 0;
+// mqchat/v1/p/<user>, exactly (PresenceTopicUser admits no wildcard), for the user themself or
+// a contact of `who`.
+bool MayWatchPresence(const Principal& who, std::string_view topic) {
+  auto user = protocol::PresenceTopicUser(topic);
+  if (!user) return false;
+  if (*user == who.username) return true;
+  return who.contacts != nullptr && who.contacts->count(std::string(*user)) > 0;
 }
 
 bool SubscribeAllowed(const Principal& who, std::string_view filter) {
   if (filter.rfind("$share/", 0) == 0) return false;  // would let one client steal deliveries
+  if (MayWatchPresence(who, filter)) return true;
   auto levels = protocol::SplitTopic(filter);
-  if (IsWatchablePresence(who, levels)) return true;
   if (!InOwnNamespace(levels, who.username)) return false;
   for (size_t i = 0; i < 4; ++i) {
     if (HasWildcard(levels[i])) return false;
@@ -45,7 +45,8 @@ bool WriteAllowed(const Principal& who, std::string_view topic, bool retain) {
     return true;
   }
   // Request topics: mqchat/v1/req/<op> and mqchat/v1/c/<conversation>/<op>. The request
-  // handler checks membership and validates the payload.
+  // handler checks membership and validates the payload. Nothing else: in particular no
+  // presence topic (mqchat/v1/p/<user>), which only the plugin publishes.
   if (levels[2] == "req" && levels.size() == 4) return true;
   if (levels[2] == "c" && levels.size() == 5) return true;
   return false;
@@ -59,10 +60,9 @@ bool Allowed(const Principal& who, std::string_view topic, Access access, bool r
       return true;
     case Access::kSubscribe:
       return SubscribeAllowed(who, topic);
-    case Access::kRead: {
-      auto levels = protocol::SplitTopic(topic);
-      return InOwnNamespace(levels, who.username) || IsWatchablePresence(who, levels);
-    }
+    case Access::kRead:
+      return InOwnNamespace(protocol::SplitTopic(topic), who.username) ||
+             MayWatchPresence(who, topic);
     case Access::kWrite:
       return WriteAllowed(who, topic, retain);
   }

@@ -2,9 +2,9 @@
 // the client's identity (and, for conversations, a membership view); broker thread.
 // The rules, in short: a client subscribes and reads only inside its own user namespace
 // (mqchat/v1/u/<self>/...), publishes only to request topics and its own device will topic,
-// never retained; shared subscriptions and everything outside mqchat/v1 are refused. The one
-// window into another user's namespace is their presence topic, open to their contacts (users
-// who share a conversation with them).
+// never retained; shared subscriptions and everything outside mqchat/v1 are refused. Outside
+// the namespaces, a client may subscribe to and read presence topics (mqchat/v1/p/<user>,
+// exactly): its own and its contacts' (users who share a conversation with it).
 #pragma once
 
 #include <string>

@@ -98,5 +98,22 @@ TEST(RequestTopicTest, DecimalIds) {
   EXPECT_EQ(FormatId(INT64_MAX), "9223372036854775807");
 }
 
+TEST(PresenceTopicTest, UserIsTheLastLevelAndParsesBack) {
+  EXPECT_EQ(PresenceTopic("alice"), "mqchat/v1/p/alice");
+  EXPECT_EQ(PresenceTopicUser(PresenceTopic("Bob_2.x-y")), "Bob_2.x-y");
+  const std::string longest(64, 'a');
+  EXPECT_EQ(PresenceTopicUser(PresenceTopic(longest)), longest);
+  // Not a presence topic: the old layout, wildcards, extra or missing levels, invalid names.
+  for (const char* t : {"mqchat/v1/u/alice/presence", "mqchat/v1/p/+", "mqchat/v1/p/#",
+                        "mqchat/v1/p/al+ce", "mqchat/v1/+/alice", "mqchat/+/p/alice",
+                        "+/v1/p/alice", "mqchat/v1/p/alice/x", "mqchat/v1/p/alice/",
+                        "mqchat/v1/p/", "mqchat/v1/p", "$share/g/mqchat/v1/p/alice",
+                        "mqchat/v1/p/$alice", "mqchat/v1/p/_alice", "mqchat/v2/p/alice"}) {
+    EXPECT_FALSE(PresenceTopicUser(t).has_value()) << t;
+  }
+  EXPECT_FALSE(PresenceTopicUser("mqchat/v1/p/" + std::string(65, 'a')).has_value());
+  EXPECT_FALSE(PresenceTopicUser(std::string("mqchat/v1/p/a\0b", 15)).has_value());
+}
+
 }  // namespace
 }  // namespace mqchat::protocol

@@ -45,7 +45,8 @@ TEST(AclTest, WriteOnlyRequestsAndOwnWill) {
   EXPECT_TRUE(Allowed(kAlice, "mqchat/v1/c/123/send", Access::kWrite, false));
   EXPECT_TRUE(Allowed(kAlice, "mqchat/v1/u/alice/will/phone", Access::kWrite, false));
   const char* denied[] = {"mqchat/v1/u/alice/will/laptop",  // another device's will
-                          "mqchat/v1/u/bob/will/phone",     "mqchat/v1/u/alice/presence",
+                          "mqchat/v1/u/bob/will/phone",     "mqchat/v1/p/alice",
+                          "mqchat/v1/p/bob",                "mqchat/v1/u/alice/presence",
                           "mqchat/v1/u/bob/presence",       "mqchat/v1/u/bob/inbox",
                           "mqchat/v1/u/alice/inbox",        "mqchat/v1/req",
                           "mqchat/v1/req/a/b",              "mqchat/v1/c/1",
