@@ -60,8 +60,8 @@ class PgParams {
 Status PgResultToStatus(PGconn* conn, const PGresult* res, std::string_view what);
 
 // Connects and sets synchronous_commit=on (commits are durable when they return) and
-// plan_cache_mode=force_custom_plan (prepared statements are planned at every execution, so no
-// plan made while a table was nearly empty outlives its growth). A failed connection is
+// enable_seqscan=off (every statement of the stores is an index probe; no plan cached while a
+// table was nearly empty may scan it after it grew). A failed connection is
 // kUnavailable with libpq's message. Server notices are dropped, not printed.
 Result<PgConnPtr> ConnectPg(const std::string& conninfo);
 
