@@ -119,7 +119,13 @@ Status Plugin::Start() {
 
 
   MQCHAT_ASSIGN_OR_RETURN(auto writer_store, store::OpenChatStore(config_.store));
-  MQCHAT_ASSIGN_OR_RETURN(auto reader_store, store::OpenChatStore(config_.store));
+  // One connection per reader worker, opened one after another on this thread. Each open checks
+  // the schema version; the account store above already migrated it (under the migrators' lock).
+  std::vector<store::ChatStorePtr> reader_stores;
+  for (int i = 0; i < config_.store_readers; ++i) {
+    MQCHAT_ASSIGN_OR_RETURN(auto reader_store, store::OpenChatStore(config_.store));
+    reader_stores.push_back(std::move(reader_store));
+  }
   // Read before the writer thread owns the store; fed to the generator before any request.
   auto max_issued = writer_store->MaxIssuedId();
   if (!max_issued.ok()) return max_issued.status().WithContext("reading the largest stored id");
@@ -129,7 +135,7 @@ Status Plugin::Start() {
   chat_options.max_message_chars = static_cast<size_t>(config_.max_message_chars);
   chat_options.typing_per_minute = config_.presence.typing_per_minute;
   chat_ = std::make_unique<chat::ChatService>(chat_options, broker_, tasks_, clock_,
-                                              std::move(writer_store), std::move(reader_store));
+                                              std::move(writer_store), std::move(reader_stores));
   // A clock that stepped back across a restart must not make ids come again.
   chat_->ids().ObserveIssued(*max_issued);
   MQCHAT_ASSIGN_OR_RETURN(auto push, push::SetUpPush(config_, presence_, clock_, tasks_, broker_));
@@ -165,9 +171,9 @@ Status Plugin::OnBasicAuth(ClientHandle client, const auth::LoginRequest& reques
   presence_.DeviceConnected(user, clock_.NowMs());
   LocalDevicesChanged(user);
   if (presence_.LocalDevices(user) == 1) {
-    // Their first device here. Queued on the reader before any request this client can send,
-    // so the contacts are known by the time its first conversations/sync answer tells the
-    // client who they are.
+    // Their first device here. Queued on the user's reader (which runs all their reads) before
+    // any request this client can send, so the contacts are known by the time its first
+    // conversations/sync answer tells the client who they are.
     chat_->LoadContacts(user, [this, user](chat::ChatService::Contacts loaded) {
       if (loaded.empty() || presence_.LocalDevices(user) == 0) return;  // none, or gone again
       auto [it, added] = contacts_.try_emplace(user);

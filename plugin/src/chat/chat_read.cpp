@@ -1,4 +1,6 @@
-// ChatService: read-only requests (reader worker): history, members, conversations, sync.
+// ChatService: read-only requests: history, members, conversations, sync. Each runs on the
+// requesting user's reader (readers_->For(user)), so one user's reads are answered in the
+// order they were sent, after their contacts were loaded (reader_pool.h).
 #include <map>
 
 #include "chat/chat_service.h"
@@ -22,7 +24,7 @@ bool ChatService::HandleRead(const ClientSession& who, const protocol::Request& 
   switch (req.op) {
     case protocol::Op::kHistory: {
       const auto body = std::get<protocol::HistoryRequest>(req.body);
-      return Submit(*reader_, to, [=](store::ChatStore& store) {
+      return Submit(readers_->For(user), to, [=](store::ChatStore& store) {
         // From the store, not the cache: an entry may predate a removal made through another
         // broker, and a removed member must not read what was sent after it.
         auto members = ReloadMembers(store, id);
@@ -49,7 +51,7 @@ bool ChatService::HandleRead(const ClientSession& who, const protocol::Request& 
       });
     }
     case protocol::Op::kMembers: {
-      return Submit(*reader_, to, [=](store::ChatStore& store) {
+      return Submit(readers_->For(user), to, [=](store::ChatStore& store) {
         auto c = store.GetConversation(id);
         if (!c.ok()) return c.status().code() == Code::kNotFound ? not_member() : fail(c.status());
         cache_.Put(*c, clock_.MonotonicMs());
@@ -65,7 +67,7 @@ bool ChatService::HandleRead(const ClientSession& who, const protocol::Request& 
       });
     }
     case protocol::Op::kConversations: {
-      return Submit(*reader_, to, [=](store::ChatStore& store) {
+      return Submit(readers_->For(user), to, [=](store::ChatStore& store) {
         auto list = store.ListConversations(user);
         if (!list.ok()) return fail(list.status());
         nlohmann::json out = nlohmann::json::array();
@@ -75,7 +77,7 @@ bool ChatService::HandleRead(const ClientSession& who, const protocol::Request& 
     }
     case protocol::Op::kSync: {
       const auto body = std::get<protocol::SyncRequest>(req.body);
-      return Submit(*reader_, to, [=](store::ChatStore& store) {
+      return Submit(readers_->For(user), to, [=](store::ChatStore& store) {
         std::map<store::ConversationId, int64_t> cursors(body.cursors.begin(), body.cursors.end());
         auto list = store.ListConversations(user);
         if (!list.ok()) return fail(list.status());

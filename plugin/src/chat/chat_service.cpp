@@ -33,7 +33,7 @@ bool IsPushOp(protocol::Op op) {
 
 ChatService::ChatService(ChatOptions options, BrokerApi& broker, BrokerTaskQueue& tasks,
                          const Clock& clock, store::ChatStorePtr writer_store,
-                         store::ChatStorePtr reader_store)
+                         std::vector<store::ChatStorePtr> reader_stores)
     : options_(options),
       broker_(broker),
       tasks_(tasks),
@@ -48,16 +48,14 @@ ChatService::ChatService(ChatOptions options, BrokerApi& broker, BrokerTaskQueue
         OnBatchDone(store, std::move(jobs), std::move(results));
       },
       [this](store::ChatStore& store, std::vector<SendJob>& jobs) { PrepareBatch(store, jobs); });
-  reader_ = std::make_unique<StoreWorker>(
-      std::move(reader_store), options_.max_queue, 1,
-      [](store::ChatStore&, std::vector<SendJob>, Result<std::vector<store::AppendResult>>) {});
+  readers_ = std::make_unique<ReaderPool>(std::move(reader_stores), options_.max_queue);
 }
 
 ChatService::~ChatService() { Stop(); }
 
 void ChatService::Stop() {
   if (writer_) writer_->Stop();
-  if (reader_) reader_->Stop();
+  if (readers_) readers_->Stop();
 }
 
 bool ChatService::IsRequestTopic(std::string_view topic) {
@@ -146,7 +144,9 @@ void ChatService::RecordNewUsers(store::ChatStore& store) {
 }
 
 void ChatService::LoadContacts(const std::string& username, std::function<void(Contacts)> done) {
-  Status s = reader_->SubmitTask([this, username, done](store::ChatStore& store) {
+  // On the user's own reader, queued before any of their requests (Plugin::OnBasicAuth): it
+  // runs, and `done` reaches the broker thread, before their first read is answered.
+  Status s = readers_->For(username).SubmitTask([this, username, done](store::ChatStore& store) {
     auto list = store.ListConversations(username);
     if (!list.ok()) {
       tasks_.Post([this, username, st = list.status()] {

@@ -1,8 +1,9 @@
 // ChatService: conversations and messages over MQTT requests (docs/PROTOCOL.md). The broker
 // thread parses and checks each request, then hands it to a store worker: sends and
-// membership changes to the writer (group commit), reads to the reader. Workers answer through
-// BrokerTaskQueue; only then are acks published and messages fanned out, so nothing is
-// acknowledged or delivered before it is durable. Broker thread, except where noted.
+// membership changes to the writer (group commit), reads to a reader of the ReaderPool, the
+// one of the requesting user (so one user's reads keep their order; reader_pool.h). Workers
+// answer through BrokerTaskQueue; only then are acks published and messages fanned out, so
+// nothing is acknowledged or delivered before it is durable. Broker thread, except where noted.
 #pragma once
 
 #include <map>
@@ -17,6 +18,7 @@
 #include "chat/client_session.h"
 #include "chat/device_index.h"
 #include "chat/membership_cache.h"
+#include "chat/reader_pool.h"
 #include "chat/reply.h"
 #include "chat/store_worker.h"
 #include "ids/snowflake.h"
@@ -56,9 +58,10 @@ struct ChatStats {
 
 class ChatService {
  public:
-  // `writer_store` and `reader_store` are separate connections, each owned by its worker.
+  // `writer_store` and each of `reader_stores` (at least one: one reader worker each) are
+  // separate connections, each owned by its worker.
   ChatService(ChatOptions options, BrokerApi& broker, BrokerTaskQueue& tasks, const Clock& clock,
-              store::ChatStorePtr writer_store, store::ChatStorePtr reader_store);
+              store::ChatStorePtr writer_store, std::vector<store::ChatStorePtr> reader_stores);
   ~ChatService();  // Stop()
 
   // True if `topic` is a request topic this service answers.
@@ -73,8 +76,9 @@ class ChatService {
   // users are recorded together by one writer task, so bursts of logins are never dropped).
   void EnsureUser(const std::string& username);
 
-  // Loads everyone who shares a conversation with `username` (reader worker), then calls
-  // `done` on the broker thread.
+  // Loads everyone who shares a conversation with `username` (on `username`'s reader worker),
+  // then calls `done` on the broker thread. Called before any request of the user's devices,
+  // it runs, and `done` is called, before any of their reads is answered (reader_pool.h).
   using Contacts = std::unordered_set<std::string>;
   void LoadContacts(const std::string& username, std::function<void(Contacts)> done);
   // Called on the broker thread with the members of a conversation after a membership change
@@ -110,7 +114,8 @@ class ChatService {
   ReplyTo MakeReplyTo(const ClientSession& who, const protocol::ParsedRequest& parsed,
                       std::string_view response_topic, std::string_view correlation_data) const;
   bool Refuse(const ReplyTo& to, protocol::ErrorCode code, const std::string& message);
-  // Queues `task` on a worker; on a full queue answers OVERLOADED and returns false.
+  // Queues `task` on a worker; on a full queue answers OVERLOADED and returns false (a stopped
+  // worker: UNAVAILABLE). Reads go to readers_->For(requesting user), never another reader.
   bool Submit(StoreWorker& worker, const ReplyTo& to, StoreTask task);
 
   // Verb groups, one file each: chat_send.cpp, chat_manage.cpp, chat_read.cpp.
@@ -169,7 +174,7 @@ class ChatService {
   bool new_users_scheduled_ = false;          // guarded: a RecordNewUsers task is queued
   ChatPush push_;  // set before requests; push_.store is used on the writer thread only
   std::unique_ptr<StoreWorker> writer_;
-  std::unique_ptr<StoreWorker> reader_;
+  std::unique_ptr<ReaderPool> readers_;  // history, members, conversations, sync, typing checks
 };
 
 }  // namespace mqchat::chat

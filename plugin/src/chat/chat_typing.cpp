@@ -34,7 +34,8 @@ bool ChatService::HandleTyping(const ClientSession& who, const protocol::Request
   }
   // Unknown, or cached without `user`, who may have been added through another broker since:
   // the store decides (the rate limit above bounds what a non-member can cost).
-  return Submit(*reader_, to, [this, user, id, to, deliver](store::ChatStore& store) {
+  // On the user's own reader, like every read of theirs (reader_pool.h).
+  return Submit(readers_->For(user), to, [this, user, id, to, deliver](store::ChatStore& store) {
     auto members = ReloadMembers(store, id);
     if (!members.ok() || !(*members)->Contains(user)) {
       return PostReply(to,

@@ -144,6 +144,7 @@ const std::vector<OptionSpec>& Specs() {
          c.store.pg_conninfo = v;
          return Status::Ok();
        }},
+      {"store_readers", IntField(&Config::store_readers, 1, 64)},
       {"node_id", IntField(&Config::node_id, 0, 1023)},
       {"max_group_members", IntField(&Config::max_group_members, 2, 100000)},
       {"max_message_chars", IntField(&Config::max_message_chars, 1, 10000000)},

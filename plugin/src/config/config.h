@@ -50,6 +50,9 @@ struct PushConfig {
 
 struct Config {
   store::StoreConfig store;
+  // Reader workers (1..64), each with its own store connection; a user's reads all go to one
+  // of them (chat/reader_pool.h).
+  int store_readers = 4;
   int node_id = 0;  // 0..1023, part of every message id; unique per broker node
   AuthConfig auth;
   int max_group_members = 100;

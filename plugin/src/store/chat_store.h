@@ -1,9 +1,9 @@
 // ChatStore: conversations, members, messages and read state, behind one interface for SQLite
 // and PostgreSQL. An instance owns one connection and is confined to the thread that uses it
-// (the plugin's writer or reader worker). Every method is one transaction: all or nothing.
-// Sequence numbers are assigned here, inside the committing transaction, under a lock on the
-// conversation row, so they stay gapless and in commit order even when several brokers write
-// the same conversation through one PostgreSQL (docs/ARCHITECTURE.md, "Sequencing").
+// (the plugin's writer or one of its reader workers). Every method is one transaction: all or
+// nothing. Sequence numbers are assigned here, inside the committing transaction, under a lock
+// on the conversation row, so they stay gapless and in commit order even when several brokers
+// write the same conversation through one PostgreSQL (docs/ARCHITECTURE.md, "Sequencing").
 #pragma once
 
 #include <cstdint>
@@ -145,7 +145,7 @@ class ChatStore {
   // kPermissionDenied if `user` is not a member.
   virtual Result<int64_t> MarkRead(ConversationId id, const std::string& user, int64_t seq) = 0;
 
-  // --- reads (the reader worker) ---
+  // --- reads (the reader workers) ---
 
   // kNotFound if the conversation does not exist.
   virtual Result<Conversation> GetConversation(ConversationId id) = 0;

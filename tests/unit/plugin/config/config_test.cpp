@@ -21,6 +21,32 @@ TEST(ConfigTest, MinimalSqliteConfigHasDefaults) {
   EXPECT_EQ(c->max_group_members, 100);
   EXPECT_EQ(c->max_message_chars, 100000);
   EXPECT_EQ(c->node_id, 0);
+  EXPECT_EQ(c->store_readers, 4);
+}
+
+TEST(ConfigTest, StoreReadersTakesOneToSixtyFour) {
+  for (const auto& [value, expect] :
+       std::vector<std::pair<std::string, int>>{{"1", 1}, {"8", 8}, {" 64 ", 64}}) {
+    auto c = ParseConfig(Sqlite({{"store_readers", value}}));
+    ASSERT_TRUE(c.ok()) << value << ": " << c.status().ToString();
+    EXPECT_EQ(c->store_readers, expect);
+  }
+  struct Case {
+    std::string value, expect;
+  } bad[] = {{"0", "0 is out of range [1, 64]"},
+             {"65", "65 is out of range [1, 64]"},
+             {"-4", "out of range"},
+             {"four", "'four' is not an integer"},
+             {"4.5", "not an integer"},
+             {"", "has no value"}};
+  for (const auto& tc : bad) {
+    auto c = ParseConfig(Sqlite({{"store_readers", tc.value}}));
+    ASSERT_FALSE(c.ok()) << "store_readers=" << tc.value;
+    EXPECT_EQ(c.status().code(), Code::kInvalidArgument);
+    EXPECT_NE(c.status().message().find("plugin_opt_store_readers: "), std::string::npos)
+        << c.status().message();
+    EXPECT_NE(c.status().message().find(tc.expect), std::string::npos) << c.status().message();
+  }
 }
 
 TEST(ConfigTest, ValuesAreTrimmedIncludingTrailingWhitespace) {
