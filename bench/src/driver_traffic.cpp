@@ -71,8 +71,8 @@ void Driver::OnMessage(Connection& c, const mosquitto_message& m) {
     OnDelivery(c, payload);
     return;
   }
-  // One subscription (mqchat/v1/u/<user>/#) brings the inbox, the replies and anything else
-  // the plugin keeps in the user's namespace (presence), which is not counted.
+  // One subscription (mqchat/v1/u/<user>/#) brings the inbox and the replies; anything else
+  // in the user's namespace is not counted.
   if (inbox_topics_[c.index()] == m.topic) {
     OnDelivery(c, payload);
   } else if (reply_topics_[c.index()] == m.topic) {

@@ -105,14 +105,14 @@ void Storm::SendSync(Device& d) {
 }
 
 void Storm::OnDeviceMessage(Connection& c, const mosquitto_message& m) {
-  if (phase_ != Phase::kStorm) return;  // set-up: the device's own presence, nothing else
+  if (phase_ != Phase::kStorm) return;  // set-up: nothing is expected
   Device& d = devices_[c.index()];
   const std::string_view topic(m.topic);
   if (chat_ && topic == protocol::ReplyTopic(c.user(), c.config().device)) {
     OnSyncResponse(d, PayloadOf(m));
     return;
   }
-  if (topic != protocol::InboxTopic(c.user())) return;  // presence
+  if (topic != protocol::InboxTopic(c.user())) return;  // nothing else is counted
   auto event = protocol::DecodeInboxEvent(PayloadOf(m));
   if (!event.ok()) {
     fleet_.RecordError(c.client_id() + ": bad inbox event: " + event.status().ToString());

@@ -35,7 +35,10 @@ void PublishReply(BrokerApi& broker, const ReplyTo& to, std::string payload) {
   OutgoingMessage msg;
   msg.topic = to.topic;
   msg.payload = std::move(payload);
-  msg.qos = 1;
+  // QoS 0: the response is itself the acknowledgement, and every request is safe to repeat
+  // (a send by its client_msg_id), so a client that misses one asks again. A QoS 1 response
+  // would cost the client a PUBACK and the broker an in-flight entry per request.
+  msg.qos = 0;
   msg.target_client_id = to.client_id;
   msg.correlation_data = to.correlation_data;
   Status s = broker.Publish(msg);
