@@ -132,14 +132,15 @@ void ChatService::RecordNewUsers(store::ChatStore& store) {
     users.swap(new_users_);
     new_users_scheduled_ = false;
   }
-  for (const auto& [username, now] : users) {
-    Status r = store.EnsureUser(username, now);
-    if (!r.ok()) {
-      tasks_.Post([this, username = username, r] {
-        broker_.Log(LogLevel::kWarning,
-                    "mqchat: recording token user '" + username + "': " + r.ToString());
-      });
-    }
+  std::vector<store::ChatStore::NewUser> batch;
+  for (const auto& [username, now] : users) batch.push_back({username, now});
+  // One transaction for everyone pending: a burst of first logins is one commit, not one each.
+  Status r = store.EnsureUsers(batch);
+  if (!r.ok()) {
+    tasks_.Post([this, count = batch.size(), first = batch.front().username, r] {
+      broker_.Log(LogLevel::kWarning, "mqchat: recording " + std::to_string(count) +
+                                          " token user(s) ('" + first + "'...): " + r.ToString());
+    });
   }
 }
 

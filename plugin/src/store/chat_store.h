@@ -102,9 +102,17 @@ class ChatStore {
   virtual Result<std::vector<AppendResult>> AppendBatch(
       const std::vector<AppendRequest>& batch) = 0;
 
-  // Makes sure a row exists for a user who logs in with a token only (empty password hash).
+  // Makes sure a row exists for each user who logs in with a token only (empty password hash,
+  // created at their `now_ms`), all in one transaction: a burst of first logins is one commit.
   // Existing users (any state) are left untouched.
-  virtual Status EnsureUser(const std::string& username, int64_t now_ms) = 0;
+  struct NewUser {
+    std::string username;
+    int64_t now_ms = 0;
+  };
+  virtual Status EnsureUsers(const std::vector<NewUser>& users) = 0;
+  Status EnsureUser(const std::string& username, int64_t now_ms) {
+    return EnsureUsers({NewUser{username, now_ms}});
+  }
 
   // The direct conversation of users a and b, created with id `new_id` if it does not exist
   // (idempotent; either order of a, b). kNotFound if either user does not exist or is deleted;

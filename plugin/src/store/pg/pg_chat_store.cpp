@@ -143,16 +143,24 @@ Result<Conversation> PgChatStore::LoadConversation(ConversationId id) {
 
 // --- writes ---
 
-Status PgChatStore::EnsureUser(const std::string& username, int64_t now_ms) {
+Status PgChatStore::EnsureUsers(const std::vector<NewUser>& users) {
   MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
-  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr existing, Run(sql::kUserRow, PgParams().Text(username)));
-  if (PQntuples(existing.get()) > 0) {
+  std::vector<const NewUser*> missing;
+  for (const NewUser& user : users) {
+    MQCHAT_ASSIGN_OR_RETURN(PgResultPtr existing,
+                            Run(sql::kUserRow, PgParams().Text(user.username)));
+    if (PQntuples(existing.get()) == 0) missing.push_back(&user);
+  }
+  if (missing.empty()) {
     return Status::Ok();  // the common case takes no lock
   }
   MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
   MQCHAT_ASSIGN_OR_RETURN(PgResultPtr locked, Run(sql::kLockUsers, PgParams()));
-  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr inserted,
-                          Run(sql::kEnsureUser, PgParams().Text(username).Int(now_ms)));
+  for (const NewUser* user : missing) {
+    MQCHAT_ASSIGN_OR_RETURN(
+        PgResultPtr inserted,
+        Run(sql::kEnsureUser, PgParams().Text(user->username).Int(user->now_ms)));
+  }
   return txn.Commit();
 }
 

@@ -26,7 +26,7 @@ class PgChatStore final : public ChatStore {
   // AppendBatch takes five round trips whatever the batch holds, six if it records push jobs
   // (pg_chat_append.cpp).
   Result<std::vector<AppendResult>> AppendBatch(const std::vector<AppendRequest>& batch) override;
-  Status EnsureUser(const std::string& username, int64_t now_ms) override;
+  Status EnsureUsers(const std::vector<NewUser>& users) override;
   Result<Conversation> OpenDirect(ConversationId new_id, const std::string& a, const std::string& b,
                                   int64_t now_ms) override;
   Result<Conversation> CreateGroup(ConversationId new_id, const std::string& owner,

@@ -204,17 +204,21 @@ Result<Conversation> SqliteChatStore::LoadConversation(ConversationId id) {
 
 // --- writes ---
 
-Status SqliteChatStore::EnsureUser(const std::string& username, int64_t now_ms) {
-  {
+Status SqliteChatStore::EnsureUsers(const std::vector<NewUser>& users) {
+  std::vector<const NewUser*> missing;
+  for (const NewUser& user : users) {
     sqlite3_stmt* stmt = user_row_.get();
     StmtReset reset(stmt);
-    MQCHAT_ASSIGN_OR_RETURN(bool exists, sql::Query(stmt, username));
-    if (exists) {
-      return Status::Ok();  // the common case needs no write lock
-    }
+    MQCHAT_ASSIGN_OR_RETURN(bool exists, sql::Query(stmt, user.username));
+    if (!exists) missing.push_back(&user);
+  }
+  if (missing.empty()) {
+    return Status::Ok();  // the common case needs no write lock
   }
   MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
-  MQCHAT_RETURN_IF_ERROR(sql::Exec(ensure_user_.get(), username, now_ms));
+  for (const NewUser* user : missing) {
+    MQCHAT_RETURN_IF_ERROR(sql::Exec(ensure_user_.get(), user->username, user->now_ms));
+  }
   return txn.Commit();
 }
 

@@ -24,7 +24,7 @@ class SqliteChatStore final : public ChatStore {
 
   // ChatStore
   Result<std::vector<AppendResult>> AppendBatch(const std::vector<AppendRequest>& batch) override;
-  Status EnsureUser(const std::string& username, int64_t now_ms) override;
+  Status EnsureUsers(const std::vector<NewUser>& users) override;
   Result<Conversation> OpenDirect(ConversationId new_id, const std::string& a, const std::string& b,
                                   int64_t now_ms) override;
   Result<Conversation> CreateGroup(ConversationId new_id, const std::string& owner,

@@ -458,6 +458,38 @@ TEST_P(ChatStoreTest, EnsureUserCreatesTokenUserAndLeavesExistingAlone) {
   EXPECT_EQ(changed->front().username, "token-user");
 }
 
+TEST_P(ChatStoreTest, EnsureUsersRecordsABurstInOneCallWithEachLoginTime) {
+  auto accounts = OpenAccountStore(config_);
+  ASSERT_TRUE(accounts.ok()) << accounts.status().ToString();
+  AccountStore& acc = **accounts;
+  ASSERT_TRUE(acc.AddUser("pw-user", "$hash").ok());
+  const UserRecord before = *acc.GetUser("pw-user");
+
+  std::vector<ChatStore::NewUser> burst;
+  for (int i = 0; i < 50; ++i) burst.push_back({"t" + std::to_string(i), 1000 + i});
+  burst.push_back({"pw-user", 5000});  // exists: left alone
+  ASSERT_TRUE(store_->EnsureUsers(burst).ok());
+
+  for (int i = 0; i < 50; ++i) {
+    auto user = acc.GetUser("t" + std::to_string(i));
+    ASSERT_TRUE(user.ok()) << i << ": " << user.status().ToString();
+    EXPECT_EQ(user->password_hash, "");
+    EXPECT_EQ(user->created_at_ms, 1000 + i);
+  }
+  const UserRecord after = *acc.GetUser("pw-user");
+  EXPECT_EQ(after.password_hash, "$hash");
+  EXPECT_EQ(after.rev, before.rev);
+  auto changed = acc.UsersChangedSince(before.rev, 100);
+  ASSERT_TRUE(changed.ok());
+  EXPECT_EQ(changed->size(), 50u);
+
+  ASSERT_TRUE(store_->EnsureUsers(burst).ok());  // all exist now: nothing changes
+  auto again = acc.UsersChangedSince(before.rev, 100);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->size(), 50u);
+  ASSERT_TRUE(store_->EnsureUsers({}).ok());
+}
+
 TEST_P(ChatStoreTest, OpenDirectIsIdempotentInEitherOrder) {
   auto first = store_->OpenDirect(100, "alice", "bob", Now());
   ASSERT_TRUE(first.ok()) << first.status().ToString();
