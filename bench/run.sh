@@ -16,7 +16,8 @@
 # so earlier runs' memory and data do not count, and give mqchat-bench its PID (--broker-pid)
 # for per-phase memory and CPU; presence runs with presence_grace_ms 0 and
 # presence_min_interval_ms 0. run.sh samples each broker's CPU (/proc/<pid>/stat) and peak RSS
-# over every run. Runs are interleaved (run i of every row and target before run i+1).
+# over every run, and runs sync(1) before each run so no run pays for the previous one's disk
+# write-back. Runs are interleaved (run i of every row and target before run i+1).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
@@ -34,7 +35,7 @@ while [ $# -gt 0 ]; do
     --scenarios) SELECTED=$2; shift 2 ;;
     --build-dir) BUILD_DIR=$2; shift 2 ;;
     --raw) RAW=$2; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -103,6 +104,11 @@ run_one() {
   local out="$BENCH_TMP/run.json" rss_file="$BENCH_TMP/rss"
   local pg_pids=() ticks0 ticks1 pg0=0 pg1=0 t0 t1 rc=0 sampler busy0 busy1 load0
   [ "$target" = postgres ] && mapfile -t pg_pids < <(bench_pg_pids)
+  # Write out what earlier runs left dirty in the page cache first: the kernel's write-back of
+  # a throughput run's ~40 MB, landing in the next run, stalled its commits' fsyncs for up to
+  # 80 ms (seen as p99 at 1000 msg/s jumping from ~3 to ~30 ms, with Dirty in /proc/meminfo
+  # falling from 37 MB to 0 at that moment).
+  sync
   echo 0 >"$rss_file"
   # Peak VmRSS during this run, polled every 100 ms.
   ( max=0; while kill -0 "$pid" 2>/dev/null; do
