@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Benchmarks mqchat against plain Mosquitto on 127.0.0.1 and prints markdown tables of medians.
 # usage: bench/run.sh [--quick] [--runs N] [--duration S] [--stores "sqlite postgres"]
-#                     [--scenarios "pairs rate group group-rate big idle storm presence"]
+#                     [--scenarios "pairs pairs-q0 rate group group-rate big idle storm presence"]
 #                     [--build-dir DIR] [--raw FILE]
 #   --quick      1 run of 3 s per scenario
 #   --runs N     runs per scenario and target (default 3); the tables show medians
 #   --duration S send phase of each message row, and how long idle holds its connections (10)
-#   --scenarios  the rows to run (default: all of them): pairs, rate, group, group-rate, big
+#   --scenarios  the rows to run (default: all of them): pairs, pairs-q0 (sends at QoS 0 against
+#                plain QoS 1), rate, group, group-rate, big
 #                (100,000-character texts), idle (10,000 connections), storm (10,000 devices
 #                reconnect, 10 missed messages each), presence (churn, 99 watchers; mqchat only)
 #   --raw FILE   also keep every run's JSON result (one line each) in FILE
@@ -23,7 +24,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
 source "$HERE/lib.sh"
 
-ALL_SCENARIOS="pairs rate group group-rate big idle storm presence"
+ALL_SCENARIOS="pairs pairs-q0 rate group group-rate big idle storm presence"
 RUNS=3 DURATION=10 STORES="sqlite postgres" BUILD_DIR="$REPO/build-bench" RAW=""
 SELECTED=$ALL_SCENARIOS
 while [ $# -gt 0 ]; do
@@ -35,7 +36,7 @@ while [ $# -gt 0 ]; do
     --scenarios) SELECTED=$2; shift 2 ;;
     --build-dir) BUILD_DIR=$2; shift 2 ;;
     --raw) RAW=$2; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -61,6 +62,7 @@ CLK_TCK=$(getconf CLK_TCK)
 # name|description|chat arguments|baseline arguments (empty: none)
 ROWS=(
   "pairs|10 pairs, window 64/sender|--scenario pairs --pairs 10 --window 64|--scenario baseline-pairs --pairs 10 --window 64"
+  "pairs-q0|10 pairs, window 64/sender, send requests at QoS 0 (plain: QoS 1)|--scenario pairs --pairs 10 --window 64 --send-qos 0|--scenario baseline-pairs --pairs 10 --window 64"
   "rate|10 pairs, 1000 msg/s offered|--scenario rate --pairs 10 --rate 1000|--scenario baseline-pairs --pairs 10 --rate 1000"
   "group|group of 100, 1 sender, window 64|--scenario group --group-size 100 --senders 1 --window 64|--scenario baseline-group --group-size 100 --senders 1 --window 64"
   "group-rate|group of 100, 100 msg/s offered|--scenario group --group-size 100 --senders 1 --rate 100|--scenario baseline-group --group-size 100 --senders 1 --rate 100"

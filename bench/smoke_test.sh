@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of mqchat-bench against a fresh mosquitto + mqchat plugin (SQLite store, presence
-# grace and coalescing off) and a plain mosquitto: 2 pairs x 200 messages, a group of 10 x 50
+# grace and coalescing off) and a plain mosquitto: 2 pairs x 200 messages (sent at QoS 1, and
+# again at QoS 0), a group of 10 x 50
 # messages, 50 idle connections, a reconnect storm of 20 devices x 3 missed messages (and its
 # plain baseline), presence churn with 5 watchers x 10 transitions. Each must lose, duplicate
 # and fail nothing (mqchat-bench's exit code); timing is never asserted.
@@ -58,6 +59,7 @@ run() {  # NAME ARGS...: one mqchat-bench run; a failure fails the smoke test
   fi
 }
 run pairs --scenario pairs --pairs 2 --messages 200 "${common[@]}"
+run pairs-q0 --scenario pairs --pairs 2 --messages 200 --send-qos 0 "${common[@]}"
 run group --scenario group --group-size 10 --messages 50 "${common[@]}"
 run idle --scenario idle --connections 50 --duration 0.5 --broker-pid "$CHAT_PID" "${common[@]}"
 run storm --scenario reconnect-storm --devices 20 --missed 3 --broker-pid "$CHAT_PID" "${common[@]}"

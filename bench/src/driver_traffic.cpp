@@ -40,7 +40,7 @@ std::string Driver::Payload(uint64_t id) const {
 bool Driver::SendOne(Sender& s) {
   if (s.quota == 0 || !s.conn->alive()) return false;
   const uint64_t id = tracker_->RecordSend(s.slot, s.conversation, NowNs());
-  const int mid = s.conn->Publish(s.topic, Payload(id), 1);
+  const int mid = s.conn->Publish(s.topic, Payload(id), options_.send_qos);
   if (mid < 0) {
     tracker_->RecordError(s.conn->client_id() + ": publish failed");
     return false;
@@ -52,7 +52,7 @@ bool Driver::SendOne(Sender& s) {
 
 void Driver::Resend(Sender& s, uint64_t id) {
   tracker_->RecordResend();
-  const int mid = s.conn->Publish(s.topic, Payload(id), 1);
+  const int mid = s.conn->Publish(s.topic, Payload(id), options_.send_qos);
   if (mid < 0) tracker_->RecordError(s.conn->client_id() + ": publish failed");
 }
 

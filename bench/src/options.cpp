@@ -19,6 +19,7 @@ constexpr const char* kUsage =
     "  --duration S (10; 0 = until --messages)  --messages M (total; 0 = until --duration)\n"
     "  --rate R (offered msgs/s over all senders; rate: 1000; others: window pacing)\n"
     "  --group-size G (100)  --senders S (1)  --payload-bytes B (100)  --threads T (1..2)\n"
+    "  --send-qos Q (1; QoS of each send request or plain publish: 0 or 1)\n"
     "  --drain S (10)  --prefix P (username prefix)  --json  --help\n"
     "  --broker-pid PID (report broker RSS/CPU from /proc)  --connect-window N (100 CONNECTs\n"
     "  awaiting CONNACK)  idle: --connections N (10000), held --duration S\n"
@@ -148,6 +149,7 @@ Result<ParsedOptions> ParseOptions(int argc, char** argv) {
     kWatchers,
     kTransitions,
     kBrokerPid,
+    kSendQos,
     kHelp
   };
   static const option kLong[] = {{"scenario", required_argument, nullptr, kScenario},
@@ -174,6 +176,7 @@ Result<ParsedOptions> ParseOptions(int argc, char** argv) {
                                  {"watchers", required_argument, nullptr, kWatchers},
                                  {"transitions", required_argument, nullptr, kTransitions},
                                  {"broker-pid", required_argument, nullptr, kBrokerPid},
+                                 {"send-qos", required_argument, nullptr, kSendQos},
                                  {"help", no_argument, nullptr, kHelp},
                                  {nullptr, 0, nullptr, 0}};
 
@@ -232,6 +235,12 @@ Result<ParsedOptions> ParseOptions(int argc, char** argv) {
       }
       case kPayload: {
         MQCHAT_ASSIGN_OR_RETURN(o.payload_bytes, ParseInt("payload-bytes", optarg, 1, 10000000));
+        break;
+      }
+      case kSendQos: {
+        int64_t qos = 1;
+        MQCHAT_ASSIGN_OR_RETURN(qos, ParseInt("send-qos", optarg, 0, 1));
+        o.send_qos = static_cast<int>(qos);
         break;
       }
       case kThreads: {

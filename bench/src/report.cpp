@@ -95,8 +95,8 @@ std::string FormatTable(const Options& o, const RunResult& result, const Report&
                                           : std::to_string(o.pairs) + " pairs";
   shape += o.rate > 0 ? ", offered " + Fixed(o.rate, 0) + " msg/s"
                       : ", window " + std::to_string(o.window);
-  shape += ", text " + std::to_string(o.payload_bytes) + " B, " + std::to_string(o.threads) +
-           " loop thread(s)";
+  shape += ", text " + std::to_string(o.payload_bytes) + " B, sent at QoS " +
+           std::to_string(o.send_qos) + ", " + std::to_string(o.threads) + " loop thread(s)";
   line("shape", shape);
   line("connections", std::to_string(result.connected) + "/" + std::to_string(result.connections) +
                           " connected, " + std::to_string(result.disconnected) +
@@ -228,6 +228,7 @@ std::string FormatJson(const Options& o, const RunResult& result, const Report& 
         {"senders", o.senders},
         {"payload_bytes", o.payload_bytes},
         {"threads", o.threads},
+        {"send_qos", o.send_qos},
         {"prefix", o.prefix}}},
       {"connections", result.connections},
       {"connected", result.connected},

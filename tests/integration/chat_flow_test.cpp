@@ -101,6 +101,43 @@ TEST_P(ChatFlowTest, ValidationErrorsAreClear) {
   EXPECT_EQ(nobody.error_code(), "NOT_FOUND") << nobody.Describe();
 }
 
+// docs/PROTOCOL.md section 3: responses come at QoS 0 (they are the acknowledgement), and a
+// client may send its requests at QoS 0 too: it gives up the PUBACK reason code, not the
+// JSON response, the durable store or idempotency.
+TEST_P(ChatFlowTest, RequestsAtQos0AreAnsweredLikeQos1AndResponsesComeAtQos0) {
+  MQCHAT_REQUIRE_SERVER();
+  Register({"alice", "bob"});
+  auto alice = Login("alice");
+  auto bob = Login("bob");
+  const int64_t conv = alice->OpenDirect("bob");
+  ASSERT_GT(conv, 0);
+
+  auto at1 = alice->Send(conv, "at qos 1", "q-1");
+  ASSERT_TRUE(at1.ok()) << at1.Describe();
+  EXPECT_EQ(at1.qos, 0) << "responses are published at QoS 0";
+
+  auto at0 = alice->Send(conv, "at qos 0", "q-0", /*qos=*/0);
+  ASSERT_TRUE(at0.ok()) << at0.Describe();
+  EXPECT_EQ(at0.qos, 0);
+  EXPECT_EQ((*at0.body)["seq"], 2);
+  EXPECT_EQ((*at0.body)["duplicate"], false);
+  auto again = alice->Send(conv, "at qos 0", "q-0", /*qos=*/0);
+  ASSERT_TRUE(again.ok()) << again.Describe();
+  EXPECT_EQ((*again.body)["duplicate"], true);
+  EXPECT_EQ((*again.body)["message_id"], (*at0.body)["message_id"]);
+
+  auto got = bob->WaitMessages(conv, 2);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[1]["text"], "at qos 0");
+  auto history = bob->Request(protocol::Op::kHistory, conv, {{"after_seq", 0}});
+  ASSERT_TRUE(history.ok()) << history.Describe();
+  EXPECT_EQ((*history.body)["messages"].size(), 2u) << "stored once, duplicate included";
+
+  auto refused = alice->Send(conv, "", "q-empty", /*qos=*/0);
+  EXPECT_EQ(refused.error_code(), "EMPTY_TEXT") << refused.Describe();
+  EXPECT_TRUE(alice->mqtt().IsConnected());
+}
+
 TEST_P(ChatFlowTest, LongestMessageIsStoredAndDeliveredByteIdentical) {
   MQCHAT_REQUIRE_SERVER();
   Register({"alice", "bob"});

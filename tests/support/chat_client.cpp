@@ -41,22 +41,23 @@ int ChatTestClient::Connect(int port, const std::string& user, const std::string
 }
 
 ChatResponse ChatTestClient::Request(protocol::Op op, int64_t conversation_id,
-                                     nlohmann::json body, std::chrono::milliseconds timeout) {
+                                     nlohmann::json body, std::chrono::milliseconds timeout,
+                                     int qos) {
   const std::string req_id = "r" + std::to_string(++next_req_);
   body["req_id"] = req_id;
-  return RequestRaw(op, conversation_id, body.dump(), req_id, timeout);
+  return RequestRaw(op, conversation_id, body.dump(), req_id, timeout, qos);
 }
 
 ChatResponse ChatTestClient::RequestRaw(protocol::Op op, int64_t conversation_id,
                                         const std::string& payload, const std::string& req_id,
-                                        std::chrono::milliseconds timeout) {
+                                        std::chrono::milliseconds timeout, int qos) {
   ChatResponse out;
   PublishProps props;
   if (mqtt_.mqtt_version() == 5) {
     props.response_topic = protocol::ReplyTopic(user_, device_);
     props.correlation_data = req_id;
   }
-  out.puback = mqtt_.Publish(protocol::RequestTopic(op, conversation_id), payload, 1, false,
+  out.puback = mqtt_.Publish(protocol::RequestTopic(op, conversation_id), payload, qos, false,
                              props);
   const std::string reply_filter = protocol::UserPrefix(user_) + "reply/#";
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -76,6 +77,7 @@ ChatResponse ChatTestClient::RequestRaw(protocol::Op op, int64_t conversation_id
         EXPECT_TRUE(by_correlation) << "correlation data not echoed";
       }
       out.body = std::move(json);
+      out.qos = msg->qos;
       return out;
     }
   }
@@ -83,9 +85,9 @@ ChatResponse ChatTestClient::RequestRaw(protocol::Op op, int64_t conversation_id
 }
 
 ChatResponse ChatTestClient::Send(int64_t conversation_id, const std::string& text,
-                                  const std::string& client_msg_id) {
+                                  const std::string& client_msg_id, int qos) {
   return Request(protocol::Op::kSend, conversation_id,
-                 {{"client_msg_id", client_msg_id}, {"text", text}});
+                 {{"client_msg_id", client_msg_id}, {"text", text}}, kTimeout, qos);
 }
 
 int64_t ChatTestClient::OpenDirect(const std::string& peer) {

@@ -15,8 +15,9 @@
 namespace mqchat::test {
 
 struct ChatResponse {
-  int puback = MqttTestClient::kTimedOut;  // the request's PUBACK reason code
+  int puback = MqttTestClient::kTimedOut;  // the request's PUBACK reason code (QoS 0: 0)
   std::optional<nlohmann::json> body;      // the JSON response, if one arrived in time
+  int qos = -1;                            // the QoS the response was delivered at
   bool ok() const { return body && body->value("ok", false); }
   std::string error_code() const;           // "" if ok or no response
   std::string Describe() const;             // for assertion messages
@@ -31,15 +32,16 @@ class ChatTestClient {
   int Connect(int port, const std::string& user, const std::string& password,
               const std::string& device = "d1", int mqtt_version = 5, bool clean_start = true);
 
-  // Publishes a request and waits for its response (matched by req_id).
+  // Publishes a request at `qos` and waits for its response (matched by req_id).
   ChatResponse Request(protocol::Op op, int64_t conversation_id, nlohmann::json body,
-                       std::chrono::milliseconds timeout = kTimeout);
+                       std::chrono::milliseconds timeout = kTimeout, int qos = 1);
   // Same, with a payload given as raw bytes (for invalid UTF-8 and other hostile input); it must
   // carry "req_id":"<req_id>" for the response to be matched.
   ChatResponse RequestRaw(protocol::Op op, int64_t conversation_id, const std::string& payload,
-                          const std::string& req_id, std::chrono::milliseconds timeout = kTimeout);
+                          const std::string& req_id, std::chrono::milliseconds timeout = kTimeout,
+                          int qos = 1);
   ChatResponse Send(int64_t conversation_id, const std::string& text,
-                    const std::string& client_msg_id);
+                    const std::string& client_msg_id, int qos = 1);
   // The id of the direct conversation with `peer` (0 and a test failure if refused).
   int64_t OpenDirect(const std::string& peer);
   int64_t CreateGroup(const std::string& name, const std::vector<std::string>& members);
