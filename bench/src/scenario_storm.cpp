@@ -143,21 +143,14 @@ void Storm::OnSyncResponse(Device& d, std::string_view payload) {
     }
     return;
   }
-  bool more = false;
-  const nlohmann::json* list =
-      protocol::FindField(response->body, protocol::fields::kConversations);
-  if (list != nullptr && list->is_array()) {
-    for (const auto& item : *list) {
-      auto sc = protocol::DecodeSyncConversation(item);
-      if (!sc.ok()) {
-        fleet_.RecordError(d.conn->client_id() + ": bad sync entry: " + sc.status().ToString());
-        continue;
-      }
-      for (const auto& m : sc->messages) Hold(d, m.conversation_id, m.seq, kViaSync);
-      more = more || sc->has_more;
-    }
+  const protocol::WireSyncPage page = protocol::DecodeSyncPage(response->body);
+  for (const Status& bad : page.bad_entries) {
+    fleet_.RecordError(d.conn->client_id() + ": bad sync entry: " + bad.ToString());
   }
-  if (more) {
+  for (const auto& sc : page.conversations) {
+    for (const auto& m : sc.messages) Hold(d, m.conversation_id, m.seq, kViaSync);
+  }
+  if (page.more) {
     SendSync(d);
   } else {
     d.sync_done = true;

@@ -70,6 +70,14 @@ struct WireSyncConversation {
   bool has_more = false;
 };
 
+// The conversations of one "sync" response body. An entry that does not decode is set aside in
+// `bad_entries` (and skipped) rather than failing the page; `more` is whether any entry has more.
+struct WireSyncPage {
+  std::vector<WireSyncConversation> conversations;
+  std::vector<Status> bad_entries;
+  bool more = false;
+};
+
 // The bodies of the "read", "conversation" and "typing" inbox events.
 struct WireReadEvent {
   int64_t conversation_id = 0;
@@ -126,6 +134,8 @@ Result<WireConversation> DecodeConversation(const nlohmann::json& json);
 Result<WireSummary> DecodeSummary(const nlohmann::json& json);
 Result<WireAck> DecodeAck(const nlohmann::json& json);
 Result<WireSyncConversation> DecodeSyncConversation(const nlohmann::json& json);
+// A "sync" response body (an absent or non-array "conversations" is an empty page).
+WireSyncPage DecodeSyncPage(const nlohmann::json& body);
 Result<WireReadEvent> DecodeReadEvent(const nlohmann::json& json);
 Result<WireConversationEvent> DecodeConversationEvent(const nlohmann::json& json);
 Result<WireTypingEvent> DecodeTypingEvent(const nlohmann::json& json);

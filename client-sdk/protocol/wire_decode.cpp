@@ -121,6 +121,22 @@ Result<WireSyncConversation> DecodeSyncConversation(const json& j) {
   return s;
 }
 
+WireSyncPage DecodeSyncPage(const json& body) {
+  WireSyncPage page;
+  const json* list = FindField(body, fields::kConversations);
+  if (list == nullptr || !list->is_array()) return page;
+  for (const auto& item : *list) {
+    auto sc = DecodeSyncConversation(item);
+    if (!sc.ok()) {
+      page.bad_entries.push_back(sc.status());
+      continue;
+    }
+    page.more = page.more || sc->has_more;
+    page.conversations.push_back(std::move(sc).value());
+  }
+  return page;
+}
+
 Result<WireReadEvent> DecodeReadEvent(const json& j) {
   MQCHAT_RETURN_IF_ERROR(RequireObject(j, "read event"));
   WireReadEvent e;

@@ -195,25 +195,17 @@ void ClientImpl::OnSyncResponse(uint64_t generation, Result<protocol::Response> 
   }
   retry_backoff_.Reset();
   RunBatch([&] {
-    bool more = false;
-    const nlohmann::json* list =
-        protocol::FindField(response->body, protocol::fields::kConversations);
-    if (list != nullptr && list->is_array()) {
-      for (const auto& item : *list) {
-        auto sc = protocol::DecodeSyncConversation(item);
-        if (!sc.ok()) {
-          Log("mqchat: bad sync entry: " + sc.status().ToString());
-          continue;
-        }
-        for (const auto& m : sc->messages) StoreMessage(m, 0);
-        // The server sent every message between the cursor and the last one it returned.
-        const int64_t floor = sc->messages.empty() ? 0 : sc->messages.back().seq;
-        int64_t& f = batch_->touched[sc->conversation_id];
-        f = std::max(f, floor);
-        (void)cache_->RaiseLastSeq(sc->conversation_id, sc->last_seq);
-        more = more || sc->has_more;
-      }
+    protocol::WireSyncPage page = protocol::DecodeSyncPage(response->body);
+    for (const Status& bad : page.bad_entries) Log("mqchat: bad sync entry: " + bad.ToString());
+    for (const auto& sc : page.conversations) {
+      for (const auto& m : sc.messages) StoreMessage(m, 0);
+      // The server sent every message between the cursor and the last one it returned.
+      const int64_t floor = sc.messages.empty() ? 0 : sc.messages.back().seq;
+      int64_t& f = batch_->touched[sc.conversation_id];
+      f = std::max(f, floor);
+      (void)cache_->RaiseLastSeq(sc.conversation_id, sc.last_seq);
     }
+    const bool more = page.more;
     // After the commit, so the next request carries the advanced cursors.
     batch_->after.push_back([this, more, finish] {
       if (more || resync_) {

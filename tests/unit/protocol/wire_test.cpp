@@ -137,6 +137,25 @@ TEST(WireTest, ConversationSummaryAckSyncRoundTrip) {
       << bad.status().message();
 }
 
+TEST(WireTest, SyncPageKeepsGoodEntriesAndSetsAsideBadOnes) {
+  WireSyncConversation done{kBigConversation, 1, {SampleMessage()}, false};
+  WireSyncConversation partial{kBigConversation + 1, 9, {SampleMessage()}, true};
+  json body = {{"conversations",
+                json::array({EncodeSyncConversation(done), json{{"conversation_id", "x"}},
+                             EncodeSyncConversation(partial)})}};
+  WireSyncPage page = DecodeSyncPage(body);
+  ASSERT_EQ(page.conversations.size(), 2u);
+  EXPECT_EQ(page.conversations[0].conversation_id, kBigConversation);
+  EXPECT_EQ(page.conversations[1].conversation_id, kBigConversation + 1);
+  ASSERT_EQ(page.bad_entries.size(), 1u);
+  EXPECT_TRUE(page.more) << "one entry has more";
+
+  body["conversations"].erase(2);
+  EXPECT_FALSE(DecodeSyncPage(body).more);
+  EXPECT_TRUE(DecodeSyncPage(json::object()).conversations.empty());
+  EXPECT_TRUE(DecodeSyncPage(json{{"conversations", 3}}).conversations.empty());
+}
+
 TEST(WireTest, OkResponseMatchesProtocol) {
   WireAck ack{123, 42, kBigMessage, "c-1", 1700000000000, false};
   std::string payload = OkResponse(Op::kSend, "r1", EncodeAck(ack));
