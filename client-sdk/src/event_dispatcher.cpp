@@ -2,20 +2,9 @@
 
 #include <exception>
 #include <string>
-#include <type_traits>
 #include <utility>
 
 namespace mqchat::sdk {
-namespace {
-
-template <typename... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <typename... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
-
-}  // namespace
 
 EventDispatcher::EventDispatcher(size_t queue_capacity, Log log)
     : capacity_(queue_capacity == 0 ? 1 : queue_capacity),
@@ -24,10 +13,14 @@ EventDispatcher::EventDispatcher(size_t queue_capacity, Log log)
 
 EventDispatcher::~EventDispatcher() { Stop(); }
 
-#define MQCHAT_SET_HANDLER(method, member, type)              \
-  void EventDispatcher::method(std::function<void(const type&)> h) { \
-    std::lock_guard<std::mutex> lock(handlers_mu_);           \
-    member = std::move(h);                                    \
+#define MQCHAT_SET_HANDLER(method, member, type)                                   \
+  void EventDispatcher::method(std::function<void(const type&)> h) {               \
+    MutexLock lock(handlers_mu_);                                                  \
+    member = std::move(h);                                                         \
+  }                                                                                \
+  std::function<void(const type&)> EventDispatcher::HandlerFor(const type&) {      \
+    MutexLock lock(handlers_mu_);                                                  \
+    return member;                                                                 \
   }
 MQCHAT_SET_HANDLER(SetMessageHandler, on_message_, Message)
 MQCHAT_SET_HANDLER(SetConversationHandler, on_conversation_, ConversationEvent)
@@ -39,25 +32,28 @@ MQCHAT_SET_HANDLER(SetConnectionHandler, on_connection_, ConnectionEvent)
 
 void EventDispatcher::Emit(Event event) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     if (stopping_) return;
     work_.emplace_back(std::move(event));
   }
-  work_cv_.notify_one();
+  work_cv_.NotifyOne();
 }
 
 void EventDispatcher::Run(std::function<void()> fn) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     if (stopping_) return;
     work_.emplace_back(std::move(fn));
   }
-  work_cv_.notify_one();
+  work_cv_.NotifyOne();
 }
 
 std::optional<Event> EventDispatcher::Next(std::chrono::milliseconds timeout) {
-  std::unique_lock<std::mutex> lock(mu_);
-  if (!next_cv_.wait_for(lock, timeout, [&] { return !next_.empty(); })) return std::nullopt;
+  MutexLock lock(mu_);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (next_.empty()) {
+    if (!next_cv_.WaitUntil(mu_, deadline) && next_.empty()) return std::nullopt;
+  }
   Event e = std::move(next_.front());
   next_.pop_front();
   return e;
@@ -65,44 +61,32 @@ std::optional<Event> EventDispatcher::Next(std::chrono::milliseconds timeout) {
 
 void EventDispatcher::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
-  work_cv_.notify_one();
+  work_cv_.NotifyOne();
   if (thread_.joinable()) thread_.join();
 }
 
 bool EventDispatcher::Deliver(const Event& event) {
-  // Copy the handler under the lock so it may be replaced (or the client used) while it runs.
-  auto call = [this](const auto& member, const auto& e) {
-    std::decay_t<decltype(member)> handler;
-    {
-      std::lock_guard<std::mutex> lock(handlers_mu_);
-      handler = member;
-    }
-    if (!handler) return false;
-    handler(e);
-    return true;
-  };
-  return std::visit(Overloaded{
-                        [&](const Message& e) { return call(on_message_, e); },
-                        [&](const ConversationEvent& e) { return call(on_conversation_, e); },
-                        [&](const ReadEvent& e) { return call(on_read_, e); },
-                        [&](const TypingEvent& e) { return call(on_typing_, e); },
-                        [&](const PresenceEvent& e) { return call(on_presence_, e); },
-                        [&](const ConnectionEvent& e) { return call(on_connection_, e); },
-                    },
-                    event);
+  return std::visit(
+      [this](const auto& e) {
+        auto handler = HandlerFor(e);
+        if (!handler) return false;
+        handler(e);
+        return true;
+      },
+      event);
 }
 
 void EventDispatcher::Loop() {
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   while (true) {
-    work_cv_.wait(lock, [&] { return stopping_ || !work_.empty(); });
+    while (!stopping_ && work_.empty()) work_cv_.Wait(mu_);
     if (work_.empty()) break;  // stopping, and everything queued has run
     Work work = std::move(work_.front());
     work_.pop_front();
-    lock.unlock();
+    lock.Unlock();
     bool handled = true;
     try {
       if (auto* fn = std::get_if<std::function<void()>>(&work)) {
@@ -115,7 +99,7 @@ void EventDispatcher::Loop() {
     } catch (...) {
       if (log_) log_("mqchat: an event handler threw");
     }
-    lock.lock();
+    lock.Lock();
     if (!handled) {
       if (next_.size() >= capacity_) {
         next_.pop_front();
@@ -124,7 +108,7 @@ void EventDispatcher::Loop() {
         }
       }
       next_.push_back(std::move(std::get<Event>(work)));
-      next_cv_.notify_all();
+      next_cv_.NotifyAll();
     }
   }
 }

@@ -4,17 +4,16 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string_view>
 #include <thread>
 #include <variant>
 
 #include "mqchat/events.h"
+#include "threads/mutex.h"
 
 namespace mqchat::sdk {
 
@@ -47,25 +46,36 @@ class EventDispatcher {
   void Loop();
   // Calls the handler for `event`; false if there is none.
   bool Deliver(const Event& event);
+  // A copy of the handler for the event's kind (empty if none), so it may be replaced (or the
+  // client used) while it runs.
+  std::function<void(const Message&)> HandlerFor(const Message&) EXCLUDES(handlers_mu_);
+  std::function<void(const ConversationEvent&)> HandlerFor(const ConversationEvent&)
+      EXCLUDES(handlers_mu_);
+  std::function<void(const ReadEvent&)> HandlerFor(const ReadEvent&) EXCLUDES(handlers_mu_);
+  std::function<void(const TypingEvent&)> HandlerFor(const TypingEvent&) EXCLUDES(handlers_mu_);
+  std::function<void(const PresenceEvent&)> HandlerFor(const PresenceEvent&)
+      EXCLUDES(handlers_mu_);
+  std::function<void(const ConnectionEvent&)> HandlerFor(const ConnectionEvent&)
+      EXCLUDES(handlers_mu_);
 
   const size_t capacity_;
   Log log_;
 
-  std::mutex handlers_mu_;
-  std::function<void(const Message&)> on_message_;  // guarded by handlers_mu_ (and the rest)
-  std::function<void(const ConversationEvent&)> on_conversation_;
-  std::function<void(const ReadEvent&)> on_read_;
-  std::function<void(const TypingEvent&)> on_typing_;
-  std::function<void(const PresenceEvent&)> on_presence_;
-  std::function<void(const ConnectionEvent&)> on_connection_;
+  Mutex handlers_mu_;
+  std::function<void(const Message&)> on_message_ GUARDED_BY(handlers_mu_);
+  std::function<void(const ConversationEvent&)> on_conversation_ GUARDED_BY(handlers_mu_);
+  std::function<void(const ReadEvent&)> on_read_ GUARDED_BY(handlers_mu_);
+  std::function<void(const TypingEvent&)> on_typing_ GUARDED_BY(handlers_mu_);
+  std::function<void(const PresenceEvent&)> on_presence_ GUARDED_BY(handlers_mu_);
+  std::function<void(const ConnectionEvent&)> on_connection_ GUARDED_BY(handlers_mu_);
 
-  std::mutex mu_;
-  std::condition_variable work_cv_;
-  std::condition_variable next_cv_;
-  std::deque<Work> work_;    // guarded by mu_
-  std::deque<Event> next_;   // guarded by mu_; events nobody handled, for Next()
-  size_t dropped_ = 0;       // guarded by mu_
-  bool stopping_ = false;    // guarded by mu_
+  Mutex mu_;
+  CondVar work_cv_;
+  CondVar next_cv_;
+  std::deque<Work> work_ GUARDED_BY(mu_);
+  std::deque<Event> next_ GUARDED_BY(mu_);  // events nobody handled, for Next()
+  size_t dropped_ GUARDED_BY(mu_) = 0;
+  bool stopping_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

@@ -8,31 +8,31 @@ EventLoop::~EventLoop() { Stop(); }
 
 bool EventLoop::Post(Task task) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     if (stopping_) return false;
     tasks_.push_back(std::move(task));
   }
-  cv_.notify_one();
+  cv_.NotifyOne();
   return true;
 }
 
 EventLoop::TimerId EventLoop::PostAfter(std::chrono::milliseconds delay, Task task) {
   TimerId id;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     if (stopping_) return 0;
     id = next_timer_++;
     const auto when = Clock::now() + delay;
     timers_.emplace(id, std::make_pair(when, std::move(task)));
     due_.emplace(when, id);
   }
-  cv_.notify_one();
+  cv_.NotifyOne();
   return id;
 }
 
 void EventLoop::Cancel(TimerId id) {
   if (id == 0) return;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = timers_.find(id);
   if (it == timers_.end()) return;
   auto range = due_.equal_range(it->second.first);
@@ -47,24 +47,24 @@ void EventLoop::Cancel(TimerId id) {
 
 void EventLoop::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     if (stopping_ && !thread_.joinable()) return;
     stopping_ = true;
   }
-  cv_.notify_one();
+  cv_.NotifyOne();
   if (thread_.joinable()) thread_.join();
 }
 
 void EventLoop::Run() {
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   while (true) {
     if (!tasks_.empty()) {
       Task task = std::move(tasks_.front());
       tasks_.pop_front();
-      lock.unlock();
+      lock.Unlock();
       task();
       task = nullptr;  // destroy captures outside the lock
-      lock.lock();
+      lock.Lock();
       continue;
     }
     if (stopping_) break;
@@ -74,22 +74,22 @@ void EventLoop::Run() {
       auto it = timers_.find(id);
       Task task = std::move(it->second.second);
       timers_.erase(it);
-      lock.unlock();
+      lock.Unlock();
       task();
       task = nullptr;
-      lock.lock();
+      lock.Lock();
       continue;
     }
     if (due_.empty()) {
-      cv_.wait(lock);
+      cv_.Wait(mu_);
     } else {
-      cv_.wait_until(lock, due_.begin()->first);
+      cv_.WaitUntil(mu_, due_.begin()->first);
     }
   }
   // Dropped timers may own promises; destroy them outside the lock.
   auto timers = std::move(timers_);
   due_.clear();
-  lock.unlock();
+  lock.Unlock();
 }
 
 }  // namespace mqchat::sdk

@@ -4,13 +4,13 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <thread>
+
+#include "threads/mutex.h"
 
 namespace mqchat::sdk {
 
@@ -38,13 +38,13 @@ class EventLoop {
  private:
   void Run();
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Task> tasks_;                                  // guarded by mu_
-  std::multimap<Clock::time_point, TimerId> due_;           // guarded by mu_
-  std::map<TimerId, std::pair<Clock::time_point, Task>> timers_;  // guarded by mu_
-  TimerId next_timer_ = 1;                                  // guarded by mu_
-  bool stopping_ = false;                                   // guarded by mu_
+  Mutex mu_;
+  CondVar cv_;
+  std::deque<Task> tasks_ GUARDED_BY(mu_);
+  std::multimap<Clock::time_point, TimerId> due_ GUARDED_BY(mu_);
+  std::map<TimerId, std::pair<Clock::time_point, Task>> timers_ GUARDED_BY(mu_);
+  TimerId next_timer_ GUARDED_BY(mu_) = 1;
+  bool stopping_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

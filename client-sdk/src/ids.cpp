@@ -22,12 +22,12 @@ IdGenerator::IdGenerator() {
 }
 
 std::string IdGenerator::ClientMsgId(int64_t now_ms) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return "m" + HexDigits(static_cast<uint64_t>(now_ms), 13) + HexDigits(rng_(), 16);
 }
 
 std::string IdGenerator::ReqId() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return "r" + std::to_string(++counter_) + "-" + instance_;
 }
 

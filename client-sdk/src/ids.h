@@ -3,9 +3,10 @@
 #pragma once
 
 #include <cstdint>
-#include <mutex>
 #include <random>
 #include <string>
+
+#include "threads/mutex.h"
 
 namespace mqchat::sdk {
 
@@ -18,9 +19,9 @@ class IdGenerator {
   std::string ReqId();
 
  private:
-  std::mutex mu_;
-  std::mt19937_64 rng_;  // guarded by mu_
-  uint64_t counter_ = 0;  // guarded by mu_
+  Mutex mu_;
+  std::mt19937_64 rng_ GUARDED_BY(mu_);
+  uint64_t counter_ GUARDED_BY(mu_) = 0;
   std::string instance_;
 };
 

@@ -151,42 +151,41 @@ std::string HttpTestServer::Url(const std::string& path) const {
 }
 
 void HttpTestServer::RespondWith(int status) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   status_ = status;
 }
 
 void HttpTestServer::FailNext(size_t n, int status) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   fail_next_ = n;
   fail_status_ = status;
 }
 
 void HttpTestServer::RejectToken(const std::string& token) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   rejected_.insert(token);
 }
 
 void HttpTestServer::AnswerTokenWith(const std::string& token, int status) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   token_status_[token] = status;
 }
 
 void HttpTestServer::SetHandler(Handler handler) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   handler_ = std::move(handler);
 }
 
 std::vector<HttpExchange> HttpTestServer::Exchanges() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return exchanges_;
 }
 
 size_t HttpTestServer::RequestCount() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return exchanges_.size();
 }
 
-// Called with mu_ held.
 HttpReply HttpTestServer::Script(const HttpRequest& request) {
   HttpReply reply;
   if (fail_next_ > 0) {
@@ -255,7 +254,7 @@ void HttpTestServer::Serve() {
         conn.buffer.erase(0, used);
         HttpReply reply;
         {
-          std::lock_guard<std::mutex> lock(mu_);
+          MutexLock lock(mu_);
           reply = handler_ ? handler_(request, exchanges_.size()) : Script(request);
           exchanges_.push_back({request, reply});
         }

@@ -9,13 +9,14 @@
 #include <chrono>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "threads/mutex.h"
 
 namespace mqchat::test {
 
@@ -71,20 +72,20 @@ class HttpTestServer {
   size_t RequestCount() const;
 
  private:
-  HttpReply Script(const HttpRequest& request);
+  HttpReply Script(const HttpRequest& request) REQUIRES(mu_);
   void Serve();
 
   int listen_fd_ = -1;
   int wake_pipe_[2] = {-1, -1};
   int port_ = 0;
-  mutable std::mutex mu_;
-  Handler handler_;                          // guarded by mu_; empty: Script()
-  int status_ = 200;                         // guarded by mu_
-  size_t fail_next_ = 0;                     // guarded by mu_
-  int fail_status_ = 500;                    // guarded by mu_
-  std::set<std::string> rejected_;           // guarded by mu_
-  std::map<std::string, int> token_status_;  // guarded by mu_
-  std::vector<HttpExchange> exchanges_;      // guarded by mu_
+  mutable Mutex mu_;
+  Handler handler_ GUARDED_BY(mu_);  // empty: Script()
+  int status_ GUARDED_BY(mu_) = 200;
+  size_t fail_next_ GUARDED_BY(mu_) = 0;
+  int fail_status_ GUARDED_BY(mu_) = 500;
+  std::set<std::string> rejected_ GUARDED_BY(mu_);
+  std::map<std::string, int> token_status_ GUARDED_BY(mu_);
+  std::vector<HttpExchange> exchanges_ GUARDED_BY(mu_);
   std::thread thread_;
 };
 

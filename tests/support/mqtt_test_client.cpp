@@ -156,12 +156,12 @@ MqttTestClient::MqttTestClient() = default;
 MqttTestClient::~MqttTestClient() { ResetClient(); }
 
 void MqttTestClient::SetError(std::string error) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   last_error_ = std::move(error);
 }
 
 std::string MqttTestClient::last_error() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return last_error_;
 }
 
@@ -178,19 +178,19 @@ void MqttTestClient::ResetClient() {
 
 void MqttTestClient::OnMessage(ReceivedMessage message) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     queue_.push_back(std::move(message));
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
 }
 
 void MqttTestClient::OnConnectionGone(std::optional<int> server_reason) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     disconnected_ = true;
     if (server_reason) server_reason_ = server_reason;
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
 }
 
 int MqttTestClient::Connect(const ConnectOptions& o) {
@@ -199,7 +199,7 @@ int MqttTestClient::Connect(const ConnectOptions& o) {
   mqtt_version_ = o.mqtt_version;
   client_id_ = o.client_id.empty() ? GenerateClientId() : o.client_id;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     server_reason_.reset();
     last_error_.clear();
     disconnected_ = false;  // before CONNECT: the server may drop us right after CONNACK
@@ -347,23 +347,29 @@ bool MqttTestClient::IsConnected() const {
 
 std::optional<ReceivedMessage> MqttTestClient::WaitMessage(std::chrono::milliseconds timeout,
                                                            const std::string& topic_filter) {
-  std::unique_lock<std::mutex> lock(mu_);
-  std::optional<ReceivedMessage> found;
-  cv_.wait_for(lock, timeout, [&] {
-    for (auto it = queue_.begin(); it != queue_.end(); ++it) {
-      if (topic_filter.empty() || TopicMatches(topic_filter, it->topic)) {
-        found = std::move(*it);
-        queue_.erase(it);
-        return true;
-      }
+  MutexLock lock(mu_);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  bool waiting = true;
+  while (true) {
+    if (auto found = TakeMatching(topic_filter)) return found;
+    if (!waiting) return std::nullopt;  // looked once more after the deadline
+    waiting = cv_.WaitUntil(mu_, deadline);
+  }
+}
+
+std::optional<ReceivedMessage> MqttTestClient::TakeMatching(const std::string& topic_filter) {
+  for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+    if (topic_filter.empty() || TopicMatches(topic_filter, it->topic)) {
+      ReceivedMessage found = std::move(*it);
+      queue_.erase(it);
+      return found;
     }
-    return false;
-  });
-  return found;
+  }
+  return std::nullopt;
 }
 
 std::vector<ReceivedMessage> MqttTestClient::Drain() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   std::vector<ReceivedMessage> out(std::make_move_iterator(queue_.begin()),
                                    std::make_move_iterator(queue_.end()));
   queue_.clear();
@@ -371,17 +377,21 @@ std::vector<ReceivedMessage> MqttTestClient::Drain() {
 }
 
 size_t MqttTestClient::QueuedCount() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return queue_.size();
 }
 
 bool MqttTestClient::WaitDisconnected(std::chrono::milliseconds timeout) {
-  std::unique_lock<std::mutex> lock(mu_);
-  return cv_.wait_for(lock, timeout, [&] { return disconnected_; });
+  MutexLock lock(mu_);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!disconnected_) {
+    if (!cv_.WaitUntil(mu_, deadline)) return disconnected_;
+  }
+  return true;
 }
 
 std::optional<int> MqttTestClient::server_disconnect_reason() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return server_reason_;
 }
 

@@ -6,15 +6,15 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "threads/mutex.h"
 
 namespace mqtt {
 class async_client;
@@ -121,17 +121,19 @@ class MqttTestClient {
   void OnMessage(ReceivedMessage message);
   void OnConnectionGone(std::optional<int> server_reason);
   void SetError(std::string error) const;
+  // Removes and returns the first queued message matching `topic_filter` (any if empty).
+  std::optional<ReceivedMessage> TakeMatching(const std::string& topic_filter) REQUIRES(mu_);
 
   std::chrono::milliseconds timeout_{5000};
   std::string client_id_;
   int mqtt_version_ = 5;
 
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<ReceivedMessage> queue_;       // guarded by mu_
-  bool disconnected_ = true;                // guarded by mu_
-  std::optional<int> server_reason_;        // guarded by mu_
-  mutable std::string last_error_;          // guarded by mu_
+  mutable Mutex mu_;
+  CondVar cv_;
+  std::deque<ReceivedMessage> queue_ GUARDED_BY(mu_);
+  bool disconnected_ GUARDED_BY(mu_) = true;
+  std::optional<int> server_reason_ GUARDED_BY(mu_);
+  mutable std::string last_error_ GUARDED_BY(mu_);
 
   // Declared last: destroyed first, so Paho callbacks never see dead members.
   std::unique_ptr<mqtt::async_client> client_;

@@ -31,20 +31,23 @@ DirectoryRefresher::~DirectoryRefresher() { Stop(); }
 
 void DirectoryRefresher::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
   if (thread_.joinable()) thread_.join();
 }
 
 void DirectoryRefresher::Run() {
   bool failing = false;
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   while (!stopping_) {
-    cv_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [this] { return stopping_; });
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(interval_ms_);
+    while (!stopping_ && cv_.WaitUntil(mu_, deadline)) {
+    }
     if (stopping_) break;
-    lock.unlock();
+    lock.Unlock();
     auto revoked = RefreshOnce(*store_, directory_);
     if (!revoked.ok()) {
       if (!failing && callbacks_.on_store_error) callbacks_.on_store_error(revoked.status());
@@ -54,7 +57,7 @@ void DirectoryRefresher::Run() {
       failing = false;
       if (!revoked->empty() && callbacks_.on_revoked) callbacks_.on_revoked(std::move(*revoked));
     }
-    lock.lock();
+    lock.Lock();
   }
 }
 

@@ -3,9 +3,7 @@
 // per outage and retried on the next poll; the directory keeps serving its last view meanwhile.
 #pragma once
 
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -13,6 +11,7 @@
 #include "auth/user_directory.h"
 #include "mqchat/status.h"
 #include "store/account_store.h"
+#include "threads/mutex.h"
 
 namespace mqchat::auth {
 
@@ -44,9 +43,9 @@ class DirectoryRefresher {
   UserDirectory& directory_;
   const int interval_ms_;
   Callbacks callbacks_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;  // guarded by mu_
+  Mutex mu_;
+  CondVar cv_;
+  bool stopping_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

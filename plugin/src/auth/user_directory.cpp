@@ -4,7 +4,7 @@ namespace mqchat::auth {
 
 std::vector<std::string> UserDirectory::Apply(const std::vector<store::UserRecord>& changed) {
   std::vector<std::string> revoked;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   for (const auto& rec : changed) {
     auto it = users_.find(rec.username);
     const bool was_active = it != users_.end() && it->second.state == store::UserState::kActive;
@@ -21,19 +21,19 @@ std::vector<std::string> UserDirectory::Apply(const std::vector<store::UserRecor
 }
 
 std::optional<DirectoryEntry> UserDirectory::Lookup(const std::string& username) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = users_.find(username);
   if (it == users_.end()) return std::nullopt;
   return it->second;
 }
 
 int64_t UserDirectory::max_rev() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return max_rev_;
 }
 
 size_t UserDirectory::size() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return users_.size();
 }
 

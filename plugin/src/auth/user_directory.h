@@ -4,13 +4,13 @@
 #pragma once
 
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "store/account_store.h"
+#include "threads/mutex.h"
 
 namespace mqchat::auth {
 
@@ -31,9 +31,9 @@ class UserDirectory {
   size_t size() const;
 
  private:
-  mutable std::mutex mu_;
-  std::unordered_map<std::string, DirectoryEntry> users_;  // guarded by mu_
-  int64_t max_rev_ = 0;                                    // guarded by mu_
+  mutable Mutex mu_;
+  std::unordered_map<std::string, DirectoryEntry> users_ GUARDED_BY(mu_);
+  int64_t max_rev_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace mqchat::auth

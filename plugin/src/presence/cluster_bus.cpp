@@ -28,29 +28,29 @@ ClusterBus::ClusterBus(RedisAddress address, int broker_id, int ttl_s,
 
 ClusterBus::~ClusterBus() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
   stop_subscriber_ = true;
-  cv_.notify_all();
+  cv_.NotifyAll();
   if (cmd_thread_.joinable()) cmd_thread_.join();
   if (sub_thread_.joinable()) sub_thread_.join();
 }
 
 void ClusterBus::LocalChanged(const std::string& user, int devices) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     dirty_[user] = devices;
   }
-  cv_.notify_one();
+  cv_.NotifyOne();
 }
 
 void ClusterBus::Route(int broker, const std::string& user, const std::string& payload) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     routes_.push_back(Routed{broker, user, payload});
   }
-  cv_.notify_one();
+  cv_.NotifyOne();
 }
 
 void ClusterBus::Log(const std::string& message) {
@@ -123,16 +123,16 @@ bool ClusterBus::Heartbeat() {
 void ClusterBus::RunCommands() {
   const auto heartbeat = std::chrono::milliseconds(std::max(1, ttl_s_) * 1000 / 3);
   auto next_beat = std::chrono::steady_clock::now();
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   while (!stopping_) {
-    cv_.wait_until(lock, next_beat,
-                   [this] { return stopping_ || !dirty_.empty() || !routes_.empty(); });
+    while (!stopping_ && dirty_.empty() && routes_.empty() && cv_.WaitUntil(mu_, next_beat)) {
+    }
     if (stopping_) break;
     std::map<std::string, int> batch;
     batch.swap(dirty_);
     std::vector<Routed> routes;
     routes.swap(routes_);
-    lock.unlock();
+    lock.Unlock();
     for (const auto& [user, devices] : batch) {
       if (devices > 0) {
         local_[user] = devices;
@@ -161,7 +161,7 @@ void ClusterBus::RunCommands() {
     if (std::chrono::steady_clock::now() >= next_beat) {
       next_beat = std::chrono::steady_clock::now() + heartbeat;
     }
-    lock.lock();
+    lock.Lock();
   }
   if (cmd_) {
     // Leaving cleanly: peers need not wait for the TTL.

@@ -17,15 +17,14 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "presence/redis_handles.h"
+#include "threads/mutex.h"
 
 namespace mqchat::presence {
 
@@ -69,16 +68,16 @@ class ClusterBus {
   const int ttl_s_;
   Callbacks callbacks_;
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;                  // guarded by mu_
-  std::map<std::string, int> dirty_;       // guarded by mu_: changes not yet announced
+  Mutex mu_;
+  CondVar cv_;
+  bool stopping_ GUARDED_BY(mu_) = false;
+  std::map<std::string, int> dirty_ GUARDED_BY(mu_);  // changes not yet announced
   struct Routed {
     int broker;
     std::string user;
     std::string payload;
   };
-  std::vector<Routed> routes_;             // guarded by mu_: deliveries not yet published
+  std::vector<Routed> routes_ GUARDED_BY(mu_);  // deliveries not yet published
   std::map<std::string, int> local_;       // command thread: last announced state
 
   RedisContextPtr cmd_;                    // command thread

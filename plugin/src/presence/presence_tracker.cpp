@@ -7,7 +7,7 @@ namespace mqchat::presence {
 PresenceTracker::PresenceTracker(PresenceOptions options) : options_(options) {}
 
 void PresenceTracker::DeviceConnected(const std::string& user, int64_t now_ms) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   UserPresence& u = users_[user];
   ++u.devices;
   u.last_seen_ms = now_ms;
@@ -16,10 +16,10 @@ void PresenceTracker::DeviceConnected(const std::string& user, int64_t now_ms) {
 }
 
 void PresenceTracker::DeviceDisconnected(const std::string& user, int64_t now_ms) {
+  MutexLock lock(mu_);
   auto it = users_.find(user);
   if (it == users_.end() || it->second.devices == 0) return;
   UserPresence& u = it->second;
-  std::lock_guard<std::mutex> lock(mu_);
   --u.devices;
   u.last_seen_ms = now_ms;
   if (u.devices + u.remote_devices == 0) u.offline_not_before = now_ms;  // clean: at once
@@ -27,7 +27,7 @@ void PresenceTracker::DeviceDisconnected(const std::string& user, int64_t now_ms
 }
 
 void PresenceTracker::SetRemoteDevices(const std::string& user, int devices, int64_t now_ms) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = users_.find(user);
   if (it == users_.end()) {
     if (devices == 0) return;
@@ -45,11 +45,13 @@ void PresenceTracker::SetRemoteDevices(const std::string& user, int devices, int
 }
 
 int PresenceTracker::LocalDevices(const std::string& user) const {
+  MutexLock lock(mu_);
   auto it = users_.find(user);
   return it == users_.end() ? 0 : it->second.devices;
 }
 
 void PresenceTracker::MarkUnclean(const std::string& user, int64_t now_ms) {
+  MutexLock lock(mu_);
   auto it = users_.find(user);
   if (it == users_.end() || it->second.devices + it->second.remote_devices > 0) return;
   it->second.offline_not_before =
@@ -60,6 +62,7 @@ void PresenceTracker::MarkUnclean(const std::string& user, int64_t now_ms) {
 std::vector<PresenceState> PresenceTracker::Poll(int64_t now_ms) {
   std::vector<PresenceState> out;
   if (pending_.empty()) return out;
+  MutexLock lock(mu_);
   for (auto it = pending_.begin(); it != pending_.end();) {
     const std::string& name = *it;
     auto uit = users_.find(name);
@@ -73,10 +76,7 @@ std::vector<PresenceState> PresenceTracker::Poll(int64_t now_ms) {
     if (u.published && u.published_online == want_online) {
       // Back to what watchers already see (a reconnect within grace): nothing to say. Offline
       // users with no devices are forgotten to keep memory bounded by online users.
-      if (!want_online) {
-        std::lock_guard<std::mutex> lock(mu_);
-        users_.erase(uit);
-      }
+      if (!want_online) users_.erase(uit);
       it = pending_.erase(it);
       continue;
     }
@@ -90,10 +90,7 @@ std::vector<PresenceState> PresenceTracker::Poll(int64_t now_ms) {
     u.published_online = want_online;
     u.published_ms = now_ms;
     out.push_back(PresenceState{name, want_online, want_online ? now_ms : u.last_seen_ms, total});
-    if (!want_online) {
-      std::lock_guard<std::mutex> lock(mu_);
-      users_.erase(uit);
-    }
+    if (!want_online) users_.erase(uit);
     it = pending_.erase(it);
   }
   return out;
@@ -101,6 +98,7 @@ std::vector<PresenceState> PresenceTracker::Poll(int64_t now_ms) {
 
 std::vector<std::string> PresenceTracker::OnlineUsers() const {
   std::vector<std::string> out;
+  MutexLock lock(mu_);
   for (const auto& [name, u] : users_) {
     // Remote users too: every broker keeps its own retained copy of their presence fresh.
     if (u.devices + u.remote_devices > 0) out.push_back(name);
@@ -109,12 +107,13 @@ std::vector<std::string> PresenceTracker::OnlineUsers() const {
 }
 
 bool PresenceTracker::IsOnline(const std::string& user) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = users_.find(user);
   return it != users_.end() && it->second.devices + it->second.remote_devices > 0;
 }
 
 PresenceState PresenceTracker::Current(const std::string& user) const {
+  MutexLock lock(mu_);
   auto it = users_.find(user);
   if (it == users_.end()) return PresenceState{user, false, 0, 0};
   const int total = it->second.devices + it->second.remote_devices;

@@ -8,13 +8,13 @@
 #pragma once
 
 #include <cstdint>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "presence/online_directory.h"
+#include "threads/mutex.h"
 
 namespace mqchat::presence {
 
@@ -66,11 +66,12 @@ class PresenceTracker : public OnlineDirectory {
     int64_t offline_not_before = 0;  // grace deadline for going offline
   };
   const PresenceOptions options_;
-  // Held by the broker thread while it inserts or erases users or changes device counts, and by
-  // IsOnline; the broker thread's own reads need no lock (it is the only writer).
-  mutable std::mutex mu_;
-  std::unordered_map<std::string, UserPresence> users_;  // written under mu_
-  std::unordered_set<std::string> pending_;              // users whose published state may be stale
+  // Held by every method that touches users_: IsOnline reads it from other threads. Uncontended
+  // on the broker thread but for IsOnline, and never held for long.
+  mutable Mutex mu_;
+  std::unordered_map<std::string, UserPresence> users_ GUARDED_BY(mu_);
+  // Broker thread only: users whose published state may be stale.
+  std::unordered_set<std::string> pending_;
 };
 
 }  // namespace mqchat::presence

@@ -52,19 +52,19 @@ PushWorker::~PushWorker() { Stop(); }
 
 void PushWorker::Notify() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     notified_ = true;
   }
-  cv_.notify_one();
+  cv_.NotifyOne();
 }
 
 void PushWorker::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
   stop_requested_.store(true);
-  cv_.notify_all();
+  cv_.NotifyAll();
   poster_->Interrupt();
   if (thread_.joinable()) thread_.join();
 }
@@ -73,7 +73,7 @@ void PushWorker::Run() {
   while (!stop_requested_.load()) {
     {
       // Wake-ups from here on are for jobs this round may not see: they end the next wait.
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       notified_ = false;
     }
     MaybePurge();
@@ -91,8 +91,10 @@ void PushWorker::WaitForWork(bool store_failed) {
       delay = std::clamp<int64_t>(**due - clock_.NowMs(), 0, options_.poll_ms);
     }
   }
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait_for(lock, std::chrono::milliseconds(delay), [this] { return stopping_ || notified_; });
+  MutexLock lock(mu_);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay);
+  while (!stopping_ && !notified_ && cv_.WaitUntil(mu_, deadline)) {
+  }
 }
 
 int PushWorker::DeliverDue() {

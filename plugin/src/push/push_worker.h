@@ -8,11 +8,9 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <random>
 #include <string>
 #include <thread>
@@ -23,6 +21,7 @@
 #include "push/backoff.h"
 #include "push/http_poster.h"
 #include "store/push_store.h"
+#include "threads/mutex.h"
 #include "util/clock.h"
 
 namespace mqchat::push {
@@ -97,10 +96,10 @@ class PushWorker {
   int64_t next_purge_ms_ = 0;           // worker thread, monotonic
   PushStats stats_;
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool notified_ = false;  // guarded by mu_
-  bool stopping_ = false;  // guarded by mu_
+  Mutex mu_;
+  CondVar cv_;
+  bool notified_ GUARDED_BY(mu_) = false;
+  bool stopping_ GUARDED_BY(mu_) = false;
   std::atomic<bool> stop_requested_{false};
   std::thread thread_;  // last: started once everything above is ready
 };

@@ -4,7 +4,7 @@ namespace mqchat {
 
 void BrokerTaskQueue::Post(Task task) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     tasks_.push_back(std::move(task));
     pending_.fetch_add(1, std::memory_order_release);
   }
@@ -15,7 +15,7 @@ size_t BrokerTaskQueue::RunPending() {
   if (Empty()) return 0;
   std::vector<Task> local;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     local.swap(tasks_);
     pending_.store(0, std::memory_order_release);
   }

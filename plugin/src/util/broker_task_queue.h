@@ -5,8 +5,9 @@
 
 #include <atomic>
 #include <functional>
-#include <mutex>
 #include <vector>
+
+#include "threads/mutex.h"
 
 namespace mqchat {
 
@@ -23,8 +24,8 @@ class BrokerTaskQueue {
   bool Empty() const { return pending_.load(std::memory_order_acquire) == 0; }
 
  private:
-  std::mutex mu_;
-  std::vector<Task> tasks_;  // guarded by mu_
+  Mutex mu_;
+  std::vector<Task> tasks_ GUARDED_BY(mu_);
   std::atomic<size_t> pending_{0};
   std::function<void()> waker_;
 };

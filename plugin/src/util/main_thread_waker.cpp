@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <mutex>  // std::call_once
 
 namespace mqchat {
 namespace {
@@ -34,36 +35,36 @@ MainThreadWaker::MainThreadWaker(std::function<bool()> pending)
 
 MainThreadWaker::~MainThreadWaker() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
   if (thread_.joinable()) thread_.join();
 }
 
 void MainThreadWaker::Wake() {
   pthread_kill(main_thread_, WakeSignal());
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     requested_ = true;
   }
-  cv_.notify_one();
+  cv_.NotifyOne();
 }
 
 void MainThreadWaker::Run() {
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   while (true) {
-    cv_.wait(lock, [this] { return stopping_ || requested_; });
+    while (!stopping_ && !requested_) cv_.Wait(mu_);
     if (stopping_) return;
     requested_ = false;
-    lock.unlock();
+    lock.Unlock();
     // Re-send while the work is still there: covers a signal lost just before epoll_wait.
     // Bounded by the broker's own 100 ms idle tick, so give up after that.
     for (int i = 0; i < 100 && pending_(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
       if (pending_()) pthread_kill(main_thread_, WakeSignal());
     }
-    lock.lock();
+    lock.Lock();
   }
 }
 

@@ -9,10 +9,10 @@
 #include <pthread.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <thread>
+
+#include "threads/mutex.h"
 
 namespace mqchat {
 
@@ -31,10 +31,10 @@ class MainThreadWaker {
 
   const pthread_t main_thread_;
   std::function<bool()> pending_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool requested_ = false;  // guarded by mu_
-  bool stopping_ = false;   // guarded by mu_
+  Mutex mu_;
+  CondVar cv_;
+  bool requested_ GUARDED_BY(mu_) = false;
+  bool stopping_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 
