@@ -4,6 +4,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake pkg-config
+  clang
   mosquitto mosquitto-dev libmosquitto-dev mosquitto-clients
   libpaho-mqtt-dev libpaho-mqttpp-dev
   libsqlite3-dev sqlite3

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# README's test command: installs what is missing, builds, runs every unit and integration test.
+# README's test command: installs what is missing, builds, checks the thread-safety annotations
+# with Clang, runs every unit and integration test.
 # Integration tests start their own mosquitto, PostgreSQL and Redis on free loopback ports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 BUILD_DIR=${BUILD_DIR:-build} scripts/build.sh
+# GUARDED_BY/REQUIRES checked by Clang, in its own build dir (build-threads), libraries only.
+scripts/check-threads.sh
 # Missing servers fail the run instead of skipping tests.
 export MQCHAT_REQUIRE_INTEGRATION=1
 cd "${BUILD_DIR:-build}"
