@@ -25,7 +25,7 @@
 // On a function: it takes (ACQUIRE) or gives back (RELEASE) the mutex.
 #define ACQUIRE(...) MQCHAT_THREAD_ANNOTATION(acquire_capability(__VA_ARGS__))
 #define RELEASE(...) MQCHAT_THREAD_ANNOTATION(release_capability(__VA_ARGS__))
-// On a function: tells the analysis the mutex is held from here on (checked at run time, if at all).
+// On a function: tells the analysis the mutex is held from here on (it checks nothing itself).
 #define ASSERT_CAPABILITY(x) MQCHAT_THREAD_ANNOTATION(assert_capability(x))
 // On a function returning a reference to a capability.
 #define RETURN_CAPABILITY(x) MQCHAT_THREAD_ANNOTATION(lock_returned(x))
