@@ -1,8 +1,11 @@
-// Wire types and topic names of docs/PROTOCOL.md (mqchat protocol v1).
+// Wire types and topic names of docs/PROTOCOL.md (mqchat protocol v1). Values of these types
+// come only from the decoders in decode.ts, which check them.
 // 64-bit ids (conversation_id, message_id) stay strings; seq and times are numbers.
 
 export const ROOT = "mqchat/v1";
 export const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+/** The server's max_message_chars (default), in Unicode code points. */
+export const MAX_CHARS = 100000;
 
 export const topics = {
   all: (user: string) => `${ROOT}/u/${user}/#`,
@@ -64,6 +67,8 @@ export interface WireError {
   retryable: boolean;
 }
 
+/** The envelope every response has (docs/PROTOCOL.md section 3); result fields stay unchecked
+ * until a decoder of that op's response reads them. */
 export interface Response {
   op: string;
   ok: boolean;
@@ -72,18 +77,21 @@ export interface Response {
   [field: string]: unknown;
 }
 
-export interface SendAck extends Response {
-  conversation_id: string;
+export interface SendAck {
+  conversation_id?: string;
   seq: number;
   message_id: string;
-  client_msg_id: string;
   server_time_ms: number;
-  duplicate: boolean;
 }
 
 export interface SyncConversation {
   conversation_id: string;
   last_seq: number;
+  messages: WireMessage[];
+  has_more: boolean;
+}
+
+export interface HistoryPage {
   messages: WireMessage[];
   has_more: boolean;
 }
@@ -96,7 +104,7 @@ export type InboxEvent =
       event: "created" | "members_added" | "member_removed" | "renamed" | string;
       conversation: WireConversation;
       actor: string;
-      users?: string[];
+      users: string[];
     }
   | { type: "typing"; conversation_id: string; user: string; typing: boolean };
 

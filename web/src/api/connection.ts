@@ -1,9 +1,12 @@
 // One logical connection to the broker: MQTT 5 over WebSocket, a fresh MQTT.js client per
 // attempt (so nothing is resent behind our back), exponential backoff between attempts,
 // request/response matching by req_id (and the v5 Response Topic), inbox and presence routing.
+// Payloads pass through the decoders (decode.ts) before anyone sees them.
 import mqtt from "mqtt";
 import type { MqttClient } from "mqtt";
-import { InboxEvent, Presence, ROOT, Response, presenceTopicUser, topics } from "./proto";
+import { decodeInboxEvent, decodePresence, decodeResponse } from "./decode";
+import { ChatError } from "./errors";
+import { InboxEvent, Presence, ROOT, Response, presenceTopicUser, topics } from "./wire";
 
 export type LoginMode = "password" | "token";
 
@@ -32,16 +35,6 @@ export interface ConnHandlers {
   presence(user: string, p: Presence | null): void;
   /** The broker refused the credentials (CONNACK not authorized); no retry follows. */
   authFailed(reasonCode: number): void;
-}
-
-export class ChatError extends Error {
-  constructor(
-    public code: string,
-    message: string,
-    public retryable = false,
-  ) {
-    super(message);
-  }
 }
 
 interface Waiter {
@@ -116,12 +109,17 @@ export class Connection {
         reject(new ChatError("TIMEOUT", "The server did not answer in time", true));
       }, timeoutMs);
       this.waiters.set(reqId, { resolve, reject, timer });
-      c.publish(topic, payload, {
-        qos: 1,
-        properties: { responseTopic: this.replyTopic },
-      }, () => {
-        // PUBACK 0x87 and friends come with a JSON error response, which settles the request.
-      });
+      c.publish(
+        topic,
+        payload,
+        {
+          qos: 1,
+          properties: { responseTopic: this.replyTopic },
+        },
+        () => {
+          // PUBACK 0x87 and friends come with a JSON error response, which settles the request.
+        },
+      );
     });
   }
 
@@ -255,37 +253,37 @@ export class Connection {
     const user = presenceTopicUser(topic);
     if (user !== null) {
       if (!text) return this.h.presence(user, null);
-      try {
-        const p = JSON.parse(text) as Presence;
-        if (p && (p.state === "online" || p.state === "offline")) this.h.presence(user, p);
-      } catch {
-        /* not ours to judge */
-      }
+      const p = decodePresence(text);
+      if (p) this.h.presence(user, p); // anything else is not ours to judge
       return;
     }
     if (!topic.startsWith(this.prefix)) return;
-    let obj: Record<string, unknown>;
+    let obj: unknown;
     try {
       obj = JSON.parse(text);
     } catch {
       return;
     }
-    if (!obj || typeof obj !== "object") return;
-    if (typeof obj.type === "string" && topic === topics.inbox(this.creds.user)) {
-      this.h.inbox(obj as unknown as InboxEvent);
+    if (topic === topics.inbox(this.creds.user)) {
+      let ev: InboxEvent | null = null;
+      try {
+        ev = decodeInboxEvent(obj);
+      } catch (e) {
+        console.warn("mqchat: inbox event dropped:", (e as Error).message);
+      }
+      if (ev) this.h.inbox(ev);
       return;
     }
-    if (typeof obj.op === "string") {
-      const r = obj as unknown as Response;
-      const w = r.req_id ? this.waiters.get(r.req_id) : undefined;
-      if (!w) return; // a response to a request of an earlier connection or another tab
-      this.waiters.delete(r.req_id!);
-      window.clearTimeout(w.timer);
-      if (r.ok) w.resolve(r);
-      else {
-        const e = r.error ?? { code: "INTERNAL", message: "request failed", retryable: false };
-        w.reject(new ChatError(e.code, e.message, e.retryable));
-      }
+    const r = decodeResponse(obj);
+    if (!r) return;
+    const w = r.req_id ? this.waiters.get(r.req_id) : undefined;
+    if (!w) return; // a response to a request of an earlier connection or another tab
+    this.waiters.delete(r.req_id!);
+    window.clearTimeout(w.timer);
+    if (r.ok) w.resolve(r);
+    else {
+      const e = r.error ?? { code: "INTERNAL", message: "request failed", retryable: false };
+      w.reject(new ChatError(e.code, e.message, e.retryable));
     }
   }
 }
