@@ -244,7 +244,10 @@ e2e("reloading the page restores the conversation from history, with scroll-back
   await send(e.page, "my reply before the reload");
 
   await e.page.reload();
-  // Same tab: the session resumes and the open conversation comes back from history.
+  // No password is kept across a reload (see the web storage test): the page asks for it again,
+  // then the open conversation (the URL's #c/<id>) comes back from history.
+  await e.page.locator("#login-form").waitFor({ timeout: T });
+  await login(e.page, erin.name, erin.password);
   await e.page.locator("#conv-pane").waitFor({ timeout: T });
   await waitLoaded(e.page);
   await sent(e.page, "my reply before the reload").waitFor({ timeout: T });
@@ -264,6 +267,55 @@ e2e("reloading the page restores the conversation from history, with scroll-back
   await first.waitFor({ timeout: T });
   await e.page.waitForFunction(() => /Beginning of the conversation/.test(document.querySelector("#history-status").textContent), null, { timeout: T });
   assert.equal(await e.page.locator(".msg[data-seq]").count(), N + 1);
+});
+
+/** Everything the page keeps in web storage (and cookies), as one string to search. */
+async function webStorage(page) {
+  return page.evaluate(async () => {
+    const dump = (s) => Object.fromEntries(Array.from({ length: s.length }, (_, i) => [s.key(i), s.getItem(s.key(i))]));
+    const dbs = [];
+    for (const { name, version } of await indexedDB.databases()) {
+      const db = await new Promise((res, rej) => {
+        const r = indexedDB.open(name, version);
+        r.onsuccess = () => res(r.result);
+        r.onerror = () => rej(r.error);
+      });
+      for (const store of db.objectStoreNames) {
+        const all = await new Promise((res, rej) => {
+          const r = db.transaction(store).objectStore(store).getAll();
+          r.onsuccess = () => res(r.result);
+          r.onerror = () => rej(r.error);
+        });
+        dbs.push({ name, store, all });
+      }
+      db.close();
+    }
+    return JSON.stringify({ session: dump(sessionStorage), local: dump(localStorage), dbs, cookie: document.cookie });
+  });
+}
+
+e2e("no password is kept in web storage: a reload asks for it again; a token login resumes", async (t) => {
+  const u = await newUser("pia");
+  const { page } = await openApp(t);
+  await login(page, u.name, u.password);
+  const kept = await webStorage(page);
+  assert.ok(kept.includes(u.name), `the dump sees the remembered username: ${kept}`);
+  assert.ok(!kept.includes(u.password), `password in web storage: ${kept}`);
+
+  await page.reload();
+  await page.locator("#login-form").waitFor({ timeout: T });
+  assert.equal(await page.locator("#chat-view").isHidden(), true);
+  assert.equal(await page.inputValue("#login-user"), u.name);
+  assert.equal(await page.inputValue("#login-password"), "");
+  assert.ok(!(await webStorage(page)).includes(u.password));
+
+  // A token (it expires on its own) is kept for the tab: a reload resumes without the form.
+  await login(page, u.name, token(u.name), "token");
+  await page.reload();
+  await page.locator("#chat-view").waitFor({ timeout: T });
+  await waitLoaded(page);
+  assert.equal(await page.locator("#login-view").isHidden(), true);
+  assert.ok(!(await webStorage(page)).includes(u.password));
 });
 
 e2e("a wrong password shows a clear error", async (t) => {

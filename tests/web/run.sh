@@ -24,12 +24,14 @@ for tool in node npm; do
 done
 [ -x "${MQCHAT_CHROMIUM:-/usr/bin/chromium}" ] || { echo "web e2e: chromium not found (scripts/install-deps.sh installs it)" >&2; exit 1; }
 
-# npm ci when node_modules is missing or older than the lockfile.
+# node_modules is never committed: npm ci installs exactly the lockfile's packages when
+# node_modules is missing or older than the lockfile (--prefer-offline: from npm's cache when it
+# has them).
 npm_ci() {
   local dir=$1
   if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     echo "web e2e: npm ci in ${dir#$ROOT/}"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    (cd "$dir" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error)
   fi
 }
 npm_ci "$ROOT/web"

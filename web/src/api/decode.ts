@@ -1,0 +1,221 @@
+// Typed decoders of what the server sends (docs/PROTOCOL.md sections 3-6). Each checks the fields
+// the client uses and returns a typed value, or throws a DecodeError naming the first bad field;
+// nothing else in the app casts a payload to a wire type.
+import { DecodeError } from "./errors";
+import type {
+  HistoryPage,
+  InboxEvent,
+  Presence,
+  Response,
+  SendAck,
+  SyncConversation,
+  WireConversation,
+  WireError,
+  WireMember,
+  WireMessage,
+  WireSummary,
+} from "./wire";
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function obj(v: unknown, what: string): Obj {
+  if (!isObj(v)) throw new DecodeError(`${what}: not an object`);
+  return v;
+}
+
+function str(o: Obj, key: string, what: string): string {
+  const v = o[key];
+  if (typeof v !== "string") throw new DecodeError(`${what}.${key}: not a string`);
+  return v;
+}
+
+function num(o: Obj, key: string, what: string): number {
+  const v = o[key];
+  if (typeof v !== "number" || !Number.isFinite(v)) throw new DecodeError(`${what}.${key}: not a number`);
+  return v;
+}
+
+function bool(o: Obj, key: string, what: string): boolean {
+  const v = o[key];
+  if (typeof v !== "boolean") throw new DecodeError(`${what}.${key}: not a boolean`);
+  return v;
+}
+
+function arr<T>(o: Obj, key: string, what: string, item: (v: unknown, what: string) => T): T[] {
+  const v = o[key];
+  if (!Array.isArray(v)) throw new DecodeError(`${what}.${key}: not an array`);
+  return v.map((x, i) => item(x, `${what}.${key}[${i}]`));
+}
+
+function kind(o: Obj, what: string): "direct" | "group" {
+  const k = str(o, "kind", what);
+  if (k !== "direct" && k !== "group") throw new DecodeError(`${what}.kind: "${k}"`);
+  return k;
+}
+
+const aString = (v: unknown, what: string): string => {
+  if (typeof v !== "string") throw new DecodeError(`${what}: not a string`);
+  return v;
+};
+
+export function decodeMessage(v: unknown, what = "message"): WireMessage {
+  const o = obj(v, what);
+  return {
+    conversation_id: str(o, "conversation_id", what),
+    seq: num(o, "seq", what),
+    message_id: str(o, "message_id", what),
+    sender: str(o, "sender", what),
+    client_msg_id: str(o, "client_msg_id", what),
+    text: str(o, "text", what),
+    sent_at_ms: num(o, "sent_at_ms", what),
+  };
+}
+
+export function decodeMember(v: unknown, what = "member"): WireMember {
+  const o = obj(v, what);
+  return { user: str(o, "user", what), role: str(o, "role", what), read_seq: num(o, "read_seq", what) };
+}
+
+export function decodeConversation(v: unknown, what = "conversation"): WireConversation {
+  const o = obj(v, what);
+  return {
+    conversation_id: str(o, "conversation_id", what),
+    kind: kind(o, what),
+    name: str(o, "name", what),
+    last_seq: num(o, "last_seq", what),
+    members: arr(o, "members", what, decodeMember),
+  };
+}
+
+export function decodeSummary(v: unknown, what = "summary"): WireSummary {
+  const o = obj(v, what);
+  const last = o.last_message;
+  return {
+    conversation_id: str(o, "conversation_id", what),
+    kind: kind(o, what),
+    name: str(o, "name", what),
+    last_seq: num(o, "last_seq", what),
+    read_seq: num(o, "read_seq", what),
+    unread: num(o, "unread", what),
+    members: arr(o, "members", what, aString),
+    last_message: last === null || last === undefined ? null : decodeMessage(last, `${what}.last_message`),
+  };
+}
+
+function decodeWireError(v: unknown): WireError {
+  const o = obj(v, "error");
+  return {
+    code: str(o, "code", "error"),
+    message: typeof o.message === "string" ? o.message : "",
+    retryable: o.retryable === true,
+  };
+}
+
+/** The envelope of a response: `op`, `ok`, `req_id`, `error`; null if `v` is not a response. */
+export function decodeResponse(v: unknown): Response | null {
+  if (!isObj(v) || typeof v.op !== "string") return null;
+  const r: Response = { ...v, op: v.op, ok: v.ok === true };
+  if (typeof v.req_id === "string") r.req_id = v.req_id;
+  else delete r.req_id;
+  if (!r.ok) {
+    r.error = isObj(v.error) && typeof v.error.code === "string" ? decodeWireError(v.error) : undefined;
+  }
+  return r;
+}
+
+/** `conversations`: the summaries. */
+export function decodeConversationList(r: Response): WireSummary[] {
+  return arr(r, "conversations", "conversations", decodeSummary);
+}
+
+/** `sync`: one page per conversation with news. */
+export function decodeSyncPage(r: Response): SyncConversation[] {
+  return arr(r, "conversations", "sync", (v, what) => {
+    const o = obj(v, what);
+    return {
+      conversation_id: str(o, "conversation_id", what),
+      last_seq: num(o, "last_seq", what),
+      messages: arr(o, "messages", what, decodeMessage),
+      has_more: bool(o, "has_more", what),
+    };
+  });
+}
+
+/** `history`: a page of messages in ascending seq. */
+export function decodeHistory(r: Response): HistoryPage {
+  return { messages: arr(r, "messages", "history", decodeMessage), has_more: bool(r, "has_more", "history") };
+}
+
+/** `members`: the member list with roles and receipts. */
+export function decodeMembers(r: Response): WireMember[] {
+  return arr(r, "members", "members", decodeMember);
+}
+
+/** `open_direct`, `create_group` and the membership ops that answer with a conversation. */
+export function decodeConversationResult(r: Response): WireConversation | null {
+  if (r.conversation === undefined) return null;
+  return decodeConversation(r.conversation, `${r.op}.conversation`);
+}
+
+/** `send`: the ack. */
+export function decodeSendAck(r: Response): SendAck {
+  const ack: SendAck = {
+    seq: num(r, "seq", "send"),
+    message_id: str(r, "message_id", "send"),
+    server_time_ms: num(r, "server_time_ms", "send"),
+  };
+  if (r.conversation_id !== undefined) ack.conversation_id = str(r, "conversation_id", "send");
+  return ack;
+}
+
+/** An inbox payload (section 5); null for a type this client does not know (newer servers). */
+export function decodeInboxEvent(v: unknown): InboxEvent | null {
+  const o = obj(v, "event");
+  switch (o.type) {
+    case "message":
+      return { type: "message", ...decodeMessage(o, "message event") };
+    case "read":
+      return {
+        type: "read",
+        conversation_id: str(o, "conversation_id", "read event"),
+        user: str(o, "user", "read event"),
+        read_seq: num(o, "read_seq", "read event"),
+      };
+    case "conversation":
+      return {
+        type: "conversation",
+        event: str(o, "event", "conversation event"),
+        conversation: decodeConversation(o.conversation, "conversation event.conversation"),
+        actor: str(o, "actor", "conversation event"),
+        users: o.users === undefined ? [] : arr(o, "users", "conversation event", aString),
+      };
+    case "typing":
+      return {
+        type: "typing",
+        conversation_id: str(o, "conversation_id", "typing event"),
+        user: str(o, "user", "typing event"),
+        typing: bool(o, "typing", "typing event"),
+      };
+    default:
+      return null;
+  }
+}
+
+/** A retained presence payload (section 6); null for an empty payload (cleared) or junk. */
+export function decodePresence(text: string): Presence | null {
+  if (!text) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isObj(v) || (v.state !== "online" && v.state !== "offline")) return null;
+  const p: Presence = { state: v.state };
+  if (typeof v.last_seen_ms === "number") p.last_seen_ms = v.last_seen_ms;
+  return p;
+}

@@ -1,0 +1,128 @@
+// Wire types and topic names of docs/PROTOCOL.md (mqchat protocol v1). Values of these types
+// come only from the decoders in decode.ts, which check them.
+// 64-bit ids (conversation_id, message_id) stay strings; seq and times are numbers.
+
+export const ROOT = "mqchat/v1";
+export const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+/** The server's max_message_chars (default), in Unicode code points. */
+export const MAX_CHARS = 100000;
+
+export const topics = {
+  all: (user: string) => `${ROOT}/u/${user}/#`,
+  inbox: (user: string) => `${ROOT}/u/${user}/inbox`,
+  reply: (user: string, device: string) => `${ROOT}/u/${user}/reply/${device}`,
+  /** Outside the user's namespace, user last: cheaper for the broker's retain tree. */
+  presence: (user: string) => `${ROOT}/p/${user}`,
+  will: (user: string, device: string) => `${ROOT}/u/${user}/will/${device}`,
+  req: (op: string) => `${ROOT}/req/${op}`,
+  conv: (id: string, op: string) => `${ROOT}/c/${id}/${op}`,
+};
+
+/** The user whose presence topic `topic` is (mqchat/v1/p/<user>), or null. */
+export function presenceTopicUser(topic: string): string | null {
+  const prefix = `${ROOT}/p/`;
+  if (!topic.startsWith(prefix)) return null;
+  const user = topic.slice(prefix.length);
+  return NAME_RE.test(user) ? user : null;
+}
+
+export interface WireMessage {
+  conversation_id: string;
+  seq: number;
+  message_id: string;
+  sender: string;
+  client_msg_id: string;
+  text: string;
+  sent_at_ms: number;
+}
+
+export interface WireMember {
+  user: string;
+  role: string;
+  read_seq: number;
+}
+
+export interface WireConversation {
+  conversation_id: string;
+  kind: "direct" | "group";
+  name: string;
+  last_seq: number;
+  members: WireMember[];
+}
+
+export interface WireSummary {
+  conversation_id: string;
+  kind: "direct" | "group";
+  name: string;
+  last_seq: number;
+  read_seq: number;
+  unread: number;
+  members: string[];
+  last_message: WireMessage | null;
+}
+
+export interface WireError {
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+/** The envelope every response has (docs/PROTOCOL.md section 3); result fields stay unchecked
+ * until a decoder of that op's response reads them. */
+export interface Response {
+  op: string;
+  ok: boolean;
+  req_id?: string;
+  error?: WireError;
+  [field: string]: unknown;
+}
+
+export interface SendAck {
+  conversation_id?: string;
+  seq: number;
+  message_id: string;
+  server_time_ms: number;
+}
+
+export interface SyncConversation {
+  conversation_id: string;
+  last_seq: number;
+  messages: WireMessage[];
+  has_more: boolean;
+}
+
+export interface HistoryPage {
+  messages: WireMessage[];
+  has_more: boolean;
+}
+
+export type InboxEvent =
+  | ({ type: "message" } & WireMessage)
+  | { type: "read"; conversation_id: string; user: string; read_seq: number }
+  | {
+      type: "conversation";
+      event: "created" | "members_added" | "member_removed" | "renamed" | string;
+      conversation: WireConversation;
+      actor: string;
+      users: string[];
+    }
+  | { type: "typing"; conversation_id: string; user: string; typing: boolean };
+
+export interface Presence {
+  state: "online" | "offline";
+  last_seen_ms?: number;
+}
+
+/** Unicode code points, as the server counts them for max_message_chars. */
+export function codePoints(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
+}

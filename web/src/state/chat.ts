@@ -1,0 +1,364 @@
+// The chat state of one login, and the only way to change it: composes the conversations, the
+// sync, the outbox and the typing sender over one connection, and keeps the connection status,
+// presence, the notice line and which conversation is open. The view reads it through getters
+// and read-only views, calls its methods, and subscribes with onChange.
+import { Connection, ConnHandlers, ConnStatus, Credentials } from "../api/connection";
+import { decodeConversationList, decodeConversationResult, decodeHistory, decodeMembers } from "../api/decode";
+import { ChatError, DecodeError } from "../api/errors";
+import { InboxEvent, Presence, Response, WireConversation, topics } from "../api/wire";
+import { Conv, ConvView } from "./conversation";
+import { Conversations, TYPING_SHOW_MS } from "./conversations";
+import { describeError } from "./describe";
+import { Outbox, PendingView } from "./outbox";
+import { Syncer } from "./sync";
+import { TypingSender } from "./typing";
+
+const HISTORY_PAGE = 50;
+
+export type Notice = { kind: "error" | "info"; text: string; at: number };
+export type ManageOp = "add_members" | "remove_member" | "leave" | "rename";
+
+/** What ChatState needs of a connection (api/connection.ts's Connection; a fake in tests). */
+export interface Transport {
+  readonly online: boolean;
+  start(): void;
+  stop(): void;
+  retryNow(): void;
+  request(topic: string, body: Record<string, unknown>, timeoutMs?: number): Promise<Response>;
+  requestQuiet(topic: string, body: Record<string, unknown>): Promise<Response>;
+  watchPresence(users: Iterable<string>): void;
+}
+
+export interface ChatHooks {
+  authFailed(code: number): void;
+  firstFailure(error: string): boolean; // return true to stop (login screen)
+  removed(conv: ConvView, byMe: boolean, actor: string): void;
+}
+
+export class ChatState {
+  readonly me: string;
+  private conn: Transport;
+  private convs: Conversations;
+  private outbox: Outbox;
+  private syncer: Syncer;
+  private typing: TypingSender;
+  private _status: ConnStatus = { state: "connecting", attempt: 0 };
+  private _presence = new Map<string, Presence>();
+  private _notice: Notice | null = null;
+  private _loaded = false; // the conversation list arrived at least once
+  private _openId: string | null = null;
+  private listeners = new Set<() => void>();
+  private syncTimer: ReturnType<typeof setTimeout> | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private readSent = new Map<string, number>();
+
+  constructor(
+    creds: Credentials,
+    private hooks: ChatHooks,
+    connect: (c: Credentials, h: ConnHandlers) => Transport = (c, h) => new Connection(c, h),
+  ) {
+    this.me = creds.user;
+    const request = (t: string, b: Record<string, unknown>, ms?: number) => this.conn.request(t, b, ms);
+    const online = () => this.conn.online;
+    const changed = () => this.changed();
+    this.convs = new Conversations(this.me, {
+      ownMessage: (id) => this.outbox.settled(id),
+      dropped: (id) => this.outbox.dropConversation(id),
+      gap: () => this.scheduleSync(),
+      unknown: () => this.scheduleRefresh(),
+    });
+    this.outbox = new Outbox({
+      me: this.me,
+      device: creds.device,
+      online,
+      request,
+      delivered: (m) => this.convs.addMessage(m, true),
+      failed: (text) => this.setNotice("error", text),
+      changed,
+    });
+    this.syncer = new Syncer(this.convs, { request, unknown: () => this.scheduleRefresh(), changed });
+    this.typing = new TypingSender({ online, request: (t, b) => this.conn.requestQuiet(t, b) });
+    this.conn = connect(creds, {
+      status: (s) => this.onStatus(s),
+      ready: (first) => void this.onReady(first),
+      inbox: (ev) => this.onInbox(ev),
+      presence: (user, p) => {
+        if (p) this._presence.set(user, p);
+        else this._presence.delete(user);
+        this.changed();
+      },
+      authFailed: (code) => this.hooks.authFailed(code),
+    });
+  }
+
+  // ---- reading ----------------------------------------------------------------------------
+
+  get status(): Readonly<ConnStatus> {
+    return this._status;
+  }
+  get loaded(): boolean {
+    return this._loaded;
+  }
+  get notice(): Readonly<Notice> | null {
+    return this._notice;
+  }
+  get openId(): string | null {
+    return this._openId;
+  }
+  presenceOf(user: string): Readonly<Presence> | undefined {
+    return this._presence.get(user);
+  }
+  conv(id: string): ConvView | undefined {
+    return this.convs.get(id);
+  }
+  openConv(): ConvView | undefined {
+    return this._openId ? this.convs.get(this._openId) : undefined;
+  }
+  sortedConvs(): ConvView[] {
+    return this.convs.sorted();
+  }
+  totalUnread(): number {
+    return this.convs.totalUnread();
+  }
+  pendingFor(conversationId: string): PendingView[] {
+    return this.outbox.pendingFor(conversationId);
+  }
+
+  onChange(fn: () => void): void {
+    this.listeners.add(fn);
+  }
+
+  // ---- lifecycle --------------------------------------------------------------------------
+
+  start(): void {
+    this.conn.start();
+  }
+
+  stop(): void {
+    this.conn.stop();
+    this.outbox.stop();
+    clearTimeout(this.syncTimer);
+    clearTimeout(this.refreshTimer);
+    this.typing.dispose();
+  }
+
+  /** Skip the reconnect backoff ("Retry now", the browser coming online). */
+  retryNow(): void {
+    this.conn.retryNow();
+  }
+
+  // ---- view state -------------------------------------------------------------------------
+
+  /** Which conversation is open (null: none); stops the typing indicator of the one left. */
+  open(id: string | null): void {
+    if (this._openId && this._openId !== id) this.typing.stop();
+    this._openId = id;
+  }
+
+  setNotice(kind: Notice["kind"], text: string): void {
+    this._notice = { kind, text, at: Date.now() };
+    this.changed();
+  }
+
+  /** Clears the notice; with `only`, only if that notice is still the one shown. */
+  clearNotice(only?: Readonly<Notice>): void {
+    if (only && this._notice !== only) return;
+    this._notice = null;
+    this.changed();
+  }
+
+  // ---- conversations ----------------------------------------------------------------------
+
+  async loadLatest(id: string): Promise<void> {
+    const c = this.convs.get(id);
+    if (!c || c.latestLoaded || c.loadingOlder) return;
+    await this.loadPage(c, c.syncSeq + 1, (page) => this.convs.applyLatest(c, page.messages, page.has_more));
+  }
+
+  async loadOlder(id: string): Promise<void> {
+    const c = this.convs.get(id);
+    if (!c) return;
+    if (!c.latestLoaded) return this.loadLatest(id);
+    if (!c.hasMoreBefore || c.loadingOlder) return;
+    await this.loadPage(c, c.oldestSeq(), (page) => this.convs.applyOlder(c, page.messages, page.has_more));
+  }
+
+  private async loadPage(c: Conv, beforeSeq: number, apply: (p: ReturnType<typeof decodeHistory>) => void) {
+    this.convs.setLoadingOlder(c, true);
+    this.changed();
+    try {
+      const body = { before_seq: beforeSeq, limit: HISTORY_PAGE };
+      apply(decodeHistory(await this.conn.request(topics.conv(c.id, "history"), body)));
+    } finally {
+      this.convs.setLoadingOlder(c, false);
+      this.changed();
+    }
+  }
+
+  async loadMembers(id: string): Promise<void> {
+    const r = await this.conn.request(topics.conv(id, "members"), {});
+    const c = this.convs.get(id);
+    if (!c) return;
+    this.convs.setMembers(c, decodeMembers(r));
+    this.watchContacts();
+    this.changed();
+  }
+
+  markRead(id: string): void {
+    const c = this.convs.get(id);
+    if (!c) return;
+    const seq = this.convs.markRead(c);
+    if (seq <= 0) return;
+    if ((this.readSent.get(id) ?? 0) >= seq || !this.conn.online) return;
+    this.readSent.set(id, seq);
+    this.conn.request(topics.conv(id, "read"), { seq }).catch(() => this.readSent.delete(id));
+  }
+
+  async openDirect(user: string): Promise<ConvView> {
+    const r = await this.conn.request(topics.req("open_direct"), { user });
+    const c = this.convs.upsert(conversationOf(r));
+    this.watchContacts();
+    this.changed();
+    return c;
+  }
+
+  async createGroup(name: string, members: string[]): Promise<ConvView> {
+    const r = await this.conn.request(topics.req("create_group"), { name, members });
+    const c = this.convs.upsert(conversationOf(r));
+    this.convs.touch(c.id);
+    this.watchContacts();
+    this.changed();
+    return c;
+  }
+
+  async manage(id: string, op: ManageOp, body: Record<string, unknown>): Promise<void> {
+    const r = await this.conn.request(topics.conv(id, op), body);
+    const wc = op === "leave" ? null : decodeConversationResult(r);
+    if (op === "leave") {
+      this.convs.drop(id);
+      this.changed();
+    } else if (wc) {
+      this.convs.upsert(wc);
+      this.changed();
+    } else {
+      void this.loadMembers(id).catch(() => {});
+    }
+  }
+
+  // ---- sending and typing -------------------------------------------------------------------
+
+  send(conversationId: string, text: string): PendingView {
+    return this.outbox.send(conversationId, text);
+  }
+  retry(clientMsgId: string): void {
+    this.outbox.retry(clientMsgId);
+  }
+  discard(clientMsgId: string): void {
+    this.outbox.discard(clientMsgId);
+  }
+  composing(conversationId: string, hasText: boolean): void {
+    this.typing.composing(conversationId, hasText);
+  }
+  stopTyping(): void {
+    this.typing.stop();
+  }
+
+  // ---- connection events --------------------------------------------------------------------
+
+  private changed(): void {
+    for (const fn of this.listeners) fn();
+  }
+
+  private onStatus(s: ConnStatus): void {
+    this._status = s;
+    if (s.state === "waiting" && !this._loaded && this.hooks.firstFailure(s.error ?? "")) return;
+    // While disconnected nobody's presence is known; the retained states come back on resubscribe.
+    if (s.state !== "online") this._presence.clear();
+    this.outbox.park();
+    this.changed();
+  }
+
+  private async onReady(first: boolean): Promise<void> {
+    try {
+      await this.refreshConversations(!first);
+      if (!first) await this.syncer.run();
+      this._loaded = true;
+      this.changed();
+      this.outbox.flush();
+      const open = this.openConv();
+      if (open) {
+        if (!open.latestLoaded) void this.loadLatest(open.id);
+        void this.loadMembers(open.id);
+      }
+    } catch (e) {
+      if (e instanceof ChatError && (e.code === "DISCONNECTED" || e.code === "OFFLINE")) return;
+      this.setNotice("error", "Could not load conversations: " + describeError(e));
+    }
+  }
+
+  private async refreshConversations(reconnect: boolean): Promise<void> {
+    const r = await this.conn.request(topics.req("conversations"), {});
+    this.convs.applySummaries(decodeConversationList(r), reconnect);
+    this.watchContacts();
+    this.changed();
+  }
+
+  private watchContacts(): void {
+    this.conn.watchPresence(this.convs.contacts());
+  }
+
+  private scheduleSync(): void {
+    clearTimeout(this.syncTimer);
+    this.syncTimer = setTimeout(() => {
+      if (this.conn.online) void this.syncer.run().catch(() => {});
+    }, 400);
+  }
+
+  private scheduleRefresh(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      if (this.conn.online) void this.refreshConversations(true).catch(() => {});
+    }, 300);
+  }
+
+  private onInbox(ev: InboxEvent): void {
+    switch (ev.type) {
+      case "message": {
+        const { type: _t, ...m } = ev;
+        this.convs.addMessage(m, true);
+        break;
+      }
+      case "read":
+        if (!this.convs.applyRead(ev.conversation_id, ev.user, ev.read_seq)) return;
+        break;
+      case "conversation":
+        this.onConversationEvent(ev.event, ev.conversation, ev.actor, ev.users);
+        break;
+      case "typing":
+        if (!this.convs.applyTyping(ev.conversation_id, ev.user, ev.typing)) return;
+        setTimeout(() => this.changed(), TYPING_SHOW_MS + 50); // the indicator expires
+        break;
+    }
+    this.changed();
+  }
+
+  private onConversationEvent(event: string, wc: WireConversation, actor: string, users: string[]): void {
+    if (!wc.members.some((m) => m.user === this.me)) {
+      const c = this.convs.drop(wc.conversation_id);
+      if (c) this.hooks.removed(c, actor === this.me, actor);
+      return;
+    }
+    const c = this.convs.upsert(wc);
+    if (event === "created" || (event === "members_added" && users.includes(this.me))) {
+      this.convs.touch(c.id);
+      if (c.lastSeq > 0 && !c.lastMessage) void this.loadLatest(c.id).catch(() => {});
+    }
+    this.watchContacts();
+  }
+}
+
+function conversationOf(r: Response): WireConversation {
+  const wc = decodeConversationResult(r);
+  if (!wc) throw new DecodeError(`${r.op}: no conversation`);
+  return wc;
+}

@@ -1,0 +1,236 @@
+// The conversations this device knows, and every rule for changing them: summaries from
+// `conversations`, conversation objects from events and responses, messages keyed by
+// (conversation_id, seq) from live events, sync, history and send acks, read receipts, typing.
+// Pure state: no connection, no timers, no DOM; what needs doing elsewhere goes to the hooks.
+import type { SyncConversation, WireConversation, WireMember, WireMessage, WireSummary } from "../api/wire";
+import { Conv } from "./conversation";
+
+export const TYPING_SHOW_MS = 6000;
+
+export interface ConversationHooks {
+  /** A message of mine arrived (ack, sync, another device): its pending send is done. */
+  ownMessage(clientMsgId: string): void;
+  /** A conversation was dropped (left, removed, gone from the list): forget its pending sends. */
+  dropped(id: string): void;
+  /** A live message skipped seqs: something was missed, sync soon. */
+  gap(): void;
+  /** A message or page named a conversation we do not know: refresh the list soon. */
+  unknown(): void;
+}
+
+export class Conversations {
+  private convs = new Map<string, Conv>();
+  private orphans: WireMessage[] = [];
+
+  constructor(
+    readonly me: string,
+    private hooks: ConversationHooks,
+  ) {}
+
+  get(id: string): Conv | undefined {
+    return this.convs.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.convs.has(id);
+  }
+
+  values(): IterableIterator<Conv> {
+    return this.convs.values();
+  }
+
+  /** Most recent activity first; ties by id, newest first. */
+  sorted(): Conv[] {
+    return [...this.convs.values()].sort(
+      (a, b) => b.activityMs - a.activityMs || (BigInt(b.id) > BigInt(a.id) ? 1 : BigInt(b.id) < BigInt(a.id) ? -1 : 0),
+    );
+  }
+
+  totalUnread(): number {
+    let n = 0;
+    for (const c of this.convs.values()) n += c.unread;
+    return n;
+  }
+
+  /** Everyone I share a conversation with (and me): whose presence to watch. */
+  contacts(): Set<string> {
+    const users = new Set<string>();
+    for (const c of this.convs.values()) for (const u of c.members.keys()) users.add(u);
+    return users;
+  }
+
+  /** The sync request's cursors: the last seq this device has of each conversation. */
+  cursors(): Record<string, number> {
+    const cursors: Record<string, number> = {};
+    for (const c of this.convs.values()) cursors[c.id] = c.syncSeq;
+    return cursors;
+  }
+
+  /** The `conversations` list. `reconnect`: a later load, where only news moves a conversation up. */
+  applySummaries(list: WireSummary[], reconnect: boolean): void {
+    const seen = new Set<string>();
+    for (const s of list) {
+      seen.add(s.conversation_id);
+      let c = this.convs.get(s.conversation_id);
+      const isNew = !c;
+      if (!c) {
+        c = new Conv(s.conversation_id);
+        c.syncSeq = s.last_seq; // older messages come from history when the conversation opens
+        this.convs.set(c.id, c);
+      }
+      c.kind = s.kind;
+      c.name = s.name;
+      for (const u of s.members) if (!c.members.has(u)) c.members.set(u, { role: "member", read_seq: 0 });
+      for (const u of [...c.members.keys()]) if (!s.members.includes(u)) c.members.delete(u);
+      c.lastSeq = Math.max(c.lastSeq, s.last_seq);
+      c.readSeq = Math.max(c.readSeq, s.read_seq);
+      if (s.last_message && (!c.lastMessage || s.last_message.seq > c.lastMessage.seq)) {
+        c.lastMessage = s.last_message;
+      }
+      if (isNew || !reconnect || s.last_message) {
+        c.activityMs = Math.max(c.activityMs, s.last_message?.sent_at_ms ?? 0);
+      }
+    }
+    for (const id of [...this.convs.keys()]) {
+      if (!seen.has(id)) this.drop(id);
+    }
+    this.adoptOrphans();
+  }
+
+  /** A full conversation object (an event or a response): metadata, members and roles. */
+  upsert(wc: WireConversation, now = Date.now()): Conv {
+    let c = this.convs.get(wc.conversation_id);
+    if (!c) {
+      c = new Conv(wc.conversation_id);
+      c.syncSeq = wc.last_seq;
+      c.activityMs = now;
+      this.convs.set(c.id, c);
+    }
+    c.kind = wc.kind;
+    c.name = wc.name;
+    c.members = new Map(wc.members.map((m) => [m.user, { role: m.role, read_seq: m.read_seq }]));
+    c.rolesLoaded = true;
+    c.lastSeq = Math.max(c.lastSeq, wc.last_seq);
+    const mine = c.members.get(this.me);
+    if (mine) c.readSeq = Math.max(c.readSeq, mine.read_seq);
+    this.adoptOrphans();
+    return c;
+  }
+
+  /** Moves a conversation to the top of the list (just created, or I was just added). */
+  touch(id: string, now = Date.now()): void {
+    const c = this.convs.get(id);
+    if (c) c.activityMs = Math.max(c.activityMs, now);
+  }
+
+  drop(id: string): Conv | undefined {
+    const c = this.convs.get(id);
+    if (!c) return undefined;
+    this.convs.delete(id);
+    this.hooks.dropped(id);
+    return c;
+  }
+
+  /** Adds a message (live, from sync, history or a send ack); keyed by (conversation, seq). */
+  addMessage(m: WireMessage, live: boolean): void {
+    const c = this.convs.get(m.conversation_id);
+    if (!c) {
+      this.orphans.push(m);
+      this.hooks.unknown();
+      return;
+    }
+    if (m.sender === this.me) {
+      this.hooks.ownMessage(m.client_msg_id);
+      c.readSeq = Math.max(c.readSeq, m.seq); // sending advances the sender's read position
+    }
+    c.typing.delete(m.sender);
+    c.put(m);
+    c.lastSeq = Math.max(c.lastSeq, m.seq);
+    if (!c.lastMessage || m.seq >= c.lastMessage.seq) {
+      c.lastMessage = m;
+      c.activityMs = Math.max(c.activityMs, m.sent_at_ms);
+    }
+    if (m.seq === c.syncSeq + 1) {
+      c.syncSeq = m.seq;
+      while (c.msgs.has(c.syncSeq + 1)) c.syncSeq++;
+    } else if (m.seq > c.syncSeq + 1 && live) {
+      this.hooks.gap();
+    }
+  }
+
+  /** One `sync` response. `more`: some conversation has more pages; `unknown`: one is new to us. */
+  applySyncPage(pages: SyncConversation[]): { more: boolean; unknown: boolean } {
+    let more = false;
+    let unknown = false;
+    for (const sc of pages) {
+      const c = this.convs.get(sc.conversation_id);
+      if (!c) {
+        unknown = true;
+        continue;
+      }
+      for (const m of sc.messages) this.addMessage(m, false);
+      c.lastSeq = Math.max(c.lastSeq, sc.last_seq);
+      const top = sc.messages.length ? sc.messages[sc.messages.length - 1].seq : c.syncSeq;
+      c.syncSeq = Math.max(c.syncSeq, sc.has_more ? top : sc.last_seq);
+      if (sc.has_more) more = true;
+    }
+    return { more, unknown };
+  }
+
+  /** The newest history page (below the sync cursor): from here on the conversation is loaded. */
+  applyLatest(c: Conv, messages: WireMessage[], hasMore: boolean): void {
+    for (const m of messages) this.addMessage(m, false);
+    c.latestLoaded = true;
+    c.hasMoreBefore = hasMore;
+  }
+
+  /** An older history page (scroll-back). */
+  applyOlder(c: Conv, messages: WireMessage[], hasMore: boolean): void {
+    for (const m of messages) c.put(m);
+    c.hasMoreBefore = hasMore;
+  }
+
+  setLoadingOlder(c: Conv, loading: boolean): void {
+    c.loadingOlder = loading;
+  }
+
+  setMembers(c: Conv, members: WireMember[]): void {
+    c.members = new Map(members.map((m) => [m.user, { role: m.role, read_seq: m.read_seq }]));
+    c.rolesLoaded = true;
+  }
+
+  /** A `read` event: my own position (from any device) or another member's receipt. */
+  applyRead(id: string, user: string, readSeq: number): boolean {
+    const c = this.convs.get(id);
+    if (!c) return false;
+    if (user === this.me) c.readSeq = Math.max(c.readSeq, readSeq);
+    const m = c.members.get(user);
+    if (m) m.read_seq = Math.max(m.read_seq, readSeq);
+    return true;
+  }
+
+  /** Marks everything read locally; returns the seq to report (0: nothing to read). */
+  markRead(c: Conv): number {
+    const seq = c.lastSeq;
+    if (seq <= 0) return 0;
+    c.readSeq = Math.max(c.readSeq, seq);
+    return seq;
+  }
+
+  /** A `typing` event; false if it changes nothing shown. */
+  applyTyping(id: string, user: string, typing: boolean, now = Date.now()): boolean {
+    const c = this.convs.get(id);
+    if (!c || user === this.me) return false;
+    if (typing) c.typing.set(user, now + TYPING_SHOW_MS);
+    else c.typing.delete(user);
+    return true;
+  }
+
+  private adoptOrphans(): void {
+    const orphans = this.orphans;
+    this.orphans = [];
+    for (const m of orphans) {
+      if (this.convs.has(m.conversation_id)) this.addMessage(m, true);
+    }
+  }
+}

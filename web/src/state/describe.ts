@@ -1,0 +1,39 @@
+// The user-facing sentence for a failed request.
+import { ChatError } from "../api/errors";
+import { MAX_CHARS, codePoints } from "../api/wire";
+
+export function describeError(e: unknown, ctx: { text?: string; op?: string; user?: string } = {}): string {
+  if (!(e instanceof ChatError)) return e instanceof Error ? e.message : String(e);
+  switch (e.code) {
+    case "TOO_LONG": {
+      const nums = e.message.match(/\d+/g);
+      const n = nums && nums.length >= 2 ? Number(nums[0]) : ctx.text ? codePoints(ctx.text) : NaN;
+      const limit = nums && nums.length >= 2 ? Number(nums[1]) : MAX_CHARS;
+      return `Message too long (${n} characters; limit ${limit})`;
+    }
+    case "NOT_MEMBER":
+      return "You are not a member of this conversation";
+    case "NOT_FOUND":
+      return ctx.user ? `No user named "${ctx.user}"` : "Not found: " + e.message;
+    case "FORBIDDEN":
+      return "Only the group's owner or admins can do that";
+    case "GROUP_FULL":
+      return "The group is full: " + e.message;
+    case "EMPTY_TEXT":
+      return "The message is empty";
+    case "INVALID_UTF8":
+      return "The message contains invalid characters";
+    case "RATE_LIMITED":
+      return "Too many requests; slow down a little";
+    case "OVERLOADED":
+    case "UNAVAILABLE":
+      return "The server is busy; try again in a moment";
+    case "OFFLINE":
+    case "DISCONNECTED":
+      return "Not connected to the server";
+    case "TIMEOUT":
+      return "The server did not answer in time";
+    default:
+      return e.message || e.code;
+  }
+}

@@ -1,0 +1,169 @@
+// Sends on their way: each pending message keeps one client_msg_id for every attempt (the server
+// stores it once), retryable failures retry with backoff while online, waiting sends go out when
+// the connection is back, and a refused send stays "failed" until retried or discarded.
+import { ChatError } from "../api/errors";
+import { decodeSendAck } from "../api/decode";
+import { Response, WireMessage, topics } from "../api/wire";
+import { describeError } from "./describe";
+
+export interface Pending {
+  client_msg_id: string;
+  conversation_id: string;
+  text: string;
+  created_ms: number;
+  state: "sending" | "waiting" | "failed";
+  error?: string;
+  inflight: boolean;
+  attempts: number;
+}
+
+export type PendingView = Readonly<Pending>;
+
+export interface OutboxDeps {
+  me: string;
+  device: string;
+  online(): boolean;
+  request(topic: string, body: Record<string, unknown>, timeoutMs: number): Promise<Response>;
+  /** The server stored a send: record it as a message (ack fields + what was sent). */
+  delivered(m: WireMessage): void;
+  /** A send was refused for good; the sentence says why. */
+  failed(text: string): void;
+  changed(): void;
+}
+
+export const SEND_TIMEOUT_MS = 30000;
+
+function newMsgId(device: string): string {
+  const rnd = Math.random().toString(36).slice(2, 10);
+  return `${device}-${Date.now().toString(36)}-${rnd}`.slice(-64);
+}
+
+/** Backoff before retry `attempts`+1 of a retryable failure: 1 s, 2 s, ... at most 15 s. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(15000, 500 * 2 ** Math.min(attempts, 5));
+}
+
+export class Outbox {
+  private pending = new Map<string, Pending>();
+  private retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(private d: OutboxDeps) {}
+
+  get(clientMsgId: string): PendingView | undefined {
+    return this.pending.get(clientMsgId);
+  }
+
+  /** The pending sends of a conversation, oldest first. */
+  pendingFor(conversationId: string): PendingView[] {
+    return [...this.pending.values()]
+      .filter((p) => p.conversation_id === conversationId)
+      .sort((a, b) => a.created_ms - b.created_ms);
+  }
+
+  send(conversationId: string, text: string, now = Date.now()): PendingView {
+    const p: Pending = {
+      client_msg_id: newMsgId(this.d.device),
+      conversation_id: conversationId,
+      text,
+      created_ms: now,
+      state: this.d.online() ? "sending" : "waiting",
+      inflight: false,
+      attempts: 0,
+    };
+    this.pending.set(p.client_msg_id, p);
+    this.d.changed();
+    this.trySend(p);
+    return p;
+  }
+
+  retry(clientMsgId: string): void {
+    const p = this.pending.get(clientMsgId);
+    if (!p) return;
+    p.state = this.d.online() ? "sending" : "waiting";
+    p.error = undefined;
+    p.attempts = 0;
+    this.d.changed();
+    this.trySend(p);
+  }
+
+  discard(clientMsgId: string): void {
+    this.pending.delete(clientMsgId);
+    this.d.changed();
+  }
+
+  /** The message arrived by another path (sync, another device's view of it): done. */
+  settled(clientMsgId: string): void {
+    this.pending.delete(clientMsgId);
+  }
+
+  dropConversation(conversationId: string): void {
+    for (const [k, p] of this.pending) if (p.conversation_id === conversationId) this.pending.delete(k);
+  }
+
+  /** The connection changed state: sends not in flight wait (flush() sends them once ready). */
+  park(): void {
+    for (const p of this.pending.values()) {
+      if (!p.inflight && p.state === "sending") p.state = "waiting";
+    }
+  }
+
+  /** Online (again): every send that is not failed goes out. */
+  flush(): void {
+    for (const p of this.pending.values()) this.trySend(p);
+  }
+
+  stop(): void {
+    for (const t of this.retryTimers.values()) clearTimeout(t);
+    this.retryTimers.clear();
+  }
+
+  private trySend(p: Pending): void {
+    if (p.inflight || p.state === "failed" || !this.pending.has(p.client_msg_id)) return;
+    if (!this.d.online()) {
+      p.state = "waiting";
+      return;
+    }
+    clearTimeout(this.retryTimers.get(p.client_msg_id));
+    p.inflight = true;
+    p.state = "sending";
+    p.attempts++;
+    const body = { client_msg_id: p.client_msg_id, text: p.text };
+    this.d
+      .request(topics.conv(p.conversation_id, "send"), body, SEND_TIMEOUT_MS)
+      .then((r) => {
+        const ack = decodeSendAck(r);
+        p.inflight = false;
+        this.d.delivered({
+          conversation_id: ack.conversation_id ?? p.conversation_id,
+          seq: ack.seq,
+          message_id: ack.message_id,
+          sender: this.d.me,
+          client_msg_id: p.client_msg_id,
+          text: p.text,
+          sent_at_ms: ack.server_time_ms,
+        });
+        this.pending.delete(p.client_msg_id);
+        this.d.changed();
+      })
+      .catch((e: unknown) => this.onFailure(p, e));
+  }
+
+  private onFailure(p: Pending, e: unknown): void {
+    p.inflight = false;
+    if (e instanceof ChatError && e.retryable) {
+      const online = this.d.online();
+      p.state = online ? "sending" : "waiting";
+      if (online) {
+        this.retryTimers.set(
+          p.client_msg_id,
+          setTimeout(() => this.trySend(p), retryDelayMs(p.attempts)),
+        );
+      }
+    } else {
+      p.state = "failed";
+      p.error = describeError(e, { text: p.text });
+      this.d.failed(p.error);
+    }
+    this.d.changed();
+  }
+}

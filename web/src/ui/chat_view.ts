@@ -1,0 +1,184 @@
+// The chat view of one login: binds the page's events, keeps the URL's #c/<id> and the open
+// conversation in step, and renders the panels (banner, list, open conversation, notice,
+// details) on the next animation frame after every state change.
+import type { ChatState } from "../state/chat";
+import type { ConvView } from "../state/conversation";
+import { describeError } from "../state/describe";
+import { Banner } from "./banner";
+import { Composer } from "./composer";
+import { UiState, ViewContext } from "./context";
+import { renderConvHeader } from "./conv_header";
+import { renderConvList } from "./conv_list";
+import { $, avatar, h, show } from "./dom";
+import { InfoPanel } from "./info_panel";
+import { MessageList } from "./messages";
+import { NewChatDialog } from "./new_chat";
+import { NoticeBar } from "./notice";
+
+const HASH_RE = /^#c\/(\d+)$/;
+
+export class ChatView implements ViewContext {
+  entered = false;
+  readonly ui = new UiState();
+  private raf = 0;
+  private tick = 0;
+  private disposers: (() => void)[] = [];
+  private banner: Banner;
+  private notice: NoticeBar;
+  private composer = new Composer(this);
+  private messages = new MessageList(this, this.composer);
+  private info = new InfoPanel(this);
+  private newChat = new NewChatDialog(this);
+
+  constructor(
+    readonly s: ChatState,
+    private logout: () => void,
+  ) {
+    this.banner = new Banner(s);
+    this.notice = new NoticeBar(s);
+    s.onChange(() => this.schedule());
+  }
+
+  enter(): void {
+    this.entered = true;
+    show($("login-view"), false);
+    show($("chat-view"), true);
+    $("me").replaceChildren(avatar(this.s.me, { size: "s" }), h("span", { class: "name", text: this.s.me }));
+    const m = HASH_RE.exec(location.hash);
+    if (m) this.s.open(m[1]);
+    this.bind();
+    this.schedule();
+    this.tick = window.setInterval(() => this.schedule(), 30000); // "last seen 5 min ago" ages
+  }
+
+  destroy(): void {
+    window.clearInterval(this.tick);
+    this.banner.destroy();
+    this.notice.destroy();
+    for (const d of this.disposers) d();
+    $("msg-list").replaceChildren();
+    $("conv-list").replaceChildren();
+    show($("conv-pane"), false);
+    show($("info-panel"), false);
+    show($("banner"), false);
+    show($("notice"), false);
+    $("chat-view").classList.remove("has-open");
+  }
+
+  on<K extends keyof HTMLElementEventMap>(
+    el: EventTarget,
+    type: K | string,
+    fn: (e: HTMLElementEventMap[K]) => void,
+  ): void {
+    el.addEventListener(type, fn as EventListener);
+    this.disposers.push(() => el.removeEventListener(type, fn as EventListener));
+  }
+
+  private bind(): void {
+    this.composer.bind();
+    this.on($("messages"), "scroll", () => this.onScroll());
+    this.on($("back-btn"), "click", () => this.open(null));
+    this.on($("info-btn"), "click", () => {
+      this.ui.infoOpen = !this.ui.infoOpen;
+      this.info.invalidate();
+      this.schedule();
+    });
+    this.on($("info-close"), "click", () => {
+      this.ui.infoOpen = false;
+      this.schedule();
+    });
+    this.on($("notice-close"), "click", () => this.s.clearNotice());
+    this.on($("banner-retry"), "click", () => this.s.retryNow());
+    this.on($("logout-btn"), "click", () => this.logout());
+    this.on(window, "online", () => this.s.retryNow());
+    this.on(document, "visibilitychange", () => this.messages.maybeMarkRead());
+    this.on(window, "hashchange", () => {
+      const m = HASH_RE.exec(location.hash);
+      const id = m ? m[1] : null;
+      if (id !== this.s.openId) this.open(id, false);
+    });
+    this.on(window, "pagehide", () => this.s.stop()); // a clean DISCONNECT: offline at once
+    this.on(window, "pageshow", (e) => {
+      if ((e as PageTransitionEvent).persisted) location.reload(); // back from the bfcache
+    });
+    this.newChat.bind();
+  }
+
+  private onScroll(): void {
+    const box = $("messages");
+    this.ui.stickBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+    const c = this.s.openConv();
+    if (!c) return;
+    if (box.scrollTop < 300 && c.latestLoaded && c.hasMoreBefore && !c.loadingOlder) {
+      this.s.loadOlder(c.id).catch((e) => this.s.setNotice("error", "Could not load history: " + describeError(e)));
+    }
+    if (this.ui.stickBottom) this.messages.maybeMarkRead();
+  }
+
+  // ---- navigation ----
+
+  open(id: string | null, pushHash = true): void {
+    this.s.open(id);
+    this.ui.stickBottom = true;
+    if (pushHash) {
+      const hash = id ? `#c/${id}` : "";
+      if (location.hash !== hash) history.replaceState(null, "", hash || location.pathname + location.search);
+    }
+    this.composer.reset();
+    const c = this.s.openConv();
+    if (c) {
+      if (!c.latestLoaded) {
+        this.s.loadLatest(c.id).catch((e) => this.s.setNotice("error", "Could not load history: " + describeError(e)));
+      }
+      this.s.loadMembers(c.id).catch(() => {});
+      if (window.matchMedia("(min-width: 761px)").matches) this.composer.focus();
+    }
+    this.info.invalidate();
+    this.schedule();
+  }
+
+  onRemoved(conv: ConvView, byMe: boolean, actor: string): void {
+    const title = conv.title(this.s.me);
+    if (this.s.openId === conv.id) this.open(null);
+    this.s.setNotice("info", byMe ? `You left "${title}"` : `${actor} removed you from "${title}"`);
+  }
+
+  // ---- rendering ----
+
+  schedule(): void {
+    if (!this.entered || this.raf) return;
+    this.raf = requestAnimationFrame(() => {
+      this.raf = 0;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    const s = this.s;
+    if (s.openId && s.loaded && !s.conv(s.openId)) {
+      s.open(null);
+      history.replaceState(null, "", location.pathname + location.search);
+    }
+    const n = s.totalUnread();
+    document.title = n ? `(${n}) mqchat` : "mqchat";
+    this.banner.render();
+    renderConvList(this);
+    this.renderPane();
+    this.info.render();
+  }
+
+  private renderPane(): void {
+    const c = this.s.openConv();
+    $("chat-view").classList.toggle("has-open", Boolean(this.s.openId));
+    show($("empty-pane"), !c);
+    show($("conv-pane"), Boolean(c));
+    if (!c) {
+      this.messages.clear();
+      this.notice.render();
+      return;
+    }
+    renderConvHeader(this.s, c);
+    this.notice.render();
+    this.messages.render(c);
+  }
+}

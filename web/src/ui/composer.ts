@@ -1,0 +1,94 @@
+// The composer: Enter sends (Shift+Enter: a new line), the field grows with its text, a
+// character count past 1,000, the typing indicator.
+import { MAX_CHARS, codePoints } from "../api/wire";
+import type { PendingView } from "../state/outbox";
+import type { ViewContext } from "./context";
+import { $, setText, show } from "./dom";
+import { fmtCount } from "./format";
+
+export class Composer {
+  constructor(private v: ViewContext) {}
+
+  bind(): void {
+    const input = this.input();
+    this.v.on($("composer"), "submit", (e) => {
+      e.preventDefault();
+      this.send();
+    });
+    this.v.on(input, "keydown", (e) => {
+      const k = e as KeyboardEvent;
+      if (k.key === "Enter" && !k.shiftKey && !k.isComposing) {
+        k.preventDefault();
+        this.send();
+      }
+    });
+    this.v.on(input, "input", () => {
+      this.autosize();
+      this.updateCount();
+      const c = this.v.s.openConv();
+      if (c) this.v.s.composing(c.id, input.value.trim() !== "");
+    });
+  }
+
+  /** A conversation was opened: an empty composer. */
+  reset(): void {
+    this.input().value = "";
+    this.autosize();
+    this.updateCount();
+  }
+
+  focus(): void {
+    this.input().focus();
+  }
+
+  /** "Edit" on a failed send: its text back into the composer (unless it holds a draft). */
+  editFailed(p: PendingView): void {
+    const input = this.input();
+    if (!input.value) input.value = p.text;
+    this.v.s.discard(p.client_msg_id);
+    this.autosize();
+    this.updateCount();
+    input.focus();
+  }
+
+  private input(): HTMLTextAreaElement {
+    return $<HTMLTextAreaElement>("composer-input");
+  }
+
+  private send(): void {
+    const c = this.v.s.openConv();
+    const input = this.input();
+    const text = input.value;
+    if (!c || text.trim() === "") return;
+    this.v.s.stopTyping();
+    this.v.s.send(c.id, text);
+    input.value = "";
+    this.autosize();
+    this.updateCount();
+    this.v.ui.stickBottom = true;
+    input.focus();
+  }
+
+  private autosize(): void {
+    const input = this.input();
+    input.style.height = "";
+    // Hidden (the pane of a phone layout) or empty: the natural one-row height.
+    if (!input.value || input.offsetParent === null) return;
+    input.style.height = "auto";
+    const sh = input.scrollHeight;
+    input.style.height = sh > 0 ? `${Math.min(sh + 2, Math.round(window.innerHeight * 0.35))}px` : "";
+  }
+
+  private updateCount(): void {
+    const input = this.input();
+    const el = $("char-count");
+    const len = input.value.length > 1000 ? codePoints(input.value) : input.value.length;
+    if (len <= 1000) {
+      show(el, false);
+      return;
+    }
+    el.classList.toggle("over", len > MAX_CHARS);
+    setText(el, `${fmtCount(len)} / ${fmtCount(MAX_CHARS)}${len > MAX_CHARS ? " — too long" : ""}`);
+    show(el, true);
+  }
+}

@@ -1,0 +1,26 @@
+// The open conversation's header: avatar with presence, title, and presence, typing or members.
+import type { ChatState } from "../state/chat";
+import type { ConvView } from "../state/conversation";
+import { $, avatar, setText } from "./dom";
+import { presenceOf, presenceText, typingText } from "./labels";
+
+export function renderConvHeader(s: ChatState, c: ConvView): void {
+  const title = c.title(s.me);
+  const other = c.kind === "direct" ? c.other(s.me) : undefined;
+  setText($("conv-title"), title);
+  const presence = presenceOf(s, other);
+  const avatarKey = `${title}|${c.kind}|${presence}`;
+  const avEl = $("conv-avatar");
+  if (avEl.dataset.key !== avatarKey) {
+    avEl.dataset.key = avatarKey;
+    avEl.replaceChildren(avatar(title, { group: c.kind === "group", presence, size: "s" }));
+  }
+  const typing = typingText(c);
+  const sub = $("conv-sub");
+  sub.classList.toggle("typing", Boolean(typing));
+  const members = [...c.members.keys()];
+  setText(
+    sub,
+    typing || (c.kind === "direct" ? presenceText(s, other) : `${members.length} members: ${members.join(", ")}`),
+  );
+}

@@ -1,0 +1,190 @@
+// The details panel: a direct conversation's peer and presence; a group's members with roles
+// and presence, and for owners and admins rename, add and remove; leaving a group.
+import { NAME_RE } from "../api/wire";
+import type { ConvView } from "../state/conversation";
+import { describeError } from "../state/describe";
+import type { ViewContext } from "./context";
+import { $, avatar, h, show } from "./dom";
+import { presenceOf, presenceText, splitUsers } from "./labels";
+
+function roleRank(role: string): number {
+  return role === "owner" ? 0 : role === "admin" ? 1 : 2;
+}
+
+export class InfoPanel {
+  private key = "";
+
+  constructor(private v: ViewContext) {}
+
+  /** Rebuild on the next render (opened, or another conversation). */
+  invalidate(): void {
+    this.key = "";
+  }
+
+  render(): void {
+    const s = this.v.s;
+    const c = s.openConv();
+    const visible = this.v.ui.infoOpen && Boolean(c);
+    show($("info-panel"), visible);
+    document.querySelector(".layout")!.classList.toggle("with-info", visible);
+    if (!c || !visible) return;
+    const members = [...c.members.entries()];
+    const key = JSON.stringify([c.id, c.name, members, members.map(([u]) => presenceText(s, u)), c.rolesLoaded]);
+    if (key === this.key) return;
+    this.key = key;
+    const body = $("info-body");
+    if (c.kind === "direct") body.replaceChildren(this.direct(c));
+    else body.replaceChildren(...this.group(c));
+  }
+
+  private direct(c: ConvView): HTMLElement {
+    const s = this.v.s;
+    const title = c.title(s.me);
+    const other = c.other(s.me);
+    return h(
+      "div",
+      { class: "info-hero" },
+      avatar(title, { presence: presenceOf(s, other) }),
+      h("h4", { text: title }),
+      h("div", { class: "sub", id: "info-presence", text: presenceText(s, other) || "Direct conversation" }),
+    );
+  }
+
+  private group(c: ConvView): Node[] {
+    const s = this.v.s;
+    const title = c.title(s.me);
+    const myRole = c.myRole(s.me);
+    const manager = myRole === "owner" || myRole === "admin";
+    const errEl = h("div", { class: "info-error", id: "info-error", role: "alert" });
+    const act = async (fn: () => Promise<unknown>) => {
+      errEl.textContent = "";
+      try {
+        await fn();
+      } catch (e) {
+        errEl.textContent = describeError(e);
+      }
+    };
+    const count = c.members.size;
+    const parts: (Node | null)[] = [
+      h(
+        "div",
+        { class: "info-hero" },
+        avatar(title, { group: true }),
+        h("h4", { text: title }),
+        h("div", { class: "sub", text: `Group · ${count} members` }),
+      ),
+      manager ? this.renameForm(c, errEl, act) : null,
+      h("div", { class: "section-title", text: `Members (${count})` }),
+      h("ul", { class: "member-list", id: "member-list" }, ...this.memberItems(c, manager, act)),
+      manager ? this.addForm(c, errEl, act) : null,
+      errEl,
+      h("div", { class: "section-title", text: "Leave" }),
+      this.leaveBox(c, act),
+    ];
+    return parts.filter((n): n is Node => n !== null);
+  }
+
+  private memberItems(c: ConvView, manager: boolean, act: (fn: () => Promise<unknown>) => void): HTMLElement[] {
+    const s = this.v.s;
+    return [...c.members.entries()]
+      .sort((a, b) => roleRank(a[1].role) - roleRank(b[1].role) || a[0].localeCompare(b[0]))
+      .map(([u, m]) =>
+        h(
+          "li",
+          { class: "member", "data-user": u },
+          avatar(u, { size: "s", presence: presenceOf(s, u === s.me ? undefined : u) }),
+          h(
+            "div",
+            { class: "who" },
+            h("div", { class: "n", text: u === s.me ? `${u} (you)` : u }),
+            h("div", { class: "r", text: [m.role, u === s.me ? "" : presenceText(s, u)].filter(Boolean).join(" · ") }),
+          ),
+          manager && u !== s.me && m.role !== "owner"
+            ? h("button", {
+                type: "button",
+                class: "remove",
+                onclick: () => act(() => s.manage(c.id, "remove_member", { user: u })),
+                text: "Remove",
+              })
+            : null,
+        ),
+      );
+  }
+
+  private renameForm(c: ConvView, errEl: HTMLElement, act: (fn: () => Promise<unknown>) => void): HTMLElement {
+    const input = h("input", { id: "rename-input", value: c.name, maxlength: "200", "aria-label": "Group name" });
+    const submit = (e: Event) => {
+      e.preventDefault();
+      const name = input.value.trim();
+      if (!name) return void (errEl.textContent = "The name cannot be empty");
+      void act(() => this.v.s.manage(c.id, "rename", { name }));
+    };
+    return h(
+      "form",
+      { class: "inline-form", id: "rename-form", onsubmit: submit },
+      input,
+      h("button", { type: "submit", class: "secondary", text: "Rename" }),
+    );
+  }
+
+  private addForm(c: ConvView, errEl: HTMLElement, act: (fn: () => Promise<unknown>) => void): HTMLElement {
+    const input = h("input", {
+      id: "add-members-input",
+      placeholder: "username, …",
+      autocapitalize: "none",
+      spellcheck: "false",
+      "aria-label": "Add members",
+    });
+    const submit = (e: Event) => {
+      e.preventDefault();
+      const users = splitUsers(input.value);
+      if (!users.length) return;
+      const bad = users.find((u) => !NAME_RE.test(u));
+      if (bad) return void (errEl.textContent = `"${bad}" is not a valid username`);
+      void act(async () => {
+        await this.v.s.manage(c.id, "add_members", { users });
+        input.value = "";
+      });
+    };
+    return h(
+      "form",
+      { class: "inline-form", id: "add-members-form", onsubmit: submit },
+      input,
+      h("button", { type: "submit", class: "secondary", text: "Add" }),
+    );
+  }
+
+  private leaveBox(c: ConvView, act: (fn: () => Promise<unknown>) => void): HTMLElement {
+    const s = this.v.s;
+    const box = h("div", { class: "confirm" });
+    const leave = () =>
+      act(async () => {
+        const t = c.title(s.me);
+        await s.manage(c.id, "leave", {});
+        this.v.ui.infoOpen = false;
+        this.v.open(null);
+        s.setNotice("info", `You left "${t}"`);
+      });
+    const render = (confirming: boolean) => {
+      box.replaceChildren(
+        ...(confirming
+          ? [
+              h("span", { text: "Leave this group?" }),
+              h("button", { type: "button", class: "danger", id: "leave-confirm", onclick: leave, text: "Leave" }),
+              h("button", { type: "button", class: "secondary", onclick: () => render(false), text: "Cancel" }),
+            ]
+          : [
+              h("button", {
+                type: "button",
+                class: "danger",
+                id: "leave-btn",
+                onclick: () => render(true),
+                text: "Leave group",
+              }),
+            ]),
+      );
+    };
+    render(false);
+    return box;
+  }
+}

@@ -1,0 +1,140 @@
+// One message as DOM: a stored message (with its sent/read receipt), a pending send (sending,
+// waiting, or failed with Retry/Edit/Delete), and long texts collapsed behind "Show more".
+import { codePoints, WireMessage } from "../api/wire";
+import type { ConvView } from "../state/conversation";
+import type { PendingView } from "../state/outbox";
+import { h } from "./dom";
+import { fmtCount, fmtTime } from "./format";
+
+const COLLAPSE_CHARS = 2000; // longer texts render collapsed
+const PREVIEW_CHARS = 500;
+const COLLAPSE_LINES = 30;
+
+export type Receipt = "read" | "sent";
+
+/** "read" once every other member has read up to the message. */
+export function receipt(c: ConvView, me: string, m: Readonly<WireMessage>): Receipt {
+  let others = 0;
+  let read = 0;
+  for (const [u, mem] of c.members) {
+    if (u === me) continue;
+    others++;
+    if (mem.read_seq >= m.seq) read++;
+  }
+  return others > 0 && read === others ? "read" : "sent";
+}
+
+function textEl(text: string, key: string, expanded: boolean, toggle: (key: string) => void): HTMLElement[] {
+  const len = text.length;
+  let lines = 0;
+  let cut = -1;
+  if (len > COLLAPSE_CHARS || text.indexOf("\n") >= 0) {
+    for (let i = text.indexOf("\n"); i >= 0 && i < COLLAPSE_CHARS * 4; i = text.indexOf("\n", i + 1)) {
+      lines++;
+      if (lines === 12 && cut < 0) cut = i;
+      if (lines > COLLAPSE_LINES) break;
+    }
+  }
+  const long = len > COLLAPSE_CHARS || lines > COLLAPSE_LINES;
+  if (!long) return [h("div", { class: "text", text })];
+  const more = (label: string) =>
+    h("button", { class: "more", type: "button", "data-key": key, onclick: () => toggle(key), text: label });
+  if (expanded) return [h("div", { class: "text", text }), more("Show less")];
+  const shown = text.slice(0, Math.min(PREVIEW_CHARS, cut > 0 ? cut : PREVIEW_CHARS));
+  return [
+    h("div", { class: "text collapsed", text: shown + "…" }),
+    more(`Show more (${fmtCount(codePoints(text))} characters)`),
+  ];
+}
+
+export interface MessageOpts {
+  key: string;
+  first: boolean;
+  mine: boolean;
+  receipt: Receipt | "";
+  expanded: boolean;
+  toggle(key: string): void;
+}
+
+export function messageEl(c: ConvView, m: Readonly<WireMessage>, o: MessageOpts): HTMLElement {
+  const meta = h(
+    "div",
+    { class: "meta" },
+    h("time", { datetime: new Date(m.sent_at_ms).toISOString(), text: fmtTime(m.sent_at_ms) }),
+  );
+  if (o.mine) {
+    meta.append(
+      h("span", {
+        class: `status ${o.receipt}`,
+        title: o.receipt === "read" ? "Read" : "Sent",
+        text: o.receipt === "read" ? "✓✓" : "✓",
+      }),
+    );
+  }
+  return h(
+    "div",
+    {
+      class: `msg ${o.mine ? "mine" : "theirs"}${o.first ? " first" : ""}`,
+      "data-seq": m.seq,
+      "data-sender": m.sender,
+      "data-cmid": m.client_msg_id,
+    },
+    h(
+      "div",
+      { class: "bubble" },
+      !o.mine && o.first && c.kind === "group" ? h("div", { class: "sender", text: m.sender }) : null,
+      ...textEl(m.text, o.key, o.expanded, o.toggle),
+      meta,
+    ),
+  );
+}
+
+export interface PendingOpts {
+  key: string;
+  first: boolean;
+  expanded: boolean;
+  toggle(key: string): void;
+  retry(): void;
+  edit(): void;
+  discard(): void;
+}
+
+export function pendingEl(p: PendingView, o: PendingOpts): HTMLElement {
+  const label = p.state === "failed" ? "Not sent" : p.state === "waiting" ? "Waiting for connection…" : "Sending…";
+  const el = h(
+    "div",
+    {
+      class: `msg mine pending ${p.state}${o.first ? " first" : ""}`,
+      "data-cmid": p.client_msg_id,
+      "data-state": p.state,
+    },
+    h(
+      "div",
+      { class: "bubble" },
+      ...textEl(p.text, o.key, o.expanded, o.toggle),
+      h(
+        "div",
+        { class: "meta" },
+        h("span", { class: "status", text: label }),
+        p.state !== "failed" ? h("span", { class: "spinner", "aria-hidden": "true" }) : null,
+      ),
+    ),
+  );
+  if (p.state === "failed") {
+    el.append(
+      h(
+        "div",
+        { class: "msg-error" },
+        h("span", { class: "why", text: p.error ?? "Failed" }),
+        h(
+          "div",
+          { class: "actions" },
+          h("button", { type: "button", class: "retry", onclick: o.retry, text: "Retry" }),
+          h("button", { type: "button", class: "edit", onclick: o.edit, text: "Edit" }),
+          h("button", { type: "button", class: "delete", onclick: o.discard, text: "Delete" }),
+        ),
+      ),
+    );
+  }
+  return el;
+}

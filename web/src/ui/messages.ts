@@ -1,0 +1,170 @@
+// The open conversation's message list: day separators, messages and pending sends in order,
+// reconciled with the DOM (nodes are reused, only what changed is rebuilt), scroll kept at the
+// bottom or where the user was, older pages fetched while there is no scrollbar, read marking.
+import type { ConvView } from "../state/conversation";
+import type { Composer } from "./composer";
+import type { ViewContext } from "./context";
+import { $, h, setText } from "./dom";
+import { fmtDay } from "./format";
+import { Receipt, messageEl, pendingEl, receipt } from "./message_el";
+
+interface MsgNode {
+  el: HTMLElement;
+  sig: string;
+}
+
+export class MessageList {
+  private nodes = new Map<string, MsgNode>();
+  private renderedConv: string | null = null;
+
+  constructor(
+    private v: ViewContext,
+    private composer: Composer,
+  ) {}
+
+  clear(): void {
+    if (!this.renderedConv) return;
+    this.nodes.clear();
+    $("msg-list").replaceChildren();
+    this.renderedConv = null;
+  }
+
+  render(c: ConvView): void {
+    const box = $("messages");
+    const list = $("msg-list");
+    if (this.renderedConv !== c.id) {
+      this.nodes.clear();
+      list.replaceChildren();
+      this.renderedConv = c.id;
+      this.v.ui.stickBottom = true;
+    }
+    this.renderStatus(c);
+    const atBottom = this.v.ui.stickBottom;
+    const prevHeight = box.scrollHeight;
+    const prevTop = box.scrollTop;
+    const firstBefore = list.firstElementChild;
+    const { keys, build } = this.plan(c);
+    this.reconcile(list, keys, build);
+    if (atBottom) {
+      box.scrollTop = box.scrollHeight;
+    } else if (firstBefore && list.firstElementChild !== firstBefore) {
+      box.scrollTop = prevTop + (box.scrollHeight - prevHeight); // older messages were prepended
+    }
+    // Fill the viewport: fetch older pages while there is no scrollbar yet.
+    if (c.latestLoaded && c.hasMoreBefore && !c.loadingOlder && box.scrollHeight <= box.clientHeight + 300) {
+      this.v.s.loadOlder(c.id).catch(() => {});
+    }
+    this.maybeMarkRead();
+  }
+
+  /** Marks the open conversation read when the user can see its end. */
+  maybeMarkRead(): void {
+    const c = this.v.s.openConv();
+    if (!c || document.visibilityState !== "visible" || !this.v.ui.stickBottom) return;
+    if (c.readSeq < c.lastSeq) {
+      this.v.s.markRead(c.id);
+      this.v.schedule();
+    }
+  }
+
+  private renderStatus(c: ConvView): void {
+    const status = $("history-status");
+    if (c.loadingOlder) setText(status, "Loading messages…");
+    else if (c.latestLoaded && !c.hasMoreBefore) {
+      const empty = c.msgs.size === 0 && this.v.s.pendingFor(c.id).length === 0;
+      setText(status, empty ? "No messages yet. Say hello!" : "Beginning of the conversation");
+    } else setText(status, "");
+  }
+
+  private toggle = (key: string): void => {
+    const expanded = this.v.ui.expanded;
+    if (expanded.has(key)) expanded.delete(key);
+    else expanded.add(key);
+    this.v.ui.stickBottom = false;
+    this.v.schedule();
+  };
+
+  /** The keys in display order, and how to build each node; drops nodes whose signature changed. */
+  private plan(c: ConvView): { keys: string[]; build: Map<string, () => MsgNode> } {
+    const s = this.v.s;
+    const keys: string[] = [];
+    const build = new Map<string, () => MsgNode>();
+    let prevDay = "";
+    let prevSender = "";
+    const add = (key: string, sig: string, make: () => HTMLElement) => {
+      keys.push(key);
+      build.set(key, () => ({ el: make(), sig }));
+      const old = this.nodes.get(key);
+      if (old && old.sig !== sig) this.nodes.delete(key);
+    };
+    const emitDay = (ms: number) => {
+      const day = new Date(ms).toDateString();
+      if (day === prevDay) return;
+      prevDay = day;
+      prevSender = "";
+      const label = fmtDay(ms);
+      keys.push(`d:${day}`);
+      build.set(`d:${day}`, () => ({ el: h("div", { class: "day", text: label }), sig: label }));
+    };
+    for (const seq of c.sortedSeqs()) {
+      const m = c.msgs.get(seq)!;
+      emitDay(m.sent_at_ms);
+      const key = `m:${seq}`;
+      const first = m.sender !== prevSender;
+      prevSender = m.sender;
+      const mine = m.sender === s.me;
+      const r: Receipt | "" = mine ? receipt(c, s.me, m) : "";
+      const expanded = this.v.ui.expanded.has(key);
+      const opts = { key, first, mine, receipt: r, expanded, toggle: this.toggle };
+      add(key, `${first}|${r}|${expanded}|${c.kind}`, () => messageEl(c, m, opts));
+    }
+    for (const p of s.pendingFor(c.id)) {
+      emitDay(p.created_ms);
+      const key = `p:${p.client_msg_id}`;
+      const first = prevSender !== s.me;
+      prevSender = s.me;
+      const expanded = this.v.ui.expanded.has(key);
+      const opts = {
+        key,
+        first,
+        expanded,
+        toggle: this.toggle,
+        retry: () => s.retry(p.client_msg_id),
+        edit: () => this.composer.editFailed(p),
+        discard: () => s.discard(p.client_msg_id),
+      };
+      add(key, `${first}|${p.state}|${p.error ?? ""}|${expanded}`, () => pendingEl(p, opts));
+    }
+    return { keys, build };
+  }
+
+  /** Reuses nodes, moves only what is out of place, removes the rest. */
+  private reconcile(list: HTMLElement, keys: string[], build: Map<string, () => MsgNode>): void {
+    const wanted = new Set(keys);
+    for (const [k, n] of this.nodes) {
+      if (!wanted.has(k)) {
+        n.el.remove();
+        this.nodes.delete(k);
+      }
+    }
+    let cursor: ChildNode | null = list.firstChild;
+    for (const k of keys) {
+      let n = this.nodes.get(k);
+      if (!n) {
+        n = build.get(k)!();
+        this.nodes.set(k, n);
+      }
+      if (n.el.parentNode === list && n.el === cursor) {
+        cursor = cursor.nextSibling;
+        continue;
+      }
+      // Replace a stale node of the same key that is still in place.
+      list.insertBefore(n.el, cursor);
+    }
+    while (cursor) {
+      const next = cursor.nextSibling;
+      cursor.remove();
+      cursor = next;
+    }
+  }
+}

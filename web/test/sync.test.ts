@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { Response } from "../src/api/wire";
+import { Conversations } from "../src/state/conversations";
+import { Syncer } from "../src/state/sync";
+import { msg, summary } from "./fixtures";
+
+function setup(pages: ((body: Record<string, unknown>) => Response)[]) {
+  const bodies: Record<string, unknown>[] = [];
+  const log: string[] = [];
+  const convs = new Conversations("alice", {
+    ownMessage: () => {},
+    dropped: () => {},
+    gap: () => log.push("gap"),
+    unknown: () => {},
+  });
+  let gate: Promise<void> = Promise.resolve();
+  const syncer = new Syncer(convs, {
+    request: async (topic, body) => {
+      assert.equal(topic, "mqchat/v1/req/sync");
+      bodies.push(structuredClone(body));
+      await gate;
+      const page = pages.shift();
+      assert.ok(page, "no more sync requests expected");
+      return page(body);
+    },
+    unknown: () => log.push("unknown"),
+    changed: () => {},
+  });
+  return { convs, syncer, bodies, log, hold: (p: Promise<void>) => (gate = p) };
+}
+
+const page = (conversations: unknown[]) => (): Response => ({ op: "sync", ok: true, conversations });
+
+test("sync repeats with advanced cursors while a page has more", async () => {
+  const { convs, syncer, bodies, log } = setup([
+    page([{ conversation_id: "1", last_seq: 3, messages: [msg("1", 1), msg("1", 2)], has_more: true }]),
+    page([{ conversation_id: "1", last_seq: 3, messages: [msg("1", 3)], has_more: false }]),
+  ]);
+  convs.applySummaries([summary("1", 0)], false);
+  await syncer.run();
+  assert.deepEqual(bodies, [
+    { cursors: { "1": 0 }, limit: 100 },
+    { cursors: { "1": 2 }, limit: 100 },
+  ]);
+  assert.deepEqual(convs.get("1")!.sortedSeqs(), [1, 2, 3]);
+  assert.deepEqual(log, []);
+});
+
+test("a sync asked for while one runs makes it go one more round, not two at once", async () => {
+  let release!: () => void;
+  const { convs, syncer, bodies, hold } = setup([page([]), page([])]);
+  convs.applySummaries([summary("1", 0)], false);
+  hold(new Promise<void>((r) => (release = r)));
+  const first = syncer.run();
+  await syncer.run(); // returns at once: the running sync goes again
+  assert.equal(bodies.length, 1);
+  release();
+  await first;
+  assert.equal(bodies.length, 2);
+});
+
+test("a page naming an unknown conversation asks for the list", async () => {
+  const { syncer, log } = setup([page([{ conversation_id: "5", last_seq: 1, messages: [], has_more: false }])]);
+  await syncer.run();
+  assert.deepEqual(log, ["unknown"]);
+});
