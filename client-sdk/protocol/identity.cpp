@@ -31,6 +31,14 @@ Status ValidateUsername(std::string_view username) {
   return ValidateName("username", username, kMaxUsernameLength);
 }
 
+std::string UsernameKey(std::string_view username) {
+  std::string key(username);
+  for (char& c : key) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return key;
+}
+
 Status ValidateDeviceId(std::string_view device_id) {
   return ValidateName("device id", device_id, kMaxDeviceIdLength);
 }

@@ -15,6 +15,12 @@ inline constexpr size_t kMaxDeviceIdLength = 64;
 // A username is 1-64 characters of [A-Za-z0-9_.-], starting with a letter or digit. This keeps
 // every user's topic namespace free of MQTT wildcards (+ #), separators (/), '$' and NUL.
 Status ValidateUsername(std::string_view username);
+// The name a username is unique by: its ASCII lowercase form. "Bob", "BOB" and "bob" are one
+// name, so no user can pose as another by case in a list or a message. Only one spelling may
+// exist; it is the one topics and client ids use. The store enforces the same rule with SQL
+// lower(), which agrees with this on the ASCII names ValidateUsername accepts.
+std::string UsernameKey(std::string_view username);
+
 // A device id follows the same character rules as a username.
 Status ValidateDeviceId(std::string_view device_id);
 

@@ -73,6 +73,12 @@ Result<AuthenticatedClient> Authenticator::AuthenticateToken(const std::string& 
     ++stats_.failures;
     return Status::Unauthenticated("token subject does not match the username");
   }
+  // A token for "BOB" must not become a second account beside "bob".
+  if (auto taken = directory_.OtherSpelling(username)) {
+    ++stats_.failures;
+    return Status::Unauthenticated("the name is taken by user '" + *taken +
+                                   "' (names are unique ignoring case)");
+  }
   // A token proves identity, but an operator's disable or delete still wins.
   auto entry = directory_.Lookup(username);
   if (entry && entry->state != store::UserState::kActive) {

@@ -1,5 +1,7 @@
 #include "auth/user_directory.h"
 
+#include "protocol/identity.h"
+
 namespace mqchat::auth {
 
 std::vector<std::string> UserDirectory::Apply(const std::vector<store::UserRecord>& changed) {
@@ -11,6 +13,8 @@ std::vector<std::string> UserDirectory::Apply(const std::vector<store::UserRecor
     if (was_active && rec.state != store::UserState::kActive) revoked.push_back(rec.username);
     DirectoryEntry entry{rec.password_hash, rec.state};
     if (it == users_.end()) {
+      std::string key = protocol::UsernameKey(rec.username);
+      if (key != rec.username) capitalized_[std::move(key)].push_back(rec.username);
       users_.emplace(rec.username, std::move(entry));
     } else {
       it->second = std::move(entry);
@@ -25,6 +29,19 @@ std::optional<DirectoryEntry> UserDirectory::Lookup(const std::string& username)
   auto it = users_.find(username);
   if (it == users_.end()) return std::nullopt;
   return it->second;
+}
+
+std::optional<std::string> UserDirectory::OtherSpelling(const std::string& username) const {
+  const std::string key = protocol::UsernameKey(username);
+  MutexLock lock(mu_);
+  if (key != username && users_.count(key) != 0) return key;
+  auto it = capitalized_.find(key);
+  if (it != capitalized_.end()) {
+    for (const std::string& name : it->second) {
+      if (name != username) return name;
+    }
+  }
+  return std::nullopt;
 }
 
 int64_t UserDirectory::max_rev() const {

@@ -26,6 +26,9 @@ class UserDirectory {
   // now disabled or deleted, so their sessions can be ended.
   std::vector<std::string> Apply(const std::vector<store::UserRecord>& changed);
   std::optional<DirectoryEntry> Lookup(const std::string& username) const;
+  // A known user whose name equals `username` ignoring case but is spelled differently
+  // (protocol::UsernameKey), in any state: the account a case variant would pose as.
+  std::optional<std::string> OtherSpelling(const std::string& username) const;
   // The highest rev applied so far; the refresher asks the store for rows after it.
   int64_t max_rev() const;
   size_t size() const;
@@ -34,6 +37,9 @@ class UserDirectory {
   mutable Mutex mu_;
   std::unordered_map<std::string, DirectoryEntry> users_ GUARDED_BY(mu_);
   int64_t max_rev_ GUARDED_BY(mu_) = 0;
+  // Names that are not their own UsernameKey (they have capitals), by key: most names are
+  // lowercase and cost nothing here.
+  std::unordered_map<std::string, std::vector<std::string>> capitalized_ GUARDED_BY(mu_);
 };
 
 }  // namespace mqchat::auth

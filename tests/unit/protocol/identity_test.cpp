@@ -39,4 +39,12 @@ TEST(IdentityTest, UsernameRules) {
 }
 
 }  // namespace
+TEST(IdentityTest, UsernameKeyFoldsCaseOnly) {
+  EXPECT_EQ(UsernameKey("Bob"), "bob");
+  EXPECT_EQ(UsernameKey("BOB"), UsernameKey("bob"));
+  EXPECT_EQ(UsernameKey("Ann-Marie_2.X"), "ann-marie_2.x");
+  EXPECT_NE(UsernameKey("b0b"), UsernameKey("bob"));  // digits and letters stay apart
+  EXPECT_EQ(UsernameKey(""), "");
+}
+
 }  // namespace mqchat::protocol

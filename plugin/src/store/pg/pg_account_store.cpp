@@ -3,6 +3,8 @@
 #include <iterator>
 #include <utility>
 
+#include "protocol/identity.h"
+
 namespace mqchat::store {
 namespace {
 
@@ -17,8 +19,9 @@ constexpr PgStatement kLockUsers = {"mqchat_account_lock",
                                     "LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE"};
 constexpr PgStatement kAddUser = {
     "mqchat_account_add",
-    "INSERT INTO users (username, password_hash, state, rev, created_at_ms, updated_at_ms) "
-    "VALUES ($1::text, $2::text, 0, nextval('user_rev_seq'), $3::bigint, $3::bigint) "
+    "INSERT INTO users (username, username_key, password_hash, state, rev, created_at_ms, "
+    "updated_at_ms) "
+    "VALUES ($1::text, $2::text, $3::text, 0, nextval('user_rev_seq'), $4::bigint, $4::bigint) "
     "RETURNING user_id, username, password_hash, state, rev, created_at_ms"};
 constexpr PgStatement kGetUser = {
     "mqchat_account_get",
@@ -98,10 +101,15 @@ Result<PgResultPtr> PgAccountStore::Write(const PgStatement& stmt, const PgParam
 
 Result<UserRecord> PgAccountStore::AddUser(const std::string& username,
                                            const std::string& password_hash) {
-  auto res = Write(kAddUser, PgParams().Text(username).Text(password_hash).Int(clock_->NowMs()));
+  auto res = Write(kAddUser, PgParams()
+                                    .Text(username)
+                                    .Text(protocol::UsernameKey(username))
+                                    .Text(password_hash)
+                                    .Int(clock_->NowMs()));
   if (!res.ok()) {
     if (res.status().code() == Code::kAlreadyExists) {
-      return Status::AlreadyExists("user already exists: " + username);
+      return Status::AlreadyExists("user already exists: " + username +
+                                    " (names are unique ignoring case)");
     }
     return res.status();
   }

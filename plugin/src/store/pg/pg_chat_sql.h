@@ -25,9 +25,10 @@ inline constexpr PgStatement kUserRow = {"mqchat_chat_user_row",
                                          "SELECT 1 FROM users WHERE username = $1::text"};
 inline constexpr PgStatement kEnsureUser = {
     "mqchat_chat_ensure_user",
-    "INSERT INTO users (username, password_hash, state, rev, created_at_ms, updated_at_ms) "
-    "VALUES ($1::text, '', 0, nextval('user_rev_seq'), $2::bigint, $2::bigint) "
-    "ON CONFLICT (username) DO NOTHING"};
+    "INSERT INTO users (username, username_key, password_hash, state, rev, created_at_ms, "
+    "updated_at_ms) "
+    "VALUES ($1::text, $2::text, '', 0, nextval('user_rev_seq'), $3::bigint, $3::bigint) "
+    "ON CONFLICT DO NOTHING"};  // a name taken in another case is no new user (UsernameKey)
 
 // For each name of $2, in order: the name, its role in conversation $1 (NULL: not a member),
 // and whether a user of that name exists and is not deleted.

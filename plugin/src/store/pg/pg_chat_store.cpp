@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "protocol/identity.h"
 #include "store/pg/pg_chat_sql.h"
 #include "store/pg/pg_push_sql.h"
 
@@ -159,7 +160,10 @@ Status PgChatStore::EnsureUsers(const std::vector<NewUser>& users) {
   for (const NewUser* user : missing) {
     MQCHAT_ASSIGN_OR_RETURN(
         PgResultPtr inserted,
-        Run(sql::kEnsureUser, PgParams().Text(user->username).Int(user->now_ms)));
+        Run(sql::kEnsureUser, PgParams()
+                                  .Text(user->username)
+                                  .Text(protocol::UsernameKey(user->username))
+                                  .Int(user->now_ms)));
   }
   return txn.Commit();
 }

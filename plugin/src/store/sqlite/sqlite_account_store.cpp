@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "protocol/identity.h"
+
 namespace mqchat::store {
 namespace {
 
@@ -11,8 +13,9 @@ namespace {
 // rev = MAX(rev) + 1 is safe: each statement runs in its own write transaction (SQLite has
 // one writer at a time) and rows are never physically deleted, so MAX(rev) never goes back.
 constexpr char kAddUser[] =
-    "INSERT INTO users (username, password_hash, state, rev, created_at_ms, updated_at_ms) "
-    "VALUES (?1, ?2, 0, (SELECT COALESCE(MAX(rev), 0) + 1 FROM users), ?3, ?3) "
+    "INSERT INTO users (username, username_key, password_hash, state, rev, created_at_ms, "
+    "updated_at_ms) "
+    "VALUES (?1, ?2, ?3, 0, (SELECT COALESCE(MAX(rev), 0) + 1 FROM users), ?4, ?4) "
     "RETURNING user_id, username, password_hash, state, rev, created_at_ms";
 constexpr char kGetUser[] =
     "SELECT user_id, username, password_hash, state, rev, created_at_ms FROM users "
@@ -97,12 +100,14 @@ Result<UserRecord> SqliteAccountStore::AddUser(const std::string& username,
   sqlite3_stmt* stmt = add_user_.get();
   StmtReset reset(stmt);
   MQCHAT_RETURN_IF_ERROR(BindText(stmt, 1, username));
-  MQCHAT_RETURN_IF_ERROR(BindText(stmt, 2, password_hash));
-  MQCHAT_RETURN_IF_ERROR(BindInt64(stmt, 3, clock_->NowMs()));
+  MQCHAT_RETURN_IF_ERROR(BindText(stmt, 2, protocol::UsernameKey(username)));
+  MQCHAT_RETURN_IF_ERROR(BindText(stmt, 3, password_hash));
+  MQCHAT_RETURN_IF_ERROR(BindInt64(stmt, 4, clock_->NowMs()));
   auto has_row = StepSqlite(stmt);
   if (!has_row.ok()) {
     if (has_row.status().code() == Code::kAlreadyExists) {
-      return Status::AlreadyExists("user already exists: " + username);
+      return Status::AlreadyExists("user already exists: " + username +
+                                    " (names are unique ignoring case)");
     }
     return has_row.status();
   }

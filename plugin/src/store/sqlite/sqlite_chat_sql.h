@@ -17,9 +17,10 @@ inline constexpr char kActiveUser[] = "SELECT 1 FROM users WHERE username = ?1 A
 // rev = MAX(rev) + 1, exactly as SqliteAccountStore::AddUser maintains it: safe because the
 // statement runs inside a BEGIN IMMEDIATE transaction (one writer at a time).
 inline constexpr char kEnsureUser[] =
-    "INSERT INTO users (username, password_hash, state, rev, created_at_ms, updated_at_ms) "
-    "VALUES (?1, '', 0, (SELECT COALESCE(MAX(rev), 0) + 1 FROM users), ?2, ?2) "
-    "ON CONFLICT (username) DO NOTHING";
+    "INSERT INTO users (username, username_key, password_hash, state, rev, created_at_ms, "
+    "updated_at_ms) "
+    "VALUES (?1, ?2, '', 0, (SELECT COALESCE(MAX(rev), 0) + 1 FROM users), ?3, ?3) "
+    "ON CONFLICT DO NOTHING";  // a name taken in another case is no new user (UsernameKey)
 inline constexpr char kHead[] =
     "SELECT kind, member_count, last_seq FROM conversations WHERE conversation_id = ?1";
 inline constexpr char kMemberRole[] =

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "protocol/identity.h"
 #include "store/append_plan.h"
 #include "store/sqlite/sqlite_chat_sql.h"
 #include "store/sqlite/sqlite_push_sql.h"
@@ -217,7 +218,8 @@ Status SqliteChatStore::EnsureUsers(const std::vector<NewUser>& users) {
   }
   MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
   for (const NewUser* user : missing) {
-    MQCHAT_RETURN_IF_ERROR(sql::Exec(ensure_user_.get(), user->username, user->now_ms));
+    MQCHAT_RETURN_IF_ERROR(sql::Exec(ensure_user_.get(), user->username,
+                                     protocol::UsernameKey(user->username), user->now_ms));
   }
   return txn.Commit();
 }

@@ -162,5 +162,26 @@ TEST_F(AuthenticatorTest, TokenRefusals) {
   EXPECT_FALSE(Login("alice", forged.c_str()).ok());
 }
 
+TEST_F(AuthenticatorTest, TokenForACaseVariantOfAKnownUserIsRefused) {
+  // "Alice" and "ALICE" would otherwise be new token users beside alice, shown in every list as
+  // if they were her.
+  for (const char* variant : {"Alice", "ALICE", "aLiCe"}) {
+    std::string token = Token(variant, 600);
+    auto r = Login(variant, token.c_str(), std::string(variant) + "/phone");
+    ASSERT_FALSE(r.ok()) << variant;
+    EXPECT_EQ(r.status().code(), Code::kUnauthenticated);
+    EXPECT_NE(r.status().message().find("'alice'"), std::string::npos) << r.status().ToString();
+  }
+  // The other direction: a capitalized account exists, its lowercase spelling is taken too.
+  directory_.Apply({store::UserRecord{3, "Dave", "", store::UserState::kActive, 3, 0}});
+  std::string dave = Token("dave", 600);
+  EXPECT_FALSE(Login("dave", dave.c_str(), "dave/phone").ok());
+  std::string exact = Token("Dave", 600);
+  EXPECT_TRUE(Login("Dave", exact.c_str(), "Dave/phone").ok());
+  // The exact spelling of a known user still logs in.
+  std::string alice = Token("alice", 600);
+  EXPECT_TRUE(Login("alice", alice.c_str()).ok());
+}
+
 }  // namespace
 }  // namespace mqchat::auth

@@ -93,6 +93,54 @@ TEST_P(AccountStoreTest, DuplicateIsAlreadyExists) {
   EXPECT_TRUE(store_->AddUser("bob", "h3").ok());
 }
 
+TEST_P(AccountStoreTest, CaseVariantIsAlreadyExists) {
+  ASSERT_TRUE(store_->AddUser("bob", "h").ok());
+  for (const char* variant : {"Bob", "BOB", "bOb"}) {
+    auto again = store_->AddUser(variant, "h2");
+    ASSERT_FALSE(again.ok()) << variant;
+    EXPECT_EQ(again.status().code(), Code::kAlreadyExists) << again.status().ToString();
+    EXPECT_EQ(store_->GetUser(variant).status().code(), Code::kNotFound);
+  }
+  // Deleted names stay taken in every case.
+  ASSERT_TRUE(store_->AddUser("Carol", "h").ok());
+  ASSERT_TRUE(store_->SetState("Carol", UserState::kDeleted).ok());
+  EXPECT_EQ(store_->AddUser("carol", "h").status().code(), Code::kAlreadyExists);
+  auto list = store_->ListUsers();
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(Names(*list), std::vector<std::string>{"bob"});
+}
+
+// Databases from before migration 006 may hold names that differ only by case: the oldest
+// keeps its name and state, later look-alikes keep their rows but are disabled with a new rev
+// (so brokers end their sessions), and the rule holds from then on.
+TEST_P(AccountStoreTest, MigrationDisablesExistingLookAlikes) {
+  ASSERT_TRUE(store_->AddUser("bob", "h").ok());
+  ASSERT_TRUE(store_->AddUser("zed", "h").ok());
+  store_.reset();
+  // Back to schema 5, then add look-alikes the old schema allowed.
+  ASSERT_TRUE(ExecRaw("DROP INDEX users_username_key_idx").ok());
+  ASSERT_TRUE(ExecRaw("ALTER TABLE users DROP COLUMN username_key").ok());
+  ASSERT_TRUE(ExecRaw("DELETE FROM schema_migrations WHERE version >= 6").ok());
+  ASSERT_TRUE(ExecRaw("INSERT INTO users (username, password_hash, state, rev, created_at_ms, "
+                      "updated_at_ms) VALUES ('Bob', 'h', 0, 100, 0, 0), "
+                      "('BOB', '', 0, 101, 0, 0), ('Zed', 'h', 2, 102, 0, 0)")
+                  .ok());
+  if (!is_sqlite()) {  // PostgreSQL writers take revs from the sequence
+    ASSERT_TRUE(ExecRaw("SELECT setval('user_rev_seq', 102)").ok());
+  }
+  store_ = Open();
+  ASSERT_NE(store_, nullptr);
+  EXPECT_EQ(MustGet("bob").state, UserState::kActive);
+  EXPECT_EQ(MustGet("Bob").state, UserState::kDisabled);
+  EXPECT_EQ(MustGet("BOB").state, UserState::kDisabled);
+  EXPECT_EQ(MustGet("Zed").state, UserState::kDeleted);  // already deleted: left as it was
+  EXPECT_GT(MustGet("Bob").rev, 102);
+  EXPECT_GT(MustGet("BOB").rev, 102);
+  EXPECT_NE(MustGet("Bob").rev, MustGet("BOB").rev);
+  EXPECT_EQ(store_->AddUser("boB", "h").status().code(), Code::kAlreadyExists);
+  EXPECT_EQ(store_->AddUser("ZED", "h").status().code(), Code::kAlreadyExists);
+}
+
 TEST_P(AccountStoreTest, MissingUserIsNotFound) {
   EXPECT_EQ(store_->GetUser("nobody").status().code(), Code::kNotFound);
   EXPECT_EQ(store_->SetPasswordHash("nobody", "h").code(), Code::kNotFound);

@@ -490,6 +490,21 @@ TEST_P(ChatStoreTest, EnsureUsersRecordsABurstInOneCallWithEachLoginTime) {
   ASSERT_TRUE(store_->EnsureUsers({}).ok());
 }
 
+// A first login of a case variant ("PW-User" beside "pw-user") records no second account and
+// does not fail the rest of the burst.
+TEST_P(ChatStoreTest, EnsureUsersSkipsCaseVariantsOfExistingNames) {
+  auto accounts = OpenAccountStore(config_);
+  ASSERT_TRUE(accounts.ok()) << accounts.status().ToString();
+  AccountStore& acc = **accounts;
+  ASSERT_TRUE(acc.AddUser("pw-user", "$hash").ok());
+  ASSERT_TRUE(store_->EnsureUsers({{"PW-User", 1}, {"fresh", 2}, {"FRESH", 3}}).ok());
+  EXPECT_EQ(acc.GetUser("PW-User").status().code(), Code::kNotFound);
+  EXPECT_EQ(acc.GetUser("FRESH").status().code(), Code::kNotFound);
+  auto fresh = acc.GetUser("fresh");
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  EXPECT_EQ(fresh->created_at_ms, 2);
+}
+
 TEST_P(ChatStoreTest, OpenDirectIsIdempotentInEitherOrder) {
   auto first = store_->OpenDirect(100, "alice", "bob", Now());
   ASSERT_TRUE(first.ok()) << first.status().ToString();
