@@ -1,5 +1,6 @@
-// ClientImpl: conversation requests. Each builds a protocol::Request, publishes it on the engine
-// thread, and decodes the response there (updating the cache) before completing the future.
+// ClientImpl: the app's requests. Each builds a protocol::Request, starts it on the engine thread
+// through the RequestTracker, and decodes the response there (updating the cache) before
+// completing the future.
 #include "client_impl.h"
 #include "convert.h"
 #include "protocol/fields.h"
@@ -37,7 +38,7 @@ std::future<Result<T>> ClientImpl::Call(
   auto promise = std::make_shared<std::promise<Result<T>>>();
   auto future = promise->get_future();
   auto task = [this, request = std::move(request), decode = std::move(decode), promise]() mutable {
-    auto started = StartRequest(std::move(request), [decode, promise](Result<protocol::Response> r) {
+    auto started = tracker_.Start(std::move(request), [decode, promise](Result<protocol::Response> r) {
       if (!r.ok()) return promise->set_value(r.status());
       promise->set_value(decode(*r));
     });
@@ -55,7 +56,7 @@ std::future<Status> ClientImpl::CallStatus(
   auto future = promise->get_future();
   auto task = [this, request = std::move(request), after_ok = std::move(after_ok),
                promise]() mutable {
-    auto started = StartRequest(std::move(request), [after_ok, promise](Result<protocol::Response> r) {
+    auto started = tracker_.Start(std::move(request), [after_ok, promise](Result<protocol::Response> r) {
       if (!r.ok()) return promise->set_value(r.status());
       promise->set_value(after_ok ? after_ok(*r) : Status::Ok());
     });
@@ -156,7 +157,7 @@ std::future<Result<std::vector<ConversationSummary>>> ClientImpl::Conversations(
           MQCHAT_ASSIGN_OR_RETURN(auto s, protocol::DecodeSummary(item));
           out.push_back(FromWire(s));
         }
-        ApplyConversationList(out);
+        ingest_.ApplyConversationList(out);
         return out;
       });
 }
@@ -209,15 +210,7 @@ std::future<Status> ClientImpl::WatchPresence(std::string user) {
     return future;
   }
   auto task = [this, user, promise] {
-    if (!IsUp()) return promise->set_value(Status::Unavailable("not connected"));
-    watched_presence_.insert(user);
-    link_->Subscribe(protocol::PresenceTopic(user), [this, user, promise](Status s) {
-      const bool posted = loop_.Post([this, user, promise, s] {
-        if (!s.ok()) watched_presence_.erase(user);
-        promise->set_value(s);
-      });
-      if (!posted) promise->set_value(s);
-    });
+    connection_.WatchPresence(user, [promise](Status s) { promise->set_value(s); });
   };
   if (!loop_.Post(std::move(task))) {
     promise->set_value(Status::Unavailable("the client is shutting down"));
