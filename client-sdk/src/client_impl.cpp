@@ -20,23 +20,33 @@ ClientImpl::ClientImpl(ClientOptions options, std::unique_ptr<LocalCache> cache)
       cache_(std::move(cache)),
       dispatcher_(options_.event_queue_capacity, options_.log),
       retry_backoff_(std::chrono::milliseconds(200), std::chrono::seconds(10)),
-      connection_(options_, loop_, dispatcher_, log_,
-                  ConnectionHooks{
-                      [this](int receive_maximum) { outbox_.SetReceiveMaximum(receive_maximum); },
-                      [this] { sync_.Start(); },
-                      [this](const Status& reason) { OnConnectionDown(reason); },
-                      [this](std::string topic, std::string payload) {
-                        ingest_.Enqueue(std::move(topic), std::move(payload));
-                      }}),
+      connection_(options_, loop_, dispatcher_, log_, ConnectionWiring()),
       tracker_(loop_, connection_, options_.request_timeout, log_,
                [this](const protocol::Response& r) { outbox_.OnUnmatchedResponse(r); }),
-      ingest_(options_, loop_, *cache_, dispatcher_, log_,
-              IngestHooks{[this](const std::string& payload) { tracker_.OnResponse(payload); },
-                          [this] { sync_.Start(); },
-                          [this] { sync_.RefreshConversations(); }}),
+      ingest_(options_, loop_, *cache_, dispatcher_, log_, IngestWiring()),
       sync_(loop_, connection_, tracker_, ingest_, *cache_, retry_backoff_, log_,
             [this] { outbox_.Pump(); }),
       outbox_(options_, loop_, *cache_, tracker_, *this, retry_backoff_, log_) {}
+
+// The hooks only capture `this`: they run once the constructor is done.
+ConnectionHooks ClientImpl::ConnectionWiring() {
+  ConnectionHooks hooks;
+  hooks.on_connected = [this](int receive_maximum) { outbox_.SetReceiveMaximum(receive_maximum); };
+  hooks.on_up = [this] { sync_.Start(); };
+  hooks.on_down = [this](const Status& reason) { OnConnectionDown(reason); };
+  hooks.on_message = [this](std::string topic, std::string payload) {
+    ingest_.Enqueue(std::move(topic), std::move(payload));
+  };
+  return hooks;
+}
+
+IngestHooks ClientImpl::IngestWiring() {
+  IngestHooks hooks;
+  hooks.on_response = [this](const std::string& payload) { tracker_.OnResponse(payload); };
+  hooks.on_gap = [this] { sync_.Start(); };
+  hooks.on_unknown_conversation = [this] { sync_.RefreshConversations(); };
+  return hooks;
+}
 
 ClientImpl::~ClientImpl() {
   std::promise<void> done;

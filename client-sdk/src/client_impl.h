@@ -76,6 +76,10 @@ class ClientImpl : private OutboxHost {
  private:
   ClientImpl(ClientOptions options, std::unique_ptr<LocalCache> cache);
 
+  // How the parts reach each other (for the constructor).
+  ConnectionHooks ConnectionWiring();
+  IngestHooks IngestWiring();
+
   // OutboxHost (engine thread).
   bool SendsAllowed() const override;
   void RunBatch(const std::function<void()>& fn) override { ingest_.RunBatch(fn); }

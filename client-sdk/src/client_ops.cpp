@@ -38,10 +38,11 @@ std::future<Result<T>> ClientImpl::Call(
   auto promise = std::make_shared<std::promise<Result<T>>>();
   auto future = promise->get_future();
   auto task = [this, request = std::move(request), decode = std::move(decode), promise]() mutable {
-    auto started = tracker_.Start(std::move(request), [decode, promise](Result<protocol::Response> r) {
-      if (!r.ok()) return promise->set_value(r.status());
-      promise->set_value(decode(*r));
-    });
+    auto started =
+        tracker_.Start(std::move(request), [decode, promise](Result<protocol::Response> r) {
+          if (!r.ok()) return promise->set_value(r.status());
+          promise->set_value(decode(*r));
+        });
     if (!started.ok()) promise->set_value(started.status());
   };
   if (!loop_.Post(std::move(task))) {
@@ -56,10 +57,11 @@ std::future<Status> ClientImpl::CallStatus(
   auto future = promise->get_future();
   auto task = [this, request = std::move(request), after_ok = std::move(after_ok),
                promise]() mutable {
-    auto started = tracker_.Start(std::move(request), [after_ok, promise](Result<protocol::Response> r) {
-      if (!r.ok()) return promise->set_value(r.status());
-      promise->set_value(after_ok ? after_ok(*r) : Status::Ok());
-    });
+    auto started =
+        tracker_.Start(std::move(request), [after_ok, promise](Result<protocol::Response> r) {
+          if (!r.ok()) return promise->set_value(r.status());
+          promise->set_value(after_ok ? after_ok(*r) : Status::Ok());
+        });
     if (!started.ok()) promise->set_value(started.status());
   };
   if (!loop_.Post(std::move(task))) {
@@ -171,7 +173,8 @@ std::future<Result<HistoryPage>> ClientImpl::History(int64_t id, HistoryQuery qu
       MakeRequest(protocol::Op::kHistory, id, body),
       [this](const protocol::Response& r) -> Result<HistoryPage> {
         const nlohmann::json* list = protocol::FindField(r.body, fields::kMessages);
-        if (list == nullptr || !list->is_array()) return Status::Internal("no messages in response");
+        if (list == nullptr || !list->is_array())
+          return Status::Internal("no messages in response");
         HistoryPage page;
         for (const auto& item : *list) {
           MQCHAT_ASSIGN_OR_RETURN(auto m, protocol::DecodeMessage(item));

@@ -61,8 +61,10 @@ void Ingest::HandleInbox(const std::string& payload) {
   }
   if (event->type == values::kEventTypeMessage) {
     auto m = protocol::DecodeMessage(event->body);
-    if (m.ok()) StoreMessage(*m, 0);
-    else log_("mqchat: bad message event: " + m.status().ToString());
+    if (m.ok())
+      StoreMessage(*m, 0);
+    else
+      log_("mqchat: bad message event: " + m.status().ToString());
   } else if (event->type == values::kEventTypeRead) {
     auto r = protocol::DecodeReadEvent(event->body);
     if (!r.ok()) return log_("mqchat: bad read event: " + r.status().ToString());

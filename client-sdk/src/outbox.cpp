@@ -114,9 +114,10 @@ bool Outbox::StartSend(Item& item) {
   request.body = protocol::SendRequest{item.entry.client_msg_id, item.entry.text};
   auto req_id = std::make_shared<std::string>();
   const std::string cmid = item.entry.client_msg_id;
-  auto started = tracker_.Start(std::move(request), [this, cmid, req_id](Result<protocol::Response> r) {
-    OnSendResult(cmid, *req_id, std::move(r));
-  });
+  auto started =
+      tracker_.Start(std::move(request), [this, cmid, req_id](Result<protocol::Response> r) {
+        OnSendResult(cmid, *req_id, std::move(r));
+      });
   if (!started.ok()) return false;
   *req_id = *started;
   item.req_id = *started;
@@ -162,9 +163,8 @@ void Outbox::OnUnmatchedResponse(const protocol::Response& response) {
 }
 
 void Outbox::ApplyAck(const protocol::WireAck& ack) {
-  auto it = std::find_if(items_.begin(), items_.end(), [&](const Item& i) {
-    return i.entry.client_msg_id == ack.client_msg_id;
-  });
+  auto it = std::find_if(items_.begin(), items_.end(),
+                         [&](const Item& i) { return i.entry.client_msg_id == ack.client_msg_id; });
   if (it == items_.end()) return;  // settled already (a late duplicate ack)
   const OutboxEntry entry = std::move(it->entry);
   items_.erase(it);

@@ -51,8 +51,8 @@ class Outbox {
   static constexpr int kRequestHeadroom = 4;
 
   // `retry_backoff` is shared with sync: a struggling server slows both down.
-  Outbox(const ClientOptions& options, EventLoop& loop, LocalCache& cache,
-         RequestTracker& tracker, OutboxHost& host, Backoff& retry_backoff, EngineLog log);
+  Outbox(const ClientOptions& options, EventLoop& loop, LocalCache& cache, RequestTracker& tracker,
+         OutboxHost& host, Backoff& retry_backoff, EngineLog log);
   ~Outbox();
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;

@@ -43,7 +43,8 @@ void Sync::Start() {
   auto cursors = cache_.Cursors();
   if (cursors.ok()) {
     body.cursors = std::move(*cursors);
-    if (body.cursors.size() > protocol::kMaxSyncCursors) body.cursors.resize(protocol::kMaxSyncCursors);
+    if (body.cursors.size() > protocol::kMaxSyncCursors)
+      body.cursors.resize(protocol::kMaxSyncCursors);
   } else {
     log_("mqchat: " + cursors.status().ToString() + "; syncing from the start");
   }
@@ -78,7 +79,8 @@ void Sync::OnResponse(uint64_t generation, Result<protocol::Response> response) 
     for (const auto& sc : page.conversations) {
       for (const auto& m : sc.messages) ingest_.StoreMessage(m, 0);
       // The server sent every message between the cursor and the last one it returned.
-      ingest_.RaiseCursorFloor(sc.conversation_id, sc.messages.empty() ? 0 : sc.messages.back().seq);
+      ingest_.RaiseCursorFloor(sc.conversation_id,
+                               sc.messages.empty() ? 0 : sc.messages.back().seq);
       (void)cache_.RaiseLastSeq(sc.conversation_id, sc.last_seq);
     }
     const bool more = page.more;

@@ -22,7 +22,8 @@ class Sync {
  public:
   // `retry_backoff` is shared with the outbox: a struggling server slows both down.
   Sync(EventLoop& loop, Connection& connection, RequestTracker& tracker, Ingest& ingest,
-       LocalCache& cache, Backoff& retry_backoff, EngineLog log, std::function<void()> on_caught_up);
+       LocalCache& cache, Backoff& retry_backoff, EngineLog log,
+       std::function<void()> on_caught_up);
   ~Sync();
   Sync(const Sync&) = delete;
   Sync& operator=(const Sync&) = delete;

@@ -4,15 +4,15 @@
 // are engine-thread only, like what they stand in for.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <future>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <variant>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "protocol/fields.h"
 #include "protocol/requests.h"

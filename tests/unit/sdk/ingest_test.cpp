@@ -3,15 +3,15 @@
 // unknown conversation ask for sync; replies go to the request tracker's hook.
 #include "src/ingest.h"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <future>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "engine_fakes.h"
 #include "protocol/fields.h"

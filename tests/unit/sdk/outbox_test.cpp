@@ -5,6 +5,8 @@
 // of an earlier connection) settles it and stores the sender's copy.
 #include "src/outbox.h"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <map>
 #include <memory>
@@ -12,8 +14,6 @@
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "engine_fakes.h"
 #include "src/backoff.h"
@@ -154,7 +154,6 @@ TEST_F(OutboxTest, SendsInFlightAreResentInOrderWithTheSameIdsAfterTheConnection
   EXPECT_EQ(again[2], first[0]);
   EXPECT_EQ(again[3], first[1]);
   EXPECT_FALSE(results_["one"].has_value());  // a lost connection is not an outcome
-
 }
 
 TEST_F(OutboxTest, ALateAckOfAnEarlierConnectionSettlesTheMessage) {
@@ -192,7 +191,8 @@ TEST_F(OutboxTest, AMessageWaitingForARetryIsOvertakenByNone) {
   auto sent = Sent();
   ASSERT_EQ(sent.size(), 1u);
   const std::string one = sent[0];
-  Answer(one, [](const protocol::Request& r) { return ErrorResponse("send", r.req_id, "UNAVAILABLE"); });
+  Answer(one,
+         [](const protocol::Request& r) { return ErrorResponse("send", r.req_id, "UNAVAILABLE"); });
   // After the backoff "one" goes again, with the same id; "two" has waited behind it.
   ASSERT_TRUE(mqchat::test::WaitFor([&] { return Sent().size() >= 2; }, milliseconds(5000),
                                     "the retry of the refused send"));
@@ -212,7 +212,8 @@ TEST_F(OutboxTest, APermanentRefusalDropsTheMessageAndTheNextOneGoes) {
   Send("two");
   auto sent = Sent();
   ASSERT_EQ(sent.size(), 1u);
-  Answer(sent[0], [](const protocol::Request& r) { return ErrorResponse("send", r.req_id, "NOT_MEMBER"); });
+  Answer(sent[0],
+         [](const protocol::Request& r) { return ErrorResponse("send", r.req_id, "NOT_MEMBER"); });
   ASSERT_TRUE(results_["one"].has_value());
   EXPECT_EQ(results_["one"]->status().code(), Code::kPermissionDenied);
   EXPECT_EQ(*outbox_->PendingSends(), 1u);
@@ -228,8 +229,8 @@ TEST_F(OutboxTest, LoadsWhatAnEarlierClientLeftAndSendsItFirst) {
   OnLoop(loop_, [&] {
     outbox_->FailWaiters(Status::Unavailable("client destroyed"));
     // A new outbox on the same cache, as the next client would have.
-    outbox_ = std::make_unique<Outbox>(options_, loop_, *cache_, *tracker_, host_, backoff_,
-                                       EngineLog());
+    outbox_ =
+        std::make_unique<Outbox>(options_, loop_, *cache_, *tracker_, host_, backoff_, EngineLog());
     outbox_->SetReceiveMaximum(100);
     outbox_->Load();
     host_.allowed = true;

@@ -3,14 +3,14 @@
 // engine calls it when the connection goes), and what matches nothing goes to on_unmatched.
 #include "src/request_tracker.h"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <future>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "engine_fakes.h"
 
@@ -106,15 +106,15 @@ TEST_F(RequestTrackerTest, RequestWithoutResponseTimesOutAsUnavailable) {
   std::promise<Status> timed_out;
   std::string id;
   OnLoop(loop_, [&] {
-    id = *tracker_->Start(Typing(1), [&](Result<protocol::Response> r) {
-      timed_out.set_value(r.status());
-    });
+    id = *tracker_->Start(Typing(1),
+                          [&](Result<protocol::Response> r) { timed_out.set_value(r.status()); });
   });
   auto f = timed_out.get_future();
   ASSERT_EQ(f.wait_for(std::chrono::seconds(5)), std::future_status::ready);
   const Status s = f.get();
   EXPECT_EQ(s.code(), Code::kUnavailable);
-  EXPECT_NE(s.message().find("no response to typing within 20 ms"), std::string::npos) << s.ToString();
+  EXPECT_NE(s.message().find("no response to typing within 20 ms"), std::string::npos)
+      << s.ToString();
   // A response after the timeout settles nothing.
   OnLoop(loop_, [&] {
     EXPECT_EQ(tracker_->in_flight(), 0u);
