@@ -1,61 +1,60 @@
-// ClientImpl: the engine behind mqchat::Client. Owns the connection (one MqttLink per attempt;
-// links it is done with wait in a graveyard until Paho is done with them, see Retire()),
-// the request/response matching, the inbound pipeline into the cache, sync and the outbox pump.
-// Public methods: any thread. Everything below "engine thread" runs only on loop_'s thread, so
-// that state needs no locks. Split by concern: client_impl.cpp (connection, requests),
-// client_ingest.cpp (inbox, sync, delivery order), client_outbox.cpp (sending), client_ops.cpp.
+// ClientImpl: the engine behind mqchat::Client, composing one owner per concern, all on the
+// engine thread (EventLoop) as before:
+//   Connection      the link, its state, reconnect/backoff, subscriptions   connection.h
+//   RequestTracker  req_id -> pending handler, timeouts, response matching   request_tracker.h
+//   Outbox          unacked sends, their order and resends, persisted        outbox.h
+//   Ingest          inbound events and messages into the cache, to the app   ingest.h
+//   Sync            catching up after (re)connects and gaps                  sync.h
+// This class wires them together (the hooks in its constructor), offers the app's calls
+// (client_ops.cpp: one request per op) and shuts everything down in order. Public methods: any
+// thread; they post to the engine thread, where all the parts' state lives without locks.
 #pragma once
 
-#include <atomic>
-#include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <future>
-#include <map>
 #include <memory>
-#include <mutex>
-#include <set>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "backoff.h"
+#include "connection.h"
+#include "engine_log.h"
 #include "event_dispatcher.h"
 #include "event_loop.h"
-#include "ids.h"
+#include "ingest.h"
 #include "local_cache.h"
 #include "mqchat/client_options.h"
 #include "mqchat/events.h"
 #include "mqchat/types.h"
-#include "mqtt_link.h"
+#include "outbox.h"
 #include "protocol/requests.h"
 #include "protocol/wire.h"
+#include "request_tracker.h"
+#include "sync.h"
 
 namespace mqchat::sdk {
 
-class ClientImpl {
+class ClientImpl : private OutboxHost {
  public:
-  static constexpr int kMaxSendWindow = 1000;
-  // In-flight publishes kept free for requests other than sends (sync, history, ...).
-  static constexpr int kRequestHeadroom = 4;
-
   static Result<std::unique_ptr<ClientImpl>> Create(ClientOptions options);
-  ~ClientImpl();
+  ~ClientImpl() override;
   ClientImpl(const ClientImpl&) = delete;
   ClientImpl& operator=(const ClientImpl&) = delete;
 
   Status Connect();
   void Disconnect();
-  ConnectionState state() const { return state_.load(); }
-  void SetPassword(std::string password);
+  ConnectionState state() const { return connection_.state(); }
+  void SetPassword(std::string password) { connection_.SetPassword(std::move(password)); }
   const std::string& user() const { return options_.username; }
   const std::string& device_id() const { return options_.device_id; }
 
-  using AckCallback = std::function<void(Result<Ack>)>;
+  using AckCallback = Outbox::AckCallback;
   // Persists the message in the outbox and queues it; `done` runs on the engine thread.
-  void Send(int64_t conversation_id, std::string text, AckCallback done);
-  Result<size_t> PendingSends() const { return cache_->OutboxSize(); }
+  void Send(int64_t conversation_id, std::string text, AckCallback done) {
+    outbox_.Send(conversation_id, std::move(text), std::move(done));
+  }
+  Result<size_t> PendingSends() const { return outbox_.PendingSends(); }
 
   std::future<Result<Conversation>> OpenDirect(std::string user);
   std::future<Result<Conversation>> CreateGroup(std::string name, std::vector<std::string> members);
@@ -75,58 +74,22 @@ class ClientImpl {
   EventDispatcher& dispatcher() { return dispatcher_; }
 
  private:
-  using ResponseHandler = std::function<void(Result<protocol::Response>)>;
-  struct PendingRequest {
-    protocol::Op op = protocol::Op::kSend;
-    ResponseHandler handler;
-    EventLoop::TimerId timer = 0;
-  };
-  struct OutboxItem {
-    OutboxEntry entry;
-    std::string req_id;  // non-empty while a send of it is in flight on this connection
-    EventLoop::Clock::time_point retry_at{};
-  };
-  // Writes of one inbound batch: committed together, then their events are emitted.
-  struct Batch {
-    std::map<int64_t, int64_t> touched;        // conversation -> cursor floor (0: just re-check)
-    std::vector<Event> events;                 // non-message events, in arrival order
-    bool refresh_conversations = false;        // saw a conversation the cache does not know
-    std::vector<std::function<void()>> after;  // run after the commit and the events
-  };
+  ClientImpl(ClientOptions options, std::unique_ptr<LocalCache> cache);
 
-  explicit ClientImpl(ClientOptions options, std::unique_ptr<LocalCache> cache);
-  void Log(const std::string& line) const;
-  int64_t NowMs() const;
+  // How the parts reach each other (for the constructor).
+  ConnectionHooks ConnectionWiring();
+  IngestHooks IngestWiring();
 
-  // --- engine thread: connection (client_impl.cpp) ---
-  void BeginConnect(std::shared_ptr<std::promise<Status>> waiter);
-  void StartAttempt();
-  void OnConnectResult(uint64_t generation, Status status, int receive_maximum);
-  void OnSubscribed(uint64_t generation, Status status);
-  void OnLost(uint64_t generation, Status status);
-  // A failed attempt or a lost connection: reconnect after backoff, or give up.
-  void HandleFailure(Status status);
-  void Teardown(Status reason);  // drops the link and everything in flight on it
-  // Takes a link out of service: sends DISCONNECT if it is connected and keeps it in the
-  // graveyard until it is quiescent (MqttLink::Quiescent), because destroying a Paho client
-  // while Paho still works on it (a CONNECT in progress, say) crashes inside Paho.
-  void Retire(std::unique_ptr<MqttLink> link);
-  // Destroys the quiescent retired links (and, past kRetiredMax, any); `grace` as in
-  // MqttLink::Quiescent. Returns true once the graveyard is empty.
-  bool SweepGraveyard(std::chrono::milliseconds grace);
-  void ScheduleSweep();
-  // At shutdown: waits (bounded) for the retired links to become quiescent, then destroys them.
-  void DrainGraveyard();
-  void SetState(ConnectionState state, Status reason = Status::Ok());
-  void ResolveConnectWaiters(const Status& status);
-  bool IsUp() const;  // subscribed (kSyncing or kOnline)
+  // OutboxHost (engine thread).
+  bool SendsAllowed() const override;
+  void RunBatch(const std::function<void()>& fn) override { ingest_.RunBatch(fn); }
+  void StoreOwnCopy(const protocol::WireMessage& m) override { ingest_.StoreMessage(m, 0); }
 
-  // --- engine thread: requests (client_impl.cpp) ---
-  // Publishes `request` with a fresh req_id (returned); `handler` gets the response, a
-  // timeout, or a connection loss (kUnavailable). Fails without calling `handler`.
-  Result<std::string> StartRequest(protocol::Request request, ResponseHandler handler);
-  void OnResponse(const std::string& payload);
-  void FailPending(const Status& status);
+  // The link is gone: what was in flight on it is void (engine thread).
+  void OnConnectionDown(const Status& reason);
+  // Shutdown on the engine thread, for ~ClientImpl.
+  void ShutDownOnEngine();
+
   // Runs a request from any thread; `decode` runs on the engine thread with the ok response.
   template <typename T>
   std::future<Result<T>> Call(protocol::Request request,
@@ -134,75 +97,19 @@ class ClientImpl {
   std::future<Status> CallStatus(protocol::Request request,
                                  std::function<Status(const protocol::Response&)> after_ok);
 
-  // --- engine thread: inbound, sync, delivery (client_ingest.cpp) ---
-  void OnLinkMessage(std::string topic, std::string payload);  // Paho thread
-  void DrainInbound();
-  void HandleInbox(const std::string& payload);
-  void HandlePresence(const std::string& payload);
-  void StoreMessage(const protocol::WireMessage& m, int64_t cursor_floor);
-  // Runs `fn` inside one cache transaction; then advances the cursors of touched conversations
-  // and emits the newly deliverable messages and the batch's events, in order.
-  void RunBatch(const std::function<void()>& fn);
-  void StartSync();
-  void OnSyncResponse(uint64_t generation, Result<protocol::Response> response);
-  void RefreshConversations();
-  void ApplyConversationList(const std::vector<ConversationSummary>& list);
-
-  // --- engine thread: outbox (client_outbox.cpp) ---
-  void LoadOutbox();
-  void PumpOutbox();
-  void OnSendResult(const std::string& client_msg_id, const std::string& req_id,
-                    Result<protocol::Response> response);
-  void ApplyAck(const protocol::WireAck& ack);
-  void CompleteSend(const std::string& client_msg_id, const Result<Ack>& result);
-
   const ClientOptions options_;
-  const std::string inbox_topic_;
-  const std::string reply_topic_;
+  const EngineLog log_;
   std::unique_ptr<LocalCache> cache_;
-  IdGenerator ids_;
-  std::atomic<ConnectionState> state_{ConnectionState::kDisconnected};
-
-  std::mutex password_mu_;
-  std::string password_;  // guarded by password_mu_
-
-  std::mutex send_mu_;  // orders outbox insertion with posting to the engine
-
-  std::mutex inbound_mu_;
-  std::vector<std::pair<std::string, std::string>> inbound_;  // guarded by inbound_mu_
-  bool drain_scheduled_ = false;                              // guarded by inbound_mu_
-
-  // Engine thread only.
-  std::unique_ptr<MqttLink> link_;
-  struct RetiredLink {
-    std::unique_ptr<MqttLink> link;
-    EventLoop::Clock::time_point since;
-  };
-  std::vector<RetiredLink> graveyard_;
-  EventLoop::TimerId sweep_timer_ = 0;
-  uint64_t generation_ = 0;
-  bool want_connected_ = false;
-  Backoff reconnect_backoff_;
-  Backoff retry_backoff_;  // sends refused with a retryable error, and sync retries
-  EventLoop::TimerId reconnect_timer_ = 0;
-  EventLoop::TimerId attempt_timer_ = 0;
-  EventLoop::TimerId pump_timer_ = 0;
-  EventLoop::TimerId sync_timer_ = 0;
-  std::vector<std::shared_ptr<std::promise<Status>>> connect_waiters_;
-  std::map<std::string, PendingRequest> pending_;  // by req_id
-  bool refresh_in_flight_ = false;
-  bool sync_in_flight_ = false;
-  bool resync_ = false;
-  std::unique_ptr<Batch> batch_;  // while RunBatch runs
-  std::deque<OutboxItem> outbox_;
-  std::map<std::string, std::vector<AckCallback>> send_waiters_;  // by client_msg_id
-  int window_ = 1;
-  int window_cap_ = 1;  // below the server's Receive Maximum, leaving room for other requests
-  std::set<std::string> watched_presence_;
-
-  // Declared last: the callback thread and the engine thread stop first (in ~ClientImpl).
+  // The callback thread and the engine thread: declared before the parts that use them, and
+  // stopped first, in ~ClientImpl.
   EventDispatcher dispatcher_;
   EventLoop loop_;
+  Backoff retry_backoff_;  // sends refused with a retryable error, and sync retries
+  Connection connection_;
+  RequestTracker tracker_;
+  Ingest ingest_;
+  Sync sync_;
+  Outbox outbox_;
 };
 
 }  // namespace mqchat::sdk

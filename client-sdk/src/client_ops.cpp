@@ -1,5 +1,6 @@
-// ClientImpl: conversation requests. Each builds a protocol::Request, publishes it on the engine
-// thread, and decodes the response there (updating the cache) before completing the future.
+// ClientImpl: the app's requests. Each builds a protocol::Request, starts it on the engine thread
+// through the RequestTracker, and decodes the response there (updating the cache) before
+// completing the future.
 #include "client_impl.h"
 #include "convert.h"
 #include "protocol/fields.h"
@@ -37,10 +38,11 @@ std::future<Result<T>> ClientImpl::Call(
   auto promise = std::make_shared<std::promise<Result<T>>>();
   auto future = promise->get_future();
   auto task = [this, request = std::move(request), decode = std::move(decode), promise]() mutable {
-    auto started = StartRequest(std::move(request), [decode, promise](Result<protocol::Response> r) {
-      if (!r.ok()) return promise->set_value(r.status());
-      promise->set_value(decode(*r));
-    });
+    auto started =
+        tracker_.Start(std::move(request), [decode, promise](Result<protocol::Response> r) {
+          if (!r.ok()) return promise->set_value(r.status());
+          promise->set_value(decode(*r));
+        });
     if (!started.ok()) promise->set_value(started.status());
   };
   if (!loop_.Post(std::move(task))) {
@@ -55,10 +57,11 @@ std::future<Status> ClientImpl::CallStatus(
   auto future = promise->get_future();
   auto task = [this, request = std::move(request), after_ok = std::move(after_ok),
                promise]() mutable {
-    auto started = StartRequest(std::move(request), [after_ok, promise](Result<protocol::Response> r) {
-      if (!r.ok()) return promise->set_value(r.status());
-      promise->set_value(after_ok ? after_ok(*r) : Status::Ok());
-    });
+    auto started =
+        tracker_.Start(std::move(request), [after_ok, promise](Result<protocol::Response> r) {
+          if (!r.ok()) return promise->set_value(r.status());
+          promise->set_value(after_ok ? after_ok(*r) : Status::Ok());
+        });
     if (!started.ok()) promise->set_value(started.status());
   };
   if (!loop_.Post(std::move(task))) {
@@ -156,7 +159,7 @@ std::future<Result<std::vector<ConversationSummary>>> ClientImpl::Conversations(
           MQCHAT_ASSIGN_OR_RETURN(auto s, protocol::DecodeSummary(item));
           out.push_back(FromWire(s));
         }
-        ApplyConversationList(out);
+        ingest_.ApplyConversationList(out);
         return out;
       });
 }
@@ -170,7 +173,8 @@ std::future<Result<HistoryPage>> ClientImpl::History(int64_t id, HistoryQuery qu
       MakeRequest(protocol::Op::kHistory, id, body),
       [this](const protocol::Response& r) -> Result<HistoryPage> {
         const nlohmann::json* list = protocol::FindField(r.body, fields::kMessages);
-        if (list == nullptr || !list->is_array()) return Status::Internal("no messages in response");
+        if (list == nullptr || !list->is_array())
+          return Status::Internal("no messages in response");
         HistoryPage page;
         for (const auto& item : *list) {
           MQCHAT_ASSIGN_OR_RETURN(auto m, protocol::DecodeMessage(item));
@@ -209,15 +213,7 @@ std::future<Status> ClientImpl::WatchPresence(std::string user) {
     return future;
   }
   auto task = [this, user, promise] {
-    if (!IsUp()) return promise->set_value(Status::Unavailable("not connected"));
-    watched_presence_.insert(user);
-    link_->Subscribe(protocol::PresenceTopic(user), [this, user, promise](Status s) {
-      const bool posted = loop_.Post([this, user, promise, s] {
-        if (!s.ok()) watched_presence_.erase(user);
-        promise->set_value(s);
-      });
-      if (!posted) promise->set_value(s);
-    });
+    connection_.WatchPresence(user, [promise](Status s) { promise->set_value(s); });
   };
   if (!loop_.Post(std::move(task))) {
     promise->set_value(Status::Unavailable("the client is shutting down"));

@@ -80,7 +80,34 @@ struct MqttLink::State {
     if (!lost_reported.exchange(true)) events.on_lost(std::move(s));
   }
   void Touch() { last_callback_ns = SteadyNowNs(); }
+  // The CONNECT's outcome, on a Paho thread.
+  void OnConnectOutcome(bool ok, const mqtt::token& tok);
 };
+
+void MqttLink::State::OnConnectOutcome(bool ok, const mqtt::token& tok) {
+  // Paho is done with the CONNECT once it calls back; touched first, so the grace period of
+  // Quiescent() also covers the rest of this callback.
+  Touch();
+  connect_outstanding = false;
+  if (!ok) {
+    events.on_connect(ConnectFailure(tok), 0);
+    return Touch();
+  }
+  // Paho holds publishes beyond the server's Receive Maximum back and sends them up to a second
+  // later; the engine keeps its window below it instead.
+  int receive_maximum = 65535;
+  try {
+    const mqtt::connect_response response = tok.get_connect_response();
+    const mqtt::properties& props = response.get_properties();
+    if (props.contains(mqtt::property::RECEIVE_MAXIMUM)) {
+      receive_maximum = mqtt::get<uint16_t>(props, mqtt::property::RECEIVE_MAXIMUM);
+    }
+  } catch (const std::exception&) {
+    // No CONNACK properties: the MQTT 5 default applies.
+  }
+  events.on_connect(Status::Ok(), receive_maximum);
+  Touch();
+}
 
 Result<std::unique_ptr<MqttLink>> MqttLink::Create(const LinkOptions& options, LinkEvents events) {
   auto state = std::make_unique<State>();
@@ -113,30 +140,8 @@ Result<std::unique_ptr<MqttLink>> MqttLink::Create(const LinkOptions& options, L
       }
       s->Touch();
     });
-    s->connect_listener = std::make_unique<Listener>([s](bool ok, const mqtt::token& tok) {
-      // Paho is done with the CONNECT once it calls back; touched first, so the grace period
-      // of Quiescent() also covers the rest of this callback.
-      s->Touch();
-      s->connect_outstanding = false;
-      if (!ok) {
-        s->events.on_connect(ConnectFailure(tok), 0);
-        return s->Touch();
-      }
-      // Paho holds publishes beyond the server's Receive Maximum back and sends them up to a
-      // second later; the engine keeps its window below it instead.
-      int receive_maximum = 65535;
-      try {
-        const mqtt::connect_response response = tok.get_connect_response();
-        const mqtt::properties& props = response.get_properties();
-        if (props.contains(mqtt::property::RECEIVE_MAXIMUM)) {
-          receive_maximum = mqtt::get<uint16_t>(props, mqtt::property::RECEIVE_MAXIMUM);
-        }
-      } catch (const std::exception&) {
-        // No CONNACK properties: the MQTT 5 default applies.
-      }
-      s->events.on_connect(Status::Ok(), receive_maximum);
-      s->Touch();
-    });
+    s->connect_listener = std::make_unique<Listener>(
+        [s](bool ok, const mqtt::token& tok) { s->OnConnectOutcome(ok, tok); });
   } catch (const mqtt::exception& e) {
     return Status::InvalidArgument(std::string("creating the MQTT client: ") + e.what());
   } catch (const std::exception& e) {

@@ -6,7 +6,7 @@
 // Destroying a link destroys its Paho client (MQTTAsync_destroy), which is not safe while Paho
 // still works on it (a CONNECT in progress, an open socket: eclipse-paho/paho.mqtt.c #220,
 // #1669). So the engine never destroys a link it is done with at once: it calls
-// BeginDisconnect() and keeps the link until Quiescent() (see ClientImpl::Retire).
+// BeginDisconnect() and keeps the link until Quiescent() (see LinkGraveyard).
 #pragma once
 
 #include <chrono>

@@ -1,0 +1,113 @@
+// Connection: the engine's link to the server. Owns the MQTT link of the current attempt (one
+// MqttLink per attempt; those it is done with go to the LinkGraveyard), the connection state
+// the app sees, reconnecting with backoff, the subscriptions (the user's namespace, their own
+// presence and the watched users' presence) and the app's pending Connect() calls. It reports
+// to the engine through ConnectionHooks: up (subscribed; sync starts), down (everything in
+// flight on the link is void) and messages. Engine thread only, except SetPassword() and
+// state() (any thread); on_message runs on Paho's threads.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "backoff.h"
+#include "engine_log.h"
+#include "event_dispatcher.h"
+#include "event_loop.h"
+#include "link_graveyard.h"
+#include "mqchat/client_options.h"
+#include "mqchat/events.h"
+#include "mqtt_link.h"
+#include "request_tracker.h"
+
+namespace mqchat::sdk {
+
+struct ConnectionHooks {
+  // CONNACK accepted, with the server's Receive Maximum (engine thread).
+  std::function<void(int receive_maximum)> on_connected;
+  // Subscribed: the state is kSyncing and Connect() calls have returned OK (engine thread).
+  std::function<void()> on_up;
+  // The link is gone (lost, or the app disconnected): what was in flight on it gets no answer.
+  // Engine thread.
+  std::function<void(const Status& reason)> on_down;
+  // A message on any subscription. Paho thread: must be quick and must not call in here.
+  std::function<void(std::string topic, std::string payload)> on_message;
+};
+
+class Connection : public RequestTransport {
+ public:
+  Connection(const ClientOptions& options, EventLoop& loop, EventDispatcher& dispatcher,
+             EngineLog log, ConnectionHooks hooks);
+  ~Connection() override;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Any thread.
+  ConnectionState state() const { return state_.load(); }
+  void SetPassword(std::string password);
+
+  // The app wants to be connected: starts an attempt (or cuts a backoff wait short) unless up.
+  // `waiter` gets OK once subscribed, or the failure of the attempt.
+  void BeginConnect(std::shared_ptr<std::promise<Status>> waiter);
+  // The app no longer wants to be connected: stops reconnecting, sends DISCONNECT and reports
+  // the link down with `reason`. The state and Connect() waiters are settled by FinishClose.
+  void Close(const Status& reason);
+  // After Close: Connect() waiters get `reason`; the state becomes kDisconnected.
+  void FinishClose(const Status& reason);
+  // At shutdown, after FinishClose: waits (bounded) for the retired links.
+  void DrainRetired() { graveyard_.Drain(); }
+
+  // Subscribed (kSyncing or kOnline).
+  bool IsUp() const;
+  void SetState(ConnectionState state, Status reason = Status::Ok());
+  // Counts links and attempts: a value taken earlier differs once the link it belonged to is gone.
+  uint64_t generation() const { return generation_; }
+  // Subscribes to `user`'s presence, now and after every reconnect; `done` (engine thread)
+  // gets the SUBACK outcome; on failure the user is not watched.
+  void WatchPresence(const std::string& user, std::function<void(Status)> done);
+
+  // RequestTransport: kUnavailable("not connected") unless IsUp().
+  Status Publish(const std::string& topic, const std::string& payload) override;
+
+ private:
+  void StartAttempt();
+  LinkOptions MakeLinkOptions();
+  void OnConnectResult(uint64_t generation, Status status, int receive_maximum);
+  void OnSubscribed(uint64_t generation, Status status);
+  void SubscribePresence(const std::string& user);
+  void OnLost(uint64_t generation, Status status);
+  // A failed attempt or a lost connection: reconnect after backoff, or give up.
+  void HandleFailure(Status status);
+  void Teardown(const Status& reason);  // drops the link and reports it down
+  void ResolveConnectWaiters(const Status& status);
+
+  const ClientOptions& options_;
+  EventLoop& loop_;
+  EventDispatcher& dispatcher_;
+  EngineLog log_;
+  ConnectionHooks hooks_;
+  std::atomic<ConnectionState> state_{ConnectionState::kDisconnected};
+
+  std::mutex password_mu_;
+  std::string password_;  // guarded by password_mu_
+
+  // Engine thread only.
+  LinkGraveyard graveyard_;
+  std::unique_ptr<MqttLink> link_;
+  uint64_t generation_ = 0;
+  bool want_connected_ = false;
+  Backoff backoff_;
+  EventLoop::TimerId reconnect_timer_ = 0;
+  EventLoop::TimerId attempt_timer_ = 0;
+  std::vector<std::shared_ptr<std::promise<Status>>> connect_waiters_;
+  std::set<std::string> watched_presence_;
+};
+
+}  // namespace mqchat::sdk

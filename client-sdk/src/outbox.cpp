@@ -1,0 +1,211 @@
+#include "outbox.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <utility>
+
+#include "convert.h"
+#include "protocol/text.h"
+
+namespace mqchat::sdk {
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Outbox::Outbox(const ClientOptions& options, EventLoop& loop, LocalCache& cache,
+               RequestTracker& tracker, OutboxHost& host, Backoff& retry_backoff, EngineLog log)
+    : options_(options),
+      loop_(loop),
+      cache_(cache),
+      tracker_(tracker),
+      host_(host),
+      retry_backoff_(retry_backoff),
+      log_(std::move(log)),
+      window_(MaxWindow()) {}
+
+Outbox::~Outbox() { loop_.Cancel(pump_timer_); }
+
+int Outbox::MaxWindow() const { return std::clamp(options_.send_window, 1, kMaxSendWindow); }
+
+void Outbox::Load() {
+  auto entries = cache_.Outbox();
+  if (!entries.ok()) {
+    log_("mqchat: " + entries.status().ToString());
+    return;
+  }
+  for (auto& e : *entries) items_.push_back(Item{std::move(e), {}, {}});
+}
+
+void Outbox::Send(int64_t conversation_id, std::string text, AckCallback done) {
+  if (conversation_id <= 0) {
+    done(Status::InvalidArgument("conversation id must be positive"));
+    return;
+  }
+  // The length limit is the server's setting; only what no server accepts is refused here.
+  if (auto error = protocol::ValidateMessageText(text, SIZE_MAX)) {
+    done(protocol::ErrorToStatus(*error));
+    return;
+  }
+  OutboxEntry entry;
+  entry.created_ms = NowMs();
+  entry.client_msg_id = ids_.ClientMsgId(entry.created_ms);
+  entry.conversation_id = conversation_id;
+  entry.text = std::move(text);
+  // One lock around "persist, then queue" keeps the engine's order equal to the outbox's.
+  std::lock_guard<std::mutex> lock(send_mu_);
+  auto position = cache_.AddOutbox(entry);
+  if (!position.ok()) {
+    done(position.status());
+    return;
+  }
+  entry.position = *position;
+  const bool posted = loop_.Post([this, entry = std::move(entry), done]() mutable {
+    waiters_[entry.client_msg_id].push_back(std::move(done));
+    items_.push_back(Item{std::move(entry), {}, {}});
+    Pump();
+  });
+  if (!posted) {
+    done(Status::Unavailable("the client is shutting down; the message stays in the outbox"));
+  }
+}
+
+void Outbox::SetReceiveMaximum(int receive_maximum) {
+  window_cap_ = std::max(1, std::min(receive_maximum - kRequestHeadroom, kMaxSendWindow));
+}
+
+void Outbox::Pump() {
+  if (!host_.SendsAllowed()) return;
+  int in_flight = static_cast<int>(
+      std::count_if(items_.begin(), items_.end(), [](const Item& i) { return !i.req_id.empty(); }));
+  const auto now = EventLoop::Clock::now();
+  const int window = std::min(window_, window_cap_);
+  for (auto& item : items_) {
+    if (in_flight >= window) break;
+    if (!item.req_id.empty()) continue;
+    if (item.retry_at > now) {
+      // Nothing overtakes a message waiting to be retried: that would change the order.
+      if (pump_timer_ == 0) {
+        auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(item.retry_at - now) +
+                    std::chrono::milliseconds(1);
+        pump_timer_ = loop_.PostAfter(wait, [this] {
+          pump_timer_ = 0;
+          Pump();
+        });
+      }
+      break;
+    }
+    if (!StartSend(item)) break;  // the connection is going; the loss handler resets everything
+    ++in_flight;
+  }
+}
+
+bool Outbox::StartSend(Item& item) {
+  protocol::Request request;
+  request.op = protocol::Op::kSend;
+  request.conversation_id = item.entry.conversation_id;
+  request.body = protocol::SendRequest{item.entry.client_msg_id, item.entry.text};
+  auto req_id = std::make_shared<std::string>();
+  const std::string cmid = item.entry.client_msg_id;
+  auto started =
+      tracker_.Start(std::move(request), [this, cmid, req_id](Result<protocol::Response> r) {
+        OnSendResult(cmid, *req_id, std::move(r));
+      });
+  if (!started.ok()) return false;
+  *req_id = *started;
+  item.req_id = *started;
+  return true;
+}
+
+void Outbox::OnSendResult(const std::string& client_msg_id, const std::string& req_id,
+                          Result<protocol::Response> response) {
+  auto it = std::find_if(items_.begin(), items_.end(),
+                         [&](const Item& i) { return i.entry.client_msg_id == client_msg_id; });
+  if (it == items_.end()) return;  // settled already
+  if (response.ok()) {
+    auto ack = protocol::DecodeAck(response->body);
+    if (ack.ok()) {
+      ApplyAck(*ack);
+      return;
+    }
+    response = Status::Internal("malformed send ack: " + ack.status().message());
+  }
+  if (it->req_id != req_id) return;  // an older attempt; a newer one is in flight
+  it->req_id.clear();
+  if (response.status().IsRetryable()) {
+    it->retry_at = EventLoop::Clock::now() + retry_backoff_.Next();
+    window_ = 1;  // slow start again: the server is struggling
+    log_("mqchat: send " + client_msg_id + ": " + response.status().ToString() + "; will retry");
+    Pump();
+    return;
+  }
+  // Refused for good (not a member, invalid text, ...): it will never be stored.
+  Status removed = cache_.RemoveOutbox(client_msg_id);
+  if (!removed.ok()) log_("mqchat: " + removed.ToString());
+  items_.erase(it);
+  Complete(client_msg_id, response.status());
+  Pump();
+}
+
+void Outbox::OnUnmatchedResponse(const protocol::Response& response) {
+  // A response to a request of an earlier connection (queued in the session).
+  if (response.ok && response.op == protocol::OpName(protocol::Op::kSend)) {
+    auto ack = protocol::DecodeAck(response.body);
+    if (ack.ok()) ApplyAck(*ack);
+  }
+}
+
+void Outbox::ApplyAck(const protocol::WireAck& ack) {
+  auto it = std::find_if(items_.begin(), items_.end(),
+                         [&](const Item& i) { return i.entry.client_msg_id == ack.client_msg_id; });
+  if (it == items_.end()) return;  // settled already (a late duplicate ack)
+  const OutboxEntry entry = std::move(it->entry);
+  items_.erase(it);
+  host_.RunBatch([&] {
+    Status removed = cache_.RemoveOutbox(entry.client_msg_id);
+    if (!removed.ok()) log_("mqchat: " + removed.ToString());
+    // The sender's own copy: the inbox delivers it too, and the cache keeps one.
+    protocol::WireMessage m;
+    m.conversation_id = ack.conversation_id;
+    m.seq = ack.seq;
+    m.message_id = ack.message_id;
+    m.sender = options_.username;
+    m.client_msg_id = entry.client_msg_id;
+    m.text = entry.text;
+    m.sent_at_ms = ack.server_time_ms;
+    host_.StoreOwnCopy(m);
+  });
+  retry_backoff_.Reset();
+  window_ = std::min(window_ * 2, MaxWindow());
+  Complete(entry.client_msg_id, FromWire(ack));
+  Pump();
+}
+
+void Outbox::Complete(const std::string& client_msg_id, const Result<Ack>& result) {
+  auto node = waiters_.extract(client_msg_id);
+  if (node.empty()) return;
+  for (auto& done : node.mapped()) done(result);
+}
+
+void Outbox::Reset() {
+  loop_.Cancel(pump_timer_);
+  pump_timer_ = 0;
+  for (auto& item : items_) item.req_id.clear();
+}
+
+void Outbox::FailWaiters(const Status& status) {
+  auto waiters = std::move(waiters_);
+  waiters_.clear();
+  for (auto& [id, callbacks] : waiters) {
+    for (auto& cb : callbacks) cb(status);
+  }
+}
+
+}  // namespace mqchat::sdk

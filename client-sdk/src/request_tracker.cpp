@@ -1,0 +1,75 @@
+#include "request_tracker.h"
+
+#include <utility>
+
+#include "protocol/topics.h"
+
+namespace mqchat::sdk {
+
+RequestTracker::RequestTracker(EventLoop& loop, RequestTransport& transport,
+                               std::chrono::milliseconds timeout, EngineLog log,
+                               UnmatchedHandler on_unmatched)
+    : loop_(loop),
+      transport_(transport),
+      timeout_(timeout),
+      log_(std::move(log)),
+      on_unmatched_(std::move(on_unmatched)) {}
+
+RequestTracker::~RequestTracker() {
+  for (auto& [id, p] : pending_) loop_.Cancel(p.timer);
+}
+
+Result<std::string> RequestTracker::Start(protocol::Request request, ResponseHandler handler) {
+  request.req_id = ids_.ReqId();
+  const std::string topic = protocol::RequestTopic(request.op, request.conversation_id);
+  MQCHAT_RETURN_IF_ERROR(transport_.Publish(topic, protocol::EncodeRequest(request)));
+  const std::string req_id = request.req_id;
+  Pending pending;
+  pending.op = request.op;
+  pending.handler = std::move(handler);
+  pending.timer = loop_.PostAfter(timeout_, [this, req_id] { OnTimeout(req_id); });
+  pending_.emplace(req_id, std::move(pending));
+  return req_id;
+}
+
+void RequestTracker::OnTimeout(const std::string& req_id) {
+  auto it = pending_.find(req_id);
+  if (it == pending_.end()) return;
+  auto handler = std::move(it->second.handler);
+  const std::string op(protocol::OpName(it->second.op));
+  pending_.erase(it);
+  handler(Status::Unavailable("no response to " + op + " within " +
+                              std::to_string(timeout_.count()) + " ms"));
+}
+
+void RequestTracker::OnResponse(const std::string& payload) {
+  auto response = protocol::DecodeResponse(payload);
+  if (!response.ok()) {
+    log_("mqchat: ignoring a malformed response: " + response.status().ToString());
+    return;
+  }
+  auto it = pending_.find(response->req_id);
+  if (it == pending_.end()) {
+    if (on_unmatched_) on_unmatched_(*response);
+    return;
+  }
+  Pending pending = std::move(it->second);
+  pending_.erase(it);
+  loop_.Cancel(pending.timer);
+  if (!response->ok) {
+    pending.handler(protocol::ErrorToStatus(*response->error));
+  } else {
+    pending.handler(std::move(*response));
+  }
+}
+
+void RequestTracker::FailAll(const Status& status) {
+  auto pending = std::move(pending_);
+  pending_.clear();
+  for (auto& [id, p] : pending) {
+    loop_.Cancel(p.timer);
+    p.handler(status);
+  }
+}
+
+}  // namespace mqchat::sdk

@@ -1,0 +1,71 @@
+// RequestTracker: the SDK's requests in flight. Gives each request a fresh req_id, publishes it
+// through a RequestTransport, and settles it exactly once: with the response of the same req_id,
+// with kUnavailable when no response came within the request timeout, or with the status given
+// to FailAll (the connection went away). Responses that match nothing in flight (answers to a
+// request of an earlier connection, queued in the persistent session) go to `on_unmatched`.
+// Engine thread only (EventLoop); it owns its timeout timers on that loop.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "engine_log.h"
+#include "event_loop.h"
+#include "ids.h"
+#include "mqchat/status.h"
+#include "protocol/requests.h"
+#include "protocol/wire.h"
+
+namespace mqchat::sdk {
+
+// Where requests go out: Connection in the engine, a fake in tests. Engine thread only.
+class RequestTransport {
+ public:
+  virtual ~RequestTransport() = default;
+  // Publishes one request; kUnavailable when not connected (and subscribed).
+  virtual Status Publish(const std::string& topic, const std::string& payload) = 0;
+};
+
+class RequestTracker {
+ public:
+  using ResponseHandler = std::function<void(Result<protocol::Response>)>;
+  using UnmatchedHandler = std::function<void(const protocol::Response&)>;
+
+  // `loop` runs the timeout timers and must be the thread every method is called on.
+  RequestTracker(EventLoop& loop, RequestTransport& transport, std::chrono::milliseconds timeout,
+                 EngineLog log, UnmatchedHandler on_unmatched);
+  ~RequestTracker();  // cancels the timers; handlers still pending are dropped uncalled
+  RequestTracker(const RequestTracker&) = delete;
+  RequestTracker& operator=(const RequestTracker&) = delete;
+
+  // Publishes `request` with a fresh req_id (returned); `handler` later gets the ok response,
+  // the response's error as a Status, a timeout (kUnavailable) or FailAll's status. When the
+  // publish fails, returns its status and never calls `handler`.
+  Result<std::string> Start(protocol::Request request, ResponseHandler handler);
+  // A payload that arrived on the reply topic. Malformed payloads are logged and dropped.
+  void OnResponse(const std::string& payload);
+  // Settles every request in flight with `status` (in req_id order); they get no later answer.
+  void FailAll(const Status& status);
+  size_t in_flight() const { return pending_.size(); }
+
+ private:
+  struct Pending {
+    protocol::Op op = protocol::Op::kSend;
+    ResponseHandler handler;
+    EventLoop::TimerId timer = 0;
+  };
+  void OnTimeout(const std::string& req_id);
+
+  EventLoop& loop_;
+  RequestTransport& transport_;
+  const std::chrono::milliseconds timeout_;
+  EngineLog log_;
+  UnmatchedHandler on_unmatched_;
+  IdGenerator ids_;
+  std::map<std::string, Pending> pending_;  // by req_id
+};
+
+}  // namespace mqchat::sdk

@@ -1,0 +1,113 @@
+// Ingest without a broker (an in-memory cache, the real callback thread): messages reach the
+// app once each, in seq order, only as the conversation's cursor passes them; a gap and an
+// unknown conversation ask for sync; replies go to the request tracker's hook.
+#include "src/ingest.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "engine_fakes.h"
+#include "protocol/fields.h"
+#include "protocol/topics.h"
+
+namespace mqchat::sdk {
+namespace {
+
+namespace fields = protocol::fields;
+using test::OnLoop;
+
+std::string MessageEvent(int64_t conversation_id, int64_t seq) {
+  nlohmann::json e;
+  e[std::string(fields::kType)] = std::string(protocol::values::kEventTypeMessage);
+  e[std::string(fields::kConversationId)] = conversation_id;
+  e[std::string(fields::kSeq)] = seq;
+  e[std::string(fields::kMessageId)] = 100 + seq;
+  e[std::string(fields::kSender)] = "bob";
+  e[std::string(fields::kClientMsgId)] = "c" + std::to_string(seq);
+  e[std::string(fields::kText)] = "text " + std::to_string(seq);
+  e[std::string(fields::kSentAtMs)] = 1700000000000 + seq;
+  return e.dump();
+}
+
+class IngestTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    options_.username = "alice";
+    options_.device_id = "phone";
+    auto cache = LocalCache::Open(":memory:", "alice");
+    ASSERT_TRUE(cache.ok()) << cache.status().ToString();
+    cache_ = std::move(cache).value();
+    dispatcher_.SetMessageHandler([this](const Message& m) {
+      std::lock_guard<std::mutex> lock(mu_);
+      delivered_.push_back(m.seq);
+    });
+    IngestHooks hooks;
+    hooks.on_response = [this](const std::string& payload) { responses_.push_back(payload); };
+    hooks.on_gap = [this] { ++gaps_; };
+    hooks.on_unknown_conversation = [this] { ++unknown_; };
+    ingest_ = std::make_unique<Ingest>(options_, loop_, *cache_, dispatcher_, EngineLog(),
+                                       std::move(hooks));
+  }
+  void TearDown() override {
+    loop_.Stop();
+    dispatcher_.Stop();
+  }
+  // Waits until what was enqueued so far is applied and its events have run on the callback
+  // thread; returns the seqs delivered so far.
+  std::vector<int64_t> Settle() {
+    OnLoop(loop_, [] {});  // the drain was posted before this
+    std::promise<void> ran;
+    dispatcher_.Run([&] { ran.set_value(); });  // runs after the events emitted before it
+    EXPECT_EQ(ran.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    std::lock_guard<std::mutex> lock(mu_);
+    return delivered_;
+  }
+
+  ClientOptions options_;
+  std::unique_ptr<LocalCache> cache_;
+  EventDispatcher dispatcher_{100, nullptr};
+  EventLoop loop_;
+  std::unique_ptr<Ingest> ingest_;
+  std::mutex mu_;
+  std::vector<int64_t> delivered_;  // guarded by mu_
+  // Engine thread until Settle() returns.
+  std::vector<std::string> responses_;
+  int gaps_ = 0;
+  int unknown_ = 0;
+};
+
+TEST_F(IngestTest, MessagesReachTheAppOnceEachInSeqOrder) {
+  const std::string inbox = protocol::InboxTopic("alice");
+  ingest_->Enqueue(inbox, MessageEvent(7, 2));
+  EXPECT_TRUE(Settle().empty());  // seq 1 is missing: 2 waits for it
+  EXPECT_EQ(gaps_, 1);
+  EXPECT_EQ(unknown_, 1);  // conversation 7 is not in the cache
+
+  ingest_->Enqueue(inbox, MessageEvent(7, 1));
+  EXPECT_EQ(Settle(), (std::vector<int64_t>{1, 2}));
+
+  ingest_->Enqueue(inbox, MessageEvent(7, 2));  // a duplicate (sync and live delivery raced)
+  ingest_->Enqueue(inbox, MessageEvent(7, 3));
+  EXPECT_EQ(Settle(), (std::vector<int64_t>{1, 2, 3}));
+  EXPECT_EQ(*cache_->Cursor(7), 3);
+  EXPECT_EQ(gaps_, 1);
+}
+
+TEST_F(IngestTest, RepliesGoToTheTrackerAndTheRestIsIgnored) {
+  ingest_->Enqueue(protocol::ReplyTopic("alice", "phone"), R"({"op":"typing","ok":true})");
+  ingest_->Enqueue(protocol::InboxTopic("alice"), "not json");
+  ingest_->Enqueue("mqchat/v1/u/alice/elsewhere", MessageEvent(7, 1));
+  EXPECT_TRUE(Settle().empty());
+  EXPECT_EQ(responses_, std::vector<std::string>{R"({"op":"typing","ok":true})"});
+  EXPECT_EQ(gaps_, 0);
+}
+
+}  // namespace
+}  // namespace mqchat::sdk
