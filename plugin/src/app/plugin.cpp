@@ -2,6 +2,7 @@
 
 #include "protocol/presence.h"
 #include "protocol/topics.h"
+#include "push/push_requests.h"
 #include "push/push_setup.h"
 #include "store/store_factory.h"
 
@@ -134,21 +135,24 @@ Status Plugin::Start() {
   chat_options.max_group_members = config_.max_group_members;
   chat_options.max_message_chars = static_cast<size_t>(config_.max_message_chars);
   chat_options.typing_per_minute = config_.presence.typing_per_minute;
-  chat_ = std::make_unique<chat::ChatService>(chat_options, broker_, tasks_, clock_,
+  MQCHAT_ASSIGN_OR_RETURN(auto push, push::SetUpPush(config_, presence_, clock_, tasks_, broker_));
+  push_ = std::move(push.worker);
+  chat::ChatDeps chat_deps{broker_, tasks_, clock_};
+  chat_deps.devices = &devices_;
+  // Gives the writer &presence_ for push recipients.
+  chat_deps.push = std::make_unique<push::PushRequests>(std::move(push.chat));
+  chat_deps.members_changed = [this](const std::vector<std::string>& members) {
+    AddContacts(members);
+  };
+  if (shared_) {
+    chat_deps.inbox_hook = [this](const std::string& user, const std::string& payload) {
+      for (int broker : remote_.Brokers(user)) shared_->Route(broker, user, payload);
+    };
+  }
+  chat_ = std::make_unique<chat::ChatService>(chat_options, std::move(chat_deps),
                                               std::move(writer_store), std::move(reader_stores));
   // A clock that stepped back across a restart must not make ids come again.
   chat_->ids().ObserveIssued(*max_issued);
-  MQCHAT_ASSIGN_OR_RETURN(auto push, push::SetUpPush(config_, presence_, clock_, tasks_, broker_));
-  push_ = std::move(push.worker);
-  chat_->SetPush(std::move(push.chat));  // gives the writer &presence_ for push recipients
-  if (shared_) {
-    chat_->SetInboxHook([this](const std::string& user, const std::string& payload) {
-      for (int broker : remote_.Brokers(user)) shared_->Route(broker, user, payload);
-    });
-  }
-  chat_->SetDeviceIndex(&devices_);
-  chat_->SetMembersChangedHook(
-      [this](const std::vector<std::string>& members) { AddContacts(members); });
   return Status::Ok();
 }
 

@@ -1,11 +1,12 @@
 // LoginThrottle: counts failed logins per key (a username, or a client address) in a fixed
-// window; once a key reaches the limit, further unverified attempts are refused without
-// running PBKDF2 until the window ends. Broker thread only.
+// window (FixedWindowCounter); once a key reaches the limit, further unverified attempts are
+// refused without running PBKDF2 until the window ends. Broker thread only.
 #pragma once
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
+
+#include "util/fixed_window_counter.h"
 
 namespace mqchat::auth {
 
@@ -13,19 +14,15 @@ class LoginThrottle {
  public:
   LoginThrottle(int max_failures, int64_t window_ms, size_t max_keys = 1000000);
 
-  bool IsThrottled(const std::string& key, int64_t now_ms) const;
-  void RecordFailure(const std::string& key, int64_t now_ms);
-  void Reset(const std::string& key);
+  bool IsThrottled(const std::string& key, int64_t now_ms) const {
+    return failures_.AtLimit(key, max_failures_, now_ms);
+  }
+  void RecordFailure(const std::string& key, int64_t now_ms) { failures_.Add(key, now_ms); }
+  void Reset(const std::string& key) { failures_.Reset(key); }
 
  private:
-  struct Window {
-    int64_t start_ms;
-    int failures;
-  };
   const int max_failures_;
-  const int64_t window_ms_;
-  const size_t max_keys_;
-  std::unordered_map<std::string, Window> windows_;
+  FixedWindowCounter failures_;
 };
 
 }  // namespace mqchat::auth

@@ -1,53 +1,34 @@
 #include "chat/chat_service.h"
 
-#include <algorithm>
+#include <variant>
 
-#include "chat/wire_convert.h"
 #include "protocol/topics.h"
-#include "protocol/wire.h"
 
 namespace mqchat::chat {
-namespace {
 
-bool IsManageOp(protocol::Op op) {
-  switch (op) {
-    case protocol::Op::kAddMembers:
-    case protocol::Op::kRemoveMember:
-    case protocol::Op::kLeave:
-    case protocol::Op::kRename:
-    case protocol::Op::kRead:
-    case protocol::Op::kOpenDirect:
-    case protocol::Op::kCreateGroup:
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool IsPushOp(protocol::Op op) {
-  return op == protocol::Op::kMute || op == protocol::Op::kPushRegister ||
-         op == protocol::Op::kPushUnregister || op == protocol::Op::kPushSettings;
-}
-
-}  // namespace
-
-ChatService::ChatService(ChatOptions options, BrokerApi& broker, BrokerTaskQueue& tasks,
-                         const Clock& clock, store::ChatStorePtr writer_store,
+ChatService::ChatService(ChatOptions options, ChatDeps deps, store::ChatStorePtr writer_store,
                          std::vector<store::ChatStorePtr> reader_stores)
     : options_(options),
-      broker_(broker),
-      tasks_(tasks),
-      clock_(clock),
-      ids_(options.node_id, clock),
+      broker_(deps.broker),
+      tasks_(deps.tasks),
+      clock_(deps.clock),
+      ids_(options.node_id, deps.clock),
       cache_(options.membership_ttl_ms, options.membership_cache_entries),
-      typing_limiter_(options.typing_per_minute, 60000) {
+      members_(cache_, deps.clock),
+      fan_out_(deps.broker, deps.devices, std::move(deps.inbox_hook)),
+      replies_(deps.tasks, fan_out_, std::move(deps.members_changed)),
+      tools_{deps.clock, members_, replies_},
+      push_(std::move(deps.push)),
+      send_(tools_, ids_, push_.get()),
+      conversations_(tools_, ids_, options.max_group_members),
+      reads_(tools_),
+      typing_(tools_, fan_out_, options.typing_per_minute),
+      routes_(MakeOpTable({send_, conversations_, reads_, typing_, push_.get()}, tools_)) {
   writer_ = std::make_unique<StoreWorker>(
       std::move(writer_store), options_.max_queue, options_.max_batch,
-      [this](store::ChatStore& store, std::vector<SendJob> jobs,
-             Result<std::vector<store::AppendResult>> results) {
-        OnBatchDone(store, std::move(jobs), std::move(results));
-      },
-      [this](store::ChatStore& store, std::vector<SendJob>& jobs) { PrepareBatch(store, jobs); });
+      [this](store::ChatStore& store, std::vector<SendJob> jobs) {
+        send_.Commit(store, std::move(jobs));
+      });
   readers_ = std::make_unique<ReaderPool>(std::move(reader_stores), options_.max_queue);
 }
 
@@ -85,14 +66,8 @@ ReplyTo ChatService::MakeReplyTo(const ClientSession& who, const protocol::Parse
 bool ChatService::Refuse(const ReplyTo& to, protocol::ErrorCode code, const std::string& message) {
   ++stats_.refused;
   if (code == protocol::ErrorCode::kOverloaded) ++stats_.overloaded;
-  PublishReply(broker_, to, ErrorPayload(to, code, message));
+  fan_out_.Reply(to, ErrorPayload(to, code, message));
   return false;
-}
-
-bool ChatService::Submit(StoreWorker& worker, const ReplyTo& to, StoreTask task) {
-  Status s = worker.SubmitTask(std::move(task));
-  if (s.ok()) return true;
-  return Refuse(to, ErrorCodeFor(s, FailureSource::kQueue), s.message());
 }
 
 bool ChatService::OnRequest(const ClientSession& who, std::string_view topic,
@@ -104,12 +79,26 @@ bool ChatService::OnRequest(const ClientSession& who, std::string_view topic,
   protocol::ParsedRequest parsed = protocol::ParseRequest(topic, payload, limits);
   ReplyTo to = MakeReplyTo(who, parsed, response_topic, correlation_data);
   if (parsed.error) return Refuse(to, parsed.error->code, parsed.error->message);
-  protocol::Request& req = parsed.request;
-  if (req.op == protocol::Op::kSend) return HandleSend(who, req, to);
-  if (req.op == protocol::Op::kTyping) return HandleTyping(who, req, to);
-  if (IsPushOp(req.op)) return HandlePush(who, req, to);
-  if (IsManageOp(req.op)) return HandleManage(who, req, to);
-  return HandleRead(who, req, to);
+  return Route(who, parsed.request, to);
+}
+
+bool ChatService::Route(const ClientSession& who, protocol::Request& req, const ReplyTo& to) {
+  const OpRoute* route = routes_.Find(req.op);
+  if (route == nullptr) {
+    return Refuse(to, protocol::ErrorCode::kUnknownOp, "op " + to.op_name + " is not available yet");
+  }
+  Plan plan = route->handler(OpRequest{who, req, to});
+  if (auto* refusal = std::get_if<Refusal>(&plan)) {
+    return Refuse(to, refusal->code, refusal->message);
+  }
+  if (std::holds_alternative<Answered>(plan)) return true;
+  StoreWorker& worker =
+      route->worker == WorkerKind::kWriter ? *writer_ : readers_->For(who.username);
+  Status s = std::holds_alternative<SendJob>(plan)
+                 ? worker.SubmitSend(std::get<SendJob>(std::move(plan)))
+                 : worker.SubmitTask(std::get<StoreTask>(std::move(plan)));
+  if (!s.ok()) return Refuse(to, ErrorCodeFor(s, FailureSource::kQueue), s.message());
+  return true;
 }
 
 void ChatService::EnsureUser(const std::string& username) {
@@ -137,10 +126,9 @@ void ChatService::RecordNewUsers(store::ChatStore& store) {
   // One transaction for everyone pending: a burst of first logins is one commit, not one each.
   Status r = store.EnsureUsers(batch);
   if (!r.ok()) {
-    tasks_.Post([this, count = batch.size(), first = batch.front().username, r] {
-      broker_.Log(LogLevel::kWarning, "mqchat: recording " + std::to_string(count) +
-                                          " token user(s) ('" + first + "'...): " + r.ToString());
-    });
+    replies_.Log(LogLevel::kWarning, "mqchat: recording " + std::to_string(batch.size()) +
+                                         " token user(s) ('" + batch.front().username +
+                                         "'...): " + r.ToString());
   }
 }
 
@@ -150,10 +138,8 @@ void ChatService::LoadContacts(const std::string& username, std::function<void(C
   Status s = readers_->For(username).SubmitTask([this, username, done](store::ChatStore& store) {
     auto list = store.ListConversations(username);
     if (!list.ok()) {
-      tasks_.Post([this, username, st = list.status()] {
-        broker_.Log(LogLevel::kWarning,
-                    "mqchat: loading contacts of " + username + ": " + st.ToString());
-      });
+      replies_.Log(LogLevel::kWarning,
+                   "mqchat: loading contacts of " + username + ": " + list.status().ToString());
       return;
     }
     Contacts contacts;
@@ -162,94 +148,10 @@ void ChatService::LoadContacts(const std::string& username, std::function<void(C
         if (m != username) contacts.insert(m);
       }
     }
-    tasks_.Post([done, contacts = std::move(contacts)]() mutable { done(std::move(contacts)); });
+    replies_.OnBrokerThread(
+        [done, contacts = std::move(contacts)]() mutable { done(std::move(contacts)); });
   });
   if (!s.ok()) broker_.Log(LogLevel::kWarning, "mqchat: LoadContacts: " + s.ToString());
-}
-
-Result<MembersPtr> ChatService::LoadMembers(store::ChatStore& store, store::ConversationId id,
-                                            int64_t min_version) {
-  MembersPtr cached = cache_.Get(id, clock_.MonotonicMs());
-  if (cached && cached->version >= min_version) return cached;
-  return ReloadMembers(store, id);
-}
-
-Result<MembersPtr> ChatService::ReloadMembers(store::ChatStore& store, store::ConversationId id) {
-  MQCHAT_ASSIGN_OR_RETURN(auto conversation, store.GetConversation(id));
-  return cache_.Put(conversation, clock_.MonotonicMs());
-}
-
-void ChatService::PostReply(const ReplyTo& to, std::string payload) {
-  tasks_.Post([this, to, payload = std::move(payload)]() mutable {
-    PublishReply(broker_, to, std::move(payload));
-  });
-}
-
-void ChatService::PostMembersChanged(std::vector<std::string> members) {
-  tasks_.Post([this, members = std::move(members)] {
-    if (members_changed_) members_changed_(members);
-  });
-}
-
-void ChatService::PostBroadcast(std::vector<std::string> users, std::string payload) {
-  tasks_.Post([this, users = std::move(users), payload = std::move(payload)] {
-    PublishToInboxes(users, payload);
-  });
-}
-
-void ChatService::PublishToInboxes(const std::vector<std::string>& users,
-                                   const std::string& payload, int qos, const std::string& sender,
-                                   const std::string& origin_client_id) {
-  OutgoingMessage msg;
-  msg.payload = payload;
-  msg.qos = qos;
-  auto publish = [&](const std::string& to) {
-    Status s = broker_.Publish(msg);
-    if (!s.ok()) broker_.Log(LogLevel::kWarning, "mqchat: publish to " + to + ": " + s.ToString());
-  };
-  for (const auto& user : users) {
-    msg.topic = protocol::InboxTopic(user);
-    if (devices_ != nullptr && !sender.empty() && user == sender) {
-      // The sending device has the message from its ack: saves a publish and its PUBACK.
-      for (const auto& device : devices_->OtherDevices(user, origin_client_id)) {
-        msg.target_client_id = device;
-        publish(device);
-      }
-      msg.target_client_id.clear();
-    } else {
-      publish(user);
-    }
-    if (inbox_hook_) inbox_hook_(user, payload);  // devices on other brokers
-  }
-}
-
-void ChatService::AfterMembershipChange(store::ChatStore& store, const ReplyTo& to,
-                                        store::ConversationId id, const std::string& event,
-                                        const std::string& actor, std::vector<std::string> users,
-                                        nlohmann::json fields) {
-  cache_.Forget(id);
-  auto conversation = store.GetConversation(id);
-  if (!conversation.ok()) {
-    // The change is committed; only the notification is lost. Clients see it on next list.
-    PostReply(to, OkPayload(to, std::move(fields)));
-    return;
-  }
-  cache_.Put(*conversation, clock_.MonotonicMs());
-  auto wire = ToWire(*conversation);
-  // Members, plus anyone the change was about (removed users learn they are out).
-  std::vector<std::string> recipients;
-  for (const auto& m : conversation->members) recipients.push_back(m.username);
-  for (const auto& u : users) {
-    if (std::find(recipients.begin(), recipients.end(), u) == recipients.end()) {
-      recipients.push_back(u);
-    }
-  }
-  if (!fields.contains("conversation")) fields["conversation"] = protocol::EncodeConversation(wire);
-  std::vector<std::string> members;
-  for (const auto& m : conversation->members) members.push_back(m.username);
-  PostMembersChanged(std::move(members));  // before the reply: contacts known when it arrives
-  PostReply(to, OkPayload(to, std::move(fields)));
-  PostBroadcast(std::move(recipients), protocol::ConversationEvent(event, wire, actor, users));
 }
 
 }  // namespace mqchat::chat

@@ -1,11 +1,13 @@
 // ChatService: conversations and messages over MQTT requests (docs/PROTOCOL.md). The broker
-// thread parses and checks each request, then hands it to a store worker: sends and
-// membership changes to the writer (group commit), reads to a reader of the ReaderPool, the
-// one of the requesting user (so one user's reads keep their order; reader_pool.h). Workers
-// answer through BrokerTaskQueue; only then are acks published and messages fanned out, so
+// thread parses and checks each request and routes it through the op table (op_table.h) to its
+// handler, which plans the work for a store worker: sends and membership changes go to the
+// writer (group commit; SendPipeline), reads to the requesting user's reader of the
+// ReaderPool (so one user's reads keep their order; reader_pool.h). Workers answer through
+// BrokerTaskQueue (WorkerReplies); only then does FanOut publish acks and fan messages out, so
 // nothing is acknowledged or delivered before it is durable. Broker thread, except where noted.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -16,18 +18,22 @@
 
 #include "broker/broker_api.h"
 #include "chat/client_session.h"
+#include "chat/conversation_ops.h"
 #include "chat/device_index.h"
+#include "chat/fan_out.h"
+#include "chat/member_loader.h"
 #include "chat/membership_cache.h"
+#include "chat/op_table.h"
+#include "chat/push_ops.h"
+#include "chat/read_ops.h"
 #include "chat/reader_pool.h"
-#include "chat/reply.h"
+#include "chat/send_pipeline.h"
 #include "chat/store_worker.h"
+#include "chat/typing_ops.h"
+#include "chat/worker_replies.h"
 #include "ids/snowflake.h"
-#include "presence/online_directory.h"
-#include "protocol/requests.h"
-#include "store/push_store.h"
 #include "util/broker_task_queue.h"
 #include "util/clock.h"
-#include "util/rate_limiter.h"
 
 namespace mqchat::chat {
 
@@ -42,12 +48,24 @@ struct ChatOptions {
   int typing_per_minute = 60;
 };
 
-// Push notifications (docs/PROTOCOL.md section 7): what ChatService needs from Plugin.
-struct ChatPush {
-  const presence::OnlineDirectory* online = nullptr;  // thread-safe: who has a device online
-  store::PushStorePtr store;  // the writer thread's: push_register, push_settings, mute, ...
-  bool record_jobs = false;   // a gateway is configured: messages record push jobs
-  std::function<void()> jobs_recorded;  // writer thread, after a batch that may have recorded jobs
+// What ChatService works with, given once at construction. Everything referenced outlives it.
+struct ChatDeps {
+  ChatDeps(BrokerApi& broker, BrokerTaskQueue& tasks, const Clock& clock)
+      : broker(broker), tasks(tasks), clock(clock) {}
+
+  BrokerApi& broker;
+  BrokerTaskQueue& tasks;
+  const Clock& clock;
+  // The devices connected to this broker, so a message reaches the sender's other devices but
+  // not the one that sent it. Null: the sender's whole inbox gets the message.
+  const DeviceIndex* devices = nullptr;
+  // The push requests and push jobs (push::PushRequests). Null: push requests answer
+  // UNAVAILABLE and messages record no push jobs.
+  std::unique_ptr<PushOps> push;
+  // Broker thread, with a conversation's members after a membership change committed.
+  MembersChangedHook members_changed;
+  // Broker thread, for every inbox delivery: reaches the user's devices on other brokers.
+  InboxHook inbox_hook;
 };
 
 struct ChatStats {
@@ -60,8 +78,8 @@ class ChatService {
  public:
   // `writer_store` and each of `reader_stores` (at least one: one reader worker each) are
   // separate connections, each owned by its worker.
-  ChatService(ChatOptions options, BrokerApi& broker, BrokerTaskQueue& tasks, const Clock& clock,
-              store::ChatStorePtr writer_store, std::vector<store::ChatStorePtr> reader_stores);
+  ChatService(ChatOptions options, ChatDeps deps, store::ChatStorePtr writer_store,
+              std::vector<store::ChatStorePtr> reader_stores);
   ~ChatService();  // Stop()
 
   // True if `topic` is a request topic this service answers.
@@ -81,32 +99,11 @@ class ChatService {
   // it runs, and `done` is called, before any of their reads is answered (reader_pool.h).
   using Contacts = std::unordered_set<std::string>;
   void LoadContacts(const std::string& username, std::function<void(Contacts)> done);
-  // Called on the broker thread with the members of a conversation after a membership change
-  // committed (so contact sets can grow). Set once, before requests arrive.
-  void SetMembersChangedHook(std::function<void(const std::vector<std::string>&)> hook) {
-    members_changed_ = std::move(hook);
-  }
-  // Called on the broker thread for every inbox delivery, so deliveries can also reach the
-  // user's devices on other brokers. Set once, before requests arrive.
-  void SetInboxHook(std::function<void(const std::string& user, const std::string& payload)> hook) {
-    inbox_hook_ = std::move(hook);
-  }
-
-  // The devices connected to this broker, so a message reaches the sender's other devices but
-  // not the one that sent it. Set once, before requests arrive; without it the sender's whole
-  // inbox gets the message.
-  void SetDeviceIndex(const DeviceIndex* devices) { devices_ = devices; }
-
-  // Enables the push ops and, with `push.record_jobs`, push jobs for members who have no
-  // device online. Set once, before requests arrive; without it the push ops answer
-  // UNAVAILABLE.
-  void SetPush(ChatPush push) { push_ = std::move(push); }
 
   // Finishes queued work and joins the workers. Their last answers stay in the task queue.
   void Stop();
 
   const ChatStats& stats() const { return stats_; }
-  MembershipCache& membership() { return cache_; }
   // The generator of message and conversation ids (broker thread), for seeding at start.
   SnowflakeGenerator& ids() { return ids_; }
 
@@ -114,49 +111,11 @@ class ChatService {
   ReplyTo MakeReplyTo(const ClientSession& who, const protocol::ParsedRequest& parsed,
                       std::string_view response_topic, std::string_view correlation_data) const;
   bool Refuse(const ReplyTo& to, protocol::ErrorCode code, const std::string& message);
-  // Queues `task` on a worker; on a full queue answers OVERLOADED and returns false (a stopped
-  // worker: UNAVAILABLE). Reads go to readers_->For(requesting user), never another reader.
-  bool Submit(StoreWorker& worker, const ReplyTo& to, StoreTask task);
-
-  // Verb groups, one file each: chat_send.cpp, chat_manage.cpp, chat_read.cpp.
-  // Takes the text out of `req`.
-  bool HandleSend(const ClientSession& who, protocol::Request& req, const ReplyTo& to);
-  void OnBatchDone(store::ChatStore& store, std::vector<SendJob> jobs,
-                   Result<std::vector<store::AppendResult>> results);  // writer thread
-  bool HandleManage(const ClientSession& who, const protocol::Request& req, const ReplyTo& to);
-  bool HandleRead(const ClientSession& who, const protocol::Request& req, const ReplyTo& to);
-  bool HandleTyping(const ClientSession& who, const protocol::Request& req, const ReplyTo& to);
-  // chat_push.cpp: push_register, push_unregister, push_settings, mute (writer worker).
-  bool HandlePush(const ClientSession& who, const protocol::Request& req, const ReplyTo& to);
-  // Writer thread, before AppendBatch: each send's push recipients (members with no device
-  // online, sender excluded), if push jobs are recorded.
-  void PrepareBatch(store::ChatStore& store, std::vector<SendJob>& jobs);
-
+  // Runs the handler of `req`'s route and queues what it planned on the route's worker; a
+  // full queue answers OVERLOADED (a stopped worker: UNAVAILABLE).
+  bool Route(const ClientSession& who, protocol::Request& req, const ReplyTo& to);
   // Writer thread: records every user EnsureUser left pending.
   void RecordNewUsers(store::ChatStore& store);
-  // Worker thread: members of `id` from the cache if it holds them at members_version
-  // `min_version` or newer, else loaded from `store` and cached. With the members_version a
-  // message committed with, the list is at least as new as that commit, whichever broker made
-  // the last membership change.
-  Result<MembersPtr> LoadMembers(store::ChatStore& store, store::ConversationId id,
-                                 int64_t min_version = 0);
-  // Worker thread: members of `id` as `store` has them now (then cached), for decisions a
-  // stale entry must not make: who may read history, a cached "not a member".
-  Result<MembersPtr> ReloadMembers(store::ChatStore& store, store::ConversationId id);
-  // Worker thread: answers and notifies after a membership change committed.
-  void AfterMembershipChange(store::ChatStore& store, const ReplyTo& to, store::ConversationId id,
-                             const std::string& event, const std::string& actor,
-                             std::vector<std::string> users, nlohmann::json fields);
-  // Worker thread: posts a reply (and optional member broadcast) to the broker thread.
-  void PostReply(const ReplyTo& to, std::string payload);
-  void PostBroadcast(std::vector<std::string> users, std::string payload);
-  void PostMembersChanged(std::vector<std::string> members);
-  // Broker thread.
-  // `payload` to each user's inbox. With `sender` set, the sender's copy goes only to their
-  // devices other than `origin_client_id` (a new message: the sending device has its ack).
-  void PublishToInboxes(const std::vector<std::string>& users, const std::string& payload,
-                        int qos = 1, const std::string& sender = "",
-                        const std::string& origin_client_id = "");
 
   const ChatOptions options_;
   BrokerApi& broker_;
@@ -164,15 +123,20 @@ class ChatService {
   const Clock& clock_;
   SnowflakeGenerator ids_;  // broker thread
   MembershipCache cache_;
+  MemberLoader members_;
+  FanOut fan_out_;
+  WorkerReplies replies_;
+  const ChatTools tools_;
+  std::unique_ptr<PushOps> push_;  // may be null
+  SendPipeline send_;
+  ConversationOps conversations_;
+  ReadOps reads_;
+  TypingOps typing_;
+  const OpTable routes_;
   ChatStats stats_;
-  RateLimiter typing_limiter_;  // broker thread
-  std::function<void(const std::vector<std::string>&)> members_changed_;
-  std::function<void(const std::string&, const std::string&)> inbox_hook_;
-  const DeviceIndex* devices_ = nullptr;
   std::mutex new_users_mu_;
   std::map<std::string, int64_t> new_users_;  // guarded: username -> first login time
   bool new_users_scheduled_ = false;          // guarded: a RecordNewUsers task is queued
-  ChatPush push_;  // set before requests; push_.store is used on the writer thread only
   std::unique_ptr<StoreWorker> writer_;
   std::unique_ptr<ReaderPool> readers_;  // history, members, conversations, sync, typing checks
 };

@@ -10,10 +10,9 @@ ReaderPool::ReaderPool(std::vector<store::ChatStorePtr> stores, size_t max_queue
   assert(!stores.empty());  // config allows 1..64 readers
   workers_.reserve(stores.size());
   for (auto& store : stores) {
-    // Readers get no sends: batch size 1 and a batch callback that is never called.
-    workers_.push_back(std::make_unique<StoreWorker>(
-        std::move(store), max_queue, /*max_batch=*/1,
-        [](store::ChatStore&, std::vector<SendJob>, Result<std::vector<store::AppendResult>>) {}));
+    // Readers get no sends: batch size 1 and a batch runner that is never called.
+    workers_.push_back(std::make_unique<StoreWorker>(std::move(store), max_queue, /*max_batch=*/1,
+                                                     [](store::ChatStore&, std::vector<SendJob>) {}));
   }
 }
 

@@ -3,12 +3,11 @@
 namespace mqchat::chat {
 
 StoreWorker::StoreWorker(store::ChatStorePtr store, size_t max_queue, size_t max_batch,
-                         BatchDone on_batch_done, PrepareBatch prepare_batch)
+                         BatchRunner run_batch)
     : store_(std::move(store)),
       max_queue_(max_queue),
       max_batch_(max_batch),
-      on_batch_done_(std::move(on_batch_done)),
-      prepare_batch_(std::move(prepare_batch)),
+      run_batch_(std::move(run_batch)),
       thread_([this] { Run(); }) {}
 
 StoreWorker::~StoreWorker() { Stop(); }
@@ -66,14 +65,8 @@ void StoreWorker::Run() {
       }
     }
     if (!sends.empty()) {
-      if (prepare_batch_) prepare_batch_(*store_, sends);
-      std::vector<store::AppendRequest> batch;
-      batch.reserve(sends.size());
-      for (auto& job : sends) batch.push_back(std::move(job.request));  // texts are not copied
-      auto results = store_->AppendBatch(batch);
-      for (size_t i = 0; i < sends.size(); ++i) sends[i].request = std::move(batch[i]);
+      run_batch_(*store_, std::move(sends));
       ++batches_;
-      on_batch_done_(*store_, std::move(sends), std::move(results));
     } else {
       task(*store_);
     }

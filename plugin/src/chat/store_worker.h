@@ -1,9 +1,10 @@
 // StoreWorker: a thread that owns one ChatStore connection and runs jobs from a bounded queue.
 // Consecutive sends are committed together (group commit: one transaction, one sync per
-// batch); any other job runs alone, in queue order. Submit from the broker thread; results go
-// back through the callbacks, which run on the worker thread and must only post onward.
+// batch); any other job runs alone, in queue order. Submit from the broker thread; a batch goes
+// to the batch runner (SendPipeline::Commit in the plugin), on the worker thread.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -29,17 +30,13 @@ using StoreTask = std::function<void(store::ChatStore& store)>;
 
 class StoreWorker {
  public:
-  using BatchDone = std::function<void(store::ChatStore& store, std::vector<SendJob> jobs,
-                                       Result<std::vector<store::AppendResult>> results)>;
-  // Runs on the worker thread just before AppendBatch and may complete the requests (push
-  // recipients, for instance) with what only the worker thread may ask its store.
-  using PrepareBatch = std::function<void(store::ChatStore& store, std::vector<SendJob>& jobs)>;
+  // Commits one batch of sends (1..max_batch, in queue order) on the worker thread.
+  using BatchRunner = std::function<void(store::ChatStore& store, std::vector<SendJob> jobs)>;
 
-  // `store` is used only on the worker thread. `on_batch_done` runs on the worker thread after
-  // every AppendBatch (results[i] answers jobs[i]); `prepare_batch` (if set) before it. At most
-  // `max_queue` jobs wait at a time.
+  // `store` is used only on the worker thread, which runs `run_batch` with every batch of
+  // consecutive sends. At most `max_queue` jobs wait at a time.
   StoreWorker(store::ChatStorePtr store, size_t max_queue, size_t max_batch,
-              BatchDone on_batch_done, PrepareBatch prepare_batch = nullptr);
+              BatchRunner run_batch);
   ~StoreWorker();  // Stop()
   StoreWorker(const StoreWorker&) = delete;
   StoreWorker& operator=(const StoreWorker&) = delete;
@@ -54,7 +51,7 @@ class StoreWorker {
   void Stop();
 
   size_t queued() const;
-  uint64_t batches() const { return batches_; }  // worker thread's count; approximate elsewhere
+  uint64_t batches() const { return batches_.load(); }  // batches run so far
 
  private:
   using Item = std::variant<SendJob, StoreTask>;
@@ -64,13 +61,12 @@ class StoreWorker {
   store::ChatStorePtr store_;
   const size_t max_queue_;
   const size_t max_batch_;
-  BatchDone on_batch_done_;
-  PrepareBatch prepare_batch_;
+  BatchRunner run_batch_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Item> queue_;  // guarded by mu_
   bool stopping_ = false;   // guarded by mu_
-  uint64_t batches_ = 0;
+  std::atomic<uint64_t> batches_{0};
   std::thread thread_;
 };
 

@@ -6,6 +6,7 @@
 
 #include "store/store_config.h"
 #include "store/store_factory.h"
+#include "support/fakes/fake_chat_store.h"
 #include "support/temp_dir.h"
 
 namespace mqchat::chat {
@@ -21,7 +22,7 @@ class StoreWorkerTest : public ::testing::Test {
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     worker_ = std::make_unique<StoreWorker>(
         std::move(*opened), /*max_queue=*/1, /*max_batch=*/8,
-        [](store::ChatStore&, std::vector<SendJob>, Result<std::vector<store::AppendResult>>) {});
+        [](store::ChatStore&, std::vector<SendJob>) {});
   }
 
   test::TempDir dir_;
@@ -49,6 +50,48 @@ TEST_F(StoreWorkerTest, InternalTasksAreNeverRefusedForAFullQueue) {
   worker_->Stop();  // runs everything queued
   EXPECT_EQ(ran, 11);
   EXPECT_EQ(worker_->SubmitInternal([](store::ChatStore&) {}).code(), Code::kUnavailable);
+}
+
+// Group commit: sends that queue up while the worker is busy are committed together, up to
+// max_batch at a time; any other job ends a batch and runs alone, in queue order.
+TEST(StoreWorkerGroupCommitTest, QueuedSendsCommitInOneBatch) {
+  auto data = std::make_shared<mqchat::test::FakeChatData>();
+  std::mutex mu;
+  std::vector<std::string> runs;  // "send:<client_msg_ids>" per batch, "task" per task
+  StoreWorker worker(std::make_unique<mqchat::test::FakeChatStore>(data), /*max_queue=*/100,
+                     /*max_batch=*/4, [&](store::ChatStore&, std::vector<SendJob> jobs) {
+                       std::string ids;
+                       for (const auto& j : jobs) ids += j.request.client_msg_id;
+                       std::lock_guard<std::mutex> lock(mu);
+                       runs.push_back("send:" + ids);
+                     });
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> started;
+  ASSERT_TRUE(worker
+                  .SubmitTask([&, released](store::ChatStore&) {
+                    started.set_value();
+                    released.wait();
+                  })
+                  .ok());
+  started.get_future().wait();  // the worker is busy: what follows queues up
+  auto send = [&](const std::string& id) {
+    SendJob job;
+    job.request.client_msg_id = id;
+    ASSERT_TRUE(worker.SubmitSend(std::move(job)).ok());
+  };
+  for (const char* id : {"a", "b", "c", "d", "e", "f"}) send(id);
+  ASSERT_TRUE(worker
+                  .SubmitTask([&](store::ChatStore&) {
+                    std::lock_guard<std::mutex> lock(mu);
+                    runs.push_back("task");
+                  })
+                  .ok());
+  send("g");
+  release.set_value();
+  worker.Stop();  // runs everything queued
+  EXPECT_EQ(runs, (std::vector<std::string>{"send:abcd", "send:ef", "task", "send:g"}));
+  EXPECT_EQ(worker.batches(), 3u);
 }
 
 }  // namespace

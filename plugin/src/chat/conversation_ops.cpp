@@ -1,0 +1,133 @@
+#include "chat/conversation_ops.h"
+
+#include <algorithm>
+
+#include "chat/wire_convert.h"
+#include "protocol/wire.h"
+
+namespace mqchat::chat {
+
+Plan ConversationOps::OpenDirect(const OpRequest& r) {
+  const std::string user = r.who.username;
+  const std::string peer = std::get<protocol::OpenDirectRequest>(r.req.body).user;
+  const store::ConversationId new_id = ids_.Next();
+  const int64_t now = tools_.clock.NowMs();
+  return StoreTask([this, to = r.to, user, peer, new_id, now](store::ChatStore& store) {
+    auto c = store.OpenDirect(new_id, user, peer, now);
+    if (!c.ok()) return tools_.replies.Fail(to, c.status());
+    tools_.members.Put(*c);
+    auto wire = ToWire(*c);
+    tools_.replies.MembersChanged({user, peer});
+    tools_.replies.Reply(to, OkPayload(to, {{"conversation", protocol::EncodeConversation(wire)}}));
+    if (c->id == new_id) {  // newly created: tell both users' devices
+      tools_.replies.Broadcast({user, peer},
+                               protocol::ConversationEvent("created", wire, user, {peer}));
+    }
+  });
+}
+
+Plan ConversationOps::CreateGroup(const OpRequest& r) {
+  const std::string user = r.who.username;
+  const auto body = std::get<protocol::CreateGroupRequest>(r.req.body);
+  const store::ConversationId new_id = ids_.Next();
+  const int64_t now = tools_.clock.NowMs();
+  return StoreTask([this, to = r.to, user, body, new_id, now](store::ChatStore& store) {
+    auto c = store.CreateGroup(new_id, user, body.name, body.members, max_members_, now);
+    if (!c.ok()) return tools_.replies.Fail(to, c.status());
+    std::vector<std::string> members;
+    for (const auto& m : c->members) members.push_back(m.username);
+    AfterMembershipChange(store, to, c->id, "created", user, members, nlohmann::json::object());
+  });
+}
+
+Plan ConversationOps::AddMembers(const OpRequest& r) {
+  const std::string user = r.who.username;
+  const store::ConversationId id = r.req.conversation_id;
+  const auto users = std::get<protocol::AddMembersRequest>(r.req.body).users;
+  const int64_t now = tools_.clock.NowMs();
+  return StoreTask([this, to = r.to, user, id, users, now](store::ChatStore& store) {
+    auto added = store.AddMembers(id, user, users, max_members_, now);
+    if (!added.ok()) return tools_.replies.Fail(to, added.status());
+    AfterMembershipChange(store, to, id, "members_added", user, *added, {{"added", *added}});
+  });
+}
+
+Plan ConversationOps::RemoveMember(const OpRequest& r) {
+  const std::string user = r.who.username;
+  const store::ConversationId id = r.req.conversation_id;
+  const std::string target = r.req.op == protocol::Op::kLeave
+                                 ? user
+                                 : std::get<protocol::RemoveMemberRequest>(r.req.body).user;
+  return StoreTask([this, to = r.to, user, id, target](store::ChatStore& store) {
+    Status s = store.RemoveMember(id, user, target);
+    if (!s.ok()) return tools_.replies.Fail(to, s);
+    AfterMembershipChange(store, to, id, "member_removed", user, {target},
+                          nlohmann::json::object());
+  });
+}
+
+Plan ConversationOps::Rename(const OpRequest& r) {
+  const std::string user = r.who.username;
+  const store::ConversationId id = r.req.conversation_id;
+  const std::string name = std::get<protocol::RenameRequest>(r.req.body).name;
+  return StoreTask([this, to = r.to, user, id, name](store::ChatStore& store) {
+    Status s = store.RenameGroup(id, user, name);
+    if (!s.ok()) return tools_.replies.Fail(to, s);
+    AfterMembershipChange(store, to, id, "renamed", user, {}, nlohmann::json::object());
+  });
+}
+
+Plan ConversationOps::MarkRead(const OpRequest& r) {
+  const std::string user = r.who.username;
+  const store::ConversationId id = r.req.conversation_id;
+  const int64_t seq = std::get<protocol::ReadRequest>(r.req.body).seq;
+  return StoreTask([this, to = r.to, user, id, seq](store::ChatStore& store) {
+    auto read_seq = store.MarkRead(id, user, seq);
+    if (!read_seq.ok()) {
+      if (read_seq.status().code() == Code::kPermissionDenied) {
+        return tools_.replies.Reply(to, ErrorPayload(to, protocol::ErrorCode::kNotMember,
+                                                     read_seq.status().message()));
+      }
+      return tools_.replies.Fail(to, read_seq.status());
+    }
+    tools_.replies.Reply(to, OkPayload(to, {{"conversation_id", std::to_string(id)},
+                                            {"read_seq", *read_seq}}));
+    auto members = tools_.members.Load(store, id);
+    if (members.ok()) {
+      tools_.replies.Broadcast((*members)->usernames, protocol::ReadEvent(id, user, *read_seq));
+    }
+  });
+}
+
+void ConversationOps::AfterMembershipChange(store::ChatStore& store, const ReplyTo& to,
+                                            store::ConversationId id, const std::string& event,
+                                            const std::string& actor,
+                                            std::vector<std::string> users,
+                                            nlohmann::json fields) {
+  tools_.members.Forget(id);
+  auto conversation = store.GetConversation(id);
+  if (!conversation.ok()) {
+    // The change is committed; only the notification is lost. Clients see it on next list.
+    tools_.replies.Reply(to, OkPayload(to, std::move(fields)));
+    return;
+  }
+  tools_.members.Put(*conversation);
+  auto wire = ToWire(*conversation);
+  // Members, plus anyone the change was about (removed users learn they are out).
+  std::vector<std::string> recipients;
+  for (const auto& m : conversation->members) recipients.push_back(m.username);
+  for (const auto& u : users) {
+    if (std::find(recipients.begin(), recipients.end(), u) == recipients.end()) {
+      recipients.push_back(u);
+    }
+  }
+  if (!fields.contains("conversation")) fields["conversation"] = protocol::EncodeConversation(wire);
+  std::vector<std::string> members;
+  for (const auto& m : conversation->members) members.push_back(m.username);
+  tools_.replies.MembersChanged(std::move(members));  // before the reply: contacts known by then
+  tools_.replies.Reply(to, OkPayload(to, std::move(fields)));
+  tools_.replies.Broadcast(std::move(recipients),
+                           protocol::ConversationEvent(event, wire, actor, users));
+}
+
+}  // namespace mqchat::chat

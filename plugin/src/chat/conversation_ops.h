@@ -1,0 +1,43 @@
+// ConversationOps: the requests that change conversations, run on the writer worker:
+// open_direct, create_group, add_members, remove_member, leave, rename, and read markers. Each
+// plans a writer task on the broker thread; the task answers the requester and tells the
+// members (a conversation event, QoS 1) once the change committed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "chat/op_table.h"
+#include "ids/snowflake.h"
+#include "store/chat_store.h"
+
+namespace mqchat::chat {
+
+class ConversationOps {
+ public:
+  // Everything outlives this.
+  ConversationOps(const ChatTools& tools, SnowflakeGenerator& ids, int max_group_members)
+      : tools_(tools), ids_(ids), max_members_(max_group_members) {}
+
+  // Broker thread: plans for the writer worker.
+  Plan OpenDirect(const OpRequest& r);
+  Plan CreateGroup(const OpRequest& r);
+  Plan AddMembers(const OpRequest& r);
+  Plan RemoveMember(const OpRequest& r);  // also leave: the requester removes themself
+  Plan Rename(const OpRequest& r);
+  Plan MarkRead(const OpRequest& r);
+
+ private:
+  // Writer thread: answers and notifies after a membership change committed.
+  void AfterMembershipChange(store::ChatStore& store, const ReplyTo& to, store::ConversationId id,
+                             const std::string& event, const std::string& actor,
+                             std::vector<std::string> users, nlohmann::json fields);
+
+  const ChatTools tools_;
+  SnowflakeGenerator& ids_;  // broker thread
+  const int max_members_;
+};
+
+}  // namespace mqchat::chat

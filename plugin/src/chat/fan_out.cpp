@@ -1,0 +1,50 @@
+#include "chat/fan_out.h"
+
+#include "protocol/topics.h"
+
+namespace mqchat::chat {
+
+void FanOut::ToInboxes(const std::vector<std::string>& users, const std::string& payload,
+                       int qos) {
+  Deliver(users, payload, qos, /*sender=*/"", /*origin_client_id=*/"");
+}
+
+void FanOut::NewMessage(const std::vector<std::string>& users, const std::string& payload,
+                        const std::string& sender, const std::string& origin_client_id) {
+  Deliver(users, payload, /*qos=*/1, sender, origin_client_id);
+}
+
+void FanOut::SendResults(std::vector<SendOutcome> outcomes) {
+  for (auto& out : outcomes) Reply(out.to, std::move(out.reply));
+  for (const auto& out : outcomes) {
+    if (!out.event.empty()) NewMessage(out.inboxes, out.event, out.sender, out.to.client_id);
+  }
+}
+
+void FanOut::Deliver(const std::vector<std::string>& users, const std::string& payload, int qos,
+                     const std::string& sender, const std::string& origin_client_id) {
+  OutgoingMessage msg;
+  msg.payload = payload;
+  msg.qos = qos;
+  for (const auto& user : users) {
+    msg.topic = protocol::InboxTopic(user);
+    if (devices_ != nullptr && !sender.empty() && user == sender) {
+      // The sending device has the message from its ack: saves a publish and its PUBACK.
+      for (const auto& device : devices_->OtherDevices(user, origin_client_id)) {
+        msg.target_client_id = device;
+        Publish(msg, device);
+      }
+      msg.target_client_id.clear();
+    } else {
+      Publish(msg, user);
+    }
+    if (inbox_hook_) inbox_hook_(user, payload);  // devices on other brokers
+  }
+}
+
+void FanOut::Publish(const OutgoingMessage& msg, const std::string& to) {
+  Status s = broker_.Publish(msg);
+  if (!s.ok()) broker_.Log(LogLevel::kWarning, "mqchat: publish to " + to + ": " + s.ToString());
+}
+
+}  // namespace mqchat::chat

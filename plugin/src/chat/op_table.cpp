@@ -1,0 +1,57 @@
+#include "chat/op_table.h"
+
+#include "chat/conversation_ops.h"
+#include "chat/push_ops.h"
+#include "chat/read_ops.h"
+#include "chat/send_pipeline.h"
+#include "chat/typing_ops.h"
+
+namespace mqchat::chat {
+namespace {
+
+using PushPlan = Plan (PushOps::*)(const OpRequest&, const ChatTools&);
+
+// A push op: refused as UNAVAILABLE when the plugin runs without push.
+OpHandler PushRoute(PushOps* push, const ChatTools& tools, PushPlan plan) {
+  return [push, tools, plan](const OpRequest& r) -> Plan {
+    if (push == nullptr) {
+      return Refusal{protocol::ErrorCode::kUnavailable, "push notifications are not available"};
+    }
+    return (push->*plan)(r, tools);
+  };
+}
+
+}  // namespace
+
+OpTable MakeOpTable(OpHandlers h, const ChatTools& tools) {
+  using protocol::Op;
+  constexpr WorkerKind kWriter = WorkerKind::kWriter;
+  constexpr WorkerKind kReader = WorkerKind::kUserReader;
+  auto& send = h.send;
+  auto& conv = h.conversations;
+  auto& reads = h.reads;
+  auto& typing = h.typing;
+  OpTable t;
+  t.Add(Op::kSend, kWriter, [&send](const OpRequest& r) { return send.PlanSend(r); });
+  t.Add(Op::kOpenDirect, kWriter, [&conv](const OpRequest& r) { return conv.OpenDirect(r); });
+  t.Add(Op::kCreateGroup, kWriter, [&conv](const OpRequest& r) { return conv.CreateGroup(r); });
+  t.Add(Op::kAddMembers, kWriter, [&conv](const OpRequest& r) { return conv.AddMembers(r); });
+  t.Add(Op::kRemoveMember, kWriter, [&conv](const OpRequest& r) { return conv.RemoveMember(r); });
+  t.Add(Op::kLeave, kWriter, [&conv](const OpRequest& r) { return conv.RemoveMember(r); });
+  t.Add(Op::kRename, kWriter, [&conv](const OpRequest& r) { return conv.Rename(r); });
+  t.Add(Op::kRead, kWriter, [&conv](const OpRequest& r) { return conv.MarkRead(r); });
+  t.Add(Op::kHistory, kReader, [&reads](const OpRequest& r) { return reads.History(r); });
+  t.Add(Op::kMembers, kReader, [&reads](const OpRequest& r) { return reads.Members(r); });
+  t.Add(Op::kConversations, kReader,
+        [&reads](const OpRequest& r) { return reads.Conversations(r); });
+  t.Add(Op::kSync, kReader, [&reads](const OpRequest& r) { return reads.Sync(r); });
+  // Answered on the broker thread when the membership cache can tell; else the user's reader.
+  t.Add(Op::kTyping, kReader, [&typing](const OpRequest& r) { return typing.Typing(r); });
+  t.Add(Op::kPushRegister, kWriter, PushRoute(h.push, tools, &PushOps::Register));
+  t.Add(Op::kPushUnregister, kWriter, PushRoute(h.push, tools, &PushOps::Unregister));
+  t.Add(Op::kPushSettings, kWriter, PushRoute(h.push, tools, &PushOps::Settings));
+  t.Add(Op::kMute, kWriter, PushRoute(h.push, tools, &PushOps::Mute));
+  return t;
+}
+
+}  // namespace mqchat::chat

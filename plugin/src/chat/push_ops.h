@@ -1,0 +1,47 @@
+// PushOps: push notifications as the request path sees them (docs/PROTOCOL.md section 7): the
+// four push requests and, around each send batch, who gets a push job. Declared here so chat/
+// does not depend on push/; implemented by push::PushRequests (push/push_requests.h) and
+// passed to ChatService by the composition root. Writer thread, except the planning calls
+// (broker thread).
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "chat/member_loader.h"
+#include "chat/op_table.h"
+#include "chat/store_worker.h"
+#include "presence/online_directory.h"
+#include "store/chat_store.h"
+#include "store/push_store.h"
+
+namespace mqchat::chat {
+
+// What the push requests and push recipients need from the plugin (built by push::SetUpPush).
+struct ChatPush {
+  const presence::OnlineDirectory* online = nullptr;  // thread-safe: who has a device online
+  store::PushStorePtr store;  // the writer thread's: push_register, push_settings, mute, ...
+  bool record_jobs = false;   // a gateway is configured: messages record push jobs
+  std::function<void()> jobs_recorded;  // writer thread, after a batch that may have recorded jobs
+};
+
+class PushOps {
+ public:
+  virtual ~PushOps() = default;
+
+  // push_register, push_unregister, push_settings and mute (broker thread): writer tasks, or a
+  // refusal.
+  virtual Plan Register(const OpRequest& r, const ChatTools& tools) = 0;
+  virtual Plan Unregister(const OpRequest& r, const ChatTools& tools) = 0;
+  virtual Plan Settings(const OpRequest& r, const ChatTools& tools) = 0;
+  virtual Plan Mute(const OpRequest& r, const ChatTools& tools) = 0;
+
+  // Writer thread, before AppendBatch: each send's push recipients, if push jobs are recorded.
+  virtual void AddRecipients(store::ChatStore& store, MemberLoader& members,
+                             std::vector<SendJob>& jobs) = 0;
+  // Writer thread, after AppendBatch committed `results` (results[i] answers jobs[i]).
+  virtual void BatchCommitted(const std::vector<SendJob>& jobs,
+                              const std::vector<store::AppendResult>& results) = 0;
+};
+
+}  // namespace mqchat::chat

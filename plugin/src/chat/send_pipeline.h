@@ -1,0 +1,49 @@
+// SendPipeline: the path of a message. On the broker thread, Plan turns a send request into a
+// job for the writer's next batch (message id and time assigned). On the writer thread, Commit
+// runs one batch: push recipients (PushOps), one AppendBatch (group commit), then every result
+// turned into its ack or error and its message event, posted to the broker thread, where
+// FanOut publishes the acks first and then the events. Nothing is acknowledged or delivered
+// before the batch is durable.
+#pragma once
+
+#include <vector>
+
+#include "chat/fan_out.h"
+#include "chat/op_table.h"
+#include "chat/store_worker.h"
+#include "ids/snowflake.h"
+#include "mqchat/status.h"
+#include "store/chat_store.h"
+
+namespace mqchat::chat {
+
+class PushOps;
+
+class SendPipeline {
+ public:
+  // Everything outlives this; `push` may be null (no push jobs).
+  SendPipeline(const ChatTools& tools, SnowflakeGenerator& ids, PushOps* push)
+      : tools_(tools), ids_(ids), push_(push) {}
+
+  // Broker thread: the job for a send request. Takes the text out of `r.req`.
+  Plan PlanSend(const OpRequest& r);
+
+  // Writer thread: appends `jobs` in one transaction and posts their answers (StoreWorker's
+  // batch runner).
+  void Commit(store::ChatStore& store, std::vector<SendJob> jobs);
+
+  // Writer thread: what became of each job given AppendBatch's `results` (results[i] answers
+  // jobs[i]); loads the members of every stored message's conversation for its fan-out.
+  std::vector<SendOutcome> Outcomes(store::ChatStore& store, std::vector<SendJob>& jobs,
+                                    const Result<std::vector<store::AppendResult>>& results);
+
+ private:
+  SendOutcome Stored(store::ChatStore& store, SendOutcome out, const store::AppendResult& r,
+                     int64_t now);
+
+  const ChatTools tools_;
+  SnowflakeGenerator& ids_;  // broker thread
+  PushOps* const push_;
+};
+
+}  // namespace mqchat::chat

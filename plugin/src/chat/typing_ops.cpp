@@ -1,0 +1,45 @@
+#include "chat/typing_ops.h"
+
+#include "protocol/wire.h"
+
+namespace mqchat::chat {
+
+Plan TypingOps::Typing(const OpRequest& r) {
+  const std::string& user = r.who.username;
+  if (!limiter_.Allow(user, tools_.clock.MonotonicMs())) {
+    return Refusal{protocol::ErrorCode::kRateLimited,
+                   "too many typing notifications; the limit is " + std::to_string(per_minute_) +
+                       " per minute"};
+  }
+  const store::ConversationId id = r.req.conversation_id;
+  const bool typing = std::get<protocol::TypingRequest>(r.req.body).typing;
+  MembersPtr cached = tools_.members.Cached(id);
+  if (cached && cached->Contains(user)) {
+    // A typing hint is ephemeral: a list that predates a change made through another broker
+    // may reach a removed member's inbox, until the entry is reloaded (by the next message
+    // sent through this broker, or at the TTL).
+    Deliver(r.to, user, id, typing, cached);
+    return Answered{};
+  }
+  // Unknown, or cached without `user`, who may have been added through another broker since:
+  // the store decides (the rate limit above bounds what a non-member can cost).
+  return StoreTask([this, to = r.to, user, id, typing](store::ChatStore& store) {
+    auto members = tools_.members.Reload(store, id);
+    if (!members.ok() || !(*members)->Contains(user)) return tools_.replies.NotMember(to, id);
+    tools_.replies.OnBrokerThread(
+        [this, to, user, id, typing, m = *members] { Deliver(to, user, id, typing, m); });
+  });
+}
+
+void TypingOps::Deliver(const ReplyTo& to, const std::string& user, store::ConversationId id,
+                        bool typing, const MembersPtr& members) {
+  std::vector<std::string> others;
+  for (const auto& member : members->usernames) {
+    if (member != user) others.push_back(member);
+  }
+  // QoS 0: a lost typing hint is not worth a retransmission.
+  fan_out_.ToInboxes(others, protocol::TypingEvent(id, user, typing), /*qos=*/0);
+  fan_out_.Reply(to, OkPayload(to, {{"conversation_id", std::to_string(id)}}));
+}
+
+}  // namespace mqchat::chat

@@ -1,0 +1,32 @@
+// TypingOps: typing indicators. Ephemeral: never stored, members only, rate-limited per user,
+// delivered at QoS 0 to the other members' inboxes. Answered on the broker thread when the
+// membership cache knows the sender is a member; otherwise the user's reader asks the store.
+#pragma once
+
+#include "chat/fan_out.h"
+#include "chat/op_table.h"
+#include "util/rate_limiter.h"
+
+namespace mqchat::chat {
+
+class TypingOps {
+ public:
+  // Everything outlives this. At most `per_minute` typing requests per user and minute.
+  TypingOps(const ChatTools& tools, FanOut& fan_out, int per_minute)
+      : tools_(tools), fan_out_(fan_out), per_minute_(per_minute), limiter_(per_minute, 60000) {}
+
+  // Broker thread: answered at once, refused, or a task for the user's reader.
+  Plan Typing(const OpRequest& r);
+
+ private:
+  // Broker thread: the event to the other members, then the response.
+  void Deliver(const ReplyTo& to, const std::string& user, store::ConversationId id, bool typing,
+               const MembersPtr& members);
+
+  const ChatTools tools_;
+  FanOut& fan_out_;
+  const int per_minute_;
+  RateLimiter limiter_;  // broker thread
+};
+
+}  // namespace mqchat::chat

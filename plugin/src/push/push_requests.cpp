@@ -1,0 +1,110 @@
+#include "push/push_requests.h"
+
+#include "protocol/fields.h"
+
+namespace mqchat::push {
+namespace {
+
+namespace fields = protocol::fields;
+
+chat::Refusal Unavailable() {
+  return {protocol::ErrorCode::kUnavailable, "push notifications are not available"};
+}
+
+}  // namespace
+
+chat::Plan PushRequests::Register(const chat::OpRequest& r, const chat::ChatTools& tools) {
+  if (!push_.store) return Unavailable();
+  const std::string user = r.who.username;
+  const std::string device = r.who.device_id;
+  const int64_t now = tools.clock.NowMs();
+  const auto body = std::get<protocol::PushRegisterRequest>(r.req.body);
+  return chat::StoreTask([this, tools, to = r.to, user, device, now, body](store::ChatStore&) {
+    store::PushTarget target{user, device, body.platform, body.token, now};
+    Status s = push_.store->RegisterTarget(target);
+    if (!s.ok()) return tools.replies.Fail(to, s);
+    tools.replies.Reply(to, chat::OkPayload(to, {{std::string(fields::kDevice), device},
+                                                 {std::string(fields::kPlatform), body.platform}}));
+  });
+}
+
+chat::Plan PushRequests::Unregister(const chat::OpRequest& r, const chat::ChatTools& tools) {
+  if (!push_.store) return Unavailable();
+  const std::string user = r.who.username;
+  const std::string device = r.who.device_id;
+  return chat::StoreTask([this, tools, to = r.to, user, device](store::ChatStore&) {
+    auto removed = push_.store->UnregisterTarget(user, device);
+    if (!removed.ok()) return tools.replies.Fail(to, removed.status());
+    tools.replies.Reply(to, chat::OkPayload(to, {{std::string(fields::kDevice), device},
+                                                 {std::string(fields::kRemoved), *removed}}));
+  });
+}
+
+chat::Plan PushRequests::Settings(const chat::OpRequest& r, const chat::ChatTools& tools) {
+  if (!push_.store) return Unavailable();
+  const std::string user = r.who.username;
+  const int64_t now = tools.clock.NowMs();
+  const bool preview = std::get<protocol::PushSettingsRequest>(r.req.body).preview;
+  return chat::StoreTask([this, tools, to = r.to, user, preview, now](store::ChatStore&) {
+    Status s = push_.store->SetPreview(user, preview, now);
+    if (!s.ok()) return tools.replies.Fail(to, s);
+    tools.replies.Reply(to, chat::OkPayload(to, {{std::string(fields::kPreview), preview}}));
+  });
+}
+
+chat::Plan PushRequests::Mute(const chat::OpRequest& r, const chat::ChatTools& tools) {
+  if (!push_.store) return Unavailable();
+  const std::string user = r.who.username;
+  const store::ConversationId id = r.req.conversation_id;
+  const int64_t until = std::get<protocol::MuteRequest>(r.req.body).until_ms;
+  return chat::StoreTask([this, tools, to = r.to, user, id, until](store::ChatStore& store) {
+    auto members = tools.members.Load(store, id);
+    if (members.ok() && !(*members)->Contains(user)) {
+      members = tools.members.Reload(store, id);  // maybe added through another broker since
+    }
+    if (!members.ok() && members.status().code() != Code::kNotFound) {
+      return tools.replies.Fail(to, members.status());
+    }
+    if (!members.ok() || !(*members)->Contains(user)) return tools.replies.NotMember(to, id);
+    Status s = push_.store->SetMute(id, user, until);
+    if (!s.ok()) return tools.replies.Fail(to, s);
+    tools.replies.Reply(
+        to, chat::OkPayload(to, {{std::string(fields::kConversationId), std::to_string(id)},
+                                 {std::string(fields::kUntilMs), until}}));
+  });
+}
+
+void PushRequests::AddRecipients(store::ChatStore& store, chat::MemberLoader& members,
+                                 std::vector<chat::SendJob>& jobs) {
+  if (!push_.record_jobs || push_.online == nullptr) return;
+  for (chat::SendJob& job : jobs) {
+    // A failure here (unknown conversation, store error) leaves the send to AppendBatch, which
+    // refuses or fails it on its own; a message it still stores goes without push.
+    // The commit's members_version is not known yet, so the cached list may predate a change
+    // made through another broker: AppendBatch records no job for a recipient who is no longer
+    // a member, and a member added there may miss the push of this one batch (its fan-out
+    // reloads the list, and later batches use that).
+    auto loaded = members.Load(store, job.request.conversation_id);
+    if (!loaded.ok()) continue;
+    for (const std::string& member : (*loaded)->usernames) {
+      if (member != job.request.sender && !push_.online->IsOnline(member)) {
+        job.request.push_recipients.push_back(member);
+      }
+    }
+  }
+}
+
+void PushRequests::BatchCommitted(const std::vector<chat::SendJob>& jobs,
+                                  const std::vector<store::AppendResult>& results) {
+  if (!push_.jobs_recorded) return;
+  // The push jobs committed with these messages: wake the push worker now, not at its poll.
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    if (results[i].outcome == store::AppendOutcome::kStored &&
+        !jobs[i].request.push_recipients.empty()) {
+      push_.jobs_recorded();
+      return;
+    }
+  }
+}
+
+}  // namespace mqchat::push

@@ -1,0 +1,35 @@
+#include "util/fixed_window_counter.h"
+
+#include <iterator>
+
+namespace mqchat {
+
+FixedWindowCounter::FixedWindowCounter(int64_t window_ms, size_t max_keys)
+    : window_ms_(window_ms), max_keys_(max_keys) {}
+
+bool FixedWindowCounter::AtLimit(const std::string& key, int limit, int64_t now_ms) const {
+  auto it = windows_.find(key);
+  if (it == windows_.end() || Expired(it->second, now_ms)) return false;
+  return it->second.count >= limit;
+}
+
+void FixedWindowCounter::Add(const std::string& key, int64_t now_ms) {
+  auto it = windows_.find(key);
+  if (it == windows_.end()) {
+    if (windows_.size() >= max_keys_) MakeRoom(now_ms);
+    windows_.emplace(key, Window{now_ms, 1});
+  } else if (Expired(it->second, now_ms)) {
+    it->second = Window{now_ms, 1};
+  } else {
+    ++it->second.count;
+  }
+}
+
+void FixedWindowCounter::MakeRoom(int64_t now_ms) {
+  for (auto w = windows_.begin(); w != windows_.end();) {
+    w = Expired(w->second, now_ms) ? windows_.erase(w) : std::next(w);
+  }
+  if (windows_.size() >= max_keys_) windows_.erase(windows_.begin());
+}
+
+}  // namespace mqchat

@@ -1,0 +1,59 @@
+// The op table: every protocol op has a route, on the worker kind its work needs.
+#include "chat/op_table.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "chat/conversation_ops.h"
+#include "chat/read_ops.h"
+#include "chat/send_pipeline.h"
+#include "chat/typing_ops.h"
+#include "support/fakes/fake_broker_api.h"
+#include "support/fakes/fake_clock.h"
+
+namespace mqchat::chat {
+namespace {
+
+using protocol::Op;
+
+TEST(OpTableTest, EveryOpIsRoutedToItsWorker) {
+  mqchat::test::FakeBrokerApi broker;
+  mqchat::test::FakeClock clock;
+  BrokerTaskQueue tasks;
+  FanOut fan_out(broker, nullptr, nullptr);
+  WorkerReplies replies(tasks, fan_out, nullptr);
+  MembershipCache cache(1000, 10);
+  MemberLoader members(cache, clock);
+  ChatTools tools{clock, members, replies};
+  SnowflakeGenerator ids(1, clock);
+  SendPipeline send(tools, ids, nullptr);
+  ConversationOps conversations(tools, ids, 100);
+  ReadOps reads(tools);
+  TypingOps typing(tools, fan_out, 60);
+  OpTable table = MakeOpTable({send, conversations, reads, typing, nullptr}, tools);
+
+  const WorkerKind kWriter = WorkerKind::kWriter;
+  const WorkerKind kReader = WorkerKind::kUserReader;
+  const std::map<Op, WorkerKind> expected = {
+      {Op::kSend, kWriter},          {Op::kOpenDirect, kWriter},
+      {Op::kCreateGroup, kWriter},   {Op::kAddMembers, kWriter},
+      {Op::kRemoveMember, kWriter},  {Op::kLeave, kWriter},
+      {Op::kRename, kWriter},        {Op::kRead, kWriter},
+      {Op::kMute, kWriter},          {Op::kPushRegister, kWriter},
+      {Op::kPushUnregister, kWriter}, {Op::kPushSettings, kWriter},
+      {Op::kHistory, kReader},       {Op::kMembers, kReader},
+      {Op::kConversations, kReader}, {Op::kSync, kReader},
+      {Op::kTyping, kReader},
+  };
+  ASSERT_EQ(expected.size(), std::variant_size_v<protocol::RequestBody>);  // every op listed
+  for (const auto& [op, worker] : expected) {
+    const OpRoute* route = table.Find(op);
+    ASSERT_NE(route, nullptr) << protocol::OpName(op);
+    EXPECT_EQ(route->worker, worker) << protocol::OpName(op);
+    EXPECT_TRUE(route->handler) << protocol::OpName(op);
+  }
+}
+
+}  // namespace
+}  // namespace mqchat::chat
