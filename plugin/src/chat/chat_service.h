@@ -15,8 +15,6 @@
 #include <vector>
 
 #include "broker/broker_api.h"
-#include "chat/client_session.h"
-#include "chat/device_index.h"
 #include "chat/membership_cache.h"
 #include "chat/reader_pool.h"
 #include "chat/reply.h"
@@ -24,6 +22,8 @@
 #include "ids/snowflake.h"
 #include "presence/online_directory.h"
 #include "protocol/requests.h"
+#include "session/client_session.h"
+#include "session/device_index.h"
 #include "store/push_store.h"
 #include "util/broker_task_queue.h"
 #include "util/clock.h"
