@@ -29,9 +29,9 @@ Status Plugin::Start() {
   tasks_.SetWaker([this] { waker_->Wake(); });
 
   MQCHAT_ASSIGN_OR_RETURN(auth_, app::BuildAuth(config_, broker_, tasks_, clock_));
-  MQCHAT_ASSIGN_OR_RETURN(presence_, presence::PresenceService::Create(
-                                         config_.presence, config_.node_id, broker_, tasks_,
-                                         clock_));
+  MQCHAT_ASSIGN_OR_RETURN(
+      presence_, presence::PresenceService::Create(config_.presence, config_.node_id, broker_,
+                                                   tasks_, clock_));
   MQCHAT_ASSIGN_OR_RETURN(auto push,
                           app::BuildPush(config_, presence_->online(), clock_, tasks_, broker_));
   push_ = std::move(push.worker);
@@ -81,8 +81,7 @@ bool Plugin::OnAclCheck(ClientHandle client, std::string_view topic, acl::Access
 }
 
 Plugin::MessageVerdict Plugin::OnMessage(ClientHandle client, std::string_view topic,
-                                         std::string_view payload,
-                                         std::string_view response_topic,
+                                         std::string_view payload, std::string_view response_topic,
                                          std::string_view correlation_data) {
   if (!chat::ChatService::IsRequestTopic(topic)) return MessageVerdict::kPass;
   const session::ClientSession* who = sessions_.Find(client);

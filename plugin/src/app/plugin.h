@@ -38,8 +38,7 @@ class Plugin {
   Plugin& operator=(const Plugin&) = delete;
 
   // BASIC_AUTH. OK admits the client; on failure the reason has been logged.
-  Status OnBasicAuth(ClientHandle client, const auth::LoginRequest& request,
-                     int protocol_version);
+  Status OnBasicAuth(ClientHandle client, const auth::LoginRequest& request, int protocol_version);
   // ACL_CHECK for a client admitted by OnBasicAuth (unknown handles are denied).
   bool OnAclCheck(ClientHandle client, std::string_view topic, acl::Access access, bool retain);
   // MESSAGE: a client's PUBLISH that passed the WRITE ACL.

@@ -8,8 +8,7 @@
 namespace mqchat::app {
 namespace {
 
-auth::DirectoryRefresher::Callbacks RefresherCallbacks(BrokerApi& broker,
-                                                       BrokerTaskQueue& tasks) {
+auth::DirectoryRefresher::Callbacks RefresherCallbacks(BrokerApi& broker, BrokerTaskQueue& tasks) {
   auth::DirectoryRefresher::Callbacks callbacks;
   callbacks.on_revoked = [&broker, &tasks](std::vector<std::string> usernames) {
     tasks.Post([&broker, usernames = std::move(usernames)] {
@@ -22,8 +21,7 @@ auth::DirectoryRefresher::Callbacks RefresherCallbacks(BrokerApi& broker,
   callbacks.on_store_error = [&broker, &tasks](const Status& status) {
     tasks.Post([&broker, status] {
       broker.Log(LogLevel::kWarning,
-                 "mqchat: user refresh failed, serving the last known users: " +
-                     status.ToString());
+                 "mqchat: user refresh failed, serving the last known users: " + status.ToString());
     });
   };
   callbacks.on_store_recovered = [&broker, &tasks] {
@@ -49,11 +47,11 @@ Result<AuthModule> BuildAuth(const Config& config, BrokerApi& broker, BrokerTask
                          config.auth.jwt_leeway_s};
   auto verifier = auth::JwtVerifier::Create(std::move(keys), std::move(policy));
   if (!verifier.ok()) return verifier.status().WithContext("JWT configuration");
-  module.authenticator = std::make_unique<auth::Authenticator>(
-      config.auth, *module.directory, std::move(*verifier), clock);
-  module.refresher = std::make_unique<auth::DirectoryRefresher>(
-      std::move(store), *module.directory, config.auth.user_refresh_ms,
-      RefresherCallbacks(broker, tasks));
+  module.authenticator = std::make_unique<auth::Authenticator>(config.auth, *module.directory,
+                                                               std::move(*verifier), clock);
+  module.refresher = std::make_unique<auth::DirectoryRefresher>(std::move(store), *module.directory,
+                                                                config.auth.user_refresh_ms,
+                                                                RefresherCallbacks(broker, tasks));
   return module;
 }
 
@@ -112,9 +110,8 @@ Result<std::unique_ptr<chat::ChatService>> BuildChat(const Config& config, Broke
   options.max_group_members = config.max_group_members;
   options.max_message_chars = static_cast<size_t>(config.max_message_chars);
   options.typing_per_minute = config.presence.typing_per_minute;
-  auto chat = std::make_unique<chat::ChatService>(options, broker, tasks, clock,
-                                                  std::move(writer_store),
-                                                  std::move(reader_stores));
+  auto chat = std::make_unique<chat::ChatService>(
+      options, broker, tasks, clock, std::move(writer_store), std::move(reader_stores));
   // A clock that stepped back across a restart must not make ids come again.
   chat->ids().ObserveIssued(*max_issued);
   chat->SetPush(std::move(push));  // gives the writer the OnlineDirectory for push recipients

@@ -29,9 +29,8 @@ class PresenceService {
   // Starts the ClusterBus if `config.redis_url` is set (kInvalidArgument if it does not parse).
   // `node_id` names this broker on the bus. `broker`, `tasks` and `clock` must outlive the
   // service; bus callbacks reach it through `tasks`, so drop the queue's tasks with it.
-  static Result<std::unique_ptr<PresenceService>> Create(const PresenceConfig& config,
-                                                         int node_id, BrokerApi& broker,
-                                                         BrokerTaskQueue& tasks,
+  static Result<std::unique_ptr<PresenceService>> Create(const PresenceConfig& config, int node_id,
+                                                         BrokerApi& broker, BrokerTaskQueue& tasks,
                                                          const Clock& clock);
   PresenceService(const PresenceService&) = delete;
   PresenceService& operator=(const PresenceService&) = delete;
@@ -73,9 +72,9 @@ class PresenceService {
   const Clock& clock_;
   // Also the thread-safe OnlineDirectory (who has a device connected anywhere) for push.
   PresenceTracker tracker_;
-  RemoteDevices remote_;              // devices on other brokers (shared presence)
-  std::unique_ptr<ClusterBus> bus_;   // null without plugin_opt_redis_url
-  int64_t next_refresh_ms_ = 0;       // monotonic; 0: the first refresh only schedules
+  RemoteDevices remote_;             // devices on other brokers (shared presence)
+  std::unique_ptr<ClusterBus> bus_;  // null without plugin_opt_redis_url
+  int64_t next_refresh_ms_ = 0;      // monotonic; 0: the first refresh only schedules
 };
 
 }  // namespace mqchat::presence

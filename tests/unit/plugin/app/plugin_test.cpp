@@ -3,9 +3,9 @@
 #include "app/plugin.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 
 #include "auth/jwt.h"
 #include "protocol/presence.h"
@@ -83,17 +83,17 @@ class PluginTest : public ::testing::Test {
 };
 
 TEST_F(PluginTest, AdmitsAuthorisesAndPublishesPresence) {
-  EXPECT_FALSE(Login(&stranger, "mallory", "phone", -3600).ok());  // expired token
+  EXPECT_FALSE(Login(&stranger, "mallory", "phone", -3600).ok());               // expired token
   EXPECT_FALSE(plugin_->OnBasicAuth(&stranger, auth::LoginRequest{}, 5).ok());  // anonymous
   EXPECT_EQ(plugin_->connected_clients(), 0u);
   ASSERT_FALSE(broker_.logs.empty());
   EXPECT_NE(broker_.logs.back().second.find("refused client"), std::string::npos);
   ASSERT_TRUE(Login(&phone, "alice", "phone").ok());
   EXPECT_EQ(plugin_->connected_clients(), 1u);
-  EXPECT_TRUE(plugin_->OnAclCheck(&phone, protocol::InboxTopic("alice"),
-                                  acl::Access::kSubscribe, false));
-  EXPECT_FALSE(plugin_->OnAclCheck(&phone, protocol::InboxTopic("bob"),
-                                   acl::Access::kSubscribe, false));
+  EXPECT_TRUE(
+      plugin_->OnAclCheck(&phone, protocol::InboxTopic("alice"), acl::Access::kSubscribe, false));
+  EXPECT_FALSE(
+      plugin_->OnAclCheck(&phone, protocol::InboxTopic("bob"), acl::Access::kSubscribe, false));
   EXPECT_FALSE(plugin_->OnAclCheck(&stranger, protocol::InboxTopic("alice"),
                                    acl::Access::kSubscribe, false));
   EXPECT_EQ(plugin_->OnMessage(&stranger, protocol::RequestTopic(protocol::Op::kConversations),

@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include "support/fakes/fake_clock.h"
-#include "support/fakes/recording_broker_api.h"
 #include "protocol/presence.h"
 #include "protocol/topics.h"
+#include "support/fakes/fake_clock.h"
+#include "support/fakes/recording_broker_api.h"
 
 namespace mqchat::presence {
 namespace {

@@ -34,7 +34,7 @@ TEST(SessionRegistryTest, DisconnectIsIdempotentAndKeepsTheWillUntilEndOfLoop) {
   r.Admit(&phone, Session("alice", "phone"));
   r.Admit(&laptop, Session("alice", "laptop"));
   EXPECT_EQ(r.Disconnect(&phone), "alice");
-  EXPECT_EQ(r.Disconnect(&phone), std::nullopt);  // the broker reports some clients twice
+  EXPECT_EQ(r.Disconnect(&phone), std::nullopt);      // the broker reports some clients twice
   EXPECT_EQ(r.Disconnect(&bob_phone), std::nullopt);  // never admitted
   EXPECT_EQ(r.Find(&phone), nullptr);
   EXPECT_EQ(r.size(), 1u);
