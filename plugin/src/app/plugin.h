@@ -1,37 +1,31 @@
-// Plugin: the composition root. Owns every module, builds them from Config, and exposes one
-// method per broker event. The extern "C" entry translates mosquitto structs into these calls.
-// Broker thread only, except where a member says otherwise.
+// Plugin: the composition root. Builds every module from Config in Start (with app/wiring.h),
+// owns them, and exposes one method per broker event, each delegating to the modules that own
+// the concept: sessions (SessionRegistry), presence (PresenceService), logins
+// (auth::Authenticator), requests (chat::ChatService). The extern "C" entry translates
+// mosquitto structs into these calls. Broker thread only, except where a member says otherwise.
 #pragma once
 
 #include <memory>
-#include <string>
-#include <unordered_map>
-#include <unordered_set>
+#include <string_view>
 
 #include "acl/acl.h"
+#include "app/wiring.h"
 #include "auth/authenticator.h"
-#include "auth/directory_refresher.h"
-#include "auth/user_directory.h"
 #include "broker/broker_api.h"
 #include "chat/chat_service.h"
-#include "chat/client_session.h"
-#include "chat/device_index.h"
 #include "config/config.h"
 #include "mqchat/status.h"
-#include "presence/online_directory.h"
-#include "presence/presence_tracker.h"
-#include "presence/remote_devices.h"
-#include "presence/cluster_bus.h"
+#include "presence/presence_service.h"
 #include "push/push_worker.h"
+#include "session/client_session.h"
+#include "session/session_registry.h"
 #include "util/broker_task_queue.h"
 #include "util/clock.h"
 #include "util/main_thread_waker.h"
 
 namespace mqchat {
 
-// A connected client as the broker identifies it: `handle` is the broker's client pointer,
-// valid from a successful BASIC_AUTH until its DISCONNECT.
-using ClientHandle = const void*;
+using session::ClientHandle;
 
 class Plugin {
  public:
@@ -44,8 +38,7 @@ class Plugin {
   Plugin& operator=(const Plugin&) = delete;
 
   // BASIC_AUTH. OK admits the client; on failure the reason has been logged.
-  Status OnBasicAuth(ClientHandle client, const auth::LoginRequest& request,
-                     int protocol_version);
+  Status OnBasicAuth(ClientHandle client, const auth::LoginRequest& request, int protocol_version);
   // ACL_CHECK for a client admitted by OnBasicAuth (unknown handles are denied).
   bool OnAclCheck(ClientHandle client, std::string_view topic, acl::Access access, bool retain);
   // MESSAGE: a client's PUBLISH that passed the WRITE ACL.
@@ -59,43 +52,24 @@ class Plugin {
 
   // Thread-safe: the queue background threads post broker-thread work to.
   BrokerTaskQueue& tasks() { return tasks_; }
-  const auth::AuthStats& auth_stats() const { return authenticator_->stats(); }
+  const auth::AuthStats& auth_stats() const { return auth_.authenticator->stats(); }
   size_t connected_clients() const { return sessions_.size(); }
 
  private:
   Plugin(Config config, BrokerApi& broker, const Clock& clock);
   Status Start();
 
+  // Declared in the order Start builds them: each may hold references to those above it.
   const Config config_;
   BrokerApi& broker_;
   const Clock& clock_;
   BrokerTaskQueue tasks_;
-  auth::UserDirectory directory_;
-  std::unique_ptr<auth::Authenticator> authenticator_;
-  std::unique_ptr<auth::DirectoryRefresher> refresher_;
   std::unique_ptr<MainThreadWaker> waker_;
-  chat::DeviceIndex devices_;  // connected devices by user; declared before chat_, which reads it
-  std::unique_ptr<chat::ChatService> chat_;
-  void PublishPresence(const presence::PresenceState& state);
-  void RefreshOnlinePresence();
-
-  std::unordered_map<ClientHandle, chat::ClientSession> sessions_;
-  // Clients whose DISCONNECT ran this loop iteration: their will's WRITE check follows it and
-  // tells an unclean loss from a clean one. Cleared every TICK.
-  std::unordered_map<ClientHandle, chat::ClientSession> just_disconnected_;
-  // Also the thread-safe OnlineDirectory (who has a device connected anywhere) for push.
-  presence::PresenceTracker presence_;
-  presence::RemoteDevices remote_;                // devices on other brokers (shared presence)
-  std::unique_ptr<presence::ClusterBus> shared_;  // null without plugin_opt_redis_url
-  void LocalDevicesChanged(const std::string& user);
-  void RemoteDevicesChanged(const std::string& user, int total);
-  // Contacts (users sharing a conversation) of users with a connected device: who they may
-  // watch. Loaded at their first device's login, grown on membership changes. Users without
-  // contacts have no entry (most idle connections), which the ACL treats like an empty set.
-  std::unordered_map<std::string, std::unordered_set<std::string>> contacts_;
-  void AddContacts(const std::vector<std::string>& members);
-  int64_t next_presence_refresh_ms_ = 0;
+  app::AuthModule auth_;
+  std::unique_ptr<presence::PresenceService> presence_;
+  session::SessionRegistry sessions_;
   std::unique_ptr<push::PushWorker> push_;  // null unless plugin_opt_push_gateway_url is set
+  std::unique_ptr<chat::ChatService> chat_;
 };
 
 }  // namespace mqchat

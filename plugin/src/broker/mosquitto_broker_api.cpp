@@ -24,10 +24,12 @@ int ToMosqLogLevel(LogLevel level) {
 }  // namespace
 
 void MosquittoBrokerApi::Log(LogLevel level, const std::string& message) {
+  broker_thread_.Check("BrokerApi::Log");
   mosquitto_log_printf(ToMosqLogLevel(level), "%s", message.c_str());
 }
 
 Status MosquittoBrokerApi::Publish(const OutgoingMessage& message) {
+  broker_thread_.Check("BrokerApi::Publish");
   if (mosquitto_pub_topic_check(message.topic.c_str()) != MOSQ_ERR_SUCCESS) {
     return Status::InvalidArgument("invalid publish topic");
   }
@@ -68,6 +70,7 @@ Status MosquittoBrokerApi::Publish(const OutgoingMessage& message) {
 }
 
 void MosquittoBrokerApi::KickUser(const std::string& username) {
+  broker_thread_.Check("BrokerApi::KickUser");
   mosquitto_kick_client_by_username(username.c_str(), false);
 }
 

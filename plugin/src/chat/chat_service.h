@@ -17,9 +17,7 @@
 #include <vector>
 
 #include "broker/broker_api.h"
-#include "chat/client_session.h"
 #include "chat/conversation_ops.h"
-#include "chat/device_index.h"
 #include "chat/fan_out.h"
 #include "chat/member_loader.h"
 #include "chat/membership_cache.h"
@@ -32,6 +30,8 @@
 #include "chat/typing_ops.h"
 #include "chat/worker_replies.h"
 #include "ids/snowflake.h"
+#include "session/client_session.h"
+#include "session/device_index.h"
 #include "util/broker_task_queue.h"
 #include "util/clock.h"
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "broker/broker_api.h"
-#include "chat/device_index.h"
+#include "session/device_index.h"
 #include "chat/reply.h"
 
 namespace mqchat::chat {

@@ -9,7 +9,7 @@
 #include <string>
 #include <variant>
 
-#include "chat/client_session.h"
+#include "session/client_session.h"
 #include "chat/member_loader.h"
 #include "chat/reply.h"
 #include "chat/store_worker.h"

@@ -9,7 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace mqchat::chat {
+namespace mqchat::session {
 
 class DeviceIndex {
  public:
@@ -21,6 +21,8 @@ class DeviceIndex {
   // Distinct client ids of `user`'s connected devices other than `except_client_id`.
   std::vector<std::string> OtherDevices(const std::string& user,
                                         const std::string& except_client_id) const;
+  // Connections of `user` (a takeover counts twice until the old connection is gone).
+  size_t Connections(const std::string& user) const;
   size_t users() const { return devices_.size(); }
 
  private:
@@ -31,4 +33,8 @@ class DeviceIndex {
   std::unordered_map<std::string, std::vector<Device>> devices_;
 };
 
+}  // namespace mqchat::session
+
+namespace mqchat::chat {
+using session::DeviceIndex;  // fan-out reads it (ChatService::SetDeviceIndex)
 }  // namespace mqchat::chat

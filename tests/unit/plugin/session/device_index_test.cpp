@@ -1,9 +1,9 @@
-#include "chat/device_index.h"
+#include "session/device_index.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace mqchat::chat {
+namespace mqchat::session {
 namespace {
 
 using ::testing::ElementsAre;
@@ -38,4 +38,4 @@ TEST(DeviceIndexTest, TakeoverIsForgottenConnectionByConnection) {
 }
 
 }  // namespace
-}  // namespace mqchat::chat
+}  // namespace mqchat::session

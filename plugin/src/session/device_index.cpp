@@ -1,8 +1,8 @@
-#include "chat/device_index.h"
+#include "session/device_index.h"
 
 #include <algorithm>
 
-namespace mqchat::chat {
+namespace mqchat::session {
 
 void DeviceIndex::Add(const std::string& user, const std::string& client_id,
                       Connection connection) {
@@ -19,6 +19,11 @@ void DeviceIndex::Remove(const std::string& user, Connection connection) {
   if (list.empty()) devices_.erase(it);
 }
 
+size_t DeviceIndex::Connections(const std::string& user) const {
+  auto it = devices_.find(user);
+  return it == devices_.end() ? 0 : it->second.size();
+}
+
 std::vector<std::string> DeviceIndex::OtherDevices(const std::string& user,
                                                    const std::string& except_client_id) const {
   std::vector<std::string> out;
@@ -31,4 +36,4 @@ std::vector<std::string> DeviceIndex::OtherDevices(const std::string& user,
   return out;
 }
 
-}  // namespace mqchat::chat
+}  // namespace mqchat::session

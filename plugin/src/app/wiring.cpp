@@ -1,0 +1,133 @@
+#include "app/wiring.h"
+
+#include <utility>
+#include <vector>
+
+#include "push/push_requests.h"
+#include "store/store_factory.h"
+
+namespace mqchat::app {
+namespace {
+
+auth::DirectoryRefresher::Callbacks RefresherCallbacks(BrokerApi& broker, BrokerTaskQueue& tasks) {
+  auth::DirectoryRefresher::Callbacks callbacks;
+  callbacks.on_revoked = [&broker, &tasks](std::vector<std::string> usernames) {
+    tasks.Post([&broker, usernames = std::move(usernames)] {
+      for (const auto& name : usernames) {
+        broker.Log(LogLevel::kNotice, "mqchat: access revoked for '" + name + "'");
+        broker.KickUser(name);
+      }
+    });
+  };
+  callbacks.on_store_error = [&broker, &tasks](const Status& status) {
+    tasks.Post([&broker, status] {
+      broker.Log(LogLevel::kWarning,
+                 "mqchat: user refresh failed, serving the last known users: " + status.ToString());
+    });
+  };
+  callbacks.on_store_recovered = [&broker, &tasks] {
+    tasks.Post([&broker] { broker.Log(LogLevel::kNotice, "mqchat: user refresh recovered"); });
+  };
+  return callbacks;
+}
+
+}  // namespace
+
+Result<AuthModule> BuildAuth(const Config& config, BrokerApi& broker, BrokerTaskQueue& tasks,
+                             const Clock& clock) {
+  AuthModule module;
+  module.directory = std::make_unique<auth::UserDirectory>();
+  MQCHAT_ASSIGN_OR_RETURN(auto store, store::OpenAccountStore(config.store));
+  auto loaded = auth::RefreshOnce(*store, *module.directory);
+  if (!loaded.ok()) return loaded.status().WithContext("loading users");
+  broker.Log(LogLevel::kNotice, "mqchat: loaded " + std::to_string(module.directory->size()) +
+                                    " users from the store");
+
+  auth::JwtKeys keys{config.auth.jwt_hs256_secret, config.auth.jwt_rs256_public_key_pem};
+  auth::JwtPolicy policy{config.auth.jwt_issuer, config.auth.jwt_audience,
+                         config.auth.jwt_leeway_s};
+  auto verifier = auth::JwtVerifier::Create(std::move(keys), std::move(policy));
+  if (!verifier.ok()) return verifier.status().WithContext("JWT configuration");
+  module.authenticator = std::make_unique<auth::Authenticator>(config.auth, *module.directory,
+                                                               std::move(*verifier), clock);
+  module.refresher = std::make_unique<auth::DirectoryRefresher>(std::move(store), *module.directory,
+                                                                config.auth.user_refresh_ms,
+                                                                RefresherCallbacks(broker, tasks));
+  return module;
+}
+
+Result<PushModule> BuildPush(const Config& config, const presence::OnlineDirectory& online,
+                             const Clock& clock, BrokerTaskQueue& tasks, BrokerApi& broker) {
+  PushModule setup;
+  MQCHAT_ASSIGN_OR_RETURN(setup.chat.store, store::OpenPushStore(config.store));
+  setup.chat.online = &online;
+  if (!config.push.enabled()) return setup;
+
+  push::PushOptions options;
+  options.gateway_url = config.push.gateway_url;
+  options.timeout_ms = config.push.timeout_ms;
+  options.concurrency = config.push.concurrency;
+  options.tls_verify = config.push.tls_verify;
+  options.max_attempts = config.push.max_attempts;
+  options.app_id = config.push.app_id;
+  options.backoff.base_ms = config.push.backoff_base_ms;
+  options.backoff.cap_ms = config.push.backoff_max_ms;
+  MQCHAT_ASSIGN_OR_RETURN(auto worker_store, store::OpenPushStore(config.store));
+  auto log = [&tasks, &broker](LogLevel level, std::string message) {
+    tasks.Post([&broker, level, message = std::move(message)] { broker.Log(level, message); });
+  };
+  auto worker =
+      push::PushWorker::Start(std::move(options), std::move(worker_store), online, clock, log);
+  if (!worker.ok()) return worker.status().WithContext("push worker");
+  setup.worker = std::move(worker).value();
+  push::PushWorker* raw = setup.worker.get();
+  setup.chat.record_jobs = true;
+  setup.chat.jobs_recorded = [raw] { raw->Notify(); };
+  broker.Log(LogLevel::kNotice, "mqchat: push notifications are on");
+  return setup;
+}
+
+// ChatService and its setters, kept together here while ChatService still takes part of its
+// wiring through setters.
+Result<std::unique_ptr<chat::ChatService>> BuildChat(const Config& config, BrokerApi& broker,
+                                                     BrokerTaskQueue& tasks, const Clock& clock,
+                                                     chat::ChatPush push,
+                                                     presence::PresenceService& presence,
+                                                     session::SessionRegistry& sessions) {
+  MQCHAT_ASSIGN_OR_RETURN(auto writer_store, store::OpenChatStore(config.store));
+  // One connection per reader worker, opened one after another on this thread. Each open checks
+  // the schema version; the account store (BuildAuth) already migrated it (under the migrators'
+  // lock).
+  std::vector<store::ChatStorePtr> reader_stores;
+  for (int i = 0; i < config.store_readers; ++i) {
+    MQCHAT_ASSIGN_OR_RETURN(auto reader_store, store::OpenChatStore(config.store));
+    reader_stores.push_back(std::move(reader_store));
+  }
+  // Read before the writer thread owns the store; fed to the generator before any request.
+  auto max_issued = writer_store->MaxIssuedId();
+  if (!max_issued.ok()) return max_issued.status().WithContext("reading the largest stored id");
+  chat::ChatOptions options;
+  options.node_id = config.node_id;
+  options.max_group_members = config.max_group_members;
+  options.max_message_chars = static_cast<size_t>(config.max_message_chars);
+  options.typing_per_minute = config.presence.typing_per_minute;
+  chat::ChatDeps deps{broker, tasks, clock};
+  deps.devices = &sessions.devices();
+  // Gives the writer the OnlineDirectory for push recipients.
+  deps.push = std::make_unique<push::PushRequests>(std::move(push));
+  deps.members_changed = [&sessions](const std::vector<std::string>& members) {
+    sessions.AddMembers(members);
+  };
+  if (presence.shared()) {
+    deps.inbox_hook = [&presence](const std::string& user, const std::string& payload) {
+      presence.RouteInbox(user, payload);
+    };
+  }
+  auto chat = std::make_unique<chat::ChatService>(options, std::move(deps),
+                                                  std::move(writer_store), std::move(reader_stores));
+  // A clock that stepped back across a restart must not make ids come again.
+  chat->ids().ObserveIssued(*max_issued);
+  return chat;
+}
+
+}  // namespace mqchat::app

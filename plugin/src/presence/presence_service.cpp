@@ -1,0 +1,139 @@
+#include "presence/presence_service.h"
+
+#include <utility>
+
+#include "presence/redis_handles.h"
+#include "protocol/presence.h"
+#include "protocol/topics.h"
+
+namespace mqchat::presence {
+namespace {
+
+PresenceOptions TrackerOptions(const PresenceConfig& c) {
+  PresenceOptions o;
+  o.grace_ms = c.grace_ms;
+  o.min_interval_ms = c.min_interval_ms;
+  return o;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PresenceService>> PresenceService::Create(const PresenceConfig& config,
+                                                                 int node_id, BrokerApi& broker,
+                                                                 BrokerTaskQueue& tasks,
+                                                                 const Clock& clock) {
+  std::unique_ptr<PresenceService> service(new PresenceService(config, broker, clock));
+  if (!config.redis_url.empty()) {
+    auto address = ParseRedisAddress(config.redis_url);
+    if (!address.ok()) return address.status().WithContext("plugin_opt_redis_url");
+    service->bus_ = std::make_unique<ClusterBus>(*address, node_id, config.redis_ttl_s,
+                                                 service->BusCallbacks(tasks));
+  }
+  return service;
+}
+
+PresenceService::PresenceService(const PresenceConfig& config, BrokerApi& broker,
+                                 const Clock& clock)
+    : config_(config), broker_(broker), clock_(clock), tracker_(TrackerOptions(config)) {}
+
+ClusterBus::Callbacks PresenceService::BusCallbacks(BrokerTaskQueue& tasks) {
+  ClusterBus::Callbacks callbacks;
+  callbacks.on_remote = [this, &tasks](int broker, const std::string& user, int devices) {
+    tasks.Post([this, broker, user, devices] {
+      RemoteDevicesChanged(user, remote_.Set(broker, user, devices));
+    });
+  };
+  callbacks.on_broker_gone = [this, &tasks](int broker) {
+    tasks.Post([this, broker] {
+      broker_.Log(LogLevel::kNotice,
+                  "mqchat: broker " + std::to_string(broker) + " is gone from shared presence");
+      for (const auto& [user, total] : remote_.DropBroker(broker)) {
+        RemoteDevicesChanged(user, total);
+      }
+    });
+  };
+  callbacks.on_routed = [this, &tasks](const std::string& user, std::string payload) {
+    tasks.Post([this, user, payload = std::move(payload)]() mutable {
+      PublishRouted(user, std::move(payload));
+    });
+  };
+  callbacks.on_log = [this, &tasks](const std::string& message) {
+    tasks.Post([this, message] { broker_.Log(LogLevel::kWarning, "mqchat: " + message); });
+  };
+  return callbacks;
+}
+
+void PresenceService::DeviceConnected(const std::string& user) {
+  tracker_.DeviceConnected(user, clock_.NowMs());
+  LocalDevicesChanged(user);
+}
+
+void PresenceService::DeviceDisconnected(const std::string& user) {
+  tracker_.DeviceDisconnected(user, clock_.NowMs());
+  LocalDevicesChanged(user);
+}
+
+void PresenceService::MarkUnclean(const std::string& user) {
+  tracker_.MarkUnclean(user, clock_.NowMs());
+}
+
+void PresenceService::OnTick() {
+  if (tracker_.HasPending() || clock_.MonotonicMs() >= next_refresh_ms_) {
+    const int64_t now = clock_.NowMs();
+    for (const auto& change : tracker_.Poll(now)) Publish(change);
+    RefreshOnline();
+  }
+}
+
+void PresenceService::RouteInbox(const std::string& user, const std::string& payload) {
+  if (!bus_) return;
+  for (int broker : remote_.Brokers(user)) bus_->Route(broker, user, payload);
+}
+
+void PresenceService::LocalDevicesChanged(const std::string& user) {
+  if (bus_) bus_->LocalChanged(user, tracker_.LocalDevices(user));
+}
+
+void PresenceService::RemoteDevicesChanged(const std::string& user, int total) {
+  tracker_.SetRemoteDevices(user, total, clock_.NowMs());
+}
+
+void PresenceService::PublishRouted(const std::string& user, std::string payload) {
+  OutgoingMessage msg;
+  msg.topic = protocol::InboxTopic(user);
+  msg.payload = std::move(payload);
+  msg.qos = 1;
+  Status s = broker_.Publish(msg);
+  if (!s.ok()) broker_.Log(LogLevel::kWarning, "mqchat: routed delivery: " + s.ToString());
+}
+
+void PresenceService::Publish(const PresenceState& state) {
+  OutgoingMessage msg;
+  msg.topic = protocol::PresenceTopic(state.user);
+  // While online, last_seen is the moment of publishing.
+  const int64_t last_seen = state.online ? clock_.NowMs() : state.last_seen_ms;
+  msg.payload = protocol::EncodePresence(
+      protocol::WirePresence{state.user, state.online, last_seen, state.devices});
+  msg.qos = 1;
+  msg.retain = true;
+  // "online" expires unless refreshed, so a crashed broker cannot leave users online forever;
+  // "offline" stays (it carries last_seen).
+  if (state.online) msg.message_expiry_s = static_cast<uint32_t>(config_.online_expiry_s);
+  Status s = broker_.Publish(msg);
+  if (!s.ok()) {
+    broker_.Log(LogLevel::kWarning, "mqchat: presence of " + state.user + ": " + s.ToString());
+  }
+}
+
+void PresenceService::RefreshOnline() {
+  const int64_t mono = clock_.MonotonicMs();
+  if (mono < next_refresh_ms_) return;
+  // Re-publish at half the expiry; the first call only schedules.
+  const int64_t period = static_cast<int64_t>(config_.online_expiry_s) * 500;
+  if (next_refresh_ms_ != 0) {
+    for (const auto& user : tracker_.OnlineUsers()) Publish(tracker_.Current(user));
+  }
+  next_refresh_ms_ = mono + period;
+}
+
+}  // namespace mqchat::presence

@@ -1,0 +1,80 @@
+// PresenceService: the one owner of presence. It counts each user's devices here
+// (PresenceTracker) and, with shared presence (plugin_opt_redis_url), on the other brokers
+// (RemoteDevices, fed by the ClusterBus over Redis), and publishes each user's retained
+// presence (mqchat/v1/p/<user>): changes as the tracker lets them out, and "online" again at
+// half its expiry so it outlives no crashed broker. The ClusterBus also carries inbox
+// deliveries to users whose devices are on other brokers (RouteInbox, and routed payloads
+// published here). Bus callbacks only post to the broker thread. Broker thread only, except
+// online() (thread-safe).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "broker/broker_api.h"
+#include "config/config.h"
+#include "mqchat/status.h"
+#include "presence/cluster_bus.h"
+#include "presence/online_directory.h"
+#include "presence/presence_tracker.h"
+#include "presence/remote_devices.h"
+#include "util/broker_task_queue.h"
+#include "util/clock.h"
+
+namespace mqchat::presence {
+
+class PresenceService {
+ public:
+  // Starts the ClusterBus if `config.redis_url` is set (kInvalidArgument if it does not parse).
+  // `node_id` names this broker on the bus. `broker`, `tasks` and `clock` must outlive the
+  // service; bus callbacks reach it through `tasks`, so drop the queue's tasks with it.
+  static Result<std::unique_ptr<PresenceService>> Create(const PresenceConfig& config, int node_id,
+                                                         BrokerApi& broker, BrokerTaskQueue& tasks,
+                                                         const Clock& clock);
+  PresenceService(const PresenceService&) = delete;
+  PresenceService& operator=(const PresenceService&) = delete;
+
+  // A client of `user` connected to, or disconnected from, this broker (once per connection).
+  void DeviceConnected(const std::string& user);
+  void DeviceDisconnected(const std::string& user);
+  // The last device of `user` to disconnect was lost uncleanly (its will fired): going offline
+  // waits for the grace period.
+  void MarkUnclean(const std::string& user);
+  // TICK: publishes due changes and, every half expiry, refreshes the online users.
+  void OnTick();
+
+  // Whether the inbox deliveries of `user` must also reach other brokers (shared presence).
+  bool shared() const { return bus_ != nullptr; }
+  // Delivers an inbox payload to `user`'s devices on other brokers (none without shared
+  // presence).
+  void RouteInbox(const std::string& user, const std::string& payload);
+  // Stops the bus (its threads joined): peers learn this broker's devices are gone. Presence
+  // is local from then on.
+  void StopSharing() { bus_.reset(); }
+
+  // Thread-safe: who has a device online anywhere (for push).
+  const OnlineDirectory& online() const { return tracker_; }
+  // Devices of `user` on this broker.
+  int LocalDevices(const std::string& user) const { return tracker_.LocalDevices(user); }
+
+ private:
+  PresenceService(const PresenceConfig& config, BrokerApi& broker, const Clock& clock);
+  ClusterBus::Callbacks BusCallbacks(BrokerTaskQueue& tasks);
+  void LocalDevicesChanged(const std::string& user);
+  void RemoteDevicesChanged(const std::string& user, int total);
+  void PublishRouted(const std::string& user, std::string payload);
+  void Publish(const PresenceState& state);
+  void RefreshOnline();
+
+  const PresenceConfig config_;
+  BrokerApi& broker_;
+  const Clock& clock_;
+  // Also the thread-safe OnlineDirectory (who has a device connected anywhere) for push.
+  PresenceTracker tracker_;
+  RemoteDevices remote_;             // devices on other brokers (shared presence)
+  std::unique_ptr<ClusterBus> bus_;  // null without plugin_opt_redis_url
+  int64_t next_refresh_ms_ = 0;      // monotonic; 0: the first refresh only schedules
+};
+
+}  // namespace mqchat::presence

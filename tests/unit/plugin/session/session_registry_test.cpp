@@ -1,0 +1,106 @@
+#include "session/session_registry.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "protocol/topics.h"
+
+namespace mqchat::session {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAre;
+
+int phone, laptop, bob_phone, phone_again;  // distinct addresses stand in for broker clients
+
+ClientSession Session(const std::string& user, const std::string& device) {
+  return ClientSession{user, device, user + "/" + device, 5};
+}
+
+TEST(SessionRegistryTest, AdmitTellsAUsersFirstDeviceAndFindsTheSession) {
+  SessionRegistry r;
+  EXPECT_TRUE(r.Admit(&phone, Session("alice", "phone")));
+  EXPECT_FALSE(r.Admit(&laptop, Session("alice", "laptop")));
+  EXPECT_TRUE(r.Admit(&bob_phone, Session("bob", "phone")));
+  EXPECT_EQ(r.size(), 3u);
+  ASSERT_NE(r.Find(&laptop), nullptr);
+  EXPECT_EQ(r.Find(&laptop)->device_id, "laptop");
+  EXPECT_EQ(r.Find(&phone_again), nullptr);
+  EXPECT_THAT(r.devices().OtherDevices("alice", "alice/phone"), ElementsAre("alice/laptop"));
+}
+
+TEST(SessionRegistryTest, DisconnectIsIdempotentAndKeepsTheWillUntilEndOfLoop) {
+  SessionRegistry r;
+  r.Admit(&phone, Session("alice", "phone"));
+  r.Admit(&laptop, Session("alice", "laptop"));
+  EXPECT_EQ(r.Disconnect(&phone), "alice");
+  EXPECT_EQ(r.Disconnect(&phone), std::nullopt);      // the broker reports some clients twice
+  EXPECT_EQ(r.Disconnect(&bob_phone), std::nullopt);  // never admitted
+  EXPECT_EQ(r.Find(&phone), nullptr);
+  EXPECT_EQ(r.size(), 1u);
+  EXPECT_TRUE(r.devices().OtherDevices("alice", "alice/laptop").empty());
+
+  const std::string will = protocol::WillTopic("alice", "phone");
+  const ClientSession* gone = r.DepartedWill(&phone, will);
+  ASSERT_NE(gone, nullptr);
+  EXPECT_EQ(gone->username, "alice");
+  EXPECT_EQ(r.DepartedWill(&phone, protocol::WillTopic("alice", "laptop")), nullptr);
+  EXPECT_EQ(r.DepartedWill(&laptop, protocol::WillTopic("alice", "laptop")), nullptr);  // connected
+  r.EndOfLoop();
+  EXPECT_EQ(r.DepartedWill(&phone, will), nullptr);
+}
+
+TEST(SessionRegistryTest, TakeoverCountsBothConnectionsUntilTheOldOneLeaves) {
+  SessionRegistry r;
+  EXPECT_TRUE(r.Admit(&phone, Session("alice", "phone")));
+  EXPECT_FALSE(r.Admit(&phone_again, Session("alice", "phone")));  // same device, new connection
+  r.AddContacts("alice", {"bob"});
+  r.Disconnect(&phone);
+  EXPECT_NE(r.ContactsOf("alice"), nullptr);  // still connected through the new connection
+  r.Disconnect(&phone_again);
+  EXPECT_EQ(r.ContactsOf("alice"), nullptr);
+}
+
+TEST(SessionRegistryTest, ContactsAreKeptOnlyWhileTheUserHasADeviceHere) {
+  SessionRegistry r;
+  r.AddContacts("alice", {"bob"});  // loaded after alice left again: dropped
+  EXPECT_EQ(r.ContactsOf("alice"), nullptr);
+
+  r.Admit(&phone, Session("alice", "phone"));
+  r.AddContacts("alice", {});  // nobody: no entry
+  EXPECT_EQ(r.ContactsOf("alice"), nullptr);
+  r.AddMembers({"alice", "carol"});  // a conversation made before the load finished
+  r.AddContacts("alice", {"bob"});   // merged with what was learnt meanwhile
+  ASSERT_NE(r.ContactsOf("alice"), nullptr);
+  EXPECT_THAT(*r.ContactsOf("alice"), UnorderedElementsAre("bob", "carol"));
+  EXPECT_EQ(r.ContactsOf("carol"), nullptr);  // not connected: keeps no contacts
+
+  r.Admit(&laptop, Session("alice", "laptop"));
+  r.Disconnect(&phone);
+  EXPECT_NE(r.ContactsOf("alice"), nullptr);  // one device left
+  r.Disconnect(&laptop);
+  EXPECT_EQ(r.ContactsOf("alice"), nullptr);  // the last device takes them along
+  r.Admit(&phone_again, Session("alice", "phone"));
+  EXPECT_EQ(r.ContactsOf("alice"), nullptr);  // a new login loads them again
+}
+
+TEST(SessionRegistryTest, PrincipalIsTheAclViewOfAConnectedClient) {
+  SessionRegistry r;
+  EXPECT_EQ(r.Principal(&phone), std::nullopt);
+  r.Admit(&phone, Session("alice", "phone"));
+  auto who = r.Principal(&phone);
+  ASSERT_TRUE(who.has_value());
+  EXPECT_EQ(who->username, "alice");
+  EXPECT_EQ(who->device_id, "phone");
+  EXPECT_EQ(who->contacts, nullptr);
+  r.AddMembers({"alice", "bob"});
+  who = r.Principal(&phone);
+  ASSERT_NE(who->contacts, nullptr);
+  EXPECT_THAT(*who->contacts, ElementsAre("bob"));
+  EXPECT_TRUE(acl::Allowed(*who, protocol::PresenceTopic("bob"), acl::Access::kSubscribe, false));
+  EXPECT_FALSE(
+      acl::Allowed(*who, protocol::PresenceTopic("carol"), acl::Access::kSubscribe, false));
+}
+
+}  // namespace
+}  // namespace mqchat::session
