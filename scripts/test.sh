@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-BUILD_DIR=${BUILD_DIR:-build} scripts/build.sh
+# The tested plugin aborts if a BrokerApi call leaves the broker thread (util/thread_checker.h).
+CMAKE_ARGS="${CMAKE_ARGS:-} -DMQCHAT_CHECK_THREADS=ON" BUILD_DIR=${BUILD_DIR:-build} scripts/build.sh
 # GUARDED_BY/REQUIRES checked by Clang, in its own build dir (build-threads), libraries only.
 scripts/check-threads.sh
 # Missing servers fail the run instead of skipping tests.

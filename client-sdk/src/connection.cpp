@@ -37,7 +37,7 @@ Connection::~Connection() {
 }
 
 void Connection::SetPassword(std::string password) {
-  std::lock_guard<std::mutex> lock(password_mu_);
+  MutexLock lock(password_mu_);
   password_ = std::move(password);
 }
 
@@ -75,7 +75,7 @@ LinkOptions Connection::MakeLinkOptions() {
   lo.client_id = protocol::MakeClientId(options_.username, options_.device_id);
   lo.username = options_.username;
   {
-    std::lock_guard<std::mutex> lock(password_mu_);
+    MutexLock lock(password_mu_);
     lo.password = password_;
   }
   lo.keepalive = options_.keepalive;

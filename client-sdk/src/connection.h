@@ -26,6 +26,7 @@
 #include "mqchat/events.h"
 #include "mqtt_link.h"
 #include "request_tracker.h"
+#include "threads/mutex.h"
 
 namespace mqchat::sdk {
 
@@ -95,8 +96,8 @@ class Connection : public RequestTransport {
   ConnectionHooks hooks_;
   std::atomic<ConnectionState> state_{ConnectionState::kDisconnected};
 
-  std::mutex password_mu_;
-  std::string password_;  // guarded by password_mu_
+  Mutex password_mu_;
+  std::string password_ GUARDED_BY(password_mu_);
 
   // Engine thread only.
   LinkGraveyard graveyard_;

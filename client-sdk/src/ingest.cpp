@@ -25,7 +25,7 @@ Ingest::Ingest(const ClientOptions& options, EventLoop& loop, LocalCache& cache,
 void Ingest::Enqueue(std::string topic, std::string payload) {
   bool schedule = false;
   {
-    std::lock_guard<std::mutex> lock(inbound_mu_);
+    MutexLock lock(inbound_mu_);
     inbound_.emplace_back(std::move(topic), std::move(payload));
     schedule = !drain_scheduled_;
     drain_scheduled_ = true;
@@ -36,7 +36,7 @@ void Ingest::Enqueue(std::string topic, std::string payload) {
 void Ingest::Drain() {
   std::vector<std::pair<std::string, std::string>> items;
   {
-    std::lock_guard<std::mutex> lock(inbound_mu_);
+    MutexLock lock(inbound_mu_);
     items.swap(inbound_);
     drain_scheduled_ = false;
   }

@@ -23,6 +23,7 @@
 #include "mqchat/client_options.h"
 #include "mqchat/events.h"
 #include "protocol/wire.h"
+#include "threads/mutex.h"
 
 namespace mqchat::sdk {
 
@@ -81,9 +82,9 @@ class Ingest {
   EngineLog log_;
   IngestHooks hooks_;
 
-  std::mutex inbound_mu_;
-  std::vector<std::pair<std::string, std::string>> inbound_;  // guarded by inbound_mu_
-  bool drain_scheduled_ = false;                              // guarded by inbound_mu_
+  Mutex inbound_mu_;
+  std::vector<std::pair<std::string, std::string>> inbound_ GUARDED_BY(inbound_mu_);
+  bool drain_scheduled_ GUARDED_BY(inbound_mu_) = false;
 
   std::unique_ptr<Batch> batch_;  // engine thread; while RunBatch runs
 };

@@ -60,7 +60,7 @@ void Outbox::Send(int64_t conversation_id, std::string text, AckCallback done) {
   entry.conversation_id = conversation_id;
   entry.text = std::move(text);
   // One lock around "persist, then queue" keeps the engine's order equal to the outbox's.
-  std::lock_guard<std::mutex> lock(send_mu_);
+  MutexLock lock(send_mu_);
   auto position = cache_.AddOutbox(entry);
   if (!position.ok()) {
     done(position.status());

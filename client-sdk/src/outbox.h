@@ -27,6 +27,7 @@
 #include "mqchat/client_options.h"
 #include "mqchat/types.h"
 #include "request_tracker.h"
+#include "threads/mutex.h"
 
 namespace mqchat::sdk {
 
@@ -97,7 +98,7 @@ class Outbox {
   Backoff& retry_backoff_;
   EngineLog log_;
   IdGenerator ids_;
-  std::mutex send_mu_;  // orders outbox insertion with posting to the engine
+  Mutex send_mu_;  // orders outbox insertion with posting to the engine (guards no field)
 
   // Engine thread only.
   std::deque<Item> items_;

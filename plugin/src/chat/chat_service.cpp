@@ -103,7 +103,7 @@ bool ChatService::Route(const ClientSession& who, protocol::Request& req, const 
 
 void ChatService::EnsureUser(const std::string& username) {
   {
-    std::lock_guard<std::mutex> lock(new_users_mu_);
+    MutexLock lock(new_users_mu_);
     if (!new_users_.emplace(username, clock_.NowMs()).second) return;  // already pending
     if (new_users_scheduled_) return;  // the queued task takes this one too
     new_users_scheduled_ = true;
@@ -117,7 +117,7 @@ void ChatService::EnsureUser(const std::string& username) {
 void ChatService::RecordNewUsers(store::ChatStore& store) {
   std::map<std::string, int64_t> users;
   {
-    std::lock_guard<std::mutex> lock(new_users_mu_);
+    MutexLock lock(new_users_mu_);
     users.swap(new_users_);
     new_users_scheduled_ = false;
   }

@@ -32,6 +32,7 @@
 #include "ids/snowflake.h"
 #include "session/client_session.h"
 #include "session/device_index.h"
+#include "threads/mutex.h"
 #include "util/broker_task_queue.h"
 #include "util/clock.h"
 
@@ -134,9 +135,11 @@ class ChatService {
   TypingOps typing_;
   const OpTable routes_;
   ChatStats stats_;
-  std::mutex new_users_mu_;
-  std::map<std::string, int64_t> new_users_;  // guarded: username -> first login time
-  bool new_users_scheduled_ = false;          // guarded: a RecordNewUsers task is queued
+  Mutex new_users_mu_;
+  // username -> first login time
+  std::map<std::string, int64_t> new_users_ GUARDED_BY(new_users_mu_);
+  // A RecordNewUsers task is queued.
+  bool new_users_scheduled_ GUARDED_BY(new_users_mu_) = false;
   std::unique_ptr<StoreWorker> writer_;
   std::unique_ptr<ReaderPool> readers_;  // history, members, conversations, sync, typing checks
 };

@@ -12,7 +12,7 @@ MembershipCache::MembershipCache(int64_t ttl_ms, size_t max_entries)
     : ttl_ms_(ttl_ms), max_entries_(max_entries) {}
 
 MembersPtr MembershipCache::Get(store::ConversationId id, int64_t now_ms) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = entries_.find(id);
   if (it == entries_.end() || it->second.expires_ms <= now_ms) return nullptr;
   return it->second.members;
@@ -25,7 +25,7 @@ MembersPtr MembershipCache::Put(const store::Conversation& conversation, int64_t
   for (const auto& m : conversation.members) members->usernames.push_back(m.username);
   std::sort(members->usernames.begin(), members->usernames.end());
   MembersPtr ptr = members;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto existing = entries_.find(conversation.id);
   if (existing != entries_.end() && existing->second.members->version > members->version) {
     // A worker that read before a membership change can finish after one that read after it.
@@ -43,12 +43,12 @@ MembersPtr MembershipCache::Put(const store::Conversation& conversation, int64_t
 }
 
 void MembershipCache::Forget(store::ConversationId id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   entries_.erase(id);
 }
 
 size_t MembershipCache::size() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return entries_.size();
 }
 

@@ -9,13 +9,13 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "store/chat_store.h"
+#include "threads/mutex.h"
 
 namespace mqchat::chat {
 
@@ -50,8 +50,8 @@ class MembershipCache {
   };
   const int64_t ttl_ms_;
   const size_t max_entries_;
-  mutable std::mutex mu_;
-  std::unordered_map<store::ConversationId, Entry> entries_;  // guarded by mu_
+  mutable Mutex mu_;
+  std::unordered_map<store::ConversationId, Entry> entries_ GUARDED_BY(mu_);
 };
 
 }  // namespace mqchat::chat

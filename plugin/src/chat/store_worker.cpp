@@ -20,28 +20,28 @@ Status StoreWorker::SubmitInternal(StoreTask task) { return Submit(Item(std::mov
 
 Status StoreWorker::Submit(Item item, bool bounded) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     if (stopping_) return Status::Unavailable("the store worker is stopping");
     if (bounded && queue_.size() >= max_queue_) {
       return Status::ResourceExhausted("the store queue is full");
     }
     queue_.push_back(std::move(item));
   }
-  cv_.notify_one();
+  cv_.NotifyOne();
   return Status::Ok();
 }
 
 void StoreWorker::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
   if (thread_.joinable()) thread_.join();
 }
 
 size_t StoreWorker::queued() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return queue_.size();
 }
 
@@ -50,8 +50,8 @@ void StoreWorker::Run() {
     std::vector<SendJob> sends;
     StoreTask task;
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      MutexLock lock(mu_);
+      while (!stopping_ && queue_.empty()) cv_.Wait(mu_);
       if (queue_.empty()) return;  // stopping with nothing left
       // Take the longest run of sends at the head (up to max_batch_), or one task.
       while (!queue_.empty() && sends.size() < max_batch_ &&

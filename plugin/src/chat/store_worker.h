@@ -5,11 +5,9 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <variant>
 #include <vector>
@@ -17,6 +15,7 @@
 #include "chat/reply.h"
 #include "mqchat/status.h"
 #include "store/chat_store.h"
+#include "threads/mutex.h"
 
 namespace mqchat::chat {
 
@@ -35,8 +34,7 @@ class StoreWorker {
 
   // `store` is used only on the worker thread, which runs `run_batch` with every batch of
   // consecutive sends. At most `max_queue` jobs wait at a time.
-  StoreWorker(store::ChatStorePtr store, size_t max_queue, size_t max_batch,
-              BatchRunner run_batch);
+  StoreWorker(store::ChatStorePtr store, size_t max_queue, size_t max_batch, BatchRunner run_batch);
   ~StoreWorker();  // Stop()
   StoreWorker(const StoreWorker&) = delete;
   StoreWorker& operator=(const StoreWorker&) = delete;
@@ -62,10 +60,10 @@ class StoreWorker {
   const size_t max_queue_;
   const size_t max_batch_;
   BatchRunner run_batch_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Item> queue_;  // guarded by mu_
-  bool stopping_ = false;   // guarded by mu_
+  mutable Mutex mu_;
+  CondVar cv_;
+  std::deque<Item> queue_ GUARDED_BY(mu_);
+  bool stopping_ GUARDED_BY(mu_) = false;
   std::atomic<uint64_t> batches_{0};
   std::thread thread_;
 };
