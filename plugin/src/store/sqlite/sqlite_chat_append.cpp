@@ -74,20 +74,11 @@ Status SqliteChatStore::WriteAppend(AppendPlan& plan) {
 // transaction: committed together, so a crash loses neither.
 Status SqliteChatStore::WritePushJobs(const std::vector<AppendRequest>& batch,
                                       const AppendPlan& plan) {
-  std::vector<NewMessage> new_messages;
-  for (size_t i : plan.new_indexes()) {
-    if (!batch[i].push_recipients.empty()) {
-      new_messages.push_back(NewMessage{&plan.results()[i].message, &batch[i].push_recipients});
-    }
-  }
-  if (new_messages.empty()) {
-    return Status::Ok();
-  }
-  const int64_t now_ms = plan.results()[plan.new_indexes().back()].message.created_at_ms;
-  for (const PushJobDraft& d : CollapsePushJobs(new_messages)) {
+  const PushJobWrites writes = PlanPushJobWrites(batch, plan);
+  for (const PushJobDraft& d : writes.drafts) {
     MQCHAT_RETURN_IF_ERROR(sql::Exec(upsert_push_job_.get(), d.username, d.conversation_id,
                                      d.first_seq, d.last_seq, d.count, d.sender, d.preview_text,
-                                     now_ms));
+                                     writes.now_ms));
   }
   return Status::Ok();
 }

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "store/append_plan.h"
+#include "store/new_conversation_steps.h"
 #include "store/sqlite/sqlite_chat_sql.h"
 #include "store/sqlite/sqlite_push_sql.h"
 
@@ -224,58 +225,59 @@ Status SqliteChatStore::EnsureUsers(const std::vector<NewUser>& users) {
 
 Result<Conversation> SqliteChatStore::OpenDirect(ConversationId new_id, const std::string& a,
                                                  const std::string& b, int64_t now_ms) {
-  if (a == b) {
-    return Status::InvalidArgument("a direct conversation needs two different users");
-  }
-  const std::string key = DirectKey(a, b);
-  MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
-  MQCHAT_ASSIGN_OR_RETURN(std::vector<std::string> missing, MissingUsers({a, b}));
-  if (!missing.empty()) {
-    return NoSuchUsers(missing);
-  }
-  MQCHAT_RETURN_IF_ERROR(sql::Exec(insert_direct_.get(), new_id, key, a, now_ms));
-  ConversationId id = new_id;
-  if (sqlite3_changes(db_.get()) == 1) {
-    MQCHAT_RETURN_IF_ERROR(InsertMember(id, a, MemberRole::kMember, now_ms));
-    MQCHAT_RETURN_IF_ERROR(InsertMember(id, b, MemberRole::kMember, now_ms));
-  } else {
-    sqlite3_stmt* stmt = find_direct_.get();
-    StmtReset reset(stmt);
-    MQCHAT_ASSIGN_OR_RETURN(bool has_row, sql::Query(stmt, key));
-    if (!has_row) {
-      return Status::Internal("direct conversation vanished: " + a + ", " + b);
-    }
-    id = ColumnInt64(stmt, 0);
-  }
-  MQCHAT_ASSIGN_OR_RETURN(Conversation conv, LoadConversation(id));
-  MQCHAT_RETURN_IF_ERROR(txn.Commit());
-  return conv;
+  return OpenDirectSteps(*this, new_id, a, b, now_ms);
 }
 
 Result<Conversation> SqliteChatStore::CreateGroup(ConversationId new_id, const std::string& owner,
                                                   const std::string& name,
                                                   const std::vector<std::string>& members,
                                                   int max_members, int64_t now_ms) {
-  std::vector<std::string> everyone = {owner};
-  everyone.insert(everyone.end(), members.begin(), members.end());
-  everyone = Deduplicated(everyone);
-  if (static_cast<int64_t>(everyone.size()) > max_members) {
-    return GroupFull(static_cast<int64_t>(everyone.size()), max_members);
-  }
+  return CreateGroupSteps(*this, new_id, owner, name, members, max_members, now_ms);
+}
+
+// --- NewConversationSql (the SQL of OpenDirectSteps / CreateGroupSteps) ---
+
+Result<std::unique_ptr<WriteTxn>> SqliteChatStore::BeginWrite() {
   MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
-  MQCHAT_ASSIGN_OR_RETURN(std::vector<std::string> missing, MissingUsers(everyone));
-  if (!missing.empty()) {
-    return NoSuchUsers(missing);
+  return std::unique_ptr<WriteTxn>(new WriteTxnOf<SqliteTxn>(std::move(txn)));
+}
+
+Result<std::vector<std::string>> SqliteChatStore::FindMissingUsers(
+    const std::vector<std::string>& users) {
+  return MissingUsers(users);
+}
+
+Result<bool> SqliteChatStore::InsertDirect(ConversationId id, const std::string& direct_key,
+                                           const std::string& created_by, int64_t now_ms) {
+  MQCHAT_RETURN_IF_ERROR(sql::Exec(insert_direct_.get(), id, direct_key, created_by, now_ms));
+  return sqlite3_changes(db_.get()) == 1;
+}
+
+Result<ConversationId> SqliteChatStore::FindDirect(const std::string& direct_key,
+                                                   const std::string& what) {
+  sqlite3_stmt* stmt = find_direct_.get();
+  StmtReset reset(stmt);
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, sql::Query(stmt, direct_key));
+  if (!has_row) {
+    return Status::Internal(what);
   }
-  MQCHAT_RETURN_IF_ERROR(sql::Exec(insert_group_.get(), new_id, name,
-                                   static_cast<int64_t>(everyone.size()), owner, now_ms));
-  for (const std::string& user : everyone) {
-    MQCHAT_RETURN_IF_ERROR(InsertMember(
-        new_id, user, user == owner ? MemberRole::kOwner : MemberRole::kMember, now_ms));
+  return ColumnInt64(stmt, 0);
+}
+
+Status SqliteChatStore::InsertGroup(ConversationId id, const std::string& name,
+                                    int64_t member_count, const std::string& owner,
+                                    int64_t now_ms) {
+  return sql::Exec(insert_group_.get(), id, name, member_count, owner, now_ms);
+}
+
+Status SqliteChatStore::InsertMembers(ConversationId id, const std::vector<std::string>& users,
+                                      const std::string* owner, int64_t now_ms) {
+  for (const std::string& user : users) {
+    const bool is_owner = owner != nullptr && user == *owner;
+    MQCHAT_RETURN_IF_ERROR(
+        InsertMember(id, user, is_owner ? MemberRole::kOwner : MemberRole::kMember, now_ms));
   }
-  MQCHAT_ASSIGN_OR_RETURN(Conversation conv, LoadConversation(new_id));
-  MQCHAT_RETURN_IF_ERROR(txn.Commit());
-  return conv;
+  return Status::Ok();
 }
 
 Result<std::vector<std::string>> SqliteChatStore::AddMembers(ConversationId id,
