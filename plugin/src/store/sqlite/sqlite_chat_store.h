@@ -11,7 +11,7 @@
 #include "store/chat_rules.h"
 #include "store/chat_store.h"
 #include "store/new_conversation_steps.h"
-#include "store/sqlite/sqlite_handles.h"
+#include "sqlite/sqlite_helpers.h"
 
 namespace mqchat::store {
 
