@@ -1,6 +1,6 @@
 // StoreBackendTest: gives each TEST_P an empty database of one backend (a SQLite file in a temp
 // dir, or a fresh database on the shared PostgreSQL), so one suite covers both stores. Test
-// thread only. Header-only, because the unit-test glob builds only *_test.cpp files here.
+// thread only. Header-only, because the store-test glob builds only *_test.cpp files here.
 #pragma once
 
 #include <string>
