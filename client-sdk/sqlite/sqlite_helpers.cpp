@@ -1,5 +1,10 @@
 #include "sqlite/sqlite_helpers.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <string>
 
 namespace mqchat {
@@ -30,6 +35,17 @@ Result<std::string> PragmaValue(sqlite3* db, const char* sql) {
   return ColumnText(stmt.get(), 0);
 }
 
+// Creates `path` as an empty file with mode 0600 unless it exists (sqlite takes an empty file
+// for a new database).
+Status CreateOwnerOnly(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Status::Internal("open sqlite database " + path + ": " + std::strerror(errno));
+  }
+  ::close(fd);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
@@ -52,6 +68,9 @@ Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
 }
 
 Result<SqliteDbPtr> OpenSqlite(const std::string& path, const SqliteOpenOptions& options) {
+  if (options.owner_only && path != ":memory:") {
+    MQCHAT_RETURN_IF_ERROR(CreateOwnerOnly(path));
+  }
   sqlite3* raw = nullptr;
   // NOMUTEX unless asked: a connection confined to one thread would only pay for sqlite's
   // per-connection mutex.

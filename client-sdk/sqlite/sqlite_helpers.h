@@ -30,6 +30,10 @@ struct SqliteOpenOptions {
   // SQLITE_OPEN_FULLMUTEX (sqlite serializes calls from several threads) instead of
   // SQLITE_OPEN_NOMUTEX (the connection is confined to one thread at a time).
   bool serialized = false;
+  // Creates a missing database file readable and writable by its owner only (0600), not with
+  // sqlite's 0644: SQLite gives the -wal and -shm files the database file's mode. An existing
+  // file keeps its mode.
+  bool owner_only = false;
 };
 
 // Opens (creating if missing) the database file at `path`, with extended result codes,
