@@ -1,6 +1,6 @@
 // RAII for sqlite3 handles, shared by the plugin's SQLite stores and the SDK's local cache
-// (target mqchat_sqlite, header-only): the connection, prepared statements, and a guard that
-// resets a statement after use. A connection and its statements belong to one thread at a time.
+// (target mqchat_sqlite; the calls that use them are in sqlite/sqlite_helpers.h): the
+// connection, prepared statements, and a guard that resets a statement after use. A connection and its statements belong to one thread at a time.
 #pragma once
 
 #include <sqlite3.h>

@@ -7,10 +7,10 @@
 
 namespace mqchat::sdk {
 
-using cache_sql::BindText;
-using cache_sql::ColumnText;
+using cache_sql::ForEachRow;
 using cache_sql::ReadMessage;
-using cache_sql::StepDone;
+using cache_sql::Run;
+using cache_sql::Step;
 
 namespace {
 
@@ -48,12 +48,12 @@ CREATE TABLE IF NOT EXISTS outbox(
 constexpr const char* kMessageColumns =
     "conversation_id, seq, message_id, sender, client_msg_id, text, sent_at_ms";
 
-Status Prepare(sqlite3* db, const std::string& sql, SqliteStmtPtr* out) {
-  sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
-  if (rc != SQLITE_OK) return SqliteError(db, rc, "preparing " + sql);
-  out->reset(stmt);
-  return Status::Ok();
+// The schema version the file was written with (0 for a new file).
+Result<int64_t> UserVersion(sqlite3* db) {
+  MQCHAT_ASSIGN_OR_RETURN(SqliteStmtPtr stmt, PrepareSqlite(db, "PRAGMA user_version"));
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, StepSqlite(stmt.get()));
+  if (!has_row) return Status::Internal("PRAGMA user_version returned no row");
+  return ColumnInt64(stmt.get(), 0);
 }
 
 }  // namespace
@@ -61,44 +61,22 @@ Status Prepare(sqlite3* db, const std::string& sql, SqliteStmtPtr* out) {
 Result<std::unique_ptr<LocalCache>> LocalCache::Open(const std::string& path,
                                                      const std::string& user) {
   const std::string file = path.empty() ? ":memory:" : path;
-  sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(file.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                           nullptr);
-  SqliteDbPtr db(raw);  // sqlite3_open_v2 may return a handle even on failure
-  if (rc != SQLITE_OK) return SqliteError(db.get(), rc, "opening " + file);
-  sqlite3_busy_timeout(db.get(), 5000);
-
-  auto exec = [&](const char* sql) -> Status {
-    char* err = nullptr;
-    int r = sqlite3_exec(db.get(), sql, nullptr, nullptr, &err);
-    std::string msg = err ? err : "";
-    sqlite3_free(err);
-    if (r != SQLITE_OK) return SqliteError(db.get(), r, msg.empty() ? sql : msg);
-    return Status::Ok();
-  };
-  if (file != ":memory:") {
-    // WAL + NORMAL: commits survive an app crash (not necessarily a power cut) and cost no fsync.
-    MQCHAT_RETURN_IF_ERROR(exec("PRAGMA journal_mode=WAL"));
-    MQCHAT_RETURN_IF_ERROR(exec("PRAGMA synchronous=NORMAL"));
-  }
-  int version = 0;
-  {
-    sqlite3_stmt* stmt = nullptr;
-    rc = sqlite3_prepare_v2(db.get(), "PRAGMA user_version", -1, &stmt, nullptr);
-    SqliteStmtPtr guard(stmt);
-    if (rc != SQLITE_OK || sqlite3_step(stmt) != SQLITE_ROW) {
-      return SqliteError(db.get(), rc, "reading the schema version of " + file);
-    }
-    version = sqlite3_column_int(stmt, 0);
-  }
+  SqliteOpenOptions options;
+  // WAL + NORMAL: commits survive an app crash (not necessarily a power cut) and cost no fsync.
+  options.sync_every_commit = false;
+  options.serialized = true;  // as well as the cache lock: the app's threads share the file
+  MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, CacheResult(OpenSqlite(file, options), "opening " + file));
+  MQCHAT_ASSIGN_OR_RETURN(
+      int64_t version,
+      CacheResult(UserVersion(db.get()), "reading the schema version of " + file));
   if (version > kSchemaVersion) {
     return Status::FailedPrecondition("cache " + file + " has schema version " +
                                       std::to_string(version) + "; this SDK knows up to " +
                                       std::to_string(kSchemaVersion));
   }
-  MQCHAT_RETURN_IF_ERROR(exec(kSchema));
-  MQCHAT_RETURN_IF_ERROR(exec("PRAGMA user_version=1"));
+  MQCHAT_RETURN_IF_ERROR(CacheStatus(ExecSqlite(db.get(), kSchema), "creating the schema"));
+  MQCHAT_RETURN_IF_ERROR(
+      CacheStatus(ExecSqlite(db.get(), "PRAGMA user_version=1"), "setting the schema version"));
 
   auto s = std::make_unique<Statements>();
   const std::string cols = kMessageColumns;
@@ -140,26 +118,24 @@ Result<std::unique_ptr<LocalCache>> LocalCache::Open(const std::string& path,
                         " FROM outbox ORDER BY position"},
       {&s->count_outbox, "SELECT count(*) FROM outbox"},
   };
-  for (const auto& [stmt, sql] : sqls) MQCHAT_RETURN_IF_ERROR(Prepare(db.get(), sql, stmt));
+  for (const auto& [stmt, sql] : sqls) {
+    MQCHAT_ASSIGN_OR_RETURN(*stmt, CacheResult(PrepareSqlite(db.get(), sql), "preparing " + sql));
+  }
 
   // The cache belongs to one user: cursors and the outbox mean nothing for another.
   {
     StmtReset reset(s->get_meta.get());
-    sqlite3_bind_text(s->get_meta.get(), 1, "user", -1, SQLITE_STATIC);
-    rc = sqlite3_step(s->get_meta.get());
-    if (rc == SQLITE_ROW) {
+    MQCHAT_ASSIGN_OR_RETURN(bool known,
+                            Step("reading the cache owner", s->get_meta.get(), "user"));
+    if (known) {
       std::string owner = ColumnText(s->get_meta.get(), 0);
       if (owner != user) {
         return Status::FailedPrecondition("cache " + file + " belongs to user '" + owner +
                                           "', not '" + user + "'");
       }
-    } else if (rc == SQLITE_DONE) {
-      StmtReset put_reset(s->put_meta.get());
-      sqlite3_bind_text(s->put_meta.get(), 1, "user", -1, SQLITE_STATIC);
-      BindText(s->put_meta.get(), 2, user);
-      MQCHAT_RETURN_IF_ERROR(StepDone(db.get(), s->put_meta.get(), "recording the cache owner"));
     } else {
-      return SqliteError(db.get(), rc, "reading the cache owner");
+      MQCHAT_RETURN_IF_ERROR(
+          Run("recording the cache owner", s->put_meta.get(), "user", user));
     }
   }
   return std::unique_ptr<LocalCache>(new LocalCache(std::move(db), std::move(s)));
@@ -173,93 +149,62 @@ LocalCache::~LocalCache() {
   db_.reset();
 }
 
-Status LocalCache::Exec(const char* sql) const {
-  char* err = nullptr;
-  int rc = sqlite3_exec(db_.get(), sql, nullptr, nullptr, &err);
-  std::string msg = err ? err : sql;
-  sqlite3_free(err);
-  if (rc != SQLITE_OK) return SqliteError(db_.get(), rc, msg);
-  return Status::Ok();
+LocalCache::Transaction::Transaction(LocalCache& cache) : lock_(cache.mu_) {
+  auto txn = SqliteTxn::Begin(cache.db_.get());
+  if (txn.ok()) txn_.emplace(std::move(txn).value());
 }
 
-LocalCache::Transaction::Transaction(LocalCache& cache) : cache_(cache), lock_(cache.mu_) {
-  open_ = cache_.Exec("BEGIN IMMEDIATE").ok();
-}
-
-LocalCache::Transaction::~Transaction() {
-  if (open_) (void)cache_.Exec("ROLLBACK");
-}
+LocalCache::Transaction::~Transaction() = default;  // an open SqliteTxn rolls back
 
 Status LocalCache::Transaction::Commit() {
-  if (!open_) return Status::Unavailable("cache: could not begin a transaction");
-  open_ = false;
-  Status s = cache_.Exec("COMMIT");
-  if (!s.ok()) (void)cache_.Exec("ROLLBACK");
-  return s;
+  if (!txn_) return Status::Unavailable("cache: could not begin a transaction");
+  Status s = txn_->Commit();
+  txn_.reset();  // rolls back if the COMMIT failed
+  return CacheStatus(s, "committing");
 }
 
 Result<bool> LocalCache::PutMessage(const Message& m) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
-  sqlite3_stmt* st = stmts_->put_message.get();
-  StmtReset reset(st);
-  sqlite3_bind_int64(st, 1, m.conversation_id);
-  sqlite3_bind_int64(st, 2, m.seq);
-  sqlite3_bind_int64(st, 3, m.message_id);
-  BindText(st, 4, m.sender);
-  BindText(st, 5, m.client_msg_id);
-  BindText(st, 6, m.text);
-  sqlite3_bind_int64(st, 7, m.sent_at_ms);
-  MQCHAT_RETURN_IF_ERROR(StepDone(db_.get(), st, "storing a message"));
+  MQCHAT_RETURN_IF_ERROR(Run("storing a message", stmts_->put_message.get(), m.conversation_id,
+                             m.seq, m.message_id, m.sender, m.client_msg_id, m.text,
+                             m.sent_at_ms));
   return sqlite3_changes(db_.get()) > 0;
 }
 
 Result<std::vector<Message>> LocalCache::Messages(int64_t conversation_id, int64_t after_seq,
                                                   int64_t up_to_seq, int limit) const {
   std::lock_guard<std::recursive_mutex> lock(mu_);
-  sqlite3_stmt* st = stmts_->messages_range.get();
-  StmtReset reset(st);
-  sqlite3_bind_int64(st, 1, conversation_id);
-  sqlite3_bind_int64(st, 2, after_seq);
-  sqlite3_bind_int64(st, 3, up_to_seq);
-  sqlite3_bind_int(st, 4, limit);
   std::vector<Message> out;
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) out.push_back(ReadMessage(st));
-  if (rc != SQLITE_DONE) return SqliteError(db_.get(), rc, "reading messages");
+  MQCHAT_RETURN_IF_ERROR(ForEachRow(
+      "reading messages", [&](sqlite3_stmt* st) { out.push_back(ReadMessage(st)); },
+      stmts_->messages_range.get(), conversation_id, after_seq, up_to_seq,
+      static_cast<int64_t>(limit)));
   return out;
 }
 
 Result<std::optional<Message>> LocalCache::LastMessage(int64_t conversation_id) const {
   sqlite3_stmt* st = stmts_->last_message.get();
   StmtReset reset(st);
-  sqlite3_bind_int64(st, 1, conversation_id);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) return std::optional<Message>(ReadMessage(st));
-  if (rc != SQLITE_DONE) return SqliteError(db_.get(), rc, "reading the last message");
-  return std::optional<Message>();
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, Step("reading the last message", st, conversation_id));
+  if (!has_row) return std::optional<Message>();
+  return std::optional<Message>(ReadMessage(st));
 }
 
 Result<int64_t> LocalCache::Cursor(int64_t conversation_id) const {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   sqlite3_stmt* st = stmts_->get_cursor.get();
   StmtReset reset(st);
-  sqlite3_bind_int64(st, 1, conversation_id);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) return static_cast<int64_t>(sqlite3_column_int64(st, 0));
-  if (rc != SQLITE_DONE) return SqliteError(db_.get(), rc, "reading a cursor");
-  return int64_t{0};
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, Step("reading a cursor", st, conversation_id));
+  return has_row ? ColumnInt64(st, 0) : int64_t{0};
 }
 
 Result<std::vector<std::pair<int64_t, int64_t>>> LocalCache::Cursors() const {
   std::lock_guard<std::recursive_mutex> lock(mu_);
-  sqlite3_stmt* st = stmts_->all_cursors.get();
-  StmtReset reset(st);
   std::vector<std::pair<int64_t, int64_t>> out;
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    out.emplace_back(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1));
-  }
-  if (rc != SQLITE_DONE) return SqliteError(db_.get(), rc, "reading cursors");
+  MQCHAT_RETURN_IF_ERROR(ForEachRow(
+      "reading cursors",
+      [&](sqlite3_stmt* st) { out.emplace_back(ColumnInt64(st, 0), ColumnInt64(st, 1)); },
+      stmts_->all_cursors.get()));
   return out;
 }
 
@@ -267,10 +212,9 @@ Result<int64_t> LocalCache::MaxStoredSeq(int64_t conversation_id) const {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   sqlite3_stmt* st = stmts_->max_seq.get();
   StmtReset reset(st);
-  sqlite3_bind_int64(st, 1, conversation_id);
-  int rc = sqlite3_step(st);
-  if (rc != SQLITE_ROW) return SqliteError(db_.get(), rc, "reading the highest seq");
-  return static_cast<int64_t>(sqlite3_column_int64(st, 0));
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, Step("reading the highest seq", st, conversation_id));
+  if (!has_row) return Status::FailedPrecondition("cache: reading the highest seq: no row");
+  return ColumnInt64(st, 0);
 }
 
 Result<CursorMove> LocalCache::AdvanceCursor(int64_t conversation_id, int64_t floor) {
@@ -281,32 +225,25 @@ Result<CursorMove> LocalCache::AdvanceCursor(int64_t conversation_id, int64_t fl
   while (true) {
     sqlite3_stmt* st = stmts_->seqs_after.get();
     StmtReset reset(st);
-    sqlite3_bind_int64(st, 1, conversation_id);
-    sqlite3_bind_int64(st, 2, cursor);
-    sqlite3_bind_int(st, 3, kCursorScanChunk);
     int rows = 0;
     bool gap = false;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    MQCHAT_ASSIGN_OR_RETURN(bool has_row, Step("scanning seqs", st, conversation_id, cursor,
+                                               int64_t{kCursorScanChunk}));
+    while (has_row) {
       ++rows;
-      const int64_t seq = sqlite3_column_int64(st, 0);
+      const int64_t seq = ColumnInt64(st, 0);
       if (seq != cursor + 1) {
         gap = true;
         break;
       }
       cursor = seq;
-    }
-    if (!gap && rc != SQLITE_DONE && rc != SQLITE_ROW) {
-      return SqliteError(db_.get(), rc, "scanning seqs");
+      MQCHAT_ASSIGN_OR_RETURN(has_row, CacheResult(StepSqlite(st), "scanning seqs"));
     }
     if (gap || rows < kCursorScanChunk) break;
   }
   if (cursor != old_seq) {
-    sqlite3_stmt* st = stmts_->put_cursor.get();
-    StmtReset reset(st);
-    sqlite3_bind_int64(st, 1, conversation_id);
-    sqlite3_bind_int64(st, 2, cursor);
-    MQCHAT_RETURN_IF_ERROR(StepDone(db_.get(), st, "storing a cursor"));
+    MQCHAT_RETURN_IF_ERROR(
+        Run("storing a cursor", stmts_->put_cursor.get(), conversation_id, cursor));
   }
   return CursorMove{old_seq, cursor};
 }

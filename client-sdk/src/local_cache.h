@@ -14,7 +14,7 @@
 
 #include "mqchat/status.h"
 #include "mqchat/types.h"
-#include "sqlite/sqlite_handles.h"
+#include "sqlite/sqlite_helpers.h"
 
 namespace mqchat::sdk {
 
@@ -52,9 +52,8 @@ class LocalCache {
     Status Commit();
 
    private:
-    LocalCache& cache_;
-    std::unique_lock<std::recursive_mutex> lock_;
-    bool open_ = false;
+    std::unique_lock<std::recursive_mutex> lock_;  // declared first: released after txn_ ends
+    std::optional<SqliteTxn> txn_;                 // empty if BEGIN failed or once committed
   };
 
   // --- Messages ---
@@ -96,7 +95,6 @@ class LocalCache {
  private:
   struct Statements;
   LocalCache(SqliteDbPtr db, std::unique_ptr<Statements> stmts);
-  Status Exec(const char* sql) const;
   Result<std::optional<Message>> LastMessage(int64_t conversation_id) const;
 
   mutable std::recursive_mutex mu_;

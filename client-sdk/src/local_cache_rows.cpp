@@ -6,23 +6,17 @@
 
 namespace mqchat::sdk {
 
-using cache_sql::BindText;
-using cache_sql::ColumnText;
 using cache_sql::DecodeMembers;
 using cache_sql::EncodeMembers;
-using cache_sql::StepDone;
+using cache_sql::ForEachRow;
+using cache_sql::Run;
+using cache_sql::Step;
 
 Status LocalCache::PutConversation(const Conversation& c, int64_t read_seq) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
-  sqlite3_stmt* st = stmts_->upsert_conversation.get();
-  StmtReset reset(st);
-  sqlite3_bind_int64(st, 1, c.id);
-  BindText(st, 2, std::string(KindName(c.kind)));
-  BindText(st, 3, c.name);
-  sqlite3_bind_int64(st, 4, c.last_seq);
-  sqlite3_bind_int64(st, 5, read_seq);
-  BindText(st, 6, EncodeMembers(c.members));
-  return StepDone(db_.get(), st, "storing a conversation");
+  return Run("storing a conversation", stmts_->upsert_conversation.get(), c.id,
+             std::string(KindName(c.kind)), c.name, c.last_seq, read_seq,
+             EncodeMembers(c.members));
 }
 
 Status LocalCache::PutSummary(const ConversationSummary& s) {
@@ -50,29 +44,19 @@ Status LocalCache::PutSummary(const ConversationSummary& s) {
 
 Status LocalCache::RaiseLastSeq(int64_t conversation_id, int64_t seq) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
-  sqlite3_stmt* st = stmts_->raise_last_seq.get();
-  StmtReset reset(st);
-  sqlite3_bind_int64(st, 1, conversation_id);
-  sqlite3_bind_int64(st, 2, seq);
-  return StepDone(db_.get(), st, "raising last_seq");
+  return Run("raising last_seq", stmts_->raise_last_seq.get(), conversation_id, seq);
 }
 
 Status LocalCache::RaiseReadSeq(int64_t conversation_id, int64_t seq) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
-  sqlite3_stmt* st = stmts_->raise_read_seq.get();
-  StmtReset reset(st);
-  sqlite3_bind_int64(st, 1, conversation_id);
-  sqlite3_bind_int64(st, 2, seq);
-  return StepDone(db_.get(), st, "raising read_seq");
+  return Run("raising read_seq", stmts_->raise_read_seq.get(), conversation_id, seq);
 }
 
 Status LocalCache::DropConversation(int64_t conversation_id) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   for (sqlite3_stmt* st : {stmts_->drop_conversation.get(), stmts_->drop_messages.get(),
                            stmts_->drop_cursor.get()}) {
-    StmtReset reset(st);
-    sqlite3_bind_int64(st, 1, conversation_id);
-    MQCHAT_RETURN_IF_ERROR(StepDone(db_.get(), st, "dropping a conversation"));
+    MQCHAT_RETURN_IF_ERROR(Run("dropping a conversation", st, conversation_id));
   }
   return Status::Ok();
 }
@@ -81,15 +65,13 @@ Result<std::optional<Conversation>> LocalCache::GetConversation(int64_t conversa
   std::lock_guard<std::recursive_mutex> lock(mu_);
   sqlite3_stmt* st = stmts_->get_conversation.get();
   StmtReset reset(st);
-  sqlite3_bind_int64(st, 1, conversation_id);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_DONE) return std::optional<Conversation>();
-  if (rc != SQLITE_ROW) return SqliteError(db_.get(), rc, "reading a conversation");
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, Step("reading a conversation", st, conversation_id));
+  if (!has_row) return std::optional<Conversation>();
   Conversation c;
-  c.id = sqlite3_column_int64(st, 0);
+  c.id = ColumnInt64(st, 0);
   c.kind = KindFromString(ColumnText(st, 1));
   c.name = ColumnText(st, 2);
-  c.last_seq = sqlite3_column_int64(st, 3);
+  c.last_seq = ColumnInt64(st, 3);
   c.members = DecodeMembers(ColumnText(st, 5));
   return std::optional<Conversation>(std::move(c));
 }
@@ -97,23 +79,20 @@ Result<std::optional<Conversation>> LocalCache::GetConversation(int64_t conversa
 Result<std::vector<ConversationSummary>> LocalCache::Summaries() const {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   std::vector<ConversationSummary> out;
-  {
-    sqlite3_stmt* st = stmts_->list_conversations.get();
-    StmtReset reset(st);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-      ConversationSummary s;
-      s.id = sqlite3_column_int64(st, 0);
-      s.kind = KindFromString(ColumnText(st, 1));
-      s.name = ColumnText(st, 2);
-      s.last_seq = sqlite3_column_int64(st, 3);
-      s.read_seq = sqlite3_column_int64(st, 4);
-      s.unread = std::max<int64_t>(0, s.last_seq - s.read_seq);
-      for (auto& m : DecodeMembers(ColumnText(st, 5))) s.members.push_back(std::move(m.user));
-      out.push_back(std::move(s));
-    }
-    if (rc != SQLITE_DONE) return SqliteError(db_.get(), rc, "listing conversations");
-  }
+  MQCHAT_RETURN_IF_ERROR(ForEachRow(
+      "listing conversations",
+      [&](sqlite3_stmt* st) {
+        ConversationSummary s;
+        s.id = ColumnInt64(st, 0);
+        s.kind = KindFromString(ColumnText(st, 1));
+        s.name = ColumnText(st, 2);
+        s.last_seq = ColumnInt64(st, 3);
+        s.read_seq = ColumnInt64(st, 4);
+        s.unread = std::max<int64_t>(0, s.last_seq - s.read_seq);
+        for (auto& m : DecodeMembers(ColumnText(st, 5))) s.members.push_back(std::move(m.user));
+        out.push_back(std::move(s));
+      },
+      stmts_->list_conversations.get()));
   for (auto& s : out) {
     MQCHAT_ASSIGN_OR_RETURN(s.last_message, LastMessage(s.id));
   }
@@ -127,40 +106,32 @@ Result<std::vector<ConversationSummary>> LocalCache::Summaries() const {
 
 Result<int64_t> LocalCache::AddOutbox(const OutboxEntry& entry) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
-  sqlite3_stmt* st = stmts_->add_outbox.get();
-  StmtReset reset(st);
-  BindText(st, 1, entry.client_msg_id);
-  sqlite3_bind_int64(st, 2, entry.conversation_id);
-  BindText(st, 3, entry.text);
-  sqlite3_bind_int64(st, 4, entry.created_ms);
-  MQCHAT_RETURN_IF_ERROR(StepDone(db_.get(), st, "adding to the outbox"));
+  MQCHAT_RETURN_IF_ERROR(Run("adding to the outbox", stmts_->add_outbox.get(),
+                             entry.client_msg_id, entry.conversation_id, entry.text,
+                             entry.created_ms));
   return static_cast<int64_t>(sqlite3_last_insert_rowid(db_.get()));
 }
 
 Status LocalCache::RemoveOutbox(const std::string& client_msg_id) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
-  sqlite3_stmt* st = stmts_->remove_outbox.get();
-  StmtReset reset(st);
-  BindText(st, 1, client_msg_id);
-  return StepDone(db_.get(), st, "removing from the outbox");
+  return Run("removing from the outbox", stmts_->remove_outbox.get(), client_msg_id);
 }
 
 Result<std::vector<OutboxEntry>> LocalCache::Outbox() const {
   std::lock_guard<std::recursive_mutex> lock(mu_);
-  sqlite3_stmt* st = stmts_->list_outbox.get();
-  StmtReset reset(st);
   std::vector<OutboxEntry> out;
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    OutboxEntry e;
-    e.position = sqlite3_column_int64(st, 0);
-    e.client_msg_id = ColumnText(st, 1);
-    e.conversation_id = sqlite3_column_int64(st, 2);
-    e.text = ColumnText(st, 3);
-    e.created_ms = sqlite3_column_int64(st, 4);
-    out.push_back(std::move(e));
-  }
-  if (rc != SQLITE_DONE) return SqliteError(db_.get(), rc, "reading the outbox");
+  MQCHAT_RETURN_IF_ERROR(ForEachRow(
+      "reading the outbox",
+      [&](sqlite3_stmt* st) {
+        OutboxEntry e;
+        e.position = ColumnInt64(st, 0);
+        e.client_msg_id = ColumnText(st, 1);
+        e.conversation_id = ColumnInt64(st, 2);
+        e.text = ColumnText(st, 3);
+        e.created_ms = ColumnInt64(st, 4);
+        out.push_back(std::move(e));
+      },
+      stmts_->list_outbox.get()));
   return out;
 }
 
@@ -168,9 +139,9 @@ Result<size_t> LocalCache::OutboxSize() const {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   sqlite3_stmt* st = stmts_->count_outbox.get();
   StmtReset reset(st);
-  int rc = sqlite3_step(st);
-  if (rc != SQLITE_ROW) return SqliteError(db_.get(), rc, "counting the outbox");
-  return static_cast<size_t>(sqlite3_column_int64(st, 0));
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, Step("counting the outbox", st));
+  if (!has_row) return Status::FailedPrecondition("cache: counting the outbox: no row");
+  return static_cast<size_t>(ColumnInt64(st, 0));
 }
 
 }  // namespace mqchat::sdk

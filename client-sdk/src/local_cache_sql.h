@@ -1,5 +1,6 @@
-// Internals shared by the LocalCache sources: the prepared statements and row helpers.
-// Included only by local_cache*.cpp; callers hold the cache lock.
+// Internals shared by the LocalCache sources: the error contract, the prepared statements, and
+// row helpers over the shared SQLite helpers (sqlite/sqlite_helpers.h). Included only by
+// local_cache*.cpp; callers hold the cache lock.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -9,14 +10,22 @@
 #include "convert.h"
 #include "local_cache.h"
 #include "protocol/fields.h"
+#include "sqlite/sqlite_helpers.h"
 
 namespace mqchat::sdk {
 
-// kFailedPrecondition naming `what` and SQLite's message; SQLITE_BUSY/LOCKED are kUnavailable.
-inline Status SqliteError(sqlite3* db, int rc, const std::string& what) {
-  std::string msg = "cache: " + what + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) return Status::Unavailable(std::move(msg));
+// The cache's error contract: a failure is kFailedPrecondition naming `what`, except
+// kUnavailable (the file was busy or locked), which stays.
+inline Status CacheStatus(const Status& status, const std::string& what) {
+  if (status.ok()) return status;
+  std::string msg = "cache: " + what + ": " + status.message();
+  if (status.code() == Code::kUnavailable) return Status::Unavailable(std::move(msg));
   return Status::FailedPrecondition(std::move(msg));
+}
+template <typename T>
+Result<T> CacheResult(Result<T> result, const std::string& what) {
+  if (!result.ok()) return CacheStatus(result.status(), what);
+  return result;
 }
 
 // Prepared once, when the cache opens.
@@ -32,11 +41,6 @@ struct LocalCache::Statements {
 
 namespace cache_sql {
 
-inline std::string ColumnText(sqlite3_stmt* stmt, int col) {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
-  return text ? std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt, col))) : "";
-}
-
 inline Message ReadMessage(sqlite3_stmt* stmt) {
   Message m;
   m.conversation_id = sqlite3_column_int64(stmt, 0);
@@ -47,10 +51,6 @@ inline Message ReadMessage(sqlite3_stmt* stmt) {
   m.text = ColumnText(stmt, 5);
   m.sent_at_ms = sqlite3_column_int64(stmt, 6);
   return m;
-}
-
-inline void BindText(sqlite3_stmt* stmt, int index, const std::string& value) {
-  sqlite3_bind_text(stmt, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
 }
 
 inline std::string EncodeMembers(const std::vector<Member>& members) {
@@ -78,10 +78,27 @@ inline std::vector<Member> DecodeMembers(const std::string& text) {
   return out;
 }
 
-// Runs `stmt` to completion (no rows expected).
-inline Status StepDone(sqlite3* db, sqlite3_stmt* stmt, const char* what) {
-  int rc = sqlite3_step(stmt);
-  if (rc != SQLITE_DONE) return SqliteError(db, rc, what);
+// Binds `args`, runs `stmt` to completion (no rows expected) and resets it.
+template <typename... Args>
+Status Run(const char* what, sqlite3_stmt* stmt, const Args&... args) {
+  return CacheStatus(BindAndRun(stmt, args...), what);
+}
+
+// Binds `args` and steps once: true if a row is available. The caller holds a StmtReset.
+template <typename... Args>
+Result<bool> Step(const char* what, sqlite3_stmt* stmt, const Args&... args) {
+  return CacheResult(BindAndStep(stmt, args...), what);
+}
+
+// Binds `args` and calls `on_row(stmt)` for every row; resets `stmt` after.
+template <typename OnRow, typename... Args>
+Status ForEachRow(const char* what, OnRow&& on_row, sqlite3_stmt* stmt, const Args&... args) {
+  StmtReset reset(stmt);
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, Step(what, stmt, args...));
+  while (has_row) {
+    on_row(stmt);
+    MQCHAT_ASSIGN_OR_RETURN(has_row, CacheResult(StepSqlite(stmt), what));
+  }
   return Status::Ok();
 }
 

@@ -40,6 +40,22 @@ std::vector<PushJobDraft> CollapsePushJobs(const std::vector<NewMessage>& new_me
   return out;
 }
 
+PushJobWrites PlanPushJobWrites(const std::vector<AppendRequest>& batch, const AppendPlan& plan) {
+  std::vector<NewMessage> new_messages;
+  for (size_t i : plan.new_indexes()) {
+    if (!batch[i].push_recipients.empty()) {
+      new_messages.push_back(NewMessage{&plan.results()[i].message, &batch[i].push_recipients});
+    }
+  }
+  PushJobWrites writes;
+  if (new_messages.empty()) {
+    return writes;
+  }
+  writes.drafts = CollapsePushJobs(new_messages);
+  writes.now_ms = plan.results()[plan.new_indexes().back()].message.created_at_ms;
+  return writes;
+}
+
 std::string PreviewOf(std::string_view text) {
   size_t code_points = 0;
   for (size_t i = 0; i < text.size(); ++i) {

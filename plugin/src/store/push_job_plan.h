@@ -1,8 +1,9 @@
 // CollapsePushJobs: the backend-independent half of recording push jobs in AppendBatch. From the
 // new messages of a batch and their recipients (AppendRequest::push_recipients), builds one job
 // draft per (recipient, conversation): a burst of messages becomes one notification with a
-// count. A backend then upserts each draft into the pending job of that pair, if any, inside the
-// batch's transaction. Pure logic; any thread.
+// count. PlanPushJobWrites picks a batch's new messages and the jobs' time; a backend then upserts
+// each draft into the pending job of that pair, if any, inside the batch's transaction. Pure
+// logic; any thread.
 #pragma once
 
 #include <cstddef>
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/append_plan.h"
 #include "store/chat_store.h"
 
 namespace mqchat::store {
@@ -35,6 +37,15 @@ struct NewMessage {
   const std::vector<std::string>* recipients = nullptr;
 };
 std::vector<PushJobDraft> CollapsePushJobs(const std::vector<NewMessage>& new_messages);
+
+// What a decided AppendPlan records as push jobs: the drafts of its new messages that have
+// push recipients, and the time the jobs are created (and first due): the newest new message's
+// created_at_ms. No drafts when no new message has recipients.
+struct PushJobWrites {
+  std::vector<PushJobDraft> drafts;
+  int64_t now_ms = 0;
+};
+PushJobWrites PlanPushJobWrites(const std::vector<AppendRequest>& batch, const AppendPlan& plan);
 
 // The first kMaxPreviewChars code points of valid UTF-8 `text`, plus "…" if it was cut.
 std::string PreviewOf(std::string_view text);

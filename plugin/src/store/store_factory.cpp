@@ -9,19 +9,27 @@
 #include "store/pg/pg_push_store.h"
 #include "store/sqlite/sqlite_account_store.h"
 #include "store/sqlite/sqlite_chat_store.h"
-#include "store/sqlite/sqlite_handles.h"
+#include "sqlite/sqlite_helpers.h"
 #include "store/sqlite/sqlite_migrator.h"
 #include "store/sqlite/sqlite_push_store.h"
 
 namespace mqchat::store {
 namespace {
 
+// The database holds every message and password hash: a file the store creates (and so its
+// -wal and -shm) is private to the broker's user.
+Result<SqliteDbPtr> OpenStoreSqlite(const std::string& path) {
+  SqliteOpenOptions options;
+  options.owner_only = true;
+  return OpenSqlite(path, options);
+}
+
 Result<AccountStorePtr> OpenSqliteAccountStore(const StoreConfig& config,
                                                std::shared_ptr<const Clock> clock) {
   if (config.sqlite_path.empty()) {
     return Status::InvalidArgument("sqlite_path is not set");
   }
-  MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenSqlite(config.sqlite_path));
+  MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenStoreSqlite(config.sqlite_path));
   MQCHAT_RETURN_IF_ERROR(MigrateSqlite(db.get()));
   MQCHAT_ASSIGN_OR_RETURN(auto store, SqliteAccountStore::Create(std::move(db), std::move(clock)));
   return AccountStorePtr(std::move(store));
@@ -42,7 +50,7 @@ Result<ChatStorePtr> OpenSqliteChatStore(const StoreConfig& config) {
   if (config.sqlite_path.empty()) {
     return Status::InvalidArgument("sqlite_path is not set");
   }
-  MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenSqlite(config.sqlite_path));
+  MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenStoreSqlite(config.sqlite_path));
   MQCHAT_RETURN_IF_ERROR(MigrateSqlite(db.get()));
   MQCHAT_ASSIGN_OR_RETURN(auto store, SqliteChatStore::Create(std::move(db)));
   return ChatStorePtr(std::move(store));
@@ -62,7 +70,7 @@ Result<PushStorePtr> OpenSqlitePushStore(const StoreConfig& config) {
   if (config.sqlite_path.empty()) {
     return Status::InvalidArgument("sqlite_path is not set");
   }
-  MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenSqlite(config.sqlite_path));
+  MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenStoreSqlite(config.sqlite_path));
   MQCHAT_RETURN_IF_ERROR(MigrateSqlite(db.get()));
   MQCHAT_ASSIGN_OR_RETURN(auto store, SqlitePushStore::Create(std::move(db)));
   return PushStorePtr(std::move(store));

@@ -139,18 +139,13 @@ Status Write(PGconn* conn, AppendPlan& plan) {
 // conversation), folded into a pending one if there is, in the messages' transaction.
 Status WritePushJobs(PGconn* conn, const std::vector<AppendRequest>& batch,
                      const AppendPlan& plan) {
-  std::vector<NewMessage> new_messages;
-  for (size_t i : plan.new_indexes()) {
-    if (!batch[i].push_recipients.empty()) {
-      new_messages.push_back(NewMessage{&plan.results()[i].message, &batch[i].push_recipients});
-    }
-  }
-  if (new_messages.empty()) {
+  PushJobWrites writes = PlanPushJobWrites(batch, plan);
+  if (writes.drafts.empty()) {
     return Status::Ok();
   }
   std::vector<std::string> users, senders, previews;
   std::vector<int64_t> ids, firsts, lasts, counts;
-  for (PushJobDraft& d : CollapsePushJobs(new_messages)) {
+  for (PushJobDraft& d : writes.drafts) {
     users.push_back(std::move(d.username));
     ids.push_back(d.conversation_id);
     firsts.push_back(d.first_seq);
@@ -159,7 +154,6 @@ Status WritePushJobs(PGconn* conn, const std::vector<AppendRequest>& batch,
     senders.push_back(std::move(d.sender));
     previews.push_back(std::move(d.preview_text));
   }
-  const int64_t now_ms = plan.results()[plan.new_indexes().back()].message.created_at_ms;
   MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, ExecPrepared(conn, pg_push_sql::kUpsertJobs,
                                                         PgParams()
                                                             .Text(sql::TextArray(users))
@@ -169,7 +163,7 @@ Status WritePushJobs(PGconn* conn, const std::vector<AppendRequest>& batch,
                                                             .Text(sql::Int64Array(counts))
                                                             .Text(sql::TextArray(senders))
                                                             .Text(sql::TextArray(previews))
-                                                            .Int(now_ms)));
+                                                            .Int(writes.now_ms)));
   return Status::Ok();
 }
 

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "protocol/identity.h"
+#include "store/new_conversation_steps.h"
 #include "store/pg/pg_chat_sql.h"
 #include "store/pg/pg_push_sql.h"
 
@@ -170,81 +171,14 @@ Status PgChatStore::EnsureUsers(const std::vector<NewUser>& users) {
 
 Result<Conversation> PgChatStore::OpenDirect(ConversationId new_id, const std::string& a,
                                              const std::string& b, int64_t now_ms) {
-  if (a == b) {
-    return Status::InvalidArgument("a direct conversation needs two different users");
-  }
-  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
-  const std::string key = DirectKey(a, b);
-  MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
-  // Only `exists` matters here; the roles are looked up in a conversation that may not exist.
-  MQCHAT_ASSIGN_OR_RETURN(std::vector<Person> people, LookupPeople(new_id, {a, b}));
-  std::vector<std::string> missing;
-  for (const Person& person : people) {
-    if (!person.exists) {
-      missing.push_back(person.username);
-    }
-  }
-  if (!missing.empty()) {
-    return NoSuchUsers(missing);
-  }
-  // A concurrent opener of the same pair makes this INSERT wait for its commit and then do
-  // nothing; the SELECT that follows (a new snapshot) sees the winner's row.
-  MQCHAT_ASSIGN_OR_RETURN(
-      PgResultPtr inserted,
-      Run(sql::kInsertDirect, PgParams().Int(new_id).Text(key).Text(a).Int(now_ms)));
-  ConversationId id = new_id;
-  if (PQntuples(inserted.get()) == 1) {
-    MQCHAT_ASSIGN_OR_RETURN(
-        PgResultPtr added, Run(sql::kInsertMembers,
-                               PgParams().Int(id).Text(sql::TextArray({a, b})).Null().Int(now_ms)));
-  } else {
-    MQCHAT_ASSIGN_OR_RETURN(PgResultPtr found, Run(sql::kFindDirect, PgParams().Text(key)));
-    if (PQntuples(found.get()) != 1) {
-      return Status::Internal("direct conversation vanished: " + a + ", " + b);
-    }
-    MQCHAT_ASSIGN_OR_RETURN(id, PgInt64(found.get(), 0, 0));
-  }
-  MQCHAT_ASSIGN_OR_RETURN(Conversation conv, LoadConversation(id));
-  MQCHAT_RETURN_IF_ERROR(txn.Commit());
-  return conv;
+  return OpenDirectSteps(*this, new_id, a, b, now_ms);
 }
 
 Result<Conversation> PgChatStore::CreateGroup(ConversationId new_id, const std::string& owner,
                                               const std::string& name,
                                               const std::vector<std::string>& members,
                                               int max_members, int64_t now_ms) {
-  std::vector<std::string> everyone = {owner};
-  everyone.insert(everyone.end(), members.begin(), members.end());
-  everyone = Deduplicated(everyone);
-  if (static_cast<int64_t>(everyone.size()) > max_members) {
-    return GroupFull(static_cast<int64_t>(everyone.size()), max_members);
-  }
-  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
-  MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
-  MQCHAT_ASSIGN_OR_RETURN(std::vector<Person> people, LookupPeople(new_id, everyone));
-  std::vector<std::string> missing;
-  for (const Person& person : people) {
-    if (!person.exists) {
-      missing.push_back(person.username);
-    }
-  }
-  if (!missing.empty()) {
-    return NoSuchUsers(missing);
-  }
-  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr created,
-                          Run(sql::kInsertGroup, PgParams()
-                                                     .Int(new_id)
-                                                     .Text(name)
-                                                     .Int(static_cast<int64_t>(everyone.size()))
-                                                     .Text(owner)
-                                                     .Int(now_ms)));
-  MQCHAT_ASSIGN_OR_RETURN(
-      PgResultPtr added,
-      Run(sql::kInsertMembers,
-          PgParams().Int(new_id).Text(sql::TextArray(everyone)).Text(owner).Int(now_ms)));
-  MQCHAT_ASSIGN_OR_RETURN(Conversation conv, LoadConversation(new_id));
-  MQCHAT_RETURN_IF_ERROR(txn.Commit());
-  return conv;
+  return CreateGroupSteps(*this, new_id, owner, name, members, max_members, now_ms);
 }
 
 Result<std::vector<std::string>> PgChatStore::AddMembers(ConversationId id,
@@ -278,9 +212,7 @@ Result<std::vector<std::string>> PgChatStore::AddMembers(ConversationId id,
     return GroupFull(would_have, max_members);
   }
   if (!to_add.empty()) {
-    MQCHAT_ASSIGN_OR_RETURN(
-        PgResultPtr added, Run(sql::kInsertMembers,
-                               PgParams().Int(id).Text(sql::TextArray(to_add)).Null().Int(now_ms)));
+    MQCHAT_RETURN_IF_ERROR(InsertMembers(id, to_add, nullptr, now_ms));
     MQCHAT_ASSIGN_OR_RETURN(
         PgResultPtr counted,
         Run(sql::kAdjustMemberCount, PgParams().Int(id).Int(static_cast<int64_t>(to_add.size()))));

@@ -10,11 +10,12 @@
 
 #include "store/chat_rules.h"
 #include "store/chat_store.h"
+#include "store/new_conversation_steps.h"
 #include "store/pg/pg_handles.h"
 
 namespace mqchat::store {
 
-class PgChatStore final : public ChatStore {
+class PgChatStore final : public ChatStore, private NewConversationSql {
  public:
   // Prepares every statement on `conn`, whose database must already be at the newest schema.
   // If the connection is lost, the failing call returns kUnavailable (nothing was committed,
@@ -63,7 +64,19 @@ class PgChatStore final : public ChatStore {
   // nullopt if the conversation does not exist.
   Result<std::optional<ConversationAccess>> LockAccess(ConversationId id, const std::string& actor,
                                                        const std::string* target);
-  Result<Conversation> LoadConversation(ConversationId id);
+
+  // NewConversationSql
+  Result<std::unique_ptr<WriteTxn>> BeginWrite() override;
+  Result<std::vector<std::string>> FindMissingUsers(const std::vector<std::string>& users) override;
+  Result<bool> InsertDirect(ConversationId id, const std::string& direct_key,
+                            const std::string& created_by, int64_t now_ms) override;
+  Result<ConversationId> FindDirect(const std::string& direct_key,
+                                    const std::string& what) override;
+  Status InsertGroup(ConversationId id, const std::string& name, int64_t member_count,
+                     const std::string& owner, int64_t now_ms) override;
+  Status InsertMembers(ConversationId id, const std::vector<std::string>& users,
+                       const std::string* owner, int64_t now_ms) override;
+  Result<Conversation> LoadConversation(ConversationId id) override;
 
   PgConnection conn_;
 };

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "store/account_store.h"
-#include "store/sqlite/sqlite_handles.h"
+#include "sqlite/sqlite_helpers.h"
 #include "util/clock.h"
 
 namespace mqchat::store {

@@ -48,7 +48,7 @@ Status SqliteChatStore::WriteAppend(AppendPlan& plan) {
   for (const AppendPlan::SeqAdvance& advance : plan.seq_advances()) {
     sqlite3_stmt* stmt = alloc_seqs_.get();
     StmtReset reset(stmt);
-    MQCHAT_ASSIGN_OR_RETURN(bool has_row, sql::Query(stmt, advance.conversation_id, advance.count,
+    MQCHAT_ASSIGN_OR_RETURN(bool has_row, BindAndStep(stmt, advance.conversation_id, advance.count,
                                                      advance.activity_ms));
     if (!has_row || ColumnInt64(stmt, 0) != advance.last_seq) {
       return Status::Internal("seq allocation of conversation " +
@@ -59,13 +59,13 @@ Status SqliteChatStore::WriteAppend(AppendPlan& plan) {
   }
   for (size_t i : plan.new_indexes()) {
     const StoredMessage& msg = plan.results()[i].message;
-    MQCHAT_RETURN_IF_ERROR(sql::Exec(insert_message_.get(), msg.conversation_id, msg.seq,
+    MQCHAT_RETURN_IF_ERROR(BindAndRun(insert_message_.get(), msg.conversation_id, msg.seq,
                                      msg.message_id, msg.sender, msg.client_msg_id, msg.text,
                                      msg.created_at_ms));
   }
   for (const AppendPlan::ReadAdvance& read : plan.read_advances()) {
     MQCHAT_RETURN_IF_ERROR(
-        sql::Exec(advance_read_.get(), read.conversation_id, read.username, read.read_seq));
+        BindAndRun(advance_read_.get(), read.conversation_id, read.username, read.read_seq));
   }
   return Status::Ok();
 }
@@ -74,20 +74,11 @@ Status SqliteChatStore::WriteAppend(AppendPlan& plan) {
 // transaction: committed together, so a crash loses neither.
 Status SqliteChatStore::WritePushJobs(const std::vector<AppendRequest>& batch,
                                       const AppendPlan& plan) {
-  std::vector<NewMessage> new_messages;
-  for (size_t i : plan.new_indexes()) {
-    if (!batch[i].push_recipients.empty()) {
-      new_messages.push_back(NewMessage{&plan.results()[i].message, &batch[i].push_recipients});
-    }
-  }
-  if (new_messages.empty()) {
-    return Status::Ok();
-  }
-  const int64_t now_ms = plan.results()[plan.new_indexes().back()].message.created_at_ms;
-  for (const PushJobDraft& d : CollapsePushJobs(new_messages)) {
-    MQCHAT_RETURN_IF_ERROR(sql::Exec(upsert_push_job_.get(), d.username, d.conversation_id,
+  const PushJobWrites writes = PlanPushJobWrites(batch, plan);
+  for (const PushJobDraft& d : writes.drafts) {
+    MQCHAT_RETURN_IF_ERROR(BindAndRun(upsert_push_job_.get(), d.username, d.conversation_id,
                                      d.first_seq, d.last_seq, d.count, d.sender, d.preview_text,
-                                     now_ms));
+                                     writes.now_ms));
   }
   return Status::Ok();
 }

@@ -1,6 +1,6 @@
-// The SQL of SqliteChatStore (sqlite/sqlite_chat_store.h), prepared once per connection, and
-// the small bind-and-step helpers the store runs it with. A statement belongs to the thread
-// that owns its connection.
+// The SQL of SqliteChatStore (sqlite/sqlite_chat_store.h), prepared once per connection and run
+// with BindAndStep / BindAndRun (sqlite/sqlite_helpers.h), and its row reader. A statement
+// belongs to the thread that owns its connection.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +8,7 @@
 
 #include "mqchat/status.h"
 #include "store/chat_store.h"
-#include "store/sqlite/sqlite_handles.h"
+#include "sqlite/sqlite_helpers.h"
 
 namespace mqchat::store::sqlite_chat_sql {
 
@@ -94,38 +94,6 @@ inline constexpr char kHistoryAfter[] =
 inline constexpr char kMaxIssuedId[] =
     "SELECT max(COALESCE((SELECT max(message_id) FROM messages), 0), "
     "COALESCE((SELECT max(conversation_id) FROM conversations), 0))";
-
-inline Status BindOne(sqlite3_stmt* stmt, int index, int64_t value) {
-  return BindInt64(stmt, index, value);
-}
-inline Status BindOne(sqlite3_stmt* stmt, int index, std::string_view value) {
-  return BindText(stmt, index, value);
-}
-
-// Binds `args` to ?1, ?2, ... in order.
-template <typename... Args>
-Status Bind(sqlite3_stmt* stmt, const Args&... args) {
-  Status status;
-  int index = 0;
-  ((status = status.ok() ? BindOne(stmt, ++index, args) : status), ...);
-  return status;
-}
-
-// Binds and steps once; the caller holds a StmtReset for `stmt` while it reads the row.
-template <typename... Args>
-Result<bool> Query(sqlite3_stmt* stmt, const Args&... args) {
-  MQCHAT_RETURN_IF_ERROR(Bind(stmt, args...));
-  return StepSqlite(stmt);
-}
-
-// Binds and runs a statement that returns no rows.
-template <typename... Args>
-Status Exec(sqlite3_stmt* stmt, const Args&... args) {
-  StmtReset reset(stmt);
-  MQCHAT_ASSIGN_OR_RETURN(bool has_row, Query(stmt, args...));
-  (void)has_row;
-  return Status::Ok();
-}
 
 // Reads conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms from
 // column `first` on.

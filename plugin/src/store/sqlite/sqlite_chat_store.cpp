@@ -8,6 +8,7 @@
 
 #include "protocol/identity.h"
 #include "store/append_plan.h"
+#include "store/new_conversation_steps.h"
 #include "store/sqlite/sqlite_chat_sql.h"
 #include "store/sqlite/sqlite_push_sql.h"
 
@@ -87,7 +88,7 @@ Status SqliteChatStore::PrepareAll() {
 Result<std::optional<SqliteChatStore::Head>> SqliteChatStore::ReadHead(ConversationId id) {
   sqlite3_stmt* stmt = head_.get();
   StmtReset reset(stmt);
-  MQCHAT_ASSIGN_OR_RETURN(bool has_row, sql::Query(stmt, id));
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, BindAndStep(stmt, id));
   if (!has_row) {
     return std::optional<Head>();
   }
@@ -102,7 +103,7 @@ Result<std::optional<MemberRole>> SqliteChatStore::RoleOf(ConversationId id,
                                                           const std::string& user) {
   sqlite3_stmt* stmt = member_role_.get();
   StmtReset reset(stmt);
-  MQCHAT_ASSIGN_OR_RETURN(bool has_row, sql::Query(stmt, id, user));
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, BindAndStep(stmt, id, user));
   if (!has_row) {
     return std::optional<MemberRole>();
   }
@@ -116,7 +117,7 @@ Result<std::vector<std::string>> SqliteChatStore::MissingUsers(
   sqlite3_stmt* stmt = active_user_.get();
   for (const std::string& user : users) {
     StmtReset reset(stmt);
-    MQCHAT_ASSIGN_OR_RETURN(bool exists, sql::Query(stmt, user));
+    MQCHAT_ASSIGN_OR_RETURN(bool exists, BindAndStep(stmt, user));
     if (!exists) {
       missing.push_back(user);
     }
@@ -144,18 +145,18 @@ Result<std::optional<ConversationAccess>> SqliteChatStore::ReadAccess(Conversati
 
 Status SqliteChatStore::InsertMember(ConversationId id, const std::string& user, MemberRole role,
                                      int64_t now_ms) {
-  return sql::Exec(insert_member_.get(), id, user, static_cast<int64_t>(role), now_ms);
+  return BindAndRun(insert_member_.get(), id, user, static_cast<int64_t>(role), now_ms);
 }
 
 Status SqliteChatStore::AdjustMemberCount(ConversationId id, int64_t delta) {
-  return sql::Exec(adjust_member_count_.get(), id, delta);
+  return BindAndRun(adjust_member_count_.get(), id, delta);
 }
 
 Result<std::optional<StoredMessage>> SqliteChatStore::FindMessage(const MessageKey& key) {
   sqlite3_stmt* stmt = find_message_.get();
   StmtReset reset(stmt);
   MQCHAT_ASSIGN_OR_RETURN(bool has_row,
-                          sql::Query(stmt, key.conversation_id, key.sender, key.client_msg_id));
+                          BindAndStep(stmt, key.conversation_id, key.sender, key.client_msg_id));
   if (!has_row) {
     return std::optional<StoredMessage>();
   }
@@ -170,7 +171,7 @@ Result<std::optional<StoredMessage>> SqliteChatStore::FindMessage(const MessageK
 Result<Conversation> SqliteChatStore::LoadConversation(ConversationId id) {
   sqlite3_stmt* stmt = get_conversation_.get();
   StmtReset reset(stmt);
-  MQCHAT_RETURN_IF_ERROR(sql::Bind(stmt, id));
+  MQCHAT_RETURN_IF_ERROR(BindAll(stmt, id));
   Conversation conv;
   bool found = false;
   while (true) {
@@ -210,7 +211,7 @@ Status SqliteChatStore::EnsureUsers(const std::vector<NewUser>& users) {
   for (const NewUser& user : users) {
     sqlite3_stmt* stmt = user_row_.get();
     StmtReset reset(stmt);
-    MQCHAT_ASSIGN_OR_RETURN(bool exists, sql::Query(stmt, user.username));
+    MQCHAT_ASSIGN_OR_RETURN(bool exists, BindAndStep(stmt, user.username));
     if (!exists) missing.push_back(&user);
   }
   if (missing.empty()) {
@@ -218,66 +219,22 @@ Status SqliteChatStore::EnsureUsers(const std::vector<NewUser>& users) {
   }
   MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
   for (const NewUser* user : missing) {
-    MQCHAT_RETURN_IF_ERROR(sql::Exec(ensure_user_.get(), user->username,
-                                     protocol::UsernameKey(user->username), user->now_ms));
+    MQCHAT_RETURN_IF_ERROR(BindAndRun(ensure_user_.get(), user->username,
+                                      protocol::UsernameKey(user->username), user->now_ms));
   }
   return txn.Commit();
 }
 
 Result<Conversation> SqliteChatStore::OpenDirect(ConversationId new_id, const std::string& a,
                                                  const std::string& b, int64_t now_ms) {
-  if (a == b) {
-    return Status::InvalidArgument("a direct conversation needs two different users");
-  }
-  const std::string key = DirectKey(a, b);
-  MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
-  MQCHAT_ASSIGN_OR_RETURN(std::vector<std::string> missing, MissingUsers({a, b}));
-  if (!missing.empty()) {
-    return NoSuchUsers(missing);
-  }
-  MQCHAT_RETURN_IF_ERROR(sql::Exec(insert_direct_.get(), new_id, key, a, now_ms));
-  ConversationId id = new_id;
-  if (sqlite3_changes(db_.get()) == 1) {
-    MQCHAT_RETURN_IF_ERROR(InsertMember(id, a, MemberRole::kMember, now_ms));
-    MQCHAT_RETURN_IF_ERROR(InsertMember(id, b, MemberRole::kMember, now_ms));
-  } else {
-    sqlite3_stmt* stmt = find_direct_.get();
-    StmtReset reset(stmt);
-    MQCHAT_ASSIGN_OR_RETURN(bool has_row, sql::Query(stmt, key));
-    if (!has_row) {
-      return Status::Internal("direct conversation vanished: " + a + ", " + b);
-    }
-    id = ColumnInt64(stmt, 0);
-  }
-  MQCHAT_ASSIGN_OR_RETURN(Conversation conv, LoadConversation(id));
-  MQCHAT_RETURN_IF_ERROR(txn.Commit());
-  return conv;
+  return OpenDirectSteps(*this, new_id, a, b, now_ms);
 }
 
 Result<Conversation> SqliteChatStore::CreateGroup(ConversationId new_id, const std::string& owner,
                                                   const std::string& name,
                                                   const std::vector<std::string>& members,
                                                   int max_members, int64_t now_ms) {
-  std::vector<std::string> everyone = {owner};
-  everyone.insert(everyone.end(), members.begin(), members.end());
-  everyone = Deduplicated(everyone);
-  if (static_cast<int64_t>(everyone.size()) > max_members) {
-    return GroupFull(static_cast<int64_t>(everyone.size()), max_members);
-  }
-  MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
-  MQCHAT_ASSIGN_OR_RETURN(std::vector<std::string> missing, MissingUsers(everyone));
-  if (!missing.empty()) {
-    return NoSuchUsers(missing);
-  }
-  MQCHAT_RETURN_IF_ERROR(sql::Exec(insert_group_.get(), new_id, name,
-                                   static_cast<int64_t>(everyone.size()), owner, now_ms));
-  for (const std::string& user : everyone) {
-    MQCHAT_RETURN_IF_ERROR(InsertMember(
-        new_id, user, user == owner ? MemberRole::kOwner : MemberRole::kMember, now_ms));
-  }
-  MQCHAT_ASSIGN_OR_RETURN(Conversation conv, LoadConversation(new_id));
-  MQCHAT_RETURN_IF_ERROR(txn.Commit());
-  return conv;
+  return CreateGroupSteps(*this, new_id, owner, name, members, max_members, now_ms);
 }
 
 Result<std::vector<std::string>> SqliteChatStore::AddMembers(ConversationId id,
@@ -325,10 +282,10 @@ Status SqliteChatStore::RemoveMember(ConversationId id, const std::string& actor
     return NoSuchConversation(id);
   }
   MQCHAT_RETURN_IF_ERROR(CheckMayRemoveMember(*access, actor, user));
-  MQCHAT_RETURN_IF_ERROR(sql::Exec(delete_member_.get(), id, user));
+  MQCHAT_RETURN_IF_ERROR(BindAndRun(delete_member_.get(), id, user));
   MQCHAT_RETURN_IF_ERROR(AdjustMemberCount(id, -1));
   if (*access->target_role == MemberRole::kOwner) {
-    MQCHAT_RETURN_IF_ERROR(sql::Exec(promote_oldest_.get(), id));  // no-op if nobody is left
+    MQCHAT_RETURN_IF_ERROR(BindAndRun(promote_oldest_.get(), id));  // no-op if nobody is left
   }
   return txn.Commit();
 }
@@ -341,7 +298,7 @@ Status SqliteChatStore::RenameGroup(ConversationId id, const std::string& actor,
     return NoSuchConversation(id);
   }
   MQCHAT_RETURN_IF_ERROR(CheckMayRename(*access));
-  MQCHAT_RETURN_IF_ERROR(sql::Exec(rename_.get(), id, name));
+  MQCHAT_RETURN_IF_ERROR(BindAndRun(rename_.get(), id, name));
   return txn.Commit();
 }
 
@@ -351,7 +308,7 @@ Result<int64_t> SqliteChatStore::MarkRead(ConversationId id, const std::string& 
   {
     sqlite3_stmt* stmt = mark_read_.get();
     StmtReset reset(stmt);
-    MQCHAT_ASSIGN_OR_RETURN(bool has_row, sql::Query(stmt, id, user, seq));
+    MQCHAT_ASSIGN_OR_RETURN(bool has_row, BindAndStep(stmt, id, user, seq));
     if (!has_row) {
       return Status::PermissionDenied(user + " is not a member of conversation " +
                                       std::to_string(id));
@@ -376,7 +333,7 @@ Result<std::vector<ConversationSummary>> SqliteChatStore::ListConversations(
   {
     sqlite3_stmt* stmt = list_conversations_.get();
     StmtReset reset(stmt);
-    MQCHAT_RETURN_IF_ERROR(sql::Bind(stmt, user));
+    MQCHAT_RETURN_IF_ERROR(BindAll(stmt, user));
     while (true) {
       MQCHAT_ASSIGN_OR_RETURN(bool has_row, StepSqlite(stmt));
       if (!has_row) {
@@ -399,7 +356,7 @@ Result<std::vector<ConversationSummary>> SqliteChatStore::ListConversations(
   {
     sqlite3_stmt* stmt = list_members_of_user_.get();
     StmtReset reset(stmt);
-    MQCHAT_RETURN_IF_ERROR(sql::Bind(stmt, user));
+    MQCHAT_RETURN_IF_ERROR(BindAll(stmt, user));
     while (true) {
       MQCHAT_ASSIGN_OR_RETURN(bool has_row, StepSqlite(stmt));
       if (!has_row) {
@@ -420,7 +377,7 @@ Result<std::vector<StoredMessage>> SqliteChatStore::ReadHistory(ConversationId i
   const bool before = before_seq > 0;
   sqlite3_stmt* stmt = before ? history_before_.get() : history_after_.get();
   StmtReset reset(stmt);
-  MQCHAT_RETURN_IF_ERROR(sql::Bind(stmt, id, before ? before_seq : after_seq,
+  MQCHAT_RETURN_IF_ERROR(BindAll(stmt, id, before ? before_seq : after_seq,
                                    static_cast<int64_t>(ClampHistoryLimit(limit))));
   std::vector<StoredMessage> out;
   while (true) {

@@ -10,14 +10,15 @@
 
 #include "store/chat_rules.h"
 #include "store/chat_store.h"
-#include "store/sqlite/sqlite_handles.h"
+#include "store/new_conversation_steps.h"
+#include "sqlite/sqlite_helpers.h"
 
 namespace mqchat::store {
 
 class AppendPlan;
 struct MessageKey;
 
-class SqliteChatStore final : public ChatStore {
+class SqliteChatStore final : public ChatStore, private NewConversationSql {
  public:
   // Prepares every statement on `db`, which must already be at the newest schema.
   static Result<std::unique_ptr<SqliteChatStore>> Create(SqliteDbPtr db);
@@ -68,7 +69,19 @@ class SqliteChatStore final : public ChatStore {
   Result<std::optional<StoredMessage>> FindMessage(const MessageKey& key);
   Status WriteAppend(AppendPlan& plan);
   Status WritePushJobs(const std::vector<AppendRequest>& batch, const AppendPlan& plan);
-  Result<Conversation> LoadConversation(ConversationId id);
+
+  // NewConversationSql
+  Result<std::unique_ptr<WriteTxn>> BeginWrite() override;
+  Result<std::vector<std::string>> FindMissingUsers(const std::vector<std::string>& users) override;
+  Result<bool> InsertDirect(ConversationId id, const std::string& direct_key,
+                            const std::string& created_by, int64_t now_ms) override;
+  Result<ConversationId> FindDirect(const std::string& direct_key,
+                                    const std::string& what) override;
+  Status InsertGroup(ConversationId id, const std::string& name, int64_t member_count,
+                     const std::string& owner, int64_t now_ms) override;
+  Status InsertMembers(ConversationId id, const std::vector<std::string>& users,
+                       const std::string* owner, int64_t now_ms) override;
+  Result<Conversation> LoadConversation(ConversationId id) override;
 
   SqliteDbPtr db_;  // declared first: destroyed after the statements below
   SqliteStmtPtr user_row_;

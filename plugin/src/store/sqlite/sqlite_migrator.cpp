@@ -3,7 +3,7 @@
 #include <string>
 
 #include "store/migration_plan.h"
-#include "store/sqlite/sqlite_handles.h"
+#include "sqlite/sqlite_helpers.h"
 
 namespace mqchat::store {
 namespace {

@@ -3,15 +3,12 @@
 #include <algorithm>
 #include <utility>
 
-#include "store/sqlite/sqlite_chat_sql.h"
 #include "store/sqlite/sqlite_push_sql.h"
 
 namespace mqchat::store {
 namespace {
 
 namespace sql = sqlite_push_sql;
-using sqlite_chat_sql::Exec;
-using sqlite_chat_sql::Query;
 
 Result<PushJob> ReadJob(sqlite3_stmt* stmt) {
   PushJob job;
@@ -93,27 +90,27 @@ Result<std::vector<PushJob>> SqlitePushStore::ReadJobs(sqlite3_stmt* stmt) {
 Status SqlitePushStore::RegisterTarget(const PushTarget& t) {
   MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
   MQCHAT_RETURN_IF_ERROR(
-      Exec(drop_token_elsewhere_.get(), t.platform, t.token, t.username, t.device_id));
+      BindAndRun(drop_token_elsewhere_.get(), t.platform, t.token, t.username, t.device_id));
   MQCHAT_RETURN_IF_ERROR(
-      Exec(upsert_target_.get(), t.username, t.device_id, t.platform, t.token, t.updated_at_ms));
+      BindAndRun(upsert_target_.get(), t.username, t.device_id, t.platform, t.token, t.updated_at_ms));
   return txn.Commit();
 }
 
 Result<bool> SqlitePushStore::UnregisterTarget(const std::string& username,
                                                const std::string& device_id) {
-  MQCHAT_RETURN_IF_ERROR(Exec(delete_target_.get(), username, device_id));
+  MQCHAT_RETURN_IF_ERROR(BindAndRun(delete_target_.get(), username, device_id));
   return sqlite3_changes(db_.get()) > 0;
 }
 
 Status SqlitePushStore::SetPreview(const std::string& username, bool preview, int64_t now_ms) {
-  return Exec(set_preview_.get(), username, static_cast<int64_t>(preview ? 1 : 0), now_ms);
+  return BindAndRun(set_preview_.get(), username, static_cast<int64_t>(preview ? 1 : 0), now_ms);
 }
 
 Status SqlitePushStore::SetMute(ConversationId id, const std::string& username, int64_t until_ms) {
   if (until_ms == 0) {
-    return Exec(delete_mute_.get(), id, username);
+    return BindAndRun(delete_mute_.get(), id, username);
   }
-  return Exec(set_mute_.get(), id, username, until_ms);
+  return BindAndRun(set_mute_.get(), id, username, until_ms);
 }
 
 // --- delivery ---
@@ -126,7 +123,7 @@ Result<std::vector<PushJob>> SqlitePushStore::ClaimDueJobs(int64_t now_ms, int l
     sqlite3_stmt* stmt = claim_due_.get();
     StmtReset reset(stmt);
     MQCHAT_RETURN_IF_ERROR(
-        sqlite_chat_sql::Bind(stmt, now_ms, static_cast<int64_t>(limit), lease_until_ms));
+        BindAll(stmt, now_ms, static_cast<int64_t>(limit), lease_until_ms));
     MQCHAT_ASSIGN_OR_RETURN(jobs, ReadJobs(stmt));
   }
   MQCHAT_RETURN_IF_ERROR(txn.Commit());
@@ -147,7 +144,7 @@ Result<std::optional<int64_t>> SqlitePushStore::NextDueMs() {
 Result<std::vector<PushTarget>> SqlitePushStore::TargetsOf(const std::string& username) {
   sqlite3_stmt* stmt = targets_of_.get();
   StmtReset reset(stmt);
-  MQCHAT_RETURN_IF_ERROR(sqlite_chat_sql::Bind(stmt, username));
+  MQCHAT_RETURN_IF_ERROR(BindAll(stmt, username));
   std::vector<PushTarget> targets;
   while (true) {
     MQCHAT_ASSIGN_OR_RETURN(bool has_row, StepSqlite(stmt));
@@ -169,7 +166,7 @@ Result<bool> SqlitePushStore::IsMuted(ConversationId id, const std::string& user
                                       int64_t now_ms) {
   sqlite3_stmt* stmt = is_muted_.get();
   StmtReset reset(stmt);
-  return Query(stmt, id, username, now_ms);
+  return BindAndStep(stmt, id, username, now_ms);
 }
 
 Status SqlitePushStore::RemoveTokens(const std::string& username,
@@ -179,24 +176,24 @@ Status SqlitePushStore::RemoveTokens(const std::string& username,
   }
   MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
   for (const std::string& token : tokens) {
-    MQCHAT_RETURN_IF_ERROR(Exec(remove_token_.get(), username, token));
+    MQCHAT_RETURN_IF_ERROR(BindAndRun(remove_token_.get(), username, token));
   }
   return txn.Commit();
 }
 
 Status SqlitePushStore::RetryJob(int64_t job_id, int attempts, int64_t next_attempt_ms,
                                  const std::string& error) {
-  return Exec(retry_job_.get(), job_id, static_cast<int64_t>(attempts), next_attempt_ms, error);
+  return BindAndRun(retry_job_.get(), job_id, static_cast<int64_t>(attempts), next_attempt_ms, error);
 }
 
 Result<bool> SqlitePushStore::FinishJob(const PushJob& seen, PushJobState end,
                                         const std::string& note, int64_t now_ms) {
   MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
   MQCHAT_RETURN_IF_ERROR(
-      Exec(finish_job_.get(), seen.job_id, seen.last_seq, PushJobStateName(end), note, now_ms));
+      BindAndRun(finish_job_.get(), seen.job_id, seen.last_seq, PushJobStateName(end), note, now_ms));
   bool finished = true;
   if (sqlite3_changes(db_.get()) == 0) {
-    MQCHAT_RETURN_IF_ERROR(Exec(rebase_job_.get(), seen.job_id, seen.last_seq, seen.count, now_ms));
+    MQCHAT_RETURN_IF_ERROR(BindAndRun(rebase_job_.get(), seen.job_id, seen.last_seq, seen.count, now_ms));
     finished = sqlite3_changes(db_.get()) == 0;
   }
   MQCHAT_RETURN_IF_ERROR(txn.Commit());
@@ -205,7 +202,7 @@ Result<bool> SqlitePushStore::FinishJob(const PushJob& seen, PushJobState end,
 
 Result<int64_t> SqlitePushStore::PurgeFinished(int64_t delivered_before_ms,
                                                int64_t dead_before_ms) {
-  MQCHAT_RETURN_IF_ERROR(Exec(purge_finished_.get(), delivered_before_ms, dead_before_ms));
+  MQCHAT_RETURN_IF_ERROR(BindAndRun(purge_finished_.get(), delivered_before_ms, dead_before_ms));
   return static_cast<int64_t>(sqlite3_changes(db_.get()));
 }
 
@@ -214,7 +211,7 @@ Result<int64_t> SqlitePushStore::PurgeFinished(int64_t delivered_before_ms,
 Result<std::vector<PushJob>> SqlitePushStore::ListJobs(const std::string& username) {
   sqlite3_stmt* stmt = list_jobs_.get();
   StmtReset reset(stmt);
-  MQCHAT_RETURN_IF_ERROR(sqlite_chat_sql::Bind(stmt, username));
+  MQCHAT_RETURN_IF_ERROR(BindAll(stmt, username));
   return ReadJobs(stmt);
 }
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "store/push_store.h"
-#include "store/sqlite/sqlite_handles.h"
+#include "sqlite/sqlite_helpers.h"
 
 namespace mqchat::store {
 

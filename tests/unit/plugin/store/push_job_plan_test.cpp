@@ -1,10 +1,12 @@
-// CollapsePushJobs and PreviewOf (store/push_job_plan.h): one job draft per recipient and
-// conversation, however many messages a batch holds.
+// CollapsePushJobs, PlanPushJobWrites and PreviewOf (store/push_job_plan.h): one job draft per
+// recipient and conversation, however many messages a batch holds.
 #include "store/push_job_plan.h"
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mqchat::store {
@@ -66,6 +68,59 @@ TEST(CollapsePushJobsTest, ABurstOfTwentyIsOneDraft) {
   EXPECT_EQ(drafts[0].last_seq, 20);
   EXPECT_EQ(drafts[0].preview_text, "m20");
   EXPECT_TRUE(CollapsePushJobs({}).empty());
+}
+
+AppendRequest Req(const std::string& client_msg_id, int64_t created_at_ms,
+                  std::vector<std::string> push_recipients) {
+  AppendRequest r;
+  r.conversation_id = 4;
+  r.sender = "alice";
+  r.client_msg_id = client_msg_id;
+  r.text = "text of " + client_msg_id;
+  r.message_id = created_at_ms;
+  r.created_at_ms = created_at_ms;
+  r.push_recipients = std::move(push_recipients);
+  return r;
+}
+
+TEST(PlanPushJobWritesTest, OnlyNewMessagesWithRecipientsAtTheNewestMessagesTime) {
+  // "old" is already stored (a resend): it makes no job though it names a recipient; "quiet"
+  // is new but names none. The jobs' time is the newest new message's, whoever it notifies.
+  const std::vector<AppendRequest> batch = {Req("old", 100, {"bob"}), Req("a", 200, {"bob"}),
+                                            Req("b", 300, {"bob", "carol"}),
+                                            Req("quiet", 400, {})};
+  AppendPlan plan(batch);
+  plan.SetLastSeq(4, 10);
+  for (size_t k = 0; k < plan.keys().size(); ++k) {
+    std::optional<StoredMessage> existing;
+    if (plan.keys()[k].client_msg_id == "old") {
+      existing = StoredMessage();
+      existing->seq = 3;
+    }
+    plan.SetLookup(k, true, std::move(existing));
+  }
+  ASSERT_TRUE(plan.Decide().ok());
+
+  const PushJobWrites writes = PlanPushJobWrites(batch, plan);
+  EXPECT_EQ(writes.now_ms, 400);
+  ASSERT_EQ(writes.drafts.size(), 2u);
+  EXPECT_EQ(writes.drafts[0].username, "bob");
+  EXPECT_EQ(writes.drafts[0].count, 2);
+  EXPECT_EQ(writes.drafts[0].first_seq, 11);
+  EXPECT_EQ(writes.drafts[0].last_seq, 12);
+  EXPECT_EQ(writes.drafts[0].preview_text, "text of b");
+  EXPECT_EQ(writes.drafts[1].username, "carol");
+  EXPECT_EQ(writes.drafts[1].count, 1);
+  EXPECT_EQ(writes.drafts[1].first_seq, 12);
+}
+
+TEST(PlanPushJobWritesTest, NoDraftsWithoutRecipients) {
+  const std::vector<AppendRequest> batch = {Req("a", 200, {})};
+  AppendPlan plan(batch);
+  plan.SetLastSeq(4, 0);
+  plan.SetLookup(0, true, std::nullopt);
+  ASSERT_TRUE(plan.Decide().ok());
+  EXPECT_TRUE(PlanPushJobWrites(batch, plan).drafts.empty());
 }
 
 TEST(PreviewOfTest, CutsAtCodePointsNotBytes) {

@@ -18,7 +18,7 @@
 #include "store/account_store.h"
 #include "store/store_factory.h"
 #include "support/wait_for.h"
-#include "unit/plugin/store/store_backend_fixture.h"
+#include "store_backends/store_backend_fixture.h"
 
 namespace mqchat::store {
 namespace {

@@ -10,7 +10,7 @@
 
 #include "store/account_store.h"
 #include "store/store_factory.h"
-#include "unit/plugin/store/store_backend_fixture.h"
+#include "store_backends/store_backend_fixture.h"
 #include "util/clock.h"
 
 namespace mqchat::store {

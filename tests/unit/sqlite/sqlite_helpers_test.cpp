@@ -1,14 +1,14 @@
-// SQLite RAII handles and error mapping (store/sqlite/sqlite_handles.h).
-#include "store/sqlite/sqlite_handles.h"
+// The shared SQLite helpers (sqlite/sqlite_helpers.h): opening, RAII handles, error mapping.
+#include "sqlite/sqlite_helpers.h"
 
 #include <gtest/gtest.h>
 
 #include "support/temp_dir.h"
 
-namespace mqchat::store {
+namespace mqchat {
 namespace {
 
-class SqliteStoreHandlesTest : public ::testing::Test {
+class SqliteHelpersTest : public ::testing::Test {
  protected:
   SqliteDbPtr MustOpen() {
     auto db = OpenSqlite(dir_.File("t.db"));
@@ -39,7 +39,7 @@ class SqliteStoreHandlesTest : public ::testing::Test {
   test::TempDir dir_{"mqchat-sqlite-test"};
 };
 
-TEST_F(SqliteStoreHandlesTest, OpenIsDurableWal) {
+TEST_F(SqliteHelpersTest, OpenIsDurableWal) {
   SqliteDbPtr db = MustOpen();
   ASSERT_NE(db, nullptr);
   EXPECT_EQ(Pragma(db.get(), "PRAGMA journal_mode"), "wal");
@@ -48,14 +48,14 @@ TEST_F(SqliteStoreHandlesTest, OpenIsDurableWal) {
   EXPECT_EQ(Pragma(db.get(), "PRAGMA busy_timeout"), "5000");
 }
 
-TEST_F(SqliteStoreHandlesTest, OpenFailureIsStatus) {
+TEST_F(SqliteHelpersTest, OpenFailureIsStatus) {
   auto db = OpenSqlite(dir_.File("missing-dir/t.db"));
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.status().code(), Code::kInternal);
   EXPECT_NE(db.status().message().find("missing-dir"), std::string::npos);
 }
 
-TEST_F(SqliteStoreHandlesTest, UniqueViolationIsAlreadyExists) {
+TEST_F(SqliteHelpersTest, UniqueViolationIsAlreadyExists) {
   SqliteDbPtr db = MustOpen();
   ASSERT_TRUE(ExecSqlite(db.get(), "CREATE TABLE t (x TEXT UNIQUE, y INTEGER NOT NULL)").ok());
   auto insert = PrepareSqlite(db.get(), "INSERT INTO t (x, y) VALUES (?1, ?2)");
@@ -84,7 +84,7 @@ TEST_F(SqliteStoreHandlesTest, UniqueViolationIsAlreadyExists) {
   EXPECT_EQ(Count(db.get()), 1);
 }
 
-TEST_F(SqliteStoreHandlesTest, TxnRollsBackUnlessCommitted) {
+TEST_F(SqliteHelpersTest, TxnRollsBackUnlessCommitted) {
   SqliteDbPtr db = MustOpen();
   ASSERT_TRUE(ExecSqlite(db.get(), "CREATE TABLE t (x INTEGER)").ok());
   {
@@ -103,7 +103,7 @@ TEST_F(SqliteStoreHandlesTest, TxnRollsBackUnlessCommitted) {
   EXPECT_TRUE(sqlite3_get_autocommit(db.get()));
 }
 
-TEST_F(SqliteStoreHandlesTest, WriterLockedOutIsUnavailable) {
+TEST_F(SqliteHelpersTest, WriterLockedOutIsUnavailable) {
   SqliteDbPtr first = MustOpen();
   SqliteDbPtr second = MustOpen();
   ASSERT_TRUE(first && second);
@@ -119,4 +119,4 @@ TEST_F(SqliteStoreHandlesTest, WriterLockedOutIsUnavailable) {
 }
 
 }  // namespace
-}  // namespace mqchat::store
+}  // namespace mqchat

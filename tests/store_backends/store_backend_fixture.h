@@ -1,6 +1,6 @@
 // StoreBackendTest: gives each TEST_P an empty database of one backend (a SQLite file in a temp
 // dir, or a fresh database on the shared PostgreSQL), so one suite covers both stores. Test
-// thread only. Header-only, because the unit-test glob builds only *_test.cpp files here.
+// thread only. Header-only, because the store-test glob builds only *_test.cpp files here.
 #pragma once
 
 #include <string>
@@ -12,7 +12,7 @@
 #include "mqchat/status.h"
 #include "store/pg/pg_handles.h"
 #include "store/pg/pg_migrator.h"
-#include "store/sqlite/sqlite_handles.h"
+#include "sqlite/sqlite_helpers.h"
 #include "store/sqlite/sqlite_migrator.h"
 #include "store/store_config.h"
 #include "support/postgres_instance.h"
@@ -39,8 +39,8 @@ class StoreBackendTest : public ::testing::TestWithParam<store::Backend> {
   // Runs constant SQL on the test database over a connection of its own, outside any store.
   Status ExecRaw(const char* sql) {
     if (is_sqlite()) {
-      MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, store::OpenSqlite(config_.sqlite_path));
-      return store::ExecSqlite(db.get(), sql);
+      MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenSqlite(config_.sqlite_path));
+      return ExecSqlite(db.get(), sql);
     }
     MQCHAT_ASSIGN_OR_RETURN(store::PgConnPtr conn, store::ConnectPg(config_.pg_conninfo));
     MQCHAT_ASSIGN_OR_RETURN(store::PgResultPtr res, store::ExecPgSql(conn.get(), sql));
@@ -50,7 +50,7 @@ class StoreBackendTest : public ::testing::TestWithParam<store::Backend> {
   // Applies `migrations` over a fresh connection.
   Status Migrate(const std::vector<schema::Migration>& migrations) {
     if (is_sqlite()) {
-      MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, store::OpenSqlite(config_.sqlite_path));
+      MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenSqlite(config_.sqlite_path));
       return store::MigrateSqlite(db.get(), migrations);
     }
     MQCHAT_ASSIGN_OR_RETURN(store::PgConnPtr conn, store::ConnectPg(config_.pg_conninfo));
@@ -65,7 +65,7 @@ class StoreBackendTest : public ::testing::TestWithParam<store::Backend> {
   // CurrentSchemaVersion over a fresh connection.
   Result<int> SchemaVersion() {
     if (is_sqlite()) {
-      MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, store::OpenSqlite(config_.sqlite_path));
+      MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenSqlite(config_.sqlite_path));
       return store::CurrentSchemaVersion(db.get());
     }
     MQCHAT_ASSIGN_OR_RETURN(store::PgConnPtr conn, store::ConnectPg(config_.pg_conninfo));

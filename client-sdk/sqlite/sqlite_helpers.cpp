@@ -1,8 +1,13 @@
-#include "store/sqlite/sqlite_handles.h"
+#include "sqlite/sqlite_helpers.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <string>
 
-namespace mqchat::store {
+namespace mqchat {
 namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
@@ -30,6 +35,17 @@ Result<std::string> PragmaValue(sqlite3* db, const char* sql) {
   return ColumnText(stmt.get(), 0);
 }
 
+// Creates `path` as an empty file with mode 0600 unless it exists (sqlite takes an empty file
+// for a new database).
+Status CreateOwnerOnly(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Status::Internal("open sqlite database " + path + ": " + std::strerror(errno));
+  }
+  ::close(fd);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
@@ -51,13 +67,16 @@ Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
   }
 }
 
-Result<SqliteDbPtr> OpenSqlite(const std::string& path) {
+Result<SqliteDbPtr> OpenSqlite(const std::string& path, const SqliteOpenOptions& options) {
+  if (options.owner_only && path != ":memory:") {
+    MQCHAT_RETURN_IF_ERROR(CreateOwnerOnly(path));
+  }
   sqlite3* raw = nullptr;
-  // NOMUTEX: each connection is confined to one thread (see the header), so sqlite's
-  // per-connection mutex would only cost time.
-  const int rc =
-      sqlite3_open_v2(path.c_str(), &raw,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  // NOMUTEX unless asked: a connection confined to one thread would only pay for sqlite's
+  // per-connection mutex.
+  const int threading = options.serialized ? SQLITE_OPEN_FULLMUTEX : SQLITE_OPEN_NOMUTEX;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | threading, nullptr);
   SqliteDbPtr db(raw);  // sqlite returns a handle even on failure; it must still be closed
   if (rc != SQLITE_OK) {
     return SqliteStatus(db.get(), rc, "open sqlite database " + path);
@@ -70,8 +89,9 @@ Result<SqliteDbPtr> OpenSqlite(const std::string& path) {
   if (mode != "wal" && !(path == ":memory:" && mode == "memory")) {
     return Status::Internal("could not enable WAL on " + path + " (journal_mode is " + mode + ")");
   }
-  // FULL (not NORMAL) also syncs the WAL on every commit: a commit survives power loss.
-  MQCHAT_RETURN_IF_ERROR(ExecSqlite(db.get(), "PRAGMA synchronous=FULL"));
+  MQCHAT_RETURN_IF_ERROR(ExecSqlite(db.get(), options.sync_every_commit
+                                                  ? "PRAGMA synchronous=FULL"
+                                                  : "PRAGMA synchronous=NORMAL"));
   MQCHAT_RETURN_IF_ERROR(ExecSqlite(db.get(), "PRAGMA foreign_keys=ON"));
   return db;
 }
@@ -169,4 +189,4 @@ Status SqliteTxn::Commit() {
   return Status::Ok();
 }
 
-}  // namespace mqchat::store
+}  // namespace mqchat
