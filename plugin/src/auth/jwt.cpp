@@ -224,6 +224,98 @@ bool JwtVerifier::hs256_enabled() const { return !keys_->hs256_secret.empty(); }
 bool JwtVerifier::rs256_enabled() const { return keys_->rsa_public_key != nullptr; }
 bool JwtVerifier::enabled() const { return hs256_enabled() || rs256_enabled(); }
 
+namespace {
+
+// The header's algorithm, refused unless a key of that kind is configured. True: HS256.
+Result<bool> CheckHeader(std::string_view header_b64, bool hs256_enabled, bool rs256_enabled) {
+  Result<std::string> header_text = Base64UrlDecode(header_b64);
+  if (!header_text.ok()) return Unauth("bad header encoding");
+  MQCHAT_ASSIGN_OR_RETURN(nlohmann::json header, ParseObject(*header_text, "header"));
+  auto alg_it = header.find("alg");
+  if (alg_it == header.end()) return Unauth("missing alg");
+  if (!alg_it->is_string()) return Unauth("bad alg");
+  const std::string alg = alg_it->get<std::string>();
+  if (IsAlgNone(alg)) return Unauth("alg none not allowed");
+  const bool is_hs256 = alg == "HS256";
+  if (!is_hs256 && alg != "RS256") return Unauth("unsupported alg");
+  if (is_hs256 && !hs256_enabled) return Unauth("alg HS256 not enabled");
+  if (!is_hs256 && !rs256_enabled) return Unauth("alg RS256 not enabled");
+  // We implement no header extensions, and RFC 7515 says a listed one we don't know is fatal.
+  if (header.contains("crit")) return Unauth("crit header not supported");
+  return is_hs256;
+}
+
+// exp (required), nbf and iat, checked against `now_s` with `leeway_s`.
+Status ReadTimes(const nlohmann::json& payload, int64_t now_s, int64_t leeway_s,
+                 JwtClaims& claims) {
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<int64_t> exp, NumericDate(payload, "exp"));
+  if (!exp) return Unauth("missing exp");
+  if (*exp + leeway_s <= now_s) return Unauth("token expired");
+  claims.exp = *exp;
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<int64_t> nbf, NumericDate(payload, "nbf"));
+  if (nbf && *nbf - leeway_s > now_s) return Unauth("token not yet valid");
+  claims.nbf = nbf.value_or(0);
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<int64_t> iat, NumericDate(payload, "iat"));
+  claims.iat = iat.value_or(0);
+  return Status::Ok();
+}
+
+// aud as a string or an array of strings; `required` (if set) must be among them.
+Status ReadAudience(const nlohmann::json& payload, const std::string& required,
+                    JwtClaims& claims) {
+  if (auto aud = payload.find("aud"); aud != payload.end()) {
+    if (aud->is_string()) {
+      claims.audience.push_back(aud->get<std::string>());
+    } else if (aud->is_array()) {
+      for (const auto& entry : *aud) {
+        if (!entry.is_string()) return Unauth("bad aud");
+        claims.audience.push_back(entry.get<std::string>());
+      }
+    } else {
+      return Unauth("bad aud");
+    }
+  }
+  if (!required.empty()) {
+    bool found = false;
+    for (const auto& entry : claims.audience) found = found || entry == required;
+    if (!found) return Unauth("wrong audience");
+  }
+  return Status::Ok();
+}
+
+// sub, which becomes a broker username (a C string): no NULs or other control characters.
+Result<std::string> ReadSubject(const nlohmann::json& payload) {
+  auto sub = payload.find("sub");
+  if (sub == payload.end()) return Unauth("missing sub");
+  if (!sub->is_string()) return Unauth("bad sub");
+  std::string subject = sub->get<std::string>();
+  if (subject.empty() || subject.size() > kMaxSubjectBytes) return Unauth("bad sub");
+  for (unsigned char c : subject) {
+    if (c < 0x20 || c == 0x7f) return Unauth("bad sub");
+  }
+  return subject;
+}
+
+}  // namespace
+
+Status JwtVerifier::CheckSignature(bool is_hs256, std::string_view signing_input,
+                                   std::string_view signature_b64) const {
+  Result<std::string> signature = Base64UrlDecode(signature_b64);
+  if (!signature.ok()) return Unauth("bad signature encoding");
+  if (signature->empty()) return Unauth("missing signature");
+  if (is_hs256) {
+    // Only hs256_secret ever keys HMAC; the RSA PEM is never used as a secret.
+    MQCHAT_ASSIGN_OR_RETURN(std::string mac, HmacSha256(keys_->hs256_secret, signing_input));
+    if (signature->size() != mac.size() ||
+        CRYPTO_memcmp(signature->data(), mac.data(), mac.size()) != 0) {
+      return Unauth("bad signature");
+    }
+  } else if (!VerifyRs256(keys_->rsa_public_key.get(), signing_input, *signature)) {
+    return Unauth("bad signature");
+  }
+  return Status::Ok();
+}
+
 Result<JwtClaims> JwtVerifier::Verify(std::string_view token, int64_t now_s) const {
   if (!enabled()) return Unauth("jwt auth not configured");
   if (token.empty()) return Unauth("empty token");
@@ -239,84 +331,21 @@ Result<JwtClaims> JwtVerifier::Verify(std::string_view token, int64_t now_s) con
   const std::string_view signature_b64 = token.substr(dot2 + 1);
   const std::string_view signing_input = token.substr(0, dot2);
 
-  // Header: decide the algorithm, and refuse it unless a key of that kind is configured.
-  Result<std::string> header_text = Base64UrlDecode(header_b64);
-  if (!header_text.ok()) return Unauth("bad header encoding");
-  MQCHAT_ASSIGN_OR_RETURN(nlohmann::json header, ParseObject(*header_text, "header"));
-  auto alg_it = header.find("alg");
-  if (alg_it == header.end()) return Unauth("missing alg");
-  if (!alg_it->is_string()) return Unauth("bad alg");
-  const std::string alg = alg_it->get<std::string>();
-  if (IsAlgNone(alg)) return Unauth("alg none not allowed");
-  const bool is_hs256 = alg == "HS256";
-  if (!is_hs256 && alg != "RS256") return Unauth("unsupported alg");
-  if (is_hs256 && !hs256_enabled()) return Unauth("alg HS256 not enabled");
-  if (!is_hs256 && !rs256_enabled()) return Unauth("alg RS256 not enabled");
-  // We implement no header extensions, and RFC 7515 says a listed one we don't know is fatal.
-  if (header.contains("crit")) return Unauth("crit header not supported");
-
+  MQCHAT_ASSIGN_OR_RETURN(bool is_hs256,
+                          CheckHeader(header_b64, hs256_enabled(), rs256_enabled()));
   // Signature before looking at the payload: unsigned claims are never parsed.
-  Result<std::string> signature = Base64UrlDecode(signature_b64);
-  if (!signature.ok()) return Unauth("bad signature encoding");
-  if (signature->empty()) return Unauth("missing signature");
-  if (is_hs256) {
-    // Only hs256_secret ever keys HMAC; the RSA PEM is never used as a secret.
-    MQCHAT_ASSIGN_OR_RETURN(std::string mac, HmacSha256(keys_->hs256_secret, signing_input));
-    if (signature->size() != mac.size() ||
-        CRYPTO_memcmp(signature->data(), mac.data(), mac.size()) != 0) {
-      return Unauth("bad signature");
-    }
-  } else if (!VerifyRs256(keys_->rsa_public_key.get(), signing_input, *signature)) {
-    return Unauth("bad signature");
-  }
+  MQCHAT_RETURN_IF_ERROR(CheckSignature(is_hs256, signing_input, signature_b64));
 
   Result<std::string> payload_text = Base64UrlDecode(payload_b64);
   if (!payload_text.ok()) return Unauth("bad payload encoding");
   MQCHAT_ASSIGN_OR_RETURN(nlohmann::json payload, ParseObject(*payload_text, "payload"));
 
   JwtClaims claims;
-  MQCHAT_ASSIGN_OR_RETURN(std::optional<int64_t> exp, NumericDate(payload, "exp"));
-  if (!exp) return Unauth("missing exp");
-  if (*exp + policy_.leeway_s <= now_s) return Unauth("token expired");
-  claims.exp = *exp;
-  MQCHAT_ASSIGN_OR_RETURN(std::optional<int64_t> nbf, NumericDate(payload, "nbf"));
-  if (nbf && *nbf - policy_.leeway_s > now_s) return Unauth("token not yet valid");
-  claims.nbf = nbf.value_or(0);
-  MQCHAT_ASSIGN_OR_RETURN(std::optional<int64_t> iat, NumericDate(payload, "iat"));
-  claims.iat = iat.value_or(0);
-
+  MQCHAT_RETURN_IF_ERROR(ReadTimes(payload, now_s, policy_.leeway_s, claims));
   MQCHAT_ASSIGN_OR_RETURN(claims.issuer, OptionalString(payload, "iss"));
   if (!policy_.issuer.empty() && claims.issuer != policy_.issuer) return Unauth("wrong issuer");
-
-  if (auto aud = payload.find("aud"); aud != payload.end()) {
-    if (aud->is_string()) {
-      claims.audience.push_back(aud->get<std::string>());
-    } else if (aud->is_array()) {
-      for (const auto& entry : *aud) {
-        if (!entry.is_string()) return Unauth("bad aud");
-        claims.audience.push_back(entry.get<std::string>());
-      }
-    } else {
-      return Unauth("bad aud");
-    }
-  }
-  if (!policy_.audience.empty()) {
-    bool found = false;
-    for (const auto& entry : claims.audience) found = found || entry == policy_.audience;
-    if (!found) return Unauth("wrong audience");
-  }
-
-  auto sub = payload.find("sub");
-  if (sub == payload.end()) return Unauth("missing sub");
-  if (!sub->is_string()) return Unauth("bad sub");
-  claims.subject = sub->get<std::string>();
-  // The subject becomes a broker username (a C string): no NULs or other control characters.
-  if (claims.subject.empty() || claims.subject.size() > kMaxSubjectBytes) {
-    return Unauth("bad sub");
-  }
-  for (unsigned char c : claims.subject) {
-    if (c < 0x20 || c == 0x7f) return Unauth("bad sub");
-  }
+  MQCHAT_RETURN_IF_ERROR(ReadAudience(payload, policy_.audience, claims));
+  MQCHAT_ASSIGN_OR_RETURN(claims.subject, ReadSubject(payload));
   MQCHAT_ASSIGN_OR_RETURN(claims.jti, OptionalString(payload, "jti"));
   return claims;
 }

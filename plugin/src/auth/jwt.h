@@ -67,6 +67,9 @@ class JwtVerifier {
   struct KeyMaterial;  // holds the secret and the EVP_PKEY (RAII); defined in jwt.cpp
 
   JwtVerifier(std::shared_ptr<const KeyMaterial> keys, JwtPolicy policy);
+  // The signature over "<header>.<payload>" with the configured key of the header's algorithm.
+  Status CheckSignature(bool is_hs256, std::string_view signing_input,
+                        std::string_view signature_b64) const;
 
   std::shared_ptr<const KeyMaterial> keys_;
   JwtPolicy policy_;

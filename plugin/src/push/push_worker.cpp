@@ -146,31 +146,33 @@ int PushWorker::DeliverDue() {
   const std::vector<HttpResult> results = poster_->PostAll(bodies);
   if (stop_requested_.load()) return 0;  // abandoned: the leases bring the jobs back
   for (size_t i = 0; i < posts.size(); ++i) {
-    const store::PushJob& job = posts[i].job;
-    GatewayOutcome outcome = ClassifyGatewayResponse(results[i], posts[i].tokens);
-    switch (outcome.verdict) {
-      case GatewayVerdict::kDelivered:
-        RemoveTokens(job, outcome.invalid_tokens);
-        stats_.delivered.fetch_add(1);
-        Finish(job, store::PushJobState::kDelivered, outcome.reason);
-        break;
-      case GatewayVerdict::kTokensInvalid:
-        RemoveTokens(job, outcome.invalid_tokens);
-        stats_.dead.fetch_add(1);
-        Finish(job, store::PushJobState::kDead, outcome.reason);
-        break;
-      case GatewayVerdict::kRetry:
-        Retry(job, outcome.reason);
-        break;
-      case GatewayVerdict::kFailed:
-        stats_.dead.fetch_add(1);
-        log_(LogLevel::kWarning, "mqchat: push job " + std::to_string(job.job_id) + " for " +
-                                     job.username + " dead-lettered: " + outcome.reason);
-        Finish(job, store::PushJobState::kDead, outcome.reason);
-        break;
-    }
+    Settle(posts[i].job, ClassifyGatewayResponse(results[i], posts[i].tokens));
   }
   return static_cast<int>(claimed->size());
+}
+
+void PushWorker::Settle(const store::PushJob& job, const GatewayOutcome& outcome) {
+  switch (outcome.verdict) {
+    case GatewayVerdict::kDelivered:
+      RemoveTokens(job, outcome.invalid_tokens);
+      stats_.delivered.fetch_add(1);
+      Finish(job, store::PushJobState::kDelivered, outcome.reason);
+      break;
+    case GatewayVerdict::kTokensInvalid:
+      RemoveTokens(job, outcome.invalid_tokens);
+      stats_.dead.fetch_add(1);
+      Finish(job, store::PushJobState::kDead, outcome.reason);
+      break;
+    case GatewayVerdict::kRetry:
+      Retry(job, outcome.reason);
+      break;
+    case GatewayVerdict::kFailed:
+      stats_.dead.fetch_add(1);
+      log_(LogLevel::kWarning, "mqchat: push job " + std::to_string(job.job_id) + " for " +
+                                   job.username + " dead-lettered: " + outcome.reason);
+      Finish(job, store::PushJobState::kDead, outcome.reason);
+      break;
+  }
 }
 
 void PushWorker::Finish(const store::PushJob& job, store::PushJobState end,

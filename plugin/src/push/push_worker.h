@@ -19,6 +19,7 @@
 #include "mqchat/status.h"
 #include "presence/online_directory.h"
 #include "push/backoff.h"
+#include "push/gateway_protocol.h"
 #include "push/http_poster.h"
 #include "store/push_store.h"
 #include "threads/mutex.h"
@@ -77,6 +78,8 @@ class PushWorker {
   int DeliverDue();
   // Waits until notified, stopping, the next job is due, or poll_ms passed.
   void WaitForWork(bool store_failed);
+  // What the gateway said about one job: delivered, dead (tokens removed), or retried.
+  void Settle(const store::PushJob& job, const GatewayOutcome& outcome);
   void Finish(const store::PushJob& job, store::PushJobState end, const std::string& note);
   void Retry(const store::PushJob& job, const std::string& reason);
   void RemoveTokens(const store::PushJob& job, const std::vector<std::string>& tokens);

@@ -69,6 +69,31 @@ Status LookUpKeys(PGconn* conn, AppendPlan& plan) {
   return Status::Ok();
 }
 
+// The seqs were numbered from the last_seq read under the lock; the write's UPDATE (one row per
+// conversation: id, last_seq, members_version) must agree. Records each members_version.
+Status CheckSeqAllocation(const PGresult* r, AppendPlan& plan) {
+  std::unordered_map<int64_t, int64_t> expected;
+  for (const AppendPlan::SeqAdvance& advance : plan.seq_advances()) {
+    expected[advance.conversation_id] = advance.last_seq;
+  }
+  if (PQntuples(r) != static_cast<int>(expected.size())) {
+    return Status::Internal("seq allocation updated " + std::to_string(PQntuples(r)) +
+                            " conversations, expected " + std::to_string(expected.size()));
+  }
+  for (int row = 0; row < PQntuples(r); ++row) {
+    MQCHAT_ASSIGN_OR_RETURN(int64_t id, PgInt64(r, row, 0));
+    MQCHAT_ASSIGN_OR_RETURN(int64_t last_seq, PgInt64(r, row, 1));
+    auto it = expected.find(id);
+    if (it == expected.end() || it->second != last_seq) {
+      return Status::Internal("seq allocation of conversation " + std::to_string(id) +
+                              " went out of step");
+    }
+    MQCHAT_ASSIGN_OR_RETURN(int64_t members_version, PgInt64(r, row, 2));
+    plan.SetMembersVersion(id, members_version);
+  }
+  return Status::Ok();
+}
+
 // Step 3: seqs, messages and read positions in one statement.
 Status Write(PGconn* conn, AppendPlan& plan) {
   std::vector<int64_t> alloc_ids, alloc_counts, alloc_activity;
@@ -111,28 +136,7 @@ Status Write(PGconn* conn, AppendPlan& plan) {
                                                             .Text(sql::Int64Array(read_ids))
                                                             .Text(sql::TextArray(readers))
                                                             .Text(sql::Int64Array(read_seqs))));
-  // The seqs were numbered from the last_seq read under the lock; the UPDATE must agree.
-  std::unordered_map<int64_t, int64_t> expected;
-  for (const AppendPlan::SeqAdvance& advance : plan.seq_advances()) {
-    expected[advance.conversation_id] = advance.last_seq;
-  }
-  const PGresult* r = res.get();
-  if (PQntuples(r) != static_cast<int>(expected.size())) {
-    return Status::Internal("seq allocation updated " + std::to_string(PQntuples(r)) +
-                            " conversations, expected " + std::to_string(expected.size()));
-  }
-  for (int row = 0; row < PQntuples(r); ++row) {
-    MQCHAT_ASSIGN_OR_RETURN(int64_t id, PgInt64(r, row, 0));
-    MQCHAT_ASSIGN_OR_RETURN(int64_t last_seq, PgInt64(r, row, 1));
-    auto it = expected.find(id);
-    if (it == expected.end() || it->second != last_seq) {
-      return Status::Internal("seq allocation of conversation " + std::to_string(id) +
-                              " went out of step");
-    }
-    MQCHAT_ASSIGN_OR_RETURN(int64_t members_version, PgInt64(r, row, 2));
-    plan.SetMembersVersion(id, members_version);
-  }
-  return Status::Ok();
+  return CheckSeqAllocation(res.get(), plan);
 }
 
 // Step 4, only if a new message has push recipients: one pending push job per (recipient,
