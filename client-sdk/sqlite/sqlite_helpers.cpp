@@ -37,12 +37,17 @@ Result<std::string> PragmaValue(sqlite3* db, const char* sql) {
 
 // Creates `path` as an empty file with mode 0600 unless it exists (sqlite takes an empty file
 // for a new database).
+// Creates `path` as 0600 if it does not exist; never opens an existing file. Closing any
+// descriptor of a file drops every POSIX lock this process holds on it, including the locks of
+// SQLite connections already open on the database: another process would then take itself for
+// the last user and checkpoint and delete the WAL under them (commits lost).
 Status CreateOwnerOnly(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return Status::Internal("open sqlite database " + path + ": " + std::strerror(errno));
+    if (errno == EEXIST) return Status::Ok();
+    return Status::Internal("create sqlite database " + path + ": " + std::strerror(errno));
   }
-  ::close(fd);
+  ::close(fd);  // a file no connection has opened yet holds no lock of ours
   return Status::Ok();
 }
 
