@@ -14,15 +14,35 @@ using cache_sql::StepDone;
 
 Status LocalCache::PutConversation(const Conversation& c, int64_t read_seq) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
-  sqlite3_stmt* st = stmts_->upsert_conversation.get();
+  bool existed = false;
+  {
+    sqlite3_stmt* st = stmts_->conversation_exists.get();
+    StmtReset reset(st);
+    sqlite3_bind_int64(st, 1, c.id);
+    const int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+      return SqliteError(db_.get(), rc, "looking up a conversation");
+    }
+    existed = rc == SQLITE_ROW;
+  }
+  {
+    sqlite3_stmt* st = stmts_->upsert_conversation.get();
+    StmtReset reset(st);
+    sqlite3_bind_int64(st, 1, c.id);
+    BindText(st, 2, std::string(KindName(c.kind)));
+    BindText(st, 3, c.name);
+    sqlite3_bind_int64(st, 4, c.last_seq);
+    sqlite3_bind_int64(st, 5, read_seq);
+    BindText(st, 6, EncodeMembers(c.members));
+    MQCHAT_RETURN_IF_ERROR(StepDone(db_.get(), st, "storing a conversation"));
+  }
+  if (existed) return Status::Ok();  // PutMessage raised an existing row's read_seq already
+  // Own messages stored before the row (an ack or event that beat the conversation list).
+  sqlite3_stmt* st = stmts_->raise_read_seq_to_own.get();
   StmtReset reset(st);
   sqlite3_bind_int64(st, 1, c.id);
-  BindText(st, 2, std::string(KindName(c.kind)));
-  BindText(st, 3, c.name);
-  sqlite3_bind_int64(st, 4, c.last_seq);
-  sqlite3_bind_int64(st, 5, read_seq);
-  BindText(st, 6, EncodeMembers(c.members));
-  return StepDone(db_.get(), st, "storing a conversation");
+  BindText(st, 2, user_);
+  return StepDone(db_.get(), st, "raising read_seq to the user's messages");
 }
 
 Status LocalCache::PutSummary(const ConversationSummary& s) {
