@@ -237,10 +237,11 @@ TEST_P(SdkResilienceTest, CachedReadStateMatchesTheServerAfterKillsMidBurst) {
     auto reached_f = reached->get_future();
     if (kill_at == 0) reached->set_value();
     for (int i = 0; i < kSends; ++i) {
-      alice->client->Send(conv->id, "s" + std::to_string(i), [acked, reached, kill_at](Result<Ack> r) {
+      auto done = [acked, reached, kill_at](Result<Ack> r) {
         EXPECT_TRUE(r.ok()) << r.status().ToString();
         if (++*acked == kill_at && kill_at > 0) reached->set_value();
-      });
+      };
+      alice->client->Send(conv->id, "s" + std::to_string(i), std::move(done));
     }
     ASSERT_EQ(reached_f.wait_for(kWait), std::future_status::ready);
     server_->broker().Kill();

@@ -110,7 +110,8 @@ class SdkReadStateTest : public ::testing::Test {
 
   // Sends n messages; returns their client_msg_ids in sending order (all in flight).
   std::vector<std::string> SendBurst(int n) {
-    for (int i = 0; i < n; ++i) outbox_->Send(kConv, "burst " + std::to_string(i), [](Result<Ack>) {});
+    for (int i = 0; i < n; ++i)
+      outbox_->Send(kConv, "burst " + std::to_string(i), [](Result<Ack>) {});
     std::vector<std::string> ids;
     OnLoop(loop_, [&] { ids = transport_.SentIds(); });
     EXPECT_EQ(ids.size(), static_cast<size_t>(n));
