@@ -103,6 +103,11 @@ Result<std::unique_ptr<LocalCache>> LocalCache::Open(const std::string& path,
        " read_seq=max(read_seq, excluded.read_seq), members=excluded.members"},
       {&s->raise_last_seq, "UPDATE conversations SET last_seq=max(last_seq, ?2) WHERE id=?1"},
       {&s->raise_read_seq, "UPDATE conversations SET read_seq=max(read_seq, ?2) WHERE id=?1"},
+      {&s->conversation_exists, "SELECT 1 FROM conversations WHERE id=?1"},
+      // Walks the conversation's messages from the newest down to the user's newest one.
+      {&s->raise_read_seq_to_own,
+       "UPDATE conversations SET read_seq=max(read_seq, coalesce((SELECT seq FROM messages"
+       " WHERE conversation_id=?1 AND sender=?2 ORDER BY seq DESC LIMIT 1), 0)) WHERE id=?1"},
       {&s->get_conversation,
        "SELECT id, kind, name, last_seq, read_seq, members FROM conversations WHERE id=?1"},
       {&s->list_conversations,
@@ -138,11 +143,11 @@ Result<std::unique_ptr<LocalCache>> LocalCache::Open(const std::string& path,
           Run("recording the cache owner", s->put_meta.get(), "user", user));
     }
   }
-  return std::unique_ptr<LocalCache>(new LocalCache(std::move(db), std::move(s)));
+  return std::unique_ptr<LocalCache>(new LocalCache(std::move(db), std::move(s), user));
 }
 
-LocalCache::LocalCache(SqliteDbPtr db, std::unique_ptr<Statements> stmts)
-    : db_(std::move(db)), stmts_(std::move(stmts)) {}
+LocalCache::LocalCache(SqliteDbPtr db, std::unique_ptr<Statements> stmts, std::string user)
+    : user_(std::move(user)), db_(std::move(db)), stmts_(std::move(stmts)) {}
 
 LocalCache::~LocalCache() {
   stmts_.reset();  // statements before the connection
@@ -168,7 +173,11 @@ Result<bool> LocalCache::PutMessage(const Message& m) {
   MQCHAT_RETURN_IF_ERROR(Run("storing a message", stmts_->put_message.get(), m.conversation_id,
                              m.seq, m.message_id, m.sender, m.client_msg_id, m.text,
                              m.sent_at_ms));
-  return sqlite3_changes(db_.get()) > 0;
+  const bool stored = sqlite3_changes(db_.get()) > 0;
+  // The server moved the sender's read position when it stored the message (docs/PROTOCOL.md,
+  // "send"); also when this copy is a duplicate, so that caches written before this rule heal.
+  if (m.sender == user_) MQCHAT_RETURN_IF_ERROR(RaiseReadSeq(m.conversation_id, m.seq));
+  return stored;
 }
 
 Result<std::vector<Message>> LocalCache::Messages(int64_t conversation_id, int64_t after_seq,

@@ -1,7 +1,10 @@
 // LocalCache: the SDK's offline-first store, one SQLite file chosen by the app: conversations,
 // messages keyed by (conversation_id, seq), the outbox of unacknowledged sends, and the
-// per-conversation sync cursors. Thread-safe: every method takes the cache lock; a Transaction
-// holds it until it ends, so a batch of writes is atomic and other threads wait for it.
+// per-conversation sync cursors. It keeps the server's rule for the user's read state: storing
+// a message moves its sender's read_seq up to its seq (so the user's own messages are never
+// unread), and read_seq never moves backwards. Thread-safe: every method takes the cache lock;
+// a Transaction holds it until it ends, so a batch of writes is atomic and other threads wait
+// for it.
 #pragma once
 
 #include <cstdint>
@@ -57,7 +60,8 @@ class LocalCache {
   };
 
   // --- Messages ---
-  // Stores `m` unless (conversation_id, seq) is already there. True if it was new.
+  // Stores `m` unless (conversation_id, seq) is already there. True if it was new. A message of
+  // the cache's user raises its conversation's read_seq to at least its seq.
   Result<bool> PutMessage(const Message& m);
   // Messages with after_seq < seq <= up_to_seq, ascending, at most `limit`.
   Result<std::vector<Message>> Messages(int64_t conversation_id, int64_t after_seq,
@@ -74,7 +78,8 @@ class LocalCache {
   Result<int64_t> MaxStoredSeq(int64_t conversation_id) const;
 
   // --- Conversations ---
-  // Inserts or updates; last_seq and read_seq never move backwards.
+  // Inserts or updates; last_seq and read_seq never move backwards. A new row's read_seq is at
+  // least the seq of the user's newest stored message of the conversation.
   Status PutConversation(const Conversation& c, int64_t read_seq = 0);
   Status PutSummary(const ConversationSummary& s);
   Status RaiseLastSeq(int64_t conversation_id, int64_t seq);  // no-op if unknown
@@ -94,10 +99,11 @@ class LocalCache {
 
  private:
   struct Statements;
-  LocalCache(SqliteDbPtr db, std::unique_ptr<Statements> stmts);
+  LocalCache(SqliteDbPtr db, std::unique_ptr<Statements> stmts, std::string user);
   Result<std::optional<Message>> LastMessage(int64_t conversation_id) const;
 
   mutable std::recursive_mutex mu_;
+  const std::string user_;  // the cache's owner, whose sends move read_seq
   SqliteDbPtr db_;
   std::unique_ptr<Statements> stmts_;
 };

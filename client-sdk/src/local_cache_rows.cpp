@@ -14,9 +14,15 @@ using cache_sql::Step;
 
 Status LocalCache::PutConversation(const Conversation& c, int64_t read_seq) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
-  return Run("storing a conversation", stmts_->upsert_conversation.get(), c.id,
-             std::string(KindName(c.kind)), c.name, c.last_seq, read_seq,
-             EncodeMembers(c.members));
+  MQCHAT_ASSIGN_OR_RETURN(bool existed, Step("looking up a conversation",
+                                               stmts_->conversation_exists.get(), c.id));
+  MQCHAT_RETURN_IF_ERROR(Run("storing a conversation", stmts_->upsert_conversation.get(), c.id,
+                             std::string(KindName(c.kind)), c.name, c.last_seq, read_seq,
+                             EncodeMembers(c.members)));
+  if (existed) return Status::Ok();  // PutMessage raised an existing row's read_seq already
+  // Own messages stored before the row (an ack or event that beat the conversation list).
+  return Run("raising read_seq to the user's messages", stmts_->raise_read_seq_to_own.get(), c.id,
+             user_);
 }
 
 Status LocalCache::PutSummary(const ConversationSummary& s) {

@@ -219,6 +219,61 @@ TEST_P(SdkResilienceTest, OutboxSurvivesAnAppRestart) {
   ExpectExactlyInOrder(bob->Of(conv->id), "queued ", 4, 1);
 }
 
+// The cache's read state, read offline on the next start, equals the server's answer for the
+// sender however the broker kill falls on a burst of sends: before the first ack, at the ack
+// of message N, and after the last one. Sending moves the sender's read position.
+TEST_P(SdkResilienceTest, CachedReadStateMatchesTheServerAfterKillsMidBurst) {
+  MQCHAT_REQUIRE_SERVER();
+  constexpr int kSends = 200;
+  auto bob = Connect("bob");
+  auto alice = Connect("alice");
+  auto conv = Get(alice->client->OpenDirect("bob"));
+  ASSERT_TRUE(conv.ok()) << conv.status().ToString();
+  int64_t expected_seq = 0;
+  for (int kill_at : {0, 100, kSends}) {
+    SCOPED_TRACE("broker killed at ack " + std::to_string(kill_at));
+    auto acked = std::make_shared<std::atomic<int>>(0);
+    auto reached = std::make_shared<std::promise<void>>();
+    auto reached_f = reached->get_future();
+    if (kill_at == 0) reached->set_value();
+    for (int i = 0; i < kSends; ++i) {
+      auto done = [acked, reached, kill_at](Result<Ack> r) {
+        EXPECT_TRUE(r.ok()) << r.status().ToString();
+        if (++*acked == kill_at && kill_at > 0) reached->set_value();
+      };
+      alice->client->Send(conv->id, "s" + std::to_string(i), std::move(done));
+    }
+    ASSERT_EQ(reached_f.wait_for(kWait), std::future_status::ready);
+    server_->broker().Kill();
+    ASSERT_TRUE(WaitFor([&] { return !Online(*alice); }, kWait, "alice notices the kill"));
+    ASSERT_TRUE(server_->broker().Start());
+    ASSERT_TRUE(WaitFor([&] { return *acked == kSends; }, kWait, "every send acknowledged"));
+    expected_seq += kSends;
+    // A message from bob after the burst: the one unread message.
+    ASSERT_TRUE(WaitFor([&] { return Online(*bob); }, kWait, "bob reconnects"));
+    ASSERT_TRUE(Get(bob->client->Send(conv->id, "from bob")).ok());
+    ++expected_seq;
+    // Each round's alice is a fresh app: it is handed this round's messages only.
+    ASSERT_TRUE(WaitFor([&] { return alice->CountOf(conv->id) >= kSends + 1u; }, kWait,
+                        "alice has every message"));
+
+    alice.reset();
+    alice = Make("alice");  // the next start, offline
+    auto cached = alice->client->CachedConversations();
+    ASSERT_TRUE(cached.ok()) << cached.status().ToString();
+    ASSERT_TRUE(alice->client->Connect().ok());
+    auto served = Get(alice->client->Conversations());
+    ASSERT_TRUE(served.ok()) << served.status().ToString();
+    ASSERT_EQ(cached->size(), 1u);
+    ASSERT_EQ(served->size(), 1u);
+    EXPECT_EQ((*served)[0].last_seq, expected_seq);
+    EXPECT_EQ((*served)[0].unread, 1);
+    EXPECT_EQ((*cached)[0].last_seq, (*served)[0].last_seq);
+    EXPECT_EQ((*cached)[0].read_seq, (*served)[0].read_seq);
+    EXPECT_EQ((*cached)[0].unread, (*served)[0].unread);
+  }
+}
+
 MQCHAT_INSTANTIATE_FOR_STORES(SdkResilienceTest);
 
 }  // namespace

@@ -136,7 +136,9 @@ TEST_F(SdkLocalCacheTest, ConversationsKeepTheHighestSeqsAndCanBeDropped) {
   c.last_seq = 1;  // an older snapshot
   c.name = "Team 2";
   ASSERT_TRUE(cache->PutConversation(c, 1).ok());
-  ASSERT_TRUE(cache->PutMessage(Msg(7, 5)).ok());
+  Message from_bob = Msg(7, 5);
+  from_bob.sender = "bob";  // the user's own messages are never unread (see below)
+  ASSERT_TRUE(cache->PutMessage(from_bob).ok());
   auto list = cache->Summaries();
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->size(), 1u);
@@ -155,6 +157,29 @@ TEST_F(SdkLocalCacheTest, ConversationsKeepTheHighestSeqsAndCanBeDropped) {
   EXPECT_TRUE(cache->Summaries()->empty());
   EXPECT_TRUE(cache->Messages(7, 0, INT64_MAX, 10)->empty());
   EXPECT_EQ(*cache->Cursor(7), 0);
+}
+
+// The server's rule: storing a message moves its sender's read_seq up to its seq. The cache
+// keeps it for the user's own messages whichever comes first, the message or the row.
+TEST_F(SdkLocalCacheTest, OwnMessagesMoveReadSeqAndAreNeverUnread) {
+  auto cache = Open();
+  Message bobs = Msg(7, 1);
+  bobs.sender = "bob";
+  ASSERT_TRUE(cache->PutMessage(bobs).ok());
+  ASSERT_TRUE(cache->PutMessage(Msg(7, 2)).ok());  // alice's, before the row is known
+  Conversation c{7, ConversationKind::kDirect, "", 1, {{"alice", MemberRole::kMember, 0}}};
+  ASSERT_TRUE(cache->PutConversation(c, 0).ok());  // a snapshot older than message 2
+  EXPECT_EQ((*cache->Summaries())[0].read_seq, 2);
+
+  bobs.seq = 3;
+  ASSERT_TRUE(cache->PutMessage(bobs).ok());
+  EXPECT_EQ((*cache->Summaries())[0].unread, 1);
+  ASSERT_TRUE(cache->PutMessage(Msg(7, 4)).ok());
+  ASSERT_TRUE(cache->PutConversation(c, 1).ok());  // an older snapshot never lowers it
+  auto list = cache->Summaries();
+  EXPECT_EQ((*list)[0].last_seq, 4);
+  EXPECT_EQ((*list)[0].read_seq, 4);
+  EXPECT_EQ((*list)[0].unread, 0);
 }
 
 TEST_F(SdkLocalCacheTest, InMemoryCacheWorks) {
