@@ -25,6 +25,8 @@ std::string WillTopic(std::string_view username, std::string_view device_id) {
 
 namespace {
 constexpr std::string_view kPresencePrefix = "mqchat/v1/p/";
+constexpr std::string_view kRequestPrefix = "mqchat/v1/req/";
+constexpr std::string_view kConversationRequestPrefix = "mqchat/v1/c/";
 }  // namespace
 
 std::string PresenceTopic(std::string_view username) {
@@ -118,6 +120,10 @@ RequestTopicParts ParseRequestTopic(std::string_view topic) {
     return parts;
   }
   return unknown("not a request topic");
+}
+
+bool HasRequestTopicPrefix(std::string_view topic) {
+  return topic.rfind(kRequestPrefix, 0) == 0 || topic.rfind(kConversationRequestPrefix, 0) == 0;
 }
 
 }  // namespace mqchat::protocol

@@ -44,6 +44,9 @@ struct RequestTopicParts {
 // Never fails to return; extra or missing levels and unknown ops give UNKNOWN_OP; an id that is
 // not a canonical positive decimal (empty, sign, leading zero, > 2^63-1) gives BAD_REQUEST.
 RequestTopicParts ParseRequestTopic(std::string_view topic);
+// True if `topic` starts with mqchat/v1/req/ or mqchat/v1/c/: a publish the chat service answers
+// (ParseRequestTopic then says whether it names an op).
+bool HasRequestTopicPrefix(std::string_view topic);
 
 // Splits a topic or filter on '/'.
 std::vector<std::string_view> SplitTopic(std::string_view topic);

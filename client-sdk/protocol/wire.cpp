@@ -64,8 +64,12 @@ json EncodeSyncConversation(const WireSyncConversation& s) {
 }
 
 std::string OkResponse(Op op, const std::string& req_id, json result) {
+  return OkResponse(OpName(op), req_id, std::move(result));
+}
+
+std::string OkResponse(std::string_view op_name, const std::string& req_id, json result) {
   json out = result.is_object() ? std::move(result) : json::object();
-  out[fields::kOp] = OpName(op);
+  out[fields::kOp] = op_name;
   out[fields::kOk] = true;
   if (req_id.empty()) {
     out.erase(std::string(fields::kReqId));

@@ -108,6 +108,8 @@ nlohmann::json EncodeSyncConversation(const WireSyncConversation& sync);
 // {"op":..., "ok":true, "req_id":... (if non-empty), ...result}. `result` must be a JSON object
 // (or null for none); op/ok/req_id in it are overwritten.
 std::string OkResponse(Op op, const std::string& req_id, nlohmann::json result);
+// The same with the op's wire name (e.g. as echoed from a parsed request topic).
+std::string OkResponse(std::string_view op_name, const std::string& req_id, nlohmann::json result);
 // {"op":..., "ok":false, "req_id":..., "error":{"code","message","retryable"}}. An empty
 // `op_name` is written as "unknown".
 std::string ErrorResponse(std::string_view op_name, const std::string& req_id,

@@ -1,6 +1,7 @@
 // Decoders of wire.h: what the SDK reads.
 #include <nlohmann/json.hpp>
 
+#include "protocol/decode_util.h"
 #include "protocol/fields.h"
 #include "protocol/json_util.h"
 #include "protocol/wire.h"
@@ -11,32 +12,6 @@ namespace {
 using nlohmann::json;
 constexpr Presence kRequired = Presence::kRequired;
 constexpr Presence kOptional = Presence::kOptional;
-
-// No protocol array is this long; the bound only keeps a hostile payload from costing much.
-constexpr size_t kMaxArrayEntries = 1'000'000;
-
-Status RequireObject(const json& value, std::string_view what) {
-  if (value.is_object()) return Status::Ok();
-  return Status::InvalidArgument(std::string(what) + " must be a JSON object");
-}
-
-// Decodes the array `key` of `obj` element by element with `decode`.
-template <typename T, typename Decode>
-Status ReadObjectArray(const json& obj, std::string_view key, Decode decode, std::vector<T>* out) {
-  const json* array = FindField(obj, key);
-  if (array == nullptr) return Status::InvalidArgument(std::string(key) + " is missing");
-  if (!array->is_array()) return Status::InvalidArgument(std::string(key) + " must be an array");
-  out->clear();
-  out->reserve(array->size());
-  for (size_t i = 0; i < array->size(); ++i) {
-    auto item = decode((*array)[i]);
-    if (!item.ok()) {
-      return item.status().WithContext(std::string(key) + "[" + std::to_string(i) + "]");
-    }
-    out->push_back(std::move(item).value());
-  }
-  return Status::Ok();
-}
 
 Result<json> ParseObject(std::string_view payload, std::string_view what) {
   json doc = json::parse(payload.begin(), payload.end(), nullptr, /*allow_exceptions=*/false);

@@ -68,6 +68,29 @@ Ack FromWire(const protocol::WireAck& a) {
              a.duplicate};
 }
 
+protocol::WireMessage ToWire(const Message& m) {
+  return protocol::WireMessage{m.conversation_id, m.seq,  m.message_id, m.sender,
+                               m.client_msg_id,   m.text, m.sent_at_ms};
+}
+
+protocol::WireSummary ToWire(const ConversationSummary& s) {
+  protocol::WireSummary w;
+  w.conversation_id = s.id;
+  w.kind = KindName(s.kind);
+  w.name = s.name;
+  w.last_seq = s.last_seq;
+  w.read_seq = s.read_seq;
+  w.unread = s.unread;
+  w.members = s.members;
+  if (s.last_message) w.last_message = ToWire(*s.last_message);
+  return w;
+}
+
+protocol::WireAck ToWire(const Ack& a) {
+  return protocol::WireAck{a.conversation_id, a.seq,           a.message_id,
+                           a.client_msg_id,   a.server_time_ms, a.duplicate};
+}
+
 ReadEvent FromWire(const protocol::WireReadEvent& e) {
   return ReadEvent{e.conversation_id, e.user, e.read_seq};
 }

@@ -1,5 +1,6 @@
 // Conversions between the protocol's wire structs (protocol/wire.h) and the SDK's public value
-// types (mqchat/types.h, mqchat/events.h). Pure functions; any thread.
+// types (mqchat/types.h, mqchat/events.h), both ways. Pure functions; any thread. The terminal
+// client (tools/mqchat) uses ToWire to print the protocol's JSON objects.
 #pragma once
 
 #include <string>
@@ -22,6 +23,11 @@ TypingEvent FromWire(const protocol::WireTypingEvent& e);
 PresenceEvent FromWire(const protocol::WirePresence& p);
 // `me` decides ConversationEvent::removed_me.
 ConversationEvent FromWire(const protocol::WireConversationEvent& e, const std::string& me);
+
+// The other way: FromWire(ToWire(x)) is x.
+protocol::WireMessage ToWire(const Message& m);
+protocol::WireSummary ToWire(const ConversationSummary& s);
+protocol::WireAck ToWire(const Ack& a);
 
 // Wire spellings of roles and kinds (protocol::values); unknown strings map to kMember/kDirect.
 MemberRole RoleFromString(std::string_view role);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.h"
+#include "convert.h"
 #include "protocol/ids.h"
 #include "protocol/json_util.h"
 #include "protocol/wire.h"
@@ -45,11 +46,6 @@ std::string EscapeField(const std::string& text) {
     }
   }
   return out;
-}
-
-protocol::WireMessage ToWire(const Message& m) {
-  return protocol::WireMessage{m.conversation_id, m.seq,  m.message_id, m.sender,
-                               m.client_msg_id,   m.text, m.sent_at_ms};
 }
 
 }  // namespace
@@ -260,37 +256,21 @@ int64_t ResolveConversation(Client& client, const Settings& s, const std::string
 }
 
 std::string FormatMessage(const Message& m, bool json) {
-  if (json) return protocol::DumpJson(protocol::EncodeMessage(ToWire(m)));
+  if (json) return protocol::DumpJson(protocol::EncodeMessage(sdk::ToWire(m)));
   return std::to_string(m.conversation_id) + "\t" + std::to_string(m.seq) + "\t" +
          std::to_string(m.sent_at_ms) + "\t" + m.sender + "\t" + EscapeField(m.text);
 }
 
 std::string FormatSummary(const ConversationSummary& s, bool json) {
-  const std::string kind = s.kind == ConversationKind::kGroup ? "group" : "direct";
-  if (json) {
-    protocol::WireSummary w;
-    w.conversation_id = s.id;
-    w.kind = kind;
-    w.name = s.name;
-    w.last_seq = s.last_seq;
-    w.read_seq = s.read_seq;
-    w.unread = s.unread;
-    w.members = s.members;
-    if (s.last_message) w.last_message = ToWire(*s.last_message);
-    return protocol::DumpJson(protocol::EncodeSummary(w));
-  }
+  if (json) return protocol::DumpJson(protocol::EncodeSummary(sdk::ToWire(s)));
   std::string members;
   for (const auto& m : s.members) members += (members.empty() ? "" : ",") + m;
-  return std::to_string(s.id) + "\t" + kind + "\t" + EscapeField(s.name) + "\t" +
+  return std::to_string(s.id) + "\t" + std::string(sdk::KindName(s.kind)) + "\t" + EscapeField(s.name) + "\t" +
          std::to_string(s.unread) + "\t" + members;
 }
 
 std::string FormatAck(const Ack& a, bool json) {
-  if (json) {
-    protocol::WireAck w{a.conversation_id, a.seq,           a.message_id,
-                        a.client_msg_id,   a.server_time_ms, a.duplicate};
-    return protocol::DumpJson(protocol::EncodeAck(w));
-  }
+  if (json) return protocol::DumpJson(protocol::EncodeAck(sdk::ToWire(a)));
   return std::to_string(a.conversation_id) + "\t" + std::to_string(a.seq) + "\t" +
          std::to_string(a.message_id);
 }

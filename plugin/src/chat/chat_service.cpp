@@ -2,6 +2,7 @@
 
 #include <variant>
 
+#include "protocol/fields.h"
 #include "protocol/topics.h"
 
 namespace mqchat::chat {
@@ -40,7 +41,7 @@ void ChatService::Stop() {
 }
 
 bool ChatService::IsRequestTopic(std::string_view topic) {
-  return topic.rfind("mqchat/v1/req/", 0) == 0 || topic.rfind("mqchat/v1/c/", 0) == 0;
+  return protocol::HasRequestTopicPrefix(topic);
 }
 
 ReplyTo ChatService::MakeReplyTo(const ClientSession& who, const protocol::ParsedRequest& parsed,
@@ -50,7 +51,8 @@ ReplyTo ChatService::MakeReplyTo(const ClientSession& who, const protocol::Parse
   to.client_id = who.client_id;
   to.correlation_data = std::string(correlation_data);
   to.req_id = parsed.req_id;
-  to.op_name = parsed.op ? std::string(protocol::OpName(*parsed.op)) : "unknown";
+  to.op_name =
+      std::string(parsed.op ? protocol::OpName(*parsed.op) : protocol::values::kUnknownOpName);
   // A v5 response topic is honoured only inside the requester's own namespace and without
   // wildcards; anything else falls back to the device's reply topic.
   auto owner = protocol::NamespaceOwner(response_topic);

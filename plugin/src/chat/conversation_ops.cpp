@@ -3,9 +3,13 @@
 #include <algorithm>
 
 #include "chat/wire_convert.h"
+#include "protocol/fields.h"
+#include "protocol/responses.h"
 #include "protocol/wire.h"
 
 namespace mqchat::chat {
+
+namespace values = protocol::values;
 
 Plan ConversationOps::OpenDirect(const OpRequest& r) {
   const std::string user = r.who.username;
@@ -18,10 +22,11 @@ Plan ConversationOps::OpenDirect(const OpRequest& r) {
     tools_.members.Put(*c);
     auto wire = ToWire(*c);
     tools_.replies.MembersChanged({user, peer});
-    tools_.replies.Reply(to, OkPayload(to, {{"conversation", protocol::EncodeConversation(wire)}}));
+    tools_.replies.Reply(to,
+                         OkPayload(to, protocol::EncodeConversationChange({wire, std::nullopt})));
     if (c->id == new_id) {  // newly created: tell both users' devices
-      tools_.replies.Broadcast({user, peer},
-                               protocol::ConversationEvent("created", wire, user, {peer}));
+      tools_.replies.Broadcast({user, peer}, protocol::ConversationEvent(
+                                                 values::kConversationCreated, wire, user, {peer}));
     }
   });
 }
@@ -36,7 +41,8 @@ Plan ConversationOps::CreateGroup(const OpRequest& r) {
     if (!c.ok()) return tools_.replies.Fail(to, c.status());
     std::vector<std::string> members;
     for (const auto& m : c->members) members.push_back(m.username);
-    AfterMembershipChange(store, to, c->id, "created", user, members, nlohmann::json::object());
+    AfterMembershipChange(store, to, c->id, values::kConversationCreated, user, members,
+                          std::nullopt);
   });
 }
 
@@ -48,7 +54,7 @@ Plan ConversationOps::AddMembers(const OpRequest& r) {
   return StoreTask([this, to = r.to, user, id, users, now](store::ChatStore& store) {
     auto added = store.AddMembers(id, user, users, max_members_, now);
     if (!added.ok()) return tools_.replies.Fail(to, added.status());
-    AfterMembershipChange(store, to, id, "members_added", user, *added, {{"added", *added}});
+    AfterMembershipChange(store, to, id, values::kMembersAdded, user, *added, *added);
   });
 }
 
@@ -61,8 +67,7 @@ Plan ConversationOps::RemoveMember(const OpRequest& r) {
   return StoreTask([this, to = r.to, user, id, target](store::ChatStore& store) {
     Status s = store.RemoveMember(id, user, target);
     if (!s.ok()) return tools_.replies.Fail(to, s);
-    AfterMembershipChange(store, to, id, "member_removed", user, {target},
-                          nlohmann::json::object());
+    AfterMembershipChange(store, to, id, values::kMemberRemoved, user, {target}, std::nullopt);
   });
 }
 
@@ -73,7 +78,7 @@ Plan ConversationOps::Rename(const OpRequest& r) {
   return StoreTask([this, to = r.to, user, id, name](store::ChatStore& store) {
     Status s = store.RenameGroup(id, user, name);
     if (!s.ok()) return tools_.replies.Fail(to, s);
-    AfterMembershipChange(store, to, id, "renamed", user, {}, nlohmann::json::object());
+    AfterMembershipChange(store, to, id, values::kRenamed, user, {}, std::nullopt);
   });
 }
 
@@ -85,13 +90,12 @@ Plan ConversationOps::MarkRead(const OpRequest& r) {
     auto read_seq = store.MarkRead(id, user, seq);
     if (!read_seq.ok()) {
       if (read_seq.status().code() == Code::kPermissionDenied) {
-        return tools_.replies.Reply(to, ErrorPayload(to, protocol::ErrorCode::kNotMember,
-                                                     read_seq.status().message()));
+        return tools_.replies.Reply(
+            to, ErrorPayload(to, protocol::ErrorCode::kNotMember, read_seq.status().message()));
       }
       return tools_.replies.Fail(to, read_seq.status());
     }
-    tools_.replies.Reply(to, OkPayload(to, {{"conversation_id", std::to_string(id)},
-                                            {"read_seq", *read_seq}}));
+    tools_.replies.Reply(to, OkPayload(to, protocol::EncodeReadMarker({id, *read_seq})));
     auto members = tools_.members.Load(store, id);
     if (members.ok()) {
       tools_.replies.Broadcast((*members)->usernames, protocol::ReadEvent(id, user, *read_seq));
@@ -100,15 +104,16 @@ Plan ConversationOps::MarkRead(const OpRequest& r) {
 }
 
 void ConversationOps::AfterMembershipChange(store::ChatStore& store, const ReplyTo& to,
-                                            store::ConversationId id, const std::string& event,
+                                            store::ConversationId id, std::string_view event,
                                             const std::string& actor,
                                             std::vector<std::string> users,
-                                            nlohmann::json fields) {
+                                            std::optional<std::vector<std::string>> added) {
   tools_.members.Forget(id);
+  protocol::WireConversationChange change{std::nullopt, std::move(added)};
   auto conversation = store.GetConversation(id);
   if (!conversation.ok()) {
     // The change is committed; only the notification is lost. Clients see it on next list.
-    tools_.replies.Reply(to, OkPayload(to, std::move(fields)));
+    tools_.replies.Reply(to, OkPayload(to, protocol::EncodeConversationChange(change)));
     return;
   }
   tools_.members.Put(*conversation);
@@ -121,11 +126,11 @@ void ConversationOps::AfterMembershipChange(store::ChatStore& store, const Reply
       recipients.push_back(u);
     }
   }
-  if (!fields.contains("conversation")) fields["conversation"] = protocol::EncodeConversation(wire);
+  change.conversation = wire;
   std::vector<std::string> members;
   for (const auto& m : conversation->members) members.push_back(m.username);
   tools_.replies.MembersChanged(std::move(members));  // before the reply: contacts known by then
-  tools_.replies.Reply(to, OkPayload(to, std::move(fields)));
+  tools_.replies.Reply(to, OkPayload(to, protocol::EncodeConversationChange(change)));
   tools_.replies.Broadcast(std::move(recipients),
                            protocol::ConversationEvent(event, wire, actor, users));
 }

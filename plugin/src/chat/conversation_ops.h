@@ -4,10 +4,10 @@
 // members (a conversation event, QoS 1) once the change committed.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "chat/op_table.h"
 #include "ids/snowflake.h"
@@ -30,10 +30,12 @@ class ConversationOps {
   Plan MarkRead(const OpRequest& r);
 
  private:
-  // Writer thread: answers and notifies after a membership change committed.
+  // Writer thread: answers and notifies after a membership change committed. `event` is a
+  // protocol::values conversation event name; `added` is set for add_members only.
   void AfterMembershipChange(store::ChatStore& store, const ReplyTo& to, store::ConversationId id,
-                             const std::string& event, const std::string& actor,
-                             std::vector<std::string> users, nlohmann::json fields);
+                             std::string_view event, const std::string& actor,
+                             std::vector<std::string> users,
+                             std::optional<std::vector<std::string>> added);
 
   const ChatTools tools_;
   SnowflakeGenerator& ids_;  // broker thread

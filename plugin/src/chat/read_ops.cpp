@@ -3,6 +3,7 @@
 #include <map>
 
 #include "chat/wire_convert.h"
+#include "protocol/responses.h"
 #include "protocol/wire.h"
 
 namespace mqchat::chat {
@@ -17,7 +18,7 @@ Plan ReadOps::History(const OpRequest& r) {
     auto members = tools_.members.Reload(store, id);
     if (!members.ok()) {
       return members.status().code() == Code::kNotFound ? tools_.replies.NotMember(to, id)
-                                                          : tools_.replies.Fail(to, members.status());
+                                                        : tools_.replies.Fail(to, members.status());
     }
     if (!(*members)->Contains(user)) return tools_.replies.NotMember(to, id);
     auto msgs = store.ReadHistory(id, body.after_seq, body.before_seq, body.limit + 1);
@@ -31,11 +32,11 @@ Plan ReadOps::History(const OpRequest& r) {
         msgs->pop_back();
       }
     }
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& m : *msgs) list.push_back(protocol::EncodeMessage(ToWire(m)));
-    tools_.replies.Reply(to, OkPayload(to, {{"conversation_id", std::to_string(id)},
-                                            {"messages", std::move(list)},
-                                            {"has_more", has_more}}));
+    protocol::WireHistoryPage page;
+    page.conversation_id = id;
+    page.has_more = has_more;
+    for (const auto& m : *msgs) page.messages.push_back(ToWire(m));
+    tools_.replies.Reply(to, OkPayload(to, protocol::EncodeHistoryPage(page)));
   });
 }
 
@@ -50,14 +51,14 @@ Plan ReadOps::Members(const OpRequest& r) {
     }
     tools_.members.Put(*c);
     bool member = false;
-    nlohmann::json list = nlohmann::json::array();
+    protocol::WireMembersList list;
+    list.conversation_id = id;
     for (const auto& m : c->members) {
       member = member || m.username == user;
-      list.push_back(protocol::EncodeMember(ToWire(m)));
+      list.members.push_back(ToWire(m));
     }
     if (!member) return tools_.replies.NotMember(to, id);
-    tools_.replies.Reply(to, OkPayload(to, {{"conversation_id", std::to_string(id)},
-                                            {"members", std::move(list)}}));
+    tools_.replies.Reply(to, OkPayload(to, protocol::EncodeMembersList(list)));
   });
 }
 
@@ -66,9 +67,9 @@ Plan ReadOps::Conversations(const OpRequest& r) {
   return StoreTask([this, to = r.to, user](store::ChatStore& store) {
     auto list = store.ListConversations(user);
     if (!list.ok()) return tools_.replies.Fail(to, list.status());
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& s : *list) out.push_back(protocol::EncodeSummary(ToWire(s)));
-    tools_.replies.Reply(to, OkPayload(to, {{"conversations", std::move(out)}}));
+    protocol::WireConversationsList out;
+    for (const auto& s : *list) out.conversations.push_back(ToWire(s));
+    tools_.replies.Reply(to, OkPayload(to, protocol::EncodeConversationsList(out)));
   });
 }
 
@@ -79,7 +80,7 @@ Plan ReadOps::Sync(const OpRequest& r) {
     std::map<store::ConversationId, int64_t> cursors(body.cursors.begin(), body.cursors.end());
     auto list = store.ListConversations(user);
     if (!list.ok()) return tools_.replies.Fail(to, list.status());
-    nlohmann::json out = nlohmann::json::array();
+    protocol::WireSyncPage page;
     for (const auto& s : *list) {
       auto it = cursors.find(s.id);
       const int64_t cursor = it == cursors.end() ? 0 : it->second;
@@ -92,9 +93,9 @@ Plan ReadOps::Sync(const OpRequest& r) {
       sc.has_more = msgs->size() > static_cast<size_t>(body.limit);
       if (sc.has_more) msgs->pop_back();
       for (const auto& m : *msgs) sc.messages.push_back(ToWire(m));
-      out.push_back(protocol::EncodeSyncConversation(sc));
+      page.conversations.push_back(std::move(sc));
     }
-    tools_.replies.Reply(to, OkPayload(to, {{"conversations", std::move(out)}}));
+    tools_.replies.Reply(to, OkPayload(to, protocol::EncodeSyncPage(page)));
   });
 }
 

@@ -20,11 +20,9 @@ protocol::ErrorCode ErrorCodeFor(const Status& status, FailureSource source) {
 }
 
 std::string OkPayload(const ReplyTo& to, nlohmann::json fields) {
-  fields["op"] = to.op_name;
-  fields["ok"] = true;
-  if (!to.req_id.empty()) fields["req_id"] = to.req_id;
-  // Strings were validated as UTF-8 on the way in; replace rather than throw if one was not.
-  return fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // Strings were validated as UTF-8 on the way in; OkResponse replaces rather than throws if
+  // one was not.
+  return protocol::OkResponse(to.op_name, to.req_id, std::move(fields));
 }
 
 std::string ErrorPayload(const ReplyTo& to, protocol::ErrorCode code, const std::string& message) {

@@ -1,5 +1,6 @@
 #include "chat/typing_ops.h"
 
+#include "protocol/responses.h"
 #include "protocol/wire.h"
 
 namespace mqchat::chat {
@@ -39,7 +40,7 @@ void TypingOps::Deliver(const ReplyTo& to, const std::string& user, store::Conve
   }
   // QoS 0: a lost typing hint is not worth a retransmission.
   fan_out_.ToInboxes(others, protocol::TypingEvent(id, user, typing), /*qos=*/0);
-  fan_out_.Reply(to, OkPayload(to, {{"conversation_id", std::to_string(id)}}));
+  fan_out_.Reply(to, OkPayload(to, protocol::EncodeTypingAck({id})));
 }
 
 }  // namespace mqchat::chat

@@ -1,18 +1,25 @@
 #include "chat/wire_convert.h"
 
+#include "protocol/fields.h"
+
 namespace mqchat::chat {
 
-const char* RoleName(store::MemberRole role) {
+namespace values = protocol::values;
+
+std::string_view RoleName(store::MemberRole role) {
   switch (role) {
-    case store::MemberRole::kOwner: return "owner";
-    case store::MemberRole::kAdmin: return "admin";
-    case store::MemberRole::kMember: return "member";
+    case store::MemberRole::kOwner:
+      return values::kRoleOwner;
+    case store::MemberRole::kAdmin:
+      return values::kRoleAdmin;
+    case store::MemberRole::kMember:
+      return values::kRoleMember;
   }
-  return "member";
+  return values::kRoleMember;
 }
 
-const char* KindName(store::ConversationKind kind) {
-  return kind == store::ConversationKind::kDirect ? "direct" : "group";
+std::string_view KindName(store::ConversationKind kind) {
+  return kind == store::ConversationKind::kDirect ? values::kKindDirect : values::kKindGroup;
 }
 
 protocol::WireMessage ToWire(const store::StoredMessage& m) {

@@ -1,6 +1,8 @@
 // Conversions from store rows to the protocol's wire structs. Pure; any thread.
 #pragma once
 
+#include <string_view>
+
 #include "protocol/wire.h"
 #include "store/chat_store.h"
 
@@ -10,7 +12,7 @@ protocol::WireMessage ToWire(const store::StoredMessage& m);
 protocol::WireConversation ToWire(const store::Conversation& c);
 protocol::WireSummary ToWire(const store::ConversationSummary& s);
 protocol::WireMember ToWire(const store::Member& m);
-const char* RoleName(store::MemberRole role);
-const char* KindName(store::ConversationKind kind);
+std::string_view RoleName(store::MemberRole role);        // protocol::values::kRole*
+std::string_view KindName(store::ConversationKind kind);  // protocol::values::kKind*
 
 }  // namespace mqchat::chat

@@ -98,6 +98,19 @@ TEST(RequestTopicTest, DecimalIds) {
   EXPECT_EQ(FormatId(INT64_MAX), "9223372036854775807");
 }
 
+TEST(RequestTopicTest, RequestPrefixCoversEveryRequestTopicOnly) {
+  for (size_t i = 0; i < kOpCount; ++i) {
+    EXPECT_TRUE(HasRequestTopicPrefix(RequestTopic(static_cast<Op>(i), 12))) << i;
+  }
+  // The service answers these (with UNKNOWN_OP or BAD_REQUEST), so the prefix alone decides.
+  EXPECT_TRUE(HasRequestTopicPrefix("mqchat/v1/req/nope"));
+  EXPECT_TRUE(HasRequestTopicPrefix("mqchat/v1/c/x"));
+  for (const char* t : {"mqchat/v1/req", "mqchat/v1/c", "mqchat/v1/u/alice/inbox",
+                        "mqchat/v1/p/alice", "mqchat/v2/req/send", "x/mqchat/v1/req/send", ""}) {
+    EXPECT_FALSE(HasRequestTopicPrefix(t)) << t;
+  }
+}
+
 TEST(PresenceTopicTest, UserIsTheLastLevelAndParsesBack) {
   EXPECT_EQ(PresenceTopic("alice"), "mqchat/v1/p/alice");
   EXPECT_EQ(PresenceTopicUser(PresenceTopic("Bob_2.x-y")), "Bob_2.x-y");
