@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs a build into a temporary prefix (cmake --install BUILD_DIR --prefix TMP) and checks
 # that every path the conf/*.example files name under /usr/local exists there: the plugin
-# (stripped, without an MQTT client library), the tools in bin/, and the web app where http_dir
-# points if web/dist was built.
+# (stripped, loading no MQTT client library: neither Paho nor libmosquitto), the tools in bin/,
+# and the web app where http_dir points if web/dist was built.
 #   usage: tests/install/check_install.sh BUILD_DIR [SOURCE_DIR]
 set -euo pipefail
 BUILD=$1
@@ -39,6 +39,10 @@ if [ -f "$plugin" ]; then
   fi
   if readelf -d "$plugin" | grep -E 'NEEDED.*paho' >/dev/null; then
     problem "$plugin links Paho, the SDK's MQTT client, into the broker"
+  fi
+  if ! grep -q '^MQCHAT_LINK_LIBMOSQUITTO:BOOL=ON' "$BUILD/CMakeCache.txt" &&
+    readelf -d "$plugin" | grep -E 'NEEDED.*libmosquitto' >/dev/null; then
+    problem "$plugin loads libmosquitto, the MQTT client library, into the broker"
   fi
 else
   problem "$plugin is not installed"
