@@ -1,10 +1,9 @@
 // mqchatctl and the SQLite file on a first deploy: read-only commands never create a store,
 // root does not create a database the broker's user cannot write, and a database this user
 // can only read fails at once with an error naming the file and the fix.
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
@@ -61,8 +60,8 @@ TEST(CtlStoreFileTest, RootRefusesToCreateADatabaseInAnotherUsersFolder) {
   ASSERT_EQ(::mkdir(folder.c_str(), 0700), 0);
   ASSERT_EQ(::chown(folder.c_str(), kNobody, kNobody), 0);
   const std::string db = folder + "/mqchat.db";
-  for (const auto& words : std::vector<std::vector<std::string>>{{"user", "add", "bob"},
-                                                                 {"migrate"}}) {
+  for (const auto& words :
+       std::vector<std::vector<std::string>>{{"user", "add", "bob"}, {"migrate"}}) {
     auto r = Ctl(db, words, "bob-password\n");
     EXPECT_EQ(r.exit_code, 2) << r.output;
     EXPECT_NE(r.output.find("refusing to create " + db + " as root"), std::string::npos)
@@ -90,8 +89,8 @@ TEST(CtlStoreFileTest, ADatabaseThisUserCannotWriteFailsNamingTheFileAndTheFix) 
   } else {
     ASSERT_EQ(::chmod(db.c_str(), 0444), 0);
   }
-  for (const auto& words : std::vector<std::vector<std::string>>{{"user", "add", "bob"},
-                                                                 {"user", "list"}}) {
+  for (const auto& words :
+       std::vector<std::vector<std::string>>{{"user", "add", "bob"}, {"user", "list"}}) {
     auto r = Ctl(db, words, "bob-password\n", as_nobody);
     EXPECT_EQ(r.exit_code, 3) << r.output;
     EXPECT_NE(r.output.find("readonly"), std::string::npos) << r.output;

@@ -34,10 +34,11 @@ Status CheckRootMayCreate(const store::StoreConfig& store) {
   if (::stat(folder.c_str(), &st) != 0 || st.st_uid == 0) return Status::Ok();
   const std::string owner = UserName(st.st_uid);
   return Status(Code::kPermissionDenied,
-                "refusing to create " + path + " as root: its folder " + folder +
-                    " belongs to " + owner +
+                "refusing to create " + path + " as root: its folder " + folder + " belongs to " +
+                    owner +
                     ", the broker's user, which could not write a root-owned database; run "
-                    "mqchatctl as that user: sudo -u " + owner + " mqchatctl ...");
+                    "mqchatctl as that user: sudo -u " +
+                    owner + " mqchatctl ...");
 }
 
 }  // namespace mqchat::ctl

@@ -229,7 +229,8 @@ Result<Config> ParseConfig(const OptionList& options) {
     if (spec == nullptr) return OptionError(key, "unknown option");
     if (!seen.insert(key).second) return OptionError(key, "given more than once");
     if (value.empty()) {
-      return OptionError(key, "has no value (a '#' at the start or after a space begins a comment)");
+      return OptionError(key,
+                         "has no value (a '#' at the start or after a space begins a comment)");
     }
     MQCHAT_RETURN_IF_ERROR(spec->set(config, key, value));
   }

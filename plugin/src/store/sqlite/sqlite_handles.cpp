@@ -25,9 +25,10 @@ std::string Describe(sqlite3* db, int rc, std::string_view what) {
     const char* file = db != nullptr ? sqlite3_db_filename(db, "main") : nullptr;
     msg += "; database ";
     msg += file != nullptr && *file != '\0' ? file : "file";
-    msg += ": owned by another user, or its folder not writable? run mqchatctl as the broker's "
-           "user (e.g. sudo -u mosquitto mqchatctl ...), or give the file, its -wal and -shm "
-           "and its folder to that user (chown mosquitto:)";
+    msg +=
+        ": owned by another user, or its folder not writable? run mqchatctl as the broker's "
+        "user (e.g. sudo -u mosquitto mqchatctl ...), or give the file, its -wal and -shm "
+        "and its folder to that user (chown mosquitto:)";
   }
   return msg;
 }

@@ -27,8 +27,8 @@ TEST(ConfigInlineCommentTest, CommentAfterWhitespaceIsCut) {
 }
 
 TEST(ConfigInlineCommentTest, CommentAfterAMultiWordValueIsCut) {
-  auto c = ParseConfig({{"store", "postgres"},
-                        {"pg_conninfo", "host=127.0.0.1 port=5 dbname=mqchat  # primary"}});
+  auto c = ParseConfig(
+      {{"store", "postgres"}, {"pg_conninfo", "host=127.0.0.1 port=5 dbname=mqchat  # primary"}});
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->store.pg_conninfo, "host=127.0.0.1 port=5 dbname=mqchat");
 }
