@@ -10,7 +10,10 @@ PORT=${MQCHAT_PORT:-1883}
 WS_PORT=${MQCHAT_WS_PORT:-8083}
 
 scripts/install-deps.sh
-BUILD_DIR=build scripts/build.sh --target mqchat_plugin mqchatctl
+# The plugin, the operator CLI and the terminal client README points to. SDK_ONLY=OFF undoes an
+# SDK-only configuration of build/ (client-sdk/README.md builds that in build-sdk/).
+CMAKE_ARGS="${CMAKE_ARGS:-} -DMQCHAT_SDK_ONLY=OFF" BUILD_DIR=build \
+  scripts/build.sh --target mqchat_plugin mqchatctl mqchat
 
 # The web client: one self-contained web/dist/index.html, served by the broker (http_dir).
 if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
@@ -76,6 +79,7 @@ Connect as device "laptop" of alice and watch her inbox:
   mosquitto_sub -h 127.0.0.1 -p $PORT -V mqttv5 -i alice/laptop -u alice -P 'PASSWORD' -t 'mqchat/v1/u/alice/#' -v
 Or log in with a token instead of a password:
   $CTL --config $CONF token alice
+Or chat in the terminal: $ROOT/build/tools/mqchat/mqchat --help
 Stop with Ctrl-C.
 
 MSG

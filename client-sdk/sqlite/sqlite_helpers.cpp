@@ -14,14 +14,27 @@ constexpr int kBusyTimeoutMs = 5000;
 
 std::string Describe(sqlite3* db, int rc, std::string_view what) {
   // sqlite3_errmsg describes the most recent failure on `db`, which carries more detail
-  // (constraint names, file paths) than the generic text for the code.
-  const char* detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  // (constraint names, file paths) than the generic text for the code, when it is this one.
+  const bool db_has_it = db != nullptr && sqlite3_errcode(db) == (rc & 0xff);
+  const char* detail = db_has_it ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   std::string msg(what);
   msg += ": ";
   msg += detail != nullptr ? detail : sqlite3_errstr(rc);
   msg += " (sqlite code ";
   msg += std::to_string(rc);
   msg += ")";
+  const int primary = rc & 0xff;
+  if (primary == SQLITE_READONLY || primary == SQLITE_PERM || primary == SQLITE_CANTOPEN) {
+    // The usual cause on a first deploy: the file was created by root (mqchatctl run with
+    // sudo) and the broker runs as mosquitto. Name the file and the fix.
+    const char* file = db != nullptr ? sqlite3_db_filename(db, "main") : nullptr;
+    msg += "; database ";
+    msg += file != nullptr && *file != '\0' ? file : "file";
+    msg +=
+        ": owned by another user, or its folder not writable? run mqchatctl as the broker's "
+        "user (e.g. sudo -u mosquitto mqchatctl ...), or give the file, its -wal and -shm "
+        "and its folder to that user (chown mosquitto:)";
+  }
   return msg;
 }
 

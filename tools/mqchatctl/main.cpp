@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "password_input.h"
 #include "protocol/identity.h"
+#include "root_guard.h"
 #include "store/store_factory.h"
 
 namespace mqchat::ctl {
@@ -26,7 +27,7 @@ constexpr const char* kUsage =
 
 Store selection (one of):
   --config FILE     read the mqchat plugin_opt_* lines of a mosquitto.conf
-  --sqlite PATH     an SQLite database file (created if missing)
+  --sqlite PATH     an SQLite database file (only migrate and user add create it)
   --pg CONNINFO     a PostgreSQL libpq conninfo string
 
 Commands:
@@ -39,6 +40,10 @@ Commands:
   user list                  list users: name, state, id
   token NAME [TTL_SECONDS]   print an HS256 login token for NAME (needs --config with
                              plugin_opt_jwt_hs256_secret[_file]; default TTL 3600)
+
+Run mqchatctl as the broker's user (e.g. sudo -u mosquitto mqchatctl ...): a database file
+created by root cannot be written by the broker. As root, creating one in a folder another
+user owns is refused.
 
 Exit codes: 0 ok, 1 usage, 2 refused (bad input, not found, exists), 3 store/config error.
 )";
@@ -75,7 +80,7 @@ class Ctl {
 
   Status Run(const std::vector<std::string>& words) {
     if (words.size() == 1 && words[0] == "migrate") {
-      MQCHAT_RETURN_IF_ERROR(OpenStore());
+      MQCHAT_RETURN_IF_ERROR(OpenStore(/*may_create=*/true));
       std::cout << "schema is up to date\n";
       return Status::Ok();
     }
@@ -86,8 +91,13 @@ class Ctl {
   }
 
  private:
-  Status OpenStore() {
-    auto s = store::OpenAccountStore(config_.store);
+  // Only migrate and user add may create a missing SQLite file; every other command needs
+  // an existing store and says how to create one.
+  Status OpenStore(bool may_create) {
+    store::StoreConfig store_config = config_.store;
+    store_config.create_if_missing = may_create;
+    if (may_create) MQCHAT_RETURN_IF_ERROR(CheckRootMayCreate(store_config));
+    auto s = store::OpenAccountStore(store_config);
     if (!s.ok()) return StoreError(s.status());
     store_ = std::move(*s);
     return Status::Ok();
@@ -106,7 +116,7 @@ class Ctl {
       if (!h.ok()) return h.status();
       hash = std::move(*h);
     }
-    MQCHAT_RETURN_IF_ERROR(OpenStore());
+    MQCHAT_RETURN_IF_ERROR(OpenStore(/*may_create=*/verb == "add"));
     Status s;
     if (verb == "add") {
       auto rec = store_->AddUser(name, hash);
@@ -128,7 +138,7 @@ class Ctl {
   }
 
   Status List() {
-    MQCHAT_RETURN_IF_ERROR(OpenStore());
+    MQCHAT_RETURN_IF_ERROR(OpenStore(/*may_create=*/false));
     auto users = store_->ListUsers();
     if (!users.ok()) return StoreError(users.status());
     for (const auto& u : *users) {

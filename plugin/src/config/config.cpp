@@ -17,6 +17,18 @@ std::string Trim(const std::string& s) {
   return s.substr(b, e - b + 1);
 }
 
+// Cuts an inline comment: from the first '#' that begins the value or follows a space or tab,
+// to the end. A '#' inside a word is kept (URL fragments, secrets like "a#b"). The rule, and
+// why a value cannot contain " #", is in conf/README.md.
+std::string StripInlineComment(const std::string& value) {
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] == '#' && (i == 0 || value[i - 1] == ' ' || value[i - 1] == '\t')) {
+      return value.substr(0, i);
+    }
+  }
+  return value;
+}
+
 Status OptionError(const std::string& key, const std::string& what) {
   return Status::InvalidArgument("plugin_opt_" + key + ": " + what);
 }
@@ -212,11 +224,14 @@ Result<Config> ParseConfig(const OptionList& options) {
   std::set<std::string> seen;
   for (const auto& [raw_key, raw_value] : options) {
     const std::string key = Trim(raw_key);
-    const std::string value = Trim(raw_value);
+    const std::string value = Trim(StripInlineComment(Trim(raw_value)));
     const OptionSpec* spec = FindSpec(key);
     if (spec == nullptr) return OptionError(key, "unknown option");
     if (!seen.insert(key).second) return OptionError(key, "given more than once");
-    if (value.empty()) return OptionError(key, "has no value");
+    if (value.empty()) {
+      return OptionError(key,
+                         "has no value (a '#' at the start or after a space begins a comment)");
+    }
     MQCHAT_RETURN_IF_ERROR(spec->set(config, key, value));
   }
   MQCHAT_RETURN_IF_ERROR(ValidateWhole(config));

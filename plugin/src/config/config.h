@@ -64,7 +64,8 @@ struct Config {
 // One plugin_opt_ line: key without the "plugin_opt_" prefix, value as the broker gives it.
 using OptionList = std::vector<std::pair<std::string, std::string>>;
 
-// Parses and validates all options. Values are trimmed. Unknown keys, bad values and missing
+// Parses and validates all options. Values are trimmed, after cutting an inline comment: a '#'
+// at the start of the value or after a space or tab begins one ("0   # first broker" is 0). Unknown keys, bad values and missing
 // required options fail with kInvalidArgument naming the option ("plugin_opt_<key>: ...").
 // Reads the key files named by *_file options.
 Result<Config> ParseConfig(const OptionList& options);

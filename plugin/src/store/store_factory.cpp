@@ -1,5 +1,7 @@
 #include "store/store_factory.h"
 
+#include <sys/stat.h>
+
 #include <utility>
 
 #include "store/pg/pg_account_store.h"
@@ -16,21 +18,36 @@
 namespace mqchat::store {
 namespace {
 
-// The database holds every message and password hash: a file the store creates (and so its
-// -wal and -shm) is private to the broker's user.
-Result<SqliteDbPtr> OpenStoreSqlite(const std::string& path) {
+// Opens `config`'s SQLite file, refusing a missing one unless config.create_if_missing, and a
+// file this process may only read (sqlite would open it read-only and fail at the first write,
+// long after start, with "attempt to write a readonly database"); then migrates it.
+Result<SqliteDbPtr> OpenMigratedSqlite(const StoreConfig& config) {
+  const std::string& path = config.sqlite_path;
+  if (path.empty()) {
+    return Status::InvalidArgument("sqlite_path is not set");
+  }
+  struct stat st {};
+  if (!config.create_if_missing && path != ":memory:" && ::stat(path.c_str(), &st) != 0) {
+    return Status::FailedPrecondition(
+        "SQLite database " + path +
+        " does not exist; create it with `mqchatctl --config MOSQUITTO_CONF migrate` run as the "
+        "broker's user (e.g. sudo -u mosquitto mqchatctl ...), or start the broker once");
+  }
+  // The database holds every message and password hash: a file the store creates (and so its
+  // -wal and -shm) is private to the broker's user.
   SqliteOpenOptions options;
   options.owner_only = true;
-  return OpenSqlite(path, options);
+  MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenSqlite(path, options));
+  if (sqlite3_db_readonly(db.get(), "main") == 1) {
+    return SqliteStatus(db.get(), SQLITE_READONLY, "open sqlite database " + path);
+  }
+  MQCHAT_RETURN_IF_ERROR(MigrateSqlite(db.get()));
+  return db;
 }
 
 Result<AccountStorePtr> OpenSqliteAccountStore(const StoreConfig& config,
                                                std::shared_ptr<const Clock> clock) {
-  if (config.sqlite_path.empty()) {
-    return Status::InvalidArgument("sqlite_path is not set");
-  }
-  MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenStoreSqlite(config.sqlite_path));
-  MQCHAT_RETURN_IF_ERROR(MigrateSqlite(db.get()));
+  MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenMigratedSqlite(config));
   MQCHAT_ASSIGN_OR_RETURN(auto store, SqliteAccountStore::Create(std::move(db), std::move(clock)));
   return AccountStorePtr(std::move(store));
 }
@@ -47,11 +64,7 @@ Result<AccountStorePtr> OpenPgAccountStore(const StoreConfig& config,
 }
 
 Result<ChatStorePtr> OpenSqliteChatStore(const StoreConfig& config) {
-  if (config.sqlite_path.empty()) {
-    return Status::InvalidArgument("sqlite_path is not set");
-  }
-  MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenStoreSqlite(config.sqlite_path));
-  MQCHAT_RETURN_IF_ERROR(MigrateSqlite(db.get()));
+  MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenMigratedSqlite(config));
   MQCHAT_ASSIGN_OR_RETURN(auto store, SqliteChatStore::Create(std::move(db)));
   return ChatStorePtr(std::move(store));
 }
@@ -67,11 +80,7 @@ Result<ChatStorePtr> OpenPgChatStore(const StoreConfig& config) {
 }
 
 Result<PushStorePtr> OpenSqlitePushStore(const StoreConfig& config) {
-  if (config.sqlite_path.empty()) {
-    return Status::InvalidArgument("sqlite_path is not set");
-  }
-  MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenStoreSqlite(config.sqlite_path));
-  MQCHAT_RETURN_IF_ERROR(MigrateSqlite(db.get()));
+  MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenMigratedSqlite(config));
   MQCHAT_ASSIGN_OR_RETURN(auto store, SqlitePushStore::Create(std::move(db)));
   return PushStorePtr(std::move(store));
 }
