@@ -37,6 +37,7 @@ user $RUN_USER
 per_listener_settings false
 allow_anonymous false
 set_tcp_nodelay true
+message_size_limit 1310720
 persistence true
 persistence_location $DATA/
 log_dest stdout

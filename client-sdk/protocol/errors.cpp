@@ -16,6 +16,7 @@ constexpr CodeEntry kCodes[] = {
     {ErrorCode::kGroupFull, "GROUP_FULL"},     {ErrorCode::kInvalid, "INVALID"},
     {ErrorCode::kOverloaded, "OVERLOADED"},    {ErrorCode::kUnavailable, "UNAVAILABLE"},
     {ErrorCode::kRateLimited, "RATE_LIMITED"}, {ErrorCode::kInternal, "INTERNAL"},
+    {ErrorCode::kTooLarge, "TOO_LARGE"},
 };
 
 }  // namespace
@@ -80,6 +81,7 @@ Status ErrorToStatus(const ProtocolError& error) {
     case ErrorCode::kInvalidUtf8:
     case ErrorCode::kEmptyText:
     case ErrorCode::kTooLong:
+    case ErrorCode::kTooLarge:
       return Status::InvalidArgument(std::move(message));
     case ErrorCode::kNotMember:
     case ErrorCode::kForbidden:

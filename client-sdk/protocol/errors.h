@@ -16,6 +16,7 @@ enum class ErrorCode {
   kInvalidUtf8,
   kEmptyText,
   kTooLong,
+  kTooLarge,  // the request exceeds a size bound (payload bytes, JSON depth/values/string)
   kNotMember,
   kNotFound,
   kForbidden,
@@ -31,7 +32,8 @@ enum class ErrorCode {
 std::string_view ErrorCodeName(ErrorCode code);
 // The code for a wire name (exact, case-sensitive), or nullopt if unknown.
 std::optional<ErrorCode> ParseErrorCode(std::string_view name);
-// True for OVERLOADED, UNAVAILABLE and RATE_LIMITED: the request had no effect and may be retried with backoff.
+// True for OVERLOADED, UNAVAILABLE and RATE_LIMITED: the request had no effect and may be retried
+// with backoff.
 bool IsRetryable(ErrorCode code);
 
 // The "error" object of a failed response.

@@ -18,6 +18,8 @@ struct WirePresence {
 };
 
 std::string EncodePresence(const WirePresence& presence);
+// InvalidArgument for anything but a JSON object with user and state, or for a number the struct
+// cannot hold: last_seen_ms outside 0..INT64_MAX, devices outside 0..INT_MAX.
 Result<WirePresence> DecodePresence(std::string_view payload);
 
 // The payload SDKs put in their device's last will ({"state":"offline"}).

@@ -9,6 +9,7 @@
 #include "protocol/fields.h"
 #include "protocol/identity.h"
 #include "protocol/ids.h"
+#include "protocol/json_bounds.h"
 #include "protocol/json_util.h"
 
 namespace mqchat::protocol {
@@ -243,7 +244,37 @@ ProtocolError PayloadParseError(std::string_view payload) {
   return ProtocolError{ErrorCode::kBadRequest, "payload is not valid JSON"};
 }
 
+Error TooLarge(std::string message) {
+  return ProtocolError{ErrorCode::kTooLarge, std::move(message)};
+}
+
+// Refuses, before any tree is built, a payload over MaxRequestBytes (unread) or one whose JSON
+// exceeds the depth, value-count or string bounds (read up to the excess; the req_id is kept in
+// `*req_id` if it came before). nullopt when within bounds.
+Error CheckBounds(std::string_view payload, const RequestLimits& limits, std::string* req_id) {
+  const size_t max_bytes = MaxRequestBytes(limits);
+  if (payload.size() > max_bytes) {
+    return TooLarge("payload has " + std::to_string(payload.size()) + " bytes; the limit is " +
+                    std::to_string(max_bytes));
+  }
+  const JsonBounds bounds{kMaxRequestDepth, kMaxRequestElements, MaxRequestStringBytes(limits)};
+  JsonBoundsScan scan = ScanJsonBounds(payload, bounds, fields::kReqId);
+  if (!scan.excess) return std::nullopt;
+  // Not an object at all: that is the error, as it would be for a smaller one.
+  if (!scan.top_is_object) return BadRequest("payload must be a JSON object");
+  if (scan.captured && scan.captured->size() <= kMaxReqIdBytes) *req_id = std::move(*scan.captured);
+  return TooLarge(std::move(*scan.excess));
+}
+
 }  // namespace
+
+size_t MaxRequestBytes(const RequestLimits& limits) {
+  return std::max(12 * limits.max_message_chars + kRequestHeadroomBytes, kMinRequestLimitBytes);
+}
+
+size_t MaxRequestStringBytes(const RequestLimits& limits) {
+  return std::max(4 * limits.max_message_chars + 4096, kMaxPushTokenBytes);
+}
 
 ParsedRequest ParseRequest(std::string_view topic, std::string_view payload,
                            const RequestLimits& limits) {
@@ -251,6 +282,10 @@ ParsedRequest ParseRequest(std::string_view topic, std::string_view payload,
   RequestTopicParts parts = ParseRequestTopic(topic);
   parsed.op = parts.op;
   parsed.conversation_id = parts.conversation_id;
+  if (Error too_large = CheckBounds(payload, limits, &parsed.req_id)) {
+    parsed.error = parts.error ? std::move(parts.error) : std::move(too_large);
+    return parsed;
+  }
 
   const json doc = json::parse(payload.begin(), payload.end(), nullptr, /*allow_exceptions=*/false);
   const bool is_object = !doc.is_discarded() && doc.is_object();

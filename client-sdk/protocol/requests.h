@@ -99,6 +99,22 @@ struct RequestLimits {
   size_t max_message_chars = kDefaultMaxMessageChars;
 };
 
+// Bounds checked before a request's JSON tree is built, set from what a valid request can need.
+// Payload bytes: a `send` whose text has max_message_chars code points, each escaped in JSON as a
+// surrogate pair (\uXXXX\uXXXX, 12 bytes), plus kRequestHeadroomBytes for the other fields; and
+// never below kMinRequestLimitBytes, which a sync with kMaxSyncCursors cursors of the largest ids
+// needs. 1,208,192 bytes at the default max_message_chars.
+inline constexpr size_t kRequestHeadroomBytes = 8192;
+inline constexpr size_t kMinRequestLimitBytes = 512 * 1024;
+inline constexpr size_t kMaxRequestDepth = 4;  // valid requests nest 2 levels (sync's cursors)
+// Values of any kind; twice the largest list (sync's cursors) so the list checks give their own
+// messages up to there.
+inline constexpr size_t kMaxRequestElements = 2 * kMaxSyncCursors;
+size_t MaxRequestBytes(const RequestLimits& limits);
+// Longest string (decoded bytes): a text of max_message_chars 4-byte code points plus room so a
+// slightly longer text is still TOO_LONG; at least the longest push token.
+size_t MaxRequestStringBytes(const RequestLimits& limits);
+
 struct ParsedRequest {
   // Filled as far as parsing got, also on error, so the error response can echo them.
   std::optional<Op> op;
@@ -110,9 +126,13 @@ struct ParsedRequest {
 
 // Parses and validates a request publish. Never throws. Errors: UNKNOWN_OP (topic), BAD_REQUEST
 // (topic id, payload not a JSON object, missing or mistyped field, bad username, limits),
-// INVALID_UTF8 (payload bytes or text, or NUL in text/name), EMPTY_TEXT, TOO_LONG. The req_id
-// is read before any payload check and echoed even when the topic is bad; a req_id that is not
-// a string of at most 128 bytes is itself BAD_REQUEST and is not echoed. Unknown fields are
+// INVALID_UTF8 (payload bytes or text, or NUL in text/name), EMPTY_TEXT, TOO_LONG, TOO_LARGE
+// (more than MaxRequestBytes, checked before reading any of it; or JSON deeper than
+// kMaxRequestDepth, with more than kMaxRequestElements values or a string longer than
+// MaxRequestStringBytes, refused by a first pass that stops there and builds nothing). The req_id
+// is read before any other payload check and echoed even when the topic is bad (for TOO_LARGE:
+// if the first pass met it before the excess; never for an oversize payload); a req_id that is
+// not a string of at most 128 bytes is itself BAD_REQUEST and is not echoed. Unknown fields are
 // ignored.
 ParsedRequest ParseRequest(std::string_view topic, std::string_view payload,
                            const RequestLimits& limits);

@@ -92,7 +92,8 @@ void BrokerProcess::WriteConfig() {
     << "per_listener_settings false\n"
     << "allow_anonymous "
     << (options_.allow_anonymous.value_or(!options_.with_plugin) ? "true" : "false") << "\n"
-    << "set_tcp_nodelay true\n";
+    << "set_tcp_nodelay true\n"
+    << "message_size_limit 1310720\n";  // as in conf/: above the plugin's request limit
   if (options_.persistence) {
     c << "persistence true\n"
       << "persistence_location " << dir_.path() << "/\n";

@@ -94,3 +94,31 @@ test("presence payloads: online/offline with last_seen_ms; anything else is null
   assert.equal(decodePresence('{"state":"away"}'), null);
   assert.equal(decodePresence("not json"), null);
 });
+
+test("numbers the client cannot hold exactly, or that cannot be counts, are refused", () => {
+  for (const seq of [2 ** 53, 2 ** 63, 1e300, -1, 1.5]) {
+    assert.throws(
+      () => decodeInboxEvent({ type: "message", ...msg("7", 3), seq }),
+      (e: unknown) => e instanceof DecodeError && /message event\.seq/.test(e.message),
+      String(seq),
+    );
+  }
+  assert.equal(
+    (decodeInboxEvent({ type: "message", ...msg("7", 3), seq: 2 ** 53 - 1 }) as { seq: number }).seq,
+    2 ** 53 - 1,
+  );
+  assert.throws(
+    () => decodeSendAck(ok("send", { seq: 1, message_id: "9", server_time_ms: 2 ** 64 })),
+    /server_time_ms/,
+  );
+  assert.throws(
+    () => decodeInboxEvent({ type: "read", conversation_id: "1", user: "a", read_seq: 9007199254740993 }),
+    /read_seq/,
+  );
+});
+
+test("presence: a last_seen_ms the client cannot hold is dropped, the state kept", () => {
+  assert.deepEqual(decodePresence('{"state":"offline","last_seen_ms":9007199254740993}'), { state: "offline" });
+  assert.deepEqual(decodePresence('{"state":"offline","last_seen_ms":-5}'), { state: "offline" });
+  assert.deepEqual(decodePresence('{"state":"online","devices":2147483648}'), { state: "online" });
+});

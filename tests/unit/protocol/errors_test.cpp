@@ -13,7 +13,8 @@ TEST(ErrorCodeTest, NamesMatchProtocolAndRoundTrip) {
       {ErrorCode::kNotFound, "NOT_FOUND"},       {ErrorCode::kForbidden, "FORBIDDEN"},
       {ErrorCode::kGroupFull, "GROUP_FULL"},     {ErrorCode::kInvalid, "INVALID"},
       {ErrorCode::kOverloaded, "OVERLOADED"},    {ErrorCode::kUnavailable, "UNAVAILABLE"},
-      {ErrorCode::kInternal, "INTERNAL"},
+      {ErrorCode::kInternal, "INTERNAL"},       {ErrorCode::kTooLarge, "TOO_LARGE"},
+      {ErrorCode::kRateLimited, "RATE_LIMITED"},
   };
   for (const auto& [code, name] : table) {
     EXPECT_EQ(ErrorCodeName(code), name);
@@ -52,6 +53,10 @@ TEST(ErrorCodeTest, StatusConversions) {
   EXPECT_TRUE(overloaded.IsRetryable());
   EXPECT_EQ(overloaded.message(), "OVERLOADED: queue full");
   EXPECT_FALSE(ErrorToStatus({ErrorCode::kTooLong, "x"}).IsRetryable());
+  Status too_large = ErrorToStatus({ErrorCode::kTooLarge, "payload has 9 bytes"});
+  EXPECT_FALSE(too_large.IsRetryable());
+  EXPECT_EQ(too_large.code(), Code::kInvalidArgument);
+  EXPECT_EQ(too_large.message(), "TOO_LARGE: payload has 9 bytes");
   EXPECT_FALSE(ErrorToStatus({ErrorCode::kInternal, "x"}).ok());
 }
 

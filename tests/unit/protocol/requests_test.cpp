@@ -386,3 +386,126 @@ TEST(EncodeRequestTest, RoundTripsEveryOp) {
 
 }  // namespace
 }  // namespace mqchat::protocol
+
+namespace mqchat::protocol {
+namespace {
+
+// A valid send with an unknown field "x" holding `inner` (appended raw).
+std::string SendWithExtra(const std::string& inner) {
+  return R"({"req_id":"r9","client_msg_id":"c","text":"t","x":)" + inner + "}";
+}
+
+TEST(ParseRequestBoundsTest, PayloadOverTheLimitIsTooLargeBeforeParsing) {
+  RequestLimits limits;
+  limits.max_message_chars = 100000;
+  EXPECT_EQ(MaxRequestBytes(limits), 12u * 100000 + kRequestHeadroomBytes);
+  // Not JSON at all: refused from its length alone, so nothing was parsed.
+  std::string junk(MaxRequestBytes(limits) + 1, '[');
+  ParsedRequest parsed = ParseRequest(kSendTopic, junk, limits);
+  ASSERT_TRUE(parsed.error);
+  EXPECT_EQ(parsed.error->code, ErrorCode::kTooLarge);
+  EXPECT_EQ(parsed.error->message, "payload has " + std::to_string(junk.size()) +
+                                       " bytes; the limit is " +
+                                       std::to_string(MaxRequestBytes(limits)));
+  EXPECT_EQ(parsed.op, Op::kSend);  // the topic still names the op for the response
+  // A topic error wins, as for every other payload error.
+  EXPECT_EQ(ParseRequest("mqchat/v1/c/42/nope", junk, limits).error->code, ErrorCode::kUnknownOp);
+  // Small limits never go below what a full sync needs.
+  limits.max_message_chars = 1;
+  EXPECT_EQ(MaxRequestBytes(limits), kMinRequestLimitBytes);
+}
+
+TEST(ParseRequestBoundsTest, LargestValidSendFitsEvenFullyEscaped) {
+  RequestLimits limits;
+  limits.max_message_chars = 1000;
+  std::string text;
+  for (size_t i = 0; i < limits.max_message_chars; ++i) text += "\\ud83d\\ude00";  // one emoji
+  const std::string payload = R"({"req_id":")" + std::string(kMaxReqIdBytes, 'r') +
+                              R"(","client_msg_id":")" + std::string(kMaxClientMsgIdBytes, 'c') +
+                              R"(","text":")" + text + "\"}";
+  limits.max_message_chars = 1000;
+  ParsedRequest parsed = ParseRequest(kSendTopic, payload, limits);
+  ASSERT_FALSE(parsed.error) << parsed.error->message;
+  EXPECT_EQ(std::get<SendRequest>(parsed.request.body).text.size(), 4000u);
+  // Up to the byte limit itself with padding in an unknown field: still parsed.
+  limits.max_message_chars = 100000;
+  std::string padded = SendWithExtra("\"\"");
+  padded.insert(padded.size() - 3, MaxRequestBytes(limits) - padded.size(), ' ');
+  ASSERT_EQ(padded.size(), MaxRequestBytes(limits));
+  EXPECT_FALSE(ParseRequest(kSendTopic, padded, limits).error);
+}
+
+TEST(ParseRequestBoundsTest, DeepNestingInAnOtherwiseValidSendIsRefused) {
+  // Under the byte limit (so only the depth bound can refuse it); a tree of this would be
+  // ~40 times its size.
+  const std::string deep = std::string(1 << 20, '[') + std::string(1 << 20, ']');
+  RequestLimits limits;
+  limits.max_message_chars = 1000000;
+  ParsedRequest parsed = ParseRequest(kSendTopic, SendWithExtra(deep), limits);
+  ASSERT_TRUE(parsed.error);
+  EXPECT_EQ(parsed.error->code, ErrorCode::kTooLarge);
+  EXPECT_EQ(parsed.error->message, "payload nests deeper than 4 levels");
+  EXPECT_EQ(parsed.req_id, "r9");  // met before the excess, so the client can match the error
+  // An unterminated one is refused the same way: the scan stops at the excess, never reads on.
+  EXPECT_EQ(ParseRequest(kSendTopic, SendWithExtra(std::string(1 << 20, '[')), limits).error->message,
+            "payload nests deeper than 4 levels");
+  // Depth 4 (the object, x, and two more) is still fine.
+  EXPECT_FALSE(Parse(kSendTopic, SendWithExtra("[[[1]]]")).error);
+  EXPECT_FALSE(Parse(kSendTopic, SendWithExtra("[{\"a\":[]}]")).error);
+  EXPECT_EQ(ExpectError(kSendTopic, SendWithExtra("[[[[1]]]]"), ErrorCode::kTooLarge),
+            "payload nests deeper than 4 levels");
+  EXPECT_EQ(ExpectError(kSendTopic, SendWithExtra("[{\"a\":[{}]}]"), ErrorCode::kTooLarge),
+            "payload nests deeper than 4 levels");
+}
+
+TEST(ParseRequestBoundsTest, TooManyValuesAreRefusedAtTheFirstExcess) {
+  std::string flat = "[0";
+  for (size_t i = 1; i < kMaxRequestElements; ++i) flat += ",0";
+  flat += "]";
+  EXPECT_EQ(ExpectError(kSendTopic, SendWithExtra(flat), ErrorCode::kTooLarge),
+            "payload has more than " + std::to_string(kMaxRequestElements) + " JSON values");
+  // A sync over the cursor limit but within the value bound keeps its own message.
+  json big = json::object();
+  for (size_t i = 1; i <= kMaxSyncCursors + 1; ++i) big[std::to_string(i)] = 0;
+  EXPECT_EQ(ExpectError("mqchat/v1/req/sync", json{{"cursors", big}}.dump(), ErrorCode::kBadRequest),
+            "cursors has 10001 entries; the limit is 10000");
+  // Far beyond it: refused by the value bound, before any tree.
+  for (size_t i = kMaxSyncCursors + 2; i <= kMaxRequestElements + 1; ++i) big[std::to_string(i)] = 0;
+  ExpectError("mqchat/v1/req/sync", json{{"cursors", big}}.dump(), ErrorCode::kTooLarge);
+}
+
+TEST(ParseRequestBoundsTest, OverlongStringsAndKeysAreRefused) {
+  RequestLimits limits;
+  limits.max_message_chars = 10;
+  const size_t max = MaxRequestStringBytes(limits);
+  EXPECT_EQ(max, 4u * 10 + 4096);
+  limits.max_message_chars = 0;
+  EXPECT_EQ(MaxRequestStringBytes(limits), kMaxPushTokenBytes);  // never below a push token
+  limits.max_message_chars = 10;
+  const std::string at_limit = SendWithExtra("\"" + std::string(max, 'a') + "\"");
+  EXPECT_FALSE(ParseRequest(kSendTopic, at_limit, limits).error);
+  for (const std::string& payload :
+       {SendWithExtra("\"" + std::string(max + 1, 'a') + "\""),
+        SendWithExtra("{\"" + std::string(max + 1, 'k') + "\":1}")}) {
+    ParsedRequest parsed = ParseRequest(kSendTopic, payload, limits);
+    ASSERT_TRUE(parsed.error);
+    EXPECT_EQ(parsed.error->code, ErrorCode::kTooLarge);
+    EXPECT_EQ(parsed.error->message,
+              "payload has a string of more than " + std::to_string(max) + " bytes");
+  }
+  // A text just over max_message_chars is still TOO_LONG, not TOO_LARGE.
+  limits.max_message_chars = 2000;
+  std::string emoji;
+  for (int i = 0; i < 2001; ++i) emoji += "\xF0\x9F\x98\x80";
+  EXPECT_EQ(ParseRequest(kSendTopic, json{{"client_msg_id", "c"}, {"text", emoji}}.dump(), limits)
+                .error->code,
+            ErrorCode::kTooLong);
+}
+
+TEST(ParseRequestBoundsTest, SyntaxErrorsKeepTheirCodes) {
+  ExpectError(kSendTopic, "{\"client_msg_id\":\"c\",", ErrorCode::kBadRequest);
+  ExpectError(kSendTopic, "{\"client_msg_id\":\"c\",\"text\":\"\xff\"}", ErrorCode::kInvalidUtf8);
+}
+
+}  // namespace
+}  // namespace mqchat::protocol

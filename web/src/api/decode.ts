@@ -33,9 +33,16 @@ function str(o: Obj, key: string, what: string): string {
   return v;
 }
 
+/** A count, seq or time in ms: every number the server sends is one. Refused unless it is a
+ * non-negative integer JavaScript holds exactly (at most 2^53 - 1): a larger seq would compare
+ * equal to its neighbours and break ordering and gap detection. */
+function isCount(v: unknown): v is number {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+}
+
 function num(o: Obj, key: string, what: string): number {
   const v = o[key];
-  if (typeof v !== "number" || !Number.isFinite(v)) throw new DecodeError(`${what}.${key}: not a number`);
+  if (!isCount(v)) throw new DecodeError(`${what}.${key}: not a non-negative integer below 2^53`);
   return v;
 }
 
@@ -216,6 +223,6 @@ export function decodePresence(text: string): Presence | null {
   }
   if (!isObj(v) || (v.state !== "online" && v.state !== "offline")) return null;
   const p: Presence = { state: v.state };
-  if (typeof v.last_seen_ms === "number") p.last_seen_ms = v.last_seen_ms;
+  if (isCount(v.last_seen_ms)) p.last_seen_ms = v.last_seen_ms;
   return p;
 }
