@@ -14,8 +14,12 @@ using cache_sql::Step;
 
 Status LocalCache::PutConversation(const Conversation& c, int64_t read_seq) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
-  MQCHAT_ASSIGN_OR_RETURN(bool existed, Step("looking up a conversation",
-                                               stmts_->conversation_exists.get(), c.id));
+  bool existed = false;
+  {
+    sqlite3_stmt* st = stmts_->conversation_exists.get();
+    StmtReset reset(st);  // a SELECT left on its row would keep the next bind from working
+    MQCHAT_ASSIGN_OR_RETURN(existed, Step("looking up a conversation", st, c.id));
+  }
   MQCHAT_RETURN_IF_ERROR(Run("storing a conversation", stmts_->upsert_conversation.get(), c.id,
                              std::string(KindName(c.kind)), c.name, c.last_seq, read_seq,
                              EncodeMembers(c.members)));

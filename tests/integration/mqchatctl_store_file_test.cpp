@@ -77,26 +77,33 @@ TEST(CtlStoreFileTest, RootRefusesToCreateADatabaseInAnotherUsersFolder) {
   EXPECT_EQ(st.st_uid, kNobody);
 }
 
-// Debian's case: root created the file, the broker's user owns the folder and can only read
-// the file. sqlite would open it read-only and fail at the first write.
+// Debian's case: root created the file, the broker's user owns the folder and cannot write
+// the file. A file it may read (made before databases were created 0600, or chmod'ed) would
+// open read-only and fail at the first write; one it may not read (0600, root's) cannot open.
+// Either way: refused at once, naming the file and the fix.
 TEST(CtlStoreFileTest, ADatabaseThisUserCannotWriteFailsNamingTheFileAndTheFix) {
   TempDir dir;
   const std::string db = dir.File("mqchat.db");
   ASSERT_EQ(Ctl(db, {"migrate"}).exit_code, 0);
   const bool as_nobody = ::geteuid() == 0;
-  if (as_nobody) {
-    ASSERT_EQ(::chown(dir.path().c_str(), kNobody, kNobody), 0);
-  } else {
-    ASSERT_EQ(::chmod(db.c_str(), 0444), 0);
-  }
-  for (const auto& words :
-       std::vector<std::vector<std::string>>{{"user", "add", "bob"}, {"user", "list"}}) {
-    auto r = Ctl(db, words, "bob-password\n", as_nobody);
-    EXPECT_EQ(r.exit_code, 3) << r.output;
-    EXPECT_NE(r.output.find("readonly"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("database " + db + ": owned by another user"), std::string::npos)
-        << r.output;
-    EXPECT_NE(r.output.find("sudo -u mosquitto mqchatctl"), std::string::npos) << r.output;
+  if (as_nobody) ASSERT_EQ(::chown(dir.path().c_str(), kNobody, kNobody), 0);
+  // As root: readable by nobody (0644), then not even that (0600, how the store creates it).
+  // Not root: this user's own file made read-only (0444).
+  const std::vector<mode_t> modes = as_nobody ? std::vector<mode_t>{0644, 0600}
+                                              : std::vector<mode_t>{0444};
+  for (mode_t mode : modes) {
+    ASSERT_EQ(::chmod(db.c_str(), mode), 0);
+    for (const auto& words :
+         std::vector<std::vector<std::string>>{{"user", "add", "bob"}, {"user", "list"}}) {
+      auto r = Ctl(db, words, "bob-password\n", as_nobody);
+      EXPECT_EQ(r.exit_code, 3) << r.output;
+      if (mode != 0600) {
+        EXPECT_NE(r.output.find("readonly"), std::string::npos) << r.output;
+      }
+      EXPECT_NE(r.output.find(db), std::string::npos) << r.output;
+      EXPECT_NE(r.output.find("owned by another user"), std::string::npos) << r.output;
+      EXPECT_NE(r.output.find("sudo -u mosquitto mqchatctl"), std::string::npos) << r.output;
+    }
   }
 }
 
