@@ -30,6 +30,8 @@ Driver::Driver(Options options) : options_(std::move(options)), chat_(IsChat(opt
 
 Driver::~Driver() = default;
 
+// Long (about 75 lines): the connection plan of each scenario shape (group, pairs) side by
+// side, so a reader compares them in one place.
 Status Driver::BuildConnections() {
   const Options& o = options_;
   struct Planned {

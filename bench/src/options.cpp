@@ -123,6 +123,8 @@ const char* ScenarioName(Scenario s) {
 
 const char* Usage() { return kUsage; }
 
+// Long (about 200 lines) on purpose: one getopt_long table and one case per flag, read as the
+// option list it is; splitting it would scatter each flag's name, parsing and check.
 Result<ParsedOptions> ParseOptions(int argc, char** argv) {
   enum {
     kScenario = 1000,

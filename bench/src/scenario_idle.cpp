@@ -17,6 +17,8 @@ double Seconds(int64_t from_ns, int64_t to_ns) { return (to_ns - from_ns) / 1e9;
 
 }  // namespace
 
+// Long (about 80 lines) on purpose: the idle scenario's phases (baseline memory, connect,
+// hold, measure) in the order they run, each a few lines.
 Figures RunIdle(const Options& o) {
   const bool chat = o.scenario == Scenario::kIdle;
   Figures f(o);

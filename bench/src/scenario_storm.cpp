@@ -191,6 +191,8 @@ void Storm::MaybeFinish(Device& d) {
   catch_up_latency_ns_.push_back(now - d.conn->connect_start_ns);
 }
 
+// Long (about 95 lines) on purpose: the storm's phases (setup, the missed messages, the
+// reconnect wave, waiting for every device to catch up, figures) in the order they run.
 Figures RunStorm(const Options& o) {
   const bool chat = o.scenario == Scenario::kStorm;
   Figures f(o);

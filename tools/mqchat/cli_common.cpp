@@ -100,6 +100,8 @@ Exit codes:
 )";
 }
 
+// Long (about 80 lines): environment defaults, then one branch per flag; it goes when both
+// CLIs move to an argument-parser library (issue 21).
 bool ParseSettings(int argc, char** argv, Settings* s, bool* help, std::string* error) {
   *help = false;
   s->host = Env("MQCHAT_HOST", s->host);
