@@ -82,6 +82,30 @@ TEST_F(SharedConvergenceTest, NewConversationMakesContactsOnEveryBroker) {
   EXPECT_EQ(SubscribePresence(*carol_phone, "alice", seconds(5)), 1);
 }
 
+// Presence `devices` counts every device on every broker and is kept current.
+TEST_F(SharedConvergenceTest, DevicesCountIsCurrentOnEveryBroker) {
+  if (!ready()) GTEST_SKIP() << "servers not available";
+  Register({"alice", "bob"});
+  auto phone = Login(0, "alice", "phone");
+  auto bob = Watch(1, "bob", "alice", true);
+  auto devices_seen = [&](int n) {
+    const auto deadline = Clock::now() + seconds(10);
+    while (Clock::now() < deadline) {
+      auto msg = bob->mqtt().WaitMessage(milliseconds(200), protocol::PresenceTopic("alice"));
+      if (!msg) continue;
+      auto p = protocol::DecodePresence(msg->payload);
+      if (p.ok() && p->devices == n) return true;
+    }
+    return false;
+  };
+  auto tablet = Login(2, "alice", "tablet");
+  EXPECT_TRUE(devices_seen(2)) << "bob never saw alice active on 2 devices";
+  auto laptop = Login(1, "alice", "laptop");
+  EXPECT_TRUE(devices_seen(3));
+  tablet->Disconnect();
+  EXPECT_TRUE(devices_seen(2));
+}
+
 class SharedGraceTest : public SharedConvergenceTest {
  protected:
   int GraceMs() const override { return 2500; }
