@@ -18,21 +18,6 @@ class SharedPresenceTest : public SharedBrokersTest {
             {"presence_min_interval_ms", "0"},
             {"user_refresh_ms", "100"}};
   }
-
-  // Waits for the presence of `user`, as seen by `watcher`, to be `online`.
-  bool WaitPresence(ChatTestClient& watcher, const std::string& user, bool online,
-                    std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      auto msg = watcher.mqtt().WaitMessage(left, protocol::PresenceTopic(user));
-      if (!msg) return false;
-      auto p = protocol::DecodePresence(msg->payload);
-      if (p.ok() && p->online == online) return true;
-    }
-    return false;
-  }
 };
 
 TEST_F(SharedPresenceTest, PresenceCrossesBrokersAndADeadBrokersUsersGoOffline) {

@@ -152,6 +152,28 @@ TEST_F(PgStoreHandlesTest, ConnectionReconnectsAndPreparesAgain) {
   EXPECT_EQ(PgText(setting->get(), 0, 0), "on");  // session settings applied again
 }
 
+// A connection that sat idle while the server closed it (a restart, a failover) is
+// re-established by EnsureReady, so its next operation succeeds instead of failing once.
+TEST_F(PgStoreHandlesTest, IdleConnectionClosedByTheServerIsReestablishedBeforeUse) {
+  PgConnPtr admin = MustConnect();
+  ASSERT_NE(admin, nullptr);
+  const PgStatement one = {"idle_one", "SELECT 1"};
+  auto conn = PgConnection::Create(MustConnect(), {&one});
+  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+  const int pid = PQbackendPID(conn->get());
+  auto killed = ExecParams(admin.get(), "SELECT pg_terminate_backend($1::integer, 10000)",
+                           PgParams().Int(pid));
+  ASSERT_TRUE(killed.ok()) << killed.status().ToString();
+  ASSERT_EQ(PgText(killed->get(), 0, 0), "t");
+
+  Status ready = conn->EnsureReady();
+  ASSERT_TRUE(ready.ok()) << ready.ToString();
+  EXPECT_NE(PQbackendPID(conn->get()), pid) << "the closed connection was not replaced";
+  auto res = ExecPrepared(conn->get(), one, PgParams());
+  ASSERT_TRUE(res.ok()) << "first use after the server closed it: " << res.status().ToString();
+  EXPECT_EQ(PgText(res->get(), 0, 0), "1");
+}
+
 // Crashes the shared server: runs last in this file and leaves the server running again.
 TEST_F(PgStoreHandlesTest, AccountStoreSurvivesServerCrash) {
   if (pg_->external()) {

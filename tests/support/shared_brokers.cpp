@@ -3,7 +3,9 @@
 #include <ctime>
 
 #include "auth/jwt.h"
-#include "support/postgres_instance.h"
+#include "protocol/presence.h"
+#include "protocol/topics.h"
+#include "support/wait_for.h"
 
 namespace mqchat::test {
 namespace {
@@ -14,6 +16,7 @@ const std::string kSharedJwtSecret = "shared-brokers-test-secret-0123456789abcd"
 
 void SharedBrokersTest::SetUp() {
   MQCHAT_SHARED_POSTGRES_OR_SKIP(pg);
+  postgres_ = pg;
   auto dsn = pg->FreshDatabase();
   ASSERT_TRUE(dsn.ok()) << dsn.status().ToString();
   redis_ = std::make_unique<RedisInstance>();
@@ -32,15 +35,45 @@ void SharedBrokersTest::SetUp() {
   ready_ = true;
 }
 
-std::unique_ptr<ChatTestClient> SharedBrokersTest::Login(int broker, const std::string& user,
-                                                         const std::string& device) {
+std::string SharedBrokersTest::Token(const std::string& user) const {
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   auto token = auth::SignHs256({{"sub", user}, {"exp", now + 3600}}, kSharedJwtSecret);
   EXPECT_TRUE(token.ok()) << token.status().ToString();
+  return token.ok() ? *token : "";
+}
+
+std::unique_ptr<ChatTestClient> SharedBrokersTest::Login(int broker, const std::string& user,
+                                                         const std::string& device) {
   auto client = std::make_unique<ChatTestClient>();
-  EXPECT_EQ(client->Connect(brokers_.at(broker)->port(), user, token.ok() ? *token : "", device), 0)
+  EXPECT_EQ(client->Connect(brokers_.at(broker)->port(), user, Token(user), device), 0)
       << "login of " << user << "/" << device << " to broker " << broker + 1;
   return client;
+}
+
+bool SharedBrokersTest::WaitPresence(ChatTestClient& watcher, const std::string& user, bool online,
+                                     std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    auto msg = watcher.mqtt().WaitMessage(left, protocol::PresenceTopic(user));
+    if (!msg) return false;
+    auto p = protocol::DecodePresence(msg->payload);
+    if (p.ok() && p->online == online) return true;
+  }
+  return false;
+}
+
+int SharedBrokersTest::SubscribePresence(ChatTestClient& watcher, const std::string& user,
+                                         std::chrono::milliseconds timeout) {
+  int code = -1;
+  WaitFor(
+      [&] {
+        code = watcher.mqtt().Subscribe(protocol::PresenceTopic(user));
+        return code == 1;
+      },
+      timeout, watcher.user() + " allowed to watch " + user);
+  return code;
 }
 
 }  // namespace mqchat::test

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <utility>
@@ -12,6 +13,7 @@
 
 #include "support/broker_process.h"
 #include "support/chat_client.h"
+#include "support/postgres_instance.h"
 #include "support/redis_instance.h"
 
 namespace mqchat::test {
@@ -31,6 +33,19 @@ class SharedBrokersTest : public ::testing::Test {
   // created (asynchronously) on first login.
   std::unique_ptr<ChatTestClient> Login(int broker, const std::string& user,
                                         const std::string& device = "d1");
+  // Waits for a presence update of `user` with state `online` on `watcher`'s queue (others
+  // before it are consumed). False if none comes within `timeout`.
+  static bool WaitPresence(ChatTestClient& watcher, const std::string& user, bool online,
+                           std::chrono::milliseconds timeout);
+  // Subscribes `watcher` to `user`'s presence, retrying until it is granted (contacts are
+  // learnt asynchronously) or `timeout` passes (a test failure then). Returns the last SUBACK code.
+  static int SubscribePresence(ChatTestClient& watcher, const std::string& user,
+                               std::chrono::milliseconds timeout);
+  // A login token for `user`, valid for an hour on every broker.
+  std::string Token(const std::string& user) const;
+
+  // The shared PostgreSQL cluster (set once SetUp has found it).
+  PostgresInstance* postgres_ = nullptr;
 
   std::unique_ptr<RedisInstance> redis_;
   std::vector<std::unique_ptr<BrokerProcess>> brokers_;

@@ -37,6 +37,8 @@ Status Plugin::Start() {
   push_ = std::move(push.worker);
   MQCHAT_ASSIGN_OR_RETURN(chat_, app::BuildChat(config_, broker_, tasks_, clock_,
                                                 std::move(push.chat), *presence_, sessions_));
+  presence_->SetMembersListener(
+      [this](const std::vector<std::string>& members) { sessions_.AddMembers(members); });
   return Status::Ok();
 }
 
@@ -53,19 +55,43 @@ Status Plugin::OnBasicAuth(ClientHandle client, const auth::LoginRequest& reques
   if (result->method == auth::LoginMethod::kToken && !auth_.directory->Lookup(user)) {
     chat_->EnsureUser(user);  // so others can open conversations with them
   }
-  const bool first_device = sessions_.Admit(
-      client, session::ClientSession{user, result->device_id, std::string(request.client_id),
-                                     protocol_version});
+  sessions_.Admit(client, session::ClientSession{user, result->device_id,
+                                                 std::string(request.client_id),
+                                                 protocol_version});
   presence_->DeviceConnected(user);
-  if (first_device) {
-    // Queued on the user's reader (which runs all their reads) before any request this client
-    // can send, so the contacts are known by the time its first conversations/sync answer
-    // tells the client who they are.
-    chat_->LoadContacts(user, [this, user](chat::ChatService::Contacts loaded) {
-      sessions_.AddContacts(user, std::move(loaded));
-    });
-  }
+  // For every device, not only a user's first here: the store is the truth, and a set this
+  // broker holds may lack a conversation whose bus notice was lost (Redis down). Queued on the
+  // user's reader (which runs all their reads) before any request this client can send, so
+  // the contacts are known by the time its first conversations/sync answer tells the client
+  // who they are.
+  LoadContacts(user);
   return Status::Ok();
+}
+
+void Plugin::LoadContacts(const std::string& user) {
+  contact_retries_.erase(user);
+  chat_->LoadContacts(user, [this, user](Result<chat::ChatService::Contacts> loaded) {
+    if (loaded.ok()) {
+      sessions_.AddContacts(user, std::move(*loaded));
+    } else if (sessions_.devices().Connections(user) > 0) {
+      contact_retries_[user] = clock_.MonotonicMs() + kContactRetryMs;  // the store is down
+    }
+  });
+}
+
+void Plugin::RetryContactLoads() {
+  const int64_t now = clock_.MonotonicMs();
+  std::vector<std::string> due;
+  for (const auto& [user, at] : contact_retries_) {
+    if (at <= now) due.push_back(user);
+  }
+  for (const auto& user : due) {
+    if (sessions_.devices().Connections(user) > 0) {
+      LoadContacts(user);
+    } else {
+      contact_retries_.erase(user);
+    }
+  }
 }
 
 bool Plugin::OnAclCheck(ClientHandle client, std::string_view topic, acl::Access access,
@@ -101,6 +127,7 @@ void Plugin::OnTick() {
   tasks_.RunPending();
   sessions_.EndOfLoop();
   presence_->OnTick();
+  if (!contact_retries_.empty()) RetryContactLoads();
 }
 
 }  // namespace mqchat

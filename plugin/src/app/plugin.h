@@ -5,6 +5,7 @@
 // mosquitto structs into these calls. Broker thread only, except where a member says otherwise.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string_view>
 
@@ -58,6 +59,11 @@ class Plugin {
  private:
   Plugin(Config config, BrokerApi& broker, const Clock& clock);
   Status Start();
+  // Loads `user`'s contacts from the store (on their reader) into sessions_; a failed load is
+  // retried every kContactRetryMs while they have a device here.
+  void LoadContacts(const std::string& user);
+  void RetryContactLoads();
+  static constexpr int64_t kContactRetryMs = 1000;
 
   // Declared in the order Start builds them: each may hold references to those above it.
   const Config config_;
@@ -70,6 +76,8 @@ class Plugin {
   session::SessionRegistry sessions_;
   std::unique_ptr<push::PushWorker> push_;  // null unless plugin_opt_push_gateway_url is set
   std::unique_ptr<chat::ChatService> chat_;
+  // Users whose contact load failed -> when (monotonic ms) to try again.
+  std::map<std::string, int64_t> contact_retries_;
 };
 
 }  // namespace mqchat

@@ -115,8 +115,10 @@ Result<std::unique_ptr<chat::ChatService>> BuildChat(const Config& config, Broke
   deps.devices = &sessions.devices();
   // Gives the writer the OnlineDirectory for push recipients.
   deps.push = std::make_unique<push::PushRequests>(std::move(push));
-  deps.members_changed = [&sessions](const std::vector<std::string>& members) {
+  // Contacts grow here at once, and on the other brokers through the bus.
+  deps.members_changed = [&sessions, &presence](const std::vector<std::string>& members) {
     sessions.AddMembers(members);
+    presence.ShareMembers(members);
   };
   if (presence.shared()) {
     deps.inbox_hook = [&presence](const std::string& user, const std::string& payload) {

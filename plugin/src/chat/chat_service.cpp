@@ -134,14 +134,16 @@ void ChatService::RecordNewUsers(store::ChatStore& store) {
   }
 }
 
-void ChatService::LoadContacts(const std::string& username, std::function<void(Contacts)> done) {
+void ChatService::LoadContacts(const std::string& username,
+                               std::function<void(Result<Contacts>)> done) {
   // On the user's own reader, queued before any of their requests (Plugin::OnBasicAuth): it
   // runs, and `done` reaches the broker thread, before their first read is answered.
   Status s = readers_->For(username).SubmitTask([this, username, done](store::ChatStore& store) {
     auto list = store.ListConversations(username);
     if (!list.ok()) {
-      replies_.Log(LogLevel::kWarning,
-                   "mqchat: loading contacts of " + username + ": " + list.status().ToString());
+      replies_.Log(LogLevel::kWarning, "mqchat: loading contacts of " + username +
+                                           " (retried): " + list.status().ToString());
+      replies_.OnBrokerThread([done, status = list.status()] { done(status); });
       return;
     }
     Contacts contacts;
@@ -153,7 +155,10 @@ void ChatService::LoadContacts(const std::string& username, std::function<void(C
     replies_.OnBrokerThread(
         [done, contacts = std::move(contacts)]() mutable { done(std::move(contacts)); });
   });
-  if (!s.ok()) broker_.Log(LogLevel::kWarning, "mqchat: LoadContacts: " + s.ToString());
+  if (!s.ok()) {
+    broker_.Log(LogLevel::kWarning, "mqchat: LoadContacts: " + s.ToString());
+    done(s);
+  }
 }
 
 }  // namespace mqchat::chat

@@ -96,10 +96,11 @@ class ChatService {
   void EnsureUser(const std::string& username);
 
   // Loads everyone who shares a conversation with `username` (on `username`'s reader worker),
-  // then calls `done` on the broker thread. Called before any request of the user's devices,
-  // it runs, and `done` is called, before any of their reads is answered (reader_pool.h).
+  // then calls `done` on the broker thread, with the store's error if it failed (the caller
+  // retries). Called before any request of the device, it runs, and `done` is called, before
+  // any of their reads is answered (reader_pool.h).
   using Contacts = std::unordered_set<std::string>;
-  void LoadContacts(const std::string& username, std::function<void(Contacts)> done);
+  void LoadContacts(const std::string& username, std::function<void(Result<Contacts>)> done);
 
   // Finishes queued work and joins the workers. Their last answers stay in the task queue.
   void Stop();

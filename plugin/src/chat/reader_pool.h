@@ -8,7 +8,7 @@
 // reach the broker thread through the FIFO BrokerTaskQueue in that order, so the pool keeps
 // what a single reader guaranteed, per user:
 //   1. a device's (and a user's) read requests are answered in the order they were sent;
-//   2. LoadContacts(user), queued when the user's first device connects (Plugin::OnBasicAuth),
+//   2. LoadContacts(user), queued when each of the user's devices connects (Plugin::OnBasicAuth),
 //      runs before any read of that user's devices, and its result reaches the broker thread
 //      before the answer to their first read: contacts are loaded before the first answer.
 // Different users' reads have no order between them (none was ever promised), nor have a

@@ -2,13 +2,16 @@
 
 #include <poll.h>
 
-#include <chrono>
-#include <sstream>
+#include <cstdlib>
+
+#include "presence/bus_messages.h"
 
 namespace mqchat::presence {
 namespace {
 
 constexpr const char* kChannel = "mqchat:presence";
+constexpr const char* kMembersChannel = "mqchat:members";
+constexpr const char* kBrokersKey = "mqchat:brokers";
 constexpr int kTimeoutMs = 1000;
 
 std::string RouteChannel(int broker) { return "mqchat:route:" + std::to_string(broker); }
@@ -17,8 +20,7 @@ std::string UsersKey(int broker) { return "mqchat:broker_users:" + std::to_strin
 
 }  // namespace
 
-ClusterBus::ClusterBus(RedisAddress address, int broker_id, int ttl_s,
-                               Callbacks callbacks)
+ClusterBus::ClusterBus(RedisAddress address, int broker_id, int ttl_s, Callbacks callbacks)
     : address_(std::move(address)),
       broker_id_(broker_id),
       ttl_s_(ttl_s),
@@ -45,10 +47,19 @@ void ClusterBus::LocalChanged(const std::string& user, int devices) {
   cv_.NotifyOne();
 }
 
+void ClusterBus::ShareMembers(const std::vector<std::string>& members) {
+  {
+    MutexLock lock(mu_);
+    outgoing_.push_back(Outgoing{kMembersChannel, EncodeMembers(broker_id_, members)});
+  }
+  cv_.NotifyOne();
+}
+
 void ClusterBus::Route(int broker, const std::string& user, const std::string& payload) {
   {
     MutexLock lock(mu_);
-    routes_.push_back(Routed{broker, user, payload});
+    // "<user>\n<payload>": usernames never contain a newline.
+    outgoing_.push_back(Outgoing{RouteChannel(broker), user + "\n" + payload});
   }
   cv_.NotifyOne();
 }
@@ -66,10 +77,30 @@ bool ClusterBus::Connect() {
     return false;
   }
   cmd_ = std::move(*c);
-  // Fresh connection (first, or after an outage): state may have been lost, announce it all.
-  if (!Heartbeat() || !AnnounceAll()) return false;
+  connected_at_ = std::chrono::steady_clock::now();
+  // Fresh connection (first, or after an outage): peers may hold a stale picture of this
+  // broker, and Redis may have lost everything. Publish the whole state.
+  if (!PublishState()) return false;
   if (!reachable_.exchange(true)) Log("redis reachable again, presence is shared");
   return true;
+}
+
+bool ClusterBus::PublishState() {
+  // One transaction: a peer reading the hash sees the old state or the new one, never the
+  // hash emptied but not yet refilled.
+  redisContext* c = cmd_.get();
+  const std::string key = UsersKey(broker_id_);
+  const std::string me = std::to_string(broker_id_);
+  const std::string state = EncodeBrokerState(broker_id_, local_);
+  bool ok = RedisCommand(c, "MULTI").ok() && RedisCommand(c, "DEL %s", key.c_str()).ok();
+  for (auto it = local_.begin(); ok && it != local_.end(); ++it) {
+    ok = RedisCommand(c, "HSET %s %s %d", key.c_str(), it->first.c_str(), it->second).ok();
+  }
+  ok = ok && RedisCommand(c, "EXPIRE %s %d", key.c_str(), ttl_s_ * 3).ok() &&
+       RedisCommand(c, "SET %s 1 EX %d", LivenessKey(broker_id_).c_str(), ttl_s_).ok() &&
+       RedisCommand(c, "SADD %s %s", kBrokersKey, me.c_str()).ok() &&
+       RedisCommand(c, "PUBLISH %s %b", kChannel, state.data(), state.size()).ok();
+  return ok && RedisCommand(c, "EXEC").ok();
 }
 
 bool ClusterBus::Announce(const std::string& user, int devices) {
@@ -78,60 +109,70 @@ bool ClusterBus::Announce(const std::string& user, int devices) {
   auto r = devices > 0 ? RedisCommand(c, "HSET %s %s %d", key.c_str(), user.c_str(), devices)
                        : RedisCommand(c, "HDEL %s %s", key.c_str(), user.c_str());
   if (!r.ok()) return false;
-  std::ostringstream msg;
-  msg << broker_id_ << ' ' << devices << ' ' << user;
-  return RedisCommand(c, "PUBLISH %s %s", kChannel, msg.str().c_str()).ok();
-}
-
-bool ClusterBus::AnnounceAll() {
-  if (!RedisCommand(cmd_.get(), "DEL %s", UsersKey(broker_id_).c_str()).ok()) return false;
-  for (const auto& [user, devices] : local_) {
-    if (!Announce(user, devices)) return false;
-  }
-  return true;
+  const std::string msg = EncodeDeviceCount(broker_id_, user, devices);
+  return RedisCommand(c, "PUBLISH %s %b", kChannel, msg.data(), msg.size()).ok();
 }
 
 bool ClusterBus::Heartbeat() {
   redisContext* c = cmd_.get();
   const std::string me = std::to_string(broker_id_);
-  if (!RedisCommand(c, "SET %s 1 EX %d", LivenessKey(broker_id_).c_str(), ttl_s_).ok()) {
+  if (!RedisCommand(c, "SET %s 1 EX %d", LivenessKey(broker_id_).c_str(), ttl_s_).ok() ||
+      !RedisCommand(c, "SADD %s %s", kBrokersKey, me.c_str()).ok() ||
+      !RedisCommand(c, "EXPIRE %s %d", UsersKey(broker_id_).c_str(), ttl_s_ * 3).ok()) {
     return false;
   }
-  if (!RedisCommand(c, "SADD mqchat:brokers %s", me.c_str()).ok()) return false;
-  if (!RedisCommand(c, "EXPIRE %s %d", UsersKey(broker_id_).c_str(), ttl_s_ * 3).ok()) {
-    return false;
+  return ReapDeadPeers();
+}
+
+bool ClusterBus::ReapDeadPeers() {
+  // Right after a (re)connection a live peer may not have refreshed its key yet (Redis may
+  // have restarted empty): give every peer one TTL to do so.
+  if (std::chrono::steady_clock::now() - connected_at_ < std::chrono::seconds(ttl_s_)) {
+    return true;
   }
-  // Reap brokers whose liveness lapsed. Idempotent: several brokers may do it at once.
-  auto members = RedisCommand(c, "SMEMBERS mqchat:brokers");
+  std::set<int> candidates;
+  {
+    MutexLock lock(mu_);
+    candidates = peers_;
+  }
+  // The shared set too: brokers this one never heard from may have died with a state.
+  auto members = RedisCommand(cmd_.get(), "SMEMBERS %s", kBrokersKey);
   if (!members.ok()) return false;
   for (size_t i = 0; i < (*members)->elements; ++i) {
-    const std::string id((*members)->element[i]->str, (*members)->element[i]->len);
-    if (id == me) continue;
-    const int other = std::atoi(id.c_str());
-    auto alive = RedisCommand(c, "EXISTS %s", LivenessKey(other).c_str());
+    candidates.insert(std::atoi((*members)->element[i]->str));
+  }
+  candidates.erase(broker_id_);
+  for (int other : candidates) {
+    auto alive = RedisCommand(cmd_.get(), "EXISTS %s", LivenessKey(other).c_str());
     if (!alive.ok()) return false;
-    if ((*alive)->integer == 0) {
-      if (callbacks_.on_broker_gone) callbacks_.on_broker_gone(other);
-      // Best effort: another broker may be reaping the same one.
-      (void)RedisCommand(c, "SREM mqchat:brokers %s", id.c_str());
-      (void)RedisCommand(c, "DEL %s", UsersKey(other).c_str());
+    if ((*alive)->integer != 0) continue;
+    {
+      MutexLock lock(mu_);
+      peers_.erase(other);
     }
+    // Every survivor reports it, whoever cleans the shared keys first.
+    if (callbacks_.on_broker_gone) callbacks_.on_broker_gone(other);
+    // Best effort: several survivors may be cleaning up the same broker.
+    (void)RedisCommand(cmd_.get(), "SREM %s %d", kBrokersKey, other);
+    (void)RedisCommand(cmd_.get(), "DEL %s", UsersKey(other).c_str());
   }
   return true;
 }
 
+// The command thread's loop: batches changes and outgoing messages, and beats. Its length is
+// the batching, the reconnection and the goodbye, kept together to show one lifecycle.
 void ClusterBus::RunCommands() {
   const auto heartbeat = std::chrono::milliseconds(std::max(1, ttl_s_) * 1000 / 3);
   auto next_beat = std::chrono::steady_clock::now();
   MutexLock lock(mu_);
   while (!stopping_) {
-    while (!stopping_ && dirty_.empty() && routes_.empty() && cv_.WaitUntil(mu_, next_beat)) {
+    while (!stopping_ && dirty_.empty() && outgoing_.empty() && cv_.WaitUntil(mu_, next_beat)) {
     }
     if (stopping_) break;
     std::map<std::string, int> batch;
     batch.swap(dirty_);
-    std::vector<Routed> routes;
-    routes.swap(routes_);
+    std::vector<Outgoing> outgoing;
+    outgoing.swap(outgoing_);
     lock.Unlock();
     for (const auto& [user, devices] : batch) {
       if (devices > 0) {
@@ -140,84 +181,111 @@ void ClusterBus::RunCommands() {
         local_.erase(user);
       }
     }
+    const bool fresh = cmd_ == nullptr;
     bool ok = cmd_ != nullptr || Connect();
-    if (ok && cmd_) {
+    if (ok && !fresh) {  // a fresh connection published the whole state already
       for (const auto& [user, devices] : batch) {
         if (!(ok = Announce(user, devices))) break;
       }
-      for (size_t i = 0; ok && i < routes.size(); ++i) {
-        // "<user>\n<payload>": usernames never contain a newline.
-        std::string msg = routes[i].user + "\n" + routes[i].payload;
-        ok = RedisCommand(cmd_.get(), "PUBLISH %s %b", RouteChannel(routes[i].broker).c_str(),
-                          msg.data(), msg.size())
-                 .ok();
-      }
-      if (ok && std::chrono::steady_clock::now() >= next_beat) ok = Heartbeat();
     }
+    for (size_t i = 0; ok && i < outgoing.size(); ++i) {
+      ok = RedisCommand(cmd_.get(), "PUBLISH %s %b", outgoing[i].channel.c_str(),
+                        outgoing[i].payload.data(), outgoing[i].payload.size())
+               .ok();
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (ok && now >= next_beat) ok = Heartbeat();
     if (!ok) {
-      cmd_.reset();  // reconnect (and re-announce everything) at the next beat
+      cmd_.reset();  // reconnect (and publish the whole state) soon
       if (reachable_.exchange(false)) Log("redis unreachable, presence is local only");
-    }
-    if (std::chrono::steady_clock::now() >= next_beat) {
-      next_beat = std::chrono::steady_clock::now() + heartbeat;
+      next_beat = now + std::chrono::milliseconds(kReconnectMs);
+    } else if (now >= next_beat) {
+      next_beat = now + heartbeat;
     }
     lock.Lock();
   }
   if (cmd_) {
-    // Leaving cleanly: peers need not wait for the TTL.
-    // Best effort: if these fail, peers fall back on the TTL.
+    // Leaving cleanly: peers need not wait for the TTL. Best effort: if these fail, peers
+    // fall back on the TTL.
     (void)RedisCommand(cmd_.get(), "DEL %s", LivenessKey(broker_id_).c_str());
     (void)RedisCommand(cmd_.get(), "DEL %s", UsersKey(broker_id_).c_str());
-    for (const auto& [user, devices] : local_) {
-      std::ostringstream msg;
-      msg << broker_id_ << " 0 " << user;
-      (void)RedisCommand(cmd_.get(), "PUBLISH %s %s", kChannel, msg.str().c_str());
-    }
+    const std::string none = EncodeBrokerState(broker_id_, {});
+    (void)RedisCommand(cmd_.get(), "PUBLISH %s %b", kChannel, none.data(), none.size());
   }
 }
 
 bool ClusterBus::ReadSnapshot(redisContext* c) {
-  auto members = RedisCommand(c, "SMEMBERS mqchat:brokers");
+  auto members = RedisCommand(c, "SMEMBERS %s", kBrokersKey);
   if (!members.ok()) return false;
   for (size_t i = 0; i < (*members)->elements; ++i) {
     const int other = std::atoi((*members)->element[i]->str);
     if (other == broker_id_) continue;
     auto users = RedisCommand(c, "HGETALL %s", UsersKey(other).c_str());
     if (!users.ok()) return false;
+    std::map<std::string, int> state;
     for (size_t j = 0; j + 1 < (*users)->elements; j += 2) {
       const std::string user((*users)->element[j]->str, (*users)->element[j]->len);
       const int devices = std::atoi((*users)->element[j + 1]->str);
-      if (callbacks_.on_remote) callbacks_.on_remote(other, user, devices);
+      if (devices > 0) state[user] = devices;
     }
+    // The hash is the broker's whole state (written in one transaction): users missing from
+    // it, e.g. who left while Redis was down, have no device there.
+    HeardOf(other);
+    if (callbacks_.on_broker_state) callbacks_.on_broker_state(other, std::move(state));
   }
   return true;
 }
 
+void ClusterBus::HeardOf(int broker) {
+  MutexLock lock(mu_);
+  peers_.insert(broker);
+}
+
+void ClusterBus::Dispatch(const std::string& channel, std::string body) {
+  if (channel == kChannel) {
+    auto msg = DecodeBusPresence(body);
+    if (!msg) return;
+    const int broker = msg->count ? msg->count->broker : msg->state->broker;
+    if (broker == broker_id_) return;
+    HeardOf(broker);
+    if (msg->count && callbacks_.on_remote) {
+      callbacks_.on_remote(broker, msg->count->user, msg->count->devices);
+    } else if (msg->state && callbacks_.on_broker_state) {
+      callbacks_.on_broker_state(broker, std::move(msg->state->users));
+    }
+  } else if (channel == kMembersChannel) {
+    auto msg = DecodeMembers(body);
+    if (msg && msg->broker != broker_id_ && callbacks_.on_members) {
+      callbacks_.on_members(std::move(msg->members));
+    }
+  } else {
+    const size_t nl = body.find('\n');
+    if (nl != std::string::npos && callbacks_.on_routed) {
+      callbacks_.on_routed(body.substr(0, nl), body.substr(nl + 1));
+    }
+  }
+}
+
 void ClusterBus::RunSubscriber() {
-  auto backoff = std::chrono::milliseconds(100);
   while (!stop_subscriber_) {
     auto conn = ConnectRedis(address_, kTimeoutMs);
-    bool ok = conn.ok() &&
-              RedisCommand(conn->get(), "SUBSCRIBE %s %s", kChannel,
-                           RouteChannel(broker_id_).c_str())
-                  .ok();
-    // SUBSCRIBE to two channels answers twice; the second confirmation is skipped below.
-    // Subscribed first, snapshot second: a change racing the snapshot is applied twice, which
-    // is harmless because counts are absolute.
+    bool ok = conn.ok() && RedisCommand(conn->get(), "SUBSCRIBE %s %s %s", kChannel,
+                                        kMembersChannel, RouteChannel(broker_id_).c_str())
+                               .ok();
+    // SUBSCRIBE to three channels answers three times; the later confirmations are skipped
+    // below. Subscribed first, snapshot second: a change racing the snapshot is applied again
+    // after it, which is harmless because counts and states are absolute.
     if (ok) {
       auto snap = ConnectRedis(address_, kTimeoutMs);
       ok = snap.ok() && ReadSnapshot(snap->get());
     }
     if (!ok) {
       // Wait before retrying, but notice a stop request promptly.
-      for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stop_subscriber_;
-           waited += std::chrono::milliseconds(50)) {
+      for (int waited = 0; waited < kReconnectMs && !stop_subscriber_; waited += 50) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
       continue;
     }
-    backoff = std::chrono::milliseconds(100);
     redisContext* c = conn->get();
     while (!stop_subscriber_) {
       void* raw = nullptr;
@@ -234,20 +302,8 @@ void ClusterBus::RunSubscriber() {
           std::string(reply->element[0]->str, reply->element[0]->len) != "message") {
         continue;
       }
-      const std::string channel(reply->element[1]->str, reply->element[1]->len);
-      if (channel != kChannel) {
-        std::string body(reply->element[2]->str, reply->element[2]->len);
-        size_t nl = body.find('\n');
-        if (nl != std::string::npos && callbacks_.on_routed) {
-          callbacks_.on_routed(body.substr(0, nl), body.substr(nl + 1));
-        }
-        continue;
-      }
-      std::istringstream in(std::string(reply->element[2]->str, reply->element[2]->len));
-      int broker = -1, devices = 0;
-      std::string user;
-      if (!(in >> broker >> devices >> user) || broker == broker_id_) continue;
-      if (callbacks_.on_remote) callbacks_.on_remote(broker, user, devices);
+      Dispatch(std::string(reply->element[1]->str, reply->element[1]->len),
+               std::string(reply->element[2]->str, reply->element[2]->len));
     }
   }
 }

@@ -1,24 +1,36 @@
-// ClusterBus: what brokers sharing one store tell each other through Redis: presence, and the
-// inbox deliveries for users whose devices are on another broker. For presence, each broker
+// ClusterBus: what brokers sharing one store tell each other through Redis: presence, the
+// members of conversations whose membership changed (so contacts grow on every broker), and
+// the inbox deliveries for users whose devices are on another broker. Messages are in
+// bus_messages.h. For presence, each broker
 //  - announces every change of a local user's device count on the channel `mqchat:presence`
-//    ("<broker> <devices> <user>", absolute counts, so messages are idempotent) and mirrors its
-//    users in the hash `mqchat:broker_users:<broker>`;
+//    (absolute counts, so messages are idempotent) and mirrors its users in the hash
+//    `mqchat:broker_users:<broker>`;
+//  - on every (re)connection to Redis, in one transaction, rewrites that hash, refreshes its
+//    liveness key and publishes its whole state: peers replace everything they knew of it, so
+//    users who left while Redis was down (or before the broker restarted) are dropped;
 //  - keeps its liveness key `mqchat:broker:<broker>` alive (TTL) and lists itself in the set
 //    `mqchat:brokers`;
-//  - listens to the channel, reads the other brokers' hashes when it (re)subscribes, and every
-//    heartbeat checks the other brokers' liveness keys: a broker whose key lapsed (it died)
-//    is reported gone, so its users' devices stop counting.
+//  - listens to the channel and, when it (re)subscribes, reads every listed broker's hash as
+//    that broker's whole state;
+//  - every heartbeat checks the liveness key of every broker it has heard of (its own list,
+//    not only the shared set, which another survivor may already have cleaned): one whose key
+//    lapsed died, and is reported gone. Not within the TTL after its own (re)connection, which
+//    is the time a live peer needs to refresh its key after Redis restarted empty.
 // Two threads with their own Redis connections: a command thread (writes, heartbeat, liveness)
 // and a subscriber thread. Routing: Route(broker, user, payload) publishes the inbox payload on
 // `mqchat:route:<broker>`, which only that broker subscribes to; it publishes it to the user's
-// inbox on its own MQTT side (at most once per message: a device is on one broker). Neither ever blocks the broker thread: LocalChanged only queues, and
-// results come back through the callbacks, which must only post to the broker thread. When
-// Redis is unreachable, changes are kept and re-announced in full once it is back.
+// inbox on its own MQTT side (at most once per message: a device is on one broker). Neither
+// ever blocks the broker thread: LocalChanged, ShareMembers and Route only queue, and results
+// come back through the callbacks, which must only post to the broker thread. When Redis is
+// unreachable, changes are kept, reconnection is tried every kReconnectMs, and the whole state
+// is published once it is back.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -33,13 +45,20 @@ class ClusterBus {
   struct Callbacks {
     // Another broker's device count for `user` (0 = none there).
     std::function<void(int broker, const std::string& user, int devices)> on_remote;
+    // Another broker's whole state: user -> devices; users not in it have none there.
+    std::function<void(int broker, std::map<std::string, int> users)> on_broker_state;
     // Another broker is gone (its liveness key lapsed): none of its devices count any more.
     std::function<void(int broker)> on_broker_gone;
+    // Members of a conversation whose membership changed on another broker.
+    std::function<void(std::vector<std::string> members)> on_members;
     // An inbox payload another broker routed to a user connected here.
     std::function<void(const std::string& user, std::string payload)> on_routed;
     // Redis became unreachable (once per outage) or reachable again.
     std::function<void(const std::string& message)> on_log;
   };
+
+  // How often a lost Redis connection is tried again (commands and subscriber).
+  static constexpr int kReconnectMs = 250;
 
   ClusterBus(RedisAddress address, int broker_id, int ttl_s, Callbacks callbacks);
   ~ClusterBus();  // stops and joins both threads
@@ -48,19 +67,31 @@ class ClusterBus {
 
   // Thread-safe, never blocks on Redis: records `user`'s device count on this broker.
   void LocalChanged(const std::string& user, int devices);
+  // Thread-safe, never blocks on Redis: tells the other brokers that `members` share a
+  // conversation whose membership changed. Lost if Redis is down (members who connect later
+  // load their contacts from the store).
+  void ShareMembers(const std::vector<std::string>& members);
   // Thread-safe, never blocks on Redis: delivers `payload` to `user`'s inbox on `broker`. Lost
   // if Redis is down (the devices catch up by sync, as after any disconnect).
   void Route(int broker, const std::string& user, const std::string& payload);
 
  private:
+  struct Outgoing {  // a message to publish as is
+    std::string channel;
+    std::string payload;
+  };
   void RunCommands();
   void RunSubscriber();
   // Command thread. Each returns false if Redis failed (the connection is then dropped).
   bool Connect();
-  bool AnnounceAll();
+  bool PublishState();
   bool Announce(const std::string& user, int devices);
   bool Heartbeat();
+  bool ReapDeadPeers();
+  // Subscriber thread.
   bool ReadSnapshot(redisContext* c);
+  void Dispatch(const std::string& channel, std::string body);
+  void HeardOf(int broker);
   void Log(const std::string& message);
 
   const RedisAddress address_;
@@ -72,16 +103,13 @@ class ClusterBus {
   CondVar cv_;
   bool stopping_ GUARDED_BY(mu_) = false;
   std::map<std::string, int> dirty_ GUARDED_BY(mu_);  // changes not yet announced
-  struct Routed {
-    int broker;
-    std::string user;
-    std::string payload;
-  };
-  std::vector<Routed> routes_ GUARDED_BY(mu_);  // deliveries not yet published
-  std::map<std::string, int> local_;       // command thread: last announced state
+  std::vector<Outgoing> outgoing_ GUARDED_BY(mu_);    // routes and members not yet published
+  std::set<int> peers_ GUARDED_BY(mu_);               // brokers heard of and not yet found dead
+  std::map<std::string, int> local_;                  // command thread: this broker's state
 
-  RedisContextPtr cmd_;                    // command thread
-  std::atomic<bool> reachable_{true};      // for logging once per outage
+  RedisContextPtr cmd_;                                 // command thread
+  std::chrono::steady_clock::time_point connected_at_;  // command thread
+  std::atomic<bool> reachable_{true};                   // for logging once per outage
   std::atomic<bool> stop_subscriber_{false};
   std::thread cmd_thread_;
   std::thread sub_thread_;

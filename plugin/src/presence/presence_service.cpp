@@ -43,6 +43,18 @@ ClusterBus::Callbacks PresenceService::BusCallbacks(BrokerTaskQueue& tasks) {
       RemoteDevicesChanged(user, remote_.Set(broker, user, devices));
     });
   };
+  callbacks.on_broker_state = [this, &tasks](int broker, std::map<std::string, int> users) {
+    tasks.Post([this, broker, users = std::move(users)] {
+      for (const auto& [user, total] : remote_.Replace(broker, users)) {
+        RemoteDevicesChanged(user, total);
+      }
+    });
+  };
+  callbacks.on_members = [this, &tasks](std::vector<std::string> members) {
+    tasks.Post([this, members = std::move(members)] {
+      if (members_listener_) members_listener_(members);
+    });
+  };
   callbacks.on_broker_gone = [this, &tasks](int broker) {
     tasks.Post([this, broker] {
       broker_.Log(LogLevel::kNotice,
@@ -78,6 +90,9 @@ void PresenceService::MarkUnclean(const std::string& user) {
 }
 
 void PresenceService::OnTick() {
+  // After the broker loop's DISCONNECTs and will checks: MarkUnclean has run for this
+  // iteration's unclean losses, so their grace is known.
+  if (!unannounced_.empty()) FlushToBus(clock_.NowMs());
   if (tracker_.HasPending() || clock_.MonotonicMs() >= next_refresh_ms_) {
     const int64_t now = clock_.NowMs();
     for (const auto& change : tracker_.Poll(now)) Publish(change);
@@ -90,8 +105,24 @@ void PresenceService::RouteInbox(const std::string& user, const std::string& pay
   for (int broker : remote_.Brokers(user)) bus_->Route(broker, user, payload);
 }
 
+void PresenceService::ShareMembers(const std::vector<std::string>& members) {
+  if (bus_) bus_->ShareMembers(members);
+}
+
 void PresenceService::LocalDevicesChanged(const std::string& user) {
-  if (bus_) bus_->LocalChanged(user, tracker_.LocalDevices(user));
+  if (bus_) unannounced_.insert(user);
+}
+
+void PresenceService::FlushToBus(int64_t now_ms) {
+  for (auto it = unannounced_.begin(); it != unannounced_.end();) {
+    const int local = tracker_.LocalDevices(*it);
+    if (local == 0 && tracker_.InGrace(*it, now_ms)) {
+      ++it;  // the other brokers keep counting the lost device until the grace is over
+      continue;
+    }
+    bus_->LocalChanged(*it, local);
+    it = unannounced_.erase(it);
+  }
 }
 
 void PresenceService::RemoteDevicesChanged(const std::string& user, int total) {

@@ -2,15 +2,23 @@
 // (PresenceTracker) and, with shared presence (plugin_opt_redis_url), on the other brokers
 // (RemoteDevices, fed by the ClusterBus over Redis), and publishes each user's retained
 // presence (mqchat/v1/p/<user>): changes as the tracker lets them out, and "online" again at
-// half its expiry so it outlives no crashed broker. The ClusterBus also carries inbox
-// deliveries to users whose devices are on other brokers (RouteInbox, and routed payloads
-// published here). Bus callbacks only post to the broker thread. Broker thread only, except
-// online() (thread-safe).
+// half its expiry so it outlives no crashed broker. Every broker derives a user's presence the
+// same way, from the device counts each broker announces: a broker announces its local counts
+// at the next TICK, except that a user whose last device was lost uncleanly keeps their count
+// on the bus until the grace period is over (the owning broker publishes the post-grace state;
+// the others follow it, so a reconnect within the grace is invisible everywhere). The
+// ClusterBus also carries the members of conversations whose membership changed (so contacts
+// grow on every broker: SetMembersListener) and inbox deliveries to users whose devices are on
+// other brokers (RouteInbox, and routed payloads published here). Bus callbacks only post to
+// the broker thread. Broker thread only, except online() (thread-safe).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <unordered_set>
+#include <vector>
 
 #include "broker/broker_api.h"
 #include "config/config.h"
@@ -44,6 +52,13 @@ class PresenceService {
   // TICK: publishes due changes and, every half expiry, refreshes the online users.
   void OnTick();
 
+  // Tells the other brokers that `members` share a conversation whose membership changed
+  // (nothing without shared presence).
+  void ShareMembers(const std::vector<std::string>& members);
+  // Called on the broker thread with the members another broker shared.
+  using MembersListener = std::function<void(const std::vector<std::string>& members)>;
+  void SetMembersListener(MembersListener listener) { members_listener_ = std::move(listener); }
+
   // Whether the inbox deliveries of `user` must also reach other brokers (shared presence).
   bool shared() const { return bus_ != nullptr; }
   // Delivers an inbox payload to `user`'s devices on other brokers (none without shared
@@ -62,6 +77,8 @@ class PresenceService {
   PresenceService(const PresenceConfig& config, BrokerApi& broker, const Clock& clock);
   ClusterBus::Callbacks BusCallbacks(BrokerTaskQueue& tasks);
   void LocalDevicesChanged(const std::string& user);
+  // Announces the local device counts changed since the last TICK, but not of users in grace.
+  void FlushToBus(int64_t now_ms);
   void RemoteDevicesChanged(const std::string& user, int total);
   void PublishRouted(const std::string& user, std::string payload);
   void Publish(const PresenceState& state);
@@ -72,9 +89,11 @@ class PresenceService {
   const Clock& clock_;
   // Also the thread-safe OnlineDirectory (who has a device connected anywhere) for push.
   PresenceTracker tracker_;
-  RemoteDevices remote_;             // devices on other brokers (shared presence)
-  std::unique_ptr<ClusterBus> bus_;  // null without plugin_opt_redis_url
-  int64_t next_refresh_ms_ = 0;      // monotonic; 0: the first refresh only schedules
+  RemoteDevices remote_;                         // devices on other brokers (shared presence)
+  std::unique_ptr<ClusterBus> bus_;              // null without plugin_opt_redis_url
+  std::unordered_set<std::string> unannounced_;  // local counts the bus has not been told
+  MembersListener members_listener_;
+  int64_t next_refresh_ms_ = 0;  // monotonic; 0: the first refresh only schedules
 };
 
 }  // namespace mqchat::presence

@@ -73,7 +73,8 @@ std::vector<PresenceState> PresenceTracker::Poll(int64_t now_ms) {
     UserPresence& u = uit->second;
     const int total = u.devices + u.remote_devices;
     const bool want_online = total > 0;
-    if (u.published && u.published_online == want_online) {
+    if (u.published && u.published_online == want_online &&
+        (!want_online || u.published_devices == total)) {
       // Back to what watchers already see (a reconnect within grace): nothing to say. Offline
       // users with no devices are forgotten to keep memory bounded by online users.
       if (!want_online) users_.erase(uit);
@@ -89,6 +90,7 @@ std::vector<PresenceState> PresenceTracker::Poll(int64_t now_ms) {
     u.published = true;
     u.published_online = want_online;
     u.published_ms = now_ms;
+    u.published_devices = total;
     out.push_back(PresenceState{name, want_online, want_online ? now_ms : u.last_seen_ms, total});
     if (!want_online) users_.erase(uit);
     it = pending_.erase(it);
@@ -104,6 +106,13 @@ std::vector<std::string> PresenceTracker::OnlineUsers() const {
     if (u.devices + u.remote_devices > 0) out.push_back(name);
   }
   return out;
+}
+
+bool PresenceTracker::InGrace(const std::string& user, int64_t now_ms) const {
+  MutexLock lock(mu_);
+  auto it = users_.find(user);
+  return it != users_.end() && it->second.devices + it->second.remote_devices == 0 &&
+         it->second.published_online && now_ms < it->second.offline_not_before;
 }
 
 bool PresenceTracker::IsOnline(const std::string& user) const {

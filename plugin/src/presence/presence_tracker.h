@@ -1,7 +1,8 @@
 // PresenceTracker: turns device connects and disconnects into per-user presence changes.
 // A user is online while at least one device is connected. Devices are counted per connection
 // (the caller reports each broker client once), so a takeover or a second device never makes a
-// user flap. Going offline waits for a grace period when the loss was unclean (a dropped
+// user flap (the published `devices` count follows them, coalesced like the rest). Going
+// offline waits for a grace period when the loss was unclean (a dropped
 // network often reconnects at once), and changes of one user are coalesced: at most one
 // publish per `min_interval_ms`, carrying the latest state. Pure logic on an injected clock;
 // broker thread only, except IsOnline (any thread: it is the plugin's OnlineDirectory).
@@ -52,6 +53,9 @@ class PresenceTracker : public OnlineDirectory {
   // The state as last published, or nullopt-like (online=false, last_seen 0) if never.
   PresenceState Current(const std::string& user) const;
   bool HasPending() const { return !pending_.empty(); }
+  // True while `user` has no device anywhere but an unclean loss keeps them online until the
+  // grace is over.
+  bool InGrace(const std::string& user, int64_t now_ms) const;
   // True while `user` has a device here or on another broker. Thread-safe.
   bool IsOnline(const std::string& user) const override;
 
@@ -61,6 +65,7 @@ class PresenceTracker : public OnlineDirectory {
     int remote_devices = 0;  // on other brokers
     bool published = false;  // has any state been published
     bool published_online = false;
+    int published_devices = 0;
     int64_t published_ms = 0;  // when the last publish happened
     int64_t last_seen_ms = 0;
     int64_t offline_not_before = 0;  // grace deadline for going offline

@@ -24,8 +24,8 @@ class SessionRegistry {
  public:
   using Contacts = std::unordered_set<std::string>;
 
-  // Records a client BASIC_AUTH admitted. True if it is its user's first device here (their
-  // contacts are then loaded and handed to AddContacts).
+  // Records a client BASIC_AUTH admitted. True if it is its user's first device here. (Plugin
+  // loads the user's contacts for every device and hands them to AddContacts.)
   bool Admit(ClientHandle client, ClientSession session);
   // Forgets a client; its user, or nullopt if the client is not connected (refused at auth, or
   // already disconnected: the broker may report one client twice). The last device of a user

@@ -1,5 +1,7 @@
 #include "store/pg/pg_handles.h"
 
+#include <poll.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -32,6 +34,16 @@ bool IsRetryableSqlState(std::string_view state) {
          || state == "40001"   // serialization_failure
          || state == "40P01"   // deadlock_detected
          || state == "55P03";  // lock_not_available
+}
+
+// An idle connection may have been closed by the server meanwhile (a restart, a failover, an
+// idle timeout); libpq only notices when it next reads, so the next operation would fail. The
+// server never speaks first to an idle connection of ours but to say goodbye (a FATAL error,
+// then end of file): anything readable while idle means it is gone. One poll, never blocks.
+bool ClosedWhileIdle(PGconn* conn) {
+  if (PQtransactionStatus(conn) != PQTRANS_IDLE) return false;
+  pollfd pfd{PQsocket(conn), POLLIN, 0};
+  return PQsocket(conn) < 0 || ::poll(&pfd, 1, 0) != 0;
 }
 
 }  // namespace
@@ -136,7 +148,9 @@ Result<PgConnection> PgConnection::Create(PgConnPtr conn,
 
 Status PgConnection::EnsureReady() {
   PGconn* conn = conn_.get();
-  if (PQstatus(conn) != CONNECTION_OK) {
+  // Lost in a previous call, or closed by the server while idle: reconnected here instead of
+  // failing this operation.
+  if (PQstatus(conn) != CONNECTION_OK || ClosedWhileIdle(conn)) {
     prepared_ = 0;  // a new session has none of the old one's statements
     PQreset(conn);
     if (PQstatus(conn) != CONNECTION_OK) {

@@ -81,7 +81,8 @@ class PgConnection {
   static Result<PgConnection> Create(PgConnPtr conn, std::vector<const PgStatement*> statements);
 
   // Call before each operation. If the connection was lost (the previous call failed with
-  // kUnavailable), tries once to reconnect: kUnavailable if the server is still unreachable.
+  // kUnavailable, or the server closed it while it was idle), tries once to reconnect:
+  // kUnavailable if the server is still unreachable.
   // Then makes sure every statement is prepared on the current connection.
   Status EnsureReady();
 

@@ -23,10 +23,17 @@ TEST(PresenceTrackerTest, OnlineWhileAnyDeviceConnected) {
   ASSERT_EQ(c.size(), 1u);
   EXPECT_TRUE(c[0].online);
   EXPECT_EQ(c[0].devices, 1);
-  t.DeviceConnected("alice", 200);  // second device: no change to publish
-  EXPECT_TRUE(t.Poll(200).empty());
+  t.DeviceConnected("alice", 200);  // second device: still online, the count follows
+  c = t.Poll(200);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_TRUE(c[0].online);
+  EXPECT_EQ(c[0].devices, 2);
+  EXPECT_TRUE(t.Poll(250).empty()) << "nothing new to say";
   t.DeviceDisconnected("alice", 300);  // one left: still online
-  EXPECT_TRUE(t.Poll(300).empty());
+  c = t.Poll(300);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_TRUE(c[0].online);
+  EXPECT_EQ(c[0].devices, 1);
   t.DeviceDisconnected("alice", 400);  // clean: offline at once
   c = t.Poll(400);
   ASSERT_EQ(c.size(), 1u);
@@ -61,6 +68,33 @@ TEST(PresenceTrackerTest, UncleanLossWaitsForGraceAndQuickReconnectIsSilent) {
   ASSERT_EQ(c.size(), 1u);
   EXPECT_FALSE(c[0].online);
   EXPECT_EQ(c[0].last_seen_ms, 3000);
+}
+
+TEST(PresenceTrackerTest, InGraceOnlyWhileAnUncleanLossHoldsTheUserOnline) {
+  PresenceTracker t(Opts(/*grace=*/1000));
+  t.DeviceConnected("carol", 0);
+  t.Poll(0);
+  EXPECT_FALSE(t.InGrace("carol", 0)) << "connected";
+  t.DeviceDisconnected("carol", 100);
+  t.MarkUnclean("carol", 100);
+  EXPECT_TRUE(t.InGrace("carol", 500));
+  EXPECT_FALSE(t.InGrace("carol", 1100)) << "grace over";
+  t.DeviceConnected("carol", 600);
+  EXPECT_FALSE(t.InGrace("carol", 700)) << "back";
+  t.DeviceDisconnected("carol", 800);  // clean
+  EXPECT_FALSE(t.InGrace("carol", 800));
+}
+
+TEST(PresenceTrackerTest, DevicesCountIsCoalescedLikeTheRest) {
+  PresenceTracker t(Opts(/*grace=*/0, /*interval=*/1000));
+  t.DeviceConnected("dan", 0);
+  ASSERT_EQ(t.Poll(0).size(), 1u);
+  t.DeviceConnected("dan", 100);
+  t.SetRemoteDevices("dan", 2, 200);
+  EXPECT_TRUE(t.Poll(500).empty()) << "within the interval";
+  auto c = t.Poll(1000);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].devices, 4) << "the latest count, local and remote";
 }
 
 TEST(PresenceTrackerTest, BurstsAreCoalescedToTheLatestState) {
