@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <iostream>
 
 #include <gtest/gtest.h>
 
@@ -36,9 +37,7 @@ ApiProcess::ApiProcess(const store::StoreConfig& store,
                        std::vector<std::pair<std::string, std::string>> options)
     : dir_("mqchat-api") {
   const std::string private_key = dir_.File("api.key.pem");
-  public_key_file_ = dir_.File("api.pub.pem");
   WriteFile(private_key, TestRsaKeys().private_pem);
-  WriteFile(public_key_file_, TestRsaKeys().public_pem);
   port_ = FreePort();
   argv_ = {MQCHAT_API_PATH, "--listen", "127.0.0.1", "--port", std::to_string(port_),
            "--jwt_private_key_file", private_key};

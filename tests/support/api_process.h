@@ -1,6 +1,6 @@
 // ApiProcess: runs the built mqchat-api on a free loopback port against a ChatServer's store
 // (the same SQLite file or PostgreSQL database the broker uses), signing tokens with
-// TestRsaKeys(), and talks to it over HTTP. Test thread only.
+// TestRsaKeys() (brokers verify with its public_pem), and talks to it over HTTP. Test thread only.
 #pragma once
 
 #include <memory>
@@ -38,8 +38,6 @@ class ApiProcess {
   bool Start();
   void Stop();
 
-  // The public key brokers must verify this service's tokens with (a file in the temp dir).
-  const std::string& public_key_file() const { return public_key_file_; }
   int port() const { return port_; }
   std::string Log() const;
 
@@ -54,7 +52,6 @@ class ApiProcess {
  private:
   TempDir dir_;
   std::vector<std::string> argv_;
-  std::string public_key_file_;
   int port_ = 0;
   Subprocess process_;
 };
