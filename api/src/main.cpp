@@ -27,6 +27,9 @@ bool ReadFile(const std::string& path, std::string* out) {
 int main(int argc, char** argv) {
   // SIGINT/SIGTERM are taken by a watcher thread (sigwait), which stops the server. Blocked
   // first, so every thread started later (hash workers, HTTP threads) inherits the mask.
+  // A shell starts background jobs with SIGINT ignored (scripts/run.sh does): restore it first.
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
