@@ -34,13 +34,18 @@ ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens,
       passwords_(config.hash_workers, config.hash_queue, options.pbkdf2_iterations),
       tokens_(std::move(tokens)),
       signup_(config.signup, &stores_, &passwords_),
-      login_(&stores_, &passwords_, &tokens_, options.now_s) {
+      sessions_(&stores_, &passwords_, &tokens_, RefreshTokens(config.refresh_token_ttl_s * 1000),
+                options.now_s) {
   router_.Add("GET", std::string(http::kPathHealth),
               [](const ApiRequest&) { return JsonResponse(200, {{"status", "ok"}}); });
   router_.Add("POST", std::string(http::kPathSignup),
               [this](const ApiRequest& r) { return signup_.Handle(r); });
   router_.Add("POST", std::string(http::kPathLogin),
-              [this](const ApiRequest& r) { return login_.Handle(r); });
+              [this](const ApiRequest& r) { return sessions_.Login(r); });
+  router_.Add("POST", std::string(http::kPathRefresh),
+              [this](const ApiRequest& r) { return sessions_.Refresh(r); });
+  router_.Add("POST", std::string(http::kPathLogout),
+              [this](const ApiRequest& r) { return sessions_.Logout(r); });
   router_.Add("GET", std::string(http::kPathConnect),
               [this](const ApiRequest&) { return Connect(); });
 }

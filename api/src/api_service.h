@@ -1,6 +1,7 @@
 // ApiService: the composition root of mqchat-api. Owns the store pool, the password pool and
 // the token issuer, and routes each /v1 endpoint to its handler: GET /v1/health, POST
-// /v1/signup (signup.h), POST /v1/login (login.h), GET /v1/connect (the configured brokers).
+// /v1/signup (signup.h), POST /v1/login, /v1/refresh and /v1/logout (sessions.h), GET
+// /v1/connect (the configured brokers).
 // Built once at start; Handle is thread-safe (called from the HTTP threads).
 #pragma once
 
@@ -10,9 +11,9 @@
 #include "access_token.h"
 #include "config.h"
 #include "http_types.h"
-#include "login.h"
 #include "password_pool.h"
 #include "router.h"
+#include "sessions.h"
 #include "signup.h"
 #include "store_pool.h"
 
@@ -42,7 +43,7 @@ class ApiService {
   PasswordPool passwords_;
   AccessTokenIssuer tokens_;
   SignupHandler signup_;
-  LoginHandler login_;
+  SessionHandlers sessions_;
   Router router_;
 };
 

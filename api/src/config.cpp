@@ -91,6 +91,9 @@ Status Apply(const std::string& key, const std::string& value, ApiConfig* c, int
   } else if (key == "access_token_ttl_s") {
     if (auto s = int_option(60, 86400); !s.ok()) return s;
     c->access_token_ttl_s = n;
+  } else if (key == "refresh_token_ttl_s") {
+    if (auto s = int_option(3600, 31536000); !s.ok()) return s;
+    c->refresh_token_ttl_s = n;
   } else if (key == "max_body_bytes") {
     if (auto s = int_option(1024, 1048576); !s.ok()) return s;
     c->max_body_bytes = static_cast<size_t>(n);
@@ -153,7 +156,8 @@ std::string ApiUsage() {
   --jwt_issuer ISS --jwt_audience AUD   claims the brokers check (optional)
   --listen HOST (127.0.0.1) --port N (8080; 0 = any free port)
   --signup open|closed (open)     --broker URL (repeatable; GET /v1/connect)
-  --access_token_ttl_s N (900)    --max_body_bytes N (16384)
+  --access_token_ttl_s N (900)    --refresh_token_ttl_s N (2592000)
+  --max_body_bytes N (16384)
   --hash_workers N (2) --hash_queue N (16)   password hashing budget
   --store_connections N (4) --http_threads N (16)
 A config file holds the same keys, one 'key value' per line.

@@ -27,6 +27,7 @@ struct ApiConfig {
   std::string jwt_issuer;    // `jwt_issuer` (iss; match plugin_opt_jwt_issuer)
   std::string jwt_audience;  // `jwt_audience` (aud; match plugin_opt_jwt_audience)
   int64_t access_token_ttl_s = 900;  // `access_token_ttl_s`, 60..86400
+  int64_t refresh_token_ttl_s = 30 * 86400;  // `refresh_token_ttl_s`, 3600..31536000
   size_t max_body_bytes = 16384;     // `max_body_bytes`, 1024..1048576
   // Password hashing: `hash_workers` threads (1..64) and at most `hash_queue` hashes waiting
   // (0..10000); beyond that a request gets 503 OVERLOADED with Retry-After.

@@ -7,19 +7,19 @@
 
 namespace mqchat::api {
 
-StoreLease::StoreLease(StorePool* pool, store::AccountStorePtr store)
-    : pool_(pool), store_(std::move(store)) {}
+StoreLease::StoreLease(StorePool* pool, StoreSet stores)
+    : pool_(pool), stores_(std::move(stores)) {}
 
 StoreLease::StoreLease(StoreLease&& other) noexcept
-    : pool_(other.pool_), store_(std::move(other.store_)) {
+    : pool_(other.pool_), stores_(std::move(other.stores_)) {
   other.pool_ = nullptr;
 }
 
 StoreLease::~StoreLease() {
-  if (pool_ != nullptr) pool_->Return(std::move(store_));
+  if (pool_ != nullptr) pool_->Return(std::move(stores_));
 }
 
-void StoreLease::Discard() { store_.reset(); }
+void StoreLease::Discard() { stores_ = StoreSet{}; }
 
 StorePool::StorePool(store::StoreConfig config, int max_open)
     : config_(std::move(config)), max_open_(max_open) {}
@@ -29,26 +29,40 @@ Result<StoreLease> StorePool::Acquire(std::chrono::milliseconds wait) {
   bool ready = cv_.wait_for(lock, wait, [this] { return !idle_.empty() || open_ < max_open_; });
   if (!ready) return Status::Unavailable("every store connection is busy");
   if (!idle_.empty()) {
-    store::AccountStorePtr store = std::move(idle_.back());
+    StoreSet stores = std::move(idle_.back());
     idle_.pop_back();
-    return StoreLease(this, std::move(store));
+    return StoreLease(this, std::move(stores));
   }
   ++open_;  // reserve the slot, open without holding the lock
   lock.unlock();
-  auto opened = store::OpenAccountStore(config_);
-  if (!opened.ok()) {
-    std::cerr << "mqchat-api: cannot open the store: " << opened.status().message() << "\n";
-    Return(nullptr);
+  StoreSet stores;
+  Status status = Status::Ok();
+  // The account store first: opening it applies the migrations the session store needs.
+  auto accounts = store::OpenAccountStore(config_);
+  if (accounts.ok()) {
+    stores.accounts = std::move(*accounts);
+    auto sessions = OpenSessionStore(config_);
+    if (sessions.ok()) {
+      stores.sessions = std::move(*sessions);
+    } else {
+      status = sessions.status();
+    }
+  } else {
+    status = accounts.status();
+  }
+  if (!status.ok()) {
+    std::cerr << "mqchat-api: cannot open the store: " << status.message() << "\n";
+    Return(StoreSet{});
     return Status::Unavailable("the store is unavailable");
   }
-  return StoreLease(this, std::move(*opened));
+  return StoreLease(this, std::move(stores));
 }
 
-void StorePool::Return(store::AccountStorePtr store) {
+void StorePool::Return(StoreSet stores) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (store) {
-      idle_.push_back(std::move(store));
+    if (stores.accounts && stores.sessions) {
+      idle_.push_back(std::move(stores));
     } else {
       --open_;
     }

@@ -13,6 +13,8 @@ namespace mqchat::protocol::http {
 inline constexpr std::string_view kPathHealth = "/v1/health";
 inline constexpr std::string_view kPathSignup = "/v1/signup";
 inline constexpr std::string_view kPathLogin = "/v1/login";
+inline constexpr std::string_view kPathRefresh = "/v1/refresh";
+inline constexpr std::string_view kPathLogout = "/v1/logout";
 inline constexpr std::string_view kPathConnect = "/v1/connect";
 
 namespace field {
@@ -23,6 +25,7 @@ inline constexpr std::string_view kStatus = "status";
 inline constexpr std::string_view kUsername = "username";
 inline constexpr std::string_view kPassword = "password";
 inline constexpr std::string_view kAccessToken = "access_token";
+inline constexpr std::string_view kRefreshToken = "refresh_token";
 inline constexpr std::string_view kTokenType = "token_type";
 inline constexpr std::string_view kExpiresIn = "expires_in";
 inline constexpr std::string_view kBrokers = "brokers";

@@ -1,6 +1,6 @@
 // The real mqchat-api process beside a real broker on the same store, on SQLite and PostgreSQL:
-// sign up and log in over HTTP, connect to the broker with the access token, chat; closed
-// sign-up; every malformed request gets a 4xx JSON error and changes nothing.
+// sign up and log in over HTTP, connect to the broker with the access token, chat; refresh
+// rotation and reuse detection; closed sign-up; every malformed request gets a 4xx JSON error and changes nothing.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -80,6 +80,28 @@ TEST_P(ApiFlowTest, SignupLoginConnectWithTheTokenAndChat) {
   ChatTestClient mallory;
   EXPECT_NE(mallory.Connect(server_->port(), "bob", alice_token, "m"), 0);
   EXPECT_EQ(Login("alice", "bob password").status, 401);
+}
+
+TEST_P(ApiFlowTest, RefreshRotatesReuseRevokesTheFamilyAndTheNewTokenConnects) {
+  StartBoth();
+  REQUIRE_SERVERS();
+  ASSERT_EQ(Signup("alice", "alice password").status, 201);
+  auto login = Login("alice", "alice password");
+  ASSERT_EQ(login.status, 200);
+  const std::string first = login.json["refresh_token"];
+  auto refreshed = api_->Post("/v1/refresh", {{"refresh_token", first}});
+  ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+  const std::string second = refreshed.json["refresh_token"];
+  ChatTestClient alice;
+  EXPECT_EQ(alice.Connect(server_->port(), "alice", refreshed.json["access_token"]), 0);
+  auto reuse = api_->Post("/v1/refresh", {{"refresh_token", first}});
+  EXPECT_EQ(reuse.status, 401);
+  EXPECT_EQ(reuse.error_code(), "UNAUTHENTICATED");
+  EXPECT_EQ(api_->Post("/v1/refresh", {{"refresh_token", second}}).status, 401);
+  // Logout ends a new family.
+  const std::string third = Login("alice", "alice password").json["refresh_token"];
+  EXPECT_EQ(api_->Post("/v1/logout", {{"refresh_token", third}}).status, 200);
+  EXPECT_EQ(api_->Post("/v1/refresh", {{"refresh_token", third}}).status, 401);
 }
 
 TEST_P(ApiFlowTest, ClosedSignupCreatesNobody) {

@@ -5,6 +5,8 @@
 
 #include "api_service.h"
 #include "auth/jwt.h"
+#include "refresh_tokens.h"
+#include "session_store.h"
 #include "store/store_factory.h"
 #include "support/rsa_keys.h"
 #include "support/temp_dir.h"
@@ -103,6 +105,75 @@ TEST_F(ApiServiceTest, WrongPasswordUnknownUserAndDisabledUser) {
   EXPECT_EQ(disabled.status, 403);
   EXPECT_EQ(Code(disabled), "FORBIDDEN");
   EXPECT_EQ(Post("/v1/login", {{"username", "dave"}, {"password", "wrong horse"}}).status, 401);
+}
+
+TEST_F(ApiServiceTest, RefreshRotatesAndAReusedTokenRevokesTheFamily) {
+  ASSERT_EQ(Post("/v1/signup", {{"username", "fay"}, {"password", "correct horse"}}).status, 201);
+  auto login = Post("/v1/login", {{"username", "fay"}, {"password", "correct horse"}});
+  ASSERT_EQ(login.status, 200);
+  const std::string first = nlohmann::json::parse(login.body)["refresh_token"];
+  auto refreshed = Post("/v1/refresh", {{"refresh_token", first}});
+  ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+  auto body = nlohmann::json::parse(refreshed.body);
+  EXPECT_EQ(body["username"], "fay");
+  EXPECT_FALSE(body["access_token"].get<std::string>().empty());
+  const std::string second = body["refresh_token"];
+  EXPECT_NE(second, first);
+  // Only hashes are stored.
+  auto sessions = OpenSessionStore(config_.store);
+  ASSERT_TRUE(sessions.ok());
+  EXPECT_EQ((*sessions)->Get(first).status().code(), Code::kNotFound);
+  EXPECT_TRUE((*sessions)->Get(RefreshTokens::HashToken(first)).ok());
+  // The old token again: refused, and its successor dies with it.
+  auto reuse = Post("/v1/refresh", {{"refresh_token", first}});
+  EXPECT_EQ(reuse.status, 401);
+  EXPECT_EQ(Code(reuse), "UNAUTHENTICATED");
+  EXPECT_EQ(Post("/v1/refresh", {{"refresh_token", second}}).status, 401);
+  // A new login is a new family, unaffected.
+  auto again = Post("/v1/login", {{"username", "fay"}, {"password", "correct horse"}});
+  const std::string third = nlohmann::json::parse(again.body)["refresh_token"];
+  EXPECT_EQ(Post("/v1/refresh", {{"refresh_token", third}}).status, 200);
+}
+
+TEST_F(ApiServiceTest, LogoutRevokesAndDisabledUsersCannotRefresh) {
+  ASSERT_EQ(Post("/v1/signup", {{"username", "gus"}, {"password", "correct horse"}}).status, 201);
+  auto token = [&] {
+    auto login = Post("/v1/login", {{"username", "gus"}, {"password", "correct horse"}});
+    return nlohmann::json::parse(login.body)["refresh_token"].get<std::string>();
+  };
+  const std::string a = token();
+  auto logout = Post("/v1/logout", {{"refresh_token", a}});
+  EXPECT_EQ(logout.status, 200);
+  EXPECT_EQ(logout.body, "{}");
+  EXPECT_EQ(Post("/v1/refresh", {{"refresh_token", a}}).status, 401);
+  EXPECT_EQ(Post("/v1/logout", {{"refresh_token", "not-a-token"}}).status, 401);
+  const std::string b = token();
+  {
+    auto store = store::OpenAccountStore(config_.store);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->SetState("gus", store::UserState::kDisabled).ok());
+  }
+  EXPECT_EQ(Post("/v1/refresh", {{"refresh_token", b}}).status, 401);
+  for (const auto& bad : {nlohmann::json::object(), nlohmann::json{{"refresh_token", 5}},
+                          nlohmann::json{{"refresh_token", b}, {"x", 1}}}) {
+    EXPECT_EQ(Code(Post("/v1/refresh", bad)), "BAD_REQUEST") << bad.dump();
+  }
+}
+
+TEST_F(ApiServiceTest, ExpiredRefreshTokensAreRefused) {
+  int64_t now = kNow;
+  config_.refresh_token_ttl_s = 3600;
+  service_.reset();
+  ApiServiceOptions options;
+  options.now_s = [&now] { return now; };
+  auto service = ApiService::Create(config_, test::TestRsaKeys().private_pem, options);
+  ASSERT_TRUE(service.ok());
+  service_ = std::move(*service);
+  ASSERT_EQ(Post("/v1/signup", {{"username", "hal"}, {"password", "correct horse"}}).status, 201);
+  auto login = Post("/v1/login", {{"username", "hal"}, {"password", "correct horse"}});
+  const std::string token = nlohmann::json::parse(login.body)["refresh_token"];
+  now += 3600;
+  EXPECT_EQ(Post("/v1/refresh", {{"refresh_token", token}}).status, 401);
 }
 
 TEST_F(ApiServiceTest, ClosedSignupRefusesAndCreatesNobody) {
