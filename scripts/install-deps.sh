@@ -11,6 +11,7 @@ PACKAGES=(
   libpq-dev postgresql
   libhiredis-dev redis-server
   libssl-dev libcurl4-openssl-dev
+  libcpp-httplib-dev
   nlohmann-json3-dev
   googletest libgtest-dev libgmock-dev
   openssl procps jq

@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # README's run command: installs what is missing, builds, creates the embedded SQLite database
-# under ./data and runs mosquitto in the foreground with the mqchat plugin.
-#   MQTT on 127.0.0.1:${MQCHAT_PORT:-1883}, MQTT over WebSocket on 127.0.0.1:${MQCHAT_WS_PORT:-8083}.
-# Ctrl-C stops the broker cleanly.
+# under ./data, starts the API service (mqchat-api: sign-up, login) in the background and runs
+# mosquitto in the foreground with the mqchat plugin, both on that database.
+#   MQTT on 127.0.0.1:${MQCHAT_PORT:-1883}, MQTT over WebSocket on 127.0.0.1:${MQCHAT_WS_PORT:-8083},
+#   the HTTP API on 127.0.0.1:${MQCHAT_API_PORT:-8080}.
+# Ctrl-C stops the broker cleanly, and the API service with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 PORT=${MQCHAT_PORT:-1883}
 WS_PORT=${MQCHAT_WS_PORT:-8083}
+API_PORT=${MQCHAT_API_PORT:-8080}
 
 scripts/install-deps.sh
 # The plugin, the operator CLI and the terminal client README points to. SDK_ONLY=OFF undoes an
 # SDK-only configuration of build/ (client-sdk/README.md builds that in build-sdk/).
 CMAKE_ARGS="${CMAKE_ARGS:-} -DMQCHAT_SDK_ONLY=OFF" BUILD_DIR=build \
-  scripts/build.sh --target mqchat_plugin mqchatctl mqchat
+  scripts/build.sh --target mqchat_plugin mqchatctl mqchat mqchat-api
 
 # The web client: one self-contained web/dist/index.html, served by the broker (http_dir).
 if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
@@ -26,6 +29,12 @@ DATA="$ROOT/data"
 mkdir -p "$DATA"
 if [ ! -s "$DATA/jwt.secret" ]; then
   (umask 077 && openssl rand -hex 32 > "$DATA/jwt.secret")
+fi
+# The API service signs access tokens with this RSA key; the broker holds only the public half.
+if [ ! -s "$DATA/api.key.pem" ] || [ ! -s "$DATA/api.pub.pem" ]; then
+  (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
+    -out "$DATA/api.key.pem" 2>/dev/null)
+  openssl pkey -in "$DATA/api.key.pem" -pubout -out "$DATA/api.pub.pem"
 fi
 # The broker keeps the privileges of whoever runs this script, so the database it creates
 # stays writable by mqchatctl run by the same user.
@@ -57,6 +66,7 @@ plugin $ROOT/build/plugin/mqchat_plugin.so
 plugin_opt_store sqlite
 plugin_opt_sqlite_path $DATA/mqchat.db
 plugin_opt_jwt_hs256_secret_file $DATA/jwt.secret
+plugin_opt_jwt_rs256_public_key_file $DATA/api.pub.pem
 CONF
 
 # The broker opens http_dir as $RUN_USER (this script's user), who must be able to read it.
@@ -68,13 +78,24 @@ fi
 CTL="$ROOT/build/tools/mqchatctl/mqchatctl"
 "$CTL" --config "$CONF" migrate >/dev/null
 
+API="$ROOT/build/api/mqchat-api"
+"$API" --sqlite "$DATA/mqchat.db" --jwt_private_key_file "$DATA/api.key.pem" \
+  --listen 127.0.0.1 --port "$API_PORT" \
+  --broker "mqtt://127.0.0.1:$PORT" --broker "ws://127.0.0.1:$WS_PORT" &
+API_PID=$!
+trap 'kill "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true' EXIT
+
 cat <<MSG
 
 mqchat is starting: MQTT on 127.0.0.1:$PORT, WebSocket on 127.0.0.1:$WS_PORT (data in $DATA).
 
 Chat in the browser: http://127.0.0.1:$WS_PORT/
 
-Add a user (the password is read from the terminal, or from stdin when piped):
+Sign up through the API service (http://127.0.0.1:$API_PORT, docs/openapi.yaml):
+  curl -H 'Content-Type: application/json' -d '{"username":"alice","password":"PASSWORD"}' http://127.0.0.1:$API_PORT/v1/signup
+and log in for an access token (its "access_token" is the MQTT password of user alice):
+  curl -H 'Content-Type: application/json' -d '{"username":"alice","password":"PASSWORD"}' http://127.0.0.1:$API_PORT/v1/login
+Or add a user as the operator (the password is read from the terminal, or from stdin when piped):
   $CTL --config $CONF user add alice
 Connect as device "laptop" of alice and watch her inbox:
   mosquitto_sub -h 127.0.0.1 -p $PORT -V mqttv5 -i alice/laptop -u alice -P 'PASSWORD' -t 'mqchat/v1/u/alice/#' -v
@@ -84,4 +105,5 @@ Or chat in the terminal: $ROOT/build/tools/mqchat/mqchat --help
 Stop with Ctrl-C.
 
 MSG
-exec mosquitto -c "$CONF"
+# Not exec: the EXIT trap stops the API service when the broker ends.
+mosquitto -c "$CONF"

@@ -28,7 +28,7 @@ for conf in "$SRC"/conf/*.example; do
   done < <(grep -E '^(plugin|http_dir)[[:space:]]' "$conf")
 done
 
-for tool in mqchatctl mqchat; do
+for tool in mqchatctl mqchat mqchat-api; do
   [ -x "$PREFIX/bin/$tool" ] || problem "bin/$tool is not installed"
 done
 

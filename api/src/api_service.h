@@ -1,0 +1,50 @@
+// ApiService: the composition root of mqchat-api. Owns the store pool, the password pool and
+// the token issuer, and routes each /v1 endpoint to its handler: GET /v1/health, POST
+// /v1/signup (signup.h), POST /v1/login, /v1/refresh and /v1/logout (sessions.h), GET
+// /v1/connect (the configured brokers).
+// Built once at start; Handle is thread-safe (called from the HTTP threads).
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "access_token.h"
+#include "config.h"
+#include "http_types.h"
+#include "password_pool.h"
+#include "router.h"
+#include "sessions.h"
+#include "signup.h"
+#include "store_pool.h"
+
+namespace mqchat::api {
+
+struct ApiServiceOptions {
+  int pbkdf2_iterations = 0;  // 0: the plugin's default cost (auth/password_hash.h)
+  std::function<int64_t()> now_s;  // null: the system clock
+};
+
+class ApiService {
+ public:
+  // `private_key_pem` is the content of config.jwt_private_key_file. kInvalidArgument if it
+  // cannot sign.
+  static Result<std::unique_ptr<ApiService>> Create(const ApiConfig& config,
+                                                    std::string private_key_pem,
+                                                    ApiServiceOptions options = {});
+
+  ApiResponse Handle(const ApiRequest& request) const { return router_.Dispatch(request); }
+
+ private:
+  ApiService(const ApiConfig& config, AccessTokenIssuer tokens, ApiServiceOptions options);
+  ApiResponse Connect() const;
+
+  ApiConfig config_;
+  StorePool stores_;
+  PasswordPool passwords_;
+  AccessTokenIssuer tokens_;
+  SignupHandler signup_;
+  SessionHandlers sessions_;
+  Router router_;
+};
+
+}  // namespace mqchat::api

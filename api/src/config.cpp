@@ -1,0 +1,167 @@
+#include "config.h"
+
+#include <cctype>
+#include <fstream>
+#include <utility>
+
+namespace mqchat::api {
+namespace {
+
+using KeyValues = std::vector<std::pair<std::string, std::string>>;
+
+Status ParseInt(const std::string& key, const std::string& value, int64_t min, int64_t max,
+                int64_t* out) {
+  size_t used = 0;
+  int64_t parsed = 0;
+  try {
+    parsed = std::stoll(value, &used, 10);
+  } catch (...) {
+    used = 0;
+  }
+  if (used == 0 || used != value.size() || parsed < min || parsed > max) {
+    return Status::InvalidArgument(key + " must be an integer in " + std::to_string(min) + ".." +
+                                   std::to_string(max) + " (got '" + value + "')");
+  }
+  *out = parsed;
+  return Status::Ok();
+}
+
+Status ReadConfigFile(const std::string& path, KeyValues* out) {
+  std::ifstream in(path);
+  if (!in) return Status::InvalidArgument("cannot read config file " + path);
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    // '#' starts a comment at the start of a line or after whitespace (not inside a value).
+    for (size_t i = 0; i < line.size(); ++i) {
+      if (line[i] == '#' && (i == 0 || std::isspace(static_cast<unsigned char>(line[i - 1])))) {
+        line.erase(i);
+        break;
+      }
+    }
+    const char* kSpace = " \t\r";
+    size_t start = line.find_first_not_of(kSpace);
+    if (start == std::string::npos) continue;
+    size_t key_end = line.find_first_of(kSpace, start);
+    size_t value_start =
+        key_end == std::string::npos ? std::string::npos : line.find_first_not_of(kSpace, key_end);
+    if (value_start == std::string::npos) {
+      return Status::InvalidArgument(path + ":" + std::to_string(number) +
+                                     ": expected 'key value'");
+    }
+    size_t value_end = line.find_last_not_of(kSpace);
+    out->emplace_back(line.substr(start, key_end - start),
+                      line.substr(value_start, value_end + 1 - value_start));
+  }
+  return Status::Ok();
+}
+
+// Applies one key; kInvalidArgument for an unknown key or a bad value.
+Status Apply(const std::string& key, const std::string& value, ApiConfig* c, int* stores) {
+  int64_t n = 0;
+  auto int_option = [&](int64_t min, int64_t max) { return ParseInt(key, value, min, max, &n); };
+  if (key == "listen") {
+    c->listen_host = value;
+  } else if (key == "port") {
+    if (auto s = int_option(0, 65535); !s.ok()) return s;
+    c->port = static_cast<int>(n);
+  } else if (key == "sqlite") {
+    c->store.backend = store::Backend::kSqlite;
+    c->store.sqlite_path = value;
+    ++*stores;
+  } else if (key == "pg") {
+    c->store.backend = store::Backend::kPostgres;
+    c->store.pg_conninfo = value;
+    ++*stores;
+  } else if (key == "signup") {
+    if (value == "open") {
+      c->signup = SignupMode::kOpen;
+    } else if (value == "closed") {
+      c->signup = SignupMode::kClosed;
+    } else {
+      return Status::InvalidArgument("signup must be open or closed (got '" + value + "')");
+    }
+  } else if (key == "jwt_private_key_file") {
+    c->jwt_private_key_file = value;
+  } else if (key == "jwt_issuer") {
+    c->jwt_issuer = value;
+  } else if (key == "jwt_audience") {
+    c->jwt_audience = value;
+  } else if (key == "access_token_ttl_s") {
+    if (auto s = int_option(60, 86400); !s.ok()) return s;
+    c->access_token_ttl_s = n;
+  } else if (key == "refresh_token_ttl_s") {
+    if (auto s = int_option(3600, 31536000); !s.ok()) return s;
+    c->refresh_token_ttl_s = n;
+  } else if (key == "max_body_bytes") {
+    if (auto s = int_option(1024, 1048576); !s.ok()) return s;
+    c->max_body_bytes = static_cast<size_t>(n);
+  } else if (key == "hash_workers") {
+    if (auto s = int_option(1, 64); !s.ok()) return s;
+    c->hash_workers = static_cast<int>(n);
+  } else if (key == "hash_queue") {
+    if (auto s = int_option(0, 10000); !s.ok()) return s;
+    c->hash_queue = static_cast<int>(n);
+  } else if (key == "store_connections") {
+    if (auto s = int_option(1, 64); !s.ok()) return s;
+    c->store_connections = static_cast<int>(n);
+  } else if (key == "http_threads") {
+    if (auto s = int_option(1, 1024); !s.ok()) return s;
+    c->http_threads = static_cast<int>(n);
+  } else if (key == "broker") {
+    c->brokers.push_back(value);
+  } else {
+    return Status::InvalidArgument("unknown option '" + key + "'");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ApiConfig> ParseApiArgs(const std::vector<std::string>& args) {
+  KeyValues options;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg.rfind("--", 0) != 0 || arg.size() == 2) {
+      return Status::InvalidArgument("unexpected argument '" + arg + "'");
+    }
+    if (i + 1 >= args.size()) return Status::InvalidArgument(arg + " needs a value");
+    const std::string key = arg.substr(2);
+    const std::string& value = args[++i];
+    if (key == "config") {
+      if (auto s = ReadConfigFile(value, &options); !s.ok()) return s;
+    } else {
+      options.emplace_back(key, value);
+    }
+  }
+  ApiConfig config;
+  int stores = 0;
+  for (const auto& [key, value] : options) {
+    if (auto s = Apply(key, value, &config, &stores); !s.ok()) return s;
+  }
+  if (stores != 1) {
+    return Status::InvalidArgument("give exactly one store: --sqlite PATH or --pg CONNINFO");
+  }
+  if (config.jwt_private_key_file.empty()) {
+    return Status::InvalidArgument("--jwt_private_key_file is required (it signs access tokens)");
+  }
+  return config;
+}
+
+std::string ApiUsage() {
+  return R"(usage: mqchat-api [--config FILE] [--KEY VALUE]...
+  --sqlite PATH | --pg CONNINFO   the store the brokers use (exactly one)
+  --jwt_private_key_file FILE     RSA private key (PEM) signing RS256 access tokens
+  --jwt_issuer ISS --jwt_audience AUD   claims the brokers check (optional)
+  --listen HOST (127.0.0.1) --port N (8080; 0 = any free port)
+  --signup open|closed (open)     --broker URL (repeatable; GET /v1/connect)
+  --access_token_ttl_s N (900)    --refresh_token_ttl_s N (2592000)
+  --max_body_bytes N (16384)
+  --hash_workers N (2) --hash_queue N (16)   password hashing budget
+  --store_connections N (4) --http_threads N (16)
+A config file holds the same keys, one 'key value' per line.
+)";
+}
+
+}  // namespace mqchat::api

@@ -1,0 +1,48 @@
+// ApiConfig: everything mqchat-api is configured with, from command-line flags
+// (`--key value`) and/or a config file (`--config FILE`: one `key value` per line, the value
+// being the rest of the line, e.g. a libpq conninfo; `#` comments; the same keys as the
+// flags). A key given twice keeps the last value, except `broker`, which adds one address per
+// occurrence. Pure parsing; no file but the config file is read here.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mqchat/status.h"
+#include "store/store_config.h"
+
+namespace mqchat::api {
+
+enum class SignupMode { kOpen, kClosed };
+
+struct ApiConfig {
+  std::string listen_host = "127.0.0.1";  // `listen`
+  int port = 8080;                        // `port` (0: any free port, printed at start)
+  store::StoreConfig store;               // `sqlite PATH` or `pg CONNINFO` (exactly one)
+  SignupMode signup = SignupMode::kOpen;  // `signup open|closed`
+  // `jwt_private_key_file`: RSA private key (PEM) that signs access tokens (RS256); the brokers
+  // hold its public key (plugin_opt_jwt_rs256_public_key_file).
+  std::string jwt_private_key_file;
+  std::string jwt_issuer;    // `jwt_issuer` (iss; match plugin_opt_jwt_issuer)
+  std::string jwt_audience;  // `jwt_audience` (aud; match plugin_opt_jwt_audience)
+  int64_t access_token_ttl_s = 900;  // `access_token_ttl_s`, 60..86400
+  int64_t refresh_token_ttl_s = 30 * 86400;  // `refresh_token_ttl_s`, 3600..31536000
+  size_t max_body_bytes = 16384;     // `max_body_bytes`, 1024..1048576
+  // Password hashing: `hash_workers` threads (1..64) and at most `hash_queue` hashes waiting
+  // (0..10000); beyond that a request gets 503 OVERLOADED with Retry-After.
+  int hash_workers = 2;
+  int hash_queue = 16;
+  int store_connections = 4;  // `store_connections`, 1..64
+  int http_threads = 16;      // `http_threads`, 1..1024: requests served at once
+  // `broker URL` (repeatable): what GET /v1/connect returns, e.g. mqtt://host:1883, ws://host:8083.
+  std::vector<std::string> brokers;
+};
+
+// Parses argv[1..] (argv[0] excluded). kInvalidArgument naming the flag or line on any error.
+Result<ApiConfig> ParseApiArgs(const std::vector<std::string>& args);
+
+// The usage text for --help and errors.
+std::string ApiUsage();
+
+}  // namespace mqchat::api

@@ -1,0 +1,32 @@
+// HttpServer: serves an ApiService over HTTP with cpp-httplib (the only file that includes
+// httplib.h). Every response is JSON, including the library's own refusals (413 for a body
+// over max_body_bytes, 400 for a malformed request line), which the error handler rewrites to
+// the {"error":{...}} shape. No request or response body is ever logged.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "api_service.h"
+#include "config.h"
+
+namespace mqchat::api {
+
+class HttpServer {
+ public:
+  HttpServer(const ApiConfig& config, const ApiService* service);
+  ~HttpServer();
+
+  // Binds config.listen_host:config.port; returns the port bound (config port 0: a free one),
+  // or -1 if the address cannot be bound.
+  int Bind();
+  // Serves until Stop() (from any thread, e.g. a signal watcher). Returns false on failure.
+  bool Serve();
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mqchat::api

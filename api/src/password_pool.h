@@ -1,0 +1,55 @@
+// PasswordPool: the bounded place where PBKDF2 runs. `workers` threads hash and verify; at most
+// `max_waiting` jobs wait for them, service-wide. A request beyond that budget is refused at
+// once with kResourceExhausted (the service answers 503 OVERLOADED + Retry-After) instead of
+// queueing without bound, so a login flood costs a fixed amount of CPU and memory.
+// Hash/Verify block the calling (HTTP) thread until its job ran. Thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "mqchat/status.h"
+
+namespace mqchat::api {
+
+class PasswordPool {
+ public:
+  PasswordPool(int workers, int max_waiting, int iterations);
+  ~PasswordPool();
+  PasswordPool(const PasswordPool&) = delete;
+  PasswordPool& operator=(const PasswordPool&) = delete;
+
+  // A new PBKDF2 hash of `password` in the format the plugin verifies (auth/password_hash.h).
+  Result<std::string> Hash(std::string_view password);
+  // Whether `password` matches `encoded`. With an empty `encoded` (no such user), verifies
+  // against a dummy hash made at construction, so an unknown name costs the same work, and
+  // returns false.
+  Result<bool> Verify(std::string_view password, std::string_view encoded);
+
+  // Jobs accepted and not yet finished (for tests and metrics).
+  int InFlight();
+
+ private:
+  // Runs `job` on a worker and waits for it; kResourceExhausted if over the budget.
+  Status Run(std::function<void()> job);
+  void WorkerLoop();
+
+  const int workers_;
+  const int max_waiting_;
+  const int iterations_;
+  std::string dummy_hash_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> queue_;
+  int running_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace mqchat::api

@@ -1,0 +1,74 @@
+// SessionStore on PostgreSQL: one connection, unprepared parameterised statements. A lost
+// connection fails with kUnavailable and the StorePool drops the lease.
+#include <utility>
+
+#include "session_store_backends.h"
+#include "store/pg/pg_handles.h"
+
+namespace mqchat::api {
+
+namespace {
+
+using store::ExecParams;
+using store::PgParams;
+
+class PgSessionStore : public SessionStore {
+ public:
+  explicit PgSessionStore(store::PgConnPtr conn) : conn_(std::move(conn)) {}
+
+  Status Insert(const RefreshRecord& r) override {
+    PgParams p;
+    p.Text(r.token_hash).Text(r.family_id).Text(r.username).Int(r.created_at_ms)
+        .Int(r.expires_at_ms).Int(static_cast<int64_t>(r.state));
+    return ExecParams(conn_.get(),
+                      "INSERT INTO refresh_tokens (token_hash, family_id, username, "
+                      "created_at_ms, expires_at_ms, state) VALUES ($1, $2, $3, $4, $5, $6)",
+                      p)
+        .status();
+  }
+
+  Result<RefreshRecord> Get(const std::string& token_hash) override {
+    PgParams p;
+    p.Text(token_hash);
+    MQCHAT_ASSIGN_OR_RETURN(auto res, ExecParams(conn_.get(),
+        "SELECT family_id, username, created_at_ms, expires_at_ms, state FROM refresh_tokens "
+        "WHERE token_hash = $1", p));
+    if (PQntuples(res.get()) == 0) return Status::NotFound("no such refresh token");
+    RefreshRecord r;
+    r.token_hash = token_hash;
+    r.family_id = store::PgText(res.get(), 0, 0);
+    r.username = store::PgText(res.get(), 0, 1);
+    MQCHAT_ASSIGN_OR_RETURN(r.created_at_ms, store::PgInt64(res.get(), 0, 2));
+    MQCHAT_ASSIGN_OR_RETURN(r.expires_at_ms, store::PgInt64(res.get(), 0, 3));
+    MQCHAT_ASSIGN_OR_RETURN(int64_t state, store::PgInt64(res.get(), 0, 4));
+    r.state = static_cast<RefreshState>(state);
+    return r;
+  }
+
+  Result<bool> MarkUsed(const std::string& token_hash) override {
+    PgParams p;
+    p.Text(token_hash);
+    MQCHAT_ASSIGN_OR_RETURN(auto res, ExecParams(conn_.get(),
+        "UPDATE refresh_tokens SET state = 1 WHERE token_hash = $1 AND state = 0", p));
+    return std::string(PQcmdTuples(res.get())) == "1";
+  }
+
+  Status RevokeFamily(const std::string& family_id) override {
+    PgParams p;
+    p.Text(family_id);
+    return ExecParams(conn_.get(), "UPDATE refresh_tokens SET state = 2 WHERE family_id = $1", p)
+        .status();
+  }
+
+ private:
+  store::PgConnPtr conn_;
+};
+
+}  // namespace
+
+Result<SessionStorePtr> OpenPgSessionStore(const std::string& conninfo) {
+  MQCHAT_ASSIGN_OR_RETURN(store::PgConnPtr conn, store::ConnectPg(conninfo));
+  return SessionStorePtr(new PgSessionStore(std::move(conn)));
+}
+
+}  // namespace mqchat::api

@@ -1,0 +1,43 @@
+// RefreshTokens: the rules of the opaque refresh tokens, over a SessionStore. A token is 32
+// random bytes (base64url); only its SHA-256 is stored. Login starts a family; Rotate marks the
+// presented token used and returns its successor in the same family; presenting a token that
+// was already used (a stolen copy, or the legitimate client after a thief rotated it) revokes
+// the whole family, so both parties must log in again. Logout revokes the family.
+// Stateless apart from the TTL; thread-safe (the SessionStore is the caller's lease).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "mqchat/status.h"
+#include "session_store.h"
+
+namespace mqchat::api {
+
+struct Rotated {
+  std::string username;
+  std::string refresh_token;  // the successor; never log it
+};
+
+class RefreshTokens {
+ public:
+  explicit RefreshTokens(int64_t ttl_ms) : ttl_ms_(ttl_ms) {}
+
+  // A new family for `username`; returns its first token.
+  Result<std::string> Start(SessionStore& store, const std::string& username, int64_t now_ms);
+  // kUnauthenticated for a token that is unknown, expired, revoked or reused (the latter
+  // revokes its family); store failures as they come.
+  Result<Rotated> Rotate(SessionStore& store, const std::string& token, int64_t now_ms);
+  // Revokes the token's family. kUnauthenticated if the token is unknown.
+  Status Revoke(SessionStore& store, const std::string& token);
+
+  // Hex SHA-256 of the token text: what the store keys tokens by.
+  static std::string HashToken(const std::string& token);
+
+ private:
+  Result<std::string> Add(SessionStore& store, const std::string& family_id,
+                          const std::string& username, int64_t now_ms);
+  int64_t ttl_ms_;
+};
+
+}  // namespace mqchat::api

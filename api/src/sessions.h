@@ -1,0 +1,49 @@
+// The session endpoints. Each answers a logged-in session as {"username","access_token",
+// "token_type":"Bearer","expires_in","refresh_token"}.
+// - POST /v1/login {"username","password"}: checks the password on the PasswordPool (an unknown
+//   or passwordless user costs the same PBKDF2 work against a dummy hash and gets the same 401
+//   UNAUTHENTICATED as a wrong password; the username must be spelled as stored), then starts a
+//   refresh-token family. A disabled user with the right password gets 403 FORBIDDEN.
+// - POST /v1/refresh {"refresh_token"}: rotates the token (refresh_tokens.h; a reused token
+//   revokes its family) and issues a new access token, if the user is still active.
+// - POST /v1/logout {"refresh_token"}: revokes the token's family; answers {}.
+// Thread-safe.
+#pragma once
+
+#include <functional>
+
+#include "access_token.h"
+#include "http_types.h"
+#include "password_pool.h"
+#include "refresh_tokens.h"
+#include "store_pool.h"
+
+namespace mqchat::api {
+
+class SessionHandlers {
+ public:
+  // `now_s` gives the time tokens are issued at (seconds since the epoch).
+  SessionHandlers(StorePool* stores, PasswordPool* passwords, const AccessTokenIssuer* tokens,
+                  RefreshTokens refresh, std::function<int64_t()> now_s)
+      : stores_(stores),
+        passwords_(passwords),
+        tokens_(tokens),
+        refresh_(refresh),
+        now_s_(std::move(now_s)) {}
+
+  ApiResponse Login(const ApiRequest& request);
+  ApiResponse Refresh(const ApiRequest& request);
+  ApiResponse Logout(const ApiRequest& request);
+
+ private:
+  // The session body for `username` with `refresh_token`.
+  ApiResponse SessionResponse(const std::string& username, const std::string& refresh_token);
+
+  StorePool* stores_;
+  PasswordPool* passwords_;
+  const AccessTokenIssuer* tokens_;
+  RefreshTokens refresh_;
+  std::function<int64_t()> now_s_;
+};
+
+}  // namespace mqchat::api

@@ -1,0 +1,63 @@
+#include "signup.h"
+
+#include <variant>
+
+#include "protocol/identity.h"
+#include "protocol/text.h"
+#include "request_body.h"
+
+namespace mqchat::api {
+namespace {
+using protocol::http::ApiErrorCode;
+namespace field = protocol::http::field;
+}  // namespace
+
+std::optional<std::string> CheckPasswordPolicy(std::string_view username,
+                                               std::string_view password) {
+  if (password.size() > kMaxPasswordBytes) {
+    return "the password is longer than " + std::to_string(kMaxPasswordBytes) + " bytes";
+  }
+  if (!protocol::IsValidUtf8(password)) return std::string("the password is not valid UTF-8");
+  if (protocol::CountCodePoints(password) < kMinPasswordChars) {
+    return "the password needs at least " + std::to_string(kMinPasswordChars) + " characters";
+  }
+  if (protocol::UsernameKey(password) == protocol::UsernameKey(username)) {
+    return std::string("the password must not be the username");
+  }
+  return std::nullopt;
+}
+
+ApiResponse SignupHandler::Handle(const ApiRequest& request) {
+  if (mode_ == SignupMode::kClosed) {
+    return ErrorResponse(ApiErrorCode::kForbidden, "sign-up is closed on this server");
+  }
+  auto parsed = ParseJsonBody(request, {field::kUsername, field::kPassword});
+  if (auto* error = std::get_if<ApiResponse>(&parsed)) return *error;
+  const auto& body = std::get<nlohmann::json>(parsed);
+  std::string username, password;
+  if (auto error = ReadRequiredStrings(
+          body, {{field::kUsername, &username}, {field::kPassword, &password}})) {
+    return *error;
+  }
+  if (Status valid = protocol::ValidateUsername(username); !valid.ok()) {
+    return ErrorResponse(ApiErrorCode::kInvalid, valid.message());
+  }
+  if (auto why = CheckPasswordPolicy(username, password)) {
+    return ErrorResponse(ApiErrorCode::kInvalid, *why);
+  }
+  auto hash = passwords_->Hash(password);
+  if (!hash.ok()) return FailureResponse(hash.status(), "signup hash");
+  auto store = stores_->Acquire();
+  if (!store.ok()) return FailureResponse(store.status(), "signup store");
+  auto added = (*store)->AddUser(username, *hash);
+  if (!added.ok()) {
+    if (added.status().code() == Code::kAlreadyExists) {
+      return ErrorResponse(ApiErrorCode::kAlreadyExists, "that username is taken");
+    }
+    if (added.status().code() == Code::kUnavailable) store->Discard();
+    return FailureResponse(added.status(), "signup add user");
+  }
+  return JsonResponse(201, {{std::string(field::kUsername), added->username}});
+}
+
+}  // namespace mqchat::api

@@ -1,0 +1,40 @@
+// POST /v1/signup {"username","password"}: creates an active user with a PBKDF2 hash the
+// brokers verify. The username follows the MQTT rules (protocol/identity.h) and is unique
+// ignoring case (the store refuses "Bob" beside "bob": 409 ALREADY_EXISTS); the password policy
+// is CheckPasswordPolicy's. With `signup closed` every request gets 403 FORBIDDEN.
+// Thread-safe (one request per HTTP thread).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "config.h"
+#include "http_types.h"
+#include "password_pool.h"
+#include "store_pool.h"
+
+namespace mqchat::api {
+
+inline constexpr size_t kMinPasswordChars = 8;
+inline constexpr size_t kMaxPasswordBytes = 1024;
+
+// Why `password` may not be used by `username` (a message for the client), or nullopt.
+// 8 or more characters (code points), at most 1024 bytes of valid UTF-8, not the username.
+std::optional<std::string> CheckPasswordPolicy(std::string_view username,
+                                               std::string_view password);
+
+class SignupHandler {
+ public:
+  SignupHandler(SignupMode mode, StorePool* stores, PasswordPool* passwords)
+      : mode_(mode), stores_(stores), passwords_(passwords) {}
+
+  ApiResponse Handle(const ApiRequest& request);
+
+ private:
+  SignupMode mode_;
+  StorePool* stores_;
+  PasswordPool* passwords_;
+};
+
+}  // namespace mqchat::api

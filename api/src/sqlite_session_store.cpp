@@ -1,0 +1,66 @@
+// SessionStore on SQLite (the embedded default): one connection, statements compiled per call
+// (the API service's request rate makes caching them not worth the code).
+#include <utility>
+
+#include "session_store_backends.h"
+#include "sqlite/sqlite_helpers.h"
+
+namespace mqchat::api {
+namespace {
+
+class SqliteSessionStore : public SessionStore {
+ public:
+  explicit SqliteSessionStore(SqliteDbPtr db) : db_(std::move(db)) {}
+
+  Status Insert(const RefreshRecord& r) override {
+    MQCHAT_ASSIGN_OR_RETURN(auto stmt, PrepareSqlite(db_.get(),
+        "INSERT INTO refresh_tokens (token_hash, family_id, username, created_at_ms, "
+        "expires_at_ms, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    return BindAndRun(stmt.get(), std::string_view(r.token_hash), std::string_view(r.family_id),
+                      std::string_view(r.username), r.created_at_ms, r.expires_at_ms,
+                      static_cast<int64_t>(r.state));
+  }
+
+  Result<RefreshRecord> Get(const std::string& token_hash) override {
+    MQCHAT_ASSIGN_OR_RETURN(auto stmt, PrepareSqlite(db_.get(),
+        "SELECT family_id, username, created_at_ms, expires_at_ms, state FROM refresh_tokens "
+        "WHERE token_hash = ?1"));
+    MQCHAT_ASSIGN_OR_RETURN(bool row, BindAndStep(stmt.get(), std::string_view(token_hash)));
+    if (!row) return Status::NotFound("no such refresh token");
+    RefreshRecord r;
+    r.token_hash = token_hash;
+    r.family_id = ColumnText(stmt.get(), 0);
+    r.username = ColumnText(stmt.get(), 1);
+    r.created_at_ms = ColumnInt64(stmt.get(), 2);
+    r.expires_at_ms = ColumnInt64(stmt.get(), 3);
+    r.state = static_cast<RefreshState>(ColumnInt64(stmt.get(), 4));
+    return r;
+  }
+
+  Result<bool> MarkUsed(const std::string& token_hash) override {
+    MQCHAT_ASSIGN_OR_RETURN(auto stmt, PrepareSqlite(db_.get(),
+        "UPDATE refresh_tokens SET state = 1 WHERE token_hash = ?1 AND state = 0"));
+    MQCHAT_RETURN_IF_ERROR(BindAndRun(stmt.get(), std::string_view(token_hash)));
+    return sqlite3_changes(db_.get()) == 1;
+  }
+
+  Status RevokeFamily(const std::string& family_id) override {
+    MQCHAT_ASSIGN_OR_RETURN(auto stmt, PrepareSqlite(db_.get(),
+        "UPDATE refresh_tokens SET state = 2 WHERE family_id = ?1"));
+    return BindAndRun(stmt.get(), std::string_view(family_id));
+  }
+
+ private:
+  SqliteDbPtr db_;
+};
+
+}  // namespace
+
+Result<SessionStorePtr> OpenSqliteSessionStore(const std::string& path) {
+  SqliteOpenOptions options;
+  options.owner_only = true;
+  MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenSqlite(path, options));
+  return SessionStorePtr(new SqliteSessionStore(std::move(db)));
+}
+
+}  // namespace mqchat::api

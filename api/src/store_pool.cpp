@@ -1,0 +1,73 @@
+#include "store_pool.h"
+
+#include <iostream>
+#include <utility>
+
+#include "store/store_factory.h"
+
+namespace mqchat::api {
+
+StoreLease::StoreLease(StorePool* pool, StoreSet stores)
+    : pool_(pool), stores_(std::move(stores)) {}
+
+StoreLease::StoreLease(StoreLease&& other) noexcept
+    : pool_(other.pool_), stores_(std::move(other.stores_)) {
+  other.pool_ = nullptr;
+}
+
+StoreLease::~StoreLease() {
+  if (pool_ != nullptr) pool_->Return(std::move(stores_));
+}
+
+void StoreLease::Discard() { stores_ = StoreSet{}; }
+
+StorePool::StorePool(store::StoreConfig config, int max_open)
+    : config_(std::move(config)), max_open_(max_open) {}
+
+Result<StoreLease> StorePool::Acquire(std::chrono::milliseconds wait) {
+  std::unique_lock<std::mutex> lock(mu_);
+  bool ready = cv_.wait_for(lock, wait, [this] { return !idle_.empty() || open_ < max_open_; });
+  if (!ready) return Status::Unavailable("every store connection is busy");
+  if (!idle_.empty()) {
+    StoreSet stores = std::move(idle_.back());
+    idle_.pop_back();
+    return StoreLease(this, std::move(stores));
+  }
+  ++open_;  // reserve the slot, open without holding the lock
+  lock.unlock();
+  StoreSet stores;
+  Status status = Status::Ok();
+  // The account store first: opening it applies the migrations the session store needs.
+  auto accounts = store::OpenAccountStore(config_);
+  if (accounts.ok()) {
+    stores.accounts = std::move(*accounts);
+    auto sessions = OpenSessionStore(config_);
+    if (sessions.ok()) {
+      stores.sessions = std::move(*sessions);
+    } else {
+      status = sessions.status();
+    }
+  } else {
+    status = accounts.status();
+  }
+  if (!status.ok()) {
+    std::cerr << "mqchat-api: cannot open the store: " << status.message() << "\n";
+    Return(StoreSet{});
+    return Status::Unavailable("the store is unavailable");
+  }
+  return StoreLease(this, std::move(stores));
+}
+
+void StorePool::Return(StoreSet stores) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stores.accounts && stores.sessions) {
+      idle_.push_back(std::move(stores));
+    } else {
+      --open_;
+    }
+  }
+  cv_.notify_one();
+}
+
+}  // namespace mqchat::api

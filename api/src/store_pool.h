@@ -1,0 +1,68 @@
+// StorePool: the service's store connections (an AccountStore and a SessionStore on the same
+// database, leased together). Each store is confined to one thread at a time
+// (store/account_store.h), so an HTTP thread leases them for the length of a request and gives
+// them back. Connections open lazily (the service starts while the database is down and
+// answers 503 UNAVAILABLE until it is back), at most `max_open` of them; a lease whose store
+// failed with kUnavailable is discarded instead of returned. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <vector>
+
+#include "mqchat/status.h"
+#include "session_store.h"
+#include "store/account_store.h"
+#include "store/store_config.h"
+
+namespace mqchat::api {
+
+class StorePool;
+
+// One connection's worth of stores.
+struct StoreSet {
+  store::AccountStorePtr accounts;
+  SessionStorePtr sessions;
+};
+
+// One leased store; returns it to the pool when destroyed.
+class StoreLease {
+ public:
+  StoreLease(StorePool* pool, StoreSet stores);
+  ~StoreLease();
+  StoreLease(StoreLease&& other) noexcept;
+  StoreLease(const StoreLease&) = delete;
+  StoreLease& operator=(const StoreLease&) = delete;
+  StoreLease& operator=(StoreLease&&) = delete;
+
+  store::AccountStore* operator->() { return stores_.accounts.get(); }
+  SessionStore& sessions() { return *stores_.sessions; }
+  // Closes the connection instead of returning it (after kUnavailable: it may be broken).
+  void Discard();
+
+ private:
+  StorePool* pool_;
+  StoreSet stores_;
+};
+
+class StorePool {
+ public:
+  StorePool(store::StoreConfig config, int max_open);
+
+  // A store for this thread; kUnavailable if none can be opened or none frees up in `wait`.
+  Result<StoreLease> Acquire(std::chrono::milliseconds wait = std::chrono::seconds(5));
+
+ private:
+  friend class StoreLease;
+  void Return(StoreSet stores);  // empty: a discarded connection
+
+  const store::StoreConfig config_;
+  const int max_open_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<StoreSet> idle_;
+  int open_ = 0;  // idle + leased
+};
+
+}  // namespace mqchat::api

@@ -1,0 +1,60 @@
+// The HTTP API's shapes (mqchat-api, docs/openapi.yaml), defined once for the service, its tests
+// and later clients: the /v1 paths, the JSON field names, and the error body
+// {"error":{"code":"...","message":"..."}} with its codes. Codes the MQTT protocol also has
+// (docs/PROTOCOL.md section 3) keep its wire names; the others exist only over HTTP.
+// Pure values and functions; any thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace mqchat::protocol::http {
+
+inline constexpr std::string_view kPathHealth = "/v1/health";
+inline constexpr std::string_view kPathSignup = "/v1/signup";
+inline constexpr std::string_view kPathLogin = "/v1/login";
+inline constexpr std::string_view kPathRefresh = "/v1/refresh";
+inline constexpr std::string_view kPathLogout = "/v1/logout";
+inline constexpr std::string_view kPathConnect = "/v1/connect";
+
+namespace field {
+inline constexpr std::string_view kError = "error";
+inline constexpr std::string_view kCode = "code";
+inline constexpr std::string_view kMessage = "message";
+inline constexpr std::string_view kStatus = "status";
+inline constexpr std::string_view kUsername = "username";
+inline constexpr std::string_view kPassword = "password";
+inline constexpr std::string_view kAccessToken = "access_token";
+inline constexpr std::string_view kRefreshToken = "refresh_token";
+inline constexpr std::string_view kTokenType = "token_type";
+inline constexpr std::string_view kExpiresIn = "expires_in";
+inline constexpr std::string_view kBrokers = "brokers";
+inline constexpr std::string_view kUrl = "url";
+}  // namespace field
+
+enum class ApiErrorCode {
+  // Shared with the MQTT protocol (same wire names).
+  kBadRequest,   // 400: not JSON, not an object, a missing/unknown/mistyped field
+  kTooLarge,     // 413: the body exceeds the service's limit
+  kNotFound,     // 404: no such path
+  kForbidden,    // 403: not allowed (sign-up closed, account disabled)
+  kInvalid,      // 422: well-formed but refused by a rule (username, password policy)
+  kOverloaded,   // 503 + Retry-After: over the password-hashing budget; retry later
+  kUnavailable,  // 503: the store cannot be reached; retry later
+  kRateLimited,  // 429 + Retry-After
+  kInternal,     // 500: never with details
+  // HTTP only.
+  kUnauthenticated,       // 401: bad username or password, bad token
+  kAlreadyExists,         // 409: the username (ignoring case) is taken
+  kMethodNotAllowed,      // 405
+  kUnsupportedMediaType,  // 415: a body that is not application/json
+};
+
+// The wire name, e.g. "BAD_REQUEST".
+std::string_view ApiErrorCodeName(ApiErrorCode code);
+// The HTTP status that carries `code`.
+int ApiErrorHttpStatus(ApiErrorCode code);
+// {"error":{"code":"<name>","message":"<message>"}} as compact JSON text.
+std::string EncodeApiError(ApiErrorCode code, std::string_view message);
+
+}  // namespace mqchat::protocol::http

@@ -1,0 +1,59 @@
+// mqchat-api's options: flags, a config file, defaults and refusals.
+#include <gtest/gtest.h>
+
+#include "config.h"
+#include "support/temp_dir.h"
+
+namespace mqchat::api {
+namespace {
+
+TEST(ApiConfigTest, FlagsSetEveryOption) {
+  auto config = ParseApiArgs({"--sqlite", "/tmp/x.db", "--jwt_private_key_file", "k.pem",
+                              "--port", "0", "--signup", "closed", "--broker", "mqtt://a:1883",
+                              "--broker", "ws://a:8083", "--hash_queue", "0"});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->store.backend, store::Backend::kSqlite);
+  EXPECT_EQ(config->store.sqlite_path, "/tmp/x.db");
+  EXPECT_EQ(config->port, 0);
+  EXPECT_EQ(config->listen_host, "127.0.0.1");
+  EXPECT_EQ(config->signup, SignupMode::kClosed);
+  EXPECT_EQ(config->brokers, (std::vector<std::string>{"mqtt://a:1883", "ws://a:8083"}));
+  EXPECT_EQ(config->hash_queue, 0);
+}
+
+TEST(ApiConfigTest, ConfigFileHoldsTheSameKeysAndFlagsAfterItWin) {
+  test::TempDir dir;
+  test::WriteFile(dir.File("api.conf"), "pg\n");  // a key without a value
+  EXPECT_FALSE(ParseApiArgs({"--config", dir.File("api.conf")}).ok());
+  test::WriteFile(dir.File("api.conf"),
+                  "# the store\n  pg host=/tmp password=a#b   # trailing comment\n"
+                  "jwt_private_key_file /etc/k.pem\nport 9000\n");
+  auto config = ParseApiArgs({"--config", dir.File("api.conf"), "--port", "9001"});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->store.backend, store::Backend::kPostgres);
+  EXPECT_EQ(config->store.pg_conninfo, "host=/tmp password=a#b");
+  EXPECT_EQ(config->jwt_private_key_file, "/etc/k.pem");
+  EXPECT_EQ(config->port, 9001);
+}
+
+TEST(ApiConfigTest, RefusesBadOptions) {
+  const std::vector<std::string> base = {"--sqlite", "x.db", "--jwt_private_key_file", "k"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return ParseApiArgs(args);
+  };
+  EXPECT_TRUE(with({}).ok());
+  EXPECT_FALSE(with({"--no_such_option", "1"}).ok());
+  EXPECT_FALSE(with({"--port", "70000"}).ok());
+  EXPECT_FALSE(with({"--port", "12x"}).ok());
+  EXPECT_FALSE(with({"--signup", "maybe"}).ok());
+  EXPECT_FALSE(with({"--pg", "dbname=x"}).ok());  // two stores
+  EXPECT_FALSE(with({"--port"}).ok());            // no value
+  EXPECT_FALSE(with({"stray"}).ok());
+  EXPECT_FALSE(ParseApiArgs({"--jwt_private_key_file", "k"}).ok());  // no store
+  EXPECT_FALSE(ParseApiArgs({"--sqlite", "x.db"}).ok());             // no signing key
+}
+
+}  // namespace
+}  // namespace mqchat::api
