@@ -21,6 +21,7 @@
 #include "session/session_registry.h"
 #include "util/broker_task_queue.h"
 #include "util/clock.h"
+#include "util/log_limiter.h"
 #include "util/main_thread_waker.h"
 
 namespace mqchat {
@@ -37,7 +38,8 @@ class Plugin {
   Plugin(const Plugin&) = delete;
   Plugin& operator=(const Plugin&) = delete;
 
-  // BASIC_AUTH. OK admits the client; on failure the reason has been logged.
+  // BASIC_AUTH. OK admits the client; on failure the reason has been logged (at most
+  // kRefusalLogLinesPerS lines a second, so a connection flood is not also a log flood).
   Status OnBasicAuth(ClientHandle client, const auth::LoginRequest& request, int protocol_version);
   // ACL_CHECK for a client admitted by OnBasicAuth (unknown handles are denied).
   bool OnAclCheck(ClientHandle client, std::string_view topic, acl::Access access, bool retain);
@@ -58,6 +60,9 @@ class Plugin {
  private:
   Plugin(Config config, BrokerApi& broker, const Clock& clock);
   Status Start();
+  void LogRefusal(const auth::LoginRequest& request, const Status& status);
+
+  static constexpr int kRefusalLogLinesPerS = 20;
 
   // Declared in the order Start builds them: each may hold references to those above it.
   const Config config_;
@@ -70,6 +75,7 @@ class Plugin {
   session::SessionRegistry sessions_;
   std::unique_ptr<push::PushWorker> push_;  // null unless plugin_opt_push_gateway_url is set
   std::unique_ptr<chat::ChatService> chat_;
+  LogLimiter refusal_log_{kRefusalLogLinesPerS};
 };
 
 }  // namespace mqchat
