@@ -40,7 +40,7 @@ Authenticator::Authenticator(const AuthConfig& config, const UserDirectory& dire
              static_cast<size_t>(config.cache_max_entries)),
       throttle_(ThrottleLimits{config.fail_max, config.fail_max, config.fail_max_per_prefix},
                 static_cast<int64_t>(config.fail_window_s) * 1000),
-      hash_budget_(config.hashes_per_s) {}
+      hash_budget_(config.hashes_per_s, config.hash_duty_percent) {}
 
 Status Authenticator::Fail(Status status, const LoginKeys& keys) {
   throttle_.RecordFailure(keys, clock_.MonotonicMs());
@@ -155,6 +155,7 @@ Status Authenticator::CheckPassword(const std::string& username, std::string_vie
   }
   ++stats_.pbkdf2_runs;
   auto verified = VerifyPassword(password, stored);
+  hash_budget_.Spent(now, clock_.MonotonicMs());
   if (!verified.ok()) {
     return Fail(Status::Unauthenticated("stored password hash is unusable: " +
                                         verified.status().message()),

@@ -184,6 +184,7 @@ const std::vector<OptionSpec>& Specs() {
       {"auth_fail_window_s", AuthInt(&AuthConfig::fail_window_s, 1, 86400)},
       {"password_login", &SetPasswordLogin},
       {"auth_hashes_per_s", AuthInt(&AuthConfig::hashes_per_s, 1, 1000)},
+      {"auth_hash_duty_percent", AuthInt(&AuthConfig::hash_duty_percent, 1, 100)},
       {"connect_per_address_per_s", AuthInt(&AuthConfig::connect_per_address_per_s, 0, 1000000)},
       {"connect_per_s", AuthInt(&AuthConfig::connect_per_s, 0, 10000000)},
       {"user_refresh_ms", AuthInt(&AuthConfig::user_refresh_ms, 50, 3600000)},

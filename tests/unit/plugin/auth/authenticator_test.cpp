@@ -29,6 +29,7 @@ class AuthenticatorTest : public ::testing::Test {
     // One hash per ms: each Login() below advances the clock by 1 ms, so the budget only bites
     // in the tests about it.
     config_.hashes_per_s = 1000;
+    config_.hash_duty_percent = 100;
     auto v = JwtVerifier::Create(JwtKeys{kSecret, ""}, JwtPolicy{});
     ASSERT_TRUE(v.ok()) << v.status().ToString();
     auth_ = std::make_unique<Authenticator>(config_, directory_, std::move(*v), clock_);

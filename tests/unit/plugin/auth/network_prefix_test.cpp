@@ -41,7 +41,7 @@ TEST(ConnectionGateTest, PerAddressAndTotalRatesPerSecond) {
 }
 
 TEST(HashBudgetTest, SpreadsHashesEvenly) {
-  HashBudget budget(5);  // one per 200 ms
+  HashBudget budget(5, 100);  // one per 200 ms
   EXPECT_TRUE(budget.TryTake(0));
   EXPECT_FALSE(budget.TryTake(1));
   EXPECT_FALSE(budget.TryTake(199));
@@ -49,6 +49,17 @@ TEST(HashBudgetTest, SpreadsHashesEvenly) {
   int taken = 0;
   for (int64_t t = 1000; t < 2000; ++t) taken += budget.TryTake(t) ? 1 : 0;
   EXPECT_EQ(taken, 5);
+}
+
+TEST(HashBudgetTest, SlowHashesTakeAtMostAFifthOfTheTime) {
+  HashBudget budget(1000, 20);  // the rate alone would allow one per ms
+  ASSERT_TRUE(budget.TryTake(0));
+  budget.Spent(0, 100);  // a 100 ms hash: the next not before 100 + 400
+  EXPECT_FALSE(budget.TryTake(101));
+  EXPECT_FALSE(budget.TryTake(499));
+  EXPECT_TRUE(budget.TryTake(500));
+  budget.Spent(500, 501);
+  EXPECT_TRUE(budget.TryTake(506));
 }
 
 }  // namespace
