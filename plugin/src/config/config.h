@@ -28,7 +28,7 @@ struct AuthConfig {
   bool password_login = true;
   int hashes_per_s = 5;                  // global PBKDF2 budget on the broker thread
   int hash_duty_percent = 20;            // and at most this share of the broker thread's time
-  int connect_per_address_per_s = 200;   // new connections one address may open per second
+  int connect_per_address_per_s = 1000;  // new connections one address may open per second
   int connect_per_s = 2000;              // new connections per second, all addresses together
   int user_refresh_ms = 1000;     // how often the user directory polls the store for changes
 };
