@@ -75,37 +75,55 @@ TEST(LoginTimingTest, KnownAndUnknownUsernamesAreRefusedAlikeAndInTheSameTime) {
                              {"auth_hash_duty_percent", "100"}},
                             5);
   ASSERT_TRUE(server);
-  std::vector<double> known, unknown;
-  for (int i = 0; i < 50; ++i) {
-    const std::string member = "member" + std::to_string(i % 5);
-    const std::string ghost = "ghost" + std::to_string(i);
-    const std::string guess = "wrong-" + std::to_string(i);
-    // Alternate which goes first so a drift in machine load affects both alike.
-    auto k = [&] { return RawConnect(server->port(), LoopbackAddress(2 * i), member + "/d", member, guess); };
-    auto u = [&] { return RawConnect(server->port(), LoopbackAddress(2 * i + 1), ghost + "/d", ghost, guess); };
-    RawConnectResult rk, ru;
-    if (i % 2 == 0) {
-      rk = k();
-      ru = u();
-    } else {
-      ru = u();
-      rk = k();
+  // One round: 50 refusals each, from fresh addresses; returns the two medians.
+  auto round = [&](int first_address) -> std::pair<double, double> {
+    std::vector<double> known, unknown;
+    for (int i = 0; i < 50; ++i) {
+      const std::string member = "member" + std::to_string(i % 5);
+      const std::string ghost = "ghost" + std::to_string(first_address + i);
+      const std::string guess = "wrong-" + std::to_string(first_address + i);
+      const int port = server->port();
+      auto k = [&] {
+        return RawConnect(port, LoopbackAddress(first_address + 2 * i), member + "/d", member,
+                          guess);
+      };
+      auto u = [&] {
+        return RawConnect(port, LoopbackAddress(first_address + 2 * i + 1), ghost + "/d", ghost,
+                          guess);
+      };
+      // Alternate which goes first so a drift in machine load affects both alike.
+      RawConnectResult rk, ru;
+      if (i % 2 == 0) {
+        rk = k();
+        ru = u();
+      } else {
+        ru = u();
+        rk = k();
+      }
+      EXPECT_EQ(rk.reason, kNotAuthorized) << member;
+      EXPECT_EQ(ru.reason, kNotAuthorized) << ghost;
+      known.push_back(Ms(rk.elapsed).count());
+      unknown.push_back(Ms(ru.elapsed).count());
     }
-    ASSERT_EQ(rk.reason, kNotAuthorized) << member;
-    ASSERT_EQ(ru.reason, kNotAuthorized) << ghost;
-    known.push_back(Ms(rk.elapsed).count());
-    unknown.push_back(Ms(ru.elapsed).count());
-  }
-  const double known_median = Percentile(known, 0.5);
-  const double unknown_median = Percentile(unknown, 0.5);
-  std::printf("refusal medians: known %.2f ms, unknown %.2f ms (one hash here: %.2f ms)\n",
-              known_median, unknown_median, HashMs());
+    return {Percentile(known, 0.5), Percentile(unknown, 0.5)};
+  };
   // 5 ms, or 5% of a refusal where a loaded machine makes one hash take far longer than its
-  // ~60 ms on an idle core (measured at load 12 on 2 cores: 255 ms, medians 4.7 ms apart). An
-  // unknown user refused without a hash would be ~99% faster.
-  const double bound = std::max(5.0, 0.05 * known_median);
-  EXPECT_LE(std::abs(known_median - unknown_median), bound)
-      << "known " << known_median << " ms, unknown " << unknown_median << " ms";
+  // ~60 ms on an idle core (measured at load 10-12 on 2 shared cores: 120-260 ms, medians 2-12
+  // ms apart in either direction). On such a machine one round can miss by noise alone, so a
+  // miss is measured once more, on fresh addresses, and the second round decides. An unknown
+  // user refused without a hash would be ~99% faster in every round.
+  auto within = [](std::pair<double, double> m) {
+    return std::abs(m.first - m.second) <= std::max(5.0, 0.05 * m.first);
+  };
+  auto medians = round(0);
+  std::printf("refusal medians: known %.2f ms, unknown %.2f ms (one hash here: %.2f ms)\n",
+              medians.first, medians.second, HashMs());
+  if (!within(medians)) {
+    medians = round(100);
+    std::printf("again: known %.2f ms, unknown %.2f ms\n", medians.first, medians.second);
+  }
+  EXPECT_TRUE(within(medians)) << "known " << medians.first << " ms, unknown " << medians.second
+                               << " ms";
 }
 
 enum class Attack { kNone, kUnknownUsers, kWrongPasswords };
