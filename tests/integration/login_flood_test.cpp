@@ -2,6 +2,8 @@
 // usernames, and connection floods (unknown usernames, wrong passwords, from many loopback
 // addresses) leave established token sessions their latency and let a token user in. Auth does
 // not depend on the store, so these run on SQLite only. Each flood runs a few seconds.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -12,8 +14,6 @@
 #include <memory>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "auth/jwt.h"
 #include "auth/password_hash.h"
@@ -141,9 +141,11 @@ class FloodTest : public ::testing::Test {
     ASSERT_TRUE(server_);
     for (int i = 0; i < kPairs; ++i) {
       auto b = std::make_unique<ChatTestClient>();
-      ASSERT_EQ(b->Connect(server_->port(), "b" + std::to_string(i), Token("b" + std::to_string(i))), 0);
+      ASSERT_EQ(
+          b->Connect(server_->port(), "b" + std::to_string(i), Token("b" + std::to_string(i))), 0);
       auto a = std::make_unique<ChatTestClient>();
-      ASSERT_EQ(a->Connect(server_->port(), "a" + std::to_string(i), Token("a" + std::to_string(i))), 0);
+      ASSERT_EQ(
+          a->Connect(server_->port(), "a" + std::to_string(i), Token("a" + std::to_string(i))), 0);
       conversations_.push_back(a->OpenDirect("b" + std::to_string(i)));
       senders_.push_back(std::move(a));
       receivers_.push_back(std::move(b));
@@ -218,11 +220,11 @@ class FloodTest : public ::testing::Test {
 
   void Report(const char* name, const std::vector<double>& quiet,
               const std::vector<double>& flood) {
-    std::printf("%s: quiet p50 %.2f p99 %.2f ms (%zu sends); flood p50 %.2f p99 %.2f ms (%zu "
-                "sends, %d attempts); late token login %.1f ms; one hash %.1f ms\n",
-                name, Percentile(quiet, 0.5), Percentile(quiet, 0.99), quiet.size(),
-                Percentile(flood, 0.5), Percentile(flood, 0.99), flood.size(), attempts_.load(),
-                late_ms_, HashMs());
+    std::printf(
+        "%s: quiet p50 %.2f p99 %.2f ms (%zu sends); flood p50 %.2f p99 %.2f ms (%zu "
+        "sends, %d attempts); late token login %.1f ms; one hash %.1f ms\n",
+        name, Percentile(quiet, 0.5), Percentile(quiet, 0.99), quiet.size(), Percentile(flood, 0.5),
+        Percentile(flood, 0.99), flood.size(), attempts_.load(), late_ms_, HashMs());
   }
 
   // The chatting pairs' p99 under a flood may be at most twice its quiet value plus

@@ -26,7 +26,7 @@ std::string ConnectPacket(const std::string& client_id, const std::string& usern
   body += static_cast<char>(0xC2);  // username, password, clean start
   body += static_cast<char>(0);     // keepalive 30 s
   body += static_cast<char>(30);
-  body += static_cast<char>(0);     // no properties
+  body += static_cast<char>(0);  // no properties
   PutString(body, client_id);
   PutString(body, username);
   PutString(body, password);

@@ -122,8 +122,9 @@ Status Authenticator::CheckPassword(const std::string& username, std::string_vie
   if (!password_login_) {
     ++stats_.password_login_off;
     ++stats_.failures;
-    return Status::Unauthenticated("password login is off (plugin_opt_password_login); log in "
-                                   "with a token");
+    return Status::Unauthenticated(
+        "password login is off (plugin_opt_password_login); log in "
+        "with a token");
   }
   const auto entry = directory_.Lookup(username);
   const std::string refusal = UnusableReason(entry);
@@ -157,9 +158,9 @@ Status Authenticator::CheckPassword(const std::string& username, std::string_vie
   auto verified = VerifyPassword(password, stored);
   hash_budget_.Spent(now, clock_.MonotonicMs());
   if (!verified.ok()) {
-    return Fail(Status::Unauthenticated("stored password hash is unusable: " +
-                                        verified.status().message()),
-                keys);
+    return Fail(
+        Status::Unauthenticated("stored password hash is unusable: " + verified.status().message()),
+        keys);
   }
   if (!*verified || !refusal.empty()) {
     cache_.RecordRejected(username, digest, stored, now);

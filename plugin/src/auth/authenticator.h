@@ -43,14 +43,14 @@ struct AuthenticatedClient {
 struct AuthStats {
   uint64_t successes = 0;
   uint64_t failures = 0;
-  uint64_t pbkdf2_runs = 0;   // full password verifications (the expensive path)
-  uint64_t cache_hits = 0;    // verified from the credential cache
+  uint64_t pbkdf2_runs = 0;  // full password verifications (the expensive path)
+  uint64_t cache_hits = 0;   // verified from the credential cache
   uint64_t cached_rejects = 0;
   uint64_t throttled = 0;
   uint64_t token_logins = 0;
-  uint64_t over_hash_budget = 0;     // refused: the global PBKDF2 budget was spent
-  uint64_t connections_gated = 0;    // refused by the connection rate, before any other check
-  uint64_t password_login_off = 0;   // password given while plugin_opt_password_login is false
+  uint64_t over_hash_budget = 0;    // refused: the global PBKDF2 budget was spent
+  uint64_t connections_gated = 0;   // refused by the connection rate, before any other check
+  uint64_t password_login_off = 0;  // password given while plugin_opt_password_login is false
 };
 
 class Authenticator {
@@ -68,8 +68,7 @@ class Authenticator {
   const AuthStats& stats() const { return stats_; }
 
  private:
-  Result<AuthenticatedClient> AuthenticateToken(const std::string& username,
-                                                std::string_view token,
+  Result<AuthenticatedClient> AuthenticateToken(const std::string& username, std::string_view token,
                                                 const std::string& device_id);
   Status CheckPassword(const std::string& username, std::string_view password,
                        const LoginKeys& keys);

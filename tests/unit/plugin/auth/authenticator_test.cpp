@@ -1,6 +1,7 @@
 #include "auth/authenticator.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "auth/password_hash.h"
@@ -80,8 +81,7 @@ TEST_F(AuthenticatorTest, RefusalsForBadCredentials) {
 }
 
 TEST_F(AuthenticatorTest, ClientIdMustNameTheLoggedInUser) {
-  EXPECT_EQ(Login("alice", "correct horse", "bob/phone").status().code(),
-            Code::kPermissionDenied);
+  EXPECT_EQ(Login("alice", "correct horse", "bob/phone").status().code(), Code::kPermissionDenied);
   EXPECT_EQ(Login("alice", "correct horse", "alice").status().code(), Code::kPermissionDenied);
   EXPECT_EQ(Login("alice", "correct horse", "alice/#").status().code(), Code::kPermissionDenied);
   EXPECT_EQ(Login("al+ce", "x", "al+ce/p").status().code(), Code::kUnauthenticated);
@@ -184,9 +184,8 @@ TEST_F(AuthenticatorTest, UnknownUsersAreThrottledLikeKnownOnes) {
 
 TEST_F(AuthenticatorTest, ThrottlePerNetworkPrefixAcrossAddresses) {
   config_.fail_max_per_prefix = 5;
-  auth_ = std::make_unique<Authenticator>(config_, directory_,
-                                          *JwtVerifier::Create(JwtKeys{kSecret, ""}, JwtPolicy{}),
-                                          clock_);
+  auth_ = std::make_unique<Authenticator>(
+      config_, directory_, *JwtVerifier::Create(JwtKeys{kSecret, ""}, JwtPolicy{}), clock_);
   // Five ghosts from five addresses of one /24: each address and name stays below its limit.
   for (int i = 0; i < 5; ++i) {
     const std::string u = "ghost" + std::to_string(i);
@@ -202,9 +201,8 @@ TEST_F(AuthenticatorTest, ThrottlePerNetworkPrefixAcrossAddresses) {
 
 TEST_F(AuthenticatorTest, HashBudgetRefusesWithoutHashing) {
   config_.hashes_per_s = 4;  // one per 250 ms
-  auth_ = std::make_unique<Authenticator>(config_, directory_,
-                                          *JwtVerifier::Create(JwtKeys{kSecret, ""}, JwtPolicy{}),
-                                          clock_);
+  auth_ = std::make_unique<Authenticator>(
+      config_, directory_, *JwtVerifier::Create(JwtKeys{kSecret, ""}, JwtPolicy{}), clock_);
   EXPECT_FALSE(Login("alice", "wrong1", "alice/d", "10.0.0.1").ok());
   auto busy = Login("alice", "correct horse", "alice/d", "10.0.1.1");
   ASSERT_FALSE(busy.ok());
@@ -224,9 +222,8 @@ TEST_F(AuthenticatorTest, HashBudgetRefusesWithoutHashing) {
 
 TEST_F(AuthenticatorTest, PasswordLoginOffRefusesWithoutHashingButTokensWork) {
   config_.password_login = false;
-  auth_ = std::make_unique<Authenticator>(config_, directory_,
-                                          *JwtVerifier::Create(JwtKeys{kSecret, ""}, JwtPolicy{}),
-                                          clock_);
+  auth_ = std::make_unique<Authenticator>(
+      config_, directory_, *JwtVerifier::Create(JwtKeys{kSecret, ""}, JwtPolicy{}), clock_);
   auto r = Login("alice", "correct horse");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kUnauthenticated);
@@ -240,15 +237,15 @@ TEST_F(AuthenticatorTest, PasswordLoginOffRefusesWithoutHashingButTokensWork) {
 TEST_F(AuthenticatorTest, ConnectionRatesRefuseBeforeAnyCheck) {
   config_.connect_per_address_per_s = 3;
   config_.connect_per_s = 5;
-  auth_ = std::make_unique<Authenticator>(config_, directory_,
-                                          *JwtVerifier::Create(JwtKeys{kSecret, ""}, JwtPolicy{}),
-                                          clock_);
+  auth_ = std::make_unique<Authenticator>(
+      config_, directory_, *JwtVerifier::Create(JwtKeys{kSecret, ""}, JwtPolicy{}), clock_);
   std::string token = Token("alice", 600);
-  for (int i = 0; i < 3; ++i) EXPECT_TRUE(Login("alice", token.c_str(), "alice/d", "10.0.0.1").ok());
+  for (int i = 0; i < 3; ++i)
+    EXPECT_TRUE(Login("alice", token.c_str(), "alice/d", "10.0.0.1").ok());
   auto gated = Login("alice", token.c_str(), "alice/d", "10.0.0.1");
   ASSERT_FALSE(gated.ok());
   EXPECT_EQ(gated.status().code(), Code::kUnavailable);
-  EXPECT_TRUE(Login("alice", token.c_str(), "alice/d", "10.0.0.2").ok());  // 5th in total
+  EXPECT_TRUE(Login("alice", token.c_str(), "alice/d", "10.0.0.2").ok());   // 5th in total
   EXPECT_FALSE(Login("alice", token.c_str(), "alice/d", "10.0.0.3").ok());  // over the total
   EXPECT_FALSE(Login("nobody", "x", "nobody/d", "10.0.0.4").ok());
   EXPECT_EQ(auth_->stats().pbkdf2_runs, 0u);
@@ -273,7 +270,7 @@ TEST_F(AuthenticatorTest, TokenRefusals) {
   EXPECT_EQ(Login("alice", expired.c_str()).status().code(), Code::kUnauthenticated);
   std::string for_carol = Token("carol", 600);
   EXPECT_FALSE(Login("alice", for_carol.c_str()).ok());  // subject must match username
-  std::string bob = Token("bob", 600);                    // bob is disabled
+  std::string bob = Token("bob", 600);                   // bob is disabled
   EXPECT_FALSE(Login("bob", bob.c_str(), "bob/d").ok());
   std::string forged = Token("alice", 600);
   forged.back() = forged.back() == 'A' ? 'B' : 'A';

@@ -40,7 +40,7 @@ TEST(CredentialCacheTest, VerifiedAndRejectedAreBoundToHashAndExpire) {
   EXPECT_EQ(c.Check("u", d, "H1", 0), CacheVerdict::kUnknown);
   c.RecordVerified("u", d, "H1", 0);
   EXPECT_EQ(c.Check("u", d, "H1", 500), CacheVerdict::kVerified);
-  EXPECT_EQ(c.Check("u", d, "H2", 500), CacheVerdict::kUnknown);  // hash changed
+  EXPECT_EQ(c.Check("u", d, "H2", 500), CacheVerdict::kUnknown);   // hash changed
   EXPECT_EQ(c.Check("u", d, "H1", 1000), CacheVerdict::kUnknown);  // expired
   auto bad = c.Digest("u", "nope");
   c.RecordRejected("u", bad, "H1", 0);
