@@ -134,6 +134,10 @@ bench_plugin_lines() {
     echo "plugin_opt_pg_conninfo $PG_CONNINFO"
   fi
   echo "plugin_opt_jwt_hs256_secret $BENCH_JWT_SECRET"
+  # Every bench client connects from 127.0.0.1, thousands a second in the storm rows: the
+  # connection rates (issue 29, docs/OPERATIONS.md) would refuse them.
+  echo "plugin_opt_connect_per_address_per_s 0"
+  echo "plugin_opt_connect_per_s 0"
 }
 
 # bench_start_postgres: a throwaway cluster (initdb, default settings: fsync and synchronous

@@ -65,7 +65,12 @@ class AuthTest : public ::testing::TestWithParam<StoreKind> {
                         {"jwt_audience", "mqchat"},
                         // Every test connects from 127.0.0.1: keep the per-address throttle
                         // out of the way (LoginThrottle has its own tests).
-                        {"auth_fail_max", "1000"}};
+                        {"auth_fail_max", "1000"},
+                        {"auth_fail_max_per_prefix", "1000"},
+                        // Password logins in quick succession: the hash budget has its own
+                        // tests (login_flood_test, authenticator_test).
+                        {"auth_hashes_per_s", "1000"},
+                        {"auth_hash_duty_percent", "100"}};
     server_ = ChatServer::Create(std::move(opts));
     if (!server_) return;
     ASSERT_TRUE(server_->AddUser("alice", "alice-pw").ok());

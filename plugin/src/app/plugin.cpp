@@ -46,9 +46,7 @@ Status Plugin::OnBasicAuth(ClientHandle client, const auth::LoginRequest& reques
                            int protocol_version) {
   auto result = auth_.authenticator->Authenticate(request);
   if (!result.ok()) {
-    broker_.Log(LogLevel::kNotice, "mqchat: refused client '" + std::string(request.client_id) +
-                                       "' from " + std::string(request.address) + ": " +
-                                       result.status().message());
+    LogRefusal(request, result.status());
     return result.status();
   }
   const std::string& user = result->username;
@@ -92,6 +90,19 @@ void Plugin::RetryContactLoads() {
       contact_retries_.erase(user);
     }
   }
+}
+
+void Plugin::LogRefusal(const auth::LoginRequest& request, const Status& status) {
+  uint64_t dropped = 0;
+  if (!refusal_log_.Allow(clock_.MonotonicMs(), &dropped)) return;
+  if (dropped > 0) {
+    broker_.Log(LogLevel::kNotice, "mqchat: " + std::to_string(dropped) +
+                                       " more refused clients not logged (over " +
+                                       std::to_string(kRefusalLogLinesPerS) + " lines/s)");
+  }
+  broker_.Log(LogLevel::kNotice, "mqchat: refused client '" + std::string(request.client_id) +
+                                     "' from " + std::string(request.address) + ": " +
+                                     status.message());
 }
 
 bool Plugin::OnAclCheck(ClientHandle client, std::string_view topic, acl::Access access,

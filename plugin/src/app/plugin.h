@@ -22,6 +22,7 @@
 #include "session/session_registry.h"
 #include "util/broker_task_queue.h"
 #include "util/clock.h"
+#include "util/log_limiter.h"
 #include "util/main_thread_waker.h"
 
 namespace mqchat {
@@ -38,7 +39,8 @@ class Plugin {
   Plugin(const Plugin&) = delete;
   Plugin& operator=(const Plugin&) = delete;
 
-  // BASIC_AUTH. OK admits the client; on failure the reason has been logged.
+  // BASIC_AUTH. OK admits the client; on failure the reason has been logged (at most
+  // kRefusalLogLinesPerS lines a second, so a connection flood is not also a log flood).
   Status OnBasicAuth(ClientHandle client, const auth::LoginRequest& request, int protocol_version);
   // ACL_CHECK for a client admitted by OnBasicAuth (unknown handles are denied).
   bool OnAclCheck(ClientHandle client, std::string_view topic, acl::Access access, bool retain);
@@ -65,6 +67,10 @@ class Plugin {
   void RetryContactLoads();
   static constexpr int64_t kContactRetryMs = 1000;
 
+  void LogRefusal(const auth::LoginRequest& request, const Status& status);
+
+  static constexpr int kRefusalLogLinesPerS = 20;
+
   // Declared in the order Start builds them: each may hold references to those above it.
   const Config config_;
   BrokerApi& broker_;
@@ -78,6 +84,8 @@ class Plugin {
   std::unique_ptr<chat::ChatService> chat_;
   // Users whose contact load failed -> when (monotonic ms) to try again.
   std::map<std::string, int64_t> contact_retries_;
+
+  LogLimiter refusal_log_{kRefusalLogLinesPerS};
 };
 
 }  // namespace mqchat

@@ -1,8 +1,30 @@
 #include "auth/login_throttle.h"
 
+#include "auth/network_prefix.h"
+
 namespace mqchat::auth {
 
-LoginThrottle::LoginThrottle(int max_failures, int64_t window_ms, size_t max_keys)
-    : max_failures_(max_failures), failures_(window_ms, max_keys) {}
+LoginKeys LoginKeys::For(std::string_view username, std::string_view address) {
+  LoginKeys keys;
+  if (!username.empty()) keys.user = "u:" + std::string(username);
+  keys.address = "a:" + std::string(address);
+  keys.prefix = "p:" + NetworkPrefix(address);
+  return keys;
+}
+
+LoginThrottle::LoginThrottle(ThrottleLimits limits, int64_t window_ms, size_t max_keys)
+    : limits_(limits), failures_(window_ms, max_keys) {}
+
+bool LoginThrottle::IsThrottled(const LoginKeys& keys, int64_t now_ms) const {
+  return (!keys.user.empty() && failures_.AtLimit(keys.user, limits_.per_user, now_ms)) ||
+         failures_.AtLimit(keys.address, limits_.per_address, now_ms) ||
+         failures_.AtLimit(keys.prefix, limits_.per_prefix, now_ms);
+}
+
+void LoginThrottle::RecordFailure(const LoginKeys& keys, int64_t now_ms) {
+  if (!keys.user.empty()) failures_.Add(keys.user, now_ms);
+  failures_.Add(keys.address, now_ms);
+  failures_.Add(keys.prefix, now_ms);
+}
 
 }  // namespace mqchat::auth

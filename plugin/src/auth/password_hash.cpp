@@ -97,21 +97,25 @@ Result<std::string> DeriveKey(std::string_view password, std::string_view salt, 
   return key;
 }
 
-}  // namespace
-
-Result<std::string> HashPassword(std::string_view password, int iterations) {
-  if (password.empty()) return Status::InvalidArgument("password must not be empty");
+Status CheckIterations(int iterations) {
   if (iterations < kMinPbkdf2Iterations || iterations > kMaxPbkdf2Iterations) {
     return Status::InvalidArgument("pbkdf2 iterations must be in [" +
                                    std::to_string(kMinPbkdf2Iterations) + ", " +
                                    std::to_string(kMaxPbkdf2Iterations) + "]");
   }
-  std::string salt(kPbkdf2SaltBytes, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(salt.data()), kPbkdf2SaltBytes) != 1) {
+  return Status::Ok();
+}
+
+Result<std::string> RandomBytes(int n) {
+  std::string out(static_cast<size_t>(n), '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), n) != 1) {
     ERR_clear_error();
     return Status::Internal("RAND_bytes failed");
   }
-  MQCHAT_ASSIGN_OR_RETURN(std::string key, DeriveKey(password, salt, iterations));
+  return out;
+}
+
+std::string Encode(int iterations, const std::string& salt, const std::string& key) {
   std::string encoded(kScheme);
   encoded += kIterationsPrefix;
   encoded += std::to_string(iterations);
@@ -119,8 +123,26 @@ Result<std::string> HashPassword(std::string_view password, int iterations) {
   encoded += Base64UrlEncode(salt);
   encoded += '$';
   encoded += Base64UrlEncode(key);
+  return encoded;
+}
+
+}  // namespace
+
+Result<std::string> HashPassword(std::string_view password, int iterations) {
+  if (password.empty()) return Status::InvalidArgument("password must not be empty");
+  MQCHAT_RETURN_IF_ERROR(CheckIterations(iterations));
+  MQCHAT_ASSIGN_OR_RETURN(std::string salt, RandomBytes(kPbkdf2SaltBytes));
+  MQCHAT_ASSIGN_OR_RETURN(std::string key, DeriveKey(password, salt, iterations));
+  std::string encoded = Encode(iterations, salt, key);
   OPENSSL_cleanse(key.data(), key.size());
   return encoded;
+}
+
+Result<std::string> MakeDummyHash(int iterations) {
+  MQCHAT_RETURN_IF_ERROR(CheckIterations(iterations));
+  MQCHAT_ASSIGN_OR_RETURN(std::string salt, RandomBytes(kPbkdf2SaltBytes));
+  MQCHAT_ASSIGN_OR_RETURN(std::string key, RandomBytes(kPbkdf2KeyBytes));
+  return Encode(iterations, salt, key);
 }
 
 Result<bool> VerifyPassword(std::string_view password, std::string_view encoded) {

@@ -34,6 +34,11 @@ constexpr int kPbkdf2KeyBytes = 32;
 Result<std::string> HashPassword(std::string_view password,
                                  int iterations = kDefaultPbkdf2Iterations);
 
+// Returns a well-formed hash with `iterations`, a random salt and a random key, which no password
+// matches (short of guessing 256 random bits): what a login for an unknown user is checked
+// against, so it costs exactly what a known user's does. Same failures as HashPassword.
+Result<std::string> MakeDummyHash(int iterations = kDefaultPbkdf2Iterations);
+
 // Returns true if `password` matches `encoded`, false if it does not (an empty password never
 // matches). Accepts any iteration count in 1..kMaxPbkdf2Iterations so older hashes still verify.
 // Fails with kInvalidArgument if `encoded` is malformed or uses an unsupported scheme.

@@ -111,6 +111,17 @@ Status SetPushGatewayUrl(Config& c, const std::string& k, const std::string& v) 
   return Status::Ok();
 }
 
+Result<bool> ParseBool(const std::string& k, const std::string& v) {
+  if (v == "true") return true;
+  if (v == "false") return false;
+  return OptionError(k, "'" + v + "' is not true or false");
+}
+
+Status SetPasswordLogin(Config& c, const std::string& k, const std::string& v) {
+  MQCHAT_ASSIGN_OR_RETURN(c.auth.password_login, ParseBool(k, v));
+  return Status::Ok();
+}
+
 Status SetPushTlsVerify(Config& c, const std::string& k, const std::string& v) {
   if (v == "true") {
     c.push.tls_verify = true;
@@ -169,7 +180,13 @@ const std::vector<OptionSpec>& Specs() {
       {"auth_cache_ttl_s", AuthInt(&AuthConfig::cache_ttl_s, 0, 86400 * 30)},
       {"auth_cache_max_entries", AuthInt(&AuthConfig::cache_max_entries, 0, 100000000)},
       {"auth_fail_max", AuthInt(&AuthConfig::fail_max, 1, 1000000)},
+      {"auth_fail_max_per_prefix", AuthInt(&AuthConfig::fail_max_per_prefix, 1, 1000000)},
       {"auth_fail_window_s", AuthInt(&AuthConfig::fail_window_s, 1, 86400)},
+      {"password_login", &SetPasswordLogin},
+      {"auth_hashes_per_s", AuthInt(&AuthConfig::hashes_per_s, 1, 1000)},
+      {"auth_hash_duty_percent", AuthInt(&AuthConfig::hash_duty_percent, 1, 100)},
+      {"connect_per_address_per_s", AuthInt(&AuthConfig::connect_per_address_per_s, 0, 1000000)},
+      {"connect_per_s", AuthInt(&AuthConfig::connect_per_s, 0, 10000000)},
       {"user_refresh_ms", AuthInt(&AuthConfig::user_refresh_ms, 50, 3600000)},
       {"presence_grace_ms", PresenceInt(&PresenceConfig::grace_ms, 0, 600000)},
       {"presence_min_interval_ms", PresenceInt(&PresenceConfig::min_interval_ms, 0, 600000)},

@@ -21,7 +21,15 @@ struct AuthConfig {
   int cache_ttl_s = 600;          // verified-credential cache lifetime
   int cache_max_entries = 100000;
   int fail_max = 10;              // failures per window before a username/address is throttled
+  int fail_max_per_prefix = 100;  // failures per window before a /24 (IPv4) or /56 (IPv6) is too
   int fail_window_s = 60;
+  // Password login over MQTT: every unverified password costs one PBKDF2 on the broker thread.
+  // On until the API service hands out tokens; then off by default (docs/OPERATIONS.md).
+  bool password_login = true;
+  int hashes_per_s = 5;                  // global PBKDF2 budget on the broker thread
+  int hash_duty_percent = 20;            // and at most this share of the broker thread's time
+  int connect_per_address_per_s = 1000;  // new connections one address may open per second
+  int connect_per_s = 2000;              // new connections per second, all addresses together
   int user_refresh_ms = 1000;     // how often the user directory polls the store for changes
 };
 

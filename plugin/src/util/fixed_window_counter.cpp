@@ -26,8 +26,14 @@ void FixedWindowCounter::Add(const std::string& key, int64_t now_ms) {
 }
 
 void FixedWindowCounter::MakeRoom(int64_t now_ms) {
-  for (auto w = windows_.begin(); w != windows_.end();) {
-    w = Expired(w->second, now_ms) ? windows_.erase(w) : std::next(w);
+  // A sweep is O(keys): under a flood of new keys (one per source address) sweeping on every
+  // insert would make each one a full scan, so sweep at most every quarter window and otherwise
+  // drop an arbitrary key.
+  if (last_sweep_ms_ == INT64_MIN || now_ms - last_sweep_ms_ >= window_ms_ / 4) {
+    last_sweep_ms_ = now_ms;
+    for (auto w = windows_.begin(); w != windows_.end();) {
+      w = Expired(w->second, now_ms) ? windows_.erase(w) : std::next(w);
+    }
   }
   if (windows_.size() >= max_keys_) windows_.erase(windows_.begin());
 }

@@ -1,11 +1,14 @@
 // FixedWindowCounter: counts events per key in fixed windows of `window_ms`: a key's window
 // starts at its first event and ends `window_ms` later; the next event after that starts a new
 // one at count 1. At most `max_keys` keys are kept (expired windows go first, then an arbitrary
-// one). The counting behind RateLimiter (typing) and LoginThrottle (failed logins).
+// one; expired windows are swept at most every quarter window, so a map full of live keys costs
+// O(1) per new key, not a scan). The counting behind RateLimiter (typing), LoginThrottle (failed
+// logins), ConnectionGate (new connections) and HashBudget (password hashes).
 // Single-threaded (broker thread).
 #pragma once
 
 #include <cstdint>
+#include <climits>
 #include <string>
 #include <unordered_map>
 
@@ -32,6 +35,7 @@ class FixedWindowCounter {
 
   const int64_t window_ms_;
   const size_t max_keys_;
+  int64_t last_sweep_ms_ = INT64_MIN;
   std::unordered_map<std::string, Window> windows_;
 };
 

@@ -1,6 +1,7 @@
 #include "auth/authenticator.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "auth/password_hash.h"
@@ -26,6 +27,10 @@ class AuthenticatorTest : public ::testing::Test {
     directory_.Apply({alice, bob});
     config_.fail_max = 3;
     config_.fail_window_s = 60;
+    // One hash per ms: each Login() below advances the clock by 1 ms, so the budget only bites
+    // in the tests about it.
+    config_.hashes_per_s = 1000;
+    config_.hash_duty_percent = 100;
     auto v = JwtVerifier::Create(JwtKeys{kSecret, ""}, JwtPolicy{});
     ASSERT_TRUE(v.ok()) << v.status().ToString();
     auth_ = std::make_unique<Authenticator>(config_, directory_, std::move(*v), clock_);
@@ -39,6 +44,7 @@ class AuthenticatorTest : public ::testing::Test {
     r.username = user;
     r.password = pass;
     r.address = addr;
+    clock_.AdvanceMs(1);
     return auth_->Authenticate(r);
   }
 
@@ -75,8 +81,7 @@ TEST_F(AuthenticatorTest, RefusalsForBadCredentials) {
 }
 
 TEST_F(AuthenticatorTest, ClientIdMustNameTheLoggedInUser) {
-  EXPECT_EQ(Login("alice", "correct horse", "bob/phone").status().code(),
-            Code::kPermissionDenied);
+  EXPECT_EQ(Login("alice", "correct horse", "bob/phone").status().code(), Code::kPermissionDenied);
   EXPECT_EQ(Login("alice", "correct horse", "alice").status().code(), Code::kPermissionDenied);
   EXPECT_EQ(Login("alice", "correct horse", "alice/#").status().code(), Code::kPermissionDenied);
   EXPECT_EQ(Login("al+ce", "x", "al+ce/p").status().code(), Code::kUnauthenticated);
@@ -135,8 +140,118 @@ TEST_F(AuthenticatorTest, ThrottlePerAddressAcrossUsernames) {
   }
   auto r = Login("alice", "correct horse", "alice/phone", "10.9.9.9");
   EXPECT_FALSE(r.ok());
+  // The throttled address is refused without a hash; another address of another /24 is not.
+  EXPECT_EQ(auth_->stats().pbkdf2_runs, 3u);
   EXPECT_NE(r.status().message().find("too many"), std::string::npos);
   EXPECT_TRUE(Login("alice", "correct horse", "alice/phone", "10.1.1.1").ok());
+}
+
+TEST_F(AuthenticatorTest, UnknownUsersCostAHashAndGetTheSameAnswer) {
+  auto known = Login("alice", "wrong", "alice/d", "10.0.0.1");
+  EXPECT_EQ(auth_->stats().pbkdf2_runs, 1u);
+  auto unknown = Login("nobody", "wrong", "nobody/d", "10.0.1.1");
+  EXPECT_EQ(auth_->stats().pbkdf2_runs, 2u);  // the dummy hash, same cost
+  auto disabled = Login("bob", "correct horse", "bob/d", "10.0.2.1");
+  EXPECT_EQ(auth_->stats().pbkdf2_runs, 3u);
+  directory_.Apply({store::UserRecord{5, "tokenonly", "", store::UserState::kActive, 5, 0}});
+  auto no_password = Login("tokenonly", "x", "tokenonly/d", "10.0.3.1");
+  EXPECT_EQ(auth_->stats().pbkdf2_runs, 4u);
+  for (const auto* r : {&known, &unknown, &disabled, &no_password}) {
+    ASSERT_FALSE(r->ok());
+    EXPECT_EQ(r->status().code(), Code::kUnauthenticated);
+  }
+  EXPECT_EQ(known.status().message(), unknown.status().message());
+  // A repeated guess is a cached rejection for both: no second hash for either.
+  EXPECT_FALSE(Login("alice", "wrong", "alice/d", "10.0.4.1").ok());
+  EXPECT_FALSE(Login("nobody", "wrong", "nobody/d", "10.0.5.1").ok());
+  EXPECT_EQ(auth_->stats().pbkdf2_runs, 4u);
+  EXPECT_EQ(auth_->stats().cached_rejects, 2u);
+}
+
+TEST_F(AuthenticatorTest, UnknownUsersAreThrottledLikeKnownOnes) {
+  for (int i = 0; i < 3; ++i) {
+    const std::string addr = "10.0." + std::to_string(i) + ".1";
+    Login("alice", ("guess" + std::to_string(i)).c_str(), "alice/d", addr);
+    Login("nobody", ("guess" + std::to_string(i)).c_str(), "nobody/d", addr);
+  }
+  EXPECT_EQ(auth_->stats().pbkdf2_runs, 6u);
+  auto known = Login("alice", "guess9", "alice/d", "10.0.9.1");
+  auto unknown = Login("nobody", "guess9", "nobody/d", "10.0.9.2");
+  EXPECT_EQ(known.status().message(), unknown.status().message());
+  EXPECT_NE(known.status().message().find("too many"), std::string::npos);
+  EXPECT_EQ(auth_->stats().pbkdf2_runs, 6u);
+}
+
+TEST_F(AuthenticatorTest, ThrottlePerNetworkPrefixAcrossAddresses) {
+  config_.fail_max_per_prefix = 5;
+  auth_ = std::make_unique<Authenticator>(
+      config_, directory_, *JwtVerifier::Create(JwtKeys{kSecret, ""}, JwtPolicy{}), clock_);
+  // Five ghosts from five addresses of one /24: each address and name stays below its limit.
+  for (int i = 0; i < 5; ++i) {
+    const std::string u = "ghost" + std::to_string(i);
+    Login(u.c_str(), "x", u + "/d", "192.0.2." + std::to_string(i + 1));
+  }
+  EXPECT_EQ(auth_->stats().pbkdf2_runs, 5u);
+  auto r = Login("alice", "correct horse", "alice/phone", "192.0.2.77");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("too many"), std::string::npos);
+  EXPECT_EQ(auth_->stats().pbkdf2_runs, 5u);
+  EXPECT_TRUE(Login("alice", "correct horse", "alice/phone", "192.0.3.1").ok());
+}
+
+TEST_F(AuthenticatorTest, HashBudgetRefusesWithoutHashing) {
+  config_.hashes_per_s = 4;  // one per 250 ms
+  auth_ = std::make_unique<Authenticator>(
+      config_, directory_, *JwtVerifier::Create(JwtKeys{kSecret, ""}, JwtPolicy{}), clock_);
+  EXPECT_FALSE(Login("alice", "wrong1", "alice/d", "10.0.0.1").ok());
+  auto busy = Login("alice", "correct horse", "alice/d", "10.0.1.1");
+  ASSERT_FALSE(busy.ok());
+  EXPECT_EQ(busy.status().code(), Code::kUnavailable);
+  auto unknown_busy = Login("nobody", "x", "nobody/d", "10.0.2.1");
+  EXPECT_EQ(unknown_busy.status().code(), Code::kUnavailable);
+  EXPECT_EQ(auth_->stats().pbkdf2_runs, 1u);
+  EXPECT_EQ(auth_->stats().over_hash_budget, 2u);
+  // Tokens and cached credentials do not need the budget.
+  std::string token = Token("alice", 600);
+  EXPECT_TRUE(Login("alice", token.c_str()).ok());
+  clock_.AdvanceMs(250);
+  EXPECT_TRUE(Login("alice", "correct horse", "alice/d", "10.0.1.1").ok());
+  EXPECT_TRUE(Login("alice", "correct horse", "alice/d", "10.0.1.1").ok());  // cached
+  EXPECT_EQ(auth_->stats().pbkdf2_runs, 2u);
+}
+
+TEST_F(AuthenticatorTest, PasswordLoginOffRefusesWithoutHashingButTokensWork) {
+  config_.password_login = false;
+  auth_ = std::make_unique<Authenticator>(
+      config_, directory_, *JwtVerifier::Create(JwtKeys{kSecret, ""}, JwtPolicy{}), clock_);
+  auto r = Login("alice", "correct horse");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kUnauthenticated);
+  EXPECT_FALSE(Login("nobody", "x", "nobody/d").ok());
+  EXPECT_EQ(auth_->stats().pbkdf2_runs, 0u);
+  EXPECT_EQ(auth_->stats().password_login_off, 2u);
+  std::string token = Token("alice", 600);
+  EXPECT_TRUE(Login("alice", token.c_str()).ok());
+}
+
+TEST_F(AuthenticatorTest, ConnectionRatesRefuseBeforeAnyCheck) {
+  config_.connect_per_address_per_s = 3;
+  config_.connect_per_s = 5;
+  auth_ = std::make_unique<Authenticator>(
+      config_, directory_, *JwtVerifier::Create(JwtKeys{kSecret, ""}, JwtPolicy{}), clock_);
+  std::string token = Token("alice", 600);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_TRUE(Login("alice", token.c_str(), "alice/d", "10.0.0.1").ok());
+  auto gated = Login("alice", token.c_str(), "alice/d", "10.0.0.1");
+  ASSERT_FALSE(gated.ok());
+  EXPECT_EQ(gated.status().code(), Code::kUnavailable);
+  EXPECT_TRUE(Login("alice", token.c_str(), "alice/d", "10.0.0.2").ok());   // 5th in total
+  EXPECT_FALSE(Login("alice", token.c_str(), "alice/d", "10.0.0.3").ok());  // over the total
+  EXPECT_FALSE(Login("nobody", "x", "nobody/d", "10.0.0.4").ok());
+  EXPECT_EQ(auth_->stats().pbkdf2_runs, 0u);
+  EXPECT_EQ(auth_->stats().connections_gated, 3u);
+  clock_.AdvanceMs(1000);
+  EXPECT_TRUE(Login("alice", token.c_str(), "alice/d", "10.0.0.1").ok());
 }
 
 TEST_F(AuthenticatorTest, TokenLogin) {
@@ -155,7 +270,7 @@ TEST_F(AuthenticatorTest, TokenRefusals) {
   EXPECT_EQ(Login("alice", expired.c_str()).status().code(), Code::kUnauthenticated);
   std::string for_carol = Token("carol", 600);
   EXPECT_FALSE(Login("alice", for_carol.c_str()).ok());  // subject must match username
-  std::string bob = Token("bob", 600);                    // bob is disabled
+  std::string bob = Token("bob", 600);                   // bob is disabled
   EXPECT_FALSE(Login("bob", bob.c_str(), "bob/d").ok());
   std::string forged = Token("alice", 600);
   forged.back() = forged.back() == 'A' ? 'B' : 'A';
