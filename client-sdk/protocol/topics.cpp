@@ -4,40 +4,87 @@
 #include "protocol/ids.h"
 
 namespace mqchat::protocol {
+namespace {
+
+// The levels of the topic names. kRoot is the first two.
+constexpr std::string_view kProductLevel = "mqchat";
+constexpr std::string_view kVersionLevel = "v1";
+static_assert(kRoot.size() == kProductLevel.size() + 1 + kVersionLevel.size() &&
+                  kRoot.substr(0, kProductLevel.size()) == kProductLevel &&
+                  kRoot.substr(kProductLevel.size() + 1) == kVersionLevel,
+              "kRoot is <product>/<version>");
+constexpr std::string_view kUserLevel = "u";          // mqchat/v1/u/<user>/...
+constexpr std::string_view kInboxLevel = "inbox";     // mqchat/v1/u/<user>/inbox
+constexpr std::string_view kReplyLevel = "reply";     // mqchat/v1/u/<user>/reply/<device>
+constexpr std::string_view kWillLevel = "will";       // mqchat/v1/u/<user>/will/<device>
+constexpr std::string_view kPresenceLevel = "p";      // mqchat/v1/p/<user>
+constexpr std::string_view kRequestLevel = "req";     // mqchat/v1/req/<op>
+constexpr std::string_view kConversationLevel = "c";  // mqchat/v1/c/<id>/<op>
+
+// "mqchat/v1/<level>/".
+std::string RootPrefix(std::string_view level) {
+  std::string out(kRoot);
+  out += '/';
+  out += level;
+  out += '/';
+  return out;
+}
+
+// The prefixes matched on every publish, built once.
+const std::string& PresencePrefix() {
+  static const std::string prefix = RootPrefix(kPresenceLevel);
+  return prefix;
+}
+const std::string& RequestPrefix() {
+  static const std::string prefix = RootPrefix(kRequestLevel);
+  return prefix;
+}
+const std::string& ConversationRequestPrefix() {
+  static const std::string prefix = RootPrefix(kConversationLevel);
+  return prefix;
+}
+
+bool StartsWith(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+// mqchat/v1/<kind>/..., with at least one level after <kind>.
+bool UnderRoot(const std::vector<std::string_view>& levels, std::string_view kind) {
+  return levels.size() >= 4 && levels[0] == kProductLevel && levels[1] == kVersionLevel &&
+         levels[2] == kind;
+}
+
+}  // namespace
 
 std::string UserPrefix(std::string_view username) {
-  std::string out(kRoot);
-  out += "/u/";
+  std::string out = RootPrefix(kUserLevel);
   out += username;
   out += '/';
   return out;
 }
 
-std::string InboxTopic(std::string_view username) { return UserPrefix(username) + "inbox"; }
+std::string InboxTopic(std::string_view username) {
+  return UserPrefix(username) + std::string(kInboxLevel);
+}
 
 std::string ReplyTopic(std::string_view username, std::string_view device_id) {
-  return UserPrefix(username) + "reply/" + std::string(device_id);
+  return UserPrefix(username) + std::string(kReplyLevel) + '/' + std::string(device_id);
 }
 
 std::string WillTopic(std::string_view username, std::string_view device_id) {
-  return UserPrefix(username) + "will/" + std::string(device_id);
+  return UserPrefix(username) + std::string(kWillLevel) + '/' + std::string(device_id);
 }
 
-namespace {
-constexpr std::string_view kPresencePrefix = "mqchat/v1/p/";
-constexpr std::string_view kRequestPrefix = "mqchat/v1/req/";
-constexpr std::string_view kConversationRequestPrefix = "mqchat/v1/c/";
-}  // namespace
-
 std::string PresenceTopic(std::string_view username) {
-  std::string out(kPresencePrefix);
+  std::string out = PresencePrefix();
   out += username;
   return out;
 }
 
 std::optional<std::string_view> PresenceTopicUser(std::string_view topic) {
-  if (topic.substr(0, kPresencePrefix.size()) != kPresencePrefix) return std::nullopt;
-  std::string_view user = topic.substr(kPresencePrefix.size());
+  const std::string& prefix = PresencePrefix();
+  if (!StartsWith(topic, prefix)) return std::nullopt;
+  std::string_view user = topic.substr(prefix.size());
   // A valid username has no '/', '+', '#' or '$': exactly one more level, never a wildcard.
   if (!ValidateUsername(user).ok()) return std::nullopt;
   return user;
@@ -58,21 +105,33 @@ std::vector<std::string_view> SplitTopic(std::string_view topic) {
 }
 
 std::optional<std::string_view> NamespaceOwner(std::string_view topic) {
-  auto levels = SplitTopic(topic);
-  if (levels.size() < 5 || levels[0] != "mqchat" || levels[1] != "v1" || levels[2] != "u") {
-    return std::nullopt;
-  }
+  return NamespaceOwner(SplitTopic(topic));
+}
+
+std::optional<std::string_view> NamespaceOwner(const std::vector<std::string_view>& levels) {
+  if (levels.size() < 5 || !UnderRoot(levels, kUserLevel)) return std::nullopt;
   return levels[3];
 }
 
+bool IsWillTopic(const std::vector<std::string_view>& levels, std::string_view username,
+                 std::string_view device_id) {
+  return levels.size() == 6 && NamespaceOwner(levels) == username && levels[4] == kWillLevel &&
+         levels[5] == device_id;
+}
+
+bool HasRequestTopicShape(const std::vector<std::string_view>& levels) {
+  return (levels.size() == 4 && UnderRoot(levels, kRequestLevel)) ||
+         (levels.size() == 5 && UnderRoot(levels, kConversationLevel));
+}
+
 std::string RequestTopic(Op op, int64_t conversation_id) {
-  std::string out(kRoot);
+  std::string out;
   if (IsConversationOp(op)) {
-    out += "/c/";
+    out = ConversationRequestPrefix();
     out += FormatId(conversation_id);
     out += '/';
   } else {
-    out += "/req/";
+    out = RequestPrefix();
   }
   out += OpName(op);
   return out;
@@ -85,28 +144,29 @@ RequestTopicParts ParseRequestTopic(std::string_view topic) {
     return parts;
   };
   auto levels = SplitTopic(topic);
-  if (levels.size() < 4 || levels[0] != "mqchat" || levels[1] != "v1") {
+  if (levels.size() < 4 || levels[0] != kProductLevel || levels[1] != kVersionLevel) {
     return unknown("not a request topic");
   }
-  if (levels[2] == "req") {
-    if (levels.size() != 4) return unknown("request topics are mqchat/v1/req/<op>");
+  if (levels[2] == kRequestLevel) {
+    if (levels.size() != 4) return unknown("request topics are " + RequestPrefix() + "<op>");
     auto op = ParseOpName(levels[3]);
     if (!op) return unknown("no such op");
     if (IsConversationOp(*op)) {
-      return unknown(std::string(OpName(*op)) +
-                     " is a conversation op: publish to mqchat/v1/c/<conversation-id>/" +
-                     std::string(OpName(*op)));
+      return unknown(std::string(OpName(*op)) + " is a conversation op: publish to " +
+                     ConversationRequestPrefix() + "<conversation-id>/" + std::string(OpName(*op)));
     }
     parts.op = op;
     return parts;
   }
-  if (levels[2] == "c") {
-    if (levels.size() != 5) return unknown("conversation topics are mqchat/v1/c/<id>/<op>");
+  if (levels[2] == kConversationLevel) {
+    if (levels.size() != 5) {
+      return unknown("conversation topics are " + ConversationRequestPrefix() + "<id>/<op>");
+    }
     auto op = ParseOpName(levels[4]);
     if (!op) return unknown("no such op");
     if (!IsConversationOp(*op)) {
       return unknown(std::string(OpName(*op)) + " is not a conversation op: publish to " +
-                     "mqchat/v1/req/" + std::string(OpName(*op)));
+                     RequestTopic(*op));
     }
     parts.op = op;
     auto id = ParseId(levels[3]);
@@ -123,7 +183,7 @@ RequestTopicParts ParseRequestTopic(std::string_view topic) {
 }
 
 bool HasRequestTopicPrefix(std::string_view topic) {
-  return topic.rfind(kRequestPrefix, 0) == 0 || topic.rfind(kConversationRequestPrefix, 0) == 0;
+  return StartsWith(topic, RequestPrefix()) || StartsWith(topic, ConversationRequestPrefix());
 }
 
 }  // namespace mqchat::protocol

@@ -54,4 +54,22 @@ std::vector<std::string_view> SplitTopic(std::string_view topic);
 // If `topic` (no wildcards) is inside some user's namespace, returns that username.
 std::optional<std::string_view> NamespaceOwner(std::string_view topic);
 
+// The same matches over a topic or filter already split with SplitTopic, for code that checks
+// several shapes of one topic (the ACL, on every publish and delivery) without building strings.
+// The views returned point into the topic `levels` were split from.
+//
+// The username level of mqchat/v1/u/<username>/<one or more levels>, as it is (a filter's may be
+// a wildcard); nullopt for any other topic.
+std::optional<std::string_view> NamespaceOwner(const std::vector<std::string_view>& levels);
+// True if `levels` are exactly WillTopic(username, device_id).
+bool IsWillTopic(const std::vector<std::string_view>& levels, std::string_view username,
+                 std::string_view device_id);
+// True if `levels` have the shape of a request topic, mqchat/v1/req/<op> or
+// mqchat/v1/c/<conversation-id>/<op>, whatever the op and id levels hold (ParseRequestTopic says
+// whether they name an op).
+bool HasRequestTopicShape(const std::vector<std::string_view>& levels);
+
+// MQTT's shared-subscription filters, "$share/<group>/<filter>", start with this.
+inline constexpr std::string_view kSharedSubscriptionPrefix = "$share/";
+
 }  // namespace mqchat::protocol

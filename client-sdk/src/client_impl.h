@@ -96,6 +96,10 @@ class ClientImpl : private OutboxHost {
                               std::function<Result<T>(const protocol::Response&)> decode);
   std::future<Status> CallStatus(protocol::Request request,
                                  std::function<Status(const protocol::Response&)> after_ok);
+  // Engine thread, with an ok response: a new conversation into the cache (open_direct,
+  // create_group), and the conversation a change response carries, if any.
+  Result<Conversation> CacheNewConversation(const protocol::Response& r);
+  Status CacheChange(const protocol::Response& r);
 
   const ClientOptions options_;
   const EngineLog log_;

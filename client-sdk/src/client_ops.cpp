@@ -1,17 +1,12 @@
 // ClientImpl: the app's requests. Each builds a protocol::Request, starts it on the engine thread
-// through the RequestTracker, and decodes the response there (updating the cache) before
-// completing the future.
+// through the RequestTracker, and decodes the response there (op_results.h; updating the cache)
+// before completing the future.
 #include "client_impl.h"
-#include "convert.h"
-#include "protocol/fields.h"
+#include "op_results.h"
 #include "protocol/identity.h"
-#include "protocol/json_util.h"
-#include "protocol/topics.h"
 
 namespace mqchat::sdk {
 namespace {
-
-namespace fields = protocol::fields;
 
 protocol::Request MakeRequest(protocol::Op op, int64_t conversation_id,
                               protocol::RequestBody body) {
@@ -20,14 +15,6 @@ protocol::Request MakeRequest(protocol::Op op, int64_t conversation_id,
   r.conversation_id = conversation_id;
   r.body = std::move(body);
   return r;
-}
-
-Result<Conversation> ConversationField(const protocol::Response& r) {
-  const nlohmann::json* c = protocol::FindField(r.body, fields::kConversation);
-  if (c == nullptr) return Status::Internal("response has no conversation");
-  auto wire = protocol::DecodeConversation(*c);
-  if (!wire.ok()) return wire.status();
-  return FromWire(*wire);
 }
 
 }  // namespace
@@ -73,11 +60,7 @@ std::future<Status> ClientImpl::CallStatus(
 std::future<Result<Conversation>> ClientImpl::OpenDirect(std::string user) {
   return Call<Conversation>(
       MakeRequest(protocol::Op::kOpenDirect, 0, protocol::OpenDirectRequest{std::move(user)}),
-      [this](const protocol::Response& r) -> Result<Conversation> {
-        MQCHAT_ASSIGN_OR_RETURN(Conversation c, ConversationField(r));
-        (void)cache_->PutConversation(c);
-        return c;
-      });
+      [this](const protocol::Response& r) { return CacheNewConversation(r); });
 }
 
 std::future<Result<Conversation>> ClientImpl::CreateGroup(std::string name,
@@ -85,11 +68,13 @@ std::future<Result<Conversation>> ClientImpl::CreateGroup(std::string name,
   return Call<Conversation>(
       MakeRequest(protocol::Op::kCreateGroup, 0,
                   protocol::CreateGroupRequest{std::move(name), std::move(members)}),
-      [this](const protocol::Response& r) -> Result<Conversation> {
-        MQCHAT_ASSIGN_OR_RETURN(Conversation c, ConversationField(r));
-        (void)cache_->PutConversation(c);
-        return c;
-      });
+      [this](const protocol::Response& r) { return CacheNewConversation(r); });
+}
+
+Result<Conversation> ClientImpl::CacheNewConversation(const protocol::Response& r) {
+  MQCHAT_ASSIGN_OR_RETURN(Conversation c, DecodeNewConversation(r));
+  (void)cache_->PutConversation(c);
+  return c;
 }
 
 std::future<Result<std::vector<std::string>>> ClientImpl::AddMembers(
@@ -97,21 +82,23 @@ std::future<Result<std::vector<std::string>>> ClientImpl::AddMembers(
   return Call<std::vector<std::string>>(
       MakeRequest(protocol::Op::kAddMembers, id, protocol::AddMembersRequest{std::move(users)}),
       [this](const protocol::Response& r) -> Result<std::vector<std::string>> {
-        std::vector<std::string> added;
-        MQCHAT_RETURN_IF_ERROR(protocol::ReadStringArray(
-            r.body, fields::kAdded, protocol::Presence::kOptional, 1000000, &added));
-        if (auto c = ConversationField(r); c.ok()) (void)cache_->PutConversation(*c);
-        return added;
+        MQCHAT_ASSIGN_OR_RETURN(ChangeResult change, DecodeChangeResult(r));
+        if (change.conversation) (void)cache_->PutConversation(*change.conversation);
+        return std::move(change.added);
       });
+}
+
+Status ClientImpl::CacheChange(const protocol::Response& r) {
+  // The change is made whatever the response carries: only the cache update depends on it.
+  auto change = DecodeChangeResult(r);
+  if (change.ok() && change->conversation) (void)cache_->PutConversation(*change->conversation);
+  return Status::Ok();
 }
 
 std::future<Status> ClientImpl::RemoveMember(int64_t id, std::string user) {
   return CallStatus(
       MakeRequest(protocol::Op::kRemoveMember, id, protocol::RemoveMemberRequest{std::move(user)}),
-      [this](const protocol::Response& r) {
-        if (auto c = ConversationField(r); c.ok()) (void)cache_->PutConversation(*c);
-        return Status::Ok();
-      });
+      [this](const protocol::Response& r) { return CacheChange(r); });
 }
 
 std::future<Status> ClientImpl::Leave(int64_t id) {
@@ -125,40 +112,19 @@ std::future<Status> ClientImpl::Leave(int64_t id) {
 std::future<Status> ClientImpl::Rename(int64_t id, std::string name) {
   return CallStatus(
       MakeRequest(protocol::Op::kRename, id, protocol::RenameRequest{std::move(name)}),
-      [this](const protocol::Response& r) {
-        if (auto c = ConversationField(r); c.ok()) (void)cache_->PutConversation(*c);
-        return Status::Ok();
-      });
+      [this](const protocol::Response& r) { return CacheChange(r); });
 }
 
 std::future<Result<std::vector<Member>>> ClientImpl::Members(int64_t id) {
   return Call<std::vector<Member>>(
-      MakeRequest(protocol::Op::kMembers, id, protocol::MembersRequest{}),
-      [](const protocol::Response& r) -> Result<std::vector<Member>> {
-        const nlohmann::json* list = protocol::FindField(r.body, fields::kMembers);
-        if (list == nullptr || !list->is_array()) return Status::Internal("no members in response");
-        std::vector<Member> out;
-        for (const auto& item : *list) {
-          MQCHAT_ASSIGN_OR_RETURN(auto m, protocol::DecodeMember(item));
-          out.push_back(FromWire(m));
-        }
-        return out;
-      });
+      MakeRequest(protocol::Op::kMembers, id, protocol::MembersRequest{}), DecodeMembersResult);
 }
 
 std::future<Result<std::vector<ConversationSummary>>> ClientImpl::Conversations() {
   return Call<std::vector<ConversationSummary>>(
       MakeRequest(protocol::Op::kConversations, 0, protocol::ConversationsRequest{}),
       [this](const protocol::Response& r) -> Result<std::vector<ConversationSummary>> {
-        const nlohmann::json* list = protocol::FindField(r.body, fields::kConversations);
-        if (list == nullptr || !list->is_array()) {
-          return Status::Internal("no conversations in response");
-        }
-        std::vector<ConversationSummary> out;
-        for (const auto& item : *list) {
-          MQCHAT_ASSIGN_OR_RETURN(auto s, protocol::DecodeSummary(item));
-          out.push_back(FromWire(s));
-        }
+        MQCHAT_ASSIGN_OR_RETURN(std::vector<ConversationSummary> out, DecodeConversationsResult(r));
         ingest_.ApplyConversationList(out);
         return out;
       });
@@ -169,32 +135,21 @@ std::future<Result<HistoryPage>> ClientImpl::History(int64_t id, HistoryQuery qu
   body.before_seq = query.before_seq;
   body.after_seq = query.before_seq > 0 ? 0 : query.after_seq;
   body.limit = query.limit;
-  return Call<HistoryPage>(
-      MakeRequest(protocol::Op::kHistory, id, body),
-      [this](const protocol::Response& r) -> Result<HistoryPage> {
-        const nlohmann::json* list = protocol::FindField(r.body, fields::kMessages);
-        if (list == nullptr || !list->is_array())
-          return Status::Internal("no messages in response");
-        HistoryPage page;
-        for (const auto& item : *list) {
-          MQCHAT_ASSIGN_OR_RETURN(auto m, protocol::DecodeMessage(item));
-          page.messages.push_back(FromWire(m));
-        }
-        MQCHAT_RETURN_IF_ERROR(protocol::ReadBool(r.body, fields::kHasMore,
-                                                  protocol::Presence::kOptional, &page.has_more));
-        // Cached for offline reading. The cursor does not move: OnMessage still delivers these
-        // when sync reaches them, so every message is delivered once whatever the app paged.
-        for (const auto& m : page.messages) (void)cache_->PutMessage(m);
-        return page;
-      });
+  return Call<HistoryPage>(MakeRequest(protocol::Op::kHistory, id, body),
+                           [this](const protocol::Response& r) -> Result<HistoryPage> {
+                             MQCHAT_ASSIGN_OR_RETURN(HistoryPage page, DecodeHistoryResult(r));
+                             // Cached for offline reading. The cursor does not move: OnMessage
+                             // still delivers these when sync reaches them, so every message is
+                             // delivered once whatever the app paged.
+                             for (const auto& m : page.messages) (void)cache_->PutMessage(m);
+                             return page;
+                           });
 }
 
 std::future<Result<int64_t>> ClientImpl::MarkRead(int64_t id, int64_t seq) {
   return Call<int64_t>(MakeRequest(protocol::Op::kRead, id, protocol::ReadRequest{seq}),
                        [this, id](const protocol::Response& r) -> Result<int64_t> {
-                         int64_t read_seq = 0;
-                         MQCHAT_RETURN_IF_ERROR(protocol::ReadNonNegative(
-                             r.body, fields::kReadSeq, protocol::Presence::kRequired, &read_seq));
+                         MQCHAT_ASSIGN_OR_RETURN(int64_t read_seq, DecodeReadResult(r));
                          (void)cache_->RaiseReadSeq(id, read_seq);
                          return read_seq;
                        });

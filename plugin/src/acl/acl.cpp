@@ -11,8 +11,7 @@ bool HasWildcard(std::string_view level) {
 
 // True if the first four levels are literally mqchat/v1/u/<username> and more levels follow.
 bool InOwnNamespace(const std::vector<std::string_view>& levels, std::string_view username) {
-  return levels.size() >= 5 && levels[0] == "mqchat" && levels[1] == "v1" && levels[2] == "u" &&
-         levels[3] == username;
+  return protocol::NamespaceOwner(levels) == username;
 }
 
 // mqchat/v1/p/<user>, exactly (PresenceTopicUser admits no wildcard), for the user themself or
@@ -25,7 +24,8 @@ bool MayWatchPresence(const Principal& who, std::string_view topic) {
 }
 
 bool SubscribeAllowed(const Principal& who, std::string_view filter) {
-  if (filter.rfind("$share/", 0) == 0) return false;  // would let one client steal deliveries
+  // A shared subscription would let one client steal deliveries.
+  if (filter.rfind(protocol::kSharedSubscriptionPrefix, 0) == 0) return false;
   if (MayWatchPresence(who, filter)) return true;
   auto levels = protocol::SplitTopic(filter);
   if (!InOwnNamespace(levels, who.username)) return false;
@@ -38,18 +38,12 @@ bool SubscribeAllowed(const Principal& who, std::string_view filter) {
 bool WriteAllowed(const Principal& who, std::string_view topic, bool retain) {
   if (retain) return false;  // clients never leave retained state behind
   auto levels = protocol::SplitTopic(topic);
-  if (levels.size() < 3 || levels[0] != "mqchat" || levels[1] != "v1") return false;
   // The device's own last-will topic: mqchat/v1/u/<self>/will/<device>.
-  if (levels.size() == 6 && InOwnNamespace(levels, who.username) && levels[4] == "will" &&
-      levels[5] == who.device_id) {
-    return true;
-  }
+  if (protocol::IsWillTopic(levels, who.username, who.device_id)) return true;
   // Request topics: mqchat/v1/req/<op> and mqchat/v1/c/<conversation>/<op>. The request
   // handler checks membership and validates the payload. Nothing else: in particular no
   // presence topic (mqchat/v1/p/<user>), which only the plugin publishes.
-  if (levels[2] == "req" && levels.size() == 4) return true;
-  if (levels[2] == "c" && levels.size() == 5) return true;
-  return false;
+  return protocol::HasRequestTopicShape(levels);
 }
 
 }  // namespace

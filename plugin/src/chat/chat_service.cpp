@@ -44,7 +44,8 @@ bool ChatService::IsRequestTopic(std::string_view topic) {
   return protocol::HasRequestTopicPrefix(topic);
 }
 
-ReplyTo ChatService::MakeReplyTo(const ClientSession& who, const protocol::ParsedRequest& parsed,
+ReplyTo ChatService::MakeReplyTo(const session::ClientSession& who,
+                                 const protocol::ParsedRequest& parsed,
                                  std::string_view response_topic,
                                  std::string_view correlation_data) const {
   ReplyTo to;
@@ -72,7 +73,7 @@ bool ChatService::Refuse(const ReplyTo& to, protocol::ErrorCode code, const std:
   return false;
 }
 
-bool ChatService::OnRequest(const ClientSession& who, std::string_view topic,
+bool ChatService::OnRequest(const session::ClientSession& who, std::string_view topic,
                             std::string_view payload, std::string_view response_topic,
                             std::string_view correlation_data) {
   ++stats_.requests;
@@ -84,7 +85,8 @@ bool ChatService::OnRequest(const ClientSession& who, std::string_view topic,
   return Route(who, parsed.request, to);
 }
 
-bool ChatService::Route(const ClientSession& who, protocol::Request& req, const ReplyTo& to) {
+bool ChatService::Route(const session::ClientSession& who, protocol::Request& req,
+                        const ReplyTo& to) {
   const OpRoute* route = routes_.Find(req.op);
   if (route == nullptr) {
     return Refuse(to, protocol::ErrorCode::kUnknownOp, "op " + to.op_name + " is not available yet");

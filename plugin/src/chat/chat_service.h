@@ -59,7 +59,7 @@ struct ChatDeps {
   const Clock& clock;
   // The devices connected to this broker, so a message reaches the sender's other devices but
   // not the one that sent it. Null: the sender's whole inbox gets the message.
-  const DeviceIndex* devices = nullptr;
+  const session::DeviceIndex* devices = nullptr;
   // The push requests and push jobs (push::PushRequests). Null: push requests answer
   // UNAVAILABLE and messages record no push jobs.
   std::unique_ptr<PushOps> push;
@@ -88,8 +88,9 @@ class ChatService {
 
   // Handles one request. True: accepted, a response will follow. False: refused at once (an
   // error response was already published); the caller makes the PUBACK say so.
-  bool OnRequest(const ClientSession& who, std::string_view topic, std::string_view payload,
-                 std::string_view response_topic, std::string_view correlation_data);
+  bool OnRequest(const session::ClientSession& who, std::string_view topic,
+                 std::string_view payload, std::string_view response_topic,
+                 std::string_view correlation_data);
 
   // A token user logged in: make sure the store has a row for them (asynchronous; pending
   // users are recorded together by one writer task, so bursts of logins are never dropped).
@@ -110,12 +111,12 @@ class ChatService {
   SnowflakeGenerator& ids() { return ids_; }
 
  private:
-  ReplyTo MakeReplyTo(const ClientSession& who, const protocol::ParsedRequest& parsed,
+  ReplyTo MakeReplyTo(const session::ClientSession& who, const protocol::ParsedRequest& parsed,
                       std::string_view response_topic, std::string_view correlation_data) const;
   bool Refuse(const ReplyTo& to, protocol::ErrorCode code, const std::string& message);
   // Runs the handler of `req`'s route and queues what it planned on the route's worker; a
   // full queue answers OVERLOADED (a stopped worker: UNAVAILABLE).
-  bool Route(const ClientSession& who, protocol::Request& req, const ReplyTo& to);
+  bool Route(const session::ClientSession& who, protocol::Request& req, const ReplyTo& to);
   // Writer thread: records every user EnsureUser left pending.
   void RecordNewUsers(store::ChatStore& store);
 

@@ -30,7 +30,7 @@ class FanOut {
  public:
   // `devices` (may be null: then a sender's whole inbox gets their message) and `broker`
   // outlive this. `inbox_hook` may be empty (a single broker).
-  FanOut(BrokerApi& broker, const DeviceIndex* devices, InboxHook inbox_hook)
+  FanOut(BrokerApi& broker, const session::DeviceIndex* devices, InboxHook inbox_hook)
       : broker_(broker), devices_(devices), inbox_hook_(std::move(inbox_hook)) {}
 
   // A response to the requesting device (reply.h).
@@ -53,7 +53,7 @@ class FanOut {
   void Publish(const OutgoingMessage& msg, const std::string& to);
 
   BrokerApi& broker_;
-  const DeviceIndex* const devices_;
+  const session::DeviceIndex* const devices_;
   const InboxHook inbox_hook_;
 };
 

@@ -29,7 +29,7 @@ enum class WorkerKind {
 
 // A request as its handler gets it. The handler may take strings out of `req` (a send's text).
 struct OpRequest {
-  const ClientSession& who;
+  const session::ClientSession& who;
   protocol::Request& req;
   const ReplyTo& to;
 };

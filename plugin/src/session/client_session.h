@@ -18,7 +18,3 @@ struct ClientSession {
 };
 
 }  // namespace mqchat::session
-
-namespace mqchat::chat {
-using session::ClientSession;  // chat/ names it unqualified (its requests carry one)
-}  // namespace mqchat::chat

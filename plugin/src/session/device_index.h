@@ -34,7 +34,3 @@ class DeviceIndex {
 };
 
 }  // namespace mqchat::session
-
-namespace mqchat::chat {
-using session::DeviceIndex;  // fan-out reads it (ChatService::SetDeviceIndex)
-}  // namespace mqchat::chat

@@ -128,5 +128,60 @@ TEST(PresenceTopicTest, UserIsTheLastLevelAndParsesBack) {
   EXPECT_FALSE(PresenceTopicUser(std::string("mqchat/v1/p/a\0b", 15)).has_value());
 }
 
+TEST(TopicNamesTest, TopicsAreTheProtocolNames) {
+  EXPECT_EQ(UserPrefix("alice"), "mqchat/v1/u/alice/");
+  EXPECT_EQ(InboxTopic("alice"), "mqchat/v1/u/alice/inbox");
+  EXPECT_EQ(ReplyTopic("alice", "phone"), "mqchat/v1/u/alice/reply/phone");
+  EXPECT_EQ(WillTopic("alice", "phone"), "mqchat/v1/u/alice/will/phone");
+  EXPECT_EQ(RequestTopic(Op::kOpenDirect), "mqchat/v1/req/open_direct");
+  EXPECT_EQ(RequestTopic(Op::kSend, 12), "mqchat/v1/c/12/send");
+  // The refusals name the topic to use instead.
+  EXPECT_EQ(ParseRequestTopic("mqchat/v1/req/send").error->message,
+            "send is a conversation op: publish to mqchat/v1/c/<conversation-id>/send");
+  EXPECT_EQ(ParseRequestTopic("mqchat/v1/c/12/open_direct").error->message,
+            "open_direct is not a conversation op: publish to mqchat/v1/req/open_direct");
+  EXPECT_EQ(ParseRequestTopic("mqchat/v1/req/send/x").error->message,
+            "request topics are mqchat/v1/req/<op>");
+  EXPECT_EQ(ParseRequestTopic("mqchat/v1/c/12").error->message,
+            "conversation topics are mqchat/v1/c/<id>/<op>");
+}
+
+TEST(TopicLevelsTest, NamespaceOwnerIsTheUserLevelOfANamespaceTopic) {
+  EXPECT_EQ(NamespaceOwner(SplitTopic(InboxTopic("alice"))), "alice");
+  EXPECT_EQ(NamespaceOwner(SplitTopic("mqchat/v1/u/alice/a/b")), "alice");
+  EXPECT_EQ(NamespaceOwner(SplitTopic("mqchat/v1/u/+/inbox")), "+");  // a filter's, as it is
+  EXPECT_EQ(NamespaceOwner(ReplyTopic("bob", "phone")), "bob");
+  for (const char* t : {"mqchat/v1/u/alice", "mqchat/v1/p/alice/x", "mqchat/v2/u/alice/inbox",
+                        "x/v1/u/alice/inbox", "mqchat/v1/c/1/send", "mqchat/v1/u", ""}) {
+    EXPECT_FALSE(NamespaceOwner(SplitTopic(t)).has_value()) << t;
+    EXPECT_FALSE(NamespaceOwner(t).has_value()) << t;
+  }
+  EXPECT_EQ(NamespaceOwner(SplitTopic("mqchat/v1/u/alice/")), "alice");  // an empty last level
+}
+
+TEST(TopicLevelsTest, WillTopicIsExactlyTheDevicesOwn) {
+  EXPECT_TRUE(IsWillTopic(SplitTopic(WillTopic("alice", "phone")), "alice", "phone"));
+  EXPECT_FALSE(IsWillTopic(SplitTopic(WillTopic("alice", "phone")), "bob", "phone"));
+  EXPECT_FALSE(IsWillTopic(SplitTopic(WillTopic("alice", "phone")), "alice", "tablet"));
+  for (const char* t : {"mqchat/v1/u/alice/will/phone/x", "mqchat/v1/u/alice/will",
+                        "mqchat/v1/u/alice/reply/phone", "mqchat/v2/u/alice/will/phone",
+                        "mqchat/v1/p/alice/will/phone", "mqchat/v1/u/alice/will/+"}) {
+    EXPECT_FALSE(IsWillTopic(SplitTopic(t), "alice", "phone")) << t;
+  }
+}
+
+TEST(TopicLevelsTest, RequestTopicShapeIsReqOrConversationWhateverTheOp) {
+  for (size_t i = 0; i < kOpCount; ++i) {
+    EXPECT_TRUE(HasRequestTopicShape(SplitTopic(RequestTopic(static_cast<Op>(i), 12)))) << i;
+  }
+  EXPECT_TRUE(HasRequestTopicShape(SplitTopic("mqchat/v1/req/nope")));
+  EXPECT_TRUE(HasRequestTopicShape(SplitTopic("mqchat/v1/c/x/y")));
+  for (const char* t : {"mqchat/v1/req", "mqchat/v1/req/a/b", "mqchat/v1/c/12",
+                        "mqchat/v1/c/12/send/x", "mqchat/v2/req/send", "x/v1/req/send",
+                        "mqchat/v1/u/alice/inbox", "mqchat/v1/p/alice", "mqchat/v1/x/send", ""}) {
+    EXPECT_FALSE(HasRequestTopicShape(SplitTopic(t))) << t;
+  }
+}
+
 }  // namespace
 }  // namespace mqchat::protocol

@@ -1,6 +1,9 @@
 // ChatStore on SQLite (store/chat_store.h). Owns one connection; confined to the thread that
 // uses it. Every write runs in BEGIN IMMEDIATE, which serializes writers across connections and
 // processes. Build it through store_factory.h, which also applies the migrations.
+// Its definitions, by concept: sqlite_chat_store.cpp (statements, writes, reads),
+// sqlite_chat_steps.cpp (the single-statement steps the writes run inside their transactions),
+// sqlite_chat_append.cpp (AppendBatch), sqlite_new_conversation.cpp (NewConversationSql).
 #pragma once
 
 #include <memory>

@@ -50,16 +50,17 @@ struct ChatTestEnv {
   }
   ~ChatTestEnv() { service->Stop(); }
 
-  static ClientSession Session(const std::string& user, const std::string& device = "phone") {
-    return ClientSession{user, device, user + "-" + device, 5};
+  static session::ClientSession Session(const std::string& user,
+                                        const std::string& device = "phone") {
+    return session::ClientSession{user, device, user + "-" + device, 5};
   }
   // Publishes a request as `who`; returns OnRequest's answer (false: refused at once).
-  bool Request(const ClientSession& who, protocol::Op op, int64_t conversation_id,
+  bool Request(const session::ClientSession& who, protocol::Op op, int64_t conversation_id,
                const std::string& payload) {
     return service->OnRequest(who, protocol::RequestTopic(op, conversation_id), payload, "", "");
   }
   // Runs the broker thread's queue until `who` has `count` responses; returns them, parsed.
-  std::vector<nlohmann::json> Responses(const ClientSession& who, size_t count = 1) {
+  std::vector<nlohmann::json> Responses(const session::ClientSession& who, size_t count = 1) {
     const std::string topic = protocol::ReplyTopic(who.username, who.device_id);
     mqchat::test::WaitFor(
         [&] {
@@ -81,7 +82,7 @@ struct ChatTestEnv {
   mqchat::test::FakeBrokerApi broker;
   BrokerTaskQueue tasks;
   mqchat::test::FakeClock clock;
-  DeviceIndex devices;
+  session::DeviceIndex devices;
   std::shared_ptr<mqchat::test::FakeChatData> data = std::make_shared<mqchat::test::FakeChatData>();
   mqchat::test::FakeChatStore* writer = nullptr;
   std::vector<mqchat::test::FakeChatStore*> readers;

@@ -62,7 +62,7 @@ class SendPipelineTest : public ::testing::Test {
   mqchat::test::FakeBrokerApi broker_;
   mqchat::test::FakeClock clock_;
   BrokerTaskQueue tasks_;
-  DeviceIndex devices_;
+  session::DeviceIndex devices_;
   std::vector<std::string> hooked_;
   FanOut fan_out_{broker_, &devices_,
                   [this](const std::string& user, const std::string&) { hooked_.push_back(user); }};
@@ -137,7 +137,7 @@ TEST_F(SendPipelineTest, AFailedBatchAnswersEverySendAndDeliversNothing) {
 }
 
 TEST_F(SendPipelineTest, PlanAssignsIdTimeAndTakesTheText) {
-  ClientSession who{"alice", "phone", "alice-phone", 5};
+  session::ClientSession who{"alice", "phone", "alice-phone", 5};
   protocol::Request req;
   req.op = protocol::Op::kSend;
   req.conversation_id = kGroup;
