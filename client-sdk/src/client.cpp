@@ -80,6 +80,7 @@ std::future<Status> Client::WatchPresence(std::string user) {
 Result<std::vector<ConversationSummary>> Client::CachedConversations() const {
   return impl_->cache().Summaries();
 }
+Result<int64_t> Client::TotalUnread() const { return impl_->cache().TotalUnread(); }
 Result<std::vector<Message>> Client::CachedMessages(int64_t conversation_id, int64_t after_seq,
                                                     int limit) const {
   return impl_->cache().Messages(conversation_id, after_seq, INT64_MAX, limit);

@@ -89,6 +89,10 @@ class LocalCache {
   Result<std::optional<Conversation>> GetConversation(int64_t conversation_id) const;
   // Most recently active first (by last message time, then id).
   Result<std::vector<ConversationSummary>> Summaries() const;
+  // The sum of every cached conversation's unread (last_seq - read_seq): the app's badge, the
+  // number push notifications carry as counts.unread (docs/PROTOCOL.md 7.2) when no
+  // conversation is muted (the cache does not know mutes yet).
+  Result<int64_t> TotalUnread() const;
 
   // --- Outbox ---
   // Appends; returns the entry's position.

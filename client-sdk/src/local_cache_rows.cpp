@@ -64,8 +64,8 @@ Status LocalCache::RaiseReadSeq(int64_t conversation_id, int64_t seq) {
 
 Status LocalCache::DropConversation(int64_t conversation_id) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
-  for (sqlite3_stmt* st : {stmts_->drop_conversation.get(), stmts_->drop_messages.get(),
-                           stmts_->drop_cursor.get()}) {
+  for (sqlite3_stmt* st :
+       {stmts_->drop_conversation.get(), stmts_->drop_messages.get(), stmts_->drop_cursor.get()}) {
     MQCHAT_RETURN_IF_ERROR(Run("dropping a conversation", st, conversation_id));
   }
   return Status::Ok();
@@ -114,11 +114,22 @@ Result<std::vector<ConversationSummary>> LocalCache::Summaries() const {
   return out;
 }
 
+Result<int64_t> LocalCache::TotalUnread() const {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  int64_t total = 0;
+  MQCHAT_RETURN_IF_ERROR(ForEachRow(
+      "counting unread messages",
+      [&](sqlite3_stmt* st) {
+        total += std::max<int64_t>(0, ColumnInt64(st, 3) - ColumnInt64(st, 4));
+      },
+      stmts_->list_conversations.get()));
+  return total;
+}
+
 Result<int64_t> LocalCache::AddOutbox(const OutboxEntry& entry) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
-  MQCHAT_RETURN_IF_ERROR(Run("adding to the outbox", stmts_->add_outbox.get(),
-                             entry.client_msg_id, entry.conversation_id, entry.text,
-                             entry.created_ms));
+  MQCHAT_RETURN_IF_ERROR(Run("adding to the outbox", stmts_->add_outbox.get(), entry.client_msg_id,
+                             entry.conversation_id, entry.text, entry.created_ms));
   return static_cast<int64_t>(sqlite3_last_insert_rowid(db_.get()));
 }
 

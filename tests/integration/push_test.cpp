@@ -127,6 +127,7 @@ TEST_P(PushTest, OfflineMemberGetsOneNotificationOnlineMemberNone) {
   EXPECT_EQ(n["sender"], "alice");
   EXPECT_EQ(n["user"], "carol");
   EXPECT_EQ(n["counts"]["unread"], 1);
+  EXPECT_EQ(n["counts"]["messages"], 1);
   EXPECT_EQ(n["content"]["body"], "hello carol");
   ASSERT_EQ(n["devices"].size(), 1u);
   EXPECT_EQ(n["devices"][0]["app_id"], "com.example.chat");
@@ -174,7 +175,9 @@ TEST_P(PushTest, MutedConversationGetsNoneUntilUnmuted) {
   const auto sent = Notifications("tok-carol");
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0]["content"]["body"], "after unmute");
-  EXPECT_EQ(sent[0]["counts"]["unread"], 1);
+  EXPECT_EQ(sent[0]["counts"]["messages"], 1);
+  // The badge counts the conversation again, with the message sent while it was muted.
+  EXPECT_EQ(sent[0]["counts"]["unread"], 2);
 }
 
 TEST_P(PushTest, GatewayErrorsAreRetriedUntilItSucceeds) {
@@ -248,6 +251,7 @@ TEST_P(PushTest, ABurstOfTwentyCollapsesIntoOneNotification) {
   const auto sent = Notifications("tok-carol");
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0]["counts"]["unread"], 20);
+  EXPECT_EQ(sent[0]["counts"]["messages"], 20);
   EXPECT_EQ(sent[0]["first_seq"], 1);
   EXPECT_EQ(sent[0]["last_seq"], 20);
   EXPECT_EQ(sent[0]["content"]["body"], "m20");
@@ -331,7 +335,12 @@ TEST_P(PushTest, PendingJobsSurviveSigkillAndAreDeliveredOnceEach) {
   ASSERT_TRUE(WaitFor([&] { return AllFinished("carol", convs.size()); }, seconds(30),
                       "every job delivered after the restart"));
   std::map<std::string, int> delivered;
-  for (const auto& n : Notifications("tok-carol")) ++delivered[n["room_id"].get<std::string>()];
+  for (const auto& n : Notifications("tok-carol")) {
+    ++delivered[n["room_id"].get<std::string>()];
+    // The badge: carol's total over the three conversations, whichever round delivered it.
+    EXPECT_EQ(n["counts"]["unread"], 3) << n.dump();
+    EXPECT_EQ(n["counts"]["messages"], 1) << n.dump();
+  }
   ASSERT_EQ(delivered.size(), convs.size());
   for (int64_t conv : convs) EXPECT_EQ(delivered[std::to_string(conv)], 1) << conv;
   for (const auto& job : Jobs("carol")) EXPECT_EQ(job.state, store::PushJobState::kDelivered);

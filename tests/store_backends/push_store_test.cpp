@@ -308,6 +308,72 @@ TEST_P(PushStoreTest, PurgeDropsOldFinishedJobsOnly) {
   EXPECT_EQ(jobs[1].state, PushJobState::kPending);
 }
 
+TEST_P(PushStoreTest, ANewJobWaitsTheCoalescingDelayAndFoldingKeepsItsDueTime) {
+  Target("carol", "phone", "tok-carol");
+  AppendRequest first = Msg(101, "alice", "one", {"carol"});
+  first.push_delay_ms = 1000;
+  Append({first});
+  auto jobs = Jobs("carol");
+  ASSERT_EQ(jobs.size(), 1u);
+  const int64_t due = jobs[0].created_at_ms + 1000;
+  EXPECT_EQ(jobs[0].next_attempt_ms, due);
+  EXPECT_TRUE(Claim(due - 1).empty()) << "not due before the delay ends";
+  AppendRequest second = Msg(101, "bob", "two", {"carol"});
+  second.push_delay_ms = 1000;
+  Append({second});  // folds in; the job stays due when the first message's delay ends
+  jobs = Jobs("carol");
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].next_attempt_ms, due);
+  const auto claimed = Claim(due);
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].count, 2);
+}
+
+TEST_P(PushStoreTest, UnreadTotalSumsUnmutedConversationsAfterTheReadPositions) {
+  Append({Msg(101, "alice", "a1", {}), Msg(101, "alice", "a2", {}), Msg(202, "alice", "b1", {})});
+  auto total = push_->UnreadTotal("carol", kT0);
+  ASSERT_TRUE(total.ok()) << total.status().ToString();
+  EXPECT_EQ(*total, 3);
+  EXPECT_EQ(*push_->UnreadTotal("bob", kT0), 2) << "bob is not in conversation 202";
+  EXPECT_EQ(*push_->UnreadTotal("alice", kT0), 0) << "sending marks read";
+  ASSERT_TRUE(chat_->MarkRead(101, "carol", 1).ok());
+  EXPECT_EQ(*push_->UnreadTotal("carol", kT0), 2);
+  Append({Msg(101, "carol", "c1", {})});  // carol's own send reads up to it
+  EXPECT_EQ(*push_->UnreadTotal("carol", kT0), 1);
+  ASSERT_TRUE(push_->SetMute(202, "carol", kT0 + 1000).ok());
+  EXPECT_EQ(*push_->UnreadTotal("carol", kT0), 0) << "muted conversations do not count";
+  EXPECT_EQ(*push_->UnreadTotal("carol", kT0 + 1000), 1) << "the mute ended";
+  EXPECT_EQ(*push_->UnreadTotal("dave", kT0), 0) << "no conversations";
+}
+
+TEST_P(PushStoreTest, ReadsRecordOneCountsOnlyJobForUsersWithAnotherDevicesTarget) {
+  ASSERT_TRUE(push_->RecordCountsJob("carol", "phone", kT0, kT0 + 500).ok());
+  EXPECT_TRUE(Jobs("carol").empty()) << "no push target at all";
+  Target("carol", "phone", "tok-phone");
+  ASSERT_TRUE(push_->RecordCountsJob("carol", "phone", kT0, kT0 + 500).ok());
+  EXPECT_TRUE(Jobs("carol").empty()) << "only the reading device has a target";
+  Target("carol", "tablet", "tok-tablet");
+  ASSERT_TRUE(push_->RecordCountsJob("carol", "phone", kT0, kT0 + 500).ok());
+  ASSERT_TRUE(push_->RecordCountsJob("carol", "phone", kT0 + 100, kT0 + 600).ok());
+  auto jobs = Jobs("carol");
+  ASSERT_EQ(jobs.size(), 1u) << "reads fold into one pending counts-only job";
+  EXPECT_EQ(jobs[0].conversation_id, kCountsOnlyJob);
+  EXPECT_EQ(jobs[0].count, 0);
+  EXPECT_EQ(jobs[0].next_attempt_ms, kT0 + 500) << "folding keeps the due time";
+  const auto claimed = Claim(kT0 + 500);
+  ASSERT_EQ(claimed.size(), 1u);
+  // A read during the delivery: the job stays pending for the newer total.
+  ASSERT_TRUE(push_->RecordCountsJob("carol", "phone", kT0 + 700, kT0 + 1200).ok());
+  EXPECT_FALSE(*push_->FinishJob(claimed[0], PushJobState::kDelivered, "", kT0 + 800));
+  jobs = Jobs("carol");
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].state, PushJobState::kPending);
+  const auto again = Claim(kT0 + 800);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_TRUE(*push_->FinishJob(again[0], PushJobState::kDelivered, "", kT0 + 900));
+  EXPECT_EQ(Jobs("carol")[0].state, PushJobState::kDelivered);
+}
+
 MQCHAT_INSTANTIATE_FOR_BACKENDS(PushStoreTest);
 
 }  // namespace

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Conversations, TYPING_SHOW_MS } from "../src/state/conversations";
+import { Conversations, TYPING_SHOW_MS, pageTitle } from "../src/state/conversations";
 import { conversation, msg, summary } from "./fixtures";
 
 function setup() {
@@ -103,6 +103,25 @@ test("read events move my position and other members' receipts, never back", () 
   convs.applyRead("1", "alice", 6);
   assert.equal(convs.get("1")!.readSeq, 6);
   assert.equal(convs.applyRead("2", "bob", 1), false);
+});
+
+test("the title and the list show one total, lowered when another of my devices reads", () => {
+  const { convs } = setup();
+  convs.upsert(conversation("1", ["alice", "bob"], { last_seq: 5 }));
+  convs.upsert(conversation("2", ["alice", "carol"], { last_seq: 2 }));
+  const listed = () => convs.sorted().reduce((n, c) => n + c.unread, 0);
+  assert.equal(convs.totalUnread(), 7);
+  assert.equal(listed(), 7);
+  assert.equal(pageTitle(convs.totalUnread()), "(7) mqchat");
+  convs.applyRead("1", "bob", 5); // bob's read is not mine
+  assert.equal(convs.totalUnread(), 7);
+  convs.applyRead("1", "alice", 4); // I read on my phone
+  assert.equal(convs.totalUnread(), 3);
+  assert.equal(listed(), 3);
+  assert.equal(pageTitle(convs.totalUnread()), "(3) mqchat");
+  convs.applyRead("2", "alice", 2);
+  convs.applyRead("1", "alice", 5);
+  assert.equal(pageTitle(convs.totalUnread()), "mqchat");
 });
 
 test("typing shows for a while, ends with the user's next message, and is never my own", () => {

@@ -99,6 +99,10 @@ class MQCHAT_SDK_API Client {
 
   // --- Offline cache (no network) ---------------------------------------------------------
   Result<std::vector<ConversationSummary>> CachedConversations() const;
+  // The user's unread total over the cached conversations (the sum of their `unread`), for the
+  // app's own badge: the server's rule, as push's counts.unread (docs/PROTOCOL.md 7.2), except
+  // that the cache does not know mutes yet, so muted conversations count here.
+  Result<int64_t> TotalUnread() const;
   // Cached messages of a conversation with seq > after_seq, ascending, at most `limit`.
   Result<std::vector<Message>> CachedMessages(int64_t conversation_id, int64_t after_seq = 0,
                                               int limit = 100) const;

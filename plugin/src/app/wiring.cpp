@@ -82,6 +82,7 @@ Result<PushModule> BuildPush(const Config& config, const presence::OnlineDirecto
   setup.worker = std::move(worker).value();
   push::PushWorker* raw = setup.worker.get();
   setup.chat.record_jobs = true;
+  setup.chat.coalesce_ms = config.push.coalesce_ms;
   setup.chat.jobs_recorded = [raw] { raw->Notify(); };
   broker.Log(LogLevel::kNotice, "mqchat: push notifications are on");
   return setup;
@@ -125,8 +126,8 @@ Result<std::unique_ptr<chat::ChatService>> BuildChat(const Config& config, Broke
       presence.RouteInbox(user, payload);
     };
   }
-  auto chat = std::make_unique<chat::ChatService>(options, std::move(deps),
-                                                  std::move(writer_store), std::move(reader_stores));
+  auto chat = std::make_unique<chat::ChatService>(options, std::move(deps), std::move(writer_store),
+                                                  std::move(reader_stores));
   // A clock that stepped back across a restart must not make ids come again.
   chat->ids().ObserveIssued(*max_issued);
   return chat;

@@ -21,15 +21,15 @@ ChatService::ChatService(ChatOptions options, ChatDeps deps, store::ChatStorePtr
       tools_{deps.clock, members_, replies_},
       push_(std::move(deps.push)),
       send_(tools_, ids_, push_.get()),
-      conversations_(tools_, ids_, options.max_group_members),
+      conversations_(tools_, ids_, options.max_group_members, push_.get()),
       reads_(tools_),
       typing_(tools_, fan_out_, options.typing_per_minute),
       routes_(MakeOpTable({send_, conversations_, reads_, typing_, push_.get()}, tools_)) {
-  writer_ = std::make_unique<StoreWorker>(
-      std::move(writer_store), options_.max_queue, options_.max_batch,
-      [this](store::ChatStore& store, std::vector<SendJob> jobs) {
-        send_.Commit(store, std::move(jobs));
-      });
+  writer_ =
+      std::make_unique<StoreWorker>(std::move(writer_store), options_.max_queue, options_.max_batch,
+                                    [this](store::ChatStore& store, std::vector<SendJob> jobs) {
+                                      send_.Commit(store, std::move(jobs));
+                                    });
   readers_ = std::make_unique<ReaderPool>(std::move(reader_stores), options_.max_queue);
 }
 
@@ -89,7 +89,8 @@ bool ChatService::Route(const session::ClientSession& who, protocol::Request& re
                         const ReplyTo& to) {
   const OpRoute* route = routes_.Find(req.op);
   if (route == nullptr) {
-    return Refuse(to, protocol::ErrorCode::kUnknownOp, "op " + to.op_name + " is not available yet");
+    return Refuse(to, protocol::ErrorCode::kUnknownOp,
+                  "op " + to.op_name + " is not available yet");
   }
   Plan plan = route->handler(OpRequest{who, req, to});
   if (auto* refusal = std::get_if<Refusal>(&plan)) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "chat/push_ops.h"
 #include "chat/wire_convert.h"
 #include "protocol/fields.h"
 #include "protocol/responses.h"
@@ -85,8 +86,9 @@ Plan ConversationOps::Rename(const OpRequest& r) {
 Plan ConversationOps::MarkRead(const OpRequest& r) {
   const std::string user = r.who.username;
   const store::ConversationId id = r.req.conversation_id;
+  const std::string device = r.who.device_id;
   const int64_t seq = std::get<protocol::ReadRequest>(r.req.body).seq;
-  return StoreTask([this, to = r.to, user, id, seq](store::ChatStore& store) {
+  return StoreTask([this, to = r.to, user, device, id, seq](store::ChatStore& store) {
     auto read_seq = store.MarkRead(id, user, seq);
     if (!read_seq.ok()) {
       if (read_seq.status().code() == Code::kPermissionDenied) {
@@ -100,6 +102,7 @@ Plan ConversationOps::MarkRead(const OpRequest& r) {
     if (members.ok()) {
       tools_.replies.Broadcast((*members)->usernames, protocol::ReadEvent(id, user, *read_seq));
     }
+    if (push_ != nullptr) push_->ReadMarked(user, device, tools_.clock.NowMs());
   });
 }
 

@@ -17,9 +17,10 @@ namespace mqchat::chat {
 
 class ConversationOps {
  public:
-  // Everything outlives this.
-  ConversationOps(const ChatTools& tools, SnowflakeGenerator& ids, int max_group_members)
-      : tools_(tools), ids_(ids), max_members_(max_group_members) {}
+  // Everything outlives this; `push` may be null (no push side: reads record no badge update).
+  ConversationOps(const ChatTools& tools, SnowflakeGenerator& ids, int max_group_members,
+                  PushOps* push = nullptr)
+      : tools_(tools), ids_(ids), max_members_(max_group_members), push_(push) {}
 
   // Broker thread: plans for the writer worker.
   Plan OpenDirect(const OpRequest& r);
@@ -40,6 +41,7 @@ class ConversationOps {
   const ChatTools tools_;
   SnowflakeGenerator& ids_;  // broker thread
   const int max_members_;
+  PushOps* const push_;  // writer thread
 };
 
 }  // namespace mqchat::chat

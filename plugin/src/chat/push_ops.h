@@ -5,7 +5,9 @@
 // (broker thread).
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "chat/member_loader.h"
@@ -23,6 +25,7 @@ struct ChatPush {
   store::PushStorePtr store;  // the writer thread's: push_register, push_settings, mute, ...
   bool record_jobs = false;   // a gateway is configured: messages record push jobs
   std::function<void()> jobs_recorded;  // writer thread, after a batch that may have recorded jobs
+  int64_t coalesce_ms = 0;  // a new job's first delivery waits this long (push_coalesce_ms)
 };
 
 class PushOps {
@@ -42,6 +45,10 @@ class PushOps {
   // Writer thread, after AppendBatch committed `results` (results[i] answers jobs[i]).
   virtual void BatchCommitted(const std::vector<SendJob>& jobs,
                               const std::vector<store::AppendResult>& results) = 0;
+  // Writer thread, after `user` marked a conversation read (or changed a mute) on `device`: their
+  // unread total may have changed, so a counts-only job for their other devices' badges, if
+  // push jobs are recorded.
+  virtual void ReadMarked(const std::string& user, const std::string& device, int64_t now_ms) = 0;
 };
 
 }  // namespace mqchat::chat

@@ -206,6 +206,7 @@ const std::vector<OptionSpec>& Specs() {
       {"push_app_id", &SetPushAppId},
       {"push_backoff_base_ms", PushInt(&PushConfig::backoff_base_ms, 1, 600000)},
       {"push_backoff_max_ms", PushInt(&PushConfig::backoff_max_ms, 1, 86400000)},
+      {"push_coalesce_ms", PushInt(&PushConfig::coalesce_ms, 0, 60000)},
   };
   return kSpecs;
 }

@@ -18,7 +18,7 @@ struct AuthConfig {
   std::string jwt_issuer;                // empty: not checked
   std::string jwt_audience;              // empty: not checked
   int jwt_leeway_s = 30;
-  int cache_ttl_s = 600;          // verified-credential cache lifetime
+  int cache_ttl_s = 600;  // verified-credential cache lifetime
   int cache_max_entries = 100000;
   int fail_max = 10;              // failures per window before a username/address is throttled
   int fail_max_per_prefix = 100;  // failures per window before a /24 (IPv4) or /56 (IPv6) is too
@@ -34,24 +34,25 @@ struct AuthConfig {
 };
 
 struct PresenceConfig {
-  int grace_ms = 3000;          // an unclean loss waits this long before "offline"
-  int min_interval_ms = 1000;   // at most one presence publish per user per interval
-  int online_expiry_s = 600;    // retained "online" expires unless refreshed (crash safety)
-  int typing_per_minute = 60;   // typing requests per user per minute
-  std::string redis_url;        // empty: presence is local to this broker
-  int redis_ttl_s = 15;         // a dead broker's devices stop counting after this
+  int grace_ms = 3000;         // an unclean loss waits this long before "offline"
+  int min_interval_ms = 1000;  // at most one presence publish per user per interval
+  int online_expiry_s = 600;   // retained "online" expires unless refreshed (crash safety)
+  int typing_per_minute = 60;  // typing requests per user per minute
+  std::string redis_url;       // empty: presence is local to this broker
+  int redis_ttl_s = 15;        // a dead broker's devices stop counting after this
 };
 
 // Push notifications (docs/PROTOCOL.md section 7). Off unless gateway_url is set.
 struct PushConfig {
-  std::string gateway_url;       // empty: push off, no jobs are recorded
-  int timeout_ms = 5000;         // per gateway request
-  int concurrency = 4;           // gateway requests in flight
-  bool tls_verify = true;        // verify the gateway's certificate and host name
-  int max_attempts = 10;         // failed attempts before a job is dead-lettered
+  std::string gateway_url;        // empty: push off, no jobs are recorded
+  int timeout_ms = 5000;          // per gateway request
+  int concurrency = 4;            // gateway requests in flight
+  bool tls_verify = true;         // verify the gateway's certificate and host name
+  int max_attempts = 10;          // failed attempts before a job is dead-lettered
   std::string app_id = "mqchat";  // "app_id" of every device in a notification
-  int backoff_base_ms = 1000;    // first retry within this; doubles per attempt
-  int backoff_max_ms = 300000;   // retries at most this far apart
+  int backoff_base_ms = 1000;     // first retry within this; doubles per attempt
+  int backoff_max_ms = 300000;    // retries at most this far apart
+  int coalesce_ms = 1000;         // a new job's first delivery waits this long; 0: at once
 
   bool enabled() const { return !gateway_url.empty(); }
 };
@@ -73,9 +74,9 @@ struct Config {
 using OptionList = std::vector<std::pair<std::string, std::string>>;
 
 // Parses and validates all options. Values are trimmed, after cutting an inline comment: a '#'
-// at the start of the value or after a space or tab begins one ("0   # first broker" is 0). Unknown keys, bad values and missing
-// required options fail with kInvalidArgument naming the option ("plugin_opt_<key>: ...").
-// Reads the key files named by *_file options.
+// at the start of the value or after a space or tab begins one ("0   # first broker" is 0). Unknown
+// keys, bad values and missing required options fail with kInvalidArgument naming the option
+// ("plugin_opt_<key>: ..."). Reads the key files named by *_file options.
 Result<Config> ParseConfig(const OptionList& options);
 
 // The documented option names, for --help style listings and docs checks.

@@ -25,7 +25,7 @@ std::string HttpReason(long status, const std::string& body) {
 
 std::string BuildNotification(const store::PushJob& job,
                               const std::vector<store::PushTarget>& targets,
-                              const std::string& app_id) {
+                              const std::string& app_id, int64_t unread_total) {
   json devices = json::array();
   for (const store::PushTarget& t : targets) {
     devices.push_back({{"app_id", app_id},
@@ -33,6 +33,13 @@ std::string BuildNotification(const store::PushJob& job,
                        {"pushkey", t.token},
                        {"pushkey_ts", t.updated_at_ms},
                        {"data", {{"device_id", t.device_id}}}});
+  }
+  if (job.conversation_id == store::kCountsOnlyJob) {
+    json notification = {{"user", job.username},
+                         {"prio", "low"},
+                         {"counts", {{"unread", unread_total}}},
+                         {"devices", std::move(devices)}};
+    return protocol::DumpJson(json{{"notification", std::move(notification)}});
   }
   const std::string conversation = std::to_string(job.conversation_id);
   json notification = {
@@ -45,7 +52,7 @@ std::string BuildNotification(const store::PushJob& job,
       {"prio", "high"},
       {"first_seq", job.first_seq},
       {"last_seq", job.last_seq},
-      {"counts", {{"unread", job.count}}},
+      {"counts", {{"unread", unread_total}, {"messages", job.count}}},
       {"devices", std::move(devices)},
   };
   if (job.preview_text) notification["content"] = {{"body", *job.preview_text}};

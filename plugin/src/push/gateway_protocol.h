@@ -13,10 +13,14 @@ namespace mqchat::push {
 inline constexpr const char* kNotificationType = "mqchat.message";
 
 // The request body for `job`, addressed to every target in `targets` (the job's user's devices).
-// "content" (the preview) is present only if the job has a preview.
+// `unread_total` is the user's unread total (PushStore::UnreadTotal), sent as counts.unread.
+// A message job carries the conversation, its seqs, counts.messages (the job's count), and
+// "content" (the preview) only if the job has one; a counts-only job (store::kCountsOnlyJob)
+// carries only the user, "prio":"low", counts.unread and the devices (no event_id: the Matrix
+// API's badge update).
 std::string BuildNotification(const store::PushJob& job,
                               const std::vector<store::PushTarget>& targets,
-                              const std::string& app_id);
+                              const std::string& app_id, int64_t unread_total);
 
 // What happened to one POST, as the HTTP client saw it.
 struct HttpResult {

@@ -56,22 +56,25 @@ chat::Plan PushRequests::Mute(const chat::OpRequest& r, const chat::ChatTools& t
   if (!push_.store) return Unavailable();
   const std::string user = r.who.username;
   const store::ConversationId id = r.req.conversation_id;
+  const std::string device = r.who.device_id;
   const int64_t until = std::get<protocol::MuteRequest>(r.req.body).until_ms;
-  return chat::StoreTask([this, tools, to = r.to, user, id, until](store::ChatStore& store) {
-    auto members = tools.members.Load(store, id);
-    if (members.ok() && !(*members)->Contains(user)) {
-      members = tools.members.Reload(store, id);  // maybe added through another broker since
-    }
-    if (!members.ok() && members.status().code() != Code::kNotFound) {
-      return tools.replies.Fail(to, members.status());
-    }
-    if (!members.ok() || !(*members)->Contains(user)) return tools.replies.NotMember(to, id);
-    Status s = push_.store->SetMute(id, user, until);
-    if (!s.ok()) return tools.replies.Fail(to, s);
-    tools.replies.Reply(
-        to, chat::OkPayload(to, {{std::string(fields::kConversationId), std::to_string(id)},
-                                 {std::string(fields::kUntilMs), until}}));
-  });
+  return chat::StoreTask(
+      [this, tools, to = r.to, user, device, id, until](store::ChatStore& store) {
+        auto members = tools.members.Load(store, id);
+        if (members.ok() && !(*members)->Contains(user)) {
+          members = tools.members.Reload(store, id);  // maybe added through another broker since
+        }
+        if (!members.ok() && members.status().code() != Code::kNotFound) {
+          return tools.replies.Fail(to, members.status());
+        }
+        if (!members.ok() || !(*members)->Contains(user)) return tools.replies.NotMember(to, id);
+        Status s = push_.store->SetMute(id, user, until);
+        if (!s.ok()) return tools.replies.Fail(to, s);
+        ReadMarked(user, device, tools.clock.NowMs());  // the badge leaves (or counts) it now
+        tools.replies.Reply(
+            to, chat::OkPayload(to, {{std::string(fields::kConversationId), std::to_string(id)},
+                                     {std::string(fields::kUntilMs), until}}));
+      });
 }
 
 void PushRequests::AddRecipients(store::ChatStore& store, chat::MemberLoader& members,
@@ -91,6 +94,7 @@ void PushRequests::AddRecipients(store::ChatStore& store, chat::MemberLoader& me
         job.request.push_recipients.push_back(member);
       }
     }
+    job.request.push_delay_ms = push_.coalesce_ms;
   }
 }
 
@@ -105,6 +109,13 @@ void PushRequests::BatchCommitted(const std::vector<chat::SendJob>& jobs,
       return;
     }
   }
+}
+
+void PushRequests::ReadMarked(const std::string& user, const std::string& device, int64_t now_ms) {
+  if (!push_.record_jobs || !push_.store) return;
+  // A failure costs only a badge update: the read itself committed.
+  Status s = push_.store->RecordCountsJob(user, device, now_ms, now_ms + push_.coalesce_ms);
+  if (s.ok() && push_.jobs_recorded) push_.jobs_recorded();
 }
 
 }  // namespace mqchat::push

@@ -26,6 +26,7 @@ class PushRequests final : public chat::PushOps {
                      std::vector<chat::SendJob>& jobs) override;
   void BatchCommitted(const std::vector<chat::SendJob>& jobs,
                       const std::vector<store::AppendResult>& results) override;
+  void ReadMarked(const std::string& user, const std::string& device, int64_t now_ms) override;
 
  private:
   chat::ChatPush push_;  // push_.store: the writer thread only, like the tasks planned here

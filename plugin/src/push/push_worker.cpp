@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -107,39 +109,15 @@ int PushWorker::DeliverDue() {
   }
   StoreWorked();
 
-  struct Post {
-    store::PushJob job;
-    std::vector<std::string> tokens;
-  };
   std::vector<Post> posts;
   std::vector<std::string> bodies;
+  // Read once per user and round, so every notification of a round says the same total.
+  std::map<std::string, int64_t> totals;
   for (store::PushJob& job : *claimed) {
-    // Re-checked here, not only when the job was recorded: the user may have come online (their
-    // devices fetch the messages themselves) or muted the conversation since.
-    if (online_.IsOnline(job.username)) {
-      Finish(job, store::PushJobState::kDelivered, "skipped: the user came online");
-      continue;
-    }
-    auto muted = store_->IsMuted(job.conversation_id, job.username, now);
-    auto targets = muted.ok() ? store_->TargetsOf(job.username)
-                              : Result<std::vector<store::PushTarget>>(muted.status());
-    if (!targets.ok()) {
-      StoreFailed(targets.status());  // the job is retried when its lease ends
-      continue;
-    }
-    if (*muted) {
-      Finish(job, store::PushJobState::kDelivered, "skipped: the conversation is muted");
-      continue;
-    }
-    if (targets->empty()) {
-      Finish(job, store::PushJobState::kDelivered, "skipped: no push target left");
-      continue;
-    }
-    Post post;
-    for (const store::PushTarget& t : *targets) post.tokens.push_back(t.token);
-    bodies.push_back(BuildNotification(job, *targets, options_.app_id));
-    post.job = std::move(job);
-    posts.push_back(std::move(post));
+    auto post = Prepare(std::move(job), now, totals);
+    if (!post) continue;
+    bodies.push_back(std::move(post->body));
+    posts.push_back(std::move(*post));
   }
   if (posts.empty()) return static_cast<int>(claimed->size());
 
@@ -149,6 +127,48 @@ int PushWorker::DeliverDue() {
     Settle(posts[i].job, ClassifyGatewayResponse(results[i], posts[i].tokens));
   }
   return static_cast<int>(claimed->size());
+}
+
+std::optional<PushWorker::Post> PushWorker::Prepare(store::PushJob job, int64_t now,
+                                                    std::map<std::string, int64_t>& totals) {
+  const bool counts_only = job.conversation_id == store::kCountsOnlyJob;
+  // Re-checked here, not only when the job was recorded: the user may have come online (their
+  // devices fetch the messages themselves) or muted the conversation since. A counts-only job
+  // follows a read, so its user is usually online: it goes to their devices all the same.
+  if (!counts_only && online_.IsOnline(job.username)) {
+    Finish(job, store::PushJobState::kDelivered, "skipped: the user came online");
+    return std::nullopt;
+  }
+  auto muted =
+      counts_only ? Result<bool>(false) : store_->IsMuted(job.conversation_id, job.username, now);
+  auto targets = muted.ok() ? store_->TargetsOf(job.username)
+                            : Result<std::vector<store::PushTarget>>(muted.status());
+  if (!targets.ok()) {
+    StoreFailed(targets.status());  // the job is retried when its lease ends
+    return std::nullopt;
+  }
+  if (*muted) {
+    Finish(job, store::PushJobState::kDelivered, "skipped: the conversation is muted");
+    return std::nullopt;
+  }
+  if (targets->empty()) {
+    Finish(job, store::PushJobState::kDelivered, "skipped: no push target left");
+    return std::nullopt;
+  }
+  auto total = totals.find(job.username);
+  if (total == totals.end()) {
+    auto read = store_->UnreadTotal(job.username, now);
+    if (!read.ok()) {
+      StoreFailed(read.status());  // the job is retried when its lease ends
+      return std::nullopt;
+    }
+    total = totals.emplace(job.username, *read).first;
+  }
+  Post post;
+  for (const store::PushTarget& t : *targets) post.tokens.push_back(t.token);
+  post.body = BuildNotification(job, *targets, options_.app_id, total->second);
+  post.job = std::move(job);
+  return post;
 }
 
 void PushWorker::Settle(const store::PushJob& job, const GatewayOutcome& outcome) {

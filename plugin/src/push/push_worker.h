@@ -10,10 +10,13 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "broker/broker_api.h"
 #include "mqchat/status.h"
@@ -76,6 +79,17 @@ class PushWorker {
   // One round: claims up to `concurrency` due jobs and settles them. Returns how many it
   // claimed, or -1 if the store failed.
   int DeliverDue();
+  // One claimed job, ready to POST, and the tokens it names.
+  struct Post {
+    store::PushJob job;
+    std::vector<std::string> tokens;
+    std::string body;
+  };
+  // Re-checks a claimed job (online, muted, targets) and builds its request with the user's
+  // unread total (read once per user per round into `totals`); a job that needs no request is
+  // settled here and yields nothing.
+  std::optional<Post> Prepare(store::PushJob job, int64_t now,
+                              std::map<std::string, int64_t>& totals);
   // Waits until notified, stopping, the next job is due, or poll_ms passed.
   void WaitForWork(bool store_failed);
   // What the gateway said about one job: delivered, dead (tokens removed), or retried.

@@ -42,6 +42,9 @@ struct AppendRequest {
   // one pending job per (recipient, conversation) in the same transaction, skipping recipients
   // without a push target or with the conversation muted.
   std::vector<std::string> push_recipients;
+  // A new job's first delivery waits this long after the message (coalescing: messages of the
+  // same burst fold into it meanwhile). The batch's largest value applies to all its new jobs.
+  int64_t push_delay_ms = 0;
 };
 
 enum class AppendOutcome {

@@ -1,5 +1,6 @@
 #include "store/push_job_plan.h"
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
@@ -42,9 +43,11 @@ std::vector<PushJobDraft> CollapsePushJobs(const std::vector<NewMessage>& new_me
 
 PushJobWrites PlanPushJobWrites(const std::vector<AppendRequest>& batch, const AppendPlan& plan) {
   std::vector<NewMessage> new_messages;
+  int64_t delay_ms = 0;
   for (size_t i : plan.new_indexes()) {
     if (!batch[i].push_recipients.empty()) {
       new_messages.push_back(NewMessage{&plan.results()[i].message, &batch[i].push_recipients});
+      delay_ms = std::max(delay_ms, batch[i].push_delay_ms);
     }
   }
   PushJobWrites writes;
@@ -53,6 +56,7 @@ PushJobWrites PlanPushJobWrites(const std::vector<AppendRequest>& batch, const A
   }
   writes.drafts = CollapsePushJobs(new_messages);
   writes.now_ms = plan.results()[plan.new_indexes().back()].message.created_at_ms;
+  writes.due_ms = writes.now_ms + delay_ms;
   return writes;
 }
 

@@ -39,11 +39,13 @@ struct NewMessage {
 std::vector<PushJobDraft> CollapsePushJobs(const std::vector<NewMessage>& new_messages);
 
 // What a decided AppendPlan records as push jobs: the drafts of its new messages that have
-// push recipients, and the time the jobs are created (and first due): the newest new message's
-// created_at_ms. No drafts when no new message has recipients.
+// push recipients, the time the jobs are created (the newest new message's created_at_ms),
+// and when a new job is first due: that time plus the batch's largest push_delay_ms (a job
+// that was already pending keeps its due time). No drafts when no new message has recipients.
 struct PushJobWrites {
   std::vector<PushJobDraft> drafts;
   int64_t now_ms = 0;
+  int64_t due_ms = 0;
 };
 PushJobWrites PlanPushJobWrites(const std::vector<AppendRequest>& batch, const AppendPlan& plan);
 

@@ -27,6 +27,11 @@ struct PushTarget {
 
 enum class PushJobState { kPending, kDelivered, kDead };
 
+// The conversation_id of a counts-only job: no messages, it carries the user's new unread total
+// to their devices' badges after they read (docs/PROTOCOL.md 7.2). Conversation ids are
+// Snowflakes, never 0. Its last_seq counts the reads folded into it (first_seq, count: 0).
+inline constexpr ConversationId kCountsOnlyJob = 0;
+
 // One notification: messages first_seq..last_seq (`count` of them) of one conversation for one
 // user. While pending, later messages of the same conversation are collapsed into it.
 struct PushJob {
@@ -65,6 +70,11 @@ class PushStore {
   // Mutes conversation `id` for `username` until `until_ms` (kMutedForever: for good); 0
   // unmutes. The caller checks membership.
   virtual Status SetMute(ConversationId id, const std::string& username, int64_t until_ms) = 0;
+  // `username` read on `reading_device`: records a counts-only job (kCountsOnlyJob), first due
+  // at `due_ms`, if they have a push target on another device; a pending one takes the read in
+  // instead (one pending counts-only job per user).
+  virtual Status RecordCountsJob(const std::string& username, const std::string& reading_device,
+                                 int64_t now_ms, int64_t due_ms) = 0;
 
   // --- delivery (the push worker) ---
 
@@ -80,6 +90,10 @@ class PushStore {
   virtual Result<std::vector<PushTarget>> TargetsOf(const std::string& username) = 0;
   // Whether `username` has muted conversation `id` at `now_ms`.
   virtual Result<bool> IsMuted(ConversationId id, const std::string& username, int64_t now_ms) = 0;
+  // `username`'s unread total: last_seq - read_seq summed over their conversations not muted
+  // at `now_ms` (what a notification's counts.unread says; the same rule as the SDK's
+  // TotalUnread()).
+  virtual Result<int64_t> UnreadTotal(const std::string& username, int64_t now_ms) = 0;
   // Deletes `username`'s targets with these tokens (the gateway said they are invalid).
   virtual Status RemoveTokens(const std::string& username,
                               const std::vector<std::string>& tokens) = 0;

@@ -17,6 +17,7 @@
 #include "engine_fakes.h"
 #include "protocol/fields.h"
 #include "protocol/topics.h"
+#include "protocol/wire.h"
 #include "src/backoff.h"
 #include "src/event_dispatcher.h"
 #include "src/ingest.h"
@@ -241,6 +242,30 @@ TEST_F(SdkReadStateTest, OwnMessageBeforeTheConversationIsKnownStillCounts) {
   EXPECT_EQ(s.last_seq, 2);
   EXPECT_EQ(s.read_seq, 2);
   EXPECT_EQ(s.unread, 0);
+}
+
+// A read on another device (a read event of the user) lowers unread and the total; another
+// member's read changes nothing of the user's; the total sums every conversation.
+TEST_F(SdkReadStateTest, ReadEventsFromOtherDevicesLowerTheTotal) {
+  ConversationSummary other = Summary(3, 1);
+  other.id = kConv + 1;
+  OnLoop(loop_, [&] { ingest_->ApplyConversationList({Summary(0, 0), other}); });
+  const std::string inbox = protocol::InboxTopic("alice");
+  for (int64_t seq = 1; seq <= 4; ++seq) Arrive(inbox, MessageEvent(seq, "bob"));
+  auto total = cache_->TotalUnread();
+  ASSERT_TRUE(total.ok()) << total.status().ToString();
+  EXPECT_EQ(*total, 4 + 2);
+  Arrive(inbox, protocol::ReadEvent(kConv, "bob", 4));  // bob's read is not alice's
+  EXPECT_EQ(*cache_->TotalUnread(), 6);
+  Arrive(inbox, protocol::ReadEvent(kConv, "alice", 3));  // alice read on her laptop
+  EXPECT_EQ(*cache_->TotalUnread(), 1 + 2);
+  Arrive(inbox, protocol::ReadEvent(kConv, "alice", 2));  // an older one never lowers it
+  EXPECT_EQ(*cache_->TotalUnread(), 3);
+  auto list = cache_->Summaries();
+  ASSERT_TRUE(list.ok());
+  int64_t sum = 0;
+  for (const auto& s : *list) sum += s.unread;
+  EXPECT_EQ(sum, 3) << "the total is the list's unread summed";
 }
 
 }  // namespace

@@ -46,6 +46,7 @@ export class Conversations {
     );
   }
 
+  /** The badge: unread summed over my conversations (the server's rule, as push's counts.unread). */
   totalUnread(): number {
     let n = 0;
     for (const c of this.convs.values()) n += c.unread;
@@ -233,4 +234,9 @@ export class Conversations {
       if (this.convs.has(m.conversation_id)) this.addMessage(m, true);
     }
   }
+}
+
+/** The page title for `total` unread messages: "(3) mqchat", or "mqchat" when none. */
+export function pageTitle(total: number): string {
+  return total > 0 ? `(${total}) mqchat` : "mqchat";
 }

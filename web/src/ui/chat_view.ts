@@ -3,6 +3,7 @@
 // details) on the next animation frame after every state change.
 import type { ChatState } from "../state/chat";
 import type { ConvView } from "../state/conversation";
+import { pageTitle } from "../state/conversations";
 import { describeError } from "../state/describe";
 import { Banner } from "./banner";
 import { Composer } from "./composer";
@@ -159,8 +160,7 @@ export class ChatView implements ViewContext {
       s.open(null);
       history.replaceState(null, "", location.pathname + location.search);
     }
-    const n = s.totalUnread();
-    document.title = n ? `(${n}) mqchat` : "mqchat";
+    document.title = pageTitle(s.totalUnread());
     this.banner.render();
     renderConvList(this);
     this.renderPane();

@@ -167,7 +167,8 @@ Status WritePushJobs(PGconn* conn, const std::vector<AppendRequest>& batch,
                                                             .Text(sql::Int64Array(counts))
                                                             .Text(sql::TextArray(senders))
                                                             .Text(sql::TextArray(previews))
-                                                            .Int(writes.now_ms)));
+                                                            .Int(writes.now_ms)
+                                                            .Int(writes.due_ms)));
   return Status::Ok();
 }
 

@@ -7,19 +7,21 @@
 namespace mqchat::store::pg_push_sql {
 
 // Records the collapsed job drafts of a batch, one row per (username, conversation) of
-// $1..$7 (usernames, conversations, first seqs, last seqs, counts, senders, previews; $8 now),
+// $1..$7 (usernames, conversations, first seqs, last seqs, counts, senders, previews; $8 now,
+// $9 first due time),
 // skipping users without a push target, users who muted the conversation, and users who are
 // no longer members (recipients come from a membership cache that may predate a removal; the
 // conversation lock AppendBatch holds makes this view the authority); a pair that
 // already has a pending job gets the draft folded into it. The preview is stored only if the
-// user allows previews (no push_settings row: allowed). The drafts hold each pair once, as
-// ON CONFLICT DO UPDATE may touch a row only once per statement.
+// user allows previews (no push_settings row: allowed). Folding keeps the pending job's due
+// time, so a burst within the coalescing delay is one notification. The drafts hold each pair once,
+// as ON CONFLICT DO UPDATE may touch a row only once per statement.
 inline constexpr PgStatement kUpsertJobs = {
     "mqchat_push_upsert_jobs",
     "INSERT INTO push_jobs (username, conversation_id, first_seq, last_seq, message_count, "
     "sender, preview_text, created_at_ms, next_attempt_ms) "
     "SELECT j.username, j.conversation_id, j.first_seq, j.last_seq, j.n, j.sender, "
-    "CASE WHEN COALESCE(s.preview, TRUE) THEN j.preview END, $8::bigint, $8::bigint "
+    "CASE WHEN COALESCE(s.preview, TRUE) THEN j.preview END, $8::bigint, $9::bigint "
     "FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], "
     "$6::text[], $7::text[]) AS j(username, conversation_id, first_seq, last_seq, n, sender, "
     "preview) "
@@ -33,6 +35,20 @@ inline constexpr PgStatement kUpsertJobs = {
     "last_seq = GREATEST(push_jobs.last_seq, EXCLUDED.last_seq), "
     "message_count = push_jobs.message_count + EXCLUDED.message_count, "
     "sender = EXCLUDED.sender, preview_text = EXCLUDED.preview_text"};
+
+// Records a counts-only job (conversation 0, docs/PROTOCOL.md 7.2) for $1, whose unread total
+// changed by a read on device $2, created at $3 and first due at $4, if $1 has a push target on
+// another device. A pending one takes the change in: its last_seq (a change counter for these
+// jobs) grows by one, so a delivery in flight leaves it pending for the newer total.
+inline constexpr PgStatement kUpsertCountsJob = {
+    "mqchat_push_upsert_counts_job",
+    "INSERT INTO push_jobs (username, conversation_id, first_seq, last_seq, message_count, "
+    "sender, preview_text, created_at_ms, next_attempt_ms) "
+    "SELECT $1::text, 0, 1, 1, 0, '', NULL, $3::bigint, $4::bigint "
+    "WHERE EXISTS (SELECT 1 FROM push_targets WHERE username = $1::text "
+    "AND device_id <> $2::text) "
+    "ON CONFLICT (username, conversation_id) WHERE state = 'pending' DO UPDATE SET "
+    "last_seq = push_jobs.last_seq + 1"};
 
 // A token belongs to one device: drop it from every other device before registering it.
 inline constexpr PgStatement kDropTokenElsewhere = {
@@ -87,6 +103,15 @@ inline constexpr PgStatement kIsMuted = {
     "mqchat_push_is_muted",
     "SELECT 1 FROM mutes WHERE conversation_id = $1::bigint AND username = $2::text "
     "AND (muted_until_ms = -1 OR muted_until_ms > $3::bigint)"};
+// $1's unread messages in the conversations they have not muted at $2 (members_username_idx,
+// then one conversation row and one mute probe per membership).
+inline constexpr PgStatement kUnreadTotal = {
+    "mqchat_push_unread_total",
+    "SELECT COALESCE(SUM(c.last_seq - m.read_seq), 0)::bigint FROM members m "
+    "JOIN conversations c ON c.conversation_id = m.conversation_id "
+    "WHERE m.username = $1::text AND c.last_seq > m.read_seq "
+    "AND NOT EXISTS (SELECT 1 FROM mutes u WHERE u.conversation_id = m.conversation_id "
+    "AND u.username = $1::text AND (u.muted_until_ms = -1 OR u.muted_until_ms > $2::bigint))"};
 inline constexpr PgStatement kRemoveTokens = {
     "mqchat_push_remove_tokens",
     "DELETE FROM push_targets WHERE username = $1::text AND token = ANY($2::text[])"};
@@ -119,21 +144,12 @@ inline constexpr PgStatement kListJobs = {
 #undef MQCHAT_PG_PUSH_JOB_COLUMNS
 
 // Prepared by PgPushStore.
-inline constexpr const PgStatement* kAll[] = {&kDropTokenElsewhere,
-                                              &kUpsertTarget,
-                                              &kDeleteTarget,
-                                              &kSetPreview,
-                                              &kSetMute,
-                                              &kDeleteMute,
-                                              &kClaimDue,
-                                              &kNextDue,
-                                              &kTargetsOf,
-                                              &kIsMuted,
-                                              &kRemoveTokens,
-                                              &kRetryJob,
-                                              &kFinishJob,
-                                              &kRebaseJob,
-                                              &kPurgeFinished,
-                                              &kListJobs};
+inline constexpr const PgStatement* kAll[] = {
+    &kUpsertCountsJob, &kUnreadTotal,   &kDropTokenElsewhere,
+    &kUpsertTarget,    &kDeleteTarget,  &kSetPreview,
+    &kSetMute,         &kDeleteMute,    &kClaimDue,
+    &kNextDue,         &kTargetsOf,     &kIsMuted,
+    &kRemoveTokens,    &kRetryJob,      &kFinishJob,
+    &kRebaseJob,       &kPurgeFinished, &kListJobs};
 
 }  // namespace mqchat::store::pg_push_sql

@@ -108,6 +108,14 @@ Status PgPushStore::SetMute(ConversationId id, const std::string& username, int6
   return Status::Ok();
 }
 
+Status PgPushStore::RecordCountsJob(const std::string& username, const std::string& reading_device,
+                                    int64_t now_ms, int64_t due_ms) {
+  MQCHAT_ASSIGN_OR_RETURN(
+      PgResultPtr res, Run(sql::kUpsertCountsJob,
+                           PgParams().Text(username).Text(reading_device).Int(now_ms).Int(due_ms)));
+  return Status::Ok();
+}
+
 // --- delivery ---
 
 Result<std::vector<PushJob>> PgPushStore::ClaimDueJobs(int64_t now_ms, int limit,
@@ -149,6 +157,13 @@ Result<bool> PgPushStore::IsMuted(ConversationId id, const std::string& username
   MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res,
                           Run(sql::kIsMuted, PgParams().Int(id).Text(username).Int(now_ms)));
   return PQntuples(res.get()) > 0;
+}
+
+Result<int64_t> PgPushStore::UnreadTotal(const std::string& username, int64_t now_ms) {
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res,
+                          Run(sql::kUnreadTotal, PgParams().Text(username).Int(now_ms)));
+  if (PQntuples(res.get()) == 0) return int64_t{0};
+  return PgInt64(res.get(), 0, 0);
 }
 
 Status PgPushStore::RemoveTokens(const std::string& username,

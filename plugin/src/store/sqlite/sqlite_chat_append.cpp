@@ -49,7 +49,7 @@ Status SqliteChatStore::WriteAppend(AppendPlan& plan) {
     sqlite3_stmt* stmt = alloc_seqs_.get();
     StmtReset reset(stmt);
     MQCHAT_ASSIGN_OR_RETURN(bool has_row, BindAndStep(stmt, advance.conversation_id, advance.count,
-                                                     advance.activity_ms));
+                                                      advance.activity_ms));
     if (!has_row || ColumnInt64(stmt, 0) != advance.last_seq) {
       return Status::Internal("seq allocation of conversation " +
                               std::to_string(advance.conversation_id) + " went out of step");
@@ -60,8 +60,8 @@ Status SqliteChatStore::WriteAppend(AppendPlan& plan) {
   for (size_t i : plan.new_indexes()) {
     const StoredMessage& msg = plan.results()[i].message;
     MQCHAT_RETURN_IF_ERROR(BindAndRun(insert_message_.get(), msg.conversation_id, msg.seq,
-                                     msg.message_id, msg.sender, msg.client_msg_id, msg.text,
-                                     msg.created_at_ms));
+                                      msg.message_id, msg.sender, msg.client_msg_id, msg.text,
+                                      msg.created_at_ms));
   }
   for (const AppendPlan::ReadAdvance& read : plan.read_advances()) {
     MQCHAT_RETURN_IF_ERROR(
@@ -77,8 +77,8 @@ Status SqliteChatStore::WritePushJobs(const std::vector<AppendRequest>& batch,
   const PushJobWrites writes = PlanPushJobWrites(batch, plan);
   for (const PushJobDraft& d : writes.drafts) {
     MQCHAT_RETURN_IF_ERROR(BindAndRun(upsert_push_job_.get(), d.username, d.conversation_id,
-                                     d.first_seq, d.last_seq, d.count, d.sender, d.preview_text,
-                                     writes.now_ms));
+                                      d.first_seq, d.last_seq, d.count, d.sender, d.preview_text,
+                                      writes.now_ms, writes.due_ms));
   }
   return Status::Ok();
 }

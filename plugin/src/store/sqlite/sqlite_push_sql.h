@@ -6,17 +6,18 @@
 namespace mqchat::store::sqlite_push_sql {
 
 // Records one collapsed job draft (?1 username, ?2 conversation, ?3 first_seq, ?4 last_seq,
-// ?5 count, ?6 sender, ?7 preview, ?8 now) unless the user has no push target, has muted the
-// conversation, or is no longer a member (recipients come from a membership cache that may
-// predate a removal; this transaction's view is the authority); if the pair already has a
+// ?5 count, ?6 sender, ?7 preview, ?8 now, ?9 first due time) unless the user has no push target,
+// has muted the conversation, or is no longer a member (recipients come from a membership cache
+// that may predate a removal; this transaction's view is the authority); if the pair already has a
 // pending job, the draft is folded into it. The preview is stored only if the user allows
-// previews (no push_settings row: allowed).
+// previews (no push_settings row: allowed). Folding keeps the pending job's due time, so a
+// burst within the coalescing delay is one notification.
 inline constexpr char kUpsertJob[] =
     "INSERT INTO push_jobs (username, conversation_id, first_seq, last_seq, message_count, "
     "sender, preview_text, created_at_ms, next_attempt_ms) "
     "SELECT ?1, ?2, ?3, ?4, ?5, ?6, "
     "CASE WHEN COALESCE((SELECT preview FROM push_settings WHERE username = ?1), 1) = 1 "
-    "THEN ?7 END, ?8, ?8 "
+    "THEN ?7 END, ?8, ?9 "
     "WHERE EXISTS (SELECT 1 FROM push_targets WHERE username = ?1) "
     "AND EXISTS (SELECT 1 FROM members WHERE conversation_id = ?2 AND username = ?1) "
     "AND NOT EXISTS (SELECT 1 FROM mutes WHERE conversation_id = ?2 AND username = ?1 "
@@ -25,6 +26,18 @@ inline constexpr char kUpsertJob[] =
     "last_seq = MAX(last_seq, excluded.last_seq), "
     "message_count = message_count + excluded.message_count, "
     "sender = excluded.sender, preview_text = excluded.preview_text";
+
+// Records a counts-only job (conversation 0, docs/PROTOCOL.md 7.2) for ?1, whose unread total
+// changed by a read on device ?2, created at ?3 and first due at ?4, if ?1 has a push target on
+// another device. A pending one takes the change in: its last_seq (a change counter for these
+// jobs) grows by one, so a delivery in flight leaves it pending for the newer total.
+inline constexpr char kUpsertCountsJob[] =
+    "INSERT INTO push_jobs (username, conversation_id, first_seq, last_seq, message_count, "
+    "sender, preview_text, created_at_ms, next_attempt_ms) "
+    "SELECT ?1, 0, 1, 1, 0, '', NULL, ?3, ?4 "
+    "WHERE EXISTS (SELECT 1 FROM push_targets WHERE username = ?1 AND device_id <> ?2) "
+    "ON CONFLICT (username, conversation_id) WHERE state = 'pending' DO UPDATE SET "
+    "last_seq = last_seq + 1";
 
 // A token belongs to one device: drop it from every other device before registering it.
 inline constexpr char kDropTokenElsewhere[] =
@@ -65,6 +78,14 @@ inline constexpr char kTargetsOf[] =
 inline constexpr char kIsMuted[] =
     "SELECT 1 FROM mutes WHERE conversation_id = ?1 AND username = ?2 "
     "AND (muted_until_ms = -1 OR muted_until_ms > ?3)";
+// ?1's unread messages in the conversations they have not muted at ?2 (members_username_idx,
+// then one conversation row and one mute probe per membership).
+inline constexpr char kUnreadTotal[] =
+    "SELECT COALESCE(SUM(c.last_seq - m.read_seq), 0) FROM members m "
+    "JOIN conversations c ON c.conversation_id = m.conversation_id "
+    "WHERE m.username = ?1 AND c.last_seq > m.read_seq "
+    "AND NOT EXISTS (SELECT 1 FROM mutes u WHERE u.conversation_id = m.conversation_id "
+    "AND u.username = ?1 AND (u.muted_until_ms = -1 OR u.muted_until_ms > ?2))";
 inline constexpr char kRemoveToken[] =
     "DELETE FROM push_targets WHERE username = ?1 AND token = ?2";
 inline constexpr char kRetryJob[] =

@@ -55,6 +55,8 @@ Status SqlitePushStore::PrepareAll() {
       {&set_preview_, sql::kSetPreview},
       {&set_mute_, sql::kSetMute},
       {&delete_mute_, sql::kDeleteMute},
+      {&upsert_counts_job_, sql::kUpsertCountsJob},
+      {&unread_total_, sql::kUnreadTotal},
       {&claim_due_, sql::kClaimDue},
       {&next_due_, sql::kNextDue},
       {&targets_of_, sql::kTargetsOf},
@@ -91,8 +93,8 @@ Status SqlitePushStore::RegisterTarget(const PushTarget& t) {
   MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
   MQCHAT_RETURN_IF_ERROR(
       BindAndRun(drop_token_elsewhere_.get(), t.platform, t.token, t.username, t.device_id));
-  MQCHAT_RETURN_IF_ERROR(
-      BindAndRun(upsert_target_.get(), t.username, t.device_id, t.platform, t.token, t.updated_at_ms));
+  MQCHAT_RETURN_IF_ERROR(BindAndRun(upsert_target_.get(), t.username, t.device_id, t.platform,
+                                    t.token, t.updated_at_ms));
   return txn.Commit();
 }
 
@@ -113,6 +115,12 @@ Status SqlitePushStore::SetMute(ConversationId id, const std::string& username, 
   return BindAndRun(set_mute_.get(), id, username, until_ms);
 }
 
+Status SqlitePushStore::RecordCountsJob(const std::string& username,
+                                        const std::string& reading_device, int64_t now_ms,
+                                        int64_t due_ms) {
+  return BindAndRun(upsert_counts_job_.get(), username, reading_device, now_ms, due_ms);
+}
+
 // --- delivery ---
 
 Result<std::vector<PushJob>> SqlitePushStore::ClaimDueJobs(int64_t now_ms, int limit,
@@ -122,8 +130,7 @@ Result<std::vector<PushJob>> SqlitePushStore::ClaimDueJobs(int64_t now_ms, int l
   {
     sqlite3_stmt* stmt = claim_due_.get();
     StmtReset reset(stmt);
-    MQCHAT_RETURN_IF_ERROR(
-        BindAll(stmt, now_ms, static_cast<int64_t>(limit), lease_until_ms));
+    MQCHAT_RETURN_IF_ERROR(BindAll(stmt, now_ms, static_cast<int64_t>(limit), lease_until_ms));
     MQCHAT_ASSIGN_OR_RETURN(jobs, ReadJobs(stmt));
   }
   MQCHAT_RETURN_IF_ERROR(txn.Commit());
@@ -169,6 +176,14 @@ Result<bool> SqlitePushStore::IsMuted(ConversationId id, const std::string& user
   return BindAndStep(stmt, id, username, now_ms);
 }
 
+Result<int64_t> SqlitePushStore::UnreadTotal(const std::string& username, int64_t now_ms) {
+  sqlite3_stmt* stmt = unread_total_.get();
+  StmtReset reset(stmt);
+  MQCHAT_RETURN_IF_ERROR(BindAll(stmt, username, now_ms));
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, StepSqlite(stmt));
+  return has_row ? ColumnInt64(stmt, 0) : int64_t{0};
+}
+
 Status SqlitePushStore::RemoveTokens(const std::string& username,
                                      const std::vector<std::string>& tokens) {
   if (tokens.empty()) {
@@ -183,17 +198,19 @@ Status SqlitePushStore::RemoveTokens(const std::string& username,
 
 Status SqlitePushStore::RetryJob(int64_t job_id, int attempts, int64_t next_attempt_ms,
                                  const std::string& error) {
-  return BindAndRun(retry_job_.get(), job_id, static_cast<int64_t>(attempts), next_attempt_ms, error);
+  return BindAndRun(retry_job_.get(), job_id, static_cast<int64_t>(attempts), next_attempt_ms,
+                    error);
 }
 
 Result<bool> SqlitePushStore::FinishJob(const PushJob& seen, PushJobState end,
                                         const std::string& note, int64_t now_ms) {
   MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
-  MQCHAT_RETURN_IF_ERROR(
-      BindAndRun(finish_job_.get(), seen.job_id, seen.last_seq, PushJobStateName(end), note, now_ms));
+  MQCHAT_RETURN_IF_ERROR(BindAndRun(finish_job_.get(), seen.job_id, seen.last_seq,
+                                    PushJobStateName(end), note, now_ms));
   bool finished = true;
   if (sqlite3_changes(db_.get()) == 0) {
-    MQCHAT_RETURN_IF_ERROR(BindAndRun(rebase_job_.get(), seen.job_id, seen.last_seq, seen.count, now_ms));
+    MQCHAT_RETURN_IF_ERROR(
+        BindAndRun(rebase_job_.get(), seen.job_id, seen.last_seq, seen.count, now_ms));
     finished = sqlite3_changes(db_.get()) == 0;
   }
   MQCHAT_RETURN_IF_ERROR(txn.Commit());

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "store/push_store.h"
 #include "sqlite/sqlite_helpers.h"
+#include "store/push_store.h"
 
 namespace mqchat::store {
 
@@ -23,11 +23,14 @@ class SqlitePushStore final : public PushStore {
   Result<bool> UnregisterTarget(const std::string& username, const std::string& device_id) override;
   Status SetPreview(const std::string& username, bool preview, int64_t now_ms) override;
   Status SetMute(ConversationId id, const std::string& username, int64_t until_ms) override;
+  Status RecordCountsJob(const std::string& username, const std::string& reading_device,
+                         int64_t now_ms, int64_t due_ms) override;
   Result<std::vector<PushJob>> ClaimDueJobs(int64_t now_ms, int limit,
                                             int64_t lease_until_ms) override;
   Result<std::optional<int64_t>> NextDueMs() override;
   Result<std::vector<PushTarget>> TargetsOf(const std::string& username) override;
   Result<bool> IsMuted(ConversationId id, const std::string& username, int64_t now_ms) override;
+  Result<int64_t> UnreadTotal(const std::string& username, int64_t now_ms) override;
   Status RemoveTokens(const std::string& username, const std::vector<std::string>& tokens) override;
   Status RetryJob(int64_t job_id, int attempts, int64_t next_attempt_ms,
                   const std::string& error) override;
@@ -49,6 +52,8 @@ class SqlitePushStore final : public PushStore {
   SqliteStmtPtr set_preview_;
   SqliteStmtPtr set_mute_;
   SqliteStmtPtr delete_mute_;
+  SqliteStmtPtr upsert_counts_job_;
+  SqliteStmtPtr unread_total_;
   SqliteStmtPtr claim_due_;
   SqliteStmtPtr next_due_;
   SqliteStmtPtr targets_of_;

@@ -30,7 +30,7 @@ std::vector<store::PushTarget> Targets() {
 }
 
 TEST(BuildNotificationTest, MatrixStyleEnvelope) {
-  const json body = json::parse(BuildNotification(Job(), Targets(), "com.example.chat"));
+  const json body = json::parse(BuildNotification(Job(), Targets(), "com.example.chat", 17));
   ASSERT_TRUE(body.contains("notification"));
   const json& n = body["notification"];
   EXPECT_EQ(n["event_id"], "9007199254740993:42");
@@ -41,7 +41,8 @@ TEST(BuildNotificationTest, MatrixStyleEnvelope) {
   EXPECT_EQ(n["prio"], "high");
   EXPECT_EQ(n["first_seq"], 40);
   EXPECT_EQ(n["last_seq"], 42);
-  EXPECT_EQ(n["counts"], json({{"unread", 3}}));
+  // unread: the user's total (Matrix); messages: what this notification stands for.
+  EXPECT_EQ(n["counts"], json({{"unread", 17}, {"messages", 3}}));
   EXPECT_EQ(n["content"]["body"], "h\xC3\xA9llo");
   ASSERT_EQ(n["devices"].size(), 2u);
   const json& d = n["devices"][1];
@@ -55,18 +56,34 @@ TEST(BuildNotificationTest, MatrixStyleEnvelope) {
 TEST(BuildNotificationTest, NoContentWithoutPreview) {
   store::PushJob job = Job();
   job.preview_text.reset();
-  const json n = json::parse(BuildNotification(job, Targets(), "a"))["notification"];
+  const json n = json::parse(BuildNotification(job, Targets(), "a", 5))["notification"];
   EXPECT_FALSE(n.contains("content"));
-  EXPECT_EQ(n["counts"]["unread"], 3);
+  EXPECT_EQ(n["counts"]["unread"], 5);
+  EXPECT_EQ(n["counts"]["messages"], 3);
+}
+
+TEST(BuildNotificationTest, CountsOnlyCarriesTheBadgeAndNoContent) {
+  store::PushJob job;
+  job.username = "carol";
+  job.conversation_id = store::kCountsOnlyJob;
+  job.first_seq = 1;
+  job.last_seq = 3;  // three reads folded in
+  const json n = json::parse(BuildNotification(job, Targets(), "a", 4))["notification"];
+  // As the Matrix API's badge update: no event_id (nor room, type, sender, content), low prio.
+  EXPECT_EQ(n, json({{"user", "carol"},
+                     {"prio", "low"},
+                     {"counts", {{"unread", 4}}},
+                     {"devices", n["devices"]}}));
+  EXPECT_EQ(n["devices"].size(), 2u);
 }
 
 TEST(BuildNotificationTest, EventIdIsStableAcrossRetriesAndChangesWithContent) {
   store::PushJob job = Job();
-  const std::string first = BuildNotification(job, Targets(), "a");
+  const std::string first = BuildNotification(job, Targets(), "a", 5);
   job.attempts = 4;
-  EXPECT_EQ(BuildNotification(job, Targets(), "a"), first);
+  EXPECT_EQ(BuildNotification(job, Targets(), "a", 5), first);
   job.last_seq = 43;
-  EXPECT_NE(json::parse(BuildNotification(job, Targets(), "a"))["notification"]["event_id"],
+  EXPECT_NE(json::parse(BuildNotification(job, Targets(), "a", 5))["notification"]["event_id"],
             json::parse(first)["notification"]["event_id"]);
 }
 
