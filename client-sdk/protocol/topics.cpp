@@ -88,6 +88,7 @@ RequestTopicParts ParseRequestTopic(std::string_view topic) {
   if (levels.size() < 4 || levels[0] != "mqchat" || levels[1] != "v1") {
     return unknown("not a request topic");
   }
+  parts.op_name = std::string(levels.back());
   if (levels[2] == "req") {
     if (levels.size() != 4) return unknown("request topics are mqchat/v1/req/<op>");
     auto op = ParseOpName(levels[3]);
