@@ -32,13 +32,17 @@ void SharedBrokersTest::SetUp() {
   ready_ = true;
 }
 
-std::unique_ptr<ChatTestClient> SharedBrokersTest::Login(int broker, const std::string& user,
-                                                         const std::string& device) {
+std::string SharedBrokersTest::Token(const std::string& user) const {
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   auto token = auth::SignHs256({{"sub", user}, {"exp", now + 3600}}, kSharedJwtSecret);
   EXPECT_TRUE(token.ok()) << token.status().ToString();
+  return token.ok() ? *token : "";
+}
+
+std::unique_ptr<ChatTestClient> SharedBrokersTest::Login(int broker, const std::string& user,
+                                                         const std::string& device) {
   auto client = std::make_unique<ChatTestClient>();
-  EXPECT_EQ(client->Connect(brokers_.at(broker)->port(), user, token.ok() ? *token : "", device), 0)
+  EXPECT_EQ(client->Connect(brokers_.at(broker)->port(), user, Token(user), device), 0)
       << "login of " << user << "/" << device << " to broker " << broker + 1;
   return client;
 }

@@ -31,6 +31,8 @@ class SharedBrokersTest : public ::testing::Test {
   // created (asynchronously) on first login.
   std::unique_ptr<ChatTestClient> Login(int broker, const std::string& user,
                                         const std::string& device = "d1");
+  // A login token for `user` that every broker accepts (valid for an hour).
+  std::string Token(const std::string& user) const;
 
   std::unique_ptr<RedisInstance> redis_;
   std::vector<std::unique_ptr<BrokerProcess>> brokers_;
