@@ -248,22 +248,44 @@ Error TooLarge(std::string message) {
   return ProtocolError{ErrorCode::kTooLarge, std::move(message)};
 }
 
+JsonBoundsScan ScanBounds(std::string_view payload, const RequestLimits& limits) {
+  const JsonBounds bounds{kMaxRequestDepth, kMaxRequestElements, MaxRequestStringBytes(limits)};
+  return ScanJsonBounds(payload, bounds, fields::kReqId);
+}
+
+// A req_id the first pass met (a string at the top level of an object), if it may be echoed.
+std::string EchoableReqId(const JsonBoundsScan& scan) {
+  if (!scan.top_is_object || !scan.captured || scan.captured->size() > kMaxReqIdBytes) return "";
+  return *scan.captured;
+}
+
 // Refuses, before any tree is built, a payload over MaxRequestBytes (unread) or one whose JSON
-// exceeds the depth, value-count or string bounds (read up to the excess; the req_id is kept in
-// `*req_id` if it came before). nullopt when within bounds.
-Error CheckBounds(std::string_view payload, const RequestLimits& limits, std::string* req_id) {
+// exceeds the depth, value-count or string bounds (read up to the excess or the first syntax
+// error; what it read is left in `*scan`). nullopt when within bounds.
+Error CheckBounds(std::string_view payload, const RequestLimits& limits, JsonBoundsScan* scan) {
   const size_t max_bytes = MaxRequestBytes(limits);
   if (payload.size() > max_bytes) {
     return TooLarge("payload has " + std::to_string(payload.size()) + " bytes; the limit is " +
                     std::to_string(max_bytes));
   }
-  const JsonBounds bounds{kMaxRequestDepth, kMaxRequestElements, MaxRequestStringBytes(limits)};
-  JsonBoundsScan scan = ScanJsonBounds(payload, bounds, fields::kReqId);
-  if (!scan.excess) return std::nullopt;
+  *scan = ScanBounds(payload, limits);
+  if (!scan->excess) return std::nullopt;
   // Not an object at all: that is the error, as it would be for a smaller one.
-  if (!scan.top_is_object) return BadRequest("payload must be a JSON object");
-  if (scan.captured && scan.captured->size() <= kMaxReqIdBytes) *req_id = std::move(*scan.captured);
-  return TooLarge(std::move(*scan.excess));
+  if (!scan->top_is_object) return BadRequest("payload must be a JSON object");
+  return TooLarge(*scan->excess);
+}
+
+// The req_id of a payload the JSON parser refused, so an MQTT 3.1.1 client can still match the
+// error: the one the first pass met before the syntax error, else, if the payload is not UTF-8
+// (most likely in the text, which may come before the req_id), the one a pass over it with
+// ill-formed sequences replaced meets. Only failed parses pay for the second pass.
+std::string RecoverReqId(std::string_view payload, const RequestLimits& limits,
+                         const JsonBoundsScan& first) {
+  std::string req_id = EchoableReqId(first);
+  if (req_id.empty() && first.top_is_object && !IsValidUtf8(payload)) {
+    req_id = EchoableReqId(ScanBounds(ReplaceIllFormedUtf8(payload), limits));
+  }
+  return req_id;
 }
 
 }  // namespace
@@ -281,8 +303,11 @@ ParsedRequest ParseRequest(std::string_view topic, std::string_view payload,
   ParsedRequest parsed;
   RequestTopicParts parts = ParseRequestTopic(topic);
   parsed.op = parts.op;
+  parsed.op_name = std::move(parts.op_name);
   parsed.conversation_id = parts.conversation_id;
-  if (Error too_large = CheckBounds(payload, limits, &parsed.req_id)) {
+  JsonBoundsScan scan;
+  if (Error too_large = CheckBounds(payload, limits, &scan)) {
+    parsed.req_id = EchoableReqId(scan);
     parsed.error = parts.error ? std::move(parts.error) : std::move(too_large);
     return parsed;
   }
@@ -302,6 +327,8 @@ ParsedRequest ParseRequest(std::string_view topic, std::string_view payload,
     } else {
       parsed.req_id = std::move(req_id);
     }
+  } else if (doc.is_discarded()) {
+    parsed.req_id = RecoverReqId(payload, limits, scan);
   }
 
   if (parts.error) {
@@ -322,7 +349,8 @@ ParsedRequest ParseRequest(std::string_view topic, std::string_view payload,
 }
 
 std::string_view ResponseOpName(const ParsedRequest& parsed) {
-  return parsed.op ? OpName(*parsed.op) : values::kUnknownOpName;
+  if (parsed.op) return OpName(*parsed.op);
+  return parsed.op_name.empty() ? values::kUnknownOpName : std::string_view(parsed.op_name);
 }
 
 }  // namespace mqchat::protocol

@@ -118,6 +118,7 @@ size_t MaxRequestStringBytes(const RequestLimits& limits);
 struct ParsedRequest {
   // Filled as far as parsing got, also on error, so the error response can echo them.
   std::optional<Op> op;
+  std::string op_name;  // the topic's op level as written (RequestTopicParts::op_name)
   int64_t conversation_id = 0;
   std::string req_id;
   std::optional<ProtocolError> error;  // nullopt: `request` is complete and valid
@@ -132,12 +133,15 @@ struct ParsedRequest {
 // MaxRequestStringBytes, refused by a first pass that stops there and builds nothing). The req_id
 // is read before any other payload check and echoed even when the topic is bad (for TOO_LARGE:
 // if the first pass met it before the excess; never for an oversize payload); a req_id that is
-// not a string of at most 128 bytes is itself BAD_REQUEST and is not echoed. Unknown fields are
-// ignored.
+// not a string of at most 128 bytes is itself BAD_REQUEST and is not echoed. A payload that is
+// not JSON or not UTF-8 keeps its req_id when the top-level object can be read up to it: as
+// written, or with each ill-formed UTF-8 sequence replaced by U+FFFD (so a req_id after a bad
+// text is found too). Unknown fields are ignored.
 ParsedRequest ParseRequest(std::string_view topic, std::string_view payload,
                            const RequestLimits& limits);
 
-// The op name for the response to `parsed`: OpName(*op), or "unknown".
+// The op name for the response to `parsed`: OpName(*op), else the op level the client wrote
+// (an unknown op is answered under its own name), or "unknown" for a topic with no op level.
 std::string_view ResponseOpName(const ParsedRequest& parsed);
 
 // The JSON payload of `request` (its body and req_id; the op and conversation id go in the topic,

@@ -81,6 +81,19 @@ Utf8Scan ScanUtf8(std::string_view bytes) {
 
 bool IsValidUtf8(std::string_view bytes) { return ScanUtf8(bytes).valid; }
 
+std::string ReplaceIllFormedUtf8(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size());
+  // Each scan stops at the next bad byte, so together they read `bytes` once.
+  for (Utf8Scan scan = ScanUtf8(bytes); !scan.valid; scan = ScanUtf8(bytes)) {
+    out.append(bytes.substr(0, scan.error_offset));
+    out.append("\xEF\xBF\xBD");  // U+FFFD
+    bytes.remove_prefix(scan.error_offset + 1);
+  }
+  out.append(bytes);
+  return out;
+}
+
 size_t CountCodePoints(std::string_view valid_utf8) {
   size_t count = 0;
   for (char c : valid_utf8) {

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "protocol/errors.h"
@@ -28,6 +29,10 @@ Utf8Scan ScanUtf8(std::string_view bytes);
 
 // True if `bytes` is well-formed UTF-8 (NUL allowed).
 bool IsValidUtf8(std::string_view bytes);
+
+// `bytes` with each byte that starts an ill-formed sequence replaced by U+FFFD (the bytes after
+// it are scanned again), so the result is well-formed UTF-8. Linear in the size of `bytes`.
+std::string ReplaceIllFormedUtf8(std::string_view bytes);
 
 // Number of code points in `valid_utf8` (counts non-continuation bytes; garbage in, garbage out).
 size_t CountCodePoints(std::string_view valid_utf8);

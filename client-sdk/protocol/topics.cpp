@@ -147,6 +147,7 @@ RequestTopicParts ParseRequestTopic(std::string_view topic) {
   if (levels.size() < 4 || levels[0] != kProductLevel || levels[1] != kVersionLevel) {
     return unknown("not a request topic");
   }
+  parts.op_name = std::string(levels.back());
   if (levels[2] == kRequestLevel) {
     if (levels.size() != 4) return unknown("request topics are " + RequestPrefix() + "<op>");
     auto op = ParseOpName(levels[3]);

@@ -38,6 +38,9 @@ std::string RequestTopic(Op op, int64_t conversation_id = 0);
 // even if the conversation id is bad, so an error response can still echo it.
 struct RequestTopicParts {
   std::optional<Op> op;
+  // The op level as the client wrote it (the last level of an mqchat/v1/req/ or mqchat/v1/c/
+  // topic), also when it names no op, so an UNKNOWN_OP response can say which op it refuses.
+  std::string op_name;
   int64_t conversation_id = 0;         // > 0 for conversation ops when error is unset
   std::optional<ProtocolError> error;  // UNKNOWN_OP (no such topic) or BAD_REQUEST (bad id)
 };

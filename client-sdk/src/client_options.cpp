@@ -29,8 +29,17 @@ Status CheckServerUri(const std::string& uri) {
 
 }  // namespace
 
+std::vector<std::string> ClientOptions::ServerUris() const {
+  std::vector<std::string> uris;
+  if (!server_uri.empty()) uris.push_back(server_uri);
+  uris.insert(uris.end(), server_uris.begin(), server_uris.end());
+  return uris;
+}
+
 Status ClientOptions::Validate() const {
-  MQCHAT_RETURN_IF_ERROR(CheckServerUri(server_uri));
+  const std::vector<std::string> uris = ServerUris();
+  if (uris.empty()) return CheckServerUri("");
+  for (const std::string& uri : uris) MQCHAT_RETURN_IF_ERROR(CheckServerUri(uri));
   MQCHAT_RETURN_IF_ERROR(protocol::ValidateUsername(username).WithContext("username"));
   MQCHAT_RETURN_IF_ERROR(protocol::ValidateDeviceId(device_id).WithContext("device_id"));
   if (password.empty()) return Status::InvalidArgument("a password or token is required");
@@ -56,6 +65,12 @@ using Builder = ClientOptions::Builder;
 
 Builder& Builder::Server(std::string uri) {
   options_.server_uri = std::move(uri);
+  options_.server_uris.clear();
+  return *this;
+}
+Builder& Builder::Servers(std::vector<std::string> uris) {
+  options_.server_uri.clear();
+  options_.server_uris = std::move(uris);
   return *this;
 }
 Builder& Builder::Credentials(std::string username, std::string password) {

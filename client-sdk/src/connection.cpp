@@ -16,11 +16,18 @@ std::string NormalizeUri(const std::string& uri) {
   return uri;
 }
 
+std::vector<std::string> NormalizedUris(const ClientOptions& options) {
+  std::vector<std::string> uris;
+  for (const std::string& uri : options.ServerUris()) uris.push_back(NormalizeUri(uri));
+  return uris;
+}
+
 }  // namespace
 
 Connection::Connection(const ClientOptions& options, EventLoop& loop, EventDispatcher& dispatcher,
                        EngineLog log, ConnectionHooks hooks)
     : options_(options),
+      uris_(NormalizedUris(options)),
       loop_(loop),
       dispatcher_(dispatcher),
       log_(log),
@@ -71,7 +78,7 @@ void Connection::FinishClose(const Status& reason) {
 
 LinkOptions Connection::MakeLinkOptions() {
   LinkOptions lo;
-  lo.server_uri = NormalizeUri(options_.server_uri);
+  lo.server_uri = uris_.empty() ? std::string() : uris_[uri_index_ % uris_.size()];
   lo.client_id = protocol::MakeClientId(options_.username, options_.device_id);
   lo.username = options_.username;
   {
@@ -205,6 +212,9 @@ void Connection::HandleFailure(Status status) {
     return;
   }
   SetState(ConnectionState::kConnecting, status);
+  // Its broker may be gone: the next attempt goes to the next one. What was in flight is
+  // resent there by client_msg_id and missed messages come by sync (the engine's on_up).
+  if (uris_.size() > 1) uri_index_ = (uri_index_ + 1) % uris_.size();
   const auto delay = backoff_.Next();
   log_("mqchat: " + status.ToString() + "; reconnecting in " + std::to_string(delay.count()) +
        " ms");

@@ -1,7 +1,8 @@
 // Connection: the engine's link to the server. Owns the MQTT link of the current attempt (one
 // MqttLink per attempt; those it is done with go to the LinkGraveyard), the connection state
 // the app sees, reconnecting with backoff, the subscriptions (the user's namespace, their own
-// presence and the watched users' presence) and the app's pending Connect() calls. It reports
+// presence and the watched users' presence) and the app's pending Connect() calls. Given several
+// brokers, it moves to the next one whenever an attempt fails or the link is lost. It reports
 // to the engine through ConnectionHooks: up (subscribed; sync starts), down (everything in
 // flight on the link is void) and messages. Engine thread only, except SetPassword() and
 // state() (any thread); on_message runs on Paho's threads.
@@ -90,6 +91,7 @@ class Connection : public RequestTransport {
   void ResolveConnectWaiters(const Status& status);
 
   const ClientOptions& options_;
+  const std::vector<std::string> uris_;  // options_.ServerUris(), normalized
   EventLoop& loop_;
   EventDispatcher& dispatcher_;
   EngineLog log_;
@@ -103,6 +105,7 @@ class Connection : public RequestTransport {
   LinkGraveyard graveyard_;
   std::unique_ptr<MqttLink> link_;
   uint64_t generation_ = 0;
+  size_t uri_index_ = 0;  // the broker of the current (or next) attempt, in uris_
   bool want_connected_ = false;
   Backoff backoff_;
   EventLoop::TimerId reconnect_timer_ = 0;

@@ -51,14 +51,19 @@ ChatResponse ChatTestClient::Request(protocol::Op op, int64_t conversation_id,
 ChatResponse ChatTestClient::RequestRaw(protocol::Op op, int64_t conversation_id,
                                         const std::string& payload, const std::string& req_id,
                                         std::chrono::milliseconds timeout, int qos) {
+  return RequestOnTopic(protocol::RequestTopic(op, conversation_id), payload, req_id, timeout, qos);
+}
+
+ChatResponse ChatTestClient::RequestOnTopic(const std::string& topic, const std::string& payload,
+                                            const std::string& req_id,
+                                            std::chrono::milliseconds timeout, int qos) {
   ChatResponse out;
   PublishProps props;
   if (mqtt_.mqtt_version() == 5) {
     props.response_topic = protocol::ReplyTopic(user_, device_);
     props.correlation_data = req_id;
   }
-  out.puback = mqtt_.Publish(protocol::RequestTopic(op, conversation_id), payload, qos, false,
-                             props);
+  out.puback = mqtt_.Publish(topic, payload, qos, false, props);
   const std::string reply_filter = protocol::UserPrefix(user_) + "reply/#";
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {

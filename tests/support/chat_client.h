@@ -40,6 +40,10 @@ class ChatTestClient {
   ChatResponse RequestRaw(protocol::Op op, int64_t conversation_id, const std::string& payload,
                           const std::string& req_id, std::chrono::milliseconds timeout = kTimeout,
                           int qos = 1);
+  // Same, on any topic (an op that does not exist, say).
+  ChatResponse RequestOnTopic(const std::string& topic, const std::string& payload,
+                              const std::string& req_id,
+                              std::chrono::milliseconds timeout = kTimeout, int qos = 1);
   ChatResponse Send(int64_t conversation_id, const std::string& text,
                     const std::string& client_msg_id, int qos = 1);
   // The id of the direct conversation with `peer` (0 and a test failure if refused).

@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mqchat/export.h"
 #include "mqchat/status.h"
@@ -18,6 +19,11 @@ struct MQCHAT_SDK_API ClientOptions {
 
   // "tcp://host:port" (also "mqtt://") or "ws://host:port[/path]". TLS is not supported yet.
   std::string server_uri;
+  // More brokers of the same deployment (same store), same forms. The client connects to the
+  // first of ServerUris(); when that broker cannot be reached or its connection is lost, it
+  // moves to the next (after the last, the first again), resends its unacknowledged sends there
+  // with their client_msg_id and catches up by sync, as after any reconnect.
+  std::vector<std::string> server_uris;
   std::string username;
   std::string password;  // the user's password, or a login JWT whose "sub" is `username`
   // Identifies this installation; the MQTT client id is "<username>/<device_id>". Two running
@@ -44,6 +50,9 @@ struct MQCHAT_SDK_API ClientOptions {
   // threads; must not block or call back into the Client.
   std::function<void(std::string_view)> log;
 
+  // server_uri (if set), then server_uris, in that order: the brokers the client uses.
+  std::vector<std::string> ServerUris() const;
+
   // OK if every field is usable; Builder::Build() and Client::Create() call it.
   Status Validate() const;
 };
@@ -51,6 +60,8 @@ struct MQCHAT_SDK_API ClientOptions {
 class MQCHAT_SDK_API ClientOptions::Builder {
  public:
   Builder& Server(std::string uri);
+  // Several brokers, tried in this order (replaces what earlier Server/Servers calls set).
+  Builder& Servers(std::vector<std::string> uris);
   Builder& Credentials(std::string username, std::string password);
   // Same as Credentials: the plugin accepts a JWT in the password field.
   Builder& Token(std::string username, std::string jwt);

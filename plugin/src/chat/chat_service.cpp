@@ -52,8 +52,7 @@ ReplyTo ChatService::MakeReplyTo(const session::ClientSession& who,
   to.client_id = who.client_id;
   to.correlation_data = std::string(correlation_data);
   to.req_id = parsed.req_id;
-  to.op_name =
-      std::string(parsed.op ? protocol::OpName(*parsed.op) : protocol::values::kUnknownOpName);
+  to.op_name = std::string(protocol::ResponseOpName(parsed));  // an unknown op by its own name
   // A v5 response topic is honoured only inside the requester's own namespace and without
   // wildcards; anything else falls back to the device's reply topic.
   auto owner = protocol::NamespaceOwner(response_topic);

@@ -54,7 +54,7 @@ Plan ConversationOps::AddMembers(const OpRequest& r) {
   const int64_t now = tools_.clock.NowMs();
   return StoreTask([this, to = r.to, user, id, users, now](store::ChatStore& store) {
     auto added = store.AddMembers(id, user, users, max_members_, now);
-    if (!added.ok()) return tools_.replies.Fail(to, added.status());
+    if (!added.ok()) return Refuse(store, to, id, user, added.status());
     AfterMembershipChange(store, to, id, values::kMembersAdded, user, *added, *added);
   });
 }
@@ -67,7 +67,7 @@ Plan ConversationOps::RemoveMember(const OpRequest& r) {
                                  : std::get<protocol::RemoveMemberRequest>(r.req.body).user;
   return StoreTask([this, to = r.to, user, id, target](store::ChatStore& store) {
     Status s = store.RemoveMember(id, user, target);
-    if (!s.ok()) return tools_.replies.Fail(to, s);
+    if (!s.ok()) return Refuse(store, to, id, user, s);
     AfterMembershipChange(store, to, id, values::kMemberRemoved, user, {target}, std::nullopt);
   });
 }
@@ -78,7 +78,7 @@ Plan ConversationOps::Rename(const OpRequest& r) {
   const std::string name = std::get<protocol::RenameRequest>(r.req.body).name;
   return StoreTask([this, to = r.to, user, id, name](store::ChatStore& store) {
     Status s = store.RenameGroup(id, user, name);
-    if (!s.ok()) return tools_.replies.Fail(to, s);
+    if (!s.ok()) return Refuse(store, to, id, user, s);
     AfterMembershipChange(store, to, id, values::kRenamed, user, {}, std::nullopt);
   });
 }
@@ -91,9 +91,9 @@ Plan ConversationOps::MarkRead(const OpRequest& r) {
   return StoreTask([this, to = r.to, user, device, id, seq](store::ChatStore& store) {
     auto read_seq = store.MarkRead(id, user, seq);
     if (!read_seq.ok()) {
+      // Not a member, or no such conversation: the same answer either way.
       if (read_seq.status().code() == Code::kPermissionDenied) {
-        return tools_.replies.Reply(
-            to, ErrorPayload(to, protocol::ErrorCode::kNotMember, read_seq.status().message()));
+        return tools_.replies.NotMember(to, id);
       }
       return tools_.replies.Fail(to, read_seq.status());
     }
@@ -104,6 +104,19 @@ Plan ConversationOps::MarkRead(const OpRequest& r) {
     }
     if (push_ != nullptr) push_->ReadMarked(user, device, tools_.clock.NowMs());
   });
+}
+
+void ConversationOps::Refuse(store::ChatStore& store, const ReplyTo& to, store::ConversationId id,
+                             const std::string& actor, const Status& refusal) {
+  if (refusal.IsRetryable()) return tools_.replies.Fail(to, refusal);
+  // Only refusals pay for this read. A change made meanwhile through another broker may answer
+  // by the newer membership, never by whether the id exists.
+  auto members = tools_.members.Reload(store, id);
+  if (!members.ok() && members.status().code() != Code::kNotFound) {
+    return tools_.replies.Fail(to, members.status());  // nothing changed: retryable if it says so
+  }
+  if (!members.ok() || !(*members)->Contains(actor)) return tools_.replies.NotMember(to, id);
+  tools_.replies.Fail(to, refusal);
 }
 
 void ConversationOps::AfterMembershipChange(store::ChatStore& store, const ReplyTo& to,

@@ -38,6 +38,12 @@ class ConversationOps {
                              std::vector<std::string> users,
                              std::optional<std::vector<std::string>> added);
 
+  // Writer thread: answers a refused change of conversation `id` by `actor`. An outsider (not
+  // a member, or no such conversation) gets NOT_MEMBER whatever the store's reason, so no
+  // answer tells them which ids exist or what kind they are; a member gets the store's reason.
+  void Refuse(store::ChatStore& store, const ReplyTo& to, store::ConversationId id,
+              const std::string& actor, const Status& refusal);
+
   const ChatTools tools_;
   SnowflakeGenerator& ids_;  // broker thread
   const int max_members_;

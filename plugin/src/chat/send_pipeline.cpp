@@ -47,7 +47,6 @@ std::vector<SendOutcome> SendPipeline::Outcomes(
     const Result<std::vector<store::AppendResult>>& results) {
   std::vector<SendOutcome> outcomes;
   outcomes.reserve(jobs.size());
-  const int64_t now = tools_.clock.NowMs();
   for (size_t i = 0; i < jobs.size(); ++i) {
     SendOutcome out;
     out.to = std::move(jobs[i].reply);
@@ -60,7 +59,7 @@ std::vector<SendOutcome> SendPipeline::Outcomes(
                                "you are not a member of conversation " +
                                    std::to_string(jobs[i].request.conversation_id));
     } else {
-      out = Stored(store, std::move(out), (*results)[i], now);
+      out = Stored(store, std::move(out), (*results)[i]);
     }
     outcomes.push_back(std::move(out));
   }
@@ -69,13 +68,15 @@ std::vector<SendOutcome> SendPipeline::Outcomes(
 
 // A stored or duplicate message: its ack, and for a new one its event and inboxes.
 SendOutcome SendPipeline::Stored(store::ChatStore& store, SendOutcome out,
-                                 const store::AppendResult& r, int64_t now) {
+                                 const store::AppendResult& r) {
   protocol::WireAck ack;
   ack.conversation_id = r.message.conversation_id;
   ack.seq = r.message.seq;
   ack.message_id = r.message.message_id;
   ack.client_msg_id = r.message.client_msg_id;
-  ack.server_time_ms = now;
+  // The stored time (sent_at_ms), so the sender records the time members see in events, history
+  // and sync, and a resend gets the original ack back, time included.
+  ack.server_time_ms = r.message.created_at_ms;
   ack.duplicate = r.outcome == store::AppendOutcome::kDuplicate;
   out.reply = protocol::SendAckResponse(out.to.req_id, ack);
   if (r.outcome != store::AppendOutcome::kStored) return out;

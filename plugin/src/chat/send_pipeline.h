@@ -38,8 +38,7 @@ class SendPipeline {
                                     const Result<std::vector<store::AppendResult>>& results);
 
  private:
-  SendOutcome Stored(store::ChatStore& store, SendOutcome out, const store::AppendResult& r,
-                     int64_t now);
+  SendOutcome Stored(store::ChatStore& store, SendOutcome out, const store::AppendResult& r);
 
   const ChatTools tools_;
   SnowflakeGenerator& ids_;  // broker thread

@@ -101,12 +101,15 @@ TEST(ParseRequestTest, Defaults) {
 }
 
 TEST(ParseRequestTest, TopicErrorsStillEchoReqId) {
-  auto unknown = Parse("mqchat/v1/c/1/unknown", R"({"req_id":"r9"})");
+  auto unknown = Parse("mqchat/v1/c/1/frobnicate", R"({"req_id":"r9"})");
   ASSERT_TRUE(unknown.error);
   EXPECT_EQ(unknown.error->code, ErrorCode::kUnknownOp);
   EXPECT_EQ(unknown.req_id, "r9");
   EXPECT_FALSE(unknown.op.has_value());
-  EXPECT_EQ(ResponseOpName(unknown), "unknown");
+  EXPECT_EQ(ResponseOpName(unknown), "frobnicate") << "the op requested";
+  EXPECT_EQ(ResponseOpName(Parse("mqchat/v1/req/fly", "{}")), "fly");
+  // An op valid only at the other place is named too.
+  EXPECT_EQ(ResponseOpName(Parse("mqchat/v1/req/send", "{}")), "send");
 
   auto bad_id = Parse("mqchat/v1/c/abc/send", R"({"req_id":"r10","client_msg_id":"c","text":"t"})");
   ASSERT_TRUE(bad_id.error);
@@ -122,6 +125,43 @@ TEST(ParseRequestTest, TopicErrorsStillEchoReqId) {
   }
   ExpectError("mqchat/v1/req/send", R"({"client_msg_id":"c","text":"t"})", ErrorCode::kUnknownOp);
   ExpectError("mqchat/v1/c/1/send/x", R"({"client_msg_id":"c","text":"t"})", ErrorCode::kUnknownOp);
+}
+
+// A payload the JSON parser refuses still has its req_id echoed when the object can be read up
+// to it (MQTT 3.1.1 clients match responses by req_id alone), or read once ill-formed UTF-8 is
+// replaced.
+TEST(ParseRequestTest, UnparsablePayloadsKeepTheirReqId) {
+  struct Case {
+    std::string payload;
+    ErrorCode code;
+  };
+  const Case cases[] = {
+      {R"({"req_id":"r1","client_msg_id":"c","text":"t",})", ErrorCode::kBadRequest},
+      {R"({"req_id":"r1","client_msg_id":"c","text":"t")", ErrorCode::kBadRequest},
+      {R"({"req_id":"r1","client_msg_id":"c","text":"t"} trailing)", ErrorCode::kBadRequest},
+      {"{\"req_id\":\"r1\",\"client_msg_id\":\"c\",\"text\":\"ab\xc3\x28\"}",
+       ErrorCode::kInvalidUtf8},
+      {"{\"client_msg_id\":\"c\",\"text\":\"ab\xff\xfe\",\"req_id\":\"r1\"}",
+       ErrorCode::kInvalidUtf8},
+  };
+  for (const Case& c : cases) {
+    ParsedRequest parsed = Parse(kSendTopic, c.payload);
+    ASSERT_TRUE(parsed.error) << c.payload;
+    EXPECT_EQ(parsed.error->code, c.code) << c.payload << " -> " << parsed.error->message;
+    EXPECT_EQ(parsed.req_id, "r1") << c.payload;
+  }
+  // Unknown op and unparsable payload: both echoed.
+  ParsedRequest both = Parse("mqchat/v1/req/fly", R"({"req_id":"r2",)");
+  EXPECT_EQ(both.req_id, "r2");
+  EXPECT_EQ(ResponseOpName(both), "fly");
+  // Not recoverable: the req_id comes after the syntax error, or is not a string.
+  EXPECT_EQ(Parse(kSendTopic, R"({"text":"t",, "req_id":"r3"})").req_id, "");
+  EXPECT_EQ(Parse(kSendTopic, R"({"req_id":3,)").req_id, "");
+  EXPECT_EQ(Parse(kSendTopic, R"(["req_id","r4")").req_id, "");
+  // A req_id that was itself ill-formed comes back as its replacement, which cannot match
+  // anything the client sent; an over-long one not at all.
+  EXPECT_EQ(Parse(kSendTopic, "{\"req_id\":\"r\xff\",").req_id, "r\xef\xbf\xbd");
+  EXPECT_EQ(Parse(kSendTopic, "{\"req_id\":\"" + std::string(200, 'x') + "\",").req_id, "");
 }
 
 TEST(ParseRequestTest, PayloadMustBeAJsonObject) {

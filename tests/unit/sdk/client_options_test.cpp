@@ -25,6 +25,23 @@ TEST(SdkClientOptionsTest, DefaultsFollowTheProtocol) {
   EXPECT_TRUE(Valid().Token("alice", "eyJ.x.y").Build().ok());
 }
 
+// Several brokers: server_uri (if set) first, then server_uris; each must be usable.
+TEST(SdkClientOptionsTest, SeveralServersAreTriedInOrder) {
+  auto options = Valid().Servers({"tcp://a:1883", "ws://b:8083/mqtt", "mqtt://c:1883"}).Build();
+  ASSERT_TRUE(options.ok()) << options.status().ToString();
+  EXPECT_EQ(options->ServerUris(),
+            (std::vector<std::string>{"tcp://a:1883", "ws://b:8083/mqtt", "mqtt://c:1883"}));
+  ClientOptions both = *Valid().Build();
+  both.server_uris = {"tcp://b:1883"};
+  EXPECT_EQ(both.ServerUris(), (std::vector<std::string>{"tcp://127.0.0.1:1883", "tcp://b:1883"}));
+  EXPECT_TRUE(both.Validate().ok());
+  EXPECT_EQ(Valid().Servers({"tcp://a:1883"}).Server("tcp://z:1").Build()->ServerUris(),
+            std::vector<std::string>{"tcp://z:1"})
+      << "Server() replaces the list";
+  EXPECT_FALSE(Valid().Servers({}).Build().ok()) << "no broker at all";
+  EXPECT_FALSE(Valid().Servers({"tcp://a:1883", "tcp://b"}).Build().ok()) << "one bad URI";
+}
+
 TEST(SdkClientOptionsTest, RefusesWhatCannotWork) {
   auto invalid = [](ClientOptions::Builder b) {
     auto r = b.Build();

@@ -6,12 +6,13 @@ import mqtt from "mqtt";
 import type { MqttClient } from "mqtt";
 import { decodeInboxEvent, decodePresence, decodeResponse } from "./decode";
 import { ChatError } from "./errors";
+import { ServerRing } from "./servers";
 import { InboxEvent, Presence, ROOT, Response, presenceTopicUser, topics } from "./wire";
 
 export type LoginMode = "password" | "token";
 
 export interface Credentials {
-  server: string; // ws://host:port/
+  server: string; // ws://host:port/, or several of one deployment separated by commas (servers.ts)
   user: string;
   mode: LoginMode;
   secret: string;
@@ -62,6 +63,7 @@ export class Connection {
   private presenceActive = new Set<string>();
   private readonly replyTopic: string;
   private readonly prefix: string;
+  private readonly servers: ServerRing;
 
   constructor(
     readonly creds: Credentials,
@@ -69,6 +71,7 @@ export class Connection {
   ) {
     this.replyTopic = topics.reply(creds.user, creds.device);
     this.prefix = `${ROOT}/u/${creds.user}/`;
+    this.servers = new ServerRing(creds.server);
   }
 
   get online(): boolean {
@@ -149,8 +152,8 @@ export class Connection {
   private open(): void {
     this.ready = false;
     this.h.status({ state: "connecting", attempt: this.attempt });
-    const { user, device, secret, server } = this.creds;
-    const c = mqtt.connect(server, {
+    const { user, device, secret } = this.creds;
+    const c = mqtt.connect(this.servers.current, {
       protocolVersion: 5,
       clientId: `${user}/${device}`,
       username: user,
@@ -210,6 +213,8 @@ export class Connection {
         this.h.status({ state: "stopped", attempt: this.attempt, error: this.lastError });
         return;
       }
+      // Its broker may be gone: the next attempt goes to the next one (if there are several).
+      this.servers.advance();
       this.scheduleRetry(wasReady);
     });
   }

@@ -2,6 +2,8 @@
 // the refusals (answered at once, or by a worker) with their error responses.
 #include "chat/chat_service.h"
 
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include "chat_test_env.h"
@@ -75,7 +77,7 @@ TEST(ChatRefusalTest, UnknownOpIsRefusedAtOnce) {
   EXPECT_FALSE(env.service->OnRequest(alice, "mqchat/v1/req/fly", R"({"req_id":"x"})", "", ""));
   auto replies = env.Responses(alice);
   EXPECT_EQ(ErrorCode(replies[0]), "UNKNOWN_OP");
-  EXPECT_EQ(replies[0].value("op", ""), "unknown");
+  EXPECT_EQ(replies[0].value("op", ""), "fly") << "the op requested, not \"unknown\"";
   EXPECT_EQ(replies[0].value("req_id", ""), "x");
 }
 
@@ -107,6 +109,51 @@ TEST(ChatRefusalTest, NonMembersAreRefusedByTheStore) {
   EXPECT_EQ(ErrorCode(replies[2]), "NOT_MEMBER");
   // Nothing reached anyone's inbox.
   EXPECT_TRUE(env.broker.PublishesTo(protocol::InboxTopic("alice")).empty());
+}
+
+// An outsider gets NOT_MEMBER from every conversation op, worded the same whether or not the
+// conversation exists: no FORBIDDEN or NOT_FOUND tells them which ids exist. A member who
+// lacks the role still gets FORBIDDEN.
+TEST(ChatRefusalTest, OutsidersGetTheSameAnswerWhetherOrNotTheConversationExists) {
+  ChatTestEnv env;
+  auto dave = ChatTestEnv::Session("dave");
+  constexpr store::ConversationId kMissing = 999;
+  const std::pair<Op, nlohmann::json> ops[] = {
+      {Op::kSend, {{"client_msg_id", "m"}, {"text", "hi"}}},
+      {Op::kHistory, nlohmann::json::object()},
+      {Op::kRead, {{"seq", 1}}},
+      {Op::kMembers, nlohmann::json::object()},
+      {Op::kAddMembers, {{"users", {"erin"}}}},
+      {Op::kRemoveMember, {{"user", "bob"}}},
+      {Op::kLeave, nlohmann::json::object()},
+      {Op::kRename, {{"name", "mine"}}},
+      {Op::kTyping, {{"typing", true}}},
+  };
+  for (const auto& [op, body] : ops) {
+    for (store::ConversationId id : {kGroup, kMissing}) {
+      nlohmann::json request = body;
+      request["req_id"] = std::string(protocol::OpName(op)) + "@" + std::to_string(id);
+      env.Request(dave, op, id, request.dump());
+    }
+  }
+  std::map<std::string, nlohmann::json> by_req;
+  for (auto& r : env.Responses(dave, 2 * std::size(ops))) by_req[r.value("req_id", "")] = r;
+  for (const auto& [op, body] : ops) {
+    const std::string name(protocol::OpName(op));
+    const nlohmann::json& existing = by_req[name + "@" + std::to_string(kGroup)];
+    const nlohmann::json& missing = by_req[name + "@" + std::to_string(kMissing)];
+    EXPECT_EQ(ErrorCode(existing), "NOT_MEMBER") << existing.dump();
+    EXPECT_EQ(ErrorCode(missing), "NOT_MEMBER") << missing.dump();
+    EXPECT_EQ(existing.value("error", nlohmann::json::object()).value("message", ""),
+              "you are not a member of conversation " + std::to_string(kGroup))
+        << name;
+    EXPECT_EQ(missing.value("error", nlohmann::json::object()).value("message", ""),
+              "you are not a member of conversation " + std::to_string(kMissing))
+        << name;
+  }
+  auto bob = ChatTestEnv::Session("bob");
+  EXPECT_TRUE(env.Request(bob, Op::kRename, kGroup, R"({"name":"bob's"})"));
+  EXPECT_EQ(ErrorCode(env.Responses(bob)[0]), "FORBIDDEN") << "a member without the role";
 }
 
 TEST(ChatRefusalTest, PushOpsWithoutPushAreUnavailable) {

@@ -136,6 +136,34 @@ TEST_F(SendPipelineTest, AFailedBatchAnswersEverySendAndDeliversNothing) {
   EXPECT_TRUE(hooked_.empty());
 }
 
+// One time everywhere (docs/PROTOCOL.md section 4): the ack's server_time_ms is the stored
+// sent_at_ms that members see, and a resend gets the original ack back, time included.
+TEST_F(SendPipelineTest, AcksCarryTheStoredTimeAndAResendTheOriginalAck) {
+  SendJob first = Job("alice", "m1");
+  first.request.created_at_ms = clock_.NowMs();
+  const int64_t sent_at = first.request.created_at_ms;
+  clock_.AdvanceMs(3);  // the commit comes later than the plan
+  Commit({first});
+  ASSERT_GE(broker_.publishes.size(), 2u);
+  auto ack = Json(broker_.publishes[0]);
+  auto event = Json(broker_.publishes[1]);
+  EXPECT_EQ(event["sent_at_ms"], sent_at);
+  EXPECT_EQ(ack["server_time_ms"], sent_at) << "the sender records the time members see";
+
+  broker_.publishes.clear();
+  clock_.AdvanceMs(60'000);
+  SendJob again = Job("alice", "m1");
+  again.request.created_at_ms = clock_.NowMs();
+  Commit({again});
+  ASSERT_EQ(broker_.publishes.size(), 1u) << "a resend delivers nothing";
+  auto resent = Json(broker_.publishes[0]);
+  EXPECT_TRUE(resent["duplicate"].get<bool>());
+  EXPECT_EQ(resent["server_time_ms"], sent_at);
+  for (const char* field : {"conversation_id", "seq", "message_id", "client_msg_id"}) {
+    EXPECT_EQ(resent[field], ack[field]) << field;
+  }
+}
+
 TEST_F(SendPipelineTest, PlanAssignsIdTimeAndTakesTheText) {
   session::ClientSession who{"alice", "phone", "alice-phone", 5};
   protocol::Request req;
