@@ -147,7 +147,7 @@ Status Authenticator::CheckPassword(const std::string& username, std::string_vie
   if (throttle_.IsThrottled(keys, now)) {
     ++stats_.throttled;
     ++stats_.failures;
-    return Status::Unauthenticated("too many failed logins; try again later");
+    return Status::Unavailable("too many failed logins; try again later");
   }
   if (!hash_budget_.TryTake(now)) {
     ++stats_.over_hash_budget;

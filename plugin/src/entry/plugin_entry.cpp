@@ -57,6 +57,19 @@ int Guard(const char* where, int on_exception, Fn&& fn) {
   return on_exception;
 }
 
+// What BASIC_AUTH answers for a login's outcome. A refusal of the credentials is MOSQ_ERR_AUTH
+// (CONNACK 0x87 / 5), which clients take as final. "Not now" (a connection flood, the hash budget
+// spent, a throttled name or address) must not look final, or an SDK would stop reconnecting for
+// good after a broker restart or while someone else attacks its user. Mosquitto 2.0.11 cannot
+// send 0x89 "Server busy" from a plugin; any other error code makes it close the connection
+// without a CONNACK (handle_connect.c), which clients treat as a network failure and retry with
+// backoff.
+int BasicAuthResult(const Status& status) {
+  if (status.ok()) return MOSQ_ERR_SUCCESS;
+  if (status.code() == mqchat::Code::kUnavailable) return MOSQ_ERR_UNKNOWN;
+  return MOSQ_ERR_AUTH;
+}
+
 int OnBasicAuth(int, void* event_data, void* userdata) {
   auto* inst = static_cast<Instance*>(userdata);
   auto* ed = static_cast<mosquitto_evt_basic_auth*>(event_data);
@@ -70,7 +83,7 @@ int OnBasicAuth(int, void* event_data, void* userdata) {
     request.address = address ? address : "";
     Status s = inst->plugin->OnBasicAuth(ed->client, request,
                                          mosquitto_client_protocol_version(ed->client));
-    return s.ok() ? MOSQ_ERR_SUCCESS : MOSQ_ERR_AUTH;
+    return BasicAuthResult(s);
   });
 }
 

@@ -120,7 +120,8 @@ TEST_F(AuthenticatorTest, RepeatedWrongPasswordIsCachedAndThrottled) {
   EXPECT_EQ(auth_->stats().pbkdf2_runs, 2u);
   // 3 failures reached: throttled, no PBKDF2 even for the right password not yet cached.
   EXPECT_FALSE(Login("alice", "guess3").ok());
-  EXPECT_FALSE(Login("alice", "correct horse").ok());
+  // "Try again later", not "wrong password": a throttled device keeps retrying.
+  EXPECT_EQ(Login("alice", "correct horse").status().code(), Code::kUnavailable);
   EXPECT_EQ(auth_->stats().pbkdf2_runs, 2u);
   EXPECT_GE(auth_->stats().throttled, 2u);
   clock_.AdvanceMs(61'000);
