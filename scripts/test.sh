@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # README's test command: installs what is missing, builds, checks the thread-safety annotations
-# with Clang, runs every unit and integration test.
+# with Clang, fuzzes the protocol parsers briefly, runs every unit and integration test.
 # Integration tests start their own mosquitto, PostgreSQL and Redis on free loopback ports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,8 @@ scripts/install-deps.sh
 CMAKE_ARGS="${CMAKE_ARGS:-} -DMQCHAT_CHECK_THREADS=ON" BUILD_DIR=${BUILD_DIR:-build} scripts/build.sh
 # GUARDED_BY/REQUIRES checked by Clang, in its own build dir (build-threads), libraries only.
 scripts/check-threads.sh
+# libFuzzer + ASan/UBSan on the request parser and the SDK decoders, 15 s each (build-fuzz).
+scripts/fuzz.sh
 # Missing servers fail the run instead of skipping tests.
 export MQCHAT_REQUIRE_INTEGRATION=1
 cd "${BUILD_DIR:-build}"
