@@ -4,7 +4,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake pkg-config
-  clang
+  clang libclang-rt-dev
   mosquitto mosquitto-dev libmosquitto-dev mosquitto-clients
   libpaho-mqtt-dev libpaho-mqttpp-dev
   libsqlite3-dev sqlite3
