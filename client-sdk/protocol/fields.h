@@ -30,6 +30,8 @@ inline constexpr std::string_view kTyping = "typing";
 inline constexpr std::string_view kMembers = "members";
 inline constexpr std::string_view kCursors = "cursors";
 inline constexpr std::string_view kUntilMs = "until_ms";
+// The caller's mute of a conversation in "conversations" entries: `until_ms` as last set by `mute`.
+inline constexpr std::string_view kMutedUntilMs = "muted_until_ms";
 inline constexpr std::string_view kPlatform = "platform";
 inline constexpr std::string_view kToken = "token";
 inline constexpr std::string_view kPreview = "preview";
@@ -80,6 +82,8 @@ inline constexpr std::string_view kRoleMember = "member";
 // Inbox event types ("type").
 inline constexpr std::string_view kEventTypeMessage = "message";
 inline constexpr std::string_view kEventTypeRead = "read";
+// The user muted or unmuted a conversation (sent to the user's own inbox, every device).
+inline constexpr std::string_view kEventTypeMute = "mute";
 inline constexpr std::string_view kEventTypeConversation = "conversation";
 inline constexpr std::string_view kEventTypeTyping = "typing";
 

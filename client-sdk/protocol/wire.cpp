@@ -41,6 +41,7 @@ json EncodeSummary(const WireSummary& s) {
               {fields::kLastSeq, s.last_seq},
               {fields::kReadSeq, s.read_seq},
               {fields::kUnread, s.unread},
+              {fields::kMutedUntilMs, s.muted_until_ms},
               {fields::kMembers, s.members},
               {fields::kLastMessage, s.last_message ? EncodeMessage(*s.last_message) : json()}};
 }
@@ -122,6 +123,12 @@ std::string ReadEvent(int64_t conversation_id, const std::string& user, int64_t 
                        {fields::kConversationId, FormatId(conversation_id)},
                        {fields::kUser, user},
                        {fields::kReadSeq, read_seq}});
+}
+
+std::string MuteEvent(int64_t conversation_id, int64_t until_ms) {
+  return DumpJson(json{{fields::kType, values::kEventTypeMute},
+                       {fields::kConversationId, FormatId(conversation_id)},
+                       {fields::kUntilMs, until_ms}});
 }
 
 std::string ConversationEvent(std::string_view event, const WireConversation& conversation,

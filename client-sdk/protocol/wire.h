@@ -50,6 +50,9 @@ struct WireSummary {
   int64_t unread = 0;
   std::vector<std::string> members;
   std::optional<WireMessage> last_message;  // JSON null when absent
+  // The caller's mute (PROTOCOL.md 4, `conversations`): 0 none, -1 for good, else a Unix time in
+  // ms (possibly past: then not muted). Absent on the wire from older servers: 0.
+  int64_t muted_until_ms = 0;
 };
 
 // The result fields of a "send" response.
@@ -83,6 +86,11 @@ struct WireReadEvent {
   int64_t conversation_id = 0;
   std::string user;
   int64_t read_seq = 0;
+};
+// The body of the "mute" inbox event: the user's new mute of the conversation (`mute`'s until_ms).
+struct WireMuteEvent {
+  int64_t conversation_id = 0;
+  int64_t until_ms = 0;
 };
 struct WireConversationEvent {
   std::string event;  // values::kConversationCreated | kMembersAdded | kMemberRemoved | kRenamed
@@ -122,6 +130,7 @@ std::string SendAckResponse(const std::string& req_id, const WireAck& ack);
 // Inbox event payloads ("type" plus the body). MessageEvent is written without a JSON tree.
 std::string MessageEvent(const WireMessage& message);
 std::string ReadEvent(int64_t conversation_id, const std::string& user, int64_t read_seq);
+std::string MuteEvent(int64_t conversation_id, int64_t until_ms);
 std::string ConversationEvent(std::string_view event, const WireConversation& conversation,
                               const std::string& actor, const std::vector<std::string>& users);
 std::string TypingEvent(int64_t conversation_id, const std::string& user, bool typing);
@@ -139,6 +148,7 @@ Result<WireSyncConversation> DecodeSyncConversation(const nlohmann::json& json);
 // A "sync" response body (an absent or non-array "conversations" is an empty page).
 WireSyncPage DecodeSyncPage(const nlohmann::json& body);
 Result<WireReadEvent> DecodeReadEvent(const nlohmann::json& json);
+Result<WireMuteEvent> DecodeMuteEvent(const nlohmann::json& json);
 Result<WireConversationEvent> DecodeConversationEvent(const nlohmann::json& json);
 Result<WireTypingEvent> DecodeTypingEvent(const nlohmann::json& json);
 

@@ -55,6 +55,26 @@ Result<WireConversation> DecodeConversation(const json& j) {
   return c;
 }
 
+namespace {
+
+// A mute time: -1 (for good), 0 (not muted) or a Unix time in ms.
+Status ReadMuteUntil(const json& j, std::string_view key, Presence presence, int64_t* out) {
+  const json* value = FindField(j, key);
+  if (value == nullptr) {
+    return presence == kRequired ? Status::InvalidArgument(std::string(key) + " is missing")
+                                 : Status::Ok();
+  }
+  const bool in_range = value->is_number_integer() &&
+                        !(value->is_number_unsigned() &&
+                          value->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) &&
+                        value->get<int64_t>() >= -1;
+  if (!in_range) return Status::InvalidArgument(std::string(key) + " must be -1, 0 or a time in ms");
+  *out = value->get<int64_t>();
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<WireSummary> DecodeSummary(const json& j) {
   MQCHAT_RETURN_IF_ERROR(RequireObject(j, "summary"));
   WireSummary s;
@@ -64,6 +84,7 @@ Result<WireSummary> DecodeSummary(const json& j) {
   MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kLastSeq, kRequired, &s.last_seq));
   MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kReadSeq, kRequired, &s.read_seq));
   MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kUnread, kRequired, &s.unread));
+  MQCHAT_RETURN_IF_ERROR(ReadMuteUntil(j, fields::kMutedUntilMs, kOptional, &s.muted_until_ms));
   MQCHAT_RETURN_IF_ERROR(
       ReadStringArray(j, fields::kMembers, kRequired, kMaxArrayEntries, &s.members));
   if (const json* last = FindField(j, fields::kLastMessage)) {
@@ -118,6 +139,14 @@ Result<WireReadEvent> DecodeReadEvent(const json& j) {
   MQCHAT_RETURN_IF_ERROR(ReadId(j, fields::kConversationId, kRequired, &e.conversation_id));
   MQCHAT_RETURN_IF_ERROR(ReadString(j, fields::kUser, kRequired, &e.user));
   MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kReadSeq, kRequired, &e.read_seq));
+  return e;
+}
+
+Result<WireMuteEvent> DecodeMuteEvent(const json& j) {
+  MQCHAT_RETURN_IF_ERROR(RequireObject(j, "mute event"));
+  WireMuteEvent e;
+  MQCHAT_RETURN_IF_ERROR(ReadId(j, fields::kConversationId, kRequired, &e.conversation_id));
+  MQCHAT_RETURN_IF_ERROR(ReadMuteUntil(j, fields::kUntilMs, kRequired, &e.until_ms));
   return e;
 }
 

@@ -80,6 +80,10 @@ std::future<Status> Client::WatchPresence(std::string user) {
 Result<std::vector<ConversationSummary>> Client::CachedConversations() const {
   return impl_->cache().Summaries();
 }
+std::future<Status> Client::Mute(int64_t conversation_id, int64_t until_ms) {
+  return impl_->Mute(conversation_id, until_ms);
+}
+
 Result<int64_t> Client::TotalUnread() const { return impl_->cache().TotalUnread(); }
 Result<std::vector<Message>> Client::CachedMessages(int64_t conversation_id, int64_t after_seq,
                                                     int limit) const {

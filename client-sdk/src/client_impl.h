@@ -67,6 +67,7 @@ class ClientImpl : private OutboxHost {
   std::future<Result<std::vector<ConversationSummary>>> Conversations();
   std::future<Result<HistoryPage>> History(int64_t id, HistoryQuery query);
   std::future<Result<int64_t>> MarkRead(int64_t id, int64_t seq);
+  std::future<Status> Mute(int64_t id, int64_t until_ms);
   std::future<Status> SetTyping(int64_t id, bool typing);
   std::future<Status> WatchPresence(std::string user);
 

@@ -155,6 +155,14 @@ std::future<Result<int64_t>> ClientImpl::MarkRead(int64_t id, int64_t seq) {
                        });
 }
 
+std::future<Status> ClientImpl::Mute(int64_t id, int64_t until_ms) {
+  return CallStatus(MakeRequest(protocol::Op::kMute, id, protocol::MuteRequest{until_ms}),
+                    [this, id, until_ms](const protocol::Response&) {
+                      (void)cache_->SetMute(id, until_ms);  // the next list corrects a failure
+                      return Status::Ok();
+                    });
+}
+
 std::future<Status> ClientImpl::SetTyping(int64_t id, bool typing) {
   return CallStatus(MakeRequest(protocol::Op::kTyping, id, protocol::TypingRequest{typing}),
                     nullptr);

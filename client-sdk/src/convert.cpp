@@ -58,6 +58,7 @@ ConversationSummary FromWire(const protocol::WireSummary& s) {
   out.last_seq = s.last_seq;
   out.read_seq = s.read_seq;
   out.unread = s.unread;
+  out.muted_until_ms = s.muted_until_ms;
   out.members = s.members;
   if (s.last_message) out.last_message = FromWire(*s.last_message);
   return out;
@@ -81,6 +82,7 @@ protocol::WireSummary ToWire(const ConversationSummary& s) {
   w.last_seq = s.last_seq;
   w.read_seq = s.read_seq;
   w.unread = s.unread;
+  w.muted_until_ms = s.muted_until_ms;
   w.members = s.members;
   if (s.last_message) w.last_message = ToWire(*s.last_message);
   return w;

@@ -70,6 +70,11 @@ void Ingest::HandleInbox(const std::string& payload) {
     if (!r.ok()) return log_("mqchat: bad read event: " + r.status().ToString());
     if (r->user == user_) (void)cache_.RaiseReadSeq(r->conversation_id, r->read_seq);
     batch_->events.emplace_back(FromWire(*r));
+  } else if (event->type == values::kEventTypeMute) {  // this user, on another device
+    auto m = protocol::DecodeMuteEvent(event->body);
+    if (!m.ok()) return log_("mqchat: bad mute event: " + m.status().ToString());
+    Status s = cache_.SetMute(m->conversation_id, m->until_ms);
+    if (!s.ok()) log_("mqchat: " + s.ToString());
   } else if (event->type == values::kEventTypeConversation) {
     auto c = protocol::DecodeConversationEvent(event->body);
     if (!c.ok()) return log_("mqchat: bad conversation event: " + c.status().ToString());

@@ -14,7 +14,7 @@ using cache_sql::Step;
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;  // 2: conversations.muted_until_ms
 constexpr int kCursorScanChunk = 512;
 
 // Applied once per open; every statement is idempotent.
@@ -26,7 +26,8 @@ CREATE TABLE IF NOT EXISTS conversations(
   name TEXT NOT NULL DEFAULT '',
   last_seq INTEGER NOT NULL DEFAULT 0,
   read_seq INTEGER NOT NULL DEFAULT 0,
-  members TEXT NOT NULL DEFAULT '[]');
+  members TEXT NOT NULL DEFAULT '[]',
+  muted_until_ms INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS messages(
   conversation_id INTEGER NOT NULL,
   seq INTEGER NOT NULL,
@@ -75,8 +76,14 @@ Result<std::unique_ptr<LocalCache>> LocalCache::Open(const std::string& path,
                                       std::to_string(kSchemaVersion));
   }
   MQCHAT_RETURN_IF_ERROR(CacheStatus(ExecSqlite(db.get(), kSchema), "creating the schema"));
+  if (version == 1) {  // a version 1 file kept its conversations table: add the mute column
+    MQCHAT_RETURN_IF_ERROR(CacheStatus(
+        ExecSqlite(db.get(), "ALTER TABLE conversations ADD COLUMN muted_until_ms INTEGER NOT NULL"
+                             " DEFAULT 0"),
+        "migrating the cache to schema version 2"));
+  }
   MQCHAT_RETURN_IF_ERROR(
-      CacheStatus(ExecSqlite(db.get(), "PRAGMA user_version=1"), "setting the schema version"));
+      CacheStatus(ExecSqlite(db.get(), "PRAGMA user_version=2"), "setting the schema version"));
 
   auto s = std::make_unique<Statements>();
   const std::string cols = kMessageColumns;
@@ -112,7 +119,9 @@ Result<std::unique_ptr<LocalCache>> LocalCache::Open(const std::string& path,
        "SELECT id, kind, name, last_seq, read_seq, members FROM conversations WHERE id=?1"},
       {&s->list_conversations,
        "SELECT id, kind, name, max(last_seq, coalesce((SELECT max(seq) FROM messages m"
-       " WHERE m.conversation_id=c.id), 0)), read_seq, members FROM conversations c"},
+       " WHERE m.conversation_id=c.id), 0)), read_seq, members, muted_until_ms"
+       " FROM conversations c"},
+      {&s->set_mute, "UPDATE conversations SET muted_until_ms=?2 WHERE id=?1"},
       {&s->drop_conversation, "DELETE FROM conversations WHERE id=?1"},
       {&s->drop_messages, "DELETE FROM messages WHERE conversation_id=?1"},
       {&s->drop_cursor, "DELETE FROM cursors WHERE conversation_id=?1"},

@@ -82,6 +82,8 @@ class LocalCache {
   // least the seq of the user's newest stored message of the conversation.
   Status PutConversation(const Conversation& c, int64_t read_seq = 0);
   Status PutSummary(const ConversationSummary& s);
+  // This user's mute of the conversation (muted_until_ms as the server has it); no-op if unknown.
+  Status SetMute(int64_t conversation_id, int64_t until_ms);
   Status RaiseLastSeq(int64_t conversation_id, int64_t seq);  // no-op if unknown
   Status RaiseReadSeq(int64_t conversation_id, int64_t seq);  // no-op if unknown
   // Forgets the conversation, its messages and cursor (the user left or was removed).
@@ -89,9 +91,8 @@ class LocalCache {
   Result<std::optional<Conversation>> GetConversation(int64_t conversation_id) const;
   // Most recently active first (by last message time, then id).
   Result<std::vector<ConversationSummary>> Summaries() const;
-  // The sum of every cached conversation's unread (last_seq - read_seq): the app's badge, the
-  // number push notifications carry as counts.unread (docs/PROTOCOL.md 7.2) when no
-  // conversation is muted (the cache does not know mutes yet).
+  // The sum of the unread (last_seq - read_seq) of every cached conversation not muted now: the
+  // app's badge, the number push notifications carry as counts.unread (docs/PROTOCOL.md 7.2).
   Result<int64_t> TotalUnread() const;
 
   // --- Outbox ---

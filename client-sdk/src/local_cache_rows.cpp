@@ -1,5 +1,6 @@
 // LocalCache: the conversation and outbox tables.
 #include <algorithm>
+#include <chrono>
 
 #include "local_cache.h"
 #include "local_cache_sql.h"
@@ -48,8 +49,14 @@ Status LocalCache::PutSummary(const ConversationSummary& s) {
     c.members.push_back(std::move(m));
   }
   MQCHAT_RETURN_IF_ERROR(PutConversation(c, s.read_seq));
+  MQCHAT_RETURN_IF_ERROR(SetMute(s.id, s.muted_until_ms));
   if (s.last_message) MQCHAT_RETURN_IF_ERROR(PutMessage(*s.last_message).status());
   return Status::Ok();
+}
+
+Status LocalCache::SetMute(int64_t conversation_id, int64_t until_ms) {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  return Run("storing a mute", stmts_->set_mute.get(), conversation_id, until_ms);
 }
 
 Status LocalCache::RaiseLastSeq(int64_t conversation_id, int64_t seq) {
@@ -100,6 +107,7 @@ Result<std::vector<ConversationSummary>> LocalCache::Summaries() const {
         s.read_seq = ColumnInt64(st, 4);
         s.unread = std::max<int64_t>(0, s.last_seq - s.read_seq);
         for (auto& m : DecodeMembers(ColumnText(st, 5))) s.members.push_back(std::move(m.user));
+        s.muted_until_ms = ColumnInt64(st, 6);
         out.push_back(std::move(s));
       },
       stmts_->list_conversations.get()));
@@ -117,9 +125,13 @@ Result<std::vector<ConversationSummary>> LocalCache::Summaries() const {
 Result<int64_t> LocalCache::TotalUnread() const {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   int64_t total = 0;
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
   MQCHAT_RETURN_IF_ERROR(ForEachRow(
       "counting unread messages",
       [&](sqlite3_stmt* st) {
+        if (IsMutedAt(ColumnInt64(st, 6), now_ms)) return;  // push leaves these out too
         total += std::max<int64_t>(0, ColumnInt64(st, 3) - ColumnInt64(st, 4));
       },
       stmts_->list_conversations.get()));

@@ -34,7 +34,7 @@ struct LocalCache::Statements {
   SqliteStmtPtr put_message, messages_range, last_message, seqs_after, max_seq;
   SqliteStmtPtr get_cursor, put_cursor, all_cursors;
   SqliteStmtPtr upsert_conversation, raise_last_seq, raise_read_seq, get_conversation,
-      list_conversations, conversation_exists, raise_read_seq_to_own;
+      list_conversations, set_mute, conversation_exists, raise_read_seq_to_own;
   SqliteStmtPtr drop_conversation, drop_messages, drop_cursor;
   SqliteStmtPtr add_outbox, remove_outbox, list_outbox, count_outbox;
 };

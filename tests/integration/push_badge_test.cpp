@@ -11,11 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "mqchat/client.h"
 #include "protocol/presence.h"
 #include "protocol/topics.h"
 #include "support/chat_fixture.h"
 #include "support/http_test_server.h"
 #include "support/shared_brokers.h"
+#include "support/temp_dir.h"
 #include "support/wait_for.h"
 
 namespace mqchat::test {
@@ -188,6 +190,81 @@ TEST_P(PushBadgeTest, PipelinedBurstsOfTwentyAreOneNotificationEach) {
     EXPECT_EQ(sent[0]["counts"]["unread"], kBurst);
     EXPECT_EQ(sent[0]["last_seq"], kBurst);
   }
+}
+
+// The SDK's TotalUnread equals push's badge after a mute: carol's phone is offline with a push
+// target; alice writes 2 messages in one conversation and 3 in another; carol's laptop (SDK)
+// mutes the second. The counts-only notification says 2, and so do the laptop's TotalUnread
+// and, after the `mute` event, the TotalUnread of her tablet (another SDK device), also offline
+// from its cache.
+TEST_P(PushBadgeTest, SdkTotalUnreadEqualsTheBadgeAfterAMute) {
+  MQCHAT_REQUIRE_SERVER();
+  Register({"alice", "carol"});
+  {
+    auto phone = Login("carol", "phone");
+    auto r = phone->Request(protocol::Op::kPushRegister, 0,
+                            {{"platform", "fcm"}, {"token", "tok-phone"}});
+    ASSERT_TRUE(r.ok()) << r.Describe();
+    phone->Disconnect();
+  }
+  auto alice = Login("alice", "d1");
+  const int64_t a = alice->OpenDirect("carol");
+  const int64_t b = alice->CreateGroup("B", {"carol"});
+  ASSERT_GT(a, 0);
+  ASSERT_GT(b, 0);
+  for (int m = 0; m < 2; ++m) ASSERT_TRUE(alice->Send(a, "m", "a" + std::to_string(m)).ok());
+  for (int m = 0; m < 3; ++m) ASSERT_TRUE(alice->Send(b, "m", "b" + std::to_string(m)).ok());
+
+  TempDir dir("mqchat-sdk-mute");
+  auto connect = [&](const std::string& device, bool online = true) {
+    auto options = ClientOptions::Builder()
+                       .Server("tcp://127.0.0.1:" + std::to_string(server_->port()))
+                       .Token("carol", Token("carol"))
+                       .Device(device)
+                       .CachePath(dir.File(device + ".db"))
+                       .Build();
+    EXPECT_TRUE(options.ok()) << options.status().ToString();
+    auto client = Client::Create(*options);
+    EXPECT_TRUE(client.ok()) << client.status().ToString();
+    std::unique_ptr<Client> c = client.ok() ? std::move(*client) : nullptr;
+    if (c && online) EXPECT_TRUE(c->Connect().ok());
+    return c;
+  };
+  auto get = [](auto f) {
+    EXPECT_EQ(f.wait_for(seconds(20)), std::future_status::ready);
+    return f.get();
+  };
+  auto laptop = connect("laptop");
+  auto tablet = connect("tablet");
+  ASSERT_TRUE(laptop && tablet);
+  ASSERT_TRUE(get(laptop->Conversations()).ok());
+  ASSERT_TRUE(get(tablet->Conversations()).ok());
+  EXPECT_EQ(*laptop->TotalUnread(), 5);
+
+  const size_t before = NotificationsFor(*gateway_, "tok-phone").size();
+  Status muted = get(laptop->Mute(b, -1));
+  ASSERT_TRUE(muted.ok()) << muted.ToString();
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        const auto sent = NotificationsFor(*gateway_, "tok-phone");
+        return sent.size() > before && !sent.back().contains("event_id");
+      },
+      seconds(20), "the counts-only notification after the mute"));
+  const int64_t badge =
+      NotificationsFor(*gateway_, "tok-phone").back()["counts"]["unread"].get<int64_t>();
+  EXPECT_EQ(badge, 2);
+  EXPECT_EQ(*laptop->TotalUnread(), badge);
+  ASSERT_TRUE(WaitFor([&] { return *tablet->TotalUnread() == badge; }, seconds(20),
+                      "the tablet learns the mute from its inbox"));
+  tablet.reset();
+  auto offline = connect("tablet", false);  // the cache keeps the mute across restarts
+  ASSERT_TRUE(offline);
+  EXPECT_EQ(*offline->TotalUnread(), badge);
+  ASSERT_TRUE(offline->Connect().ok());
+  auto list = get(offline->Conversations());  // the server's list agrees
+  ASSERT_TRUE(list.ok());
+  for (const auto& c : *list) EXPECT_EQ(c.muted_until_ms, c.id == b ? -1 : 0) << c.id;
+  EXPECT_EQ(*offline->TotalUnread(), badge);
 }
 
 MQCHAT_INSTANTIATE_FOR_STORES(PushBadgeTest);

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -169,6 +170,25 @@ TEST_P(PushStoreTest, MutesSuppressJobsUntilTheyEnd) {
   EXPECT_FALSE(*push_->IsMuted(202, "carol", kT0));
   Append({Msg(202, "alice", "unmuted", {"carol"})});
   EXPECT_EQ(Jobs("carol").size(), 2u);
+}
+
+// The `conversations` list carries each caller's own mute, as SetMute stored it (0 when none).
+TEST_P(PushStoreTest, ConversationListCarriesTheCallersMute) {
+  ASSERT_TRUE(push_->SetMute(101, "carol", kMutedForever).ok());
+  ASSERT_TRUE(push_->SetMute(202, "carol", kT0 + 5).ok());
+  auto mutes = [&](const std::string& user) {
+    std::map<int64_t, int64_t> out;
+    auto list = chat_->ListConversations(user);
+    EXPECT_TRUE(list.ok()) << list.status().ToString();
+    if (list.ok()) {
+      for (const auto& s : *list) out[s.id] = s.muted_until_ms;
+    }
+    return out;
+  };
+  EXPECT_EQ(mutes("carol"), (std::map<int64_t, int64_t>{{101, kMutedForever}, {202, kT0 + 5}}));
+  EXPECT_EQ(mutes("alice"), (std::map<int64_t, int64_t>{{101, 0}, {202, 0}})) << "carol's only";
+  ASSERT_TRUE(push_->SetMute(101, "carol", 0).ok());
+  EXPECT_EQ(mutes("carol")[101], 0);
 }
 
 TEST_P(PushStoreTest, PreviewIsStoredOnlyIfTheUserAllowsIt) {

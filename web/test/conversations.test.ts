@@ -124,6 +124,29 @@ test("the title and the list show one total, lowered when another of my devices 
   assert.equal(pageTitle(convs.totalUnread()), "mqchat");
 });
 
+test("muted conversations stay in the list but leave the total, as push's badge", () => {
+  const { convs } = setup();
+  const now = 1_700_000_000_000;
+  convs.applySummaries(
+    [
+      summary("1", 5, { read_seq: 1, unread: 4 }),
+      summary("2", 3, { read_seq: 0, unread: 3, muted_until_ms: -1 }),
+      summary("3", 2, { read_seq: 0, unread: 2, muted_until_ms: now + 60_000 }),
+      summary("4", 1, { read_seq: 0, unread: 1, muted_until_ms: now - 1 }), // expired
+    ],
+    false,
+  );
+  assert.equal(convs.sorted().length, 4);
+  assert.equal(convs.totalUnread(now), 4 + 1);
+  assert.equal(pageTitle(convs.totalUnread(now)), "(5) mqchat");
+  assert.equal(convs.totalUnread(now + 60_000), 4 + 2 + 1); // the timed mute ran out
+  assert.equal(convs.applyMute("2", 0), true); // unmuted on my phone
+  assert.equal(convs.totalUnread(now), 4 + 3 + 1);
+  convs.applyMute("1", -1);
+  assert.equal(convs.totalUnread(now), 3 + 1);
+  assert.equal(convs.applyMute("9", -1), false);
+});
+
 test("typing shows for a while, ends with the user's next message, and is never my own", () => {
   const { convs } = setup();
   convs.upsert(conversation("1", ["alice", "bob"]));

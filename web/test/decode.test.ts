@@ -33,6 +33,27 @@ test("an inbox event of a type this client does not know is skipped, not an erro
   assert.equal(decodeInboxEvent({ type: "reaction", conversation_id: "1" }), null);
 });
 
+test("mutes: a summary's muted_until_ms (0 when absent) and the mute event", () => {
+  const { muted_until_ms: _m, ...old } = summary("1", 2);
+  const list = decodeConversationList(
+    ok("conversations", { conversations: [old, { ...summary("2", 1), muted_until_ms: -1 }] }),
+  );
+  assert.deepEqual(
+    list.map((s) => s.muted_until_ms),
+    [0, -1],
+  );
+  assert.throws(
+    () => decodeConversationList(ok("conversations", { conversations: [{ ...summary("1", 2), muted_until_ms: -2 }] })),
+    /muted_until_ms/,
+  );
+  assert.deepEqual(decodeInboxEvent({ type: "mute", conversation_id: "4", until_ms: 1700000000000 }), {
+    type: "mute",
+    conversation_id: "4",
+    until_ms: 1700000000000,
+  });
+  assert.throws(() => decodeInboxEvent({ type: "mute", conversation_id: "4" }), /mute event\.until_ms/);
+});
+
 test("conversation events: the conversation is checked; users default to none", () => {
   const conversation = { conversation_id: "5", kind: "group", name: "T", last_seq: 0, members: [] };
   const ev = decodeInboxEvent({ type: "conversation", event: "renamed", conversation, actor: "bob" });

@@ -22,6 +22,7 @@ export function summary(id: string, lastSeq: number, extra: Partial<WireSummary>
     last_seq: lastSeq,
     read_seq: 0,
     unread: lastSeq,
+    muted_until_ms: 0,
     members: ["alice", "bob"],
     last_message: null,
     ...extra,

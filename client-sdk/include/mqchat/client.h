@@ -91,6 +91,9 @@ class MQCHAT_SDK_API Client {
   std::future<Result<HistoryPage>> History(int64_t conversation_id, HistoryQuery query);
   // Marks messages up to `seq` read (for all of this user's devices); returns the new read seq.
   std::future<Result<int64_t>> MarkRead(int64_t conversation_id, int64_t seq);
+  // Mutes the conversation for this user (all their devices) until `until_ms` (Unix ms), -1 for
+  // good, 0 unmutes. Affects push and TotalUnread(); messages are still delivered.
+  std::future<Status> Mute(int64_t conversation_id, int64_t until_ms);
   // Tells the other members this user is (not) typing. Ephemeral and rate-limited by the server.
   std::future<Status> SetTyping(int64_t conversation_id, bool typing);
   // Subscribes to `user`'s presence (after reconnects too); events go to OnPresence. Fails if
@@ -99,9 +102,8 @@ class MQCHAT_SDK_API Client {
 
   // --- Offline cache (no network) ---------------------------------------------------------
   Result<std::vector<ConversationSummary>> CachedConversations() const;
-  // The user's unread total over the cached conversations (the sum of their `unread`), for the
-  // app's own badge: the server's rule, as push's counts.unread (docs/PROTOCOL.md 7.2), except
-  // that the cache does not know mutes yet, so muted conversations count here.
+  // The user's unread total over the cached conversations not muted now (the sum of their
+  // `unread`), for the app's own badge: push's counts.unread (docs/PROTOCOL.md 7.2).
   Result<int64_t> TotalUnread() const;
   // Cached messages of a conversation with seq > after_seq, ascending, at most `limit`.
   Result<std::vector<Message>> CachedMessages(int64_t conversation_id, int64_t after_seq = 0,

@@ -58,7 +58,14 @@ struct ConversationSummary {
   int64_t unread = 0;
   std::vector<std::string> members;
   std::optional<Message> last_message;
+  // This user's mute (Client::Mute): 0 none, -1 for good, else a Unix time in ms (past: none).
+  int64_t muted_until_ms = 0;
 };
+
+// Whether a conversation with this muted_until_ms is muted at `now_ms` (the server's rule).
+inline bool IsMutedAt(int64_t muted_until_ms, int64_t now_ms) {
+  return muted_until_ms == -1 || muted_until_ms > now_ms;
+}
 
 // A page of Client::History(), messages in ascending seq.
 struct HistoryPage {

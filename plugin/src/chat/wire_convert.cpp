@@ -60,6 +60,7 @@ protocol::WireSummary ToWire(const store::ConversationSummary& s) {
   w.last_seq = s.last_seq;
   w.read_seq = s.read_seq;
   w.unread = s.unread;
+  w.muted_until_ms = s.muted_until_ms;
   w.members = s.members;
   if (s.last_message) w.last_message = ToWire(*s.last_message);
   return w;

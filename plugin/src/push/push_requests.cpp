@@ -1,6 +1,7 @@
 #include "push/push_requests.h"
 
 #include "protocol/fields.h"
+#include "protocol/wire.h"
 
 namespace mqchat::push {
 namespace {
@@ -71,6 +72,7 @@ chat::Plan PushRequests::Mute(const chat::OpRequest& r, const chat::ChatTools& t
         Status s = push_.store->SetMute(id, user, until);
         if (!s.ok()) return tools.replies.Fail(to, s);
         ReadMarked(user, device, tools.clock.NowMs());  // the badge leaves (or counts) it now
+        tools.replies.Broadcast({user}, protocol::MuteEvent(id, until));  // every device's total
         tools.replies.Reply(
             to, chat::OkPayload(to, {{std::string(fields::kConversationId), std::to_string(id)},
                                      {std::string(fields::kUntilMs), until}}));

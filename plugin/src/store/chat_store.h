@@ -87,6 +87,7 @@ struct ConversationSummary {
   int64_t last_seq = 0;
   int64_t read_seq = 0;  // the asking user's
   int64_t unread = 0;    // last_seq - read_seq
+  int64_t muted_until_ms = 0;  // the asking user's mute (PushStore::SetMute); 0 when none
   std::optional<StoredMessage> last_message;
   std::vector<std::string> members;  // usernames (for direct: both)
 };

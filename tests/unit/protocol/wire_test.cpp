@@ -137,6 +137,44 @@ TEST(WireTest, ConversationSummaryAckSyncRoundTrip) {
       << bad.status().message();
 }
 
+TEST(WireTest, SummaryCarriesTheCallersMute) {
+  WireSummary summary{kBigConversation, "group", "Team", 5, 2, 3, {"alice"}, std::nullopt};
+  summary.muted_until_ms = -1;
+  json encoded = json::parse(EncodeSummary(summary).dump());
+  EXPECT_EQ(encoded["muted_until_ms"], -1);
+  auto forever = DecodeSummary(encoded);
+  ASSERT_TRUE(forever.ok()) << forever.status().ToString();
+  EXPECT_EQ(forever->muted_until_ms, -1);
+
+  encoded["muted_until_ms"] = 1700000000000;
+  auto until = DecodeSummary(encoded);
+  ASSERT_TRUE(until.ok());
+  EXPECT_EQ(until->muted_until_ms, 1700000000000);
+
+  encoded.erase("muted_until_ms");  // an older server: not muted
+  auto absent = DecodeSummary(encoded);
+  ASSERT_TRUE(absent.ok());
+  EXPECT_EQ(absent->muted_until_ms, 0);
+
+  for (json bad : {json(-2), json("1"), json(1.5), json(UINT64_MAX)}) {
+    encoded["muted_until_ms"] = bad;
+    EXPECT_FALSE(DecodeSummary(encoded).ok()) << bad.dump();
+  }
+}
+
+TEST(WireTest, MuteEventRoundTrips) {
+  json event = json::parse(MuteEvent(kBigConversation, -1));
+  EXPECT_EQ(event["type"], "mute");
+  auto e = DecodeMuteEvent(event);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(e->conversation_id, kBigConversation);
+  EXPECT_EQ(e->until_ms, -1);
+  event.erase("until_ms");
+  EXPECT_FALSE(DecodeMuteEvent(event).ok());
+  event["until_ms"] = -5;
+  EXPECT_FALSE(DecodeMuteEvent(event).ok());
+}
+
 TEST(WireTest, SyncPageKeepsGoodEntriesAndSetsAsideBadOnes) {
   WireSyncConversation done{kBigConversation, 1, {SampleMessage()}, false};
   WireSyncConversation partial{kBigConversation + 1, 9, {SampleMessage()}, true};

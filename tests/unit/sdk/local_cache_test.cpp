@@ -182,6 +182,67 @@ TEST_F(SdkLocalCacheTest, OwnMessagesMoveReadSeqAndAreNeverUnread) {
   EXPECT_EQ((*list)[0].unread, 0);
 }
 
+ConversationSummary Unread(int64_t id, int64_t last_seq, int64_t read_seq, int64_t muted) {
+  ConversationSummary s;
+  s.id = id;
+  s.kind = ConversationKind::kGroup;
+  s.last_seq = last_seq;
+  s.read_seq = read_seq;
+  s.unread = last_seq - read_seq;
+  s.members = {"alice", "bob"};
+  s.muted_until_ms = muted;
+  return s;
+}
+
+// TotalUnread leaves out conversations muted now (for good or until a future time), as push's
+// counts.unread does; an expired mute counts again. The mute survives reopening.
+TEST_F(SdkLocalCacheTest, TotalUnreadLeavesOutMutedConversations) {
+  const int64_t future = int64_t{4102444800000};  // 2100-01-01
+  {
+    auto cache = Open();
+    ASSERT_TRUE(cache->PutSummary(Unread(1, 5, 2, 0)).ok());         // 3 unread
+    ASSERT_TRUE(cache->PutSummary(Unread(2, 4, 0, -1)).ok());        // muted for good
+    ASSERT_TRUE(cache->PutSummary(Unread(3, 7, 0, future)).ok());    // muted until 2100
+    ASSERT_TRUE(cache->PutSummary(Unread(4, 1, 0, 1000)).ok());      // mute expired in 1970
+    EXPECT_EQ(*cache->TotalUnread(), 3 + 1);
+    ASSERT_TRUE(cache->SetMute(2, 0).ok());  // unmuted on this device
+    EXPECT_EQ(*cache->TotalUnread(), 3 + 4 + 1);
+  }
+  auto cache = Open();
+  EXPECT_EQ(*cache->TotalUnread(), 3 + 4 + 1);
+  auto list = cache->Summaries();
+  ASSERT_TRUE(list.ok());
+  for (const auto& s : *list) {
+    if (s.id == 3) EXPECT_EQ(s.muted_until_ms, future);
+    if (s.id == 2) EXPECT_EQ(s.muted_until_ms, 0);
+  }
+}
+
+// A cache written by an SDK of schema version 1 (no mute column) opens, keeps its rows and
+// learns mutes.
+TEST_F(SdkLocalCacheTest, SchemaVersionOneFileIsMigrated) {
+  {
+    auto db = OpenSqlite(path_, SqliteOpenOptions{});
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    ASSERT_TRUE(ExecSqlite(db->get(), R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO meta VALUES('user', 'alice');
+CREATE TABLE conversations(id INTEGER PRIMARY KEY, kind TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '', last_seq INTEGER NOT NULL DEFAULT 0,
+  read_seq INTEGER NOT NULL DEFAULT 0, members TEXT NOT NULL DEFAULT '[]');
+INSERT INTO conversations(id, kind, last_seq, read_seq) VALUES(9, 'group', 6, 1);
+PRAGMA user_version=1;)sql")
+                    .ok());
+  }
+  auto cache = Open();
+  ASSERT_NE(cache, nullptr);
+  EXPECT_EQ(*cache->TotalUnread(), 5);
+  ASSERT_TRUE(cache->SetMute(9, -1).ok());
+  EXPECT_EQ(*cache->TotalUnread(), 0);
+  cache.reset();
+  EXPECT_EQ(*Open()->TotalUnread(), 0);
+}
+
 TEST_F(SdkLocalCacheTest, InMemoryCacheWorks) {
   auto cache = LocalCache::Open("", "alice");
   ASSERT_TRUE(cache.ok()) << cache.status().ToString();

@@ -268,5 +268,20 @@ TEST_F(SdkReadStateTest, ReadEventsFromOtherDevicesLowerTheTotal) {
   EXPECT_EQ(sum, 3) << "the total is the list's unread summed";
 }
 
+
+// A conversation muted in the list, or by a mute event (another device of the user), leaves
+// the total; unmuting brings it back, as push's counts.unread.
+TEST_F(SdkReadStateTest, MutesFromTheListAndFromOtherDevicesLeaveTheTotal) {
+  ConversationSummary muted = Summary(3, 1);
+  muted.id = kConv + 1;
+  muted.muted_until_ms = -1;
+  OnLoop(loop_, [&] { ingest_->ApplyConversationList({Summary(4, 0), muted}); });
+  EXPECT_EQ(*cache_->TotalUnread(), 4);
+  const std::string inbox = protocol::InboxTopic("alice");
+  Arrive(inbox, protocol::MuteEvent(kConv + 1, 0));
+  EXPECT_EQ(*cache_->TotalUnread(), 4 + 2);
+  Arrive(inbox, protocol::MuteEvent(kConv, 4102444800000));  // until 2100
+  EXPECT_EQ(*cache_->TotalUnread(), 2);
+}
 }  // namespace
 }  // namespace mqchat::sdk

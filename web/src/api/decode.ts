@@ -98,6 +98,13 @@ export function decodeConversation(v: unknown, what = "conversation"): WireConve
   };
 }
 
+/** A mute time: -1 (for good), 0 (none) or epoch ms. */
+function muteUntil(o: Obj, key: string, what: string): number {
+  const v = o[key];
+  if (v !== -1 && !isCount(v)) throw new DecodeError(`${what}.${key}: not -1, 0 or a time in ms`);
+  return v as number;
+}
+
 export function decodeSummary(v: unknown, what = "summary"): WireSummary {
   const o = obj(v, what);
   const last = o.last_message;
@@ -108,6 +115,7 @@ export function decodeSummary(v: unknown, what = "summary"): WireSummary {
     last_seq: num(o, "last_seq", what),
     read_seq: num(o, "read_seq", what),
     unread: num(o, "unread", what),
+    muted_until_ms: o.muted_until_ms === undefined ? 0 : muteUntil(o, "muted_until_ms", what),
     members: arr(o, "members", what, aString),
     last_message: last === null || last === undefined ? null : decodeMessage(last, `${what}.last_message`),
   };
@@ -191,6 +199,12 @@ export function decodeInboxEvent(v: unknown): InboxEvent | null {
         conversation_id: str(o, "conversation_id", "read event"),
         user: str(o, "user", "read event"),
         read_seq: num(o, "read_seq", "read event"),
+      };
+    case "mute":
+      return {
+        type: "mute",
+        conversation_id: str(o, "conversation_id", "mute event"),
+        until_ms: muteUntil(o, "until_ms", "mute event"),
       };
     case "conversation":
       return {

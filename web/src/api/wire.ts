@@ -57,6 +57,8 @@ export interface WireSummary {
   last_seq: number;
   read_seq: number;
   unread: number;
+  /** My mute (PROTOCOL.md, `conversations`): 0 none, -1 for good, else epoch ms (in the past: none). */
+  muted_until_ms: number;
   members: string[];
   last_message: WireMessage | null;
 }
@@ -99,6 +101,7 @@ export interface HistoryPage {
 export type InboxEvent =
   | ({ type: "message" } & WireMessage)
   | { type: "read"; conversation_id: string; user: string; read_seq: number }
+  | { type: "mute"; conversation_id: string; until_ms: number }
   | {
       type: "conversation";
       event: "created" | "members_added" | "member_removed" | "renamed" | string;

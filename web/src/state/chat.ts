@@ -331,6 +331,9 @@ export class ChatState {
       case "read":
         if (!this.convs.applyRead(ev.conversation_id, ev.user, ev.read_seq)) return;
         break;
+      case "mute":
+        if (!this.convs.applyMute(ev.conversation_id, ev.until_ms)) return;
+        break;
       case "conversation":
         this.onConversationEvent(ev.event, ev.conversation, ev.actor, ev.users);
         break;

@@ -23,6 +23,8 @@ export interface ConvView {
   readonly loadingOlder: boolean;
   readonly rolesLoaded: boolean;
   readonly unread: number;
+  readonly mutedUntilMs: number;
+  muted(now?: number): boolean;
   sortedSeqs(): readonly number[];
   title(me: string): string;
   other(me: string): string | undefined;
@@ -46,6 +48,8 @@ export class Conv implements ConvView {
   hasMoreBefore = true;
   loadingOlder = false;
   rolesLoaded = false;
+  /** My mute: 0 none, -1 for good, else epoch ms (the `conversations` list, `mute` events). */
+  mutedUntilMs = 0;
   typing = new Map<string, number>(); // user -> expiry (epoch ms)
   private sortedCache: number[] | null = null;
 
@@ -53,6 +57,11 @@ export class Conv implements ConvView {
 
   get unread(): number {
     return Math.max(0, this.lastSeq - this.readSeq);
+  }
+
+  /** Muted now (the server's rule): left out of the badge total, as push leaves it out. */
+  muted(now = Date.now()): boolean {
+    return this.mutedUntilMs === -1 || this.mutedUntilMs > now;
   }
 
   sortedSeqs(): number[] {

@@ -46,10 +46,10 @@ export class Conversations {
     );
   }
 
-  /** The badge: unread summed over my conversations (the server's rule, as push's counts.unread). */
-  totalUnread(): number {
+  /** The badge: unread summed over my conversations not muted now (as push's counts.unread). */
+  totalUnread(now = Date.now()): number {
     let n = 0;
-    for (const c of this.convs.values()) n += c.unread;
+    for (const c of this.convs.values()) if (!c.muted(now)) n += c.unread;
     return n;
   }
 
@@ -85,6 +85,7 @@ export class Conversations {
       for (const u of [...c.members.keys()]) if (!s.members.includes(u)) c.members.delete(u);
       c.lastSeq = Math.max(c.lastSeq, s.last_seq);
       c.readSeq = Math.max(c.readSeq, s.read_seq);
+      c.mutedUntilMs = s.muted_until_ms;
       if (s.last_message && (!c.lastMessage || s.last_message.seq > c.lastMessage.seq)) {
         c.lastMessage = s.last_message;
       }
@@ -207,6 +208,14 @@ export class Conversations {
     if (user === this.me) c.readSeq = Math.max(c.readSeq, readSeq);
     const m = c.members.get(user);
     if (m) m.read_seq = Math.max(m.read_seq, readSeq);
+    return true;
+  }
+
+  /** A `mute` event (I muted or unmuted on some device). */
+  applyMute(id: string, untilMs: number): boolean {
+    const c = this.convs.get(id);
+    if (!c) return false;
+    c.mutedUntilMs = untilMs;
     return true;
   }
 

@@ -288,6 +288,7 @@ Result<std::vector<ConversationSummary>> PgChatStore::ListConversations(const st
     MQCHAT_ASSIGN_OR_RETURN(summary.last_seq, PgInt64(r, row, 3));
     MQCHAT_ASSIGN_OR_RETURN(summary.read_seq, PgInt64(r, row, 4));
     summary.unread = summary.last_seq - summary.read_seq;
+    MQCHAT_ASSIGN_OR_RETURN(summary.muted_until_ms, PgInt64(r, row, 13));
     MQCHAT_ASSIGN_OR_RETURN(summary.members, ParseNames(PgText(r, row, 5)));
     if (!PgIsNull(r, row, 6)) {
       MQCHAT_ASSIGN_OR_RETURN(summary.last_message, ReadMessage(r, row, 6));

@@ -74,7 +74,9 @@ inline constexpr char kAdvanceRead[] =
 // A conversation without messages counts as active since its creation.
 inline constexpr char kListConversations[] =
     "SELECT c.conversation_id, c.kind, c.name, c.last_seq, me.read_seq, "
-    "m.conversation_id, m.seq, m.message_id, m.sender, m.client_msg_id, m.body, m.created_at_ms "
+    "m.conversation_id, m.seq, m.message_id, m.sender, m.client_msg_id, m.body, m.created_at_ms, "
+    "COALESCE((SELECT u.muted_until_ms FROM mutes u WHERE u.conversation_id = c.conversation_id "
+    "AND u.username = me.username), 0) "
     "FROM members me JOIN conversations c ON c.conversation_id = me.conversation_id "
     "LEFT JOIN messages m ON m.conversation_id = c.conversation_id AND m.seq = c.last_seq "
     "WHERE me.username = ?1 "

@@ -223,6 +223,7 @@ Result<std::vector<ConversationSummary>> SqliteChatStore::ListConversations(
       summary.last_seq = ColumnInt64(stmt, 3);
       summary.read_seq = ColumnInt64(stmt, 4);
       summary.unread = summary.last_seq - summary.read_seq;
+      summary.muted_until_ms = ColumnInt64(stmt, 12);
       if (sqlite3_column_type(stmt, 5) != SQLITE_NULL) {
         summary.last_message = sql::ReadMessage(stmt, 5);
       }
