@@ -60,6 +60,15 @@ class PgSessionStore : public SessionStore {
         .status();
   }
 
+  Result<std::string> UsernameForKey(const std::string& key) override {
+    PgParams p;
+    p.Text(key);
+    MQCHAT_ASSIGN_OR_RETURN(auto res, ExecParams(conn_.get(),
+        "SELECT username FROM users WHERE username_key = $1", p));
+    if (PQntuples(res.get()) == 0) return Status::NotFound("no such user");
+    return store::PgText(res.get(), 0, 0);
+  }
+
  private:
   store::PgConnPtr conn_;
 };

@@ -34,6 +34,9 @@ class SessionStore {
   virtual Result<bool> MarkUsed(const std::string& token_hash) = 0;
   // Revokes every token of the family.
   virtual Status RevokeFamily(const std::string& family_id) = 0;
+  // The stored spelling of the user whose username_key (protocol::UsernameKey, migration 006)
+  // is `key`, in any state; kNotFound if none. Login uses it to accept any spelling of a name.
+  virtual Result<std::string> UsernameForKey(const std::string& key) = 0;
 };
 
 using SessionStorePtr = std::unique_ptr<SessionStore>;

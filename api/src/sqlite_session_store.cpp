@@ -50,6 +50,14 @@ class SqliteSessionStore : public SessionStore {
     return BindAndRun(stmt.get(), std::string_view(family_id));
   }
 
+  Result<std::string> UsernameForKey(const std::string& key) override {
+    MQCHAT_ASSIGN_OR_RETURN(auto stmt, PrepareSqlite(db_.get(),
+        "SELECT username FROM users WHERE username_key = ?1"));
+    MQCHAT_ASSIGN_OR_RETURN(bool row, BindAndStep(stmt.get(), std::string_view(key)));
+    if (!row) return Status::NotFound("no such user");
+    return ColumnText(stmt.get(), 0);
+  }
+
  private:
   SqliteDbPtr db_;
 };

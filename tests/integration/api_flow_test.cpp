@@ -1,9 +1,10 @@
 // The real mqchat-api process beside a real broker on the same store, on SQLite and PostgreSQL:
 // sign up and log in over HTTP, connect to the broker with the access token, chat; refresh
-// rotation and reuse detection; closed sign-up; every malformed request gets a 4xx JSON error and changes nothing.
+// rotation and reuse detection; login with any spelling of a name; closed sign-up; every malformed request gets a 4xx JSON error and changes nothing.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "auth/base64url.h"
 #include "support/api_process.h"
 #include "support/chat_client.h"
 #include "support/chat_server.h"
@@ -12,6 +13,15 @@
 
 namespace mqchat::test {
 namespace {
+
+// The claims of a JWT (its middle part), unverified.
+nlohmann::json JwtClaims(const std::string& token) {
+  const size_t first = token.find('.');
+  const size_t second = token.find('.', first + 1);
+  auto payload = auth::Base64UrlDecode(token.substr(first + 1, second - first - 1));
+  EXPECT_TRUE(payload.ok());
+  return payload.ok() ? nlohmann::json::parse(*payload) : nlohmann::json();
+}
 
 class ApiFlowTest : public ::testing::TestWithParam<StoreKind> {
  protected:
@@ -102,6 +112,27 @@ TEST_P(ApiFlowTest, RefreshRotatesReuseRevokesTheFamilyAndTheNewTokenConnects) {
   const std::string third = Login("alice", "alice password").json["refresh_token"];
   EXPECT_EQ(api_->Post("/v1/logout", {{"refresh_token", third}}).status, 200);
   EXPECT_EQ(api_->Post("/v1/refresh", {{"refresh_token", third}}).status, 401);
+}
+
+TEST_P(ApiFlowTest, LoginWithAnotherSpellingLogsInTheStoredAccount) {
+  StartBoth();
+  REQUIRE_SERVERS();
+  ASSERT_EQ(Signup("Alice", "alice password").status, 201);
+  for (const std::string spelling : {"alice", "ALICE", "Alice"}) {
+    auto login = Login(spelling, "alice password");
+    ASSERT_EQ(login.status, 200) << spelling << " " << login.body;
+    EXPECT_EQ(login.json["username"], "Alice") << spelling;
+    const std::string token = login.json["access_token"];
+    EXPECT_EQ(JwtClaims(token)["sub"], "Alice") << spelling;
+    ChatTestClient alice;
+    EXPECT_EQ(alice.Connect(server_->port(), "Alice", token, "d-" + spelling), 0) << spelling;
+    // The refresh token's family is the stored account's too.
+    auto refreshed = api_->Post("/v1/refresh", {{"refresh_token", login.json["refresh_token"]}});
+    ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+    EXPECT_EQ(refreshed.json["username"], "Alice");
+  }
+  EXPECT_EQ(Login("ALICE", "wrong password").status, 401);
+  EXPECT_EQ(Usernames(), (std::vector<std::string>{"Alice"}));
 }
 
 TEST_P(ApiFlowTest, ClosedSignupCreatesNobody) {
