@@ -1,7 +1,8 @@
 // SessionStore: the API service's own tables on the brokers' database: refresh tokens
-// (migration 007, refresh_tokens) and invite codes (migration 008, invites), behind one interface for SQLite and PostgreSQL. Only token hashes
-// are stored. An instance owns one connection and is confined to one thread at a time (it is
-// leased with an AccountStore from the StorePool).
+// (migration 007, refresh_tokens) and invite codes (migration 008, invites), behind one
+// interface for SQLite and PostgreSQL. Only token and code hashes are stored. An instance owns
+// one connection and is confined to one thread at a time (it is leased with an AccountStore
+// from the StorePool).
 #pragma once
 
 #include <cstdint>

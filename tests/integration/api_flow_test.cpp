@@ -68,8 +68,9 @@ class ApiFlowTest : public ::testing::TestWithParam<StoreKind> {
     return run.exit_code == 0 ? code : "";
   }
   ApiReply InvitedSignup(const std::string& user, const std::string& code) {
-    return api_->Post("/v1/signup",
-                      {{"username", user}, {"password", user + " password"}, {"invite_code", code}});
+    return api_->Post("/v1/signup", {{"username", user},
+                                     {"password", user + " password"},
+                                     {"invite_code", code}});
   }
   std::vector<std::string> Usernames() {
     std::vector<std::string> names;
