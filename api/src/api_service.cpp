@@ -33,7 +33,7 @@ ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens,
       stores_(config.store, config.store_connections),
       passwords_(config.hash_workers, config.hash_queue, options.pbkdf2_iterations),
       tokens_(std::move(tokens)),
-      signup_(config.signup, &stores_, &passwords_),
+      signup_(config.signup, &stores_, &passwords_, options.now_s),
       sessions_(&stores_, &passwords_, &tokens_, RefreshTokens(config.refresh_token_ttl_s * 1000),
                 options.now_s) {
   router_.Add("GET", std::string(http::kPathHealth),

@@ -79,8 +79,11 @@ Status Apply(const std::string& key, const std::string& value, ApiConfig* c, int
       c->signup = SignupMode::kOpen;
     } else if (value == "closed") {
       c->signup = SignupMode::kClosed;
+    } else if (value == "invite") {
+      c->signup = SignupMode::kInvite;
     } else {
-      return Status::InvalidArgument("signup must be open or closed (got '" + value + "')");
+      return Status::InvalidArgument("signup must be open, invite or closed (got '" + value +
+                                     "')");
     }
   } else if (key == "jwt_private_key_file") {
     c->jwt_private_key_file = value;
@@ -155,7 +158,8 @@ std::string ApiUsage() {
   --jwt_private_key_file FILE     RSA private key (PEM) signing RS256 access tokens
   --jwt_issuer ISS --jwt_audience AUD   claims the brokers check (optional)
   --listen HOST (127.0.0.1) --port N (8080; 0 = any free port)
-  --signup open|closed (open)     --broker URL (repeatable; GET /v1/connect)
+  --signup open|invite|closed (open)   invite: an invite_code from `mqchatctl invite create`
+  --broker URL (repeatable; GET /v1/connect)
   --access_token_ttl_s N (900)    --refresh_token_ttl_s N (2592000)
   --max_body_bytes N (16384)
   --hash_workers N (2) --hash_queue N (16)   password hashing budget

@@ -14,13 +14,14 @@
 
 namespace mqchat::api {
 
-enum class SignupMode { kOpen, kClosed };
+// invite: sign-up needs an invite code (`mqchatctl invite create`; api/src/invites.h).
+enum class SignupMode { kOpen, kInvite, kClosed };
 
 struct ApiConfig {
   std::string listen_host = "127.0.0.1";  // `listen`
   int port = 8080;                        // `port` (0: any free port, printed at start)
   store::StoreConfig store;               // `sqlite PATH` or `pg CONNINFO` (exactly one)
-  SignupMode signup = SignupMode::kOpen;  // `signup open|closed`
+  SignupMode signup = SignupMode::kOpen;  // `signup open|invite|closed`
   // `jwt_private_key_file`: RSA private key (PEM) that signs access tokens (RS256); the brokers
   // hold its public key (plugin_opt_jwt_rs256_public_key_file).
   std::string jwt_private_key_file;

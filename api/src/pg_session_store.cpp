@@ -60,6 +60,43 @@ class PgSessionStore : public SessionStore {
         .status();
   }
 
+  Result<std::string> UsernameForKey(const std::string& key) override {
+    PgParams p;
+    p.Text(key);
+    MQCHAT_ASSIGN_OR_RETURN(auto res, ExecParams(conn_.get(),
+        "SELECT username FROM users WHERE username_key = $1", p));
+    if (PQntuples(res.get()) == 0) return Status::NotFound("no such user");
+    return store::PgText(res.get(), 0, 0);
+  }
+
+  Status InsertInvite(const std::string& code_hash, int64_t created_at_ms, int64_t expires_at_ms,
+                      int64_t max_uses) override {
+    PgParams p;
+    p.Text(code_hash).Int(created_at_ms).Int(expires_at_ms).Int(max_uses);
+    return ExecParams(conn_.get(),
+                      "INSERT INTO invites (code_hash, created_at_ms, expires_at_ms, max_uses) "
+                      "VALUES ($1, $2, $3, $4)",
+                      p)
+        .status();
+  }
+
+  Result<bool> ConsumeInvite(const std::string& code_hash, int64_t now_ms) override {
+    PgParams p;
+    p.Text(code_hash).Int(now_ms);
+    MQCHAT_ASSIGN_OR_RETURN(auto res, ExecParams(conn_.get(),
+        "UPDATE invites SET uses = uses + 1 "
+        "WHERE code_hash = $1 AND uses < max_uses AND expires_at_ms > $2", p));
+    return std::string(PQcmdTuples(res.get())) == "1";
+  }
+
+  Status ReleaseInvite(const std::string& code_hash) override {
+    PgParams p;
+    p.Text(code_hash);
+    return ExecParams(conn_.get(),
+                      "UPDATE invites SET uses = uses - 1 WHERE code_hash = $1 AND uses > 0", p)
+        .status();
+  }
+
  private:
   store::PgConnPtr conn_;
 };

@@ -1,7 +1,8 @@
-// SessionStore: the API service's refresh tokens (schema migration 007, table refresh_tokens),
-// on the brokers' database, behind one interface for SQLite and PostgreSQL. Only token hashes
-// are stored. An instance owns one connection and is confined to one thread at a time (it is
-// leased with an AccountStore from the StorePool).
+// SessionStore: the API service's own tables on the brokers' database: refresh tokens
+// (migration 007, refresh_tokens) and invite codes (migration 008, invites), behind one
+// interface for SQLite and PostgreSQL. Only token and code hashes are stored. An instance owns
+// one connection and is confined to one thread at a time (it is leased with an AccountStore
+// from the StorePool).
 #pragma once
 
 #include <cstdint>
@@ -34,6 +35,18 @@ class SessionStore {
   virtual Result<bool> MarkUsed(const std::string& token_hash) = 0;
   // Revokes every token of the family.
   virtual Status RevokeFamily(const std::string& family_id) = 0;
+  // The stored spelling of the user whose username_key (protocol::UsernameKey, migration 006)
+  // is `key`, in any state; kNotFound if none. Login uses it to accept any spelling of a name.
+  virtual Result<std::string> UsernameForKey(const std::string& key) = 0;
+
+  // Invites (keyed by the hex SHA-256 of the code). InsertInvite adds one with no uses yet.
+  virtual Status InsertInvite(const std::string& code_hash, int64_t created_at_ms,
+                              int64_t expires_at_ms, int64_t max_uses) = 0;
+  // Takes one use in one conditional statement: false if the code is unknown, expired at
+  // `now_ms` or used up (nothing changes then).
+  virtual Result<bool> ConsumeInvite(const std::string& code_hash, int64_t now_ms) = 0;
+  // Gives back a use ConsumeInvite took (the sign-up it was for failed).
+  virtual Status ReleaseInvite(const std::string& code_hash) = 0;
 };
 
 using SessionStorePtr = std::unique_ptr<SessionStore>;

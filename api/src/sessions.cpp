@@ -2,6 +2,7 @@
 
 #include <variant>
 
+#include "protocol/identity.h"
 #include "request_body.h"
 #include "signup.h"
 
@@ -12,6 +13,16 @@ namespace field = protocol::http::field;
 
 ApiResponse BadCredentials() {
   return ErrorResponse(ApiErrorCode::kUnauthenticated, "bad username or password");
+}
+
+// The user `username` names in any spelling (names are unique ignoring case): the exact
+// spelling first, else the account whose username_key matches. kNotFound if neither.
+Result<store::UserRecord> FindUserAnySpelling(StoreLease& store, const std::string& username) {
+  auto exact = store->GetUser(username);
+  if (exact.ok() || exact.status().code() != Code::kNotFound) return exact;
+  auto stored = store.sessions().UsernameForKey(protocol::UsernameKey(username));
+  if (!stored.ok()) return stored.status();
+  return store->GetUser(*stored);
 }
 
 ApiResponse BadRefreshToken() {
@@ -57,10 +68,11 @@ ApiResponse SessionHandlers::Login(const ApiRequest& request) {
   {
     auto store = stores_->Acquire();
     if (!store.ok()) return FailureResponse(store.status(), "login store");
-    auto user = (*store)->GetUser(username);
+    auto user = FindUserAnySpelling(*store, username);
     if (user.ok()) {
       stored_hash = user->password_hash;
       state = user->state;
+      username = user->username;  // the token and refresh family carry the stored spelling
     } else if (user.status().code() != Code::kNotFound) {
       if (user.status().code() == Code::kUnavailable) store->Discard();
       return FailureResponse(user.status(), "login get user");

@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "protocol/identity.h"
+#include "invites.h"
 #include "protocol/text.h"
 #include "request_body.h"
 
@@ -31,13 +32,20 @@ ApiResponse SignupHandler::Handle(const ApiRequest& request) {
   if (mode_ == SignupMode::kClosed) {
     return ErrorResponse(ApiErrorCode::kForbidden, "sign-up is closed on this server");
   }
-  auto parsed = ParseJsonBody(request, {field::kUsername, field::kPassword});
+  auto parsed = ParseJsonBody(request, {field::kUsername, field::kPassword, field::kInviteCode});
   if (auto* error = std::get_if<ApiResponse>(&parsed)) return *error;
   const auto& body = std::get<nlohmann::json>(parsed);
-  std::string username, password;
+  std::string username, password, invite_code;
   if (auto error = ReadRequiredStrings(
           body, {{field::kUsername, &username}, {field::kPassword, &password}})) {
     return *error;
+  }
+  if (mode_ == SignupMode::kInvite) {
+    if (auto error = ReadRequiredStrings(body, {{field::kInviteCode, &invite_code}})) {
+      return *error;
+    }
+  } else if (body.contains(field::kInviteCode)) {
+    return ErrorResponse(ApiErrorCode::kBadRequest, "this server takes no invite_code");
   }
   if (Status valid = protocol::ValidateUsername(username); !valid.ok()) {
     return ErrorResponse(ApiErrorCode::kInvalid, valid.message());
@@ -47,9 +55,30 @@ ApiResponse SignupHandler::Handle(const ApiRequest& request) {
   }
   auto hash = passwords_->Hash(password);
   if (!hash.ok()) return FailureResponse(hash.status(), "signup hash");
+  return AddUser(username, *hash, invite_code);
+}
+
+ApiResponse SignupHandler::AddUser(const std::string& username, const std::string& hash,
+                                   const std::string& invite_code) {
   auto store = stores_->Acquire();
   if (!store.ok()) return FailureResponse(store.status(), "signup store");
-  auto added = (*store)->AddUser(username, *hash);
+  const std::string invite_hash = invite_code.empty() ? "" : HashInviteCode(invite_code);
+  if (mode_ == SignupMode::kInvite) {
+    auto consumed = store->sessions().ConsumeInvite(invite_hash, now_s_() * 1000);
+    if (!consumed.ok()) {
+      if (consumed.status().code() == Code::kUnavailable) store->Discard();
+      return FailureResponse(consumed.status(), "signup consume invite");
+    }
+    if (!*consumed) {
+      return ErrorResponse(ApiErrorCode::kForbidden,
+                           "the invite code is not valid (unknown, expired or used up)");
+    }
+  }
+  auto added = (*store)->AddUser(username, hash);
+  if (!added.ok() && mode_ == SignupMode::kInvite) {
+    // The account was not created: the use goes back (best effort if the store is down).
+    (void)store->sessions().ReleaseInvite(invite_hash);
+  }
   if (!added.ok()) {
     if (added.status().code() == Code::kAlreadyExists) {
       return ErrorResponse(ApiErrorCode::kAlreadyExists, "that username is taken");

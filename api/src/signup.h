@@ -1,10 +1,15 @@
 // POST /v1/signup {"username","password"}: creates an active user with a PBKDF2 hash the
 // brokers verify. The username follows the MQTT rules (protocol/identity.h) and is unique
 // ignoring case (the store refuses "Bob" beside "bob": 409 ALREADY_EXISTS); the password policy
-// is CheckPasswordPolicy's. With `signup closed` every request gets 403 FORBIDDEN.
+// is CheckPasswordPolicy's. With `signup closed` every request gets 403 FORBIDDEN. With
+// `signup invite` the body must also carry "invite_code" (api/src/invites.h): one use is taken
+// atomically before the account is added and given back if that fails; a wrong, expired or
+// used-up code gets 403 FORBIDDEN and changes nothing.
 // Thread-safe (one request per HTTP thread).
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,15 +31,22 @@ std::optional<std::string> CheckPasswordPolicy(std::string_view username,
 
 class SignupHandler {
  public:
-  SignupHandler(SignupMode mode, StorePool* stores, PasswordPool* passwords)
-      : mode_(mode), stores_(stores), passwords_(passwords) {}
+  // `now_s` gives the time invites expire against (seconds since the epoch).
+  SignupHandler(SignupMode mode, StorePool* stores, PasswordPool* passwords,
+                std::function<int64_t()> now_s)
+      : mode_(mode), stores_(stores), passwords_(passwords), now_s_(std::move(now_s)) {}
 
   ApiResponse Handle(const ApiRequest& request);
 
  private:
+  // Adds the user, first taking one use of `invite_code` in invite mode.
+  ApiResponse AddUser(const std::string& username, const std::string& hash,
+                      const std::string& invite_code);
+
   SignupMode mode_;
   StorePool* stores_;
   PasswordPool* passwords_;
+  std::function<int64_t()> now_s_;
 };
 
 }  // namespace mqchat::api

@@ -50,6 +50,37 @@ class SqliteSessionStore : public SessionStore {
     return BindAndRun(stmt.get(), std::string_view(family_id));
   }
 
+  Result<std::string> UsernameForKey(const std::string& key) override {
+    MQCHAT_ASSIGN_OR_RETURN(auto stmt, PrepareSqlite(db_.get(),
+        "SELECT username FROM users WHERE username_key = ?1"));
+    MQCHAT_ASSIGN_OR_RETURN(bool row, BindAndStep(stmt.get(), std::string_view(key)));
+    if (!row) return Status::NotFound("no such user");
+    return ColumnText(stmt.get(), 0);
+  }
+
+  Status InsertInvite(const std::string& code_hash, int64_t created_at_ms, int64_t expires_at_ms,
+                      int64_t max_uses) override {
+    MQCHAT_ASSIGN_OR_RETURN(auto stmt, PrepareSqlite(db_.get(),
+        "INSERT INTO invites (code_hash, created_at_ms, expires_at_ms, max_uses) "
+        "VALUES (?1, ?2, ?3, ?4)"));
+    return BindAndRun(stmt.get(), std::string_view(code_hash), created_at_ms, expires_at_ms,
+                      max_uses);
+  }
+
+  Result<bool> ConsumeInvite(const std::string& code_hash, int64_t now_ms) override {
+    MQCHAT_ASSIGN_OR_RETURN(auto stmt, PrepareSqlite(db_.get(),
+        "UPDATE invites SET uses = uses + 1 "
+        "WHERE code_hash = ?1 AND uses < max_uses AND expires_at_ms > ?2"));
+    MQCHAT_RETURN_IF_ERROR(BindAndRun(stmt.get(), std::string_view(code_hash), now_ms));
+    return sqlite3_changes(db_.get()) == 1;
+  }
+
+  Status ReleaseInvite(const std::string& code_hash) override {
+    MQCHAT_ASSIGN_OR_RETURN(auto stmt, PrepareSqlite(db_.get(),
+        "UPDATE invites SET uses = uses - 1 WHERE code_hash = ?1 AND uses > 0"));
+    return BindAndRun(stmt.get(), std::string_view(code_hash));
+  }
+
  private:
   SqliteDbPtr db_;
 };

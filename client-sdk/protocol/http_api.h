@@ -24,6 +24,7 @@ inline constexpr std::string_view kMessage = "message";
 inline constexpr std::string_view kStatus = "status";
 inline constexpr std::string_view kUsername = "username";
 inline constexpr std::string_view kPassword = "password";
+inline constexpr std::string_view kInviteCode = "invite_code";
 inline constexpr std::string_view kAccessToken = "access_token";
 inline constexpr std::string_view kRefreshToken = "refresh_token";
 inline constexpr std::string_view kTokenType = "token_type";

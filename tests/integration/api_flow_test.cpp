@@ -1,17 +1,32 @@
 // The real mqchat-api process beside a real broker on the same store, on SQLite and PostgreSQL:
 // sign up and log in over HTTP, connect to the broker with the access token, chat; refresh
-// rotation and reuse detection; closed sign-up; every malformed request gets a 4xx JSON error and changes nothing.
+// rotation and reuse detection; login with any spelling of a name; closed and invite-only
+// sign-up (`mqchatctl invite create`); every malformed request gets a 4xx JSON error and changes
+// nothing.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "auth/base64url.h"
+#include "invites.h"
+#include "session_store.h"
 #include "support/api_process.h"
 #include "support/chat_client.h"
 #include "support/chat_server.h"
+#include "support/subprocess.h"
 #include "support/rsa_keys.h"
 #include "support/temp_dir.h"
 
 namespace mqchat::test {
 namespace {
+
+// The claims of a JWT (its middle part), unverified.
+nlohmann::json JwtClaims(const std::string& token) {
+  const size_t first = token.find('.');
+  const size_t second = token.find('.', first + 1);
+  auto payload = auth::Base64UrlDecode(token.substr(first + 1, second - first - 1));
+  EXPECT_TRUE(payload.ok());
+  return payload.ok() ? nlohmann::json::parse(*payload) : nlohmann::json();
+}
 
 class ApiFlowTest : public ::testing::TestWithParam<StoreKind> {
  protected:
@@ -36,6 +51,26 @@ class ApiFlowTest : public ::testing::TestWithParam<StoreKind> {
   }
   ApiReply Login(const std::string& user, const std::string& password) {
     return api_->Post("/v1/login", {{"username", user}, {"password", password}});
+  }
+  RunResult Ctl(std::vector<std::string> words) {
+    std::vector<std::string> argv = {MQCHATCTL_PATH};
+    auto store = server_->CtlStoreArgs();
+    argv.insert(argv.end(), store.begin(), store.end());
+    argv.insert(argv.end(), words.begin(), words.end());
+    return RunCommand(argv);
+  }
+  // A new invite code from `mqchatctl invite create` (empty on failure).
+  std::string CreateInvite(const std::string& uses) {
+    auto run = Ctl({"invite", "create", "--uses", uses, "--ttl-s", "3600"});
+    EXPECT_EQ(run.exit_code, 0) << run.output;
+    std::string code = run.output;
+    while (!code.empty() && code.back() == '\n') code.pop_back();
+    return run.exit_code == 0 ? code : "";
+  }
+  ApiReply InvitedSignup(const std::string& user, const std::string& code) {
+    return api_->Post("/v1/signup", {{"username", user},
+                                     {"password", user + " password"},
+                                     {"invite_code", code}});
   }
   std::vector<std::string> Usernames() {
     std::vector<std::string> names;
@@ -104,12 +139,85 @@ TEST_P(ApiFlowTest, RefreshRotatesReuseRevokesTheFamilyAndTheNewTokenConnects) {
   EXPECT_EQ(api_->Post("/v1/refresh", {{"refresh_token", third}}).status, 401);
 }
 
+TEST_P(ApiFlowTest, LoginWithAnotherSpellingLogsInTheStoredAccount) {
+  StartBoth();
+  REQUIRE_SERVERS();
+  ASSERT_EQ(Signup("Alice", "alice password").status, 201);
+  for (const std::string spelling : {"alice", "ALICE", "Alice"}) {
+    auto login = Login(spelling, "alice password");
+    ASSERT_EQ(login.status, 200) << spelling << " " << login.body;
+    EXPECT_EQ(login.json["username"], "Alice") << spelling;
+    const std::string token = login.json["access_token"];
+    EXPECT_EQ(JwtClaims(token)["sub"], "Alice") << spelling;
+    ChatTestClient alice;
+    EXPECT_EQ(alice.Connect(server_->port(), "Alice", token, "d-" + spelling), 0) << spelling;
+    // The refresh token's family is the stored account's too.
+    auto refreshed = api_->Post("/v1/refresh", {{"refresh_token", login.json["refresh_token"]}});
+    ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+    EXPECT_EQ(refreshed.json["username"], "Alice");
+  }
+  EXPECT_EQ(Login("ALICE", "wrong password").status, 401);
+  EXPECT_EQ(Usernames(), (std::vector<std::string>{"Alice"}));
+}
+
 TEST_P(ApiFlowTest, ClosedSignupCreatesNobody) {
   StartBoth({{"signup", "closed"}});
   REQUIRE_SERVERS();
   auto reply = Signup("carol", "carol password");
   EXPECT_EQ(reply.status, 403);
   EXPECT_EQ(reply.error_code(), "FORBIDDEN");
+  EXPECT_TRUE(Usernames().empty());
+}
+
+TEST_P(ApiFlowTest, InviteOnlySignupTakesOneUsePerAccountAndRefusalsChangeNothing) {
+  StartBoth({{"signup", "invite"}});
+  REQUIRE_SERVERS();
+  const std::string two_uses = CreateInvite("2");
+  ASSERT_FALSE(two_uses.empty());
+  EXPECT_EQ(Ctl({"invite", "create", "--uses", "0"}).exit_code, 2);
+  EXPECT_EQ(Ctl({"invite", "create", "--ttl-s", "x"}).exit_code, 2);
+  EXPECT_EQ(Ctl({"invite", "create", "--colour", "1"}).exit_code, 1);
+  // An expired code (inserted directly: no waiting for a clock).
+  const std::string expired = "expired-invite-code";
+  {
+    auto sessions = api::OpenSessionStore(server_->store_config());
+    ASSERT_TRUE(sessions.ok()) << sessions.status().message();
+    ASSERT_TRUE((*sessions)->InsertInvite(api::HashInviteCode(expired), 1000, 2000, 5).ok());
+  }
+
+  auto missing = Signup("alice", "alice password");
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(missing.error_code(), "BAD_REQUEST");
+  for (const std::string& bad : {std::string("not-a-code"), expired, std::string()}) {
+    auto reply = InvitedSignup("alice", bad);
+    EXPECT_EQ(reply.status, 403) << bad;
+    EXPECT_EQ(reply.error_code(), "FORBIDDEN") << bad << " " << reply.body;
+    EXPECT_EQ(reply.content_type, "application/json");
+  }
+  EXPECT_TRUE(Usernames().empty());
+
+  ASSERT_EQ(InvitedSignup("alice", two_uses).status, 201);
+  // A name taken in another case does not spend the use.
+  EXPECT_EQ(InvitedSignup("ALICE", two_uses).status, 409);
+  ASSERT_EQ(InvitedSignup("bob", two_uses).status, 201);
+  auto used_up = InvitedSignup("carol", two_uses);
+  EXPECT_EQ(used_up.status, 403);
+  EXPECT_EQ(used_up.error_code(), "FORBIDDEN");
+  EXPECT_EQ(Usernames(), (std::vector<std::string>{"alice", "bob"}));
+
+  // The invited account logs in and chats like any other.
+  auto login = Login("bob", "bob password");
+  ASSERT_EQ(login.status, 200) << login.body;
+  ChatTestClient bob;
+  EXPECT_EQ(bob.Connect(server_->port(), "bob", login.json["access_token"]), 0);
+}
+
+TEST_P(ApiFlowTest, OpenSignupRefusesAnInviteCode) {
+  StartBoth();
+  REQUIRE_SERVERS();
+  auto reply = InvitedSignup("alice", "some-code");
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(reply.error_code(), "BAD_REQUEST");
   EXPECT_TRUE(Usernames().empty());
 }
 

@@ -1,6 +1,8 @@
-// mqchatctl: the operator's command line for mqchat's store (migrations, users, dev tokens).
+// mqchatctl: the operator's command line for mqchat's store (migrations, users, invites, dev
+// tokens).
 // Exit codes: 0 success, 1 usage error, 2 refused (bad input, not found, already exists),
 // 3 store or configuration error.
+#include <cstdint>
 #include <ctime>
 #include <iostream>
 #include <string>
@@ -11,6 +13,7 @@
 #include "auth/jwt.h"
 #include "auth/password_hash.h"
 #include "conf_file.h"
+#include "invites.h"
 #include "config/config.h"
 #include "password_input.h"
 #include "protocol/identity.h"
@@ -38,6 +41,9 @@ Commands:
   user enable NAME           undo disable
   user delete NAME           delete the user (the name is never reused)
   user list                  list users: name, state, id
+  invite create [--uses N] [--ttl-s S]
+                             print a new invite code for mqchat-api's `signup invite`
+                             (shown once, stored hashed; default 1 use, 7 days)
   token NAME [TTL_SECONDS]   print an HS256 login token for NAME (needs --config with
                              plugin_opt_jwt_hs256_secret[_file]; default TTL 3600)
 
@@ -85,6 +91,7 @@ class Ctl {
       return Status::Ok();
     }
     if (words.size() >= 2 && words[0] == "token") return Token(words);
+    if (words.size() >= 2 && words[0] == "invite" && words[1] == "create") return Invite(words);
     if (words.size() == 2 && words[0] == "user" && words[1] == "list") return List();
     if (words.size() == 3 && words[0] == "user") return User(words[1], words[2]);
     return Status(Code::kFailedPrecondition, "usage");
@@ -144,6 +151,35 @@ class Ctl {
     for (const auto& u : *users) {
       std::cout << u.username << "\t" << StateName(u.state) << "\t" << u.user_id << "\n";
     }
+    return Status::Ok();
+  }
+
+  // invite create [--uses N] [--ttl-s S]: words[2..] are flag/value pairs.
+  Status Invite(const std::vector<std::string>& words) {
+    int64_t uses = 1, ttl_s = 7 * 86400;
+    for (size_t i = 2; i < words.size(); i += 2) {
+      if (i + 1 >= words.size() || (words[i] != "--uses" && words[i] != "--ttl-s")) {
+        return Status(Code::kFailedPrecondition, "usage");
+      }
+      int64_t value = -1;
+      try {
+        size_t used = 0;
+        value = std::stoll(words[i + 1], &used);
+        if (used != words[i + 1].size()) value = -1;
+      } catch (...) {
+      }
+      (words[i] == "--uses" ? uses : ttl_s) = value;
+    }
+    MQCHAT_RETURN_IF_ERROR(OpenStore(/*may_create=*/false));
+    auto sessions = api::OpenSessionStore(config_.store);
+    if (!sessions.ok()) return StoreError(sessions.status());
+    const int64_t now_ms = static_cast<int64_t>(std::time(nullptr)) * 1000;
+    auto code = api::CreateInvite(**sessions, uses, ttl_s, now_ms);
+    if (!code.ok()) {
+      return code.status().code() == Code::kInvalidArgument ? code.status()
+                                                            : StoreError(code.status());
+    }
+    std::cout << *code << "\n";
     return Status::Ok();
   }
 

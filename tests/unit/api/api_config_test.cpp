@@ -48,6 +48,9 @@ TEST(ApiConfigTest, RefusesBadOptions) {
   EXPECT_FALSE(with({"--port", "70000"}).ok());
   EXPECT_FALSE(with({"--port", "12x"}).ok());
   EXPECT_FALSE(with({"--signup", "maybe"}).ok());
+  auto invite = with({"--signup", "invite"});
+  ASSERT_TRUE(invite.ok());
+  EXPECT_EQ(invite->signup, SignupMode::kInvite);
   EXPECT_FALSE(with({"--pg", "dbname=x"}).ok());  // two stores
   EXPECT_FALSE(with({"--port"}).ok());            // no value
   EXPECT_FALSE(with({"stray"}).ok());
