@@ -34,9 +34,10 @@ struct TreeSize {
   size_t longest_string = 0;
 };
 
+// `depth` counts containers only, as the scan does: {"a":{"b":1}} nests 2 levels deep.
 void Measure(const nlohmann::json& j, size_t depth, TreeSize* out) {
   ++out->values;
-  if (depth > out->depth) out->depth = depth;
+  if (j.is_structured() && depth > out->depth) out->depth = depth;
   if (j.is_string()) {
     out->longest_string = std::max(out->longest_string, j.get_ref<const std::string&>().size());
   }
