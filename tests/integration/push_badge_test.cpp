@@ -151,7 +151,21 @@ TEST_P(PushBadgeTest, BadgeIsTheUnreadTotalAndDropsWhenAnotherDeviceReads) {
       0);
 }
 
-TEST_P(PushBadgeTest, PipelinedBurstsOfTwentyAreOneNotificationEach) {
+// The bursts below go out while other suites load the machine (ctest -j2). PROTOCOL 7.2
+// guarantees one notification for the messages stored within push_coalesce_ms of a job's first
+// one; a broker thread or disk stalled for most of the default second under that load split a
+// burst in one of 20 runs, so this test gives the mechanism a 3 s window to test it, not the
+// machine's scheduling.
+class PushBurstTest : public PushBadgeTest {
+ protected:
+  std::vector<std::pair<std::string, std::string>> ExtraOptions() const override {
+    auto options = PushBadgeTest::ExtraOptions();
+    options.emplace_back("push_coalesce_ms", "3000");
+    return options;
+  }
+};
+
+TEST_P(PushBurstTest, PipelinedBurstsOfTwentyAreOneNotificationEach) {
   MQCHAT_REQUIRE_SERVER();
   constexpr int kRuns = 20;
   constexpr int kBurst = 20;
@@ -268,6 +282,7 @@ TEST_P(PushBadgeTest, SdkTotalUnreadEqualsTheBadgeAfterAMute) {
 }
 
 MQCHAT_INSTANTIATE_FOR_STORES(PushBadgeTest);
+MQCHAT_INSTANTIATE_FOR_STORES(PushBurstTest);
 
 // The same badge sequence with two brokers sharing PostgreSQL: alice and carol's phone on
 // broker 1, carol's laptop (the mute and the read) on broker 2; both brokers' push workers
