@@ -70,7 +70,7 @@ export class App {
   }
 
   private logout(): void {
-    this.store?.stop();
+    this.store?.stop(true);
     this.close();
     this.session.forget();
     location.hash = "";
