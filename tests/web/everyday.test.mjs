@@ -197,3 +197,59 @@ e2e("links in messages are clickable (http, https, mailto), open a new tab, and 
   assert.equal(await msg.locator(".text img, .text b, .text script").count(), 0);
   await screenshot(page, "desktop-links");
 });
+
+e2e("mute from the conversation header: 8 hours, for good, unmute, shown on the user's other page", async (t, pages) => {
+  const u = await newUser("mia");
+  const other = await newUser("moe");
+  const raw = await new RawClient(broker, other.name, other.password, "raw").connect();
+  t.after(() => raw.close());
+  const conv = await raw.openDirect(u.name);
+  await raw.send(conv, "first");
+
+  const a = (await openApp(t, pages)).page; // the page that mutes
+  const b = (await openApp(t, pages)).page; // another page of the same user (its own device)
+  await login(a, u);
+  await login(b, u);
+  await openConv(a, other.name);
+  await received(a, "first").waitFor({ timeout: T });
+
+  await a.click("#mute-btn");
+  await a.click('#mute-menu button[data-mute="8h"]');
+  await a.locator("#mute-menu").waitFor({ state: "hidden", timeout: T });
+  await a.locator("#mute-btn.on").waitFor({ timeout: T });
+  assert.match(await a.getAttribute("#mute-btn", "title"), /^Muted until /);
+  await a.evaluate(() => (location.hash = "")); // back to the list: nothing open reads "second"
+  await a.locator("#conv-pane").waitFor({ state: "hidden", timeout: T });
+  // The other page learns it from the mute event: the item shows muted, its unread stays out of
+  // the title's count.
+  await b.locator(`.conv-item.muted[data-title="${other.name}"]`).waitFor({ timeout: T });
+  await raw.send(conv, "second");
+  await convItem(b, other.name).locator(".badge.unread.muted", { hasText: "1" }).waitFor({ timeout: T });
+  await convItem(a, other.name).locator(".badge.unread.muted", { hasText: "1" }).waitFor({ timeout: T });
+  assert.equal(await b.title(), "mqchat");
+  assert.equal(await a.title(), "mqchat");
+  await screenshot(b, "desktop-muted-conversation");
+
+  // Unmute on the other page: the first one follows, and the count is back in its title.
+  await openConv(b, other.name);
+  await b.click("#mute-btn");
+  assert.match(await b.locator("#mute-state").textContent(), /^Muted until /);
+  await screenshot(b, "desktop-mute-menu");
+  await b.click("#mute-off");
+  await b.locator("#mute-btn:not(.on)").waitFor({ timeout: T });
+  await a.locator(`.conv-item:not(.muted)[data-title="${other.name}"]`).waitFor({ timeout: T });
+  await raw.send(conv, "third");
+  await a.waitForFunction(() => /^\(\d+\) mqchat$/.test(document.title), null, { timeout: T });
+
+  // For good: kept by the server, so a page loaded afterwards shows it too.
+  await openConv(a, other.name);
+  await a.click("#mute-btn");
+  await a.click('#mute-menu button[data-mute="forever"]');
+  await a.locator("#mute-btn.on").waitFor({ timeout: T });
+  assert.equal(await a.getAttribute("#mute-btn", "title"), "Muted");
+  const c = (await openApp(t, pages)).page;
+  await login(c, u);
+  await convItem(c, other.name).and(c.locator(".muted")).waitFor({ timeout: T });
+  await openConv(c, other.name);
+  await c.locator("#mute-btn.on").waitFor({ timeout: T });
+});

@@ -253,6 +253,14 @@ export class ChatState {
     }
   }
 
+  /** Mutes my conversation `id` until `untilMs` (-1 for good, 0 unmutes; PROTOCOL.md 7.1). My
+   * other devices learn it from the `mute` inbox event. */
+  async mute(id: string, untilMs: number): Promise<void> {
+    const r = await this.conn.request(topics.conv(id, "mute"), { until_ms: untilMs });
+    const until = typeof r.until_ms === "number" ? r.until_ms : untilMs;
+    if (this.convs.applyMute(id, until)) this.changed();
+  }
+
   // ---- sending and typing -------------------------------------------------------------------
 
   send(conversationId: string, text: string): PendingView {
