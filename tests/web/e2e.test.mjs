@@ -326,7 +326,7 @@ e2e("a wrong password shows a clear error", async (t) => {
   await page.fill("#login-password", "not-the-password");
   await page.click("#login-submit");
   await page.locator("#login-error").waitFor({ timeout: T });
-  assert.equal(await page.locator("#login-error").textContent(), "Wrong username or password");
+  assert.equal(await page.locator("#login-error").textContent(), "Wrong username or password, or the account is disabled");
   assert.equal(await page.locator("#chat-view").isHidden(), true);
   await screenshot(page, "desktop-login-wrong-password");
 

@@ -3,8 +3,9 @@
 // links in messages are clickable and safe, and muting a conversation from one page shows on the
 // user's other pages. Its own broker and browser (harness.mjs); run by tests/web/run.sh.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { after, before, test } from "node:test";
-import { Broker, DESKTOP, RawClient, checkPrerequisites, launchBrowser, screenshot } from "./harness.mjs";
+import { Broker, CTL, DESKTOP, RawClient, checkPrerequisites, launchBrowser, screenshot } from "./harness.mjs";
 
 const T = 15000; // default wait for anything the UI should show
 let broker;
@@ -95,7 +96,30 @@ async function openConv(page, title) {
   await page.waitForFunction((t) => document.querySelector("#conv-title")?.textContent === t, title, { timeout: T });
 }
 
+function ctl(...args) {
+  const r = spawnSync(CTL, ["--sqlite", broker.db, ...args], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`mqchatctl ${args.join(" ")} failed (${r.status}): ${r.stderr}${r.stdout}`);
+}
+
 // ---------------------------------------------------------------------------------------------
+
+e2e("a disabled account is told it may be disabled, not only 'wrong password'", async (t, pages) => {
+  const u = await newUser("dora");
+  const { page } = await openApp(t, pages);
+  await login(page, u);
+  // The operator disables the account: the open page is logged out and says why it may be.
+  ctl("user", "disable", u.name);
+  await page.locator("#login-form").waitFor({ timeout: T });
+  await page.locator("#login-error", { hasText: "the account is disabled" }).waitFor({ timeout: T });
+  // The right password does not get in either, and the form says the same.
+  await page.fill("#login-password", u.password);
+  await page.click("#login-submit");
+  await page.locator("#login-error", { hasText: "Wrong username or password, or the account is disabled" }).waitFor({
+    timeout: T,
+  });
+  assert.equal(await page.locator("#chat-view").isHidden(), true);
+  await screenshot(page, "desktop-login-disabled-account");
+});
 
 e2e("an unsent message survives a reload and is delivered exactly once", async (t, pages) => {
   const u = await newUser("rita");
