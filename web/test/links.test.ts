@@ -43,6 +43,9 @@ test("other schemes and look-alikes stay plain text", () => {
     assert.deepEqual(links(text), [], text);
   }
   assert.equal(safeHref("JAVASCRIPT:alert(1)"), null);
+  assert.equal(safeHref("javascript://example.com/%0Aalert(1)"), null, "a host does not make it safe");
+  assert.equal(safeHref("ftp://example.com/"), null);
+  assert.equal(safeHref("data:text/html,x"), null);
   assert.equal(safeHref("HTTPS://Example.com"), "https://example.com/");
 });
 
