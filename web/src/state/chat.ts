@@ -10,6 +10,7 @@ import { Conv, ConvView } from "./conversation";
 import { Conversations, TYPING_SHOW_MS } from "./conversations";
 import { describeError } from "./describe";
 import { Outbox, PendingView } from "./outbox";
+import { OutboxBackend, OutboxStore, indexedDbOutbox } from "./outbox_store";
 import { Syncer } from "./sync";
 import { TypingSender } from "./typing";
 
@@ -40,6 +41,7 @@ export class ChatState {
   private conn: Transport;
   private convs: Conversations;
   private outbox: Outbox;
+  private unsent: OutboxStore;
   private syncer: Syncer;
   private typing: TypingSender;
   private _status: ConnStatus = { state: "connecting", attempt: 0 };
@@ -56,8 +58,10 @@ export class ChatState {
     creds: Credentials,
     private hooks: ChatHooks,
     connect: (c: Credentials, h: ConnHandlers) => Transport = (c, h) => new Connection(c, h),
+    outboxBackend: OutboxBackend | null = indexedDbOutbox(creds.user, creds.device),
   ) {
     this.me = creds.user;
+    this.unsent = new OutboxStore(outboxBackend);
     const request = (t: string, b: Record<string, unknown>, ms?: number) => this.conn.request(t, b, ms);
     const online = () => this.conn.online;
     const changed = () => this.changed();
@@ -130,11 +134,15 @@ export class ChatState {
 
   // ---- lifecycle --------------------------------------------------------------------------
 
+  /** Connects, and puts back the sends an earlier page of this login left unsent. */
   start(): void {
     this.conn.start();
+    void this.unsent.load().then((saved) => this.outbox.restore(saved));
   }
 
-  stop(): void {
+  /** `forget`: logging out, so the unsent messages kept on this device go too. */
+  stop(forget = false): void {
+    if (forget) this.unsent.clear();
     this.conn.stop();
     this.outbox.stop();
     clearTimeout(this.syncTimer);
@@ -245,6 +253,14 @@ export class ChatState {
     }
   }
 
+  /** Mutes my conversation `id` until `untilMs` (-1 for good, 0 unmutes; PROTOCOL.md 7.1). My
+   * other devices learn it from the `mute` inbox event. */
+  async mute(id: string, untilMs: number): Promise<void> {
+    const r = await this.conn.request(topics.conv(id, "mute"), { until_ms: untilMs });
+    const until = typeof r.until_ms === "number" ? r.until_ms : untilMs;
+    if (this.convs.applyMute(id, until)) this.changed();
+  }
+
   // ---- sending and typing -------------------------------------------------------------------
 
   send(conversationId: string, text: string): PendingView {
@@ -266,6 +282,7 @@ export class ChatState {
   // ---- connection events --------------------------------------------------------------------
 
   private changed(): void {
+    this.unsent.sync(this.outbox.all());
     for (const fn of this.listeners) fn();
   }
 

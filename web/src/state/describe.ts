@@ -1,4 +1,5 @@
-// The user-facing sentence for a failed request.
+// The user-facing sentence for a failed request, and for a refused login.
+import type { LoginMode } from "../api/connection";
 import { ChatError } from "../api/errors";
 import { MAX_CHARS, codePoints } from "../api/wire";
 
@@ -36,4 +37,14 @@ export function describeError(e: unknown, ctx: { text?: string; op?: string; use
     default:
       return e.message || e.code;
   }
+}
+
+/** The login form's sentence when the broker refuses the credentials. Mosquitto 2.0 answers every
+ * refusal from a plugin with the same CONNACK code (0x87 "not authorized"; it cannot send 0x8A
+ * "banned"), so a disabled account cannot be told apart here: the sentence names every cause. The
+ * broker's log says which one it was. */
+export function describeLoginRefusal(mode: LoginMode): string {
+  return mode === "token"
+    ? "Token rejected: it is invalid or has expired, or the account is disabled"
+    : "Wrong username or password, or the account is disabled";
 }

@@ -5,6 +5,7 @@ import { ChatError } from "../api/errors";
 import { decodeSendAck } from "../api/decode";
 import { Response, WireMessage, topics } from "../api/wire";
 import { describeError } from "./describe";
+import type { SavedSend } from "./outbox_store";
 
 export interface Pending {
   client_msg_id: string;
@@ -51,6 +52,35 @@ export class Outbox {
 
   get(clientMsgId: string): PendingView | undefined {
     return this.pending.get(clientMsgId);
+  }
+
+  /** Every pending send (outbox_store.ts keeps them across reloads). */
+  all(): PendingView[] {
+    return [...this.pending.values()];
+  }
+
+  /** Sends an earlier page left unsent (outbox_store.ts): back in, with their client_msg_id (so
+   * the server stores each once), to go out now or when online; a refused one stays failed. */
+  restore(saved: readonly SavedSend[]): void {
+    const added: Pending[] = [];
+    for (const s of saved) {
+      if (this.pending.has(s.client_msg_id)) continue;
+      const p: Pending = {
+        client_msg_id: s.client_msg_id,
+        conversation_id: s.conversation_id,
+        text: s.text,
+        created_ms: s.created_ms,
+        state: s.error !== undefined ? "failed" : this.d.online() ? "sending" : "waiting",
+        error: s.error,
+        inflight: false,
+        attempts: 0,
+      };
+      this.pending.set(p.client_msg_id, p);
+      added.push(p);
+    }
+    if (!added.length) return;
+    this.d.changed();
+    for (const p of added) this.trySend(p);
   }
 
   /** The pending sends of a conversation, oldest first. */

@@ -2,6 +2,7 @@
 // login after a reload (state/session.ts says what is kept; never a password).
 import { claimDevice } from "../api/device";
 import { ChatState } from "../state/chat";
+import { describeLoginRefusal } from "../state/describe";
 import { Login, SessionStore } from "../state/session";
 import { ChatView } from "./chat_view";
 import { clearPassword, prefillUser, setLoginBusy, setupLogin, showLogin } from "./login";
@@ -32,10 +33,7 @@ export class App {
         s.stop();
         this.session.forget();
         this.close();
-        showLogin(
-          l.mode === "token" ? "Token rejected: it is invalid or has expired" : "Wrong username or password",
-          this.session.lastUser(),
-        );
+        showLogin(describeLoginRefusal(l.mode), this.session.lastUser());
       },
       firstFailure: (error) => {
         if (connected || !interactive) return false; // keep retrying with the banner
@@ -70,7 +68,7 @@ export class App {
   }
 
   private logout(): void {
-    this.store?.stop();
+    this.store?.stop(true);
     this.close();
     this.session.forget();
     location.hash = "";

@@ -13,6 +13,7 @@ import { renderConvList } from "./conv_list";
 import { $, avatar, h, show } from "./dom";
 import { InfoPanel } from "./info_panel";
 import { MessageList } from "./messages";
+import { MuteMenu } from "./mute_menu";
 import { NewChatDialog } from "./new_chat";
 import { NoticeBar } from "./notice";
 
@@ -30,6 +31,7 @@ export class ChatView implements ViewContext {
   private messages = new MessageList(this, this.composer);
   private info = new InfoPanel(this);
   private newChat = new NewChatDialog(this);
+  private mute = new MuteMenu(this);
 
   constructor(
     readonly s: ChatState,
@@ -103,6 +105,7 @@ export class ChatView implements ViewContext {
       if ((e as PageTransitionEvent).persisted) location.reload(); // back from the bfcache
     });
     this.newChat.bind();
+    this.mute.bind();
   }
 
   private onScroll(): void {
@@ -126,6 +129,7 @@ export class ChatView implements ViewContext {
       if (location.hash !== hash) history.replaceState(null, "", hash || location.pathname + location.search);
     }
     this.composer.reset();
+    this.mute.close();
     const c = this.s.openConv();
     if (c) {
       if (!c.latestLoaded) {
@@ -178,6 +182,7 @@ export class ChatView implements ViewContext {
       return;
     }
     renderConvHeader(this.s, c);
+    this.mute.render(c);
     this.notice.render();
     this.messages.render(c);
   }

@@ -1,5 +1,6 @@
 // The composer: Enter sends (Shift+Enter: a new line), the field grows with its text, a
-// character count past 1,000, the typing indicator.
+// character count past 1,000, the typing indicator. A text over the server's limit (MAX_CHARS
+// code points) is refused here, with the count shown: sent, it could only fail, and Retry with it.
 import { MAX_CHARS, codePoints } from "../api/wire";
 import type { PendingView } from "../state/outbox";
 import type { ViewContext } from "./context";
@@ -60,6 +61,11 @@ export class Composer {
     const input = this.input();
     const text = input.value;
     if (!c || text.trim() === "") return;
+    if (codePoints(text) > MAX_CHARS) {
+      this.updateCount();
+      input.focus();
+      return;
+    }
     this.v.s.stopTyping();
     this.v.s.send(c.id, text);
     input.value = "";
@@ -83,12 +89,16 @@ export class Composer {
     const input = this.input();
     const el = $("char-count");
     const len = input.value.length > 1000 ? codePoints(input.value) : input.value.length;
+    const over = len > MAX_CHARS;
+    $<HTMLButtonElement>("send-btn").disabled = over;
+    input.setAttribute("aria-invalid", String(over));
     if (len <= 1000) {
       show(el, false);
       return;
     }
-    el.classList.toggle("over", len > MAX_CHARS);
-    setText(el, `${fmtCount(len)} / ${fmtCount(MAX_CHARS)}${len > MAX_CHARS ? " — too long" : ""}`);
+    el.classList.toggle("over", over);
+    const tooLong = over ? ` — too long by ${fmtCount(len - MAX_CHARS)}; shorten it to send` : "";
+    setText(el, `${fmtCount(len)} / ${fmtCount(MAX_CHARS)}${tooLong}`);
     show(el, true);
   }
 }

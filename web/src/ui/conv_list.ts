@@ -4,6 +4,7 @@ import { $, avatar, h, show } from "./dom";
 import type { ViewContext } from "./context";
 import { fmtListTime } from "./format";
 import { presenceOf, typingText } from "./labels";
+import { muteLabel, mutedIcon } from "./mute_menu";
 
 export function renderConvList(v: ViewContext): void {
   const s = v.s;
@@ -35,10 +36,11 @@ function convItem(v: ViewContext, c: ConvView): HTMLElement {
   const typing = typingText(c);
   const lm = c.lastMessage;
   const unread = c.unread;
+  const muted = muteLabel(c);
   return h(
     "li",
     {
-      class: `conv-item${c.id === s.openId ? " active" : ""}${unread ? " has-unread" : ""}`,
+      class: `conv-item${c.id === s.openId ? " active" : ""}${unread ? " has-unread" : ""}${muted ? " muted" : ""}`,
       "data-id": c.id,
       "data-title": title,
       role: "button",
@@ -62,9 +64,10 @@ function convItem(v: ViewContext, c: ConvView): HTMLElement {
         "div",
         { class: "row" },
         h("span", { class: `preview${typing ? " typing" : ""}`, text: typing || preview(v, c) }),
+        muted ? mutedIcon(muted) : null,
         unread
           ? h("span", {
-              class: "badge unread",
+              class: `badge unread${muted ? " muted" : ""}`,
               "aria-label": `${unread} unread`,
               text: unread > 99 ? "99+" : String(unread),
             })

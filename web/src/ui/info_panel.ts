@@ -121,7 +121,7 @@ export class InfoPanel {
     };
     return h(
       "form",
-      { class: "inline-form", id: "rename-form", onsubmit: submit },
+      { class: "inline-form", id: "rename-form", onsubmit: submit, oninput: () => (errEl.textContent = "") },
       input,
       h("button", { type: "submit", class: "secondary", text: "Rename" }),
     );
@@ -148,7 +148,7 @@ export class InfoPanel {
     };
     return h(
       "form",
-      { class: "inline-form", id: "add-members-form", onsubmit: submit },
+      { class: "inline-form", id: "add-members-form", onsubmit: submit, oninput: () => (errEl.textContent = "") },
       input,
       h("button", { type: "submit", class: "secondary", text: "Add" }),
     );

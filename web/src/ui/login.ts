@@ -33,6 +33,8 @@ export function setupLogin(submit: (l: Login) => void): void {
   };
   $("login-mode-password").addEventListener("change", syncMode);
   $("login-mode-token").addEventListener("change", syncMode);
+  // An error is about what was typed: it goes once the user changes any field.
+  $("login-form").addEventListener("input", () => setLoginError(""));
   $<HTMLFormElement>("login-form").addEventListener("submit", (e) => {
     e.preventDefault();
     const user = $<HTMLInputElement>("login-user").value.trim();

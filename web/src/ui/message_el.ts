@@ -5,6 +5,7 @@ import type { ConvView } from "../state/conversation";
 import type { PendingView } from "../state/outbox";
 import { h } from "./dom";
 import { fmtCount, fmtTime } from "./format";
+import { linkedNodes } from "./links";
 
 const COLLAPSE_CHARS = 2000; // longer texts render collapsed
 const PREVIEW_CHARS = 500;
@@ -36,15 +37,13 @@ function textEl(text: string, key: string, expanded: boolean, toggle: (key: stri
     }
   }
   const long = len > COLLAPSE_CHARS || lines > COLLAPSE_LINES;
-  if (!long) return [h("div", { class: "text", text })];
+  const body = (cls: string, t: string) => h("div", { class: cls }, ...linkedNodes(t));
+  if (!long) return [body("text", text)];
   const more = (label: string) =>
     h("button", { class: "more", type: "button", "data-key": key, onclick: () => toggle(key), text: label });
-  if (expanded) return [h("div", { class: "text", text }), more("Show less")];
+  if (expanded) return [body("text", text), more("Show less")];
   const shown = text.slice(0, Math.min(PREVIEW_CHARS, cut > 0 ? cut : PREVIEW_CHARS));
-  return [
-    h("div", { class: "text collapsed", text: shown + "…" }),
-    more(`Show more (${fmtCount(codePoints(text))} characters)`),
-  ];
+  return [body("text collapsed", shown + "…"), more(`Show more (${fmtCount(codePoints(text))} characters)`)];
 }
 
 export interface MessageOpts {

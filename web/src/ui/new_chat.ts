@@ -19,6 +19,8 @@ export class NewChatDialog {
     };
     this.v.on($("new-kind-direct"), "change", sync);
     this.v.on($("new-kind-group"), "change", sync);
+    // An error is about what was typed: it goes once the user changes any field.
+    this.v.on($("new-chat-form"), "input", () => show($("new-chat-error"), false));
     this.v.on($("new-chat-cancel"), "click", () => dlg.close());
     this.v.on($("new-chat-form"), "submit", (e) => {
       e.preventDefault();
