@@ -326,7 +326,7 @@ TEST_P(TerminalTest, IncomingMessagesDoNotCorruptTheLineBeingTyped) {
 
   const std::string partial = "half a sentence typed";
   pane.Type(partial);
-  ASSERT_TRUE(pane.WaitShows("bob> " + partial));
+  ASSERT_TRUE(pane.WaitShows(partial));
   ASSERT_TRUE(Get(bob->client->Send(conv->id, "incoming while typing")).ok());
   ASSERT_TRUE(pane.WaitShows("bob: incoming while typing"));
 
