@@ -353,6 +353,25 @@ TEST_P(TerminalTest, IncomingMessagesDoNotCorruptTheLineBeingTyped) {
                       "bob receives the whole typed line"));
 }
 
+// Without a password or token, mqchat asks for one on the terminal (a token is typed here: the
+// MQTT password field carries either).
+TEST_P(TerminalTest, AsksForThePasswordWhenNoneIsGiven) {
+  MQCHAT_REQUIRE_SERVER();
+  PtyProcess cli;
+  cli.Start({Cli()}, {"MQCHAT_HOST=127.0.0.1", "MQCHAT_PORT=" + std::to_string(server_->port()),
+                      "MQCHAT_USER=alice", "MQCHAT_DEVICE=tty"});
+  ASSERT_TRUE(cli.Expect("Password for alice: "));
+  cli.SendLine(Token("alice"));
+  ASSERT_TRUE(cli.Expect("connected as alice"));
+  cli.SendLine("/quit");
+  EXPECT_EQ(cli.WaitExit(kWait), 0) << cli.output();
+  // Not on a terminal: no prompt, a usage error naming the ways to give one.
+  auto piped = RunCommand({Cli(), "--port", std::to_string(server_->port()), "--user", "alice",
+                           "groups"});
+  EXPECT_EQ(piped.exit_code, 2) << piped.output;
+  EXPECT_NE(piped.output.find("no credentials"), std::string::npos) << piped.output;
+}
+
 // Names with spaces in quotes; groups opened by name; errors once, in words.
 TEST_P(TerminalTest, GroupsByQuotedNameAndErrorsInWords) {
   MQCHAT_REQUIRE_SERVER();
