@@ -389,6 +389,10 @@ TEST_P(TerminalTest, GroupsByQuotedNameAndErrorsInWords) {
   ASSERT_TRUE(cli.Expect("* opened bob ("));
   cli.SendLine("/open 'team CHAT'");
   ASSERT_TRUE(cli.Expect("* opened Team chat ("));
+  cli.SendLine("/open @bob");
+  ASSERT_TRUE(cli.Expect("* opened bob ("));
+  cli.SendLine("/open Team chat");
+  ASSERT_TRUE(cli.Expect("* opened Team chat ("));
   cli.SendLine("/open \"Team chat");
   ASSERT_TRUE(cli.Expect("! a quote is not closed"));
   cli.SendLine("/add nosuchuser");

@@ -15,7 +15,8 @@ namespace {
 
 const char* kReplHelp = R"(Commands:
   /list                      conversations with unread counts
-  /open NAME|@USER|ID        open a group by its name, or the direct conversation with USER
+  /open NAME|@USER|ID        open a group by its name (the rest of the line), or the direct
+                             conversation with USER
                              (a bare name that is no group's: the user of that name)
   /group NAME USER...        create a group and open it ("quote a name with spaces")
   /add USER...               add members to the open group
@@ -213,8 +214,11 @@ class Repl {
       PrintLine(kReplHelp);
     } else if (cmd == "/list") {
       List();
-    } else if (cmd == "/open" && w.size() == 2) {
-      Open(w[1]);
+    } else if (cmd == "/open" && w.size() >= 2) {
+      // The words after /open are one name: "/open Team chat" needs no quotes.
+      std::string spec = w[1];
+      for (size_t i = 2; i < w.size(); ++i) spec += " " + w[i];
+      Open(spec);
     } else if (cmd == "/group" && w.size() >= 2) {
       auto c = Wait(client_.CreateGroup(w[1], std::vector<std::string>(w.begin() + 2, w.end())));
       if (!c.ok()) return PrintLine("! " + Describe(c.status()));
