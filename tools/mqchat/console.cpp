@@ -69,7 +69,7 @@ void Console::WriteNow(const std::string& line, bool error) {
 }
 
 void Console::Print(const std::string& line, bool error) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (!reading_) return WriteNow(line, error);
   pending_.push_back({line, error});
   if (pending_.size() == 1 && wake_[1] >= 0) {
@@ -80,20 +80,16 @@ void Console::Print(const std::string& line, bool error) {
 
 // Clears the prompt and the input (all the rows it wraps to), prints the pending lines where it
 // was, and has libedit draw prompt and input again below them, the cursor where it was.
-void Console::FlushPending(bool redraw) {
+void Console::FlushPending() {
   std::vector<Pending> lines;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     lines.swap(pending_);
     char drain[64];
     while (wake_[0] >= 0 && read(wake_[0], drain, sizeof drain) > 0) {
     }
   }
   if (lines.empty()) return;
-  if (!redraw) {
-    for (const auto& p : lines) WriteNow(p.line, p.error);
-    return;
-  }
   const int columns = TerminalColumns();
   const int rows_above = static_cast<int>(prompt_.size() + static_cast<size_t>(rl_point)) / columns;
   std::string clear = "\r";
@@ -116,29 +112,32 @@ std::optional<std::string> Console::ReadLine(const std::string& prompt) {
   LineSlot slot;
   g_slot = &slot;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     reading_ = true;
   }
   rl_callback_handler_install(prompt_.c_str(), OnLine);
-  FlushPending(/*redraw=*/true);  // what was printed while the prompt was being drawn
+  FlushPending();  // what was printed while the prompt was being drawn
   while (!slot.done) {
     pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {wake_[0], POLLIN, 0}};
     const int n = poll(fds, wake_[0] >= 0 ? 2 : 1, -1);
     if (n < 0 && errno != EINTR) break;
     if (n <= 0) continue;
-    if (fds[1].revents != 0) FlushPending(/*redraw=*/true);
+    if (fds[1].revents != 0) FlushPending();
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       rl_callback_read_char();
       if ((fds[0].revents & POLLIN) == 0 && !slot.done) break;  // hung up
     }
   }
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    reading_ = false;
-  }
   g_slot = nullptr;
   if (!slot.done) rl_callback_handler_remove();
-  FlushPending(/*redraw=*/false);  // the line is done: no prompt to keep
+  {
+    // The line is done (no prompt to keep): what is still queued prints as it is, before
+    // anything printed from now on.
+    MutexLock lock(mu_);
+    reading_ = false;
+    for (const auto& p : pending_) WriteNow(p.line, p.error);
+    pending_.clear();
+  }
   if (slot.line && !slot.line->empty()) add_history(slot.line->c_str());
   return slot.line;
 }

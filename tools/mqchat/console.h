@@ -3,10 +3,11 @@
 // messages never mix with typed input. Without a terminal on stdin and stdout, plain lines.
 #pragma once
 
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "threads/mutex.h"
 
 namespace mqchat::cli {
 
@@ -36,16 +37,16 @@ class Console {
     std::string line;
     bool error;
   };
-  // Main thread, in ReadLine: prints what is pending; with `redraw`, above the prompt, and
-  // redraws prompt and input below it.
-  void FlushPending(bool redraw);
-  void WriteNow(const std::string& line, bool error);  // REQUIRES mu_
+  // Main thread, in ReadLine (other threads only queue meanwhile): prints what is pending
+  // above the prompt and has libedit redraw prompt and input below it.
+  void FlushPending();
+  static void WriteNow(const std::string& line, bool error);
 
   const bool editing_;  // stdin and stdout are terminals: libedit is on
   int wake_[2] = {-1, -1};  // other threads' Print wakes ReadLine's poll through this pipe
-  std::mutex mu_;
-  bool reading_ = false;          // guarded by mu_: ReadLine is editing a line
-  std::vector<Pending> pending_;  // guarded by mu_
+  Mutex mu_;
+  bool reading_ GUARDED_BY(mu_) = false;  // ReadLine is editing a line
+  std::vector<Pending> pending_ GUARDED_BY(mu_);
   std::string prompt_;            // main thread
 };
 
