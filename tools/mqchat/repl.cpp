@@ -191,16 +191,36 @@ class Repl {
     }
   }
 
+  // Connection changes, each reason once: a reconnect loop that keeps failing the same way
+  // does not print a line per attempt.
   void OnConnection(const ConnectionEvent& e) {
     std::lock_guard<std::mutex> lock(mu_);
     if (e.state == ConnectionState::kOnline) {
       if (caught_up_) PrintLine("* back online");
       caught_up_ = true;
-    } else if (e.state == ConnectionState::kConnecting && !e.reason.ok()) {
-      PrintLine("* offline (" + ConnectFailureInWords(e.reason, s_) + "); reconnecting");
-    } else if (e.state == ConnectionState::kDisconnected && !e.reason.ok()) {
-      PrintLine("* disconnected: " + ConnectFailureInWords(e.reason, s_));
+      last_offline_.clear();
+      return;
     }
+    if (e.reason.ok()) return;
+    if (e.state == ConnectionState::kConnecting) Offline(e.reason, "* offline: ", "; reconnecting");
+    if (e.state == ConnectionState::kDisconnected) Offline(e.reason, "* disconnected: ", "");
+  }
+
+ public:
+  // A failed first Connect (the client goes on retrying in the background).
+  void ConnectFailed(const Status& status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    Offline(status, "* offline: ", "; reconnecting");
+  }
+
+ private:
+  // Prints `before` + the reason in words + `after`, unless that reason was the last printed.
+  // mu_ held.
+  void Offline(const Status& reason, const std::string& before, const std::string& after) {
+    const std::string why = ConnectFailureInWords(reason, s_);
+    if (why == last_offline_) return;
+    last_offline_ = why;
+    PrintLine(before + why + after);
   }
 
   template <typename T>
@@ -338,6 +358,7 @@ class Repl {
   std::set<std::string> typing_;      // guarded by mu_
   std::map<std::string, bool> online_;  // guarded by mu_
   bool caught_up_ = false;            // guarded by mu_
+  std::string last_offline_;          // guarded by mu_: the last offline reason printed
 };
 
 }  // namespace
@@ -356,7 +377,7 @@ int RunInteractive(const Settings& s) {
   if (st.ok()) {
     PrintLine("* connected as " + s.user + " (device " + s.device + ")");
   } else {
-    PrintLine("* offline (" + ConnectFailureInWords(st, s) + "); retrying in the background");
+    repl.ConnectFailed(st);
   }
   PrintLine("* type /help for commands, /list for conversations");
   const int code = repl.Run(console);
