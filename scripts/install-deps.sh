@@ -13,6 +13,7 @@ PACKAGES=(
   libssl-dev libcurl4-openssl-dev
   libcpp-httplib-dev
   nlohmann-json3-dev
+  libcli11-dev libedit-dev tmux
   googletest libgtest-dev libgmock-dev
   openssl procps jq
   chromium

@@ -13,21 +13,6 @@ using protocol::http::ApiErrorCode;
 namespace field = protocol::http::field;
 }  // namespace
 
-std::optional<std::string> CheckPasswordPolicy(std::string_view username,
-                                               std::string_view password) {
-  if (password.size() > kMaxPasswordBytes) {
-    return "the password is longer than " + std::to_string(kMaxPasswordBytes) + " bytes";
-  }
-  if (!protocol::IsValidUtf8(password)) return std::string("the password is not valid UTF-8");
-  if (protocol::CountCodePoints(password) < kMinPasswordChars) {
-    return "the password needs at least " + std::to_string(kMinPasswordChars) + " characters";
-  }
-  if (protocol::UsernameKey(password) == protocol::UsernameKey(username)) {
-    return std::string("the password must not be the username");
-  }
-  return std::nullopt;
-}
-
 ApiResponse SignupHandler::Handle(const ApiRequest& request) {
   if (mode_ == SignupMode::kClosed) {
     return ErrorResponse(ApiErrorCode::kForbidden, "sign-up is closed on this server");

@@ -17,17 +17,15 @@
 #include "config.h"
 #include "http_types.h"
 #include "password_pool.h"
+#include "protocol/password_policy.h"
 #include "store_pool.h"
 
 namespace mqchat::api {
 
-inline constexpr size_t kMinPasswordChars = 8;
-inline constexpr size_t kMaxPasswordBytes = 1024;
-
-// Why `password` may not be used by `username` (a message for the client), or nullopt.
-// 8 or more characters (code points), at most 1024 bytes of valid UTF-8, not the username.
-std::optional<std::string> CheckPasswordPolicy(std::string_view username,
-                                               std::string_view password);
+// The password policy is the protocol library's, shared with `mqchatctl user add|passwd`.
+using protocol::CheckPasswordPolicy;
+using protocol::kMaxPasswordBytes;
+using protocol::kMinPasswordChars;
 
 class SignupHandler {
  public:

@@ -174,9 +174,9 @@ TEST_P(ApiFlowTest, InviteOnlySignupTakesOneUsePerAccountAndRefusalsChangeNothin
   REQUIRE_SERVERS();
   const std::string two_uses = CreateInvite("2");
   ASSERT_FALSE(two_uses.empty());
-  EXPECT_EQ(Ctl({"invite", "create", "--uses", "0"}).exit_code, 2);
-  EXPECT_EQ(Ctl({"invite", "create", "--ttl-s", "x"}).exit_code, 2);
-  EXPECT_EQ(Ctl({"invite", "create", "--colour", "1"}).exit_code, 1);
+  EXPECT_EQ(Ctl({"invite", "create", "--uses", "0"}).exit_code, 1);   // refused
+  EXPECT_EQ(Ctl({"invite", "create", "--ttl-s", "x"}).exit_code, 2);  // usage
+  EXPECT_EQ(Ctl({"invite", "create", "--colour", "1"}).exit_code, 2);
   // An expired code (inserted directly: no waiting for a clock).
   const std::string expired = "expired-invite-code";
   {

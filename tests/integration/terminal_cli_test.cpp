@@ -1,5 +1,6 @@
 // The `mqchat` terminal client against a real broker with the plugin: the interactive mode
-// driven through a pseudo-terminal, and the scripting subcommands by exit code and output.
+// driven through a pseudo-terminal and through tmux (what the screen shows while a line is
+// typed), and the scripting subcommands by exit code and output.
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
@@ -123,6 +124,54 @@ class PtyProcess {
   int fd_ = -1;
   std::string output_;
   size_t consumed_ = 0;
+};
+
+// mqchat in a detached tmux session on its own server socket: keys in, the screen out.
+class TmuxPane {
+ public:
+  explicit TmuxPane(std::string socket) : socket_(std::move(socket)) {}
+  ~TmuxPane() { RunCommand({"tmux", "-S", socket_, "kill-server"}); }
+
+  // Runs `command` (a shell command line) in a 100x30 pane.
+  bool Start(const std::string& command) {
+    auto r = RunCommand({"tmux", "-S", socket_, "new-session", "-d", "-s", "cli", "-x", "100",
+                         "-y", "30", command});
+    EXPECT_EQ(r.exit_code, 0) << "tmux new-session: " << r.output;
+    return r.exit_code == 0;
+  }
+  // Types `text` as it is (no Enter).
+  void Type(const std::string& text) {
+    EXPECT_EQ(RunCommand({"tmux", "-S", socket_, "send-keys", "-t", "cli", "-l", text}).exit_code,
+              0);
+  }
+  void Enter() {
+    EXPECT_EQ(RunCommand({"tmux", "-S", socket_, "send-keys", "-t", "cli", "Enter"}).exit_code, 0);
+  }
+  // The visible screen, one string per row, trailing blanks and empty rows at the end removed.
+  std::vector<std::string> Screen() {
+    auto r = RunCommand({"tmux", "-S", socket_, "capture-pane", "-p", "-t", "cli"});
+    std::vector<std::string> rows;
+    std::istringstream in(r.output);
+    for (std::string row; std::getline(in, row);) {
+      row.erase(row.find_last_not_of(' ') + 1);
+      rows.push_back(row);
+    }
+    while (!rows.empty() && rows.back().empty()) rows.pop_back();
+    return rows;
+  }
+  std::string ScreenText() {
+    std::string out;
+    for (const auto& row : Screen()) out += row + "\n";
+    return out;
+  }
+  // Waits (bounded) until the screen shows `text`.
+  bool WaitShows(const std::string& text) {
+    return WaitFor([&] { return ScreenText().find(text) != std::string::npos; }, kWait,
+                   "the pane to show '" + text + "'; it shows:\n" + ScreenText());
+  }
+
+ private:
+  std::string socket_;
 };
 
 std::vector<std::string> Lines(const std::string& text) {
@@ -256,6 +305,118 @@ TEST_P(TerminalTest, InteractiveSessionChatsThroughAPseudoTerminal) {
   EXPECT_EQ(cli.WaitExit(kWait), 0) << cli.output();
 }
 
+// A message that arrives while a line is being typed shows above it; the typed line stays as
+// it was (under the prompt, and sent as typed).
+TEST_P(TerminalTest, IncomingMessagesDoNotCorruptTheLineBeingTyped) {
+  MQCHAT_REQUIRE_SERVER();
+  if (RunCommand({"tmux", "-V"}).exit_code != 0) GTEST_SKIP() << "no tmux (scripts/install-deps.sh)";
+  Register({"alice"});
+  auto bob = Connect("bob");
+  auto conv = Get(bob->client->OpenDirect("alice"));
+  ASSERT_TRUE(conv.ok());
+
+  TmuxPane pane(dir_.File("tmux.sock"));
+  ASSERT_TRUE(pane.Start("env MQCHAT_HOST=127.0.0.1 MQCHAT_PORT=" +
+                         std::to_string(server_->port()) + " MQCHAT_USER=alice MQCHAT_TOKEN=" +
+                         Token("alice") + " MQCHAT_DEVICE=tmux " + Cli() + "; sleep 600"));
+  ASSERT_TRUE(pane.WaitShows("connected as alice"));
+  pane.Type("/open @bob");
+  pane.Enter();
+  ASSERT_TRUE(pane.WaitShows("* opened bob ("));
+
+  const std::string partial = "half a sentence typed";
+  pane.Type(partial);
+  ASSERT_TRUE(pane.WaitShows(partial));
+  ASSERT_TRUE(Get(bob->client->Send(conv->id, "incoming while typing")).ok());
+  ASSERT_TRUE(pane.WaitShows("bob: incoming while typing"));
+
+  // The message's row is above the prompt, which still holds exactly the typed text.
+  auto rows = pane.Screen();
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows.back(), "bob> " + partial) << pane.ScreenText();
+  int message_row = -1;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].find("bob: incoming while typing") != std::string::npos) message_row = int(i);
+  }
+  ASSERT_GE(message_row, 0) << pane.ScreenText();
+  EXPECT_LT(message_row, static_cast<int>(rows.size()) - 1) << pane.ScreenText();
+  EXPECT_EQ(rows[message_row].find(partial), std::string::npos) << pane.ScreenText();
+  // With a time in front: "HH:MM bob: ...".
+  EXPECT_TRUE(rows[message_row].size() > 6 && rows[message_row][2] == ':' &&
+              rows[message_row].compare(5, 5, " bob:") == 0)
+      << rows[message_row];
+
+  // The line goes on as typed and is sent whole.
+  pane.Type(", and finished");
+  pane.Enter();
+  ASSERT_TRUE(WaitFor([&] { return bob->Has(partial + ", and finished"); }, kWait,
+                      "bob receives the whole typed line"));
+}
+
+// Without a password or token, mqchat asks for one on the terminal (a token is typed here: the
+// MQTT password field carries either).
+TEST_P(TerminalTest, AsksForThePasswordWhenNoneIsGiven) {
+  MQCHAT_REQUIRE_SERVER();
+  PtyProcess cli;
+  cli.Start({Cli()}, {"MQCHAT_HOST=127.0.0.1", "MQCHAT_PORT=" + std::to_string(server_->port()),
+                      "MQCHAT_USER=alice", "MQCHAT_DEVICE=tty"});
+  ASSERT_TRUE(cli.Expect("Password for alice: "));
+  cli.SendLine(Token("alice"));
+  ASSERT_TRUE(cli.Expect("connected as alice"));
+  cli.SendLine("/quit");
+  EXPECT_EQ(cli.WaitExit(kWait), 0) << cli.output();
+  // Not on a terminal: no prompt, a usage error naming the ways to give one.
+  auto piped = RunCommand({Cli(), "--port", std::to_string(server_->port()), "--user", "alice",
+                           "groups"});
+  EXPECT_EQ(piped.exit_code, 2) << piped.output;
+  EXPECT_NE(piped.output.find("no credentials"), std::string::npos) << piped.output;
+}
+
+// Names with spaces in quotes; groups opened by name; errors once, in words.
+TEST_P(TerminalTest, GroupsByQuotedNameAndErrorsInWords) {
+  MQCHAT_REQUIRE_SERVER();
+  Register({"carol"});
+  auto bob = Connect("bob");
+  PtyProcess cli;
+  cli.Start({Cli()}, {"MQCHAT_HOST=127.0.0.1", "MQCHAT_PORT=" + std::to_string(server_->port()),
+                      "MQCHAT_USER=alice", "MQCHAT_TOKEN=" + Token("alice"),
+                      "MQCHAT_DEVICE=tty"});
+  ASSERT_TRUE(cli.Expect("connected as alice"));
+  cli.SendLine("/group \"Team chat\" bob carol");
+  ASSERT_TRUE(cli.Expect("* created group 'Team chat' ("));
+  ASSERT_TRUE(cli.Expect("* opened Team chat ("));
+  cli.SendLine("/open @bob");
+  ASSERT_TRUE(cli.Expect("* opened bob ("));
+  cli.SendLine("/open 'team CHAT'");
+  ASSERT_TRUE(cli.Expect("* opened Team chat ("));
+  cli.SendLine("/open @bob");
+  ASSERT_TRUE(cli.Expect("* opened bob ("));
+  cli.SendLine("/open Team chat");
+  ASSERT_TRUE(cli.Expect("* opened Team chat ("));
+  cli.SendLine("/open \"Team chat");
+  ASSERT_TRUE(cli.Expect("! a quote is not closed"));
+  cli.SendLine("/add nosuchuser");
+  ASSERT_TRUE(cli.Expect("! "));
+  cli.SendLine("/quit");
+  EXPECT_EQ(cli.WaitExit(kWait), 0) << cli.output();
+  EXPECT_EQ(cli.output().find("NOT_FOUND"), std::string::npos) << cli.output();
+  EXPECT_EQ(cli.output().find("INVALID"), std::string::npos) << cli.output();
+
+  // The scripting commands take a group's name as CONV too.
+  auto sent = RunCommand(As("carol", {"send", "Team chat", "by", "name"}));
+  EXPECT_EQ(sent.exit_code, 0) << sent.output;
+  auto unknown = RunCommand(As("carol", {"send", "No such group", "x"}));
+  EXPECT_EQ(unknown.exit_code, 1) << unknown.output;
+  EXPECT_NE(unknown.output.find("no group named 'No such group'"), std::string::npos)
+      << unknown.output;
+  // An unreachable server, in words.
+  auto down = RunCommand({Cli(), "--port", std::to_string(FreePort()), "--user", "alice",
+                          "--token", Token("alice"), "groups"});
+  EXPECT_EQ(down.exit_code, 3);
+  EXPECT_NE(down.output.find("cannot reach the server"), std::string::npos) << down.output;
+  EXPECT_EQ(down.output.find("CONNECT failed"), std::string::npos) << down.output;
+}
+
 TEST_P(TerminalTest, ScriptingSubcommandsReportByExitCodeAndOutput) {
   MQCHAT_REQUIRE_SERVER();
   Register({"carol"});
@@ -323,7 +484,8 @@ TEST_P(TerminalTest, ScriptingSubcommandsReportByExitCodeAndOutput) {
   EXPECT_EQ(RunCommand(As("alice", {"tail", conv, "--count", "1", "--for", "1"})).exit_code, 5);
   auto refused = RunCommand(As("carol", {"send", conv, "not a member"}));
   EXPECT_EQ(refused.exit_code, 1) << refused.output;
-  EXPECT_NE(refused.output.find("NOT_MEMBER"), std::string::npos) << refused.output;
+  EXPECT_NE(refused.output.find("you are not a member"), std::string::npos) << refused.output;
+  EXPECT_EQ(refused.output.find("NOT_MEMBER"), std::string::npos) << refused.output;
   auto bad_login = RunCommand({Cli(), "--port", std::to_string(server_->port()), "--user",
                                "alice", "--token", "not-a-token", "groups"});
   EXPECT_EQ(bad_login.exit_code, 4) << bad_login.output;
@@ -331,7 +493,14 @@ TEST_P(TerminalTest, ScriptingSubcommandsReportByExitCodeAndOutput) {
                         "--token", Token("alice"), "groups"})
                 .exit_code,
             3);
-  EXPECT_EQ(RunCommand(As("alice", {"frobnicate"})).exit_code, 2);
+  auto unknown = RunCommand(As("alice", {"frobnicate"}));
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.output.find("frobnicate"), std::string::npos) << unknown.output;
+  EXPECT_EQ(unknown.output.find("Exit codes:"), std::string::npos) << unknown.output;
+  auto version = RunCommand({Cli(), "--version"});
+  EXPECT_EQ(version.exit_code, 0) << version.output;
+  EXPECT_EQ(version.output.rfind("mqchat ", 0), 0u) << version.output;
+  EXPECT_EQ(RunCommand(As("alice", {"history", conv, "--bogus"})).exit_code, 2);
   EXPECT_EQ(RunCommand(As("alice", {"history"})).exit_code, 2);
   EXPECT_EQ(RunCommand({Cli(), "groups"}).exit_code, 2);
   auto help = RunCommand({Cli(), "--help"});

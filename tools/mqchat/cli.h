@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,25 +33,43 @@ struct Settings {
   std::string cache;     // empty: in memory
   std::chrono::seconds timeout{10};
   bool json = false;
-  std::string command;             // "" = interactive
-  std::vector<std::string> args;   // the command's arguments (and its own flags)
+  // "" = interactive; else "send", "history", "tail", "groups", "groups create", "groups add".
+  std::string command;
+  std::string conversation;        // CONV (NAME for groups create)
+  std::vector<std::string> words;  // send: the text's words; groups create/add: the users
+  int limit = -1;                  // -n; -1: the command's default
+  int64_t before = 0;              // history --before
+  int64_t count = 0;               // tail --count
+  int64_t for_s = 0;               // tail --for
+  bool all = false;                // groups --all
 };
 
-// Parses argv and the environment. On failure returns the message in `error` (empty for --help,
-// which sets `help`).
-bool ParseSettings(int argc, char** argv, Settings* settings, bool* help, std::string* error);
+// Parses argv and the environment (settings.cpp), asking for the password on a terminal when
+// none is given. nullopt: go on; otherwise the exit code (help and version printed: 0; a usage
+// error printed as one line: kExitUsage).
+std::optional<int> ParseSettings(int argc, char** argv, Settings* settings);
 std::string HelpText();
 
 // Builds the client (not connected) from `settings`; prints the error and returns null if it
 // cannot.
 std::unique_ptr<Client> MakeClient(const Settings& settings, size_t event_queue_capacity);
+// A failed request's status in words, once: without the protocol code the server's message
+// leads with (so never "NOT_FOUND: NOT_FOUND: ..."); the code in words if there is no message.
+std::string Describe(const Status& status);
+// A failed Connect in words (unreachable, credentials refused, ...), naming host and user.
+std::string ConnectFailureInWords(const Status& status, const Settings& settings);
+// A message time for people: "HH:MM" (local time) on the day of `now_ms`, else
+// "YYYY-MM-DD HH:MM".
+std::string FormatClock(int64_t unix_ms, int64_t now_ms);
+
 // Connects; on failure prints why and returns the exit code (kExitOk on success).
 int ConnectOrExit(Client& client, const Settings& settings);
 // The exit code for a failed request's status.
 int ExitCodeFor(const Status& status);
 
-// Resolves "<id>", "@user" (or, if `bare_user_ok`, "user") to a conversation id; 0 and a
-// printed error if it cannot.
+// Resolves "<id>", "@user", a group's name (exact, else ignoring case; or, if `bare_user_ok`
+// and no group has that name, "user") to a conversation id; 0, a printed error and
+// `*exit_code` if it cannot.
 int64_t ResolveConversation(Client& client, const Settings& settings, const std::string& spec,
                             bool bare_user_ok, int* exit_code);
 
@@ -60,7 +79,8 @@ std::string FormatMessage(const Message& m, bool json);
 std::string FormatSummary(const ConversationSummary& s, bool json);
 std::string FormatAck(const Ack& a, bool json);
 
-// Writes one line to stdout (or stderr) and flushes. Thread-safe (SDK callbacks print too).
+// Writes one line to stdout (or stderr) and flushes; while the interactive line editor runs
+// (console.h), above the line being typed instead. Thread-safe (SDK callbacks print too).
 void PrintLine(const std::string& line);
 void PrintError(const std::string& line);
 

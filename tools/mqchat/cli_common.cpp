@@ -1,13 +1,17 @@
-// mqchat CLI: settings, connecting, conversation resolution, output formatting.
+// mqchat CLI: connecting, conversation resolution, errors in words, output formatting.
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <functional>
 #include <mutex>
 #include <string_view>
 #include <nlohmann/json.hpp>
 
 #include "cli.h"
+#include "console.h"
 #include "convert.h"
+#include "protocol/errors.h"
 #include "protocol/ids.h"
 #include "protocol/json_util.h"
 #include "protocol/wire.h"
@@ -25,14 +29,6 @@ std::string Env(const char* name, const std::string& fallback = "") {
   return v != nullptr && *v != '\0' ? std::string(v) : fallback;
 }
 
-bool ParsePositive(const std::string& text, long max, long* out) {
-  char* end = nullptr;
-  long v = std::strtol(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || v <= 0 || v > max) return false;
-  *out = v;
-  return true;
-}
-
 std::string EscapeField(const std::string& text) {
   std::string out;
   out.reserve(text.size());
@@ -48,140 +44,54 @@ std::string EscapeField(const std::string& text) {
   return out;
 }
 
-}  // namespace
-
-std::string HelpText() {
-  return R"(mqchat: the mqchat terminal client.
-
-Usage:
-  mqchat [options]                          interactive chat (type /help inside)
-  mqchat [options] send CONV [TEXT...]      send TEXT (or each line of stdin) to CONV
-  mqchat [options] history CONV [-n N] [--before SEQ]
-                                            print up to N (default 20) messages, oldest first
-  mqchat [options] tail CONV [-n N] [--count K] [--for SECONDS]
-                                            print the last N (default 0) messages, then new ones
-                                            as they arrive; stop after K new ones or SECONDS
-  mqchat [options] groups                   list group conversations (--all: direct ones too)
-  mqchat [options] groups create NAME [USER...]   create a group; prints its id
-  mqchat [options] groups add CONV USER...        add members to a group
-
-CONV is a conversation id, or @USER for the direct conversation with USER.
-
-Options (environment variable in brackets):
-  -H, --host HOST        server host [MQCHAT_HOST] (default 127.0.0.1)
-  -p, --port PORT        server port [MQCHAT_PORT] (default 1883)
-      --ws               connect over WebSocket (ws://HOST:PORT/)
-  -u, --user USER        username [MQCHAT_USER]
-      --password PW      password [MQCHAT_PASSWORD]
-      --token JWT        login token instead of a password [MQCHAT_TOKEN]
-  -d, --device ID        device id [MQCHAT_DEVICE] (default "cli"); use a different one per
-                         running instance
-      --cache PATH       offline cache file [MQCHAT_CACHE] (default: in memory, so unsent
-                         messages do not survive the process and every run syncs from scratch)
-      --timeout SECONDS  how long to wait for the server (default 10)
-      --json             one JSON object per line instead of tab-separated fields
-  -h, --help             this text
-Set MQCHAT_DEBUG=1 to print the SDK's connection diagnostics on stderr.
-
-Output (tab-separated; tabs, newlines and backslashes in text are escaped as \t \n \\):
-  messages:       CONVERSATION  SEQ  SENT_AT_MS  SENDER  TEXT
-  send:           CONVERSATION  SEQ  MESSAGE_ID
-  groups:         CONVERSATION  KIND  NAME  UNREAD  MEMBERS(comma-separated)
-  groups create:  CONVERSATION
-With --json, the same records as the protocol's JSON objects (docs/PROTOCOL.md).
-
-Exit codes:
-  0  success
-  1  the server refused the request (the reason is printed on stderr)
-  2  usage error
-  3  the server could not be reached
-  4  the server refused the credentials
-  5  timed out (no acknowledgement, or tail saw fewer than K messages)
-)";
+// A protocol error code in words, for an error that came without a detail.
+std::string CodeInWords(protocol::ErrorCode code) {
+  using protocol::ErrorCode;
+  switch (code) {
+    case ErrorCode::kNotMember: return "you are not a member of that conversation";
+    case ErrorCode::kNotFound: return "no such user or conversation";
+    case ErrorCode::kForbidden: return "not allowed";
+    case ErrorCode::kTooLong: return "the message is too long";
+    case ErrorCode::kEmptyText: return "the message is empty";
+    case ErrorCode::kGroupFull: return "the group is full";
+    case ErrorCode::kRateLimited: return "too many requests; try again shortly";
+    case ErrorCode::kOverloaded: return "the server is busy; try again shortly";
+    case ErrorCode::kUnavailable: return "the server cannot do that right now; try again";
+    default: return "the server refused the request";
+  }
 }
 
-// Long (about 80 lines): environment defaults, then one branch per flag; it goes when both
-// CLIs move to an argument-parser library (issue 21).
-bool ParseSettings(int argc, char** argv, Settings* s, bool* help, std::string* error) {
-  *help = false;
-  s->host = Env("MQCHAT_HOST", s->host);
-  std::string port = Env("MQCHAT_PORT", std::to_string(s->port));
-  s->user = Env("MQCHAT_USER");
-  s->password = Env("MQCHAT_PASSWORD");
-  const std::string token = Env("MQCHAT_TOKEN");
-  if (!token.empty()) s->password = token;
-  s->device = Env("MQCHAT_DEVICE", s->device);
-  s->cache = Env("MQCHAT_CACHE");
-  std::string timeout = std::to_string(s->timeout.count());
+}  // namespace
 
-  int i = 1;
-  for (; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&](std::string* out) {
-      if (i + 1 >= argc) {
-        *error = a + " needs a value";
-        return false;
-      }
-      *out = argv[++i];
-      return true;
-    };
-    if (a == "-h" || a == "--help") {
-      *help = true;
-      return false;
-    } else if (a == "-H" || a == "--host") {
-      if (!value(&s->host)) return false;
-    } else if (a == "-p" || a == "--port") {
-      if (!value(&port)) return false;
-    } else if (a == "--ws") {
-      s->websocket = true;
-    } else if (a == "-u" || a == "--user") {
-      if (!value(&s->user)) return false;
-    } else if (a == "--password" || a == "--token") {
-      if (!value(&s->password)) return false;
-    } else if (a == "-d" || a == "--device") {
-      if (!value(&s->device)) return false;
-    } else if (a == "--cache") {
-      if (!value(&s->cache)) return false;
-    } else if (a == "--timeout") {
-      if (!value(&timeout)) return false;
-    } else if (a == "--json") {
-      s->json = true;
-    } else if (!a.empty() && a[0] == '-') {
-      *error = "unknown option " + a;
-      return false;
-    } else {
-      break;
-    }
+std::string Describe(const Status& status) {
+  std::string message = status.message();
+  std::optional<protocol::ErrorCode> code;
+  // Errors from the server lead with their protocol code ("NOT_FOUND: ..."), sometimes twice
+  // (a store's error wrapped in a reply): the words after them are what to show.
+  while (true) {
+    const size_t colon = message.find(':');
+    if (colon == std::string::npos) break;
+    auto parsed = protocol::ParseErrorCode(std::string_view(message).substr(0, colon));
+    if (!parsed) break;
+    code = parsed;
+    message.erase(0, message.find_first_not_of(' ', colon + 1) == std::string::npos
+                         ? message.size()
+                         : message.find_first_not_of(' ', colon + 1));
   }
-  if (i < argc) s->command = argv[i++];
-  for (; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--json") {
-      s->json = true;  // also accepted after the command
-    } else {
-      s->args.push_back(a);
-    }
-  }
-  long n = 0;
-  if (!ParsePositive(port, 65535, &n)) {
-    *error = "bad port '" + port + "'";
-    return false;
-  }
-  s->port = static_cast<int>(n);
-  if (!ParsePositive(timeout, 86400, &n)) {
-    *error = "bad timeout '" + timeout + "'";
-    return false;
-  }
-  s->timeout = std::chrono::seconds(n);
-  if (s->user.empty()) {
-    *error = "no user: pass --user or set MQCHAT_USER";
-    return false;
-  }
-  if (s->password.empty()) {
-    *error = "no credentials: pass --password/--token or set MQCHAT_PASSWORD/MQCHAT_TOKEN";
-    return false;
-  }
-  return true;
+  if (message.empty()) return code ? CodeInWords(*code) : "failed";
+  return message;
+}
+
+std::string FormatClock(int64_t unix_ms, int64_t now_ms) {
+  const std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+  const std::time_t now = static_cast<std::time_t>(now_ms / 1000);
+  std::tm local{}, today{};
+  localtime_r(&t, &local);
+  localtime_r(&now, &today);
+  const bool same_day = local.tm_year == today.tm_year && local.tm_yday == today.tm_yday;
+  char buf[32];
+  std::strftime(buf, sizeof buf, same_day ? "%H:%M" : "%Y-%m-%d %H:%M", &local);
+  return buf;
 }
 
 std::unique_ptr<Client> MakeClient(const Settings& s, size_t event_queue_capacity) {
@@ -208,17 +118,32 @@ std::unique_ptr<Client> MakeClient(const Settings& s, size_t event_queue_capacit
   }
   auto client = Client::Create(*options);
   if (!client.ok()) {
-    PrintError("mqchat: " + client.status().ToString());
+    PrintError("mqchat: " + Describe(client.status()));
     return nullptr;
   }
   return std::move(*client);
 }
 
+std::string ConnectFailureInWords(const Status& status, const Settings& s) {
+  const std::string where = s.host + ":" + std::to_string(s.port);
+  switch (status.code()) {
+    case Code::kUnauthenticated:
+      return "the server at " + where + " refused user " + s.user +
+             ": wrong password or token, or the account is disabled";
+    case Code::kPermissionDenied:
+      return "the server at " + where + " does not let user " + s.user + " in (banned)";
+    case Code::kFailedPrecondition:
+      return "the server at " + where + " refused the connection settings (device id '" +
+             s.device + "' or protocol version)";
+    default:
+      return "cannot reach the server at " + where + " (is it running, and is the port right?)";
+  }
+}
+
 int ConnectOrExit(Client& client, const Settings& s) {
   Status st = client.Connect();
   if (st.ok()) return kExitOk;
-  PrintError("mqchat: cannot connect to " + s.host + ":" + std::to_string(s.port) + ": " +
-             st.ToString());
+  PrintError("mqchat: " + ConnectFailureInWords(st, s));
   return st.code() == Code::kUnauthenticated || st.code() == Code::kPermissionDenied
              ? kExitAuth
              : kExitUnreachable;
@@ -235,22 +160,65 @@ int ExitCodeFor(const Status& status) {
   return kExitRefused;
 }
 
+namespace {
+
+// The group named `name`: exact spelling first, then ignoring ASCII case. 0 if none; -1 (and
+// the candidates printed) if several.
+int64_t FindGroupByName(const std::vector<ConversationSummary>& list, const std::string& name) {
+  auto lower = [](std::string t) {
+    for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return t;
+  };
+  for (bool exact : {true, false}) {
+    std::vector<int64_t> found;
+    for (const auto& c : list) {
+      if (c.kind != ConversationKind::kGroup) continue;
+      if (exact ? c.name == name : lower(c.name) == lower(name)) found.push_back(c.id);
+    }
+    if (found.size() == 1) return found[0];
+    if (found.size() > 1) {
+      std::string ids;
+      for (int64_t id : found) ids += (ids.empty() ? "" : ", ") + std::to_string(id);
+      PrintError("mqchat: several groups are named '" + name + "' (" + ids + "); give the id");
+      return -1;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
 int64_t ResolveConversation(Client& client, const Settings& s, const std::string& spec,
                             bool bare_user_ok, int* exit_code) {
-  if (!spec.empty() && spec[0] != '@') {
-    if (auto id = protocol::ParseId(spec)) return *id;
+  if (spec.empty()) {
+    *exit_code = kExitUsage;
+    PrintError("mqchat: no conversation given");
+    return 0;
+  }
+  if (auto id = protocol::ParseId(spec)) return *id;
+  if (spec[0] != '@') {
+    auto future = client.Conversations();
+    auto list = Await(future, s.timeout,
+                      Result<std::vector<ConversationSummary>>(Status::Unavailable("timed out")));
+    if (!list.ok()) list = client.CachedConversations();
+    const int64_t group = list.ok() ? FindGroupByName(*list, spec) : 0;
+    if (group != 0) {
+      if (group < 0) *exit_code = kExitUsage;
+      return group > 0 ? group : 0;
+    }
     if (!bare_user_ok) {
-      PrintError("mqchat: '" + spec + "' is neither a conversation id nor @user");
-      *exit_code = kExitUsage;
+      PrintError("mqchat: no group named '" + spec +
+                 "' (give a conversation id, @USER or a group's name)");
+      *exit_code = kExitRefused;
       return 0;
     }
   }
-  const std::string user = !spec.empty() && spec[0] == '@' ? spec.substr(1) : spec;
+  const std::string user = spec[0] == '@' ? spec.substr(1) : spec;
   auto future = client.OpenDirect(user);
   auto c = Await(future, s.timeout,
                  Result<Conversation>(Status::Unavailable("timed out opening a conversation")));
   if (!c.ok()) {
-    PrintError("mqchat: " + c.status().ToString());
+    PrintError("mqchat: cannot open a conversation with " + user + ": " + Describe(c.status()));
     *exit_code = ExitCodeFor(c.status());
     return 0;
   }
@@ -278,6 +246,7 @@ std::string FormatAck(const Ack& a, bool json) {
 }
 
 void PrintLine(const std::string& line) {
+  if (Console* console = Console::Active()) return console->Print(line, /*error=*/false);
   std::lock_guard<std::mutex> lock(OutputMutex());
   std::fwrite(line.data(), 1, line.size(), stdout);
   std::fputc('\n', stdout);
@@ -285,6 +254,7 @@ void PrintLine(const std::string& line) {
 }
 
 void PrintError(const std::string& line) {
+  if (Console* console = Console::Active()) return console->Print(line, /*error=*/true);
   std::lock_guard<std::mutex> lock(OutputMutex());
   std::fwrite(line.data(), 1, line.size(), stderr);
   std::fputc('\n', stderr);

@@ -1,20 +1,24 @@
-// mqchat CLI: the interactive mode, a line-oriented REPL. Plain lines are sent to the open
-// conversation; /commands manage the rest. SDK events print from the callback thread.
-#include <iostream>
+// mqchat CLI: the interactive mode, a line-oriented REPL on the Console (libedit on a
+// terminal). Plain lines are sent to the open conversation; /commands manage the rest. SDK
+// events print from the callback thread, above the line being typed.
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <set>
 #include <sstream>
 
 #include "cli.h"
+#include "console.h"
 
 namespace mqchat::cli {
 namespace {
 
 const char* kReplHelp = R"(Commands:
   /list                      conversations with unread counts
-  /open ID|USER              open a conversation (USER: the direct one with that user)
-  /group NAME USER...        create a group and open it
+  /open NAME|@USER|ID        open a group by its name (the rest of the line), or the direct
+                             conversation with USER
+                             (a bare name that is no group's: the user of that name)
+  /group NAME USER...        create a group and open it ("quote a name with spaces")
   /add USER...               add members to the open group
   /members                   members of the open conversation and their read receipts
   /who                       who of the open conversation is online or typing
@@ -22,11 +26,48 @@ const char* kReplHelp = R"(Commands:
   /quit                      leave (also Ctrl-D)
 Any other line is sent to the open conversation.)";
 
-std::vector<std::string> Words(const std::string& line) {
-  std::istringstream in(line);
-  std::vector<std::string> out;
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
+// Splits a command line into words: blanks separate them; "double" or 'single' quotes keep
+// blanks in a word; a backslash takes the next character as it is. False on an open quote.
+bool Words(const std::string& line, std::vector<std::string>* out) {
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '\\' && i + 1 < line.size() && quote != '\'') {
+      word += line[++i];
+      in_word = true;
+    } else if (quote != 0) {
+      if (c == quote) {
+        quote = 0;
+      } else {
+        word += c;
+      }
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+      in_word = true;
+    } else if (c == ' ' || c == '\t') {
+      if (in_word) out->push_back(word);
+      word.clear();
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (in_word) out->push_back(word);
+  return quote == 0;
+}
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// "14:05 bob: hi" (the date too for messages of another day).
+std::string Shown(const Message& m) {
+  return FormatClock(m.sent_at_ms, NowMs()) + " " + m.sender + ": " + m.text;
 }
 
 std::string Join(const std::vector<std::string>& items) {
@@ -48,21 +89,31 @@ class Repl {
     client_.OnRead([](const ReadEvent&) {});  // receipts show in /members
   }
 
-  int Run() {
-    for (std::string line; std::getline(std::cin, line);) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.empty()) continue;
-      if (line == "/quit" || line == "/exit") return kExitOk;
-      if (line[0] == '/') {
-        Command(Words(line));
+  int Run(Console& console) {
+    while (auto line = console.ReadLine(Prompt())) {
+      if (line->empty()) continue;
+      if (*line == "/quit" || *line == "/exit") return kExitOk;
+      if ((*line)[0] != '/') {
+        SendText(*line);
+        continue;
+      }
+      std::vector<std::string> words;
+      if (!Words(*line, &words)) {
+        PrintLine("! a quote is not closed");
       } else {
-        SendText(line);
+        Command(words);
       }
     }
     return kExitOk;
   }
 
  private:
+  // "bob> " in the direct conversation with bob, "team> " in group team, "> " before /open.
+  std::string Prompt() {
+    const int64_t id = Current();
+    return id == 0 ? "> " : Label(id) + "> ";
+  }
+
   // The name shown for a conversation: a group's name, or the other member of a direct one.
   std::string Label(int64_t id) {
     auto list = client_.CachedConversations();
@@ -86,7 +137,7 @@ class Repl {
         if (m.seq <= shown_) return;
         shown_ = m.seq;
         typing_.erase(m.sender);
-        PrintLine(m.sender + ": " + m.text);
+        PrintLine(Shown(m));
         mark = m.sender != s_.user;
       } else if (caught_up_ && m.sender != s_.user) {
         PrintLine("* new message in " + Label(m.conversation_id) + " (" +
@@ -140,16 +191,36 @@ class Repl {
     }
   }
 
+  // Connection changes, each reason once: a reconnect loop that keeps failing the same way
+  // does not print a line per attempt.
   void OnConnection(const ConnectionEvent& e) {
     std::lock_guard<std::mutex> lock(mu_);
     if (e.state == ConnectionState::kOnline) {
       if (caught_up_) PrintLine("* back online");
       caught_up_ = true;
-    } else if (e.state == ConnectionState::kConnecting && !e.reason.ok()) {
-      PrintLine("* offline (" + e.reason.message() + "); reconnecting");
-    } else if (e.state == ConnectionState::kDisconnected && !e.reason.ok()) {
-      PrintLine("* disconnected: " + e.reason.ToString());
+      last_offline_.clear();
+      return;
     }
+    if (e.reason.ok()) return;
+    if (e.state == ConnectionState::kConnecting) Offline(e.reason, "* offline: ", "; reconnecting");
+    if (e.state == ConnectionState::kDisconnected) Offline(e.reason, "* disconnected: ", "");
+  }
+
+ public:
+  // A failed first Connect (the client goes on retrying in the background).
+  void ConnectFailed(const Status& status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    Offline(status, "* offline: ", "; reconnecting");
+  }
+
+ private:
+  // Prints `before` + the reason in words + `after`, unless that reason was the last printed.
+  // mu_ held.
+  void Offline(const Status& reason, const std::string& before, const std::string& after) {
+    const std::string why = ConnectFailureInWords(reason, s_);
+    if (why == last_offline_) return;
+    last_offline_ = why;
+    PrintLine(before + why + after);
   }
 
   template <typename T>
@@ -163,18 +234,21 @@ class Repl {
       PrintLine(kReplHelp);
     } else if (cmd == "/list") {
       List();
-    } else if (cmd == "/open" && w.size() == 2) {
-      Open(w[1]);
+    } else if (cmd == "/open" && w.size() >= 2) {
+      // The words after /open are one name: "/open Team chat" needs no quotes.
+      std::string spec = w[1];
+      for (size_t i = 2; i < w.size(); ++i) spec += " " + w[i];
+      Open(spec);
     } else if (cmd == "/group" && w.size() >= 2) {
       auto c = Wait(client_.CreateGroup(w[1], std::vector<std::string>(w.begin() + 2, w.end())));
-      if (!c.ok()) return PrintLine("! " + c.status().ToString());
+      if (!c.ok()) return PrintLine("! " + Describe(c.status()));
       PrintLine("* created group '" + c->name + "' (" + std::to_string(c->id) + ")");
       Open(std::to_string(c->id));
     } else if (cmd == "/add" && w.size() >= 2) {
       const int64_t id = Current();
       if (id == 0) return PrintLine("! open a group first (/open)");
       auto added = Wait(client_.AddMembers(id, std::vector<std::string>(w.begin() + 1, w.end())));
-      if (!added.ok()) return PrintLine("! " + added.status().ToString());
+      if (!added.ok()) return PrintLine("! " + Describe(added.status()));
       PrintLine("* added: " + (added->empty() ? std::string("nobody new") : Join(*added)));
     } else if (cmd == "/members") {
       Members();
@@ -193,7 +267,7 @@ class Repl {
   void List() {
     auto list = Wait(client_.Conversations());
     if (!list.ok()) {
-      PrintLine("! " + list.status().ToString() + " (showing the cache)");
+      PrintLine("! " + Describe(list.status()) + " (showing the cache)");
       list = client_.CachedConversations();
       if (!list.ok()) return;
     }
@@ -210,7 +284,7 @@ class Repl {
     const int64_t id = ResolveConversation(client_, s_, spec, true, &code);
     if (id == 0) return;
     auto page = Wait(client_.History(id, HistoryQuery::Latest(20)));
-    if (!page.ok()) return PrintLine("! " + page.status().ToString());
+    if (!page.ok()) return PrintLine("! " + Describe(page.status()));
     auto members = Wait(client_.Members(id));
     std::lock_guard<std::mutex> lock(mu_);
     current_ = id;
@@ -222,13 +296,13 @@ class Repl {
     }
     PrintLine("* opened " + Label(id) + " (" + std::to_string(id) + ")");
     for (const auto& m : page->messages) {
-      PrintLine(m.sender + ": " + m.text);
+      PrintLine(Shown(m));
       shown_ = m.seq;
     }
     // Anything that arrived while the page was on its way.
     if (auto later = client_.CachedMessages(id, shown_); later.ok()) {
       for (const auto& m : *later) {
-        PrintLine(m.sender + ": " + m.text);
+        PrintLine(Shown(m));
         shown_ = m.seq;
       }
     }
@@ -242,7 +316,7 @@ class Repl {
     const int64_t id = Current();
     if (id == 0) return PrintLine("! open a conversation first (/open)");
     auto members = Wait(client_.Members(id));
-    if (!members.ok()) return PrintLine("! " + members.status().ToString());
+    if (!members.ok()) return PrintLine("! " + Describe(members.status()));
     for (const auto& m : *members) {
       const char* role = m.role == MemberRole::kOwner   ? "owner"
                          : m.role == MemberRole::kAdmin ? "admin"
@@ -268,10 +342,10 @@ class Repl {
 
   void SendText(const std::string& text) {
     const int64_t id = Current();
-    if (id == 0) return PrintLine("! open a conversation first (/open ID|USER)");
+    if (id == 0) return PrintLine("! open a conversation first (/open NAME|@USER|ID)");
     // The message shows up through OnMessage once stored; only failures are printed here.
     client_.Send(id, text, [](Result<Ack> ack) {
-      if (!ack.ok()) PrintLine("! not sent: " + ack.status().ToString());
+      if (!ack.ok()) PrintLine("! not sent: " + Describe(ack.status()));
     });
   }
 
@@ -284,6 +358,7 @@ class Repl {
   std::set<std::string> typing_;      // guarded by mu_
   std::map<std::string, bool> online_;  // guarded by mu_
   bool caught_up_ = false;            // guarded by mu_
+  std::string last_offline_;          // guarded by mu_: the last offline reason printed
 };
 
 }  // namespace
@@ -295,16 +370,17 @@ int RunInteractive(const Settings& s) {
   repl.InstallHandlers();
   Status st = client->Connect();
   if (st.code() == Code::kUnauthenticated || st.code() == Code::kPermissionDenied) {
-    PrintError("mqchat: " + st.ToString());
+    PrintError("mqchat: " + ConnectFailureInWords(st, s));
     return kExitAuth;
   }
+  Console console;
   if (st.ok()) {
     PrintLine("* connected as " + s.user + " (device " + s.device + ")");
   } else {
-    PrintLine("* offline (" + st.message() + "); retrying in the background");
+    repl.ConnectFailed(st);
   }
   PrintLine("* type /help for commands, /list for conversations");
-  const int code = repl.Run();
+  const int code = repl.Run(console);
   client.reset();  // its destructor runs queued callbacks, which use `repl`
   return code;
 }

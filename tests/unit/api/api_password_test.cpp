@@ -1,4 +1,4 @@
-// The password policy and PasswordPool: the plugin's PBKDF2 format, a dummy hash for unknown
+// PasswordPool (the policy's test is tests/unit/protocol/password_policy_test.cpp): the plugin's PBKDF2 format, a dummy hash for unknown
 // users, and the concurrency budget.
 #include <future>
 
@@ -6,22 +6,10 @@
 
 #include "auth/password_hash.h"
 #include "password_pool.h"
-#include "signup.h"
 #include "support/wait_for.h"
 
 namespace mqchat::api {
 namespace {
-
-TEST(PasswordPolicyTest, LengthUtf8AndNotTheUsername) {
-  EXPECT_FALSE(CheckPasswordPolicy("alice", "correct horse"));
-  EXPECT_FALSE(CheckPasswordPolicy("alice", "ünïcödé"  "x"));  // 8 code points
-  EXPECT_TRUE(CheckPasswordPolicy("alice", "short"));
-  EXPECT_TRUE(CheckPasswordPolicy("alice", "üüü"));  // 6 bytes, 3 characters
-  EXPECT_TRUE(CheckPasswordPolicy("alice", std::string(kMaxPasswordBytes + 1, 'x')));
-  EXPECT_FALSE(CheckPasswordPolicy("alice", std::string(kMaxPasswordBytes, 'x')));
-  EXPECT_TRUE(CheckPasswordPolicy("alice", "bad\xff utf-8 text"));
-  EXPECT_TRUE(CheckPasswordPolicy("Alexander", "alexander"));
-}
 
 TEST(PasswordPoolTest, HashesInThePluginFormatAndVerifies) {
   PasswordPool pool(1, 4, auth::kMinPbkdf2Iterations);
