@@ -304,6 +304,84 @@ TEST_P(PushBadgeTest, SdkTotalUnreadEqualsTheBadgeAfterAMute) {
   EXPECT_EQ(*offline->TotalUnread(), badge);
 }
 
+// The badge sequence across a broker SIGKILL with jobs pending: carol's phone gets 1, 3, 6 for
+// alice's three conversations; then the gateway fails (503) while carol's laptop mutes the third
+// and reads the first (a counts-only job) and, once she is offline again, alice writes once
+// more in the second (a message job). The broker is killed with both jobs pending (each tried
+// and failed once); after the restart each is delivered once, and both carry the total as it
+// is then: 6 - 3 (muted) - 1 (read) + 1 (new) = 3.
+TEST_P(PushBadgeTest, BadgeSequenceSurvivesASigkillWithJobsPending) {
+  MQCHAT_REQUIRE_SERVER();
+  Register({"alice", "carol"});
+  {
+    auto phone = Login("carol", "phone");
+    auto r = phone->Request(protocol::Op::kPushRegister, 0,
+                            {{"platform", "fcm"}, {"token", "tok-phone"}});
+    ASSERT_TRUE(r.ok()) << r.Describe();
+    phone->Disconnect();
+  }
+  auto alice = Login("alice", "d1");
+  const std::vector<int64_t> convs = {alice->OpenDirect("carol"),
+                                      alice->CreateGroup("B", {"carol"}),
+                                      alice->CreateGroup("C", {"carol"})};
+  for (int64_t conv : convs) ASSERT_GT(conv, 0);
+  ASSERT_EQ(alice->mqtt().Subscribe(protocol::PresenceTopic("carol")), 1);
+  ASSERT_TRUE(WaitPresence(*alice, "carol", false)) << "carol offline";
+  for (size_t i = 0; i < convs.size(); ++i) {
+    for (size_t m = 0; m <= i; ++m) {
+      ASSERT_TRUE(
+          alice->Send(convs[i], "m", "c" + std::to_string(i) + "-" + std::to_string(m)).ok());
+    }
+    ASSERT_TRUE(WaitFor(
+        [&] { return MessagesAnnounced(*gateway_, "tok-phone", convs[i]) >= int64_t(i + 1); },
+        seconds(20), "conversation " + std::to_string(i) + " announced"));
+  }
+  ASSERT_EQ(NotificationsFor(*gateway_, "tok-phone").size(), 3u);
+
+  gateway_->RespondWith(503);
+  auto failed = [&](const std::string& room) {  // a refused attempt for `room` ("": counts-only)
+    for (const auto& ex : gateway_->Exchanges()) {
+      if (ex.reply.status == 503 && ex.request.json["notification"].value("room_id", "") == room)
+        return true;
+    }
+    return false;
+  };
+  {
+    auto laptop = Login("carol", "laptop");
+    ASSERT_TRUE(laptop->Request(protocol::Op::kMute, convs[2], {{"until_ms", -1}}).ok());
+    ASSERT_TRUE(laptop->Request(protocol::Op::kRead, convs[0], {{"seq", 1}}).ok());
+    ASSERT_TRUE(WaitFor([&] { return failed(""); }, seconds(20), "counts-only job tried"));
+    laptop->Disconnect();
+  }
+  ASSERT_TRUE(WaitPresence(*alice, "carol", false)) << "carol offline again";
+  ASSERT_TRUE(alice->Send(convs[1], "m", "after").ok());
+  ASSERT_TRUE(WaitFor([&] { return failed(std::to_string(convs[1])); }, seconds(20),
+                      "the new message's job tried"));
+  alice.reset();
+  server_->broker().Kill();
+
+  gateway_->RespondWith(200);
+  ASSERT_TRUE(server_->broker().Start());
+  ASSERT_TRUE(WaitFor([&] { return NotificationsFor(*gateway_, "tok-phone").size() >= 5; },
+                      seconds(40), "both pending jobs delivered after the restart"));
+  const auto sent = NotificationsFor(*gateway_, "tok-phone");
+  ASSERT_EQ(sent.size(), 5u) << "each pending job once";
+  std::vector<int64_t> badges;
+  for (const auto& n : sent) badges.push_back(n["counts"]["unread"].get<int64_t>());
+  EXPECT_EQ(badges, (std::vector<int64_t>{1, 3, 6, 3, 3}));
+  int counts_only = 0;
+  for (size_t i = 3; i < 5; ++i) {
+    if (!sent[i].contains("room_id")) {
+      ++counts_only;
+      EXPECT_FALSE(sent[i].contains("event_id")) << sent[i].dump();
+    } else {
+      EXPECT_EQ(sent[i]["room_id"], std::to_string(convs[1])) << sent[i].dump();
+      EXPECT_EQ(sent[i]["counts"]["messages"], 1);
+    }
+  }
+  EXPECT_EQ(counts_only, 1);
+}
+
 MQCHAT_INSTANTIATE_FOR_STORES(PushBadgeTest);
 
 // The same badge sequence with two brokers sharing PostgreSQL: alice and carol's phone on
