@@ -6,13 +6,13 @@
 namespace mqchat::store::sqlite_push_sql {
 
 // Records one collapsed job draft (?1 username, ?2 conversation, ?3 first_seq, ?4 last_seq,
-// ?5 count, ?6 sender, ?7 preview, ?8 now, ?9 due time, ?10 due cap) unless the user has no push target,
-// has muted the conversation, or is no longer a member (recipients come from a membership cache
-// that may predate a removal; this transaction's view is the authority); if the pair already has a
-// pending job, the draft is folded into it. The preview is stored only if the user allows
+// ?5 count, ?6 sender, ?7 preview, ?8 now, ?9 due time, ?10 due cap) unless the user has no
+// push target, has muted the conversation, or is no longer a member (recipients come from a
+// membership cache that may predate a removal; this transaction's view is the authority); if
+// the pair already has a pending job, the draft is folded into it. The preview is stored only if the user allows
 // previews (no push_settings row: allowed). Folding into a job whose first delivery has not
 // started (coalesce_until_ms set) puts it off to ?9, never earlier and never past its cap (the
-// debounce, kPutOff); a claimed job keeps its time (a lease, a retry's backoff).
+// debounce, MQCHAT_SQLITE_PUT_OFF); a claimed job keeps its time (a lease, a retry's backoff).
 #define MQCHAT_SQLITE_PUT_OFF                                                    \
   "next_attempt_ms = CASE WHEN coalesce_until_ms IS NULL THEN next_attempt_ms " \
   "ELSE MAX(next_attempt_ms, MIN(excluded.next_attempt_ms, coalesce_until_ms)) END"
