@@ -220,8 +220,9 @@ TEST_P(SdkResilienceTest, OutboxSurvivesAnAppRestart) {
 }
 
 // The cache's read state, read offline on the next start, equals the server's answer for the
-// sender however the broker kill falls on a burst of sends: before the first ack, at the ack
-// of message N, and after the last one. Sending moves the sender's read position.
+// sender however the broker kill falls on a burst of sends: before the first ack, just before,
+// at and just after the ack of message N (100), and after the last one. Sending moves the
+// sender's read position.
 TEST_P(SdkResilienceTest, CachedReadStateMatchesTheServerAfterKillsMidBurst) {
   MQCHAT_REQUIRE_SERVER();
   constexpr int kSends = 200;
@@ -230,7 +231,7 @@ TEST_P(SdkResilienceTest, CachedReadStateMatchesTheServerAfterKillsMidBurst) {
   auto conv = Get(alice->client->OpenDirect("bob"));
   ASSERT_TRUE(conv.ok()) << conv.status().ToString();
   int64_t expected_seq = 0;
-  for (int kill_at : {0, 100, kSends}) {
+  for (int kill_at : {0, 99, 100, 101, kSends}) {
     SCOPED_TRACE("broker killed at ack " + std::to_string(kill_at));
     auto acked = std::make_shared<std::atomic<int>>(0);
     auto reached = std::make_shared<std::promise<void>>();

@@ -328,25 +328,80 @@ TEST_P(PushStoreTest, PurgeDropsOldFinishedJobsOnly) {
   EXPECT_EQ(jobs[1].state, PushJobState::kPending);
 }
 
-TEST_P(PushStoreTest, ANewJobWaitsTheCoalescingDelayAndFoldingKeepsItsDueTime) {
+// A message from alice to carol in conversation 101, recorded by a writer whose clock says
+// `now`: due `now + 1000`, put off at most to `now + 5000` (push_coalesce_ms 1000,
+// push_coalesce_max_ms 5000).
+AppendRequest Coalesced(AppendRequest req, int64_t now) {
+  req.push_due_ms = now + 1000;
+  req.push_due_cap_ms = now + 5000;
+  return req;
+}
+
+TEST_P(PushStoreTest, ANewJobWaitsTheCoalescingDelay) {
   Target("carol", "phone", "tok-carol");
-  AppendRequest first = Msg(101, "alice", "one", {"carol"});
-  first.push_delay_ms = 1000;
-  Append({first});
-  auto jobs = Jobs("carol");
+  Append({Coalesced(Msg(101, "alice", "one", {"carol"}), kT0 + 100)});
+  const auto jobs = Jobs("carol");
   ASSERT_EQ(jobs.size(), 1u);
-  const int64_t due = jobs[0].created_at_ms + 1000;
-  EXPECT_EQ(jobs[0].next_attempt_ms, due);
-  EXPECT_TRUE(Claim(due - 1).empty()) << "not due before the delay ends";
-  AppendRequest second = Msg(101, "bob", "two", {"carol"});
-  second.push_delay_ms = 1000;
-  Append({second});  // folds in; the job stays due when the first message's delay ends
-  jobs = Jobs("carol");
-  ASSERT_EQ(jobs.size(), 1u);
-  EXPECT_EQ(jobs[0].next_attempt_ms, due);
-  const auto claimed = Claim(due);
+  EXPECT_EQ(jobs[0].next_attempt_ms, kT0 + 1100);
+  EXPECT_TRUE(Claim(kT0 + 1099).empty()) << "not due before the delay ends";
+  EXPECT_EQ(Claim(kT0 + 1100).size(), 1u);
+}
+
+// The debounce: each message folded in before the first delivery puts the job off to its own
+// due time, up to the cap of the job's first message; a steady stream still notifies.
+TEST_P(PushStoreTest, FoldingBeforeTheFirstDeliveryPutsTheJobOffUpToItsCap) {
+  Target("carol", "phone", "tok-carol");
+  Append({Coalesced(Msg(101, "alice", "1", {"carol"}), kT0)});
+  Append({Coalesced(Msg(101, "alice", "2", {"carol"}), kT0 + 900)});
+  EXPECT_EQ(Jobs("carol")[0].next_attempt_ms, kT0 + 1900);
+  EXPECT_TRUE(Claim(kT0 + 1000).empty()) << "a message 100 ms before it was due put it off";
+  Append({Coalesced(Msg(101, "alice", "3", {"carol"}), kT0 + 1800)});
+  Append({Coalesced(Msg(101, "alice", "4", {"carol"}), kT0 + 1700)});  // a slower writer clock
+  EXPECT_EQ(Jobs("carol")[0].next_attempt_ms, kT0 + 2800) << "never brought forward";
+  Append({Coalesced(Msg(101, "alice", "5", {"carol"}), kT0 + 2700)});
+  Append({Coalesced(Msg(101, "alice", "6", {"carol"}), kT0 + 4500)});
+  EXPECT_EQ(Jobs("carol")[0].next_attempt_ms, kT0 + 5000) << "capped at the first + 5000";
+  EXPECT_TRUE(Claim(kT0 + 4999).empty());
+  const auto claimed = Claim(kT0 + 5000);
   ASSERT_EQ(claimed.size(), 1u);
-  EXPECT_EQ(claimed[0].count, 2);
+  EXPECT_EQ(claimed[0].count, 6);
+  EXPECT_EQ(claimed[0].first_seq, 1);
+  EXPECT_EQ(claimed[0].last_seq, 6);
+}
+
+// Once claimed, a job's due time is its lease: folding leaves it alone, and what was folded in
+// meanwhile is due at once when the delivery ends (FinishJob), with no new debounce.
+TEST_P(PushStoreTest, FoldingIntoAClaimedJobLeavesItsLeaseAlone) {
+  Target("carol", "phone", "tok-carol");
+  Append({Coalesced(Msg(101, "alice", "1", {"carol"}), kT0)});
+  const auto claimed = Claim(kT0 + 1000, 10, 30'000);
+  ASSERT_EQ(claimed.size(), 1u);
+  Append({Coalesced(Msg(101, "alice", "2", {"carol"}), kT0 + 1100)});
+  EXPECT_EQ(Jobs("carol")[0].next_attempt_ms, kT0 + 31'000) << "the lease";
+  EXPECT_FALSE(*push_->FinishJob(claimed[0], PushJobState::kDelivered, "", kT0 + 1200));
+  Append({Coalesced(Msg(101, "alice", "3", {"carol"}), kT0 + 1300)});
+  const auto rest = Jobs("carol");
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].next_attempt_ms, kT0 + 1200) << "the rest goes at once";
+  EXPECT_EQ(rest[0].count, 2);
+  // A new job after the delivery debounces again.
+  const auto again = Claim(kT0 + 1200);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_TRUE(*push_->FinishJob(again[0], PushJobState::kDelivered, "", kT0 + 1300));
+  Append({Coalesced(Msg(101, "alice", "4", {"carol"}), kT0 + 2000)});
+  Append({Coalesced(Msg(101, "alice", "5", {"carol"}), kT0 + 2500)});
+  EXPECT_EQ(Jobs("carol").back().next_attempt_ms, kT0 + 3500);
+}
+
+// Retries keep their backoff: a message folded into a job waiting for a retry does not move it.
+TEST_P(PushStoreTest, FoldingIntoAJobAwaitingARetryKeepsItsTime) {
+  Target("carol", "phone", "tok-carol");
+  Append({Coalesced(Msg(101, "alice", "1", {"carol"}), kT0)});
+  const auto claimed = Claim(kT0 + 1000);
+  ASSERT_EQ(claimed.size(), 1u);
+  ASSERT_TRUE(push_->RetryJob(claimed[0].job_id, 1, kT0 + 1500, "HTTP 503").ok());
+  Append({Coalesced(Msg(101, "alice", "2", {"carol"}), kT0 + 1400)});
+  EXPECT_EQ(Jobs("carol")[0].next_attempt_ms, kT0 + 1500);
 }
 
 TEST_P(PushStoreTest, UnreadTotalSumsUnmutedConversationsAfterTheReadPositions) {
@@ -367,30 +422,33 @@ TEST_P(PushStoreTest, UnreadTotalSumsUnmutedConversationsAfterTheReadPositions) 
 }
 
 TEST_P(PushStoreTest, ReadsRecordOneCountsOnlyJobForUsersWithAnotherDevicesTarget) {
-  ASSERT_TRUE(push_->RecordCountsJob("carol", "phone", kT0, kT0 + 500).ok());
+  ASSERT_TRUE(push_->RecordCountsJob("carol", "phone", kT0, kT0 + 500, kT0 + 2000).ok());
   EXPECT_TRUE(Jobs("carol").empty()) << "no push target at all";
   Target("carol", "phone", "tok-phone");
-  ASSERT_TRUE(push_->RecordCountsJob("carol", "phone", kT0, kT0 + 500).ok());
+  ASSERT_TRUE(push_->RecordCountsJob("carol", "phone", kT0, kT0 + 500, kT0 + 2000).ok());
   EXPECT_TRUE(Jobs("carol").empty()) << "only the reading device has a target";
   Target("carol", "tablet", "tok-tablet");
-  ASSERT_TRUE(push_->RecordCountsJob("carol", "phone", kT0, kT0 + 500).ok());
-  ASSERT_TRUE(push_->RecordCountsJob("carol", "phone", kT0 + 100, kT0 + 600).ok());
+  ASSERT_TRUE(push_->RecordCountsJob("carol", "phone", kT0, kT0 + 500, kT0 + 2000).ok());
+  ASSERT_TRUE(push_->RecordCountsJob("carol", "phone", kT0 + 100, kT0 + 600, kT0 + 2100).ok());
   auto jobs = Jobs("carol");
   ASSERT_EQ(jobs.size(), 1u) << "reads fold into one pending counts-only job";
   EXPECT_EQ(jobs[0].conversation_id, kCountsOnlyJob);
   EXPECT_EQ(jobs[0].count, 0);
-  EXPECT_EQ(jobs[0].next_attempt_ms, kT0 + 500) << "folding keeps the due time";
-  const auto claimed = Claim(kT0 + 500);
+  EXPECT_EQ(jobs[0].next_attempt_ms, kT0 + 600) << "a read put it off";
+  ASSERT_TRUE(push_->RecordCountsJob("carol", "phone", kT0 + 1800, kT0 + 2300, kT0 + 3800).ok());
+  EXPECT_EQ(Jobs("carol")[0].next_attempt_ms, kT0 + 2000) << "up to the first read's cap";
+  EXPECT_TRUE(Claim(kT0 + 1999).empty());
+  const auto claimed = Claim(kT0 + 2000);
   ASSERT_EQ(claimed.size(), 1u);
-  // A read during the delivery: the job stays pending for the newer total.
-  ASSERT_TRUE(push_->RecordCountsJob("carol", "phone", kT0 + 700, kT0 + 1200).ok());
-  EXPECT_FALSE(*push_->FinishJob(claimed[0], PushJobState::kDelivered, "", kT0 + 800));
+  // A read during the delivery: the job stays pending for the newer total, due at once.
+  ASSERT_TRUE(push_->RecordCountsJob("carol", "phone", kT0 + 2100, kT0 + 2600, kT0 + 4100).ok());
+  EXPECT_FALSE(*push_->FinishJob(claimed[0], PushJobState::kDelivered, "", kT0 + 2200));
   jobs = Jobs("carol");
   ASSERT_EQ(jobs.size(), 1u);
   EXPECT_EQ(jobs[0].state, PushJobState::kPending);
-  const auto again = Claim(kT0 + 800);
+  const auto again = Claim(kT0 + 2200);
   ASSERT_EQ(again.size(), 1u);
-  EXPECT_TRUE(*push_->FinishJob(again[0], PushJobState::kDelivered, "", kT0 + 900));
+  EXPECT_TRUE(*push_->FinishJob(again[0], PushJobState::kDelivered, "", kT0 + 2300));
   EXPECT_EQ(Jobs("carol")[0].state, PushJobState::kDelivered);
 }
 

@@ -498,3 +498,24 @@ e2e("presence changes when the other user closes the page", async (t) => {
   await a.page.waitForFunction(() => /^last seen/.test(document.querySelector("#conv-sub").textContent), null, { timeout: T });
   await screenshot(a.page, "desktop-presence-offline");
 });
+
+e2e("reading on one page lowers the title count on the user's other page", async (t) => {
+  const reader = await newUser("rita");
+  const writer = await newUser("walt");
+  const raw = await new RawClient(broker, writer.name, writer.password, "title").connect();
+  t.after(() => raw.close());
+  const first = await appAs(t, reader, { viewport: DESKTOP });
+  const second = await appAs(t, reader, { viewport: PHONE }); // another browser: another device
+  const conv = await raw.openDirect(reader.name);
+  for (let i = 1; i <= 3; i++) await raw.send(conv, `unread ${i}`);
+  const title = (page, want) =>
+    page.waitForFunction((w) => document.title === w, want, { timeout: T });
+  await title(first.page, "(3) mqchat");
+  await title(second.page, "(3) mqchat");
+
+  await openConv(first.page, writer.name); // reads on the first page
+  await received(first.page, "unread 3").waitFor({ timeout: T });
+  await title(first.page, "mqchat");
+  await title(second.page, "mqchat"); // the read event from the other device
+  await screenshot(second.page, "title-after-read-elsewhere");
+});

@@ -83,6 +83,8 @@ Result<PushModule> BuildPush(const Config& config, const presence::OnlineDirecto
   push::PushWorker* raw = setup.worker.get();
   setup.chat.record_jobs = true;
   setup.chat.coalesce_ms = config.push.coalesce_ms;
+  setup.chat.coalesce_max_ms = config.push.coalesce_max_ms;
+  setup.chat.clock = &clock;
   setup.chat.jobs_recorded = [raw] { raw->Notify(); };
   broker.Log(LogLevel::kNotice, "mqchat: push notifications are on");
   return setup;

@@ -16,6 +16,7 @@
 #include "presence/online_directory.h"
 #include "store/chat_store.h"
 #include "store/push_store.h"
+#include "util/clock.h"
 
 namespace mqchat::chat {
 
@@ -25,7 +26,11 @@ struct ChatPush {
   store::PushStorePtr store;  // the writer thread's: push_register, push_settings, mute, ...
   bool record_jobs = false;   // a gateway is configured: messages record push jobs
   std::function<void()> jobs_recorded;  // writer thread, after a batch that may have recorded jobs
-  int64_t coalesce_ms = 0;  // a new job's first delivery waits this long (push_coalesce_ms)
+  // Coalescing (docs/PROTOCOL.md 7.2): a job is due coalesce_ms after the last message or read
+  // folded into it before its first delivery, but at most coalesce_max_ms after its first one.
+  int64_t coalesce_ms = 0;      // push_coalesce_ms
+  int64_t coalesce_max_ms = 0;  // push_coalesce_max_ms
+  const Clock* clock = nullptr;  // the writer's time for those, when it records the job
 };
 
 class PushOps {

@@ -207,6 +207,7 @@ const std::vector<OptionSpec>& Specs() {
       {"push_backoff_base_ms", PushInt(&PushConfig::backoff_base_ms, 1, 600000)},
       {"push_backoff_max_ms", PushInt(&PushConfig::backoff_max_ms, 1, 86400000)},
       {"push_coalesce_ms", PushInt(&PushConfig::coalesce_ms, 0, 60000)},
+      {"push_coalesce_max_ms", PushInt(&PushConfig::coalesce_max_ms, 0, 600000)},
   };
   return kSpecs;
 }
@@ -228,6 +229,9 @@ Status ValidateWhole(const Config& c) {
   if (!c.auth.jwt_hs256_secret.empty() && c.auth.jwt_hs256_secret.size() < 32) {
     return OptionError("jwt_hs256_secret",
                        "must be at least 32 bytes (a short HMAC secret can be brute-forced)");
+  }
+  if (c.push.coalesce_max_ms < c.push.coalesce_ms) {
+    return OptionError("push_coalesce_max_ms", "must not be below plugin_opt_push_coalesce_ms");
   }
   if (c.push.backoff_max_ms < c.push.backoff_base_ms) {
     return OptionError("push_backoff_max_ms", "must not be below plugin_opt_push_backoff_base_ms");

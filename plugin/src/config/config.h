@@ -52,7 +52,8 @@ struct PushConfig {
   std::string app_id = "mqchat";  // "app_id" of every device in a notification
   int backoff_base_ms = 1000;     // first retry within this; doubles per attempt
   int backoff_max_ms = 300000;    // retries at most this far apart
-  int coalesce_ms = 1000;         // a new job's first delivery waits this long; 0: at once
+  int coalesce_ms = 1000;         // a job is due this long after its last message; 0: at once
+  int coalesce_max_ms = 5000;     // ... but at most this long after its first message
 
   bool enabled() const { return !gateway_url.empty(); }
 };

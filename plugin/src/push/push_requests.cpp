@@ -96,7 +96,15 @@ void PushRequests::AddRecipients(store::ChatStore& store, chat::MemberLoader& me
         job.request.push_recipients.push_back(member);
       }
     }
-    job.request.push_delay_ms = push_.coalesce_ms;
+  }
+  // Coalescing runs on the writer's clock, taken just before the commit: a message that waited
+  // in the writer's queue still puts its job off by the whole delay (measured from its
+  // created_at_ms, a backlog longer than the delay would make the job due at once).
+  for (chat::SendJob& job : jobs) {
+    const int64_t now_ms =
+        push_.clock != nullptr ? push_.clock->NowMs() : job.request.created_at_ms;
+    job.request.push_due_ms = now_ms + push_.coalesce_ms;
+    job.request.push_due_cap_ms = now_ms + push_.coalesce_max_ms;
   }
 }
 
@@ -116,7 +124,8 @@ void PushRequests::BatchCommitted(const std::vector<chat::SendJob>& jobs,
 void PushRequests::ReadMarked(const std::string& user, const std::string& device, int64_t now_ms) {
   if (!push_.record_jobs || !push_.store) return;
   // A failure costs only a badge update: the read itself committed.
-  Status s = push_.store->RecordCountsJob(user, device, now_ms, now_ms + push_.coalesce_ms);
+  Status s = push_.store->RecordCountsJob(user, device, now_ms, now_ms + push_.coalesce_ms,
+                                          now_ms + push_.coalesce_max_ms);
   if (s.ok() && push_.jobs_recorded) push_.jobs_recorded();
 }
 

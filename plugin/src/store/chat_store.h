@@ -42,9 +42,14 @@ struct AppendRequest {
   // one pending job per (recipient, conversation) in the same transaction, skipping recipients
   // without a push target or with the conversation muted.
   std::vector<std::string> push_recipients;
-  // A new job's first delivery waits this long after the message (coalescing: messages of the
-  // same burst fold into it meanwhile). The batch's largest value applies to all its new jobs.
-  int64_t push_delay_ms = 0;
+  // When this message's push jobs are due (coalescing, docs/PROTOCOL.md 7.2), on the clock of
+  // the writer that records them. A new job is first due at push_due_ms; each later message
+  // folded into it before its first delivery starts moves that to its own push_due_ms (never
+  // earlier), but never past the push_due_cap_ms of the job's first message: a debounce with a
+  // maximum wait. 0: the message's created_at_ms (due at once), and no cap beyond the first due
+  // time. A batch's largest values apply to all its jobs.
+  int64_t push_due_ms = 0;
+  int64_t push_due_cap_ms = 0;
 };
 
 enum class AppendOutcome {

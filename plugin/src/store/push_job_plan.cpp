@@ -43,11 +43,15 @@ std::vector<PushJobDraft> CollapsePushJobs(const std::vector<NewMessage>& new_me
 
 PushJobWrites PlanPushJobWrites(const std::vector<AppendRequest>& batch, const AppendPlan& plan) {
   std::vector<NewMessage> new_messages;
-  int64_t delay_ms = 0;
+  int64_t due_ms = 0;
+  int64_t cap_ms = 0;
   for (size_t i : plan.new_indexes()) {
     if (!batch[i].push_recipients.empty()) {
-      new_messages.push_back(NewMessage{&plan.results()[i].message, &batch[i].push_recipients});
-      delay_ms = std::max(delay_ms, batch[i].push_delay_ms);
+      const StoredMessage& msg = plan.results()[i].message;
+      new_messages.push_back(NewMessage{&msg, &batch[i].push_recipients});
+      due_ms =
+          std::max(due_ms, batch[i].push_due_ms > 0 ? batch[i].push_due_ms : msg.created_at_ms);
+      cap_ms = std::max(cap_ms, batch[i].push_due_cap_ms);
     }
   }
   PushJobWrites writes;
@@ -56,7 +60,8 @@ PushJobWrites PlanPushJobWrites(const std::vector<AppendRequest>& batch, const A
   }
   writes.drafts = CollapsePushJobs(new_messages);
   writes.now_ms = plan.results()[plan.new_indexes().back()].message.created_at_ms;
-  writes.due_ms = writes.now_ms + delay_ms;
+  writes.due_ms = due_ms;
+  writes.due_cap_ms = std::max(cap_ms, due_ms);
   return writes;
 }
 

@@ -40,12 +40,17 @@ std::vector<PushJobDraft> CollapsePushJobs(const std::vector<NewMessage>& new_me
 
 // What a decided AppendPlan records as push jobs: the drafts of its new messages that have
 // push recipients, the time the jobs are created (the newest new message's created_at_ms),
-// and when a new job is first due: that time plus the batch's largest push_delay_ms (a job
-// that was already pending keeps its due time). No drafts when no new message has recipients.
+// when a new job is first due (the batch's largest AppendRequest::push_due_ms, a message's
+// created_at_ms where that is 0), and the latest a new job may be put off to (the largest
+// push_due_cap_ms, at least due_ms). A backend folds a draft into the pair's pending job
+// instead if there is one: if that job's first delivery has not started, it becomes due at
+// due_ms (never earlier than it was), but no later than the cap it was created with.
+// No drafts when no new message has recipients.
 struct PushJobWrites {
   std::vector<PushJobDraft> drafts;
   int64_t now_ms = 0;
   int64_t due_ms = 0;
+  int64_t due_cap_ms = 0;
 };
 PushJobWrites PlanPushJobWrites(const std::vector<AppendRequest>& batch, const AppendPlan& plan);
 

@@ -72,9 +72,11 @@ class PushStore {
   virtual Status SetMute(ConversationId id, const std::string& username, int64_t until_ms) = 0;
   // `username` read on `reading_device`: records a counts-only job (kCountsOnlyJob), first due
   // at `due_ms`, if they have a push target on another device; a pending one takes the read in
-  // instead (one pending counts-only job per user).
+  // instead (one pending counts-only job per user), and if its first delivery has not started,
+  // is put off to `due_ms`, but never past `due_cap_ms` of the read that created it (the same
+  // debounce as message jobs, AppendRequest::push_due_ms).
   virtual Status RecordCountsJob(const std::string& username, const std::string& reading_device,
-                                 int64_t now_ms, int64_t due_ms) = 0;
+                                 int64_t now_ms, int64_t due_ms, int64_t due_cap_ms) = 0;
 
   // --- delivery (the push worker) ---
 

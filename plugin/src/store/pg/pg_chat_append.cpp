@@ -168,7 +168,8 @@ Status WritePushJobs(PGconn* conn, const std::vector<AppendRequest>& batch,
                                                             .Text(sql::TextArray(senders))
                                                             .Text(sql::TextArray(previews))
                                                             .Int(writes.now_ms)
-                                                            .Int(writes.due_ms)));
+                                                            .Int(writes.due_ms)
+                                                            .Int(writes.due_cap_ms)));
   return Status::Ok();
 }
 

@@ -8,20 +8,27 @@ namespace mqchat::store::pg_push_sql {
 
 // Records the collapsed job drafts of a batch, one row per (username, conversation) of
 // $1..$7 (usernames, conversations, first seqs, last seqs, counts, senders, previews; $8 now,
-// $9 first due time),
+// $9 due time, $10 due cap),
 // skipping users without a push target, users who muted the conversation, and users who are
 // no longer members (recipients come from a membership cache that may predate a removal; the
 // conversation lock AppendBatch holds makes this view the authority); a pair that
 // already has a pending job gets the draft folded into it. The preview is stored only if the
-// user allows previews (no push_settings row: allowed). Folding keeps the pending job's due
-// time, so a burst within the coalescing delay is one notification. The drafts hold each pair once,
-// as ON CONFLICT DO UPDATE may touch a row only once per statement.
+// user allows previews (no push_settings row: allowed). Folding into a job whose first delivery
+// has not started (coalesce_until_ms set) puts it off to $9, never earlier and never past its
+// cap (the debounce, MQCHAT_PG_PUT_OFF); a claimed job keeps its time (a lease, a retry's
+// backoff). The drafts hold each pair once, as ON CONFLICT DO UPDATE may touch a row only once
+// per statement.
+#define MQCHAT_PG_PUT_OFF                                                                    \
+  "next_attempt_ms = CASE WHEN push_jobs.coalesce_until_ms IS NULL "                        \
+  "THEN push_jobs.next_attempt_ms ELSE GREATEST(push_jobs.next_attempt_ms, "                \
+  "LEAST(EXCLUDED.next_attempt_ms, push_jobs.coalesce_until_ms)) END"
 inline constexpr PgStatement kUpsertJobs = {
     "mqchat_push_upsert_jobs",
     "INSERT INTO push_jobs (username, conversation_id, first_seq, last_seq, message_count, "
-    "sender, preview_text, created_at_ms, next_attempt_ms) "
+    "sender, preview_text, created_at_ms, next_attempt_ms, coalesce_until_ms) "
     "SELECT j.username, j.conversation_id, j.first_seq, j.last_seq, j.n, j.sender, "
-    "CASE WHEN COALESCE(s.preview, TRUE) THEN j.preview END, $8::bigint, $9::bigint "
+    "CASE WHEN COALESCE(s.preview, TRUE) THEN j.preview END, $8::bigint, $9::bigint, "
+    "$10::bigint "
     "FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], "
     "$6::text[], $7::text[]) AS j(username, conversation_id, first_seq, last_seq, n, sender, "
     "preview) "
@@ -34,21 +41,23 @@ inline constexpr PgStatement kUpsertJobs = {
     "ON CONFLICT (username, conversation_id) WHERE state = 'pending' DO UPDATE SET "
     "last_seq = GREATEST(push_jobs.last_seq, EXCLUDED.last_seq), "
     "message_count = push_jobs.message_count + EXCLUDED.message_count, "
-    "sender = EXCLUDED.sender, preview_text = EXCLUDED.preview_text"};
+    "sender = EXCLUDED.sender, preview_text = EXCLUDED.preview_text, " MQCHAT_PG_PUT_OFF};
 
 // Records a counts-only job (conversation 0, docs/PROTOCOL.md 7.2) for $1, whose unread total
-// changed by a read on device $2, created at $3 and first due at $4, if $1 has a push target on
-// another device. A pending one takes the change in: its last_seq (a change counter for these
-// jobs) grows by one, so a delivery in flight leaves it pending for the newer total.
+// changed by a read on device $2, created at $3, due at $4 and put off at most to $5, if $1 has
+// a push target on another device. A pending one takes the change in: its last_seq (a change
+// counter for these jobs) grows by one, so a delivery in flight leaves it pending for the newer
+// total, and it is put off as message jobs are.
 inline constexpr PgStatement kUpsertCountsJob = {
     "mqchat_push_upsert_counts_job",
     "INSERT INTO push_jobs (username, conversation_id, first_seq, last_seq, message_count, "
-    "sender, preview_text, created_at_ms, next_attempt_ms) "
-    "SELECT $1::text, 0, 1, 1, 0, '', NULL, $3::bigint, $4::bigint "
+    "sender, preview_text, created_at_ms, next_attempt_ms, coalesce_until_ms) "
+    "SELECT $1::text, 0, 1, 1, 0, '', NULL, $3::bigint, $4::bigint, $5::bigint "
     "WHERE EXISTS (SELECT 1 FROM push_targets WHERE username = $1::text "
     "AND device_id <> $2::text) "
     "ON CONFLICT (username, conversation_id) WHERE state = 'pending' DO UPDATE SET "
-    "last_seq = push_jobs.last_seq + 1"};
+    "last_seq = push_jobs.last_seq + 1, " MQCHAT_PG_PUT_OFF};
+#undef MQCHAT_PG_PUT_OFF
 
 // A token belongs to one device: drop it from every other device before registering it.
 inline constexpr PgStatement kDropTokenElsewhere = {
@@ -87,9 +96,10 @@ inline constexpr PgStatement kDeleteMute = {
     "attempts, " p "state, " p "last_error"
 
 // $1 now, $2 limit, $3 lease end. SKIP LOCKED: brokers sharing the queue claim disjoint jobs.
+// A claimed job is no longer put off by folding.
 inline constexpr PgStatement kClaimDue = {
     "mqchat_push_claim_due",
-    "UPDATE push_jobs j SET next_attempt_ms = $3::bigint FROM ("
+    "UPDATE push_jobs j SET next_attempt_ms = $3::bigint, coalesce_until_ms = NULL FROM ("
     "SELECT job_id FROM push_jobs WHERE state = 'pending' AND next_attempt_ms <= $1::bigint "
     "ORDER BY next_attempt_ms, job_id LIMIT $2::bigint FOR UPDATE SKIP LOCKED) due "
     "WHERE j.job_id = due.job_id RETURNING " MQCHAT_PG_PUSH_JOB_COLUMNS("j.")};

@@ -109,10 +109,11 @@ Status PgPushStore::SetMute(ConversationId id, const std::string& username, int6
 }
 
 Status PgPushStore::RecordCountsJob(const std::string& username, const std::string& reading_device,
-                                    int64_t now_ms, int64_t due_ms) {
+                                    int64_t now_ms, int64_t due_ms, int64_t due_cap_ms) {
   MQCHAT_ASSIGN_OR_RETURN(
-      PgResultPtr res, Run(sql::kUpsertCountsJob,
-                           PgParams().Text(username).Text(reading_device).Int(now_ms).Int(due_ms)));
+      PgResultPtr res,
+      Run(sql::kUpsertCountsJob,
+          PgParams().Text(username).Text(reading_device).Int(now_ms).Int(due_ms).Int(due_cap_ms)));
   return Status::Ok();
 }
 

@@ -25,7 +25,7 @@ class PgPushStore final : public PushStore {
   Status SetPreview(const std::string& username, bool preview, int64_t now_ms) override;
   Status SetMute(ConversationId id, const std::string& username, int64_t until_ms) override;
   Status RecordCountsJob(const std::string& username, const std::string& reading_device,
-                         int64_t now_ms, int64_t due_ms) override;
+                         int64_t now_ms, int64_t due_ms, int64_t due_cap_ms) override;
   Result<std::vector<PushJob>> ClaimDueJobs(int64_t now_ms, int limit,
                                             int64_t lease_until_ms) override;
   Result<std::optional<int64_t>> NextDueMs() override;

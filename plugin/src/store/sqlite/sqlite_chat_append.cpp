@@ -78,7 +78,7 @@ Status SqliteChatStore::WritePushJobs(const std::vector<AppendRequest>& batch,
   for (const PushJobDraft& d : writes.drafts) {
     MQCHAT_RETURN_IF_ERROR(BindAndRun(upsert_push_job_.get(), d.username, d.conversation_id,
                                       d.first_seq, d.last_seq, d.count, d.sender, d.preview_text,
-                                      writes.now_ms, writes.due_ms));
+                                      writes.now_ms, writes.due_ms, writes.due_cap_ms));
   }
   return Status::Ok();
 }

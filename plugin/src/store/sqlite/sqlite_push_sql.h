@@ -6,18 +6,22 @@
 namespace mqchat::store::sqlite_push_sql {
 
 // Records one collapsed job draft (?1 username, ?2 conversation, ?3 first_seq, ?4 last_seq,
-// ?5 count, ?6 sender, ?7 preview, ?8 now, ?9 first due time) unless the user has no push target,
-// has muted the conversation, or is no longer a member (recipients come from a membership cache
-// that may predate a removal; this transaction's view is the authority); if the pair already has a
-// pending job, the draft is folded into it. The preview is stored only if the user allows
-// previews (no push_settings row: allowed). Folding keeps the pending job's due time, so a
-// burst within the coalescing delay is one notification.
+// ?5 count, ?6 sender, ?7 preview, ?8 now, ?9 due time, ?10 due cap) unless the user has no
+// push target, has muted the conversation, or is no longer a member (recipients come from a
+// membership cache that may predate a removal; this transaction's view is the authority); if
+// the pair already has a pending job, the draft is folded into it. The preview is stored only if the user allows
+// previews (no push_settings row: allowed). Folding into a job whose first delivery has not
+// started (coalesce_until_ms set) puts it off to ?9, never earlier and never past its cap (the
+// debounce, MQCHAT_SQLITE_PUT_OFF); a claimed job keeps its time (a lease, a retry's backoff).
+#define MQCHAT_SQLITE_PUT_OFF                                                    \
+  "next_attempt_ms = CASE WHEN coalesce_until_ms IS NULL THEN next_attempt_ms " \
+  "ELSE MAX(next_attempt_ms, MIN(excluded.next_attempt_ms, coalesce_until_ms)) END"
 inline constexpr char kUpsertJob[] =
     "INSERT INTO push_jobs (username, conversation_id, first_seq, last_seq, message_count, "
-    "sender, preview_text, created_at_ms, next_attempt_ms) "
+    "sender, preview_text, created_at_ms, next_attempt_ms, coalesce_until_ms) "
     "SELECT ?1, ?2, ?3, ?4, ?5, ?6, "
     "CASE WHEN COALESCE((SELECT preview FROM push_settings WHERE username = ?1), 1) = 1 "
-    "THEN ?7 END, ?8, ?9 "
+    "THEN ?7 END, ?8, ?9, ?10 "
     "WHERE EXISTS (SELECT 1 FROM push_targets WHERE username = ?1) "
     "AND EXISTS (SELECT 1 FROM members WHERE conversation_id = ?2 AND username = ?1) "
     "AND NOT EXISTS (SELECT 1 FROM mutes WHERE conversation_id = ?2 AND username = ?1 "
@@ -25,19 +29,21 @@ inline constexpr char kUpsertJob[] =
     "ON CONFLICT (username, conversation_id) WHERE state = 'pending' DO UPDATE SET "
     "last_seq = MAX(last_seq, excluded.last_seq), "
     "message_count = message_count + excluded.message_count, "
-    "sender = excluded.sender, preview_text = excluded.preview_text";
+    "sender = excluded.sender, preview_text = excluded.preview_text, " MQCHAT_SQLITE_PUT_OFF;
 
 // Records a counts-only job (conversation 0, docs/PROTOCOL.md 7.2) for ?1, whose unread total
-// changed by a read on device ?2, created at ?3 and first due at ?4, if ?1 has a push target on
-// another device. A pending one takes the change in: its last_seq (a change counter for these
-// jobs) grows by one, so a delivery in flight leaves it pending for the newer total.
+// changed by a read on device ?2, created at ?3, due at ?4 and put off at most to ?5, if ?1 has
+// a push target on another device. A pending one takes the change in: its last_seq (a change
+// counter for these jobs) grows by one, so a delivery in flight leaves it pending for the newer
+// total, and it is put off as message jobs are.
 inline constexpr char kUpsertCountsJob[] =
     "INSERT INTO push_jobs (username, conversation_id, first_seq, last_seq, message_count, "
-    "sender, preview_text, created_at_ms, next_attempt_ms) "
-    "SELECT ?1, 0, 1, 1, 0, '', NULL, ?3, ?4 "
+    "sender, preview_text, created_at_ms, next_attempt_ms, coalesce_until_ms) "
+    "SELECT ?1, 0, 1, 1, 0, '', NULL, ?3, ?4, ?5 "
     "WHERE EXISTS (SELECT 1 FROM push_targets WHERE username = ?1 AND device_id <> ?2) "
     "ON CONFLICT (username, conversation_id) WHERE state = 'pending' DO UPDATE SET "
-    "last_seq = last_seq + 1";
+    "last_seq = last_seq + 1, " MQCHAT_SQLITE_PUT_OFF;
+#undef MQCHAT_SQLITE_PUT_OFF
 
 // A token belongs to one device: drop it from every other device before registering it.
 inline constexpr char kDropTokenElsewhere[] =
@@ -65,9 +71,9 @@ inline constexpr char kDeleteMute[] =
   "job_id, username, conversation_id, first_seq, last_seq, message_count, sender, " \
   "preview_text, created_at_ms, next_attempt_ms, attempts, state, last_error"
 
-// ?1 now, ?2 limit, ?3 lease end.
+// ?1 now, ?2 limit, ?3 lease end. A claimed job is no longer put off by folding.
 inline constexpr char kClaimDue[] =
-    "UPDATE push_jobs SET next_attempt_ms = ?3 WHERE job_id IN ("
+    "UPDATE push_jobs SET next_attempt_ms = ?3, coalesce_until_ms = NULL WHERE job_id IN ("
     "SELECT job_id FROM push_jobs WHERE state = 'pending' AND next_attempt_ms <= ?1 "
     "ORDER BY next_attempt_ms, job_id LIMIT ?2) RETURNING " MQCHAT_SQLITE_PUSH_JOB_COLUMNS;
 inline constexpr char kNextDue[] =

@@ -117,8 +117,9 @@ Status SqlitePushStore::SetMute(ConversationId id, const std::string& username, 
 
 Status SqlitePushStore::RecordCountsJob(const std::string& username,
                                         const std::string& reading_device, int64_t now_ms,
-                                        int64_t due_ms) {
-  return BindAndRun(upsert_counts_job_.get(), username, reading_device, now_ms, due_ms);
+                                        int64_t due_ms, int64_t due_cap_ms) {
+  return BindAndRun(upsert_counts_job_.get(), username, reading_device, now_ms, due_ms,
+                    due_cap_ms);
 }
 
 // --- delivery ---

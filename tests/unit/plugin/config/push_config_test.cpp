@@ -23,6 +23,8 @@ TEST(PushConfigTest, OffByDefault) {
   EXPECT_EQ(c->push.app_id, "mqchat");
   EXPECT_EQ(c->push.backoff_base_ms, 1000);
   EXPECT_EQ(c->push.backoff_max_ms, 300000);
+  EXPECT_EQ(c->push.coalesce_ms, 1000);
+  EXPECT_EQ(c->push.coalesce_max_ms, 5000);
 }
 
 TEST(PushConfigTest, EveryOptionIsRead) {
@@ -34,7 +36,9 @@ TEST(PushConfigTest, EveryOptionIsRead) {
                           {"push_max_attempts", "3"},
                           {"push_app_id", "com.example.chat"},
                           {"push_backoff_base_ms", "20"},
-                          {"push_backoff_max_ms", "200"}}));
+                          {"push_backoff_max_ms", "200"},
+                          {"push_coalesce_ms", "300"},
+                          {"push_coalesce_max_ms", "2000"}}));
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_TRUE(c->push.enabled());
   EXPECT_EQ(c->push.gateway_url, "https://push.example.com/_matrix/push/v1/notify");
@@ -45,6 +49,8 @@ TEST(PushConfigTest, EveryOptionIsRead) {
   EXPECT_EQ(c->push.app_id, "com.example.chat");
   EXPECT_EQ(c->push.backoff_base_ms, 20);
   EXPECT_EQ(c->push.backoff_max_ms, 200);
+  EXPECT_EQ(c->push.coalesce_ms, 300);
+  EXPECT_EQ(c->push.coalesce_max_ms, 2000);
 }
 
 TEST(PushConfigTest, BadValuesAreRefusedWithTheOptionName) {
@@ -72,6 +78,11 @@ TEST(PushConfigTest, BadValuesAreRefusedWithTheOptionName) {
       ParseConfig(Sqlite({{"push_backoff_base_ms", "500"}, {"push_backoff_max_ms", "100"}}));
   ASSERT_FALSE(inverted.ok());
   EXPECT_NE(inverted.status().message().find("plugin_opt_push_backoff_max_ms"), std::string::npos);
+  auto short_max =
+      ParseConfig(Sqlite({{"push_coalesce_ms", "3000"}, {"push_coalesce_max_ms", "2000"}}));
+  ASSERT_FALSE(short_max.ok());
+  EXPECT_NE(short_max.status().message().find("plugin_opt_push_coalesce_max_ms"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -114,6 +114,39 @@ TEST(PlanPushJobWritesTest, OnlyNewMessagesWithRecipientsAtTheNewestMessagesTime
   EXPECT_EQ(writes.drafts[1].first_seq, 12);
 }
 
+// The jobs' due time and cap: the largest of the new messages with recipients (a resend's and a
+// message without recipients count for nothing); a message without push_due_ms is due at its
+// created_at_ms; the cap is never below the due time.
+TEST(PlanPushJobWritesTest, DueTimeAndCapAreTheLargestOfTheNewMessagesWithRecipients) {
+  std::vector<AppendRequest> batch = {Req("old", 100, {"bob"}), Req("a", 200, {"bob"}),
+                                      Req("b", 300, {"bob"}), Req("quiet", 400, {})};
+  batch[0].push_due_ms = 9000;  // a resend: stores nothing
+  batch[0].push_due_cap_ms = 9000;
+  batch[1].push_due_ms = 1200;
+  batch[1].push_due_cap_ms = 5200;
+  batch[2].push_due_ms = 1300;
+  batch[2].push_due_cap_ms = 5300;
+  batch[3].push_due_ms = 8000;  // no recipients
+  batch[3].push_due_cap_ms = 8000;
+  AppendPlan plan(batch);
+  plan.SetLastSeq(4, 10);
+  for (size_t k = 0; k < plan.keys().size(); ++k) {
+    std::optional<StoredMessage> existing;
+    if (plan.keys()[k].client_msg_id == "old") existing = StoredMessage();
+    plan.SetLookup(k, true, std::move(existing));
+  }
+  ASSERT_TRUE(plan.Decide().ok());
+  PushJobWrites writes = PlanPushJobWrites(batch, plan);
+  EXPECT_EQ(writes.due_ms, 1300);
+  EXPECT_EQ(writes.due_cap_ms, 5300);
+
+  batch[1].push_due_ms = batch[2].push_due_ms = 0;  // no coalescing: due at the message
+  batch[1].push_due_cap_ms = batch[2].push_due_cap_ms = 0;
+  writes = PlanPushJobWrites(batch, plan);
+  EXPECT_EQ(writes.due_ms, 300);
+  EXPECT_EQ(writes.due_cap_ms, 300);
+}
+
 TEST(PlanPushJobWritesTest, NoDraftsWithoutRecipients) {
   const std::vector<AppendRequest> batch = {Req("a", 200, {})};
   AppendPlan plan(batch);
