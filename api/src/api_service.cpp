@@ -30,6 +30,7 @@ Result<std::unique_ptr<ApiService>> ApiService::Create(const ApiConfig& config,
 ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens,
                        ApiServiceOptions options)
     : config_(config),
+      cors_(config.cors_origins),
       stores_(config.store, config.store_connections),
       passwords_(config.hash_workers, config.hash_queue, options.pbkdf2_iterations),
       tokens_(std::move(tokens)),
@@ -48,6 +49,13 @@ ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens,
               [this](const ApiRequest& r) { return sessions_.Logout(r); });
   router_.Add("GET", std::string(http::kPathConnect),
               [this](const ApiRequest&) { return Connect(); });
+}
+
+ApiResponse ApiService::Handle(const ApiRequest& request) const {
+  if (auto answered = cors_.Intercept(request)) return *answered;
+  ApiResponse response = router_.Dispatch(request);
+  cors_.Decorate(request, &response);
+  return response;
 }
 
 ApiResponse ApiService::Connect() const {
