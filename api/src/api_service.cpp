@@ -36,7 +36,9 @@ ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens,
       tokens_(std::move(tokens)),
       signup_(config.signup, &stores_, &passwords_, options.now_s),
       sessions_(&stores_, &passwords_, &tokens_, RefreshTokens(config.refresh_token_ttl_s * 1000),
-                options.now_s) {
+                options.now_s),
+      credentials_(&stores_, &passwords_, RefreshTokens(config.refresh_token_ttl_s * 1000),
+                   options.now_s) {
   router_.Add("GET", std::string(http::kPathHealth),
               [](const ApiRequest&) { return JsonResponse(200, {{"status", "ok"}}); });
   router_.Add("POST", std::string(http::kPathSignup),
@@ -47,6 +49,10 @@ ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens,
               [this](const ApiRequest& r) { return sessions_.Refresh(r); });
   router_.Add("POST", std::string(http::kPathLogout),
               [this](const ApiRequest& r) { return sessions_.Logout(r); });
+  router_.Add("POST", std::string(http::kPathPassword),
+              [this](const ApiRequest& r) { return credentials_.ChangePassword(r); });
+  router_.Add("POST", std::string(http::kPathLogoutAll),
+              [this](const ApiRequest& r) { return credentials_.LogoutAll(r); });
   router_.Add("GET", std::string(http::kPathConnect),
               [this](const ApiRequest&) { return Connect(); });
 }

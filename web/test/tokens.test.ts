@@ -80,10 +80,11 @@ test("the base URL is ?api=, else config.json's api, else none", async () => {
   assert.equal(await apiUrlOf("", noFetch), null);
 });
 
-test("a login is saved without a password; a token with life left is used as is", async () => {
+test("a login is saved without a password; a token with life left is used as is", async (t) => {
   const api = new FakeApi();
   const store = new MemoryStorage();
   const keeper = new TokenKeeper(api.client, store, sharedLock());
+  t.after(() => keeper.stop()); // its refresh timer must not outlive a failed test
   keeper.adopt(await api.client.login("alice", "hunter2-password"));
   assert.ok(!JSON.stringify([...store.items]).includes("hunter2"));
   assert.equal(await keeper.fresh(), "a1");
@@ -91,25 +92,27 @@ test("a login is saved without a password; a token with life left is used as is"
   keeper.stop();
 });
 
-test("an expiring token is refreshed before a connect, and the rotation is saved", async () => {
+test("an expiring token is refreshed before a connect, and the rotation is saved", async (t) => {
   const api = new FakeApi();
   const store = new MemoryStorage();
   const keeper = new TokenKeeper(api.client, store, sharedLock());
-  const t = await api.client.login("alice", "pw");
-  keeper.adopt({ ...t, expiresAt: Date.now() + 1000 });
+  t.after(() => keeper.stop()); // its refresh timer must not outlive a failed test
+  const login = await api.client.login("alice", "pw");
+  keeper.adopt({ ...login, expiresAt: Date.now() + 1000 });
   assert.equal(await keeper.fresh(), "a2");
   assert.equal((keeper.saved() as TokenSet).refresh, "r2");
   keeper.stop();
 });
 
-test("two tabs refreshing at once rotate once (no reuse, the family survives)", async () => {
+test("two tabs refreshing at once rotate once (no reuse, the family survives)", async (t) => {
   const api = new FakeApi();
   const store = new MemoryStorage();
   const lock = sharedLock();
   const tab1 = new TokenKeeper(api.client, store, lock);
   const tab2 = new TokenKeeper(api.client, store, lock);
-  const t = await api.client.login("alice", "pw");
-  tab1.adopt({ ...t, expiresAt: Date.now() + 1000 });
+  t.after(() => (tab1.stop(), tab2.stop()));
+  const login = await api.client.login("alice", "pw");
+  tab1.adopt({ ...login, expiresAt: Date.now() + 1000 });
   const [a, b] = await Promise.all([tab1.fresh(), tab2.fresh()]);
   assert.equal(a, "a2");
   assert.equal(b, "a2");
@@ -119,12 +122,13 @@ test("two tabs refreshing at once rotate once (no reuse, the family survives)", 
   tab2.stop();
 });
 
-test("a revoked login is forgotten and reported as UNAUTHENTICATED; logout revokes", async () => {
+test("a revoked login is forgotten and reported as UNAUTHENTICATED; logout revokes", async (t) => {
   const api = new FakeApi();
   const store = new MemoryStorage();
   const keeper = new TokenKeeper(api.client, store, sharedLock());
-  const t = await api.client.login("alice", "pw");
-  keeper.adopt({ ...t, expiresAt: Date.now() + 1000 });
+  t.after(() => keeper.stop()); // its refresh timer must not outlive a failed test
+  const login = await api.client.login("alice", "pw");
+  keeper.adopt({ ...login, expiresAt: Date.now() + 1000 });
   await api.client.refresh("r1"); // someone else used it: the next use is a reuse
   await assert.rejects(keeper.fresh(), (e: unknown) => e instanceof ChatError && e.code === "UNAUTHENTICATED");
   assert.equal(store.getItem(TOKENS_KEY), null);
