@@ -24,6 +24,9 @@ if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt w
 fi
 (cd web && npm run --silent build)
 WEB_DIR="$ROOT/web/dist"
+# The page finds the API service here (web/src/api/http_api.ts): it signs up and logs in there.
+# Without this file the page sends the password to the broker over MQTT instead.
+printf '{"api": "http://127.0.0.1:%s"}\n' "$API_PORT" > "$WEB_DIR/config.json"
 
 DATA="$ROOT/data"
 mkdir -p "$DATA"
@@ -80,7 +83,7 @@ CTL="$ROOT/build/tools/mqchatctl/mqchatctl"
 
 API="$ROOT/build/api/mqchat-api"
 "$API" --sqlite "$DATA/mqchat.db" --jwt_private_key_file "$DATA/api.key.pem" \
-  --listen 127.0.0.1 --port "$API_PORT" \
+  --listen 127.0.0.1 --port "$API_PORT" --cors_origin "http://127.0.0.1:$WS_PORT" \
   --broker "mqtt://127.0.0.1:$PORT" --broker "ws://127.0.0.1:$WS_PORT" &
 API_PID=$!
 trap 'kill "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true' EXIT
@@ -89,7 +92,7 @@ cat <<MSG
 
 mqchat is starting: MQTT on 127.0.0.1:$PORT, WebSocket on 127.0.0.1:$WS_PORT (data in $DATA).
 
-Chat in the browser: http://127.0.0.1:$WS_PORT/
+Sign up and chat in the browser: http://127.0.0.1:$WS_PORT/ ("Create an account")
 
 Sign up through the API service (http://127.0.0.1:$API_PORT, docs/openapi.yaml):
   curl -H 'Content-Type: application/json' -d '{"username":"alice","password":"PASSWORD"}' http://127.0.0.1:$API_PORT/v1/signup

@@ -30,12 +30,15 @@ Result<std::unique_ptr<ApiService>> ApiService::Create(const ApiConfig& config,
 ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens,
                        ApiServiceOptions options)
     : config_(config),
+      cors_(config.cors_origins),
       stores_(config.store, config.store_connections),
       passwords_(config.hash_workers, config.hash_queue, options.pbkdf2_iterations),
       tokens_(std::move(tokens)),
       signup_(config.signup, &stores_, &passwords_, options.now_s),
       sessions_(&stores_, &passwords_, &tokens_, RefreshTokens(config.refresh_token_ttl_s * 1000),
-                options.now_s) {
+                options.now_s),
+      credentials_(&stores_, &passwords_, RefreshTokens(config.refresh_token_ttl_s * 1000),
+                   options.now_s) {
   router_.Add("GET", std::string(http::kPathHealth),
               [](const ApiRequest&) { return JsonResponse(200, {{"status", "ok"}}); });
   router_.Add("POST", std::string(http::kPathSignup),
@@ -46,8 +49,19 @@ ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens,
               [this](const ApiRequest& r) { return sessions_.Refresh(r); });
   router_.Add("POST", std::string(http::kPathLogout),
               [this](const ApiRequest& r) { return sessions_.Logout(r); });
+  router_.Add("POST", std::string(http::kPathPassword),
+              [this](const ApiRequest& r) { return credentials_.ChangePassword(r); });
+  router_.Add("POST", std::string(http::kPathLogoutAll),
+              [this](const ApiRequest& r) { return credentials_.LogoutAll(r); });
   router_.Add("GET", std::string(http::kPathConnect),
               [this](const ApiRequest&) { return Connect(); });
+}
+
+ApiResponse ApiService::Handle(const ApiRequest& request) const {
+  if (auto answered = cors_.Intercept(request)) return *answered;
+  ApiResponse response = router_.Dispatch(request);
+  cors_.Decorate(request, &response);
+  return response;
 }
 
 ApiResponse ApiService::Connect() const {

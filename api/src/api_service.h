@@ -1,7 +1,8 @@
 // ApiService: the composition root of mqchat-api. Owns the store pool, the password pool and
 // the token issuer, and routes each /v1 endpoint to its handler: GET /v1/health, POST
-// /v1/signup (signup.h), POST /v1/login, /v1/refresh and /v1/logout (sessions.h), GET
-// /v1/connect (the configured brokers).
+// /v1/signup (signup.h), POST /v1/login, /v1/refresh and /v1/logout (sessions.h), POST
+// /v1/password and /v1/logout_all (credentials.h), GET /v1/connect (the configured brokers);
+// browsers of the `cors_origin`s only (cors.h).
 // Built once at start; Handle is thread-safe (called from the HTTP threads).
 #pragma once
 
@@ -10,6 +11,8 @@
 
 #include "access_token.h"
 #include "config.h"
+#include "cors.h"
+#include "credentials.h"
 #include "http_types.h"
 #include "password_pool.h"
 #include "router.h"
@@ -32,18 +35,21 @@ class ApiService {
                                                     std::string private_key_pem,
                                                     ApiServiceOptions options = {});
 
-  ApiResponse Handle(const ApiRequest& request) const { return router_.Dispatch(request); }
+  // Thread-safe. CORS (cors.h) first: a preflight or a refused origin never reaches a handler.
+  ApiResponse Handle(const ApiRequest& request) const;
 
  private:
   ApiService(const ApiConfig& config, AccessTokenIssuer tokens, ApiServiceOptions options);
   ApiResponse Connect() const;
 
   ApiConfig config_;
+  CorsPolicy cors_;
   StorePool stores_;
   PasswordPool passwords_;
   AccessTokenIssuer tokens_;
   SignupHandler signup_;
   SessionHandlers sessions_;
+  CredentialHandlers credentials_;
   Router router_;
 };
 

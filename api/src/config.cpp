@@ -114,6 +114,14 @@ Status Apply(const std::string& key, const std::string& value, ApiConfig* c, int
     c->http_threads = static_cast<int>(n);
   } else if (key == "broker") {
     c->brokers.push_back(value);
+  } else if (key == "cors_origin") {
+    // An origin is scheme://host[:port]: no path, so "http://a/" (a common slip) is refused.
+    const size_t scheme = value.find("://");
+    if (scheme == std::string::npos || value.find('/', scheme + 3) != std::string::npos) {
+      return Status::InvalidArgument("cors_origin must be scheme://host[:port] (got '" + value +
+                                     "')");
+    }
+    c->cors_origins.push_back(value);
   } else {
     return Status::InvalidArgument("unknown option '" + key + "'");
   }
@@ -160,6 +168,7 @@ std::string ApiUsage() {
   --listen HOST (127.0.0.1) --port N (8080; 0 = any free port)
   --signup open|invite|closed (open)   invite: an invite_code from `mqchatctl invite create`
   --broker URL (repeatable; GET /v1/connect)
+  --cors_origin ORIGIN (repeatable)   a web page origin allowed to call from a browser
   --access_token_ttl_s N (900)    --refresh_token_ttl_s N (2592000)
   --max_body_bytes N (16384)
   --hash_workers N (2) --hash_queue N (16)   password hashing budget

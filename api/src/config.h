@@ -1,8 +1,8 @@
 // ApiConfig: everything mqchat-api is configured with, from command-line flags
 // (`--key value`) and/or a config file (`--config FILE`: one `key value` per line, the value
 // being the rest of the line, e.g. a libpq conninfo; `#` comments; the same keys as the
-// flags). A key given twice keeps the last value, except `broker`, which adds one address per
-// occurrence. Pure parsing; no file but the config file is read here.
+// flags). A key given twice keeps the last value, except `broker` and `cors_origin`, which
+// add one value per occurrence. Pure parsing; no file but the config file is read here.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +38,10 @@ struct ApiConfig {
   int http_threads = 16;      // `http_threads`, 1..1024: requests served at once
   // `broker URL` (repeatable): what GET /v1/connect returns, e.g. mqtt://host:1883, ws://host:8083.
   std::vector<std::string> brokers;
+  // `cors_origin ORIGIN` (repeatable): a web page origin (e.g. http://127.0.0.1:8083, the
+  // broker's WebSocket listener serving web/dist) allowed to call the API from a browser; any
+  // other Origin gets 403 (cors.h).
+  std::vector<std::string> cors_origins;
 };
 
 // Parses argv[1..] (argv[0] excluded). kInvalidArgument naming the flag or line on any error.

@@ -44,7 +44,8 @@ HttpServer::HttpServer(const ApiConfig& config, const ApiService* service)
   server.set_write_timeout(10, 0);
   auto handle = [service](const httplib::Request& req, httplib::Response& res) {
     ApiRequest request{req.method, req.path, req.get_header_value("Content-Type"), req.body,
-                       req.remote_addr};
+                       req.remote_addr, req.get_header_value("Origin"),
+                       req.get_header_value("Access-Control-Request-Method")};
     Write(service->Handle(request), res);
   };
   // Every path and method goes to the Router, which answers 404/405 in JSON itself.

@@ -21,6 +21,8 @@ struct ApiRequest {
   std::string content_type;  // the Content-Type header, as sent
   std::string body;
   std::string remote_addr;
+  std::string origin{};               // the Origin header (browsers; cors.h), "" if none
+  std::string cors_request_method{};  // Access-Control-Request-Method (a CORS preflight)
 };
 
 struct ApiResponse {

@@ -60,6 +60,18 @@ class PgSessionStore : public SessionStore {
         .status();
   }
 
+  Status RevokeUserFamilies(const std::string& username,
+                            const std::string& keep_family_id) override {
+    PgParams p;
+    p.Text(username);
+    p.Text(keep_family_id);
+    return ExecParams(conn_.get(),
+                      "UPDATE refresh_tokens SET state = 2 "
+                      "WHERE username = $1 AND family_id <> $2 AND state <> 2",
+                      p)
+        .status();
+  }
+
   Result<std::string> UsernameForKey(const std::string& key) override {
     PgParams p;
     p.Text(key);

@@ -72,6 +72,18 @@ Result<Rotated> RefreshTokens::Rotate(SessionStore& store, const std::string& to
   return Rotated{record->username, std::move(next)};
 }
 
+Result<RefreshRecord> RefreshTokens::FindLive(SessionStore& store, const std::string& token,
+                                              int64_t now_ms) {
+  auto record = store.Get(HashToken(token));
+  if (!record.ok()) {
+    return record.status().code() == Code::kNotFound ? Unauthenticated() : record.status();
+  }
+  if (record->state != RefreshState::kLive || record->expires_at_ms <= now_ms) {
+    return Unauthenticated();
+  }
+  return record;
+}
+
 Status RefreshTokens::Revoke(SessionStore& store, const std::string& token) {
   auto record = store.Get(HashToken(token));
   if (!record.ok()) {

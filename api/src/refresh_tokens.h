@@ -28,6 +28,8 @@ class RefreshTokens {
   // kUnauthenticated for a token that is unknown, expired, revoked or reused (the latter
   // revokes its family); store failures as they come.
   Result<Rotated> Rotate(SessionStore& store, const std::string& token, int64_t now_ms);
+  // The record of a live, unexpired token (it is not rotated); kUnauthenticated otherwise.
+  Result<RefreshRecord> FindLive(SessionStore& store, const std::string& token, int64_t now_ms);
   // Revokes the token's family. kUnauthenticated if the token is unknown.
   Status Revoke(SessionStore& store, const std::string& token);
 

@@ -35,6 +35,10 @@ class SessionStore {
   virtual Result<bool> MarkUsed(const std::string& token_hash) = 0;
   // Revokes every token of the family.
   virtual Status RevokeFamily(const std::string& family_id) = 0;
+  // Revokes every token of every family of `username` except `keep_family_id` ("": none):
+  // a password change keeps the caller's login, logout everywhere keeps nothing.
+  virtual Status RevokeUserFamilies(const std::string& username,
+                                    const std::string& keep_family_id) = 0;
   // The stored spelling of the user whose username_key (protocol::UsernameKey, migration 006)
   // is `key`, in any state; kNotFound if none. Login uses it to accept any spelling of a name.
   virtual Result<std::string> UsernameForKey(const std::string& key) = 0;

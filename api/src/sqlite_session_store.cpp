@@ -50,6 +50,14 @@ class SqliteSessionStore : public SessionStore {
     return BindAndRun(stmt.get(), std::string_view(family_id));
   }
 
+  Status RevokeUserFamilies(const std::string& username,
+                            const std::string& keep_family_id) override {
+    MQCHAT_ASSIGN_OR_RETURN(auto stmt, PrepareSqlite(db_.get(),
+        "UPDATE refresh_tokens SET state = 2 "
+        "WHERE username = ?1 AND family_id <> ?2 AND state <> 2"));
+    return BindAndRun(stmt.get(), std::string_view(username), std::string_view(keep_family_id));
+  }
+
   Result<std::string> UsernameForKey(const std::string& key) override {
     MQCHAT_ASSIGN_OR_RETURN(auto stmt, PrepareSqlite(db_.get(),
         "SELECT username FROM users WHERE username_key = ?1"));

@@ -16,6 +16,8 @@ inline constexpr std::string_view kPathLogin = "/v1/login";
 inline constexpr std::string_view kPathRefresh = "/v1/refresh";
 inline constexpr std::string_view kPathLogout = "/v1/logout";
 inline constexpr std::string_view kPathConnect = "/v1/connect";
+inline constexpr std::string_view kPathPassword = "/v1/password";
+inline constexpr std::string_view kPathLogoutAll = "/v1/logout_all";
 
 namespace field {
 inline constexpr std::string_view kError = "error";
@@ -25,6 +27,8 @@ inline constexpr std::string_view kStatus = "status";
 inline constexpr std::string_view kUsername = "username";
 inline constexpr std::string_view kPassword = "password";
 inline constexpr std::string_view kInviteCode = "invite_code";
+inline constexpr std::string_view kOldPassword = "old_password";
+inline constexpr std::string_view kNewPassword = "new_password";
 inline constexpr std::string_view kAccessToken = "access_token";
 inline constexpr std::string_view kRefreshToken = "refresh_token";
 inline constexpr std::string_view kTokenType = "token_type";

@@ -21,7 +21,7 @@ export const ARTIFACTS = resolve(process.env.MQCHAT_ARTIFACTS_DIR ?? join(ROOT, 
 export const CHROMIUM = process.env.MQCHAT_CHROMIUM ?? "/usr/bin/chromium";
 const MOSQUITTO = process.env.MQCHAT_MOSQUITTO ?? "/usr/sbin/mosquitto";
 
-const cleanups = new Set();
+export const cleanups = new Set();
 function onExit() {
   for (const fn of [...cleanups].reverse()) {
     try {
@@ -98,6 +98,7 @@ export class Broker {
     this.logPath = join(this.dir, "mosquitto.log");
     this.proc = null;
     this.presenceOpts = true;
+    this.extraConfig = []; // more plugin_opt_ lines (api_service.mjs adds the RS256 public key)
     cleanups.add(() => this.cleanup());
   }
 
@@ -126,6 +127,7 @@ export class Broker {
       "plugin_opt_auth_hashes_per_s 1000",
       "plugin_opt_auth_hash_duty_percent 100",
     ];
+    lines.push(...this.extraConfig);
     if (this.presenceOpts) {
       // Fast presence so "the other user closed the page" shows within the test's timeouts.
       lines.push("plugin_opt_presence_grace_ms 300", "plugin_opt_presence_min_interval_ms 0");

@@ -2,4 +2,4 @@
 // decoders of what the server sends), state/ (the chat state and its rules), ui/ (the panels).
 import { App } from "./ui/app";
 
-new App().boot();
+void new App().boot();

@@ -14,7 +14,8 @@ auth::DirectoryRefresher::Callbacks RefresherCallbacks(BrokerApi& broker, Broker
   callbacks.on_revoked = [&broker, &tasks](std::vector<std::string> usernames) {
     tasks.Post([&broker, usernames = std::move(usernames)] {
       for (const auto& name : usernames) {
-        broker.Log(LogLevel::kNotice, "mqchat: access revoked for '" + name + "'");
+        broker.Log(LogLevel::kNotice, "mqchat: access revoked or credentials changed for '" + name +
+                                           "': ending its sessions");
         broker.KickUser(name);
       }
     });

@@ -10,7 +10,10 @@ std::vector<std::string> UserDirectory::Apply(const std::vector<store::UserRecor
   for (const auto& rec : changed) {
     auto it = users_.find(rec.username);
     const bool was_active = it != users_.end() && it->second.state == store::UserState::kActive;
-    if (was_active && rec.state != store::UserState::kActive) revoked.push_back(rec.username);
+    const bool credentials_changed = was_active && it->second.password_hash != rec.password_hash;
+    if (was_active && (rec.state != store::UserState::kActive || credentials_changed)) {
+      revoked.push_back(rec.username);
+    }
     DirectoryEntry entry{rec.password_hash, rec.state};
     if (it == users_.end()) {
       std::string key = protocol::UsernameKey(rec.username);

@@ -22,8 +22,9 @@ struct DirectoryEntry {
 
 class UserDirectory {
  public:
-  // Applies changed rows (any order). Returns the usernames that were active before and are
-  // now disabled or deleted, so their sessions can be ended.
+  // Applies changed rows (any order). Returns the usernames whose sessions must end: active
+  // before and now disabled or deleted, or still active with a changed password hash (a
+  // password change through the API service: "credentials changed").
   std::vector<std::string> Apply(const std::vector<store::UserRecord>& changed);
   std::optional<DirectoryEntry> Lookup(const std::string& username) const;
   // A known user whose name equals `username` ignoring case but is spelled differently

@@ -17,6 +17,9 @@ export interface Credentials {
   mode: LoginMode;
   secret: string;
   device: string;
+  /** A login through the API service: a fresh access token for every attempt (state/tokens.ts);
+   * `secret` is then unused. Rejecting with UNAUTHENTICATED ends the login like a refusal. */
+  tokenSource?: () => Promise<string>;
 }
 
 export type ConnState = "connecting" | "online" | "waiting" | "stopped";
@@ -78,6 +81,7 @@ export class Connection {
     return this.client !== null && this.client.connected && this.ready;
   }
   private ready = false;
+  private openGen = 0; // which open() a token that arrives late belongs to
 
   start(): void {
     this.open();
@@ -152,7 +156,29 @@ export class Connection {
   private open(): void {
     this.ready = false;
     this.h.status({ state: "connecting", attempt: this.attempt });
-    const { user, device, secret } = this.creds;
+    const source = this.creds.tokenSource;
+    if (!source) return this.connect(this.creds.secret);
+    const gen = ++this.openGen;
+    source().then(
+      (token) => {
+        if (!this.stopped && gen === this.openGen && !this.client) this.connect(token);
+      },
+      (e: unknown) => {
+        if (this.stopped || gen !== this.openGen) return;
+        this.lastError = e instanceof Error ? e.message : String(e);
+        if (e instanceof ChatError && e.code === "UNAUTHENTICATED") {
+          this.refused = true;
+          this.h.authFailed(0x87);
+          return;
+        }
+        this.scheduleRetry(false);
+      },
+    );
+  }
+
+  /** One attempt with `secret` as the MQTT password. */
+  private connect(secret: string): void {
+    const { user, device } = this.creds;
     const c = mqtt.connect(this.servers.current, {
       protocolVersion: 5,
       clientId: `${user}/${device}`,

@@ -48,3 +48,24 @@ export function describeLoginRefusal(mode: LoginMode): string {
     ? "Token rejected: it is invalid or has expired, or the account is disabled"
     : "Wrong username or password, or the account is disabled";
 }
+
+/** The login form's sentence when the API service refuses a sign-up or a login. */
+export function describeApiRefusal(e: unknown, signup: boolean): string {
+  if (!(e instanceof ChatError)) return e instanceof Error ? e.message : String(e);
+  switch (e.code) {
+    case "UNAUTHENTICATED":
+      return "Wrong username or password";
+    case "ALREADY_EXISTS":
+      return "That username is taken";
+    case "RATE_LIMITED":
+      return "Too many attempts; try again later";
+    case "OVERLOADED":
+    case "UNAVAILABLE":
+      return "The server is busy; try again in a moment";
+    case "INVALID":
+    case "FORBIDDEN":
+      return (signup ? "Cannot create the account: " : "Cannot sign in: ") + e.message;
+    default:
+      return e.message || e.code;
+  }
+}

@@ -13,6 +13,8 @@ export interface Login {
   user: string;
   mode: LoginMode;
   secret: string;
+  /** Logged in through the API service: its tokens are kept by state/tokens.ts, not here. */
+  viaApi?: boolean;
 }
 
 /** The part of the Web Storage API used here (sessionStorage, localStorage, a fake in tests). */
@@ -31,7 +33,7 @@ export class SessionStore {
   /** The broker accepted `login`: remember what may be remembered. */
   accepted(login: Login): void {
     this.local.setItem(LAST_USER_KEY, login.user);
-    if (login.mode === "token") this.session.setItem(SESSION_KEY, JSON.stringify(login));
+    if (login.mode === "token" && !login.viaApi) this.session.setItem(SESSION_KEY, JSON.stringify(login));
     else this.session.removeItem(SESSION_KEY);
   }
 

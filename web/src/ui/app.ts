@@ -1,46 +1,90 @@
-// The app's lifecycle: login, a ChatState and a ChatView per login, logout, and resuming a token
-// login after a reload (state/session.ts says what is kept; never a password).
+// The app's lifecycle: login, a ChatState and a ChatView per login, logout, and resuming a login
+// after a reload (state/session.ts and state/tokens.ts say what is kept; never a password).
+// With an API service (api/http_api.ts: `?api=URL` or config.json) the form signs up and logs in
+// there, and the broker gets a fresh access token at every (re)connect; without one the password
+// goes to the broker over MQTT, as before.
 import { claimDevice } from "../api/device";
+import { ApiClient, apiUrlOf } from "../api/http_api";
 import { ChatState } from "../state/chat";
-import { describeLoginRefusal } from "../state/describe";
+import { describeApiRefusal, describeLoginRefusal } from "../state/describe";
 import { Login, SessionStore } from "../state/session";
+import { TokenKeeper } from "../state/tokens";
 import { ChatView } from "./chat_view";
-import { clearPassword, prefillUser, setLoginBusy, setupLogin, showLogin } from "./login";
+import { $ } from "./dom";
+import { clearPassword, defaultServer, endSignup, prefillUser, setLoginBusy, setupLogin, showLogin } from "./login";
 
 export class App {
   private store: ChatState | null = null;
   private view: ChatView | null = null;
   private session = new SessionStore(sessionStorage, localStorage);
+  private api: ApiClient | null = null;
+  private keeper: TokenKeeper | null = null;
 
-  boot(): void {
-    setupLogin((l) => void this.login(l, true));
+  async boot(): Promise<void> {
+    const apiUrl = await apiUrlOf(location.search);
+    if (apiUrl) {
+      this.api = new ApiClient(apiUrl);
+      this.keeper = new TokenKeeper(this.api, localStorage);
+    }
+    setupLogin((l, signup) => void this.submit(l, signup), this.api !== null);
+    const saved = this.keeper?.saved();
+    if (saved) {
+      prefillUser(saved.user);
+      return this.login(this.apiLogin(saved.user), false);
+    }
     const resume = this.session.resumable();
     if (resume) {
       prefillUser(resume.user);
-      void this.login(resume, false);
-      return;
+      return this.login(resume, false);
     }
     showLogin("", this.session.lastUser());
+  }
+
+  /** The form: a password goes to the API service when there is one (signing up first if
+   * asked), else to the broker; a pasted token always goes to the broker. */
+  private async submit(l: Login, signup: boolean): Promise<void> {
+    if (!this.api || !this.keeper || l.mode !== "password") return this.login(l, true);
+    setLoginBusy();
+    try {
+      if (signup) await this.api.signup(l.user, l.secret);
+      const tokens = await this.api.login(l.user, l.secret);
+      this.keeper.adopt(tokens);
+      clearPassword();
+      endSignup();
+      return this.login({ ...this.apiLogin(tokens.user), server: l.server }, true);
+    } catch (e) {
+      showLogin(describeApiRefusal(e, signup), this.session.lastUser());
+    }
+  }
+
+  private apiLogin(user: string): Login {
+    return { server: "", user, mode: "token", secret: "", viaApi: true };
   }
 
   private async login(l: Login, interactive: boolean): Promise<void> {
     setLoginBusy();
     const device = await claimDevice();
-    const creds = { ...l, device };
+    const keeper = l.viaApi ? this.keeper : null;
+    const server = l.server || $<HTMLInputElement>("login-server").value.trim() || defaultServer();
+    const creds = { ...l, server, device, tokenSource: keeper ? () => keeper.fresh() : undefined };
     let connected = false;
     const s = new ChatState(creds, {
       authFailed: () => {
         s.stop();
         this.session.forget();
+        void keeper?.logout();
         this.close();
-        showLogin(describeLoginRefusal(l.mode), this.session.lastUser());
+        showLogin(
+          l.viaApi ? "Your session has ended; sign in again" : describeLoginRefusal(l.mode),
+          this.session.lastUser(),
+        );
       },
       firstFailure: (error) => {
         if (connected || !interactive) return false; // keep retrying with the banner
         s.stop();
         this.close();
         showLogin(
-          `Cannot reach the chat server at ${l.server} (${error || "connection failed"})`,
+          `Cannot reach the chat server at ${server} (${error || "connection failed"})`,
           this.session.lastUser(),
         );
         return true;
@@ -71,6 +115,7 @@ export class App {
     this.store?.stop(true);
     this.close();
     this.session.forget();
+    void this.keeper?.logout();
     location.hash = "";
     showLogin("", this.session.lastUser());
   }

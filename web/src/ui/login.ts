@@ -1,4 +1,5 @@
-// The login panel: server, username, password or token.
+// The login panel: server, username, password or token; with an API service (api/http_api.ts)
+// also "Create an account" (sign-up: username, the password twice).
 import type { LoginMode } from "../api/connection";
 import { NAME_RE } from "../api/wire";
 import type { Login } from "../state/session";
@@ -13,8 +14,29 @@ export function defaultServer(): string {
   return "ws://127.0.0.1:8083/";
 }
 
+let signingUp = false; // the form is the sign-up form
+
 function loginMode(): LoginMode {
-  return $<HTMLInputElement>("login-mode-token").checked ? "token" : "password";
+  return !signingUp && $<HTMLInputElement>("login-mode-token").checked ? "token" : "password";
+}
+
+function submitLabel(): string {
+  return signingUp ? "Create account" : "Sign in";
+}
+
+/** Switches between the sign-in and the sign-up form (only offered with an API service). */
+function setSigningUp(on: boolean): void {
+  signingUp = on;
+  setText($("login-tagline"), on ? "Create your account" : "Sign in to chat");
+  setText($("signup-switch-text"), on ? "Have an account?" : "New here?");
+  setText($("signup-toggle"), on ? "Sign in" : "Create an account");
+  setText($("login-submit"), submitLabel());
+  show($("login-modes"), !on);
+  show($("login-password2-field"), on);
+  $<HTMLInputElement>("login-password").autocomplete = on ? "new-password" : "current-password";
+  if (on) $<HTMLInputElement>("login-mode-password").checked = true;
+  $("login-mode-password").dispatchEvent(new Event("change"));
+  setLoginError("");
 }
 
 export function setLoginError(text: string): void {
@@ -23,9 +45,12 @@ export function setLoginError(text: string): void {
   show(el, text !== "");
 }
 
-/** Binds the form; `submit` gets a login that passed the local checks. */
-export function setupLogin(submit: (l: Login) => void): void {
+/** Binds the form; `submit` gets a login that passed the local checks (`signup`: create the
+ * account first). `withApi`: an API service is configured, so sign-up is offered. */
+export function setupLogin(submit: (l: Login, signup: boolean) => void, withApi = false): void {
   $<HTMLInputElement>("login-server").value = defaultServer();
+  show($("signup-switch"), withApi);
+  $("signup-toggle").addEventListener("click", () => setSigningUp(!signingUp));
   const syncMode = () => {
     const token = loginMode() === "token";
     show($("login-password-field"), !token);
@@ -48,8 +73,11 @@ export function setupLogin(submit: (l: Login) => void): void {
       return setLoginError("Usernames are 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
     if (!secret) return setLoginError(mode === "token" ? "Paste your token" : "Enter your password");
+    if (signingUp && $<HTMLInputElement>("login-password2").value !== secret) {
+      return setLoginError("The two passwords differ");
+    }
     setLoginError("");
-    submit({ server, user, mode, secret });
+    submit({ server, user, mode, secret }, signingUp);
   });
 }
 
@@ -60,7 +88,7 @@ export function showLogin(error: string, lastUser: string): void {
   setLoginError(error);
   const btn = $<HTMLButtonElement>("login-submit");
   btn.disabled = false;
-  btn.textContent = "Sign in";
+  btn.textContent = submitLabel();
   const user = $<HTMLInputElement>("login-user");
   if (!user.value) user.value = lastUser;
   (user.value ? (loginMode() === "token" ? $("login-token") : $("login-password")) : user).focus();
@@ -69,12 +97,18 @@ export function showLogin(error: string, lastUser: string): void {
 export function setLoginBusy(): void {
   const btn = $<HTMLButtonElement>("login-submit");
   btn.disabled = true;
-  btn.textContent = "Signing in…";
+  btn.textContent = signingUp ? "Creating account…" : "Signing in…";
 }
 
 /** The login was accepted: the password field forgets it. */
 export function clearPassword(): void {
   $<HTMLInputElement>("login-password").value = "";
+  $<HTMLInputElement>("login-password2").value = "";
+}
+
+/** After a sign-up the next form (logout) is the sign-in form. */
+export function endSignup(): void {
+  if (signingUp) setSigningUp(false);
 }
 
 export function prefillUser(user: string): void {

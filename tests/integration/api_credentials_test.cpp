@@ -1,0 +1,136 @@
+// The real mqchat-api process beside a real broker on the same store, on SQLite and PostgreSQL:
+// a password change through the API (POST /v1/password) ends the user's MQTT sessions (the
+// broker's user refresher sees the hash change), revokes the user's other refresh tokens and
+// keeps the caller's; POST /v1/logout_all revokes every refresh token of the user.
+#include <chrono>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "support/api_process.h"
+#include "support/chat_client.h"
+#include "support/chat_server.h"
+#include "support/rsa_keys.h"
+#include "support/temp_dir.h"
+
+namespace mqchat::test {
+namespace {
+
+constexpr std::chrono::milliseconds kSessionEndDeadline{10000};
+
+class ApiCredentialsTest : public ::testing::TestWithParam<StoreKind> {
+ protected:
+  void SetUp() override {
+    key_dir_ = std::make_unique<TempDir>("mqchat-keys");
+    WriteFile(key_dir_->File("api.pub.pem"), TestRsaKeys().public_pem);
+    ChatServerOptions opts;
+    opts.store = GetParam();
+    // Password logins in quick succession: the hash budget (issue 29) is not under test here.
+    opts.plugin_opts = {{"jwt_rs256_public_key_file", key_dir_->File("api.pub.pem")},
+                        {"auth_fail_max", "1000"},
+                        {"auth_hashes_per_s", "1000"},
+                        {"auth_hash_duty_percent", "100"}};
+    server_ = ChatServer::Create(std::move(opts));
+    if (!server_) return;
+    api_ = std::make_unique<ApiProcess>(server_->store_config());
+    ASSERT_TRUE(server_->Start());
+    ASSERT_TRUE(api_->Start());
+  }
+
+  ApiReply Login(const std::string& user, const std::string& password) {
+    return api_->Post("/v1/login", {{"username", user}, {"password", password}});
+  }
+  int Refresh(const std::string& token) {
+    return api_->Post("/v1/refresh", {{"refresh_token", token}}).status;
+  }
+
+  std::unique_ptr<TempDir> key_dir_;
+  std::unique_ptr<ChatServer> server_;
+  std::unique_ptr<ApiProcess> api_;
+};
+
+#define REQUIRE_SERVERS() \
+  if (!server_ || !api_) GTEST_SKIP() << "servers not available"
+
+TEST_P(ApiCredentialsTest, PasswordChangeEndsSessionsAndOtherLoginsButKeepsThisOne) {
+  REQUIRE_SERVERS();
+  ASSERT_EQ(api_->Post("/v1/signup", {{"username", "alice"}, {"password", "old password"}}).status,
+            201);
+  ASSERT_EQ(api_->Post("/v1/signup", {{"username", "bob"}, {"password", "bob password"}}).status,
+            201);
+  auto phone = Login("alice", "old password");
+  auto laptop = Login("alice", "old password");
+  auto bob_login = Login("bob", "bob password");
+  ASSERT_EQ(phone.status, 200) << phone.body;
+  ASSERT_EQ(laptop.status, 200) << laptop.body;
+  ChatTestClient by_token, by_password, bob;
+  ASSERT_EQ(by_token.Connect(server_->port(), "alice", phone.json["access_token"], "phone"), 0);
+  ASSERT_EQ(by_password.Connect(server_->port(), "alice", "old password", "tablet"), 0);
+  ASSERT_EQ(bob.Connect(server_->port(), "bob", bob_login.json["access_token"], "pc"), 0);
+  const std::string laptop_refresh = laptop.json["refresh_token"];
+  const std::string phone_refresh = phone.json["refresh_token"];
+
+  // Refusals change nothing: a wrong old password, a new one against the policy, a bad token.
+  auto wrong = api_->Post("/v1/password", {{"refresh_token", laptop_refresh},
+                                           {"old_password", "not it at all"},
+                                           {"new_password", "new password"}});
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(wrong.error_code(), "UNAUTHENTICATED");
+  auto weak = api_->Post("/v1/password", {{"refresh_token", laptop_refresh},
+                                          {"old_password", "old password"},
+                                          {"new_password", "short"}});
+  EXPECT_EQ(weak.status, 422);
+  EXPECT_EQ(api_->Post("/v1/password", {{"refresh_token", "nope"},
+                                        {"old_password", "old password"},
+                                        {"new_password", "new password"}})
+                .status,
+            401);
+  EXPECT_TRUE(by_token.mqtt().IsConnected());
+  EXPECT_EQ(Login("alice", "old password").status, 200);
+
+  auto changed = api_->Post("/v1/password", {{"refresh_token", laptop_refresh},
+                                             {"old_password", "old password"},
+                                             {"new_password", "new password"}});
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  // Every MQTT session of alice ends (token and password logins); bob's stays.
+  EXPECT_TRUE(by_token.mqtt().WaitDisconnected(kSessionEndDeadline));
+  EXPECT_TRUE(by_password.mqtt().WaitDisconnected(kSessionEndDeadline));
+  EXPECT_TRUE(bob.mqtt().IsConnected());
+  // The old password is gone everywhere, the new one works at the API and the broker.
+  EXPECT_EQ(Login("alice", "old password").status, 401);
+  EXPECT_EQ(Login("alice", "new password").status, 200);
+  ChatTestClient again;
+  EXPECT_NE(again.Connect(server_->port(), "alice", "old password", "tablet"), 0);
+  ChatTestClient fresh;
+  EXPECT_EQ(fresh.Connect(server_->port(), "alice", "new password", "tablet"), 0);
+  // The other login's refresh token is revoked; the caller's login goes on.
+  EXPECT_EQ(Refresh(phone_refresh), 401);
+  EXPECT_EQ(Refresh(laptop_refresh), 200);
+}
+
+TEST_P(ApiCredentialsTest, LogoutAllRevokesEveryRefreshTokenOfTheUserOnly) {
+  REQUIRE_SERVERS();
+  ASSERT_EQ(api_->Post("/v1/signup", {{"username", "carol"}, {"password", "carol password"}}).status,
+            201);
+  ASSERT_EQ(api_->Post("/v1/signup", {{"username", "dave"}, {"password", "dave password"}}).status,
+            201);
+  const std::string one = Login("carol", "carol password").json["refresh_token"];
+  const std::string two = Login("carol", "carol password").json["refresh_token"];
+  const std::string daves = Login("dave", "dave password").json["refresh_token"];
+  EXPECT_EQ(api_->Post("/v1/logout_all", {{"refresh_token", "nope"}}).status, 401);
+  auto out = api_->Post("/v1/logout_all", {{"refresh_token", one}});
+  ASSERT_EQ(out.status, 200) << out.body;
+  EXPECT_EQ(Refresh(one), 401);
+  EXPECT_EQ(Refresh(two), 401);
+  EXPECT_EQ(Refresh(daves), 200);
+  // A revoked token cannot log out everywhere again; a new login starts afresh.
+  EXPECT_EQ(api_->Post("/v1/logout_all", {{"refresh_token", two}}).status, 401);
+  EXPECT_EQ(Refresh(Login("carol", "carol password").json["refresh_token"]), 200);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, ApiCredentialsTest,
+                         ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres),
+                         [](const auto& info) { return StoreKindName(info.param); });
+
+}  // namespace
+}  // namespace mqchat::test
