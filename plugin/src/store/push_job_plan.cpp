@@ -45,7 +45,8 @@ PushJobWrites PlanPushJobWrites(const std::vector<AppendRequest>& batch, const A
   std::vector<NewMessage> new_messages;
   int64_t delay_ms = 0;
   for (size_t i : plan.new_indexes()) {
-    if (!batch[i].push_recipients.empty()) {
+    // Only messages are pushed: edits, deletions and reactions are not news (nor unread).
+    if (!batch[i].push_recipients.empty() && batch[i].kind == EventKind::kMessage) {
       new_messages.push_back(NewMessage{&plan.results()[i].message, &batch[i].push_recipients});
       delay_ms = std::max(delay_ms, batch[i].push_delay_ms);
     }
