@@ -172,11 +172,13 @@ Status AppendPlan::Decide() {
     if (lookup.existing.has_value()) {
       result.outcome = AppendOutcome::kDuplicate;
       result.message = *lookup.existing;
+      result.message.kind = req.kind;  // the resend is answered under its own op
       continue;
     }
     if (first_new[key].has_value()) {  // repeated within this batch
       result.outcome = AppendOutcome::kDuplicate;
       result.message = results_[*first_new[key]].message;
+      result.message.kind = req.kind;
       continue;
     }
     const EventRefusal refusal = Check(i, targets, present);
