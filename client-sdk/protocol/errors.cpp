@@ -16,7 +16,11 @@ constexpr CodeEntry kCodes[] = {
     {ErrorCode::kGroupFull, "GROUP_FULL"},     {ErrorCode::kInvalid, "INVALID"},
     {ErrorCode::kOverloaded, "OVERLOADED"},    {ErrorCode::kUnavailable, "UNAVAILABLE"},
     {ErrorCode::kRateLimited, "RATE_LIMITED"}, {ErrorCode::kInternal, "INTERNAL"},
-    {ErrorCode::kTooLarge, "TOO_LARGE"},
+    {ErrorCode::kTooLarge, "TOO_LARGE"},       {ErrorCode::kNotAuthor, "NOT_AUTHOR"},
+    {ErrorCode::kEditWindowClosed, "EDIT_WINDOW_CLOSED"},
+    {ErrorCode::kUnknownMessage, "UNKNOWN_MESSAGE"},
+    {ErrorCode::kMessageDeleted, "MESSAGE_DELETED"},
+    {ErrorCode::kBadEmoji, "BAD_EMOJI"},       {ErrorCode::kNoChange, "NO_CHANGE"},
 };
 
 }  // namespace
@@ -82,7 +86,16 @@ Status ErrorToStatus(const ProtocolError& error) {
     case ErrorCode::kEmptyText:
     case ErrorCode::kTooLong:
     case ErrorCode::kTooLarge:
+    case ErrorCode::kBadEmoji:
       return Status::InvalidArgument(std::move(message));
+    case ErrorCode::kNotAuthor:
+      return Status::PermissionDenied(std::move(message));
+    case ErrorCode::kUnknownMessage:
+      return Status::NotFound(std::move(message));
+    case ErrorCode::kEditWindowClosed:
+    case ErrorCode::kMessageDeleted:
+    case ErrorCode::kNoChange:
+      return Status::FailedPrecondition(std::move(message));
     case ErrorCode::kNotMember:
     case ErrorCode::kForbidden:
       return Status::PermissionDenied(std::move(message));

@@ -26,6 +26,13 @@ enum class ErrorCode {
   kUnavailable,
   kRateLimited,
   kInternal,
+  // The message events (issue 16): why an edit, delete, reaction or reply was refused.
+  kNotAuthor,         // edit of another's message; delete of another's by a non-admin
+  kEditWindowClosed,  // edit after the edit window
+  kUnknownMessage,    // no message with that seq in the conversation
+  kMessageDeleted,    // the message was deleted for everyone
+  kBadEmoji,          // not one emoji (see ValidateEmoji)
+  kNoChange,          // reaction already there (add) or not there (remove)
 };
 
 // The wire name, e.g. "BAD_REQUEST".

@@ -55,6 +55,19 @@ inline constexpr std::string_view kHasMore = "has_more";
 inline constexpr std::string_view kConversation = "conversation";
 inline constexpr std::string_view kConversations = "conversations";
 inline constexpr std::string_view kAdded = "added";
+// The message events (issue 16; docs/PROTOCOL.md, "Event kinds"). "kind" on a message entry is
+// its event kind (values::kEvent*), absent for a plain message.
+inline constexpr std::string_view kTargetSeq = "target_seq";
+inline constexpr std::string_view kReplyTo = "reply_to";
+inline constexpr std::string_view kEditedAtMs = "edited_at_ms";
+inline constexpr std::string_view kDeleted = "deleted";
+inline constexpr std::string_view kReactions = "reactions";
+inline constexpr std::string_view kEmoji = "emoji";
+inline constexpr std::string_view kCount = "count";
+inline constexpr std::string_view kMine = "mine";
+inline constexpr std::string_view kReply = "reply";
+inline constexpr std::string_view kSnippet = "snippet";
+inline constexpr std::string_view kRemove = "remove";
 
 // Inbox events.
 inline constexpr std::string_view kType = "type";
@@ -105,5 +118,11 @@ inline constexpr std::string_view kPlatformWebhook = "webhook";
 
 // The op of an error response whose request topic named no known op.
 inline constexpr std::string_view kUnknownOpName = "unknown";
+
+// The "kind" of a message entry that is not a plain message (issue 16).
+inline constexpr std::string_view kEventEdit = "edit";
+inline constexpr std::string_view kEventDelete = "delete";
+inline constexpr std::string_view kEventReact = "react";
+inline constexpr std::string_view kEventUnreact = "unreact";
 
 }  // namespace mqchat::protocol::values

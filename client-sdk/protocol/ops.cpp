@@ -6,7 +6,8 @@ namespace {
 constexpr std::string_view kOpNames[kOpCount] = {
     "send",          "history",       "read",          "members",
     "add_members",   "remove_member", "leave",         "rename",
-    "typing",        "mute",          "open_direct",   "create_group",
+    "typing",        "mute",          "edit",          "delete",
+    "react",         "open_direct",   "create_group",
     "conversations", "sync",          "push_register", "push_unregister",
     "push_settings",
 };
@@ -25,6 +26,6 @@ std::optional<Op> ParseOpName(std::string_view name) {
   return std::nullopt;
 }
 
-bool IsConversationOp(Op op) { return op <= Op::kMute; }
+bool IsConversationOp(Op op) { return op <= Op::kReact; }
 
 }  // namespace mqchat::protocol

@@ -21,6 +21,9 @@ enum class Op {
   kRename,
   kTyping,
   kMute,
+  kEdit,    // issue 16: the message events (docs/PROTOCOL.md, "Event kinds")
+  kDelete,
+  kReact,
   // Other ops: mqchat/v1/req/<op>.
   kOpenDirect,
   kCreateGroup,
@@ -37,7 +40,7 @@ inline constexpr size_t kOpCount = static_cast<size_t>(Op::kPushSettings) + 1;
 std::string_view OpName(Op op);
 // The op with that wire name (exact), or nullopt.
 std::optional<Op> ParseOpName(std::string_view name);
-// True for ops addressed to one conversation (send .. mute).
+// True for ops addressed to one conversation (send .. react).
 bool IsConversationOp(Op op);
 
 }  // namespace mqchat::protocol

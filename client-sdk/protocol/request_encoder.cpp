@@ -18,6 +18,22 @@ struct BodyEncoder {
   void operator()(const SendRequest& b) const {
     out[fields::kClientMsgId] = b.client_msg_id;
     out[fields::kText] = b.text;
+    if (b.reply_to > 0) out[fields::kReplyTo] = b.reply_to;
+  }
+  void operator()(const EditRequest& b) const {
+    out[fields::kClientMsgId] = b.client_msg_id;
+    out[fields::kSeq] = b.seq;
+    out[fields::kText] = b.text;
+  }
+  void operator()(const DeleteRequest& b) const {
+    out[fields::kClientMsgId] = b.client_msg_id;
+    out[fields::kSeq] = b.seq;
+  }
+  void operator()(const ReactRequest& b) const {
+    out[fields::kClientMsgId] = b.client_msg_id;
+    out[fields::kSeq] = b.seq;
+    out[fields::kEmoji] = b.emoji;
+    if (b.remove) out[fields::kRemove] = true;
   }
   void operator()(const HistoryRequest& b) const {
     if (b.after_seq > 0) out[fields::kAfterSeq] = b.after_seq;

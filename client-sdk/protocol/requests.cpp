@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
+#include "protocol/emoji.h"
 #include "protocol/fields.h"
 #include "protocol/identity.h"
 #include "protocol/ids.h"
@@ -75,20 +76,57 @@ Error ReadName(const json& obj, std::string* name) {
   return ValidateConversationName(fields::kName, *name);
 }
 
-Error ParseBody(const json& obj, const RequestLimits& limits, SendRequest* body) {
+Error ReadClientMsgId(const json& obj, std::string* id) {
   MQCHAT_RETURN_IF_PROTOCOL_ERROR(
-      FromStatus(ReadString(obj, fields::kClientMsgId, Presence::kRequired, &body->client_msg_id)));
-  const std::string& id = body->client_msg_id;
-  if (id.empty() || id.size() > kMaxClientMsgIdBytes) {
+      FromStatus(ReadString(obj, fields::kClientMsgId, Presence::kRequired, id)));
+  if (id->empty() || id->size() > kMaxClientMsgIdBytes) {
     return BadRequest("client_msg_id must have 1 to " + std::to_string(kMaxClientMsgIdBytes) +
                       " bytes");
   }
-  for (unsigned char c : id) {
+  for (unsigned char c : *id) {
     if (c < 0x20 || c == 0x7F) return BadRequest("client_msg_id contains a control character");
   }
+  return std::nullopt;
+}
+
+// The seq an event names: required, at least 1.
+Error ReadTargetSeq(const json& obj, int64_t* seq) {
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(
+      FromStatus(ReadNonNegative(obj, fields::kSeq, Presence::kRequired, seq)));
+  if (*seq < 1) return BadRequest("seq must be a message's seq (1 or more)");
+  return std::nullopt;
+}
+
+Error ParseBody(const json& obj, const RequestLimits& limits, SendRequest* body) {
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(ReadClientMsgId(obj, &body->client_msg_id));
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(
+      FromStatus(ReadNonNegative(obj, fields::kReplyTo, Presence::kOptional, &body->reply_to)));
   MQCHAT_RETURN_IF_PROTOCOL_ERROR(
       FromStatus(ReadString(obj, fields::kText, Presence::kRequired, &body->text)));
   return ValidateMessageText(body->text, limits.max_message_chars);
+}
+
+Error ParseBody(const json& obj, const RequestLimits& limits, EditRequest* body) {
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(ReadClientMsgId(obj, &body->client_msg_id));
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(ReadTargetSeq(obj, &body->seq));
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(
+      FromStatus(ReadString(obj, fields::kText, Presence::kRequired, &body->text)));
+  return ValidateMessageText(body->text, limits.max_message_chars);
+}
+
+Error ParseBody(const json& obj, const RequestLimits&, DeleteRequest* body) {
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(ReadClientMsgId(obj, &body->client_msg_id));
+  return ReadTargetSeq(obj, &body->seq);
+}
+
+Error ParseBody(const json& obj, const RequestLimits&, ReactRequest* body) {
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(ReadClientMsgId(obj, &body->client_msg_id));
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(ReadTargetSeq(obj, &body->seq));
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(
+      FromStatus(ReadBool(obj, fields::kRemove, Presence::kOptional, &body->remove)));
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(
+      FromStatus(ReadString(obj, fields::kEmoji, Presence::kRequired, &body->emoji)));
+  return ValidateEmoji(body->emoji);
 }
 
 Error ParseBody(const json& obj, const RequestLimits&, HistoryRequest* body) {
@@ -217,6 +255,9 @@ Error ParseBodyFor(Op op, const json& obj, const RequestLimits& limits, RequestB
     MQCHAT_BODY_CASE(kRename, RenameRequest)
     MQCHAT_BODY_CASE(kTyping, TypingRequest)
     MQCHAT_BODY_CASE(kMute, MuteRequest)
+    MQCHAT_BODY_CASE(kEdit, EditRequest)
+    MQCHAT_BODY_CASE(kDelete, DeleteRequest)
+    MQCHAT_BODY_CASE(kReact, ReactRequest)
     MQCHAT_BODY_CASE(kOpenDirect, OpenDirectRequest)
     MQCHAT_BODY_CASE(kCreateGroup, CreateGroupRequest)
     MQCHAT_BODY_CASE(kConversations, ConversationsRequest)

@@ -32,6 +32,7 @@ inline constexpr int64_t kMuteForever = -1;
 struct SendRequest {
   std::string client_msg_id;  // 1..64 bytes, no control characters
   std::string text;           // checked by ValidateMessageText
+  int64_t reply_to = 0;       // optional: the seq of the message this one answers (0: none)
 };
 struct HistoryRequest {
   int64_t after_seq = 0;             // oldest messages above this seq (default)
@@ -57,6 +58,23 @@ struct TypingRequest {
 };
 struct MuteRequest {
   int64_t until_ms = kUnmute;  // required: kUnmute, kMuteForever, or a Unix time in ms
+};
+// The message events (docs/PROTOCOL.md, "Event kinds"); each is idempotent by client_msg_id
+// like a send, and takes the conversation's next seq.
+struct EditRequest {
+  std::string client_msg_id;
+  int64_t seq = 0;   // required: the message to edit (the sender's own)
+  std::string text;  // checked by ValidateMessageText
+};
+struct DeleteRequest {
+  std::string client_msg_id;
+  int64_t seq = 0;  // required: the message to delete for everyone
+};
+struct ReactRequest {
+  std::string client_msg_id;
+  int64_t seq = 0;      // required: the message reacted to
+  std::string emoji;    // checked by ValidateEmoji (protocol/emoji.h)
+  bool remove = false;  // true: take the caller's reaction with this emoji back
 };
 struct OpenDirectRequest {
   std::string user;
@@ -85,7 +103,7 @@ struct PushSettingsRequest {
 using RequestBody =
     std::variant<SendRequest, HistoryRequest, ReadRequest, MembersRequest, AddMembersRequest,
                  RemoveMemberRequest, LeaveRequest, RenameRequest, TypingRequest, MuteRequest,
-                 OpenDirectRequest, CreateGroupRequest, ConversationsRequest, SyncRequest,
+                 EditRequest, DeleteRequest, ReactRequest, OpenDirectRequest, CreateGroupRequest, ConversationsRequest, SyncRequest,
                  PushRegisterRequest, PushUnregisterRequest, PushSettingsRequest>;
 
 struct Request {

@@ -11,13 +11,33 @@ namespace mqchat::protocol {
 using nlohmann::json;
 
 json EncodeMessage(const WireMessage& m) {
-  return json{{fields::kConversationId, FormatId(m.conversation_id)},
-              {fields::kSeq, m.seq},
-              {fields::kMessageId, FormatId(m.message_id)},
-              {fields::kSender, m.sender},
-              {fields::kClientMsgId, m.client_msg_id},
-              {fields::kText, m.text},
-              {fields::kSentAtMs, m.sent_at_ms}};
+  json out{{fields::kConversationId, FormatId(m.conversation_id)},
+           {fields::kSeq, m.seq},
+           {fields::kMessageId, FormatId(m.message_id)},
+           {fields::kSender, m.sender},
+           {fields::kClientMsgId, m.client_msg_id},
+           {fields::kText, m.text},
+           {fields::kSentAtMs, m.sent_at_ms}};
+  if (!m.kind.empty()) out[fields::kKind] = m.kind;
+  if (m.target_seq > 0) out[fields::kTargetSeq] = m.target_seq;
+  if (m.reply_to > 0) out[fields::kReplyTo] = m.reply_to;
+  if (m.edited_at_ms > 0) out[fields::kEditedAtMs] = m.edited_at_ms;
+  if (m.deleted) out[fields::kDeleted] = true;
+  if (!m.reactions.empty()) {
+    json reactions = json::array();
+    for (const auto& r : m.reactions) {
+      reactions.push_back(
+          json{{fields::kEmoji, r.emoji}, {fields::kCount, r.count}, {fields::kMine, r.mine}});
+    }
+    out[fields::kReactions] = std::move(reactions);
+  }
+  if (m.reply.has_value()) {
+    out[fields::kReply] = json{{fields::kSeq, m.reply->seq},
+                               {fields::kSender, m.reply->sender},
+                               {fields::kSnippet, m.reply->snippet},
+                               {fields::kDeleted, m.reply->deleted}};
+  }
+  return out;
 }
 
 json EncodeMember(const WireMember& m) {
@@ -92,9 +112,9 @@ std::string ErrorResponse(std::string_view op_name, const std::string& req_id,
   return DumpJson(out);
 }
 
-std::string SendAckResponse(const std::string& req_id, const WireAck& a) {
+std::string SendAckResponse(const std::string& req_id, const WireAck& a, Op op) {
   JsonObjectWriter w;
-  w.String(fields::kOp, OpName(Op::kSend)).Bool(fields::kOk, true);
+  w.String(fields::kOp, OpName(op)).Bool(fields::kOk, true);
   if (!req_id.empty()) w.String(fields::kReqId, req_id);
   return w.String(fields::kConversationId, FormatId(a.conversation_id))
       .Int(fields::kSeq, a.seq)
@@ -107,15 +127,21 @@ std::string SendAckResponse(const std::string& req_id, const WireAck& a) {
 
 std::string MessageEvent(const WireMessage& m) {
   JsonObjectWriter w(m.text.size() + m.sender.size() + m.client_msg_id.size() + 192);
-  return w.String(fields::kType, values::kEventTypeMessage)
+  w.String(fields::kType, values::kEventTypeMessage)
       .String(fields::kConversationId, FormatId(m.conversation_id))
       .Int(fields::kSeq, m.seq)
       .String(fields::kMessageId, FormatId(m.message_id))
       .String(fields::kSender, m.sender)
       .String(fields::kClientMsgId, m.client_msg_id)
       .String(fields::kText, m.text)
-      .Int(fields::kSentAtMs, m.sent_at_ms)
-      .Finish();
+      .Int(fields::kSentAtMs, m.sent_at_ms);
+  // Live events carry no reactions or quotes (those are history's); the rest as EncodeMessage.
+  if (!m.kind.empty()) w.String(fields::kKind, m.kind);
+  if (m.target_seq > 0) w.Int(fields::kTargetSeq, m.target_seq);
+  if (m.reply_to > 0) w.Int(fields::kReplyTo, m.reply_to);
+  if (m.edited_at_ms > 0) w.Int(fields::kEditedAtMs, m.edited_at_ms);
+  if (m.deleted) w.Bool(fields::kDeleted, true);
+  return w.Finish();
 }
 
 std::string ReadEvent(int64_t conversation_id, const std::string& user, int64_t read_seq) {

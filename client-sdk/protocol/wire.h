@@ -16,6 +16,24 @@
 
 namespace mqchat::protocol {
 
+// One emoji's reactions to a message (history only), and the message a reply quotes.
+struct WireReaction {
+  std::string emoji;
+  int64_t count = 0;
+  bool mine = false;  // the reader is among them
+};
+struct WireReplyQuote {
+  int64_t seq = 0;
+  std::string sender;
+  std::string snippet;  // "" when deleted
+  bool deleted = false;
+};
+
+// An entry of a conversation's log (docs/PROTOCOL.md, "Event kinds"). A plain message has an
+// empty `kind` and is written exactly as before issue 16 (plus reply_to / edited_at_ms /
+// deleted when set); the other kinds carry `kind` and `target_seq`, and `text` is the edit's
+// new text, the reaction's emoji, or "" for a delete. The optional fields are written only when
+// set, and absent ones decode to their defaults.
 struct WireMessage {
   int64_t conversation_id = 0;
   int64_t seq = 0;
@@ -24,6 +42,13 @@ struct WireMessage {
   std::string client_msg_id;
   std::string text;
   int64_t sent_at_ms = 0;
+  std::string kind;          // "" (message) | values::kEventEdit | kEventDelete | kEventReact ...
+  int64_t target_seq = 0;    // kinds other than message: the message it acts on
+  int64_t reply_to = 0;      // a message: the seq it answers (0: none)
+  int64_t edited_at_ms = 0;  // a message: its last edit (0: never)
+  bool deleted = false;      // a message deleted for everyone (text "")
+  std::vector<WireReaction> reactions;  // history only
+  std::optional<WireReplyQuote> reply;  // history only, when reply_to > 0
 };
 
 struct WireMember {
@@ -125,7 +150,8 @@ std::string ErrorResponse(std::string_view op_name, const std::string& req_id,
 
 // The send ack: OkResponse(Op::kSend, req_id, EncodeAck(ack)), written without a JSON tree
 // (it goes out once per message).
-std::string SendAckResponse(const std::string& req_id, const WireAck& ack);
+// The same ack answers the message events (edit, delete, react) under their own op.
+std::string SendAckResponse(const std::string& req_id, const WireAck& ack, Op op = Op::kSend);
 
 // Inbox event payloads ("type" plus the body). MessageEvent is written without a JSON tree.
 std::string MessageEvent(const WireMessage& message);

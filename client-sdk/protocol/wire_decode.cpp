@@ -20,6 +20,15 @@ Result<json> ParseObject(std::string_view payload, std::string_view what) {
   return doc;
 }
 
+Result<WireReaction> DecodeReaction(const json& j) {
+  MQCHAT_RETURN_IF_ERROR(RequireObject(j, "reaction"));
+  WireReaction r;
+  MQCHAT_RETURN_IF_ERROR(ReadString(j, fields::kEmoji, kRequired, &r.emoji));
+  MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kCount, kRequired, &r.count));
+  MQCHAT_RETURN_IF_ERROR(ReadBool(j, fields::kMine, kRequired, &r.mine));
+  return r;
+}
+
 }  // namespace
 
 Result<WireMessage> DecodeMessage(const json& j) {
@@ -32,6 +41,23 @@ Result<WireMessage> DecodeMessage(const json& j) {
   MQCHAT_RETURN_IF_ERROR(ReadString(j, fields::kClientMsgId, kRequired, &m.client_msg_id));
   MQCHAT_RETURN_IF_ERROR(ReadString(j, fields::kText, kRequired, &m.text));
   MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kSentAtMs, kRequired, &m.sent_at_ms));
+  MQCHAT_RETURN_IF_ERROR(ReadString(j, fields::kKind, kOptional, &m.kind));
+  MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kTargetSeq, kOptional, &m.target_seq));
+  MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kReplyTo, kOptional, &m.reply_to));
+  MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kEditedAtMs, kOptional, &m.edited_at_ms));
+  MQCHAT_RETURN_IF_ERROR(ReadBool(j, fields::kDeleted, kOptional, &m.deleted));
+  if (FindField(j, fields::kReactions) != nullptr) {
+    MQCHAT_RETURN_IF_ERROR(ReadObjectArray(j, fields::kReactions, DecodeReaction, &m.reactions));
+  }
+  if (const json* reply = FindField(j, fields::kReply); reply != nullptr && !reply->is_null()) {
+    MQCHAT_RETURN_IF_ERROR(RequireObject(*reply, fields::kReply));
+    WireReplyQuote q;
+    MQCHAT_RETURN_IF_ERROR(ReadNonNegative(*reply, fields::kSeq, kRequired, &q.seq));
+    MQCHAT_RETURN_IF_ERROR(ReadString(*reply, fields::kSender, kRequired, &q.sender));
+    MQCHAT_RETURN_IF_ERROR(ReadString(*reply, fields::kSnippet, kRequired, &q.snippet));
+    MQCHAT_RETURN_IF_ERROR(ReadBool(*reply, fields::kDeleted, kRequired, &q.deleted));
+    m.reply = std::move(q);
+  }
   return m;
 }
 

@@ -117,9 +117,16 @@ TEST_P(AccountStoreTest, MigrationDisablesExistingLookAlikes) {
   ASSERT_TRUE(store_->AddUser("bob", "h").ok());
   ASSERT_TRUE(store_->AddUser("zed", "h").ok());
   store_.reset();
-  // Back to schema 5 (undoing 011, 008, 007, then 006), then add look-alikes the old schema
+  // Back to schema 5 (undoing 011, 010, 008, 007, then 006), then add look-alikes the old schema
   // allowed.
   ASSERT_TRUE(ExecRaw("ALTER TABLE push_jobs DROP COLUMN coalesce_until_ms").ok());
+  ASSERT_TRUE(ExecRaw("DROP TABLE reactions").ok());
+  ASSERT_TRUE(ExecRaw("DROP INDEX messages_edits_idx").ok());
+  ASSERT_TRUE(ExecRaw("DROP INDEX push_jobs_last_seq_idx").ok());
+  for (const char* column : {"kind", "target_seq", "edited_at_ms", "deleted_at_ms"}) {
+    ASSERT_TRUE(ExecRaw(("ALTER TABLE messages DROP COLUMN " + std::string(column)).c_str()).ok())
+        << column;
+  }
   ASSERT_TRUE(ExecRaw("DROP TABLE invites").ok());
   ASSERT_TRUE(ExecRaw("DROP TABLE refresh_tokens").ok());
   ASSERT_TRUE(ExecRaw("DROP INDEX users_username_key_idx").ok());

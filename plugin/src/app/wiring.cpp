@@ -114,6 +114,7 @@ Result<std::unique_ptr<chat::ChatService>> BuildChat(const Config& config, Broke
   options.node_id = config.node_id;
   options.max_group_members = config.max_group_members;
   options.max_message_chars = static_cast<size_t>(config.max_message_chars);
+  options.edit_window_ms = int64_t{config.edit_window_s} * 1000;
   options.typing_per_minute = config.presence.typing_per_minute;
   chat::ChatDeps deps{broker, tasks, clock};
   deps.devices = &sessions.devices();

@@ -21,10 +21,12 @@ ChatService::ChatService(ChatOptions options, ChatDeps deps, store::ChatStorePtr
       tools_{deps.clock, members_, replies_},
       push_(std::move(deps.push)),
       send_(tools_, ids_, push_.get()),
+      events_(tools_, ids_, options.edit_window_ms),
       conversations_(tools_, ids_, options.max_group_members, push_.get()),
       reads_(tools_),
       typing_(tools_, fan_out_, options.typing_per_minute),
-      routes_(MakeOpTable({send_, conversations_, reads_, typing_, push_.get()}, tools_)) {
+      routes_(MakeOpTable({send_, conversations_, reads_, typing_, push_.get(), &events_},
+                          tools_)) {
   writer_ =
       std::make_unique<StoreWorker>(std::move(writer_store), options_.max_queue, options_.max_batch,
                                     [this](store::ChatStore& store, std::vector<SendJob> jobs) {

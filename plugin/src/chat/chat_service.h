@@ -21,6 +21,7 @@
 #include "chat/fan_out.h"
 #include "chat/member_loader.h"
 #include "chat/membership_cache.h"
+#include "chat/message_event_ops.h"
 #include "chat/op_table.h"
 #include "chat/push_ops.h"
 #include "chat/read_ops.h"
@@ -47,6 +48,7 @@ struct ChatOptions {
   int64_t membership_ttl_ms = 30000;
   size_t membership_cache_entries = 200000;
   int typing_per_minute = 60;
+  int64_t edit_window_ms = 172'800'000;  // edits allowed this long after a message; 0 = forever
 };
 
 // What ChatService works with, given once at construction. Everything referenced outlives it.
@@ -132,6 +134,7 @@ class ChatService {
   const ChatTools tools_;
   std::unique_ptr<PushOps> push_;  // may be null
   SendPipeline send_;
+  MessageEventOps events_;
   ConversationOps conversations_;
   ReadOps reads_;
   TypingOps typing_;

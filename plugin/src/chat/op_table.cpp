@@ -1,6 +1,7 @@
 #include "chat/op_table.h"
 
 #include "chat/conversation_ops.h"
+#include "chat/message_event_ops.h"
 #include "chat/push_ops.h"
 #include "chat/read_ops.h"
 #include "chat/send_pipeline.h"
@@ -51,6 +52,11 @@ OpTable MakeOpTable(OpHandlers h, const ChatTools& tools) {
   t.Add(Op::kPushUnregister, kWriter, PushRoute(h.push, tools, &PushOps::Unregister));
   t.Add(Op::kPushSettings, kWriter, PushRoute(h.push, tools, &PushOps::Settings));
   t.Add(Op::kMute, kWriter, PushRoute(h.push, tools, &PushOps::Mute));
+  if (auto* events = h.events) {  // the message events: sends of another kind (writer batch)
+    t.Add(Op::kEdit, kWriter, [events](const OpRequest& r) { return events->Edit(r); });
+    t.Add(Op::kDelete, kWriter, [events](const OpRequest& r) { return events->Delete(r); });
+    t.Add(Op::kReact, kWriter, [events](const OpRequest& r) { return events->React(r); });
+  }
   return t;
 }
 

@@ -81,6 +81,7 @@ class ConversationOps;
 class ReadOps;
 class TypingOps;
 class PushOps;
+class MessageEventOps;
 
 // The handler groups the table routes to; they outlive the table. `push` may be null.
 struct OpHandlers {
@@ -89,6 +90,7 @@ struct OpHandlers {
   ReadOps& reads;
   TypingOps& typing;
   PushOps* push;
+  MessageEventOps* events = nullptr;  // edit, delete, react (issue 16); null: not served
 };
 
 // Every op ChatService answers: op -> (worker kind, handler).

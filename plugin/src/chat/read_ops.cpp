@@ -21,7 +21,9 @@ Plan ReadOps::History(const OpRequest& r) {
                                                         : tools_.replies.Fail(to, members.status());
     }
     if (!(*members)->Contains(user)) return tools_.replies.NotMember(to, id);
-    auto msgs = store.ReadHistory(id, body.after_seq, body.before_seq, body.limit + 1);
+    // Messages only, as they are now (edits applied, tombstones, reactions, quotes); the
+    // other event kinds are sync's.
+    auto msgs = store.ReadMessages(id, user, body.after_seq, body.before_seq, body.limit + 1);
     if (!msgs.ok()) return tools_.replies.Fail(to, msgs.status());
     const bool has_more = msgs->size() > static_cast<size_t>(body.limit);
     if (has_more) {

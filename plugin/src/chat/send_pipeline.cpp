@@ -5,6 +5,55 @@
 #include "protocol/wire.h"
 
 namespace mqchat::chat {
+namespace {
+
+// The op whose request made an event of `kind`: its ack answers under that op.
+protocol::Op AckOp(store::EventKind kind) {
+  switch (kind) {
+    case store::EventKind::kMessage:
+      return protocol::Op::kSend;
+    case store::EventKind::kEdit:
+      return protocol::Op::kEdit;
+    case store::EventKind::kDelete:
+      return protocol::Op::kDelete;
+    case store::EventKind::kReactionAdd:
+    case store::EventKind::kReactionRemove:
+      return protocol::Op::kReact;
+  }
+  return protocol::Op::kSend;
+}
+
+}  // namespace
+
+// Why the store refused an edit, delete, reaction or reply, as its error response.
+std::string SendPipeline::RefusalPayload(const ReplyTo& to, const store::AppendRequest& req,
+                                         store::EventRefusal refusal) {
+  using protocol::ErrorCode;
+  const std::string seq = std::to_string(req.target_seq);
+  switch (refusal) {
+    case store::EventRefusal::kNotAuthor:
+      return ErrorPayload(to, ErrorCode::kNotAuthor,
+                          req.kind == store::EventKind::kEdit
+                              ? "only its sender may edit message " + seq
+                              : "only its sender or a group owner or admin may delete message " +
+                                    seq);
+    case store::EventRefusal::kEditWindowClosed:
+      return ErrorPayload(to, ErrorCode::kEditWindowClosed,
+                          "message " + seq + " is too old to edit");
+    case store::EventRefusal::kTargetDeleted:
+      return ErrorPayload(to, ErrorCode::kMessageDeleted, "message " + seq + " was deleted");
+    case store::EventRefusal::kNoChange:
+      return ErrorPayload(to, ErrorCode::kNoChange,
+                          req.kind == store::EventKind::kReactionAdd
+                              ? "you already reacted to message " + seq + " with " + req.text
+                              : "you have no reaction " + req.text + " on message " + seq);
+    case store::EventRefusal::kUnknownTarget:
+    case store::EventRefusal::kNone:
+      break;
+  }
+  return ErrorPayload(to, ErrorCode::kUnknownMessage, "no message " + seq + " in conversation " +
+                                                          std::to_string(req.conversation_id));
+}
 
 Plan SendPipeline::PlanSend(const OpRequest& r) {
   auto& body = std::get<protocol::SendRequest>(r.req.body);
@@ -22,6 +71,7 @@ Plan SendPipeline::PlanSend(const OpRequest& r) {
   job.request.sender = r.who.username;
   job.request.client_msg_id = std::move(body.client_msg_id);
   job.request.text = std::move(body.text);  // up to 100,000 characters: moved, not copied
+  job.request.target_seq = body.reply_to;    // a reply (0: none); the store checks it
   job.request.message_id = ids_.Next();
   job.request.created_at_ms = tools_.clock.NowMs();
   job.reply = r.to;
@@ -58,6 +108,8 @@ std::vector<SendOutcome> SendPipeline::Outcomes(
       out.reply = ErrorPayload(out.to, protocol::ErrorCode::kNotMember,
                                "you are not a member of conversation " +
                                    std::to_string(jobs[i].request.conversation_id));
+    } else if ((*results)[i].outcome == store::AppendOutcome::kRefused) {
+      out.reply = RefusalPayload(out.to, jobs[i].request, (*results)[i].refusal);
     } else {
       out = Stored(store, std::move(out), (*results)[i]);
     }
@@ -78,7 +130,7 @@ SendOutcome SendPipeline::Stored(store::ChatStore& store, SendOutcome out,
   // and sync, and a resend gets the original ack back, time included.
   ack.server_time_ms = r.message.created_at_ms;
   ack.duplicate = r.outcome == store::AppendOutcome::kDuplicate;
-  out.reply = protocol::SendAckResponse(out.to.req_id, ack);
+  out.reply = protocol::SendAckResponse(out.to.req_id, ack, AckOp(r.message.kind));
   if (r.outcome != store::AppendOutcome::kStored) return out;
   // Members at least as new as the commit: a cached list from before a membership change made
   // through another broker would deliver to a removed member, or miss an added one.

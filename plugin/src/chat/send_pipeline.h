@@ -38,6 +38,8 @@ class SendPipeline {
                                     const Result<std::vector<store::AppendResult>>& results);
 
  private:
+  static std::string RefusalPayload(const ReplyTo& to, const store::AppendRequest& req,
+                                    store::EventRefusal refusal);
   SendOutcome Stored(store::ChatStore& store, SendOutcome out, const store::AppendResult& r);
 
   const ChatTools tools_;

@@ -31,7 +31,41 @@ protocol::WireMessage ToWire(const store::StoredMessage& m) {
   w.client_msg_id = m.client_msg_id;
   w.text = m.text;
   w.sent_at_ms = m.created_at_ms;
+  w.kind = EventKindName(m.kind);
+  if (m.kind == store::EventKind::kMessage) {
+    w.reply_to = m.target_seq;
+  } else {
+    w.target_seq = m.target_seq;
+  }
+  w.edited_at_ms = m.edited_at_ms;
+  w.deleted = m.deleted_at_ms > 0;
   return w;
+}
+
+protocol::WireMessage ToWire(const store::MessageView& v) {
+  protocol::WireMessage w = ToWire(v.message);
+  for (const auto& r : v.reactions) w.reactions.push_back({r.emoji, r.count, r.mine});
+  if (v.reply) {
+    w.reply = protocol::WireReplyQuote{v.reply->seq, v.reply->sender, v.reply->snippet,
+                                       v.reply->deleted};
+  }
+  return w;
+}
+
+std::string_view EventKindName(store::EventKind kind) {
+  switch (kind) {
+    case store::EventKind::kMessage:
+      return "";
+    case store::EventKind::kEdit:
+      return values::kEventEdit;
+    case store::EventKind::kDelete:
+      return values::kEventDelete;
+    case store::EventKind::kReactionAdd:
+      return values::kEventReact;
+    case store::EventKind::kReactionRemove:
+      return values::kEventUnreact;
+  }
+  return "";
 }
 
 protocol::WireMember ToWire(const store::Member& m) {

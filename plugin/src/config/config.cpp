@@ -171,6 +171,7 @@ const std::vector<OptionSpec>& Specs() {
       {"node_id", IntField(&Config::node_id, 0, 1023)},
       {"max_group_members", IntField(&Config::max_group_members, 2, 100000)},
       {"max_message_chars", IntField(&Config::max_message_chars, 1, 10000000)},
+      {"edit_window_s", IntField(&Config::edit_window_s, 0, 2000000000)},
       {"jwt_hs256_secret", AuthString(&AuthConfig::jwt_hs256_secret)},
       {"jwt_hs256_secret_file", AuthFile(&AuthConfig::jwt_hs256_secret)},
       {"jwt_rs256_public_key_file", AuthFile(&AuthConfig::jwt_rs256_public_key_pem)},

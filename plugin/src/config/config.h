@@ -67,6 +67,8 @@ struct Config {
   AuthConfig auth;
   int max_group_members = 100;
   int max_message_chars = 100000;
+  // How long after sending a message its sender may edit it (issue 16); 0 = forever.
+  int edit_window_s = 172800;
   PresenceConfig presence;
   PushConfig push;
 };

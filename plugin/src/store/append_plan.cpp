@@ -23,14 +23,116 @@ AppendPlan::AppendPlan(const std::vector<AppendRequest>& batch) : batch_(batch) 
   conversation_ids_.erase(std::unique(conversation_ids_.begin(), conversation_ids_.end()),
                           conversation_ids_.end());
   lookups_.resize(keys_.size());
+  CollectTargets();
+}
+
+namespace {
+
+bool IsReaction(EventKind kind) {
+  return kind == EventKind::kReactionAdd || kind == EventKind::kReactionRemove;
+}
+
+}  // namespace
+
+void AppendPlan::CollectTargets() {
+  std::set<std::pair<ConversationId, int64_t>> seen_targets;
+  ReactionSet seen_reactions;
+  for (const AppendRequest& req : batch_) {
+    if (req.kind == EventKind::kMessage && req.target_seq <= 0) continue;
+    if (seen_targets.emplace(req.conversation_id, req.target_seq).second) {
+      targets_.push_back(TargetKey{req.conversation_id, req.target_seq});
+    }
+    if (IsReaction(req.kind) &&
+        seen_reactions.emplace(req.conversation_id, req.target_seq, req.sender, req.text).second) {
+      reactions_.push_back(ReactionKey{req.conversation_id, req.target_seq, req.sender, req.text});
+    }
+  }
+  target_states_.resize(targets_.size());
+  reaction_present_.resize(reactions_.size());
+}
+
+void AppendPlan::SetTarget(size_t index, std::optional<TargetState> state) {
+  target_states_.at(index) = std::move(state);
+}
+
+void AppendPlan::SetReaction(size_t index, bool present) { reaction_present_.at(index) = present; }
+
+void AppendPlan::InitialState(TargetMap& targets, ReactionSet& present) const {
+  for (size_t t = 0; t < targets_.size(); ++t) {
+    if (target_states_[t].has_value()) {
+      targets[{targets_[t].conversation_id, targets_[t].seq}] = *target_states_[t];
+    }
+  }
+  for (size_t r = 0; r < reactions_.size(); ++r) {
+    const ReactionKey& k = reactions_[r];
+    if (reaction_present_[r]) present.emplace(k.conversation_id, k.seq, k.username, k.emoji);
+  }
+}
+
+EventRefusal AppendPlan::Check(size_t i, const TargetMap& targets,
+                               const ReactionSet& present) const {
+  const AppendRequest& req = batch_[i];
+  if (req.kind == EventKind::kMessage && req.target_seq <= 0) return EventRefusal::kNone;
+  auto it = targets.find({req.conversation_id, req.target_seq});
+  if (it == targets.end() || it->second.kind != EventKind::kMessage) {
+    return EventRefusal::kUnknownTarget;
+  }
+  const TargetState& target = it->second;
+  if (target.deleted) return EventRefusal::kTargetDeleted;
+  const bool own = target.sender == req.sender;
+  const bool has_reaction =
+      present.count({req.conversation_id, req.target_seq, req.sender, req.text}) > 0;
+  switch (req.kind) {
+    case EventKind::kMessage:
+      return EventRefusal::kNone;  // a reply to a live message
+    case EventKind::kEdit:
+      if (!own) return EventRefusal::kNotAuthor;
+      if (req.edit_window_ms > 0 && req.created_at_ms - target.created_at_ms > req.edit_window_ms) {
+        return EventRefusal::kEditWindowClosed;
+      }
+      return EventRefusal::kNone;
+    case EventKind::kDelete:
+      // Group owners and admins may delete anyone's; direct conversations have neither.
+      return own || lookups_[key_of_request_[i]].role != MemberRole::kMember
+                 ? EventRefusal::kNone
+                 : EventRefusal::kNotAuthor;
+    case EventKind::kReactionAdd:
+      return has_reaction ? EventRefusal::kNoChange : EventRefusal::kNone;
+    case EventKind::kReactionRemove:
+      return has_reaction ? EventRefusal::kNone : EventRefusal::kNoChange;
+  }
+  return EventRefusal::kUnknownTarget;
+}
+
+void AppendPlan::Apply(size_t i, int64_t seq, TargetMap& targets, ReactionSet& present) const {
+  const AppendRequest& req = batch_[i];
+  const auto reaction = std::make_tuple(req.conversation_id, req.target_seq, req.sender, req.text);
+  switch (req.kind) {
+    case EventKind::kMessage:
+      targets[{req.conversation_id, seq}] =
+          TargetState{EventKind::kMessage, req.sender, req.created_at_ms, false};
+      break;
+    case EventKind::kEdit:
+      break;
+    case EventKind::kDelete:
+      targets[{req.conversation_id, req.target_seq}].deleted = true;
+      break;
+    case EventKind::kReactionAdd:
+      present.insert(reaction);
+      break;
+    case EventKind::kReactionRemove:
+      present.erase(reaction);
+      break;
+  }
 }
 
 void AppendPlan::SetLastSeq(ConversationId id, int64_t last_seq) { last_seq_[id] = last_seq; }
 
 void AppendPlan::SetLookup(size_t key_index, bool sender_is_member,
-                           std::optional<StoredMessage> existing) {
+                           std::optional<StoredMessage> existing, MemberRole role) {
   Lookup& lookup = lookups_.at(key_index);
   lookup.sender_is_member = sender_is_member;
+  lookup.role = role;
   lookup.existing = std::move(existing);
   if (lookup.existing.has_value()) {
     const MessageKey& key = keys_[key_index];
@@ -49,6 +151,10 @@ Status AppendPlan::Decide() {
   std::vector<std::optional<size_t>> first_new(keys_.size());  // key -> batch index storing it
   std::map<ConversationId, SeqAdvance> advances;
   std::map<std::pair<ConversationId, std::string>, int64_t> newest_by_sender;
+  // The state events see, as the batch changes it request by request.
+  TargetMap targets;
+  ReactionSet present;
+  InitialState(targets, present);
 
   for (size_t i = 0; i < batch_.size(); ++i) {
     const AppendRequest& req = batch_[i];
@@ -66,11 +172,22 @@ Status AppendPlan::Decide() {
     if (lookup.existing.has_value()) {
       result.outcome = AppendOutcome::kDuplicate;
       result.message = *lookup.existing;
+      result.message.kind = req.kind;  // the resend is answered under its own op
       continue;
     }
     if (first_new[key].has_value()) {  // repeated within this batch
       result.outcome = AppendOutcome::kDuplicate;
       result.message = results_[*first_new[key]].message;
+      result.message.kind = req.kind;
+      continue;
+    }
+    const EventRefusal refusal = Check(i, targets, present);
+    if (refusal != EventRefusal::kNone) {
+      result.outcome = AppendOutcome::kRefused;
+      result.refusal = refusal;
+      result.message.conversation_id = req.conversation_id;
+      result.message.sender = req.sender;
+      result.message.client_msg_id = req.client_msg_id;
       continue;
     }
     auto last = last_seq_.find(req.conversation_id);
@@ -82,8 +199,12 @@ Status AppendPlan::Decide() {
     result.outcome = AppendOutcome::kStored;
     result.message = StoredMessage{req.conversation_id, seq,      req.message_id,   req.sender,
                                    req.client_msg_id,   req.text, req.created_at_ms};
+    result.message.kind = req.kind;
+    result.message.target_seq = req.target_seq;
     first_new[key] = i;
     new_indexes_.push_back(i);
+    if (req.kind != EventKind::kMessage) effect_indexes_.push_back(i);
+    Apply(i, seq, targets, present);
 
     SeqAdvance& advance = advances[req.conversation_id];
     advance.activity_ms =

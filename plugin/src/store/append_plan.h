@@ -6,8 +6,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -21,6 +24,25 @@ struct MessageKey {
   ConversationId conversation_id = 0;
   std::string sender;
   std::string client_msg_id;
+};
+
+// A message an event (or a reply) names, as the store holds it under the lock.
+struct TargetKey {
+  ConversationId conversation_id = 0;
+  int64_t seq = 0;
+};
+struct TargetState {
+  EventKind kind = EventKind::kMessage;
+  std::string sender;
+  int64_t created_at_ms = 0;
+  bool deleted = false;
+};
+// A reaction an add or remove names: (conversation, seq, user, emoji).
+struct ReactionKey {
+  ConversationId conversation_id = 0;
+  int64_t seq = 0;
+  std::string username;
+  std::string emoji;
 };
 
 class AppendPlan {
@@ -47,13 +69,22 @@ class AppendPlan {
   const std::vector<ConversationId>& conversation_ids() const { return conversation_ids_; }
   // Each distinct (conversation, sender, client_msg_id) of the batch, in order of appearance.
   const std::vector<MessageKey>& keys() const { return keys_; }
+  // Each distinct message named by an event or a reply of the batch, and each distinct
+  // reaction named by a reaction event, in order of appearance.
+  const std::vector<TargetKey>& targets() const { return targets_; }
+  const std::vector<ReactionKey>& reactions() const { return reactions_; }
 
   // Lookups, made while holding the conversations' locks (so they are current):
   // the last_seq of an existing conversation of conversation_ids();
   void SetLastSeq(ConversationId id, int64_t last_seq);
   // for keys()[key_index]: whether the sender is a member, and the stored message with that
   // key if there is one (its conversation_id, sender and client_msg_id may be left empty).
-  void SetLookup(size_t key_index, bool sender_is_member, std::optional<StoredMessage> existing);
+  void SetLookup(size_t key_index, bool sender_is_member, std::optional<StoredMessage> existing,
+                 MemberRole role = MemberRole::kMember);
+  // for targets()[i]: the stored row with that seq, if any;
+  void SetTarget(size_t index, std::optional<TargetState> state);
+  // for reactions()[i]: whether that reaction is there.
+  void SetReaction(size_t index, bool present);
 
   // Classifies every request and numbers the new ones. kInternal if a new message's
   // conversation got no SetLastSeq (a member of a conversation that does not exist).
@@ -69,6 +100,10 @@ class AppendPlan {
   // Indexes into the batch (and results()) of the new messages, in batch order; each
   // results()[i].message is the row to insert.
   const std::vector<size_t>& new_indexes() const { return new_indexes_; }
+  // The new events among them that change another row (every kind but kMessage), in batch
+  // order: the backend applies each to the target's current state (and the reactions) in
+  // this order, after inserting the rows.
+  const std::vector<size_t>& effect_indexes() const { return effect_indexes_; }
   const std::vector<AppendResult>& results() const { return results_; }
   std::vector<AppendResult> TakeResults();
 
@@ -76,19 +111,35 @@ class AppendPlan {
   struct Lookup {
     bool sender_is_member = false;
     std::optional<StoredMessage> existing;
+    MemberRole role = MemberRole::kMember;
   };
+  using TargetMap = std::map<std::pair<ConversationId, int64_t>, TargetState>;
+  using ReactionSet = std::set<std::tuple<ConversationId, int64_t, std::string, std::string>>;
+
+  void CollectTargets();
+  // The targets and reactions as looked up, before the batch.
+  void InitialState(TargetMap& targets, ReactionSet& present) const;
+  // Why the rules refuse batch_[i] given the state so far (kNone: allowed).
+  EventRefusal Check(size_t i, const TargetMap& targets, const ReactionSet& present) const;
+  // Applies stored batch_[i] (seq `seq`) to the state later requests of the batch see.
+  void Apply(size_t i, int64_t seq, TargetMap& targets, ReactionSet& present) const;
 
   const std::vector<AppendRequest>& batch_;
   std::vector<ConversationId> conversation_ids_;
   std::vector<MessageKey> keys_;
   std::vector<size_t> key_of_request_;  // batch index -> keys_ index
   std::vector<Lookup> lookups_;         // parallel to keys_
+  std::vector<TargetKey> targets_;
+  std::vector<std::optional<TargetState>> target_states_;  // parallel to targets_
+  std::vector<ReactionKey> reactions_;
+  std::vector<bool> reaction_present_;  // parallel to reactions_
   std::unordered_map<ConversationId, int64_t> last_seq_;
   std::unordered_map<ConversationId, int64_t> members_version_;
 
   std::vector<SeqAdvance> seq_advances_;
   std::vector<ReadAdvance> read_advances_;
   std::vector<size_t> new_indexes_;
+  std::vector<size_t> effect_indexes_;
   std::vector<AppendResult> results_;
 };
 

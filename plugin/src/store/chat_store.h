@@ -21,14 +21,59 @@ using ConversationId = int64_t;
 enum class ConversationKind { kDirect = 1, kGroup = 2 };
 enum class MemberRole { kMember = 0, kAdmin = 1, kOwner = 2 };
 
+// What an entry of a conversation's log is (migration 010). Every kind takes the next seq.
+enum class EventKind {
+  kMessage = 0,         // text; target_seq is the seq it replies to (0: none)
+  kEdit = 1,            // the target message's new text
+  kDelete = 2,          // the target message deleted for everyone (no text)
+  kReactionAdd = 3,     // text is the emoji
+  kReactionRemove = 4,  // text is the emoji
+};
+
 struct StoredMessage {
   ConversationId conversation_id = 0;
   int64_t seq = 0;         // 1, 2, 3, ... per conversation, no gaps
   int64_t message_id = 0;  // time-sortable, unique across the deployment
   std::string sender;
   std::string client_msg_id;
-  std::string text;
+  std::string text;        // a message's current text ("" once deleted); see EventKind
   int64_t created_at_ms = 0;
+  EventKind kind = EventKind::kMessage;
+  int64_t target_seq = 0;     // see EventKind
+  int64_t edited_at_ms = 0;   // a message's last edit; 0: never edited
+  int64_t deleted_at_ms = 0;  // a message deleted for everyone; 0: not deleted
+};
+
+// One emoji's reactions to a message, for the user who reads it (ChatStore::ReadMessages).
+struct ReactionCount {
+  std::string emoji;
+  int64_t count = 0;
+  bool mine = false;  // the reading user is among them
+};
+// The message a message replies to, as it is now.
+struct ReplyQuote {
+  int64_t seq = 0;
+  std::string sender;
+  std::string snippet;  // the first kReplySnippetChars code points; "" if deleted
+  bool deleted = false;
+};
+inline constexpr size_t kReplySnippetChars = 100;
+
+// A message as `history` shows it: its current state with its reactions and quoted reply.
+struct MessageView {
+  StoredMessage message;
+  std::vector<ReactionCount> reactions;  // by emoji, byte-wise
+  std::optional<ReplyQuote> reply;       // set when message.target_seq > 0
+};
+
+// Why AppendBatch refused an event (AppendOutcome::kRefused): nothing was stored.
+enum class EventRefusal {
+  kNone,
+  kUnknownTarget,     // no message with that seq (or it is not a message but another event)
+  kTargetDeleted,     // the target was deleted for everyone
+  kNotAuthor,         // edit of another's message; delete of another's message by a non-admin
+  kEditWindowClosed,  // edit after edit_window_ms
+  kNoChange,          // reaction already there (add) or not there (remove)
 };
 
 struct AppendRequest {
@@ -50,12 +95,18 @@ struct AppendRequest {
   // time. A batch's largest values apply to all its jobs.
   int64_t push_due_ms = 0;
   int64_t push_due_cap_ms = 0;
+  // The event's kind and target (StoredMessage); a message with target_seq > 0 is a reply.
+  EventKind kind = EventKind::kMessage;
+  int64_t target_seq = 0;
+  // kEdit only: how long after the target was sent an edit is allowed; 0 = forever.
+  int64_t edit_window_ms = 0;
 };
 
 enum class AppendOutcome {
   kStored,     // new message; `message` is what was committed
   kDuplicate,  // same (conversation, sender, client_msg_id) exists; `message` is the original
   kNotMember,  // sender is not a member (or the conversation does not exist)
+  kRefused,    // an event (or a reply) the rules refuse: AppendResult::refusal says why
 };
 
 struct AppendResult {
@@ -65,6 +116,7 @@ struct AppendResult {
   // the conversation lock, so no membership change can fall between it and the commit).
   // Whoever fans the message out needs a member list of at least this version.
   int64_t members_version = 0;
+  EventRefusal refusal = EventRefusal::kNone;  // kRefused only
 };
 
 struct Member {
@@ -91,9 +143,11 @@ struct ConversationSummary {
   std::string name;
   int64_t last_seq = 0;
   int64_t read_seq = 0;  // the asking user's
-  int64_t unread = 0;    // last_seq - read_seq
+  // Messages (EventKind::kMessage) above read_seq: edits, deletions and reactions take seqs
+  // but are not unread. Counted per read (one index range over the unread rows).
+  int64_t unread = 0;
   int64_t muted_until_ms = 0;  // the asking user's mute (PushStore::SetMute); 0 when none
-  std::optional<StoredMessage> last_message;
+  std::optional<StoredMessage> last_message;  // the newest message (kind kMessage)
   std::vector<std::string> members;  // usernames (for direct: both)
 };
 
@@ -173,8 +227,16 @@ class ChatStore {
   // Messages of a conversation in ascending seq order, at most `limit`:
   // before_seq > 0: the newest ones with seq < before_seq; otherwise the oldest with
   // seq > after_seq.
+  // Every event kind, each message in its current state: what sync carries.
   virtual Result<std::vector<StoredMessage>> ReadHistory(ConversationId id, int64_t after_seq,
                                                          int64_t before_seq, int limit) = 0;
+
+  // The same paging over messages only (EventKind::kMessage), each in its current state with
+  // its reactions (`mine` for `reader`) and the message it replies to: what `history` shows.
+  virtual Result<std::vector<MessageView>> ReadMessages(ConversationId id,
+                                                        const std::string& reader,
+                                                        int64_t after_seq, int64_t before_seq,
+                                                        int limit) = 0;
 
   // --- startup ---
 

@@ -46,7 +46,8 @@ PushJobWrites PlanPushJobWrites(const std::vector<AppendRequest>& batch, const A
   int64_t due_ms = 0;
   int64_t cap_ms = 0;
   for (size_t i : plan.new_indexes()) {
-    if (!batch[i].push_recipients.empty()) {
+    // Only messages are pushed: edits, deletions and reactions are not news (nor unread).
+    if (!batch[i].push_recipients.empty() && batch[i].kind == EventKind::kMessage) {
       const StoredMessage& msg = plan.results()[i].message;
       new_messages.push_back(NewMessage{&msg, &batch[i].push_recipients});
       due_ms =

@@ -238,6 +238,21 @@ Result<std::vector<store::StoredMessage>> FakeChatStore::ReadHistory(Conversatio
   return out;
 }
 
+// Messages only, as stored (the fake keeps no edits, deletions or reactions).
+Result<std::vector<store::MessageView>> FakeChatStore::ReadMessages(ConversationId id,
+                                                                    const std::string& reader,
+                                                                    int64_t after_seq,
+                                                                    int64_t before_seq, int limit) {
+  (void)reader;
+  auto rows = ReadHistory(id, after_seq, before_seq, limit);
+  if (!rows.ok()) return rows.status();
+  std::vector<store::MessageView> out;
+  for (auto& m : *rows) {
+    if (m.kind == store::EventKind::kMessage) out.push_back(store::MessageView{m, {}, {}});
+  }
+  return out;
+}
+
 Result<int64_t> FakeChatStore::MaxIssuedId() {
   Count("MaxIssuedId");
   return int64_t{0};

@@ -60,6 +60,10 @@ class FakeChatStore final : public store::ChatStore {
   Result<std::vector<store::StoredMessage>> ReadHistory(store::ConversationId id,
                                                         int64_t after_seq, int64_t before_seq,
                                                         int limit) override;
+  Result<std::vector<store::MessageView>> ReadMessages(store::ConversationId id,
+                                                       const std::string& reader,
+                                                       int64_t after_seq, int64_t before_seq,
+                                                       int limit) override;
   Result<int64_t> MaxIssuedId() override;
 
  private:

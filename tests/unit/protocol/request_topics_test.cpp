@@ -30,7 +30,8 @@ TEST(RequestTopicTest, EveryOpRoundTripsThroughItsTopic) {
 TEST(RequestTopicTest, OpNamesAreTheProtocolNames) {
   const char* names[] = {"send",          "history",         "read",          "members",
                          "add_members",   "remove_member",   "leave",         "rename",
-                         "typing",        "mute",            "open_direct",   "create_group",
+                         "typing",        "mute",            "edit",          "delete",
+                         "react",         "open_direct",     "create_group",
                          "conversations", "sync",            "push_register", "push_unregister",
                          "push_settings"};
   ASSERT_EQ(std::size(names), kOpCount);

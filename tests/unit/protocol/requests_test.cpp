@@ -58,6 +58,9 @@ TEST(ParseRequestTest, EveryOpParsesFromItsTopic) {
       {Op::kRename, R"({"name":"New"})"},
       {Op::kTyping, "{}"},
       {Op::kMute, R"({"until_ms":-1})"},
+      {Op::kEdit, R"({"client_msg_id":"e","seq":1,"text":"t"})"},
+      {Op::kDelete, R"({"client_msg_id":"d","seq":1})"},
+      {Op::kReact, R"({"client_msg_id":"r","seq":1,"emoji":"❤"})"},
       {Op::kOpenDirect, R"({"user":"bob"})"},
       {Op::kCreateGroup, R"({"name":"Team"})"},
       {Op::kConversations, "{}"},
@@ -401,6 +404,10 @@ TEST(EncodeRequestTest, RoundTripsEveryOp) {
   requests.push_back({Op::kPushRegister, 0, "p", PushRegisterRequest{"apns", "tok/\"1\""}});
   requests.push_back({Op::kPushUnregister, 0, "", PushUnregisterRequest{}});
   requests.push_back({Op::kPushSettings, 0, "", PushSettingsRequest{false}});
+  requests.push_back({Op::kEdit, 3, "", EditRequest{"e-1", 2, "new text"}});
+  requests.push_back({Op::kDelete, 3, "", DeleteRequest{"d-1", 2}});
+  requests.push_back({Op::kReact, 3, "", ReactRequest{"r-1", 2, "\xF0\x9F\x91\x8D", false}});
+  requests.push_back({Op::kSend, 3, "", SendRequest{"s-1", "a reply", 2}});
   requests.push_back({Op::kSync, 0, "", SyncRequest{{{kBigId, 5}, {INT64_MAX, 0}, {12, 1}}, 30}});
 
   for (const Request& request : requests) {

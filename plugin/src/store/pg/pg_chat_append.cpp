@@ -1,11 +1,15 @@
 // PgChatStore::AppendBatch: the writer's hot path. The whole batch is one transaction of five
 // round trips, however many messages and conversations it holds: BEGIN, lock the
 // conversations, look up members and duplicates, write everything, COMMIT (plus one to record
-// push jobs when the batch has push recipients).
+// push jobs when the batch has push recipients, up to two to look up the targets of edits,
+// deletions, reactions and replies, and one per such event to change its target:
+// pg_chat_events.h).
 #include <unordered_map>
 #include <utility>
 
 #include "store/append_plan.h"
+#include "store/chat_rules.h"
+#include "store/pg/pg_chat_events.h"
 #include "store/pg/pg_chat_sql.h"
 #include "store/pg/pg_chat_store.h"
 #include "store/pg/pg_push_sql.h"
@@ -54,7 +58,12 @@ Status LookUpKeys(PGconn* conn, AppendPlan& plan) {
     if (ord < 1 || ord > static_cast<int64_t>(plan.keys().size())) {
       return Status::Internal("append lookup returned position " + std::to_string(ord));
     }
-    const bool is_member = PgText(r, row, 1) == "t";
+    const bool is_member = !PgIsNull(r, row, 1);
+    MemberRole role = MemberRole::kMember;
+    if (is_member) {
+      MQCHAT_ASSIGN_OR_RETURN(int64_t role_value, PgInt64(r, row, 1));
+      MQCHAT_ASSIGN_OR_RETURN(role, RoleFromColumn(role_value));
+    }
     std::optional<StoredMessage> existing;
     if (!PgIsNull(r, row, 2)) {
       StoredMessage msg;
@@ -64,7 +73,7 @@ Status LookUpKeys(PGconn* conn, AppendPlan& plan) {
       MQCHAT_ASSIGN_OR_RETURN(msg.created_at_ms, PgInt64(r, row, 5));
       existing = std::move(msg);
     }
-    plan.SetLookup(static_cast<size_t>(ord - 1), is_member, std::move(existing));
+    plan.SetLookup(static_cast<size_t>(ord - 1), is_member, std::move(existing), role);
   }
   return Status::Ok();
 }
@@ -102,7 +111,7 @@ Status Write(PGconn* conn, AppendPlan& plan) {
     alloc_counts.push_back(advance.count);
     alloc_activity.push_back(advance.activity_ms);
   }
-  std::vector<int64_t> msg_ids, seqs, message_ids, created;
+  std::vector<int64_t> msg_ids, seqs, message_ids, created, kinds, target_seqs;
   std::vector<std::string> senders, client_msg_ids, bodies;
   for (size_t i : plan.new_indexes()) {
     const StoredMessage& msg = plan.results()[i].message;
@@ -113,6 +122,8 @@ Status Write(PGconn* conn, AppendPlan& plan) {
     client_msg_ids.push_back(msg.client_msg_id);
     bodies.push_back(msg.text);
     created.push_back(msg.created_at_ms);
+    kinds.push_back(static_cast<int64_t>(msg.kind));
+    target_seqs.push_back(msg.target_seq);
   }
   std::vector<int64_t> read_ids, read_seqs;
   std::vector<std::string> readers;
@@ -135,7 +146,9 @@ Status Write(PGconn* conn, AppendPlan& plan) {
                                                             .Text(sql::Int64Array(created))
                                                             .Text(sql::Int64Array(read_ids))
                                                             .Text(sql::TextArray(readers))
-                                                            .Text(sql::Int64Array(read_seqs))));
+                                                            .Text(sql::Int64Array(read_seqs))
+                                                            .Text(sql::Int64Array(kinds))
+                                                            .Text(sql::Int64Array(target_seqs))));
   return CheckSeqAllocation(res.get(), plan);
 }
 
@@ -191,9 +204,11 @@ Result<std::vector<AppendResult>> PgChatStore::AppendBatch(
   // member removed concurrently is seen as removed.
   MQCHAT_RETURN_IF_ERROR(LockConversations(conn, plan));
   MQCHAT_RETURN_IF_ERROR(LookUpKeys(conn, plan));
+  MQCHAT_RETURN_IF_ERROR(LookUpTargets(conn, plan));  // only when the batch has events
   MQCHAT_RETURN_IF_ERROR(plan.Decide());
   if (!plan.new_indexes().empty()) {
     MQCHAT_RETURN_IF_ERROR(Write(conn, plan));
+    MQCHAT_RETURN_IF_ERROR(WriteEffects(conn, plan));  // one statement per event
     MQCHAT_RETURN_IF_ERROR(WritePushJobs(conn, batch, plan));
   }
   MQCHAT_RETURN_IF_ERROR(txn.Commit());

@@ -41,4 +41,23 @@ std::string Int64Array(const std::vector<int64_t>& values) {
   return out;
 }
 
+// Reads conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms from
+// column `first` on.
+Result<StoredMessage> ReadMessage(const PGresult* res, int row, int first) {
+  StoredMessage msg;
+  MQCHAT_ASSIGN_OR_RETURN(msg.conversation_id, PgInt64(res, row, first));
+  MQCHAT_ASSIGN_OR_RETURN(msg.seq, PgInt64(res, row, first + 1));
+  MQCHAT_ASSIGN_OR_RETURN(msg.message_id, PgInt64(res, row, first + 2));
+  msg.sender = PgText(res, row, first + 3);
+  msg.client_msg_id = PgText(res, row, first + 4);
+  msg.text = PgText(res, row, first + 5);
+  MQCHAT_ASSIGN_OR_RETURN(msg.created_at_ms, PgInt64(res, row, first + 6));
+  MQCHAT_ASSIGN_OR_RETURN(int64_t kind, PgInt64(res, row, first + 7));
+  msg.kind = static_cast<EventKind>(kind);  // CHECK: 0..4
+  MQCHAT_ASSIGN_OR_RETURN(msg.target_seq, PgInt64(res, row, first + 8));
+  MQCHAT_ASSIGN_OR_RETURN(msg.edited_at_ms, PgInt64(res, row, first + 9));
+  MQCHAT_ASSIGN_OR_RETURN(msg.deleted_at_ms, PgInt64(res, row, first + 10));
+  return msg;
+}
+
 }  // namespace mqchat::store::pg_chat_sql

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "store/chat_store.h"
 #include "store/pg/pg_handles.h"
 
 namespace mqchat::store::pg_chat_sql {
@@ -110,7 +111,7 @@ inline constexpr PgStatement kLockForAppend = {
 // batch looks large next to the table (docs/ARCHITECTURE.md, "Storage").
 inline constexpr PgStatement kAppendLookup = {
     "mqchat_chat_append_lookup",
-    "SELECT k.ord, EXISTS (SELECT 1 FROM members mb WHERE mb.conversation_id = "
+    "SELECT k.ord, (SELECT mb.role FROM members mb WHERE mb.conversation_id = "
     "k.conversation_id AND mb.username = k.sender), "
     "m.seq, m.message_id, m.body, m.created_at_ms "
     "FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY "
@@ -120,7 +121,8 @@ inline constexpr PgStatement kAppendLookup = {
     "AND client_msg_id = k.client_msg_id LIMIT 1) m ON TRUE"};
 // Step 3, one statement for the whole batch: raise each conversation's last_seq by its count
 // of new messages ($1..$3), insert the messages with the seqs numbered under the locks
-// ($4..$10), and move each sender's read_seq up to their newest message ($11..$13). Returns
+// ($4..$10, kind and target_seq $14, $15), and move each sender's read_seq up to their newest
+// message ($11..$13). Returns
 // each conversation's new last_seq, which must equal the numbering's, and its members_version
 // (current: membership changes take the same row lock).
 inline constexpr PgStatement kAppendWrite = {
@@ -133,8 +135,9 @@ inline constexpr PgStatement kAppendWrite = {
     " RETURNING c.conversation_id, c.last_seq, c.members_version),"
     " ins AS ("
     " INSERT INTO messages (conversation_id, seq, message_id, sender, client_msg_id, body,"
-    " created_at_ms) SELECT * FROM unnest($4::bigint[], $5::bigint[], $6::bigint[], $7::text[],"
-    " $8::text[], $9::text[], $10::bigint[])),"
+    " created_at_ms, kind, target_seq) SELECT * FROM unnest($4::bigint[], $5::bigint[],"
+    " $6::bigint[], $7::text[], $8::text[], $9::text[], $10::bigint[], $14::smallint[],"
+    " $15::bigint[])),"
     " rd AS ("
     " UPDATE members m SET read_seq = GREATEST(m.read_seq, r.read_seq)"
     " FROM unnest($11::bigint[], $12::text[], $13::bigint[]) AS r(conversation_id, username,"
@@ -143,26 +146,33 @@ inline constexpr PgStatement kAppendWrite = {
 
 // The user's conversations with their last message and member names (a JSON array), most
 // recently active first; a conversation without messages counts as active since its creation.
+// The last message and the unread count are of messages only (kind 0; migration 010): the
+// newest kind-0 row (a backward walk of the primary key, usually one row) and a count over
+// the primary key range above read_seq (as long as what is unread).
 inline constexpr PgStatement kListConversations = {
     "mqchat_chat_list_conversations",
     "SELECT c.conversation_id, c.kind, c.name, c.last_seq, me.read_seq, "
     "(SELECT json_agg(o.username ORDER BY o.role DESC, o.joined_at_ms, o.username) "
     "FROM members o WHERE o.conversation_id = c.conversation_id), "
-    "m.conversation_id, m.seq, m.message_id, m.sender, m.client_msg_id, m.body, m.created_at_ms, "
     "COALESCE((SELECT u.muted_until_ms FROM mutes u WHERE u.conversation_id = c.conversation_id "
-    "AND u.username = me.username), 0) "
+    "AND u.username = me.username), 0), "
+    "(SELECT count(*) FROM messages x WHERE x.conversation_id = c.conversation_id "
+    "AND x.seq > me.read_seq AND x.kind = 0), "
+    "m.conversation_id, m.seq, m.message_id, m.sender, m.client_msg_id, m.body, m.created_at_ms, "
+    "m.kind, m.target_seq, m.edited_at_ms, m.deleted_at_ms "
     "FROM members me JOIN conversations c ON c.conversation_id = me.conversation_id "
-    "LEFT JOIN messages m ON m.conversation_id = c.conversation_id AND m.seq = c.last_seq "
+    "LEFT JOIN LATERAL (SELECT * FROM messages y WHERE y.conversation_id = c.conversation_id "
+    "AND y.kind = 0 ORDER BY y.seq DESC LIMIT 1) m ON TRUE "
     "WHERE me.username = $1::text "
     "ORDER BY COALESCE(c.last_activity_ms, c.created_at_ms) DESC, c.conversation_id DESC"};
 inline constexpr PgStatement kHistoryBefore = {
     "mqchat_chat_history_before",
-    "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms "
+    "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind, target_seq, edited_at_ms, deleted_at_ms "
     "FROM messages WHERE conversation_id = $1::bigint AND seq < $2::bigint "
     "ORDER BY seq DESC LIMIT $3::bigint"};
 inline constexpr PgStatement kHistoryAfter = {
     "mqchat_chat_history_after",
-    "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms "
+    "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind, target_seq, edited_at_ms, deleted_at_ms "
     "FROM messages WHERE conversation_id = $1::bigint AND seq > $2::bigint "
     "ORDER BY seq LIMIT $3::bigint"};
 
@@ -179,5 +189,9 @@ inline constexpr const PgStatement* kAll[] = {
     &kDeleteMember,  &kPromoteOldest, &kRename,      &kMarkRead,          &kGetConversation,
     &kLockForAppend, &kAppendLookup,  &kAppendWrite, &kListConversations, &kHistoryBefore,
     &kHistoryAfter,  &kMaxIssuedId};
+
+// Reads conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind,
+// target_seq, edited_at_ms, deleted_at_ms from column `first` on (pg_chat_sql.cpp).
+Result<StoredMessage> ReadMessage(const PGresult* res, int row, int first);
 
 }  // namespace mqchat::store::pg_chat_sql

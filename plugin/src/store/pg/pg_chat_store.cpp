@@ -8,6 +8,7 @@
 #include "protocol/identity.h"
 #include "store/new_conversation_steps.h"
 #include "store/pg/pg_chat_sql.h"
+#include "store/pg/pg_event_sql.h"
 #include "store/pg/pg_push_sql.h"
 
 namespace mqchat::store {
@@ -15,19 +16,7 @@ namespace {
 
 namespace sql = pg_chat_sql;
 
-// Reads conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms from
-// column `first` on.
-Result<StoredMessage> ReadMessage(const PGresult* res, int row, int first) {
-  StoredMessage msg;
-  MQCHAT_ASSIGN_OR_RETURN(msg.conversation_id, PgInt64(res, row, first));
-  MQCHAT_ASSIGN_OR_RETURN(msg.seq, PgInt64(res, row, first + 1));
-  MQCHAT_ASSIGN_OR_RETURN(msg.message_id, PgInt64(res, row, first + 2));
-  msg.sender = PgText(res, row, first + 3);
-  msg.client_msg_id = PgText(res, row, first + 4);
-  msg.text = PgText(res, row, first + 5);
-  MQCHAT_ASSIGN_OR_RETURN(msg.created_at_ms, PgInt64(res, row, first + 6));
-  return msg;
-}
+using sql::ReadMessage;
 
 // Parses the JSON array of usernames that json_agg produced.
 Result<std::vector<std::string>> ParseNames(const std::string& text) {
@@ -54,6 +43,7 @@ Result<std::unique_ptr<PgChatStore>> PgChatStore::Create(PgConnPtr conn) {
   }
   std::vector<const PgStatement*> statements(std::begin(sql::kAll), std::end(sql::kAll));
   statements.push_back(&pg_push_sql::kUpsertJobs);  // AppendBatch records push jobs
+  statements.insert(statements.end(), std::begin(pg_event_sql::kAll), std::end(pg_event_sql::kAll));
   MQCHAT_ASSIGN_OR_RETURN(PgConnection ready,
                           PgConnection::Create(std::move(conn), std::move(statements)));
   return std::unique_ptr<PgChatStore>(new PgChatStore(std::move(ready)));
@@ -287,11 +277,11 @@ Result<std::vector<ConversationSummary>> PgChatStore::ListConversations(const st
     summary.name = PgText(r, row, 2);
     MQCHAT_ASSIGN_OR_RETURN(summary.last_seq, PgInt64(r, row, 3));
     MQCHAT_ASSIGN_OR_RETURN(summary.read_seq, PgInt64(r, row, 4));
-    summary.unread = summary.last_seq - summary.read_seq;
-    MQCHAT_ASSIGN_OR_RETURN(summary.muted_until_ms, PgInt64(r, row, 13));
+    MQCHAT_ASSIGN_OR_RETURN(summary.muted_until_ms, PgInt64(r, row, 6));
+    MQCHAT_ASSIGN_OR_RETURN(summary.unread, PgInt64(r, row, 7));
     MQCHAT_ASSIGN_OR_RETURN(summary.members, ParseNames(PgText(r, row, 5)));
-    if (!PgIsNull(r, row, 6)) {
-      MQCHAT_ASSIGN_OR_RETURN(summary.last_message, ReadMessage(r, row, 6));
+    if (!PgIsNull(r, row, 8)) {
+      MQCHAT_ASSIGN_OR_RETURN(summary.last_message, ReadMessage(r, row, 8));
     }
     out.push_back(std::move(summary));
   }

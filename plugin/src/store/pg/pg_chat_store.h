@@ -44,6 +44,10 @@ class PgChatStore final : public ChatStore, private NewConversationSql {
   Result<std::vector<ConversationSummary>> ListConversations(const std::string& user) override;
   Result<std::vector<StoredMessage>> ReadHistory(ConversationId id, int64_t after_seq,
                                                  int64_t before_seq, int limit) override;
+  // pg_chat_events.cpp: two statements (the page with its quotes, then its reactions).
+  Result<std::vector<MessageView>> ReadMessages(ConversationId id, const std::string& reader,
+                                                int64_t after_seq, int64_t before_seq,
+                                                int limit) override;
   Result<int64_t> MaxIssuedId() override;
 
  private:

@@ -114,10 +114,12 @@ inline constexpr PgStatement kIsMuted = {
     "SELECT 1 FROM mutes WHERE conversation_id = $1::bigint AND username = $2::text "
     "AND (muted_until_ms = -1 OR muted_until_ms > $3::bigint)"};
 // $1's unread messages in the conversations they have not muted at $2 (members_username_idx,
-// then one conversation row and one mute probe per membership).
+// then one conversation row and one mute probe per membership, and a count of the unread
+// rows of kind 0: edits, deletions and reactions are not unread; migration 010).
 inline constexpr PgStatement kUnreadTotal = {
     "mqchat_push_unread_total",
-    "SELECT COALESCE(SUM(c.last_seq - m.read_seq), 0)::bigint FROM members m "
+    "SELECT COALESCE(SUM((SELECT count(*) FROM messages x WHERE x.conversation_id = "
+    "m.conversation_id AND x.seq > m.read_seq AND x.kind = 0)), 0)::bigint FROM members m "
     "JOIN conversations c ON c.conversation_id = m.conversation_id "
     "WHERE m.username = $1::text AND c.last_seq > m.read_seq "
     "AND NOT EXISTS (SELECT 1 FROM mutes u WHERE u.conversation_id = m.conversation_id "

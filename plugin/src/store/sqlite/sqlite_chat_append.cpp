@@ -35,10 +35,12 @@ Result<std::vector<AppendResult>> SqliteChatStore::AppendBatch(
     if (role.has_value()) {
       MQCHAT_ASSIGN_OR_RETURN(existing, FindMessage(key));
     }
-    plan.SetLookup(k, role.has_value(), std::move(existing));
+    plan.SetLookup(k, role.has_value(), std::move(existing), role.value_or(MemberRole::kMember));
   }
+  MQCHAT_RETURN_IF_ERROR(LookUpTargets(plan));
   MQCHAT_RETURN_IF_ERROR(plan.Decide());
   MQCHAT_RETURN_IF_ERROR(WriteAppend(plan));
+  MQCHAT_RETURN_IF_ERROR(WriteEffects(plan));
   MQCHAT_RETURN_IF_ERROR(WritePushJobs(batch, plan));
   MQCHAT_RETURN_IF_ERROR(txn.Commit());
   return plan.TakeResults();
@@ -61,7 +63,8 @@ Status SqliteChatStore::WriteAppend(AppendPlan& plan) {
     const StoredMessage& msg = plan.results()[i].message;
     MQCHAT_RETURN_IF_ERROR(BindAndRun(insert_message_.get(), msg.conversation_id, msg.seq,
                                       msg.message_id, msg.sender, msg.client_msg_id, msg.text,
-                                      msg.created_at_ms));
+                                      msg.created_at_ms, static_cast<int64_t>(msg.kind),
+                                      msg.target_seq));
   }
   for (const AppendPlan::ReadAdvance& read : plan.read_advances()) {
     MQCHAT_RETURN_IF_ERROR(

@@ -68,17 +68,25 @@ inline constexpr char kAllocSeqs[] =
     "WHERE conversation_id = ?1 RETURNING last_seq, members_version";
 inline constexpr char kInsertMessage[] =
     "INSERT INTO messages (conversation_id, seq, message_id, sender, client_msg_id, body, "
-    "created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "created_at_ms, kind, target_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 inline constexpr char kAdvanceRead[] =
     "UPDATE members SET read_seq = MAX(read_seq, ?3) WHERE conversation_id = ?1 AND username = ?2";
-// A conversation without messages counts as active since its creation.
+// A conversation without messages counts as active since its creation. The last message and
+// the unread count are of messages only (kind 0), not edits, deletions or reactions: the
+// newest kind-0 row (a backward walk of the primary key from last_seq, usually one row), and
+// a count over the primary key range above read_seq (as long as what is unread).
 inline constexpr char kListConversations[] =
     "SELECT c.conversation_id, c.kind, c.name, c.last_seq, me.read_seq, "
-    "m.conversation_id, m.seq, m.message_id, m.sender, m.client_msg_id, m.body, m.created_at_ms, "
     "COALESCE((SELECT u.muted_until_ms FROM mutes u WHERE u.conversation_id = c.conversation_id "
-    "AND u.username = me.username), 0) "
+    "AND u.username = me.username), 0), "
+    "(SELECT count(*) FROM messages x WHERE x.conversation_id = c.conversation_id "
+    "AND x.seq > me.read_seq AND x.kind = 0), "
+    "m.conversation_id, m.seq, m.message_id, m.sender, m.client_msg_id, m.body, m.created_at_ms, "
+    "m.kind, m.target_seq, m.edited_at_ms, m.deleted_at_ms "
     "FROM members me JOIN conversations c ON c.conversation_id = me.conversation_id "
-    "LEFT JOIN messages m ON m.conversation_id = c.conversation_id AND m.seq = c.last_seq "
+    "LEFT JOIN messages m ON m.conversation_id = c.conversation_id AND m.seq = ("
+    "SELECT max(y.seq) FROM messages y WHERE y.conversation_id = c.conversation_id "
+    "AND y.kind = 0) "
     "WHERE me.username = ?1 "
     "ORDER BY COALESCE(c.last_activity_ms, c.created_at_ms) DESC, c.conversation_id DESC";
 inline constexpr char kListMembersOfUser[] =
@@ -86,10 +94,10 @@ inline constexpr char kListMembersOfUser[] =
     "JOIN members o ON o.conversation_id = me.conversation_id WHERE me.username = ?1 "
     "ORDER BY o.conversation_id, o.role DESC, o.joined_at_ms, o.username";
 inline constexpr char kHistoryBefore[] =
-    "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms "
+    "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind, target_seq, edited_at_ms, deleted_at_ms "
     "FROM messages WHERE conversation_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3";
 inline constexpr char kHistoryAfter[] =
-    "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms "
+    "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind, target_seq, edited_at_ms, deleted_at_ms "
     "FROM messages WHERE conversation_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
 // Each max() is one probe at the end of an index (messages_message_id_idx, the rowid); the
 // two-argument max() is NULL if either is, hence the COALESCEs (empty tables).
@@ -97,8 +105,29 @@ inline constexpr char kMaxIssuedId[] =
     "SELECT max(COALESCE((SELECT max(message_id) FROM messages), 0), "
     "COALESCE((SELECT max(conversation_id) FROM conversations), 0))";
 
-// Reads conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms from
-// column `first` on.
+// A read-only transaction, so that several SELECTs see one snapshot. Unlike SqliteTxn it
+// takes no write lock. Ends (ROLLBACK, which releases the snapshot) when destroyed.
+class ReadSnapshot {
+ public:
+  static Result<ReadSnapshot> Begin(sqlite3* db) {
+    MQCHAT_RETURN_IF_ERROR(ExecSqlite(db, "BEGIN"));
+    return ReadSnapshot(db);
+  }
+  ~ReadSnapshot() {
+    if (db_ != nullptr && !sqlite3_get_autocommit(db_)) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+  }
+  ReadSnapshot(ReadSnapshot&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  ReadSnapshot& operator=(ReadSnapshot&&) = delete;
+
+ private:
+  explicit ReadSnapshot(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+// Reads conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind,
+// target_seq, edited_at_ms, deleted_at_ms from column `first` on.
 inline StoredMessage ReadMessage(sqlite3_stmt* stmt, int first) {
   StoredMessage msg;
   msg.conversation_id = ColumnInt64(stmt, first);
@@ -108,6 +137,10 @@ inline StoredMessage ReadMessage(sqlite3_stmt* stmt, int first) {
   msg.client_msg_id = ColumnText(stmt, first + 4);
   msg.text = ColumnText(stmt, first + 5);
   msg.created_at_ms = ColumnInt64(stmt, first + 6);
+  msg.kind = static_cast<EventKind>(ColumnInt64(stmt, first + 7));  // CHECK: 0..4
+  msg.target_seq = ColumnInt64(stmt, first + 8);
+  msg.edited_at_ms = ColumnInt64(stmt, first + 9);
+  msg.deleted_at_ms = ColumnInt64(stmt, first + 10);
   return msg;
 }
 

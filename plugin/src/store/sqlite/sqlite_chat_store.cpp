@@ -8,6 +8,7 @@
 #include "protocol/identity.h"
 #include "store/new_conversation_steps.h"
 #include "store/sqlite/sqlite_chat_sql.h"
+#include "store/sqlite/sqlite_event_sql.h"
 #include "store/sqlite/sqlite_push_sql.h"
 
 namespace mqchat::store {
@@ -15,26 +16,7 @@ namespace {
 
 namespace sql = sqlite_chat_sql;
 
-// A read-only transaction, so that several SELECTs see one snapshot. Unlike SqliteTxn it
-// takes no write lock. Ends (ROLLBACK, which releases the snapshot) when destroyed.
-class ReadSnapshot {
- public:
-  static Result<ReadSnapshot> Begin(sqlite3* db) {
-    MQCHAT_RETURN_IF_ERROR(ExecSqlite(db, "BEGIN"));
-    return ReadSnapshot(db);
-  }
-  ~ReadSnapshot() {
-    if (db_ != nullptr && !sqlite3_get_autocommit(db_)) {
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    }
-  }
-  ReadSnapshot(ReadSnapshot&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
-  ReadSnapshot& operator=(ReadSnapshot&&) = delete;
-
- private:
-  explicit ReadSnapshot(sqlite3* db) : db_(db) {}
-  sqlite3* db_;
-};
+using sql::ReadSnapshot;
 
 }  // namespace
 
@@ -74,6 +56,18 @@ Status SqliteChatStore::PrepareAll() {
       {&history_after_, sql::kHistoryAfter},
       {&max_issued_id_, sql::kMaxIssuedId},
       {&upsert_push_job_, sqlite_push_sql::kUpsertJob},
+      {&target_, sqlite_event_sql::kTarget},
+      {&has_reaction_, sqlite_event_sql::kHasReaction},
+      {&apply_edit_, sqlite_event_sql::kApplyEdit},
+      {&delete_body_, sqlite_event_sql::kDeleteBody},
+      {&delete_edit_bodies_, sqlite_event_sql::kDeleteEditBodies},
+      {&delete_reactions_, sqlite_event_sql::kDeleteReactions},
+      {&scrub_push_preview_, sqlite_event_sql::kScrubPushPreview},
+      {&add_reaction_, sqlite_event_sql::kAddReaction},
+      {&remove_reaction_, sqlite_event_sql::kRemoveReaction},
+      {&messages_before_, sqlite_event_sql::kMessagesBefore},
+      {&messages_after_, sqlite_event_sql::kMessagesAfter},
+      {&reactions_of_, sqlite_event_sql::kReactionsOf},
   };
   for (const auto& [stmt, sql] : all) {
     MQCHAT_ASSIGN_OR_RETURN(*stmt, PrepareSqlite(db_.get(), sql));
@@ -222,10 +216,10 @@ Result<std::vector<ConversationSummary>> SqliteChatStore::ListConversations(
       summary.name = ColumnText(stmt, 2);
       summary.last_seq = ColumnInt64(stmt, 3);
       summary.read_seq = ColumnInt64(stmt, 4);
-      summary.unread = summary.last_seq - summary.read_seq;
-      summary.muted_until_ms = ColumnInt64(stmt, 12);
-      if (sqlite3_column_type(stmt, 5) != SQLITE_NULL) {
-        summary.last_message = sql::ReadMessage(stmt, 5);
+      summary.muted_until_ms = ColumnInt64(stmt, 5);
+      summary.unread = ColumnInt64(stmt, 6);
+      if (sqlite3_column_type(stmt, 7) != SQLITE_NULL) {
+        summary.last_message = sql::ReadMessage(stmt, 7);
       }
       index.emplace(summary.id, out.size());
       out.push_back(std::move(summary));

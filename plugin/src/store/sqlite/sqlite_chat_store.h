@@ -3,7 +3,8 @@
 // processes. Build it through store_factory.h, which also applies the migrations.
 // Its definitions, by concept: sqlite_chat_store.cpp (statements, writes, reads),
 // sqlite_chat_steps.cpp (the single-statement steps the writes run inside their transactions),
-// sqlite_chat_append.cpp (AppendBatch), sqlite_new_conversation.cpp (NewConversationSql).
+// sqlite_chat_append.cpp (AppendBatch),
+// sqlite_chat_events.cpp (the event kinds' lookups and changes, and `history`'s message view), sqlite_new_conversation.cpp (NewConversationSql).
 #pragma once
 
 #include <memory>
@@ -20,6 +21,7 @@ namespace mqchat::store {
 
 class AppendPlan;
 struct MessageKey;
+struct TargetState;
 
 class SqliteChatStore final : public ChatStore, private NewConversationSql {
  public:
@@ -45,6 +47,9 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql {
   Result<std::vector<ConversationSummary>> ListConversations(const std::string& user) override;
   Result<std::vector<StoredMessage>> ReadHistory(ConversationId id, int64_t after_seq,
                                                  int64_t before_seq, int limit) override;
+  Result<std::vector<MessageView>> ReadMessages(ConversationId id, const std::string& reader,
+                                                int64_t after_seq, int64_t before_seq,
+                                                int limit) override;
   Result<int64_t> MaxIssuedId() override;
 
  private:
@@ -72,6 +77,15 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql {
   Result<std::optional<StoredMessage>> FindMessage(const MessageKey& key);
   Status WriteAppend(AppendPlan& plan);
   Status WritePushJobs(const std::vector<AppendRequest>& batch, const AppendPlan& plan);
+  // Event kinds (sqlite_chat_events.cpp): the targets and reactions the plan asks about, and
+  // each new event's change to its target, in batch order.
+  Status LookUpTargets(AppendPlan& plan);
+  Status WriteEffects(const AppendPlan& plan);
+  Status ApplyDelete(ConversationId id, int64_t seq, int64_t now_ms);
+  Result<std::optional<TargetState>> ReadTarget(ConversationId id, int64_t seq);
+  // `history`'s decorations of a page: reactions, then each reply's quote.
+  Status AddReactions(ConversationId id, const std::string& reader, std::vector<MessageView>& page);
+  Status AddQuotes(ConversationId id, std::vector<MessageView>& page);
 
   // NewConversationSql
   Result<std::unique_ptr<WriteTxn>> BeginWrite() override;
@@ -112,6 +126,18 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql {
   SqliteStmtPtr history_after_;
   SqliteStmtPtr max_issued_id_;
   SqliteStmtPtr upsert_push_job_;  // sqlite_push_sql.h
+  SqliteStmtPtr target_;           // sqlite_event_sql.h from here on
+  SqliteStmtPtr has_reaction_;
+  SqliteStmtPtr apply_edit_;
+  SqliteStmtPtr delete_body_;
+  SqliteStmtPtr delete_edit_bodies_;
+  SqliteStmtPtr delete_reactions_;
+  SqliteStmtPtr scrub_push_preview_;
+  SqliteStmtPtr add_reaction_;
+  SqliteStmtPtr remove_reaction_;
+  SqliteStmtPtr messages_before_;
+  SqliteStmtPtr messages_after_;
+  SqliteStmtPtr reactions_of_;
 };
 
 }  // namespace mqchat::store

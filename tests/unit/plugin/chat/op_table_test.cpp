@@ -6,6 +6,7 @@
 #include <map>
 
 #include "chat/conversation_ops.h"
+#include "chat/message_event_ops.h"
 #include "chat/read_ops.h"
 #include "chat/send_pipeline.h"
 #include "chat/typing_ops.h"
@@ -31,7 +32,8 @@ TEST(OpTableTest, EveryOpIsRoutedToItsWorker) {
   ConversationOps conversations(tools, ids, 100);
   ReadOps reads(tools);
   TypingOps typing(tools, fan_out, 60);
-  OpTable table = MakeOpTable({send, conversations, reads, typing, nullptr}, tools);
+  MessageEventOps events(tools, ids, 0);
+  OpTable table = MakeOpTable({send, conversations, reads, typing, nullptr, &events}, tools);
 
   const WorkerKind kWriter = WorkerKind::kWriter;
   const WorkerKind kReader = WorkerKind::kUserReader;
@@ -45,6 +47,8 @@ TEST(OpTableTest, EveryOpIsRoutedToItsWorker) {
       {Op::kHistory, kReader},       {Op::kMembers, kReader},
       {Op::kConversations, kReader}, {Op::kSync, kReader},
       {Op::kTyping, kReader},
+      {Op::kEdit, kWriter},          {Op::kDelete, kWriter},
+      {Op::kReact, kWriter},
   };
   ASSERT_EQ(expected.size(), std::variant_size_v<protocol::RequestBody>);  // every op listed
   for (const auto& [op, worker] : expected) {
