@@ -73,6 +73,13 @@ Status AppendPlan::Decide() {
       result.message = results_[*first_new[key]].message;
       continue;
     }
+    if (req.only_if_stored) {  // refused by a rate limit; only a resend gets an answer
+      result.outcome = AppendOutcome::kNotStored;
+      result.message.conversation_id = req.conversation_id;
+      result.message.sender = req.sender;
+      result.message.client_msg_id = req.client_msg_id;
+      continue;
+    }
     auto last = last_seq_.find(req.conversation_id);
     if (last == last_seq_.end()) {
       return Status::Internal("append plan: no last_seq for conversation " +

@@ -45,12 +45,16 @@ struct AppendRequest {
   // A new job's first delivery waits this long after the message (coalescing: messages of the
   // same burst fold into it meanwhile). The batch's largest value applies to all its new jobs.
   int64_t push_delay_ms = 0;
+  // A send refused by a rate limit (chat/send_limits.h), checked only for an idempotent
+  // resend: the original ack if this key is stored (kDuplicate), else kNotStored; never stored.
+  bool only_if_stored = false;
 };
 
 enum class AppendOutcome {
   kStored,     // new message; `message` is what was committed
   kDuplicate,  // same (conversation, sender, client_msg_id) exists; `message` is the original
   kNotMember,  // sender is not a member (or the conversation does not exist)
+  kNotStored,  // only_if_stored, and no message has this key: nothing was written
 };
 
 struct AppendResult {
