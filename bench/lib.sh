@@ -138,6 +138,12 @@ bench_plugin_lines() {
   # connection rates (issue 29, docs/OPERATIONS.md) would refuse them.
   echo "plugin_opt_connect_per_address_per_s 0"
   echo "plugin_opt_connect_per_s 0"
+  # Bench senders send far faster than a person (and than the default send limits, 5 messages
+  # a second): off, except where BENCH_SEND_LIMITS=on keeps the defaults (the flood rows).
+  if [ "${BENCH_SEND_LIMITS:-off}" != on ]; then
+    echo "plugin_opt_send_rate_per_s 0"
+    echo "plugin_opt_fanout_per_s 0"
+  fi
 }
 
 # bench_start_postgres: a throwaway cluster (initdb, default settings: fsync and synchronous

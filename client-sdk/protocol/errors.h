@@ -2,6 +2,7 @@
 // Pure values and functions; any thread.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,10 +48,13 @@ bool IsRetryable(ErrorCode code);
 struct ProtocolError {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
+  // RATE_LIMITED: how long to wait before the request would be accepted (`retry_after_ms` on
+  // the wire). 0: not given.
+  int64_t retry_after_ms = 0;
 };
 
 inline bool operator==(const ProtocolError& a, const ProtocolError& b) {
-  return a.code == b.code && a.message == b.message;
+  return a.code == b.code && a.message == b.message && a.retry_after_ms == b.retry_after_ms;
 }
 
 // Default translation of an internal Status into a response error:

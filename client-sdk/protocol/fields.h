@@ -14,6 +14,8 @@ inline constexpr std::string_view kError = "error";
 inline constexpr std::string_view kCode = "code";
 inline constexpr std::string_view kMessage = "message";
 inline constexpr std::string_view kRetryable = "retryable";
+// RATE_LIMITED errors: milliseconds until the request would be accepted.
+inline constexpr std::string_view kRetryAfterMs = "retry_after_ms";
 
 // Request and result fields.
 inline constexpr std::string_view kConversationId = "conversation_id";

@@ -109,6 +109,7 @@ std::string ErrorResponse(std::string_view op_name, const std::string& req_id,
   out[fields::kError] = json{{fields::kCode, ErrorCodeName(error.code)},
                              {fields::kMessage, error.message},
                              {fields::kRetryable, IsRetryable(error.code)}};
+  if (error.retry_after_ms > 0) out[fields::kError][fields::kRetryAfterMs] = error.retry_after_ms;
   return DumpJson(out);
 }
 

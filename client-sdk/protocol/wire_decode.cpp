@@ -213,8 +213,11 @@ Result<Response> DecodeResponse(std::string_view payload) {
     std::string message;
     MQCHAT_RETURN_IF_ERROR(ReadString(*error, fields::kCode, kRequired, &code_name));
     MQCHAT_RETURN_IF_ERROR(ReadString(*error, fields::kMessage, kOptional, &message));
+    int64_t retry_after_ms = 0;
+    MQCHAT_RETURN_IF_ERROR(
+        ReadNonNegative(*error, fields::kRetryAfterMs, kOptional, &retry_after_ms));
     if (auto code = ParseErrorCode(code_name)) {
-      r.error = ProtocolError{*code, std::move(message)};
+      r.error = ProtocolError{*code, std::move(message), retry_after_ms};
     } else {
       // A code from a newer server: keep its name so nothing is lost.
       r.error = ProtocolError{ErrorCode::kInternal, code_name + ": " + message};

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include "convert.h"
@@ -114,10 +115,12 @@ bool Outbox::StartSend(Item& item) {
   request.body = protocol::SendRequest{item.entry.client_msg_id, item.entry.text};
   auto req_id = std::make_shared<std::string>();
   const std::string cmid = item.entry.client_msg_id;
-  auto started =
-      tracker_.Start(std::move(request), [this, cmid, req_id](Result<protocol::Response> r) {
+  auto started = tracker_.Start(
+      std::move(request),
+      [this, cmid, req_id](Result<protocol::Response> r) {
         OnSendResult(cmid, *req_id, std::move(r));
-      });
+      },
+      RequestTracker::Errors::kAsResponse);
   if (!started.ok()) return false;
   *req_id = *started;
   item.req_id = *started;
@@ -129,6 +132,16 @@ void Outbox::OnSendResult(const std::string& client_msg_id, const std::string& r
   auto it = std::find_if(items_.begin(), items_.end(),
                          [&](const Item& i) { return i.entry.client_msg_id == client_msg_id; });
   if (it == items_.end()) return;  // settled already
+  // RATE_LIMITED: the server said how long to wait; the message waits that long (and every
+  // later one behind it), then goes again with the same client_msg_id.
+  std::optional<std::chrono::milliseconds> wait;
+  if (response.ok() && !response->ok) {
+    const protocol::ProtocolError& error = *response->error;
+    if (error.code == protocol::ErrorCode::kRateLimited && error.retry_after_ms > 0) {
+      wait = std::chrono::milliseconds(error.retry_after_ms);
+    }
+    response = protocol::ErrorToStatus(error);
+  }
   if (response.ok()) {
     auto ack = protocol::DecodeAck(response->body);
     if (ack.ok()) {
@@ -140,7 +153,7 @@ void Outbox::OnSendResult(const std::string& client_msg_id, const std::string& r
   if (it->req_id != req_id) return;  // an older attempt; a newer one is in flight
   it->req_id.clear();
   if (response.status().IsRetryable()) {
-    it->retry_at = EventLoop::Clock::now() + retry_backoff_.Next();
+    it->retry_at = EventLoop::Clock::now() + (wait ? *wait : retry_backoff_.Next());
     window_ = 1;  // slow start again: the server is struggling
     log_("mqchat: send " + client_msg_id + ": " + response.status().ToString() + "; will retry");
     Pump();

@@ -2,7 +2,8 @@
 // cache's outbox before anything goes on the wire, then sent in outbox order, at most `window`
 // at a time (slow start: doubled per ack, back to 1 on a retryable refusal; never above the
 // server's Receive Maximum less a headroom for other requests), and resent with the same
-// client_msg_id after reconnects, timeouts and retryable refusals until the server acks it.
+// client_msg_id after reconnects, timeouts and retryable refusals until the server acks it
+// (after RATE_LIMITED, once the error's retry_after_ms has passed; otherwise after a backoff).
 // A message waiting to be retried is overtaken by none. The server deduplicates by
 // client_msg_id, so each message is stored once. An ack (also a late one, answering a request
 // of an earlier connection) removes the entry, stores the sender's own copy through the host

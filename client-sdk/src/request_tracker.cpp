@@ -19,13 +19,15 @@ RequestTracker::~RequestTracker() {
   for (auto& [id, p] : pending_) loop_.Cancel(p.timer);
 }
 
-Result<std::string> RequestTracker::Start(protocol::Request request, ResponseHandler handler) {
+Result<std::string> RequestTracker::Start(protocol::Request request, ResponseHandler handler,
+                                          Errors errors) {
   request.req_id = ids_.ReqId();
   const std::string topic = protocol::RequestTopic(request.op, request.conversation_id);
   MQCHAT_RETURN_IF_ERROR(transport_.Publish(topic, protocol::EncodeRequest(request)));
   const std::string req_id = request.req_id;
   Pending pending;
   pending.op = request.op;
+  pending.errors = errors;
   pending.handler = std::move(handler);
   pending.timer = loop_.PostAfter(timeout_, [this, req_id] { OnTimeout(req_id); });
   pending_.emplace(req_id, std::move(pending));
@@ -56,7 +58,7 @@ void RequestTracker::OnResponse(const std::string& payload) {
   Pending pending = std::move(it->second);
   pending_.erase(it);
   loop_.Cancel(pending.timer);
-  if (!response->ok) {
+  if (!response->ok && pending.errors == Errors::kAsStatus) {
     pending.handler(protocol::ErrorToStatus(*response->error));
   } else {
     pending.handler(std::move(*response));

@@ -41,10 +41,16 @@ class RequestTracker {
   RequestTracker(const RequestTracker&) = delete;
   RequestTracker& operator=(const RequestTracker&) = delete;
 
+  // How an error response reaches the handler: as a Status (ErrorToStatus), or as the
+  // Response itself (ok == false, `error` set) for callers that read more than the code, such
+  // as the outbox reading RATE_LIMITED's retry_after_ms.
+  enum class Errors { kAsStatus, kAsResponse };
+
   // Publishes `request` with a fresh req_id (returned); `handler` later gets the ok response,
-  // the response's error as a Status, a timeout (kUnavailable) or FailAll's status. When the
-  // publish fails, returns its status and never calls `handler`.
-  Result<std::string> Start(protocol::Request request, ResponseHandler handler);
+  // the response's error (as `errors` says), a timeout (kUnavailable) or FailAll's status.
+  // When the publish fails, returns its status and never calls `handler`.
+  Result<std::string> Start(protocol::Request request, ResponseHandler handler,
+                            Errors errors = Errors::kAsStatus);
   // A payload that arrived on the reply topic. Malformed payloads are logged and dropped.
   void OnResponse(const std::string& payload);
   // Settles every request in flight with `status` (in req_id order); they get no later answer.
@@ -54,6 +60,7 @@ class RequestTracker {
  private:
   struct Pending {
     protocol::Op op = protocol::Op::kSend;
+    Errors errors = Errors::kAsStatus;
     ResponseHandler handler;
     EventLoop::TimerId timer = 0;
   };

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -108,6 +109,13 @@ void BrokerProcess::WriteConfig() {
     c << "plugin " << MQCHAT_PLUGIN_PATH << "\n";
     for (const auto& [key, value] : options_.plugin_opts) {
       c << "plugin_opt_" << key << " " << Expand(value) << "\n";
+    }
+    // Tests send far faster than a person (and than the default send limits, 5 messages a
+    // second): the limits are off unless a test sets them (flood_test.cpp does).
+    for (const char* key : {"send_rate_per_s", "fanout_per_s"}) {
+      const bool set = std::any_of(options_.plugin_opts.begin(), options_.plugin_opts.end(),
+                                   [&](const auto& opt) { return opt.first == key; });
+      if (!set) c << "plugin_opt_" << key << " 0\n";
     }
   }
   c << "listener " << port_ << " 127.0.0.1\n";

@@ -126,6 +126,9 @@ export class Broker {
       // Password logins in quick succession: keep the hash budget (issue 29) out of the way.
       "plugin_opt_auth_hashes_per_s 1000",
       "plugin_opt_auth_hash_duty_percent 100",
+      // The seeders send 75 messages back to back: the send limits (5 a second) are off.
+      "plugin_opt_send_rate_per_s 0",
+      "plugin_opt_fanout_per_s 0",
     ];
     lines.push(...this.extraConfig);
     if (this.presenceOpts) {

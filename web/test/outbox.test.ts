@@ -131,3 +131,58 @@ test("a conversation dropped takes its pending sends with it", () => {
   assert.deepEqual(outbox.pendingFor("1"), []);
   assert.equal(outbox.pendingFor("2").length, 1);
 });
+
+test("RATE_LIMITED holds a send for retry_after_ms and later sends of its conversation wait behind it", async () => {
+  const { outbox, calls, delivered, failed } = setup();
+  const a = outbox.send("1", "first");
+  const b = outbox.send("1", "second"); // in flight beside "first"
+  assert.equal(calls.length, 2);
+  calls[0].reject(new ChatError("RATE_LIMITED", "too many messages", true, 700));
+  calls[1].reject(new ChatError("RATE_LIMITED", "too many messages", true, 700));
+  await flush();
+  const c = outbox.send("1", "third"); // written meanwhile: waits behind the held ones
+  outbox.send("2", "elsewhere"); // another conversation is not held up
+  assert.deepEqual(
+    calls.slice(2).map((x) => x.body.text),
+    ["elsewhere"],
+  );
+  outbox.flush(); // (a reconnect, say) does not cut the wait short
+  mock.timers.tick(699);
+  assert.equal(calls.length, 3, "not before retry_after_ms (not the 1 s backoff either)");
+  mock.timers.tick(1);
+  // Both waits are over: all three go, in the order they were written, same ids.
+  assert.deepEqual(
+    calls.slice(3).map((x) => x.body.text),
+    ["first", "second", "third"],
+  );
+  assert.equal(calls[3].body.client_msg_id, a.client_msg_id);
+  assert.equal(calls[4].body.client_msg_id, b.client_msg_id);
+  calls[3].resolve({ ...ack(1), client_msg_id: a.client_msg_id });
+  calls[4].resolve({ ...ack(2), client_msg_id: b.client_msg_id });
+  calls[5].resolve({ ...ack(3), client_msg_id: c.client_msg_id });
+  await flush();
+  assert.deepEqual(
+    delivered.map((m) => [m.text, m.seq]),
+    [
+      ["first", 1],
+      ["second", 2],
+      ["third", 3],
+    ],
+  );
+  assert.deepEqual(failed, []);
+  assert.deepEqual(outbox.pendingFor("1"), []);
+});
+
+test("a send waiting for a retry holds back the later ones of its conversation", async () => {
+  const { outbox, calls } = setup();
+  outbox.send("1", "first");
+  calls[0].reject(new ChatError("OVERLOADED", "busy", true));
+  await flush();
+  outbox.send("1", "second");
+  assert.equal(calls.length, 1, "second waits behind first");
+  mock.timers.tick(retryDelayMs(1));
+  assert.deepEqual(
+    calls.slice(1).map((x) => x.body.text),
+    ["first", "second"],
+  );
+});

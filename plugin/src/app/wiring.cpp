@@ -32,6 +32,18 @@ auth::DirectoryRefresher::Callbacks RefresherCallbacks(BrokerApi& broker, Broker
   return callbacks;
 }
 
+chat::SendLimitOptions SendLimitsFrom(const SendLimitConfig& c) {
+  chat::SendLimitOptions o;
+  o.sends = {static_cast<double>(c.send_rate_per_s), static_cast<double>(c.send_burst)};
+  o.fanout = {static_cast<double>(c.fanout_per_s), static_cast<double>(c.fanout_burst)};
+  o.service_sends = {static_cast<double>(c.service_send_rate_per_s),
+                     static_cast<double>(c.service_send_burst)};
+  o.service_fanout = {static_cast<double>(c.service_fanout_per_s),
+                      static_cast<double>(c.service_fanout_burst)};
+  o.service_users.insert(c.service_users.begin(), c.service_users.end());
+  return o;
+}
+
 }  // namespace
 
 Result<AuthModule> BuildAuth(const Config& config, BrokerApi& broker, BrokerTaskQueue& tasks,
@@ -116,6 +128,7 @@ Result<std::unique_ptr<chat::ChatService>> BuildChat(const Config& config, Broke
   options.max_message_chars = static_cast<size_t>(config.max_message_chars);
   options.edit_window_ms = int64_t{config.edit_window_s} * 1000;
   options.typing_per_minute = config.presence.typing_per_minute;
+  options.send_limits = SendLimitsFrom(config.send_limits);
   chat::ChatDeps deps{broker, tasks, clock};
   deps.devices = &sessions.devices();
   // Gives the writer the OnlineDirectory for push recipients.

@@ -20,7 +20,8 @@ ChatService::ChatService(ChatOptions options, ChatDeps deps, store::ChatStorePtr
       replies_(deps.tasks, fan_out_, std::move(deps.members_changed)),
       tools_{deps.clock, members_, replies_},
       push_(std::move(deps.push)),
-      send_(tools_, ids_, push_.get()),
+      send_limits_(options.send_limits),
+      send_(tools_, ids_, push_.get(), send_limits_),
       events_(tools_, ids_, options.edit_window_ms),
       conversations_(tools_, ids_, options.max_group_members, push_.get()),
       reads_(tools_),
@@ -67,10 +68,12 @@ ReplyTo ChatService::MakeReplyTo(const session::ClientSession& who,
   return to;
 }
 
-bool ChatService::Refuse(const ReplyTo& to, protocol::ErrorCode code, const std::string& message) {
+bool ChatService::Refuse(const ReplyTo& to, protocol::ErrorCode code, const std::string& message,
+                         int64_t retry_after_ms) {
   ++stats_.refused;
   if (code == protocol::ErrorCode::kOverloaded) ++stats_.overloaded;
-  fan_out_.Reply(to, ErrorPayload(to, code, message));
+  if (code == protocol::ErrorCode::kRateLimited) ++stats_.rate_limited;
+  fan_out_.Reply(to, ErrorPayload(to, code, message, retry_after_ms));
   return false;
 }
 
@@ -95,7 +98,7 @@ bool ChatService::Route(const session::ClientSession& who, protocol::Request& re
   }
   Plan plan = route->handler(OpRequest{who, req, to});
   if (auto* refusal = std::get_if<Refusal>(&plan)) {
-    return Refuse(to, refusal->code, refusal->message);
+    return Refuse(to, refusal->code, refusal->message, refusal->retry_after_ms);
   }
   if (std::holds_alternative<Answered>(plan)) return true;
   StoreWorker& worker =

@@ -26,6 +26,7 @@
 #include "chat/push_ops.h"
 #include "chat/read_ops.h"
 #include "chat/reader_pool.h"
+#include "chat/send_limits.h"
 #include "chat/send_pipeline.h"
 #include "chat/store_worker.h"
 #include "chat/typing_ops.h"
@@ -49,6 +50,7 @@ struct ChatOptions {
   size_t membership_cache_entries = 200000;
   int typing_per_minute = 60;
   int64_t edit_window_ms = 172'800'000;  // edits allowed this long after a message; 0 = forever
+  SendLimitOptions send_limits;  // per-user send rates (send_limits.h)
 };
 
 // What ChatService works with, given once at construction. Everything referenced outlives it.
@@ -75,6 +77,7 @@ struct ChatStats {
   uint64_t requests = 0;
   uint64_t refused = 0;  // answered with an error before reaching a worker
   uint64_t overloaded = 0;
+  uint64_t rate_limited = 0;  // sends and typing answered RATE_LIMITED on the broker thread
 };
 
 class ChatService {
@@ -115,7 +118,8 @@ class ChatService {
  private:
   ReplyTo MakeReplyTo(const session::ClientSession& who, const protocol::ParsedRequest& parsed,
                       std::string_view response_topic, std::string_view correlation_data) const;
-  bool Refuse(const ReplyTo& to, protocol::ErrorCode code, const std::string& message);
+  bool Refuse(const ReplyTo& to, protocol::ErrorCode code, const std::string& message,
+              int64_t retry_after_ms = 0);
   // Runs the handler of `req`'s route and queues what it planned on the route's worker; a
   // full queue answers OVERLOADED (a stopped worker: UNAVAILABLE).
   bool Route(const session::ClientSession& who, protocol::Request& req, const ReplyTo& to);
@@ -133,6 +137,7 @@ class ChatService {
   WorkerReplies replies_;
   const ChatTools tools_;
   std::unique_ptr<PushOps> push_;  // may be null
+  SendLimits send_limits_;
   SendPipeline send_;
   MessageEventOps events_;
   ConversationOps conversations_;

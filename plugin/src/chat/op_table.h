@@ -38,6 +38,7 @@ struct OpRequest {
 struct Refusal {
   protocol::ErrorCode code;
   std::string message;
+  int64_t retry_after_ms = 0;  // RATE_LIMITED: the wait; 0: none given
 };
 // The request was answered on the broker thread; nothing to queue.
 struct Answered {};

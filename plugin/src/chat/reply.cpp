@@ -25,8 +25,10 @@ std::string OkPayload(const ReplyTo& to, nlohmann::json fields) {
   return protocol::OkResponse(to.op_name, to.req_id, std::move(fields));
 }
 
-std::string ErrorPayload(const ReplyTo& to, protocol::ErrorCode code, const std::string& message) {
-  return protocol::ErrorResponse(to.op_name, to.req_id, protocol::ProtocolError{code, message});
+std::string ErrorPayload(const ReplyTo& to, protocol::ErrorCode code, const std::string& message,
+                         int64_t retry_after_ms) {
+  return protocol::ErrorResponse(to.op_name, to.req_id,
+                                 protocol::ProtocolError{code, message, retry_after_ms});
 }
 
 void PublishReply(BrokerApi& broker, const ReplyTo& to, std::string payload) {

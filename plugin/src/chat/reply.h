@@ -28,7 +28,9 @@ protocol::ErrorCode ErrorCodeFor(const Status& status, FailureSource source);
 
 // Builds the payloads (any thread).
 std::string OkPayload(const ReplyTo& to, nlohmann::json fields);
-std::string ErrorPayload(const ReplyTo& to, protocol::ErrorCode code, const std::string& message);
+// `retry_after_ms` > 0: the error's retry_after_ms (RATE_LIMITED).
+std::string ErrorPayload(const ReplyTo& to, protocol::ErrorCode code, const std::string& message,
+                         int64_t retry_after_ms = 0);
 
 // Publishes a built payload to the requester (broker thread).
 void PublishReply(BrokerApi& broker, const ReplyTo& to, std::string payload);

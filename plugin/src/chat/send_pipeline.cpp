@@ -66,7 +66,17 @@ Plan SendPipeline::PlanSend(const OpRequest& r) {
   // being refused here. Clients send only to conversations they are in, except in a race with
   // their removal, and a flood by a member costs the writer more (stored and fanned out), so
   // an early refusal would save nothing the bounded queue (OVERLOADED) does not already cap.
+  // The limits come first, but a send over them still reaches the store check below (within
+  // its own budget): an idempotent resend of a stored message gets its original ack.
+  const int64_t wait = Admit(r);
   SendJob job;
+  if (wait > 0) {
+    if (!limits_.AllowStoreCheck(r.who.username, tools_.clock.MonotonicMs())) {
+      return Refusal{protocol::ErrorCode::kRateLimited, LimitMessage(r.who.username), wait};
+    }
+    job.request.only_if_stored = true;
+    job.retry_after_ms = wait;
+  }
   job.request.conversation_id = r.req.conversation_id;
   job.request.sender = r.who.username;
   job.request.client_msg_id = std::move(body.client_msg_id);
@@ -76,6 +86,21 @@ Plan SendPipeline::PlanSend(const OpRequest& r) {
   job.request.created_at_ms = tools_.clock.NowMs();
   job.reply = r.to;
   return job;
+}
+
+int64_t SendPipeline::Admit(const OpRequest& r) {
+  // Deliveries from the membership cache (kept warm by every message's fan-out); a
+  // conversation not cached costs one, so only the first message after a miss is undercharged.
+  MembersPtr members = tools_.members.Cached(r.req.conversation_id);
+  const int64_t deliveries = members ? static_cast<int64_t>(members->usernames.size()) : 1;
+  return limits_.Admit(r.who.username, deliveries, tools_.clock.MonotonicMs());
+}
+
+std::string SendPipeline::LimitMessage(const std::string& user) const {
+  const SendRate rate = limits_.SendsOf(user);
+  return "too many messages; the limit is " + std::to_string(static_cast<int64_t>(rate.per_s)) +
+         " per second (" + std::to_string(static_cast<int64_t>(rate.burst)) +
+         " at once) and a fan-out budget of deliveries per second";
 }
 
 void SendPipeline::Commit(store::ChatStore& store, std::vector<SendJob> jobs) {
@@ -104,6 +129,9 @@ std::vector<SendOutcome> SendPipeline::Outcomes(
       // Nothing of the batch was committed: every sender may retry with the same client_msg_id.
       out.reply = ErrorPayload(out.to, ErrorCodeFor(results.status(), FailureSource::kStore),
                                "message not stored: " + results.status().message());
+    } else if ((*results)[i].outcome == store::AppendOutcome::kNotStored) {
+      out.reply = ErrorPayload(out.to, protocol::ErrorCode::kRateLimited,
+                               "too many messages; not stored", jobs[i].retry_after_ms);
     } else if ((*results)[i].outcome == store::AppendOutcome::kNotMember) {
       out.reply = ErrorPayload(out.to, protocol::ErrorCode::kNotMember,
                                "you are not a member of conversation " +

@@ -3,13 +3,16 @@
 // runs one batch: push recipients (PushOps), one AppendBatch (group commit), then every result
 // turned into its ack or error and its message event, posted to the broker thread, where
 // FanOut publishes the acks first and then the events. Nothing is acknowledged or delivered
-// before the batch is durable.
+// before the batch is durable. Plan first applies the sender's limits (SendLimits): a send
+// over them is refused with RATE_LIMITED and its wait, unless it may be an idempotent resend
+// of a stored message, which the writer then answers with the original ack (only_if_stored).
 #pragma once
 
 #include <vector>
 
 #include "chat/fan_out.h"
 #include "chat/op_table.h"
+#include "chat/send_limits.h"
 #include "chat/store_worker.h"
 #include "ids/snowflake.h"
 #include "mqchat/status.h"
@@ -22,8 +25,9 @@ class PushOps;
 class SendPipeline {
  public:
   // Everything outlives this; `push` may be null (no push jobs).
-  SendPipeline(const ChatTools& tools, SnowflakeGenerator& ids, PushOps* push)
-      : tools_(tools), ids_(ids), push_(push) {}
+  SendPipeline(const ChatTools& tools, SnowflakeGenerator& ids, PushOps* push,
+               SendLimits& limits)
+      : tools_(tools), ids_(ids), push_(push), limits_(limits) {}
 
   // Broker thread: the job for a send request. Takes the text out of `r.req`.
   Plan PlanSend(const OpRequest& r);
@@ -41,10 +45,14 @@ class SendPipeline {
   static std::string RefusalPayload(const ReplyTo& to, const store::AppendRequest& req,
                                     store::EventRefusal refusal);
   SendOutcome Stored(store::ChatStore& store, SendOutcome out, const store::AppendResult& r);
+  // Broker thread: the wait before `r`'s sender may send (0: admitted and charged).
+  int64_t Admit(const OpRequest& r);
+  std::string LimitMessage(const std::string& user) const;
 
   const ChatTools tools_;
   SnowflakeGenerator& ids_;  // broker thread
   PushOps* const push_;
+  SendLimits& limits_;  // broker thread
 };
 
 }  // namespace mqchat::chat

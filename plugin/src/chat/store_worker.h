@@ -23,6 +23,8 @@ namespace mqchat::chat {
 struct SendJob {
   store::AppendRequest request;
   ReplyTo reply;
+  // request.only_if_stored: the wait RATE_LIMITED reports if the message is not stored.
+  int64_t retry_after_ms = 0;
 };
 
 using StoreTask = std::function<void(store::ChatStore& store)>;

@@ -13,7 +13,10 @@ class TypingOps {
  public:
   // Everything outlives this. At most `per_minute` typing requests per user and minute.
   TypingOps(const ChatTools& tools, FanOut& fan_out, int per_minute)
-      : tools_(tools), fan_out_(fan_out), per_minute_(per_minute), limiter_(per_minute, 60000) {}
+      : tools_(tools),
+        fan_out_(fan_out),
+        per_minute_(per_minute),
+        limiter_(RateLimiter::PerWindow(per_minute, 60000)) {}
 
   // Broker thread: answered at once, refused, or a task for the user's reader.
   Plan Typing(const OpRequest& r);

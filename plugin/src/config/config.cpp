@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "protocol/identity.h"
+
 namespace mqchat {
 namespace {
 
@@ -111,6 +113,26 @@ Status SetPushGatewayUrl(Config& c, const std::string& k, const std::string& v) 
   return Status::Ok();
 }
 
+Setter LimitInt(int SendLimitConfig::*field, int max) {
+  return [=](Config& c, const std::string& k, const std::string& v) -> Status {
+    MQCHAT_ASSIGN_OR_RETURN(c.send_limits.*field, ParseInt(k, v, 0, max));
+    return Status::Ok();
+  };
+}
+
+// A comma-separated list of usernames.
+Status SetServiceUsers(Config& c, const std::string& k, const std::string& v) {
+  std::stringstream in(v);
+  std::string name;
+  while (std::getline(in, name, ',')) {
+    name = Trim(name);
+    Status valid = protocol::ValidateUsername(name);
+    if (!valid.ok()) return OptionError(k, "'" + name + "': " + valid.message());
+    c.send_limits.service_users.push_back(name);
+  }
+  return Status::Ok();
+}
+
 Result<bool> ParseBool(const std::string& k, const std::string& v) {
   if (v == "true") return true;
   if (v == "false") return false;
@@ -172,6 +194,15 @@ const std::vector<OptionSpec>& Specs() {
       {"max_group_members", IntField(&Config::max_group_members, 2, 100000)},
       {"max_message_chars", IntField(&Config::max_message_chars, 1, 10000000)},
       {"edit_window_s", IntField(&Config::edit_window_s, 0, 2000000000)},
+      {"send_rate_per_s", LimitInt(&SendLimitConfig::send_rate_per_s, 1000000)},
+      {"send_burst", LimitInt(&SendLimitConfig::send_burst, 1000000)},
+      {"fanout_per_s", LimitInt(&SendLimitConfig::fanout_per_s, 100000000)},
+      {"fanout_burst", LimitInt(&SendLimitConfig::fanout_burst, 100000000)},
+      {"service_users", &SetServiceUsers},
+      {"service_send_rate_per_s", LimitInt(&SendLimitConfig::service_send_rate_per_s, 1000000)},
+      {"service_send_burst", LimitInt(&SendLimitConfig::service_send_burst, 1000000)},
+      {"service_fanout_per_s", LimitInt(&SendLimitConfig::service_fanout_per_s, 100000000)},
+      {"service_fanout_burst", LimitInt(&SendLimitConfig::service_fanout_burst, 100000000)},
       {"jwt_hs256_secret", AuthString(&AuthConfig::jwt_hs256_secret)},
       {"jwt_hs256_secret_file", AuthFile(&AuthConfig::jwt_hs256_secret)},
       {"jwt_rs256_public_key_file", AuthFile(&AuthConfig::jwt_rs256_public_key_pem)},

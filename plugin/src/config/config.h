@@ -58,6 +58,20 @@ struct PushConfig {
   bool enabled() const { return !gateway_url.empty(); }
 };
 
+// Per-user send limits (docs/OPERATIONS.md, "Flood protection"); a rate of 0 turns its bucket
+// off. Users in `service_users` (application backends, bots) get the service_* limits.
+struct SendLimitConfig {
+  int send_rate_per_s = 5;  // messages per user per second, sustained
+  int send_burst = 20;      // messages at once
+  int fanout_per_s = 2000;  // deliveries (messages x conversation members) per user per second
+  int fanout_burst = 10000;
+  std::vector<std::string> service_users;
+  int service_send_rate_per_s = 200;
+  int service_send_burst = 1000;
+  int service_fanout_per_s = 200000;
+  int service_fanout_burst = 400000;
+};
+
 struct Config {
   store::StoreConfig store;
   // Reader workers (1..64), each with its own store connection; a user's reads all go to one
@@ -71,6 +85,7 @@ struct Config {
   int edit_window_s = 172800;
   PresenceConfig presence;
   PushConfig push;
+  SendLimitConfig send_limits;
 };
 
 // One plugin_opt_ line: key without the "plugin_opt_" prefix, value as the broker gives it.

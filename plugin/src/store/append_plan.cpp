@@ -181,6 +181,13 @@ Status AppendPlan::Decide() {
       result.message.kind = req.kind;
       continue;
     }
+    if (req.only_if_stored) {  // refused by a rate limit; only a resend gets an answer
+      result.outcome = AppendOutcome::kNotStored;
+      result.message.conversation_id = req.conversation_id;
+      result.message.sender = req.sender;
+      result.message.client_msg_id = req.client_msg_id;
+      continue;
+    }
     const EventRefusal refusal = Check(i, targets, present);
     if (refusal != EventRefusal::kNone) {
       result.outcome = AppendOutcome::kRefused;

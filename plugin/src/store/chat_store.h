@@ -100,6 +100,9 @@ struct AppendRequest {
   int64_t target_seq = 0;
   // kEdit only: how long after the target was sent an edit is allowed; 0 = forever.
   int64_t edit_window_ms = 0;
+  // A send refused by a rate limit (chat/send_limits.h), checked only for an idempotent
+  // resend: the original ack if this key is stored (kDuplicate), else kNotStored; never stored.
+  bool only_if_stored = false;
 };
 
 enum class AppendOutcome {
@@ -107,6 +110,7 @@ enum class AppendOutcome {
   kDuplicate,  // same (conversation, sender, client_msg_id) exists; `message` is the original
   kNotMember,  // sender is not a member (or the conversation does not exist)
   kRefused,    // an event (or a reply) the rules refuse: AppendResult::refusal says why
+  kNotStored,  // only_if_stored, and no message has this key: nothing was written
 };
 
 struct AppendResult {

@@ -2,7 +2,7 @@
 // starts at its first event and ends `window_ms` later; the next event after that starts a new
 // one at count 1. At most `max_keys` keys are kept (expired windows go first, then an arbitrary
 // one; expired windows are swept at most every quarter window, so a map full of live keys costs
-// O(1) per new key, not a scan). The counting behind RateLimiter (typing), LoginThrottle (failed
+// O(1) per new key, not a scan). The counting behind LoginThrottle (failed
 // logins), ConnectionGate (new connections) and HashBudget (password hashes).
 // Single-threaded (broker thread).
 #pragma once

@@ -62,6 +62,8 @@ Result<std::vector<store::AppendResult>> FakeChatStore::AppendBatch(
     if (dup != msgs.end()) {
       r.outcome = AppendOutcome::kDuplicate;
       r.message = *dup;
+    } else if (req.only_if_stored) {
+      r.outcome = AppendOutcome::kNotStored;
     } else {
       r.outcome = AppendOutcome::kStored;
       r.message = {req.conversation_id, ++c->second.last_seq, req.message_id, req.sender,

@@ -244,6 +244,20 @@ TEST(WireTest, ErrorResponseMatchesProtocol) {
   EXPECT_EQ(future_code->error->message, "FROM_THE_FUTURE: slow down");
 }
 
+TEST(WireTest, RateLimitedCarriesRetryAfterMs) {
+  ProtocolError error{ErrorCode::kRateLimited, "too many messages", 180};
+  std::string payload = ErrorResponse("send", "r1", error);
+  EXPECT_EQ(json::parse(payload), json::parse(R"({"op":"send","ok":false,"req_id":"r1",
+      "error":{"code":"RATE_LIMITED","message":"too many messages","retryable":true,
+      "retry_after_ms":180}})"));
+  auto response = DecodeResponse(payload);
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(*response->error, error);
+  EXPECT_FALSE(DecodeResponse(R"({"op":"send","ok":false,"error":{"code":"RATE_LIMITED",)"
+                              R"("retry_after_ms":-5}})")
+                   .ok());
+}
+
 TEST(WireTest, DecodeResponseRefusesGarbage) {
   const char* bad[] = {"",
                        "[]",

@@ -206,6 +206,51 @@ TEST_F(OutboxTest, AMessageWaitingForARetryIsOvertakenByNone) {
   OnLoop(loop_, [&] { EXPECT_EQ(TextOf(sent[2]), "two"); });
 }
 
+// RATE_LIMITED: each refused send waits the server's retry_after_ms (not the 30 ms backoff),
+// is resent with the same id, and later messages stay behind it: nothing lost or reordered.
+TEST_F(OutboxTest, RateLimitedSendsWaitRetryAfterAndKeepTheirOrder) {
+  Make(4);
+  for (const char* t : {"one", "two", "three"}) Send(t);
+  auto sent = Sent();
+  ASSERT_EQ(sent.size(), 3u);
+  const std::vector<std::string> ids = sent;
+  const auto refused_at = std::chrono::steady_clock::now();
+  auto rate_limited = [](const protocol::Request& r) {
+    nlohmann::json body = nlohmann::json::parse(ErrorResponse("send", r.req_id, "RATE_LIMITED"));
+    body["error"]["retry_after_ms"] = 300;
+    return body.dump();
+  };
+  // All three are refused (the server refuses every send until the wait is over).
+  for (const auto& id : ids) Answer(id, rate_limited);
+  ASSERT_TRUE(mqchat::test::WaitFor([&] { return Sent().size() >= 4; }, milliseconds(5000),
+                                    "the resend after retry_after_ms"));
+  EXPECT_GE(std::chrono::steady_clock::now() - refused_at, milliseconds(300));
+  sent = Sent();
+  ASSERT_EQ(sent.size(), 4u);  // the window is back to 1: only "one" went again
+  EXPECT_EQ(sent[3], ids[0]);
+  EXPECT_FALSE(results_["one"].has_value());
+  Answer(ids[0], [](const protocol::Request& r) { return AckResponse(r, 1); });
+  // "two" and "three" waited behind it; they follow in order, with their ids.
+  ASSERT_TRUE(mqchat::test::WaitFor([&] { return Sent().size() >= 6; }, milliseconds(5000),
+                                    "the resends of two and three"));
+  sent = Sent();
+  EXPECT_EQ(sent[4], ids[1]);
+  EXPECT_EQ(sent[5], ids[2]);
+  Answer(ids[1], [](const protocol::Request& r) { return AckResponse(r, 2); });
+  Answer(ids[2], [](const protocol::Request& r) { return AckResponse(r, 3); });
+  for (const char* t : {"one", "two", "three"}) {
+    ASSERT_TRUE(results_[t].has_value()) << t;
+    ASSERT_TRUE(results_[t]->ok()) << t;
+  }
+  EXPECT_EQ((*results_["three"])->seq, 3);
+  EXPECT_EQ(*outbox_->PendingSends(), 0u);
+  OnLoop(loop_, [&] {
+    ASSERT_EQ(host_.stored.size(), 3u);
+    EXPECT_EQ(host_.stored[0].text, "one");
+    EXPECT_EQ(host_.stored[2].text, "three");
+  });
+}
+
 TEST_F(OutboxTest, APermanentRefusalDropsTheMessageAndTheNextOneGoes) {
   Make(1);
   Send("one");

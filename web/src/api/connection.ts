@@ -314,7 +314,7 @@ export class Connection {
     if (r.ok) w.resolve(r);
     else {
       const e = r.error ?? { code: "INTERNAL", message: "request failed", retryable: false };
-      w.reject(new ChatError(e.code, e.message, e.retryable));
+      w.reject(new ChatError(e.code, e.message, e.retryable, e.retry_after_ms ?? 0));
     }
   }
 }

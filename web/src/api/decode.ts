@@ -123,11 +123,13 @@ export function decodeSummary(v: unknown, what = "summary"): WireSummary {
 
 function decodeWireError(v: unknown): WireError {
   const o = obj(v, "error");
-  return {
+  const e: WireError = {
     code: str(o, "code", "error"),
     message: typeof o.message === "string" ? o.message : "",
     retryable: o.retryable === true,
   };
+  if (typeof o.retry_after_ms === "number" && o.retry_after_ms > 0) e.retry_after_ms = o.retry_after_ms;
+  return e;
 }
 
 /** The envelope of a response: `op`, `ok`, `req_id`, `error`; null if `v` is not a response. */

@@ -3,10 +3,12 @@
 /** A failed request: the server's error code and message, or a local one (OFFLINE, TIMEOUT,
  * DISCONNECTED, BAD_RESPONSE). `retryable` says the request had no effect and may be repeated. */
 export class ChatError extends Error {
+  /** RATE_LIMITED: `retryAfterMs` is how long to wait before the request would be accepted. */
   constructor(
     public code: string,
     message: string,
     public retryable = false,
+    public retryAfterMs = 0,
   ) {
     super(message);
   }

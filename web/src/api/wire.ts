@@ -67,6 +67,8 @@ export interface WireError {
   code: string;
   message: string;
   retryable: boolean;
+  /** RATE_LIMITED: milliseconds until the request would be accepted. */
+  retry_after_ms?: number;
 }
 
 /** The envelope every response has (docs/PROTOCOL.md section 3); result fields stay unchecked

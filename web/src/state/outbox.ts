@@ -1,6 +1,10 @@
 // Sends on their way: each pending message keeps one client_msg_id for every attempt (the server
-// stores it once), retryable failures retry with backoff while online, waiting sends go out when
-// the connection is back, and a refused send stays "failed" until retried or discarded.
+// stores it once), retryable failures retry with backoff while online (RATE_LIMITED: after the
+// server's retry_after_ms), waiting sends go out when the connection is back, and a refused send
+// stays "failed" until retried or discarded. Order: a message waiting to go again holds back the
+// later messages of its conversation until it is on its way (the server refuses every send of a
+// user until the wait it gave is over, so the ones already in flight behind it are refused too
+// and wait their turn), so the conversation gets them in the order they were written.
 import { ChatError } from "../api/errors";
 import { decodeSendAck } from "../api/decode";
 import { Response, WireMessage, topics } from "../api/wire";
@@ -16,6 +20,8 @@ export interface Pending {
   error?: string;
   inflight: boolean;
   attempts: number;
+  /** Rate-limited: not before its timer (the server's retry_after_ms) fires. */
+  held?: boolean;
 }
 
 export type PendingView = Readonly<Pending>;
@@ -147,13 +153,32 @@ export class Outbox {
     this.retryTimers.clear();
   }
 
+  /** Sends of a conversation that may go now, in order (after one moved on or settled); one
+   * waiting for its retry timer stays waiting. */
+  private pump(conversationId: string): void {
+    for (const q of this.pendingFor(conversationId)) {
+      if (!this.retryTimers.has(q.client_msg_id)) this.trySend(this.pending.get(q.client_msg_id)!);
+    }
+  }
+
+  /** An earlier message of p's conversation is waiting to go (again): p stays behind it. */
+  private behind(p: Pending): boolean {
+    for (const q of this.pendingFor(p.conversation_id)) {
+      if (q === p) return false;
+      if (!q.inflight && q.state !== "failed") return true;
+    }
+    return false;
+  }
+
   private trySend(p: Pending): void {
-    if (p.inflight || p.state === "failed" || !this.pending.has(p.client_msg_id)) return;
+    if (p.inflight || p.state === "failed" || p.held || !this.pending.has(p.client_msg_id)) return;
     if (!this.d.online()) {
       p.state = "waiting";
       return;
     }
+    if (this.behind(p)) return;
     clearTimeout(this.retryTimers.get(p.client_msg_id));
+    this.retryTimers.delete(p.client_msg_id);
     p.inflight = true;
     p.state = "sending";
     p.attempts++;
@@ -174,6 +199,7 @@ export class Outbox {
         });
         this.pending.delete(p.client_msg_id);
         this.d.changed();
+        this.pump(p.conversation_id);
       })
       .catch((e: unknown) => this.onFailure(p, e));
   }
@@ -183,10 +209,18 @@ export class Outbox {
     if (e instanceof ChatError && e.retryable) {
       const online = this.d.online();
       p.state = online ? "sending" : "waiting";
-      if (online) {
+      // RATE_LIMITED says how long; the message is held that long, whatever flushes meanwhile.
+      const wait = e.retryAfterMs > 0 ? e.retryAfterMs : retryDelayMs(p.attempts);
+      p.held = e.retryAfterMs > 0;
+      if (online || p.held) {
         this.retryTimers.set(
           p.client_msg_id,
-          setTimeout(() => this.trySend(p), retryDelayMs(p.attempts)),
+          setTimeout(() => {
+            this.retryTimers.delete(p.client_msg_id);
+            p.held = false;
+            this.trySend(p);
+            this.pump(p.conversation_id);
+          }, wait),
         );
       }
     } else {
@@ -195,5 +229,6 @@ export class Outbox {
       this.d.failed(p.error);
     }
     this.d.changed();
+    this.pump(p.conversation_id);
   }
 }

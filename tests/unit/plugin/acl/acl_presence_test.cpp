@@ -57,8 +57,8 @@ TEST(AclPresenceTest, NobodyPublishesPresence) {
   }
 }
 
-TEST(RateLimiterTest, FixedWindowPerKey) {
-  RateLimiter r(3, 1000);
+TEST(RateLimiterTest, PerWindowLimitsEachKey) {
+  RateLimiter r = RateLimiter::PerWindow(3, 1000);
   EXPECT_TRUE(r.Allow("a", 0));
   EXPECT_TRUE(r.Allow("a", 1));
   EXPECT_TRUE(r.Allow("a", 2));

@@ -28,7 +28,8 @@ TEST(OpTableTest, EveryOpIsRoutedToItsWorker) {
   MemberLoader members(cache, clock);
   ChatTools tools{clock, members, replies};
   SnowflakeGenerator ids(1, clock);
-  SendPipeline send(tools, ids, nullptr);
+  SendLimits limits{SendLimitOptions{}};
+  SendPipeline send(tools, ids, nullptr, limits);
   ConversationOps conversations(tools, ids, 100);
   ReadOps reads(tools);
   TypingOps typing(tools, fan_out, 60);

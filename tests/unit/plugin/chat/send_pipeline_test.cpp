@@ -71,7 +71,8 @@ class SendPipelineTest : public ::testing::Test {
   MemberLoader members_{cache_, clock_};
   ChatTools tools_{clock_, members_, replies_};
   SnowflakeGenerator ids_{1, clock_};
-  SendPipeline pipeline_{tools_, ids_, nullptr};
+  SendLimits limits_{SendLimitOptions{}};
+  SendPipeline pipeline_{tools_, ids_, nullptr, limits_};
 };
 
 TEST_F(SendPipelineTest, ResultsBecomeAcksThenEventsFanOut) {

@@ -132,3 +132,29 @@ TEST(ConfigTest, EveryKnownOptionIsDocumentedInConf) {
 
 }  // namespace
 }  // namespace mqchat
+
+namespace mqchat {
+namespace {
+
+TEST(SendLimitConfigTest, DefaultsAndServiceUsers) {
+  auto d = ParseConfig(Sqlite());
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->send_limits.send_rate_per_s, 5);
+  EXPECT_EQ(d->send_limits.send_burst, 20);
+  EXPECT_EQ(d->send_limits.fanout_per_s, 2000);
+  EXPECT_TRUE(d->send_limits.service_users.empty());
+  auto c = ParseConfig(Sqlite({{"send_rate_per_s", "0"},
+                               {"service_users", "backend, bot_1"},
+                               {"service_send_rate_per_s", "50"}}));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->send_limits.send_rate_per_s, 0);
+  EXPECT_EQ(c->send_limits.service_users, (std::vector<std::string>{"backend", "bot_1"}));
+  EXPECT_EQ(c->send_limits.service_send_rate_per_s, 50);
+  auto bad = ParseConfig(Sqlite({{"service_users", "ok,not ok"}}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("plugin_opt_service_users"), std::string::npos);
+  EXPECT_FALSE(ParseConfig(Sqlite({{"send_burst", "-1"}})).ok());
+}
+
+}  // namespace
+}  // namespace mqchat

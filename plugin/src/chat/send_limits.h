@@ -1,0 +1,64 @@
+// SendLimits: how fast each user may send, decided on the broker thread before a send is
+// queued for the writer. Two token buckets per user (util/rate_limiter.h): messages (a
+// sustained rate and a burst) and fan-out (deliveries: each message costs the number of members
+// of its conversation, so a message to a 1,000-member group costs 1,000). A send is admitted
+// only if both buckets allow it, and then charged to both. Users named in `service_users`
+// (application backends, bots) have limits of their own. A rate of 0 turns that bucket off.
+// Over the limit the caller answers RATE_LIMITED with the wait; a refused send may still be
+// checked against the store (an idempotent resend of a stored message gets its original ack),
+// within a budget of its own so that the checks of a client that ignores the wait stay bounded.
+// Broker thread only.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_set>
+
+#include "util/rate_limiter.h"
+
+namespace mqchat::chat {
+
+struct SendRate {
+  double per_s = 0;  // 0: unlimited
+  double burst = 0;
+};
+
+struct SendLimitOptions {
+  SendRate sends{5, 20};             // messages per user
+  SendRate fanout{2000, 10000};      // deliveries (messages x members) per user
+  SendRate service_sends{200, 1000};
+  SendRate service_fanout{200000, 400000};
+  std::unordered_set<std::string> service_users;
+};
+
+class SendLimits {
+ public:
+  explicit SendLimits(const SendLimitOptions& options);
+
+  // Admits one message of `user` reaching `deliveries` inboxes at `now_ms` (monotonic): 0 if
+  // admitted (then charged), else the milliseconds until it would be (nothing is charged).
+  int64_t Admit(const std::string& user, int64_t deliveries, int64_t now_ms);
+  // Whether a refused send may still be looked up in the store (one per message token).
+  bool AllowStoreCheck(const std::string& user, int64_t now_ms);
+
+  bool IsService(const std::string& user) const { return service_users_.count(user) > 0; }
+  // The user's message limit, for error messages.
+  SendRate SendsOf(const std::string& user) const;
+
+ private:
+  struct Tier {
+    Tier(SendRate sends, SendRate fanout);
+    SendRate send_rate;
+    std::optional<RateLimiter> sends;   // nullopt: unlimited
+    std::optional<RateLimiter> fanout;  // nullopt: unlimited
+    std::optional<RateLimiter> checks;  // store checks of refused sends
+  };
+  Tier& TierOf(const std::string& user) { return IsService(user) ? services_ : people_; }
+
+  const std::unordered_set<std::string> service_users_;
+  Tier people_;
+  Tier services_;
+};
+
+}  // namespace mqchat::chat

@@ -1,0 +1,155 @@
+// Flood protection against a real broker (issue 24): a user flooding a group is refused with
+// RATE_LIMITED (and retry_after_ms) once past the burst, a refused message is not stored, a
+// resend of a stored one still gets its original ack when over the limit, and an SDK client
+// sending far faster than its limit ends with every message stored once and in order, because
+// its outbox waits retry_after_ms and resends. SQLite and PostgreSQL.
+#include <chrono>
+#include <future>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "mqchat/client.h"
+#include "support/chat_fixture.h"
+#include "support/temp_dir.h"
+#include "support/wait_for.h"
+
+namespace mqchat::test {
+namespace {
+
+using nlohmann::json;
+constexpr auto kWait = std::chrono::seconds(30);
+constexpr int kRatePerS = 20;
+constexpr int kBurst = 10;
+
+class SendFloodTest : public ChatFixture {
+ protected:
+  // Small limits keep the test short: 20 messages a second, 10 at once.
+  std::vector<std::pair<std::string, std::string>> ExtraOptions() const override {
+    return {{"send_rate_per_s", std::to_string(kRatePerS)},
+            {"send_burst", std::to_string(kBurst)},
+            {"fanout_per_s", "0"}};
+  }
+
+  // The messages of `conv`, oldest first (one history page of up to 100).
+  std::vector<json> History(ChatTestClient& c, int64_t conv) {
+    auto r = c.Request(protocol::Op::kHistory, conv, {{"after_seq", 0}, {"limit", 100}});
+    EXPECT_TRUE(r.ok()) << r.Describe();
+    return r.ok() ? (*r.body)["messages"].get<std::vector<json>>() : std::vector<json>{};
+  }
+
+  TempDir dir_{"mqchat-flood"};
+};
+
+TEST_P(SendFloodTest, AFlooderIsRateLimitedWithinItsBurstAndWhatIsRefusedIsNotStored) {
+  MQCHAT_REQUIRE_SERVER();
+  Register({"bob", "carol"});
+  auto flooder = Login("mallory");
+  const int64_t group = flooder->CreateGroup("flooded", {"bob", "carol"});
+  ASSERT_GT(group, 0);
+
+  // As fast as the broker answers: the first refusal comes once the burst is spent (give or
+  // take the tokens refilled meanwhile, at 20 a second).
+  int first_refused = -1;
+  json refusal;
+  for (int i = 0; i < 50 && first_refused < 0; ++i) {
+    auto r = flooder->Send(group, "flood " + std::to_string(i), "f" + std::to_string(i));
+    if (!r.ok()) {
+      ASSERT_EQ(r.error_code(), "RATE_LIMITED") << r.Describe();
+      first_refused = i;
+      refusal = (*r.body)["error"];
+    }
+  }
+  ASSERT_GE(first_refused, kBurst);
+  EXPECT_LE(first_refused, kBurst + 5) << "refused only well past the burst";
+  EXPECT_TRUE(refusal["retryable"].get<bool>());
+  const int64_t retry_after_ms = refusal.value("retry_after_ms", int64_t{0});
+  EXPECT_GT(retry_after_ms, 0);
+  EXPECT_LE(retry_after_ms, 1000 / kRatePerS);
+
+  // Over the limit, a resend of a stored message still gets its original ack.
+  auto resend = flooder->Send(group, "flood 0", "f0");
+  ASSERT_TRUE(resend.ok()) << resend.Describe();
+  EXPECT_TRUE((*resend.body)["duplicate"].get<bool>());
+  EXPECT_EQ((*resend.body)["seq"], 1);
+
+  // The refused one, resent after the wait the server gave (the one wait this test is about),
+  // is stored, once.
+  const std::string refused_id = "f" + std::to_string(first_refused);
+  ChatResponse again;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        again = flooder->Send(group, "flood " + std::to_string(first_refused), refused_id);
+        if (again.ok() || again.error_code() != "RATE_LIMITED") return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(
+            (*again.body)["error"].value("retry_after_ms", int64_t{1})));
+        return false;
+      },
+      std::chrono::seconds(10), "the refused message accepted after retry_after_ms"));
+  ASSERT_TRUE(again.ok()) << again.Describe();
+  EXPECT_FALSE((*again.body)["duplicate"].get<bool>());
+
+  // Stored: exactly the accepted ones, each once, in the order sent.
+  auto bob = Login("bob");
+  auto messages = History(*bob, group);
+  ASSERT_EQ(messages.size(), static_cast<size_t>(first_refused + 1));
+  for (int i = 0; i <= first_refused; ++i) {
+    EXPECT_EQ(messages[i]["seq"], i + 1);
+    EXPECT_EQ(messages[i]["client_msg_id"], "f" + std::to_string(i));
+  }
+}
+
+TEST_P(SendFloodTest, AnSdkClientSendingTooFastEndsWithEveryMessageStoredOnceInOrder) {
+  MQCHAT_REQUIRE_SERVER();
+  Register({"bob"});
+  auto owner = Login("alice");
+  const int64_t group = owner->CreateGroup("busy", {"bob"});
+  ASSERT_GT(group, 0);
+  owner->Disconnect();
+
+  auto options = ClientOptions::Builder()
+                     .Server("tcp://127.0.0.1:" + std::to_string(server_->port()))
+                     .Token("alice", Token("alice"))
+                     .Device("sdk")
+                     .CachePath(dir_.File("alice.db"))
+                     .Build();
+  ASSERT_TRUE(options.ok()) << options.status().ToString();
+  auto client = Client::Create(*options);
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  ASSERT_TRUE((*client)->Connect().ok());
+
+  // 50 messages at once: 10 fit the burst, the other 40 come at 20 a second after refusals.
+  constexpr int kCount = 50;
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::future<Result<Ack>>> acks;
+  for (int i = 0; i < kCount; ++i) acks.push_back((*client)->Send(group, "m" + std::to_string(i)));
+  int64_t last_seq = 0;
+  for (int i = 0; i < kCount; ++i) {
+    ASSERT_EQ(acks[i].wait_for(kWait), std::future_status::ready) << "message " << i;
+    auto ack = acks[i].get();
+    ASSERT_TRUE(ack.ok()) << i << ": " << ack.status().ToString();
+    EXPECT_GT(ack->seq, last_seq) << "acked out of order at " << i;
+    last_seq = ack->seq;
+  }
+  // The limit held it back: the 40 past the burst took at least (40 - 1) / 20 s.
+  EXPECT_GE(std::chrono::steady_clock::now() - start,
+            std::chrono::milliseconds(1000 * (kCount - kBurst - 1) / kRatePerS));
+  EXPECT_EQ(*(*client)->PendingSends(), 0u);
+
+  auto bob = Login("bob");
+  auto messages = History(*bob, group);
+  ASSERT_EQ(messages.size(), static_cast<size_t>(kCount));
+  for (int i = 0; i < kCount; ++i) {
+    EXPECT_EQ(messages[i]["seq"], i + 1);
+    EXPECT_EQ(messages[i]["text"], "m" + std::to_string(i));
+  }
+  client->reset();
+}
+
+MQCHAT_INSTANTIATE_FOR_STORES(SendFloodTest);
+
+}  // namespace
+}  // namespace mqchat::test

@@ -1,0 +1,129 @@
+// The send limits on ChatService's request path (send_limits.h): RATE_LIMITED with the wait,
+// nothing stored for a refused send, the store check that still acks an idempotent resend,
+// the fan-out budget by conversation size, and the service users' own limits.
+#include "chat/send_limits.h"
+
+#include <map>
+
+#include <gtest/gtest.h>
+
+#include "chat_test_env.h"
+
+namespace mqchat::chat {
+namespace {
+
+using nlohmann::json;
+using protocol::Op;
+using test::ChatTestEnv;
+using test::kGroup;
+
+// A send whose req_id is its client_msg_id.
+std::string Send(const std::string& client_msg_id) {
+  return json{{"req_id", client_msg_id}, {"client_msg_id", client_msg_id}, {"text", "hi"}}.dump();
+}
+// Responses by req_id (the refusals made at once come before the writer's answers).
+std::map<std::string, json> ByReqId(const std::vector<json>& replies) {
+  std::map<std::string, json> out;
+  for (const auto& r : replies) out[r.value("req_id", "")] = r;
+  return out;
+}
+std::string Code(const json& r) {
+  return r.value("ok", false) ? "" : r.value("error", json::object()).value("code", "none");
+}
+int64_t RetryAfter(const json& r) {
+  return r.value("error", json::object()).value("retry_after_ms", int64_t{0});
+}
+
+ChatOptions Limits(SendRate sends, SendRate fanout) {
+  ChatOptions options;
+  options.send_limits.sends = sends;
+  options.send_limits.fanout = fanout;
+  return options;
+}
+
+TEST(SendLimitsTest, OverTheBurstIsRateLimitedWithTheWaitAndNothingIsStored) {
+  ChatTestEnv env(Limits({5, 3}, {0, 0}));
+  auto alice = ChatTestEnv::Session("alice");
+  auto id = [](int i) { return "m" + std::to_string(i); };
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(env.Request(alice, Op::kSend, kGroup, Send(id(i))));
+  // Over the burst: the next ones go to the store check only (3 of them, the check budget),
+  // then are refused at once, PUBACK refusal included (OnRequest false).
+  for (int i = 3; i < 6; ++i) EXPECT_TRUE(env.Request(alice, Op::kSend, kGroup, Send(id(i))));
+  EXPECT_FALSE(env.Request(alice, Op::kSend, kGroup, Send(id(6))));
+  auto replies = ByReqId(env.Responses(alice, 7));
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Code(replies[id(i)]), "") << i;
+  for (int i = 3; i < 7; ++i) {
+    EXPECT_EQ(Code(replies[id(i)]), "RATE_LIMITED") << i;
+    EXPECT_EQ(RetryAfter(replies[id(i)]), 200) << i;  // one message per 200 ms
+    EXPECT_TRUE(replies[id(i)]["error"]["retryable"].get<bool>());
+  }
+  {
+    std::lock_guard<std::mutex> lock(env.data->mu);
+    EXPECT_EQ(env.data->messages[kGroup].size(), 3u);
+  }
+  EXPECT_EQ(env.service->stats().rate_limited, 1u);
+  // Once the wait is over, the next one is accepted.
+  env.clock.AdvanceMs(200);
+  EXPECT_TRUE(env.Request(alice, Op::kSend, kGroup, Send("m3")));
+  EXPECT_EQ(Code(env.Responses(alice, 8)[7]), "");
+  EXPECT_EQ(env.Responses(alice, 8)[7].value("req_id", ""), "m3");
+}
+
+TEST(SendLimitsTest, AResendOfAStoredMessageGetsItsOriginalAckWhenOverTheLimit) {
+  ChatTestEnv env(Limits({1, 2}, {0, 0}));
+  auto alice = ChatTestEnv::Session("alice");
+  EXPECT_TRUE(env.Request(alice, Op::kSend, kGroup, Send("a")));
+  EXPECT_TRUE(env.Request(alice, Op::kSend, kGroup, Send("b")));
+  auto first = env.Responses(alice, 2);
+  // Over the limit now: the resend of "a" is still answered with its original ack.
+  EXPECT_TRUE(env.Request(alice, Op::kSend, kGroup, Send("a")));
+  auto again = env.Responses(alice, 3)[2];
+  ASSERT_EQ(Code(again), "");
+  EXPECT_TRUE(again["duplicate"].get<bool>());
+  EXPECT_EQ(again["seq"], first[0]["seq"]);
+  EXPECT_EQ(again["message_id"], first[0]["message_id"]);
+  // A new one is refused and not stored.
+  EXPECT_TRUE(env.Request(alice, Op::kSend, kGroup, Send("c")));
+  EXPECT_EQ(Code(env.Responses(alice, 4)[3]), "RATE_LIMITED");
+  std::lock_guard<std::mutex> lock(env.data->mu);
+  EXPECT_EQ(env.data->messages[kGroup].size(), 2u);
+}
+
+TEST(SendLimitsTest, TheFanOutBudgetChargesEachMessageItsConversationsMembers) {
+  // 30 deliveries per second, 6 at once; the group has 3 members.
+  ChatTestEnv env(Limits({0, 0}, {30, 6}));
+  auto alice = ChatTestEnv::Session("alice");
+  // The first costs 1 (members not cached yet); its fan-out caches the 3 members.
+  EXPECT_TRUE(env.Request(alice, Op::kSend, kGroup, Send("m1")));
+  env.Responses(alice, 1);
+  EXPECT_TRUE(env.Request(alice, Op::kSend, kGroup, Send("m2")));  // 3: 2 left
+  env.Responses(alice, 2);
+  EXPECT_TRUE(env.Request(alice, Op::kSend, kGroup, Send("m3")));  // needs 3: refused
+  auto replies = env.Responses(alice, 3);
+  EXPECT_EQ(Code(replies[1]), "");
+  EXPECT_EQ(Code(replies[2]), "RATE_LIMITED");
+  EXPECT_EQ(RetryAfter(replies[2]), 34);  // 1 more delivery at 30/s: 33.3 ms, rounded up
+}
+
+TEST(SendLimitsTest, ServiceUsersHaveTheirOwnLimits) {
+  ChatOptions options = Limits({1, 1}, {0, 0});
+  options.send_limits.service_users = {"bob"};
+  options.send_limits.service_sends = {0, 0};  // unlimited
+  options.send_limits.service_fanout = {0, 0};
+  ChatTestEnv env(options);
+  auto alice = ChatTestEnv::Session("alice");
+  auto bob = ChatTestEnv::Session("bob");
+  for (int i = 0; i < 50; ++i) {
+    EXPECT_TRUE(env.Request(bob, Op::kSend, kGroup, Send("b" + std::to_string(i))));
+  }
+  EXPECT_TRUE(env.Request(alice, Op::kSend, kGroup, Send("a1")));
+  EXPECT_TRUE(env.Request(alice, Op::kSend, kGroup, Send("a2")));
+  auto bobs = env.Responses(bob, 50);
+  for (const auto& r : bobs) EXPECT_EQ(Code(r), "");
+  auto alices = env.Responses(alice, 2);
+  EXPECT_EQ(Code(alices[0]), "");
+  EXPECT_EQ(Code(alices[1]), "RATE_LIMITED");
+}
+
+}  // namespace
+}  // namespace mqchat::chat
