@@ -117,7 +117,9 @@ TEST_P(AccountStoreTest, MigrationDisablesExistingLookAlikes) {
   ASSERT_TRUE(store_->AddUser("bob", "h").ok());
   ASSERT_TRUE(store_->AddUser("zed", "h").ok());
   store_.reset();
-  // Back to schema 5 (undoing 008, 007, then 006), then add look-alikes the old schema allowed.
+  // Back to schema 5 (undoing 009 .. 006), then add look-alikes the old schema allowed.
+  ASSERT_TRUE(ExecRaw("DROP TABLE blocks").ok());
+  ASSERT_TRUE(ExecRaw("DROP TABLE dm_policies").ok());
   ASSERT_TRUE(ExecRaw("DROP TABLE invites").ok());
   ASSERT_TRUE(ExecRaw("DROP TABLE refresh_tokens").ok());
   ASSERT_TRUE(ExecRaw("DROP INDEX users_username_key_idx").ok());

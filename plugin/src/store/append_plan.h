@@ -52,8 +52,11 @@ class AppendPlan {
   // the last_seq of an existing conversation of conversation_ids();
   void SetLastSeq(ConversationId id, int64_t last_seq);
   // for keys()[key_index]: whether the sender is a member, and the stored message with that
-  // key if there is one (its conversation_id, sender and client_msg_id may be left empty).
-  void SetLookup(size_t key_index, bool sender_is_member, std::optional<StoredMessage> existing);
+  // key if there is one (its conversation_id, sender and client_msg_id may be left empty);
+  // `refused`: a direct conversation whose other member does not accept the sender's messages
+  // (MQCHAT_DM_REFUSED_SQL; a resend of a message stored before is still a duplicate).
+  void SetLookup(size_t key_index, bool sender_is_member, std::optional<StoredMessage> existing,
+                 bool refused = false);
 
   // Classifies every request and numbers the new ones. kInternal if a new message's
   // conversation got no SetLastSeq (a member of a conversation that does not exist).
@@ -76,6 +79,7 @@ class AppendPlan {
   struct Lookup {
     bool sender_is_member = false;
     std::optional<StoredMessage> existing;
+    bool refused = false;
   };
 
   const std::vector<AppendRequest>& batch_;

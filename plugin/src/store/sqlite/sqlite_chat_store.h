@@ -3,7 +3,8 @@
 // processes. Build it through store_factory.h, which also applies the migrations.
 // Its definitions, by concept: sqlite_chat_store.cpp (statements, writes, reads),
 // sqlite_chat_steps.cpp (the single-statement steps the writes run inside their transactions),
-// sqlite_chat_append.cpp (AppendBatch), sqlite_new_conversation.cpp (NewConversationSql).
+// sqlite_chat_append.cpp (AppendBatch), sqlite_new_conversation.cpp (NewConversationSql),
+// sqlite_blocks.cpp (blocks, the direct-message policy and its refusals; BlockSql).
 #pragma once
 
 #include <memory>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "store/block_steps.h"
 #include "store/chat_rules.h"
 #include "store/chat_store.h"
 #include "store/new_conversation_steps.h"
@@ -21,7 +23,7 @@ namespace mqchat::store {
 class AppendPlan;
 struct MessageKey;
 
-class SqliteChatStore final : public ChatStore, private NewConversationSql {
+class SqliteChatStore final : public ChatStore, private NewConversationSql, private BlockSql {
  public:
   // Prepares every statement on `db`, which must already be at the newest schema.
   static Result<std::unique_ptr<SqliteChatStore>> Create(SqliteDbPtr db);
@@ -46,6 +48,13 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql {
   Result<std::vector<StoredMessage>> ReadHistory(ConversationId id, int64_t after_seq,
                                                  int64_t before_seq, int limit) override;
   Result<int64_t> MaxIssuedId() override;
+  Result<std::vector<BlockedUser>> Block(const std::string& blocker, const std::string& blocked,
+                                         int max_blocks, int64_t now_ms) override;
+  Result<std::vector<BlockedUser>> Unblock(const std::string& blocker,
+                                           const std::string& blocked) override;
+  Status SetDmPolicy(const std::string& user, DmPolicy policy) override;
+  Result<PrivacySettings> GetPrivacy(const std::string& user) override;
+  Result<std::vector<std::string>> BlockedBy(const std::string& user) override;
 
  private:
   struct Head {
@@ -56,6 +65,9 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql {
 
   explicit SqliteChatStore(SqliteDbPtr db) : db_(std::move(db)) {}
   Status PrepareAll();
+  Status PrepareBlocks();  // sqlite_blocks.cpp
+  // Whether the other member of direct conversation `id` refuses a message from `sender`.
+  Result<bool> RefusedInConversation(ConversationId id, const std::string& sender);
 
   // Single-statement steps, used inside the callers' transactions.
   Result<std::optional<Head>> ReadHead(ConversationId id);
@@ -78,6 +90,8 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql {
   Result<std::vector<std::string>> FindMissingUsers(const std::vector<std::string>& users) override;
   Result<bool> InsertDirect(ConversationId id, const std::string& direct_key,
                             const std::string& created_by, int64_t now_ms) override;
+  Result<bool> DirectRefused(const std::string& sender, const std::string& recipient,
+                             const std::string& direct_key) override;
   Result<ConversationId> FindDirect(const std::string& direct_key,
                                     const std::string& what) override;
   Status InsertGroup(ConversationId id, const std::string& name, int64_t member_count,
@@ -85,6 +99,15 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql {
   Status InsertMembers(ConversationId id, const std::vector<std::string>& users,
                        const std::string* owner, int64_t now_ms) override;
   Result<Conversation> LoadConversation(ConversationId id) override;
+
+  // BlockSql
+  Result<std::unique_ptr<WriteTxn>> BeginBlockWrite() override;
+  Result<bool> UserIsActive(const std::string& user) override;
+  Result<bool> IsBlocked(const std::string& blocker, const std::string& blocked) override;
+  Result<int64_t> CountBlocks(const std::string& blocker) override;
+  Status InsertBlock(const std::string& blocker, const std::string& blocked,
+                     int64_t now_ms) override;
+  Result<std::vector<BlockedUser>> ListBlocks(const std::string& blocker) override;
 
   SqliteDbPtr db_;  // declared first: destroyed after the statements below
   SqliteStmtPtr user_row_;
@@ -112,6 +135,17 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql {
   SqliteStmtPtr history_after_;
   SqliteStmtPtr max_issued_id_;
   SqliteStmtPtr upsert_push_job_;  // sqlite_push_sql.h
+  // sqlite_block_sql.h
+  SqliteStmtPtr is_blocked_;
+  SqliteStmtPtr count_blocks_;
+  SqliteStmtPtr insert_block_;
+  SqliteStmtPtr delete_block_;
+  SqliteStmtPtr list_blocks_;
+  SqliteStmtPtr blocked_by_;
+  SqliteStmtPtr get_policy_;
+  SqliteStmtPtr set_policy_;
+  SqliteStmtPtr refused_by_key_;
+  SqliteStmtPtr refused_in_conversation_;
 };
 
 }  // namespace mqchat::store
