@@ -16,7 +16,7 @@ constexpr CodeEntry kCodes[] = {
     {ErrorCode::kGroupFull, "GROUP_FULL"},     {ErrorCode::kInvalid, "INVALID"},
     {ErrorCode::kOverloaded, "OVERLOADED"},    {ErrorCode::kUnavailable, "UNAVAILABLE"},
     {ErrorCode::kRateLimited, "RATE_LIMITED"}, {ErrorCode::kInternal, "INTERNAL"},
-    {ErrorCode::kTooLarge, "TOO_LARGE"},
+    {ErrorCode::kTooLarge, "TOO_LARGE"},       {ErrorCode::kNotAccepting, "NOT_ACCEPTING"},
 };
 
 }  // namespace
@@ -85,6 +85,7 @@ Status ErrorToStatus(const ProtocolError& error) {
       return Status::InvalidArgument(std::move(message));
     case ErrorCode::kNotMember:
     case ErrorCode::kForbidden:
+    case ErrorCode::kNotAccepting:
       return Status::PermissionDenied(std::move(message));
     case ErrorCode::kNotFound:
       return Status::NotFound(std::move(message));

@@ -8,7 +8,8 @@ constexpr std::string_view kOpNames[kOpCount] = {
     "add_members",   "remove_member", "leave",         "rename",
     "typing",        "mute",          "open_direct",   "create_group",
     "conversations", "sync",          "push_register", "push_unregister",
-    "push_settings",
+    "push_settings", "block",         "unblock",       "blocks",
+    "set_dm_policy",
 };
 
 }  // namespace

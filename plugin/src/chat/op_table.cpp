@@ -1,5 +1,6 @@
 #include "chat/op_table.h"
 
+#include "chat/block_ops.h"
 #include "chat/conversation_ops.h"
 #include "chat/push_ops.h"
 #include "chat/read_ops.h"
@@ -18,6 +19,15 @@ OpHandler PushRoute(PushOps* push, const ChatTools& tools, PushPlan plan) {
       return Refusal{protocol::ErrorCode::kUnavailable, "push notifications are not available"};
     }
     return (push->*plan)(r, tools);
+  };
+}
+
+using BlockPlan = Plan (BlockOps::*)(const OpRequest&);
+
+OpHandler BlockRoute(BlockOps* blocks, BlockPlan plan) {
+  return [blocks, plan](const OpRequest& r) -> Plan {
+    if (blocks == nullptr) return Refusal{protocol::ErrorCode::kUnavailable, "blocking is off"};
+    return (blocks->*plan)(r);
   };
 }
 
@@ -51,6 +61,10 @@ OpTable MakeOpTable(OpHandlers h, const ChatTools& tools) {
   t.Add(Op::kPushUnregister, kWriter, PushRoute(h.push, tools, &PushOps::Unregister));
   t.Add(Op::kPushSettings, kWriter, PushRoute(h.push, tools, &PushOps::Settings));
   t.Add(Op::kMute, kWriter, PushRoute(h.push, tools, &PushOps::Mute));
+  t.Add(Op::kBlock, kWriter, BlockRoute(h.blocks, &BlockOps::Block));
+  t.Add(Op::kUnblock, kWriter, BlockRoute(h.blocks, &BlockOps::Unblock));
+  t.Add(Op::kSetDmPolicy, kWriter, BlockRoute(h.blocks, &BlockOps::SetDmPolicy));
+  t.Add(Op::kBlocks, kReader, BlockRoute(h.blocks, &BlockOps::Blocks));
   return t;
 }
 

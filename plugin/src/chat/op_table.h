@@ -81,14 +81,17 @@ class ConversationOps;
 class ReadOps;
 class TypingOps;
 class PushOps;
+class BlockOps;
 
-// The handler groups the table routes to; they outlive the table. `push` may be null.
+// The handler groups the table routes to; they outlive the table. `push` may be null; so may
+// `blocks` (then the block ops answer UNAVAILABLE).
 struct OpHandlers {
   SendPipeline& send;
   ConversationOps& conversations;
   ReadOps& reads;
   TypingOps& typing;
   PushOps* push;
+  BlockOps* blocks = nullptr;
 };
 
 // Every op ChatService answers: op -> (worker kind, handler).

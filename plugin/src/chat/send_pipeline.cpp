@@ -3,8 +3,11 @@
 #include "chat/push_ops.h"
 #include "chat/wire_convert.h"
 #include "protocol/wire.h"
+#include "store/block_steps.h"
 
 namespace mqchat::chat {
+
+using store::NotAccepting;
 
 Plan SendPipeline::PlanSend(const OpRequest& r) {
   auto& body = std::get<protocol::SendRequest>(r.req.body);
@@ -58,6 +61,10 @@ std::vector<SendOutcome> SendPipeline::Outcomes(
       out.reply = ErrorPayload(out.to, protocol::ErrorCode::kNotMember,
                                "you are not a member of conversation " +
                                    std::to_string(jobs[i].request.conversation_id));
+    } else if ((*results)[i].outcome == store::AppendOutcome::kNotAccepting) {
+      // The same answer for a block and for the policy (open_direct gives it too).
+      out.reply = ErrorPayload(out.to, protocol::ErrorCode::kNotAccepting,
+                               NotAccepting("the other member").message());
     } else {
       out = Stored(store, std::move(out), (*results)[i]);
     }

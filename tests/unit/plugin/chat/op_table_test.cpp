@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "chat/block_ops.h"
 #include "chat/conversation_ops.h"
 #include "chat/read_ops.h"
 #include "chat/send_pipeline.h"
@@ -31,7 +32,8 @@ TEST(OpTableTest, EveryOpIsRoutedToItsWorker) {
   ConversationOps conversations(tools, ids, 100);
   ReadOps reads(tools);
   TypingOps typing(tools, fan_out, 60);
-  OpTable table = MakeOpTable({send, conversations, reads, typing, nullptr}, tools);
+  BlockOps blocks(tools, nullptr);
+  OpTable table = MakeOpTable({send, conversations, reads, typing, nullptr, &blocks}, tools);
 
   const WorkerKind kWriter = WorkerKind::kWriter;
   const WorkerKind kReader = WorkerKind::kUserReader;
@@ -44,7 +46,9 @@ TEST(OpTableTest, EveryOpIsRoutedToItsWorker) {
       {Op::kPushUnregister, kWriter}, {Op::kPushSettings, kWriter},
       {Op::kHistory, kReader},       {Op::kMembers, kReader},
       {Op::kConversations, kReader}, {Op::kSync, kReader},
-      {Op::kTyping, kReader},
+      {Op::kTyping, kReader},        {Op::kBlock, kWriter},
+      {Op::kUnblock, kWriter},       {Op::kSetDmPolicy, kWriter},
+      {Op::kBlocks, kReader},
   };
   ASSERT_EQ(expected.size(), std::variant_size_v<protocol::RequestBody>);  // every op listed
   for (const auto& [op, worker] : expected) {
