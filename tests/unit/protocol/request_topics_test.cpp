@@ -32,7 +32,8 @@ TEST(RequestTopicTest, OpNamesAreTheProtocolNames) {
                          "add_members",   "remove_member",   "leave",         "rename",
                          "typing",        "mute",            "open_direct",   "create_group",
                          "conversations", "sync",            "push_register", "push_unregister",
-                         "push_settings"};
+                         "push_settings", "block",           "unblock",       "blocks",
+                         "set_dm_policy"};
   ASSERT_EQ(std::size(names), kOpCount);
   for (size_t i = 0; i < kOpCount; ++i) EXPECT_EQ(OpName(static_cast<Op>(i)), names[i]);
   EXPECT_FALSE(ParseOpName("Send").has_value());
