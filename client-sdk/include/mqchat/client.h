@@ -105,8 +105,8 @@ class MQCHAT_SDK_API Client {
   // user's other devices get them as an OnPrivacy event. A blocked user cannot open a direct
   // conversation with this user or write into one (NOT_ACCEPTING, which does not reveal the
   // block); in groups, apps hide their messages (PrivacySettings::IsBlocked).
-  // Refused: blocking oneself (kInvalidArgument), an unknown user (kNotFound), more than
-  // 1,000 blocked users (kFailedPrecondition).
+  // Refused: blocking oneself or more than 1,000 blocked users (kFailedPrecondition, INVALID),
+  // an unknown user (kNotFound).
   std::future<Result<PrivacySettings>> Block(std::string user);
   std::future<Result<PrivacySettings>> Unblock(std::string user);
   // Fetches the settings (the SDK also does after every connection).

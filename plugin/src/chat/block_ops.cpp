@@ -101,7 +101,7 @@ void BlockOps::RefuseBlock(const ReplyTo& to, const Status& status) {
     return tools_.replies.Reply(to,
                                 ErrorPayload(to, protocol::ErrorCode::kInvalid, status.message()));
   }
-  tools_.replies.Fail(to, status);  // BAD_REQUEST (oneself), NOT_FOUND (no such user), ...
+  tools_.replies.Fail(to, status);  // INVALID (oneself), NOT_FOUND (no such user), ...
 }
 
 }  // namespace mqchat::chat
