@@ -21,6 +21,7 @@ constexpr CodeEntry kCodes[] = {
     {ErrorCode::kUnknownMessage, "UNKNOWN_MESSAGE"},
     {ErrorCode::kMessageDeleted, "MESSAGE_DELETED"},
     {ErrorCode::kBadEmoji, "BAD_EMOJI"},       {ErrorCode::kNoChange, "NO_CHANGE"},
+    {ErrorCode::kNotAccepting, "NOT_ACCEPTING"},
 };
 
 }  // namespace
@@ -98,6 +99,7 @@ Status ErrorToStatus(const ProtocolError& error) {
       return Status::FailedPrecondition(std::move(message));
     case ErrorCode::kNotMember:
     case ErrorCode::kForbidden:
+    case ErrorCode::kNotAccepting:
       return Status::PermissionDenied(std::move(message));
     case ErrorCode::kNotFound:
       return Status::NotFound(std::move(message));

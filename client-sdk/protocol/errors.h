@@ -22,6 +22,9 @@ enum class ErrorCode {
   kNotFound,
   kForbidden,
   kGroupFull,
+  // The other user of a direct conversation does not accept the sender's messages: they
+  // blocked the sender, or their dm_policy leaves the sender out (one code for both).
+  kNotAccepting,
   kInvalid,
   kOverloaded,
   kUnavailable,

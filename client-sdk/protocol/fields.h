@@ -39,6 +39,10 @@ inline constexpr std::string_view kToken = "token";
 inline constexpr std::string_view kPreview = "preview";
 inline constexpr std::string_view kDevice = "device";
 inline constexpr std::string_view kRemoved = "removed";
+// Blocking and who may message me (protocol/privacy.h).
+inline constexpr std::string_view kBlocked = "blocked";
+inline constexpr std::string_view kBlockedAtMs = "blocked_at_ms";
+inline constexpr std::string_view kDmPolicy = "dm_policy";
 
 // Message, member, conversation, summary, ack and sync objects.
 inline constexpr std::string_view kMessageId = "message_id";
@@ -101,6 +105,8 @@ inline constexpr std::string_view kEventTypeRead = "read";
 inline constexpr std::string_view kEventTypeMute = "mute";
 inline constexpr std::string_view kEventTypeConversation = "conversation";
 inline constexpr std::string_view kEventTypeTyping = "typing";
+// The user's block list or dm_policy changed (sent to the user's own inbox, every device).
+inline constexpr std::string_view kEventTypePrivacy = "privacy";
 
 // Conversation event names ("event" of a "conversation" event).
 inline constexpr std::string_view kConversationCreated = "created";
@@ -111,6 +117,11 @@ inline constexpr std::string_view kRenamed = "renamed";
 // Presence states.
 inline constexpr std::string_view kOnline = "online";
 inline constexpr std::string_view kOffline = "offline";
+
+// dm_policy values: who may open a direct conversation with the user and write into it.
+inline constexpr std::string_view kDmEveryone = "everyone";
+inline constexpr std::string_view kDmSharedGroup = "shared_group";
+inline constexpr std::string_view kDmExistingOnly = "existing_only";
 
 // Push platforms ("platform" of push_register).
 inline constexpr std::string_view kPlatformFcm = "fcm";

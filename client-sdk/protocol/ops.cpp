@@ -9,7 +9,8 @@ constexpr std::string_view kOpNames[kOpCount] = {
     "typing",        "mute",          "edit",          "delete",
     "react",         "open_direct",   "create_group",
     "conversations", "sync",          "push_register", "push_unregister",
-    "push_settings",
+    "push_settings", "block",         "unblock",       "blocks",
+    "set_dm_policy",
 };
 
 }  // namespace

@@ -32,9 +32,14 @@ enum class Op {
   kPushRegister,
   kPushUnregister,
   kPushSettings,
+  // Blocking and who may message me (protocol/privacy.h).
+  kBlock,
+  kUnblock,
+  kBlocks,
+  kSetDmPolicy,
 };
 
-inline constexpr size_t kOpCount = static_cast<size_t>(Op::kPushSettings) + 1;
+inline constexpr size_t kOpCount = static_cast<size_t>(Op::kSetDmPolicy) + 1;
 
 // The wire name, e.g. "add_members".
 std::string_view OpName(Op op);

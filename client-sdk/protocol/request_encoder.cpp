@@ -66,6 +66,12 @@ struct BodyEncoder {
   }
   void operator()(const PushUnregisterRequest&) const {}
   void operator()(const PushSettingsRequest& b) const { out[fields::kPreview] = b.preview; }
+  void operator()(const BlockRequest& b) const { out[fields::kUser] = b.user; }
+  void operator()(const UnblockRequest& b) const { out[fields::kUser] = b.user; }
+  void operator()(const BlocksRequest&) const {}
+  void operator()(const SetDmPolicyRequest& b) const {
+    out[fields::kDmPolicy] = DmPolicyName(b.dm_policy);
+  }
 };
 
 }  // namespace

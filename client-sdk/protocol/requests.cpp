@@ -239,6 +239,26 @@ Error ParseBody(const json& obj, const RequestLimits&, PushSettingsRequest* body
   return FromStatus(ReadBool(obj, fields::kPreview, Presence::kRequired, &body->preview));
 }
 
+Error ParseBody(const json& obj, const RequestLimits&, BlockRequest* body) {
+  return ReadUser(obj, fields::kUser, &body->user);
+}
+
+Error ParseBody(const json& obj, const RequestLimits&, UnblockRequest* body) {
+  return ReadUser(obj, fields::kUser, &body->user);
+}
+
+Error ParseBody(const json&, const RequestLimits&, BlocksRequest*) { return std::nullopt; }
+
+Error ParseBody(const json& obj, const RequestLimits&, SetDmPolicyRequest* body) {
+  std::string name;
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(
+      FromStatus(ReadString(obj, fields::kDmPolicy, Presence::kRequired, &name)));
+  auto policy = ParseDmPolicy(name);
+  if (!policy) return BadRequest("dm_policy must be everyone, shared_group or existing_only");
+  body->dm_policy = *policy;
+  return std::nullopt;
+}
+
 // Builds the body alternative of `op` and parses it from `obj`.
 Error ParseBodyFor(Op op, const json& obj, const RequestLimits& limits, RequestBody* body) {
   switch (op) {
@@ -265,6 +285,10 @@ Error ParseBodyFor(Op op, const json& obj, const RequestLimits& limits, RequestB
     MQCHAT_BODY_CASE(kPushRegister, PushRegisterRequest)
     MQCHAT_BODY_CASE(kPushUnregister, PushUnregisterRequest)
     MQCHAT_BODY_CASE(kPushSettings, PushSettingsRequest)
+    MQCHAT_BODY_CASE(kBlock, BlockRequest)
+    MQCHAT_BODY_CASE(kUnblock, UnblockRequest)
+    MQCHAT_BODY_CASE(kBlocks, BlocksRequest)
+    MQCHAT_BODY_CASE(kSetDmPolicy, SetDmPolicyRequest)
 #undef MQCHAT_BODY_CASE
   }
   return ProtocolError{ErrorCode::kInternal, "op without a parser"};

@@ -12,6 +12,7 @@
 
 #include "protocol/errors.h"
 #include "protocol/ops.h"
+#include "protocol/privacy.h"
 #include "protocol/text.h"
 #include "protocol/topics.h"
 
@@ -98,13 +99,25 @@ struct PushUnregisterRequest {};
 struct PushSettingsRequest {
   bool preview = true;  // required: whether notifications carry the message text
 };
+struct BlockRequest {
+  std::string user;  // a valid username
+};
+struct UnblockRequest {
+  std::string user;
+};
+struct BlocksRequest {};
+struct SetDmPolicyRequest {
+  DmPolicy dm_policy = DmPolicy::kEveryone;  // required, by name (privacy.h)
+};
 
 // Alternative i is the body of Op i: body.index() == static_cast<size_t>(op).
 using RequestBody =
     std::variant<SendRequest, HistoryRequest, ReadRequest, MembersRequest, AddMembersRequest,
                  RemoveMemberRequest, LeaveRequest, RenameRequest, TypingRequest, MuteRequest,
-                 EditRequest, DeleteRequest, ReactRequest, OpenDirectRequest, CreateGroupRequest, ConversationsRequest, SyncRequest,
-                 PushRegisterRequest, PushUnregisterRequest, PushSettingsRequest>;
+                 EditRequest, DeleteRequest, ReactRequest, OpenDirectRequest, CreateGroupRequest,
+                 ConversationsRequest, SyncRequest, PushRegisterRequest, PushUnregisterRequest,
+                 PushSettingsRequest, BlockRequest, UnblockRequest, BlocksRequest,
+                 SetDmPolicyRequest>;
 
 struct Request {
   Op op = Op::kSend;

@@ -2,6 +2,7 @@
 #include "mqchat/client.h"
 
 #include "client_impl.h"
+#include "privacy.h"
 
 namespace mqchat {
 
@@ -80,6 +81,21 @@ std::future<Status> Client::WatchPresence(std::string user) {
 Result<std::vector<ConversationSummary>> Client::CachedConversations() const {
   return impl_->cache().Summaries();
 }
+std::future<Result<PrivacySettings>> Client::Block(std::string user) {
+  return impl_->Block(std::move(user));
+}
+std::future<Result<PrivacySettings>> Client::Unblock(std::string user) {
+  return impl_->Unblock(std::move(user));
+}
+std::future<Result<PrivacySettings>> Client::Blocks() { return impl_->Blocks(); }
+std::future<Result<PrivacySettings>> Client::SetDmPolicy(DmPolicy policy) {
+  return impl_->SetDmPolicy(policy);
+}
+Result<PrivacySettings> Client::CachedPrivacy() const { return sdk::CachedPrivacy(impl_->cache()); }
+void Client::OnPrivacy(std::function<void(const PrivacySettings&)> handler) {
+  impl_->dispatcher().SetPrivacyHandler(std::move(handler));
+}
+
 std::future<Status> Client::Mute(int64_t conversation_id, int64_t until_ms) {
   return impl_->Mute(conversation_id, until_ms);
 }

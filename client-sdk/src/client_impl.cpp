@@ -32,7 +32,10 @@ ClientImpl::ClientImpl(ClientOptions options, std::unique_ptr<LocalCache> cache)
 ConnectionHooks ClientImpl::ConnectionWiring() {
   ConnectionHooks hooks;
   hooks.on_connected = [this](int receive_maximum) { outbox_.SetReceiveMaximum(receive_maximum); };
-  hooks.on_up = [this] { sync_.Start(); };
+  hooks.on_up = [this] {
+    sync_.Start();
+    FetchPrivacy();
+  };
   hooks.on_down = [this](const Status& reason) { OnConnectionDown(reason); };
   hooks.on_message = [this](std::string topic, std::string payload) {
     ingest_.Enqueue(std::move(topic), std::move(payload));

@@ -68,6 +68,14 @@ class ClientImpl : private OutboxHost {
   std::future<Result<HistoryPage>> History(int64_t id, HistoryQuery query);
   std::future<Result<int64_t>> MarkRead(int64_t id, int64_t seq);
   std::future<Status> Mute(int64_t id, int64_t until_ms);
+  std::future<Result<PrivacySettings>> Block(std::string user);
+  std::future<Result<PrivacySettings>> Unblock(std::string user);
+  std::future<Result<PrivacySettings>> Blocks();
+  std::future<Result<PrivacySettings>> SetDmPolicy(DmPolicy policy);
+  // Engine thread, after each connection: fetches the settings into the cache (and emits them
+  // if they changed while this device was away).
+  void FetchPrivacy();
+  Result<PrivacySettings> TakePrivacy(const protocol::Response& r);
   std::future<Status> SetTyping(int64_t id, bool typing);
   std::future<Status> WatchPresence(std::string user);
 

@@ -3,6 +3,7 @@
 // before completing the future.
 #include "client_impl.h"
 #include "op_results.h"
+#include "privacy.h"
 #include "protocol/identity.h"
 
 namespace mqchat::sdk {
@@ -182,6 +183,50 @@ std::future<Status> ClientImpl::WatchPresence(std::string user) {
     promise->set_value(Status::Unavailable("the client is shutting down"));
   }
   return future;
+}
+
+// --- Blocking and who may message me ---
+
+// Engine thread: the settings of a response, stored in the cache, and emitted if they changed.
+Result<PrivacySettings> ClientImpl::TakePrivacy(const protocol::Response& r) {
+  MQCHAT_ASSIGN_OR_RETURN(protocol::WirePrivacy wire, protocol::DecodePrivacy(r.body));
+  auto changed = StorePrivacy(*cache_, wire);
+  if (!changed.ok()) log_("mqchat: " + changed.status().ToString());
+  if (changed.ok() && *changed) dispatcher_.Emit(**changed);
+  return PrivacyFromWire(wire);
+}
+
+std::future<Result<PrivacySettings>> ClientImpl::Block(std::string user) {
+  return Call<PrivacySettings>(
+      MakeRequest(protocol::Op::kBlock, 0, protocol::BlockRequest{std::move(user)}),
+      [this](const protocol::Response& r) { return TakePrivacy(r); });
+}
+
+std::future<Result<PrivacySettings>> ClientImpl::Unblock(std::string user) {
+  return Call<PrivacySettings>(
+      MakeRequest(protocol::Op::kUnblock, 0, protocol::UnblockRequest{std::move(user)}),
+      [this](const protocol::Response& r) { return TakePrivacy(r); });
+}
+
+std::future<Result<PrivacySettings>> ClientImpl::Blocks() {
+  return Call<PrivacySettings>(MakeRequest(protocol::Op::kBlocks, 0, protocol::BlocksRequest{}),
+                               [this](const protocol::Response& r) { return TakePrivacy(r); });
+}
+
+std::future<Result<PrivacySettings>> ClientImpl::SetDmPolicy(DmPolicy policy) {
+  return Call<PrivacySettings>(
+      MakeRequest(protocol::Op::kSetDmPolicy, 0,
+                  protocol::SetDmPolicyRequest{DmPolicyToWire(policy)}),
+      [this](const protocol::Response& r) { return TakePrivacy(r); });
+}
+
+void ClientImpl::FetchPrivacy() {
+  auto started = tracker_.Start(MakeRequest(protocol::Op::kBlocks, 0, protocol::BlocksRequest{}),
+                                [this](Result<protocol::Response> r) {
+                                  Status s = r.ok() ? TakePrivacy(*r).status() : r.status();
+                                  if (!s.ok()) log_("mqchat: blocks: " + s.ToString());
+                                });
+  if (!started.ok()) log_("mqchat: blocks: " + started.status().ToString());
 }
 
 }  // namespace mqchat::sdk

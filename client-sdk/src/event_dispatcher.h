@@ -32,6 +32,7 @@ class EventDispatcher {
   void SetTypingHandler(std::function<void(const TypingEvent&)> h);
   void SetPresenceHandler(std::function<void(const PresenceEvent&)> h);
   void SetConnectionHandler(std::function<void(const ConnectionEvent&)> h);
+  void SetPrivacyHandler(std::function<void(const PrivacySettings&)> h);
 
   // Queues `event` for its handler (or NextEvent). Dropped after Stop().
   void Emit(Event event);
@@ -57,6 +58,8 @@ class EventDispatcher {
       EXCLUDES(handlers_mu_);
   std::function<void(const ConnectionEvent&)> HandlerFor(const ConnectionEvent&)
       EXCLUDES(handlers_mu_);
+  std::function<void(const PrivacySettings&)> HandlerFor(const PrivacySettings&)
+      EXCLUDES(handlers_mu_);
 
   const size_t capacity_;
   Log log_;
@@ -68,6 +71,7 @@ class EventDispatcher {
   std::function<void(const TypingEvent&)> on_typing_ GUARDED_BY(handlers_mu_);
   std::function<void(const PresenceEvent&)> on_presence_ GUARDED_BY(handlers_mu_);
   std::function<void(const ConnectionEvent&)> on_connection_ GUARDED_BY(handlers_mu_);
+  std::function<void(const PrivacySettings&)> on_privacy_ GUARDED_BY(handlers_mu_);
 
   Mutex mu_;
   CondVar work_cv_;

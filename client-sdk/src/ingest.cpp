@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "convert.h"
+#include "privacy.h"
 #include "protocol/fields.h"
 #include "protocol/presence.h"
 #include "protocol/topics.h"
@@ -75,6 +76,12 @@ void Ingest::HandleInbox(const std::string& payload) {
     if (!m.ok()) return log_("mqchat: bad mute event: " + m.status().ToString());
     Status s = cache_.SetMute(m->conversation_id, m->until_ms);
     if (!s.ok()) log_("mqchat: " + s.ToString());
+  } else if (event->type == values::kEventTypePrivacy) {  // this user's block list or policy
+    auto p = protocol::DecodePrivacy(event->body);
+    if (!p.ok()) return log_("mqchat: bad privacy event: " + p.status().ToString());
+    auto changed = StorePrivacy(cache_, *p);
+    if (!changed.ok()) return log_("mqchat: " + changed.status().ToString());
+    if (*changed) batch_->events.emplace_back(std::move(**changed));
   } else if (event->type == values::kEventTypeConversation) {
     auto c = protocol::DecodeConversationEvent(event->body);
     if (!c.ok()) return log_("mqchat: bad conversation event: " + c.status().ToString());

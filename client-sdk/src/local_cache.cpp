@@ -177,6 +177,19 @@ Status LocalCache::Transaction::Commit() {
   return CacheStatus(s, "committing");
 }
 
+Status LocalCache::PutPrivacy(const std::string& json) {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  return Run("storing the block list", stmts_->put_meta.get(), "privacy", json);
+}
+
+Result<std::string> LocalCache::Privacy() const {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  sqlite3_stmt* st = stmts_->get_meta.get();
+  StmtReset reset(st);
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, Step("reading the block list", st, "privacy"));
+  return has_row ? ColumnText(st, 0) : std::string();
+}
+
 Result<bool> LocalCache::PutMessage(const Message& m) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   MQCHAT_RETURN_IF_ERROR(Run("storing a message", stmts_->put_message.get(), m.conversation_id,

@@ -95,6 +95,12 @@ class LocalCache {
   // app's badge, the number push notifications carry as counts.unread (docs/PROTOCOL.md 7.2).
   Result<int64_t> TotalUnread() const;
 
+  // --- Privacy ---
+  // This user's block list and dm_policy as the server last sent them: the JSON of
+  // protocol::EncodePrivacy, kept in the meta table; "" if never stored.
+  Status PutPrivacy(const std::string& json);
+  Result<std::string> Privacy() const;
+
   // --- Outbox ---
   // Appends; returns the entry's position.
   Result<int64_t> AddOutbox(const OutboxEntry& entry);

@@ -117,7 +117,7 @@ TEST_P(AccountStoreTest, MigrationDisablesExistingLookAlikes) {
   ASSERT_TRUE(store_->AddUser("bob", "h").ok());
   ASSERT_TRUE(store_->AddUser("zed", "h").ok());
   store_.reset();
-  // Back to schema 5 (undoing 011, 010, 008, 007, then 006), then add look-alikes the old schema
+  // Back to schema 5 (undoing 011, 010, 009, 008, 007, then 006), then add look-alikes the old schema
   // allowed.
   ASSERT_TRUE(ExecRaw("ALTER TABLE push_jobs DROP COLUMN coalesce_until_ms").ok());
   ASSERT_TRUE(ExecRaw("DROP TABLE reactions").ok());
@@ -127,6 +127,8 @@ TEST_P(AccountStoreTest, MigrationDisablesExistingLookAlikes) {
     ASSERT_TRUE(ExecRaw(("ALTER TABLE messages DROP COLUMN " + std::string(column)).c_str()).ok())
         << column;
   }
+  ASSERT_TRUE(ExecRaw("DROP TABLE blocks").ok());
+  ASSERT_TRUE(ExecRaw("DROP TABLE dm_policies").ok());
   ASSERT_TRUE(ExecRaw("DROP TABLE invites").ok());
   ASSERT_TRUE(ExecRaw("DROP TABLE refresh_tokens").ok());
   ASSERT_TRUE(ExecRaw("DROP INDEX users_username_key_idx").ok());

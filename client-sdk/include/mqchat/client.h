@@ -100,6 +100,21 @@ class MQCHAT_SDK_API Client {
   // the server does not let this user see it.
   std::future<Status> WatchPresence(std::string user);
 
+  // --- Blocking and who may message me (docs/PROTOCOL.md) -------------------------------
+  // Each answers with this user's settings after the request, which the cache keeps; the
+  // user's other devices get them as an OnPrivacy event. A blocked user cannot open a direct
+  // conversation with this user or write into one (NOT_ACCEPTING, which does not reveal the
+  // block); in groups, apps hide their messages (PrivacySettings::IsBlocked).
+  // Refused: blocking oneself or more than 1,000 blocked users (kFailedPrecondition, INVALID),
+  // an unknown user (kNotFound).
+  std::future<Result<PrivacySettings>> Block(std::string user);
+  std::future<Result<PrivacySettings>> Unblock(std::string user);
+  // Fetches the settings (the SDK also does after every connection).
+  std::future<Result<PrivacySettings>> Blocks();
+  std::future<Result<PrivacySettings>> SetDmPolicy(DmPolicy policy);
+  // The settings as last received (defaults if never), without the network.
+  Result<PrivacySettings> CachedPrivacy() const;
+
   // --- Offline cache (no network) ---------------------------------------------------------
   Result<std::vector<ConversationSummary>> CachedConversations() const;
   // The user's unread total over the cached conversations not muted now (the sum of their
@@ -120,6 +135,8 @@ class MQCHAT_SDK_API Client {
   // Presence of watched users (WatchPresence), and of this user (their own devices).
   void OnPresence(std::function<void(const PresenceEvent&)> handler);
   void OnConnectionChange(std::function<void(const ConnectionEvent&)> handler);
+  // This user's block list or dm_policy changed (a request of any of their devices).
+  void OnPrivacy(std::function<void(const PrivacySettings&)> handler);
   // The next event that has no handler, waiting up to `timeout`; nullopt if none came.
   // Call from one thread (not the callback thread).
   std::optional<Event> NextEvent(std::chrono::milliseconds timeout);

@@ -58,7 +58,9 @@ struct PresenceEvent {
   int devices = 0;
 };
 
+// The user's block list or dm_policy changed (on this or another device): the new settings
+// (PrivacySettings, types.h) are the event.
 using Event = std::variant<Message, ConversationEvent, ReadEvent, TypingEvent, PresenceEvent,
-                           ConnectionEvent>;
+                           ConnectionEvent, PrivacySettings>;
 
 }  // namespace mqchat

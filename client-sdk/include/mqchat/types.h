@@ -67,6 +67,40 @@ inline bool IsMutedAt(int64_t muted_until_ms, int64_t now_ms) {
   return muted_until_ms == -1 || muted_until_ms > now_ms;
 }
 
+// Who may open a direct conversation with this user and write into it (docs/PROTOCOL.md,
+// "Blocking and who may message me"). Blocked users never may.
+enum class DmPolicy {
+  kEveryone,      // anyone (the default)
+  kSharedGroup,   // members of a group this user is in, and people this user wrote to
+  kExistingOnly,  // only people this user wrote to in that direct conversation
+};
+
+struct BlockedUser {
+  std::string user;
+  int64_t blocked_at_ms = 0;
+};
+
+// This user's block list (by name) and DmPolicy: Client::Blocks(), the OnPrivacy event.
+struct PrivacySettings {
+  std::vector<BlockedUser> blocked;
+  DmPolicy dm_policy = DmPolicy::kEveryone;
+
+  // Whether `user` is blocked: apps hide their messages in groups.
+  bool IsBlocked(const std::string& user) const {
+    for (const BlockedUser& b : blocked) {
+      if (b.user == user) return true;
+    }
+    return false;
+  }
+};
+
+inline bool operator==(const BlockedUser& a, const BlockedUser& b) {
+  return a.user == b.user && a.blocked_at_ms == b.blocked_at_ms;
+}
+inline bool operator==(const PrivacySettings& a, const PrivacySettings& b) {
+  return a.blocked == b.blocked && a.dm_policy == b.dm_policy;
+}
+
 // A page of Client::History(), messages in ascending seq.
 struct HistoryPage {
   std::vector<Message> messages;

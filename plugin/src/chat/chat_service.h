@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "broker/broker_api.h"
+#include "chat/block_ops.h"
 #include "chat/conversation_ops.h"
 #include "chat/fan_out.h"
 #include "chat/member_loader.h"
@@ -71,6 +72,8 @@ struct ChatDeps {
   MembersChangedHook members_changed;
   // Broker thread, for every inbox delivery: reaches the user's devices on other brokers.
   InboxHook inbox_hook;
+  // Broker thread, after a block or an unblock committed.
+  BlockChangedHook block_changed;
 };
 
 struct ChatStats {
@@ -143,6 +146,7 @@ class ChatService {
   ConversationOps conversations_;
   ReadOps reads_;
   TypingOps typing_;
+  BlockOps blocks_;
   const OpTable routes_;
   ChatStats stats_;
   Mutex new_users_mu_;

@@ -7,6 +7,7 @@
 #include "protocol/fields.h"
 #include "protocol/responses.h"
 #include "protocol/wire.h"
+#include "store/block_steps.h"
 
 namespace mqchat::chat {
 
@@ -19,6 +20,10 @@ Plan ConversationOps::OpenDirect(const OpRequest& r) {
   const int64_t now = tools_.clock.NowMs();
   return StoreTask([this, to = r.to, user, peer, new_id, now](store::ChatStore& store) {
     auto c = store.OpenDirect(new_id, user, peer, now);
+    if (!c.ok() && store::IsNotAccepting(c.status())) {
+      return tools_.replies.Reply(to, ErrorPayload(to, protocol::ErrorCode::kNotAccepting,
+                                                   c.status().message()));
+    }
     if (!c.ok()) return tools_.replies.Fail(to, c.status());
     tools_.members.Put(*c);
     auto wire = ToWire(*c);

@@ -1,5 +1,6 @@
 #include "chat/op_table.h"
 
+#include "chat/block_ops.h"
 #include "chat/conversation_ops.h"
 #include "chat/message_event_ops.h"
 #include "chat/push_ops.h"
@@ -19,6 +20,15 @@ OpHandler PushRoute(PushOps* push, const ChatTools& tools, PushPlan plan) {
       return Refusal{protocol::ErrorCode::kUnavailable, "push notifications are not available"};
     }
     return (push->*plan)(r, tools);
+  };
+}
+
+using BlockPlan = Plan (BlockOps::*)(const OpRequest&);
+
+OpHandler BlockRoute(BlockOps* blocks, BlockPlan plan) {
+  return [blocks, plan](const OpRequest& r) -> Plan {
+    if (blocks == nullptr) return Refusal{protocol::ErrorCode::kUnavailable, "blocking is off"};
+    return (blocks->*plan)(r);
   };
 }
 
@@ -57,6 +67,10 @@ OpTable MakeOpTable(OpHandlers h, const ChatTools& tools) {
     t.Add(Op::kDelete, kWriter, [events](const OpRequest& r) { return events->Delete(r); });
     t.Add(Op::kReact, kWriter, [events](const OpRequest& r) { return events->React(r); });
   }
+  t.Add(Op::kBlock, kWriter, BlockRoute(h.blocks, &BlockOps::Block));
+  t.Add(Op::kUnblock, kWriter, BlockRoute(h.blocks, &BlockOps::Unblock));
+  t.Add(Op::kSetDmPolicy, kWriter, BlockRoute(h.blocks, &BlockOps::SetDmPolicy));
+  t.Add(Op::kBlocks, kReader, BlockRoute(h.blocks, &BlockOps::Blocks));
   return t;
 }
 

@@ -83,8 +83,10 @@ class ReadOps;
 class TypingOps;
 class PushOps;
 class MessageEventOps;
+class BlockOps;
 
-// The handler groups the table routes to; they outlive the table. `push` may be null.
+// The handler groups the table routes to; they outlive the table. `push` may be null; so may
+// `blocks` (then the block ops answer UNAVAILABLE).
 struct OpHandlers {
   SendPipeline& send;
   ConversationOps& conversations;
@@ -92,6 +94,7 @@ struct OpHandlers {
   TypingOps& typing;
   PushOps* push;
   MessageEventOps* events = nullptr;  // edit, delete, react (issue 16); null: not served
+  BlockOps* blocks = nullptr;
 };
 
 // Every op ChatService answers: op -> (worker kind, handler).

@@ -3,6 +3,7 @@
 #include "chat/push_ops.h"
 #include "chat/wire_convert.h"
 #include "protocol/wire.h"
+#include "store/block_steps.h"
 
 namespace mqchat::chat {
 namespace {
@@ -54,6 +55,8 @@ std::string SendPipeline::RefusalPayload(const ReplyTo& to, const store::AppendR
   return ErrorPayload(to, ErrorCode::kUnknownMessage, "no message " + seq + " in conversation " +
                                                           std::to_string(req.conversation_id));
 }
+
+using store::NotAccepting;
 
 Plan SendPipeline::PlanSend(const OpRequest& r) {
   auto& body = std::get<protocol::SendRequest>(r.req.body);
@@ -138,6 +141,10 @@ std::vector<SendOutcome> SendPipeline::Outcomes(
                                    std::to_string(jobs[i].request.conversation_id));
     } else if ((*results)[i].outcome == store::AppendOutcome::kRefused) {
       out.reply = RefusalPayload(out.to, jobs[i].request, (*results)[i].refusal);
+    } else if ((*results)[i].outcome == store::AppendOutcome::kNotAccepting) {
+      // The same answer for a block and for the policy (open_direct gives it too).
+      out.reply = ErrorPayload(out.to, protocol::ErrorCode::kNotAccepting,
+                               NotAccepting("the other member").message());
     } else {
       out = Stored(store, std::move(out), (*results)[i]);
     }

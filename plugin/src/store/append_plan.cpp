@@ -129,10 +129,12 @@ void AppendPlan::Apply(size_t i, int64_t seq, TargetMap& targets, ReactionSet& p
 void AppendPlan::SetLastSeq(ConversationId id, int64_t last_seq) { last_seq_[id] = last_seq; }
 
 void AppendPlan::SetLookup(size_t key_index, bool sender_is_member,
-                           std::optional<StoredMessage> existing, MemberRole role) {
+                           std::optional<StoredMessage> existing, MemberRole role,
+                           bool refused) {
   Lookup& lookup = lookups_.at(key_index);
   lookup.sender_is_member = sender_is_member;
   lookup.role = role;
+  lookup.refused = refused;
   lookup.existing = std::move(existing);
   if (lookup.existing.has_value()) {
     const MessageKey& key = keys_[key_index];
@@ -162,8 +164,11 @@ Status AppendPlan::Decide() {
     const Lookup& lookup = lookups_[key];
     AppendResult& result = results_[i];
     // Membership comes first: a former member resending an old client_msg_id is refused.
-    if (!lookup.sender_is_member) {
-      result.outcome = AppendOutcome::kNotMember;
+    // A resend of a message stored before a block is still its duplicate (the original ack).
+    const bool refused = !lookup.sender_is_member || (lookup.refused && !lookup.existing);
+    if (refused) {
+      result.outcome =
+          lookup.sender_is_member ? AppendOutcome::kNotAccepting : AppendOutcome::kNotMember;
       result.message.conversation_id = req.conversation_id;
       result.message.sender = req.sender;
       result.message.client_msg_id = req.client_msg_id;

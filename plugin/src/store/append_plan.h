@@ -78,9 +78,12 @@ class AppendPlan {
   // the last_seq of an existing conversation of conversation_ids();
   void SetLastSeq(ConversationId id, int64_t last_seq);
   // for keys()[key_index]: whether the sender is a member, and the stored message with that
-  // key if there is one (its conversation_id, sender and client_msg_id may be left empty).
+  // key if there is one (its conversation_id, sender and client_msg_id may be left empty), the
+  // sender's role; `refused`: a direct conversation whose other member does not accept the
+  // sender's messages (MQCHAT_DM_REFUSED_SQL; a resend of a message stored before is still a
+  // duplicate).
   void SetLookup(size_t key_index, bool sender_is_member, std::optional<StoredMessage> existing,
-                 MemberRole role = MemberRole::kMember);
+                 MemberRole role = MemberRole::kMember, bool refused = false);
   // for targets()[i]: the stored row with that seq, if any;
   void SetTarget(size_t index, std::optional<TargetState> state);
   // for reactions()[i]: whether that reaction is there.
@@ -112,6 +115,7 @@ class AppendPlan {
     bool sender_is_member = false;
     std::optional<StoredMessage> existing;
     MemberRole role = MemberRole::kMember;
+    bool refused = false;
   };
   using TargetMap = std::map<std::pair<ConversationId, int64_t>, TargetState>;
   using ReactionSet = std::set<std::tuple<ConversationId, int64_t, std::string, std::string>>;

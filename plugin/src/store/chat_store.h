@@ -111,6 +111,9 @@ enum class AppendOutcome {
   kNotMember,  // sender is not a member (or the conversation does not exist)
   kRefused,    // an event (or a reply) the rules refuse: AppendResult::refusal says why
   kNotStored,  // only_if_stored, and no message has this key: nothing was written
+  // A direct conversation whose other member does not accept the sender's messages (blocked
+  // them, or their DmPolicy leaves them out). Nothing stored. One outcome for both reasons.
+  kNotAccepting,
 };
 
 struct AppendResult {
@@ -155,6 +158,25 @@ struct ConversationSummary {
   std::vector<std::string> members;  // usernames (for direct: both)
 };
 
+// Who may open a direct conversation with a user and write into it. Whatever the policy, a
+// user may write where they themself have written before, and a blocked user may not.
+enum class DmPolicy {
+  kEveryone = 0,     // the default
+  kSharedGroup = 1,  // users who share a group with them
+  kExistingOnly = 2, // nobody new: only direct conversations the user has written in
+};
+
+struct BlockedUser {
+  std::string username;
+  int64_t created_at_ms = 0;
+};
+
+// A user's blocks (by name) and direct-message policy.
+struct PrivacySettings {
+  std::vector<BlockedUser> blocked;
+  DmPolicy dm_policy = DmPolicy::kEveryone;
+};
+
 class ChatStore {
  public:
   virtual ~ChatStore() = default;
@@ -183,7 +205,9 @@ class ChatStore {
 
   // The direct conversation of users a and b, created with id `new_id` if it does not exist
   // (idempotent; either order of a, b). kNotFound if either user does not exist or is deleted;
-  // kInvalidArgument if a == b.
+  // kInvalidArgument if a == b; kFailedPrecondition (store/block_rules.h: NotAccepting) if `b`
+  // does not accept direct messages from `a` (a block or b's DmPolicy; AppendBatch applies the
+  // same rule to every send into a direct conversation).
   virtual Result<Conversation> OpenDirect(ConversationId new_id, const std::string& a,
                                           const std::string& b, int64_t now_ms) = 0;
 
@@ -219,6 +243,23 @@ class ChatStore {
   // Sets user's read_seq to max(current, min(seq, last_seq)). Returns the resulting read_seq.
   // kPermissionDenied if `user` is not a member.
   virtual Result<int64_t> MarkRead(ConversationId id, const std::string& user, int64_t seq) = 0;
+
+  // --- blocks and the direct-message policy (store/block_steps.h) ---
+
+  // `blocker` blocks `blocked`; blocking again keeps the first time. kInvalidArgument if they
+  // are one user, kNotFound if `blocked` does not exist (or is deleted), kResourceExhausted if
+  // `blocker` already blocks `max_blocks` users; nothing changes then. Returns the list after.
+  virtual Result<std::vector<BlockedUser>> Block(const std::string& blocker,
+                                                 const std::string& blocked, int max_blocks,
+                                                 int64_t now_ms) = 0;
+  // Removes a block if there is one. Returns the list after.
+  virtual Result<std::vector<BlockedUser>> Unblock(const std::string& blocker,
+                                                   const std::string& blocked) = 0;
+  virtual Status SetDmPolicy(const std::string& user, DmPolicy policy) = 0;
+  // The user's blocks (by name) and policy, read in one snapshot.
+  virtual Result<PrivacySettings> GetPrivacy(const std::string& user) = 0;
+  // The users who blocked `user`, by name (whose presence `user` may not see).
+  virtual Result<std::vector<std::string>> BlockedBy(const std::string& user) = 0;
 
   // --- reads (the reader workers) ---
 

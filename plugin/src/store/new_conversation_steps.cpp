@@ -1,5 +1,6 @@
 #include "store/new_conversation_steps.h"
 
+#include "store/block_steps.h"
 #include "store/chat_rules.h"
 
 namespace mqchat::store {
@@ -24,6 +25,12 @@ Result<Conversation> OpenDirectSteps(NewConversationSql& sql, ConversationId new
   const std::string key = DirectKey(a, b);
   MQCHAT_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, sql.BeginWrite());
   MQCHAT_RETURN_IF_ERROR(RequireUsers(sql, {a, b}));
+  // Checked also when the pair's conversation exists: opening is how a client finds it, and
+  // the answer must not differ from the one its next send would get.
+  MQCHAT_ASSIGN_OR_RETURN(bool refused, sql.DirectRefused(a, b, key));
+  if (refused) {
+    return NotAccepting(b);
+  }
   // A concurrent opener of the same pair (another connection) either made the insert wait for
   // its commit and then do nothing, or holds the write lock until it committed: either way the
   // lookup that follows sees the winner's row.

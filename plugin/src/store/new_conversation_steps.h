@@ -48,6 +48,10 @@ class NewConversationSql {
   // with that key exists. True if it inserted (the members are not added yet).
   virtual Result<bool> InsertDirect(ConversationId id, const std::string& direct_key,
                                     const std::string& created_by, int64_t now_ms) = 0;
+  // Whether `recipient` refuses a direct message from `sender` (MQCHAT_DM_REFUSED_SQL, with
+  // the conversation of `direct_key` if there is one).
+  virtual Result<bool> DirectRefused(const std::string& sender, const std::string& recipient,
+                                     const std::string& direct_key) = 0;
   // The id of the direct conversation with `direct_key`; kInternal naming `what` if none.
   virtual Result<ConversationId> FindDirect(const std::string& direct_key,
                                             const std::string& what) = 0;
@@ -62,8 +66,10 @@ class NewConversationSql {
 };
 
 // ChatStore::OpenDirect: refuses a == b (kInvalidArgument) before any transaction; then, in one
-// transaction, refuses unknown users (kNotFound), inserts the conversation with id `new_id` and
-// both members unless the pair has one already, and returns the pair's conversation.
+// transaction, refuses unknown users (kNotFound), then refuses if `b` does not accept direct
+// messages from `a` (NotAccepting, store/block_steps.h), inserts the conversation with id
+// `new_id` and both members unless the pair has one already, and returns the pair's
+// conversation.
 Result<Conversation> OpenDirectSteps(NewConversationSql& sql, ConversationId new_id,
                                      const std::string& a, const std::string& b, int64_t now_ms);
 

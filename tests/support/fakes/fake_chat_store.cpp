@@ -260,4 +260,61 @@ Result<int64_t> FakeChatStore::MaxIssuedId() {
   return int64_t{0};
 }
 
+Result<std::vector<store::BlockedUser>> FakeChatStore::Block(const std::string& blocker,
+                                                             const std::string& blocked,
+                                                             int max_blocks, int64_t now_ms) {
+  Count("Block");
+  std::lock_guard<std::mutex> lock(data_->mu);
+  if (blocker == blocked) return Status::InvalidArgument("you cannot block yourself");
+  if (data_->users.count(blocked) == 0) return Status::NotFound("no such user: " + blocked);
+  auto& list = data_->privacy[blocker].blocked;
+  for (const auto& b : list) {
+    if (b.username == blocked) return list;
+  }
+  if (static_cast<int>(list.size()) >= max_blocks) {
+    return Status::ResourceExhausted("block list is full");
+  }
+  list.push_back(store::BlockedUser{blocked, now_ms});
+  std::sort(list.begin(), list.end(),
+            [](const auto& a, const auto& b) { return a.username < b.username; });
+  return list;
+}
+
+Result<std::vector<store::BlockedUser>> FakeChatStore::Unblock(const std::string& blocker,
+                                                               const std::string& blocked) {
+  Count("Unblock");
+  std::lock_guard<std::mutex> lock(data_->mu);
+  auto& list = data_->privacy[blocker].blocked;
+  list.erase(std::remove_if(list.begin(), list.end(),
+                            [&](const auto& b) { return b.username == blocked; }),
+             list.end());
+  return list;
+}
+
+Status FakeChatStore::SetDmPolicy(const std::string& user, store::DmPolicy policy) {
+  Count("SetDmPolicy");
+  std::lock_guard<std::mutex> lock(data_->mu);
+  data_->privacy[user].dm_policy = policy;
+  return Status::Ok();
+}
+
+Result<store::PrivacySettings> FakeChatStore::GetPrivacy(const std::string& user) {
+  Count("GetPrivacy");
+  std::lock_guard<std::mutex> lock(data_->mu);
+  auto it = data_->privacy.find(user);
+  return it == data_->privacy.end() ? store::PrivacySettings{} : it->second;
+}
+
+Result<std::vector<std::string>> FakeChatStore::BlockedBy(const std::string& user) {
+  Count("BlockedBy");
+  std::lock_guard<std::mutex> lock(data_->mu);
+  std::vector<std::string> out;
+  for (const auto& [blocker, settings] : data_->privacy) {
+    for (const auto& b : settings.blocked) {
+      if (b.username == user) out.push_back(blocker);
+    }
+  }
+  return out;
+}
+
 }  // namespace mqchat::test

@@ -23,6 +23,7 @@ struct FakeChatData {
   std::set<std::string> users;                                         // guarded by mu
   std::map<store::ConversationId, store::Conversation> conversations;  // guarded by mu
   std::map<store::ConversationId, std::vector<store::StoredMessage>> messages;  // guarded by mu
+  std::map<std::string, store::PrivacySettings> privacy;  // guarded by mu
   // Set: the next AppendBatch fails with it and commits nothing (then it is cleared).
   Status fail_next_append = Status::Ok();  // guarded by mu
 };
@@ -65,6 +66,16 @@ class FakeChatStore final : public store::ChatStore {
                                                        int64_t after_seq, int64_t before_seq,
                                                        int limit) override;
   Result<int64_t> MaxIssuedId() override;
+  // Blocks are kept, but neither OpenDirect nor AppendBatch applies them (the store tests
+  // check the real stores' refusals).
+  Result<std::vector<store::BlockedUser>> Block(const std::string& blocker,
+                                                const std::string& blocked, int max_blocks,
+                                                int64_t now_ms) override;
+  Result<std::vector<store::BlockedUser>> Unblock(const std::string& blocker,
+                                                  const std::string& blocked) override;
+  Status SetDmPolicy(const std::string& user, store::DmPolicy policy) override;
+  Result<store::PrivacySettings> GetPrivacy(const std::string& user) override;
+  Result<std::vector<std::string>> BlockedBy(const std::string& user) override;
 
  private:
   void Count(const std::string& method);

@@ -14,7 +14,7 @@ TEST(ErrorCodeTest, NamesMatchProtocolAndRoundTrip) {
       {ErrorCode::kGroupFull, "GROUP_FULL"},     {ErrorCode::kInvalid, "INVALID"},
       {ErrorCode::kOverloaded, "OVERLOADED"},    {ErrorCode::kUnavailable, "UNAVAILABLE"},
       {ErrorCode::kInternal, "INTERNAL"},       {ErrorCode::kTooLarge, "TOO_LARGE"},
-      {ErrorCode::kRateLimited, "RATE_LIMITED"},
+      {ErrorCode::kRateLimited, "RATE_LIMITED"}, {ErrorCode::kNotAccepting, "NOT_ACCEPTING"},
   };
   for (const auto& [code, name] : table) {
     EXPECT_EQ(ErrorCodeName(code), name);

@@ -33,7 +33,8 @@ TEST(RequestTopicTest, OpNamesAreTheProtocolNames) {
                          "typing",        "mute",            "edit",          "delete",
                          "react",         "open_direct",     "create_group",
                          "conversations", "sync",            "push_register", "push_unregister",
-                         "push_settings"};
+                         "push_settings", "block",           "unblock",       "blocks",
+                         "set_dm_policy"};
   ASSERT_EQ(std::size(names), kOpCount);
   for (size_t i = 0; i < kOpCount; ++i) EXPECT_EQ(OpName(static_cast<Op>(i)), names[i]);
   EXPECT_FALSE(ParseOpName("Send").has_value());

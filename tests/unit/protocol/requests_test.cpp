@@ -68,6 +68,10 @@ TEST(ParseRequestTest, EveryOpParsesFromItsTopic) {
       {Op::kPushRegister, R"({"platform":"fcm","token":"t"})"},
       {Op::kPushUnregister, "{}"},
       {Op::kPushSettings, R"({"preview":false})"},
+      {Op::kBlock, R"({"user":"bob"})"},
+      {Op::kUnblock, R"({"user":"bob"})"},
+      {Op::kBlocks, "{}"},
+      {Op::kSetDmPolicy, R"({"dm_policy":"shared_group"})"},
   };
   ASSERT_EQ(std::size(cases), kOpCount);
   for (const auto& [op, payload] : cases) {
@@ -383,6 +387,26 @@ TEST(ParseRequestTest, PushSettingsNeedsPreview) {
   EXPECT_FALSE(Parse("mqchat/v1/req/push_unregister", "{}").error);
 }
 
+TEST(ParseRequestTest, BlockAndDmPolicyValidation) {
+  auto block = Parse("mqchat/v1/req/block", R"({"user":"bob"})");
+  ASSERT_FALSE(block.error);
+  EXPECT_EQ(std::get<BlockRequest>(block.request.body).user, "bob");
+  ExpectError("mqchat/v1/req/block", "{}", ErrorCode::kBadRequest);
+  ExpectError("mqchat/v1/req/block", R"({"user":"a/b"})", ErrorCode::kBadRequest);
+  ExpectError("mqchat/v1/req/unblock", R"({"user":5})", ErrorCode::kBadRequest);
+  for (const auto& [name, policy] :
+       {std::pair{"everyone", DmPolicy::kEveryone}, std::pair{"shared_group", DmPolicy::kSharedGroup},
+        std::pair{"existing_only", DmPolicy::kExistingOnly}}) {
+    auto set = Parse("mqchat/v1/req/set_dm_policy",
+                     std::string(R"({"dm_policy":")") + name + R"("})");
+    ASSERT_FALSE(set.error) << name;
+    EXPECT_EQ(std::get<SetDmPolicyRequest>(set.request.body).dm_policy, policy);
+  }
+  ExpectError("mqchat/v1/req/set_dm_policy", "{}", ErrorCode::kBadRequest);
+  ExpectError("mqchat/v1/req/set_dm_policy", R"({"dm_policy":"nobody"})", ErrorCode::kBadRequest);
+  ExpectError("mqchat/v1/req/set_dm_policy", R"({"dm_policy":1})", ErrorCode::kBadRequest);
+}
+
 TEST(EncodeRequestTest, RoundTripsEveryOp) {
   const int64_t kBigId = 9007199254740993;  // 2^53 + 1: must survive as a string
   std::vector<Request> requests;
@@ -408,6 +432,10 @@ TEST(EncodeRequestTest, RoundTripsEveryOp) {
   requests.push_back({Op::kDelete, 3, "", DeleteRequest{"d-1", 2}});
   requests.push_back({Op::kReact, 3, "", ReactRequest{"r-1", 2, "\xF0\x9F\x91\x8D", false}});
   requests.push_back({Op::kSend, 3, "", SendRequest{"s-1", "a reply", 2}});
+  requests.push_back({Op::kBlock, 0, "b", BlockRequest{"bob"}});
+  requests.push_back({Op::kUnblock, 0, "", UnblockRequest{"bob"}});
+  requests.push_back({Op::kBlocks, 0, "", BlocksRequest{}});
+  requests.push_back({Op::kSetDmPolicy, 0, "", SetDmPolicyRequest{DmPolicy::kExistingOnly}});
   requests.push_back({Op::kSync, 0, "", SyncRequest{{{kBigId, 5}, {INT64_MAX, 0}, {12, 1}}, 30}});
 
   for (const Request& request : requests) {

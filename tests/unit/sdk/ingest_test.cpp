@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine_fakes.h"
+#include "src/privacy.h"
 #include "protocol/fields.h"
 #include "protocol/topics.h"
 
@@ -107,6 +108,39 @@ TEST_F(IngestTest, RepliesGoToTheTrackerAndTheRestIsIgnored) {
   EXPECT_TRUE(Settle().empty());
   EXPECT_EQ(responses_, std::vector<std::string>{R"({"op":"typing","ok":true})"});
   EXPECT_EQ(gaps_, 0);
+}
+
+// The privacy event (this user's block list, from any of their devices) reaches the cache and
+// the app once per change; the same settings again change nothing and emit nothing.
+TEST_F(IngestTest, PrivacyEventsAreCachedAndEmittedWhenTheyChange) {
+  std::vector<PrivacySettings> seen;
+  dispatcher_.SetPrivacyHandler([&](const PrivacySettings& p) {
+    std::lock_guard<std::mutex> lock(mu_);
+    seen.push_back(p);
+  });
+  const std::string inbox = protocol::InboxTopic("alice");
+  const std::string event =
+      R"({"type":"privacy","blocked":[{"user":"bob","blocked_at_ms":5}],"dm_policy":"shared_group"})";
+  ingest_->Enqueue(inbox, event);
+  Settle();
+  ingest_->Enqueue(inbox, event);
+  Settle();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_TRUE(seen[0].IsBlocked("bob"));
+    EXPECT_FALSE(seen[0].IsBlocked("carol"));
+    EXPECT_EQ(seen[0].dm_policy, DmPolicy::kSharedGroup);
+  }
+  auto cached = CachedPrivacy(*cache_);
+  ASSERT_TRUE(cached.ok()) << cached.status().ToString();
+  EXPECT_EQ(*cached, seen[0]);
+  ingest_->Enqueue(inbox, R"({"type":"privacy","blocked":[],"dm_policy":"everyone"})");
+  Settle();
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_TRUE(seen[1].blocked.empty());
+  EXPECT_EQ(CachedPrivacy(*cache_)->dm_policy, DmPolicy::kEveryone);
 }
 
 }  // namespace

@@ -33,7 +33,8 @@ Status LockConversations(PGconn* conn, AppendPlan& plan) {
   return Status::Ok();
 }
 
-// Step 2: membership of each sender and any stored message with the same key.
+// Step 2: membership of each sender, any stored message with the same key, and whether a
+// direct conversation's other member refuses the sender.
 Status LookUpKeys(PGconn* conn, AppendPlan& plan) {
   std::vector<int64_t> ids;
   std::vector<std::string> senders;
@@ -73,7 +74,8 @@ Status LookUpKeys(PGconn* conn, AppendPlan& plan) {
       MQCHAT_ASSIGN_OR_RETURN(msg.created_at_ms, PgInt64(r, row, 5));
       existing = std::move(msg);
     }
-    plan.SetLookup(static_cast<size_t>(ord - 1), is_member, std::move(existing), role);
+    const bool refused = PgText(r, row, 6) == "t";
+    plan.SetLookup(static_cast<size_t>(ord - 1), is_member, std::move(existing), role, refused);
   }
   return Status::Ok();
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "store/chat_store.h"
+#include "store/block_steps.h"
 #include "store/pg/pg_handles.h"
 
 namespace mqchat::store::pg_chat_sql {
@@ -104,8 +105,10 @@ inline constexpr PgStatement kLockForAppend = {
     "SELECT conversation_id, last_seq FROM conversations "
     "WHERE conversation_id = ANY($1::bigint[]) ORDER BY conversation_id FOR NO KEY UPDATE"};
 // Step 2, after the locks (so the answers are current): for each key (conversation, sender,
-// client_msg_id) of $1..$3, its 1-based position, whether the sender is a member, and the
-// stored message with that key if any. The message is looked up per key (LATERAL; LIMIT 1
+// client_msg_id) of $1..$3, its 1-based position, whether the sender is a member, the
+// stored message with that key if any, and whether the conversation is direct and its other
+// member refuses the sender's messages (MQCHAT_DM_REFUSED_SQL, store/block_steps.h). The
+// message is looked up per key (LATERAL; LIMIT 1
 // keeps the planner from flattening it into a join it could hash): one probe of the unique
 // index each, where a join would hash the batch and read all of `messages` whenever the
 // batch looks large next to the table (docs/ARCHITECTURE.md, "Storage").
@@ -113,7 +116,11 @@ inline constexpr PgStatement kAppendLookup = {
     "mqchat_chat_append_lookup",
     "SELECT k.ord, (SELECT mb.role FROM members mb WHERE mb.conversation_id = "
     "k.conversation_id AND mb.username = k.sender), "
-    "m.seq, m.message_id, m.body, m.created_at_ms "
+    "m.seq, m.message_id, m.body, m.created_at_ms, "
+    "EXISTS (SELECT 1 FROM (SELECT k.sender AS sender, r.username AS recipient, "
+    "r.conversation_id AS conv FROM conversations c JOIN members r ON r.conversation_id = "
+    "c.conversation_id WHERE c.conversation_id = k.conversation_id AND c.kind = 1 "
+    "AND r.username <> k.sender) d WHERE " MQCHAT_DM_REFUSED_SQL ") "
     "FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY "
     "AS k(conversation_id, sender, client_msg_id, ord) "
     "LEFT JOIN LATERAL (SELECT seq, message_id, body, created_at_ms FROM messages "

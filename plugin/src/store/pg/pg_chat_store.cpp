@@ -7,6 +7,7 @@
 
 #include "protocol/identity.h"
 #include "store/new_conversation_steps.h"
+#include "store/pg/pg_block_sql.h"
 #include "store/pg/pg_chat_sql.h"
 #include "store/pg/pg_event_sql.h"
 #include "store/pg/pg_push_sql.h"
@@ -44,6 +45,7 @@ Result<std::unique_ptr<PgChatStore>> PgChatStore::Create(PgConnPtr conn) {
   std::vector<const PgStatement*> statements(std::begin(sql::kAll), std::end(sql::kAll));
   statements.push_back(&pg_push_sql::kUpsertJobs);  // AppendBatch records push jobs
   statements.insert(statements.end(), std::begin(pg_event_sql::kAll), std::end(pg_event_sql::kAll));
+  statements.insert(statements.end(), std::begin(pg_block_sql::kAll), std::end(pg_block_sql::kAll));
   MQCHAT_ASSIGN_OR_RETURN(PgConnection ready,
                           PgConnection::Create(std::move(conn), std::move(statements)));
   return std::unique_ptr<PgChatStore>(new PgChatStore(std::move(ready)));

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "store/block_steps.h"
 #include "store/chat_rules.h"
 #include "store/chat_store.h"
 #include "store/new_conversation_steps.h"
@@ -15,7 +16,7 @@
 
 namespace mqchat::store {
 
-class PgChatStore final : public ChatStore, private NewConversationSql {
+class PgChatStore final : public ChatStore, private NewConversationSql, private BlockSql {
  public:
   // Prepares every statement on `conn`, whose database must already be at the newest schema.
   // If the connection is lost, the failing call returns kUnavailable (nothing was committed,
@@ -49,6 +50,14 @@ class PgChatStore final : public ChatStore, private NewConversationSql {
                                                 int64_t after_seq, int64_t before_seq,
                                                 int limit) override;
   Result<int64_t> MaxIssuedId() override;
+  // Blocks and the direct-message policy: pg_blocks.cpp.
+  Result<std::vector<BlockedUser>> Block(const std::string& blocker, const std::string& blocked,
+                                         int max_blocks, int64_t now_ms) override;
+  Result<std::vector<BlockedUser>> Unblock(const std::string& blocker,
+                                           const std::string& blocked) override;
+  Status SetDmPolicy(const std::string& user, DmPolicy policy) override;
+  Result<PrivacySettings> GetPrivacy(const std::string& user) override;
+  Result<std::vector<std::string>> BlockedBy(const std::string& user) override;
 
  private:
   // A name as kLookupPeople sees it in one conversation.
@@ -74,6 +83,8 @@ class PgChatStore final : public ChatStore, private NewConversationSql {
   Result<std::vector<std::string>> FindMissingUsers(const std::vector<std::string>& users) override;
   Result<bool> InsertDirect(ConversationId id, const std::string& direct_key,
                             const std::string& created_by, int64_t now_ms) override;
+  Result<bool> DirectRefused(const std::string& sender, const std::string& recipient,
+                             const std::string& direct_key) override;
   Result<ConversationId> FindDirect(const std::string& direct_key,
                                     const std::string& what) override;
   Status InsertGroup(ConversationId id, const std::string& name, int64_t member_count,
@@ -81,6 +92,15 @@ class PgChatStore final : public ChatStore, private NewConversationSql {
   Status InsertMembers(ConversationId id, const std::vector<std::string>& users,
                        const std::string* owner, int64_t now_ms) override;
   Result<Conversation> LoadConversation(ConversationId id) override;
+
+  // BlockSql
+  Result<std::unique_ptr<WriteTxn>> BeginBlockWrite() override;
+  Result<bool> UserIsActive(const std::string& user) override;
+  Result<bool> IsBlocked(const std::string& blocker, const std::string& blocked) override;
+  Result<int64_t> CountBlocks(const std::string& blocker) override;
+  Status InsertBlock(const std::string& blocker, const std::string& blocked,
+                     int64_t now_ms) override;
+  Result<std::vector<BlockedUser>> ListBlocks(const std::string& blocker) override;
 
   PgConnection conn_;
 };

@@ -1,5 +1,6 @@
 // SqliteChatStore::AppendBatch: the writer's hot path, one BEGIN IMMEDIATE transaction per batch.
 #include <optional>
+#include <unordered_set>
 #include <utility>
 
 #include "store/append_plan.h"
@@ -21,10 +22,12 @@ Result<std::vector<AppendResult>> SqliteChatStore::AppendBatch(
   // BEGIN IMMEDIATE holds the database's write lock from here to COMMIT, so the reads below
   // are current and the seqs they lead to cannot be taken by another connection.
   MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
+  std::unordered_set<ConversationId> direct;
   for (ConversationId id : plan.conversation_ids()) {
     MQCHAT_ASSIGN_OR_RETURN(std::optional<Head> head, ReadHead(id));
     if (head.has_value()) {
       plan.SetLastSeq(id, head->last_seq);
+      if (head->kind == ConversationKind::kDirect) direct.insert(id);
     }
   }
   for (size_t k = 0; k < plan.keys().size(); ++k) {
@@ -32,10 +35,15 @@ Result<std::vector<AppendResult>> SqliteChatStore::AppendBatch(
     MQCHAT_ASSIGN_OR_RETURN(std::optional<MemberRole> role,
                             RoleOf(key.conversation_id, key.sender));
     std::optional<StoredMessage> existing;
+    bool refused = false;
     if (role.has_value()) {
       MQCHAT_ASSIGN_OR_RETURN(existing, FindMessage(key));
+      if (direct.count(key.conversation_id) != 0) {
+        MQCHAT_ASSIGN_OR_RETURN(refused, RefusedInConversation(key.conversation_id, key.sender));
+      }
     }
-    plan.SetLookup(k, role.has_value(), std::move(existing), role.value_or(MemberRole::kMember));
+    plan.SetLookup(k, role.has_value(), std::move(existing), role.value_or(MemberRole::kMember),
+                   refused);
   }
   MQCHAT_RETURN_IF_ERROR(LookUpTargets(plan));
   MQCHAT_RETURN_IF_ERROR(plan.Decide());

@@ -72,7 +72,7 @@ Status SqliteChatStore::PrepareAll() {
   for (const auto& [stmt, sql] : all) {
     MQCHAT_ASSIGN_OR_RETURN(*stmt, PrepareSqlite(db_.get(), sql));
   }
-  return Status::Ok();
+  return PrepareBlocks();
 }
 
 // --- writes ---

@@ -3,8 +3,9 @@
 // processes. Build it through store_factory.h, which also applies the migrations.
 // Its definitions, by concept: sqlite_chat_store.cpp (statements, writes, reads),
 // sqlite_chat_steps.cpp (the single-statement steps the writes run inside their transactions),
-// sqlite_chat_append.cpp (AppendBatch),
-// sqlite_chat_events.cpp (the event kinds' lookups and changes, and `history`'s message view), sqlite_new_conversation.cpp (NewConversationSql).
+// sqlite_chat_append.cpp (AppendBatch), sqlite_new_conversation.cpp (NewConversationSql),
+// sqlite_chat_events.cpp (the event kinds' lookups and changes, and `history`'s message view),
+// sqlite_blocks.cpp (blocks, the direct-message policy and its refusals; BlockSql).
 #pragma once
 
 #include <memory>
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "store/block_steps.h"
 #include "store/chat_rules.h"
 #include "store/chat_store.h"
 #include "store/new_conversation_steps.h"
@@ -23,7 +25,7 @@ class AppendPlan;
 struct MessageKey;
 struct TargetState;
 
-class SqliteChatStore final : public ChatStore, private NewConversationSql {
+class SqliteChatStore final : public ChatStore, private NewConversationSql, private BlockSql {
  public:
   // Prepares every statement on `db`, which must already be at the newest schema.
   static Result<std::unique_ptr<SqliteChatStore>> Create(SqliteDbPtr db);
@@ -51,6 +53,13 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql {
                                                 int64_t after_seq, int64_t before_seq,
                                                 int limit) override;
   Result<int64_t> MaxIssuedId() override;
+  Result<std::vector<BlockedUser>> Block(const std::string& blocker, const std::string& blocked,
+                                         int max_blocks, int64_t now_ms) override;
+  Result<std::vector<BlockedUser>> Unblock(const std::string& blocker,
+                                           const std::string& blocked) override;
+  Status SetDmPolicy(const std::string& user, DmPolicy policy) override;
+  Result<PrivacySettings> GetPrivacy(const std::string& user) override;
+  Result<std::vector<std::string>> BlockedBy(const std::string& user) override;
 
  private:
   struct Head {
@@ -61,6 +70,9 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql {
 
   explicit SqliteChatStore(SqliteDbPtr db) : db_(std::move(db)) {}
   Status PrepareAll();
+  Status PrepareBlocks();  // sqlite_blocks.cpp
+  // Whether the other member of direct conversation `id` refuses a message from `sender`.
+  Result<bool> RefusedInConversation(ConversationId id, const std::string& sender);
 
   // Single-statement steps, used inside the callers' transactions.
   Result<std::optional<Head>> ReadHead(ConversationId id);
@@ -92,6 +104,8 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql {
   Result<std::vector<std::string>> FindMissingUsers(const std::vector<std::string>& users) override;
   Result<bool> InsertDirect(ConversationId id, const std::string& direct_key,
                             const std::string& created_by, int64_t now_ms) override;
+  Result<bool> DirectRefused(const std::string& sender, const std::string& recipient,
+                             const std::string& direct_key) override;
   Result<ConversationId> FindDirect(const std::string& direct_key,
                                     const std::string& what) override;
   Status InsertGroup(ConversationId id, const std::string& name, int64_t member_count,
@@ -99,6 +113,15 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql {
   Status InsertMembers(ConversationId id, const std::vector<std::string>& users,
                        const std::string* owner, int64_t now_ms) override;
   Result<Conversation> LoadConversation(ConversationId id) override;
+
+  // BlockSql
+  Result<std::unique_ptr<WriteTxn>> BeginBlockWrite() override;
+  Result<bool> UserIsActive(const std::string& user) override;
+  Result<bool> IsBlocked(const std::string& blocker, const std::string& blocked) override;
+  Result<int64_t> CountBlocks(const std::string& blocker) override;
+  Status InsertBlock(const std::string& blocker, const std::string& blocked,
+                     int64_t now_ms) override;
+  Result<std::vector<BlockedUser>> ListBlocks(const std::string& blocker) override;
 
   SqliteDbPtr db_;  // declared first: destroyed after the statements below
   SqliteStmtPtr user_row_;
@@ -138,6 +161,17 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql {
   SqliteStmtPtr messages_before_;
   SqliteStmtPtr messages_after_;
   SqliteStmtPtr reactions_of_;
+  // sqlite_block_sql.h
+  SqliteStmtPtr is_blocked_;
+  SqliteStmtPtr count_blocks_;
+  SqliteStmtPtr insert_block_;
+  SqliteStmtPtr delete_block_;
+  SqliteStmtPtr list_blocks_;
+  SqliteStmtPtr blocked_by_;
+  SqliteStmtPtr get_policy_;
+  SqliteStmtPtr set_policy_;
+  SqliteStmtPtr refused_by_key_;
+  SqliteStmtPtr refused_in_conversation_;
 };
 
 }  // namespace mqchat::store

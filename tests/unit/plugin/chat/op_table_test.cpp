@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "chat/block_ops.h"
 #include "chat/conversation_ops.h"
 #include "chat/message_event_ops.h"
 #include "chat/read_ops.h"
@@ -34,7 +35,9 @@ TEST(OpTableTest, EveryOpIsRoutedToItsWorker) {
   ReadOps reads(tools);
   TypingOps typing(tools, fan_out, 60);
   MessageEventOps events(tools, ids, 0);
-  OpTable table = MakeOpTable({send, conversations, reads, typing, nullptr, &events}, tools);
+  BlockOps blocks(tools, nullptr);
+  OpTable table =
+      MakeOpTable({send, conversations, reads, typing, nullptr, &events, &blocks}, tools);
 
   const WorkerKind kWriter = WorkerKind::kWriter;
   const WorkerKind kReader = WorkerKind::kUserReader;
@@ -49,7 +52,9 @@ TEST(OpTableTest, EveryOpIsRoutedToItsWorker) {
       {Op::kConversations, kReader}, {Op::kSync, kReader},
       {Op::kTyping, kReader},
       {Op::kEdit, kWriter},          {Op::kDelete, kWriter},
-      {Op::kReact, kWriter},
+      {Op::kReact, kWriter},         {Op::kBlock, kWriter},
+      {Op::kUnblock, kWriter},       {Op::kSetDmPolicy, kWriter},
+      {Op::kBlocks, kReader},
   };
   ASSERT_EQ(expected.size(), std::variant_size_v<protocol::RequestBody>);  // every op listed
   for (const auto& [op, worker] : expected) {

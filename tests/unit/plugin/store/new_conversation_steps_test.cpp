@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "store/block_steps.h"
+
 namespace mqchat::store {
 namespace {
 
@@ -18,6 +20,7 @@ class FakeSql final : public NewConversationSql {
   std::vector<std::string> log;            // one line per call, in order
   std::set<std::string> missing;           // users FindMissingUsers reports
   bool direct_exists = false;              // InsertDirect finds the pair's conversation
+  bool refused = false;                    // DirectRefused's answer
   ConversationId existing_direct_id = 77;  // its id
 
   Result<std::unique_ptr<WriteTxn>> BeginWrite() override {
@@ -41,6 +44,11 @@ class FakeSql final : public NewConversationSql {
                   std::to_string(now_ms));
     key = direct_key;
     return !direct_exists;
+  }
+  Result<bool> DirectRefused(const std::string& sender, const std::string& recipient,
+                             const std::string& direct_key) override {
+    log.push_back("refused? " + sender + " -> " + recipient);
+    return refused;
   }
   Result<ConversationId> FindDirect(const std::string& direct_key,
                                     const std::string& what) override {
@@ -97,7 +105,8 @@ TEST(OpenDirectStepsTest, NewPairInsertsBothMembersWithoutOwnerThenCommits) {
   ASSERT_TRUE(conv.ok()) << conv.status().ToString();
   EXPECT_EQ(conv->id, 5);
   EXPECT_EQ(sql.key, "adam\nzoe");
-  EXPECT_EQ(sql.log, (Log{"begin", "missing? zoe adam", "direct 5 by zoe at 1000",
+  EXPECT_EQ(sql.log, (Log{"begin", "missing? zoe adam", "refused? zoe -> adam",
+                          "direct 5 by zoe at 1000",
                           "members of 5: zoe adam no owner", "load 5", "commit"}));
 }
 
@@ -107,8 +116,8 @@ TEST(OpenDirectStepsTest, ExistingPairReturnsItsConversation) {
   auto conv = OpenDirectSteps(sql, 5, "adam", "zoe", 1000);
   ASSERT_TRUE(conv.ok()) << conv.status().ToString();
   EXPECT_EQ(conv->id, 77);
-  EXPECT_EQ(sql.log, (Log{"begin", "missing? adam zoe", "direct 5 by adam at 1000",
-                          "find direct", "load 77", "commit"}));
+  EXPECT_EQ(sql.log, (Log{"begin", "missing? adam zoe", "refused? adam -> zoe",
+                          "direct 5 by adam at 1000", "find direct", "load 77", "commit"}));
 }
 
 TEST(OpenDirectStepsTest, RefusalsWriteNothing) {
@@ -122,6 +131,14 @@ TEST(OpenDirectStepsTest, RefusalsWriteNothing) {
   EXPECT_EQ(refused.status().code(), Code::kNotFound);
   EXPECT_EQ(refused.status().message(), "no such user: zoe");
   EXPECT_EQ(unknown.log, (Log{"begin", "missing? adam zoe", "rollback"}));
+
+  // The recipient does not accept the opener (a block or their dm_policy): nothing inserted.
+  FakeSql not_accepting;
+  not_accepting.refused = true;
+  auto blocked = OpenDirectSteps(not_accepting, 5, "adam", "zoe", 1);
+  EXPECT_TRUE(IsNotAccepting(blocked.status())) << blocked.status().ToString();
+  EXPECT_EQ(not_accepting.log,
+            (Log{"begin", "missing? adam zoe", "refused? adam -> zoe", "rollback"}));
 }
 
 TEST(CreateGroupStepsTest, OwnerFirstRepeatsDroppedOwnerMarked) {
