@@ -1,5 +1,7 @@
 #include "support/shared_brokers.h"
 
+#include <libpq-fe.h>
+
 #include <ctime>
 
 #include "auth/jwt.h"
@@ -19,6 +21,7 @@ void SharedBrokersTest::SetUp() {
   postgres_ = pg;
   auto dsn = pg->FreshDatabase();
   ASSERT_TRUE(dsn.ok()) << dsn.status().ToString();
+  dsn_ = *dsn;
   redis_ = std::make_unique<RedisInstance>();
   if (!redis_->Start()) return;
   for (int node = 1; node <= BrokerCount(); ++node) {
@@ -47,7 +50,29 @@ std::unique_ptr<ChatTestClient> SharedBrokersTest::Login(int broker, const std::
   auto client = std::make_unique<ChatTestClient>();
   EXPECT_EQ(client->Connect(brokers_.at(broker)->port(), user, Token(user), device), 0)
       << "login of " << user << "/" << device << " to broker " << broker + 1;
+  WaitRecorded(user, std::chrono::seconds(10));
   return client;
+}
+
+bool SharedBrokersTest::WaitRecorded(const std::string& user, std::chrono::milliseconds timeout) {
+  PGconn* conn = PQconnectdb(dsn_.c_str());
+  if (PQstatus(conn) != CONNECTION_OK) {
+    ADD_FAILURE() << "cannot reach the shared PostgreSQL: " << PQerrorMessage(conn);
+    PQfinish(conn);
+    return false;
+  }
+  const char* params[] = {user.c_str()};
+  const bool recorded = WaitFor(
+      [&] {
+        PGresult* r = PQexecParams(conn, "SELECT 1 FROM users WHERE username = $1::text", 1,
+                                   nullptr, params, nullptr, nullptr, 0);
+        const bool found = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+        PQclear(r);
+        return found;
+      },
+      timeout, "the store to record " + user);
+  PQfinish(conn);
+  return recorded;
 }
 
 bool SharedBrokersTest::WaitPresence(ChatTestClient& watcher, const std::string& user, bool online,

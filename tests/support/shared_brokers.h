@@ -29,10 +29,13 @@ class SharedBrokersTest : public ::testing::Test {
   virtual std::vector<std::pair<std::string, std::string>> ExtraOptions() const { return {}; }
 
   bool ready() const { return ready_; }
-  // Connects `user`'s `device` to broker `broker` (0-based) with a token; the user row is
-  // created (asynchronously) on first login.
+  // Connects `user`'s `device` to broker `broker` (0-based) with a token and waits until the
+  // user's row is in the store (a broker records a token user asynchronously, on its writer,
+  // after the first login), so other users on any broker can name them at once.
   std::unique_ptr<ChatTestClient> Login(int broker, const std::string& user,
                                         const std::string& device = "d1");
+  // Waits until the store has a row for `user` (a test failure after `timeout`).
+  bool WaitRecorded(const std::string& user, std::chrono::milliseconds timeout);
   // Waits for a presence update of `user` with state `online` on `watcher`'s queue (others
   // before it are consumed). False if none comes within `timeout`.
   static bool WaitPresence(ChatTestClient& watcher, const std::string& user, bool online,
@@ -52,6 +55,7 @@ class SharedBrokersTest : public ::testing::Test {
 
  private:
   bool ready_ = false;
+  std::string dsn_;
 };
 
 }  // namespace mqchat::test
