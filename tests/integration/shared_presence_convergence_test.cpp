@@ -218,8 +218,9 @@ TEST_F(SharedConvergenceTest, StoreWorkAfterAPostgresRestart) {
     ASSERT_GT(convs.back(), 0);
   }
   ASSERT_TRUE(postgres_->Stop().ok());
-  // erin logs in while the store is down: her contacts cannot be loaded yet.
-  auto erin = Login(0, "erin");
+  // erin (recorded by Register) logs in while the store is down: her contacts cannot be
+  // loaded yet.
+  auto erin = Connect(0, "erin");
   ASSERT_TRUE(postgres_->Start().ok());
   for (size_t i = 0; i < users.size(); ++i) {
     auto r = users[i]->Request(protocol::Op::kConversations, 0, nlohmann::json::object());

@@ -47,10 +47,16 @@ std::string SharedBrokersTest::Token(const std::string& user) const {
 
 std::unique_ptr<ChatTestClient> SharedBrokersTest::Login(int broker, const std::string& user,
                                                          const std::string& device) {
+  auto client = Connect(broker, user, device);
+  WaitRecorded(user, std::chrono::seconds(10));
+  return client;
+}
+
+std::unique_ptr<ChatTestClient> SharedBrokersTest::Connect(int broker, const std::string& user,
+                                                           const std::string& device) {
   auto client = std::make_unique<ChatTestClient>();
   EXPECT_EQ(client->Connect(brokers_.at(broker)->port(), user, Token(user), device), 0)
       << "login of " << user << "/" << device << " to broker " << broker + 1;
-  WaitRecorded(user, std::chrono::seconds(10));
   return client;
 }
 

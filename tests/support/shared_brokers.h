@@ -34,6 +34,9 @@ class SharedBrokersTest : public ::testing::Test {
   // after the first login), so other users on any broker can name them at once.
   std::unique_ptr<ChatTestClient> Login(int broker, const std::string& user,
                                         const std::string& device = "d1");
+  // Login without the wait: for a store that is down, or a user already recorded.
+  std::unique_ptr<ChatTestClient> Connect(int broker, const std::string& user,
+                                          const std::string& device = "d1");
   // Waits until the store has a row for `user` (a test failure after `timeout`).
   bool WaitRecorded(const std::string& user, std::chrono::milliseconds timeout);
   // Waits for a presence update of `user` with state `online` on `watcher`'s queue (others
