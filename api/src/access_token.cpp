@@ -39,11 +39,17 @@ Result<AccessTokenIssuer> AccessTokenIssuer::Create(std::string private_key_pem,
   return issuer_obj;
 }
 
-Result<AccessToken> AccessTokenIssuer::Issue(const std::string& username, int64_t now_s) const {
+Result<AccessToken> AccessTokenIssuer::Issue(const std::string& username, int64_t now_ms) const {
   std::string jti = RandomHex(16);
   if (jti.empty()) return Status::Internal("RAND_bytes failed");
+  const int64_t now_s = now_ms / 1000;
+  // iat to the millisecond (a NumericDate may have a fraction, RFC 7519 2): brokers compare it
+  // with the user's sessions cut-off, so a login just after a password change is not taken for
+  // one just before it.
+  nlohmann::json iat = now_ms % 1000 == 0 ? nlohmann::json(now_s)
+                                          : nlohmann::json(static_cast<double>(now_ms) / 1000.0);
   nlohmann::json claims = {{"sub", username},
-                           {"iat", now_s},
+                           {"iat", std::move(iat)},
                            {"nbf", now_s},
                            {"exp", now_s + ttl_s_},
                            {"jti", jti}};

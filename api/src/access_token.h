@@ -23,7 +23,8 @@ class AccessTokenIssuer {
   static Result<AccessTokenIssuer> Create(std::string private_key_pem, std::string issuer,
                                           std::string audience, int64_t ttl_s);
 
-  Result<AccessToken> Issue(const std::string& username, int64_t now_s) const;
+  // `now_ms`: milliseconds since the epoch (iat keeps them as a fraction).
+  Result<AccessToken> Issue(const std::string& username, int64_t now_ms) const;
 
  private:
   AccessTokenIssuer() = default;

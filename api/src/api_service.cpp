@@ -9,8 +9,8 @@ namespace {
 namespace http = protocol::http;
 namespace field = protocol::http::field;
 
-int64_t SystemNowS() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
+int64_t SystemNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
@@ -23,7 +23,7 @@ Result<std::unique_ptr<ApiService>> ApiService::Create(const ApiConfig& config,
                                           config.jwt_audience, config.access_token_ttl_s);
   if (!tokens.ok()) return tokens.status();
   if (options.pbkdf2_iterations == 0) options.pbkdf2_iterations = auth::kDefaultPbkdf2Iterations;
-  if (!options.now_s) options.now_s = SystemNowS;
+  if (!options.now_ms) options.now_ms = SystemNowMs;
   return std::unique_ptr<ApiService>(new ApiService(config, std::move(*tokens), options));
 }
 
@@ -34,11 +34,11 @@ ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens,
       stores_(config.store, config.store_connections),
       passwords_(config.hash_workers, config.hash_queue, options.pbkdf2_iterations),
       tokens_(std::move(tokens)),
-      signup_(config.signup, &stores_, &passwords_, options.now_s),
+      signup_(config.signup, &stores_, &passwords_, options.now_ms),
       sessions_(&stores_, &passwords_, &tokens_, RefreshTokens(config.refresh_token_ttl_s * 1000),
-                options.now_s),
+                options.now_ms),
       credentials_(&stores_, &passwords_, RefreshTokens(config.refresh_token_ttl_s * 1000),
-                   options.now_s) {
+                   options.now_ms) {
   router_.Add("GET", std::string(http::kPathHealth),
               [](const ApiRequest&) { return JsonResponse(200, {{"status", "ok"}}); });
   router_.Add("POST", std::string(http::kPathSignup),

@@ -24,7 +24,7 @@ namespace mqchat::api {
 
 struct ApiServiceOptions {
   int pbkdf2_iterations = 0;  // 0: the plugin's default cost (auth/password_hash.h)
-  std::function<int64_t()> now_s;  // null: the system clock
+  std::function<int64_t()> now_ms;  // milliseconds since the epoch; null: the system clock
 };
 
 class ApiService {

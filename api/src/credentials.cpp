@@ -39,7 +39,7 @@ ApiResponse CredentialHandlers::ChangePassword(const ApiRequest& request) {
                                         {field::kNewPassword, &new_password}})) {
     return *error;
   }
-  auto login = FindLogin(stores_, refresh_, token, now_s_() * 1000);
+  auto login = FindLogin(stores_, refresh_, token, now_ms_());
   if (auto* error = std::get_if<ApiResponse>(&login)) return *error;
   const RefreshRecord& record = std::get<RefreshRecord>(login);
   std::string stored_hash;
@@ -88,11 +88,14 @@ ApiResponse CredentialHandlers::LogoutAll(const ApiRequest& request) {
                                        {{field::kRefreshToken, &token}})) {
     return *error;
   }
-  auto login = FindLogin(stores_, refresh_, token, now_s_() * 1000);
+  auto login = FindLogin(stores_, refresh_, token, now_ms_());
   if (auto* error = std::get_if<ApiResponse>(&login)) return *error;
   auto store = stores_->Acquire();
   if (!store.ok()) return FailureResponse(store.status(), "logout_all store");
-  Status revoked = store->sessions().RevokeUserFamilies(std::get<RefreshRecord>(login).username, "");
+  const std::string& username = std::get<RefreshRecord>(login).username;
+  // The refresh tokens first, then the cut-off that ends access tokens and MQTT sessions.
+  Status revoked = store->sessions().RevokeUserFamilies(username, "");
+  if (revoked.ok()) revoked = (*store)->EndSessions(username);
   if (!revoked.ok()) {
     if (revoked.code() == Code::kUnavailable) store->Discard();
     return FailureResponse(revoked, "logout_all revoke");

@@ -21,8 +21,8 @@ namespace mqchat::api {
 class CredentialHandlers {
  public:
   CredentialHandlers(StorePool* stores, PasswordPool* passwords, RefreshTokens refresh,
-                     std::function<int64_t()> now_s)
-      : stores_(stores), passwords_(passwords), refresh_(refresh), now_s_(std::move(now_s)) {}
+                     std::function<int64_t()> now_ms)
+      : stores_(stores), passwords_(passwords), refresh_(refresh), now_ms_(std::move(now_ms)) {}
 
   ApiResponse ChangePassword(const ApiRequest& request);
   ApiResponse LogoutAll(const ApiRequest& request);
@@ -35,7 +35,7 @@ class CredentialHandlers {
   StorePool* stores_;
   PasswordPool* passwords_;
   RefreshTokens refresh_;
-  std::function<int64_t()> now_s_;
+  std::function<int64_t()> now_ms_;
 };
 
 }  // namespace mqchat::api

@@ -45,7 +45,7 @@ std::variant<std::string, ApiResponse> ReadRefreshToken(const ApiRequest& reques
 
 ApiResponse SessionHandlers::SessionResponse(const std::string& username,
                                              const std::string& refresh_token) {
-  auto token = tokens_->Issue(username, now_s_());
+  auto token = tokens_->Issue(username, now_ms_());
   if (!token.ok()) return FailureResponse(token.status(), "issue access token");
   return JsonResponse(200, {{std::string(field::kUsername), username},
                             {std::string(field::kAccessToken), token->token},
@@ -88,7 +88,7 @@ ApiResponse SessionHandlers::Login(const ApiRequest& request) {
   }
   auto store = stores_->Acquire();
   if (!store.ok()) return FailureResponse(store.status(), "login store");
-  auto refresh = refresh_.Start(store->sessions(), username, now_s_() * 1000);
+  auto refresh = refresh_.Start(store->sessions(), username, now_ms_());
   if (!refresh.ok()) {
     if (refresh.status().code() == Code::kUnavailable) store->Discard();
     return FailureResponse(refresh.status(), "login refresh token");
@@ -102,7 +102,7 @@ ApiResponse SessionHandlers::Refresh(const ApiRequest& request) {
   auto store = stores_->Acquire();
   if (!store.ok()) return FailureResponse(store.status(), "refresh store");
   const std::string& presented = std::get<std::string>(token);
-  auto rotated = refresh_.Rotate(store->sessions(), presented, now_s_() * 1000);
+  auto rotated = refresh_.Rotate(store->sessions(), presented, now_ms_());
   if (!rotated.ok()) {
     if (rotated.status().code() == Code::kUnauthenticated) return BadRefreshToken();
     if (rotated.status().code() == Code::kUnavailable) store->Discard();

@@ -22,14 +22,14 @@ namespace mqchat::api {
 
 class SessionHandlers {
  public:
-  // `now_s` gives the time tokens are issued at (seconds since the epoch).
+  // `now_ms` gives the time tokens are issued at (milliseconds since the epoch).
   SessionHandlers(StorePool* stores, PasswordPool* passwords, const AccessTokenIssuer* tokens,
-                  RefreshTokens refresh, std::function<int64_t()> now_s)
+                  RefreshTokens refresh, std::function<int64_t()> now_ms)
       : stores_(stores),
         passwords_(passwords),
         tokens_(tokens),
         refresh_(refresh),
-        now_s_(std::move(now_s)) {}
+        now_ms_(std::move(now_ms)) {}
 
   ApiResponse Login(const ApiRequest& request);
   ApiResponse Refresh(const ApiRequest& request);
@@ -43,7 +43,7 @@ class SessionHandlers {
   PasswordPool* passwords_;
   const AccessTokenIssuer* tokens_;
   RefreshTokens refresh_;
-  std::function<int64_t()> now_s_;
+  std::function<int64_t()> now_ms_;
 };
 
 }  // namespace mqchat::api

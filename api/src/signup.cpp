@@ -49,7 +49,7 @@ ApiResponse SignupHandler::AddUser(const std::string& username, const std::strin
   if (!store.ok()) return FailureResponse(store.status(), "signup store");
   const std::string invite_hash = invite_code.empty() ? "" : HashInviteCode(invite_code);
   if (mode_ == SignupMode::kInvite) {
-    auto consumed = store->sessions().ConsumeInvite(invite_hash, now_s_() * 1000);
+    auto consumed = store->sessions().ConsumeInvite(invite_hash, now_ms_());
     if (!consumed.ok()) {
       if (consumed.status().code() == Code::kUnavailable) store->Discard();
       return FailureResponse(consumed.status(), "signup consume invite");

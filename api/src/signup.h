@@ -29,10 +29,10 @@ using protocol::kMinPasswordChars;
 
 class SignupHandler {
  public:
-  // `now_s` gives the time invites expire against (seconds since the epoch).
+  // `now_ms` gives the time invites expire against (milliseconds since the epoch).
   SignupHandler(SignupMode mode, StorePool* stores, PasswordPool* passwords,
-                std::function<int64_t()> now_s)
-      : mode_(mode), stores_(stores), passwords_(passwords), now_s_(std::move(now_s)) {}
+                std::function<int64_t()> now_ms)
+      : mode_(mode), stores_(stores), passwords_(passwords), now_ms_(std::move(now_ms)) {}
 
   ApiResponse Handle(const ApiRequest& request);
 
@@ -44,7 +44,7 @@ class SignupHandler {
   SignupMode mode_;
   StorePool* stores_;
   PasswordPool* passwords_;
-  std::function<int64_t()> now_s_;
+  std::function<int64_t()> now_ms_;
 };
 
 }  // namespace mqchat::api

@@ -1,7 +1,8 @@
 // The real mqchat-api process beside a real broker on the same store, on SQLite and PostgreSQL:
 // a password change through the API (POST /v1/password) ends the user's MQTT sessions (the
 // broker's user refresher sees the hash change), revokes the user's other refresh tokens and
-// keeps the caller's; POST /v1/logout_all revokes every refresh token of the user.
+// keeps the caller's; POST /v1/logout_all revokes every refresh token of the user and ends their
+// MQTT sessions. After either, access tokens issued before it no longer log in.
 #include <chrono>
 
 #include <gtest/gtest.h>
@@ -103,6 +104,14 @@ TEST_P(ApiCredentialsTest, PasswordChangeEndsSessionsAndOtherLoginsButKeepsThisO
   EXPECT_NE(again.Connect(server_->port(), "alice", "old password", "tablet"), 0);
   ChatTestClient fresh;
   EXPECT_EQ(fresh.Connect(server_->port(), "alice", "new password", "tablet"), 0);
+  // An access token issued before the change is refused although it has not expired (taken
+  // from a lost phone, it is useless at once); one issued after it logs in.
+  ChatTestClient stale;
+  EXPECT_NE(stale.Connect(server_->port(), "alice", phone.json["access_token"], "phone"), 0);
+  auto relogin = Login("alice", "new password");
+  ASSERT_EQ(relogin.status, 200) << relogin.body;
+  ChatTestClient renewed;
+  EXPECT_EQ(renewed.Connect(server_->port(), "alice", relogin.json["access_token"], "phone"), 0);
   // The other login's refresh token is revoked; the caller's login goes on.
   EXPECT_EQ(Refresh(phone_refresh), 401);
   EXPECT_EQ(Refresh(laptop_refresh), 200);
@@ -114,15 +123,26 @@ TEST_P(ApiCredentialsTest, LogoutAllRevokesEveryRefreshTokenOfTheUserOnly) {
             201);
   ASSERT_EQ(api_->Post("/v1/signup", {{"username", "dave"}, {"password", "dave password"}}).status,
             201);
-  const std::string one = Login("carol", "carol password").json["refresh_token"];
+  auto first = Login("carol", "carol password");
+  ASSERT_EQ(first.status, 200) << first.body;
+  const std::string one = first.json["refresh_token"];
   const std::string two = Login("carol", "carol password").json["refresh_token"];
-  const std::string daves = Login("dave", "dave password").json["refresh_token"];
+  auto dave_login = Login("dave", "dave password");
+  const std::string daves = dave_login.json["refresh_token"];
+  ChatTestClient carol, dave;
+  ASSERT_EQ(carol.Connect(server_->port(), "carol", first.json["access_token"], "phone"), 0);
+  ASSERT_EQ(dave.Connect(server_->port(), "dave", dave_login.json["access_token"], "pc"), 0);
   EXPECT_EQ(api_->Post("/v1/logout_all", {{"refresh_token", "nope"}}).status, 401);
   auto out = api_->Post("/v1/logout_all", {{"refresh_token", one}});
   ASSERT_EQ(out.status, 200) << out.body;
   EXPECT_EQ(Refresh(one), 401);
   EXPECT_EQ(Refresh(two), 401);
   EXPECT_EQ(Refresh(daves), 200);
+  // carol's MQTT session ends and her unexpired access token no longer logs in; dave's stays.
+  EXPECT_TRUE(carol.mqtt().WaitDisconnected(kSessionEndDeadline));
+  ChatTestClient stale;
+  EXPECT_NE(stale.Connect(server_->port(), "carol", first.json["access_token"], "phone"), 0);
+  EXPECT_TRUE(dave.mqtt().IsConnected());
   // A revoked token cannot log out everywhere again; a new login starts afresh.
   EXPECT_EQ(api_->Post("/v1/logout_all", {{"refresh_token", two}}).status, 401);
   EXPECT_EQ(Refresh(Login("carol", "carol password").json["refresh_token"]), 200);

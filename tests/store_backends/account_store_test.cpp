@@ -117,8 +117,9 @@ TEST_P(AccountStoreTest, MigrationDisablesExistingLookAlikes) {
   ASSERT_TRUE(store_->AddUser("bob", "h").ok());
   ASSERT_TRUE(store_->AddUser("zed", "h").ok());
   store_.reset();
-  // Back to schema 5 (undoing 011, 010, 009, 008, 007, then 006), then add look-alikes the old schema
-  // allowed.
+  // Back to schema 5 (undoing 013, 011, 010, 009, 008, 007, then 006), then add look-alikes the
+  // old schema allowed.
+  ASSERT_TRUE(ExecRaw("ALTER TABLE users DROP COLUMN sessions_valid_after_ms").ok());
   ASSERT_TRUE(ExecRaw("ALTER TABLE push_jobs DROP COLUMN coalesce_until_ms").ok());
   ASSERT_TRUE(ExecRaw("DROP TABLE reactions").ok());
   ASSERT_TRUE(ExecRaw("DROP INDEX messages_edits_idx").ok());
@@ -157,6 +158,7 @@ TEST_P(AccountStoreTest, MigrationDisablesExistingLookAlikes) {
 TEST_P(AccountStoreTest, MissingUserIsNotFound) {
   EXPECT_EQ(store_->GetUser("nobody").status().code(), Code::kNotFound);
   EXPECT_EQ(store_->SetPasswordHash("nobody", "h").code(), Code::kNotFound);
+  EXPECT_EQ(store_->EndSessions("nobody").code(), Code::kNotFound);
   EXPECT_EQ(store_->SetState("nobody", UserState::kDisabled).code(), Code::kNotFound);
 }
 
@@ -168,6 +170,27 @@ TEST_P(AccountStoreTest, SetPasswordHash) {
   EXPECT_EQ(got.password_hash, "new");
   EXPECT_GT(got.rev, added->rev);
   EXPECT_EQ(got.created_at_ms, added->created_at_ms);
+  EXPECT_EQ(added->sessions_valid_after_ms, 0);
+  EXPECT_EQ(got.sessions_valid_after_ms, clock_->NowMs());  // the change ends older logins
+}
+
+TEST_P(AccountStoreTest, EndSessionsMovesTheCutOffAndTheRevOnly) {
+  auto added = store_->AddUser("alice", "h");
+  ASSERT_TRUE(added.ok());
+  clock_->now_ms += 1234;
+  ASSERT_TRUE(store_->EndSessions("alice").ok());
+  UserRecord got = MustGet("alice");
+  EXPECT_EQ(got.sessions_valid_after_ms, clock_->NowMs());
+  EXPECT_GT(got.sessions_valid_after_ms, 0);
+  EXPECT_GT(got.rev, added->rev);
+  EXPECT_EQ(got.password_hash, "h");
+  EXPECT_EQ(got.state, UserState::kActive);
+  auto changed = store_->UsersChangedSince(added->rev, 10);
+  ASSERT_TRUE(changed.ok());
+  ASSERT_EQ(changed->size(), 1u);
+  EXPECT_EQ(changed->front().sessions_valid_after_ms, got.sessions_valid_after_ms);
+  ASSERT_TRUE(store_->SetState("alice", UserState::kDeleted).ok());
+  EXPECT_EQ(store_->EndSessions("alice").code(), Code::kNotFound);
 }
 
 TEST_P(AccountStoreTest, DisableAndEnable) {

@@ -110,6 +110,15 @@ Result<AuthenticatedClient> Authenticator::AuthenticateToken(const std::string& 
     ++stats_.failures;
     return Status::Unauthenticated("user is disabled");
   }
+  // A password change or "log out everywhere" ends the logins made before it, tokens included
+  // (iat to the millisecond when the token has a fraction, as the API service's do; a token
+  // with whole seconds issued in the second of the change counts as before it). A token
+  // without iat is as old as can be.
+  if (entry && claims->iat_ms < entry->sessions_valid_after_ms) {
+    ++stats_.failures;
+    return Status::Unauthenticated(
+        "token issued before the user's last password change or logout everywhere");
+  }
   ++stats_.successes;
   ++stats_.token_logins;
   return AuthenticatedClient{username, device_id, LoginMethod::kToken};

@@ -112,27 +112,36 @@ Result<nlohmann::json> ParseObject(std::string_view text, std::string_view what)
   return value;
 }
 
-// Reads an optional NumericDate claim: a JSON number in [0, kMaxNumericDate], fractions dropped.
-Result<std::optional<int64_t>> NumericDate(const nlohmann::json& payload, const char* name) {
+// Reads an optional NumericDate claim in milliseconds: a JSON number of seconds in
+// [0, kMaxNumericDate], its fraction kept to the millisecond.
+Result<std::optional<int64_t>> NumericDateMs(const nlohmann::json& payload, const char* name) {
   auto it = payload.find(name);
   if (it == payload.end()) return std::optional<int64_t>();
   auto bad = [&] { return Unauth(std::string("bad ") + name); };
   if (it->is_number_unsigned()) {
     uint64_t v = it->get<uint64_t>();
     if (v > static_cast<uint64_t>(kMaxNumericDate)) return bad();
-    return std::optional<int64_t>(static_cast<int64_t>(v));
+    return std::optional<int64_t>(static_cast<int64_t>(v) * 1000);
   }
   if (it->is_number_integer()) {
     int64_t v = it->get<int64_t>();
     if (v < 0 || v > kMaxNumericDate) return bad();
-    return std::optional<int64_t>(v);
+    return std::optional<int64_t>(v * 1000);
   }
   if (it->is_number_float()) {
     double v = it->get<double>();
     if (!std::isfinite(v) || v < 0 || v > static_cast<double>(kMaxNumericDate)) return bad();
-    return std::optional<int64_t>(static_cast<int64_t>(std::floor(v)));
+    // Rounded to the nearest millisecond first: 1.001 is 1000.9999... as a double.
+    return std::optional<int64_t>(static_cast<int64_t>(std::llround(v * 1000.0)));
   }
   return bad();
+}
+
+// The same claim in whole seconds, fractions dropped.
+Result<std::optional<int64_t>> NumericDate(const nlohmann::json& payload, const char* name) {
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<int64_t> ms, NumericDateMs(payload, name));
+  if (ms) *ms /= 1000;
+  return ms;
 }
 
 Result<std::string> OptionalString(const nlohmann::json& payload, const char* name) {
@@ -255,8 +264,9 @@ Status ReadTimes(const nlohmann::json& payload, int64_t now_s, int64_t leeway_s,
   MQCHAT_ASSIGN_OR_RETURN(std::optional<int64_t> nbf, NumericDate(payload, "nbf"));
   if (nbf && *nbf - leeway_s > now_s) return Unauth("token not yet valid");
   claims.nbf = nbf.value_or(0);
-  MQCHAT_ASSIGN_OR_RETURN(std::optional<int64_t> iat, NumericDate(payload, "iat"));
-  claims.iat = iat.value_or(0);
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<int64_t> iat_ms, NumericDateMs(payload, "iat"));
+  claims.iat_ms = iat_ms.value_or(0);
+  claims.iat = claims.iat_ms / 1000;
   return Status::Ok();
 }
 

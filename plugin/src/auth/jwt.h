@@ -38,6 +38,7 @@ struct JwtClaims {
   std::string issuer;
   std::vector<std::string> audience;
   int64_t exp = 0, nbf = 0, iat = 0;  // seconds since the epoch; 0 when absent (exp never is)
+  int64_t iat_ms = 0;  // iat in milliseconds, with its fraction (RFC 7519 NumericDate); 0 if absent
   std::string jti;
 };
 

@@ -10,11 +10,13 @@ std::vector<std::string> UserDirectory::Apply(const std::vector<store::UserRecor
   for (const auto& rec : changed) {
     auto it = users_.find(rec.username);
     const bool was_active = it != users_.end() && it->second.state == store::UserState::kActive;
-    const bool credentials_changed = was_active && it->second.password_hash != rec.password_hash;
+    const bool credentials_changed =
+        was_active && (it->second.password_hash != rec.password_hash ||
+                       it->second.sessions_valid_after_ms < rec.sessions_valid_after_ms);
     if (was_active && (rec.state != store::UserState::kActive || credentials_changed)) {
       revoked.push_back(rec.username);
     }
-    DirectoryEntry entry{rec.password_hash, rec.state};
+    DirectoryEntry entry{rec.password_hash, rec.state, rec.sessions_valid_after_ms};
     if (it == users_.end()) {
       std::string key = protocol::UsernameKey(rec.username);
       if (key != rec.username) capitalized_[std::move(key)].push_back(rec.username);

@@ -18,13 +18,15 @@ namespace mqchat::auth {
 struct DirectoryEntry {
   std::string password_hash;  // empty for token-only users
   store::UserState state = store::UserState::kActive;
+  // Tokens issued before this second are refused (store::UserRecord::sessions_valid_after_ms).
+  int64_t sessions_valid_after_ms = 0;
 };
 
 class UserDirectory {
  public:
   // Applies changed rows (any order). Returns the usernames whose sessions must end: active
-  // before and now disabled or deleted, or still active with a changed password hash (a
-  // password change through the API service: "credentials changed").
+  // before and now disabled or deleted, or still active with a changed password hash or a later
+  // sessions cut-off (a password change, "log out everywhere": "credentials changed").
   std::vector<std::string> Apply(const std::vector<store::UserRecord>& changed);
   std::optional<DirectoryEntry> Lookup(const std::string& username) const;
   // A known user whose name equals `username` ignoring case but is spelled differently

@@ -23,6 +23,9 @@ struct UserRecord {
   // Increases (store-wide) on every change to any user row; used for incremental refresh.
   int64_t rev = 0;
   int64_t created_at_ms = 0;
+  // Logins made before this time are over (a password change, "log out everywhere"): brokers
+  // refuse access tokens issued before it and end the sessions open at the change. 0: none.
+  int64_t sessions_valid_after_ms = 0;
 };
 
 class AccountStore {
@@ -35,8 +38,12 @@ class AccountStore {
                                      const std::string& password_hash) = 0;
   // kNotFound if no such user (deleted users are found, with state kDeleted).
   virtual Result<UserRecord> GetUser(const std::string& username) = 0;
-  // kNotFound if missing or deleted.
+  // Also ends every login made before now (sessions_valid_after_ms). kNotFound if missing or
+  // deleted.
   virtual Status SetPasswordHash(const std::string& username, const std::string& password_hash) = 0;
+  // Ends every login made before now, keeping the password ("log out everywhere"). kNotFound if
+  // missing or deleted.
+  virtual Status EndSessions(const std::string& username) = 0;
   // Disable, re-enable or delete. Deleting clears the password hash. kNotFound if missing or
   // already deleted.
   virtual Status SetState(const std::string& username, UserState state) = 0;

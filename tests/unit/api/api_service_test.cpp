@@ -14,7 +14,8 @@
 namespace mqchat::api {
 namespace {
 
-constexpr int64_t kNow = 1800000000;
+constexpr int64_t kNow = 1800000000;  // seconds
+constexpr int64_t kNowMsPart = 250;  // and milliseconds: tokens carry them in iat
 
 class ApiServiceTest : public ::testing::Test {
  protected:
@@ -29,7 +30,7 @@ class ApiServiceTest : public ::testing::Test {
   void Build() {
     service_.reset();
     ApiServiceOptions options;
-    options.now_s = [] { return kNow; };
+    options.now_ms = [] { return kNow * 1000 + kNowMsPart; };
     auto service = ApiService::Create(config_, test::TestRsaKeys().private_pem, options);
     ASSERT_TRUE(service.ok()) << service.status().message();
     service_ = std::move(*service);
@@ -72,6 +73,8 @@ TEST_F(ApiServiceTest, SignupThenLoginGivesATokenTheBrokersAccept) {
   ASSERT_TRUE(claims.ok()) << claims.status().message();
   EXPECT_EQ(claims->subject, "Alice");
   EXPECT_EQ(claims->exp, kNow + 900);
+  EXPECT_EQ(claims->iat, kNow);
+  EXPECT_EQ(claims->iat_ms, kNow * 1000 + kNowMsPart);
   EXPECT_FALSE(verifier->Verify(body["access_token"].get<std::string>(), kNow + 1000).ok());
 }
 
@@ -161,18 +164,18 @@ TEST_F(ApiServiceTest, LogoutRevokesAndDisabledUsersCannotRefresh) {
 }
 
 TEST_F(ApiServiceTest, ExpiredRefreshTokensAreRefused) {
-  int64_t now = kNow;
+  int64_t now = kNow * 1000;
   config_.refresh_token_ttl_s = 3600;
   service_.reset();
   ApiServiceOptions options;
-  options.now_s = [&now] { return now; };
+  options.now_ms = [&now] { return now; };
   auto service = ApiService::Create(config_, test::TestRsaKeys().private_pem, options);
   ASSERT_TRUE(service.ok());
   service_ = std::move(*service);
   ASSERT_EQ(Post("/v1/signup", {{"username", "hal"}, {"password", "correct horse"}}).status, 201);
   auto login = Post("/v1/login", {{"username", "hal"}, {"password", "correct horse"}});
   const std::string token = nlohmann::json::parse(login.body)["refresh_token"];
-  now += 3600;
+  now += 3600 * 1000;
   EXPECT_EQ(Post("/v1/refresh", {{"refresh_token", token}}).status, 401);
 }
 

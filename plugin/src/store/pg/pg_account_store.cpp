@@ -9,7 +9,7 @@ namespace mqchat::store {
 namespace {
 
 // Every user-reading statement returns user_id, username, password_hash, state, rev,
-// created_at_ms in this order (see ReadRows).
+// created_at_ms, sessions_valid_after_ms in this order (see ReadRows).
 
 // A sequence hands out revs in nextval order, but transactions may commit out of that order,
 // and a refresher paging by rev would then skip the late one. Writers therefore take this
@@ -22,15 +22,21 @@ constexpr PgStatement kAddUser = {
     "INSERT INTO users (username, username_key, password_hash, state, rev, created_at_ms, "
     "updated_at_ms) "
     "VALUES ($1::text, $2::text, $3::text, 0, nextval('user_rev_seq'), $4::bigint, $4::bigint) "
-    "RETURNING user_id, username, password_hash, state, rev, created_at_ms"};
+    "RETURNING user_id, username, password_hash, state, rev, created_at_ms, sessions_valid_after_ms"};
 constexpr PgStatement kGetUser = {
     "mqchat_account_get",
-    "SELECT user_id, username, password_hash, state, rev, created_at_ms FROM users "
+    "SELECT user_id, username, password_hash, state, rev, created_at_ms, sessions_valid_after_ms FROM users "
     "WHERE username = $1::text"};
 constexpr PgStatement kSetPassword = {
     "mqchat_account_set_password",
     "UPDATE users SET password_hash = $2::text, rev = nextval('user_rev_seq'), "
-    "updated_at_ms = $3::bigint WHERE username = $1::text AND state <> 2 RETURNING user_id"};
+    "updated_at_ms = $3::bigint, sessions_valid_after_ms = $3::bigint "
+    "WHERE username = $1::text AND state <> 2 RETURNING user_id"};
+constexpr PgStatement kEndSessions = {
+    "mqchat_account_end_sessions",
+    "UPDATE users SET rev = nextval('user_rev_seq'), updated_at_ms = $2::bigint, "
+    "sessions_valid_after_ms = $2::bigint WHERE username = $1::text AND state <> 2 "
+    "RETURNING user_id"};
 constexpr PgStatement kSetState = {
     "mqchat_account_set_state",
     "UPDATE users SET state = $2::smallint, "
@@ -39,15 +45,15 @@ constexpr PgStatement kSetState = {
     "WHERE username = $1::text AND state <> 2 RETURNING user_id"};
 constexpr PgStatement kListUsers = {
     "mqchat_account_list",
-    "SELECT user_id, username, password_hash, state, rev, created_at_ms FROM users "
+    "SELECT user_id, username, password_hash, state, rev, created_at_ms, sessions_valid_after_ms FROM users "
     "WHERE state <> 2 ORDER BY username"};
 constexpr PgStatement kChangedSince = {
     "mqchat_account_changed_since",
-    "SELECT user_id, username, password_hash, state, rev, created_at_ms"
+    "SELECT user_id, username, password_hash, state, rev, created_at_ms, sessions_valid_after_ms"
     " FROM users WHERE rev > $1::bigint ORDER BY rev LIMIT $2::bigint"};
 
 constexpr const PgStatement* kAllStatements[] = {
-    &kLockUsers, &kAddUser, &kGetUser, &kSetPassword, &kSetState, &kListUsers, &kChangedSince};
+    &kLockUsers, &kAddUser, &kGetUser, &kSetPassword, &kEndSessions, &kSetState, &kListUsers, &kChangedSince};
 
 Result<std::vector<UserRecord>> ReadRows(const PGresult* res) {
   std::vector<UserRecord> out;
@@ -66,6 +72,7 @@ Result<std::vector<UserRecord>> ReadRows(const PGresult* res) {
     rec.state = static_cast<UserState>(state);
     MQCHAT_ASSIGN_OR_RETURN(rec.rev, PgInt64(res, i, 4));
     MQCHAT_ASSIGN_OR_RETURN(rec.created_at_ms, PgInt64(res, i, 5));
+    MQCHAT_ASSIGN_OR_RETURN(rec.sessions_valid_after_ms, PgInt64(res, i, 6));
     out.push_back(std::move(rec));
   }
   return out;
@@ -134,6 +141,15 @@ Status PgAccountStore::SetPasswordHash(const std::string& username,
   MQCHAT_ASSIGN_OR_RETURN(
       PgResultPtr res,
       Write(kSetPassword, PgParams().Text(username).Text(password_hash).Int(clock_->NowMs())));
+  if (PQntuples(res.get()) == 0) {
+    return Status::NotFound("no such user: " + username);
+  }
+  return Status::Ok();
+}
+
+Status PgAccountStore::EndSessions(const std::string& username) {
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res,
+                          Write(kEndSessions, PgParams().Text(username).Int(clock_->NowMs())));
   if (PQntuples(res.get()) == 0) {
     return Status::NotFound("no such user: " + username);
   }

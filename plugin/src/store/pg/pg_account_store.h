@@ -25,6 +25,7 @@ class PgAccountStore final : public AccountStore {
                              const std::string& password_hash) override;
   Result<UserRecord> GetUser(const std::string& username) override;
   Status SetPasswordHash(const std::string& username, const std::string& password_hash) override;
+  Status EndSessions(const std::string& username) override;
   Status SetState(const std::string& username, UserState state) override;
   Result<std::vector<UserRecord>> ListUsers() override;
   Result<std::vector<UserRecord>> UsersChangedSince(int64_t after_rev, int limit) override;

@@ -8,7 +8,7 @@ namespace mqchat::store {
 namespace {
 
 // Every user-reading statement returns user_id, username, password_hash, state, rev,
-// created_at_ms in this order (see ReadRow).
+// created_at_ms, sessions_valid_after_ms in this order (see ReadRow).
 
 // rev = MAX(rev) + 1 is safe: each statement runs in its own write transaction (SQLite has
 // one writer at a time) and rows are never physically deleted, so MAX(rev) never goes back.
@@ -16,23 +16,26 @@ constexpr char kAddUser[] =
     "INSERT INTO users (username, username_key, password_hash, state, rev, created_at_ms, "
     "updated_at_ms) "
     "VALUES (?1, ?2, ?3, 0, (SELECT COALESCE(MAX(rev), 0) + 1 FROM users), ?4, ?4) "
-    "RETURNING user_id, username, password_hash, state, rev, created_at_ms";
+    "RETURNING user_id, username, password_hash, state, rev, created_at_ms, sessions_valid_after_ms";
 constexpr char kGetUser[] =
-    "SELECT user_id, username, password_hash, state, rev, created_at_ms FROM users "
+    "SELECT user_id, username, password_hash, state, rev, created_at_ms, sessions_valid_after_ms FROM users "
     "WHERE username = ?1";
 constexpr char kSetPassword[] =
     "UPDATE users SET password_hash = ?2, rev = (SELECT MAX(rev) + 1 FROM users), "
-    "updated_at_ms = ?3 WHERE username = ?1 AND state <> 2";
+    "updated_at_ms = ?3, sessions_valid_after_ms = ?3 WHERE username = ?1 AND state <> 2";
+constexpr char kEndSessions[] =
+    "UPDATE users SET rev = (SELECT MAX(rev) + 1 FROM users), updated_at_ms = ?2, "
+    "sessions_valid_after_ms = ?2 WHERE username = ?1 AND state <> 2";
 constexpr char kSetState[] =
     "UPDATE users SET state = ?2, "
     "password_hash = CASE WHEN ?2 = 2 THEN '' ELSE password_hash END, "
     "rev = (SELECT MAX(rev) + 1 FROM users), updated_at_ms = ?3 "
     "WHERE username = ?1 AND state <> 2";
 constexpr char kListUsers[] =
-    "SELECT user_id, username, password_hash, state, rev, created_at_ms FROM users "
+    "SELECT user_id, username, password_hash, state, rev, created_at_ms, sessions_valid_after_ms FROM users "
     "WHERE state <> 2 ORDER BY username";
 constexpr char kChangedSince[] =
-    "SELECT user_id, username, password_hash, state, rev, created_at_ms FROM users "
+    "SELECT user_id, username, password_hash, state, rev, created_at_ms, sessions_valid_after_ms FROM users "
     "WHERE rev > ?1 ORDER BY rev LIMIT ?2";
 
 Result<UserRecord> ReadRow(sqlite3_stmt* stmt) {
@@ -47,6 +50,7 @@ Result<UserRecord> ReadRow(sqlite3_stmt* stmt) {
   rec.state = static_cast<UserState>(state);
   rec.rev = ColumnInt64(stmt, 4);
   rec.created_at_ms = ColumnInt64(stmt, 5);
+  rec.sessions_valid_after_ms = ColumnInt64(stmt, 6);
   return rec;
 }
 
@@ -68,6 +72,7 @@ Status SqliteAccountStore::PrepareAll() {
   MQCHAT_ASSIGN_OR_RETURN(add_user_, PrepareSqlite(db, kAddUser));
   MQCHAT_ASSIGN_OR_RETURN(get_user_, PrepareSqlite(db, kGetUser));
   MQCHAT_ASSIGN_OR_RETURN(set_password_, PrepareSqlite(db, kSetPassword));
+  MQCHAT_ASSIGN_OR_RETURN(end_sessions_, PrepareSqlite(db, kEndSessions));
   MQCHAT_ASSIGN_OR_RETURN(set_state_, PrepareSqlite(db, kSetState));
   MQCHAT_ASSIGN_OR_RETURN(list_users_, PrepareSqlite(db, kListUsers));
   MQCHAT_ASSIGN_OR_RETURN(changed_since_, PrepareSqlite(db, kChangedSince));
@@ -135,6 +140,14 @@ Status SqliteAccountStore::SetPasswordHash(const std::string& username,
   MQCHAT_RETURN_IF_ERROR(BindText(stmt, 1, username));
   MQCHAT_RETURN_IF_ERROR(BindText(stmt, 2, password_hash));
   MQCHAT_RETURN_IF_ERROR(BindInt64(stmt, 3, clock_->NowMs()));
+  return RunUpdate(stmt, username);
+}
+
+Status SqliteAccountStore::EndSessions(const std::string& username) {
+  sqlite3_stmt* stmt = end_sessions_.get();
+  StmtReset reset(stmt);
+  MQCHAT_RETURN_IF_ERROR(BindText(stmt, 1, username));
+  MQCHAT_RETURN_IF_ERROR(BindInt64(stmt, 2, clock_->NowMs()));
   return RunUpdate(stmt, username);
 }
 

@@ -23,6 +23,7 @@ class SqliteAccountStore final : public AccountStore {
                              const std::string& password_hash) override;
   Result<UserRecord> GetUser(const std::string& username) override;
   Status SetPasswordHash(const std::string& username, const std::string& password_hash) override;
+  Status EndSessions(const std::string& username) override;
   Status SetState(const std::string& username, UserState state) override;
   Result<std::vector<UserRecord>> ListUsers() override;
   Result<std::vector<UserRecord>> UsersChangedSince(int64_t after_rev, int limit) override;
@@ -41,6 +42,7 @@ class SqliteAccountStore final : public AccountStore {
   SqliteStmtPtr add_user_;
   SqliteStmtPtr get_user_;
   SqliteStmtPtr set_password_;
+  SqliteStmtPtr end_sessions_;
   SqliteStmtPtr set_state_;
   SqliteStmtPtr list_users_;
   SqliteStmtPtr changed_since_;

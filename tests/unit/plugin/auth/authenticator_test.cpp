@@ -278,6 +278,35 @@ TEST_F(AuthenticatorTest, TokenRefusals) {
   EXPECT_FALSE(Login("alice", forged.c_str()).ok());
 }
 
+// A password change or "log out everywhere" (the user's sessions cut-off) ends the tokens issued
+// before it, to the millisecond when iat has a fraction.
+TEST_F(AuthenticatorTest, TokensIssuedBeforeTheSessionsCutOffAreRefused) {
+  const int64_t now_s = clock_.NowMs() / 1000;
+  auto token = [&](nlohmann::json iat) {
+    nlohmann::json claims = {{"sub", "carol"}, {"exp", now_s + 600}};
+    if (!iat.is_null()) claims["iat"] = iat;
+    auto t = SignHs256(claims, kSecret);
+    EXPECT_TRUE(t.ok());
+    return t.ok() ? *t : "";
+  };
+  const std::string before = token(static_cast<double>(now_s) + 0.499);
+  const std::string after = token(static_cast<double>(now_s) + 0.5);
+  const std::string whole_second = token(now_s);
+  const std::string no_iat = token(nullptr);
+  for (const auto* t : {&before, &after, &whole_second, &no_iat}) {
+    EXPECT_TRUE(Login("carol", t->c_str(), "carol/web").ok());  // no cut-off yet
+  }
+  directory_.Apply(
+      {store::UserRecord{4, "carol", "", store::UserState::kActive, 20, 0, now_s * 1000 + 500}});
+  for (const auto* t : {&before, &whole_second, &no_iat}) {
+    auto r = Login("carol", t->c_str(), "carol/web");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), Code::kUnauthenticated);
+    EXPECT_NE(r.status().message().find("password change"), std::string::npos);
+  }
+  EXPECT_TRUE(Login("carol", after.c_str(), "carol/web").ok());
+}
+
 TEST_F(AuthenticatorTest, TokenForACaseVariantOfAKnownUserIsRefused) {
   // "Alice" and "ALICE" would otherwise be new token users beside alice, shown in every list as
   // if they were her.

@@ -44,5 +44,17 @@ TEST(UserDirectoryTest, AChangeThatKeepsTheCredentialsEndsNoSession) {
   EXPECT_EQ(directory.Apply({UserRecord{2, "bob", "h2-new", UserState::kActive, 5, 0}}), Names{});
 }
 
+TEST(UserDirectoryTest, ALaterSessionsCutOffEndsSessions) {
+  UserDirectory directory;
+  directory.Apply({UserRecord{1, "alice", "h1", UserState::kActive, 1, 0, 0}});
+  // "Log out everywhere": the same hash, a later cut-off.
+  EXPECT_EQ(directory.Apply({UserRecord{1, "alice", "h1", UserState::kActive, 2, 0, 5000}}),
+            Names{"alice"});
+  EXPECT_EQ(directory.Lookup("alice")->sessions_valid_after_ms, 5000);
+  // The same cut-off again (another column changed) ends nothing.
+  EXPECT_EQ(directory.Apply({UserRecord{1, "alice", "h1", UserState::kActive, 3, 0, 5000}}),
+            Names{});
+}
+
 }  // namespace
 }  // namespace mqchat::auth
