@@ -189,3 +189,40 @@ test("edit, reply, react and delete between two pages, live and after a reload",
     throw err;
   }
 });
+
+test("a group's owner deletes a member's message; a member may not", { timeout: 90000 }, async (t) => {
+  const pages = [];
+  try {
+    const owner = await newUser("olga");
+    const member = await newUser("mike");
+    const raw = await new RawClient(broker, member.name, member.password, "raw").connect();
+    t.after(() => raw.close());
+    const ownerRaw = await new RawClient(broker, owner.name, owner.password, "raw").connect();
+    t.after(() => ownerRaw.close());
+    const created = await ownerRaw.ok("mqchat/v1/req/create_group", { name: "Crew", members: [member.name] });
+    const conv = created.conversation.conversation_id;
+    await ownerRaw.send(conv, "the owner's note");
+    await raw.send(conv, "a member's slip");
+    const o = await openAs(t, pages, owner, "Crew");
+    const m = await openAs(t, pages, member, "Crew");
+
+    // The member's menu on the owner's message offers no Delete.
+    const noteOnM = msgByText(m, "the owner's note");
+    await noteOnM.locator(".menu-btn").click({ timeout: T });
+    await noteOnM.locator(".msg-menu .menu-item.reply").waitFor({ timeout: T });
+    assert.equal(await noteOnM.locator(".msg-menu .menu-item.delete").count(), 0);
+
+    // The owner deletes the member's message; the member's page shows the tombstone.
+    const slip = msgByText(o, "a member's slip");
+    const seq = await slip.getAttribute("data-seq", { timeout: T });
+    await menu(slip, "delete");
+    await o.locator(`.msg[data-seq="${seq}"] .msg-menu .menu-item.delete-confirm`).click();
+    await m.locator(`.msg[data-seq="${seq}"] .tombstone`).waitFor({ timeout: T });
+    await o.locator(`.msg[data-seq="${seq}"] .tombstone`).waitFor({ timeout: T });
+    assert.equal(await m.locator(".msg[data-seq]", { hasText: "a member's slip" }).count(), 0);
+  } catch (err) {
+    let i = 0;
+    for (const p of pages) if (!p.isClosed()) await screenshot(p, `failed-message-events-group-${++i}`).catch(() => {});
+    throw err;
+  }
+});
