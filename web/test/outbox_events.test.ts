@@ -94,6 +94,17 @@ test("an event refused for good is dropped with a clear sentence", async () => {
   assert.equal(outbox.all().length, 0);
 });
 
+test("a reaction already as asked (NO_CHANGE, a double click) is dropped without a notice", async () => {
+  const { outbox, calls, failed, start } = page(new FakeBackend());
+  await start();
+  outbox.event("1", "react", 4, "👍");
+  await flush();
+  calls[0].reject(new ChatError("NO_CHANGE", "already reacted", false));
+  await flush();
+  assert.deepEqual(failed, []);
+  assert.equal(outbox.all().length, 0);
+});
+
 test("an edit and a reaction written offline survive a reload with the same client_msg_id", async () => {
   const backend = new FakeBackend();
   const first = page(backend, false);

@@ -240,6 +240,8 @@ export class Outbox {
           }, wait),
         );
       }
+    } else if (p.op === "react" && e instanceof ChatError && e.code === "NO_CHANGE") {
+      this.pending.delete(p.client_msg_id); // the reaction is already as asked (a double click)
     } else {
       p.state = "failed";
       p.error = describeError(e, { text: p.text, op: p.op });
