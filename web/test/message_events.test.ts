@@ -109,3 +109,16 @@ test("history messages carry their current state, and replace what the device ho
   assert.equal(c.msgs.get(4)?.reply_to, 2);
   assert.equal(c.msgs.get(5)?.deleted, true);
 });
+
+test("unread starts from the summary's count (which leaves out events) and adds only messages", () => {
+  const { convs } = setup();
+  convs.applySummaries([summary("1", 10, { read_seq: 5, unread: 2 })], false);
+  const c = convs.get("1")!;
+  assert.equal(c.unread, 2, "seqs 6..10 hold 2 messages and 3 events");
+  convs.addMessage(ev(11, "bob", "react", 9, "👍"), true);
+  assert.equal(c.unread, 2, "a reaction is not unread");
+  convs.addMessage(msg("1", 12), true);
+  assert.equal(c.unread, 3);
+  convs.markRead(c);
+  assert.equal(c.unread, 0);
+});
