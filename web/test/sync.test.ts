@@ -65,3 +65,31 @@ test("a page naming an unknown conversation asks for the list", async () => {
   await syncer.run();
   assert.deepEqual(log, ["unknown"]);
 });
+
+test("sync applies edits, deletions and reactions once each, also those already seen live", async () => {
+  const ev = (seq: number, kind: string, target: number, text: string) =>
+    msg("1", seq, "bob", { kind, target_seq: target, text });
+  const { convs, syncer, bodies } = setup([
+    page([
+      {
+        conversation_id: "1",
+        last_seq: 6,
+        messages: [ev(3, "react", 1, "👍"), ev(4, "edit", 1, "fixed"), ev(5, "delete", 2, ""), ev(6, "poll", 1, "?")],
+        has_more: false,
+      },
+    ]),
+  ]);
+  convs.applySummaries([summary("1", 0)], false);
+  convs.addMessage(msg("1", 1), true);
+  convs.addMessage(msg("1", 2), true);
+  convs.addMessage(ev(3, "react", 1, "👍"), true); // live, then again in the page
+  await syncer.run();
+  assert.deepEqual(bodies, [{ cursors: { "1": 3 }, limit: 100 }]);
+  const c = convs.get("1")!;
+  assert.deepEqual(c.sortedSeqs(), [1, 2]);
+  assert.equal(c.msgs.get(1)?.text, "fixed");
+  assert.deepEqual(c.msgs.get(1)?.reactions, [{ emoji: "👍", count: 1, mine: false }]);
+  assert.equal(c.msgs.get(2)?.deleted, true);
+  assert.equal(c.syncSeq, 6);
+  assert.equal(c.unread, 2, "only the two messages are unread");
+});

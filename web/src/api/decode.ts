@@ -13,6 +13,8 @@ import type {
   WireError,
   WireMember,
   WireMessage,
+  WireReaction,
+  WireReplyQuote,
   WireSummary,
 } from "./wire";
 
@@ -69,9 +71,27 @@ const aString = (v: unknown, what: string): string => {
   return v;
 };
 
+function decodeReaction(v: unknown, what: string): WireReaction {
+  const o = obj(v, what);
+  return { emoji: str(o, "emoji", what), count: num(o, "count", what), mine: o.mine === true };
+}
+
+function decodeReplyQuote(v: unknown, what: string): WireReplyQuote {
+  const o = obj(v, what);
+  const deleted = o.deleted === true;
+  return {
+    seq: num(o, "seq", what),
+    sender: str(o, "sender", what),
+    snippet: deleted || o.snippet === undefined ? "" : str(o, "snippet", what),
+    deleted,
+  };
+}
+
+/** A log entry: a message or another event kind (PROTOCOL.md "Event kinds"); the optional fields
+ * are set only when the server sent them. */
 export function decodeMessage(v: unknown, what = "message"): WireMessage {
   const o = obj(v, what);
-  return {
+  const m: WireMessage = {
     conversation_id: str(o, "conversation_id", what),
     seq: num(o, "seq", what),
     message_id: str(o, "message_id", what),
@@ -80,6 +100,14 @@ export function decodeMessage(v: unknown, what = "message"): WireMessage {
     text: str(o, "text", what),
     sent_at_ms: num(o, "sent_at_ms", what),
   };
+  if (o.kind !== undefined) m.kind = str(o, "kind", what);
+  if (o.target_seq !== undefined) m.target_seq = num(o, "target_seq", what);
+  if (o.reply_to !== undefined) m.reply_to = num(o, "reply_to", what);
+  if (o.edited_at_ms !== undefined) m.edited_at_ms = num(o, "edited_at_ms", what);
+  if (o.deleted === true) m.deleted = true;
+  if (o.reactions !== undefined) m.reactions = arr(o, "reactions", what, decodeReaction);
+  if (o.reply !== undefined && o.reply !== null) m.reply = decodeReplyQuote(o.reply, `${what}.reply`);
+  return m;
 }
 
 export function decodeMember(v: unknown, what = "member"): WireMember {

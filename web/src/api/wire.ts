@@ -26,6 +26,10 @@ export function presenceTopicUser(topic: string): string | null {
   return NAME_RE.test(user) ? user : null;
 }
 
+/** An entry of a conversation's log (PROTOCOL.md "Event kinds"): a message (no `kind`), or an
+ * edit, delete, react or unreact of message `target_seq` (`text`: the new text, "", the emoji).
+ * A message carries its current state: `edited_at_ms`, `deleted`, `reply_to`; from `history`
+ * also `reactions` and the `reply` quote. */
 export interface WireMessage {
   conversation_id: string;
   seq: number;
@@ -34,7 +38,32 @@ export interface WireMessage {
   client_msg_id: string;
   text: string;
   sent_at_ms: number;
+  kind?: string;
+  target_seq?: number;
+  reply_to?: number;
+  edited_at_ms?: number;
+  deleted?: boolean;
+  reactions?: WireReaction[];
+  reply?: WireReplyQuote;
 }
+
+/** One emoji's reactions to a message; `mine`: this user is among them. */
+export interface WireReaction {
+  emoji: string;
+  count: number;
+  mine: boolean;
+}
+
+/** The message a reply answers, as `history` quotes it (no snippet once deleted). */
+export interface WireReplyQuote {
+  seq: number;
+  sender: string;
+  snippet: string;
+  deleted: boolean;
+}
+
+/** The event kinds of PROTOCOL.md "Event kinds" this client applies. */
+export const EVENT_KINDS = ["edit", "delete", "react", "unreact"] as const;
 
 export interface WireMember {
   user: string;

@@ -124,8 +124,9 @@ export class ChatState {
   totalUnread(): number {
     return this.convs.totalUnread();
   }
+  /** The messages of a conversation not yet sent (edits, deletions and reactions not included). */
   pendingFor(conversationId: string): PendingView[] {
-    return this.outbox.pendingFor(conversationId);
+    return this.outbox.pendingFor(conversationId).filter((p) => (p.op ?? "send") === "send");
   }
 
   onChange(fn: () => void): void {
@@ -263,8 +264,20 @@ export class ChatState {
 
   // ---- sending and typing -------------------------------------------------------------------
 
-  send(conversationId: string, text: string): PendingView {
-    return this.outbox.send(conversationId, text);
+  /** A message; `replyTo`: the seq of the message it answers. */
+  send(conversationId: string, text: string, replyTo?: number): PendingView {
+    return this.outbox.send(conversationId, text, Date.now(), replyTo);
+  }
+  /** Edit, delete and react: through the outbox like sends (kept across reloads, resent with
+   * their client_msg_id); a refusal becomes the notice. */
+  edit(conversationId: string, seq: number, text: string): void {
+    this.outbox.event(conversationId, "edit", seq, text);
+  }
+  deleteMessage(conversationId: string, seq: number): void {
+    this.outbox.event(conversationId, "delete", seq);
+  }
+  react(conversationId: string, seq: number, emoji: string, remove: boolean): void {
+    this.outbox.event(conversationId, "react", seq, emoji, remove);
   }
   retry(clientMsgId: string): void {
     this.outbox.retry(clientMsgId);

@@ -40,8 +40,16 @@ export class Conv implements ConvView {
   readSeq = 0;
   lastMessage: WireMessage | null = null;
   activityMs = 0;
-  /** Loaded messages, by seq. */
+  /** Loaded messages (plain messages only, in their current state), by seq. */
   msgs = new Map<number, WireMessage>();
+  /** Seqs of the other event kinds this device has applied (or skipped): each applies once, and
+   * they count for the sync cursor and against unread like the messages they are not. */
+  events = new Set<number>();
+  /** The server's unread count at `baseSeq` with my read position then `baseRead` (the
+   * `conversations` summary): seqs it does not know the kind of count from it. */
+  baseUnread = 0;
+  baseSeq = 0;
+  baseRead = 0;
   /** Every message up to this seq that belongs to the loaded window is here; the sync cursor. */
   syncSeq = 0;
   latestLoaded = false;
@@ -55,8 +63,30 @@ export class Conv implements ConvView {
 
   constructor(readonly id: string) {}
 
+  /** Messages above my read position (PROTOCOL.md "Unread": other event kinds do not count).
+   * Above the summary's seq every seq not known to be an event counts; below it the summary's
+   * count, less what I have read since, estimated from the seqs held. */
   get unread(): number {
-    return Math.max(0, this.lastSeq - this.readSeq);
+    if (this.readSeq >= this.lastSeq) return 0;
+    const from = Math.max(this.readSeq, this.baseSeq);
+    let n = this.lastSeq - from - this.eventsIn(from, this.lastSeq);
+    if (this.readSeq < this.baseSeq) {
+      const seqs = this.baseSeq - this.readSeq - this.eventsIn(this.readSeq, this.baseSeq);
+      n += this.readSeq <= this.baseRead ? this.baseUnread : Math.min(this.baseUnread, seqs);
+    }
+    return Math.max(0, n);
+  }
+
+  /** Event seqs in (from, to]. */
+  private eventsIn(from: number, to: number): number {
+    let n = 0;
+    for (const s of this.events) if (s > from && s <= to) n++;
+    return n;
+  }
+
+  /** This device has entry `seq`, a message or another kind. */
+  holds(seq: number): boolean {
+    return this.msgs.has(seq) || this.events.has(seq);
   }
 
   /** Muted now (the server's rule): left out of the badge total, as push leaves it out. */
@@ -79,6 +109,13 @@ export class Conv implements ConvView {
     this.msgs.set(m.seq, m);
     this.sortedCache = null;
     return true;
+  }
+
+  /** A held message's new state (an event applied, a history page). */
+  replace(m: WireMessage): void {
+    if (this.lastMessage?.seq === m.seq) this.lastMessage = m;
+    if (!this.msgs.has(m.seq)) this.sortedCache = null;
+    this.msgs.set(m.seq, m);
   }
 
   title(me: string): string {

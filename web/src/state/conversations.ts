@@ -4,6 +4,7 @@
 // Pure state: no connection, no timers, no DOM; what needs doing elsewhere goes to the hooks.
 import type { SyncConversation, WireConversation, WireMember, WireMessage, WireSummary } from "../api/wire";
 import { Conv } from "./conversation";
+import { applyEvent, isMessage, mergeHistory } from "./message_events";
 
 export const TYPING_SHOW_MS = 6000;
 
@@ -85,6 +86,9 @@ export class Conversations {
       for (const u of [...c.members.keys()]) if (!s.members.includes(u)) c.members.delete(u);
       c.lastSeq = Math.max(c.lastSeq, s.last_seq);
       c.readSeq = Math.max(c.readSeq, s.read_seq);
+      c.baseSeq = s.last_seq;
+      c.baseRead = s.read_seq;
+      c.baseUnread = s.unread;
       c.mutedUntilMs = s.muted_until_ms;
       if (s.last_message && (!c.lastMessage || s.last_message.seq > c.lastMessage.seq)) {
         c.lastMessage = s.last_message;
@@ -133,7 +137,8 @@ export class Conversations {
     return c;
   }
 
-  /** Adds a message (live, from sync, history or a send ack); keyed by (conversation, seq). */
+  /** Adds a log entry (live, from sync, history or an ack), keyed by (conversation, seq): a message
+   * is listed, another event kind is applied to the message it names; each seq once. */
   addMessage(m: WireMessage, live: boolean): void {
     const c = this.convs.get(m.conversation_id);
     if (!c) {
@@ -143,21 +148,37 @@ export class Conversations {
     }
     if (m.sender === this.me) {
       this.hooks.ownMessage(m.client_msg_id);
-      c.readSeq = Math.max(c.readSeq, m.seq); // sending advances the sender's read position
+      c.readSeq = Math.max(c.readSeq, m.seq); // any event of mine advances my read position
     }
     c.typing.delete(m.sender);
-    c.put(m);
+    if (!c.holds(m.seq)) {
+      if (isMessage(m)) this.list(c, m);
+      else this.applyToTarget(c, m);
+    }
     c.lastSeq = Math.max(c.lastSeq, m.seq);
+    if (m.seq === c.syncSeq + 1) {
+      c.syncSeq = m.seq;
+      while (c.holds(c.syncSeq + 1)) c.syncSeq++;
+    } else if (m.seq > c.syncSeq + 1 && live) {
+      this.hooks.gap();
+    }
+  }
+
+  private list(c: Conv, m: WireMessage): void {
+    c.put(m);
     if (!c.lastMessage || m.seq >= c.lastMessage.seq) {
       c.lastMessage = m;
       c.activityMs = Math.max(c.activityMs, m.sent_at_ms);
     }
-    if (m.seq === c.syncSeq + 1) {
-      c.syncSeq = m.seq;
-      while (c.msgs.has(c.syncSeq + 1)) c.syncSeq++;
-    } else if (m.seq > c.syncSeq + 1 && live) {
-      this.hooks.gap();
-    }
+  }
+
+  /** An edit, delete or reaction (or a kind this client does not know, which is skipped): applied
+   * to its message if loaded (a page loaded later has it in its current state). */
+  private applyToTarget(c: Conv, ev: WireMessage): void {
+    c.events.add(ev.seq);
+    const target = ev.target_seq === undefined ? undefined : c.msgs.get(ev.target_seq);
+    const next = target && applyEvent(target, ev, this.me);
+    if (next) c.replace(next);
   }
 
   /** One `sync` response. `more`: some conversation has more pages; `unknown`: one is new to us. */
@@ -181,15 +202,27 @@ export class Conversations {
 
   /** The newest history page (below the sync cursor): from here on the conversation is loaded. */
   applyLatest(c: Conv, messages: WireMessage[], hasMore: boolean): void {
-    for (const m of messages) this.addMessage(m, false);
+    for (const m of messages) {
+      this.fromHistory(c, m);
+      this.addMessage(m, false);
+    }
     c.latestLoaded = true;
     c.hasMoreBefore = hasMore;
   }
 
   /** An older history page (scroll-back). */
   applyOlder(c: Conv, messages: WireMessage[], hasMore: boolean): void {
-    for (const m of messages) c.put(m);
+    for (const m of messages) if (!this.fromHistory(c, m)) c.put(m);
     c.hasMoreBefore = hasMore;
+  }
+
+  /** A history entry of a message already held: its current state replaces the held one
+   * (message_events.ts mergeHistory). False if not held. */
+  private fromHistory(c: Conv, m: WireMessage): boolean {
+    const held = c.msgs.get(m.seq);
+    if (!held || !isMessage(m)) return false;
+    c.replace(mergeHistory(held, m));
+    return true;
   }
 
   setLoadingOlder(c: Conv, loading: boolean): void {

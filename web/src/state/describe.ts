@@ -26,6 +26,20 @@ export function describeError(e: unknown, ctx: { text?: string; op?: string; use
       return "The message contains invalid characters";
     case "RATE_LIMITED":
       return "Too many requests; slow down a little";
+    case "NOT_AUTHOR":
+      return ctx.op === "edit"
+        ? "You can only edit your own messages"
+        : "Only the sender, or the group's owner or admins, can delete that message";
+    case "EDIT_WINDOW_CLOSED":
+      return "That message is too old to edit";
+    case "MESSAGE_DELETED":
+      return "That message was deleted";
+    case "UNKNOWN_MESSAGE":
+      return "That message no longer exists here";
+    case "BAD_EMOJI":
+      return "A reaction must be a single emoji";
+    case "NO_CHANGE":
+      return ctx.op === "react" ? "That reaction is already as you asked" : "Nothing to change";
     case "OVERLOADED":
     case "UNAVAILABLE":
       return "The server is busy; try again in a moment";

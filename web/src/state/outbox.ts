@@ -4,17 +4,17 @@
 // stays "failed" until retried or discarded. Order: a message waiting to go again holds back the
 // later messages of its conversation until it is on its way (the server refuses every send of a
 // user until the wait it gave is over, so the ones already in flight behind it are refused too
-// and wait their turn), so the conversation gets them in the order they were written.
+// and wait their turn), so the conversation gets them in the order they were written. Edits,
+// deletions and reactions (outbox_ops.ts) go through the same queue; one the server refuses for
+// good is dropped with a notice (there is nothing to retry in NOT_AUTHOR and the like).
 import { ChatError } from "../api/errors";
 import { decodeSendAck } from "../api/decode";
 import { Response, WireMessage, topics } from "../api/wire";
 import { describeError } from "./describe";
+import { OpFields, OutboxOp, entryOf, requestOf } from "./outbox_ops";
 import type { SavedSend } from "./outbox_store";
 
-export interface Pending {
-  client_msg_id: string;
-  conversation_id: string;
-  text: string;
+export interface Pending extends OpFields {
   created_ms: number;
   state: "sending" | "waiting" | "failed";
   error?: string;
@@ -31,7 +31,7 @@ export interface OutboxDeps {
   device: string;
   online(): boolean;
   request(topic: string, body: Record<string, unknown>, timeoutMs: number): Promise<Response>;
-  /** The server stored a send: record it as a message (ack fields + what was sent). */
+  /** The server stored a send or event: record its log entry (ack fields + what was sent). */
   delivered(m: WireMessage): void;
   /** A send was refused for good; the sentence says why. */
   failed(text: string): void;
@@ -48,6 +48,16 @@ function newMsgId(device: string): string {
 /** Backoff before retry `attempts`+1 of a retryable failure: 1 s, 2 s, ... at most 15 s. */
 export function retryDelayMs(attempts: number): number {
   return Math.min(15000, 500 * 2 ** Math.min(attempts, 5));
+}
+
+/** The op fields of `f`, only those set (so saved records stay as small as before). */
+function opFields(f: OpFields): OpFields {
+  const out: OpFields = { client_msg_id: f.client_msg_id, conversation_id: f.conversation_id, text: f.text };
+  if (f.op && f.op !== "send") out.op = f.op;
+  if (f.target_seq !== undefined) out.target_seq = f.target_seq;
+  if (f.reply_to) out.reply_to = f.reply_to;
+  if (f.remove !== undefined) out.remove = f.remove;
+  return out;
 }
 
 export class Outbox {
@@ -72,9 +82,7 @@ export class Outbox {
     for (const s of saved) {
       if (this.pending.has(s.client_msg_id)) continue;
       const p: Pending = {
-        client_msg_id: s.client_msg_id,
-        conversation_id: s.conversation_id,
-        text: s.text,
+        ...opFields(s),
         created_ms: s.created_ms,
         state: s.error !== undefined ? "failed" : this.d.online() ? "sending" : "waiting",
         error: s.error,
@@ -89,18 +97,35 @@ export class Outbox {
     for (const p of added) this.trySend(p);
   }
 
-  /** The pending sends of a conversation, oldest first. */
+  /** The pending sends of a conversation, oldest first (every op). */
   pendingFor(conversationId: string): PendingView[] {
     return [...this.pending.values()]
       .filter((p) => p.conversation_id === conversationId)
       .sort((a, b) => a.created_ms - b.created_ms);
   }
 
-  send(conversationId: string, text: string, now = Date.now()): PendingView {
+  /** A message, optionally answering message `replyTo`. */
+  send(conversationId: string, text: string, now = Date.now(), replyTo?: number): PendingView {
+    return this.enqueue({ conversation_id: conversationId, text, reply_to: replyTo }, now);
+  }
+
+  /** An edit, delete or react of message `targetSeq` (react: `text` is the emoji). */
+  event(
+    conversationId: string,
+    op: Exclude<OutboxOp, "send">,
+    targetSeq: number,
+    text = "",
+    remove = false,
+    now = Date.now(),
+  ): PendingView {
+    const f: Omit<OpFields, "client_msg_id"> = { conversation_id: conversationId, op, target_seq: targetSeq, text };
+    if (op === "react") f.remove = remove;
+    return this.enqueue(f, now);
+  }
+
+  private enqueue(f: Omit<OpFields, "client_msg_id">, now: number): PendingView {
     const p: Pending = {
-      client_msg_id: newMsgId(this.d.device),
-      conversation_id: conversationId,
-      text,
+      ...opFields({ ...f, client_msg_id: newMsgId(this.d.device) }),
       created_ms: now,
       state: this.d.online() ? "sending" : "waiting",
       inflight: false,
@@ -182,21 +207,13 @@ export class Outbox {
     p.inflight = true;
     p.state = "sending";
     p.attempts++;
-    const body = { client_msg_id: p.client_msg_id, text: p.text };
+    const { op, body } = requestOf(p);
     this.d
-      .request(topics.conv(p.conversation_id, "send"), body, SEND_TIMEOUT_MS)
+      .request(topics.conv(p.conversation_id, op), body, SEND_TIMEOUT_MS)
       .then((r) => {
         const ack = decodeSendAck(r);
         p.inflight = false;
-        this.d.delivered({
-          conversation_id: ack.conversation_id ?? p.conversation_id,
-          seq: ack.seq,
-          message_id: ack.message_id,
-          sender: this.d.me,
-          client_msg_id: p.client_msg_id,
-          text: p.text,
-          sent_at_ms: ack.server_time_ms,
-        });
+        this.d.delivered(entryOf(p, ack, this.d.me));
         this.pending.delete(p.client_msg_id);
         this.d.changed();
         this.pump(p.conversation_id);
@@ -223,9 +240,12 @@ export class Outbox {
           }, wait),
         );
       }
+    } else if (p.op === "react" && e instanceof ChatError && e.code === "NO_CHANGE") {
+      this.pending.delete(p.client_msg_id); // the reaction is already as asked (a double click)
     } else {
       p.state = "failed";
-      p.error = describeError(e, { text: p.text });
+      p.error = describeError(e, { text: p.text, op: p.op });
+      if ((p.op ?? "send") !== "send") this.pending.delete(p.client_msg_id);
       this.d.failed(p.error);
     }
     this.d.changed();

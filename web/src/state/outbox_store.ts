@@ -5,12 +5,11 @@
 // after every change it writes what was added or changed and deletes what left (delivered,
 // settled, discarded). Without IndexedDB (a private window of some browsers) it keeps nothing.
 import type { PendingView } from "./outbox";
+import type { OpFields } from "./outbox_ops";
 
-/** What is kept of a pending send; `error` is set for a send the server refused. */
-export interface SavedSend {
-  client_msg_id: string;
-  conversation_id: string;
-  text: string;
+/** What is kept of a pending send (a message, or an edit, delete or reaction: outbox_ops.ts);
+ * `error` is set for a send the server refused. */
+export interface SavedSend extends OpFields {
   created_ms: number;
   error?: string;
 }
@@ -31,6 +30,10 @@ function saved(p: PendingView): SavedSend {
     text: p.text,
     created_ms: p.created_ms,
   };
+  if (p.op && p.op !== "send") s.op = p.op;
+  if (p.target_seq !== undefined) s.target_seq = p.target_seq;
+  if (p.reply_to) s.reply_to = p.reply_to;
+  if (p.remove !== undefined) s.remove = p.remove;
   if (p.state === "failed") s.error = p.error ?? "Failed";
   return s;
 }

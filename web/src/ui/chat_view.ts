@@ -12,6 +12,7 @@ import { renderConvHeader } from "./conv_header";
 import { renderConvList } from "./conv_list";
 import { $, avatar, h, show } from "./dom";
 import { InfoPanel } from "./info_panel";
+import { MessageActions } from "./message_actions";
 import { MessageList } from "./messages";
 import { MuteMenu } from "./mute_menu";
 import { NewChatDialog } from "./new_chat";
@@ -29,6 +30,7 @@ export class ChatView implements ViewContext {
   private notice: NoticeBar;
   private composer = new Composer(this);
   private messages = new MessageList(this, this.composer);
+  private actions = new MessageActions(this, this.composer);
   private info = new InfoPanel(this);
   private newChat = new NewChatDialog(this);
   private mute = new MuteMenu(this);
@@ -79,6 +81,7 @@ export class ChatView implements ViewContext {
 
   private bind(): void {
     this.composer.bind();
+    this.actions.bind();
     this.on($("messages"), "scroll", () => this.onScroll());
     this.on($("back-btn"), "click", () => this.open(null));
     this.on($("info-btn"), "click", () => {

@@ -1,11 +1,14 @@
 // The composer: Enter sends (Shift+Enter: a new line), the field grows with its text, a
 // character count past 1,000, the typing indicator. A text over the server's limit (MAX_CHARS
 // code points) is refused here, with the count shown: sent, it could only fail, and Retry with it.
+// A reply (the message menu's Reply) shows the quoted message above the field until sent or
+// cancelled (× or Escape).
 import { MAX_CHARS, codePoints } from "../api/wire";
 import type { PendingView } from "../state/outbox";
 import type { ViewContext } from "./context";
 import { $, setText, show } from "./dom";
 import { fmtCount } from "./format";
+import { snippet } from "./message_parts";
 
 export class Composer {
   constructor(private v: ViewContext) {}
@@ -21,7 +24,13 @@ export class Composer {
       if (k.key === "Enter" && !k.shiftKey && !k.isComposing) {
         k.preventDefault();
         this.send();
+      } else if (k.key === "Escape" && this.v.ui.replyTo !== null) {
+        this.replyTo(null);
       }
+    });
+    this.v.on($("reply-cancel"), "click", () => {
+      this.replyTo(null);
+      this.focus();
     });
     this.v.on(input, "input", () => {
       this.autosize();
@@ -33,6 +42,7 @@ export class Composer {
 
   /** A conversation was opened: an empty composer. */
   reset(): void {
+    this.replyTo(null);
     this.input().value = "";
     this.autosize();
     this.updateCount();
@@ -52,6 +62,16 @@ export class Composer {
     input.focus();
   }
 
+  /** The next message answers message `seq` of the open conversation (null: no reply). */
+  replyTo(seq: number | null): void {
+    const m = seq === null ? undefined : this.v.s.openConv()?.msgs.get(seq);
+    this.v.ui.replyTo = m ? m.seq : null;
+    show($("reply-bar"), Boolean(m));
+    setText($("reply-bar-who"), m?.sender ?? "");
+    setText($("reply-bar-snippet"), m ? (m.deleted ? "deleted message" : snippet(m.text)) : "");
+    if (m) this.focus();
+  }
+
   private input(): HTMLTextAreaElement {
     return $<HTMLTextAreaElement>("composer-input");
   }
@@ -67,7 +87,8 @@ export class Composer {
       return;
     }
     this.v.s.stopTyping();
-    this.v.s.send(c.id, text);
+    this.v.s.send(c.id, text, this.v.ui.replyTo ?? undefined);
+    this.replyTo(null);
     input.value = "";
     this.autosize();
     this.updateCount();

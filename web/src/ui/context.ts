@@ -9,7 +9,20 @@ export class UiState {
   infoOpen = false;
   /** Keys of long texts the user expanded. */
   expanded = new Set<string>();
+  /** The message whose menu is open, and which part of it (message_actions.ts). */
+  menu: { seq: number; mode: MenuMode } | null = null;
+  /** The message being edited in place. */
+  editing: number | null = null;
+  /** The message the composer's reply answers. */
+  replyTo: number | null = null;
+  /** After the next render: scroll to this message and flash it (a reply quote was clicked). */
+  jumpTo: number | null = null;
+  /** After the next render: focus the first element matching this selector in the list. */
+  focus: string | null = null;
 }
+
+/** The open message menu: its actions, the emoji picker, or the delete confirmation. */
+export type MenuMode = "menu" | "react" | "confirm-delete";
 
 export interface ViewContext {
   readonly s: ChatState;

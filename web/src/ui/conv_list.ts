@@ -19,7 +19,7 @@ function preview(v: ViewContext, c: ConvView): string {
   const lm = c.lastMessage;
   if (lm) {
     const prefix = lm.sender === s.me ? "You: " : c.kind === "group" ? `${lm.sender}: ` : "";
-    text = prefix + lm.text.slice(0, 140).replace(/\s+/g, " ");
+    text = prefix + (lm.deleted ? "message deleted" : lm.text.slice(0, 140).replace(/\s+/g, " "));
   }
   const pend = s.pendingFor(c.id);
   if (pend.length) {

@@ -1,4 +1,5 @@
-// One message as DOM: a stored message (with its sent/read receipt), a pending send (sending,
+// One message as DOM: a stored message (with its sent/read receipt, reply quote, reactions,
+// edited marker or tombstone, menu and inline editor: message_parts.ts), a pending send (sending,
 // waiting, or failed with Retry/Edit/Delete), and long texts collapsed behind "Show more".
 import { codePoints, WireMessage } from "../api/wire";
 import type { ConvView } from "../state/conversation";
@@ -6,6 +7,17 @@ import type { PendingView } from "../state/outbox";
 import { h } from "./dom";
 import { fmtCount, fmtTime } from "./format";
 import { linkedNodes } from "./links";
+import type { MenuMode } from "./context";
+import {
+  editedEl,
+  editorEl,
+  menuButton,
+  menuEl,
+  quoteOf,
+  reactionsEl,
+  replyQuoteEl,
+  tombstoneEl,
+} from "./message_parts";
 
 const COLLAPSE_CHARS = 2000; // longer texts render collapsed
 const PREVIEW_CHARS = 500;
@@ -53,6 +65,18 @@ export interface MessageOpts {
   receipt: Receipt | "";
   expanded: boolean;
   toggle(key: string): void;
+  /** The open menu of this message, if any. */
+  menu: MenuMode | null;
+  editing: boolean;
+  canEdit: boolean;
+  canDelete: boolean;
+}
+
+/** What a message's node shows beyond its options: a new one is built when this changes. */
+export function messageSig(c: ConvView, m: Readonly<WireMessage>): string {
+  const q = quoteOf(c, m);
+  const r = m.reactions?.map((x) => `${x.emoji}${x.count}${x.mine ? "+" : ""}`).join(",") ?? "";
+  return `${m.text.length}:${m.text}|${m.edited_at_ms ?? 0}|${m.deleted ?? false}|${r}|${q ? JSON.stringify(q) : ""}`;
 }
 
 export function messageEl(c: ConvView, m: Readonly<WireMessage>, o: MessageOpts): HTMLElement {
@@ -70,21 +94,35 @@ export function messageEl(c: ConvView, m: Readonly<WireMessage>, o: MessageOpts)
       }),
     );
   }
+  if (m.edited_at_ms && !m.deleted) meta.prepend(editedEl(m)!);
+  const body = m.deleted
+    ? [tombstoneEl()]
+    : o.editing
+      ? [editorEl(m.text)]
+      : textEl(m.text, o.key, o.expanded, o.toggle);
   return h(
     "div",
     {
-      class: `msg ${o.mine ? "mine" : "theirs"}${o.first ? " first" : ""}`,
+      class: `msg ${o.mine ? "mine" : "theirs"}${o.first ? " first" : ""}${m.deleted ? " deleted" : ""}`,
       "data-seq": m.seq,
       "data-sender": m.sender,
       "data-cmid": m.client_msg_id,
     },
     h(
       "div",
-      { class: "bubble" },
-      !o.mine && o.first && c.kind === "group" ? h("div", { class: "sender", text: m.sender }) : null,
-      ...textEl(m.text, o.key, o.expanded, o.toggle),
-      meta,
+      { class: "msg-row" },
+      h(
+        "div",
+        { class: "bubble" },
+        !o.mine && o.first && c.kind === "group" ? h("div", { class: "sender", text: m.sender }) : null,
+        replyQuoteEl(c, m),
+        ...body,
+        meta,
+      ),
+      m.deleted ? null : menuButton(o.menu !== null),
     ),
+    o.menu && !m.deleted ? menuEl(o.menu, o.canEdit, o.canDelete) : null,
+    m.deleted ? null : reactionsEl(m),
   );
 }
 

@@ -6,7 +6,16 @@ import type { Composer } from "./composer";
 import type { ViewContext } from "./context";
 import { $, h, setText } from "./dom";
 import { fmtDay } from "./format";
-import { Receipt, messageEl, pendingEl, receipt } from "./message_el";
+import { Receipt, messageEl, messageSig, pendingEl, receipt } from "./message_el";
+
+const JUMP_FLASH_MS = 1600;
+
+/** May I delete `sender`'s messages here: my own, and any in a group I own or administer. */
+export function mayDelete(c: ConvView, me: string, sender: string): boolean {
+  if (sender === me) return true;
+  const role = c.myRole(me);
+  return c.kind === "group" && (role === "owner" || role === "admin");
+}
 
 interface MsgNode {
   el: HTMLElement;
@@ -37,6 +46,9 @@ export class MessageList {
       list.replaceChildren();
       this.renderedConv = c.id;
       this.v.ui.stickBottom = true;
+      this.v.ui.menu = null;
+      this.v.ui.editing = null;
+      this.v.ui.jumpTo = null;
     }
     this.renderStatus(c);
     const atBottom = this.v.ui.stickBottom;
@@ -54,7 +66,25 @@ export class MessageList {
     if (c.latestLoaded && c.hasMoreBefore && !c.loadingOlder && box.scrollHeight <= box.clientHeight + 300) {
       this.v.s.loadOlder(c.id).catch(() => {});
     }
+    this.afterRender(list);
     this.maybeMarkRead();
+  }
+
+  /** What an action asked for once its nodes exist: focus (menu, editor), a jump to a message. */
+  private afterRender(list: HTMLElement): void {
+    const ui = this.v.ui;
+    if (ui.focus) {
+      list.querySelector<HTMLElement>(ui.focus)?.focus();
+      ui.focus = null;
+    }
+    if (ui.jumpTo === null) return;
+    const el = list.querySelector<HTMLElement>(`.msg[data-seq="${ui.jumpTo}"]`);
+    if (!el) return; // not loaded yet: message_actions.ts loads older pages and asks again
+    ui.jumpTo = null;
+    ui.stickBottom = false;
+    el.scrollIntoView({ block: "center" });
+    el.classList.add("flash");
+    setTimeout(() => el.classList.remove("flash"), JUMP_FLASH_MS);
   }
 
   /** Marks the open conversation read when the user can see its end. */
@@ -115,8 +145,14 @@ export class MessageList {
       const mine = m.sender === s.me;
       const r: Receipt | "" = mine ? receipt(c, s.me, m) : "";
       const expanded = this.v.ui.expanded.has(key);
-      const opts = { key, first, mine, receipt: r, expanded, toggle: this.toggle };
-      add(key, `${first}|${r}|${expanded}|${c.kind}`, () => messageEl(c, m, opts));
+      const ui = this.v.ui;
+      const menu = ui.menu?.seq === seq ? ui.menu.mode : null;
+      const editing = ui.editing === seq;
+      const canEdit = mine && !m.deleted;
+      const canDelete = !m.deleted && mayDelete(c, s.me, m.sender);
+      const opts = { key, first, mine, receipt: r, expanded, toggle: this.toggle, menu, editing, canEdit, canDelete };
+      const sig = `${first}|${r}|${expanded}|${c.kind}|${menu}|${editing}|${canDelete}|${messageSig(c, m)}`;
+      add(key, sig, () => messageEl(c, m, opts));
     }
     for (const p of s.pendingFor(c.id)) {
       emitDay(p.created_ms);
