@@ -50,6 +50,17 @@ Status Plugin::OnBasicAuth(ClientHandle client, const auth::LoginRequest& reques
     return result.status();
   }
   const std::string& user = result->username;
+  // One account cannot hold the broker's memory with endless devices; a takeover of a device
+  // already connected (the same client id) is not a new device.
+  const int max_devices = config_.auth.max_devices_per_user;
+  if (max_devices > 0 &&
+      sessions_.devices().OtherDevices(user, std::string(request.client_id)).size() >=
+          static_cast<size_t>(max_devices)) {
+    Status over = Status::Unauthenticated("user already has " + std::to_string(max_devices) +
+                                          " devices connected (plugin_opt_max_devices_per_user)");
+    LogRefusal(request, over);
+    return over;
+  }
   if (result->method == auth::LoginMethod::kToken && !auth_.directory->Lookup(user)) {
     chat_->EnsureUser(user);  // so others can open conversations with them
   }

@@ -219,6 +219,7 @@ const std::vector<OptionSpec>& Specs() {
       {"auth_hash_duty_percent", AuthInt(&AuthConfig::hash_duty_percent, 1, 100)},
       {"connect_per_address_per_s", AuthInt(&AuthConfig::connect_per_address_per_s, 0, 1000000)},
       {"connect_per_s", AuthInt(&AuthConfig::connect_per_s, 0, 10000000)},
+      {"max_devices_per_user", AuthInt(&AuthConfig::max_devices_per_user, 0, 100000)},
       {"user_refresh_ms", AuthInt(&AuthConfig::user_refresh_ms, 50, 3600000)},
       {"presence_grace_ms", PresenceInt(&PresenceConfig::grace_ms, 0, 600000)},
       {"presence_min_interval_ms", PresenceInt(&PresenceConfig::min_interval_ms, 0, 600000)},

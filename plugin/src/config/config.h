@@ -30,6 +30,8 @@ struct AuthConfig {
   int hash_duty_percent = 20;            // and at most this share of the broker thread's time
   int connect_per_address_per_s = 1000;  // new connections one address may open per second
   int connect_per_s = 2000;              // new connections per second, all addresses together
+  // Devices (distinct client ids) one user may have connected to one broker; 0: no bound.
+  int max_devices_per_user = 100;
   int user_refresh_ms = 1000;     // how often the user directory polls the store for changes
 };
 
