@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/jwt.h"
+#include "backup.h"
 #include "auth/password_hash.h"
 #include "invites.h"
 #include "password_input.h"
@@ -84,6 +85,8 @@ Status Ctl::Run(const Request& r) {
     case Command::kUserShow: return Show(r.name, r.json);
     case Command::kInviteCreate: return Invite(r.invite_uses, r.invite_ttl_s);
     case Command::kToken: return Token(r.name, r.token_ttl_s);
+    case Command::kBackup:
+    case Command::kRestore: return Backup(r.command, r.path, r.json);
     default: return ChangeUser(r.command, r.name);
   }
 }
@@ -223,6 +226,26 @@ Status Ctl::Token(const std::string& name, int64_t ttl_s) {
   auto token = auth::SignHs256(claims, config_.auth.jwt_hs256_secret);
   if (!token.ok()) return token.status();
   std::cout << *token << "\n";
+  return Status::Ok();
+}
+
+Status Ctl::Backup(Command command, const std::string& path, bool json) {
+  const bool backup = command == Command::kBackup;
+  auto done = backup ? BackupSqlite(config_.store, path) : RestoreSqlite(config_.store, path);
+  if (!done.ok()) return done.status();
+  const std::string& file = backup ? path : config_.store.sqlite_path;
+  if (json) {
+    std::cout << nlohmann::json{{"file", file},
+                                {"schema_version", done->schema_version},
+                                {"messages", done->messages},
+                                {"bytes", done->bytes}}
+                     .dump()
+              << "\n";
+  } else {
+    std::cout << (backup ? "backed up to " : "restored ") << file << ": schema "
+              << done->schema_version << ", " << done->messages << " messages, " << done->bytes
+              << " bytes\n";
+  }
   return Status::Ok();
 }
 

@@ -23,6 +23,8 @@ enum class Command {
   kUserShow,
   kInviteCreate,
   kToken,
+  kBackup,
+  kRestore,
 };
 
 struct Request {
@@ -33,6 +35,7 @@ struct Request {
   int64_t invite_uses = 1;
   int64_t invite_ttl_s = 7 * 86400;
   int64_t token_ttl_s = 3600;
+  std::string path;          // backup: the file to write; restore: the backup to read
 };
 
 // Runs requests against the store `config` names. Errors: kInvalidArgument, kNotFound,
@@ -54,6 +57,7 @@ class Ctl {
   Status Show(const std::string& name, bool json);
   Status Invite(int64_t uses, int64_t ttl_s);
   Status Token(const std::string& name, int64_t ttl_s);
+  Status Backup(Command command, const std::string& path, bool json);
 
   Config config_;
   store::AccountStorePtr store_;

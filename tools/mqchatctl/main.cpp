@@ -35,12 +35,17 @@ Commands:
   invite create [--uses N] [--ttl-s S]
                              print a new invite code for mqchat-api's `signup invite`
                              (shown once, stored hashed; default 1 use, 7 days)
+  backup FILE                SQLite: a consistent copy of the running store into the new
+                             FILE (0600); every message acked before it began is in it
+  restore FILE               SQLite: make the --sqlite/--config database, which must not
+                             exist, from the backup FILE (stop the broker first)
   token NAME [TTL_SECONDS]   print an HS256 login token for the existing, active user NAME
                              (needs --config with plugin_opt_jwt_hs256_secret[_file];
                              default TTL 3600)
 
 Options:
-  --json                     user list/show: JSON (an array of users, or one user object:
+  --json                     backup/restore: one JSON object (file, schema_version,
+                             messages, bytes); user list/show: JSON (an array of users, or one user object:
                              username, state, user_id, created_at_ms)
   -h, --help                 this text
   --version                  print the version
@@ -113,6 +118,13 @@ void DeclareCommandLine(CLI::App& app, Request* request, StoreArgs* store) {
   token->add_option("NAME", request->name)->required();
   token->add_option("TTL_SECONDS", request->token_ttl_s)->check(CLI::Range(1, 86400 * 365));
   token->callback([request] { request->command = Command::kToken; });
+  for (const auto& [verb, command] :
+       {std::pair{"backup", Command::kBackup}, std::pair{"restore", Command::kRestore}}) {
+    CLI::App* sub = app.add_subcommand(verb);
+    sub->add_option("FILE", request->path)->required();
+    sub->callback([request, command = command] { request->command = command; });
+    sub->fallthrough();
+  }
   // Global options (--json, the store) may also follow the command.
   for (CLI::App* sub : {app.get_subcommand("migrate"), user, list, invite, create, token}) {
     sub->fallthrough();
