@@ -1,6 +1,7 @@
 #include "chat/send_limits.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace mqchat::chat {
 namespace {
@@ -16,7 +17,9 @@ SendLimits::Tier::Tier(SendRate send_rate, SendRate fanout_rate)
     : send_rate(send_rate),
       sends(MakeBucket(send_rate)),
       fanout(MakeBucket(fanout_rate)),
-      checks(MakeBucket(send_rate)) {}
+      checks(MakeBucket(send_rate)),
+      pause_ms(send_rate.per_s > 0 ? static_cast<int64_t>(std::ceil(1000.0 / send_rate.per_s))
+                                   : 0) {}
 
 SendLimits::SendLimits(const SendLimitOptions& options)
     : service_users_(options.service_users),
@@ -28,15 +31,33 @@ SendRate SendLimits::SendsOf(const std::string& user) const {
 }
 
 int64_t SendLimits::Admit(const std::string& user, int64_t deliveries, int64_t now_ms) {
+  if (auto closed = closed_until_.find(user); closed != closed_until_.end()) {
+    if (closed->second > now_ms) return closed->second - now_ms;
+    closed_until_.erase(closed);
+  }
   Tier& tier = TierOf(user);
   const double fanout_cost = static_cast<double>(std::max<int64_t>(1, deliveries));
   int64_t wait = 0;
   if (tier.sends) wait = tier.sends->WaitMs(user, 1, now_ms);
   if (tier.fanout) wait = std::max(wait, tier.fanout->WaitMs(user, fanout_cost, now_ms));
-  if (wait > 0) return wait;
+  if (wait > 0) {
+    wait = std::max(wait, tier.pause_ms);
+    Close(user, now_ms + wait, now_ms);
+    return wait;
+  }
   if (tier.sends) tier.sends->Charge(user, 1, now_ms);
   if (tier.fanout) tier.fanout->Charge(user, fanout_cost, now_ms);
   return 0;
+}
+
+void SendLimits::Close(const std::string& user, int64_t until_ms, int64_t now_ms) {
+  constexpr size_t kSweepAt = 100000;  // users closed at once before the expired are dropped
+  if (closed_until_.size() >= kSweepAt) {
+    for (auto it = closed_until_.begin(); it != closed_until_.end();) {
+      it = it->second <= now_ms ? closed_until_.erase(it) : std::next(it);
+    }
+  }
+  closed_until_[user] = until_ms;
 }
 
 bool SendLimits::AllowStoreCheck(const std::string& user, int64_t now_ms) {

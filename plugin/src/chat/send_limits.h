@@ -7,12 +7,16 @@
 // Over the limit the caller answers RATE_LIMITED with the wait; a refused send may still be
 // checked against the store (an idempotent resend of a stored message gets its original ack),
 // within a budget of its own so that the checks of a client that ignores the wait stay bounded.
-// Broker thread only.
+// A refusal closes the user's sends for at least one message interval (1 / the message rate):
+// sends a client already has in flight behind the refused one are refused too, rather than
+// taking a token that refilled a moment later and overtaking it (the SDK and web outboxes then
+// resend them all in order). Broker thread only.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "util/rate_limiter.h"
@@ -53,12 +57,16 @@ class SendLimits {
     std::optional<RateLimiter> sends;   // nullopt: unlimited
     std::optional<RateLimiter> fanout;  // nullopt: unlimited
     std::optional<RateLimiter> checks;  // store checks of refused sends
+    int64_t pause_ms = 0;                // the least a refusal closes sends for
   };
   Tier& TierOf(const std::string& user) { return IsService(user) ? services_ : people_; }
+  void Close(const std::string& user, int64_t until_ms, int64_t now_ms);
 
   const std::unordered_set<std::string> service_users_;
   Tier people_;
   Tier services_;
+  // Users refused lately, until when their sends stay closed (monotonic ms); swept when large.
+  std::unordered_map<std::string, int64_t> closed_until_;
 };
 
 }  // namespace mqchat::chat

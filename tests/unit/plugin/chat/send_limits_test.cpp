@@ -127,3 +127,28 @@ TEST(SendLimitsTest, ServiceUsersHaveTheirOwnLimits) {
 
 }  // namespace
 }  // namespace mqchat::chat
+
+namespace mqchat::chat {
+namespace {
+
+// Sends a client has in flight behind a refused one must not take a token that refills a
+// moment later: they would be stored before it (the order its outbox keeps).
+TEST(SendLimitsTest, ARefusalClosesSendsForAMessageIntervalSoNoneInFlightOvertakes) {
+  SendLimitOptions options;
+  options.sends = {5, 2};  // a token every 200 ms
+  options.fanout = {0, 0};
+  SendLimits limits(options);
+  int64_t t = 1000;
+  EXPECT_EQ(limits.Admit("alice", 1, t), 0);
+  EXPECT_EQ(limits.Admit("alice", 1, t), 0);
+  // 199 ms later the bucket holds 0.995 tokens: refused. The bucket alone would admit the next
+  // send 1 ms later; the refusal closes sends for a whole interval instead.
+  t += 199;
+  EXPECT_EQ(limits.Admit("alice", 1, t), 200);
+  EXPECT_EQ(limits.Admit("alice", 1, t + 5), 195);  // a token has refilled, still refused
+  EXPECT_EQ(limits.Admit("bob", 1, t + 5), 0);       // nobody else is closed
+  EXPECT_EQ(limits.Admit("alice", 1, t + 200), 0);   // the interval is over
+}
+
+}  // namespace
+}  // namespace mqchat::chat
