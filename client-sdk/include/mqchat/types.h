@@ -37,10 +37,10 @@ struct Message {
   std::string text;           // the current text ("" once deleted)
   int64_t sent_at_ms = 0;     // server time, ms since the Unix epoch
   int64_t reply_to = 0;       // the seq this message answers (0: not a reply)
-  std::optional<ReplyQuote> reply;  // the answered message, when reply_to > 0 and it is known
+  std::optional<ReplyQuote> reply{};  // the answered message, when reply_to > 0 and it is known
   int64_t edited_at_ms = 0;   // its last edit, server time (0: never edited)
   bool deleted = false;       // deleted for everyone: a tombstone without text
-  std::vector<Reaction> reactions;  // by emoji
+  std::vector<Reaction> reactions{};  // by emoji
 
   bool edited() const { return edited_at_ms > 0; }
 };
