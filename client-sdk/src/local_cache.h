@@ -3,9 +3,10 @@
 // row per event, docs/PROTOCOL.md "Event kinds"), reactions by user, the outbox of
 // unacknowledged sends and message events, and the per-conversation sync cursors. Events are
 // applied to their message once, when the cursor passes them (ApplyEvent); an event row keeps
-// no text after that, and a deleted message keeps none at all. It keeps the server's rule for the user's read state: storing
-// a message moves its sender's read_seq up to its seq (so the user's own messages are never
-// unread), and read_seq never moves backwards. Thread-safe: every method takes the cache lock;
+// no text after that, and a deleted message keeps none at all. It keeps the server's rule for
+// the user's read state: storing a message or event moves its sender's read_seq up to its seq
+// (so the user's own messages are never unread), read_seq never moves backwards, and events
+// are never unread. Thread-safe: every method takes the cache lock;
 // a Transaction holds it until it ends, so a batch of writes is atomic and other threads wait
 // for it.
 #pragma once
