@@ -3,6 +3,7 @@
 
 #include "client_impl.h"
 #include "privacy.h"
+#include "protocol/fields.h"
 
 namespace mqchat {
 
@@ -37,6 +38,47 @@ void Client::Send(int64_t conversation_id, std::string text,
               [dispatcher, done = std::move(done)](Result<Ack> r) {
                 if (done) dispatcher->Run([done, r = std::move(r)] { done(r); });
               });
+}
+
+namespace {
+
+// An outbox entry of any kind, its ack as a future.
+std::future<Result<Ack>> SubmitForFuture(sdk::ClientImpl& impl, int64_t conversation_id,
+                                         std::string_view kind, int64_t target_seq,
+                                         std::string text) {
+  auto promise = std::make_shared<std::promise<Result<Ack>>>();
+  auto future = promise->get_future();
+  impl.Submit(conversation_id, kind, target_seq, std::move(text),
+              [promise](Result<Ack> r) { promise->set_value(std::move(r)); });
+  return future;
+}
+
+}  // namespace
+
+std::future<Result<Ack>> Client::Reply(int64_t conversation_id, int64_t reply_to,
+                                       std::string text) {
+  if (reply_to <= 0) {
+    std::promise<Result<Ack>> refused;
+    refused.set_value(Status::InvalidArgument("reply_to must be a positive seq"));
+    return refused.get_future();
+  }
+  return SubmitForFuture(*impl_, conversation_id, "", reply_to, std::move(text));
+}
+
+std::future<Result<Ack>> Client::Edit(int64_t conversation_id, int64_t seq, std::string text) {
+  return SubmitForFuture(*impl_, conversation_id, protocol::values::kEventEdit, seq,
+                         std::move(text));
+}
+
+std::future<Result<Ack>> Client::Delete(int64_t conversation_id, int64_t seq) {
+  return SubmitForFuture(*impl_, conversation_id, protocol::values::kEventDelete, seq, "");
+}
+
+std::future<Result<Ack>> Client::React(int64_t conversation_id, int64_t seq, std::string emoji,
+                                       bool remove) {
+  return SubmitForFuture(*impl_, conversation_id,
+                         remove ? protocol::values::kEventUnreact : protocol::values::kEventReact,
+                         seq, std::move(emoji));
 }
 
 Result<size_t> Client::PendingSends() const { return impl_->PendingSends(); }
@@ -108,6 +150,9 @@ Result<std::vector<Message>> Client::CachedMessages(int64_t conversation_id, int
 
 void Client::OnMessage(std::function<void(const Message&)> handler) {
   impl_->dispatcher().SetMessageHandler(std::move(handler));
+}
+void Client::OnMessageUpdated(std::function<void(const MessageUpdate&)> handler) {
+  impl_->dispatcher().SetMessageUpdateHandler(std::move(handler));
 }
 void Client::OnConversationEvent(std::function<void(const ConversationEvent&)> handler) {
   impl_->dispatcher().SetConversationHandler(std::move(handler));

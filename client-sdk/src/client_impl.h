@@ -15,6 +15,7 @@
 #include <future>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "backoff.h"
@@ -53,6 +54,11 @@ class ClientImpl : private OutboxHost {
   // Persists the message in the outbox and queues it; `done` runs on the engine thread.
   void Send(int64_t conversation_id, std::string text, AckCallback done) {
     outbox_.Send(conversation_id, std::move(text), std::move(done));
+  }
+  // Any outbox entry: a reply, an edit, a deletion or a reaction (Outbox::Submit).
+  void Submit(int64_t conversation_id, std::string_view kind, int64_t target_seq,
+              std::string text, AckCallback done) {
+    outbox_.Submit(conversation_id, kind, target_seq, std::move(text), std::move(done));
   }
   Result<size_t> PendingSends() const { return outbox_.PendingSends(); }
 

@@ -32,8 +32,22 @@ std::string_view KindName(ConversationKind kind) {
 }
 
 Message FromWire(const protocol::WireMessage& m) {
-  return Message{m.conversation_id, m.seq,  m.message_id,   m.sender,
-                 m.client_msg_id,   m.text, m.sent_at_ms};
+  Message out;
+  out.conversation_id = m.conversation_id;
+  out.seq = m.seq;
+  out.message_id = m.message_id;
+  out.sender = m.sender;
+  out.client_msg_id = m.client_msg_id;
+  out.text = m.text;
+  out.sent_at_ms = m.sent_at_ms;
+  out.reply_to = m.reply_to;
+  out.edited_at_ms = m.edited_at_ms;
+  out.deleted = m.deleted;
+  for (const auto& r : m.reactions) out.reactions.push_back(Reaction{r.emoji, r.count, r.mine});
+  if (m.reply) {
+    out.reply = ReplyQuote{m.reply->seq, m.reply->sender, m.reply->snippet, m.reply->deleted};
+  }
+  return out;
 }
 
 Member FromWire(const protocol::WireMember& m) {
@@ -70,8 +84,25 @@ Ack FromWire(const protocol::WireAck& a) {
 }
 
 protocol::WireMessage ToWire(const Message& m) {
-  return protocol::WireMessage{m.conversation_id, m.seq,  m.message_id, m.sender,
-                               m.client_msg_id,   m.text, m.sent_at_ms};
+  protocol::WireMessage out;
+  out.conversation_id = m.conversation_id;
+  out.seq = m.seq;
+  out.message_id = m.message_id;
+  out.sender = m.sender;
+  out.client_msg_id = m.client_msg_id;
+  out.text = m.text;
+  out.sent_at_ms = m.sent_at_ms;
+  out.reply_to = m.reply_to;
+  out.edited_at_ms = m.edited_at_ms;
+  out.deleted = m.deleted;
+  for (const auto& r : m.reactions) {
+    out.reactions.push_back(protocol::WireReaction{r.emoji, r.count, r.mine});
+  }
+  if (m.reply) {
+    out.reply = protocol::WireReplyQuote{m.reply->seq, m.reply->sender, m.reply->snippet,
+                                         m.reply->deleted};
+  }
+  return out;
 }
 
 protocol::WireSummary ToWire(const ConversationSummary& s) {

@@ -33,6 +33,7 @@ class EventDispatcher {
   void SetPresenceHandler(std::function<void(const PresenceEvent&)> h);
   void SetConnectionHandler(std::function<void(const ConnectionEvent&)> h);
   void SetPrivacyHandler(std::function<void(const PrivacySettings&)> h);
+  void SetMessageUpdateHandler(std::function<void(const MessageUpdate&)> h);
 
   // Queues `event` for its handler (or NextEvent). Dropped after Stop().
   void Emit(Event event);
@@ -60,6 +61,8 @@ class EventDispatcher {
       EXCLUDES(handlers_mu_);
   std::function<void(const PrivacySettings&)> HandlerFor(const PrivacySettings&)
       EXCLUDES(handlers_mu_);
+  std::function<void(const MessageUpdate&)> HandlerFor(const MessageUpdate&)
+      EXCLUDES(handlers_mu_);
 
   const size_t capacity_;
   Log log_;
@@ -72,6 +75,7 @@ class EventDispatcher {
   std::function<void(const PresenceEvent&)> on_presence_ GUARDED_BY(handlers_mu_);
   std::function<void(const ConnectionEvent&)> on_connection_ GUARDED_BY(handlers_mu_);
   std::function<void(const PrivacySettings&)> on_privacy_ GUARDED_BY(handlers_mu_);
+  std::function<void(const MessageUpdate&)> on_message_update_ GUARDED_BY(handlers_mu_);
 
   Mutex mu_;
   CondVar work_cv_;

@@ -105,7 +105,9 @@ void Ingest::HandlePresence(const std::string& payload) {
 }
 
 void Ingest::StoreMessage(const protocol::WireMessage& m, int64_t cursor_floor) {
-  auto stored = cache_.PutMessage(FromWire(m));
+  // Any kind is stored as a row of the log: the cursor walks every seq. An event is applied
+  // to its message when the cursor passes it (AdvanceCursors), once.
+  auto stored = cache_.PutEntry(LogEntry{FromWire(m), m.kind, m.target_seq});
   if (!stored.ok()) log_("mqchat: " + stored.status().ToString());
   RaiseCursorFloor(m.conversation_id, cursor_floor);
 }
@@ -123,7 +125,7 @@ void Ingest::RunBatch(const std::function<void()>& fn) {
     return;
   }
   batch_ = std::make_unique<Batch>();
-  std::vector<Message> deliver;
+  std::vector<Event> deliver;  // messages and message updates, in seq order
   bool gap = false;
   {
     LocalCache::Transaction txn(cache_);
@@ -144,7 +146,7 @@ void Ingest::RunBatch(const std::function<void()>& fn) {
   if (batch->refresh_conversations) hooks_.on_unknown_conversation();
 }
 
-bool Ingest::AdvanceCursors(std::vector<Message>* deliver) {
+bool Ingest::AdvanceCursors(std::vector<Event>* deliver) {
   bool gap = false;
   for (const auto& [conversation, floor] : batch_->touched) {
     auto move = cache_.AdvanceCursor(conversation, floor);
@@ -153,9 +155,9 @@ bool Ingest::AdvanceCursors(std::vector<Message>* deliver) {
       continue;
     }
     if (move->new_seq > move->old_seq) {
-      auto msgs = cache_.Messages(conversation, move->old_seq, move->new_seq,
-                                  static_cast<int>(move->new_seq - move->old_seq));
-      if (msgs.ok()) deliver->insert(deliver->end(), msgs->begin(), msgs->end());
+      auto entries = cache_.Entries(conversation, move->old_seq, move->new_seq,
+                                    static_cast<int>(move->new_seq - move->old_seq));
+      if (entries.ok()) Pass(*entries, deliver);
       (void)cache_.RaiseLastSeq(conversation, move->new_seq);
     }
     auto max_seq = cache_.MaxStoredSeq(conversation);
@@ -164,6 +166,22 @@ bool Ingest::AdvanceCursors(std::vector<Message>* deliver) {
     if (known.ok() && !*known) batch_->refresh_conversations = true;
   }
   return gap;
+}
+
+void Ingest::Pass(const std::vector<LogEntry>& entries, std::vector<Event>* deliver) {
+  for (const LogEntry& e : entries) {
+    if (e.kind.empty()) {
+      deliver->emplace_back(e.message);
+      continue;
+    }
+    // An event: applied to its message now, once; kinds this SDK does not know are skipped.
+    auto update = cache_.ApplyEvent(e);
+    if (!update.ok()) {
+      log_("mqchat: " + update.status().ToString());
+    } else if (*update) {
+      deliver->emplace_back(std::move(**update));
+    }
+  }
 }
 
 void Ingest::ApplyConversationList(const std::vector<ConversationSummary>& list) {

@@ -2,7 +2,10 @@
 // queued by Paho's threads are drained on the engine thread in batches; each batch is one
 // cache transaction, after which the batch's events are emitted and the messages that became
 // deliverable are, in seq order: a message reaches the app only as its conversation's cursor
-// passes it, so each is delivered once even when live delivery, sync and acks race. Replies go
+// passes it, so each is delivered once even when live delivery, sync and acks race. An edit,
+// deletion or reaction (docs/PROTOCOL.md, "Event kinds") is stored as a row of the log too and
+// applied to its message as the cursor passes it, once; the app gets a MessageUpdate, never a
+// new message; kinds this SDK does not know are skipped. Replies go
 // to the request tracker (IngestHooks::on_response); a gap or an unknown conversation asks for
 // sync (on_gap, on_unknown_conversation). Enqueue(): any thread. The rest: engine thread only.
 #pragma once
@@ -48,7 +51,8 @@ class Ingest {
   // touched, emits the batch's events and the newly deliverable messages, in order, and runs
   // the AfterCommit tasks. Nested calls join the outer batch.
   void RunBatch(const std::function<void()>& fn);
-  // Within RunBatch: stores `m`; its conversation's cursor is raised to at least `cursor_floor`.
+  // Within RunBatch: stores `m` (a message or an event); its conversation's cursor is raised to
+  // at least `cursor_floor`.
   void StoreMessage(const protocol::WireMessage& m, int64_t cursor_floor);
   // Within RunBatch: the conversation's cursor is raised to at least `floor` (a sync page
   // returned every message up to it).
@@ -71,7 +75,10 @@ class Ingest {
   void HandlePresence(const std::string& payload);
   // The cursor moves of the current batch (inside its transaction): appends what became
   // deliverable to `deliver`; true if stored messages lie beyond a cursor (a gap).
-  bool AdvanceCursors(std::vector<Message>* deliver);
+  bool AdvanceCursors(std::vector<Event>* deliver);
+  // The entries the cursor passed, in seq order: messages to deliver, events applied to their
+  // messages (their updates to deliver).
+  void Pass(const std::vector<LogEntry>& entries, std::vector<Event>* deliver);
 
   const std::string user_;
   const std::string inbox_topic_;

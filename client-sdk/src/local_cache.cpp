@@ -8,13 +8,17 @@
 namespace mqchat::sdk {
 
 using cache_sql::ForEachRow;
+using cache_sql::kEntryColumns;
+using cache_sql::ReadEntry;
 using cache_sql::ReadMessage;
 using cache_sql::Run;
 using cache_sql::Step;
 
 namespace {
 
-constexpr int kSchemaVersion = 2;  // 2: conversations.muted_until_ms
+// 2: conversations.muted_until_ms. 3: the message events (issue 16): messages.kind, target_seq,
+// reply_to, edited_at_ms, deleted; the reactions table; outbox.kind, target_seq.
+constexpr int kSchemaVersion = 3;
 constexpr int kCursorScanChunk = 512;
 
 // Applied once per open; every statement is idempotent.
@@ -36,18 +40,64 @@ CREATE TABLE IF NOT EXISTS messages(
   client_msg_id TEXT NOT NULL,
   text TEXT NOT NULL,
   sent_at_ms INTEGER NOT NULL,
+  reply_to INTEGER NOT NULL DEFAULT 0,
+  edited_at_ms INTEGER NOT NULL DEFAULT 0,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  kind TEXT NOT NULL DEFAULT '',
+  target_seq INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY(conversation_id, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS reactions(
+  conversation_id INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  emoji TEXT NOT NULL,
+  user TEXT NOT NULL,
+  PRIMARY KEY(conversation_id, seq, emoji, user)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cursors(conversation_id INTEGER PRIMARY KEY, seq INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS outbox(
   position INTEGER PRIMARY KEY AUTOINCREMENT,
   client_msg_id TEXT NOT NULL UNIQUE,
   conversation_id INTEGER NOT NULL,
   text TEXT NOT NULL,
-  created_ms INTEGER NOT NULL);
+  created_ms INTEGER NOT NULL,
+  kind TEXT NOT NULL DEFAULT '',
+  target_seq INTEGER NOT NULL DEFAULT 0);
 )sql";
 
-constexpr const char* kMessageColumns =
-    "conversation_id, seq, message_id, sender, client_msg_id, text, sent_at_ms";
+// The columns later versions added to tables an older file may already have (kSchema, which
+// creates only missing tables, does not add them): table, column, declaration.
+struct AddedColumn {
+  const char* table;
+  const char* column;
+  const char* declaration;
+};
+constexpr AddedColumn kAddedColumns[] = {
+    {"conversations", "muted_until_ms", "INTEGER NOT NULL DEFAULT 0"},  // version 2
+    {"messages", "reply_to", "INTEGER NOT NULL DEFAULT 0"},             // version 3 ...
+    {"messages", "edited_at_ms", "INTEGER NOT NULL DEFAULT 0"},
+    {"messages", "deleted", "INTEGER NOT NULL DEFAULT 0"},
+    {"messages", "kind", "TEXT NOT NULL DEFAULT ''"},
+    {"messages", "target_seq", "INTEGER NOT NULL DEFAULT 0"},
+    {"outbox", "kind", "TEXT NOT NULL DEFAULT ''"},
+    {"outbox", "target_seq", "INTEGER NOT NULL DEFAULT 0"},
+};
+
+// Adds what kAddedColumns lists and `db` lacks. Rows an older SDK stored are plain messages
+// (it stored events as such; they stay).
+Status AddMissingColumns(sqlite3* db) {
+  MQCHAT_ASSIGN_OR_RETURN(
+      SqliteStmtPtr has_column,
+      PrepareSqlite(db, "SELECT count(*) FROM pragma_table_info(?1) WHERE name=?2"));
+  for (const AddedColumn& added : kAddedColumns) {
+    StmtReset reset(has_column.get());
+    MQCHAT_ASSIGN_OR_RETURN(bool has_row, BindAndStep(has_column.get(), std::string(added.table),
+                                                      std::string(added.column)));
+    if (has_row && ColumnInt64(has_column.get(), 0) > 0) continue;
+    const std::string sql = std::string("ALTER TABLE ") + added.table + " ADD COLUMN " +
+                            added.column + " " + added.declaration;
+    MQCHAT_RETURN_IF_ERROR(ExecSqlite(db, sql.c_str()));
+  }
+  return Status::Ok();
+}
 
 // The schema version the file was written with (0 for a new file).
 Result<int64_t> UserVersion(sqlite3* db) {
@@ -75,27 +125,40 @@ Result<std::unique_ptr<LocalCache>> LocalCache::Open(const std::string& path,
                                       std::to_string(version) + "; this SDK knows up to " +
                                       std::to_string(kSchemaVersion));
   }
-  MQCHAT_RETURN_IF_ERROR(CacheStatus(ExecSqlite(db.get(), kSchema), "creating the schema"));
-  if (version == 1) {  // a version 1 file kept its conversations table: add the mute column
-    MQCHAT_RETURN_IF_ERROR(CacheStatus(
-        ExecSqlite(db.get(), "ALTER TABLE conversations ADD COLUMN muted_until_ms INTEGER NOT NULL"
-                             " DEFAULT 0"),
-        "migrating the cache to schema version 2"));
+  {
+    // Schema and migrations in one transaction: a failure leaves the file as it was.
+    MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn,
+                            CacheResult(SqliteTxn::Begin(db.get()), "migrating " + file));
+    MQCHAT_RETURN_IF_ERROR(CacheStatus(ExecSqlite(db.get(), kSchema), "creating the schema"));
+    if (version >= 1 && version < kSchemaVersion) {
+      MQCHAT_RETURN_IF_ERROR(CacheStatus(AddMissingColumns(db.get()),
+                                         "migrating the cache to schema version " +
+                                             std::to_string(kSchemaVersion)));
+    }
+    const std::string set_version = "PRAGMA user_version=" + std::to_string(kSchemaVersion);
+    MQCHAT_RETURN_IF_ERROR(CacheStatus(ExecSqlite(db.get(), set_version.c_str()),
+                                       "setting the schema version"));
+    MQCHAT_RETURN_IF_ERROR(CacheStatus(txn.Commit(), "migrating " + file));
   }
-  MQCHAT_RETURN_IF_ERROR(
-      CacheStatus(ExecSqlite(db.get(), "PRAGMA user_version=2"), "setting the schema version"));
 
   auto s = std::make_unique<Statements>();
-  const std::string cols = kMessageColumns;
+  const std::string cols = kEntryColumns;
   const std::pair<SqliteStmtPtr*, std::string> sqls[] = {
       {&s->get_meta, "SELECT value FROM meta WHERE key=?1"},
       {&s->put_meta, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)"},
-      {&s->put_message, "INSERT OR IGNORE INTO messages(" + cols + ") VALUES(?1,?2,?3,?4,?5,?6,?7)"},
+      {&s->put_message, "INSERT OR IGNORE INTO messages(" + cols +
+                            ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"},
       {&s->messages_range, "SELECT " + cols +
                                " FROM messages WHERE conversation_id=?1 AND seq>?2 AND seq<=?3"
-                               " ORDER BY seq LIMIT ?4"},
+                               " AND kind='' ORDER BY seq LIMIT ?4"},
+      {&s->entries_range, "SELECT " + cols +
+                              " FROM messages WHERE conversation_id=?1 AND seq>?2 AND seq<=?3"
+                              " ORDER BY seq LIMIT ?4"},
       {&s->last_message, "SELECT " + cols +
-                             " FROM messages WHERE conversation_id=?1 ORDER BY seq DESC LIMIT 1"},
+                             " FROM messages WHERE conversation_id=?1 AND kind=''"
+                             " ORDER BY seq DESC LIMIT 1"},
+      {&s->message_at, "SELECT " + cols +
+                           " FROM messages WHERE conversation_id=?1 AND seq=?2 AND kind=''"},
       {&s->seqs_after, "SELECT seq FROM messages WHERE conversation_id=?1 AND seq>?2"
                        " ORDER BY seq LIMIT ?3"},
       {&s->max_seq, "SELECT coalesce(max(seq), 0) FROM messages WHERE conversation_id=?1"},
@@ -117,19 +180,39 @@ Result<std::unique_ptr<LocalCache>> LocalCache::Open(const std::string& path,
        " WHERE conversation_id=?1 AND sender=?2 ORDER BY seq DESC LIMIT 1), 0)) WHERE id=?1"},
       {&s->get_conversation,
        "SELECT id, kind, name, last_seq, read_seq, members FROM conversations WHERE id=?1"},
+      // Column 7: the cached events above read_seq, which take seqs but are not unread.
       {&s->list_conversations,
        "SELECT id, kind, name, max(last_seq, coalesce((SELECT max(seq) FROM messages m"
-       " WHERE m.conversation_id=c.id), 0)), read_seq, members, muted_until_ms"
-       " FROM conversations c"},
+       " WHERE m.conversation_id=c.id), 0)), read_seq, members, muted_until_ms,"
+       " (SELECT count(*) FROM messages e WHERE e.conversation_id=c.id AND e.kind<>''"
+       " AND e.seq>c.read_seq) FROM conversations c"},
       {&s->set_mute, "UPDATE conversations SET muted_until_ms=?2 WHERE id=?1"},
       {&s->drop_conversation, "DELETE FROM conversations WHERE id=?1"},
       {&s->drop_messages, "DELETE FROM messages WHERE conversation_id=?1"},
       {&s->drop_cursor, "DELETE FROM cursors WHERE conversation_id=?1"},
-      {&s->add_outbox, "INSERT INTO outbox(client_msg_id, conversation_id, text, created_ms)"
-                       " VALUES(?1,?2,?3,?4)"},
+      {&s->drop_conversation_reactions, "DELETE FROM reactions WHERE conversation_id=?1"},
+      {&s->add_outbox, "INSERT INTO outbox(client_msg_id, conversation_id, text, created_ms, kind,"
+                       " target_seq) VALUES(?1,?2,?3,?4,?5,?6)"},
       {&s->remove_outbox, "DELETE FROM outbox WHERE client_msg_id=?1"},
-      {&s->list_outbox, "SELECT position, client_msg_id, conversation_id, text, created_ms"
-                        " FROM outbox ORDER BY position"},
+      {&s->list_outbox, "SELECT position, client_msg_id, conversation_id, text, created_ms, kind,"
+                        " target_seq FROM outbox ORDER BY position"},
+      // The message events (local_cache_events.cpp).
+      {&s->apply_edit, "UPDATE messages SET text=?3, edited_at_ms=?4 WHERE conversation_id=?1"
+                       " AND seq=?2 AND kind='' AND deleted=0"},
+      {&s->apply_delete, "UPDATE messages SET text='', deleted=1 WHERE conversation_id=?1"
+                         " AND seq=?2 AND kind='' AND deleted=0"},
+      {&s->clear_target_events, "UPDATE messages SET text='' WHERE conversation_id=?1"
+                                " AND target_seq=?2 AND kind<>''"},
+      {&s->clear_event_text, "UPDATE messages SET text='' WHERE conversation_id=?1 AND seq=?2"},
+      {&s->drop_reactions, "DELETE FROM reactions WHERE conversation_id=?1 AND seq=?2"},
+      {&s->add_reaction, "INSERT OR IGNORE INTO reactions(conversation_id, seq, emoji, user)"
+                         " VALUES(?1,?2,?3,?4)"},
+      {&s->remove_reaction, "DELETE FROM reactions WHERE conversation_id=?1 AND seq=?2"
+                            " AND emoji=?3 AND user=?4"},
+      {&s->message_reactions, "SELECT emoji, count(*), max(user=?3) FROM reactions"
+                              " WHERE conversation_id=?1 AND seq=?2 GROUP BY emoji ORDER BY emoji"},
+      {&s->reply_quote, "SELECT sender, text, deleted FROM messages WHERE conversation_id=?1"
+                        " AND seq=?2 AND kind=''"},
       {&s->count_outbox, "SELECT count(*) FROM outbox"},
   };
   for (const auto& [stmt, sql] : sqls) {
@@ -190,14 +273,19 @@ Result<std::string> LocalCache::Privacy() const {
   return has_row ? ColumnText(st, 0) : std::string();
 }
 
-Result<bool> LocalCache::PutMessage(const Message& m) {
+Result<bool> LocalCache::PutEntry(const LogEntry& e) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
+  const Message& m = e.message;
+  // A deleted message keeps no text, whatever the copy carries.
+  const std::string text = m.deleted && e.kind.empty() ? std::string() : m.text;
   MQCHAT_RETURN_IF_ERROR(Run("storing a message", stmts_->put_message.get(), m.conversation_id,
-                             m.seq, m.message_id, m.sender, m.client_msg_id, m.text,
-                             m.sent_at_ms));
+                             m.seq, m.message_id, m.sender, m.client_msg_id, text, m.sent_at_ms,
+                             m.reply_to, m.edited_at_ms, int64_t{m.deleted ? 1 : 0}, e.kind,
+                             e.target_seq));
   const bool stored = sqlite3_changes(db_.get()) > 0;
-  // The server moved the sender's read position when it stored the message (docs/PROTOCOL.md,
-  // "send"); also when this copy is a duplicate, so that caches written before this rule heal.
+  // The server moved the sender's read position when it stored the message or event
+  // (docs/PROTOCOL.md, "send", "Event kinds"); also when this copy is a duplicate, so that
+  // caches written before this rule heal.
   if (m.sender == user_) MQCHAT_RETURN_IF_ERROR(RaiseReadSeq(m.conversation_id, m.seq));
   return stored;
 }
@@ -210,6 +298,21 @@ Result<std::vector<Message>> LocalCache::Messages(int64_t conversation_id, int64
       "reading messages", [&](sqlite3_stmt* st) { out.push_back(ReadMessage(st)); },
       stmts_->messages_range.get(), conversation_id, after_seq, up_to_seq,
       static_cast<int64_t>(limit)));
+  for (Message& m : out) MQCHAT_RETURN_IF_ERROR(Decorate(m));
+  return out;
+}
+
+Result<std::vector<LogEntry>> LocalCache::Entries(int64_t conversation_id, int64_t after_seq,
+                                                  int64_t up_to_seq, int limit) const {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  std::vector<LogEntry> out;
+  MQCHAT_RETURN_IF_ERROR(ForEachRow(
+      "reading the log", [&](sqlite3_stmt* st) { out.push_back(ReadEntry(st)); },
+      stmts_->entries_range.get(), conversation_id, after_seq, up_to_seq,
+      static_cast<int64_t>(limit)));
+  for (LogEntry& e : out) {
+    if (e.kind.empty()) MQCHAT_RETURN_IF_ERROR(Decorate(e.message));
+  }
   return out;
 }
 
@@ -218,7 +321,9 @@ Result<std::optional<Message>> LocalCache::LastMessage(int64_t conversation_id) 
   StmtReset reset(st);
   MQCHAT_ASSIGN_OR_RETURN(bool has_row, Step("reading the last message", st, conversation_id));
   if (!has_row) return std::optional<Message>();
-  return std::optional<Message>(ReadMessage(st));
+  Message m = ReadMessage(st);
+  MQCHAT_RETURN_IF_ERROR(Decorate(m));  // with other statements
+  return std::optional<Message>(std::move(m));
 }
 
 Result<int64_t> LocalCache::Cursor(int64_t conversation_id) const {

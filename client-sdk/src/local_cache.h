@@ -1,8 +1,12 @@
 // LocalCache: the SDK's offline-first store, one SQLite file chosen by the app: conversations,
-// messages keyed by (conversation_id, seq), the outbox of unacknowledged sends, and the
-// per-conversation sync cursors. It keeps the server's rule for the user's read state: storing
-// a message moves its sender's read_seq up to its seq (so the user's own messages are never
-// unread), and read_seq never moves backwards. Thread-safe: every method takes the cache lock;
+// the conversation log keyed by (conversation_id, seq) (messages in their current state, and a
+// row per event, docs/PROTOCOL.md "Event kinds"), reactions by user, the outbox of
+// unacknowledged sends and message events, and the per-conversation sync cursors. Events are
+// applied to their message once, when the cursor passes them (ApplyEvent); an event row keeps
+// no text after that, and a deleted message keeps none at all. It keeps the server's rule for
+// the user's read state: storing a message or event moves its sender's read_seq up to its seq
+// (so the user's own messages are never unread), read_seq never moves backwards, and events
+// are never unread. Thread-safe: every method takes the cache lock;
 // a Transaction holds it until it ends, so a batch of writes is atomic and other threads wait
 // for it.
 #pragma once
@@ -15,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "mqchat/events.h"
 #include "mqchat/status.h"
 #include "mqchat/types.h"
 #include "sqlite/sqlite_helpers.h"
@@ -25,8 +30,20 @@ struct OutboxEntry {
   int64_t position = 0;  // assigned by AddOutbox; sending order
   std::string client_msg_id;
   int64_t conversation_id = 0;
-  std::string text;
+  std::string text;  // a send's or edit's text, a reaction's emoji, "" for a delete
   int64_t created_ms = 0;
+  // "" a send (a reply when target_seq > 0), else protocol::values::kEventEdit, kEventDelete,
+  // kEventReact or kEventUnreact: the event on message target_seq.
+  std::string kind;
+  int64_t target_seq = 0;
+};
+
+// One row of a conversation's log: a message (kind ""), or an event on message target_seq
+// (kind protocol::values::kEvent*, or one this SDK does not know, which it skips).
+struct LogEntry {
+  Message message;  // an event's seq, message_id, sender, client_msg_id, text and time
+  std::string kind;
+  int64_t target_seq = 0;
 };
 
 // A cursor move: messages with old_seq < seq <= new_seq became deliverable.
@@ -59,13 +76,26 @@ class LocalCache {
     std::optional<SqliteTxn> txn_;                 // empty if BEGIN failed or once committed
   };
 
-  // --- Messages ---
-  // Stores `m` unless (conversation_id, seq) is already there. True if it was new. A message of
-  // the cache's user raises its conversation's read_seq to at least its seq.
-  Result<bool> PutMessage(const Message& m);
-  // Messages with after_seq < seq <= up_to_seq, ascending, at most `limit`.
+  // --- Messages and events ---
+  // Stores `e` unless (conversation_id, seq) is already there. True if it was new. An entry of
+  // the cache's user raises its conversation's read_seq to at least its seq. A message is
+  // stored as given (text, reply_to, edited_at_ms, deleted; its reactions come from events).
+  Result<bool> PutEntry(const LogEntry& e);
+  Result<bool> PutMessage(const Message& m) { return PutEntry(LogEntry{m, "", 0}); }
+  // Messages (not events) with after_seq < seq <= up_to_seq, ascending, at most `limit`, with
+  // their reactions and reply quotes.
   Result<std::vector<Message>> Messages(int64_t conversation_id, int64_t after_seq,
                                         int64_t up_to_seq, int limit) const;
+  // Every log row with after_seq < seq <= up_to_seq, ascending, at most `limit`; messages as
+  // Messages() has them.
+  Result<std::vector<LogEntry>> Entries(int64_t conversation_id, int64_t after_seq,
+                                        int64_t up_to_seq, int limit) const;
+  // Applies a stored event to its message (edit: new text and edited time; delete: tombstone,
+  // the text of the message and of its edits removed, reactions dropped; react/unreact: this
+  // sender's reaction) and removes the event row's text. Returns the message as it is now, or
+  // nullopt if the cache does not have it (or it was deleted before) or the kind is unknown.
+  // Call once per event, in seq order (Ingest does, as the cursor passes it).
+  Result<std::optional<MessageUpdate>> ApplyEvent(const LogEntry& e);
 
   // --- Sync cursors: the seq up to which the device has every message and told the app ---
   Result<int64_t> Cursor(int64_t conversation_id) const;
@@ -91,7 +121,8 @@ class LocalCache {
   Result<std::optional<Conversation>> GetConversation(int64_t conversation_id) const;
   // Most recently active first (by last message time, then id).
   Result<std::vector<ConversationSummary>> Summaries() const;
-  // The sum of the unread (last_seq - read_seq) of every cached conversation not muted now: the
+  // The sum of the unread (the messages above read_seq, events not counted: last_seq - read_seq
+  // less the cached events above read_seq) of every cached conversation not muted now: the
   // app's badge, the number push notifications carry as counts.unread (docs/PROTOCOL.md 7.2).
   Result<int64_t> TotalUnread() const;
 
@@ -112,6 +143,10 @@ class LocalCache {
   struct Statements;
   LocalCache(SqliteDbPtr db, std::unique_ptr<Statements> stmts, std::string user);
   Result<std::optional<Message>> LastMessage(int64_t conversation_id) const;
+  // A message of the conversation (not an event), decorated; nullopt if not cached.
+  Result<std::optional<Message>> MessageAt(int64_t conversation_id, int64_t seq) const;
+  // Fills in `m`'s reactions and reply quote from the cache.
+  Status Decorate(Message& m) const;
 
   mutable std::recursive_mutex mu_;
   const std::string user_;  // the cache's owner, whose sends move read_seq

@@ -72,7 +72,8 @@ Status LocalCache::RaiseReadSeq(int64_t conversation_id, int64_t seq) {
 Status LocalCache::DropConversation(int64_t conversation_id) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   for (sqlite3_stmt* st :
-       {stmts_->drop_conversation.get(), stmts_->drop_messages.get(), stmts_->drop_cursor.get()}) {
+       {stmts_->drop_conversation.get(), stmts_->drop_messages.get(), stmts_->drop_cursor.get(),
+        stmts_->drop_conversation_reactions.get()}) {
     MQCHAT_RETURN_IF_ERROR(Run("dropping a conversation", st, conversation_id));
   }
   return Status::Ok();
@@ -105,7 +106,7 @@ Result<std::vector<ConversationSummary>> LocalCache::Summaries() const {
         s.name = ColumnText(st, 2);
         s.last_seq = ColumnInt64(st, 3);
         s.read_seq = ColumnInt64(st, 4);
-        s.unread = std::max<int64_t>(0, s.last_seq - s.read_seq);
+        s.unread = std::max<int64_t>(0, s.last_seq - s.read_seq - ColumnInt64(st, 7));
         for (auto& m : DecodeMembers(ColumnText(st, 5))) s.members.push_back(std::move(m.user));
         s.muted_until_ms = ColumnInt64(st, 6);
         out.push_back(std::move(s));
@@ -132,7 +133,8 @@ Result<int64_t> LocalCache::TotalUnread() const {
       "counting unread messages",
       [&](sqlite3_stmt* st) {
         if (IsMutedAt(ColumnInt64(st, 6), now_ms)) return;  // push leaves these out too
-        total += std::max<int64_t>(0, ColumnInt64(st, 3) - ColumnInt64(st, 4));
+        const int64_t events = ColumnInt64(st, 7);  // not unread
+        total += std::max<int64_t>(0, ColumnInt64(st, 3) - ColumnInt64(st, 4) - events);
       },
       stmts_->list_conversations.get()));
   return total;
@@ -141,7 +143,8 @@ Result<int64_t> LocalCache::TotalUnread() const {
 Result<int64_t> LocalCache::AddOutbox(const OutboxEntry& entry) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   MQCHAT_RETURN_IF_ERROR(Run("adding to the outbox", stmts_->add_outbox.get(), entry.client_msg_id,
-                             entry.conversation_id, entry.text, entry.created_ms));
+                             entry.conversation_id, entry.text, entry.created_ms, entry.kind,
+                             entry.target_seq));
   return static_cast<int64_t>(sqlite3_last_insert_rowid(db_.get()));
 }
 
@@ -162,6 +165,8 @@ Result<std::vector<OutboxEntry>> LocalCache::Outbox() const {
         e.conversation_id = ColumnInt64(st, 2);
         e.text = ColumnText(st, 3);
         e.created_ms = ColumnInt64(st, 4);
+        e.kind = ColumnText(st, 5);
+        e.target_seq = ColumnInt64(st, 6);
         out.push_back(std::move(e));
       },
       stmts_->list_outbox.get()));

@@ -31,18 +31,27 @@ Result<T> CacheResult(Result<T> result, const std::string& what) {
 // Prepared once, when the cache opens.
 struct LocalCache::Statements {
   SqliteStmtPtr get_meta, put_meta;
-  SqliteStmtPtr put_message, messages_range, last_message, seqs_after, max_seq;
+  SqliteStmtPtr put_message, messages_range, entries_range, last_message, message_at, seqs_after,
+      max_seq;
+  SqliteStmtPtr apply_edit, apply_delete, clear_target_events, clear_event_text, drop_reactions,
+      add_reaction, remove_reaction, message_reactions, reply_quote;
   SqliteStmtPtr get_cursor, put_cursor, all_cursors;
   SqliteStmtPtr upsert_conversation, raise_last_seq, raise_read_seq, get_conversation,
       list_conversations, set_mute, conversation_exists, raise_read_seq_to_own;
-  SqliteStmtPtr drop_conversation, drop_messages, drop_cursor;
+  SqliteStmtPtr drop_conversation, drop_messages, drop_cursor, drop_conversation_reactions;
   SqliteStmtPtr add_outbox, remove_outbox, list_outbox, count_outbox;
 };
 
 namespace cache_sql {
 
-inline Message ReadMessage(sqlite3_stmt* stmt) {
-  Message m;
+// The columns ReadEntry reads, in its order.
+inline constexpr const char* kEntryColumns =
+    "conversation_id, seq, message_id, sender, client_msg_id, text, sent_at_ms, reply_to,"
+    " edited_at_ms, deleted, kind, target_seq";
+
+inline LogEntry ReadEntry(sqlite3_stmt* stmt) {
+  LogEntry e;
+  Message& m = e.message;
   m.conversation_id = sqlite3_column_int64(stmt, 0);
   m.seq = sqlite3_column_int64(stmt, 1);
   m.message_id = sqlite3_column_int64(stmt, 2);
@@ -50,8 +59,14 @@ inline Message ReadMessage(sqlite3_stmt* stmt) {
   m.client_msg_id = ColumnText(stmt, 4);
   m.text = ColumnText(stmt, 5);
   m.sent_at_ms = sqlite3_column_int64(stmt, 6);
-  return m;
+  m.reply_to = sqlite3_column_int64(stmt, 7);
+  m.edited_at_ms = sqlite3_column_int64(stmt, 8);
+  m.deleted = sqlite3_column_int64(stmt, 9) != 0;
+  e.kind = ColumnText(stmt, 10);
+  e.target_seq = sqlite3_column_int64(stmt, 11);
+  return e;
 }
+inline Message ReadMessage(sqlite3_stmt* stmt) { return ReadEntry(stmt).message; }
 
 inline std::string EncodeMembers(const std::vector<Member>& members) {
   nlohmann::json list = nlohmann::json::array();

@@ -8,10 +8,64 @@
 #include <utility>
 
 #include "convert.h"
+#include "protocol/emoji.h"
+#include "protocol/fields.h"
 #include "protocol/text.h"
 
 namespace mqchat::sdk {
 namespace {
+
+namespace values = protocol::values;
+
+// What no server would accept of an entry, checked before it is stored (nullopt: fine).
+std::optional<Status> Refusal(std::string_view kind, int64_t target_seq, const std::string& text) {
+  auto as_status = [](const std::optional<protocol::ProtocolError>& e) -> std::optional<Status> {
+    if (e) return protocol::ErrorToStatus(*e);
+    return std::nullopt;
+  };
+  if (kind.empty()) {
+    if (target_seq < 0) return Status::InvalidArgument("reply_to must not be negative");
+    // The length limit is the server's setting; only what no server accepts is refused here.
+    return as_status(protocol::ValidateMessageText(text, SIZE_MAX));
+  }
+  if (target_seq <= 0) return Status::InvalidArgument("the message's seq must be positive");
+  if (kind == values::kEventEdit) return as_status(protocol::ValidateMessageText(text, SIZE_MAX));
+  if (kind == values::kEventDelete) return std::nullopt;
+  if (kind == values::kEventReact || kind == values::kEventUnreact) {
+    return as_status(protocol::ValidateEmoji(text));
+  }
+  return Status::InvalidArgument("unknown outbox entry kind '" + std::string(kind) + "'");
+}
+
+// The request that sends `entry`.
+protocol::Request RequestFor(const OutboxEntry& entry) {
+  protocol::Request request;
+  request.conversation_id = entry.conversation_id;
+  const std::string& cmid = entry.client_msg_id;
+  if (entry.kind == values::kEventEdit) {
+    request.op = protocol::Op::kEdit;
+    request.body = protocol::EditRequest{cmid, entry.target_seq, entry.text};
+  } else if (entry.kind == values::kEventDelete) {
+    request.op = protocol::Op::kDelete;
+    request.body = protocol::DeleteRequest{cmid, entry.target_seq};
+  } else if (entry.kind == values::kEventReact || entry.kind == values::kEventUnreact) {
+    request.op = protocol::Op::kReact;
+    request.body = protocol::ReactRequest{cmid, entry.target_seq, entry.text,
+                                          entry.kind == values::kEventUnreact};
+  } else {
+    request.op = protocol::Op::kSend;
+    request.body = protocol::SendRequest{cmid, entry.text, entry.target_seq};
+  }
+  return request;
+}
+
+bool IsOutboxOp(const std::string& op) {
+  for (protocol::Op o :
+       {protocol::Op::kSend, protocol::Op::kEdit, protocol::Op::kDelete, protocol::Op::kReact}) {
+    if (op == protocol::OpName(o)) return true;
+  }
+  return false;
+}
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -45,14 +99,14 @@ void Outbox::Load() {
   for (auto& e : *entries) items_.push_back(Item{std::move(e), {}, {}});
 }
 
-void Outbox::Send(int64_t conversation_id, std::string text, AckCallback done) {
+void Outbox::Submit(int64_t conversation_id, std::string_view kind, int64_t target_seq,
+                    std::string text, AckCallback done) {
   if (conversation_id <= 0) {
     done(Status::InvalidArgument("conversation id must be positive"));
     return;
   }
-  // The length limit is the server's setting; only what no server accepts is refused here.
-  if (auto error = protocol::ValidateMessageText(text, SIZE_MAX)) {
-    done(protocol::ErrorToStatus(*error));
+  if (auto refusal = Refusal(kind, target_seq, text)) {
+    done(*refusal);
     return;
   }
   OutboxEntry entry;
@@ -60,6 +114,8 @@ void Outbox::Send(int64_t conversation_id, std::string text, AckCallback done) {
   entry.client_msg_id = ids_.ClientMsgId(entry.created_ms);
   entry.conversation_id = conversation_id;
   entry.text = std::move(text);
+  entry.kind = std::string(kind);
+  entry.target_seq = target_seq;
   // One lock around "persist, then queue" keeps the engine's order equal to the outbox's.
   MutexLock lock(send_mu_);
   auto position = cache_.AddOutbox(entry);
@@ -109,10 +165,7 @@ void Outbox::Pump() {
 }
 
 bool Outbox::StartSend(Item& item) {
-  protocol::Request request;
-  request.op = protocol::Op::kSend;
-  request.conversation_id = item.entry.conversation_id;
-  request.body = protocol::SendRequest{item.entry.client_msg_id, item.entry.text};
+  protocol::Request request = RequestFor(item.entry);
   auto req_id = std::make_shared<std::string>();
   const std::string cmid = item.entry.client_msg_id;
   auto started = tracker_.Start(
@@ -169,7 +222,7 @@ void Outbox::OnSendResult(const std::string& client_msg_id, const std::string& r
 
 void Outbox::OnUnmatchedResponse(const protocol::Response& response) {
   // A response to a request of an earlier connection (queued in the session).
-  if (response.ok && response.op == protocol::OpName(protocol::Op::kSend)) {
+  if (response.ok && IsOutboxOp(response.op)) {
     auto ack = protocol::DecodeAck(response.body);
     if (ack.ok()) ApplyAck(*ack);
   }
@@ -184,7 +237,8 @@ void Outbox::ApplyAck(const protocol::WireAck& ack) {
   host_.RunBatch([&] {
     Status removed = cache_.RemoveOutbox(entry.client_msg_id);
     if (!removed.ok()) log_("mqchat: " + removed.ToString());
-    // The sender's own copy: the inbox delivers it too, and the cache keeps one.
+    // The sender's own copy (of a message or an event): the device that sent it gets no inbox
+    // event for it, and the cache keeps one.
     protocol::WireMessage m;
     m.conversation_id = ack.conversation_id;
     m.seq = ack.seq;
@@ -193,6 +247,12 @@ void Outbox::ApplyAck(const protocol::WireAck& ack) {
     m.client_msg_id = entry.client_msg_id;
     m.text = entry.text;
     m.sent_at_ms = ack.server_time_ms;
+    m.kind = entry.kind;
+    if (entry.kind.empty()) {
+      m.reply_to = entry.target_seq;
+    } else {
+      m.target_seq = entry.target_seq;
+    }
     host_.StoreOwnCopy(m);
   });
   retry_backoff_.Reset();

@@ -1,4 +1,6 @@
-// Outbox: the app's sends until the server acknowledges them. Every message is written to the
+// Outbox: the app's sends until the server acknowledges them: messages (replies too) and the
+// message events edit, delete and react (docs/PROTOCOL.md, "Event kinds"), which are idempotent
+// by client_msg_id exactly like a send and go in the same order. Every entry is written to the
 // cache's outbox before anything goes on the wire, then sent in outbox order, at most `window`
 // at a time (slow start: doubled per ack, back to 1 on a retryable refusal; never above the
 // server's Receive Maximum less a headroom for other requests), and resent with the same
@@ -18,6 +20,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "backoff.h"
@@ -41,7 +44,7 @@ class OutboxHost {
   virtual bool SendsAllowed() const = 0;
   // Runs `fn` in one cache transaction with what it stores (Ingest::RunBatch).
   virtual void RunBatch(const std::function<void()>& fn) = 0;
-  // Within RunBatch: stores the sender's own copy of an acknowledged message.
+  // Within RunBatch: stores the sender's own copy of an acknowledged message or event.
   virtual void StoreOwnCopy(const protocol::WireMessage& m) = 0;
 };
 
@@ -61,7 +64,15 @@ class Outbox {
 
   // Any thread. Persists the message in the outbox and queues it; `done` runs on the engine
   // thread with the ack or a refusal (or at once on this thread if it was not persisted).
-  void Send(int64_t conversation_id, std::string text, AckCallback done);
+  void Send(int64_t conversation_id, std::string text, AckCallback done) {
+    Submit(conversation_id, "", 0, std::move(text), std::move(done));
+  }
+  // The same for any entry: `kind` "" a message (a reply to `target_seq` if > 0), else
+  // protocol::values::kEventEdit (text: the new text), kEventDelete (text ""), kEventReact or
+  // kEventUnreact (text: the emoji) on message `target_seq`. What no server accepts (bad text,
+  // not one emoji, no target) is refused at once with kInvalidArgument.
+  void Submit(int64_t conversation_id, std::string_view kind, int64_t target_seq, std::string text,
+              AckCallback done);
   Result<size_t> PendingSends() const { return cache_.OutboxSize(); }
 
   // Loads what earlier clients on this cache left unsent.

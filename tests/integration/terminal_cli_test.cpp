@@ -285,7 +285,20 @@ TEST_P(TerminalTest, InteractiveSessionChatsThroughAPseudoTerminal) {
   auto conv = Get(bob->client->OpenDirect("alice"));
   ASSERT_TRUE(conv.ok());
   ASSERT_TRUE(Get(bob->client->Send(conv->id, "hi terminal")).ok());
-  ASSERT_TRUE(cli.Expect("bob: hi terminal"));
+  ASSERT_TRUE(cli.Expect("bob: hi terminal  #2"));
+  // Message changes (issue 16): shown as changes of the message, with its #seq.
+  ASSERT_TRUE(Get(bob->client->Edit(conv->id, 2, "hi terminal!")).ok());
+  ASSERT_TRUE(cli.Expect("* bob edited: "));
+  ASSERT_TRUE(cli.Expect("bob: hi terminal! (edited)  #2"));
+  ASSERT_TRUE(Get(bob->client->React(conv->id, 2, "\xF0\x9F\x91\x8D")).ok());
+  ASSERT_TRUE(cli.Expect("* bob reacted \xF0\x9F\x91\x8D: "));
+  ASSERT_TRUE(cli.Expect("[\xF0\x9F\x91\x8D 1]  #2"));
+  cli.SendLine("/reply #2 agreed");
+  ASSERT_TRUE(cli.Expect("alice: [re #2 bob: hi terminal!] agreed  #5"));
+  cli.SendLine("/delete 1");
+  ASSERT_TRUE(cli.Expect("* alice deleted #1"));
+  cli.SendLine("/edit 2 not mine");
+  ASSERT_TRUE(cli.Expect("! edit refused: "));
   ASSERT_TRUE(Get(bob->client->SetTyping(conv->id, true)).ok());
   ASSERT_TRUE(cli.Expect("* bob is typing..."));
   cli.SendLine("/who");

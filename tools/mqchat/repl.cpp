@@ -9,6 +9,8 @@
 
 #include "cli.h"
 #include "console.h"
+#include "command_words.h"
+#include "message_lines.h"
 
 namespace mqchat::cli {
 namespace {
@@ -22,53 +24,15 @@ const char* kReplHelp = R"(Commands:
   /add USER...               add members to the open group
   /members                   members of the open conversation and their read receipts
   /who                       who of the open conversation is online or typing
+  /reply SEQ TEXT            answer message #SEQ of the open conversation (quoted)
+  /edit SEQ TEXT             replace the text of your message #SEQ
+  /delete SEQ                delete message #SEQ for everyone
+  /react SEQ EMOJI           react to message #SEQ (/unreact SEQ EMOJI takes it back)
   /help                      this text
   /quit                      leave (also Ctrl-D)
 Any other line is sent to the open conversation.)";
 
-// Splits a command line into words: blanks separate them; "double" or 'single' quotes keep
-// blanks in a word; a backslash takes the next character as it is. False on an open quote.
-bool Words(const std::string& line, std::vector<std::string>* out) {
-  std::string word;
-  bool in_word = false;
-  char quote = 0;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (c == '\\' && i + 1 < line.size() && quote != '\'') {
-      word += line[++i];
-      in_word = true;
-    } else if (quote != 0) {
-      if (c == quote) {
-        quote = 0;
-      } else {
-        word += c;
-      }
-    } else if (c == '"' || c == '\'') {
-      quote = c;
-      in_word = true;
-    } else if (c == ' ' || c == '\t') {
-      if (in_word) out->push_back(word);
-      word.clear();
-      in_word = false;
-    } else {
-      word += c;
-      in_word = true;
-    }
-  }
-  if (in_word) out->push_back(word);
-  return quote == 0;
-}
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// "14:05 bob: hi" (the date too for messages of another day).
-std::string Shown(const Message& m) {
-  return FormatClock(m.sent_at_ms, NowMs()) + " " + m.sender + ": " + m.text;
-}
 
 std::string Join(const std::vector<std::string>& items) {
   std::string out;
@@ -82,6 +46,7 @@ class Repl {
 
   void InstallHandlers() {
     client_.OnMessage([this](const Message& m) { OnMessage(m); });
+    client_.OnMessageUpdated([this](const MessageUpdate& u) { OnMessageUpdated(u); });
     client_.OnConversationEvent([this](const ConversationEvent& e) { OnConversation(e); });
     client_.OnTyping([this](const TypingEvent& e) { OnTyping(e); });
     client_.OnPresence([this](const PresenceEvent& e) { OnPresence(e); });
@@ -100,7 +65,7 @@ class Repl {
       std::vector<std::string> words;
       if (!Words(*line, &words)) {
         PrintLine("! a quote is not closed");
-      } else {
+      } else if (!ChangeCommand(words, *line)) {
         Command(words);
       }
     }
@@ -172,6 +137,51 @@ class Repl {
       std::lock_guard<std::mutex> lock(mu_);
       if (current_ == e.conversation.id) current_ = 0;
     }
+  }
+
+  void OnMessageUpdated(const MessageUpdate& u) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (u.message.conversation_id == current_) PrintLine(ShownUpdate(u));
+  }
+
+  // /reply, /edit, /delete, /react, /unreact (`line` as typed, for the text); false if `w` is
+  // none of them. Each goes through the SDK's outbox; what it changes shows up through
+  // OnMessage / OnMessageUpdated once stored, so only refusals are printed here.
+  bool ChangeCommand(const std::vector<std::string>& w, const std::string& line) {
+    const std::string& cmd = w[0];
+    const bool with_text = cmd == "/reply" || cmd == "/edit";
+    const bool with_emoji = cmd == "/react" || cmd == "/unreact";
+    if (!with_text && !with_emoji && cmd != "/delete") return false;
+    const size_t needed = cmd == "/delete" ? 2 : 3;
+    const int64_t seq = w.size() >= 2 ? ParseSeq(w[1]) : 0;
+    if (w.size() < needed || seq <= 0) {
+      PrintLine("! usage: " + cmd + " SEQ" + (with_text ? " TEXT" : with_emoji ? " EMOJI" : "") +
+                " (SEQ: the #number after a message)");
+      return true;
+    }
+    const int64_t id = Current();
+    if (id == 0) {
+      PrintLine("! open a conversation first (/open NAME|@USER|ID)");
+      return true;
+    }
+    std::future<Result<Ack>> done;
+    if (cmd == "/reply") {
+      done = client_.Reply(id, seq, RestAfter(line, 2));
+    } else if (cmd == "/edit") {
+      done = client_.Edit(id, seq, RestAfter(line, 2));
+    } else if (cmd == "/delete") {
+      done = client_.Delete(id, seq);
+    } else {
+      done = client_.React(id, seq, w[2], cmd == "/unreact");
+    }
+    // Offline the change waits in the outbox (sent once back online): do not block for it.
+    if (client_.state() != ConnectionState::kOnline) {
+      PrintLine("* offline: " + cmd.substr(1) + " queued, sent when back online");
+      return true;
+    }
+    auto ack = Wait(std::move(done));
+    if (!ack.ok()) PrintLine("! " + cmd.substr(1) + " refused: " + Describe(ack.status()));
+    return true;
   }
 
   void OnTyping(const TypingEvent& e) {

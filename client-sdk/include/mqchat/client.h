@@ -73,7 +73,29 @@ class MQCHAT_SDK_API Client {
   std::future<Result<Ack>> Send(int64_t conversation_id, std::string text);
   // Same; `done` runs on the callback thread.
   void Send(int64_t conversation_id, std::string text, std::function<void(Result<Ack>)> done);
-  // Messages in the outbox not yet acknowledged.
+  // A reply: a message that answers message `reply_to` of the conversation (readers see it
+  // quoted). Sent like Send; refused with kNotFound (UNKNOWN_MESSAGE) if there is no such message.
+  std::future<Result<Ack>> Reply(int64_t conversation_id, int64_t reply_to, std::string text);
+
+  // --- Changing messages (docs/PROTOCOL.md, "Event kinds") -------------------------------
+  // Each goes through the outbox exactly like Send (persisted first, resent with the same
+  // client_msg_id until acknowledged, in order with the sends) and completes with the ack of
+  // the event, whose seq is the event's own. Every member's device, this one included, then
+  // sees the change through OnMessageUpdated and in its cache. Refusals keep the server's code
+  // in the message: NOT_AUTHOR (kPermissionDenied), UNKNOWN_MESSAGE (kNotFound),
+  // EDIT_WINDOW_CLOSED, MESSAGE_DELETED, NO_CHANGE (kFailedPrecondition), BAD_EMOJI and bad text
+  // (kInvalidArgument; also at once, without the network, for what no server accepts).
+  // Replaces the text of this user's own message `seq` (within the server's edit window).
+  std::future<Result<Ack>> Edit(int64_t conversation_id, int64_t seq, std::string text);
+  // Deletes message `seq` for everyone: this user's own, or any in a group they own or admin.
+  // Its text is removed from the server and from every cache; a tombstone stays.
+  std::future<Result<Ack>> Delete(int64_t conversation_id, int64_t seq);
+  // Adds this user's reaction `emoji` (one emoji) to message `seq`, or with `remove` takes it
+  // back. Reactions do not count as unread.
+  std::future<Result<Ack>> React(int64_t conversation_id, int64_t seq, std::string emoji,
+                                 bool remove = false);
+
+  // Messages and message events in the outbox not yet acknowledged.
   Result<size_t> PendingSends() const;
 
   // --- Conversations (requests; they need a connection, else kUnavailable at once) --------
@@ -120,7 +142,8 @@ class MQCHAT_SDK_API Client {
   // The user's unread total over the cached conversations not muted now (the sum of their
   // `unread`), for the app's own badge: push's counts.unread (docs/PROTOCOL.md 7.2).
   Result<int64_t> TotalUnread() const;
-  // Cached messages of a conversation with seq > after_seq, ascending, at most `limit`.
+  // Cached messages of a conversation with seq > after_seq, ascending, at most `limit`, in their
+  // current state (edited text, tombstones, reactions, reply quotes); never the events.
   Result<std::vector<Message>> CachedMessages(int64_t conversation_id, int64_t after_seq = 0,
                                               int limit = 100) const;
 
@@ -128,7 +151,12 @@ class MQCHAT_SDK_API Client {
   // Each message of each conversation is delivered once (also across restarts on the same
   // cache), in seq order per conversation and without gaps: messages missed while offline
   // come first, from sync. The user's own sent messages are included.
+  // An edit, a deletion or a reaction is not a new message: it comes to OnMessageUpdated.
   void OnMessage(std::function<void(const Message&)> handler);
+  // A message changed (edited, deleted, a reaction added or removed): once per event, in seq
+  // order with the messages, live or from sync, the user's own events included; the message
+  // is given as it is now. Events on messages this device never had are not reported.
+  void OnMessageUpdated(std::function<void(const MessageUpdate&)> handler);
   void OnConversationEvent(std::function<void(const ConversationEvent&)> handler);
   void OnRead(std::function<void(const ReadEvent&)> handler);
   void OnTyping(std::function<void(const TypingEvent&)> handler);

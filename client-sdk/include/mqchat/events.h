@@ -58,9 +58,21 @@ struct PresenceEvent {
   int devices = 0;
 };
 
+// A message changed: edited, deleted for everyone, or a reaction added or taken back (by any
+// member, this user's devices included). `message` is the message as it is now, after the
+// event; `event_seq` is the event's own seq in the conversation's log.
+struct MessageUpdate {
+  enum class Kind { kEdited, kDeleted, kReacted, kUnreacted };
+  Kind kind = Kind::kEdited;
+  Message message;
+  int64_t event_seq = 0;
+  std::string actor;  // who edited, deleted or reacted
+  std::string emoji;  // kReacted / kUnreacted: the emoji
+};
+
 // The user's block list or dm_policy changed (on this or another device): the new settings
 // (PrivacySettings, types.h) are the event.
 using Event = std::variant<Message, ConversationEvent, ReadEvent, TypingEvent, PresenceEvent,
-                           ConnectionEvent, PrivacySettings>;
+                           ConnectionEvent, PrivacySettings, MessageUpdate>;
 
 }  // namespace mqchat

@@ -9,18 +9,44 @@
 
 namespace mqchat {
 
-// A stored chat message. (conversation_id, seq) identifies it; seq is gapless per conversation.
+// One emoji's reactions to a message: how many users reacted with it, and whether this user
+// is among them.
+struct Reaction {
+  std::string emoji;
+  int64_t count = 0;
+  bool mine = false;
+};
+
+// The message a reply answers, as far as this device knows it.
+struct ReplyQuote {
+  int64_t seq = 0;
+  std::string sender;
+  std::string snippet;   // the start of its text; "" when deleted
+  bool deleted = false;  // it was deleted for everyone ("deleted message")
+};
+
+// A stored chat message, in its current state. (conversation_id, seq) identifies it; seq is
+// gapless per conversation, but edits, deletions and reactions take seqs of their own
+// (docs/PROTOCOL.md, "Event kinds"), so the messages of a conversation may skip seqs.
 struct Message {
   int64_t conversation_id = 0;
   int64_t seq = 0;
   int64_t message_id = 0;     // server-wide unique id
   std::string sender;         // username
   std::string client_msg_id;  // the sender's idempotency key
-  std::string text;
-  int64_t sent_at_ms = 0;  // server time, ms since the Unix epoch
+  std::string text;           // the current text ("" once deleted)
+  int64_t sent_at_ms = 0;     // server time, ms since the Unix epoch
+  int64_t reply_to = 0;       // the seq this message answers (0: not a reply)
+  std::optional<ReplyQuote> reply{};  // the answered message, when reply_to > 0 and it is known
+  int64_t edited_at_ms = 0;   // its last edit, server time (0: never edited)
+  bool deleted = false;       // deleted for everyone: a tombstone without text
+  std::vector<Reaction> reactions{};  // by emoji
+
+  bool edited() const { return edited_at_ms > 0; }
 };
 
-// The server's acknowledgement of Client::Send: the message is durably stored.
+// The server's acknowledgement of Client::Send (and of Reply, Edit, Delete and React, whose
+// event it names by seq): the message or event is durably stored.
 struct Ack {
   int64_t conversation_id = 0;
   int64_t seq = 0;

@@ -23,6 +23,32 @@ TEST(ConvertTest, MessageRoundTripsThroughTheWireStruct) {
   EXPECT_EQ(Tie(FromWire(ToWire(m))), Tie(m));
 }
 
+// What a message carries besides its text (issue 16): reply, edit, tombstone, reactions.
+TEST(ConvertTest, AMessagesCurrentStateRoundTripsThroughTheWireStruct) {
+  Message m = SampleMessage();
+  m.reply_to = 40;
+  m.reply = ReplyQuote{40, "bob", "the start", false};
+  m.edited_at_ms = 1700000000500;
+  m.reactions = {Reaction{"\xF0\x9F\x91\x8D", 2, true}, Reaction{"\xE2\x9D\xA4", 1, false}};
+  const Message back = FromWire(ToWire(m));
+  EXPECT_EQ(Tie(back), Tie(m));
+  EXPECT_EQ(back.reply_to, 40);
+  ASSERT_TRUE(back.reply.has_value());
+  EXPECT_EQ(std::tie(back.reply->seq, back.reply->sender, back.reply->snippet, back.reply->deleted),
+            std::tie(m.reply->seq, m.reply->sender, m.reply->snippet, m.reply->deleted));
+  EXPECT_EQ(back.edited_at_ms, 1700000000500);
+  EXPECT_TRUE(back.edited());
+  EXPECT_FALSE(back.deleted);
+  ASSERT_EQ(back.reactions.size(), 2u);
+  EXPECT_EQ(back.reactions[0].emoji, m.reactions[0].emoji);
+  EXPECT_EQ(back.reactions[0].count, 2);
+  EXPECT_TRUE(back.reactions[0].mine);
+  EXPECT_FALSE(back.reactions[1].mine);
+  m.deleted = true;
+  m.text = "";
+  EXPECT_TRUE(FromWire(ToWire(m)).deleted);
+}
+
 TEST(ConvertTest, SummaryRoundTripsThroughTheWireStruct) {
   for (ConversationKind kind : {ConversationKind::kDirect, ConversationKind::kGroup}) {
     ConversationSummary s{17, kind, "Team", 42, 40, 2, {"alice", "bob"}, SampleMessage()};

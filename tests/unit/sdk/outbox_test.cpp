@@ -290,5 +290,67 @@ TEST_F(OutboxTest, LoadsWhatAnEarlierClientLeftAndSendsItFirst) {
   });
 }
 
+// The message events ride the outbox like sends: persisted, in order with the sends, each as
+// its op's request; a restarted outbox resends them as they were; the ack stores the sender's
+// own copy of the event (its kind and target) for the cache to apply. What no server accepts
+// is refused at once.
+TEST_F(OutboxTest, MessageEventsGoThroughTheOutboxInOrder) {
+  Make(4);
+  host_.allowed = false;
+  auto submit = [&](std::string_view kind, int64_t seq, const std::string& text) {
+    outbox_->Submit(7, kind, seq, text, [this, text](Result<Ack> r) { results_[text] = r; });
+  };
+  Send("one");
+  submit(protocol::values::kEventEdit, 1, "one!");
+  submit(protocol::values::kEventUnreact, 1, "\xF0\x9F\x91\x8D");
+  submit("", 1, "a reply");
+  submit(protocol::values::kEventDelete, 1, "");
+  submit(protocol::values::kEventReact, 1, "not an emoji");
+  submit(protocol::values::kEventEdit, 0, "no target");
+  EXPECT_EQ(results_["not an emoji"]->status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(results_["no target"]->status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(*outbox_->PendingSends(), 5u);
+  OnLoop(loop_, [&] {
+    // A restarted client's outbox: the entries as they were persisted.
+    outbox_ =
+        std::make_unique<Outbox>(options_, loop_, *cache_, *tracker_, host_, backoff_, EngineLog());
+    outbox_->SetReceiveMaximum(100);
+    outbox_->Load();
+    host_.allowed = true;
+    outbox_->Pump();
+  });
+  std::vector<protocol::Request> published;
+  OnLoop(loop_, [&] { published = transport_.published; });
+  ASSERT_EQ(published.size(), 4u);  // the window
+  EXPECT_EQ(published[0].op, protocol::Op::kSend);
+  ASSERT_EQ(published[1].op, protocol::Op::kEdit);
+  EXPECT_EQ(std::get<protocol::EditRequest>(published[1].body).seq, 1);
+  EXPECT_EQ(std::get<protocol::EditRequest>(published[1].body).text, "one!");
+  ASSERT_EQ(published[2].op, protocol::Op::kReact);
+  EXPECT_TRUE(std::get<protocol::ReactRequest>(published[2].body).remove);
+  ASSERT_EQ(published[3].op, protocol::Op::kSend);
+  EXPECT_EQ(std::get<protocol::SendRequest>(published[3].body).reply_to, 1);
+
+  // The edit's ack stores alice's own copy of the edit event.
+  const auto& edit = std::get<protocol::EditRequest>(published[1].body);
+  OnLoop(loop_, [&] {
+    nlohmann::json ack;
+    ack[std::string(protocol::fields::kConversationId)] = 7;
+    ack[std::string(protocol::fields::kSeq)] = 2;
+    ack[std::string(protocol::fields::kMessageId)] = 1002;
+    ack[std::string(protocol::fields::kClientMsgId)] = edit.client_msg_id;
+    ack[std::string(protocol::fields::kServerTimeMs)] = 1700000000002;
+    ack[std::string(protocol::fields::kDuplicate)] = false;
+    tracker_->OnResponse(test::OkResponse("edit", published[1].req_id, ack));
+  });
+  ASSERT_EQ(host_.stored.size(), 1u);
+  EXPECT_EQ(host_.stored[0].kind, protocol::values::kEventEdit);
+  EXPECT_EQ(host_.stored[0].target_seq, 1);
+  EXPECT_EQ(host_.stored[0].seq, 2);
+  EXPECT_EQ(host_.stored[0].text, "one!");
+  EXPECT_EQ(host_.stored[0].sender, "alice");
+  EXPECT_EQ(*outbox_->PendingSends(), 4u);
+}
+
 }  // namespace
 }  // namespace mqchat::sdk

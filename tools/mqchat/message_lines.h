@@ -1,0 +1,20 @@
+// How the interactive terminal client shows messages and their changes (edits, tombstones,
+// replies, reactions). Pure functions; any thread (SDK callbacks print these).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "mqchat/events.h"
+#include "mqchat/types.h"
+
+namespace mqchat::cli {
+
+// "14:05 bob: hi  #3" (the date too for messages of another day), with what the message
+// carries: "[re #1 alice: snippet] " before the text of a reply, "(message deleted)" for a
+// tombstone, " (edited)", reaction counts ("[👍 2*]", * when this user is among them).
+std::string Shown(const Message& m);
+// A change to a message in one line: "* bob edited: " + Shown(message), "* bob deleted #3", ...
+std::string ShownUpdate(const MessageUpdate& u);
+
+}  // namespace mqchat::cli
