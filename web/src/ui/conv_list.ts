@@ -20,6 +20,7 @@ function preview(v: ViewContext, c: ConvView): string {
   if (lm) {
     const prefix = lm.sender === s.me ? "You: " : c.kind === "group" ? `${lm.sender}: ` : "";
     text = prefix + (lm.deleted ? "message deleted" : lm.text.slice(0, 140).replace(/\s+/g, " "));
+    if (c.kind === "group" && s.privacy.isBlocked(lm.sender)) text = "Message from a blocked user";
   }
   const pend = s.pendingFor(c.id);
   if (pend.length) {
