@@ -34,7 +34,7 @@ function convItem(v: ViewContext, c: ConvView): HTMLElement {
   const s = v.s;
   const title = c.title(s.me);
   const other = c.kind === "direct" ? c.other(s.me) : undefined;
-  const typing = typingText(c);
+  const typing = typingText(c, (u) => s.privacy.isBlocked(u));
   const lm = c.lastMessage;
   const unread = c.unread;
   const muted = muteLabel(c);
