@@ -1,70 +1,16 @@
 // End-to-end tests of issue 16's message events in the web client: two pages (alice and bob)
 // edit, delete, reply and react through the message menu, each change shown live on the other
 // page in place (never as a new message), and a reload (the history path) shows the same state.
-// Its own broker and browser (harness.mjs); run by tests/web/run.sh.
+// Its own broker and browser (pages.mjs); run by tests/web/run.sh.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { Broker, DESKTOP, RawClient, checkPrerequisites, launchBrowser, screenshot } from "./harness.mjs";
+import { test } from "node:test";
+import { RawClient, screenshot } from "./harness.mjs";
+import { T, msgByText, pageSuite, send } from "./pages.mjs";
 
-const T = 15000; // default wait for anything the UI should show
-let broker;
-let chrome;
+const suite = pageSuite();
+const { newUser, openAs, login } = suite;
 
-before(async () => {
-  const missing = checkPrerequisites();
-  if (missing.length) throw new Error("missing prerequisites:\n  " + missing.join("\n  "));
-  broker = await new Broker().start();
-  chrome = await launchBrowser();
-});
-
-after(async () => {
-  await chrome?.close();
-  if (broker) {
-    await broker.stop();
-    broker.cleanup();
-  }
-});
-
-let userCounter = 0;
-async function newUser(prefix) {
-  const name = `${prefix}${++userCounter}`;
-  const password = `pw-${name}-secret`;
-  await broker.addUser(name, password);
-  return { name, password };
-}
-
-/** A logged-in page of `user` in its own browser context, with `title`'s conversation open. */
-async function openAs(t, pages, user, title) {
-  const ctx = await chrome.browser.newContext({ viewport: DESKTOP });
-  t.after(() => ctx.close().catch(() => {}));
-  const page = await ctx.newPage();
-  pages.push(page);
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  t.after(() => assert.deepEqual(errors, [], `uncaught errors in ${user.name}'s page`));
-  await page.goto(broker.url);
-  await login(page, user);
-  await page.locator(`.conv-item[data-title="${title}"]`).click({ timeout: T });
-  await page.waitForFunction((t) => document.querySelector("#conv-title")?.textContent === t, title, { timeout: T });
-  return page;
-}
-
-async function login(page, user) {
-  await page.locator("#login-form").waitFor({ timeout: T });
-  await page.fill("#login-user", user.name);
-  await page.fill("#login-password", user.password);
-  await page.click("#login-submit");
-  await page.locator("#chat-view").waitFor({ timeout: T });
-}
-
-const msgByText = (page, text) => page.locator(".msg[data-seq]", { hasText: text });
 const stored = (page) => page.locator(".msg[data-seq]");
-
-async function send(page, text) {
-  await page.fill("#composer-input", text);
-  await page.press("#composer-input", "Enter");
-  await page.locator(".msg.mine[data-seq]", { hasText: text }).waitFor({ timeout: T });
-}
 
 /** Opens the menu of message `msg` and clicks its item `act` (menu-item class). */
 async function menu(msg, act) {
@@ -79,7 +25,7 @@ test("edit, reply, react and delete between two pages, live and after a reload",
   try {
     const alice = await newUser("alice");
     const bob = await newUser("bob");
-    const raw = await new RawClient(broker, alice.name, alice.password, "raw").connect();
+    const raw = await new RawClient(suite.broker, alice.name, alice.password, "raw").connect();
     t.after(() => raw.close());
     await raw.openDirect(bob.name);
     const a = await openAs(t, pages, alice, bob.name);
@@ -195,9 +141,9 @@ test("a group's owner deletes a member's message; a member may not", { timeout: 
   try {
     const owner = await newUser("olga");
     const member = await newUser("mike");
-    const raw = await new RawClient(broker, member.name, member.password, "raw").connect();
+    const raw = await new RawClient(suite.broker, member.name, member.password, "raw").connect();
     t.after(() => raw.close());
-    const ownerRaw = await new RawClient(broker, owner.name, owner.password, "raw").connect();
+    const ownerRaw = await new RawClient(suite.broker, owner.name, owner.password, "raw").connect();
     t.after(() => ownerRaw.close());
     const created = await ownerRaw.ok("mqchat/v1/req/create_group", { name: "Crew", members: [member.name] });
     const conv = created.conversation.conversation_id;

@@ -2,10 +2,14 @@
 // the client uses and returns a typed value, or throws a DecodeError naming the first bad field;
 // nothing else in the app casts a payload to a wire type.
 import { DecodeError } from "./errors";
+import { DM_POLICIES } from "./wire";
 import type {
+  BlockedUser,
+  DmPolicy,
   HistoryPage,
   InboxEvent,
   Presence,
+  PrivacySettings,
   Response,
   SendAck,
   SyncConversation,
@@ -217,6 +221,19 @@ export function decodeSendAck(r: Response): SendAck {
   return ack;
 }
 
+function decodeBlocked(v: unknown, what: string): BlockedUser {
+  const o = obj(v, what);
+  return { user: str(o, "user", what), blocked_at_ms: num(o, "blocked_at_ms", what) };
+}
+
+/** `block`, `unblock`, `blocks`, `set_dm_policy` and the `privacy` event: the caller's settings. */
+export function decodePrivacy(v: unknown, what = "privacy"): PrivacySettings {
+  const o = obj(v, what);
+  const policy = str(o, "dm_policy", what);
+  if (!(DM_POLICIES as readonly string[]).includes(policy)) throw new DecodeError(`${what}.dm_policy: "${policy}"`);
+  return { blocked: arr(o, "blocked", what, decodeBlocked), dm_policy: policy as DmPolicy };
+}
+
 /** An inbox payload (section 5); null for a type this client does not know (newer servers). */
 export function decodeInboxEvent(v: unknown): InboxEvent | null {
   const o = obj(v, "event");
@@ -251,6 +268,8 @@ export function decodeInboxEvent(v: unknown): InboxEvent | null {
         user: str(o, "user", "typing event"),
         typing: bool(o, "typing", "typing event"),
       };
+    case "privacy":
+      return { type: "privacy", ...decodePrivacy(o, "privacy event") };
     default:
       return null;
   }

@@ -140,7 +140,25 @@ export type InboxEvent =
       actor: string;
       users: string[];
     }
-  | { type: "typing"; conversation_id: string; user: string; typing: boolean };
+  | { type: "typing"; conversation_id: string; user: string; typing: boolean }
+  | ({ type: "privacy" } & PrivacySettings);
+
+/** Who may open a direct conversation with a user and write in it (PROTOCOL.md "Blocking and who
+ * may message me"): anyone, people sharing a group with them, or nobody new. */
+export const DM_POLICIES = ["everyone", "shared_group", "existing_only"] as const;
+export type DmPolicy = (typeof DM_POLICIES)[number];
+
+export interface BlockedUser {
+  user: string;
+  blocked_at_ms: number;
+}
+
+/** A user's privacy settings, as `block`, `unblock`, `blocks`, `set_dm_policy` and the `privacy`
+ * inbox event carry them (`blocked` ordered by name). */
+export interface PrivacySettings {
+  blocked: BlockedUser[];
+  dm_policy: DmPolicy;
+}
 
 export interface Presence {
   state: "online" | "offline";

@@ -11,6 +11,7 @@ import { Conversations, TYPING_SHOW_MS } from "./conversations";
 import { describeError } from "./describe";
 import { Outbox, PendingView } from "./outbox";
 import { OutboxBackend, OutboxStore, indexedDbOutbox } from "./outbox_store";
+import { Privacy } from "./privacy";
 import { Syncer } from "./sync";
 import { TypingSender } from "./typing";
 
@@ -38,6 +39,8 @@ export interface ChatHooks {
 
 export class ChatState {
   readonly me: string;
+  /** Whom I blocked and who may message me (privacy.ts): read it, and change it with its ops. */
+  readonly privacy: Privacy;
   private conn: Transport;
   private convs: Conversations;
   private outbox: Outbox;
@@ -78,8 +81,10 @@ export class ChatState {
       request,
       delivered: (m) => this.convs.addMessage(m, true),
       failed: (text) => this.setNotice("error", text),
+      peerOf: (id) => this.convs.get(id)?.directPeer(this.me),
       changed,
     });
+    this.privacy = new Privacy({ request: (t, b) => this.conn.request(t, b), changed });
     this.syncer = new Syncer(this.convs, { request, unknown: () => this.scheduleRefresh(), changed });
     this.typing = new TypingSender({ online, request: (t, b) => this.conn.requestQuiet(t, b) });
     this.conn = connect(creds, {
@@ -243,15 +248,10 @@ export class ChatState {
   async manage(id: string, op: ManageOp, body: Record<string, unknown>): Promise<void> {
     const r = await this.conn.request(topics.conv(id, op), body);
     const wc = op === "leave" ? null : decodeConversationResult(r);
-    if (op === "leave") {
-      this.convs.drop(id);
-      this.changed();
-    } else if (wc) {
-      this.convs.upsert(wc);
-      this.changed();
-    } else {
-      void this.loadMembers(id).catch(() => {});
-    }
+    if (op === "leave") this.convs.drop(id);
+    else if (wc) this.convs.upsert(wc);
+    else return void this.loadMembers(id).catch(() => {});
+    this.changed();
   }
 
   /** Mutes my conversation `id` until `untilMs` (-1 for good, 0 unmutes; PROTOCOL.md 7.1). My
@@ -311,6 +311,7 @@ export class ChatState {
   private async onReady(first: boolean): Promise<void> {
     try {
       await this.refreshConversations(!first);
+      void this.privacy.refresh().catch(() => {}); // the next connection asks again
       if (!first) await this.syncer.run();
       this._loaded = true;
       this.changed();
@@ -364,6 +365,8 @@ export class ChatState {
       case "mute":
         if (!this.convs.applyMute(ev.conversation_id, ev.until_ms)) return;
         break;
+      case "privacy":
+        return this.privacy.applyEvent(ev);
       case "conversation":
         this.onConversationEvent(ev.event, ev.conversation, ev.actor, ev.users);
         break;

@@ -28,6 +28,8 @@ export interface ConvView {
   sortedSeqs(): readonly number[];
   title(me: string): string;
   other(me: string): string | undefined;
+  /** The other user of a direct conversation; undefined for a group. */
+  directPeer(me: string): string | undefined;
   myRole(me: string): string;
   typingUsers(now?: number): string[];
 }
@@ -126,6 +128,10 @@ export class Conv implements ConvView {
   other(me: string): string | undefined {
     for (const u of this.members.keys()) if (u !== me) return u;
     return undefined;
+  }
+
+  directPeer(me: string): string | undefined {
+    return this.kind === "direct" ? this.other(me) : undefined;
   }
 
   myRole(me: string): string {

@@ -3,7 +3,12 @@ import type { LoginMode } from "../api/connection";
 import { ChatError } from "../api/errors";
 import { MAX_CHARS, codePoints } from "../api/wire";
 
-export function describeError(e: unknown, ctx: { text?: string; op?: string; user?: string } = {}): string {
+/** `user`: the user a request names (open_direct, block); `peer`: the other user of the direct
+ * conversation a send went to. */
+export function describeError(
+  e: unknown,
+  ctx: { text?: string; op?: string; user?: string; peer?: string } = {},
+): string {
   if (!(e instanceof ChatError)) return e instanceof Error ? e.message : String(e);
   switch (e.code) {
     case "TOO_LONG": {
@@ -26,6 +31,13 @@ export function describeError(e: unknown, ctx: { text?: string; op?: string; use
       return "The message contains invalid characters";
     case "RATE_LIMITED":
       return "Too many requests; slow down a little";
+    case "NOT_ACCEPTING": // one sentence for a block and for a dm_policy: a block is never revealed
+      return `${ctx.user ?? ctx.peer ?? "This user"} does not accept direct messages from you`;
+    case "INVALID":
+      if (ctx.op === "block") {
+        return /yourself/i.test(e.message) ? "You cannot block yourself" : "Cannot block: " + e.message;
+      }
+      return e.message || "That is not allowed";
     case "NOT_AUTHOR":
       return ctx.op === "edit"
         ? "You can only edit your own messages"

@@ -35,6 +35,8 @@ export interface OutboxDeps {
   delivered(m: WireMessage): void;
   /** A send was refused for good; the sentence says why. */
   failed(text: string): void;
+  /** The other user of a direct conversation (named in a NOT_ACCEPTING refusal). */
+  peerOf?(conversationId: string): string | undefined;
   changed(): void;
 }
 
@@ -244,7 +246,7 @@ export class Outbox {
       this.pending.delete(p.client_msg_id); // the reaction is already as asked (a double click)
     } else {
       p.state = "failed";
-      p.error = describeError(e, { text: p.text, op: p.op });
+      p.error = describeError(e, { text: p.text, op: p.op, peer: this.d.peerOf?.(p.conversation_id) });
       if ((p.op ?? "send") !== "send") this.pending.delete(p.client_msg_id);
       this.d.failed(p.error);
     }

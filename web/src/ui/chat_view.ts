@@ -6,6 +6,7 @@ import type { ConvView } from "../state/conversation";
 import { pageTitle } from "../state/conversations";
 import { describeError } from "../state/describe";
 import { Banner } from "./banner";
+import { BlockUi } from "./block_ui";
 import { Composer } from "./composer";
 import { UiState, ViewContext } from "./context";
 import { renderConvHeader } from "./conv_header";
@@ -17,6 +18,7 @@ import { MessageList } from "./messages";
 import { MuteMenu } from "./mute_menu";
 import { NewChatDialog } from "./new_chat";
 import { NoticeBar } from "./notice";
+import { PrivacyPanel } from "./privacy_panel";
 
 const HASH_RE = /^#c\/(\d+)$/;
 
@@ -31,7 +33,9 @@ export class ChatView implements ViewContext {
   private composer = new Composer(this);
   private messages = new MessageList(this, this.composer);
   private actions = new MessageActions(this, this.composer);
-  private info = new InfoPanel(this);
+  private blocks = new BlockUi(this);
+  private privacy = new PrivacyPanel(this, this.blocks);
+  private info = new InfoPanel(this, this.blocks);
   private newChat = new NewChatDialog(this);
   private mute = new MuteMenu(this);
 
@@ -109,6 +113,8 @@ export class ChatView implements ViewContext {
     });
     this.newChat.bind();
     this.mute.bind();
+    this.blocks.bind();
+    this.privacy.bind();
   }
 
   private onScroll(): void {
@@ -172,6 +178,7 @@ export class ChatView implements ViewContext {
     renderConvList(this);
     this.renderPane();
     this.info.render();
+    this.privacy.render();
   }
 
   private renderPane(): void {
@@ -186,6 +193,7 @@ export class ChatView implements ViewContext {
     }
     renderConvHeader(this.s, c);
     this.mute.render(c);
+    this.blocks.renderBar(c);
     this.notice.render();
     this.messages.render(c);
   }

@@ -11,6 +11,8 @@ export class UiState {
   expanded = new Set<string>();
   /** The message whose menu is open, and which part of it (message_actions.ts). */
   menu: { seq: number; mode: MenuMode } | null = null;
+  /** Messages of blocked users the user chose to show (`<conversation id>:<seq>`). */
+  revealed = new Set<string>();
   /** The message being edited in place. */
   editing: number | null = null;
   /** The message the composer's reply answers. */

@@ -15,7 +15,7 @@ export function renderConvHeader(s: ChatState, c: ConvView): void {
     avEl.dataset.key = avatarKey;
     avEl.replaceChildren(avatar(title, { group: c.kind === "group", presence, size: "s" }));
   }
-  const typing = typingText(c);
+  const typing = typingText(c, (u) => s.privacy.isBlocked(u));
   const sub = $("conv-sub");
   sub.classList.toggle("typing", Boolean(typing));
   const members = [...c.members.keys()];

@@ -20,6 +20,7 @@ function preview(v: ViewContext, c: ConvView): string {
   if (lm) {
     const prefix = lm.sender === s.me ? "You: " : c.kind === "group" ? `${lm.sender}: ` : "";
     text = prefix + (lm.deleted ? "message deleted" : lm.text.slice(0, 140).replace(/\s+/g, " "));
+    if (c.kind === "group" && s.privacy.isBlocked(lm.sender)) text = "Message from a blocked user";
   }
   const pend = s.pendingFor(c.id);
   if (pend.length) {
@@ -33,7 +34,7 @@ function convItem(v: ViewContext, c: ConvView): HTMLElement {
   const s = v.s;
   const title = c.title(s.me);
   const other = c.kind === "direct" ? c.other(s.me) : undefined;
-  const typing = typingText(c);
+  const typing = typingText(c, (u) => s.privacy.isBlocked(u));
   const lm = c.lastMessage;
   const unread = c.unread;
   const muted = muteLabel(c);

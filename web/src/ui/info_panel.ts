@@ -3,6 +3,7 @@
 import { NAME_RE } from "../api/wire";
 import type { ConvView } from "../state/conversation";
 import { describeError } from "../state/describe";
+import type { BlockUi } from "./block_ui";
 import type { ViewContext } from "./context";
 import { $, avatar, h, show } from "./dom";
 import { presenceOf, presenceText, splitUsers } from "./labels";
@@ -14,7 +15,10 @@ function roleRank(role: string): number {
 export class InfoPanel {
   private key = "";
 
-  constructor(private v: ViewContext) {}
+  constructor(
+    private v: ViewContext,
+    private blocks: BlockUi,
+  ) {}
 
   /** Rebuild on the next render (opened, or another conversation). */
   invalidate(): void {
@@ -29,7 +33,15 @@ export class InfoPanel {
     document.querySelector(".layout")!.classList.toggle("with-info", visible);
     if (!c || !visible) return;
     const members = [...c.members.entries()];
-    const key = JSON.stringify([c.id, c.name, members, members.map(([u]) => presenceText(s, u)), c.rolesLoaded]);
+    const blocked = members.map(([u]) => s.privacy.isBlocked(u));
+    const key = JSON.stringify([
+      c.id,
+      c.name,
+      members,
+      members.map(([u]) => presenceText(s, u)),
+      c.rolesLoaded,
+      blocked,
+    ]);
     if (key === this.key) return;
     this.key = key;
     const body = $("info-body");
@@ -47,7 +59,22 @@ export class InfoPanel {
       avatar(title, { presence: presenceOf(s, other) }),
       h("h4", { text: title }),
       h("div", { class: "sub", id: "info-presence", text: presenceText(s, other) || "Direct conversation" }),
+      other ? h("div", { class: "info-actions" }, this.blockButton(other, "danger", true)) : null,
     );
+  }
+
+  /** Block (after the confirm dialog) or unblock `user`, as the settings say. */
+  private blockButton(user: string, cls: string, named: boolean): HTMLElement {
+    const blocked = this.v.s.privacy.isBlocked(user);
+    const verb = blocked ? "Unblock" : "Block";
+    return h("button", {
+      type: "button",
+      class: blocked ? (cls ? "secondary unblock" : "unblock") : `${cls} block`.trim(),
+      "data-block": user,
+      "aria-label": `${verb} ${user}`,
+      onclick: () => (blocked ? void this.blocks.unblock(user) : this.blocks.ask(user)),
+      text: named ? `${verb} ${user}` : verb,
+    });
   }
 
   private group(c: ConvView): Node[] {
@@ -107,6 +134,7 @@ export class InfoPanel {
                 text: "Remove",
               })
             : null,
+          u === s.me ? null : this.blockButton(u, "", false),
         ),
       );
   }

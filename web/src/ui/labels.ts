@@ -17,8 +17,9 @@ export function presenceText(s: ChatState, user: string | undefined): string {
   return p.last_seen_ms ? `last seen ${fmtAgo(p.last_seen_ms)}` : "offline";
 }
 
-export function typingText(c: ConvView): string {
-  const users = c.typingUsers();
+/** Who is typing in `c`; `hidden`: users whose typing is not shown (those I blocked). */
+export function typingText(c: ConvView, hidden: (user: string) => boolean = () => false): string {
+  const users = c.typingUsers().filter((u) => !hidden(u));
   if (!users.length) return "";
   if (c.kind === "direct") return "typing…";
   if (users.length === 1) return `${users[0]} is typing…`;

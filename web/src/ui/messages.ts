@@ -140,6 +140,11 @@ export class MessageList {
       const m = c.msgs.get(seq)!;
       emitDay(m.sent_at_ms);
       const key = `m:${seq}`;
+      if (this.hidden(c, m.sender, seq)) {
+        prevSender = "";
+        add(key, "blocked", () => this.blockedEl(c, seq, m.sender));
+        continue;
+      }
       const first = m.sender !== prevSender;
       prevSender = m.sender;
       const mine = m.sender === s.me;
@@ -172,6 +177,30 @@ export class MessageList {
       add(key, `${first}|${p.state}|${p.error ?? ""}|${expanded}`, () => pendingEl(p, opts));
     }
     return { keys, build };
+  }
+
+  /** A group message from a user I blocked, not yet shown on request (PROTOCOL.md: the server
+   * delivers it; the blocker's client hides it). */
+  private hidden(c: ConvView, sender: string, seq: number): boolean {
+    return c.kind === "group" && this.v.s.privacy.isBlocked(sender) && !this.v.ui.revealed.has(`${c.id}:${seq}`);
+  }
+
+  private blockedEl(c: ConvView, seq: number, sender: string): HTMLElement {
+    const reveal = () => {
+      this.v.ui.revealed.add(`${c.id}:${seq}`);
+      this.v.ui.stickBottom = false;
+      this.v.schedule();
+    };
+    return h(
+      "div",
+      { class: "msg theirs first blocked-msg", "data-seq": seq, "data-sender": sender },
+      h(
+        "div",
+        { class: "bubble" },
+        h("span", { text: "Message from a blocked user" }),
+        h("button", { type: "button", class: "link reveal", onclick: reveal, text: "Show" }),
+      ),
+    );
   }
 
   /** Reuses nodes, moves only what is out of place, removes the rest. */
