@@ -22,7 +22,7 @@ ChatService::ChatService(ChatOptions options, ChatDeps deps, store::ChatStorePtr
       push_(std::move(deps.push)),
       send_limits_(options.send_limits),
       send_(tools_, ids_, push_.get(), send_limits_),
-      events_(tools_, ids_, options.edit_window_ms),
+      events_(tools_, ids_, send_, options.edit_window_ms),
       conversations_(tools_, ids_, options.max_group_members, push_.get()),
       reads_(tools_),
       typing_(tools_, fan_out_, options.typing_per_minute),

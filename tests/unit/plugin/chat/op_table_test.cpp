@@ -34,7 +34,7 @@ TEST(OpTableTest, EveryOpIsRoutedToItsWorker) {
   ConversationOps conversations(tools, ids, 100);
   ReadOps reads(tools);
   TypingOps typing(tools, fan_out, 60);
-  MessageEventOps events(tools, ids, 0);
+  MessageEventOps events(tools, ids, send, 0);
   BlockOps blocks(tools, nullptr);
   OpTable table =
       MakeOpTable({send, conversations, reads, typing, nullptr, &events, &blocks}, tools);
