@@ -35,6 +35,7 @@
 #include "ids/snowflake.h"
 #include "session/client_session.h"
 #include "session/device_index.h"
+#include "session/hidden_users.h"
 #include "threads/mutex.h"
 #include "util/broker_task_queue.h"
 #include "util/clock.h"
@@ -74,6 +75,9 @@ struct ChatDeps {
   InboxHook inbox_hook;
   // Broker thread, after a block or an unblock committed.
   BlockChangedHook block_changed;
+  // Who is hidden from whom by a block, for the users connected here: typing skips them.
+  // Null: typing reaches every other member.
+  const session::HiddenUsers* hidden = nullptr;
 };
 
 struct ChatStats {
@@ -104,12 +108,18 @@ class ChatService {
   // users are recorded together by one writer task, so bursts of logins are never dropped).
   void EnsureUser(const std::string& username);
 
-  // Loads everyone who shares a conversation with `username` (on `username`'s reader worker),
-  // then calls `done` on the broker thread, with the store's error if it failed (the caller
-  // retries). Called before any request of the device, it runs, and `done` is called, before
-  // any of their reads is answered (reader_pool.h).
+  // Loads everyone who shares a conversation with `username` and everyone with a block
+  // between them and `username` either way (on `username`'s reader worker), then calls `done`
+  // on the broker thread, with the store's error if it failed (the caller retries). Called
+  // before any request of the device, it runs, and `done` is called, before any of their reads
+  // is answered (reader_pool.h).
   using Contacts = std::unordered_set<std::string>;
-  void LoadContacts(const std::string& username, std::function<void(Result<Contacts>)> done);
+  struct LoadedContacts {
+    Contacts contacts;  // who shares a conversation with the user, less `hidden`
+    Contacts hidden;    // who the user blocked or was blocked by
+  };
+  void LoadContacts(const std::string& username,
+                    std::function<void(Result<LoadedContacts>)> done);
 
   // Finishes queued work and joins the workers. Their last answers stay in the task queue.
   void Stop();

@@ -33,7 +33,7 @@ TEST(OpTableTest, EveryOpIsRoutedToItsWorker) {
   SendPipeline send(tools, ids, nullptr, limits);
   ConversationOps conversations(tools, ids, 100);
   ReadOps reads(tools);
-  TypingOps typing(tools, fan_out, 60);
+  TypingOps typing(tools, fan_out, 60, nullptr);
   MessageEventOps events(tools, ids, send, 0);
   BlockOps blocks(tools, nullptr);
   OpTable table =
