@@ -12,6 +12,7 @@
 #include "invites.h"
 #include "password_input.h"
 #include "protocol/identity.h"
+#include "reports.h"
 #include "root_guard.h"
 #include "store/store_factory.h"
 
@@ -84,6 +85,8 @@ Status Ctl::Run(const Request& r) {
     case Command::kUserShow: return Show(r.name, r.json);
     case Command::kInviteCreate: return Invite(r.invite_uses, r.invite_ttl_s);
     case Command::kToken: return Token(r.name, r.token_ttl_s);
+    case Command::kReportsList: return ListReports(config_.store, r.open_only, r.json);
+    case Command::kReportsResolve: return ResolveReport(config_.store, r.report_id, r.note);
     default: return ChangeUser(r.command, r.name);
   }
 }

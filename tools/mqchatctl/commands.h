@@ -23,6 +23,8 @@ enum class Command {
   kUserShow,
   kInviteCreate,
   kToken,
+  kReportsList,     // reports.h
+  kReportsResolve,
 };
 
 struct Request {
@@ -33,6 +35,9 @@ struct Request {
   int64_t invite_uses = 1;
   int64_t invite_ttl_s = 7 * 86400;
   int64_t token_ttl_s = 3600;
+  bool open_only = false;  // reports list --open
+  int64_t report_id = 0;   // reports resolve
+  std::string note;        // reports resolve --note
 };
 
 // Runs requests against the store `config` names. Errors: kInvalidArgument, kNotFound,

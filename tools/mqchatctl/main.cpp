@@ -1,5 +1,6 @@
 // mqchatctl: the operator's command line for mqchat's store (migrations, users, invites, dev
-// tokens). This file parses the command line (CLI11) into a `Request`; commands.cpp does it.
+// tokens, the moderation queue). This file parses the command line (CLI11) into a `Request`;
+// commands.cpp does it.
 // Exit codes: 0 success, 1 refused (bad input, not found, already exists), 2 usage error,
 // 3 store or configuration error.
 #include <iostream>
@@ -35,13 +36,19 @@ Commands:
   invite create [--uses N] [--ttl-s S]
                              print a new invite code for mqchat-api's `signup invite`
                              (shown once, stored hashed; default 1 use, 7 days)
+  reports list [--open]      the reports users filed, oldest first (--open: unresolved only):
+                             id, open|resolved, reporter, reported user, reason,
+                             conversation:seq or -, the message's text when reported, details
+  reports resolve ID [--note TEXT]
+                             mark report ID resolved (refused if it already is)
   token NAME [TTL_SECONDS]   print an HS256 login token for the existing, active user NAME
                              (needs --config with plugin_opt_jwt_hs256_secret[_file];
                              default TTL 3600)
 
 Options:
   --json                     user list/show: JSON (an array of users, or one user object:
-                             username, state, user_id, created_at_ms)
+                             username, state, user_id, created_at_ms); reports list: an
+                             array of reports
   -h, --help                 this text
   --version                  print the version
 
@@ -113,8 +120,17 @@ void DeclareCommandLine(CLI::App& app, Request* request, StoreArgs* store) {
   token->add_option("NAME", request->name)->required();
   token->add_option("TTL_SECONDS", request->token_ttl_s)->check(CLI::Range(1, 86400 * 365));
   token->callback([request] { request->command = Command::kToken; });
+  CLI::App* reports = app.add_subcommand("reports")->require_subcommand(1);
+  CLI::App* reports_list = reports->add_subcommand("list");
+  reports_list->add_flag("--open", request->open_only);
+  reports_list->callback([request] { request->command = Command::kReportsList; });
+  CLI::App* resolve = reports->add_subcommand("resolve");
+  resolve->add_option("ID", request->report_id)->required()->check(CLI::PositiveNumber);
+  resolve->add_option("--note", request->note);
+  resolve->callback([request] { request->command = Command::kReportsResolve; });
   // Global options (--json, the store) may also follow the command.
-  for (CLI::App* sub : {app.get_subcommand("migrate"), user, list, invite, create, token}) {
+  for (CLI::App* sub : {app.get_subcommand("migrate"), user, list, invite, create, token, reports,
+                        reports_list, resolve}) {
     sub->fallthrough();
   }
   for (const char* verb : {"add", "passwd", "disable", "enable", "delete", "show"}) {
