@@ -133,6 +133,8 @@ Result<std::unique_ptr<chat::ChatService>> BuildChat(const Config& config, Broke
   chat::ChatDeps deps{broker, tasks, clock};
   deps.devices = &sessions.devices();
   deps.hidden = &sessions.hidden();
+  // The moderation queue: its own connection, used on the writer thread.
+  MQCHAT_ASSIGN_OR_RETURN(deps.reports, store::OpenReportStore(config.store));
   deps.block_changed = std::move(block_changed);
   // Gives the writer the OnlineDirectory for push recipients.
   deps.push = std::make_unique<push::PushRequests>(std::move(push));

@@ -27,7 +27,9 @@ ChatService::ChatService(ChatOptions options, ChatDeps deps, store::ChatStorePtr
       reads_(tools_),
       typing_(tools_, fan_out_, options.typing_per_minute, deps.hidden),
       blocks_(tools_, std::move(deps.block_changed)),
-      routes_(MakeOpTable({send_, conversations_, reads_, typing_, push_.get(), &events_, &blocks_},
+      reports_(tools_, std::move(deps.reports), options.reports_per_minute),
+      routes_(MakeOpTable({send_, conversations_, reads_, typing_, push_.get(), &events_, &blocks_,
+                           &reports_},
                           tools_)) {
   writer_ =
       std::make_unique<StoreWorker>(std::move(writer_store), options_.max_queue, options_.max_batch,

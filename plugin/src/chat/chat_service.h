@@ -27,6 +27,7 @@
 #include "chat/push_ops.h"
 #include "chat/read_ops.h"
 #include "chat/reader_pool.h"
+#include "chat/report_ops.h"
 #include "chat/send_limits.h"
 #include "chat/send_pipeline.h"
 #include "chat/store_worker.h"
@@ -53,6 +54,7 @@ struct ChatOptions {
   int typing_per_minute = 60;
   int64_t edit_window_ms = 172'800'000;  // edits allowed this long after a message; 0 = forever
   SendLimitOptions send_limits;  // per-user send rates (send_limits.h)
+  int reports_per_minute = 10;   // `report` requests per user and minute
 };
 
 // What ChatService works with, given once at construction. Everything referenced outlives it.
@@ -75,6 +77,9 @@ struct ChatDeps {
   InboxHook inbox_hook;
   // Broker thread, after a block or an unblock committed.
   BlockChangedHook block_changed;
+  // The moderation queue, used on the writer (report_ops.h). Null: `report` answers
+  // UNAVAILABLE.
+  store::ReportStorePtr reports;
   // Who is hidden from whom by a block, for the users connected here: typing skips them.
   // Null: typing reaches every other member.
   const session::HiddenUsers* hidden = nullptr;
@@ -157,6 +162,7 @@ class ChatService {
   ReadOps reads_;
   TypingOps typing_;
   BlockOps blocks_;
+  ReportOps reports_;
   const OpTable routes_;
   ChatStats stats_;
   Mutex new_users_mu_;
