@@ -43,6 +43,10 @@ inline constexpr std::string_view kRemoved = "removed";
 inline constexpr std::string_view kBlocked = "blocked";
 inline constexpr std::string_view kBlockedAtMs = "blocked_at_ms";
 inline constexpr std::string_view kDmPolicy = "dm_policy";
+// report (protocol/report.h)
+inline constexpr std::string_view kReason = "reason";
+inline constexpr std::string_view kDetails = "details";
+inline constexpr std::string_view kReportId = "report_id";  // and kDuplicate
 
 // Message, member, conversation, summary, ack and sync objects.
 inline constexpr std::string_view kMessageId = "message_id";

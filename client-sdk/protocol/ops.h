@@ -37,9 +37,11 @@ enum class Op {
   kUnblock,
   kBlocks,
   kSetDmPolicy,
+  // Reporting a user or a message to the operator (protocol/report.h).
+  kReport,
 };
 
-inline constexpr size_t kOpCount = static_cast<size_t>(Op::kSetDmPolicy) + 1;
+inline constexpr size_t kOpCount = static_cast<size_t>(Op::kReport) + 1;
 
 // The wire name, e.g. "add_members".
 std::string_view OpName(Op op);

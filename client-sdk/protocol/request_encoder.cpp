@@ -72,6 +72,16 @@ struct BodyEncoder {
   void operator()(const SetDmPolicyRequest& b) const {
     out[fields::kDmPolicy] = DmPolicyName(b.dm_policy);
   }
+  void operator()(const ReportRequest& b) const {
+    out[fields::kClientMsgId] = b.client_msg_id;
+    if (!b.user.empty()) out[fields::kUser] = b.user;
+    if (b.seq > 0) {
+      out[fields::kConversationId] = FormatId(b.conversation_id);
+      out[fields::kSeq] = b.seq;
+    }
+    out[fields::kReason] = b.reason;
+    if (!b.details.empty()) out[fields::kDetails] = b.details;
+  }
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "protocol/ids.h"
 #include "protocol/json_bounds.h"
 #include "protocol/json_util.h"
+#include "protocol/report.h"
 
 namespace mqchat::protocol {
 namespace {
@@ -259,6 +260,37 @@ Error ParseBody(const json& obj, const RequestLimits&, SetDmPolicyRequest* body)
   return std::nullopt;
 }
 
+Error ParseBody(const json& obj, const RequestLimits&, ReportRequest* body) {
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(ReadClientMsgId(obj, &body->client_msg_id));
+  if (obj.contains(fields::kUser)) {
+    MQCHAT_RETURN_IF_PROTOCOL_ERROR(ReadUser(obj, fields::kUser, &body->user));
+  }
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(FromStatus(
+      ReadId(obj, fields::kConversationId, Presence::kOptional, &body->conversation_id)));
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(
+      FromStatus(ReadNonNegative(obj, fields::kSeq, Presence::kOptional, &body->seq)));
+  if ((body->conversation_id > 0) != (body->seq > 0)) {
+    return BadRequest("a reported message needs both conversation_id and seq");
+  }
+  if (body->user.empty() && body->seq == 0) {
+    return BadRequest("report a user (user) or a message (conversation_id and seq)");
+  }
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(
+      FromStatus(ReadString(obj, fields::kReason, Presence::kRequired, &body->reason)));
+  if (!IsReportReason(body->reason)) {
+    return BadRequest(
+        "reason must be one of spam, harassment, hate, sexual, violence, self_harm, "
+        "impersonation, other");
+  }
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(
+      FromStatus(ReadString(obj, fields::kDetails, Presence::kOptional, &body->details)));
+  if (CountCodePoints(body->details) > kMaxReportDetailsChars) {
+    return BadRequest("details: at most " + std::to_string(kMaxReportDetailsChars) +
+                      " characters");
+  }
+  return std::nullopt;
+}
+
 // Builds the body alternative of `op` and parses it from `obj`.
 Error ParseBodyFor(Op op, const json& obj, const RequestLimits& limits, RequestBody* body) {
   switch (op) {
@@ -289,6 +321,7 @@ Error ParseBodyFor(Op op, const json& obj, const RequestLimits& limits, RequestB
     MQCHAT_BODY_CASE(kUnblock, UnblockRequest)
     MQCHAT_BODY_CASE(kBlocks, BlocksRequest)
     MQCHAT_BODY_CASE(kSetDmPolicy, SetDmPolicyRequest)
+    MQCHAT_BODY_CASE(kReport, ReportRequest)
 #undef MQCHAT_BODY_CASE
   }
   return ProtocolError{ErrorCode::kInternal, "op without a parser"};

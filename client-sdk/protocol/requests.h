@@ -109,6 +109,16 @@ struct BlocksRequest {};
 struct SetDmPolicyRequest {
   DmPolicy dm_policy = DmPolicy::kEveryone;  // required, by name (privacy.h)
 };
+// A report of a user, or of a message (conversation_id and seq; then `user`, if given, must be
+// its sender). Idempotent by client_msg_id (protocol/report.h).
+struct ReportRequest {
+  std::string client_msg_id;
+  std::string user;             // empty: the sender of the message named
+  int64_t conversation_id = 0;  // with seq > 0: the message reported; 0: none
+  int64_t seq = 0;
+  std::string reason;   // one of kReportReasons
+  std::string details;  // at most kMaxReportDetailsChars
+};
 
 // Alternative i is the body of Op i: body.index() == static_cast<size_t>(op).
 using RequestBody =
@@ -117,7 +127,7 @@ using RequestBody =
                  EditRequest, DeleteRequest, ReactRequest, OpenDirectRequest, CreateGroupRequest,
                  ConversationsRequest, SyncRequest, PushRegisterRequest, PushUnregisterRequest,
                  PushSettingsRequest, BlockRequest, UnblockRequest, BlocksRequest,
-                 SetDmPolicyRequest>;
+                 SetDmPolicyRequest, ReportRequest>;
 
 struct Request {
   Op op = Op::kSend;

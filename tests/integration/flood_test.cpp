@@ -149,6 +149,78 @@ TEST_P(SendFloodTest, AnSdkClientSendingTooFastEndsWithEveryMessageStoredOnceInO
   client->reset();
 }
 
+// The message events (edit, delete, react) are sends of another kind: they spend the same
+// per-user budget, so a client cannot flood reactions or edits past the limit either.
+TEST_P(SendFloodTest, ReactionsAndEditsSpendTheSameBudgetAsMessages) {
+  MQCHAT_REQUIRE_SERVER();
+  Register({"bob"});
+  auto flooder = Login("mallory");
+  const int64_t group = flooder->CreateGroup("reacted", {"bob"});
+  ASSERT_GT(group, 0);
+  ASSERT_TRUE(flooder->Send(group, "target", "m0").ok());
+  auto react = [&](int i) {
+    return flooder->Request(protocol::Op::kReact, group,
+                            {{"client_msg_id", "r" + std::to_string(i)},
+                             {"seq", 1},
+                             {"emoji", "\xF0\x9F\x91\x8D"},
+                             {"remove", i % 2 == 1}});
+  };
+  // Adding and removing one reaction, as fast as the broker answers: refused once the burst
+  // (less the message sent above) is spent.
+  // The tokens refilled while the loop runs (20 a second) add to the burst: a bound from the
+  // elapsed time, as round trips are slower on PostgreSQL.
+  auto refilled = [](std::chrono::steady_clock::time_point since) {
+    return static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::steady_clock::now() - since)
+                                .count() *
+                            kRatePerS / 1000) +
+           2;
+  };
+  int first_refused = -1;
+  json refusal;
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 50 && first_refused < 0; ++i) {
+    auto r = react(i);
+    if (!r.ok()) {
+      ASSERT_EQ(r.error_code(), "RATE_LIMITED") << r.Describe();
+      first_refused = i;
+      refusal = (*r.body)["error"];
+    }
+  }
+  ASSERT_GE(first_refused, kBurst - 1);
+  EXPECT_LE(first_refused, kBurst + refilled(start)) << "reactions refused only past the burst";
+  EXPECT_GT(refusal.value("retry_after_ms", int64_t{0}), 0);
+  EXPECT_LE(refusal.value("retry_after_ms", int64_t{0}), 1000 / kRatePerS);
+  start = std::chrono::steady_clock::now();  // the budget is spent here
+  // Over the limit, a resent reaction still gets its original ack, under its own op.
+  auto resend = react(0);
+  ASSERT_TRUE(resend.ok()) << resend.Describe();
+  EXPECT_TRUE((*resend.body)["duplicate"].get<bool>());
+  EXPECT_EQ((*resend.body)["seq"], 2);
+
+  // Edits: the same budget. Spent again at once, an edit is refused too.
+  int edits_refused = -1;
+  for (int i = 0; i < 50 && edits_refused < 0; ++i) {
+    auto r = flooder->Request(
+        protocol::Op::kEdit, group,
+        {{"client_msg_id", "e" + std::to_string(i)}, {"seq", 1}, {"text", "v" + std::to_string(i)}});
+    if (!r.ok()) {
+      ASSERT_EQ(r.error_code(), "RATE_LIMITED") << r.Describe();
+      EXPECT_GT((*r.body)["error"].value("retry_after_ms", int64_t{0}), 0);
+      edits_refused = i;
+    }
+  }
+  ASSERT_GE(edits_refused, 0) << "edits were never refused";
+  EXPECT_LE(edits_refused, refilled(start)) << "edits refused only well after the budget was spent";
+
+  // Nothing refused was stored: the log holds the message, the accepted reactions and edits.
+  auto bob = Login("bob");
+  auto history = History(*bob, group);
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0]["text"],
+            edits_refused == 0 ? std::string("target") : "v" + std::to_string(edits_refused - 1));
+}
+
 MQCHAT_INSTANTIATE_FOR_STORES(SendFloodTest);
 
 }  // namespace

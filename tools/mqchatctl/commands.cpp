@@ -13,6 +13,7 @@
 #include "invites.h"
 #include "password_input.h"
 #include "protocol/identity.h"
+#include "reports.h"
 #include "root_guard.h"
 #include "store/store_factory.h"
 
@@ -87,6 +88,8 @@ Status Ctl::Run(const Request& r) {
     case Command::kToken: return Token(r.name, r.token_ttl_s);
     case Command::kBackup:
     case Command::kRestore: return Backup(r.command, r.path, r.json);
+    case Command::kReportsList: return ListReports(config_.store, r.open_only, r.json);
+    case Command::kReportsResolve: return ResolveReport(config_.store, r.report_id, r.note);
     default: return ChangeUser(r.command, r.name);
   }
 }

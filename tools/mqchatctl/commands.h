@@ -25,6 +25,8 @@ enum class Command {
   kToken,
   kBackup,
   kRestore,
+  kReportsList,     // reports.h
+  kReportsResolve,
 };
 
 struct Request {
@@ -36,6 +38,9 @@ struct Request {
   int64_t invite_ttl_s = 7 * 86400;
   int64_t token_ttl_s = 3600;
   std::string path;          // backup: the file to write; restore: the backup to read
+  bool open_only = false;  // reports list --open
+  int64_t report_id = 0;   // reports resolve
+  std::string note;        // reports resolve --note
 };
 
 // Runs requests against the store `config` names. Errors: kInvalidArgument, kNotFound,

@@ -1,5 +1,6 @@
 // mqchatctl: the operator's command line for mqchat's store (migrations, users, invites, dev
-// tokens). This file parses the command line (CLI11) into a `Request`; commands.cpp does it.
+// tokens, the moderation queue). This file parses the command line (CLI11) into a `Request`;
+// commands.cpp does it.
 // Exit codes: 0 success, 1 refused (bad input, not found, already exists), 2 usage error,
 // 3 store or configuration error.
 #include <iostream>
@@ -39,14 +40,20 @@ Commands:
                              FILE (0600); every message acked before it began is in it
   restore FILE               SQLite: make the --sqlite/--config database, which must not
                              exist, from the backup FILE (stop the broker first)
+  reports list [--open]      the reports users filed, oldest first (--open: unresolved only):
+                             id, open|resolved, reporter, reported user, reason,
+                             conversation:seq or -, the message's text when reported, details
+  reports resolve ID [--note TEXT]
+                             mark report ID resolved (refused if it already is)
   token NAME [TTL_SECONDS]   print an HS256 login token for the existing, active user NAME
                              (needs --config with plugin_opt_jwt_hs256_secret[_file];
                              default TTL 3600)
 
 Options:
-  --json                     backup/restore: one JSON object (file, schema_version,
-                             messages, bytes); user list/show: JSON (an array of users, or one user object:
-                             username, state, user_id, created_at_ms)
+  --json                     user list/show: JSON (an array of users, or one user object:
+                             username, state, user_id, created_at_ms); reports list: an
+                             array of reports; backup/restore: one object (file,
+                             schema_version, messages, bytes)
   -h, --help                 this text
   --version                  print the version
 
@@ -125,8 +132,17 @@ void DeclareCommandLine(CLI::App& app, Request* request, StoreArgs* store) {
     sub->callback([request, command = command] { request->command = command; });
     sub->fallthrough();
   }
+  CLI::App* reports = app.add_subcommand("reports")->require_subcommand(1);
+  CLI::App* reports_list = reports->add_subcommand("list");
+  reports_list->add_flag("--open", request->open_only);
+  reports_list->callback([request] { request->command = Command::kReportsList; });
+  CLI::App* resolve = reports->add_subcommand("resolve");
+  resolve->add_option("ID", request->report_id)->required()->check(CLI::PositiveNumber);
+  resolve->add_option("--note", request->note);
+  resolve->callback([request] { request->command = Command::kReportsResolve; });
   // Global options (--json, the store) may also follow the command.
-  for (CLI::App* sub : {app.get_subcommand("migrate"), user, list, invite, create, token}) {
+  for (CLI::App* sub : {app.get_subcommand("migrate"), user, list, invite, create, token, reports,
+                        reports_list, resolve}) {
     sub->fallthrough();
   }
   for (const char* verb : {"add", "passwd", "disable", "enable", "delete", "show"}) {

@@ -35,10 +35,21 @@ Status Plugin::Start() {
   MQCHAT_ASSIGN_OR_RETURN(auto push,
                           app::BuildPush(config_, presence_->online(), clock_, tasks_, broker_));
   push_ = std::move(push.worker);
+  // A block made through this broker: applied here at once, and on the other brokers.
+  auto block_changed = [this](const std::string& blocker, const std::string& blocked,
+                              bool blocked_now) {
+    ApplyBlock(blocker, blocked, blocked_now);
+    presence_->ShareBlock(blocker, blocked, blocked_now);
+  };
   MQCHAT_ASSIGN_OR_RETURN(chat_, app::BuildChat(config_, broker_, tasks_, clock_,
-                                                std::move(push.chat), *presence_, sessions_));
+                                                std::move(push.chat), *presence_, sessions_,
+                                                std::move(block_changed)));
   presence_->SetMembersListener(
       [this](const std::vector<std::string>& members) { sessions_.AddMembers(members); });
+  presence_->SetBlockListener([this](const std::string& blocker, const std::string& blocked,
+                                     bool blocked_now) {
+    ApplyBlock(blocker, blocked, blocked_now);
+  });
   return Status::Ok();
 }
 
@@ -79,13 +90,26 @@ Status Plugin::OnBasicAuth(ClientHandle client, const auth::LoginRequest& reques
 
 void Plugin::LoadContacts(const std::string& user) {
   contact_retries_.erase(user);
-  chat_->LoadContacts(user, [this, user](Result<chat::ChatService::Contacts> loaded) {
-    if (loaded.ok()) {
-      sessions_.AddContacts(user, std::move(*loaded));
+  const uint64_t version = sessions_.hidden().Version(user);
+  chat_->LoadContacts(user, [this, user, version](Result<chat::ChatService::LoadedContacts> loaded) {
+    if (loaded.ok() && sessions_.hidden().Version(user) != version) {
+      // A block or unblock (or a new connection) since the load began: it may have read the
+      // store before that change, so it cannot be trusted; a new load can.
+      if (sessions_.devices().Connections(user) > 0) LoadContacts(user);
+    } else if (loaded.ok()) {
+      sessions_.AddContacts(user, std::move(loaded->contacts), std::move(loaded->hidden));
     } else if (sessions_.devices().Connections(user) > 0) {
       contact_retries_[user] = clock_.MonotonicMs() + kContactRetryMs;  // the store is down
     }
   });
+}
+
+void Plugin::ApplyBlock(const std::string& blocker, const std::string& blocked,
+                        bool blocked_now) {
+  if (blocked_now) return sessions_.Hide(blocker, blocked);
+  // Whether they may watch each other again (a conversation shared, no block the other way)
+  // is the store's to say.
+  for (const auto& user : sessions_.Unhide(blocker, blocked)) LoadContacts(user);
 }
 
 void Plugin::RetryContactLoads() {

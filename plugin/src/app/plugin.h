@@ -61,10 +61,14 @@ class Plugin {
  private:
   Plugin(Config config, BrokerApi& broker, const Clock& clock);
   Status Start();
-  // Loads `user`'s contacts from the store (on their reader) into sessions_; a failed load is
-  // retried every kContactRetryMs while they have a device here.
+  // Loads `user`'s contacts and blocks from the store (on their reader) into sessions_; a
+  // failed load is retried every kContactRetryMs while they have a device here, and a load
+  // that overlapped a block change is made again.
   void LoadContacts(const std::string& user);
   void RetryContactLoads();
+  // A block (`blocked_now`) or unblock committed, through this broker or another: neither user
+  // may watch the other from now on, or their contacts are loaded again.
+  void ApplyBlock(const std::string& blocker, const std::string& blocked, bool blocked_now);
   static constexpr int64_t kContactRetryMs = 1000;
 
   void LogRefusal(const auth::LoginRequest& request, const Status& status);

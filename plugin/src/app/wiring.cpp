@@ -109,7 +109,8 @@ Result<std::unique_ptr<chat::ChatService>> BuildChat(const Config& config, Broke
                                                      BrokerTaskQueue& tasks, const Clock& clock,
                                                      chat::ChatPush push,
                                                      presence::PresenceService& presence,
-                                                     session::SessionRegistry& sessions) {
+                                                     session::SessionRegistry& sessions,
+                                                     chat::BlockChangedHook block_changed) {
   MQCHAT_ASSIGN_OR_RETURN(auto writer_store, store::OpenChatStore(config.store));
   // One connection per reader worker, opened one after another on this thread. Each open checks
   // the schema version; the account store (BuildAuth) already migrated it (under the migrators'
@@ -131,6 +132,10 @@ Result<std::unique_ptr<chat::ChatService>> BuildChat(const Config& config, Broke
   options.send_limits = SendLimitsFrom(config.send_limits);
   chat::ChatDeps deps{broker, tasks, clock};
   deps.devices = &sessions.devices();
+  deps.hidden = &sessions.hidden();
+  // The moderation queue: its own connection, used on the writer thread.
+  MQCHAT_ASSIGN_OR_RETURN(deps.reports, store::OpenReportStore(config.store));
+  deps.block_changed = std::move(block_changed);
   // Gives the writer the OnlineDirectory for push recipients.
   deps.push = std::make_unique<push::PushRequests>(std::move(push));
   // Contacts grow here at once, and on the other brokers through the bus.

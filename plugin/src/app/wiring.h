@@ -55,6 +55,7 @@ Result<std::unique_ptr<chat::ChatService>> BuildChat(const Config& config, Broke
                                                      BrokerTaskQueue& tasks, const Clock& clock,
                                                      chat::ChatPush push,
                                                      presence::PresenceService& presence,
-                                                     session::SessionRegistry& sessions);
+                                                     session::SessionRegistry& sessions,
+                                                     chat::BlockChangedHook block_changed);
 
 }  // namespace mqchat::app

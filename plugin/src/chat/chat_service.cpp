@@ -22,12 +22,14 @@ ChatService::ChatService(ChatOptions options, ChatDeps deps, store::ChatStorePtr
       push_(std::move(deps.push)),
       send_limits_(options.send_limits),
       send_(tools_, ids_, push_.get(), send_limits_),
-      events_(tools_, ids_, options.edit_window_ms),
+      events_(tools_, ids_, send_, options.edit_window_ms),
       conversations_(tools_, ids_, options.max_group_members, push_.get()),
       reads_(tools_),
-      typing_(tools_, fan_out_, options.typing_per_minute),
+      typing_(tools_, fan_out_, options.typing_per_minute, deps.hidden),
       blocks_(tools_, std::move(deps.block_changed)),
-      routes_(MakeOpTable({send_, conversations_, reads_, typing_, push_.get(), &events_, &blocks_},
+      reports_(tools_, std::move(deps.reports), options.reports_per_minute),
+      routes_(MakeOpTable({send_, conversations_, reads_, typing_, push_.get(), &events_, &blocks_,
+                           &reports_},
                           tools_)) {
   writer_ =
       std::make_unique<StoreWorker>(std::move(writer_store), options_.max_queue, options_.max_batch,
@@ -142,26 +144,41 @@ void ChatService::RecordNewUsers(store::ChatStore& store) {
   }
 }
 
+namespace {
+
+// Writer or reader thread: what LoadContacts reports for `username`.
+Result<ChatService::LoadedContacts> ReadContacts(store::ChatStore& store,
+                                                 const std::string& username) {
+  MQCHAT_ASSIGN_OR_RETURN(auto list, store.ListConversations(username));
+  MQCHAT_ASSIGN_OR_RETURN(auto privacy, store.GetPrivacy(username));
+  MQCHAT_ASSIGN_OR_RETURN(auto blocked_by, store.BlockedBy(username));
+  ChatService::LoadedContacts out;
+  for (const auto& b : privacy.blocked) out.hidden.insert(b.username);
+  out.hidden.insert(blocked_by.begin(), blocked_by.end());
+  for (const auto& c : list) {
+    for (const auto& m : c.members) {
+      if (m != username && out.hidden.count(m) == 0) out.contacts.insert(m);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 void ChatService::LoadContacts(const std::string& username,
-                               std::function<void(Result<Contacts>)> done) {
+                               std::function<void(Result<LoadedContacts>)> done) {
   // On the user's own reader, queued before any of their requests (Plugin::OnBasicAuth): it
   // runs, and `done` reaches the broker thread, before their first read is answered.
   Status s = readers_->For(username).SubmitTask([this, username, done](store::ChatStore& store) {
-    auto list = store.ListConversations(username);
-    if (!list.ok()) {
+    auto loaded = ReadContacts(store, username);
+    if (!loaded.ok()) {
       replies_.Log(LogLevel::kWarning, "mqchat: loading contacts of " + username +
-                                           " (retried): " + list.status().ToString());
-      replies_.OnBrokerThread([done, status = list.status()] { done(status); });
+                                           " (retried): " + loaded.status().ToString());
+      replies_.OnBrokerThread([done, status = loaded.status()] { done(status); });
       return;
     }
-    Contacts contacts;
-    for (const auto& c : *list) {
-      for (const auto& m : c.members) {
-        if (m != username) contacts.insert(m);
-      }
-    }
     replies_.OnBrokerThread(
-        [done, contacts = std::move(contacts)]() mutable { done(std::move(contacts)); });
+        [done, loaded = std::move(*loaded)]() mutable { done(std::move(loaded)); });
   });
   if (!s.ok()) {
     broker_.Log(LogLevel::kWarning, "mqchat: LoadContacts: " + s.ToString());

@@ -27,6 +27,7 @@
 #include "chat/push_ops.h"
 #include "chat/read_ops.h"
 #include "chat/reader_pool.h"
+#include "chat/report_ops.h"
 #include "chat/send_limits.h"
 #include "chat/send_pipeline.h"
 #include "chat/store_worker.h"
@@ -35,6 +36,7 @@
 #include "ids/snowflake.h"
 #include "session/client_session.h"
 #include "session/device_index.h"
+#include "session/hidden_users.h"
 #include "threads/mutex.h"
 #include "util/broker_task_queue.h"
 #include "util/clock.h"
@@ -52,6 +54,7 @@ struct ChatOptions {
   int typing_per_minute = 60;
   int64_t edit_window_ms = 172'800'000;  // edits allowed this long after a message; 0 = forever
   SendLimitOptions send_limits;  // per-user send rates (send_limits.h)
+  int reports_per_minute = 10;   // `report` requests per user and minute
 };
 
 // What ChatService works with, given once at construction. Everything referenced outlives it.
@@ -74,6 +77,12 @@ struct ChatDeps {
   InboxHook inbox_hook;
   // Broker thread, after a block or an unblock committed.
   BlockChangedHook block_changed;
+  // The moderation queue, used on the writer (report_ops.h). Null: `report` answers
+  // UNAVAILABLE.
+  store::ReportStorePtr reports;
+  // Who is hidden from whom by a block, for the users connected here: typing skips them.
+  // Null: typing reaches every other member.
+  const session::HiddenUsers* hidden = nullptr;
 };
 
 struct ChatStats {
@@ -104,12 +113,18 @@ class ChatService {
   // users are recorded together by one writer task, so bursts of logins are never dropped).
   void EnsureUser(const std::string& username);
 
-  // Loads everyone who shares a conversation with `username` (on `username`'s reader worker),
-  // then calls `done` on the broker thread, with the store's error if it failed (the caller
-  // retries). Called before any request of the device, it runs, and `done` is called, before
-  // any of their reads is answered (reader_pool.h).
+  // Loads everyone who shares a conversation with `username` and everyone with a block
+  // between them and `username` either way (on `username`'s reader worker), then calls `done`
+  // on the broker thread, with the store's error if it failed (the caller retries). Called
+  // before any request of the device, it runs, and `done` is called, before any of their reads
+  // is answered (reader_pool.h).
   using Contacts = std::unordered_set<std::string>;
-  void LoadContacts(const std::string& username, std::function<void(Result<Contacts>)> done);
+  struct LoadedContacts {
+    Contacts contacts;  // who shares a conversation with the user, less `hidden`
+    Contacts hidden;    // who the user blocked or was blocked by
+  };
+  void LoadContacts(const std::string& username,
+                    std::function<void(Result<LoadedContacts>)> done);
 
   // Finishes queued work and joins the workers. Their last answers stay in the task queue.
   void Stop();
@@ -147,6 +162,7 @@ class ChatService {
   ReadOps reads_;
   TypingOps typing_;
   BlockOps blocks_;
+  ReportOps reports_;
   const OpTable routes_;
   ChatStats stats_;
   Mutex new_users_mu_;

@@ -4,7 +4,7 @@
 
 namespace mqchat::chat {
 
-SendJob MessageEventOps::Job(const OpRequest& r, std::string client_msg_id,
+Plan MessageEventOps::Job(const OpRequest& r, std::string client_msg_id,
                              store::EventKind kind, int64_t target_seq, std::string text) {
   SendJob job;
   job.request.conversation_id = r.req.conversation_id;
@@ -17,7 +17,7 @@ SendJob MessageEventOps::Job(const OpRequest& r, std::string client_msg_id,
   job.request.target_seq = target_seq;
   job.request.edit_window_ms = edit_window_ms_;
   job.reply = r.to;
-  return job;
+  return send_.WithinLimits(r, std::move(job));
 }
 
 Plan MessageEventOps::Edit(const OpRequest& r) {

@@ -5,6 +5,7 @@
 #include "chat/message_event_ops.h"
 #include "chat/push_ops.h"
 #include "chat/read_ops.h"
+#include "chat/report_ops.h"
 #include "chat/send_pipeline.h"
 #include "chat/typing_ops.h"
 
@@ -71,6 +72,9 @@ OpTable MakeOpTable(OpHandlers h, const ChatTools& tools) {
   t.Add(Op::kUnblock, kWriter, BlockRoute(h.blocks, &BlockOps::Unblock));
   t.Add(Op::kSetDmPolicy, kWriter, BlockRoute(h.blocks, &BlockOps::SetDmPolicy));
   t.Add(Op::kBlocks, kReader, BlockRoute(h.blocks, &BlockOps::Blocks));
+  if (auto* reports = h.reports) {
+    t.Add(Op::kReport, kWriter, [reports](const OpRequest& r) { return reports->Report(r); });
+  }
   return t;
 }
 

@@ -84,6 +84,7 @@ class TypingOps;
 class PushOps;
 class MessageEventOps;
 class BlockOps;
+class ReportOps;
 
 // The handler groups the table routes to; they outlive the table. `push` may be null; so may
 // `blocks` (then the block ops answer UNAVAILABLE).
@@ -95,6 +96,7 @@ struct OpHandlers {
   PushOps* push;
   MessageEventOps* events = nullptr;  // edit, delete, react (issue 16); null: not served
   BlockOps* blocks = nullptr;
+  ReportOps* reports = nullptr;  // null: report answers UNKNOWN_OP
 };
 
 // Every op ChatService answers: op -> (worker kind, handler).

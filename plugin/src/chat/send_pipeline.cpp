@@ -69,17 +69,7 @@ Plan SendPipeline::PlanSend(const OpRequest& r) {
   // being refused here. Clients send only to conversations they are in, except in a race with
   // their removal, and a flood by a member costs the writer more (stored and fanned out), so
   // an early refusal would save nothing the bounded queue (OVERLOADED) does not already cap.
-  // The limits come first, but a send over them still reaches the store check below (within
-  // its own budget): an idempotent resend of a stored message gets its original ack.
-  const int64_t wait = Admit(r);
   SendJob job;
-  if (wait > 0) {
-    if (!limits_.AllowStoreCheck(r.who.username, tools_.clock.MonotonicMs())) {
-      return Refusal{protocol::ErrorCode::kRateLimited, LimitMessage(r.who.username), wait};
-    }
-    job.request.only_if_stored = true;
-    job.retry_after_ms = wait;
-  }
   job.request.conversation_id = r.req.conversation_id;
   job.request.sender = r.who.username;
   job.request.client_msg_id = std::move(body.client_msg_id);
@@ -88,6 +78,20 @@ Plan SendPipeline::PlanSend(const OpRequest& r) {
   job.request.message_id = ids_.Next();
   job.request.created_at_ms = tools_.clock.NowMs();
   job.reply = r.to;
+  return WithinLimits(r, std::move(job));
+}
+
+Plan SendPipeline::WithinLimits(const OpRequest& r, SendJob job) {
+  // The limits come first, but a send over them still reaches the store check below (within
+  // its own budget): an idempotent resend of a stored message gets its original ack.
+  const int64_t wait = Admit(r);
+  if (wait > 0) {
+    if (!limits_.AllowStoreCheck(r.who.username, tools_.clock.MonotonicMs())) {
+      return Refusal{protocol::ErrorCode::kRateLimited, LimitMessage(r.who.username), wait};
+    }
+    job.request.only_if_stored = true;
+    job.retry_after_ms = wait;
+  }
   return job;
 }
 

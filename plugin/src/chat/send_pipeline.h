@@ -6,6 +6,7 @@
 // before the batch is durable. Plan first applies the sender's limits (SendLimits): a send
 // over them is refused with RATE_LIMITED and its wait, unless it may be an idempotent resend
 // of a stored message, which the writer then answers with the original ack (only_if_stored).
+// The message events (edit, delete, react: MessageEventOps) pass the same limits.
 #pragma once
 
 #include <vector>
@@ -31,6 +32,10 @@ class SendPipeline {
 
   // Broker thread: the job for a send request. Takes the text out of `r.req`.
   Plan PlanSend(const OpRequest& r);
+  // Broker thread: `job` (a message or a message event of `r`'s sender) if the sender's
+  // limits admit it (then charged); over them, RATE_LIMITED with the wait, or the job marked
+  // only_if_stored (an idempotent resend still gets its original ack).
+  Plan WithinLimits(const OpRequest& r, SendJob job);
 
   // Writer thread: appends `jobs` in one transaction and posts their answers (StoreWorker's
   // batch runner).

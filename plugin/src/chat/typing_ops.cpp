@@ -15,7 +15,10 @@ Plan TypingOps::Typing(const OpRequest& r) {
   const store::ConversationId id = r.req.conversation_id;
   const bool typing = std::get<protocol::TypingRequest>(r.req.body).typing;
   MembersPtr cached = tools_.members.Cached(id);
-  if (cached && cached->Contains(user)) {
+  // Until the user's blocks are loaded (at login, on their reader), the reader decides: its
+  // task runs after that load, so the answer comes once the blocks are known.
+  const bool blocks_known = hidden_ == nullptr || hidden_->Loaded(user);
+  if (cached && cached->Contains(user) && blocks_known) {
     // A typing hint is ephemeral: a list that predates a change made through another broker
     // may reach a removed member's inbox, until the entry is reloaded (by the next message
     // sent through this broker, or at the TTL).
@@ -34,9 +37,14 @@ Plan TypingOps::Typing(const OpRequest& r) {
 
 void TypingOps::Deliver(const ReplyTo& to, const std::string& user, store::ConversationId id,
                         bool typing, const MembersPtr& members) {
+  // Blocks still unknown (the load at login failed): the hint reaches nobody rather than
+  // maybe someone it must not.
+  const bool blocks_known = hidden_ == nullptr || hidden_->Loaded(user);
   std::vector<std::string> others;
   for (const auto& member : members->usernames) {
-    if (member != user) others.push_back(member);
+    if (!blocks_known) break;
+    if (member == user || (hidden_ != nullptr && hidden_->Hidden(user, member))) continue;
+    others.push_back(member);
   }
   // QoS 0: a lost typing hint is not worth a retransmission.
   fan_out_.ToInboxes(others, protocol::TypingEvent(id, user, typing), /*qos=*/0);

@@ -1,10 +1,13 @@
 // TypingOps: typing indicators. Ephemeral: never stored, members only, rate-limited per user,
-// delivered at QoS 0 to the other members' inboxes. Answered on the broker thread when the
+// delivered at QoS 0 to the other members' inboxes, except to members with a block between
+// them and the typing user either way (session::HiddenUsers; in every conversation, direct or
+// group: a hint is not worth a leak). Answered on the broker thread when the
 // membership cache knows the sender is a member; otherwise the user's reader asks the store.
 #pragma once
 
 #include "chat/fan_out.h"
 #include "chat/op_table.h"
+#include "session/hidden_users.h"
 #include "util/rate_limiter.h"
 
 namespace mqchat::chat {
@@ -12,9 +15,12 @@ namespace mqchat::chat {
 class TypingOps {
  public:
   // Everything outlives this. At most `per_minute` typing requests per user and minute.
-  TypingOps(const ChatTools& tools, FanOut& fan_out, int per_minute)
+  // `hidden` may be null (no member is left out).
+  TypingOps(const ChatTools& tools, FanOut& fan_out, int per_minute,
+            const session::HiddenUsers* hidden)
       : tools_(tools),
         fan_out_(fan_out),
+        hidden_(hidden),
         per_minute_(per_minute),
         limiter_(RateLimiter::PerWindow(per_minute, 60000)) {}
 
@@ -28,6 +34,7 @@ class TypingOps {
 
   const ChatTools tools_;
   FanOut& fan_out_;
+  const session::HiddenUsers* const hidden_;  // broker thread
   const int per_minute_;
   RateLimiter limiter_;  // broker thread
 };

@@ -80,6 +80,25 @@ std::optional<BusPresence> DecodeBusPresence(std::string_view text) {
   return out;
 }
 
+std::string EncodeBlock(int broker, const std::string& blocker, const std::string& target,
+                        bool blocked) {
+  return std::to_string(broker) + (blocked ? " 1\n" : " 0\n") + blocker + "\n" + target;
+}
+
+std::optional<BusBlock> DecodeBlock(std::string_view text) {
+  const std::vector<std::string_view> lines = Lines(text);
+  BusBlock out;
+  int flag = 0;
+  std::string_view rest;
+  if (lines.size() != 3 || !SplitIntAndRest(lines[0], &out.broker, &rest)) return std::nullopt;
+  if (!ParseInt(rest, &flag) || (flag != 0 && flag != 1)) return std::nullopt;
+  if (lines[1].empty() || lines[2].empty()) return std::nullopt;
+  out.blocked = flag == 1;
+  out.blocker = std::string(lines[1]);
+  out.target = std::string(lines[2]);
+  return out;
+}
+
 std::string EncodeMembers(int broker, const std::vector<std::string>& members) {
   std::string out = std::to_string(broker);
   for (const auto& m : members) {

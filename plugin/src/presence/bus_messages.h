@@ -5,7 +5,8 @@
 //  - a broker's whole state, on `mqchat:presence`: "<broker> =\n<devices> <user>\n..." (replaces
 //    everything known of that broker: users missing from it have no device there);
 //  - the members of a conversation whose membership changed, on `mqchat:members`:
-//    "<broker>\n<user>\n<user>...".
+//    "<broker>\n<user>\n<user>...";
+//  - a block (1) or unblock (0) committed, on `mqchat:blocks`: "<broker> <0|1>\n<blocker>\n<blocked>".
 // Pure functions; any thread.
 #pragma once
 
@@ -43,6 +44,17 @@ std::string EncodeDeviceCount(int broker, const std::string& user, int devices);
 std::string EncodeBrokerState(int broker, const std::map<std::string, int>& users);
 // nullopt if `text` is neither form.
 std::optional<BusPresence> DecodeBusPresence(std::string_view text);
+
+struct BusBlock {
+  int broker = 0;
+  bool blocked = false;  // true: a block; false: an unblock
+  std::string blocker;
+  std::string target;
+};
+
+std::string EncodeBlock(int broker, const std::string& blocker, const std::string& target,
+                        bool blocked);
+std::optional<BusBlock> DecodeBlock(std::string_view text);
 
 std::string EncodeMembers(int broker, const std::vector<std::string>& members);
 std::optional<BusMembers> DecodeMembers(std::string_view text);

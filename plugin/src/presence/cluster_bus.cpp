@@ -11,6 +11,7 @@ namespace {
 
 constexpr const char* kChannel = "mqchat:presence";
 constexpr const char* kMembersChannel = "mqchat:members";
+constexpr const char* kBlocksChannel = "mqchat:blocks";
 constexpr const char* kBrokersKey = "mqchat:brokers";
 constexpr int kTimeoutMs = 1000;
 
@@ -51,6 +52,15 @@ void ClusterBus::ShareMembers(const std::vector<std::string>& members) {
   {
     MutexLock lock(mu_);
     outgoing_.push_back(Outgoing{kMembersChannel, EncodeMembers(broker_id_, members)});
+  }
+  cv_.NotifyOne();
+}
+
+void ClusterBus::ShareBlock(const std::string& blocker, const std::string& target,
+                            bool blocked) {
+  {
+    MutexLock lock(mu_);
+    outgoing_.push_back(Outgoing{kBlocksChannel, EncodeBlock(broker_id_, blocker, target, blocked)});
   }
   cv_.NotifyOne();
 }
@@ -258,6 +268,11 @@ void ClusterBus::Dispatch(const std::string& channel, std::string body) {
     if (msg && msg->broker != broker_id_ && callbacks_.on_members) {
       callbacks_.on_members(std::move(msg->members));
     }
+  } else if (channel == kBlocksChannel) {
+    auto msg = DecodeBlock(body);
+    if (msg && msg->broker != broker_id_ && callbacks_.on_block) {
+      callbacks_.on_block(msg->blocker, msg->target, msg->blocked);
+    }
   } else {
     const size_t nl = body.find('\n');
     if (nl != std::string::npos && callbacks_.on_routed) {
@@ -269,10 +284,11 @@ void ClusterBus::Dispatch(const std::string& channel, std::string body) {
 void ClusterBus::RunSubscriber() {
   while (!stop_subscriber_) {
     auto conn = ConnectRedis(address_, kTimeoutMs);
-    bool ok = conn.ok() && RedisCommand(conn->get(), "SUBSCRIBE %s %s %s", kChannel,
-                                        kMembersChannel, RouteChannel(broker_id_).c_str())
+    bool ok = conn.ok() && RedisCommand(conn->get(), "SUBSCRIBE %s %s %s %s", kChannel,
+                                        kMembersChannel, kBlocksChannel,
+                                        RouteChannel(broker_id_).c_str())
                                .ok();
-    // SUBSCRIBE to three channels answers three times; the later confirmations are skipped
+    // SUBSCRIBE to four channels answers four times; the later confirmations are skipped
     // below. Subscribed first, snapshot second: a change racing the snapshot is applied again
     // after it, which is harmless because counts and states are absolute.
     if (ok) {

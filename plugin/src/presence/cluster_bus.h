@@ -1,5 +1,6 @@
 // ClusterBus: what brokers sharing one store tell each other through Redis: presence, the
-// members of conversations whose membership changed (so contacts grow on every broker), and
+// members of conversations whose membership changed (so contacts grow on every broker), the
+// blocks and unblocks (so presence and typing are hidden on every broker at once), and
 // the inbox deliveries for users whose devices are on another broker. Messages are in
 // bus_messages.h. For presence, each broker
 //  - announces every change of a local user's device count on the channel `mqchat:presence`
@@ -51,6 +52,9 @@ class ClusterBus {
     std::function<void(int broker)> on_broker_gone;
     // Members of a conversation whose membership changed on another broker.
     std::function<void(std::vector<std::string> members)> on_members;
+    // A block (`blocked`) or unblock committed through another broker.
+    std::function<void(const std::string& blocker, const std::string& target, bool blocked)>
+        on_block;
     // An inbox payload another broker routed to a user connected here.
     std::function<void(const std::string& user, std::string payload)> on_routed;
     // Redis became unreachable (once per outage) or reachable again.
@@ -71,6 +75,10 @@ class ClusterBus {
   // conversation whose membership changed. Lost if Redis is down (members who connect later
   // load their contacts from the store).
   void ShareMembers(const std::vector<std::string>& members);
+  // Thread-safe, never blocks on Redis: tells the other brokers that `blocker` blocked
+  // (`blocked`) or unblocked `target`. Lost if Redis is down (the users' next logins load
+  // their blocks from the store).
+  void ShareBlock(const std::string& blocker, const std::string& target, bool blocked);
   // Thread-safe, never blocks on Redis: delivers `payload` to `user`'s inbox on `broker`. Lost
   // if Redis is down (the devices catch up by sync, as after any disconnect).
   void Route(int broker, const std::string& user, const std::string& payload);

@@ -55,6 +55,12 @@ ClusterBus::Callbacks PresenceService::BusCallbacks(BrokerTaskQueue& tasks) {
       if (members_listener_) members_listener_(members);
     });
   };
+  callbacks.on_block = [this, &tasks](const std::string& blocker, const std::string& target,
+                                      bool blocked) {
+    tasks.Post([this, blocker, target, blocked] {
+      if (block_listener_) block_listener_(blocker, target, blocked);
+    });
+  };
   callbacks.on_broker_gone = [this, &tasks](int broker) {
     tasks.Post([this, broker] {
       broker_.Log(LogLevel::kNotice,
@@ -107,6 +113,11 @@ void PresenceService::RouteInbox(const std::string& user, const std::string& pay
 
 void PresenceService::ShareMembers(const std::vector<std::string>& members) {
   if (bus_) bus_->ShareMembers(members);
+}
+
+void PresenceService::ShareBlock(const std::string& blocker, const std::string& target,
+                                 bool blocked) {
+  if (bus_) bus_->ShareBlock(blocker, target, blocked);
 }
 
 void PresenceService::LocalDevicesChanged(const std::string& user) {

@@ -8,8 +8,9 @@
 // on the bus until the grace period is over (the owning broker publishes the post-grace state;
 // the others follow it, so a reconnect within the grace is invisible everywhere). The
 // ClusterBus also carries the members of conversations whose membership changed (so contacts
-// grow on every broker: SetMembersListener) and inbox deliveries to users whose devices are on
-// other brokers (RouteInbox, and routed payloads published here). Bus callbacks only post to
+// grow on every broker: SetMembersListener), blocks and unblocks (so they hide presence and
+// typing on every broker: SetBlockListener) and inbox deliveries to users whose devices are
+// on other brokers (RouteInbox, and routed payloads published here). Bus callbacks only post to
 // the broker thread. Broker thread only, except online() (thread-safe).
 #pragma once
 
@@ -59,6 +60,14 @@ class PresenceService {
   using MembersListener = std::function<void(const std::vector<std::string>& members)>;
   void SetMembersListener(MembersListener listener) { members_listener_ = std::move(listener); }
 
+  // Tells the other brokers that `blocker` blocked (`blocked`) or unblocked `target` (nothing
+  // without shared presence).
+  void ShareBlock(const std::string& blocker, const std::string& target, bool blocked);
+  // Called on the broker thread with each block or unblock another broker shared.
+  using BlockListener =
+      std::function<void(const std::string& blocker, const std::string& target, bool blocked)>;
+  void SetBlockListener(BlockListener listener) { block_listener_ = std::move(listener); }
+
   // Whether the inbox deliveries of `user` must also reach other brokers (shared presence).
   bool shared() const { return bus_ != nullptr; }
   // Delivers an inbox payload to `user`'s devices on other brokers (none without shared
@@ -93,6 +102,7 @@ class PresenceService {
   std::unique_ptr<ClusterBus> bus_;              // null without plugin_opt_redis_url
   std::unordered_set<std::string> unannounced_;  // local counts the bus has not been told
   MembersListener members_listener_;
+  BlockListener block_listener_;
   int64_t next_refresh_ms_ = 0;  // monotonic; 0: the first refresh only schedules
 };
 

@@ -10,7 +10,9 @@ bool SessionRegistry::Admit(ClientHandle client, ClientSession session) {
   const std::string user = session.username;
   devices_.Add(user, session.client_id, client);
   sessions_[client] = std::move(session);
-  return devices_.Connections(user) == 1;
+  const bool first = devices_.Connections(user) == 1;
+  if (first) hidden_.Track(user);
+  return first;
 }
 
 std::optional<std::string> SessionRegistry::Disconnect(ClientHandle client) {
@@ -20,7 +22,10 @@ std::optional<std::string> SessionRegistry::Disconnect(ClientHandle client) {
   just_disconnected_.emplace(client, std::move(it->second));
   sessions_.erase(it);
   devices_.Remove(user, client);
-  if (devices_.Connections(user) == 0) contacts_.erase(user);
+  if (devices_.Connections(user) == 0) {
+    contacts_.erase(user);
+    hidden_.Forget(user);
+  }
   return user;
 }
 
@@ -43,11 +48,17 @@ std::optional<acl::Principal> SessionRegistry::Principal(ClientHandle client) co
   return acl::Principal{s->username, s->device_id, ContactsOf(s->username)};
 }
 
-void SessionRegistry::AddContacts(const std::string& user, Contacts loaded) {
-  if (loaded.empty() || devices_.Connections(user) == 0) return;  // none, or gone again
-  auto [it, added] = contacts_.try_emplace(user);
-  if (added) {
-    it->second = std::move(loaded);
+void SessionRegistry::AddContacts(const std::string& user, Contacts loaded, Contacts hidden) {
+  if (devices_.Connections(user) == 0) return;  // gone again
+  for (const auto& h : hidden) loaded.erase(h);
+  auto it = contacts_.find(user);
+  if (it != contacts_.end()) {
+    for (const auto& h : hidden) it->second.erase(h);  // learnt before a block was loaded
+  }
+  hidden_.Set(user, std::move(hidden));
+  if (loaded.empty()) return;
+  if (it == contacts_.end()) {
+    contacts_.emplace(user, std::move(loaded));
   } else {
     it->second.insert(loaded.begin(), loaded.end());
   }
@@ -57,9 +68,28 @@ void SessionRegistry::AddMembers(const std::vector<std::string>& members) {
   for (const auto& a : members) {
     if (devices_.Connections(a) == 0) continue;  // only connected users keep contacts
     for (const auto& b : members) {
-      if (a != b) contacts_[a].insert(b);
+      if (a != b && !hidden_.Hidden(a, b)) contacts_[a].insert(b);
     }
   }
+}
+
+void SessionRegistry::Hide(const std::string& a, const std::string& b) {
+  for (const auto& [user, other] : {std::pair{&a, &b}, std::pair{&b, &a}}) {
+    if (devices_.Connections(*user) == 0) continue;
+    hidden_.Hide(*user, *other);
+    auto it = contacts_.find(*user);
+    if (it != contacts_.end()) it->second.erase(*other);
+  }
+}
+
+std::vector<std::string> SessionRegistry::Unhide(const std::string& a, const std::string& b) {
+  std::vector<std::string> reload;
+  for (const std::string* user : {&a, &b}) {
+    if (devices_.Connections(*user) == 0) continue;
+    hidden_.Touch(*user);
+    reload.push_back(*user);
+  }
+  return reload;
 }
 
 const SessionRegistry::Contacts* SessionRegistry::ContactsOf(const std::string& user) const {

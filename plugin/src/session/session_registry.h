@@ -1,7 +1,8 @@
 // SessionRegistry: the one owner of what the plugin knows about the clients connected to this
 // broker: each client's session (fixed at BASIC_AUTH), the devices of each user (DeviceIndex,
-// which fan-out reads) and the contacts of each user with a device here (who they may watch,
-// for the ACL). It also remembers the clients whose DISCONNECT ran in this broker loop
+// which fan-out reads), the contacts of each user with a device here (who they may watch,
+// for the ACL) and who is hidden from them by a block either way (HiddenUsers: never a
+// contact, and no typing). It also remembers the clients whose DISCONNECT ran in this broker loop
 // iteration until the next TICK: a will's WRITE check follows its client's DISCONNECT and is
 // how an unclean loss is told from a clean one. Presence is not kept here (PresenceService);
 // Plugin reports each admission and disconnection to both. Broker thread only.
@@ -17,6 +18,7 @@
 #include "acl/acl.h"
 #include "session/client_session.h"
 #include "session/device_index.h"
+#include "session/hidden_users.h"
 
 namespace mqchat::session {
 
@@ -43,22 +45,32 @@ class SessionRegistry {
   // Valid until the next change to the registry.
   std::optional<acl::Principal> Principal(ClientHandle client) const;
 
-  // Contacts of `user` loaded from the store (asynchronously, after Admit): kept only if the
-  // user still has a device here, added to any learnt meanwhile.
-  void AddContacts(const std::string& user, Contacts loaded);
+  // Contacts of `user` loaded from the store (asynchronously, after Admit), with the users
+  // hidden from them by a block either way: kept only if the user still has a device here;
+  // the contacts are added to any learnt meanwhile, the hidden ones replace what was known
+  // and are never contacts.
+  void AddContacts(const std::string& user, Contacts loaded, Contacts hidden);
   // The members of a conversation whose membership changed: each connected member may now
-  // watch every other one.
+  // watch every other one, except those hidden from them.
   void AddMembers(const std::vector<std::string>& members);
+  // A block between `a` and `b` (either way) committed: at once, neither (if connected here)
+  // may watch the other.
+  void Hide(const std::string& a, const std::string& b);
+  // An unblock between `a` and `b` committed: those of the two connected here, whose contacts
+  // and hidden users only a new load from the store can tell (the other may block them too).
+  std::vector<std::string> Unhide(const std::string& a, const std::string& b);
   // Who `user` may watch; null if nobody (most idle connections have no entry).
   const Contacts* ContactsOf(const std::string& user) const;
 
   const DeviceIndex& devices() const { return devices_; }
+  const HiddenUsers& hidden() const { return hidden_; }
   size_t size() const { return sessions_.size(); }
 
  private:
   std::unordered_map<ClientHandle, ClientSession> sessions_;
   std::unordered_map<ClientHandle, ClientSession> just_disconnected_;  // cleared by EndOfLoop
   DeviceIndex devices_;
+  HiddenUsers hidden_;
   // Users with a device here and at least one contact.
   std::unordered_map<std::string, Contacts> contacts_;
 };

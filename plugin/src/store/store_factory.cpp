@@ -9,11 +9,13 @@
 #include "store/pg/pg_handles.h"
 #include "store/pg/pg_migrator.h"
 #include "store/pg/pg_push_store.h"
+#include "store/pg/pg_report_store.h"
 #include "store/sqlite/sqlite_account_store.h"
 #include "store/sqlite/sqlite_chat_store.h"
 #include "sqlite/sqlite_helpers.h"
 #include "store/sqlite/sqlite_migrator.h"
 #include "store/sqlite/sqlite_push_store.h"
+#include "store/sqlite/sqlite_report_store.h"
 
 namespace mqchat::store {
 namespace {
@@ -95,6 +97,22 @@ Result<PushStorePtr> OpenPgPushStore(const StoreConfig& config) {
   return PushStorePtr(std::move(store));
 }
 
+Result<ReportStorePtr> OpenSqliteReportStore(const StoreConfig& config) {
+  MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenMigratedSqlite(config));
+  MQCHAT_ASSIGN_OR_RETURN(auto store, SqliteReportStore::Create(std::move(db)));
+  return ReportStorePtr(std::move(store));
+}
+
+Result<ReportStorePtr> OpenPgReportStore(const StoreConfig& config) {
+  if (config.pg_conninfo.empty()) {
+    return Status::InvalidArgument("pg_conninfo is not set");
+  }
+  MQCHAT_ASSIGN_OR_RETURN(PgConnPtr conn, ConnectPg(config.pg_conninfo));
+  MQCHAT_RETURN_IF_ERROR(MigratePg(conn.get()));
+  MQCHAT_ASSIGN_OR_RETURN(auto store, PgReportStore::Create(std::move(conn)));
+  return ReportStorePtr(std::move(store));
+}
+
 }  // namespace
 
 Result<AccountStorePtr> OpenAccountStore(const StoreConfig& config,
@@ -128,6 +146,16 @@ Result<PushStorePtr> OpenPushStore(const StoreConfig& config) {
       return OpenSqlitePushStore(config);
     case Backend::kPostgres:
       return OpenPgPushStore(config);
+  }
+  return Status::InvalidArgument("unknown store backend");
+}
+
+Result<ReportStorePtr> OpenReportStore(const StoreConfig& config) {
+  switch (config.backend) {
+    case Backend::kSqlite:
+      return OpenSqliteReportStore(config);
+    case Backend::kPostgres:
+      return OpenPgReportStore(config);
   }
   return Status::InvalidArgument("unknown store backend");
 }

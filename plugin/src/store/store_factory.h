@@ -1,4 +1,4 @@
-// Opens the configured AccountStore or ChatStore: connects, applies the embedded migrations,
+// Opens the configured AccountStore, ChatStore, PushStore or ReportStore: connects, applies the embedded migrations,
 // and prepares the store. The only place that names the concrete store classes. Any thread;
 // the returned store then belongs to the calling thread.
 #pragma once
@@ -9,6 +9,7 @@
 #include "store/account_store.h"
 #include "store/chat_store.h"
 #include "store/push_store.h"
+#include "store/report_store.h"
 #include "store/store_config.h"
 #include "util/clock.h"
 
@@ -30,5 +31,9 @@ Result<ChatStorePtr> OpenChatStore(const StoreConfig& config,
 // Returns a ready PushStore (its own connection, statements prepared) on `config`'s database,
 // migrated to the newest schema. Fails as OpenChatStore does.
 Result<PushStorePtr> OpenPushStore(const StoreConfig& config);
+
+// Returns a ready ReportStore (the moderation queue; its own connection) on `config`'s
+// database, migrated to the newest schema. Fails as OpenChatStore does.
+Result<ReportStorePtr> OpenReportStore(const StoreConfig& config);
 
 }  // namespace mqchat::store

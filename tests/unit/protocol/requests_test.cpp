@@ -72,6 +72,7 @@ TEST(ParseRequestTest, EveryOpParsesFromItsTopic) {
       {Op::kUnblock, R"({"user":"bob"})"},
       {Op::kBlocks, "{}"},
       {Op::kSetDmPolicy, R"({"dm_policy":"shared_group"})"},
+      {Op::kReport, R"({"client_msg_id":"p","user":"bob","reason":"spam"})"},
   };
   ASSERT_EQ(std::size(cases), kOpCount);
   for (const auto& [op, payload] : cases) {
@@ -436,6 +437,8 @@ TEST(EncodeRequestTest, RoundTripsEveryOp) {
   requests.push_back({Op::kUnblock, 0, "", UnblockRequest{"bob"}});
   requests.push_back({Op::kBlocks, 0, "", BlocksRequest{}});
   requests.push_back({Op::kSetDmPolicy, 0, "", SetDmPolicyRequest{DmPolicy::kExistingOnly}});
+  requests.push_back({Op::kReport, 0, "", ReportRequest{"p-1", "", kBigId, 4, "hate", "why"}});
+  requests.push_back({Op::kReport, 0, "", ReportRequest{"p-2", "bob", 0, 0, "other", ""}});
   requests.push_back({Op::kSync, 0, "", SyncRequest{{{kBigId, 5}, {INT64_MAX, 0}, {12, 1}}, 30}});
 
   for (const Request& request : requests) {
@@ -457,6 +460,33 @@ TEST(EncodeRequestTest, RoundTripsEveryOp) {
   EXPECT_TRUE(sync["cursors"].contains("9007199254740993"));
   EXPECT_EQ(json::parse(EncodeRequest(requests[0])).count("req_id"), 1u);
   EXPECT_EQ(json::parse(EncodeRequest(requests[1])).count("req_id"), 0u);
+}
+
+TEST(ParseRequestTest, ReportNamesAUserOrAMessageWithAReasonFromTheList) {
+  auto code = [](const std::string& payload) {
+    ParsedRequest p = ParseRequest(RequestTopic(Op::kReport, 0), payload, kLimits);
+    return p.error ? std::string(ErrorCodeName(p.error->code)) : std::string("ok");
+  };
+  EXPECT_EQ(code(R"({"client_msg_id":"p","user":"bob","reason":"spam"})"), "ok");
+  EXPECT_EQ(code(R"({"client_msg_id":"p","conversation_id":"7","seq":3,"reason":"hate"})"), "ok");
+  const std::string long_details(1001, 'x');
+  const std::vector<std::string> bads = {
+       R"({"client_msg_id":"p","reason":"spam"})",                               // nothing
+        R"({"client_msg_id":"p","conversation_id":"7","reason":"spam"})",         // no seq
+        R"({"client_msg_id":"p","seq":3,"user":"bob","reason":"spam"})",          // no conv
+        R"({"client_msg_id":"p","user":"bob","reason":"rude"})",                  // not listed
+        R"({"client_msg_id":"p","user":"bob"})",                                  // no reason
+        R"({"user":"bob","reason":"spam"})",                                      // no id
+        R"({"client_msg_id":"p","user":"b b","reason":"spam"})",                  // bad name
+        R"({"client_msg_id":"p","user":"bob","reason":"spam","details":")" + long_details +
+            R"("})"};
+  for (const std::string& bad : bads) {
+    EXPECT_EQ(code(bad), "BAD_REQUEST") << bad;
+  }
+  const std::string most(1000, 'x');
+  EXPECT_EQ(code(R"({"client_msg_id":"p","user":"bob","reason":"spam","details":")" + most +
+                 R"("})"),
+            "ok");
 }
 
 }  // namespace

@@ -186,6 +186,30 @@ TEST(ChatRefusalTest, TypingIsRateLimitedPerUser) {
   EXPECT_TRUE(env.Request(alice, Op::kTyping, kGroup, R"({"typing":false})"));
 }
 
+TEST(ChatTypingTest, TypingSkipsMembersWithABlockEitherWayAndWaitsForTheBlocksToLoad) {
+  session::HiddenUsers hidden;
+  hidden.Track("alice");
+  hidden.Set("alice", {"bob"});  // alice blocked bob, or bob blocked alice
+  hidden.Track("carol");         // connected, blocks not loaded yet
+  ChatTestEnv env({}, nullptr, &hidden);
+  auto alice = ChatTestEnv::Session("alice");
+  auto carol = ChatTestEnv::Session("carol");
+  EXPECT_TRUE(env.Request(alice, Op::kTyping, kGroup, R"({"typing":true})"));
+  EXPECT_EQ(ErrorCode(env.Responses(alice)[0]), "");
+  EXPECT_EQ(env.broker.PublishesTo(protocol::InboxTopic("carol")).size(), 1u);
+  EXPECT_TRUE(env.broker.PublishesTo(protocol::InboxTopic("bob")).empty());
+  // Carol's blocks are unknown: answered, but her hint reaches nobody.
+  EXPECT_TRUE(env.Request(carol, Op::kTyping, kGroup, R"({"typing":true})"));
+  EXPECT_EQ(ErrorCode(env.Responses(carol)[0]), "");
+  EXPECT_TRUE(env.broker.PublishesTo(protocol::InboxTopic("bob")).empty());
+  EXPECT_TRUE(env.broker.PublishesTo(protocol::InboxTopic("alice")).empty());
+  hidden.Set("carol", {});
+  EXPECT_TRUE(env.Request(carol, Op::kTyping, kGroup, R"({"typing":false})"));
+  env.Responses(carol, 2);
+  EXPECT_EQ(env.broker.PublishesTo(protocol::InboxTopic("bob")).size(), 1u);
+  EXPECT_EQ(env.broker.PublishesTo(protocol::InboxTopic("alice")).size(), 1u);
+}
+
 TEST(ChatRefusalTest, AFullQueueIsOverloaded) {
   ChatOptions options;
   options.max_queue = 0;  // every worker queue is full

@@ -23,7 +23,9 @@ namespace mqchat::chat::test {
 inline constexpr store::ConversationId kGroup = 100;  // alice (owner), bob, carol
 
 struct ChatTestEnv {
-  explicit ChatTestEnv(ChatOptions options = {}, std::unique_ptr<PushOps> push = nullptr) {
+  // `hidden`: who is hidden from whom by blocks (null: nobody, typing reaches every member).
+  explicit ChatTestEnv(ChatOptions options = {}, std::unique_ptr<PushOps> push = nullptr,
+                       const session::HiddenUsers* hidden = nullptr) {
     for (const char* u : {"alice", "bob", "carol", "dave"}) data->users.insert(u);
     store::Conversation group;
     group.id = kGroup;
@@ -42,6 +44,7 @@ struct ChatTestEnv {
     ChatDeps deps(broker, tasks, clock);
     deps.devices = &devices;
     deps.push = std::move(push);
+    deps.hidden = hidden;
     deps.inbox_hook = [this](const std::string& user, const std::string&) {
       hooked.push_back(user);
     };

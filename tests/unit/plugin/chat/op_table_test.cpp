@@ -9,6 +9,7 @@
 #include "chat/conversation_ops.h"
 #include "chat/message_event_ops.h"
 #include "chat/read_ops.h"
+#include "chat/report_ops.h"
 #include "chat/send_pipeline.h"
 #include "chat/typing_ops.h"
 #include "support/fakes/fake_broker_api.h"
@@ -33,11 +34,12 @@ TEST(OpTableTest, EveryOpIsRoutedToItsWorker) {
   SendPipeline send(tools, ids, nullptr, limits);
   ConversationOps conversations(tools, ids, 100);
   ReadOps reads(tools);
-  TypingOps typing(tools, fan_out, 60);
-  MessageEventOps events(tools, ids, 0);
+  TypingOps typing(tools, fan_out, 60, nullptr);
+  MessageEventOps events(tools, ids, send, 0);
   BlockOps blocks(tools, nullptr);
-  OpTable table =
-      MakeOpTable({send, conversations, reads, typing, nullptr, &events, &blocks}, tools);
+  ReportOps reports(tools, nullptr, 10);
+  OpTable table = MakeOpTable(
+      {send, conversations, reads, typing, nullptr, &events, &blocks, &reports}, tools);
 
   const WorkerKind kWriter = WorkerKind::kWriter;
   const WorkerKind kReader = WorkerKind::kUserReader;
@@ -54,7 +56,7 @@ TEST(OpTableTest, EveryOpIsRoutedToItsWorker) {
       {Op::kEdit, kWriter},          {Op::kDelete, kWriter},
       {Op::kReact, kWriter},         {Op::kBlock, kWriter},
       {Op::kUnblock, kWriter},       {Op::kSetDmPolicy, kWriter},
-      {Op::kBlocks, kReader},
+      {Op::kBlocks, kReader},        {Op::kReport, kWriter},
   };
   ASSERT_EQ(expected.size(), std::variant_size_v<protocol::RequestBody>);  // every op listed
   for (const auto& [op, worker] : expected) {

@@ -41,6 +41,30 @@ ChatOptions Limits(SendRate sends, SendRate fanout) {
   return options;
 }
 
+TEST(SendLimitsTest, ReactionsEditsAndDeletesSpendTheSameBudget) {
+  ChatTestEnv env(Limits({5, 3}, {0, 0}));
+  auto alice = ChatTestEnv::Session("alice");
+  auto event = [](const std::string& id, const std::string& extra) {
+    return R"({"req_id":")" + id + R"(","client_msg_id":")" + id + R"(","seq":1)" + extra + "}";
+  };
+  EXPECT_TRUE(env.Request(alice, Op::kSend, kGroup, Send("m0")));
+  EXPECT_TRUE(env.Request(alice, Op::kReact, kGroup, event("r0", R"(,"emoji":"❤")")));
+  EXPECT_TRUE(env.Request(alice, Op::kEdit, kGroup, event("e0", R"(,"text":"v2")")));
+  // The burst of 3 is spent: each kind is refused with the wait.
+  EXPECT_TRUE(env.Request(alice, Op::kReact, kGroup, event("r1", R"(,"emoji":"❤")")));
+  EXPECT_TRUE(env.Request(alice, Op::kEdit, kGroup, event("e1", R"(,"text":"v3")")));
+  EXPECT_TRUE(env.Request(alice, Op::kDelete, kGroup, event("d1", "")));
+  auto replies = ByReqId(env.Responses(alice, 6));
+  for (const char* ok : {"m0", "r0", "e0"}) EXPECT_EQ(Code(replies[ok]), "") << ok;
+  for (const char* refused : {"r1", "e1", "d1"}) {
+    EXPECT_EQ(Code(replies[refused]), "RATE_LIMITED") << refused;
+    EXPECT_EQ(RetryAfter(replies[refused]), 200) << refused;
+  }
+  EXPECT_EQ(replies["r1"].value("op", ""), "react");
+  std::lock_guard<std::mutex> lock(env.data->mu);
+  EXPECT_EQ(env.data->messages[kGroup].size(), 3u);  // the message, a reaction, an edit
+}
+
 TEST(SendLimitsTest, OverTheBurstIsRateLimitedWithTheWaitAndNothingIsStored) {
   ChatTestEnv env(Limits({5, 3}, {0, 0}));
   auto alice = ChatTestEnv::Session("alice");

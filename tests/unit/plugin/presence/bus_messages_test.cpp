@@ -31,12 +31,27 @@ TEST(BusMessagesTest, MembersRoundTrip) {
   EXPECT_EQ(m->members, (std::vector<std::string>{"alice", "bob"}));
 }
 
+TEST(BusMessagesTest, BlockRoundTrip) {
+  for (bool blocked : {true, false}) {
+    auto b = DecodeBlock(EncodeBlock(3, "bob", "alice smith", blocked));
+    ASSERT_TRUE(b);
+    EXPECT_EQ(b->broker, 3);
+    EXPECT_EQ(b->blocked, blocked);
+    EXPECT_EQ(b->blocker, "bob");
+    EXPECT_EQ(b->target, "alice smith");
+  }
+}
+
 TEST(BusMessagesTest, GarbageIsRejected) {
   for (const char* bad : {"", "x 1 bob", "1", "1 x bob", "1 2 ", "1 =\nnope", "-1 1 bob"}) {
     EXPECT_FALSE(DecodeBusPresence(bad)) << bad;
   }
   EXPECT_FALSE(DecodeMembers("x\nalice"));
   EXPECT_FALSE(DecodeMembers("1\n\nalice"));
+  for (const char* bad : {"", "1 1\nbob", "1 2\nbob\nalice", "1 1\n\nalice", "x 1\nbob\nalice",
+                          "1 1\nbob\nalice\ncarol", "1\nbob\nalice"}) {
+    EXPECT_FALSE(DecodeBlock(bad)) << bad;
+  }
 }
 
 }  // namespace

@@ -54,7 +54,7 @@ TEST(SessionRegistryTest, TakeoverCountsBothConnectionsUntilTheOldOneLeaves) {
   SessionRegistry r;
   EXPECT_TRUE(r.Admit(&phone, Session("alice", "phone")));
   EXPECT_FALSE(r.Admit(&phone_again, Session("alice", "phone")));  // same device, new connection
-  r.AddContacts("alice", {"bob"});
+  r.AddContacts("alice", {"bob"}, {});
   r.Disconnect(&phone);
   EXPECT_NE(r.ContactsOf("alice"), nullptr);  // still connected through the new connection
   r.Disconnect(&phone_again);
@@ -63,14 +63,14 @@ TEST(SessionRegistryTest, TakeoverCountsBothConnectionsUntilTheOldOneLeaves) {
 
 TEST(SessionRegistryTest, ContactsAreKeptOnlyWhileTheUserHasADeviceHere) {
   SessionRegistry r;
-  r.AddContacts("alice", {"bob"});  // loaded after alice left again: dropped
+  r.AddContacts("alice", {"bob"}, {});  // loaded after alice left again: dropped
   EXPECT_EQ(r.ContactsOf("alice"), nullptr);
 
   r.Admit(&phone, Session("alice", "phone"));
-  r.AddContacts("alice", {});  // nobody: no entry
+  r.AddContacts("alice", {}, {});  // nobody: no entry
   EXPECT_EQ(r.ContactsOf("alice"), nullptr);
   r.AddMembers({"alice", "carol"});  // a conversation made before the load finished
-  r.AddContacts("alice", {"bob"});   // merged with what was learnt meanwhile
+  r.AddContacts("alice", {"bob"}, {});  // merged with what was learnt meanwhile
   ASSERT_NE(r.ContactsOf("alice"), nullptr);
   EXPECT_THAT(*r.ContactsOf("alice"), UnorderedElementsAre("bob", "carol"));
   EXPECT_EQ(r.ContactsOf("carol"), nullptr);  // not connected: keeps no contacts
@@ -100,6 +100,48 @@ TEST(SessionRegistryTest, PrincipalIsTheAclViewOfAConnectedClient) {
   EXPECT_TRUE(acl::Allowed(*who, protocol::PresenceTopic("bob"), acl::Access::kSubscribe, false));
   EXPECT_FALSE(
       acl::Allowed(*who, protocol::PresenceTopic("carol"), acl::Access::kSubscribe, false));
+}
+
+TEST(SessionRegistryTest, HiddenUsersAreNeverContactsAndABlockHidesAtOnceBothWays) {
+  SessionRegistry r;
+  r.Admit(&phone, Session("alice", "phone"));
+  r.Admit(&bob_phone, Session("bob", "phone"));
+  EXPECT_FALSE(r.hidden().Loaded("alice"));
+  // Loaded: mallory blocked alice (or the other way); never a contact, not even by a group.
+  r.AddContacts("alice", {"bob", "mallory"}, {"mallory"});
+  EXPECT_TRUE(r.hidden().Loaded("alice"));
+  EXPECT_TRUE(r.hidden().Hidden("alice", "mallory"));
+  r.AddMembers({"alice", "mallory", "carol"});
+  EXPECT_THAT(*r.ContactsOf("alice"), UnorderedElementsAre("bob", "carol"));
+
+  // A block between alice and bob: each loses the other at once, whoever blocked.
+  r.AddMembers({"alice", "bob"});
+  ASSERT_NE(r.ContactsOf("bob"), nullptr);
+  const uint64_t before = r.hidden().Version("alice");
+  r.Hide("bob", "alice");
+  EXPECT_NE(r.hidden().Version("alice"), before);  // a load under way is made again
+  EXPECT_THAT(*r.ContactsOf("alice"), UnorderedElementsAre("carol"));
+  EXPECT_TRUE(r.ContactsOf("bob")->empty());
+  EXPECT_TRUE(r.hidden().Hidden("alice", "bob"));
+  EXPECT_TRUE(r.hidden().Hidden("bob", "alice"));
+  r.AddMembers({"alice", "bob"});  // a new shared group does not undo it
+  EXPECT_EQ(r.ContactsOf("alice")->count("bob"), 0u);
+
+  // Unblock: the connected ones are to be loaded again (the store tells what holds).
+  const uint64_t hidden_at = r.hidden().Version("bob");
+  EXPECT_THAT(r.Unhide("bob", "alice"), UnorderedElementsAre("bob", "alice"));
+  EXPECT_NE(r.hidden().Version("bob"), hidden_at);
+  r.AddContacts("alice", {"bob", "carol"}, {"mallory"});
+  EXPECT_THAT(*r.ContactsOf("alice"), UnorderedElementsAre("bob", "carol"));
+  EXPECT_FALSE(r.hidden().Hidden("alice", "bob"));
+
+  // Users not connected here keep nothing; their login loads it from the store.
+  r.Hide("alice", "dave");
+  EXPECT_EQ(r.hidden().Version("dave"), 0u);
+  EXPECT_THAT(r.Unhide("alice", "dave"), ElementsAre("alice"));
+  r.Disconnect(&phone);
+  EXPECT_EQ(r.hidden().Version("alice"), 0u);
+  EXPECT_FALSE(r.hidden().Loaded("alice"));
 }
 
 }  // namespace
