@@ -29,6 +29,8 @@ using Clock = std::chrono::steady_clock;
 using Ms = std::chrono::duration<double, std::milli>;
 
 constexpr int kNotAuthorized = 0x87;
+// What the test client (Paho) returns when the server closes a CONNECT without a CONNACK.
+constexpr int kClosedWithoutConnack = -1;
 const std::string kSecret = "login-flood-test-jwt-secret-0123456789";
 
 double Percentile(std::vector<double> v, double p) {
@@ -215,7 +217,16 @@ class FloodTest : public ::testing::Test {
     o.username = "late";
     o.password = Token("late");
     const auto start = Clock::now();
-    late_rc_ = c.Connect(o);
+    // Past the new-connection rates the broker closes a CONNECT without a CONNACK ("not now",
+    // docs/PROTOCOL.md section 1), which a client retries after a short backoff, as the SDK
+    // does: the flood may have spent this second's budget when the user arrives. The time to
+    // get in, retries included, is what is bounded.
+    const auto deadline = start + std::chrono::seconds(3);
+    while (true) {
+      late_rc_ = c.Connect(o);
+      if (late_rc_ != kClosedWithoutConnack || Clock::now() >= deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the client's retry backoff
+    }
     late_ms_ = Ms(Clock::now() - start).count();
   }
 
