@@ -79,10 +79,21 @@ export function pageSuite() {
   };
 }
 
-/** Opens the conversation titled `title` from the list. */
+/** Opens the conversation titled `title` from the list. The list may be redrawn just as the
+ * click lands (a conversation made a moment before the page opened arrives by an inbox event),
+ * which loses the click: it is clicked again until the conversation opens, within T. */
 export async function openConv(page, title) {
-  await page.locator(`.conv-item[data-title="${title}"]`).click({ timeout: T });
-  await page.waitForFunction((t) => document.querySelector("#conv-title")?.textContent === t, title, { timeout: T });
+  const deadline = Date.now() + T;
+  const opened = (t) => document.querySelector("#conv-title")?.textContent === t;
+  for (;;) {
+    await page.locator(`.conv-item[data-title="${title}"]`).click({ timeout: T });
+    try {
+      await page.waitForFunction(opened, title, { timeout: Math.max(1, Math.min(2000, deadline - Date.now())) });
+      return;
+    } catch (err) {
+      if (Date.now() >= deadline) throw err;
+    }
+  }
 }
 
 /** The stored message (it has a seq) showing `text`. */
