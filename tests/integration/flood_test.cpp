@@ -198,10 +198,13 @@ TEST_P(SendFloodTest, ReactionsAndEditsSpendTheSameBudgetAsMessages) {
   EXPECT_TRUE((*resend.body)["duplicate"].get<bool>());
   EXPECT_EQ((*resend.body)["seq"], 2);
 
-  // Edits: the same budget. Spent again at once, an edit is refused too.
+  // Edits: the same budget, also from another device of the same user (this device's later
+  // sends are held back behind its refused reaction until it resends it, whatever the budget).
+  // Spent again at once, an edit is refused too.
+  auto other_device = Login("mallory", "d2");
   int edits_refused = -1;
   for (int i = 0; i < 50 && edits_refused < 0; ++i) {
-    auto r = flooder->Request(
+    auto r = other_device->Request(
         protocol::Op::kEdit, group,
         {{"client_msg_id", "e" + std::to_string(i)}, {"seq", 1}, {"text", "v" + std::to_string(i)}});
     if (!r.ok()) {

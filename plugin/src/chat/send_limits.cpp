@@ -30,7 +30,55 @@ SendRate SendLimits::SendsOf(const std::string& user) const {
   return IsService(user) ? services_.send_rate : people_.send_rate;
 }
 
-int64_t SendLimits::Admit(const std::string& user, int64_t deliveries, int64_t now_ms) {
+namespace {
+
+constexpr size_t kSweepAt = 100000;  // entries at once before the expired are dropped
+
+std::string ClientKey(const SendKey& send) { return send.user + '\n' + send.client_id; }
+
+}  // namespace
+
+int64_t SendLimits::Admit(const SendKey& send, int64_t deliveries, int64_t now_ms) {
+  if (int64_t wait = HeldBack(send, now_ms); wait > 0) return wait;
+  const int64_t wait = AdmitUser(send.user, deliveries, now_ms);
+  if (wait > 0) {
+    HoldBack(send, now_ms);
+  } else {
+    refused_.erase(ClientKey(send));
+  }
+  return wait;
+}
+
+int64_t SendLimits::HeldBack(const SendKey& send, int64_t now_ms) {
+  auto it = refused_.find(ClientKey(send));
+  if (it == refused_.end()) return 0;
+  if (it->second.until_ms <= now_ms) {
+    refused_.erase(it);
+    return 0;
+  }
+  if (it->second.client_msg_id == send.client_msg_id) return 0;  // it is back: judged anew
+  // Behind the refused one: the rest of the closed interval, or one interval.
+  int64_t wait = TierOf(send.user).pause_ms;
+  if (auto closed = closed_until_.find(send.user); closed != closed_until_.end()) {
+    wait = std::max(wait, closed->second - now_ms);
+  }
+  return std::max<int64_t>(1, wait);
+}
+
+void SendLimits::HoldBack(const SendKey& send, int64_t now_ms) {
+  if (refused_.size() >= kSweepAt) {
+    for (auto it = refused_.begin(); it != refused_.end();) {
+      it = it->second.until_ms <= now_ms ? refused_.erase(it) : std::next(it);
+    }
+  }
+  // The earliest refused send keeps its place; its own refusal again extends the hold.
+  auto [it, added] = refused_.try_emplace(ClientKey(send), Refused{send.client_msg_id, 0});
+  if (added || it->second.client_msg_id == send.client_msg_id) {
+    it->second.until_ms = now_ms + kHoldBackMs;
+  }
+}
+
+int64_t SendLimits::AdmitUser(const std::string& user, int64_t deliveries, int64_t now_ms) {
   if (auto closed = closed_until_.find(user); closed != closed_until_.end()) {
     if (closed->second > now_ms) return closed->second - now_ms;
     closed_until_.erase(closed);
@@ -51,7 +99,6 @@ int64_t SendLimits::Admit(const std::string& user, int64_t deliveries, int64_t n
 }
 
 void SendLimits::Close(const std::string& user, int64_t until_ms, int64_t now_ms) {
-  constexpr size_t kSweepAt = 100000;  // users closed at once before the expired are dropped
   if (closed_until_.size() >= kSweepAt) {
     for (auto it = closed_until_.begin(); it != closed_until_.end();) {
       it = it->second <= now_ms ? closed_until_.erase(it) : std::next(it);

@@ -10,7 +10,11 @@
 // A refusal closes the user's sends for at least one message interval (1 / the message rate):
 // sends a client already has in flight behind the refused one are refused too, rather than
 // taking a token that refilled a moment later and overtaking it (the SDK and web outboxes then
-// resend them all in order). Broker thread only.
+// resend them all in order). A refusal also holds back the same client's later sends, whatever
+// the time, until the refused message comes back and is admitted (or kHoldBackMs pass): a send
+// in flight behind it may reach the broker after the closed interval, when a slow store delayed
+// the refusal and an earlier ack let the client's window grow, and would be stored first.
+// Broker thread only.
 #pragma once
 
 #include <cstdint>
@@ -36,13 +40,24 @@ struct SendLimitOptions {
   std::unordered_set<std::string> service_users;
 };
 
+// One send, for Admit: who sends it, from which client, and its idempotency key.
+struct SendKey {
+  std::string user;
+  std::string client_id;
+  std::string client_msg_id;
+};
+
 class SendLimits {
  public:
+  // How long a refused send holds back its client's later sends at most (a client that drops
+  // it rather than resending it is not held back for ever).
+  static constexpr int64_t kHoldBackMs = 10000;
+
   explicit SendLimits(const SendLimitOptions& options);
 
-  // Admits one message of `user` reaching `deliveries` inboxes at `now_ms` (monotonic): 0 if
-  // admitted (then charged), else the milliseconds until it would be (nothing is charged).
-  int64_t Admit(const std::string& user, int64_t deliveries, int64_t now_ms);
+  // Admits one message reaching `deliveries` inboxes at `now_ms` (monotonic): 0 if admitted
+  // (then charged), else the milliseconds until it would be (nothing is charged).
+  int64_t Admit(const SendKey& send, int64_t deliveries, int64_t now_ms);
   // Whether a refused send may still be looked up in the store (one per message token).
   bool AllowStoreCheck(const std::string& user, int64_t now_ms);
 
@@ -60,13 +75,25 @@ class SendLimits {
     int64_t pause_ms = 0;                // the least a refusal closes sends for
   };
   Tier& TierOf(const std::string& user) { return IsService(user) ? services_ : people_; }
+  // The user's buckets and closed interval alone: 0 or the wait.
+  int64_t AdmitUser(const std::string& user, int64_t deliveries, int64_t now_ms);
   void Close(const std::string& user, int64_t until_ms, int64_t now_ms);
+  // Held back behind an earlier refused send of the same client: the wait, else 0.
+  int64_t HeldBack(const SendKey& send, int64_t now_ms);
+  void HoldBack(const SendKey& send, int64_t now_ms);
+
+  struct Refused {
+    std::string client_msg_id;  // the earliest refused send not yet admitted
+    int64_t until_ms = 0;       // monotonic
+  };
 
   const std::unordered_set<std::string> service_users_;
   Tier people_;
   Tier services_;
   // Users refused lately, until when their sends stay closed (monotonic ms); swept when large.
   std::unordered_map<std::string, int64_t> closed_until_;
+  // By user and client id: the refused send that holds the client's later ones back.
+  std::unordered_map<std::string, Refused> refused_;
 };
 
 }  // namespace mqchat::chat

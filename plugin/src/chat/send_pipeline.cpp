@@ -84,7 +84,7 @@ Plan SendPipeline::PlanSend(const OpRequest& r) {
 Plan SendPipeline::WithinLimits(const OpRequest& r, SendJob job) {
   // The limits come first, but a send over them still reaches the store check below (within
   // its own budget): an idempotent resend of a stored message gets its original ack.
-  const int64_t wait = Admit(r);
+  const int64_t wait = Admit(r, job.request.client_msg_id);
   if (wait > 0) {
     if (!limits_.AllowStoreCheck(r.who.username, tools_.clock.MonotonicMs())) {
       return Refusal{protocol::ErrorCode::kRateLimited, LimitMessage(r.who.username), wait};
@@ -95,12 +95,13 @@ Plan SendPipeline::WithinLimits(const OpRequest& r, SendJob job) {
   return job;
 }
 
-int64_t SendPipeline::Admit(const OpRequest& r) {
+int64_t SendPipeline::Admit(const OpRequest& r, const std::string& client_msg_id) {
   // Deliveries from the membership cache (kept warm by every message's fan-out); a
   // conversation not cached costs one, so only the first message after a miss is undercharged.
   MembersPtr members = tools_.members.Cached(r.req.conversation_id);
   const int64_t deliveries = members ? static_cast<int64_t>(members->usernames.size()) : 1;
-  return limits_.Admit(r.who.username, deliveries, tools_.clock.MonotonicMs());
+  return limits_.Admit({r.who.username, r.to.client_id, client_msg_id}, deliveries,
+                       tools_.clock.MonotonicMs());
 }
 
 std::string SendPipeline::LimitMessage(const std::string& user) const {

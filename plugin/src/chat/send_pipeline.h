@@ -51,7 +51,7 @@ class SendPipeline {
                                     store::EventRefusal refusal);
   SendOutcome Stored(store::ChatStore& store, SendOutcome out, const store::AppendResult& r);
   // Broker thread: the wait before `r`'s sender may send (0: admitted and charged).
-  int64_t Admit(const OpRequest& r);
+  int64_t Admit(const OpRequest& r, const std::string& client_msg_id);
   std::string LimitMessage(const std::string& user) const;
 
   const ChatTools tools_;

@@ -163,15 +163,58 @@ TEST(SendLimitsTest, ARefusalClosesSendsForAMessageIntervalSoNoneInFlightOvertak
   options.fanout = {0, 0};
   SendLimits limits(options);
   int64_t t = 1000;
-  EXPECT_EQ(limits.Admit("alice", 1, t), 0);
-  EXPECT_EQ(limits.Admit("alice", 1, t), 0);
+  EXPECT_EQ(limits.Admit({"alice", "c", "a1"}, 1, t), 0);
+  EXPECT_EQ(limits.Admit({"alice", "c", "a2"}, 1, t), 0);
   // 199 ms later the bucket holds 0.995 tokens: refused. The bucket alone would admit the next
   // send 1 ms later; the refusal closes sends for a whole interval instead.
   t += 199;
-  EXPECT_EQ(limits.Admit("alice", 1, t), 200);
-  EXPECT_EQ(limits.Admit("alice", 1, t + 5), 195);  // a token has refilled, still refused
-  EXPECT_EQ(limits.Admit("bob", 1, t + 5), 0);       // nobody else is closed
-  EXPECT_EQ(limits.Admit("alice", 1, t + 200), 0);   // the interval is over
+  EXPECT_EQ(limits.Admit({"alice", "c", "a3"}, 1, t), 200);
+  EXPECT_EQ(limits.Admit({"alice", "c2", "a4"}, 1, t + 5), 195);  // refilled, still refused
+  EXPECT_EQ(limits.Admit({"bob", "c3", "b1"}, 1, t + 5), 0);      // nobody else is closed
+  EXPECT_EQ(limits.Admit({"alice", "c", "a3"}, 1, t + 200), 0);   // the interval is over
+}
+
+}  // namespace
+}  // namespace mqchat::chat
+
+namespace mqchat::chat {
+namespace {
+
+// A client's send refused over the limit holds back that client's later sends until it comes
+// back and is admitted, however long that takes: a send already in flight behind it that
+// reached the broker after the closed interval (a slow store delayed the refusal, and an
+// earlier ack let the client's window grow) would otherwise be stored before it.
+TEST(SendLimitsTest, ARefusedSendHoldsBackItsClientsLaterSendsUntilItIsAdmitted) {
+  SendLimitOptions options;
+  options.sends = {5, 2};  // a token every 200 ms
+  options.fanout = {0, 0};
+  SendLimits limits(options);
+  int64_t t = 1000;
+  EXPECT_EQ(limits.Admit({"alice", "phone", "m1"}, 1, t), 0);
+  EXPECT_EQ(limits.Admit({"alice", "phone", "m2"}, 1, t), 0);
+  t += 199;
+  EXPECT_GT(limits.Admit({"alice", "phone", "m3"}, 1, t), 0);
+  // Long after the interval, with tokens to spare: m4 is still held back behind m3.
+  t += 1000;
+  EXPECT_GT(limits.Admit({"alice", "phone", "m4"}, 1, t), 0);
+  // Another device of the same user keeps no order with this one.
+  EXPECT_EQ(limits.Admit({"alice", "laptop", "x1"}, 1, t), 0);
+  // m3 comes back and is admitted; then m4 is, once a token has refilled.
+  EXPECT_EQ(limits.Admit({"alice", "phone", "m3"}, 1, t), 0);
+  EXPECT_EQ(limits.Admit({"alice", "phone", "m4"}, 1, t + 400), 0);
+}
+
+// A client that never resends the refused message is not held back for ever.
+TEST(SendLimitsTest, AClientThatDropsARefusedSendIsHeldBackOnlyForAWhile) {
+  SendLimitOptions options;
+  options.sends = {5, 1};
+  options.fanout = {0, 0};
+  SendLimits limits(options);
+  int64_t t = 1000;
+  EXPECT_EQ(limits.Admit({"alice", "phone", "m1"}, 1, t), 0);
+  EXPECT_GT(limits.Admit({"alice", "phone", "m2"}, 1, t), 0);
+  EXPECT_GT(limits.Admit({"alice", "phone", "m3"}, 1, t + 5000), 0);
+  EXPECT_EQ(limits.Admit({"alice", "phone", "m3"}, 1, t + SendLimits::kHoldBackMs + 1000), 0);
 }
 
 }  // namespace
