@@ -70,6 +70,7 @@ ProtocolError ErrorFromStatus(const Status& status) {
       break;
     case Code::kOk:
     case Code::kInternal:
+    case Code::kCancelled:  // the SDK's own; never from a server
       code = ErrorCode::kInternal;
       break;
   }

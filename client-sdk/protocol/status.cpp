@@ -14,6 +14,7 @@ std::string_view CodeName(Code code) {
     case Code::kResourceExhausted: return "RESOURCE_EXHAUSTED";
     case Code::kFailedPrecondition: return "FAILED_PRECONDITION";
     case Code::kInternal: return "INTERNAL";
+    case Code::kCancelled: return "CANCELLED";
   }
   return "UNKNOWN";
 }

@@ -10,9 +10,11 @@
 // thread; they post to the engine thread, where all the parts' state lives without locks.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <future>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,6 +38,10 @@
 
 namespace mqchat::sdk {
 
+// Completions run on the engine thread.
+template <typename T>
+using Done = std::function<void(T)>;
+
 class ClientImpl : private OutboxHost {
  public:
   static Result<std::unique_ptr<ClientImpl>> Create(ClientOptions options);
@@ -56,34 +62,39 @@ class ClientImpl : private OutboxHost {
     outbox_.Send(conversation_id, std::move(text), std::move(done));
   }
   // Any outbox entry: a reply, an edit, a deletion or a reaction (Outbox::Submit).
-  void Submit(int64_t conversation_id, std::string_view kind, int64_t target_seq,
-              std::string text, AckCallback done) {
+  void Submit(int64_t conversation_id, std::string_view kind, int64_t target_seq, std::string text,
+              AckCallback done) {
     outbox_.Submit(conversation_id, kind, target_seq, std::move(text), std::move(done));
   }
   Result<size_t> PendingSends() const { return outbox_.PendingSends(); }
 
-  std::future<Result<Conversation>> OpenDirect(std::string user);
-  std::future<Result<Conversation>> CreateGroup(std::string name, std::vector<std::string> members);
-  std::future<Result<std::vector<std::string>>> AddMembers(int64_t id,
-                                                           std::vector<std::string> users);
-  std::future<Status> RemoveMember(int64_t id, std::string user);
-  std::future<Status> Leave(int64_t id);
-  std::future<Status> Rename(int64_t id, std::string name);
-  std::future<Result<std::vector<Member>>> Members(int64_t id);
-  std::future<Result<std::vector<ConversationSummary>>> Conversations();
-  std::future<Result<HistoryPage>> History(int64_t id, HistoryQuery query);
-  std::future<Result<int64_t>> MarkRead(int64_t id, int64_t seq);
-  std::future<Status> Mute(int64_t id, int64_t until_ms);
-  std::future<Result<PrivacySettings>> Block(std::string user);
-  std::future<Result<PrivacySettings>> Unblock(std::string user);
-  std::future<Result<PrivacySettings>> Blocks();
-  std::future<Result<PrivacySettings>> SetDmPolicy(DmPolicy policy);
+  RequestId OpenDirect(std::string user, Done<Result<Conversation>> done);
+  RequestId CreateGroup(std::string name, std::vector<std::string> members,
+                        Done<Result<Conversation>> done);
+  RequestId AddMembers(int64_t id, std::vector<std::string> users,
+                       Done<Result<std::vector<std::string>>> done);
+  RequestId RemoveMember(int64_t id, std::string user, Done<Status> done);
+  RequestId Leave(int64_t id, Done<Status> done);
+  RequestId Rename(int64_t id, std::string name, Done<Status> done);
+  RequestId Members(int64_t id, Done<Result<std::vector<Member>>> done);
+  RequestId Conversations(Done<Result<std::vector<ConversationSummary>>> done);
+  RequestId History(int64_t id, HistoryQuery query, Done<Result<HistoryPage>> done);
+  RequestId MarkRead(int64_t id, int64_t seq, Done<Result<int64_t>> done);
+  RequestId Mute(int64_t id, int64_t until_ms, Done<Status> done);
+  RequestId Block(std::string user, Done<Result<PrivacySettings>> done);
+  RequestId Unblock(std::string user, Done<Result<PrivacySettings>> done);
+  RequestId Blocks(Done<Result<PrivacySettings>> done);
+  RequestId SetDmPolicy(DmPolicy policy, Done<Result<PrivacySettings>> done);
   // Engine thread, after each connection: fetches the settings into the cache (and emits them
   // if they changed while this device was away).
   void FetchPrivacy();
   Result<PrivacySettings> TakePrivacy(const protocol::Response& r);
-  std::future<Status> SetTyping(int64_t id, bool typing);
-  std::future<Status> WatchPresence(std::string user);
+  RequestId SetTyping(int64_t id, bool typing, Done<Status> done);
+  RequestId WatchPresence(std::string user, Done<Status> done);
+
+  // Settles the request `id` with kCancelled if it is still waiting for its response (any
+  // thread; the server may still carry it out).
+  void Cancel(RequestId id);
 
   LocalCache& cache() const { return *cache_; }
   EventDispatcher& dispatcher() { return dispatcher_; }
@@ -107,10 +118,15 @@ class ClientImpl : private OutboxHost {
 
   // Runs a request from any thread; `decode` runs on the engine thread with the ok response.
   template <typename T>
-  std::future<Result<T>> Call(protocol::Request request,
-                              std::function<Result<T>(const protocol::Response&)> decode);
-  std::future<Status> CallStatus(protocol::Request request,
-                                 std::function<Status(const protocol::Response&)> after_ok);
+  RequestId Call(protocol::Request request,
+                 std::function<Result<T>(const protocol::Response&)> decode, Done<Result<T>> done);
+  RequestId CallStatus(protocol::Request request,
+                       std::function<Status(const protocol::Response&)> after_ok,
+                       Done<Status> done);
+  // Starts `request` on the engine thread; `settle` gets its outcome there (also a refusal to
+  // publish, or kCancelled from Cancel).
+  RequestId Start(protocol::Request request,
+                  std::function<void(Result<protocol::Response>)> settle);
   // Engine thread, with an ok response: a new conversation into the cache (open_direct,
   // create_group), and the conversation a change response carries, if any.
   Result<Conversation> CacheNewConversation(const protocol::Response& r);
@@ -129,6 +145,8 @@ class ClientImpl : private OutboxHost {
   Ingest ingest_;
   Sync sync_;
   Outbox outbox_;
+  std::atomic<RequestId> last_request_{0};
+  std::map<RequestId, std::string> requests_;  // in flight: their req_ids (engine thread)
 };
 
 }  // namespace mqchat::sdk

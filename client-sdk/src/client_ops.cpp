@@ -1,6 +1,6 @@
 // ClientImpl: the app's requests. Each builds a protocol::Request, starts it on the engine thread
 // through the RequestTracker, and decodes the response there (op_results.h; updating the cache)
-// before completing the future.
+// before completing it (the public Client turns completions into futures or callbacks).
 #include "client_impl.h"
 #include "op_results.h"
 #include "privacy.h"
@@ -20,56 +20,63 @@ protocol::Request MakeRequest(protocol::Op op, int64_t conversation_id,
 
 }  // namespace
 
+RequestId ClientImpl::Start(protocol::Request request,
+                            std::function<void(Result<protocol::Response>)> settle) {
+  const RequestId id = ++last_request_;
+  auto task = [this, id, request = std::move(request), settle]() mutable {
+    auto started = tracker_.Start(std::move(request), [this, id, settle](auto r) {
+      requests_.erase(id);
+      settle(std::move(r));
+    });
+    if (!started.ok()) return settle(started.status());
+    requests_[id] = *started;
+  };
+  if (!loop_.Post(std::move(task))) settle(Status::Unavailable("the client is shutting down"));
+  return id;
+}
+
+void ClientImpl::Cancel(RequestId id) {
+  loop_.Post([this, id] {
+    auto it = requests_.find(id);
+    if (it == requests_.end()) return;  // settled already (or never started)
+    const std::string req_id = it->second;
+    tracker_.Cancel(req_id, Status::Cancelled("the request was cancelled"));
+  });
+}
+
 template <typename T>
-std::future<Result<T>> ClientImpl::Call(
-    protocol::Request request, std::function<Result<T>(const protocol::Response&)> decode) {
-  auto promise = std::make_shared<std::promise<Result<T>>>();
-  auto future = promise->get_future();
-  auto task = [this, request = std::move(request), decode = std::move(decode), promise]() mutable {
-    auto started =
-        tracker_.Start(std::move(request), [decode, promise](Result<protocol::Response> r) {
-          if (!r.ok()) return promise->set_value(r.status());
-          promise->set_value(decode(*r));
-        });
-    if (!started.ok()) promise->set_value(started.status());
-  };
-  if (!loop_.Post(std::move(task))) {
-    promise->set_value(Status::Unavailable("the client is shutting down"));
-  }
-  return future;
+RequestId ClientImpl::Call(protocol::Request request,
+                           std::function<Result<T>(const protocol::Response&)> decode,
+                           Done<Result<T>> done) {
+  return Start(std::move(request),
+               [decode = std::move(decode), done = std::move(done)](Result<protocol::Response> r) {
+                 if (!r.ok()) return done(r.status());
+                 done(decode(*r));
+               });
 }
 
-std::future<Status> ClientImpl::CallStatus(
-    protocol::Request request, std::function<Status(const protocol::Response&)> after_ok) {
-  auto promise = std::make_shared<std::promise<Status>>();
-  auto future = promise->get_future();
-  auto task = [this, request = std::move(request), after_ok = std::move(after_ok),
-               promise]() mutable {
-    auto started =
-        tracker_.Start(std::move(request), [after_ok, promise](Result<protocol::Response> r) {
-          if (!r.ok()) return promise->set_value(r.status());
-          promise->set_value(after_ok ? after_ok(*r) : Status::Ok());
-        });
-    if (!started.ok()) promise->set_value(started.status());
-  };
-  if (!loop_.Post(std::move(task))) {
-    promise->set_value(Status::Unavailable("the client is shutting down"));
-  }
-  return future;
+RequestId ClientImpl::CallStatus(protocol::Request request,
+                                 std::function<Status(const protocol::Response&)> after_ok,
+                                 Done<Status> done) {
+  return Start(std::move(request), [after_ok = std::move(after_ok),
+                                    done = std::move(done)](Result<protocol::Response> r) {
+    if (!r.ok()) return done(r.status());
+    done(after_ok ? after_ok(*r) : Status::Ok());
+  });
 }
 
-std::future<Result<Conversation>> ClientImpl::OpenDirect(std::string user) {
+RequestId ClientImpl::OpenDirect(std::string user, Done<Result<Conversation>> done) {
   return Call<Conversation>(
       MakeRequest(protocol::Op::kOpenDirect, 0, protocol::OpenDirectRequest{std::move(user)}),
-      [this](const protocol::Response& r) { return CacheNewConversation(r); });
+      [this](const protocol::Response& r) { return CacheNewConversation(r); }, std::move(done));
 }
 
-std::future<Result<Conversation>> ClientImpl::CreateGroup(std::string name,
-                                                          std::vector<std::string> members) {
+RequestId ClientImpl::CreateGroup(std::string name, std::vector<std::string> members,
+                                  Done<Result<Conversation>> done) {
   return Call<Conversation>(
       MakeRequest(protocol::Op::kCreateGroup, 0,
                   protocol::CreateGroupRequest{std::move(name), std::move(members)}),
-      [this](const protocol::Response& r) { return CacheNewConversation(r); });
+      [this](const protocol::Response& r) { return CacheNewConversation(r); }, std::move(done));
 }
 
 Result<Conversation> ClientImpl::CacheNewConversation(const protocol::Response& r) {
@@ -78,15 +85,16 @@ Result<Conversation> ClientImpl::CacheNewConversation(const protocol::Response& 
   return c;
 }
 
-std::future<Result<std::vector<std::string>>> ClientImpl::AddMembers(
-    int64_t id, std::vector<std::string> users) {
+RequestId ClientImpl::AddMembers(int64_t id, std::vector<std::string> users,
+                                 Done<Result<std::vector<std::string>>> done) {
   return Call<std::vector<std::string>>(
       MakeRequest(protocol::Op::kAddMembers, id, protocol::AddMembersRequest{std::move(users)}),
       [this](const protocol::Response& r) -> Result<std::vector<std::string>> {
         MQCHAT_ASSIGN_OR_RETURN(ChangeResult change, DecodeChangeResult(r));
         if (change.conversation) (void)cache_->PutConversation(*change.conversation);
         return std::move(change.added);
-      });
+      },
+      std::move(done));
 }
 
 Status ClientImpl::CacheChange(const protocol::Response& r) {
@@ -96,93 +104,98 @@ Status ClientImpl::CacheChange(const protocol::Response& r) {
   return Status::Ok();
 }
 
-std::future<Status> ClientImpl::RemoveMember(int64_t id, std::string user) {
+RequestId ClientImpl::RemoveMember(int64_t id, std::string user, Done<Status> done) {
   return CallStatus(
       MakeRequest(protocol::Op::kRemoveMember, id, protocol::RemoveMemberRequest{std::move(user)}),
-      [this](const protocol::Response& r) { return CacheChange(r); });
+      [this](const protocol::Response& r) { return CacheChange(r); }, std::move(done));
 }
 
-std::future<Status> ClientImpl::Leave(int64_t id) {
-  return CallStatus(MakeRequest(protocol::Op::kLeave, id, protocol::LeaveRequest{}),
-                    [this, id](const protocol::Response&) {
-                      (void)cache_->DropConversation(id);
-                      return Status::Ok();
-                    });
+RequestId ClientImpl::Leave(int64_t id, Done<Status> done) {
+  return CallStatus(
+      MakeRequest(protocol::Op::kLeave, id, protocol::LeaveRequest{}),
+      [this, id](const protocol::Response&) {
+        (void)cache_->DropConversation(id);
+        return Status::Ok();
+      },
+      std::move(done));
 }
 
-std::future<Status> ClientImpl::Rename(int64_t id, std::string name) {
+RequestId ClientImpl::Rename(int64_t id, std::string name, Done<Status> done) {
   return CallStatus(
       MakeRequest(protocol::Op::kRename, id, protocol::RenameRequest{std::move(name)}),
-      [this](const protocol::Response& r) { return CacheChange(r); });
+      [this](const protocol::Response& r) { return CacheChange(r); }, std::move(done));
 }
 
-std::future<Result<std::vector<Member>>> ClientImpl::Members(int64_t id) {
+RequestId ClientImpl::Members(int64_t id, Done<Result<std::vector<Member>>> done) {
   return Call<std::vector<Member>>(
-      MakeRequest(protocol::Op::kMembers, id, protocol::MembersRequest{}), DecodeMembersResult);
+      MakeRequest(protocol::Op::kMembers, id, protocol::MembersRequest{}), DecodeMembersResult,
+      std::move(done));
 }
 
-std::future<Result<std::vector<ConversationSummary>>> ClientImpl::Conversations() {
+RequestId ClientImpl::Conversations(Done<Result<std::vector<ConversationSummary>>> done) {
   return Call<std::vector<ConversationSummary>>(
       MakeRequest(protocol::Op::kConversations, 0, protocol::ConversationsRequest{}),
       [this](const protocol::Response& r) -> Result<std::vector<ConversationSummary>> {
         MQCHAT_ASSIGN_OR_RETURN(std::vector<ConversationSummary> out, DecodeConversationsResult(r));
         ingest_.ApplyConversationList(out);
         return out;
-      });
+      },
+      std::move(done));
 }
 
-std::future<Result<HistoryPage>> ClientImpl::History(int64_t id, HistoryQuery query) {
+RequestId ClientImpl::History(int64_t id, HistoryQuery query, Done<Result<HistoryPage>> done) {
   protocol::HistoryRequest body;
   body.before_seq = query.before_seq;
   body.after_seq = query.before_seq > 0 ? 0 : query.after_seq;
   body.limit = query.limit;
-  return Call<HistoryPage>(MakeRequest(protocol::Op::kHistory, id, body),
-                           [this](const protocol::Response& r) -> Result<HistoryPage> {
-                             MQCHAT_ASSIGN_OR_RETURN(HistoryPage page, DecodeHistoryResult(r));
-                             // Cached for offline reading. The cursor does not move: OnMessage
-                             // still delivers these when sync reaches them, so every message is
-                             // delivered once whatever the app paged.
-                             for (const auto& m : page.messages) (void)cache_->PutMessage(m);
-                             return page;
-                           });
+  return Call<HistoryPage>(
+      MakeRequest(protocol::Op::kHistory, id, body),
+      [this](const protocol::Response& r) -> Result<HistoryPage> {
+        MQCHAT_ASSIGN_OR_RETURN(HistoryPage page, DecodeHistoryResult(r));
+        // Cached for offline reading. The cursor does not move: OnMessage
+        // still delivers these when sync reaches them, so every message is
+        // delivered once whatever the app paged.
+        for (const auto& m : page.messages) (void)cache_->PutMessage(m);
+        return page;
+      },
+      std::move(done));
 }
 
-std::future<Result<int64_t>> ClientImpl::MarkRead(int64_t id, int64_t seq) {
-  return Call<int64_t>(MakeRequest(protocol::Op::kRead, id, protocol::ReadRequest{seq}),
-                       [this, id](const protocol::Response& r) -> Result<int64_t> {
-                         MQCHAT_ASSIGN_OR_RETURN(int64_t read_seq, DecodeReadResult(r));
-                         (void)cache_->RaiseReadSeq(id, read_seq);
-                         return read_seq;
-                       });
+RequestId ClientImpl::MarkRead(int64_t id, int64_t seq, Done<Result<int64_t>> done) {
+  return Call<int64_t>(
+      MakeRequest(protocol::Op::kRead, id, protocol::ReadRequest{seq}),
+      [this, id](const protocol::Response& r) -> Result<int64_t> {
+        MQCHAT_ASSIGN_OR_RETURN(int64_t read_seq, DecodeReadResult(r));
+        (void)cache_->RaiseReadSeq(id, read_seq);
+        return read_seq;
+      },
+      std::move(done));
 }
 
-std::future<Status> ClientImpl::Mute(int64_t id, int64_t until_ms) {
-  return CallStatus(MakeRequest(protocol::Op::kMute, id, protocol::MuteRequest{until_ms}),
-                    [this, id, until_ms](const protocol::Response&) {
-                      (void)cache_->SetMute(id, until_ms);  // the next list corrects a failure
-                      return Status::Ok();
-                    });
+RequestId ClientImpl::Mute(int64_t id, int64_t until_ms, Done<Status> done) {
+  return CallStatus(
+      MakeRequest(protocol::Op::kMute, id, protocol::MuteRequest{until_ms}),
+      [this, id, until_ms](const protocol::Response&) {
+        (void)cache_->SetMute(id, until_ms);  // the next list corrects a failure
+        return Status::Ok();
+      },
+      std::move(done));
 }
 
-std::future<Status> ClientImpl::SetTyping(int64_t id, bool typing) {
+RequestId ClientImpl::SetTyping(int64_t id, bool typing, Done<Status> done) {
   return CallStatus(MakeRequest(protocol::Op::kTyping, id, protocol::TypingRequest{typing}),
-                    nullptr);
+                    nullptr, std::move(done));
 }
 
-std::future<Status> ClientImpl::WatchPresence(std::string user) {
-  auto promise = std::make_shared<std::promise<Status>>();
-  auto future = promise->get_future();
+RequestId ClientImpl::WatchPresence(std::string user, Done<Status> done) {
+  // A subscription, not a request: it cannot be cancelled (RequestId 0).
   if (Status valid = protocol::ValidateUsername(user); !valid.ok()) {
-    promise->set_value(valid);
-    return future;
+    done(valid);
+    return 0;
   }
-  auto task = [this, user, promise] {
-    connection_.WatchPresence(user, [promise](Status s) { promise->set_value(s); });
-  };
-  if (!loop_.Post(std::move(task))) {
-    promise->set_value(Status::Unavailable("the client is shutting down"));
-  }
-  return future;
+  auto task = [this, user, done] { connection_.WatchPresence(user, done); };
+  if (!loop_.Post(std::move(task))) done(Status::Unavailable("the client is shutting down"));
+  return 0;
 }
 
 // --- Blocking and who may message me ---
@@ -196,28 +209,29 @@ Result<PrivacySettings> ClientImpl::TakePrivacy(const protocol::Response& r) {
   return PrivacyFromWire(wire);
 }
 
-std::future<Result<PrivacySettings>> ClientImpl::Block(std::string user) {
+RequestId ClientImpl::Block(std::string user, Done<Result<PrivacySettings>> done) {
   return Call<PrivacySettings>(
       MakeRequest(protocol::Op::kBlock, 0, protocol::BlockRequest{std::move(user)}),
-      [this](const protocol::Response& r) { return TakePrivacy(r); });
+      [this](const protocol::Response& r) { return TakePrivacy(r); }, std::move(done));
 }
 
-std::future<Result<PrivacySettings>> ClientImpl::Unblock(std::string user) {
+RequestId ClientImpl::Unblock(std::string user, Done<Result<PrivacySettings>> done) {
   return Call<PrivacySettings>(
       MakeRequest(protocol::Op::kUnblock, 0, protocol::UnblockRequest{std::move(user)}),
-      [this](const protocol::Response& r) { return TakePrivacy(r); });
+      [this](const protocol::Response& r) { return TakePrivacy(r); }, std::move(done));
 }
 
-std::future<Result<PrivacySettings>> ClientImpl::Blocks() {
-  return Call<PrivacySettings>(MakeRequest(protocol::Op::kBlocks, 0, protocol::BlocksRequest{}),
-                               [this](const protocol::Response& r) { return TakePrivacy(r); });
+RequestId ClientImpl::Blocks(Done<Result<PrivacySettings>> done) {
+  return Call<PrivacySettings>(
+      MakeRequest(protocol::Op::kBlocks, 0, protocol::BlocksRequest{}),
+      [this](const protocol::Response& r) { return TakePrivacy(r); }, std::move(done));
 }
 
-std::future<Result<PrivacySettings>> ClientImpl::SetDmPolicy(DmPolicy policy) {
+RequestId ClientImpl::SetDmPolicy(DmPolicy policy, Done<Result<PrivacySettings>> done) {
   return Call<PrivacySettings>(
       MakeRequest(protocol::Op::kSetDmPolicy, 0,
                   protocol::SetDmPolicyRequest{DmPolicyToWire(policy)}),
-      [this](const protocol::Response& r) { return TakePrivacy(r); });
+      [this](const protocol::Response& r) { return TakePrivacy(r); }, std::move(done));
 }
 
 void ClientImpl::FetchPrivacy() {

@@ -42,7 +42,9 @@ Status ClientOptions::Validate() const {
   for (const std::string& uri : uris) MQCHAT_RETURN_IF_ERROR(CheckServerUri(uri));
   MQCHAT_RETURN_IF_ERROR(protocol::ValidateUsername(username).WithContext("username"));
   MQCHAT_RETURN_IF_ERROR(protocol::ValidateDeviceId(device_id).WithContext("device_id"));
-  if (password.empty()) return Status::InvalidArgument("a password or token is required");
+  if (password.empty() && !token_provider) {
+    return Status::InvalidArgument("a password, a token or a token provider is required");
+  }
   if (keepalive.count() < 0 || keepalive.count() > 65535) {
     return Status::InvalidArgument("keepalive must be 0..65535 s");
   }
@@ -80,6 +82,12 @@ Builder& Builder::Credentials(std::string username, std::string password) {
 }
 Builder& Builder::Token(std::string username, std::string jwt) {
   return Credentials(std::move(username), std::move(jwt));
+}
+Builder& Builder::TokenProvider(std::string username,
+                                std::function<Result<std::string>(bool refused)> provider) {
+  options_.username = std::move(username);
+  options_.token_provider = std::move(provider);
+  return *this;
 }
 Builder& Builder::Device(std::string device_id) {
   options_.device_id = std::move(device_id);

@@ -36,7 +36,8 @@ Connection::Connection(const ClientOptions& options, EventLoop& loop, EventDispa
       // Paho times a CONNECT out after connect_timeout, checking every few seconds; a link
       // still not quiescent long after that is destroyed anyway rather than kept forever.
       graveyard_(loop, options.connect_timeout + std::chrono::seconds(30), log),
-      backoff_(options.reconnect_min, options.reconnect_max) {}
+      backoff_(options.reconnect_min, options.reconnect_max),
+      token_thread_(options.token_provider ? std::make_unique<EventLoop>() : nullptr) {}
 
 Connection::~Connection() {
   loop_.Cancel(reconnect_timer_);
@@ -98,6 +99,32 @@ LinkOptions Connection::MakeLinkOptions() {
 void Connection::StartAttempt() {
   const uint64_t gen = ++generation_;
   SetState(ConnectionState::kConnecting);
+  if (!token_thread_) return Dial(gen);
+  const bool refused = token_refused_;
+  auto fetch = [this, gen, refused] {
+    Result<std::string> token = options_.token_provider(refused);
+    loop_.Post([this, gen, token = std::move(token)]() mutable { OnToken(gen, std::move(token)); });
+  };
+  if (!token_thread_->Post(std::move(fetch))) {
+    HandleFailure(Status::FailedPrecondition("the client is shutting down"));
+  }
+}
+
+void Connection::OnToken(uint64_t generation, Result<std::string> token) {
+  if (generation != generation_ || state_ != ConnectionState::kConnecting) return;
+  if (!token.ok()) {
+    // kUnavailable and the like: retried with the backoff; anything else ends like a refusal.
+    const Status& s = token.status();
+    HandleFailure(s.IsRetryable() ? s
+                                  : Status::Unauthenticated("the token provider failed: " +
+                                                            s.ToString()));
+    return;
+  }
+  SetPassword(std::move(*token));
+  Dial(generation);
+}
+
+void Connection::Dial(uint64_t gen) {
   const LinkOptions lo = MakeLinkOptions();
   LinkEvents events;
   events.on_connect = [this, gen](Status s, int receive_maximum) {
@@ -128,10 +155,22 @@ void Connection::StartAttempt() {
 
 void Connection::OnConnectResult(uint64_t generation, Status status, int receive_maximum) {
   if (generation != generation_ || state_ != ConnectionState::kConnecting || !link_) return;
+  if (status.code() == Code::kUnauthenticated && token_thread_ && !token_refused_) {
+    // The provider's token was refused (expired or revoked meanwhile): once, at once, with a
+    // fresh one.
+    log_("mqchat: " + status.ToString() + "; asking the token provider for a fresh token");
+    token_refused_ = true;
+    loop_.Cancel(attempt_timer_);
+    attempt_timer_ = 0;
+    graveyard_.Retire(std::move(link_));
+    StartAttempt();
+    return;
+  }
   if (!status.ok()) {
     HandleFailure(status);
     return;
   }
+  token_refused_ = false;
   if (hooks_.on_connected) hooks_.on_connected(receive_maximum);
   // The attempt timer keeps running until the subscription is in place.
   // One subscription serves every conversation: inbox and replies. Presence topics are outside

@@ -79,7 +79,10 @@ class Connection : public RequestTransport {
   Status Publish(const std::string& topic, const std::string& payload) override;
 
  private:
+  // A new attempt: a token from the provider first (if there is one), then Dial.
   void StartAttempt();
+  void Dial(uint64_t generation);
+  void OnToken(uint64_t generation, Result<std::string> token);
   LinkOptions MakeLinkOptions();
   void OnConnectResult(uint64_t generation, Status status, int receive_maximum);
   void OnSubscribed(uint64_t generation, Status status);
@@ -112,6 +115,13 @@ class Connection : public RequestTransport {
   EventLoop::TimerId attempt_timer_ = 0;
   std::vector<std::shared_ptr<std::promise<Status>>> connect_waiters_;
   std::set<std::string> watched_presence_;
+  // The server refused the provider's last token: the next attempt asks for a fresh one, and
+  // a second refusal in a row stops connecting.
+  bool token_refused_ = false;
+
+  // Runs the token provider off the engine thread (null without a provider). Declared last:
+  // destroyed first, waiting for a provider call still running.
+  std::unique_ptr<EventLoop> token_thread_;
 };
 
 }  // namespace mqchat::sdk

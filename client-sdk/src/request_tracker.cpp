@@ -65,6 +65,16 @@ void RequestTracker::OnResponse(const std::string& payload) {
   }
 }
 
+bool RequestTracker::Cancel(const std::string& req_id, const Status& status) {
+  auto it = pending_.find(req_id);
+  if (it == pending_.end()) return false;
+  auto handler = std::move(it->second.handler);
+  loop_.Cancel(it->second.timer);
+  pending_.erase(it);
+  handler(status);
+  return true;
+}
+
 void RequestTracker::FailAll(const Status& status) {
   auto pending = std::move(pending_);
   pending_.clear();

@@ -53,6 +53,9 @@ class RequestTracker {
                             Errors errors = Errors::kAsStatus);
   // A payload that arrived on the reply topic. Malformed payloads are logged and dropped.
   void OnResponse(const std::string& payload);
+  // Settles the request `req_id` with `status` if it is still in flight (its response, if one
+  // comes, is then unmatched); false if it was settled already.
+  bool Cancel(const std::string& req_id, const Status& status);
   // Settles every request in flight with `status` (in req_id order); they get no later answer.
   void FailAll(const Status& status);
   size_t in_flight() const { return pending_.size(); }

@@ -5,10 +5,16 @@
 // Threads. Every method is thread-safe and never blocks on the network unless it says so
 // (Connect, Disconnect, and waiting on a returned future). Work happens on two SDK threads:
 //  - the engine thread owns the connection and the cache writes; it completes the futures;
-//  - the callback thread runs every On* handler and every Send callback, one at a time, in
+//  - the callback thread runs every On* handler and every request callback, one at a time, in
 //    the order the events happened. Handlers must not block for long; they may call any Client
 //    method except Disconnect() and the destructor, and may wait on futures.
 // Events with no handler registered queue up for NextEvent() instead.
+//
+// Futures or callbacks. Every request has two forms: one returns a std::future, the other
+// takes a Callback as its last argument, which runs once on the callback thread with the same
+// result (a UI thread never has to block or poll). The callback forms of requests return a
+// RequestId for Cancel(); those of sends, replies, edits, deletions and reactions do not, as
+// these are in the durable outbox and go out until acknowledged.
 //
 // Errors are Status/Result values, never exceptions. Status::IsRetryable() (kUnavailable) means
 // "not connected / server busy; try again later"; server refusals keep the protocol error code
@@ -35,6 +41,10 @@ namespace mqchat {
 namespace sdk {
 class ClientImpl;
 }
+
+// The completion of a request in its callback form.
+template <typename T>
+using Callback = std::function<void(T)>;
 
 class MQCHAT_SDK_API Client {
  public:
@@ -72,10 +82,12 @@ class MQCHAT_SDK_API Client {
   // once; the length limit is the server's (TOO_LONG comes back as kInvalidArgument).
   std::future<Result<Ack>> Send(int64_t conversation_id, std::string text);
   // Same; `done` runs on the callback thread.
-  void Send(int64_t conversation_id, std::string text, std::function<void(Result<Ack>)> done);
+  void Send(int64_t conversation_id, std::string text, Callback<Result<Ack>> done);
   // A reply: a message that answers message `reply_to` of the conversation (readers see it
   // quoted). Sent like Send; refused with kNotFound (UNKNOWN_MESSAGE) if there is no such message.
   std::future<Result<Ack>> Reply(int64_t conversation_id, int64_t reply_to, std::string text);
+  void Reply(int64_t conversation_id, int64_t reply_to, std::string text,
+             Callback<Result<Ack>> done);
 
   // --- Changing messages (docs/PROTOCOL.md, "Event kinds") -------------------------------
   // Each goes through the outbox exactly like Send (persisted first, resent with the same
@@ -87,40 +99,65 @@ class MQCHAT_SDK_API Client {
   // (kInvalidArgument; also at once, without the network, for what no server accepts).
   // Replaces the text of this user's own message `seq` (within the server's edit window).
   std::future<Result<Ack>> Edit(int64_t conversation_id, int64_t seq, std::string text);
+  void Edit(int64_t conversation_id, int64_t seq, std::string text, Callback<Result<Ack>> done);
   // Deletes message `seq` for everyone: this user's own, or any in a group they own or admin.
   // Its text is removed from the server and from every cache; a tombstone stays.
   std::future<Result<Ack>> Delete(int64_t conversation_id, int64_t seq);
+  void Delete(int64_t conversation_id, int64_t seq, Callback<Result<Ack>> done);
   // Adds this user's reaction `emoji` (one emoji) to message `seq`, or with `remove` takes it
   // back. Reactions do not count as unread.
   std::future<Result<Ack>> React(int64_t conversation_id, int64_t seq, std::string emoji,
                                  bool remove = false);
+  void React(int64_t conversation_id, int64_t seq, std::string emoji, bool remove,
+             Callback<Result<Ack>> done);
 
   // Messages and message events in the outbox not yet acknowledged.
   Result<size_t> PendingSends() const;
 
   // --- Conversations (requests; they need a connection, else kUnavailable at once) --------
   std::future<Result<Conversation>> OpenDirect(std::string user);
+  RequestId OpenDirect(std::string user, Callback<Result<Conversation>> done);
   std::future<Result<Conversation>> CreateGroup(std::string name, std::vector<std::string> members);
+  RequestId CreateGroup(std::string name, std::vector<std::string> members,
+                        Callback<Result<Conversation>> done);
   // The users actually added.
   std::future<Result<std::vector<std::string>>> AddMembers(int64_t conversation_id,
                                                            std::vector<std::string> users);
+  RequestId AddMembers(int64_t conversation_id, std::vector<std::string> users,
+                       Callback<Result<std::vector<std::string>>> done);
   std::future<Status> RemoveMember(int64_t conversation_id, std::string user);
+  RequestId RemoveMember(int64_t conversation_id, std::string user, Callback<Status> done);
   std::future<Status> Leave(int64_t conversation_id);
+  RequestId Leave(int64_t conversation_id, Callback<Status> done);
   std::future<Status> Rename(int64_t conversation_id, std::string name);
+  RequestId Rename(int64_t conversation_id, std::string name, Callback<Status> done);
   std::future<Result<std::vector<Member>>> Members(int64_t conversation_id);
+  RequestId Members(int64_t conversation_id, Callback<Result<std::vector<Member>>> done);
   // Most recently active first; refreshes the cache.
   std::future<Result<std::vector<ConversationSummary>>> Conversations();
+  RequestId Conversations(Callback<Result<std::vector<ConversationSummary>>> done);
   std::future<Result<HistoryPage>> History(int64_t conversation_id, HistoryQuery query);
+  RequestId History(int64_t conversation_id, HistoryQuery query,
+                    Callback<Result<HistoryPage>> done);
   // Marks messages up to `seq` read (for all of this user's devices); returns the new read seq.
   std::future<Result<int64_t>> MarkRead(int64_t conversation_id, int64_t seq);
+  RequestId MarkRead(int64_t conversation_id, int64_t seq, Callback<Result<int64_t>> done);
   // Mutes the conversation for this user (all their devices) until `until_ms` (Unix ms), -1 for
   // good, 0 unmutes. Affects push and TotalUnread(); messages are still delivered.
   std::future<Status> Mute(int64_t conversation_id, int64_t until_ms);
+  RequestId Mute(int64_t conversation_id, int64_t until_ms, Callback<Status> done);
   // Tells the other members this user is (not) typing. Ephemeral and rate-limited by the server.
   std::future<Status> SetTyping(int64_t conversation_id, bool typing);
+  RequestId SetTyping(int64_t conversation_id, bool typing, Callback<Status> done);
   // Subscribes to `user`'s presence (after reconnects too); events go to OnPresence. Fails if
   // the server does not let this user see it.
   std::future<Status> WatchPresence(std::string user);
+  RequestId WatchPresence(std::string user, Callback<Status> done);
+
+  // Settles request `id` (a RequestId of a callback form) with kCancelled if its response has
+  // not come yet: its callback runs with that, and a later response is ignored. The server may
+  // still have carried the request out. Unknown or settled ids are ignored.
+  void Cancel(RequestId id);
 
   // --- Blocking and who may message me (docs/PROTOCOL.md) -------------------------------
   // Each answers with this user's settings after the request, which the cache keeps; the
@@ -130,10 +167,14 @@ class MQCHAT_SDK_API Client {
   // Refused: blocking oneself or more than 1,000 blocked users (kFailedPrecondition, INVALID),
   // an unknown user (kNotFound).
   std::future<Result<PrivacySettings>> Block(std::string user);
+  RequestId Block(std::string user, Callback<Result<PrivacySettings>> done);
   std::future<Result<PrivacySettings>> Unblock(std::string user);
+  RequestId Unblock(std::string user, Callback<Result<PrivacySettings>> done);
   // Fetches the settings (the SDK also does after every connection).
   std::future<Result<PrivacySettings>> Blocks();
+  RequestId Blocks(Callback<Result<PrivacySettings>> done);
   std::future<Result<PrivacySettings>> SetDmPolicy(DmPolicy policy);
+  RequestId SetDmPolicy(DmPolicy policy, Callback<Result<PrivacySettings>> done);
   // The settings as last received (defaults if never), without the network.
   Result<PrivacySettings> CachedPrivacy() const;
 

@@ -26,6 +26,15 @@ struct MQCHAT_SDK_API ClientOptions {
   std::vector<std::string> server_uris;
   std::string username;
   std::string password;  // the user's password, or a login JWT whose "sub" is `username`
+  // Optional, instead of `password`: where the client gets its login token (for example from
+  // the app's refresh through the API service). Called before every connection attempt, on an
+  // SDK thread of its own (it may block on the network; the client waits for it), so the
+  // client never reconnects with a token that expired meanwhile. `refused` is true when the
+  // server has just refused the token the provider gave last: return a fresh one, not the
+  // cached one. The client retries once at once with it; refused again, it stops
+  // (kUnauthenticated). An error from the provider: kUnauthenticated (the user must log in
+  // again) stops connecting the same way; other errors are retried with the backoff.
+  std::function<Result<std::string>(bool refused)> token_provider;
   // Identifies this installation; the MQTT client id is "<username>/<device_id>". Two running
   // clients must not share it (the broker would disconnect the older one).
   std::string device_id;
@@ -65,6 +74,9 @@ class MQCHAT_SDK_API ClientOptions::Builder {
   Builder& Credentials(std::string username, std::string password);
   // Same as Credentials: the plugin accepts a JWT in the password field.
   Builder& Token(std::string username, std::string jwt);
+  // Tokens from `provider` (ClientOptions::token_provider) instead of a fixed one.
+  Builder& TokenProvider(std::string username,
+                         std::function<Result<std::string>(bool refused)> provider);
   Builder& Device(std::string device_id);
   Builder& KeepAlive(std::chrono::seconds keepalive);
   Builder& ConnectTimeout(std::chrono::milliseconds timeout);

@@ -25,6 +25,7 @@ enum class Code {
   kResourceExhausted,
   kFailedPrecondition,
   kInternal,
+  kCancelled,  // the caller cancelled the request (Client::Cancel)
 };
 
 MQCHAT_SDK_API std::string_view CodeName(Code code);
@@ -48,6 +49,7 @@ class [[nodiscard]] Status {
     return {Code::kFailedPrecondition, std::move(msg)};
   }
   static Status Internal(std::string msg) { return {Code::kInternal, std::move(msg)}; }
+  static Status Cancelled(std::string msg) { return {Code::kCancelled, std::move(msg)}; }
 
   Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
 

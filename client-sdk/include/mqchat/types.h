@@ -9,6 +9,9 @@
 
 namespace mqchat {
 
+// Identifies a request started in its callback form, for Client::Cancel (0: cannot be cancelled).
+using RequestId = uint64_t;
+
 // One emoji's reactions to a message: how many users reacted with it, and whether this user
 // is among them.
 struct Reaction {
