@@ -29,12 +29,14 @@ Status ReadHighlights(const json& obj, std::vector<std::pair<int64_t, int64_t>>*
     return Status::InvalidArgument("highlights must be an array");
   }
   for (const json& pair : *array) {
-    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_number_unsigned() ||
-        !pair[1].is_number_unsigned() || pair[0].get<uint64_t>() > pair[1].get<uint64_t>() ||
-        pair[1].get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+    int64_t begin = 0;
+    int64_t end = 0;
+    if (!pair.is_array() || pair.size() != 2 ||
+        !NonNegativeFromJson(pair[0], "highlights", &begin).ok() ||
+        !NonNegativeFromJson(pair[1], "highlights", &end).ok() || begin > end) {
       return Status::InvalidArgument("highlights: each must be [begin, end], 0 <= begin <= end");
     }
-    out->emplace_back(pair[0].get<int64_t>(), pair[1].get<int64_t>());
+    out->emplace_back(begin, end);
   }
   return Status::Ok();
 }
