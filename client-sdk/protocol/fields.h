@@ -47,6 +47,14 @@ inline constexpr std::string_view kDmPolicy = "dm_policy";
 inline constexpr std::string_view kReason = "reason";
 inline constexpr std::string_view kDetails = "details";
 inline constexpr std::string_view kReportId = "report_id";  // and kDuplicate
+// search (protocol/search.h); and kConversationId, kSender, kLimit, kSnippet, kHasMore
+inline constexpr std::string_view kQuery = "query";
+inline constexpr std::string_view kFromMs = "from_ms";
+inline constexpr std::string_view kToMs = "to_ms";
+inline constexpr std::string_view kCursor = "cursor";
+inline constexpr std::string_view kResults = "results";
+inline constexpr std::string_view kHighlights = "highlights";
+inline constexpr std::string_view kNextCursor = "next_cursor";
 
 // Message, member, conversation, summary, ack and sync objects.
 inline constexpr std::string_view kMessageId = "message_id";

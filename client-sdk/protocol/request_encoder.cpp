@@ -82,6 +82,15 @@ struct BodyEncoder {
     out[fields::kReason] = b.reason;
     if (!b.details.empty()) out[fields::kDetails] = b.details;
   }
+  void operator()(const SearchRequest& b) const {
+    out[fields::kQuery] = b.query;
+    if (b.conversation_id > 0) out[fields::kConversationId] = FormatId(b.conversation_id);
+    if (!b.sender.empty()) out[fields::kSender] = b.sender;
+    if (b.from_ms > 0) out[fields::kFromMs] = b.from_ms;
+    if (b.to_ms > 0) out[fields::kToMs] = b.to_ms;
+    out[fields::kLimit] = b.limit;
+    if (!b.cursor.empty()) out[fields::kCursor] = b.cursor;
+  }
 };
 
 }  // namespace

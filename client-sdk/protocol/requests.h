@@ -13,6 +13,7 @@
 #include "protocol/errors.h"
 #include "protocol/ops.h"
 #include "protocol/privacy.h"
+#include "protocol/search.h"
 #include "protocol/text.h"
 #include "protocol/topics.h"
 
@@ -127,7 +128,7 @@ using RequestBody =
                  EditRequest, DeleteRequest, ReactRequest, OpenDirectRequest, CreateGroupRequest,
                  ConversationsRequest, SyncRequest, PushRegisterRequest, PushUnregisterRequest,
                  PushSettingsRequest, BlockRequest, UnblockRequest, BlocksRequest,
-                 SetDmPolicyRequest, ReportRequest>;
+                 SetDmPolicyRequest, ReportRequest, SearchRequest>;
 
 struct Request {
   Op op = Op::kSend;

@@ -135,6 +135,14 @@ Result<std::unique_ptr<chat::ChatService>> BuildChat(const Config& config, Broke
   deps.hidden = &sessions.hidden();
   // The moderation queue: its own connection, used on the writer thread.
   MQCHAT_ASSIGN_OR_RETURN(deps.reports, store::OpenReportStore(config.store));
+  // Search (issue 17): the search worker's connection and the indexer's, each its own.
+  MQCHAT_ASSIGN_OR_RETURN(deps.search, store::OpenSearchStore(config.store));
+  MQCHAT_ASSIGN_OR_RETURN(auto index_store, store::OpenSearchStore(config.store));
+  deps.indexer = std::make_unique<search::Indexer>(
+      std::move(index_store), search::IndexerOptions{},
+      [&broker, &tasks](const std::string& line) {
+        tasks.Post([&broker, line] { broker.Log(LogLevel::kWarning, line); });
+      });
   deps.block_changed = std::move(block_changed);
   // Gives the writer the OnlineDirectory for push recipients.
   deps.push = std::make_unique<push::PushRequests>(std::move(push));

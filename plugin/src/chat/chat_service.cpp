@@ -28,14 +28,25 @@ ChatService::ChatService(ChatOptions options, ChatDeps deps, store::ChatStorePtr
       typing_(tools_, fan_out_, options.typing_per_minute, deps.hidden),
       blocks_(tools_, std::move(deps.block_changed)),
       reports_(tools_, std::move(deps.reports), options.reports_per_minute),
+      search_(deps.search ? std::make_unique<search::SearchOps>(tools_, std::move(deps.search),
+                                                                options.max_queue)
+                          : nullptr),
+      indexer_(std::move(deps.indexer)),
       routes_(MakeOpTable({send_, conversations_, reads_, typing_, push_.get(), &events_, &blocks_,
-                           &reports_},
+                           &reports_, search_.get()},
                           tools_)) {
-  writer_ =
-      std::make_unique<StoreWorker>(std::move(writer_store), options_.max_queue, options_.max_batch,
-                                    [this](store::ChatStore& store, std::vector<SendJob> jobs) {
-                                      send_.Commit(store, std::move(jobs));
-                                    });
+  writer_ = std::make_unique<StoreWorker>(
+      std::move(writer_store), options_.max_queue, options_.max_batch,
+      [this](store::ChatStore& store, std::vector<SendJob> jobs) {
+        // The conversations of the batch, for the indexer once it is committed (off the send
+        // path: the indexer reads the new events on its own thread).
+        std::vector<int64_t> touched;
+        if (indexer_) {
+          for (const SendJob& job : jobs) touched.push_back(job.request.conversation_id);
+        }
+        send_.Commit(store, std::move(jobs));
+        if (indexer_) indexer_->Notify(touched);
+      });
   readers_ = std::make_unique<ReaderPool>(std::move(reader_stores), options_.max_queue);
 }
 
@@ -44,6 +55,8 @@ ChatService::~ChatService() { Stop(); }
 void ChatService::Stop() {
   if (writer_) writer_->Stop();
   if (readers_) readers_->Stop();
+  if (search_) search_->Stop();
+  if (indexer_) indexer_->Stop();
 }
 
 bool ChatService::IsRequestTopic(std::string_view topic) {

@@ -34,6 +34,8 @@
 #include "chat/typing_ops.h"
 #include "chat/worker_replies.h"
 #include "ids/snowflake.h"
+#include "search/indexer.h"
+#include "search/search_ops.h"
 #include "session/client_session.h"
 #include "session/device_index.h"
 #include "session/hidden_users.h"
@@ -80,6 +82,10 @@ struct ChatDeps {
   // The moderation queue, used on the writer (report_ops.h). Null: `report` answers
   // UNAVAILABLE.
   store::ReportStorePtr reports;
+  // Search (issue 17): the search worker's connection (null: `search` answers UNKNOWN_OP) and
+  // the indexer, which the writer tells about each batch's conversations (may be null).
+  store::SearchStorePtr search;
+  std::unique_ptr<search::Indexer> indexer;
   // Who is hidden from whom by a block, for the users connected here: typing skips them.
   // Null: typing reaches every other member.
   const session::HiddenUsers* hidden = nullptr;
@@ -163,6 +169,8 @@ class ChatService {
   TypingOps typing_;
   BlockOps blocks_;
   ReportOps reports_;
+  std::unique_ptr<search::SearchOps> search_;  // may be null
+  std::unique_ptr<search::Indexer> indexer_;   // may be null; the writer notifies it
   const OpTable routes_;
   ChatStats stats_;
   Mutex new_users_mu_;

@@ -8,6 +8,7 @@
 #include "chat/report_ops.h"
 #include "chat/send_pipeline.h"
 #include "chat/typing_ops.h"
+#include "search/search_ops.h"
 
 namespace mqchat::chat {
 namespace {
@@ -74,6 +75,9 @@ OpTable MakeOpTable(OpHandlers h, const ChatTools& tools) {
   t.Add(Op::kBlocks, kReader, BlockRoute(h.blocks, &BlockOps::Blocks));
   if (auto* reports = h.reports) {
     t.Add(Op::kReport, kWriter, [reports](const OpRequest& r) { return reports->Report(r); });
+  }
+  if (auto* search = h.search) {  // queued on the search worker by the handler itself
+    t.Add(Op::kSearch, kReader, [search](const OpRequest& r) { return search->Search(r); });
   }
   return t;
 }

@@ -19,6 +19,10 @@
 #include "protocol/requests.h"
 #include "util/clock.h"
 
+namespace mqchat::search {
+class SearchOps;
+}  // namespace mqchat::search
+
 namespace mqchat::chat {
 
 // Where a request's store work runs.
@@ -97,6 +101,7 @@ struct OpHandlers {
   MessageEventOps* events = nullptr;  // edit, delete, react (issue 16); null: not served
   BlockOps* blocks = nullptr;
   ReportOps* reports = nullptr;  // null: report answers UNKNOWN_OP
+  search::SearchOps* search = nullptr;  // null: search answers UNKNOWN_OP (its own worker)
 };
 
 // Every op ChatService answers: op -> (worker kind, handler).

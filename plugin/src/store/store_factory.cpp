@@ -10,12 +10,14 @@
 #include "store/pg/pg_migrator.h"
 #include "store/pg/pg_push_store.h"
 #include "store/pg/pg_report_store.h"
+#include "store/pg/pg_search_store.h"
 #include "store/sqlite/sqlite_account_store.h"
 #include "store/sqlite/sqlite_chat_store.h"
 #include "sqlite/sqlite_helpers.h"
 #include "store/sqlite/sqlite_migrator.h"
 #include "store/sqlite/sqlite_push_store.h"
 #include "store/sqlite/sqlite_report_store.h"
+#include "store/sqlite/sqlite_search_store.h"
 
 namespace mqchat::store {
 namespace {
@@ -113,6 +115,22 @@ Result<ReportStorePtr> OpenPgReportStore(const StoreConfig& config) {
   return ReportStorePtr(std::move(store));
 }
 
+Result<SearchStorePtr> OpenSqliteSearchStore(const StoreConfig& config) {
+  MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenMigratedSqlite(config));
+  MQCHAT_ASSIGN_OR_RETURN(auto store, SqliteSearchStore::Create(std::move(db)));
+  return SearchStorePtr(std::move(store));
+}
+
+Result<SearchStorePtr> OpenPgSearchStore(const StoreConfig& config) {
+  if (config.pg_conninfo.empty()) {
+    return Status::InvalidArgument("pg_conninfo is not set");
+  }
+  MQCHAT_ASSIGN_OR_RETURN(PgConnPtr conn, ConnectPg(config.pg_conninfo));
+  MQCHAT_RETURN_IF_ERROR(MigratePg(conn.get()));
+  MQCHAT_ASSIGN_OR_RETURN(auto store, PgSearchStore::Create(std::move(conn)));
+  return SearchStorePtr(std::move(store));
+}
+
 }  // namespace
 
 Result<AccountStorePtr> OpenAccountStore(const StoreConfig& config,
@@ -156,6 +174,16 @@ Result<ReportStorePtr> OpenReportStore(const StoreConfig& config) {
       return OpenSqliteReportStore(config);
     case Backend::kPostgres:
       return OpenPgReportStore(config);
+  }
+  return Status::InvalidArgument("unknown store backend");
+}
+
+Result<SearchStorePtr> OpenSearchStore(const StoreConfig& config) {
+  switch (config.backend) {
+    case Backend::kSqlite:
+      return OpenSqliteSearchStore(config);
+    case Backend::kPostgres:
+      return OpenPgSearchStore(config);
   }
   return Status::InvalidArgument("unknown store backend");
 }

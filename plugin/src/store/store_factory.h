@@ -10,6 +10,7 @@
 #include "store/chat_store.h"
 #include "store/push_store.h"
 #include "store/report_store.h"
+#include "store/search_store.h"
 #include "store/store_config.h"
 #include "util/clock.h"
 
@@ -35,5 +36,9 @@ Result<PushStorePtr> OpenPushStore(const StoreConfig& config);
 // Returns a ready ReportStore (the moderation queue; its own connection) on `config`'s
 // database, migrated to the newest schema. Fails as OpenChatStore does.
 Result<ReportStorePtr> OpenReportStore(const StoreConfig& config);
+
+// Returns a ready SearchStore (the search index of migration 014; its own connection) on
+// `config`'s database, migrated to the newest schema. Fails as OpenChatStore does.
+Result<SearchStorePtr> OpenSearchStore(const StoreConfig& config);
 
 }  // namespace mqchat::store

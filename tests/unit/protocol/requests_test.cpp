@@ -73,6 +73,7 @@ TEST(ParseRequestTest, EveryOpParsesFromItsTopic) {
       {Op::kBlocks, "{}"},
       {Op::kSetDmPolicy, R"({"dm_policy":"shared_group"})"},
       {Op::kReport, R"({"client_msg_id":"p","user":"bob","reason":"spam"})"},
+      {Op::kSearch, R"({"query":"lunch"})"},
   };
   ASSERT_EQ(std::size(cases), kOpCount);
   for (const auto& [op, payload] : cases) {
@@ -439,6 +440,9 @@ TEST(EncodeRequestTest, RoundTripsEveryOp) {
   requests.push_back({Op::kSetDmPolicy, 0, "", SetDmPolicyRequest{DmPolicy::kExistingOnly}});
   requests.push_back({Op::kReport, 0, "", ReportRequest{"p-1", "", kBigId, 4, "hate", "why"}});
   requests.push_back({Op::kReport, 0, "", ReportRequest{"p-2", "bob", 0, 0, "other", ""}});
+  requests.push_back({Op::kSearch, 0, "q", SearchRequest{"점심 lunch", kBigId, "bob", 5, 9, 7,
+                                                         "123"}});
+  requests.push_back({Op::kSearch, 0, "", SearchRequest{"x", 0, "", 0, 0, 20, ""}});
   requests.push_back({Op::kSync, 0, "", SyncRequest{{{kBigId, 5}, {INT64_MAX, 0}, {12, 1}}, 30}});
 
   for (const Request& request : requests) {

@@ -12,6 +12,7 @@
 #include "chat/report_ops.h"
 #include "chat/send_pipeline.h"
 #include "chat/typing_ops.h"
+#include "search/search_ops.h"
 #include "support/fakes/fake_broker_api.h"
 #include "support/fakes/fake_clock.h"
 
@@ -38,8 +39,9 @@ TEST(OpTableTest, EveryOpIsRoutedToItsWorker) {
   MessageEventOps events(tools, ids, send, 0);
   BlockOps blocks(tools, nullptr);
   ReportOps reports(tools, nullptr, 10);
+  search::SearchOps search(tools, nullptr, 10);  // its worker never runs a job here
   OpTable table = MakeOpTable(
-      {send, conversations, reads, typing, nullptr, &events, &blocks, &reports}, tools);
+      {send, conversations, reads, typing, nullptr, &events, &blocks, &reports, &search}, tools);
 
   const WorkerKind kWriter = WorkerKind::kWriter;
   const WorkerKind kReader = WorkerKind::kUserReader;
@@ -57,6 +59,7 @@ TEST(OpTableTest, EveryOpIsRoutedToItsWorker) {
       {Op::kReact, kWriter},         {Op::kBlock, kWriter},
       {Op::kUnblock, kWriter},       {Op::kSetDmPolicy, kWriter},
       {Op::kBlocks, kReader},        {Op::kReport, kWriter},
+      {Op::kSearch, kReader},  // planned as Answered: queued on the search worker
   };
   ASSERT_EQ(expected.size(), std::variant_size_v<protocol::RequestBody>);  // every op listed
   for (const auto& [op, worker] : expected) {

@@ -1,0 +1,95 @@
+// The SQL of PgSearchStore (migration 014), prepared once per connection. Term lists are bound
+// as bigint[] literals ("{1,2,3}").
+#pragma once
+
+#include "store/pg/pg_handles.h"
+
+namespace mqchat::store::pg_search_sql {
+
+inline constexpr PgStatement kBehind = {
+    "mqchat_search_behind",
+    "SELECT c.conversation_id FROM conversations c "
+    "LEFT JOIN search_progress s ON s.conversation_id = c.conversation_id "
+    "WHERE c.last_seq > COALESCE(s.indexed_seq, 0) LIMIT $1::bigint"};
+// The events after the progress of $1, each with the message it touches (itself, or the
+// target of an edit or a deletion; NULLs for reactions).
+inline constexpr PgStatement kChanges = {
+    "mqchat_search_changes",
+    "SELECT e.seq, t.seq, t.message_id, t.body, t.kind, t.deleted_at_ms FROM messages e "
+    "LEFT JOIN messages t ON t.conversation_id = e.conversation_id AND t.seq = "
+    "CASE WHEN e.kind = 0 THEN e.seq WHEN e.kind IN (1, 2) THEN e.target_seq ELSE -1 END "
+    "WHERE e.conversation_id = $1::bigint AND e.seq > COALESCE("
+    "(SELECT indexed_seq FROM search_progress WHERE conversation_id = $1::bigint), 0) "
+    "ORDER BY e.seq LIMIT $2::bigint"};
+// The postings written before for ($1, seq $2), and their record.
+inline constexpr PgStatement kDeletePostings = {
+    "mqchat_search_delete_postings",
+    "DELETE FROM search_postings p USING search_docs d "
+    "WHERE d.conversation_id = $1::bigint AND d.seq = $2::bigint "
+    "AND p.term = ANY (d.terms) AND p.conversation_id = d.conversation_id "
+    "AND p.message_id = d.message_id"};
+inline constexpr PgStatement kDeleteDoc = {
+    "mqchat_search_delete_doc",
+    "DELETE FROM search_docs WHERE conversation_id = $1::bigint AND seq = $2::bigint"};
+inline constexpr PgStatement kInsertPostings = {
+    "mqchat_search_insert_postings",
+    "INSERT INTO search_postings (term, conversation_id, message_id, seq) "
+    "SELECT t, $1::bigint, $3::bigint, $2::bigint FROM unnest($4::bigint[]) AS t "
+    "ON CONFLICT DO NOTHING"};
+inline constexpr PgStatement kUpsertDoc = {
+    "mqchat_search_upsert_doc",
+    "INSERT INTO search_docs (conversation_id, seq, message_id, terms) "
+    "VALUES ($1::bigint, $2::bigint, $3::bigint, $4::bigint[]) "
+    "ON CONFLICT (conversation_id, seq) DO UPDATE SET message_id = EXCLUDED.message_id, "
+    "terms = EXCLUDED.terms"};
+inline constexpr PgStatement kProgress = {
+    "mqchat_search_progress",
+    "INSERT INTO search_progress (conversation_id, indexed_seq) VALUES ($1::bigint, $2::bigint) "
+    "ON CONFLICT (conversation_id) DO UPDATE SET "
+    "indexed_seq = GREATEST(search_progress.indexed_seq, EXCLUDED.indexed_seq)"};
+inline constexpr PgStatement kIsMember = {
+    "mqchat_search_is_member",
+    "SELECT 1 FROM members WHERE conversation_id = $1::bigint AND username = $2::text"};
+inline constexpr PgStatement kCountAll = {
+    "mqchat_search_count_all",
+    "SELECT count(*) FROM (SELECT 1 FROM search_postings WHERE term = $1::bigint "
+    "LIMIT $2::bigint) s"};
+inline constexpr PgStatement kCountIn = {
+    "mqchat_search_count_in",
+    "SELECT count(*) FROM (SELECT 1 FROM search_postings WHERE term = $1::bigint "
+    "AND conversation_id = $3::bigint LIMIT $2::bigint) s"};
+
+// Candidates: $1 driver term, $2 user, $3 before message id, $4 sender ('' any), $5 from_ms,
+// $6 to_ms, $7 the other terms, $8 their number, $9 limit, $10 the conversation (0: all).
+#define MQCHAT_PG_CANDIDATE_COLUMNS                                                          \
+  "SELECT p.conversation_id, p.seq, m.message_id, m.sender, m.client_msg_id, m.body, "      \
+  "m.created_at_ms, m.target_seq, m.edited_at_ms, c.kind, c.name "
+#define MQCHAT_PG_CANDIDATE_FILTERS                                                          \
+  "JOIN messages m ON m.conversation_id = p.conversation_id AND m.seq = p.seq "             \
+  "JOIN conversations c ON c.conversation_id = p.conversation_id "                          \
+  "WHERE m.kind = 0 AND m.deleted_at_ms = 0 "                                               \
+  "AND ($4::text = '' OR m.sender = $4::text) "                                             \
+  "AND m.created_at_ms >= $5::bigint AND m.created_at_ms < $6::bigint "                     \
+  "AND (SELECT count(*) FROM search_postings q WHERE q.term = ANY ($7::bigint[]) "          \
+  "AND q.conversation_id = p.conversation_id AND q.message_id = p.message_id) = $8::bigint " \
+  "ORDER BY p.message_id DESC LIMIT $9::bigint"
+inline constexpr PgStatement kCandidatesAll = {
+    "mqchat_search_candidates_all",
+    MQCHAT_PG_CANDIDATE_COLUMNS
+    "FROM members mb JOIN search_postings p ON p.term = $1::bigint "
+    "AND p.conversation_id = mb.conversation_id AND p.message_id < $3::bigint "
+    "AND mb.username = $2::text AND $10::bigint = 0 " MQCHAT_PG_CANDIDATE_FILTERS};
+inline constexpr PgStatement kCandidatesIn = {
+    "mqchat_search_candidates_in",
+    MQCHAT_PG_CANDIDATE_COLUMNS
+    "FROM search_postings p JOIN members mb ON mb.conversation_id = p.conversation_id "
+    "AND mb.username = $2::text AND p.term = $1::bigint AND p.conversation_id = $10::bigint "
+    "AND p.message_id < $3::bigint " MQCHAT_PG_CANDIDATE_FILTERS};
+#undef MQCHAT_PG_CANDIDATE_COLUMNS
+#undef MQCHAT_PG_CANDIDATE_FILTERS
+
+inline constexpr const PgStatement* kAll[] = {
+    &kBehind,   &kChanges,  &kDeletePostings, &kDeleteDoc,     &kInsertPostings, &kUpsertDoc,
+    &kProgress, &kIsMember, &kCountAll,       &kCountIn,       &kCandidatesAll,  &kCandidatesIn};
+
+}  // namespace mqchat::store::pg_search_sql
