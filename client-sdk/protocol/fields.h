@@ -47,6 +47,10 @@ inline constexpr std::string_view kDmPolicy = "dm_policy";
 inline constexpr std::string_view kReason = "reason";
 inline constexpr std::string_view kDetails = "details";
 inline constexpr std::string_view kReportId = "report_id";  // and kDuplicate
+// set_retention, and the expired marker of history and sync (protocol/retention.h)
+inline constexpr std::string_view kDays = "days";
+inline constexpr std::string_view kRetentionDays = "retention_days";
+inline constexpr std::string_view kExpiredThroughSeq = "expired_through_seq";
 
 // Message, member, conversation, summary, ack and sync objects.
 inline constexpr std::string_view kMessageId = "message_id";

@@ -39,9 +39,11 @@ enum class Op {
   kSetDmPolicy,
   // Reporting a user or a message to the operator (protocol/report.h).
   kReport,
+  // A conversation's retention (issue 24; protocol/retention.h): owners and admins of a group.
+  kSetRetention,
 };
 
-inline constexpr size_t kOpCount = static_cast<size_t>(Op::kReport) + 1;
+inline constexpr size_t kOpCount = static_cast<size_t>(Op::kSetRetention) + 1;
 
 // The wire name, e.g. "add_members".
 std::string_view OpName(Op op);

@@ -28,8 +28,9 @@ ChatService::ChatService(ChatOptions options, ChatDeps deps, store::ChatStorePtr
       typing_(tools_, fan_out_, options.typing_per_minute, deps.hidden),
       blocks_(tools_, std::move(deps.block_changed)),
       reports_(tools_, std::move(deps.reports), options.reports_per_minute),
+      retention_(tools_, std::move(deps.retention)),
       routes_(MakeOpTable({send_, conversations_, reads_, typing_, push_.get(), &events_, &blocks_,
-                           &reports_},
+                           &reports_, &retention_},
                           tools_)) {
   writer_ =
       std::make_unique<StoreWorker>(std::move(writer_store), options_.max_queue, options_.max_batch,

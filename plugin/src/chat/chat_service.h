@@ -28,6 +28,7 @@
 #include "chat/read_ops.h"
 #include "chat/reader_pool.h"
 #include "chat/report_ops.h"
+#include "chat/retention_ops.h"
 #include "chat/send_limits.h"
 #include "chat/send_pipeline.h"
 #include "chat/store_worker.h"
@@ -80,6 +81,9 @@ struct ChatDeps {
   // The moderation queue, used on the writer (report_ops.h). Null: `report` answers
   // UNAVAILABLE.
   store::ReportStorePtr reports;
+  // Conversations' retention, set on the writer (retention_ops.h). Null: `set_retention`
+  // answers UNAVAILABLE.
+  store::RetentionStorePtr retention;
   // Who is hidden from whom by a block, for the users connected here: typing skips them.
   // Null: typing reaches every other member.
   const session::HiddenUsers* hidden = nullptr;
@@ -163,6 +167,7 @@ class ChatService {
   TypingOps typing_;
   BlockOps blocks_;
   ReportOps reports_;
+  RetentionOps retention_;
   const OpTable routes_;
   ChatStats stats_;
   Mutex new_users_mu_;

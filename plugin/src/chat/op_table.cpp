@@ -6,6 +6,7 @@
 #include "chat/push_ops.h"
 #include "chat/read_ops.h"
 #include "chat/report_ops.h"
+#include "chat/retention_ops.h"
 #include "chat/send_pipeline.h"
 #include "chat/typing_ops.h"
 
@@ -74,6 +75,10 @@ OpTable MakeOpTable(OpHandlers h, const ChatTools& tools) {
   t.Add(Op::kBlocks, kReader, BlockRoute(h.blocks, &BlockOps::Blocks));
   if (auto* reports = h.reports) {
     t.Add(Op::kReport, kWriter, [reports](const OpRequest& r) { return reports->Report(r); });
+  }
+  if (auto* retention = h.retention) {
+    t.Add(Op::kSetRetention, kWriter,
+          [retention](const OpRequest& r) { return retention->SetRetention(r); });
   }
   return t;
 }

@@ -85,6 +85,7 @@ class PushOps;
 class MessageEventOps;
 class BlockOps;
 class ReportOps;
+class RetentionOps;
 
 // The handler groups the table routes to; they outlive the table. `push` may be null; so may
 // `blocks` (then the block ops answer UNAVAILABLE).
@@ -97,6 +98,7 @@ struct OpHandlers {
   MessageEventOps* events = nullptr;  // edit, delete, react (issue 16); null: not served
   BlockOps* blocks = nullptr;
   ReportOps* reports = nullptr;  // null: report answers UNKNOWN_OP
+  RetentionOps* retention = nullptr;  // null: set_retention answers UNKNOWN_OP
 };
 
 // Every op ChatService answers: op -> (worker kind, handler).
