@@ -73,6 +73,7 @@ TEST(ParseRequestTest, EveryOpParsesFromItsTopic) {
       {Op::kBlocks, "{}"},
       {Op::kSetDmPolicy, R"({"dm_policy":"shared_group"})"},
       {Op::kReport, R"({"client_msg_id":"p","user":"bob","reason":"spam"})"},
+      {Op::kSetRetention, R"({"conversation_id":"5","days":30})"},
   };
   ASSERT_EQ(std::size(cases), kOpCount);
   for (const auto& [op, payload] : cases) {

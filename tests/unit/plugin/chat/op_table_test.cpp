@@ -10,6 +10,7 @@
 #include "chat/message_event_ops.h"
 #include "chat/read_ops.h"
 #include "chat/report_ops.h"
+#include "chat/retention_ops.h"
 #include "chat/send_pipeline.h"
 #include "chat/typing_ops.h"
 #include "support/fakes/fake_broker_api.h"
@@ -38,8 +39,10 @@ TEST(OpTableTest, EveryOpIsRoutedToItsWorker) {
   MessageEventOps events(tools, ids, send, 0);
   BlockOps blocks(tools, nullptr);
   ReportOps reports(tools, nullptr, 10);
+  RetentionOps retention(tools, nullptr);
   OpTable table = MakeOpTable(
-      {send, conversations, reads, typing, nullptr, &events, &blocks, &reports}, tools);
+      {send, conversations, reads, typing, nullptr, &events, &blocks, &reports, &retention},
+      tools);
 
   const WorkerKind kWriter = WorkerKind::kWriter;
   const WorkerKind kReader = WorkerKind::kUserReader;
@@ -57,6 +60,7 @@ TEST(OpTableTest, EveryOpIsRoutedToItsWorker) {
       {Op::kReact, kWriter},         {Op::kBlock, kWriter},
       {Op::kUnblock, kWriter},       {Op::kSetDmPolicy, kWriter},
       {Op::kBlocks, kReader},        {Op::kReport, kWriter},
+      {Op::kSetRetention, kWriter},
   };
   ASSERT_EQ(expected.size(), std::variant_size_v<protocol::RequestBody>);  // every op listed
   for (const auto& [op, worker] : expected) {
