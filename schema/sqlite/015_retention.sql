@@ -5,7 +5,7 @@
 -- default (plugin_opt_retention_days), 0 keeps forever.
 -- expired_through_seq: every message with seq <= it expired and was removed by the sweeper (in
 -- the same transaction that raised it); history and sync report it, so the gap is marked.
-ALTER TABLE conversations ADD COLUMN retention_days INTEGER CHECK (retention_days >= 0);
+ALTER TABLE conversations ADD COLUMN retention_days INTEGER;  -- 0..36500, checked by the callers
 ALTER TABLE conversations ADD COLUMN expired_through_seq BIGINT NOT NULL DEFAULT 0;
 
 -- What operators (and group owners setting retention) did to users' data, for audit: one row
