@@ -55,6 +55,10 @@ inline constexpr std::string_view kCursor = "cursor";
 inline constexpr std::string_view kResults = "results";
 inline constexpr std::string_view kHighlights = "highlights";
 inline constexpr std::string_view kNextCursor = "next_cursor";
+// set_retention, and the expired marker of history and sync (protocol/retention.h)
+inline constexpr std::string_view kDays = "days";
+inline constexpr std::string_view kRetentionDays = "retention_days";
+inline constexpr std::string_view kExpiredThroughSeq = "expired_through_seq";
 
 // Message, member, conversation, summary, ack and sync objects.
 inline constexpr std::string_view kMessageId = "message_id";

@@ -10,7 +10,7 @@ constexpr std::string_view kOpNames[kOpCount] = {
     "react",         "open_direct",   "create_group",
     "conversations", "sync",          "push_register", "push_unregister",
     "push_settings", "block",         "unblock",       "blocks",
-    "set_dm_policy", "report",        "search",
+    "set_dm_policy", "report",        "search",       "set_retention",
 };
 
 }  // namespace

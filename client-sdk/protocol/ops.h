@@ -41,9 +41,11 @@ enum class Op {
   kReport,
   // Searching the caller's messages (protocol/search.h).
   kSearch,
+  // A conversation's retention (issue 24; protocol/retention.h): owners and admins of a group.
+  kSetRetention,
 };
 
-inline constexpr size_t kOpCount = static_cast<size_t>(Op::kSearch) + 1;
+inline constexpr size_t kOpCount = static_cast<size_t>(Op::kSetRetention) + 1;
 
 // The wire name, e.g. "add_members".
 std::string_view OpName(Op op);

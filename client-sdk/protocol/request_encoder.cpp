@@ -72,6 +72,14 @@ struct BodyEncoder {
   void operator()(const SetDmPolicyRequest& b) const {
     out[fields::kDmPolicy] = DmPolicyName(b.dm_policy);
   }
+  void operator()(const SetRetentionRequest& b) const {
+    out[fields::kConversationId] = FormatId(b.conversation_id);
+    if (b.days == kRetentionServerDefault) {
+      out[fields::kDays] = nullptr;
+    } else {
+      out[fields::kDays] = b.days;
+    }
+  }
   void operator()(const ReportRequest& b) const {
     out[fields::kClientMsgId] = b.client_msg_id;
     if (!b.user.empty()) out[fields::kUser] = b.user;

@@ -339,6 +339,25 @@ Error ParseBody(const json& obj, const RequestLimits&, SearchRequest* body) {
   return std::nullopt;
 }
 
+Error ParseBody(const json& obj, const RequestLimits&, SetRetentionRequest* body) {
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(FromStatus(
+      ReadId(obj, fields::kConversationId, Presence::kRequired, &body->conversation_id)));
+  const auto days = obj.find(fields::kDays);
+  if (days == obj.end()) return BadRequest("days is required (null: the server's default)");
+  if (days->is_null()) {
+    body->days = kRetentionServerDefault;
+    return std::nullopt;
+  }
+  int64_t value = 0;
+  Status status = ReadNonNegative(obj, fields::kDays, Presence::kRequired, &value);
+  if (!status.ok() || value > kMaxRetentionDays) {
+    return BadRequest("days must be null or an integer from 0 to " +
+                      std::to_string(kMaxRetentionDays));
+  }
+  body->days = value;
+  return std::nullopt;
+}
+
 // Builds the body alternative of `op` and parses it from `obj`.
 Error ParseBodyFor(Op op, const json& obj, const RequestLimits& limits, RequestBody* body) {
   switch (op) {
@@ -371,6 +390,7 @@ Error ParseBodyFor(Op op, const json& obj, const RequestLimits& limits, RequestB
     MQCHAT_BODY_CASE(kSetDmPolicy, SetDmPolicyRequest)
     MQCHAT_BODY_CASE(kReport, ReportRequest)
     MQCHAT_BODY_CASE(kSearch, SearchRequest)
+    MQCHAT_BODY_CASE(kSetRetention, SetRetentionRequest)
 #undef MQCHAT_BODY_CASE
   }
   return ProtocolError{ErrorCode::kInternal, "op without a parser"};

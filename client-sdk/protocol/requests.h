@@ -14,6 +14,7 @@
 #include "protocol/ops.h"
 #include "protocol/privacy.h"
 #include "protocol/search.h"
+#include "protocol/retention.h"
 #include "protocol/text.h"
 #include "protocol/topics.h"
 
@@ -120,6 +121,12 @@ struct ReportRequest {
   std::string reason;   // one of kReportReasons
   std::string details;  // at most kMaxReportDetailsChars
 };
+// A group's retention (protocol/retention.h): days 0 keeps forever, kRetentionServerDefault
+// (`"days":null` on the wire) follows the server's default again.
+struct SetRetentionRequest {
+  int64_t conversation_id = 0;  // required
+  int64_t days = kRetentionServerDefault;  // required: null, or 0..kMaxRetentionDays
+};
 
 // Alternative i is the body of Op i: body.index() == static_cast<size_t>(op).
 using RequestBody =
@@ -128,7 +135,7 @@ using RequestBody =
                  EditRequest, DeleteRequest, ReactRequest, OpenDirectRequest, CreateGroupRequest,
                  ConversationsRequest, SyncRequest, PushRegisterRequest, PushUnregisterRequest,
                  PushSettingsRequest, BlockRequest, UnblockRequest, BlocksRequest,
-                 SetDmPolicyRequest, ReportRequest, SearchRequest>;
+                  SetDmPolicyRequest, ReportRequest, SearchRequest, SetRetentionRequest>;
 
 struct Request {
   Op op = Op::kSend;

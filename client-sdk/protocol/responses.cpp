@@ -22,9 +22,11 @@ json EncodeArray(const std::vector<T>& items, Encode encode) {
 }  // namespace
 
 json EncodeHistoryPage(const WireHistoryPage& page) {
-  return json{{fields::kConversationId, FormatId(page.conversation_id)},
-              {fields::kMessages, EncodeArray(page.messages, EncodeMessage)},
-              {fields::kHasMore, page.has_more}};
+  json out{{fields::kConversationId, FormatId(page.conversation_id)},
+           {fields::kMessages, EncodeArray(page.messages, EncodeMessage)},
+           {fields::kHasMore, page.has_more}};
+  if (page.expired_through_seq > 0) out[fields::kExpiredThroughSeq] = page.expired_through_seq;
+  return out;
 }
 
 Result<WireHistoryPage> DecodeHistoryPage(const json& body) {
@@ -33,6 +35,8 @@ Result<WireHistoryPage> DecodeHistoryPage(const json& body) {
   MQCHAT_RETURN_IF_ERROR(ReadId(body, fields::kConversationId, kRequired, &page.conversation_id));
   MQCHAT_RETURN_IF_ERROR(ReadObjectArray(body, fields::kMessages, DecodeMessage, &page.messages));
   MQCHAT_RETURN_IF_ERROR(ReadBool(body, fields::kHasMore, kRequired, &page.has_more));
+  MQCHAT_RETURN_IF_ERROR(ReadNonNegative(body, fields::kExpiredThroughSeq, Presence::kOptional,
+                                         &page.expired_through_seq));
   return page;
 }
 

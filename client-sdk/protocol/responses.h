@@ -17,11 +17,13 @@
 
 namespace mqchat::protocol {
 
-// "history": {"conversation_id", "messages", "has_more"}.
+// "history": {"conversation_id", "messages", "has_more", "expired_through_seq" (only when > 0)}.
 struct WireHistoryPage {
   int64_t conversation_id = 0;
   std::vector<WireMessage> messages;
   bool has_more = false;
+  // Every seq up to this one expired (protocol/retention.h); 0 when none did.
+  int64_t expired_through_seq = 0;
 };
 nlohmann::json EncodeHistoryPage(const WireHistoryPage& page);
 Result<WireHistoryPage> DecodeHistoryPage(const nlohmann::json& body);

@@ -78,10 +78,12 @@ json EncodeAck(const WireAck& a) {
 json EncodeSyncConversation(const WireSyncConversation& s) {
   json messages = json::array();
   for (const auto& message : s.messages) messages.push_back(EncodeMessage(message));
-  return json{{fields::kConversationId, FormatId(s.conversation_id)},
-              {fields::kLastSeq, s.last_seq},
-              {fields::kMessages, std::move(messages)},
-              {fields::kHasMore, s.has_more}};
+  json out{{fields::kConversationId, FormatId(s.conversation_id)},
+           {fields::kLastSeq, s.last_seq},
+           {fields::kMessages, std::move(messages)},
+           {fields::kHasMore, s.has_more}};
+  if (s.expired_through_seq > 0) out[fields::kExpiredThroughSeq] = s.expired_through_seq;
+  return out;
 }
 
 std::string OkResponse(Op op, const std::string& req_id, json result) {

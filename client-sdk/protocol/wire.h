@@ -96,6 +96,9 @@ struct WireSyncConversation {
   int64_t last_seq = 0;
   std::vector<WireMessage> messages;
   bool has_more = false;
+  // Every seq up to this one expired (protocol/retention.h); 0 when none did. Encoded only
+  // when > 0, so older clients see what they saw before.
+  int64_t expired_through_seq = 0;
 };
 
 // The conversations of one "sync" response body. An entry that does not decode is set aside in

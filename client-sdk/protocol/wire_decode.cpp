@@ -140,6 +140,8 @@ Result<WireSyncConversation> DecodeSyncConversation(const json& j) {
   MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kLastSeq, kRequired, &s.last_seq));
   MQCHAT_RETURN_IF_ERROR(ReadObjectArray(j, fields::kMessages, DecodeMessage, &s.messages));
   MQCHAT_RETURN_IF_ERROR(ReadBool(j, fields::kHasMore, kRequired, &s.has_more));
+  MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kExpiredThroughSeq, Presence::kOptional,
+                                         &s.expired_through_seq));
   return s;
 }
 

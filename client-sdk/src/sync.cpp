@@ -1,5 +1,6 @@
 #include "sync.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -78,9 +79,11 @@ void Sync::OnResponse(uint64_t generation, Result<protocol::Response> response) 
     for (const Status& bad : page.bad_entries) log_("mqchat: bad sync entry: " + bad.ToString());
     for (const auto& sc : page.conversations) {
       for (const auto& m : sc.messages) ingest_.StoreMessage(m, 0);
-      // The server sent every message between the cursor and the last one it returned.
+      // The server sent every message between the cursor and the last one it returned; those
+      // up to expired_through_seq expired (retention) and are not coming.
+      const int64_t last = sc.messages.empty() ? 0 : sc.messages.back().seq;
       ingest_.RaiseCursorFloor(sc.conversation_id,
-                               sc.messages.empty() ? 0 : sc.messages.back().seq);
+                               std::max(last, std::min(sc.expired_through_seq, sc.last_seq)));
       (void)cache_.RaiseLastSeq(sc.conversation_id, sc.last_seq);
     }
     const bool more = page.more;

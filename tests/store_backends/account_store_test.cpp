@@ -117,8 +117,11 @@ TEST_P(AccountStoreTest, MigrationDisablesExistingLookAlikes) {
   ASSERT_TRUE(store_->AddUser("bob", "h").ok());
   ASSERT_TRUE(store_->AddUser("zed", "h").ok());
   store_.reset();
-  // Back to schema 5 (undoing 014, 013, 012, 011, 010, 009, 008, 007, then 006), then add
+  // Back to schema 5 (undoing 015, 014, 013, 012, 011, 010, 009, 008, 007, then 006), then add
   // look-alikes the old schema allowed.
+  ASSERT_TRUE(ExecRaw("DROP TABLE audit_log").ok());
+  ASSERT_TRUE(ExecRaw("ALTER TABLE conversations DROP COLUMN retention_days").ok());
+  ASSERT_TRUE(ExecRaw("ALTER TABLE conversations DROP COLUMN expired_through_seq").ok());
   for (const char* table : {"search_postings", "search_docs", "search_progress"}) {
     ASSERT_TRUE(ExecRaw(("DROP TABLE " + std::string(table)).c_str()).ok()) << table;
   }

@@ -14,8 +14,10 @@
 #include "password_input.h"
 #include "protocol/identity.h"
 #include "reports.h"
+#include "retention.h"
 #include "root_guard.h"
 #include "store/store_factory.h"
+#include "user_data.h"
 
 namespace mqchat::ctl {
 namespace {
@@ -90,6 +92,14 @@ Status Ctl::Run(const Request& r) {
     case Command::kRestore: return Backup(r.command, r.path, r.json);
     case Command::kReportsList: return ListReports(config_.store, r.open_only, r.json);
     case Command::kReportsResolve: return ResolveReport(config_.store, r.report_id, r.note);
+    case Command::kUserErase:
+      MQCHAT_RETURN_IF_ERROR(protocol::ValidateUsername(r.name));
+      return EraseUser(config_.store, r.name, r.erase_messages);
+    case Command::kUserExport:
+      MQCHAT_RETURN_IF_ERROR(protocol::ValidateUsername(r.name));
+      return ExportUser(config_.store, r.name, r.path);
+    case Command::kConversationRetention:
+      return SetConversationRetention(config_.store, r.conversation_id, r.days);
     default: return ChangeUser(r.command, r.name);
   }
 }

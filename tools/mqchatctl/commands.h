@@ -27,6 +27,9 @@ enum class Command {
   kRestore,
   kReportsList,     // reports.h
   kReportsResolve,
+  kUserErase,             // user_data.h
+  kUserExport,
+  kConversationRetention,  // retention.h
 };
 
 struct Request {
@@ -41,6 +44,9 @@ struct Request {
   bool open_only = false;  // reports list --open
   int64_t report_id = 0;   // reports resolve
   std::string note;        // reports resolve --note
+  bool erase_messages = false;   // user erase --messages
+  int64_t conversation_id = 0;   // conversation retention
+  std::string days;              // conversation retention: "default" or 0..36500
 };
 
 // Runs requests against the store `config` names. Errors: kInvalidArgument, kNotFound,

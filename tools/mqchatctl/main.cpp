@@ -1,6 +1,6 @@
 // mqchatctl: the operator's command line for mqchat's store (migrations, users, invites, dev
-// tokens, the moderation queue). This file parses the command line (CLI11) into a `Request`;
-// commands.cpp does it.
+// tokens, the moderation queue, retention, erasure and export). This file parses the command
+// line (CLI11) into a `Request`; commands.cpp does it.
 // Exit codes: 0 success, 1 refused (bad input, not found, already exists), 2 usage error,
 // 3 store or configuration error.
 #include <iostream>
@@ -33,6 +33,15 @@ Commands:
   user delete NAME           delete the user (the name can never be used again)
   user list [--all]          list users: name, state, id (--all: deleted users too)
   user show NAME             one user: name, state, id (deleted users too)
+  user erase NAME [--messages]
+                             delete the account as `user delete` does; with --messages
+                             also remove the text of every message NAME sent (each
+                             becomes a tombstone, seqs kept); written to the audit log
+  user export NAME FILE      write NAME's profile, conversations and the messages they
+                             sent as JSON to the new FILE (0600); written to the audit log
+  conversation retention ID DAYS|default
+                             keep conversation ID's messages DAYS days (0: forever), or
+                             follow the server's plugin_opt_retention_days again
   invite create [--uses N] [--ttl-s S]
                              print a new invite code for mqchat-api's `signup invite`
                              (shown once, stored hashed; default 1 use, 7 days)
@@ -111,6 +120,15 @@ void DeclareCommandLine(CLI::App& app, Request* request, StoreArgs* store) {
   UserVerb(*user, "enable", Command::kUserEnable, request);
   UserVerb(*user, "delete", Command::kUserDelete, request);
   UserVerb(*user, "show", Command::kUserShow, request);
+  CLI::App* erase = UserVerb(*user, "erase", Command::kUserErase, request);
+  erase->add_flag("--messages", request->erase_messages);
+  CLI::App* exporter = UserVerb(*user, "export", Command::kUserExport, request);
+  exporter->add_option("FILE", request->path)->required();
+  CLI::App* conversation = app.add_subcommand("conversation")->require_subcommand(1);
+  CLI::App* retention = conversation->add_subcommand("retention");
+  retention->add_option("ID", request->conversation_id)->required()->check(CLI::PositiveNumber);
+  retention->add_option("DAYS", request->days)->required();
+  retention->callback([request] { request->command = Command::kConversationRetention; });
   CLI::App* list = user->add_subcommand("list");
   list->add_flag("--all", request->all);
   list->callback([request] { request->command = Command::kUserList; });
@@ -142,10 +160,11 @@ void DeclareCommandLine(CLI::App& app, Request* request, StoreArgs* store) {
   resolve->callback([request] { request->command = Command::kReportsResolve; });
   // Global options (--json, the store) may also follow the command.
   for (CLI::App* sub : {app.get_subcommand("migrate"), user, list, invite, create, token, reports,
-                        reports_list, resolve}) {
+                        reports_list, resolve, conversation, retention}) {
     sub->fallthrough();
   }
-  for (const char* verb : {"add", "passwd", "disable", "enable", "delete", "show"}) {
+  for (const char* verb :
+       {"add", "passwd", "disable", "enable", "delete", "show", "erase", "export"}) {
     user->get_subcommand(verb)->fallthrough();
   }
 }

@@ -17,6 +17,7 @@ Plugin::Plugin(Config config, BrokerApi& broker, const Clock& clock)
 Plugin::~Plugin() {
   if (presence_) presence_->StopSharing();  // tells peers this broker's devices are gone
   if (auth_.refresher) auth_.refresher->Stop();
+  if (retention_) retention_->Stop();
   if (chat_) chat_->Stop();
   if (push_) push_->Stop();  // after the writer, which wakes it
   waker_.reset();
@@ -44,6 +45,8 @@ Status Plugin::Start() {
   MQCHAT_ASSIGN_OR_RETURN(chat_, app::BuildChat(config_, broker_, tasks_, clock_,
                                                 std::move(push.chat), *presence_, sessions_,
                                                 std::move(block_changed)));
+  MQCHAT_ASSIGN_OR_RETURN(retention_,
+                          app::StartRetentionSweeper(config_, clock_, tasks_, broker_));
   presence_->SetMembersListener(
       [this](const std::vector<std::string>& members) { sessions_.AddMembers(members); });
   presence_->SetBlockListener([this](const std::string& blocker, const std::string& blocked,

@@ -86,6 +86,7 @@ class Plugin {
   session::SessionRegistry sessions_;
   std::unique_ptr<push::PushWorker> push_;  // null unless plugin_opt_push_gateway_url is set
   std::unique_ptr<chat::ChatService> chat_;
+  std::unique_ptr<retention::RetentionSweeper> retention_;  // removes expired messages
   // Users whose contact load failed -> when (monotonic ms) to try again.
   std::map<std::string, int64_t> contact_retries_;
 

@@ -143,6 +143,8 @@ Result<std::unique_ptr<chat::ChatService>> BuildChat(const Config& config, Broke
       [&broker, &tasks](const std::string& line) {
         tasks.Post([&broker, line] { broker.Log(LogLevel::kWarning, line); });
       });
+  // Conversations' retention (set_retention): its own connection, used on the writer thread.
+  MQCHAT_ASSIGN_OR_RETURN(deps.retention, store::OpenRetentionStore(config.store));
   deps.block_changed = std::move(block_changed);
   // Gives the writer the OnlineDirectory for push recipients.
   deps.push = std::make_unique<push::PushRequests>(std::move(push));
@@ -161,6 +163,20 @@ Result<std::unique_ptr<chat::ChatService>> BuildChat(const Config& config, Broke
   // A clock that stepped back across a restart must not make ids come again.
   chat->ids().ObserveIssued(*max_issued);
   return chat;
+}
+
+Result<std::unique_ptr<retention::RetentionSweeper>> StartRetentionSweeper(
+    const Config& config, const Clock& clock, BrokerTaskQueue& tasks, BrokerApi& broker) {
+  MQCHAT_ASSIGN_OR_RETURN(auto store, store::OpenRetentionStore(config.store));
+  retention::SweepOptions options;
+  options.default_days = config.retention.days;
+  options.day_ms = config.retention.day_ms;
+  options.sweep_ms = config.retention.sweep_ms;
+  options.batch = config.retention.batch;
+  auto log = [&tasks, &broker](LogLevel level, std::string message) {
+    tasks.Post([&broker, level, message = std::move(message)] { broker.Log(level, message); });
+  };
+  return retention::RetentionSweeper::Start(options, std::move(store), clock, std::move(log));
 }
 
 }  // namespace mqchat::app

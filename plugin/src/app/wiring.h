@@ -17,6 +17,7 @@
 #include "presence/online_directory.h"
 #include "presence/presence_service.h"
 #include "push/push_worker.h"
+#include "retention/retention_sweeper.h"
 #include "session/session_registry.h"
 #include "util/broker_task_queue.h"
 #include "util/clock.h"
@@ -57,5 +58,10 @@ Result<std::unique_ptr<chat::ChatService>> BuildChat(const Config& config, Broke
                                                      presence::PresenceService& presence,
                                                      session::SessionRegistry& sessions,
                                                      chat::BlockChangedHook block_changed);
+
+// Opens the sweeper's own store connection and starts the retention sweeper (issue 24), which
+// logs through `tasks`. `config`, `clock`, `tasks` and `broker` must outlive it.
+Result<std::unique_ptr<retention::RetentionSweeper>> StartRetentionSweeper(
+    const Config& config, const Clock& clock, BrokerTaskQueue& tasks, BrokerApi& broker);
 
 }  // namespace mqchat::app

@@ -32,8 +32,9 @@ ChatService::ChatService(ChatOptions options, ChatDeps deps, store::ChatStorePtr
                                                                 options.max_queue)
                           : nullptr),
       indexer_(std::move(deps.indexer)),
+      retention_(tools_, std::move(deps.retention)),
       routes_(MakeOpTable({send_, conversations_, reads_, typing_, push_.get(), &events_, &blocks_,
-                           &reports_, search_.get()},
+                           &reports_, search_.get(), &retention_},
                           tools_)) {
   writer_ = std::make_unique<StoreWorker>(
       std::move(writer_store), options_.max_queue, options_.max_batch,

@@ -28,6 +28,7 @@
 #include "chat/read_ops.h"
 #include "chat/reader_pool.h"
 #include "chat/report_ops.h"
+#include "chat/retention_ops.h"
 #include "chat/send_limits.h"
 #include "chat/send_pipeline.h"
 #include "chat/store_worker.h"
@@ -86,6 +87,9 @@ struct ChatDeps {
   // the indexer, which the writer tells about each batch's conversations (may be null).
   store::SearchStorePtr search;
   std::unique_ptr<search::Indexer> indexer;
+  // Conversations' retention, set on the writer (retention_ops.h). Null: `set_retention`
+  // answers UNAVAILABLE.
+  store::RetentionStorePtr retention;
   // Who is hidden from whom by a block, for the users connected here: typing skips them.
   // Null: typing reaches every other member.
   const session::HiddenUsers* hidden = nullptr;
@@ -171,6 +175,7 @@ class ChatService {
   ReportOps reports_;
   std::unique_ptr<search::SearchOps> search_;  // may be null
   std::unique_ptr<search::Indexer> indexer_;   // may be null; the writer notifies it
+  RetentionOps retention_;
   const OpTable routes_;
   ChatStats stats_;
   Mutex new_users_mu_;

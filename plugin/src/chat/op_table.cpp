@@ -6,6 +6,7 @@
 #include "chat/push_ops.h"
 #include "chat/read_ops.h"
 #include "chat/report_ops.h"
+#include "chat/retention_ops.h"
 #include "chat/send_pipeline.h"
 #include "chat/typing_ops.h"
 #include "search/search_ops.h"
@@ -78,6 +79,10 @@ OpTable MakeOpTable(OpHandlers h, const ChatTools& tools) {
   }
   if (auto* search = h.search) {  // queued on the search worker by the handler itself
     t.Add(Op::kSearch, kReader, [search](const OpRequest& r) { return search->Search(r); });
+  }
+  if (auto* retention = h.retention) {
+    t.Add(Op::kSetRetention, kWriter,
+          [retention](const OpRequest& r) { return retention->SetRetention(r); });
   }
   return t;
 }

@@ -89,6 +89,7 @@ class PushOps;
 class MessageEventOps;
 class BlockOps;
 class ReportOps;
+class RetentionOps;
 
 // The handler groups the table routes to; they outlive the table. `push` may be null; so may
 // `blocks` (then the block ops answer UNAVAILABLE).
@@ -102,6 +103,7 @@ struct OpHandlers {
   BlockOps* blocks = nullptr;
   ReportOps* reports = nullptr;  // null: report answers UNKNOWN_OP
   search::SearchOps* search = nullptr;  // null: search answers UNKNOWN_OP (its own worker)
+  RetentionOps* retention = nullptr;  // null: set_retention answers UNKNOWN_OP
 };
 
 // Every op ChatService answers: op -> (worker kind, handler).

@@ -34,9 +34,13 @@ Plan ReadOps::History(const OpRequest& r) {
         msgs->pop_back();
       }
     }
+    // After the messages: every seq the page lacks below it expired (retention_store.h).
+    auto expired = store.ExpiredThroughSeq(id);
+    if (!expired.ok()) return tools_.replies.Fail(to, expired.status());
     protocol::WireHistoryPage page;
     page.conversation_id = id;
     page.has_more = has_more;
+    page.expired_through_seq = *expired;
     for (const auto& m : *msgs) page.messages.push_back(ToWire(m));
     tools_.replies.Reply(to, OkPayload(to, protocol::EncodeHistoryPage(page)));
   });
@@ -89,9 +93,12 @@ Plan ReadOps::Sync(const OpRequest& r) {
       if (s.last_seq <= cursor) continue;
       auto msgs = store.ReadHistory(s.id, cursor, 0, body.limit + 1);
       if (!msgs.ok()) return tools_.replies.Fail(to, msgs.status());
+      auto expired = store.ExpiredThroughSeq(s.id);  // after the messages, as in History
+      if (!expired.ok()) return tools_.replies.Fail(to, expired.status());
       protocol::WireSyncConversation sc;
       sc.conversation_id = s.id;
       sc.last_seq = s.last_seq;
+      sc.expired_through_seq = *expired;
       sc.has_more = msgs->size() > static_cast<size_t>(body.limit);
       if (sc.has_more) msgs->pop_back();
       for (const auto& m : *msgs) sc.messages.push_back(ToWire(m));

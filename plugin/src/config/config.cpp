@@ -67,6 +67,13 @@ Setter IntField(int Config::*field, int min, int max) {
   };
 }
 
+Setter RetentionInt(int RetentionConfig::*field, int min, int max) {
+  return [=](Config& c, const std::string& k, const std::string& v) -> Status {
+    MQCHAT_ASSIGN_OR_RETURN(c.retention.*field, ParseInt(k, v, min, max));
+    return Status::Ok();
+  };
+}
+
 Setter AuthInt(int AuthConfig::*field, int min, int max) {
   return [=](Config& c, const std::string& k, const std::string& v) -> Status {
     MQCHAT_ASSIGN_OR_RETURN(c.auth.*field, ParseInt(k, v, min, max));
@@ -241,6 +248,10 @@ const std::vector<OptionSpec>& Specs() {
       {"push_backoff_max_ms", PushInt(&PushConfig::backoff_max_ms, 1, 86400000)},
       {"push_coalesce_ms", PushInt(&PushConfig::coalesce_ms, 0, 60000)},
       {"push_coalesce_max_ms", PushInt(&PushConfig::coalesce_max_ms, 0, 600000)},
+      {"retention_days", RetentionInt(&RetentionConfig::days, 0, 36500)},
+      {"retention_sweep_ms", RetentionInt(&RetentionConfig::sweep_ms, 10, 86400000)},
+      {"retention_batch", RetentionInt(&RetentionConfig::batch, 1, 100000)},
+      {"retention_day_ms", RetentionInt(&RetentionConfig::day_ms, 1, 86400000)},
   };
   return kSpecs;
 }

@@ -74,6 +74,15 @@ struct SendLimitConfig {
   int service_fanout_burst = 400000;
 };
 
+// Retention (issue 24; docs/OPERATIONS.md "Retention"): the sweeper removes messages older than
+// a conversation's retention (its own, set by set_retention, or `days`) in batches.
+struct RetentionConfig {
+  int days = 0;             // the server's default; 0 keeps forever
+  int sweep_ms = 60000;     // a sweep of every conversation starts this long after the last
+  int batch = 500;          // log entries removed per transaction
+  int day_ms = 86400000;    // the length of a retention "day": shorter only in tests
+};
+
 struct Config {
   store::StoreConfig store;
   // Reader workers (1..64), each with its own store connection; a user's reads all go to one
@@ -88,6 +97,7 @@ struct Config {
   PresenceConfig presence;
   PushConfig push;
   SendLimitConfig send_limits;
+  RetentionConfig retention;
 };
 
 // One plugin_opt_ line: key without the "plugin_opt_" prefix, value as the broker gives it.

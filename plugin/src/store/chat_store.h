@@ -283,6 +283,12 @@ class ChatStore {
                                                         int64_t after_seq, int64_t before_seq,
                                                         int limit) = 0;
 
+  // Every seq of the conversation up to this one expired and was removed by the retention
+  // sweeper (store/retention_store.h); 0 if none. Read it after the messages of a page: the
+  // sweeper raises it in the transaction that removes them, so every seq a page lacks below it
+  // is expired, not lost. A store without retention answers 0.
+  virtual Result<int64_t> ExpiredThroughSeq(ConversationId /*id*/) { return int64_t{0}; }
+
   // --- startup ---
 
   // The largest message id or conversation id stored, 0 if there is none. Both come from the

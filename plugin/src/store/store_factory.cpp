@@ -11,6 +11,8 @@
 #include "store/pg/pg_push_store.h"
 #include "store/pg/pg_report_store.h"
 #include "store/pg/pg_search_store.h"
+#include "store/pg/pg_retention_store.h"
+#include "store/pg/pg_user_data_store.h"
 #include "store/sqlite/sqlite_account_store.h"
 #include "store/sqlite/sqlite_chat_store.h"
 #include "sqlite/sqlite_helpers.h"
@@ -18,6 +20,8 @@
 #include "store/sqlite/sqlite_push_store.h"
 #include "store/sqlite/sqlite_report_store.h"
 #include "store/sqlite/sqlite_search_store.h"
+#include "store/sqlite/sqlite_retention_store.h"
+#include "store/sqlite/sqlite_user_data_store.h"
 
 namespace mqchat::store {
 namespace {
@@ -115,23 +119,35 @@ Result<ReportStorePtr> OpenPgReportStore(const StoreConfig& config) {
   return ReportStorePtr(std::move(store));
 }
 
-Result<SearchStorePtr> OpenSqliteSearchStore(const StoreConfig& config) {
-  MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenMigratedSqlite(config));
-  MQCHAT_ASSIGN_OR_RETURN(auto store, SqliteSearchStore::Create(std::move(db)));
-  return SearchStorePtr(std::move(store));
-}
-
-Result<SearchStorePtr> OpenPgSearchStore(const StoreConfig& config) {
-  if (config.pg_conninfo.empty()) {
-    return Status::InvalidArgument("pg_conninfo is not set");
+// A store of type Ptr on `config`'s database: SqliteT or PgT, each made by its Create.
+template <typename Ptr, typename SqliteT, typename PgT>
+Result<Ptr> OpenEither(const StoreConfig& config) {
+  switch (config.backend) {
+    case Backend::kSqlite: {
+      MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenMigratedSqlite(config));
+      MQCHAT_ASSIGN_OR_RETURN(auto store, SqliteT::Create(std::move(db)));
+      return Ptr(std::move(store));
+    }
+    case Backend::kPostgres: {
+      if (config.pg_conninfo.empty()) return Status::InvalidArgument("pg_conninfo is not set");
+      MQCHAT_ASSIGN_OR_RETURN(PgConnPtr conn, ConnectPg(config.pg_conninfo));
+      MQCHAT_RETURN_IF_ERROR(MigratePg(conn.get()));
+      MQCHAT_ASSIGN_OR_RETURN(auto store, PgT::Create(std::move(conn)));
+      return Ptr(std::move(store));
+    }
   }
-  MQCHAT_ASSIGN_OR_RETURN(PgConnPtr conn, ConnectPg(config.pg_conninfo));
-  MQCHAT_RETURN_IF_ERROR(MigratePg(conn.get()));
-  MQCHAT_ASSIGN_OR_RETURN(auto store, PgSearchStore::Create(std::move(conn)));
-  return SearchStorePtr(std::move(store));
+  return Status::InvalidArgument("unknown store backend");
 }
 
 }  // namespace
+
+Result<RetentionStorePtr> OpenRetentionStore(const StoreConfig& config) {
+  return OpenEither<RetentionStorePtr, SqliteRetentionStore, PgRetentionStore>(config);
+}
+
+Result<UserDataStorePtr> OpenUserDataStore(const StoreConfig& config) {
+  return OpenEither<UserDataStorePtr, SqliteUserDataStore, PgUserDataStore>(config);
+}
 
 Result<AccountStorePtr> OpenAccountStore(const StoreConfig& config,
                                          std::shared_ptr<const Clock> clock) {
@@ -179,13 +195,7 @@ Result<ReportStorePtr> OpenReportStore(const StoreConfig& config) {
 }
 
 Result<SearchStorePtr> OpenSearchStore(const StoreConfig& config) {
-  switch (config.backend) {
-    case Backend::kSqlite:
-      return OpenSqliteSearchStore(config);
-    case Backend::kPostgres:
-      return OpenPgSearchStore(config);
-  }
-  return Status::InvalidArgument("unknown store backend");
+  return OpenEither<SearchStorePtr, SqliteSearchStore, PgSearchStore>(config);
 }
 
 }  // namespace mqchat::store

@@ -11,7 +11,9 @@
 #include "store/push_store.h"
 #include "store/report_store.h"
 #include "store/search_store.h"
+#include "store/retention_store.h"
 #include "store/store_config.h"
+#include "store/user_data_store.h"
 #include "util/clock.h"
 
 namespace mqchat::store {
@@ -40,5 +42,10 @@ Result<ReportStorePtr> OpenReportStore(const StoreConfig& config);
 // Returns a ready SearchStore (the search index of migration 014; its own connection) on
 // `config`'s database, migrated to the newest schema. Fails as OpenChatStore does.
 Result<SearchStorePtr> OpenSearchStore(const StoreConfig& config);
+// Returns a ready RetentionStore or UserDataStore (issue 24: retention, erasure, export; each
+// its own connection) on `config`'s database, migrated to the newest schema. Fail as
+// OpenChatStore does.
+Result<RetentionStorePtr> OpenRetentionStore(const StoreConfig& config);
+Result<UserDataStorePtr> OpenUserDataStore(const StoreConfig& config);
 
 }  // namespace mqchat::store

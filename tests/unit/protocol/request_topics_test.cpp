@@ -34,7 +34,8 @@ TEST(RequestTopicTest, OpNamesAreTheProtocolNames) {
                          "react",         "open_direct",     "create_group",
                          "conversations", "sync",            "push_register", "push_unregister",
                          "push_settings", "block",           "unblock",       "blocks",
-                         "set_dm_policy", "report",          "search"};
+                          "set_dm_policy", "report",          "search",
+                          "set_retention"};
   ASSERT_EQ(std::size(names), kOpCount);
   for (size_t i = 0; i < kOpCount; ++i) EXPECT_EQ(OpName(static_cast<Op>(i)), names[i]);
   EXPECT_FALSE(ParseOpName("Send").has_value());

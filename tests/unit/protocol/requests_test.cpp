@@ -74,6 +74,7 @@ TEST(ParseRequestTest, EveryOpParsesFromItsTopic) {
       {Op::kSetDmPolicy, R"({"dm_policy":"shared_group"})"},
       {Op::kReport, R"({"client_msg_id":"p","user":"bob","reason":"spam"})"},
       {Op::kSearch, R"({"query":"lunch"})"},
+      {Op::kSetRetention, R"({"conversation_id":"5","days":30})"},
   };
   ASSERT_EQ(std::size(cases), kOpCount);
   for (const auto& [op, payload] : cases) {
@@ -443,6 +444,10 @@ TEST(EncodeRequestTest, RoundTripsEveryOp) {
   requests.push_back({Op::kSearch, 0, "q", SearchRequest{"점심 lunch", kBigId, "bob", 5, 9, 7,
                                                          "123"}});
   requests.push_back({Op::kSearch, 0, "", SearchRequest{"x", 0, "", 0, 0, 20, ""}});
+  requests.push_back({Op::kSetRetention, 0, "", SetRetentionRequest{kBigId, 90}});
+  requests.push_back({Op::kSetRetention, 0, "", SetRetentionRequest{7, 0}});
+  requests.push_back(
+      {Op::kSetRetention, 0, "", SetRetentionRequest{7, kRetentionServerDefault}});
   requests.push_back({Op::kSync, 0, "", SyncRequest{{{kBigId, 5}, {INT64_MAX, 0}, {12, 1}}, 30}});
 
   for (const Request& request : requests) {
@@ -464,6 +469,30 @@ TEST(EncodeRequestTest, RoundTripsEveryOp) {
   EXPECT_TRUE(sync["cursors"].contains("9007199254740993"));
   EXPECT_EQ(json::parse(EncodeRequest(requests[0])).count("req_id"), 1u);
   EXPECT_EQ(json::parse(EncodeRequest(requests[1])).count("req_id"), 0u);
+}
+
+TEST(ParseRequestTest, SetRetentionTakesDaysOrNullForTheServerDefault) {
+  auto parse = [](const std::string& payload) {
+    return ParseRequest(RequestTopic(Op::kSetRetention, 0), payload, kLimits);
+  };
+  auto code = [&](const std::string& payload) {
+    ParsedRequest p = parse(payload);
+    return p.error ? std::string(ErrorCodeName(p.error->code)) : std::string("ok");
+  };
+  ParsedRequest days = parse(R"({"conversation_id":"7","days":90})");
+  ASSERT_FALSE(days.error);
+  EXPECT_EQ(std::get<SetRetentionRequest>(days.request.body).conversation_id, 7);
+  EXPECT_EQ(std::get<SetRetentionRequest>(days.request.body).days, 90);
+  ParsedRequest null = parse(R"({"conversation_id":"7","days":null})");
+  ASSERT_FALSE(null.error);
+  EXPECT_EQ(std::get<SetRetentionRequest>(null.request.body).days, kRetentionServerDefault);
+  EXPECT_EQ(code(R"({"conversation_id":"7","days":0})"), "ok");
+  EXPECT_EQ(code(R"({"conversation_id":"7","days":36500})"), "ok");
+  EXPECT_EQ(code(R"({"conversation_id":"7","days":36501})"), "BAD_REQUEST");
+  EXPECT_EQ(code(R"({"conversation_id":"7","days":-1})"), "BAD_REQUEST");
+  EXPECT_EQ(code(R"({"conversation_id":"7","days":"90"})"), "BAD_REQUEST");
+  EXPECT_EQ(code(R"({"conversation_id":"7"})"), "BAD_REQUEST");
+  EXPECT_EQ(code(R"({"days":3})"), "BAD_REQUEST");
 }
 
 TEST(ParseRequestTest, ReportNamesAUserOrAMessageWithAReasonFromTheList) {

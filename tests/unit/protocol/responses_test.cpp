@@ -85,6 +85,16 @@ TEST(ResponsesTest, HistoryPageWireTextAndRoundTrip) {
   json broken = EncodeHistoryPage(page);
   broken.erase("has_more");
   EXPECT_FALSE(DecodeHistoryPage(broken).ok());
+
+  // Retention's marker: only when some seqs expired, and read back.
+  EXPECT_FALSE(EncodeHistoryPage(page).contains("expired_through_seq"));
+  page.expired_through_seq = 41;
+  auto expired = DecodeHistoryPage(ThroughText(EncodeHistoryPage(page)));
+  ASSERT_TRUE(expired.ok()) << expired.status().ToString();
+  EXPECT_EQ(expired->expired_through_seq, 41);
+  json negative = EncodeHistoryPage(page);
+  negative["expired_through_seq"] = -1;
+  EXPECT_FALSE(DecodeHistoryPage(negative).ok());
 }
 
 TEST(ResponsesTest, MembersListWireTextAndRoundTrip) {

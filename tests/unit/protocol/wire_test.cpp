@@ -128,6 +128,12 @@ TEST(WireTest, ConversationSummaryAckSyncRoundTrip) {
   ASSERT_EQ(y->messages.size(), 2u);
   EXPECT_EQ(y->messages[1].seq, 43);
   EXPECT_TRUE(y->has_more);
+  EXPECT_EQ(y->expired_through_seq, 0);
+  EXPECT_FALSE(EncodeSyncConversation(sync).contains("expired_through_seq"));
+  sync.expired_through_seq = 40;  // retention: seqs 1..40 expired
+  auto expired = DecodeSyncConversation(json::parse(EncodeSyncConversation(sync).dump()));
+  ASSERT_TRUE(expired.ok()) << expired.status().ToString();
+  EXPECT_EQ(expired->expired_through_seq, 40);
 
   json broken = EncodeSyncConversation(sync);
   broken["messages"][1].erase("text");

@@ -190,12 +190,17 @@ inline constexpr PgStatement kMaxIssuedId = {
     "SELECT GREATEST((SELECT max(message_id) FROM messages), "
     "(SELECT max(conversation_id) FROM conversations), 0)"};
 
+// Migration 015: the highest seq the retention sweeper removed (store/retention_store.h).
+inline constexpr PgStatement kExpiredThrough = {
+    "mqchat_chat_expired_through",
+    "SELECT expired_through_seq FROM conversations WHERE conversation_id = $1::bigint"};
+
 inline constexpr const PgStatement* kAll[] = {
     &kLockUsers,     &kUserRow,       &kEnsureUser,  &kLookupPeople,      &kLockConversation,
     &kInsertDirect,  &kFindDirect,    &kInsertGroup, &kInsertMembers,     &kAdjustMemberCount,
     &kDeleteMember,  &kPromoteOldest, &kRename,      &kMarkRead,          &kGetConversation,
     &kLockForAppend, &kAppendLookup,  &kAppendWrite, &kListConversations, &kHistoryBefore,
-    &kHistoryAfter,  &kMaxIssuedId};
+    &kHistoryAfter,  &kMaxIssuedId,   &kExpiredThrough};
 
 // Reads conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind,
 // target_seq, edited_at_ms, deleted_at_ms from column `first` on (pg_chat_sql.cpp).

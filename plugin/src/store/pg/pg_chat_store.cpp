@@ -318,4 +318,11 @@ Result<int64_t> PgChatStore::MaxIssuedId() {
   return PgInt64(res.get(), 0, 0);
 }
 
+Result<int64_t> PgChatStore::ExpiredThroughSeq(ConversationId id) {
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, Run(sql::kExpiredThrough, PgParams().Int(id)));
+  if (PQntuples(res.get()) == 0) return int64_t{0};
+  return PgInt64(res.get(), 0, 0);
+}
+
 }  // namespace mqchat::store

@@ -50,6 +50,7 @@ class PgChatStore final : public ChatStore, private NewConversationSql, private 
                                                 int64_t after_seq, int64_t before_seq,
                                                 int limit) override;
   Result<int64_t> MaxIssuedId() override;
+  Result<int64_t> ExpiredThroughSeq(ConversationId id) override;
   // Blocks and the direct-message policy: pg_blocks.cpp.
   Result<std::vector<BlockedUser>> Block(const std::string& blocker, const std::string& blocked,
                                          int max_blocks, int64_t now_ms) override;

@@ -55,6 +55,7 @@ Status SqliteChatStore::PrepareAll() {
       {&history_before_, sql::kHistoryBefore},
       {&history_after_, sql::kHistoryAfter},
       {&max_issued_id_, sql::kMaxIssuedId},
+      {&expired_through_, "SELECT expired_through_seq FROM conversations WHERE conversation_id = ?1"},
       {&upsert_push_job_, sqlite_push_sql::kUpsertJob},
       {&target_, sqlite_event_sql::kTarget},
       {&has_reaction_, sqlite_event_sql::kHasReaction},
@@ -273,6 +274,13 @@ Result<int64_t> SqliteChatStore::MaxIssuedId() {
     return Status::Internal("no result from the largest-id query");
   }
   return ColumnInt64(stmt, 0);
+}
+
+Result<int64_t> SqliteChatStore::ExpiredThroughSeq(ConversationId id) {
+  sqlite3_stmt* stmt = expired_through_.get();
+  StmtReset reset(stmt);
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, BindAndStep(stmt, id));
+  return has_row ? ColumnInt64(stmt, 0) : int64_t{0};
 }
 
 }  // namespace mqchat::store

@@ -53,6 +53,7 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql, priv
                                                 int64_t after_seq, int64_t before_seq,
                                                 int limit) override;
   Result<int64_t> MaxIssuedId() override;
+  Result<int64_t> ExpiredThroughSeq(ConversationId id) override;
   Result<std::vector<BlockedUser>> Block(const std::string& blocker, const std::string& blocked,
                                          int max_blocks, int64_t now_ms) override;
   Result<std::vector<BlockedUser>> Unblock(const std::string& blocker,
@@ -148,6 +149,7 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql, priv
   SqliteStmtPtr history_before_;
   SqliteStmtPtr history_after_;
   SqliteStmtPtr max_issued_id_;
+  SqliteStmtPtr expired_through_;  // migration 015
   SqliteStmtPtr upsert_push_job_;  // sqlite_push_sql.h
   SqliteStmtPtr target_;           // sqlite_event_sql.h from here on
   SqliteStmtPtr has_reaction_;

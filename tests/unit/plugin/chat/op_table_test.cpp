@@ -10,6 +10,7 @@
 #include "chat/message_event_ops.h"
 #include "chat/read_ops.h"
 #include "chat/report_ops.h"
+#include "chat/retention_ops.h"
 #include "chat/send_pipeline.h"
 #include "chat/typing_ops.h"
 #include "search/search_ops.h"
@@ -40,8 +41,10 @@ TEST(OpTableTest, EveryOpIsRoutedToItsWorker) {
   BlockOps blocks(tools, nullptr);
   ReportOps reports(tools, nullptr, 10);
   search::SearchOps search(tools, nullptr, 10);  // its worker never runs a job here
-  OpTable table = MakeOpTable(
-      {send, conversations, reads, typing, nullptr, &events, &blocks, &reports, &search}, tools);
+  RetentionOps retention(tools, nullptr);
+  OpTable table = MakeOpTable({send, conversations, reads, typing, nullptr, &events, &blocks,
+                               &reports, &search, &retention},
+                              tools);
 
   const WorkerKind kWriter = WorkerKind::kWriter;
   const WorkerKind kReader = WorkerKind::kUserReader;
@@ -60,6 +63,7 @@ TEST(OpTableTest, EveryOpIsRoutedToItsWorker) {
       {Op::kUnblock, kWriter},       {Op::kSetDmPolicy, kWriter},
       {Op::kBlocks, kReader},        {Op::kReport, kWriter},
       {Op::kSearch, kReader},  // planned as Answered: queued on the search worker
+      {Op::kSetRetention, kWriter},
   };
   ASSERT_EQ(expected.size(), std::variant_size_v<protocol::RequestBody>);  // every op listed
   for (const auto& [op, worker] : expected) {

@@ -1,0 +1,40 @@
+#include "chat/retention_ops.h"
+
+#include <optional>
+#include <utility>
+
+#include "protocol/fields.h"
+#include "protocol/ids.h"
+#include "protocol/retention.h"
+
+namespace mqchat::chat {
+
+Plan RetentionOps::SetRetention(const OpRequest& r) {
+  if (store_ == nullptr) {
+    return Refusal{protocol::ErrorCode::kUnavailable, "retention is not available"};
+  }
+  const auto body = std::get<protocol::SetRetentionRequest>(r.req.body);
+  std::optional<int64_t> days;
+  if (body.days != protocol::kRetentionServerDefault) days = body.days;
+  const int64_t now = tools_.clock.NowMs();
+  return StoreTask([this, to = r.to, user = r.who.username, id = body.conversation_id, days,
+                    now](store::ChatStore&) {
+    Status set = store_->SetRetention(id, user, days, now);
+    // Not a member, or no such conversation: one answer, as for every conversation op.
+    if (set.code() == Code::kNotFound) return tools_.replies.NotMember(to, id);
+    if (!set.ok()) return tools_.replies.Fail(to, set);  // FORBIDDEN: not an owner or admin
+    tools_.replies.Log(LogLevel::kNotice,
+                       "mqchat: " + user + " set the retention of conversation " +
+                           std::to_string(id) + " to " +
+                           (days ? std::to_string(*days) + " days" : "the server default"));
+    nlohmann::json result{{protocol::fields::kConversationId, protocol::FormatId(id)}};
+    if (days) {
+      result[protocol::fields::kRetentionDays] = *days;
+    } else {
+      result[protocol::fields::kRetentionDays] = nullptr;
+    }
+    tools_.replies.Reply(to, OkPayload(to, std::move(result)));
+  });
+}
+
+}  // namespace mqchat::chat

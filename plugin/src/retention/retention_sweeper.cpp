@@ -1,0 +1,86 @@
+#include "retention/retention_sweeper.h"
+
+#include <chrono>
+#include <utility>
+
+namespace mqchat::retention {
+
+std::unique_ptr<RetentionSweeper> RetentionSweeper::Start(SweepOptions options,
+                                                          store::RetentionStorePtr store,
+                                                          const Clock& clock, LogFn log) {
+  std::unique_ptr<RetentionSweeper> sweeper(
+      new RetentionSweeper(options, std::move(store), clock, std::move(log)));
+  sweeper->thread_ = std::thread([raw = sweeper.get()] { raw->Run(); });
+  return sweeper;
+}
+
+RetentionSweeper::~RetentionSweeper() { Stop(); }
+
+void RetentionSweeper::Stop() {
+  {
+    MutexLock lock(mu_);
+    stopping_ = true;
+  }
+  stop_requested_.store(true);
+  cv_.NotifyAll();
+  if (thread_.joinable()) thread_.join();
+}
+
+void RetentionSweeper::Run() {
+  while (!stop_requested_.load()) {
+    auto removed = SweepOnce();
+    if (!removed.ok()) {
+      if (!failing_) {
+        log_(LogLevel::kWarning, "mqchat: retention sweep failed (retried every sweep): " +
+                                     removed.status().ToString());
+      }
+      failing_ = true;
+    } else {
+      if (failing_) log_(LogLevel::kNotice, "mqchat: retention sweep recovered");
+      failing_ = false;
+      if (*removed > 0) {
+        log_(LogLevel::kInfo,
+             "mqchat: retention removed " + std::to_string(*removed) + " expired entries");
+      }
+    }
+    MutexLock lock(mu_);
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.sweep_ms);
+    while (!stopping_ && cv_.WaitUntil(mu_, deadline)) {
+    }
+  }
+}
+
+Result<int64_t> RetentionSweeper::SweepOnce() {
+  int64_t removed = 0;
+  store::ConversationId after = 0;
+  while (!stop_requested_.load()) {
+    MQCHAT_ASSIGN_OR_RETURN(auto page,
+                            store_->ListRetention(after, options_.conversations_per_page));
+    for (const auto& s : page) {
+      MQCHAT_ASSIGN_OR_RETURN(int64_t n, SweepConversation(s));
+      removed += n;
+    }
+    if (page.size() < static_cast<size_t>(options_.conversations_per_page)) break;
+    after = page.back().id;
+  }
+  return removed;
+}
+
+Result<int64_t> RetentionSweeper::SweepConversation(const store::RetentionSetting& s) {
+  const int64_t days = s.days.value_or(options_.default_days);
+  if (days <= 0) return int64_t{0};
+  int64_t removed = 0;
+  while (!stop_requested_.load()) {
+    // The cutoff is taken per batch: a long sweep removes what expired while it ran.
+    const int64_t cutoff = clock_.NowMs() - days * options_.day_ms;
+    MQCHAT_ASSIGN_OR_RETURN(store::ExpiredBatch batch,
+                            store_->ExpireBatch(s.id, cutoff, options_.batch));
+    removed += batch.removed;
+    removed_.fetch_add(batch.removed);
+    if (batch.through_seq - batch.from_seq < options_.batch) break;  // the rest is newer
+  }
+  return removed;
+}
+
+}  // namespace mqchat::retention

@@ -1,0 +1,78 @@
+// RetentionSweeper: removes expired messages in the background (issue 24; docs/OPERATIONS.md
+// "Retention"). Its own thread and its own store connection (store/retention_store.h), never
+// the broker thread: every `sweep_ms` it walks every conversation by id and, for each with a
+// retention (its own days, else the server's default; 0 keeps forever), removes the entries
+// older than that in batches of `batch`, each one short transaction that also raises the
+// conversation's expired_through_seq. Sends only wait for one batch's transaction at most.
+// Several brokers sharing a store may each sweep: a batch raced by another removes nothing.
+// Stop() is thread-safe; everything else runs on the sweeper thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "broker/broker_api.h"
+#include "mqchat/status.h"
+#include "store/retention_store.h"
+#include "threads/mutex.h"
+#include "util/clock.h"
+
+namespace mqchat::retention {
+
+struct SweepOptions {
+  int64_t default_days = 0;      // the server's default; 0 keeps forever
+  int64_t day_ms = 86400000;     // one retention day (shorter in tests)
+  int64_t sweep_ms = 60000;      // pause between sweeps
+  int batch = 500;               // entries per transaction
+  int conversations_per_page = 500;
+};
+
+class RetentionSweeper {
+ public:
+  // Called on the sweeper thread; must only hand the line on (to the broker thread).
+  using LogFn = std::function<void(LogLevel level, std::string message)>;
+
+  // Starts the thread. `clock` must outlive the sweeper; `store` is used on its thread only.
+  static std::unique_ptr<RetentionSweeper> Start(SweepOptions options,
+                                                 store::RetentionStorePtr store,
+                                                 const Clock& clock, LogFn log);
+  ~RetentionSweeper();  // Stop()
+  RetentionSweeper(const RetentionSweeper&) = delete;
+  RetentionSweeper& operator=(const RetentionSweeper&) = delete;
+
+  // Thread-safe: ends the current batch's loop and joins the thread. Idempotent.
+  void Stop();
+
+  // Entries removed since start (any thread).
+  int64_t removed() const { return removed_.load(); }
+
+  // One sweep of every conversation, on the calling thread (the sweeper's loop; unit tests).
+  // Returns the entries removed, or the first store failure.
+  Result<int64_t> SweepOnce();
+
+ private:
+  RetentionSweeper(SweepOptions options, store::RetentionStorePtr store, const Clock& clock,
+                   LogFn log)
+      : options_(options), store_(std::move(store)), clock_(clock), log_(std::move(log)) {}
+  void Run();
+  // Removes conversation `s`'s expired entries, batch by batch, until none is left or Stop().
+  Result<int64_t> SweepConversation(const store::RetentionSetting& s);
+
+  const SweepOptions options_;
+  const store::RetentionStorePtr store_;  // sweeper thread
+  const Clock& clock_;
+  const LogFn log_;
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<int64_t> removed_{0};
+  bool failing_ = false;  // sweeper thread: the last sweep failed (logged once until it works)
+  Mutex mu_;
+  CondVar cv_;
+  bool stopping_ GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace mqchat::retention

@@ -1,0 +1,154 @@
+#include "store/sqlite/sqlite_retention_store.h"
+
+#include <utility>
+
+namespace mqchat::store {
+namespace {
+
+// The conversation's kind and the actor's role in it (NULL: not a member).
+constexpr char kAccess[] =
+    "SELECT c.kind, m.role FROM conversations c LEFT JOIN members m "
+    "ON m.conversation_id = c.conversation_id AND m.username = ?2 WHERE c.conversation_id = ?1";
+constexpr char kSet[] = "UPDATE conversations SET retention_days = ?2 WHERE conversation_id = ?1";
+constexpr char kGet[] =
+    "SELECT conversation_id, retention_days, expired_through_seq FROM conversations "
+    "WHERE conversation_id = ?1";
+constexpr char kList[] =
+    "SELECT conversation_id, retention_days, expired_through_seq FROM conversations "
+    "WHERE conversation_id > ?1 ORDER BY conversation_id LIMIT ?2";
+// The oldest entries after the expired range (the primary key's range).
+constexpr char kOldest[] =
+    "SELECT seq, created_at_ms FROM messages WHERE conversation_id = ?1 AND seq > ?2 "
+    "ORDER BY seq LIMIT ?3";
+// Raises the marker only from the value read: another sweeper's batch in between wins.
+constexpr char kRaise[] =
+    "UPDATE conversations SET expired_through_seq = ?3 "
+    "WHERE conversation_id = ?1 AND expired_through_seq = ?2";
+constexpr char kDeleteMessages[] =
+    "DELETE FROM messages WHERE conversation_id = ?1 AND seq > ?2 AND seq <= ?3";
+constexpr char kDeleteReactions[] =
+    "DELETE FROM reactions WHERE conversation_id = ?1 AND seq > ?2 AND seq <= ?3";
+constexpr char kAudit[] =
+    "INSERT INTO audit_log (at_ms, actor, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)";
+
+RetentionSetting ReadSetting(sqlite3_stmt* stmt) {
+  RetentionSetting s;
+  s.id = ColumnInt64(stmt, 0);
+  if (sqlite3_column_type(stmt, 1) != SQLITE_NULL) s.days = ColumnInt64(stmt, 1);
+  s.expired_through_seq = ColumnInt64(stmt, 2);
+  return s;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteRetentionStore>> SqliteRetentionStore::Create(SqliteDbPtr db) {
+  if (db == nullptr) return Status::InvalidArgument("SqliteRetentionStore needs a database");
+  std::unique_ptr<SqliteRetentionStore> store(new SqliteRetentionStore(std::move(db)));
+  MQCHAT_RETURN_IF_ERROR(store->PrepareAll());
+  return store;
+}
+
+Status SqliteRetentionStore::PrepareAll() {
+  const std::pair<SqliteStmtPtr*, const char*> all[] = {
+      {&access_, kAccess},
+      {&set_, kSet},
+      {&get_, kGet},
+      {&list_, kList},
+      {&oldest_, kOldest},
+      {&raise_, kRaise},
+      {&delete_messages_, kDeleteMessages},
+      {&delete_reactions_, kDeleteReactions},
+      {&audit_, kAudit},
+  };
+  for (const auto& [stmt, sql] : all) {
+    MQCHAT_ASSIGN_OR_RETURN(*stmt, PrepareSqlite(db_.get(), sql));
+  }
+  return Status::Ok();
+}
+
+Status SqliteRetentionStore::CheckActor(ConversationId id, const std::string& actor) {
+  sqlite3_stmt* stmt = access_.get();
+  StmtReset reset(stmt);
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, BindAndStep(stmt, id, std::string_view(actor)));
+  if (!has_row) return Status::NotFound("no conversation " + std::to_string(id));
+  if (actor == kOperatorActor) return Status::Ok();
+  if (sqlite3_column_type(stmt, 1) == SQLITE_NULL) {
+    return Status::NotFound("no conversation " + std::to_string(id));
+  }
+  const bool direct = ColumnInt64(stmt, 0) == static_cast<int64_t>(ConversationKind::kDirect);
+  const bool admin = ColumnInt64(stmt, 1) >= static_cast<int64_t>(MemberRole::kAdmin);
+  if (direct || !admin) {
+    return Status::PermissionDenied("only a group's owner or admins set its retention");
+  }
+  return Status::Ok();
+}
+
+Status SqliteRetentionStore::SetRetention(ConversationId id, const std::string& actor,
+                                          std::optional<int64_t> days, int64_t now_ms) {
+  MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
+  MQCHAT_RETURN_IF_ERROR(CheckActor(id, actor));
+  {
+    sqlite3_stmt* stmt = set_.get();
+    StmtReset reset(stmt);
+    MQCHAT_RETURN_IF_ERROR(BindInt64(stmt, 1, id));
+    MQCHAT_RETURN_IF_ERROR(days ? BindInt64(stmt, 2, *days) : BindNull(stmt, 2));
+    MQCHAT_RETURN_IF_ERROR(StepSqlite(stmt).status());
+  }
+  const std::string detail = days ? std::to_string(*days) + " days" : "server default";
+  MQCHAT_RETURN_IF_ERROR(BindAndRun(audit_.get(), now_ms, std::string_view(actor),
+                                    std::string_view("retention"),
+                                    std::string_view(std::to_string(id)),
+                                    std::string_view(detail)));
+  return txn.Commit();
+}
+
+Result<RetentionSetting> SqliteRetentionStore::GetRetention(ConversationId id) {
+  sqlite3_stmt* stmt = get_.get();
+  StmtReset reset(stmt);
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, BindAndStep(stmt, id));
+  if (!has_row) return Status::NotFound("no conversation " + std::to_string(id));
+  return ReadSetting(stmt);
+}
+
+Result<std::vector<RetentionSetting>> SqliteRetentionStore::ListRetention(ConversationId after,
+                                                                          int limit) {
+  sqlite3_stmt* stmt = list_.get();
+  StmtReset reset(stmt);
+  std::vector<RetentionSetting> out;
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, BindAndStep(stmt, after, int64_t{limit}));
+  while (has_row) {
+    out.push_back(ReadSetting(stmt));
+    MQCHAT_ASSIGN_OR_RETURN(has_row, StepSqlite(stmt));
+  }
+  return out;
+}
+
+Result<ExpiredBatch> SqliteRetentionStore::ExpireBatch(ConversationId id, int64_t cutoff_ms,
+                                                       int limit) {
+  MQCHAT_ASSIGN_OR_RETURN(RetentionSetting setting, GetRetention(id));
+  ExpiredBatch batch;
+  batch.from_seq = batch.through_seq = setting.expired_through_seq;
+  {  // Read outside the write transaction: the writer is not held up by the scan.
+    sqlite3_stmt* stmt = oldest_.get();
+    StmtReset reset(stmt);
+    MQCHAT_ASSIGN_OR_RETURN(bool has_row, BindAndStep(stmt, id, batch.from_seq, int64_t{limit}));
+    while (has_row && ColumnInt64(stmt, 1) < cutoff_ms) {
+      batch.through_seq = ColumnInt64(stmt, 0);
+      ++batch.removed;
+      MQCHAT_ASSIGN_OR_RETURN(has_row, StepSqlite(stmt));
+    }
+  }
+  if (batch.removed == 0) return batch;
+  MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
+  MQCHAT_RETURN_IF_ERROR(BindAndRun(raise_.get(), id, batch.from_seq, batch.through_seq));
+  if (sqlite3_changes(db_.get()) == 0) return ExpiredBatch{batch.from_seq, batch.from_seq, 0};
+  MQCHAT_RETURN_IF_ERROR(
+      BindAndRun(delete_messages_.get(), id, batch.from_seq, batch.through_seq));
+  batch.removed = sqlite3_changes(db_.get());
+  MQCHAT_RETURN_IF_ERROR(
+      BindAndRun(delete_reactions_.get(), id, batch.from_seq, batch.through_seq));
+  MQCHAT_RETURN_IF_ERROR(txn.Commit());
+  return batch;
+}
+
+}  // namespace mqchat::store

@@ -1,0 +1,45 @@
+// RetentionStore on SQLite (store/retention_store.h). Owns one connection; confined to the
+// thread that uses it. Build it through store_factory.h, which also applies the migrations.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sqlite/sqlite_helpers.h"
+#include "store/retention_store.h"
+
+namespace mqchat::store {
+
+class SqliteRetentionStore final : public RetentionStore {
+ public:
+  // Prepares every statement on `db`, which must already be at the newest schema.
+  static Result<std::unique_ptr<SqliteRetentionStore>> Create(SqliteDbPtr db);
+
+  // RetentionStore
+  Status SetRetention(ConversationId id, const std::string& actor, std::optional<int64_t> days,
+                      int64_t now_ms) override;
+  Result<RetentionSetting> GetRetention(ConversationId id) override;
+  Result<std::vector<RetentionSetting>> ListRetention(ConversationId after, int limit) override;
+  Result<ExpiredBatch> ExpireBatch(ConversationId id, int64_t cutoff_ms, int limit) override;
+
+ private:
+  explicit SqliteRetentionStore(SqliteDbPtr db) : db_(std::move(db)) {}
+  Status PrepareAll();
+  // Whether `actor` may set conversation `id`'s retention (inside the caller's transaction).
+  Status CheckActor(ConversationId id, const std::string& actor);
+
+  SqliteDbPtr db_;  // declared first: destroyed after the statements below
+  SqliteStmtPtr access_;
+  SqliteStmtPtr set_;
+  SqliteStmtPtr get_;
+  SqliteStmtPtr list_;
+  SqliteStmtPtr oldest_;
+  SqliteStmtPtr raise_;
+  SqliteStmtPtr delete_messages_;
+  SqliteStmtPtr delete_reactions_;
+  SqliteStmtPtr audit_;
+};
+
+}  // namespace mqchat::store

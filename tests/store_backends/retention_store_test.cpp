@@ -1,0 +1,210 @@
+// Retention and the user-data walks (RetentionStore, UserDataStore; migration 015) on SQLite
+// and PostgreSQL alike: ExpireBatch removes exactly the oldest entries created before the
+// cutoff, at most a batch, stopping at the first newer one, with their reactions, and raises
+// expired_through_seq (which ChatStore::ExpiredThroughSeq reports) in the same transaction; a
+// batch raced by another sweeper removes nothing; only a group's owner or admin (or the
+// operator) sets its retention; EraseSent leaves tombstones in place.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "store/chat_store.h"
+#include "store/retention_store.h"
+#include "store/store_factory.h"
+#include "store/user_data_store.h"
+#include "store_backends/store_backend_fixture.h"
+
+namespace mqchat::store {
+namespace {
+
+using test::StoreBackendTest;
+
+constexpr ConversationId kGroup = 1001;
+constexpr ConversationId kDirect = 1002;
+
+class RetentionStoreTest : public StoreBackendTest {
+ protected:
+  void SetUp() override {
+    StoreBackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    auto chat = OpenChatStore(config_);
+    ASSERT_TRUE(chat.ok()) << chat.status().ToString();
+    chat_ = std::move(chat).value();
+    for (const char* user : {"alice", "bob", "carol"}) {
+      ASSERT_TRUE(chat_->EnsureUser(user, 1000).ok()) << user;
+    }
+    ASSERT_TRUE(chat_->CreateGroup(kGroup, "alice", "team", {"bob"}, 10, 1000).ok());
+    ASSERT_TRUE(chat_->OpenDirect(kDirect, "alice", "bob", 1000).ok());
+    auto retention = OpenRetentionStore(config_);
+    ASSERT_TRUE(retention.ok()) << retention.status().ToString();
+    retention_ = std::move(retention).value();
+  }
+
+  // Appends one entry created at `at`; returns its seq.
+  int64_t Append(ConversationId id, const std::string& sender, int64_t at,
+                 EventKind kind = EventKind::kMessage, int64_t target = 0,
+                 const std::string& text = "") {
+    AppendRequest r;
+    r.conversation_id = id;
+    r.sender = sender;
+    r.client_msg_id = "c" + std::to_string(++n_);
+    r.text = text.empty() ? "text " + std::to_string(n_) : text;
+    r.message_id = 500000 + n_;
+    r.created_at_ms = at;
+    r.kind = kind;
+    r.target_seq = target;
+    auto results = chat_->AppendBatch({r});
+    EXPECT_TRUE(results.ok()) << results.status().ToString();
+    if (!results.ok()) return 0;
+    EXPECT_EQ((*results)[0].outcome, AppendOutcome::kStored);
+    return (*results)[0].message.seq;
+  }
+  std::vector<int64_t> Seqs(ConversationId id) {
+    auto page = chat_->ReadHistory(id, 0, 0, 100);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    std::vector<int64_t> out;
+    if (page.ok()) {
+      for (const auto& m : *page) out.push_back(m.seq);
+    }
+    return out;
+  }
+
+  ChatStorePtr chat_;
+  RetentionStorePtr retention_;
+  int n_ = 0;
+};
+
+TEST_P(RetentionStoreTest, ExpireBatchRemovesTheOldestExpiredEntriesUpToTheFirstNewerOne) {
+  for (int64_t at : {100, 110, 120, 130, 140, 300, 150, 160}) Append(kGroup, "alice", at);
+  const int64_t reacted = 2;
+  Append(kGroup, "bob", 170, EventKind::kReactionAdd, reacted, "👍");  // seq 9
+
+  // At most a batch: seqs 1..3.
+  auto first = retention_->ExpireBatch(kGroup, /*cutoff_ms=*/200, /*limit=*/3);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->from_seq, 0);
+  EXPECT_EQ(first->through_seq, 3);
+  EXPECT_EQ(first->removed, 3);
+  EXPECT_EQ(Seqs(kGroup), (std::vector<int64_t>{4, 5, 6, 7, 8, 9}));
+  auto marker = chat_->ExpiredThroughSeq(kGroup);
+  ASSERT_TRUE(marker.ok()) << marker.status().ToString();
+  EXPECT_EQ(*marker, 3);
+  // Then up to seq 6 (created at 300, after the cutoff): 4 and 5 only, though 7, 8 are older.
+  auto second = retention_->ExpireBatch(kGroup, 200, 100);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->from_seq, 3);
+  EXPECT_EQ(second->through_seq, 5);
+  EXPECT_EQ(second->removed, 2);
+  auto nothing = retention_->ExpireBatch(kGroup, 200, 100);
+  ASSERT_TRUE(nothing.ok());
+  EXPECT_EQ(nothing->removed, 0);
+  EXPECT_EQ(nothing->through_seq, 5);
+  // The reaction of a removed message went with it: history shows none on what is left.
+  auto views = chat_->ReadMessages(kGroup, "alice", 0, 0, 100);
+  ASSERT_TRUE(views.ok()) << views.status().ToString();
+  for (const auto& v : *views) EXPECT_TRUE(v.reactions.empty()) << v.message.seq;
+  // Seqs continue after the gap; the other conversation is untouched.
+  EXPECT_EQ(Append(kGroup, "alice", 400), 10);
+  Append(kDirect, "alice", 100);
+  EXPECT_EQ(Seqs(kDirect), (std::vector<int64_t>{1}));
+  auto direct = chat_->ExpiredThroughSeq(kDirect);
+  ASSERT_TRUE(direct.ok());
+  EXPECT_EQ(*direct, 0);
+  EXPECT_EQ(retention_->ExpireBatch(kGroup + 99, 200, 10).status().code(), Code::kNotFound);
+}
+
+TEST_P(RetentionStoreTest, ABatchRacedByAnotherSweeperRemovesNothingTwice) {
+  for (int64_t at : {100, 110, 120}) Append(kGroup, "alice", at);
+  auto other = OpenRetentionStore(config_);  // another broker's sweeper
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  auto a = retention_->ExpireBatch(kGroup, 200, 2);
+  auto b = (*other)->ExpireBatch(kGroup, 200, 2);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->through_seq, 2);
+  EXPECT_EQ(b->from_seq, 2);
+  EXPECT_EQ(b->through_seq, 3);
+  EXPECT_EQ(Seqs(kGroup), std::vector<int64_t>{});
+  auto marker = chat_->ExpiredThroughSeq(kGroup);
+  ASSERT_TRUE(marker.ok());
+  EXPECT_EQ(*marker, 3);
+}
+
+TEST_P(RetentionStoreTest, OnlyOwnersAdminsAndTheOperatorSetRetention) {
+  auto get = [&](ConversationId id) {
+    auto s = retention_->GetRetention(id);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? s->days : std::optional<int64_t>(-99);
+  };
+  EXPECT_EQ(get(kGroup), std::nullopt);  // the server's default
+  EXPECT_EQ(retention_->SetRetention(kGroup, "bob", 5, 1).code(), Code::kPermissionDenied);
+  EXPECT_EQ(retention_->SetRetention(kGroup, "carol", 5, 1).code(), Code::kNotFound);
+  EXPECT_EQ(retention_->SetRetention(kGroup + 99, "alice", 5, 1).code(), Code::kNotFound);
+  EXPECT_EQ(retention_->SetRetention(kDirect, "alice", 5, 1).code(), Code::kPermissionDenied);
+  EXPECT_EQ(get(kGroup), std::nullopt);
+  ASSERT_TRUE(retention_->SetRetention(kGroup, "alice", 5, 1).ok());
+  EXPECT_EQ(get(kGroup), 5);
+  ASSERT_TRUE(retention_->SetRetention(kDirect, kOperatorActor, 0, 1).ok());
+  EXPECT_EQ(get(kDirect), 0);
+  EXPECT_EQ(retention_->SetRetention(kGroup + 99, kOperatorActor, 1, 1).code(), Code::kNotFound);
+  ASSERT_TRUE(retention_->SetRetention(kGroup, "alice", std::nullopt, 1).ok());
+  EXPECT_EQ(get(kGroup), std::nullopt);
+  auto list = retention_->ListRetention(0, 10);
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].id, kGroup);
+  EXPECT_EQ((*list)[1].days, 0);
+  auto after = retention_->ListRetention(kGroup, 10);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->size(), 1u);
+  EXPECT_EQ((*after)[0].id, kDirect);
+}
+
+TEST_P(RetentionStoreTest, EraseSentLeavesTombstonesInPlace) {
+  Append(kGroup, "alice", 100);                                              // 1
+  Append(kGroup, "bob", 110);                                                // 2
+  Append(kGroup, "alice", 120, EventKind::kEdit, 1, "edited");               // 3
+  Append(kDirect, "alice", 130);                                             // 1
+  auto data = OpenUserDataStore(config_);
+  ASSERT_TRUE(data.ok()) << data.status().ToString();
+  std::vector<std::pair<ConversationId, int64_t>> walked;
+  ASSERT_TRUE((*data)
+                  ->ForEachSent("alice", 2,
+                                [&](const StoredMessage& m) {
+                                  walked.emplace_back(m.conversation_id, m.seq);
+                                  return Status::Ok();
+                                })
+                  .ok());
+  EXPECT_EQ(walked, (std::vector<std::pair<ConversationId, int64_t>>{
+                        {kGroup, 1}, {kGroup, 3}, {kDirect, 1}}));
+  auto erased = (*data)->EraseSent("alice", 999, 2);
+  ASSERT_TRUE(erased.ok()) << erased.status().ToString();
+  EXPECT_EQ(*erased, 2);  // two messages (the edit is not a message)
+  auto page = chat_->ReadHistory(kGroup, 0, 0, 100);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->size(), 3u);
+  EXPECT_EQ((*page)[0].text, "");
+  EXPECT_EQ((*page)[0].deleted_at_ms, 999);
+  EXPECT_EQ((*page)[1].text, "text 2");  // bob's
+  EXPECT_EQ((*page)[1].deleted_at_ms, 0);
+  EXPECT_EQ((*page)[2].text, "");  // the edit's text
+  auto again = (*data)->EraseSent("alice", 2000, 2);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);  // nothing left to erase; the first time stays
+  auto profile = (*data)->Profile("alice");
+  ASSERT_TRUE(profile.ok());
+  EXPECT_EQ(profile->username, "alice");
+  EXPECT_EQ((*data)->Profile("nobody").status().code(), Code::kNotFound);
+  auto convs = (*data)->Conversations("alice");
+  ASSERT_TRUE(convs.ok()) << convs.status().ToString();
+  ASSERT_EQ(convs->size(), 2u);
+  EXPECT_EQ((*convs)[0].id, kGroup);
+  EXPECT_EQ((*convs)[0].role, MemberRole::kOwner);
+  EXPECT_EQ((*convs)[0].members, (std::vector<std::string>{"alice", "bob"}));
+  EXPECT_TRUE((*data)->Audit(kOperatorActor, "erase", "alice", "test", 1).ok());
+}
+
+MQCHAT_INSTANTIATE_FOR_BACKENDS(RetentionStoreTest);
+
+}  // namespace
+}  // namespace mqchat::store
