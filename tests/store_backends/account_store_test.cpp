@@ -119,6 +119,11 @@ TEST_P(AccountStoreTest, MigrationDisablesExistingLookAlikes) {
   store_.reset();
   // Back to schema 5 (undoing 013, 012, 011, 010, 009, 008, 007, then 006), then add look-alikes
   // the old schema allowed.
+  // 016 (communities): its tables, dependents first.
+  for (const char* table : {"server_bans", "server_invites", "channel_overrides", "channels",
+                            "member_roles", "roles", "server_members", "servers"}) {
+    ASSERT_TRUE(ExecRaw(("DROP TABLE " + std::string(table)).c_str()).ok()) << table;
+  }
   ASSERT_TRUE(ExecRaw("ALTER TABLE users DROP COLUMN sessions_valid_after_ms").ok());
   ASSERT_TRUE(ExecRaw("DROP TABLE reports").ok());
   ASSERT_TRUE(ExecRaw("ALTER TABLE push_jobs DROP COLUMN coalesce_until_ms").ok());

@@ -12,10 +12,10 @@ struct NamedPermission {
 };
 
 constexpr NamedPermission kNames[] = {
-    {kViewChannel, "view_channel"},     {kSendMessages, "send_messages"},
+    {kViewChannel, "view_channel"},       {kSendMessages, "send_messages"},
     {kManageMessages, "manage_messages"}, {kManageChannels, "manage_channels"},
-    {kManageRoles, "manage_roles"},     {kKickMembers, "kick_members"},
-    {kBanMembers, "ban_members"},       {kCreateInvite, "create_invite"},
+    {kManageRoles, "manage_roles"},       {kKickMembers, "kick_members"},
+    {kBanMembers, "ban_members"},         {kCreateInvite, "create_invite"},
     {kAdministrator, "administrator"},
 };
 

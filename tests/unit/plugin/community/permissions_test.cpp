@@ -1,12 +1,12 @@
 // Table-driven tests of community permission resolution (community/permissions.h): @everyone,
 // several roles, overrides per role and per member in Discord's order, owner, administrator.
+#include "community/permissions.h"
+
 #include <gtest/gtest.h>
 
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include "community/permissions.h"
 
 namespace mqchat::community {
 namespace {
@@ -27,8 +27,7 @@ const ServerRoles kServer{kEveryone,
 ChannelOverride RoleOverride(int64_t role, PermissionSet allow, PermissionSet deny) {
   return {OverrideTarget::kRole, role, "", allow, deny};
 }
-ChannelOverride MemberOverride(const std::string& user, PermissionSet allow,
-                               PermissionSet deny) {
+ChannelOverride MemberOverride(const std::string& user, PermissionSet allow, PermissionSet deny) {
   return {OverrideTarget::kMember, 0, user, allow, deny};
 }
 
