@@ -33,6 +33,7 @@
 #include "chat/store_worker.h"
 #include "chat/typing_ops.h"
 #include "chat/worker_replies.h"
+#include "community/community_ops.h"
 #include "ids/snowflake.h"
 #include "session/client_session.h"
 #include "session/device_index.h"
@@ -80,6 +81,9 @@ struct ChatDeps {
   // The moderation queue, used on the writer (report_ops.h). Null: `report` answers
   // UNAVAILABLE.
   store::ReportStorePtr reports;
+  // Servers, channels and roles (issue 18), used on the writer (community/community_ops.h).
+  // Null: the community ops answer UNAVAILABLE.
+  store::CommunityStorePtr communities;
   // Who is hidden from whom by a block, for the users connected here: typing skips them.
   // Null: typing reaches every other member.
   const session::HiddenUsers* hidden = nullptr;
@@ -141,6 +145,10 @@ class ChatService {
   // Runs the handler of `req`'s route and queues what it planned on the route's worker; a
   // full queue answers OVERLOADED (a stopped worker: UNAVAILABLE).
   bool Route(const session::ClientSession& who, protocol::Request& req, const ReplyTo& to);
+  // A community op (protocol/community.h): parsed here, answered on the writer.
+  bool OnCommunityRequest(const session::ClientSession& who, protocol::CommunityOp op,
+                          std::string_view payload, std::string_view response_topic,
+                          std::string_view correlation_data);
   // Writer thread: records every user EnsureUser left pending.
   void RecordNewUsers(store::ChatStore& store);
 
@@ -163,6 +171,7 @@ class ChatService {
   TypingOps typing_;
   BlockOps blocks_;
   ReportOps reports_;
+  community::CommunityOps communities_;
   const OpTable routes_;
   ChatStats stats_;
   Mutex new_users_mu_;
