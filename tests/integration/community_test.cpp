@@ -194,6 +194,51 @@ TEST_P(CommunityTest, MalformedRequestsAreBadRequests) {
   EXPECT_EQ(not_json.error_code(), "BAD_REQUEST") << not_json.Describe();
 }
 
+// No channel topic is served yet (docs/ARCHITECTURE.md "Channel delivery"): today the ACL
+// refuses every filter that could name a channel, to an outsider and to a member who cannot
+// view it alike: exact ids (real and guessed), wildcards at every level, shared subscriptions,
+// and the community request topics (nobody reads others' requests).
+TEST_P(CommunityTest, NoFilterReachesAChannelOrTheCommunityRequests) {
+  MQCHAT_REQUIRE_SERVER();
+  Register({"olga", "bob", "eve"});
+  auto olga = Login("olga");
+  auto bob = Login("bob");
+  auto eve = Login("eve");
+  const std::string server = CreateServer(*olga, "Guild");
+  ASSERT_TRUE(Join(*bob, Invite(*olga, server)).ok());
+  auto made = Op(*olga, CommunityOp::kChannelCreate, {{"server_id", server}, {"name", "staff"}});
+  ASSERT_TRUE(made.ok()) << made.Describe();
+  const std::string channel = (*made.body)["channel"]["channel_id"];
+  auto s = Op(*olga, CommunityOp::kServers, json::object());
+  const std::string everyone = (*s.body)["servers"][0]["everyone_role_id"];
+  ASSERT_TRUE(Op(*olga, CommunityOp::kOverrideSet,
+                 {{"channel_id", channel}, {"role_id", everyone}, {"deny", kViewChannel}})
+                  .ok());
+  const std::string guessed = std::to_string(std::stoll(channel) + 1);
+  const std::string filters[] = {
+      "mqchat/v1/ch/" + channel,
+      "mqchat/v1/ch/" + guessed,
+      "mqchat/v1/ch/+",
+      "mqchat/v1/ch/#",
+      "mqchat/v1/+/" + channel,
+      "mqchat/+/ch/" + channel,
+      "+/v1/ch/" + channel,
+      "+/+/+/" + channel,
+      "mqchat/v1/s/" + server + "/#",
+      "$share/g/mqchat/v1/ch/" + channel,
+      "$share/g/mqchat/v1/ch/#",
+      "$share/g/#",
+      "mqchat/v1/req/#",
+      "mqchat/v1/req/" + std::string(protocol::CommunityOpName(CommunityOp::kInviteCreate)),
+      "$share/g/mqchat/v1/req/+",
+  };
+  for (ChatTestClient* c : {bob.get(), eve.get()}) {
+    for (const std::string& f : filters) {
+      EXPECT_EQ(c->mqtt().Subscribe(f), 0x87) << c->user() << " " << f;
+    }
+  }
+}
+
 MQCHAT_INSTANTIATE_FOR_STORES(CommunityTest);
 
 }  // namespace
