@@ -117,8 +117,13 @@ TEST_P(AccountStoreTest, MigrationDisablesExistingLookAlikes) {
   ASSERT_TRUE(store_->AddUser("bob", "h").ok());
   ASSERT_TRUE(store_->AddUser("zed", "h").ok());
   store_.reset();
-  // Back to schema 5 (undoing 015, 014, 013, 012, 011, 010, 009, 008, 007, then 006), then add
-  // look-alikes the old schema allowed.
+  // Back to schema 5 (undoing 016, 015, 014, 013, 012, 011, 010, 009, 008, 007, then 006), then
+  // add look-alikes the old schema allowed.
+  // 016 (communities): its tables, dependents first.
+  for (const char* table : {"server_bans", "server_invites", "channel_overrides", "channels",
+                            "member_roles", "roles", "server_members", "servers"}) {
+    ASSERT_TRUE(ExecRaw(("DROP TABLE " + std::string(table)).c_str()).ok()) << table;
+  }
   ASSERT_TRUE(ExecRaw("DROP TABLE audit_log").ok());
   ASSERT_TRUE(ExecRaw("ALTER TABLE conversations DROP COLUMN retention_days").ok());
   ASSERT_TRUE(ExecRaw("ALTER TABLE conversations DROP COLUMN expired_through_seq").ok());

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "push/push_requests.h"
+#include "store/community_store_factory.h"
 #include "store/store_factory.h"
 
 namespace mqchat::app {
@@ -145,6 +146,9 @@ Result<std::unique_ptr<chat::ChatService>> BuildChat(const Config& config, Broke
       });
   // Conversations' retention (set_retention): its own connection, used on the writer thread.
   MQCHAT_ASSIGN_OR_RETURN(deps.retention, store::OpenRetentionStore(config.store));
+  // Communities (issue 18): their own connection, used on the writer thread.
+  MQCHAT_ASSIGN_OR_RETURN(deps.communities,
+                          store::OpenCommunityStore(config.store, {config.max_server_members}));
   deps.block_changed = std::move(block_changed);
   // Gives the writer the OnlineDirectory for push recipients.
   deps.push = std::make_unique<push::PushRequests>(std::move(push));

@@ -33,6 +33,7 @@ ChatService::ChatService(ChatOptions options, ChatDeps deps, store::ChatStorePtr
                           : nullptr),
       indexer_(std::move(deps.indexer)),
       retention_(tools_, std::move(deps.retention)),
+      communities_(replies_, deps.clock, std::move(deps.communities)),
       routes_(MakeOpTable({send_, conversations_, reads_, typing_, push_.get(), &events_, &blocks_,
                            &reports_, search_.get(), &retention_},
                           tools_)) {
@@ -98,6 +99,9 @@ bool ChatService::OnRequest(const session::ClientSession& who, std::string_view 
                             std::string_view payload, std::string_view response_topic,
                             std::string_view correlation_data) {
   ++stats_.requests;
+  if (auto op = protocol::CommunityOpOfTopic(topic)) {
+    return OnCommunityRequest(who, *op, payload, response_topic, correlation_data);
+  }
   protocol::RequestLimits limits;
   limits.max_message_chars = options_.max_message_chars;
   protocol::ParsedRequest parsed = protocol::ParseRequest(topic, payload, limits);
@@ -123,6 +127,24 @@ bool ChatService::Route(const session::ClientSession& who, protocol::Request& re
   Status s = std::holds_alternative<SendJob>(plan)
                  ? worker.SubmitSend(std::get<SendJob>(std::move(plan)))
                  : worker.SubmitTask(std::get<StoreTask>(std::move(plan)));
+  if (!s.ok()) return Refuse(to, ErrorCodeFor(s, FailureSource::kQueue), s.message());
+  return true;
+}
+
+bool ChatService::OnCommunityRequest(const session::ClientSession& who, protocol::CommunityOp op,
+                                     std::string_view payload, std::string_view response_topic,
+                                     std::string_view correlation_data) {
+  protocol::ParsedCommunityRequest parsed = protocol::ParseCommunityRequest(op, payload);
+  protocol::ParsedRequest shell;  // what MakeReplyTo reads: the op's name and the req_id
+  shell.op_name = parsed.op_name;
+  shell.req_id = parsed.req_id;
+  ReplyTo to = MakeReplyTo(who, shell, response_topic, correlation_data);
+  if (parsed.error) return Refuse(to, parsed.error->code, parsed.error->message);
+  Plan plan = communities_.Plan(who.username, std::move(parsed.request), to);
+  if (auto* refusal = std::get_if<Refusal>(&plan)) {
+    return Refuse(to, refusal->code, refusal->message, refusal->retry_after_ms);
+  }
+  Status s = writer_->SubmitTask(std::get<StoreTask>(std::move(plan)));
   if (!s.ok()) return Refuse(to, ErrorCodeFor(s, FailureSource::kQueue), s.message());
   return true;
 }

@@ -34,6 +34,7 @@
 #include "chat/store_worker.h"
 #include "chat/typing_ops.h"
 #include "chat/worker_replies.h"
+#include "community/community_ops.h"
 #include "ids/snowflake.h"
 #include "search/indexer.h"
 #include "search/search_ops.h"
@@ -90,6 +91,9 @@ struct ChatDeps {
   // Conversations' retention, set on the writer (retention_ops.h). Null: `set_retention`
   // answers UNAVAILABLE.
   store::RetentionStorePtr retention;
+  // Servers, channels and roles (issue 18), used on the writer (community/community_ops.h).
+  // Null: the community ops answer UNAVAILABLE.
+  store::CommunityStorePtr communities;
   // Who is hidden from whom by a block, for the users connected here: typing skips them.
   // Null: typing reaches every other member.
   const session::HiddenUsers* hidden = nullptr;
@@ -151,6 +155,10 @@ class ChatService {
   // Runs the handler of `req`'s route and queues what it planned on the route's worker; a
   // full queue answers OVERLOADED (a stopped worker: UNAVAILABLE).
   bool Route(const session::ClientSession& who, protocol::Request& req, const ReplyTo& to);
+  // A community op (protocol/community.h): parsed here, answered on the writer.
+  bool OnCommunityRequest(const session::ClientSession& who, protocol::CommunityOp op,
+                          std::string_view payload, std::string_view response_topic,
+                          std::string_view correlation_data);
   // Writer thread: records every user EnsureUser left pending.
   void RecordNewUsers(store::ChatStore& store);
 
@@ -176,6 +184,7 @@ class ChatService {
   std::unique_ptr<search::SearchOps> search_;  // may be null
   std::unique_ptr<search::Indexer> indexer_;   // may be null; the writer notifies it
   RetentionOps retention_;
+  community::CommunityOps communities_;
   const OpTable routes_;
   ChatStats stats_;
   Mutex new_users_mu_;

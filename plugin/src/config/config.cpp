@@ -199,6 +199,7 @@ const std::vector<OptionSpec>& Specs() {
       {"store_readers", IntField(&Config::store_readers, 1, 64)},
       {"node_id", IntField(&Config::node_id, 0, 1023)},
       {"max_group_members", IntField(&Config::max_group_members, 2, 100000)},
+      {"max_server_members", IntField(&Config::max_server_members, 2, 10000000)},
       {"max_message_chars", IntField(&Config::max_message_chars, 1, 10000000)},
       {"edit_window_s", IntField(&Config::edit_window_s, 0, 2000000000)},
       {"send_rate_per_s", LimitInt(&SendLimitConfig::send_rate_per_s, 1000000)},

@@ -91,6 +91,7 @@ struct Config {
   int node_id = 0;  // 0..1023, part of every message id; unique per broker node
   AuthConfig auth;
   int max_group_members = 100;
+  int max_server_members = 100000;  // most members a community server may have (issue 18)
   int max_message_chars = 100000;
   // How long after sending a message its sender may edit it (issue 16); 0 = forever.
   int edit_window_s = 172800;
