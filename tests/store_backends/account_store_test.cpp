@@ -117,8 +117,10 @@ TEST_P(AccountStoreTest, MigrationDisablesExistingLookAlikes) {
   ASSERT_TRUE(store_->AddUser("bob", "h").ok());
   ASSERT_TRUE(store_->AddUser("zed", "h").ok());
   store_.reset();
-  // Back to schema 5 (undoing 013, 012, 011, 010, 009, 008, 007, then 006), then add look-alikes
-  // the old schema allowed.
+  // Back to schema 5 (undoing 017, 013, 012, 011, 010, 009, 008, 007, then 006), then add
+  // look-alikes the old schema allowed.
+  ASSERT_TRUE(ExecRaw("DROP TABLE profiles").ok());
+  ASSERT_TRUE(ExecRaw("DROP TABLE devices").ok());  // 017's refresh_tokens column goes with 007
   ASSERT_TRUE(ExecRaw("ALTER TABLE users DROP COLUMN sessions_valid_after_ms").ok());
   ASSERT_TRUE(ExecRaw("DROP TABLE reports").ok());
   ASSERT_TRUE(ExecRaw("ALTER TABLE push_jobs DROP COLUMN coalesce_until_ms").ok());
