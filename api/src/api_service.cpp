@@ -1,8 +1,10 @@
 #include "api_service.h"
 
 #include <chrono>
+#include <iostream>
 
 #include "auth/password_hash.h"
+#include "local_blob_store.h"
 
 namespace mqchat::api {
 namespace {
@@ -19,26 +21,49 @@ int64_t SystemNowMs() {
 Result<std::unique_ptr<ApiService>> ApiService::Create(const ApiConfig& config,
                                                        std::string private_key_pem,
                                                        ApiServiceOptions options) {
+  // Before the issuer takes the key: verification uses its public half.
+  auto bearer = BearerAuth::Create(private_key_pem, config.jwt_issuer, config.jwt_audience);
+  if (!bearer.ok()) return bearer.status();
   auto tokens = AccessTokenIssuer::Create(std::move(private_key_pem), config.jwt_issuer,
                                           config.jwt_audience, config.access_token_ttl_s);
   if (!tokens.ok()) return tokens.status();
+  BlobStorePtr blobs;
+  if (!config.blob_dir.empty()) {
+    auto opened = LocalBlobStore::Open(config.blob_dir, config.avatar_max_bytes);
+    if (!opened.ok()) return opened.status();
+    blobs = std::move(*opened);
+  } else {
+    std::cerr << "mqchat-api: no blob_dir: avatar uploads are refused\n";
+  }
   if (options.pbkdf2_iterations == 0) options.pbkdf2_iterations = auth::kDefaultPbkdf2Iterations;
   if (!options.now_ms) options.now_ms = SystemNowMs;
-  return std::unique_ptr<ApiService>(new ApiService(config, std::move(*tokens), options));
+  return std::unique_ptr<ApiService>(new ApiService(config, std::move(*tokens),
+                                                    std::move(*bearer), std::move(blobs),
+                                                    options));
 }
 
-ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens,
-                       ApiServiceOptions options)
+ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens, BearerAuth auth,
+                       BlobStorePtr blobs, ApiServiceOptions options)
     : config_(config),
       cors_(config.cors_origins),
       stores_(config.store, config.store_connections),
       passwords_(config.hash_workers, config.hash_queue, options.pbkdf2_iterations),
       tokens_(std::move(tokens)),
+      auth_(std::move(auth)),
+      blobs_(std::move(blobs)),
       signup_(config.signup, &stores_, &passwords_, options.now_ms),
       sessions_(&stores_, &passwords_, &tokens_, RefreshTokens(config.refresh_token_ttl_s * 1000),
                 options.now_ms),
       credentials_(&stores_, &passwords_, RefreshTokens(config.refresh_token_ttl_s * 1000),
-                   options.now_ms) {
+                   options.now_ms),
+      profiles_(&stores_, &auth_, blobs_.get(), config.avatar_max_bytes, options.now_ms),
+      lookup_(&stores_, &auth_, config.lookup_per_minute, config.lookup_per_minute_per_address,
+              options.now_ms),
+      devices_(&stores_, &auth_, options.now_ms) {
+  AddRoutes();
+}
+
+void ApiService::AddRoutes() {
   router_.Add("GET", std::string(http::kPathHealth),
               [](const ApiRequest&) { return JsonResponse(200, {{"status", "ok"}}); });
   router_.Add("POST", std::string(http::kPathSignup),
@@ -55,11 +80,34 @@ ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens,
               [this](const ApiRequest& r) { return credentials_.LogoutAll(r); });
   router_.Add("GET", std::string(http::kPathConnect),
               [this](const ApiRequest&) { return Connect(); });
+  router_.Add("GET", std::string(http::kPathMe),
+              [this](const ApiRequest& r) { return profiles_.GetMe(r); });
+  router_.Add("PATCH", std::string(http::kPathMe),
+              [this](const ApiRequest& r) { return profiles_.PatchMe(r); });
+  router_.Add("PUT", std::string(http::kPathMyAvatar),
+              [this](const ApiRequest& r) { return profiles_.PutAvatar(r); });
+  router_.Add("DELETE", std::string(http::kPathMyAvatar),
+              [this](const ApiRequest& r) { return profiles_.DeleteAvatar(r); });
+  router_.Add("GET", std::string(http::kPathUser),
+              [this](const ApiRequest& r) { return profiles_.GetUser(r); });
+  router_.Add("GET", std::string(http::kPathUserAvatar),
+              [this](const ApiRequest& r) { return profiles_.GetAvatar(r); });
+  router_.Add("GET", std::string(http::kPathUsers),
+              [this](const ApiRequest& r) { return lookup_.Handle(r); });
+  router_.Add("GET", std::string(http::kPathMyDevices),
+              [this](const ApiRequest& r) { return devices_.List(r); });
+  router_.Add("DELETE", std::string(http::kPathMyDevice),
+              [this](const ApiRequest& r) { return devices_.SignOut(r); });
 }
 
 ApiResponse ApiService::Handle(const ApiRequest& request) const {
   if (auto answered = cors_.Intercept(request)) return *answered;
-  ApiResponse response = router_.Dispatch(request);
+  // The HTTP layer admits bodies up to the larger limit; only the avatar upload may use it.
+  const bool avatar = request.method == "PUT" && request.path == http::kPathMyAvatar;
+  ApiResponse response =
+      !avatar && request.body.size() > config_.max_body_bytes
+          ? ErrorResponse(http::ApiErrorCode::kTooLarge, "the request body is too large")
+          : router_.Dispatch(request);
   cors_.Decorate(request, &response);
   return response;
 }

@@ -1,8 +1,10 @@
 // ApiService: the composition root of mqchat-api. Owns the store pool, the password pool and
 // the token issuer, and routes each /v1 endpoint to its handler: GET /v1/health, POST
 // /v1/signup (signup.h), POST /v1/login, /v1/refresh and /v1/logout (sessions.h), POST
-// /v1/password and /v1/logout_all (credentials.h), GET /v1/connect (the configured brokers);
-// browsers of the `cors_origin`s only (cors.h).
+// /v1/password and /v1/logout_all (credentials.h), GET /v1/connect (the configured brokers),
+// /v1/me and /v1/users/{name}[/avatar] (profiles.h), GET /v1/users (user_lookup.h),
+// /v1/me/devices[/{id}] (devices.h); browsers of the `cors_origin`s only (cors.h). Bodies are
+// held to max_body_bytes, but for the avatar upload (avatar_max_bytes).
 // Built once at start; Handle is thread-safe (called from the HTTP threads).
 #pragma once
 
@@ -10,15 +12,20 @@
 #include <memory>
 
 #include "access_token.h"
+#include "bearer_auth.h"
+#include "blob_store.h"
 #include "config.h"
 #include "cors.h"
 #include "credentials.h"
+#include "devices.h"
 #include "http_types.h"
 #include "password_pool.h"
+#include "profiles.h"
 #include "router.h"
 #include "sessions.h"
 #include "signup.h"
 #include "store_pool.h"
+#include "user_lookup.h"
 
 namespace mqchat::api {
 
@@ -39,7 +46,9 @@ class ApiService {
   ApiResponse Handle(const ApiRequest& request) const;
 
  private:
-  ApiService(const ApiConfig& config, AccessTokenIssuer tokens, ApiServiceOptions options);
+  ApiService(const ApiConfig& config, AccessTokenIssuer tokens, BearerAuth auth,
+             BlobStorePtr blobs, ApiServiceOptions options);
+  void AddRoutes();
   ApiResponse Connect() const;
 
   ApiConfig config_;
@@ -47,9 +56,14 @@ class ApiService {
   StorePool stores_;
   PasswordPool passwords_;
   AccessTokenIssuer tokens_;
+  BearerAuth auth_;
+  BlobStorePtr blobs_;  // null: avatars not configured
   SignupHandler signup_;
   SessionHandlers sessions_;
   CredentialHandlers credentials_;
+  ProfileHandlers profiles_;
+  UserLookup lookup_;
+  DeviceHandlers devices_;
   Router router_;
 };
 

@@ -112,6 +112,17 @@ Status Apply(const std::string& key, const std::string& value, ApiConfig* c, int
   } else if (key == "http_threads") {
     if (auto s = int_option(1, 1024); !s.ok()) return s;
     c->http_threads = static_cast<int>(n);
+  } else if (key == "blob_dir") {
+    c->blob_dir = value;
+  } else if (key == "avatar_max_bytes") {
+    if (auto s = int_option(1024, 16777216); !s.ok()) return s;
+    c->avatar_max_bytes = static_cast<size_t>(n);
+  } else if (key == "lookup_per_minute") {
+    if (auto s = int_option(1, 10000); !s.ok()) return s;
+    c->lookup_per_minute = static_cast<int>(n);
+  } else if (key == "lookup_per_minute_per_address") {
+    if (auto s = int_option(1, 100000); !s.ok()) return s;
+    c->lookup_per_minute_per_address = static_cast<int>(n);
   } else if (key == "broker") {
     c->brokers.push_back(value);
   } else if (key == "cors_origin") {
@@ -154,6 +165,11 @@ Result<ApiConfig> ParseApiArgs(const std::vector<std::string>& args) {
   if (stores != 1) {
     return Status::InvalidArgument("give exactly one store: --sqlite PATH or --pg CONNINFO");
   }
+  if (config.blob_dir.empty() && config.store.backend == store::Backend::kSqlite) {
+    const size_t slash = config.store.sqlite_path.rfind('/');
+    config.blob_dir =
+        (slash == std::string::npos ? "." : config.store.sqlite_path.substr(0, slash)) + "/blobs";
+  }
   if (config.jwt_private_key_file.empty()) {
     return Status::InvalidArgument("--jwt_private_key_file is required (it signs access tokens)");
   }
@@ -173,6 +189,8 @@ std::string ApiUsage() {
   --max_body_bytes N (16384)
   --hash_workers N (2) --hash_queue N (16)   password hashing budget
   --store_connections N (4) --http_threads N (16)
+  --blob_dir DIR (SQLite: <store dir>/blobs)   avatars; --avatar_max_bytes N (1048576)
+  --lookup_per_minute N (30) --lookup_per_minute_per_address N (120)   GET /v1/users
 A config file holds the same keys, one 'key value' per line.
 )";
 }

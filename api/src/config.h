@@ -42,6 +42,14 @@ struct ApiConfig {
   // broker's WebSocket listener serving web/dist) allowed to call the API from a browser; any
   // other Origin gets 403 (cors.h).
   std::vector<std::string> cors_origins;
+  // Profiles (profiles.h). `blob_dir`: where avatars are stored (local_blob_store.h); default
+  // "<directory of the SQLite file>/blobs", none with PostgreSQL (then avatar uploads get 503
+  // until it is set; several API processes must share it, e.g. over NFS).
+  std::string blob_dir;
+  size_t avatar_max_bytes = 1048576;  // `avatar_max_bytes`, 1024..16777216
+  // User lookup (GET /v1/users): requests per minute per account and per client address.
+  int lookup_per_minute = 30;              // `lookup_per_minute`, 1..10000
+  int lookup_per_minute_per_address = 120;  // `lookup_per_minute_per_address`, 1..100000
 };
 
 // Parses argv[1..] (argv[0] excluded). kInvalidArgument naming the flag or line on any error.

@@ -5,8 +5,8 @@
 namespace mqchat::api {
 namespace {
 using protocol::http::ApiErrorCode;
-constexpr const char* kAllowMethods = "GET, POST, OPTIONS";
-constexpr const char* kAllowHeaders = "Content-Type";
+constexpr const char* kAllowMethods = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
+constexpr const char* kAllowHeaders = "Content-Type, Authorization";
 constexpr const char* kMaxAgeS = "600";
 }  // namespace
 

@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+
 namespace mqchat::api {
 namespace {
 using protocol::http::ApiErrorCode;
@@ -9,7 +11,7 @@ using protocol::http::ApiErrorCode;
 void Write(const ApiResponse& response, httplib::Response& out) {
   out.status = response.status;
   for (const auto& [name, value] : response.headers) out.set_header(name, value);
-  out.set_content(response.body, "application/json");
+  out.set_content(response.body, response.content_type.c_str());
 }
 
 // The JSON error for a status the library set on its own (no handler ran).
@@ -39,13 +41,16 @@ HttpServer::HttpServer(const ApiConfig& config, const ApiService* service)
   auto& server = impl_->server;
   const int threads = config.http_threads;
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  server.set_payload_max_length(config.max_body_bytes);
+  // The largest body any route takes; ApiService holds JSON routes to max_body_bytes.
+  server.set_payload_max_length(std::max(config.max_body_bytes, config.avatar_max_bytes));
   server.set_read_timeout(10, 0);
   server.set_write_timeout(10, 0);
   auto handle = [service](const httplib::Request& req, httplib::Response& res) {
     ApiRequest request{req.method, req.path, req.get_header_value("Content-Type"), req.body,
                        req.remote_addr, req.get_header_value("Origin"),
-                       req.get_header_value("Access-Control-Request-Method")};
+                       req.get_header_value("Access-Control-Request-Method"),
+                       req.get_header_value("Authorization")};
+    request.query.assign(req.params.begin(), req.params.end());
     Write(service->Handle(request), res);
   };
   // Every path and method goes to the Router, which answers 404/405 in JSON itself.

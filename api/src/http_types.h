@@ -23,12 +23,16 @@ struct ApiRequest {
   std::string remote_addr;
   std::string origin{};               // the Origin header (browsers; cors.h), "" if none
   std::string cors_request_method{};  // Access-Control-Request-Method (a CORS preflight)
+  std::string authorization{};        // the Authorization header ("Bearer <access token>")
+  std::vector<std::pair<std::string, std::string>> query{};  // decoded query parameters
+  std::vector<std::string> path_params{};  // a pattern route's {segments}, in order (router.h)
 };
 
 struct ApiResponse {
   int status = 200;
-  std::string body;  // always JSON
+  std::string body;  // JSON, unless content_type says otherwise (an avatar's bytes)
   std::vector<std::pair<std::string, std::string>> headers;  // beyond Content-Type
+  std::string content_type = "application/json";
 };
 
 // A 2xx response whose body is `body` as JSON.

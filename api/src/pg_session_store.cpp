@@ -19,10 +19,11 @@ class PgSessionStore : public SessionStore {
   Status Insert(const RefreshRecord& r) override {
     PgParams p;
     p.Text(r.token_hash).Text(r.family_id).Text(r.username).Int(r.created_at_ms)
-        .Int(r.expires_at_ms).Int(static_cast<int64_t>(r.state));
+        .Int(r.expires_at_ms).Int(static_cast<int64_t>(r.state)).Text(r.device_id);
     return ExecParams(conn_.get(),
                       "INSERT INTO refresh_tokens (token_hash, family_id, username, "
-                      "created_at_ms, expires_at_ms, state) VALUES ($1, $2, $3, $4, $5, $6)",
+                      "created_at_ms, expires_at_ms, state, device_id) "
+                      "VALUES ($1, $2, $3, $4, $5, $6, $7)",
                       p)
         .status();
   }
@@ -31,8 +32,8 @@ class PgSessionStore : public SessionStore {
     PgParams p;
     p.Text(token_hash);
     MQCHAT_ASSIGN_OR_RETURN(auto res, ExecParams(conn_.get(),
-        "SELECT family_id, username, created_at_ms, expires_at_ms, state FROM refresh_tokens "
-        "WHERE token_hash = $1", p));
+        "SELECT family_id, username, created_at_ms, expires_at_ms, state, device_id "
+        "FROM refresh_tokens WHERE token_hash = $1", p));
     if (PQntuples(res.get()) == 0) return Status::NotFound("no such refresh token");
     RefreshRecord r;
     r.token_hash = token_hash;
@@ -42,6 +43,7 @@ class PgSessionStore : public SessionStore {
     MQCHAT_ASSIGN_OR_RETURN(r.expires_at_ms, store::PgInt64(res.get(), 0, 3));
     MQCHAT_ASSIGN_OR_RETURN(int64_t state, store::PgInt64(res.get(), 0, 4));
     r.state = static_cast<RefreshState>(state);
+    r.device_id = store::PgText(res.get(), 0, 5);
     return r;
   }
 
@@ -68,6 +70,18 @@ class PgSessionStore : public SessionStore {
     return ExecParams(conn_.get(),
                       "UPDATE refresh_tokens SET state = 2 "
                       "WHERE username = $1 AND family_id <> $2 AND state <> 2",
+                      p)
+        .status();
+  }
+
+  Status RevokeDeviceFamilies(const std::string& username,
+                              const std::string& device_id) override {
+    PgParams p;
+    p.Text(username);
+    p.Text(device_id);
+    return ExecParams(conn_.get(),
+                      "UPDATE refresh_tokens SET state = 2 "
+                      "WHERE username = $1 AND device_id = $2 AND state <> 2",
                       p)
         .status();
   }

@@ -31,12 +31,14 @@ std::string RefreshTokens::HashToken(const std::string& token) {
 }
 
 Result<std::string> RefreshTokens::Add(SessionStore& store, const std::string& family_id,
-                                       const std::string& username, int64_t now_ms) {
+                                       const std::string& username, const std::string& device_id,
+                                       int64_t now_ms) {
   MQCHAT_ASSIGN_OR_RETURN(std::string token, RandomToken());
   RefreshRecord record;
   record.token_hash = HashToken(token);
   record.family_id = family_id;
   record.username = username;
+  record.device_id = device_id;
   record.created_at_ms = now_ms;
   record.expires_at_ms = now_ms + ttl_ms_;
   MQCHAT_RETURN_IF_ERROR(store.Insert(record));
@@ -44,9 +46,9 @@ Result<std::string> RefreshTokens::Add(SessionStore& store, const std::string& f
 }
 
 Result<std::string> RefreshTokens::Start(SessionStore& store, const std::string& username,
-                                         int64_t now_ms) {
+                                         const std::string& device_id, int64_t now_ms) {
   MQCHAT_ASSIGN_OR_RETURN(std::string family, RandomToken());
-  return Add(store, family, username, now_ms);
+  return Add(store, family, username, device_id, now_ms);
 }
 
 Result<Rotated> RefreshTokens::Rotate(SessionStore& store, const std::string& token,
@@ -68,8 +70,9 @@ Result<Rotated> RefreshTokens::Rotate(SessionStore& store, const std::string& to
     MQCHAT_RETURN_IF_ERROR(store.RevokeFamily(record->family_id));
     return Unauthenticated();
   }
-  MQCHAT_ASSIGN_OR_RETURN(std::string next, Add(store, record->family_id, record->username, now_ms));
-  return Rotated{record->username, std::move(next)};
+  MQCHAT_ASSIGN_OR_RETURN(std::string next, Add(store, record->family_id, record->username,
+                                                 record->device_id, now_ms));
+  return Rotated{record->username, std::move(next), record->device_id};
 }
 
 Result<RefreshRecord> RefreshTokens::FindLive(SessionStore& store, const std::string& token,

@@ -17,14 +17,16 @@ namespace mqchat::api {
 struct Rotated {
   std::string username;
   std::string refresh_token;  // the successor; never log it
+  std::string device_id;      // the family's device ("" none)
 };
 
 class RefreshTokens {
  public:
   explicit RefreshTokens(int64_t ttl_ms) : ttl_ms_(ttl_ms) {}
 
-  // A new family for `username`; returns its first token.
-  Result<std::string> Start(SessionStore& store, const std::string& username, int64_t now_ms);
+  // A new family for `username` logging in from `device_id` ("" none); returns its first token.
+  Result<std::string> Start(SessionStore& store, const std::string& username,
+                            const std::string& device_id, int64_t now_ms);
   // kUnauthenticated for a token that is unknown, expired, revoked or reused (the latter
   // revokes its family); store failures as they come.
   Result<Rotated> Rotate(SessionStore& store, const std::string& token, int64_t now_ms);
@@ -38,7 +40,8 @@ class RefreshTokens {
 
  private:
   Result<std::string> Add(SessionStore& store, const std::string& family_id,
-                          const std::string& username, int64_t now_ms);
+                          const std::string& username, const std::string& device_id,
+                          int64_t now_ms);
   int64_t ttl_ms_;
 };
 

@@ -4,22 +4,80 @@
 #include <iostream>
 
 namespace mqchat::api {
+namespace {
 
 using protocol::http::ApiErrorCode;
 
+std::vector<std::string> Segments(const std::string& path) {
+  std::vector<std::string> out;
+  size_t start = 1;  // paths start with '/'
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string::npos) slash = path.size();
+    out.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return out;
+}
+
+bool IsParam(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+// Whether `path` matches `pattern`; the parameter segments go to `params`.
+bool Match(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
+           std::vector<std::string>* params) {
+  if (pattern.size() != path.size()) return false;
+  params->clear();
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (IsParam(pattern[i])) {
+      if (path[i].empty()) return false;
+      params->push_back(path[i]);
+    } else if (pattern[i] != path[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 void Router::Add(const std::string& method, const std::string& path, Handler handler) {
-  routes_[path][method] = std::move(handler);
+  if (path.find('{') == std::string::npos) {
+    routes_[path][method] = std::move(handler);
+    return;
+  }
+  std::vector<std::string> segments = Segments(path);
+  for (Pattern& pattern : patterns_) {
+    if (pattern.segments == segments) {
+      pattern.methods[method] = std::move(handler);
+      return;
+    }
+  }
+  patterns_.push_back({std::move(segments), {{method, std::move(handler)}}});
 }
 
 ApiResponse Router::Dispatch(const ApiRequest& request) const {
   auto by_path = routes_.find(request.path);
-  if (by_path == routes_.end()) {
-    return ErrorResponse(ApiErrorCode::kNotFound, "no such path");
+  if (by_path != routes_.end()) return DispatchMethod(by_path->second, request);
+  if (!request.path.empty() && request.path[0] == '/') {
+    const std::vector<std::string> segments = Segments(request.path);
+    std::vector<std::string> params;
+    for (const Pattern& pattern : patterns_) {
+      if (!Match(pattern.segments, segments, &params)) continue;
+      ApiRequest matched = request;
+      matched.path_params = std::move(params);
+      return DispatchMethod(pattern.methods, matched);
+    }
   }
-  auto by_method = by_path->second.find(request.method);
-  if (by_method == by_path->second.end()) {
+  return ErrorResponse(ApiErrorCode::kNotFound, "no such path");
+}
+
+ApiResponse Router::DispatchMethod(const Methods& methods, const ApiRequest& request) const {
+  auto by_method = methods.find(request.method);
+  if (by_method == methods.end()) {
     std::string allow;
-    for (const auto& [method, handler] : by_path->second) {
+    for (const auto& [method, handler] : methods) {
       allow += (allow.empty() ? "" : ", ") + method;
     }
     ApiResponse response =

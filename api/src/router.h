@@ -1,4 +1,6 @@
-// Router: maps (method, exact path) to a handler. An unknown path is a NOT_FOUND JSON error, a
+// Router: maps (method, path) to a handler. A path is exact ("/v1/me") or a pattern whose
+// "{name}" segments match any one non-empty segment ("/v1/users/{name}/avatar"; the matches go
+// to ApiRequest::path_params, in order); exact paths win over patterns. An unknown path is a NOT_FOUND JSON error, a
 // known path with another method METHOD_NOT_ALLOWED (with an Allow header), and a handler that
 // throws becomes INTERNAL without details (the exception text goes to the log only).
 // Routes are added before serving; Dispatch is then const and thread-safe.
@@ -7,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "http_types.h"
 
@@ -20,8 +23,15 @@ class Router {
   ApiResponse Dispatch(const ApiRequest& request) const;
 
  private:
-  // path -> method -> handler
-  std::map<std::string, std::map<std::string, Handler>> routes_;
+  using Methods = std::map<std::string, Handler>;
+  struct Pattern {
+    std::vector<std::string> segments;  // "{...}" matches any one segment
+    Methods methods;
+  };
+  ApiResponse DispatchMethod(const Methods& methods, const ApiRequest& request) const;
+
+  std::map<std::string, Methods> routes_;  // exact path -> method -> handler
+  std::vector<Pattern> patterns_;
 };
 
 }  // namespace mqchat::api

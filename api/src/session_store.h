@@ -1,5 +1,5 @@
 // SessionStore: the API service's own tables on the brokers' database: refresh tokens
-// (migration 007, refresh_tokens) and invite codes (migration 008, invites), behind one
+// (migration 007, refresh_tokens; the device of each family since 017) and invite codes (migration 008, invites), behind one
 // interface for SQLite and PostgreSQL. Only token and code hashes are stored. An instance owns
 // one connection and is confined to one thread at a time (it is leased with an AccountStore
 // from the StorePool).
@@ -23,6 +23,7 @@ struct RefreshRecord {
   int64_t created_at_ms = 0;
   int64_t expires_at_ms = 0;
   RefreshState state = RefreshState::kLive;
+  std::string device_id{};  // the device the family's login named (migration 017); "" none
 };
 
 class SessionStore {
@@ -39,6 +40,10 @@ class SessionStore {
   // a password change keeps the caller's login, logout everywhere keeps nothing.
   virtual Status RevokeUserFamilies(const std::string& username,
                                     const std::string& keep_family_id) = 0;
+  // Revokes every token of every family `username` started from `device_id` (a device signed
+  // out, GET/DELETE /v1/me/devices).
+  virtual Status RevokeDeviceFamilies(const std::string& username,
+                                      const std::string& device_id) = 0;
   // The stored spelling of the user whose username_key (protocol::UsernameKey, migration 006)
   // is `key`, in any state; kNotFound if none. Login uses it to accept any spelling of a name.
   virtual Result<std::string> UsernameForKey(const std::string& key) = 0;

@@ -1,5 +1,7 @@
 #include "sessions.h"
 
+#include <algorithm>
+#include <optional>
 #include <variant>
 
 #include "protocol/identity.h"
@@ -41,6 +43,37 @@ std::variant<std::string, ApiResponse> ReadRefreshToken(const ApiRequest& reques
   return token;
 }
 
+// The optional device_id (the MQTT rules, protocol/identity.h) and platform (a label of up to
+// kMaxPlatformChars printable ASCII characters) of a login body; the 4xx if one is bad.
+std::optional<ApiResponse> ReadDevice(const nlohmann::json& body, std::string* device_id,
+                                      std::string* platform) {
+  for (auto [key, out] : {std::pair{field::kDeviceId, device_id},
+                          std::pair{field::kPlatform, platform}}) {
+    auto it = body.find(std::string(key));
+    if (it == body.end()) continue;
+    if (!it->is_string()) {
+      return ErrorResponse(ApiErrorCode::kBadRequest,
+                           "field '" + std::string(key) + "' must be a string");
+    }
+    *out = it->get<std::string>();
+  }
+  if (!device_id->empty()) {
+    if (Status valid = protocol::ValidateDeviceId(*device_id); !valid.ok()) {
+      return ErrorResponse(ApiErrorCode::kInvalid, valid.message());
+    }
+  } else if (!platform->empty()) {
+    return ErrorResponse(ApiErrorCode::kBadRequest, "platform needs a device_id");
+  }
+  bool printable = std::all_of(platform->begin(), platform->end(),
+                               [](unsigned char c) { return c > 0x20 && c < 0x7f; });
+  if (!printable || platform->size() > kMaxPlatformChars) {
+    return ErrorResponse(ApiErrorCode::kInvalid,
+                         "platform must be up to " + std::to_string(kMaxPlatformChars) +
+                             " printable ASCII characters without spaces");
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 ApiResponse SessionHandlers::SessionResponse(const std::string& username,
@@ -55,13 +88,17 @@ ApiResponse SessionHandlers::SessionResponse(const std::string& username,
 }
 
 ApiResponse SessionHandlers::Login(const ApiRequest& request) {
-  auto parsed = ParseJsonBody(request, {field::kUsername, field::kPassword});
+  auto parsed = ParseJsonBody(
+      request, {field::kUsername, field::kPassword, field::kDeviceId, field::kPlatform});
   if (auto* error = std::get_if<ApiResponse>(&parsed)) return *error;
+  const auto& body = std::get<nlohmann::json>(parsed);
   std::string username, password;
-  if (auto error = ReadRequiredStrings(std::get<nlohmann::json>(parsed),
-                                       {{field::kUsername, &username}, {field::kPassword, &password}})) {
+  if (auto error = ReadRequiredStrings(body, {{field::kUsername, &username},
+                                              {field::kPassword, &password}})) {
     return *error;
   }
+  std::string device_id, platform;
+  if (auto error = ReadDevice(body, &device_id, &platform)) return *error;
   if (password.size() > kMaxPasswordBytes) return BadCredentials();
   std::string stored_hash;  // empty: unknown, deleted or passwordless (verified against a dummy)
   store::UserState state = store::UserState::kActive;
@@ -88,10 +125,14 @@ ApiResponse SessionHandlers::Login(const ApiRequest& request) {
   }
   auto store = stores_->Acquire();
   if (!store.ok()) return FailureResponse(store.status(), "login store");
-  auto refresh = refresh_.Start(store->sessions(), username, now_ms_());
-  if (!refresh.ok()) {
-    if (refresh.status().code() == Code::kUnavailable) store->Discard();
-    return FailureResponse(refresh.status(), "login refresh token");
+  auto refresh = refresh_.Start(store->sessions(), username, device_id, now_ms_());
+  Status touched = refresh.status();
+  if (refresh.ok() && !device_id.empty()) {
+    touched = store->profiles().TouchDevice(username, device_id, platform, now_ms_());
+  }
+  if (!touched.ok()) {
+    if (touched.code() == Code::kUnavailable) store->Discard();
+    return FailureResponse(touched, "login refresh token");
   }
   return SessionResponse(username, *refresh);
 }
@@ -113,6 +154,11 @@ ApiResponse SessionHandlers::Refresh(const ApiRequest& request) {
     // Disabled or deleted since the login: the family ends with this (already rotated) token.
     (void)refresh_.Revoke(store->sessions(), rotated->refresh_token);
     return BadRefreshToken();
+  }
+  if (!rotated->device_id.empty()) {  // last seen; a failure here costs no login
+    Status touched =
+        store->profiles().TouchDevice(rotated->username, rotated->device_id, "", now_ms_());
+    if (!touched.ok()) (void)FailureResponse(touched, "refresh touch device");  // logged
   }
   return SessionResponse(rotated->username, rotated->refresh_token);
 }

@@ -1,11 +1,14 @@
 // The session endpoints. Each answers a logged-in session as {"username","access_token",
 // "token_type":"Bearer","expires_in","refresh_token"}.
-// - POST /v1/login {"username","password"}: checks the password on the PasswordPool (an unknown
-//   or passwordless user costs the same PBKDF2 work against a dummy hash and gets the same 401
-//   UNAUTHENTICATED as a wrong password; the username must be spelled as stored), then starts a
-//   refresh-token family. A disabled user with the right password gets 403 FORBIDDEN.
+// - POST /v1/login {"username","password","device_id"?,"platform"?}: checks the password on
+//   the PasswordPool (an unknown or passwordless user costs the same PBKDF2 work against a
+//   dummy hash and gets the same 401 UNAUTHENTICATED as a wrong password; any spelling of the
+//   name), then starts a refresh-token family, of the device when one is named (it is then
+//   listed by GET /v1/me/devices and signed out by DELETE /v1/me/devices/{id}; devices.h).
+//   A disabled user with the right password gets 403 FORBIDDEN.
 // - POST /v1/refresh {"refresh_token"}: rotates the token (refresh_tokens.h; a reused token
-//   revokes its family) and issues a new access token, if the user is still active.
+//   revokes its family) and issues a new access token, if the user is still active; the
+//   family's device is seen now.
 // - POST /v1/logout {"refresh_token"}: revokes the token's family; answers {}.
 // Thread-safe.
 #pragma once
@@ -19,6 +22,8 @@
 #include "store_pool.h"
 
 namespace mqchat::api {
+
+inline constexpr size_t kMaxPlatformChars = 32;  // a login's "platform" label
 
 class SessionHandlers {
  public:

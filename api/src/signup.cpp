@@ -5,6 +5,7 @@
 #include "protocol/identity.h"
 #include "invites.h"
 #include "protocol/text.h"
+#include "profiles.h"
 #include "request_body.h"
 
 namespace mqchat::api {
@@ -17,7 +18,8 @@ ApiResponse SignupHandler::Handle(const ApiRequest& request) {
   if (mode_ == SignupMode::kClosed) {
     return ErrorResponse(ApiErrorCode::kForbidden, "sign-up is closed on this server");
   }
-  auto parsed = ParseJsonBody(request, {field::kUsername, field::kPassword, field::kInviteCode});
+  auto parsed = ParseJsonBody(
+      request, {field::kUsername, field::kPassword, field::kInviteCode, field::kDisplayName});
   if (auto* error = std::get_if<ApiResponse>(&parsed)) return *error;
   const auto& body = std::get<nlohmann::json>(parsed);
   std::string username, password, invite_code;
@@ -32,6 +34,15 @@ ApiResponse SignupHandler::Handle(const ApiRequest& request) {
   } else if (body.contains(field::kInviteCode)) {
     return ErrorResponse(ApiErrorCode::kBadRequest, "this server takes no invite_code");
   }
+  std::string display_name;
+  if (body.contains(field::kDisplayName)) {
+    if (auto error = ReadRequiredStrings(body, {{field::kDisplayName, &display_name}})) {
+      return *error;
+    }
+    if (auto why = CheckProfileText(field::kDisplayName, display_name, kMaxDisplayNameChars)) {
+      return ErrorResponse(ApiErrorCode::kInvalid, *why);
+    }
+  }
   if (Status valid = protocol::ValidateUsername(username); !valid.ok()) {
     return ErrorResponse(ApiErrorCode::kInvalid, valid.message());
   }
@@ -40,11 +51,12 @@ ApiResponse SignupHandler::Handle(const ApiRequest& request) {
   }
   auto hash = passwords_->Hash(password);
   if (!hash.ok()) return FailureResponse(hash.status(), "signup hash");
-  return AddUser(username, *hash, invite_code);
+  return AddUser(username, *hash, invite_code, display_name);
 }
 
 ApiResponse SignupHandler::AddUser(const std::string& username, const std::string& hash,
-                                   const std::string& invite_code) {
+                                   const std::string& invite_code,
+                                   const std::string& display_name) {
   auto store = stores_->Acquire();
   if (!store.ok()) return FailureResponse(store.status(), "signup store");
   const std::string invite_hash = invite_code.empty() ? "" : HashInviteCode(invite_code);
@@ -70,6 +82,15 @@ ApiResponse SignupHandler::AddUser(const std::string& username, const std::strin
     }
     if (added.status().code() == Code::kUnavailable) store->Discard();
     return FailureResponse(added.status(), "signup add user");
+  }
+  if (!display_name.empty()) {
+    // The account exists whatever happens here: a lost display name is set again by PATCH.
+    Profile profile;
+    profile.username = added->username;
+    profile.display_name = display_name;
+    profile.updated_at_ms = now_ms_();
+    Status saved = store->profiles().Save(profile);
+    if (!saved.ok()) (void)FailureResponse(saved, "signup save display name");  // logged only
   }
   return JsonResponse(201, {{std::string(field::kUsername), added->username}});
 }

@@ -1,10 +1,11 @@
-// POST /v1/signup {"username","password"}: creates an active user with a PBKDF2 hash the
+// POST /v1/signup {"username","password","display_name"?}: creates an active user with a PBKDF2 hash the
 // brokers verify. The username follows the MQTT rules (protocol/identity.h) and is unique
 // ignoring case (the store refuses "Bob" beside "bob": 409 ALREADY_EXISTS); the password policy
 // is CheckPasswordPolicy's. With `signup closed` every request gets 403 FORBIDDEN. With
 // `signup invite` the body must also carry "invite_code" (api/src/invites.h): one use is taken
 // atomically before the account is added and given back if that fails; a wrong, expired or
-// used-up code gets 403 FORBIDDEN and changes nothing.
+// used-up code gets 403 FORBIDDEN and changes nothing. A display name (profiles.h rules) starts
+// the user's profile.
 // Thread-safe (one request per HTTP thread).
 #pragma once
 
@@ -39,7 +40,7 @@ class SignupHandler {
  private:
   // Adds the user, first taking one use of `invite_code` in invite mode.
   ApiResponse AddUser(const std::string& username, const std::string& hash,
-                      const std::string& invite_code);
+                      const std::string& invite_code, const std::string& display_name);
 
   SignupMode mode_;
   StorePool* stores_;

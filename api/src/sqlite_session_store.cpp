@@ -15,16 +15,16 @@ class SqliteSessionStore : public SessionStore {
   Status Insert(const RefreshRecord& r) override {
     MQCHAT_ASSIGN_OR_RETURN(auto stmt, PrepareSqlite(db_.get(),
         "INSERT INTO refresh_tokens (token_hash, family_id, username, created_at_ms, "
-        "expires_at_ms, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+        "expires_at_ms, state, device_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
     return BindAndRun(stmt.get(), std::string_view(r.token_hash), std::string_view(r.family_id),
                       std::string_view(r.username), r.created_at_ms, r.expires_at_ms,
-                      static_cast<int64_t>(r.state));
+                      static_cast<int64_t>(r.state), std::string_view(r.device_id));
   }
 
   Result<RefreshRecord> Get(const std::string& token_hash) override {
     MQCHAT_ASSIGN_OR_RETURN(auto stmt, PrepareSqlite(db_.get(),
-        "SELECT family_id, username, created_at_ms, expires_at_ms, state FROM refresh_tokens "
-        "WHERE token_hash = ?1"));
+        "SELECT family_id, username, created_at_ms, expires_at_ms, state, device_id "
+        "FROM refresh_tokens WHERE token_hash = ?1"));
     MQCHAT_ASSIGN_OR_RETURN(bool row, BindAndStep(stmt.get(), std::string_view(token_hash)));
     if (!row) return Status::NotFound("no such refresh token");
     RefreshRecord r;
@@ -34,6 +34,7 @@ class SqliteSessionStore : public SessionStore {
     r.created_at_ms = ColumnInt64(stmt.get(), 2);
     r.expires_at_ms = ColumnInt64(stmt.get(), 3);
     r.state = static_cast<RefreshState>(ColumnInt64(stmt.get(), 4));
+    r.device_id = ColumnText(stmt.get(), 5);
     return r;
   }
 
@@ -56,6 +57,14 @@ class SqliteSessionStore : public SessionStore {
         "UPDATE refresh_tokens SET state = 2 "
         "WHERE username = ?1 AND family_id <> ?2 AND state <> 2"));
     return BindAndRun(stmt.get(), std::string_view(username), std::string_view(keep_family_id));
+  }
+
+  Status RevokeDeviceFamilies(const std::string& username,
+                              const std::string& device_id) override {
+    MQCHAT_ASSIGN_OR_RETURN(auto stmt, PrepareSqlite(db_.get(),
+        "UPDATE refresh_tokens SET state = 2 "
+        "WHERE username = ?1 AND device_id = ?2 AND state <> 2"));
+    return BindAndRun(stmt.get(), std::string_view(username), std::string_view(device_id));
   }
 
   Result<std::string> UsernameForKey(const std::string& key) override {

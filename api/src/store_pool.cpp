@@ -42,10 +42,12 @@ Result<StoreLease> StorePool::Acquire(std::chrono::milliseconds wait) {
   if (accounts.ok()) {
     stores.accounts = std::move(*accounts);
     auto sessions = OpenSessionStore(config_);
-    if (sessions.ok()) {
+    auto profiles = OpenProfileStore(config_);
+    if (sessions.ok() && profiles.ok()) {
       stores.sessions = std::move(*sessions);
+      stores.profiles = std::move(*profiles);
     } else {
-      status = sessions.status();
+      status = sessions.ok() ? profiles.status() : sessions.status();
     }
   } else {
     status = accounts.status();
@@ -61,7 +63,7 @@ Result<StoreLease> StorePool::Acquire(std::chrono::milliseconds wait) {
 void StorePool::Return(StoreSet stores) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (stores.accounts && stores.sessions) {
+    if (stores.accounts && stores.sessions && stores.profiles) {
       idle_.push_back(std::move(stores));
     } else {
       --open_;

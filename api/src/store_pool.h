@@ -1,5 +1,5 @@
-// StorePool: the service's store connections (an AccountStore and a SessionStore on the same
-// database, leased together). Each store is confined to one thread at a time
+// StorePool: the service's store connections (an AccountStore, a SessionStore and a
+// ProfileStore on the same database, leased together). Each store is confined to one thread at a time
 // (store/account_store.h), so an HTTP thread leases them for the length of a request and gives
 // them back. Connections open lazily (the service starts while the database is down and
 // answers 503 UNAVAILABLE until it is back), at most `max_open` of them; a lease whose store
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "mqchat/status.h"
+#include "profile_store.h"
 #include "session_store.h"
 #include "store/account_store.h"
 #include "store/store_config.h"
@@ -24,6 +25,7 @@ class StorePool;
 struct StoreSet {
   store::AccountStorePtr accounts;
   SessionStorePtr sessions;
+  ProfileStorePtr profiles;
 };
 
 // One leased store; returns it to the pool when destroyed.
@@ -38,6 +40,7 @@ class StoreLease {
 
   store::AccountStore* operator->() { return stores_.accounts.get(); }
   SessionStore& sessions() { return *stores_.sessions; }
+  ProfileStore& profiles() { return *stores_.profiles; }
   // Closes the connection instead of returning it (after kUnavailable: it may be broken).
   void Discard();
 

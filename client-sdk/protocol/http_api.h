@@ -18,6 +18,14 @@ inline constexpr std::string_view kPathLogout = "/v1/logout";
 inline constexpr std::string_view kPathConnect = "/v1/connect";
 inline constexpr std::string_view kPathPassword = "/v1/password";
 inline constexpr std::string_view kPathLogoutAll = "/v1/logout_all";
+// Profiles and devices (Authorization: Bearer <access token>).
+inline constexpr std::string_view kPathMe = "/v1/me";
+inline constexpr std::string_view kPathMyAvatar = "/v1/me/avatar";
+inline constexpr std::string_view kPathMyDevices = "/v1/me/devices";
+inline constexpr std::string_view kPathMyDevice = "/v1/me/devices/{device_id}";
+inline constexpr std::string_view kPathUsers = "/v1/users";  // ?prefix= or ?name=
+inline constexpr std::string_view kPathUser = "/v1/users/{name}";
+inline constexpr std::string_view kPathUserAvatar = "/v1/users/{name}/avatar";
 
 namespace field {
 inline constexpr std::string_view kError = "error";
@@ -35,6 +43,21 @@ inline constexpr std::string_view kTokenType = "token_type";
 inline constexpr std::string_view kExpiresIn = "expires_in";
 inline constexpr std::string_view kBrokers = "brokers";
 inline constexpr std::string_view kUrl = "url";
+inline constexpr std::string_view kDisplayName = "display_name";
+inline constexpr std::string_view kStatusText = "status_text";
+inline constexpr std::string_view kDiscoverable = "discoverable";
+inline constexpr std::string_view kAvatar = "avatar";  // {"type","url"} or null
+inline constexpr std::string_view kType = "type";
+inline constexpr std::string_view kUsers = "users";
+inline constexpr std::string_view kPrefix = "prefix";  // query parameters of GET /v1/users
+inline constexpr std::string_view kName = "name";
+inline constexpr std::string_view kDeviceId = "device_id";
+inline constexpr std::string_view kPlatform = "platform";
+inline constexpr std::string_view kDevices = "devices";
+inline constexpr std::string_view kCreatedAtMs = "created_at_ms";
+inline constexpr std::string_view kLastSeenMs = "last_seen_ms";
+inline constexpr std::string_view kPush = "push";  // {"platform","updated_at_ms"} or null
+inline constexpr std::string_view kUpdatedAtMs = "updated_at_ms";
 }  // namespace field
 
 enum class ApiErrorCode {

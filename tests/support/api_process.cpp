@@ -91,4 +91,18 @@ ApiReply ApiProcess::Send(const std::string& method, const std::string& path) {
   return ToReply(client.send(request));
 }
 
+ApiReply ApiProcess::Call(const std::string& method, const std::string& path,
+                          const std::string& bearer, const std::string& body,
+                          const std::string& content_type) {
+  httplib::Client client("127.0.0.1", port_);
+  client.set_read_timeout(30, 0);
+  httplib::Request request;
+  request.method = method;
+  request.path = path;
+  request.body = body;
+  if (!bearer.empty()) request.set_header("Authorization", "Bearer " + bearer);
+  if (!content_type.empty()) request.set_header("Content-Type", content_type);
+  return ToReply(client.send(request));
+}
+
 }  // namespace mqchat::test

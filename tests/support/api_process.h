@@ -48,6 +48,10 @@ class ApiProcess {
   ApiReply Post(const std::string& path, const nlohmann::json& body);
   // Any method, no body.
   ApiReply Send(const std::string& method, const std::string& path);
+  // Any method with "Authorization: Bearer <bearer>" (none if empty) and `body` as is, sent
+  // with `content_type` (empty: no header).
+  ApiReply Call(const std::string& method, const std::string& path, const std::string& bearer,
+                const std::string& body = "", const std::string& content_type = "");
 
  private:
   TempDir dir_;

@@ -29,7 +29,7 @@ TEST(CorsPolicyTest, PreflightOfAListedOriginIsAnswered) {
   EXPECT_EQ(answer->status, 204);
   EXPECT_EQ(Header(*answer, "Access-Control-Allow-Origin"), "https://chat.example");
   EXPECT_NE(Header(*answer, "Access-Control-Allow-Methods").find("POST"), std::string::npos);
-  EXPECT_EQ(Header(*answer, "Access-Control-Allow-Headers"), "Content-Type");
+  EXPECT_EQ(Header(*answer, "Access-Control-Allow-Headers"), "Content-Type, Authorization");
 }
 
 TEST(CorsPolicyTest, AListedOriginReachesTheHandlerAndGetsItsHeaders) {

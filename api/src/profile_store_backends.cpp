@@ -1,0 +1,18 @@
+#include "profile_store_backends.h"
+
+namespace mqchat::api {
+
+Result<ProfileStorePtr> OpenProfileStore(const store::StoreConfig& config) {
+  if (config.backend == store::Backend::kSqlite) return OpenSqliteProfileStore(config.sqlite_path);
+  return OpenPgProfileStore(config.pg_conninfo);
+}
+
+std::string PgSql(const char* sql) {
+  std::string out(sql);
+  for (char& c : out) {
+    if (c == '?') c = '$';
+  }
+  return out;
+}
+
+}  // namespace mqchat::api
