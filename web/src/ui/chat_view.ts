@@ -10,7 +10,7 @@ import { BlockUi } from "./block_ui";
 import { Composer } from "./composer";
 import { UiState, ViewContext } from "./context";
 import { renderConvHeader } from "./conv_header";
-import { renderConvList } from "./conv_list";
+import { onConvListKey, renderConvList } from "./conv_list";
 import { $, avatar, h, show } from "./dom";
 import { InfoPanel } from "./info_panel";
 import { MessageActions } from "./message_actions";
@@ -93,9 +93,14 @@ export class ChatView implements ViewContext {
       this.info.invalidate();
       this.schedule();
     });
-    this.on($("info-close"), "click", () => {
-      this.ui.infoOpen = false;
-      this.schedule();
+    this.on($("info-close"), "click", () => this.closeInfo());
+    this.on($("conv-list"), "keydown", (e) => onConvListKey(e as KeyboardEvent));
+    this.on(document, "keydown", (e) => {
+      const k = e as KeyboardEvent;
+      // Escape closes the details panel when the focus is in it or on its button.
+      const at = document.activeElement;
+      const mine = at === document.body || at === $("info-btn") || $("info-panel").contains(at);
+      if (k.key === "Escape" && this.ui.infoOpen && mine && !document.querySelector("dialog[open]")) this.closeInfo();
     });
     this.on($("notice-close"), "click", () => this.s.clearNotice());
     this.on($("banner-retry"), "click", () => this.s.retryNow());
@@ -115,6 +120,14 @@ export class ChatView implements ViewContext {
     this.mute.bind();
     this.blocks.bind();
     this.privacy.bind();
+  }
+
+  /** Closes the details panel; the focus goes back to the button that opens it. */
+  private closeInfo(): void {
+    const inside = $("info-panel").contains(document.activeElement);
+    this.ui.infoOpen = false;
+    this.schedule();
+    if (inside || document.activeElement === document.body) $("info-btn").focus();
   }
 
   private onScroll(): void {
@@ -145,7 +158,7 @@ export class ChatView implements ViewContext {
         this.s.loadLatest(c.id).catch((e) => this.s.setNotice("error", "Could not load history: " + describeError(e)));
       }
       this.s.loadMembers(c.id).catch(() => {});
-      if (window.matchMedia("(min-width: 761px)").matches) this.composer.focus();
+      this.focusComposer = window.matchMedia("(min-width: 761px)").matches; // once the pane shows
     }
     this.info.invalidate();
     this.schedule();
@@ -181,6 +194,20 @@ export class ChatView implements ViewContext {
     this.privacy.render();
   }
 
+  private focusComposer = false; // after the next render: the focus goes to the composer
+  private announced = ""; // "<conversation id>:<seq>" of the last message told to screen readers
+
+  /** A new message from someone else in the open conversation is read out (politely). */
+  private announce(c: ConvView): void {
+    const lm = c.lastMessage;
+    const key = `${c.id}:${lm?.seq ?? 0}`;
+    const prev = this.announced;
+    this.announced = key;
+    if (!lm || prev === "" || !prev.startsWith(`${c.id}:`) || prev === key) return;
+    if (lm.sender === this.s.me || lm.deleted || this.s.privacy.isBlocked(lm.sender)) return;
+    $("announcer").textContent = `${lm.sender}: ${lm.text}`;
+  }
+
   private renderPane(): void {
     const c = this.s.openConv();
     $("chat-view").classList.toggle("has-open", Boolean(this.s.openId));
@@ -196,5 +223,10 @@ export class ChatView implements ViewContext {
     this.blocks.renderBar(c);
     this.notice.render();
     this.messages.render(c);
+    this.announce(c);
+    if (this.focusComposer) {
+      this.focusComposer = false;
+      this.composer.focus();
+    }
   }
 }

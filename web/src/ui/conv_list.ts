@@ -1,4 +1,6 @@
 // The conversation list: title, avatar with presence, last message or typing, unread badge.
+// Each item is a button in a list item; the arrow keys (and Home/End) move the focus through the
+// list, Enter opens; the focus survives the list's redraws.
 import type { ConvView } from "../state/conversation";
 import { $, avatar, h, show } from "./dom";
 import type { ViewContext } from "./context";
@@ -10,7 +12,21 @@ export function renderConvList(v: ViewContext): void {
   const s = v.s;
   const convs = s.sortedConvs();
   show($("conv-empty"), s.loaded && convs.length === 0);
-  $("conv-list").replaceChildren(...convs.map((c) => convItem(v, c)));
+  const list = $("conv-list");
+  const focusedId = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>(".conv-item")?.dataset.id;
+  list.replaceChildren(...convs.map((c) => convItem(v, c)));
+  if (focusedId) list.querySelector<HTMLElement>(`.conv-item[data-id="${focusedId}"] .conv-open`)?.focus();
+}
+
+/** Up/Down (and Home/End) move the focus between the list's conversations. */
+export function onConvListKey(e: KeyboardEvent): void {
+  const buttons = [...$("conv-list").querySelectorAll<HTMLElement>(".conv-open")];
+  const at = buttons.indexOf(document.activeElement as HTMLElement);
+  if (at < 0) return;
+  const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: buttons.length - 1 }[e.key];
+  if (to === undefined) return;
+  e.preventDefault();
+  buttons[Math.max(0, Math.min(buttons.length - 1, to))].focus();
 }
 
 function preview(v: ViewContext, c: ConvView): string {
@@ -38,42 +54,43 @@ function convItem(v: ViewContext, c: ConvView): HTMLElement {
   const lm = c.lastMessage;
   const unread = c.unread;
   const muted = muteLabel(c);
-  return h(
-    "li",
-    {
-      class: `conv-item${c.id === s.openId ? " active" : ""}${unread ? " has-unread" : ""}${muted ? " muted" : ""}`,
-      "data-id": c.id,
-      "data-title": title,
-      role: "button",
-      tabindex: "0",
-      onclick: () => v.open(c.id),
-      onkeydown: (e: KeyboardEvent) => {
-        if (e.key === "Enter") v.open(c.id);
-      },
-    },
+  const active = c.id === s.openId;
+  const open = h(
+    "button",
+    { class: "conv-open", type: "button", "aria-current": active ? "true" : undefined, onclick: () => v.open(c.id) },
     avatar(title, { group: c.kind === "group", presence: presenceOf(s, other) }),
     h(
-      "div",
+      "span",
       { class: "body" },
       h(
-        "div",
+        "span",
         { class: "row" },
         h("span", { class: "name", text: title }),
         lm ? h("span", { class: "time", text: fmtListTime(lm.sent_at_ms) }) : null,
       ),
       h(
-        "div",
+        "span",
         { class: "row" },
         h("span", { class: `preview${typing ? " typing" : ""}`, text: typing || preview(v, c) }),
         muted ? mutedIcon(muted) : null,
         unread
-          ? h("span", {
-              class: `badge unread${muted ? " muted" : ""}`,
-              "aria-label": `${unread} unread`,
-              text: unread > 99 ? "99+" : String(unread),
-            })
+          ? h(
+              "span",
+              { class: `badge unread${muted ? " muted" : ""}` },
+              h("span", { "aria-hidden": "true", text: unread > 99 ? "99+" : String(unread) }),
+              h("span", { class: "sr-only", text: `${unread} unread` }),
+            )
           : null,
       ),
     ),
+  );
+  return h(
+    "li",
+    {
+      class: `conv-item${active ? " active" : ""}${unread ? " has-unread" : ""}${muted ? " muted" : ""}`,
+      "data-id": c.id,
+      "data-title": title,
+    },
+    open,
   );
 }

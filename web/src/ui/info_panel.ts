@@ -57,7 +57,7 @@ export class InfoPanel {
       "div",
       { class: "info-hero" },
       avatar(title, { presence: presenceOf(s, other) }),
-      h("h4", { text: title }),
+      h("h3", { text: title }),
       h("div", { class: "sub", id: "info-presence", text: presenceText(s, other) || "Direct conversation" }),
       other ? h("div", { class: "info-actions" }, this.blockButton(other, "danger", true)) : null,
     );
@@ -97,7 +97,7 @@ export class InfoPanel {
         "div",
         { class: "info-hero" },
         avatar(title, { group: true }),
-        h("h4", { text: title }),
+        h("h3", { text: title }),
         h("div", { class: "sub", text: `Group · ${count} members` }),
       ),
       manager ? this.renameForm(c, errEl, act) : null,
