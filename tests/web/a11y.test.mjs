@@ -1,7 +1,7 @@
 // Accessibility tests of the web client (issue 28): axe-core (WCAG 2.1 A and AA rules plus its
 // best practices: landmarks, one h1, lists) on every view — login, sign-up, the conversation
-// list, an open conversation, the details panel, the new-conversation and privacy dialogs, the
-// mute menu — in the light and the dark theme (prefers-color-scheme) and at a desktop and a phone
+// list, an open conversation, the details panel, the new-conversation, privacy and settings dialogs,
+// the mute menu — in the light and the dark theme (prefers-color-scheme) and at a desktop and a phone
 // width; any violation fails. And a keyboard-only session: sign in, move through the list with
 // the arrow keys, open a conversation with Enter, send, scroll the history, open a dialog and
 // close it with Escape, without a mouse. Its own broker and browser (pages.mjs); run by
@@ -109,6 +109,12 @@ for (const theme of THEMES) {
       await check("privacy dialog");
       await page.keyboard.press("Escape");
       await page.locator("#privacy-dialog").waitFor({ state: "hidden", timeout: T });
+
+      await page.click("#settings-btn");
+      await page.locator("#settings-dialog").waitFor({ timeout: T });
+      await check("settings dialog");
+      await page.keyboard.press("Escape");
+      await page.locator("#settings-dialog").waitFor({ state: "hidden", timeout: T });
 
       assert.deepEqual(found, [], `axe violations:\n  ${found.join("\n  ")}`);
     });

@@ -1,6 +1,7 @@
 // The chat view of one login: binds the page's events, keeps the URL's #c/<id> and the open
 // conversation in step, and renders the panels (banner, list, open conversation, notice,
 // details) on the next animation frame after every state change.
+import { onLangChange, t } from "../i18n/i18n";
 import type { ChatState } from "../state/chat";
 import type { ConvView } from "../state/conversation";
 import { pageTitle } from "../state/conversations";
@@ -19,6 +20,7 @@ import { MuteMenu } from "./mute_menu";
 import { NewChatDialog } from "./new_chat";
 import { NoticeBar } from "./notice";
 import { PrivacyPanel } from "./privacy_panel";
+import { SettingsDialog } from "./settings";
 
 const HASH_RE = /^#c\/(\d+)$/;
 
@@ -38,6 +40,7 @@ export class ChatView implements ViewContext {
   private info = new InfoPanel(this, this.blocks);
   private newChat = new NewChatDialog(this);
   private mute = new MuteMenu(this);
+  private settings = new SettingsDialog(this);
 
   constructor(
     readonly s: ChatState,
@@ -120,6 +123,15 @@ export class ChatView implements ViewContext {
     this.mute.bind();
     this.blocks.bind();
     this.privacy.bind();
+    this.settings.bind();
+    // Another language: every panel is drawn again (the message list from scratch).
+    this.disposers.push(
+      onLangChange(() => {
+        this.messages.clear();
+        this.info.invalidate();
+        this.schedule();
+      }),
+    );
   }
 
   /** Closes the details panel; the focus goes back to the button that opens it. */
@@ -136,7 +148,7 @@ export class ChatView implements ViewContext {
     const c = this.s.openConv();
     if (!c) return;
     if (box.scrollTop < 300 && c.latestLoaded && c.hasMoreBefore && !c.loadingOlder) {
-      this.s.loadOlder(c.id).catch((e) => this.s.setNotice("error", "Could not load history: " + describeError(e)));
+      this.s.loadOlder(c.id).catch((e) => this.historyFailed(e));
     }
     if (this.ui.stickBottom) this.messages.maybeMarkRead();
   }
@@ -155,7 +167,7 @@ export class ChatView implements ViewContext {
     const c = this.s.openConv();
     if (c) {
       if (!c.latestLoaded) {
-        this.s.loadLatest(c.id).catch((e) => this.s.setNotice("error", "Could not load history: " + describeError(e)));
+        this.s.loadLatest(c.id).catch((e) => this.historyFailed(e));
       }
       this.s.loadMembers(c.id).catch(() => {});
       this.focusComposer = window.matchMedia("(min-width: 761px)").matches; // once the pane shows
@@ -167,7 +179,11 @@ export class ChatView implements ViewContext {
   onRemoved(conv: ConvView, byMe: boolean, actor: string): void {
     const title = conv.title(this.s.me);
     if (this.s.openId === conv.id) this.open(null);
-    this.s.setNotice("info", byMe ? `You left "${title}"` : `${actor} removed you from "${title}"`);
+    this.s.setNotice("info", byMe ? t("notice.youLeft", { title }) : t("notice.removed", { actor, title }));
+  }
+
+  private historyFailed(e: unknown): void {
+    this.s.setNotice("error", t("notice.historyFailed", { error: describeError(e) }));
   }
 
   // ---- rendering ----

@@ -4,6 +4,7 @@
 import type { ConvView } from "../state/conversation";
 import { $, avatar, h, show } from "./dom";
 import type { ViewContext } from "./context";
+import { t } from "../i18n/i18n";
 import { fmtListTime } from "./format";
 import { presenceOf, typingText } from "./labels";
 import { muteLabel, mutedIcon } from "./mute_menu";
@@ -29,19 +30,22 @@ export function onConvListKey(e: KeyboardEvent): void {
   buttons[Math.max(0, Math.min(buttons.length - 1, to))].focus();
 }
 
+const oneLine = (text: string) => text.slice(0, 140).replace(/\s+/g, " ");
+
 function preview(v: ViewContext, c: ConvView): string {
   const s = v.s;
-  let text = "No messages yet";
+  let text = t("list.noMessages");
   const lm = c.lastMessage;
   if (lm) {
-    const prefix = lm.sender === s.me ? "You: " : c.kind === "group" ? `${lm.sender}: ` : "";
-    text = prefix + (lm.deleted ? "message deleted" : lm.text.slice(0, 140).replace(/\s+/g, " "));
-    if (c.kind === "group" && s.privacy.isBlocked(lm.sender)) text = "Message from a blocked user";
+    const body = lm.deleted ? t("list.deleted") : oneLine(lm.text);
+    if (lm.sender === s.me) text = t("list.you", { text: body });
+    else text = c.kind === "group" ? t("list.sender", { user: lm.sender, text: body }) : body;
+    if (c.kind === "group" && s.privacy.isBlocked(lm.sender)) text = t("list.blocked");
   }
   const pend = s.pendingFor(c.id);
   if (pend.length) {
     const last = pend[pend.length - 1];
-    text = (last.state === "failed" ? "Not sent: " : "You: ") + last.text.slice(0, 140).replace(/\s+/g, " ");
+    text = t(last.state === "failed" ? "list.notSent" : "list.you", { text: oneLine(last.text) });
   }
   return text;
 }
@@ -78,7 +82,7 @@ function convItem(v: ViewContext, c: ConvView): HTMLElement {
               "span",
               { class: `badge unread${muted ? " muted" : ""}` },
               h("span", { "aria-hidden": "true", text: unread > 99 ? "99+" : String(unread) }),
-              h("span", { class: "sr-only", text: `${unread} unread` }),
+              h("span", { class: "sr-only", text: t("list.unread", { count: unread }) }),
             )
           : null,
       ),
