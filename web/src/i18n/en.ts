@@ -182,6 +182,9 @@ export const en = {
   "privacy.blockedSince": "Blocked · {day}",
   "settings.title": "Settings",
   "settings.language": "Language",
+  "settings.notify": "Notify me of new messages while mqchat is in the background",
+  "settings.notifyDenied": "This browser blocks notifications from this site; allow them in its site settings.",
+  "notify.group": "{user} in {title}",
   // errors the client words (a server's own message is shown as sent)
   "err.tooLong": "Message too long ({n} characters; limit {limit})",
   "err.notMember": "You are not a member of this conversation",

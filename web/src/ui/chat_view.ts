@@ -20,6 +20,7 @@ import { MuteMenu } from "./mute_menu";
 import { NewChatDialog } from "./new_chat";
 import { NoticeBar } from "./notice";
 import { PrivacyPanel } from "./privacy_panel";
+import { Notifier } from "./notifier";
 import { SettingsDialog } from "./settings";
 
 const HASH_RE = /^#c\/(\d+)$/;
@@ -41,6 +42,7 @@ export class ChatView implements ViewContext {
   private newChat = new NewChatDialog(this);
   private mute = new MuteMenu(this);
   private settings = new SettingsDialog(this);
+  private notifier: Notifier;
 
   constructor(
     readonly s: ChatState,
@@ -48,7 +50,9 @@ export class ChatView implements ViewContext {
   ) {
     this.banner = new Banner(s);
     this.notice = new NoticeBar(s);
+    this.notifier = new Notifier(s, this);
     s.onChange(() => this.schedule());
+    s.onChange(() => this.notifier.check());
   }
 
   enter(): void {
@@ -65,6 +69,7 @@ export class ChatView implements ViewContext {
 
   destroy(): void {
     window.clearInterval(this.tick);
+    this.notifier.clear();
     this.banner.destroy();
     this.notice.destroy();
     for (const d of this.disposers) d();
@@ -109,7 +114,10 @@ export class ChatView implements ViewContext {
     this.on($("banner-retry"), "click", () => this.s.retryNow());
     this.on($("logout-btn"), "click", () => this.logout());
     this.on(window, "online", () => this.s.retryNow());
-    this.on(document, "visibilitychange", () => this.messages.maybeMarkRead());
+    this.on(document, "visibilitychange", () => {
+      this.messages.maybeMarkRead();
+      if (document.visibilityState === "visible") this.notifier.clear();
+    });
     this.on(window, "hashchange", () => {
       const m = HASH_RE.exec(location.hash);
       const id = m ? m[1] : null;
