@@ -1,4 +1,5 @@
 // A few DOM helpers; the app has no framework.
+import { t } from "../i18n/i18n";
 
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, unknown>;
@@ -68,7 +69,8 @@ export function avatar(
     initials,
   );
   if (opts.presence) {
-    el.append(h("span", { class: `presence-dot ${opts.presence}`, title: opts.presence }));
+    const title = t(opts.presence === "online" ? "presence.online" : "presence.offline");
+    el.append(h("span", { class: `presence-dot ${opts.presence}`, title }));
   }
   return el;
 }

@@ -73,7 +73,7 @@ export class PrivacyPanel {
     try {
       await this.v.s.privacy.setDmPolicy(p);
     } catch (e) {
-      setText($("privacy-error"), "Could not change who may message you: " + describeError(e));
+      setText($("privacy-error"), t("privacy.changeFailed", { error: describeError(e) }));
       show($("privacy-error"), true);
       this.key = ""; // show the setting the server still has
       this.render();
