@@ -55,6 +55,10 @@ export function pageSuite() {
     get broker() {
       return broker;
     },
+    /** The suite's browser (playwright's Browser), for contexts with other options. */
+    get browser() {
+      return chrome.browser;
+    },
     login,
     openAs,
     async newUser(prefix) {

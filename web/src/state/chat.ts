@@ -2,6 +2,7 @@
 // sync, the outbox and the typing sender over one connection, and keeps the connection status,
 // presence, the notice line and which conversation is open. The view reads it through getters
 // and read-only views, calls its methods, and subscribes with onChange.
+import { t } from "../i18n/i18n";
 import { Connection, ConnHandlers, ConnStatus, Credentials } from "../api/connection";
 import { decodeConversationList, decodeConversationResult, decodeHistory, decodeMembers } from "../api/decode";
 import { ChatError, DecodeError } from "../api/errors";
@@ -323,7 +324,7 @@ export class ChatState {
       }
     } catch (e) {
       if (e instanceof ChatError && (e.code === "DISCONNECTED" || e.code === "OFFLINE")) return;
-      this.setNotice("error", "Could not load conversations: " + describeError(e));
+      this.setNotice("error", t("notice.convsFailed", { error: describeError(e) }));
     }
   }
 

@@ -1,6 +1,7 @@
 // One conversation as this device knows it: metadata, members with receipts, the loaded messages
 // keyed by seq, the sync cursor, who is typing. Conv is mutated only by the state modules;
 // the view sees it as a ConvView (read-only).
+import { t } from "../i18n/i18n";
 import type { WireMessage } from "../api/wire";
 
 export interface Member {
@@ -121,8 +122,8 @@ export class Conv implements ConvView {
   }
 
   title(me: string): string {
-    if (this.kind === "group") return this.name || "Unnamed group";
-    return this.other(me) ?? (this.name || "Direct chat");
+    if (this.kind === "group") return this.name || t("conv.unnamedGroup");
+    return this.other(me) ?? (this.name || t("conv.direct"));
   }
 
   other(me: string): string | undefined {

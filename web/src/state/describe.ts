@@ -2,6 +2,7 @@
 import type { LoginMode } from "../api/connection";
 import { ChatError } from "../api/errors";
 import { MAX_CHARS, codePoints } from "../api/wire";
+import { t } from "../i18n/i18n";
 
 /** `user`: the user a request names (open_direct, block); `peer`: the other user of the direct
  * conversation a send went to. */
@@ -15,51 +16,49 @@ export function describeError(
       const nums = e.message.match(/\d+/g);
       const n = nums && nums.length >= 2 ? Number(nums[0]) : ctx.text ? codePoints(ctx.text) : NaN;
       const limit = nums && nums.length >= 2 ? Number(nums[1]) : MAX_CHARS;
-      return `Message too long (${n} characters; limit ${limit})`;
+      return t("err.tooLong", { n, limit });
     }
     case "NOT_MEMBER":
-      return "You are not a member of this conversation";
+      return t("err.notMember");
     case "NOT_FOUND":
-      return ctx.user ? `No user named "${ctx.user}"` : "Not found: " + e.message;
+      return ctx.user ? t("err.noUser", { user: ctx.user }) : t("err.notFound", { reason: e.message });
     case "FORBIDDEN":
-      return "Only the group's owner or admins can do that";
+      return t("err.forbidden");
     case "GROUP_FULL":
-      return "The group is full: " + e.message;
+      return t("err.groupFull", { reason: e.message });
     case "EMPTY_TEXT":
-      return "The message is empty";
+      return t("err.empty");
     case "INVALID_UTF8":
-      return "The message contains invalid characters";
+      return t("err.badUtf8");
     case "RATE_LIMITED":
-      return "Too many requests; slow down a little";
+      return t("err.rateLimited");
     case "NOT_ACCEPTING": // one sentence for a block and for a dm_policy: a block is never revealed
-      return `${ctx.user ?? ctx.peer ?? "This user"} does not accept direct messages from you`;
+      return t("err.notAccepting", { user: ctx.user ?? ctx.peer ?? t("err.thisUser") });
     case "INVALID":
       if (ctx.op === "block") {
-        return /yourself/i.test(e.message) ? "You cannot block yourself" : "Cannot block: " + e.message;
+        return /yourself/i.test(e.message) ? t("err.blockSelf") : t("err.cannotBlock", { reason: e.message });
       }
-      return e.message || "That is not allowed";
+      return e.message || t("err.notAllowed");
     case "NOT_AUTHOR":
-      return ctx.op === "edit"
-        ? "You can only edit your own messages"
-        : "Only the sender, or the group's owner or admins, can delete that message";
+      return ctx.op === "edit" ? t("err.editOwn") : t("err.deleteOwn");
     case "EDIT_WINDOW_CLOSED":
-      return "That message is too old to edit";
+      return t("err.editWindow");
     case "MESSAGE_DELETED":
-      return "That message was deleted";
+      return t("err.msgDeleted");
     case "UNKNOWN_MESSAGE":
-      return "That message no longer exists here";
+      return t("err.unknownMsg");
     case "BAD_EMOJI":
-      return "A reaction must be a single emoji";
+      return t("err.badEmoji");
     case "NO_CHANGE":
-      return ctx.op === "react" ? "That reaction is already as you asked" : "Nothing to change";
+      return ctx.op === "react" ? t("err.sameReaction") : t("err.noChange");
     case "OVERLOADED":
     case "UNAVAILABLE":
-      return "The server is busy; try again in a moment";
+      return t("err.busy");
     case "OFFLINE":
     case "DISCONNECTED":
-      return "Not connected to the server";
+      return t("err.offline");
     case "TIMEOUT":
-      return "The server did not answer in time";
+      return t("err.timeout");
     default:
       return e.message || e.code;
   }
@@ -70,9 +69,7 @@ export function describeError(
  * "banned"), so a disabled account cannot be told apart here: the sentence names every cause. The
  * broker's log says which one it was. */
 export function describeLoginRefusal(mode: LoginMode): string {
-  return mode === "token"
-    ? "Token rejected: it is invalid or has expired, or the account is disabled"
-    : "Wrong username or password, or the account is disabled";
+  return mode === "token" ? t("login.refusedToken") : t("login.refusedPassword");
 }
 
 /** The login form's sentence when the API service refuses a sign-up or a login. */
@@ -80,17 +77,17 @@ export function describeApiRefusal(e: unknown, signup: boolean): string {
   if (!(e instanceof ChatError)) return e instanceof Error ? e.message : String(e);
   switch (e.code) {
     case "UNAUTHENTICATED":
-      return "Wrong username or password";
+      return t("api.wrongPassword");
     case "ALREADY_EXISTS":
-      return "That username is taken";
+      return t("api.taken");
     case "RATE_LIMITED":
-      return "Too many attempts; try again later";
+      return t("api.tooManyAttempts");
     case "OVERLOADED":
     case "UNAVAILABLE":
-      return "The server is busy; try again in a moment";
+      return t("err.busy");
     case "INVALID":
     case "FORBIDDEN":
-      return (signup ? "Cannot create the account: " : "Cannot sign in: ") + e.message;
+      return t(signup ? "api.cannotSignUp" : "api.cannotSignIn", { reason: e.message });
     default:
       return e.message || e.code;
   }

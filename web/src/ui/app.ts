@@ -9,6 +9,7 @@ import { ChatState } from "../state/chat";
 import { describeApiRefusal, describeLoginRefusal } from "../state/describe";
 import { Login, SessionStore } from "../state/session";
 import { TokenKeeper } from "../state/tokens";
+import { t } from "../i18n/i18n";
 import { ChatView } from "./chat_view";
 import { $ } from "./dom";
 import { clearPassword, defaultServer, endSignup, prefillUser, setLoginBusy, setupLogin, showLogin } from "./login";
@@ -74,17 +75,14 @@ export class App {
         this.session.forget();
         void keeper?.logout();
         this.close();
-        showLogin(
-          l.viaApi ? "Your session has ended; sign in again" : describeLoginRefusal(l.mode),
-          this.session.lastUser(),
-        );
+        showLogin(l.viaApi ? t("login.sessionEnded") : describeLoginRefusal(l.mode), this.session.lastUser());
       },
       firstFailure: (error) => {
         if (connected || !interactive) return false; // keep retrying with the banner
         s.stop();
         this.close();
         showLogin(
-          `Cannot reach the chat server at ${server} (${error || "connection failed"})`,
+          t("login.unreachable", { server, error: error || t("login.connectionFailed") }),
           this.session.lastUser(),
         );
         return true;

@@ -1,5 +1,6 @@
 // The connection banner: "Connecting…", "Connection lost. Reconnecting in N s…" with "Retry now",
 // a short "Reconnected", "Disconnected.".
+import { t } from "../i18n/i18n";
 import type { ChatState } from "../state/chat";
 import { $, setText, show } from "./dom";
 
@@ -17,7 +18,7 @@ export class Banner {
     if (st.state === "online") {
       if (!banner.hidden && !banner.classList.contains("ok")) {
         banner.classList.add("ok");
-        setText(text, "Reconnected");
+        setText(text, t("banner.reconnected"));
         show(retry, false);
         this.timer = window.setTimeout(() => show(banner, false), 1500);
       } else if (banner.classList.contains("ok")) {
@@ -28,21 +29,21 @@ export class Banner {
     banner.classList.remove("ok");
     if (!this.s.loaded && st.state === "connecting" && st.attempt === 0) {
       show(banner, true);
-      setText(text, "Connecting…");
+      setText(text, t("banner.connecting"));
       show(retry, false);
       return;
     }
     show(banner, true);
     if (st.state === "waiting" && st.retryAt) {
       const secs = Math.max(0, Math.ceil((st.retryAt - Date.now()) / 1000));
-      setText(text, `Connection lost. Reconnecting${secs > 0 ? ` in ${secs} s` : ""}…`);
+      setText(text, secs > 0 ? t("banner.lostIn", { secs }) : t("banner.lost"));
       show(retry, true);
       this.timer = window.setTimeout(() => this.render(), 1000);
     } else if (st.state === "connecting") {
-      setText(text, "Connection lost. Reconnecting…");
+      setText(text, t("banner.lost"));
       show(retry, false);
     } else if (st.state === "stopped") {
-      setText(text, "Disconnected.");
+      setText(text, t("banner.disconnected"));
       show(retry, false);
     }
   }

@@ -2,6 +2,7 @@
 // confirms a block (a modal <dialog>: focus starts on Cancel, Escape cancels, Enter on the Block
 // button confirms), unblocking, and the notice above the composer of a direct conversation with
 // someone I blocked. The blocker may still write to them, so the composer stays.
+import { t } from "../i18n/i18n";
 import type { ConvView } from "../state/conversation";
 import { describeError } from "../state/describe";
 import type { ViewContext } from "./context";
@@ -28,7 +29,7 @@ export class BlockUi {
   /** Asks before blocking `user`; blocks on confirmation. */
   ask(user: string): void {
     this.user = user;
-    setText($("block-title"), `Block ${user}?`);
+    setText($("block-title"), t("block.title", { user }));
     show($("block-error"), false);
     $<HTMLButtonElement>("block-confirm").disabled = false;
     $<HTMLDialogElement>("block-dialog").showModal();
@@ -39,7 +40,10 @@ export class BlockUi {
     try {
       await this.v.s.privacy.unblock(user);
     } catch (e) {
-      this.v.s.setNotice("error", `Could not unblock ${user}: ${describeError(e, { op: "unblock", user })}`);
+      this.v.s.setNotice(
+        "error",
+        t("blocked.unblockFailed", { user, error: describeError(e, { op: "unblock", user }) }),
+      );
     }
   }
 
@@ -48,7 +52,7 @@ export class BlockUi {
     const peer = c.directPeer(this.v.s.me);
     const blocked = peer !== undefined && this.v.s.privacy.isBlocked(peer);
     show($("blocked-bar"), blocked);
-    if (blocked) setText($("blocked-text"), `You blocked ${peer}.`);
+    if (blocked) setText($("blocked-text"), t("blocked.you", { user: peer }));
   }
 
   private async confirm(): Promise<void> {

@@ -1,6 +1,7 @@
 // The chat view of one login: binds the page's events, keeps the URL's #c/<id> and the open
 // conversation in step, and renders the panels (banner, list, open conversation, notice,
 // details) on the next animation frame after every state change.
+import { onLangChange, t } from "../i18n/i18n";
 import type { ChatState } from "../state/chat";
 import type { ConvView } from "../state/conversation";
 import { pageTitle } from "../state/conversations";
@@ -10,7 +11,7 @@ import { BlockUi } from "./block_ui";
 import { Composer } from "./composer";
 import { UiState, ViewContext } from "./context";
 import { renderConvHeader } from "./conv_header";
-import { renderConvList } from "./conv_list";
+import { onConvListKey, renderConvList } from "./conv_list";
 import { $, avatar, h, show } from "./dom";
 import { InfoPanel } from "./info_panel";
 import { MessageActions } from "./message_actions";
@@ -19,6 +20,8 @@ import { MuteMenu } from "./mute_menu";
 import { NewChatDialog } from "./new_chat";
 import { NoticeBar } from "./notice";
 import { PrivacyPanel } from "./privacy_panel";
+import { Notifier } from "./notifier";
+import { SettingsDialog } from "./settings";
 
 const HASH_RE = /^#c\/(\d+)$/;
 
@@ -38,6 +41,8 @@ export class ChatView implements ViewContext {
   private info = new InfoPanel(this, this.blocks);
   private newChat = new NewChatDialog(this);
   private mute = new MuteMenu(this);
+  private settings = new SettingsDialog(this);
+  private notifier: Notifier;
 
   constructor(
     readonly s: ChatState,
@@ -45,7 +50,9 @@ export class ChatView implements ViewContext {
   ) {
     this.banner = new Banner(s);
     this.notice = new NoticeBar(s);
+    this.notifier = new Notifier(s, this);
     s.onChange(() => this.schedule());
+    s.onChange(() => this.notifier.check());
   }
 
   enter(): void {
@@ -62,6 +69,7 @@ export class ChatView implements ViewContext {
 
   destroy(): void {
     window.clearInterval(this.tick);
+    this.notifier.clear();
     this.banner.destroy();
     this.notice.destroy();
     for (const d of this.disposers) d();
@@ -93,15 +101,23 @@ export class ChatView implements ViewContext {
       this.info.invalidate();
       this.schedule();
     });
-    this.on($("info-close"), "click", () => {
-      this.ui.infoOpen = false;
-      this.schedule();
+    this.on($("info-close"), "click", () => this.closeInfo());
+    this.on($("conv-list"), "keydown", (e) => onConvListKey(e as KeyboardEvent));
+    this.on(document, "keydown", (e) => {
+      const k = e as KeyboardEvent;
+      // Escape closes the details panel when the focus is in it or on its button.
+      const at = document.activeElement;
+      const mine = at === document.body || at === $("info-btn") || $("info-panel").contains(at);
+      if (k.key === "Escape" && this.ui.infoOpen && mine && !document.querySelector("dialog[open]")) this.closeInfo();
     });
     this.on($("notice-close"), "click", () => this.s.clearNotice());
     this.on($("banner-retry"), "click", () => this.s.retryNow());
     this.on($("logout-btn"), "click", () => this.logout());
     this.on(window, "online", () => this.s.retryNow());
-    this.on(document, "visibilitychange", () => this.messages.maybeMarkRead());
+    this.on(document, "visibilitychange", () => {
+      this.messages.maybeMarkRead();
+      if (document.visibilityState === "visible") this.notifier.clear();
+    });
     this.on(window, "hashchange", () => {
       const m = HASH_RE.exec(location.hash);
       const id = m ? m[1] : null;
@@ -115,6 +131,23 @@ export class ChatView implements ViewContext {
     this.mute.bind();
     this.blocks.bind();
     this.privacy.bind();
+    this.settings.bind();
+    // Another language: every panel is drawn again (the message list from scratch).
+    this.disposers.push(
+      onLangChange(() => {
+        this.messages.clear();
+        this.info.invalidate();
+        this.schedule();
+      }),
+    );
+  }
+
+  /** Closes the details panel; the focus goes back to the button that opens it. */
+  private closeInfo(): void {
+    const inside = $("info-panel").contains(document.activeElement);
+    this.ui.infoOpen = false;
+    this.schedule();
+    if (inside || document.activeElement === document.body) $("info-btn").focus();
   }
 
   private onScroll(): void {
@@ -123,7 +156,7 @@ export class ChatView implements ViewContext {
     const c = this.s.openConv();
     if (!c) return;
     if (box.scrollTop < 300 && c.latestLoaded && c.hasMoreBefore && !c.loadingOlder) {
-      this.s.loadOlder(c.id).catch((e) => this.s.setNotice("error", "Could not load history: " + describeError(e)));
+      this.s.loadOlder(c.id).catch((e) => this.historyFailed(e));
     }
     if (this.ui.stickBottom) this.messages.maybeMarkRead();
   }
@@ -142,10 +175,10 @@ export class ChatView implements ViewContext {
     const c = this.s.openConv();
     if (c) {
       if (!c.latestLoaded) {
-        this.s.loadLatest(c.id).catch((e) => this.s.setNotice("error", "Could not load history: " + describeError(e)));
+        this.s.loadLatest(c.id).catch((e) => this.historyFailed(e));
       }
       this.s.loadMembers(c.id).catch(() => {});
-      if (window.matchMedia("(min-width: 761px)").matches) this.composer.focus();
+      this.focusComposer = window.matchMedia("(min-width: 761px)").matches; // once the pane shows
     }
     this.info.invalidate();
     this.schedule();
@@ -154,7 +187,11 @@ export class ChatView implements ViewContext {
   onRemoved(conv: ConvView, byMe: boolean, actor: string): void {
     const title = conv.title(this.s.me);
     if (this.s.openId === conv.id) this.open(null);
-    this.s.setNotice("info", byMe ? `You left "${title}"` : `${actor} removed you from "${title}"`);
+    this.s.setNotice("info", byMe ? t("notice.youLeft", { title }) : t("notice.removed", { actor, title }));
+  }
+
+  private historyFailed(e: unknown): void {
+    this.s.setNotice("error", t("notice.historyFailed", { error: describeError(e) }));
   }
 
   // ---- rendering ----
@@ -181,6 +218,20 @@ export class ChatView implements ViewContext {
     this.privacy.render();
   }
 
+  private focusComposer = false; // after the next render: the focus goes to the composer
+  private announced = ""; // "<conversation id>:<seq>" of the last message told to screen readers
+
+  /** A new message from someone else in the open conversation is read out (politely). */
+  private announce(c: ConvView): void {
+    const lm = c.lastMessage;
+    const key = `${c.id}:${lm?.seq ?? 0}`;
+    const prev = this.announced;
+    this.announced = key;
+    if (!lm || prev === "" || !prev.startsWith(`${c.id}:`) || prev === key) return;
+    if (lm.sender === this.s.me || lm.deleted || this.s.privacy.isBlocked(lm.sender)) return;
+    $("announcer").textContent = `${lm.sender}: ${lm.text}`;
+  }
+
   private renderPane(): void {
     const c = this.s.openConv();
     $("chat-view").classList.toggle("has-open", Boolean(this.s.openId));
@@ -196,5 +247,10 @@ export class ChatView implements ViewContext {
     this.blocks.renderBar(c);
     this.notice.render();
     this.messages.render(c);
+    this.announce(c);
+    if (this.focusComposer) {
+      this.focusComposer = false;
+      this.composer.focus();
+    }
   }
 }

@@ -3,6 +3,7 @@
 // code points) is refused here, with the count shown: sent, it could only fail, and Retry with it.
 // A reply (the message menu's Reply) shows the quoted message above the field until sent or
 // cancelled (× or Escape).
+import { t } from "../i18n/i18n";
 import { MAX_CHARS, codePoints } from "../api/wire";
 import type { PendingView } from "../state/outbox";
 import type { ViewContext } from "./context";
@@ -68,7 +69,7 @@ export class Composer {
     this.v.ui.replyTo = m ? m.seq : null;
     show($("reply-bar"), Boolean(m));
     setText($("reply-bar-who"), m?.sender ?? "");
-    setText($("reply-bar-snippet"), m ? (m.deleted ? "deleted message" : snippet(m.text)) : "");
+    setText($("reply-bar-snippet"), m ? (m.deleted ? t("quote.deleted") : snippet(m.text)) : "");
     if (m) this.focus();
   }
 
@@ -118,8 +119,8 @@ export class Composer {
       return;
     }
     el.classList.toggle("over", over);
-    const tooLong = over ? ` — too long by ${fmtCount(len - MAX_CHARS)}; shorten it to send` : "";
-    setText(el, `${fmtCount(len)} / ${fmtCount(MAX_CHARS)}${tooLong}`);
+    const n = { n: fmtCount(len), max: fmtCount(MAX_CHARS), over: fmtCount(len - MAX_CHARS) };
+    setText(el, t(over ? "composer.tooLong" : "composer.count", n));
     show(el, true);
   }
 }

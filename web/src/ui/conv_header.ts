@@ -1,4 +1,5 @@
 // The open conversation's header: avatar with presence, title, and presence, typing or members.
+import { lang, t } from "../i18n/i18n";
 import type { ChatState } from "../state/chat";
 import type { ConvView } from "../state/conversation";
 import { $, avatar, setText } from "./dom";
@@ -9,7 +10,7 @@ export function renderConvHeader(s: ChatState, c: ConvView): void {
   const other = c.kind === "direct" ? c.other(s.me) : undefined;
   setText($("conv-title"), title);
   const presence = presenceOf(s, other);
-  const avatarKey = `${title}|${c.kind}|${presence}`;
+  const avatarKey = `${title}|${c.kind}|${presence}|${lang()}`;
   const avEl = $("conv-avatar");
   if (avEl.dataset.key !== avatarKey) {
     avEl.dataset.key = avatarKey;
@@ -21,6 +22,9 @@ export function renderConvHeader(s: ChatState, c: ConvView): void {
   const members = [...c.members.keys()];
   setText(
     sub,
-    typing || (c.kind === "direct" ? presenceText(s, other) : `${members.length} members: ${members.join(", ")}`),
+    typing ||
+      (c.kind === "direct"
+        ? presenceText(s, other)
+        : t("conv.members", { count: members.length, names: members.join(", ") })),
   );
 }

@@ -1,7 +1,10 @@
 // The conversation list: title, avatar with presence, last message or typing, unread badge.
+// Each item is a button in a list item; the arrow keys (and Home/End) move the focus through the
+// list, Enter opens; the focus survives the list's redraws.
 import type { ConvView } from "../state/conversation";
 import { $, avatar, h, show } from "./dom";
 import type { ViewContext } from "./context";
+import { t } from "../i18n/i18n";
 import { fmtListTime } from "./format";
 import { presenceOf, typingText } from "./labels";
 import { muteLabel, mutedIcon } from "./mute_menu";
@@ -10,22 +13,39 @@ export function renderConvList(v: ViewContext): void {
   const s = v.s;
   const convs = s.sortedConvs();
   show($("conv-empty"), s.loaded && convs.length === 0);
-  $("conv-list").replaceChildren(...convs.map((c) => convItem(v, c)));
+  const list = $("conv-list");
+  const focusedId = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>(".conv-item")?.dataset.id;
+  list.replaceChildren(...convs.map((c) => convItem(v, c)));
+  if (focusedId) list.querySelector<HTMLElement>(`.conv-item[data-id="${focusedId}"] .conv-open`)?.focus();
 }
+
+/** Up/Down (and Home/End) move the focus between the list's conversations. */
+export function onConvListKey(e: KeyboardEvent): void {
+  const buttons = [...$("conv-list").querySelectorAll<HTMLElement>(".conv-open")];
+  const at = buttons.indexOf(document.activeElement as HTMLElement);
+  if (at < 0) return;
+  const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: buttons.length - 1 }[e.key];
+  if (to === undefined) return;
+  e.preventDefault();
+  buttons[Math.max(0, Math.min(buttons.length - 1, to))].focus();
+}
+
+const oneLine = (text: string) => text.slice(0, 140).replace(/\s+/g, " ");
 
 function preview(v: ViewContext, c: ConvView): string {
   const s = v.s;
-  let text = "No messages yet";
+  let text = t("list.noMessages");
   const lm = c.lastMessage;
   if (lm) {
-    const prefix = lm.sender === s.me ? "You: " : c.kind === "group" ? `${lm.sender}: ` : "";
-    text = prefix + (lm.deleted ? "message deleted" : lm.text.slice(0, 140).replace(/\s+/g, " "));
-    if (c.kind === "group" && s.privacy.isBlocked(lm.sender)) text = "Message from a blocked user";
+    const body = lm.deleted ? t("list.deleted") : oneLine(lm.text);
+    if (lm.sender === s.me) text = t("list.you", { text: body });
+    else text = c.kind === "group" ? t("list.sender", { user: lm.sender, text: body }) : body;
+    if (c.kind === "group" && s.privacy.isBlocked(lm.sender)) text = t("list.blocked");
   }
   const pend = s.pendingFor(c.id);
   if (pend.length) {
     const last = pend[pend.length - 1];
-    text = (last.state === "failed" ? "Not sent: " : "You: ") + last.text.slice(0, 140).replace(/\s+/g, " ");
+    text = t(last.state === "failed" ? "list.notSent" : "list.you", { text: oneLine(last.text) });
   }
   return text;
 }
@@ -38,42 +58,43 @@ function convItem(v: ViewContext, c: ConvView): HTMLElement {
   const lm = c.lastMessage;
   const unread = c.unread;
   const muted = muteLabel(c);
-  return h(
-    "li",
-    {
-      class: `conv-item${c.id === s.openId ? " active" : ""}${unread ? " has-unread" : ""}${muted ? " muted" : ""}`,
-      "data-id": c.id,
-      "data-title": title,
-      role: "button",
-      tabindex: "0",
-      onclick: () => v.open(c.id),
-      onkeydown: (e: KeyboardEvent) => {
-        if (e.key === "Enter") v.open(c.id);
-      },
-    },
+  const active = c.id === s.openId;
+  const open = h(
+    "button",
+    { class: "conv-open", type: "button", "aria-current": active ? "true" : undefined, onclick: () => v.open(c.id) },
     avatar(title, { group: c.kind === "group", presence: presenceOf(s, other) }),
     h(
-      "div",
+      "span",
       { class: "body" },
       h(
-        "div",
+        "span",
         { class: "row" },
         h("span", { class: "name", text: title }),
         lm ? h("span", { class: "time", text: fmtListTime(lm.sent_at_ms) }) : null,
       ),
       h(
-        "div",
+        "span",
         { class: "row" },
         h("span", { class: `preview${typing ? " typing" : ""}`, text: typing || preview(v, c) }),
         muted ? mutedIcon(muted) : null,
         unread
-          ? h("span", {
-              class: `badge unread${muted ? " muted" : ""}`,
-              "aria-label": `${unread} unread`,
-              text: unread > 99 ? "99+" : String(unread),
-            })
+          ? h(
+              "span",
+              { class: `badge unread${muted ? " muted" : ""}` },
+              h("span", { "aria-hidden": "true", text: unread > 99 ? "99+" : String(unread) }),
+              h("span", { class: "sr-only", text: t("list.unread", { count: unread }) }),
+            )
           : null,
       ),
     ),
+  );
+  return h(
+    "li",
+    {
+      class: `conv-item${active ? " active" : ""}${unread ? " has-unread" : ""}${muted ? " muted" : ""}`,
+      "data-id": c.id,
+      "data-title": title,
+    },
+    open,
   );
 }

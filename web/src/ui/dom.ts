@@ -1,4 +1,5 @@
 // A few DOM helpers; the app has no framework.
+import { t } from "../i18n/i18n";
 
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, unknown>;
@@ -43,7 +44,8 @@ export function setText(el: HTMLElement, text: string): void {
   if (el.textContent !== text) el.textContent = text;
 }
 
-const palette = ["#6366f1", "#0ea5e9", "#10b981", "#f59e0b", "#ef4444", "#8b5cf6", "#ec4899", "#14b8a6"];
+// Avatar colours, each dark enough for white initials (contrast at least 4.5:1, WCAG AA).
+const palette = ["#4f46e5", "#0369a1", "#047857", "#b45309", "#b91c1c", "#7c3aed", "#be185d", "#0f766e"];
 
 export function avatar(
   name: string,
@@ -67,7 +69,8 @@ export function avatar(
     initials,
   );
   if (opts.presence) {
-    el.append(h("span", { class: `presence-dot ${opts.presence}`, title: opts.presence }));
+    const title = t(opts.presence === "online" ? "presence.online" : "presence.offline");
+    el.append(h("span", { class: `presence-dot ${opts.presence}`, title }));
   }
   return el;
 }

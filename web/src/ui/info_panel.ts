@@ -1,5 +1,6 @@
 // The details panel: a direct conversation's peer and presence; a group's members with roles
 // and presence, and for owners and admins rename, add and remove; leaving a group.
+import { t } from "../i18n/i18n";
 import { NAME_RE } from "../api/wire";
 import type { ConvView } from "../state/conversation";
 import { describeError } from "../state/describe";
@@ -57,8 +58,8 @@ export class InfoPanel {
       "div",
       { class: "info-hero" },
       avatar(title, { presence: presenceOf(s, other) }),
-      h("h4", { text: title }),
-      h("div", { class: "sub", id: "info-presence", text: presenceText(s, other) || "Direct conversation" }),
+      h("h3", { text: title }),
+      h("div", { class: "sub", id: "info-presence", text: presenceText(s, other) || t("info.direct") }),
       other ? h("div", { class: "info-actions" }, this.blockButton(other, "danger", true)) : null,
     );
   }
@@ -66,14 +67,16 @@ export class InfoPanel {
   /** Block (after the confirm dialog) or unblock `user`, as the settings say. */
   private blockButton(user: string, cls: string, named: boolean): HTMLElement {
     const blocked = this.v.s.privacy.isBlocked(user);
-    const verb = blocked ? "Unblock" : "Block";
+
     return h("button", {
       type: "button",
       class: blocked ? (cls ? "secondary unblock" : "unblock") : `${cls} block`.trim(),
       "data-block": user,
-      "aria-label": `${verb} ${user}`,
+      "aria-label": t(blocked ? "info.unblockUser" : "info.blockUser", { user }),
       onclick: () => (blocked ? void this.blocks.unblock(user) : this.blocks.ask(user)),
-      text: named ? `${verb} ${user}` : verb,
+      text: named
+        ? t(blocked ? "info.unblockUser" : "info.blockUser", { user })
+        : t(blocked ? "info.unblock" : "info.block"),
     });
   }
 
@@ -97,15 +100,15 @@ export class InfoPanel {
         "div",
         { class: "info-hero" },
         avatar(title, { group: true }),
-        h("h4", { text: title }),
-        h("div", { class: "sub", text: `Group · ${count} members` }),
+        h("h3", { text: title }),
+        h("div", { class: "sub", text: t("info.groupSub", { count }) }),
       ),
       manager ? this.renameForm(c, errEl, act) : null,
-      h("div", { class: "section-title", text: `Members (${count})` }),
+      h("div", { class: "section-title", text: t("info.members", { count }) }),
       h("ul", { class: "member-list", id: "member-list" }, ...this.memberItems(c, manager, act)),
       manager ? this.addForm(c, errEl, act) : null,
       errEl,
-      h("div", { class: "section-title", text: "Leave" }),
+      h("div", { class: "section-title", text: t("info.leave") }),
       this.leaveBox(c, act),
     ];
     return parts.filter((n): n is Node => n !== null);
@@ -123,7 +126,7 @@ export class InfoPanel {
           h(
             "div",
             { class: "who" },
-            h("div", { class: "n", text: u === s.me ? `${u} (you)` : u }),
+            h("div", { class: "n", text: u === s.me ? t("info.you", { user: u }) : u }),
             h("div", { class: "r", text: [m.role, u === s.me ? "" : presenceText(s, u)].filter(Boolean).join(" · ") }),
           ),
           manager && u !== s.me && m.role !== "owner"
@@ -131,7 +134,7 @@ export class InfoPanel {
                 type: "button",
                 class: "remove",
                 onclick: () => act(() => s.manage(c.id, "remove_member", { user: u })),
-                text: "Remove",
+                text: t("info.remove"),
               })
             : null,
           u === s.me ? null : this.blockButton(u, "", false),
@@ -140,18 +143,23 @@ export class InfoPanel {
   }
 
   private renameForm(c: ConvView, errEl: HTMLElement, act: (fn: () => Promise<unknown>) => void): HTMLElement {
-    const input = h("input", { id: "rename-input", value: c.name, maxlength: "200", "aria-label": "Group name" });
+    const input = h("input", {
+      id: "rename-input",
+      value: c.name,
+      maxlength: "200",
+      "aria-label": t("info.groupName"),
+    });
     const submit = (e: Event) => {
       e.preventDefault();
       const name = input.value.trim();
-      if (!name) return void (errEl.textContent = "The name cannot be empty");
+      if (!name) return void (errEl.textContent = t("info.nameEmpty"));
       void act(() => this.v.s.manage(c.id, "rename", { name }));
     };
     return h(
       "form",
       { class: "inline-form", id: "rename-form", onsubmit: submit, oninput: () => (errEl.textContent = "") },
       input,
-      h("button", { type: "submit", class: "secondary", text: "Rename" }),
+      h("button", { type: "submit", class: "secondary", text: t("info.rename") }),
     );
   }
 
@@ -161,7 +169,7 @@ export class InfoPanel {
       placeholder: "username, …",
       autocapitalize: "none",
       spellcheck: "false",
-      "aria-label": "Add members",
+      "aria-label": t("info.addMembers"),
     });
     const submit = (e: Event) => {
       e.preventDefault();
@@ -178,7 +186,7 @@ export class InfoPanel {
       "form",
       { class: "inline-form", id: "add-members-form", onsubmit: submit, oninput: () => (errEl.textContent = "") },
       input,
-      h("button", { type: "submit", class: "secondary", text: "Add" }),
+      h("button", { type: "submit", class: "secondary", text: t("info.add") }),
     );
   }
 
@@ -187,19 +195,30 @@ export class InfoPanel {
     const box = h("div", { class: "confirm" });
     const leave = () =>
       act(async () => {
-        const t = c.title(s.me);
+        const title = c.title(s.me);
         await s.manage(c.id, "leave", {});
         this.v.ui.infoOpen = false;
         this.v.open(null);
-        s.setNotice("info", `You left "${t}"`);
+        s.setNotice("info", t("notice.youLeft", { title }));
       });
     const render = (confirming: boolean) => {
       box.replaceChildren(
         ...(confirming
           ? [
-              h("span", { text: "Leave this group?" }),
-              h("button", { type: "button", class: "danger", id: "leave-confirm", onclick: leave, text: "Leave" }),
-              h("button", { type: "button", class: "secondary", onclick: () => render(false), text: "Cancel" }),
+              h("span", { text: t("info.leaveQ") }),
+              h("button", {
+                type: "button",
+                class: "danger",
+                id: "leave-confirm",
+                onclick: leave,
+                text: t("info.leave"),
+              }),
+              h("button", {
+                type: "button",
+                class: "secondary",
+                onclick: () => render(false),
+                text: t("common.cancel"),
+              }),
             ]
           : [
               h("button", {
@@ -207,7 +226,7 @@ export class InfoPanel {
                 class: "danger",
                 id: "leave-btn",
                 onclick: () => render(true),
-                text: "Leave group",
+                text: t("info.leaveGroup"),
               }),
             ]),
       );

@@ -2,6 +2,7 @@
 // also "Create an account" (sign-up: username, the password twice).
 import type { LoginMode } from "../api/connection";
 import { NAME_RE } from "../api/wire";
+import { onLangChange, t } from "../i18n/i18n";
 import type { Login } from "../state/session";
 import { $, setText, show } from "./dom";
 
@@ -21,22 +22,28 @@ function loginMode(): LoginMode {
 }
 
 function submitLabel(): string {
-  return signingUp ? "Create account" : "Sign in";
+  return signingUp ? t("login.submitSignup") : t("login.signIn");
 }
 
 /** Switches between the sign-in and the sign-up form (only offered with an API service). */
 function setSigningUp(on: boolean): void {
   signingUp = on;
-  setText($("login-tagline"), on ? "Create your account" : "Sign in to chat");
-  setText($("signup-switch-text"), on ? "Have an account?" : "New here?");
-  setText($("signup-toggle"), on ? "Sign in" : "Create an account");
-  setText($("login-submit"), submitLabel());
+  relabel();
   show($("login-modes"), !on);
   show($("login-password2-field"), on);
   $<HTMLInputElement>("login-password").autocomplete = on ? "new-password" : "current-password";
   if (on) $<HTMLInputElement>("login-mode-password").checked = true;
   $("login-mode-password").dispatchEvent(new Event("change"));
   setLoginError("");
+}
+
+/** The form's texts that depend on sign-in or sign-up (again after a language switch). */
+function relabel(): void {
+  const on = signingUp;
+  setText($("login-tagline"), on ? t("login.taglineSignup") : t("login.tagline"));
+  setText($("signup-switch-text"), on ? t("login.haveAccount") : t("login.newHere"));
+  setText($("signup-toggle"), on ? t("login.signIn") : t("login.createAccount"));
+  if (!$<HTMLButtonElement>("login-submit").disabled) setText($("login-submit"), submitLabel());
 }
 
 export function setLoginError(text: string): void {
@@ -50,6 +57,8 @@ export function setLoginError(text: string): void {
 export function setupLogin(submit: (l: Login, signup: boolean) => void, withApi = false): void {
   $<HTMLInputElement>("login-server").value = defaultServer();
   show($("signup-switch"), withApi);
+  relabel();
+  onLangChange(relabel);
   $("signup-toggle").addEventListener("click", () => setSigningUp(!signingUp));
   const syncMode = () => {
     const token = loginMode() === "token";
@@ -70,11 +79,11 @@ export function setupLogin(submit: (l: Login, signup: boolean) => void, withApi 
         : $<HTMLInputElement>("login-password").value;
     const server = $<HTMLInputElement>("login-server").value.trim() || defaultServer();
     if (!NAME_RE.test(user)) {
-      return setLoginError("Usernames are 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+      return setLoginError(t("login.badName"));
     }
-    if (!secret) return setLoginError(mode === "token" ? "Paste your token" : "Enter your password");
+    if (!secret) return setLoginError(mode === "token" ? t("login.pasteToken") : t("login.enterPassword"));
     if (signingUp && $<HTMLInputElement>("login-password2").value !== secret) {
-      return setLoginError("The two passwords differ");
+      return setLoginError(t("login.passwordsDiffer"));
     }
     setLoginError("");
     submit({ server, user, mode, secret }, signingUp);
@@ -97,7 +106,7 @@ export function showLogin(error: string, lastUser: string): void {
 export function setLoginBusy(): void {
   const btn = $<HTMLButtonElement>("login-submit");
   btn.disabled = true;
-  btn.textContent = signingUp ? "Creating account…" : "Signing in…";
+  btn.textContent = signingUp ? t("login.busySignup") : t("login.busy");
 }
 
 /** The login was accepted: the password field forgets it. */

@@ -4,6 +4,7 @@
 // the inline editor (Enter saves, Shift+Enter a new line, Escape cancels), the delete
 // confirmation, and reply quotes (jump to the original, loading older pages until it is there).
 // The requests go through the outbox; a refusal comes back as the notice (state/describe.ts).
+import { t } from "../i18n/i18n";
 import type { ConvView } from "../state/conversation";
 import type { Composer } from "./composer";
 import type { ViewContext } from "./context";
@@ -142,7 +143,7 @@ export class MessageActions {
     }
     if (!c.msgs.has(seq)) {
       this.v.ui.jumpTo = null;
-      this.v.s.setNotice("info", "The original message is no longer available");
+      this.v.s.setNotice("info", t("msg.originalGone"));
     }
     this.v.schedule();
   }

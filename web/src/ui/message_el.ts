@@ -1,6 +1,7 @@
 // One message as DOM: a stored message (with its sent/read receipt, reply quote, reactions,
 // edited marker or tombstone, menu and inline editor: message_parts.ts), a pending send (sending,
 // waiting, or failed with Retry/Edit/Delete), and long texts collapsed behind "Show more".
+import { t } from "../i18n/i18n";
 import { codePoints, WireMessage } from "../api/wire";
 import type { ConvView } from "../state/conversation";
 import type { PendingView } from "../state/outbox";
@@ -49,13 +50,16 @@ function textEl(text: string, key: string, expanded: boolean, toggle: (key: stri
     }
   }
   const long = len > COLLAPSE_CHARS || lines > COLLAPSE_LINES;
-  const body = (cls: string, t: string) => h("div", { class: cls }, ...linkedNodes(t));
+  const body = (cls: string, s: string) => h("div", { class: cls }, ...linkedNodes(s));
   if (!long) return [body("text", text)];
   const more = (label: string) =>
     h("button", { class: "more", type: "button", "data-key": key, onclick: () => toggle(key), text: label });
-  if (expanded) return [body("text", text), more("Show less")];
+  if (expanded) return [body("text", text), more(t("msg.showLess"))];
   const shown = text.slice(0, Math.min(PREVIEW_CHARS, cut > 0 ? cut : PREVIEW_CHARS));
-  return [body("text collapsed", shown + "…"), more(`Show more (${fmtCount(codePoints(text))} characters)`)];
+  return [
+    body("text collapsed", shown + "…"),
+    more(t("msg.showMore", { count: codePoints(text), n: fmtCount(codePoints(text)) })),
+  ];
 }
 
 export interface MessageOpts {
@@ -89,7 +93,7 @@ export function messageEl(c: ConvView, m: Readonly<WireMessage>, o: MessageOpts)
     meta.append(
       h("span", {
         class: `status ${o.receipt}`,
-        title: o.receipt === "read" ? "Read" : "Sent",
+        title: o.receipt === "read" ? t("msg.read") : t("msg.sent"),
         text: o.receipt === "read" ? "✓✓" : "✓",
       }),
     );
@@ -137,7 +141,7 @@ export interface PendingOpts {
 }
 
 export function pendingEl(p: PendingView, o: PendingOpts): HTMLElement {
-  const label = p.state === "failed" ? "Not sent" : p.state === "waiting" ? "Waiting for connection…" : "Sending…";
+  const label = p.state === "failed" ? t("msg.notSent") : p.state === "waiting" ? t("msg.waiting") : t("msg.sending");
   const el = h(
     "div",
     {
@@ -162,13 +166,13 @@ export function pendingEl(p: PendingView, o: PendingOpts): HTMLElement {
       h(
         "div",
         { class: "msg-error" },
-        h("span", { class: "why", text: p.error ?? "Failed" }),
+        h("span", { class: "why", text: p.error ?? t("msg.failed") }),
         h(
           "div",
           { class: "actions" },
-          h("button", { type: "button", class: "retry", onclick: o.retry, text: "Retry" }),
-          h("button", { type: "button", class: "edit", onclick: o.edit, text: "Edit" }),
-          h("button", { type: "button", class: "delete", onclick: o.discard, text: "Delete" }),
+          h("button", { type: "button", class: "retry", onclick: o.retry, text: t("msg.retry") }),
+          h("button", { type: "button", class: "edit", onclick: o.edit, text: t("msg.edit") }),
+          h("button", { type: "button", class: "delete", onclick: o.discard, text: t("msg.delete") }),
         ),
       ),
     );

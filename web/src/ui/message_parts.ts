@@ -2,6 +2,7 @@
 // the "edited" marker, the tombstone of a deleted message, the message menu (edit, delete, reply,
 // react, with its emoji picker and delete confirmation) and the inline editor. Buttons carry a
 // data-act the list's one click handler (message_actions.ts) dispatches on.
+import { t } from "../i18n/i18n";
 import type { WireMessage } from "../api/wire";
 import type { ConvView } from "../state/conversation";
 import type { MenuMode } from "./context";
@@ -34,7 +35,7 @@ export function quoteOf(
 export function replyQuoteEl(c: ConvView, m: Readonly<WireMessage>): HTMLElement | null {
   if (!m.reply_to) return null;
   const q = quoteOf(c, m);
-  const label = !q ? "an earlier message" : q.deleted ? "deleted message" : q.text;
+  const label = !q ? t("quote.earlier") : q.deleted ? t("quote.deleted") : q.text;
   return h(
     "button",
     {
@@ -42,7 +43,7 @@ export function replyQuoteEl(c: ConvView, m: Readonly<WireMessage>): HTMLElement
       class: `reply-quote${q?.deleted ? " deleted" : ""}`,
       "data-act": "quote",
       "data-target": m.reply_to,
-      title: "Show the original message",
+      title: t("quote.showOriginal"),
     },
     q && !q.deleted ? h("span", { class: "quote-sender", text: q.sender }) : null,
     h("span", { class: "quote-text", text: label }),
@@ -63,7 +64,7 @@ export function reactionsEl(m: Readonly<WireMessage>): HTMLElement | null {
           "data-act": "chip",
           "data-emoji": r.emoji,
           "aria-pressed": String(r.mine),
-          "aria-label": `${r.emoji} ${r.count}${r.mine ? ", including you" : ""}`,
+          "aria-label": t(r.mine ? "reaction.labelMine" : "reaction.label", { emoji: r.emoji, count: r.count }),
         },
         h("span", { class: "chip-emoji", text: r.emoji }),
         h("span", { class: "chip-count", text: r.count }),
@@ -74,11 +75,15 @@ export function reactionsEl(m: Readonly<WireMessage>): HTMLElement | null {
 
 export function editedEl(m: Readonly<WireMessage>): HTMLElement | null {
   if (!m.edited_at_ms || m.deleted) return null;
-  return h("span", { class: "edited", title: `Edited ${fmtTime(m.edited_at_ms)}`, text: "edited" });
+  return h("span", {
+    class: "edited",
+    title: t("msg.editedAt", { time: fmtTime(m.edited_at_ms) }),
+    text: t("msg.edited"),
+  });
 }
 
 export function tombstoneEl(): HTMLElement {
-  return h("div", { class: "text tombstone", text: "message deleted" });
+  return h("div", { class: "text tombstone", text: t("msg.deleted") });
 }
 
 /** The "⋯" button that opens a message's menu. */
@@ -87,7 +92,7 @@ export function menuButton(open: boolean): HTMLElement {
     type: "button",
     class: "menu-btn",
     "data-act": "menu",
-    "aria-label": "Message actions",
+    "aria-label": t("msg.actions"),
     "aria-haspopup": "menu",
     "aria-expanded": String(open),
     text: "⋯",
@@ -101,26 +106,26 @@ export function menuEl(mode: MenuMode, canEdit: boolean, canDelete: boolean): HT
   if (mode === "react") {
     return h(
       "div",
-      { class: "msg-menu picker", role: "menu", "aria-label": "React" },
-      ...QUICK_EMOJI.map((e) => item("emoji", e, { "data-emoji": e, "aria-label": `React ${e}` })),
+      { class: "msg-menu picker", role: "menu", "aria-label": t("msg.react") },
+      ...QUICK_EMOJI.map((e) => item("emoji", e, { "data-emoji": e, "aria-label": t("msg.reactWith", { emoji: e }) })),
     );
   }
   if (mode === "confirm-delete") {
     return h(
       "div",
-      { class: "msg-menu confirm", role: "menu", "aria-label": "Delete for everyone?" },
-      h("span", { class: "confirm-q", text: "Delete for everyone?" }),
-      item("delete-confirm", "Delete"),
-      item("cancel", "Cancel"),
+      { class: "msg-menu confirm", role: "menu", "aria-label": t("msg.deleteQ") },
+      h("span", { class: "confirm-q", text: t("msg.deleteQ") }),
+      item("delete-confirm", t("msg.delete")),
+      item("cancel", t("common.cancel")),
     );
   }
   return h(
     "div",
-    { class: "msg-menu", role: "menu", "aria-label": "Message actions" },
-    item("react-open", "React"),
-    item("reply", "Reply"),
-    canEdit ? item("edit", "Edit") : null,
-    canDelete ? item("delete", "Delete") : null,
+    { class: "msg-menu", role: "menu", "aria-label": t("msg.actions") },
+    item("react-open", t("msg.react")),
+    item("reply", t("msg.reply")),
+    canEdit ? item("edit", t("msg.edit")) : null,
+    canDelete ? item("delete", t("msg.delete")) : null,
   );
 }
 
@@ -128,12 +133,12 @@ export function editorEl(text: string): HTMLElement {
   return h(
     "div",
     { class: "editor" },
-    h("textarea", { class: "edit-input", rows: 2, "aria-label": "Edit message" }, text),
+    h("textarea", { class: "edit-input", rows: 2, "aria-label": t("msg.editMessage") }, text),
     h(
       "div",
       { class: "editor-actions" },
-      h("button", { type: "button", class: "edit-save", "data-act": "edit-save", text: "Save" }),
-      h("button", { type: "button", class: "edit-cancel", "data-act": "edit-cancel", text: "Cancel" }),
+      h("button", { type: "button", class: "edit-save", "data-act": "edit-save", text: t("common.save") }),
+      h("button", { type: "button", class: "edit-cancel", "data-act": "edit-cancel", text: t("common.cancel") }),
     ),
   );
 }

@@ -1,6 +1,7 @@
 // The open conversation's message list: day separators, messages and pending sends in order,
 // reconciled with the DOM (nodes are reused, only what changed is rebuilt), scroll kept at the
 // bottom or where the user was, older pages fetched while there is no scrollbar, read marking.
+import { t } from "../i18n/i18n";
 import type { ConvView } from "../state/conversation";
 import type { Composer } from "./composer";
 import type { ViewContext } from "./context";
@@ -99,10 +100,10 @@ export class MessageList {
 
   private renderStatus(c: ConvView): void {
     const status = $("history-status");
-    if (c.loadingOlder) setText(status, "Loading messages…");
+    if (c.loadingOlder) setText(status, t("history.loading"));
     else if (c.latestLoaded && !c.hasMoreBefore) {
       const empty = c.msgs.size === 0 && this.v.s.pendingFor(c.id).length === 0;
-      setText(status, empty ? "No messages yet. Say hello!" : "Beginning of the conversation");
+      setText(status, empty ? t("history.empty") : t("history.start"));
     } else setText(status, "");
   }
 
@@ -197,8 +198,8 @@ export class MessageList {
       h(
         "div",
         { class: "bubble" },
-        h("span", { text: "Message from a blocked user" }),
-        h("button", { type: "button", class: "link reveal", onclick: reveal, text: "Show" }),
+        h("span", { text: t("blocked.message") }),
+        h("button", { type: "button", class: "link reveal", onclick: reveal, text: t("blocked.show") }),
       ),
     );
   }

@@ -2,6 +2,7 @@
 // for 1 hour, 8 hours or until unmuted, or unmutes. A muted conversation's unread count stays out
 // of the page title (state/conversations.ts); the bell and the list show it muted, on every page
 // of the user (the `mute` inbox event).
+import { lang, t } from "../i18n/i18n";
 import type { ConvView } from "../state/conversation";
 import { describeError } from "../state/describe";
 import type { ViewContext } from "./context";
@@ -13,11 +14,11 @@ const HOUR_MS = 3600000;
 /** Why `c` is quiet, in words ("" when it is not muted now). */
 export function muteLabel(c: ConvView, now = Date.now()): string {
   if (!c.muted(now)) return "";
-  if (c.mutedUntilMs === -1) return "Muted";
+  if (c.mutedUntilMs === -1) return t("mute.muted");
   const until = new Date(c.mutedUntilMs);
   const sameDay = until.toDateString() === new Date(now).toDateString();
-  const day = sameDay ? "" : until.toLocaleDateString(undefined, { weekday: "short" }) + " ";
-  return `Muted until ${day}${fmtTime(c.mutedUntilMs)}`;
+  const day = sameDay ? "" : until.toLocaleDateString(lang(), { weekday: "short" }) + " ";
+  return t("mute.until", { time: day + fmtTime(c.mutedUntilMs) });
 }
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -70,7 +71,7 @@ export class MuteMenu {
     const btn = $("mute-btn");
     btn.classList.toggle("on", label !== "");
     btn.setAttribute("aria-pressed", String(label !== ""));
-    btn.title = label || "Mute notifications";
+    btn.title = label || t("mute.title");
     setText($("mute-state"), label);
     show($("mute-state"), label !== "");
     show($("mute-off"), label !== "");

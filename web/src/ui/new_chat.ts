@@ -1,4 +1,5 @@
 // The "New conversation" dialog: a direct conversation with a user, or a group.
+import { t } from "../i18n/i18n";
 import { ChatError } from "../api/errors";
 import { NAME_RE } from "../api/wire";
 import type { ConvView } from "../state/conversation";
@@ -57,14 +58,14 @@ export class NewChatDialog {
       if ($<HTMLInputElement>("new-kind-group").checked) {
         const name = $<HTMLInputElement>("new-group-name").value.trim();
         const members = splitUsers($<HTMLInputElement>("new-group-members").value).filter((u) => u !== s.me);
-        if (!name) return fail("Give the group a name");
+        if (!name) return fail(t("newChat.needName"));
         const bad = members.find((u) => !NAME_RE.test(u));
         if (bad) return fail(`"${bad}" is not a valid username`);
         c = await s.createGroup(name, members);
       } else {
         const user = $<HTMLInputElement>("new-direct-user").value.trim();
-        if (!NAME_RE.test(user)) return fail("Enter a valid username");
-        if (user === s.me) return fail("That's you. Pick someone else.");
+        if (!NAME_RE.test(user)) return fail(t("newChat.badUser"));
+        if (user === s.me) return fail(t("newChat.self"));
         c = await s.openDirect(user).catch((e) => {
           throw new Error(describeError(e, { user }));
         });

@@ -1,6 +1,7 @@
 // The "Privacy" dialog, opened from the sidebar's header: who may message me directly (dm_policy)
 // and the users I blocked, each with an Unblock button. It shows the settings the state holds,
 // which the `privacy` inbox event keeps current (a change on another device shows at once).
+import { t } from "../i18n/i18n";
 import { DM_POLICIES, DmPolicy } from "../api/wire";
 import { describeError } from "../state/describe";
 import type { BlockUi } from "./block_ui";
@@ -53,14 +54,14 @@ export class PrivacyPanel {
             "div",
             { class: "who" },
             h("div", { class: "n", text: b.user }),
-            h("div", { class: "r", text: `Blocked · ${fmtDay(b.blocked_at_ms)}` }),
+            h("div", { class: "r", text: t("privacy.blockedSince", { day: fmtDay(b.blocked_at_ms) }) }),
           ),
           h("button", {
             type: "button",
             class: "unblock",
-            "aria-label": `Unblock ${b.user}`,
+            "aria-label": t("info.unblockUser", { user: b.user }),
             onclick: () => void this.blocks.unblock(b.user),
-            text: "Unblock",
+            text: t("blocked.unblock"),
           }),
         ),
       ),
@@ -72,7 +73,7 @@ export class PrivacyPanel {
     try {
       await this.v.s.privacy.setDmPolicy(p);
     } catch (e) {
-      setText($("privacy-error"), "Could not change who may message you: " + describeError(e));
+      setText($("privacy-error"), t("privacy.changeFailed", { error: describeError(e) }));
       show($("privacy-error"), true);
       this.key = ""; // show the setting the server still has
       this.render();
