@@ -243,14 +243,17 @@ void Connection::HandleFailure(Status status) {
   loop_.Cancel(attempt_timer_);
   attempt_timer_ = 0;
   const bool retry = status.IsRetryable() && options_.auto_reconnect && want_connected_;
-  ResolveConnectWaiters(status.IsRetryable() ? Status::Unavailable(status.message()) : status);
+  const Status outcome = status.IsRetryable() ? Status::Unavailable(status.message()) : status;
+  // The state first: a Connect() that returns this outcome then sees it in state().
   if (!retry) {
     want_connected_ = false;
     graveyard_.Retire(std::move(link_));
     SetState(ConnectionState::kDisconnected, status);
+    ResolveConnectWaiters(outcome);
     return;
   }
   SetState(ConnectionState::kConnecting, status);
+  ResolveConnectWaiters(outcome);
   // Its broker may be gone: the next attempt goes to the next one. What was in flight is
   // resent there by client_msg_id and missed messages come by sync (the engine's on_up).
   if (uris_.size() > 1) uri_index_ = (uri_index_ + 1) % uris_.size();
