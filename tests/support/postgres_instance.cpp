@@ -249,7 +249,7 @@ Status PostgresInstance::Start() {
   }
   const std::string options = "-p " + std::to_string(port_) + " -k " + socket_dir_ +
                               " -c listen_addresses=127.0.0.1 -c fsync=on"
-                              " -c shared_buffers=16MB -c max_connections=50";
+                              " -c shared_buffers=16MB -c max_connections=150";
   RunResult r = RunCommand(AsPostgresUser({bin_dir_ + "/pg_ctl", "-D", data_dir_, "-o", options,
                                            "-w", "-t", "60", "-l", log_path_, "start"}),
                            "", kServerCommandTimeout);
