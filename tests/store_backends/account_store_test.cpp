@@ -112,60 +112,53 @@ TEST_P(AccountStoreTest, CaseVariantIsAlreadyExists) {
 
 // Databases from before migration 006 may hold names that differ only by case: the oldest
 // keeps its name and state, later look-alikes keep their rows but are disabled with a new rev
-// (so brokers end their sessions), and the rule holds from then on.
-TEST_P(AccountStoreTest, MigrationDisablesExistingLookAlikes) {
-  ASSERT_TRUE(store_->AddUser("bob", "h").ok());
-  ASSERT_TRUE(store_->AddUser("zed", "h").ok());
-  store_.reset();
-  // Back to schema 5 (undoing 017 down to 006), then add look-alikes the old schema allowed.
-  ASSERT_TRUE(ExecRaw("DROP TABLE profiles").ok());
-  ASSERT_TRUE(ExecRaw("DROP TABLE devices").ok());  // 017's refresh_tokens column goes with 007
-  // 016 (communities): its tables, dependents first.
-  for (const char* table : {"server_bans", "server_invites", "channel_overrides", "channels",
-                            "member_roles", "roles", "server_members", "servers"}) {
-    ASSERT_TRUE(ExecRaw(("DROP TABLE " + std::string(table)).c_str()).ok()) << table;
+// (so brokers end their sessions), and the rule holds from then on. The test database is made
+// by schema 5 (the embedded migrations up to 005, applied by the migrator as an older build
+// would), holding look-alikes that schema allowed, then opened by this build.
+class LookAlikeMigrationTest : public StoreBackendTest {
+ protected:
+  static constexpr int kOldSchema = 5;
+
+  std::vector<schema::Migration> UpTo(int version) const {
+    std::vector<schema::Migration> out;
+    for (const auto& m : Embedded()) {
+      if (m.version <= version) out.push_back(m);
+    }
+    return out;
   }
-  ASSERT_TRUE(ExecRaw("DROP TABLE audit_log").ok());
-  ASSERT_TRUE(ExecRaw("ALTER TABLE conversations DROP COLUMN retention_days").ok());
-  ASSERT_TRUE(ExecRaw("ALTER TABLE conversations DROP COLUMN expired_through_seq").ok());
-  for (const char* table : {"search_postings", "search_docs", "search_progress"}) {
-    ASSERT_TRUE(ExecRaw(("DROP TABLE " + std::string(table)).c_str()).ok()) << table;
-  }
-  ASSERT_TRUE(ExecRaw("ALTER TABLE users DROP COLUMN sessions_valid_after_ms").ok());
-  ASSERT_TRUE(ExecRaw("DROP TABLE reports").ok());
-  ASSERT_TRUE(ExecRaw("ALTER TABLE push_jobs DROP COLUMN coalesce_until_ms").ok());
-  ASSERT_TRUE(ExecRaw("DROP TABLE reactions").ok());
-  ASSERT_TRUE(ExecRaw("DROP INDEX messages_edits_idx").ok());
-  ASSERT_TRUE(ExecRaw("DROP INDEX push_jobs_last_seq_idx").ok());
-  for (const char* column : {"kind", "target_seq", "edited_at_ms", "deleted_at_ms"}) {
-    ASSERT_TRUE(ExecRaw(("ALTER TABLE messages DROP COLUMN " + std::string(column)).c_str()).ok())
-        << column;
-  }
-  ASSERT_TRUE(ExecRaw("DROP TABLE blocks").ok());
-  ASSERT_TRUE(ExecRaw("DROP TABLE dm_policies").ok());
-  ASSERT_TRUE(ExecRaw("DROP TABLE invites").ok());
-  ASSERT_TRUE(ExecRaw("DROP TABLE refresh_tokens").ok());
-  ASSERT_TRUE(ExecRaw("DROP INDEX users_username_key_idx").ok());
-  ASSERT_TRUE(ExecRaw("ALTER TABLE users DROP COLUMN username_key").ok());
-  ASSERT_TRUE(ExecRaw("DELETE FROM schema_migrations WHERE version >= 6").ok());
+};
+
+TEST_P(LookAlikeMigrationTest, MigrationDisablesExistingLookAlikes) {
+  ASSERT_TRUE(Migrate(UpTo(kOldSchema)).ok());
+  ASSERT_EQ(Version(), kOldSchema);
   ASSERT_TRUE(ExecRaw("INSERT INTO users (username, password_hash, state, rev, created_at_ms, "
-                      "updated_at_ms) VALUES ('Bob', 'h', 0, 100, 0, 0), "
-                      "('BOB', '', 0, 101, 0, 0), ('Zed', 'h', 2, 102, 0, 0)")
+                      "updated_at_ms) VALUES ('bob', 'h', 0, 1, 0, 0), ('zed', 'h', 0, 2, 0, 0), "
+                      "('Bob', 'h', 0, 100, 0, 0), ('BOB', '', 0, 101, 0, 0), "
+                      "('Zed', 'h', 2, 102, 0, 0)")
                   .ok());
   if (!is_sqlite()) {  // PostgreSQL writers take revs from the sequence
     ASSERT_TRUE(ExecRaw("SELECT setval('user_rev_seq', 102)").ok());
   }
-  store_ = Open();
-  ASSERT_NE(store_, nullptr);
-  EXPECT_EQ(MustGet("bob").state, UserState::kActive);
-  EXPECT_EQ(MustGet("Bob").state, UserState::kDisabled);
-  EXPECT_EQ(MustGet("BOB").state, UserState::kDisabled);
-  EXPECT_EQ(MustGet("Zed").state, UserState::kDeleted);  // already deleted: left as it was
-  EXPECT_GT(MustGet("Bob").rev, 102);
-  EXPECT_GT(MustGet("BOB").rev, 102);
-  EXPECT_NE(MustGet("Bob").rev, MustGet("BOB").rev);
-  EXPECT_EQ(store_->AddUser("boB", "h").status().code(), Code::kAlreadyExists);
-  EXPECT_EQ(store_->AddUser("ZED", "h").status().code(), Code::kAlreadyExists);
+  auto clock = std::make_shared<FakeClock>();
+  auto opened = OpenAccountStore(config_, clock);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  AccountStorePtr store = std::move(opened).value();
+  EXPECT_GT(Version(), kOldSchema);
+  auto get = [&](const std::string& name) {
+    auto rec = store->GetUser(name);
+    EXPECT_TRUE(rec.ok()) << name << ": " << rec.status().ToString();
+    return rec.ok() ? *rec : UserRecord{};
+  };
+  EXPECT_EQ(get("bob").state, UserState::kActive);
+  EXPECT_EQ(get("zed").state, UserState::kActive);
+  EXPECT_EQ(get("Bob").state, UserState::kDisabled);
+  EXPECT_EQ(get("BOB").state, UserState::kDisabled);
+  EXPECT_EQ(get("Zed").state, UserState::kDeleted);  // already deleted: left as it was
+  EXPECT_GT(get("Bob").rev, 102);
+  EXPECT_GT(get("BOB").rev, 102);
+  EXPECT_NE(get("Bob").rev, get("BOB").rev);
+  EXPECT_EQ(store->AddUser("boB", "h").status().code(), Code::kAlreadyExists);
+  EXPECT_EQ(store->AddUser("ZED", "h").status().code(), Code::kAlreadyExists);
 }
 
 TEST_P(AccountStoreTest, MissingUserIsNotFound) {
@@ -389,6 +382,7 @@ TEST_P(AccountStoreTest, DatabaseNewerThanBuildIsRefused) {
 }
 
 MQCHAT_INSTANTIATE_FOR_BACKENDS(AccountStoreTest);
+MQCHAT_INSTANTIATE_FOR_BACKENDS(LookAlikeMigrationTest);
 
 }  // namespace
 }  // namespace mqchat::store
