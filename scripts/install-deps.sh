@@ -16,6 +16,7 @@ PACKAGES=(
   libcli11-dev libedit-dev tmux
   googletest libgtest-dev libgmock-dev
   openssl procps jq
+  prometheus
   chromium
 )
 # Node.js and npm build the web client (web/) and run its browser tests (tests/web/). A Node that

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "metrics/instruments.h"
+
 namespace mqchat {
 
 Result<std::unique_ptr<Plugin>> Plugin::Create(Config config, BrokerApi& broker,
@@ -15,6 +17,8 @@ Plugin::Plugin(Config config, BrokerApi& broker, const Clock& clock)
     : config_(std::move(config)), broker_(broker), clock_(clock) {}
 
 Plugin::~Plugin() {
+  metrics_server_.reset();  // no scrape reads what is stopped below
+  metrics::GlobalRegistry().ClearSampled();
   if (presence_) presence_->StopSharing();  // tells peers this broker's devices are gone
   if (auth_.refresher) auth_.refresher->Stop();
   if (retention_) retention_->Stop();
@@ -47,6 +51,7 @@ Status Plugin::Start() {
                                                 std::move(block_changed)));
   MQCHAT_ASSIGN_OR_RETURN(retention_,
                           app::StartRetentionSweeper(config_, clock_, tasks_, broker_));
+  MQCHAT_RETURN_IF_ERROR(StartMetrics());
   presence_->SetMembersListener(
       [this](const std::vector<std::string>& members) { sessions_.AddMembers(members); });
   presence_->SetBlockListener([this](const std::string& blocker, const std::string& blocked,
@@ -56,10 +61,31 @@ Status Plugin::Start() {
   return Status::Ok();
 }
 
+Status Plugin::StartMetrics() {
+  if (config_.metrics_listen.empty()) return Status::Ok();
+  MQCHAT_ASSIGN_OR_RETURN(auto address, metrics::ParseListenAddress(config_.metrics_listen));
+  chat::ChatService* chat = chat_.get();
+  health_ = std::make_unique<metrics::HealthProbe>(
+      config_, clock_, [chat] { return chat->QueuedWrites(); }, chat->MaxQueue());
+  auto& registry = metrics::GlobalRegistry();
+  registry.SetSampledGauge("mqchat_store_queue_depth", "Jobs waiting for the store writer.",
+                           [chat] { return static_cast<double>(chat->QueuedWrites()); });
+  auto started = metrics::MetricsServer::Start(address, registry, *health_);
+  if (!started.ok()) {
+    return Status::InvalidArgument("plugin_opt_metrics_listen: " + started.status().message());
+  }
+  metrics_server_ = std::move(started).value();
+  broker_.Log(LogLevel::kNotice, "mqchat: metrics and health on " + config_.metrics_listen);
+  return Status::Ok();
+}
+
 Status Plugin::OnBasicAuth(ClientHandle client, const auth::LoginRequest& request,
                            int protocol_version) {
   auto result = auth_.authenticator->Authenticate(request);
+  auto& m = metrics::Get();
   if (!result.ok()) {
+    // Refused credentials are 0x87 (kUnauthenticated); anything else is load (busy, throttled).
+    m.auth.With({result.status().code() == Code::kUnauthenticated ? "refused" : "busy"}).Inc();
     LogRefusal(request, result.status());
     return result.status();
   }
@@ -72,6 +98,7 @@ Status Plugin::OnBasicAuth(ClientHandle client, const auth::LoginRequest& reques
           static_cast<size_t>(max_devices)) {
     Status over = Status::Unauthenticated("user already has " + std::to_string(max_devices) +
                                           " devices connected (plugin_opt_max_devices_per_user)");
+    m.auth.With({"refused"}).Inc();
     LogRefusal(request, over);
     return over;
   }
@@ -82,6 +109,9 @@ Status Plugin::OnBasicAuth(ClientHandle client, const auth::LoginRequest& reques
                                                  std::string(request.client_id),
                                                  protocol_version});
   presence_->DeviceConnected(user);
+  m.auth.With({"ok"}).Inc();
+  m.connected_devices.Add(1);
+  m.connected_users.Set(static_cast<int64_t>(sessions_.devices().users()));
   // For every device, not only a user's first here: the store is the truth, and a set this
   // broker holds may lack a conversation whose bus notice was lost (Redis down). Queued on the
   // user's reader (which runs all their reads) before any request this client can send, so
@@ -170,9 +200,12 @@ void Plugin::OnDisconnect(ClientHandle client) {
   auto user = sessions_.Disconnect(client);
   if (!user) return;  // refused at auth, or already handled (fires twice)
   presence_->DeviceDisconnected(*user);
+  metrics::Get().connected_devices.Add(-1);
+  metrics::Get().connected_users.Set(static_cast<int64_t>(sessions_.devices().users()));
 }
 
 void Plugin::OnTick() {
+  if (health_) health_->Ticked();
   tasks_.RunPending();
   sessions_.EndOfLoop();
   presence_->OnTick();

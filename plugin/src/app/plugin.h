@@ -15,6 +15,8 @@
 #include "broker/broker_api.h"
 #include "chat/chat_service.h"
 #include "config/config.h"
+#include "metrics/health.h"
+#include "metrics/metrics_server.h"
 #include "mqchat/status.h"
 #include "presence/presence_service.h"
 #include "push/push_worker.h"
@@ -72,6 +74,8 @@ class Plugin {
   static constexpr int64_t kContactRetryMs = 1000;
 
   void LogRefusal(const auth::LoginRequest& request, const Status& status);
+  // Starts the metrics listener when configured; sampled gauges read chat_ and sessions_.
+  Status StartMetrics();
 
   static constexpr int kRefusalLogLinesPerS = 20;
 
@@ -87,6 +91,9 @@ class Plugin {
   std::unique_ptr<push::PushWorker> push_;  // null unless plugin_opt_push_gateway_url is set
   std::unique_ptr<chat::ChatService> chat_;
   std::unique_ptr<retention::RetentionSweeper> retention_;  // removes expired messages
+  // The operators' listener (plugin_opt_metrics_listen); both null when it is off.
+  std::unique_ptr<metrics::HealthProbe> health_;
+  std::unique_ptr<metrics::MetricsServer> metrics_server_;
   // Users whose contact load failed -> when (monotonic ms) to try again.
   std::map<std::string, int64_t> contact_retries_;
 

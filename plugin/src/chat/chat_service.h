@@ -144,6 +144,10 @@ class ChatService {
   void Stop();
 
   const ChatStats& stats() const { return stats_; }
+  // Jobs waiting for the writer, and the bound beyond which requests get OVERLOADED (any
+  // thread: metrics and readiness read them).
+  size_t QueuedWrites() const { return writer_ ? writer_->queued() : 0; }
+  size_t MaxQueue() const { return options_.max_queue; }
   // The generator of message and conversation ids (broker thread), for seeding at start.
   SnowflakeGenerator& ids() { return ids_; }
 

@@ -1,7 +1,10 @@
 #include "chat/send_pipeline.h"
 
+#include <chrono>
+
 #include "chat/push_ops.h"
 #include "chat/wire_convert.h"
+#include "metrics/instruments.h"
 #include "protocol/wire.h"
 #include "store/block_steps.h"
 
@@ -116,13 +119,36 @@ void SendPipeline::Commit(store::ChatStore& store, std::vector<SendJob> jobs) {
   std::vector<store::AppendRequest> batch;
   batch.reserve(jobs.size());
   for (auto& job : jobs) batch.push_back(std::move(job.request));  // texts are not copied
+  const auto started = std::chrono::steady_clock::now();
   auto results = store.AppendBatch(batch);
+  RecordCommit(jobs.size(), started, results);
   for (size_t i = 0; i < jobs.size(); ++i) jobs[i].request = std::move(batch[i]);
   std::vector<SendOutcome> outcomes = Outcomes(store, jobs, results);
   // The push jobs committed with these messages: wake the push worker now, not at its poll.
   if (results.ok() && push_ != nullptr) push_->BatchCommitted(jobs, *results);
   // Builds every payload here so the broker thread only publishes.
+  const auto done = std::chrono::steady_clock::now();
+  for (const auto& job : jobs) {
+    metrics::Get().send_ack_seconds.Observe(
+        std::chrono::duration<double>(done - job.received).count());
+  }
   tools_.replies.SendResults(std::move(outcomes));
+}
+
+void SendPipeline::RecordCommit(size_t batch, std::chrono::steady_clock::time_point started,
+                                const Result<std::vector<store::AppendResult>>& results) {
+  auto& m = metrics::Get();
+  m.batch_size.Observe(static_cast<double>(batch));
+  m.commit_seconds.Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  if (!results.ok()) {
+    m.store_errors.Inc();
+    return;
+  }
+  for (const auto& r : *results) {
+    if (r.outcome == store::AppendOutcome::kStored) m.messages_stored.Inc();
+    if (r.outcome == store::AppendOutcome::kDuplicate) m.duplicates.Inc();
+  }
 }
 
 std::vector<SendOutcome> SendPipeline::Outcomes(
@@ -171,6 +197,7 @@ SendOutcome SendPipeline::Stored(store::ChatStore& store, SendOutcome out,
   ack.server_time_ms = r.message.created_at_ms;
   ack.duplicate = r.outcome == store::AppendOutcome::kDuplicate;
   out.reply = protocol::SendAckResponse(out.to.req_id, ack, AckOp(r.message.kind));
+  metrics::Get().requests.With({out.to.op_name, "ok"}).Inc();
   if (r.outcome != store::AppendOutcome::kStored) return out;
   // Members at least as new as the commit: a cached list from before a membership change made
   // through another broker would deliver to a removed member, or miss an added one.

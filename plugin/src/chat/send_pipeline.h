@@ -9,6 +9,7 @@
 // The message events (edit, delete, react: MessageEventOps) pass the same limits.
 #pragma once
 
+#include <chrono>
 #include <vector>
 
 #include "chat/fan_out.h"
@@ -53,6 +54,9 @@ class SendPipeline {
   // Broker thread: the wait before `r`'s sender may send (0: admitted and charged).
   int64_t Admit(const OpRequest& r, const std::string& client_msg_id);
   std::string LimitMessage(const std::string& user) const;
+  // Writer thread: the metrics of one AppendBatch (metrics/instruments.h).
+  static void RecordCommit(size_t batch, std::chrono::steady_clock::time_point started,
+                           const Result<std::vector<store::AppendResult>>& results);
 
   const ChatTools tools_;
   SnowflakeGenerator& ids_;  // broker thread

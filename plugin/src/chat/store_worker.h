@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -25,6 +26,8 @@ struct SendJob {
   ReplyTo reply;
   // request.only_if_stored: the wait RATE_LIMITED reports if the message is not stored.
   int64_t retry_after_ms = 0;
+  // When the request reached the broker (metrics: send-to-ack time).
+  std::chrono::steady_clock::time_point received = std::chrono::steady_clock::now();
 };
 
 using StoreTask = std::function<void(store::ChatStore& store)>;

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "metrics/listen_address.h"
 #include "protocol/identity.h"
 
 namespace mqchat {
@@ -249,6 +250,13 @@ const std::vector<OptionSpec>& Specs() {
       {"push_backoff_max_ms", PushInt(&PushConfig::backoff_max_ms, 1, 86400000)},
       {"push_coalesce_ms", PushInt(&PushConfig::coalesce_ms, 0, 60000)},
       {"push_coalesce_max_ms", PushInt(&PushConfig::coalesce_max_ms, 0, 600000)},
+      {"metrics_listen",
+       [](Config& c, const std::string& k, const std::string& v) -> Status {
+         auto address = metrics::ParseListenAddress(v);
+         if (!address.ok()) return OptionError(k, address.status().message());
+         c.metrics_listen = v;
+         return Status::Ok();
+       }},
       {"retention_days", RetentionInt(&RetentionConfig::days, 0, 36500)},
       {"retention_sweep_ms", RetentionInt(&RetentionConfig::sweep_ms, 10, 86400000)},
       {"retention_batch", RetentionInt(&RetentionConfig::batch, 1, 100000)},

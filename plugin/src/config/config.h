@@ -99,6 +99,8 @@ struct Config {
   PushConfig push;
   SendLimitConfig send_limits;
   RetentionConfig retention;
+  // The operators' HTTP listener (metrics, /healthz, /readyz), "host:port"; empty: off.
+  std::string metrics_listen;
 };
 
 // One plugin_opt_ line: key without the "plugin_opt_" prefix, value as the broker gives it.

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "metrics/instruments.h"
 #include "push/gateway_protocol.h"
 
 namespace mqchat::push {
@@ -121,7 +122,12 @@ int PushWorker::DeliverDue() {
   }
   if (posts.empty()) return static_cast<int>(claimed->size());
 
+  const auto posted_at = std::chrono::steady_clock::now();
   const std::vector<HttpResult> results = poster_->PostAll(bodies);
+  // PostAll runs the round's requests at once: each of them took about the round's time.
+  const double round_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - posted_at).count();
+  for (size_t i = 0; i < results.size(); ++i) metrics::Get().push_gateway_seconds.Observe(round_s);
   if (stop_requested_.load()) return 0;  // abandoned: the leases bring the jobs back
   for (size_t i = 0; i < posts.size(); ++i) {
     Settle(posts[i].job, ClassifyGatewayResponse(results[i], posts[i].tokens));
@@ -176,11 +182,13 @@ void PushWorker::Settle(const store::PushJob& job, const GatewayOutcome& outcome
     case GatewayVerdict::kDelivered:
       RemoveTokens(job, outcome.invalid_tokens);
       stats_.delivered.fetch_add(1);
+      metrics::Get().push_jobs.With({"delivered"}).Inc();
       Finish(job, store::PushJobState::kDelivered, outcome.reason);
       break;
     case GatewayVerdict::kTokensInvalid:
       RemoveTokens(job, outcome.invalid_tokens);
       stats_.dead.fetch_add(1);
+      metrics::Get().push_jobs.With({"dead"}).Inc();
       Finish(job, store::PushJobState::kDead, outcome.reason);
       break;
     case GatewayVerdict::kRetry:
@@ -188,6 +196,7 @@ void PushWorker::Settle(const store::PushJob& job, const GatewayOutcome& outcome
       break;
     case GatewayVerdict::kFailed:
       stats_.dead.fetch_add(1);
+      metrics::Get().push_jobs.With({"dead"}).Inc();
       log_(LogLevel::kWarning, "mqchat: push job " + std::to_string(job.job_id) + " for " +
                                    job.username + " dead-lettered: " + outcome.reason);
       Finish(job, store::PushJobState::kDead, outcome.reason);
@@ -199,6 +208,7 @@ void PushWorker::Finish(const store::PushJob& job, store::PushJobState end,
                         const std::string& note) {
   if (end == store::PushJobState::kDelivered && note.rfind("skipped", 0) == 0) {
     stats_.skipped.fetch_add(1);
+    metrics::Get().push_jobs.With({"skipped"}).Inc();
   }
   // false: more messages were folded in meanwhile; the job stays pending for them.
   auto finished = store_->FinishJob(job, end, note, clock_.NowMs());
@@ -211,12 +221,14 @@ void PushWorker::Retry(const store::PushJob& job, const std::string& reason) {
     const std::string why =
         "gave up after " + std::to_string(attempts) + " attempts; last: " + reason;
     stats_.dead.fetch_add(1);
+    metrics::Get().push_jobs.With({"dead"}).Inc();
     log_(LogLevel::kWarning, "mqchat: push job " + std::to_string(job.job_id) + " for " +
                                  job.username + " dead-lettered: " + why);
     Finish(job, store::PushJobState::kDead, why);
     return;
   }
   stats_.retried.fetch_add(1);
+  metrics::Get().push_jobs.With({"retried"}).Inc();
   const int64_t delay = BackoffDelayMs(options_.backoff, attempts, random_());
   Status s = store_->RetryJob(job.job_id, attempts, clock_.NowMs() + delay, reason);
   if (!s.ok()) StoreFailed(s);

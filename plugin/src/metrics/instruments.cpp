@@ -1,0 +1,51 @@
+#include "metrics/instruments.h"
+
+namespace mqchat::metrics {
+
+namespace {
+
+// Latency buckets from 100 µs to 10 s, roughly 2.5x apart.
+std::vector<double> SecondsBuckets() {
+  return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+          0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
+}
+
+Instruments Make(Registry& r) {
+  return Instruments{
+      r.AddCounterFamily("mqchat_requests_total", "Requests answered, by op and outcome.",
+                         {"op", "outcome"}),
+      r.AddCounter("mqchat_messages_stored_total",
+                   "Messages and events stored and acknowledged (resends excluded)."),
+      r.AddCounter("mqchat_duplicate_sends_total",
+                   "Resent client_msg_ids answered with the stored ack."),
+      r.AddHistogram("mqchat_store_batch_size", "Sends per writer transaction.",
+                     {1, 2, 4, 8, 16, 32, 64, 128, 256}),
+      r.AddHistogram("mqchat_store_commit_duration_seconds",
+                     "Time of one writer transaction (a batch of sends).", SecondsBuckets()),
+      r.AddHistogram("mqchat_send_ack_duration_seconds",
+                     "From a send request's arrival to its ack being ready to publish.",
+                     SecondsBuckets()),
+      r.AddCounter("mqchat_store_errors_total", "Writer transactions that failed."),
+      r.AddCounterFamily("mqchat_auth_attempts_total", "Logins, by outcome (ok, refused, busy).",
+                         {"outcome"}),
+      r.AddGauge("mqchat_connected_devices", "Devices connected to this broker."),
+      r.AddGauge("mqchat_connected_users", "Users with a device connected to this broker."),
+      r.AddCounterFamily("mqchat_push_jobs_total", "Push jobs finished, by outcome.", {"outcome"}),
+      r.AddHistogram("mqchat_push_gateway_duration_seconds", "Push gateway request time.",
+                     SecondsBuckets()),
+  };
+}
+
+}  // namespace
+
+Registry& GlobalRegistry() {
+  static Registry* registry = new Registry();  // never destroyed: threads may outlive statics
+  return *registry;
+}
+
+Instruments& Get() {
+  static Instruments* instruments = new Instruments(Make(GlobalRegistry()));
+  return *instruments;
+}
+
+}  // namespace mqchat::metrics
