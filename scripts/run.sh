@@ -24,8 +24,8 @@ if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt w
 fi
 (cd web && npm run --silent build)
 WEB_DIR="$ROOT/web/dist"
-# The page finds the API service here (web/src/api/http_api.ts): it signs up and logs in there.
-# Without this file the page sends the password to the broker over MQTT instead.
+# The page finds the API service here (web/src/api/http_api.ts): it signs up and logs in there
+# (the broker refuses passwords over MQTT: plugin_opt_password_login is off by default).
 printf '{"api": "http://127.0.0.1:%s"}\n' "$API_PORT" > "$WEB_DIR/config.json"
 
 DATA="$ROOT/data"
@@ -70,6 +70,8 @@ plugin_opt_store sqlite
 plugin_opt_sqlite_path $DATA/mqchat.db
 plugin_opt_jwt_hs256_secret_file $DATA/jwt.secret
 plugin_opt_jwt_rs256_public_key_file $DATA/api.pub.pem
+# Clients log in through mqchat-api and present its token; no PBKDF2 on the broker thread.
+plugin_opt_password_login false
 CONF
 
 # The broker opens http_dir as $RUN_USER (this script's user), who must be able to read it.
@@ -96,15 +98,16 @@ Sign up and chat in the browser: http://127.0.0.1:$WS_PORT/ ("Create an account"
 
 Sign up through the API service (http://127.0.0.1:$API_PORT, docs/openapi.yaml):
   curl -H 'Content-Type: application/json' -d '{"username":"alice","password":"PASSWORD"}' http://127.0.0.1:$API_PORT/v1/signup
-and log in for an access token (its "access_token" is the MQTT password of user alice):
+and log in for an access token (its "access_token" is the MQTT password of user alice; the
+broker takes tokens only, never passwords):
   curl -H 'Content-Type: application/json' -d '{"username":"alice","password":"PASSWORD"}' http://127.0.0.1:$API_PORT/v1/login
 Or add a user as the operator (the password is read from the terminal, or from stdin when piped):
   $CTL --config $CONF user add alice
-Connect as device "laptop" of alice and watch her inbox:
-  mosquitto_sub -h 127.0.0.1 -p $PORT -V mqttv5 -i alice/laptop -u alice -P 'PASSWORD' -t 'mqchat/v1/u/alice/#' -v
-Or log in with a token instead of a password:
-  $CTL --config $CONF token alice
-Or chat in the terminal: $ROOT/build/tools/mqchat/mqchat --help
+Connect as device "laptop" of alice with a token and watch her inbox:
+  mosquitto_sub -h 127.0.0.1 -p $PORT -V mqttv5 -i alice/laptop -u alice -P "\$($CTL --config $CONF token alice)" -t 'mqchat/v1/u/alice/#' -v
+Or chat in the terminal (logs in through the API, keeps only a refresh token):
+  $ROOT/build/tools/mqchat/mqchat --api http://127.0.0.1:$API_PORT -u alice login
+  $ROOT/build/tools/mqchat/mqchat -u alice
 Stop with Ctrl-C.
 
 MSG

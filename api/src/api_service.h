@@ -59,6 +59,7 @@ class ApiService {
   BearerAuth auth_;
   BlobStorePtr blobs_;  // null: avatars not configured
   SignupHandler signup_;
+  LoginLimits login_limits_;
   SessionHandlers sessions_;
   CredentialHandlers credentials_;
   ProfileHandlers profiles_;

@@ -123,6 +123,13 @@ Status Apply(const std::string& key, const std::string& value, ApiConfig* c, int
   } else if (key == "lookup_per_minute_per_address") {
     if (auto s = int_option(1, 100000); !s.ok()) return s;
     c->lookup_per_minute_per_address = static_cast<int>(n);
+  } else if (key == "login_fail_max" || key == "login_fail_max_per_prefix") {
+    if (auto s = int_option(1, 1000000); !s.ok()) return s;
+    (key == "login_fail_max" ? c->login_fail_max : c->login_fail_max_per_prefix) =
+        static_cast<int>(n);
+  } else if (key == "login_fail_window_s") {
+    if (auto s = int_option(1, 86400); !s.ok()) return s;
+    c->login_fail_window_s = n;
   } else if (key == "broker") {
     c->brokers.push_back(value);
   } else if (key == "cors_origin") {
@@ -191,6 +198,8 @@ std::string ApiUsage() {
   --store_connections N (4) --http_threads N (16)
   --blob_dir DIR (SQLite: <store dir>/blobs)   avatars; --avatar_max_bytes N (1048576)
   --lookup_per_minute N (30) --lookup_per_minute_per_address N (120)   GET /v1/users
+  --login_fail_max N (10) --login_fail_max_per_prefix N (100) --login_fail_window_s N (60)
+                                  failed logins per username and address, per /24 or /56
 A config file holds the same keys, one 'key value' per line.
 )";
 }

@@ -50,6 +50,12 @@ struct ApiConfig {
   // User lookup (GET /v1/users): requests per minute per account and per client address.
   int lookup_per_minute = 30;              // `lookup_per_minute`, 1..10000
   int lookup_per_minute_per_address = 120;  // `lookup_per_minute_per_address`, 1..100000
+  // Login throttles (login_limits.h): failed logins per username and per address
+  // (`login_fail_max`, 1..1000000), per /24 or /56 network (`login_fail_max_per_prefix`,
+  // 1..1000000), in a window of `login_fail_window_s` (1..86400) seconds.
+  int login_fail_max = 10;
+  int login_fail_max_per_prefix = 100;
+  int64_t login_fail_window_s = 60;
 };
 
 // Parses argv[1..] (argv[0] excluded). kInvalidArgument naming the flag or line on any error.

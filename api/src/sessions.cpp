@@ -99,7 +99,15 @@ ApiResponse SessionHandlers::Login(const ApiRequest& request) {
   }
   std::string device_id, platform;
   if (auto error = ReadDevice(body, &device_id, &platform)) return *error;
-  if (password.size() > kMaxPasswordBytes) return BadCredentials();
+  const auth::LoginKeys keys = LoginLimits::Keys(username, request.remote_addr);
+  if (int wait_s = limits_->RetryAfterS(keys, now_ms_())) {
+    return RetryLaterResponse(ApiErrorCode::kRateLimited,
+                              "too many failed logins; try again later", wait_s);
+  }
+  if (password.size() > kMaxPasswordBytes) {
+    limits_->RecordFailure(keys, now_ms_());
+    return BadCredentials();
+  }
   std::string stored_hash;  // empty: unknown, deleted or passwordless (verified against a dummy)
   store::UserState state = store::UserState::kActive;
   {
@@ -119,10 +127,14 @@ ApiResponse SessionHandlers::Login(const ApiRequest& request) {
   if (!match.ok() && match.status().code() == Code::kResourceExhausted) {
     return FailureResponse(match.status(), "login verify");
   }
-  if (!match.ok() || !*match || state == store::UserState::kDeleted) return BadCredentials();
+  if (!match.ok() || !*match || state == store::UserState::kDeleted) {
+    limits_->RecordFailure(keys, now_ms_());
+    return BadCredentials();
+  }
   if (state != store::UserState::kActive) {
     return ErrorResponse(ApiErrorCode::kForbidden, "this account is disabled");
   }
+  limits_->RecordSuccess(keys);
   auto store = stores_->Acquire();
   if (!store.ok()) return FailureResponse(store.status(), "login store");
   auto refresh = refresh_.Start(store->sessions(), username, device_id, now_ms_());

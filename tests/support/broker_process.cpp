@@ -111,11 +111,16 @@ void BrokerProcess::WriteConfig() {
       c << "plugin_opt_" << key << " " << Expand(value) << "\n";
     }
     // Tests send far faster than a person (and than the default send limits, 5 messages a
-    // second): the limits are off unless a test sets them (flood_test.cpp does).
-    for (const char* key : {"send_rate_per_s", "fanout_per_s"}) {
+    // second): the limits are off unless a test sets them (flood_test.cpp does). Most tests log
+    // in with passwords over MQTT, which the plugin refuses by default (password_login false
+    // since the API service hands out tokens): they say so explicitly.
+    const std::pair<const char*, const char*> defaults[] = {
+        {"send_rate_per_s", "0"}, {"fanout_per_s", "0"}, {"password_login", "true"}};
+    for (const auto& [key, value] : defaults) {
+      if (!options_.fixture_defaults) break;
       const bool set = std::any_of(options_.plugin_opts.begin(), options_.plugin_opts.end(),
                                    [&](const auto& opt) { return opt.first == key; });
-      if (!set) c << "plugin_opt_" << key << " 0\n";
+      if (!set) c << "plugin_opt_" << key << " " << value << "\n";
     }
   }
   c << "listener " << port_ << " 127.0.0.1\n";

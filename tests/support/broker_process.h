@@ -29,6 +29,10 @@ struct BrokerOptions {
   // Appended verbatim after the listeners (listener-scoped options apply to the last listener:
   // the websockets one if enabled, else the TCP one).
   std::string extra_conf;
+  // Test-friendly settings written unless plugin_opts set them: the send limits off
+  // (send_rate_per_s 0, fanout_per_s 0) and password login over MQTT on (password_login true;
+  // the plugin's default is off). false: only what plugin_opts say, the plugin's defaults else.
+  bool fixture_defaults = true;
 };
 
 // What StartExpectingExit() saw.
@@ -70,6 +74,7 @@ class BrokerProcess {
   bool Running();
 
   int port() const { return port_; }
+  pid_t pid() const { return process_.pid(); }  // the mosquitto process (0 if never started)
   int ws_port() const { return ws_port_; }  // 0 unless options.websockets
   const std::string& dir() const { return dir_.path(); }
   std::string conf_path() const { return dir_.File("mosquitto.conf"); }

@@ -49,6 +49,7 @@ std::unique_ptr<ChatServer> ChatServer::Create(ChatServerOptions options) {
   for (auto& opt : options.plugin_opts) broker_options.plugin_opts.push_back(std::move(opt));
   broker_options.websockets = options.websockets;
   broker_options.persistence = options.persistence;
+  broker_options.fixture_defaults = options.fixture_defaults;
 
   auto accounts = store::OpenAccountStore(store_config);
   if (!accounts.ok()) {

@@ -26,6 +26,9 @@ struct ChatServerOptions {
   std::vector<std::pair<std::string, std::string>> plugin_opts;
   bool websockets = false;
   bool persistence = false;
+  // BrokerOptions::fixture_defaults: false leaves password login and the send limits at the
+  // plugin's defaults (as a shipped config does).
+  bool fixture_defaults = true;
 };
 
 class ChatServer {

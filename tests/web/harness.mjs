@@ -120,6 +120,8 @@ export class Broker {
       `plugin_opt_sqlite_path ${this.db}`,
       `plugin_opt_jwt_hs256_secret ${JWT_SECRET}`,
       "plugin_opt_user_refresh_ms 100", // users added by mqchatctl can log in within 0.1 s
+      // The tests without the API service log in with passwords over MQTT (off by default).
+      "plugin_opt_password_login true",
       // Every test login comes from 127.0.0.1, wrong passwords included: don't throttle it.
       "plugin_opt_auth_fail_max 1000000",
       "plugin_opt_auth_fail_max_per_prefix 1000000",

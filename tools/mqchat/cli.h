@@ -29,11 +29,17 @@ struct Settings {
   bool websocket = false;
   std::string user;
   std::string password;  // a password or a token
+  // The API service (mqchat-api) base URL: with it a password goes there for a token, never to
+  // the broker. `login`/`signup` need it (or a stored login's); api_login.h.
+  std::string api;
+  std::string invite;        // signup --invite CODE
+  std::string session_path;  // non-empty: tokens come from this stored login (api_login.h)
   std::string device = "cli";
   std::string cache;     // empty: in memory
   std::chrono::seconds timeout{10};
   bool json = false;
-  // "" = interactive; else "send", "history", "tail", "groups", "groups create", "groups add".
+  // "" = interactive; else "send", "history", "tail", "groups", "groups create", "groups add",
+  // "signup", "login", "logout".
   std::string command;
   std::string conversation;        // CONV (NAME for groups create)
   std::vector<std::string> words;  // send: the text's words; groups create/add: the users

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <nlohmann/json.hpp>
 
+#include "api_login.h"
 #include "cli.h"
 #include "console.h"
 #include "convert.h"
@@ -97,9 +98,18 @@ std::string FormatClock(int64_t unix_ms, int64_t now_ms) {
 std::unique_ptr<Client> MakeClient(const Settings& s, size_t event_queue_capacity) {
   const std::string uri =
       std::string(s.websocket ? "ws://" : "tcp://") + s.host + ":" + std::to_string(s.port);
-  auto options = ClientOptions::Builder()
+  ClientOptions::Builder builder;
+  // A stored login or the API service gives tokens; the password goes to the broker only
+  // without either (which it refuses unless the operator enabled password_login).
+  if (!s.session_path.empty()) {
+    builder.TokenProvider(s.user, StoredLoginProvider(s.session_path));
+  } else if (!s.api.empty()) {
+    builder.TokenProvider(s.user, PasswordLoginProvider(s));
+  } else {
+    builder.Credentials(s.user, s.password);
+  }
+  auto options = builder
                      .Server(uri)
-                     .Credentials(s.user, s.password)
                      .Device(s.device)
                      .CachePath(s.cache)
                      .ConnectTimeout(s.timeout)

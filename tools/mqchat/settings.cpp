@@ -1,6 +1,9 @@
 // mqchat CLI: the command line (CLI11) and MQCHAT_* environment into `Settings`, and --help.
+#include <unistd.h>
+
 #include <optional>
 
+#include "api_login.h"
 #include "cli.h"
 #include "cli_parse.h"
 #include "secret_input.h"
@@ -34,9 +37,14 @@ void DeclareCommands(CLI::App& app, Settings* s) {
   add->add_option("CONV", s->conversation)->required();
   add->add_option("USER", s->words)->required();
   app.add_subcommand("chat");
+  CLI::App* signup = app.add_subcommand("signup");
+  signup->add_option("--invite", s->invite);
+  CLI::App* login = app.add_subcommand("login");
+  CLI::App* logout = app.add_subcommand("logout");
   // One command at most: a later word that names a command ("send @bob tail this") is text.
   app.require_subcommand(0, 1);
-  for (CLI::App* sub : {send, history, tail, groups, create, add, app.get_subcommand("chat")}) {
+  for (CLI::App* sub :
+       {send, history, tail, groups, create, add, app.get_subcommand("chat"), signup, login, logout}) {
     sub->fallthrough();  // the connection options may follow the command too
     sub->callback([s, sub] {
       if (!s->command.empty()) return;  // a nested command's callback ran first
@@ -59,6 +67,7 @@ std::optional<int> ParseSettings(int argc, char** argv, Settings* s) {
   app.add_option("-u,--user", s->user)->envname("MQCHAT_USER");
   app.add_option("--password", s->password)->envname("MQCHAT_PASSWORD");
   app.add_option("--token", token)->envname("MQCHAT_TOKEN");
+  app.add_option("--api", s->api)->envname("MQCHAT_API");
   app.add_option("-d,--device", s->device)->envname("MQCHAT_DEVICE");
   app.add_option("--cache", s->cache)->envname("MQCHAT_CACHE");
   int64_t timeout_s = s->timeout.count();
@@ -71,6 +80,20 @@ std::optional<int> ParseSettings(int argc, char** argv, Settings* s) {
   if (!token.empty()) s->password = token;
   if (s->user.empty()) {
     return tools::UsageError(kProgram, "no user: pass --user or set MQCHAT_USER");
+  }
+  const bool api_command = s->command == "signup" || s->command == "login";
+  if (s->api.empty() && s->command != "signup") s->api = StoredApiUrl(s->user);
+  if (s->command == "logout") return std::nullopt;
+  if (api_command && s->api.empty()) {
+    return tools::UsageError(kProgram, "no API service: pass --api URL or set MQCHAT_API");
+  }
+  // No password or token given: a stored login (mqchat login) gives tokens.
+  if (!api_command && s->password.empty()) {
+    const std::string stored = SessionPath(s->user);
+    if (!stored.empty() && ::access(stored.c_str(), R_OK) == 0) {
+      s->session_path = stored;
+      return std::nullopt;
+    }
   }
   if (s->password.empty() && tools::StdinIsTerminal()) {
     // Asked, not echoed; never needed on the command line, where others could read it.
@@ -99,6 +122,14 @@ Usage:
   mqchat [options] groups [--all]           list group conversations (--all: direct ones too)
   mqchat [options] groups create NAME [USER...]   create a group; prints its id
   mqchat [options] groups add CONV USER...        add members to a group
+  mqchat --api URL -u USER signup [--invite CODE]  create an account at the API service, then
+                                            log in as with login
+  mqchat --api URL -u USER login            log in at the API service (asks for the password)
+                                            and keep the login (a refresh token, never the
+                                            password) for later runs, mode 0600, in
+                                            $MQCHAT_CONFIG_DIR, else $XDG_CONFIG_HOME/mqchat,
+                                            else ~/.config/mqchat
+  mqchat -u USER logout                     end the kept login and delete it
 
 CONV is a conversation id, @USER for the direct conversation with USER, or a group's name
 (quote a name with spaces: "Team chat").
@@ -111,6 +142,10 @@ Options (environment variable in brackets):
       --password PW      password [MQCHAT_PASSWORD]; without one (and no token), mqchat asks
                          for it on the terminal without echoing it
       --token JWT        login token instead of a password [MQCHAT_TOKEN]
+      --api URL          the API service, e.g. http://127.0.0.1:8080 [MQCHAT_API]: the
+                         password goes there for a token, never to the broker (which refuses
+                         passwords unless its operator allows them). Without a password or
+                         token, a login kept by `mqchat login` is used
   -d, --device ID        device id [MQCHAT_DEVICE] (default "cli"); use a different one per
                          running instance
       --cache PATH       offline cache file [MQCHAT_CACHE] (default: in memory, so unsent

@@ -25,6 +25,7 @@ class AuthenticatorTest : public ::testing::Test {
     store::UserRecord alice{1, "alice", *hash_, store::UserState::kActive, 1, 0};
     store::UserRecord bob{2, "bob", *hash_, store::UserState::kDisabled, 2, 0};
     directory_.Apply({alice, bob});
+    config_.password_login = true;  // off by default; these tests are about password login
     config_.fail_max = 3;
     config_.fail_window_s = 60;
     // One hash per ms: each Login() below advances the clock by 1 ms, so the budget only bites

@@ -22,6 +22,8 @@ TEST(ConfigTest, MinimalSqliteConfigHasDefaults) {
   EXPECT_EQ(c->max_message_chars, 100000);
   EXPECT_EQ(c->node_id, 0);
   EXPECT_EQ(c->store_readers, 4);
+  // Passwords go to the API service; over MQTT only where an operator turns it on (issue 29).
+  EXPECT_FALSE(c->auth.password_login);
 }
 
 TEST(ConfigTest, StoreReadersTakesOneToSixtyFour) {
