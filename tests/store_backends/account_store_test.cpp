@@ -117,7 +117,8 @@ TEST_P(AccountStoreTest, MigrationDisablesExistingLookAlikes) {
   ASSERT_TRUE(store_->AddUser("bob", "h").ok());
   ASSERT_TRUE(store_->AddUser("zed", "h").ok());
   store_.reset();
-  // Back to schema 5 (undoing 017 down to 006), then add look-alikes the old schema allowed.
+  // Back to schema 5 (undoing 018 down to 006), then add look-alikes the old schema allowed.
+  ASSERT_TRUE(ExecRaw("ALTER TABLE conversations DROP COLUMN slow_mode_s").ok());
   ASSERT_TRUE(ExecRaw("DROP TABLE profiles").ok());
   ASSERT_TRUE(ExecRaw("DROP TABLE devices").ok());  // 017's refresh_tokens column goes with 007
   // 016 (communities): its tables, dependents first.
