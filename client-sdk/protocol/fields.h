@@ -59,6 +59,9 @@ inline constexpr std::string_view kNextCursor = "next_cursor";
 inline constexpr std::string_view kDays = "days";
 inline constexpr std::string_view kRetentionDays = "retention_days";
 inline constexpr std::string_view kExpiredThroughSeq = "expired_through_seq";
+// set_slow_mode and the conversations summary (protocol/slow_mode.h)
+inline constexpr std::string_view kSeconds = "seconds";
+inline constexpr std::string_view kSlowModeS = "slow_mode_s";
 
 // Message, member, conversation, summary, ack and sync objects.
 inline constexpr std::string_view kMessageId = "message_id";

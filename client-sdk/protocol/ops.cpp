@@ -11,6 +11,7 @@ constexpr std::string_view kOpNames[kOpCount] = {
     "conversations", "sync",          "push_register", "push_unregister",
     "push_settings", "block",         "unblock",       "blocks",
     "set_dm_policy", "report",        "search",       "set_retention",
+    "set_slow_mode",
 };
 
 }  // namespace

@@ -43,9 +43,11 @@ enum class Op {
   kSearch,
   // A conversation's retention (issue 24; protocol/retention.h): owners and admins of a group.
   kSetRetention,
+  // A conversation's slow mode (issue 24; protocol/slow_mode.h): owners and admins of a group.
+  kSetSlowMode,
 };
 
-inline constexpr size_t kOpCount = static_cast<size_t>(Op::kSetRetention) + 1;
+inline constexpr size_t kOpCount = static_cast<size_t>(Op::kSetSlowMode) + 1;
 
 // The wire name, e.g. "add_members".
 std::string_view OpName(Op op);

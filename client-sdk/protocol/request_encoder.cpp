@@ -80,6 +80,10 @@ struct BodyEncoder {
       out[fields::kDays] = b.days;
     }
   }
+  void operator()(const SetSlowModeRequest& b) const {
+    out[fields::kConversationId] = FormatId(b.conversation_id);
+    out[fields::kSeconds] = b.seconds;
+  }
   void operator()(const ReportRequest& b) const {
     out[fields::kClientMsgId] = b.client_msg_id;
     if (!b.user.empty()) out[fields::kUser] = b.user;

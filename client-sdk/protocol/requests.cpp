@@ -358,6 +358,17 @@ Error ParseBody(const json& obj, const RequestLimits&, SetRetentionRequest* body
   return std::nullopt;
 }
 
+Error ParseBody(const json& obj, const RequestLimits&, SetSlowModeRequest* body) {
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(FromStatus(
+      ReadId(obj, fields::kConversationId, Presence::kRequired, &body->conversation_id)));
+  Status status = ReadNonNegative(obj, fields::kSeconds, Presence::kRequired, &body->seconds);
+  if (!status.ok() || body->seconds > kMaxSlowModeSeconds) {
+    return BadRequest("seconds must be an integer from 0 (off) to " +
+                      std::to_string(kMaxSlowModeSeconds));
+  }
+  return std::nullopt;
+}
+
 // Builds the body alternative of `op` and parses it from `obj`.
 Error ParseBodyFor(Op op, const json& obj, const RequestLimits& limits, RequestBody* body) {
   switch (op) {
@@ -391,6 +402,7 @@ Error ParseBodyFor(Op op, const json& obj, const RequestLimits& limits, RequestB
     MQCHAT_BODY_CASE(kReport, ReportRequest)
     MQCHAT_BODY_CASE(kSearch, SearchRequest)
     MQCHAT_BODY_CASE(kSetRetention, SetRetentionRequest)
+    MQCHAT_BODY_CASE(kSetSlowMode, SetSlowModeRequest)
 #undef MQCHAT_BODY_CASE
   }
   return ProtocolError{ErrorCode::kInternal, "op without a parser"};

@@ -15,6 +15,7 @@
 #include "protocol/privacy.h"
 #include "protocol/search.h"
 #include "protocol/retention.h"
+#include "protocol/slow_mode.h"
 #include "protocol/text.h"
 #include "protocol/topics.h"
 
@@ -127,6 +128,11 @@ struct SetRetentionRequest {
   int64_t conversation_id = 0;  // required
   int64_t days = kRetentionServerDefault;  // required: null, or 0..kMaxRetentionDays
 };
+// A group's slow mode (protocol/slow_mode.h): seconds between one member's messages, 0 off.
+struct SetSlowModeRequest {
+  int64_t conversation_id = 0;  // required
+  int64_t seconds = 0;          // required: 0..kMaxSlowModeSeconds
+};
 
 // Alternative i is the body of Op i: body.index() == static_cast<size_t>(op).
 using RequestBody =
@@ -135,7 +141,8 @@ using RequestBody =
                  EditRequest, DeleteRequest, ReactRequest, OpenDirectRequest, CreateGroupRequest,
                  ConversationsRequest, SyncRequest, PushRegisterRequest, PushUnregisterRequest,
                  PushSettingsRequest, BlockRequest, UnblockRequest, BlocksRequest,
-                  SetDmPolicyRequest, ReportRequest, SearchRequest, SetRetentionRequest>;
+                  SetDmPolicyRequest, ReportRequest, SearchRequest, SetRetentionRequest,
+                  SetSlowModeRequest>;
 
 struct Request {
   Op op = Op::kSend;

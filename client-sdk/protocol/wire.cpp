@@ -55,15 +55,17 @@ json EncodeConversation(const WireConversation& c) {
 }
 
 json EncodeSummary(const WireSummary& s) {
-  return json{{fields::kConversationId, FormatId(s.conversation_id)},
-              {fields::kKind, s.kind},
-              {fields::kName, s.name},
-              {fields::kLastSeq, s.last_seq},
-              {fields::kReadSeq, s.read_seq},
-              {fields::kUnread, s.unread},
-              {fields::kMutedUntilMs, s.muted_until_ms},
-              {fields::kMembers, s.members},
-              {fields::kLastMessage, s.last_message ? EncodeMessage(*s.last_message) : json()}};
+  json out{{fields::kConversationId, FormatId(s.conversation_id)},
+           {fields::kKind, s.kind},
+           {fields::kName, s.name},
+           {fields::kLastSeq, s.last_seq},
+           {fields::kReadSeq, s.read_seq},
+           {fields::kUnread, s.unread},
+           {fields::kMutedUntilMs, s.muted_until_ms},
+           {fields::kMembers, s.members},
+           {fields::kLastMessage, s.last_message ? EncodeMessage(*s.last_message) : json()}};
+  if (s.slow_mode_s > 0) out[fields::kSlowModeS] = s.slow_mode_s;
+  return out;
 }
 
 json EncodeAck(const WireAck& a) {

@@ -78,6 +78,8 @@ struct WireSummary {
   // The caller's mute (PROTOCOL.md 4, `conversations`): 0 none, -1 for good, else a Unix time in
   // ms (possibly past: then not muted). Absent on the wire from older servers: 0.
   int64_t muted_until_ms = 0;
+  // Seconds between one member's messages (protocol/slow_mode.h); 0 off (absent on the wire).
+  int64_t slow_mode_s = 0;
 };
 
 // The result fields of a "send" response.

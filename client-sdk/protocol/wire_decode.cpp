@@ -111,6 +111,7 @@ Result<WireSummary> DecodeSummary(const json& j) {
   MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kReadSeq, kRequired, &s.read_seq));
   MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kUnread, kRequired, &s.unread));
   MQCHAT_RETURN_IF_ERROR(ReadMuteUntil(j, fields::kMutedUntilMs, kOptional, &s.muted_until_ms));
+  MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kSlowModeS, kOptional, &s.slow_mode_s));
   MQCHAT_RETURN_IF_ERROR(
       ReadStringArray(j, fields::kMembers, kRequired, kMaxArrayEntries, &s.members));
   if (const json* last = FindField(j, fields::kLastMessage)) {

@@ -257,6 +257,14 @@ RequestId Client::SetDmPolicy(DmPolicy policy, Callback<Result<PrivacySettings>>
   return impl_->SetDmPolicy(policy, Later(*impl_, std::move(done)));
 }
 
+std::future<Result<ReportReceipt>> Client::Report(AbuseReport report) {
+  return AsFuture<Result<ReportReceipt>>(
+      [&](auto done) { impl_->Report(std::move(report), std::move(done)); });
+}
+RequestId Client::Report(AbuseReport report, Callback<Result<ReportReceipt>> done) {
+  return impl_->Report(std::move(report), Later(*impl_, std::move(done)));
+}
+
 Result<std::vector<ConversationSummary>> Client::CachedConversations() const {
   return impl_->cache().Summaries();
 }

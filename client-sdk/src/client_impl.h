@@ -84,6 +84,7 @@ class ClientImpl : private OutboxHost {
   RequestId Block(std::string user, Done<Result<PrivacySettings>> done);
   RequestId Unblock(std::string user, Done<Result<PrivacySettings>> done);
   RequestId Blocks(Done<Result<PrivacySettings>> done);
+  RequestId Report(AbuseReport report, Done<Result<ReportReceipt>> done);
   RequestId SetDmPolicy(DmPolicy policy, Done<Result<PrivacySettings>> done);
   // Engine thread, after each connection: fetches the settings into the cache (and emits them
   // if they changed while this device was away).

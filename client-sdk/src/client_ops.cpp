@@ -1,7 +1,10 @@
 // ClientImpl: the app's requests. Each builds a protocol::Request, starts it on the engine thread
 // through the RequestTracker, and decodes the response there (op_results.h; updating the cache)
 // before completing it (the public Client turns completions into futures or callbacks).
+#include <ctime>
+
 #include "client_impl.h"
+#include "ids.h"
 #include "op_results.h"
 #include "privacy.h"
 #include "protocol/identity.h"
@@ -241,6 +244,24 @@ void ClientImpl::FetchPrivacy() {
                                   if (!s.ok()) log_("mqchat: blocks: " + s.ToString());
                                 });
   if (!started.ok()) log_("mqchat: blocks: " + started.status().ToString());
+}
+
+// --- Reporting abuse ---
+
+RequestId ClientImpl::Report(AbuseReport report, Done<Result<ReportReceipt>> done) {
+  if (report.client_msg_id.empty()) {
+    static IdGenerator ids;  // thread-safe; client_msg_ids of reports only
+    report.client_msg_id = ids.ClientMsgId(static_cast<int64_t>(std::time(nullptr)) * 1000);
+  }
+  protocol::ReportRequest body;
+  body.client_msg_id = std::move(report.client_msg_id);
+  body.user = std::move(report.user);
+  body.conversation_id = report.seq > 0 ? report.conversation_id : 0;
+  body.seq = report.seq;
+  body.reason = std::move(report.reason);
+  body.details = std::move(report.details);
+  return Call<ReportReceipt>(MakeRequest(protocol::Op::kReport, 0, std::move(body)),
+                             DecodeReportResult, std::move(done));
 }
 
 }  // namespace mqchat::sdk

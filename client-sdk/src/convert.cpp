@@ -73,6 +73,7 @@ ConversationSummary FromWire(const protocol::WireSummary& s) {
   out.read_seq = s.read_seq;
   out.unread = s.unread;
   out.muted_until_ms = s.muted_until_ms;
+  out.slow_mode_s = s.slow_mode_s;
   out.members = s.members;
   if (s.last_message) out.last_message = FromWire(*s.last_message);
   return out;
@@ -114,6 +115,7 @@ protocol::WireSummary ToWire(const ConversationSummary& s) {
   w.read_seq = s.read_seq;
   w.unread = s.unread;
   w.muted_until_ms = s.muted_until_ms;
+  w.slow_mode_s = s.slow_mode_s;
   w.members = s.members;
   if (s.last_message) w.last_message = ToWire(*s.last_message);
   return w;

@@ -3,6 +3,8 @@
 #include <utility>
 
 #include "convert.h"
+#include "protocol/fields.h"
+#include "protocol/json_util.h"
 #include "protocol/responses.h"
 
 namespace mqchat::sdk {
@@ -70,6 +72,18 @@ Result<int64_t> DecodeReadResult(const protocol::Response& r) {
   MQCHAT_ASSIGN_OR_RETURN(protocol::WireReadMarker marker,
                           DecodeBody(r, protocol::DecodeReadMarker));
   return marker.read_seq;
+}
+
+Result<ReportReceipt> DecodeReportResult(const protocol::Response& r) {
+  ReportReceipt out;
+  Status s = protocol::ReadId(r.body, protocol::fields::kReportId, protocol::Presence::kRequired,
+                              &out.report_id);
+  if (s.ok()) {
+    s = protocol::ReadBool(r.body, protocol::fields::kDuplicate, protocol::Presence::kRequired,
+                           &out.duplicate);
+  }
+  if (!s.ok()) return Status::Internal("malformed " + r.op + " response: " + s.message());
+  return out;
 }
 
 }  // namespace mqchat::sdk

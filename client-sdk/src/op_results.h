@@ -30,5 +30,7 @@ Result<std::vector<ConversationSummary>> DecodeConversationsResult(const protoco
 Result<HistoryPage> DecodeHistoryResult(const protocol::Response& r);
 // read: the caller's read marker after the request.
 Result<int64_t> DecodeReadResult(const protocol::Response& r);
+// report: the report's id, and whether it was filed before under that client_msg_id.
+Result<ReportReceipt> DecodeReportResult(const protocol::Response& r);
 
 }  // namespace mqchat::sdk

@@ -2,16 +2,23 @@
 // a message of a conversation they are in (its text copied, so deleting it later keeps the
 // evidence) or a user; a resend is the same report; a message the reporter cannot see is
 // NOT_MEMBER whether or not the conversation exists; bad input is refused and files nothing; a
-// flood of reports is RATE_LIMITED; the operator lists the queue and resolves a report.
+// flood of reports is RATE_LIMITED; the operator lists the queue and resolves a report, and
+// may delete the reported message for everyone (a delete event by "operator": members see a
+// tombstone) and disable the reported user (their session ends), each written to the audit log
+// that `mqchatctl audit list` prints.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <future>
 #include <string>
 #include <vector>
 
+#include "mqchat/client.h"
 #include "protocol/ops.h"
 #include "support/chat_fixture.h"
 #include "support/subprocess.h"
+#include "support/temp_dir.h"
 
 namespace mqchat::test {
 namespace {
@@ -98,6 +105,136 @@ TEST_P(ReportTest, AReportedMessageIsKeptForTheOperatorWhoResolvesIt) {
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0]["resolution"], "warned mallory");
   EXPECT_FALSE(all[0]["open"].get<bool>());
+}
+
+TEST_P(ReportTest, ResolvingDeletesTheMessageForEveryoneAndDisablesTheSenderWithAnAudit) {
+  MQCHAT_REQUIRE_SERVER();
+  Register({"alice", "mallory", "bob"});
+  auto alice = Login("alice");
+  auto mallory = Login("mallory");
+  auto bob = Login("bob");
+  const int64_t group = alice->CreateGroup("team", {"mallory", "bob"});
+  ASSERT_GT(group, 0);
+  ASSERT_TRUE(mallory->Send(group, "buy cheap pills", "m1").ok());  // seq 1
+  ASSERT_TRUE(bob->Send(group, "hi all", "b1").ok());               // seq 2
+  auto message = Report(*bob, {{"client_msg_id", "r1"},
+                               {"conversation_id", std::to_string(group)},
+                               {"seq", 1},
+                               {"reason", "spam"}});
+  ASSERT_TRUE(message.ok()) << message.Describe();
+  const std::string message_report = (*message.body)["report_id"];
+  auto user = Report(*bob, {{"client_msg_id", "r2"}, {"user", "mallory"}, {"reason", "spam"}});
+  ASSERT_TRUE(user.ok()) << user.Describe();
+  const std::string user_report = (*user.body)["report_id"];
+
+  // A report of a user alone names no message to delete: refused, and it stays open.
+  EXPECT_EQ(Ctl({"reports", "resolve", user_report, "--delete-message"}).exit_code, 1);
+  EXPECT_EQ(Queue(/*open_only=*/true).size(), 2u);
+
+  auto resolved = Ctl({"reports", "resolve", message_report, "--note", "spam run",
+                       "--delete-message", "--disable-user"});
+  ASSERT_EQ(resolved.exit_code, 0) << resolved.output;
+  // The message is a tombstone for every member, by a delete event the operator appended.
+  auto history = alice->Request(Op::kHistory, group, {{"after_seq", 0}, {"limit", 100}});
+  ASSERT_TRUE(history.ok()) << history.Describe();
+  const json& msgs = (*history.body)["messages"];
+  ASSERT_EQ(msgs.size(), 2u) << msgs.dump();  // history: messages only
+  EXPECT_EQ(msgs[0]["deleted"], true);
+  EXPECT_EQ(msgs[0]["text"], "");
+  EXPECT_EQ(msgs[1]["text"], "hi all");
+  auto sync = bob->Request(Op::kSync, 0, {{"cursors", {{std::to_string(group), 2}}}});
+  ASSERT_TRUE(sync.ok()) << sync.Describe();
+  json event;
+  for (const auto& c : (*sync.body)["conversations"]) {
+    if (c["conversation_id"] == std::to_string(group) && !c["messages"].empty()) {
+      event = c["messages"][0];
+    }
+  }
+  EXPECT_EQ(event["seq"], 3) << event.dump();
+  EXPECT_EQ(event["kind"], "delete");
+  EXPECT_EQ(event["sender"], "operator");
+  EXPECT_EQ(event["target_seq"], 1);
+  // The sender is disabled: the session ends, and so would a new login.
+  EXPECT_TRUE(mallory->mqtt().WaitDisconnected(std::chrono::seconds(10)));
+  // The report keeps its evidence and says what was done; the other one is still open.
+  json all = Queue(/*open_only=*/false);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0]["message_text"], "buy cheap pills");
+  EXPECT_FALSE(all[0]["open"].get<bool>());
+  EXPECT_NE(all[0]["resolution"].get<std::string>().find("spam run"), std::string::npos);
+  EXPECT_TRUE(all[1]["open"].get<bool>());
+  // Resolving it again is refused and does nothing.
+  EXPECT_EQ(Ctl({"reports", "resolve", message_report, "--delete-message"}).exit_code, 1);
+
+  auto audit = Ctl({"--json", "audit", "list"});
+  ASSERT_EQ(audit.exit_code, 0) << audit.output;
+  std::vector<std::string> actions;
+  for (const auto& row : json::parse(audit.output)) {
+    actions.push_back(row["action"]);
+    EXPECT_EQ(row["actor"], "operator");
+  }
+  EXPECT_EQ(actions, (std::vector<std::string>{"delete_message", "disable_user",
+                                               "resolve_report"}));
+  auto text = Ctl({"audit", "list"});
+  ASSERT_EQ(text.exit_code, 0) << text.output;
+  EXPECT_NE(text.output.find("\tdisable_user\tmallory\t"), std::string::npos) << text.output;
+}
+
+// The SDK's Client::Report, both forms: a message and a user; the same client_msg_id again is
+// the same report; a refusal comes back as its Status.
+TEST_P(ReportTest, AnSdkClientReportsAMessageAndAUser) {
+  MQCHAT_REQUIRE_SERVER();
+  Register({"alice", "mallory"});
+  auto mallory = Login("mallory");
+  const int64_t dm = mallory->OpenDirect("alice");
+  ASSERT_GT(dm, 0);
+  ASSERT_TRUE(mallory->Send(dm, "rude words", "m1").ok());
+  TempDir dir("mqchat-report-sdk");
+  auto options = ClientOptions::Builder()
+                     .Server("tcp://127.0.0.1:" + std::to_string(server_->port()))
+                     .Token("alice", Token("alice"))
+                     .Device("sdk")
+                     .CachePath(dir.File("alice.db"))
+                     .Build();
+  ASSERT_TRUE(options.ok()) << options.status().ToString();
+  auto client = Client::Create(*options);
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  ASSERT_TRUE((*client)->Connect().ok());
+
+  AbuseReport message;
+  message.conversation_id = dm;
+  message.seq = 1;
+  message.reason = "harassment";
+  message.details = "again";
+  message.client_msg_id = "sdk-r1";
+  auto filed = (*client)->Report(message).get();
+  ASSERT_TRUE(filed.ok()) << filed.status().ToString();
+  EXPECT_GT(filed->report_id, 0);
+  EXPECT_FALSE(filed->duplicate);
+  auto again = (*client)->Report(message).get();
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->report_id, filed->report_id);
+  EXPECT_TRUE(again->duplicate);
+
+  std::promise<Result<ReportReceipt>> user_done;
+  AbuseReport user;
+  user.user = "mallory";
+  user.reason = "spam";
+  (*client)->Report(user, [&](Result<ReportReceipt> r) { user_done.set_value(std::move(r)); });
+  auto user_future = user_done.get_future();
+  ASSERT_EQ(user_future.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  auto by_user = user_future.get();
+  ASSERT_TRUE(by_user.ok()) << by_user.status().ToString();
+  EXPECT_NE(by_user->report_id, filed->report_id);
+
+  AbuseReport bad = user;
+  bad.reason = "boring";
+  EXPECT_EQ((*client)->Report(bad).get().status().code(), Code::kInvalidArgument);
+  json queue = Queue(/*open_only=*/true);
+  ASSERT_EQ(queue.size(), 2u);
+  EXPECT_EQ(queue[0]["message_text"], "rude words");
+  EXPECT_EQ(queue[1]["reported_user"], "mallory");
+  client->reset();
 }
 
 TEST_P(ReportTest, BadReportsAreRefusedAndFloodsAreRateLimited) {

@@ -303,6 +303,13 @@ TEST_P(TerminalTest, InteractiveSessionChatsThroughAPseudoTerminal) {
   ASSERT_TRUE(cli.Expect("* bob is typing..."));
   cli.SendLine("/who");
   ASSERT_TRUE(cli.Expect("* online: bob"));
+  // Reports (issue 24): a message by its #seq, a user by @name; a bad reason in words.
+  cli.SendLine("/report #2 spam selling things");
+  ASSERT_TRUE(cli.Expect("* reported (report "));
+  cli.SendLine("/report @bob harassment");
+  ASSERT_TRUE(cli.Expect("* reported (report "));
+  cli.SendLine("/report @bob boring");
+  ASSERT_TRUE(cli.Expect("! report refused: "));
 
   cli.SendLine("/group team bob carol");
   ASSERT_TRUE(cli.Expect("* created group 'team' ("));

@@ -3,7 +3,8 @@
 // cutoff, at most a batch, stopping at the first newer one, with their reactions, and raises
 // expired_through_seq (which ChatStore::ExpiredThroughSeq reports) in the same transaction; a
 // batch raced by another sweeper removes nothing; only a group's owner or admin (or the
-// operator) sets its retention; EraseSent leaves tombstones in place.
+// operator) sets its retention, and its slow mode (migration 018); EraseSent leaves tombstones
+// in place.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -158,6 +159,74 @@ TEST_P(RetentionStoreTest, OnlyOwnersAdminsAndTheOperatorSetRetention) {
   ASSERT_TRUE(after.ok());
   ASSERT_EQ(after->size(), 1u);
   EXPECT_EQ((*after)[0].id, kDirect);
+}
+
+// Slow mode (migration 018): the same rules for who sets it; the conversation (with its
+// members_version raised, so cached copies reload) and the summaries carry it.
+TEST_P(RetentionStoreTest, OnlyOwnersAndAdminsSetSlowModeAndTheConversationCarriesIt) {
+  auto conversation = [&] {
+    auto c = chat_->GetConversation(kGroup);
+    EXPECT_TRUE(c.ok()) << c.status().ToString();
+    return c.ok() ? *c : Conversation{};
+  };
+  auto summary_slow_mode = [&](const std::string& user) {
+    auto list = chat_->ListConversations(user);
+    EXPECT_TRUE(list.ok()) << list.status().ToString();
+    for (const auto& s : list.ok() ? *list : std::vector<ConversationSummary>{}) {
+      if (s.id == kGroup) return s.slow_mode_s;
+    }
+    return int64_t{-1};
+  };
+  const Conversation before = conversation();
+  EXPECT_EQ(before.slow_mode_s, 0);
+  EXPECT_EQ(retention_->SetSlowMode(kGroup, "bob", 30, 1).code(), Code::kPermissionDenied);
+  EXPECT_EQ(retention_->SetSlowMode(kGroup, "carol", 30, 1).code(), Code::kNotFound);
+  EXPECT_EQ(retention_->SetSlowMode(kGroup + 99, "alice", 30, 1).code(), Code::kNotFound);
+  EXPECT_EQ(retention_->SetSlowMode(kDirect, "alice", 30, 1).code(), Code::kPermissionDenied);
+  EXPECT_EQ(conversation().slow_mode_s, 0);
+  ASSERT_TRUE(retention_->SetSlowMode(kGroup, "alice", 30, 1).ok());
+  const Conversation after = conversation();
+  EXPECT_EQ(after.slow_mode_s, 30);
+  EXPECT_GT(after.members_version, before.members_version);
+  EXPECT_EQ(summary_slow_mode("bob"), 30);
+  ASSERT_TRUE(retention_->SetSlowMode(kGroup, "alice", 0, 2).ok());
+  EXPECT_EQ(conversation().slow_mode_s, 0);
+  EXPECT_EQ(summary_slow_mode("alice"), 0);
+}
+
+// A moderator's delete (AppendRequest::moderator, mqchatctl reports resolve --delete-message):
+// the operator is no member, yet deletes anyone's message with a delete event in the log; the
+// same request without the flag is refused; a repeat finds the message deleted already.
+TEST_P(RetentionStoreTest, AModeratorDeletesAnyonesMessageWithADeleteEvent) {
+  const int64_t seq = Append(kGroup, "bob", 100);
+  AppendRequest del;
+  del.conversation_id = kGroup;
+  del.sender = kOperatorActor;
+  del.client_msg_id = "report-1";
+  del.message_id = 900001;
+  del.created_at_ms = 200;
+  del.kind = EventKind::kDelete;
+  del.target_seq = seq;
+  auto refused = chat_->AppendBatch({del});
+  ASSERT_TRUE(refused.ok()) << refused.status().ToString();
+  EXPECT_EQ((*refused)[0].outcome, AppendOutcome::kNotMember);
+  del.moderator = true;
+  auto deleted = chat_->AppendBatch({del});
+  ASSERT_TRUE(deleted.ok()) << deleted.status().ToString();
+  ASSERT_EQ((*deleted)[0].outcome, AppendOutcome::kStored);
+  EXPECT_EQ((*deleted)[0].message.seq, seq + 1);
+  auto page = chat_->ReadHistory(kGroup, 0, 0, 100);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->size(), 2u);
+  EXPECT_GT((*page)[0].deleted_at_ms, 0);
+  EXPECT_EQ((*page)[1].kind, EventKind::kDelete);
+  EXPECT_EQ((*page)[1].sender, kOperatorActor);
+  del.client_msg_id = "report-2";
+  del.message_id = 900002;
+  auto again = chat_->AppendBatch({del});
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ((*again)[0].outcome, AppendOutcome::kRefused);
+  EXPECT_EQ((*again)[0].refusal, EventRefusal::kTargetDeleted);
 }
 
 TEST_P(RetentionStoreTest, EraseSentLeavesTombstonesInPlace) {

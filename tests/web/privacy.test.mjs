@@ -3,9 +3,13 @@
 // refused with a sentence that does not tell a block; alice's other page shows bob in her blocked
 // list at once (the privacy event); in a group bob's new message is hidden behind a placeholder on
 // alice's page; unblocking lets bob write again. And with "nobody new", a stranger cannot open a
-// direct conversation with alice. Its own broker and browser (pages.mjs); run by tests/web/run.sh.
+// direct conversation with alice. Reporting: alice reports bob's message from its menu and bob
+// from the conversation's details (a dialog with the reason list); the operator's queue
+// (mqchatctl reports list) has both, the message's text kept. Its own broker and browser
+// (pages.mjs); run by tests/web/run.sh.
 import assert from "node:assert/strict";
-import { RawClient, screenshot } from "./harness.mjs";
+import { spawnSync } from "node:child_process";
+import { CTL, RawClient, screenshot } from "./harness.mjs";
 import { T, msgByText, openConv, pageSuite, send, type } from "./pages.mjs";
 
 const suite = pageSuite();
@@ -105,4 +109,49 @@ suite.e2e('"nobody new": a stranger cannot open a direct conversation', "privacy
   await aliceRaw.waitFor((e) => e.obj?.type === "privacy" && e.obj.dm_policy === "everyone", T, "privacy event");
   await c.click("#new-chat-submit");
   await c.waitForFunction((t) => document.querySelector("#conv-title")?.textContent === t, alice.name, { timeout: T });
+});
+
+suite.e2e("report a message from its menu and a user from the details", "privacy-report", async (t, pages) => {
+  const alice = await newUser("alice");
+  const bob = await newUser("bob");
+  const bobRaw = await raw(t, bob);
+  const dm = await bobRaw.openDirect(alice.name);
+  await bobRaw.send(dm, "cheap pills here");
+  const a = await openAs(t, pages, alice, bob.name);
+  const msg = msgByText(a, "cheap pills here");
+  await msg.waitFor({ timeout: T });
+
+  // The message's menu offers Report (not on my own messages); the dialog lists the reasons.
+  await msg.locator(".menu-btn").click();
+  await msg.locator(".msg-menu .menu-item.report").click();
+  await a.locator("#report-dialog", { hasText: `Report this message by ${bob.name}?` }).waitFor({ timeout: T });
+  assert.equal(await a.evaluate(() => document.activeElement?.id), "report-reason", "focus starts on the reason");
+  assert.equal(await a.locator("#report-reason option").count(), 8);
+  await a.selectOption("#report-reason", "spam");
+  await a.fill("#report-details", "selling pills");
+  await screenshot(a, "desktop-report-dialog");
+  await a.click("#report-confirm");
+  await a.locator("#report-dialog").waitFor({ state: "hidden", timeout: T });
+
+  // The user, from the conversation's details.
+  await a.click("#info-btn");
+  await a.locator(`#info-body button.report[data-report="${bob.name}"]`).click();
+  await a.locator("#report-dialog", { hasText: `Report ${bob.name}?` }).waitFor({ timeout: T });
+  await a.selectOption("#report-reason", "harassment");
+  await a.click("#report-confirm");
+  await a.locator("#report-dialog").waitFor({ state: "hidden", timeout: T });
+
+  // The operator's queue has both, oldest first, the message's text kept.
+  const r = spawnSync(CTL, ["--sqlite", suite.broker.db, "--json", "reports", "list"], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  const queue = JSON.parse(r.stdout);
+  assert.equal(queue.length, 2, r.stdout);
+  assert.equal(queue[0].reporter, alice.name);
+  assert.equal(queue[0].reported_user, bob.name);
+  assert.equal(queue[0].reason, "spam");
+  assert.equal(queue[0].details, "selling pills");
+  assert.equal(queue[0].message_text, "cheap pills here");
+  assert.equal(queue[1].reported_user, bob.name);
+  assert.equal(queue[1].reason, "harassment");
+  assert.equal(queue[1].seq, undefined);
 });

@@ -11,11 +11,12 @@
 #include "console.h"
 #include "command_words.h"
 #include "message_lines.h"
+#include "report_command.h"
 
 namespace mqchat::cli {
 namespace {
 
-const char* kReplHelp = R"(Commands:
+const std::string kReplHelp = R"(Commands:
   /list                      conversations with unread counts
   /open NAME|@USER|ID        open a group by its name (the rest of the line), or the direct
                              conversation with USER
@@ -28,11 +29,10 @@ const char* kReplHelp = R"(Commands:
   /edit SEQ TEXT             replace the text of your message #SEQ
   /delete SEQ                delete message #SEQ for everyone
   /react SEQ EMOJI           react to message #SEQ (/unreact SEQ EMOJI takes it back)
+)" + std::string(kReportHelp) + R"(
   /help                      this text
   /quit                      leave (also Ctrl-D)
 Any other line is sent to the open conversation.)";
-
-
 
 std::string Join(const std::vector<std::string>& items) {
   std::string out;
@@ -65,6 +65,8 @@ class Repl {
       std::vector<std::string> words;
       if (!Words(*line, &words)) {
         PrintLine("! a quote is not closed");
+      } else if (words[0] == "/report") {
+        PrintLine(ReportCommand(client_, Current(), words, *line, s_.timeout));
       } else if (!ChangeCommand(words, *line)) {
         Command(words);
       }

@@ -13,6 +13,7 @@
 #include "invites.h"
 #include "password_input.h"
 #include "protocol/identity.h"
+#include "audit.h"
 #include "reports.h"
 #include "retention.h"
 #include "root_guard.h"
@@ -91,7 +92,10 @@ Status Ctl::Run(const Request& r) {
     case Command::kBackup:
     case Command::kRestore: return Backup(r.command, r.path, r.json);
     case Command::kReportsList: return ListReports(config_.store, r.open_only, r.json);
-    case Command::kReportsResolve: return ResolveReport(config_.store, r.report_id, r.note);
+    case Command::kReportsResolve:
+      return ResolveReport(config_.store, r.report_id,
+                           Resolution{r.note, r.delete_message, r.disable_user});
+    case Command::kAuditList: return ListAudit(config_.store, r.json);
     case Command::kUserErase:
       MQCHAT_RETURN_IF_ERROR(protocol::ValidateUsername(r.name));
       return EraseUser(config_.store, r.name, r.erase_messages);

@@ -30,6 +30,7 @@ enum class Command {
   kUserErase,             // user_data.h
   kUserExport,
   kConversationRetention,  // retention.h
+  kAuditList,              // audit.h
 };
 
 struct Request {
@@ -44,6 +45,8 @@ struct Request {
   bool open_only = false;  // reports list --open
   int64_t report_id = 0;   // reports resolve
   std::string note;        // reports resolve --note
+  bool delete_message = false;  // reports resolve --delete-message
+  bool disable_user = false;    // reports resolve --disable-user
   bool erase_messages = false;   // user erase --messages
   int64_t conversation_id = 0;   // conversation retention
   std::string days;              // conversation retention: "default" or 0..36500

@@ -52,8 +52,14 @@ Commands:
   reports list [--open]      the reports users filed, oldest first (--open: unresolved only):
                              id, open|resolved, reporter, reported user, reason,
                              conversation:seq or -, the message's text when reported, details
-  reports resolve ID [--note TEXT]
-                             mark report ID resolved (refused if it already is)
+  reports resolve ID [--note TEXT] [--delete-message] [--disable-user]
+                             mark report ID resolved (refused if it already is), first
+                             deleting the reported message for everyone and/or disabling
+                             the reported user (logins refused, sessions ended); each
+                             action and the resolution go to the audit log
+  audit list                 the audit log, oldest first: id, at_ms, actor, action,
+                             subject, detail (retention, slow mode, erasure, export,
+                             report resolutions and their actions)
   token NAME [TTL_SECONDS]   print an HS256 login token for the existing, active user NAME
                              (needs --config with plugin_opt_jwt_hs256_secret[_file];
                              default TTL 3600)
@@ -157,10 +163,15 @@ void DeclareCommandLine(CLI::App& app, Request* request, StoreArgs* store) {
   CLI::App* resolve = reports->add_subcommand("resolve");
   resolve->add_option("ID", request->report_id)->required()->check(CLI::PositiveNumber);
   resolve->add_option("--note", request->note);
+  resolve->add_flag("--delete-message", request->delete_message);
+  resolve->add_flag("--disable-user", request->disable_user);
   resolve->callback([request] { request->command = Command::kReportsResolve; });
+  CLI::App* audit = app.add_subcommand("audit")->require_subcommand(1);
+  CLI::App* audit_list = audit->add_subcommand("list");
+  audit_list->callback([request] { request->command = Command::kAuditList; });
   // Global options (--json, the store) may also follow the command.
   for (CLI::App* sub : {app.get_subcommand("migrate"), user, list, invite, create, token, reports,
-                        reports_list, resolve, conversation, retention}) {
+                        reports_list, resolve, conversation, retention, audit, audit_list}) {
     sub->fallthrough();
   }
   for (const char* verb :

@@ -1,6 +1,10 @@
 // mqchatctl's moderation commands (issue 24): `reports list [--open] [--json]` prints the
 // reports users filed (oldest first; the reported message's text as it was when filed), and
-// `reports resolve ID [--note TEXT]` marks one resolved. Main thread.
+// `reports resolve ID [--note TEXT] [--delete-message] [--disable-user]` marks one resolved,
+// after acting on it: the reported message deleted for everyone by the moderator (a delete
+// event in the conversation's log, as a deletion by its sender or a group admin is, so clients
+// show a tombstone), the reported user disabled (logins refused, sessions ended by the brokers'
+// directory refresh). Each action and the resolution are written to the audit log. Main thread.
 #pragma once
 
 #include <cstdint>
@@ -14,8 +18,15 @@ namespace mqchat::ctl {
 // Prints the reports (only unresolved ones if `open_only`): tab-separated lines, or one JSON
 // array with `json`. kUnavailable for a store failure.
 Status ListReports(const store::StoreConfig& config, bool open_only, bool json);
-// Resolves report `id` with `note`. kNotFound if there is no such report, kInvalidArgument if
-// it was resolved already (a refusal: exit code 1).
-Status ResolveReport(const store::StoreConfig& config, int64_t id, const std::string& note);
+struct Resolution {
+  std::string note;
+  bool delete_message = false;  // the reported message, deleted for everyone
+  bool disable_user = false;    // the reported user's account
+};
+
+// Resolves report `id`, first taking the actions `resolution` asks for. kNotFound if there is
+// no such report; kInvalidArgument if it was resolved already, or --delete-message for a
+// report of a user alone (refusals, nothing done: exit code 1).
+Status ResolveReport(const store::StoreConfig& config, int64_t id, const Resolution& resolution);
 
 }  // namespace mqchat::ctl

@@ -178,6 +178,15 @@ class MQCHAT_SDK_API Client {
   // The settings as last received (defaults if never), without the network.
   Result<PrivacySettings> CachedPrivacy() const;
 
+  // --- Reporting abuse (docs/PROTOCOL.md "report") -----------------------------------------
+  // Files `report` in the operator's queue. Refused: a reason not in the list, details too
+  // long, a message and a user who is not its sender (kInvalidArgument, BAD_REQUEST), oneself
+  // (kFailedPrecondition, INVALID), an unknown user (kNotFound), a message of a conversation
+  // this user is not in (kPermissionDenied, NOT_MEMBER), more than 10 a minute
+  // (kUnavailable, RATE_LIMITED).
+  std::future<Result<ReportReceipt>> Report(AbuseReport report);
+  RequestId Report(AbuseReport report, Callback<Result<ReportReceipt>> done);
+
   // --- Offline cache (no network) ---------------------------------------------------------
   Result<std::vector<ConversationSummary>> CachedConversations() const;
   // The user's unread total over the cached conversations not muted now (the sum of their

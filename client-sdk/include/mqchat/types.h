@@ -89,6 +89,10 @@ struct ConversationSummary {
   std::optional<Message> last_message;
   // This user's mute (Client::Mute): 0 none, -1 for good, else a Unix time in ms (past: none).
   int64_t muted_until_ms = 0;
+  // Slow mode: the least seconds between two of a member's messages (owners and admins exempt);
+  // 0 off. Client::Send waits it out on its own (RATE_LIMITED's retry_after_ms). Not cached:
+  // CachedConversations() says 0.
+  int64_t slow_mode_s = 0;
 };
 
 // Whether a conversation with this muted_until_ms is muted at `now_ms` (the server's rule).
@@ -121,6 +125,24 @@ struct PrivacySettings {
     }
     return false;
   }
+};
+
+// A report of a user or of a message to the operator's moderation queue (Client::Report,
+// docs/PROTOCOL.md "report").
+struct AbuseReport {
+  std::string user;             // the reported user; empty: the sender of the message named
+  int64_t conversation_id = 0;  // with seq > 0: the message reported (the server keeps its text)
+  int64_t seq = 0;
+  // One of "spam", "harassment", "hate", "sexual", "violence", "self_harm", "impersonation",
+  // "other" (protocol/report.h).
+  std::string reason;
+  std::string details;        // optional, at most 1,000 characters
+  std::string client_msg_id;  // empty: the SDK makes one; the same one again files nothing new
+};
+
+struct ReportReceipt {
+  int64_t report_id = 0;
+  bool duplicate = false;  // filed before under the same client_msg_id
 };
 
 inline bool operator==(const BlockedUser& a, const BlockedUser& b) {

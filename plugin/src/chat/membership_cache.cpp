@@ -8,6 +8,10 @@ bool ConversationMembers::Contains(const std::string& username) const {
   return std::binary_search(usernames.begin(), usernames.end(), username);
 }
 
+bool ConversationMembers::IsModerator(const std::string& username) const {
+  return std::binary_search(moderators.begin(), moderators.end(), username);
+}
+
 MembershipCache::MembershipCache(int64_t ttl_ms, size_t max_entries)
     : ttl_ms_(ttl_ms), max_entries_(max_entries) {}
 
@@ -22,8 +26,13 @@ MembersPtr MembershipCache::Put(const store::Conversation& conversation, int64_t
   auto members = std::make_shared<ConversationMembers>();
   members->kind = conversation.kind;
   members->version = conversation.members_version;
-  for (const auto& m : conversation.members) members->usernames.push_back(m.username);
+  members->slow_mode_ms = conversation.slow_mode_s * 1000;
+  for (const auto& m : conversation.members) {
+    members->usernames.push_back(m.username);
+    if (m.role >= store::MemberRole::kAdmin) members->moderators.push_back(m.username);
+  }
   std::sort(members->usernames.begin(), members->usernames.end());
+  std::sort(members->moderators.begin(), members->moderators.end());
   MembersPtr ptr = members;
   MutexLock lock(mu_);
   auto existing = entries_.find(conversation.id);

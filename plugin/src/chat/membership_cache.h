@@ -23,8 +23,13 @@ struct ConversationMembers {
   store::ConversationKind kind = store::ConversationKind::kGroup;
   int64_t version = 0;                 // the conversation's members_version when loaded
   std::vector<std::string> usernames;  // sorted
+  // Slow mode (migration 018), read with the members: the least ms between two messages of one
+  // member (0 off), and the owners and admins (sorted), who are exempt from it.
+  int64_t slow_mode_ms = 0;
+  std::vector<std::string> moderators;
 
   bool Contains(const std::string& username) const;
+  bool IsModerator(const std::string& username) const;
 };
 
 using MembersPtr = std::shared_ptr<const ConversationMembers>;

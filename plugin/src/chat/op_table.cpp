@@ -83,6 +83,8 @@ OpTable MakeOpTable(OpHandlers h, const ChatTools& tools) {
   if (auto* retention = h.retention) {
     t.Add(Op::kSetRetention, kWriter,
           [retention](const OpRequest& r) { return retention->SetRetention(r); });
+    t.Add(Op::kSetSlowMode, kWriter,
+          [retention](const OpRequest& r) { return retention->SetSlowMode(r); });
   }
   return t;
 }

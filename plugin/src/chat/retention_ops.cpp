@@ -6,6 +6,7 @@
 #include "protocol/fields.h"
 #include "protocol/ids.h"
 #include "protocol/retention.h"
+#include "protocol/slow_mode.h"
 
 namespace mqchat::chat {
 
@@ -34,6 +35,28 @@ Plan RetentionOps::SetRetention(const OpRequest& r) {
       result[protocol::fields::kRetentionDays] = nullptr;
     }
     tools_.replies.Reply(to, OkPayload(to, std::move(result)));
+  });
+}
+
+Plan RetentionOps::SetSlowMode(const OpRequest& r) {
+  if (store_ == nullptr) {
+    return Refusal{protocol::ErrorCode::kUnavailable, "slow mode is not available"};
+  }
+  const auto body = std::get<protocol::SetSlowModeRequest>(r.req.body);
+  const int64_t now = tools_.clock.NowMs();
+  return StoreTask([this, to = r.to, user = r.who.username, id = body.conversation_id,
+                    seconds = body.seconds, now](store::ChatStore& chat) {
+    Status set = store_->SetSlowMode(id, user, seconds, now);
+    if (set.code() == Code::kNotFound) return tools_.replies.NotMember(to, id);
+    if (!set.ok()) return tools_.replies.Fail(to, set);  // FORBIDDEN: not an owner or admin
+    // This broker's send path reads the setting from the cache: reload it now.
+    (void)tools_.members.Reload(chat, id);
+    tools_.replies.Log(LogLevel::kNotice,
+                       "mqchat: " + user + " set the slow mode of conversation " +
+                           std::to_string(id) + " to " + std::to_string(seconds) + " s");
+    tools_.replies.Reply(to,
+                         OkPayload(to, {{protocol::fields::kConversationId, protocol::FormatId(id)},
+                                        {protocol::fields::kSlowModeS, seconds}}));
   });
 }
 

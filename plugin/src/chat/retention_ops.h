@@ -3,6 +3,10 @@
 // default, plugin_opt_retention_days). On the writer, through the RetentionStore, which checks
 // the role and writes the audit row in the same transaction; the retention sweeper
 // (retention/retention_sweeper.h) applies it at its next sweep. Answers with the setting.
+// `set_slow_mode` (protocol/slow_mode.h), the other setting of a group's owners and admins, is
+// set the same way; the writer then reloads the conversation into the membership cache, so
+// this broker's send path (chat/slow_mode.h) applies it at once (others at their next fan-out
+// in the conversation: the change raised members_version).
 #pragma once
 
 #include "chat/op_table.h"
@@ -18,6 +22,7 @@ class RetentionOps {
 
   // Broker thread: refused, or a task for the writer.
   Plan SetRetention(const OpRequest& r);
+  Plan SetSlowMode(const OpRequest& r);
 
  private:
   const ChatTools tools_;

@@ -38,9 +38,11 @@ std::string ClientKey(const SendKey& send) { return send.user + '\n' + send.clie
 
 }  // namespace
 
-int64_t SendLimits::Admit(const SendKey& send, int64_t deliveries, int64_t now_ms) {
-  if (int64_t wait = HeldBack(send, now_ms); wait > 0) return wait;
-  const int64_t wait = AdmitUser(send.user, deliveries, now_ms);
+int64_t SendLimits::Admit(const SendKey& send, int64_t deliveries, int64_t now_ms,
+                          int64_t imposed_wait_ms) {
+  if (int64_t wait = HeldBack(send, now_ms); wait > 0) return std::max(wait, imposed_wait_ms);
+  const int64_t wait =
+      imposed_wait_ms > 0 ? imposed_wait_ms : AdmitUser(send.user, deliveries, now_ms);
   if (wait > 0) {
     HoldBack(send, now_ms);
   } else {

@@ -57,7 +57,11 @@ class SendLimits {
 
   // Admits one message reaching `deliveries` inboxes at `now_ms` (monotonic): 0 if admitted
   // (then charged), else the milliseconds until it would be (nothing is charged).
-  int64_t Admit(const SendKey& send, int64_t deliveries, int64_t now_ms);
+  // `imposed_wait_ms` > 0 (a conversation's slow mode, chat/slow_mode.h) refuses the send with
+  // that wait (or a longer one) without looking at the buckets; it holds back the client's
+  // later sends like any refusal.
+  int64_t Admit(const SendKey& send, int64_t deliveries, int64_t now_ms,
+                int64_t imposed_wait_ms = 0);
   // Whether a refused send may still be looked up in the store (one per message token).
   bool AllowStoreCheck(const std::string& user, int64_t now_ms);
 

@@ -36,11 +36,11 @@ std::string SendPipeline::RefusalPayload(const ReplyTo& to, const store::AppendR
   const std::string seq = std::to_string(req.target_seq);
   switch (refusal) {
     case store::EventRefusal::kNotAuthor:
-      return ErrorPayload(to, ErrorCode::kNotAuthor,
-                          req.kind == store::EventKind::kEdit
-                              ? "only its sender may edit message " + seq
-                              : "only its sender or a group owner or admin may delete message " +
-                                    seq);
+      return ErrorPayload(
+          to, ErrorCode::kNotAuthor,
+          req.kind == store::EventKind::kEdit
+              ? "only its sender may edit message " + seq
+              : "only its sender or a group owner or admin may delete message " + seq);
     case store::EventRefusal::kEditWindowClosed:
       return ErrorPayload(to, ErrorCode::kEditWindowClosed,
                           "message " + seq + " is too old to edit");
@@ -55,8 +55,9 @@ std::string SendPipeline::RefusalPayload(const ReplyTo& to, const store::AppendR
     case store::EventRefusal::kNone:
       break;
   }
-  return ErrorPayload(to, ErrorCode::kUnknownMessage, "no message " + seq + " in conversation " +
-                                                          std::to_string(req.conversation_id));
+  return ErrorPayload(
+      to, ErrorCode::kUnknownMessage,
+      "no message " + seq + " in conversation " + std::to_string(req.conversation_id));
 }
 
 using store::NotAccepting;
@@ -77,7 +78,7 @@ Plan SendPipeline::PlanSend(const OpRequest& r) {
   job.request.sender = r.who.username;
   job.request.client_msg_id = std::move(body.client_msg_id);
   job.request.text = std::move(body.text);  // up to 100,000 characters: moved, not copied
-  job.request.target_seq = body.reply_to;    // a reply (0: none); the store checks it
+  job.request.target_seq = body.reply_to;   // a reply (0: none); the store checks it
   job.request.message_id = ids_.Next();
   job.request.created_at_ms = tools_.clock.NowMs();
   job.reply = r.to;
@@ -87,10 +88,15 @@ Plan SendPipeline::PlanSend(const OpRequest& r) {
 Plan SendPipeline::WithinLimits(const OpRequest& r, SendJob job) {
   // The limits come first, but a send over them still reaches the store check below (within
   // its own budget): an idempotent resend of a stored message gets its original ack.
-  const int64_t wait = Admit(r, job.request.client_msg_id);
+  const Admission admission = Admit(r, job.request);
+  const int64_t wait = admission.wait_ms;
   if (wait > 0) {
     if (!limits_.AllowStoreCheck(r.who.username, tools_.clock.MonotonicMs())) {
-      return Refusal{protocol::ErrorCode::kRateLimited, LimitMessage(r.who.username), wait};
+      return Refusal{protocol::ErrorCode::kRateLimited,
+                     admission.slow_mode ? "this conversation is in slow mode; wait " +
+                                               std::to_string(wait) + " ms before sending again"
+                                         : LimitMessage(r.who.username),
+                     wait};
     }
     job.request.only_if_stored = true;
     job.retry_after_ms = wait;
@@ -98,13 +104,27 @@ Plan SendPipeline::WithinLimits(const OpRequest& r, SendJob job) {
   return job;
 }
 
-int64_t SendPipeline::Admit(const OpRequest& r, const std::string& client_msg_id) {
-  // Deliveries from the membership cache (kept warm by every message's fan-out); a
-  // conversation not cached costs one, so only the first message after a miss is undercharged.
+SendPipeline::Admission SendPipeline::Admit(const OpRequest& r,
+                                            const store::AppendRequest& request) {
+  // Deliveries and slow mode from the membership cache (kept warm by every message's fan-out);
+  // a conversation not cached costs one and has no slow mode, so only the first message after
+  // a miss is undercharged.
   MembersPtr members = tools_.members.Cached(r.req.conversation_id);
   const int64_t deliveries = members ? static_cast<int64_t>(members->usernames.size()) : 1;
-  return limits_.Admit({r.who.username, r.to.client_id, client_msg_id}, deliveries,
-                       tools_.clock.MonotonicMs());
+  // Slow mode paces messages only (not edits, deletions, reactions), and not owners or admins.
+  int64_t interval = 0;
+  if (members != nullptr && request.kind == store::EventKind::kMessage &&
+      !members->IsModerator(r.who.username)) {
+    interval = members->slow_mode_ms;
+  }
+  const int64_t now = tools_.clock.MonotonicMs();
+  const int64_t slow_wait = slow_.WaitMs(r.req.conversation_id, r.who.username, interval, now);
+  Admission out;
+  out.wait_ms = limits_.Admit({r.who.username, r.to.client_id, request.client_msg_id}, deliveries,
+                              now, slow_wait);
+  out.slow_mode = slow_wait > 0;
+  if (out.wait_ms == 0) slow_.Sent(r.req.conversation_id, r.who.username, interval, now);
+  return out;
 }
 
 std::string SendPipeline::LimitMessage(const std::string& user) const {
@@ -208,8 +228,8 @@ SendOutcome SendPipeline::Stored(store::ChatStore& store, SendOutcome out,
     out.sender = r.message.sender;
   } else {
     // Stored and acked; devices get it by sync. Say why live delivery was skipped.
-    tools_.replies.Log(LogLevel::kWarning, "mqchat: fan-out skipped, members unknown: " +
-                                               members.status().ToString());
+    tools_.replies.Log(LogLevel::kWarning,
+                       "mqchat: fan-out skipped, members unknown: " + members.status().ToString());
   }
   return out;
 }

@@ -6,7 +6,8 @@
 // before the batch is durable. Plan first applies the sender's limits (SendLimits): a send
 // over them is refused with RATE_LIMITED and its wait, unless it may be an idempotent resend
 // of a stored message, which the writer then answers with the original ack (only_if_stored).
-// The message events (edit, delete, react: MessageEventOps) pass the same limits.
+// The message events (edit, delete, react: MessageEventOps) pass the same limits. A message
+// (not an event) into a conversation in slow mode also waits out its interval (SlowMode).
 #pragma once
 
 #include <chrono>
@@ -15,6 +16,7 @@
 #include "chat/fan_out.h"
 #include "chat/op_table.h"
 #include "chat/send_limits.h"
+#include "chat/slow_mode.h"
 #include "chat/store_worker.h"
 #include "ids/snowflake.h"
 #include "mqchat/status.h"
@@ -51,8 +53,12 @@ class SendPipeline {
   static std::string RefusalPayload(const ReplyTo& to, const store::AppendRequest& req,
                                     store::EventRefusal refusal);
   SendOutcome Stored(store::ChatStore& store, SendOutcome out, const store::AppendResult& r);
-  // Broker thread: the wait before `r`'s sender may send (0: admitted and charged).
-  int64_t Admit(const OpRequest& r, const std::string& client_msg_id);
+  struct Admission {
+    int64_t wait_ms = 0;     // 0: admitted and charged
+    bool slow_mode = false;  // refused by the conversation's slow mode
+  };
+  // Broker thread: whether `r`'s sender may send `request` now.
+  Admission Admit(const OpRequest& r, const store::AppendRequest& request);
   std::string LimitMessage(const std::string& user) const;
   // Writer thread: the metrics of one AppendBatch (metrics/instruments.h).
   static void RecordCommit(size_t batch, std::chrono::steady_clock::time_point started,
@@ -62,6 +68,7 @@ class SendPipeline {
   SnowflakeGenerator& ids_;  // broker thread
   PushOps* const push_;
   SendLimits& limits_;  // broker thread
+  SlowMode slow_;       // broker thread
 };
 
 }  // namespace mqchat::chat

@@ -95,6 +95,7 @@ protocol::WireSummary ToWire(const store::ConversationSummary& s) {
   w.read_seq = s.read_seq;
   w.unread = s.unread;
   w.muted_until_ms = s.muted_until_ms;
+  w.slow_mode_s = s.slow_mode_s;
   w.members = s.members;
   if (s.last_message) w.last_message = ToWire(*s.last_message);
   return w;

@@ -18,6 +18,8 @@ AppendPlan::AppendPlan(const std::vector<AppendRequest>& batch) : batch_(batch) 
       conversation_ids_.push_back(req.conversation_id);
     }
     key_of_request_.push_back(it->second);
+    moderator_keys_.resize(keys_.size());
+    if (req.moderator) moderator_keys_[it->second] = true;
   }
   std::sort(conversation_ids_.begin(), conversation_ids_.end());
   conversation_ids_.erase(std::unique(conversation_ids_.begin(), conversation_ids_.end()),
@@ -132,9 +134,10 @@ void AppendPlan::SetLookup(size_t key_index, bool sender_is_member,
                            std::optional<StoredMessage> existing, MemberRole role,
                            bool refused) {
   Lookup& lookup = lookups_.at(key_index);
-  lookup.sender_is_member = sender_is_member;
-  lookup.role = role;
-  lookup.refused = refused;
+  const bool moderator = moderator_keys_.at(key_index);
+  lookup.sender_is_member = sender_is_member || moderator;
+  lookup.role = moderator ? MemberRole::kOwner : role;
+  lookup.refused = refused && !moderator;
   lookup.existing = std::move(existing);
   if (lookup.existing.has_value()) {
     const MessageKey& key = keys_[key_index];

@@ -81,7 +81,8 @@ class AppendPlan {
   // key if there is one (its conversation_id, sender and client_msg_id may be left empty), the
   // sender's role; `refused`: a direct conversation whose other member does not accept the
   // sender's messages (MQCHAT_DM_REFUSED_SQL; a resend of a message stored before is still a
-  // duplicate).
+  // duplicate). A moderator's key (AppendRequest::moderator) counts as an owner's, whatever
+  // the lookup found.
   void SetLookup(size_t key_index, bool sender_is_member, std::optional<StoredMessage> existing,
                  MemberRole role = MemberRole::kMember, bool refused = false);
   // for targets()[i]: the stored row with that seq, if any;
@@ -132,6 +133,7 @@ class AppendPlan {
   std::vector<ConversationId> conversation_ids_;
   std::vector<MessageKey> keys_;
   std::vector<size_t> key_of_request_;  // batch index -> keys_ index
+  std::vector<bool> moderator_keys_;    // parallel to keys_: AppendRequest::moderator
   std::vector<Lookup> lookups_;         // parallel to keys_
   std::vector<TargetKey> targets_;
   std::vector<std::optional<TargetState>> target_states_;  // parallel to targets_

@@ -103,6 +103,10 @@ struct AppendRequest {
   // A send refused by a rate limit (chat/send_limits.h), checked only for an idempotent
   // resend: the original ack if this key is stored (kDuplicate), else kNotStored; never stored.
   bool only_if_stored = false;
+  // A kDelete by the operator (mqchatctl reports resolve --delete-message; `sender` is then
+  // kOperatorActor, store/retention_store.h): needs no membership and may delete anyone's
+  // message, like a group owner's delete. Never set from a client's request.
+  bool moderator = false;
 };
 
 enum class AppendOutcome {
@@ -142,6 +146,7 @@ struct Conversation {
   // Raised by every change of `members`, in its transaction; read together with `members`.
   int64_t members_version = 0;
   std::vector<Member> members;  // every current member
+  int64_t slow_mode_s = 0;      // seconds between one member's messages (migration 018); 0 off
 };
 
 struct ConversationSummary {
@@ -156,6 +161,7 @@ struct ConversationSummary {
   int64_t muted_until_ms = 0;  // the asking user's mute (PushStore::SetMute); 0 when none
   std::optional<StoredMessage> last_message;  // the newest message (kind kMessage)
   std::vector<std::string> members;  // usernames (for direct: both)
+  int64_t slow_mode_s = 0;           // the conversation's slow mode (migration 018); 0 off
 };
 
 // Who may open a direct conversation with a user and write into it. Whatever the policy, a

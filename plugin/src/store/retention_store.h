@@ -5,7 +5,8 @@
 // (retention/retention_sweeper.h) removes expired messages in small batches, each one short
 // transaction, raising the conversation's expired_through_seq in the same transaction, so seqs
 // stay and history and sync can mark the gap. An instance owns one connection and is confined
-// to the thread that uses it. Never the broker thread.
+// to the thread that uses it. Never the broker thread. Slow mode (another setting a group's
+// owner or admin makes, with the same role check and audit) is set here too.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +47,12 @@ class RetentionStore {
   // (kNotFound if it does not exist).
   virtual Status SetRetention(ConversationId id, const std::string& actor,
                               std::optional<int64_t> days, int64_t now_ms) = 0;
+  // Sets conversation `id`'s slow mode (migration 018: the least seconds between two messages
+  // of one member; 0 off), with the same rules for `actor` as SetRetention and an audit row
+  // ("slow_mode"); raises members_version in the same transaction, so every broker's cached
+  // copy (chat/membership_cache.h), which carries the setting, is reloaded.
+  virtual Status SetSlowMode(ConversationId id, const std::string& actor, int64_t seconds,
+                             int64_t now_ms) = 0;
   // kNotFound if there is no such conversation.
   virtual Result<RetentionSetting> GetRetention(ConversationId id) = 0;
   // Conversations with id > `after`, ascending by id, at most `limit` (the sweeper's walk).

@@ -33,6 +33,16 @@ struct UserConversation {
   std::vector<std::string> members;
 };
 
+// One row of the audit log (migration 015).
+struct AuditEntry {
+  int64_t id = 0;
+  int64_t at_ms = 0;
+  std::string actor;  // a username, or kOperatorActor ("operator")
+  std::string action;
+  std::string subject;
+  std::string detail;
+};
+
 class UserDataStore {
  public:
   virtual ~UserDataStore() = default;
@@ -54,6 +64,8 @@ class UserDataStore {
   virtual Status Audit(const std::string& actor, const std::string& action,
                        const std::string& subject, const std::string& detail,
                        int64_t now_ms) = 0;
+  // Audit rows with id > `after_id`, oldest first, at most `limit` (mqchatctl audit list).
+  virtual Result<std::vector<AuditEntry>> ListAudit(int64_t after_id, int limit) = 0;
 };
 
 using UserDataStorePtr = std::unique_ptr<UserDataStore>;

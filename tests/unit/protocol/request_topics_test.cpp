@@ -35,7 +35,7 @@ TEST(RequestTopicTest, OpNamesAreTheProtocolNames) {
                          "conversations", "sync",            "push_register", "push_unregister",
                          "push_settings", "block",           "unblock",       "blocks",
                           "set_dm_policy", "report",          "search",
-                          "set_retention"};
+                          "set_retention", "set_slow_mode"};
   ASSERT_EQ(std::size(names), kOpCount);
   for (size_t i = 0; i < kOpCount; ++i) EXPECT_EQ(OpName(static_cast<Op>(i)), names[i]);
   EXPECT_FALSE(ParseOpName("Send").has_value());

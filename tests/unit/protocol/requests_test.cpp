@@ -75,6 +75,7 @@ TEST(ParseRequestTest, EveryOpParsesFromItsTopic) {
       {Op::kReport, R"({"client_msg_id":"p","user":"bob","reason":"spam"})"},
       {Op::kSearch, R"({"query":"lunch"})"},
       {Op::kSetRetention, R"({"conversation_id":"5","days":30})"},
+      {Op::kSetSlowMode, R"({"conversation_id":"5","seconds":30})"},
   };
   ASSERT_EQ(std::size(cases), kOpCount);
   for (const auto& [op, payload] : cases) {
@@ -448,6 +449,8 @@ TEST(EncodeRequestTest, RoundTripsEveryOp) {
   requests.push_back({Op::kSetRetention, 0, "", SetRetentionRequest{7, 0}});
   requests.push_back(
       {Op::kSetRetention, 0, "", SetRetentionRequest{7, kRetentionServerDefault}});
+  requests.push_back({Op::kSetSlowMode, 0, "", SetSlowModeRequest{kBigId, 30}});
+  requests.push_back({Op::kSetSlowMode, 0, "", SetSlowModeRequest{7, 0}});
   requests.push_back({Op::kSync, 0, "", SyncRequest{{{kBigId, 5}, {INT64_MAX, 0}, {12, 1}}, 30}});
 
   for (const Request& request : requests) {
@@ -493,6 +496,27 @@ TEST(ParseRequestTest, SetRetentionTakesDaysOrNullForTheServerDefault) {
   EXPECT_EQ(code(R"({"conversation_id":"7","days":"90"})"), "BAD_REQUEST");
   EXPECT_EQ(code(R"({"conversation_id":"7"})"), "BAD_REQUEST");
   EXPECT_EQ(code(R"({"days":3})"), "BAD_REQUEST");
+}
+
+TEST(ParseRequestTest, SetSlowModeTakesSecondsWithinTheBound) {
+  auto parse = [](const std::string& payload) {
+    return ParseRequest(RequestTopic(Op::kSetSlowMode, 0), payload, kLimits);
+  };
+  auto code = [&](const std::string& payload) {
+    ParsedRequest p = parse(payload);
+    return p.error ? std::string(ErrorCodeName(p.error->code)) : std::string("ok");
+  };
+  ParsedRequest ok = parse(R"({"conversation_id":"7","seconds":30})");
+  ASSERT_FALSE(ok.error);
+  EXPECT_EQ(std::get<SetSlowModeRequest>(ok.request.body).conversation_id, 7);
+  EXPECT_EQ(std::get<SetSlowModeRequest>(ok.request.body).seconds, 30);
+  EXPECT_EQ(code(R"({"conversation_id":"7","seconds":0})"), "ok");
+  EXPECT_EQ(code(R"({"conversation_id":"7","seconds":21600})"), "ok");
+  EXPECT_EQ(code(R"({"conversation_id":"7","seconds":21601})"), "BAD_REQUEST");
+  EXPECT_EQ(code(R"({"conversation_id":"7","seconds":-1})"), "BAD_REQUEST");
+  EXPECT_EQ(code(R"({"conversation_id":"7","seconds":null})"), "BAD_REQUEST");
+  EXPECT_EQ(code(R"({"conversation_id":"7"})"), "BAD_REQUEST");
+  EXPECT_EQ(code(R"({"seconds":3})"), "BAD_REQUEST");
 }
 
 TEST(ParseRequestTest, ReportNamesAUserOrAMessageWithAReasonFromTheList) {

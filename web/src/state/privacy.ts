@@ -7,6 +7,26 @@
 import { decodePrivacy } from "../api/decode";
 import { DmPolicy, PrivacySettings, Response, topics } from "../api/wire";
 
+/** The reasons a report may give (protocol/report.h), in the order the dialog lists them. */
+export const REPORT_REASONS = [
+  "spam",
+  "harassment",
+  "hate",
+  "sexual",
+  "violence",
+  "self_harm",
+  "impersonation",
+  "other",
+] as const;
+
+export interface ReportInput {
+  user?: string;
+  conversationId?: string;
+  seq?: number;
+  reason: (typeof REPORT_REASONS)[number];
+  details?: string;
+}
+
 export interface PrivacyDeps {
   request(topic: string, body: Record<string, unknown>): Promise<Response>;
   changed(): void;
@@ -45,6 +65,24 @@ export class Privacy {
 
   setDmPolicy(policy: DmPolicy): Promise<PrivacySettings> {
     return this.call("set_dm_policy", { dm_policy: policy });
+  }
+
+  /** Reports a user, or a message (`conversationId` and `seq`; `user` then its sender) to the
+   * operator's moderation queue (docs/PROTOCOL.md "report"); one report per call (a fresh
+   * client_msg_id). Resolves with the report's id. */
+  async report(r: ReportInput): Promise<string> {
+    const body: Record<string, unknown> = {
+      client_msg_id: `r${Date.now().toString(16)}${Math.random().toString(16).slice(2, 10)}`,
+      reason: r.reason,
+    };
+    if (r.user) body.user = r.user;
+    if (r.conversationId && r.seq) {
+      body.conversation_id = r.conversationId;
+      body.seq = r.seq;
+    }
+    if (r.details) body.details = r.details;
+    const res = await this.d.request(topics.req("report"), body);
+    return String(res.report_id ?? "");
   }
 
   /** A `privacy` inbox event: the whole settings after a change on any of my devices. */

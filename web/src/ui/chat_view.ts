@@ -14,6 +14,7 @@ import { renderConvHeader } from "./conv_header";
 import { onConvListKey, renderConvList } from "./conv_list";
 import { $, avatar, h, show } from "./dom";
 import { InfoPanel } from "./info_panel";
+import { ReportUi } from "./report_ui";
 import { MessageActions } from "./message_actions";
 import { MessageList } from "./messages";
 import { MuteMenu } from "./mute_menu";
@@ -35,10 +36,11 @@ export class ChatView implements ViewContext {
   private notice: NoticeBar;
   private composer = new Composer(this);
   private messages = new MessageList(this, this.composer);
-  private actions = new MessageActions(this, this.composer);
+  private reports = new ReportUi(this);
+  private actions = new MessageActions(this, this.composer, this.reports);
   private blocks = new BlockUi(this);
   private privacy = new PrivacyPanel(this, this.blocks);
-  private info = new InfoPanel(this, this.blocks);
+  private info = new InfoPanel(this, this.blocks, this.reports);
   private newChat = new NewChatDialog(this);
   private mute = new MuteMenu(this);
   private settings = new SettingsDialog(this);
@@ -130,6 +132,7 @@ export class ChatView implements ViewContext {
     this.newChat.bind();
     this.mute.bind();
     this.blocks.bind();
+    this.reports.bind();
     this.privacy.bind();
     this.settings.bind();
     // Another language: every panel is drawn again (the message list from scratch).

@@ -5,6 +5,7 @@ import { NAME_RE } from "../api/wire";
 import type { ConvView } from "../state/conversation";
 import { describeError } from "../state/describe";
 import type { BlockUi } from "./block_ui";
+import type { ReportUi } from "./report_ui";
 import type { ViewContext } from "./context";
 import { $, avatar, h, show } from "./dom";
 import { presenceOf, presenceText, splitUsers } from "./labels";
@@ -19,6 +20,7 @@ export class InfoPanel {
   constructor(
     private v: ViewContext,
     private blocks: BlockUi,
+    private reports?: ReportUi,
   ) {}
 
   /** Rebuild on the next render (opened, or another conversation). */
@@ -60,8 +62,23 @@ export class InfoPanel {
       avatar(title, { presence: presenceOf(s, other) }),
       h("h3", { text: title }),
       h("div", { class: "sub", id: "info-presence", text: presenceText(s, other) || t("info.direct") }),
-      other ? h("div", { class: "info-actions" }, this.blockButton(other, "danger", true)) : null,
+      other
+        ? h("div", { class: "info-actions" }, this.blockButton(other, "danger", true), this.reportButton(other))
+        : null,
     );
+  }
+
+  /** Report `user` (after the reason dialog). */
+  private reportButton(user: string): HTMLElement | null {
+    if (!this.reports) return null;
+    const reports = this.reports;
+    return h("button", {
+      type: "button",
+      class: "secondary report",
+      "data-report": user,
+      onclick: () => reports.ask({ user }),
+      text: t("info.reportUser", { user }),
+    });
   }
 
   /** Block (after the confirm dialog) or unblock `user`, as the settings say. */

@@ -9,6 +9,7 @@ import type { ConvView } from "../state/conversation";
 import type { Composer } from "./composer";
 import type { ViewContext } from "./context";
 import { $ } from "./dom";
+import type { ReportUi } from "./report_ui";
 
 /** At most this many older pages are fetched to reach a quoted message. */
 const MAX_JUMP_PAGES = 20;
@@ -17,6 +18,7 @@ export class MessageActions {
   constructor(
     private v: ViewContext,
     private composer: Composer,
+    private reports?: ReportUi,
   ) {}
 
   bind(): void {
@@ -66,6 +68,10 @@ export class MessageActions {
       case "delete-confirm":
         ui.menu = null;
         this.v.s.deleteMessage(c.id, seq);
+        break;
+      case "report":
+        ui.menu = null;
+        this.reports?.ask({ conversationId: c.id, seq, user: c.msgs.get(seq)?.sender });
         break;
       case "cancel":
         this.closeMenu(true);

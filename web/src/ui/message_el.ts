@@ -125,7 +125,7 @@ export function messageEl(c: ConvView, m: Readonly<WireMessage>, o: MessageOpts)
       ),
       m.deleted ? null : menuButton(o.menu !== null),
     ),
-    o.menu && !m.deleted ? menuEl(o.menu, o.canEdit, o.canDelete) : null,
+    o.menu && !m.deleted ? menuEl(o.menu, o.canEdit, o.canDelete, !o.mine) : null,
     m.deleted ? null : reactionsEl(m),
   );
 }

@@ -102,7 +102,7 @@ export function menuButton(open: boolean): HTMLElement {
 const item = (act: string, text: string, extra: Record<string, unknown> = {}) =>
   h("button", { type: "button", role: "menuitem", class: `menu-item ${act}`, "data-act": act, text, ...extra });
 
-export function menuEl(mode: MenuMode, canEdit: boolean, canDelete: boolean): HTMLElement {
+export function menuEl(mode: MenuMode, canEdit: boolean, canDelete: boolean, canReport = false): HTMLElement {
   if (mode === "react") {
     return h(
       "div",
@@ -126,6 +126,7 @@ export function menuEl(mode: MenuMode, canEdit: boolean, canDelete: boolean): HT
     item("reply", t("msg.reply")),
     canEdit ? item("edit", t("msg.edit")) : null,
     canDelete ? item("delete", t("msg.delete")) : null,
+    canReport ? item("report", t("msg.report")) : null,
   );
 }
 

@@ -93,7 +93,7 @@ inline constexpr PgStatement kMarkRead = {
 inline constexpr PgStatement kGetConversation = {
     "mqchat_chat_get_conversation",
     "SELECT c.conversation_id, c.kind, c.name, c.last_seq, c.created_at_ms, c.members_version, "
-    "m.username, m.role, m.read_seq, m.joined_at_ms "
+    "m.username, m.role, m.read_seq, m.joined_at_ms, c.slow_mode_s "
     "FROM conversations c LEFT JOIN members m ON m.conversation_id = c.conversation_id "
     "WHERE c.conversation_id = $1::bigint ORDER BY m.role DESC, m.joined_at_ms, m.username"};
 
@@ -166,7 +166,7 @@ inline constexpr PgStatement kListConversations = {
     "(SELECT count(*) FROM messages x WHERE x.conversation_id = c.conversation_id "
     "AND x.seq > me.read_seq AND x.kind = 0), "
     "m.conversation_id, m.seq, m.message_id, m.sender, m.client_msg_id, m.body, m.created_at_ms, "
-    "m.kind, m.target_seq, m.edited_at_ms, m.deleted_at_ms "
+    "m.kind, m.target_seq, m.edited_at_ms, m.deleted_at_ms, c.slow_mode_s "
     "FROM members me JOIN conversations c ON c.conversation_id = me.conversation_id "
     "LEFT JOIN LATERAL (SELECT * FROM messages y WHERE y.conversation_id = c.conversation_id "
     "AND y.kind = 0 ORDER BY y.seq DESC LIMIT 1) m ON TRUE "

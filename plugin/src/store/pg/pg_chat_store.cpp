@@ -120,6 +120,7 @@ Result<Conversation> PgChatStore::LoadConversation(ConversationId id) {
   MQCHAT_ASSIGN_OR_RETURN(conv.last_seq, PgInt64(r, 0, 3));
   MQCHAT_ASSIGN_OR_RETURN(conv.created_at_ms, PgInt64(r, 0, 4));
   MQCHAT_ASSIGN_OR_RETURN(conv.members_version, PgInt64(r, 0, 5));
+  MQCHAT_ASSIGN_OR_RETURN(conv.slow_mode_s, PgInt64(r, 0, 10));
   for (int row = 0; row < PQntuples(r); ++row) {
     if (PgIsNull(r, row, 6)) {
       continue;  // no members (the LEFT JOIN's only row)
@@ -281,6 +282,7 @@ Result<std::vector<ConversationSummary>> PgChatStore::ListConversations(const st
     MQCHAT_ASSIGN_OR_RETURN(summary.read_seq, PgInt64(r, row, 4));
     MQCHAT_ASSIGN_OR_RETURN(summary.muted_until_ms, PgInt64(r, row, 6));
     MQCHAT_ASSIGN_OR_RETURN(summary.unread, PgInt64(r, row, 7));
+    MQCHAT_ASSIGN_OR_RETURN(summary.slow_mode_s, PgInt64(r, row, 19));
     MQCHAT_ASSIGN_OR_RETURN(summary.members, ParseNames(PgText(r, row, 5)));
     if (!PgIsNull(r, row, 8)) {
       MQCHAT_ASSIGN_OR_RETURN(summary.last_message, ReadMessage(r, row, 8));

@@ -15,6 +15,11 @@ constexpr PgStatement kAccess = {
 constexpr PgStatement kSet = {
     "mqchat_retention_set",
     "UPDATE conversations SET retention_days = $2::integer WHERE conversation_id = $1::bigint"};
+// Slow mode raises members_version: every broker's cached members (and setting) reload.
+constexpr PgStatement kSetSlowMode = {
+    "mqchat_retention_set_slow_mode",
+    "UPDATE conversations SET slow_mode_s = $2::integer, members_version = members_version + 1 "
+    "WHERE conversation_id = $1::bigint"};
 constexpr PgStatement kGet = {
     "mqchat_retention_get",
     "SELECT conversation_id, retention_days, expired_through_seq FROM conversations "
@@ -48,7 +53,7 @@ constexpr PgStatement kAudit = {
     "INSERT INTO audit_log (at_ms, actor, action, subject, detail) "
     "VALUES ($1::bigint, $2::text, $3::text, $4::text, $5::text)"};
 
-constexpr const PgStatement* kAllStatements[] = {&kAccess, &kSet,   &kGet,
+constexpr const PgStatement* kAllStatements[] = {&kAccess, &kSet,   &kSetSlowMode, &kGet,
                                                  &kList,   &kOldest, &kRaise,
                                                  &kDeleteMessages, &kDeleteReactions, &kAudit};
 
@@ -73,7 +78,8 @@ Result<std::unique_ptr<PgRetentionStore>> PgRetentionStore::Create(PgConnPtr con
   return std::unique_ptr<PgRetentionStore>(new PgRetentionStore(std::move(ready)));
 }
 
-Status PgRetentionStore::CheckActor(ConversationId id, const std::string& actor) {
+Status PgRetentionStore::CheckActor(ConversationId id, const std::string& actor,
+                                    const std::string& what) {
   MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, Exec(kAccess, PgParams().Int(id).Text(actor)));
   const std::string missing = "no conversation " + std::to_string(id);
   if (PQntuples(res.get()) == 0) return Status::NotFound(missing);
@@ -83,7 +89,7 @@ Status PgRetentionStore::CheckActor(ConversationId id, const std::string& actor)
   MQCHAT_ASSIGN_OR_RETURN(int64_t role, PgInt64(res.get(), 0, 1));
   if (kind == static_cast<int64_t>(ConversationKind::kDirect) ||
       role < static_cast<int64_t>(MemberRole::kAdmin)) {
-    return Status::PermissionDenied("only a group's owner or admins set its retention");
+    return Status::PermissionDenied("only a group's owner or admins set its " + what);
   }
   return Status::Ok();
 }
@@ -92,7 +98,7 @@ Status PgRetentionStore::SetRetention(ConversationId id, const std::string& acto
                                       std::optional<int64_t> days, int64_t now_ms) {
   MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
   MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
-  MQCHAT_RETURN_IF_ERROR(CheckActor(id, actor));
+  MQCHAT_RETURN_IF_ERROR(CheckActor(id, actor, "retention"));
   PgParams set;
   set.Int(id);
   if (days) {
@@ -108,6 +114,22 @@ Status PgRetentionStore::SetRetention(ConversationId id, const std::string& acto
                                           .Text("retention")
                                           .Text(std::to_string(id))
                                           .Text(detail))
+                             .status());
+  return txn.Commit();
+}
+
+Status PgRetentionStore::SetSlowMode(ConversationId id, const std::string& actor,
+                                     int64_t seconds, int64_t now_ms) {
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
+  MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
+  MQCHAT_RETURN_IF_ERROR(CheckActor(id, actor, "slow mode"));
+  MQCHAT_RETURN_IF_ERROR(Exec(kSetSlowMode, PgParams().Int(id).Int(seconds)).status());
+  MQCHAT_RETURN_IF_ERROR(Exec(kAudit, PgParams()
+                                          .Int(now_ms)
+                                          .Text(actor)
+                                          .Text("slow_mode")
+                                          .Text(std::to_string(id))
+                                          .Text(std::to_string(seconds) + " s"))
                              .status());
   return txn.Commit();
 }

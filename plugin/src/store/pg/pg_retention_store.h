@@ -20,6 +20,8 @@ class PgRetentionStore final : public RetentionStore {
   // RetentionStore
   Status SetRetention(ConversationId id, const std::string& actor, std::optional<int64_t> days,
                       int64_t now_ms) override;
+  Status SetSlowMode(ConversationId id, const std::string& actor, int64_t seconds,
+                     int64_t now_ms) override;
   Result<RetentionSetting> GetRetention(ConversationId id) override;
   Result<std::vector<RetentionSetting>> ListRetention(ConversationId after, int limit) override;
   Result<ExpiredBatch> ExpireBatch(ConversationId id, int64_t cutoff_ms, int limit) override;
@@ -29,8 +31,8 @@ class PgRetentionStore final : public RetentionStore {
   Result<PgResultPtr> Exec(const PgStatement& stmt, const PgParams& params) {
     return ExecPrepared(conn_.get(), stmt, params);
   }
-  // Whether `actor` may set conversation `id`'s retention (inside the caller's transaction).
-  Status CheckActor(ConversationId id, const std::string& actor);
+  // Whether `actor` may set conversation `id`'s `what` (inside the caller's transaction).
+  Status CheckActor(ConversationId id, const std::string& actor, const std::string& what);
 
   PgConnection conn_;
 };

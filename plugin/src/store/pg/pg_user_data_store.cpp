@@ -39,8 +39,14 @@ constexpr PgStatement kAudit = {
     "INSERT INTO audit_log (at_ms, actor, action, subject, detail) "
     "VALUES ($1::bigint, $2::text, $3::text, $4::text, $5::text)"};
 
+constexpr PgStatement kListAudit = {
+    "mqchat_userdata_list_audit",
+    "SELECT audit_id, at_ms, actor, action, subject, detail FROM audit_log "
+    "WHERE audit_id > $1::bigint ORDER BY audit_id LIMIT $2::bigint"};
+
 constexpr const PgStatement* kAllStatements[] = {&kProfile, &kConversations, &kSentAfter,
-                                                 &kErase,   &kScrubPreview,  &kAudit};
+                                                 &kErase,   &kScrubPreview,  &kAudit,
+                                                 &kListAudit};
 
 bool HasText(const StoredMessage& m) {
   if (m.kind == EventKind::kMessage) return !m.text.empty() || m.deleted_at_ms == 0;
@@ -148,6 +154,24 @@ Status PgUserDataStore::Audit(const std::string& actor, const std::string& actio
                               int64_t now_ms) {
   return Run(kAudit, PgParams().Int(now_ms).Text(actor).Text(action).Text(subject).Text(detail))
       .status();
+}
+
+Result<std::vector<AuditEntry>> PgUserDataStore::ListAudit(int64_t after_id, int limit) {
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res,
+                          Run(kListAudit, PgParams().Int(after_id).Int(int64_t{limit})));
+  const PGresult* r = res.get();
+  std::vector<AuditEntry> out;
+  for (int row = 0; row < PQntuples(r); ++row) {
+    AuditEntry e;
+    MQCHAT_ASSIGN_OR_RETURN(e.id, PgInt64(r, row, 0));
+    MQCHAT_ASSIGN_OR_RETURN(e.at_ms, PgInt64(r, row, 1));
+    e.actor = PgText(r, row, 2);
+    e.action = PgText(r, row, 3);
+    e.subject = PgText(r, row, 4);
+    e.detail = PgText(r, row, 5);
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 }  // namespace mqchat::store

@@ -26,6 +26,7 @@ class PgUserDataStore final : public UserDataStore {
   Result<int64_t> EraseSent(const std::string& user, int64_t now_ms, int batch) override;
   Status Audit(const std::string& actor, const std::string& action, const std::string& subject,
                const std::string& detail, int64_t now_ms) override;
+  Result<std::vector<AuditEntry>> ListAudit(int64_t after_id, int limit) override;
 
  private:
   explicit PgUserDataStore(PgConnection conn) : conn_(std::move(conn)) {}

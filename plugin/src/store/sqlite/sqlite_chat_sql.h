@@ -56,7 +56,7 @@ inline constexpr char kMarkRead[] =
 // Members are listed owner first, then admins, then members, each by join time (chat_rules.h).
 inline constexpr char kGetConversation[] =
     "SELECT c.conversation_id, c.kind, c.name, c.last_seq, c.created_at_ms, c.members_version, "
-    "m.username, m.role, m.read_seq, m.joined_at_ms "
+    "m.username, m.role, m.read_seq, m.joined_at_ms, c.slow_mode_s "
     "FROM conversations c LEFT JOIN members m ON m.conversation_id = c.conversation_id "
     "WHERE c.conversation_id = ?1 ORDER BY m.role DESC, m.joined_at_ms, m.username";
 inline constexpr char kFindMessage[] =
@@ -82,7 +82,7 @@ inline constexpr char kListConversations[] =
     "(SELECT count(*) FROM messages x WHERE x.conversation_id = c.conversation_id "
     "AND x.seq > me.read_seq AND x.kind = 0), "
     "m.conversation_id, m.seq, m.message_id, m.sender, m.client_msg_id, m.body, m.created_at_ms, "
-    "m.kind, m.target_seq, m.edited_at_ms, m.deleted_at_ms "
+    "m.kind, m.target_seq, m.edited_at_ms, m.deleted_at_ms, c.slow_mode_s "
     "FROM members me JOIN conversations c ON c.conversation_id = me.conversation_id "
     "LEFT JOIN messages m ON m.conversation_id = c.conversation_id AND m.seq = ("
     "SELECT max(y.seq) FROM messages y WHERE y.conversation_id = c.conversation_id "

@@ -115,6 +115,7 @@ Result<Conversation> SqliteChatStore::LoadConversation(ConversationId id) {
       conv.last_seq = ColumnInt64(stmt, 3);
       conv.created_at_ms = ColumnInt64(stmt, 4);
       conv.members_version = ColumnInt64(stmt, 5);
+      conv.slow_mode_s = ColumnInt64(stmt, 10);
     }
     if (sqlite3_column_type(stmt, 6) == SQLITE_NULL) {
       continue;  // no members (the LEFT JOIN's only row)

@@ -219,6 +219,7 @@ Result<std::vector<ConversationSummary>> SqliteChatStore::ListConversations(
       summary.read_seq = ColumnInt64(stmt, 4);
       summary.muted_until_ms = ColumnInt64(stmt, 5);
       summary.unread = ColumnInt64(stmt, 6);
+      summary.slow_mode_s = ColumnInt64(stmt, 18);
       if (sqlite3_column_type(stmt, 7) != SQLITE_NULL) {
         summary.last_message = sql::ReadMessage(stmt, 7);
       }

@@ -10,6 +10,10 @@ constexpr char kAccess[] =
     "SELECT c.kind, m.role FROM conversations c LEFT JOIN members m "
     "ON m.conversation_id = c.conversation_id AND m.username = ?2 WHERE c.conversation_id = ?1";
 constexpr char kSet[] = "UPDATE conversations SET retention_days = ?2 WHERE conversation_id = ?1";
+// Slow mode raises members_version: every broker's cached members (and setting) reload.
+constexpr char kSetSlowMode[] =
+    "UPDATE conversations SET slow_mode_s = ?2, members_version = members_version + 1 "
+    "WHERE conversation_id = ?1";
 constexpr char kGet[] =
     "SELECT conversation_id, retention_days, expired_through_seq FROM conversations "
     "WHERE conversation_id = ?1";
@@ -52,6 +56,7 @@ Status SqliteRetentionStore::PrepareAll() {
   const std::pair<SqliteStmtPtr*, const char*> all[] = {
       {&access_, kAccess},
       {&set_, kSet},
+      {&set_slow_mode_, kSetSlowMode},
       {&get_, kGet},
       {&list_, kList},
       {&oldest_, kOldest},
@@ -66,7 +71,8 @@ Status SqliteRetentionStore::PrepareAll() {
   return Status::Ok();
 }
 
-Status SqliteRetentionStore::CheckActor(ConversationId id, const std::string& actor) {
+Status SqliteRetentionStore::CheckActor(ConversationId id, const std::string& actor,
+                                        const std::string& what) {
   sqlite3_stmt* stmt = access_.get();
   StmtReset reset(stmt);
   MQCHAT_ASSIGN_OR_RETURN(bool has_row, BindAndStep(stmt, id, std::string_view(actor)));
@@ -78,7 +84,7 @@ Status SqliteRetentionStore::CheckActor(ConversationId id, const std::string& ac
   const bool direct = ColumnInt64(stmt, 0) == static_cast<int64_t>(ConversationKind::kDirect);
   const bool admin = ColumnInt64(stmt, 1) >= static_cast<int64_t>(MemberRole::kAdmin);
   if (direct || !admin) {
-    return Status::PermissionDenied("only a group's owner or admins set its retention");
+    return Status::PermissionDenied("only a group's owner or admins set its " + what);
   }
   return Status::Ok();
 }
@@ -86,7 +92,7 @@ Status SqliteRetentionStore::CheckActor(ConversationId id, const std::string& ac
 Status SqliteRetentionStore::SetRetention(ConversationId id, const std::string& actor,
                                           std::optional<int64_t> days, int64_t now_ms) {
   MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
-  MQCHAT_RETURN_IF_ERROR(CheckActor(id, actor));
+  MQCHAT_RETURN_IF_ERROR(CheckActor(id, actor, "retention"));
   {
     sqlite3_stmt* stmt = set_.get();
     StmtReset reset(stmt);
@@ -97,6 +103,19 @@ Status SqliteRetentionStore::SetRetention(ConversationId id, const std::string& 
   const std::string detail = days ? std::to_string(*days) + " days" : "server default";
   MQCHAT_RETURN_IF_ERROR(BindAndRun(audit_.get(), now_ms, std::string_view(actor),
                                     std::string_view("retention"),
+                                    std::string_view(std::to_string(id)),
+                                    std::string_view(detail)));
+  return txn.Commit();
+}
+
+Status SqliteRetentionStore::SetSlowMode(ConversationId id, const std::string& actor,
+                                         int64_t seconds, int64_t now_ms) {
+  MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
+  MQCHAT_RETURN_IF_ERROR(CheckActor(id, actor, "slow mode"));
+  MQCHAT_RETURN_IF_ERROR(BindAndRun(set_slow_mode_.get(), id, seconds));
+  const std::string detail = std::to_string(seconds) + " s";
+  MQCHAT_RETURN_IF_ERROR(BindAndRun(audit_.get(), now_ms, std::string_view(actor),
+                                    std::string_view("slow_mode"),
                                     std::string_view(std::to_string(id)),
                                     std::string_view(detail)));
   return txn.Commit();

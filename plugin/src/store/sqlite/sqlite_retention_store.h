@@ -20,6 +20,8 @@ class SqliteRetentionStore final : public RetentionStore {
   // RetentionStore
   Status SetRetention(ConversationId id, const std::string& actor, std::optional<int64_t> days,
                       int64_t now_ms) override;
+  Status SetSlowMode(ConversationId id, const std::string& actor, int64_t seconds,
+                     int64_t now_ms) override;
   Result<RetentionSetting> GetRetention(ConversationId id) override;
   Result<std::vector<RetentionSetting>> ListRetention(ConversationId after, int limit) override;
   Result<ExpiredBatch> ExpireBatch(ConversationId id, int64_t cutoff_ms, int limit) override;
@@ -27,12 +29,13 @@ class SqliteRetentionStore final : public RetentionStore {
  private:
   explicit SqliteRetentionStore(SqliteDbPtr db) : db_(std::move(db)) {}
   Status PrepareAll();
-  // Whether `actor` may set conversation `id`'s retention (inside the caller's transaction).
-  Status CheckActor(ConversationId id, const std::string& actor);
+  // Whether `actor` may set conversation `id`'s `what` (inside the caller's transaction).
+  Status CheckActor(ConversationId id, const std::string& actor, const std::string& what);
 
   SqliteDbPtr db_;  // declared first: destroyed after the statements below
   SqliteStmtPtr access_;
   SqliteStmtPtr set_;
+  SqliteStmtPtr set_slow_mode_;
   SqliteStmtPtr get_;
   SqliteStmtPtr list_;
   SqliteStmtPtr oldest_;

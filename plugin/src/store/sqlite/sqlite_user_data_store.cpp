@@ -30,6 +30,9 @@ constexpr char kScrubPreview[] =
     "AND preview_text IS NOT NULL";
 constexpr char kAudit[] =
     "INSERT INTO audit_log (at_ms, actor, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)";
+constexpr char kListAudit[] =
+    "SELECT audit_id, at_ms, actor, action, subject, detail FROM audit_log WHERE audit_id > ?1 "
+    "ORDER BY audit_id LIMIT ?2";
 
 bool HasText(const StoredMessage& m) {
   if (m.kind == EventKind::kMessage) return !m.text.empty() || m.deleted_at_ms == 0;
@@ -51,6 +54,7 @@ Status SqliteUserDataStore::PrepareAll() {
       {&members_, kMembers},       {&sent_after_, kSentAfter},
       {&erase_, kErase},           {&scrub_preview_, kScrubPreview},
       {&audit_, kAudit},
+      {&list_audit_, kListAudit},
   };
   for (const auto& [stmt, sql] : all) {
     MQCHAT_ASSIGN_OR_RETURN(*stmt, PrepareSqlite(db_.get(), sql));
@@ -147,6 +151,19 @@ Status SqliteUserDataStore::Audit(const std::string& actor, const std::string& a
                                   int64_t now_ms) {
   return BindAndRun(audit_.get(), now_ms, std::string_view(actor), std::string_view(action),
                     std::string_view(subject), std::string_view(detail));
+}
+
+Result<std::vector<AuditEntry>> SqliteUserDataStore::ListAudit(int64_t after_id, int limit) {
+  sqlite3_stmt* stmt = list_audit_.get();
+  StmtReset reset(stmt);
+  std::vector<AuditEntry> out;
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, BindAndStep(stmt, after_id, int64_t{limit}));
+  while (has_row) {
+    out.push_back(AuditEntry{ColumnInt64(stmt, 0), ColumnInt64(stmt, 1), ColumnText(stmt, 2),
+                             ColumnText(stmt, 3), ColumnText(stmt, 4), ColumnText(stmt, 5)});
+    MQCHAT_ASSIGN_OR_RETURN(has_row, StepSqlite(stmt));
+  }
+  return out;
 }
 
 }  // namespace mqchat::store

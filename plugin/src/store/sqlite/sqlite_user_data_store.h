@@ -25,6 +25,7 @@ class SqliteUserDataStore final : public UserDataStore {
   Result<int64_t> EraseSent(const std::string& user, int64_t now_ms, int batch) override;
   Status Audit(const std::string& actor, const std::string& action, const std::string& subject,
                const std::string& detail, int64_t now_ms) override;
+  Result<std::vector<AuditEntry>> ListAudit(int64_t after_id, int limit) override;
 
  private:
   explicit SqliteUserDataStore(SqliteDbPtr db) : db_(std::move(db)) {}
@@ -41,6 +42,7 @@ class SqliteUserDataStore final : public UserDataStore {
   SqliteStmtPtr erase_;
   SqliteStmtPtr scrub_preview_;
   SqliteStmtPtr audit_;
+  SqliteStmtPtr list_audit_;
 };
 
 }  // namespace mqchat::store

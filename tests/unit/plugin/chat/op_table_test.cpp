@@ -64,6 +64,7 @@ TEST(OpTableTest, EveryOpIsRoutedToItsWorker) {
       {Op::kBlocks, kReader},        {Op::kReport, kWriter},
       {Op::kSearch, kReader},  // planned as Answered: queued on the search worker
       {Op::kSetRetention, kWriter},
+      {Op::kSetSlowMode, kWriter},
   };
   ASSERT_EQ(expected.size(), std::variant_size_v<protocol::RequestBody>);  // every op listed
   for (const auto& [op, worker] : expected) {

@@ -1,0 +1,175 @@
+// Slow mode (issue 24) against a real broker, on SQLite and PostgreSQL: a group's owner or
+// admin sets it (set_slow_mode; members, outsiders and direct conversations are refused), it
+// is carried in `conversations`, a member's second message within the interval is refused with
+// RATE_LIMITED and the rest of the interval as retry_after_ms (and is not stored), the owner is
+// exempt, edits and reactions are not paced, turning it off lifts it at once, and an SDK client
+// sending several messages at once into a slow group ends with each stored once, in order,
+// because its outbox waits retry_after_ms and resends.
+#include <chrono>
+#include <future>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "mqchat/client.h"
+#include "protocol/ops.h"
+#include "support/chat_fixture.h"
+#include "support/temp_dir.h"
+#include "support/wait_for.h"
+
+namespace mqchat::test {
+namespace {
+
+using nlohmann::json;
+using protocol::Op;
+constexpr auto kWait = std::chrono::seconds(30);
+
+class SlowModeTest : public ChatFixture {
+ protected:
+  static ChatResponse SetSlowMode(ChatTestClient& c, int64_t conv, json seconds) {
+    return c.Request(Op::kSetSlowMode, 0,
+                     {{"conversation_id", std::to_string(conv)}, {"seconds", std::move(seconds)}});
+  }
+  // The `conversations` entry of `conv` as `c` sees it (null if not listed).
+  static json Summary(ChatTestClient& c, int64_t conv) {
+    auto r = c.Request(Op::kConversations, 0, json::object());
+    EXPECT_TRUE(r.ok()) << r.Describe();
+    if (!r.ok()) return nullptr;
+    for (const auto& s : (*r.body)["conversations"]) {
+      if (s["conversation_id"] == std::to_string(conv)) return s;
+    }
+    return nullptr;
+  }
+  std::vector<json> History(ChatTestClient& c, int64_t conv) {
+    auto r = c.Request(Op::kHistory, conv, {{"after_seq", 0}, {"limit", 100}});
+    EXPECT_TRUE(r.ok()) << r.Describe();
+    return r.ok() ? (*r.body)["messages"].get<std::vector<json>>() : std::vector<json>{};
+  }
+
+  TempDir dir_{"mqchat-slow-mode"};
+};
+
+TEST_P(SlowModeTest, OwnersAndAdminsSetItAndAMembersSecondMessageWaitsTheInterval) {
+  MQCHAT_REQUIRE_SERVER();
+  Register({"alice", "bob", "carol", "dave"});
+  auto alice = Login("alice");
+  auto bob = Login("bob");
+  auto dave = Login("dave");
+  const int64_t group = alice->CreateGroup("slow", {"bob", "carol"});
+  const int64_t dm = alice->OpenDirect("bob");
+  ASSERT_GT(group, 0);
+  ASSERT_GT(dm, 0);
+
+  EXPECT_EQ(SetSlowMode(*bob, group, 5).error_code(), "FORBIDDEN");  // a member
+  EXPECT_EQ(SetSlowMode(*dave, group, 5).error_code(), "NOT_MEMBER");
+  EXPECT_EQ(SetSlowMode(*dave, group + 1000, 5).error_code(), "NOT_MEMBER");
+  EXPECT_EQ(SetSlowMode(*alice, dm, 5).error_code(), "FORBIDDEN");  // no owner in a direct one
+  EXPECT_EQ(SetSlowMode(*alice, group, -1).error_code(), "BAD_REQUEST");
+  EXPECT_EQ(SetSlowMode(*alice, group, 21601).error_code(), "BAD_REQUEST");
+  EXPECT_FALSE(Summary(*bob, group).contains("slow_mode_s"));  // off: absent
+
+  constexpr int64_t kSeconds = 2;
+  auto set = SetSlowMode(*alice, group, kSeconds);
+  ASSERT_TRUE(set.ok()) << set.Describe();
+  EXPECT_EQ((*set.body)["slow_mode_s"], kSeconds);
+  EXPECT_EQ((*set.body)["conversation_id"], std::to_string(group));
+  EXPECT_EQ(Summary(*bob, group)["slow_mode_s"], kSeconds);
+
+  ASSERT_TRUE(bob->Send(group, "b1", "b1").ok());
+  const auto first_at = std::chrono::steady_clock::now();
+  // The owner is exempt; a member's reactions (and edits) are not paced.
+  for (int i = 1; i <= 3; ++i) {
+    auto sent = alice->Send(group, "a" + std::to_string(i), "a" + std::to_string(i));
+    ASSERT_TRUE(sent.ok()) << sent.Describe();
+  }
+  auto react = bob->Request(Op::kReact, group,
+                            {{"client_msg_id", "r1"}, {"seq", 2}, {"emoji", "👍"}});
+  EXPECT_TRUE(react.ok()) << react.Describe();
+  // A member's second message within the interval: refused with the rest of it, not stored.
+  auto refused = bob->Send(group, "b2", "b2");
+  ASSERT_EQ(refused.error_code(), "RATE_LIMITED") << refused.Describe();
+  const int64_t retry_after_ms = (*refused.body)["error"].value("retry_after_ms", int64_t{0});
+  EXPECT_GT(retry_after_ms, 0);
+  EXPECT_LE(retry_after_ms, kSeconds * 1000);
+
+  // Resent after the wait the server gave (the one wait this test is about): stored, once.
+  ChatResponse again;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        again = bob->Send(group, "b2", "b2");
+        if (again.ok() || again.error_code() != "RATE_LIMITED") return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(
+            (*again.body)["error"].value("retry_after_ms", int64_t{1})));
+        return false;
+      },
+      kWait, "the paced message accepted after retry_after_ms"));
+  ASSERT_TRUE(again.ok()) << again.Describe();
+  EXPECT_FALSE((*again.body)["duplicate"].get<bool>());
+  EXPECT_GE(std::chrono::steady_clock::now() - first_at,
+            std::chrono::milliseconds(kSeconds * 1000 - 100));
+  std::vector<std::string> texts;
+  for (const auto& m : History(*alice, group)) {
+    if (m.value("kind", std::string("message")) == "message") texts.push_back(m["text"]);
+  }
+  EXPECT_EQ(texts, (std::vector<std::string>{"b1", "a1", "a2", "a3", "b2"}));
+
+  // Off again: at once, on this broker.
+  auto off = SetSlowMode(*alice, group, 0);
+  ASSERT_TRUE(off.ok()) << off.Describe();
+  EXPECT_FALSE(Summary(*bob, group).contains("slow_mode_s"));
+  for (int i = 3; i <= 5; ++i) {
+    auto sent = bob->Send(group, "b" + std::to_string(i), "b" + std::to_string(i));
+    EXPECT_TRUE(sent.ok()) << sent.Describe();
+  }
+}
+
+TEST_P(SlowModeTest, AnSdkClientWaitsTheIntervalAndStoresEveryMessageOnceInOrder) {
+  MQCHAT_REQUIRE_SERVER();
+  Register({"alice", "bob"});
+  auto alice = Login("alice");
+  const int64_t group = alice->CreateGroup("slow", {"bob"});
+  ASSERT_GT(group, 0);
+  ASSERT_TRUE(SetSlowMode(*alice, group, 1).ok());
+
+  auto options = ClientOptions::Builder()
+                     .Server("tcp://127.0.0.1:" + std::to_string(server_->port()))
+                     .Token("bob", Token("bob"))
+                     .Device("sdk")
+                     .CachePath(dir_.File("bob.db"))
+                     .Build();
+  ASSERT_TRUE(options.ok()) << options.status().ToString();
+  auto client = Client::Create(*options);
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  ASSERT_TRUE((*client)->Connect().ok());
+  auto summaries = (*client)->Conversations().get();
+  ASSERT_TRUE(summaries.ok()) << summaries.status().ToString();
+  ASSERT_EQ(summaries->size(), 1u);
+  EXPECT_EQ((*summaries)[0].slow_mode_s, 1);
+
+  constexpr int kCount = 3;
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::future<Result<Ack>>> acks;
+  for (int i = 0; i < kCount; ++i) acks.push_back((*client)->Send(group, "m" + std::to_string(i)));
+  int64_t last_seq = 0;
+  for (int i = 0; i < kCount; ++i) {
+    ASSERT_EQ(acks[i].wait_for(kWait), std::future_status::ready) << "message " << i;
+    auto ack = acks[i].get();
+    ASSERT_TRUE(ack.ok()) << i << ": " << ack.status().ToString();
+    EXPECT_GT(ack->seq, last_seq) << "acked out of order at " << i;
+    last_seq = ack->seq;
+  }
+  // One a second: the third came at least two intervals after the first.
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1900));
+  EXPECT_EQ(*(*client)->PendingSends(), 0u);
+  auto messages = History(*alice, group);
+  ASSERT_EQ(messages.size(), static_cast<size_t>(kCount));
+  for (int i = 0; i < kCount; ++i) EXPECT_EQ(messages[i]["text"], "m" + std::to_string(i));
+  client->reset();
+}
+
+MQCHAT_INSTANTIATE_FOR_STORES(SlowModeTest);
+
+}  // namespace
+}  // namespace mqchat::test
