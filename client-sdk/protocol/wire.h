@@ -49,6 +49,9 @@ struct WireMessage {
   bool deleted = false;      // a message deleted for everyone (text "")
   std::vector<WireReaction> reactions;  // history only
   std::optional<WireReplyQuote> reply;  // history only, when reply_to > 0
+  // A message: the users it mentions now; an edit: the list it gives the message. Written only
+  // when not empty.
+  std::vector<std::string> mentions;
 };
 
 struct WireMember {
@@ -78,6 +81,8 @@ struct WireSummary {
   // The caller's mute (PROTOCOL.md 4, `conversations`): 0 none, -1 for good, else a Unix time in
   // ms (possibly past: then not muted). Absent on the wire from older servers: 0.
   int64_t muted_until_ms = 0;
+  // The caller's mentions above read_seq (PROTOCOL.md "Mentions"). Absent from older servers: 0.
+  int64_t unread_mentions = 0;
 };
 
 // The result fields of a "send" response.

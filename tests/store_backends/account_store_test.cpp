@@ -117,7 +117,11 @@ TEST_P(AccountStoreTest, MigrationDisablesExistingLookAlikes) {
   ASSERT_TRUE(store_->AddUser("bob", "h").ok());
   ASSERT_TRUE(store_->AddUser("zed", "h").ok());
   store_.reset();
-  // Back to schema 5 (undoing 017 down to 006), then add look-alikes the old schema allowed.
+  // Back to schema 5 (undoing 019 down to 006), then add look-alikes the old schema allowed.
+  ASSERT_TRUE(ExecRaw("DROP TABLE mentions").ok());  // 019, and its columns
+  ASSERT_TRUE(ExecRaw("ALTER TABLE messages DROP COLUMN mentions").ok());
+  ASSERT_TRUE(ExecRaw("ALTER TABLE push_jobs DROP COLUMN mention").ok());
+  ASSERT_TRUE(ExecRaw("ALTER TABLE push_settings DROP COLUMN mention_push").ok());
   ASSERT_TRUE(ExecRaw("DROP TABLE profiles").ok());
   ASSERT_TRUE(ExecRaw("DROP TABLE devices").ok());  // 017's refresh_tokens column goes with 007
   // 016 (communities): its tables, dependents first.

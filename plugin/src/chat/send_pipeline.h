@@ -48,7 +48,7 @@ class SendPipeline {
 
  private:
   static std::string RefusalPayload(const ReplyTo& to, const store::AppendRequest& req,
-                                    store::EventRefusal refusal);
+                                    store::EventRefusal refusal, const std::string& refused_user);
   SendOutcome Stored(store::ChatStore& store, SendOutcome out, const store::AppendResult& r);
   // Broker thread: the wait before `r`'s sender may send (0: admitted and charged).
   int64_t Admit(const OpRequest& r, const std::string& client_msg_id);
