@@ -22,6 +22,7 @@ constexpr CodeEntry kCodes[] = {
     {ErrorCode::kMessageDeleted, "MESSAGE_DELETED"},
     {ErrorCode::kBadEmoji, "BAD_EMOJI"},       {ErrorCode::kNoChange, "NO_CHANGE"},
     {ErrorCode::kNotAccepting, "NOT_ACCEPTING"},
+    {ErrorCode::kMentionNotMember, "MENTION_NOT_MEMBER"},
 };
 
 }  // namespace
@@ -89,6 +90,7 @@ Status ErrorToStatus(const ProtocolError& error) {
     case ErrorCode::kTooLong:
     case ErrorCode::kTooLarge:
     case ErrorCode::kBadEmoji:
+    case ErrorCode::kMentionNotMember:
       return Status::InvalidArgument(std::move(message));
     case ErrorCode::kNotAuthor:
       return Status::PermissionDenied(std::move(message));

@@ -37,6 +37,7 @@ enum class ErrorCode {
   kMessageDeleted,    // the message was deleted for everyone
   kBadEmoji,          // not one emoji (see ValidateEmoji)
   kNoChange,          // reaction already there (add) or not there (remove)
+  kMentionNotMember,  // a send or edit mentions a user who is not a member (the message names them)
 };
 
 // The wire name, e.g. "BAD_REQUEST".

@@ -93,6 +93,12 @@ inline constexpr std::string_view kMine = "mine";
 inline constexpr std::string_view kReply = "reply";
 inline constexpr std::string_view kSnippet = "snippet";
 inline constexpr std::string_view kRemove = "remove";
+// Mentions (issue 16): a message's mentioned usernames, the conversation list's count of the
+// caller's unread mentions, the push setting and the gateway's flag (docs/PROTOCOL.md).
+inline constexpr std::string_view kMentions = "mentions";
+inline constexpr std::string_view kUnreadMentions = "unread_mentions";
+inline constexpr std::string_view kMentionPush = "mention_push";
+inline constexpr std::string_view kMention = "mention";
 
 // Inbox events.
 inline constexpr std::string_view kType = "type";

@@ -67,6 +67,18 @@ JsonObjectWriter& JsonObjectWriter::Bool(std::string_view key, bool value) {
   return *this;
 }
 
+JsonObjectWriter& JsonObjectWriter::StringArray(std::string_view key,
+                                                const std::vector<std::string>& values) {
+  Key(key);
+  out_.push_back('[');
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out_.push_back(',');
+    Escaped(values[i]);
+  }
+  out_.push_back(']');
+  return *this;
+}
+
 std::string JsonObjectWriter::Finish() {
   out_.push_back('}');
   std::string done = std::move(out_);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mqchat::protocol {
 
@@ -19,6 +20,7 @@ class JsonObjectWriter {
   JsonObjectWriter& String(std::string_view key, std::string_view value);
   JsonObjectWriter& Int(std::string_view key, int64_t value);
   JsonObjectWriter& Bool(std::string_view key, bool value);
+  JsonObjectWriter& StringArray(std::string_view key, const std::vector<std::string>& values);
 
   // Closes the object and hands back the text; the writer is then empty.
   std::string Finish();

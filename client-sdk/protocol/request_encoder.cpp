@@ -19,11 +19,13 @@ struct BodyEncoder {
     out[fields::kClientMsgId] = b.client_msg_id;
     out[fields::kText] = b.text;
     if (b.reply_to > 0) out[fields::kReplyTo] = b.reply_to;
+    if (!b.mentions.empty()) out[fields::kMentions] = b.mentions;
   }
   void operator()(const EditRequest& b) const {
     out[fields::kClientMsgId] = b.client_msg_id;
     out[fields::kSeq] = b.seq;
     out[fields::kText] = b.text;
+    if (!b.mentions.empty()) out[fields::kMentions] = b.mentions;
   }
   void operator()(const DeleteRequest& b) const {
     out[fields::kClientMsgId] = b.client_msg_id;
@@ -65,7 +67,10 @@ struct BodyEncoder {
     out[fields::kToken] = b.token;
   }
   void operator()(const PushUnregisterRequest&) const {}
-  void operator()(const PushSettingsRequest& b) const { out[fields::kPreview] = b.preview; }
+  void operator()(const PushSettingsRequest& b) const {
+    if (b.has_preview) out[fields::kPreview] = b.preview;
+    if (b.mention_push) out[fields::kMentionPush] = *b.mention_push;
+  }
   void operator()(const BlockRequest& b) const { out[fields::kUser] = b.user; }
   void operator()(const UnblockRequest& b) const { out[fields::kUser] = b.user; }
   void operator()(const BlocksRequest&) const {}

@@ -52,9 +52,9 @@ Error ReadUser(const json& obj, std::string_view key, std::string* user) {
 
 // Reads an array of usernames, validates each and drops repeats (first occurrence kept).
 Error ReadUsers(const json& obj, std::string_view key, Presence presence, size_t min_entries,
-                std::vector<std::string>* users) {
+                std::vector<std::string>* users, size_t max_entries = kMaxUsersPerRequest) {
   MQCHAT_RETURN_IF_PROTOCOL_ERROR(
-      FromStatus(ReadStringArray(obj, key, presence, kMaxUsersPerRequest, users)));
+      FromStatus(ReadStringArray(obj, key, presence, max_entries, users)));
   if (users->size() < min_entries) return BadRequest(std::string(key) + " is empty");
   std::unordered_set<std::string_view> seen;
   std::vector<std::string> unique;
@@ -98,8 +98,14 @@ Error ReadTargetSeq(const json& obj, int64_t* seq) {
   return std::nullopt;
 }
 
+// The optional `mentions` of a send or an edit.
+Error ReadMentions(const json& obj, std::vector<std::string>* mentions) {
+  return ReadUsers(obj, fields::kMentions, Presence::kOptional, 0, mentions, kMaxMentions);
+}
+
 Error ParseBody(const json& obj, const RequestLimits& limits, SendRequest* body) {
   MQCHAT_RETURN_IF_PROTOCOL_ERROR(ReadClientMsgId(obj, &body->client_msg_id));
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(ReadMentions(obj, &body->mentions));
   MQCHAT_RETURN_IF_PROTOCOL_ERROR(
       FromStatus(ReadNonNegative(obj, fields::kReplyTo, Presence::kOptional, &body->reply_to)));
   MQCHAT_RETURN_IF_PROTOCOL_ERROR(
@@ -109,6 +115,7 @@ Error ParseBody(const json& obj, const RequestLimits& limits, SendRequest* body)
 
 Error ParseBody(const json& obj, const RequestLimits& limits, EditRequest* body) {
   MQCHAT_RETURN_IF_PROTOCOL_ERROR(ReadClientMsgId(obj, &body->client_msg_id));
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(ReadMentions(obj, &body->mentions));
   MQCHAT_RETURN_IF_PROTOCOL_ERROR(ReadTargetSeq(obj, &body->seq));
   MQCHAT_RETURN_IF_PROTOCOL_ERROR(
       FromStatus(ReadString(obj, fields::kText, Presence::kRequired, &body->text)));
@@ -237,7 +244,16 @@ Error ParseBody(const json& obj, const RequestLimits&, PushRegisterRequest* body
 Error ParseBody(const json&, const RequestLimits&, PushUnregisterRequest*) { return std::nullopt; }
 
 Error ParseBody(const json& obj, const RequestLimits&, PushSettingsRequest* body) {
-  return FromStatus(ReadBool(obj, fields::kPreview, Presence::kRequired, &body->preview));
+  body->has_preview = FindField(obj, fields::kPreview) != nullptr;
+  if (const json* mention = FindField(obj, fields::kMentionPush); mention != nullptr) {
+    bool value = true;
+    MQCHAT_RETURN_IF_PROTOCOL_ERROR(
+        FromStatus(ReadBool(obj, fields::kMentionPush, Presence::kRequired, &value)));
+    body->mention_push = value;
+  }
+  // One of them at least; without mention_push, preview is required as before.
+  const Presence preview = body->mention_push ? Presence::kOptional : Presence::kRequired;
+  return FromStatus(ReadBool(obj, fields::kPreview, preview, &body->preview));
 }
 
 Error ParseBody(const json& obj, const RequestLimits&, BlockRequest* body) {

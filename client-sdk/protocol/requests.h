@@ -29,6 +29,8 @@ inline constexpr int kMaxPageLimit = 100;
 inline constexpr int kDefaultHistoryLimit = 50;
 inline constexpr int kDefaultSyncLimit = 100;
 inline constexpr size_t kMaxPushTokenBytes = 4096;
+// A message (or an edit) mentions at most this many users (docs/PROTOCOL.md, "Mentions").
+inline constexpr size_t kMaxMentions = 50;
 // MuteRequest::until_ms values with a special meaning.
 inline constexpr int64_t kUnmute = 0;
 inline constexpr int64_t kMuteForever = -1;
@@ -37,6 +39,9 @@ struct SendRequest {
   std::string client_msg_id;  // 1..64 bytes, no control characters
   std::string text;           // checked by ValidateMessageText
   int64_t reply_to = 0;       // optional: the seq of the message this one answers (0: none)
+  // Optional: usernames mentioned, valid, deduplicated (first kept), at most kMaxMentions; the
+  // store refuses a name that is not a member (MENTION_NOT_MEMBER).
+  std::vector<std::string> mentions;
 };
 struct HistoryRequest {
   int64_t after_seq = 0;             // oldest messages above this seq (default)
@@ -69,6 +74,9 @@ struct EditRequest {
   std::string client_msg_id;
   int64_t seq = 0;   // required: the message to edit (the sender's own)
   std::string text;  // checked by ValidateMessageText
+  // The message's mentions after the edit (as SendRequest::mentions): they replace its list;
+  // absent means none.
+  std::vector<std::string> mentions;
 };
 struct DeleteRequest {
   std::string client_msg_id;
@@ -100,7 +108,11 @@ struct PushRegisterRequest {
 };
 struct PushUnregisterRequest {};
 struct PushSettingsRequest {
-  bool preview = true;  // required: whether notifications carry the message text
+  bool preview = true;  // whether notifications carry the message text (if has_preview)
+  // Whether a mention is pushed even when its conversation is muted (absent: unchanged).
+  std::optional<bool> mention_push;
+  // False when the request had no `preview` (then it must have `mention_push`).
+  bool has_preview = true;
 };
 struct BlockRequest {
   std::string user;  // a valid username

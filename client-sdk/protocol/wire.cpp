@@ -23,6 +23,7 @@ json EncodeMessage(const WireMessage& m) {
   if (m.reply_to > 0) out[fields::kReplyTo] = m.reply_to;
   if (m.edited_at_ms > 0) out[fields::kEditedAtMs] = m.edited_at_ms;
   if (m.deleted) out[fields::kDeleted] = true;
+  if (!m.mentions.empty()) out[fields::kMentions] = m.mentions;
   if (!m.reactions.empty()) {
     json reactions = json::array();
     for (const auto& r : m.reactions) {
@@ -62,6 +63,7 @@ json EncodeSummary(const WireSummary& s) {
            {fields::kReadSeq, s.read_seq},
            {fields::kUnread, s.unread},
            {fields::kMutedUntilMs, s.muted_until_ms},
+           {fields::kUnreadMentions, s.unread_mentions},
            {fields::kMembers, s.members},
            {fields::kLastMessage, s.last_message ? EncodeMessage(*s.last_message) : json()}};
   if (s.slow_mode_s > 0) out[fields::kSlowModeS] = s.slow_mode_s;
@@ -146,6 +148,7 @@ std::string MessageEvent(const WireMessage& m) {
   if (m.reply_to > 0) w.Int(fields::kReplyTo, m.reply_to);
   if (m.edited_at_ms > 0) w.Int(fields::kEditedAtMs, m.edited_at_ms);
   if (m.deleted) w.Bool(fields::kDeleted, true);
+  if (!m.mentions.empty()) w.StringArray(fields::kMentions, m.mentions);
   return w.Finish();
 }
 

@@ -49,6 +49,9 @@ struct WireMessage {
   bool deleted = false;      // a message deleted for everyone (text "")
   std::vector<WireReaction> reactions;  // history only
   std::optional<WireReplyQuote> reply;  // history only, when reply_to > 0
+  // A message: the users it mentions now; an edit: the list it gives the message. Written only
+  // when not empty.
+  std::vector<std::string> mentions;
 };
 
 struct WireMember {
@@ -80,6 +83,8 @@ struct WireSummary {
   int64_t muted_until_ms = 0;
   // Seconds between one member's messages (protocol/slow_mode.h); 0 off (absent on the wire).
   int64_t slow_mode_s = 0;
+  // The caller's mentions above read_seq (PROTOCOL.md "Mentions"). Absent from older servers: 0.
+  int64_t unread_mentions = 0;
 };
 
 // The result fields of a "send" response.

@@ -46,6 +46,8 @@ Result<WireMessage> DecodeMessage(const json& j) {
   MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kReplyTo, kOptional, &m.reply_to));
   MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kEditedAtMs, kOptional, &m.edited_at_ms));
   MQCHAT_RETURN_IF_ERROR(ReadBool(j, fields::kDeleted, kOptional, &m.deleted));
+  MQCHAT_RETURN_IF_ERROR(
+      ReadStringArray(j, fields::kMentions, kOptional, kMaxArrayEntries, &m.mentions));
   if (FindField(j, fields::kReactions) != nullptr) {
     MQCHAT_RETURN_IF_ERROR(ReadObjectArray(j, fields::kReactions, DecodeReaction, &m.reactions));
   }
@@ -112,6 +114,8 @@ Result<WireSummary> DecodeSummary(const json& j) {
   MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kUnread, kRequired, &s.unread));
   MQCHAT_RETURN_IF_ERROR(ReadMuteUntil(j, fields::kMutedUntilMs, kOptional, &s.muted_until_ms));
   MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kSlowModeS, kOptional, &s.slow_mode_s));
+  MQCHAT_RETURN_IF_ERROR(
+      ReadNonNegative(j, fields::kUnreadMentions, kOptional, &s.unread_mentions));
   MQCHAT_RETURN_IF_ERROR(
       ReadStringArray(j, fields::kMembers, kRequired, kMaxArrayEntries, &s.members));
   if (const json* last = FindField(j, fields::kLastMessage)) {

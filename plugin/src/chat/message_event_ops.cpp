@@ -22,8 +22,11 @@ Plan MessageEventOps::Job(const OpRequest& r, std::string client_msg_id,
 
 Plan MessageEventOps::Edit(const OpRequest& r) {
   auto& body = std::get<protocol::EditRequest>(r.req.body);
-  return Job(r, std::move(body.client_msg_id), store::EventKind::kEdit, body.seq,
-             std::move(body.text));
+  Plan plan = Job(r, std::move(body.client_msg_id), store::EventKind::kEdit, body.seq,
+                  std::move(body.text));
+  // The edit's mentions replace the message's (store/mentions.h); the store checks them.
+  if (auto* job = std::get_if<SendJob>(&plan)) job->request.mentions = std::move(body.mentions);
+  return plan;
 }
 
 Plan MessageEventOps::Delete(const OpRequest& r) {

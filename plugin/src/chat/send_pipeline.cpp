@@ -31,7 +31,8 @@ protocol::Op AckOp(store::EventKind kind) {
 
 // Why the store refused an edit, delete, reaction or reply, as its error response.
 std::string SendPipeline::RefusalPayload(const ReplyTo& to, const store::AppendRequest& req,
-                                         store::EventRefusal refusal) {
+                                         store::EventRefusal refusal,
+                                         const std::string& refused_user) {
   using protocol::ErrorCode;
   const std::string seq = std::to_string(req.target_seq);
   switch (refusal) {
@@ -51,6 +52,10 @@ std::string SendPipeline::RefusalPayload(const ReplyTo& to, const store::AppendR
                           req.kind == store::EventKind::kReactionAdd
                               ? "you already reacted to message " + seq + " with " + req.text
                               : "you have no reaction " + req.text + " on message " + seq);
+    case store::EventRefusal::kMentionNotMember:
+      return ErrorPayload(to, ErrorCode::kMentionNotMember,
+                          "mentions: " + refused_user + " is not a member of conversation " +
+                              std::to_string(req.conversation_id));
     case store::EventRefusal::kUnknownTarget:
     case store::EventRefusal::kNone:
       break;
@@ -78,7 +83,8 @@ Plan SendPipeline::PlanSend(const OpRequest& r) {
   job.request.sender = r.who.username;
   job.request.client_msg_id = std::move(body.client_msg_id);
   job.request.text = std::move(body.text);  // up to 100,000 characters: moved, not copied
-  job.request.target_seq = body.reply_to;   // a reply (0: none); the store checks it
+  job.request.target_seq = body.reply_to;    // a reply (0: none); the store checks it
+  job.request.mentions = std::move(body.mentions);  // the store checks they are members
   job.request.message_id = ids_.Next();
   job.request.created_at_ms = tools_.clock.NowMs();
   job.reply = r.to;
@@ -191,7 +197,8 @@ std::vector<SendOutcome> SendPipeline::Outcomes(
                                "you are not a member of conversation " +
                                    std::to_string(jobs[i].request.conversation_id));
     } else if ((*results)[i].outcome == store::AppendOutcome::kRefused) {
-      out.reply = RefusalPayload(out.to, jobs[i].request, (*results)[i].refusal);
+      out.reply = RefusalPayload(out.to, jobs[i].request, (*results)[i].refusal,
+                                 (*results)[i].refused_user);
     } else if ((*results)[i].outcome == store::AppendOutcome::kNotAccepting) {
       // The same answer for a block and for the policy (open_direct gives it too).
       out.reply = ErrorPayload(out.to, protocol::ErrorCode::kNotAccepting,

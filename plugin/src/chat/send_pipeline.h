@@ -51,7 +51,7 @@ class SendPipeline {
 
  private:
   static std::string RefusalPayload(const ReplyTo& to, const store::AppendRequest& req,
-                                    store::EventRefusal refusal);
+                                    store::EventRefusal refusal, const std::string& refused_user);
   SendOutcome Stored(store::ChatStore& store, SendOutcome out, const store::AppendResult& r);
   struct Admission {
     int64_t wait_ms = 0;     // 0: admitted and charged

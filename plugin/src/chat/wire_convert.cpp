@@ -39,6 +39,7 @@ protocol::WireMessage ToWire(const store::StoredMessage& m) {
   }
   w.edited_at_ms = m.edited_at_ms;
   w.deleted = m.deleted_at_ms > 0;
+  w.mentions = m.mentions;
   return w;
 }
 
@@ -96,6 +97,7 @@ protocol::WireSummary ToWire(const store::ConversationSummary& s) {
   w.unread = s.unread;
   w.muted_until_ms = s.muted_until_ms;
   w.slow_mode_s = s.slow_mode_s;
+  w.unread_mentions = s.unread_mentions;
   w.members = s.members;
   if (s.last_message) w.last_message = ToWire(*s.last_message);
   return w;

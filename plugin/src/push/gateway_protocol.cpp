@@ -56,6 +56,7 @@ std::string BuildNotification(const store::PushJob& job,
       {"devices", std::move(devices)},
   };
   if (job.preview_text) notification["content"] = {{"body", *job.preview_text}};
+  if (job.mention) notification["mention"] = true;  // mqchat's addition (PROTOCOL.md 7.4)
   return protocol::DumpJson(json{{"notification", std::move(notification)}});
 }
 

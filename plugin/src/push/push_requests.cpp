@@ -45,11 +45,21 @@ chat::Plan PushRequests::Settings(const chat::OpRequest& r, const chat::ChatTool
   if (!push_.store) return Unavailable();
   const std::string user = r.who.username;
   const int64_t now = tools.clock.NowMs();
-  const bool preview = std::get<protocol::PushSettingsRequest>(r.req.body).preview;
-  return chat::StoreTask([this, tools, to = r.to, user, preview, now](store::ChatStore&) {
-    Status s = push_.store->SetPreview(user, preview, now);
-    if (!s.ok()) return tools.replies.Fail(to, s);
-    tools.replies.Reply(to, chat::OkPayload(to, {{std::string(fields::kPreview), preview}}));
+  const auto body = std::get<protocol::PushSettingsRequest>(r.req.body);
+  return chat::StoreTask([this, tools, to = r.to, user, body, now](store::ChatStore&) {
+    // Answers with the settings the request set (each given one).
+    nlohmann::json result = nlohmann::json::object();
+    if (body.has_preview) {
+      Status s = push_.store->SetPreview(user, body.preview, now);
+      if (!s.ok()) return tools.replies.Fail(to, s);
+      result[std::string(fields::kPreview)] = body.preview;
+    }
+    if (body.mention_push) {
+      Status s = push_.store->SetMentionPush(user, *body.mention_push, now);
+      if (!s.ok()) return tools.replies.Fail(to, s);
+      result[std::string(fields::kMentionPush)] = *body.mention_push;
+    }
+    tools.replies.Reply(to, chat::OkPayload(to, std::move(result)));
   });
 }
 

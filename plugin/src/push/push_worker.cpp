@@ -153,7 +153,7 @@ std::optional<PushWorker::Post> PushWorker::Prepare(store::PushJob job, int64_t 
     StoreFailed(targets.status());  // the job is retried when its lease ends
     return std::nullopt;
   }
-  if (*muted) {
+  if (*muted && !job.mention) {  // a mention passes a mute (docs/PROTOCOL.md 7.2)
     Finish(job, store::PushJobState::kDelivered, "skipped: the conversation is muted");
     return std::nullopt;
   }

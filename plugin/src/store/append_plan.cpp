@@ -26,6 +26,31 @@ AppendPlan::AppendPlan(const std::vector<AppendRequest>& batch) : batch_(batch) 
                           conversation_ids_.end());
   lookups_.resize(keys_.size());
   CollectTargets();
+  CollectMentions();
+}
+
+void AppendPlan::CollectMentions() {
+  for (const AppendRequest& req : batch_) {
+    for (const std::string& name : req.mentions) {
+      if (mention_index_.emplace(std::make_pair(req.conversation_id, name), mentions_.size())
+              .second) {
+        mentions_.push_back(MentionKey{req.conversation_id, name});
+      }
+    }
+  }
+  mention_member_.resize(mentions_.size());
+}
+
+void AppendPlan::SetMentionMember(size_t index, bool member) {
+  mention_member_.at(index) = member;
+}
+
+std::string AppendPlan::MentionedNonMember(size_t i) const {
+  const AppendRequest& req = batch_[i];
+  for (const std::string& name : req.mentions) {
+    if (!mention_member_[mention_index_.at({req.conversation_id, name})]) return name;
+  }
+  return "";
 }
 
 namespace {
@@ -196,10 +221,13 @@ Status AppendPlan::Decide() {
       result.message.client_msg_id = req.client_msg_id;
       continue;
     }
-    const EventRefusal refusal = Check(i, targets, present);
+    const std::string non_member = MentionedNonMember(i);
+    const EventRefusal refusal =
+        non_member.empty() ? Check(i, targets, present) : EventRefusal::kMentionNotMember;
     if (refusal != EventRefusal::kNone) {
       result.outcome = AppendOutcome::kRefused;
       result.refusal = refusal;
+      result.refused_user = non_member;
       result.message.conversation_id = req.conversation_id;
       result.message.sender = req.sender;
       result.message.client_msg_id = req.client_msg_id;
@@ -216,6 +244,7 @@ Status AppendPlan::Decide() {
                                    req.client_msg_id,   req.text, req.created_at_ms};
     result.message.kind = req.kind;
     result.message.target_seq = req.target_seq;
+    result.message.mentions = req.mentions;
     first_new[key] = i;
     new_indexes_.push_back(i);
     if (req.kind != EventKind::kMessage) effect_indexes_.push_back(i);

@@ -44,6 +44,11 @@ struct ReactionKey {
   std::string username;
   std::string emoji;
 };
+// A user a message or an edit of the batch mentions, in its conversation.
+struct MentionKey {
+  ConversationId conversation_id = 0;
+  std::string username;
+};
 
 class AppendPlan {
  public:
@@ -73,6 +78,8 @@ class AppendPlan {
   // reaction named by a reaction event, in order of appearance.
   const std::vector<TargetKey>& targets() const { return targets_; }
   const std::vector<ReactionKey>& reactions() const { return reactions_; }
+  // Each distinct (conversation, mentioned user) of the batch's messages and edits.
+  const std::vector<MentionKey>& mentions() const { return mentions_; }
 
   // Lookups, made while holding the conversations' locks (so they are current):
   // the last_seq of an existing conversation of conversation_ids();
@@ -89,6 +96,8 @@ class AppendPlan {
   void SetTarget(size_t index, std::optional<TargetState> state);
   // for reactions()[i]: whether that reaction is there.
   void SetReaction(size_t index, bool present);
+  // for mentions()[i]: whether that user is a member of that conversation.
+  void SetMentionMember(size_t index, bool member);
 
   // Classifies every request and numbers the new ones. kInternal if a new message's
   // conversation got no SetLastSeq (a member of a conversation that does not exist).
@@ -122,6 +131,9 @@ class AppendPlan {
   using ReactionSet = std::set<std::tuple<ConversationId, int64_t, std::string, std::string>>;
 
   void CollectTargets();
+  void CollectMentions();
+  // The first user batch_[i] mentions who is not a member ("": none).
+  std::string MentionedNonMember(size_t i) const;
   // The targets and reactions as looked up, before the batch.
   void InitialState(TargetMap& targets, ReactionSet& present) const;
   // Why the rules refuse batch_[i] given the state so far (kNone: allowed).
@@ -139,6 +151,9 @@ class AppendPlan {
   std::vector<std::optional<TargetState>> target_states_;  // parallel to targets_
   std::vector<ReactionKey> reactions_;
   std::vector<bool> reaction_present_;  // parallel to reactions_
+  std::vector<MentionKey> mentions_;
+  std::vector<bool> mention_member_;  // parallel to mentions_
+  std::map<std::pair<ConversationId, std::string>, size_t> mention_index_;  // -> mentions_
   std::unordered_map<ConversationId, int64_t> last_seq_;
   std::unordered_map<ConversationId, int64_t> members_version_;
 

@@ -42,6 +42,9 @@ struct StoredMessage {
   int64_t target_seq = 0;     // see EventKind
   int64_t edited_at_ms = 0;   // a message's last edit; 0: never edited
   int64_t deleted_at_ms = 0;  // a message deleted for everyone; 0: not deleted
+  // kMessage: the users it mentions now (none once deleted); kEdit: the list the edit gave it.
+  // Migration 019 (store/mentions.h).
+  std::vector<std::string> mentions;
 };
 
 // One emoji's reactions to a message, for the user who reads it (ChatStore::ReadMessages).
@@ -74,6 +77,7 @@ enum class EventRefusal {
   kNotAuthor,         // edit of another's message; delete of another's message by a non-admin
   kEditWindowClosed,  // edit after edit_window_ms
   kNoChange,          // reaction already there (add) or not there (remove)
+  kMentionNotMember,  // a message or edit mentions a non-member (AppendResult::refused_user)
 };
 
 struct AppendRequest {
@@ -100,6 +104,9 @@ struct AppendRequest {
   int64_t target_seq = 0;
   // kEdit only: how long after the target was sent an edit is allowed; 0 = forever.
   int64_t edit_window_ms = 0;
+  // kMessage and kEdit: the users mentioned (valid names, no repeats; each must be a member,
+  // else kMentionNotMember). An edit's list replaces the message's (store/mentions.h).
+  std::vector<std::string> mentions;
   // A send refused by a rate limit (chat/send_limits.h), checked only for an idempotent
   // resend: the original ack if this key is stored (kDuplicate), else kNotStored; never stored.
   bool only_if_stored = false;
@@ -128,6 +135,7 @@ struct AppendResult {
   // Whoever fans the message out needs a member list of at least this version.
   int64_t members_version = 0;
   EventRefusal refusal = EventRefusal::kNone;  // kRefused only
+  std::string refused_user;  // kMentionNotMember: the first mentioned non-member
 };
 
 struct Member {
@@ -159,6 +167,9 @@ struct ConversationSummary {
   // but are not unread. Counted per read (one index range over the unread rows).
   int64_t unread = 0;
   int64_t muted_until_ms = 0;  // the asking user's mute (PushStore::SetMute); 0 when none
+  // Mentions of the asking user above read_seq (the `mentions` table, migration 019: one
+  // index range per conversation).
+  int64_t unread_mentions = 0;
   std::optional<StoredMessage> last_message;  // the newest message (kind kMessage)
   std::vector<std::string> members;  // usernames (for direct: both)
   int64_t slow_mode_s = 0;           // the conversation's slow mode (migration 018); 0 off

@@ -23,6 +23,9 @@ std::vector<PushJobDraft> CollapsePushJobs(const std::vector<NewMessage>& new_me
         draft.last_seq = msg.seq;
       }
       draft.count += 1;
+      if (std::find(msg.mentions.begin(), msg.mentions.end(), user) != msg.mentions.end()) {
+        draft.mention = true;
+      }
       if (inserted || msg.seq >= draft.last_seq) {
         draft.last_seq = msg.seq;
         draft.sender = msg.sender;

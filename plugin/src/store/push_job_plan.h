@@ -28,6 +28,9 @@ struct PushJobDraft {
   int64_t count = 0;
   std::string sender;        // of the newest message
   std::string preview_text;  // newest message's text, cut (stored only if previews are on)
+  // A message of the draft mentions the user: recorded even if they muted the conversation,
+  // unless their mention_push is off (migration 019).
+  bool mention = false;
 };
 
 // `new_messages` are the stored messages of a batch with the recipients of each (the message's

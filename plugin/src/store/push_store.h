@@ -48,6 +48,9 @@ struct PushJob {
   int attempts = 0;  // failed delivery attempts so far
   PushJobState state = PushJobState::kPending;
   std::string last_error;  // empty if none
+  // It stands for a mention of the user (migration 019): delivered even if the conversation
+  // is muted (recorded only if the user's mention_push allowed it).
+  bool mention = false;
 };
 
 // A muted_until_ms value: muted for good.
@@ -67,6 +70,8 @@ class PushStore {
                                         const std::string& device_id) = 0;
   // Whether `username`'s notifications carry message text (default: true).
   virtual Status SetPreview(const std::string& username, bool preview, int64_t now_ms) = 0;
+  // Whether a mention of `username` is pushed when the conversation is muted (default: true).
+  virtual Status SetMentionPush(const std::string& username, bool on, int64_t now_ms) = 0;
   // Mutes conversation `id` for `username` until `until_ms` (kMutedForever: for good); 0
   // unmutes. The caller checks membership.
   virtual Status SetMute(ConversationId id, const std::string& username, int64_t until_ms) = 0;

@@ -9,7 +9,9 @@
 
 #include "store/append_plan.h"
 #include "store/chat_rules.h"
+#include "store/mentions.h"
 #include "store/pg/pg_chat_events.h"
+#include "store/pg/pg_chat_mentions.h"
 #include "store/pg/pg_chat_sql.h"
 #include "store/pg/pg_chat_store.h"
 #include "store/pg/pg_push_sql.h"
@@ -114,7 +116,7 @@ Status Write(PGconn* conn, AppendPlan& plan) {
     alloc_activity.push_back(advance.activity_ms);
   }
   std::vector<int64_t> msg_ids, seqs, message_ids, created, kinds, target_seqs;
-  std::vector<std::string> senders, client_msg_ids, bodies;
+  std::vector<std::string> senders, client_msg_ids, bodies, mentions;
   for (size_t i : plan.new_indexes()) {
     const StoredMessage& msg = plan.results()[i].message;
     msg_ids.push_back(msg.conversation_id);
@@ -126,6 +128,7 @@ Status Write(PGconn* conn, AppendPlan& plan) {
     created.push_back(msg.created_at_ms);
     kinds.push_back(static_cast<int64_t>(msg.kind));
     target_seqs.push_back(msg.target_seq);
+    mentions.push_back(JoinMentions(msg.mentions));
   }
   std::vector<int64_t> read_ids, read_seqs;
   std::vector<std::string> readers;
@@ -150,7 +153,8 @@ Status Write(PGconn* conn, AppendPlan& plan) {
                                                             .Text(sql::TextArray(readers))
                                                             .Text(sql::Int64Array(read_seqs))
                                                             .Text(sql::Int64Array(kinds))
-                                                            .Text(sql::Int64Array(target_seqs))));
+                                                            .Text(sql::Int64Array(target_seqs))
+                                                            .Text(sql::TextArray(mentions))));
   return CheckSeqAllocation(res.get(), plan);
 }
 
@@ -164,7 +168,9 @@ Status WritePushJobs(PGconn* conn, const std::vector<AppendRequest>& batch,
   }
   std::vector<std::string> users, senders, previews;
   std::vector<int64_t> ids, firsts, lasts, counts;
+  std::vector<bool> mentions;
   for (PushJobDraft& d : writes.drafts) {
+    mentions.push_back(d.mention);
     users.push_back(std::move(d.username));
     ids.push_back(d.conversation_id);
     firsts.push_back(d.first_seq);
@@ -184,7 +190,8 @@ Status WritePushJobs(PGconn* conn, const std::vector<AppendRequest>& batch,
                                                             .Text(sql::TextArray(previews))
                                                             .Int(writes.now_ms)
                                                             .Int(writes.due_ms)
-                                                            .Int(writes.due_cap_ms)));
+                                                            .Int(writes.due_cap_ms)
+                                                            .Text(sql::BoolArray(mentions))));
   return Status::Ok();
 }
 
@@ -207,9 +214,11 @@ Result<std::vector<AppendResult>> PgChatStore::AppendBatch(
   MQCHAT_RETURN_IF_ERROR(LockConversations(conn, plan));
   MQCHAT_RETURN_IF_ERROR(LookUpKeys(conn, plan));
   MQCHAT_RETURN_IF_ERROR(LookUpTargets(conn, plan));  // only when the batch has events
+  MQCHAT_RETURN_IF_ERROR(LookUpMentions(conn, plan));  // only when it has mentions
   MQCHAT_RETURN_IF_ERROR(plan.Decide());
   if (!plan.new_indexes().empty()) {
     MQCHAT_RETURN_IF_ERROR(Write(conn, plan));
+    MQCHAT_RETURN_IF_ERROR(WriteMessageMentions(conn, plan));  // only when it has mentions
     MQCHAT_RETURN_IF_ERROR(WriteEffects(conn, plan));  // one statement per event
     MQCHAT_RETURN_IF_ERROR(WritePushJobs(conn, batch, plan));
   }

@@ -8,7 +8,9 @@
 
 #include "store/append_plan.h"
 #include "store/chat_rules.h"
+#include "store/mentions.h"
 #include "store/message_view.h"
+#include "store/pg/pg_chat_mentions.h"
 #include "store/pg/pg_chat_store.h"
 #include "store/pg/pg_chat_sql.h"
 #include "store/pg/pg_event_sql.h"
@@ -93,7 +95,8 @@ Status WriteEffects(PGconn* conn, const AppendPlan& plan) {
         continue;
       case EventKind::kEdit:
         stmt = &ev::kApplyEdit;
-        params.Text(e.text).Int(e.created_at_ms);
+        params.Text(e.text).Int(e.created_at_ms).Text(JoinMentions(e.mentions));
+        MQCHAT_RETURN_IF_ERROR(ReplaceMentions(conn, e));
         break;
       case EventKind::kDelete:
         stmt = &ev::kApplyDelete;
@@ -156,6 +159,7 @@ Result<std::vector<MessageView>> PgChatStore::ReadMessages(ConversationId id,
     MessageView view;
     MQCHAT_ASSIGN_OR_RETURN(view.message, pg_chat_sql::ReadMessage(r, row, 0));
     MQCHAT_ASSIGN_OR_RETURN(view.reply, ReadQuote(r, row, view.message.target_seq));
+    view.message.mentions = SplitMentions(PgText(r, row, 15));
     page.push_back(std::move(view));
   }
   if (before) std::reverse(page.begin(), page.end());

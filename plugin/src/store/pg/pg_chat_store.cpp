@@ -10,6 +10,8 @@
 #include "store/pg/pg_block_sql.h"
 #include "store/pg/pg_chat_sql.h"
 #include "store/pg/pg_event_sql.h"
+#include "store/pg/pg_mention_sql.h"
+#include "store/mentions.h"
 #include "store/pg/pg_push_sql.h"
 
 namespace mqchat::store {
@@ -45,6 +47,8 @@ Result<std::unique_ptr<PgChatStore>> PgChatStore::Create(PgConnPtr conn) {
   std::vector<const PgStatement*> statements(std::begin(sql::kAll), std::end(sql::kAll));
   statements.push_back(&pg_push_sql::kUpsertJobs);  // AppendBatch records push jobs
   statements.insert(statements.end(), std::begin(pg_event_sql::kAll), std::end(pg_event_sql::kAll));
+  statements.insert(statements.end(), std::begin(pg_mention_sql::kAll),
+                    std::end(pg_mention_sql::kAll));
   statements.insert(statements.end(), std::begin(pg_block_sql::kAll), std::end(pg_block_sql::kAll));
   MQCHAT_ASSIGN_OR_RETURN(PgConnection ready,
                           PgConnection::Create(std::move(conn), std::move(statements)));
@@ -282,11 +286,13 @@ Result<std::vector<ConversationSummary>> PgChatStore::ListConversations(const st
     MQCHAT_ASSIGN_OR_RETURN(summary.read_seq, PgInt64(r, row, 4));
     MQCHAT_ASSIGN_OR_RETURN(summary.muted_until_ms, PgInt64(r, row, 6));
     MQCHAT_ASSIGN_OR_RETURN(summary.unread, PgInt64(r, row, 7));
-    MQCHAT_ASSIGN_OR_RETURN(summary.slow_mode_s, PgInt64(r, row, 19));
+    MQCHAT_ASSIGN_OR_RETURN(summary.slow_mode_s, PgInt64(r, row, 21));
     MQCHAT_ASSIGN_OR_RETURN(summary.members, ParseNames(PgText(r, row, 5)));
     if (!PgIsNull(r, row, 8)) {
       MQCHAT_ASSIGN_OR_RETURN(summary.last_message, ReadMessage(r, row, 8));
+      summary.last_message->mentions = SplitMentions(PgText(r, row, 19));
     }
+    MQCHAT_ASSIGN_OR_RETURN(summary.unread_mentions, PgInt64(r, row, 20));
     out.push_back(std::move(summary));
   }
   return out;
@@ -304,6 +310,7 @@ Result<std::vector<StoredMessage>> PgChatStore::ReadHistory(ConversationId id, i
   out.reserve(static_cast<size_t>(PQntuples(res.get())));
   for (int row = 0; row < PQntuples(res.get()); ++row) {
     MQCHAT_ASSIGN_OR_RETURN(StoredMessage msg, ReadMessage(res.get(), row, 0));
+    msg.mentions = SplitMentions(PgText(res.get(), row, 11));
     out.push_back(std::move(msg));
   }
   if (before) {

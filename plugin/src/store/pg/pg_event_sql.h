@@ -24,17 +24,19 @@ inline constexpr PgStatement kReactionsPresent = {
     "AND x.username = r.username AND x.emoji = r.emoji)"};
 inline constexpr PgStatement kApplyEdit = {
     "mqchat_event_apply_edit",
-    "UPDATE messages SET body = $3::text, edited_at_ms = $4::bigint "
+    "UPDATE messages SET body = $3::text, edited_at_ms = $4::bigint, mentions = $5::text "
     "WHERE conversation_id = $1::bigint AND seq = $2::bigint"};
 // A deletion leaves no text of the message in the store: its row, its edit rows
 // (messages_edits_idx), its reactions, and the preview of a push job it was the newest
 // message of (push_jobs_last_seq_idx).
 inline constexpr PgStatement kApplyDelete = {
     "mqchat_event_apply_delete",
-    "WITH body AS (UPDATE messages SET body = '', deleted_at_ms = $3::bigint "
+    "WITH body AS (UPDATE messages SET body = '', mentions = '', deleted_at_ms = $3::bigint "
     "WHERE conversation_id = $1::bigint AND seq = $2::bigint), "
-    "edits AS (UPDATE messages SET body = '' WHERE conversation_id = $1::bigint "
+    "edits AS (UPDATE messages SET body = '', mentions = '' WHERE conversation_id = $1::bigint "
     "AND target_seq = $2::bigint AND kind = 1), "
+    "mentioned AS (DELETE FROM mentions WHERE conversation_id = $1::bigint "
+    "AND message_seq = $2::bigint), "
     "reacts AS (DELETE FROM reactions WHERE conversation_id = $1::bigint AND seq = $2::bigint), "
     "push AS (UPDATE push_jobs SET preview_text = NULL WHERE conversation_id = $1::bigint "
     "AND last_seq = $2::bigint AND preview_text IS NOT NULL) "
@@ -52,7 +54,7 @@ inline constexpr PgStatement kRemoveReaction = {
 #define MQCHAT_PG_MESSAGE_VIEW                                                                   \
   "SELECT m.conversation_id, m.seq, m.message_id, m.sender, m.client_msg_id, m.body, "          \
   "m.created_at_ms, m.kind, m.target_seq, m.edited_at_ms, m.deleted_at_ms, "                    \
-  "q.sender, q.body, q.deleted_at_ms, q.kind FROM messages m "                                  \
+  "q.sender, q.body, q.deleted_at_ms, q.kind, m.mentions FROM messages m "                      \
   "LEFT JOIN messages q ON m.target_seq > 0 AND q.conversation_id = m.conversation_id "         \
   "AND q.seq = m.target_seq WHERE m.conversation_id = $1::bigint AND m.kind = 0 "
 inline constexpr PgStatement kMessagesBefore = {

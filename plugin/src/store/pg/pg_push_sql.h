@@ -25,20 +25,23 @@ namespace mqchat::store::pg_push_sql {
 inline constexpr PgStatement kUpsertJobs = {
     "mqchat_push_upsert_jobs",
     "INSERT INTO push_jobs (username, conversation_id, first_seq, last_seq, message_count, "
-    "sender, preview_text, created_at_ms, next_attempt_ms, coalesce_until_ms) "
+    "sender, preview_text, created_at_ms, next_attempt_ms, coalesce_until_ms, mention) "
     "SELECT j.username, j.conversation_id, j.first_seq, j.last_seq, j.n, j.sender, "
     "CASE WHEN COALESCE(s.preview, TRUE) THEN j.preview END, $8::bigint, $9::bigint, "
-    "$10::bigint "
+    "$10::bigint, j.mention "
     "FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], "
-    "$6::text[], $7::text[]) AS j(username, conversation_id, first_seq, last_seq, n, sender, "
-    "preview) "
+    "$6::text[], $7::text[], $11::boolean[]) AS j(username, conversation_id, first_seq, "
+    "last_seq, n, sender, preview, mention) "
     "LEFT JOIN push_settings s ON s.username = j.username "
     "WHERE EXISTS (SELECT 1 FROM push_targets t WHERE t.username = j.username) "
     "AND EXISTS (SELECT 1 FROM members mb WHERE mb.conversation_id = j.conversation_id "
     "AND mb.username = j.username) "
-    "AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.conversation_id = j.conversation_id "
+    "AND (NOT EXISTS (SELECT 1 FROM mutes m WHERE m.conversation_id = j.conversation_id "
     "AND m.username = j.username AND (m.muted_until_ms = -1 OR m.muted_until_ms > $8::bigint)) "
+    // Migration 019: a mention passes a mute unless the user turned mention_push off.
+    "OR (j.mention AND COALESCE(s.mention_push, TRUE))) "
     "ON CONFLICT (username, conversation_id) WHERE state = 'pending' DO UPDATE SET "
+    "mention = push_jobs.mention OR EXCLUDED.mention, "
     "last_seq = GREATEST(push_jobs.last_seq, EXCLUDED.last_seq), "
     "message_count = push_jobs.message_count + EXCLUDED.message_count, "
     "sender = EXCLUDED.sender, preview_text = EXCLUDED.preview_text, " MQCHAT_PG_PUT_OFF};
@@ -80,6 +83,12 @@ inline constexpr PgStatement kSetPreview = {
     "VALUES ($1::text, $2::boolean, $3::bigint) "
     "ON CONFLICT (username) DO UPDATE SET preview = EXCLUDED.preview, "
     "updated_at_ms = EXCLUDED.updated_at_ms"};
+inline constexpr PgStatement kSetMentionPush = {
+    "mqchat_push_set_mention_push",
+    "INSERT INTO push_settings (username, preview, mention_push, updated_at_ms) "
+    "VALUES ($1::text, TRUE, $2::boolean, $3::bigint) "
+    "ON CONFLICT (username) DO UPDATE SET mention_push = EXCLUDED.mention_push, "
+    "updated_at_ms = EXCLUDED.updated_at_ms"};
 inline constexpr PgStatement kSetMute = {
     "mqchat_push_set_mute",
     "INSERT INTO mutes (conversation_id, username, muted_until_ms) "
@@ -93,7 +102,7 @@ inline constexpr PgStatement kDeleteMute = {
 #define MQCHAT_PG_PUSH_JOB_COLUMNS(p)                                                             \
   p "job_id, " p "username, " p "conversation_id, " p "first_seq, " p "last_seq, " p              \
     "message_count, " p "sender, " p "preview_text, " p "created_at_ms, " p "next_attempt_ms, " p \
-    "attempts, " p "state, " p "last_error"
+    "attempts, " p "state, " p "last_error, " p "mention"
 
 // $1 now, $2 limit, $3 lease end. SKIP LOCKED: brokers sharing the queue claim disjoint jobs.
 // A claimed job is no longer put off by folding.
@@ -158,7 +167,7 @@ inline constexpr PgStatement kListJobs = {
 // Prepared by PgPushStore.
 inline constexpr const PgStatement* kAll[] = {
     &kUpsertCountsJob, &kUnreadTotal,   &kDropTokenElsewhere,
-    &kUpsertTarget,    &kDeleteTarget,  &kSetPreview,
+    &kUpsertTarget,    &kDeleteTarget,  &kSetPreview,      &kSetMentionPush,
     &kSetMute,         &kDeleteMute,    &kClaimDue,
     &kNextDue,         &kTargetsOf,     &kIsMuted,
     &kRemoveTokens,    &kRetryJob,      &kFinishJob,

@@ -40,6 +40,7 @@ Result<std::vector<PushJob>> ReadPgPushJobs(const PGresult* res) {
     job.attempts = static_cast<int>(attempts);
     MQCHAT_ASSIGN_OR_RETURN(job.state, PushJobStateFromName(PgText(res, row, 11)));
     job.last_error = PgText(res, row, 12);
+    job.mention = PgText(res, row, 13) == "t";
     jobs.push_back(std::move(job));
   }
   return jobs;
@@ -88,6 +89,13 @@ Result<bool> PgPushStore::UnregisterTarget(const std::string& username,
   MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res,
                           Run(sql::kDeleteTarget, PgParams().Text(username).Text(device_id)));
   return PQntuples(res.get()) > 0;
+}
+
+Status PgPushStore::SetMentionPush(const std::string& username, bool on, int64_t now_ms) {
+  MQCHAT_ASSIGN_OR_RETURN(
+      PgResultPtr res, Run(sql::kSetMentionPush,
+                           PgParams().Text(username).Text(on ? "true" : "false").Int(now_ms)));
+  return Status::Ok();
 }
 
 Status PgPushStore::SetPreview(const std::string& username, bool preview, int64_t now_ms) {

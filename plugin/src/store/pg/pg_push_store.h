@@ -23,6 +23,7 @@ class PgPushStore final : public PushStore {
   Status RegisterTarget(const PushTarget& target) override;
   Result<bool> UnregisterTarget(const std::string& username, const std::string& device_id) override;
   Status SetPreview(const std::string& username, bool preview, int64_t now_ms) override;
+  Status SetMentionPush(const std::string& username, bool on, int64_t now_ms) override;
   Status SetMute(ConversationId id, const std::string& username, int64_t until_ms) override;
   Status RecordCountsJob(const std::string& username, const std::string& reading_device,
                          int64_t now_ms, int64_t due_ms, int64_t due_cap_ms) override;

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "store/append_plan.h"
+#include "store/mentions.h"
 #include "store/push_job_plan.h"
 #include "store/sqlite/sqlite_chat_sql.h"
 #include "store/sqlite/sqlite_chat_store.h"
@@ -46,6 +47,7 @@ Result<std::vector<AppendResult>> SqliteChatStore::AppendBatch(
                    refused);
   }
   MQCHAT_RETURN_IF_ERROR(LookUpTargets(plan));
+  MQCHAT_RETURN_IF_ERROR(LookUpMentions(plan));
   MQCHAT_RETURN_IF_ERROR(plan.Decide());
   MQCHAT_RETURN_IF_ERROR(WriteAppend(plan));
   MQCHAT_RETURN_IF_ERROR(WriteEffects(plan));
@@ -72,7 +74,10 @@ Status SqliteChatStore::WriteAppend(AppendPlan& plan) {
     MQCHAT_RETURN_IF_ERROR(BindAndRun(insert_message_.get(), msg.conversation_id, msg.seq,
                                       msg.message_id, msg.sender, msg.client_msg_id, msg.text,
                                       msg.created_at_ms, static_cast<int64_t>(msg.kind),
-                                      msg.target_seq));
+                                      msg.target_seq, JoinMentions(msg.mentions)));
+    if (msg.kind == EventKind::kMessage) {
+      MQCHAT_RETURN_IF_ERROR(InsertMentions(msg.conversation_id, msg.seq, msg.seq, msg.mentions));
+    }
   }
   for (const AppendPlan::ReadAdvance& read : plan.read_advances()) {
     MQCHAT_RETURN_IF_ERROR(
@@ -89,7 +94,8 @@ Status SqliteChatStore::WritePushJobs(const std::vector<AppendRequest>& batch,
   for (const PushJobDraft& d : writes.drafts) {
     MQCHAT_RETURN_IF_ERROR(BindAndRun(upsert_push_job_.get(), d.username, d.conversation_id,
                                       d.first_seq, d.last_seq, d.count, d.sender, d.preview_text,
-                                      writes.now_ms, writes.due_ms, writes.due_cap_ms));
+                                      writes.now_ms, writes.due_ms, writes.due_cap_ms,
+                                      static_cast<int64_t>(d.mention ? 1 : 0)));
   }
   return Status::Ok();
 }

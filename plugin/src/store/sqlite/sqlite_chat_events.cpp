@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "store/append_plan.h"
+#include "store/mentions.h"
 #include "store/message_view.h"
 #include "store/sqlite/sqlite_chat_sql.h"
 #include "store/sqlite/sqlite_chat_store.h"
@@ -47,6 +48,7 @@ Status SqliteChatStore::ApplyDelete(ConversationId id, int64_t seq, int64_t now_
   MQCHAT_RETURN_IF_ERROR(BindAndRun(delete_body_.get(), id, seq, now_ms));
   MQCHAT_RETURN_IF_ERROR(BindAndRun(delete_edit_bodies_.get(), id, seq));
   MQCHAT_RETURN_IF_ERROR(BindAndRun(delete_reactions_.get(), id, seq));
+  MQCHAT_RETURN_IF_ERROR(BindAndRun(drop_mentions_not_in_.get(), id, seq, ""));
   return BindAndRun(scrub_push_preview_.get(), id, seq);
 }
 
@@ -58,8 +60,9 @@ Status SqliteChatStore::WriteEffects(const AppendPlan& plan) {
       case EventKind::kMessage:
         break;
       case EventKind::kEdit:
-        MQCHAT_RETURN_IF_ERROR(
-            BindAndRun(apply_edit_.get(), id, e.target_seq, e.text, e.created_at_ms));
+        MQCHAT_RETURN_IF_ERROR(BindAndRun(apply_edit_.get(), id, e.target_seq, e.text,
+                                          e.created_at_ms, JoinMentions(e.mentions)));
+        MQCHAT_RETURN_IF_ERROR(ReplaceMentions(e));
         break;
       case EventKind::kDelete:
         MQCHAT_RETURN_IF_ERROR(ApplyDelete(id, e.target_seq, e.created_at_ms));
@@ -95,6 +98,7 @@ Result<std::vector<MessageView>> SqliteChatStore::ReadMessages(ConversationId id
       MQCHAT_ASSIGN_OR_RETURN(bool has_row, StepSqlite(stmt));
       if (!has_row) break;
       page.push_back(MessageView{sqlite_chat_sql::ReadMessage(stmt, 0), {}, std::nullopt});
+      page.back().message.mentions = sqlite_chat_sql::ReadMentions(stmt, 11);
     }
   }
   if (before) std::reverse(page.begin(), page.end());

@@ -8,6 +8,7 @@
 
 #include "mqchat/status.h"
 #include "store/chat_store.h"
+#include "store/mentions.h"
 #include "sqlite/sqlite_helpers.h"
 
 namespace mqchat::store::sqlite_chat_sql {
@@ -68,7 +69,7 @@ inline constexpr char kAllocSeqs[] =
     "WHERE conversation_id = ?1 RETURNING last_seq, members_version";
 inline constexpr char kInsertMessage[] =
     "INSERT INTO messages (conversation_id, seq, message_id, sender, client_msg_id, body, "
-    "created_at_ms, kind, target_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    "created_at_ms, kind, target_seq, mentions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 inline constexpr char kAdvanceRead[] =
     "UPDATE members SET read_seq = MAX(read_seq, ?3) WHERE conversation_id = ?1 AND username = ?2";
 // A conversation without messages counts as active since its creation. The last message and
@@ -82,7 +83,11 @@ inline constexpr char kListConversations[] =
     "(SELECT count(*) FROM messages x WHERE x.conversation_id = c.conversation_id "
     "AND x.seq > me.read_seq AND x.kind = 0), "
     "m.conversation_id, m.seq, m.message_id, m.sender, m.client_msg_id, m.body, m.created_at_ms, "
-    "m.kind, m.target_seq, m.edited_at_ms, m.deleted_at_ms, c.slow_mode_s "
+    "m.kind, m.target_seq, m.edited_at_ms, m.deleted_at_ms, m.mentions, "
+    // Migration 019: the user's unread mentions, one range of the mentions primary key.
+    "(SELECT count(*) FROM mentions n WHERE n.username = me.username "
+    "AND n.conversation_id = c.conversation_id AND n.seq > me.read_seq), "
+    "c.slow_mode_s "
     "FROM members me JOIN conversations c ON c.conversation_id = me.conversation_id "
     "LEFT JOIN messages m ON m.conversation_id = c.conversation_id AND m.seq = ("
     "SELECT max(y.seq) FROM messages y WHERE y.conversation_id = c.conversation_id "
@@ -94,10 +99,10 @@ inline constexpr char kListMembersOfUser[] =
     "JOIN members o ON o.conversation_id = me.conversation_id WHERE me.username = ?1 "
     "ORDER BY o.conversation_id, o.role DESC, o.joined_at_ms, o.username";
 inline constexpr char kHistoryBefore[] =
-    "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind, target_seq, edited_at_ms, deleted_at_ms "
+    "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind, target_seq, edited_at_ms, deleted_at_ms, mentions "
     "FROM messages WHERE conversation_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3";
 inline constexpr char kHistoryAfter[] =
-    "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind, target_seq, edited_at_ms, deleted_at_ms "
+    "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind, target_seq, edited_at_ms, deleted_at_ms, mentions "
     "FROM messages WHERE conversation_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
 // Each max() is one probe at the end of an index (messages_message_id_idx, the rowid); the
 // two-argument max() is NULL if either is, hence the COALESCEs (empty tables).
@@ -127,7 +132,8 @@ class ReadSnapshot {
 };
 
 // Reads conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind,
-// target_seq, edited_at_ms, deleted_at_ms from column `first` on.
+// target_seq, edited_at_ms, deleted_at_ms from column `first` on (the statements that have
+// `mentions` after them read it with ReadMentions).
 inline StoredMessage ReadMessage(sqlite3_stmt* stmt, int first) {
   StoredMessage msg;
   msg.conversation_id = ColumnInt64(stmt, first);
@@ -142,6 +148,11 @@ inline StoredMessage ReadMessage(sqlite3_stmt* stmt, int first) {
   msg.edited_at_ms = ColumnInt64(stmt, first + 9);
   msg.deleted_at_ms = ColumnInt64(stmt, first + 10);
   return msg;
+}
+
+// The `mentions` column (migration 019) at `column`.
+inline std::vector<std::string> ReadMentions(sqlite3_stmt* stmt, int column) {
+  return SplitMentions(ColumnText(stmt, column));
 }
 
 }  // namespace mqchat::store::sqlite_chat_sql

@@ -9,6 +9,7 @@
 #include "store/new_conversation_steps.h"
 #include "store/sqlite/sqlite_chat_sql.h"
 #include "store/sqlite/sqlite_event_sql.h"
+#include "store/sqlite/sqlite_mention_sql.h"
 #include "store/sqlite/sqlite_push_sql.h"
 
 namespace mqchat::store {
@@ -69,6 +70,9 @@ Status SqliteChatStore::PrepareAll() {
       {&messages_before_, sqlite_event_sql::kMessagesBefore},
       {&messages_after_, sqlite_event_sql::kMessagesAfter},
       {&reactions_of_, sqlite_event_sql::kReactionsOf},
+      {&insert_mention_, sqlite_mention_sql::kInsertMention},
+      {&drop_mentions_not_in_, sqlite_mention_sql::kDropMentionsNotIn},
+      {&mention_member_, sqlite_mention_sql::kIsMember},
   };
   for (const auto& [stmt, sql] : all) {
     MQCHAT_ASSIGN_OR_RETURN(*stmt, PrepareSqlite(db_.get(), sql));
@@ -219,10 +223,12 @@ Result<std::vector<ConversationSummary>> SqliteChatStore::ListConversations(
       summary.read_seq = ColumnInt64(stmt, 4);
       summary.muted_until_ms = ColumnInt64(stmt, 5);
       summary.unread = ColumnInt64(stmt, 6);
-      summary.slow_mode_s = ColumnInt64(stmt, 18);
+      summary.slow_mode_s = ColumnInt64(stmt, 20);
       if (sqlite3_column_type(stmt, 7) != SQLITE_NULL) {
         summary.last_message = sql::ReadMessage(stmt, 7);
+        summary.last_message->mentions = sql::ReadMentions(stmt, 18);
       }
+      summary.unread_mentions = ColumnInt64(stmt, 19);
       index.emplace(summary.id, out.size());
       out.push_back(std::move(summary));
     }
@@ -260,6 +266,7 @@ Result<std::vector<StoredMessage>> SqliteChatStore::ReadHistory(ConversationId i
       break;
     }
     out.push_back(sql::ReadMessage(stmt, 0));
+    out.back().mentions = sql::ReadMentions(stmt, 11);
   }
   if (before) {
     std::reverse(out.begin(), out.end());  // read newest first; returned ascending

@@ -99,6 +99,13 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql, priv
   // `history`'s decorations of a page: reactions, then each reply's quote.
   Status AddReactions(ConversationId id, const std::string& reader, std::vector<MessageView>& page);
   Status AddQuotes(ConversationId id, std::vector<MessageView>& page);
+  // Mentions (sqlite_chat_mentions.cpp, migration 019): whether each mentioned user is a
+  // member; a message's rows (message_seq = its seq) unread from `unread_from`; an edit's list
+  // replacing its message's rows (store/mentions.h).
+  Status LookUpMentions(AppendPlan& plan);
+  Status InsertMentions(ConversationId id, int64_t message_seq, int64_t unread_from,
+                        const std::vector<std::string>& names);
+  Status ReplaceMentions(const StoredMessage& edit);
 
   // NewConversationSql
   Result<std::unique_ptr<WriteTxn>> BeginWrite() override;
@@ -163,6 +170,9 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql, priv
   SqliteStmtPtr messages_before_;
   SqliteStmtPtr messages_after_;
   SqliteStmtPtr reactions_of_;
+  SqliteStmtPtr insert_mention_;  // sqlite_mention_sql.h
+  SqliteStmtPtr drop_mentions_not_in_;
+  SqliteStmtPtr mention_member_;
   // sqlite_block_sql.h
   SqliteStmtPtr is_blocked_;
   SqliteStmtPtr count_blocks_;

@@ -18,15 +18,19 @@ namespace mqchat::store::sqlite_push_sql {
   "ELSE MAX(next_attempt_ms, MIN(excluded.next_attempt_ms, coalesce_until_ms)) END"
 inline constexpr char kUpsertJob[] =
     "INSERT INTO push_jobs (username, conversation_id, first_seq, last_seq, message_count, "
-    "sender, preview_text, created_at_ms, next_attempt_ms, coalesce_until_ms) "
+    "sender, preview_text, created_at_ms, next_attempt_ms, coalesce_until_ms, mention) "
     "SELECT ?1, ?2, ?3, ?4, ?5, ?6, "
     "CASE WHEN COALESCE((SELECT preview FROM push_settings WHERE username = ?1), 1) = 1 "
-    "THEN ?7 END, ?8, ?9, ?10 "
+    "THEN ?7 END, ?8, ?9, ?10, ?11 "
     "WHERE EXISTS (SELECT 1 FROM push_targets WHERE username = ?1) "
     "AND EXISTS (SELECT 1 FROM members WHERE conversation_id = ?2 AND username = ?1) "
-    "AND NOT EXISTS (SELECT 1 FROM mutes WHERE conversation_id = ?2 AND username = ?1 "
+    "AND (NOT EXISTS (SELECT 1 FROM mutes WHERE conversation_id = ?2 AND username = ?1 "
     "AND (muted_until_ms = -1 OR muted_until_ms > ?8)) "
+    // Migration 019: a mention (?11) passes a mute unless the user turned mention_push off.
+    "OR (?11 = 1 AND COALESCE((SELECT mention_push FROM push_settings WHERE username = ?1), 1) "
+    "= 1)) "
     "ON CONFLICT (username, conversation_id) WHERE state = 'pending' DO UPDATE SET "
+    "mention = MAX(mention, excluded.mention), "
     "last_seq = MAX(last_seq, excluded.last_seq), "
     "message_count = message_count + excluded.message_count, "
     "sender = excluded.sender, preview_text = excluded.preview_text, " MQCHAT_SQLITE_PUT_OFF;
@@ -60,6 +64,10 @@ inline constexpr char kSetPreview[] =
     "INSERT INTO push_settings (username, preview, updated_at_ms) VALUES (?1, ?2, ?3) "
     "ON CONFLICT (username) DO UPDATE SET preview = excluded.preview, "
     "updated_at_ms = excluded.updated_at_ms";
+inline constexpr char kSetMentionPush[] =
+    "INSERT INTO push_settings (username, preview, mention_push, updated_at_ms) "
+    "VALUES (?1, 1, ?2, ?3) ON CONFLICT (username) DO UPDATE SET "
+    "mention_push = excluded.mention_push, updated_at_ms = excluded.updated_at_ms";
 inline constexpr char kSetMute[] =
     "INSERT INTO mutes (conversation_id, username, muted_until_ms) VALUES (?1, ?2, ?3) "
     "ON CONFLICT (conversation_id, username) DO UPDATE SET "
@@ -69,7 +77,7 @@ inline constexpr char kDeleteMute[] =
 
 #define MQCHAT_SQLITE_PUSH_JOB_COLUMNS                                              \
   "job_id, username, conversation_id, first_seq, last_seq, message_count, sender, " \
-  "preview_text, created_at_ms, next_attempt_ms, attempts, state, last_error"
+  "preview_text, created_at_ms, next_attempt_ms, attempts, state, last_error, mention"
 
 // ?1 now, ?2 limit, ?3 lease end. A claimed job is no longer put off by folding.
 inline constexpr char kClaimDue[] =

@@ -27,6 +27,7 @@ Result<PushJob> ReadJob(sqlite3_stmt* stmt) {
   job.attempts = static_cast<int>(ColumnInt64(stmt, 10));
   MQCHAT_ASSIGN_OR_RETURN(job.state, PushJobStateFromName(ColumnText(stmt, 11)));
   job.last_error = ColumnText(stmt, 12);
+  job.mention = ColumnInt64(stmt, 13) != 0;
   return job;
 }
 
@@ -53,6 +54,7 @@ Status SqlitePushStore::PrepareAll() {
       {&upsert_target_, sql::kUpsertTarget},
       {&delete_target_, sql::kDeleteTarget},
       {&set_preview_, sql::kSetPreview},
+      {&set_mention_push_, sql::kSetMentionPush},
       {&set_mute_, sql::kSetMute},
       {&delete_mute_, sql::kDeleteMute},
       {&upsert_counts_job_, sql::kUpsertCountsJob},
@@ -102,6 +104,10 @@ Result<bool> SqlitePushStore::UnregisterTarget(const std::string& username,
                                                const std::string& device_id) {
   MQCHAT_RETURN_IF_ERROR(BindAndRun(delete_target_.get(), username, device_id));
   return sqlite3_changes(db_.get()) > 0;
+}
+
+Status SqlitePushStore::SetMentionPush(const std::string& username, bool on, int64_t now_ms) {
+  return BindAndRun(set_mention_push_.get(), username, static_cast<int64_t>(on ? 1 : 0), now_ms);
 }
 
 Status SqlitePushStore::SetPreview(const std::string& username, bool preview, int64_t now_ms) {

@@ -22,6 +22,7 @@ class SqlitePushStore final : public PushStore {
   Status RegisterTarget(const PushTarget& target) override;
   Result<bool> UnregisterTarget(const std::string& username, const std::string& device_id) override;
   Status SetPreview(const std::string& username, bool preview, int64_t now_ms) override;
+  Status SetMentionPush(const std::string& username, bool on, int64_t now_ms) override;
   Status SetMute(ConversationId id, const std::string& username, int64_t until_ms) override;
   Status RecordCountsJob(const std::string& username, const std::string& reading_device,
                          int64_t now_ms, int64_t due_ms, int64_t due_cap_ms) override;
@@ -50,6 +51,7 @@ class SqlitePushStore final : public PushStore {
   SqliteStmtPtr upsert_target_;
   SqliteStmtPtr delete_target_;
   SqliteStmtPtr set_preview_;
+  SqliteStmtPtr set_mention_push_;
   SqliteStmtPtr set_mute_;
   SqliteStmtPtr delete_mute_;
   SqliteStmtPtr upsert_counts_job_;
