@@ -133,6 +133,8 @@ Status Apply(const std::string& key, const std::string& value, ApiConfig* c, int
                                      "')");
     }
     c->cors_origins.push_back(value);
+  } else if (auto applied = ApplyAttachmentOption(key, value, &c->attachments)) {
+    return *applied;
   } else {
     return Status::InvalidArgument("unknown option '" + key + "'");
   }
@@ -191,6 +193,10 @@ std::string ApiUsage() {
   --store_connections N (4) --http_threads N (16)
   --blob_dir DIR (SQLite: <store dir>/blobs)   avatars; --avatar_max_bytes N (1048576)
   --lookup_per_minute N (30) --lookup_per_minute_per_address N (120)   GET /v1/users
+  --max_attachment_bytes N (26214400) --upload_chunk_bytes N (4194304)   attachments (in
+    <blob_dir>/files); --uploads_per_user N (20) --upload_min_free_bytes N (268435456)
+  --attachment_url_ttl_s N (300) --attachment_url_secret_file FILE (none: random per process)
+  --upload_ttl_s N (86400: unsent uploads purged) --upload_sweep_ms N (60000)
 A config file holds the same keys, one 'key value' per line.
 )";
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "attachment_config.h"
 #include "mqchat/status.h"
 #include "store/store_config.h"
 
@@ -50,6 +51,7 @@ struct ApiConfig {
   // User lookup (GET /v1/users): requests per minute per account and per client address.
   int lookup_per_minute = 30;              // `lookup_per_minute`, 1..10000
   int lookup_per_minute_per_address = 120;  // `lookup_per_minute_per_address`, 1..100000
+  AttachmentConfig attachments;  // uploads and downloads of attachments (attachment_config.h)
 };
 
 // Parses argv[1..] (argv[0] excluded). kInvalidArgument naming the flag or line on any error.
