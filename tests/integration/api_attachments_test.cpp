@@ -8,6 +8,7 @@
 #include <openssl/hmac.h>
 #include <png.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "mqchat/api_client.h"
 #include "support/api_process.h"
 #include "support/chat_client.h"
 #include "support/chat_server.h"
@@ -292,6 +294,48 @@ int64_t DiskBytes(const std::string& dir) {
     if (it->is_regular_file(error)) total += static_cast<int64_t>(it->file_size(error));
   }
   return total;
+}
+
+TEST_P(ApiAttachmentsTest, SdkUploadsWithProgressAndDownloads) {
+  REQUIRE_SERVERS();
+  const std::string alice = Join("alice");
+  auto api = ApiClient::Create("http://127.0.0.1:" + std::to_string(api_->port()));
+  ASSERT_TRUE(api.ok());
+  const std::string png = MakePng(500, 300);
+  std::vector<int64_t> seen;
+  auto uploaded = (*api)->Upload(alice, "sunset.png", png, "image/png",
+                                 [&](int64_t received, int64_t total) {
+                                   EXPECT_EQ(total, static_cast<int64_t>(png.size()));
+                                   seen.push_back(received);
+                                   return true;
+                                 });
+  ASSERT_TRUE(uploaded.ok()) << uploaded.status().message();
+  ASSERT_EQ(seen.size(), (png.size() + kChunkBytes - 1) / kChunkBytes) << "one call a chunk";
+  EXPECT_EQ(seen.back(), static_cast<int64_t>(png.size()));
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+  EXPECT_EQ(uploaded->content_type, "image/png");
+  EXPECT_EQ(uploaded->width, 500);
+  EXPECT_EQ(uploaded->thumbnail_width, 320);
+  EXPECT_EQ(uploaded->thumbnail_height, 192);
+  auto original = (*api)->Download(uploaded->url);
+  ASSERT_TRUE(original.ok()) << original.status().message();
+  EXPECT_EQ(*original, png);
+  auto thumb = (*api)->Download(uploaded->thumbnail_url);
+  ASSERT_TRUE(thumb.ok());
+  EXPECT_EQ(thumb->substr(0, 3), "\xff\xd8\xff");
+  auto fresh = (*api)->Attachment(alice, uploaded->id);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(fresh->name, "sunset.png");
+
+  auto refused = (*api)->Upload(alice, "fake.jpg", "not a picture", "image/jpeg");
+  EXPECT_EQ(refused.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("UNSUPPORTED_MEDIA_TYPE"), std::string::npos);
+  auto stopped = (*api)->Upload(alice, "big.bin", std::string(3 * kChunkBytes, 'z'), "",
+                                [](int64_t, int64_t) { return false; });
+  EXPECT_EQ(stopped.status().code(), Code::kCancelled);
+  const std::string bob = Join("bob");
+  EXPECT_EQ((*api)->Attachment(bob, uploaded->id).status().code(), Code::kNotFound);
+  EXPECT_EQ((*api)->Download("/v1/users/alice").status().code(), Code::kInvalidArgument);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, ApiAttachmentsTest,
