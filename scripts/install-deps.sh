@@ -12,6 +12,7 @@ PACKAGES=(
   libhiredis-dev redis-server
   libssl-dev libcurl4-openssl-dev
   libcpp-httplib-dev
+  libjpeg62-turbo-dev libpng-dev
   nlohmann-json3-dev
   libcli11-dev libedit-dev tmux
   googletest libgtest-dev libgmock-dev

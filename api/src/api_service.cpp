@@ -35,15 +35,18 @@ Result<std::unique_ptr<ApiService>> ApiService::Create(const ApiConfig& config,
   } else {
     std::cerr << "mqchat-api: no blob_dir: avatar uploads are refused\n";
   }
+  auto attachment_parts = AttachmentService::Prepare(config);
+  if (!attachment_parts.ok()) return attachment_parts.status();
   if (options.pbkdf2_iterations == 0) options.pbkdf2_iterations = auth::kDefaultPbkdf2Iterations;
   if (!options.now_ms) options.now_ms = SystemNowMs;
   return std::unique_ptr<ApiService>(new ApiService(config, std::move(*tokens),
                                                     std::move(*bearer), std::move(blobs),
-                                                    options));
+                                                    std::move(*attachment_parts), options));
 }
 
 ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens, BearerAuth auth,
-                       BlobStorePtr blobs, ApiServiceOptions options)
+                       BlobStorePtr blobs, AttachmentParts attachment_parts,
+                       ApiServiceOptions options)
     : config_(config),
       cors_(config.cors_origins),
       stores_(config.store, config.store_connections),
@@ -61,7 +64,9 @@ ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens, Bearer
       profiles_(&stores_, &auth_, blobs_.get(), config.avatar_max_bytes, options.now_ms),
       lookup_(&stores_, &auth_, config.lookup_per_minute, config.lookup_per_minute_per_address,
               options.now_ms),
-      devices_(&stores_, &auth_, options.now_ms) {
+      devices_(&stores_, &auth_, options.now_ms),
+      attachments_(std::move(attachment_parts), config.attachments, &stores_, &auth_,
+                   options.now_ms) {
   AddRoutes();
 }
 
@@ -100,12 +105,14 @@ void ApiService::AddRoutes() {
               [this](const ApiRequest& r) { return devices_.List(r); });
   router_.Add("DELETE", std::string(http::kPathMyDevice),
               [this](const ApiRequest& r) { return devices_.SignOut(r); });
+  attachments_.AddRoutes(&router_);
 }
 
 ApiResponse ApiService::Handle(const ApiRequest& request) const {
   if (auto answered = cors_.Intercept(request)) return *answered;
   // The HTTP layer admits bodies up to the larger limit; only the avatar upload may use it.
-  const bool avatar = request.method == "PUT" && request.path == http::kPathMyAvatar;
+  const bool avatar = (request.method == "PUT" && request.path == http::kPathMyAvatar) ||
+                      AttachmentService::TakesLargeBody(request);
   ApiResponse response =
       !avatar && request.body.size() > config_.max_body_bytes
           ? ErrorResponse(http::ApiErrorCode::kTooLarge, "the request body is too large")

@@ -3,8 +3,9 @@
 // /v1/signup (signup.h), POST /v1/login, /v1/refresh and /v1/logout (sessions.h), POST
 // /v1/password and /v1/logout_all (credentials.h), GET /v1/connect (the configured brokers),
 // /v1/me and /v1/users/{name}[/avatar] (profiles.h), GET /v1/users (user_lookup.h),
-// /v1/me/devices[/{id}] (devices.h); browsers of the `cors_origin`s only (cors.h). Bodies are
-// held to max_body_bytes, but for the avatar upload (avatar_max_bytes).
+// /v1/me/devices[/{id}] (devices.h), attachments (attachment_service.h); browsers of the `cors_origin`s only (cors.h). Bodies are
+// held to max_body_bytes, but for the avatar upload (avatar_max_bytes) and upload chunks
+// (upload_chunk_bytes).
 // Built once at start; Handle is thread-safe (called from the HTTP threads).
 #pragma once
 
@@ -12,6 +13,7 @@
 #include <memory>
 
 #include "access_token.h"
+#include "attachment_service.h"
 #include "bearer_auth.h"
 #include "blob_store.h"
 #include "config.h"
@@ -47,7 +49,7 @@ class ApiService {
 
  private:
   ApiService(const ApiConfig& config, AccessTokenIssuer tokens, BearerAuth auth,
-             BlobStorePtr blobs, ApiServiceOptions options);
+             BlobStorePtr blobs, AttachmentParts attachment_parts, ApiServiceOptions options);
   void AddRoutes();
   ApiResponse Connect() const;
 
@@ -65,6 +67,7 @@ class ApiService {
   ProfileHandlers profiles_;
   UserLookup lookup_;
   DeviceHandlers devices_;
+  AttachmentService attachments_;  // /v1/uploads, /v1/attachments, /v1/files (uploads.h)
   Router router_;
 };
 

@@ -140,6 +140,8 @@ Status Apply(const std::string& key, const std::string& value, ApiConfig* c, int
                                      "')");
     }
     c->cors_origins.push_back(value);
+  } else if (auto applied = ApplyAttachmentOption(key, value, &c->attachments)) {
+    return *applied;
   } else {
     return Status::InvalidArgument("unknown option '" + key + "'");
   }
@@ -200,6 +202,10 @@ std::string ApiUsage() {
   --lookup_per_minute N (30) --lookup_per_minute_per_address N (120)   GET /v1/users
   --login_fail_max N (10) --login_fail_max_per_prefix N (100) --login_fail_window_s N (60)
                                   failed logins per username and address, per /24 or /56
+  --max_attachment_bytes N (26214400) --upload_chunk_bytes N (4194304)   attachments (in
+    <blob_dir>/files); --uploads_per_user N (20) --upload_min_free_bytes N (268435456)
+  --attachment_url_ttl_s N (300) --attachment_url_secret_file FILE (none: random per process)
+  --upload_ttl_s N (86400: unsent uploads purged) --upload_sweep_ms N (60000)
 A config file holds the same keys, one 'key value' per line.
 )";
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "attachment_config.h"
 #include "mqchat/status.h"
 #include "store/store_config.h"
 
@@ -56,6 +57,7 @@ struct ApiConfig {
   int login_fail_max = 10;
   int login_fail_max_per_prefix = 100;
   int64_t login_fail_window_s = 60;
+  AttachmentConfig attachments;  // uploads and downloads of attachments (attachment_config.h)
 };
 
 // Parses argv[1..] (argv[0] excluded). kInvalidArgument naming the flag or line on any error.

@@ -42,7 +42,9 @@ HttpServer::HttpServer(const ApiConfig& config, const ApiService* service)
   const int threads = config.http_threads;
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // The largest body any route takes; ApiService holds JSON routes to max_body_bytes.
-  server.set_payload_max_length(std::max(config.max_body_bytes, config.avatar_max_bytes));
+  server.set_payload_max_length(
+      std::max({config.max_body_bytes, config.avatar_max_bytes,
+                static_cast<size_t>(config.attachments.chunk_bytes)}));
   server.set_read_timeout(10, 0);
   server.set_write_timeout(10, 0);
   auto handle = [service](const httplib::Request& req, httplib::Response& res) {

@@ -43,11 +43,15 @@ Result<StoreLease> StorePool::Acquire(std::chrono::milliseconds wait) {
     stores.accounts = std::move(*accounts);
     auto sessions = OpenSessionStore(config_);
     auto profiles = OpenProfileStore(config_);
-    if (sessions.ok() && profiles.ok()) {
+    auto attachments = OpenAttachmentStore(config_);
+    if (sessions.ok() && profiles.ok() && attachments.ok()) {
       stores.sessions = std::move(*sessions);
       stores.profiles = std::move(*profiles);
+      stores.attachments = std::move(*attachments);
     } else {
-      status = sessions.ok() ? profiles.status() : sessions.status();
+      status = !sessions.ok() ? sessions.status()
+               : !profiles.ok() ? profiles.status()
+                                : attachments.status();
     }
   } else {
     status = accounts.status();
@@ -63,7 +67,7 @@ Result<StoreLease> StorePool::Acquire(std::chrono::milliseconds wait) {
 void StorePool::Return(StoreSet stores) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (stores.accounts && stores.sessions && stores.profiles) {
+    if (stores.accounts && stores.sessions && stores.profiles && stores.attachments) {
       idle_.push_back(std::move(stores));
     } else {
       --open_;

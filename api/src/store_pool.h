@@ -1,5 +1,5 @@
-// StorePool: the service's store connections (an AccountStore, a SessionStore and a
-// ProfileStore on the same database, leased together). Each store is confined to one thread at a time
+// StorePool: the service's store connections (an AccountStore, a SessionStore, a
+// ProfileStore and an AttachmentStore on the same database, leased together). Each store is confined to one thread at a time
 // (store/account_store.h), so an HTTP thread leases them for the length of a request and gives
 // them back. Connections open lazily (the service starts while the database is down and
 // answers 503 UNAVAILABLE until it is back), at most `max_open` of them; a lease whose store
@@ -11,6 +11,7 @@
 #include <mutex>
 #include <vector>
 
+#include "attachment_store.h"
 #include "mqchat/status.h"
 #include "profile_store.h"
 #include "session_store.h"
@@ -26,6 +27,7 @@ struct StoreSet {
   store::AccountStorePtr accounts;
   SessionStorePtr sessions;
   ProfileStorePtr profiles;
+  AttachmentStorePtr attachments;
 };
 
 // One leased store; returns it to the pool when destroyed.
@@ -41,6 +43,7 @@ class StoreLease {
   store::AccountStore* operator->() { return stores_.accounts.get(); }
   SessionStore& sessions() { return *stores_.sessions; }
   ProfileStore& profiles() { return *stores_.profiles; }
+  AttachmentStore& attachments() { return *stores_.attachments; }
   // Closes the connection instead of returning it (after kUnavailable: it may be broken).
   void Discard();
 

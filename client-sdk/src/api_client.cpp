@@ -7,6 +7,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "protocol/attachment_api.h"
 #include "protocol/http_api.h"
 
 namespace mqchat {
@@ -15,14 +16,44 @@ namespace {
 using nlohmann::json;
 namespace http = protocol::http;
 
-constexpr size_t kMaxResponseBytes = 1 << 20;  // no answer of the service comes near this
+constexpr size_t kMaxResponseBytes = 1 << 20;  // no JSON answer of the service comes near this
+constexpr size_t kMaxDownloadBytes = size_t{1} << 30;  // the service's largest max_attachment_bytes
+
+struct Sink {
+  std::string body;
+  size_t limit = kMaxResponseBytes;
+};
 
 size_t Collect(char* data, size_t size, size_t count, void* out) {
-  auto* body = static_cast<std::string*>(out);
+  auto* sink = static_cast<Sink*>(out);
   const size_t n = size * count;
-  if (body->size() + n > kMaxResponseBytes) return 0;  // curl fails the transfer
-  body->append(data, n);
+  if (sink->body.size() + n > sink->limit) return 0;  // curl fails the transfer
+  sink->body.append(data, n);
   return n;
+}
+
+Result<ApiAttachment> DecodeAttachment(const json& body) {
+  ApiAttachment a;
+  namespace f = http::field;
+  if (!body.is_object() || !body.contains(f::kId) || !body[f::kId].is_string() ||
+      !body.contains(f::kUrl) || !body[f::kUrl].is_string()) {
+    return Status::Internal("malformed attachment");
+  }
+  a.id = body[f::kId].get<std::string>();
+  a.url = body[f::kUrl].get<std::string>();
+  a.name = body.value(std::string(f::kName), std::string());
+  a.content_type = body.value(std::string(f::kContentType), std::string());
+  a.size = body.value(std::string(f::kSize), int64_t{0});
+  a.width = body.value(std::string(f::kWidth), 0);
+  a.height = body.value(std::string(f::kHeight), 0);
+  a.expires_at_ms = body.value(std::string(f::kExpiresAtMs), int64_t{0});
+  auto thumb = body.find(std::string(f::kThumbnail));
+  if (thumb != body.end() && thumb->is_object()) {
+    a.thumbnail_url = thumb->value(std::string(f::kUrl), std::string());
+    a.thumbnail_width = thumb->value(std::string(f::kWidth), 0);
+    a.thumbnail_height = thumb->value(std::string(f::kHeight), 0);
+  }
+  return a;
 }
 
 // The service's error body in a Status of the documented code.
@@ -89,16 +120,36 @@ struct ApiClient::Impl {
   std::chrono::milliseconds timeout;
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> easy{nullptr, &curl_easy_cleanup};
 
-  // One request; the ok body parsed, else the service's error.
-  Result<json> Call(const char* method, std::string_view path, const json* body) {
+  // One request with a JSON body (or none); the ok body parsed, else the service's error.
+  Result<json> Call(const char* method, std::string_view path, const json* body,
+                    const std::string& bearer = "") {
+    const std::string payload = body != nullptr ? body->dump() : std::string();
+    MQCHAT_ASSIGN_OR_RETURN(std::string response,
+                            Raw(method, path, bearer, body != nullptr ? &payload : nullptr,
+                                "application/json", kMaxResponseBytes));
+    auto parsed = json::parse(response.empty() ? std::string("{}") : response, nullptr, false);
+    if (parsed.is_discarded()) {
+      return Status::Internal(std::string(path) + ": the service's answer is not JSON");
+    }
+    return parsed;
+  }
+
+  // One request; the ok body as is (at most `limit` bytes), else the service's error.
+  Result<std::string> Raw(const char* method, std::string_view path, const std::string& bearer,
+                          const std::string* payload, const char* content_type, size_t limit) {
     CURL* e = easy.get();
     curl_easy_reset(e);
     const std::string url = base_url + std::string(path);
-    std::string payload = body != nullptr ? body->dump() : std::string();
-    std::string response;
+    Sink response;
+    response.limit = limit;
     curl_slist* headers = nullptr;
     headers = curl_slist_append(headers, "Accept: application/json");
-    if (body != nullptr) headers = curl_slist_append(headers, "Content-Type: application/json");
+    if (payload != nullptr) {
+      headers = curl_slist_append(headers, ("Content-Type: " + std::string(content_type)).c_str());
+    }
+    if (!bearer.empty()) {
+      headers = curl_slist_append(headers, ("Authorization: Bearer " + bearer).c_str());
+    }
     std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(headers,
                                                                            &curl_slist_free_all);
     curl_easy_setopt(e, CURLOPT_URL, url.c_str());
@@ -110,9 +161,13 @@ struct ApiClient::Impl {
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Collect);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, &response);
-    if (body != nullptr) {
-      curl_easy_setopt(e, CURLOPT_POSTFIELDS, payload.c_str());
-      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(payload.size()));
+    if (payload != nullptr) {
+      curl_easy_setopt(e, CURLOPT_POSTFIELDS, payload->data());
+      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(payload->size()));
+    } else if (std::string_view(method) != "GET") {
+      // An empty body with Content-Length: 0 (without it the server waits for one).
+      curl_easy_setopt(e, CURLOPT_POSTFIELDS, "");
+      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t{0});
     }
     const CURLcode rc = curl_easy_perform(e);
     if (rc != CURLE_OK) {
@@ -122,12 +177,8 @@ struct ApiClient::Impl {
     }
     long status = 0;
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
-    if (status < 200 || status > 299) return HttpError(status, response);
-    auto parsed = json::parse(response.empty() ? std::string("{}") : response, nullptr, false);
-    if (parsed.is_discarded()) {
-      return Status::Internal(std::string(path) + ": the service's answer is not JSON");
-    }
-    return parsed;
+    if (status < 200 || status > 299) return HttpError(status, response.body);
+    return std::move(response.body);
   }
 };
 
@@ -187,6 +238,65 @@ Result<std::vector<std::string>> ApiClient::Brokers() {
     }
   }
   return urls;
+}
+
+// --- Attachments ---
+
+namespace {
+// The path of one upload: kPathUpload with its {id}.
+std::string UploadPath(const std::string& id) { return std::string(http::kPathUploads) + "/" + id; }
+}  // namespace
+
+Result<ApiAttachment> ApiClient::Upload(const std::string& access_token, const std::string& name,
+                                        const std::string& data, const std::string& content_type,
+                                        UploadProgress progress) {
+  json declare{{http::field::kName, name}, {http::field::kSize, data.size()}};
+  if (!content_type.empty()) declare[std::string(http::field::kContentType)] = content_type;
+  MQCHAT_ASSIGN_OR_RETURN(json created,
+                          impl_->Call("POST", http::kPathUploads, &declare, access_token));
+  const std::string id = created.value(std::string(http::field::kId), std::string());
+  const int64_t chunk = created.value(std::string(http::field::kChunkBytes), int64_t{0});
+  if (id.empty() || chunk <= 0) return Status::Internal("malformed upload");
+  const int64_t total = static_cast<int64_t>(data.size());
+  int64_t received = 0;
+  int failures = 0;
+  while (received < total) {
+    const std::string piece = data.substr(static_cast<size_t>(received), static_cast<size_t>(chunk));
+    const std::string path = UploadPath(id) + "?" + std::string(http::field::kOffset) + "=" +
+                             std::to_string(received);
+    auto put = impl_->Raw("PUT", path, access_token, &piece, "application/octet-stream",
+                          kMaxResponseBytes);
+    if (!put.ok()) {
+      if (put.status().code() != Code::kUnavailable || ++failures > 3) return put.status();
+      // Where did it get to? Go on from there.
+      MQCHAT_ASSIGN_OR_RETURN(json state, impl_->Call("GET", UploadPath(id), nullptr, access_token));
+      received = state.value(std::string(http::field::kReceived), received);
+      continue;
+    }
+    failures = 0;
+    received += static_cast<int64_t>(piece.size());
+    if (progress && !progress(received, total)) return Status::Cancelled("upload stopped");
+  }
+  MQCHAT_ASSIGN_OR_RETURN(json finished,
+                          impl_->Call("POST", UploadPath(id) + "/finish", nullptr, access_token));
+  return DecodeAttachment(finished);
+}
+
+Result<ApiAttachment> ApiClient::Attachment(const std::string& access_token,
+                                            const std::string& id) {
+  MQCHAT_ASSIGN_OR_RETURN(
+      json answer, impl_->Call("GET", "/v1/attachments/" + id, nullptr, access_token));
+  return DecodeAttachment(answer);
+}
+
+Result<std::string> ApiClient::Download(const std::string& url) {
+  // A path on the service, or an absolute URL on its base.
+  std::string path = url;
+  if (path.rfind(impl_->base_url, 0) == 0) path = path.substr(impl_->base_url.size());
+  if (path.rfind(http::kPathFilesPrefix, 0) != 0) {
+    return Status::InvalidArgument("not a download link of this service");
+  }
+  return impl_->Raw("GET", path, "", nullptr, "", kMaxDownloadBytes);
 }
 
 // --- TokenSource ---

@@ -31,6 +31,25 @@ struct ApiSession {
   std::chrono::seconds expires_in{0};
 };
 
+// An attachment uploaded through the API service (docs/openapi.yaml "Attachment"): its type is
+// the one its content has; `url` and `thumbnail_url` are signed for the caller and expire at
+// `expires_at_ms` (ask Attachment() for fresh ones). thumbnail_url is "" without a thumbnail.
+struct ApiAttachment {
+  std::string id;
+  std::string name;
+  std::string content_type;
+  int64_t size = 0;
+  int width = 0, height = 0;  // pictures only
+  std::string url;            // a path on the service ("/v1/files/...")
+  std::string thumbnail_url;
+  int thumbnail_width = 0, thumbnail_height = 0;
+  int64_t expires_at_ms = 0;
+};
+
+// Upload progress: bytes the service has of `total`, called after every chunk (on the
+// uploading thread). Return false to stop the upload (it is then kCancelled).
+using UploadProgress = std::function<bool(int64_t received, int64_t total)>;
+
 class MQCHAT_SDK_API ApiClient {
  public:
   // `base_url`: "http://host:port" or "https://host[:port]" (no path). kInvalidArgument if it
@@ -51,6 +70,20 @@ class MQCHAT_SDK_API ApiClient {
   Status Logout(const std::string& refresh_token);
   // The brokers the service tells clients to use, best first (mqtt://, ws://, ... URLs).
   Result<std::vector<std::string>> Brokers();
+
+  // Uploads `data` as an attachment named `name` (`content_type`: the claimed type, "" to let
+  // the content decide) in chunks of the size the service asks for, reporting progress after
+  // each; a chunk that fails on the network is retried (up to 3 times in a row) from what the
+  // service says it has. kInvalidArgument for a file over the service's limit or content that
+  // is not what `content_type` claims (UNSUPPORTED_MEDIA_TYPE).
+  Result<ApiAttachment> Upload(const std::string& access_token, const std::string& name,
+                               const std::string& data, const std::string& content_type = "",
+                               UploadProgress progress = nullptr);
+  // An attachment the caller may read, with fresh signed URLs; kNotFound otherwise.
+  Result<ApiAttachment> Attachment(const std::string& access_token, const std::string& id);
+  // The bytes behind a signed URL (`url` or `thumbnail_url` of an ApiAttachment).
+  // kPermissionDenied for an expired or foreign link.
+  Result<std::string> Download(const std::string& url);
 
  private:
   struct Impl;
