@@ -11,6 +11,7 @@
 #include "console.h"
 #include "command_words.h"
 #include "message_lines.h"
+#include "search_command.h"
 
 namespace mqchat::cli {
 namespace {
@@ -28,6 +29,8 @@ const char* kReplHelp = R"(Commands:
   /edit SEQ TEXT             replace the text of your message #SEQ
   /delete SEQ                delete message #SEQ for everyone
   /react SEQ EMOJI           react to message #SEQ (/unreact SEQ EMOJI takes it back)
+  /search QUERY              find messages in every conversation ([matches] marked)
+  /find QUERY                find messages in the open conversation; /more: next results
   /help                      this text
   /quit                      leave (also Ctrl-D)
 Any other line is sent to the open conversation.)";
@@ -42,7 +45,8 @@ std::string Join(const std::vector<std::string>& items) {
 
 class Repl {
  public:
-  Repl(const Settings& s, Client& client) : s_(s), client_(client) {}
+  Repl(const Settings& s, Client& client)
+      : s_(s), client_(client), search_(s, client, [this](int64_t id) { return Label(id); }) {}
 
   void InstallHandlers() {
     client_.OnMessage([this](const Message& m) { OnMessage(m); });
@@ -65,7 +69,7 @@ class Repl {
       std::vector<std::string> words;
       if (!Words(*line, &words)) {
         PrintLine("! a quote is not closed");
-      } else if (!ChangeCommand(words, *line)) {
+      } else if (!ChangeCommand(words, *line) && !search_.Handle(words, *line, Current())) {
         Command(words);
       }
     }
@@ -369,6 +373,7 @@ class Repl {
   std::map<std::string, bool> online_;  // guarded by mu_
   bool caught_up_ = false;            // guarded by mu_
   std::string last_offline_;          // guarded by mu_: the last offline reason printed
+  SearchCommand search_;              // main thread
 };
 
 }  // namespace

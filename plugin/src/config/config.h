@@ -99,6 +99,10 @@ struct Config {
   PushConfig push;
   SendLimitConfig send_limits;
   RetentionConfig retention;
+  // Search (issue 17): false runs no indexer and answers `search` with FORBIDDEN ("search is
+  // turned off on this server"); turned
+  // on again, the indexer's sweep catches up with what was sent meanwhile.
+  bool search_index = true;
 };
 
 // One plugin_opt_ line: key without the "plugin_opt_" prefix, value as the broker gives it.
