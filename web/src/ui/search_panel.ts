@@ -149,8 +149,13 @@ export class SearchPanel {
     }
     const c = s.conv(convId);
     try {
-      if (c && !c.latestLoaded) await s.loadLatest(convId);
-      for (let i = 0; c && i < MAX_JUMP_PAGES && !c.msgs.has(seq) && c.hasMoreBefore; i++) await s.loadOlder(convId);
+      // The view's open() already asked for the latest page: wait for it (and for each page
+      // this loop asks for) before looking for the message.
+      for (let i = 0; c && i <= MAX_JUMP_PAGES; i++) {
+        await settled(c);
+        if (c.msgs.has(seq) || (c.latestLoaded && !c.hasMoreBefore)) break;
+        await (c.latestLoaded ? s.loadOlder(convId) : s.loadLatest(convId));
+      }
     } catch (e) {
       s.setNotice("error", t("notice.historyFailed", { error: describeError(e) }));
       return;
@@ -162,6 +167,15 @@ export class SearchPanel {
     this.v.ui.jumpTo = seq;
     this.v.ui.focus = `.msg[data-seq="${seq}"] button`; // keyboard users land on the message
     this.v.schedule();
+  }
+}
+
+/** Resolves once no page of `c` is loading (and its latest page is in), within 15 s. */
+async function settled(c: { readonly loadingOlder: boolean; readonly latestLoaded: boolean }): Promise<void> {
+  const deadline = Date.now() + 15000;
+  while ((c.loadingOlder || !c.latestLoaded) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    if (!c.loadingOlder && !c.latestLoaded) return; // nothing on its way: the caller asks
   }
 }
 
