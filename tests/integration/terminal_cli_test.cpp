@@ -322,7 +322,7 @@ TEST_P(TerminalTest, InteractiveSessionChatsThroughAPseudoTerminal) {
 // line with its conversation, #seq, sender and the matched words in [brackets]; /more pages.
 TEST_P(TerminalTest, SearchPrintsResultsWithTheMatchMarked) {
   MQCHAT_REQUIRE_SERVER();
-  Register({"carol"});
+  Register({"alice", "carol"});
   auto bob = Connect("bob");
   auto direct = Get(bob->client->OpenDirect("alice"));
   ASSERT_TRUE(direct.ok());
