@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks mqchat against plain Mosquitto on 127.0.0.1 and prints markdown tables of medians.
 # usage: bench/run.sh [--quick] [--runs N] [--duration S] [--stores "sqlite postgres"]
+#   (--stores may add sqlite-noindex and postgres-noindex: plugin_opt_search_index false, for the
+#   message rows)
 #                     [--scenarios "pairs pairs-q0 rate group group-rate big idle storm presence"]
 #                     [--build-dir DIR] [--raw FILE]
 #   --quick      1 run of 3 s per scenario
@@ -36,7 +38,7 @@ while [ $# -gt 0 ]; do
     --scenarios) SELECTED=$2; shift 2 ;;
     --build-dir) BUILD_DIR=$2; shift 2 ;;
     --raw) RAW=$2; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -86,13 +88,23 @@ TARGETS=(plain)
 $SHARED && bench_start_mosquitto plain ""
 TARGET_PORT[plain]=${BROKER_PORT:-0} TARGET_PID[plain]=${BROKER_PID:-0}
 for store in $STORES; do
-  case "$store" in
+  # sqlite-noindex, postgres-noindex: the same store with plugin_opt_search_index false (issue
+  # 17: sends/s with and without search indexing in one run); shared-broker rows only, and on
+  # PostgreSQL a database of its own (an indexing broker's sweep would index its messages).
+  base=${store%-noindex} no_index=""
+  if [ "$base" != "$store" ]; then
+    no_index="plugin_opt_search_index false"
+  fi
+  case "$base" in
     sqlite) ;;
-    postgres) bench_start_postgres ;;
+    postgres) [ -n "${PG_CONNINFO:-}" ] || bench_start_postgres ;;
     *) bench_die "unknown store $store" ;;
   esac
   if $SHARED; then
-    bench_start_mosquitto "$store" "$(bench_plugin_lines "$PLUGIN" "$store")"
+    saved_conninfo=${PG_CONNINFO:-}
+    [ "$base" = postgres ] && [ -n "$no_index" ] && PG_CONNINFO=$(bench_create_pg_db mqchat_noindex)
+    bench_start_mosquitto "$store" "$(bench_plugin_lines "$PLUGIN" "$base")" "$no_index"
+    PG_CONNINFO=$saved_conninfo
     TARGET_PORT[$store]=$BROKER_PORT TARGET_PID[$store]=$BROKER_PID
   fi
   TARGETS+=("$store")
@@ -178,6 +190,7 @@ for run in $(seq "$RUNS"); do
     for target in "${TARGETS[@]}"; do
       if [ "$target" = plain ]; then args=$base_args; else args=$chat_args; fi
       [ -z "$args" ] && continue
+      case "$target:$FRESH_BROKER_ROWS" in *-noindex:*" $name "*) continue ;; esac
       # shellcheck disable=SC2086
       case "$FRESH_BROKER_ROWS" in
         *" $name "*) run_fresh "$target" "$name" "$run" $args ;;

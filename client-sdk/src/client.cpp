@@ -194,6 +194,16 @@ RequestId Client::History(int64_t conversation_id, HistoryQuery query,
   return impl_->History(conversation_id, query, Later(*impl_, std::move(done)));
 }
 
+std::future<Result<SearchPage>> Client::Search(std::string query, SearchOptions options) {
+  return AsFuture<Result<SearchPage>>([&](auto done) {
+    impl_->Search(std::move(query), std::move(options), std::move(done));
+  });
+}
+RequestId Client::Search(std::string query, SearchOptions options,
+                         Callback<Result<SearchPage>> done) {
+  return impl_->Search(std::move(query), std::move(options), Later(*impl_, std::move(done)));
+}
+
 std::future<Result<int64_t>> Client::MarkRead(int64_t conversation_id, int64_t seq) {
   return AsFuture<Result<int64_t>>(
       [&](auto done) { impl_->MarkRead(conversation_id, seq, std::move(done)); });

@@ -29,6 +29,7 @@
 #include "local_cache.h"
 #include "mqchat/client_options.h"
 #include "mqchat/events.h"
+#include "mqchat/search.h"
 #include "mqchat/types.h"
 #include "outbox.h"
 #include "protocol/requests.h"
@@ -86,6 +87,7 @@ class ClientImpl : private OutboxHost {
   RequestId Blocks(Done<Result<PrivacySettings>> done);
   RequestId Report(AbuseReport report, Done<Result<ReportReceipt>> done);
   RequestId SetDmPolicy(DmPolicy policy, Done<Result<PrivacySettings>> done);
+  RequestId Search(std::string query, SearchOptions options, Done<Result<SearchPage>> done);
   // Engine thread, after each connection: fetches the settings into the cache (and emits them
   // if they changed while this device was away).
   void FetchPrivacy();

@@ -325,6 +325,60 @@ TEST_P(TerminalTest, InteractiveSessionChatsThroughAPseudoTerminal) {
   EXPECT_EQ(cli.WaitExit(kWait), 0) << cli.output();
 }
 
+// Search (issue 17): /search in every conversation, /find in the open one, each result on a
+// line with its conversation, #seq, sender and the matched words in [brackets]; /more pages.
+TEST_P(TerminalTest, SearchPrintsResultsWithTheMatchMarked) {
+  MQCHAT_REQUIRE_SERVER();
+  Register({"alice", "carol"});
+  auto bob = Connect("bob");
+  auto direct = Get(bob->client->OpenDirect("alice"));
+  ASSERT_TRUE(direct.ok());
+  auto group = Get(bob->client->CreateGroup("team", {"alice", "carol"}));
+  ASSERT_TRUE(group.ok());
+  ASSERT_TRUE(Get(bob->client->Send(direct->id, "내일 lunch 어때?")).ok());
+  ASSERT_TRUE(Get(bob->client->Send(group->id, "lunch meeting 회의")).ok());
+  for (int i = 0; i < 11; ++i) {
+    ASSERT_TRUE(Get(bob->client->Send(group->id, "status report " + std::to_string(i))).ok());
+  }
+  // Indexed after the ack: wait until bob (a member of both) finds everything.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto lunch = Get(bob->client->Search("lunch"));
+        auto reports = Get(bob->client->Search("reports", {0, "", 0, 0, 50, ""}));
+        return lunch.ok() && lunch->results.size() == 2 && reports.ok() &&
+               reports->results.size() == 11;
+      },
+      kWait, "the index has the messages"));
+
+  PtyProcess cli;
+  // Queries typed in ASCII: the line editor (libedit, C locale here) does not take Hangul input.
+  cli.Start({Cli()}, {"MQCHAT_HOST=127.0.0.1", "MQCHAT_PORT=" + std::to_string(server_->port()),
+                      "MQCHAT_USER=alice", "MQCHAT_TOKEN=" + Token("alice"),
+                      "MQCHAT_DEVICE=tty"});
+  ASSERT_TRUE(cli.Expect("connected as alice"));
+  cli.SendLine("/search lunch");
+  // The label is the group's name or the other user once the conversations are cached.
+  ASSERT_TRUE(cli.Expect("(" + std::to_string(group->id) + ") #1 "));
+  ASSERT_TRUE(cli.Expect("bob: [lunch] meeting 회의"));
+  ASSERT_TRUE(cli.Expect("(" + std::to_string(direct->id) + ") #1 "));
+  ASSERT_TRUE(cli.Expect("bob: 내일 [lunch] 어때?"));
+  cli.SendLine("/find lunch");
+  ASSERT_TRUE(cli.Expect("! open a conversation first"));
+  cli.SendLine("/open bob");
+  ASSERT_TRUE(cli.Expect("* opened bob ("));
+  cli.SendLine("/find lunch");
+  ASSERT_TRUE(cli.Expect("bob: 내일 [lunch] 어때?"));
+  cli.SendLine("/search report");
+  ASSERT_TRUE(cli.Expect("bob: status [report] 10"));
+  ASSERT_TRUE(cli.Expect("* /more for more results"));
+  cli.SendLine("/more");
+  ASSERT_TRUE(cli.Expect("bob: status [report] 0"));
+  cli.SendLine("/search !!!");
+  ASSERT_TRUE(cli.Expect("! search: "));
+  cli.SendLine("/quit");
+  EXPECT_EQ(cli.WaitExit(kWait), 0) << cli.output();
+}
+
 // A message that arrives while a line is being typed shows above it; the typed line stays as
 // it was (under the prompt, and sent as typed).
 TEST_P(TerminalTest, IncomingMessagesDoNotCorruptTheLineBeingTyped) {

@@ -1,7 +1,7 @@
 // Accessibility tests of the web client (issue 28): axe-core (WCAG 2.1 A and AA rules plus its
 // best practices: landmarks, one h1, lists) on every view — login, sign-up, the conversation
 // list, an open conversation, the details panel, the new-conversation, privacy and settings dialogs,
-// the mute menu — in the light and the dark theme (prefers-color-scheme) and at a desktop and a phone
+// the mute menu, the search results — in the light and the dark theme (prefers-color-scheme) and at a desktop and a phone
 // width; any violation fails. And a keyboard-only session: sign in, move through the list with
 // the arrow keys, open a conversation with Enter, send, scroll the history, open a dialog and
 // close it with Escape, without a mouse. Its own broker and browser (pages.mjs); run by
@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { DESKTOP, PHONE, RawClient } from "./harness.mjs";
 import { T, pageSuite } from "./pages.mjs";
+import { searchUntil } from "./search_helpers.mjs";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const suite = pageSuite();
@@ -80,6 +81,12 @@ for (const theme of THEMES) {
       await login(page, alice);
       await page.locator(".conv-item").nth(1).waitFor({ timeout: T });
       await check("conversation list");
+
+      // Search (issue 17): results with highlighted snippets take the list's place.
+      await searchUntil(page, "lunch", "still on for lunch");
+      await check("search results");
+      await page.press("#search-input", "Escape");
+      await page.locator("#search-view").waitFor({ state: "hidden", timeout: T });
 
       await page.locator(`.conv-item[data-title="${bob.name}"]`).click();
       await page.locator(".msg[data-seq]", { hasText: "see you there" }).waitFor({ timeout: T });

@@ -12,6 +12,7 @@
 #include "command_words.h"
 #include "message_lines.h"
 #include "report_command.h"
+#include "search_command.h"
 
 namespace mqchat::cli {
 namespace {
@@ -29,6 +30,8 @@ const std::string kReplHelp = R"(Commands:
   /edit SEQ TEXT             replace the text of your message #SEQ
   /delete SEQ                delete message #SEQ for everyone
   /react SEQ EMOJI           react to message #SEQ (/unreact SEQ EMOJI takes it back)
+  /search QUERY              find messages in every conversation ([matches] marked)
+  /find QUERY                find messages in the open conversation; /more: next results
 )" + std::string(kReportHelp) + R"(
   /help                      this text
   /quit                      leave (also Ctrl-D)
@@ -42,7 +45,8 @@ std::string Join(const std::vector<std::string>& items) {
 
 class Repl {
  public:
-  Repl(const Settings& s, Client& client) : s_(s), client_(client) {}
+  Repl(const Settings& s, Client& client)
+      : s_(s), client_(client), search_(s, client, [this](int64_t id) { return Label(id); }) {}
 
   void InstallHandlers() {
     client_.OnMessage([this](const Message& m) { OnMessage(m); });
@@ -67,7 +71,7 @@ class Repl {
         PrintLine("! a quote is not closed");
       } else if (words[0] == "/report") {
         PrintLine(ReportCommand(client_, Current(), words, *line, s_.timeout));
-      } else if (!ChangeCommand(words, *line)) {
+      } else if (!ChangeCommand(words, *line) && !search_.Handle(words, *line, Current())) {
         Command(words);
       }
     }
@@ -371,6 +375,7 @@ class Repl {
   std::map<std::string, bool> online_;  // guarded by mu_
   bool caught_up_ = false;            // guarded by mu_
   std::string last_offline_;          // guarded by mu_: the last offline reason printed
+  SearchCommand search_;              // main thread
 };
 
 }  // namespace

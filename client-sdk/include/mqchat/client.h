@@ -33,6 +33,7 @@
 #include "mqchat/client_options.h"
 #include "mqchat/events.h"
 #include "mqchat/export.h"
+#include "mqchat/search.h"
 #include "mqchat/status.h"
 #include "mqchat/types.h"
 
@@ -153,6 +154,17 @@ class MQCHAT_SDK_API Client {
   // the server does not let this user see it.
   std::future<Status> WatchPresence(std::string user);
   RequestId WatchPresence(std::string user, Callback<Status> done);
+
+  // --- Search (docs/PROTOCOL.md, "search") ------------------------------------------------
+  // The user's messages matching `query` (every word, by its stem; Korean, Japanese and Chinese
+  // by pairs of characters), newest first, over all their conversations or
+  // options.conversation_id, with the sender and date filters; page on with
+  // options.cursor = page.next_cursor while has_more. Messages are indexed a moment after their
+  // ack. Refused: an empty, too long or word-less query, a bad cursor (kFailedPrecondition,
+  // INVALID), a conversation the user is not in (kPermissionDenied, NOT_MEMBER), search turned
+  // off on the server (kPermissionDenied, FORBIDDEN "search is turned off on this server").
+  std::future<Result<SearchPage>> Search(std::string query, SearchOptions options = {});
+  RequestId Search(std::string query, SearchOptions options, Callback<Result<SearchPage>> done);
 
   // Settles request `id` (a RequestId of a callback form) with kCancelled if its response has
   // not come yet: its callback runs with that, and a later response is ignored. The server may

@@ -136,14 +136,17 @@ Result<std::unique_ptr<chat::ChatService>> BuildChat(const Config& config, Broke
   deps.hidden = &sessions.hidden();
   // The moderation queue: its own connection, used on the writer thread.
   MQCHAT_ASSIGN_OR_RETURN(deps.reports, store::OpenReportStore(config.store));
-  // Search (issue 17): the search worker's connection and the indexer's, each its own.
-  MQCHAT_ASSIGN_OR_RETURN(deps.search, store::OpenSearchStore(config.store));
-  MQCHAT_ASSIGN_OR_RETURN(auto index_store, store::OpenSearchStore(config.store));
-  deps.indexer = std::make_unique<search::Indexer>(
-      std::move(index_store), search::IndexerOptions{},
-      [&broker, &tasks](const std::string& line) {
-        tasks.Post([&broker, line] { broker.Log(LogLevel::kWarning, line); });
-      });
+  // Search (issue 17): the search worker's connection and the indexer's, each its own; none
+  // with plugin_opt_search_index false (then `search` answers FORBIDDEN).
+  if (config.search_index) {
+    MQCHAT_ASSIGN_OR_RETURN(deps.search, store::OpenSearchStore(config.store));
+    MQCHAT_ASSIGN_OR_RETURN(auto index_store, store::OpenSearchStore(config.store));
+    deps.indexer = std::make_unique<search::Indexer>(
+        std::move(index_store), search::IndexerOptions{},
+        [&broker, &tasks](const std::string& line) {
+          tasks.Post([&broker, line] { broker.Log(LogLevel::kWarning, line); });
+        });
+  }
   // Conversations' retention (set_retention): its own connection, used on the writer thread.
   MQCHAT_ASSIGN_OR_RETURN(deps.retention, store::OpenRetentionStore(config.store));
   // Communities (issue 18): their own connection, used on the writer thread.

@@ -14,6 +14,9 @@
 namespace mqchat::chat {
 namespace {
 
+// The refusal of `search` by a broker with plugin_opt_search_index false (FORBIDDEN).
+constexpr const char* kSearchDisabledMessage = "search is turned off on this server";
+
 using PushPlan = Plan (PushOps::*)(const OpRequest&, const ChatTools&);
 
 // A push op: refused as UNAVAILABLE when the plugin runs without push.
@@ -79,6 +82,10 @@ OpTable MakeOpTable(OpHandlers h, const ChatTools& tools) {
   }
   if (auto* search = h.search) {  // queued on the search worker by the handler itself
     t.Add(Op::kSearch, kReader, [search](const OpRequest& r) { return search->Search(r); });
+  } else {  // plugin_opt_search_index false: no index to search; not retryable, not UNKNOWN_OP
+    t.Add(Op::kSearch, kReader, [](const OpRequest&) -> Plan {
+      return Refusal{protocol::ErrorCode::kForbidden, kSearchDisabledMessage};
+    });
   }
   if (auto* retention = h.retention) {
     t.Add(Op::kSetRetention, kWriter,

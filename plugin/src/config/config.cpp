@@ -163,6 +163,13 @@ Status SetPushTlsVerify(Config& c, const std::string& k, const std::string& v) {
   return Status::Ok();
 }
 
+// plugin_opt_search_index (issue 17): whether this broker indexes messages and answers search.
+Status SetSearchIndex(Config& c, const std::string& k, const std::string& v) {
+  if (v != "true" && v != "false") return OptionError(k, "'" + v + "' is not true or false");
+  c.search_index = v == "true";
+  return Status::Ok();
+}
+
 Status SetPushAppId(Config& c, const std::string& k, const std::string& v) {
   if (v.size() > 200) return OptionError(k, "is longer than 200 bytes");
   c.push.app_id = v;
@@ -257,6 +264,7 @@ const std::vector<OptionSpec>& Specs() {
          c.metrics_listen = v;
          return Status::Ok();
        }},
+      {"search_index", &SetSearchIndex},
       {"retention_days", RetentionInt(&RetentionConfig::days, 0, 36500)},
       {"retention_sweep_ms", RetentionInt(&RetentionConfig::sweep_ms, 10, 86400000)},
       {"retention_batch", RetentionInt(&RetentionConfig::batch, 1, 100000)},

@@ -102,6 +102,10 @@ struct Config {
   RetentionConfig retention;
   // The operators' HTTP listener (metrics, /healthz, /readyz), "host:port"; empty: off.
   std::string metrics_listen;
+  // Search (issue 17): false runs no indexer and answers `search` with FORBIDDEN ("search is
+  // turned off on this server"); turned
+  // on again, the indexer's sweep catches up with what was sent meanwhile.
+  bool search_index = true;
 };
 
 // One plugin_opt_ line: key without the "plugin_opt_" prefix, value as the broker gives it.

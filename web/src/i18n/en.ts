@@ -58,6 +58,18 @@ export const en = {
   "side.settings": "Settings",
   "side.logout": "Log out",
   // the conversation list
+  // search (ui/search_panel.ts)
+  "search.label": "Search messages",
+  "search.placeholder": "Search messages",
+  "search.close": "Close search",
+  "search.more": "More results",
+  "search.resultsFor": "Results for “{query}”",
+  "search.searching": "Searching…",
+  "search.none": "Nothing found for “{query}”",
+  "search.count": { one: "{count} result", other: "{count} results" },
+  "search.disabled": "Search is turned off on this server",
+  "search.invalid": "Type a word to search for (up to 200 characters)",
+  "search.gone": "That message is no longer in the conversation",
   "list.label": "Conversations",
   "list.empty": "No conversations yet.",
   "list.startOne": "Start a conversation",

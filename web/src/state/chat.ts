@@ -13,6 +13,7 @@ import { describeError } from "./describe";
 import { Outbox, PendingView } from "./outbox";
 import { OutboxBackend, OutboxStore, indexedDbOutbox } from "./outbox_store";
 import { Privacy } from "./privacy";
+import { SearchState } from "./search";
 import { Syncer } from "./sync";
 import { TypingSender } from "./typing";
 
@@ -42,6 +43,8 @@ export class ChatState {
   readonly me: string;
   /** Whom I blocked and who may message me (privacy.ts): read it, and change it with its ops. */
   readonly privacy: Privacy;
+  /** Search over my messages (search.ts; ui/search_panel.ts shows it). */
+  readonly search: SearchState;
   private conn: Transport;
   private convs: Conversations;
   private outbox: Outbox;
@@ -86,6 +89,7 @@ export class ChatState {
       changed,
     });
     this.privacy = new Privacy({ request: (t, b) => this.conn.request(t, b), changed });
+    this.search = new SearchState({ request: (t, b) => this.conn.request(t, b), changed });
     this.syncer = new Syncer(this.convs, { request, unknown: () => this.scheduleRefresh(), changed });
     this.typing = new TypingSender({ online, request: (t, b) => this.conn.requestQuiet(t, b) });
     this.conn = connect(creds, {

@@ -21,6 +21,7 @@ import { MuteMenu } from "./mute_menu";
 import { NewChatDialog } from "./new_chat";
 import { NoticeBar } from "./notice";
 import { PrivacyPanel } from "./privacy_panel";
+import { SearchPanel } from "./search_panel";
 import { Notifier } from "./notifier";
 import { SettingsDialog } from "./settings";
 
@@ -44,6 +45,7 @@ export class ChatView implements ViewContext {
   private newChat = new NewChatDialog(this);
   private mute = new MuteMenu(this);
   private settings = new SettingsDialog(this);
+  private search = new SearchPanel(this);
   private notifier: Notifier;
 
   constructor(
@@ -135,6 +137,7 @@ export class ChatView implements ViewContext {
     this.reports.bind();
     this.privacy.bind();
     this.settings.bind();
+    this.search.bind();
     // Another language: every panel is drawn again (the message list from scratch).
     this.disposers.push(
       onLangChange(() => {
@@ -216,6 +219,7 @@ export class ChatView implements ViewContext {
     document.title = pageTitle(s.totalUnread());
     this.banner.render();
     renderConvList(this);
+    this.search.render();
     this.renderPane();
     this.info.render();
     this.privacy.render();

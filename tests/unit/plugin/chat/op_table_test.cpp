@@ -75,5 +75,39 @@ TEST(OpTableTest, EveryOpIsRoutedToItsWorker) {
   }
 }
 
+// plugin_opt_search_index false builds no SearchOps: `search` is refused at once with
+// FORBIDDEN, "search is turned off on this server" (not UNKNOWN_OP, which would read as an old
+// server, and not a retryable code).
+TEST(OpTableTest, SearchWithoutAnIndexIsDisabled) {
+  mqchat::test::FakeBrokerApi broker;
+  mqchat::test::FakeClock clock;
+  BrokerTaskQueue tasks;
+  FanOut fan_out(broker, nullptr, nullptr);
+  WorkerReplies replies(tasks, fan_out, nullptr);
+  MembershipCache cache(1000, 10);
+  MemberLoader members(cache, clock);
+  ChatTools tools{clock, members, replies};
+  SnowflakeGenerator ids(1, clock);
+  SendLimits limits{SendLimitOptions{}};
+  SendPipeline send(tools, ids, nullptr, limits);
+  ConversationOps conversations(tools, ids, 100);
+  ReadOps reads(tools);
+  TypingOps typing(tools, fan_out, 60, nullptr);
+  OpTable table = MakeOpTable({send, conversations, reads, typing, nullptr, nullptr, nullptr,
+                               nullptr, /*search=*/nullptr, nullptr},
+                              tools);
+  const OpRoute* route = table.Find(Op::kSearch);
+  ASSERT_NE(route, nullptr);
+  session::ClientSession who{"alice", "phone", "alice/phone", 5};
+  protocol::Request req;
+  req.op = Op::kSearch;
+  req.body = protocol::SearchRequest{"점심"};
+  ReplyTo to{"alice/phone", "mqchat/v1/u/alice/reply/phone", "", "s1", "search"};
+  Plan plan = route->handler(OpRequest{who, req, to});
+  ASSERT_TRUE(std::holds_alternative<Refusal>(plan));
+  EXPECT_EQ(std::get<Refusal>(plan).code, protocol::ErrorCode::kForbidden);
+  EXPECT_EQ(std::get<Refusal>(plan).message, "search is turned off on this server");
+}
+
 }  // namespace
 }  // namespace mqchat::chat

@@ -160,3 +160,26 @@ TEST(SendLimitConfigTest, DefaultsAndServiceUsers) {
 
 }  // namespace
 }  // namespace mqchat
+
+namespace mqchat {
+namespace {
+
+// plugin_opt_search_index (issue 17): on by default; true or false, nothing else.
+TEST(ConfigTest, SearchIndexIsOnByDefaultAndTakesTrueOrFalse) {
+  auto c = ParseConfig(Sqlite());
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->search_index);
+  auto off = ParseConfig(Sqlite({{"search_index", "false"}}));
+  ASSERT_TRUE(off.ok()) << off.status().ToString();
+  EXPECT_FALSE(off->search_index);
+  auto on = ParseConfig(Sqlite({{"search_index", "true"}}));
+  ASSERT_TRUE(on.ok()) << on.status().ToString();
+  EXPECT_TRUE(on->search_index);
+  auto bad = ParseConfig(Sqlite({{"search_index", "no"}}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("plugin_opt_search_index"), std::string::npos)
+      << bad.status().ToString();
+}
+
+}  // namespace
+}  // namespace mqchat
