@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "protocol/topics.h"
+
 namespace mqchat {
 
 Result<std::unique_ptr<Plugin>> Plugin::Create(Config config, BrokerApi& broker,
@@ -53,7 +55,25 @@ Status Plugin::Start() {
                                      bool blocked_now) {
     ApplyBlock(blocker, blocked, blocked_now);
   });
+  if (community::ChannelDelivery* channels = chat_->channels()) WireChannels(*channels);
   return Status::Ok();
+}
+
+void Plugin::WireChannels(community::ChannelDelivery& channels) {
+  // Changes and channel messages of this broker go to the others; theirs come here.
+  channels.SetBusHooks({[this](int64_t server, const std::string& user) {
+                          presence_->ShareCommunityChange(server, user);
+                        },
+                        [this](int64_t channel, const std::string& payload) {
+                          presence_->ShareChannelMessage(channel, payload);
+                        }});
+  presence_->SetChannelListener(
+      {[&channels](int64_t server, const std::string& user) {
+         channels.ChangedElsewhere(server, user);
+       },
+       [&channels](int64_t channel, const std::string& payload) {
+         channels.PublishLocal(channel, payload);
+       }});
 }
 
 Status Plugin::OnBasicAuth(ClientHandle client, const auth::LoginRequest& request,
@@ -88,6 +108,7 @@ Status Plugin::OnBasicAuth(ClientHandle client, const auth::LoginRequest& reques
   // the contacts are known by the time its first conversations/sync answer tells the client
   // who they are.
   LoadContacts(user);
+  if (chat_->channels() != nullptr) chat_->channels()->UserConnected(user);
   return Status::Ok();
 }
 
@@ -145,7 +166,12 @@ void Plugin::LogRefusal(const auth::LoginRequest& request, const Status& status)
 
 bool Plugin::OnAclCheck(ClientHandle client, std::string_view topic, acl::Access access,
                         bool retain) {
-  if (auto who = sessions_.Principal(client)) return acl::Allowed(*who, topic, access, retain);
+  if (auto who = sessions_.Principal(client)) {
+    if (chat_->channels() != nullptr && protocol::ChannelTopicId(topic)) {
+      who->channels = chat_->channels()->ViewableSet(std::string(who->username));
+    }
+    return acl::Allowed(*who, topic, access, retain);
+  }
   // The will of a client that just disconnected: it lost its connection uncleanly.
   if (access == acl::Access::kWrite) {
     if (const auto* gone = sessions_.DepartedWill(client, topic)) {
@@ -170,6 +196,9 @@ void Plugin::OnDisconnect(ClientHandle client) {
   auto user = sessions_.Disconnect(client);
   if (!user) return;  // refused at auth, or already handled (fires twice)
   presence_->DeviceDisconnected(*user);
+  if (chat_->channels() != nullptr && sessions_.devices().Connections(*user) == 0) {
+    chat_->channels()->UserGone(*user);
+  }
 }
 
 void Plugin::OnTick() {

@@ -72,6 +72,8 @@ class Plugin {
   static constexpr int64_t kContactRetryMs = 1000;
 
   void LogRefusal(const auth::LoginRequest& request, const Status& status);
+  // Channel delivery (issue 18) over the ClusterBus: both directions.
+  void WireChannels(community::ChannelDelivery& channels);
 
   static constexpr int kRefusalLogLinesPerS = 20;
 

@@ -49,7 +49,12 @@ class SendPipeline {
  private:
   static std::string RefusalPayload(const ReplyTo& to, const store::AppendRequest& req,
                                     store::EventRefusal refusal);
-  SendOutcome Stored(store::ChatStore& store, SendOutcome out, const store::AppendResult& r);
+  // `channel`: a text channel's message (one publish to its topic, no inboxes).
+  SendOutcome Stored(store::ChatStore& store, SendOutcome out, const store::AppendResult& r,
+                     bool channel = false);
+  // Writer thread: asks the store whether each channel job's sender may send there now and
+  // marks the allowed ones AppendRequest::channel_sender.
+  void ResolveChannelSenders(std::vector<SendJob>& jobs);
   // Broker thread: the wait before `r`'s sender may send (0: admitted and charged).
   int64_t Admit(const OpRequest& r, const std::string& client_msg_id);
   std::string LimitMessage(const std::string& user) const;

@@ -25,6 +25,9 @@ struct SendJob {
   ReplyTo reply;
   // request.only_if_stored: the wait RATE_LIMITED reports if the message is not stored.
   int64_t retry_after_ms = 0;
+  // Into a text channel the sender's cached permissions allow sending in: the writer asks the
+  // store before the append (chat/channel_access.h).
+  bool channel = false;
 };
 
 using StoreTask = std::function<void(store::ChatStore& store)>;

@@ -103,6 +103,10 @@ struct AppendRequest {
   // A send refused by a rate limit (chat/send_limits.h), checked only for an idempotent
   // resend: the original ack if this key is stored (kDuplicate), else kNotStored; never stored.
   bool only_if_stored = false;
+  // A send into a channel's conversation (migration 021), whose sender the writer found
+  // allowed to send there (send_messages, resolved by the community store): it needs no
+  // `members` row. Never set by anything but that check.
+  bool channel_sender = false;
 };
 
 enum class AppendOutcome {
