@@ -90,6 +90,17 @@ std::optional<std::string_view> PresenceTopicUser(std::string_view topic) {
   return user;
 }
 
+std::string ChannelTopic(int64_t channel_id) {
+  return std::string(kRoot) + "/ch/" + std::to_string(channel_id);
+}
+
+std::optional<int64_t> ChannelTopicId(std::string_view topic) {
+  const std::string prefix = std::string(kRoot) + "/ch/";
+  if (!StartsWith(topic, prefix)) return std::nullopt;
+  // ParseId takes digits only: no '/', '+', '#', sign or leading zero.
+  return ParseId(topic.substr(prefix.size()));
+}
+
 std::vector<std::string_view> SplitTopic(std::string_view topic) {
   std::vector<std::string_view> levels;
   size_t start = 0;

@@ -30,6 +30,14 @@ std::string PresenceTopic(std::string_view username);
 // with a valid username (so never for a filter with wildcards). The view points into `topic`.
 std::optional<std::string_view> PresenceTopicUser(std::string_view topic);
 
+// A text channel's live messages (issue 18, channel delivery): mqchat/v1/ch/<channel-id>,
+// published by the plugin only, once per message; devices whose user may view the channel
+// subscribe to it (the ACL decides from the broker's channel access cache).
+std::string ChannelTopic(int64_t channel_id);
+// The channel id of `topic` if it is exactly mqchat/v1/ch/<canonical positive decimal id>
+// (so never for a filter with a wildcard), else nullopt.
+std::optional<int64_t> ChannelTopicId(std::string_view topic);
+
 // Request topics: mqchat/v1/c/<conversation-id>/<op> for conversation ops (IsConversationOp),
 // mqchat/v1/req/<op> for the others (`conversation_id` is then ignored).
 std::string RequestTopic(Op op, int64_t conversation_id = 0);

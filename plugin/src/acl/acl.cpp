@@ -23,10 +23,16 @@ bool MayWatchPresence(const Principal& who, std::string_view topic) {
   return who.contacts != nullptr && who.contacts->count(std::string(*user)) > 0;
 }
 
+// mqchat/v1/ch/<id>, exactly (ChannelTopicId admits no wildcard), of a channel `who` may view.
+bool MayReadChannel(const Principal& who, std::string_view topic) {
+  auto id = protocol::ChannelTopicId(topic);
+  return id && who.channels != nullptr && who.channels->count(*id) > 0;
+}
+
 bool SubscribeAllowed(const Principal& who, std::string_view filter) {
   // A shared subscription would let one client steal deliveries.
   if (filter.rfind(protocol::kSharedSubscriptionPrefix, 0) == 0) return false;
-  if (MayWatchPresence(who, filter)) return true;
+  if (MayWatchPresence(who, filter) || MayReadChannel(who, filter)) return true;
   auto levels = protocol::SplitTopic(filter);
   if (!InOwnNamespace(levels, who.username)) return false;
   for (size_t i = 0; i < 4; ++i) {
@@ -56,7 +62,7 @@ bool Allowed(const Principal& who, std::string_view topic, Access access, bool r
       return SubscribeAllowed(who, topic);
     case Access::kRead:
       return InOwnNamespace(protocol::SplitTopic(topic), who.username) ||
-             MayWatchPresence(who, topic);
+             MayWatchPresence(who, topic) || MayReadChannel(who, topic);
     case Access::kWrite:
       return WriteAllowed(who, topic, retain);
   }

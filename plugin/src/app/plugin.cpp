@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "metrics/instruments.h"
+#include "protocol/topics.h"
 
 namespace mqchat {
 
@@ -58,6 +59,7 @@ Status Plugin::Start() {
                                      bool blocked_now) {
     ApplyBlock(blocker, blocked, blocked_now);
   });
+  if (community::ChannelDelivery* channels = chat_->channels()) WireChannels(*channels);
   return Status::Ok();
 }
 
@@ -77,6 +79,23 @@ Status Plugin::StartMetrics() {
   metrics_server_ = std::move(started).value();
   broker_.Log(LogLevel::kNotice, "mqchat: metrics and health on " + config_.metrics_listen);
   return Status::Ok();
+}
+
+void Plugin::WireChannels(community::ChannelDelivery& channels) {
+  // Changes and channel messages of this broker go to the others; theirs come here.
+  channels.SetBusHooks({[this](int64_t server, const std::string& user) {
+                          presence_->ShareCommunityChange(server, user);
+                        },
+                        [this](int64_t channel, const std::string& payload) {
+                          presence_->ShareChannelMessage(channel, payload);
+                        }});
+  presence_->SetChannelListener(
+      {[&channels](int64_t server, const std::string& user) {
+         channels.ChangedElsewhere(server, user);
+       },
+       [&channels](int64_t channel, const std::string& payload) {
+         channels.PublishLocal(channel, payload);
+       }});
 }
 
 Status Plugin::OnBasicAuth(ClientHandle client, const auth::LoginRequest& request,
@@ -118,6 +137,7 @@ Status Plugin::OnBasicAuth(ClientHandle client, const auth::LoginRequest& reques
   // the contacts are known by the time its first conversations/sync answer tells the client
   // who they are.
   LoadContacts(user);
+  if (chat_->channels() != nullptr) chat_->channels()->UserConnected(user);
   return Status::Ok();
 }
 
@@ -175,7 +195,12 @@ void Plugin::LogRefusal(const auth::LoginRequest& request, const Status& status)
 
 bool Plugin::OnAclCheck(ClientHandle client, std::string_view topic, acl::Access access,
                         bool retain) {
-  if (auto who = sessions_.Principal(client)) return acl::Allowed(*who, topic, access, retain);
+  if (auto who = sessions_.Principal(client)) {
+    if (chat_->channels() != nullptr && protocol::ChannelTopicId(topic)) {
+      who->channels = chat_->channels()->ViewableSet(std::string(who->username));
+    }
+    return acl::Allowed(*who, topic, access, retain);
+  }
   // The will of a client that just disconnected: it lost its connection uncleanly.
   if (access == acl::Access::kWrite) {
     if (const auto* gone = sessions_.DepartedWill(client, topic)) {
@@ -202,6 +227,9 @@ void Plugin::OnDisconnect(ClientHandle client) {
   presence_->DeviceDisconnected(*user);
   metrics::Get().connected_devices.Add(-1);
   metrics::Get().connected_users.Set(static_cast<int64_t>(sessions_.devices().users()));
+  if (chat_->channels() != nullptr && sessions_.devices().Connections(*user) == 0) {
+    chat_->channels()->UserGone(*user);
+  }
 }
 
 void Plugin::OnTick() {

@@ -76,6 +76,8 @@ class Plugin {
   void LogRefusal(const auth::LoginRequest& request, const Status& status);
   // Starts the metrics listener when configured; sampled gauges read chat_ and sessions_.
   Status StartMetrics();
+  // Channel delivery (issue 18) over the ClusterBus: both directions.
+  void WireChannels(community::ChannelDelivery& channels);
 
   static constexpr int kRefusalLogLinesPerS = 20;
 

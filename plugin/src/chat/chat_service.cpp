@@ -18,7 +18,8 @@ ChatService::ChatService(ChatOptions options, ChatDeps deps, store::ChatStorePtr
       members_(cache_, deps.clock),
       fan_out_(deps.broker, deps.devices, std::move(deps.inbox_hook)),
       replies_(deps.tasks, fan_out_, std::move(deps.members_changed)),
-      tools_{deps.clock, members_, replies_},
+      channel_delivery_(MakeChannelDelivery(deps)),
+      tools_{deps.clock, members_, replies_, channel_delivery_.get()},
       push_(std::move(deps.push)),
       send_limits_(options.send_limits),
       send_(tools_, ids_, push_.get(), send_limits_),
@@ -50,6 +51,25 @@ ChatService::ChatService(ChatOptions options, ChatDeps deps, store::ChatStorePtr
         if (indexer_) indexer_->Notify(touched);
       });
   readers_ = std::make_unique<ReaderPool>(std::move(reader_stores), options_.max_queue);
+  if (channel_delivery_) {
+    communities_.SetChannelDelivery(channel_delivery_.get());
+    fan_out_.SetChannelPublisher([this](int64_t channel, const std::string& payload) {
+      channel_delivery_->Publish(channel, payload);
+    });
+  }
+}
+
+std::unique_ptr<community::ChannelDelivery> ChatService::MakeChannelDelivery(ChatDeps& deps) {
+  if (deps.communities == nullptr) return nullptr;
+  const session::DeviceIndex* devices = deps.devices;
+  community::ChannelDeliveryDeps d{deps.broker, deps.tasks, nullptr, deps.communities.get(),
+                                   nullptr};
+  // The writer is made in the constructor's body, before any client can connect.
+  d.submit_writer = [this](StoreTask task) { return writer_->SubmitInternal(std::move(task)); };
+  d.connected = [devices](const std::string& user) {
+    return devices == nullptr || devices->Connections(user) > 0;
+  };
+  return std::make_unique<community::ChannelDelivery>(std::move(d));
 }
 
 ChatService::~ChatService() { Stop(); }

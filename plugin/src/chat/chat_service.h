@@ -34,6 +34,7 @@
 #include "chat/store_worker.h"
 #include "chat/typing_ops.h"
 #include "chat/worker_replies.h"
+#include "community/channel_delivery.h"
 #include "community/community_ops.h"
 #include "ids/snowflake.h"
 #include "search/indexer.h"
@@ -148,6 +149,8 @@ class ChatService {
   // thread: metrics and readiness read them).
   size_t QueuedWrites() const { return writer_ ? writer_->queued() : 0; }
   size_t MaxQueue() const { return options_.max_queue; }
+  // Text channels (community/channel_delivery.h); null when communities are off.
+  community::ChannelDelivery* channels() { return channel_delivery_.get(); }
   // The generator of message and conversation ids (broker thread), for seeding at start.
   SnowflakeGenerator& ids() { return ids_; }
 
@@ -163,6 +166,8 @@ class ChatService {
   bool OnCommunityRequest(const session::ClientSession& who, protocol::CommunityOp op,
                           std::string_view payload, std::string_view response_topic,
                           std::string_view correlation_data);
+  // The channel delivery over `deps.communities` (null without it).
+  std::unique_ptr<community::ChannelDelivery> MakeChannelDelivery(ChatDeps& deps);
   // Writer thread: records every user EnsureUser left pending.
   void RecordNewUsers(store::ChatStore& store);
 
@@ -175,6 +180,8 @@ class ChatService {
   MemberLoader members_;
   FanOut fan_out_;
   WorkerReplies replies_;
+  // Text channels' delivery and access cache (issue 18); null when communities are off.
+  std::unique_ptr<community::ChannelDelivery> channel_delivery_;
   const ChatTools tools_;
   std::unique_ptr<PushOps> push_;  // may be null
   SendLimits send_limits_;

@@ -17,7 +17,12 @@ void FanOut::NewMessage(const std::vector<std::string>& users, const std::string
 void FanOut::SendResults(std::vector<SendOutcome> outcomes) {
   for (auto& out : outcomes) Reply(out.to, std::move(out.reply));
   for (const auto& out : outcomes) {
-    if (!out.event.empty()) NewMessage(out.inboxes, out.event, out.sender, out.to.client_id);
+    if (out.event.empty()) continue;
+    if (out.channel_id > 0) {
+      if (channel_publisher_) channel_publisher_(out.channel_id, out.event);
+      continue;
+    }
+    NewMessage(out.inboxes, out.event, out.sender, out.to.client_id);
   }
 }
 

@@ -21,7 +21,12 @@ struct SendOutcome {
   std::string event;  // message event to fan out; empty if none
   std::vector<std::string> inboxes;
   std::string sender;
+  // > 0: `event` is a channel's (issue 18): one publish to its channel topic, no inboxes.
+  int64_t channel_id = 0;
 };
+
+// Publishes a stored channel message event to the channel's live readers (chat/channel_access.h).
+using ChannelPublisher = std::function<void(int64_t channel_id, const std::string& payload)>;
 
 // Called for every inbox delivery, so it can also reach the user's devices on other brokers.
 using InboxHook = std::function<void(const std::string& user, const std::string& payload)>;
@@ -45,6 +50,8 @@ class FanOut {
   // the recipients), then every message event.
   void SendResults(std::vector<SendOutcome> outcomes);
   void Log(LogLevel level, const std::string& message) { broker_.Log(level, message); }
+  // Set once, before any send: where channel message events go (none: they are dropped).
+  void SetChannelPublisher(ChannelPublisher publisher) { channel_publisher_ = std::move(publisher); }
 
  private:
   // `sender` empty: every user's whole inbox; otherwise as NewMessage.
@@ -55,6 +62,7 @@ class FanOut {
   BrokerApi& broker_;
   const session::DeviceIndex* const devices_;
   const InboxHook inbox_hook_;
+  ChannelPublisher channel_publisher_;
 };
 
 }  // namespace mqchat::chat

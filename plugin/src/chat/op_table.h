@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "session/client_session.h"
+#include "chat/channel_access.h"
 #include "chat/member_loader.h"
 #include "chat/reply.h"
 #include "chat/store_worker.h"
@@ -56,6 +57,8 @@ struct ChatTools {
   const Clock& clock;
   MemberLoader& members;
   WorkerReplies& replies;
+  // Text channels (issue 18): null when communities are off (no conversation is a channel).
+  ChannelAccess* channels = nullptr;
 };
 
 using OpHandler = std::function<Plan(const OpRequest&)>;

@@ -3,7 +3,10 @@
 // in the order they were sent, after their contacts were loaded (reader_pool.h).
 #pragma once
 
+#include <string>
+
 #include "chat/op_table.h"
+#include "protocol/wire.h"
 
 namespace mqchat::chat {
 
@@ -18,6 +21,13 @@ class ReadOps {
   Plan Sync(const OpRequest& r);
 
  private:
+  // Broker thread: true if `id` is a text channel `user` may view now (chat/channel_access.h);
+  // a channel has no members rows, so this stands in for membership.
+  bool ViewsChannel(const std::string& user, store::ConversationId id) const;
+  // Reader thread: sync's page of one conversation above `cursor`, if it has any.
+  Status SyncOne(store::ChatStore& store, store::ConversationId id, int64_t last_seq,
+                 int64_t cursor, int limit, protocol::WireSyncPage& page);
+
   const ChatTools tools_;
 };
 

@@ -1,9 +1,12 @@
 #include "chat/send_pipeline.h"
 
 #include <chrono>
+#include <map>
+#include <utility>
 
 #include "chat/push_ops.h"
 #include "chat/wire_convert.h"
+#include "community/permissions.h"
 #include "metrics/instruments.h"
 #include "protocol/wire.h"
 #include "store/block_steps.h"
@@ -92,6 +95,23 @@ Plan SendPipeline::PlanSend(const OpRequest& r) {
 }
 
 Plan SendPipeline::WithinLimits(const OpRequest& r, SendJob job) {
+  // A text channel (issue 18): the cached permission refuses at once; the writer asks the
+  // store again before the append (ResolveChannelSenders), also while the cache is stale.
+  if (tools_.channels != nullptr &&
+      tools_.channels->IsChannel(r.who.username, job.request.conversation_id)) {
+    const auto perms = tools_.channels->Permissions(r.who.username, job.request.conversation_id);
+    if (perms && !community::Has(*perms, community::kViewChannel)) {  // as to an outsider
+      return Refusal{protocol::ErrorCode::kNotMember,
+                     "you are not a member of conversation " +
+                         std::to_string(job.request.conversation_id)};
+    }
+    if (perms && !community::Has(*perms, community::kSendMessages)) {
+      return Refusal{protocol::ErrorCode::kForbidden,
+                     "you may not send messages in channel " +
+                         std::to_string(job.request.conversation_id)};
+    }
+    job.channel = true;
+  }
   // The limits come first, but a send over them still reaches the store check below (within
   // its own budget): an idempotent resend of a stored message gets its original ack.
   const Admission admission = Admit(r, job.request);
@@ -142,6 +162,7 @@ std::string SendPipeline::LimitMessage(const std::string& user) const {
 
 void SendPipeline::Commit(store::ChatStore& store, std::vector<SendJob> jobs) {
   if (push_ != nullptr) push_->AddRecipients(store, tools_.members, jobs);
+  ResolveChannelSenders(jobs);
   std::vector<store::AppendRequest> batch;
   batch.reserve(jobs.size());
   for (auto& job : jobs) batch.push_back(std::move(job.request));  // texts are not copied
@@ -177,6 +198,21 @@ void SendPipeline::RecordCommit(size_t batch, std::chrono::steady_clock::time_po
   }
 }
 
+void SendPipeline::ResolveChannelSenders(std::vector<SendJob>& jobs) {
+  if (tools_.channels == nullptr) return;
+  std::map<std::pair<std::string, int64_t>, bool> allowed;  // one store check per pair
+  for (SendJob& job : jobs) {
+    if (!job.channel) continue;
+    const auto key = std::make_pair(job.request.sender, job.request.conversation_id);
+    auto it = allowed.find(key);
+    if (it == allowed.end()) {
+      it = allowed.emplace(key, tools_.channels->MaySendOnWriter(key.first, key.second)).first;
+    }
+    // Refused: no members row either, so the store answers NOT_MEMBER.
+    job.request.channel_sender = it->second;
+  }
+}
+
 std::vector<SendOutcome> SendPipeline::Outcomes(
     store::ChatStore& store, std::vector<SendJob>& jobs,
     const Result<std::vector<store::AppendResult>>& results) {
@@ -204,7 +240,7 @@ std::vector<SendOutcome> SendPipeline::Outcomes(
       out.reply = ErrorPayload(out.to, protocol::ErrorCode::kNotAccepting,
                                NotAccepting("the other member").message());
     } else {
-      out = Stored(store, std::move(out), (*results)[i]);
+      out = Stored(store, std::move(out), (*results)[i], jobs[i].request.channel_sender);
     }
     outcomes.push_back(std::move(out));
   }
@@ -213,7 +249,7 @@ std::vector<SendOutcome> SendPipeline::Outcomes(
 
 // A stored or duplicate message: its ack, and for a new one its event and inboxes.
 SendOutcome SendPipeline::Stored(store::ChatStore& store, SendOutcome out,
-                                 const store::AppendResult& r) {
+                                 const store::AppendResult& r, bool channel) {
   protocol::WireAck ack;
   ack.conversation_id = r.message.conversation_id;
   ack.seq = r.message.seq;
@@ -226,6 +262,12 @@ SendOutcome SendPipeline::Stored(store::ChatStore& store, SendOutcome out,
   out.reply = protocol::SendAckResponse(out.to.req_id, ack, AckOp(r.message.kind));
   metrics::Get().requests.With({out.to.op_name, "ok"}).Inc();
   if (r.outcome != store::AppendOutcome::kStored) return out;
+  if (channel) {  // one publish to the channel's topic, whoever reads it (fan_out.h)
+    out.channel_id = r.message.conversation_id;
+    out.event = protocol::MessageEvent(ToWire(r.message));
+    out.sender = r.message.sender;
+    return out;
+  }
   // Members at least as new as the commit: a cached list from before a membership change made
   // through another broker would deliver to a removed member, or miss an added one.
   auto members = tools_.members.Load(store, r.message.conversation_id, r.members_version);

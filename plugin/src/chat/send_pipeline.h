@@ -52,7 +52,12 @@ class SendPipeline {
  private:
   static std::string RefusalPayload(const ReplyTo& to, const store::AppendRequest& req,
                                     store::EventRefusal refusal, const std::string& refused_user);
-  SendOutcome Stored(store::ChatStore& store, SendOutcome out, const store::AppendResult& r);
+  // `channel`: a text channel's message (one publish to its topic, no inboxes).
+  SendOutcome Stored(store::ChatStore& store, SendOutcome out, const store::AppendResult& r,
+                     bool channel = false);
+  // Writer thread: asks the store whether each channel job's sender may send there now and
+  // marks the allowed ones AppendRequest::channel_sender.
+  void ResolveChannelSenders(std::vector<SendJob>& jobs);
   struct Admission {
     int64_t wait_ms = 0;     // 0: admitted and charged
     bool slow_mode = false;  // refused by the conversation's slow mode

@@ -28,6 +28,9 @@ struct SendJob {
   int64_t retry_after_ms = 0;
   // When the request reached the broker (metrics: send-to-ack time).
   std::chrono::steady_clock::time_point received = std::chrono::steady_clock::now();
+  // Into a text channel the sender's cached permissions allow sending in: the writer asks the
+  // store before the append (chat/channel_access.h).
+  bool channel = false;
 };
 
 using StoreTask = std::function<void(store::ChatStore& store)>;

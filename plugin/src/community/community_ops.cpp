@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "auth/base64url.h"
+#include "community/channel_delivery.h"
 
 namespace mqchat::community {
 namespace {
@@ -68,11 +69,77 @@ void CommunityOps::Fail(const chat::ReplyTo& to, const Status& status) {
 }
 
 void CommunityOps::Ok(const chat::ReplyTo& to, nlohmann::json result) {
-  replies_.Reply(to, chat::OkPayload(to, std::move(result)));
+  ok_reply_ = chat::OkPayload(to, std::move(result));
 }
 
 void CommunityOps::Run(const std::string& user, const protocol::CommunityRequest& r,
                        const chat::ReplyTo& to, int64_t now_ms) {
+  ok_reply_.reset();
+  answered_server_ = 0;
+  const int64_t before = delivery_ != nullptr ? ServerBefore(r) : 0;
+  Dispatch(user, r, to, now_ms);
+  if (!ok_reply_) return;  // failed: answered already, nothing changed
+  if (delivery_ != nullptr) AnnounceChange(user, r, before);
+  replies_.Reply(to, std::move(*ok_reply_));
+  ok_reply_.reset();
+}
+
+int64_t CommunityOps::ServerBefore(const protocol::CommunityRequest& r) {
+  int64_t channel = 0;
+  int64_t role = 0;
+  switch (r.op) {
+    case CommunityOp::kChannelDelete:
+    case CommunityOp::kOverrideSet:
+      channel = r.channel_id;
+      break;
+    case CommunityOp::kRoleAssign:
+    case CommunityOp::kRoleUnassign:
+      role = r.role_id;
+      break;
+    default:
+      return r.server_id;
+  }
+  auto server = store_->ServerOf(channel, role);
+  return server.ok() ? *server : 0;
+}
+
+void CommunityOps::AnnounceChange(const std::string& user, const protocol::CommunityRequest& r,
+                                  int64_t server_before) {
+  std::string concerned;  // a member the change is about, who may hold nothing of it yet
+  switch (r.op) {
+    case CommunityOp::kServers:
+    case CommunityOp::kChannels:
+    case CommunityOp::kRoles:
+    case CommunityOp::kServerMembers:
+    case CommunityOp::kServerRename:
+    case CommunityOp::kChannelEdit:
+    case CommunityOp::kRoleCreate:
+    case CommunityOp::kInviteCreate:
+      return;  // no one's access to a channel changed
+    case CommunityOp::kServerCreate:
+    case CommunityOp::kInviteJoin:
+    case CommunityOp::kServerLeave:
+      concerned = user;
+      break;
+    case CommunityOp::kOverrideSet:
+    case CommunityOp::kRoleAssign:
+    case CommunityOp::kRoleUnassign:
+    case CommunityOp::kKick:
+    case CommunityOp::kBan:
+      concerned = r.user;
+      break;
+    case CommunityOp::kServerDelete:
+    case CommunityOp::kChannelCreate:
+    case CommunityOp::kChannelDelete:
+    case CommunityOp::kRoleEdit:
+      break;
+  }
+  const int64_t server = answered_server_ > 0 ? answered_server_ : server_before;
+  if (server > 0) delivery_->ChangedOnWriter(server, concerned, user);
+}
+
+void CommunityOps::Dispatch(const std::string& user, const protocol::CommunityRequest& r,
+                            const chat::ReplyTo& to, int64_t now_ms) {
   switch (r.op) {
     case CommunityOp::kServerCreate:
     case CommunityOp::kServerRename:
@@ -105,6 +172,7 @@ void CommunityOps::RunServerOp(const std::string& user, const protocol::Communit
                                const chat::ReplyTo& to, int64_t now_ms) {
   auto answer_server = [&](const Result<store::Server>& s) {
     if (!s.ok()) return Fail(to, s.status());
+    answered_server_ = s->id;
     Ok(to, {{f::kServer, protocol::EncodeServer(ToWire(*s))}});
   };
   auto answer_status = [&](const Status& s) {
@@ -135,6 +203,7 @@ void CommunityOps::RunChannelOp(const std::string& user, const protocol::Communi
                                 const chat::ReplyTo& to, int64_t now_ms) {
   auto answer_channel = [&](const Result<store::Channel>& c) {
     if (!c.ok()) return Fail(to, c.status());
+    answered_server_ = c->server_id;
     Ok(to, {{f::kChannel, protocol::EncodeChannel(ToWire(*c))}});
   };
   switch (r.op) {
@@ -181,6 +250,7 @@ void CommunityOps::RunRoleOp(const std::string& user, const protocol::CommunityR
                              const chat::ReplyTo& to) {
   auto answer_role = [&](const Result<store::Role>& role) {
     if (!role.ok()) return Fail(to, role.status());
+    answered_server_ = role->server_id;
     Ok(to, {{f::kRole, protocol::EncodeRole(ToWire(*role))}});
   };
   std::optional<PermissionSet> perms;
@@ -236,6 +306,7 @@ void CommunityOps::RunMemberOp(const std::string& user, const protocol::Communit
     case CommunityOp::kInviteJoin: {
       auto server = store_->JoinByInvite(user, r.code, now_ms);
       if (!server.ok()) return Fail(to, server.status());
+      answered_server_ = server->id;
       return Ok(to, {{f::kServer, protocol::EncodeServer(ToWire(*server))}});
     }
     case CommunityOp::kKick:

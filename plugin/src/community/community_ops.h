@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "chat/op_table.h"
@@ -18,6 +19,8 @@
 #include "util/clock.h"
 
 namespace mqchat::community {
+
+class ChannelDelivery;
 
 class CommunityOps {
  public:
@@ -29,10 +32,23 @@ class CommunityOps {
   chat::Plan Plan(const std::string& user, protocol::CommunityRequest request,
                   const chat::ReplyTo& to);
 
+  // The store (used on the writer thread only; null: communities are off).
+  store::CommunityStore* store() const { return store_.get(); }
+  // Set once, before any request: told on the writer of every committed change that can
+  // change who may view or send in a channel, before the change's answer is posted.
+  void SetChannelDelivery(ChannelDelivery* delivery) { delivery_ = delivery; }
+
  private:
-  // Writer thread: runs the request against the store and answers it.
+  // Writer thread: runs the request against the store and answers it; a committed change is
+  // announced to the channel delivery first.
   void Run(const std::string& user, const protocol::CommunityRequest& r, const chat::ReplyTo& to,
            int64_t now_ms);
+  void Dispatch(const std::string& user, const protocol::CommunityRequest& r,
+                const chat::ReplyTo& to, int64_t now_ms);
+  // Writer thread: the server a channel or role op concerns, read before it runs (0: none).
+  int64_t ServerBefore(const protocol::CommunityRequest& r);
+  void AnnounceChange(const std::string& user, const protocol::CommunityRequest& r,
+                      int64_t server_before);
   void RunServerOp(const std::string& user, const protocol::CommunityRequest& r,
                    const chat::ReplyTo& to, int64_t now_ms);
   void RunChannelOp(const std::string& user, const protocol::CommunityRequest& r,
@@ -48,6 +64,11 @@ class CommunityOps {
   chat::WorkerReplies& replies_;
   const Clock& clock_;
   const store::CommunityStorePtr store_;  // writer thread
+  ChannelDelivery* delivery_ = nullptr;
+  // Writer thread, during Run: the OK answer, posted after the change is announced, and the
+  // server the answer named (a server made or joined, a channel or role of it).
+  std::optional<std::string> ok_reply_;
+  int64_t answered_server_ = 0;
 };
 
 // The protocol error for a CommunityStore failure (see community_store.h's error list).

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "presence/bus_messages.h"
+#include "presence/channel_bus_messages.h"
 
 namespace mqchat::presence {
 namespace {
@@ -12,6 +13,8 @@ namespace {
 constexpr const char* kChannel = "mqchat:presence";
 constexpr const char* kMembersChannel = "mqchat:members";
 constexpr const char* kBlocksChannel = "mqchat:blocks";
+constexpr const char* kCommunitiesChannel = "mqchat:communities";
+constexpr const char* kChannelsChannel = "mqchat:channels";
 constexpr const char* kBrokersKey = "mqchat:brokers";
 constexpr int kTimeoutMs = 1000;
 
@@ -61,6 +64,24 @@ void ClusterBus::ShareBlock(const std::string& blocker, const std::string& targe
   {
     MutexLock lock(mu_);
     outgoing_.push_back(Outgoing{kBlocksChannel, EncodeBlock(broker_id_, blocker, target, blocked)});
+  }
+  cv_.NotifyOne();
+}
+
+void ClusterBus::ShareCommunityChange(int64_t server_id, const std::string& user) {
+  {
+    MutexLock lock(mu_);
+    outgoing_.push_back(
+        Outgoing{kCommunitiesChannel, EncodeCommunityChange(broker_id_, server_id, user)});
+  }
+  cv_.NotifyOne();
+}
+
+void ClusterBus::ShareChannelMessage(int64_t channel_id, const std::string& payload) {
+  {
+    MutexLock lock(mu_);
+    outgoing_.push_back(
+        Outgoing{kChannelsChannel, EncodeChannelMessage(broker_id_, channel_id, payload)});
   }
   cv_.NotifyOne();
 }
@@ -273,6 +294,16 @@ void ClusterBus::Dispatch(const std::string& channel, std::string body) {
     if (msg && msg->broker != broker_id_ && callbacks_.on_block) {
       callbacks_.on_block(msg->blocker, msg->target, msg->blocked);
     }
+  } else if (channel == kCommunitiesChannel) {
+    auto msg = DecodeCommunityChange(body);
+    if (msg && msg->broker != broker_id_ && callbacks_.on_community_change) {
+      callbacks_.on_community_change(msg->server_id, msg->user);
+    }
+  } else if (channel == kChannelsChannel) {
+    auto msg = DecodeChannelMessage(body);
+    if (msg && msg->broker != broker_id_ && callbacks_.on_channel_message) {
+      callbacks_.on_channel_message(msg->channel_id, std::move(msg->payload));
+    }
   } else {
     const size_t nl = body.find('\n');
     if (nl != std::string::npos && callbacks_.on_routed) {
@@ -284,11 +315,11 @@ void ClusterBus::Dispatch(const std::string& channel, std::string body) {
 void ClusterBus::RunSubscriber() {
   while (!stop_subscriber_) {
     auto conn = ConnectRedis(address_, kTimeoutMs);
-    bool ok = conn.ok() && RedisCommand(conn->get(), "SUBSCRIBE %s %s %s %s", kChannel,
-                                        kMembersChannel, kBlocksChannel,
-                                        RouteChannel(broker_id_).c_str())
+    bool ok = conn.ok() && RedisCommand(conn->get(), "SUBSCRIBE %s %s %s %s %s %s", kChannel,
+                                        kMembersChannel, kBlocksChannel, kCommunitiesChannel,
+                                        kChannelsChannel, RouteChannel(broker_id_).c_str())
                                .ok();
-    // SUBSCRIBE to four channels answers four times; the later confirmations are skipped
+    // SUBSCRIBE to six channels answers six times; the later confirmations are skipped
     // below. Subscribed first, snapshot second: a change racing the snapshot is applied again
     // after it, which is harmless because counts and states are absolute.
     if (ok) {

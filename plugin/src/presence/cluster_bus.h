@@ -55,6 +55,10 @@ class ClusterBus {
     // A block (`blocked`) or unblock committed through another broker.
     std::function<void(const std::string& blocker, const std::string& target, bool blocked)>
         on_block;
+    // Channel delivery (channel_bus_messages.h): a change to a server's permissions committed
+    // through another broker, and a channel message event stored through another broker.
+    std::function<void(int64_t server_id, const std::string& user)> on_community_change;
+    std::function<void(int64_t channel_id, std::string payload)> on_channel_message;
     // An inbox payload another broker routed to a user connected here.
     std::function<void(const std::string& user, std::string payload)> on_routed;
     // Redis became unreachable (once per outage) or reachable again.
@@ -82,6 +86,11 @@ class ClusterBus {
   // Thread-safe, never blocks on Redis: delivers `payload` to `user`'s inbox on `broker`. Lost
   // if Redis is down (the devices catch up by sync, as after any disconnect).
   void Route(int broker, const std::string& user, const std::string& payload);
+  // Thread-safe, never blocks on Redis: channel delivery (community/channel_delivery.h). Lost
+  // if Redis is down: a lost change is repaired by the users' next connections, a lost message
+  // by sync.
+  void ShareCommunityChange(int64_t server_id, const std::string& user);
+  void ShareChannelMessage(int64_t channel_id, const std::string& payload);
 
  private:
   struct Outgoing {  // a message to publish as is

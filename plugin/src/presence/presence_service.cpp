@@ -61,6 +61,16 @@ ClusterBus::Callbacks PresenceService::BusCallbacks(BrokerTaskQueue& tasks) {
       if (block_listener_) block_listener_(blocker, target, blocked);
     });
   };
+  callbacks.on_community_change = [this, &tasks](int64_t server_id, const std::string& user) {
+    tasks.Post([this, server_id, user] {
+      if (channel_listener_.on_change) channel_listener_.on_change(server_id, user);
+    });
+  };
+  callbacks.on_channel_message = [this, &tasks](int64_t channel_id, std::string payload) {
+    tasks.Post([this, channel_id, payload = std::move(payload)] {
+      if (channel_listener_.on_message) channel_listener_.on_message(channel_id, payload);
+    });
+  };
   callbacks.on_broker_gone = [this, &tasks](int broker) {
     tasks.Post([this, broker] {
       broker_.Log(LogLevel::kNotice,
@@ -118,6 +128,14 @@ void PresenceService::ShareMembers(const std::vector<std::string>& members) {
 void PresenceService::ShareBlock(const std::string& blocker, const std::string& target,
                                  bool blocked) {
   if (bus_) bus_->ShareBlock(blocker, target, blocked);
+}
+
+void PresenceService::ShareCommunityChange(int64_t server_id, const std::string& user) {
+  if (bus_) bus_->ShareCommunityChange(server_id, user);
+}
+
+void PresenceService::ShareChannelMessage(int64_t channel_id, const std::string& payload) {
+  if (bus_) bus_->ShareChannelMessage(channel_id, payload);
 }
 
 void PresenceService::LocalDevicesChanged(const std::string& user) {

@@ -67,6 +67,15 @@ class PresenceService {
   using BlockListener =
       std::function<void(const std::string& blocker, const std::string& target, bool blocked)>;
   void SetBlockListener(BlockListener listener) { block_listener_ = std::move(listener); }
+  // Channel delivery (issue 18): changes and channel messages from other brokers (broker
+  // thread), and this broker's, shared with them. Set the listener once, before clients come.
+  struct ChannelListener {
+    std::function<void(int64_t server_id, const std::string& user)> on_change;
+    std::function<void(int64_t channel_id, const std::string& payload)> on_message;
+  };
+  void SetChannelListener(ChannelListener listener) { channel_listener_ = std::move(listener); }
+  void ShareCommunityChange(int64_t server_id, const std::string& user);
+  void ShareChannelMessage(int64_t channel_id, const std::string& payload);
 
   // Whether the inbox deliveries of `user` must also reach other brokers (shared presence).
   bool shared() const { return bus_ != nullptr; }
@@ -103,6 +112,7 @@ class PresenceService {
   std::unordered_set<std::string> unannounced_;  // local counts the bus has not been told
   MembersListener members_listener_;
   BlockListener block_listener_;
+  ChannelListener channel_listener_;
   int64_t next_refresh_ms_ = 0;  // monotonic; 0: the first refresh only schedules
 };
 

@@ -193,10 +193,10 @@ Status AppendPlan::Decide() {
     AppendResult& result = results_[i];
     // Membership comes first: a former member resending an old client_msg_id is refused.
     // A resend of a message stored before a block is still its duplicate (the original ack).
-    const bool refused = !lookup.sender_is_member || (lookup.refused && !lookup.existing);
+    const bool member = lookup.sender_is_member || req.channel_sender;
+    const bool refused = !member || (lookup.refused && !lookup.existing);
     if (refused) {
-      result.outcome =
-          lookup.sender_is_member ? AppendOutcome::kNotAccepting : AppendOutcome::kNotMember;
+      result.outcome = member ? AppendOutcome::kNotAccepting : AppendOutcome::kNotMember;
       result.message.conversation_id = req.conversation_id;
       result.message.sender = req.sender;
       result.message.client_msg_id = req.client_msg_id;

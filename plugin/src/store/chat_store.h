@@ -114,6 +114,10 @@ struct AppendRequest {
   // kOperatorActor, store/retention_store.h): needs no membership and may delete anyone's
   // message, like a group owner's delete. Never set from a client's request.
   bool moderator = false;
+  // A send into a channel's conversation (migration 021), whose sender the writer found
+  // allowed to send there (send_messages, resolved by the community store): it needs no
+  // `members` row. Never set by anything but that check.
+  bool channel_sender = false;
 };
 
 enum class AppendOutcome {

@@ -151,6 +151,14 @@ class CommunityStore {
 
   // What `user` may do in `channel_id` now (kNotFound: no such channel).
   virtual Result<ChannelAccess> GetChannelAccess(const std::string& user, int64_t channel_id) = 0;
+
+  // Channel delivery (sql_community_views.cpp): what `user` may do in every text channel of
+  // every server they are in, for the brokers' channel access caches (each entry with the
+  // server's perm_version as read first), and for each of those servers one entry with
+  // channel_id 0 and the user's server-wide permissions.
+  virtual Result<std::vector<ChannelAccess>> ChannelViews(const std::string& user) = 0;
+  // The server of channel `channel_id` (if > 0), else of role `role_id`; kNotFound if none.
+  virtual Result<int64_t> ServerOf(int64_t channel_id, int64_t role_id) = 0;
 };
 
 using CommunityStorePtr = std::unique_ptr<CommunityStore>;

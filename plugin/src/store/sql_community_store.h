@@ -64,6 +64,9 @@ class SqlCommunityStore final : public CommunityStore {
   Status SetOverride(const std::string& actor, int64_t channel_id,
                      const community::ChannelOverride& o) override;
   Result<ChannelAccess> GetChannelAccess(const std::string& user, int64_t channel_id) override;
+  // Channel delivery (sql_community_views.cpp).
+  Result<std::vector<ChannelAccess>> ChannelViews(const std::string& user) override;
+  Result<int64_t> ServerOf(int64_t channel_id, int64_t role_id) override;
 
  private:
   // A member of a server as the permission checks see them (sql_community_access.cpp).

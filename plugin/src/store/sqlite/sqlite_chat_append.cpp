@@ -35,10 +35,10 @@ Result<std::vector<AppendResult>> SqliteChatStore::AppendBatch(
     const MessageKey& key = plan.keys()[k];
     MQCHAT_ASSIGN_OR_RETURN(std::optional<MemberRole> role,
                             RoleOf(key.conversation_id, key.sender));
-    std::optional<StoredMessage> existing;
     bool refused = false;
+    // Also without a members row: a channel's sender has none (AppendRequest::channel_sender).
+    MQCHAT_ASSIGN_OR_RETURN(std::optional<StoredMessage> existing, FindMessage(key));
     if (role.has_value()) {
-      MQCHAT_ASSIGN_OR_RETURN(existing, FindMessage(key));
       if (direct.count(key.conversation_id) != 0) {
         MQCHAT_ASSIGN_OR_RETURN(refused, RefusedInConversation(key.conversation_id, key.sender));
       }

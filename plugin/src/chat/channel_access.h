@@ -1,0 +1,34 @@
+// ChannelAccess: what the chat handlers ask of channel delivery (issue 18; implemented by
+// community::ChannelDelivery): whether a conversation id is a text channel the user may view
+// or send in, from the broker's cache; the store's word on the writer; and the one publish of
+// a stored channel message. A channel's conversation has no `members` rows (migration 021), so
+// these answers stand in for membership in send, history and sync.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mqchat::chat {
+
+class ChannelAccess {
+ public:
+  virtual ~ChannelAccess() = default;
+  // Broker thread: `user`'s permission flags (community/permissions.h) in channel `id`, or
+  // nullopt if `id` is not a text channel of a server the broker's cache holds for them, or
+  // if what it holds is stale (a change is being loaded: nobody may view it meanwhile).
+  virtual std::optional<uint64_t> Permissions(const std::string& user, int64_t id) const = 0;
+  // Broker thread: true if `id` is a text channel of a server of `user`'s, fresh or stale.
+  virtual bool IsChannel(const std::string& user, int64_t id) const = 0;
+  // Broker thread: the channels `user` may view now, ascending.
+  virtual std::vector<int64_t> Viewable(const std::string& user) const = 0;
+  // Writer thread: whether `user` may send in channel `id` now, as the store resolves it
+  // (false also when `id` is no channel or the store failed).
+  virtual bool MaySendOnWriter(const std::string& user, int64_t id) = 0;
+  // Broker thread: a stored message event of channel `id`, to its live readers on every
+  // broker (one publish here, one over the bus).
+  virtual void Publish(int64_t id, const std::string& payload) = 0;
+};
+
+}  // namespace mqchat::chat
