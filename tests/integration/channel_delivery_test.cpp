@@ -239,7 +239,10 @@ TEST_P(ChannelDeliveryTest, RevocationTakesEffectAtOnceWithoutReconnecting) {
                   .ok());
   EXPECT_EQ(bob->mqtt().Subscribe(ChannelTopic(staff)), kRefused);  // not yet
   ASSERT_TRUE(Op(*olga, CommunityOp::kRoleAssign, {{"role_id", role_id}, {"user", "bob"}}).ok());
-  // Granted: the role's change reloaded bob's access before olga's answer.
+  // Granted once bob's access has reloaded: the change marks it stale before olga's answer
+  // (so a revocation holds at once), and bob's next community request (his client's answer
+  // to the change) reloads it before it is answered.
+  Barrier(*bob);
   ASSERT_EQ(bob->mqtt().Subscribe(ChannelTopic(staff)), kGranted);
   ASSERT_TRUE(olga->Send(staff, "for staff", "s1").ok());
   ASSERT_TRUE(NextChannelMessage(*bob, staff));
