@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "ids/snowflake.h"
 #include "metrics/listen_address.h"
 #include "protocol/identity.h"
 
@@ -205,7 +206,9 @@ const std::vector<OptionSpec>& Specs() {
          return Status::Ok();
        }},
       {"store_readers", IntField(&Config::store_readers, 1, 64)},
-      {"node_id", IntField(&Config::node_id, 0, 1023)},
+      // The last node id is mqchatctl's (moderator deletes, tools/mqchatctl/reports.cpp), so
+      // no broker's message ids can collide with the ids it makes.
+      {"node_id", IntField(&Config::node_id, 0, SnowflakeGenerator::kMaxNodeId - 1)},
       {"max_group_members", IntField(&Config::max_group_members, 2, 100000)},
       {"max_server_members", IntField(&Config::max_server_members, 2, 10000000)},
       {"max_message_chars", IntField(&Config::max_message_chars, 1, 10000000)},

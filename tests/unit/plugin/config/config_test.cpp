@@ -70,7 +70,7 @@ TEST(ConfigTest, BadValuesAreRefusedWithTheOptionName) {
   struct Case {
     std::string key, value, expect;
   } cases[] = {
-      {"node_id", "1024", "out of range"}, {"node_id", "-1", "out of range"},
+      {"node_id", "1024", "out of range"}, {"node_id", "1023", "out of range"}, {"node_id", "-1", "out of range"},
       {"node_id", "12abc", "not an integer"}, {"node_id", "99999999999999", "not an integer"},
       {"max_group_members", "1", "out of range"}, {"max_message_chars", "", "no value"},
       {"auth_fail_max", "0", "out of range"}, {"jwt_hs256_secret", "short", "at least 32"},
