@@ -116,11 +116,12 @@ void BrokerProcess::WriteConfig() {
     // since the API service hands out tokens): they say so explicitly.
     const std::pair<const char*, const char*> defaults[] = {
         {"send_rate_per_s", "0"}, {"fanout_per_s", "0"}, {"password_login", "true"}};
-    for (const auto& [key, value] : defaults) {
+    for (const auto& option : defaults) {
       if (!options_.fixture_defaults) break;
+      const std::string key = option.first;  // (C++17 lambdas cannot capture a binding)
       const bool set = std::any_of(options_.plugin_opts.begin(), options_.plugin_opts.end(),
-                                   [&](const auto& opt) { return opt.first == key; });
-      if (!set) c << "plugin_opt_" << key << " " << value << "\n";
+                                   [&key](const auto& opt) { return opt.first == key; });
+      if (!set) c << "plugin_opt_" << key << " " << option.second << "\n";
     }
   }
   c << "listener " << port_ << " 127.0.0.1\n";
