@@ -2,27 +2,9 @@
 
 #include <string_view>
 
+#include "option_parse.h"
+
 namespace mqchat::api {
-namespace {
-
-Status ParseRange(const std::string& key, const std::string& value, int64_t min, int64_t max,
-                  int64_t* out) {
-  size_t used = 0;
-  int64_t parsed = 0;
-  try {
-    parsed = std::stoll(value, &used, 10);
-  } catch (...) {
-    used = 0;
-  }
-  if (used == 0 || used != value.size() || parsed < min || parsed > max) {
-    return Status::InvalidArgument(key + " must be an integer in " + std::to_string(min) + ".." +
-                                   std::to_string(max) + " (got '" + value + "')");
-  }
-  *out = parsed;
-  return Status::Ok();
-}
-
-}  // namespace
 
 std::optional<Status> ApplyAttachmentOption(const std::string& key, const std::string& value,
                                             AttachmentConfig* c) {
@@ -48,7 +30,7 @@ std::optional<Status> ApplyAttachmentOption(const std::string& key, const std::s
   }
   for (const Option& option : options) {
     if (key != option.name) continue;
-    Status s = ParseRange(key, value, option.min, option.max, option.field);
+    Status s = ParseIntOption(key, value, option.min, option.max, option.field);
     c->uploads_per_user = static_cast<int>(per_user);
     return s;
   }

@@ -4,13 +4,12 @@
 #include <fstream>
 #include <utility>
 
+#include "option_parse.h"
+
 namespace mqchat::api {
-namespace {
 
-using KeyValues = std::vector<std::pair<std::string, std::string>>;
-
-Status ParseInt(const std::string& key, const std::string& value, int64_t min, int64_t max,
-                int64_t* out) {
+Status ParseIntOption(const std::string& key, const std::string& value, int64_t min, int64_t max,
+                      int64_t* out) {
   size_t used = 0;
   int64_t parsed = 0;
   try {
@@ -25,6 +24,11 @@ Status ParseInt(const std::string& key, const std::string& value, int64_t min, i
   *out = parsed;
   return Status::Ok();
 }
+
+namespace {
+
+using KeyValues = std::vector<std::pair<std::string, std::string>>;
+
 
 Status ReadConfigFile(const std::string& path, KeyValues* out) {
   std::ifstream in(path);
@@ -60,7 +64,7 @@ Status ReadConfigFile(const std::string& path, KeyValues* out) {
 // Applies one key; kInvalidArgument for an unknown key or a bad value.
 Status Apply(const std::string& key, const std::string& value, ApiConfig* c, int* stores) {
   int64_t n = 0;
-  auto int_option = [&](int64_t min, int64_t max) { return ParseInt(key, value, min, max, &n); };
+  auto int_option = [&](int64_t min, int64_t max) { return ParseIntOption(key, value, min, max, &n); };
   if (key == "listen") {
     c->listen_host = value;
   } else if (key == "port") {
