@@ -11,9 +11,11 @@ std::vector<double> SecondsBuckets() {
 }
 
 Instruments Make(Registry& r) {
+  CounterFamily& requests = r.AddCounterFamily(
+      "mqchat_requests_total", "Requests answered, by op and outcome.", {"op", "outcome"});
   return Instruments{
-      r.AddCounterFamily("mqchat_requests_total", "Requests answered, by op and outcome.",
-                         {"op", "outcome"}),
+      requests,
+      *new RequestCounters(requests),  // lives as long as the registry: never destroyed
       r.AddCounter("mqchat_messages_stored_total",
                    "Messages and events stored and acknowledged (resends excluded)."),
       r.AddCounter("mqchat_duplicate_sends_total",

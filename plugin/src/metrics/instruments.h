@@ -6,11 +6,13 @@
 #pragma once
 
 #include "metrics/registry.h"
+#include "metrics/request_counters.h"
 
 namespace mqchat::metrics {
 
 struct Instruments {
   CounterFamily& requests;          // mqchat_requests_total{op,outcome}: outcome "ok" or the code
+  RequestCounters& replies;         // the same family's children, resolved once (count here)
   Counter& messages_stored;         // mqchat_messages_stored_total: new log entries acked
   Counter& duplicates;              // mqchat_duplicate_sends_total: resends answered from the store
   Histogram& batch_size;            // mqchat_store_batch_size: sends per writer transaction
