@@ -1,6 +1,8 @@
 // ClientOptions::Builder and ClientOptions::Validate.
 #include "mqchat/client_options.h"
 
+#include <unistd.h>
+
 #include <cstdint>
 
 #include "protocol/identity.h"
@@ -9,7 +11,7 @@ namespace mqchat {
 namespace {
 
 Status CheckServerUri(const std::string& uri) {
-  for (const char* scheme : {"tcp://", "mqtt://", "ws://"}) {
+  for (const char* scheme : {"tcp://", "mqtt://", "ws://", "ssl://", "mqtts://", "wss://"}) {
     const std::string s(scheme);
     if (uri.rfind(s, 0) != 0) continue;
     const std::string rest = uri.substr(s.size());
@@ -20,11 +22,9 @@ Status CheckServerUri(const std::string& uri) {
     }
     return Status::Ok();
   }
-  if (uri.rfind("ssl://", 0) == 0 || uri.rfind("wss://", 0) == 0 || uri.rfind("mqtts://", 0) == 0) {
-    return Status::InvalidArgument("TLS server URIs are not supported yet: " + uri);
-  }
-  return Status::InvalidArgument("server_uri must start with tcp://, mqtt:// or ws://, not '" +
-                                 uri + "'");
+  return Status::InvalidArgument(
+      "server_uri must start with tcp://, mqtt://, ws://, ssl://, mqtts:// or wss://, not '" +
+      uri + "'");
 }
 
 }  // namespace
@@ -40,6 +40,9 @@ Status ClientOptions::Validate() const {
   const std::vector<std::string> uris = ServerUris();
   if (uris.empty()) return CheckServerUri("");
   for (const std::string& uri : uris) MQCHAT_RETURN_IF_ERROR(CheckServerUri(uri));
+  if (!ca_file.empty() && ::access(ca_file.c_str(), R_OK) != 0) {
+    return Status::InvalidArgument("ca_file is not a readable file: " + ca_file);
+  }
   MQCHAT_RETURN_IF_ERROR(protocol::ValidateUsername(username).WithContext("username"));
   MQCHAT_RETURN_IF_ERROR(protocol::ValidateDeviceId(device_id).WithContext("device_id"));
   if (password.empty() && !token_provider) {
@@ -73,6 +76,10 @@ Builder& Builder::Server(std::string uri) {
 Builder& Builder::Servers(std::vector<std::string> uris) {
   options_.server_uri.clear();
   options_.server_uris = std::move(uris);
+  return *this;
+}
+Builder& Builder::TrustedCaFile(std::string path) {
+  options_.ca_file = std::move(path);
   return *this;
 }
 Builder& Builder::Credentials(std::string username, std::string password) {

@@ -80,6 +80,7 @@ void Connection::FinishClose(const Status& reason) {
 LinkOptions Connection::MakeLinkOptions() {
   LinkOptions lo;
   lo.server_uri = uris_.empty() ? std::string() : uris_[uri_index_ % uris_.size()];
+  lo.ca_file = options_.ca_file;
   lo.client_id = protocol::MakeClientId(options_.username, options_.device_id);
   lo.username = options_.username;
   {

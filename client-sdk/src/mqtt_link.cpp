@@ -42,6 +42,22 @@ Status ConnectFailure(const mqtt::token& tok) {
   }
 }
 
+bool IsTlsUri(const std::string& uri) {
+  for (const char* scheme : {"ssl://", "mqtts://", "wss://"}) {
+    if (uri.rfind(scheme, 0) == 0) return true;
+  }
+  return false;
+}
+
+// The server is always verified: its chain against `ca_file` (or the system's trust store)
+// and, after the handshake, that its certificate names the host connected to.
+mqtt::ssl_options TlsOptions(const std::string& ca_file) {
+  mqtt::ssl_options_builder tls;
+  tls.enable_server_cert_auth(true).verify(true);
+  if (!ca_file.empty()) tls.trust_store(ca_file);
+  return tls.finalize();
+}
+
 class Listener : public mqtt::iaction_listener {
  public:
   using Fn = std::function<void(bool ok, const mqtt::token& tok)>;
@@ -186,6 +202,7 @@ void MqttLink::Connect() {
     if (!o.will_topic.empty()) {
       b.will(mqtt::will_options(o.will_topic, o.will_payload, 1, false));
     }
+    if (IsTlsUri(o.server_uri)) b.ssl(TlsOptions(o.ca_file));
     state_->connect_outstanding = true;
     state_->client->connect(b.finalize(), nullptr, *state_->connect_listener);
   } catch (const mqtt::exception& e) {

@@ -20,7 +20,8 @@
 namespace mqchat::sdk {
 
 struct LinkOptions {
-  std::string server_uri;  // tcp://host:port or ws://host:port[/path]
+  std::string server_uri;  // tcp://, mqtt://, ws://, or over TLS ssl://, mqtts://, wss://
+  std::string ca_file;     // TLS: trusted CAs (PEM); empty: the system's trust store
   std::string client_id;
   std::string username;
   std::string password;

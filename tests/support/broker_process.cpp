@@ -63,6 +63,8 @@ BrokerProcess::BrokerProcess(BrokerOptions options)
     : options_(std::move(options)), dir_("mqchat-broker", 0755) {
   port_ = FreePort();
   if (options_.websockets) ws_port_ = FreePort();
+  if (options_.tls) tls_port_ = FreePort();
+  if (options_.tls && options_.websockets) wss_port_ = FreePort();
 }
 
 BrokerProcess::~BrokerProcess() {
@@ -124,6 +126,17 @@ void BrokerProcess::WriteConfig() {
       if (!set) c << "plugin_opt_" << key << " " << option.second << "\n";
     }
   }
+  if (options_.tls) {
+    WriteFile(dir_.File("tls-cert.pem"), options_.tls->cert_pem);
+    WriteFile(dir_.File("tls-key.pem"), options_.tls->key_pem);
+    const std::string files = "certfile " + dir_.File("tls-cert.pem") + "\nkeyfile " +
+                              dir_.File("tls-key.pem") + "\n";
+    c << "listener " << tls_port_ << " 127.0.0.1\n" << files;
+    if (options_.websockets) {
+      c << "listener " << wss_port_ << " 127.0.0.1\nprotocol websockets\nsocket_domain ipv4\n"
+        << files;
+    }
+  }
   c << "listener " << port_ << " 127.0.0.1\n";
   if (options_.websockets) {
     c << "listener " << ws_port_ << " 127.0.0.1\n"
@@ -167,7 +180,9 @@ bool BrokerProcess::Start() {
                          ", log:\n" + LastLines(Log(), kLogLinesOnFailure));
       return false;
     }
-    if (CanConnect(port_) && (ws_port_ == 0 || CanConnect(ws_port_))) {
+    const auto listening = [this](int port) { return port == 0 || CanConnect(port); };
+    if (CanConnect(port_) && listening(ws_port_) && listening(tls_port_) &&
+        listening(wss_port_)) {
       // A process that already held the port could answer before mosquitto fails to bind.
       if (process_.Running()) return true;
       continue;

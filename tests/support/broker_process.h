@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "support/subprocess.h"
+#include "support/test_certs.h"
 #include "support/temp_dir.h"
 
 namespace mqchat::test {
@@ -22,6 +23,10 @@ struct BrokerOptions {
   std::optional<bool> allow_anonymous;
   bool websockets = false;   // adds a second, `protocol websockets` listener on ws_port()
   bool persistence = false;  // `persistence true` with persistence_location ${DIR}/
+  // TLS listeners (issue 19), written before the plain ones: MQTT over TLS on tls_port() and,
+  // with `websockets`, WebSocket over TLS on wss_port(), serving this certificate and key
+  // (written into the broker's dir). Clients verify it against the issuing CA.
+  std::optional<PemCertificate> tls;
   // mosquitto `log_type` values, one line each. "all" logs every packet (noisy).
   std::vector<std::string> log_types = {"error", "warning", "notice", "information"};
   // Files (name relative to dir(), content) written before each start, e.g. an acl_file.
@@ -76,6 +81,8 @@ class BrokerProcess {
   int port() const { return port_; }
   pid_t pid() const { return process_.pid(); }  // the mosquitto process (0 if never started)
   int ws_port() const { return ws_port_; }  // 0 unless options.websockets
+  int tls_port() const { return tls_port_; }  // 0 unless options.tls
+  int wss_port() const { return wss_port_; }  // 0 unless options.tls and options.websockets
   const std::string& dir() const { return dir_.path(); }
   std::string conf_path() const { return dir_.File("mosquitto.conf"); }
   std::string log_path() const { return dir_.File("mosquitto.log"); }
@@ -94,6 +101,8 @@ class BrokerProcess {
   TempDir dir_;
   int port_ = 0;
   int ws_port_ = 0;
+  int tls_port_ = 0;
+  int wss_port_ = 0;
   Subprocess process_;
 };
 

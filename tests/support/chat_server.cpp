@@ -48,6 +48,7 @@ std::unique_ptr<ChatServer> ChatServer::Create(ChatServerOptions options) {
   broker_options.plugin_opts.emplace_back("user_refresh_ms", "100");
   for (auto& opt : options.plugin_opts) broker_options.plugin_opts.push_back(std::move(opt));
   broker_options.websockets = options.websockets;
+  broker_options.tls = options.tls;
   broker_options.persistence = options.persistence;
   broker_options.fixture_defaults = options.fixture_defaults;
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +27,7 @@ struct ChatServerOptions {
   std::vector<std::pair<std::string, std::string>> plugin_opts;
   bool websockets = false;
   bool persistence = false;
+  std::optional<PemCertificate> tls;  // BrokerOptions::tls: TLS listeners beside the plain ones
   // BrokerOptions::fixture_defaults: false leaves password login and the send limits at the
   // plugin's defaults (as a shipped config does).
   bool fixture_defaults = true;

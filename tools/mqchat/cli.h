@@ -27,6 +27,8 @@ struct Settings {
   std::string host = "127.0.0.1";
   int port = 1883;
   bool websocket = false;
+  bool tls = false;     // ssl:// (wss:// with websocket), verified against ca_file or the system
+  std::string ca_file;  // trusted CAs (PEM) for TLS; empty: the system's trust store
   std::string user;
   std::string password;  // a password or a token
   // The API service (mqchat-api) base URL: with it a password goes there for a token, never to

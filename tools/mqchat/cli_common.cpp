@@ -96,8 +96,8 @@ std::string FormatClock(int64_t unix_ms, int64_t now_ms) {
 }
 
 std::unique_ptr<Client> MakeClient(const Settings& s, size_t event_queue_capacity) {
-  const std::string uri =
-      std::string(s.websocket ? "ws://" : "tcp://") + s.host + ":" + std::to_string(s.port);
+  const char* scheme = s.websocket ? (s.tls ? "wss://" : "ws://") : (s.tls ? "ssl://" : "tcp://");
+  const std::string uri = scheme + s.host + ":" + std::to_string(s.port);
   ClientOptions::Builder builder;
   // A stored login or the API service gives tokens; the password goes to the broker only
   // without either (which it refuses unless the operator enabled password_login).
@@ -110,6 +110,7 @@ std::unique_ptr<Client> MakeClient(const Settings& s, size_t event_queue_capacit
   }
   auto options = builder
                      .Server(uri)
+                     .TrustedCaFile(s.ca_file)
                      .Device(s.device)
                      .CachePath(s.cache)
                      .ConnectTimeout(s.timeout)

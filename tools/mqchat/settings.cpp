@@ -64,6 +64,8 @@ std::optional<int> ParseSettings(int argc, char** argv, Settings* s) {
   app.add_option("-H,--host", s->host)->envname("MQCHAT_HOST");
   app.add_option("-p,--port", s->port)->envname("MQCHAT_PORT")->check(CLI::Range(1, 65535));
   app.add_flag("--ws", s->websocket);
+  app.add_flag("--tls", s->tls)->envname("MQCHAT_TLS");
+  app.add_option("--cafile", s->ca_file)->envname("MQCHAT_CAFILE");
   app.add_option("-u,--user", s->user)->envname("MQCHAT_USER");
   app.add_option("--password", s->password)->envname("MQCHAT_PASSWORD");
   app.add_option("--token", token)->envname("MQCHAT_TOKEN");
@@ -138,6 +140,10 @@ Options (environment variable in brackets):
   -H, --host HOST        server host [MQCHAT_HOST] (default 127.0.0.1)
   -p, --port PORT        server port [MQCHAT_PORT] (default 1883)
       --ws               connect over WebSocket (ws://HOST:PORT/)
+      --tls              connect over TLS (ssl://, or wss:// with --ws) [MQCHAT_TLS]; the
+                         server's certificate must verify and name HOST
+      --cafile FILE      trust the CAs in this PEM file for --tls [MQCHAT_CAFILE] (default:
+                         the system's trust store)
   -u, --user USER        username [MQCHAT_USER]
       --password PW      password [MQCHAT_PASSWORD]; without one (and no token), mqchat asks
                          for it on the terminal without echoing it

@@ -17,13 +17,19 @@ namespace mqchat {
 struct MQCHAT_SDK_API ClientOptions {
   class Builder;
 
-  // "tcp://host:port" (also "mqtt://") or "ws://host:port[/path]". TLS is not supported yet.
+  // "tcp://host:port" (also "mqtt://"), "ws://host:port[/path]", or over TLS
+  // "ssl://host:port" (also "mqtts://") and "wss://host:port[/path]".
   std::string server_uri;
   // More brokers of the same deployment (same store), same forms. The client connects to the
   // first of ServerUris(); when that broker cannot be reached or its connection is lost, it
   // moves to the next (after the last, the first again), resends its unacknowledged sends there
   // with their client_msg_id and catches up by sync, as after any reconnect.
   std::vector<std::string> server_uris;
+  // TLS: the PEM file of the certificate authorities trusted to sign the brokers'
+  // certificates. Empty: the system's trust store. Either way the client verifies the chain and
+  // that the certificate names the host it connects to (an IP address needs an IP SAN), and
+  // refuses the connection otherwise (kUnavailable, retried like any unreachable broker).
+  std::string ca_file;
   std::string username;
   std::string password;  // the user's password, or a login JWT whose "sub" is `username`
   // Optional, instead of `password`: where the client gets its login token (for example from
@@ -71,6 +77,8 @@ class MQCHAT_SDK_API ClientOptions::Builder {
   Builder& Server(std::string uri);
   // Several brokers, tried in this order (replaces what earlier Server/Servers calls set).
   Builder& Servers(std::vector<std::string> uris);
+  // ClientOptions::ca_file.
+  Builder& TrustedCaFile(std::string path);
   Builder& Credentials(std::string username, std::string password);
   // Same as Credentials: the plugin accepts a JWT in the password field.
   Builder& Token(std::string username, std::string jwt);

@@ -42,13 +42,22 @@ TEST(SdkClientOptionsTest, SeveralServersAreTriedInOrder) {
   EXPECT_FALSE(Valid().Servers({"tcp://a:1883", "tcp://b"}).Build().ok()) << "one bad URI";
 }
 
+TEST(SdkClientOptionsTest, TakesTlsServers) {
+  for (const char* uri : {"ssl://127.0.0.1:8883", "mqtts://chat.example:8883",
+                          "wss://chat.example:8084/mqtt"}) {
+    EXPECT_TRUE(Valid().Server(uri).Build().ok()) << uri;
+  }
+  EXPECT_TRUE(Valid().Servers({"wss://a:8084", "ssl://b:8883"}).Build().ok());
+}
+
 TEST(SdkClientOptionsTest, RefusesWhatCannotWork) {
   auto invalid = [](ClientOptions::Builder b) {
     auto r = b.Build();
     return !r.ok() && r.status().code() == Code::kInvalidArgument;
   };
   EXPECT_TRUE(invalid(Valid().Server("http://127.0.0.1:1883")));
-  EXPECT_TRUE(invalid(Valid().Server("ssl://127.0.0.1:8883")));  // TLS not supported yet
+  EXPECT_TRUE(invalid(Valid().Server("ssl://127.0.0.1")));  // no port
+  EXPECT_TRUE(invalid(Valid().Server("ssl://127.0.0.1:8883").TrustedCaFile("/no/such/ca.pem")));
   EXPECT_TRUE(invalid(Valid().Server("tcp://127.0.0.1")));
   EXPECT_TRUE(invalid(Valid().Credentials("al/ice", "secret")));
   EXPECT_TRUE(invalid(Valid().Credentials("alice", "")));
