@@ -146,7 +146,38 @@ TEST_P(MetricsOutageTest, NotReadyWhileTheStoreIsDown) {
 }
 
 // Debian's prometheus scrapes the listener: the sample it stores is the broker's count.
-class PrometheusScrapeTest : public MetricsTest {};  // one store is enough for the scrape
+class PrometheusScrapeTest : public MetricsTest {  // one store is enough for the scrape
+ protected:
+  // conf/grafana/mqchat-brokers.json: every panel's query is one Prometheus accepts, and every
+  // metric it names is one the listener serves (`exposition`), so the dashboard cannot drift
+  // from the metrics.
+  static void CheckDashboardQueries(int prometheus_port, const std::string& exposition) {
+    std::ifstream file(std::string(MQCHAT_SOURCE_DIR) + "/conf/grafana/mqchat-brokers.json");
+    ASSERT_TRUE(file.good());
+    const auto dashboard = nlohmann::json::parse(file, nullptr, false);
+    ASSERT_FALSE(dashboard.is_discarded());
+    int queries = 0;
+    const std::regex metric_name("mqchat_[a-z_]+");
+    for (const auto& panel : dashboard["panels"]) {
+      for (const auto& target : panel["targets"]) {
+        std::string expr = target["expr"].get<std::string>();
+        expr = std::regex_replace(expr, std::regex("\\$__rate_interval"), "1m");
+        expr = std::regex_replace(expr, std::regex("\\$instance"), ".*");
+        for (std::sregex_iterator it(expr.begin(), expr.end(), metric_name), end; it != end;
+             ++it) {
+          const std::string base =
+              std::regex_replace(it->str(), std::regex("_(bucket|sum|count)$"), "");
+          EXPECT_NE(exposition.find("# TYPE " + base + " "), std::string::npos)
+              << panel["title"] << " names " << it->str() << ", which the listener does not serve";
+        }
+        const Scrape q = Get(prometheus_port, "/api/v1/query?query=" + httplib::detail::encode_query_param(expr));
+        EXPECT_EQ(q.status, 200) << panel["title"] << ": " << expr << " -> " << q.body;
+        ++queries;
+      }
+    }
+    EXPECT_GE(queries, 10);
+  }
+};
 
 TEST_P(PrometheusScrapeTest, PrometheusScrapesTheListener) {
   MQCHAT_REQUIRE_SERVER();
@@ -185,9 +216,10 @@ TEST_P(PrometheusScrapeTest, PrometheusScrapesTheListener) {
         return true;
       },
       seconds(60), "prometheus to scrape the listener");
-  prometheus.Stop();
   ASSERT_TRUE(scraped) << "prometheus log: " << prometheus.log_path();
   EXPECT_EQ(stored, 3);
+  CheckDashboardQueries(port, Get(metrics_port_, "/metrics").body);
+  prometheus.Stop();
 }
 
 MQCHAT_INSTANTIATE_FOR_STORES(MetricsTest);
