@@ -17,6 +17,7 @@ PACKAGES=(
   libcli11-dev libedit-dev tmux
   googletest libgtest-dev libgmock-dev
   openssl procps jq
+  curl python3 dpkg-dev
   prometheus
   chromium
 )
