@@ -15,6 +15,7 @@
 #include "protocol/identity.h"
 #include "audit.h"
 #include "reports.h"
+#include "conversations.h"
 #include "retention.h"
 #include "root_guard.h"
 #include "store/store_factory.h"
@@ -104,6 +105,16 @@ Status Ctl::Run(const Request& r) {
       return ExportUser(config_.store, r.name, r.path);
     case Command::kConversationRetention:
       return SetConversationRetention(config_.store, r.conversation_id, r.days);
+    case Command::kConversationList:
+      if (!r.name.empty()) MQCHAT_RETURN_IF_ERROR(protocol::ValidateUsername(r.name));
+      return ListConversations(config_.store, r.name, r.limit, r.json);
+    case Command::kConversationShow: return ShowConversation(config_.store, r.conversation_id, r.json);
+    case Command::kGroupAdminAdd:
+    case Command::kGroupAdminRemove:
+      MQCHAT_RETURN_IF_ERROR(protocol::ValidateUsername(r.name));
+      return SetGroupAdmin(config_.store, r.conversation_id, r.name,
+                           r.command == Command::kGroupAdminAdd);
+    case Command::kStats: return ShowStats(config_.store, r.json);
     default: return ChangeUser(r.command, r.name);
   }
 }

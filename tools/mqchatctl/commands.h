@@ -31,6 +31,11 @@ enum class Command {
   kUserExport,
   kConversationRetention,  // retention.h
   kAuditList,              // audit.h
+  kConversationList,       // conversations.h
+  kConversationShow,
+  kGroupAdminAdd,
+  kGroupAdminRemove,
+  kStats,
 };
 
 struct Request {
@@ -50,6 +55,7 @@ struct Request {
   bool erase_messages = false;   // user erase --messages
   int64_t conversation_id = 0;   // conversation retention
   std::string days;              // conversation retention: "default" or 0..36500
+  int64_t limit = 1000;          // conversation list --limit
 };
 
 // Runs requests against the store `config` names. Errors: kInvalidArgument, kNotFound,

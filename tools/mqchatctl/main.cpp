@@ -42,6 +42,17 @@ Commands:
   conversation retention ID DAYS|default
                              keep conversation ID's messages DAYS days (0: forever), or
                              follow the server's plugin_opt_retention_days again
+  conversation list [--user NAME] [--limit N]
+                             every conversation (or NAME's), by id: id, kind (direct,
+                             group, channel), name, members, last seq, last activity ms
+                             (default limit 1000)
+  conversation show ID       one conversation: kind, name, last seq, members and roles
+  group admin add|remove ID USER
+                             make group member USER an admin (may add and remove members,
+                             rename, moderate) or a plain member again; not the owner;
+                             written to the audit log
+  stats                      users by state, conversations by kind, messages (all and in
+                             the last 24 hours), open reports
   invite create [--uses N] [--ttl-s S]
                              print a new invite code for mqchat-api's `signup invite`
                              (shown once, stored hashed; default 1 use, 7 days)
@@ -65,7 +76,8 @@ Commands:
                              default TTL 3600)
 
 Options:
-  --json                     user list/show: JSON (an array of users, or one user object:
+  --json                     conversation list/show and stats: one JSON document;
+                             user list/show: JSON (an array of users, or one user object:
                              username, state, user_id, created_at_ms); reports list: an
                              array of reports; backup/restore: one object (file,
                              schema_version, messages, bytes)
@@ -135,6 +147,25 @@ void DeclareCommandLine(CLI::App& app, Request* request, StoreArgs* store) {
   retention->add_option("ID", request->conversation_id)->required()->check(CLI::PositiveNumber);
   retention->add_option("DAYS", request->days)->required();
   retention->callback([request] { request->command = Command::kConversationRetention; });
+  CLI::App* conv_list = conversation->add_subcommand("list");
+  conv_list->add_option("--user", request->name);
+  conv_list->add_option("--limit", request->limit)->check(CLI::Range(int64_t{1}, int64_t{1000000}));
+  conv_list->callback([request] { request->command = Command::kConversationList; });
+  CLI::App* conv_show = conversation->add_subcommand("show");
+  conv_show->add_option("ID", request->conversation_id)->required()->check(CLI::PositiveNumber);
+  conv_show->callback([request] { request->command = Command::kConversationShow; });
+  CLI::App* group = app.add_subcommand("group")->require_subcommand(1);
+  CLI::App* admin = group->add_subcommand("admin")->require_subcommand(1);
+  for (const auto& [verb, command] : {std::pair{"add", Command::kGroupAdminAdd},
+                                      std::pair{"remove", Command::kGroupAdminRemove}}) {
+    CLI::App* sub = admin->add_subcommand(verb);
+    sub->add_option("ID", request->conversation_id)->required()->check(CLI::PositiveNumber);
+    sub->add_option("USER", request->name)->required();
+    const Command chosen = command;  // (C++17 lambdas cannot capture a binding)
+    sub->callback([request, chosen] { request->command = chosen; });
+    sub->fallthrough();
+  }
+  app.add_subcommand("stats")->callback([request] { request->command = Command::kStats; });
   CLI::App* list = user->add_subcommand("list");
   list->add_flag("--all", request->all);
   list->callback([request] { request->command = Command::kUserList; });
@@ -171,7 +202,8 @@ void DeclareCommandLine(CLI::App& app, Request* request, StoreArgs* store) {
   audit_list->callback([request] { request->command = Command::kAuditList; });
   // Global options (--json, the store) may also follow the command.
   for (CLI::App* sub : {app.get_subcommand("migrate"), user, list, invite, create, token, reports,
-                        reports_list, resolve, conversation, retention, audit, audit_list}) {
+                        reports_list, resolve, conversation, retention, audit, audit_list,
+                        conv_list, conv_show, group, admin, app.get_subcommand("stats")}) {
     sub->fallthrough();
   }
   for (const char* verb :

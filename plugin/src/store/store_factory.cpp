@@ -11,6 +11,7 @@
 #include "store/pg/pg_push_store.h"
 #include "store/pg/pg_report_store.h"
 #include "store/pg/pg_search_store.h"
+#include "store/pg/pg_operator_store.h"
 #include "store/pg/pg_retention_store.h"
 #include "store/pg/pg_user_data_store.h"
 #include "store/sqlite/sqlite_account_store.h"
@@ -20,6 +21,7 @@
 #include "store/sqlite/sqlite_push_store.h"
 #include "store/sqlite/sqlite_report_store.h"
 #include "store/sqlite/sqlite_search_store.h"
+#include "store/sqlite/sqlite_operator_store.h"
 #include "store/sqlite/sqlite_retention_store.h"
 #include "store/sqlite/sqlite_user_data_store.h"
 
@@ -147,6 +149,10 @@ Result<RetentionStorePtr> OpenRetentionStore(const StoreConfig& config) {
 
 Result<UserDataStorePtr> OpenUserDataStore(const StoreConfig& config) {
   return OpenEither<UserDataStorePtr, SqliteUserDataStore, PgUserDataStore>(config);
+}
+
+Result<OperatorStorePtr> OpenOperatorStore(const StoreConfig& config) {
+  return OpenEither<OperatorStorePtr, SqliteOperatorStore, PgOperatorStore>(config);
 }
 
 Result<AccountStorePtr> OpenAccountStore(const StoreConfig& config,

@@ -11,6 +11,7 @@
 #include "store/push_store.h"
 #include "store/report_store.h"
 #include "store/search_store.h"
+#include "store/operator_store.h"
 #include "store/retention_store.h"
 #include "store/store_config.h"
 #include "store/user_data_store.h"
@@ -47,5 +48,8 @@ Result<SearchStorePtr> OpenSearchStore(const StoreConfig& config);
 // OpenChatStore does.
 Result<RetentionStorePtr> OpenRetentionStore(const StoreConfig& config);
 Result<UserDataStorePtr> OpenUserDataStore(const StoreConfig& config);
+// Returns a ready OperatorStore (issue 19: mqchatctl's conversation list, group admins, stats;
+// its own connection) on `config`'s database, migrated to the newest schema.
+Result<OperatorStorePtr> OpenOperatorStore(const StoreConfig& config);
 
 }  // namespace mqchat::store
