@@ -52,6 +52,12 @@ std::unique_ptr<ChatServer> ChatServer::Create(ChatServerOptions options) {
   broker_options.persistence = options.persistence;
   broker_options.fixture_defaults = options.fixture_defaults;
 
+  if (options.prepare_store) {
+    if (Status prepared = options.prepare_store(store_config); !prepared.ok()) {
+      ADD_FAILURE() << "preparing the store: " << prepared.ToString();
+      return nullptr;
+    }
+  }
   auto accounts = store::OpenAccountStore(store_config);
   if (!accounts.ok()) {
     ADD_FAILURE() << "opening the store: " << accounts.status().ToString();

@@ -3,6 +3,7 @@
 // plugin on it. Test thread only.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +29,9 @@ struct ChatServerOptions {
   bool websockets = false;
   bool persistence = false;
   std::optional<PemCertificate> tls;  // BrokerOptions::tls: TLS listeners beside the plain ones
+  // Runs on the new, empty store before Create opens (and so migrates) it: an upgrade test lays
+  // down an older schema and its data here. A failure fails Create.
+  std::function<Status(const store::StoreConfig&)> prepare_store;
   // BrokerOptions::fixture_defaults: false leaves password login and the send limits at the
   // plugin's defaults (as a shipped config does).
   bool fixture_defaults = true;
