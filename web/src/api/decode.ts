@@ -110,6 +110,7 @@ export function decodeMessage(v: unknown, what = "message"): WireMessage {
   if (o.edited_at_ms !== undefined) m.edited_at_ms = num(o, "edited_at_ms", what);
   if (o.deleted === true) m.deleted = true;
   if (o.reactions !== undefined) m.reactions = arr(o, "reactions", what, decodeReaction);
+  if (o.mentions !== undefined) m.mentions = arr(o, "mentions", what, aString);
   if (o.reply !== undefined && o.reply !== null) m.reply = decodeReplyQuote(o.reply, `${what}.reply`);
   return m;
 }
@@ -148,6 +149,7 @@ export function decodeSummary(v: unknown, what = "summary"): WireSummary {
     read_seq: num(o, "read_seq", what),
     unread: num(o, "unread", what),
     muted_until_ms: o.muted_until_ms === undefined ? 0 : muteUntil(o, "muted_until_ms", what),
+    unread_mentions: o.unread_mentions === undefined ? 0 : num(o, "unread_mentions", what),
     members: arr(o, "members", what, aString),
     last_message: last === null || last === undefined ? null : decodeMessage(last, `${what}.last_message`),
   };

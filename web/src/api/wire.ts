@@ -45,6 +45,8 @@ export interface WireMessage {
   deleted?: boolean;
   reactions?: WireReaction[];
   reply?: WireReplyQuote;
+  /** The users the message mentions (PROTOCOL.md "Mentions"); an edit: the message's new list. */
+  mentions?: string[];
 }
 
 /** One emoji's reactions to a message; `mine`: this user is among them. */
@@ -88,6 +90,8 @@ export interface WireSummary {
   unread: number;
   /** My mute (PROTOCOL.md, `conversations`): 0 none, -1 for good, else epoch ms (in the past: none). */
   muted_until_ms: number;
+  /** My mentions above `read_seq` (absent from older servers: 0). */
+  unread_mentions: number;
   members: string[];
   last_message: WireMessage | null;
 }

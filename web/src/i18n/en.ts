@@ -80,6 +80,7 @@ export const en = {
   "list.blocked": "Message from a blocked user",
   "list.notSent": "Not sent: {text}",
   "list.unread": { one: "{count} unread message", other: "{count} unread messages" },
+  "list.mentions": { one: "you were mentioned", other: "you were mentioned {count} times" },
   "conv.unnamedGroup": "Unnamed group",
   "conv.direct": "Direct chat",
   // the open conversation
@@ -116,6 +117,7 @@ export const en = {
   "reply.to": "Replying to",
   "reply.cancel": "Cancel reply",
   "composer.placeholder": "Message",
+  "composer.mentionList": "Mention someone",
   "composer.send": "Send",
   "composer.count": "{n} / {max}",
   "composer.tooLong": "{n} / {max} — too long by {over}; shorten it to send",

@@ -269,14 +269,14 @@ export class ChatState {
 
   // ---- sending and typing -------------------------------------------------------------------
 
-  /** A message; `replyTo`: the seq of the message it answers. */
-  send(conversationId: string, text: string, replyTo?: number): PendingView {
-    return this.outbox.send(conversationId, text, Date.now(), replyTo);
+  /** A message; `replyTo`: the seq of the message it answers; `mentions`: mentions.ts. */
+  send(conversationId: string, text: string, replyTo?: number, mentions?: string[]): PendingView {
+    return this.outbox.send(conversationId, text, Date.now(), replyTo, mentions);
   }
   /** Edit, delete and react: through the outbox like sends (kept across reloads, resent with
    * their client_msg_id); a refusal becomes the notice. */
-  edit(conversationId: string, seq: number, text: string): void {
-    this.outbox.event(conversationId, "edit", seq, text);
+  edit(conversationId: string, seq: number, text: string, mentions?: string[]): void {
+    this.outbox.event(conversationId, "edit", seq, text, false, Date.now(), mentions);
   }
   deleteMessage(conversationId: string, seq: number): void {
     this.outbox.event(conversationId, "delete", seq);

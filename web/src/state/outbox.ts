@@ -59,6 +59,7 @@ function opFields(f: OpFields): OpFields {
   if (f.target_seq !== undefined) out.target_seq = f.target_seq;
   if (f.reply_to) out.reply_to = f.reply_to;
   if (f.remove !== undefined) out.remove = f.remove;
+  if (f.mentions?.length) out.mentions = f.mentions;
   return out;
 }
 
@@ -106,9 +107,9 @@ export class Outbox {
       .sort((a, b) => a.created_ms - b.created_ms);
   }
 
-  /** A message, optionally answering message `replyTo`. */
-  send(conversationId: string, text: string, now = Date.now(), replyTo?: number): PendingView {
-    return this.enqueue({ conversation_id: conversationId, text, reply_to: replyTo }, now);
+  /** A message, optionally answering message `replyTo` and mentioning `mentions`. */
+  send(conversationId: string, text: string, now = Date.now(), replyTo?: number, mentions?: string[]): PendingView {
+    return this.enqueue({ conversation_id: conversationId, text, reply_to: replyTo, mentions }, now);
   }
 
   /** An edit, delete or react of message `targetSeq` (react: `text` is the emoji). */
@@ -119,9 +120,11 @@ export class Outbox {
     text = "",
     remove = false,
     now = Date.now(),
+    mentions?: string[],
   ): PendingView {
     const f: Omit<OpFields, "client_msg_id"> = { conversation_id: conversationId, op, target_seq: targetSeq, text };
     if (op === "react") f.remove = remove;
+    if (mentions?.length) f.mentions = mentions;
     return this.enqueue(f, now);
   }
 

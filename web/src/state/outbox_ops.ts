@@ -19,6 +19,8 @@ export interface OpFields {
   target_seq?: number;
   /** send: the message answered. */
   reply_to?: number;
+  /** send, edit: the members the text mentions. */
+  mentions?: string[];
   /** react: take the reaction back. */
   remove?: boolean;
 }
@@ -30,9 +32,11 @@ export function requestOf(p: OpFields): { op: OutboxOp; body: Record<string, unk
   if (op === "send") {
     body.text = p.text;
     if (p.reply_to) body.reply_to = p.reply_to;
+    if (p.mentions?.length) body.mentions = p.mentions;
   } else {
     body.seq = p.target_seq;
     if (op === "edit") body.text = p.text;
+    if (op === "edit" && p.mentions?.length) body.mentions = p.mentions;
     if (op === "react") {
       body.emoji = p.text;
       body.remove = p.remove === true;
@@ -53,6 +57,7 @@ export function entryOf(p: OpFields, ack: SendAck, me: string): WireMessage {
     sent_at_ms: ack.server_time_ms,
   };
   const op = p.op ?? "send";
+  if (p.mentions?.length && (op === "send" || op === "edit")) m.mentions = p.mentions;
   if (op === "send") {
     if (p.reply_to) m.reply_to = p.reply_to;
     return m;

@@ -77,6 +77,14 @@ function convItem(v: ViewContext, c: ConvView): HTMLElement {
         { class: "row" },
         h("span", { class: `preview${typing ? " typing" : ""}`, text: typing || preview(v, c) }),
         muted ? mutedIcon(muted) : null,
+        c.unreadMentions
+          ? h(
+              "span",
+              { class: "badge mention" },
+              h("span", { "aria-hidden": "true", text: "@" }),
+              h("span", { class: "sr-only", text: t("list.mentions", { count: c.unreadMentions }) }),
+            )
+          : null,
         unread
           ? h(
               "span",

@@ -156,7 +156,19 @@ export class MessageList {
       const editing = ui.editing === seq;
       const canEdit = mine && !m.deleted;
       const canDelete = !m.deleted && mayDelete(c, s.me, m.sender);
-      const opts = { key, first, mine, receipt: r, expanded, toggle: this.toggle, menu, editing, canEdit, canDelete };
+      const opts = {
+        key,
+        first,
+        mine,
+        me: s.me,
+        receipt: r,
+        expanded,
+        toggle: this.toggle,
+        menu,
+        editing,
+        canEdit,
+        canDelete,
+      };
       const sig = `${first}|${r}|${expanded}|${c.kind}|${menu}|${editing}|${canDelete}|${messageSig(c, m)}`;
       add(key, sig, () => messageEl(c, m, opts));
     }
