@@ -9,6 +9,7 @@ import { h } from "./dom";
 import { fmtCount, fmtTime } from "./format";
 import { linkedNodes } from "./links";
 import { mentionedNodes } from "./mention_text";
+import { nameOf } from "./people";
 import type { MenuMode } from "./context";
 import {
   editedEl,
@@ -129,7 +130,7 @@ export function messageEl(c: ConvView, m: Readonly<WireMessage>, o: MessageOpts)
       h(
         "div",
         { class: "bubble" },
-        !o.mine && o.first && c.kind === "group" ? h("div", { class: "sender", text: m.sender }) : null,
+        !o.mine && o.first && c.kind === "group" ? h("div", { class: "sender", text: nameOf(m.sender) }) : null,
         replyQuoteEl(c, m),
         ...body,
         meta,

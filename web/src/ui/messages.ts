@@ -7,6 +7,7 @@ import type { Composer } from "./composer";
 import type { ViewContext } from "./context";
 import { $, h, setText } from "./dom";
 import { fmtDay } from "./format";
+import { nameOf } from "./people";
 import { Receipt, messageEl, messageSig, pendingEl, receipt } from "./message_el";
 
 const JUMP_FLASH_MS = 1600;
@@ -169,7 +170,7 @@ export class MessageList {
         canEdit,
         canDelete,
       };
-      const sig = `${first}|${r}|${expanded}|${c.kind}|${menu}|${editing}|${canDelete}|${messageSig(c, m)}`;
+      const sig = `${first}|${r}|${expanded}|${c.kind}|${menu}|${editing}|${canDelete}|${nameOf(m.sender)}|${messageSig(c, m)}`;
       add(key, sig, () => messageEl(c, m, opts));
     }
     for (const p of s.pendingFor(c.id)) {
