@@ -4,6 +4,7 @@
 import { DecodeError } from "./errors";
 import { DM_POLICIES } from "./wire";
 import type {
+  WireAttachment,
   BlockedUser,
   DmPolicy,
   HistoryPage,
@@ -80,6 +81,19 @@ function decodeReaction(v: unknown, what: string): WireReaction {
   return { emoji: str(o, "emoji", what), count: num(o, "count", what), mine: o.mine === true };
 }
 
+function decodeAttachment(v: unknown, what: string): WireAttachment {
+  const o = obj(v, what);
+  return {
+    id: str(o, "id", what),
+    name: str(o, "name", what),
+    content_type: str(o, "content_type", what),
+    size: num(o, "size", what),
+    width: o.width === undefined ? 0 : num(o, "width", what),
+    height: o.height === undefined ? 0 : num(o, "height", what),
+    thumbnail: o.thumbnail === true,
+  };
+}
+
 function decodeReplyQuote(v: unknown, what: string): WireReplyQuote {
   const o = obj(v, what);
   const deleted = o.deleted === true;
@@ -111,6 +125,7 @@ export function decodeMessage(v: unknown, what = "message"): WireMessage {
   if (o.deleted === true) m.deleted = true;
   if (o.reactions !== undefined) m.reactions = arr(o, "reactions", what, decodeReaction);
   if (o.mentions !== undefined) m.mentions = arr(o, "mentions", what, aString);
+  if (o.attachments !== undefined) m.attachments = arr(o, "attachments", what, decodeAttachment);
   if (o.reply !== undefined && o.reply !== null) m.reply = decodeReplyQuote(o.reply, `${what}.reply`);
   return m;
 }

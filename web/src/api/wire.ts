@@ -47,6 +47,20 @@ export interface WireMessage {
   reply?: WireReplyQuote;
   /** The users the message mentions (PROTOCOL.md "Mentions"); an edit: the message's new list. */
   mentions?: string[];
+  /** The files and pictures it carries (PROTOCOL.md "Attachments"); no URLs (they expire). */
+  attachments?: WireAttachment[];
+}
+
+/** An attachment as a message carries it; `width`/`height` 0 for a file that is not a picture;
+ * `thumbnail`: the API offers one. */
+export interface WireAttachment {
+  id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  width: number;
+  height: number;
+  thumbnail: boolean;
 }
 
 /** One emoji's reactions to a message; `mine`: this user is among them. */

@@ -10,7 +10,7 @@ import { InboxEvent, Presence, Response, WireConversation, topics } from "../api
 import { Conv, ConvView } from "./conversation";
 import { Conversations, TYPING_SHOW_MS } from "./conversations";
 import { describeError } from "./describe";
-import { Outbox, PendingView } from "./outbox";
+import { Outbox, PendingView, SendExtras } from "./outbox";
 import { OutboxBackend, OutboxStore, indexedDbOutbox } from "./outbox_store";
 import { Privacy } from "./privacy";
 import { SearchState } from "./search";
@@ -269,9 +269,9 @@ export class ChatState {
 
   // ---- sending and typing -------------------------------------------------------------------
 
-  /** A message; `replyTo`: the seq of the message it answers; `mentions`: mentions.ts. */
-  send(conversationId: string, text: string, replyTo?: number, mentions?: string[]): PendingView {
-    return this.outbox.send(conversationId, text, Date.now(), replyTo, mentions);
+  /** A message, with what it answers, mentions and carries (outbox.ts SendExtras). */
+  send(conversationId: string, text: string, extra: SendExtras = {}): PendingView {
+    return this.outbox.send(conversationId, text, Date.now(), extra);
   }
   /** Edit, delete and react: through the outbox like sends (kept across reloads, resent with
    * their client_msg_id); a refusal becomes the notice. */

@@ -3,12 +3,14 @@
 // With an API service (api/http_api.ts: `?api=URL` or config.json) the form signs up and logs in
 // there, and the broker gets a fresh access token at every (re)connect; without one the password
 // goes to the broker over MQTT, as before. With the API, profiles (display names, avatars) come
-// from it too, and the broker address from its discovery unless the user gave one.
+// (and attachments' uploads and downloads) from it too, and the broker address from its discovery unless the user gave one.
 import { claimDevice } from "../api/device";
 import { AuthedApi } from "../api/authed_api";
 import { ApiClient, apiUrlOf } from "../api/http_api";
 import { ProfileApi, discoverBroker } from "../api/profiles";
 import { Profiles } from "../state/profiles";
+import { AttachmentApi } from "../api/attachments";
+import { Files } from "../state/files";
 import { ChatState } from "../state/chat";
 import { describeApiRefusal, describeLoginRefusal } from "../state/describe";
 import { Login, SessionStore } from "../state/session";
@@ -101,9 +103,9 @@ export class App {
         clearPassword();
       }
     });
-    const profiles =
-      keeper && this.api ? new Profiles(new ProfileApi(new AuthedApi(this.api.base, () => keeper.fresh()))) : undefined;
-    const view = new ChatView(s, () => this.logout(), profiles);
+    const authed = keeper && this.api ? new AuthedApi(this.api.base, () => keeper.fresh()) : null;
+    const profiles = new Profiles(authed && new ProfileApi(authed));
+    const view = new ChatView(s, () => this.logout(), profiles, new Files(authed && new AttachmentApi(authed)));
     this.view = view;
     if (!interactive) view.enter();
     else {

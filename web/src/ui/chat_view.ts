@@ -26,6 +26,9 @@ import { Notifier } from "./notifier";
 import { SettingsDialog } from "./settings";
 import { Profiles } from "../state/profiles";
 import { ProfileDialog } from "./profile_dialog";
+import { Files } from "../state/files";
+import { AttachmentViewer } from "./attachment_view";
+import { UploadTray } from "./upload_tray";
 import { nameOf, people, usePeople, userAvatar } from "./people";
 
 const HASH_RE = /^#c\/(\d+)$/;
@@ -52,14 +55,20 @@ export class ChatView implements ViewContext {
   private notifier: Notifier;
 
   private profile: ProfileDialog;
+  private tray: UploadTray;
+  private viewer: AttachmentViewer;
   private meKey = "";
 
   constructor(
     readonly s: ChatState,
     private logout: () => void,
     private profiles: Profiles = new Profiles(null),
+    readonly files: Files = new Files(null),
   ) {
     this.profile = new ProfileDialog(this, profiles);
+    this.tray = new UploadTray(this, files);
+    this.viewer = new AttachmentViewer(this, files);
+    files.setListener(() => this.schedule());
     this.banner = new Banner(s);
     this.notice = new NoticeBar(s);
     this.notifier = new Notifier(s, this);
@@ -155,6 +164,8 @@ export class ChatView implements ViewContext {
     this.settings.bind();
     this.search.bind();
     this.profile.bind();
+    this.tray.bind();
+    this.viewer.bind();
     // Another language: every panel is drawn again (the message list from scratch).
     this.disposers.push(
       onLangChange(() => {
@@ -281,6 +292,7 @@ export class ChatView implements ViewContext {
     this.blocks.renderBar(c);
     this.notice.render();
     this.messages.render(c);
+    this.tray.render(c.id);
     this.announce(c);
     if (this.focusComposer) {
       this.focusComposer = false;

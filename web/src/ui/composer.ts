@@ -97,7 +97,8 @@ export class Composer {
     const c = this.v.s.openConv();
     const input = this.input();
     const text = input.value;
-    if (!c || text.trim() === "") return;
+    const attachments = c ? this.v.files.ready(c.id) : null;
+    if (!c || attachments === null || (text.trim() === "" && !attachments.length)) return; // null: uploading
     if (codePoints(text) > MAX_CHARS) {
       this.updateCount();
       input.focus();
@@ -105,7 +106,9 @@ export class Composer {
     }
     this.v.s.stopTyping();
     this.mentions.close();
-    this.v.s.send(c.id, text, this.v.ui.replyTo ?? undefined, findMentions(text, c.members.keys()));
+    const replyTo = this.v.ui.replyTo ?? undefined;
+    this.v.s.send(c.id, text, { replyTo, mentions: findMentions(text, c.members.keys()), attachments });
+    this.v.files.clear(c.id);
     this.replyTo(null);
     input.value = "";
     this.autosize();

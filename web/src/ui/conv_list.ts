@@ -38,7 +38,12 @@ function preview(v: ViewContext, c: ConvView): string {
   let text = t("list.noMessages");
   const lm = c.lastMessage;
   if (lm) {
-    const body = lm.deleted ? t("list.deleted") : oneLine(lm.text);
+    const att = lm.attachments?.[0];
+    const body = lm.deleted
+      ? t("list.deleted")
+      : lm.text === "" && att
+        ? t("list.attachment", { name: att.name, count: lm.attachments!.length })
+        : oneLine(lm.text);
     if (lm.sender === s.me) text = t("list.you", { text: body });
     else text = c.kind === "group" ? t("list.sender", { user: nameOf(lm.sender), text: body }) : body;
     if (c.kind === "group" && s.privacy.isBlocked(lm.sender)) text = t("list.blocked");

@@ -10,6 +10,8 @@ import { fmtCount, fmtTime } from "./format";
 import { linkedNodes } from "./links";
 import { mentionedNodes } from "./mention_text";
 import { nameOf } from "./people";
+import { attachmentsEl } from "./attachment_view";
+import type { Files } from "../state/files";
 import type { MenuMode } from "./context";
 import {
   editedEl,
@@ -76,6 +78,8 @@ export interface MessageOpts {
   mine: boolean;
   /** The user of this page (a mention of them is highlighted distinctly). */
   me: string;
+  /** Where attachments' URLs come from. */
+  files: Files;
   receipt: Receipt | "";
   expanded: boolean;
   toggle(key: string): void;
@@ -90,7 +94,7 @@ export interface MessageOpts {
 export function messageSig(c: ConvView, m: Readonly<WireMessage>): string {
   const q = quoteOf(c, m);
   const r = m.reactions?.map((x) => `${x.emoji}${x.count}${x.mine ? "+" : ""}`).join(",") ?? "";
-  return `${m.text.length}:${m.text}|${m.mentions?.join() ?? ""}|${m.edited_at_ms ?? 0}|${m.deleted ?? false}|${r}|${q ? JSON.stringify(q) : ""}`;
+  return `${m.text.length}:${m.text}|${m.mentions?.join() ?? ""}|${m.attachments?.map((a) => a.id).join() ?? ""}|${m.edited_at_ms ?? 0}|${m.deleted ?? false}|${r}|${q ? JSON.stringify(q) : ""}`;
 }
 
 export function messageEl(c: ConvView, m: Readonly<WireMessage>, o: MessageOpts): HTMLElement {
@@ -113,7 +117,9 @@ export function messageEl(c: ConvView, m: Readonly<WireMessage>, o: MessageOpts)
     ? [tombstoneEl()]
     : o.editing
       ? [editorEl(m.text)]
-      : textEl(m.text, o.key, o.expanded, o.toggle, (s) => mentionedNodes(s, m.mentions, o.me));
+      : m.text === "" && m.attachments?.length
+        ? []
+        : textEl(m.text, o.key, o.expanded, o.toggle, (s) => mentionedNodes(s, m.mentions, o.me));
   return h(
     "div",
     {
@@ -132,6 +138,7 @@ export function messageEl(c: ConvView, m: Readonly<WireMessage>, o: MessageOpts)
         { class: "bubble" },
         !o.mine && o.first && c.kind === "group" ? h("div", { class: "sender", text: nameOf(m.sender) }) : null,
         replyQuoteEl(c, m),
+        attachmentsEl(m, o.files),
         ...body,
         meta,
       ),

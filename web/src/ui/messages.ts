@@ -162,6 +162,7 @@ export class MessageList {
         first,
         mine,
         me: s.me,
+        files: this.v.files,
         receipt: r,
         expanded,
         toggle: this.toggle,
