@@ -10,6 +10,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3
   libpq-dev postgresql
   libhiredis-dev redis-server
+  redis-sentinel
   libssl-dev libcurl4-openssl-dev
   libcpp-httplib-dev
   libjpeg62-turbo-dev libpng-dev
