@@ -10,6 +10,8 @@ PACKAGES=(
   libsqlite3-dev sqlite3
   libpq-dev postgresql
   libhiredis-dev redis-server
+  redis-sentinel
+  postgresql-15-auto-failover pg-auto-failover-cli
   libssl-dev libcurl4-openssl-dev
   libcpp-httplib-dev
   libjpeg62-turbo-dev libpng-dev

@@ -99,6 +99,15 @@ inline constexpr std::string_view kMentions = "mentions";
 inline constexpr std::string_view kUnreadMentions = "unread_mentions";
 inline constexpr std::string_view kMentionPush = "mention_push";
 inline constexpr std::string_view kMention = "mention";
+// Attachments (issue 16): a send's attachment ids and a message's attachments, each an object
+// of these fields (protocol/attachments.h; docs/PROTOCOL.md "Attachments").
+inline constexpr std::string_view kAttachments = "attachments";
+inline constexpr std::string_view kAttachmentId = "id";
+inline constexpr std::string_view kContentType = "content_type";
+inline constexpr std::string_view kSize = "size";
+inline constexpr std::string_view kWidth = "width";
+inline constexpr std::string_view kHeight = "height";
+inline constexpr std::string_view kThumbnail = "thumbnail";
 
 // Inbox events.
 inline constexpr std::string_view kType = "type";

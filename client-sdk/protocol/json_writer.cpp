@@ -67,6 +67,12 @@ JsonObjectWriter& JsonObjectWriter::Bool(std::string_view key, bool value) {
   return *this;
 }
 
+JsonObjectWriter& JsonObjectWriter::RawJson(std::string_view key, std::string_view json) {
+  Key(key);
+  out_.append(json.data(), json.size());
+  return *this;
+}
+
 JsonObjectWriter& JsonObjectWriter::StringArray(std::string_view key,
                                                 const std::vector<std::string>& values) {
   Key(key);

@@ -21,6 +21,8 @@ class JsonObjectWriter {
   JsonObjectWriter& Int(std::string_view key, int64_t value);
   JsonObjectWriter& Bool(std::string_view key, bool value);
   JsonObjectWriter& StringArray(std::string_view key, const std::vector<std::string>& values);
+  // `json` must be a complete JSON value made by this library's encoders (written as is).
+  JsonObjectWriter& RawJson(std::string_view key, std::string_view json);
 
   // Closes the object and hands back the text; the writer is then empty.
   std::string Finish();

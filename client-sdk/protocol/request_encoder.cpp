@@ -20,6 +20,7 @@ struct BodyEncoder {
     out[fields::kText] = b.text;
     if (b.reply_to > 0) out[fields::kReplyTo] = b.reply_to;
     if (!b.mentions.empty()) out[fields::kMentions] = b.mentions;
+    if (!b.attachments.empty()) out[fields::kAttachments] = b.attachments;
   }
   void operator()(const EditRequest& b) const {
     out[fields::kClientMsgId] = b.client_msg_id;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
+#include "protocol/attachments.h"
 #include "protocol/emoji.h"
 #include "protocol/fields.h"
 #include "protocol/identity.h"
@@ -108,8 +109,11 @@ Error ParseBody(const json& obj, const RequestLimits& limits, SendRequest* body)
   MQCHAT_RETURN_IF_PROTOCOL_ERROR(ReadMentions(obj, &body->mentions));
   MQCHAT_RETURN_IF_PROTOCOL_ERROR(
       FromStatus(ReadNonNegative(obj, fields::kReplyTo, Presence::kOptional, &body->reply_to)));
+  MQCHAT_RETURN_IF_PROTOCOL_ERROR(ReadAttachmentIds(obj, &body->attachments));
   MQCHAT_RETURN_IF_PROTOCOL_ERROR(
       FromStatus(ReadString(obj, fields::kText, Presence::kRequired, &body->text)));
+  // A message of attachments only may have no text.
+  if (body->text.empty() && !body->attachments.empty()) return std::nullopt;
   return ValidateMessageText(body->text, limits.max_message_chars);
 }
 

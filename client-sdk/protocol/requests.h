@@ -42,6 +42,10 @@ struct SendRequest {
   // Optional: usernames mentioned, valid, deduplicated (first kept), at most kMaxMentions; the
   // store refuses a name that is not a member (MENTION_NOT_MEMBER).
   std::vector<std::string> mentions;
+  // Optional: the attachments the message carries (protocol/attachments.h), distinct, at most
+  // kMaxAttachments; the store refuses one that is not the sender's finished upload (INVALID).
+  // With attachments the text may be empty.
+  std::vector<std::string> attachments;
 };
 struct HistoryRequest {
   int64_t after_seq = 0;             // oldest messages above this seq (default)

@@ -24,6 +24,7 @@ json EncodeMessage(const WireMessage& m) {
   if (m.edited_at_ms > 0) out[fields::kEditedAtMs] = m.edited_at_ms;
   if (m.deleted) out[fields::kDeleted] = true;
   if (!m.mentions.empty()) out[fields::kMentions] = m.mentions;
+  if (!m.attachments.empty()) out[fields::kAttachments] = EncodeAttachments(m.attachments);
   if (!m.reactions.empty()) {
     json reactions = json::array();
     for (const auto& r : m.reactions) {
@@ -149,6 +150,7 @@ std::string MessageEvent(const WireMessage& m) {
   if (m.edited_at_ms > 0) w.Int(fields::kEditedAtMs, m.edited_at_ms);
   if (m.deleted) w.Bool(fields::kDeleted, true);
   if (!m.mentions.empty()) w.StringArray(fields::kMentions, m.mentions);
+  if (!m.attachments.empty()) w.RawJson(fields::kAttachments, AttachmentsText(m.attachments));
   return w.Finish();
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mqchat/status.h"
+#include "protocol/attachments.h"
 #include "protocol/errors.h"
 #include "protocol/ops.h"
 
@@ -52,6 +53,9 @@ struct WireMessage {
   // A message: the users it mentions now; an edit: the list it gives the message. Written only
   // when not empty.
   std::vector<std::string> mentions;
+  // A message: the attachments it carries (protocol/attachments.h; none once deleted). Written
+  // only when not empty.
+  std::vector<WireAttachment> attachments;
 };
 
 struct WireMember {

@@ -48,6 +48,7 @@ Result<WireMessage> DecodeMessage(const json& j) {
   MQCHAT_RETURN_IF_ERROR(ReadBool(j, fields::kDeleted, kOptional, &m.deleted));
   MQCHAT_RETURN_IF_ERROR(
       ReadStringArray(j, fields::kMentions, kOptional, kMaxArrayEntries, &m.mentions));
+  MQCHAT_RETURN_IF_ERROR(ReadAttachments(j, &m.attachments));
   if (FindField(j, fields::kReactions) != nullptr) {
     MQCHAT_RETURN_IF_ERROR(ReadObjectArray(j, fields::kReactions, DecodeReaction, &m.reactions));
   }

@@ -39,6 +39,21 @@ TEST(BrokerConfigTest, BadOptionsStopTheBrokerNamingTheOption) {
        "plugin_opt_jwt_rs256_public_key_file"},
       {{{"store", "postgres"}, {"pg_conninfo", "host=127.0.0.1 port=1 connect_timeout=2"}},
        "connect"},
+      // Redis behind Sentinel: the sentinels need the master's name, exclude redis_url, and
+      // each entry must parse.
+      {{{"store", "sqlite"}, {"sqlite_path", db}, {"redis_sentinels", "127.0.0.1:26379"}},
+       "plugin_opt_redis_master_name"},
+      {{{"store", "sqlite"},
+        {"sqlite_path", db},
+        {"redis_url", "127.0.0.1:6379"},
+        {"redis_sentinels", "127.0.0.1:26379"},
+        {"redis_master_name", "m"}},
+       "plugin_opt_redis_sentinels"},
+      {{{"store", "sqlite"},
+        {"sqlite_path", db},
+        {"redis_sentinels", "127.0.0.1:26379,127.0.0.1:nope"},
+        {"redis_master_name", "m"}},
+       "plugin_opt_redis_sentinels"},
   };
   for (auto& tc : cases) {
     BrokerExit exit = StartWith(tc.opts);

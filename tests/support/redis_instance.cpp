@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <thread>
@@ -135,9 +136,20 @@ bool RedisInstance::Start() {
     return false;
   }
   try {
-    process_.Start({binary, "--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "",
-                    "--appendonly", "no", "--daemonize", "no", "--dir", dir_.path()},
-                   log_path());
+    std::vector<std::string> argv = {binary,   "--port",      std::to_string(port_),
+                                     "--bind", "127.0.0.1",   "--save",
+                                     "",       "--appendonly", "no",
+                                     "--daemonize", "no",     "--dir",
+                                     dir_.path()};
+    if (!sentinel_config_.empty()) {
+      // A sentinel rewrites its config file, so it gets one of its own.
+      const std::string conf = dir_.File("sentinel.conf");
+      std::ofstream(conf) << "port " << port_ << "\nbind 127.0.0.1\ndaemonize no\ndir "
+                          << dir_.path() << "\n" << sentinel_config_ << "\n";
+      argv = {binary, conf, "--sentinel"};
+    }
+    argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
+    process_.Start(argv, log_path());
   } catch (const std::exception& e) {
     RecordFatalFailure(std::string("RedisInstance: cannot start redis-server: ") + e.what());
     return false;

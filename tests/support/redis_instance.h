@@ -27,6 +27,10 @@ class RedisInstance {
 
   // Picks the port and creates the temp dir; does not start anything.
   RedisInstance();
+  // Before Start(): more redis-server arguments ("--replicaof", "127.0.0.1", "6379"), or run as
+  // a Redis Sentinel with these config lines ("sentinel monitor ..."; port and bind are added).
+  void SetExtraArgs(std::vector<std::string> args) { extra_args_ = std::move(args); }
+  void SetSentinelConfig(std::string lines) { sentinel_config_ = std::move(lines); }
   // Stops the server. If the current test has failed, prints the last 200 log lines to stderr.
   ~RedisInstance();
   RedisInstance(const RedisInstance&) = delete;
@@ -61,6 +65,8 @@ class RedisInstance {
   TempDir dir_;
   int port_ = 0;
   Subprocess process_;
+  std::vector<std::string> extra_args_;
+  std::string sentinel_config_;  // empty: a plain redis-server
 };
 
 }  // namespace mqchat::test

@@ -22,15 +22,24 @@ void SharedBrokersTest::SetUp() {
   auto dsn = pg->FreshDatabase();
   ASSERT_TRUE(dsn.ok()) << dsn.status().ToString();
   dsn_ = *dsn;
-  redis_ = std::make_unique<RedisInstance>();
-  if (!redis_->Start()) return;
+  std::vector<std::pair<std::string, std::string>> redis_opts;
+  if (RedisBehindSentinel()) {
+    sentinels_ = std::make_unique<RedisSentinelGroup>();
+    if (!sentinels_->Start()) return;
+    redis_opts = {{"redis_sentinels", sentinels_->SentinelList()},
+                  {"redis_master_name", RedisSentinelGroup::kMasterName}};
+  } else {
+    redis_ = std::make_unique<RedisInstance>();
+    if (!redis_->Start()) return;
+    redis_opts = {{"redis_url", redis_->url()}};
+  }
   for (int node = 1; node <= BrokerCount(); ++node) {
     BrokerOptions o;
     o.plugin_opts = {{"store", "postgres"},
                      {"pg_conninfo", *dsn},
                      {"node_id", std::to_string(node)},
-                     {"jwt_hs256_secret", kSharedJwtSecret},
-                     {"redis_url", redis_->url()}};
+                     {"jwt_hs256_secret", kSharedJwtSecret}};
+    for (auto& opt : redis_opts) o.plugin_opts.push_back(opt);
     for (auto& opt : ExtraOptions()) o.plugin_opts.push_back(opt);
     brokers_.push_back(std::make_unique<BrokerProcess>(std::move(o)));
     if (!brokers_.back()->Start()) return;

@@ -15,6 +15,7 @@
 #include "support/chat_client.h"
 #include "support/postgres_instance.h"
 #include "support/redis_instance.h"
+#include "support/redis_sentinel_group.h"
 
 namespace mqchat::test {
 
@@ -27,6 +28,10 @@ class SharedBrokersTest : public ::testing::Test {
   virtual int BrokerCount() const { return 2; }
   // Extra plugin options for every broker (after the store, node and Redis ones).
   virtual std::vector<std::pair<std::string, std::string>> ExtraOptions() const { return {}; }
+
+  // True: Redis is a master, a replica and three sentinels (sentinels_), and the brokers find
+  // the master through plugin_opt_redis_sentinels; redis_ is then null.
+  virtual bool RedisBehindSentinel() const { return false; }
 
   bool ready() const { return ready_; }
   // Connects `user`'s `device` to broker `broker` (0-based) with a token and waits until the
@@ -54,6 +59,7 @@ class SharedBrokersTest : public ::testing::Test {
   PostgresInstance* postgres_ = nullptr;
 
   std::unique_ptr<RedisInstance> redis_;
+  std::unique_ptr<RedisSentinelGroup> sentinels_;
   std::vector<std::unique_ptr<BrokerProcess>> brokers_;
 
  private:

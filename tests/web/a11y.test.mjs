@@ -7,32 +7,13 @@
 // close it with Escape, without a mouse. Its own broker and browser (pages.mjs); run by
 // tests/web/run.sh.
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
 import { DESKTOP, PHONE, RawClient } from "./harness.mjs";
 import { T, pageSuite } from "./pages.mjs";
 import { searchUntil } from "./search_helpers.mjs";
+import { axe } from "./axe.mjs";
 
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const suite = pageSuite();
 const { newUser, login } = suite;
-
-/** Runs axe-core on the page as it is; returns the violations as readable lines. */
-async function axe(page) {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const r = await window.axe.run(document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
-      resultTypes: ["violations"],
-    });
-    return r.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary.replace(/\s+/g, " ")}`),
-    }));
-  });
-  return violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n      ${v.nodes.join("\n      ")}`);
-}
 
 /** Seeds a direct conversation and a group with messages (mine, theirs, a reply) for `me`. */
 async function seed(t, me, other) {

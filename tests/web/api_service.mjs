@@ -36,6 +36,9 @@ export class ApiService {
     cleanups.add(() => this.kill());
   }
 
+  /** More command-line options (e.g. --broker URL for discovery), before start(). */
+  extraArgs = [];
+
   get url() {
     return `http://127.0.0.1:${this.port}`;
   }
@@ -50,6 +53,7 @@ export class ApiService {
     const fd = openSync(this.logPath, "a");
     const args = ["--sqlite", this.broker.db, "--jwt_private_key_file", this.keyPath, "--listen", "127.0.0.1"];
     args.push("--port", String(this.port), "--cors_origin", `http://127.0.0.1:${this.broker.wsPort}`);
+    args.push(...this.extraArgs);
     const proc = spawn(API, args, { stdio: ["ignore", fd, fd] });
     this.proc = proc;
     let exited = false;

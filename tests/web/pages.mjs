@@ -88,7 +88,7 @@ export function pageSuite() {
  * which loses the click: it is clicked again until the conversation opens, within T. */
 export async function openConv(page, title) {
   const deadline = Date.now() + T;
-  const opened = (t) => document.querySelector("#conv-title")?.textContent === t;
+  const opened = (t) => document.querySelector("#conv-title")?.dataset.title === t;
   for (;;) {
     await page.locator(`.conv-item[data-title="${title}"]`).click({ timeout: T });
     try {

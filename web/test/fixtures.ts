@@ -23,6 +23,7 @@ export function summary(id: string, lastSeq: number, extra: Partial<WireSummary>
     read_seq: 0,
     unread: lastSeq,
     muted_until_ms: 0,
+    unread_mentions: 0,
     members: ["alice", "bob"],
     last_message: null,
     ...extra,

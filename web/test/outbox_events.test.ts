@@ -58,7 +58,7 @@ test("each op goes to its topic with its body, and its ack records the event", a
   const e = outbox.event("1", "edit", 4, "fixed");
   const d = outbox.event("1", "delete", 5);
   const r = outbox.event("1", "react", 4, "👍", true);
-  const s = outbox.send("1", "yes", 1000, 4);
+  const s = outbox.send("1", "yes", 1000, { replyTo: 4 });
   await flush();
   assert.deepEqual(
     calls.map((c) => [c.topic, c.body]),

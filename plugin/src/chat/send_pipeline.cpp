@@ -35,7 +35,8 @@ protocol::Op AckOp(store::EventKind kind) {
 // Why the store refused an edit, delete, reaction or reply, as its error response.
 std::string SendPipeline::RefusalPayload(const ReplyTo& to, const store::AppendRequest& req,
                                          store::EventRefusal refusal,
-                                         const std::string& refused_user) {
+                                         const std::string& refused_user,
+                                         const std::string& refused_attachment) {
   using protocol::ErrorCode;
   const std::string seq = std::to_string(req.target_seq);
   switch (refusal) {
@@ -59,6 +60,12 @@ std::string SendPipeline::RefusalPayload(const ReplyTo& to, const store::AppendR
       return ErrorPayload(to, ErrorCode::kMentionNotMember,
                           "mentions: " + refused_user + " is not a member of conversation " +
                               std::to_string(req.conversation_id));
+    case store::EventRefusal::kAttachmentUnknown:
+      return ErrorPayload(to, ErrorCode::kInvalid,
+                          "attachments: " + refused_attachment + " is not an upload of yours");
+    case store::EventRefusal::kAttachmentUnfinished:
+      return ErrorPayload(to, ErrorCode::kInvalid,
+                          "attachments: upload " + refused_attachment + " is not finished");
     case store::EventRefusal::kUnknownTarget:
     case store::EventRefusal::kNone:
       break;
@@ -88,6 +95,8 @@ Plan SendPipeline::PlanSend(const OpRequest& r) {
   job.request.text = std::move(body.text);  // up to 100,000 characters: moved, not copied
   job.request.target_seq = body.reply_to;    // a reply (0: none); the store checks it
   job.request.mentions = std::move(body.mentions);  // the store checks they are members
+  // The store checks each is the sender's finished upload (store/attachments.h).
+  job.request.attachments = std::move(body.attachments);
   job.request.message_id = ids_.Next();
   job.request.created_at_ms = tools_.clock.NowMs();
   job.reply = r.to;
@@ -234,7 +243,7 @@ std::vector<SendOutcome> SendPipeline::Outcomes(
                                    std::to_string(jobs[i].request.conversation_id));
     } else if ((*results)[i].outcome == store::AppendOutcome::kRefused) {
       out.reply = RefusalPayload(out.to, jobs[i].request, (*results)[i].refusal,
-                                 (*results)[i].refused_user);
+                                 (*results)[i].refused_user, (*results)[i].refused_attachment);
     } else if ((*results)[i].outcome == store::AppendOutcome::kNotAccepting) {
       // The same answer for a block and for the policy (open_direct gives it too).
       out.reply = ErrorPayload(out.to, protocol::ErrorCode::kNotAccepting,

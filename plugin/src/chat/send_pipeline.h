@@ -51,7 +51,8 @@ class SendPipeline {
 
  private:
   static std::string RefusalPayload(const ReplyTo& to, const store::AppendRequest& req,
-                                    store::EventRefusal refusal, const std::string& refused_user);
+                                    store::EventRefusal refusal, const std::string& refused_user,
+                                    const std::string& refused_attachment);
   // `channel`: a text channel's message (one publish to its topic, no inboxes).
   SendOutcome Stored(store::ChatStore& store, SendOutcome out, const store::AppendResult& r,
                      bool channel = false);

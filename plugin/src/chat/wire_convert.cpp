@@ -40,6 +40,7 @@ protocol::WireMessage ToWire(const store::StoredMessage& m) {
   w.edited_at_ms = m.edited_at_ms;
   w.deleted = m.deleted_at_ms > 0;
   w.mentions = m.mentions;
+  w.attachments = m.attachments;
   return w;
 }
 

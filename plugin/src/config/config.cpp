@@ -249,6 +249,16 @@ const std::vector<OptionSpec>& Specs() {
          c.presence.redis_url = v;
          return Status::Ok();
        }},
+      {"redis_sentinels",
+       [](Config& c, const std::string&, const std::string& v) -> Status {
+         c.presence.redis_sentinels = v;
+         return Status::Ok();
+       }},
+      {"redis_master_name",
+       [](Config& c, const std::string&, const std::string& v) -> Status {
+         c.presence.redis_master_name = v;
+         return Status::Ok();
+       }},
       {"redis_ttl_s", PresenceInt(&PresenceConfig::redis_ttl_s, 3, 3600)},
       {"push_gateway_url", &SetPushGatewayUrl},
       {"push_timeout_ms", PushInt(&PushConfig::timeout_ms, 100, 120000)},
@@ -293,6 +303,12 @@ Status ValidateWhole(const Config& c) {
   if (!c.auth.jwt_hs256_secret.empty() && c.auth.jwt_hs256_secret.size() < 32) {
     return OptionError("jwt_hs256_secret",
                        "must be at least 32 bytes (a short HMAC secret can be brute-forced)");
+  }
+  if (!c.presence.redis_sentinels.empty() && !c.presence.redis_url.empty()) {
+    return OptionError("redis_sentinels", "and plugin_opt_redis_url exclude each other");
+  }
+  if (c.presence.redis_sentinels.empty() != c.presence.redis_master_name.empty()) {
+    return OptionError("redis_master_name", "and plugin_opt_redis_sentinels go together");
   }
   if (c.push.coalesce_max_ms < c.push.coalesce_ms) {
     return OptionError("push_coalesce_max_ms", "must not be below plugin_opt_push_coalesce_ms");

@@ -41,8 +41,13 @@ struct PresenceConfig {
   int min_interval_ms = 1000;  // at most one presence publish per user per interval
   int online_expiry_s = 600;   // retained "online" expires unless refreshed (crash safety)
   int typing_per_minute = 60;  // typing requests per user per minute
-  std::string redis_url;       // empty: presence is local to this broker
+  std::string redis_url;       // empty (and no sentinels): presence is local to this broker
+  // Or Redis behind Sentinel: "host:port,..." of the sentinels and the master's name there.
+  std::string redis_sentinels;
+  std::string redis_master_name;
   int redis_ttl_s = 15;        // a dead broker's devices stop counting after this
+
+  bool shared() const { return !redis_url.empty() || !redis_sentinels.empty(); }
 };
 
 // Push notifications (docs/PROTOCOL.md section 7). Off unless gateway_url is set.

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "presence/presence_service.h"
+
 namespace mqchat::metrics {
 
 HealthProbe::HealthProbe(const Config& config, const Clock& clock,
@@ -75,7 +77,7 @@ std::string HealthProbe::CheckStore() {
 
 std::string HealthProbe::CheckRedis() {
   if (!redis_) {
-    auto address = presence::ParseRedisAddress(config_.presence.redis_url);
+    auto address = presence::SharedRedisAddress(config_.presence);
     if (!address.ok()) return "redis: " + address.status().message();
     auto connected = presence::ConnectRedis(*address, 1000);
     if (!connected.ok()) return "redis: " + connected.status().message();
@@ -107,7 +109,7 @@ HealthReport HealthProbe::Ready() {
   };
   record("loop", CheckLoop());
   record("store", CheckStore());
-  if (!config_.presence.redis_url.empty()) record("redis", CheckRedis());
+  if (config_.presence.shared()) record("redis", CheckRedis());
   record("queue", CheckQueue());
   cached_.ok = ok;
   cached_.body = {{"status", ok ? "ok" : "fail"}, {"checks", std::move(checks)}};

@@ -18,14 +18,25 @@ PresenceOptions TrackerOptions(const PresenceConfig& c) {
 
 }  // namespace
 
+Result<RedisAddress> SharedRedisAddress(const PresenceConfig& config) {
+  if (!config.redis_sentinels.empty()) {
+    auto address = ParseRedisSentinels(config.redis_sentinels, config.redis_master_name);
+    if (!address.ok()) return address.status().WithContext("plugin_opt_redis_sentinels");
+    return address;
+  }
+  auto address = ParseRedisAddress(config.redis_url);
+  if (!address.ok()) return address.status().WithContext("plugin_opt_redis_url");
+  return address;
+}
+
 Result<std::unique_ptr<PresenceService>> PresenceService::Create(const PresenceConfig& config,
                                                                  int node_id, BrokerApi& broker,
                                                                  BrokerTaskQueue& tasks,
                                                                  const Clock& clock) {
   std::unique_ptr<PresenceService> service(new PresenceService(config, broker, clock));
-  if (!config.redis_url.empty()) {
-    auto address = ParseRedisAddress(config.redis_url);
-    if (!address.ok()) return address.status().WithContext("plugin_opt_redis_url");
+  if (config.shared()) {
+    auto address = SharedRedisAddress(config);
+    if (!address.ok()) return address.status();
     service->bus_ = std::make_unique<ClusterBus>(*address, node_id, config.redis_ttl_s,
                                                  service->BusCallbacks(tasks));
   }

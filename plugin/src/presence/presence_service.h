@@ -1,5 +1,5 @@
 // PresenceService: the one owner of presence. It counts each user's devices here
-// (PresenceTracker) and, with shared presence (plugin_opt_redis_url), on the other brokers
+// (PresenceTracker) and, with shared presence (plugin_opt_redis_url or _redis_sentinels), on the other brokers
 // (RemoteDevices, fed by the ClusterBus over Redis), and publishes each user's retained
 // presence (mqchat/v1/p/<user>): changes as the tracker lets them out, and "online" again at
 // half its expiry so it outlives no crashed broker. Every broker derives a user's presence the
@@ -33,9 +33,13 @@
 
 namespace mqchat::presence {
 
+// The bus's Redis: plugin_opt_redis_url, or the master behind plugin_opt_redis_sentinels.
+// kInvalidArgument naming the option if it does not parse. Only when config.shared().
+Result<RedisAddress> SharedRedisAddress(const PresenceConfig& config);
+
 class PresenceService {
  public:
-  // Starts the ClusterBus if `config.redis_url` is set (kInvalidArgument if it does not parse).
+  // Starts the ClusterBus if `config.shared()` (kInvalidArgument if its address does not parse).
   // `node_id` names this broker on the bus. `broker`, `tasks` and `clock` must outlive the
   // service; bus callbacks reach it through `tasks`, so drop the queue's tasks with it.
   static Result<std::unique_ptr<PresenceService>> Create(const PresenceConfig& config, int node_id,

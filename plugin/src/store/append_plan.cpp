@@ -27,6 +27,35 @@ AppendPlan::AppendPlan(const std::vector<AppendRequest>& batch) : batch_(batch) 
   lookups_.resize(keys_.size());
   CollectTargets();
   CollectMentions();
+  CollectAttachments();
+}
+
+void AppendPlan::CollectAttachments() {
+  for (const AppendRequest& req : batch_) {
+    for (const std::string& id : req.attachments) {
+      if (attachment_index_.emplace(id, attachment_ids_.size()).second) {
+        attachment_ids_.push_back(id);
+      }
+    }
+  }
+  attachment_states_.resize(attachment_ids_.size());
+}
+
+void AppendPlan::SetAttachment(size_t index, std::optional<AttachmentState> state) {
+  attachment_states_.at(index) = std::move(state);
+}
+
+EventRefusal AppendPlan::CheckAttachments(size_t i, std::string* refused_id) const {
+  const AppendRequest& req = batch_[i];
+  for (const std::string& id : req.attachments) {
+    const std::optional<AttachmentState>& state = attachment_states_[attachment_index_.at(id)];
+    *refused_id = id;
+    // Another's upload gets the answer of an id that does not exist.
+    if (!state.has_value() || state->owner != req.sender) return EventRefusal::kAttachmentUnknown;
+    if (!state->finished) return EventRefusal::kAttachmentUnfinished;
+  }
+  refused_id->clear();
+  return EventRefusal::kNone;
 }
 
 void AppendPlan::CollectMentions() {
@@ -222,12 +251,16 @@ Status AppendPlan::Decide() {
       continue;
     }
     const std::string non_member = MentionedNonMember(i);
-    const EventRefusal refusal =
-        non_member.empty() ? Check(i, targets, present) : EventRefusal::kMentionNotMember;
+    std::string refused_attachment;
+    EventRefusal refusal = CheckAttachments(i, &refused_attachment);
+    if (refusal == EventRefusal::kNone) {
+      refusal = non_member.empty() ? Check(i, targets, present) : EventRefusal::kMentionNotMember;
+    }
     if (refusal != EventRefusal::kNone) {
       result.outcome = AppendOutcome::kRefused;
       result.refusal = refusal;
       result.refused_user = non_member;
+      result.refused_attachment = std::move(refused_attachment);
       result.message.conversation_id = req.conversation_id;
       result.message.sender = req.sender;
       result.message.client_msg_id = req.client_msg_id;
@@ -245,6 +278,12 @@ Status AppendPlan::Decide() {
     result.message.kind = req.kind;
     result.message.target_seq = req.target_seq;
     result.message.mentions = req.mentions;
+    for (size_t a = 0; a < req.attachments.size(); ++a) {
+      const std::string& id = req.attachments[a];
+      result.message.attachments.push_back(attachment_states_[attachment_index_.at(id)]->shown);
+      attachment_links_.push_back(
+          AttachmentLink{req.conversation_id, seq, static_cast<int64_t>(a), id});
+    }
     first_new[key] = i;
     new_indexes_.push_back(i);
     if (req.kind != EventKind::kMessage) effect_indexes_.push_back(i);

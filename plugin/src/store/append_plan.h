@@ -50,6 +50,21 @@ struct MentionKey {
   std::string username;
 };
 
+// An attachment a message of the batch names (migration 020's `attachments` row), as looked
+// up under the lock: who uploaded it, whether it is finished, and what a message shows of it.
+struct AttachmentState {
+  std::string owner;
+  bool finished = false;
+  protocol::WireAttachment shown;
+};
+// A row of message_attachments a new message writes (store/attachments.h).
+struct AttachmentLink {
+  ConversationId conversation_id = 0;
+  int64_t seq = 0;
+  int64_t position = 0;
+  std::string attachment_id;
+};
+
 class AppendPlan {
  public:
   // One conversation's seq allocation: last_seq goes from `last_seq - count` to `last_seq`.
@@ -80,6 +95,8 @@ class AppendPlan {
   const std::vector<ReactionKey>& reactions() const { return reactions_; }
   // Each distinct (conversation, mentioned user) of the batch's messages and edits.
   const std::vector<MentionKey>& mentions() const { return mentions_; }
+  // Each distinct attachment id the batch's messages name, in order of appearance.
+  const std::vector<std::string>& attachment_ids() const { return attachment_ids_; }
 
   // Lookups, made while holding the conversations' locks (so they are current):
   // the last_seq of an existing conversation of conversation_ids();
@@ -98,6 +115,8 @@ class AppendPlan {
   void SetReaction(size_t index, bool present);
   // for mentions()[i]: whether that user is a member of that conversation.
   void SetMentionMember(size_t index, bool member);
+  // for attachment_ids()[i]: its row, if there is one.
+  void SetAttachment(size_t index, std::optional<AttachmentState> state);
 
   // Classifies every request and numbers the new ones. kInternal if a new message's
   // conversation got no SetLastSeq (a member of a conversation that does not exist).
@@ -117,6 +136,9 @@ class AppendPlan {
   // order: the backend applies each to the target's current state (and the reactions) in
   // this order, after inserting the rows.
   const std::vector<size_t>& effect_indexes() const { return effect_indexes_; }
+  // The message_attachments rows of the new messages, in batch order; the backend also marks
+  // each distinct attachment referenced (attachments.referenced_at_ms).
+  const std::vector<AttachmentLink>& attachment_links() const { return attachment_links_; }
   const std::vector<AppendResult>& results() const { return results_; }
   std::vector<AppendResult> TakeResults();
 
@@ -134,6 +156,10 @@ class AppendPlan {
   void CollectMentions();
   // The first user batch_[i] mentions who is not a member ("": none).
   std::string MentionedNonMember(size_t i) const;
+  void CollectAttachments();
+  // Why batch_[i]'s attachments are refused (kNone: all are the sender's finished uploads);
+  // `*refused_id` names the first refused.
+  EventRefusal CheckAttachments(size_t i, std::string* refused_id) const;
   // The targets and reactions as looked up, before the batch.
   void InitialState(TargetMap& targets, ReactionSet& present) const;
   // Why the rules refuse batch_[i] given the state so far (kNone: allowed).
@@ -154,6 +180,10 @@ class AppendPlan {
   std::vector<MentionKey> mentions_;
   std::vector<bool> mention_member_;  // parallel to mentions_
   std::map<std::pair<ConversationId, std::string>, size_t> mention_index_;  // -> mentions_
+  std::vector<std::string> attachment_ids_;
+  std::vector<std::optional<AttachmentState>> attachment_states_;  // parallel to the ids
+  std::map<std::string, size_t> attachment_index_;                  // -> attachment_ids_
+  std::vector<AttachmentLink> attachment_links_;
   std::unordered_map<ConversationId, int64_t> last_seq_;
   std::unordered_map<ConversationId, int64_t> members_version_;
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "mqchat/status.h"
+#include "protocol/attachments.h"
 
 namespace mqchat::store {
 
@@ -45,6 +46,9 @@ struct StoredMessage {
   // kMessage: the users it mentions now (none once deleted); kEdit: the list the edit gave it.
   // Migration 019 (store/mentions.h).
   std::vector<std::string> mentions;
+  // kMessage: the attachments it carries (none once deleted), as the message shows them
+  // (migration 022's messages.attachments; store/attachments.h).
+  std::vector<protocol::WireAttachment> attachments;
 };
 
 // One emoji's reactions to a message, for the user who reads it (ChatStore::ReadMessages).
@@ -78,6 +82,10 @@ enum class EventRefusal {
   kEditWindowClosed,  // edit after edit_window_ms
   kNoChange,          // reaction already there (add) or not there (remove)
   kMentionNotMember,  // a message or edit mentions a non-member (AppendResult::refused_user)
+  // An attachment that is not the sender's upload (another's, or none with that id), or
+  // their upload not yet finished (AppendResult::refused_attachment names it).
+  kAttachmentUnknown,
+  kAttachmentUnfinished,
 };
 
 struct AppendRequest {
@@ -107,6 +115,9 @@ struct AppendRequest {
   // kMessage and kEdit: the users mentioned (valid names, no repeats; each must be a member,
   // else kMentionNotMember). An edit's list replaces the message's (store/mentions.h).
   std::vector<std::string> mentions;
+  // kMessage: the ids of the attachments it carries (distinct, at most
+  // protocol::kMaxAttachments); each must be the sender's finished upload (store/attachments.h).
+  std::vector<std::string> attachments;
   // A send refused by a rate limit (chat/send_limits.h), checked only for an idempotent
   // resend: the original ack if this key is stored (kDuplicate), else kNotStored; never stored.
   bool only_if_stored = false;
@@ -140,6 +151,7 @@ struct AppendResult {
   int64_t members_version = 0;
   EventRefusal refusal = EventRefusal::kNone;  // kRefused only
   std::string refused_user;  // kMentionNotMember: the first mentioned non-member
+  std::string refused_attachment;  // kAttachment*: the first attachment refused
 };
 
 struct Member {

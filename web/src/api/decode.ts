@@ -4,6 +4,7 @@
 import { DecodeError } from "./errors";
 import { DM_POLICIES } from "./wire";
 import type {
+  WireAttachment,
   BlockedUser,
   DmPolicy,
   HistoryPage,
@@ -80,6 +81,19 @@ function decodeReaction(v: unknown, what: string): WireReaction {
   return { emoji: str(o, "emoji", what), count: num(o, "count", what), mine: o.mine === true };
 }
 
+function decodeAttachment(v: unknown, what: string): WireAttachment {
+  const o = obj(v, what);
+  return {
+    id: str(o, "id", what),
+    name: str(o, "name", what),
+    content_type: str(o, "content_type", what),
+    size: num(o, "size", what),
+    width: o.width === undefined ? 0 : num(o, "width", what),
+    height: o.height === undefined ? 0 : num(o, "height", what),
+    thumbnail: o.thumbnail === true,
+  };
+}
+
 function decodeReplyQuote(v: unknown, what: string): WireReplyQuote {
   const o = obj(v, what);
   const deleted = o.deleted === true;
@@ -110,6 +124,8 @@ export function decodeMessage(v: unknown, what = "message"): WireMessage {
   if (o.edited_at_ms !== undefined) m.edited_at_ms = num(o, "edited_at_ms", what);
   if (o.deleted === true) m.deleted = true;
   if (o.reactions !== undefined) m.reactions = arr(o, "reactions", what, decodeReaction);
+  if (o.mentions !== undefined) m.mentions = arr(o, "mentions", what, aString);
+  if (o.attachments !== undefined) m.attachments = arr(o, "attachments", what, decodeAttachment);
   if (o.reply !== undefined && o.reply !== null) m.reply = decodeReplyQuote(o.reply, `${what}.reply`);
   return m;
 }
@@ -148,6 +164,7 @@ export function decodeSummary(v: unknown, what = "summary"): WireSummary {
     read_seq: num(o, "read_seq", what),
     unread: num(o, "unread", what),
     muted_until_ms: o.muted_until_ms === undefined ? 0 : muteUntil(o, "muted_until_ms", what),
+    unread_mentions: o.unread_mentions === undefined ? 0 : num(o, "unread_mentions", what),
     members: arr(o, "members", what, aString),
     last_message: last === null || last === undefined ? null : decodeMessage(last, `${what}.last_message`),
   };

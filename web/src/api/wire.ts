@@ -45,6 +45,22 @@ export interface WireMessage {
   deleted?: boolean;
   reactions?: WireReaction[];
   reply?: WireReplyQuote;
+  /** The users the message mentions (PROTOCOL.md "Mentions"); an edit: the message's new list. */
+  mentions?: string[];
+  /** The files and pictures it carries (PROTOCOL.md "Attachments"); no URLs (they expire). */
+  attachments?: WireAttachment[];
+}
+
+/** An attachment as a message carries it; `width`/`height` 0 for a file that is not a picture;
+ * `thumbnail`: the API offers one. */
+export interface WireAttachment {
+  id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  width: number;
+  height: number;
+  thumbnail: boolean;
 }
 
 /** One emoji's reactions to a message; `mine`: this user is among them. */
@@ -88,6 +104,8 @@ export interface WireSummary {
   unread: number;
   /** My mute (PROTOCOL.md, `conversations`): 0 none, -1 for good, else epoch ms (in the past: none). */
   muted_until_ms: number;
+  /** My mentions above `read_seq` (absent from older servers: 0). */
+  unread_mentions: number;
   members: string[];
   last_message: WireMessage | null;
 }

@@ -10,7 +10,7 @@ import { InboxEvent, Presence, Response, WireConversation, topics } from "../api
 import { Conv, ConvView } from "./conversation";
 import { Conversations, TYPING_SHOW_MS } from "./conversations";
 import { describeError } from "./describe";
-import { Outbox, PendingView } from "./outbox";
+import { Outbox, PendingView, SendExtras } from "./outbox";
 import { OutboxBackend, OutboxStore, indexedDbOutbox } from "./outbox_store";
 import { Privacy } from "./privacy";
 import { SearchState } from "./search";
@@ -269,14 +269,14 @@ export class ChatState {
 
   // ---- sending and typing -------------------------------------------------------------------
 
-  /** A message; `replyTo`: the seq of the message it answers. */
-  send(conversationId: string, text: string, replyTo?: number): PendingView {
-    return this.outbox.send(conversationId, text, Date.now(), replyTo);
+  /** A message, with what it answers, mentions and carries (outbox.ts SendExtras). */
+  send(conversationId: string, text: string, extra: SendExtras = {}): PendingView {
+    return this.outbox.send(conversationId, text, Date.now(), extra);
   }
   /** Edit, delete and react: through the outbox like sends (kept across reloads, resent with
    * their client_msg_id); a refusal becomes the notice. */
-  edit(conversationId: string, seq: number, text: string): void {
-    this.outbox.event(conversationId, "edit", seq, text);
+  edit(conversationId: string, seq: number, text: string, mentions?: string[]): void {
+    this.outbox.event(conversationId, "edit", seq, text, false, Date.now(), mentions);
   }
   deleteMessage(conversationId: string, seq: number): void {
     this.outbox.event(conversationId, "delete", seq);

@@ -3,6 +3,7 @@
 // the view sees it as a ConvView (read-only).
 import { t } from "../i18n/i18n";
 import type { WireMessage } from "../api/wire";
+import { unreadMentions } from "./mentions";
 
 export interface Member {
   role: string;
@@ -24,6 +25,8 @@ export interface ConvView {
   readonly loadingOlder: boolean;
   readonly rolesLoaded: boolean;
   readonly unread: number;
+  /** My mentions above my read position (mentions.ts). */
+  readonly unreadMentions: number;
   readonly mutedUntilMs: number;
   muted(now?: number): boolean;
   sortedSeqs(): readonly number[];
@@ -53,6 +56,11 @@ export class Conv implements ConvView {
   baseUnread = 0;
   baseSeq = 0;
   baseRead = 0;
+  /** The summary's `unread_mentions` (at `baseSeq`), and the seqs of messages (or edits adding
+   * me) this device saw mention me, with the edits that did by message seq (mentions.ts). */
+  baseMentions = 0;
+  mentionSeqs = new Set<number>();
+  mentionEdits = new Map<number, number[]>();
   /** Every message up to this seq that belongs to the loaded window is here; the sync cursor. */
   syncSeq = 0;
   latestLoaded = false;
@@ -78,6 +86,10 @@ export class Conv implements ConvView {
       n += this.readSeq <= this.baseRead ? this.baseUnread : Math.min(this.baseUnread, seqs);
     }
     return Math.max(0, n);
+  }
+
+  get unreadMentions(): number {
+    return unreadMentions(this);
   }
 
   /** Event seqs in (from, to]. */

@@ -5,6 +5,7 @@
 import type { SyncConversation, WireConversation, WireMember, WireMessage, WireSummary } from "../api/wire";
 import { Conv } from "./conversation";
 import { applyEvent, isMessage, mergeHistory } from "./message_events";
+import { noteEvent, noteMessage } from "./mentions";
 
 export const TYPING_SHOW_MS = 6000;
 
@@ -89,6 +90,7 @@ export class Conversations {
       c.baseSeq = s.last_seq;
       c.baseRead = s.read_seq;
       c.baseUnread = s.unread;
+      c.baseMentions = s.unread_mentions;
       c.mutedUntilMs = s.muted_until_ms;
       if (s.last_message && (!c.lastMessage || s.last_message.seq > c.lastMessage.seq)) {
         c.lastMessage = s.last_message;
@@ -166,6 +168,7 @@ export class Conversations {
 
   private list(c: Conv, m: WireMessage): void {
     c.put(m);
+    noteMessage(c, m, this.me);
     if (!c.lastMessage || m.seq >= c.lastMessage.seq) {
       c.lastMessage = m;
       c.activityMs = Math.max(c.activityMs, m.sent_at_ms);
@@ -177,6 +180,7 @@ export class Conversations {
   private applyToTarget(c: Conv, ev: WireMessage): void {
     c.events.add(ev.seq);
     const target = ev.target_seq === undefined ? undefined : c.msgs.get(ev.target_seq);
+    noteEvent(c, ev, target, this.me);
     const next = target && applyEvent(target, ev, this.me);
     if (next) c.replace(next);
   }
@@ -212,7 +216,10 @@ export class Conversations {
 
   /** An older history page (scroll-back). */
   applyOlder(c: Conv, messages: WireMessage[], hasMore: boolean): void {
-    for (const m of messages) if (!this.fromHistory(c, m)) c.put(m);
+    for (const m of messages) {
+      if (this.fromHistory(c, m) || !c.put(m)) continue;
+      noteMessage(c, m, this.me);
+    }
     c.hasMoreBefore = hasMore;
   }
 

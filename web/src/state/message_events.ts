@@ -16,10 +16,14 @@ export function isMessage(m: WireMessage): boolean {
 export function applyEvent(target: WireMessage, ev: WireMessage, me: string): WireMessage | null {
   if (target.deleted) return null;
   switch (ev.kind) {
-    case "edit":
-      return { ...target, text: ev.text, edited_at_ms: ev.sent_at_ms };
+    case "edit": {
+      const { mentions: _m, ...rest } = target;
+      const next: WireMessage = { ...rest, text: ev.text, edited_at_ms: ev.sent_at_ms };
+      if (ev.mentions?.length) next.mentions = ev.mentions;
+      return next;
+    }
     case "delete": {
-      const { reactions: _r, ...rest } = target;
+      const { reactions: _r, mentions: _m, ...rest } = target;
       return { ...rest, text: "", deleted: true };
     }
     case "react":
@@ -59,7 +63,10 @@ function react(list: readonly WireReaction[], emoji: string, mine: boolean, add:
 export function mergeHistory(held: WireMessage, page: WireMessage): WireMessage {
   if (held.deleted && !page.deleted) return held;
   if ((held.edited_at_ms ?? 0) > (page.edited_at_ms ?? 0)) {
-    return { ...page, text: held.text, edited_at_ms: held.edited_at_ms };
+    const { mentions: _m, ...rest } = page;
+    const m: WireMessage = { ...rest, text: held.text, edited_at_ms: held.edited_at_ms };
+    if (held.mentions) m.mentions = held.mentions;
+    return m;
   }
   return page;
 }

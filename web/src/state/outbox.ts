@@ -9,7 +9,7 @@
 // good is dropped with a notice (there is nothing to retry in NOT_AUTHOR and the like).
 import { ChatError } from "../api/errors";
 import { decodeSendAck } from "../api/decode";
-import { Response, WireMessage, topics } from "../api/wire";
+import { Response, WireAttachment, WireMessage, topics } from "../api/wire";
 import { describeError } from "./describe";
 import { OpFields, OutboxOp, entryOf, requestOf } from "./outbox_ops";
 import type { SavedSend } from "./outbox_store";
@@ -42,6 +42,14 @@ export interface OutboxDeps {
 
 export const SEND_TIMEOUT_MS = 30000;
 
+/** What a message may carry beyond its text: the seq it answers, the members it mentions
+ * (mentions.ts), finished uploads (files.ts). */
+export interface SendExtras {
+  replyTo?: number;
+  mentions?: string[];
+  attachments?: WireAttachment[];
+}
+
 function newMsgId(device: string): string {
   const rnd = Math.random().toString(36).slice(2, 10);
   return `${device}-${Date.now().toString(36)}-${rnd}`.slice(-64);
@@ -59,6 +67,8 @@ function opFields(f: OpFields): OpFields {
   if (f.target_seq !== undefined) out.target_seq = f.target_seq;
   if (f.reply_to) out.reply_to = f.reply_to;
   if (f.remove !== undefined) out.remove = f.remove;
+  if (f.mentions?.length) out.mentions = f.mentions;
+  if (f.attachments?.length) out.attachments = f.attachments;
   return out;
 }
 
@@ -106,9 +116,10 @@ export class Outbox {
       .sort((a, b) => a.created_ms - b.created_ms);
   }
 
-  /** A message, optionally answering message `replyTo`. */
-  send(conversationId: string, text: string, now = Date.now(), replyTo?: number): PendingView {
-    return this.enqueue({ conversation_id: conversationId, text, reply_to: replyTo }, now);
+  /** A message, optionally answering a message, mentioning members, carrying attachments. */
+  send(conversationId: string, text: string, now = Date.now(), extra: SendExtras = {}): PendingView {
+    const { replyTo, mentions, attachments } = extra;
+    return this.enqueue({ conversation_id: conversationId, text, reply_to: replyTo, mentions, attachments }, now);
   }
 
   /** An edit, delete or react of message `targetSeq` (react: `text` is the emoji). */
@@ -119,9 +130,11 @@ export class Outbox {
     text = "",
     remove = false,
     now = Date.now(),
+    mentions?: string[],
   ): PendingView {
     const f: Omit<OpFields, "client_msg_id"> = { conversation_id: conversationId, op, target_seq: targetSeq, text };
     if (op === "react") f.remove = remove;
+    if (mentions?.length) f.mentions = mentions;
     return this.enqueue(f, now);
   }
 

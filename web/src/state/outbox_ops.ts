@@ -3,7 +3,7 @@
 // removal). Each goes to its own topic with the entry's client_msg_id, so a resend is stored once
 // whatever its kind, and is answered with the same ack; the ack plus what was sent make the log
 // entry this device records (the server sends the sender's device no event for it).
-import type { SendAck, WireMessage } from "../api/wire";
+import type { SendAck, WireAttachment, WireMessage } from "../api/wire";
 
 export type OutboxOp = "send" | "edit" | "delete" | "react";
 
@@ -19,6 +19,10 @@ export interface OpFields {
   target_seq?: number;
   /** send: the message answered. */
   reply_to?: number;
+  /** send: the finished uploads it carries (the request sends their ids). */
+  attachments?: WireAttachment[];
+  /** send, edit: the members the text mentions. */
+  mentions?: string[];
   /** react: take the reaction back. */
   remove?: boolean;
 }
@@ -30,9 +34,12 @@ export function requestOf(p: OpFields): { op: OutboxOp; body: Record<string, unk
   if (op === "send") {
     body.text = p.text;
     if (p.reply_to) body.reply_to = p.reply_to;
+    if (p.mentions?.length) body.mentions = p.mentions;
+    if (p.attachments?.length) body.attachments = p.attachments.map((a) => a.id);
   } else {
     body.seq = p.target_seq;
     if (op === "edit") body.text = p.text;
+    if (op === "edit" && p.mentions?.length) body.mentions = p.mentions;
     if (op === "react") {
       body.emoji = p.text;
       body.remove = p.remove === true;
@@ -53,8 +60,10 @@ export function entryOf(p: OpFields, ack: SendAck, me: string): WireMessage {
     sent_at_ms: ack.server_time_ms,
   };
   const op = p.op ?? "send";
+  if (p.mentions?.length && (op === "send" || op === "edit")) m.mentions = p.mentions;
   if (op === "send") {
     if (p.reply_to) m.reply_to = p.reply_to;
+    if (p.attachments?.length) m.attachments = p.attachments;
     return m;
   }
   m.kind = op === "react" && p.remove ? "unreact" : op;

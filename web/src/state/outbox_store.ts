@@ -34,6 +34,8 @@ function saved(p: PendingView): SavedSend {
   if (p.target_seq !== undefined) s.target_seq = p.target_seq;
   if (p.reply_to) s.reply_to = p.reply_to;
   if (p.remove !== undefined) s.remove = p.remove;
+  if (p.mentions?.length) s.mentions = p.mentions;
+  if (p.attachments?.length) s.attachments = p.attachments;
   if (p.state === "failed") s.error = p.error ?? "Failed";
   return s;
 }

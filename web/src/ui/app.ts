@@ -2,9 +2,15 @@
 // after a reload (state/session.ts and state/tokens.ts say what is kept; never a password).
 // With an API service (api/http_api.ts: `?api=URL` or config.json) the form signs up and logs in
 // there, and the broker gets a fresh access token at every (re)connect; without one the password
-// goes to the broker over MQTT, as before.
+// goes to the broker over MQTT, as before. With the API, profiles (display names, avatars) come
+// (and attachments' uploads and downloads) from it too, and the broker address from its discovery unless the user gave one.
 import { claimDevice } from "../api/device";
+import { AuthedApi } from "../api/authed_api";
 import { ApiClient, apiUrlOf } from "../api/http_api";
+import { ProfileApi, discoverBroker } from "../api/profiles";
+import { Profiles } from "../state/profiles";
+import { AttachmentApi } from "../api/attachments";
+import { Files } from "../state/files";
 import { ChatState } from "../state/chat";
 import { describeApiRefusal, describeLoginRefusal } from "../state/describe";
 import { Login, SessionStore } from "../state/session";
@@ -66,7 +72,7 @@ export class App {
     setLoginBusy();
     const device = await claimDevice();
     const keeper = l.viaApi ? this.keeper : null;
-    const server = l.server || $<HTMLInputElement>("login-server").value.trim() || defaultServer();
+    const server = await this.brokerFor(l.server || $<HTMLInputElement>("login-server").value.trim());
     const creds = { ...l, server, device, tokenSource: keeper ? () => keeper.fresh() : undefined };
     let connected = false;
     const s = new ChatState(creds, {
@@ -97,7 +103,9 @@ export class App {
         clearPassword();
       }
     });
-    const view = new ChatView(s, () => this.logout());
+    const authed = keeper && this.api ? new AuthedApi(this.api.base, () => keeper.fresh()) : null;
+    const profiles = new Profiles(authed && new ProfileApi(authed));
+    const view = new ChatView(s, () => this.logout(), profiles, new Files(authed && new AttachmentApi(authed)));
     this.view = view;
     if (!interactive) view.enter();
     else {
@@ -107,6 +115,16 @@ export class App {
       });
     }
     s.start();
+  }
+
+  /** The broker to connect to: the form's (or `?server=`) when the user chose one; with an API
+   * service and the page's default left as is, the first WebSocket broker of its discovery
+   * (GET /v1/connect), else the default. */
+  private async brokerFor(form: string): Promise<string> {
+    const fallback = defaultServer();
+    const explicit = new URLSearchParams(location.search).has("server") || (form !== "" && form !== fallback);
+    if (explicit) return form || fallback;
+    return (this.api && (await discoverBroker(this.api.base))) || fallback;
   }
 
   private logout(): void {

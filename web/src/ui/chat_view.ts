@@ -12,7 +12,7 @@ import { Composer } from "./composer";
 import { UiState, ViewContext } from "./context";
 import { renderConvHeader } from "./conv_header";
 import { onConvListKey, renderConvList } from "./conv_list";
-import { $, avatar, h, show } from "./dom";
+import { $, h, show } from "./dom";
 import { InfoPanel } from "./info_panel";
 import { ReportUi } from "./report_ui";
 import { MessageActions } from "./message_actions";
@@ -24,6 +24,12 @@ import { PrivacyPanel } from "./privacy_panel";
 import { SearchPanel } from "./search_panel";
 import { Notifier } from "./notifier";
 import { SettingsDialog } from "./settings";
+import { Profiles } from "../state/profiles";
+import { ProfileDialog } from "./profile_dialog";
+import { Files } from "../state/files";
+import { AttachmentViewer } from "./attachment_view";
+import { UploadTray } from "./upload_tray";
+import { nameOf, people, usePeople, userAvatar } from "./people";
 
 const HASH_RE = /^#c\/(\d+)$/;
 
@@ -48,10 +54,21 @@ export class ChatView implements ViewContext {
   private search = new SearchPanel(this);
   private notifier: Notifier;
 
+  private profile: ProfileDialog;
+  private tray: UploadTray;
+  private viewer: AttachmentViewer;
+  private meKey = "";
+
   constructor(
     readonly s: ChatState,
     private logout: () => void,
+    private profiles: Profiles = new Profiles(null),
+    readonly files: Files = new Files(null),
   ) {
+    this.profile = new ProfileDialog(this, profiles);
+    this.tray = new UploadTray(this, files);
+    this.viewer = new AttachmentViewer(this, files);
+    files.setListener(() => this.schedule());
     this.banner = new Banner(s);
     this.notice = new NoticeBar(s);
     this.notifier = new Notifier(s, this);
@@ -63,7 +80,13 @@ export class ChatView implements ViewContext {
     this.entered = true;
     show($("login-view"), false);
     show($("chat-view"), true);
-    $("me").replaceChildren(avatar(this.s.me, { size: "s" }), h("span", { class: "name", text: this.s.me }));
+    usePeople(this.profiles);
+    this.disposers.push(
+      this.profiles.onChange(() => {
+        this.info.invalidate();
+        this.schedule();
+      }),
+    );
     const m = HASH_RE.exec(location.hash);
     if (m) this.s.open(m[1]);
     this.bind();
@@ -77,6 +100,8 @@ export class ChatView implements ViewContext {
     this.banner.destroy();
     this.notice.destroy();
     for (const d of this.disposers) d();
+    usePeople(null);
+    this.profiles.dispose();
     $("msg-list").replaceChildren();
     $("conv-list").replaceChildren();
     show($("conv-pane"), false);
@@ -138,6 +163,9 @@ export class ChatView implements ViewContext {
     this.privacy.bind();
     this.settings.bind();
     this.search.bind();
+    this.profile.bind();
+    this.tray.bind();
+    this.viewer.bind();
     // Another language: every panel is drawn again (the message list from scratch).
     this.disposers.push(
       onLangChange(() => {
@@ -217,12 +245,22 @@ export class ChatView implements ViewContext {
       history.replaceState(null, "", location.pathname + location.search);
     }
     document.title = pageTitle(s.totalUnread());
+    this.renderMe();
     this.banner.render();
     renderConvList(this);
     this.search.render();
     this.renderPane();
     this.info.render();
     this.privacy.render();
+  }
+
+  /** My name and avatar at the top of the list (display name and picture once known). */
+  private renderMe(): void {
+    const key = `${this.s.me}|${people().version}`;
+    if (key === this.meKey) return;
+    this.meKey = key;
+    const me = this.s.me;
+    $("me").replaceChildren(userAvatar(me, { size: "s" }), h("span", { class: "name", text: nameOf(me) }));
   }
 
   private focusComposer = false; // after the next render: the focus goes to the composer
@@ -254,6 +292,7 @@ export class ChatView implements ViewContext {
     this.blocks.renderBar(c);
     this.notice.render();
     this.messages.render(c);
+    this.tray.render(c.id);
     this.announce(c);
     if (this.focusComposer) {
       this.focusComposer = false;

@@ -2,7 +2,8 @@
 // character count past 1,000, the typing indicator. A text over the server's limit (MAX_CHARS
 // code points) is refused here, with the count shown: sent, it could only fail, and Retry with it.
 // A reply (the message menu's Reply) shows the quoted message above the field until sent or
-// cancelled (× or Escape).
+// cancelled (× or Escape). `@` lists the members to mention (mention_picker.ts); a send carries
+// the members its text mentions (state/mentions.ts).
 import { t } from "../i18n/i18n";
 import { MAX_CHARS, codePoints } from "../api/wire";
 import type { PendingView } from "../state/outbox";
@@ -10,18 +11,26 @@ import type { ViewContext } from "./context";
 import { $, setText, show } from "./dom";
 import { fmtCount } from "./format";
 import { snippet } from "./message_parts";
+import { findMentions } from "../state/mentions";
+import { MentionPicker } from "./mention_picker";
 
 export class Composer {
-  constructor(private v: ViewContext) {}
+  private mentions: MentionPicker;
+
+  constructor(private v: ViewContext) {
+    this.mentions = new MentionPicker(v, () => this.input());
+  }
 
   bind(): void {
     const input = this.input();
+    this.mentions.bind();
     this.v.on($("composer"), "submit", (e) => {
       e.preventDefault();
       this.send();
     });
     this.v.on(input, "keydown", (e) => {
       const k = e as KeyboardEvent;
+      if (this.mentions.key(k)) return;
       if (k.key === "Enter" && !k.shiftKey && !k.isComposing) {
         k.preventDefault();
         this.send();
@@ -33,7 +42,13 @@ export class Composer {
       this.replyTo(null);
       this.focus();
     });
+    this.v.on(input, "click", () => this.mentions.update());
+    this.v.on(input, "keyup", (e) => {
+      const k = (e as KeyboardEvent).key;
+      if (k === "ArrowLeft" || k === "ArrowRight" || k === "Home" || k === "End") this.mentions.update();
+    });
     this.v.on(input, "input", () => {
+      this.mentions.update();
       this.autosize();
       this.updateCount();
       const c = this.v.s.openConv();
@@ -43,6 +58,7 @@ export class Composer {
 
   /** A conversation was opened: an empty composer. */
   reset(): void {
+    this.mentions.close();
     this.replyTo(null);
     this.input().value = "";
     this.autosize();
@@ -81,14 +97,18 @@ export class Composer {
     const c = this.v.s.openConv();
     const input = this.input();
     const text = input.value;
-    if (!c || text.trim() === "") return;
+    const attachments = c ? this.v.files.ready(c.id) : null;
+    if (!c || attachments === null || (text.trim() === "" && !attachments.length)) return; // null: uploading
     if (codePoints(text) > MAX_CHARS) {
       this.updateCount();
       input.focus();
       return;
     }
     this.v.s.stopTyping();
-    this.v.s.send(c.id, text, this.v.ui.replyTo ?? undefined);
+    this.mentions.close();
+    const replyTo = this.v.ui.replyTo ?? undefined;
+    this.v.s.send(c.id, text, { replyTo, mentions: findMentions(text, c.members.keys()), attachments });
+    this.v.files.clear(c.id);
     this.replyTo(null);
     input.value = "";
     this.autosize();

@@ -2,6 +2,7 @@
 // through its methods), the view's own state (scroll, details panel, expanded texts), and the
 // view's actions (re-render, open a conversation, bind an event until logout).
 import type { ChatState } from "../state/chat";
+import type { Files } from "../state/files";
 
 export class UiState {
   /** The message list follows new messages (it is scrolled to the bottom). */
@@ -29,6 +30,8 @@ export type MenuMode = "menu" | "react" | "confirm-delete";
 export interface ViewContext {
   readonly s: ChatState;
   readonly ui: UiState;
+  /** Uploads and download URLs of attachments (disabled without an API service). */
+  readonly files: Files;
   /** Re-render on the next animation frame. */
   schedule(): void;
   /** Opens a conversation (null: the list); `pushHash` updates the URL's #c/<id>. */

@@ -4,17 +4,24 @@ import type { ChatState } from "../state/chat";
 import type { ConvView } from "../state/conversation";
 import { $, avatar, setText } from "./dom";
 import { presenceOf, presenceText, typingText } from "./labels";
+import { nameOf, people, userAvatar } from "./people";
 
 export function renderConvHeader(s: ChatState, c: ConvView): void {
   const title = c.title(s.me);
   const other = c.kind === "direct" ? c.other(s.me) : undefined;
-  setText($("conv-title"), title);
+  const titleEl = $("conv-title");
+  setText(titleEl, other ? nameOf(other) : title);
+  titleEl.dataset.title = title;
   const presence = presenceOf(s, other);
-  const avatarKey = `${title}|${c.kind}|${presence}|${lang()}`;
+  const avatarKey = `${title}|${c.kind}|${presence}|${lang()}|${people().version}`;
   const avEl = $("conv-avatar");
   if (avEl.dataset.key !== avatarKey) {
     avEl.dataset.key = avatarKey;
-    avEl.replaceChildren(avatar(title, { group: c.kind === "group", presence, size: "s" }));
+    avEl.replaceChildren(
+      other
+        ? userAvatar(other, { presence, size: "s" })
+        : avatar(title, { group: c.kind === "group", presence, size: "s" }),
+    );
   }
   const typing = typingText(c, (u) => s.privacy.isBlocked(u));
   const sub = $("conv-sub");

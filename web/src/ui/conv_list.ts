@@ -8,6 +8,7 @@ import { t } from "../i18n/i18n";
 import { fmtListTime } from "./format";
 import { presenceOf, typingText } from "./labels";
 import { muteLabel, mutedIcon } from "./mute_menu";
+import { nameOf, userAvatar } from "./people";
 
 export function renderConvList(v: ViewContext): void {
   const s = v.s;
@@ -37,9 +38,14 @@ function preview(v: ViewContext, c: ConvView): string {
   let text = t("list.noMessages");
   const lm = c.lastMessage;
   if (lm) {
-    const body = lm.deleted ? t("list.deleted") : oneLine(lm.text);
+    const att = lm.attachments?.[0];
+    const body = lm.deleted
+      ? t("list.deleted")
+      : lm.text === "" && att
+        ? t("list.attachment", { name: att.name, count: lm.attachments!.length })
+        : oneLine(lm.text);
     if (lm.sender === s.me) text = t("list.you", { text: body });
-    else text = c.kind === "group" ? t("list.sender", { user: lm.sender, text: body }) : body;
+    else text = c.kind === "group" ? t("list.sender", { user: nameOf(lm.sender), text: body }) : body;
     if (c.kind === "group" && s.privacy.isBlocked(lm.sender)) text = t("list.blocked");
   }
   const pend = s.pendingFor(c.id);
@@ -62,14 +68,16 @@ function convItem(v: ViewContext, c: ConvView): HTMLElement {
   const open = h(
     "button",
     { class: "conv-open", type: "button", "aria-current": active ? "true" : undefined, onclick: () => v.open(c.id) },
-    avatar(title, { group: c.kind === "group", presence: presenceOf(s, other) }),
+    other
+      ? userAvatar(other, { presence: presenceOf(s, other) })
+      : avatar(title, { group: c.kind === "group", presence: presenceOf(s, other) }),
     h(
       "span",
       { class: "body" },
       h(
         "span",
         { class: "row" },
-        h("span", { class: "name", text: title }),
+        h("span", { class: "name", text: other ? nameOf(other) : title }),
         lm ? h("span", { class: "time", text: fmtListTime(lm.sent_at_ms) }) : null,
       ),
       h(
@@ -77,6 +85,14 @@ function convItem(v: ViewContext, c: ConvView): HTMLElement {
         { class: "row" },
         h("span", { class: `preview${typing ? " typing" : ""}`, text: typing || preview(v, c) }),
         muted ? mutedIcon(muted) : null,
+        c.unreadMentions
+          ? h(
+              "span",
+              { class: "badge mention" },
+              h("span", { "aria-hidden": "true", text: "@" }),
+              h("span", { class: "sr-only", text: t("list.mentions", { count: c.unreadMentions }) }),
+            )
+          : null,
         unread
           ? h(
               "span",

@@ -49,7 +49,7 @@ const palette = ["#4f46e5", "#0369a1", "#047857", "#b45309", "#b91c1c", "#7c3aed
 
 export function avatar(
   name: string,
-  opts: { group?: boolean; presence?: "online" | "offline" | null; size?: "s" | "m" } = {},
+  opts: { group?: boolean; presence?: "online" | "offline" | null; size?: "s" | "m"; src?: string | null } = {},
 ): HTMLElement {
   let hash = 0;
   for (let i = 0; i < name.length; i++) hash = (hash * 31 + name.charCodeAt(i)) | 0;
@@ -68,6 +68,7 @@ export function avatar(
     },
     initials,
   );
+  if (opts.src) el.append(h("img", { class: "avatar-img", src: opts.src, alt: "" }));
   if (opts.presence) {
     const title = t(opts.presence === "online" ? "presence.online" : "presence.offline");
     el.append(h("span", { class: `presence-dot ${opts.presence}`, title }));

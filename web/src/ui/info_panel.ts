@@ -9,6 +9,7 @@ import type { ReportUi } from "./report_ui";
 import type { ViewContext } from "./context";
 import { $, avatar, h, show } from "./dom";
 import { presenceOf, presenceText, splitUsers } from "./labels";
+import { nameOf, people, userAvatar } from "./people";
 
 function roleRank(role: string): number {
   return role === "owner" ? 0 : role === "admin" ? 1 : 2;
@@ -44,6 +45,7 @@ export class InfoPanel {
       members.map(([u]) => presenceText(s, u)),
       c.rolesLoaded,
       blocked,
+      people().version,
     ]);
     if (key === this.key) return;
     this.key = key;
@@ -59,8 +61,11 @@ export class InfoPanel {
     return h(
       "div",
       { class: "info-hero" },
-      avatar(title, { presence: presenceOf(s, other) }),
-      h("h3", { text: title }),
+      other ? userAvatar(other, { presence: presenceOf(s, other) }) : avatar(title, {}),
+      h("h3", { text: other ? nameOf(other) : title }),
+      other && people().profileOf(other)?.status_text
+        ? h("div", { class: "sub status-text", text: people().profileOf(other)!.status_text })
+        : null,
       h("div", { class: "sub", id: "info-presence", text: presenceText(s, other) || t("info.direct") }),
       other
         ? h("div", { class: "info-actions" }, this.blockButton(other, "danger", true), this.reportButton(other))
@@ -139,11 +144,11 @@ export class InfoPanel {
         h(
           "li",
           { class: "member", "data-user": u },
-          avatar(u, { size: "s", presence: presenceOf(s, u === s.me ? undefined : u) }),
+          userAvatar(u, { size: "s", presence: presenceOf(s, u === s.me ? undefined : u) }),
           h(
             "div",
             { class: "who" },
-            h("div", { class: "n", text: u === s.me ? t("info.you", { user: u }) : u }),
+            h("div", { class: "n", text: u === s.me ? t("info.you", { user: nameOf(u) }) : nameOf(u) }),
             h("div", { class: "r", text: [m.role, u === s.me ? "" : presenceText(s, u)].filter(Boolean).join(" · ") }),
           ),
           manager && u !== s.me && m.role !== "owner"

@@ -6,6 +6,7 @@
 // The requests go through the outbox; a refusal comes back as the notice (state/describe.ts).
 import { t } from "../i18n/i18n";
 import type { ConvView } from "../state/conversation";
+import { findMentions } from "../state/mentions";
 import type { Composer } from "./composer";
 import type { ViewContext } from "./context";
 import { $ } from "./dom";
@@ -133,7 +134,7 @@ export class MessageActions {
     const text = input?.value ?? "";
     this.v.ui.editing = null;
     if (text.trim() === "" || text === c.msgs.get(seq)?.text) return;
-    this.v.s.edit(c.id, seq, text);
+    this.v.s.edit(c.id, seq, text, findMentions(text, c.members.keys()));
   }
 
   /** Scrolls to message `seq` (messages.ts does it after the render that has it), loading older

@@ -8,6 +8,10 @@ import type { PendingView } from "../state/outbox";
 import { h } from "./dom";
 import { fmtCount, fmtTime } from "./format";
 import { linkedNodes } from "./links";
+import { mentionedNodes } from "./mention_text";
+import { nameOf } from "./people";
+import { attachmentsEl } from "./attachment_view";
+import type { Files } from "../state/files";
 import type { MenuMode } from "./context";
 import {
   editedEl,
@@ -38,7 +42,13 @@ export function receipt(c: ConvView, me: string, m: Readonly<WireMessage>): Rece
   return others > 0 && read === others ? "read" : "sent";
 }
 
-function textEl(text: string, key: string, expanded: boolean, toggle: (key: string) => void): HTMLElement[] {
+function textEl(
+  text: string,
+  key: string,
+  expanded: boolean,
+  toggle: (key: string) => void,
+  nodes: (s: string) => Node[] = linkedNodes,
+): HTMLElement[] {
   const len = text.length;
   let lines = 0;
   let cut = -1;
@@ -50,7 +60,7 @@ function textEl(text: string, key: string, expanded: boolean, toggle: (key: stri
     }
   }
   const long = len > COLLAPSE_CHARS || lines > COLLAPSE_LINES;
-  const body = (cls: string, s: string) => h("div", { class: cls }, ...linkedNodes(s));
+  const body = (cls: string, s: string) => h("div", { class: cls }, ...nodes(s));
   if (!long) return [body("text", text)];
   const more = (label: string) =>
     h("button", { class: "more", type: "button", "data-key": key, onclick: () => toggle(key), text: label });
@@ -66,6 +76,10 @@ export interface MessageOpts {
   key: string;
   first: boolean;
   mine: boolean;
+  /** The user of this page (a mention of them is highlighted distinctly). */
+  me: string;
+  /** Where attachments' URLs come from. */
+  files: Files;
   receipt: Receipt | "";
   expanded: boolean;
   toggle(key: string): void;
@@ -80,7 +94,7 @@ export interface MessageOpts {
 export function messageSig(c: ConvView, m: Readonly<WireMessage>): string {
   const q = quoteOf(c, m);
   const r = m.reactions?.map((x) => `${x.emoji}${x.count}${x.mine ? "+" : ""}`).join(",") ?? "";
-  return `${m.text.length}:${m.text}|${m.edited_at_ms ?? 0}|${m.deleted ?? false}|${r}|${q ? JSON.stringify(q) : ""}`;
+  return `${m.text.length}:${m.text}|${m.mentions?.join() ?? ""}|${m.attachments?.map((a) => a.id).join() ?? ""}|${m.edited_at_ms ?? 0}|${m.deleted ?? false}|${r}|${q ? JSON.stringify(q) : ""}`;
 }
 
 export function messageEl(c: ConvView, m: Readonly<WireMessage>, o: MessageOpts): HTMLElement {
@@ -103,11 +117,15 @@ export function messageEl(c: ConvView, m: Readonly<WireMessage>, o: MessageOpts)
     ? [tombstoneEl()]
     : o.editing
       ? [editorEl(m.text)]
-      : textEl(m.text, o.key, o.expanded, o.toggle);
+      : m.text === "" && m.attachments?.length
+        ? []
+        : textEl(m.text, o.key, o.expanded, o.toggle, (s) => mentionedNodes(s, m.mentions, o.me));
   return h(
     "div",
     {
-      class: `msg ${o.mine ? "mine" : "theirs"}${o.first ? " first" : ""}${m.deleted ? " deleted" : ""}`,
+      class: `msg ${o.mine ? "mine" : "theirs"}${o.first ? " first" : ""}${m.deleted ? " deleted" : ""}${
+        !o.mine && m.mentions?.includes(o.me) ? " mentions-me" : ""
+      }`,
       "data-seq": m.seq,
       "data-sender": m.sender,
       "data-cmid": m.client_msg_id,
@@ -118,8 +136,9 @@ export function messageEl(c: ConvView, m: Readonly<WireMessage>, o: MessageOpts)
       h(
         "div",
         { class: "bubble" },
-        !o.mine && o.first && c.kind === "group" ? h("div", { class: "sender", text: m.sender }) : null,
+        !o.mine && o.first && c.kind === "group" ? h("div", { class: "sender", text: nameOf(m.sender) }) : null,
         replyQuoteEl(c, m),
+        attachmentsEl(m, o.files),
         ...body,
         meta,
       ),

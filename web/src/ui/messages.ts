@@ -7,6 +7,7 @@ import type { Composer } from "./composer";
 import type { ViewContext } from "./context";
 import { $, h, setText } from "./dom";
 import { fmtDay } from "./format";
+import { nameOf } from "./people";
 import { Receipt, messageEl, messageSig, pendingEl, receipt } from "./message_el";
 
 const JUMP_FLASH_MS = 1600;
@@ -156,8 +157,21 @@ export class MessageList {
       const editing = ui.editing === seq;
       const canEdit = mine && !m.deleted;
       const canDelete = !m.deleted && mayDelete(c, s.me, m.sender);
-      const opts = { key, first, mine, receipt: r, expanded, toggle: this.toggle, menu, editing, canEdit, canDelete };
-      const sig = `${first}|${r}|${expanded}|${c.kind}|${menu}|${editing}|${canDelete}|${messageSig(c, m)}`;
+      const opts = {
+        key,
+        first,
+        mine,
+        me: s.me,
+        files: this.v.files,
+        receipt: r,
+        expanded,
+        toggle: this.toggle,
+        menu,
+        editing,
+        canEdit,
+        canDelete,
+      };
+      const sig = `${first}|${r}|${expanded}|${c.kind}|${menu}|${editing}|${canDelete}|${nameOf(m.sender)}|${messageSig(c, m)}`;
       add(key, sig, () => messageEl(c, m, opts));
     }
     for (const p of s.pendingFor(c.id)) {

@@ -9,7 +9,9 @@
 
 #include "store/append_plan.h"
 #include "store/chat_rules.h"
+#include "store/attachments.h"
 #include "store/mentions.h"
+#include "store/pg/pg_chat_attachments.h"
 #include "store/pg/pg_chat_events.h"
 #include "store/pg/pg_chat_mentions.h"
 #include "store/pg/pg_chat_sql.h"
@@ -116,7 +118,7 @@ Status Write(PGconn* conn, AppendPlan& plan) {
     alloc_activity.push_back(advance.activity_ms);
   }
   std::vector<int64_t> msg_ids, seqs, message_ids, created, kinds, target_seqs;
-  std::vector<std::string> senders, client_msg_ids, bodies, mentions;
+  std::vector<std::string> senders, client_msg_ids, bodies, mentions, attachments;
   for (size_t i : plan.new_indexes()) {
     const StoredMessage& msg = plan.results()[i].message;
     msg_ids.push_back(msg.conversation_id);
@@ -129,6 +131,7 @@ Status Write(PGconn* conn, AppendPlan& plan) {
     kinds.push_back(static_cast<int64_t>(msg.kind));
     target_seqs.push_back(msg.target_seq);
     mentions.push_back(JoinMentions(msg.mentions));
+    attachments.push_back(AttachmentsColumn(msg.attachments));
   }
   std::vector<int64_t> read_ids, read_seqs;
   std::vector<std::string> readers;
@@ -154,7 +157,8 @@ Status Write(PGconn* conn, AppendPlan& plan) {
                                                             .Text(sql::Int64Array(read_seqs))
                                                             .Text(sql::Int64Array(kinds))
                                                             .Text(sql::Int64Array(target_seqs))
-                                                            .Text(sql::TextArray(mentions))));
+                                                            .Text(sql::TextArray(mentions))
+                                                            .Text(sql::TextArray(attachments))));
   return CheckSeqAllocation(res.get(), plan);
 }
 
@@ -215,10 +219,12 @@ Result<std::vector<AppendResult>> PgChatStore::AppendBatch(
   MQCHAT_RETURN_IF_ERROR(LookUpKeys(conn, plan));
   MQCHAT_RETURN_IF_ERROR(LookUpTargets(conn, plan));  // only when the batch has events
   MQCHAT_RETURN_IF_ERROR(LookUpMentions(conn, plan));  // only when it has mentions
+  MQCHAT_RETURN_IF_ERROR(LookUpAttachments(conn, plan));  // only when it names attachments
   MQCHAT_RETURN_IF_ERROR(plan.Decide());
   if (!plan.new_indexes().empty()) {
     MQCHAT_RETURN_IF_ERROR(Write(conn, plan));
     MQCHAT_RETURN_IF_ERROR(WriteMessageMentions(conn, plan));  // only when it has mentions
+    MQCHAT_RETURN_IF_ERROR(WriteAttachmentLinks(conn, plan));  // only when it has attachments
     MQCHAT_RETURN_IF_ERROR(WriteEffects(conn, plan));  // one statement per event
     MQCHAT_RETURN_IF_ERROR(WritePushJobs(conn, batch, plan));
   }

@@ -8,6 +8,7 @@
 
 #include "store/append_plan.h"
 #include "store/chat_rules.h"
+#include "store/attachments.h"
 #include "store/mentions.h"
 #include "store/message_view.h"
 #include "store/pg/pg_chat_mentions.h"
@@ -160,6 +161,7 @@ Result<std::vector<MessageView>> PgChatStore::ReadMessages(ConversationId id,
     MQCHAT_ASSIGN_OR_RETURN(view.message, pg_chat_sql::ReadMessage(r, row, 0));
     MQCHAT_ASSIGN_OR_RETURN(view.reply, ReadQuote(r, row, view.message.target_seq));
     view.message.mentions = SplitMentions(PgText(r, row, 15));
+    view.message.attachments = ParseAttachmentsColumn(PgText(r, row, 16));
     page.push_back(std::move(view));
   }
   if (before) std::reverse(page.begin(), page.end());

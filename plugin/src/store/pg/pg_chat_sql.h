@@ -143,9 +143,9 @@ inline constexpr PgStatement kAppendWrite = {
     " RETURNING c.conversation_id, c.last_seq, c.members_version),"
     " ins AS ("
     " INSERT INTO messages (conversation_id, seq, message_id, sender, client_msg_id, body,"
-    " created_at_ms, kind, target_seq, mentions) SELECT * FROM unnest($4::bigint[],"
+    " created_at_ms, kind, target_seq, mentions, attachments) SELECT * FROM unnest($4::bigint[],"
     " $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::bigint[],"
-    " $14::smallint[], $15::bigint[], $16::text[])),"
+    " $14::smallint[], $15::bigint[], $16::text[], $17::text[])),"
     " rd AS ("
     " UPDATE members m SET read_seq = GREATEST(m.read_seq, r.read_seq)"
     " FROM unnest($11::bigint[], $12::text[], $13::bigint[]) AS r(conversation_id, username,"
@@ -171,7 +171,7 @@ inline constexpr PgStatement kListConversations = {
     // Migration 019: the user's unread mentions, one range of the mentions primary key.
     "(SELECT count(*) FROM mentions n WHERE n.username = me.username "
     "AND n.conversation_id = c.conversation_id AND n.seq > me.read_seq), "
-    "c.slow_mode_s "
+    "c.slow_mode_s, m.attachments "
     "FROM members me JOIN conversations c ON c.conversation_id = me.conversation_id "
     "LEFT JOIN LATERAL (SELECT * FROM messages y WHERE y.conversation_id = c.conversation_id "
     "AND y.kind = 0 ORDER BY y.seq DESC LIMIT 1) m ON TRUE "
@@ -179,12 +179,12 @@ inline constexpr PgStatement kListConversations = {
     "ORDER BY COALESCE(c.last_activity_ms, c.created_at_ms) DESC, c.conversation_id DESC"};
 inline constexpr PgStatement kHistoryBefore = {
     "mqchat_chat_history_before",
-    "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind, target_seq, edited_at_ms, deleted_at_ms, mentions "
+    "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind, target_seq, edited_at_ms, deleted_at_ms, mentions, attachments "
     "FROM messages WHERE conversation_id = $1::bigint AND seq < $2::bigint "
     "ORDER BY seq DESC LIMIT $3::bigint"};
 inline constexpr PgStatement kHistoryAfter = {
     "mqchat_chat_history_after",
-    "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind, target_seq, edited_at_ms, deleted_at_ms, mentions "
+    "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind, target_seq, edited_at_ms, deleted_at_ms, mentions, attachments "
     "FROM messages WHERE conversation_id = $1::bigint AND seq > $2::bigint "
     "ORDER BY seq LIMIT $3::bigint"};
 

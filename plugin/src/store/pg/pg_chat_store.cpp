@@ -10,7 +10,9 @@
 #include "store/pg/pg_block_sql.h"
 #include "store/pg/pg_chat_sql.h"
 #include "store/pg/pg_event_sql.h"
+#include "store/pg/pg_attachment_sql.h"
 #include "store/pg/pg_mention_sql.h"
+#include "store/attachments.h"
 #include "store/mentions.h"
 #include "store/pg/pg_push_sql.h"
 
@@ -49,6 +51,8 @@ Result<std::unique_ptr<PgChatStore>> PgChatStore::Create(PgConnPtr conn) {
   statements.insert(statements.end(), std::begin(pg_event_sql::kAll), std::end(pg_event_sql::kAll));
   statements.insert(statements.end(), std::begin(pg_mention_sql::kAll),
                     std::end(pg_mention_sql::kAll));
+  statements.insert(statements.end(), std::begin(pg_attachment_sql::kAll),
+                    std::end(pg_attachment_sql::kAll));
   statements.insert(statements.end(), std::begin(pg_block_sql::kAll), std::end(pg_block_sql::kAll));
   MQCHAT_ASSIGN_OR_RETURN(PgConnection ready,
                           PgConnection::Create(std::move(conn), std::move(statements)));
@@ -291,6 +295,7 @@ Result<std::vector<ConversationSummary>> PgChatStore::ListConversations(const st
     if (!PgIsNull(r, row, 8)) {
       MQCHAT_ASSIGN_OR_RETURN(summary.last_message, ReadMessage(r, row, 8));
       summary.last_message->mentions = SplitMentions(PgText(r, row, 19));
+      summary.last_message->attachments = ParseAttachmentsColumn(PgText(r, row, 22));
     }
     MQCHAT_ASSIGN_OR_RETURN(summary.unread_mentions, PgInt64(r, row, 20));
     out.push_back(std::move(summary));
@@ -311,6 +316,7 @@ Result<std::vector<StoredMessage>> PgChatStore::ReadHistory(ConversationId id, i
   for (int row = 0; row < PQntuples(res.get()); ++row) {
     MQCHAT_ASSIGN_OR_RETURN(StoredMessage msg, ReadMessage(res.get(), row, 0));
     msg.mentions = SplitMentions(PgText(res.get(), row, 11));
+    msg.attachments = ParseAttachmentsColumn(PgText(res.get(), row, 12));
     out.push_back(std::move(msg));
   }
   if (before) {

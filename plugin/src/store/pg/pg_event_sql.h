@@ -3,6 +3,7 @@
 // target, and the message view `history` reads. Prepared with the chat store's statements.
 #pragma once
 
+#include "store/pg/pg_attachment_sql.h"
 #include "store/pg/pg_handles.h"
 
 namespace mqchat::store::pg_event_sql {
@@ -31,7 +32,8 @@ inline constexpr PgStatement kApplyEdit = {
 // message of (push_jobs_last_seq_idx).
 inline constexpr PgStatement kApplyDelete = {
     "mqchat_event_apply_delete",
-    "WITH body AS (UPDATE messages SET body = '', mentions = '', deleted_at_ms = $3::bigint "
+    "WITH body AS (UPDATE messages SET body = '', mentions = '', attachments = '', "
+    "deleted_at_ms = $3::bigint "
     "WHERE conversation_id = $1::bigint AND seq = $2::bigint), "
     "edits AS (UPDATE messages SET body = '', mentions = '' WHERE conversation_id = $1::bigint "
     "AND target_seq = $2::bigint AND kind = 1), "
@@ -39,8 +41,8 @@ inline constexpr PgStatement kApplyDelete = {
     "AND message_seq = $2::bigint), "
     "reacts AS (DELETE FROM reactions WHERE conversation_id = $1::bigint AND seq = $2::bigint), "
     "push AS (UPDATE push_jobs SET preview_text = NULL WHERE conversation_id = $1::bigint "
-    "AND last_seq = $2::bigint AND preview_text IS NOT NULL) "
-    "SELECT 1"};
+    "AND last_seq = $2::bigint AND preview_text IS NOT NULL), "
+    MQCHAT_PG_RELEASE_ATTACHMENTS("$2::bigint", "$2::bigint") " SELECT 1"};
 inline constexpr PgStatement kAddReaction = {
     "mqchat_event_add_reaction",
     "INSERT INTO reactions (conversation_id, seq, username, emoji, created_at_ms) "
@@ -54,7 +56,7 @@ inline constexpr PgStatement kRemoveReaction = {
 #define MQCHAT_PG_MESSAGE_VIEW                                                                   \
   "SELECT m.conversation_id, m.seq, m.message_id, m.sender, m.client_msg_id, m.body, "          \
   "m.created_at_ms, m.kind, m.target_seq, m.edited_at_ms, m.deleted_at_ms, "                    \
-  "q.sender, q.body, q.deleted_at_ms, q.kind, m.mentions FROM messages m "                      \
+  "q.sender, q.body, q.deleted_at_ms, q.kind, m.mentions, m.attachments FROM messages m "       \
   "LEFT JOIN messages q ON m.target_seq > 0 AND q.conversation_id = m.conversation_id "         \
   "AND q.seq = m.target_seq WHERE m.conversation_id = $1::bigint AND m.kind = 0 "
 inline constexpr PgStatement kMessagesBefore = {

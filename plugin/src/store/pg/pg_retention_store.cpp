@@ -3,6 +3,8 @@
 #include <iterator>
 #include <utility>
 
+#include "store/pg/pg_attachment_sql.h"
+
 namespace mqchat::store {
 namespace {
 
@@ -46,7 +48,9 @@ constexpr PgStatement kDeleteMessages = {
     "AND seq <= $3::bigint"};
 constexpr PgStatement kDeleteReactions = {
     "mqchat_retention_delete_reactions",
-    "DELETE FROM reactions WHERE conversation_id = $1::bigint AND seq > $2::bigint "
+    // With them, the range's attachment links (store/attachments.h).
+    "WITH " MQCHAT_PG_RELEASE_ATTACHMENTS("$2::bigint + 1", "$3::bigint")
+    " DELETE FROM reactions WHERE conversation_id = $1::bigint AND seq > $2::bigint "
     "AND seq <= $3::bigint"};
 constexpr PgStatement kAudit = {
     "mqchat_retention_audit",

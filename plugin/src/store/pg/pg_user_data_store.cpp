@@ -2,6 +2,7 @@
 
 #include <iterator>
 
+#include "store/pg/pg_attachment_sql.h"
 #include "store/pg/pg_chat_sql.h"
 
 namespace mqchat::store {
@@ -27,12 +28,14 @@ constexpr PgStatement kSentAfter = {
 // A message becomes a tombstone (deleted now unless before), an edit loses its text.
 constexpr PgStatement kErase = {
     "mqchat_userdata_erase",
-    "UPDATE messages SET body = '', deleted_at_ms = CASE WHEN kind = 0 AND deleted_at_ms = 0 "
-    "THEN $3::bigint ELSE deleted_at_ms END WHERE conversation_id = $1::bigint "
+    "UPDATE messages SET body = '', attachments = '', deleted_at_ms = CASE WHEN kind = 0 AND "
+    "deleted_at_ms = 0 THEN $3::bigint ELSE deleted_at_ms END WHERE conversation_id = $1::bigint "
     "AND seq = $2::bigint"};
 constexpr PgStatement kScrubPreview = {
     "mqchat_userdata_scrub_preview",
-    "UPDATE push_jobs SET preview_text = NULL WHERE conversation_id = $1::bigint "
+    // With it, the message's attachment links (store/attachments.h).
+    "WITH " MQCHAT_PG_RELEASE_ATTACHMENTS("$2::bigint", "$2::bigint")
+    " UPDATE push_jobs SET preview_text = NULL WHERE conversation_id = $1::bigint "
     "AND last_seq = $2::bigint AND preview_text IS NOT NULL"};
 constexpr PgStatement kAudit = {
     "mqchat_userdata_audit",

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "store/append_plan.h"
+#include "store/attachments.h"
 #include "store/mentions.h"
 #include "store/push_job_plan.h"
 #include "store/sqlite/sqlite_chat_sql.h"
@@ -48,8 +49,10 @@ Result<std::vector<AppendResult>> SqliteChatStore::AppendBatch(
   }
   MQCHAT_RETURN_IF_ERROR(LookUpTargets(plan));
   MQCHAT_RETURN_IF_ERROR(LookUpMentions(plan));
+  MQCHAT_RETURN_IF_ERROR(LookUpAttachments(plan));
   MQCHAT_RETURN_IF_ERROR(plan.Decide());
   MQCHAT_RETURN_IF_ERROR(WriteAppend(plan));
+  MQCHAT_RETURN_IF_ERROR(WriteAttachmentLinks(plan));
   MQCHAT_RETURN_IF_ERROR(WriteEffects(plan));
   MQCHAT_RETURN_IF_ERROR(WritePushJobs(batch, plan));
   MQCHAT_RETURN_IF_ERROR(txn.Commit());
@@ -74,7 +77,8 @@ Status SqliteChatStore::WriteAppend(AppendPlan& plan) {
     MQCHAT_RETURN_IF_ERROR(BindAndRun(insert_message_.get(), msg.conversation_id, msg.seq,
                                       msg.message_id, msg.sender, msg.client_msg_id, msg.text,
                                       msg.created_at_ms, static_cast<int64_t>(msg.kind),
-                                      msg.target_seq, JoinMentions(msg.mentions)));
+                                      msg.target_seq, JoinMentions(msg.mentions),
+                                      AttachmentsColumn(msg.attachments)));
     if (msg.kind == EventKind::kMessage) {
       MQCHAT_RETURN_IF_ERROR(InsertMentions(msg.conversation_id, msg.seq, msg.seq, msg.mentions));
     }

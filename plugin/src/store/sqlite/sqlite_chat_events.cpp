@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "store/append_plan.h"
+#include "store/attachments.h"
 #include "store/mentions.h"
 #include "store/message_view.h"
 #include "store/sqlite/sqlite_chat_sql.h"
@@ -49,6 +50,7 @@ Status SqliteChatStore::ApplyDelete(ConversationId id, int64_t seq, int64_t now_
   MQCHAT_RETURN_IF_ERROR(BindAndRun(delete_edit_bodies_.get(), id, seq));
   MQCHAT_RETURN_IF_ERROR(BindAndRun(delete_reactions_.get(), id, seq));
   MQCHAT_RETURN_IF_ERROR(BindAndRun(drop_mentions_not_in_.get(), id, seq, ""));
+  MQCHAT_RETURN_IF_ERROR(ReleaseAttachments(id, seq, seq));
   return BindAndRun(scrub_push_preview_.get(), id, seq);
 }
 
@@ -99,6 +101,7 @@ Result<std::vector<MessageView>> SqliteChatStore::ReadMessages(ConversationId id
       if (!has_row) break;
       page.push_back(MessageView{sqlite_chat_sql::ReadMessage(stmt, 0), {}, std::nullopt});
       page.back().message.mentions = sqlite_chat_sql::ReadMentions(stmt, 11);
+      page.back().message.attachments = ParseAttachmentsColumn(ColumnText(stmt, 12));
     }
   }
   if (before) std::reverse(page.begin(), page.end());

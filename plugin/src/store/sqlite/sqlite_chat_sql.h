@@ -69,7 +69,8 @@ inline constexpr char kAllocSeqs[] =
     "WHERE conversation_id = ?1 RETURNING last_seq, members_version";
 inline constexpr char kInsertMessage[] =
     "INSERT INTO messages (conversation_id, seq, message_id, sender, client_msg_id, body, "
-    "created_at_ms, kind, target_seq, mentions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    "created_at_ms, kind, target_seq, mentions, attachments) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 inline constexpr char kAdvanceRead[] =
     "UPDATE members SET read_seq = MAX(read_seq, ?3) WHERE conversation_id = ?1 AND username = ?2";
 // A conversation without messages counts as active since its creation. The last message and
@@ -87,7 +88,7 @@ inline constexpr char kListConversations[] =
     // Migration 019: the user's unread mentions, one range of the mentions primary key.
     "(SELECT count(*) FROM mentions n WHERE n.username = me.username "
     "AND n.conversation_id = c.conversation_id AND n.seq > me.read_seq), "
-    "c.slow_mode_s "
+    "c.slow_mode_s, m.attachments "
     "FROM members me JOIN conversations c ON c.conversation_id = me.conversation_id "
     "LEFT JOIN messages m ON m.conversation_id = c.conversation_id AND m.seq = ("
     "SELECT max(y.seq) FROM messages y WHERE y.conversation_id = c.conversation_id "
@@ -99,10 +100,10 @@ inline constexpr char kListMembersOfUser[] =
     "JOIN members o ON o.conversation_id = me.conversation_id WHERE me.username = ?1 "
     "ORDER BY o.conversation_id, o.role DESC, o.joined_at_ms, o.username";
 inline constexpr char kHistoryBefore[] =
-    "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind, target_seq, edited_at_ms, deleted_at_ms, mentions "
+    "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind, target_seq, edited_at_ms, deleted_at_ms, mentions, attachments "
     "FROM messages WHERE conversation_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3";
 inline constexpr char kHistoryAfter[] =
-    "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind, target_seq, edited_at_ms, deleted_at_ms, mentions "
+    "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind, target_seq, edited_at_ms, deleted_at_ms, mentions, attachments "
     "FROM messages WHERE conversation_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
 // Each max() is one probe at the end of an index (messages_message_id_idx, the rowid); the
 // two-argument max() is NULL if either is, hence the COALESCEs (empty tables).

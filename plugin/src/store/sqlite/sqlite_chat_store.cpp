@@ -6,7 +6,9 @@
 #include <utility>
 
 #include "protocol/identity.h"
+#include "store/attachments.h"
 #include "store/new_conversation_steps.h"
+#include "store/sqlite/sqlite_attachment_sql.h"
 #include "store/sqlite/sqlite_chat_sql.h"
 #include "store/sqlite/sqlite_event_sql.h"
 #include "store/sqlite/sqlite_mention_sql.h"
@@ -73,6 +75,11 @@ Status SqliteChatStore::PrepareAll() {
       {&insert_mention_, sqlite_mention_sql::kInsertMention},
       {&drop_mentions_not_in_, sqlite_mention_sql::kDropMentionsNotIn},
       {&mention_member_, sqlite_mention_sql::kIsMember},
+      {&attachment_row_, sqlite_attachment_sql::kLookUp},
+      {&link_attachment_, sqlite_attachment_sql::kLink},
+      {&mark_referenced_, sqlite_attachment_sql::kMarkReferenced},
+      {&release_attachments_, sqlite_attachment_sql::kReleaseRange},
+      {&unlink_attachments_, sqlite_attachment_sql::kUnlinkRange},
   };
   for (const auto& [stmt, sql] : all) {
     MQCHAT_ASSIGN_OR_RETURN(*stmt, PrepareSqlite(db_.get(), sql));
@@ -227,6 +234,7 @@ Result<std::vector<ConversationSummary>> SqliteChatStore::ListConversations(
       if (sqlite3_column_type(stmt, 7) != SQLITE_NULL) {
         summary.last_message = sql::ReadMessage(stmt, 7);
         summary.last_message->mentions = sql::ReadMentions(stmt, 18);
+        summary.last_message->attachments = ParseAttachmentsColumn(ColumnText(stmt, 21));
       }
       summary.unread_mentions = ColumnInt64(stmt, 19);
       index.emplace(summary.id, out.size());
@@ -267,6 +275,7 @@ Result<std::vector<StoredMessage>> SqliteChatStore::ReadHistory(ConversationId i
     }
     out.push_back(sql::ReadMessage(stmt, 0));
     out.back().mentions = sql::ReadMentions(stmt, 11);
+    out.back().attachments = ParseAttachmentsColumn(ColumnText(stmt, 12));
   }
   if (before) {
     std::reverse(out.begin(), out.end());  // read newest first; returned ascending

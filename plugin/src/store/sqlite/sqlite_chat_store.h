@@ -106,6 +106,12 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql, priv
   Status InsertMentions(ConversationId id, int64_t message_seq, int64_t unread_from,
                         const std::vector<std::string>& names);
   Status ReplaceMentions(const StoredMessage& edit);
+  // Attachments (sqlite_chat_attachments.cpp, store/attachments.h): each attachment the plan
+  // names as its row is; the new messages' links and referenced marks; a seq range's links
+  // removed (those no other message carries unmarked).
+  Status LookUpAttachments(AppendPlan& plan);
+  Status WriteAttachmentLinks(const AppendPlan& plan);
+  Status ReleaseAttachments(ConversationId id, int64_t first_seq, int64_t last_seq);
 
   // NewConversationSql
   Result<std::unique_ptr<WriteTxn>> BeginWrite() override;
@@ -173,6 +179,11 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql, priv
   SqliteStmtPtr insert_mention_;  // sqlite_mention_sql.h
   SqliteStmtPtr drop_mentions_not_in_;
   SqliteStmtPtr mention_member_;
+  SqliteStmtPtr attachment_row_;  // sqlite_attachment_sql.h
+  SqliteStmtPtr link_attachment_;
+  SqliteStmtPtr mark_referenced_;
+  SqliteStmtPtr release_attachments_;
+  SqliteStmtPtr unlink_attachments_;
   // sqlite_block_sql.h
   SqliteStmtPtr is_blocked_;
   SqliteStmtPtr count_blocks_;

@@ -18,7 +18,7 @@ inline constexpr char kApplyEdit[] =
 // A deletion leaves no text of the message in the store: its row, its edit rows
 // (messages_edits_idx), and the preview of a push job it was the newest message of.
 inline constexpr char kDeleteBody[] =
-    "UPDATE messages SET body = '', mentions = '', deleted_at_ms = ?3 "
+    "UPDATE messages SET body = '', mentions = '', attachments = '', deleted_at_ms = ?3 "
     "WHERE conversation_id = ?1 AND seq = ?2";
 inline constexpr char kDeleteEditBodies[] =
     "UPDATE messages SET body = '', mentions = '' "
@@ -37,11 +37,11 @@ inline constexpr char kRemoveReaction[] =
 // `history`: messages only (kind 0), the same columns as sqlite_chat_sql::ReadMessage.
 inline constexpr char kMessagesBefore[] =
     "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind, "
-    "target_seq, edited_at_ms, deleted_at_ms, mentions FROM messages "
+    "target_seq, edited_at_ms, deleted_at_ms, mentions, attachments FROM messages "
     "WHERE conversation_id = ?1 AND seq < ?2 AND kind = 0 ORDER BY seq DESC LIMIT ?3";
 inline constexpr char kMessagesAfter[] =
     "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind, "
-    "target_seq, edited_at_ms, deleted_at_ms, mentions FROM messages "
+    "target_seq, edited_at_ms, deleted_at_ms, mentions, attachments FROM messages "
     "WHERE conversation_id = ?1 AND seq > ?2 AND kind = 0 ORDER BY seq LIMIT ?3";
 // The reactions of a page's seq range ?2..?3, per (seq, emoji), with whether ?4 is among them.
 inline constexpr char kReactionsOf[] =

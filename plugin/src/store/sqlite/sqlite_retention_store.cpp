@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "store/sqlite/sqlite_attachment_sql.h"
+
 namespace mqchat::store {
 namespace {
 
@@ -63,6 +65,8 @@ Status SqliteRetentionStore::PrepareAll() {
       {&raise_, kRaise},
       {&delete_messages_, kDeleteMessages},
       {&delete_reactions_, kDeleteReactions},
+      {&release_attachments_, sqlite_attachment_sql::kReleaseRange},
+      {&unlink_attachments_, sqlite_attachment_sql::kUnlinkRange},
       {&audit_, kAudit},
   };
   for (const auto& [stmt, sql] : all) {
@@ -166,6 +170,11 @@ Result<ExpiredBatch> SqliteRetentionStore::ExpireBatch(ConversationId id, int64_
   batch.removed = sqlite3_changes(db_.get());
   MQCHAT_RETURN_IF_ERROR(
       BindAndRun(delete_reactions_.get(), id, batch.from_seq, batch.through_seq));
+  // The range's attachment links go with it (store/attachments.h).
+  MQCHAT_RETURN_IF_ERROR(
+      BindAndRun(release_attachments_.get(), id, batch.from_seq + 1, batch.through_seq));
+  MQCHAT_RETURN_IF_ERROR(
+      BindAndRun(unlink_attachments_.get(), id, batch.from_seq + 1, batch.through_seq));
   MQCHAT_RETURN_IF_ERROR(txn.Commit());
   return batch;
 }

@@ -42,6 +42,8 @@ class SqliteRetentionStore final : public RetentionStore {
   SqliteStmtPtr raise_;
   SqliteStmtPtr delete_messages_;
   SqliteStmtPtr delete_reactions_;
+  SqliteStmtPtr release_attachments_;  // sqlite_attachment_sql.h
+  SqliteStmtPtr unlink_attachments_;
   SqliteStmtPtr audit_;
 };
 

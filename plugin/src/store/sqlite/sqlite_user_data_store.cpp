@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "store/sqlite/sqlite_attachment_sql.h"
 #include "store/sqlite/sqlite_chat_sql.h"
 
 namespace mqchat::store {
@@ -23,7 +24,8 @@ constexpr char kSentAfter[] =
     "LIMIT ?4";
 // A message becomes a tombstone (deleted now unless before), an edit loses its text.
 constexpr char kErase[] =
-    "UPDATE messages SET body = '', deleted_at_ms = CASE WHEN kind = 0 AND deleted_at_ms = 0 "
+    "UPDATE messages SET body = '', attachments = '', deleted_at_ms = CASE WHEN kind = 0 AND "
+    "deleted_at_ms = 0 "
     "THEN ?3 ELSE deleted_at_ms END WHERE conversation_id = ?1 AND seq = ?2";
 constexpr char kScrubPreview[] =
     "UPDATE push_jobs SET preview_text = NULL WHERE conversation_id = ?1 AND last_seq = ?2 "
@@ -55,6 +57,8 @@ Status SqliteUserDataStore::PrepareAll() {
       {&erase_, kErase},           {&scrub_preview_, kScrubPreview},
       {&audit_, kAudit},
       {&list_audit_, kListAudit},
+      {&release_attachments_, sqlite_attachment_sql::kReleaseRange},
+      {&unlink_attachments_, sqlite_attachment_sql::kUnlinkRange},
   };
   for (const auto& [stmt, sql] : all) {
     MQCHAT_ASSIGN_OR_RETURN(*stmt, PrepareSqlite(db_.get(), sql));
@@ -138,6 +142,11 @@ Result<int64_t> SqliteUserDataStore::EraseSent(const std::string& user, int64_t 
       if (!HasText(m)) continue;
       MQCHAT_RETURN_IF_ERROR(BindAndRun(erase_.get(), m.conversation_id, m.seq, now_ms));
       MQCHAT_RETURN_IF_ERROR(BindAndRun(scrub_preview_.get(), m.conversation_id, m.seq));
+      // Its attachment links go with its text (store/attachments.h).
+      MQCHAT_RETURN_IF_ERROR(
+          BindAndRun(release_attachments_.get(), m.conversation_id, m.seq, m.seq));
+      MQCHAT_RETURN_IF_ERROR(
+          BindAndRun(unlink_attachments_.get(), m.conversation_id, m.seq, m.seq));
       if (m.kind == EventKind::kMessage) ++erased;
     }
     MQCHAT_RETURN_IF_ERROR(txn.Commit());

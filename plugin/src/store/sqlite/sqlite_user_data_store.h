@@ -43,6 +43,8 @@ class SqliteUserDataStore final : public UserDataStore {
   SqliteStmtPtr scrub_preview_;
   SqliteStmtPtr audit_;
   SqliteStmtPtr list_audit_;
+  SqliteStmtPtr release_attachments_;  // sqlite_attachment_sql.h
+  SqliteStmtPtr unlink_attachments_;
 };
 
 }  // namespace mqchat::store

@@ -1,0 +1,97 @@
+// Who the users are, as the API service's profiles say (display name, status, avatar), cached
+// per user and fetched once per page (a failure or a 404 is cached as "no profile": the
+// username shows). Avatars are fetched with the token (the URL needs it) and shown from object
+// URLs. My own profile is re-read after I change it. Without an API there are no profiles and
+// every name is the username.
+import type { Profile, ProfileApi } from "../api/profiles";
+
+interface Entry {
+  profile: Profile | null;
+  /** An object URL of the avatar image, once fetched. */
+  avatarSrc: string | null;
+}
+
+export class Profiles {
+  private cache = new Map<string, Entry>();
+  private pending = new Set<string>();
+  private listeners = new Set<() => void>();
+  /** Changes each time a profile arrives (the view's render signatures use it). */
+  version = 0;
+
+  constructor(readonly api: ProfileApi | null) {}
+
+  get enabled(): boolean {
+    return this.api !== null;
+  }
+
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** `user`'s display name, else the username (and the profile is asked for, once). */
+  nameOf(user: string): string {
+    return this.entry(user)?.profile?.display_name || user;
+  }
+
+  /** `user`'s avatar as an image URL, or null (initials instead). */
+  avatarOf(user: string): string | null {
+    return this.entry(user)?.avatarSrc ?? null;
+  }
+
+  profileOf(user: string): Profile | null {
+    return this.entry(user)?.profile ?? null;
+  }
+
+  /** My profile changed (the profile dialog): `p` is what the service answered. */
+  async replaced(p: Profile): Promise<void> {
+    const old = this.cache.get(p.username);
+    if (old?.avatarSrc) URL.revokeObjectURL(old.avatarSrc);
+    this.cache.set(p.username, { profile: p, avatarSrc: null });
+    await this.loadAvatar(p);
+    this.changed();
+  }
+
+  /** The object URLs go (the page leaves this login). */
+  dispose(): void {
+    for (const e of this.cache.values()) if (e.avatarSrc) URL.revokeObjectURL(e.avatarSrc);
+    this.cache.clear();
+    this.listeners.clear();
+  }
+
+  private entry(user: string): Entry | undefined {
+    const e = this.cache.get(user);
+    if (!e && this.api && !this.pending.has(user)) void this.fetch(user);
+    return e;
+  }
+
+  private async fetch(user: string): Promise<void> {
+    this.pending.add(user);
+    let profile: Profile | null = null;
+    try {
+      profile = await this.api!.user(user);
+    } catch {
+      /* unknown, not visible, or the service is down: the username it is */
+    }
+    this.cache.set(user, { profile, avatarSrc: null });
+    this.pending.delete(user);
+    if (profile) await this.loadAvatar(profile);
+    if (profile) this.changed();
+  }
+
+  private async loadAvatar(p: Profile): Promise<void> {
+    if (!p.avatar || !this.api) return;
+    try {
+      const blob = await this.api.avatarImage(p.avatar);
+      const e = this.cache.get(p.username);
+      if (e && e.profile === p) e.avatarSrc = URL.createObjectURL(blob);
+    } catch {
+      /* initials instead */
+    }
+  }
+
+  private changed(): void {
+    this.version++;
+    for (const fn of this.listeners) fn();
+  }
+}
