@@ -9,7 +9,6 @@
 namespace mqchat::api {
 namespace {
 namespace http = protocol::http;
-namespace field = protocol::http::field;
 
 int64_t SystemNowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -65,6 +64,7 @@ ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens, Bearer
       lookup_(&stores_, &auth_, config.lookup_per_minute, config.lookup_per_minute_per_address,
               options.now_ms),
       devices_(&stores_, &auth_, options.now_ms),
+      discovery_(config.redis_url, config.brokers, config.discovery_cache_ms, options.now_ms),
       attachments_(std::move(attachment_parts), config.attachments, &stores_, &auth_,
                    options.now_ms) {
   AddRoutes();
@@ -86,7 +86,7 @@ void ApiService::AddRoutes() {
   router_.Add("POST", std::string(http::kPathLogoutAll),
               [this](const ApiRequest& r) { return credentials_.LogoutAll(r); });
   router_.Add("GET", std::string(http::kPathConnect),
-              [this](const ApiRequest&) { return Connect(); });
+              [this](const ApiRequest&) { return discovery_.Handle(); });
   router_.Add("GET", std::string(http::kPathMe),
               [this](const ApiRequest& r) { return profiles_.GetMe(r); });
   router_.Add("PATCH", std::string(http::kPathMe),
@@ -119,12 +119,6 @@ ApiResponse ApiService::Handle(const ApiRequest& request) const {
           : router_.Dispatch(request);
   cors_.Decorate(request, &response);
   return response;
-}
-
-ApiResponse ApiService::Connect() const {
-  nlohmann::json brokers = nlohmann::json::array();
-  for (const auto& url : config_.brokers) brokers.push_back({{std::string(field::kUrl), url}});
-  return JsonResponse(200, {{std::string(field::kBrokers), brokers}});
 }
 
 }  // namespace mqchat::api

@@ -43,6 +43,9 @@ struct PresenceConfig {
   int typing_per_minute = 60;  // typing requests per user per minute
   std::string redis_url;       // empty: presence is local to this broker
   int redis_ttl_s = 15;        // a dead broker's devices stop counting after this
+  // The URLs clients should use for this broker (MQTT/TLS, WebSocket), space-separated; kept in
+  // its Redis liveness key, where mqchat-api's GET /v1/connect reads them. Empty: none.
+  std::string advertise_urls;
 };
 
 // Push notifications (docs/PROTOCOL.md section 7). Off unless gateway_url is set.

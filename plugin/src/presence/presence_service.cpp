@@ -27,6 +27,7 @@ Result<std::unique_ptr<PresenceService>> PresenceService::Create(const PresenceC
     auto address = ParseRedisAddress(config.redis_url);
     if (!address.ok()) return address.status().WithContext("plugin_opt_redis_url");
     service->bus_ = std::make_unique<ClusterBus>(*address, node_id, config.redis_ttl_s,
+                                                 config.advertise_urls,
                                                  service->BusCallbacks(tasks));
   }
   return service;
