@@ -5,6 +5,7 @@
 
 #include "auth/password_hash.h"
 #include "local_blob_store.h"
+#include "protocol/admin_api.h"
 
 namespace mqchat::api {
 namespace {
@@ -36,16 +37,19 @@ Result<std::unique_ptr<ApiService>> ApiService::Create(const ApiConfig& config,
   }
   auto attachment_parts = AttachmentService::Prepare(config);
   if (!attachment_parts.ok()) return attachment_parts.status();
+  auto admin_key = AdminHandlers::LoadKey(config.admin_key_file);
+  if (!admin_key.ok()) return admin_key.status();
   if (options.pbkdf2_iterations == 0) options.pbkdf2_iterations = auth::kDefaultPbkdf2Iterations;
   if (!options.now_ms) options.now_ms = SystemNowMs;
   return std::unique_ptr<ApiService>(new ApiService(config, std::move(*tokens),
                                                     std::move(*bearer), std::move(blobs),
-                                                    std::move(*attachment_parts), options));
+                                                    std::move(*attachment_parts),
+                                                    std::move(*admin_key), options));
 }
 
 ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens, BearerAuth auth,
                        BlobStorePtr blobs, AttachmentParts attachment_parts,
-                       ApiServiceOptions options)
+                       std::string admin_key, ApiServiceOptions options)
     : config_(config),
       cors_(config.cors_origins),
       stores_(config.store, config.store_connections),
@@ -65,6 +69,7 @@ ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens, Bearer
               options.now_ms),
       devices_(&stores_, &auth_, options.now_ms),
       discovery_(config.redis_url, config.brokers, config.discovery_cache_ms, options.now_ms),
+      admin_(admin_key, &stores_, &passwords_, &tokens_, options.now_ms),
       attachments_(std::move(attachment_parts), config.attachments, &stores_, &auth_,
                    options.now_ms) {
   AddRoutes();
@@ -105,6 +110,12 @@ void ApiService::AddRoutes() {
               [this](const ApiRequest& r) { return devices_.List(r); });
   router_.Add("DELETE", std::string(http::kPathMyDevice),
               [this](const ApiRequest& r) { return devices_.SignOut(r); });
+  router_.Add("POST", std::string(http::kPathAdminUsers),
+              [this](const ApiRequest& r) { return admin_.CreateUser(r); });
+  router_.Add("POST", std::string(http::kPathAdminUserDisable),
+              [this](const ApiRequest& r) { return admin_.DisableUser(r); });
+  router_.Add("POST", std::string(http::kPathAdminUserTokens),
+              [this](const ApiRequest& r) { return admin_.MintToken(r); });
   attachments_.AddRoutes(&router_);
 }
 

@@ -2,9 +2,10 @@
 // the token issuer, and routes each /v1 endpoint to its handler: GET /v1/health, POST
 // /v1/signup (signup.h), POST /v1/login, /v1/refresh and /v1/logout (sessions.h), POST
 // /v1/password and /v1/logout_all (credentials.h), GET /v1/connect (discovery.h),
-// /v1/me and /v1/users/{name}[/avatar] (profiles.h), GET /v1/users (user_lookup.h),
-// /v1/me/devices[/{id}] (devices.h), attachments (attachment_service.h); browsers of the `cors_origin`s only (cors.h). Bodies are
-// held to max_body_bytes, but for the avatar upload (avatar_max_bytes) and upload chunks
+// /v1/me and /v1/users/{name}[/avatar] (profiles.h), GET /v1/users
+// (user_lookup.h), /v1/me/devices[/{id}] (devices.h), /v1/admin/... (admin.h), attachments
+// (attachment_service.h); browsers of the `cors_origin`s only (cors.h). Bodies are held to
+// max_body_bytes, but for the avatar upload (avatar_max_bytes) and upload chunks
 // (upload_chunk_bytes).
 // Built once at start; Handle is thread-safe (called from the HTTP threads).
 #pragma once
@@ -13,6 +14,7 @@
 #include <memory>
 
 #include "access_token.h"
+#include "admin.h"
 #include "attachment_service.h"
 #include "bearer_auth.h"
 #include "blob_store.h"
@@ -50,7 +52,8 @@ class ApiService {
 
  private:
   ApiService(const ApiConfig& config, AccessTokenIssuer tokens, BearerAuth auth,
-             BlobStorePtr blobs, AttachmentParts attachment_parts, ApiServiceOptions options);
+             BlobStorePtr blobs, AttachmentParts attachment_parts, std::string admin_key,
+             ApiServiceOptions options);
   void AddRoutes();
 
   ApiConfig config_;
@@ -68,6 +71,7 @@ class ApiService {
   UserLookup lookup_;
   DeviceHandlers devices_;
   BrokerDiscovery discovery_;
+  AdminHandlers admin_;
   AttachmentService attachments_;  // /v1/uploads, /v1/attachments, /v1/files (uploads.h)
   Router router_;
 };

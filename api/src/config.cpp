@@ -142,6 +142,8 @@ Status Apply(const std::string& key, const std::string& value, ApiConfig* c, int
       return Status::InvalidArgument("redis: " + parsed.status().message());
     }
     c->redis_url = value;
+  } else if (key == "admin_key_file") {
+    c->admin_key_file = value;
   } else if (key == "discovery_cache_ms") {
     if (auto s = int_option(0, 60000); !s.ok()) return s;
     c->discovery_cache_ms = static_cast<int>(n);
@@ -208,6 +210,7 @@ std::string ApiUsage() {
   --broker URL (repeatable; GET /v1/connect without Redis)
   --redis HOST:PORT   the brokers' Redis: GET /v1/connect lists the live brokers, least loaded
     first; --discovery_cache_ms N (1000)
+  --admin_key_file FILE   the server-to-server admin API's key (none: admin API off)
   --cors_origin ORIGIN (repeatable)   a web page origin allowed to call from a browser
   --access_token_ttl_s N (900)    --refresh_token_ttl_s N (2592000)
   --max_body_bytes N (16384)

@@ -62,6 +62,9 @@ struct ApiConfig {
   int login_fail_max = 10;
   int login_fail_max_per_prefix = 100;
   int64_t login_fail_window_s = 60;
+  // `admin_key_file`: the admin API's key (admin.h; at least 32 bytes). Empty: the admin API
+  // refuses every request.
+  std::string admin_key_file;
   AttachmentConfig attachments;  // uploads and downloads of attachments (attachment_config.h)
 };
 
