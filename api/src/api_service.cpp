@@ -65,6 +65,7 @@ ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens, Bearer
       credentials_(&stores_, &passwords_, RefreshTokens(config.refresh_token_ttl_s * 1000),
                    options.now_ms),
       profiles_(&stores_, &auth_, blobs_.get(), config.avatar_max_bytes, options.now_ms),
+      deletion_(&stores_, &auth_, &passwords_, blobs_.get(), options.now_ms),
       lookup_(&stores_, &auth_, config.lookup_per_minute, config.lookup_per_minute_per_address,
               options.now_ms),
       devices_(&stores_, &auth_, options.now_ms),
@@ -96,6 +97,8 @@ void ApiService::AddRoutes() {
               [this](const ApiRequest& r) { return profiles_.GetMe(r); });
   router_.Add("PATCH", std::string(http::kPathMe),
               [this](const ApiRequest& r) { return profiles_.PatchMe(r); });
+  router_.Add("DELETE", std::string(http::kPathMe),
+              [this](const ApiRequest& r) { return deletion_.Handle(r); });
   router_.Add("PUT", std::string(http::kPathMyAvatar),
               [this](const ApiRequest& r) { return profiles_.PutAvatar(r); });
   router_.Add("DELETE", std::string(http::kPathMyAvatar),

@@ -2,7 +2,7 @@
 // the token issuer, and routes each /v1 endpoint to its handler: GET /v1/health, POST
 // /v1/signup (signup.h), POST /v1/login, /v1/refresh and /v1/logout (sessions.h), POST
 // /v1/password and /v1/logout_all (credentials.h), GET /v1/connect (discovery.h),
-// /v1/me and /v1/users/{name}[/avatar] (profiles.h), GET /v1/users
+// /v1/me and /v1/users/{name}[/avatar] (profiles.h; DELETE /v1/me: account_deletion.h), GET /v1/users
 // (user_lookup.h), /v1/me/devices[/{id}] (devices.h), /v1/admin/... (admin.h), attachments
 // (attachment_service.h); browsers of the `cors_origin`s only (cors.h). Bodies are held to
 // max_body_bytes, but for the avatar upload (avatar_max_bytes) and upload chunks
@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "access_token.h"
+#include "account_deletion.h"
 #include "admin.h"
 #include "attachment_service.h"
 #include "bearer_auth.h"
@@ -68,6 +69,7 @@ class ApiService {
   SessionHandlers sessions_;
   CredentialHandlers credentials_;
   ProfileHandlers profiles_;
+  AccountDeletion deletion_;
   UserLookup lookup_;
   DeviceHandlers devices_;
   BrokerDiscovery discovery_;
