@@ -5,11 +5,11 @@
 
 #include "auth/password_hash.h"
 #include "local_blob_store.h"
+#include "protocol/admin_api.h"
 
 namespace mqchat::api {
 namespace {
 namespace http = protocol::http;
-namespace field = protocol::http::field;
 
 int64_t SystemNowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -37,16 +37,19 @@ Result<std::unique_ptr<ApiService>> ApiService::Create(const ApiConfig& config,
   }
   auto attachment_parts = AttachmentService::Prepare(config);
   if (!attachment_parts.ok()) return attachment_parts.status();
+  auto admin_key = AdminHandlers::LoadKey(config.admin_key_file);
+  if (!admin_key.ok()) return admin_key.status();
   if (options.pbkdf2_iterations == 0) options.pbkdf2_iterations = auth::kDefaultPbkdf2Iterations;
   if (!options.now_ms) options.now_ms = SystemNowMs;
   return std::unique_ptr<ApiService>(new ApiService(config, std::move(*tokens),
                                                     std::move(*bearer), std::move(blobs),
-                                                    std::move(*attachment_parts), options));
+                                                    std::move(*attachment_parts),
+                                                    std::move(*admin_key), options));
 }
 
 ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens, BearerAuth auth,
                        BlobStorePtr blobs, AttachmentParts attachment_parts,
-                       ApiServiceOptions options)
+                       std::string admin_key, ApiServiceOptions options)
     : config_(config),
       cors_(config.cors_origins),
       stores_(config.store, config.store_connections),
@@ -62,9 +65,12 @@ ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens, Bearer
       credentials_(&stores_, &passwords_, RefreshTokens(config.refresh_token_ttl_s * 1000),
                    options.now_ms),
       profiles_(&stores_, &auth_, blobs_.get(), config.avatar_max_bytes, options.now_ms),
+      deletion_(&stores_, &auth_, &passwords_, blobs_.get(), options.now_ms),
       lookup_(&stores_, &auth_, config.lookup_per_minute, config.lookup_per_minute_per_address,
               options.now_ms),
       devices_(&stores_, &auth_, options.now_ms),
+      discovery_(config.redis_url, config.brokers, config.discovery_cache_ms, options.now_ms),
+      admin_(admin_key, &stores_, &passwords_, &tokens_, options.now_ms),
       attachments_(std::move(attachment_parts), config.attachments, &stores_, &auth_,
                    options.now_ms) {
   AddRoutes();
@@ -86,11 +92,13 @@ void ApiService::AddRoutes() {
   router_.Add("POST", std::string(http::kPathLogoutAll),
               [this](const ApiRequest& r) { return credentials_.LogoutAll(r); });
   router_.Add("GET", std::string(http::kPathConnect),
-              [this](const ApiRequest&) { return Connect(); });
+              [this](const ApiRequest&) { return discovery_.Handle(); });
   router_.Add("GET", std::string(http::kPathMe),
               [this](const ApiRequest& r) { return profiles_.GetMe(r); });
   router_.Add("PATCH", std::string(http::kPathMe),
               [this](const ApiRequest& r) { return profiles_.PatchMe(r); });
+  router_.Add("DELETE", std::string(http::kPathMe),
+              [this](const ApiRequest& r) { return deletion_.Handle(r); });
   router_.Add("PUT", std::string(http::kPathMyAvatar),
               [this](const ApiRequest& r) { return profiles_.PutAvatar(r); });
   router_.Add("DELETE", std::string(http::kPathMyAvatar),
@@ -105,6 +113,12 @@ void ApiService::AddRoutes() {
               [this](const ApiRequest& r) { return devices_.List(r); });
   router_.Add("DELETE", std::string(http::kPathMyDevice),
               [this](const ApiRequest& r) { return devices_.SignOut(r); });
+  router_.Add("POST", std::string(http::kPathAdminUsers),
+              [this](const ApiRequest& r) { return admin_.CreateUser(r); });
+  router_.Add("POST", std::string(http::kPathAdminUserDisable),
+              [this](const ApiRequest& r) { return admin_.DisableUser(r); });
+  router_.Add("POST", std::string(http::kPathAdminUserTokens),
+              [this](const ApiRequest& r) { return admin_.MintToken(r); });
   attachments_.AddRoutes(&router_);
 }
 
@@ -119,12 +133,6 @@ ApiResponse ApiService::Handle(const ApiRequest& request) const {
           : router_.Dispatch(request);
   cors_.Decorate(request, &response);
   return response;
-}
-
-ApiResponse ApiService::Connect() const {
-  nlohmann::json brokers = nlohmann::json::array();
-  for (const auto& url : config_.brokers) brokers.push_back({{std::string(field::kUrl), url}});
-  return JsonResponse(200, {{std::string(field::kBrokers), brokers}});
 }
 
 }  // namespace mqchat::api

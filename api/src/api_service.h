@@ -1,10 +1,11 @@
 // ApiService: the composition root of mqchat-api. Owns the store pool, the password pool and
 // the token issuer, and routes each /v1 endpoint to its handler: GET /v1/health, POST
 // /v1/signup (signup.h), POST /v1/login, /v1/refresh and /v1/logout (sessions.h), POST
-// /v1/password and /v1/logout_all (credentials.h), GET /v1/connect (the configured brokers),
-// /v1/me and /v1/users/{name}[/avatar] (profiles.h), GET /v1/users (user_lookup.h),
-// /v1/me/devices[/{id}] (devices.h), attachments (attachment_service.h); browsers of the `cors_origin`s only (cors.h). Bodies are
-// held to max_body_bytes, but for the avatar upload (avatar_max_bytes) and upload chunks
+// /v1/password and /v1/logout_all (credentials.h), GET /v1/connect (discovery.h),
+// /v1/me and /v1/users/{name}[/avatar] (profiles.h; DELETE /v1/me: account_deletion.h), GET /v1/users
+// (user_lookup.h), /v1/me/devices[/{id}] (devices.h), /v1/admin/... (admin.h), attachments
+// (attachment_service.h); browsers of the `cors_origin`s only (cors.h). Bodies are held to
+// max_body_bytes, but for the avatar upload (avatar_max_bytes) and upload chunks
 // (upload_chunk_bytes).
 // Built once at start; Handle is thread-safe (called from the HTTP threads).
 #pragma once
@@ -13,6 +14,8 @@
 #include <memory>
 
 #include "access_token.h"
+#include "account_deletion.h"
+#include "admin.h"
 #include "attachment_service.h"
 #include "bearer_auth.h"
 #include "blob_store.h"
@@ -20,6 +23,7 @@
 #include "cors.h"
 #include "credentials.h"
 #include "devices.h"
+#include "discovery.h"
 #include "http_types.h"
 #include "password_pool.h"
 #include "profiles.h"
@@ -49,9 +53,9 @@ class ApiService {
 
  private:
   ApiService(const ApiConfig& config, AccessTokenIssuer tokens, BearerAuth auth,
-             BlobStorePtr blobs, AttachmentParts attachment_parts, ApiServiceOptions options);
+             BlobStorePtr blobs, AttachmentParts attachment_parts, std::string admin_key,
+             ApiServiceOptions options);
   void AddRoutes();
-  ApiResponse Connect() const;
 
   ApiConfig config_;
   CorsPolicy cors_;
@@ -65,8 +69,11 @@ class ApiService {
   SessionHandlers sessions_;
   CredentialHandlers credentials_;
   ProfileHandlers profiles_;
+  AccountDeletion deletion_;
   UserLookup lookup_;
   DeviceHandlers devices_;
+  BrokerDiscovery discovery_;
+  AdminHandlers admin_;
   AttachmentService attachments_;  // /v1/uploads, /v1/attachments, /v1/files (uploads.h)
   Router router_;
 };

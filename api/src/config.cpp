@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "option_parse.h"
+#include "presence/redis_handles.h"
 
 namespace mqchat::api {
 
@@ -136,6 +137,16 @@ Status Apply(const std::string& key, const std::string& value, ApiConfig* c, int
     c->login_fail_window_s = n;
   } else if (key == "broker") {
     c->brokers.push_back(value);
+  } else if (key == "redis") {
+    if (auto parsed = presence::ParseRedisAddress(value); !parsed.ok()) {
+      return Status::InvalidArgument("redis: " + parsed.status().message());
+    }
+    c->redis_url = value;
+  } else if (key == "admin_key_file") {
+    c->admin_key_file = value;
+  } else if (key == "discovery_cache_ms") {
+    if (auto s = int_option(0, 60000); !s.ok()) return s;
+    c->discovery_cache_ms = static_cast<int>(n);
   } else if (key == "cors_origin") {
     // An origin is scheme://host[:port]: no path, so "http://a/" (a common slip) is refused.
     const size_t scheme = value.find("://");
@@ -196,7 +207,10 @@ std::string ApiUsage() {
   --jwt_issuer ISS --jwt_audience AUD   claims the brokers check (optional)
   --listen HOST (127.0.0.1) --port N (8080; 0 = any free port)
   --signup open|invite|closed (open)   invite: an invite_code from `mqchatctl invite create`
-  --broker URL (repeatable; GET /v1/connect)
+  --broker URL (repeatable; GET /v1/connect without Redis)
+  --redis HOST:PORT   the brokers' Redis: GET /v1/connect lists the live brokers, least loaded
+    first; --discovery_cache_ms N (1000)
+  --admin_key_file FILE   the server-to-server admin API's key (none: admin API off)
   --cors_origin ORIGIN (repeatable)   a web page origin allowed to call from a browser
   --access_token_ttl_s N (900)    --refresh_token_ttl_s N (2592000)
   --max_body_bytes N (16384)

@@ -39,6 +39,11 @@ struct ApiConfig {
   int http_threads = 16;      // `http_threads`, 1..1024: requests served at once
   // `broker URL` (repeatable): what GET /v1/connect returns, e.g. mqtt://host:1883, ws://host:8083.
   std::vector<std::string> brokers;
+  // `redis URL` (host:port or redis://host:port): the brokers' Redis (plugin_opt_redis_url);
+  // GET /v1/connect then lists the live brokers' advertised URLs, least loaded first, and the
+  // `broker` list only while Redis is unreachable or none is live (discovery.h).
+  std::string redis_url;
+  int discovery_cache_ms = 1000;  // `discovery_cache_ms`, 0..60000: an answer is reused this long
   // `cors_origin ORIGIN` (repeatable): a web page origin (e.g. http://127.0.0.1:8083, the
   // broker's WebSocket listener serving web/dist) allowed to call the API from a browser; any
   // other Origin gets 403 (cors.h).
@@ -57,6 +62,9 @@ struct ApiConfig {
   int login_fail_max = 10;
   int login_fail_max_per_prefix = 100;
   int64_t login_fail_window_s = 60;
+  // `admin_key_file`: the admin API's key (admin.h; at least 32 bytes). Empty: the admin API
+  // refuses every request.
+  std::string admin_key_file;
   AttachmentConfig attachments;  // uploads and downloads of attachments (attachment_config.h)
 };
 

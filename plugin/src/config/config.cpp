@@ -260,6 +260,11 @@ const std::vector<OptionSpec>& Specs() {
          return Status::Ok();
        }},
       {"redis_ttl_s", PresenceInt(&PresenceConfig::redis_ttl_s, 3, 3600)},
+      {"advertise_urls",
+       [](Config& c, const std::string&, const std::string& v) -> Status {
+         c.presence.advertise_urls = v;
+         return Status::Ok();
+       }},
       {"push_gateway_url", &SetPushGatewayUrl},
       {"push_timeout_ms", PushInt(&PushConfig::timeout_ms, 100, 120000)},
       {"push_concurrency", PushInt(&PushConfig::concurrency, 1, 64)},

@@ -46,6 +46,9 @@ struct PresenceConfig {
   std::string redis_sentinels;
   std::string redis_master_name;
   int redis_ttl_s = 15;        // a dead broker's devices stop counting after this
+  // The URLs clients should use for this broker (MQTT/TLS, WebSocket), space-separated; kept in
+  // its Redis liveness key, where mqchat-api's GET /v1/connect reads them. Empty: none.
+  std::string advertise_urls;
 
   bool shared() const { return !redis_url.empty() || !redis_sentinels.empty(); }
 };

@@ -6,6 +6,7 @@
 
 #include "presence/bus_messages.h"
 #include "presence/channel_bus_messages.h"
+#include "presence/cluster_keys.h"
 
 namespace mqchat::presence {
 namespace {
@@ -15,19 +16,18 @@ constexpr const char* kMembersChannel = "mqchat:members";
 constexpr const char* kBlocksChannel = "mqchat:blocks";
 constexpr const char* kCommunitiesChannel = "mqchat:communities";
 constexpr const char* kChannelsChannel = "mqchat:channels";
-constexpr const char* kBrokersKey = "mqchat:brokers";
 constexpr int kTimeoutMs = 1000;
 
 std::string RouteChannel(int broker) { return "mqchat:route:" + std::to_string(broker); }
-std::string LivenessKey(int broker) { return "mqchat:broker:" + std::to_string(broker); }
-std::string UsersKey(int broker) { return "mqchat:broker_users:" + std::to_string(broker); }
 
 }  // namespace
 
-ClusterBus::ClusterBus(RedisAddress address, int broker_id, int ttl_s, Callbacks callbacks)
+ClusterBus::ClusterBus(RedisAddress address, int broker_id, int ttl_s, std::string advertise_urls,
+                       Callbacks callbacks)
     : address_(std::move(address)),
       broker_id_(broker_id),
       ttl_s_(ttl_s),
+      liveness_value_(advertise_urls.empty() ? kNoAdvertisedUrls : std::move(advertise_urls)),
       callbacks_(std::move(callbacks)),
       cmd_thread_([this] { RunCommands(); }),
       sub_thread_([this] { RunSubscriber(); }) {}
@@ -128,7 +128,8 @@ bool ClusterBus::PublishState() {
     ok = RedisCommand(c, "HSET %s %s %d", key.c_str(), it->first.c_str(), it->second).ok();
   }
   ok = ok && RedisCommand(c, "EXPIRE %s %d", key.c_str(), ttl_s_ * 3).ok() &&
-       RedisCommand(c, "SET %s 1 EX %d", LivenessKey(broker_id_).c_str(), ttl_s_).ok() &&
+       RedisCommand(c, "SET %s %s EX %d", LivenessKey(broker_id_).c_str(),
+                    liveness_value_.c_str(), ttl_s_).ok() &&
        RedisCommand(c, "SADD %s %s", kBrokersKey, me.c_str()).ok() &&
        RedisCommand(c, "PUBLISH %s %b", kChannel, state.data(), state.size()).ok();
   return ok && RedisCommand(c, "EXEC").ok();
@@ -147,7 +148,8 @@ bool ClusterBus::Announce(const std::string& user, int devices) {
 bool ClusterBus::Heartbeat() {
   redisContext* c = cmd_.get();
   const std::string me = std::to_string(broker_id_);
-  if (!RedisCommand(c, "SET %s 1 EX %d", LivenessKey(broker_id_).c_str(), ttl_s_).ok() ||
+  if (!RedisCommand(c, "SET %s %s EX %d", LivenessKey(broker_id_).c_str(),
+                    liveness_value_.c_str(), ttl_s_).ok() ||
       !RedisCommand(c, "SADD %s %s", kBrokersKey, me.c_str()).ok() ||
       !RedisCommand(c, "EXPIRE %s %d", UsersKey(broker_id_).c_str(), ttl_s_ * 3).ok()) {
     return false;

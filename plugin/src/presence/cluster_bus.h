@@ -9,8 +9,9 @@
 //  - on every (re)connection to Redis, in one transaction, rewrites that hash, refreshes its
 //    liveness key and publishes its whole state: peers replace everything they knew of it, so
 //    users who left while Redis was down (or before the broker restarted) are dropped;
-//  - keeps its liveness key `mqchat:broker:<broker>` alive (TTL) and lists itself in the set
-//    `mqchat:brokers`;
+//  - keeps its liveness key `mqchat:broker:<broker>` alive (TTL), its value the URLs clients
+//    should use for it (plugin_opt_advertise_urls; mqchat-api's discovery reads them), and
+//    lists itself in the set `mqchat:brokers` (key names: cluster_keys.h);
 //  - listens to the channel and, when it (re)subscribes, reads every listed broker's hash as
 //    that broker's whole state;
 //  - every heartbeat checks the liveness key of every broker it has heard of (its own list,
@@ -68,7 +69,9 @@ class ClusterBus {
   // How often a lost Redis connection is tried again (commands and subscriber).
   static constexpr int kReconnectMs = 250;
 
-  ClusterBus(RedisAddress address, int broker_id, int ttl_s, Callbacks callbacks);
+  // `advertise_urls`: the client-facing URLs, space-separated (empty: none advertised).
+  ClusterBus(RedisAddress address, int broker_id, int ttl_s, std::string advertise_urls,
+             Callbacks callbacks);
   ~ClusterBus();  // stops and joins both threads
   ClusterBus(const ClusterBus&) = delete;
   ClusterBus& operator=(const ClusterBus&) = delete;
@@ -114,6 +117,7 @@ class ClusterBus {
   const RedisAddress address_;
   const int broker_id_;
   const int ttl_s_;
+  const std::string liveness_value_;  // the advertised URLs, or kNoAdvertisedUrls
   Callbacks callbacks_;
 
   Mutex mu_;

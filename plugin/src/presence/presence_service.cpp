@@ -38,6 +38,7 @@ Result<std::unique_ptr<PresenceService>> PresenceService::Create(const PresenceC
     auto address = SharedRedisAddress(config);
     if (!address.ok()) return address.status();
     service->bus_ = std::make_unique<ClusterBus>(*address, node_id, config.redis_ttl_s,
+                                                 config.advertise_urls,
                                                  service->BusCallbacks(tasks));
   }
   return service;

@@ -58,5 +58,24 @@ TEST(ApiConfigTest, RefusesBadOptions) {
   EXPECT_FALSE(ParseApiArgs({"--sqlite", "x.db"}).ok());             // no signing key
 }
 
+TEST(ApiConfigTest, DiscoveryReadsTheBrokersRedis) {
+  const std::vector<std::string> base = {"--sqlite", "x.db", "--jwt_private_key_file", "k"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return ParseApiArgs(args);
+  };
+  auto none = with({});
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->redis_url, "");  // the static list only
+  EXPECT_EQ(none->discovery_cache_ms, 1000);
+  auto set = with({"--redis", "redis://10.0.0.5:6380", "--discovery_cache_ms", "0"});
+  ASSERT_TRUE(set.ok()) << set.status().message();
+  EXPECT_EQ(set->redis_url, "redis://10.0.0.5:6380");
+  EXPECT_EQ(set->discovery_cache_ms, 0);
+  EXPECT_FALSE(with({"--redis", "host:notaport"}).ok());
+  EXPECT_FALSE(with({"--discovery_cache_ms", "60001"}).ok());
+}
+
 }  // namespace
 }  // namespace mqchat::api
