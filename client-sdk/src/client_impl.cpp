@@ -35,6 +35,7 @@ ConnectionHooks ClientImpl::ConnectionWiring() {
   hooks.on_up = [this] {
     sync_.Start();
     FetchPrivacy();
+    RestoreChannels();
   };
   hooks.on_down = [this](const Status& reason) { OnConnectionDown(reason); };
   hooks.on_message = [this](std::string topic, std::string payload) {

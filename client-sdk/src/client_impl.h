@@ -32,6 +32,7 @@
 #include "mqchat/search.h"
 #include "mqchat/types.h"
 #include "outbox.h"
+#include "protocol/community.h"
 #include "protocol/requests.h"
 #include "protocol/wire.h"
 #include "request_tracker.h"
@@ -94,6 +95,14 @@ class ClientImpl : private OutboxHost {
   Result<PrivacySettings> TakePrivacy(const protocol::Response& r);
   RequestId SetTyping(int64_t id, bool typing, Done<Status> done);
   RequestId WatchPresence(std::string user, Done<Status> done);
+  // Communities (community_ops.cpp): a community op, answered with its ok response; and a
+  // channel's live topic, watched like presence.
+  RequestId Community(protocol::CommunityRequest request, Done<Result<protocol::Response>> done);
+  void WatchChannel(int64_t channel_id, Done<Status> done);
+  // Engine thread, after each connection: lists the servers (so the broker loads this user's
+  // channel access), then subscribes to the watched channels again and syncs once more (the
+  // first sync may have run before that access loaded, without the channels).
+  void RestoreChannels();
 
   // Settles the request `id` with kCancelled if it is still waiting for its response (any
   // thread; the server may still carry it out).
@@ -130,6 +139,10 @@ class ClientImpl : private OutboxHost {
   // publish, or kCancelled from Cancel).
   RequestId Start(protocol::Request request,
                   std::function<void(Result<protocol::Response>)> settle);
+  // Start's bookkeeping around `publish`, which starts the request on the tracker (engine
+  // thread) with the handler it is given.
+  RequestId Launch(std::function<Result<std::string>(RequestTracker::ResponseHandler)> publish,
+                   std::function<void(Result<protocol::Response>)> settle);
   // Engine thread, with an ok response: a new conversation into the cache (open_direct,
   // create_group), and the conversation a change response carries, if any.
   Result<Conversation> CacheNewConversation(const protocol::Response& r);

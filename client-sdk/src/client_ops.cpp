@@ -25,9 +25,18 @@ protocol::Request MakeRequest(protocol::Op op, int64_t conversation_id,
 
 RequestId ClientImpl::Start(protocol::Request request,
                             std::function<void(Result<protocol::Response>)> settle) {
+  auto publish = [this, request = std::move(request)](RequestTracker::ResponseHandler h) mutable {
+    return tracker_.Start(std::move(request), std::move(h));
+  };
+  return Launch(std::move(publish), std::move(settle));
+}
+
+RequestId ClientImpl::Launch(
+    std::function<Result<std::string>(RequestTracker::ResponseHandler)> publish,
+    std::function<void(Result<protocol::Response>)> settle) {
   const RequestId id = ++last_request_;
-  auto task = [this, id, request = std::move(request), settle]() mutable {
-    auto started = tracker_.Start(std::move(request), [this, id, settle](auto r) {
+  auto task = [this, id, publish = std::move(publish), settle]() mutable {
+    auto started = publish([this, id, settle](Result<protocol::Response> r) {
       requests_.erase(id);
       settle(std::move(r));
     });

@@ -210,9 +210,39 @@ void Connection::SubscribePresence(const std::string& user) {
 void Connection::WatchPresence(const std::string& user, std::function<void(Status)> done) {
   if (!IsUp()) return done(Status::Unavailable("not connected"));
   watched_presence_.insert(user);
-  link_->Subscribe(protocol::PresenceTopic(user), [this, user, done](Status s) {
-    const bool posted = loop_.Post([this, user, done, s] {
-      if (!s.ok()) watched_presence_.erase(user);
+  SubscribeWatched(
+      protocol::PresenceTopic(user),
+      [this, user](bool ok) {
+        if (!ok) watched_presence_.erase(user);
+      },
+      std::move(done));
+}
+
+void Connection::WatchChannel(int64_t channel_id, std::function<void(Status)> done) {
+  if (!IsUp()) return done(Status::Unavailable("not connected"));
+  watched_channels_.insert(channel_id);
+  SubscribeWatched(
+      protocol::ChannelTopic(channel_id),
+      [this, channel_id](bool ok) {
+        if (!ok) watched_channels_.erase(channel_id);
+      },
+      std::move(done));
+}
+
+void Connection::ResubscribeChannels() {
+  if (!IsUp()) return;
+  for (int64_t id : watched_channels_) {
+    link_->Subscribe(protocol::ChannelTopic(id), [this, id](Status s) {
+      if (!s.ok()) log_("mqchat: channel " + std::to_string(id) + ": " + s.ToString());
+    });
+  }
+}
+
+void Connection::SubscribeWatched(const std::string& topic, std::function<void(bool ok)> keep,
+                                  std::function<void(Status)> done) {
+  link_->Subscribe(topic, [this, keep, done](Status s) {
+    const bool posted = loop_.Post([keep, done, s] {
+      keep(s.ok());
       done(s);
     });
     if (!posted) done(s);

@@ -74,6 +74,13 @@ class Connection : public RequestTransport {
   // Subscribes to `user`'s presence, now and after every reconnect; `done` (engine thread)
   // gets the SUBACK outcome; on failure the user is not watched.
   void WatchPresence(const std::string& user, std::function<void(Status)> done);
+  // Subscribes to a channel's topic (mqchat/v1/ch/<id>), now and after every reconnect; on a
+  // refusal the channel is not watched.
+  void WatchChannel(int64_t channel_id, std::function<void(Status)> done);
+  // After a reconnect, once the broker has loaded this user's channel access (the engine asks
+  // for `servers` first): subscribes to the watched channels again.
+  void ResubscribeChannels();
+  bool WatchesChannels() const { return !watched_channels_.empty(); }
 
   // RequestTransport: kUnavailable("not connected") unless IsUp().
   Status Publish(const std::string& topic, const std::string& payload) override;
@@ -87,6 +94,10 @@ class Connection : public RequestTransport {
   void OnConnectResult(uint64_t generation, Status status, int receive_maximum);
   void OnSubscribed(uint64_t generation, Status status);
   void SubscribePresence(const std::string& user);
+  // Subscribes to `topic` (the link is up); `keep` and `done` run on the engine thread with the
+  // SUBACK outcome (`keep(false)` forgets a refused subscription).
+  void SubscribeWatched(const std::string& topic, std::function<void(bool ok)> keep,
+                        std::function<void(Status)> done);
   void OnLost(uint64_t generation, Status status);
   // A failed attempt or a lost connection: reconnect after backoff, or give up.
   void HandleFailure(Status status);
@@ -115,6 +126,7 @@ class Connection : public RequestTransport {
   EventLoop::TimerId attempt_timer_ = 0;
   std::vector<std::shared_ptr<std::promise<Status>>> connect_waiters_;
   std::set<std::string> watched_presence_;
+  std::set<int64_t> watched_channels_;
   // The server refused the provider's last token: the next attempt asks for a fresh one, and
   // a second refusal in a row stops connecting.
   bool token_refused_ = false;

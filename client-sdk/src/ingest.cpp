@@ -47,6 +47,10 @@ void Ingest::Drain() {
         hooks_.on_response(payload);
       } else if (topic == inbox_topic_) {
         HandleInbox(payload);
+      } else if (auto channel = protocol::ChannelTopicId(topic)) {
+        // A watched channel's topic carries the same message events as the inbox.
+        channels_.insert(*channel);
+        HandleInbox(payload);
       } else if (protocol::PresenceTopicUser(topic)) {
         HandlePresence(payload);
       }
@@ -163,7 +167,9 @@ bool Ingest::AdvanceCursors(std::vector<Event>* deliver) {
     auto max_seq = cache_.MaxStoredSeq(conversation);
     if (max_seq.ok() && *max_seq > move->new_seq) gap = true;
     auto known = cache_.GetConversation(conversation);
-    if (known.ok() && !*known) batch_->refresh_conversations = true;
+    if (known.ok() && !*known && channels_.count(conversation) == 0) {
+      batch_->refresh_conversations = true;
+    }
   }
   return gap;
 }

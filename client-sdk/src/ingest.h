@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -82,6 +83,9 @@ class Ingest {
 
   const std::string user_;
   const std::string inbox_topic_;
+  // Channels whose live topic brought messages: conversations the conversation list never
+  // holds, so they do not ask for its refresh (engine thread).
+  std::set<int64_t> channels_;
   const std::string reply_topic_;
   EventLoop& loop_;
   LocalCache& cache_;

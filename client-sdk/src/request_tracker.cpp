@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "protocol/community_wire.h"
 #include "protocol/topics.h"
 
 namespace mqchat::sdk {
@@ -24,21 +25,35 @@ Result<std::string> RequestTracker::Start(protocol::Request request, ResponseHan
   request.req_id = ids_.ReqId();
   const std::string topic = protocol::RequestTopic(request.op, request.conversation_id);
   MQCHAT_RETURN_IF_ERROR(transport_.Publish(topic, protocol::EncodeRequest(request)));
-  const std::string req_id = request.req_id;
+  Track(request.req_id, std::string(protocol::OpName(request.op)), std::move(handler), errors);
+  return request.req_id;
+}
+
+Result<std::string> RequestTracker::Start(const protocol::CommunityRequest& request,
+                                          ResponseHandler handler) {
+  const std::string req_id = ids_.ReqId();
+  MQCHAT_RETURN_IF_ERROR(transport_.Publish(protocol::CommunityRequestTopic(request.op),
+                                            protocol::EncodeCommunityRequest(request, req_id)));
+  Track(req_id, std::string(protocol::CommunityOpName(request.op)), std::move(handler),
+        Errors::kAsStatus);
+  return req_id;
+}
+
+void RequestTracker::Track(const std::string& req_id, std::string op, ResponseHandler handler,
+                           Errors errors) {
   Pending pending;
-  pending.op = request.op;
+  pending.op = std::move(op);
   pending.errors = errors;
   pending.handler = std::move(handler);
   pending.timer = loop_.PostAfter(timeout_, [this, req_id] { OnTimeout(req_id); });
   pending_.emplace(req_id, std::move(pending));
-  return req_id;
 }
 
 void RequestTracker::OnTimeout(const std::string& req_id) {
   auto it = pending_.find(req_id);
   if (it == pending_.end()) return;
   auto handler = std::move(it->second.handler);
-  const std::string op(protocol::OpName(it->second.op));
+  const std::string op = std::move(it->second.op);
   pending_.erase(it);
   handler(Status::Unavailable("no response to " + op + " within " +
                               std::to_string(timeout_.count()) + " ms"));

@@ -16,6 +16,7 @@
 #include "event_loop.h"
 #include "ids.h"
 #include "mqchat/status.h"
+#include "protocol/community.h"
 #include "protocol/requests.h"
 #include "protocol/wire.h"
 
@@ -51,6 +52,8 @@ class RequestTracker {
   // When the publish fails, returns its status and never calls `handler`.
   Result<std::string> Start(protocol::Request request, ResponseHandler handler,
                             Errors errors = Errors::kAsStatus);
+  // The same for a community op (protocol/community_wire.h), errors as a Status.
+  Result<std::string> Start(const protocol::CommunityRequest& request, ResponseHandler handler);
   // A payload that arrived on the reply topic. Malformed payloads are logged and dropped.
   void OnResponse(const std::string& payload);
   // Settles the request `req_id` with `status` if it is still in flight (its response, if one
@@ -62,12 +65,14 @@ class RequestTracker {
 
  private:
   struct Pending {
-    protocol::Op op = protocol::Op::kSend;
+    std::string op;  // its wire name, for the timeout's message
     Errors errors = Errors::kAsStatus;
     ResponseHandler handler;
     EventLoop::TimerId timer = 0;
   };
   void OnTimeout(const std::string& req_id);
+  // After a successful publish: waits for the response of `req_id`.
+  void Track(const std::string& req_id, std::string op, ResponseHandler handler, Errors errors);
 
   EventLoop& loop_;
   RequestTransport& transport_;

@@ -12,6 +12,7 @@
 #include "command_words.h"
 #include "message_lines.h"
 #include "report_command.h"
+#include "community_command.h"
 #include "search_command.h"
 
 namespace mqchat::cli {
@@ -32,7 +33,7 @@ const std::string kReplHelp = R"(Commands:
   /react SEQ EMOJI           react to message #SEQ (/unreact SEQ EMOJI takes it back)
   /search QUERY              find messages in every conversation ([matches] marked)
   /find QUERY                find messages in the open conversation; /more: next results
-)" + std::string(kReportHelp) + R"(
+)" + std::string(kCommunityHelp) + "\n" + std::string(kReportHelp) + R"(
   /help                      this text
   /quit                      leave (also Ctrl-D)
 Any other line is sent to the open conversation.)";
@@ -46,7 +47,10 @@ std::string Join(const std::vector<std::string>& items) {
 class Repl {
  public:
   Repl(const Settings& s, Client& client)
-      : s_(s), client_(client), search_(s, client, [this](int64_t id) { return Label(id); }) {}
+      : s_(s),
+        client_(client),
+        search_(s, client, [this](int64_t id) { return Label(id); }),
+        community_(s, client) {}
 
   void InstallHandlers() {
     client_.OnMessage([this](const Message& m) { OnMessage(m); });
@@ -71,7 +75,8 @@ class Repl {
         PrintLine("! a quote is not closed");
       } else if (words[0] == "/report") {
         PrintLine(ReportCommand(client_, Current(), words, *line, s_.timeout));
-      } else if (!ChangeCommand(words, *line) && !search_.Handle(words, *line, Current())) {
+      } else if (!ChangeCommand(words, *line) && !search_.Handle(words, *line, Current()) &&
+                 !Community(words)) {
         Command(words);
       }
     }
@@ -275,6 +280,14 @@ class Repl {
     }
   }
 
+  // The community commands; /channel opens the channel it watched like a conversation.
+  bool Community(const std::vector<std::string>& w) {
+    int64_t channel = 0;
+    if (!community_.Handle(w, &channel)) return false;
+    if (channel > 0) Open(std::to_string(channel));
+    return true;
+  }
+
   int64_t Current() {
     std::lock_guard<std::mutex> lock(mu_);
     return current_;
@@ -376,6 +389,7 @@ class Repl {
   bool caught_up_ = false;            // guarded by mu_
   std::string last_offline_;          // guarded by mu_: the last offline reason printed
   SearchCommand search_;              // main thread
+  CommunityCommand community_;        // main thread
 };
 
 }  // namespace

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "mqchat/client_options.h"
+#include "mqchat/community.h"
 #include "mqchat/events.h"
 #include "mqchat/export.h"
 #include "mqchat/search.h"
@@ -165,6 +166,39 @@ class MQCHAT_SDK_API Client {
   // off on the server (kPermissionDenied, FORBIDDEN "search is turned off on this server").
   std::future<Result<SearchPage>> Search(std::string query, SearchOptions options = {});
   RequestId Search(std::string query, SearchOptions options, Callback<Result<SearchPage>> done);
+
+  // --- Communities (docs/PROTOCOL.md, "Communities"; mqchat/community.h) -------------------
+  // Servers, channels, roles and invites. Refusals map as elsewhere: NOT_MEMBER
+  // (kPermissionDenied) for a server or channel this user is not in or may not view,
+  // FORBIDDEN (kPermissionDenied) without the permission, INVALID (kFailedPrecondition) for an
+  // expired or used-up invite or a ban. List servers or channels after connecting before
+  // WatchChannel: the server loads this user's channel access then.
+  std::future<Result<Server>> CreateServer(std::string name);
+  std::future<Result<std::vector<Server>>> Servers();
+  std::future<Result<Server>> JoinServer(std::string invite_code);
+  std::future<Status> LeaveServer(int64_t server_id);
+  // The channels of a server this user may view, by position.
+  std::future<Result<std::vector<Channel>>> Channels(int64_t server_id);
+  std::future<Result<Channel>> CreateChannel(int64_t server_id, ChannelOptions options);
+  std::future<Result<std::vector<Role>>> Roles(int64_t server_id);
+  std::future<Result<Role>> CreateRole(int64_t server_id, std::string name, int64_t permissions);
+  std::future<Status> AssignRole(int64_t role_id, std::string user);
+  std::future<Status> UnassignRole(int64_t role_id, std::string user);
+  // A channel override for a role (allow and deny both 0 remove it).
+  std::future<Status> SetChannelOverride(int64_t channel_id, int64_t role_id, int64_t allow,
+                                         int64_t deny);
+  std::future<Result<Invite>> CreateInvite(int64_t server_id, InviteOptions options = {});
+  // Members by username, `limit` (1..1000) after `after`.
+  std::future<Result<std::vector<ServerMember>>> ServerMembers(int64_t server_id,
+                                                              std::string after = "",
+                                                              int limit = 100);
+  std::future<Status> Kick(int64_t server_id, std::string user);
+  std::future<Status> Ban(int64_t server_id, std::string user);
+  // Receives the channel's messages live (OnMessage, cached like a conversation's), now and
+  // after every reconnect, while this Client lives. kPermissionDenied if the server refuses the
+  // subscription (no view permission, or its access not loaded yet). Messages sent while away
+  // come with sync, as for conversations; Send, History and MarkRead take the channel id.
+  std::future<Status> WatchChannel(int64_t channel_id);
 
   // Settles request `id` (a RequestId of a callback form) with kCancelled if its response has
   // not come yet: its callback runs with that, and a later response is ignored. The server may
