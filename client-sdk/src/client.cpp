@@ -67,6 +67,18 @@ void Client::Send(int64_t conversation_id, std::string text, Callback<Result<Ack
   impl_->Send(conversation_id, std::move(text), Later(*impl_, std::move(done)));
 }
 
+std::future<Result<Ack>> Client::Send(int64_t conversation_id, std::string text,
+                                      std::vector<std::string> attachments) {
+  return AsFuture<Result<Ack>>([&](auto done) {
+    impl_->Send(conversation_id, std::move(text), std::move(attachments), std::move(done));
+  });
+}
+void Client::Send(int64_t conversation_id, std::string text, std::vector<std::string> attachments,
+                  Callback<Result<Ack>> done) {
+  impl_->Send(conversation_id, std::move(text), std::move(attachments),
+              Later(*impl_, std::move(done)));
+}
+
 std::future<Result<Ack>> Client::Reply(int64_t conversation_id, int64_t reply_to,
                                        std::string text) {
   return AsFuture<Result<Ack>>([&](auto done) {

@@ -63,6 +63,11 @@ class ClientImpl : private OutboxHost {
   void Send(int64_t conversation_id, std::string text, AckCallback done) {
     outbox_.Send(conversation_id, std::move(text), std::move(done));
   }
+  void Send(int64_t conversation_id, std::string text, std::vector<std::string> attachments,
+            AckCallback done) {
+    outbox_.Submit(conversation_id, "", 0, std::move(text), std::move(done),
+                   std::move(attachments));
+  }
   // Any outbox entry: a reply, an edit, a deletion or a reaction (Outbox::Submit).
   void Submit(int64_t conversation_id, std::string_view kind, int64_t target_seq, std::string text,
               AckCallback done) {

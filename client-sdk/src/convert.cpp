@@ -44,6 +44,10 @@ Message FromWire(const protocol::WireMessage& m) {
   out.edited_at_ms = m.edited_at_ms;
   out.deleted = m.deleted;
   for (const auto& r : m.reactions) out.reactions.push_back(Reaction{r.emoji, r.count, r.mine});
+  for (const auto& a : m.attachments) {
+    out.attachments.push_back(
+        Attachment{a.id, a.name, a.content_type, a.size, a.width, a.height, a.thumbnail});
+  }
   if (m.reply) {
     out.reply = ReplyQuote{m.reply->seq, m.reply->sender, m.reply->snippet, m.reply->deleted};
   }
@@ -98,6 +102,10 @@ protocol::WireMessage ToWire(const Message& m) {
   out.deleted = m.deleted;
   for (const auto& r : m.reactions) {
     out.reactions.push_back(protocol::WireReaction{r.emoji, r.count, r.mine});
+  }
+  for (const auto& a : m.attachments) {
+    out.attachments.push_back(protocol::WireAttachment{a.id, a.name, a.content_type, a.size,
+                                                       a.width, a.height, a.thumbnail});
   }
   if (m.reply) {
     out.reply = protocol::WireReplyQuote{m.reply->seq, m.reply->sender, m.reply->snippet,

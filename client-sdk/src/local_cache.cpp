@@ -7,6 +7,7 @@
 
 namespace mqchat::sdk {
 
+using cache_sql::AttachmentsColumn;
 using cache_sql::ForEachRow;
 using cache_sql::kEntryColumns;
 using cache_sql::ReadEntry;
@@ -18,7 +19,8 @@ namespace {
 
 // 2: conversations.muted_until_ms. 3: the message events (issue 16): messages.kind, target_seq,
 // reply_to, edited_at_ms, deleted; the reactions table; outbox.kind, target_seq.
-constexpr int kSchemaVersion = 3;
+// 4: attachments (issue 16): messages.attachments, outbox.attachments.
+constexpr int kSchemaVersion = 4;
 constexpr int kCursorScanChunk = 512;
 
 // Applied once per open; every statement is idempotent.
@@ -45,6 +47,7 @@ CREATE TABLE IF NOT EXISTS messages(
   deleted INTEGER NOT NULL DEFAULT 0,
   kind TEXT NOT NULL DEFAULT '',
   target_seq INTEGER NOT NULL DEFAULT 0,
+  attachments TEXT NOT NULL DEFAULT '',
   PRIMARY KEY(conversation_id, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS reactions(
   conversation_id INTEGER NOT NULL,
@@ -60,7 +63,8 @@ CREATE TABLE IF NOT EXISTS outbox(
   text TEXT NOT NULL,
   created_ms INTEGER NOT NULL,
   kind TEXT NOT NULL DEFAULT '',
-  target_seq INTEGER NOT NULL DEFAULT 0);
+  target_seq INTEGER NOT NULL DEFAULT 0,
+  attachments TEXT NOT NULL DEFAULT '');
 )sql";
 
 // The columns later versions added to tables an older file may already have (kSchema, which
@@ -79,6 +83,8 @@ constexpr AddedColumn kAddedColumns[] = {
     {"messages", "target_seq", "INTEGER NOT NULL DEFAULT 0"},
     {"outbox", "kind", "TEXT NOT NULL DEFAULT ''"},
     {"outbox", "target_seq", "INTEGER NOT NULL DEFAULT 0"},
+    {"messages", "attachments", "TEXT NOT NULL DEFAULT ''"},  // version 4
+    {"outbox", "attachments", "TEXT NOT NULL DEFAULT ''"},
 };
 
 // Adds what kAddedColumns lists and `db` lacks. Rows an older SDK stored are plain messages
@@ -147,7 +153,7 @@ Result<std::unique_ptr<LocalCache>> LocalCache::Open(const std::string& path,
       {&s->get_meta, "SELECT value FROM meta WHERE key=?1"},
       {&s->put_meta, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)"},
       {&s->put_message, "INSERT OR IGNORE INTO messages(" + cols +
-                            ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"},
+                            ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"},
       {&s->messages_range, "SELECT " + cols +
                                " FROM messages WHERE conversation_id=?1 AND seq>?2 AND seq<=?3"
                                " AND kind='' ORDER BY seq LIMIT ?4"},
@@ -192,14 +198,14 @@ Result<std::unique_ptr<LocalCache>> LocalCache::Open(const std::string& path,
       {&s->drop_cursor, "DELETE FROM cursors WHERE conversation_id=?1"},
       {&s->drop_conversation_reactions, "DELETE FROM reactions WHERE conversation_id=?1"},
       {&s->add_outbox, "INSERT INTO outbox(client_msg_id, conversation_id, text, created_ms, kind,"
-                       " target_seq) VALUES(?1,?2,?3,?4,?5,?6)"},
+                       " target_seq, attachments) VALUES(?1,?2,?3,?4,?5,?6,?7)"},
       {&s->remove_outbox, "DELETE FROM outbox WHERE client_msg_id=?1"},
       {&s->list_outbox, "SELECT position, client_msg_id, conversation_id, text, created_ms, kind,"
-                        " target_seq FROM outbox ORDER BY position"},
+                        " target_seq, attachments FROM outbox ORDER BY position"},
       // The message events (local_cache_events.cpp).
       {&s->apply_edit, "UPDATE messages SET text=?3, edited_at_ms=?4 WHERE conversation_id=?1"
                        " AND seq=?2 AND kind='' AND deleted=0"},
-      {&s->apply_delete, "UPDATE messages SET text='', deleted=1 WHERE conversation_id=?1"
+      {&s->apply_delete, "UPDATE messages SET text='', attachments='', deleted=1 WHERE conversation_id=?1"
                          " AND seq=?2 AND kind='' AND deleted=0"},
       {&s->clear_target_events, "UPDATE messages SET text='' WHERE conversation_id=?1"
                                 " AND target_seq=?2 AND kind<>''"},
@@ -281,7 +287,8 @@ Result<bool> LocalCache::PutEntry(const LogEntry& e) {
   MQCHAT_RETURN_IF_ERROR(Run("storing a message", stmts_->put_message.get(), m.conversation_id,
                              m.seq, m.message_id, m.sender, m.client_msg_id, text, m.sent_at_ms,
                              m.reply_to, m.edited_at_ms, int64_t{m.deleted ? 1 : 0}, e.kind,
-                             e.target_seq));
+                             e.target_seq,
+                             m.deleted ? std::string() : AttachmentsColumn(m.attachments)));
   const bool stored = sqlite3_changes(db_.get()) > 0;
   // The server moved the sender's read position when it stored the message or event
   // (docs/PROTOCOL.md, "send", "Event kinds"); also when this copy is a duplicate, so that

@@ -36,6 +36,7 @@ struct OutboxEntry {
   // kEventReact or kEventUnreact: the event on message target_seq.
   std::string kind;
   int64_t target_seq = 0;
+  std::vector<std::string> attachments;  // a message's attachment ids
 };
 
 // One row of a conversation's log: a message (kind ""), or an event on message target_seq

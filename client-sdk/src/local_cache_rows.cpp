@@ -144,7 +144,7 @@ Result<int64_t> LocalCache::AddOutbox(const OutboxEntry& entry) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   MQCHAT_RETURN_IF_ERROR(Run("adding to the outbox", stmts_->add_outbox.get(), entry.client_msg_id,
                              entry.conversation_id, entry.text, entry.created_ms, entry.kind,
-                             entry.target_seq));
+                             entry.target_seq, cache_sql::JoinIds(entry.attachments)));
   return static_cast<int64_t>(sqlite3_last_insert_rowid(db_.get()));
 }
 
@@ -167,6 +167,7 @@ Result<std::vector<OutboxEntry>> LocalCache::Outbox() const {
         e.created_ms = ColumnInt64(st, 4);
         e.kind = ColumnText(st, 5);
         e.target_seq = ColumnInt64(st, 6);
+        e.attachments = cache_sql::SplitIds(ColumnText(st, 7));
         out.push_back(std::move(e));
       },
       stmts_->list_outbox.get()));

@@ -9,6 +9,7 @@
 
 #include "convert.h"
 #include "local_cache.h"
+#include "protocol/attachments.h"
 #include "protocol/fields.h"
 #include "sqlite/sqlite_helpers.h"
 
@@ -47,7 +48,35 @@ namespace cache_sql {
 // The columns ReadEntry reads, in its order.
 inline constexpr const char* kEntryColumns =
     "conversation_id, seq, message_id, sender, client_msg_id, text, sent_at_ms, reply_to,"
-    " edited_at_ms, deleted, kind, target_seq";
+    " edited_at_ms, deleted, kind, target_seq, attachments";
+
+// The `attachments` column of messages and outbox rows: the protocol's JSON list ('' none).
+inline std::string AttachmentsColumn(const std::vector<Attachment>& list) {
+  std::vector<protocol::WireAttachment> wire;
+  for (const auto& a : list) {
+    wire.push_back(protocol::WireAttachment{a.id, a.name, a.content_type, a.size, a.width,
+                                            a.height, a.thumbnail});
+  }
+  return protocol::AttachmentsText(wire);
+}
+
+// An outbox row's attachment ids, space-separated (an id has no spaces; '' none).
+inline std::string JoinIds(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : " ") + id;
+  return out;
+}
+inline std::vector<std::string> SplitIds(const std::string& column) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < column.size()) {
+    size_t end = column.find(' ', start);
+    if (end == std::string::npos) end = column.size();
+    if (end > start) out.push_back(column.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
 
 inline LogEntry ReadEntry(sqlite3_stmt* stmt) {
   LogEntry e;
@@ -64,6 +93,15 @@ inline LogEntry ReadEntry(sqlite3_stmt* stmt) {
   m.deleted = sqlite3_column_int64(stmt, 9) != 0;
   e.kind = ColumnText(stmt, 10);
   e.target_seq = sqlite3_column_int64(stmt, 11);
+  // The protocol's encoding of the list (protocol/attachments.h); one that does not decode
+  // (never written by this SDK) reads as none.
+  auto attachments = protocol::ParseAttachmentsText(ColumnText(stmt, 12));
+  if (attachments.ok()) {
+    for (const auto& a : *attachments) {
+      m.attachments.push_back(
+          Attachment{a.id, a.name, a.content_type, a.size, a.width, a.height, a.thumbnail});
+    }
+  }
   return e;
 }
 inline Message ReadMessage(sqlite3_stmt* stmt) { return ReadEntry(stmt).message; }

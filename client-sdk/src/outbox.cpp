@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "convert.h"
+#include "protocol/attachments.h"
 #include "protocol/emoji.h"
 #include "protocol/fields.h"
 #include "protocol/text.h"
@@ -18,17 +19,28 @@ namespace {
 namespace values = protocol::values;
 
 // What no server would accept of an entry, checked before it is stored (nullopt: fine).
-std::optional<Status> Refusal(std::string_view kind, int64_t target_seq, const std::string& text) {
+std::optional<Status> Refusal(std::string_view kind, int64_t target_seq, const std::string& text,
+                              const std::vector<std::string>& attachments) {
   auto as_status = [](const std::optional<protocol::ProtocolError>& e) -> std::optional<Status> {
     if (e) return protocol::ErrorToStatus(*e);
     return std::nullopt;
   };
   if (kind.empty()) {
     if (target_seq < 0) return Status::InvalidArgument("reply_to must not be negative");
+    if (!attachments.empty()) {
+      // The protocol's own check of the list, as the server runs it.
+      nlohmann::json list = {{protocol::fields::kAttachments, attachments}};
+      std::vector<std::string> ids;
+      if (auto error = protocol::ReadAttachmentIds(list, &ids)) {
+        return Status::InvalidArgument(error->message);
+      }
+      if (text.empty()) return std::nullopt;  // a message of attachments only
+    }
     // The length limit is the server's setting; only what no server accepts is refused here.
     return as_status(protocol::ValidateMessageText(text, SIZE_MAX));
   }
   if (target_seq <= 0) return Status::InvalidArgument("the message's seq must be positive");
+  if (!attachments.empty()) return Status::InvalidArgument("only a message carries attachments");
   if (kind == values::kEventEdit) return as_status(protocol::ValidateMessageText(text, SIZE_MAX));
   if (kind == values::kEventDelete) return std::nullopt;
   if (kind == values::kEventReact || kind == values::kEventUnreact) {
@@ -54,7 +66,7 @@ protocol::Request RequestFor(const OutboxEntry& entry) {
                                           entry.kind == values::kEventUnreact};
   } else {
     request.op = protocol::Op::kSend;
-    request.body = protocol::SendRequest{cmid, entry.text, entry.target_seq};
+    request.body = protocol::SendRequest{cmid, entry.text, entry.target_seq, {}, entry.attachments};
   }
   return request;
 }
@@ -100,12 +112,12 @@ void Outbox::Load() {
 }
 
 void Outbox::Submit(int64_t conversation_id, std::string_view kind, int64_t target_seq,
-                    std::string text, AckCallback done) {
+                    std::string text, AckCallback done, std::vector<std::string> attachments) {
   if (conversation_id <= 0) {
     done(Status::InvalidArgument("conversation id must be positive"));
     return;
   }
-  if (auto refusal = Refusal(kind, target_seq, text)) {
+  if (auto refusal = Refusal(kind, target_seq, text, attachments)) {
     done(*refusal);
     return;
   }
@@ -116,6 +128,7 @@ void Outbox::Submit(int64_t conversation_id, std::string_view kind, int64_t targ
   entry.text = std::move(text);
   entry.kind = std::string(kind);
   entry.target_seq = target_seq;
+  entry.attachments = std::move(attachments);
   // One lock around "persist, then queue" keeps the engine's order equal to the outbox's.
   MutexLock lock(send_mu_);
   auto position = cache_.AddOutbox(entry);

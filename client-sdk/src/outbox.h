@@ -70,9 +70,10 @@ class Outbox {
   // The same for any entry: `kind` "" a message (a reply to `target_seq` if > 0), else
   // protocol::values::kEventEdit (text: the new text), kEventDelete (text ""), kEventReact or
   // kEventUnreact (text: the emoji) on message `target_seq`. What no server accepts (bad text,
-  // not one emoji, no target) is refused at once with kInvalidArgument.
+  // not one emoji, no target) is refused at once with kInvalidArgument. A message may carry
+  // `attachments` (ids; then its text may be empty).
   void Submit(int64_t conversation_id, std::string_view kind, int64_t target_seq, std::string text,
-              AckCallback done);
+              AckCallback done, std::vector<std::string> attachments = {});
   Result<size_t> PendingSends() const { return cache_.OutboxSize(); }
 
   // Loads what earlier clients on this cache left unsent.

@@ -14,10 +14,27 @@ int64_t NowMs() {
       .count();
 }
 
+// "12 bytes", "48.2 KB", "3.1 MB".
+std::string Size(int64_t bytes) {
+  if (bytes < 1000) return std::to_string(bytes) + " bytes";
+  const bool mega = bytes >= 1000 * 1000;
+  const int64_t tenths = (bytes * 10 + (mega ? 500000 : 500)) / (mega ? 1000000 : 1000);
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + (mega ? " MB" : " KB");
+}
+
 }  // namespace
 
+std::string ShownAttachment(const Attachment& a) {
+  std::string out = "[" + a.name + ", " + Size(a.size);
+  if (a.width > 0 && a.height > 0) {
+    out += ", " + std::to_string(a.width) + "x" + std::to_string(a.height);
+  }
+  return out + " /download " + a.id + "]";
+}
+
 // "14:05 bob: hi  #3" (the date too for messages of another day), with what the message
-// carries: the message it answers, an edited marker, a tombstone, reaction counts.
+// carries: the message it answers, an edited marker, a tombstone, its attachments ("[name,
+// size /download ID]"), reaction counts.
 std::string Shown(const Message& m) {
   std::string line = FormatClock(m.sent_at_ms, NowMs()) + " " + m.sender + ": ";
   if (m.reply_to > 0) {
@@ -29,6 +46,7 @@ std::string Shown(const Message& m) {
     line += "] ";
   }
   line += m.deleted ? std::string("(message deleted)") : m.text;
+  for (const Attachment& a : m.attachments) line += " " + ShownAttachment(a);
   if (m.edited() && !m.deleted) line += " (edited)";
   if (!m.reactions.empty()) {
     line += "  ";

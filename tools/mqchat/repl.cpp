@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "attachment_command.h"
 #include "cli.h"
 #include "console.h"
 #include "command_words.h"
@@ -33,7 +34,7 @@ const std::string kReplHelp = R"(Commands:
   /react SEQ EMOJI           react to message #SEQ (/unreact SEQ EMOJI takes it back)
   /search QUERY              find messages in every conversation ([matches] marked)
   /find QUERY                find messages in the open conversation; /more: next results
-)" + std::string(kCommunityHelp) + "\n" + std::string(kReportHelp) + R"(
+)" + std::string(kCommunityHelp) + "\n" + std::string(kReportHelp) + "\n" + kAttachmentHelp + R"(
   /help                      this text
   /quit                      leave (also Ctrl-D)
 Any other line is sent to the open conversation.)";
@@ -75,7 +76,8 @@ class Repl {
         PrintLine("! a quote is not closed");
       } else if (words[0] == "/report") {
         PrintLine(ReportCommand(client_, Current(), words, *line, s_.timeout));
-      } else if (!ChangeCommand(words, *line) && !search_.Handle(words, *line, Current()) &&
+      } else if (!AttachmentCommand(s_, client_, Current(), words, *line) &&
+                 !ChangeCommand(words, *line) && !search_.Handle(words, *line, Current()) &&
                  !Community(words)) {
         Command(words);
       }

@@ -85,6 +85,14 @@ class MQCHAT_SDK_API Client {
   std::future<Result<Ack>> Send(int64_t conversation_id, std::string text);
   // Same; `done` runs on the callback thread.
   void Send(int64_t conversation_id, std::string text, Callback<Result<Ack>> done);
+  // A message carrying attachments (docs/PROTOCOL.md, "Attachments"): the ids of this user's
+  // finished uploads (ApiClient::Upload), at most 10, no id twice; with them `text` may be "".
+  // Sent like Send; a list no server accepts fails at once (kInvalidArgument), and an id that is
+  // not this user's finished upload comes back INVALID (kFailedPrecondition).
+  std::future<Result<Ack>> Send(int64_t conversation_id, std::string text,
+                                std::vector<std::string> attachments);
+  void Send(int64_t conversation_id, std::string text, std::vector<std::string> attachments,
+            Callback<Result<Ack>> done);
   // A reply: a message that answers message `reply_to` of the conversation (readers see it
   // quoted). Sent like Send; refused with kNotFound (UNKNOWN_MESSAGE) if there is no such message.
   std::future<Result<Ack>> Reply(int64_t conversation_id, int64_t reply_to, std::string text);

@@ -28,6 +28,20 @@ struct ReplyQuote {
   bool deleted = false;  // it was deleted for everyone ("deleted message")
 };
 
+// A file or picture a message carries (docs/PROTOCOL.md, "Attachments"): what the message
+// shows of it. Its bytes come from the API service: ApiClient::Attachment(token, id) gives
+// fresh signed URLs (to members of a conversation where a message carries it), Download
+// fetches one.
+struct Attachment {
+  std::string id;
+  std::string name;          // the file name the uploader gave
+  std::string content_type;  // told by the content
+  int64_t size = 0;          // bytes
+  int64_t width = 0;         // pictures only (0 otherwise)
+  int64_t height = 0;
+  bool thumbnail = false;    // the API offers a thumbnail of it
+};
+
 // A stored chat message, in its current state. (conversation_id, seq) identifies it; seq is
 // gapless per conversation, but edits, deletions and reactions take seqs of their own
 // (docs/PROTOCOL.md, "Event kinds"), so the messages of a conversation may skip seqs.
@@ -44,6 +58,7 @@ struct Message {
   int64_t edited_at_ms = 0;   // its last edit, server time (0: never edited)
   bool deleted = false;       // deleted for everyone: a tombstone without text
   std::vector<Reaction> reactions{};  // by emoji
+  std::vector<Attachment> attachments{};  // in the sender's order; none once deleted
 
   bool edited() const { return edited_at_ms > 0; }
 };

@@ -29,7 +29,10 @@ std::vector<PushJobDraft> CollapsePushJobs(const std::vector<NewMessage>& new_me
       if (inserted || msg.seq >= draft.last_seq) {
         draft.last_seq = msg.seq;
         draft.sender = msg.sender;
-        draft.preview_text = PreviewOf(msg.text);
+        // A message of attachments only is previewed by its first file's name.
+        draft.preview_text = msg.text.empty() && !msg.attachments.empty()
+                                 ? PreviewOf("[" + msg.attachments[0].name + "]")
+                                 : PreviewOf(msg.text);
       }
       if (msg.seq < draft.first_seq) {
         draft.first_seq = msg.seq;

@@ -10,6 +10,7 @@
 
 #include "store/append_plan.h"
 #include "store/attachments.h"
+#include "store/push_job_plan.h"
 
 namespace mqchat::store {
 namespace {
@@ -103,6 +104,30 @@ TEST(AttachmentColumnTest, RoundTripsAndBadValuesReadAsNone) {
   EXPECT_EQ(ParseAttachmentsColumn(AttachmentsColumn(list)), list);
   EXPECT_TRUE(ParseAttachmentsColumn("").empty());
   EXPECT_TRUE(ParseAttachmentsColumn("[{\"id\":1}]").empty());
+}
+
+}  // namespace
+}  // namespace mqchat::store
+
+namespace mqchat::store {
+namespace {
+
+TEST(AttachmentPushPreviewTest, AMessageOfFilesOnlyIsPreviewedByItsFirstFilesName) {
+  StoredMessage files;
+  files.conversation_id = 4;
+  files.seq = 1;
+  files.sender = "alice";
+  files.attachments = {protocol::WireAttachment{kMine, "beach.png", "image/png", 5, 2, 2, true},
+                       protocol::WireAttachment{kBobs, "b.txt", "text/plain", 5, 0, 0, false}};
+  const std::vector<std::string> recipients = {"bob"};
+  auto drafts = CollapsePushJobs({NewMessage{&files, &recipients}});
+  ASSERT_EQ(drafts.size(), 1u);
+  EXPECT_EQ(drafts[0].preview_text, "[beach.png]");
+  StoredMessage text = files;
+  text.text = "look";
+  drafts = CollapsePushJobs({NewMessage{&text, &recipients}});
+  ASSERT_EQ(drafts.size(), 1u);
+  EXPECT_EQ(drafts[0].preview_text, "look") << "text wins when there is some";
 }
 
 }  // namespace
