@@ -1,5 +1,7 @@
 #include "profile_store_backends.h"
 
+#include "store/pg/pg_handles.h"
+
 namespace mqchat::api {
 
 Result<ProfileStorePtr> OpenProfileStore(const store::StoreConfig& config) {
@@ -7,12 +9,6 @@ Result<ProfileStorePtr> OpenProfileStore(const store::StoreConfig& config) {
   return OpenPgProfileStore(config.pg_conninfo);
 }
 
-std::string PgSql(const char* sql) {
-  std::string out(sql);
-  for (char& c : out) {
-    if (c == '?') c = '$';
-  }
-  return out;
-}
+std::string PgSql(const char* sql) { return store::PgPlaceholders(sql); }
 
 }  // namespace mqchat::api

@@ -53,7 +53,8 @@ inline constexpr char kDeletePushTarget[] =
     "DELETE FROM push_targets WHERE username = ?1 AND device_id = ?2";
 }  // namespace profile_sql
 
-// `sql` with ?N written $N (PostgreSQL's placeholders).
+// `sql` with ?N written $N (PostgreSQL's placeholders): store::PgPlaceholders, under the name
+// the API's stores use.
 std::string PgSql(const char* sql);
 
 }  // namespace mqchat::api

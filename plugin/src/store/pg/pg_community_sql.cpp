@@ -16,11 +16,7 @@ Result<std::vector<SqlRow>> PgCommunitySql::Query(const char* sql,
   if (!in_txn_) MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
   auto it = rewritten_.find(sql);
   if (it == rewritten_.end()) {
-    std::string text(sql);
-    for (char& ch : text) {
-      if (ch == '?') ch = '$';
-    }
-    it = rewritten_.emplace(sql, std::move(text)).first;
+    it = rewritten_.emplace(sql, PgPlaceholders(sql)).first;
   }
   PgParams pg;
   for (const SqlValue& v : params) {

@@ -207,6 +207,14 @@ Result<PgResultPtr> ExecPgSql(PGconn* conn, const char* sql) {
   return res;
 }
 
+std::string PgPlaceholders(const char* sqlite_sql) {
+  std::string out(sqlite_sql);
+  for (char& c : out) {
+    if (c == '?') c = '$';
+  }
+  return out;
+}
+
 std::string PgText(const PGresult* res, int row, int col) {
   return std::string(PQgetvalue(res, row, col), static_cast<size_t>(PQgetlength(res, row, col)));
 }

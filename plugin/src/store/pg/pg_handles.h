@@ -107,6 +107,10 @@ Result<PgResultPtr> ExecParams(PGconn* conn, const char* sql, const PgParams& pa
 // Runs constant SQL text without parameters (transaction control, migration scripts).
 Result<PgResultPtr> ExecPgSql(PGconn* conn, const char* sql);
 
+// SQL written with SQLite's ?N parameters, as PostgreSQL's $N: every '?' becomes '$' (the shared
+// statements use '?' for nothing else).
+std::string PgPlaceholders(const char* sqlite_sql);
+
 // Readers for text-format result cells.
 std::string PgText(const PGresult* res, int row, int col);
 Result<int64_t> PgInt64(const PGresult* res, int row, int col);

@@ -13,11 +13,7 @@ namespace {
 // operator_sql.h's text with $N for ?N, made once and kept for the process (PgStatement holds
 // pointers to it).
 const char* PgText(const char* sqlite_sql) {
-  auto* out = new std::string(sqlite_sql);
-  for (char& c : *out) {
-    if (c == '?') c = '$';
-  }
-  return out->c_str();
+  return (new std::string(PgPlaceholders(sqlite_sql)))->c_str();
 }
 
 struct Statements {
