@@ -11,7 +11,10 @@
 #   --scenarios  the rows to run (default: all of them): pairs, pairs-q0 (sends at QoS 0 against
 #                plain QoS 1), rate, group, group-rate, big
 #                (100,000-character texts), idle (10,000 connections), storm (10,000 devices
-#                reconnect, 10 missed messages each), presence (churn, 99 watchers; mqchat only)
+#                reconnect, 10 missed messages each), presence (churn, 99 watchers; mqchat only),
+#                channel (a 100,000-member server, 2,000 members online, 100 msg/s into one
+#                channel, then two role edits; mqchat only; members added in bulk by
+#                bench/channel_members.sh)
 #   --raw FILE   also keep every run's JSON result (one line each) in FILE
 # The message rows share one broker per target: a mosquitto with the plugin per store
 # (PostgreSQL: a throwaway initdb cluster run as user postgres) and a plain anonymous one. The
@@ -26,7 +29,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
 source "$HERE/lib.sh"
 
-ALL_SCENARIOS="pairs pairs-q0 rate group group-rate big idle storm presence"
+ALL_SCENARIOS="pairs pairs-q0 rate group group-rate big idle storm presence channel"
 RUNS=3 DURATION=10 STORES="sqlite postgres" BUILD_DIR="$REPO/build-bench" RAW=""
 SELECTED=$ALL_SCENARIOS
 while [ $# -gt 0 ]; do
@@ -72,8 +75,9 @@ ROWS=(
   "idle|10,000 idle connections|--scenario idle --connections 10000|--scenario baseline-idle --connections 10000"
   "storm|reconnect storm, 10,000 devices × 10 missed|--scenario reconnect-storm --devices 10000 --missed 10|--scenario baseline-reconnect-storm --devices 10000 --missed 10"
   "presence|presence churn, 99 watchers|--scenario presence --watchers 99 --transitions 2000|"
+  "channel|one channel of a 100,000-member server, 2,000 online, 100 msg/s|--scenario channel --members 100000 --online 2000 --rate 100 --bulk-members $HERE/channel_members.sh|"
 )
-FRESH_BROKER_ROWS=" idle storm presence "
+FRESH_BROKER_ROWS=" idle storm presence channel "
 SCENARIOS=()
 for spec in "${ROWS[@]}"; do
   case " $SELECTED " in *" ${spec%%|*} "*) SCENARIOS+=("$spec") ;; esac
@@ -163,6 +167,7 @@ run_one() {
     (if .name == "idle" then "connected \(.connected // 0), broker RSS per connection \(.broker_rss_per_connection_bytes // 0 | floor) B"
      elif .name == "storm" then "storm \(.storm_s // 0) s, caught-up msgs/s \(.synced_messages_per_s // 0 | floor), missing \(.missing), dup \(.duplicated), errors \(.errors)"
      elif .name == "presence" then "transitions/s \(.transitions_per_s // 0 | floor), deliveries/s \(.deliveries_per_s // 0 | floor), p50 \(.latency_ms.p50 // 0) ms, missed \(.missed), dup \(.duplicated)"
+     elif .name == "channel" then "deliveries/s \(.deliveries_per_s // 0 | floor), deliver p99 \(.deliver_latency_ms.p99 // 0) ms, missed \(.missed), dup \(.duplicated), role edit->all \(.role_to_all_ms.max // 0) ms"
      else "acked/s \(.acked_per_s // 0 | floor), delivered/s \(.delivered_per_s // 0 | floor), deliver p50 \(.delivery_latency_ms.p50 // 0) ms, lost \(.lost), dup \(.duplicated)" end) +
     ", broker cpu \(.broker_cpu_pct | floor)%"' <<<"$(tail -1 "$RESULTS")")"
 }
@@ -180,6 +185,16 @@ run_fresh() {
     bench_start_mosquitto "$target-$name-$run" "$(bench_plugin_lines "$PLUGIN" "$target")" "$extra"
   fi
   local pid=$BROKER_PID
+  # The channel row's --bulk-members command writes to this broker's store.
+  export BENCH_SQLITE_PATH="" BENCH_PG_CONNINFO=""
+  if [ "$name" = channel ]; then
+    if [ "$target" = postgres ]; then
+      BENCH_PG_CONNINFO=$PG_CONNINFO
+    else
+      BENCH_SQLITE_PATH=$(awk '$1 == "plugin_opt_sqlite_path" { print $2 }' \
+        "$BENCH_TMP/$target-$name-$run.conf")
+    fi
+  fi
   run_one "$target" "$name" "$run" "$pid" "$BROKER_PORT" 900 "$@" --broker-pid "$pid"
   bench_stop_pid "$pid"
 }
@@ -241,6 +256,12 @@ if has_rows presence; then
   echo "Presence churn (fresh broker per run, presence_grace_ms 0, presence_min_interval_ms 0; no plain baseline):"
   echo
   jq -r -s -L "$HERE" --arg order "$order" -f "$HERE/summarize_presence.jq" "$RESULTS"
+fi
+if has_rows channel; then
+  echo
+  echo "One channel of a large server (fresh broker per run, members added in bulk; no plain baseline):"
+  echo
+  jq -r -s -L "$HERE" --arg order "$order" -f "$HERE/summarize_channel.jq" "$RESULTS"
 fi
 echo
 echo "CPU taken by other processes during the runs (all cores, % of one core): median" \

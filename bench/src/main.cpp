@@ -13,13 +13,14 @@
 
 namespace {
 
-// The idle, storm and presence scenarios; 0 if all went well, else 1.
+// The idle, storm, presence and channel scenarios; 0 if all went well, else 1.
 int RunFleetScenario(const mqchat::bench::Options& options) {
   using mqchat::bench::Scenario;
   // Up to tens of thousands of connections: one descriptor each instead of three.
   mqchat::bench::SkipSocketPairs(true);
   mqchat::bench::Figures figures =
-      options.scenario == Scenario::kPresence ? mqchat::bench::RunPresence(options)
+      options.scenario == Scenario::kPresence  ? mqchat::bench::RunPresence(options)
+      : options.scenario == Scenario::kChannel ? mqchat::bench::RunChannel(options)
       : (options.scenario == Scenario::kIdle || options.scenario == Scenario::kBaselineIdle)
           ? mqchat::bench::RunIdle(options)
           : mqchat::bench::RunStorm(options);

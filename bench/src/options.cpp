@@ -13,7 +13,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: mqchat-bench --scenario NAME [options]\n"
     "scenarios: pairs | rate | group | baseline-pairs | baseline-group | idle | baseline-idle |\n"
-    "  reconnect-storm | baseline-reconnect-storm | presence\n"
+    "  reconnect-storm | baseline-reconnect-storm | presence | channel\n"
     "  --host H (127.0.0.1)  --port N (1883)  --jwt-secret S (chat scenarios; or\n"
     "  $MQCHAT_BENCH_JWT_SECRET)  --pairs N (10)  --window W (64 per sender)\n"
     "  --duration S (10; 0 = until --messages)  --messages M (total; 0 = until --duration)\n"
@@ -25,6 +25,9 @@ constexpr const char* kUsage =
     "  awaiting CONNACK)  idle: --connections N (10000), held --duration S\n"
     "  storm: --devices D (10000) --missed M (10) --clean-session (no MQTT session: sync only)\n"
     "  presence: --watchers W (99) --transitions T (2000) --rate R (cap, transitions/s)\n"
+    "  channel: --members M (100000) --online N (2000) --rate R (100 msgs/s) --bulk-members CMD\n"
+    "  (run after the server exists; adds members <prefix>m0.. with $MQCHAT_BENCH_SERVER_ID,\n"
+    "  $MQCHAT_BENCH_PREFIX, $MQCHAT_BENCH_MEMBERS)\n"
     "exit: 0 all connected and nothing lost or duplicated; 1 otherwise; 2 usage\n";
 
 Status Bad(const std::string& what) { return Status::InvalidArgument(what); }
@@ -54,7 +57,8 @@ Result<int64_t> ParseInt(const char* name, const char* text, int64_t min, int64_
 Result<Scenario> ParseScenario(const std::string& name) {
   for (Scenario s : {Scenario::kPairs, Scenario::kRate, Scenario::kGroup, Scenario::kBaselinePairs,
                      Scenario::kBaselineGroup, Scenario::kIdle, Scenario::kBaselineIdle,
-                     Scenario::kStorm, Scenario::kBaselineStorm, Scenario::kPresence}) {
+                     Scenario::kStorm, Scenario::kBaselineStorm, Scenario::kPresence,
+                     Scenario::kChannel}) {
     if (name == ScenarioName(s)) return s;
   }
   return Bad("--scenario: unknown scenario '" + name + "'");
@@ -85,7 +89,8 @@ Status ValidatePrefix(const std::string& prefix) {
 
 bool IsChat(Scenario s) {
   return s == Scenario::kPairs || s == Scenario::kRate || s == Scenario::kGroup ||
-         s == Scenario::kIdle || s == Scenario::kStorm || s == Scenario::kPresence;
+         s == Scenario::kIdle || s == Scenario::kStorm || s == Scenario::kPresence ||
+         s == Scenario::kChannel;
 }
 
 bool IsMessaging(Scenario s) {
@@ -117,6 +122,8 @@ const char* ScenarioName(Scenario s) {
       return "baseline-reconnect-storm";
     case Scenario::kPresence:
       return "presence";
+    case Scenario::kChannel:
+      return "channel";
   }
   return "?";
 }
@@ -152,6 +159,9 @@ Result<ParsedOptions> ParseOptions(int argc, char** argv) {
     kTransitions,
     kBrokerPid,
     kSendQos,
+    kMembers,
+    kOnline,
+    kBulkMembers,
     kHelp
   };
   static const option kLong[] = {{"scenario", required_argument, nullptr, kScenario},
@@ -179,6 +189,9 @@ Result<ParsedOptions> ParseOptions(int argc, char** argv) {
                                  {"transitions", required_argument, nullptr, kTransitions},
                                  {"broker-pid", required_argument, nullptr, kBrokerPid},
                                  {"send-qos", required_argument, nullptr, kSendQos},
+                                 {"members", required_argument, nullptr, kMembers},
+                                 {"online", required_argument, nullptr, kOnline},
+                                 {"bulk-members", required_argument, nullptr, kBulkMembers},
                                  {"help", no_argument, nullptr, kHelp},
                                  {nullptr, 0, nullptr, 0}};
 
@@ -290,6 +303,17 @@ Result<ParsedOptions> ParseOptions(int argc, char** argv) {
         MQCHAT_ASSIGN_OR_RETURN(o.broker_pid, ParseInt("broker-pid", optarg, 1, 1 << 30));
         break;
       }
+      case kMembers: {
+        MQCHAT_ASSIGN_OR_RETURN(o.members, ParseInt("members", optarg, 1, 10000000));
+        break;
+      }
+      case kOnline: {
+        MQCHAT_ASSIGN_OR_RETURN(o.online, ParseInt("online", optarg, 1, 100000));
+        break;
+      }
+      case kBulkMembers:
+        o.bulk_cmd = optarg;
+        break;
       case kHelp:
       case 'h':
         parsed.help = true;
@@ -301,6 +325,10 @@ Result<ParsedOptions> ParseOptions(int argc, char** argv) {
   if (optind < argc) return Bad(std::string("unexpected argument '") + argv[optind] + "'");
 
   if (o.scenario == Scenario::kRate && !rate_given) o.rate = 1000;
+  if (o.scenario == Scenario::kChannel) {
+    if (!rate_given) o.rate = 100;
+    if (o.online > o.members) return Bad("--online must not exceed --members");
+  }
   // --messages alone means "until M are sent", not "M or 10 s, whichever comes first".
   if (o.messages > 0 && !duration_given) o.duration_s = 0;
   if (IsMessaging(o.scenario) && o.duration_s <= 0 && o.messages <= 0) {

@@ -19,6 +19,7 @@ enum class Scenario {
   kStorm,
   kBaselineStorm,
   kPresence,
+  kChannel,
 };
 
 struct Options {
@@ -44,6 +45,9 @@ struct Options {
   int connect_window = 100;    // CONNECTs awaiting their CONNACK at once (idle, storm)
   int watchers = 99;           // presence: contacts watching the target
   int transitions = 2000;      // presence: online/offline changes of the target
+  int members = 100000;        // channel: members of the server (added by --bulk-members)
+  int online = 2000;           // channel: members online, subscribed to the channel
+  std::string bulk_cmd;        // channel: shell command adding the members to the store
   int broker_pid = 0;          // read the broker's RSS and CPU time from /proc; 0: don't
   bool json = false;
   std::string prefix;  // username prefix; default derived from time and pid

@@ -1,7 +1,8 @@
 // The scenarios that are not message traffic, one file each: idle connections (scenario_idle.cpp),
-// the reconnect storm (scenario_storm.cpp, storm_setup.cpp) and presence churn
-// (scenario_presence.cpp), each with its plain-Mosquitto baseline where one exists. Each builds
-// its own Fleet, never throws, and puts problems into the returned Figures. Main thread.
+// the reconnect storm (scenario_storm.cpp, storm_setup.cpp), presence churn
+// (scenario_presence.cpp) and one channel of a large server (scenario_channel.cpp), each with its
+// plain-Mosquitto baseline where one exists. Each builds its own Fleet, never throws, and puts
+// problems into the returned Figures. Main thread.
 #pragma once
 
 #include "options.h"
@@ -19,5 +20,8 @@ Figures RunStorm(const Options& options);
 
 // presence: see scenario_presence.cpp.
 Figures RunPresence(const Options& options);
+
+// channel: see scenario_channel.cpp.
+Figures RunChannel(const Options& options);
 
 }  // namespace mqchat::bench
