@@ -3,13 +3,15 @@
 # usage: bench/run.sh [--quick] [--runs N] [--duration S] [--stores "sqlite postgres"]
 #   (--stores may add sqlite-noindex and postgres-noindex: plugin_opt_search_index false, for the
 #   message rows)
-#                     [--scenarios "pairs pairs-q0 rate group group-rate big idle storm presence"]
+#                     [--scenarios "pairs pairs-q0 rate mixed mixed-rate group group-rate big idle storm
+#                                  presence channel"]
 #                     [--build-dir DIR] [--raw FILE]
 #   --quick      1 run of 3 s per scenario
 #   --runs N     runs per scenario and target (default 3); the tables show medians
 #   --duration S send phase of each message row, and how long idle holds its connections (10)
 #   --scenarios  the rows to run (default: all of them): pairs, pairs-q0 (sends at QoS 0 against
-#                plain QoS 1), rate, group, group-rate, big
+#                plain QoS 1), rate, mixed and mixed-rate (pairs and rate with 1 request in 10
+#                an edit and 1 a reaction; mqchat only), group, group-rate, big
 #                (100,000-character texts), idle (10,000 connections), storm (10,000 devices
 #                reconnect, 10 missed messages each), presence (churn, 99 watchers; mqchat only),
 #                channel (a 100,000-member server, 2,000 members online, 100 msg/s into one
@@ -18,7 +20,7 @@
 #   --raw FILE   also keep every run's JSON result (one line each) in FILE
 # The message rows share one broker per target: a mosquitto with the plugin per store
 # (PostgreSQL: a throwaway initdb cluster run as user postgres) and a plain anonymous one. The
-# idle, storm and presence rows start a fresh broker for every run (PostgreSQL: a fresh database)
+# idle, storm, presence and channel rows start a fresh broker for every run (PostgreSQL: a fresh database)
 # so earlier runs' memory and data do not count, and give mqchat-bench its PID (--broker-pid)
 # for per-phase memory and CPU; presence runs with presence_grace_ms 0 and
 # presence_min_interval_ms 0. run.sh samples each broker's CPU (/proc/<pid>/stat) and peak RSS
@@ -29,7 +31,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
 source "$HERE/lib.sh"
 
-ALL_SCENARIOS="pairs pairs-q0 rate group group-rate big idle storm presence channel"
+ALL_SCENARIOS="pairs pairs-q0 rate mixed mixed-rate group group-rate big idle storm presence channel"
 RUNS=3 DURATION=10 STORES="sqlite postgres" BUILD_DIR="$REPO/build-bench" RAW=""
 SELECTED=$ALL_SCENARIOS
 while [ $# -gt 0 ]; do
@@ -41,7 +43,7 @@ while [ $# -gt 0 ]; do
     --scenarios) SELECTED=$2; shift 2 ;;
     --build-dir) BUILD_DIR=$2; shift 2 ;;
     --raw) RAW=$2; shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -71,6 +73,8 @@ ROWS=(
   "rate|10 pairs, 1000 msg/s offered|--scenario rate --pairs 10 --rate 1000|--scenario baseline-pairs --pairs 10 --rate 1000"
   "group|group of 100, 1 sender, window 64|--scenario group --group-size 100 --senders 1 --window 64|--scenario baseline-group --group-size 100 --senders 1 --window 64"
   "group-rate|group of 100, 100 msg/s offered|--scenario group --group-size 100 --senders 1 --rate 100|--scenario baseline-group --group-size 100 --senders 1 --rate 100"
+  "mixed|10 pairs, window 64/sender, mixed: of 10 requests 8 messages, 1 edit, 1 reaction (compare with pairs)|--scenario pairs --pairs 10 --window 64 --mixed|"
+  "mixed-rate|10 pairs, 1000 requests/s offered, mixed as above (compare with rate)|--scenario rate --pairs 10 --rate 1000 --mixed|"
   "big|1:1 (10 pairs), 100,000-character messages, window 4|--scenario pairs --pairs 10 --window 4 --payload-bytes 100000|--scenario baseline-pairs --pairs 10 --window 4 --payload-bytes 100000"
   "idle|10,000 idle connections|--scenario idle --connections 10000|--scenario baseline-idle --connections 10000"
   "storm|reconnect storm, 10,000 devices × 10 missed|--scenario reconnect-storm --devices 10000 --missed 10|--scenario baseline-reconnect-storm --devices 10000 --missed 10"

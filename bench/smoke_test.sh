@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Smoke test of mqchat-bench against a fresh mosquitto + mqchat plugin (SQLite store, presence
 # grace and coalescing off) and a plain mosquitto: 2 pairs x 200 messages (sent at QoS 1, and
-# again at QoS 0), a group of 10 x 50
-# messages, 50 idle connections, a reconnect storm of 20 devices x 3 missed messages (and its
-# plain baseline), presence churn with 5 watchers x 10 transitions. Each must lose, duplicate
-# and fail nothing (mqchat-bench's exit code); timing is never asserted.
+# again at QoS 0), a group of 10 x 50 messages, 50 idle connections, a reconnect storm of 20
+# devices x 3 missed messages (and its plain baseline), presence churn with 5 watchers x 10
+# transitions, 2 pairs x 100 requests of the mixed workload (edits and reactions), and a channel
+# of a 200-member server with 10 members online (added by bench/channel_members.sh). Each must
+# lose, duplicate and fail nothing (mqchat-bench's exit code); timing is never asserted.
 # usage: bench/smoke_test.sh [--bench PATH] [--plugin PATH] [--build-dir DIR]
 # Without --bench/--plugin it builds them in --build-dir (default <repo>/build-bench).
 # Bounded to ~60 s; kills everything it started on exit.
@@ -66,6 +67,10 @@ run storm --scenario reconnect-storm --devices 20 --missed 3 --broker-pid "$CHAT
 run baseline-storm --scenario baseline-reconnect-storm --devices 20 --missed 3 "${plain[@]}"
 run presence --scenario presence --watchers 5 --transitions 10 --broker-pid "$CHAT_PID" \
   "${common[@]}"
+run mixed --scenario pairs --pairs 2 --messages 100 --mixed "${common[@]}"
+BENCH_SQLITE_PATH=$(awk '$1 == "plugin_opt_sqlite_path" { print $2 }' "$BENCH_TMP/chat.conf") \
+  run channel --scenario channel --members 200 --online 10 --rate 50 --duration 0.5 \
+  --bulk-members "$HERE/channel_members.sh" --broker-pid "$CHAT_PID" "${common[@]}"
 if [ $status -ne 0 ]; then
   bench_log "smoke test FAILED; broker logs:"
   tail -30 "$BENCH_TMP/chat.log" "$BENCH_TMP/plain.log" >&2

@@ -24,7 +24,7 @@ include "summarize_common";
   "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   ($descs | keys_unsorted[] as $name | $targets[] as $t | $by["\($name)|\($t)"] // empty
    | . as $r | ($plain[$name] // null) as $p
-   | (if $t == "plain" or $p == null then "1"
+   | (if $t == "plain" then "1" elif $p == null then "-"
       elif ($name | test("rate")) then
         (if ($p.d50 // 0) > 0 and $r.d50 != null then "p50 latency ×\($r.d50 / $p.d50 * 10 | round / 10)" else "-" end)
       else

@@ -10,12 +10,14 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "connection.h"
 #include "event_loop.h"
 #include "mqchat/status.h"
 #include "options.h"
+#include "protocol/ops.h"
 #include "tracker.h"
 
 namespace mqchat::bench {
@@ -52,6 +54,12 @@ class Driver {
     int64_t quota = -1;                           // messages left; -1: unlimited
     std::vector<uint64_t> retries;                // ids to resend (retryable errors)
     std::unordered_map<int, uint64_t> mid_to_id;  // baseline: PUBACK mid -> message id
+    // --mixed (chat only; the sender's thread): requests made so far, the seq of its newest
+    // acked message, the last seq it edited and reacted to, and the requests that are not
+    // sends (id -> op and target seq), so a resend repeats the same request.
+    int64_t made = 0;
+    int64_t acked_seq = 0, edited_seq = 0, reacted_seq = 0;
+    std::unordered_map<uint64_t, std::pair<protocol::Op, int64_t>> events;
   };
   struct ThreadState {
     std::unique_ptr<EventLoop> loop;
@@ -80,6 +88,11 @@ class Driver {
   bool SendOne(Sender& s);
   void Resend(Sender& s, uint64_t id);
   std::string Payload(uint64_t id) const;
+  // The request for `id`: a send, or with --mixed an edit or reaction (Sender::events); sets
+  // *topic to where it goes.
+  std::string RequestFor(const Sender& s, uint64_t id, std::string* topic) const;
+  // --mixed: what request `s` makes next (kSend, kEdit or kReact) and on which seq.
+  std::pair<protocol::Op, int64_t> NextKind(Sender& s) const;
 
   // driver_run.cpp
   Status RunPhase(RunResult* result);

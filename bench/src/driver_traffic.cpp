@@ -1,5 +1,6 @@
 // Driver traffic: building and sending messages, and reading acks, responses and deliveries.
 // Runs on whichever thread owns the connection at the time (setup: main; run: its loop thread).
+#include <algorithm>
 #include <cstring>
 
 #include "driver.h"
@@ -37,10 +38,57 @@ std::string Driver::Payload(uint64_t id) const {
   return protocol::EncodeRequest(r);
 }
 
+std::pair<protocol::Op, int64_t> Driver::NextKind(Sender& s) const {
+  // Of every 10 requests: 8 messages, an edit of the newest acked one, a reaction to it (each
+  // message is edited and reacted to at most once; before any ack, a message instead).
+  const int64_t k = s.made++ % 10;
+  if (k == 8 && s.acked_seq > s.edited_seq) {
+    s.edited_seq = s.acked_seq;
+    return {protocol::Op::kEdit, s.acked_seq};
+  }
+  if (k == 9 && s.acked_seq > s.reacted_seq) {
+    s.reacted_seq = s.acked_seq;
+    return {protocol::Op::kReact, s.acked_seq};
+  }
+  return {protocol::Op::kSend, 0};
+}
+
+std::string Driver::RequestFor(const Sender& s, uint64_t id, std::string* topic) const {
+  auto it = s.events.find(id);
+  if (it == s.events.end()) {
+    *topic = s.topic;
+    return Payload(id);
+  }
+  protocol::Request r;
+  r.op = it->second.first;
+  r.req_id = tracker_->ClientMsgId(id);
+  if (r.op == protocol::Op::kEdit) {
+    protocol::EditRequest edit;
+    edit.client_msg_id = r.req_id;
+    edit.seq = it->second.second;
+    edit.text = text_;
+    r.body = std::move(edit);
+  } else {
+    protocol::ReactRequest react;
+    react.client_msg_id = r.req_id;
+    react.seq = it->second.second;
+    react.emoji = "\xF0\x9F\x91\x8D";  // thumbs up
+    r.body = std::move(react);
+  }
+  *topic = protocol::RequestTopic(r.op, s.conversation_id);
+  return protocol::EncodeRequest(r);
+}
+
 bool Driver::SendOne(Sender& s) {
   if (s.quota == 0 || !s.conn->alive()) return false;
   const uint64_t id = tracker_->RecordSend(s.slot, s.conversation, NowNs());
-  const int mid = s.conn->Publish(s.topic, Payload(id), options_.send_qos);
+  if (options_.mixed && chat_) {
+    const auto kind = NextKind(s);
+    if (kind.first != protocol::Op::kSend) s.events.emplace(id, kind);
+  }
+  std::string topic;
+  const std::string payload = RequestFor(s, id, &topic);
+  const int mid = s.conn->Publish(topic, payload, options_.send_qos);
   if (mid < 0) {
     tracker_->RecordError(s.conn->client_id() + ": publish failed");
     return false;
@@ -52,7 +100,9 @@ bool Driver::SendOne(Sender& s) {
 
 void Driver::Resend(Sender& s, uint64_t id) {
   tracker_->RecordResend();
-  const int mid = s.conn->Publish(s.topic, Payload(id), options_.send_qos);
+  std::string topic;
+  const std::string payload = RequestFor(s, id, &topic);
+  const int mid = s.conn->Publish(topic, payload, options_.send_qos);
   if (mid < 0) tracker_->RecordError(s.conn->client_id() + ": publish failed");
 }
 
@@ -126,11 +176,21 @@ void Driver::OnChatResponse(Connection& c, std::string_view payload) {
                                 : "";
   const bool retryable = response->error && protocol::IsRetryable(response->error->code);
 
-  if (response->op == protocol::OpName(protocol::Op::kSend)) {
+  const bool send = response->op == protocol::OpName(protocol::Op::kSend);
+  if (send || response->op == protocol::OpName(protocol::Op::kEdit) ||
+      response->op == protocol::OpName(protocol::Op::kReact)) {
     uint64_t id = 0;
     if (!tracker_->ParseClientMsgId(response->req_id, &id)) {
       tracker_->RecordUnexpected();
       return;
+    }
+    if (response->ok && send && options_.mixed && sender_of_[c.index()] >= 0) {
+      // The newest acked message is the next edit's and reaction's target.
+      const auto* seq = protocol::FindField(response->body, protocol::fields::kSeq);
+      Sender& s = senders_[sender_of_[c.index()]];
+      if (seq != nullptr && seq->is_number_integer()) {
+        s.acked_seq = std::max(s.acked_seq, seq->get<int64_t>());
+      }
     }
     if (response->ok) {
       // The sending device gets no echo of its own message (docs/PROTOCOL.md): the ack is its

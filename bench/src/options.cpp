@@ -20,6 +20,8 @@ constexpr const char* kUsage =
     "  --rate R (offered msgs/s over all senders; rate: 1000; others: window pacing)\n"
     "  --group-size G (100)  --senders S (1)  --payload-bytes B (100)  --threads T (1..2)\n"
     "  --send-qos Q (1; QoS of each send request or plain publish: 0 or 1)\n"
+    "  --mixed (chat messaging: of every 10 requests per sender, 8 messages, an edit and a\n"
+    "  reaction of its newest acked message)\n"
     "  --drain S (10)  --prefix P (username prefix)  --json  --help\n"
     "  --broker-pid PID (report broker RSS/CPU from /proc)  --connect-window N (100 CONNECTs\n"
     "  awaiting CONNACK)  idle: --connections N (10000), held --duration S\n"
@@ -160,6 +162,7 @@ Result<ParsedOptions> ParseOptions(int argc, char** argv) {
     kBrokerPid,
     kSendQos,
     kMembers,
+    kMixed,
     kOnline,
     kBulkMembers,
     kHelp
@@ -190,6 +193,7 @@ Result<ParsedOptions> ParseOptions(int argc, char** argv) {
                                  {"broker-pid", required_argument, nullptr, kBrokerPid},
                                  {"send-qos", required_argument, nullptr, kSendQos},
                                  {"members", required_argument, nullptr, kMembers},
+                                 {"mixed", no_argument, nullptr, kMixed},
                                  {"online", required_argument, nullptr, kOnline},
                                  {"bulk-members", required_argument, nullptr, kBulkMembers},
                                  {"help", no_argument, nullptr, kHelp},
@@ -307,6 +311,9 @@ Result<ParsedOptions> ParseOptions(int argc, char** argv) {
         MQCHAT_ASSIGN_OR_RETURN(o.members, ParseInt("members", optarg, 1, 10000000));
         break;
       }
+      case kMixed:
+        o.mixed = true;
+        break;
       case kOnline: {
         MQCHAT_ASSIGN_OR_RETURN(o.online, ParseInt("online", optarg, 1, 100000));
         break;
@@ -325,6 +332,9 @@ Result<ParsedOptions> ParseOptions(int argc, char** argv) {
   if (optind < argc) return Bad(std::string("unexpected argument '") + argv[optind] + "'");
 
   if (o.scenario == Scenario::kRate && !rate_given) o.rate = 1000;
+  if (o.mixed && !(IsChat(o.scenario) && IsMessaging(o.scenario))) {
+    return Bad("--mixed is for the chat messaging scenarios (pairs, rate, group)");
+  }
   if (o.scenario == Scenario::kChannel) {
     if (!rate_given) o.rate = 100;
     if (o.online > o.members) return Bad("--online must not exceed --members");

@@ -36,6 +36,7 @@ struct Options {
   int senders = 1;             // group senders (members 0..senders-1)
   int payload_bytes = 100;     // message text length in bytes
   int threads = 1;             // event-loop threads in the run phase (1 or 2)
+  bool mixed = false;          // chat pairs/rate/group: 1 in 10 requests an edit, 1 a reaction
   int send_qos = 1;            // QoS of each send request (chat) or publish (plain): 0 or 1
   double drain_s = 10;         // after sending stops: wait this long for acks and deliveries
   int connections = 10000;     // idle: connections held open (one user each)
