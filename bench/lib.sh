@@ -49,6 +49,33 @@ bench_build() {
   cmake --build "$build" -j2 --target mqchat-bench mqchat_plugin >&2 || bench_die "build failed"
 }
 
+# bench_start_api BUILD_DIR STORE_ARGS...: migrates the store (mqchatctl, STORE_ARGS: --sqlite
+# PATH or --pg CONNINFO) and starts mqchat-api on a free port with a fresh RS256 key and open
+# sign-up; sets API_PID and API_PORT. Extra mqchat-api flags come from $BENCH_API_ARGS.
+bench_start_api() {
+  local build=$1; shift
+  local key="$BENCH_TMP/api.key.pem" log="$BENCH_TMP/api.log"
+  [ -f "$key" ] || openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$key" \
+    2>/dev/null || bench_die "openssl genpkey failed"
+  "$build/tools/mqchatctl/mqchatctl" "$@" migrate >/dev/null || bench_die "migrate failed"
+  for _attempt in 1 2 3; do
+    API_PORT=$(bench_free_port)
+    # shellcheck disable=SC2086
+    "$build/api/mqchat-api" "$@" --jwt_private_key_file "$key" --listen 127.0.0.1 \
+      --port "$API_PORT" ${BENCH_API_ARGS:-} >>"$log" 2>&1 &
+    API_PID=$!
+    BENCH_PIDS+=("$API_PID")
+    for _ in $(seq 200); do
+      if ! kill -0 "$API_PID" 2>/dev/null; then break; fi
+      if bench_can_connect "$API_PORT"; then return 0; fi
+      sleep 0.05
+    done
+    bench_stop_pid "$API_PID"
+  done
+  tail -5 "$log" >&2
+  bench_die "mqchat-api did not start"
+}
+
 # bench_can_connect PORT: true if something accepts TCP connections on 127.0.0.1:PORT.
 bench_can_connect() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
