@@ -79,7 +79,7 @@ ROWS=(
   "idle|10,000 idle connections|--scenario idle --connections 10000|--scenario baseline-idle --connections 10000"
   "storm|reconnect storm, 10,000 devices × 10 missed|--scenario reconnect-storm --devices 10000 --missed 10|--scenario baseline-reconnect-storm --devices 10000 --missed 10"
   "presence|presence churn, 99 watchers|--scenario presence --watchers 99 --transitions 2000|"
-  "channel|one channel of a 100,000-member server, 2,000 online, 100 msg/s|--scenario channel --members 100000 --online 2000 --rate 100 --bulk-members $HERE/channel_members.sh|"
+  "channel|one channel of a 100,000-member server, 2,000 online, 100 msg/s|--scenario channel --members 100000 --online 2000 --rate 100 --drain 60 --bulk-members $HERE/channel_members.sh|"
 )
 FRESH_BROKER_ROWS=" idle storm presence channel "
 SCENARIOS=()
