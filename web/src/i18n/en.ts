@@ -30,6 +30,8 @@ export const en = {
   "login.pasteToken": "Paste your token",
   "login.enterPassword": "Enter your password",
   "login.passwordsDiffer": "The two passwords differ",
+  "login.noApi":
+    "Cannot find the sign-in service (mqchat-api) for this page. Open the page with ?api=URL, or ask the operator for its config.json",
   "login.sessionEnded": "Your session has ended; sign in again",
   "login.unreachable": "Cannot reach the chat server at {server} ({error})",
   "login.connectionFailed": "connection failed",

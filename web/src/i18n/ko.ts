@@ -25,6 +25,8 @@ export const ko: Catalogue = {
   "login.pasteToken": "토큰을 붙여 넣으세요",
   "login.enterPassword": "비밀번호를 입력하세요",
   "login.passwordsDiffer": "두 비밀번호가 다릅니다",
+  "login.noApi":
+    "이 페이지의 로그인 서비스(mqchat-api)를 찾을 수 없습니다. ?api=URL을 붙여 페이지를 열거나 운영자에게 config.json을 요청하세요",
   "login.sessionEnded": "세션이 끝났습니다. 다시 로그인하세요",
   "login.unreachable": "채팅 서버 {server}에 연결할 수 없습니다 ({error})",
   "login.connectionFailed": "연결 실패",
