@@ -12,7 +12,16 @@ import http from "node:http";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { API, ApiService } from "./api_service.mjs";
-import { Broker, DESKTOP, WEB_DIST, checkPrerequisites, cleanups, freePort, launchBrowser, screenshot } from "./harness.mjs";
+import {
+  Broker,
+  DESKTOP,
+  WEB_DIST,
+  checkPrerequisites,
+  cleanups,
+  freePort,
+  launchBrowser,
+  screenshot,
+} from "./harness.mjs";
 
 const T = 15000;
 let broker;
