@@ -122,8 +122,8 @@ export function apiPageSuite(configure = () => {}) {
 
   const pageUrl = (query = "") => `${broker.url}?api=${encodeURIComponent(api.url)}${query}`;
 
-  /** A page at pageUrl in its own browser context (another device), on the login form. */
-  async function openPage(t, pages, contextOptions = {}) {
+  /** A page at `url` (pageUrl()) in its own browser context (another device), on the login form. */
+  async function openPage(t, pages, contextOptions = {}, url = pageUrl()) {
     const ctx = await chrome.browser.newContext({ viewport: DESKTOP, ...contextOptions });
     t.after(() => ctx.close().catch(() => {}));
     const page = await ctx.newPage();
@@ -133,7 +133,7 @@ export function apiPageSuite(configure = () => {}) {
     t.after(() => assert.deepEqual(errors, [], "uncaught errors in the page"));
     page.wsUrls = [];
     page.on("websocket", (w) => page.wsUrls.push(w.url()));
-    await page.goto(pageUrl());
+    await page.goto(url);
     await page.locator("#login-form").waitFor({ timeout: T });
     return page;
   }
@@ -160,9 +160,9 @@ export function apiPageSuite(configure = () => {}) {
       assert.ok(r.status === 200 || r.status === 201, `signup ${name}: ${r.status} ${JSON.stringify(r.json)}`);
       return { name, password };
     },
-    /** A page of `user` logged in through the API with the form, connected (no banner). */
-    async openAs(t, pages, user, contextOptions = {}) {
-      const page = await openPage(t, pages, contextOptions);
+    /** A page of `user` (at `url`) logged in through the API with the form, connected (no banner). */
+    async openAs(t, pages, user, contextOptions = {}, url = pageUrl()) {
+      const page = await openPage(t, pages, contextOptions, url);
       await page.fill("#login-user", user.name);
       await page.fill("#login-password", user.password);
       await page.click("#login-submit");

@@ -9,6 +9,7 @@ import { decodeConversationList } from "../api/decode";
 import { ChatError } from "../api/errors";
 import { InboxEvent, Presence, Response, topics } from "../api/wire";
 import { ConvView } from "./conversation";
+import { Community } from "./community";
 import { ConversationOps, ManageOp } from "./conversation_ops";
 import { Conversations } from "./conversations";
 import { applyInboxEvent } from "./inbox";
@@ -32,6 +33,8 @@ export interface Transport {
   request(topic: string, body: Record<string, unknown>, timeoutMs?: number): Promise<Response>;
   requestQuiet(topic: string, body: Record<string, unknown>): Promise<Response>;
   watchPresence(users: Iterable<string>): void;
+  subscribeChannel(id: string): Promise<void>;
+  unsubscribeChannel(id: string): void;
 }
 
 export interface ChatHooks {
@@ -46,6 +49,8 @@ export class ChatState {
   readonly privacy: Privacy;
   /** Search over my messages (search.ts; ui/search_panel.ts shows it). */
   readonly search: SearchState;
+  /** My servers, their channels, roles, members and invites (community.ts). */
+  readonly community: Community;
   private conn: Transport;
   private convs: Conversations;
   private outbox: Outbox;
@@ -97,12 +102,20 @@ export class ChatState {
     });
     this.privacy = new Privacy({ request: (t, b) => this.conn.request(t, b), changed });
     this.search = new SearchState({ request: (t, b) => this.conn.request(t, b), changed });
+    this.community = new Community({
+      me: this.me,
+      request: (t, b) => this.conn.request(t, b),
+      subscribe: (id) => this.conn.subscribeChannel(id),
+      unsubscribe: (id) => this.conn.unsubscribeChannel(id),
+      changed,
+    });
     this.syncer = new Syncer(this.convs, { request, unknown: () => this.scheduleRefresh(), changed });
     this.typing = new TypingSender({ online, request: (t, b) => this.conn.requestQuiet(t, b) });
     this.conn = connect(creds, {
       status: (s) => this.onStatus(s),
       ready: (first) => void this.onReady(first),
       inbox: (ev) => this.onInbox(ev),
+      channel: (id, ev) => this.community.onChannelEvent(id, ev),
       presence: (user, p) => {
         if (p) this._presence.set(user, p);
         else this._presence.delete(user);
@@ -270,6 +283,7 @@ export class ChatState {
     try {
       await this.refreshConversations(!first);
       void this.privacy.refresh().catch(() => {}); // the next connection asks again
+      void this.community.onReady().catch(() => {}); // likewise
       if (!first) await this.syncer.run();
       this._loaded = true;
       this.changed();
