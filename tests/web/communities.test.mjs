@@ -8,7 +8,7 @@
 // tests/web/run.sh.
 import assert from "node:assert/strict";
 import { axe } from "./axe.mjs";
-import { RawClient } from "./harness.mjs";
+import { DESKTOP, PHONE, RawClient } from "./harness.mjs";
 import { T, apiPageSuite } from "./pages.mjs";
 
 const suite = apiPageSuite();
@@ -119,6 +119,22 @@ suite.e2e(
     await channelMsg(b, "welcome to plans, bob").waitFor({ timeout: T });
     await channelMsg(b, "thanks alice!").waitFor({ timeout: T });
     assert.deepEqual(await axe(b), [], "axe violations in the server view");
+    // The keyboard alone: a channel is a button; Enter opens it and the focus goes to the field.
+    await channelItem(b, "general").focus();
+    await b.keyboard.press("Enter");
+    await b.locator('#channel-list .channel-item[data-name="general"][aria-current]').waitFor({ timeout: T });
+    await b.waitForFunction(() => document.activeElement?.id === "channel-input", null, { timeout: T });
+    await b.keyboard.type("typed with the keyboard alone");
+    await b.keyboard.press("Enter");
+    await channelMsg(b, "typed with the keyboard alone").waitFor({ timeout: T });
+    // The other theme and the phone width too.
+    await b.emulateMedia({ colorScheme: "dark" });
+    assert.deepEqual(await axe(b), [], "axe violations in the server view (dark)");
+    await b.setViewportSize(PHONE);
+    assert.deepEqual(await axe(b), [], "axe violations in the server view (dark, phone)");
+    await b.emulateMedia({ colorScheme: "light" });
+    assert.deepEqual(await axe(b), [], "axe violations in the server view (light, phone)");
+    await b.setViewportSize(DESKTOP);
 
     // Carol, without the invite: no server in her rail, and the broker refuses her everything.
     const c = await suite.openAs(t, pages, carol);

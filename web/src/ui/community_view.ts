@@ -26,7 +26,7 @@ export class CommunityView {
   private input = h("textarea", { id: "channel-input", rows: "1" });
   private form: HTMLFormElement;
   private settings: ServerSettings;
-  private sig = "";
+  private sigs = new Map<string, string>(); // what each part shows now
   private pendingInvite: string | null = null;
   private disposers: (() => void)[] = [];
 
@@ -108,7 +108,7 @@ export class CommunityView {
     this.form.querySelector("button")!.textContent = t("srv.send");
     this.channelList.setAttribute("aria-label", t("srv.channels"));
     this.msgList.setAttribute("aria-labelledby", "channel-title");
-    this.sig = "";
+    this.sigs.clear();
     this.render();
   }
 
@@ -131,6 +131,8 @@ export class CommunityView {
     }
   }
 
+  /** Draws each part again only when what it shows changed (a message redraws only the
+   * messages), so the focus stays on a rail or channel button while messages arrive. */
   private render(): void {
     this.joinPending();
     const c = this.s.community;
@@ -138,22 +140,31 @@ export class CommunityView {
     const layout = this.view.parentElement!;
     layout.classList.toggle("in-server", !!server);
     show(this.view, !!server);
-    const sig = JSON.stringify([
-      c.servers,
-      c.serverId,
-      c.channelId,
-      server && [c.channelsOf(server.server_id), c.membersOf(server.server_id), c.rolesOf(server.server_id)],
-      c.channelId && c.messagesOf(c.channelId).length,
-    ]);
-    if (sig === this.sig) return;
-    this.sig = sig;
-    this.renderRail(c.servers, c.serverId);
-    if (!server) return;
-    this.serverName.textContent = server.name;
-    show(this.settingsBtn, canManage(c.myPermissions(server.server_id)));
-    this.renderChannels(c.channelsOf(server.server_id), c.channelId);
-    this.renderMessages();
-    this.renderMembers(server);
+    const id = server?.server_id ?? "";
+    const parts: [string, unknown, () => void][] = [
+      ["rail", [c.servers, c.serverId], () => this.renderRail(c.servers, c.serverId)],
+      [
+        "channels",
+        server && [server, c.channelsOf(id), c.channelId, c.rolesOf(id), c.membersOf(id)],
+        () => {
+          this.serverName.textContent = server!.name;
+          show(this.settingsBtn, canManage(c.myPermissions(id)));
+          this.renderChannels(c.channelsOf(id), c.channelId);
+        },
+      ],
+      [
+        "messages",
+        server && [c.channelId, c.channel(c.channelId), c.channelId && c.messagesOf(c.channelId).length],
+        () => this.renderMessages(),
+      ],
+      ["members", server && [c.membersOf(id), c.rolesOf(id)], () => this.renderMembers(server!)],
+    ];
+    for (const [key, what, draw] of parts) {
+      const sig = JSON.stringify(what ?? null);
+      if (this.sigs.get(key) === sig) continue;
+      this.sigs.set(key, sig);
+      if (key === "rail" || server) draw();
+    }
   }
 
   /** Joins the invite of the page's link once connected; the server opens. */
@@ -245,7 +256,8 @@ export class CommunityView {
     );
     if (c.channel_id === open) b.setAttribute("aria-current", "true");
     b.disabled = c.type !== "text";
-    b.onclick = () => void this.run(this.s.community.openChannel(c.channel_id));
+    // As in the conversation list: the focus goes to the field, to write at once.
+    b.onclick = () => void this.run(this.s.community.openChannel(c.channel_id).then(() => this.input.focus()));
     return h("li", null, b);
   }
 

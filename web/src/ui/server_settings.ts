@@ -40,7 +40,9 @@ export class ServerSettings {
     document.body.append(this.dialog);
     this.dialog.addEventListener("close", () => {
       this.draw = null;
-      this.opener?.focus();
+      // The opener may have been drawn again meanwhile (the rail): the one with its id then.
+      const o = this.opener;
+      (o?.isConnected ? o : o?.id ? document.getElementById(o.id) : null)?.focus();
     });
     const onChange = () => this.draw?.();
     s.onChange(onChange);
