@@ -3,7 +3,18 @@
 // through playwright-core, and a raw MQTT 5 client (mqtt.js) speaking docs/PROTOCOL.md.
 import { spawn, spawnSync } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, chmodSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -99,6 +110,10 @@ export class Broker {
     this.proc = null;
     this.presenceOpts = true;
     this.extraConfig = []; // more plugin_opt_ lines (api_service.mjs adds the RS256 public key)
+    // The tests without the API service log in with passwords over MQTT (an operator's option,
+    // off by default): true turns it on in the broker and, through the config.json of the page
+    // this broker serves, in the page. false: the shipped default (logins go through the API).
+    this.passwordLogin = true;
     cleanups.add(() => this.cleanup());
   }
 
@@ -120,8 +135,7 @@ export class Broker {
       `plugin_opt_sqlite_path ${this.db}`,
       `plugin_opt_jwt_hs256_secret ${JWT_SECRET}`,
       "plugin_opt_user_refresh_ms 100", // users added by mqchatctl can log in within 0.1 s
-      // The tests without the API service log in with passwords over MQTT (off by default).
-      "plugin_opt_password_login true",
+      `plugin_opt_password_login ${this.passwordLogin}`,
       // Every test login comes from 127.0.0.1, wrong passwords included: don't throttle it.
       "plugin_opt_auth_fail_max 1000000",
       "plugin_opt_auth_fail_max_per_prefix 1000000",
@@ -142,9 +156,24 @@ export class Broker {
       `listener ${this.wsPort} 127.0.0.1`,
       "protocol websockets",
       "socket_domain ipv4",
-      `http_dir ${WEB_DIST}`,
+      `http_dir ${this.webDir()}`,
     );
     writeFileSync(this.conf, lines.join("\n") + "\n");
+  }
+
+  /** The page this broker serves: web/dist copied (mosquitto serves no symlink out of http_dir)
+   * with its own config.json: `{"password_login": "mqtt"}` when this broker takes passwords
+   * (the page may send them to it), else none (the page finds no API by itself here). */
+  webDir() {
+    const dir = join(this.dir, "www");
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir);
+    chmodSync(dir, 0o755);
+    for (const e of readdirSync(WEB_DIST, { withFileTypes: true })) {
+      if (e.isFile() && e.name !== "config.json") copyFileSync(join(WEB_DIST, e.name), join(dir, e.name));
+    }
+    if (this.passwordLogin) writeFileSync(join(dir, "config.json"), '{"password_login": "mqtt"}\n');
+    return dir;
   }
 
   log() {

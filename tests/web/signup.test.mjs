@@ -4,91 +4,19 @@
 // logout revokes it. Its own broker, real mqchat-api (api_service.mjs) and browser; run by
 // tests/web/run.sh.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { Broker, DESKTOP, checkPrerequisites, launchBrowser, screenshot } from "./harness.mjs";
-import { existsSync } from "node:fs";
-import { API, ApiService } from "./api_service.mjs";
+import { screenshot } from "./harness.mjs";
+import { T, apiPageSuite, newDirect, waitLoaded } from "./pages.mjs";
 
-const T = 15000; // default wait for anything the UI should show
-let broker;
-let api;
-let chrome;
+const suite = apiPageSuite();
+const newName = suite.newName;
+const e2e = (name, fn) => suite.e2e(name, `signup-${name.replace(/[^A-Za-z0-9]+/g, "-").slice(0, 40)}`, fn);
 
-before(async () => {
-  const missing = checkPrerequisites();
-  if (!existsSync(API)) missing.push(`mqchat-api (MQCHAT_API_PATH): ${API}`);
-  if (missing.length) throw new Error("missing prerequisites:\n  " + missing.join("\n  "));
-  broker = new Broker();
-  api = new ApiService(broker);
-  await broker.start();
-  await api.start();
-  chrome = await launchBrowser();
-});
-
-after(async () => {
-  await chrome?.close();
-  await api?.stop();
-  if (broker) {
-    await broker.stop();
-    broker.cleanup();
-  }
-});
-
-/** test() that screenshots the test's pages when it fails (artifacts/failed-signup-*.png). */
-function e2e(name, fn) {
-  test(name, { timeout: 90000 }, async (t) => {
-    const pages = [];
-    try {
-      await fn(t, pages);
-    } catch (err) {
-      const slug = name.replace(/[^A-Za-z0-9]+/g, "-").slice(0, 40);
-      let i = 0;
-      for (const p of pages) {
-        if (!p.isClosed()) await screenshot(p, `failed-signup-${slug}-${++i}`).catch(() => {});
-      }
-      throw err;
-    }
-  });
-}
-
-let counter = 0;
-const newName = (prefix) => `${prefix}${++counter}${Date.now().toString(36).slice(-4)}`;
-const pageUrl = () => `${broker.url}?api=${encodeURIComponent(api.url)}`;
-
+/** A page on the login form, as `{ page }`. */
 async function openApp(t, pages) {
-  const ctx = await chrome.browser.newContext({ viewport: DESKTOP });
-  t.after(() => ctx.close().catch(() => {}));
-  const page = await ctx.newPage();
-  pages.push(page);
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  t.after(() => assert.deepEqual(errors, [], "uncaught errors in the page"));
-  await page.goto(pageUrl());
-  await page.locator("#login-form").waitFor({ timeout: T });
-  return { ctx, page };
+  return { page: await suite.openPage(t, pages) };
 }
 
-/** Connected and the conversation list loaded (no banner). */
-async function waitLoaded(page) {
-  await page.locator("#chat-view").waitFor({ timeout: T });
-  await page.waitForFunction(
-    () => document.querySelector("#conv-list").children.length > 0 || !document.querySelector("#conv-empty").hidden,
-    null,
-    { timeout: T },
-  );
-  await page.locator("#banner").waitFor({ state: "hidden", timeout: T });
-}
-
-async function signUp(page, name, password) {
-  await page.locator("#signup-toggle").click({ timeout: T });
-  await page.locator("#login-password2").waitFor({ timeout: T });
-  await page.fill("#login-user", name);
-  await page.fill("#login-password", password);
-  await page.fill("#login-password2", password);
-  assert.equal(await page.textContent("#login-submit"), "Create account");
-  await page.click("#login-submit");
-  await waitLoaded(page);
-}
+const signUp = (page, name, password) => suite.signUpInPage(page, name, password);
 
 const savedTokens = (page) => page.evaluate(() => JSON.parse(localStorage.getItem("mqchat.tokens") ?? "null"));
 
@@ -98,14 +26,6 @@ const webStorage = (page) =>
     const dump = (s) => Object.fromEntries(Array.from({ length: s.length }, (_, i) => [s.key(i), s.getItem(s.key(i))]));
     return JSON.stringify([dump(localStorage), dump(sessionStorage), document.cookie]);
   });
-
-async function newDirect(page, user) {
-  await page.click("#new-chat-btn");
-  await page.check("#new-kind-direct", { force: true });
-  await page.fill("#new-direct-user", user);
-  await page.click("#new-chat-submit");
-  await page.waitForFunction((u) => document.querySelector("#conv-title")?.textContent === u, user, { timeout: T });
-}
 
 async function send(page, text) {
   await page.fill("#composer-input", text);
@@ -145,7 +65,7 @@ e2e("two new users sign up in the page and chat; no password is kept", async (t,
     assert.equal(typeof tokens.refresh, "string");
   }
   // The account exists in the API service: a wrong password is refused there.
-  assert.equal((await api.post("/v1/login", { username: alice.name, password: "wrong password!" })).status, 401);
+  assert.equal((await suite.api.post("/v1/login", { username: alice.name, password: "wrong password!" })).status, 401);
 });
 
 e2e("a reload resumes the login without a password, refreshing an expiring token", async (t, pages) => {
@@ -167,7 +87,7 @@ e2e("a reload resumes the login without a password, refreshing an expiring token
   assert.notEqual(afterReload.access, before.access);
   assert.ok(afterReload.expiresAt > Date.now() + 60000);
   // The old refresh token is spent (rotation): the service refuses it.
-  assert.equal((await api.post("/v1/refresh", { refresh_token: before.refresh })).status, 401);
+  assert.equal((await suite.api.post("/v1/refresh", { refresh_token: before.refresh })).status, 401);
 });
 
 e2e("logout revokes the refresh token and forgets it", async (t, pages) => {
@@ -182,7 +102,7 @@ e2e("logout revokes the refresh token and forgets it", async (t, pages) => {
   const deadline = Date.now() + T;
   let status = 0;
   for (let delay = 10; Date.now() < deadline; delay = Math.min(delay * 2, 200)) {
-    status = (await api.post("/v1/refresh", { refresh_token: tokens.refresh })).status;
+    status = (await suite.api.post("/v1/refresh", { refresh_token: tokens.refresh })).status;
     if (status === 401) break;
     await new Promise((r) => setTimeout(r, delay)); // polling interval, not a wait for an event
   }
@@ -200,7 +120,7 @@ e2e("logout revokes the refresh token and forgets it", async (t, pages) => {
 e2e("sign-up refusals are shown in the form and the API refuses other origins", async (t, pages) => {
   const { page } = await openApp(t, pages);
   const taken = newName("erin");
-  assert.equal((await api.post("/v1/signup", { username: taken, password: "erin's long password" })).status, 201);
+  assert.equal((await suite.api.post("/v1/signup", { username: taken, password: "erin's long password" })).status, 201);
   await page.locator("#signup-toggle").click();
   await page.fill("#login-user", taken);
   await page.fill("#login-password", "another long password");
@@ -213,16 +133,20 @@ e2e("sign-up refusals are shown in the form and the API refuses other origins", 
   await page.locator("#login-error", { hasText: "The two passwords differ" }).waitFor({ timeout: T });
 
   // CORS: the page's origin is allowed; any other origin is refused before any handler runs.
-  const foreign = await api.post(
+  const foreign = await suite.api.post(
     "/v1/signup",
     { username: newName("mallory"), password: "mallory's long password" },
     { Origin: "http://evil.example" },
   );
   assert.equal(foreign.status, 403);
   assert.equal(foreign.json.error.code, "FORBIDDEN");
-  const ours = await api.post("/v1/login", { username: taken, password: "erin's long password" }, {
-    Origin: `http://127.0.0.1:${broker.wsPort}`,
-  });
+  const ours = await suite.api.post(
+    "/v1/login",
+    { username: taken, password: "erin's long password" },
+    {
+      Origin: `http://127.0.0.1:${suite.broker.wsPort}`,
+    },
+  );
   assert.equal(ours.status, 200);
-  assert.equal(ours.headers.get("access-control-allow-origin"), `http://127.0.0.1:${broker.wsPort}`);
+  assert.equal(ours.headers.get("access-control-allow-origin"), `http://127.0.0.1:${suite.broker.wsPort}`);
 });

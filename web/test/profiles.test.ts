@@ -38,8 +38,7 @@ test("profiles: the username until the profile arrives, then the display name; e
   assert.equal(p.nameOf("alice"), "alice");
   assert.equal(p.nameOf("alice"), "alice"); // asked once while pending
   assert.equal(p.nameOf("ghost"), "ghost");
-  await new Promise<void>((res) => p.onChange(res));
-  await new Promise((res) => setTimeout(res, 10));
+  await Promise.all([p.settled("alice"), p.settled("ghost")]);
   assert.equal(p.nameOf("alice"), "Alice L.");
   assert.match(p.avatarOf("alice") ?? "", /^blob:/);
   assert.equal(p.nameOf("ghost"), "ghost"); // a 404 is kept: not asked again

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ChatError } from "../src/api/errors";
-import { ApiClient, TokenSet, apiUrlOf } from "../src/api/http_api";
+import { ApiClient, TokenSet, apiCandidates, pageConfig } from "../src/api/http_api";
 import type { KeyValueStore } from "../src/state/session";
 import { LockRunner, TOKENS_KEY, TokenKeeper } from "../src/state/tokens";
 
@@ -70,14 +70,35 @@ function sharedLock(): LockRunner {
   };
 }
 
-test("the base URL is ?api=, else config.json's api, else none", async () => {
+test("the API is ?api=, else config.json's, else found on the page's origin or its host's port 8080", async () => {
   const noFetch = (() => Promise.reject(new Error("no fetch"))) as typeof fetch;
-  assert.equal(await apiUrlOf("?api=http://a:1", noFetch), "http://a:1");
+  const origin = "http://chat.example:8083";
+  assert.deepEqual(await pageConfig("?api=http://a:1", origin, noFetch), { api: "http://a:1", mqttPasswords: false });
   const cfg = (async () => new Response(JSON.stringify({ api: "http://b:2" }))) as typeof fetch;
-  assert.equal(await apiUrlOf("", cfg), "http://b:2");
+  assert.deepEqual(await pageConfig("", origin, cfg), { api: "http://b:2", mqttPasswords: false });
+  // A config.json for a broker that takes passwords over MQTT: no probing, passwords allowed.
+  const mqtt = (async () => new Response(JSON.stringify({ password_login: "mqtt" }))) as typeof fetch;
+  assert.deepEqual(await pageConfig("", origin, mqtt), { api: null, mqttPasswords: true });
+  // No config.json: the first candidate that answers discovery.
+  const asked: string[] = [];
+  const at =
+    (api: string) =>
+    async (url: string | URL | Request): Promise<Response> => {
+      asked.push(String(url));
+      if (String(url) === `${api}/v1/connect`) return new Response(JSON.stringify({ brokers: [] }));
+      return new Response("not found", { status: 404 });
+    };
+  assert.deepEqual(await pageConfig("", origin, at(origin) as typeof fetch), { api: origin, mqttPasswords: false });
+  const byPort = "http://chat.example:8080";
+  assert.deepEqual(await pageConfig("", origin, at(byPort) as typeof fetch), { api: byPort, mqttPasswords: false });
+  assert.deepEqual(asked.slice(-3), ["config.json", `${origin}/v1/connect`, `${byPort}/v1/connect`]);
+  // Nothing found: no API, and still no passwords over MQTT.
   const missing = (async () => new Response("not found", { status: 404 })) as typeof fetch;
-  assert.equal(await apiUrlOf("", missing), null);
-  assert.equal(await apiUrlOf("", noFetch), null);
+  assert.deepEqual(await pageConfig("", origin, missing), { api: null, mqttPasswords: false });
+  assert.deepEqual(await pageConfig("", origin, noFetch), { api: null, mqttPasswords: false });
+  assert.deepEqual(apiCandidates("https://[::1]:9000"), ["https://[::1]:9000", "https://[::1]:8080"]);
+  assert.deepEqual(apiCandidates("http://h:8080"), ["http://h:8080"]);
+  assert.deepEqual(apiCandidates("null"), []);
 });
 
 test("a login is saved without a password; a token with life left is used as is", async (t) => {

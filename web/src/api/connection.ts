@@ -7,6 +7,7 @@ import type { MqttClient } from "mqtt";
 import { decodeInboxEvent, decodePresence, decodeResponse } from "./decode";
 import { ChatError } from "./errors";
 import { ServerRing } from "./servers";
+import { channelTopic, channelTopicId } from "./community";
 import { InboxEvent, Presence, ROOT, Response, presenceTopicUser, topics } from "./wire";
 
 export type LoginMode = "password" | "token";
@@ -37,6 +38,8 @@ export interface ConnHandlers {
   ready(first: boolean): void;
   inbox(ev: InboxEvent): void;
   presence(user: string, p: Presence | null): void;
+  /** An event on a channel topic this connection subscribed to (subscribeChannel). */
+  channel?(channelId: string, ev: InboxEvent): void;
   /** The broker refused the credentials (CONNACK not authorized); no retry follows. */
   authFailed(reasonCode: number): void;
 }
@@ -141,6 +144,25 @@ export class Connection {
       this.presenceWanted.add(u);
       this.subscribePresence(u);
     }
+  }
+
+  /** Subscribes to channel `id`'s topic (PROTOCOL.md "Channel messages") on this connection; a
+   * reconnect drops it (the caller lists its channels again, then subscribes again). Rejects
+   * when offline or refused (no view permission). */
+  subscribeChannel(id: string): Promise<void> {
+    const c = this.client;
+    if (!c || !this.ready) return Promise.reject(new ChatError("OFFLINE", "Not connected", true));
+    return new Promise((resolve, reject) => {
+      c.subscribe(channelTopic(id), { qos: 1 }, (err, granted) => {
+        const code = granted?.[0]?.qos ?? 0;
+        if (err || code >= 0x80) reject(new ChatError("NOT_MEMBER", err?.message ?? "channel refused"));
+        else resolve();
+      });
+    });
+  }
+
+  unsubscribeChannel(id: string): void {
+    this.client?.unsubscribe(channelTopic(id));
   }
 
   private subscribePresence(user: string): void {
@@ -288,21 +310,23 @@ export class Connection {
       if (p) this.h.presence(user, p); // anything else is not ours to judge
       return;
     }
-    if (!topic.startsWith(this.prefix)) return;
+    const channel = channelTopicId(topic);
+    if (!topic.startsWith(this.prefix) && channel === null) return;
     let obj: unknown;
     try {
       obj = JSON.parse(text);
     } catch {
       return;
     }
-    if (topic === topics.inbox(this.creds.user)) {
+    if (topic === topics.inbox(this.creds.user) || channel !== null) {
       let ev: InboxEvent | null = null;
       try {
         ev = decodeInboxEvent(obj);
       } catch (e) {
         console.warn("mqchat: inbox event dropped:", (e as Error).message);
       }
-      if (ev) this.h.inbox(ev);
+      if (ev && channel !== null) this.h.channel?.(channel, ev);
+      else if (ev) this.h.inbox(ev);
       return;
     }
     const r = decodeResponse(obj);

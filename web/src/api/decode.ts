@@ -29,12 +29,12 @@ function isObj(v: unknown): v is Obj {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function obj(v: unknown, what: string): Obj {
+export function obj(v: unknown, what: string): Obj {
   if (!isObj(v)) throw new DecodeError(`${what}: not an object`);
   return v;
 }
 
-function str(o: Obj, key: string, what: string): string {
+export function str(o: Obj, key: string, what: string): string {
   const v = o[key];
   if (typeof v !== "string") throw new DecodeError(`${what}.${key}: not a string`);
   return v;
@@ -47,7 +47,7 @@ function isCount(v: unknown): v is number {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 }
 
-function num(o: Obj, key: string, what: string): number {
+export function num(o: Obj, key: string, what: string): number {
   const v = o[key];
   if (!isCount(v)) throw new DecodeError(`${what}.${key}: not a non-negative integer below 2^53`);
   return v;
@@ -59,7 +59,7 @@ function bool(o: Obj, key: string, what: string): boolean {
   return v;
 }
 
-function arr<T>(o: Obj, key: string, what: string, item: (v: unknown, what: string) => T): T[] {
+export function arr<T>(o: Obj, key: string, what: string, item: (v: unknown, what: string) => T): T[] {
   const v = o[key];
   if (!Array.isArray(v)) throw new DecodeError(`${what}.${key}: not an array`);
   return v.map((x, i) => item(x, `${what}.${key}[${i}]`));
@@ -71,7 +71,7 @@ function kind(o: Obj, what: string): "direct" | "group" {
   return k;
 }
 
-const aString = (v: unknown, what: string): string => {
+export const aString = (v: unknown, what: string): string => {
   if (typeof v !== "string") throw new DecodeError(`${what}: not a string`);
   return v;
 };

@@ -1,6 +1,6 @@
 // The API service (mqchat-api, docs/openapi.yaml) from the browser: sign-up, login, refresh and
 // logout over fetch, JSON in and out. Every failure is a ChatError: the service's error code and
-// message, or NETWORK / BAD_RESPONSE. Where the page finds the service: apiUrlOf() below.
+// message, or NETWORK / BAD_RESPONSE. Where the page finds the service: pageConfig() below.
 import { ChatError } from "./errors";
 
 /** What a login or a refresh gives: the access token is the MQTT password of `user`. */
@@ -11,19 +11,71 @@ export interface TokenSet {
   expiresAt: number; // epoch ms when the access token expires
 }
 
-/** The API's base URL for this page: `?api=URL`, else config.json next to the page
- * ({"api": "http://host:port"}, written by scripts/run.sh), else null (no API: the login form
- * sends the password to the broker over MQTT, as before). */
-export async function apiUrlOf(search: string, fetchImpl: typeof fetch = fetch): Promise<string | null> {
+/** Where this page logs in. `api`: the API service's base URL, or null. `mqttPasswords`: the
+ * page's config.json allows sending a password to the broker over MQTT (`"password_login":
+ * "mqtt"`, for brokers whose operator turned `plugin_opt_password_login` on); never otherwise. */
+export interface PageConfig {
+  api: string | null;
+  mqttPasswords: boolean;
+}
+
+/** The API service's default port (packaging/files/api.conf). */
+export const DEFAULT_API_PORT = 8080;
+const PROBE_MS = 3000;
+
+/** The page's configuration: `?api=URL`, else config.json next to the page (`{"api": "http://
+ * host:port"}`, written by scripts/run.sh and the packages). With no config.json at all the page
+ * looks for the API itself (apiCandidates: its own origin, then its host on the API's default
+ * port), so a page served without one still logs in through the API and never sends a password
+ * to the broker. */
+export async function pageConfig(search: string, origin: string, fetchImpl: typeof fetch = fetch): Promise<PageConfig> {
   const q = new URLSearchParams(search).get("api");
-  if (q !== null) return q.trim() || null;
+  if (q !== null && q.trim()) return { api: q.trim(), mqttPasswords: false };
+  let res: Response | null = null;
   try {
-    const res = await fetchImpl("config.json", { cache: "no-store" });
-    if (!res.ok) return null;
-    const cfg = (await res.json()) as { api?: unknown };
-    return typeof cfg.api === "string" && cfg.api.trim() ? cfg.api.trim() : null;
+    res = await fetchImpl("config.json", { cache: "no-store" });
   } catch {
-    return null; // no config.json (or not JSON): no API
+    res = null; // unreachable: as if there were none
+  }
+  if (res?.ok) {
+    try {
+      const cfg = (await res.json()) as { api?: unknown; password_login?: unknown };
+      const api = typeof cfg.api === "string" && cfg.api.trim() ? cfg.api.trim() : null;
+      return { api, mqttPasswords: api === null && cfg.password_login === "mqtt" };
+    } catch {
+      /* not JSON: as if there were none */
+    }
+  }
+  for (const base of apiCandidates(origin)) {
+    if (await answersDiscovery(base, fetchImpl)) return { api: base, mqttPasswords: false };
+  }
+  return { api: null, mqttPasswords: false };
+}
+
+/** Where an API service may be for a page of `origin`: the origin itself (a front server that
+ * proxies /v1), then the same host on the API's default port. None for a page not over HTTP. */
+export function apiCandidates(origin: string): string[] {
+  let u: URL;
+  try {
+    u = new URL(origin);
+  } catch {
+    return [];
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") return [];
+  const own = `${u.protocol}//${u.host}`;
+  const byPort = `${u.protocol}//${u.hostname}:${DEFAULT_API_PORT}`; // hostname keeps IPv6 brackets
+  return own === byPort ? [own] : [own, byPort];
+}
+
+/** `base` answers GET /v1/connect as the API service does (a JSON object with `brokers`). */
+async function answersDiscovery(base: string, fetchImpl: typeof fetch): Promise<boolean> {
+  try {
+    const res = await fetchImpl(base + "/v1/connect", { cache: "no-store", signal: AbortSignal.timeout(PROBE_MS) });
+    if (!res.ok) return false;
+    const body = (await res.json()) as { brokers?: unknown };
+    return body !== null && typeof body === "object" && Array.isArray(body.brokers);
+  } catch {
+    return false;
   }
 }
 

@@ -1,14 +1,18 @@
-// The chat state of one login, and the only way to change it: composes the conversations, the
-// sync, the outbox and the typing sender over one connection, and keeps the connection status,
+// The chat state of one login, and the only way to change it: composes the conversations and
+// their requests (conversation_ops.ts), the inbox events (inbox.ts), the sync, the outbox and the
+// typing sender over one connection, and keeps the connection status,
 // presence, the notice line and which conversation is open. The view reads it through getters
 // and read-only views, calls its methods, and subscribes with onChange.
 import { t } from "../i18n/i18n";
 import { Connection, ConnHandlers, ConnStatus, Credentials } from "../api/connection";
-import { decodeConversationList, decodeConversationResult, decodeHistory, decodeMembers } from "../api/decode";
-import { ChatError, DecodeError } from "../api/errors";
-import { InboxEvent, Presence, Response, WireConversation, topics } from "../api/wire";
-import { Conv, ConvView } from "./conversation";
-import { Conversations, TYPING_SHOW_MS } from "./conversations";
+import { decodeConversationList } from "../api/decode";
+import { ChatError } from "../api/errors";
+import { InboxEvent, Presence, Response, topics } from "../api/wire";
+import { ConvView } from "./conversation";
+import { Community } from "./community";
+import { ConversationOps, ManageOp } from "./conversation_ops";
+import { Conversations } from "./conversations";
+import { applyInboxEvent } from "./inbox";
 import { describeError } from "./describe";
 import { Outbox, PendingView, SendExtras } from "./outbox";
 import { OutboxBackend, OutboxStore, indexedDbOutbox } from "./outbox_store";
@@ -17,10 +21,8 @@ import { SearchState } from "./search";
 import { Syncer } from "./sync";
 import { TypingSender } from "./typing";
 
-const HISTORY_PAGE = 50;
-
 export type Notice = { kind: "error" | "info"; text: string; at: number };
-export type ManageOp = "add_members" | "remove_member" | "leave" | "rename";
+export type { ManageOp } from "./conversation_ops";
 
 /** What ChatState needs of a connection (api/connection.ts's Connection; a fake in tests). */
 export interface Transport {
@@ -31,6 +33,8 @@ export interface Transport {
   request(topic: string, body: Record<string, unknown>, timeoutMs?: number): Promise<Response>;
   requestQuiet(topic: string, body: Record<string, unknown>): Promise<Response>;
   watchPresence(users: Iterable<string>): void;
+  subscribeChannel(id: string): Promise<void>;
+  unsubscribeChannel(id: string): void;
 }
 
 export interface ChatHooks {
@@ -45,6 +49,8 @@ export class ChatState {
   readonly privacy: Privacy;
   /** Search over my messages (search.ts; ui/search_panel.ts shows it). */
   readonly search: SearchState;
+  /** My servers, their channels, roles, members and invites (community.ts). */
+  readonly community: Community;
   private conn: Transport;
   private convs: Conversations;
   private outbox: Outbox;
@@ -59,7 +65,7 @@ export class ChatState {
   private listeners = new Set<() => void>();
   private syncTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  private readSent = new Map<string, number>();
+  private ops: ConversationOps;
 
   constructor(
     creds: Credentials,
@@ -88,14 +94,28 @@ export class ChatState {
       peerOf: (id) => this.convs.get(id)?.directPeer(this.me),
       changed,
     });
+    this.ops = new ConversationOps(this.convs, {
+      request: (t, b) => this.conn.request(t, b),
+      online,
+      changed,
+      watchContacts: () => this.watchContacts(),
+    });
     this.privacy = new Privacy({ request: (t, b) => this.conn.request(t, b), changed });
     this.search = new SearchState({ request: (t, b) => this.conn.request(t, b), changed });
+    this.community = new Community({
+      me: this.me,
+      request: (t, b) => this.conn.request(t, b),
+      subscribe: (id) => this.conn.subscribeChannel(id),
+      unsubscribe: (id) => this.conn.unsubscribeChannel(id),
+      changed,
+    });
     this.syncer = new Syncer(this.convs, { request, unknown: () => this.scheduleRefresh(), changed });
     this.typing = new TypingSender({ online, request: (t, b) => this.conn.requestQuiet(t, b) });
     this.conn = connect(creds, {
       status: (s) => this.onStatus(s),
       ready: (first) => void this.onReady(first),
       inbox: (ev) => this.onInbox(ev),
+      channel: (id, ev) => this.community.onChannelEvent(id, ev),
       presence: (user, p) => {
         if (p) this._presence.set(user, p);
         else this._presence.delete(user);
@@ -186,85 +206,31 @@ export class ChatState {
     this.changed();
   }
 
-  // ---- conversations ----------------------------------------------------------------------
+  // ---- conversations (conversation_ops.ts) ---------------------------------------------------
 
-  async loadLatest(id: string): Promise<void> {
-    const c = this.convs.get(id);
-    if (!c || c.latestLoaded || c.loadingOlder) return;
-    await this.loadPage(c, c.syncSeq + 1, (page) => this.convs.applyLatest(c, page.messages, page.has_more));
+  loadLatest(id: string): Promise<void> {
+    return this.ops.loadLatest(id);
   }
-
-  async loadOlder(id: string): Promise<void> {
-    const c = this.convs.get(id);
-    if (!c) return;
-    if (!c.latestLoaded) return this.loadLatest(id);
-    if (!c.hasMoreBefore || c.loadingOlder) return;
-    await this.loadPage(c, c.oldestSeq(), (page) => this.convs.applyOlder(c, page.messages, page.has_more));
+  loadOlder(id: string): Promise<void> {
+    return this.ops.loadOlder(id);
   }
-
-  private async loadPage(c: Conv, beforeSeq: number, apply: (p: ReturnType<typeof decodeHistory>) => void) {
-    this.convs.setLoadingOlder(c, true);
-    this.changed();
-    try {
-      const body = { before_seq: beforeSeq, limit: HISTORY_PAGE };
-      apply(decodeHistory(await this.conn.request(topics.conv(c.id, "history"), body)));
-    } finally {
-      this.convs.setLoadingOlder(c, false);
-      this.changed();
-    }
+  loadMembers(id: string): Promise<void> {
+    return this.ops.loadMembers(id);
   }
-
-  async loadMembers(id: string): Promise<void> {
-    const r = await this.conn.request(topics.conv(id, "members"), {});
-    const c = this.convs.get(id);
-    if (!c) return;
-    this.convs.setMembers(c, decodeMembers(r));
-    this.watchContacts();
-    this.changed();
-  }
-
   markRead(id: string): void {
-    const c = this.convs.get(id);
-    if (!c) return;
-    const seq = this.convs.markRead(c);
-    if (seq <= 0) return;
-    if ((this.readSent.get(id) ?? 0) >= seq || !this.conn.online) return;
-    this.readSent.set(id, seq);
-    this.conn.request(topics.conv(id, "read"), { seq }).catch(() => this.readSent.delete(id));
+    this.ops.markRead(id);
   }
-
-  async openDirect(user: string): Promise<ConvView> {
-    const r = await this.conn.request(topics.req("open_direct"), { user });
-    const c = this.convs.upsert(conversationOf(r));
-    this.watchContacts();
-    this.changed();
-    return c;
+  openDirect(user: string): Promise<ConvView> {
+    return this.ops.openDirect(user);
   }
-
-  async createGroup(name: string, members: string[]): Promise<ConvView> {
-    const r = await this.conn.request(topics.req("create_group"), { name, members });
-    const c = this.convs.upsert(conversationOf(r));
-    this.convs.touch(c.id);
-    this.watchContacts();
-    this.changed();
-    return c;
+  createGroup(name: string, members: string[]): Promise<ConvView> {
+    return this.ops.createGroup(name, members);
   }
-
-  async manage(id: string, op: ManageOp, body: Record<string, unknown>): Promise<void> {
-    const r = await this.conn.request(topics.conv(id, op), body);
-    const wc = op === "leave" ? null : decodeConversationResult(r);
-    if (op === "leave") this.convs.drop(id);
-    else if (wc) this.convs.upsert(wc);
-    else return void this.loadMembers(id).catch(() => {});
-    this.changed();
+  manage(id: string, op: ManageOp, body: Record<string, unknown>): Promise<void> {
+    return this.ops.manage(id, op, body);
   }
-
-  /** Mutes my conversation `id` until `untilMs` (-1 for good, 0 unmutes; PROTOCOL.md 7.1). My
-   * other devices learn it from the `mute` inbox event. */
-  async mute(id: string, untilMs: number): Promise<void> {
-    const r = await this.conn.request(topics.conv(id, "mute"), { until_ms: untilMs });
-    const until = typeof r.until_ms === "number" ? r.until_ms : untilMs;
-    if (this.convs.applyMute(id, until)) this.changed();
+  mute(id: string, untilMs: number): Promise<void> {
+    return this.ops.mute(id, untilMs);
   }
 
   // ---- sending and typing -------------------------------------------------------------------
@@ -317,6 +283,7 @@ export class ChatState {
     try {
       await this.refreshConversations(!first);
       void this.privacy.refresh().catch(() => {}); // the next connection asks again
+      void this.community.onReady().catch(() => {}); // likewise
       if (!first) await this.syncer.run();
       this._loaded = true;
       this.changed();
@@ -358,48 +325,14 @@ export class ChatState {
   }
 
   private onInbox(ev: InboxEvent): void {
-    switch (ev.type) {
-      case "message": {
-        const { type: _t, ...m } = ev;
-        this.convs.addMessage(m, true);
-        break;
-      }
-      case "read":
-        if (!this.convs.applyRead(ev.conversation_id, ev.user, ev.read_seq)) return;
-        break;
-      case "mute":
-        if (!this.convs.applyMute(ev.conversation_id, ev.until_ms)) return;
-        break;
-      case "privacy":
-        return this.privacy.applyEvent(ev);
-      case "conversation":
-        this.onConversationEvent(ev.event, ev.conversation, ev.actor, ev.users);
-        break;
-      case "typing":
-        if (!this.convs.applyTyping(ev.conversation_id, ev.user, ev.typing)) return;
-        setTimeout(() => this.changed(), TYPING_SHOW_MS + 50); // the indicator expires
-        break;
-    }
-    this.changed();
+    applyInboxEvent(ev, {
+      me: this.me,
+      convs: this.convs,
+      privacy: this.privacy,
+      changed: () => this.changed(),
+      watchContacts: () => this.watchContacts(),
+      loadLatest: (id) => this.loadLatest(id),
+      removed: (c, byMe, actor) => this.hooks.removed(c, byMe, actor),
+    });
   }
-
-  private onConversationEvent(event: string, wc: WireConversation, actor: string, users: string[]): void {
-    if (!wc.members.some((m) => m.user === this.me)) {
-      const c = this.convs.drop(wc.conversation_id);
-      if (c) this.hooks.removed(c, actor === this.me, actor);
-      return;
-    }
-    const c = this.convs.upsert(wc);
-    if (event === "created" || (event === "members_added" && users.includes(this.me))) {
-      this.convs.touch(c.id);
-      if (c.lastSeq > 0 && !c.lastMessage) void this.loadLatest(c.id).catch(() => {});
-    }
-    this.watchContacts();
-  }
-}
-
-function conversationOf(r: Response): WireConversation {
-  const wc = decodeConversationResult(r);
-  if (!wc) throw new DecodeError(`${r.op}: no conversation`);
-  return wc;
 }

@@ -13,7 +13,8 @@ interface Entry {
 
 export class Profiles {
   private cache = new Map<string, Entry>();
-  private pending = new Set<string>();
+  /** The lookups in flight, by user: each settles once its profile (or its absence) is kept. */
+  private pending = new Map<string, Promise<void>>();
   private listeners = new Set<() => void>();
   /** Changes each time a profile arrives (the view's render signatures use it). */
   version = 0;
@@ -43,6 +44,12 @@ export class Profiles {
     return this.entry(user)?.profile ?? null;
   }
 
+  /** Settles when the lookup of `user` started by nameOf/avatarOf/profileOf has (the profile, or
+   * its absence, is in the cache, the avatar fetched); at once when none is in flight. */
+  settled(user: string): Promise<void> {
+    return this.pending.get(user) ?? Promise.resolve();
+  }
+
   /** My profile changed (the profile dialog): `p` is what the service answered. */
   async replaced(p: Profile): Promise<void> {
     const old = this.cache.get(p.username);
@@ -61,12 +68,16 @@ export class Profiles {
 
   private entry(user: string): Entry | undefined {
     const e = this.cache.get(user);
-    if (!e && this.api && !this.pending.has(user)) void this.fetch(user);
+    if (!e && this.api && !this.pending.has(user)) {
+      this.pending.set(
+        user,
+        this.fetch(user).finally(() => this.pending.delete(user)),
+      );
+    }
     return e;
   }
 
   private async fetch(user: string): Promise<void> {
-    this.pending.add(user);
     let profile: Profile | null = null;
     try {
       profile = await this.api!.user(user);
@@ -74,7 +85,6 @@ export class Profiles {
       /* unknown, not visible, or the service is down: the username it is */
     }
     this.cache.set(user, { profile, avatarSrc: null });
-    this.pending.delete(user);
     if (profile) await this.loadAvatar(profile);
     if (profile) this.changed();
   }

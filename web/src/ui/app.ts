@@ -1,12 +1,13 @@
 // The app's lifecycle: login, a ChatState and a ChatView per login, logout, and resuming a login
 // after a reload (state/session.ts and state/tokens.ts say what is kept; never a password).
 // With an API service (api/http_api.ts: `?api=URL` or config.json) the form signs up and logs in
-// there, and the broker gets a fresh access token at every (re)connect; without one the password
-// goes to the broker over MQTT, as before. With the API, profiles (display names, avatars) come
+// there, and the broker gets a fresh access token at every (re)connect. A password goes to the
+// broker over MQTT only when the page's config.json says that broker takes them; otherwise,
+// without an API, the form refuses it (a pasted token still goes to the broker). With the API, profiles (display names, avatars) come
 // (and attachments' uploads and downloads) from it too, and the broker address from its discovery unless the user gave one.
 import { claimDevice } from "../api/device";
 import { AuthedApi } from "../api/authed_api";
-import { ApiClient, apiUrlOf } from "../api/http_api";
+import { ApiClient, pageConfig } from "../api/http_api";
 import { ProfileApi, discoverBroker } from "../api/profiles";
 import { Profiles } from "../state/profiles";
 import { AttachmentApi } from "../api/attachments";
@@ -26,11 +27,13 @@ export class App {
   private session = new SessionStore(sessionStorage, localStorage);
   private api: ApiClient | null = null;
   private keeper: TokenKeeper | null = null;
+  private mqttPasswords = false; // config.json allows passwords over MQTT
 
   async boot(): Promise<void> {
-    const apiUrl = await apiUrlOf(location.search);
-    if (apiUrl) {
-      this.api = new ApiClient(apiUrl);
+    const cfg = await pageConfig(location.search, location.origin);
+    this.mqttPasswords = cfg.mqttPasswords;
+    if (cfg.api) {
+      this.api = new ApiClient(cfg.api);
       this.keeper = new TokenKeeper(this.api, localStorage);
     }
     setupLogin((l, signup) => void this.submit(l, signup), this.api !== null);
@@ -48,9 +51,15 @@ export class App {
   }
 
   /** The form: a password goes to the API service when there is one (signing up first if
-   * asked), else to the broker; a pasted token always goes to the broker. */
+   * asked), to the broker only when config.json allows it, else nowhere; a pasted token always
+   * goes to the broker. */
   private async submit(l: Login, signup: boolean): Promise<void> {
-    if (!this.api || !this.keeper || l.mode !== "password") return this.login(l, true);
+    if (l.mode !== "password") return this.login(l, true);
+    if (!this.api || !this.keeper) {
+      if (this.mqttPasswords) return this.login(l, true);
+      clearPassword();
+      return showLogin(t("login.noApi"), this.session.lastUser());
+    }
     setLoginBusy();
     try {
       if (signup) await this.api.signup(l.user, l.secret);

@@ -30,6 +30,7 @@ import { Files } from "../state/files";
 import { AttachmentViewer } from "./attachment_view";
 import { UploadTray } from "./upload_tray";
 import { nameOf, people, usePeople, userAvatar } from "./people";
+import { CommunityView } from "./community_view";
 
 const HASH_RE = /^#c\/(\d+)$/;
 
@@ -53,6 +54,7 @@ export class ChatView implements ViewContext {
   private settings = new SettingsDialog(this);
   private search = new SearchPanel(this);
   private notifier: Notifier;
+  private community: CommunityView;
 
   private profile: ProfileDialog;
   private tray: UploadTray;
@@ -72,6 +74,7 @@ export class ChatView implements ViewContext {
     this.banner = new Banner(s);
     this.notice = new NoticeBar(s);
     this.notifier = new Notifier(s, this);
+    this.community = new CommunityView(s);
     s.onChange(() => this.schedule());
     s.onChange(() => this.notifier.check());
   }
@@ -96,6 +99,7 @@ export class ChatView implements ViewContext {
 
   destroy(): void {
     window.clearInterval(this.tick);
+    this.community.destroy();
     this.notifier.clear();
     this.banner.destroy();
     this.notice.destroy();
