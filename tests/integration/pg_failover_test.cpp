@@ -42,6 +42,7 @@ struct Ack {
   int64_t seq = 0;
   int64_t message_id = 0;
   int attempts = 0;
+  bool duplicate = false;  // acked by a resend after a cut-off commit had stored it
   Clock::time_point first_try;
   Clock::time_point acked_at;
 };
@@ -72,6 +73,7 @@ struct Sender {
           ack.acked_at = Clock::now();
           ack.seq = (*r.body)["seq"].get<int64_t>();
           ack.message_id = JsonId((*r.body)["message_id"]);
+          ack.duplicate = r.body->value("duplicate", false);
           done = true;
         } else {
           ++errors[r.error_code()];
@@ -150,9 +152,12 @@ class PgFailoverTest : public SharedBrokersTest {
       EXPECT_TRUE(seen.insert(id).second) << receiver.user() << " got twice: " << m.dump();
       EXPECT_EQ(stored_ids.count(id), 1u) << "delivered but not stored: " << m.dump();
     }
-    std::printf("pg failover: %s: %zu acked, %zu stored, %zu delivered live to %s\n",
-                sender.prefix.c_str(), sender.acks.size(), stored.size(), seen.size(),
-                receiver.user().c_str());
+    const auto duplicates = std::count_if(sender.acks.begin(), sender.acks.end(),
+                                          [](const Ack& ack) { return ack.duplicate; });
+    std::printf("pg failover: %s: %zu acked (%lld of them by a resend as duplicate: the commit "
+                "had been cut off), %zu stored, %zu delivered live to %s\n",
+                sender.prefix.c_str(), sender.acks.size(), static_cast<long long>(duplicates),
+                stored.size(), seen.size(), receiver.user().c_str());
   }
 
   std::unique_ptr<PgAutoFailoverCluster> cluster_;
