@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <glob.h>
+#include <gtest/gtest.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -14,8 +15,6 @@
 #include <map>
 #include <set>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "store/pg/pg_handles.h"
 #include "support/free_port.h"
@@ -177,8 +176,16 @@ Status PgAutoFailoverCluster::Prepare() {
     return Status::Internal("chown " + dir_->path() + ": " + std::strerror(errno));
   }
   // One initdb (the slow part) serves the monitor and the first node: copied, not repeated.
-  std::vector<std::string> initdb = {bin_dir_ + "/initdb", "-D", dir_->File("node0"), "-A",
-                                     "trust", "-U", "postgres", "--no-sync", "-E", "UTF8",
+  std::vector<std::string> initdb = {bin_dir_ + "/initdb",
+                                     "-D",
+                                     dir_->File("node0"),
+                                     "-A",
+                                     "trust",
+                                     "-U",
+                                     "postgres",
+                                     "--no-sync",
+                                     "-E",
+                                     "UTF8",
                                      "--locale=C"};
   if (owner != nullptr) initdb.insert(initdb.begin(), {"runuser", "-u", "postgres", "--"});
   RunResult init = RunCommand(initdb, "", kCommandTimeout);
@@ -248,8 +255,7 @@ Status PgAutoFailoverCluster::StartMonitor() {
   monitor_ = std::make_unique<Subprocess>();
   monitor_->Start(Autoctl({"create", "monitor", "--pgctl", bin_dir_ + "/pg_ctl", "--pgdata",
                            dir_->File("monitor"), "--pgport", std::to_string(monitor_port_),
-                           "--hostname", "127.0.0.1", "--no-ssl",
-                           "--skip-pg-hba", "--run"}),
+                           "--hostname", "127.0.0.1", "--no-ssl", "--skip-pg-hba", "--run"}),
                   dir_->File("monitor.log"));
   Status up = WaitUntil(
       [&] { return MonitorQuery("SELECT count(*) FROM pgautofailover.formation") == "1"; },
@@ -262,12 +268,11 @@ Status PgAutoFailoverCluster::StartNodes() {
   for (int i = 0; i < kNodes; ++i) {
     const std::string name = "node" + std::to_string(i);
     nodes_.push_back(std::make_unique<Subprocess>());
-    nodes_.back()->Start(
-        Autoctl({"create", "postgres", "--pgctl", bin_dir_ + "/pg_ctl", "--pgdata",
-                 dir_->File(name), "--pgport", std::to_string(node_ports_[i]), "--hostname",
-                 "127.0.0.1", "--name", name, "--no-ssl", "--skip-pg-hba",
-                 "--monitor", MonitorUri(), "--run"}),
-        dir_->File(name + ".log"));
+    nodes_.back()->Start(Autoctl({"create", "postgres", "--pgctl", bin_dir_ + "/pg_ctl", "--pgdata",
+                                  dir_->File(name), "--pgport", std::to_string(node_ports_[i]),
+                                  "--hostname", "127.0.0.1", "--name", name, "--no-ssl",
+                                  "--skip-pg-hba", "--monitor", MonitorUri(), "--run"}),
+                         dir_->File(name + ".log"));
     // node0 registers first, so it is the primary and node1 its standby.
     const std::string registered = std::to_string(i + 1);
     Status ok = WaitUntil(
@@ -277,8 +282,9 @@ Status PgAutoFailoverCluster::StartNodes() {
   }
   Status ready = WaitUntil(
       [&] {
-        return MonitorQuery("SELECT count(*) FROM pgautofailover.node WHERE reportedstate = "
-                            "goalstate AND goalstate IN ('primary', 'secondary')") == "2";
+        return MonitorQuery(
+                   "SELECT count(*) FROM pgautofailover.node WHERE reportedstate = "
+                   "goalstate AND goalstate IN ('primary', 'secondary')") == "2";
       },
       *nodes_.back(), kNodesTimeout, "a primary and a secondary");
   if (!ready.ok()) return Status::Internal(ready.message() + "\n" + Logs());
@@ -316,8 +322,8 @@ std::string PgAutoFailoverCluster::ConnInfo(const std::string& db) const {
 }
 
 Result<std::string> PgAutoFailoverCluster::CreateDatabase(const std::string& name) {
-  if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
-                          std::string::npos) {
+  if (name.empty() ||
+      name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
     return Status::InvalidArgument("database names here are [a-z0-9_]+: " + name);
   }
   MQCHAT_ASSIGN_OR_RETURN(store::PgConnPtr conn, store::ConnectPg(ConnInfo("postgres")));
