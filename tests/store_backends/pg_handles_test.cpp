@@ -174,6 +174,55 @@ TEST_F(PgStoreHandlesTest, IdleConnectionClosedByTheServerIsReestablishedBeforeU
   EXPECT_EQ(PgText(res->get(), 0, 0), "1");
 }
 
+// A session that turned read-only under a connection asking for a read-write server (a primary
+// fenced with default_transaction_read_only, or demoted without a restart) fails its writes with
+// SQLSTATE 25006: that is retryable, and EnsureReady re-walks the hosts for a writable server, as
+// after a lost connection. The refused write is not stored; its retry is stored once.
+TEST_F(PgStoreHandlesTest, ReadOnlySessionIsALostConnection) {
+  PgConnPtr admin = MustConnect();
+  ASSERT_NE(admin, nullptr);
+  ASSERT_TRUE(ExecPgSql(admin.get(), "CREATE TABLE t (k TEXT PRIMARY KEY)").ok());
+  const PgStatement insert = {"ro_insert", "INSERT INTO t (k) VALUES ($1)"};
+  auto conn = PgConnection::Create(
+      [&] {
+        auto c = ConnectPg(conninfo_ + " target_session_attrs=read-write");
+        EXPECT_TRUE(c.ok()) << c.status().ToString();
+        return c.ok() ? std::move(c).value() : nullptr;
+      }(),
+      {&insert});
+  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+  // What a fenced primary looks like to an open session: the server reports it read-only.
+  ASSERT_TRUE(ExecPgSql(conn->get(), "SET default_transaction_read_only = on").ok());
+  const int pid = PQbackendPID(conn->get());
+
+  auto refused = ExecPrepared(conn->get(), insert, PgParams().Text("m1"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Code::kUnavailable) << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find("25006"), std::string::npos);
+
+  Status ready = conn->EnsureReady();
+  ASSERT_TRUE(ready.ok()) << ready.ToString();
+  EXPECT_NE(PQbackendPID(conn->get()), pid) << "kept the read-only session";
+  auto retried = ExecPrepared(conn->get(), insert, PgParams().Text("m1"));
+  ASSERT_TRUE(retried.ok()) << "the retry: " << retried.status().ToString();
+  auto rows = ExecPgSql(admin.get(), "SELECT string_agg(k, ',') FROM t");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(PgText(rows->get(), 0, 0), "m1");
+}
+
+// Without target_session_attrs a read-only session is what the operator asked for: kept (reads
+// work), writes refused retryably.
+TEST_F(PgStoreHandlesTest, ReadOnlySessionIsKeptWithoutReadWriteTarget) {
+  const PgStatement one = {"ro_one", "SELECT 1"};
+  auto conn = PgConnection::Create(MustConnect(), {&one});
+  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+  ASSERT_TRUE(ExecPgSql(conn->get(), "SET default_transaction_read_only = on").ok());
+  const int pid = PQbackendPID(conn->get());
+  ASSERT_TRUE(conn->EnsureReady().ok());
+  EXPECT_EQ(PQbackendPID(conn->get()), pid);
+  EXPECT_TRUE(ExecPrepared(conn->get(), one, PgParams()).ok());
+}
+
 // Crashes the shared server: runs last in this file and leaves the server running again.
 TEST_F(PgStoreHandlesTest, AccountStoreSurvivesServerCrash) {
   if (pg_->external()) {

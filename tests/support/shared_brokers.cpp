@@ -16,10 +16,16 @@ const std::string kSharedJwtSecret = "shared-brokers-test-secret-0123456789abcd"
 
 }  // namespace
 
+Result<std::string> SharedBrokersTest::StoreConnInfo() {
+  MQCHAT_ASSIGN_OR_RETURN(postgres_, SharedPostgres());
+  return postgres_->FreshDatabase();
+}
+
 void SharedBrokersTest::SetUp() {
-  MQCHAT_SHARED_POSTGRES_OR_SKIP(pg);
-  postgres_ = pg;
-  auto dsn = pg->FreshDatabase();
+  auto dsn = StoreConnInfo();
+  if (!dsn.ok() && ShouldSkipForMissingPostgres(dsn.status())) {
+    GTEST_SKIP() << dsn.status().ToString();
+  }
   ASSERT_TRUE(dsn.ok()) << dsn.status().ToString();
   dsn_ = *dsn;
   std::vector<std::pair<std::string, std::string>> redis_opts;

@@ -29,6 +29,10 @@ class SharedBrokersTest : public ::testing::Test {
   // Extra plugin options for every broker (after the store, node and Redis ones).
   virtual std::vector<std::pair<std::string, std::string>> ExtraOptions() const { return {}; }
 
+  // The conninfo of the database the brokers share. Default: a fresh database on the shared
+  // PostgreSQL (postgres_). A status ShouldSkipForMissingPostgres accepts skips the test.
+  virtual Result<std::string> StoreConnInfo();
+
   // True: Redis is a master, a replica and three sentinels (sentinels_), and the brokers find
   // the master through plugin_opt_redis_sentinels; redis_ is then null.
   virtual bool RedisBehindSentinel() const { return false; }

@@ -33,7 +33,8 @@ bool IsRetryableSqlState(std::string_view state) {
          || state == "57P03"   // cannot_connect_now (starting up, shutting down)
          || state == "40001"   // serialization_failure
          || state == "40P01"   // deadlock_detected
-         || state == "55P03";  // lock_not_available
+         || state == "55P03"   // lock_not_available
+         || state == "25006";  // read_only_sql_transaction: a standby, or a fenced primary
 }
 
 // An idle connection may have been closed by the server meanwhile (a restart, a failover, an
@@ -44,6 +45,30 @@ bool ClosedWhileIdle(PGconn* conn) {
   if (PQtransactionStatus(conn) != PQTRANS_IDLE) return false;
   pollfd pfd{PQsocket(conn), POLLIN, 0};
   return PQsocket(conn) < 0 || ::poll(&pfd, 1, 0) != 0;
+}
+
+// The server reports (PostgreSQL 14+, on every change) whether this session is read-only: a
+// standby (in_hot_standby) or default_transaction_read_only (a primary fenced by the operator or
+// the failover manager). Read from libpq's copy: no round trip.
+bool SessionReadOnly(PGconn* conn) {
+  const char* standby = PQparameterStatus(conn, "in_hot_standby");
+  const char* read_only = PQparameterStatus(conn, "default_transaction_read_only");
+  return (standby != nullptr && std::strcmp(standby, "on") == 0) ||
+         (read_only != nullptr && std::strcmp(read_only, "on") == 0);
+}
+
+// True if the conninfo asks for a server that accepts writes (target_session_attrs read-write
+// or primary): a session that became read-only then no longer meets it.
+bool WantsReadWrite(PGconn* conn) {
+  PQconninfoOption* opts = PQconninfo(conn);
+  bool wants = false;
+  for (PQconninfoOption* o = opts; o != nullptr && o->keyword != nullptr; ++o) {
+    if (std::strcmp(o->keyword, "target_session_attrs") == 0 && o->val != nullptr) {
+      wants = std::strcmp(o->val, "read-write") == 0 || std::strcmp(o->val, "primary") == 0;
+    }
+  }
+  PQconninfoFree(opts);
+  return wants;
 }
 
 }  // namespace
@@ -141,16 +166,19 @@ Result<PgConnection> PgConnection::Create(PgConnPtr conn,
   if (conn == nullptr) {
     return Status::InvalidArgument("PgConnection needs a connection");
   }
-  PgConnection ready(std::move(conn), std::move(statements));
+  const bool wants_read_write = WantsReadWrite(conn.get());
+  PgConnection ready(std::move(conn), std::move(statements), wants_read_write);
   MQCHAT_RETURN_IF_ERROR(ready.EnsureReady());
   return ready;
 }
 
 Status PgConnection::EnsureReady() {
   PGconn* conn = conn_.get();
-  // Lost in a previous call, or closed by the server while idle: reconnected here instead of
-  // failing this operation.
-  if (PQstatus(conn) != CONNECTION_OK || ClosedWhileIdle(conn)) {
+  // Lost in a previous call, closed by the server while idle, or on a server that no longer
+  // accepts writes (after a failover) although the conninfo asks for one: reconnected here, which
+  // walks the conninfo's hosts again, instead of failing this operation.
+  if (PQstatus(conn) != CONNECTION_OK || ClosedWhileIdle(conn) ||
+      (wants_read_write_ && SessionReadOnly(conn))) {
     prepared_ = 0;  // a new session has none of the old one's statements
     PQreset(conn);
     if (PQstatus(conn) != CONNECTION_OK) {

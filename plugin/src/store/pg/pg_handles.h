@@ -55,7 +55,8 @@ class PgParams {
 
 // Converts the outcome of a libpq call into Status, prefixed by `what`. `res` may be null
 // (libpq ran out of memory or lost the connection). Connection loss, SQLSTATE class 08, 57P0x
-// (shutdown), 53xxx (resources), 40001/40P01 (serialization, deadlock) and 55P03 -> kUnavailable;
+// (shutdown), 53xxx (resources), 40001/40P01 (serialization, deadlock), 55P03 and 25006 (a
+// read-only server: a standby, or a primary fenced or demoted during a failover) -> kUnavailable;
 // 23505 unique_violation -> kAlreadyExists; any other failure -> kInternal.
 Status PgResultToStatus(PGconn* conn, const PGresult* res, std::string_view what);
 
@@ -73,7 +74,9 @@ Status PreparePg(PGconn* conn, const PgStatement& stmt);
 
 // A store's connection with the statements it prepares, kept usable across connection losses:
 // EnsureReady() re-establishes a lost connection (PQreset, same conninfo), re-applies the
-// session settings and prepares the statements again. Confined to one thread at a time.
+// session settings and prepares the statements again. A connection whose conninfo asks for
+// target_session_attrs=read-write (or primary) counts as lost once its server reports the
+// session read-only. Confined to one thread at a time.
 class PgConnection {
  public:
   // Takes `conn` (not null) and prepares `statements` on it. The statements are constants and
@@ -81,7 +84,8 @@ class PgConnection {
   static Result<PgConnection> Create(PgConnPtr conn, std::vector<const PgStatement*> statements);
 
   // Call before each operation. If the connection was lost (the previous call failed with
-  // kUnavailable, or the server closed it while it was idle), tries once to reconnect:
+  // kUnavailable, the server closed it while it was idle, or it is read-only where a read-write
+  // server was asked for), tries once to reconnect:
   // kUnavailable if the server is still unreachable.
   // Then makes sure every statement is prepared on the current connection.
   Status EnsureReady();
@@ -89,12 +93,15 @@ class PgConnection {
   PGconn* get() const { return conn_.get(); }
 
  private:
-  PgConnection(PgConnPtr conn, std::vector<const PgStatement*> statements)
-      : conn_(std::move(conn)), statements_(std::move(statements)) {}
+  PgConnection(PgConnPtr conn, std::vector<const PgStatement*> statements, bool wants_read_write)
+      : conn_(std::move(conn)),
+        statements_(std::move(statements)),
+        wants_read_write_(wants_read_write) {}
 
   PgConnPtr conn_;
   std::vector<const PgStatement*> statements_;
   size_t prepared_ = 0;  // statements_[0, prepared_) exist on the current connection
+  bool wants_read_write_ = false;  // target_session_attrs read-write or primary
 };
 
 // Executes a statement prepared with PreparePg. Results come back in text format.
