@@ -55,7 +55,7 @@ ApiResponse AccountDeletion::Delete(const std::string& caller) {
   auto devices = store->profiles().ListDevices(caller);
   if (!devices.ok()) return StoreFailure(*store, devices.status(), "delete account devices");
   for (const DeviceRecord& device : *devices) {
-    auto deleted = store->profiles().DeleteDevice(caller, device.device_id);
+    auto deleted = store->profiles().DeleteDevice(caller, device.device_id, now_ms_());
     if (!deleted.ok()) return StoreFailure(*store, deleted.status(), "delete account device");
   }
   auto profile = store->profiles().Get(caller);

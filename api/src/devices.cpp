@@ -44,7 +44,7 @@ ApiResponse DeviceHandlers::SignOut(const ApiRequest& request) {
         // The refresh tokens first: should the rest fail, the device cannot come back anyway.
         Status revoked = store.sessions().RevokeDeviceFamilies(caller, device_id);
         if (!revoked.ok()) return StoreFailure(store, revoked, "devices revoke");
-        auto deleted = store.profiles().DeleteDevice(caller, device_id);
+        auto deleted = store.profiles().DeleteDevice(caller, device_id, now_ms_());
         if (!deleted.ok()) return StoreFailure(store, deleted.status(), "devices delete");
         if (!*deleted) return ErrorResponse(ApiErrorCode::kNotFound, "no such device");
         return JsonResponse(200, nlohmann::json::object());

@@ -5,11 +5,10 @@
 //   refresh) and those holding a push target (registered over MQTT). Push tokens are not shown.
 // - DELETE /v1/me/devices/{device_id}: signs the device out: revokes every refresh-token
 //   family started from it, deletes its push target and its device row; answers {} (404 if the
-//   user has no such device). The broker does not learn of it: an MQTT session the device has
-//   open stays up, and its access token keeps working until it expires (access_token_ttl_s);
-//   its next refresh fails, so it is out at its next reconnect after that. The brokers end
-//   sessions per user only (users.sessions_valid_after_ms); log out everywhere for an
-//   immediate cut.
+//   user has no such device). The device row's deletion leaves a broker notice in its
+//   transaction (store/broker_notices.h): within a broker's refresh interval every broker ends
+//   the MQTT session of client id <user>/<device_id> and refuses that device's access tokens
+//   issued before the sign-out; the user's other devices stay connected.
 // Thread-safe.
 #pragma once
 

@@ -6,6 +6,7 @@
 
 #include "profile_store_backends.h"
 #include "store/pg/pg_handles.h"
+#include "store/pg/pg_notices.h"
 
 namespace mqchat::api {
 namespace {
@@ -106,7 +107,8 @@ class PgProfileStore : public ProfileStore {
     return out;
   }
 
-  Result<bool> DeleteDevice(const std::string& username, const std::string& device_id) override {
+  Result<bool> DeleteDevice(const std::string& username, const std::string& device_id,
+                            int64_t now_ms) override {
     MQCHAT_ASSIGN_OR_RETURN(store::PgTxn txn, store::PgTxn::Begin(conn_.get()));
     int changed = 0;
     for (const std::string* text : {&delete_device_, &delete_push_}) {
@@ -114,6 +116,14 @@ class PgProfileStore : public ProfileStore {
       p.Text(username).Text(device_id);
       MQCHAT_ASSIGN_OR_RETURN(auto res, ExecParams(conn_.get(), text->c_str(), p));
       changed += std::atoi(PQcmdTuples(res.get()));
+    }
+    if (changed > 0) {
+      store::BrokerNotice signed_out;
+      signed_out.kind = store::NoticeKind::kDeviceSignedOut;
+      signed_out.username = username;
+      signed_out.device_id = device_id;
+      signed_out.created_at_ms = now_ms;
+      MQCHAT_RETURN_IF_ERROR(store::InsertNoticesPg(conn_.get(), {signed_out}));
     }
     MQCHAT_RETURN_IF_ERROR(txn.Commit());
     return changed > 0;

@@ -57,7 +57,11 @@ class ProfileStore {
   // The user's devices (logged in through the API, or holding a push target), newest first.
   virtual Result<std::vector<DeviceRecord>> ListDevices(const std::string& username) = 0;
   // Deletes the device's row and its push target, in one transaction; false if it had neither.
-  virtual Result<bool> DeleteDevice(const std::string& username, const std::string& device_id) = 0;
+  // When it had one, the same transaction leaves a broker notice (store/broker_notices.h,
+  // kDeviceSignedOut at `now_ms`): every broker ends the device's MQTT session and refuses its
+  // access tokens issued before `now_ms`.
+  virtual Result<bool> DeleteDevice(const std::string& username, const std::string& device_id,
+                                    int64_t now_ms) = 0;
 };
 
 using ProfileStorePtr = std::unique_ptr<ProfileStore>;

@@ -4,6 +4,7 @@
 
 #include "profile_store_backends.h"
 #include "sqlite/sqlite_helpers.h"
+#include "store/sqlite/sqlite_notices.h"
 
 namespace mqchat::api {
 namespace {
@@ -88,7 +89,8 @@ class SqliteProfileStore : public ProfileStore {
     return out;
   }
 
-  Result<bool> DeleteDevice(const std::string& username, const std::string& device_id) override {
+  Result<bool> DeleteDevice(const std::string& username, const std::string& device_id,
+                            int64_t now_ms) override {
     MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
     int changed = 0;
     for (const char* text : {sql::kDeleteDevice, sql::kDeletePushTarget}) {
@@ -96,6 +98,14 @@ class SqliteProfileStore : public ProfileStore {
       MQCHAT_RETURN_IF_ERROR(
           BindAndRun(stmt.get(), std::string_view(username), std::string_view(device_id)));
       changed += sqlite3_changes(db_.get());
+    }
+    if (changed > 0) {
+      store::BrokerNotice signed_out;
+      signed_out.kind = store::NoticeKind::kDeviceSignedOut;
+      signed_out.username = username;
+      signed_out.device_id = device_id;
+      signed_out.created_at_ms = now_ms;
+      MQCHAT_RETURN_IF_ERROR(store::InsertNoticesSqlite(db_.get(), {signed_out}));
     }
     MQCHAT_RETURN_IF_ERROR(txn.Commit());
     return changed > 0;

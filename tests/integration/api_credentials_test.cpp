@@ -2,7 +2,8 @@
 // a password change through the API (POST /v1/password) ends the user's MQTT sessions (the
 // broker's user refresher sees the hash change), revokes the user's other refresh tokens and
 // keeps the caller's; POST /v1/logout_all revokes every refresh token of the user and ends their
-// MQTT sessions. After either, access tokens issued before it no longer log in.
+// MQTT sessions. After either, access tokens issued before it no longer log in. Signing one
+// device out (DELETE /v1/me/devices/{id}) ends that device's session only.
 #include <chrono>
 
 #include <gtest/gtest.h>
@@ -115,6 +116,46 @@ TEST_P(ApiCredentialsTest, PasswordChangeEndsSessionsAndOtherLoginsButKeepsThisO
   // The other login's refresh token is revoked; the caller's login goes on.
   EXPECT_EQ(Refresh(phone_refresh), 401);
   EXPECT_EQ(Refresh(laptop_refresh), 200);
+}
+
+// Issue 15: DELETE /v1/me/devices/{id} signs that one device out of its live MQTT session too
+// (a broker notice; docs/ARCHITECTURE.md "Broker notices"): its connection is closed within
+// the deadline and its access token no longer logs that device in, while the user's other
+// device stays connected and working; a new login of the device is let in.
+TEST_P(ApiCredentialsTest, SigningOutADeviceEndsThatDevicesSessionOnly) {
+  REQUIRE_SERVERS();
+  ASSERT_EQ(api_->Post("/v1/signup", {{"username", "alice"}, {"password", "alice password"}})
+                .status,
+            201);
+  auto login = [&](const std::string& device) {
+    return api_->Post("/v1/login", {{"username", "alice"},
+                                    {"password", "alice password"},
+                                    {"device_id", device}});
+  };
+  auto phone_login = login("phone");
+  auto laptop_login = login("laptop");
+  ASSERT_EQ(phone_login.status, 200) << phone_login.body;
+  ASSERT_EQ(laptop_login.status, 200) << laptop_login.body;
+  const std::string phone_token = phone_login.json["access_token"];
+  const std::string laptop_token = laptop_login.json["access_token"];
+  ChatTestClient phone, laptop;
+  ASSERT_EQ(phone.Connect(server_->port(), "alice", phone_token, "phone"), 0);
+  ASSERT_EQ(laptop.Connect(server_->port(), "alice", laptop_token, "laptop"), 0);
+
+  auto out = api_->Call("DELETE", "/v1/me/devices/phone", laptop_token);
+  ASSERT_EQ(out.status, 200) << out.body;
+  EXPECT_TRUE(phone.mqtt().WaitDisconnected(kSessionEndDeadline));
+  EXPECT_TRUE(laptop.mqtt().IsConnected());
+  auto still = laptop.Request(protocol::Op::kConversations, 0, nlohmann::json::object());
+  EXPECT_TRUE(still.ok()) << still.Describe();
+  // The phone's token, unexpired, no longer logs the phone in; a new login does.
+  ChatTestClient stale;
+  EXPECT_NE(stale.Connect(server_->port(), "alice", phone_token, "phone"), 0);
+  auto again = login("phone");
+  ASSERT_EQ(again.status, 200) << again.body;
+  ChatTestClient renewed;
+  EXPECT_EQ(renewed.Connect(server_->port(), "alice", again.json["access_token"], "phone"), 0);
+  EXPECT_TRUE(laptop.mqtt().IsConnected());
 }
 
 TEST_P(ApiCredentialsTest, LogoutAllRevokesEveryRefreshTokenOfTheUserOnly) {

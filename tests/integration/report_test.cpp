@@ -4,7 +4,7 @@
 // NOT_MEMBER whether or not the conversation exists; bad input is refused and files nothing; a
 // flood of reports is RATE_LIMITED; the operator lists the queue and resolves a report, and
 // may delete the reported message for everyone (a delete event by "operator": members see a
-// tombstone) and disable the reported user (their session ends), each written to the audit log
+// tombstone, live on their connected devices through a broker notice) and disable the reported user (their session ends), each written to the audit log
 // that `mqchatctl audit list` prints.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -178,6 +178,62 @@ TEST_P(ReportTest, ResolvingDeletesTheMessageForEveryoneAndDisablesTheSenderWith
   auto text = Ctl({"audit", "list"});
   ASSERT_EQ(text.exit_code, 0) << text.output;
   EXPECT_NE(text.output.find("\tdisable_user\tmallory\t"), std::string::npos) << text.output;
+}
+
+// issue 24: the moderator's delete (mqchatctl, a process beside the broker) reaches the
+// members' connected devices live, through a broker notice (docs/ARCHITECTURE.md "Broker
+// notices"), with its seq, once: the next live event is the next entry, and a sync from the
+// cursor live delivery gave adds nothing.
+TEST_P(ReportTest, AModeratorDeleteReachesConnectedMembersLiveOnce) {
+  MQCHAT_REQUIRE_SERVER();
+  Register({"alice", "mallory", "bob"});
+  auto alice = Login("alice");
+  auto mallory = Login("mallory");
+  auto bob = Login("bob");
+  const int64_t group = alice->CreateGroup("team", {"mallory", "bob"});
+  ASSERT_GT(group, 0);
+  ASSERT_TRUE(mallory->Send(group, "buy cheap pills", "m1").ok());  // seq 1
+  ASSERT_EQ(alice->WaitMessages(group, 1).size(), 1u);
+  ASSERT_EQ(bob->WaitMessages(group, 1).size(), 1u);
+  auto filed = Report(*bob, {{"client_msg_id", "r1"},
+                             {"conversation_id", std::to_string(group)},
+                             {"seq", 1},
+                             {"reason", "spam"}});
+  ASSERT_TRUE(filed.ok()) << filed.Describe();
+  const std::string id = (*filed.body)["report_id"];
+
+  auto resolved = Ctl({"reports", "resolve", id, "--delete-message"});
+  ASSERT_EQ(resolved.exit_code, 0) << resolved.output;
+  for (ChatTestClient* member : {alice.get(), bob.get(), mallory.get()}) {
+    auto live = member->WaitMessages(group, 1, std::chrono::seconds(10));
+    ASSERT_EQ(live.size(), 1u) << member->user() << " got no live delete";
+    EXPECT_EQ(live[0]["seq"], 2) << live[0].dump();
+    EXPECT_EQ(live[0]["kind"], "delete");
+    EXPECT_EQ(live[0]["sender"], "operator");
+    EXPECT_EQ(live[0]["target_seq"], 1);
+  }
+  // Once: the next live event of the conversation is the next entry, not the delete again.
+  ASSERT_TRUE(mallory->Send(group, "sorry", "m2").ok());  // seq 3
+  for (ChatTestClient* member : {alice.get(), bob.get()}) {
+    auto next = member->WaitMessages(group, 1);
+    ASSERT_EQ(next.size(), 1u);
+    EXPECT_EQ(next[0]["seq"], 3) << member->user() << ": " << next[0].dump();
+  }
+  // And sync from the cursor live delivery left has nothing more; from before it, seq 2 once.
+  auto caught_up = alice->Request(Op::kSync, 0, {{"cursors", {{std::to_string(group), 3}}}});
+  ASSERT_TRUE(caught_up.ok()) << caught_up.Describe();
+  for (const auto& c : (*caught_up.body)["conversations"]) {
+    if (c["conversation_id"] == std::to_string(group)) {
+      EXPECT_TRUE(c["messages"].empty());
+    }
+  }
+  auto earlier = alice->Request(Op::kSync, 0, {{"cursors", {{std::to_string(group), 1}}}});
+  ASSERT_TRUE(earlier.ok()) << earlier.Describe();
+  int deletes = 0;
+  for (const auto& c : (*earlier.body)["conversations"]) {
+    for (const auto& m : c["messages"]) deletes += m["seq"] == 2 ? 1 : 0;
+  }
+  EXPECT_EQ(deletes, 1);
 }
 
 // The SDK's Client::Report, both forms: a message and a user; the same client_msg_id again is

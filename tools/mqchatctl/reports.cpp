@@ -73,8 +73,8 @@ Result<store::Report> OpenReport(store::ReportStore& reports, int64_t id) {
 // The moderator's delete-for-everyone of the reported message: a delete event appended like a
 // client's (AppendRequest::moderator: no membership needed), idempotent by its client_msg_id
 // ("report-ID"). Its message id comes from node id kMaxNodeId (docs/OPERATIONS.md "Reports").
-// The brokers do not publish it: members' clients get the tombstone with their next sync or
-// history page. A message deleted already is fine.
+// The append leaves a broker notice in its transaction (store/broker_notices.h): every broker
+// publishes the event live to the members' connected devices. A message deleted already is fine.
 Status DeleteReported(const store::StoreConfig& config, const store::Report& r, int64_t now_ms) {
   auto chat = store::OpenChatStore(Existing(config));
   if (!chat.ok()) return StoreError(chat.status());

@@ -34,7 +34,10 @@ Status Plugin::Start() {
   waker_ = std::make_unique<MainThreadWaker>([this] { return !tasks_.Empty(); });
   tasks_.SetWaker([this] { waker_->Wake(); });
 
-  MQCHAT_ASSIGN_OR_RETURN(auth_, app::BuildAuth(config_, broker_, tasks_, clock_));
+  MQCHAT_ASSIGN_OR_RETURN(auth_, app::BuildAuth(config_, broker_, tasks_, clock_,
+                                                [this](const store::BrokerNotice& notice) {
+                                                  ApplyNotice(notice);
+                                                }));
   MQCHAT_ASSIGN_OR_RETURN(
       presence_, presence::PresenceService::Create(config_.presence, config_.node_id, broker_,
                                                    tasks_, clock_));

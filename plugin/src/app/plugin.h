@@ -73,6 +73,10 @@ class Plugin {
   void ApplyBlock(const std::string& blocker, const std::string& blocked, bool blocked_now);
   static constexpr int64_t kContactRetryMs = 1000;
 
+  // A broker notice another process left in the store (store/broker_notices.h), read by the
+  // directory refresher; applied here on the broker thread (plugin_notices.cpp).
+  void ApplyNotice(const store::BrokerNotice& notice);
+
   void LogRefusal(const auth::LoginRequest& request, const Status& status);
   // Starts the metrics listener when configured; sampled gauges read chat_ and sessions_.
   Status StartMetrics();

@@ -48,7 +48,7 @@ chat::SendLimitOptions SendLimitsFrom(const SendLimitConfig& c) {
 }  // namespace
 
 Result<AuthModule> BuildAuth(const Config& config, BrokerApi& broker, BrokerTaskQueue& tasks,
-                             const Clock& clock) {
+                             const Clock& clock, NoticeHandler on_notice) {
   AuthModule module;
   module.directory = std::make_unique<auth::UserDirectory>();
   MQCHAT_ASSIGN_OR_RETURN(auto store, store::OpenAccountStore(config.store));
@@ -64,9 +64,29 @@ Result<AuthModule> BuildAuth(const Config& config, BrokerApi& broker, BrokerTask
   if (!verifier.ok()) return verifier.status().WithContext("JWT configuration");
   module.authenticator = std::make_unique<auth::Authenticator>(config.auth, *module.directory,
                                                                std::move(*verifier), clock);
-  module.refresher = std::make_unique<auth::DirectoryRefresher>(std::move(store), *module.directory,
-                                                                config.auth.user_refresh_ms,
-                                                                RefresherCallbacks(broker, tasks));
+  auto callbacks = RefresherCallbacks(broker, tasks);
+  std::unique_ptr<notices::NoticePoller> poller;
+  if (on_notice) {
+    // From the notices committed before any client can connect: those before describe changes
+    // every connecting client loads anyway.
+    auto last = store->LastNoticeId();
+    if (!last.ok()) return last.status().WithContext("reading broker notices");
+    poller = std::make_unique<notices::NoticePoller>(*last, clock);
+    // Devices signed out lately: their older tokens stay refused across a broker restart.
+    auto signed_out = store->SignOutsSince(clock.NowMs() - store::kNoticeKeepMs);
+    if (!signed_out.ok()) return signed_out.status().WithContext("reading device sign-outs");
+    for (const auto& n : *signed_out) {
+      module.directory->SignOutDevice(n.username, n.device_id, n.created_at_ms);
+    }
+    callbacks.on_notices = [&tasks, on_notice](std::vector<store::BrokerNotice> notices) {
+      tasks.Post([on_notice, notices = std::move(notices)] {
+        for (const auto& n : notices) on_notice(n);
+      });
+    };
+  }
+  module.refresher = std::make_unique<auth::DirectoryRefresher>(
+      std::move(store), *module.directory, config.auth.user_refresh_ms, std::move(callbacks),
+      std::move(poller));
   return module;
 }
 

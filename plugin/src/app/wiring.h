@@ -5,6 +5,7 @@
 // client, the broker's loop has not started.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "auth/authenticator.h"
@@ -32,10 +33,14 @@ struct AuthModule {
   std::unique_ptr<auth::DirectoryRefresher> refresher;  // kicks revoked users via `tasks`
 };
 
-// Opens the account store, loads every user and starts the refresher. `config`, `broker`,
-// `tasks` and `clock` must outlive the result.
+// Called on the broker thread with each broker notice the refresher read (in id order).
+using NoticeHandler = std::function<void(const store::BrokerNotice& notice)>;
+
+// Opens the account store, loads every user and starts the refresher, which also reads the
+// broker notices committed from now on and hands each to `on_notice` (empty: none are read).
+// `config`, `broker`, `tasks` and `clock` must outlive the result.
 Result<AuthModule> BuildAuth(const Config& config, BrokerApi& broker, BrokerTaskQueue& tasks,
-                             const Clock& clock);
+                             const Clock& clock, NoticeHandler on_notice = {});
 
 struct PushModule {
   chat::ChatPush chat;                       // for ChatService::SetPush

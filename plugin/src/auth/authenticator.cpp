@@ -119,6 +119,11 @@ Result<AuthenticatedClient> Authenticator::AuthenticateToken(const std::string& 
     return Status::Unauthenticated(
         "token issued before the user's last password change or logout everywhere");
   }
+  // A device signed out through the API: its tokens from before are over (a new login is not).
+  if (claims->iat_ms < directory_.DeviceValidAfter(username, device_id)) {
+    ++stats_.failures;
+    return Status::Unauthenticated("token issued before this device was signed out");
+  }
   ++stats_.successes;
   ++stats_.token_logins;
   return AuthenticatedClient{username, device_id, LoginMethod::kToken};

@@ -20,11 +20,13 @@ Result<std::vector<std::string>> RefreshOnce(store::AccountStore& store,
 }
 
 DirectoryRefresher::DirectoryRefresher(store::AccountStorePtr store, UserDirectory& directory,
-                                       int interval_ms, Callbacks callbacks)
+                                       int interval_ms, Callbacks callbacks,
+                                       std::unique_ptr<notices::NoticePoller> notices)
     : store_(std::move(store)),
       directory_(directory),
       interval_ms_(interval_ms),
       callbacks_(std::move(callbacks)),
+      notices_(std::move(notices)),
       thread_([this] { Run(); }) {}
 
 DirectoryRefresher::~DirectoryRefresher() { Stop(); }
@@ -48,17 +50,27 @@ void DirectoryRefresher::Run() {
     }
     if (stopping_) break;
     lock.Unlock();
-    auto revoked = RefreshOnce(*store_, directory_);
-    if (!revoked.ok()) {
-      if (!failing && callbacks_.on_store_error) callbacks_.on_store_error(revoked.status());
+    Status polled = PollOnce();
+    if (!polled.ok()) {
+      if (!failing && callbacks_.on_store_error) callbacks_.on_store_error(polled);
       failing = true;
     } else {
       if (failing && callbacks_.on_store_recovered) callbacks_.on_store_recovered();
       failing = false;
-      if (!revoked->empty() && callbacks_.on_revoked) callbacks_.on_revoked(std::move(*revoked));
     }
     lock.Lock();
   }
+}
+
+Status DirectoryRefresher::PollOnce() {
+  auto revoked = RefreshOnce(*store_, directory_);
+  if (!revoked.ok()) return revoked.status();
+  if (!revoked->empty() && callbacks_.on_revoked) callbacks_.on_revoked(std::move(*revoked));
+  if (notices_ == nullptr) return Status::Ok();
+  auto notices = notices_->Poll(*store_);
+  if (!notices.ok()) return notices.status().WithContext("broker notices");
+  if (!notices->empty() && callbacks_.on_notices) callbacks_.on_notices(std::move(*notices));
+  return Status::Ok();
 }
 
 }  // namespace mqchat::auth

@@ -59,4 +59,18 @@ size_t UserDirectory::size() const {
   return users_.size();
 }
 
+void UserDirectory::SignOutDevice(const std::string& username, const std::string& device_id,
+                                  int64_t at_ms) {
+  MutexLock lock(mu_);
+  int64_t& at = signed_out_[username + "/" + device_id];
+  if (at_ms > at) at = at_ms;
+}
+
+int64_t UserDirectory::DeviceValidAfter(const std::string& username,
+                                        const std::string& device_id) const {
+  MutexLock lock(mu_);
+  auto it = signed_out_.find(username + "/" + device_id);
+  return it == signed_out_.end() ? 0 : it->second;
+}
+
 }  // namespace mqchat::auth

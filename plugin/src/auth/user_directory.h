@@ -32,6 +32,12 @@ class UserDirectory {
   // A known user whose name equals `username` ignoring case but is spelled differently
   // (protocol::UsernameKey), in any state: the account a case variant would pose as.
   std::optional<std::string> OtherSpelling(const std::string& username) const;
+  // A device signed out at `at_ms` (a broker notice, store/broker_notices.h): its tokens
+  // issued before then are refused (DeviceValidAfter). Keeps the latest time per device.
+  void SignOutDevice(const std::string& username, const std::string& device_id, int64_t at_ms);
+  // When `device_id` of `username` was last signed out; 0 if never (as far as the notices kept
+  // tell).
+  int64_t DeviceValidAfter(const std::string& username, const std::string& device_id) const;
   // The highest rev applied so far; the refresher asks the store for rows after it.
   int64_t max_rev() const;
   size_t size() const;
@@ -43,6 +49,8 @@ class UserDirectory {
   // Names that are not their own UsernameKey (they have capitals), by key: most names are
   // lowercase and cost nothing here.
   std::unordered_map<std::string, std::vector<std::string>> capitalized_ GUARDED_BY(mu_);
+  // "<user>/<device>" (the client id) -> sign-out time; few: only devices signed out lately.
+  std::unordered_map<std::string, int64_t> signed_out_ GUARDED_BY(mu_);
 };
 
 }  // namespace mqchat::auth

@@ -37,6 +37,9 @@ class BrokerApi {
   // Disconnects every client of `username` (no will). Re-entrant: the broker runs DISCONNECT
   // callbacks inside this call, so never call it while iterating plugin containers.
   virtual void KickUser(const std::string& username) = 0;
+  // Disconnects the client with this client id (`<user>/<device>`), if connected (no will).
+  // Re-entrant, as KickUser.
+  virtual void KickClient(const std::string& client_id) = 0;
 };
 
 }  // namespace mqchat

@@ -74,4 +74,9 @@ void MosquittoBrokerApi::KickUser(const std::string& username) {
   mosquitto_kick_client_by_username(username.c_str(), false);
 }
 
+void MosquittoBrokerApi::KickClient(const std::string& client_id) {
+  broker_thread_.Check("BrokerApi::KickClient");
+  mosquitto_kick_client_by_clientid(client_id.c_str(), false);
+}
+
 }  // namespace mqchat

@@ -12,6 +12,7 @@ class MosquittoBrokerApi final : public BrokerApi {
   void Log(LogLevel level, const std::string& message) override;
   Status Publish(const OutgoingMessage& message) override;
   void KickUser(const std::string& username) override;
+  void KickClient(const std::string& client_id) override;
 
  private:
   // Created with the plugin's instance at init, which runs on the broker thread.

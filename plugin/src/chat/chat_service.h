@@ -141,6 +141,13 @@ class ChatService {
   void LoadContacts(const std::string& username,
                     std::function<void(Result<LoadedContacts>)> done);
 
+  // A broker notice (store/broker_notices.h): entry `seq` of conversation `id` was stored by
+  // another process (a moderator's delete by mqchatctl or the admin API). Reads it and the
+  // members on a reader, then publishes its event to the members' devices connected to this
+  // broker only (every broker reads the notice). An entry gone meanwhile (expired, erased) is
+  // skipped: sync tells the devices. Defined in stored_entry_delivery.cpp.
+  void DeliverStoredEntry(store::ConversationId id, int64_t seq);
+
   // Finishes queued work and joins the workers. Their last answers stay in the task queue.
   void Stop();
 

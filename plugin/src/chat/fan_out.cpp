@@ -9,6 +9,16 @@ void FanOut::ToInboxes(const std::vector<std::string>& users, const std::string&
   Deliver(users, payload, qos, /*sender=*/"", /*origin_client_id=*/"");
 }
 
+void FanOut::ToLocalInboxes(const std::vector<std::string>& users, const std::string& payload) {
+  OutgoingMessage msg;
+  msg.payload = payload;
+  msg.qos = 1;
+  for (const auto& user : users) {
+    msg.topic = protocol::InboxTopic(user);
+    Publish(msg, user);
+  }
+}
+
 void FanOut::NewMessage(const std::vector<std::string>& users, const std::string& payload,
                         const std::string& sender, const std::string& origin_client_id) {
   Deliver(users, payload, /*qos=*/1, sender, origin_client_id);

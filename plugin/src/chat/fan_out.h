@@ -42,6 +42,9 @@ class FanOut {
   void Reply(const ReplyTo& to, std::string payload) { PublishReply(broker_, to, std::move(payload)); }
   // `payload` to each user's inbox at `qos`.
   void ToInboxes(const std::vector<std::string>& users, const std::string& payload, int qos = 1);
+  // `payload` to each user's devices on this broker only (no inbox hook): for what every
+  // broker delivers by itself, as a broker notice (store/broker_notices.h).
+  void ToLocalInboxes(const std::vector<std::string>& users, const std::string& payload);
   // A new message event to each member's inbox; the sender's copy goes only to their devices
   // other than `origin_client_id` (the sending device has its ack).
   void NewMessage(const std::vector<std::string>& users, const std::string& payload,

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "mqchat/status.h"
+#include "store/broker_notices.h"
 
 namespace mqchat::store {
 
@@ -52,6 +53,14 @@ class AccountStore {
   // Every user row (deleted ones included) with rev > `after_rev`, ascending by rev, at most
   // `limit`. Callers page with the last rev they saw.
   virtual Result<std::vector<UserRecord>> UsersChangedSince(int64_t after_rev, int limit) = 0;
+
+  // Broker notices (store/broker_notices.h), read by the directory refresher: those with
+  // id > after_id ascending (at most `limit`); the largest id (0: none); the device sign-outs
+  // created at or after `since_ms`; and the pruning of those created before `before_ms`.
+  virtual Result<std::vector<BrokerNotice>> NoticesSince(int64_t after_id, int limit) = 0;
+  virtual Result<int64_t> LastNoticeId() = 0;
+  virtual Result<std::vector<BrokerNotice>> SignOutsSince(int64_t since_ms) = 0;
+  virtual Status PruneNotices(int64_t before_ms) = 0;
 };
 
 using AccountStorePtr = std::unique_ptr<AccountStore>;

@@ -21,6 +21,7 @@ class FakeBrokerApi final : public BrokerApi {
     return publish_status;
   }
   void KickUser(const std::string& username) override { kicks.push_back(username); }
+  void KickClient(const std::string& client_id) override { client_kicks.push_back(client_id); }
 
   // Every publish to `topic`, in order.
   std::vector<OutgoingMessage> PublishesTo(const std::string& topic) const {
@@ -33,11 +34,13 @@ class FakeBrokerApi final : public BrokerApi {
   void Clear() {
     publishes.clear();
     kicks.clear();
+    client_kicks.clear();
     logs.clear();
   }
 
   std::vector<OutgoingMessage> publishes;
   std::vector<std::string> kicks;
+  std::vector<std::string> client_kicks;
   std::vector<std::pair<LogLevel, std::string>> logs;
   Status publish_status = Status::Ok();  // what Publish answers (it records either way)
 };

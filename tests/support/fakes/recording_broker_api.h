@@ -21,6 +21,7 @@ class RecordingBrokerApi final : public BrokerApi {
     return Status::Ok();
   }
   void KickUser(const std::string& username) override { kicked.push_back(username); }
+  void KickClient(const std::string& client_id) override { kicked_clients.push_back(client_id); }
 
   // Publishes so far, and forgets them.
   std::vector<OutgoingMessage> TakePublished() { return std::exchange(published, {}); }
@@ -28,6 +29,7 @@ class RecordingBrokerApi final : public BrokerApi {
   std::vector<std::pair<LogLevel, std::string>> logs;
   std::vector<OutgoingMessage> published;
   std::vector<std::string> kicked;
+  std::vector<std::string> kicked_clients;
 };
 
 }  // namespace mqchat::test

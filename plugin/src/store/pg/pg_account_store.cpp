@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "protocol/identity.h"
+#include "store/pg/pg_notices.h"
 
 namespace mqchat::store {
 namespace {
@@ -181,6 +182,27 @@ Result<std::vector<UserRecord>> PgAccountStore::UsersChangedSince(int64_t after_
   MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res,
                           Read(kChangedSince, PgParams().Int(after_rev).Int(limit)));
   return ReadRows(res.get());
+}
+
+// Broker notices: reads and a prune, each its own statement (autocommit).
+Result<std::vector<BrokerNotice>> PgAccountStore::NoticesSince(int64_t after_id, int limit) {
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
+  return NoticesSincePg(conn_.get(), after_id, limit);
+}
+
+Result<int64_t> PgAccountStore::LastNoticeId() {
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
+  return LastNoticeIdPg(conn_.get());
+}
+
+Result<std::vector<BrokerNotice>> PgAccountStore::SignOutsSince(int64_t since_ms) {
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
+  return SignOutsSincePg(conn_.get(), since_ms);
+}
+
+Status PgAccountStore::PruneNotices(int64_t before_ms) {
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
+  return PruneNoticesPg(conn_.get(), before_ms);
 }
 
 }  // namespace mqchat::store

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "store/append_plan.h"
+#include "store/broker_notices.h"
 #include "store/chat_rules.h"
 #include "store/attachments.h"
 #include "store/mentions.h"
@@ -16,6 +17,7 @@
 #include "store/pg/pg_chat_mentions.h"
 #include "store/pg/pg_chat_sql.h"
 #include "store/pg/pg_chat_store.h"
+#include "store/pg/pg_notices.h"
 #include "store/pg/pg_push_sql.h"
 #include "store/push_job_plan.h"
 
@@ -227,6 +229,10 @@ Result<std::vector<AppendResult>> PgChatStore::AppendBatch(
     MQCHAT_RETURN_IF_ERROR(WriteAttachmentLinks(conn, plan));  // only when it has attachments
     MQCHAT_RETURN_IF_ERROR(WriteEffects(conn, plan));  // one statement per event
     MQCHAT_RETURN_IF_ERROR(WritePushJobs(conn, batch, plan));
+    // A moderator's entry (mqchatctl, the admin API) has no broker to publish it: tell them
+    // all (none in a broker's batches: no lock taken).
+    MQCHAT_RETURN_IF_ERROR(
+        InsertNoticesPg(conn, ModeratorEntryNotices(batch, plan)));
   }
   MQCHAT_RETURN_IF_ERROR(txn.Commit());
   return plan.TakeResults();

@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_account_store.h"
 
+#include "store/sqlite/sqlite_notices.h"
+
 #include <utility>
 
 #include "protocol/identity.h"
@@ -180,6 +182,20 @@ Result<std::vector<UserRecord>> SqliteAccountStore::UsersChangedSince(int64_t af
   MQCHAT_RETURN_IF_ERROR(BindInt64(stmt, 1, after_rev));
   MQCHAT_RETURN_IF_ERROR(BindInt64(stmt, 2, limit));
   return ReadUsers(stmt);
+}
+
+Result<std::vector<BrokerNotice>> SqliteAccountStore::NoticesSince(int64_t after_id, int limit) {
+  return NoticesSinceSqlite(db_.get(), after_id, limit);
+}
+
+Result<int64_t> SqliteAccountStore::LastNoticeId() { return LastNoticeIdSqlite(db_.get()); }
+
+Result<std::vector<BrokerNotice>> SqliteAccountStore::SignOutsSince(int64_t since_ms) {
+  return SignOutsSinceSqlite(db_.get(), since_ms);
+}
+
+Status SqliteAccountStore::PruneNotices(int64_t before_ms) {
+  return PruneNoticesSqlite(db_.get(), before_ms);
 }
 
 }  // namespace mqchat::store

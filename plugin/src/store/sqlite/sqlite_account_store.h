@@ -27,6 +27,10 @@ class SqliteAccountStore final : public AccountStore {
   Status SetState(const std::string& username, UserState state) override;
   Result<std::vector<UserRecord>> ListUsers() override;
   Result<std::vector<UserRecord>> UsersChangedSince(int64_t after_rev, int limit) override;
+  Result<std::vector<BrokerNotice>> NoticesSince(int64_t after_id, int limit) override;
+  Result<int64_t> LastNoticeId() override;
+  Result<std::vector<BrokerNotice>> SignOutsSince(int64_t since_ms) override;
+  Status PruneNotices(int64_t before_ms) override;
 
  private:
   SqliteAccountStore(SqliteDbPtr db, std::shared_ptr<const Clock> clock)

@@ -4,11 +4,13 @@
 #include <utility>
 
 #include "store/append_plan.h"
+#include "store/broker_notices.h"
 #include "store/attachments.h"
 #include "store/mentions.h"
 #include "store/push_job_plan.h"
 #include "store/sqlite/sqlite_chat_sql.h"
 #include "store/sqlite/sqlite_chat_store.h"
+#include "store/sqlite/sqlite_notices.h"
 
 namespace mqchat::store {
 namespace {
@@ -55,6 +57,9 @@ Result<std::vector<AppendResult>> SqliteChatStore::AppendBatch(
   MQCHAT_RETURN_IF_ERROR(WriteAttachmentLinks(plan));
   MQCHAT_RETURN_IF_ERROR(WriteEffects(plan));
   MQCHAT_RETURN_IF_ERROR(WritePushJobs(batch, plan));
+  // A moderator's entry (mqchatctl, the admin API) has no broker to publish it: tell them all.
+  MQCHAT_RETURN_IF_ERROR(InsertNoticesSqlite(
+      db_.get(), ModeratorEntryNotices(batch, plan)));
   MQCHAT_RETURN_IF_ERROR(txn.Commit());
   return plan.TakeResults();
 }

@@ -1,0 +1,145 @@
+// Broker notices (store/broker_notices.h, migration 023) on SQLite and PostgreSQL alike: a
+// moderator's entry leaves an `entry` notice in its AppendBatch transaction and nothing else
+// does (a client's entry, a duplicate, a refused delete); the AccountStore reads notices after
+// an id in id order, in pages, reads the device sign-outs still kept, and prunes old ones.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "store/account_store.h"
+#include "store/broker_notices.h"
+#include "store/chat_store.h"
+#include "store/retention_store.h"
+#include "store/store_factory.h"
+#include "store_backends/store_backend_fixture.h"
+#include "util/clock.h"
+
+namespace mqchat::store {
+namespace {
+
+using test::StoreBackendTest;
+
+class BrokerNoticeTest : public StoreBackendTest {
+ protected:
+  void SetUp() override {
+    StoreBackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    auto chat = OpenChatStore(config_);
+    ASSERT_TRUE(chat.ok()) << chat.status().ToString();
+    chat_ = std::move(chat).value();
+    auto accounts = OpenAccountStore(config_);
+    ASSERT_TRUE(accounts.ok()) << accounts.status().ToString();
+    accounts_ = std::move(accounts).value();
+    for (const char* user : {"alice", "bob"}) ASSERT_TRUE(chat_->EnsureUser(user, 1000).ok());
+    ASSERT_TRUE(chat_->CreateGroup(kGroup, "alice", "team", {"bob"}, 100, 1000).ok());
+  }
+
+  AppendResult Append(const std::string& sender, const std::string& key, EventKind kind,
+                      int64_t target_seq, bool moderator, int64_t at_ms) {
+    AppendRequest r;
+    r.conversation_id = kGroup;
+    r.sender = sender;
+    r.client_msg_id = key;
+    r.text = kind == EventKind::kMessage ? "hello" : "";
+    r.message_id = ++next_id_;
+    r.created_at_ms = at_ms;
+    r.kind = kind;
+    r.target_seq = target_seq;
+    r.moderator = moderator;
+    auto results = chat_->AppendBatch({r});
+    EXPECT_TRUE(results.ok()) << results.status().ToString();
+    return results.ok() ? (*results)[0] : AppendResult{};
+  }
+
+  std::vector<BrokerNotice> Since(int64_t after, int limit = kNoticePage) {
+    auto notices = accounts_->NoticesSince(after, limit);
+    EXPECT_TRUE(notices.ok()) << notices.status().ToString();
+    return notices.ok() ? *notices : std::vector<BrokerNotice>{};
+  }
+
+  static constexpr ConversationId kGroup = 77;
+  int64_t next_id_ = 1000;
+  ChatStorePtr chat_;
+  AccountStorePtr accounts_;
+};
+
+TEST_P(BrokerNoticeTest, AModeratorEntryAndOnlyItLeavesAnEntryNotice) {
+  ASSERT_EQ(*accounts_->LastNoticeId(), 0);
+  EXPECT_EQ(Append("bob", "b1", EventKind::kMessage, 0, false, 2000).outcome,
+            AppendOutcome::kStored);  // seq 1
+  EXPECT_TRUE(Since(0).empty()) << "a broker's own entry needs no notice";
+
+  auto deleted = Append(kOperatorActor, "report-1", EventKind::kDelete, 1, true, 3000);
+  ASSERT_EQ(deleted.outcome, AppendOutcome::kStored);
+  auto notices = Since(0);
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_EQ(notices[0].kind, NoticeKind::kEntry);
+  EXPECT_EQ(notices[0].conversation_id, kGroup);
+  EXPECT_EQ(notices[0].seq, deleted.message.seq);
+  EXPECT_EQ(notices[0].created_at_ms, 3000);
+  EXPECT_EQ(CheckNotice(notices[0]), "");
+  EXPECT_EQ(*accounts_->LastNoticeId(), notices[0].id);
+
+  // The same delete again is a duplicate, another one of the deleted message is refused:
+  // neither stores an entry, so neither leaves a notice.
+  EXPECT_EQ(Append(kOperatorActor, "report-1", EventKind::kDelete, 1, true, 4000).outcome,
+            AppendOutcome::kDuplicate);
+  EXPECT_EQ(Append(kOperatorActor, "report-2", EventKind::kDelete, 1, true, 4000).outcome,
+            AppendOutcome::kRefused);
+  EXPECT_EQ(Since(0).size(), 1u);
+  EXPECT_TRUE(Since(notices[0].id).empty());
+}
+
+TEST_P(BrokerNoticeTest, NoticesAreReadInIdOrderInPagesAndPruned) {
+  for (int i = 0; i < 3; ++i) {
+    Append("bob", "m" + std::to_string(i), EventKind::kMessage, 0, false, 2000 + i);
+  }
+  for (int i = 0; i < 3; ++i) {  // seqs 4, 5, 6, at 10000, 20000, 30000
+    ASSERT_EQ(Append(kOperatorActor, "d" + std::to_string(i), EventKind::kDelete, i + 1, true,
+                     10000 * (i + 1))
+                  .outcome,
+              AppendOutcome::kStored);
+  }
+  auto all = Since(0);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_LT(all[0].id, all[1].id);
+  EXPECT_LT(all[1].id, all[2].id);
+  EXPECT_EQ(all[0].seq, 4);
+  EXPECT_EQ(all[2].seq, 6);
+  auto first = Since(0, 2);
+  ASSERT_EQ(first.size(), 2u);
+  auto rest = Since(first.back().id, 2);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].id, all[2].id);
+
+  ASSERT_TRUE(accounts_->PruneNotices(20000).ok());  // created before 20000: the first
+  auto kept = Since(0);
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[0].id, all[1].id);
+}
+
+TEST_P(BrokerNoticeTest, DeviceSignOutsStillKeptAreReadBack) {
+  ASSERT_TRUE(ExecRaw("INSERT INTO broker_notices (kind, username, device_id, created_at_ms) "
+                      "VALUES (2, 'alice', 'phone', 5000), (2, 'bob', 'pc', 9000), "
+                      "(1, '', '', 9500)")
+                  .ok());
+  auto since = accounts_->SignOutsSince(6000);
+  ASSERT_TRUE(since.ok()) << since.status().ToString();
+  ASSERT_EQ(since->size(), 1u);
+  EXPECT_EQ((*since)[0].kind, NoticeKind::kDeviceSignedOut);
+  EXPECT_EQ((*since)[0].username, "bob");
+  EXPECT_EQ((*since)[0].device_id, "pc");
+  EXPECT_EQ((*since)[0].created_at_ms, 9000);
+  EXPECT_EQ(accounts_->SignOutsSince(0)->size(), 2u);
+  // The malformed entry notice (no conversation) is readable but flagged, not applied.
+  auto all = Since(0);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_NE(CheckNotice(all[2]), "");
+}
+
+MQCHAT_INSTANTIATE_FOR_BACKENDS(BrokerNoticeTest);
+
+}  // namespace
+}  // namespace mqchat::store
