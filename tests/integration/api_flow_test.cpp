@@ -15,6 +15,7 @@
 #include "support/subprocess.h"
 #include "support/rsa_keys.h"
 #include "support/temp_dir.h"
+#include "support/test_paths.h"
 
 namespace mqchat::test {
 namespace {

@@ -13,6 +13,7 @@
 #include "support/chat_server.h"
 #include "support/mqtt_test_client.h"
 #include "support/subprocess.h"
+#include "support/test_paths.h"
 #include "support/wait_for.h"
 
 namespace mqchat::test {

@@ -16,6 +16,7 @@
 #include "support/postgres_instance.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
+#include "support/test_paths.h"
 #include "support/wait_for.h"
 
 namespace mqchat::test {

@@ -11,6 +11,7 @@
 
 #include "support/chat_fixture.h"
 #include "support/subprocess.h"
+#include "support/test_paths.h"
 
 namespace mqchat::test {
 namespace {

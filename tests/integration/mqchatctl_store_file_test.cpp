@@ -7,6 +7,7 @@
 
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
+#include "support/test_paths.h"
 
 namespace mqchat::test {
 namespace {

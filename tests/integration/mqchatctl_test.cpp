@@ -9,6 +9,7 @@
 #include "support/mqtt_test_client.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
+#include "support/test_paths.h"
 
 namespace mqchat::test {
 namespace {

@@ -21,6 +21,7 @@
 #include "support/chat_fixture.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
+#include "support/test_paths.h"
 #include "support/wait_for.h"
 
 namespace mqchat::test {

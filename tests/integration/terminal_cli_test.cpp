@@ -26,6 +26,7 @@
 #include "support/pty_process.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
+#include "support/test_paths.h"
 #include "support/wait_for.h"
 
 extern char** environ;

@@ -13,6 +13,7 @@
 #include "support/chat_fixture.h"
 #include "support/pty_process.h"
 #include "support/temp_dir.h"
+#include "support/test_paths.h"
 #include "support/wait_for.h"
 
 namespace mqchat::test {

@@ -19,6 +19,7 @@
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
 #include "support/test_certs.h"
+#include "support/test_paths.h"
 #include "support/wait_for.h"
 
 namespace mqchat::test {

@@ -21,6 +21,7 @@
 #include "support/chat_fixture.h"
 #include "support/chat_server.h"
 #include "support/subprocess.h"
+#include "support/test_paths.h"
 
 namespace mqchat::test {
 namespace {

@@ -10,6 +10,7 @@
 #include "support/broker_process.h"
 #include "support/free_port.h"
 #include "support/rsa_keys.h"
+#include "support/test_paths.h"
 #include "support/wait_for.h"
 
 namespace mqchat::test {

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "support/free_port.h"
+#include "support/test_paths.h"
 
 namespace mqchat::test {
 namespace {

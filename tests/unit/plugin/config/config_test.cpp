@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "support/temp_dir.h"
+#include "support/test_paths.h"
 
 namespace mqchat {
 namespace {
