@@ -28,6 +28,10 @@ class SharedBrokersTest : public ::testing::Test {
   virtual int BrokerCount() const { return 2; }
   // Extra plugin options for every broker (after the store, node and Redis ones).
   virtual std::vector<std::pair<std::string, std::string>> ExtraOptions() const { return {}; }
+  // Extra plugin options for broker `node` (1-based) only, after ExtraOptions.
+  virtual std::vector<std::pair<std::string, std::string>> NodeOptions(int node) const {
+    return {};
+  }
 
   // True: Redis is a master, a replica and three sentinels (sentinels_), and the brokers find
   // the master through plugin_opt_redis_sentinels; redis_ is then null.
