@@ -16,6 +16,7 @@
 #include "support/free_port.h"
 #include "support/metrics_scrape.h"
 #include "support/postgres_instance.h"
+#include "support/redis_instance.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
 #include "support/wait_for.h"
@@ -157,6 +158,19 @@ TEST_P(MetricsOutageTest, StoreErrorsAndReconnectsAreCounted) {
 // their counts, and the Grafana dashboards' queries are ones it accepts.
 class PrometheusScrapeTest : public MetricsTest {  // one store is enough for the scrape
  protected:
+  // With Redis, so that the bus's metrics (mqchat_bus_connected is served only with Redis) are
+  // scraped too.
+  void SetUp() override {
+    redis_ = std::make_unique<RedisInstance>();
+    if (!redis_->Start()) return;  // skipped (or failed under MQCHAT_REQUIRE_INTEGRATION)
+    MetricsTest::SetUp();
+  }
+  std::vector<std::pair<std::string, std::string>> ExtraOptions() const override {
+    auto options = MetricsTest::ExtraOptions();
+    options.emplace_back("redis_url", redis_->url());
+    return options;
+  }
+
   // `dashboard` (conf/grafana/): every panel's query is one Prometheus accepts, and every
   // metric it names is one the listener serves (`exposition`), so the dashboard cannot drift
   // from the metrics.
@@ -189,6 +203,8 @@ class PrometheusScrapeTest : public MetricsTest {  // one store is enough for th
     }
     EXPECT_GE(queries, 6) << dashboard_file;
   }
+
+  std::unique_ptr<RedisInstance> redis_;
 
   // The value of the first series `expr` gives in Prometheus, if any.
   static std::optional<double> Query(int prometheus_port, const std::string& expr) {
@@ -250,6 +266,7 @@ TEST_P(PrometheusScrapeTest, PrometheusScrapesTheListeners) {
   ASSERT_TRUE(WaitQuery(port, "mqchat_messages_stored_total", 3))
       << "prometheus log: " << prometheus.log_path();
   ASSERT_TRUE(WaitQuery(port, "up{job=\"mqchat-api\"}", 1));
+  WaitQuery(port, "mqchat_bus_connected", 1);
   // Scraped before the traffic: no sign-up yet.
   EXPECT_FALSE(Query(port, "mqchat_api_signups_total").has_value());
 
