@@ -70,6 +70,7 @@ Status Plugin::StartMetrics() {
   health_ = std::make_unique<metrics::HealthProbe>(
       config_, clock_, [chat] { return chat->QueuedWrites(); }, chat->MaxQueue());
   auto& registry = metrics::GlobalRegistry();
+  metrics::Get();  // every instrument registered, so the first scrape shows them all (at 0)
   registry.SetSampledGauge("mqchat_store_queue_depth", "Jobs waiting for the store writer.",
                            [chat] { return static_cast<double>(chat->QueuedWrites()); });
   if (presence_->shared()) {  // without Redis there is no bus to be down
