@@ -3,6 +3,7 @@
 #include <chrono>
 #include <iostream>
 
+#include "api_metrics.h"
 #include "auth/password_hash.h"
 #include "local_blob_store.h"
 #include "protocol/admin_api.h"
@@ -123,6 +124,14 @@ void ApiService::AddRoutes() {
 }
 
 ApiResponse ApiService::Handle(const ApiRequest& request) const {
+  const auto started = std::chrono::steady_clock::now();
+  ApiResponse response = Answer(request);
+  CountRequest(router_.RouteOf(request.path), request, response,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return response;
+}
+
+ApiResponse ApiService::Answer(const ApiRequest& request) const {
   if (auto answered = cors_.Intercept(request)) return *answered;
   // The HTTP layer admits bodies up to the larger limit; only the avatar upload may use it.
   const bool avatar = (request.method == "PUT" && request.path == http::kPathMyAvatar) ||

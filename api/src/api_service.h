@@ -49,6 +49,7 @@ class ApiService {
                                                     ApiServiceOptions options = {});
 
   // Thread-safe. CORS (cors.h) first: a preflight or a refused origin never reaches a handler.
+  // Every request is counted and timed (api_metrics.h).
   ApiResponse Handle(const ApiRequest& request) const;
 
  private:
@@ -56,6 +57,7 @@ class ApiService {
              BlobStorePtr blobs, AttachmentParts attachment_parts, std::string admin_key,
              ApiServiceOptions options);
   void AddRoutes();
+  ApiResponse Answer(const ApiRequest& request) const;  // Handle, but for the metrics
 
   ApiConfig config_;
   CorsPolicy cors_;

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <utility>
 
+#include "metrics/listen_address.h"
 #include "option_parse.h"
 #include "presence/redis_handles.h"
 
@@ -144,6 +145,11 @@ Status Apply(const std::string& key, const std::string& value, ApiConfig* c, int
     c->redis_url = value;
   } else if (key == "admin_key_file") {
     c->admin_key_file = value;
+  } else if (key == "metrics_listen") {
+    if (auto parsed = metrics::ParseListenAddress(value); !parsed.ok()) {
+      return Status::InvalidArgument("metrics_listen: " + parsed.status().message());
+    }
+    c->metrics_listen = value;
   } else if (key == "discovery_cache_ms") {
     if (auto s = int_option(0, 60000); !s.ok()) return s;
     c->discovery_cache_ms = static_cast<int>(n);
@@ -211,6 +217,7 @@ std::string ApiUsage() {
   --redis HOST:PORT   the brokers' Redis: GET /v1/connect lists the live brokers, least loaded
     first; --discovery_cache_ms N (1000)
   --admin_key_file FILE   the server-to-server admin API's key (none: admin API off)
+  --metrics_listen HOST:PORT   GET /metrics (Prometheus) on a listener of its own (none: off)
   --cors_origin ORIGIN (repeatable)   a web page origin allowed to call from a browser
   --access_token_ttl_s N (900)    --refresh_token_ttl_s N (2592000)
   --max_body_bytes N (16384)

@@ -66,6 +66,9 @@ struct ApiConfig {
   // refuses every request.
   std::string admin_key_file;
   AttachmentConfig attachments;  // uploads and downloads of attachments (attachment_config.h)
+  // `metrics_listen HOST:PORT`: GET /metrics (Prometheus; api_metrics.h) on a listener of its
+  // own, never the public port. Empty (the default): no metrics listener.
+  std::string metrics_listen;
 };
 
 // Parses argv[1..] (argv[0] excluded). kInvalidArgument naming the flag or line on any error.

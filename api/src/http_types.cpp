@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "api_metrics.h"
 #include "protocol/json_util.h"
 
 namespace mqchat::api {
@@ -34,6 +35,7 @@ namespace mqchat::api {
 
 ApiResponse FailureResponse(const Status& status, std::string_view what) {
   std::cerr << "mqchat-api: " << what << ": " << status.message() << "\n";
+  if (status.code() != Code::kResourceExhausted) ApiMetrics().store_errors.Inc();  // not busy
   switch (status.code()) {
     case Code::kResourceExhausted:
       return RetryLaterResponse(ApiErrorCode::kOverloaded, "the service is busy; retry later", 1);

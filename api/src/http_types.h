@@ -33,6 +33,8 @@ struct ApiResponse {
   std::string body;  // JSON, unless content_type says otherwise (an avatar's bytes)
   std::vector<std::pair<std::string, std::string>> headers;  // beyond Content-Type
   std::string content_type = "application/json";
+  // For metrics only (api_metrics.h): an outcome the status does not tell ("reuse_detected").
+  std::string_view outcome{};
 };
 
 // A 2xx response whose body is `body` as JSON.

@@ -7,9 +7,11 @@
 #include <sstream>
 #include <thread>
 
+#include "api_metrics.h"
 #include "api_service.h"
 #include "config.h"
 #include "http_server.h"
+#include "metrics/metrics_server.h"
 
 namespace {
 
@@ -67,6 +69,19 @@ int main(int argc, char** argv) {
   }
   std::cout << "mqchat-api: listening on http://" << config->listen_host << ":" << port
             << std::endl;
+  std::unique_ptr<mqchat::metrics::MetricsServer> metrics;  // stopped after the API server
+  if (!config->metrics_listen.empty()) {
+    auto address = mqchat::metrics::ParseListenAddress(config->metrics_listen);  // parsed before
+    mqchat::api::ApiMetrics();  // every metric registered before the first scrape
+    auto started = mqchat::metrics::MetricsServer::Start(*address, mqchat::api::ApiRegistry(), {});
+    if (!started.ok()) {
+      std::cerr << "mqchat-api: metrics_listen: " << started.status().message() << "\n";
+      return 1;
+    }
+    metrics = std::move(*started);
+    std::cout << "mqchat-api: metrics on http://" << address->host << ":" << metrics->port()
+              << "/metrics" << std::endl;
+  }
   std::thread watcher([&server, signals] {
     int sig = 0;
     sigwait(&signals, &sig);

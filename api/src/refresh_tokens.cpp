@@ -60,7 +60,7 @@ Result<Rotated> RefreshTokens::Rotate(SessionStore& store, const std::string& to
   }
   if (record->state == RefreshState::kUsed) {
     MQCHAT_RETURN_IF_ERROR(store.RevokeFamily(record->family_id));  // reuse: end the family
-    return Unauthenticated();
+    return Status::Unauthenticated(std::string(kReusedMessage));
   }
   if (record->state != RefreshState::kLive || record->expires_at_ms <= now_ms) {
     return Unauthenticated();
@@ -68,7 +68,7 @@ Result<Rotated> RefreshTokens::Rotate(SessionStore& store, const std::string& to
   MQCHAT_ASSIGN_OR_RETURN(bool won, store.MarkUsed(record->token_hash));
   if (!won) {  // used by a concurrent request between Get and MarkUsed: a reuse too
     MQCHAT_RETURN_IF_ERROR(store.RevokeFamily(record->family_id));
-    return Unauthenticated();
+    return Status::Unauthenticated(std::string(kReusedMessage));
   }
   MQCHAT_ASSIGN_OR_RETURN(std::string next, Add(store, record->family_id, record->username,
                                                  record->device_id, now_ms));

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "mqchat/status.h"
 #include "session_store.h"
@@ -22,13 +23,16 @@ struct Rotated {
 
 class RefreshTokens {
  public:
+  static constexpr std::string_view kReusedMessage = "the refresh token was used before";
+
   explicit RefreshTokens(int64_t ttl_ms) : ttl_ms_(ttl_ms) {}
 
   // A new family for `username` logging in from `device_id` ("" none); returns its first token.
   Result<std::string> Start(SessionStore& store, const std::string& username,
                             const std::string& device_id, int64_t now_ms);
   // kUnauthenticated for a token that is unknown, expired, revoked or reused (the latter
-  // revokes its family); store failures as they come.
+  // revokes its family, and its message is kReusedMessage, which metrics count apart); store
+  // failures as they come.
   Result<Rotated> Rotate(SessionStore& store, const std::string& token, int64_t now_ms);
   // The record of a live, unexpired token (it is not rotated); kUnauthenticated otherwise.
   Result<RefreshRecord> FindLive(SessionStore& store, const std::string& token, int64_t now_ms);

@@ -54,23 +54,42 @@ void Router::Add(const std::string& method, const std::string& path, Handler han
       return;
     }
   }
-  patterns_.push_back({std::move(segments), {{method, std::move(handler)}}});
+  patterns_.push_back({path, std::move(segments), {{method, std::move(handler)}}});
+}
+
+std::string_view Router::RouteOf(const std::string& path) const {
+  std::string_view route = "unmatched";
+  std::vector<std::string> params;
+  Find(path, &route, &params);
+  return route;
+}
+
+const Router::Methods* Router::Find(const std::string& path, std::string_view* route,
+                                    std::vector<std::string>* params) const {
+  auto exact = routes_.find(path);
+  if (exact != routes_.end()) {
+    *route = exact->first;
+    return &exact->second;
+  }
+  if (path.empty() || path[0] != '/') return nullptr;
+  const std::vector<std::string> segments = Segments(path);
+  for (const Pattern& pattern : patterns_) {
+    if (!Match(pattern.segments, segments, params)) continue;
+    *route = pattern.path;
+    return &pattern.methods;
+  }
+  return nullptr;
 }
 
 ApiResponse Router::Dispatch(const ApiRequest& request) const {
-  auto by_path = routes_.find(request.path);
-  if (by_path != routes_.end()) return DispatchMethod(by_path->second, request);
-  if (!request.path.empty() && request.path[0] == '/') {
-    const std::vector<std::string> segments = Segments(request.path);
-    std::vector<std::string> params;
-    for (const Pattern& pattern : patterns_) {
-      if (!Match(pattern.segments, segments, &params)) continue;
-      ApiRequest matched = request;
-      matched.path_params = std::move(params);
-      return DispatchMethod(pattern.methods, matched);
-    }
-  }
-  return ErrorResponse(ApiErrorCode::kNotFound, "no such path");
+  std::string_view route;
+  std::vector<std::string> params;
+  const Methods* methods = Find(request.path, &route, &params);
+  if (methods == nullptr) return ErrorResponse(ApiErrorCode::kNotFound, "no such path");
+  if (params.empty()) return DispatchMethod(*methods, request);
+  ApiRequest matched = request;
+  matched.path_params = std::move(params);
+  return DispatchMethod(*methods, matched);
 }
 
 ApiResponse Router::DispatchMethod(const Methods& methods, const ApiRequest& request) const {

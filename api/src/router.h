@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "http_types.h"
@@ -21,14 +22,22 @@ class Router {
  public:
   void Add(const std::string& method, const std::string& path, Handler handler);
   ApiResponse Dispatch(const ApiRequest& request) const;
+  // The route `path` goes to, as added ("/v1/users/{name}"), or "unmatched": a fixed name for
+  // metrics (api_metrics.h), never the path itself.
+  std::string_view RouteOf(const std::string& path) const;
 
  private:
   using Methods = std::map<std::string, Handler>;
   struct Pattern {
+    std::string path;                    // as added
     std::vector<std::string> segments;  // "{...}" matches any one segment
     Methods methods;
   };
   ApiResponse DispatchMethod(const Methods& methods, const ApiRequest& request) const;
+  // The methods of the route `path` goes to, with its template and a pattern's parameters
+  // (empty for an exact path); null if none.
+  const Methods* Find(const std::string& path, std::string_view* route,
+                      std::vector<std::string>* params) const;
 
   std::map<std::string, Methods> routes_;  // exact path -> method -> handler
   std::vector<Pattern> patterns_;

@@ -157,7 +157,13 @@ ApiResponse SessionHandlers::Refresh(const ApiRequest& request) {
   const std::string& presented = std::get<std::string>(token);
   auto rotated = refresh_.Rotate(store->sessions(), presented, now_ms_());
   if (!rotated.ok()) {
-    if (rotated.status().code() == Code::kUnauthenticated) return BadRefreshToken();
+    if (rotated.status().code() == Code::kUnauthenticated) {
+      ApiResponse refused = BadRefreshToken();  // the same answer, counted apart (api_metrics.h)
+      if (rotated.status().message() == RefreshTokens::kReusedMessage) {
+        refused.outcome = "reuse_detected";
+      }
+      return refused;
+    }
     if (rotated.status().code() == Code::kUnavailable) store->Discard();
     return FailureResponse(rotated.status(), "refresh rotate");
   }

@@ -47,6 +47,7 @@ void SharedBrokersTest::SetUp() {
                      {"jwt_hs256_secret", kSharedJwtSecret}};
     for (auto& opt : redis_opts) o.plugin_opts.push_back(opt);
     for (auto& opt : ExtraOptions()) o.plugin_opts.push_back(opt);
+    for (auto& opt : NodeOptions(node)) o.plugin_opts.push_back(opt);
     brokers_.push_back(std::make_unique<BrokerProcess>(std::move(o)));
     if (!brokers_.back()->Start()) return;
   }

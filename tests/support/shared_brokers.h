@@ -28,6 +28,10 @@ class SharedBrokersTest : public ::testing::Test {
   virtual int BrokerCount() const { return 2; }
   // Extra plugin options for every broker (after the store, node and Redis ones).
   virtual std::vector<std::pair<std::string, std::string>> ExtraOptions() const { return {}; }
+  // Extra plugin options for broker `node` (1-based) only, after ExtraOptions.
+  virtual std::vector<std::pair<std::string, std::string>> NodeOptions(int node) const {
+    return {};
+  }
 
   // The conninfo of the database the brokers share. Default: a fresh database on the shared
   // PostgreSQL (postgres_). A status ShouldSkipForMissingPostgres accepts skips the test.

@@ -73,9 +73,19 @@ Status Plugin::StartMetrics() {
   health_ = std::make_unique<metrics::HealthProbe>(
       config_, clock_, [chat] { return chat->QueuedWrites(); }, chat->MaxQueue());
   auto& registry = metrics::GlobalRegistry();
+  metrics::Get();  // every instrument registered, so the first scrape shows them all (at 0)
   registry.SetSampledGauge("mqchat_store_queue_depth", "Jobs waiting for the store writer.",
                            [chat] { return static_cast<double>(chat->QueuedWrites()); });
-  auto started = metrics::MetricsServer::Start(address, registry, *health_);
+  if (presence_->shared()) {  // without Redis there is no bus to be down
+    const presence::PresenceService* presence = presence_.get();
+    registry.SetSampledGauge("mqchat_bus_connected",
+                             "1 while the Redis bus (shared presence, routing) is connected.",
+                             [presence] { return presence->BusConnected() ? 1.0 : 0.0; });
+  }
+  metrics::HealthProbe* health = health_.get();
+  auto started = metrics::MetricsServer::Start(
+      address, registry,
+      {[health] { return health->Live(); }, [health] { return health->Ready(); }});
   if (!started.ok()) {
     return Status::InvalidArgument("plugin_opt_metrics_listen: " + started.status().message());
   }

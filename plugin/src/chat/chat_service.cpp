@@ -94,6 +94,7 @@ ReplyTo ChatService::MakeReplyTo(const session::ClientSession& who,
   to.correlation_data = std::string(correlation_data);
   to.req_id = parsed.req_id;
   to.op_name = std::string(protocol::ResponseOpName(parsed));  // an unknown op by its own name
+  to.op.op = parsed.op;
   // A v5 response topic is honoured only inside the requester's own namespace and without
   // wildcards; anything else falls back to the device's reply topic.
   auto owner = protocol::NamespaceOwner(response_topic);
@@ -159,6 +160,7 @@ bool ChatService::OnCommunityRequest(const session::ClientSession& who, protocol
   shell.op_name = parsed.op_name;
   shell.req_id = parsed.req_id;
   ReplyTo to = MakeReplyTo(who, shell, response_topic, correlation_data);
+  to.op.community = op;
   if (parsed.error) return Refuse(to, parsed.error->code, parsed.error->message);
   Plan plan = communities_.Plan(who.username, std::move(parsed.request), to);
   if (auto* refusal = std::get_if<Refusal>(&plan)) {

@@ -21,7 +21,7 @@ protocol::ErrorCode ErrorCodeFor(const Status& status, FailureSource source) {
 }
 
 std::string OkPayload(const ReplyTo& to, nlohmann::json fields) {
-  metrics::Get().replies.CountOk(to.op_name);
+  metrics::Get().replies.CountOk(to.op);
   // Strings were validated as UTF-8 on the way in; OkResponse replaces rather than throws if
   // one was not.
   return protocol::OkResponse(to.op_name, to.req_id, std::move(fields));
@@ -29,7 +29,7 @@ std::string OkPayload(const ReplyTo& to, nlohmann::json fields) {
 
 std::string ErrorPayload(const ReplyTo& to, protocol::ErrorCode code, const std::string& message,
                          int64_t retry_after_ms) {
-  metrics::Get().replies.CountError(to.op_name, code);
+  metrics::Get().replies.CountError(to.op, code);
   return protocol::ErrorResponse(to.op_name, to.req_id,
                                  protocol::ProtocolError{code, message, retry_after_ms});
 }

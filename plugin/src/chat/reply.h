@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "broker/broker_api.h"
+#include "metrics/request_counters.h"
 #include "mqchat/status.h"
 #include "protocol/errors.h"
 #include "protocol/requests.h"
@@ -19,6 +20,7 @@ struct ReplyTo {
   std::string correlation_data;  // MQTT 5, echoed
   std::string req_id;            // JSON, echoed
   std::string op_name;           // "send", ... ("unknown" if the op could not be parsed)
+  metrics::CountedOp op{};       // the parsed op, which the reply is counted under (metrics)
 };
 
 // Error code for a failed store or worker call. `context` picks the meaning of

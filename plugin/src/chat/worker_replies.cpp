@@ -1,5 +1,7 @@
 #include "chat/worker_replies.h"
 
+#include "metrics/instruments.h"
+
 namespace mqchat::chat {
 
 void WorkerReplies::Reply(const ReplyTo& to, std::string payload) {
@@ -9,6 +11,10 @@ void WorkerReplies::Reply(const ReplyTo& to, std::string payload) {
 }
 
 void WorkerReplies::Fail(const ReplyTo& to, const Status& status) {
+  // The store's own failures (unreachable, or an error it should not give), not a refusal.
+  if (status.code() == Code::kUnavailable || status.code() == Code::kInternal) {
+    metrics::Get().store_request_errors.Inc();
+  }
   Reply(to, ErrorPayload(to, ErrorCodeFor(status, FailureSource::kStore), status.message()));
 }
 

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "metrics/metrics_server.h"
 #include "presence/redis_handles.h"
 #include "store/pg/pg_handles.h"
 #include "util/clock.h"
@@ -23,11 +24,6 @@
 struct sqlite3;
 
 namespace mqchat::metrics {
-
-struct HealthReport {
-  bool ok = false;
-  nlohmann::json body;  // {"status":"ok"|"fail","checks":{name:"ok" or why}}
-};
 
 class HealthProbe {
  public:

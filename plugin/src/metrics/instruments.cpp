@@ -13,6 +13,16 @@ std::vector<double> SecondsBuckets() {
 Instruments Make(Registry& r) {
   CounterFamily& requests = r.AddCounterFamily(
       "mqchat_requests_total", "Requests answered, by op and outcome.", {"op", "outcome"});
+  // Families of fixed children, made here so that they render (as 0) before the first event
+  // and so that counting never looks a child up.
+  CounterFamily& store_errors = r.AddCounterFamily(
+      "mqchat_store_errors_total",
+      "Store failures: send batches whose transaction failed (send), other requests the store "
+      "failed (request).",
+      {"kind"});
+  CounterFamily& routed = r.AddCounterFamily(
+      "mqchat_bus_routed_messages_total",
+      "Inbox deliveries routed over the Redis bus to or from another broker.", {"direction"});
   return Instruments{
       requests,
       *new RequestCounters(requests),  // lives as long as the registry: never destroyed
@@ -27,7 +37,11 @@ Instruments Make(Registry& r) {
       r.AddHistogram("mqchat_send_ack_duration_seconds",
                      "From a send request's arrival to its ack being ready to publish.",
                      SecondsBuckets()),
-      r.AddCounter("mqchat_store_errors_total", "Writer transactions that failed."),
+      store_errors.With({"send"}),
+      store_errors.With({"request"}),
+      r.AddCounter("mqchat_store_reconnects_total",
+                   "PostgreSQL sessions re-established after a loss (any of the plugin's "
+                   "connections)."),
       r.AddCounterFamily("mqchat_auth_attempts_total", "Logins, by outcome (ok, refused, busy).",
                          {"outcome"}),
       r.AddGauge("mqchat_connected_devices", "Devices connected to this broker."),
@@ -35,6 +49,12 @@ Instruments Make(Registry& r) {
       r.AddCounterFamily("mqchat_push_jobs_total", "Push jobs finished, by outcome.", {"outcome"}),
       r.AddHistogram("mqchat_push_gateway_duration_seconds", "Push gateway request time.",
                      SecondsBuckets()),
+      r.AddCounter("mqchat_presence_publishes_total",
+                   "Retained presence messages published (changes and refreshes)."),
+      routed.With({"sent"}),
+      routed.With({"received"}),
+      r.AddCounter("mqchat_bus_reconnects_total",
+                   "Times the Redis bus connection came back after a loss."),
   };
 }
 

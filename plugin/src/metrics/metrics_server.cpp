@@ -19,7 +19,7 @@ void Json(httplib::Response& res, int status, const nlohmann::json& body) {
 
 Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const ListenAddress& address,
                                                             const Registry& registry,
-                                                            HealthProbe& probe) {
+                                                            HealthEndpoints health) {
   auto impl = std::make_unique<Impl>();
   auto& server = impl->server;
   server.new_task_queue = [] { return new httplib::ThreadPool(2); };  // scrapes and probes only
@@ -30,22 +30,21 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const ListenAddress&
   server.Get("/metrics", [&registry](const httplib::Request&, httplib::Response& res) {
     res.set_content(registry.Render(), "text/plain; version=0.0.4; charset=utf-8");
   });
-  server.Get("/healthz", [&probe](const httplib::Request&, httplib::Response& res) {
-    const HealthReport r = probe.Live();
-    Json(res, r.ok ? 200 : 503, r.body);
-  });
-  server.Get("/readyz", [&probe](const httplib::Request&, httplib::Response& res) {
-    const HealthReport r = probe.Ready();
-    Json(res, r.ok ? 200 : 503, r.body);
-  });
+  auto serve_check = [&server](const char* path, std::function<HealthReport()> check) {
+    if (!check) return;
+    server.Get(path, [check](const httplib::Request&, httplib::Response& res) {
+      const HealthReport r = check();
+      Json(res, r.ok ? 200 : 503, r.body);
+    });
+  };
+  serve_check("/healthz", std::move(health.live));
+  serve_check("/readyz", std::move(health.ready));
   server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.status == 404 || res.body.empty()) {
       Json(res, res.status,
            {{"error",
              {{"code", res.status == 404 ? "NOT_FOUND" : "INVALID"},
-              {"message", res.status == 404 ? "no such path; try /metrics, /healthz or "
-                                              "/readyz"
-                                            : "bad request"}}}});
+              {"message", res.status == 404 ? "no such path; try /metrics" : "bad request"}}}});
     }
   });
   int port = address.port;

@@ -2,9 +2,6 @@
 
 #include <string>
 
-#include "protocol/community.h"
-#include "protocol/ops.h"
-
 namespace mqchat::metrics {
 
 namespace {
@@ -20,34 +17,34 @@ RequestCounters::RequestCounters(CounterFamily& family) : family_(family) {
   }
 }
 
-size_t RequestCounters::Row(std::string_view op) {
-  if (auto known = protocol::ParseOpName(op)) {
-    const auto i = static_cast<size_t>(*known);
+size_t RequestCounters::Row(CountedOp op) {
+  if (op.op) {
+    const auto i = static_cast<size_t>(*op.op);
     return i < kCommunityBase ? i : kRows;
   }
-  if (auto community = protocol::ParseCommunityOpName(op)) {
-    const size_t i = kCommunityBase + static_cast<size_t>(*community);
+  if (op.community) {
+    const size_t i = kCommunityBase + static_cast<size_t>(*op.community);
     return i < kUnknownRow ? i : kRows;
   }
   return kUnknownRow;
 }
 
-std::string_view RequestCounters::OpLabel(std::string_view op) {
-  if (protocol::ParseOpName(op) || protocol::ParseCommunityOpName(op)) return op;
+std::string_view RequestCounters::OpLabel(CountedOp op) {
+  if (op.op) return protocol::OpName(*op.op);
+  if (op.community) return protocol::CommunityOpName(*op.community);
   return kUnknownOp;
 }
 
-void RequestCounters::CountOk(std::string_view op) { Count(op, 0, kOk); }
+void RequestCounters::CountOk(CountedOp op) { Count(op, 0, kOk); }
 
-void RequestCounters::CountError(std::string_view op, protocol::ErrorCode code) {
+void RequestCounters::CountError(CountedOp op, protocol::ErrorCode code) {
   Count(op, 1 + static_cast<size_t>(code), protocol::ErrorCodeName(code));
 }
 
-void RequestCounters::Count(std::string_view op, size_t column, std::string_view outcome) {
+void RequestCounters::Count(CountedOp op, size_t column, std::string_view outcome) {
   const size_t row = Row(op);
-  const std::string_view label = row == kUnknownRow ? kUnknownOp : op;
   if (row >= kRows || column >= kColumns) {
-    family_.With({std::string(label), std::string(outcome)}).Inc();
+    family_.With({std::string(OpLabel(op)), std::string(outcome)}).Inc();
     return;
   }
   std::atomic<Counter*>& slot = slots_[row][column];
@@ -55,7 +52,7 @@ void RequestCounters::Count(std::string_view op, size_t column, std::string_view
   if (counter == nullptr) {
     // First reply of this pair: find the family's child (a stable address) and keep it. Two
     // threads racing here find the same child.
-    counter = &family_.With({std::string(label), std::string(outcome)});
+    counter = &family_.With({std::string(OpLabel(op)), std::string(outcome)});
     slot.store(counter, std::memory_order_release);
   }
   counter->Inc();

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "metrics/instruments.h"
 #include "presence/bus_messages.h"
 #include "presence/channel_bus_messages.h"
 #include "presence/cluster_keys.h"
@@ -90,7 +91,7 @@ void ClusterBus::Route(int broker, const std::string& user, const std::string& p
   {
     MutexLock lock(mu_);
     // "<user>\n<payload>": usernames never contain a newline.
-    outgoing_.push_back(Outgoing{RouteChannel(broker), user + "\n" + payload});
+    outgoing_.push_back(Outgoing{RouteChannel(broker), user + "\n" + payload, true});
   }
   cv_.NotifyOne();
 }
@@ -112,7 +113,11 @@ bool ClusterBus::Connect() {
   // Fresh connection (first, or after an outage): peers may hold a stale picture of this
   // broker, and Redis may have lost everything. Publish the whole state.
   if (!PublishState()) return false;
-  if (!reachable_.exchange(true)) Log("redis reachable again, presence is shared");
+  cmd_up_ = true;
+  if (!reachable_.exchange(true)) {
+    metrics::Get().bus_reconnects.Inc();
+    Log("redis reachable again, presence is shared");
+  }
   return true;
 }
 
@@ -225,10 +230,12 @@ void ClusterBus::RunCommands() {
       ok = RedisCommand(cmd_.get(), "PUBLISH %s %b", outgoing[i].channel.c_str(),
                         outgoing[i].payload.data(), outgoing[i].payload.size())
                .ok();
+      if (ok && outgoing[i].routed) metrics::Get().routed_sent.Inc();
     }
     const auto now = std::chrono::steady_clock::now();
     if (ok && now >= next_beat) ok = Heartbeat();
     if (!ok) {
+      cmd_up_ = false;
       cmd_.reset();  // reconnect (and publish the whole state) soon
       if (reachable_.exchange(false)) Log("redis unreachable, presence is local only");
       next_beat = now + std::chrono::milliseconds(kReconnectMs);
@@ -309,6 +316,7 @@ void ClusterBus::Dispatch(const std::string& channel, std::string body) {
   } else {
     const size_t nl = body.find('\n');
     if (nl != std::string::npos && callbacks_.on_routed) {
+      metrics::Get().routed_received.Inc();
       callbacks_.on_routed(body.substr(0, nl), body.substr(nl + 1));
     }
   }
@@ -336,6 +344,7 @@ void ClusterBus::RunSubscriber() {
       continue;
     }
     redisContext* c = conn->get();
+    sub_up_ = true;
     while (!stop_subscriber_) {
       void* raw = nullptr;
       if (redisGetReplyFromReader(c, &raw) != REDIS_OK) break;
@@ -354,6 +363,7 @@ void ClusterBus::RunSubscriber() {
       Dispatch(std::string(reply->element[1]->str, reply->element[1]->len),
                std::string(reply->element[2]->str, reply->element[2]->len));
     }
+    sub_up_ = false;
   }
 }
 

@@ -95,10 +95,16 @@ class ClusterBus {
   void ShareCommunityChange(int64_t server_id, const std::string& user);
   void ShareChannelMessage(int64_t channel_id, const std::string& payload);
 
+  // Any thread: whether both connections to Redis (commands and subscriber) are up, for the
+  // mqchat_bus_connected gauge. The bus also counts mqchat_bus_reconnects_total and the routed
+  // inbox payloads (metrics/instruments.h) on its own threads, with relaxed atomics.
+  bool connected() const { return cmd_up_.load() && sub_up_.load(); }
+
  private:
   struct Outgoing {  // a message to publish as is
     std::string channel;
     std::string payload;
+    bool routed = false;  // an inbox payload for another broker (counted when published)
   };
   void RunCommands();
   void RunSubscriber();
@@ -131,6 +137,8 @@ class ClusterBus {
   RedisContextPtr cmd_;                                 // command thread
   std::chrono::steady_clock::time_point connected_at_;  // command thread
   std::atomic<bool> reachable_{true};                   // for logging once per outage
+  std::atomic<bool> cmd_up_{false};                     // the command connection is up
+  std::atomic<bool> sub_up_{false};                     // the subscriber is subscribed
   std::atomic<bool> stop_subscriber_{false};
   std::thread cmd_thread_;
   std::thread sub_thread_;

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "metrics/instruments.h"
 #include "presence/redis_handles.h"
 #include "protocol/presence.h"
 #include "protocol/topics.h"
@@ -194,7 +195,9 @@ void PresenceService::Publish(const PresenceState& state) {
   Status s = broker_.Publish(msg);
   if (!s.ok()) {
     broker_.Log(LogLevel::kWarning, "mqchat: presence of " + state.user + ": " + s.ToString());
+    return;
   }
+  metrics::Get().presence_publishes.Inc();
 }
 
 void PresenceService::RefreshOnline() {

@@ -83,6 +83,9 @@ class PresenceService {
 
   // Whether the inbox deliveries of `user` must also reach other brokers (shared presence).
   bool shared() const { return bus_ != nullptr; }
+  // Any thread (the metrics listener's): whether the bus is connected to Redis. Until
+  // StopSharing, which the plugin calls after stopping the listener.
+  bool BusConnected() const { return bus_ != nullptr && bus_->connected(); }
   // Delivers an inbox payload to `user`'s devices on other brokers (none without shared
   // presence).
   void RouteInbox(const std::string& user, const std::string& payload);

@@ -58,6 +58,23 @@ TEST(ApiConfigTest, RefusesBadOptions) {
   EXPECT_FALSE(ParseApiArgs({"--sqlite", "x.db"}).ok());             // no signing key
 }
 
+// The metrics listener (api_metrics.h) is off unless metrics_listen names host:port.
+TEST(ApiConfigTest, MetricsListenIsOffByDefaultAndTakesHostPort) {
+  std::vector<std::string> args = {"--sqlite", "x.db", "--jwt_private_key_file", "k"};
+  auto none = ParseApiArgs(args);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->metrics_listen, "");
+  for (const char* bad : {"127.0.0.1", "127.0.0.1:99999", "nowhere:port"}) {
+    std::vector<std::string> refused = args;
+    refused.insert(refused.end(), {"--metrics_listen", bad});
+    EXPECT_FALSE(ParseApiArgs(refused).ok()) << bad;
+  }
+  args.insert(args.end(), {"--metrics_listen", "127.0.0.1:9884"});
+  auto set = ParseApiArgs(args);
+  ASSERT_TRUE(set.ok()) << set.status().message();
+  EXPECT_EQ(set->metrics_listen, "127.0.0.1:9884");
+}
+
 TEST(ApiConfigTest, DiscoveryReadsTheBrokersRedis) {
   const std::vector<std::string> base = {"--sqlite", "x.db", "--jwt_private_key_file", "k"};
   auto with = [&](std::vector<std::string> extra) {

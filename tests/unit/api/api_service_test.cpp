@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "api_metrics.h"
 #include "api_service.h"
 #include "auth/jwt.h"
 #include "refresh_tokens.h"
@@ -200,6 +201,58 @@ TEST_F(ApiServiceTest, HealthAndConnect) {
 TEST_F(ApiServiceTest, RefusesAKeyThatCannotSign) {
   EXPECT_FALSE(ApiService::Create(config_, "not a key").ok());
   EXPECT_FALSE(ApiService::Create(config_, test::TestRsaKeys().public_pem).ok());
+}
+
+// The count of one child of `family` (0 if it has none yet).
+uint64_t Count(const metrics::CounterFamily& family, const std::vector<std::string>& labels) {
+  for (const auto& [values, count] : family.Snapshot()) {
+    if (values == labels) return count;
+  }
+  return 0;
+}
+
+// Metrics (api_metrics.h): each request counted under its route template (never its path),
+// sign-ups, logins and refreshes by outcome, a reused refresh token apart from an invalid one.
+TEST_F(ApiServiceTest, RequestsAreCountedByRouteTemplateAndOutcome) {
+  ApiInstruments& m = ApiMetrics();  // process-wide: compare with the counts before
+  const std::vector<std::vector<std::string>> requests = {
+      {"/v1/signup", "POST", "2xx"}, {"/v1/signup", "POST", "4xx"},
+      {"/v1/users/{name}", "GET", "4xx"}, {"unmatched", "GET", "4xx"},
+      {"/v1/login", "other", "4xx"}};
+  const std::vector<std::pair<metrics::CounterFamily*, std::string>> outcomes = {
+      {&m.signups, "ok"},      {&m.signups, "taken"},     {&m.logins, "ok"},
+      {&m.logins, "refused"},  {&m.refreshes, "ok"},      {&m.refreshes, "reuse_detected"},
+      {&m.refreshes, "invalid"}};
+  std::vector<uint64_t> before;
+  for (const auto& labels : requests) before.push_back(Count(m.requests, labels));
+  for (const auto& [family, outcome] : outcomes) before.push_back(Count(*family, {outcome}));
+  const uint64_t timed_before = m.duration.Cumulative().back();
+
+  ASSERT_EQ(Post("/v1/signup", {{"username", "gus"}, {"password", "correct horse"}}).status, 201);
+  EXPECT_EQ(Post("/v1/signup", {{"username", "GUS"}, {"password", "correct horse"}}).status, 409);
+  auto login = Post("/v1/login", {{"username", "gus"}, {"password", "correct horse"}});
+  ASSERT_EQ(login.status, 200);
+  EXPECT_EQ(Post("/v1/login", {{"username", "gus"}, {"password", "wrong horse"}}).status, 401);
+  const std::string token = nlohmann::json::parse(login.body)["refresh_token"];
+  EXPECT_EQ(Post("/v1/refresh", {{"refresh_token", token}}).status, 200);
+  EXPECT_EQ(Post("/v1/refresh", {{"refresh_token", token}}).status, 401);  // reused
+  EXPECT_EQ(Post("/v1/refresh", {{"refresh_token", "made-up"}}).status, 401);
+  EXPECT_EQ(service_->Handle({"GET", "/v1/users/gus", "", "", "127.0.0.1"}).status, 401);
+  EXPECT_EQ(service_->Handle({"GET", "/v1/gus-was-here", "", "", "127.0.0.1"}).status, 404);
+  EXPECT_EQ(service_->Handle({"BREW", "/v1/login", "", "", "127.0.0.1"}).status, 405);
+
+  std::vector<uint64_t> after;
+  for (const auto& labels : requests) after.push_back(Count(m.requests, labels));
+  for (const auto& [family, outcome] : outcomes) after.push_back(Count(*family, {outcome}));
+  const std::vector<uint64_t> moved = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+  ASSERT_EQ(after.size(), moved.size());
+  for (size_t i = 0; i < moved.size(); ++i) {
+    EXPECT_EQ(after[i] - before[i], moved[i]) << "counter " << i;
+  }
+  EXPECT_EQ(m.duration.Cumulative().back() - timed_before, 10u);
+  const std::string rendered = ApiRegistry().Render();
+  EXPECT_EQ(rendered.find("gus"), std::string::npos) << "a path or a user name in a label";
+  EXPECT_EQ(rendered.find("BREW"), std::string::npos);
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <string>
 
+#include "metrics/instruments.h"
+
 namespace mqchat::store {
 namespace {
 
@@ -185,6 +187,7 @@ Status PgConnection::EnsureReady() {
       return Status::Unavailable("reconnect to PostgreSQL: " + Trimmed(PQerrorMessage(conn)));
     }
     MQCHAT_RETURN_IF_ERROR(ConfigurePgSession(conn));
+    metrics::Get().store_reconnects.Inc();
   }
   // Resumes where a failed earlier attempt stopped: preparing a name twice is an error.
   for (; prepared_ < statements_.size(); ++prepared_) {
