@@ -3,6 +3,7 @@
 // still read the attachment). See uploads.h.
 #include <cctype>
 
+#include "attachment_access.h"
 #include "profiles.h"
 #include "protocol/attachment_api.h"
 #include "thumbnailer.h"
@@ -72,7 +73,7 @@ ApiResponse UploadHandlers::Describe(const ApiRequest& request) {
   return WithCaller(request, [&](StoreLease& store, const std::string& caller) {
     const std::string& id = request.path_params.at(0);
     if (!IsBlobId(id)) return ErrorResponse(ApiErrorCode::kNotFound, kNoSuchAttachment);
-    auto readable = store.attachments().CanRead(id, caller);
+    auto readable = MayReadAttachment(store, id, caller);
     if (!readable.ok()) return StoreFailure(store, readable.status(), "attachment read check");
     auto record = store.attachments().Get(id);
     if (!record.ok()) return StoreFailure(store, record.status(), "attachment get");
@@ -107,7 +108,7 @@ ApiResponse UploadHandlers::Download(const ApiRequest& request) {
   auto store = stores_->Acquire();
   if (!store.ok()) return FailureResponse(store.status(), "attachment store");
   // The URL's user must still be able to read it (a member removed since loses it at once).
-  auto readable = store->attachments().CanRead(file.id, file.user);
+  auto readable = MayReadAttachment(*store, file.id, file.user);
   if (!readable.ok()) return StoreFailure(*store, readable.status(), "attachment read check");
   auto record = store->attachments().Get(file.id);
   if (!record.ok()) return StoreFailure(*store, record.status(), "attachment get");

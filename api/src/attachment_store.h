@@ -46,6 +46,9 @@ class AttachmentStore {
   virtual Result<bool> Finish(const AttachmentRecord& record, int64_t now_ms) = 0;
   // Whether `user` owns `id` or is a member of a conversation where a message carries it.
   virtual Result<bool> CanRead(const std::string& id, const std::string& user) = 0;
+  // The text channels (issue 18) where a message carries `id`: who may read it there is the
+  // channel's view permission (attachment_access.h), not a members row.
+  virtual Result<std::vector<int64_t>> ChannelsOf(const std::string& id) = 0;
   // Attachments no message carries, created before `cutoff_ms`: at most `limit`, oldest first.
   virtual Result<std::vector<AttachmentRecord>> Unreferenced(int64_t cutoff_ms, int limit) = 0;
   // Deletes `id` if no message carries it yet (a send racing the sweep wins); true if deleted.
@@ -78,6 +81,9 @@ inline constexpr char kCanRead[] =
     "SELECT 1 FROM attachments WHERE id = ?1 AND owner = ?2 UNION ALL "
     "SELECT 1 FROM message_attachments ma JOIN members m ON m.conversation_id = "
     "ma.conversation_id AND m.username = ?2 WHERE ma.attachment_id = ?1 LIMIT 1";
+inline constexpr char kChannelsOf[] =
+    "SELECT DISTINCT ma.conversation_id FROM message_attachments ma JOIN channels ch "
+    "ON ch.channel_id = ma.conversation_id WHERE ma.attachment_id = ?1";
 inline constexpr char kUnreferenced[] =
     "SELECT " MQCHAT_ATTACHMENT_COLUMNS " FROM attachments WHERE referenced_at_ms = 0 "
     "AND created_at_ms < ?1 ORDER BY created_at_ms LIMIT ?2";

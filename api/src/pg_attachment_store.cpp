@@ -87,6 +87,18 @@ class PgAttachmentStore : public AttachmentStore {
     return PQntuples(res.get()) > 0;
   }
 
+  Result<std::vector<int64_t>> ChannelsOf(const std::string& id) override {
+    PgParams p;
+    p.Text(id);
+    MQCHAT_ASSIGN_OR_RETURN(auto res, Exec(sql::kChannelsOf, p));
+    std::vector<int64_t> out;
+    for (int row = 0; row < PQntuples(res.get()); ++row) {
+      MQCHAT_ASSIGN_OR_RETURN(int64_t channel, PgInt64(res.get(), row, 0));
+      out.push_back(channel);
+    }
+    return out;
+  }
+
   Result<std::vector<AttachmentRecord>> Unreferenced(int64_t cutoff_ms, int limit) override {
     PgParams p;
     p.Int(cutoff_ms).Int(limit);

@@ -73,6 +73,17 @@ class SqliteAttachmentStore : public AttachmentStore {
     return BindAndStep(stmt.get(), std::string_view(id), std::string_view(user));
   }
 
+  Result<std::vector<int64_t>> ChannelsOf(const std::string& id) override {
+    MQCHAT_ASSIGN_OR_RETURN(auto stmt, PrepareSqlite(db_.get(), sql::kChannelsOf));
+    std::vector<int64_t> out;
+    MQCHAT_ASSIGN_OR_RETURN(bool row, BindAndStep(stmt.get(), std::string_view(id)));
+    while (row) {
+      out.push_back(ColumnInt64(stmt.get(), 0));
+      MQCHAT_ASSIGN_OR_RETURN(row, StepSqlite(stmt.get()));
+    }
+    return out;
+  }
+
   Result<std::vector<AttachmentRecord>> Unreferenced(int64_t cutoff_ms, int limit) override {
     MQCHAT_ASSIGN_OR_RETURN(auto stmt, PrepareSqlite(db_.get(), sql::kUnreferenced));
     std::vector<AttachmentRecord> out;

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <utility>
 
+#include "store/community_store_factory.h"
 #include "store/store_factory.h"
 
 namespace mqchat::api {
@@ -20,6 +21,19 @@ StoreLease::~StoreLease() {
 }
 
 void StoreLease::Discard() { stores_ = StoreSet{}; }
+
+Result<store::CommunityStore*> StoreLease::communities() {
+  if (!stores_.communities) {
+    auto opened = store::OpenCommunityStore(pool_->config_);
+    if (!opened.ok()) {
+      std::cerr << "mqchat-api: cannot open the community store: " << opened.status().message()
+                << "\n";
+      return Status::Unavailable("the store is unavailable");
+    }
+    stores_.communities = std::move(*opened);
+  }
+  return stores_.communities.get();
+}
 
 StorePool::StorePool(store::StoreConfig config, int max_open)
     : config_(std::move(config)), max_open_(max_open) {}

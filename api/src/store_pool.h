@@ -1,5 +1,6 @@
 // StorePool: the service's store connections (an AccountStore, a SessionStore, a
-// ProfileStore and an AttachmentStore on the same database, leased together). Each store is confined to one thread at a time
+// ProfileStore and an AttachmentStore on the same database, leased together; a CommunityStore
+// joins a set the first time it is needed). Each store is confined to one thread at a time
 // (store/account_store.h), so an HTTP thread leases them for the length of a request and gives
 // them back. Connections open lazily (the service starts while the database is down and
 // answers 503 UNAVAILABLE until it is back), at most `max_open` of them; a lease whose store
@@ -16,6 +17,7 @@
 #include "profile_store.h"
 #include "session_store.h"
 #include "store/account_store.h"
+#include "store/community_store.h"
 #include "store/store_config.h"
 
 namespace mqchat::api {
@@ -28,6 +30,8 @@ struct StoreSet {
   SessionStorePtr sessions;
   ProfileStorePtr profiles;
   AttachmentStorePtr attachments;
+  // Opened on first use (StoreLease::communities): only channel attachments need it.
+  store::CommunityStorePtr communities;
 };
 
 // One leased store; returns it to the pool when destroyed.
@@ -44,6 +48,9 @@ class StoreLease {
   SessionStore& sessions() { return *stores_.sessions; }
   ProfileStore& profiles() { return *stores_.profiles; }
   AttachmentStore& attachments() { return *stores_.attachments; }
+  // The community store (issue 18: channel permissions), opened on first use and kept with
+  // this set; kUnavailable if it cannot be opened.
+  Result<store::CommunityStore*> communities();
   // Closes the connection instead of returning it (after kUnavailable: it may be broken).
   void Discard();
 

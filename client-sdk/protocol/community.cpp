@@ -244,13 +244,20 @@ json EncodeServer(const WireServer& s) {
 }
 
 json EncodeChannel(const WireChannel& c) {
-  return {{f::kChannelId, FormatId(c.id)},
-          {f::kServerId, FormatId(c.server_id)},
-          {f::kName, c.name},
-          {f::kType, c.type},
-          {f::kTopic, c.topic},
-          {f::kPosition, c.position},
-          {f::kCategoryId, c.category_id == 0 ? std::string("0") : FormatId(c.category_id)}};
+  json out = {{f::kChannelId, FormatId(c.id)},
+              {f::kServerId, FormatId(c.server_id)},
+              {f::kName, c.name},
+              {f::kType, c.type},
+              {f::kTopic, c.topic},
+              {f::kPosition, c.position},
+              {f::kCategoryId, c.category_id == 0 ? std::string("0") : FormatId(c.category_id)}};
+  if (c.read) {
+    out[std::string(fields::kLastSeq)] = c.read->last_seq;
+    out[std::string(fields::kReadSeq)] = c.read->read_seq;
+    out[std::string(fields::kUnread)] = c.read->unread;
+    out[std::string(fields::kUnreadMentions)] = c.read->unread_mentions;
+  }
+  return out;
 }
 
 json EncodeRole(const WireRole& r) {

@@ -135,6 +135,19 @@ struct WireServer {
   int64_t everyone_role_id = 0;
   int64_t member_count = 0;
 };
+// The caller's read state in a text channel, in a `channels` result (docs/PROTOCOL.md "Channel
+// read markers"; the fields named as in `conversations`: last_seq, read_seq, unread,
+// unread_mentions).
+struct WireChannelReadState {
+  int64_t last_seq = 0;
+  int64_t read_seq = 0;
+  int64_t unread = 0;  // messages above read_seq, counted to kMaxChannelUnread
+  int64_t unread_mentions = 0;
+};
+// A channel's unread count stops here (a never-read channel of a big server costs the store at
+// most this many index entries).
+inline constexpr int64_t kMaxChannelUnread = 1000;
+
 struct WireChannel {
   int64_t id = 0;
   int64_t server_id = 0;
@@ -143,6 +156,7 @@ struct WireChannel {
   std::string topic;
   int64_t position = 0;
   int64_t category_id = 0;
+  std::optional<WireChannelReadState> read;  // text channels in `channels`
 };
 struct WireRole {
   int64_t id = 0;

@@ -1,5 +1,6 @@
 #include "protocol/community_wire.h"
 
+#include <optional>
 #include <utility>
 
 #include "protocol/decode_util.h"
@@ -39,6 +40,23 @@ Status ReadCategory(const json& obj, int64_t* out) {
     return Status::Ok();
   }
   return ReadId(obj, f::kCategoryId, Presence::kRequired, out);
+}
+
+// A text channel's read state in `channels`: present if any of its fields is.
+Status ReadChannelReadState(const json& obj, std::optional<WireChannelReadState>* out) {
+  const std::string_view keys[] = {fields::kLastSeq, fields::kReadSeq, fields::kUnread,
+                                   fields::kUnreadMentions};
+  bool any = false;
+  for (std::string_view key : keys) any = any || FindField(obj, key) != nullptr;
+  if (!any) return Status::Ok();
+  WireChannelReadState r;
+  MQCHAT_RETURN_IF_ERROR(ReadNonNegative(obj, fields::kLastSeq, Presence::kOptional, &r.last_seq));
+  MQCHAT_RETURN_IF_ERROR(ReadNonNegative(obj, fields::kReadSeq, Presence::kOptional, &r.read_seq));
+  MQCHAT_RETURN_IF_ERROR(ReadNonNegative(obj, fields::kUnread, Presence::kOptional, &r.unread));
+  MQCHAT_RETURN_IF_ERROR(
+      ReadNonNegative(obj, fields::kUnreadMentions, Presence::kOptional, &r.unread_mentions));
+  *out = r;
+  return Status::Ok();
 }
 
 template <typename T, typename Decode>
@@ -112,6 +130,7 @@ Result<WireChannel> DecodeChannel(const json& v) {
       ReadBoundedText(v, f::kTopic, Presence::kOptional, kMaxChannelTopicChars, &c.topic));
   MQCHAT_RETURN_IF_ERROR(ReadNonNegative(v, f::kPosition, Presence::kOptional, &c.position));
   MQCHAT_RETURN_IF_ERROR(ReadCategory(v, &c.category_id));
+  MQCHAT_RETURN_IF_ERROR(ReadChannelReadState(v, &c.read));
   return c;
 }
 

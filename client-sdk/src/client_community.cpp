@@ -160,4 +160,11 @@ std::future<Status> Client::WatchChannel(int64_t channel_id) {
   return future;
 }
 
+std::future<Status> Client::UnwatchChannel(int64_t channel_id) {
+  auto promise = std::make_shared<std::promise<Status>>();
+  auto future = promise->get_future();
+  impl_->UnwatchChannel(channel_id, [promise](Status s) { promise->set_value(std::move(s)); });
+  return future;
+}
+
 }  // namespace mqchat

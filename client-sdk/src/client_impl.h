@@ -104,6 +104,7 @@ class ClientImpl : private OutboxHost {
   // channel's live topic, watched like presence.
   RequestId Community(protocol::CommunityRequest request, Done<Result<protocol::Response>> done);
   void WatchChannel(int64_t channel_id, Done<Status> done);
+  void UnwatchChannel(int64_t channel_id, Done<Status> done);
   // Engine thread, after each connection: lists the servers (so the broker loads this user's
   // channel access), then subscribes to the watched channels again and syncs once more (the
   // first sync may have run before that access loaded, without the channels).

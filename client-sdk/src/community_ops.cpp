@@ -20,6 +20,12 @@ void ClientImpl::WatchChannel(int64_t channel_id, Done<Status> done) {
   if (!loop_.Post(std::move(task))) done(Status::Unavailable("the client is shutting down"));
 }
 
+void ClientImpl::UnwatchChannel(int64_t channel_id, Done<Status> done) {
+  if (channel_id <= 0) return done(Status::InvalidArgument("channel_id must be positive"));
+  auto task = [this, channel_id, done] { connection_.UnwatchChannel(channel_id, done); };
+  if (!loop_.Post(std::move(task))) done(Status::Unavailable("the client is shutting down"));
+}
+
 void ClientImpl::RestoreChannels() {
   if (!connection_.WatchesChannels()) return;
   protocol::CommunityRequest servers;

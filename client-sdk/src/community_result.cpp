@@ -11,8 +11,15 @@ Server FromWire(protocol::WireServer w) {
   return {w.id, std::move(w.name), std::move(w.owner), w.everyone_role_id, w.member_count};
 }
 Channel FromWire(protocol::WireChannel w) {
-  return {w.id,       w.server_id, std::move(w.name), std::move(w.type), std::move(w.topic),
-          w.position, w.category_id};
+  Channel c{w.id,       w.server_id, std::move(w.name), std::move(w.type), std::move(w.topic),
+            w.position, w.category_id};
+  if (w.read) {
+    c.last_seq = w.read->last_seq;
+    c.read_seq = w.read->read_seq;
+    c.unread = w.read->unread;
+    c.unread_mentions = w.read->unread_mentions;
+  }
+  return c;
 }
 Role FromWire(protocol::WireRole w) {
   return {w.id, w.server_id, std::move(w.name), w.permissions, w.position};

@@ -229,6 +229,13 @@ void Connection::WatchChannel(int64_t channel_id, std::function<void(Status)> do
       std::move(done));
 }
 
+void Connection::UnwatchChannel(int64_t channel_id, std::function<void(Status)> done) {
+  if (watched_channels_.erase(channel_id) == 0 || !IsUp()) return done(Status::Ok());
+  link_->Unsubscribe(protocol::ChannelTopic(channel_id), [this, done](Status s) {
+    if (!loop_.Post([done, s] { done(s); })) done(s);
+  });
+}
+
 void Connection::ResubscribeChannels() {
   if (!IsUp()) return;
   for (int64_t id : watched_channels_) {

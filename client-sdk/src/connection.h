@@ -80,6 +80,9 @@ class Connection : public RequestTransport {
   // After a reconnect, once the broker has loaded this user's channel access (the engine asks
   // for `servers` first): subscribes to the watched channels again.
   void ResubscribeChannels();
+  // Stops watching a channel: unsubscribes now if connected (`done` gets the UNSUBACK outcome)
+  // and never subscribes to it again after a reconnect. Not watched: done(Ok) at once.
+  void UnwatchChannel(int64_t channel_id, std::function<void(Status)> done);
   bool WatchesChannels() const { return !watched_channels_.empty(); }
 
   // RequestTransport: kUnavailable("not connected") unless IsUp().

@@ -248,6 +248,23 @@ void MqttLink::Subscribe(const std::string& filter, std::function<void(Status)> 
   }
 }
 
+void MqttLink::Unsubscribe(const std::string& filter, std::function<void(Status)> done) {
+  State* s = state_.get();
+  auto listener = std::make_unique<Listener>([done, s](bool ok, const mqtt::token& tok) {
+    done(ok ? Status::Ok()
+            : Status::Unavailable("UNSUBSCRIBE failed (rc " +
+                                  std::to_string(tok.get_return_code()) + ")"));
+    s->Touch();
+  });
+  Listener* raw = listener.get();
+  state_->subscribe_listeners.push_back(std::move(listener));  // kept as SUBSCRIBE's are
+  try {
+    state_->client->unsubscribe(filter, nullptr, *raw);
+  } catch (const std::exception& e) {
+    done(Status::Unavailable(std::string("UNSUBSCRIBE: ") + e.what()));
+  }
+}
+
 Status MqttLink::Publish(const std::string& topic, const std::string& payload) {
   try {
     if (!state_->client->is_connected()) return Status::Unavailable("not connected");

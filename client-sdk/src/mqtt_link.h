@@ -59,6 +59,8 @@ class MqttLink {
   // Subscribes at QoS 1; `done` gets the outcome on a Paho thread (kPermissionDenied if the
   // server refused the filter).
   void Subscribe(const std::string& filter, std::function<void(Status)> done);
+  // Unsubscribes; `done` gets the outcome on a Paho thread.
+  void Unsubscribe(const std::string& filter, std::function<void(Status)> done);
   // Queues a QoS 1 publish; kUnavailable if not connected. Delivery is not reported: the
   // protocol's JSON response is what counts.
   Status Publish(const std::string& topic, const std::string& payload);

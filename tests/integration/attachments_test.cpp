@@ -4,7 +4,10 @@
 // conversation list, and a download URL from the API; a non-member gets the answer a guessed
 // id gets. A send naming ids that are not the sender's finished uploads (or malformed lists) is
 // INVALID and stores nothing; a resend is still a duplicate; a message deleted for everyone
-// stops making its attachments readable to the other members.
+// stops making its attachments readable to the other members. Search hits carry them as history
+// does. In a text channel (issue 18) whoever may view the channel downloads them, by the same
+// permission resolution as the broker's; a server member without view permission and an
+// outsider get 404.
 #include <png.h>
 
 #include <cstring>
@@ -15,10 +18,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "protocol/community.h"
 #include "protocol/ops.h"
 #include "support/api_process.h"
 #include "support/chat_fixture.h"
 #include "support/temp_dir.h"
+#include "support/wait_for.h"
 
 namespace mqchat::test {
 namespace {
@@ -234,6 +239,97 @@ TEST_P(AttachmentsTest, DeletingTheMessageEndsOtherMembersAccess) {
   EXPECT_EQ(tombstone["deleted"], true);
   EXPECT_FALSE(tombstone.contains("attachments")) << tombstone.dump();
   EXPECT_EQ(Attachment(alice_token_, picture).status, 200) << "the uploader until the sweep";
+}
+
+TEST_P(AttachmentsTest, SearchHitsCarryTheirAttachments) {
+  REQUIRE_SERVERS();
+  SetUpGroup();
+  const std::string png = Png(48, 32);
+  const std::string picture = Upload(alice_token_, "beach.png", png);
+  ASSERT_EQ(SeqOf(SendWith(*alice_, group_, "sunset at the beach", {picture}, "m1")), 1);
+  ASSERT_EQ(SeqOf(alice_->Send(group_, "beach volleyball later", "m2")), 2);
+  json results;
+  WaitFor(
+      [&] {  // the indexer runs after the ack
+        auto r = bob_->Request(Op::kSearch, 0, {{"query", "beach"}});
+        EXPECT_TRUE(r.ok()) << r.Describe();
+        if (r.ok()) results = (*r.body)["results"];
+        return results.is_array() && results.size() == 2;
+      },
+      std::chrono::milliseconds(15000), "both messages indexed");
+  ASSERT_EQ(results.size(), 2u) << results.dump();
+  // Newest first: the plain message has no field, the picture's carries it as history does.
+  EXPECT_FALSE(results[0]["message"].contains("attachments")) << results[0].dump();
+  const json expected = json::array(
+      {{{"id", picture}, {"name", "beach.png"}, {"content_type", "image/png"},
+        {"size", png.size()}, {"width", 48}, {"height", 32}, {"thumbnail", true}}});
+  EXPECT_EQ(results[1]["message"]["attachments"], expected) << results[1].dump();
+  auto history = bob_->Request(Op::kHistory, group_, json::object());
+  ASSERT_TRUE(history.ok()) << history.Describe();
+  EXPECT_EQ((*history.body)["messages"][0]["attachments"], results[1]["message"]["attachments"]);
+}
+
+TEST_P(AttachmentsTest, ChannelReadersDownloadAndOthersGetWhatAGuessGets) {
+  REQUIRE_SERVERS();
+  SetUpGroup();  // alice, bob (both connected); carol signed up
+  const std::string dave_token = Join("dave");
+  auto carol = Login("carol", "phone");
+  int next = 0;
+  auto op = [&next](ChatTestClient& c, protocol::CommunityOp o, json body) {
+    const std::string req_id = "c" + std::to_string(++next);
+    body["req_id"] = req_id;
+    return c.RequestOnTopic(protocol::CommunityRequestTopic(o), body.dump(), req_id);
+  };
+  // alice's server; bob and carol join. "staff": @everyone denied view, the role "staff"
+  // (bob's) allowed it; carol is a member without view permission, dave an outsider.
+  auto made = op(*alice_, protocol::CommunityOp::kServerCreate, {{"name", "Guild"}});
+  ASSERT_TRUE(made.ok()) << made.Describe();
+  const std::string server = (*made.body)["server"]["server_id"];
+  const std::string everyone = (*made.body)["server"]["everyone_role_id"];
+  auto invite = op(*alice_, protocol::CommunityOp::kInviteCreate, {{"server_id", server}});
+  ASSERT_TRUE(invite.ok()) << invite.Describe();
+  for (ChatTestClient* c : {bob_.get(), carol.get()}) {
+    auto joined = op(*c, protocol::CommunityOp::kInviteJoin,
+                     {{"code", (*invite.body)["invite"]["code"]}});
+    ASSERT_TRUE(joined.ok()) << joined.Describe();
+  }
+  auto staff = op(*alice_, protocol::CommunityOp::kChannelCreate,
+                  {{"server_id", server}, {"name", "staff"}});
+  ASSERT_TRUE(staff.ok()) << staff.Describe();
+  const std::string staff_id = (*staff.body)["channel"]["channel_id"];
+  auto role = op(*alice_, protocol::CommunityOp::kRoleCreate,
+                 {{"server_id", server}, {"name", "staff"}, {"permissions", 0}});
+  ASSERT_TRUE(role.ok()) << role.Describe();
+  const std::string role_id = (*role.body)["role"]["role_id"];
+  ASSERT_TRUE(op(*alice_, protocol::CommunityOp::kOverrideSet,
+                 {{"channel_id", staff_id}, {"role_id", everyone}, {"deny", 1}})
+                  .ok());
+  ASSERT_TRUE(op(*alice_, protocol::CommunityOp::kOverrideSet,
+                 {{"channel_id", staff_id}, {"role_id", role_id}, {"allow", 1}})
+                  .ok());
+  ASSERT_TRUE(
+      op(*alice_, protocol::CommunityOp::kRoleAssign, {{"role_id", role_id}, {"user", "bob"}})
+          .ok());
+
+  const std::string picture = Upload(alice_token_, "plan.png", Png(16, 16));
+  const int64_t channel = std::stoll(staff_id);
+  ASSERT_EQ(SeqOf(SendWith(*alice_, channel, "the plan", {picture}, "s1")), 1);
+  auto for_bob = Attachment(bob_token_, picture);
+  ASSERT_EQ(for_bob.status, 200) << for_bob.body;
+  auto bytes = api_->Get(for_bob.json["url"]);
+  EXPECT_EQ(bytes.status, 200);
+  const auto guessed = Attachment(dave_token, std::string(32, 'a'));
+  for (const std::string& token : {carol_token_, dave_token}) {
+    auto refused = Attachment(token, picture);
+    EXPECT_EQ(refused.status, 404) << refused.body;
+    EXPECT_EQ(refused.body, guessed.body) << "no sign that the id exists";
+  }
+  // bob's view taken away: his URL stops working and he is refused too.
+  ASSERT_TRUE(
+      op(*alice_, protocol::CommunityOp::kRoleUnassign, {{"role_id", role_id}, {"user", "bob"}})
+          .ok());
+  EXPECT_EQ(Attachment(bob_token_, picture).status, 404);
+  EXPECT_EQ(api_->Get(for_bob.json["url"]).status, 403);
 }
 
 MQCHAT_INSTANTIATE_FOR_STORES(AttachmentsTest);

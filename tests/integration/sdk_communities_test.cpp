@@ -3,7 +3,8 @@
 // and join (an invite of one use runs out), list members with their roles, a role granting
 // manage_channels; and a text channel as a conversation: a member watching its topic receives a
 // message live, once, through OnMessage and finds it in History, while an outsider can neither
-// watch nor read it.
+// watch nor read it. A watched channel survives a broker restart (resubscribed, what was sent
+// meanwhile comes once by sync); UnwatchChannel unsubscribes and is not undone by a reconnect.
 #include <chrono>
 #include <future>
 #include <memory>
@@ -47,19 +48,31 @@ struct Peer {
     for (const auto& m : messages) n += m.conversation_id == conversation ? 1 : 0;
     return n;
   }
+  // How many times OnMessage saw `text` in `conversation`.
+  size_t Seen(int64_t conversation, const std::string& text) {
+    std::lock_guard<std::mutex> lock(mu);
+    size_t n = 0;
+    for (const auto& m : messages) n += m.conversation_id == conversation && m.text == text;
+    return n;
+  }
 };
 
 class SdkCommunitiesTest : public ChatFixture {
  protected:
-  std::unique_ptr<Peer> Connect(const std::string& user) {
+  // `fast_reconnect`: back on within a few hundred ms of a broker's return.
+  std::unique_ptr<Peer> Connect(const std::string& user, bool fast_reconnect = false) {
     auto peer = std::make_unique<Peer>();
-    auto options = ClientOptions::Builder()
-                       .Server("tcp://127.0.0.1:" + std::to_string(server_->port()))
-                       .Token(user, Token(user))
-                       .Device("communities")
-                       .CachePath(dir_.File(user + ".db"))
-                       .RequestTimeout(std::chrono::seconds(30))
-                       .Build();
+    auto builder = ClientOptions::Builder();
+    builder.Server("tcp://127.0.0.1:" + std::to_string(server_->port()))
+        .Token(user, Token(user))
+        .Device("communities")
+        .CachePath(dir_.File(user + ".db"))
+        .RequestTimeout(std::chrono::seconds(30));
+    if (fast_reconnect) {
+      builder.AutoReconnect(true, std::chrono::milliseconds(20), std::chrono::milliseconds(300))
+          .ConnectTimeout(std::chrono::seconds(5));
+    }
+    auto options = builder.Build();
     EXPECT_TRUE(options.ok()) << options.status().ToString();
     auto client = Client::Create(*options);
     EXPECT_TRUE(client.ok()) << client.status().ToString();
@@ -231,6 +244,71 @@ TEST_P(SdkCommunitiesTest, ChannelMessagesLiveOnceAndInHistory) {
   auto stolen = Get(mallory->client->History(general.id, HistoryQuery::Latest()), "history");
   EXPECT_EQ(stolen.status().code(), Code::kPermissionDenied) << stolen.status().ToString();
   EXPECT_EQ(mallory->CountIn(general.id), 0u);
+}
+
+TEST_P(SdkCommunitiesTest, WatchedChannelSurvivesARestartAndUnwatchHolds) {
+  MQCHAT_REQUIRE_SERVER();
+  auto alice = Connect("alice", /*fast_reconnect=*/true);
+  auto bob = Connect("bob", /*fast_reconnect=*/true);
+  ASSERT_TRUE(alice->client && bob->client);
+  const Channel general = Guild(*alice->client, {bob->client.get()}).second;
+  ASSERT_GT(general.id, 0);
+  auto dm = Get(alice->client->OpenDirect("bob"), "open_direct");
+  ASSERT_TRUE(dm.ok()) << dm.status().ToString();
+  ASSERT_TRUE(Get(bob->client->Servers(), "servers").ok());
+  ASSERT_TRUE(Get(bob->client->WatchChannel(general.id), "watch").ok());
+  ASSERT_TRUE(Get(alice->client->Send(general.id, "before"), "send").ok());
+  ASSERT_TRUE(WaitFor([&] { return bob->Seen(general.id, "before") == 1; }, kDeliveryDeadline,
+                      "the message before the restart"));
+  auto online = [](Peer& p) { return p.client->state() == ConnectionState::kOnline; };
+
+  // The broker dies; alice's sends wait in her outbox and are stored once it is back.
+  server_->broker().Kill();
+  ASSERT_TRUE(WaitFor([&] { return !online(*alice) && !online(*bob); }, kDeliveryDeadline,
+                      "both clients notice the broker is gone"));
+  std::vector<std::future<Result<Ack>>> acks;
+  for (const char* text : {"away 1", "away 2", "away 3"}) {
+    acks.push_back(alice->client->Send(general.id, text));
+  }
+  ASSERT_TRUE(server_->broker().Start());
+  for (auto& a : acks) ASSERT_TRUE(Get(std::move(a), "send while down").ok());
+  // bob's reconnect lists his servers, resubscribes and syncs: each missed message once.
+  ASSERT_TRUE(WaitFor(
+      [&] { return bob->Seen(general.id, "away 1") + bob->Seen(general.id, "away 3") >= 2; },
+      kDeliveryDeadline, "bob's sync after the restart"));
+  // Sent after that sync: only the renewed subscription brings it.
+  ASSERT_TRUE(Get(alice->client->Send(general.id, "after"), "send").ok());
+  ASSERT_TRUE(WaitFor([&] { return bob->Seen(general.id, "after") == 1; }, kDeliveryDeadline,
+                      "a live message after the restart"));
+  for (const char* text : {"before", "away 1", "away 2", "away 3", "after"}) {
+    EXPECT_EQ(bob->Seen(general.id, text), 1u) << text;
+  }
+
+  // Unwatched: nothing live any more. A direct message sent after the channel's is the marker
+  // (one connection, in order).
+  ASSERT_TRUE(Get(bob->client->UnwatchChannel(general.id), "unwatch").ok());
+  ASSERT_TRUE(Get(alice->client->Send(general.id, "unwatched"), "send").ok());
+  ASSERT_TRUE(Get(alice->client->Send(dm->id, "marker 1"), "send").ok());
+  ASSERT_TRUE(WaitFor([&] { return bob->Seen(dm->id, "marker 1") == 1; }, kDeliveryDeadline,
+                      "the first marker"));
+  EXPECT_EQ(bob->Seen(general.id, "unwatched"), 0u);
+
+  // Nor after a reconnect: not subscribed again (the channel stays readable by History).
+  server_->broker().Kill();
+  ASSERT_TRUE(WaitFor([&] { return !online(*bob); }, kDeliveryDeadline, "bob offline"));
+  ASSERT_TRUE(server_->broker().Start());
+  ASSERT_TRUE(WaitFor([&] { return online(*alice) && online(*bob); }, kDeliveryDeadline,
+                      "both back"));
+  ASSERT_TRUE(Get(bob->client->Servers(), "servers").ok());  // his channel access loaded
+  ASSERT_TRUE(Get(alice->client->Send(general.id, "still unwatched"), "send").ok());
+  ASSERT_TRUE(Get(alice->client->Send(dm->id, "marker 2"), "send").ok());
+  ASSERT_TRUE(WaitFor([&] { return bob->Seen(dm->id, "marker 2") == 1; }, kDeliveryDeadline,
+                      "the second marker"));
+  EXPECT_EQ(bob->Seen(general.id, "still unwatched"), 0u);
+  auto page = Get(bob->client->History(general.id, HistoryQuery::Latest()), "history");
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_FALSE(page->messages.empty());
+  EXPECT_EQ(page->messages.back().text, "still unwatched");
 }
 
 MQCHAT_INSTANTIATE_FOR_STORES(SdkCommunitiesTest);

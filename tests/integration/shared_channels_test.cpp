@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "protocol/community.h"
@@ -152,6 +153,49 @@ TEST_F(SharedChannelsTest, MessagesCrossBrokersAndRevocationHoldsOnTheOther) {
     }
   }
   EXPECT_TRUE(saw_general);
+}
+
+// Channel read markers (docs/PROTOCOL.md "Channel read markers"): bob reads a channel on his
+// device of broker 1; his device on broker 2 is told, as for a conversation's read marker, and
+// the listing there has his read position.
+TEST_F(SharedChannelsTest, AChannelReadReachesTheReadersDeviceOnTheOtherBroker) {
+  if (!ready()) GTEST_SKIP() << "servers not available";
+  auto olga = Login(kBroker1, "olga");
+  auto bob = Login(kBroker1, "bob");
+  auto bob2 = Login(kBroker2, "bob", "d2");
+  auto made = Op(*olga, CommunityOp::kServerCreate, {{"name", "Guild"}});
+  ASSERT_TRUE(made.ok()) << made.Describe();
+  const std::string server = (*made.body)["server"]["server_id"];
+  auto invite = Op(*olga, CommunityOp::kInviteCreate, {{"server_id", server}});
+  ASSERT_TRUE(invite.ok()) << invite.Describe();
+  ASSERT_TRUE(Op(*bob, CommunityOp::kInviteJoin, {{"code", (*invite.body)["invite"]["code"]}}).ok());
+  auto channels = Op(*olga, CommunityOp::kChannels, {{"server_id", server}});
+  ASSERT_TRUE(channels.ok()) << channels.Describe();
+  const int64_t general = JsonId((*channels.body)["channels"][0]["channel_id"]);
+  ASSERT_TRUE(olga->Send(general, "one", "g1").ok());
+  ASSERT_TRUE(olga->Send(general, "two", "g2").ok());
+
+  // Broker 1 routes to bob's device on broker 2 once it has heard of it (Redis): the read is
+  // repeated (it is idempotent, and each answer sends the event) until one arrives.
+  std::optional<json> event;
+  WaitFor(
+      [&] {
+        auto read = bob->Request(protocol::Op::kRead, general, {{"seq", 1}});
+        EXPECT_TRUE(read.ok()) << read.Describe();
+        event = bob2->WaitEvent("read", std::chrono::milliseconds(100));
+        return event.has_value();
+      },
+      kWait, "bob's read of the channel on his device of broker 2");
+  ASSERT_TRUE(event);
+  EXPECT_EQ(JsonId((*event)["conversation_id"]), general);
+  EXPECT_EQ((*event)["user"], "bob");
+  EXPECT_EQ((*event)["read_seq"], 1);
+  auto listed = Op(*bob2, CommunityOp::kChannels, {{"server_id", server}});
+  ASSERT_TRUE(listed.ok()) << listed.Describe();
+  const json& ch = (*listed.body)["channels"][0];
+  EXPECT_EQ(ch["read_seq"], 1);
+  EXPECT_EQ(ch["unread"], 1);
+  EXPECT_EQ(ch["last_seq"], 2);
 }
 
 }  // namespace

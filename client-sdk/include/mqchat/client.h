@@ -207,6 +207,9 @@ class MQCHAT_SDK_API Client {
   // subscription (no view permission, or its access not loaded yet). Messages sent while away
   // come with sync, as for conversations; Send, History and MarkRead take the channel id.
   std::future<Status> WatchChannel(int64_t channel_id);
+  // Stops WatchChannel: the topic is unsubscribed now (if connected) and not again after a
+  // reconnect. The channel's messages still come with sync and History.
+  std::future<Status> UnwatchChannel(int64_t channel_id);
 
   // Settles request `id` (a RequestId of a callback form) with kCancelled if its response has
   // not come yet: its callback runs with that, and a later response is ignored. The server may

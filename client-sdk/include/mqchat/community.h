@@ -40,6 +40,12 @@ struct Channel {
   std::string topic;
   int64_t position = 0;
   int64_t category_id = 0;  // 0: in no category
+  // Text channels, as Channels() read them: the caller's read state (docs/PROTOCOL.md "Channel
+  // read markers"). MarkRead(id, seq) moves read_seq, as for a conversation.
+  int64_t last_seq = 0;  // the channel's newest seq
+  int64_t read_seq = 0;
+  int64_t unread = 0;  // messages above read_seq, counted to 1,000 (1,000 means "or more")
+  int64_t unread_mentions = 0;
 };
 
 struct Role {

@@ -4,6 +4,7 @@
 
 #include "chat/push_ops.h"
 #include "chat/wire_convert.h"
+#include "community/permissions.h"
 #include "protocol/fields.h"
 #include "protocol/responses.h"
 #include "protocol/wire.h"
@@ -93,7 +94,12 @@ Plan ConversationOps::MarkRead(const OpRequest& r) {
   const store::ConversationId id = r.req.conversation_id;
   const std::string device = r.who.device_id;
   const int64_t seq = std::get<protocol::ReadRequest>(r.req.body).seq;
-  return StoreTask([this, to = r.to, user, device, id, seq](store::ChatStore& store) {
+  // A channel: the broker's access cache decides, as for history (emptied at once by a change).
+  std::optional<uint64_t> perms;
+  if (tools_.channels != nullptr) perms = tools_.channels->Permissions(user, id);
+  const bool channel = perms && community::Has(*perms, community::kViewChannel);
+  return StoreTask([this, to = r.to, user, device, id, seq, channel](store::ChatStore& store) {
+    if (channel) return MarkChannelRead(store, to, user, device, id, seq);
     auto read_seq = store.MarkRead(id, user, seq);
     if (!read_seq.ok()) {
       // Not a member, or no such conversation: the same answer either way.
@@ -109,6 +115,20 @@ Plan ConversationOps::MarkRead(const OpRequest& r) {
     }
     if (push_ != nullptr) push_->ReadMarked(user, device, tools_.clock.NowMs());
   });
+}
+
+void ConversationOps::MarkChannelRead(store::ChatStore& store, const ReplyTo& to,
+                                      const std::string& user, const std::string& device,
+                                      store::ConversationId id, int64_t seq) {
+  auto read_seq = store.MarkChannelRead(id, user, seq);
+  if (!read_seq.ok()) {
+    return read_seq.status().code() == Code::kNotFound ? tools_.replies.NotMember(to, id)
+                                                       : tools_.replies.Fail(to, read_seq.status());
+  }
+  tools_.replies.Reply(to, OkPayload(to, protocol::EncodeReadMarker({id, *read_seq})));
+  // The reader's own devices, on every broker; the channel's other readers are not told.
+  tools_.replies.Broadcast({user}, protocol::ReadEvent(id, user, *read_seq));
+  if (push_ != nullptr) push_->ReadMarked(user, device, tools_.clock.NowMs());
 }
 
 void ConversationOps::Refuse(store::ChatStore& store, const ReplyTo& to, store::ConversationId id,

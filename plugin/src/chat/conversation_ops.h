@@ -28,9 +28,15 @@ class ConversationOps {
   Plan AddMembers(const OpRequest& r);
   Plan RemoveMember(const OpRequest& r);  // also leave: the requester removes themself
   Plan Rename(const OpRequest& r);
+  // Also of a text channel the user may view (the broker's access cache): their channel_reads
+  // row, and the read event to their own devices only (a channel has no read receipts).
   Plan MarkRead(const OpRequest& r);
 
  private:
+  // Writer thread: MarkRead of a channel `user` may view.
+  void MarkChannelRead(store::ChatStore& store, const ReplyTo& to, const std::string& user,
+                       const std::string& device, store::ConversationId id, int64_t seq);
+
   // Writer thread: answers and notifies after a membership change committed. `event` is a
   // protocol::values conversation event name; `added` is set for add_members only.
   void AfterMembershipChange(store::ChatStore& store, const ReplyTo& to, store::ConversationId id,

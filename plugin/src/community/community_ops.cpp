@@ -17,7 +17,12 @@ protocol::WireServer ToWire(const store::Server& s) {
   return {s.id, s.name, s.owner, s.everyone_role_id, s.member_count};
 }
 protocol::WireChannel ToWire(const store::Channel& c) {
-  return {c.id, c.server_id, c.name, c.type, c.topic, c.position, c.category_id};
+  protocol::WireChannel w{c.id, c.server_id, c.name, c.type, c.topic, c.position, c.category_id};
+  if (c.read) {
+    w.read = protocol::WireChannelReadState{c.read->last_seq, c.read->read_seq, c.read->unread,
+                                            c.read->unread_mentions};
+  }
+  return w;
 }
 protocol::WireRole ToWire(const store::Role& r) {
   return {r.id, r.server_id, r.name, static_cast<int64_t>(r.permissions), r.position};

@@ -209,7 +209,7 @@ Status AppendPlan::Decide() {
   results_.assign(batch_.size(), AppendResult{});
   std::vector<std::optional<size_t>> first_new(keys_.size());  // key -> batch index storing it
   std::map<ConversationId, SeqAdvance> advances;
-  std::map<std::pair<ConversationId, std::string>, int64_t> newest_by_sender;
+  std::map<std::pair<ConversationId, std::string>, ReadAdvance> newest_by_sender;
   // The state events see, as the batch changes it request by request.
   TargetMap targets;
   ReactionSet present;
@@ -295,15 +295,14 @@ Status AppendPlan::Decide() {
     advance.conversation_id = req.conversation_id;
     advance.count += 1;
     advance.last_seq = seq;
-    newest_by_sender[{req.conversation_id, req.sender}] = seq;
+    newest_by_sender[{req.conversation_id, req.sender}] =
+        ReadAdvance{req.conversation_id, req.sender, seq, req.channel_sender};
   }
 
   for (auto& [id, advance] : advances) {
     seq_advances_.push_back(advance);
   }
-  for (auto& [who, seq] : newest_by_sender) {
-    read_advances_.push_back(ReadAdvance{who.first, who.second, seq});
-  }
+  for (auto& entry : newest_by_sender) read_advances_.push_back(std::move(entry.second));
   return Status::Ok();
 }
 

@@ -74,11 +74,14 @@ class AppendPlan {
     int64_t last_seq = 0;
     int64_t activity_ms = 0;  // newest created_at_ms among the new messages
   };
-  // A sender's read_seq moves up to their newest new message in the conversation.
+  // A sender's read_seq moves up to their newest new message in the conversation; in a
+  // channel (AppendRequest::channel_sender) their channel_reads row (migration 024), made if
+  // they have none.
   struct ReadAdvance {
     ConversationId conversation_id = 0;
     std::string username;
     int64_t read_seq = 0;
+    bool channel = false;
   };
 
   // Keeps a reference to `batch`, which must outlive the plan.

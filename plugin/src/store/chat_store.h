@@ -277,6 +277,12 @@ class ChatStore {
   // kPermissionDenied if `user` is not a member.
   virtual Result<int64_t> MarkRead(ConversationId id, const std::string& user, int64_t seq) = 0;
 
+  // A text channel's MarkRead (migration 024): `user`'s row in channel_reads, made if they have
+  // none (then from 0), set to max(current, min(seq, last_seq)). The caller checked that `user`
+  // may view channel `id`. kNotFound if the channel has no conversation.
+  virtual Result<int64_t> MarkChannelRead(ConversationId id, const std::string& user,
+                                          int64_t seq) = 0;
+
   // --- blocks and the direct-message policy (store/block_steps.h) ---
 
   // `blocker` blocks `blocked`; blocking again keeps the first time. kInvalidArgument if they

@@ -79,6 +79,19 @@ inline constexpr char kChannel[] =
 inline constexpr char kChannels[] = "SELECT " MQCHAT_CHANNEL_COLS
                                     " FROM channels WHERE server_id = ?1 "
                                     "ORDER BY position, channel_id";
+// A server's text channels with `?2`'s read state in each (migration 024: no channel_reads row
+// is read_seq 0): channel id, last_seq, read_seq, unread messages (kind 0) above read_seq counted
+// to 1,000 (protocol::kMaxChannelUnread: a never-read channel of a big server costs at most that
+// many index entries), unread mentions (one range of the mentions primary key).
+inline constexpr char kChannelReadStates[] =
+    "SELECT ch.channel_id, c.last_seq, COALESCE(r.read_seq, 0), "
+    "(SELECT count(*) FROM (SELECT 1 FROM messages x WHERE x.conversation_id = ch.channel_id "
+    "AND x.seq > COALESCE(r.read_seq, 0) AND x.kind = 0 LIMIT 1000) u), "
+    "(SELECT count(*) FROM mentions n WHERE n.username = ?2 "
+    "AND n.conversation_id = ch.channel_id AND n.seq > COALESCE(r.read_seq, 0)) "
+    "FROM channels ch JOIN conversations c ON c.conversation_id = ch.channel_id "
+    "LEFT JOIN channel_reads r ON r.username = ?2 AND r.channel_id = ch.channel_id "
+    "WHERE ch.server_id = ?1 AND ch.type = 'text'";
 inline constexpr char kInsertChannel[] =
     "INSERT INTO channels (server_id, name, type, topic, position, category_id, created_at_ms) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING " MQCHAT_CHANNEL_COLS;

@@ -44,6 +44,15 @@ inline constexpr char kChannelText[] = "text";
 inline constexpr char kChannelVoice[] = "voice";  // reserved for calls
 inline constexpr char kChannelCategory[] = "category";
 
+// A reader's read state in a text channel (migration 024; docs/PROTOCOL.md "Channel read
+// markers").
+struct ChannelReadState {
+  int64_t last_seq = 0;  // the channel's newest seq
+  int64_t read_seq = 0;  // the reader's; 0 if they never read nor wrote there
+  int64_t unread = 0;    // messages above read_seq, counted to protocol::kMaxChannelUnread
+  int64_t unread_mentions = 0;
+};
+
 struct Channel {
   int64_t id = 0;
   int64_t server_id = 0;
@@ -52,6 +61,7 @@ struct Channel {
   std::string topic;
   int64_t position = 0;
   int64_t category_id = 0;  // 0: not in a category
+  std::optional<ChannelReadState> read;  // ListChannels: the actor's, for text channels
 };
 
 // What to change in a channel: unset fields stay.
@@ -107,7 +117,8 @@ class CommunityStore {
   virtual Result<Server> GetServer(const std::string& actor, int64_t server_id) = 0;
   virtual Result<std::vector<Server>> ListServers(const std::string& user) = 0;
 
-  // Channels (manage_channels). ListChannels returns the channels the actor may view.
+  // Channels (manage_channels). ListChannels returns the channels the actor may view, each
+  // text channel with the actor's read state.
   virtual Result<Channel> CreateChannel(const std::string& actor, const Channel& channel,
                                         int64_t now_ms) = 0;
   virtual Result<Channel> EditChannel(const std::string& actor, int64_t channel_id,

@@ -93,11 +93,19 @@ Result<std::vector<Channel>> SqlCommunityStore::ListChannels(const std::string& 
   MQCHAT_ASSIGN_OR_RETURN(auto override_rows, sql_->Query(kServerOverrides, {server_id}));
   std::map<int64_t, std::vector<community::ChannelOverride>> overrides;
   for (const SqlRow& r : override_rows) overrides[r.Int(0)].push_back(ReadOverride(r, 1));
+  MQCHAT_ASSIGN_OR_RETURN(auto read_rows, sql_->Query(kChannelReadStates, {server_id, actor}));
+  std::map<int64_t, ChannelReadState> reads;
+  for (const SqlRow& r : read_rows) {
+    reads[r.Int(0)] = ChannelReadState{r.Int(1), r.Int(2), r.Int(3), r.Int(4)};
+  }
   std::vector<Channel> out;
   for (const SqlRow& r : rows) {
     Channel c = ReadChannel(r);
     const PermissionSet perms = community::ChannelPermissions(a.roles, a.member, overrides[c.id]);
-    if (community::Has(perms, community::kViewChannel)) out.push_back(std::move(c));
+    if (!community::Has(perms, community::kViewChannel)) continue;
+    auto read = reads.find(c.id);
+    if (read != reads.end()) c.read = read->second;
+    out.push_back(std::move(c));
   }
   return out;
 }

@@ -55,6 +55,11 @@ class FakeChatStore final : public store::ChatStore {
                      const std::string& name) override;
   Result<int64_t> MarkRead(store::ConversationId id, const std::string& user,
                            int64_t seq) override;
+  // Channels are not faked: no conversation is one.
+  Result<int64_t> MarkChannelRead(store::ConversationId id, const std::string&,
+                                  int64_t) override {
+    return Status::NotFound("no channel " + std::to_string(id));
+  }
   Result<store::Conversation> GetConversation(store::ConversationId id) override;
   Result<std::vector<store::ConversationSummary>> ListConversations(
       const std::string& user) override;

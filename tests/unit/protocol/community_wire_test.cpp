@@ -77,6 +77,33 @@ TEST(CommunityWireTest, DecodesWhatThePluginEncodes) {
   EXPECT_EQ(invite->code, "abcdEFGH12345678");
 }
 
+TEST(CommunityWireTest, ATextChannelsReadStateTravelsAndIsAbsentOtherwise) {
+  WireChannel text{20, 12, "general", "text", "", 0, 0};
+  text.read = WireChannelReadState{12, 9, 3, 1};
+  json encoded = EncodeChannel(text);
+  EXPECT_EQ(encoded["last_seq"], 12);
+  EXPECT_EQ(encoded["unread_mentions"], 1);
+  auto decoded = DecodeChannel(encoded);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  ASSERT_TRUE(decoded->read.has_value());
+  EXPECT_EQ(decoded->read->last_seq, 12);
+  EXPECT_EQ(decoded->read->read_seq, 9);
+  EXPECT_EQ(decoded->read->unread, 3);
+  EXPECT_EQ(decoded->read->unread_mentions, 1);
+  json category = EncodeChannel({21, 12, "Topics", "category", "", 0, 0});
+  EXPECT_FALSE(category.contains("unread"));
+  auto plain = DecodeChannel(category);
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_FALSE(plain->read.has_value());
+  // A negative or mistyped count is refused.
+  json bad = encoded;
+  bad["unread"] = -1;
+  EXPECT_FALSE(DecodeChannel(bad).ok());
+  bad = encoded;
+  bad["read_seq"] = "9";
+  EXPECT_FALSE(DecodeChannel(bad).ok());
+}
+
 TEST(CommunityWireTest, RefusesValuesOutOfBounds) {
   json server = EncodeServer({12, "Guild", "alice", 13, 2});
   json bad = server;

@@ -2,8 +2,8 @@
 // round trips, however many messages and conversations it holds: BEGIN, lock the
 // conversations, look up members and duplicates, write everything, COMMIT (plus one to record
 // push jobs when the batch has push recipients, up to two to look up the targets of edits,
-// deletions, reactions and replies, and one per such event to change its target:
-// pg_chat_events.h).
+// deletions, reactions and replies, one per such event to change its target:
+// pg_chat_events.h, and one for the read rows of channel senders: migration 024).
 #include <unordered_map>
 #include <utility>
 
@@ -12,6 +12,7 @@
 #include "store/chat_rules.h"
 #include "store/attachments.h"
 #include "store/mentions.h"
+#include "store/pg/pg_channel_read_sql.h"
 #include "store/pg/pg_chat_attachments.h"
 #include "store/pg/pg_chat_events.h"
 #include "store/pg/pg_chat_mentions.h"
@@ -138,6 +139,7 @@ Status Write(PGconn* conn, AppendPlan& plan) {
   std::vector<int64_t> read_ids, read_seqs;
   std::vector<std::string> readers;
   for (const AppendPlan::ReadAdvance& read : plan.read_advances()) {
+    if (read.channel) continue;  // WriteChannelReads
     read_ids.push_back(read.conversation_id);
     readers.push_back(read.username);
     read_seqs.push_back(read.read_seq);
@@ -162,6 +164,26 @@ Status Write(PGconn* conn, AppendPlan& plan) {
                                                             .Text(sql::TextArray(mentions))
                                                             .Text(sql::TextArray(attachments))));
   return CheckSeqAllocation(res.get(), plan);
+}
+
+// Step 3b, only if a channel's sender stored a message: their channel_reads rows (migration
+// 024), made if they have none.
+Status WriteChannelReads(PGconn* conn, const AppendPlan& plan) {
+  std::vector<int64_t> ids, seqs;
+  std::vector<std::string> users;
+  for (const AppendPlan::ReadAdvance& read : plan.read_advances()) {
+    if (!read.channel) continue;
+    ids.push_back(read.conversation_id);
+    users.push_back(read.username);
+    seqs.push_back(read.read_seq);
+  }
+  if (ids.empty()) return Status::Ok();
+  return ExecPrepared(conn, pg_channel_read_sql::kAdvance,
+                      PgParams()
+                          .Text(sql::Int64Array(ids))
+                          .Text(sql::TextArray(users))
+                          .Text(sql::Int64Array(seqs)))
+      .status();
 }
 
 // Step 4, only if a new message has push recipients: one pending push job per (recipient,
@@ -225,6 +247,7 @@ Result<std::vector<AppendResult>> PgChatStore::AppendBatch(
   MQCHAT_RETURN_IF_ERROR(plan.Decide());
   if (!plan.new_indexes().empty()) {
     MQCHAT_RETURN_IF_ERROR(Write(conn, plan));
+    MQCHAT_RETURN_IF_ERROR(WriteChannelReads(conn, plan));
     MQCHAT_RETURN_IF_ERROR(WriteMessageMentions(conn, plan));  // only when it has mentions
     MQCHAT_RETURN_IF_ERROR(WriteAttachmentLinks(conn, plan));  // only when it has attachments
     MQCHAT_RETURN_IF_ERROR(WriteEffects(conn, plan));  // one statement per event

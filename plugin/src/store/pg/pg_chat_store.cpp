@@ -8,6 +8,7 @@
 #include "protocol/identity.h"
 #include "store/new_conversation_steps.h"
 #include "store/pg/pg_block_sql.h"
+#include "store/pg/pg_channel_read_sql.h"
 #include "store/pg/pg_chat_sql.h"
 #include "store/pg/pg_event_sql.h"
 #include "store/pg/pg_attachment_sql.h"
@@ -54,6 +55,8 @@ Result<std::unique_ptr<PgChatStore>> PgChatStore::Create(PgConnPtr conn) {
   statements.insert(statements.end(), std::begin(pg_attachment_sql::kAll),
                     std::end(pg_attachment_sql::kAll));
   statements.insert(statements.end(), std::begin(pg_block_sql::kAll), std::end(pg_block_sql::kAll));
+  statements.insert(statements.end(), std::begin(pg_channel_read_sql::kAll),
+                    std::end(pg_channel_read_sql::kAll));
   MQCHAT_ASSIGN_OR_RETURN(PgConnection ready,
                           PgConnection::Create(std::move(conn), std::move(statements)));
   return std::unique_ptr<PgChatStore>(new PgChatStore(std::move(ready)));
@@ -268,6 +271,15 @@ Result<int64_t> PgChatStore::MarkRead(ConversationId id, const std::string& user
 }
 
 // --- reads (each one statement, so one snapshot) ---
+
+Result<int64_t> PgChatStore::MarkChannelRead(ConversationId id, const std::string& user,
+                                             int64_t seq) {
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
+  MQCHAT_ASSIGN_OR_RETURN(
+      PgResultPtr res, Run(pg_channel_read_sql::kMark, PgParams().Int(id).Text(user).Int(seq)));
+  if (PQntuples(res.get()) == 0) return Status::NotFound("no channel " + std::to_string(id));
+  return PgInt64(res.get(), 0, 0);
+}
 
 Result<Conversation> PgChatStore::GetConversation(ConversationId id) {
   MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());

@@ -7,12 +7,15 @@
 
 namespace mqchat::store::pg_mention_sql {
 
-// The 1-based positions of the (conversation $1, user $2) pairs whose user is a member.
+// The 1-based positions of the (conversation $1, user $2) pairs whose user is a member (of a
+// channel's server, for a channel: issue 18, a channel has no members rows).
 inline constexpr PgStatement kMembers = {
     "mqchat_mention_members",
     "SELECT k.ord FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY "
     "AS k(conversation_id, username, ord) WHERE EXISTS (SELECT 1 FROM members m "
-    "WHERE m.conversation_id = k.conversation_id AND m.username = k.username)"};
+    "WHERE m.conversation_id = k.conversation_id AND m.username = k.username) "
+    "OR EXISTS (SELECT 1 FROM channels ch JOIN server_members sm ON sm.server_id = ch.server_id "
+    "WHERE ch.channel_id = k.conversation_id AND sm.username = k.username)"};
 // Rows (user $1, conversation $2, message $3, unread from seq $4) of new messages.
 inline constexpr PgStatement kInsert = {
     "mqchat_mention_insert",

@@ -63,7 +63,7 @@ inline constexpr PgStatement kCountIn = {
 // $6 to_ms, $7 the other terms, $8 their number, $9 limit, $10 the conversation (0: all).
 #define MQCHAT_PG_CANDIDATE_COLUMNS                                                          \
   "SELECT p.conversation_id, p.seq, m.message_id, m.sender, m.client_msg_id, m.body, "      \
-  "m.created_at_ms, m.target_seq, m.edited_at_ms, c.kind, c.name "
+  "m.created_at_ms, m.target_seq, m.edited_at_ms, c.kind, c.name, m.attachments "
 #define MQCHAT_PG_CANDIDATE_FILTERS                                                          \
   "JOIN messages m ON m.conversation_id = p.conversation_id AND m.seq = p.seq "             \
   "JOIN conversations c ON c.conversation_id = p.conversation_id "                          \

@@ -4,6 +4,7 @@
 #include <map>
 #include <utility>
 
+#include "store/attachments.h"
 #include "store/pg/pg_search_sql.h"
 
 namespace mqchat::store {
@@ -39,6 +40,7 @@ Result<SearchCandidate> ReadCandidate(const PGresult* res, int row) {
   c.kind = kind == static_cast<int64_t>(ConversationKind::kDirect) ? ConversationKind::kDirect
                                                                    : ConversationKind::kGroup;
   c.conversation_name = PgText(res, row, 10);
+  m.attachments = ParseAttachmentsColumn(PgText(res, row, 11));  // as history shows them
   return c;
 }
 

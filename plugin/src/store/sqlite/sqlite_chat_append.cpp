@@ -89,8 +89,8 @@ Status SqliteChatStore::WriteAppend(AppendPlan& plan) {
     }
   }
   for (const AppendPlan::ReadAdvance& read : plan.read_advances()) {
-    MQCHAT_RETURN_IF_ERROR(
-        BindAndRun(advance_read_.get(), read.conversation_id, read.username, read.read_seq));
+    sqlite3_stmt* stmt = read.channel ? advance_channel_read_.get() : advance_read_.get();
+    MQCHAT_RETURN_IF_ERROR(BindAndRun(stmt, read.conversation_id, read.username, read.read_seq));
   }
   return Status::Ok();
 }

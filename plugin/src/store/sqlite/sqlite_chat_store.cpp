@@ -9,6 +9,7 @@
 #include "store/attachments.h"
 #include "store/new_conversation_steps.h"
 #include "store/sqlite/sqlite_attachment_sql.h"
+#include "store/sqlite/sqlite_channel_read_sql.h"
 #include "store/sqlite/sqlite_chat_sql.h"
 #include "store/sqlite/sqlite_event_sql.h"
 #include "store/sqlite/sqlite_mention_sql.h"
@@ -48,6 +49,8 @@ Status SqliteChatStore::PrepareAll() {
       {&promote_oldest_, sql::kPromoteOldest},
       {&rename_, sql::kRename},
       {&mark_read_, sql::kMarkRead},
+      {&mark_channel_read_, sqlite_channel_read_sql::kMark},
+      {&advance_channel_read_, sqlite_channel_read_sql::kAdvance},
       {&get_conversation_, sql::kGetConversation},
       {&find_message_, sql::kFindMessage},
       {&alloc_seqs_, sql::kAllocSeqs},

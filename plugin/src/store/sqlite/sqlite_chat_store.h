@@ -45,6 +45,8 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql, priv
                       const std::string& user) override;
   Status RenameGroup(ConversationId id, const std::string& actor, const std::string& name) override;
   Result<int64_t> MarkRead(ConversationId id, const std::string& user, int64_t seq) override;
+  Result<int64_t> MarkChannelRead(ConversationId id, const std::string& user,
+                                  int64_t seq) override;  // sqlite_chat_channel_reads.cpp
   Result<Conversation> GetConversation(ConversationId id) override;
   Result<std::vector<ConversationSummary>> ListConversations(const std::string& user) override;
   Result<std::vector<StoredMessage>> ReadHistory(ConversationId id, int64_t after_seq,
@@ -157,6 +159,8 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql, priv
   SqliteStmtPtr alloc_seqs_;
   SqliteStmtPtr insert_message_;
   SqliteStmtPtr advance_read_;
+  SqliteStmtPtr mark_channel_read_;  // sqlite_channel_read_sql.h
+  SqliteStmtPtr advance_channel_read_;
   SqliteStmtPtr list_conversations_;
   SqliteStmtPtr list_members_of_user_;
   SqliteStmtPtr history_before_;

@@ -5,8 +5,12 @@
 
 namespace mqchat::store::sqlite_mention_sql {
 
+// A member of the conversation, or of the server of the channel ?1 is (issue 18: a channel has
+// no members rows; migration 021).
 inline constexpr char kIsMember[] =
-    "SELECT 1 FROM members WHERE conversation_id = ?1 AND username = ?2";
+    "SELECT 1 FROM members WHERE conversation_id = ?1 AND username = ?2 "
+    "UNION ALL SELECT 1 FROM channels ch JOIN server_members sm ON sm.server_id = ch.server_id "
+    "AND sm.username = ?2 WHERE ch.channel_id = ?1";
 // ?1 user, ?2 conversation, ?3 the message mentioning them, ?4 the seq it is unread from. A
 // row already there (a name an edit keeps) keeps its seq.
 inline constexpr char kInsertMention[] =

@@ -3,6 +3,7 @@
 #include <map>
 #include <utility>
 
+#include "store/attachments.h"
 #include "store/sqlite/sqlite_search_sql.h"
 
 namespace mqchat::store {
@@ -38,6 +39,7 @@ SearchCandidate ReadCandidate(sqlite3_stmt* stmt) {
                ? ConversationKind::kDirect
                : ConversationKind::kGroup;
   c.conversation_name = ColumnText(stmt, 10);
+  m.attachments = ParseAttachmentsColumn(ColumnText(stmt, 11));  // as history shows them
   return c;
 }
 
