@@ -96,7 +96,10 @@ Result<int64_t> SharedCounts::Eval(const char* script, const std::vector<std::st
   if (!reply.ok() || (*reply)->type != REDIS_REPLY_INTEGER) {
     redis_.reset();  // reconnect (a second from now): a failover may have moved the master
     next_connect_ms_ = SteadyMs() + kReconnectEveryMs;
-    return reply.ok() ? Status::Internal("throttle script: not an integer") : reply.status();
+    Status failed = reply.ok() ? Status::Internal("throttle script: not an integer")
+                               : reply.status();
+    NoteFailure(failed);
+    return failed;
   }
   return static_cast<int64_t>((*reply)->integer);
 }
@@ -107,17 +110,21 @@ Result<redisContext*> SharedCounts::Connection(int64_t now_ms) {
   auto connected = presence::ConnectRedis(address_, kRedisTimeoutMs);
   if (!connected.ok()) {
     next_connect_ms_ = now_ms + kReconnectEveryMs;
-    if (!failing_) {
-      std::cerr << "mqchat-api: throttles: redis: " << connected.status().message()
-                << " (counting per process until it is back)\n";
-    }
-    failing_ = true;
+    NoteFailure(connected.status());
     return connected.status();
   }
   if (failing_) std::cerr << "mqchat-api: throttles: redis is back (counting shared again)\n";
   failing_ = false;
   redis_ = std::move(*connected);
   return redis_.get();
+}
+
+void SharedCounts::NoteFailure(const Status& status) {
+  if (!failing_) {
+    std::cerr << "mqchat-api: throttles: redis: " << status.message()
+              << " (counting per process until it is back)\n";
+  }
+  failing_ = true;
 }
 
 }  // namespace mqchat::api

@@ -38,6 +38,8 @@ class SharedCounts {
                        const std::vector<std::string>& args);
   // The connection, reconnecting at most once a second; kUnavailable meanwhile.
   Result<redisContext*> Connection(int64_t now_ms) REQUIRES(mu_);
+  // Logs the first failure of an outage.
+  void NoteFailure(const Status& status) REQUIRES(mu_);
 
   const presence::RedisAddress address_;
   Mutex mu_;
