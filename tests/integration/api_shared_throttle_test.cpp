@@ -24,10 +24,10 @@ namespace {
 
 using Options = std::vector<std::pair<std::string, std::string>>;
 
-ApiReply Login(ApiProcess& api, const std::string& user, const std::string& password) {
+ApiReply ApiLogin(ApiProcess& api, const std::string& user, const std::string& password) {
   return api.Post("/v1/login", {{"username", user}, {"password", password}});
 }
-ApiReply Signup(ApiProcess& api, const std::string& user) {
+ApiReply ApiSignup(ApiProcess& api, const std::string& user) {
   return api.Post("/v1/signup", {{"username", user}, {"password", user + " password"}});
 }
 
@@ -57,20 +57,20 @@ class ApiSharedThrottleTest : public ::testing::Test {
 TEST_F(ApiSharedThrottleTest, FailuresSpreadOverTwoProcessesAreThrottledTogether) {
   if (!a_ || !b_) return;
   // Sign-ups: 2 per address in all, one through each process.
-  EXPECT_EQ(Signup(*a_, "alice").status, 201);
-  EXPECT_EQ(Signup(*b_, "bob").status, 201);
+  EXPECT_EQ(ApiSignup(*a_, "alice").status, 201);
+  EXPECT_EQ(ApiSignup(*b_, "bob").status, 201);
   for (auto* api : {a_.get(), b_.get()}) {
-    auto refused = Signup(*api, "carol");
+    auto refused = ApiSignup(*api, "carol");
     EXPECT_EQ(refused.status, 429) << refused.body;
     EXPECT_EQ(refused.error_code(), "RATE_LIMITED");
   }
 
   // Failed logins: 4 per username (and address) in all, alternating processes.
   for (int i = 0; i < 4; ++i) {
-    EXPECT_EQ(Login(i % 2 ? *b_ : *a_, "alice", "guess").status, 401) << i;
+    EXPECT_EQ(ApiLogin(i % 2 ? *b_ : *a_, "alice", "guess").status, 401) << i;
   }
   for (auto* api : {a_.get(), b_.get()}) {
-    auto refused = Login(*api, "alice", "alice password");
+    auto refused = ApiLogin(*api, "alice", "alice password");
     EXPECT_EQ(refused.status, 429) << "2 failures per process, 4 in all: " << refused.body;
     const int retry_after = std::atoi(refused.retry_after.c_str());
     EXPECT_GE(retry_after, 1) << refused.retry_after;
@@ -89,10 +89,10 @@ TEST_F(ApiSharedThrottleTest, FailuresSpreadOverTwoProcessesAreThrottledTogether
   // from 127.0.0.1, so 2 more spend its address budget; b_ has seen 2 and still answers.
   redis_.Kill();
   const auto start = std::chrono::steady_clock::now();
-  EXPECT_EQ(Login(*a_, "dave", "guess").status, 401);
-  EXPECT_EQ(Login(*a_, "erin", "guess").status, 401);
-  EXPECT_EQ(Login(*a_, "frank", "guess").status, 429) << "a_'s own count: 4 from this address";
-  EXPECT_EQ(Login(*b_, "grace", "guess").status, 401) << "b_'s own count: 2";
+  EXPECT_EQ(ApiLogin(*a_, "dave", "guess").status, 401);
+  EXPECT_EQ(ApiLogin(*a_, "erin", "guess").status, 401);
+  EXPECT_EQ(ApiLogin(*a_, "frank", "guess").status, 429) << "a_'s own count: 4 from this address";
+  EXPECT_EQ(ApiLogin(*b_, "grace", "guess").status, 401) << "b_'s own count: 2";
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3))
       << "no request waited on the dead Redis";
   EXPECT_NE(a_->Log().find("counting per process"), std::string::npos) << a_->Log();
@@ -129,7 +129,7 @@ TEST_F(ApiSentinelTest, DiscoveryAndThrottlesFindTheMasterThroughSentinelAndFoll
   };
   ASSERT_TRUE(WaitFor(listed, std::chrono::seconds(15), "the live broker listed via sentinel"))
       << api.Get("/v1/connect").body;
-  EXPECT_EQ(Login(api, "nobody", "guess").status, 401);
+  EXPECT_EQ(ApiLogin(api, "nobody", "guess").status, 401);
   auto counted = sentinels_->master().Command({"GET", "mqchat:throttle:login:u:nobody"});
   ASSERT_TRUE(counted);
   EXPECT_EQ(counted->str, "1") << "counted on the master the sentinels name";
@@ -141,7 +141,7 @@ TEST_F(ApiSentinelTest, DiscoveryAndThrottlesFindTheMasterThroughSentinelAndFoll
   ASSERT_TRUE(WaitFor(listed, std::chrono::seconds(20), "the broker listed after the failover"))
       << api.Get("/v1/connect").body;
   auto counted_again = [&] {
-    EXPECT_EQ(Login(api, "nobody2", "guess").status, 401);
+    EXPECT_EQ(ApiLogin(api, "nobody2", "guess").status, 401);
     auto count = sentinels_->replica().Command({"GET", "mqchat:throttle:login:u:nobody2"});
     return count && count->type == RedisReply::Type::kBulk;
   };
