@@ -1,5 +1,6 @@
 #include "api_service.h"
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 
@@ -58,9 +59,15 @@ ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens, Bearer
       tokens_(std::move(tokens)),
       auth_(std::move(auth)),
       blobs_(std::move(blobs)),
-      signup_(config.signup, &stores_, &passwords_, options.now_ms),
+      shared_counts_(ApiRedisAddress(config)
+                         ? std::make_unique<SharedCounts>(*ApiRedisAddress(config))
+                         : nullptr),
+      signup_limits_({0, config.signup_max_per_address, config.signup_max_per_prefix},
+                     config.signup_window_s * 1000, shared_counts_.get(), "signup"),
+      signup_(config.signup, &stores_, &passwords_, &signup_limits_, options.now_ms),
       login_limits_({config.login_fail_max, config.login_fail_max, config.login_fail_max_per_prefix},
-                    config.login_fail_window_s * 1000),
+                    config.login_fail_window_s * 1000, shared_counts_.get(), "login",
+                    std::max(1, (config.hash_workers + config.hash_queue) / 4)),
       sessions_(&stores_, &passwords_, &login_limits_, &tokens_,
                 RefreshTokens(config.refresh_token_ttl_s * 1000), options.now_ms),
       credentials_(&stores_, &passwords_, RefreshTokens(config.refresh_token_ttl_s * 1000),
@@ -70,7 +77,7 @@ ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens, Bearer
       lookup_(&stores_, &auth_, config.lookup_per_minute, config.lookup_per_minute_per_address,
               options.now_ms),
       devices_(&stores_, &auth_, options.now_ms),
-      discovery_(config.redis_url, config.brokers, config.discovery_cache_ms, options.now_ms),
+      discovery_(ApiRedisAddress(config), config.brokers, config.discovery_cache_ms, options.now_ms),
       admin_(admin_key, &stores_, &passwords_, &tokens_, options.now_ms),
       attachments_(std::move(attachment_parts), config.attachments, &stores_, &auth_,
                    options.now_ms) {

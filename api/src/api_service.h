@@ -66,6 +66,8 @@ class ApiService {
   AccessTokenIssuer tokens_;
   BearerAuth auth_;
   BlobStorePtr blobs_;  // null: avatars not configured
+  std::unique_ptr<SharedCounts> shared_counts_;  // null without Redis (shared_counts.h)
+  LoginLimits signup_limits_;
   SignupHandler signup_;
   LoginLimits login_limits_;
   SessionHandlers sessions_;

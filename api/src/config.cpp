@@ -72,6 +72,16 @@ Status Apply(const std::string& key, const std::string& value, ApiConfig* c, int
   } else if (key == "port") {
     if (auto s = int_option(0, 65535); !s.ok()) return s;
     c->port = static_cast<int>(n);
+  } else if (key == "tls_cert_file") {
+    c->tls_cert_file = value;
+  } else if (key == "tls_key_file") {
+    c->tls_key_file = value;
+  } else if (key == "allow_plain_http") {
+    if (value != "true" && value != "false") {
+      return Status::InvalidArgument("allow_plain_http must be true or false (got '" + value +
+                                     "')");
+    }
+    c->allow_plain_http = value == "true";
   } else if (key == "sqlite") {
     c->store.backend = store::Backend::kSqlite;
     c->store.sqlite_path = value;
@@ -136,6 +146,13 @@ Status Apply(const std::string& key, const std::string& value, ApiConfig* c, int
   } else if (key == "login_fail_window_s") {
     if (auto s = int_option(1, 86400); !s.ok()) return s;
     c->login_fail_window_s = n;
+  } else if (key == "signup_max_per_address" || key == "signup_max_per_prefix") {
+    if (auto s = int_option(1, 1000000); !s.ok()) return s;
+    (key == "signup_max_per_address" ? c->signup_max_per_address : c->signup_max_per_prefix) =
+        static_cast<int>(n);
+  } else if (key == "signup_window_s") {
+    if (auto s = int_option(1, 86400); !s.ok()) return s;
+    c->signup_window_s = n;
   } else if (key == "broker") {
     c->brokers.push_back(value);
   } else if (key == "redis") {
@@ -143,6 +160,10 @@ Status Apply(const std::string& key, const std::string& value, ApiConfig* c, int
       return Status::InvalidArgument("redis: " + parsed.status().message());
     }
     c->redis_url = value;
+  } else if (key == "redis_sentinels") {
+    c->redis_sentinels = value;
+  } else if (key == "redis_master_name") {
+    c->redis_master_name = value;
   } else if (key == "admin_key_file") {
     c->admin_key_file = value;
   } else if (key == "metrics_listen") {
@@ -169,7 +190,50 @@ Status Apply(const std::string& key, const std::string& value, ApiConfig* c, int
   return Status::Ok();
 }
 
+// Plain HTTP only where nobody else can listen in: loopback, or behind a TLS proxy the
+// operator vouches for.
+Status CheckTransport(const ApiConfig& c) {
+  if (c.tls_cert_file.empty() != c.tls_key_file.empty()) {
+    return Status::InvalidArgument("give both tls_cert_file and tls_key_file, or neither");
+  }
+  if (c.tls_cert_file.empty() && !c.allow_plain_http && !IsLoopbackHost(c.listen_host)) {
+    return Status::InvalidArgument(
+        "listen " + c.listen_host +
+        " is not a loopback address: serve HTTPS (tls_cert_file and tls_key_file), or set "
+        "allow_plain_http true if a TLS-terminating proxy sits in front");
+  }
+  return Status::Ok();
+}
+
+Status CheckRedis(const ApiConfig& c) {
+  if (!c.redis_sentinels.empty() && !c.redis_url.empty()) {
+    return Status::InvalidArgument("redis and redis_sentinels exclude each other");
+  }
+  if (c.redis_sentinels.empty() != c.redis_master_name.empty()) {
+    return Status::InvalidArgument("redis_sentinels and redis_master_name go together");
+  }
+  if (c.redis_sentinels.empty()) return Status::Ok();
+  auto parsed = presence::ParseRedisSentinels(c.redis_sentinels, c.redis_master_name);
+  if (!parsed.ok()) return Status::InvalidArgument("redis_sentinels: " + parsed.status().message());
+  return Status::Ok();
+}
+
 }  // namespace
+
+std::optional<presence::RedisAddress> ApiRedisAddress(const ApiConfig& config) {
+  Result<presence::RedisAddress> address = Status::NotFound("no redis");
+  if (!config.redis_sentinels.empty()) {
+    address = presence::ParseRedisSentinels(config.redis_sentinels, config.redis_master_name);
+  } else if (!config.redis_url.empty()) {
+    address = presence::ParseRedisAddress(config.redis_url);
+  }
+  if (!address.ok()) return std::nullopt;
+  return *address;
+}
+
+bool IsLoopbackHost(const std::string& host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
 
 Result<ApiConfig> ParseApiArgs(const std::vector<std::string>& args) {
   KeyValues options;
@@ -200,6 +264,8 @@ Result<ApiConfig> ParseApiArgs(const std::vector<std::string>& args) {
     config.blob_dir =
         (slash == std::string::npos ? "." : config.store.sqlite_path.substr(0, slash)) + "/blobs";
   }
+  if (auto s = CheckTransport(config); !s.ok()) return s;
+  if (auto s = CheckRedis(config); !s.ok()) return s;
   if (config.jwt_private_key_file.empty()) {
     return Status::InvalidArgument("--jwt_private_key_file is required (it signs access tokens)");
   }
@@ -212,10 +278,14 @@ std::string ApiUsage() {
   --jwt_private_key_file FILE     RSA private key (PEM) signing RS256 access tokens
   --jwt_issuer ISS --jwt_audience AUD   claims the brokers check (optional)
   --listen HOST (127.0.0.1) --port N (8080; 0 = any free port)
+  --tls_cert_file PEM --tls_key_file PEM   serve HTTPS (plain HTTP: loopback only, unless
+    --allow_plain_http true because a TLS-terminating proxy sits in front)
   --signup open|invite|closed (open)   invite: an invite_code from `mqchatctl invite create`
   --broker URL (repeatable; GET /v1/connect without Redis)
   --redis HOST:PORT   the brokers' Redis: GET /v1/connect lists the live brokers, least loaded
-    first; --discovery_cache_ms N (1000)
+    first (--discovery_cache_ms N, 1000), and the login and sign-up throttles are counted
+    there, shared by every API process (per process while it is down)
+  --redis_sentinels HOST:PORT,... --redis_master_name NAME   instead of --redis: behind Sentinel
   --admin_key_file FILE   the server-to-server admin API's key (none: admin API off)
   --metrics_listen HOST:PORT   GET /metrics (Prometheus) on a listener of its own (none: off)
   --cors_origin ORIGIN (repeatable)   a web page origin allowed to call from a browser
@@ -227,6 +297,8 @@ std::string ApiUsage() {
   --lookup_per_minute N (30) --lookup_per_minute_per_address N (120)   GET /v1/users
   --login_fail_max N (10) --login_fail_max_per_prefix N (100) --login_fail_window_s N (60)
                                   failed logins per username and address, per /24 or /56
+  --signup_max_per_address N (20) --signup_max_per_prefix N (200) --signup_window_s N (3600)
+                                  sign-up attempts per address, per /24 or /56
   --max_attachment_bytes N (26214400) --upload_chunk_bytes N (4194304)   attachments (in
     <blob_dir>/files); --uploads_per_user N (20) --upload_min_free_bytes N (268435456)
   --attachment_url_ttl_s N (300) --attachment_url_secret_file FILE (none: random per process)

@@ -6,11 +6,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "attachment_config.h"
 #include "mqchat/status.h"
+#include "presence/redis_handles.h"
 #include "store/store_config.h"
 
 namespace mqchat::api {
@@ -21,6 +23,13 @@ enum class SignupMode { kOpen, kInvite, kClosed };
 struct ApiConfig {
   std::string listen_host = "127.0.0.1";  // `listen`
   int port = 8080;                        // `port` (0: any free port, printed at start)
+  // HTTPS: `tls_cert_file` (PEM chain) and `tls_key_file` (PEM private key), both or neither.
+  // Without them the service speaks plain HTTP, which it does only on a loopback address
+  // (127.0.0.0/8, ::1, localhost) unless `allow_plain_http true` says a TLS-terminating proxy
+  // sits in front (ParseApiArgs refuses the rest).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  bool allow_plain_http = false;
   store::StoreConfig store;               // `sqlite PATH` or `pg CONNINFO` (exactly one)
   SignupMode signup = SignupMode::kOpen;  // `signup open|invite|closed`
   // `jwt_private_key_file`: RSA private key (PEM) that signs access tokens (RS256); the brokers
@@ -43,6 +52,11 @@ struct ApiConfig {
   // GET /v1/connect then lists the live brokers' advertised URLs, least loaded first, and the
   // `broker` list only while Redis is unreachable or none is live (discovery.h).
   std::string redis_url;
+  // `redis_sentinels host:port,...` with `redis_master_name NAME` (instead of `redis`, as the
+  // plugin's options of the same names): the brokers' Redis behind Sentinel; every connect asks
+  // the sentinels for the master and checks its ROLE (presence/redis_handles.h).
+  std::string redis_sentinels;
+  std::string redis_master_name;
   int discovery_cache_ms = 1000;  // `discovery_cache_ms`, 0..60000: an answer is reused this long
   // `cors_origin ORIGIN` (repeatable): a web page origin (e.g. http://127.0.0.1:8083, the
   // broker's WebSocket listener serving web/dist) allowed to call the API from a browser; any
@@ -62,6 +76,12 @@ struct ApiConfig {
   int login_fail_max = 10;
   int login_fail_max_per_prefix = 100;
   int64_t login_fail_window_s = 60;
+  // Sign-up throttle (signup.h): sign-up attempts per address (`signup_max_per_address`,
+  // 1..1000000) and per /24 or /56 (`signup_max_per_prefix`, 1..1000000) in a window of
+  // `signup_window_s` (1..86400) seconds.
+  int signup_max_per_address = 20;
+  int signup_max_per_prefix = 200;
+  int64_t signup_window_s = 3600;
   // `admin_key_file`: the admin API's key (admin.h; at least 32 bytes). Empty: the admin API
   // refuses every request.
   std::string admin_key_file;
@@ -70,6 +90,13 @@ struct ApiConfig {
   // own, never the public port. Empty (the default): no metrics listener.
   std::string metrics_listen;
 };
+
+// Whether `host` (a `listen` value) is a loopback address: 127.0.0.0/8, ::1 or localhost.
+bool IsLoopbackHost(const std::string& host);
+
+// The Redis `config` names (`redis`, or `redis_sentinels` with `redis_master_name`), nullopt
+// without one. Used by discovery and by the shared throttles. ParseApiArgs has checked it parses.
+std::optional<presence::RedisAddress> ApiRedisAddress(const ApiConfig& config);
 
 // Parses argv[1..] (argv[0] excluded). kInvalidArgument naming the flag or line on any error.
 Result<ApiConfig> ParseApiArgs(const std::vector<std::string>& args);

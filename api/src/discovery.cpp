@@ -38,9 +38,10 @@ nlohmann::json RankBrokers(std::vector<LiveBroker> brokers) {
   return out;
 }
 
-BrokerDiscovery::BrokerDiscovery(std::string redis_url, std::vector<std::string> static_urls,
-                                 int cache_ms, std::function<int64_t()> now_ms)
-    : redis_url_(std::move(redis_url)),
+BrokerDiscovery::BrokerDiscovery(std::optional<presence::RedisAddress> redis,
+                                 std::vector<std::string> static_urls, int cache_ms,
+                                 std::function<int64_t()> now_ms)
+    : redis_address_(std::move(redis)),
       static_urls_(std::move(static_urls)),
       cache_ms_(cache_ms),
       now_ms_(std::move(now_ms)) {}
@@ -54,9 +55,7 @@ nlohmann::json BrokerDiscovery::StaticList() const {
 Result<std::vector<LiveBroker>> BrokerDiscovery::ReadLive() const {
   using presence::RedisCommand;
   if (!redis_) {
-    auto address = presence::ParseRedisAddress(redis_url_);
-    if (!address.ok()) return address.status();
-    auto connected = presence::ConnectRedis(*address, kRedisTimeoutMs);
+    auto connected = presence::ConnectRedis(*redis_address_, kRedisTimeoutMs);
     if (!connected.ok()) return connected.status();
     redis_ = std::move(*connected);
   }
@@ -94,7 +93,7 @@ ApiResponse BrokerDiscovery::Handle() const {
   const int64_t now = now_ms_();
   if (!has_cached_ || now - cached_at_ms_ >= cache_ms_) {
     nlohmann::json brokers;
-    if (!redis_url_.empty()) {
+    if (redis_address_) {
       auto live = ReadLive();
       if (!live.ok() && !redis_failing_) {  // once per outage
         std::cerr << "mqchat-api: discovery: redis: " << live.status().message()

@@ -1,4 +1,5 @@
-// BrokerDiscovery: GET /v1/connect, the broker addresses a client should use. With `redis` set,
+// BrokerDiscovery: GET /v1/connect, the broker addresses a client should use. With `redis` (or
+// `redis_sentinels`) set,
 // the brokers the plugin's cluster bus keeps alive in Redis (presence/cluster_keys.h): every
 // broker whose liveness key has not lapsed (a dead one drops out within its redis_ttl_s) and
 // advertises URLs (plugin_opt_advertise_urls), least loaded first (devices connected to it,
@@ -11,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,8 +37,10 @@ nlohmann::json RankBrokers(std::vector<LiveBroker> brokers);
 
 class BrokerDiscovery {
  public:
-  // `redis_url` empty: the static list only.
-  BrokerDiscovery(std::string redis_url, std::vector<std::string> static_urls, int cache_ms,
+  // `redis` nullopt: the static list only. With sentinels, every connect asks them for the
+  // master (presence/redis_handles.h), so discovery follows a failover.
+  BrokerDiscovery(std::optional<presence::RedisAddress> redis,
+                  std::vector<std::string> static_urls, int cache_ms,
                   std::function<int64_t()> now_ms);
 
   ApiResponse Handle() const;
@@ -46,7 +50,7 @@ class BrokerDiscovery {
   Result<std::vector<LiveBroker>> ReadLive() const REQUIRES(mu_);
   nlohmann::json StaticList() const;
 
-  const std::string redis_url_;
+  const std::optional<presence::RedisAddress> redis_address_;
   const std::vector<std::string> static_urls_;
   const int cache_ms_;
   const std::function<int64_t()> now_ms_;

@@ -33,12 +33,18 @@ ApiResponse LibraryError(int status) {
 struct HttpServer::Impl {
   ApiConfig config;
   const ApiService* service;
-  httplib::Server server;
+  std::unique_ptr<httplib::Server> server;  // an httplib::SSLServer with a certificate
 };
 
 HttpServer::HttpServer(const ApiConfig& config, const ApiService* service)
-    : impl_(new Impl{config, service, {}}) {
-  auto& server = impl_->server;
+    : impl_(new Impl{config, service, nullptr}) {
+  if (config.tls_cert_file.empty()) {
+    impl_->server = std::make_unique<httplib::Server>();
+  } else {
+    impl_->server = std::make_unique<httplib::SSLServer>(config.tls_cert_file.c_str(),
+                                                         config.tls_key_file.c_str());
+  }
+  auto& server = *impl_->server;
   const int threads = config.http_threads;
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // The largest body any route takes; ApiService holds JSON routes to max_body_bytes.
@@ -72,15 +78,19 @@ HttpServer::HttpServer(const ApiConfig& config, const ApiService* service)
 
 HttpServer::~HttpServer() = default;
 
+bool HttpServer::Ready() const { return impl_->server->is_valid(); }
+
+bool HttpServer::tls() const { return !impl_->config.tls_cert_file.empty(); }
+
 int HttpServer::Bind() {
-  auto& server = impl_->server;
+  auto& server = *impl_->server;
   if (impl_->config.port == 0) return server.bind_to_any_port(impl_->config.listen_host);
   return server.bind_to_port(impl_->config.listen_host, impl_->config.port) ? impl_->config.port
                                                                               : -1;
 }
 
-bool HttpServer::Serve() { return impl_->server.listen_after_bind(); }
+bool HttpServer::Serve() { return impl_->server->listen_after_bind(); }
 
-void HttpServer::Stop() { impl_->server.stop(); }
+void HttpServer::Stop() { impl_->server->stop(); }
 
 }  // namespace mqchat::api

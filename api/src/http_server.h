@@ -1,4 +1,5 @@
-// HttpServer: serves an ApiService over HTTP with cpp-httplib (the only file that includes
+// HttpServer: serves an ApiService over HTTP, or HTTPS when the config names a certificate and
+// key (cpp-httplib's SSLServer, OpenSSL), with cpp-httplib (the only file that includes
 // httplib.h). Every response is JSON, including the library's own refusals (413 for a body
 // over max_body_bytes, 400 for a malformed request line), which the error handler rewrites to
 // the {"error":{...}} shape. No request or response body is ever logged.
@@ -16,6 +17,11 @@ class HttpServer {
  public:
   HttpServer(const ApiConfig& config, const ApiService* service);
   ~HttpServer();
+
+  // False if HTTPS was asked for and the certificate or key could not be loaded (unreadable,
+  // not PEM, or not a pair): nothing can be served then.
+  bool Ready() const;
+  bool tls() const;
 
   // Binds config.listen_host:config.port; returns the port bound (config port 0: a free one),
   // or -1 if the address cannot be bound.

@@ -61,13 +61,19 @@ int main(int argc, char** argv) {
   }
 
   mqchat::api::HttpServer server(*config, service->get());
+  if (!server.Ready()) {
+    std::cerr << "mqchat-api: cannot load the TLS certificate " << config->tls_cert_file
+              << " with the key " << config->tls_key_file << "\n";
+    return 2;
+  }
   int port = server.Bind();
   if (port <= 0) {
     std::cerr << "mqchat-api: cannot listen on " << config->listen_host << ":" << config->port
               << "\n";
     return 1;
   }
-  std::cout << "mqchat-api: listening on http://" << config->listen_host << ":" << port
+  std::cout << "mqchat-api: listening on " << (server.tls() ? "https" : "http") << "://"
+            << config->listen_host << ":" << port
             << std::endl;
   std::unique_ptr<mqchat::metrics::MetricsServer> metrics;  // stopped after the API server
   if (!config->metrics_listen.empty()) {

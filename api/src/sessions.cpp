@@ -123,6 +123,11 @@ ApiResponse SessionHandlers::Login(const ApiRequest& request) {
       return FailureResponse(user.status(), "login get user");
     }
   }  // the store goes back before the slow part
+  LoginLimits::HashSlot slot = limits_->TakeHashSlot(keys);
+  if (!slot) {
+    return RetryLaterResponse(ApiErrorCode::kOverloaded,
+                              "too many logins from this network at once; retry later", 1);
+  }
   auto match = passwords_->Verify(password, stored_hash);
   if (!match.ok() && match.status().code() == Code::kResourceExhausted) {
     return FailureResponse(match.status(), "login verify");

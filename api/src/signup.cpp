@@ -18,6 +18,11 @@ ApiResponse SignupHandler::Handle(const ApiRequest& request) {
   if (mode_ == SignupMode::kClosed) {
     return ErrorResponse(ApiErrorCode::kForbidden, "sign-up is closed on this server");
   }
+  const auth::LoginKeys keys = LoginLimits::Keys("", request.remote_addr);
+  if (int wait_s = limits_->RetryAfterS(keys, now_ms_())) {
+    return RetryLaterResponse(ApiErrorCode::kRateLimited,
+                              "too many sign-ups from this network; try again later", wait_s);
+  }
   auto parsed = ParseJsonBody(
       request, {field::kUsername, field::kPassword, field::kInviteCode, field::kDisplayName});
   if (auto* error = std::get_if<ApiResponse>(&parsed)) return *error;
@@ -49,6 +54,7 @@ ApiResponse SignupHandler::Handle(const ApiRequest& request) {
   if (auto why = CheckPasswordPolicy(username, password)) {
     return ErrorResponse(ApiErrorCode::kInvalid, *why);
   }
+  limits_->RecordFailure(keys, now_ms_());  // every checked attempt counts, created or not
   auto hash = passwords_->Hash(password);
   if (!hash.ok()) return FailureResponse(hash.status(), "signup hash");
   return AddUser(username, *hash, invite_code, display_name);

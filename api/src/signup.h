@@ -5,7 +5,9 @@
 // `signup invite` the body must also carry "invite_code" (api/src/invites.h): one use is taken
 // atomically before the account is added and given back if that fails; a wrong, expired or
 // used-up code gets 403 FORBIDDEN and changes nothing. A display name (profiles.h rules) starts
-// the user's profile.
+// the user's profile. Every attempt that passes those checks counts against `limits` (per
+// address and per /24 or /56, login_limits.h), counted or not created; past a limit the request
+// gets 429 RATE_LIMITED with Retry-After before any work (even parsing).
 // Thread-safe (one request per HTTP thread).
 #pragma once
 
@@ -17,6 +19,7 @@
 
 #include "config.h"
 #include "http_types.h"
+#include "login_limits.h"
 #include "password_pool.h"
 #include "protocol/password_policy.h"
 #include "store_pool.h"
@@ -31,9 +34,13 @@ using protocol::kMinPasswordChars;
 class SignupHandler {
  public:
   // `now_ms` gives the time invites expire against (milliseconds since the epoch).
-  SignupHandler(SignupMode mode, StorePool* stores, PasswordPool* passwords,
+  SignupHandler(SignupMode mode, StorePool* stores, PasswordPool* passwords, LoginLimits* limits,
                 std::function<int64_t()> now_ms)
-      : mode_(mode), stores_(stores), passwords_(passwords), now_ms_(std::move(now_ms)) {}
+      : mode_(mode),
+        stores_(stores),
+        passwords_(passwords),
+        limits_(limits),
+        now_ms_(std::move(now_ms)) {}
 
   ApiResponse Handle(const ApiRequest& request);
 
@@ -45,6 +52,7 @@ class SignupHandler {
   SignupMode mode_;
   StorePool* stores_;
   PasswordPool* passwords_;
+  LoginLimits* limits_;
   std::function<int64_t()> now_ms_;
 };
 

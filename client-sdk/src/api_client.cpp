@@ -3,6 +3,7 @@
 #include "mqchat/api_client.h"
 
 #include <curl/curl.h>
+#include <unistd.h>
 
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -118,6 +119,7 @@ Result<ApiSession> DecodeSession(const json& body) {
 struct ApiClient::Impl {
   std::string base_url;
   std::chrono::milliseconds timeout;
+  std::string ca_file;  // empty: the system's trust store
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> easy{nullptr, &curl_easy_cleanup};
 
   // One request with a JSON body (or none); the ok body parsed, else the service's error.
@@ -159,6 +161,10 @@ struct ApiClient::Impl {
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    // Always verified (libcurl's defaults, set anyway so no reset or build default can drop them).
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, ca_file.c_str());
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Collect);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, &response);
     if (payload != nullptr) {
@@ -183,9 +189,13 @@ struct ApiClient::Impl {
 };
 
 Result<std::unique_ptr<ApiClient>> ApiClient::Create(std::string base_url,
-                                                     std::chrono::milliseconds timeout) {
+                                                     std::chrono::milliseconds timeout,
+                                                     std::string ca_file) {
   if (base_url.rfind("http://", 0) != 0 && base_url.rfind("https://", 0) != 0) {
     return Status::InvalidArgument("the API URL must start with http:// or https://");
+  }
+  if (!ca_file.empty() && ::access(ca_file.c_str(), R_OK) != 0) {
+    return Status::InvalidArgument("ca_file is not a readable file: " + ca_file);
   }
   while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
   static std::once_flag global_init;
@@ -193,6 +203,7 @@ Result<std::unique_ptr<ApiClient>> ApiClient::Create(std::string base_url,
   auto impl = std::make_unique<Impl>();
   impl->base_url = std::move(base_url);
   impl->timeout = timeout;
+  impl->ca_file = std::move(ca_file);
   impl->easy.reset(curl_easy_init());
   if (!impl->easy) return Status::Internal("curl_easy_init failed");
   return std::unique_ptr<ApiClient>(new ApiClient(std::move(impl)));

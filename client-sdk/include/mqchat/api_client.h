@@ -53,9 +53,14 @@ using UploadProgress = std::function<bool(int64_t received, int64_t total)>;
 class MQCHAT_SDK_API ApiClient {
  public:
   // `base_url`: "http://host:port" or "https://host[:port]" (no path). kInvalidArgument if it
-  // is neither.
+  // is neither. Over https the service is always verified, as the brokers are
+  // (ClientOptions::ca_file): its chain against `ca_file` (PEM of the trusted certificate
+  // authorities; empty: the system's trust store) and that its certificate names the host (an
+  // IP address needs an IP SAN); otherwise every call fails with kUnavailable.
+  // kInvalidArgument if `ca_file` is given but not a readable file.
   static Result<std::unique_ptr<ApiClient>> Create(
-      std::string base_url, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+      std::string base_url, std::chrono::milliseconds timeout = std::chrono::seconds(10),
+      std::string ca_file = "");
   ~ApiClient();
   ApiClient(const ApiClient&) = delete;
   ApiClient& operator=(const ApiClient&) = delete;

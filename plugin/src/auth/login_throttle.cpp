@@ -1,5 +1,7 @@
 #include "auth/login_throttle.h"
 
+#include <algorithm>
+
 #include "auth/network_prefix.h"
 
 namespace mqchat::auth {
@@ -15,10 +17,13 @@ LoginKeys LoginKeys::For(std::string_view username, std::string_view address) {
 LoginThrottle::LoginThrottle(ThrottleLimits limits, int64_t window_ms, size_t max_keys)
     : limits_(limits), failures_(window_ms, max_keys) {}
 
-bool LoginThrottle::IsThrottled(const LoginKeys& keys, int64_t now_ms) const {
-  return (!keys.user.empty() && failures_.AtLimit(keys.user, limits_.per_user, now_ms)) ||
-         failures_.AtLimit(keys.address, limits_.per_address, now_ms) ||
-         failures_.AtLimit(keys.prefix, limits_.per_prefix, now_ms);
+int64_t LoginThrottle::RetryAfterMs(const LoginKeys& keys, int64_t now_ms) const {
+  int64_t wait = std::max(failures_.WaitMs(keys.address, limits_.per_address, now_ms),
+                          failures_.WaitMs(keys.prefix, limits_.per_prefix, now_ms));
+  if (!keys.user.empty()) {
+    wait = std::max(wait, failures_.WaitMs(keys.user, limits_.per_user, now_ms));
+  }
+  return wait;
 }
 
 void LoginThrottle::RecordFailure(const LoginKeys& keys, int64_t now_ms) {

@@ -33,7 +33,12 @@ class LoginThrottle {
  public:
   LoginThrottle(ThrottleLimits limits, int64_t window_ms, size_t max_keys = 1000000);
 
-  bool IsThrottled(const LoginKeys& keys, int64_t now_ms) const;
+  bool IsThrottled(const LoginKeys& keys, int64_t now_ms) const {
+    return RetryAfterMs(keys, now_ms) > 0;
+  }
+  // 0 if an attempt with `keys` may run at `now_ms`, else the milliseconds until every key at
+  // its limit has left its window.
+  int64_t RetryAfterMs(const LoginKeys& keys, int64_t now_ms) const;
   void RecordFailure(const LoginKeys& keys, int64_t now_ms);
   // After a verified login: the user's count starts over (the address and prefix keep theirs).
   void ResetUser(const LoginKeys& keys) { failures_.Reset(keys.user); }

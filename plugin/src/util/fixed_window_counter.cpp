@@ -7,10 +7,10 @@ namespace mqchat {
 FixedWindowCounter::FixedWindowCounter(int64_t window_ms, size_t max_keys)
     : window_ms_(window_ms), max_keys_(max_keys) {}
 
-bool FixedWindowCounter::AtLimit(const std::string& key, int limit, int64_t now_ms) const {
+int64_t FixedWindowCounter::WaitMs(const std::string& key, int limit, int64_t now_ms) const {
   auto it = windows_.find(key);
-  if (it == windows_.end() || Expired(it->second, now_ms)) return false;
-  return it->second.count >= limit;
+  if (it == windows_.end() || Expired(it->second, now_ms) || it->second.count < limit) return 0;
+  return it->second.start_ms + window_ms_ - now_ms;
 }
 
 void FixedWindowCounter::Add(const std::string& key, int64_t now_ms) {

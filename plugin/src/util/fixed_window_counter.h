@@ -20,7 +20,12 @@ class FixedWindowCounter {
 
   // Whether `key` has a live window at `now_ms` holding at least `limit` events. A key without
   // one is never at its limit (its next event opens a window).
-  bool AtLimit(const std::string& key, int limit, int64_t now_ms) const;
+  bool AtLimit(const std::string& key, int limit, int64_t now_ms) const {
+    return WaitMs(key, limit, now_ms) > 0;
+  }
+  // 0 if `key` is not at `limit` at `now_ms`, else the milliseconds until its window ends (when
+  // its next event is allowed).
+  int64_t WaitMs(const std::string& key, int limit, int64_t now_ms) const;
   // Counts one event of `key` at `now_ms` (in a new window if it has no live one).
   void Add(const std::string& key, int64_t now_ms);
   void Reset(const std::string& key) { windows_.erase(key); }

@@ -94,5 +94,36 @@ TEST(ApiConfigTest, DiscoveryReadsTheBrokersRedis) {
   EXPECT_FALSE(with({"--discovery_cache_ms", "60001"}).ok());
 }
 
+TEST(ApiConfigTest, PlainHttpOnlyOnLoopbackUnlessAProxyTerminatesTls) {
+  const std::vector<std::string> base = {"--sqlite", "x.db", "--jwt_private_key_file", "k"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return ParseApiArgs(args);
+  };
+  for (const char* host : {"127.0.0.1", "127.0.0.53", "::1", "localhost"}) {
+    EXPECT_TRUE(with({"--listen", host}).ok()) << host;
+  }
+  for (const char* host : {"0.0.0.0", "10.0.0.5", "::", "api.example.com", "128.0.0.1"}) {
+    auto refused = with({"--listen", host});
+    EXPECT_FALSE(refused.ok()) << host;
+    if (!refused.ok()) {
+      EXPECT_NE(refused.status().message().find("allow_plain_http"), std::string::npos);
+    }
+    EXPECT_TRUE(with({"--listen", host, "--allow_plain_http", "true"}).ok()) << host;
+    EXPECT_FALSE(with({"--listen", host, "--allow_plain_http", "false"}).ok()) << host;
+    auto tls = with({"--listen", host, "--tls_cert_file", "c.pem", "--tls_key_file", "k.pem"});
+    ASSERT_TRUE(tls.ok()) << host;
+    EXPECT_EQ(tls->tls_cert_file, "c.pem");
+    EXPECT_EQ(tls->tls_key_file, "k.pem");
+  }
+  EXPECT_FALSE(with({"--tls_cert_file", "c.pem"}).ok()) << "a certificate without its key";
+  EXPECT_FALSE(with({"--tls_key_file", "k.pem"}).ok()) << "a key without its certificate";
+  EXPECT_FALSE(with({"--allow_plain_http", "yes"}).ok());
+  auto defaults = with({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_FALSE(defaults->allow_plain_http);
+}
+
 }  // namespace
 }  // namespace mqchat::api

@@ -30,7 +30,7 @@ TEST(ApiDiscoveryTest, LeastLoadedBrokerFirstTiesByIdUrlsInTheirOrder) {
 
 TEST(ApiDiscoveryTest, WithoutRedisTheConfiguredList) {
   int64_t now = 1000;
-  BrokerDiscovery discovery("", {"mqtt://x:1883", "ws://x:8083"}, 1000, [&now] { return now; });
+  BrokerDiscovery discovery(std::nullopt, {"mqtt://x:1883", "ws://x:8083"}, 1000, [&now] { return now; });
   auto response = discovery.Handle();
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(nlohmann::json::parse(response.body),

@@ -1,7 +1,9 @@
-// POST /v1/login's throttles (issue 29; api/src/login_limits.h), through ApiService without a
-// socket: failed logins per username (any spelling), per address and per /24, each past its
-// limit answered 429 RATE_LIMITED with Retry-After even for the right password; unknown names
-// throttled exactly like known ones; a verified login starts its name's count over.
+// POST /v1/login's and POST /v1/signup's throttles (issues 15, 29; api/src/login_limits.h),
+// through ApiService without a socket: failed logins per username (any spelling), per address
+// and per /24, each past its limit answered 429 RATE_LIMITED with Retry-After even for the right
+// password; unknown names throttled exactly like known ones; a verified login starts its name's
+// count over; sign-ups per address and per /24 or /56. Retry-After is the time left until the
+// next attempt is allowed, not the whole window.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -22,6 +24,9 @@ class ApiLoginLimitsTest : public ::testing::Test {
     config_.login_fail_max = 3;
     config_.login_fail_max_per_prefix = 5;
     config_.login_fail_window_s = 60;
+    config_.signup_max_per_address = 2;
+    config_.signup_max_per_prefix = 3;
+    config_.signup_window_s = 600;
     ApiServiceOptions options;
     options.now_ms = [this] { return now_ms_; };
     auto service = ApiService::Create(config_, test::TestRsaKeys().private_pem, options);
@@ -89,6 +94,66 @@ TEST_F(ApiLoginLimitsTest, AVerifiedLoginStartsItsNamesCountOver) {
   EXPECT_EQ(Login("alice", "guess", Fresh(4)).status, 401);
   EXPECT_EQ(Login("alice", "guess", Fresh(5)).status, 401);
   EXPECT_EQ(Login("alice", kRight, Fresh(6)).status, 200) << "2 failures since the login, not 4";
+}
+
+TEST_F(ApiLoginLimitsTest, RetryAfterIsTheTimeLeftInTheWindow) {
+  EXPECT_EQ(Login("bob", "guess", Fresh(1)).status, 401);  // bob's window opens here
+  now_ms_ += 20 * 1000;
+  EXPECT_EQ(Login("bob", "guess", Fresh(2)).status, 401);
+  EXPECT_EQ(Login("bob", "guess", Fresh(3)).status, 401);
+  auto refused = Login("bob", "guess", Fresh(4));
+  ASSERT_EQ(refused.status, 429);
+  EXPECT_EQ(RetryAfter(refused), "40") << "60 s window opened 20 s ago";
+  now_ms_ += 39 * 1000 + 500;
+  EXPECT_EQ(RetryAfter(Login("bob", "guess", Fresh(5))), "1") << "0.5 s left rounds up";
+  now_ms_ += 500;
+  EXPECT_EQ(Login("bob", "guess", Fresh(6)).status, 401) << "the window has passed";
+}
+
+ApiResponse Signup(ApiService& service, const std::string& user, const std::string& address) {
+  nlohmann::json body = {{"username", user}, {"password", "sign-up password"}};
+  return service.Handle({"POST", "/v1/signup", "application/json", body.dump(), address});
+}
+
+TEST_F(ApiLoginLimitsTest, SignUpsAreThrottledPerAddressAndNetwork) {
+  // 2 per address, 3 per /24, in 600 s (SetUp's own sign-up came from 192.0.2.1).
+  EXPECT_EQ(Signup(*service_, "s1", "203.0.113.1").status, 201);
+  now_ms_ += 100 * 1000;
+  EXPECT_EQ(Signup(*service_, "s1", "203.0.113.1").status, 409) << "a taken name counts too";
+  auto refused = Signup(*service_, "s2", "203.0.113.1");
+  EXPECT_EQ(refused.status, 429) << refused.body;
+  EXPECT_EQ(Code(refused), "RATE_LIMITED");
+  EXPECT_EQ(RetryAfter(refused), "500") << "the address's window opened 100 s ago";
+  EXPECT_EQ(Signup(*service_, "s3", "203.0.113.2").status, 201) << "another address";
+  EXPECT_EQ(Signup(*service_, "s4", "203.0.113.3").status, 429) << "the /24 has had 3";
+  EXPECT_EQ(Signup(*service_, "s4", "203.0.114.3").status, 201) << "the next /24 has not";
+  // IPv6: a /56 is one network.
+  EXPECT_EQ(Signup(*service_, "v1", "2001:db8:0:100::1").status, 201);
+  EXPECT_EQ(Signup(*service_, "v2", "2001:db8:0:1ff::2").status, 201);
+  EXPECT_EQ(Signup(*service_, "v3", "2001:db8:0:1aa::3").status, 201);
+  EXPECT_EQ(Signup(*service_, "v4", "2001:db8:0:1bb::4").status, 429) << "same /56";
+  EXPECT_EQ(Signup(*service_, "v4", "2001:db8:0:200::4").status, 201) << "next /56";
+  // The window passes: the first address signs up again.
+  now_ms_ += 500 * 1000;
+  EXPECT_EQ(Signup(*service_, "s2", "203.0.113.1").status, 201);
+  // Logins are counted apart: sign-ups spent none of 203.0.113.1's login budget.
+  EXPECT_EQ(Login("s2", "sign-up password", "203.0.113.1").status, 200);
+}
+
+TEST(LoginLimitsHashShareTest, ANetworkHoldsAtMostItsShareOfTheHashPool) {
+  LoginLimits limits({10, 10, 100}, 60000, nullptr, "login", 2);
+  const auto a1 = LoginLimits::Keys("x", "198.51.100.1");
+  const auto a2 = LoginLimits::Keys("y", "198.51.100.2");  // the same /24
+  const auto other = LoginLimits::Keys("z", "203.0.113.9");
+  auto first = limits.TakeHashSlot(a1);
+  EXPECT_TRUE(first);
+  {
+    auto second = limits.TakeHashSlot(a2);
+    EXPECT_TRUE(second);
+    EXPECT_FALSE(limits.TakeHashSlot(a1)) << "the /24 holds its 2";
+    EXPECT_TRUE(limits.TakeHashSlot(other)) << "another network is not affected";
+  }
+  EXPECT_TRUE(limits.TakeHashSlot(a2)) << "a released slot is free again";
 }
 
 }  // namespace
