@@ -22,23 +22,14 @@ HASH_WORKERS=${HASH_WORKERS:-2}
 
 bench_init_tmp
 trap bench_cleanup EXIT
-openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$BENCH_TMP/api.key" 2>/dev/null ||
-  bench_die "openssl genpkey failed"
-
 API_PID=""
-# start_api STORE_FLAG STORE_VALUE: mqchat-api on a free port with sign-up and login throttles
-# out of the way (one client address), except for the flood, which runs with the defaults.
+# start_api STORE_FLAG STORE_VALUE [FLAGS...]: mqchat-api on a free port (bench_start_api) with
+# sign-up and login throttles out of the way (one client address), except for the flood, which
+# runs with the defaults.
 start_api() {
-  API_PORT=$(bench_free_port)
-  "$API" "$1" "$2" --jwt_private_key_file "$BENCH_TMP/api.key" --listen 127.0.0.1 \
-    --port "$API_PORT" --hash_workers "$HASH_WORKERS" --hash_queue 64 --http_threads 64 \
-    --signup_max_per_address 1000000 --signup_max_per_prefix 1000000 "${@:3}" \
-    >>"$BENCH_TMP/api.log" 2>&1 &
-  API_PID=$!
-  BENCH_PIDS+=("$API_PID")
-  for _ in $(seq 200); do bench_can_connect "$API_PORT" && return 0; sleep 0.05; done
-  tail -20 "$BENCH_TMP/api.log" >&2
-  bench_die "mqchat-api did not start"
+  BENCH_API_ARGS="--hash_workers $HASH_WORKERS --hash_queue 64 --http_threads 64 \
+--signup_max_per_address 1000000 --signup_max_per_prefix 1000000 ${*:3}" \
+    bench_start_api "$BUILD" "$1" "$2"
 }
 stop_api() { bench_stop_pid "$API_PID"; API_PID=""; }
 tool() { "$TOOL" "$1" --url "http://127.0.0.1:$API_PORT" --users "$USERS" "${@:2}"; }
