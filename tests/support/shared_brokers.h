@@ -34,7 +34,8 @@ class SharedBrokersTest : public ::testing::Test {
   }
 
   // The conninfo of the database the brokers share. Default: a fresh database on the shared
-  // PostgreSQL (postgres_). A status ShouldSkipForMissingPostgres accepts skips the test.
+  // PostgreSQL (postgres_). A status ShouldSkipForMissingPostgres accepts skips the test, as does
+  // a GTEST_SKIP inside it.
   virtual Result<std::string> StoreConnInfo();
 
   // True: Redis is a master, a replica and three sentinels (sentinels_), and the brokers find
