@@ -28,6 +28,7 @@ struct HttpResult {
   long status = 0;            // its status code
   std::string body;           // its body (possibly cut)
   std::string error;          // if !transport_ok: the connection error or timeout
+  double seconds = 0;         // this request's own time, connect to last byte (or to failure)
 };
 
 enum class GatewayVerdict {

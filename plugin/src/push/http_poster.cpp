@@ -117,6 +117,10 @@ std::vector<HttpResult> HttpPoster::PostAll(const std::vector<std::string>& bodi
       Slot* slot = nullptr;
       curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &slot);
       HttpResult& result = results[slot->index];
+      curl_off_t total_us = 0;
+      if (curl_easy_getinfo(msg->easy_handle, CURLINFO_TOTAL_TIME_T, &total_us) == CURLE_OK) {
+        result.seconds = static_cast<double>(total_us) / 1e6;
+      }
       if (msg->data.result == CURLE_OK) {
         result.transport_ok = true;
         curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &result.status);
