@@ -224,8 +224,7 @@ std::vector<std::string> PgAutoFailoverCluster::Autoctl(
        {std::string("env"), "HOME=" + dir_->path(), "PATH=" + bin_dir_ + ":/usr/bin:/bin",
         "XDG_CONFIG_HOME=" + xdg + "/config", "XDG_DATA_HOME=" + xdg + "/data",
         "XDG_RUNTIME_DIR=" + xdg + "/run", std::string("PGHOST=127.0.0.1"),
-        std::string("PGCONNECT_TIMEOUT=") + kAutoctlConnectWindowS,
-        std::string("pg_autoctl")}) {
+        std::string("PGCONNECT_TIMEOUT=") + kAutoctlConnectWindowS, std::string("pg_autoctl")}) {
     argv.push_back(arg);
   }
   argv.insert(argv.end(), args.begin(), args.end());
@@ -290,8 +289,9 @@ Status PgAutoFailoverCluster::StartNodes() {
     // nothing before that, and node0's start-up then has the machine to itself.
     Status ok = WaitUntil(
         [&] {
-          return MonitorQuery("SELECT count(*) FROM pgautofailover.node WHERE nodename = 'node0' "
-                              "AND reportedstate IN ('single', 'wait_primary', 'primary')") == "1";
+          return MonitorQuery(
+                     "SELECT count(*) FROM pgautofailover.node WHERE nodename = 'node0' "
+                     "AND reportedstate IN ('single', 'wait_primary', 'primary')") == "1";
         },
         {monitor_.get(), nodes_.back().get()}, kNodesTimeout, "node0 created as the primary");
     if (!ok.ok()) return Status::Internal(ok.message() + "\n" + Logs());
