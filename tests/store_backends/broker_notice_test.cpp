@@ -19,21 +19,16 @@
 namespace mqchat::store {
 namespace {
 
-using test::StoreBackendTest;
+using test::ChatBackendTest;
 
-class BrokerNoticeTest : public StoreBackendTest {
+class BrokerNoticeTest : public ChatBackendTest {
  protected:
   void SetUp() override {
-    StoreBackendTest::SetUp();
+    ChatBackendTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    auto chat = OpenChatStore(config_);
-    ASSERT_TRUE(chat.ok()) << chat.status().ToString();
-    chat_ = std::move(chat).value();
-    auto accounts = OpenAccountStore(config_);
-    ASSERT_TRUE(accounts.ok()) << accounts.status().ToString();
-    accounts_ = std::move(accounts).value();
-    for (const char* user : {"alice", "bob"}) ASSERT_TRUE(chat_->EnsureUser(user, 1000).ok());
-    ASSERT_TRUE(chat_->CreateGroup(kGroup, "alice", "team", {"bob"}, 100, 1000).ok());
+    OpenInto(accounts_, OpenAccountStore(config_));
+    AddUsers({"alice", "bob"}, 1000);
+    AddGroup(kGroup, "alice", "team", {"bob"}, 100, 1000);
   }
 
   AppendResult Append(const std::string& sender, const std::string& key, EventKind kind,
@@ -61,7 +56,6 @@ class BrokerNoticeTest : public StoreBackendTest {
 
   static constexpr ConversationId kGroup = 77;
   int64_t next_id_ = 1000;
-  ChatStorePtr chat_;
   AccountStorePtr accounts_;
 };
 

@@ -15,29 +15,22 @@
 namespace mqchat::store {
 namespace {
 
-using test::StoreBackendTest;
+using test::ChatBackendTest;
 
 constexpr ConversationId kGroup = 2001;
 constexpr ConversationId kDirect = 2002;
 constexpr ConversationId kOther = 2003;
 
-class OperatorStoreTest : public StoreBackendTest {
+class OperatorStoreTest : public ChatBackendTest {
  protected:
   void SetUp() override {
-    StoreBackendTest::SetUp();
+    ChatBackendTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    auto chat = OpenChatStore(config_);
-    ASSERT_TRUE(chat.ok()) << chat.status().ToString();
-    chat_ = std::move(chat).value();
-    for (const char* user : {"alice", "bob", "carol", "dave"}) {
-      ASSERT_TRUE(chat_->EnsureUser(user, 1000).ok()) << user;
-    }
-    ASSERT_TRUE(chat_->CreateGroup(kGroup, "alice", "team", {"bob", "carol"}, 10, 1000).ok());
-    ASSERT_TRUE(chat_->OpenDirect(kDirect, "alice", "bob", 1100).ok());
-    ASSERT_TRUE(chat_->CreateGroup(kOther, "carol", "other", {}, 10, 1200).ok());
-    auto ops = OpenOperatorStore(config_);
-    ASSERT_TRUE(ops.ok()) << ops.status().ToString();
-    ops_ = std::move(ops).value();
+    AddUsers({"alice", "bob", "carol", "dave"}, 1000);
+    AddGroup(kGroup, "alice", "team", {"bob", "carol"}, 10, 1000);
+    AddDirect(kDirect, "alice", "bob", 1100);
+    AddGroup(kOther, "carol", "other", {}, 10, 1200);
+    OpenInto(ops_, OpenOperatorStore(config_));
   }
 
   void Send(ConversationId id, const std::string& sender, int64_t at) {
@@ -58,7 +51,6 @@ class OperatorStoreTest : public StoreBackendTest {
     return c.ok() ? c->members_version : -1;
   }
 
-  ChatStorePtr chat_;
   OperatorStorePtr ops_;
   int n_ = 0;
 };

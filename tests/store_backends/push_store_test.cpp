@@ -1,5 +1,5 @@
 // PushStore contract and the push jobs ChatStore::AppendBatch records, run against SQLite and
-// PostgreSQL alike (StoreBackendTest): targets, settings, mutes, job collapse, claiming with
+// PostgreSQL alike (ChatBackendTest): targets, settings, mutes, job collapse, claiming with
 // leases, retries, finishing (and re-basing when more messages arrived meanwhile).
 #include "store/push_store.h"
 
@@ -16,27 +16,19 @@
 namespace mqchat::store {
 namespace {
 
-using test::StoreBackendTest;
+using test::ChatBackendTest;
 
 constexpr int64_t kT0 = 1'700'000'000'000;
 
-class PushStoreTest : public StoreBackendTest {
+class PushStoreTest : public ChatBackendTest {
  protected:
   void SetUp() override {
-    StoreBackendTest::SetUp();
+    ChatBackendTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    auto chat = OpenChatStore(config_);
-    ASSERT_TRUE(chat.ok()) << chat.status().ToString();
-    chat_ = std::move(chat).value();
-    push_ = OpenPush();
-    ASSERT_NE(push_, nullptr);
-    for (const char* user : {"alice", "bob", "carol", "dave"}) {
-      ASSERT_TRUE(chat_->EnsureUser(user, kT0).ok()) << user;
-    }
-    auto group = chat_->CreateGroup(101, "alice", "team", {"bob", "carol"}, 100, kT0);
-    ASSERT_TRUE(group.ok()) << group.status().ToString();
-    auto other = chat_->CreateGroup(202, "alice", "other", {"carol"}, 100, kT0);
-    ASSERT_TRUE(other.ok()) << other.status().ToString();
+    OpenInto(push_, OpenPushStore(config_));
+    AddUsers({"alice", "bob", "carol", "dave"}, kT0);
+    AddGroup(101, "alice", "team", {"bob", "carol"}, 100, kT0);
+    AddGroup(202, "alice", "other", {"carol"}, 100, kT0);
   }
 
   PushStorePtr OpenPush() {
@@ -80,7 +72,6 @@ class PushStoreTest : public StoreBackendTest {
     return jobs.ok() ? *jobs : std::vector<PushJob>{};
   }
 
-  ChatStorePtr chat_;
   PushStorePtr push_;
   int64_t next_id_ = 0;
 };

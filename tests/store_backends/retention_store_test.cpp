@@ -19,27 +19,20 @@
 namespace mqchat::store {
 namespace {
 
-using test::StoreBackendTest;
+using test::ChatBackendTest;
 
 constexpr ConversationId kGroup = 1001;
 constexpr ConversationId kDirect = 1002;
 
-class RetentionStoreTest : public StoreBackendTest {
+class RetentionStoreTest : public ChatBackendTest {
  protected:
   void SetUp() override {
-    StoreBackendTest::SetUp();
+    ChatBackendTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    auto chat = OpenChatStore(config_);
-    ASSERT_TRUE(chat.ok()) << chat.status().ToString();
-    chat_ = std::move(chat).value();
-    for (const char* user : {"alice", "bob", "carol"}) {
-      ASSERT_TRUE(chat_->EnsureUser(user, 1000).ok()) << user;
-    }
-    ASSERT_TRUE(chat_->CreateGroup(kGroup, "alice", "team", {"bob"}, 10, 1000).ok());
-    ASSERT_TRUE(chat_->OpenDirect(kDirect, "alice", "bob", 1000).ok());
-    auto retention = OpenRetentionStore(config_);
-    ASSERT_TRUE(retention.ok()) << retention.status().ToString();
-    retention_ = std::move(retention).value();
+    AddUsers({"alice", "bob", "carol"}, 1000);
+    AddGroup(kGroup, "alice", "team", {"bob"}, 10, 1000);
+    AddDirect(kDirect, "alice", "bob", 1000);
+    OpenInto(retention_, OpenRetentionStore(config_));
   }
 
   // Appends one entry created at `at`; returns its seq.
@@ -71,7 +64,6 @@ class RetentionStoreTest : public StoreBackendTest {
     return out;
   }
 
-  ChatStorePtr chat_;
   RetentionStorePtr retention_;
   int n_ = 0;
 };

@@ -1,20 +1,26 @@
 // StoreBackendTest: gives each TEST_P an empty database of one backend (a SQLite file in a temp
-// dir, or a fresh database on the shared PostgreSQL), so one suite covers both stores. Test
-// thread only. Header-only, because the store-test glob builds only *_test.cpp files here.
+// dir, or a fresh database on the shared PostgreSQL), so one suite covers both stores.
+// ChatBackendTest adds a ChatStore on that database, for the tests of the stores that need
+// users and conversations in it first. Test thread only. Header-only, because the store-test
+// glob builds only *_test.cpp files here.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "embedded_schema.h"
 #include "mqchat/status.h"
+#include "store/chat_store.h"
 #include "store/pg/pg_handles.h"
 #include "store/pg/pg_migrator.h"
 #include "sqlite/sqlite_helpers.h"
 #include "store/sqlite/sqlite_migrator.h"
 #include "store/store_config.h"
+#include "store/store_factory.h"
 #include "support/postgres_instance.h"
 #include "support/temp_dir.h"
 
@@ -81,6 +87,47 @@ class StoreBackendTest : public ::testing::TestWithParam<store::Backend> {
 
   TempDir dir_{"mqchat-store-test"};
   store::StoreConfig config_;
+};
+
+// StoreBackendTest with chat_, a ChatStore open on the test database, and helpers to seed it.
+// A subclass's SetUp calls ChatBackendTest::SetUp, returns if IsSkipped() || HasFatalFailure(),
+// then seeds and opens the store under test with the helpers below; each records a fatal
+// failure on error, so the test body does not run on a half-seeded database.
+class ChatBackendTest : public StoreBackendTest {
+ protected:
+  void SetUp() override {
+    StoreBackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    OpenInto(chat_, store::OpenChatStore(config_));
+  }
+
+  // Records `users`, created at `at_ms`.
+  void AddUsers(const std::vector<std::string>& users, int64_t at_ms) {
+    for (const std::string& user : users) {
+      const Status added = chat_->EnsureUser(user, at_ms);
+      ASSERT_TRUE(added.ok()) << user << ": " << added.ToString();
+    }
+  }
+  // Creates group `id` owned by `owner` with `members`.
+  void AddGroup(store::ConversationId id, const std::string& owner, const std::string& name,
+                const std::vector<std::string>& members, int max_members, int64_t at_ms) {
+    auto group = chat_->CreateGroup(id, owner, name, members, max_members, at_ms);
+    ASSERT_TRUE(group.ok()) << "group " << id << ": " << group.status().ToString();
+  }
+  // Opens direct conversation `id` between `a` and `b`.
+  void AddDirect(store::ConversationId id, const std::string& a, const std::string& b,
+                 int64_t at_ms) {
+    auto direct = chat_->OpenDirect(id, a, b, at_ms);
+    ASSERT_TRUE(direct.ok()) << "direct " << id << ": " << direct.status().ToString();
+  }
+  // Moves the store `opened` (store::Open*Store(config_)) into `into`.
+  template <typename StorePtr>
+  static void OpenInto(StorePtr& into, Result<StorePtr> opened) {
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    into = std::move(opened).value();
+  }
+
+  store::ChatStorePtr chat_;
 };
 
 inline std::string BackendName(const ::testing::TestParamInfo<store::Backend>& info) {

@@ -27,6 +27,14 @@ using std::chrono::seconds;
 using Clock = std::chrono::steady_clock;
 
 constexpr auto kCommandTimeout = seconds(120);
+// PGCONNECT_TIMEOUT for every pg_autoctl. pg_autoctl reads it as the time it keeps retrying a
+// connection that a `create` step needs (its own PostgreSQL, the primary before pg_basebackup,
+// the monitor when publishing the new state); the default is 2 s. A step that fails ends its
+// init process, and pg_autoctl's supervisor restarts that at most 5 times in 300 s before it
+// stops for good: with the default, a node's PostgreSQL that accepts no connection for about
+// 10 s (a loaded machine) ended the whole set-up. pg_autoctl still gives each single attempt
+// 2 s (it sets libpq's connect_timeout itself) and retries within this window.
+constexpr const char* kAutoctlConnectWindowS = "60";
 constexpr auto kMonitorTimeout = seconds(90);
 // A standby is a pg_basebackup of the primary: slow on a loaded machine.
 constexpr auto kNodesTimeout = seconds(150);
@@ -216,7 +224,7 @@ std::vector<std::string> PgAutoFailoverCluster::Autoctl(
        {std::string("env"), "HOME=" + dir_->path(), "PATH=" + bin_dir_ + ":/usr/bin:/bin",
         "XDG_CONFIG_HOME=" + xdg + "/config", "XDG_DATA_HOME=" + xdg + "/data",
         "XDG_RUNTIME_DIR=" + xdg + "/run", std::string("PGHOST=127.0.0.1"),
-        std::string("pg_autoctl")}) {
+        std::string("PGCONNECT_TIMEOUT=") + kAutoctlConnectWindowS, std::string("pg_autoctl")}) {
     argv.push_back(arg);
   }
   argv.insert(argv.end(), args.begin(), args.end());
@@ -238,12 +246,14 @@ std::string PgAutoFailoverCluster::MonitorQuery(const std::string& sql) {
 }
 
 namespace {
-// Polls `done` until it holds; fails if `process` exits first or `timeout` passes.
-Status WaitUntil(const std::function<bool()>& done, Subprocess& process, Clock::duration timeout,
-                 const std::string& what) {
+// Polls `done` until it holds; fails if one of `processes` exits first or `timeout` passes.
+Status WaitUntil(const std::function<bool()>& done, const std::vector<Subprocess*>& processes,
+                 Clock::duration timeout, const std::string& what) {
   const auto deadline = Clock::now() + timeout;
   while (!done()) {
-    if (!process.Running()) return Status::Internal(what + ": pg_autoctl exited");
+    for (Subprocess* process : processes) {
+      if (!process->Running()) return Status::Internal(what + ": a pg_autoctl exited");
+    }
     if (Clock::now() > deadline) return Status::Internal(what + ": timed out");
     std::this_thread::sleep_for(milliseconds(100));  // polling the monitor, not waiting
   }
@@ -259,7 +269,7 @@ Status PgAutoFailoverCluster::StartMonitor() {
                   dir_->File("monitor.log"));
   Status up = WaitUntil(
       [&] { return MonitorQuery("SELECT count(*) FROM pgautofailover.formation") == "1"; },
-      *monitor_, kMonitorTimeout, "pg_auto_failover monitor");
+      {monitor_.get()}, kMonitorTimeout, "pg_auto_failover monitor");
   if (!up.ok()) return Status::Internal(up.message() + "\n" + Logs());
   return Status::Ok();
 }
@@ -273,11 +283,17 @@ Status PgAutoFailoverCluster::StartNodes() {
                                   "--hostname", "127.0.0.1", "--name", name, "--no-ssl",
                                   "--skip-pg-hba", "--monitor", MonitorUri(), "--run"}),
                          dir_->File(name + ".log"));
-    // node0 registers first, so it is the primary and node1 its standby.
-    const std::string registered = std::to_string(i + 1);
+    if (i > 0) continue;
+    // node0 registers first, so it is the primary and node1 its standby. node1 is created once
+    // node0 has finished its own `create` (reported `single` or later): a standby can do
+    // nothing before that, and node0's start-up then has the machine to itself.
     Status ok = WaitUntil(
-        [&] { return MonitorQuery("SELECT count(*) FROM pgautofailover.node") == registered; },
-        *nodes_.back(), kMonitorTimeout, name + " registering with the monitor");
+        [&] {
+          return MonitorQuery(
+                     "SELECT count(*) FROM pgautofailover.node WHERE nodename = 'node0' "
+                     "AND reportedstate IN ('single', 'wait_primary', 'primary')") == "1";
+        },
+        {monitor_.get(), nodes_.back().get()}, kNodesTimeout, "node0 created as the primary");
     if (!ok.ok()) return Status::Internal(ok.message() + "\n" + Logs());
   }
   Status ready = WaitUntil(
@@ -286,7 +302,8 @@ Status PgAutoFailoverCluster::StartNodes() {
                    "SELECT count(*) FROM pgautofailover.node WHERE reportedstate = "
                    "goalstate AND goalstate IN ('primary', 'secondary')") == "2";
       },
-      *nodes_.back(), kNodesTimeout, "a primary and a secondary");
+      {monitor_.get(), nodes_[0].get(), nodes_[1].get()}, kNodesTimeout,
+      "a primary and a secondary");
   if (!ready.ok()) return Status::Internal(ready.message() + "\n" + Logs());
   return Status::Ok();
 }

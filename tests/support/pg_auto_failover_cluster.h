@@ -1,8 +1,10 @@
 // PgAutoFailoverCluster: PostgreSQL with automatic failover on loopback, for failover tests: a
 // pg_auto_failover monitor and two nodes (a primary and a synchronous standby), each run by its
 // own `pg_autoctl` as the `postgres` user, on free ports in a temp dir (on tmpfs when there is
-// one). The monitor is tuned to fail over in seconds instead of its default ~50 s. Everything is
-// stopped and removed when the object is destroyed. Test thread only.
+// one). The monitor is tuned to fail over in seconds instead of its default ~50 s. pg_autoctl is
+// given PGCONNECT_TIMEOUT=60 so that a PostgreSQL slow to accept connections on a loaded machine
+// delays its `create` instead of ending it (see the .cpp). Everything is stopped and removed
+// when the object is destroyed. Test thread only.
 #pragma once
 
 #include <chrono>
@@ -20,9 +22,10 @@ class PgAutoFailoverCluster {
  public:
   static constexpr int kNodes = 2;
 
-  // Starts the monitor and both nodes and waits until the monitor reports a primary and a
-  // secondary. kUnavailable if pg_autoctl, the PostgreSQL server binaries or the postgres user
-  // are missing here; kInternal (with the logs) if the cluster does not come up in time.
+  // Starts the monitor, then node0 (the primary) and, once node0 has reported `single`, node1
+  // (its standby), and waits until the monitor reports a primary and a secondary. kUnavailable
+  // if pg_autoctl, the PostgreSQL server binaries or the postgres user are missing here;
+  // kInternal (with the logs) if the cluster does not come up in time.
   static Result<std::unique_ptr<PgAutoFailoverCluster>> Start();
   // Stops every pg_autoctl (each stops its PostgreSQL), kills what is left, removes the dir.
   // Prints the pg_autoctl logs if a test of this binary failed.

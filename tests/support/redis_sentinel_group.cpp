@@ -23,6 +23,12 @@ bool RedisSentinelGroup::Start() {
   replica_ = std::make_unique<RedisInstance>();
   replica_->SetExtraArgs({"--replicaof", "127.0.0.1", std::to_string(master_->port())});
   if (!replica_->Start()) return false;
+  // Sentinels learn replicas from the master's INFO, which they ask for at once and then every
+  // 10 s: started before the replica is linked, they may wait that long to know it.
+  if (!WaitFor([this] { return ReplicaLinked(); }, kReadyTimeout,
+               "the replica to link to the master")) {
+    return false;
+  }
   const std::string name = kMasterName;
   for (int i = 0; i < kSentinels; ++i) {
     auto sentinel = std::make_unique<RedisInstance>();
@@ -38,9 +44,13 @@ bool RedisSentinelGroup::Start() {
                  "the sentinels to know the replica and each other");
 }
 
-bool RedisSentinelGroup::Ready() {
+bool RedisSentinelGroup::ReplicaLinked() {
   auto link = replica_->Command({"INFO", "replication"});
-  if (!link || link->str.find("master_link_status:up") == std::string::npos) return false;
+  return link && link->str.find("master_link_status:up") != std::string::npos;
+}
+
+bool RedisSentinelGroup::Ready() {
+  if (!ReplicaLinked()) return false;
   for (auto& s : sentinels_) {
     auto replicas = s->Command({"SENTINEL", "replicas", kMasterName});
     auto peers = s->Command({"SENTINEL", "sentinels", kMasterName});

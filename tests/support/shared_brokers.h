@@ -34,8 +34,7 @@ class SharedBrokersTest : public ::testing::Test {
   }
 
   // The conninfo of the database the brokers share. Default: a fresh database on the shared
-  // PostgreSQL (postgres_). A status ShouldSkipForMissingPostgres accepts skips the test, as does
-  // a GTEST_SKIP inside it.
+  // PostgreSQL (postgres_). A status ShouldSkipForMissingPostgres accepts skips the test.
   virtual Result<std::string> StoreConnInfo();
 
   // True: Redis is a master, a replica and three sentinels (sentinels_), and the brokers find
