@@ -49,7 +49,7 @@ struct BrokerExit {
 
 class BrokerProcess {
  public:
-  static constexpr std::chrono::milliseconds kStartTimeout{10000};
+  static constexpr std::chrono::milliseconds kStartTimeout{30000};  // a loaded CI machine may take long to open the stores
 
   // Picks the ports and creates the temp dir; does not start anything.
   explicit BrokerProcess(BrokerOptions options = {});
@@ -59,7 +59,7 @@ class BrokerProcess {
   BrokerProcess& operator=(const BrokerProcess&) = delete;
 
   // Writes the config and starts mosquitto; returns true once every listener accepts TCP
-  // connections (polled, 10 s deadline). Otherwise records a fatal gtest failure with the exit
+  // connections (polled, kStartTimeout deadline). Otherwise records a fatal gtest failure with the exit
   // code and the log (or a skip if mosquitto is not installed and MQCHAT_REQUIRE_INTEGRATION is
   // not 1) and returns false. Use as `if (!broker.Start()) return;` in a test or SetUp().
   // May be called again after Stop()/Kill(): same port, config and data dir.
