@@ -49,7 +49,8 @@ struct BrokerExit {
 
 class BrokerProcess {
  public:
-  static constexpr std::chrono::milliseconds kStartTimeout{30000};  // a loaded CI machine may take long to open the stores
+  // A loaded CI machine may take long to open the plugin's stores.
+  static constexpr std::chrono::milliseconds kStartTimeout{30000};
 
   // Picks the ports and creates the temp dir; does not start anything.
   explicit BrokerProcess(BrokerOptions options = {});
@@ -59,9 +60,9 @@ class BrokerProcess {
   BrokerProcess& operator=(const BrokerProcess&) = delete;
 
   // Writes the config and starts mosquitto; returns true once every listener accepts TCP
-  // connections (polled, kStartTimeout deadline). Otherwise records a fatal gtest failure with the exit
-  // code and the log (or a skip if mosquitto is not installed and MQCHAT_REQUIRE_INTEGRATION is
-  // not 1) and returns false. Use as `if (!broker.Start()) return;` in a test or SetUp().
+  // connections (polled, kStartTimeout deadline). Otherwise records a fatal gtest failure with
+  // the exit code and the log (or a skip if mosquitto is not installed and
+  // MQCHAT_REQUIRE_INTEGRATION is not 1) and returns false. Use as `if (!broker.Start()) return;` in a test or SetUp().
   // May be called again after Stop()/Kill(): same port, config and data dir.
   bool Start();
   // For configs that must make mosquitto refuse to start (e.g. a bad plugin_opt): starts it and
