@@ -13,6 +13,7 @@
 #include "attachment_config.h"
 #include "mqchat/status.h"
 #include "presence/redis_handles.h"
+#include "request_gate_config.h"
 #include "store/store_config.h"
 
 namespace mqchat::api {
@@ -46,6 +47,9 @@ struct ApiConfig {
   int hash_queue = 16;
   int store_connections = 4;  // `store_connections`, 1..64
   int http_threads = 16;      // `http_threads`, 1..1024: requests served at once
+  // The HTTP server's front gate against floods: request rates per address and per network,
+  // connections in flight, keep-alive (request_gate_config.h, request_gate.h).
+  RequestGateConfig gate;
   // `broker URL` (repeatable): what GET /v1/connect returns, e.g. mqtt://host:1883, ws://host:8083.
   std::vector<std::string> brokers;
   // `redis URL` (host:port or redis://host:port): the brokers' Redis (plugin_opt_redis_url);
