@@ -294,7 +294,7 @@ std::string ApiUsage() {
   --access_token_ttl_s N (900)    --refresh_token_ttl_s N (2592000)
   --max_body_bytes N (16384)
   --hash_workers N (2) --hash_queue N (16)   password hashing budget
-  --store_connections N (4) --http_threads N (16)
+  --store_connections N (4) --http_threads N (64)
   --request_rate_per_address N (50) --request_burst_per_address N (100)   requests a second
   --request_rate_per_prefix N (200) --request_burst_per_prefix N (400)    per address and per
     /24 or /56, refused (429 + Retry-After) before the body is read; 0: no limit

@@ -46,7 +46,10 @@ struct ApiConfig {
   int hash_workers = 2;
   int hash_queue = 16;
   int store_connections = 4;  // `store_connections`, 1..64
-  int http_threads = 16;      // `http_threads`, 1..1024: requests served at once
+  // `http_threads`, 1..1024: connections served at once. More than the password checks that may
+  // be in flight (hash_workers + hash_queue), each of which holds its HTTP thread while it waits,
+  // so a login flood holding every hash slot still leaves threads for everyone else.
+  int http_threads = 64;
   // The HTTP server's front gate against floods: request rates per address and per network,
   // connections in flight, keep-alive (request_gate_config.h, request_gate.h).
   RequestGateConfig gate;
