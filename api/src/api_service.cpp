@@ -138,6 +138,12 @@ ApiResponse ApiService::Handle(const ApiRequest& request) const {
   return response;
 }
 
+ApiResponse ApiService::Refused(const ApiRequest& request, ApiResponse response) const {
+  cors_.Decorate(request, &response);
+  CountRequest("request_gate", request, response, 0);
+  return response;
+}
+
 ApiResponse ApiService::Answer(const ApiRequest& request) const {
   if (auto answered = cors_.Intercept(request)) return *answered;
   // The HTTP layer admits bodies up to the larger limit; only the avatar upload may use it.

@@ -51,6 +51,10 @@ class ApiService {
   // Thread-safe. CORS (cors.h) first: a preflight or a refused origin never reaches a handler.
   // Every request is counted and timed (api_metrics.h).
   ApiResponse Handle(const ApiRequest& request) const;
+  // A response the HTTP server's gate (request_gate.h) gave `request` before it reached Handle:
+  // with the CORS headers a browser of an allowed origin needs to read it, and counted (route
+  // "request_gate").
+  ApiResponse Refused(const ApiRequest& request, ApiResponse response) const;
 
  private:
   ApiService(const ApiConfig& config, AccessTokenIssuer tokens, BearerAuth auth,

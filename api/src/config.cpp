@@ -184,6 +184,8 @@ Status Apply(const std::string& key, const std::string& value, ApiConfig* c, int
     c->cors_origins.push_back(value);
   } else if (auto applied = ApplyAttachmentOption(key, value, &c->attachments)) {
     return *applied;
+  } else if (auto applied = ApplyRequestGateOption(key, value, &c->gate)) {
+    return *applied;
   } else {
     return Status::InvalidArgument("unknown option '" + key + "'");
   }
@@ -292,7 +294,13 @@ std::string ApiUsage() {
   --access_token_ttl_s N (900)    --refresh_token_ttl_s N (2592000)
   --max_body_bytes N (16384)
   --hash_workers N (2) --hash_queue N (16)   password hashing budget
-  --store_connections N (4) --http_threads N (16)
+  --store_connections N (4) --http_threads N (64)
+  --request_rate_per_address N (50) --request_burst_per_address N (100)   requests a second
+  --request_rate_per_prefix N (200) --request_burst_per_prefix N (400)    per address and per
+    /24 or /56, refused (429 + Retry-After) before the body is read; 0: no limit
+  --max_connections N (512) --max_connections_per_address N (16; 0: no limit)   connections
+    accepted and not yet closed; beyond them 503 / 429 and closed
+  --keep_alive_requests N (100) --keep_alive_timeout_s N (2)   per connection
   --blob_dir DIR (SQLite: <store dir>/blobs)   avatars; --avatar_max_bytes N (1048576)
   --lookup_per_minute N (30) --lookup_per_minute_per_address N (120)   GET /v1/users
   --login_fail_max N (10) --login_fail_max_per_prefix N (100) --login_fail_window_s N (60)

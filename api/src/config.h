@@ -13,6 +13,7 @@
 #include "attachment_config.h"
 #include "mqchat/status.h"
 #include "presence/redis_handles.h"
+#include "request_gate_config.h"
 #include "store/store_config.h"
 
 namespace mqchat::api {
@@ -45,7 +46,13 @@ struct ApiConfig {
   int hash_workers = 2;
   int hash_queue = 16;
   int store_connections = 4;  // `store_connections`, 1..64
-  int http_threads = 16;      // `http_threads`, 1..1024: requests served at once
+  // `http_threads`, 1..1024: connections served at once. More than the password checks that may
+  // be in flight (hash_workers + hash_queue), each of which holds its HTTP thread while it waits,
+  // so a login flood holding every hash slot still leaves threads for everyone else.
+  int http_threads = 64;
+  // The HTTP server's front gate against floods: request rates per address and per network,
+  // connections in flight, keep-alive (request_gate_config.h, request_gate.h).
+  RequestGateConfig gate;
   // `broker URL` (repeatable): what GET /v1/connect returns, e.g. mqtt://host:1883, ws://host:8083.
   std::vector<std::string> brokers;
   // `redis URL` (host:port or redis://host:port): the brokers' Redis (plugin_opt_redis_url);

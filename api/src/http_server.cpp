@@ -3,10 +3,52 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <functional>
+#include <string>
+#include <utility>
+
+#include "request_gate.h"
 
 namespace mqchat::api {
 namespace {
 using protocol::http::ApiErrorCode;
+
+// The connection the calling HTTP thread serves: cpp-httplib serves a connection whole, every
+// request of it, on the one pool thread that took it (GatedTaskQueue), so its state lives there.
+struct Connection {
+  bool over_capacity = false;  // accepted beyond max_connections: every request is refused
+  bool bound = false;          // its address was counted (RequestGate::BindAddress) ...
+  bool address_admitted = false;  // ... and was within max_connections_per_address
+  std::string address;
+};
+thread_local Connection* t_connection = nullptr;
+
+// httplib::ThreadPool, counting each accepted connection at the gate from the moment it is
+// accepted (queued for a thread) until it is closed.
+class GatedTaskQueue : public httplib::TaskQueue {
+ public:
+  GatedTaskQueue(size_t threads, RequestGate* gate) : pool_(threads), gate_(gate) {}
+
+  void enqueue(std::function<void()> serve) override {
+    const bool admitted = gate_->OpenConnection();
+    pool_.enqueue([gate = gate_, serve = std::move(serve), admitted] {
+      Connection connection;
+      connection.over_capacity = !admitted;
+      t_connection = &connection;
+      serve();
+      t_connection = nullptr;
+      if (connection.bound && connection.address_admitted) {
+        gate->ReleaseAddress(connection.address);
+      }
+      gate->CloseConnection();
+    });
+  }
+  void shutdown() override { pool_.shutdown(); }
+
+ private:
+  httplib::ThreadPool pool_;
+  RequestGate* const gate_;
+};
 
 void Write(const ApiResponse& response, httplib::Response& out) {
   out.status = response.status;
@@ -28,16 +70,63 @@ ApiResponse LibraryError(int status) {
   return response;
 }
 
+// The gate's answer to a request it refuses, before its body is read: the JSON error, and the
+// connection closed after it (the unread body would otherwise be taken for the next request).
+// cpp-httplib closes after a response when the request asked for it ("Connection: close"), so
+// the request is made to ask: it is the server's own object, non-const where it was created.
+httplib::Server::HandlerResponse Refuse(const ApiService* service, const httplib::Request& req,
+                                        httplib::Response& res, ApiResponse response) {
+  auto& request = const_cast<httplib::Request&>(req);
+  request.headers.erase("Connection");
+  request.headers.emplace("Connection", "close");
+  ApiRequest seen{req.method, req.path, "", "", req.remote_addr,
+                  req.get_header_value("Origin")};
+  Write(service->Refused(seen, std::move(response)), res);
+  return httplib::Server::HandlerResponse::Handled;
+}
+
+// The pre-routing check of every request (request_gate.h): the connection's own bounds, then the
+// request rates of its address and network.
+httplib::Server::HandlerResponse Admit(RequestGate& gate, const ApiService* service,
+                                       const httplib::Request& req, httplib::Response& res) {
+  if (Connection* connection = t_connection) {
+    if (connection->over_capacity) {
+      return Refuse(service, req, res,
+                    RetryLaterResponse(ApiErrorCode::kOverloaded,
+                                       "the service is busy; retry later", 1));
+    }
+    if (!connection->bound) {
+      connection->bound = true;
+      connection->address = req.remote_addr;
+      connection->address_admitted = gate.BindAddress(connection->address);
+    }
+    if (!connection->address_admitted) {
+      return Refuse(service, req, res,
+                    RetryLaterResponse(ApiErrorCode::kRateLimited,
+                                       "too many connections from this address; retry later", 1));
+    }
+  }
+  if (int wait_s = gate.RequestWaitS(req.remote_addr)) {
+    return Refuse(service, req, res,
+                  RetryLaterResponse(ApiErrorCode::kRateLimited,
+                                     "too many requests from this address or network; retry "
+                                     "later",
+                                     wait_s));
+  }
+  return httplib::Server::HandlerResponse::Unhandled;
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
   ApiConfig config;
   const ApiService* service;
+  RequestGate gate;
   std::unique_ptr<httplib::Server> server;  // an httplib::SSLServer with a certificate
 };
 
 HttpServer::HttpServer(const ApiConfig& config, const ApiService* service)
-    : impl_(new Impl{config, service, nullptr}) {
+    : impl_(new Impl{config, service, RequestGate(config.gate), nullptr}) {
   if (config.tls_cert_file.empty()) {
     impl_->server = std::make_unique<httplib::Server>();
   } else {
@@ -46,7 +135,15 @@ HttpServer::HttpServer(const ApiConfig& config, const ApiService* service)
   }
   auto& server = *impl_->server;
   const int threads = config.http_threads;
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  RequestGate* gate = &impl_->gate;
+  server.new_task_queue = [threads, gate] { return new GatedTaskQueue(threads, gate); };
+  server.set_pre_routing_handler(
+      [gate, service](const httplib::Request& req, httplib::Response& res) {
+        return Admit(*gate, service, req, res);
+      });
+  // An idle keep-alive connection holds its HTTP thread: not for long, nor for ever many requests.
+  server.set_keep_alive_max_count(static_cast<size_t>(config.gate.keep_alive_requests));
+  server.set_keep_alive_timeout(config.gate.keep_alive_timeout_s);
   // The largest body any route takes; ApiService holds JSON routes to max_body_bytes.
   server.set_payload_max_length(
       std::max({config.max_body_bytes, config.avatar_max_bytes,

@@ -128,7 +128,7 @@ ApiResponse SessionHandlers::Login(const ApiRequest& request) {
     return RetryLaterResponse(ApiErrorCode::kOverloaded,
                               "too many logins from this network at once; retry later", 1);
   }
-  auto match = passwords_->Verify(password, stored_hash);
+  auto match = passwords_->Verify(password, stored_hash, keys.prefix);
   if (!match.ok() && match.status().code() == Code::kResourceExhausted) {
     return FailureResponse(match.status(), "login verify");
   }

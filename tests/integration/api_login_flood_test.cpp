@@ -1,16 +1,36 @@
-// A legitimate user logs in within 1 s during a login flood (issue 29), against the real
-// mqchat-api with its default throttles and hash budget: 20 attacker threads send wrong
-// passwords for real usernames from 200 loopback addresses (127.0.10.x and 127.0.11.x) for a few
-// seconds, while a real user logs in with the right password from 127.0.0.1 (another network)
-// several times; every one of those logins must succeed within 1 s (on a machine so loaded that
-// one PBKDF2 takes over 250 ms, within 4 hashes: the login's own and those of the network
-// shares ahead of it in the pool, over 2 workers). Counts and time are bounded:
-// the flood stops after kFlood whatever happens. SQLite only (login does not depend on the
-// store's kind).
+// A legitimate user logs in within 1 s during a login flood at the API service (issue 29), and
+// the chat beside it keeps its latency: the real mqchat-api with its default throttles, hash
+// budget and front gate (api/src/request_gate.h), the real broker on the same store. Attacker
+// threads send wrong passwords for real usernames from 1,000 loopback addresses in four /24s
+// (127.0.10.x to 127.0.13.x), each a fresh connection, while five token-authenticated pairs chat
+// at 10 messages/s each and a real user logs in with the right password from 127.0.0.1 (another
+// network) twice in every flood phase. Quiet and flood phases alternate (three of each), so a
+// drift in the load of this shared machine falls on both alike.
+// Bounds: every real login succeeds within 1 s; the pairs' send -> ack p99 over the flood phases
+// is at most twice the quiet phases'.
+// The attackers run in this process, on the same 2 cores as the service, so each request they
+// make costs the machine a client's work too; they are held to at most kAttackRequestsPerS in
+// total, paced per thread.
+//
+// DISABLED: the login bound does not hold on the shared 2-core machine. Measured 2026-12-06
+// (load 10-15 from other builds; one PBKDF2 at the default cost took 274 ms in this process):
+// the attackers reached only ~70 requests/s (each waited about one hash time for its answer, even
+// the 503s), 1,256 requests in 18 s: 86 401, 117 429, 1,052 503, 1 unanswered in 5 s, none let
+// in; the real user's 6 logins all succeeded, in 310, 613, 654, 681, 1,847 and 2,281 ms; the
+// pairs' p99 went from 12 ms (quiet) to 96 ms (flood). perf on mqchat-api during the flood: 77%
+// of its CPU in libcrypto and 18% in libc malloc/free (PBKDF2: OpenSSL copies an HMAC context per
+// iteration), 4% kernel, 0.2% cpp-httplib: the HTTP work the gate saves is not what takes the
+// CPU; the two hash workers, busy with the attackers' guesses (which stay under the login
+// throttles in a test this short) at the same priority as everything else, are. A real login
+// then waits for a worker (turns by network: one hash at most) and its own hash, each several
+// times slower than on an idle core.
+// SQLite only (login does not depend on the store's kind).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <memory>
 #include <string>
 #include <thread>
@@ -19,8 +39,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "auth/jwt.h"
 #include "auth/password_hash.h"
 #include "support/api_process.h"
+#include "support/chat_client.h"
 #include "support/chat_server.h"
 #include "support/http_from.h"
 #include "support/raw_connect.h"
@@ -32,10 +54,22 @@ using Clock = std::chrono::steady_clock;
 using Ms = std::chrono::duration<double, std::milli>;
 
 constexpr int kAttackers = 20;
-constexpr int kAddresses = 200;
+constexpr int kAddresses = 1000;  // 127.0.10.2 .. 127.0.13.251: four /24s
 constexpr int kVictims = 10;
-constexpr int kLegitLogins = 5;
-constexpr auto kFlood = std::chrono::seconds(6);
+constexpr int kPairs = 5;
+constexpr int kRounds = 3;
+constexpr auto kPhase = std::chrono::seconds(2);
+constexpr int kLoginsPerPhase = 2;
+// The attackers' total request rate at most (unpaced, 20 threads made 1,400 requests/s before the
+// gate, 8,366 in 6 s).
+constexpr int kAttackRequestsPerS = 400;
+const std::string kSecret = "api-login-flood-test-jwt-secret-0123456789";
+
+std::string Token(const std::string& user) {
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  auto token = auth::SignHs256({{"sub", user}, {"iat", now}, {"exp", now + 3600}}, kSecret);
+  return token.ok() ? *token : "";
+}
 
 // What one PBKDF2 at the default cost takes on this machine right now.
 double HashMs() {
@@ -45,80 +79,159 @@ double HashMs() {
   return Ms(Clock::now() - start).count();
 }
 
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t i = static_cast<size_t>(std::ceil(p * static_cast<double>(v.size()))) - 1;
+  return v[std::min(i, v.size() - 1)];
+}
+
 std::string LoginBody(const std::string& user, const std::string& password) {
   return nlohmann::json{{"username", user}, {"password", password}}.dump();
 }
 
-// DISABLED: the bound does not hold yet. Measured 2026-12-06 on the shared 2-core machine (one
-// PBKDF2 163 ms): the per-network hash share keeps the pool open to other networks (the real
-// user's 5 logins all succeeded, none got 503), but the attackers, refused at once with 503,
-// retry in a tight loop (8,366 requests in 6 s, 39 hashed) and their connection churn takes
-// the CPU: the real logins took 416, 1286, 2248, 372 and 706 ms. Left for a per-source request
-// rate in front of the hash pool (or at the load balancer, docs/OPERATIONS.md).
-TEST(ApiLoginFloodTest, DISABLED_ALegitimateUserLogsInWithinOneSecondDuringAWrongPasswordFlood) {
-  ChatServerOptions o;
-  o.store = StoreKind::kSqlite;
-  auto server = ChatServer::Create(std::move(o));
-  ASSERT_TRUE(server);
-  // Default login throttles and hash budget; only sign-up is opened up for the setup.
-  ApiProcess api(server->store_config(), {{"signup_max_per_address", "1000"}});
-  ASSERT_TRUE(api.Start());
-  for (int i = 0; i < kVictims; ++i) {
-    ASSERT_EQ(api.Post("/v1/signup", {{"username", "victim" + std::to_string(i)},
-                                      {"password", "victim password " + std::to_string(i)}})
-                  .status,
-              201);
+class ApiLoginFloodTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ChatServerOptions o;
+    o.store = StoreKind::kSqlite;
+    o.plugin_opts = {{"jwt_hs256_secret", kSecret}};
+    server_ = ChatServer::Create(std::move(o));
+    ASSERT_TRUE(server_);
+    ASSERT_TRUE(server_->Start());
+    // Default login throttles, hash budget and gate; only sign-up is opened up for the setup.
+    api_ = std::make_unique<ApiProcess>(server_->store_config(),
+                                        std::vector<std::pair<std::string, std::string>>{
+                                            {"signup_max_per_address", "1000"}});
+    ASSERT_TRUE(api_->Start());
+    for (int i = 0; i < kVictims; ++i) {
+      ASSERT_EQ(api_->Post("/v1/signup", {{"username", "victim" + std::to_string(i)},
+                                          {"password", "victim password " + std::to_string(i)}})
+                    .status,
+                201);
+    }
+    ASSERT_EQ(
+        api_->Post("/v1/signup", {{"username", "legit"}, {"password", "legit password"}}).status,
+        201);
+    for (int i = 0; i < kPairs; ++i) {
+      const std::string a = "a" + std::to_string(i), b = "b" + std::to_string(i);
+      auto receiver = std::make_unique<ChatTestClient>();
+      ASSERT_EQ(receiver->Connect(server_->port(), b, Token(b)), 0);
+      auto sender = std::make_unique<ChatTestClient>();
+      ASSERT_EQ(sender->Connect(server_->port(), a, Token(a)), 0);
+      conversations_.push_back(sender->OpenDirect(b));
+      senders_.push_back(std::move(sender));
+      receivers_.push_back(std::move(receiver));
+    }
   }
-  ASSERT_EQ(api.Post("/v1/signup", {{"username", "legit"}, {"password", "legit password"}}).status,
-            201);
 
-  std::atomic<bool> stop{false};
-  std::atomic<int> refused{0}, throttled{0}, busy{0}, other{0};
-  std::vector<std::thread> attackers;
-  const auto flood_end = Clock::now() + kFlood;
-  for (int t = 0; t < kAttackers; ++t) {
-    attackers.emplace_back([&, t] {
-      for (int n = t; !stop && Clock::now() < flood_end; n += kAttackers) {
-        auto reply = PostJsonFrom(LoopbackAddress(n % kAddresses), api.port(), "/v1/login",
-                                  LoginBody("victim" + std::to_string(n % kVictims), "guess"),
-                                  std::chrono::seconds(5));
-        (reply.status == 401   ? refused
-         : reply.status == 429 ? throttled
-         : reply.status == 503 ? busy
-                               : other)++;
+  // One phase: the pairs chat for kPhase (send -> ack times into `latencies`); with `flood`,
+  // the attackers flood meanwhile and the real user logs in kLoginsPerPhase times.
+  void Phase(bool flood, std::vector<double>* latencies) {
+    std::atomic<bool> stop{false};
+    const auto end = Clock::now() + kPhase;
+    std::vector<std::thread> attackers;
+    for (int t = 0; flood && t < kAttackers; ++t) {
+      attackers.emplace_back([&, t] {
+        // Each thread at its share of the rate, from its own addresses in turn.
+        const auto interval = std::chrono::microseconds(1000000LL * kAttackers / kAttackRequestsPerS);
+        auto next = Clock::now();
+        for (int n = t + kAttackers * attack_round_; !stop; n += kAttackers) {
+          auto reply = PostJsonFrom(LoopbackAddress(n % kAddresses), api_->port(), "/v1/login",
+                                    LoginBody("victim" + std::to_string(n % kVictims), "guess"),
+                                    std::chrono::seconds(5));
+          // 0: no answer within 5 s (a flooding network's checks wait for the others' turns).
+          (reply.status == 401   ? refused_
+           : reply.status == 429 ? throttled_
+           : reply.status == 503 ? busy_
+           : reply.status == 0   ? timed_out_
+                                 : other_)++;
+          next += interval;
+          std::this_thread::sleep_until(next);  // the attack's pace, not a wait for an event
+        }
+      });
+    }
+    std::vector<std::vector<double>> sends(kPairs);
+    std::vector<std::thread> pairs;
+    for (int p = 0; p < kPairs; ++p) {
+      pairs.emplace_back([&, p] {
+        auto next = Clock::now();
+        for (int n = 0; Clock::now() < end; ++n) {
+          const auto start = Clock::now();
+          auto r = senders_[p]->Send(conversations_[p], "hello",
+                                     "m" + std::to_string(phase_) + "-" + std::to_string(n));
+          if (!r.ok()) ADD_FAILURE() << "send: " << r.Describe();
+          sends[p].push_back(Ms(Clock::now() - start).count());
+          next += std::chrono::milliseconds(100);  // the pace of a chat, not a wait for an event
+          std::this_thread::sleep_until(next);
+        }
+      });
+    }
+    if (flood) {
+      // The real user, 0.4 s into the flood and then every 0.8 s (each waits for its answer).
+      auto next = Clock::now() + std::chrono::milliseconds(400);
+      for (int i = 0; i < kLoginsPerPhase; ++i) {
+        std::this_thread::sleep_until(next);  // pacing the real user, not waiting for an event
+        next += std::chrono::milliseconds(800);
+        auto reply = PostJsonFrom("127.0.0.1", api_->port(), "/v1/login",
+                                  LoginBody("legit", "legit password"), std::chrono::seconds(5));
+        legit_ms_.push_back(Ms(reply.elapsed).count());
+        legit_status_.push_back(reply.status);
       }
-    });
+    }
+    for (auto& thread : pairs) thread.join();
+    stop = true;
+    for (auto& thread : attackers) thread.join();
+    for (auto& s : sends) latencies->insert(latencies->end(), s.begin(), s.end());
+    ++phase_;
+    if (flood) ++attack_round_;
   }
-  // The real user logs in every 0.8 s from 0.5 s into the flood (each login waits for its answer).
-  std::vector<double> legit_ms;
-  std::vector<int> legit_status;
-  std::this_thread::sleep_until(Clock::now() + std::chrono::milliseconds(500));
-  for (int i = 0; i < kLegitLogins && Clock::now() < flood_end; ++i) {
-    const auto next = Clock::now() + std::chrono::milliseconds(800);
-    auto reply = PostJsonFrom("127.0.0.1", api.port(), "/v1/login",
-                              LoginBody("legit", "legit password"), std::chrono::seconds(5));
-    legit_ms.push_back(Ms(reply.elapsed).count());
-    legit_status.push_back(reply.status);
-    std::this_thread::sleep_until(next);  // pacing the real user, not waiting for an event
-  }
-  stop = true;
-  for (auto& thread : attackers) thread.join();
-  const double hash_ms = HashMs();
-  const double bound_ms = std::max(1000.0, 4 * hash_ms);
 
-  std::printf("flood: %d refused (401), %d throttled (429), %d busy (503), %d other; legit:",
-              refused.load(), throttled.load(), busy.load(), other.load());
-  for (size_t i = 0; i < legit_ms.size(); ++i) {
-    std::printf(" %d in %.0f ms", legit_status[i], legit_ms[i]);
+  std::unique_ptr<ChatServer> server_;
+  std::unique_ptr<ApiProcess> api_;
+  std::vector<std::unique_ptr<ChatTestClient>> senders_, receivers_;
+  std::vector<int64_t> conversations_;
+  std::atomic<int> refused_{0}, throttled_{0}, busy_{0}, timed_out_{0}, other_{0};
+  std::vector<double> legit_ms_;
+  std::vector<int> legit_status_;
+  int phase_ = 0;
+  int attack_round_ = 0;
+};
+
+TEST_F(ApiLoginFloodTest,
+       DISABLED_ALegitimateUserLogsInWithinOneSecondAndTheChatKeepsItsLatency) {
+  std::vector<double> quiet, flooded;
+  Clock::duration flood_time{};
+  for (int round = 0; round < kRounds; ++round) {
+    Phase(false, &quiet);
+    const auto start = Clock::now();
+    Phase(true, &flooded);
+    flood_time += Clock::now() - start;
   }
-  std::printf(" (one hash now %.0f ms, bound %.0f ms)\n", hash_ms, bound_ms);
-  EXPECT_GT(refused + throttled + busy, 100) << "the flood ran";
-  EXPECT_EQ(other, 0);
-  ASSERT_GE(legit_ms.size(), 3u);
-  for (size_t i = 0; i < legit_ms.size(); ++i) {
-    EXPECT_EQ(legit_status[i], 200) << "login " << i;
-    EXPECT_LT(legit_ms[i], bound_ms) << "login " << i;
+  const int attempts = refused_ + throttled_ + busy_ + timed_out_ + other_;
+  const double flood_s = std::chrono::duration<double>(flood_time).count();
+  std::printf("flood: %d requests in %.1f s (%.0f/s): %d refused (401), %d throttled (429), "
+              "%d busy (503), %d unanswered in 5 s, %d other; one hash here now %.0f ms\n",
+              attempts, flood_s, attempts / flood_s, refused_.load(), throttled_.load(),
+              busy_.load(), timed_out_.load(), other_.load(), HashMs());
+  std::printf("legit logins:");
+  for (size_t i = 0; i < legit_ms_.size(); ++i) {
+    std::printf(" %d in %.0f ms", legit_status_[i], legit_ms_[i]);
   }
+  std::printf("\npairs send->ack: quiet p50 %.2f p99 %.2f ms (%zu); flood p50 %.2f p99 %.2f ms "
+              "(%zu)\n",
+              Percentile(quiet, 0.5), Percentile(quiet, 0.99), quiet.size(),
+              Percentile(flooded, 0.5), Percentile(flooded, 0.99), flooded.size());
+
+  EXPECT_GT(attempts, 20 * flood_s) << "the flood ran";
+  EXPECT_EQ(other_, 0) << "an attacker got another answer than a refusal";
+  ASSERT_EQ(legit_ms_.size(), static_cast<size_t>(kRounds * kLoginsPerPhase));
+  for (size_t i = 0; i < legit_ms_.size(); ++i) {
+    EXPECT_EQ(legit_status_[i], 200) << "login " << i;
+    EXPECT_LT(legit_ms_[i], 1000) << "login " << i;
+  }
+  EXPECT_LE(Percentile(flooded, 0.99), 2 * Percentile(quiet, 0.99));
+  EXPECT_GE(flooded.size(), quiet.size() * 9 / 10) << "the pairs could not keep their pace";
 }
 
 }  // namespace

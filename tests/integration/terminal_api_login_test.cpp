@@ -3,7 +3,9 @@
 // `mqchat signup` / `mqchat login` keep a refresh token (never the password) in a 0600 file,
 // later commands chat with tokens from it (refreshing and rotating it when the stored access
 // token has run out), `--api` with a password logs in without storing, a password sent to the
-// broker itself is refused, and `mqchat logout` deletes the login.
+// broker itself is refused, and `mqchat logout` deletes the login. Over an HTTPS API with a
+// private CA, `--cafile` makes the terminal trust it (and the stored login keeps it for the
+// refreshes of later runs); without it the login is refused as unverifiable.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +21,7 @@
 #include "support/rsa_keys.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
+#include "support/test_certs.h"
 #include "support/test_paths.h"
 
 namespace mqchat::test {
@@ -113,6 +116,54 @@ TEST_F(TerminalApiLoginTest, SignupLoginKeepsOnlyARefreshTokenAndChatsWithTokens
   auto logout = Cli({"-u", "alice", "logout"});
   EXPECT_EQ(logout.exit_code, 0) << logout.output;
   EXPECT_NE(::access(SessionFile("alice").c_str(), F_OK), 0) << "logout deletes the login";
+}
+
+TEST_F(TerminalApiLoginTest, LogsInThroughAnHttpsApiWithAPrivateCaGivenByCafile) {
+  if (!server_ || !api_) GTEST_SKIP() << "server not available";
+  TestCertificateAuthority ca("mqchat terminal test CA");
+  TempDir tls("mqchat-cli-tls");
+  const auto cert = ca.IssueServer("127.0.0.1", "IP:127.0.0.1,DNS:localhost");
+  WriteFile(tls.File("ca.pem"), ca.cert_pem());
+  WriteFile(tls.File("api.crt"), cert.cert_pem);
+  WriteFile(tls.File("api.key"), cert.key_pem);
+  ApiProcess https_api(server_->store_config(), {{"tls_cert_file", tls.File("api.crt")},
+                                                 {"tls_key_file", tls.File("api.key")}});
+  ASSERT_TRUE(https_api.Start());
+  const std::string url = "https://127.0.0.1:" + std::to_string(https_api.port());
+  // Both accounts through the plain API (the same store); the HTTPS one is what is tried.
+  for (const char* user : {"dave", "erin"}) {
+    ASSERT_EQ(api_->Post("/v1/signup", {{"username", user}, {"password", "a long password"}})
+                  .status,
+              201);
+  }
+
+  // Without the CA the certificate cannot be verified: the API is unreachable (exit 3), and no
+  // login is kept.
+  auto untrusted = Cli({"--api", url, "-u", "dave", "--password", "a long password", "login"});
+  EXPECT_EQ(untrusted.exit_code, 3) << untrusted.output;
+  EXPECT_NE(::access(SessionFile("dave").c_str(), F_OK), 0);
+
+  auto login = Cli({"--api", url, "--cafile", tls.File("ca.pem"), "-u", "dave", "--password",
+                    "a long password", "login"});
+  ASSERT_EQ(login.exit_code, 0) << login.output;
+  auto stored = nlohmann::json::parse(ReadFile(SessionFile("dave")));
+  EXPECT_EQ(stored["api"], url);
+  EXPECT_EQ(stored["ca_file"], tls.File("ca.pem"));
+  // A later run without --cafile: the stored access token has run out, so it refreshes at the
+  // HTTPS API, verified against the CA kept with the login, and chats.
+  stored["expires_at_ms"] = 0;
+  WriteFile(SessionFile("dave"), stored.dump());
+  auto sent = Cli({"-u", "dave", "send", "@erin", "over", "https"});
+  ASSERT_EQ(sent.exit_code, 0) << sent.output;
+  EXPECT_NE(nlohmann::json::parse(ReadFile(SessionFile("dave")))["refresh_token"],
+            stored["refresh_token"])
+      << "refreshed at the HTTPS API";
+
+  // A password login through the HTTPS API without storing anything, with --cafile.
+  auto via_api = Cli({"--api", url, "--cafile", tls.File("ca.pem"), "-u", "erin", "--password",
+                      "a long password", "history", "@dave"});
+  ASSERT_EQ(via_api.exit_code, 0) << via_api.output;
+  EXPECT_NE(via_api.output.find("over https"), std::string::npos) << via_api.output;
 }
 
 }  // namespace

@@ -85,9 +85,11 @@ class LockedSessionFile {
     return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   }
   // Replaces the content (in place: the lock stays on this file).
-  bool Write(const ApiSession& session, const std::string& api) {
+  // `ca_file`: what the API's certificate was verified against ("" for the system's store).
+  bool Write(const ApiSession& session, const std::string& api, const std::string& ca_file) {
     const std::string text =
         nlohmann::json{{"api", api},
+                       {"ca_file", ca_file},
                        {"username", session.username},
                        {"refresh_token", session.refresh_token},
                        {"access_token", session.access_token},
@@ -110,6 +112,16 @@ std::string JsonString(const nlohmann::json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// `ca_file` made absolute (kept in the session file, which later runs read from anywhere).
+std::string AbsolutePath(const std::string& ca_file) {
+  if (ca_file.empty() || ca_file[0] == '/') return ca_file;
+  char* resolved = ::realpath(ca_file.c_str(), nullptr);
+  if (resolved == nullptr) return ca_file;  // ApiClient::Create says it cannot be read
+  std::string absolute(resolved);
+  std::free(resolved);
+  return absolute;
+}
+
 }  // namespace
 
 std::string SessionPath(const std::string& user) {
@@ -117,15 +129,18 @@ std::string SessionPath(const std::string& user) {
   return dir.empty() ? "" : dir + "/session-" + user + ".json";
 }
 
-std::string StoredApiUrl(const std::string& user) {
+std::string StoredApiUrl(const std::string& user, std::string* ca_file) {
   const std::string path = SessionPath(user);
   if (path.empty() || ::access(path.c_str(), R_OK) != 0) return "";
   LockedSessionFile file(path, /*create=*/false);
-  return file.ok() ? JsonString(file.Read(), "api") : "";
+  if (!file.ok()) return "";
+  const auto stored = file.Read();
+  if (ca_file != nullptr) *ca_file = JsonString(stored, "ca_file");
+  return JsonString(stored, "api");
 }
 
 int RunApiLogin(const Settings& s, bool signup) {
-  auto api = ApiClient::Create(s.api, s.timeout);
+  auto api = ApiClient::Create(s.api, s.timeout, s.api_ca_file);
   if (!api.ok()) {
     PrintError("mqchat: --api: " + api.status().message());
     return kExitUsage;
@@ -149,7 +164,7 @@ int RunApiLogin(const Settings& s, bool signup) {
     return kExitRefused;
   }
   LockedSessionFile file(path, /*create=*/true);
-  if (!file.ok() || !file.Write(*session, s.api)) {
+  if (!file.ok() || !file.Write(*session, s.api, AbsolutePath(s.api_ca_file))) {
     PrintError("mqchat: cannot write " + path);
     return kExitRefused;
   }
@@ -167,7 +182,8 @@ int RunApiLogout(const Settings& s) {
     return kExitRefused;
   }
   const auto stored = file.Read();
-  auto api = ApiClient::Create(JsonString(stored, "api"), s.timeout);
+  const std::string ca_file = !s.ca_file.empty() ? s.ca_file : JsonString(stored, "ca_file");
+  auto api = ApiClient::Create(JsonString(stored, "api"), s.timeout, ca_file);
   Status ended = api.ok() ? (*api)->Logout(JsonString(stored, "refresh_token")) : api.status();
   ::unlink(path.c_str());  // gone either way: an unusable login is no use kept
   if (!ended.ok() && ended.code() != Code::kUnauthenticated) {
@@ -178,8 +194,8 @@ int RunApiLogout(const Settings& s) {
   return kExitOk;
 }
 
-TokenProviderFn StoredLoginProvider(std::string path) {
-  return [path](bool refused) -> Result<std::string> {
+TokenProviderFn StoredLoginProvider(std::string path, std::string ca_file) {
+  return [path, ca_file](bool refused) -> Result<std::string> {
     LockedSessionFile file(path, /*create=*/false);
     if (!file.ok()) return Status::Unauthenticated("no stored login at " + path);
     const auto stored = file.Read();
@@ -188,7 +204,8 @@ TokenProviderFn StoredLoginProvider(std::string path) {
     // Another process may have refreshed since the broker refused our token: use its new one.
     if (!access.empty() && expires - NowMs() > kRefreshMarginMs && !refused) return access;
     const std::string url = JsonString(stored, "api");
-    auto api = ApiClient::Create(url);
+    const std::string trusted = !ca_file.empty() ? ca_file : JsonString(stored, "ca_file");
+    auto api = ApiClient::Create(url, std::chrono::seconds(10), trusted);
     if (!api.ok()) return api.status();
     auto session = (*api)->Refresh(JsonString(stored, "refresh_token"));
     if (!session.ok()) {
@@ -197,7 +214,7 @@ TokenProviderFn StoredLoginProvider(std::string path) {
       }
       return session.status();
     }
-    if (!file.Write(*session, url)) return Status::Internal("cannot write " + path);
+    if (!file.Write(*session, url, AbsolutePath(trusted))) return Status::Internal("cannot write " + path);
     return session->access_token;
   };
 }
@@ -210,11 +227,11 @@ TokenProviderFn PasswordLoginProvider(const Settings& s) {
     std::shared_ptr<TokenSource> source;
   };
   auto state = std::make_shared<State>();
-  return [state, api_url = s.api, user = s.user, password = s.password,
+  return [state, api_url = s.api, ca_file = s.api_ca_file, user = s.user, password = s.password,
           timeout = s.timeout](bool refused) -> Result<std::string> {
     std::lock_guard<std::mutex> lock(state->mu);
     if (state->source) return state->source->Token(refused);
-    auto api = ApiClient::Create(api_url, timeout);
+    auto api = ApiClient::Create(api_url, timeout, ca_file);
     if (!api.ok()) return Status::InvalidArgument("--api: " + api.status().message());
     std::shared_ptr<ApiClient> shared(std::move(*api));
     auto session = shared->Login(user, password);

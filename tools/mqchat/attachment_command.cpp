@@ -16,7 +16,7 @@ namespace {
 
 // The user's API access token, from the login the client itself uses.
 Result<std::string> AccessToken(const Settings& s) {
-  if (!s.session_path.empty()) return StoredLoginProvider(s.session_path)(false);
+  if (!s.session_path.empty()) return StoredLoginProvider(s.session_path, s.api_ca_file)(false);
   if (!s.api.empty() && !s.password.empty()) return PasswordLoginProvider(s)(false);
   return Status::FailedPrecondition(
       "files go through the API service: log in with `mqchat --api URL login` (or --api)");
@@ -27,7 +27,7 @@ Result<std::unique_ptr<ApiClient>> Api(const Settings& s) {
     return Status::FailedPrecondition("no API service (--api URL, or a login kept by `login`)");
   }
   // An upload of 25 MB takes a while on a slow link; each chunk is its own request.
-  return ApiClient::Create(s.api, s.timeout);
+  return ApiClient::Create(s.api, s.timeout, s.api_ca_file);
 }
 
 Result<std::string> ReadFile(const std::string& path) {

@@ -34,6 +34,9 @@ struct Settings {
   // The API service (mqchat-api) base URL: with it a password goes there for a token, never to
   // the broker. `login`/`signup` need it (or a stored login's); api_login.h.
   std::string api;
+  // The CAs (PEM) an https `api` is verified against: --cafile, else the one kept with the
+  // stored login; empty: the system's trust store.
+  std::string api_ca_file;
   std::string invite;        // signup --invite CODE
   std::string session_path;  // non-empty: tokens come from this stored login (api_login.h)
   std::string device = "cli";

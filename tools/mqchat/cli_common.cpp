@@ -102,7 +102,7 @@ std::unique_ptr<Client> MakeClient(const Settings& s, size_t event_queue_capacit
   // A stored login or the API service gives tokens; the password goes to the broker only
   // without either (which it refuses unless the operator enabled password_login).
   if (!s.session_path.empty()) {
-    builder.TokenProvider(s.user, StoredLoginProvider(s.session_path));
+    builder.TokenProvider(s.user, StoredLoginProvider(s.session_path, s.api_ca_file));
   } else if (!s.api.empty()) {
     builder.TokenProvider(s.user, PasswordLoginProvider(s));
   } else {

@@ -84,7 +84,12 @@ std::optional<int> ParseSettings(int argc, char** argv, Settings* s) {
     return tools::UsageError(kProgram, "no user: pass --user or set MQCHAT_USER");
   }
   const bool api_command = s->command == "signup" || s->command == "login";
-  if (s->api.empty() && s->command != "signup") s->api = StoredApiUrl(s->user);
+  s->api_ca_file = s->ca_file;
+  if (s->api.empty() && s->command != "signup") {
+    std::string stored_ca_file;
+    s->api = StoredApiUrl(s->user, &stored_ca_file);
+    if (s->api_ca_file.empty()) s->api_ca_file = stored_ca_file;
+  }
   if (s->command == "logout") return std::nullopt;
   if (api_command && s->api.empty()) {
     return tools::UsageError(kProgram, "no API service: pass --api URL or set MQCHAT_API");
@@ -142,8 +147,9 @@ Options (environment variable in brackets):
       --ws               connect over WebSocket (ws://HOST:PORT/)
       --tls              connect over TLS (ssl://, or wss:// with --ws) [MQCHAT_TLS]; the
                          server's certificate must verify and name HOST
-      --cafile FILE      trust the CAs in this PEM file for --tls [MQCHAT_CAFILE] (default:
-                         the system's trust store)
+      --cafile FILE      trust the CAs in this PEM file for --tls and for an https --api
+                         [MQCHAT_CAFILE] (default: the system's trust store); `login` keeps
+                         it with the login, for the refreshes of later runs
   -u, --user USER        username [MQCHAT_USER]
       --password PW      password [MQCHAT_PASSWORD]; without one (and no token), mqchat asks
                          for it on the terminal without echoing it
