@@ -298,7 +298,7 @@ std::string ApiUsage() {
   --request_rate_per_address N (50) --request_burst_per_address N (100)   requests a second
   --request_rate_per_prefix N (200) --request_burst_per_prefix N (400)    per address and per
     /24 or /56, refused (429 + Retry-After) before the body is read; 0: no limit
-  --max_connections N (512) --max_connections_per_address N (16; 0: no limit)   connections
+  --max_connections N (512) --max_connections_per_address N (64; 0: no limit)   connections
     accepted and not yet closed; beyond them 503 / 429 and closed
   --keep_alive_requests N (100) --keep_alive_timeout_s N (2)   per connection
   --blob_dir DIR (SQLite: <store dir>/blobs)   avatars; --avatar_max_bytes N (1048576)

@@ -23,7 +23,7 @@ struct RequestGateConfig {
   int max_connections = 512;
   // Connections open at once from one address (`max_connections_per_address`, 0..100000; 0: no
   // limit): one beyond it is answered 429 and closed.
-  int max_connections_per_address = 16;
+  int max_connections_per_address = 64;
   // Keep-alive: requests per connection (`keep_alive_requests`, 1..10000) and how long an idle
   // connection may hold its HTTP thread (`keep_alive_timeout_s`, 1..60).
   int keep_alive_requests = 100;

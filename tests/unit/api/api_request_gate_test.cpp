@@ -98,7 +98,7 @@ TEST(ApiRequestGateTest, OptionsHaveDefaultsAndRanges) {
   EXPECT_EQ(defaults->gate.rate_per_prefix, 200);
   EXPECT_EQ(defaults->gate.burst_per_prefix, 400);
   EXPECT_EQ(defaults->gate.max_connections, 512);
-  EXPECT_EQ(defaults->gate.max_connections_per_address, 16);
+  EXPECT_EQ(defaults->gate.max_connections_per_address, 64);
   EXPECT_EQ(defaults->gate.keep_alive_requests, 100);
   EXPECT_EQ(defaults->gate.keep_alive_timeout_s, 2);
   auto set = with({"--request_rate_per_address", "0", "--request_burst_per_prefix", "7",
