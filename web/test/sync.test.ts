@@ -15,7 +15,7 @@ function setup(pages: ((body: Record<string, unknown>) => Response)[]) {
     unknown: () => {},
   });
   let gate: Promise<void> = Promise.resolve();
-  const syncer = new Syncer(convs, {
+  const syncer = new Syncer(() => [convs], {
     request: async (topic, body) => {
       assert.equal(topic, "mqchat/v1/req/sync");
       bodies.push(structuredClone(body));
