@@ -194,9 +194,9 @@ export class Community {
   /** Shows channel `id`: its topic is subscribed (the view loads its history as for any
    * conversation, ChatState.loadLatest). */
   async openChannel(id: string): Promise<void> {
+    await this.watch(id); // subscribed before the history is asked: nothing falls between
     this._channelId = id;
     this.deps.changed();
-    await this.watch(id);
   }
 
   private async watch(id: string): Promise<void> {

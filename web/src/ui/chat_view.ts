@@ -322,6 +322,12 @@ export class ChatView implements ViewContext {
     this.messages.render(c);
     this.tray.render(c.id);
     this.renderSlow(c);
+    const input = $("composer-input");
+    const hint = c.kind === "channel" ? t("srv.message", { name: c.name }) : t("composer.placeholder");
+    if (input.getAttribute("placeholder") !== hint) {
+      input.setAttribute("placeholder", hint);
+      input.setAttribute("aria-label", hint);
+    }
     this.announce(c);
     if (this.focusComposer) {
       this.focusComposer = false;
