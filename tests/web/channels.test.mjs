@@ -2,10 +2,11 @@
 // the conversation pane, so what conversations have works in channels between two pages: edit,
 // delete, reply, react and a picture are seen by the other page; a member without
 // manage_messages has no Delete on others' messages and the broker refuses a forged delete;
-// typing; kick takes the other page out of the server; and slow mode (issue 24) disables the send
-// button with a countdown, and a send the server paces waits and goes once, in order. axe finds
-// nothing in the changed views. Its own broker, real mqchat-api and browser (pages.mjs
-// apiPageSuite); run by tests/web/run.sh.
+// typing (a todo: the plugin does not serve it in channels yet); a channel override from the
+// server settings denies sending; kick takes the other page out of the server; and slow mode
+// (issue 24) disables the send button with a countdown, and a send the server paces waits and
+// goes once, in order. axe finds nothing in the changed views. Its own broker, real mqchat-api
+// and browser (pages.mjs apiPageSuite); run by tests/web/run.sh.
 import assert from "node:assert/strict";
 import { axe } from "./axe.mjs";
 import { RawClient } from "./harness.mjs";
@@ -171,6 +172,21 @@ suite.e2e(
     // Bob has no kick: no actions in his member list.
     assert.equal(await b.locator("#member-list .member-kick").count(), 0);
     assert.equal(await b.locator("#member-list .member-ban").count(), 0);
+
+    // A channel override from the server settings: @everyone may not send in "general" any
+    // more; bob's send is refused (alice, the owner, still sends).
+    await a.click("#server-settings-btn");
+    await a.locator("#server-dialog[open] #override-save").waitFor({ timeout: T });
+    await a.selectOption("#override-channel", { label: "#general" });
+    await a.selectOption("#override-role", { label: "@everyone" });
+    await a.selectOption("#override-send_messages", "deny");
+    await a.click("#override-save");
+    await a.locator("#override-status", { hasText: "#general" }).waitFor({ timeout: T });
+    assert.deepEqual(await axe(a), [], "axe violations in the server settings with channel permissions");
+    await a.keyboard.press("Escape");
+    await a.locator("#server-dialog").waitFor({ state: "hidden", timeout: T });
+    const denied = await rb.request(`mqchat/v1/c/${general}/send`, { client_msg_id: "denied-1", text: "may I?" });
+    assert.equal(denied.error?.code, "FORBIDDEN");
 
     // Alice kicks bob from the member list, with a confirmation.
     const row = a.locator(`#member-list .member[data-user="${bob.name}"]`);

@@ -89,10 +89,10 @@ export class CommunityOps {
     await this.c.loadServer(role.server_id);
   }
 
-  /** A role's override in one channel: the flags it allows and denies there (both 0: none). */
-  async setOverride(serverId: string, channelId: string, roleId: string, allow: number, deny: number): Promise<void> {
+  /** A role's override in one channel: the flags it allows and denies there (both 0: none).
+   * Nothing this page lists changes (the server resolves overrides), so nothing is reloaded. */
+  async setOverride(channelId: string, roleId: string, allow: number, deny: number): Promise<void> {
     await this.req("override_set", { channel_id: channelId, role_id: roleId, allow, deny });
-    await this.c.loadServer(serverId);
   }
 
   async createInvite(serverId: string, expiresInMs: number, maxUses: number): Promise<WireInvite> {

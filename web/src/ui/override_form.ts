@@ -42,7 +42,7 @@ export function overrideSection(s: ChatState, id: string, run: (p: Promise<unkno
     status.textContent = "";
     run(
       c.admin
-        .setOverride(id, channel.value, role.value, allow, deny)
+        .setOverride(channel.value, role.value, allow, deny)
         .then(() => (status.textContent = t("srv.overrideSaved", { role: roleName, channel: chName }))),
     );
   };
