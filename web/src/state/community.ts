@@ -43,6 +43,8 @@ interface MemberPages {
   complete: boolean;
   /** My own entry (loaded by itself when I am past the pages loaded). */
   mine?: WireServerMember;
+  /** Counts the changes (the view compares it instead of the whole list). */
+  version: number;
 }
 
 export class Community {
@@ -101,6 +103,10 @@ export class Community {
   allMembersLoaded(serverId: string): boolean {
     return this.members.get(serverId)?.complete ?? true;
   }
+  /** Changes whenever the members loaded of `serverId` change. */
+  membersVersion(serverId: string): number {
+    return this.members.get(serverId)?.version ?? 0;
+  }
 
   /** My server-wide flags: every flag for the owner or an administrator, else @everyone's and my
    * roles' together (channel overrides are the server's to resolve). */
@@ -156,7 +162,8 @@ export class Community {
       this.req("server_members", { server_id: id, limit: MEMBER_PAGE }),
     ]);
     const list = decodeServerMembers(members);
-    const pages: MemberPages = { list, complete: list.length < MEMBER_PAGE };
+    const version = (this.members.get(id)?.version ?? 0) + 1;
+    const pages: MemberPages = { list, complete: list.length < MEMBER_PAGE, version };
     if (!pages.complete && !list.some((m) => m.user === this.deps.me)) {
       const after = memberKeyBefore(this.deps.me);
       const r = decodeServerMembers(await this.req("server_members", { server_id: id, after, limit: 1 }));
@@ -178,6 +185,7 @@ export class Community {
     const have = new Set(pages.list.map((m) => m.user));
     pages.list = [...pages.list, ...next.filter((m) => !have.has(m.user))];
     pages.complete = next.length < MEMBER_PAGE;
+    pages.version++;
     this.applyChannels(id);
     this.deps.changed();
   }

@@ -159,16 +159,17 @@ export class CommunityView {
     this.placePane(!!server);
     this.follow();
     const id = server?.server_id ?? "";
+    const channels = server ? this.counts(id) : [];
     const parts: [string, unknown, () => void][] = [
       ["rail", [c.servers, c.serverId], () => this.renderRail(c.servers, c.serverId)],
       [
         "channels",
-        server && [server, c.channelsOf(id), c.channelId, c.rolesOf(id), c.membersOf(id)],
+        server && [server, channels, c.channelId, c.rolesOf(id), c.membersVersion(id)],
         () => {
           this.serverName.textContent = server!.name;
           show(this.settingsBtn, canManage(c.myPermissions(id)));
           show(this.leaveBtn, server!.owner !== this.s.me);
-          this.renderChannels(c.channelsOf(id), c.channelId);
+          this.renderChannels(channels, c.channelId);
         },
       ],
       ["members", server && this.members.sig(server), () => this.members.render(server!)],
@@ -238,6 +239,15 @@ export class CommunityView {
       items.push(h("li", { class: "category", "data-name": k.name }, head, list));
     }
     this.channelList.replaceChildren(...items);
+  }
+
+  /** The channels with their unread and mention counts as this device knows them now (the
+   * channel's conversation, kept live while it is shown and read; else the list's). */
+  private counts(serverId: string): WireChannel[] {
+    return this.s.community.channelsOf(serverId).map((ch) => {
+      const conv = this.s.conv(ch.channel_id);
+      return conv ? { ...ch, unread: conv.unread, unread_mentions: conv.unreadMentions } : ch;
+    });
   }
 
   private channelItem(c: WireChannel, open: string | null): HTMLElement {

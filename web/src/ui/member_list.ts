@@ -26,7 +26,7 @@ export class MemberList {
   sig(server: WireServer): unknown {
     const c = this.s.community;
     const id = server.server_id;
-    return [server, c.membersOf(id), c.rolesOf(id), c.allMembersLoaded(id), this.confirming, c.myPermissions(id)];
+    return [server, c.membersVersion(id), c.rolesOf(id), c.allMembersLoaded(id), this.confirming, c.myPermissions(id)];
   }
 
   render(server: WireServer): void {
