@@ -9,7 +9,7 @@
 // and browser (pages.mjs apiPageSuite); run by tests/web/run.sh.
 import assert from "node:assert/strict";
 import { axe } from "./axe.mjs";
-import { RawClient } from "./harness.mjs";
+import { RawClient, screenshot } from "./harness.mjs";
 import { png } from "./images.mjs";
 import { T, apiPageSuite, msgByText, openConv, send } from "./pages.mjs";
 
@@ -123,6 +123,7 @@ suite.e2e(
     });
     assert.equal(await b.locator(".msg[data-seq]", { hasText: "hello gardeners" }).count(), 0);
     assert.deepEqual(await axe(b), [], "axe violations in a channel");
+    await screenshot(b, "desktop-channel-messages");
 
     // A reload brings the same state from history (the tombstone has no reactions).
     await b.reload();
@@ -229,6 +230,7 @@ suite.e2e(
     await m.locator("#send-btn[disabled]").waitFor({ timeout: T });
     await m.locator("#slow-mode.waiting", { hasText: /again in [1-8] s/ }).waitFor({ timeout: T });
     assert.deepEqual(await axe(m), [], "axe violations with the slow-mode countdown");
+    await screenshot(m, "desktop-slow-mode");
     // Enter does not send meanwhile: the text stays in the field.
     await m.fill("#composer-input", "too soon");
     await m.press("#composer-input", "Enter");
