@@ -171,8 +171,10 @@ export class ChatState {
     return this.outbox.pendingFor(conversationId).filter((p) => (p.op ?? "send") === "send");
   }
 
-  onChange(fn: () => void): void {
+  /** Calls `fn` after every change; the function returned stops that (a view that goes). */
+  onChange(fn: () => void): () => void {
     this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
   }
 
   // ---- lifecycle --------------------------------------------------------------------------
@@ -303,7 +305,11 @@ export class ChatState {
       await this.refreshConversations(!first);
       void this.privacy.refresh().catch(() => {}); // the next connection asks again
       // The servers first: the broker loads my channel access with them, before sync needs it.
-      await this.community.onReady().catch(() => {}); // likewise
+      // Their failure does not stop the rest (the next connection asks again), a lost
+      // connection (or a logout) does: nothing is loaded then.
+      await this.community.onReady().catch((e) => {
+        if (gone(e)) throw e;
+      });
       if (!first) await this.syncer.run();
       this._loaded = true;
       this.changed();
@@ -314,7 +320,7 @@ export class ChatState {
         void this.loadMembers(open.id);
       }
     } catch (e) {
-      if (e instanceof ChatError && (e.code === "DISCONNECTED" || e.code === "OFFLINE")) return;
+      if (gone(e)) return;
       this.setNotice("error", t("notice.convsFailed", { error: describeError(e) }));
     }
   }
@@ -380,4 +386,9 @@ export class ChatState {
       removed: (c, byMe, actor) => this.hooks.removed(c, byMe, actor),
     });
   }
+}
+
+/** The request failed because the connection went (dropped, or stopped by a logout). */
+function gone(e: unknown): boolean {
+  return e instanceof ChatError && (e.code === "DISCONNECTED" || e.code === "OFFLINE");
 }

@@ -75,8 +75,10 @@ export class ChatView implements ViewContext {
     this.notice = new NoticeBar(s);
     this.notifier = new Notifier(s, this);
     this.community = new CommunityView(s, this);
-    s.onChange(() => this.schedule());
-    s.onChange(() => this.notifier.check());
+    this.disposers.push(
+      s.onChange(() => this.schedule()),
+      s.onChange(() => this.notifier.check()),
+    );
   }
 
   enter(): void {
@@ -97,8 +99,14 @@ export class ChatView implements ViewContext {
     this.tick = window.setInterval(() => this.schedule(), 30000); // "last seen 5 min ago" ages
   }
 
+  /** Logout (or a refused login): the view stops listening and drawing; its timers and a frame
+   * still to come are cancelled, so nothing of it runs after this. */
   destroy(): void {
+    this.entered = false;
+    cancelAnimationFrame(this.raf);
+    this.raf = 0;
     window.clearInterval(this.tick);
+    window.clearTimeout(this.slowTimer);
     this.community.destroy();
     this.notifier.clear();
     this.banner.destroy();

@@ -69,7 +69,7 @@ export class CommunityView {
     this.bind();
     this.label();
     this.pendingInvite = INVITE_RE.exec(location.hash)?.[1] ?? null;
-    s.onChange(() => this.render());
+    this.disposers.push(s.onChange(() => this.render()));
     this.render();
   }
 

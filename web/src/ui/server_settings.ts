@@ -45,9 +45,7 @@ export class ServerSettings {
       const o = this.opener;
       (o?.isConnected ? o : o?.id ? document.getElementById(o.id) : null)?.focus();
     });
-    const onChange = () => this.draw?.();
-    s.onChange(onChange);
-    this.unsub = () => (this.draw = null);
+    this.unsub = s.onChange(() => this.draw?.());
   }
 
   destroy(): void {
