@@ -14,11 +14,12 @@ import { T, apiPageSuite } from "./pages.mjs";
 const suite = apiPageSuite();
 
 const channelItem = (page, name) => page.locator(`#channel-list .channel-item[data-name="${name}"]`);
-const channelMsg = (page, text) => page.locator("#channel-msgs .cmsg[data-seq]", { hasText: text });
+// A channel shows in the conversation pane (#pane moves into the server view).
+const channelMsg = (page, text) => page.locator("#server-view #msg-list .msg[data-seq]", { hasText: text });
 
 async function sendInChannel(page, text) {
-  await page.fill("#channel-input", text);
-  await page.press("#channel-input", "Enter");
+  await page.fill("#composer-input", text);
+  await page.press("#composer-input", "Enter");
   await channelMsg(page, text).waitFor({ timeout: T });
 }
 
@@ -26,7 +27,9 @@ async function sendInChannel(page, text) {
 async function openChannel(page, name) {
   await channelItem(page, name).click({ timeout: T });
   await page.locator(`#channel-list .channel-item[data-name="${name}"][aria-current]`).waitFor({ timeout: T });
-  await page.locator("#channel-title", { hasText: `# ${name}` }).waitFor({ timeout: T });
+  await page.waitForFunction((n) => document.querySelector("#conv-title")?.dataset.title === `# ${n}`, name, {
+    timeout: T,
+  });
 }
 
 suite.e2e(
@@ -123,7 +126,7 @@ suite.e2e(
     await channelItem(b, "general").focus();
     await b.keyboard.press("Enter");
     await b.locator('#channel-list .channel-item[data-name="general"][aria-current]').waitFor({ timeout: T });
-    await b.waitForFunction(() => document.activeElement?.id === "channel-input", null, { timeout: T });
+    await b.waitForFunction(() => document.activeElement?.id === "composer-input", null, { timeout: T });
     await b.keyboard.type("typed with the keyboard alone");
     await b.keyboard.press("Enter");
     await channelMsg(b, "typed with the keyboard alone").waitFor({ timeout: T });

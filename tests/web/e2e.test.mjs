@@ -67,13 +67,24 @@ async function newUser(prefix) {
   return { name, password };
 }
 
-/** Opens the app in a new browser context (its own storage: a separate browser user). */
-async function openApp(t, { viewport = DESKTOP, routeWs = false } = {}) {
+/** Opens the app in a new browser context (its own storage: a separate browser user).
+ * `holdFromPage`: a WebSocket frame from the page that matches it is never passed on (a request
+ * the server never answers). */
+async function openApp(t, { viewport = DESKTOP, routeWs = false, holdFromPage = null } = {}) {
   const ctx = await chrome.browser.newContext({ viewport });
   contexts.add(ctx);
   const errors = [];
   const net = { offline: false, sockets: new Set() };
-  if (routeWs) {
+  if (holdFromPage) {
+    net.held = new Promise((resolve) => (net.onHeld = resolve)); // the first frame held
+    await ctx.routeWebSocket(/.*/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((frame) => {
+        if (holdFromPage(Buffer.from(frame))) net.onHeld();
+        else server.send(frame);
+      });
+    });
+  } else if (routeWs) {
     // Lets a test cut the page's WebSocket (a lost connection) and refuse new ones for a while.
     await ctx.routeWebSocket(/.*/, (ws) => {
       if (net.offline) return void ws.close();
@@ -345,6 +356,48 @@ e2e("a wrong password shows a clear error", async (t) => {
   await page.click("#login-submit");
   await page.locator("#login-error", { hasText: "Wrong username or password" }).waitFor({ timeout: T });
   await screenshot(page, "phone-login-wrong-password");
+});
+
+e2e("logging out while the page still loads (servers not answered yet) leaves nothing running", async (t) => {
+  const u = await newUser("lou");
+  const writer = await newUser("lea");
+  const raw = await new RawClient(broker, writer.name, writer.password, "lou").connect();
+  t.after(() => raw.close());
+  await raw.send(await raw.openDirect(u.name), "a conversation in the list");
+  // The page's "servers" request (after the conversations, before the page counts as loaded)
+  // never reaches the broker, so the logout comes while the page waits for it.
+  const { page, net } = await openApp(t, { holdFromPage: (frame) => frame.includes("/req/servers") });
+  await page.fill("#login-user", u.name);
+  await page.fill("#login-password", u.password);
+  await page.click("#login-submit");
+  await convItem(page, writer.name).waitFor({ timeout: T });
+  await net.held;
+  // From the end of the logout's click on (the view gone), whatever changes in the chat view is
+  // counted: the held request fails with the logout, and nothing of the old view may draw after
+  // it (its listeners, timers and a frame still to come are gone), so nothing throws either.
+  await page.evaluate(() => {
+    window.changedAfterLogout = 0;
+    const onClick = (e) => {
+      if (!e.target.closest("#logout-btn")) return;
+      window.removeEventListener("click", onClick);
+      const seen = new MutationObserver((records) => (window.changedAfterLogout += records.length));
+      seen.observe(document.getElementById("chat-view"), { subtree: true, childList: true, attributes: true, characterData: true });
+      window.seenAfterLogout = seen;
+    };
+    window.addEventListener("click", onClick); // bubbling: after the app's own handler
+  });
+  await page.click("#logout-btn");
+  await page.locator("#login-form").waitFor({ timeout: T });
+  const changes = await page.evaluate(
+    () =>
+      new Promise((resolve) =>
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() => resolve(window.changedAfterLogout + window.seenAfterLogout.takeRecords().length)),
+        ),
+      ),
+  );
+  assert.equal(changes, 0, "the chat view changed after the logout");
+  assert.equal(await page.locator("#chat-view").isHidden(), true);
 });
 
 e2e("a message over the limit is refused in the composer, with the count; 100,000 characters send and render collapsed", async (t) => {

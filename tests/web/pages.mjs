@@ -75,9 +75,10 @@ export function pageSuite() {
   };
 }
 
-/** test() that screenshots the test's pages when it fails (artifacts/failed-<slug>-N.png). */
-export function e2e(name, slug, fn) {
-  test(name, { timeout: 120000 }, async (t) => {
+/** test() that screenshots the test's pages when it fails (artifacts/failed-<slug>-N.png);
+ * `opts`: more node:test options (a `todo` with its reason). */
+export function e2e(name, slug, fn, opts = {}) {
+  test(name, { timeout: 120000, ...opts }, async (t) => {
     const pages = [];
     try {
       await fn(t, pages);

@@ -34,6 +34,10 @@ function fake(me: string, answers: Record<string, Record<string, unknown>>) {
     subscribe: async (id) => void subscribed.push(id),
     unsubscribe: () => {},
     changed: () => changes++,
+    ownMessage: () => {},
+    dropped: () => {},
+    gap: () => {},
+    unknown: () => {},
   });
   return { c, asked, subscribed, changes: () => changes };
 }
@@ -64,10 +68,15 @@ test("community decoders: channels keep unread counts only when sent; bad types 
   assert.equal(channelTopicId("mqchat/v1/ch/40/x"), null);
 });
 
-test("community: opening a server lists channels, roles and members, and opens its first text channel", async () => {
+test("community: opening a server lists channels, roles and members, opens its first text channel, and keeps its messages as a conversation", async () => {
   const f = fake("bob", {
     servers: { servers: [server] },
-    channels: { channels: [channel("39", { type: "category" }), channel("40", { category_id: "39" })] },
+    channels: {
+      channels: [
+        channel("39", { type: "category" }),
+        channel("40", { category_id: "39", last_seq: 2, read_seq: 1, unread: 1 }),
+      ],
+    },
     roles: { roles: [{ role_id: "30", server_id: "12", name: "@everyone", permissions: 1 | 2 | 128, position: 0 }] },
     server_members: {
       members: [
@@ -81,22 +90,66 @@ test("community: opening a server lists channels, roles and members, and opens i
   await f.c.selectServer("12");
   assert.equal(f.c.channelId, "40");
   assert.deepEqual(f.subscribed, ["40"]);
-  assert.deepEqual(
-    f.c.messagesOf("40").map((m) => m.text),
-    ["hi", "there"],
-  );
+  assert.ok(f.c.isChannel("40"));
+  assert.ok(!f.c.isChannel("39")); // a category is no conversation
+  const conv = f.c.convs.get("40")!;
+  assert.equal(conv.kind, "channel");
+  assert.equal(conv.title("bob"), "# c40");
+  assert.equal(conv.unread, 1);
+  assert.deepEqual([...conv.members.keys()].sort(), ["alice", "bob"]);
+  assert.equal(conv.myRole("bob"), "member"); // no manage_messages
   assert.equal(f.c.myPermissions("12"), 1 | 2 | 128); // @everyone's flags
-  assert.ok(f.asked.some((a) => a.startsWith("history") && a.includes("before_seq")));
-  // Live: a new message once (a duplicate of one from history is dropped); other kinds skipped.
-  const before = f.changes();
+  // History comes through the conversation code (ChatState's ops); here the page is applied.
+  f.c.convs.applyLatest(conv, [msg(1, "hi"), msg(2, "there")], false);
+  // Live: a new message once (a duplicate of one from history is dropped); a reaction applies.
   f.c.onChannelEvent("40", { type: "message", ...msg(3, "live") });
   f.c.onChannelEvent("40", { type: "message", ...msg(2, "there") });
   f.c.onChannelEvent("40", { type: "message", ...msg(4, "👍", "react") });
-  assert.deepEqual(
-    f.c.messagesOf("40").map((m) => m.seq),
-    [1, 2, 3],
-  );
-  assert.equal(f.changes(), before + 1);
+  assert.deepEqual(conv.sortedSeqs(), [1, 2, 3]);
+  assert.deepEqual(conv.msgs.get(1)!.reactions, [{ emoji: "👍", count: 1, mine: true }]);
+  f.c.onChannelEvent("40", { type: "typing", conversation_id: "40", user: "alice", typing: true });
+  assert.deepEqual(conv.typingUsers(), ["alice"]);
+});
+
+test("community: manage_messages makes me a channel's admin; members past the first page load by page", async () => {
+  const many = Array.from({ length: 1000 }, (_, i) => ({ user: `u${String(i).padStart(4, "0")}`, role_ids: ["30"] }));
+  const pages: Record<string, unknown>[] = [];
+  const f = fake("zed", {
+    servers: { servers: [{ ...server, member_count: 1002 }] },
+    channels: { channels: [channel("40")] },
+    roles: {
+      roles: [
+        { role_id: "30", server_id: "12", name: "@everyone", permissions: 1 | 2, position: 0 },
+        { role_id: "31", server_id: "12", name: "mods", permissions: 4, position: 1 },
+      ],
+    },
+    get server_members() {
+      const body = pages.length;
+      pages.push({});
+      // 1st: the first 1,000; 2nd: my own entry (after the key just below "zed"); 3rd: the rest.
+      if (body === 0) return { members: many };
+      if (body === 1) return { members: [{ user: "zed", role_ids: ["30", "31"] }] };
+      return {
+        members: [
+          { user: "yves", role_ids: ["30"] },
+          { user: "zed", role_ids: ["30", "31"] },
+        ],
+      };
+    },
+  });
+  await f.c.refresh();
+  await f.c.selectServer("12");
+  assert.equal(f.c.membersOf("12").length, 1000);
+  assert.equal(f.c.allMembersLoaded("12"), false);
+  assert.equal(f.c.myPermissions("12"), 1 | 2 | 4);
+  assert.equal(f.c.convs.get("40")!.myRole("zed"), "admin");
+  const mine = f.asked.find((a) => a.includes('"limit":1}'))!;
+  const after = JSON.parse(mine.slice(mine.indexOf("{"))).after as string;
+  assert.ok(after < "zed" && after > "zec" && "zeb" < after, after);
+  await f.c.loadMoreMembers("12");
+  assert.equal(f.c.membersOf("12").length, 1002);
+  assert.equal(f.c.allMembersLoaded("12"), true);
+  assert.ok(f.asked[f.asked.length - 1].includes('"after":"u0999"'));
 });
 
 test("community: the owner and an administrator hold every flag", async () => {

@@ -140,6 +140,7 @@ test("RATE_LIMITED holds a send for retry_after_ms and later sends of its conver
   calls[0].reject(new ChatError("RATE_LIMITED", "too many messages", true, 700));
   calls[1].reject(new ChatError("RATE_LIMITED", "too many messages", true, 700));
   await flush();
+  assert.ok((outbox.get(a.client_msg_id)!.retryAt ?? 0) > 0, "a held send says when it goes");
   const c = outbox.send("1", "third"); // written meanwhile: waits behind the held ones
   outbox.send("2", "elsewhere"); // another conversation is not held up
   assert.deepEqual(
@@ -150,6 +151,7 @@ test("RATE_LIMITED holds a send for retry_after_ms and later sends of its conver
   mock.timers.tick(699);
   assert.equal(calls.length, 3, "not before retry_after_ms (not the 1 s backoff either)");
   mock.timers.tick(1);
+  assert.equal(outbox.get(a.client_msg_id)!.retryAt, undefined, "on its way again");
   // Both waits are over: all three go, in the order they were written, same ids.
   assert.deepEqual(
     calls.slice(3).map((x) => x.body.text),

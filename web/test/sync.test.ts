@@ -15,7 +15,7 @@ function setup(pages: ((body: Record<string, unknown>) => Response)[]) {
     unknown: () => {},
   });
   let gate: Promise<void> = Promise.resolve();
-  const syncer = new Syncer(convs, {
+  const syncer = new Syncer(() => [convs], {
     request: async (topic, body) => {
       assert.equal(topic, "mqchat/v1/req/sync");
       bodies.push(structuredClone(body));
@@ -92,4 +92,33 @@ test("sync applies edits, deletions and reactions once each, also those already 
   assert.equal(c.msgs.get(2)?.deleted, true);
   assert.equal(c.syncSeq, 6);
   assert.equal(c.unread, 2, "only the two messages are unread");
+});
+
+test("one sync carries the cursors of conversations and channels; each page goes to the store that has it", async () => {
+  const bodies: Record<string, unknown>[] = [];
+  const hooks = { ownMessage: () => {}, dropped: () => {}, gap: () => {}, unknown: () => {} };
+  const convs = new Conversations("alice", hooks);
+  const channels = new Conversations("alice", hooks);
+  convs.applySummaries([summary("1", 0)], false);
+  channels.applyChannel({ channel_id: "40", name: "general", last_seq: 5 }, ["alice", "bob"], "member");
+  let unknown = 0;
+  const syncer = new Syncer(() => [convs, channels], {
+    request: async (_topic, body) => {
+      bodies.push(structuredClone(body));
+      return page([
+        { conversation_id: "1", last_seq: 1, messages: [msg("1", 1)], has_more: false },
+        { conversation_id: "40", last_seq: 6, messages: [msg("40", 6)], has_more: false },
+        { conversation_id: "77", last_seq: 2, messages: [msg("77", 1)], has_more: false },
+      ])();
+    },
+    unknown: () => unknown++,
+    changed: () => {},
+  });
+  await syncer.run();
+  assert.deepEqual(bodies, [{ cursors: { "1": 0, "40": 5 }, limit: 100 }]);
+  assert.deepEqual(convs.get("1")!.sortedSeqs(), [1]);
+  assert.deepEqual(channels.get("40")!.sortedSeqs(), [6]);
+  assert.equal(channels.get("40")!.syncSeq, 6);
+  assert.ok(!convs.has("40") && !channels.has("1"), "nothing crosses stores");
+  assert.equal(unknown, 1, "a conversation neither store knows asks for the list");
 });

@@ -26,6 +26,9 @@ export interface WireChannel {
   unread?: number;
   unread_mentions?: number;
   read_seq?: number;
+  last_seq?: number;
+  /** Slow mode, if the server sends it for channels (as `conversations` does): seconds. */
+  slow_mode_s?: number;
 }
 
 export interface WireRole {
@@ -106,6 +109,10 @@ export function decodeChannel(v: unknown, what = "channel"): WireChannel {
   const unread = optCount(o, "unread", what);
   const mentions = optCount(o, "unread_mentions", what);
   const readSeq = optCount(o, "read_seq", what);
+  const lastSeq = optCount(o, "last_seq", what);
+  const slow = optCount(o, "slow_mode_s", what);
+  if (lastSeq !== undefined) c.last_seq = lastSeq;
+  if (slow) c.slow_mode_s = slow;
   if (unread !== undefined) c.unread = unread;
   if (mentions !== undefined) c.unread_mentions = mentions;
   if (readSeq !== undefined) c.read_seq = readSeq;
@@ -149,3 +156,15 @@ export const decodeServers = (r: Response) => arr(r, "servers", r.op, decodeServ
 export const decodeChannels = (r: Response) => arr(r, "channels", r.op, decodeChannel);
 export const decodeRoles = (r: Response) => arr(r, "roles", r.op, decodeRole);
 export const decodeServerMembers = (r: Response) => arr(r, "members", r.op, decodeServerMember);
+
+/** The most `server_members` answers in one page (PROTOCOL.md: `limit` 1–1,000). */
+export const MEMBER_PAGE = 1000;
+
+/** An `after` for `server_members` that lists `user` first (the page is by username, after
+ * `after`): `user` with its last character one lower and a character above every one a
+ * username may hold. */
+export function memberKeyBefore(user: string): string {
+  if (!user) return "";
+  const last = user.charCodeAt(user.length - 1);
+  return user.slice(0, -1) + String.fromCharCode(last - 1) + "\u{10FFFF}";
+}

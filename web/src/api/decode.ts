@@ -156,7 +156,7 @@ function muteUntil(o: Obj, key: string, what: string): number {
 export function decodeSummary(v: unknown, what = "summary"): WireSummary {
   const o = obj(v, what);
   const last = o.last_message;
-  return {
+  const s: WireSummary = {
     conversation_id: str(o, "conversation_id", what),
     kind: kind(o, what),
     name: str(o, "name", what),
@@ -168,6 +168,8 @@ export function decodeSummary(v: unknown, what = "summary"): WireSummary {
     members: arr(o, "members", what, aString),
     last_message: last === null || last === undefined ? null : decodeMessage(last, `${what}.last_message`),
   };
+  if (o.slow_mode_s !== undefined && o.slow_mode_s !== null) s.slow_mode_s = num(o, "slow_mode_s", what);
+  return s;
 }
 
 function decodeWireError(v: unknown): WireError {

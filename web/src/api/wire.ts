@@ -108,6 +108,8 @@ export interface WireSummary {
   unread_mentions: number;
   members: string[];
   last_message: WireMessage | null;
+  /** Slow mode (PROTOCOL.md `set_slow_mode`): seconds between a member's sends; absent: off. */
+  slow_mode_s?: number;
 }
 
 export interface WireError {

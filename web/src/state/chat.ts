@@ -17,6 +17,7 @@ import { describeError } from "./describe";
 import { Outbox, PendingView, SendExtras } from "./outbox";
 import { OutboxBackend, OutboxStore, indexedDbOutbox } from "./outbox_store";
 import { Privacy } from "./privacy";
+import { SlowMode } from "./slow_mode";
 import { SearchState } from "./search";
 import { Syncer } from "./sync";
 import { TypingSender } from "./typing";
@@ -66,6 +67,8 @@ export class ChatState {
   private syncTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private ops: ConversationOps;
+  private channelOps: ConversationOps;
+  private slow = new SlowMode();
 
   constructor(
     creds: Credentials,
@@ -89,17 +92,14 @@ export class ChatState {
       device: creds.device,
       online,
       request,
-      delivered: (m) => this.convs.addMessage(m, true),
+      delivered: (m) => this.store(m.conversation_id).addMessage(m, true),
       failed: (text) => this.setNotice("error", text),
+      refused: (id, e) => this.onRefused(id, e),
       peerOf: (id) => this.convs.get(id)?.directPeer(this.me),
       changed,
     });
-    this.ops = new ConversationOps(this.convs, {
-      request: (t, b) => this.conn.request(t, b),
-      online,
-      changed,
-      watchContacts: () => this.watchContacts(),
-    });
+    const opsDeps = { request: (t: string, b: Record<string, unknown>) => this.conn.request(t, b), online, changed };
+    this.ops = new ConversationOps(this.convs, { ...opsDeps, watchContacts: () => this.watchContacts() });
     this.privacy = new Privacy({ request: (t, b) => this.conn.request(t, b), changed });
     this.search = new SearchState({ request: (t, b) => this.conn.request(t, b), changed });
     this.community = new Community({
@@ -108,8 +108,15 @@ export class ChatState {
       subscribe: (id) => this.conn.subscribeChannel(id),
       unsubscribe: (id) => this.conn.unsubscribeChannel(id),
       changed,
+      ownMessage: (id) => this.outbox.settled(id),
+      dropped: (id) => this.outbox.dropConversation(id),
+      gap: () => this.scheduleSync(),
+      unknown: () => {},
     });
-    this.syncer = new Syncer(this.convs, { request, unknown: () => this.scheduleRefresh(), changed });
+    // Channels are conversations too (community.ts): the same requests, the same sync.
+    this.channelOps = new ConversationOps(this.community.convs, { ...opsDeps, watchContacts: () => {} });
+    const stores = () => [this.convs, this.community.convs];
+    this.syncer = new Syncer(stores, { request, unknown: () => this.scheduleRefresh(), changed });
     this.typing = new TypingSender({ online, request: (t, b) => this.conn.requestQuiet(t, b) });
     this.conn = connect(creds, {
       status: (s) => this.onStatus(s),
@@ -142,11 +149,16 @@ export class ChatState {
   presenceOf(user: string): Readonly<Presence> | undefined {
     return this._presence.get(user);
   }
+  /** A conversation or a channel (community.ts) by id. */
   conv(id: string): ConvView | undefined {
-    return this.convs.get(id);
+    return this.store(id).get(id);
   }
   openConv(): ConvView | undefined {
-    return this._openId ? this.convs.get(this._openId) : undefined;
+    return this._openId ? this.conv(this._openId) : undefined;
+  }
+  /** Milliseconds until the composer may send into `id` (slow mode, RATE_LIMITED; 0: now). */
+  slowWaitMs(id: string): number {
+    return this.slow.waitMs(id);
   }
   sortedConvs(): ConvView[] {
     return this.convs.sorted();
@@ -159,8 +171,10 @@ export class ChatState {
     return this.outbox.pendingFor(conversationId).filter((p) => (p.op ?? "send") === "send");
   }
 
-  onChange(fn: () => void): void {
+  /** Calls `fn` after every change; the function returned stops that (a view that goes). */
+  onChange(fn: () => void): () => void {
     this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
   }
 
   // ---- lifecycle --------------------------------------------------------------------------
@@ -209,16 +223,21 @@ export class ChatState {
   // ---- conversations (conversation_ops.ts) ---------------------------------------------------
 
   loadLatest(id: string): Promise<void> {
-    return this.ops.loadLatest(id);
+    return this.opsFor(id)
+      .loadLatest(id)
+      .catch((e) => this.rethrow(id, e));
   }
   loadOlder(id: string): Promise<void> {
-    return this.ops.loadOlder(id);
+    return this.opsFor(id)
+      .loadOlder(id)
+      .catch((e) => this.rethrow(id, e));
   }
+  /** A channel's members are its server's (community.ts loads them). */
   loadMembers(id: string): Promise<void> {
-    return this.ops.loadMembers(id);
+    return this.community.isChannel(id) ? Promise.resolve() : this.ops.loadMembers(id);
   }
   markRead(id: string): void {
-    this.ops.markRead(id);
+    this.opsFor(id).markRead(id);
   }
   openDirect(user: string): Promise<ConvView> {
     return this.ops.openDirect(user);
@@ -237,6 +256,8 @@ export class ChatState {
 
   /** A message, with what it answers, mentions and carries (outbox.ts SendExtras). */
   send(conversationId: string, text: string, extra: SendExtras = {}): PendingView {
+    const c = this.conv(conversationId);
+    if (c) this.slow.sent(c, this.me);
     return this.outbox.send(conversationId, text, Date.now(), extra);
   }
   /** Edit, delete and react: through the outbox like sends (kept across reloads, resent with
@@ -283,7 +304,12 @@ export class ChatState {
     try {
       await this.refreshConversations(!first);
       void this.privacy.refresh().catch(() => {}); // the next connection asks again
-      void this.community.onReady().catch(() => {}); // likewise
+      // The servers first: the broker loads my channel access with them, before sync needs it.
+      // Their failure does not stop the rest (the next connection asks again), a lost
+      // connection (or a logout) does: nothing is loaded then.
+      await this.community.onReady().catch((e) => {
+        if (gone(e)) throw e;
+      });
       if (!first) await this.syncer.run();
       this._loaded = true;
       this.changed();
@@ -294,7 +320,7 @@ export class ChatState {
         void this.loadMembers(open.id);
       }
     } catch (e) {
-      if (e instanceof ChatError && (e.code === "DISCONNECTED" || e.code === "OFFLINE")) return;
+      if (gone(e)) return;
       this.setNotice("error", t("notice.convsFailed", { error: describeError(e) }));
     }
   }
@@ -324,10 +350,35 @@ export class ChatState {
     }, 300);
   }
 
+  /** The store that has (or would have) `id`: the channels' or the conversations'. */
+  private store(id: string) {
+    return this.community.isChannel(id) ? this.community.convs : this.convs;
+  }
+
+  private opsFor(id: string): ConversationOps {
+    return this.community.isChannel(id) ? this.channelOps : this.ops;
+  }
+
+  private rethrow(id: string, e: unknown): never {
+    this.onRefused(id, e);
+    throw e;
+  }
+
+  /** A request into `id` was refused: RATE_LIMITED paces the composer; NOT_MEMBER on a channel
+   * may mean I lost it (community.ts). */
+  private onRefused(id: string, e: unknown): void {
+    if (e instanceof ChatError && e.code === "RATE_LIMITED" && e.retryAfterMs > 0) {
+      this.slow.limited(id, e.retryAfterMs);
+      this.setNotice("info", t("slow.held", { s: Math.ceil(e.retryAfterMs / 1000) }));
+    }
+    this.community.onRefused(id, e);
+  }
+
   private onInbox(ev: InboxEvent): void {
+    const id = "conversation_id" in ev ? ev.conversation_id : "";
     applyInboxEvent(ev, {
       me: this.me,
-      convs: this.convs,
+      convs: this.store(id),
       privacy: this.privacy,
       changed: () => this.changed(),
       watchContacts: () => this.watchContacts(),
@@ -335,4 +386,9 @@ export class ChatState {
       removed: (c, byMe, actor) => this.hooks.removed(c, byMe, actor),
     });
   }
+}
+
+/** The request failed because the connection went (dropped, or stopped by a logout). */
+function gone(e: unknown): boolean {
+  return e instanceof ChatError && (e.code === "DISCONNECTED" || e.code === "OFFLINE");
 }

@@ -1,32 +1,35 @@
 // My communities (docs/PROTOCOL.md "Communities"): the servers I am in, each one's channels,
-// roles and members, the invites I made, and the messages of the channels I opened. A channel
-// is a conversation with the channel's id (history and send on mqchat/v1/c/<id>/...) whose live
-// messages come on its own topic, which this device subscribes to while it shows the channel
-// (after listing the servers, as the protocol asks). Changed only through its methods; the view
-// subscribes through the ChatState's onChange (deps.changed).
+// roles and members (paged: a server may have 100,000), and the invites I made. A text channel
+// is a conversation with the channel's id (history, send, edit, delete, react, read and typing
+// on mqchat/v1/c/<id>/...): its messages live in `convs` as conversations of kind "channel",
+// kept by the same code as direct and group conversations (conversations.ts), and shown by the
+// same view. Its live events come on its own topic, which this device subscribes to while it
+// shows the channel (after listing the servers, as the protocol asks). Managing (create, edit,
+// roles, invites, kick, ban, overrides) is community_ops.ts. Changed only through its methods;
+// the view subscribes through the ChatState's onChange (deps.changed).
 import {
   ALL_PERMISSIONS,
+  MEMBER_PAGE,
   WireChannel,
   WireInvite,
   WireRole,
   WireServer,
   WireServerMember,
-  decodeChannel,
   decodeChannels,
-  decodeInvite,
-  decodeRole,
   decodeRoles,
-  decodeServer,
   decodeServerMembers,
   decodeServers,
+  memberKeyBefore,
 } from "../api/community";
-import { decodeHistory, decodeSendAck } from "../api/decode";
-import { InboxEvent, Response, WireMessage, topics } from "../api/wire";
+import { ChatError } from "../api/errors";
+import { InboxEvent, Response, topics } from "../api/wire";
+import { CommunityOps } from "./community_ops";
+import { ConversationHooks, Conversations, TYPING_SHOW_MS } from "./conversations";
 
-const NEWEST = { before_seq: Number.MAX_SAFE_INTEGER, limit: 50 }; // the latest page
 export const ADMINISTRATOR = 256;
+export const MANAGE_MESSAGES = 4;
 
-export interface CommunityDeps {
+export interface CommunityDeps extends ConversationHooks {
   me: string;
   request(topic: string, body: Record<string, unknown>): Promise<Response>;
   subscribe(channelId: string): Promise<void>;
@@ -34,38 +37,39 @@ export interface CommunityDeps {
   changed(): void;
 }
 
-/** The messages of one channel this device has, by seq. */
-class ChannelLog {
-  readonly bySeq = new Map<number, WireMessage>();
-  loaded = false;
-
-  add(m: WireMessage): boolean {
-    if ((m.kind ?? "message") !== "message" || this.bySeq.has(m.seq)) return false;
-    this.bySeq.set(m.seq, m);
-    return true;
-  }
-
-  sorted(): WireMessage[] {
-    return [...this.bySeq.values()].sort((a, b) => a.seq - b.seq);
-  }
+/** A server's members as far as loaded (by username), and whether that is all of them. */
+interface MemberPages {
+  list: WireServerMember[];
+  complete: boolean;
+  /** My own entry (loaded by itself when I am past the pages loaded). */
+  mine?: WireServerMember;
+  /** Counts the changes (the view compares it instead of the whole list). */
+  version: number;
 }
 
 export class Community {
+  /** The text channels as conversations (kind "channel"), by channel id. */
+  readonly convs: Conversations;
+  /** Creating, editing, roles, invites, kick, ban, overrides (community_ops.ts). */
+  readonly admin: CommunityOps;
   private _servers: WireServer[] = [];
   private channels = new Map<string, WireChannel[]>(); // by server
   private roles = new Map<string, WireRole[]>();
-  private members = new Map<string, WireServerMember[]>();
-  private invites = new Map<string, WireInvite[]>(); // the ones I made on this page
-  private logs = new Map<string, ChannelLog>();
+  private members = new Map<string, MemberPages>();
   private watched: string | null = null; // the channel whose topic this connection has
   private _serverId: string | null = null;
   private _channelId: string | null = null;
-  private sendCounter = 0;
 
-  constructor(private deps: CommunityDeps) {}
+  constructor(private deps: CommunityDeps) {
+    this.convs = new Conversations(deps.me, deps);
+    this.admin = new CommunityOps(this, (op, body) => this.req(op, body), deps.changed);
+  }
 
   // ---- reading ----------------------------------------------------------------------------
 
+  get me(): string {
+    return this.deps.me;
+  }
   get servers(): readonly WireServer[] {
     return this._servers;
   }
@@ -85,20 +89,23 @@ export class Community {
     for (const list of this.channels.values()) for (const c of list) if (c.channel_id === id) return c;
     return undefined;
   }
+  /** A text channel this device knows (its conversation is in `convs`). */
+  isChannel(id: string | null): boolean {
+    return id !== null && this.convs.has(id);
+  }
   rolesOf(serverId: string): readonly WireRole[] {
     return this.roles.get(serverId) ?? [];
   }
+  /** The members loaded so far, by username (loadMoreMembers adds the next page). */
   membersOf(serverId: string): readonly WireServerMember[] {
-    return this.members.get(serverId) ?? [];
+    return this.members.get(serverId)?.list ?? [];
   }
-  invitesOf(serverId: string): readonly WireInvite[] {
-    return this.invites.get(serverId) ?? [];
+  allMembersLoaded(serverId: string): boolean {
+    return this.members.get(serverId)?.complete ?? true;
   }
-  messagesOf(channelId: string): WireMessage[] {
-    return this.logs.get(channelId)?.sorted() ?? [];
-  }
-  loadedChannel(channelId: string): boolean {
-    return this.logs.get(channelId)?.loaded ?? false;
+  /** Changes whenever the members loaded of `serverId` change. */
+  membersVersion(serverId: string): number {
+    return this.members.get(serverId)?.version ?? 0;
   }
 
   /** My server-wide flags: every flag for the owner or an administrator, else @everyone's and my
@@ -107,7 +114,8 @@ export class Community {
     const s = this.server(serverId);
     if (!s) return 0;
     if (s.owner === this.deps.me) return ALL_PERMISSIONS;
-    const mine = this.membersOf(serverId).find((m) => m.user === this.deps.me);
+    const pages = this.members.get(serverId);
+    const mine = pages?.mine ?? pages?.list.find((m) => m.user === this.deps.me);
     const held = new Set([s.everyone_role_id, ...(mine?.role_ids ?? [])]);
     let p = 0;
     for (const r of this.rolesOf(serverId)) if (held.has(r.role_id)) p |= r.permissions;
@@ -117,11 +125,12 @@ export class Community {
   // ---- lifecycle --------------------------------------------------------------------------
 
   /** After every (re)connect: the server list (which lets the broker load my channel access),
-   * the open server again, and the open channel's topic and latest messages. */
+   * the open server again, and the open channel's topic. What the channel missed comes by sync
+   * (ChatState runs it after this). */
   async onReady(): Promise<void> {
     this.watched = null; // a new connection has no subscription
     await this.refresh();
-    if (this._channelId) await this.watch(this._channelId, true);
+    if (this._channelId) await this.watch(this._channelId);
   }
 
   async refresh(): Promise<void> {
@@ -145,36 +154,64 @@ export class Community {
     if (first && this._serverId === id && !this._channelId) await this.openChannel(first.channel_id);
   }
 
+  /** The server's channels, roles and first page of members (and my own entry, if not on it). */
   async loadServer(id: string): Promise<void> {
     const [channels, roles, members] = await Promise.all([
       this.req("channels", { server_id: id }),
       this.req("roles", { server_id: id }),
-      this.req("server_members", { server_id: id, limit: 1000 }),
+      this.req("server_members", { server_id: id, limit: MEMBER_PAGE }),
     ]);
+    const list = decodeServerMembers(members);
+    const version = (this.members.get(id)?.version ?? 0) + 1;
+    const pages: MemberPages = { list, complete: list.length < MEMBER_PAGE, version };
+    if (!pages.complete && !list.some((m) => m.user === this.deps.me)) {
+      const after = memberKeyBefore(this.deps.me);
+      const r = decodeServerMembers(await this.req("server_members", { server_id: id, after, limit: 1 }));
+      if (r[0]?.user === this.deps.me) pages.mine = r[0];
+    }
     this.channels.set(id, decodeChannels(channels));
     this.roles.set(id, decodeRoles(roles));
-    this.members.set(id, decodeServerMembers(members));
+    this.members.set(id, pages);
+    this.applyChannels(id);
     this.deps.changed();
   }
 
+  /** The next page of a server's members (by username, after the last one loaded). */
+  async loadMoreMembers(id: string): Promise<void> {
+    const pages = this.members.get(id);
+    if (!pages || pages.complete) return;
+    const after = pages.list[pages.list.length - 1]?.user ?? "";
+    const next = decodeServerMembers(await this.req("server_members", { server_id: id, after, limit: MEMBER_PAGE }));
+    const have = new Set(pages.list.map((m) => m.user));
+    pages.list = [...pages.list, ...next.filter((m) => !have.has(m.user))];
+    pages.complete = next.length < MEMBER_PAGE;
+    pages.version++;
+    this.applyChannels(id);
+    this.deps.changed();
+  }
+
+  /** The server's text channels as conversations, with the members loaded and my role. */
+  private applyChannels(id: string): void {
+    const s = this.server(id);
+    const perms = this.myPermissions(id);
+    const role = s?.owner === this.deps.me ? "owner" : perms & MANAGE_MESSAGES ? "admin" : "member";
+    const users = this.membersOf(id).map((m) => m.user);
+    for (const ch of this.channelsOf(id)) if (ch.type === "text") this.convs.applyChannel(ch, users, role);
+  }
+
+  /** Shows channel `id`: its topic is subscribed (the view loads its history as for any
+   * conversation, ChatState.loadLatest). */
   async openChannel(id: string): Promise<void> {
+    await this.watch(id); // subscribed before the history is asked: nothing falls between
     this._channelId = id;
     this.deps.changed();
-    await this.watch(id, false);
   }
 
-  private async watch(id: string, reload: boolean): Promise<void> {
+  private async watch(id: string): Promise<void> {
     if (this.watched && this.watched !== id) this.deps.unsubscribe(this.watched);
     if (this.watched !== id) {
       await this.deps.subscribe(id);
       this.watched = id;
-    }
-    const log = this.log(id);
-    if (!log.loaded || reload) {
-      const page = decodeHistory(await this.deps.request(topics.conv(id, "history"), NEWEST));
-      for (const m of page.messages) log.add(m);
-      log.loaded = true;
-      this.deps.changed();
     }
   }
 
@@ -185,93 +222,59 @@ export class Community {
     this._channelId = null;
   }
 
-  // ---- events and sending -------------------------------------------------------------------
-
-  /** An event on a channel's topic: its message (other kinds are not shown here yet). */
-  onChannelEvent(channelId: string, ev: InboxEvent): void {
-    if (ev.type !== "message") return;
-    const { type: _t, ...m } = ev;
-    if (this.log(channelId).add({ ...m, conversation_id: channelId })) this.deps.changed();
-  }
-
-  async send(channelId: string, text: string): Promise<void> {
-    const client_msg_id = `w-${Date.now().toString(36)}-${++this.sendCounter}-${Math.random().toString(36).slice(2, 8)}`;
-    const ack = decodeSendAck(await this.deps.request(topics.conv(channelId, "send"), { client_msg_id, text }));
-    const m = { conversation_id: channelId, seq: ack.seq, message_id: ack.message_id, sender: this.deps.me };
-    if (this.log(channelId).add({ ...m, client_msg_id, text, sent_at_ms: ack.server_time_ms })) this.deps.changed();
-  }
-
-  // ---- managing ---------------------------------------------------------------------------
-
-  async createServer(name: string): Promise<WireServer> {
-    const s = decodeServer((await this.req("server_create", { name })).server);
-    await this.refresh();
-    await this.selectServer(s.server_id);
-    return s;
-  }
-
-  async renameServer(id: string, name: string): Promise<void> {
-    const s = decodeServer((await this.req("server_rename", { server_id: id, name })).server);
-    this._servers = this._servers.map((x) => (x.server_id === id ? s : x));
-    this.deps.changed();
-  }
-
-  /** Joins by invite code and opens the server. */
-  async join(code: string): Promise<WireServer> {
-    const s = decodeServer((await this.req("invite_join", { code })).server);
-    await this.refresh();
-    await this.selectServer(s.server_id);
-    return s;
-  }
-
-  async leave(id: string): Promise<void> {
-    await this.req("server_leave", { server_id: id });
+  /** I left, was kicked or banned, or the server went: forget it (its channels' pending sends
+   * go with them) and close it if open. */
+  forgetServer(id: string): void {
+    for (const ch of this.channelsOf(id)) this.convs.drop(ch.channel_id);
+    this.channels.delete(id);
+    this.members.delete(id);
+    this.roles.delete(id);
+    this._servers = this._servers.filter((s) => s.server_id !== id);
     if (this._serverId === id) this.close();
-    await this.refresh();
   }
 
-  async createChannel(serverId: string, name: string, type: "text" | "category", categoryId = "0"): Promise<void> {
-    const body: Record<string, unknown> = { server_id: serverId, name, type };
-    if (type === "text" && categoryId !== "0") body.category_id = categoryId;
-    decodeChannel((await this.req("channel_create", body)).channel);
-    await this.loadServer(serverId);
+  /** A channel request was refused with NOT_MEMBER: I may have lost the channel (kicked,
+   * banned, a role or override taken away). The lists are asked again; what is gone goes. */
+  onRefused(channelId: string, e: unknown): void {
+    if (!(e instanceof ChatError) || e.code !== "NOT_MEMBER" || !this.isChannel(channelId)) return;
+    const serverId = this.channel(channelId)?.server_id;
+    void this.refresh()
+      .then(() => {
+        if (serverId && !this.server(serverId)) this.forgetServer(serverId);
+        else if (serverId && !this.channelsOf(serverId).some((c) => c.channel_id === channelId)) {
+          this.convs.drop(channelId);
+          if (this._channelId === channelId) this._channelId = null;
+        }
+        this.deps.changed();
+      })
+      .catch(() => {});
   }
 
-  async editChannel(channelId: string, fields: { name?: string; topic?: string; category_id?: string }) {
-    const c = decodeChannel((await this.req("channel_edit", { channel_id: channelId, ...fields })).channel);
-    await this.loadServer(c.server_id);
-  }
+  // ---- events -------------------------------------------------------------------------------
 
-  async createRole(serverId: string, name: string, permissions: number): Promise<void> {
-    decodeRole((await this.req("role_create", { server_id: serverId, name, permissions })).role);
-    await this.loadServer(serverId);
-  }
-
-  async editRole(role: WireRole, fields: { name?: string; permissions?: number }): Promise<void> {
-    decodeRole((await this.req("role_edit", { role_id: role.role_id, ...fields })).role);
-    await this.loadServer(role.server_id);
-  }
-
-  async setRole(role: WireRole, user: string, on: boolean): Promise<void> {
-    await this.req(on ? "role_assign" : "role_unassign", { role_id: role.role_id, user });
-    await this.loadServer(role.server_id);
-  }
-
-  async createInvite(serverId: string, expiresInMs: number, maxUses: number): Promise<WireInvite> {
-    const body = { server_id: serverId, expires_in_ms: expiresInMs, max_uses: maxUses };
-    const inv = decodeInvite((await this.req("invite_create", body)).invite);
-    this.invites.set(serverId, [inv, ...this.invitesOf(serverId)]);
+  /** An event on a channel's topic: a message or another kind (conversations.ts applies it
+   * once by seq), or typing. */
+  onChannelEvent(channelId: string, ev: InboxEvent): void {
+    if (ev.type === "message") {
+      const { type: _t, ...m } = ev;
+      this.convs.addMessage({ ...m, conversation_id: channelId }, true);
+    } else if (ev.type === "typing") {
+      if (!this.convs.applyTyping(channelId, ev.user, ev.typing)) return;
+      setTimeout(() => this.deps.changed(), TYPING_SHOW_MS + 50); // the indicator expires
+    } else return;
     this.deps.changed();
-    return inv;
+  }
+
+  // ---- for community_ops.ts ---------------------------------------------------------------
+
+  /** @internal */
+  setServers(list: WireServer[]): void {
+    this._servers = list;
   }
 
   private req(op: string, body: Record<string, unknown>): Promise<Response> {
     return this.deps.request(topics.req(op), body);
   }
-
-  private log(id: string): ChannelLog {
-    let l = this.logs.get(id);
-    if (!l) this.logs.set(id, (l = new ChannelLog()));
-    return l;
-  }
 }
+
+export type { WireInvite };

@@ -11,9 +11,14 @@ export interface Member {
 }
 
 /** What the view may read of a conversation. */
+/** A channel of a server (community.ts) is a conversation of kind "channel": its members are
+ * the server's, it has no read receipts, and my role in it says what my permissions let me do
+ * ("admin": delete others' messages). */
+export type ConvKind = "direct" | "group" | "channel";
+
 export interface ConvView {
   readonly id: string;
-  readonly kind: "direct" | "group";
+  readonly kind: ConvKind;
   readonly name: string;
   readonly members: ReadonlyMap<string, Readonly<Member>>;
   readonly lastSeq: number;
@@ -28,6 +33,8 @@ export interface ConvView {
   /** My mentions above my read position (mentions.ts). */
   readonly unreadMentions: number;
   readonly mutedUntilMs: number;
+  /** Slow mode: seconds between my sends (0: off; owners and admins are not paced). */
+  readonly slowModeS: number;
   muted(now?: number): boolean;
   sortedSeqs(): readonly number[];
   title(me: string): string;
@@ -39,7 +46,7 @@ export interface ConvView {
 }
 
 export class Conv implements ConvView {
-  kind: "direct" | "group" = "direct";
+  kind: ConvKind = "direct";
   name = "";
   members = new Map<string, Member>();
   lastSeq = 0;
@@ -69,6 +76,7 @@ export class Conv implements ConvView {
   rolesLoaded = false;
   /** My mute: 0 none, -1 for good, else epoch ms (the `conversations` list, `mute` events). */
   mutedUntilMs = 0;
+  slowModeS = 0;
   typing = new Map<string, number>(); // user -> expiry (epoch ms)
   private sortedCache: number[] | null = null;
 
@@ -134,6 +142,7 @@ export class Conv implements ConvView {
   }
 
   title(me: string): string {
+    if (this.kind === "channel") return `# ${this.name}`;
     if (this.kind === "group") return this.name || t("conv.unnamedGroup");
     return this.other(me) ?? (this.name || t("conv.direct"));
   }

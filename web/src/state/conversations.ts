@@ -4,6 +4,17 @@
 // Pure state: no connection, no timers, no DOM; what needs doing elsewhere goes to the hooks.
 import type { SyncConversation, WireConversation, WireMember, WireMessage, WireSummary } from "../api/wire";
 import { Conv } from "./conversation";
+
+/** What applyChannel needs of a channel (api/community.ts WireChannel). */
+export interface ChannelInfo {
+  channel_id: string;
+  name: string;
+  last_seq?: number;
+  read_seq?: number;
+  unread?: number;
+  unread_mentions?: number;
+  slow_mode_s?: number;
+}
 import { applyEvent, isMessage, mergeHistory } from "./message_events";
 import { noteEvent, noteMessage } from "./mentions";
 
@@ -92,6 +103,7 @@ export class Conversations {
       c.baseUnread = s.unread;
       c.baseMentions = s.unread_mentions;
       c.mutedUntilMs = s.muted_until_ms;
+      c.slowModeS = s.slow_mode_s ?? 0;
       if (s.last_message && (!c.lastMessage || s.last_message.seq > c.lastMessage.seq)) {
         c.lastMessage = s.last_message;
       }
@@ -122,6 +134,35 @@ export class Conversations {
     const mine = c.members.get(this.me);
     if (mine) c.readSeq = Math.max(c.readSeq, mine.read_seq);
     this.adoptOrphans();
+    return c;
+  }
+
+  /** A text channel of a server (community.ts), from the `channels` list: a conversation of kind
+   * "channel" with the server's members (mine with the role my permissions give: "admin" may
+   * delete others' messages), its read state, and from here on kept like any conversation. */
+  applyChannel(ch: ChannelInfo, members: Iterable<string>, myRole: string): Conv {
+    let c = this.convs.get(ch.channel_id);
+    if (!c) {
+      c = new Conv(ch.channel_id);
+      c.syncSeq = ch.last_seq ?? 0; // older messages come from history when the channel opens
+      this.convs.set(c.id, c);
+    }
+    c.kind = "channel";
+    c.name = ch.name;
+    c.slowModeS = ch.slow_mode_s ?? 0;
+    const was = c.members;
+    c.members = new Map();
+    for (const u of members) c.members.set(u, { role: "member", read_seq: was.get(u)?.read_seq ?? 0 });
+    c.members.set(this.me, { role: myRole, read_seq: c.readSeq });
+    c.rolesLoaded = true;
+    if (ch.last_seq !== undefined) {
+      c.lastSeq = Math.max(c.lastSeq, ch.last_seq);
+      c.baseSeq = ch.last_seq;
+      c.baseRead = ch.read_seq ?? 0;
+      c.baseUnread = ch.unread ?? 0;
+      c.baseMentions = ch.unread_mentions ?? 0;
+    }
+    c.readSeq = Math.max(c.readSeq, ch.read_seq ?? 0);
     return c;
   }
 

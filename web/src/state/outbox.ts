@@ -20,8 +20,9 @@ export interface Pending extends OpFields {
   error?: string;
   inflight: boolean;
   attempts: number;
-  /** Rate-limited: not before its timer (the server's retry_after_ms) fires. */
+  /** Rate-limited: not before its timer (the server's retry_after_ms) fires, at `retryAt`. */
   held?: boolean;
+  retryAt?: number;
 }
 
 export type PendingView = Readonly<Pending>;
@@ -35,6 +36,9 @@ export interface OutboxDeps {
   delivered(m: WireMessage): void;
   /** A send was refused for good; the sentence says why. */
   failed(text: string): void;
+  /** The server refused a request into a conversation: RATE_LIMITED (the message waits and
+   * goes again), or for good (`e` says why). */
+  refused?(conversationId: string, e: unknown): void;
   /** The other user of a direct conversation (named in a NOT_ACCEPTING refusal). */
   peerOf?(conversationId: string): string | undefined;
   changed(): void;
@@ -238,18 +242,21 @@ export class Outbox {
 
   private onFailure(p: Pending, e: unknown): void {
     p.inflight = false;
+    this.d.refused?.(p.conversation_id, e);
     if (e instanceof ChatError && e.retryable) {
       const online = this.d.online();
       p.state = online ? "sending" : "waiting";
       // RATE_LIMITED says how long; the message is held that long, whatever flushes meanwhile.
       const wait = e.retryAfterMs > 0 ? e.retryAfterMs : retryDelayMs(p.attempts);
       p.held = e.retryAfterMs > 0;
+      p.retryAt = p.held ? Date.now() + wait : undefined;
       if (online || p.held) {
         this.retryTimers.set(
           p.client_msg_id,
           setTimeout(() => {
             this.retryTimers.delete(p.client_msg_id);
             p.held = false;
+            p.retryAt = undefined;
             this.trySend(p);
             this.pump(p.conversation_id);
           }, wait),

@@ -19,8 +19,10 @@ export class Syncer {
   private syncing = false;
   private again = false;
 
+  /** `stores`: where the conversations are (ChatState's, and the channels of community.ts):
+   * one request carries all their cursors, and each page goes to the store that knows it. */
   constructor(
-    private convs: Conversations,
+    private stores: () => Conversations[],
     private d: SyncDeps,
   ) {}
 
@@ -32,9 +34,18 @@ export class Syncer {
     this.syncing = true;
     try {
       for (let round = 0; round < MAX_ROUNDS; round++) {
-        const body = { cursors: this.convs.cursors(), limit: SYNC_LIMIT };
+        const stores = this.stores();
+        const cursors = Object.assign({}, ...stores.map((s) => s.cursors()));
+        const body = { cursors, limit: SYNC_LIMIT };
         const r = await this.d.request(topics.req("sync"), body, SYNC_TIMEOUT_MS);
-        const { more, unknown } = this.convs.applySyncPage(decodeSyncPage(r));
+        const pages = decodeSyncPage(r);
+        let more = false;
+        let unknown = pages.some((p) => !stores.some((s) => s.has(p.conversation_id)));
+        for (const s of stores) {
+          const got = s.applySyncPage(pages.filter((p) => s.has(p.conversation_id)));
+          more ||= got.more;
+          unknown ||= got.unknown;
+        }
         this.d.changed();
         if (unknown) this.d.unknown();
         if (!more && !this.again) break;

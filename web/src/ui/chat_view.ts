@@ -12,7 +12,7 @@ import { Composer } from "./composer";
 import { UiState, ViewContext } from "./context";
 import { renderConvHeader } from "./conv_header";
 import { onConvListKey, renderConvList } from "./conv_list";
-import { $, h, show } from "./dom";
+import { $, h, setText, show } from "./dom";
 import { InfoPanel } from "./info_panel";
 import { ReportUi } from "./report_ui";
 import { MessageActions } from "./message_actions";
@@ -74,9 +74,11 @@ export class ChatView implements ViewContext {
     this.banner = new Banner(s);
     this.notice = new NoticeBar(s);
     this.notifier = new Notifier(s, this);
-    this.community = new CommunityView(s);
-    s.onChange(() => this.schedule());
-    s.onChange(() => this.notifier.check());
+    this.community = new CommunityView(s, this);
+    this.disposers.push(
+      s.onChange(() => this.schedule()),
+      s.onChange(() => this.notifier.check()),
+    );
   }
 
   enter(): void {
@@ -97,8 +99,14 @@ export class ChatView implements ViewContext {
     this.tick = window.setInterval(() => this.schedule(), 30000); // "last seen 5 min ago" ages
   }
 
+  /** Logout (or a refused login): the view stops listening and drawing; its timers and a frame
+   * still to come are cancelled, so nothing of it runs after this. */
   destroy(): void {
+    this.entered = false;
+    cancelAnimationFrame(this.raf);
+    this.raf = 0;
     window.clearInterval(this.tick);
+    window.clearTimeout(this.slowTimer);
     this.community.destroy();
     this.notifier.clear();
     this.banner.destroy();
@@ -205,7 +213,7 @@ export class ChatView implements ViewContext {
     this.s.open(id);
     this.ui.stickBottom = true;
     if (pushHash) {
-      const hash = id ? `#c/${id}` : "";
+      const hash = id && !this.s.community.isChannel(id) ? `#c/${id}` : "";
       if (location.hash !== hash) history.replaceState(null, "", hash || location.pathname + location.search);
     }
     this.composer.reset();
@@ -267,6 +275,28 @@ export class ChatView implements ViewContext {
     $("me").replaceChildren(userAvatar(me, { size: "s" }), h("span", { class: "name", text: nameOf(me) }));
   }
 
+  private slowTimer = 0;
+
+  /** Slow mode under the composer: the interval, or after a send (or a RATE_LIMITED) the send
+   * button waits with a countdown, drawn again every second until it is over. */
+  private renderSlow(c: ConvView): void {
+    const wait = this.s.slowWaitMs(c.id);
+    this.composer.setWaiting(wait > 0);
+    const el = $("slow-mode");
+    const text =
+      wait > 0
+        ? t("slow.wait", { s: Math.ceil(wait / 1000) })
+        : c.slowModeS > 0
+          ? t("slow.on", { s: c.slowModeS })
+          : "";
+    setText(el, text);
+    el.classList.toggle("waiting", wait > 0);
+    show(el, text !== "");
+    const held = this.s.pendingFor(c.id).some((p) => p.retryAt);
+    window.clearTimeout(this.slowTimer);
+    if (wait > 0 || held) this.slowTimer = window.setTimeout(() => this.schedule(), 1000 - (Date.now() % 1000) + 20);
+  }
+
   private focusComposer = false; // after the next render: the focus goes to the composer
   private announced = ""; // "<conversation id>:<seq>" of the last message told to screen readers
 
@@ -292,11 +322,20 @@ export class ChatView implements ViewContext {
       return;
     }
     renderConvHeader(this.s, c);
+    show($("info-btn"), c.kind !== "channel");
+    if (c.kind === "channel" && this.ui.infoOpen) this.ui.infoOpen = false;
     this.mute.render(c);
     this.blocks.renderBar(c);
     this.notice.render();
     this.messages.render(c);
     this.tray.render(c.id);
+    this.renderSlow(c);
+    const input = $("composer-input");
+    const hint = c.kind === "channel" ? t("srv.message", { name: c.name }) : t("composer.placeholder");
+    if (input.getAttribute("placeholder") !== hint) {
+      input.setAttribute("placeholder", hint);
+      input.setAttribute("aria-label", hint);
+    }
     this.announce(c);
     if (this.focusComposer) {
       this.focusComposer = false;

@@ -1,39 +1,50 @@
 // Communities in the page (state/community.ts): the server rail at the left (conversations, my
 // servers, create, join), and the open server in place of the conversation list and pane: its
 // channels grouped by category (unread and mention badges when the server sends them), the open
-// channel's messages (history, then live) with a composer, and the members with their roles.
-// An invite link is this page with `#invite/<code>`: opening it joins once logged in. Server
-// settings are server_settings.ts. Built here as DOM (index.html has only the layout).
+// channel, and the members with their roles (member_list.ts). The open channel is shown by the
+// conversation pane itself (#pane, moved between the channels and the members while a server is
+// open): a channel is a conversation (state/community.ts), so its messages, edits, deletions,
+// replies, reactions, typing and attachments are the conversation view's. An invite link is
+// this page with `#invite/<code>`: opening it joins once logged in. Server settings are
+// server_settings.ts. Built here as DOM (index.html has only the layout).
 import type { WireChannel, WireServer } from "../api/community";
 import { describeError } from "../state/describe";
 import type { ChatState } from "../state/chat";
 import { onLangChange, t } from "../i18n/i18n";
+import type { ViewContext } from "./context";
 import { $, avatar, h, show } from "./dom";
-import { fmtTime } from "./format";
 import { INVITE_RE } from "./invite_link";
+import { MemberList } from "./member_list";
 import { ServerSettings, canManage } from "./server_settings";
 
 export class CommunityView {
   private rail = h("ul", { class: "rail-list" });
   private view: HTMLElement;
   private channelList = h("ul", { id: "channel-list", class: "channel-list" });
-  private msgList = h("ul", { id: "channel-msgs", class: "channel-msgs" });
   private memberList = h("ul", { id: "member-list", class: "member-list" });
   private serverName = h("h2", { id: "server-name", class: "server-name" });
-  private channelTitle = h("h2", { id: "channel-title", class: "channel-title" });
   private memberHead = h("h3", { id: "member-head", class: "member-head" });
+  private memberCol: HTMLElement;
   private settingsBtn = h("button", { id: "server-settings-btn", class: "icon-btn", type: "button" }, "⚙");
-  private input = h("textarea", { id: "channel-input", rows: "1" });
-  private form: HTMLFormElement;
+  private leaveBtn = h("button", { id: "server-leave-btn", class: "link", type: "button" });
   private settings: ServerSettings;
+  private members: MemberList;
   private sigs = new Map<string, string>(); // what each part shows now
   private pendingInvite: string | null = null;
+  private followed: string | null = null;
   private disposers: (() => void)[] = [];
 
-  constructor(private s: ChatState) {
+  constructor(
+    private s: ChatState,
+    private v: ViewContext,
+  ) {
     const nav = h("nav", { id: "server-rail", class: "server-rail" }, this.rail);
-    const send = h("button", { id: "channel-send", class: "primary", type: "submit" });
-    this.form = h("form", { id: "channel-composer", class: "channel-composer", autocomplete: "off" }, this.input, send);
+    this.memberCol = h(
+      "section",
+      { class: "member-col", "aria-labelledby": "member-head" },
+      this.memberHead,
+      this.memberList,
+    );
     this.view = h(
       "div",
       { id: "server-view", class: "server-view", hidden: true },
@@ -42,24 +53,23 @@ export class CommunityView {
         { class: "channel-col", "aria-labelledby": "server-name" },
         h("header", { class: "channel-col-head" }, this.serverName, this.settingsBtn),
         this.channelList,
+        this.leaveBtn,
       ),
-      h(
-        "section",
-        { class: "channel-main", "aria-labelledby": "channel-title" },
-        h("header", { class: "channel-head" }, this.channelTitle),
-        h("div", { class: "channel-scroll", id: "channel-scroll", tabindex: "0" }, this.msgList),
-        this.form,
-      ),
-      h("section", { class: "member-col", "aria-labelledby": "member-head" }, this.memberHead, this.memberList),
+      this.memberCol,
     );
     const layout = document.querySelector<HTMLElement>("#chat-view .layout")!;
     layout.prepend(nav);
     layout.append(this.view);
     this.settings = new ServerSettings(s);
+    const redraw = () => {
+      this.sigs.delete("members");
+      this.render();
+    };
+    this.members = new MemberList(s, this.memberList, this.memberHead, (p) => this.run(p), redraw);
     this.bind();
     this.label();
     this.pendingInvite = INVITE_RE.exec(location.hash)?.[1] ?? null;
-    s.onChange(() => this.render());
+    this.disposers.push(s.onChange(() => this.render()));
     this.render();
   }
 
@@ -67,6 +77,7 @@ export class CommunityView {
     for (const d of this.disposers) d();
     this.settings.destroy();
     document.getElementById("server-rail")?.remove();
+    this.placePane(false);
     this.view.remove();
     document.querySelector("#chat-view .layout")?.classList.remove("in-server");
   }
@@ -77,16 +88,9 @@ export class CommunityView {
   }
 
   private bind(): void {
-    this.on(this.form, "submit", (e) => {
-      e.preventDefault();
-      this.sendInput();
-    });
-    this.on(this.input, "keydown", (e) => {
-      const k = e as KeyboardEvent;
-      if (k.key === "Enter" && !k.shiftKey && !k.isComposing) {
-        k.preventDefault();
-        this.sendInput();
-      }
+    this.on(this.leaveBtn, "click", () => {
+      const id = this.s.community.serverId;
+      if (id) void this.run(this.s.community.admin.leave(id).then(() => this.v.open(null)));
     });
     this.on(this.settingsBtn, "click", () => {
       const id = this.s.community.serverId;
@@ -105,22 +109,34 @@ export class CommunityView {
     $("server-rail").setAttribute("aria-label", t("srv.rail"));
     this.settingsBtn.setAttribute("aria-label", t("srv.settings"));
     this.settingsBtn.title = t("srv.settings");
-    this.form.querySelector("button")!.textContent = t("srv.send");
+    this.leaveBtn.textContent = t("srv.leave");
     this.channelList.setAttribute("aria-label", t("srv.channels"));
-    this.msgList.setAttribute("aria-labelledby", "channel-title");
     this.sigs.clear();
     this.render();
   }
 
-  private sendInput(): void {
-    const id = this.s.community.channelId;
-    const text = this.input.value.trim();
-    if (!id || !text) return;
-    this.input.value = "";
-    this.s.community.send(id, text).catch((e) => {
-      this.input.value ||= text;
-      this.s.setNotice("error", describeError(e));
-    });
+  /** The conversation pane between the channels and the members while a server is open, back
+   * in the layout after the conversation list otherwise. */
+  private placePane(inServer: boolean): void {
+    const pane = document.getElementById("pane");
+    if (!pane) return;
+    if (inServer && pane.parentElement !== this.view) this.view.insertBefore(pane, this.memberCol);
+    else if (!inServer && pane.parentElement === this.view) document.getElementById("sidebar")?.after(pane);
+  }
+
+  /** Opens server `id` (null: conversations); render() shows its open channel in the pane. */
+  private selectServer(id: string | null): Promise<void> {
+    return this.s.community.selectServer(id);
+  }
+
+  /** The pane follows the community's open channel (opened by a click, a server's first
+   * channel, a join), and a channel no longer open leaves it. */
+  private follow(): void {
+    const c = this.s.community;
+    if (c.channelId === this.followed) return;
+    this.followed = c.channelId;
+    if (c.channelId && this.s.openId !== c.channelId) this.v.open(c.channelId);
+    else if (!c.channelId && c.isChannel(this.s.openId)) this.v.open(null);
   }
 
   private async run(p: Promise<unknown>): Promise<void> {
@@ -140,24 +156,23 @@ export class CommunityView {
     const layout = this.view.parentElement!;
     layout.classList.toggle("in-server", !!server);
     show(this.view, !!server);
+    this.placePane(!!server);
+    this.follow();
     const id = server?.server_id ?? "";
+    const channels = server ? this.counts(id) : [];
     const parts: [string, unknown, () => void][] = [
       ["rail", [c.servers, c.serverId], () => this.renderRail(c.servers, c.serverId)],
       [
         "channels",
-        server && [server, c.channelsOf(id), c.channelId, c.rolesOf(id), c.membersOf(id)],
+        server && [server, channels, c.channelId, c.rolesOf(id), c.membersVersion(id)],
         () => {
           this.serverName.textContent = server!.name;
           show(this.settingsBtn, canManage(c.myPermissions(id)));
-          this.renderChannels(c.channelsOf(id), c.channelId);
+          show(this.leaveBtn, server!.owner !== this.s.me);
+          this.renderChannels(channels, c.channelId);
         },
       ],
-      [
-        "messages",
-        server && [c.channelId, c.channel(c.channelId), c.channelId && c.messagesOf(c.channelId).length],
-        () => this.renderMessages(),
-      ],
-      ["members", server && [c.membersOf(id), c.rolesOf(id)], () => this.renderMembers(server!)],
+      ["members", server && this.members.sig(server), () => this.members.render(server!)],
     ];
     for (const [key, what, draw] of parts) {
       const sig = JSON.stringify(what ?? null);
@@ -173,7 +188,7 @@ export class CommunityView {
     if (!code || this.s.status.state !== "online" || !this.s.loaded) return;
     this.pendingInvite = null;
     history.replaceState(null, "", location.pathname + location.search);
-    this.s.community.join(code).then(
+    this.s.community.admin.join(code).then(
       (srv) => this.s.setNotice("info", t("srv.joined", { name: srv.name })),
       (e) => this.s.setNotice("error", t("srv.joinFailed", { error: describeError(e) })),
     );
@@ -184,7 +199,7 @@ export class CommunityView {
     const home = h("button", { id: "rail-home", class: "rail-btn", type: "button", "aria-label": t("srv.home") }, "💬");
     if (!open) home.setAttribute("aria-current", "page");
     home.title = t("srv.home");
-    home.onclick = () => void this.run(this.s.community.selectServer(null));
+    home.onclick = () => void this.run(this.selectServer(null));
     const items = [item(home)];
     for (const srv of servers) {
       const b = h(
@@ -195,7 +210,7 @@ export class CommunityView {
       b.setAttribute("aria-label", srv.name);
       b.title = srv.name;
       if (srv.server_id === open) b.setAttribute("aria-current", "page");
-      b.onclick = () => void this.run(this.s.community.selectServer(srv.server_id));
+      b.onclick = () => void this.run(this.selectServer(srv.server_id));
       items.push(item(b));
     }
     const add = h("button", { id: "rail-add", class: "rail-btn", type: "button", "aria-label": t("srv.create") }, "+");
@@ -224,6 +239,15 @@ export class CommunityView {
       items.push(h("li", { class: "category", "data-name": k.name }, head, list));
     }
     this.channelList.replaceChildren(...items);
+  }
+
+  /** The channels with their unread and mention counts as this device knows them now (the
+   * channel's conversation, kept live while it is shown and read; else the list's). */
+  private counts(serverId: string): WireChannel[] {
+    return this.s.community.channelsOf(serverId).map((ch) => {
+      const conv = this.s.conv(ch.channel_id);
+      return conv ? { ...ch, unread: conv.unread, unread_mentions: conv.unreadMentions } : ch;
+    });
   }
 
   private channelItem(c: WireChannel, open: string | null): HTMLElement {
@@ -256,59 +280,8 @@ export class CommunityView {
     );
     if (c.channel_id === open) b.setAttribute("aria-current", "true");
     b.disabled = c.type !== "text";
-    // As in the conversation list: the focus goes to the field, to write at once.
-    b.onclick = () => void this.run(this.s.community.openChannel(c.channel_id).then(() => this.input.focus()));
+    // As in the conversation list: the pane opens it (the focus goes to its composer).
+    b.onclick = () => void this.run(this.s.community.openChannel(c.channel_id).then(() => this.v.open(c.channel_id)));
     return h("li", null, b);
-  }
-
-  private renderMessages(): void {
-    const c = this.s.community;
-    const ch = c.channel(c.channelId);
-    this.channelTitle.textContent = ch ? `# ${ch.name}` : t("srv.noChannel");
-    show(this.form, !!ch);
-    if (ch) this.input.placeholder = t("srv.message", { name: ch.name });
-    if (ch) this.input.setAttribute("aria-label", t("srv.message", { name: ch.name }));
-    if (!ch) return void this.msgList.replaceChildren();
-    const msgs = c.messagesOf(ch.channel_id);
-    const box = $("channel-scroll");
-    const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
-    if (msgs.length === 0 && c.loadedChannel(ch.channel_id)) {
-      this.msgList.replaceChildren(h("li", { class: "channel-empty" }, t("srv.noMessages")));
-      return;
-    }
-    this.msgList.replaceChildren(
-      ...msgs.map((m) =>
-        h(
-          "li",
-          { class: `cmsg${m.sender === this.s.me ? " mine" : ""}`, "data-seq": m.seq },
-          h("span", { class: "cmsg-sender" }, m.sender),
-          h("time", { class: "cmsg-time", datetime: new Date(m.sent_at_ms).toISOString() }, fmtTime(m.sent_at_ms)),
-          h("div", { class: "cmsg-text" }, m.text),
-        ),
-      ),
-    );
-    if (atBottom) box.scrollTop = box.scrollHeight;
-  }
-
-  private renderMembers(server: WireServer): void {
-    const c = this.s.community;
-    const members = c.membersOf(server.server_id);
-    const roles = new Map(c.rolesOf(server.server_id).map((r) => [r.role_id, r.name]));
-    this.memberHead.textContent = t("srv.members", { count: members.length });
-    this.memberList.replaceChildren(
-      ...members.map((m) => {
-        const chips = m.role_ids
-          .filter((id) => id !== server.everyone_role_id && roles.has(id))
-          .map((id) => h("span", { class: "role-chip" }, roles.get(id)!));
-        if (m.owner) chips.unshift(h("span", { class: "role-chip owner" }, t("srv.owner")));
-        return h(
-          "li",
-          { class: "member", "data-user": m.user },
-          avatar(m.user, { size: "s" }),
-          h("span", { class: "member-name" }, m.user),
-          h("span", { class: "member-roles" }, ...chips),
-        );
-      }),
-    );
   }
 }

@@ -16,6 +16,8 @@ import { MentionPicker } from "./mention_picker";
 
 export class Composer {
   private mentions: MentionPicker;
+  /** Slow mode: sending waits (chat_view.ts draws the countdown). */
+  private waiting = false;
 
   constructor(private v: ViewContext) {
     this.mentions = new MentionPicker(v, () => this.input());
@@ -65,6 +67,13 @@ export class Composer {
     this.updateCount();
   }
 
+  /** Slow mode (or RATE_LIMITED): the send button is disabled while sending must wait. */
+  setWaiting(waiting: boolean): void {
+    if (this.waiting === waiting) return;
+    this.waiting = waiting;
+    this.updateCount();
+  }
+
   focus(): void {
     this.input().focus();
   }
@@ -99,6 +108,7 @@ export class Composer {
     const text = input.value;
     const attachments = c ? this.v.files.ready(c.id) : null;
     if (!c || attachments === null || (text.trim() === "" && !attachments.length)) return; // null: uploading
+    if (this.waiting) return; // slow mode: the text stays until the countdown is over
     if (codePoints(text) > MAX_CHARS) {
       this.updateCount();
       input.focus();
@@ -132,7 +142,7 @@ export class Composer {
     const el = $("char-count");
     const len = input.value.length > 1000 ? codePoints(input.value) : input.value.length;
     const over = len > MAX_CHARS;
-    $<HTMLButtonElement>("send-btn").disabled = over;
+    $<HTMLButtonElement>("send-btn").disabled = over || this.waiting;
     input.setAttribute("aria-invalid", String(over));
     if (len <= 1000) {
       show(el, false);

@@ -20,18 +20,22 @@ export function renderConvHeader(s: ChatState, c: ConvView): void {
     avEl.replaceChildren(
       other
         ? userAvatar(other, { presence, size: "s" })
-        : avatar(title, { group: c.kind === "group", presence, size: "s" }),
+        : avatar(c.kind === "channel" ? c.name : title, { group: c.kind !== "direct", presence, size: "s" }),
     );
   }
   const typing = typingText(c, (u) => s.privacy.isBlocked(u));
   const sub = $("conv-sub");
   sub.classList.toggle("typing", Boolean(typing));
+  setText(sub, typing || subtitle(s, c, other));
+}
+
+/** A direct conversation's presence, a channel's topic (or its server), a group's members. */
+function subtitle(s: ChatState, c: ConvView, other: string | undefined): string {
+  if (c.kind === "direct") return presenceText(s, other);
+  if (c.kind === "channel") {
+    const ch = s.community.channel(c.id);
+    return ch?.topic || t("srv.channelIn", { server: s.community.server(ch?.server_id ?? null)?.name ?? "" });
+  }
   const members = [...c.members.keys()];
-  setText(
-    sub,
-    typing ||
-      (c.kind === "direct"
-        ? presenceText(s, other)
-        : t("conv.members", { count: members.length, names: members.join(", ") })),
-  );
+  return t("conv.members", { count: members.length, names: members.join(", ") });
 }

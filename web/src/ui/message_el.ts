@@ -103,7 +103,7 @@ export function messageEl(c: ConvView, m: Readonly<WireMessage>, o: MessageOpts)
     { class: "meta" },
     h("time", { datetime: new Date(m.sent_at_ms).toISOString(), text: fmtTime(m.sent_at_ms) }),
   );
-  if (o.mine) {
+  if (o.mine && o.receipt) {
     meta.append(
       h("span", {
         class: `status ${o.receipt}`,
@@ -136,7 +136,7 @@ export function messageEl(c: ConvView, m: Readonly<WireMessage>, o: MessageOpts)
       h(
         "div",
         { class: "bubble" },
-        !o.mine && o.first && c.kind === "group" ? h("div", { class: "sender", text: nameOf(m.sender) }) : null,
+        !o.mine && o.first && c.kind !== "direct" ? h("div", { class: "sender", text: nameOf(m.sender) }) : null,
         replyQuoteEl(c, m),
         attachmentsEl(m, o.files),
         ...body,
@@ -160,7 +160,15 @@ export interface PendingOpts {
 }
 
 export function pendingEl(p: PendingView, o: PendingOpts): HTMLElement {
-  const label = p.state === "failed" ? t("msg.notSent") : p.state === "waiting" ? t("msg.waiting") : t("msg.sending");
+  const held = p.retryAt ? Math.max(1, Math.ceil((p.retryAt - Date.now()) / 1000)) : 0;
+  const label =
+    p.state === "failed"
+      ? t("msg.notSent")
+      : held
+        ? t("msg.heldUntil", { s: held })
+        : p.state === "waiting"
+          ? t("msg.waiting")
+          : t("msg.sending");
   const el = h(
     "div",
     {

@@ -12,11 +12,12 @@ import { Receipt, messageEl, messageSig, pendingEl, receipt } from "./message_el
 
 const JUMP_FLASH_MS = 1600;
 
-/** May I delete `sender`'s messages here: my own, and any in a group I own or administer. */
+/** May I delete `sender`'s messages here: my own, and any in a group I own or administer, or in
+ * a channel where my permissions hold manage_messages (community.ts gives me the role "admin"). */
 export function mayDelete(c: ConvView, me: string, sender: string): boolean {
   if (sender === me) return true;
   const role = c.myRole(me);
-  return c.kind === "group" && (role === "owner" || role === "admin");
+  return c.kind !== "direct" && (role === "owner" || role === "admin");
 }
 
 interface MsgNode {
@@ -150,7 +151,7 @@ export class MessageList {
       const first = m.sender !== prevSender;
       prevSender = m.sender;
       const mine = m.sender === s.me;
-      const r: Receipt | "" = mine ? receipt(c, s.me, m) : "";
+      const r: Receipt | "" = mine && c.kind !== "channel" ? receipt(c, s.me, m) : ""; // channels: none
       const expanded = this.v.ui.expanded.has(key);
       const ui = this.v.ui;
       const menu = ui.menu?.seq === seq ? ui.menu.mode : null;
@@ -189,7 +190,8 @@ export class MessageList {
         edit: () => this.composer.editFailed(p),
         discard: () => s.discard(p.client_msg_id),
       };
-      add(key, `${first}|${p.state}|${p.error ?? ""}|${expanded}`, () => pendingEl(p, opts));
+      const held = p.retryAt ? Math.ceil((p.retryAt - Date.now()) / 1000) : 0;
+      add(key, `${first}|${p.state}|${p.error ?? ""}|${expanded}|${held}`, () => pendingEl(p, opts));
     }
     return { keys, build };
   }
@@ -197,7 +199,7 @@ export class MessageList {
   /** A group message from a user I blocked, not yet shown on request (PROTOCOL.md: the server
    * delivers it; the blocker's client hides it). */
   private hidden(c: ConvView, sender: string, seq: number): boolean {
-    return c.kind === "group" && this.v.s.privacy.isBlocked(sender) && !this.v.ui.revealed.has(`${c.id}:${seq}`);
+    return c.kind !== "direct" && this.v.s.privacy.isBlocked(sender) && !this.v.ui.revealed.has(`${c.id}:${seq}`);
   }
 
   private blockedEl(c: ConvView, seq: number, sender: string): HTMLElement {

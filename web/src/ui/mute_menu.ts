@@ -67,6 +67,7 @@ export class MuteMenu {
   }
 
   render(c: ConvView): void {
+    show(document.querySelector<HTMLElement>(".mute-wrap")!, c.kind !== "channel"); // channels: no mute op
     const label = muteLabel(c);
     const btn = $("mute-btn");
     btn.classList.toggle("on", label !== "");

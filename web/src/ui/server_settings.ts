@@ -4,6 +4,7 @@
 // (state/community.ts); a refusal shows in the dialog. Native <dialog>s: Escape closes them, and
 // the focus goes back to the button that opened them.
 import { PERMISSIONS, WireRole } from "../api/community";
+import { overrideSection } from "./override_form";
 import type { ChatState } from "../state/chat";
 import { describeError } from "../state/describe";
 import { t } from "../i18n/i18n";
@@ -19,7 +20,7 @@ export function canManage(p: number): boolean {
 }
 
 let fieldCounter = 0;
-function field(label: string, input: HTMLElement): HTMLElement {
+export function field(label: string, input: HTMLElement): HTMLElement {
   const id = input.id || `sf-${++fieldCounter}`;
   input.id = id;
   return h("div", { class: "field" }, h("label", { for: id }, label), input);
@@ -44,9 +45,7 @@ export class ServerSettings {
       const o = this.opener;
       (o?.isConnected ? o : o?.id ? document.getElementById(o.id) : null)?.focus();
     });
-    const onChange = () => this.draw?.();
-    s.onChange(onChange);
-    this.unsub = () => (this.draw = null);
+    this.unsub = s.onChange(() => this.draw?.());
   }
 
   destroy(): void {
@@ -59,7 +58,7 @@ export class ServerSettings {
   askCreate(opener: HTMLElement): void {
     const name = h("input", { id: "server-create-name", maxlength: "100", required: true });
     this.form(opener, t("srv.createTitle"), [field(t("srv.name"), name)], t("srv.createSubmit"), async () => {
-      await this.s.community.createServer(name.value.trim());
+      await this.s.community.admin.createServer(name.value.trim());
     });
   }
 
@@ -69,7 +68,7 @@ export class ServerSettings {
     this.form(opener, t("srv.joinTitle"), [field(t("srv.inviteCode"), code)], t("srv.joinSubmit"), async () => {
       const c = inviteCodeOf(code.value);
       if (!c) throw new Error(t("srv.inviteCode"));
-      await this.s.community.join(c);
+      await this.s.community.admin.join(c);
     });
   }
 
@@ -125,7 +124,7 @@ export class ServerSettings {
     let sig = "";
     this.draw = () => {
       const c = this.s.community;
-      const next = JSON.stringify([c.server(id), c.channelsOf(id), c.rolesOf(id), c.invitesOf(id)]);
+      const next = JSON.stringify([c.server(id), c.channelsOf(id), c.rolesOf(id), c.admin.invitesOf(id)]);
       if (next === sig) return;
       sig = next;
       const focused = document.activeElement?.id;
@@ -152,11 +151,12 @@ export class ServerSettings {
     if (server.owner === this.s.me) {
       const name = h("input", { id: "settings-server-name", maxlength: "100", value: server.name });
       const save = h("button", { type: "button", class: "secondary", id: "settings-rename" }, t("srv.rename"));
-      save.onclick = () => run(c.renameServer(id, name.value.trim()));
+      save.onclick = () => run(c.admin.renameServer(id, name.value.trim()));
       out.push(h("section", null, field(t("srv.name"), name), save));
     }
     if (p & 8) out.push(this.channelSection(id, run));
     if (p & 16) out.push(this.roleSection(id, run));
+    if (p & 16 && c.channelsOf(id).some((x) => x.type === "text")) out.push(overrideSection(this.s, id, run));
     if (p & 128) out.push(this.inviteSection(id, run));
     return out;
   }
@@ -168,7 +168,7 @@ export class ServerSettings {
     const rows = channels.map((ch) => {
       const name = h("input", { value: ch.name, maxlength: "100", id: `settings-channel-${ch.channel_id}` });
       const save = h("button", { type: "button", class: "secondary" }, t("srv.save"));
-      save.onclick = () => run(c.editChannel(ch.channel_id, { name: name.value.trim() }));
+      save.onclick = () => run(c.admin.editChannel(ch.channel_id, { name: name.value.trim() }));
       const label = ch.type === "category" ? t("srv.typeCategory") : `#${ch.name}`;
       return h("li", null, field(label, name), save);
     });
@@ -188,7 +188,7 @@ export class ServerSettings {
     const add = h("button", { type: "button", class: "primary", id: "new-channel-create" }, t("srv.addChannel"));
     add.onclick = () => {
       const kind = type.value === "category" ? "category" : "text";
-      run(c.createChannel(id, name.value.trim(), kind, cat.value).then(() => (name.value = "")));
+      run(c.admin.createChannel(id, name.value.trim(), kind, cat.value).then(() => (name.value = "")));
     };
     return h(
       "section",
@@ -209,7 +209,7 @@ export class ServerSettings {
     const rows = roles.map((r) => this.roleRow(r, run));
     const name = h("input", { id: "new-role-name", maxlength: "100" });
     const add = h("button", { type: "button", class: "primary", id: "new-role-create" }, t("srv.addRole"));
-    add.onclick = () => run(c.createRole(id, name.value.trim(), 1 | 2).then(() => (name.value = "")));
+    add.onclick = () => run(c.admin.createRole(id, name.value.trim(), 1 | 2).then(() => (name.value = "")));
     const user = h("input", { id: "assign-user", autocapitalize: "none", spellcheck: "false" });
     const role = h(
       "select",
@@ -221,7 +221,7 @@ export class ServerSettings {
     const give = h("button", { type: "button", class: "secondary", id: "assign-submit" }, t("srv.assignSubmit"));
     give.onclick = () => {
       const r = roles.find((x) => x.role_id === role.value);
-      if (r) run(c.setRole(r, user.value.trim(), true));
+      if (r) run(c.admin.setRole(r, user.value.trim(), true));
     };
     return h(
       "section",
@@ -242,7 +242,7 @@ export class ServerSettings {
     const boxes = PERMISSIONS.map(([flag, bit]) => {
       const box = h("input", { type: "checkbox", id: `perm-${r.role_id}-${flag}`, "data-flag": flag });
       box.checked = (r.permissions & bit) !== 0;
-      box.onchange = () => run(this.s.community.editRole(r, { permissions: r.permissions ^ bit }));
+      box.onchange = () => run(this.s.community.admin.editRole(r, { permissions: r.permissions ^ bit }));
       return h("label", { class: "perm", for: box.id }, box, t(`perm.${flag}`));
     });
     const legend = h("legend", null, r.name);
@@ -260,8 +260,8 @@ export class ServerSettings {
     );
     const uses = h("input", { id: "invite-max-uses", type: "number", min: "0", value: "0" });
     const make = h("button", { type: "button", class: "primary", id: "invite-create" }, t("srv.inviteCreate"));
-    make.onclick = () => run(c.createInvite(id, Number(expiry.value), Math.max(0, Number(uses.value) | 0)));
-    const links = c.invitesOf(id).map((inv, i) => {
+    make.onclick = () => run(c.admin.createInvite(id, Number(expiry.value), Math.max(0, Number(uses.value) | 0)));
+    const links = c.admin.invitesOf(id).map((inv, i) => {
       const link = h("input", { readonly: true, value: inviteLink(inv.code), class: "invite-link" });
       if (i === 0) link.id = "invite-link";
       const n = inv.max_uses
