@@ -106,10 +106,10 @@ ApiResponse ProfileHandlers::PatchMe(const ApiRequest& request) {
     profile->discoverable = body.value(std::string(field::kDiscoverable), profile->discoverable);
     profile->updated_at_ms = now_ms_();
     // Others see the name and status, not `discoverable`: only a change they see is announced.
-    const bool seen = profile->display_name != before.display_name ||
-                      profile->status_text != before.status_text;
-    Status saved = seen ? store.profiles().SaveAndAnnounce(*profile)
-                        : store.profiles().Save(*profile);
+    const bool seen =
+        profile->display_name != before.display_name || profile->status_text != before.status_text;
+    Status saved =
+        seen ? store.profiles().SaveAndAnnounce(*profile) : store.profiles().Save(*profile);
     if (!saved.ok()) {
       return StoreFailure(store, saved, "profile save");
     }

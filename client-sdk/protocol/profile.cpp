@@ -18,8 +18,8 @@ constexpr size_t kAvatarVersionChars = 8;
 
 std::string AvatarPath(std::string_view username, std::string_view avatar_id) {
   if (avatar_id.empty()) return "";
-  return "/v1/users/" + std::string(username) + "/avatar?v=" +
-         std::string(avatar_id.substr(0, kAvatarVersionChars));
+  return "/v1/users/" + std::string(username) +
+         "/avatar?v=" + std::string(avatar_id.substr(0, kAvatarVersionChars));
 }
 
 json EncodeAvatar(const WireProfile& profile) {

@@ -147,8 +147,8 @@ PresenceEvent FromWire(const protocol::WirePresence& p) {
 }
 
 Profile FromWire(const protocol::WireProfile& p) {
-  return Profile{p.user, p.display_name, p.status_text, p.avatar_type, p.avatar_url,
-                 p.updated_at_ms};
+  return Profile{p.user,        p.display_name, p.status_text,
+                 p.avatar_type, p.avatar_url,   p.updated_at_ms};
 }
 
 ConversationEvent FromWire(const protocol::WireConversationEvent& e, const std::string& me) {

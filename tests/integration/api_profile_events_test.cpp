@@ -5,14 +5,14 @@
 // conversation with her: bob on the other broker sees each change live, exactly once, with
 // nothing private in it; a change nobody else sees (`discoverable`) sends nothing; carol, who
 // shares nothing with alice, gets none of it on either broker.
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "mqchat/client.h"
 #include "protocol/ops.h"
@@ -61,8 +61,7 @@ class ApiProfileEventsTest : public ::testing::TestWithParam<StoreKind> {
     second.plugin_opts.emplace_back("node_id", "2");
     broker_b_ = std::make_unique<BrokerProcess>(std::move(second));
     api_ = std::make_unique<ApiProcess>(
-        store, std::vector<std::pair<std::string, std::string>>{
-                   {"blob_dir", dir_->File("blobs")}});
+        store, std::vector<std::pair<std::string, std::string>>{{"blob_dir", dir_->File("blobs")}});
     ASSERT_TRUE(server_->Start());
     ASSERT_TRUE(broker_b_->Start());
     ASSERT_TRUE(api_->Start());
@@ -206,7 +205,8 @@ TEST_P(ApiProfileEventsTest, SdkReportsEachChangeAndKeepsTheProfile) {
   };
 
   ASSERT_EQ(Patch(alice_token, {{"display_name", "Alice B."}}).status, 200);
-  ASSERT_TRUE(WaitFor([&] { return count() >= 1; }, std::chrono::seconds(15), "the first profile event"));
+  ASSERT_TRUE(
+      WaitFor([&] { return count() >= 1; }, std::chrono::seconds(15), "the first profile event"));
   auto cached = bob->CachedProfile("alice");
   ASSERT_TRUE(cached.has_value());
   EXPECT_EQ(cached->display_name, "Alice B.");
@@ -214,7 +214,8 @@ TEST_P(ApiProfileEventsTest, SdkReportsEachChangeAndKeepsTheProfile) {
 
   auto put = api_->Call("PUT", "/v1/me/avatar", alice_token, kPng, "image/png");
   ASSERT_EQ(put.status, 200) << put.body;
-  ASSERT_TRUE(WaitFor([&] { return count() >= 2; }, std::chrono::seconds(15), "the avatar's profile event"));
+  ASSERT_TRUE(WaitFor([&] { return count() >= 2; }, std::chrono::seconds(15),
+                      "the avatar's profile event"));
   cached = bob->CachedProfile("alice");
   ASSERT_TRUE(cached.has_value());
   EXPECT_EQ(cached->avatar_url, put.json["avatar"]["url"].get<std::string>());
@@ -223,7 +224,8 @@ TEST_P(ApiProfileEventsTest, SdkReportsEachChangeAndKeepsTheProfile) {
 
   // A third change is the third call: none came twice.
   ASSERT_EQ(Patch(alice_token, {{"status_text", "busy"}}).status, 200);
-  ASSERT_TRUE(WaitFor([&] { return count() >= 3; }, std::chrono::seconds(15), "the status's profile event"));
+  ASSERT_TRUE(WaitFor([&] { return count() >= 3; }, std::chrono::seconds(15),
+                      "the status's profile event"));
   std::lock_guard<std::mutex> lock(mu);
   ASSERT_EQ(seen.size(), 3u);
   EXPECT_EQ(seen[0].display_name, "Alice B.");

@@ -10,12 +10,12 @@
 
 #include "attachment_command.h"
 #include "cli.h"
-#include "console.h"
 #include "command_words.h"
+#include "community_command.h"
+#include "console.h"
 #include "message_lines.h"
 #include "profile_lines.h"
 #include "report_command.h"
-#include "community_command.h"
 #include "search_command.h"
 
 namespace mqchat::cli {

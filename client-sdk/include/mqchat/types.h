@@ -179,9 +179,9 @@ inline bool operator==(const PrivacySettings& a, const PrivacySettings& b) {
   return a.blocked == b.blocked && a.dm_policy == b.dm_policy;
 }
 inline bool operator==(const Profile& a, const Profile& b) {
-  return a.user == b.user && a.display_name == b.display_name &&
-         a.status_text == b.status_text && a.avatar_type == b.avatar_type &&
-         a.avatar_url == b.avatar_url && a.updated_at_ms == b.updated_at_ms;
+  return a.user == b.user && a.display_name == b.display_name && a.status_text == b.status_text &&
+         a.avatar_type == b.avatar_type && a.avatar_url == b.avatar_url &&
+         a.updated_at_ms == b.updated_at_ms;
 }
 
 // A page of Client::History(), messages in ascending seq.

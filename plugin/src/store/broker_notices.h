@@ -32,7 +32,7 @@ enum class NoticeKind {
 struct NoticeProfile {
   std::string display_name;
   std::string status_text;
-  std::string avatar_id;    // "" none
+  std::string avatar_id;  // "" none
   std::string avatar_type;
   int64_t updated_at_ms = 0;
 };

@@ -24,8 +24,8 @@ TEST(ProfileEventTest, EncodesWhatOthersSeeAndDecodesBack) {
   const nlohmann::json event = nlohmann::json::parse(ProfileEvent(Alice()));
   EXPECT_EQ(event["type"], "profile");
   EXPECT_EQ(event["user"], "alice");
-  EXPECT_EQ(event["avatar"], (nlohmann::json{{"type", "image/png"},
-                                             {"url", "/v1/users/alice/avatar?v=01234567"}}));
+  EXPECT_EQ(event["avatar"],
+            (nlohmann::json{{"type", "image/png"}, {"url", "/v1/users/alice/avatar?v=01234567"}}));
   EXPECT_FALSE(event.contains("discoverable"));
   auto decoded = DecodeProfileEvent(event);
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();

@@ -8,10 +8,10 @@ namespace mqchat::store {
 namespace {
 
 // A profile notice reads the user's profile with it (NoticeProfile).
-#define MQCHAT_NOTICE_COLUMNS                                                                 \
-  "SELECT n.notice_id, n.kind, n.conversation_id, n.seq, n.username, n.device_id, "          \
-  "n.created_at_ms, COALESCE(p.display_name, ''), COALESCE(p.status_text, ''), "             \
-  "COALESCE(p.avatar_id, ''), COALESCE(p.avatar_type, ''), COALESCE(p.updated_at_ms, 0) "    \
+#define MQCHAT_NOTICE_COLUMNS                                                             \
+  "SELECT n.notice_id, n.kind, n.conversation_id, n.seq, n.username, n.device_id, "       \
+  "n.created_at_ms, COALESCE(p.display_name, ''), COALESCE(p.status_text, ''), "          \
+  "COALESCE(p.avatar_id, ''), COALESCE(p.avatar_type, ''), COALESCE(p.updated_at_ms, 0) " \
   "FROM broker_notices n LEFT JOIN profiles p ON n.kind = 4 AND p.username = n.username "
 
 Result<std::vector<BrokerNotice>> ReadNotices(const PGresult* res) {

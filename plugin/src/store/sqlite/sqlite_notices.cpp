@@ -53,7 +53,8 @@ Status InsertNoticesSqlite(sqlite3* db, const std::vector<BrokerNotice>& notices
 Result<std::vector<BrokerNotice>> NoticesSinceSqlite(sqlite3* db, int64_t after_id, int limit) {
   MQCHAT_ASSIGN_OR_RETURN(
       SqliteStmtPtr stmt,
-      PrepareSqlite(db, std::string(kColumns) + "WHERE n.notice_id > ? ORDER BY n.notice_id LIMIT ?"));
+      PrepareSqlite(db,
+                    std::string(kColumns) + "WHERE n.notice_id > ? ORDER BY n.notice_id LIMIT ?"));
   MQCHAT_RETURN_IF_ERROR(BindAll(stmt.get(), after_id, static_cast<int64_t>(limit)));
   return ReadNotices(stmt.get());
 }
