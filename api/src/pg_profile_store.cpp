@@ -55,6 +55,13 @@ class PgProfileStore : public ProfileStore {
     return ExecParams(conn_.get(), save_.c_str(), p).status();
   }
 
+  Status SaveAndAnnounce(const Profile& profile) override {
+    MQCHAT_ASSIGN_OR_RETURN(store::PgTxn txn, store::PgTxn::Begin(conn_.get()));
+    MQCHAT_RETURN_IF_ERROR(Save(profile));
+    MQCHAT_RETURN_IF_ERROR(store::InsertNoticesPg(conn_.get(), {ProfileNotice(profile)}));
+    return txn.Commit();
+  }
+
   Result<bool> ShareConversation(const std::string& a, const std::string& b) override {
     PgParams p;
     p.Text(a).Text(b);

@@ -43,6 +43,11 @@ class ProfileStore {
   virtual Result<Profile> Get(const std::string& username) = 0;
   // Inserts or replaces the whole row of profile.username.
   virtual Status Save(const Profile& profile) = 0;
+  // Save for a change other users may see (display name, status, avatar): the same
+  // transaction leaves a broker notice (store/broker_notices.h, kProfile at
+  // profile.updated_at_ms), so every broker sends the new profile to the user's devices and to
+  // those of the users sharing a conversation with them.
+  virtual Status SaveAndAnnounce(const Profile& profile) = 0;
   // Whether `a` and `b` are both members of at least one conversation.
   virtual Result<bool> ShareConversation(const std::string& a, const std::string& b) = 0;
   // Active, discoverable users whose username_key (protocol::UsernameKey) equals `key`

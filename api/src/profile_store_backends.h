@@ -5,6 +5,7 @@
 #include <string>
 
 #include "profile_store.h"
+#include "store/broker_notices.h"
 
 namespace mqchat::api {
 
@@ -52,6 +53,16 @@ inline constexpr char kDeleteDevice[] =
 inline constexpr char kDeletePushTarget[] =
     "DELETE FROM push_targets WHERE username = ?1 AND device_id = ?2";
 }  // namespace profile_sql
+
+// The broker notice SaveAndAnnounce writes with `profile`: kProfile of its user, created at its
+// updated_at_ms.
+inline store::BrokerNotice ProfileNotice(const Profile& profile) {
+  store::BrokerNotice n;
+  n.kind = store::NoticeKind::kProfile;
+  n.username = profile.username;
+  n.created_at_ms = profile.updated_at_ms;
+  return n;
+}
 
 // `sql` with ?N written $N (PostgreSQL's placeholders): store::PgPlaceholders, under the name
 // the API's stores use.

@@ -4,6 +4,7 @@
 
 #include "image_type.h"
 #include "protocol/identity.h"
+#include "protocol/profile.h"
 #include "protocol/text.h"
 #include "request_body.h"
 
@@ -17,7 +18,7 @@ constexpr std::string_view kNoSuchAvatar = "no such user or avatar";
 
 std::string AvatarUrl(const Profile& profile) {
   // The blob id's first digits make the URL change with the image (caches may keep it).
-  return "/v1/users/" + profile.username + "/avatar?v=" + profile.avatar_id.substr(0, 8);
+  return protocol::AvatarPath(profile.username, profile.avatar_id);
 }
 
 }  // namespace
@@ -99,11 +100,17 @@ ApiResponse ProfileHandlers::PatchMe(const ApiRequest& request) {
   return WithCaller(request, [&](StoreLease& store, const std::string& caller) {
     auto profile = store.profiles().Get(caller);
     if (!profile.ok()) return StoreFailure(store, profile.status(), "profile get");
+    const Profile before = *profile;
     profile->display_name = body.value(std::string(field::kDisplayName), profile->display_name);
     profile->status_text = body.value(std::string(field::kStatusText), profile->status_text);
     profile->discoverable = body.value(std::string(field::kDiscoverable), profile->discoverable);
     profile->updated_at_ms = now_ms_();
-    if (Status saved = store.profiles().Save(*profile); !saved.ok()) {
+    // Others see the name and status, not `discoverable`: only a change they see is announced.
+    const bool seen =
+        profile->display_name != before.display_name || profile->status_text != before.status_text;
+    Status saved =
+        seen ? store.profiles().SaveAndAnnounce(*profile) : store.profiles().Save(*profile);
+    if (!saved.ok()) {
       return StoreFailure(store, saved, "profile save");
     }
     return JsonResponse(200, ProfileJson(*profile, /*mine=*/true));
@@ -148,7 +155,9 @@ ApiResponse ProfileHandlers::ReplaceAvatar(StoreLease& store, const std::string&
     previous = std::exchange(profile->avatar_id, avatar_id);
     profile->avatar_type = std::string(avatar_type);
     profile->updated_at_ms = now_ms_();
-    saved = store.profiles().Save(*profile);
+    // Removing no avatar changes nothing others see.
+    saved = previous.empty() && avatar_id.empty() ? store.profiles().Save(*profile)
+                                                  : store.profiles().SaveAndAnnounce(*profile);
   }
   // Whichever blob no row names any more goes (an orphan is only wasted space).
   const std::string& unused = saved.ok() ? previous : avatar_id;

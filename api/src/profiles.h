@@ -7,6 +7,9 @@
 //   bytes, PNG/JPEG/GIF/WebP, else 415; over avatar_max_bytes 413). Stored as uploaded (not
 //   resized: no image library runs on untrusted bytes here) in the BlobStore; the previous
 //   avatar's blob is deleted. DELETE /v1/me/avatar removes it.
+// A change others see (display name, status, avatar set or removed) is saved with a broker
+// notice in its transaction (ProfileStore::SaveAndAnnounce): brokers send the `profile` inbox
+// event (protocol/profile.h) to the user's devices and their contacts'.
 // - GET /v1/users/{name} and /v1/users/{name}/avatar: the profile (image) of a user the caller
 //   shares a conversation with, or the caller's own; any other user, an unknown, disabled or
 //   deleted one, gets the same 404.

@@ -38,6 +38,13 @@ class SqliteProfileStore : public ProfileStore {
                       p.updated_at_ms);
   }
 
+  Status SaveAndAnnounce(const Profile& p) override {
+    MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
+    MQCHAT_RETURN_IF_ERROR(Save(p));
+    MQCHAT_RETURN_IF_ERROR(store::InsertNoticesSqlite(db_.get(), {ProfileNotice(p)}));
+    return txn.Commit();
+  }
+
   Result<bool> ShareConversation(const std::string& a, const std::string& b) override {
     MQCHAT_ASSIGN_OR_RETURN(auto stmt, PrepareSqlite(db_.get(), sql::kShare));
     return BindAndStep(stmt.get(), std::string_view(a), std::string_view(b));

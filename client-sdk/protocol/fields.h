@@ -141,6 +141,9 @@ inline constexpr std::string_view kEventTypeConversation = "conversation";
 inline constexpr std::string_view kEventTypeTyping = "typing";
 // The user's block list or dm_policy changed (sent to the user's own inbox, every device).
 inline constexpr std::string_view kEventTypePrivacy = "privacy";
+// A user's public profile changed (sent to the user and to those sharing a conversation with
+// them; protocol/profile.h).
+inline constexpr std::string_view kEventTypeProfile = "profile";
 
 // Conversation event names ("event" of a "conversation" event).
 inline constexpr std::string_view kConversationCreated = "created";

@@ -294,6 +294,12 @@ Result<PrivacySettings> Client::CachedPrivacy() const { return sdk::CachedPrivac
 void Client::OnPrivacy(std::function<void(const PrivacySettings&)> handler) {
   impl_->dispatcher().SetPrivacyHandler(std::move(handler));
 }
+std::optional<Profile> Client::CachedProfile(const std::string& user) const {
+  return impl_->profiles().Get(user);
+}
+void Client::OnProfile(std::function<void(const Profile&)> handler) {
+  impl_->dispatcher().SetProfileHandler(std::move(handler));
+}
 
 Result<int64_t> Client::TotalUnread() const { return impl_->cache().TotalUnread(); }
 Result<std::vector<Message>> Client::CachedMessages(int64_t conversation_id, int64_t after_seq,

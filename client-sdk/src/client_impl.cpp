@@ -80,6 +80,7 @@ bool ClientImpl::SendsAllowed() const {
 
 void ClientImpl::OnConnectionDown(const Status& reason) {
   sync_.Reset();
+  ingest_.profiles().Clear();  // changes made while away never come: the app refetches
   outbox_.Reset();  // sends in flight are resent in outbox order on the next connection
   tracker_.FailAll(reason);
 }

@@ -116,6 +116,7 @@ class ClientImpl : private OutboxHost {
 
   LocalCache& cache() const { return *cache_; }
   EventDispatcher& dispatcher() { return dispatcher_; }
+  ProfileCache& profiles() { return ingest_.profiles(); }
 
  private:
   ClientImpl(ClientOptions options, std::unique_ptr<LocalCache> cache);

@@ -146,6 +146,11 @@ PresenceEvent FromWire(const protocol::WirePresence& p) {
   return PresenceEvent{p.user, p.online, p.last_seen_ms, p.devices};
 }
 
+Profile FromWire(const protocol::WireProfile& p) {
+  return Profile{p.user,        p.display_name, p.status_text,
+                 p.avatar_type, p.avatar_url,   p.updated_at_ms};
+}
+
 ConversationEvent FromWire(const protocol::WireConversationEvent& e, const std::string& me) {
   ConversationEvent out;
   out.event = e.event;

@@ -9,6 +9,7 @@
 #include "mqchat/events.h"
 #include "mqchat/types.h"
 #include "protocol/presence.h"
+#include "protocol/profile.h"
 #include "protocol/wire.h"
 
 namespace mqchat::sdk {
@@ -21,6 +22,7 @@ Ack FromWire(const protocol::WireAck& a);
 ReadEvent FromWire(const protocol::WireReadEvent& e);
 TypingEvent FromWire(const protocol::WireTypingEvent& e);
 PresenceEvent FromWire(const protocol::WirePresence& p);
+Profile FromWire(const protocol::WireProfile& p);
 // `me` decides ConversationEvent::removed_me.
 ConversationEvent FromWire(const protocol::WireConversationEvent& e, const std::string& me);
 

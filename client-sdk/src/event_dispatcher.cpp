@@ -30,6 +30,7 @@ MQCHAT_SET_HANDLER(SetPresenceHandler, on_presence_, PresenceEvent)
 MQCHAT_SET_HANDLER(SetConnectionHandler, on_connection_, ConnectionEvent)
 MQCHAT_SET_HANDLER(SetPrivacyHandler, on_privacy_, PrivacySettings)
 MQCHAT_SET_HANDLER(SetMessageUpdateHandler, on_message_update_, MessageUpdate)
+MQCHAT_SET_HANDLER(SetProfileHandler, on_profile_, Profile)
 #undef MQCHAT_SET_HANDLER
 
 void EventDispatcher::Emit(Event event) {

@@ -34,6 +34,7 @@ class EventDispatcher {
   void SetConnectionHandler(std::function<void(const ConnectionEvent&)> h);
   void SetPrivacyHandler(std::function<void(const PrivacySettings&)> h);
   void SetMessageUpdateHandler(std::function<void(const MessageUpdate&)> h);
+  void SetProfileHandler(std::function<void(const Profile&)> h);
 
   // Queues `event` for its handler (or NextEvent). Dropped after Stop().
   void Emit(Event event);
@@ -63,6 +64,7 @@ class EventDispatcher {
       EXCLUDES(handlers_mu_);
   std::function<void(const MessageUpdate&)> HandlerFor(const MessageUpdate&)
       EXCLUDES(handlers_mu_);
+  std::function<void(const Profile&)> HandlerFor(const Profile&) EXCLUDES(handlers_mu_);
 
   const size_t capacity_;
   Log log_;
@@ -76,6 +78,7 @@ class EventDispatcher {
   std::function<void(const ConnectionEvent&)> on_connection_ GUARDED_BY(handlers_mu_);
   std::function<void(const PrivacySettings&)> on_privacy_ GUARDED_BY(handlers_mu_);
   std::function<void(const MessageUpdate&)> on_message_update_ GUARDED_BY(handlers_mu_);
+  std::function<void(const Profile&)> on_profile_ GUARDED_BY(handlers_mu_);
 
   Mutex mu_;
   CondVar work_cv_;

@@ -6,6 +6,7 @@
 #include "privacy.h"
 #include "protocol/fields.h"
 #include "protocol/presence.h"
+#include "protocol/profile.h"
 #include "protocol/topics.h"
 
 namespace mqchat::sdk {
@@ -98,6 +99,11 @@ void Ingest::HandleInbox(const std::string& payload) {
   } else if (event->type == values::kEventTypeTyping) {
     auto t = protocol::DecodeTypingEvent(event->body);
     if (t.ok()) batch_->events.emplace_back(FromWire(*t));
+  } else if (event->type == values::kEventTypeProfile) {  // not stored, not synced
+    auto p = protocol::DecodeProfileEvent(event->body);
+    if (!p.ok()) return log_("mqchat: bad profile event: " + p.status().ToString());
+    Profile profile = FromWire(*p);
+    if (profiles_.Put(profile)) batch_->events.emplace_back(std::move(profile));
   }
   // Unknown types come from newer servers; ignoring them is the compatible choice.
 }

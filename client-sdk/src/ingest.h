@@ -26,6 +26,7 @@
 #include "local_cache.h"
 #include "mqchat/client_options.h"
 #include "mqchat/events.h"
+#include "profile_cache.h"
 #include "protocol/wire.h"
 #include "threads/mutex.h"
 
@@ -62,6 +63,8 @@ class Ingest {
   void AfterCommit(std::function<void()> fn);
   // Stores the rows of a conversation list (not their last messages), in one batch.
   void ApplyConversationList(const std::vector<ConversationSummary>& list);
+  // The profiles "profile" events brought (any thread).
+  ProfileCache& profiles() { return profiles_; }
 
  private:
   // Writes of one inbound batch: committed together, then their events are emitted.
@@ -92,6 +95,7 @@ class Ingest {
   EventDispatcher& dispatcher_;
   EngineLog log_;
   IngestHooks hooks_;
+  ProfileCache profiles_;
 
   Mutex inbound_mu_;
   std::vector<std::pair<std::string, std::string>> inbound_ GUARDED_BY(inbound_mu_);

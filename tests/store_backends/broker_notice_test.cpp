@@ -133,6 +133,39 @@ TEST_P(BrokerNoticeTest, DeviceSignOutsStillKeptAreReadBack) {
   EXPECT_NE(CheckNotice(all[2]), "");
 }
 
+// Issue 15/16: a profile notice (kind 4) is read with the user's profile as it is now (what a
+// broker sends its devices); a user without a profile row reads the defaults; other kinds
+// carry no profile, even for a user who has one.
+TEST_P(BrokerNoticeTest, AProfileNoticeIsReadWithTheProfile) {
+  ASSERT_TRUE(ExecRaw("INSERT INTO profiles (username, display_name, status_text, avatar_id, "
+                      "avatar_type, discoverable, updated_at_ms) VALUES ('alice', 'Alice B.', "
+                      "'away', 'abcdef0123456789', 'image/png', 1, 7000)")
+                  .ok());
+  ASSERT_TRUE(ExecRaw("INSERT INTO broker_notices (kind, username, device_id, created_at_ms) "
+                      "VALUES (4, 'alice', '', 7000), (4, 'bob', '', 7100), "
+                      "(2, 'alice', 'phone', 7200)")
+                  .ok());
+  auto all = Since(0);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].kind, NoticeKind::kProfile);
+  EXPECT_EQ(CheckNotice(all[0]), "");
+  EXPECT_EQ(all[0].username, "alice");
+  EXPECT_EQ(all[0].profile.display_name, "Alice B.");
+  EXPECT_EQ(all[0].profile.status_text, "away");
+  EXPECT_EQ(all[0].profile.avatar_id, "abcdef0123456789");
+  EXPECT_EQ(all[0].profile.avatar_type, "image/png");
+  EXPECT_EQ(all[0].profile.updated_at_ms, 7000);
+  EXPECT_EQ(all[1].username, "bob");
+  EXPECT_EQ(all[1].profile.display_name, "");
+  EXPECT_EQ(all[1].profile.avatar_id, "");
+  EXPECT_EQ(all[1].profile.updated_at_ms, 0);
+  EXPECT_EQ(all[2].kind, NoticeKind::kDeviceSignedOut);
+  EXPECT_EQ(all[2].profile.display_name, "");
+  BrokerNotice nameless;
+  nameless.kind = NoticeKind::kProfile;
+  EXPECT_NE(CheckNotice(nameless), "");
+}
+
 MQCHAT_INSTANTIATE_FOR_BACKENDS(BrokerNoticeTest);
 
 }  // namespace

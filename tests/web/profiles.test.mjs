@@ -2,6 +2,8 @@
 // name, status and a picture in the profile dialog; bob's page shows them wherever alice shows
 // (list, header, details). Both pages find the broker through the API's discovery
 // (GET /v1/connect names it as ws://localhost:<port>/, which the page would not pick by itself).
+// With both pages open, alice's later changes reach bob's page live (the profile inbox event),
+// without a reload.
 // Its own broker, real mqchat-api (api_service.mjs) and browser; run by tests/web/run.sh.
 import assert from "node:assert/strict";
 import { axe } from "./axe.mjs";
@@ -59,4 +61,45 @@ suite.e2e("alice sets a display name, status and picture; bob's page shows them"
     })
     .waitFor({ timeout: T });
   await b.locator("#info-panel h3", { hasText: "Alice Liddell" }).waitFor({ timeout: T });
+});
+
+suite.e2e("alice renames herself and changes her picture; bob's open page follows live", "profile-live", async (t, pages) => {
+  const alice = await suite.newUser("alice");
+  const bob = await suite.newUser("bob");
+  const a = await suite.openAs(t, pages, alice);
+  await newDirect(a, bob.name);
+  await send(a, "hello bob");
+  const b = await suite.openAs(t, pages, bob);
+  const item = b.locator(`.conv-item[data-title="${alice.name}"]`);
+  await item.waitFor({ timeout: T });
+  await item.click();
+  await b.click("#info-btn");
+  await b.locator("#info-panel h3", { hasText: alice.name }).waitFor({ timeout: T });
+  assert.equal(await item.locator("img.avatar-img").count(), 0, "no picture yet");
+
+  // Alice changes her name in the profile dialog; bob's list, header and details follow.
+  await a.click("#profile-btn");
+  await a.locator("#profile-dialog").waitFor({ timeout: T });
+  await a.fill("#profile-name", "Alice Pleasance");
+  await a.click("#profile-save");
+  await a.locator("#profile-dialog").waitFor({ state: "hidden", timeout: T });
+  await item.locator(".name", { hasText: "Alice Pleasance" }).waitFor({ timeout: T });
+  await b.locator("#conv-title", { hasText: "Alice Pleasance" }).waitFor({ timeout: T });
+  await b.locator("#info-panel h3", { hasText: "Alice Pleasance" }).waitFor({ timeout: T });
+
+  // Then a picture: it shows in bob's list without a reload.
+  await a.click("#profile-btn");
+  await a.locator("#profile-dialog").waitFor({ timeout: T });
+  await a.setInputFiles("#profile-avatar-file", {
+    name: "me.png",
+    mimeType: "image/png",
+    buffer: png(40, 40, [30, 30, 200]),
+  });
+  await a.locator("#profile-avatar img").waitFor({ timeout: T });
+  await a.click("#profile-save");
+  await a.locator("#profile-dialog").waitFor({ state: "hidden", timeout: T });
+  const img = item.locator("img.avatar-img");
+  await img.waitFor({ timeout: T });
+  await b.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle(), { timeout: T });
+  await b.locator("#conv-avatar img.avatar-img").waitFor({ timeout: T });
 });

@@ -4,16 +4,18 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include "attachment_command.h"
 #include "cli.h"
-#include "console.h"
 #include "command_words.h"
-#include "message_lines.h"
-#include "report_command.h"
 #include "community_command.h"
+#include "console.h"
+#include "message_lines.h"
+#include "profile_lines.h"
+#include "report_command.h"
 #include "search_command.h"
 
 namespace mqchat::cli {
@@ -59,6 +61,7 @@ class Repl {
     client_.OnConversationEvent([this](const ConversationEvent& e) { OnConversation(e); });
     client_.OnTyping([this](const TypingEvent& e) { OnTyping(e); });
     client_.OnPresence([this](const PresenceEvent& e) { OnPresence(e); });
+    client_.OnProfile([this](const Profile& p) { OnProfile(p); });
     client_.OnConnectionChange([this](const ConnectionEvent& e) { OnConnection(e); });
     client_.OnRead([](const ReadEvent&) {});  // receipts show in /members
   }
@@ -202,6 +205,15 @@ class Repl {
     if (e.conversation_id != current_ || e.user == s_.user) return;
     if (e.typing && typing_.insert(e.user).second) PrintLine("* " + e.user + " is typing...");
     if (!e.typing) typing_.erase(e.user);
+  }
+
+  void OnProfile(const Profile& p) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = profiles_.find(p.user);
+    std::optional<Profile> before;
+    if (it != profiles_.end()) before = it->second;
+    for (const std::string& line : ShownProfileChange(before, p)) PrintLine(line);
+    profiles_[p.user] = p;
   }
 
   void OnPresence(const PresenceEvent& e) {
@@ -388,6 +400,7 @@ class Repl {
   std::set<std::string> members_;     // guarded by mu_: of current_
   std::set<std::string> typing_;      // guarded by mu_
   std::map<std::string, bool> online_;  // guarded by mu_
+  std::map<std::string, Profile> profiles_;  // as the profile events said; guarded by mu_
   bool caught_up_ = false;            // guarded by mu_
   std::string last_offline_;          // guarded by mu_: the last offline reason printed
   SearchCommand search_;              // main thread

@@ -33,6 +33,15 @@ test("an inbox event of a type this client does not know is skipped, not an erro
   assert.equal(decodeInboxEvent({ type: "reaction", conversation_id: "1" }), null);
 });
 
+test("the profile event: what others see of a profile; a bad avatar is an error", () => {
+  const base = { type: "profile", user: "alice", display_name: "Alice B.", status_text: "", updated_at_ms: 5 };
+  assert.deepEqual(decodeInboxEvent({ ...base, avatar: null }), { ...base, avatar: null });
+  const avatar = { type: "image/png", url: "/v1/users/alice/avatar?v=abcd1234" };
+  assert.deepEqual(decodeInboxEvent({ ...base, avatar }), { ...base, avatar });
+  assert.throws(() => decodeInboxEvent({ ...base, avatar: { type: "image/png" } }), /profile event\.avatar/);
+  assert.throws(() => decodeInboxEvent({ ...base, display_name: 3, avatar: null }), /profile event/);
+});
+
 test("mutes: a summary's muted_until_ms (0 when absent) and the mute event", () => {
   const { muted_until_ms: _m, ...old } = summary("1", 2);
   const list = decodeConversationList(

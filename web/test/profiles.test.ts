@@ -66,6 +66,50 @@ test("profiles: my change replaces my cached profile", async () => {
   assert.equal(p.profileOf("me")?.status_text, "busy");
 });
 
+test("profiles: a profile event replaces the cached profile; the same image is not fetched again", async () => {
+  const { api, calls } = fakeApi({ alice: profile("alice", "Alice", "/v1/users/alice/avatar?v=1") });
+  const p = new Profiles(api);
+  let changes = 0;
+  p.onChange(() => changes++);
+  p.nameOf("alice");
+  await p.settled("alice");
+  const avatar = p.avatarOf("alice");
+  const ev = (display_name: string, url: string | null) => ({
+    type: "profile" as const,
+    user: "alice",
+    display_name,
+    status_text: "away",
+    avatar: url ? { type: "image/png", url } : null,
+    updated_at_ms: 2,
+  });
+  await p.applyEvent(ev("Alice B.", "/v1/users/alice/avatar?v=1"));
+  assert.equal(p.nameOf("alice"), "Alice B.");
+  assert.equal(p.profileOf("alice")?.status_text, "away");
+  assert.equal(p.avatarOf("alice"), avatar); // the same URL: the same image
+  await p.applyEvent(ev("Alice B.", "/v1/users/alice/avatar?v=2"));
+  assert.notEqual(p.avatarOf("alice"), avatar);
+  const avatarCalls = calls.filter((c) => c.url.includes("avatar")).map((c) => c.url);
+  assert.equal(avatarCalls[avatarCalls.length - 1], "http://api/v1/users/alice/avatar?v=2");
+  await p.applyEvent(ev("Alice B.", null));
+  assert.equal(p.avatarOf("alice"), null);
+  assert.equal(changes, 4);
+  p.dispose();
+});
+
+test("profiles: after a reconnect every cached profile is fetched again", async () => {
+  const people: Record<string, unknown> = { alice: profile("alice", "Alice") };
+  const { api, calls } = fakeApi(people);
+  const p = new Profiles(api);
+  p.nameOf("alice");
+  await p.settled("alice");
+  people.alice = profile("alice", "Alice (renamed while I was away)");
+  p.refetch();
+  await p.settled("alice");
+  assert.equal(p.nameOf("alice"), "Alice (renamed while I was away)");
+  assert.equal(calls.filter((c) => c.url === "http://api/v1/users/alice").length, 2);
+  p.dispose();
+});
+
 test("discovery: the first WebSocket broker of GET /v1/connect, else null", async () => {
   const answer = (body: unknown, status = 200) =>
     (async () => Response.json(body, { status })) as unknown as typeof fetch;

@@ -235,6 +235,14 @@ class MQCHAT_SDK_API Client {
   // The settings as last received (defaults if never), without the network.
   Result<PrivacySettings> CachedPrivacy() const;
 
+  // --- Profiles (docs/PROTOCOL.md "profile") -----------------------------------------------
+  // The newest profile of `user` that a profile event brought since this Client last
+  // connected, or nullopt: the SDK keeps no profile it was not sent. Profiles are fetched from
+  // the API service (GET /v1/users/{name}); this cache keeps what changes after that. A lost
+  // connection empties it: changes made while away are not sent again, so refetch then (on
+  // OnConnectionChange to kSyncing). No network.
+  std::optional<Profile> CachedProfile(const std::string& user) const;
+
   // --- Reporting abuse (docs/PROTOCOL.md "report") -----------------------------------------
   // Files `report` in the operator's queue. Refused: a reason not in the list, details too
   // long, a message and a user who is not its sender (kInvalidArgument, BAD_REQUEST), oneself
@@ -272,6 +280,10 @@ class MQCHAT_SDK_API Client {
   void OnConnectionChange(std::function<void(const ConnectionEvent&)> handler);
   // This user's block list or dm_policy changed (a request of any of their devices).
   void OnPrivacy(std::function<void(const PrivacySettings&)> handler);
+  // A profile changed (display name, status text or avatar) of this user or of a user sharing a
+  // conversation with them: once per change this connection received, live only (never from
+  // sync); CachedProfile has it by then.
+  void OnProfile(std::function<void(const Profile&)> handler);
   // The next event that has no handler, waiting up to `timeout`; nullopt if none came.
   // Call from one thread (not the callback thread).
   std::optional<Event> NextEvent(std::chrono::milliseconds timeout);

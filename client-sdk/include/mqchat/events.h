@@ -72,7 +72,9 @@ struct MessageUpdate {
 
 // The user's block list or dm_policy changed (on this or another device): the new settings
 // (PrivacySettings, types.h) are the event.
+// A user's profile changed (this user's, or that of a user sharing a conversation with them):
+// the new Profile (types.h) is the event.
 using Event = std::variant<Message, ConversationEvent, ReadEvent, TypingEvent, PresenceEvent,
-                           ConnectionEvent, PrivacySettings, MessageUpdate>;
+                           ConnectionEvent, PrivacySettings, MessageUpdate, Profile>;
 
 }  // namespace mqchat

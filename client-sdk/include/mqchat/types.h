@@ -142,6 +142,18 @@ struct PrivacySettings {
   }
 };
 
+// What other users may see of a user's profile (the API service's GET /v1/users/{name}): the
+// OnProfile event after a change, and Client::CachedProfile. docs/PROTOCOL.md "profile".
+struct Profile {
+  std::string user;
+  std::string display_name;  // "" none: show the username
+  std::string status_text;   // "" none
+  std::string avatar_type;   // the image's media type; "" without an avatar
+  std::string avatar_url;    // the image's path on the API service (changes with the image); ""
+                             // none. Fetch it with the access token.
+  int64_t updated_at_ms = 0;
+};
+
 // A report of a user or of a message to the operator's moderation queue (Client::Report,
 // docs/PROTOCOL.md "report").
 struct AbuseReport {
@@ -165,6 +177,11 @@ inline bool operator==(const BlockedUser& a, const BlockedUser& b) {
 }
 inline bool operator==(const PrivacySettings& a, const PrivacySettings& b) {
   return a.blocked == b.blocked && a.dm_policy == b.dm_policy;
+}
+inline bool operator==(const Profile& a, const Profile& b) {
+  return a.user == b.user && a.display_name == b.display_name && a.status_text == b.status_text &&
+         a.avatar_type == b.avatar_type && a.avatar_url == b.avatar_url &&
+         a.updated_at_ms == b.updated_at_ms;
 }
 
 // A page of Client::History(), messages in ascending seq.

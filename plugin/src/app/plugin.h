@@ -76,6 +76,9 @@ class Plugin {
   // A broker notice another process left in the store (store/broker_notices.h), read by the
   // directory refresher; applied here on the broker thread (plugin_notices.cpp).
   void ApplyNotice(const store::BrokerNotice& notice);
+  // A kProfile notice: the profile event to the inboxes of the user and of those here who may
+  // watch them (SessionRegistry::Watchers), on this broker only (every broker reads the notice).
+  void PublishProfile(const store::BrokerNotice& notice);
 
   void LogRefusal(const auth::LoginRequest& request, const Status& status);
   // Starts the metrics listener when configured; sampled gauges read chat_ and sessions_.

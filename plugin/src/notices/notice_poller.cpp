@@ -1,8 +1,28 @@
 #include "notices/notice_poller.h"
 
+#include <unordered_set>
 #include <utility>
 
 namespace mqchat::notices {
+namespace {
+
+// Keeps only the last profile notice of each user: each carries the profile as read now, so
+// the earlier ones would only repeat it.
+void KeepLastProfileNotices(std::vector<store::BrokerNotice>& notices) {
+  std::unordered_set<std::string> seen;
+  std::vector<bool> drop(notices.size(), false);
+  for (size_t i = notices.size(); i-- > 0;) {
+    if (notices[i].kind != store::NoticeKind::kProfile) continue;
+    drop[i] = !seen.insert(notices[i].username).second;
+  }
+  size_t kept = 0;
+  for (size_t i = 0; i < notices.size(); ++i) {
+    if (!drop[i]) notices[kept++] = std::move(notices[i]);
+  }
+  notices.resize(kept);
+}
+
+}  // namespace
 
 Result<std::vector<store::BrokerNotice>> NoticePoller::Poll(store::AccountStore& store) {
   std::vector<store::BrokerNotice> out;
@@ -15,6 +35,7 @@ Result<std::vector<store::BrokerNotice>> NoticePoller::Poll(store::AccountStore&
     if (!more) break;
   }
   last_id_ = after;
+  KeepLastProfileNotices(out);
   const int64_t now = clock_.MonotonicMs();
   if (now >= next_prune_ms_) {
     next_prune_ms_ = now + kPruneEveryMs;

@@ -23,7 +23,8 @@ class NoticePoller {
   // notices describe changes the broker loads anyway). `clock` outlives this.
   NoticePoller(int64_t after_id, const Clock& clock) : last_id_(after_id), clock_(clock) {}
 
-  // The notices committed since the last call, in id order. On an error nothing is skipped:
+  // The notices committed since the last call, in id order, but of several profile notices of
+  // one user only the last (all carry the profile as read now). On an error nothing is skipped:
   // the next call starts from the same id.
   Result<std::vector<store::BrokerNotice>> Poll(store::AccountStore& store);
 

@@ -92,6 +92,15 @@ std::vector<std::string> SessionRegistry::Unhide(const std::string& a, const std
   return reload;
 }
 
+std::vector<std::string> SessionRegistry::Watchers(const std::string& user) const {
+  std::vector<std::string> out;
+  if (devices_.Connections(user) > 0) out.push_back(user);
+  for (const auto& [watcher, contacts] : contacts_) {
+    if (watcher != user && contacts.count(user) > 0) out.push_back(watcher);
+  }
+  return out;
+}
+
 const SessionRegistry::Contacts* SessionRegistry::ContactsOf(const std::string& user) const {
   auto it = contacts_.find(user);
   return it == contacts_.end() ? nullptr : &it->second;

@@ -61,6 +61,10 @@ class SessionRegistry {
   std::vector<std::string> Unhide(const std::string& a, const std::string& b);
   // Who `user` may watch; null if nobody (most idle connections have no entry).
   const Contacts* ContactsOf(const std::string& user) const;
+  // The users with a device here who may watch `user` (`user` among their contacts), and
+  // `user` if connected here: those a change of `user`'s profile goes to. Walks every user
+  // here with contacts (one hash lookup each).
+  std::vector<std::string> Watchers(const std::string& user) const;
 
   const DeviceIndex& devices() const { return devices_; }
   const HiddenUsers& hidden() const { return hidden_; }

@@ -29,6 +29,8 @@ std::string CheckNotice(const BrokerNotice& n) {
                                                          : "sign-out notice without user or device";
     case NoticeKind::kMembers:
       return n.conversation_id > 0 ? "" : "members notice without conversation";
+    case NoticeKind::kProfile:
+      return !n.username.empty() ? "" : "profile notice without user";
   }
   return "unknown notice kind " + std::to_string(static_cast<int>(n.kind));
 }

@@ -14,7 +14,6 @@
 #include <string>
 #include <vector>
 
-
 namespace mqchat::store {
 
 struct AppendRequest;
@@ -24,6 +23,18 @@ enum class NoticeKind {
   kEntry = 1,            // conversation_id, seq: a stored entry (message or event) to deliver
   kDeviceSignedOut = 2,  // username, device_id: end its session; refuse tokens issued before
   kMembers = 3,          // conversation_id: its members changed
+  kProfile = 4,          // username: their profile changed as others see it (NoticeProfile)
+};
+
+// kProfile: the user's public profile (migration 017, profiles) as the store held it when the
+// notice was read, read with it (not a column; the defaults if the user has no profiles row).
+// Read, not written: a later change may already show, and its own notice then repeats it.
+struct NoticeProfile {
+  std::string display_name;
+  std::string status_text;
+  std::string avatar_id;  // "" none
+  std::string avatar_type;
+  int64_t updated_at_ms = 0;
 };
 
 struct BrokerNotice {
@@ -34,6 +45,7 @@ struct BrokerNotice {
   std::string username;
   std::string device_id;
   int64_t created_at_ms = 0;
+  NoticeProfile profile;  // kProfile only
 };
 
 // How long notices are kept. A broker that was down longer than this reloads everything at

@@ -143,5 +143,43 @@ TEST_F(IngestTest, PrivacyEventsAreCachedAndEmittedWhenTheyChange) {
   EXPECT_EQ(CachedPrivacy(*cache_)->dm_policy, DmPolicy::kEveryone);
 }
 
+// A profile event reaches the app once per change and the profile cache has it; the same
+// profile again, or an older one, changes nothing and emits nothing; a malformed one is
+// ignored.
+TEST_F(IngestTest, ProfileEventsAreCachedAndEmittedWhenTheyChange) {
+  std::vector<Profile> seen;
+  dispatcher_.SetProfileHandler([&](const Profile& p) {
+    std::lock_guard<std::mutex> lock(mu_);
+    seen.push_back(p);
+  });
+  const std::string inbox = protocol::InboxTopic("alice");
+  auto event = [](const std::string& name, int64_t at) {
+    return R"({"type":"profile","user":"bob","display_name":")" + name +
+           R"(","status_text":"","avatar":{"type":"image/png","url":"/v1/users/bob/avatar?v=1"},)" +
+           R"("updated_at_ms":)" + std::to_string(at) + "}";
+  };
+  EXPECT_FALSE(ingest_->profiles().Get("bob").has_value());
+  ingest_->Enqueue(inbox, event("Bob B.", 10));
+  ingest_->Enqueue(inbox, event("Bob B.", 10));  // the same again
+  ingest_->Enqueue(inbox, event("Bobby", 5));    // older than what is known
+  ingest_->Enqueue(inbox, R"({"type":"profile","user":"bob"})");
+  Settle();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].user, "bob");
+    EXPECT_EQ(seen[0].display_name, "Bob B.");
+    EXPECT_EQ(seen[0].avatar_url, "/v1/users/bob/avatar?v=1");
+    EXPECT_EQ(seen[0].avatar_type, "image/png");
+  }
+  EXPECT_EQ(ingest_->profiles().Get("bob"), seen[0]);
+  ingest_->Enqueue(inbox, event("Bob", 11));
+  Settle();
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(ingest_->profiles().Get("bob")->display_name, "Bob");
+  EXPECT_TRUE(delivered_.empty()) << "a profile event is not a message";
+}
+
 }  // namespace
 }  // namespace mqchat::sdk

@@ -289,6 +289,18 @@ export function decodeInboxEvent(v: unknown): InboxEvent | null {
       };
     case "privacy":
       return { type: "privacy", ...decodePrivacy(o, "privacy event") };
+    case "profile": {
+      const what = "profile event";
+      const a = o.avatar === null || o.avatar === undefined ? null : obj(o.avatar, `${what}.avatar`);
+      return {
+        type: "profile",
+        user: str(o, "user", what),
+        display_name: str(o, "display_name", what),
+        status_text: str(o, "status_text", what),
+        avatar: a && { type: str(a, "type", `${what}.avatar`), url: str(a, "url", `${what}.avatar`) },
+        updated_at_ms: num(o, "updated_at_ms", what),
+      };
+    }
     default:
       return null;
   }

@@ -161,7 +161,20 @@ export type InboxEvent =
       users: string[];
     }
   | { type: "typing"; conversation_id: string; user: string; typing: boolean }
-  | ({ type: "privacy" } & PrivacySettings);
+  | ({ type: "privacy" } & PrivacySettings)
+  | ProfileEvent;
+
+/** A user's profile changed (PROTOCOL.md section 5 "profile"; mine, or of someone I share a
+ * conversation with): what others see of it, as GET /v1/users/{name} answers. Not stored, not in
+ * sync: a reconnecting page refetches the profiles it shows. */
+export interface ProfileEvent {
+  type: "profile";
+  user: string;
+  display_name: string;
+  status_text: string;
+  avatar: { type: string; url: string } | null;
+  updated_at_ms: number;
+}
 
 /** Who may open a direct conversation with a user and write in it (PROTOCOL.md "Blocking and who
  * may message me"): anyone, people sharing a group with them, or nobody new. */

@@ -7,7 +7,7 @@ import { t } from "../i18n/i18n";
 import { Connection, ConnHandlers, ConnStatus, Credentials } from "../api/connection";
 import { decodeConversationList } from "../api/decode";
 import { ChatError } from "../api/errors";
-import { InboxEvent, Presence, Response, topics } from "../api/wire";
+import { InboxEvent, Presence, ProfileEvent, Response, topics } from "../api/wire";
 import { ConvView } from "./conversation";
 import { Community } from "./community";
 import { ConversationOps, ManageOp } from "./conversation_ops";
@@ -58,6 +58,7 @@ export class ChatState {
   private unsent: OutboxStore;
   private syncer: Syncer;
   private typing: TypingSender;
+  private profileListeners = new Set<(p: ProfileEvent | null) => void>();
   private _status: ConnStatus = { state: "connecting", attempt: 0 };
   private _presence = new Map<string, Presence>();
   private _notice: Notice | null = null;
@@ -300,7 +301,15 @@ export class ChatState {
     this.changed();
   }
 
+  /** Profile changes (`null`: connected again, so any profile may have changed meanwhile: the
+   * events are not synced). Returns the unsubscribe. */
+  onProfile(fn: (p: ProfileEvent | null) => void): () => void {
+    this.profileListeners.add(fn);
+    return () => this.profileListeners.delete(fn);
+  }
+
   private async onReady(first: boolean): Promise<void> {
+    if (!first) this.profileListeners.forEach((fn) => fn(null));
     try {
       await this.refreshConversations(!first);
       void this.privacy.refresh().catch(() => {}); // the next connection asks again
@@ -384,6 +393,7 @@ export class ChatState {
       watchContacts: () => this.watchContacts(),
       loadLatest: (id) => this.loadLatest(id),
       removed: (c, byMe, actor) => this.hooks.removed(c, byMe, actor),
+      profile: (p) => this.profileListeners.forEach((fn) => fn(p)),
     });
   }
 }

@@ -1,7 +1,7 @@
 // What each inbox event (docs/PROTOCOL.md section 5) changes in the chat state: messages and
-// message events, read markers, mutes, typing, privacy settings, and conversation changes
+// message events, read markers, mutes, typing, privacy settings, profiles, and conversation changes
 // (created, members added or removed, renamed; a conversation I left or was removed from goes).
-import { InboxEvent, WireConversation } from "../api/wire";
+import { InboxEvent, ProfileEvent, WireConversation } from "../api/wire";
 import { ConvView } from "./conversation";
 import { Conversations, TYPING_SHOW_MS } from "./conversations";
 import { Privacy } from "./privacy";
@@ -15,6 +15,8 @@ export interface InboxDeps {
   loadLatest(id: string): Promise<void>;
   /** A conversation I was in went (I left on another device, or was removed). */
   removed(conv: ConvView, byMe: boolean, actor: string): void;
+  /** A user's profile changed (the profiles cache, state/profiles.ts, takes it). */
+  profile(ev: ProfileEvent): void;
 }
 
 /** Applies `ev`; tells the view (deps.changed) when anything changed. */
@@ -34,6 +36,8 @@ export function applyInboxEvent(ev: InboxEvent, deps: InboxDeps): void {
       break;
     case "privacy":
       return deps.privacy.applyEvent(ev);
+    case "profile":
+      return deps.profile(ev);
     case "conversation":
       applyConversationEvent(ev.event, ev.conversation, ev.actor, ev.users, deps);
       break;

@@ -1,9 +1,12 @@
 // Who the users are, as the API service's profiles say (display name, status, avatar), cached
 // per user and fetched once per page (a failure or a 404 is cached as "no profile": the
 // username shows). Avatars are fetched with the token (the URL needs it) and shown from object
-// URLs. My own profile is re-read after I change it. Without an API there are no profiles and
-// every name is the username.
+// URLs. My own profile is re-read after I change it. A `profile` inbox event (anyone's change,
+// mine from another page too) replaces the cached profile at once, and after a reconnect every
+// cached profile is fetched again (the events are not synced). Without an API there are no
+// profiles and every name is the username.
 import type { Profile, ProfileApi } from "../api/profiles";
+import type { ProfileEvent } from "../api/wire";
 
 interface Entry {
   profile: Profile | null;
@@ -53,10 +56,47 @@ export class Profiles {
   /** My profile changed (the profile dialog): `p` is what the service answered. */
   async replaced(p: Profile): Promise<void> {
     const old = this.cache.get(p.username);
+    if (old?.avatarSrc && old.profile?.avatar === p.avatar && p.avatar) {
+      // The same image (its URL changes with it): keep the one fetched.
+      this.cache.set(p.username, { profile: p, avatarSrc: old.avatarSrc });
+      this.changed();
+      return;
+    }
     if (old?.avatarSrc) URL.revokeObjectURL(old.avatarSrc);
     this.cache.set(p.username, { profile: p, avatarSrc: null });
     await this.loadAvatar(p);
     this.changed();
+  }
+
+  /** A `profile` inbox event: the user's profile as it is now. */
+  applyEvent(ev: ProfileEvent): Promise<void> {
+    if (!this.api) return Promise.resolve();
+    const p: Profile = {
+      username: ev.user,
+      display_name: ev.display_name,
+      status_text: ev.status_text,
+      avatar: ev.avatar ? ev.avatar.url : null,
+    };
+    const task = this.replaced(p);
+    // settled(user) waits for it too (a lookup in flight would otherwise overwrite it).
+    this.pending.set(
+      ev.user,
+      task.finally(() => this.pending.delete(ev.user)),
+    );
+    return task;
+  }
+
+  /** Connected again: changes made meanwhile sent no event, so every cached profile is asked
+   * for again (each shows as before until its answer comes). */
+  refetch(): void {
+    if (!this.api) return;
+    for (const user of this.cache.keys()) {
+      if (this.pending.has(user)) continue;
+      this.pending.set(
+        user,
+        this.fetch(user, true).finally(() => this.pending.delete(user)),
+      );
+    }
   }
 
   /** The object URLs go (the page leaves this login). */
@@ -77,13 +117,15 @@ export class Profiles {
     return e;
   }
 
-  private async fetch(user: string): Promise<void> {
+  private async fetch(user: string, again = false): Promise<void> {
     let profile: Profile | null = null;
     try {
       profile = await this.api!.user(user);
     } catch {
       /* unknown, not visible, or the service is down: the username it is */
+      if (again) return; // keep what was shown
     }
+    if (again && profile) return this.replaced(profile);
     this.cache.set(user, { profile, avatarSrc: null });
     if (profile) await this.loadAvatar(profile);
     if (profile) this.changed();

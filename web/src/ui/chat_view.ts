@@ -91,6 +91,9 @@ export class ChatView implements ViewContext {
         this.info.invalidate();
         this.schedule();
       }),
+      // Names and avatars change live (the profile event), and are asked for again after a
+      // reconnect.
+      this.s.onProfile((p) => (p ? void this.profiles.applyEvent(p) : this.profiles.refetch())),
     );
     const m = HASH_RE.exec(location.hash);
     if (m) this.s.open(m[1]);

@@ -7,9 +7,12 @@
 namespace mqchat::store {
 namespace {
 
-#define MQCHAT_NOTICE_COLUMNS                                                           \
-  "SELECT notice_id, kind, conversation_id, seq, username, device_id, created_at_ms " \
-  "FROM broker_notices "
+// A profile notice reads the user's profile with it (NoticeProfile).
+#define MQCHAT_NOTICE_COLUMNS                                                             \
+  "SELECT n.notice_id, n.kind, n.conversation_id, n.seq, n.username, n.device_id, "       \
+  "n.created_at_ms, COALESCE(p.display_name, ''), COALESCE(p.status_text, ''), "          \
+  "COALESCE(p.avatar_id, ''), COALESCE(p.avatar_type, ''), COALESCE(p.updated_at_ms, 0) " \
+  "FROM broker_notices n LEFT JOIN profiles p ON n.kind = 4 AND p.username = n.username "
 
 Result<std::vector<BrokerNotice>> ReadNotices(const PGresult* res) {
   std::vector<BrokerNotice> out;
@@ -23,6 +26,11 @@ Result<std::vector<BrokerNotice>> ReadNotices(const PGresult* res) {
     n.username = PgText(res, row, 4);
     n.device_id = PgText(res, row, 5);
     MQCHAT_ASSIGN_OR_RETURN(n.created_at_ms, PgInt64(res, row, 6));
+    n.profile.display_name = PgText(res, row, 7);
+    n.profile.status_text = PgText(res, row, 8);
+    n.profile.avatar_id = PgText(res, row, 9);
+    n.profile.avatar_type = PgText(res, row, 10);
+    MQCHAT_ASSIGN_OR_RETURN(n.profile.updated_at_ms, PgInt64(res, row, 11));
     out.push_back(std::move(n));
   }
   return out;
@@ -57,7 +65,7 @@ Result<std::vector<BrokerNotice>> NoticesSincePg(PGconn* conn, int64_t after_id,
       PgResultPtr res,
       ExecParams(conn,
                  MQCHAT_NOTICE_COLUMNS
-                 "WHERE notice_id > $1::bigint ORDER BY notice_id LIMIT $2::bigint",
+                 "WHERE n.notice_id > $1::bigint ORDER BY n.notice_id LIMIT $2::bigint",
                  PgParams().Int(after_id).Int(limit)));
   return ReadNotices(res.get());
 }
@@ -73,7 +81,7 @@ Result<std::vector<BrokerNotice>> SignOutsSincePg(PGconn* conn, int64_t since_ms
       PgResultPtr res,
       ExecParams(conn,
                  MQCHAT_NOTICE_COLUMNS
-                 "WHERE kind = 2 AND created_at_ms >= $1::bigint ORDER BY notice_id",
+                 "WHERE n.kind = 2 AND n.created_at_ms >= $1::bigint ORDER BY n.notice_id",
                  PgParams().Int(since_ms)));
   return ReadNotices(res.get());
 }

@@ -3,9 +3,12 @@
 namespace mqchat::store {
 namespace {
 
+// A profile notice reads the user's profile with it (NoticeProfile).
 constexpr const char* kColumns =
-    "SELECT notice_id, kind, conversation_id, seq, username, device_id, created_at_ms "
-    "FROM broker_notices ";
+    "SELECT n.notice_id, n.kind, n.conversation_id, n.seq, n.username, n.device_id, "
+    "n.created_at_ms, COALESCE(p.display_name, ''), COALESCE(p.status_text, ''), "
+    "COALESCE(p.avatar_id, ''), COALESCE(p.avatar_type, ''), COALESCE(p.updated_at_ms, 0) "
+    "FROM broker_notices n LEFT JOIN profiles p ON n.kind = 4 AND p.username = n.username ";
 
 Result<std::vector<BrokerNotice>> ReadNotices(sqlite3_stmt* stmt) {
   std::vector<BrokerNotice> out;
@@ -20,6 +23,11 @@ Result<std::vector<BrokerNotice>> ReadNotices(sqlite3_stmt* stmt) {
     n.username = ColumnText(stmt, 4);
     n.device_id = ColumnText(stmt, 5);
     n.created_at_ms = ColumnInt64(stmt, 6);
+    n.profile.display_name = ColumnText(stmt, 7);
+    n.profile.status_text = ColumnText(stmt, 8);
+    n.profile.avatar_id = ColumnText(stmt, 9);
+    n.profile.avatar_type = ColumnText(stmt, 10);
+    n.profile.updated_at_ms = ColumnInt64(stmt, 11);
     out.push_back(std::move(n));
   }
   return out;
@@ -45,7 +53,8 @@ Status InsertNoticesSqlite(sqlite3* db, const std::vector<BrokerNotice>& notices
 Result<std::vector<BrokerNotice>> NoticesSinceSqlite(sqlite3* db, int64_t after_id, int limit) {
   MQCHAT_ASSIGN_OR_RETURN(
       SqliteStmtPtr stmt,
-      PrepareSqlite(db, std::string(kColumns) + "WHERE notice_id > ? ORDER BY notice_id LIMIT ?"));
+      PrepareSqlite(db,
+                    std::string(kColumns) + "WHERE n.notice_id > ? ORDER BY n.notice_id LIMIT ?"));
   MQCHAT_RETURN_IF_ERROR(BindAll(stmt.get(), after_id, static_cast<int64_t>(limit)));
   return ReadNotices(stmt.get());
 }
@@ -61,7 +70,7 @@ Result<std::vector<BrokerNotice>> SignOutsSinceSqlite(sqlite3* db, int64_t since
   MQCHAT_ASSIGN_OR_RETURN(
       SqliteStmtPtr stmt,
       PrepareSqlite(db, std::string(kColumns) +
-                            "WHERE kind = 2 AND created_at_ms >= ? ORDER BY notice_id"));
+                            "WHERE n.kind = 2 AND n.created_at_ms >= ? ORDER BY n.notice_id"));
   MQCHAT_RETURN_IF_ERROR(BindAll(stmt.get(), since_ms));
   return ReadNotices(stmt.get());
 }

@@ -144,5 +144,27 @@ TEST(SessionRegistryTest, HiddenUsersAreNeverContactsAndABlockHidesAtOnceBothWay
   EXPECT_FALSE(r.hidden().Loaded("alice"));
 }
 
+// A profile change goes to the user's own devices here and to those here who may watch them;
+// not to strangers, nor to a user hidden by a block either way.
+TEST(SessionRegistryTest, WatchersAreTheUserAndThoseWhoHaveThemAsAContact) {
+  SessionRegistry r;
+  int carol_phone, dave_phone;
+  r.Admit(&phone, Session("alice", "phone"));
+  r.Admit(&bob_phone, Session("bob", "phone"));
+  r.Admit(&carol_phone, Session("carol", "phone"));
+  r.Admit(&dave_phone, Session("dave", "phone"));
+  r.AddContacts("bob", {"alice"}, {});
+  r.AddContacts("carol", {"dave"}, {});
+  r.AddContacts("dave", {"alice", "carol"}, {"alice"});  // a block between dave and alice
+  EXPECT_THAT(r.Watchers("alice"), UnorderedElementsAre("alice", "bob"));
+  EXPECT_THAT(r.Watchers("dave"), UnorderedElementsAre("dave", "carol"));
+  // A user not connected here: only those here who may watch them.
+  EXPECT_THAT(r.Watchers("erin"), ElementsAre());
+  r.AddMembers({"erin", "carol"});
+  EXPECT_THAT(r.Watchers("erin"), ElementsAre("carol"));
+  r.Disconnect(&bob_phone);
+  EXPECT_THAT(r.Watchers("alice"), ElementsAre("alice"));
+}
+
 }  // namespace
 }  // namespace mqchat::session
