@@ -497,6 +497,11 @@ size_t MaxRequestStringBytes(const RequestLimits& limits) {
   return std::max(4 * limits.max_message_chars + 4096, kMaxPushTokenBytes);
 }
 
+std::optional<ProtocolError> ParseRequestBody(Op op, const nlohmann::json& obj,
+                                              const RequestLimits& limits, RequestBody* body) {
+  return ParseBodyFor(op, obj, limits, body);
+}
+
 ParsedRequest ParseRequest(std::string_view topic, std::string_view payload,
                            const RequestLimits& limits) {
   ParsedRequest parsed;

@@ -26,8 +26,7 @@ void Plugin::ApplyNotice(const store::BrokerNotice& notice) {
       broker_.KickClient(protocol::MakeClientId(notice.username, notice.device_id));
       return;
     case store::NoticeKind::kMembers:
-      broker_.Log(LogLevel::kWarning, "mqchat: broker notice " + std::to_string(notice.id) +
-                                          " of a kind this broker does not apply yet");
+      if (chat_) chat_->ApplyMembersNotice(notice.conversation_id, notice.username);
       return;
   }
 }
