@@ -11,6 +11,7 @@
 #include "protocol/fields.h"
 #include "protocol/identity.h"
 #include "protocol/ids.h"
+#include "protocol/request_body.h"
 #include "protocol/requests.h"
 #include "protocol/responses.h"
 #include "request_body.h"
@@ -27,7 +28,7 @@ constexpr int kIdAttempts = 5;
 ApiResponse NoSuchGroup() { return ErrorResponse(ApiErrorCode::kNotFound, "no such group"); }
 
 // The answer to a store refusal of a group change; its message names users or limits only.
-ApiResponse Refused(const Status& s, StoreLease* store, std::string_view what) {
+ApiResponse Refused(const Status& s, AdminLease* lease, std::string_view what) {
   switch (s.code()) {
     case Code::kNotFound:
       return ErrorResponse(ApiErrorCode::kNotFound, s.message());
@@ -37,7 +38,7 @@ ApiResponse Refused(const Status& s, StoreLease* store, std::string_view what) {
     case Code::kFailedPrecondition:
       return ErrorResponse(ApiErrorCode::kForbidden, s.message());
     case Code::kUnavailable:
-      store->Discard();
+      lease->Discard();
       return FailureResponse(s, what);
     default:
       return FailureResponse(s, what);
@@ -69,12 +70,12 @@ bool HasOwner(const store::Conversation& c) {
 
 // Group `id` as the admin API may change it: nullopt (with the answer in `*error`) if it is
 // not a group with an owner (a direct conversation, a channel's, none).
-std::optional<store::Conversation> ReadGroup(store::ChatStore& chat, StoreLease* store,
-                                             store::ConversationId id, ApiResponse* error) {
-  auto c = chat.GetConversation(id);
+std::optional<store::Conversation> ReadGroup(AdminLease* lease, store::ConversationId id,
+                                             ApiResponse* error) {
+  auto c = lease->chat().GetConversation(id);
   if (!c.ok()) {
     *error = c.status().code() == Code::kNotFound ? NoSuchGroup()
-                                                  : Refused(c.status(), store, "admin group");
+                                                  : Refused(c.status(), lease, "admin group");
     return std::nullopt;
   }
   if (!HasOwner(*c)) {
@@ -106,18 +107,17 @@ ApiResponse AdminGroups::Create(const ApiRequest& request) {
   auto op_body = ReadOpBody(protocol::Op::kCreateGroup, body);
   if (auto* error = std::get_if<ApiResponse>(&op_body)) return *error;
   const auto& group = std::get<protocol::CreateGroupRequest>(std::get<0>(op_body));
-  auto store = stores_->Acquire();
-  if (!store.ok()) return FailureResponse(store.status(), "admin store");
-  auto chat = store->chat();
-  if (!chat.ok()) return FailureResponse(chat.status(), "admin chat store");
+  auto lease = stores_->Acquire();
+  if (!lease.ok()) return FailureResponse(lease.status(), "admin store");
+  store::AdminChatStore& chat = lease->chat();
   for (int attempt = 0;; ++attempt) {
-    auto id = ids_.Next(**chat);
-    if (!id.ok()) return Refused(id.status(), &*store, "admin group id");
-    auto created = (*chat)->AdminCreateGroup(*id, owner, group.name, group.members,
+    auto id = ids_.Next(chat);
+    if (!id.ok()) return Refused(id.status(), &*lease, "admin group id");
+    auto created = chat.AdminCreateGroup(*id, owner, group.name, group.members,
                                              max_members_, now_ms_());
     if (created.ok()) return Change(201, *created);
     if (created.status().code() != Code::kAlreadyExists || attempt + 1 == kIdAttempts) {
-      return Refused(created.status(), &*store, "admin create group");
+      return Refused(created.status(), &*lease, "admin create group");
     }
     ids_.Collided();  // mqchatctl or another API process issued it: read the store again
   }
@@ -127,12 +127,10 @@ ApiResponse AdminGroups::Members(const ApiRequest& request) {
   if (!admin_->Authorized(request)) return AdminUnauthenticated();
   auto id = GroupId(request);
   if (!id) return NoSuchGroup();
-  auto store = stores_->Acquire();
-  if (!store.ok()) return FailureResponse(store.status(), "admin store");
-  auto chat = store->chat();
-  if (!chat.ok()) return FailureResponse(chat.status(), "admin chat store");
+  auto lease = stores_->Acquire();
+  if (!lease.ok()) return FailureResponse(lease.status(), "admin store");
   ApiResponse error;
-  auto group = ReadGroup(**chat, &*store, *id, &error);
+  auto group = ReadGroup(&*lease, *id, &error);
   if (!group) return error;
   return Change(200, *group);
 }
@@ -146,15 +144,14 @@ ApiResponse AdminGroups::AddMembers(const ApiRequest& request) {
   const auto& users = std::get<protocol::AddMembersRequest>(std::get<0>(op_body)).users;
   auto id = GroupId(request);
   if (!id) return NoSuchGroup();
-  auto store = stores_->Acquire();
-  if (!store.ok()) return FailureResponse(store.status(), "admin store");
-  auto chat = store->chat();
-  if (!chat.ok()) return FailureResponse(chat.status(), "admin chat store");
+  auto lease = stores_->Acquire();
+  if (!lease.ok()) return FailureResponse(lease.status(), "admin store");
+  store::AdminChatStore& chat = lease->chat();
   ApiResponse error;
-  if (!ReadGroup(**chat, &*store, *id, &error)) return error;
-  auto added = (*chat)->AdminAddMembers(*id, users, max_members_, now_ms_());
-  if (!added.ok()) return Refused(added.status(), &*store, "admin add members");
-  auto group = ReadGroup(**chat, &*store, *id, &error);
+  if (!ReadGroup(&*lease, *id, &error)) return error;
+  auto added = chat.AdminAddMembers(*id, users, max_members_, now_ms_());
+  if (!added.ok()) return Refused(added.status(), &*lease, "admin add members");
+  auto group = ReadGroup(&*lease, *id, &error);
   if (!group) return error;
   return Change(200, *group, std::move(*added));
 }
@@ -170,15 +167,14 @@ ApiResponse AdminGroups::RemoveMember(const ApiRequest& request) {
   if (Status valid = protocol::ValidateUsername(user); !valid.ok()) {
     return ErrorResponse(ApiErrorCode::kInvalid, valid.message());
   }
-  auto store = stores_->Acquire();
-  if (!store.ok()) return FailureResponse(store.status(), "admin store");
-  auto chat = store->chat();
-  if (!chat.ok()) return FailureResponse(chat.status(), "admin chat store");
+  auto lease = stores_->Acquire();
+  if (!lease.ok()) return FailureResponse(lease.status(), "admin store");
+  store::AdminChatStore& chat = lease->chat();
   ApiResponse error;
-  if (!ReadGroup(**chat, &*store, *id, &error)) return error;
-  Status removed = (*chat)->AdminRemoveMember(*id, user, now_ms_());
-  if (!removed.ok()) return Refused(removed, &*store, "admin remove member");
-  auto group = ReadGroup(**chat, &*store, *id, &error);
+  if (!ReadGroup(&*lease, *id, &error)) return error;
+  Status removed = chat.AdminRemoveMember(*id, user, now_ms_());
+  if (!removed.ok()) return Refused(removed, &*lease, "admin remove member");
+  auto group = ReadGroup(&*lease, *id, &error);
   if (!group) return error;
   return Change(200, *group);
 }

@@ -2,7 +2,7 @@
 // accounts; every request needs the admin key (AdminHandlers::Authorized, else 401).
 //  - POST /v1/admin/groups {owner, name, members?}: creates a group owned by `owner`, with the
 //    limits and checks of the MQTT `create_group` op (its body parsed by the protocol
-//    library's ParseRequestBody; ChatStore::AdminCreateGroup: unknown users 404, more than
+//    library's ParseRequestBody; AdminChatStore::AdminCreateGroup: unknown users 404, more than
 //    `max_group_members` 422). 201 with the `create_group` response body
 //    ({"conversation": {...}}).
 //  - GET /v1/admin/groups/{id}/members: 200 {"conversation": {...}} with its members and roles.
@@ -23,14 +23,14 @@
 #include "admin.h"
 #include "http_types.h"
 #include "ids/operator_ids.h"
-#include "store_pool.h"
+#include "admin_stores.h"
 
 namespace mqchat::api {
 
 class AdminGroups {
  public:
   // Everything passed outlives this.
-  AdminGroups(const AdminHandlers* admin, StorePool* stores, int max_group_members,
+  AdminGroups(const AdminHandlers* admin, AdminStores* stores, int max_group_members,
               std::function<int64_t()> now_ms)
       : admin_(admin), stores_(stores), max_members_(max_group_members),
         now_ms_(std::move(now_ms)) {}
@@ -42,7 +42,7 @@ class AdminGroups {
 
  private:
   const AdminHandlers* admin_;
-  StorePool* stores_;
+  AdminStores* stores_;
   const int max_members_;
   std::function<int64_t()> now_ms_;
   OperatorIds ids_;

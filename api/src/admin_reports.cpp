@@ -16,8 +16,8 @@ namespace field = protocol::http::field;
 
 ApiResponse NoSuchReport() { return ErrorResponse(ApiErrorCode::kNotFound, "no such report"); }
 
-ApiResponse Failed(const Status& s, StoreLease* store, std::string_view what) {
-  if (s.code() == Code::kUnavailable) store->Discard();
+ApiResponse Failed(const Status& s, AdminLease* lease, std::string_view what) {
+  if (s.code() == Code::kUnavailable) lease->Discard();
   return FailureResponse(s, what);
 }
 
@@ -45,12 +45,10 @@ ApiResponse AdminReports::List(const ApiRequest& request) {
     }
     open_only = value == "true";
   }
-  auto store = stores_->Acquire();
-  if (!store.ok()) return FailureResponse(store.status(), "admin store");
-  auto reports = store->reports();
-  if (!reports.ok()) return FailureResponse(reports.status(), "admin report store");
-  auto listed = (*reports)->ListReports(open_only);
-  if (!listed.ok()) return Failed(listed.status(), &*store, "admin list reports");
+  auto lease = stores_->Acquire();
+  if (!lease.ok()) return FailureResponse(lease.status(), "admin store");
+  auto listed = lease->reports().ListReports(open_only);
+  if (!listed.ok()) return Failed(listed.status(), &*lease, "admin list reports");
   nlohmann::json out = nlohmann::json::array();
   for (const auto& r : *listed) out.push_back(moderation::ReportJson(r));
   return JsonResponse(200, {{std::string(field::kReports), std::move(out)}});
@@ -60,14 +58,12 @@ ApiResponse AdminReports::Get(const ApiRequest& request) {
   if (!admin_->Authorized(request)) return AdminUnauthenticated();
   auto id = protocol::ParseId(request.path_params.at(0));
   if (!id) return NoSuchReport();
-  auto store = stores_->Acquire();
-  if (!store.ok()) return FailureResponse(store.status(), "admin store");
-  auto reports = store->reports();
-  if (!reports.ok()) return FailureResponse(reports.status(), "admin report store");
-  auto report = moderation::FindReport(**reports, *id);
+  auto lease = stores_->Acquire();
+  if (!lease.ok()) return FailureResponse(lease.status(), "admin store");
+  auto report = moderation::FindReport(lease->reports(), *id);
   if (!report.ok()) {
     if (report.status().code() == Code::kNotFound) return NoSuchReport();
-    return Failed(report.status(), &*store, "admin read report");
+    return Failed(report.status(), &*lease, "admin read report");
   }
   return JsonResponse(200, {{std::string(field::kReport), moderation::ReportJson(*report)}});
 }
@@ -93,15 +89,10 @@ ApiResponse AdminReports::Resolve(const ApiRequest& request) {
   if (auto error = ReadOptionalBool(body, field::kDisableUser, &how.disable_user)) return *error;
   auto id = protocol::ParseId(request.path_params.at(0));
   if (!id) return NoSuchReport();
-  auto store = stores_->Acquire();
-  if (!store.ok()) return FailureResponse(store.status(), "admin store");
-  auto reports = store->reports();
-  auto chat = store->chat();
-  auto audit = store->user_data();
-  for (const Status& s : {reports.status(), chat.status(), audit.status()}) {
-    if (!s.ok()) return FailureResponse(s, "admin moderation stores");
-  }
-  const moderation::Stores stores{**reports, **chat, store->accounts(), **audit, ids_};
+  auto lease = stores_->Acquire();
+  if (!lease.ok()) return FailureResponse(lease.status(), "admin store");
+  const moderation::Stores stores{lease->reports(), lease->chat(), lease->accounts(),
+                                  lease->user_data(), ids_};
   auto done = moderation::ResolveReport(stores, *id, how, now_ms_());
   if (!done.ok()) {
     switch (done.status().code()) {
@@ -110,11 +101,11 @@ ApiResponse AdminReports::Resolve(const ApiRequest& request) {
       case Code::kInvalidArgument:
         return ErrorResponse(ApiErrorCode::kInvalid, done.status().message());
       default:
-        return Failed(done.status(), &*store, "admin resolve report");
+        return Failed(done.status(), &*lease, "admin resolve report");
     }
   }
-  auto report = moderation::FindReport(**reports, *id);
-  if (!report.ok()) return Failed(report.status(), &*store, "admin read report");
+  auto report = moderation::FindReport(lease->reports(), *id);
+  if (!report.ok()) return Failed(report.status(), &*lease, "admin read report");
   return JsonResponse(200, {{std::string(field::kReport), moderation::ReportJson(*report)}});
 }
 

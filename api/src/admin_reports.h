@@ -19,7 +19,7 @@
 #include "admin.h"
 #include "http_types.h"
 #include "ids/operator_ids.h"
-#include "store_pool.h"
+#include "admin_stores.h"
 
 namespace mqchat::api {
 
@@ -29,7 +29,7 @@ inline constexpr size_t kMaxReportNoteBytes = 1000;
 class AdminReports {
  public:
   // Everything passed outlives this.
-  AdminReports(const AdminHandlers* admin, StorePool* stores, std::function<int64_t()> now_ms)
+  AdminReports(const AdminHandlers* admin, AdminStores* stores, std::function<int64_t()> now_ms)
       : admin_(admin), stores_(stores), now_ms_(std::move(now_ms)) {}
 
   ApiResponse List(const ApiRequest& request);
@@ -38,7 +38,7 @@ class AdminReports {
 
  private:
   const AdminHandlers* admin_;
-  StorePool* stores_;
+  AdminStores* stores_;
   std::function<int64_t()> now_ms_;
   OperatorIds ids_;
 };

@@ -79,8 +79,9 @@ ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens, Bearer
       devices_(&stores_, &auth_, options.now_ms),
       discovery_(ApiRedisAddress(config), config.brokers, config.discovery_cache_ms, options.now_ms),
       admin_(admin_key, &stores_, &passwords_, &tokens_, options.now_ms),
-      admin_groups_(&admin_, &stores_, config.max_group_members, options.now_ms),
-      admin_reports_(&admin_, &stores_, options.now_ms),
+      admin_stores_(config.store),
+      admin_groups_(&admin_, &admin_stores_, config.max_group_members, options.now_ms),
+      admin_reports_(&admin_, &admin_stores_, options.now_ms),
       attachments_(std::move(attachment_parts), config.attachments, &stores_, &auth_,
                    options.now_ms) {
   AddRoutes();

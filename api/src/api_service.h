@@ -80,6 +80,7 @@ class ApiService {
   DeviceHandlers devices_;
   BrokerDiscovery discovery_;
   AdminHandlers admin_;
+  AdminStores admin_stores_;
   AdminGroups admin_groups_;
   AdminReports admin_reports_;
   AttachmentService attachments_;  // /v1/uploads, /v1/attachments, /v1/files (uploads.h)

@@ -22,42 +22,17 @@ StoreLease::~StoreLease() {
 
 void StoreLease::Discard() { stores_ = StoreSet{}; }
 
-namespace {
-
-// `*slot`, opened with `open` the first time; kUnavailable (logged) if it cannot be.
-template <typename Ptr, typename Open>
-auto OpenOnce(Ptr* slot, const store::StoreConfig& config, Open open, const char* what)
-    -> Result<typename Ptr::element_type*> {
-  if (!*slot) {
-    auto opened = open(config);
+Result<store::CommunityStore*> StoreLease::communities() {
+  if (!stores_.communities) {
+    auto opened = store::OpenCommunityStore(pool_->config_);
     if (!opened.ok()) {
-      std::cerr << "mqchat-api: cannot open the " << what << " store: "
-                << opened.status().message() << "\n";
+      std::cerr << "mqchat-api: cannot open the community store: " << opened.status().message()
+                << "\n";
       return Status::Unavailable("the store is unavailable");
     }
-    *slot = std::move(*opened);
+    stores_.communities = std::move(*opened);
   }
-  return slot->get();
-}
-
-}  // namespace
-
-Result<store::CommunityStore*> StoreLease::communities() {
-  return OpenOnce(&stores_.communities, pool_->config_, store::OpenCommunityStore, "community");
-}
-
-Result<store::ChatStore*> StoreLease::chat() {
-  return OpenOnce(
-      &stores_.chat, pool_->config_,
-      [](const store::StoreConfig& config) { return store::OpenChatStore(config); }, "chat");
-}
-
-Result<store::ReportStore*> StoreLease::reports() {
-  return OpenOnce(&stores_.reports, pool_->config_, store::OpenReportStore, "report");
-}
-
-Result<store::UserDataStore*> StoreLease::user_data() {
-  return OpenOnce(&stores_.user_data, pool_->config_, store::OpenUserDataStore, "user data");
+  return stores_.communities.get();
 }
 
 StorePool::StorePool(store::StoreConfig config, int max_open)

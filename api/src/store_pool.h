@@ -1,7 +1,6 @@
 // StorePool: the service's store connections (an AccountStore, a SessionStore, a
-// ProfileStore and an AttachmentStore on the same database, leased together; a CommunityStore,
-// and for the admin API a ChatStore, a ReportStore and a UserDataStore, join a set the first
-// time each is needed). Each store is confined to one thread at a time
+// ProfileStore and an AttachmentStore on the same database, leased together; a CommunityStore
+// joins a set the first time it is needed). Each store is confined to one thread at a time
 // (store/account_store.h), so an HTTP thread leases them for the length of a request and gives
 // them back. Connections open lazily (the service starts while the database is down and
 // answers 503 UNAVAILABLE until it is back), at most `max_open` of them; a lease whose store
@@ -18,10 +17,7 @@
 #include "profile_store.h"
 #include "session_store.h"
 #include "store/account_store.h"
-#include "store/chat_store.h"
 #include "store/community_store.h"
-#include "store/report_store.h"
-#include "store/user_data_store.h"
 #include "store/store_config.h"
 
 namespace mqchat::api {
@@ -36,10 +32,6 @@ struct StoreSet {
   AttachmentStorePtr attachments;
   // Opened on first use (StoreLease::communities): only channel attachments need it.
   store::CommunityStorePtr communities;
-  // Opened on first use: the admin API's groups and moderation queue.
-  store::ChatStorePtr chat;
-  store::ReportStorePtr reports;
-  store::UserDataStorePtr user_data;
 };
 
 // One leased store; returns it to the pool when destroyed.
@@ -53,17 +45,12 @@ class StoreLease {
   StoreLease& operator=(StoreLease&&) = delete;
 
   store::AccountStore* operator->() { return stores_.accounts.get(); }
-  store::AccountStore& accounts() { return *stores_.accounts; }
   SessionStore& sessions() { return *stores_.sessions; }
   ProfileStore& profiles() { return *stores_.profiles; }
   AttachmentStore& attachments() { return *stores_.attachments; }
   // The community store (issue 18: channel permissions), opened on first use and kept with
   // this set; kUnavailable if it cannot be opened.
   Result<store::CommunityStore*> communities();
-  // The admin API's stores, each opened on first use as `communities` is.
-  Result<store::ChatStore*> chat();
-  Result<store::ReportStore*> reports();
-  Result<store::UserDataStore*> user_data();
   // Closes the connection instead of returning it (after kUnavailable: it may be broken).
   void Discard();
 

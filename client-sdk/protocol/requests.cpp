@@ -14,6 +14,7 @@
 #include "protocol/json_bounds.h"
 #include "protocol/json_util.h"
 #include "protocol/report.h"
+#include "protocol/request_body.h"
 
 namespace mqchat::protocol {
 namespace {

@@ -10,8 +10,6 @@
 #include <variant>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
 #include "protocol/errors.h"
 #include "protocol/ops.h"
 #include "protocol/privacy.h"
@@ -213,12 +211,6 @@ struct ParsedRequest {
 // text is found too). Unknown fields are ignored.
 ParsedRequest ParseRequest(std::string_view topic, std::string_view payload,
                            const RequestLimits& limits);
-
-// The body of `op` read from the JSON object `obj` exactly as ParseRequest reads a payload's
-// (the same fields, limits and errors; unknown fields ignored): for the same request made over
-// another transport, the admin API's group changes (api/src/admin_groups.h).
-std::optional<ProtocolError> ParseRequestBody(Op op, const nlohmann::json& obj,
-                                              const RequestLimits& limits, RequestBody* body);
 
 // The op name for the response to `parsed`: OpName(*op), else the op level the client wrote
 // (an unknown op is answered under its own name), or "unknown" for a topic with no op level.

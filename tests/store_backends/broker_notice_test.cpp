@@ -140,7 +140,7 @@ TEST_P(BrokerNoticeTest, DeviceSignOutsStillKeptAreReadBack) {
   EXPECT_NE(CheckNotice(all[2]), "");
 }
 
-// The admin API's group changes (ChatStore::Admin*): the member rules of the MQTT ops with the
+// The admin API's group changes (AdminChatStore): the member rules of the MQTT ops with the
 // owner's rights, and a members notice per user added or removed in the same transaction; a
 // member's change through a broker and every refusal leave none.
 TEST_P(BrokerNoticeTest, AdminGroupChangesLeaveMembersNotices) {

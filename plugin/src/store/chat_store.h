@@ -269,31 +269,6 @@ class ChatStore {
   virtual Status RemoveMember(ConversationId id, const std::string& actor,
                               const std::string& user) = 0;
 
-  // --- the admin API's group changes (mqchat-api with its admin key) ---
-  // As CreateGroup, AddMembers and RemoveMember, with the same limits and refusals, but made
-  // by the app's backend rather than a member: no actor, and the rights of the group's owner
-  // (so a direct conversation's members stay fixed and the owner cannot be removed). Each
-  // writes, in the change's transaction, one kMembers broker notice (store/broker_notices.h)
-  // per user added or removed (username ""; for a new group: all its members are new), so
-  // every broker applies the change to its connected clients at once. A store that has no
-  // broker notices answers kInternal.
-  virtual Result<Conversation> AdminCreateGroup(ConversationId /*new_id*/,
-                                                const std::string& /*owner*/,
-                                                const std::string& /*name*/,
-                                                const std::vector<std::string>& /*members*/,
-                                                int /*max_members*/, int64_t /*now_ms*/) {
-    return Status::Internal("this store has no admin group changes");
-  }
-  virtual Result<std::vector<std::string>> AdminAddMembers(
-      ConversationId /*id*/, const std::vector<std::string>& /*users*/, int /*max_members*/,
-      int64_t /*now_ms*/) {
-    return Status::Internal("this store has no admin group changes");
-  }
-  virtual Status AdminRemoveMember(ConversationId /*id*/, const std::string& /*user*/,
-                                   int64_t /*now_ms*/) {
-    return Status::Internal("this store has no admin group changes");
-  }
-
   // Renames a group; owner/admin only. kInvalidArgument for direct conversations.
   virtual Status RenameGroup(ConversationId id, const std::string& actor,
                              const std::string& name) = 0;

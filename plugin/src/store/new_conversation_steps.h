@@ -80,7 +80,7 @@ Result<Conversation> OpenDirectSteps(NewConversationSql& sql, ConversationId new
 // `max_members` is refused (kResourceExhausted) before any transaction; then, in one
 // transaction, unknown users are refused (kNotFound), the group `new_id` and its members are
 // inserted (the owner as kOwner), and the new group is returned. With `members_notice` (the
-// admin API's ChatStore::AdminCreateGroup) a kMembers broker notice is added in the same
+// admin API's AdminChatStore::AdminCreateGroup) a kMembers broker notice is added in the same
 // transaction.
 Result<Conversation> CreateGroupSteps(NewConversationSql& sql, ConversationId new_id,
                                       const std::string& owner, const std::string& name,

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "store/admin_chat_store.h"
 #include "store/block_steps.h"
 #include "store/chat_rules.h"
 #include "store/chat_store.h"
@@ -16,7 +17,7 @@
 
 namespace mqchat::store {
 
-class PgChatStore final : public ChatStore, private NewConversationSql, private BlockSql {
+class PgChatStore final : public AdminChatStore, private NewConversationSql, private BlockSql {
  public:
   // Prepares every statement on `conn`, whose database must already be at the newest schema.
   // If the connection is lost, the failing call returns kUnavailable (nothing was committed,
@@ -24,7 +25,7 @@ class PgChatStore final : public ChatStore, private NewConversationSql, private 
   // before it runs.
   static Result<std::unique_ptr<PgChatStore>> Create(PgConnPtr conn);
 
-  // ChatStore
+  // ChatStore (and AdminChatStore's group changes)
   // AppendBatch takes five round trips whatever the batch holds, six if it records push jobs
   // (pg_chat_append.cpp).
   Result<std::vector<AppendResult>> AppendBatch(const std::vector<AppendRequest>& batch) override;

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "store/admin_chat_store.h"
 #include "store/block_steps.h"
 #include "store/chat_rules.h"
 #include "store/chat_store.h"
@@ -25,12 +26,12 @@ class AppendPlan;
 struct MessageKey;
 struct TargetState;
 
-class SqliteChatStore final : public ChatStore, private NewConversationSql, private BlockSql {
+class SqliteChatStore final : public AdminChatStore, private NewConversationSql, private BlockSql {
  public:
   // Prepares every statement on `db`, which must already be at the newest schema.
   static Result<std::unique_ptr<SqliteChatStore>> Create(SqliteDbPtr db);
 
-  // ChatStore
+  // ChatStore (and AdminChatStore's group changes)
   Result<std::vector<AppendResult>> AppendBatch(const std::vector<AppendRequest>& batch) override;
   Status EnsureUsers(const std::vector<NewUser>& users) override;
   Result<Conversation> OpenDirect(ConversationId new_id, const std::string& a, const std::string& b,

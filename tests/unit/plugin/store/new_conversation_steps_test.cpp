@@ -171,7 +171,7 @@ TEST(CreateGroupStepsTest, RefusalsWriteNothing) {
   EXPECT_EQ(unknown.log, (Log{"begin", "missing? bob carol dan", "rollback"}));
 }
 
-// The admin API's groups (ChatStore::AdminCreateGroup): a members notice about no user (all
+// The admin API's groups (AdminChatStore::AdminCreateGroup): a members notice about no user (all
 // are new), inside the transaction, before the commit; none after a refusal.
 TEST(CreateGroupStepsTest, AMembersNoticeIsWrittenInTheTransaction) {
   FakeSql sql;
