@@ -124,6 +124,7 @@ TEST_P(ApiAdminGroupsTest, ChangesReachConnectedMembersAtOnce) {
   ASSERT_EQ(got.size(), 1u) << "carol got nothing after being added";
   EXPECT_EQ(got[0]["text"], "welcome carol");
   ASSERT_TRUE(carol->Send(group, "thanks", "c1").ok());
+  ASSERT_EQ(bob->WaitMessages(group, 2).size(), 2u);  // both, while he is a member
   EXPECT_TRUE(WaitFor([&] { return carol->mqtt().Subscribe(protocol::PresenceTopic("alice")) == 1; },
                       kLive, "carol may watch alice's presence"));
 
@@ -244,6 +245,7 @@ TEST_F(SharedAdminGroupsTest, AMemberOnTheOtherBrokerIsAddedAndRemovedLive) {
   auto got = bob->WaitMessages(group, 1);
   ASSERT_EQ(got.size(), 1u) << "bob (broker 2) got nothing sent through broker 1";
   EXPECT_EQ(got[0]["text"], "hi bob");
+  ASSERT_EQ(carol->WaitMessages(group, 1).size(), 1u);  // while she is a member
   EXPECT_EQ(SubscribePresence(*bob, "alice", kLive), 1);
 
   auto removed = api_->Call("DELETE", AdminApi::Members(group) + "/carol");

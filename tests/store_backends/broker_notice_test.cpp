@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "store/account_store.h"
+#include "store/admin_chat_store.h"
 #include "store/broker_notices.h"
 #include "store/chat_store.h"
 #include "store/retention_store.h"
@@ -27,7 +28,7 @@ class BrokerNoticeTest : public StoreBackendTest {
   void SetUp() override {
     StoreBackendTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    auto chat = OpenChatStore(config_);
+    auto chat = OpenAdminChatStore(config_);
     ASSERT_TRUE(chat.ok()) << chat.status().ToString();
     chat_ = std::move(chat).value();
     auto accounts = OpenAccountStore(config_);
@@ -62,7 +63,7 @@ class BrokerNoticeTest : public StoreBackendTest {
 
   static constexpr ConversationId kGroup = 77;
   int64_t next_id_ = 1000;
-  ChatStorePtr chat_;
+  AdminChatStorePtr chat_;  // a ChatStore, with the admin API's group changes
   AccountStorePtr accounts_;
 };
 
