@@ -241,6 +241,7 @@ TEST_F(SharedAdminGroupsTest, AMemberOnTheOtherBrokerIsAddedAndRemovedLive) {
   auto added = api_->Call("POST", AdminApi::Members(group), R"({"users":["bob"]})");
   ASSERT_EQ(added.status, 200) << added.body;
   EXPECT_EQ(NextConversationEvent(*bob)["event"], "members_added");
+  EXPECT_EQ(NextConversationEvent(*carol)["event"], "members_added");  // told of bob
   ASSERT_TRUE(alice->Send(group, "hi bob", "m1").ok());
   auto got = bob->WaitMessages(group, 1);
   ASSERT_EQ(got.size(), 1u) << "bob (broker 2) got nothing sent through broker 1";
