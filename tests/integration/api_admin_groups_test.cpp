@@ -125,8 +125,9 @@ TEST_P(ApiAdminGroupsTest, ChangesReachConnectedMembersAtOnce) {
   EXPECT_EQ(got[0]["text"], "welcome carol");
   ASSERT_TRUE(carol->Send(group, "thanks", "c1").ok());
   ASSERT_EQ(bob->WaitMessages(group, 2).size(), 2u);  // both, while he is a member
-  EXPECT_TRUE(WaitFor([&] { return carol->mqtt().Subscribe(protocol::PresenceTopic("alice")) == 1; },
-                      kLive, "carol may watch alice's presence"));
+  EXPECT_TRUE(WaitFor(
+      [&] { return carol->mqtt().Subscribe(protocol::PresenceTopic("alice")) == 1; }, kLive,
+      "carol may watch alice's presence"));
 
   // Removed: bob hears of it, then gets nothing more and may neither send nor read.
   auto removed = api_->Call("DELETE", AdminApi::Members(group) + "/bob");
