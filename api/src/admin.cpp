@@ -24,11 +24,11 @@ void Digest(std::string_view text, unsigned char out[SHA256_DIGEST_LENGTH]) {
   SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), out);
 }
 
-ApiResponse Unauthenticated() {
+}  // namespace
+
+ApiResponse AdminUnauthenticated() {
   return ErrorResponse(ApiErrorCode::kUnauthenticated, "a valid admin key is required");
 }
-
-}  // namespace
 
 Result<std::string> AdminHandlers::LoadKey(const std::string& admin_key_file) {
   if (admin_key_file.empty()) return std::string();
@@ -66,7 +66,7 @@ bool AdminHandlers::Authorized(const ApiRequest& request) const {
 }
 
 ApiResponse AdminHandlers::CreateUser(const ApiRequest& request) const {
-  if (!Authorized(request)) return Unauthenticated();
+  if (!Authorized(request)) return AdminUnauthenticated();
   auto parsed = ParseJsonBody(request, {field::kUsername, field::kPassword});
   if (auto* error = std::get_if<ApiResponse>(&parsed)) return *error;
   const auto& body = std::get<nlohmann::json>(parsed);
@@ -99,7 +99,7 @@ ApiResponse AdminHandlers::CreateUser(const ApiRequest& request) const {
 }
 
 ApiResponse AdminHandlers::DisableUser(const ApiRequest& request) const {
-  if (!Authorized(request)) return Unauthenticated();
+  if (!Authorized(request)) return AdminUnauthenticated();
   if (!request.body.empty()) {
     return ErrorResponse(ApiErrorCode::kBadRequest, "this request takes no body");
   }
@@ -116,7 +116,7 @@ ApiResponse AdminHandlers::DisableUser(const ApiRequest& request) const {
 }
 
 ApiResponse AdminHandlers::MintToken(const ApiRequest& request) const {
-  if (!Authorized(request)) return Unauthenticated();
+  if (!Authorized(request)) return AdminUnauthenticated();
   if (!request.body.empty()) {
     return ErrorResponse(ApiErrorCode::kBadRequest, "this request takes no body");
   }

@@ -27,6 +27,9 @@ namespace mqchat::api {
 
 inline constexpr size_t kMinAdminKeyBytes = 32;
 
+// The 401 of a request without the admin key (the same for every admin path).
+ApiResponse AdminUnauthenticated();
+
 class AdminHandlers {
  public:
   // `admin_key` empty: the admin API is off (every request 401). Otherwise at least
@@ -40,8 +43,10 @@ class AdminHandlers {
   ApiResponse DisableUser(const ApiRequest& request) const;
   ApiResponse MintToken(const ApiRequest& request) const;
 
- private:
+  // Whether `request` carries the admin key (the other admin handlers ask here too).
   bool Authorized(const ApiRequest& request) const;
+
+ private:
 
   bool enabled_;
   unsigned char key_digest_[32];  // SHA-256 of the admin key

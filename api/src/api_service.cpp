@@ -79,6 +79,9 @@ ApiService::ApiService(const ApiConfig& config, AccessTokenIssuer tokens, Bearer
       devices_(&stores_, &auth_, options.now_ms),
       discovery_(ApiRedisAddress(config), config.brokers, config.discovery_cache_ms, options.now_ms),
       admin_(admin_key, &stores_, &passwords_, &tokens_, options.now_ms),
+      admin_stores_(config.store),
+      admin_groups_(&admin_, &admin_stores_, config.max_group_members, options.now_ms),
+      admin_reports_(&admin_, &admin_stores_, options.now_ms),
       attachments_(std::move(attachment_parts), config.attachments, &stores_, &auth_,
                    options.now_ms) {
   AddRoutes();
@@ -127,6 +130,20 @@ void ApiService::AddRoutes() {
               [this](const ApiRequest& r) { return admin_.DisableUser(r); });
   router_.Add("POST", std::string(http::kPathAdminUserTokens),
               [this](const ApiRequest& r) { return admin_.MintToken(r); });
+  router_.Add("POST", std::string(http::kPathAdminGroups),
+              [this](const ApiRequest& r) { return admin_groups_.Create(r); });
+  router_.Add("GET", std::string(http::kPathAdminGroupMembers),
+              [this](const ApiRequest& r) { return admin_groups_.Members(r); });
+  router_.Add("POST", std::string(http::kPathAdminGroupMembers),
+              [this](const ApiRequest& r) { return admin_groups_.AddMembers(r); });
+  router_.Add("DELETE", std::string(http::kPathAdminGroupMember),
+              [this](const ApiRequest& r) { return admin_groups_.RemoveMember(r); });
+  router_.Add("GET", std::string(http::kPathAdminReports),
+              [this](const ApiRequest& r) { return admin_reports_.List(r); });
+  router_.Add("GET", std::string(http::kPathAdminReport),
+              [this](const ApiRequest& r) { return admin_reports_.Get(r); });
+  router_.Add("POST", std::string(http::kPathAdminReportResolve),
+              [this](const ApiRequest& r) { return admin_reports_.Resolve(r); });
   attachments_.AddRoutes(&router_);
 }
 

@@ -3,10 +3,10 @@
 // /v1/signup (signup.h), POST /v1/login, /v1/refresh and /v1/logout (sessions.h), POST
 // /v1/password and /v1/logout_all (credentials.h), GET /v1/connect (discovery.h),
 // /v1/me and /v1/users/{name}[/avatar] (profiles.h; DELETE /v1/me: account_deletion.h), GET /v1/users
-// (user_lookup.h), /v1/me/devices[/{id}] (devices.h), /v1/admin/... (admin.h), attachments
-// (attachment_service.h); browsers of the `cors_origin`s only (cors.h). Bodies are held to
-// max_body_bytes, but for the avatar upload (avatar_max_bytes) and upload chunks
-// (upload_chunk_bytes).
+// (user_lookup.h), /v1/me/devices[/{id}] (devices.h), /v1/admin/... (admin.h; groups:
+// admin_groups.h; the moderation queue: admin_reports.h), attachments (attachment_service.h);
+// browsers of the `cors_origin`s only (cors.h). Bodies are held to max_body_bytes, but for the
+// avatar upload (avatar_max_bytes) and upload chunks (upload_chunk_bytes).
 // Built once at start; Handle is thread-safe (called from the HTTP threads).
 #pragma once
 
@@ -16,6 +16,8 @@
 #include "access_token.h"
 #include "account_deletion.h"
 #include "admin.h"
+#include "admin_groups.h"
+#include "admin_reports.h"
 #include "attachment_service.h"
 #include "bearer_auth.h"
 #include "blob_store.h"
@@ -82,6 +84,9 @@ class ApiService {
   DeviceHandlers devices_;
   BrokerDiscovery discovery_;
   AdminHandlers admin_;
+  AdminStores admin_stores_;
+  AdminGroups admin_groups_;
+  AdminReports admin_reports_;
   AttachmentService attachments_;  // /v1/uploads, /v1/attachments, /v1/files (uploads.h)
   Router router_;
 };

@@ -61,7 +61,7 @@ using AttachmentStorePtr = std::unique_ptr<AttachmentStore>;
 Result<AttachmentStorePtr> OpenAttachmentStore(const store::StoreConfig& config);
 
 namespace attachment_sql {
-// ?N placeholders (PgSql turns them into $N). Columns of kColumns, in AttachmentRecord order.
+// ?N placeholders (store::PgPlaceholders turns them into $N). Columns of kColumns, in AttachmentRecord order.
 #define MQCHAT_ATTACHMENT_COLUMNS                                                            \
   "id, owner, name, declared_type, size, received, state, content_type, width, height, "    \
   "blob_id, thumb_id, created_at_ms, finished_at_ms, referenced_at_ms"

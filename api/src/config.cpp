@@ -166,6 +166,9 @@ Status Apply(const std::string& key, const std::string& value, ApiConfig* c, int
     c->redis_master_name = value;
   } else if (key == "admin_key_file") {
     c->admin_key_file = value;
+  } else if (key == "max_group_members") {
+    if (auto s = int_option(2, 100000); !s.ok()) return s;
+    c->max_group_members = static_cast<int>(n);
   } else if (key == "metrics_listen") {
     if (auto parsed = metrics::ParseListenAddress(value); !parsed.ok()) {
       return Status::InvalidArgument("metrics_listen: " + parsed.status().message());
@@ -289,6 +292,7 @@ std::string ApiUsage() {
     there, shared by every API process (per process while it is down)
   --redis_sentinels HOST:PORT,... --redis_master_name NAME   instead of --redis: behind Sentinel
   --admin_key_file FILE   the server-to-server admin API's key (none: admin API off)
+  --max_group_members N (100)   the admin API's groups (the brokers' max_group_members)
   --metrics_listen HOST:PORT   GET /metrics (Prometheus) on a listener of its own (none: off)
   --cors_origin ORIGIN (repeatable)   a web page origin allowed to call from a browser
   --access_token_ttl_s N (900)    --refresh_token_ttl_s N (2592000)

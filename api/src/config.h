@@ -92,6 +92,9 @@ struct ApiConfig {
   // `admin_key_file`: the admin API's key (admin.h; at least 32 bytes). Empty: the admin API
   // refuses every request.
   std::string admin_key_file;
+  // `max_group_members`, 2..100000: the most members a group the admin API makes or grows may
+  // have; set it to the brokers' plugin_opt_max_group_members.
+  int max_group_members = 100;
   AttachmentConfig attachments;  // uploads and downloads of attachments (attachment_config.h)
   // `metrics_listen HOST:PORT`: GET /metrics (Prometheus; api_metrics.h) on a listener of its
   // own, never the public port. Empty (the default): no metrics listener.

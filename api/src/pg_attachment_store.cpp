@@ -120,7 +120,7 @@ class PgAttachmentStore : public AttachmentStore {
 
  private:
   Result<store::PgResultPtr> Exec(const char* text, const PgParams& p) {
-    return ExecParams(conn_.get(), PgSql(text).c_str(), p);
+    return ExecParams(conn_.get(), store::PgPlaceholders(text).c_str(), p);
   }
 
   store::PgConnPtr conn_;

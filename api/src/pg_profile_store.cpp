@@ -21,14 +21,14 @@ class PgProfileStore : public ProfileStore {
  public:
   explicit PgProfileStore(store::PgConnPtr conn)
       : conn_(std::move(conn)),
-        get_(PgSql(sql::kGet)),
-        save_(PgSql(sql::kSave)),
-        share_(PgSql(sql::kShare)),
-        find_(PgSql(sql::kFind)),
-        touch_(PgSql(sql::kTouchDevice)),
-        list_(PgSql(sql::kListDevices)),
-        delete_device_(PgSql(sql::kDeleteDevice)),
-        delete_push_(PgSql(sql::kDeletePushTarget)) {}
+        get_(store::PgPlaceholders(sql::kGet)),
+        save_(store::PgPlaceholders(sql::kSave)),
+        share_(store::PgPlaceholders(sql::kShare)),
+        find_(store::PgPlaceholders(sql::kFind)),
+        touch_(store::PgPlaceholders(sql::kTouchDevice)),
+        list_(store::PgPlaceholders(sql::kListDevices)),
+        delete_device_(store::PgPlaceholders(sql::kDeleteDevice)),
+        delete_push_(store::PgPlaceholders(sql::kDeletePushTarget)) {}
 
   Result<Profile> Get(const std::string& username) override {
     PgParams p;

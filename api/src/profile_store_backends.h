@@ -13,7 +13,7 @@ Result<ProfileStorePtr> OpenSqliteProfileStore(const std::string& path);
 Result<ProfileStorePtr> OpenPgProfileStore(const std::string& conninfo);
 
 namespace profile_sql {
-// Parameters are written ?N and turned into $N for PostgreSQL (PgSql below).
+// Parameters are written ?N and turned into $N for PostgreSQL (store::PgPlaceholders).
 inline constexpr char kGet[] =
     "SELECT display_name, status_text, avatar_id, avatar_type, discoverable, updated_at_ms "
     "FROM profiles WHERE username = ?1";
@@ -63,9 +63,5 @@ inline store::BrokerNotice ProfileNotice(const Profile& profile) {
   n.created_at_ms = profile.updated_at_ms;
   return n;
 }
-
-// `sql` with ?N written $N (PostgreSQL's placeholders): store::PgPlaceholders, under the name
-// the API's stores use.
-std::string PgSql(const char* sql);
 
 }  // namespace mqchat::api

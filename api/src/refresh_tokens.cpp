@@ -16,6 +16,8 @@ Result<std::string> RandomToken() {
 
 Status Unauthenticated() { return Status::Unauthenticated("the refresh token is not valid"); }
 
+RotateOutcome Refused(RefreshRefusal why) { return RotateOutcome{why, Rotated{}}; }
+
 }  // namespace
 
 std::string RefreshTokens::HashToken(const std::string& token) {
@@ -51,28 +53,29 @@ Result<std::string> RefreshTokens::Start(SessionStore& store, const std::string&
   return Add(store, family, username, device_id, now_ms);
 }
 
-Result<Rotated> RefreshTokens::Rotate(SessionStore& store, const std::string& token,
-                                      int64_t now_ms) {
+Result<RotateOutcome> RefreshTokens::Rotate(SessionStore& store, const std::string& token,
+                                            int64_t now_ms) {
   // The lookup is by hash in an index: the token itself is never compared byte by byte.
   auto record = store.Get(HashToken(token));
   if (!record.ok()) {
-    return record.status().code() == Code::kNotFound ? Unauthenticated() : record.status();
+    if (record.status().code() != Code::kNotFound) return record.status();
+    return Refused(RefreshRefusal::kInvalid);
   }
   if (record->state == RefreshState::kUsed) {
     MQCHAT_RETURN_IF_ERROR(store.RevokeFamily(record->family_id));  // reuse: end the family
-    return Status::Unauthenticated(std::string(kReusedMessage));
+    return Refused(RefreshRefusal::kReused);
   }
   if (record->state != RefreshState::kLive || record->expires_at_ms <= now_ms) {
-    return Unauthenticated();
+    return Refused(RefreshRefusal::kInvalid);
   }
   MQCHAT_ASSIGN_OR_RETURN(bool won, store.MarkUsed(record->token_hash));
   if (!won) {  // used by a concurrent request between Get and MarkUsed: a reuse too
     MQCHAT_RETURN_IF_ERROR(store.RevokeFamily(record->family_id));
-    return Status::Unauthenticated(std::string(kReusedMessage));
+    return Refused(RefreshRefusal::kReused);
   }
   MQCHAT_ASSIGN_OR_RETURN(std::string next, Add(store, record->family_id, record->username,
                                                  record->device_id, now_ms));
-  return Rotated{record->username, std::move(next), record->device_id};
+  return RotateOutcome{std::nullopt, Rotated{record->username, std::move(next), record->device_id}};
 }
 
 Result<RefreshRecord> RefreshTokens::FindLive(SessionStore& store, const std::string& token,

@@ -7,8 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
-#include <string_view>
 
 #include "mqchat/status.h"
 #include "session_store.h"
@@ -21,19 +21,28 @@ struct Rotated {
   std::string device_id;      // the family's device ("" none)
 };
 
+// Why Rotate refused a presented token. Both get the same answer; metrics count them apart.
+enum class RefreshRefusal {
+  kInvalid,  // unknown, expired or revoked
+  kReused,   // used before (its family is revoked now)
+};
+
+// What Rotate did: refused the token, or rotated it.
+struct RotateOutcome {
+  std::optional<RefreshRefusal> refused;  // set: nothing rotated, `rotated` is empty
+  Rotated rotated;
+};
+
 class RefreshTokens {
  public:
-  static constexpr std::string_view kReusedMessage = "the refresh token was used before";
-
   explicit RefreshTokens(int64_t ttl_ms) : ttl_ms_(ttl_ms) {}
 
   // A new family for `username` logging in from `device_id` ("" none); returns its first token.
   Result<std::string> Start(SessionStore& store, const std::string& username,
                             const std::string& device_id, int64_t now_ms);
-  // kUnauthenticated for a token that is unknown, expired, revoked or reused (the latter
-  // revokes its family, and its message is kReusedMessage, which metrics count apart); store
-  // failures as they come.
-  Result<Rotated> Rotate(SessionStore& store, const std::string& token, int64_t now_ms);
+  // A token that is unknown, expired, revoked or reused is refused (a reuse revokes its
+  // family); a non-OK status is a store failure, as it comes.
+  Result<RotateOutcome> Rotate(SessionStore& store, const std::string& token, int64_t now_ms);
   // The record of a live, unexpired token (it is not rotated); kUnauthenticated otherwise.
   Result<RefreshRecord> FindLive(SessionStore& store, const std::string& token, int64_t now_ms);
   // Revokes the token's family. kUnauthenticated if the token is unknown.

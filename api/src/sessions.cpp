@@ -160,30 +160,29 @@ ApiResponse SessionHandlers::Refresh(const ApiRequest& request) {
   auto store = stores_->Acquire();
   if (!store.ok()) return FailureResponse(store.status(), "refresh store");
   const std::string& presented = std::get<std::string>(token);
-  auto rotated = refresh_.Rotate(store->sessions(), presented, now_ms_());
-  if (!rotated.ok()) {
-    if (rotated.status().code() == Code::kUnauthenticated) {
-      ApiResponse refused = BadRefreshToken();  // the same answer, counted apart (api_metrics.h)
-      if (rotated.status().message() == RefreshTokens::kReusedMessage) {
-        refused.outcome = "reuse_detected";
-      }
-      return refused;
-    }
-    if (rotated.status().code() == Code::kUnavailable) store->Discard();
-    return FailureResponse(rotated.status(), "refresh rotate");
+  auto outcome = refresh_.Rotate(store->sessions(), presented, now_ms_());
+  if (!outcome.ok()) {
+    if (outcome.status().code() == Code::kUnavailable) store->Discard();
+    return FailureResponse(outcome.status(), "refresh rotate");
   }
-  auto user = (*store)->GetUser(rotated->username);
+  if (outcome->refused) {
+    ApiResponse refused = BadRefreshToken();  // the same answer, counted apart (api_metrics.h)
+    if (*outcome->refused == RefreshRefusal::kReused) refused.outcome = "reuse_detected";
+    return refused;
+  }
+  const Rotated& rotated = outcome->rotated;
+  auto user = (*store)->GetUser(rotated.username);
   if (!user.ok() || user->state != store::UserState::kActive) {
     // Disabled or deleted since the login: the family ends with this (already rotated) token.
-    (void)refresh_.Revoke(store->sessions(), rotated->refresh_token);
+    (void)refresh_.Revoke(store->sessions(), rotated.refresh_token);
     return BadRefreshToken();
   }
-  if (!rotated->device_id.empty()) {  // last seen; a failure here costs no login
+  if (!rotated.device_id.empty()) {  // last seen; a failure here costs no login
     Status touched =
-        store->profiles().TouchDevice(rotated->username, rotated->device_id, "", now_ms_());
+        store->profiles().TouchDevice(rotated.username, rotated.device_id, "", now_ms_());
     if (!touched.ok()) (void)FailureResponse(touched, "refresh touch device");  // logged
   }
-  return SessionResponse(rotated->username, rotated->refresh_token);
+  return SessionResponse(rotated.username, rotated.refresh_token);
 }
 
 ApiResponse SessionHandlers::Logout(const ApiRequest& request) {

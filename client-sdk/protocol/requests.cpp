@@ -14,6 +14,7 @@
 #include "protocol/json_bounds.h"
 #include "protocol/json_util.h"
 #include "protocol/report.h"
+#include "protocol/request_body.h"
 
 namespace mqchat::protocol {
 namespace {
@@ -495,6 +496,11 @@ size_t MaxRequestBytes(const RequestLimits& limits) {
 
 size_t MaxRequestStringBytes(const RequestLimits& limits) {
   return std::max(4 * limits.max_message_chars + 4096, kMaxPushTokenBytes);
+}
+
+std::optional<ProtocolError> ParseRequestBody(Op op, const nlohmann::json& obj,
+                                              const RequestLimits& limits, RequestBody* body) {
+  return ParseBodyFor(op, obj, limits, body);
 }
 
 ParsedRequest ParseRequest(std::string_view topic, std::string_view payload,

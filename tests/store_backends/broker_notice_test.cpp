@@ -2,6 +2,7 @@
 // moderator's entry leaves an `entry` notice in its AppendBatch transaction and nothing else
 // does (a client's entry, a duplicate, a refused delete); the AccountStore reads notices after
 // an id in id order, in pages, reads the device sign-outs still kept, and prunes old ones.
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "store/account_store.h"
+#include "store/admin_chat_store.h"
 #include "store/broker_notices.h"
 #include "store/chat_store.h"
 #include "store/retention_store.h"
@@ -29,6 +31,7 @@ class BrokerNoticeTest : public ChatBackendTest {
     OpenInto(accounts_, OpenAccountStore(config_));
     AddUsers({"alice", "bob"}, 1000);
     AddGroup(kGroup, "alice", "team", {"bob"}, 100, 1000);
+    OpenInto(admin_, OpenAdminChatStore(config_));
   }
 
   AppendResult Append(const std::string& sender, const std::string& key, EventKind kind,
@@ -56,6 +59,7 @@ class BrokerNoticeTest : public ChatBackendTest {
 
   static constexpr ConversationId kGroup = 77;
   int64_t next_id_ = 1000;
+  AdminChatStorePtr admin_;  // the ChatStore with the admin API's group changes
   AccountStorePtr accounts_;
 };
 
@@ -164,6 +168,68 @@ TEST_P(BrokerNoticeTest, AProfileNoticeIsReadWithTheProfile) {
   BrokerNotice nameless;
   nameless.kind = NoticeKind::kProfile;
   EXPECT_NE(CheckNotice(nameless), "");
+}
+
+// The admin API's group changes (AdminChatStore): the member rules of the MQTT ops with the
+// owner's rights, and a members notice per user added or removed in the same transaction; a
+// member's change through a broker and every refusal leave none.
+TEST_P(BrokerNoticeTest, AdminGroupChangesLeaveMembersNotices) {
+  for (const char* user : {"carol", "dan"}) ASSERT_TRUE(admin_->EnsureUser(user, 1000).ok());
+  auto created = admin_->AdminCreateGroup(88, "carol", "from the backend", {"dan"}, 3, 3000);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  auto notices = Since(0);
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_EQ(notices[0].kind, NoticeKind::kMembers);
+  EXPECT_EQ(notices[0].conversation_id, 88);
+  EXPECT_EQ(notices[0].username, "");
+  EXPECT_EQ(notices[0].created_at_ms, 3000);
+  const int64_t after_create = notices[0].id;
+
+  // Added with nobody's membership (the admin has the owner's rights); bob was in already.
+  auto added = admin_->AdminAddMembers(kGroup, {"carol", "bob", "dan"}, 100, 4000);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ(*added, (std::vector<std::string>{"carol", "dan"}));
+  notices = Since(after_create);
+  ASSERT_EQ(notices.size(), 2u);
+  EXPECT_EQ(notices[0].username, "carol");
+  EXPECT_EQ(notices[1].username, "dan");
+  EXPECT_EQ(notices[1].conversation_id, kGroup);
+  const int64_t after_add = notices[1].id;
+  ASSERT_TRUE(admin_->AdminRemoveMember(kGroup, "dan", 5000).ok());
+  notices = Since(after_add);
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_EQ(notices[0].username, "dan");
+  const int64_t last = notices[0].id;
+
+  // Refusals change nothing and leave no notice: unknown users, too many, not a member, the
+  // owner, a direct conversation, no such conversation, nobody new.
+  EXPECT_EQ(admin_->AdminAddMembers(kGroup, {"nobody"}, 100, 6000).status().code(),
+            Code::kNotFound);
+  EXPECT_EQ(admin_->AdminAddMembers(kGroup, {"dan"}, 3, 6000).status().code(),
+            Code::kResourceExhausted);
+  EXPECT_EQ(admin_->AdminRemoveMember(kGroup, "dan", 6000).code(), Code::kNotFound);
+  EXPECT_EQ(admin_->AdminRemoveMember(kGroup, "alice", 6000).code(), Code::kPermissionDenied);
+  auto direct = admin_->OpenDirect(99, "alice", "bob", 6000);
+  ASSERT_TRUE(direct.ok()) << direct.status().ToString();
+  EXPECT_FALSE(admin_->AdminAddMembers(99, {"carol"}, 100, 6000).ok());
+  EXPECT_FALSE(admin_->AdminRemoveMember(99, "bob", 6000).ok());
+  EXPECT_EQ(admin_->AdminAddMembers(12345, {"carol"}, 100, 6000).status().code(),
+            Code::kNotFound);
+  EXPECT_EQ(admin_->AdminCreateGroup(88, "carol", "again", {}, 3, 6000).status().code(),
+            Code::kAlreadyExists);  // the id is taken: the API retries with the next
+  auto nobody_new = admin_->AdminAddMembers(kGroup, {"carol"}, 100, 6000);
+  ASSERT_TRUE(nobody_new.ok());
+  EXPECT_TRUE(nobody_new->empty());
+  // A member's change through a broker leaves none either (the broker tells its clients).
+  ASSERT_TRUE(admin_->AddMembers(kGroup, "alice", {"dan"}, 100, 7000).ok());
+  ASSERT_TRUE(admin_->RemoveMember(kGroup, "alice", "dan").ok());
+  EXPECT_TRUE(Since(last).empty());
+  auto group = admin_->GetConversation(kGroup);
+  ASSERT_TRUE(group.ok());
+  std::vector<std::string> members;
+  for (const auto& m : group->members) members.push_back(m.username);
+  std::sort(members.begin(), members.end());
+  EXPECT_EQ(members, (std::vector<std::string>{"alice", "bob", "carol"}));
 }
 
 MQCHAT_INSTANTIATE_FOR_BACKENDS(BrokerNoticeTest);

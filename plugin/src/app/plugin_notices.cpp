@@ -58,8 +58,7 @@ void Plugin::ApplyNotice(const store::BrokerNotice& notice) {
       PublishProfile(notice);
       return;
     case store::NoticeKind::kMembers:
-      broker_.Log(LogLevel::kWarning, "mqchat: broker notice " + std::to_string(notice.id) +
-                                          " of a kind this broker does not apply yet");
+      if (chat_) chat_->ApplyMembersNotice(notice.conversation_id, notice.username);
       return;
   }
 }

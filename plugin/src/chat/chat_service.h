@@ -147,6 +147,13 @@ class ChatService {
   // broker only (every broker reads the notice). An entry gone meanwhile (expired, erased) is
   // skipped: sync tells the devices. Defined in stored_entry_delivery.cpp.
   void DeliverStoredEntry(store::ConversationId id, int64_t seq);
+  // A broker notice of kind members: the admin API changed the members of conversation `id`,
+  // about `user` ("": it created the group). On a reader: the members as the store has them now
+  // go into the membership cache (fan-out, history and presence follow them) and to the
+  // members-changed hook (contacts grow), then the conversation event a member's change
+  // would send (created; members_added if `user` is a member now, else member_removed, also to
+  // `user`) goes to those users' devices on this broker only. Defined in members_notice.cpp.
+  void ApplyMembersNotice(store::ConversationId id, const std::string& user);
 
   // Finishes queued work and joins the workers. Their last answers stay in the task queue.
   void Stop();

@@ -49,7 +49,7 @@ Result<Conversation> OpenDirectSteps(NewConversationSql& sql, ConversationId new
 Result<Conversation> CreateGroupSteps(NewConversationSql& sql, ConversationId new_id,
                                       const std::string& owner, const std::string& name,
                                       const std::vector<std::string>& members, int max_members,
-                                      int64_t now_ms) {
+                                      int64_t now_ms, bool members_notice) {
   std::vector<std::string> everyone = {owner};
   everyone.insert(everyone.end(), members.begin(), members.end());
   everyone = Deduplicated(everyone);
@@ -62,8 +62,26 @@ Result<Conversation> CreateGroupSteps(NewConversationSql& sql, ConversationId ne
   MQCHAT_RETURN_IF_ERROR(sql.InsertGroup(new_id, name, count, owner, now_ms));
   MQCHAT_RETURN_IF_ERROR(sql.InsertMembers(new_id, everyone, &owner, now_ms));
   MQCHAT_ASSIGN_OR_RETURN(Conversation conv, sql.LoadConversation(new_id));
+  if (members_notice) {
+    MQCHAT_RETURN_IF_ERROR(sql.InsertNotices(MembersNotices(new_id, {}, now_ms)));
+  }
   MQCHAT_RETURN_IF_ERROR(txn->Commit());
   return conv;
+}
+
+std::vector<BrokerNotice> MembersNotices(ConversationId id, const std::vector<std::string>& users,
+                                         int64_t now_ms) {
+  std::vector<BrokerNotice> out;
+  BrokerNotice n;
+  n.kind = NoticeKind::kMembers;
+  n.conversation_id = id;
+  n.created_at_ms = now_ms;
+  if (users.empty()) out.push_back(n);
+  for (const std::string& user : users) {
+    n.username = user;
+    out.push_back(n);
+  }
+  return out;
 }
 
 }  // namespace mqchat::store

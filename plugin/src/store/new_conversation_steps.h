@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "mqchat/status.h"
+#include "store/broker_notices.h"
 #include "store/chat_store.h"
 
 namespace mqchat::store {
@@ -63,6 +64,8 @@ class NewConversationSql {
                                const std::string* owner, int64_t now_ms) = 0;
   // The conversation with its members (kNotFound if there is none).
   virtual Result<Conversation> LoadConversation(ConversationId id) = 0;
+  // Adds broker notices (store/broker_notices.h) in the open transaction.
+  virtual Status InsertNotices(const std::vector<BrokerNotice>& notices) = 0;
 };
 
 // ChatStore::OpenDirect: refuses a == b (kInvalidArgument) before any transaction; then, in one
@@ -76,10 +79,17 @@ Result<Conversation> OpenDirectSteps(NewConversationSql& sql, ConversationId new
 // ChatStore::CreateGroup: the members are `owner` then `members` without repeats; more than
 // `max_members` is refused (kResourceExhausted) before any transaction; then, in one
 // transaction, unknown users are refused (kNotFound), the group `new_id` and its members are
-// inserted (the owner as kOwner), and the new group is returned.
+// inserted (the owner as kOwner), and the new group is returned. With `members_notice` (the
+// admin API's AdminChatStore::AdminCreateGroup) a kMembers broker notice is added in the same
+// transaction.
 Result<Conversation> CreateGroupSteps(NewConversationSql& sql, ConversationId new_id,
                                       const std::string& owner, const std::string& name,
                                       const std::vector<std::string>& members, int max_members,
-                                      int64_t now_ms);
+                                      int64_t now_ms, bool members_notice = false);
+
+// The kMembers notices of an admin change of conversation `id`: one per user of `users`, or
+// one with no user if `users` is empty (a new group).
+std::vector<BrokerNotice> MembersNotices(ConversationId id, const std::vector<std::string>& users,
+                                         int64_t now_ms);
 
 }  // namespace mqchat::store

@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "store/admin_chat_store.h"
 #include "store/pg/pg_account_store.h"
 #include "store/pg/pg_chat_store.h"
 #include "store/pg/pg_handles.h"
@@ -73,20 +74,20 @@ Result<AccountStorePtr> OpenPgAccountStore(const StoreConfig& config,
   return AccountStorePtr(std::move(store));
 }
 
-Result<ChatStorePtr> OpenSqliteChatStore(const StoreConfig& config) {
+Result<AdminChatStorePtr> OpenSqliteChatStore(const StoreConfig& config) {
   MQCHAT_ASSIGN_OR_RETURN(SqliteDbPtr db, OpenMigratedSqlite(config));
   MQCHAT_ASSIGN_OR_RETURN(auto store, SqliteChatStore::Create(std::move(db)));
-  return ChatStorePtr(std::move(store));
+  return AdminChatStorePtr(std::move(store));
 }
 
-Result<ChatStorePtr> OpenPgChatStore(const StoreConfig& config) {
+Result<AdminChatStorePtr> OpenPgChatStore(const StoreConfig& config) {
   if (config.pg_conninfo.empty()) {
     return Status::InvalidArgument("pg_conninfo is not set");
   }
   MQCHAT_ASSIGN_OR_RETURN(PgConnPtr conn, ConnectPg(config.pg_conninfo));
   MQCHAT_RETURN_IF_ERROR(MigratePg(conn.get()));
   MQCHAT_ASSIGN_OR_RETURN(auto store, PgChatStore::Create(std::move(conn)));
-  return ChatStorePtr(std::move(store));
+  return AdminChatStorePtr(std::move(store));
 }
 
 Result<PushStorePtr> OpenSqlitePushStore(const StoreConfig& config) {
@@ -171,6 +172,11 @@ Result<AccountStorePtr> OpenAccountStore(const StoreConfig& config,
 
 Result<ChatStorePtr> OpenChatStore(const StoreConfig& config,
                                    std::shared_ptr<const Clock> /*clock*/) {
+  MQCHAT_ASSIGN_OR_RETURN(AdminChatStorePtr store, OpenAdminChatStore(config));
+  return ChatStorePtr(std::move(store));
+}
+
+Result<AdminChatStorePtr> OpenAdminChatStore(const StoreConfig& config) {
   switch (config.backend) {
     case Backend::kSqlite:
       return OpenSqliteChatStore(config);

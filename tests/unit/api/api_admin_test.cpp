@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "admin.h"
+#include "admin_groups.h"
+#include "admin_reports.h"
 #include "support/temp_dir.h"
 
 namespace mqchat::api {
@@ -18,7 +20,7 @@ ApiRequest AdminRequest(const std::string& authorization) {
   r.content_type = "application/json";
   r.body = R"({"username":"mallory"})";
   r.authorization = authorization;
-  r.path_params = {"mallory"};
+  r.path_params = {"17", "mallory"};
   return r;
 }
 
@@ -47,6 +49,20 @@ TEST(ApiAdminTest, EveryWrongKeyGetsTheSame401) {
     const std::vector<ApiResponse> responses = {admin.CreateUser(AdminRequest(auth)),
                                                 admin.DisableUser(AdminRequest(auth)),
                                                 admin.MintToken(AdminRequest(auth))};
+    for (const auto& response : responses) {
+      EXPECT_EQ(response.status, 401) << auth;
+      EXPECT_EQ(response.body, expected.body) << auth;
+    }
+  }
+  // The groups and the moderation queue ask the same key first (their store is null here).
+  AdminGroups groups(&admin, nullptr, 100, [] { return int64_t{0}; });
+  AdminReports reports(&admin, nullptr, [] { return int64_t{0}; });
+  for (const std::string& auth : wrong) {
+    const std::vector<ApiResponse> responses = {
+        groups.Create(AdminRequest(auth)),     groups.Members(AdminRequest(auth)),
+        groups.AddMembers(AdminRequest(auth)), groups.RemoveMember(AdminRequest(auth)),
+        reports.List(AdminRequest(auth)),      reports.Get(AdminRequest(auth)),
+        reports.Resolve(AdminRequest(auth))};
     for (const auto& response : responses) {
       EXPECT_EQ(response.status, 401) << auth;
       EXPECT_EQ(response.body, expected.body) << auth;

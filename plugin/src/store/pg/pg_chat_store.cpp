@@ -189,13 +189,37 @@ Result<std::vector<std::string>> PgChatStore::AddMembers(ConversationId id,
                                                          const std::string& actor,
                                                          const std::vector<std::string>& users,
                                                          int max_members, int64_t now_ms) {
+  return AddMembersAs(id, &actor, users, max_members, now_ms);
+}
+
+Result<std::vector<std::string>> PgChatStore::AdminAddMembers(
+    ConversationId id, const std::vector<std::string>& users, int max_members, int64_t now_ms) {
+  return AddMembersAs(id, nullptr, users, max_members, now_ms);
+}
+
+Result<Conversation> PgChatStore::AdminCreateGroup(ConversationId new_id, const std::string& owner,
+                                                   const std::string& name,
+                                                   const std::vector<std::string>& members,
+                                                   int max_members, int64_t now_ms) {
+  return CreateGroupSteps(*this, new_id, owner, name, members, max_members, now_ms,
+                          /*members_notice=*/true);
+}
+
+Result<std::vector<std::string>> PgChatStore::AddMembersAs(ConversationId id,
+                                                           const std::string* actor,
+                                                           const std::vector<std::string>& users,
+                                                           int max_members, int64_t now_ms) {
   MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
   MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
   // The conversation row lock serializes this with every other add (and remove) on any
   // connection, so member_count cannot change between the check below and COMMIT.
-  MQCHAT_ASSIGN_OR_RETURN(std::optional<ConversationAccess> access, LockAccess(id, actor, nullptr));
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<ConversationAccess> access,
+                          LockAccess(id, actor != nullptr ? *actor : std::string(), nullptr));
   if (!access.has_value()) {
     return NoSuchConversation(id);
+  }
+  if (actor == nullptr) {
+    access->actor_role = MemberRole::kOwner;  // the admin API: the owner's rights
   }
   MQCHAT_RETURN_IF_ERROR(CheckMayAddMembers(*access));
   const std::vector<std::string> wanted = Deduplicated(users);
@@ -220,6 +244,9 @@ Result<std::vector<std::string>> PgChatStore::AddMembers(ConversationId id,
     MQCHAT_ASSIGN_OR_RETURN(
         PgResultPtr counted,
         Run(sql::kAdjustMemberCount, PgParams().Int(id).Int(static_cast<int64_t>(to_add.size()))));
+    if (actor == nullptr) {
+      MQCHAT_RETURN_IF_ERROR(InsertNotices(MembersNotices(id, to_add, now_ms)));
+    }
   }
   MQCHAT_RETURN_IF_ERROR(txn.Commit());
   return to_add;
@@ -227,13 +254,27 @@ Result<std::vector<std::string>> PgChatStore::AddMembers(ConversationId id,
 
 Status PgChatStore::RemoveMember(ConversationId id, const std::string& actor,
                                  const std::string& user) {
+  return RemoveMemberAs(id, &actor, user, /*now_ms=*/0);
+}
+
+Status PgChatStore::AdminRemoveMember(ConversationId id, const std::string& user,
+                                      int64_t now_ms) {
+  return RemoveMemberAs(id, nullptr, user, now_ms);
+}
+
+Status PgChatStore::RemoveMemberAs(ConversationId id, const std::string* actor,
+                                   const std::string& user, int64_t now_ms) {
   MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
   MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
-  MQCHAT_ASSIGN_OR_RETURN(std::optional<ConversationAccess> access, LockAccess(id, actor, &user));
+  const std::string who = actor != nullptr ? *actor : std::string();
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<ConversationAccess> access, LockAccess(id, who, &user));
   if (!access.has_value()) {
     return NoSuchConversation(id);
   }
-  MQCHAT_RETURN_IF_ERROR(CheckMayRemoveMember(*access, actor, user));
+  if (actor == nullptr) {
+    access->actor_role = MemberRole::kOwner;  // the admin API: the owner's rights
+  }
+  MQCHAT_RETURN_IF_ERROR(CheckMayRemoveMember(*access, who, user));
   MQCHAT_ASSIGN_OR_RETURN(PgResultPtr deleted,
                           Run(sql::kDeleteMember, PgParams().Int(id).Text(user)));
   MQCHAT_ASSIGN_OR_RETURN(PgResultPtr counted,
@@ -241,6 +282,9 @@ Status PgChatStore::RemoveMember(ConversationId id, const std::string& actor,
   if (*access->target_role == MemberRole::kOwner) {
     // No-op if nobody is left: the group stays, with no members.
     MQCHAT_ASSIGN_OR_RETURN(PgResultPtr promoted, Run(sql::kPromoteOldest, PgParams().Int(id)));
+  }
+  if (actor == nullptr) {
+    MQCHAT_RETURN_IF_ERROR(InsertNotices(MembersNotices(id, {user}, now_ms)));
   }
   return txn.Commit();
 }

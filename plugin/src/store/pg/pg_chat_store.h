@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "store/admin_chat_store.h"
 #include "store/block_steps.h"
 #include "store/chat_rules.h"
 #include "store/chat_store.h"
@@ -16,7 +17,7 @@
 
 namespace mqchat::store {
 
-class PgChatStore final : public ChatStore, private NewConversationSql, private BlockSql {
+class PgChatStore final : public AdminChatStore, private NewConversationSql, private BlockSql {
  public:
   // Prepares every statement on `conn`, whose database must already be at the newest schema.
   // If the connection is lost, the failing call returns kUnavailable (nothing was committed,
@@ -24,7 +25,7 @@ class PgChatStore final : public ChatStore, private NewConversationSql, private 
   // before it runs.
   static Result<std::unique_ptr<PgChatStore>> Create(PgConnPtr conn);
 
-  // ChatStore
+  // ChatStore (and AdminChatStore's group changes)
   // AppendBatch takes five round trips whatever the batch holds, six if it records push jobs
   // (pg_chat_append.cpp).
   Result<std::vector<AppendResult>> AppendBatch(const std::vector<AppendRequest>& batch) override;
@@ -39,6 +40,14 @@ class PgChatStore final : public ChatStore, private NewConversationSql, private 
                                               int max_members, int64_t now_ms) override;
   Status RemoveMember(ConversationId id, const std::string& actor,
                       const std::string& user) override;
+  Result<Conversation> AdminCreateGroup(ConversationId new_id, const std::string& owner,
+                                        const std::string& name,
+                                        const std::vector<std::string>& members, int max_members,
+                                        int64_t now_ms) override;
+  Result<std::vector<std::string>> AdminAddMembers(ConversationId id,
+                                                   const std::vector<std::string>& users,
+                                                   int max_members, int64_t now_ms) override;
+  Status AdminRemoveMember(ConversationId id, const std::string& user, int64_t now_ms) override;
   Status RenameGroup(ConversationId id, const std::string& actor, const std::string& name) override;
   Result<int64_t> MarkRead(ConversationId id, const std::string& user, int64_t seq) override;
   Result<int64_t> MarkChannelRead(ConversationId id, const std::string& user,
@@ -63,6 +72,13 @@ class PgChatStore final : public ChatStore, private NewConversationSql, private 
   Result<std::vector<std::string>> BlockedBy(const std::string& user) override;
 
  private:
+  // AddMembers and RemoveMember by `actor`, or (null) by the admin API with the owner's rights
+  // and a kMembers notice per user added or removed.
+  Result<std::vector<std::string>> AddMembersAs(ConversationId id, const std::string* actor,
+                                                const std::vector<std::string>& users,
+                                                int max_members, int64_t now_ms);
+  Status RemoveMemberAs(ConversationId id, const std::string* actor, const std::string& user,
+                        int64_t now_ms);
   // A name as kLookupPeople sees it in one conversation.
   struct Person {
     std::string username;
@@ -95,6 +111,7 @@ class PgChatStore final : public ChatStore, private NewConversationSql, private 
   Status InsertMembers(ConversationId id, const std::vector<std::string>& users,
                        const std::string* owner, int64_t now_ms) override;
   Result<Conversation> LoadConversation(ConversationId id) override;
+  Status InsertNotices(const std::vector<BrokerNotice>& notices) override;
 
   // BlockSql
   Result<std::unique_ptr<WriteTxn>> BeginBlockWrite() override;

@@ -7,6 +7,7 @@
 
 #include "store/pg/pg_chat_store.h"
 #include "store/pg/pg_chat_sql.h"
+#include "store/pg/pg_notices.h"
 #include "store/new_conversation_steps.h"
 
 namespace mqchat::store {
@@ -70,6 +71,10 @@ Status PgChatStore::InsertMembers(ConversationId id, const std::vector<std::stri
   }
   MQCHAT_ASSIGN_OR_RETURN(PgResultPtr added, Run(sql::kInsertMembers, params.Int(now_ms)));
   return Status::Ok();
+}
+
+Status PgChatStore::InsertNotices(const std::vector<BrokerNotice>& notices) {
+  return InsertNoticesPg(conn_.get(), notices);
 }
 
 }  // namespace mqchat::store

@@ -127,12 +127,36 @@ Result<std::vector<std::string>> SqliteChatStore::AddMembers(ConversationId id,
                                                              const std::string& actor,
                                                              const std::vector<std::string>& users,
                                                              int max_members, int64_t now_ms) {
+  return AddMembersAs(id, &actor, users, max_members, now_ms);
+}
+
+Result<std::vector<std::string>> SqliteChatStore::AdminAddMembers(
+    ConversationId id, const std::vector<std::string>& users, int max_members, int64_t now_ms) {
+  return AddMembersAs(id, nullptr, users, max_members, now_ms);
+}
+
+Result<Conversation> SqliteChatStore::AdminCreateGroup(ConversationId new_id,
+                                                       const std::string& owner,
+                                                       const std::string& name,
+                                                       const std::vector<std::string>& members,
+                                                       int max_members, int64_t now_ms) {
+  return CreateGroupSteps(*this, new_id, owner, name, members, max_members, now_ms,
+                          /*members_notice=*/true);
+}
+
+Result<std::vector<std::string>> SqliteChatStore::AddMembersAs(
+    ConversationId id, const std::string* actor, const std::vector<std::string>& users,
+    int max_members, int64_t now_ms) {
   // BEGIN IMMEDIATE serializes this with every other writer, so the count read below cannot
   // change before COMMIT: the limit holds even when adds race on other connections.
   MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
-  MQCHAT_ASSIGN_OR_RETURN(std::optional<ConversationAccess> access, ReadAccess(id, actor, nullptr));
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<ConversationAccess> access,
+                          ReadAccess(id, actor != nullptr ? *actor : std::string(), nullptr));
   if (!access.has_value()) {
     return NoSuchConversation(id);
+  }
+  if (actor == nullptr) {
+    access->actor_role = MemberRole::kOwner;  // the admin API: the owner's rights
   }
   MQCHAT_RETURN_IF_ERROR(CheckMayAddMembers(*access));
   std::vector<std::string> to_add;
@@ -155,6 +179,9 @@ Result<std::vector<std::string>> SqliteChatStore::AddMembers(ConversationId id,
   }
   if (!to_add.empty()) {  // nobody new: the members, and so members_version, stay as they are
     MQCHAT_RETURN_IF_ERROR(AdjustMemberCount(id, static_cast<int64_t>(to_add.size())));
+    if (actor == nullptr) {
+      MQCHAT_RETURN_IF_ERROR(InsertNotices(MembersNotices(id, to_add, now_ms)));
+    }
   }
   MQCHAT_RETURN_IF_ERROR(txn.Commit());
   return to_add;
@@ -162,16 +189,33 @@ Result<std::vector<std::string>> SqliteChatStore::AddMembers(ConversationId id,
 
 Status SqliteChatStore::RemoveMember(ConversationId id, const std::string& actor,
                                      const std::string& user) {
+  return RemoveMemberAs(id, &actor, user, /*now_ms=*/0);
+}
+
+Status SqliteChatStore::AdminRemoveMember(ConversationId id, const std::string& user,
+                                          int64_t now_ms) {
+  return RemoveMemberAs(id, nullptr, user, now_ms);
+}
+
+Status SqliteChatStore::RemoveMemberAs(ConversationId id, const std::string* actor,
+                                       const std::string& user, int64_t now_ms) {
   MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
-  MQCHAT_ASSIGN_OR_RETURN(std::optional<ConversationAccess> access, ReadAccess(id, actor, &user));
+  const std::string who = actor != nullptr ? *actor : std::string();
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<ConversationAccess> access, ReadAccess(id, who, &user));
   if (!access.has_value()) {
     return NoSuchConversation(id);
   }
-  MQCHAT_RETURN_IF_ERROR(CheckMayRemoveMember(*access, actor, user));
+  if (actor == nullptr) {
+    access->actor_role = MemberRole::kOwner;  // the admin API: the owner's rights
+  }
+  MQCHAT_RETURN_IF_ERROR(CheckMayRemoveMember(*access, who, user));
   MQCHAT_RETURN_IF_ERROR(BindAndRun(delete_member_.get(), id, user));
   MQCHAT_RETURN_IF_ERROR(AdjustMemberCount(id, -1));
   if (*access->target_role == MemberRole::kOwner) {
     MQCHAT_RETURN_IF_ERROR(BindAndRun(promote_oldest_.get(), id));  // no-op if nobody is left
+  }
+  if (actor == nullptr) {
+    MQCHAT_RETURN_IF_ERROR(InsertNotices(MembersNotices(id, {user}, now_ms)));
   }
   return txn.Commit();
 }

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "store/admin_chat_store.h"
 #include "store/block_steps.h"
 #include "store/chat_rules.h"
 #include "store/chat_store.h"
@@ -25,12 +26,12 @@ class AppendPlan;
 struct MessageKey;
 struct TargetState;
 
-class SqliteChatStore final : public ChatStore, private NewConversationSql, private BlockSql {
+class SqliteChatStore final : public AdminChatStore, private NewConversationSql, private BlockSql {
  public:
   // Prepares every statement on `db`, which must already be at the newest schema.
   static Result<std::unique_ptr<SqliteChatStore>> Create(SqliteDbPtr db);
 
-  // ChatStore
+  // ChatStore (and AdminChatStore's group changes)
   Result<std::vector<AppendResult>> AppendBatch(const std::vector<AppendRequest>& batch) override;
   Status EnsureUsers(const std::vector<NewUser>& users) override;
   Result<Conversation> OpenDirect(ConversationId new_id, const std::string& a, const std::string& b,
@@ -43,6 +44,14 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql, priv
                                               int max_members, int64_t now_ms) override;
   Status RemoveMember(ConversationId id, const std::string& actor,
                       const std::string& user) override;
+  Result<Conversation> AdminCreateGroup(ConversationId new_id, const std::string& owner,
+                                        const std::string& name,
+                                        const std::vector<std::string>& members, int max_members,
+                                        int64_t now_ms) override;
+  Result<std::vector<std::string>> AdminAddMembers(ConversationId id,
+                                                   const std::vector<std::string>& users,
+                                                   int max_members, int64_t now_ms) override;
+  Status AdminRemoveMember(ConversationId id, const std::string& user, int64_t now_ms) override;
   Status RenameGroup(ConversationId id, const std::string& actor, const std::string& name) override;
   Result<int64_t> MarkRead(ConversationId id, const std::string& user, int64_t seq) override;
   Result<int64_t> MarkChannelRead(ConversationId id, const std::string& user,
@@ -65,6 +74,13 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql, priv
   Result<std::vector<std::string>> BlockedBy(const std::string& user) override;
 
  private:
+  // AddMembers and RemoveMember by `actor`, or (null) by the admin API with the owner's rights
+  // and a kMembers notice per user added or removed.
+  Result<std::vector<std::string>> AddMembersAs(ConversationId id, const std::string* actor,
+                                                const std::vector<std::string>& users,
+                                                int max_members, int64_t now_ms);
+  Status RemoveMemberAs(ConversationId id, const std::string* actor, const std::string& user,
+                        int64_t now_ms);
   struct Head {
     ConversationKind kind = ConversationKind::kGroup;
     int64_t member_count = 0;
@@ -129,6 +145,7 @@ class SqliteChatStore final : public ChatStore, private NewConversationSql, priv
   Status InsertMembers(ConversationId id, const std::vector<std::string>& users,
                        const std::string* owner, int64_t now_ms) override;
   Result<Conversation> LoadConversation(ConversationId id) override;
+  Status InsertNotices(const std::vector<BrokerNotice>& notices) override;
 
   // BlockSql
   Result<std::unique_ptr<WriteTxn>> BeginBlockWrite() override;

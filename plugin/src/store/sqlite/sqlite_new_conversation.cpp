@@ -7,6 +7,7 @@
 
 #include "store/sqlite/sqlite_chat_store.h"
 #include "store/sqlite/sqlite_chat_sql.h"
+#include "store/sqlite/sqlite_notices.h"
 #include "store/new_conversation_steps.h"
 
 namespace mqchat::store {
@@ -55,6 +56,10 @@ Status SqliteChatStore::InsertMembers(ConversationId id, const std::vector<std::
         InsertMember(id, user, is_owner ? MemberRole::kOwner : MemberRole::kMember, now_ms));
   }
   return Status::Ok();
+}
+
+Status SqliteChatStore::InsertNotices(const std::vector<BrokerNotice>& notices) {
+  return InsertNoticesSqlite(db_.get(), notices);
 }
 
 }  // namespace mqchat::store

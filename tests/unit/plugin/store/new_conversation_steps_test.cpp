@@ -75,6 +75,14 @@ class FakeSql final : public NewConversationSql {
     conv.id = id;
     return conv;
   }
+  Status InsertNotices(const std::vector<BrokerNotice>& notices) override {
+    for (const BrokerNotice& n : notices) {
+      log.push_back("notice " + std::to_string(static_cast<int>(n.kind)) + " of " +
+                    std::to_string(n.conversation_id) + " about '" + n.username + "' at " +
+                    std::to_string(n.created_at_ms));
+    }
+    return Status::Ok();
+  }
 
   std::string key;
 
@@ -161,6 +169,39 @@ TEST(CreateGroupStepsTest, RefusalsWriteNothing) {
   EXPECT_EQ(refused.status().code(), Code::kNotFound);
   EXPECT_EQ(refused.status().message(), "no such users: carol, dan");
   EXPECT_EQ(unknown.log, (Log{"begin", "missing? bob carol dan", "rollback"}));
+}
+
+// The admin API's groups (AdminChatStore::AdminCreateGroup): a members notice about no user (all
+// are new), inside the transaction, before the commit; none after a refusal.
+TEST(CreateGroupStepsTest, AMembersNoticeIsWrittenInTheTransaction) {
+  FakeSql sql;
+  auto conv = CreateGroupSteps(sql, 9, "bob", "team", {"carol"}, 3, 50, /*members_notice=*/true);
+  ASSERT_TRUE(conv.ok()) << conv.status().ToString();
+  EXPECT_EQ(sql.log, (Log{"begin", "missing? bob carol", "group 9 team of 2 owned by bob",
+                          "members of 9: bob carol owner bob", "load 9",
+                          "notice 3 of 9 about '' at 50", "commit"}));
+
+  FakeSql unknown;
+  unknown.missing = {"carol"};
+  auto refused = CreateGroupSteps(unknown, 9, "bob", "team", {"carol"}, 3, 50, true);
+  EXPECT_EQ(refused.status().code(), Code::kNotFound);
+  EXPECT_EQ(unknown.log, (Log{"begin", "missing? bob carol", "rollback"}));
+}
+
+TEST(MembersNoticesTest, OnePerUserOrOneForANewGroup) {
+  auto added = MembersNotices(5, {"carol", "dan"}, 70);
+  ASSERT_EQ(added.size(), 2u);
+  for (const BrokerNotice& n : added) {
+    EXPECT_EQ(n.kind, NoticeKind::kMembers);
+    EXPECT_EQ(n.conversation_id, 5);
+    EXPECT_EQ(n.created_at_ms, 70);
+    EXPECT_EQ(CheckNotice(n), "");
+  }
+  EXPECT_EQ(added[0].username, "carol");
+  EXPECT_EQ(added[1].username, "dan");
+  auto created = MembersNotices(5, {}, 70);
+  ASSERT_EQ(created.size(), 1u);
+  EXPECT_EQ(created[0].username, "");
 }
 
 }  // namespace
