@@ -40,8 +40,8 @@ std::optional<int64_t> ParseSearchCursor(std::string_view cursor);
 // matched words marked as [begin, end) offsets in code points of the snippet.
 struct WireSearchResult {
   WireMessage message;
-  std::string conversation_kind;  // values::kKindDirect | kKindGroup
-  std::string conversation_name;  // "" for direct conversations
+  std::string conversation_kind;  // values::kKindDirect | kKindGroup | kKindChannel
+  std::string conversation_name;  // "" for direct conversations; a channel's name
   std::string snippet;
   std::vector<std::pair<int64_t, int64_t>> highlights;
 };
