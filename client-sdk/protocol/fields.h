@@ -126,8 +126,6 @@ namespace mqchat::protocol::values {
 // Conversation kinds.
 inline constexpr std::string_view kKindDirect = "direct";
 inline constexpr std::string_view kKindGroup = "group";
-// A search result's conversation that is a text channel (issue 18; its id is the channel's).
-inline constexpr std::string_view kKindChannel = "channel";
 
 // Member roles.
 inline constexpr std::string_view kRoleOwner = "owner";

@@ -32,6 +32,12 @@ struct SearchRequest {
   std::string cursor;           // "" or the next_cursor of the page before (opaque)
 };
 
+namespace values {
+// A search result's conversation that is a text channel (issue 18; its id is the channel's),
+// beside fields.h's kKindDirect and kKindGroup.
+inline constexpr std::string_view kKindChannel = "channel";
+}  // namespace values
+
 // The cursor after the message with id `message_id`, and back (nullopt: not a cursor).
 std::string FormatSearchCursor(int64_t message_id);
 std::optional<int64_t> ParseSearchCursor(std::string_view cursor);

@@ -4,7 +4,6 @@
 #include <string>
 
 #include "chat/wire_convert.h"
-#include "protocol/fields.h"
 #include "protocol/search.h"
 
 namespace mqchat::search {
