@@ -32,6 +32,12 @@ struct SearchRequest {
   std::string cursor;           // "" or the next_cursor of the page before (opaque)
 };
 
+namespace values {
+// A search result's conversation that is a text channel (issue 18; its id is the channel's),
+// beside fields.h's kKindDirect and kKindGroup.
+inline constexpr std::string_view kKindChannel = "channel";
+}  // namespace values
+
 // The cursor after the message with id `message_id`, and back (nullopt: not a cursor).
 std::string FormatSearchCursor(int64_t message_id);
 std::optional<int64_t> ParseSearchCursor(std::string_view cursor);
@@ -40,8 +46,8 @@ std::optional<int64_t> ParseSearchCursor(std::string_view cursor);
 // matched words marked as [begin, end) offsets in code points of the snippet.
 struct WireSearchResult {
   WireMessage message;
-  std::string conversation_kind;  // values::kKindDirect | kKindGroup
-  std::string conversation_name;  // "" for direct conversations
+  std::string conversation_kind;  // values::kKindDirect | kKindGroup | kKindChannel
+  std::string conversation_name;  // "" for direct conversations; a channel's name
   std::string snippet;
   std::vector<std::pair<int64_t, int64_t>> highlights;
 };

@@ -26,6 +26,9 @@ class ChannelAccess {
   // Writer thread: whether `user` may send in channel `id` now, as the store resolves it
   // (false also when `id` is no channel or the store failed).
   virtual bool MaySendOnWriter(const std::string& user, int64_t id) = 0;
+  // Writer thread: whether `user` may view channel `id` now, as the store resolves it (false
+  // also when `id` is no channel or the store failed). Who a channel mention is pushed to.
+  virtual bool MayViewOnWriter(const std::string& user, int64_t id) = 0;
   // Broker thread: a stored message event of channel `id`, to its live readers on every
   // broker (one publish here, one over the bus).
   virtual void Publish(int64_t id, const std::string& payload) = 0;

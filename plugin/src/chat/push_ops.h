@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "chat/channel_access.h"
 #include "chat/member_loader.h"
 #include "chat/op_table.h"
 #include "chat/store_worker.h"
@@ -45,8 +46,10 @@ class PushOps {
   virtual Plan Mute(const OpRequest& r, const ChatTools& tools) = 0;
 
   // Writer thread, before AppendBatch: each send's push recipients, if push jobs are recorded.
+  // A text channel's message (SendJob::channel) is pushed only to the users it mentions who
+  // may view the channel (`channels`, null when communities are off), never to every reader.
   virtual void AddRecipients(store::ChatStore& store, MemberLoader& members,
-                             std::vector<SendJob>& jobs) = 0;
+                             ChannelAccess* channels, std::vector<SendJob>& jobs) = 0;
   // Writer thread, after AppendBatch committed `results` (results[i] answers jobs[i]).
   virtual void BatchCommitted(const std::vector<SendJob>& jobs,
                               const std::vector<store::AppendResult>& results) = 0;

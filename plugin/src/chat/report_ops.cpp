@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "community/permissions.h"
 #include "protocol/fields.h"
 #include "protocol/ids.h"
 
@@ -26,13 +27,21 @@ Plan ReportOps::Report(const OpRequest& r) {
     return Refusal{protocol::ErrorCode::kInvalid, "you cannot report yourself"};
   }
   const int64_t now = tools_.clock.NowMs();
-  return StoreTask([this, to = r.to, user, body = std::move(body), now](store::ChatStore& store) {
-    File(store, to, user, body, now);
-  });
+  // A text channel (issue 18) has no members rows: the broker's access cache decides whether
+  // the reporter may view it now, as for history.
+  bool channel = false;
+  if (body.seq > 0 && tools_.channels != nullptr) {
+    const auto perms = tools_.channels->Permissions(user, body.conversation_id);
+    channel = perms && community::Has(*perms, community::kViewChannel);
+  }
+  return StoreTask(
+      [this, to = r.to, user, body = std::move(body), now, channel](store::ChatStore& store) {
+        File(store, to, user, body, now, channel);
+      });
 }
 
 void ReportOps::File(store::ChatStore& store, const ReplyTo& to, const std::string& reporter,
-                     const protocol::ReportRequest& body, int64_t now_ms) {
+                     const protocol::ReportRequest& body, int64_t now_ms, bool channel) {
   store::NewReport report;
   report.reporter = reporter;
   report.client_msg_id = body.client_msg_id;
@@ -40,7 +49,7 @@ void ReportOps::File(store::ChatStore& store, const ReplyTo& to, const std::stri
   report.reason = body.reason;
   report.details = body.details;
   report.created_at_ms = now_ms;
-  if (body.seq > 0 && !FindMessage(store, to, reporter, body, &report)) return;
+  if (body.seq > 0 && !FindMessage(store, to, reporter, body, channel, &report)) return;
   if (report.reported_user == reporter) {
     return tools_.replies.Reply(
         to, ErrorPayload(to, protocol::ErrorCode::kInvalid, "you cannot report yourself"));
@@ -58,7 +67,7 @@ void ReportOps::File(store::ChatStore& store, const ReplyTo& to, const std::stri
 
 bool ReportOps::FindMessage(store::ChatStore& store, const ReplyTo& to,
                             const std::string& reporter, const protocol::ReportRequest& body,
-                            store::NewReport* out) {
+                            bool channel, store::NewReport* out) {
   // Not a member, or no such conversation: one answer, so a report reveals nothing of
   // conversations the reporter is not in.
   auto conv = store.GetConversation(body.conversation_id);
@@ -67,8 +76,8 @@ bool ReportOps::FindMessage(store::ChatStore& store, const ReplyTo& to,
     return false;
   }
   const bool member =
-      conv.ok() && std::any_of(conv->members.begin(), conv->members.end(),
-                               [&](const auto& m) { return m.username == reporter; });
+      conv.ok() && (channel || std::any_of(conv->members.begin(), conv->members.end(),
+                                           [&](const auto& m) { return m.username == reporter; }));
   if (!member) {
     tools_.replies.NotMember(to, body.conversation_id);
     return false;

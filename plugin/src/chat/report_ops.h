@@ -1,8 +1,10 @@
 // ReportOps: the `report` request (issue 24): a user reports another user, or a message of a
-// conversation they are a member of, with a reason from a fixed list (protocol/report.h). On
-// the broker thread, a per-user limit (RATE_LIMITED with the wait); on the writer, the checks
-// (a message only in a conversation the reporter is in: NOT_MEMBER otherwise, the same answer
-// whether or not the conversation exists; then UNKNOWN_MESSAGE or MESSAGE_DELETED), a copy of
+// conversation they are a member of (or of a text channel they may view now, as history
+// decides from the broker's channel access cache), with a reason from a fixed list
+// (protocol/report.h). On the broker thread, a per-user limit (RATE_LIMITED with the wait); on
+// the writer, the checks (a message only in a conversation the reporter is in: NOT_MEMBER
+// otherwise, the same answer whether or not the conversation exists; then UNKNOWN_MESSAGE or
+// MESSAGE_DELETED), a copy of
 // the message's text, and the report filed in the moderation queue (store::ReportStore, once
 // per client_msg_id), which the operator reads with `mqchatctl reports`.
 #pragma once
@@ -31,13 +33,14 @@ class ReportOps {
   Plan Report(const OpRequest& r);
 
  private:
-  // Writer thread: checks and files the report of `reporter`, then answers.
+  // Writer thread: checks and files the report of `reporter`, then answers. `channel`: the
+  // message's conversation is a text channel the reporter may view (no members rows).
   void File(store::ChatStore& store, const ReplyTo& to, const std::string& reporter,
-            const protocol::ReportRequest& body, int64_t now_ms);
+            const protocol::ReportRequest& body, int64_t now_ms, bool channel);
   // Writer thread: the reported message (its text copied into `out`), or false once answered
   // with the refusal.
   bool FindMessage(store::ChatStore& store, const ReplyTo& to, const std::string& reporter,
-                   const protocol::ReportRequest& body, store::NewReport* out);
+                   const protocol::ReportRequest& body, bool channel, store::NewReport* out);
 
   const ChatTools tools_;
   const store::ReportStorePtr reports_;  // writer thread

@@ -170,7 +170,7 @@ std::string SendPipeline::LimitMessage(const std::string& user) const {
 }
 
 void SendPipeline::Commit(store::ChatStore& store, std::vector<SendJob> jobs) {
-  if (push_ != nullptr) push_->AddRecipients(store, tools_.members, jobs);
+  if (push_ != nullptr) push_->AddRecipients(store, tools_.members, tools_.channels, jobs);
   ResolveChannelSenders(jobs);
   std::vector<store::AppendRequest> batch;
   batch.reserve(jobs.size());

@@ -1,5 +1,6 @@
 // ChatService::DeliverStoredEntry: the live delivery of an entry another process stored (a
-// broker notice of kind entry; store/broker_notices.h, docs/ARCHITECTURE.md "Broker notices").
+// broker notice of kind entry; store/broker_notices.h, docs/ARCHITECTURE.md "Broker notices"):
+// to the members' inboxes here, or, for a text channel, to its topic.
 #include <string>
 #include <utility>
 
@@ -31,6 +32,16 @@ void ChatService::DeliverStoredEntry(store::ConversationId id, int64_t seq) {
       return;
     }
     std::string event = protocol::MessageEvent(ToWire(entries->front()));
+    if ((*members)->usernames.empty()) {
+      // A text channel (issue 18) has no members rows: its entry goes once to the channel's
+      // topic, as a send does, where the READ ACL admits only the devices here whose user may
+      // view the channel now (a conversation everyone left has no readers there). Every
+      // broker reads the notice, so it is published here only, not shared over the bus.
+      replies_.OnBrokerThread([this, id, event = std::move(event)] {
+        if (channel_delivery_ != nullptr) channel_delivery_->PublishLocal(id, event);
+      });
+      return;
+    }
     replies_.OnBrokerThread([this, users = (*members)->usernames, event = std::move(event)] {
       fan_out_.ToLocalInboxes(users, event);
     });

@@ -69,6 +69,12 @@ bool ChannelDelivery::MaySendOnWriter(const std::string& user, int64_t id) {
   return access.ok() && Has(access->permissions, kSendMessages);
 }
 
+bool ChannelDelivery::MayViewOnWriter(const std::string& user, int64_t id) {
+  if (deps_.store == nullptr) return false;
+  auto access = deps_.store->GetChannelAccess(user, id);
+  return access.ok() && Has(access->permissions, kViewChannel);
+}
+
 void ChannelDelivery::PublishLocal(int64_t channel_id, const std::string& payload) {
   OutgoingMessage msg;
   msg.topic = protocol::ChannelTopic(channel_id);

@@ -79,6 +79,7 @@ class ChannelDelivery final : public chat::ChannelAccess {
   }
   std::vector<int64_t> Viewable(const std::string& user) const override;
   bool MaySendOnWriter(const std::string& user, int64_t id) override;
+  bool MayViewOnWriter(const std::string& user, int64_t id) override;
   void Publish(int64_t id, const std::string& payload) override;
 
   const ChannelAccessCache& cache() const { return cache_; }

@@ -89,10 +89,29 @@ chat::Plan PushRequests::Mute(const chat::OpRequest& r, const chat::ChatTools& t
       });
 }
 
+void PushRequests::AddChannelRecipients(chat::ChannelAccess& channels, chat::SendJob& job) {
+  // A channel may have 100,000 readers: only a mention is pushed (no @everyone: a mention
+  // names each user). Asked of the store for those offline only, the sender excluded; the
+  // store checks again that each is still a member of the channel's server when it records
+  // the job, in the message's transaction.
+  if (job.request.kind != store::EventKind::kMessage) return;  // only messages are pushed
+  for (const std::string& user : job.request.mentions) {
+    if (user == job.request.sender || push_.online->IsOnline(user)) continue;
+    if (channels.MayViewOnWriter(user, job.request.conversation_id)) {
+      job.request.push_recipients.push_back(user);
+    }
+  }
+}
+
 void PushRequests::AddRecipients(store::ChatStore& store, chat::MemberLoader& members,
+                                 chat::ChannelAccess* channels,
                                  std::vector<chat::SendJob>& jobs) {
   if (!push_.record_jobs || push_.online == nullptr) return;
   for (chat::SendJob& job : jobs) {
+    if (job.channel) {  // no members rows: the channel's own rule
+      if (channels != nullptr) AddChannelRecipients(*channels, job);
+      continue;
+    }
     // A failure here (unknown conversation, store error) leaves the send to AppendBatch, which
     // refuses or fails it on its own; a message it still stores goes without push.
     // The commit's members_version is not known yet, so the cached list may predate a change

@@ -1,7 +1,8 @@
 // PushRequests: the push side of the request path (docs/PROTOCOL.md section 7), behind
 // chat::PushOps: push_register, push_unregister, push_settings and mute, run on the writer
 // worker through the writer's own PushStore; and, before each send batch, who of a message's
-// members gets a push job (those with no device online, the sender excluded), then a wake-up
+// members gets a push job (those with no device online, the sender excluded; in a text channel
+// only the users it mentions who may view the channel), then a wake-up
 // for the push worker once jobs committed. Built by the composition root from push::SetUpPush's
 // chat::ChatPush and handed to ChatService.
 #pragma once
@@ -23,12 +24,15 @@ class PushRequests final : public chat::PushOps {
   chat::Plan Mute(const chat::OpRequest& r, const chat::ChatTools& tools) override;
 
   void AddRecipients(store::ChatStore& store, chat::MemberLoader& members,
-                     std::vector<chat::SendJob>& jobs) override;
+                     chat::ChannelAccess* channels, std::vector<chat::SendJob>& jobs) override;
   void BatchCommitted(const std::vector<chat::SendJob>& jobs,
                       const std::vector<store::AppendResult>& results) override;
   void ReadMarked(const std::string& user, const std::string& device, int64_t now_ms) override;
 
  private:
+  // Writer thread: the push recipients of a text channel's message `job`.
+  void AddChannelRecipients(chat::ChannelAccess& channels, chat::SendJob& job);
+
   chat::ChatPush push_;  // push_.store: the writer thread only, like the tasks planned here
 };
 

@@ -1,5 +1,6 @@
 #include "search/search_ops.h"
 
+#include <algorithm>
 #include <string>
 
 #include "chat/wire_convert.h"
@@ -15,7 +16,8 @@ protocol::WireSearchPage ToWire(const SearchPage& page) {
   for (const SearchHit& hit : page.hits) {
     protocol::WireSearchResult r;
     r.message = chat::ToWire(hit.candidate.message);
-    r.conversation_kind = std::string(chat::KindName(hit.candidate.kind));
+    r.conversation_kind = hit.candidate.channel ? std::string(protocol::values::kKindChannel)
+                                                : std::string(chat::KindName(hit.candidate.kind));
     r.conversation_name = hit.candidate.conversation_name;
     r.snippet = hit.match.snippet;
     for (const auto& [begin, end] : hit.match.highlights) {
@@ -43,6 +45,18 @@ chat::Plan SearchOps::Search(const chat::OpRequest& r) {
   }
   SearchSpec spec;
   spec.user = r.who.username;
+  // Text channels (issue 18) have no members rows: the ones the user may view now, from the
+  // broker's channel access cache (emptied at once by a permission change), as history and
+  // sync decide. One conversation named: only it, if it is such a channel.
+  if (tools_.channels != nullptr) {
+    spec.channels = tools_.channels->Viewable(r.who.username);
+    if (body.conversation_id > 0) {
+      const bool viewable = std::binary_search(spec.channels.begin(), spec.channels.end(),
+                                               body.conversation_id);
+      spec.channels.clear();
+      if (viewable) spec.channels.push_back(body.conversation_id);
+    }
+  }
   spec.query = std::move(*query);
   spec.conversation_id = body.conversation_id;
   spec.sender = body.sender;

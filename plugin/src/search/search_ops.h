@@ -3,7 +3,8 @@
 // more than kMaxQueryTerms terms, is INVALID) and the cursor, then hands the search to its
 // SearchWorker; there RunSearch (search_runner.h) reads the index and the answer goes back
 // through the broker thread like every worker's (chat::WorkerReplies). Only conversations the
-// caller is a member of now are searched, as history reads only those: NOT_MEMBER for a named
+// caller is a member of now, and text channels they may view now (the broker's channel access
+// cache, as history), are searched, as history reads only those: NOT_MEMBER for a named
 // conversation they are not in, and nothing of a conversation they were removed from.
 #pragma once
 

@@ -11,6 +11,7 @@ namespace {
 Result<store::CandidateQuery> PlanQuery(store::SearchStore& store, const SearchSpec& spec) {
   store::CandidateQuery q;
   q.user = spec.user;
+  q.channels = spec.channels;
   q.conversation_id = spec.conversation_id;
   q.sender = spec.sender;
   q.from_ms = spec.from_ms;
@@ -39,7 +40,9 @@ Result<store::CandidateQuery> PlanQuery(store::SearchStore& store, const SearchS
 }  // namespace
 
 Result<SearchPage> RunSearch(store::SearchStore& store, const SearchSpec& spec) {
-  if (spec.conversation_id > 0) {
+  const bool viewable_channel = std::binary_search(spec.channels.begin(), spec.channels.end(),
+                                                   spec.conversation_id);
+  if (spec.conversation_id > 0 && !viewable_channel) {
     MQCHAT_ASSIGN_OR_RETURN(bool member, store.IsMember(spec.conversation_id, spec.user));
     if (!member) return Status::PermissionDenied("not a member");
   }

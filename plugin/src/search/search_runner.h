@@ -1,6 +1,6 @@
 // RunSearch: one search request against the index (store::SearchStore), backend-neutral. The
 // store narrows the candidates (postings of every query term, in conversations the user is a
-// member of now, not deleted, within the filters, newest first); each candidate's text is then
+// member of now and the text channels they may view now, not deleted, within the filters, newest first); each candidate's text is then
 // checked and given its snippet by the matcher (matcher.h), batch after batch, until the page
 // is full or a bound on the candidates examined is reached (then the page says has_more, with
 // a cursor after the last one examined). The term walked is the one with the fewest postings
@@ -25,6 +25,9 @@ inline constexpr int64_t kCountCap = 10000;
 
 struct SearchSpec {
   std::string user;
+  // The text channels `user` may view now (ascending), searched beside their conversations;
+  // the caller resolved them (issue 18: the broker's channel access cache, as for history).
+  std::vector<int64_t> channels;
   Query query;
   store::ConversationId conversation_id = 0;  // > 0: only this one
   std::string sender;                         // "": any
@@ -45,8 +48,8 @@ struct SearchPage {
   int64_t next_before = 0;  // with has_more: the next page's before_message_id
 };
 
-// kPermissionDenied when spec.conversation_id > 0 and the user is not a member of it (or it
-// does not exist); store errors as they come.
+// kPermissionDenied when spec.conversation_id > 0 is neither one of spec.channels nor a
+// conversation the user is a member of (or it does not exist); store errors as they come.
 Result<SearchPage> RunSearch(store::SearchStore& store, const SearchSpec& spec);
 
 }  // namespace mqchat::search

@@ -5,7 +5,9 @@
 //     writes the postings of the messages it touched (new, edited, deleted);
 //   - the search worker (search/search_worker.h) reads candidates for a query: messages of
 //     conversations the user is a member of now (the rule history applies: a removed member
-//     reads nothing of the conversation), not deleted, holding the query's terms, newest first.
+//     reads nothing of the conversation) and of the text channels the caller found the user
+//     may view now (CandidateQuery::channels; a channel has no members rows), not deleted,
+//     holding the query's terms, newest first.
 // Terms are search::TermKey values; the store never sees text it has to understand.
 #pragma once
 
@@ -43,6 +45,10 @@ struct IndexEntry {
 
 struct CandidateQuery {
   std::string user;                  // only conversations this user is a member of
+  // And these text channels (ascending, distinct): the ones the user may view now, as the
+  // caller resolved it (the store does not check them). With conversation_id > 0 the search
+  // reads that channel if it is one of these, else that conversation if the user is a member.
+  std::vector<ConversationId> channels;
   ConversationId conversation_id = 0;  // > 0: only this one
   int64_t driver = 0;                // the term whose postings are walked
   std::vector<int64_t> others;       // the other terms, all required (distinct, not driver)
@@ -56,7 +62,8 @@ struct CandidateQuery {
 struct SearchCandidate {
   StoredMessage message;  // a message (kind kMessage), not deleted, in its current state
   ConversationKind kind = ConversationKind::kGroup;
-  std::string conversation_name;
+  std::string conversation_name;  // a text channel's: the channel's name
+  bool channel = false;           // the conversation is a text channel (migration 021)
 };
 
 class SearchStore {

@@ -10,7 +10,7 @@ namespace mqchat::store::pg_push_sql {
 // $1..$7 (usernames, conversations, first seqs, last seqs, counts, senders, previews; $8 now,
 // $9 due time, $10 due cap),
 // skipping users without a push target, users who muted the conversation, and users who are
-// no longer members (recipients come from a membership cache that may predate a removal; the
+// no longer members (of the server, for a text channel; recipients come from a membership cache that may predate a removal; the
 // conversation lock AppendBatch holds makes this view the authority); a pair that
 // already has a pending job gets the draft folded into it. The preview is stored only if the
 // user allows previews (no push_settings row: allowed). Folding into a job whose first delivery
@@ -34,8 +34,12 @@ inline constexpr PgStatement kUpsertJobs = {
     "last_seq, n, sender, preview, mention) "
     "LEFT JOIN push_settings s ON s.username = j.username "
     "WHERE EXISTS (SELECT 1 FROM push_targets t WHERE t.username = j.username) "
-    "AND EXISTS (SELECT 1 FROM members mb WHERE mb.conversation_id = j.conversation_id "
+    // A text channel has no members rows (migration 021): its recipients are users it
+    // mentions whom the writer found allowed to view it; here, still members of its server.
+    "AND (EXISTS (SELECT 1 FROM members mb WHERE mb.conversation_id = j.conversation_id "
     "AND mb.username = j.username) "
+    "OR EXISTS (SELECT 1 FROM channels ch JOIN server_members sm ON sm.server_id = ch.server_id "
+    "AND sm.username = j.username WHERE ch.channel_id = j.conversation_id)) "
     "AND (NOT EXISTS (SELECT 1 FROM mutes m WHERE m.conversation_id = j.conversation_id "
     "AND m.username = j.username AND (m.muted_until_ms = -1 OR m.muted_until_ms > $8::bigint)) "
     // Migration 019: a mention passes a mute unless the user turned mention_push off.

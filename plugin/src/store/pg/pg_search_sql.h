@@ -60,13 +60,20 @@ inline constexpr PgStatement kCountIn = {
     "AND conversation_id = $3::bigint LIMIT $2::bigint) s"};
 
 // Candidates: $1 driver term, $2 user, $3 before message id, $4 sender ('' any), $5 from_ms,
-// $6 to_ms, $7 the other terms, $8 their number, $9 limit, $10 the conversation (0: all).
-#define MQCHAT_PG_CANDIDATE_COLUMNS                                                          \
+// $6 to_ms, $7 the other terms, $8 their number, $9 limit, $10 the conversation (0: all); and
+// in kCandidatesAllChannels $11, the text channels the user may view. A channel's candidates
+// carry its name and the mark that it is one (the last column, 1).
+#define MQCHAT_PG_CANDIDATE_COLUMNS(name, channel)                                           \
   "SELECT p.conversation_id, p.seq, m.message_id, m.sender, m.client_msg_id, m.body, "      \
-  "m.created_at_ms, m.target_seq, m.edited_at_ms, c.kind, c.name, m.attachments "
-#define MQCHAT_PG_CANDIDATE_FILTERS                                                          \
+  "m.created_at_ms, m.target_seq, m.edited_at_ms, c.kind, " name ", m.attachments, "         \
+  channel " "
+#define MQCHAT_PG_MEMBER_COLUMNS MQCHAT_PG_CANDIDATE_COLUMNS("c.name", "0")
+#define MQCHAT_PG_CHANNEL_COLUMNS                                   \
+  MQCHAT_PG_CANDIDATE_COLUMNS("COALESCE(ch.name, c.name)",          \
+                              "CASE WHEN ch.channel_id IS NULL THEN 0 ELSE 1 END")
+#define MQCHAT_PG_CANDIDATE_FILTERS(join)                                                    \
   "JOIN messages m ON m.conversation_id = p.conversation_id AND m.seq = p.seq "             \
-  "JOIN conversations c ON c.conversation_id = p.conversation_id "                          \
+  "JOIN conversations c ON c.conversation_id = p.conversation_id " join                     \
   "WHERE m.kind = 0 AND m.deleted_at_ms = 0 "                                               \
   "AND ($4::text = '' OR m.sender = $4::text) "                                             \
   "AND m.created_at_ms >= $5::bigint AND m.created_at_ms < $6::bigint "                     \
@@ -75,21 +82,41 @@ inline constexpr PgStatement kCountIn = {
   "ORDER BY p.message_id DESC LIMIT $9::bigint"
 inline constexpr PgStatement kCandidatesAll = {
     "mqchat_search_candidates_all",
-    MQCHAT_PG_CANDIDATE_COLUMNS
+    MQCHAT_PG_MEMBER_COLUMNS
     "FROM members mb JOIN search_postings p ON p.term = $1::bigint "
     "AND p.conversation_id = mb.conversation_id AND p.message_id < $3::bigint "
-    "AND mb.username = $2::text AND $10::bigint = 0 " MQCHAT_PG_CANDIDATE_FILTERS};
+    "AND mb.username = $2::text AND $10::bigint = 0 " MQCHAT_PG_CANDIDATE_FILTERS("")};
 inline constexpr PgStatement kCandidatesIn = {
     "mqchat_search_candidates_in",
-    MQCHAT_PG_CANDIDATE_COLUMNS
+    MQCHAT_PG_MEMBER_COLUMNS
     "FROM search_postings p JOIN members mb ON mb.conversation_id = p.conversation_id "
     "AND mb.username = $2::text AND p.term = $1::bigint AND p.conversation_id = $10::bigint "
-    "AND p.message_id < $3::bigint " MQCHAT_PG_CANDIDATE_FILTERS};
+    "AND p.message_id < $3::bigint " MQCHAT_PG_CANDIDATE_FILTERS("")};
+// Issue 18: the member conversations and the viewable channels (which have no members rows).
+inline constexpr PgStatement kCandidatesAllChannels = {
+    "mqchat_search_candidates_all_channels",
+    MQCHAT_PG_CHANNEL_COLUMNS
+    "FROM (SELECT conversation_id FROM members WHERE username = $2::text "
+    "UNION ALL SELECT unnest($11::bigint[])) mb "
+    "JOIN search_postings p ON p.term = $1::bigint AND p.conversation_id = mb.conversation_id "
+    "AND p.message_id < $3::bigint AND $10::bigint = 0 "
+    MQCHAT_PG_CANDIDATE_FILTERS("LEFT JOIN channels ch ON ch.channel_id = p.conversation_id ")};
+// One channel the user may view ($2 is not used: a channel has no members rows).
+inline constexpr PgStatement kCandidatesInChannel = {
+    "mqchat_search_candidates_in_channel",
+    MQCHAT_PG_CHANNEL_COLUMNS
+    "FROM search_postings p JOIN channels ch ON ch.channel_id = p.conversation_id "
+    "AND p.term = $1::bigint AND p.conversation_id = $10::bigint "
+    "AND p.message_id < $3::bigint AND $2::text IS NOT NULL " MQCHAT_PG_CANDIDATE_FILTERS("")};
 #undef MQCHAT_PG_CANDIDATE_COLUMNS
+#undef MQCHAT_PG_MEMBER_COLUMNS
+#undef MQCHAT_PG_CHANNEL_COLUMNS
 #undef MQCHAT_PG_CANDIDATE_FILTERS
 
 inline constexpr const PgStatement* kAll[] = {
-    &kBehind,   &kChanges,  &kDeletePostings, &kDeleteDoc,     &kInsertPostings, &kUpsertDoc,
-    &kProgress, &kIsMember, &kCountAll,       &kCountIn,       &kCandidatesAll,  &kCandidatesIn};
+    &kBehind,         &kChanges,       &kDeletePostings,        &kDeleteDoc,
+    &kInsertPostings, &kUpsertDoc,     &kProgress,              &kIsMember,
+    &kCountAll,       &kCountIn,       &kCandidatesAll,         &kCandidatesIn,
+    &kCandidatesAllChannels,           &kCandidatesInChannel};
 
 }  // namespace mqchat::store::pg_search_sql

@@ -1,5 +1,6 @@
 #include "store/pg/pg_search_store.h"
 
+#include <algorithm>
 #include <iterator>
 #include <map>
 #include <utility>
@@ -41,6 +42,8 @@ Result<SearchCandidate> ReadCandidate(const PGresult* res, int row) {
                                                                    : ConversationKind::kGroup;
   c.conversation_name = PgText(res, row, 10);
   m.attachments = ParseAttachmentsColumn(PgText(res, row, 11));  // as history shows them
+  MQCHAT_ASSIGN_OR_RETURN(int64_t channel, PgInt64(res, row, 12));
+  c.channel = channel != 0;
   return c;
 }
 
@@ -129,8 +132,16 @@ Result<std::vector<SearchCandidate>> PgSearchStore::Candidates(const CandidateQu
   params.Int(q.driver).Text(q.user).Int(q.before_message_id).Text(q.sender).Int(q.from_ms);
   params.Int(q.to_ms).Text(PgIntegers(q.others)).Int(static_cast<int64_t>(q.others.size()));
   params.Int(q.limit).Int(q.conversation_id);
-  const PgStatement& stmt = q.conversation_id > 0 ? sql::kCandidatesIn : sql::kCandidatesAll;
-  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, Run(stmt, params));
+  const PgStatement* stmt = &sql::kCandidatesAll;
+  if (q.conversation_id > 0) {
+    const bool in_channel =
+        std::binary_search(q.channels.begin(), q.channels.end(), q.conversation_id);
+    stmt = in_channel ? &sql::kCandidatesInChannel : &sql::kCandidatesIn;
+  } else if (!q.channels.empty()) {
+    stmt = &sql::kCandidatesAllChannels;
+    params.Text(PgIntegers(q.channels));
+  }
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, Run(*stmt, params));
   std::vector<SearchCandidate> out;
   for (int i = 0; i < PQntuples(res.get()); ++i) {
     MQCHAT_ASSIGN_OR_RETURN(SearchCandidate c, ReadCandidate(res.get(), i));

@@ -7,7 +7,8 @@ namespace mqchat::store::sqlite_push_sql {
 
 // Records one collapsed job draft (?1 username, ?2 conversation, ?3 first_seq, ?4 last_seq,
 // ?5 count, ?6 sender, ?7 preview, ?8 now, ?9 due time, ?10 due cap) unless the user has no
-// push target, has muted the conversation, or is no longer a member (recipients come from a
+// push target, has muted the conversation, or is no longer a member (of the server, for a text
+// channel; recipients come from a
 // membership cache that may predate a removal; this transaction's view is the authority); if
 // the pair already has a pending job, the draft is folded into it. The preview is stored only if the user allows
 // previews (no push_settings row: allowed). Folding into a job whose first delivery has not
@@ -23,7 +24,11 @@ inline constexpr char kUpsertJob[] =
     "CASE WHEN COALESCE((SELECT preview FROM push_settings WHERE username = ?1), 1) = 1 "
     "THEN ?7 END, ?8, ?9, ?10, ?11 "
     "WHERE EXISTS (SELECT 1 FROM push_targets WHERE username = ?1) "
-    "AND EXISTS (SELECT 1 FROM members WHERE conversation_id = ?2 AND username = ?1) "
+    // A text channel has no members rows (migration 021): its recipients are users it
+    // mentions whom the writer found allowed to view it; here, still members of its server.
+    "AND (EXISTS (SELECT 1 FROM members WHERE conversation_id = ?2 AND username = ?1) "
+    "OR EXISTS (SELECT 1 FROM channels ch JOIN server_members sm ON sm.server_id = ch.server_id "
+    "AND sm.username = ?1 WHERE ch.channel_id = ?2)) "
     "AND (NOT EXISTS (SELECT 1 FROM mutes WHERE conversation_id = ?2 AND username = ?1 "
     "AND (muted_until_ms = -1 OR muted_until_ms > ?8)) "
     // Migration 019: a mention (?11) passes a mute unless the user turned mention_push off.

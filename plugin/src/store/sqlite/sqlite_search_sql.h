@@ -45,13 +45,19 @@ inline constexpr char kCountIn[] =
     "AND conversation_id = ?3 LIMIT ?2)";
 
 // Candidates: ?1 driver term, ?2 user, ?3 before message id, ?4 sender ('' any), ?5 from_ms,
-// ?6 to_ms, ?7 the other terms (JSON), ?8 their number, ?9 limit, ?10 the conversation.
-#define MQCHAT_SQLITE_CANDIDATE_COLUMNS                                                      \
+// ?6 to_ms, ?7 the other terms (JSON), ?8 their number, ?9 limit, ?10 the conversation; and
+// in kCandidatesAllChannels ?11, the text channels the user may view (JSON). A channel's
+// candidates carry its name and the mark that it is one (the last column).
+#define MQCHAT_SQLITE_CANDIDATE_COLUMNS(name, channel)                                       \
   "SELECT p.conversation_id, p.seq, m.message_id, m.sender, m.client_msg_id, m.body, "      \
-  "m.created_at_ms, m.target_seq, m.edited_at_ms, c.kind, c.name, m.attachments "
-#define MQCHAT_SQLITE_CANDIDATE_FILTERS                                                      \
+  "m.created_at_ms, m.target_seq, m.edited_at_ms, c.kind, " name ", m.attachments, "         \
+  channel " "
+#define MQCHAT_SQLITE_MEMBER_COLUMNS MQCHAT_SQLITE_CANDIDATE_COLUMNS("c.name", "0")
+#define MQCHAT_SQLITE_CHANNEL_COLUMNS \
+  MQCHAT_SQLITE_CANDIDATE_COLUMNS("COALESCE(ch.name, c.name)", "ch.channel_id IS NOT NULL")
+#define MQCHAT_SQLITE_CANDIDATE_FILTERS(join)                                                \
   "JOIN messages m ON m.conversation_id = p.conversation_id AND m.seq = p.seq "             \
-  "JOIN conversations c ON c.conversation_id = p.conversation_id "                          \
+  "JOIN conversations c ON c.conversation_id = p.conversation_id " join                     \
   "WHERE m.kind = 0 AND m.deleted_at_ms = 0 AND (?4 = '' OR m.sender = ?4) "                \
   "AND m.created_at_ms >= ?5 AND m.created_at_ms < ?6 "                                     \
   "AND (SELECT count(*) FROM search_postings q WHERE q.term IN "                            \
@@ -59,16 +65,32 @@ inline constexpr char kCountIn[] =
   "AND q.message_id = p.message_id) = ?8 "                                                  \
   "ORDER BY p.message_id DESC LIMIT ?9"
 inline constexpr char kCandidatesAll[] =
-    MQCHAT_SQLITE_CANDIDATE_COLUMNS
+    MQCHAT_SQLITE_MEMBER_COLUMNS
     "FROM members mb JOIN search_postings p ON p.term = ?1 "
     "AND p.conversation_id = mb.conversation_id AND p.message_id < ?3 "
-    "AND mb.username = ?2 AND ?10 = 0 " MQCHAT_SQLITE_CANDIDATE_FILTERS;
+    "AND mb.username = ?2 AND ?10 = 0 " MQCHAT_SQLITE_CANDIDATE_FILTERS("");
 inline constexpr char kCandidatesIn[] =
-    MQCHAT_SQLITE_CANDIDATE_COLUMNS
+    MQCHAT_SQLITE_MEMBER_COLUMNS
     "FROM search_postings p JOIN members mb ON mb.conversation_id = p.conversation_id "
     "AND mb.username = ?2 AND p.term = ?1 AND p.conversation_id = ?10 "
-    "AND p.message_id < ?3 " MQCHAT_SQLITE_CANDIDATE_FILTERS;
+    "AND p.message_id < ?3 " MQCHAT_SQLITE_CANDIDATE_FILTERS("");
+// Issue 18: the member conversations and the viewable channels (which have no members rows).
+inline constexpr char kCandidatesAllChannels[] =
+    MQCHAT_SQLITE_CHANNEL_COLUMNS
+    "FROM (SELECT conversation_id FROM members WHERE username = ?2 "
+    "UNION ALL SELECT value FROM json_each(?11)) mb "
+    "JOIN search_postings p ON p.term = ?1 AND p.conversation_id = mb.conversation_id "
+    "AND p.message_id < ?3 AND ?10 = 0 "
+    MQCHAT_SQLITE_CANDIDATE_FILTERS("LEFT JOIN channels ch ON ch.channel_id = p.conversation_id ");
+// One channel the user may view (?2 unused).
+inline constexpr char kCandidatesInChannel[] =
+    MQCHAT_SQLITE_CHANNEL_COLUMNS
+    "FROM search_postings p JOIN channels ch ON ch.channel_id = p.conversation_id "
+    "AND p.term = ?1 AND p.conversation_id = ?10 AND p.message_id < ?3 "
+    MQCHAT_SQLITE_CANDIDATE_FILTERS("");
 #undef MQCHAT_SQLITE_CANDIDATE_COLUMNS
+#undef MQCHAT_SQLITE_MEMBER_COLUMNS
+#undef MQCHAT_SQLITE_CHANNEL_COLUMNS
 #undef MQCHAT_SQLITE_CANDIDATE_FILTERS
 
 }  // namespace mqchat::store::sqlite_search_sql

@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_search_store.h"
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
@@ -40,6 +41,7 @@ SearchCandidate ReadCandidate(sqlite3_stmt* stmt) {
                : ConversationKind::kGroup;
   c.conversation_name = ColumnText(stmt, 10);
   m.attachments = ParseAttachmentsColumn(ColumnText(stmt, 11));  // as history shows them
+  c.channel = ColumnInt64(stmt, 12) != 0;
   return c;
 }
 
@@ -66,6 +68,8 @@ Status SqliteSearchStore::PrepareAll() {
       {&count_in_, sql::kCountIn},
       {&candidates_all_, sql::kCandidatesAll},
       {&candidates_in_, sql::kCandidatesIn},
+      {&candidates_all_channels_, sql::kCandidatesAllChannels},
+      {&candidates_in_channel_, sql::kCandidatesInChannel},
   };
   for (const auto& [stmt, text] : all) {
     MQCHAT_ASSIGN_OR_RETURN(*stmt, PrepareSqlite(db_.get(), text));
@@ -140,13 +144,25 @@ Result<int64_t> SqliteSearchStore::CountPostings(int64_t term, ConversationId id
 }
 
 Result<std::vector<SearchCandidate>> SqliteSearchStore::Candidates(const CandidateQuery& q) {
-  sqlite3_stmt* stmt = q.conversation_id > 0 ? candidates_in_.get() : candidates_all_.get();
+  const bool in_channel =
+      q.conversation_id > 0 &&
+      std::binary_search(q.channels.begin(), q.channels.end(), q.conversation_id);
+  sqlite3_stmt* stmt = nullptr;
+  if (q.conversation_id > 0) {
+    stmt = in_channel ? candidates_in_channel_.get() : candidates_in_.get();
+  } else {
+    stmt = q.channels.empty() ? candidates_all_.get() : candidates_all_channels_.get();
+  }
   StmtReset reset(stmt);
   const std::string others = JsonIntegers(q.others);
   MQCHAT_RETURN_IF_ERROR(BindAll(stmt, q.driver, std::string_view(q.user), q.before_message_id,
                                  std::string_view(q.sender), q.from_ms, q.to_ms,
                                  std::string_view(others), static_cast<int64_t>(q.others.size()),
                                  int64_t{q.limit}, q.conversation_id));
+  const std::string channels = JsonIntegers(q.channels);
+  if (stmt == candidates_all_channels_.get()) {
+    MQCHAT_RETURN_IF_ERROR(BindText(stmt, 11, channels));
+  }
   std::vector<SearchCandidate> out;
   MQCHAT_ASSIGN_OR_RETURN(bool has_row, StepSqlite(stmt));
   while (has_row) {

@@ -45,6 +45,8 @@ class SqliteSearchStore final : public SearchStore {
   SqliteStmtPtr count_in_;
   SqliteStmtPtr candidates_all_;
   SqliteStmtPtr candidates_in_;
+  SqliteStmtPtr candidates_all_channels_;  // issue 18: with the viewable text channels
+  SqliteStmtPtr candidates_in_channel_;
 };
 
 }  // namespace mqchat::store
