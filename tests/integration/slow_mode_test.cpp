@@ -4,7 +4,8 @@
 // RATE_LIMITED and the rest of the interval as retry_after_ms (and is not stored), the owner is
 // exempt, edits and reactions are not paced, turning it off lifts it at once, and an SDK client
 // sending several messages at once into a slow group ends with each stored once, in order,
-// because its outbox waits retry_after_ms and resends. With two brokers on one store (a
+// because its outbox waits retry_after_ms and resends; its cache keeps the setting, and the
+// owner's changes reach it as `slow_mode` conversation events. With two brokers on one store (a
 // member's devices on both, or a device that reconnects to the other), the interval still holds:
 // the store decides it under the conversation's lock (migration 027).
 #include <chrono>
@@ -251,6 +252,19 @@ TEST_P(SlowModeTest, AnSdkClientWaitsTheIntervalAndStoresEveryMessageOnceInOrder
   auto messages = History(*alice, group);
   ASSERT_EQ(messages.size(), static_cast<size_t>(kCount));
   for (int i = 0; i < kCount; ++i) EXPECT_EQ(messages[i]["text"], "m" + std::to_string(i));
+
+  // The cache keeps the setting, and the owner's change reaches it as a `slow_mode` event.
+  auto cached_slow_mode = [&] {
+    auto cached = (*client)->CachedConversations();
+    return cached.ok() && cached->size() == 1 ? (*cached)[0].slow_mode_s : int64_t{-1};
+  };
+  EXPECT_EQ(cached_slow_mode(), 1);
+  ASSERT_TRUE(SetSlowMode(*alice, group, 30).ok());
+  EXPECT_TRUE(WaitFor([&] { return cached_slow_mode() == 30; }, kWait,
+                      "the slow_mode event in bob's cache"));
+  ASSERT_TRUE(SetSlowMode(*alice, group, 0).ok());
+  EXPECT_TRUE(WaitFor([&] { return cached_slow_mode() == 0; }, kWait,
+                      "slow mode off in bob's cache"));
   client->reset();
 }
 
