@@ -92,7 +92,7 @@ for store in $STORES; do
   # and the group), well within the margin.
   flood_prefix="f$$"
   flood_out="$BENCH_TMP/$store-flood.json"
-  bench_log "$store: flooder (group of 100, window 64) and the quiet pairs"
+  bench_log "$store: flooder (group of 100, window $FLOOD_WINDOW) and the quiet pairs"
   timeout $((DURATION + 200)) "$BENCH" --scenario group --group-size 100 --senders 1 \
     --window "$FLOOD_WINDOW" --duration $((DURATION + MARGIN)) --drain 120 --port "$port" --jwt-secret "$BENCH_JWT_SECRET" \
     --prefix "$flood_prefix" --json >"$flood_out" &
@@ -116,7 +116,7 @@ for store in $STORES; do
     bench_log "$store: the flooder has $stored messages stored but $(jq -r '.acked' <<<"$flood") acked"
     STATUS=1
   fi
-  ROWS+="| $store | $(jq -r '.ack_latency_ms.p50' <<<"$alone") / $(jq -r '.ack_latency_ms.p99' <<<"$alone") | $(jq -r '.ack_latency_ms.p50' <<<"$under") / $(jq -r '.ack_latency_ms.p99' <<<"$under") | $(jq -r '.sent' <<<"$flood") | $refused | $(jq -r '.acked' <<<"$flood") | $stored |"$'\n'
+  ROWS+="| $store | $(jq -r '.ack_latency_ms.p50 * 100 | round / 100' <<<"$alone") / $(jq -r '.ack_latency_ms.p99 * 100 | round / 100' <<<"$alone") | $(jq -r '.ack_latency_ms.p50 * 100 | round / 100' <<<"$under") / $(jq -r '.ack_latency_ms.p99 * 100 | round / 100' <<<"$under") | $(jq -r '.sent' <<<"$flood") | $refused | $(jq -r '.acked' <<<"$flood") | $stored |"$'\n'
   bench_stop_pid "$pid"
 done
 

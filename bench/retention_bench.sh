@@ -163,7 +163,7 @@ for store in $STORES; do
     STATUS=1
   fi
   bench_log "$store: the sweep took $sweep_s s ($during removed by the end of the second run)"
-  ROWS+="| $store | $MESSAGES | $BATCH | $(jq -r '.ack_latency_ms.p50' <<<"$alone") / $(jq -r '.ack_latency_ms.p99' <<<"$alone") | $(jq -r '.ack_latency_ms.p50' <<<"$sweep") / $(jq -r '.ack_latency_ms.p99' <<<"$sweep") | $during | $sweep_s |"$'\n'
+  ROWS+="| $store | $MESSAGES | $BATCH | $(jq -r '.ack_latency_ms.p50 * 100 | round / 100' <<<"$alone") / $(jq -r '.ack_latency_ms.p99 * 100 | round / 100' <<<"$alone") | $(jq -r '.ack_latency_ms.p50 * 100 | round / 100' <<<"$sweep") / $(jq -r '.ack_latency_ms.p99 * 100 | round / 100' <<<"$sweep") | $during | $sweep_s |"$'\n'
   bench_stop_pid "$pid"
 done
 
