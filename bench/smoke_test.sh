@@ -4,11 +4,13 @@
 # again at QoS 0), a group of 10 x 50 messages, 50 idle connections, a reconnect storm of 20
 # devices x 3 missed messages (and its plain baseline), presence churn with 5 watchers x 10
 # transitions, 2 pairs x 100 requests of the mixed workload (edits and reactions), and a channel
-# of a 200-member server with 10 members online (added by bench/channel_members.sh). Each must
-# lose, duplicate and fail nothing (mqchat-bench's exit code); timing is never asserted.
+# of a 200-member server with 10 members online (added by bench/channel_members.sh); then the
+# flood and retention sweep tools in their --quick modes (bench/flood_bench.sh,
+# bench/retention_bench.sh: brokers of their own). Each must lose, duplicate and fail nothing
+# (mqchat-bench's and the tools' exit codes); timing is never asserted.
 # usage: bench/smoke_test.sh [--bench PATH] [--plugin PATH] [--build-dir DIR]
 # Without --bench/--plugin it builds them in --build-dir (default <repo>/build-bench).
-# Bounded to ~60 s; kills everything it started on exit.
+# Bounded to ~150 s; kills everything it started on exit.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
@@ -37,7 +39,7 @@ bench_init_tmp
 MAIN_PID=$$
 (
   exec >/dev/null 2>&1
-  sleep 60 & sleeper=$!
+  sleep 150 & sleeper=$!
   trap 'kill $sleeper; exit 0' TERM
   wait $sleeper && kill -TERM "$MAIN_PID"
 ) &
@@ -71,6 +73,17 @@ run mixed --scenario pairs --pairs 2 --messages 100 --mixed "${common[@]}"
 BENCH_SQLITE_PATH=$(awk '$1 == "plugin_opt_sqlite_path" { print $2 }' "$BENCH_TMP/chat.conf") \
   run channel --scenario channel --members 200 --online 10 --rate 50 --duration 0.5 \
   --bulk-members "$HERE/channel_members.sh" --broker-pid "$CHAT_PID" "${common[@]}"
+tool() {  # NAME SCRIPT: a bench tool's --quick run (its own brokers); a failure fails the test
+  local name=$1 script=$2
+  if timeout 60 "$HERE/$script" --quick --bench "$BENCH" --plugin "$PLUGIN" >/dev/null; then
+    bench_log "$name: OK"
+  else
+    bench_log "$name: FAILED"
+    status=1
+  fi
+}
+tool flood flood_bench.sh
+tool retention retention_bench.sh
 if [ $status -ne 0 ]; then
   bench_log "smoke test FAILED; broker logs:"
   tail -30 "$BENCH_TMP/chat.log" "$BENCH_TMP/plain.log" >&2

@@ -150,6 +150,8 @@ inline constexpr std::string_view kConversationCreated = "created";
 inline constexpr std::string_view kMembersAdded = "members_added";
 inline constexpr std::string_view kMemberRemoved = "member_removed";
 inline constexpr std::string_view kRenamed = "renamed";
+// An owner or admin changed the slow mode (set_slow_mode); the conversation carries the new one.
+inline constexpr std::string_view kSlowModeChanged = "slow_mode";
 
 // Presence states.
 inline constexpr std::string_view kOnline = "online";

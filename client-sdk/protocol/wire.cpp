@@ -49,11 +49,13 @@ json EncodeMember(const WireMember& m) {
 json EncodeConversation(const WireConversation& c) {
   json members = json::array();
   for (const auto& member : c.members) members.push_back(EncodeMember(member));
-  return json{{fields::kConversationId, FormatId(c.conversation_id)},
-              {fields::kKind, c.kind},
-              {fields::kName, c.name},
-              {fields::kLastSeq, c.last_seq},
-              {fields::kMembers, std::move(members)}};
+  json out{{fields::kConversationId, FormatId(c.conversation_id)},
+           {fields::kKind, c.kind},
+           {fields::kName, c.name},
+           {fields::kLastSeq, c.last_seq},
+           {fields::kMembers, std::move(members)}};
+  if (c.slow_mode_s > 0) out[fields::kSlowModeS] = c.slow_mode_s;
+  return out;
 }
 
 json EncodeSummary(const WireSummary& s) {

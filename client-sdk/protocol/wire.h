@@ -70,6 +70,8 @@ struct WireConversation {
   std::string name;
   int64_t last_seq = 0;
   std::vector<WireMember> members;
+  // Seconds between one member's messages (protocol/slow_mode.h); 0 off (absent on the wire).
+  int64_t slow_mode_s = 0;
 };
 
 // One entry of the "conversations" response.
@@ -132,7 +134,8 @@ struct WireMuteEvent {
   int64_t until_ms = 0;
 };
 struct WireConversationEvent {
-  std::string event;  // values::kConversationCreated | kMembersAdded | kMemberRemoved | kRenamed
+  // values::kConversationCreated | kMembersAdded | kMemberRemoved | kRenamed | kSlowModeChanged
+  std::string event;
   WireConversation conversation;
   std::string actor;
   std::vector<std::string> users;

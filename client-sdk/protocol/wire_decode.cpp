@@ -81,6 +81,7 @@ Result<WireConversation> DecodeConversation(const json& j) {
   MQCHAT_RETURN_IF_ERROR(ReadString(j, fields::kName, kRequired, &c.name));
   MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kLastSeq, kRequired, &c.last_seq));
   MQCHAT_RETURN_IF_ERROR(ReadObjectArray(j, fields::kMembers, DecodeMember, &c.members));
+  MQCHAT_RETURN_IF_ERROR(ReadNonNegative(j, fields::kSlowModeS, kOptional, &c.slow_mode_s));
   return c;
 }
 

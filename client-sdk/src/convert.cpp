@@ -65,6 +65,7 @@ Conversation FromWire(const protocol::WireConversation& c) {
   out.name = c.name;
   out.last_seq = c.last_seq;
   for (const auto& m : c.members) out.members.push_back(FromWire(m));
+  out.slow_mode_s = c.slow_mode_s;
   return out;
 }
 
@@ -162,6 +163,8 @@ ConversationEvent FromWire(const protocol::WireConversationEvent& e, const std::
     out.kind = ConversationEvent::Kind::kMemberRemoved;
   } else if (e.event == values::kRenamed) {
     out.kind = ConversationEvent::Kind::kRenamed;
+  } else if (e.event == values::kSlowModeChanged) {
+    out.kind = ConversationEvent::Kind::kSlowMode;
   }
   out.conversation = FromWire(e.conversation);
   out.actor = e.actor;

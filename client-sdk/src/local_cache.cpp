@@ -20,7 +20,8 @@ namespace {
 // 2: conversations.muted_until_ms. 3: the message events (issue 16): messages.kind, target_seq,
 // reply_to, edited_at_ms, deleted; the reactions table; outbox.kind, target_seq.
 // 4: attachments (issue 16): messages.attachments, outbox.attachments.
-constexpr int kSchemaVersion = 4;
+// 5: conversations.slow_mode_s (issue 24).
+constexpr int kSchemaVersion = 5;
 constexpr int kCursorScanChunk = 512;
 
 // Applied once per open; every statement is idempotent.
@@ -33,7 +34,8 @@ CREATE TABLE IF NOT EXISTS conversations(
   last_seq INTEGER NOT NULL DEFAULT 0,
   read_seq INTEGER NOT NULL DEFAULT 0,
   members TEXT NOT NULL DEFAULT '[]',
-  muted_until_ms INTEGER NOT NULL DEFAULT 0);
+  muted_until_ms INTEGER NOT NULL DEFAULT 0,
+  slow_mode_s INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS messages(
   conversation_id INTEGER NOT NULL,
   seq INTEGER NOT NULL,
@@ -85,6 +87,7 @@ constexpr AddedColumn kAddedColumns[] = {
     {"outbox", "target_seq", "INTEGER NOT NULL DEFAULT 0"},
     {"messages", "attachments", "TEXT NOT NULL DEFAULT ''"},  // version 4
     {"outbox", "attachments", "TEXT NOT NULL DEFAULT ''"},
+    {"conversations", "slow_mode_s", "INTEGER NOT NULL DEFAULT 0"},  // version 5
 };
 
 // Adds what kAddedColumns lists and `db` lacks. Rows an older SDK stored are plain messages
@@ -173,10 +176,11 @@ Result<std::unique_ptr<LocalCache>> LocalCache::Open(const std::string& path,
       {&s->all_cursors, "SELECT conversation_id, seq FROM cursors WHERE seq>0"
                         " ORDER BY conversation_id"},
       {&s->upsert_conversation,
-       "INSERT INTO conversations(id, kind, name, last_seq, read_seq, members)"
-       " VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(id) DO UPDATE SET kind=excluded.kind,"
+       "INSERT INTO conversations(id, kind, name, last_seq, read_seq, members, slow_mode_s)"
+       " VALUES(?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(id) DO UPDATE SET kind=excluded.kind,"
        " name=excluded.name, last_seq=max(last_seq, excluded.last_seq),"
-       " read_seq=max(read_seq, excluded.read_seq), members=excluded.members"},
+       " read_seq=max(read_seq, excluded.read_seq), members=excluded.members,"
+       " slow_mode_s=excluded.slow_mode_s"},
       {&s->raise_last_seq, "UPDATE conversations SET last_seq=max(last_seq, ?2) WHERE id=?1"},
       {&s->raise_read_seq, "UPDATE conversations SET read_seq=max(read_seq, ?2) WHERE id=?1"},
       {&s->conversation_exists, "SELECT 1 FROM conversations WHERE id=?1"},
@@ -185,13 +189,14 @@ Result<std::unique_ptr<LocalCache>> LocalCache::Open(const std::string& path,
        "UPDATE conversations SET read_seq=max(read_seq, coalesce((SELECT seq FROM messages"
        " WHERE conversation_id=?1 AND sender=?2 ORDER BY seq DESC LIMIT 1), 0)) WHERE id=?1"},
       {&s->get_conversation,
-       "SELECT id, kind, name, last_seq, read_seq, members FROM conversations WHERE id=?1"},
+       "SELECT id, kind, name, last_seq, read_seq, members, slow_mode_s FROM conversations"
+       " WHERE id=?1"},
       // Column 7: the cached events above read_seq, which take seqs but are not unread.
       {&s->list_conversations,
        "SELECT id, kind, name, max(last_seq, coalesce((SELECT max(seq) FROM messages m"
        " WHERE m.conversation_id=c.id), 0)), read_seq, members, muted_until_ms,"
        " (SELECT count(*) FROM messages e WHERE e.conversation_id=c.id AND e.kind<>''"
-       " AND e.seq>c.read_seq) FROM conversations c"},
+       " AND e.seq>c.read_seq), slow_mode_s FROM conversations c"},
       {&s->set_mute, "UPDATE conversations SET muted_until_ms=?2 WHERE id=?1"},
       {&s->drop_conversation, "DELETE FROM conversations WHERE id=?1"},
       {&s->drop_messages, "DELETE FROM messages WHERE conversation_id=?1"},

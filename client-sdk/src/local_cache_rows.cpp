@@ -23,7 +23,7 @@ Status LocalCache::PutConversation(const Conversation& c, int64_t read_seq) {
   }
   MQCHAT_RETURN_IF_ERROR(Run("storing a conversation", stmts_->upsert_conversation.get(), c.id,
                              std::string(KindName(c.kind)), c.name, c.last_seq, read_seq,
-                             EncodeMembers(c.members)));
+                             EncodeMembers(c.members), c.slow_mode_s));
   if (existed) return Status::Ok();  // PutMessage raised an existing row's read_seq already
   // Own messages stored before the row (an ack or event that beat the conversation list).
   return Run("raising read_seq to the user's messages", stmts_->raise_read_seq_to_own.get(), c.id,
@@ -39,6 +39,7 @@ Status LocalCache::PutSummary(const ConversationSummary& s) {
   c.kind = s.kind;
   c.name = s.name;
   c.last_seq = s.last_seq;
+  c.slow_mode_s = s.slow_mode_s;
   for (const auto& user : s.members) {
     Member m{user, MemberRole::kMember, 0};
     if (known) {
@@ -91,6 +92,7 @@ Result<std::optional<Conversation>> LocalCache::GetConversation(int64_t conversa
   c.name = ColumnText(st, 2);
   c.last_seq = ColumnInt64(st, 3);
   c.members = DecodeMembers(ColumnText(st, 5));
+  c.slow_mode_s = ColumnInt64(st, 6);
   return std::optional<Conversation>(std::move(c));
 }
 
@@ -109,6 +111,7 @@ Result<std::vector<ConversationSummary>> LocalCache::Summaries() const {
         s.unread = std::max<int64_t>(0, s.last_seq - s.read_seq - ColumnInt64(st, 7));
         for (auto& m : DecodeMembers(ColumnText(st, 5))) s.members.push_back(std::move(m.user));
         s.muted_until_ms = ColumnInt64(st, 6);
+        s.slow_mode_s = ColumnInt64(st, 8);
         out.push_back(std::move(s));
       },
       stmts_->list_conversations.get()));

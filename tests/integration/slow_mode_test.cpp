@@ -4,7 +4,10 @@
 // RATE_LIMITED and the rest of the interval as retry_after_ms (and is not stored), the owner is
 // exempt, edits and reactions are not paced, turning it off lifts it at once, and an SDK client
 // sending several messages at once into a slow group ends with each stored once, in order,
-// because its outbox waits retry_after_ms and resends.
+// because its outbox waits retry_after_ms and resends; its cache keeps the setting, and the
+// owner's changes reach it as `slow_mode` conversation events. With two brokers on one store (a
+// member's devices on both, or a device that reconnects to the other), the interval still holds:
+// the store decides it under the conversation's lock (migration 027).
 #include <chrono>
 #include <future>
 #include <string>
@@ -15,6 +18,7 @@
 
 #include "mqchat/client.h"
 #include "protocol/ops.h"
+#include "support/broker_process.h"
 #include "support/chat_fixture.h"
 #include "support/temp_dir.h"
 #include "support/wait_for.h"
@@ -48,8 +52,90 @@ class SlowModeTest : public ChatFixture {
     return r.ok() ? (*r.body)["messages"].get<std::vector<json>>() : std::vector<json>{};
   }
 
+  // A second broker (node 1) on the same store as server_'s (an SQLite file both open, or the
+  // same PostgreSQL database), started; null (and a test failure) if it did not start.
+  std::unique_ptr<BrokerProcess> SecondBroker() {
+    const store::StoreConfig& cfg = server_->store_config();
+    BrokerOptions o;
+    if (cfg.backend == store::Backend::kSqlite) {
+      o.plugin_opts = {{"store", "sqlite"}, {"sqlite_path", cfg.sqlite_path}};
+    } else {
+      o.plugin_opts = {{"store", "postgres"}, {"pg_conninfo", cfg.pg_conninfo}};
+    }
+    o.plugin_opts.emplace_back("node_id", "1");
+    o.plugin_opts.emplace_back("jwt_hs256_secret", kTestJwtSecret);
+    auto broker = std::make_unique<BrokerProcess>(std::move(o));
+    if (!broker->Start()) return nullptr;  // Start recorded why
+    return broker;
+  }
+  std::unique_ptr<ChatTestClient> LoginTo(BrokerProcess& broker, const std::string& user,
+                                          const std::string& device) {
+    auto client = std::make_unique<ChatTestClient>();
+    EXPECT_EQ(client->Connect(broker.port(), user, Token(user), device), 0)
+        << "login of " << user << "/" << device << " to the second broker";
+    return client;
+  }
+  // The texts of the messages (kind message) of `conv`, in seq order.
+  std::vector<std::string> Texts(ChatTestClient& c, int64_t conv) {
+    std::vector<std::string> texts;
+    for (const auto& m : History(c, conv)) {
+      if (m.value("kind", std::string("message")) == "message") texts.push_back(m["text"]);
+    }
+    return texts;
+  }
+
   TempDir dir_{"mqchat-slow-mode"};
 };
+
+TEST_P(SlowModeTest, TheIntervalHoldsAcrossBrokersSharingTheStore) {
+  MQCHAT_REQUIRE_SERVER();
+  Register({"alice", "bob"});
+  auto second = SecondBroker();
+  ASSERT_NE(second, nullptr);
+  auto alice = Login("alice");
+  const int64_t group = alice->CreateGroup("slow", {"bob"});
+  ASSERT_GT(group, 0);
+  constexpr int64_t kSeconds = 5;
+  ASSERT_TRUE(SetSlowMode(*alice, group, kSeconds).ok());
+  auto bob_phone = Login("bob", "phone");                // on the first broker
+  auto bob_laptop = LoginTo(*second, "bob", "laptop");  // on the second
+  auto alice_tablet = LoginTo(*second, "alice", "tablet");
+
+  ASSERT_TRUE(bob_phone->Send(group, "from the phone", "b1").ok());
+  // Through the other broker, within the interval: refused with the rest of it, not stored.
+  auto refused = bob_laptop->Send(group, "from the laptop", "b2");
+  ASSERT_EQ(refused.error_code(), "RATE_LIMITED") << refused.Describe();
+  const int64_t retry_after_ms = (*refused.body)["error"].value("retry_after_ms", int64_t{0});
+  EXPECT_GT(retry_after_ms, 0);
+  EXPECT_LE(retry_after_ms, kSeconds * 1000);
+  EXPECT_EQ(Texts(*alice, group), (std::vector<std::string>{"from the phone"}));
+  // And back on the first broker, which admitted the first message itself: refused too.
+  EXPECT_EQ(bob_phone->Send(group, "again from the phone", "b3").error_code(), "RATE_LIMITED");
+
+  // The owner is exempt on both brokers.
+  ASSERT_TRUE(alice->Send(group, "owner 1", "a1").ok());
+  ASSERT_TRUE(alice_tablet->Send(group, "owner 2", "a2").ok());
+
+  // The refused message resent with its client_msg_id after the wait the server gave (the one
+  // wait this test is about): stored once, after the others.
+  ChatResponse again;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        again = bob_laptop->Send(group, "from the laptop", "b2");
+        if (again.ok() || again.error_code() != "RATE_LIMITED") return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(
+            (*again.body)["error"].value("retry_after_ms", int64_t{1})));
+        return false;
+      },
+      kWait, "the paced message accepted after retry_after_ms"));
+  ASSERT_TRUE(again.ok()) << again.Describe();
+  EXPECT_FALSE((*again.body)["duplicate"].get<bool>());
+  EXPECT_TRUE(bob_laptop->Send(group, "from the laptop", "b2").ok());  // a resend: its ack
+  EXPECT_EQ(Texts(*alice, group), (std::vector<std::string>{"from the phone", "owner 1",
+                                                             "owner 2", "from the laptop"}));
+  // The interval runs again from that message, on the first broker too.
+  EXPECT_EQ(bob_phone->Send(group, "again from the phone", "b3").error_code(), "RATE_LIMITED");
+}
 
 TEST_P(SlowModeTest, OwnersAndAdminsSetItAndAMembersSecondMessageWaitsTheInterval) {
   MQCHAT_REQUIRE_SERVER();
@@ -166,6 +252,19 @@ TEST_P(SlowModeTest, AnSdkClientWaitsTheIntervalAndStoresEveryMessageOnceInOrder
   auto messages = History(*alice, group);
   ASSERT_EQ(messages.size(), static_cast<size_t>(kCount));
   for (int i = 0; i < kCount; ++i) EXPECT_EQ(messages[i]["text"], "m" + std::to_string(i));
+
+  // The cache keeps the setting, and the owner's change reaches it as a `slow_mode` event.
+  auto cached_slow_mode = [&] {
+    auto cached = (*client)->CachedConversations();
+    return cached.ok() && cached->size() == 1 ? (*cached)[0].slow_mode_s : int64_t{-1};
+  };
+  EXPECT_EQ(cached_slow_mode(), 1);
+  ASSERT_TRUE(SetSlowMode(*alice, group, 30).ok());
+  EXPECT_TRUE(WaitFor([&] { return cached_slow_mode() == 30; }, kWait,
+                      "the slow_mode event in bob's cache"));
+  ASSERT_TRUE(SetSlowMode(*alice, group, 0).ok());
+  EXPECT_TRUE(WaitFor([&] { return cached_slow_mode() == 0; }, kWait,
+                      "slow mode off in bob's cache"));
   client->reset();
 }
 

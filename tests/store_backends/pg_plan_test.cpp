@@ -82,6 +82,8 @@ std::vector<Probe> HotProbes() {
       {&sql::kAppendLookup,
        {"'" + sql::Int64Array(ids) + "'", "'" + sql::TextArray(senders) + "'",
         "'" + sql::TextArray(client_msg_ids) + "'"}},
+      {&sql::kLastMessageAt,
+       {"'" + sql::Int64Array({kConversation}) + "'", "'" + sql::TextArray({"alice"}) + "'"}},
       {&sql::kHistoryAfter, {conv, "10", "50"}},
       {&sql::kHistoryBefore, {conv, "100", "50"}},
       {&sql::kListConversations, {"'alice'"}},

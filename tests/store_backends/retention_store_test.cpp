@@ -186,6 +186,56 @@ TEST_P(RetentionStoreTest, OnlyOwnersAndAdminsSetSlowModeAndTheConversationCarri
   EXPECT_EQ(summary_slow_mode("alice"), 0);
 }
 
+// Slow mode decided by AppendBatch under the conversation's lock (migration 027), whichever
+// broker each message came through: a member's message sooner than the interval after their
+// last stored one is kSlowMode with the rest of it (nothing stored, the same key may come back
+// later), also the second of one batch; owners, edits and reactions are not paced; a resend of
+// a stored message is still its duplicate; off again lifts it.
+TEST_P(RetentionStoreTest, AppendBatchPacesAMembersMessagesInSlowMode) {
+  auto request = [&](const std::string& sender, const std::string& key, int64_t at) {
+    AppendRequest r;
+    r.conversation_id = kGroup;
+    r.sender = sender;
+    r.client_msg_id = key;
+    r.text = key;
+    r.message_id = 600000 + (++n_);
+    r.created_at_ms = at;
+    return r;
+  };
+  auto append = [&](std::vector<AppendRequest> batch) {
+    auto results = chat_->AppendBatch(batch);
+    EXPECT_TRUE(results.ok()) << results.status().ToString();
+    return results.ok() ? *results : std::vector<AppendResult>(batch.size());
+  };
+  ASSERT_TRUE(retention_->SetSlowMode(kGroup, "alice", 30, 1).ok());
+  const int64_t first = Append(kGroup, "bob", 100000);
+  ASSERT_GT(first, 0);
+
+  auto early = append({request("bob", "b2", 105000)});
+  EXPECT_EQ(early[0].outcome, AppendOutcome::kSlowMode);
+  EXPECT_EQ(early[0].retry_after_ms, 25000);
+  // A clock behind the first broker's never makes the wait longer than the interval.
+  EXPECT_EQ(append({request("bob", "b2", 90000)})[0].retry_after_ms, 30000);
+  Append(kGroup, "alice", 105001);                                    // the owner
+  Append(kGroup, "bob", 105002, EventKind::kReactionAdd, first, "x");  // not paced
+  EXPECT_EQ(Seqs(kGroup).size(), 3u);
+
+  // After the interval: the same key is stored; a second message in its batch waits.
+  auto later = append({request("bob", "b2", 130000), request("bob", "b3", 130001),
+                       request("bob", "b2", 130002)});
+  EXPECT_EQ(later[0].outcome, AppendOutcome::kStored);
+  EXPECT_EQ(later[1].outcome, AppendOutcome::kSlowMode);
+  EXPECT_EQ(later[1].retry_after_ms, 29999);
+  EXPECT_EQ(later[2].outcome, AppendOutcome::kDuplicate);
+  auto resend = append({request("bob", "b2", 131000)});  // stored before: its ack, not paced
+  EXPECT_EQ(resend[0].outcome, AppendOutcome::kDuplicate);
+  EXPECT_EQ(resend[0].message.seq, later[0].message.seq);
+  EXPECT_EQ(Seqs(kGroup).size(), 4u);
+
+  ASSERT_TRUE(retention_->SetSlowMode(kGroup, "alice", 0, 2).ok());
+  EXPECT_EQ(append({request("bob", "b3", 131001)})[0].outcome, AppendOutcome::kStored);
+}
+
 // A moderator's delete (AppendRequest::moderator, mqchatctl reports resolve --delete-message):
 // the operator is no member, yet deletes anyone's message with a delete event in the log; the
 // same request without the flag is refused; a repeat finds the message deleted already.

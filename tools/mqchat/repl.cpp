@@ -146,6 +146,13 @@ class Repl {
       case ConversationEvent::Kind::kRenamed:
         PrintLine("* " + e.actor + " renamed" + id + " to '" + e.conversation.name + "'");
         break;
+      case ConversationEvent::Kind::kSlowMode:
+        PrintLine("* " + e.actor +
+                  (e.conversation.slow_mode_s > 0
+                       ? " set slow mode of" + id + " to " +
+                             std::to_string(e.conversation.slow_mode_s) + " s"
+                       : " turned slow mode off in" + id));
+        break;
       case ConversationEvent::Kind::kOther:
         break;
     }

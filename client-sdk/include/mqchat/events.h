@@ -28,7 +28,8 @@ struct ConnectionEvent {
 
 // A change to a conversation: created, members added or removed, renamed.
 struct ConversationEvent {
-  enum class Kind { kCreated, kMembersAdded, kMemberRemoved, kRenamed, kOther };
+  // kSlowMode: an owner or admin changed the slow mode (conversation.slow_mode_s).
+  enum class Kind { kCreated, kMembersAdded, kMemberRemoved, kRenamed, kSlowMode, kOther };
   Kind kind = Kind::kOther;
   std::string event;  // the wire name ("created", "members_added", ...)
   Conversation conversation;

@@ -90,6 +90,9 @@ struct Conversation {
   std::string name;      // empty for direct conversations
   int64_t last_seq = 0;  // seq of the newest message when this snapshot was taken
   std::vector<Member> members;
+  // Slow mode: the least seconds between two of a member's messages (owners and admins exempt);
+  // 0 off. Cached: from the conversation list and from the `slow_mode` conversation event.
+  int64_t slow_mode_s = 0;
 };
 
 // One entry of Client::Conversations() and Client::CachedConversations().
@@ -105,8 +108,8 @@ struct ConversationSummary {
   // This user's mute (Client::Mute): 0 none, -1 for good, else a Unix time in ms (past: none).
   int64_t muted_until_ms = 0;
   // Slow mode: the least seconds between two of a member's messages (owners and admins exempt);
-  // 0 off. Client::Send waits it out on its own (RATE_LIMITED's retry_after_ms). Not cached:
-  // CachedConversations() says 0.
+  // 0 off. Client::Send waits it out on its own (RATE_LIMITED's retry_after_ms). Cached, so
+  // CachedConversations() has it too (from the last list, or the `slow_mode` event since).
   int64_t slow_mode_s = 0;
 };
 

@@ -1,12 +1,16 @@
 #include "chat/retention_ops.h"
 
 #include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
+#include "chat/wire_convert.h"
 #include "protocol/fields.h"
 #include "protocol/ids.h"
 #include "protocol/retention.h"
 #include "protocol/slow_mode.h"
+#include "protocol/wire.h"
 
 namespace mqchat::chat {
 
@@ -51,6 +55,15 @@ Plan RetentionOps::SetSlowMode(const OpRequest& r) {
     if (!set.ok()) return tools_.replies.Fail(to, set);  // FORBIDDEN: not an owner or admin
     // This broker's send path reads the setting from the cache: reload it now.
     (void)tools_.members.Reload(chat, id);
+    // Every member's devices keep the setting (the SDK's cache, the web client): a
+    // `conversation` event carrying it. Lost only if this read fails; `conversations` has it.
+    if (auto conversation = chat.GetConversation(id); conversation.ok()) {
+      std::vector<std::string> members;
+      for (const auto& m : conversation->members) members.push_back(m.username);
+      tools_.replies.Broadcast(std::move(members),
+                               protocol::ConversationEvent(protocol::values::kSlowModeChanged,
+                                                           ToWire(*conversation), user, {}));
+    }
     tools_.replies.Log(LogLevel::kNotice,
                        "mqchat: " + user + " set the slow mode of conversation " +
                            std::to_string(id) + " to " + std::to_string(seconds) + " s");

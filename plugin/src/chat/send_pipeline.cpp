@@ -128,9 +128,7 @@ Plan SendPipeline::WithinLimits(const OpRequest& r, SendJob job) {
   if (wait > 0) {
     if (!limits_.AllowStoreCheck(r.who.username, tools_.clock.MonotonicMs())) {
       return Refusal{protocol::ErrorCode::kRateLimited,
-                     admission.slow_mode ? "this conversation is in slow mode; wait " +
-                                               std::to_string(wait) + " ms before sending again"
-                                         : LimitMessage(r.who.username),
+                     admission.slow_mode ? SlowModeMessage(wait) : LimitMessage(r.who.username),
                      wait};
     }
     job.request.only_if_stored = true;
@@ -160,6 +158,23 @@ SendPipeline::Admission SendPipeline::Admit(const OpRequest& r,
   out.slow_mode = slow_wait > 0;
   if (out.wait_ms == 0) slow_.Sent(r.req.conversation_id, r.who.username, interval, now);
   return out;
+}
+
+std::string SendPipeline::SlowModeMessage(int64_t wait_ms) {
+  return "this conversation is in slow mode; wait " + std::to_string(wait_ms) +
+         " ms before sending again";
+}
+
+void SendPipeline::SlowModeRefused(const store::AppendRequest& request,
+                                   const std::string& client_id, int64_t wait_ms) {
+  tools_.replies.OnBrokerThread([this, conversation = request.conversation_id,
+                                 send = SendKey{request.sender, client_id, request.client_msg_id},
+                                 wait_ms] {
+    const int64_t now = tools_.clock.MonotonicMs();
+    slow_.Refused(conversation, send.user, wait_ms, now);
+    // Held back like a refusal here: the client's later sends wait for this one's resend.
+    limits_.Admit(send, 0, now, wait_ms);
+  });
 }
 
 std::string SendPipeline::LimitMessage(const std::string& user) const {
@@ -237,6 +252,13 @@ std::vector<SendOutcome> SendPipeline::Outcomes(
     } else if ((*results)[i].outcome == store::AppendOutcome::kNotStored) {
       out.reply = ErrorPayload(out.to, protocol::ErrorCode::kRateLimited,
                                "too many messages; not stored", jobs[i].retry_after_ms);
+    } else if ((*results)[i].outcome == store::AppendOutcome::kSlowMode) {
+      // Slow mode as the store decided it (a message of the sender came through another
+      // broker): the same answer as this broker's own.
+      const int64_t wait = (*results)[i].retry_after_ms;
+      out.reply = ErrorPayload(out.to, protocol::ErrorCode::kRateLimited, SlowModeMessage(wait),
+                               wait);
+      SlowModeRefused(jobs[i].request, out.to.client_id, wait);
     } else if ((*results)[i].outcome == store::AppendOutcome::kNotMember) {
       out.reply = ErrorPayload(out.to, protocol::ErrorCode::kNotMember,
                                "you are not a member of conversation " +

@@ -7,7 +7,8 @@
 // over them is refused with RATE_LIMITED and its wait, unless it may be an idempotent resend
 // of a stored message, which the writer then answers with the original ack (only_if_stored).
 // The message events (edit, delete, react: MessageEventOps) pass the same limits. A message
-// (not an event) into a conversation in slow mode also waits out its interval (SlowMode).
+// (not an event) into a conversation in slow mode also waits out its interval: SlowMode answers
+// early on the broker thread, the store decides (AppendOutcome::kSlowMode), across brokers.
 #pragma once
 
 #include <chrono>
@@ -66,6 +67,11 @@ class SendPipeline {
   // Broker thread: whether `r`'s sender may send `request` now.
   Admission Admit(const OpRequest& r, const store::AppendRequest& request);
   std::string LimitMessage(const std::string& user) const;
+  static std::string SlowModeMessage(int64_t wait_ms);
+  // Writer thread: the store refused `request` (of MQTT client `client_id`) for slow mode;
+  // tells the broker thread's SlowMode and SendLimits, as if refused there.
+  void SlowModeRefused(const store::AppendRequest& request, const std::string& client_id,
+                       int64_t wait_ms);
   // Writer thread: the metrics of one AppendBatch (metrics/instruments.h).
   static void RecordCommit(size_t batch, std::chrono::steady_clock::time_point started,
                            const Result<std::vector<store::AppendResult>>& results);

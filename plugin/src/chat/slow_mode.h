@@ -5,8 +5,10 @@
 // set_slow_mode raises members_version, so the next fan-out on any broker reloads it) and the
 // time of each member's last admitted message here. A send too soon is refused by the caller
 // with RATE_LIMITED and the rest of the interval (held back like any refused send,
-// chat/send_limits.h, so later sends of the client do not overtake it). Per broker: a member
-// with devices on two brokers is limited on each. Broker thread only.
+// chat/send_limits.h, so later sends of the client do not overtake it). This is the broker's
+// early answer only: the store decides under the conversation's lock from the sender's last
+// stored message (store/append_plan.h, migration 027), so the interval holds across brokers,
+// and its refusal comes back here (Refused). Broker thread only.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +26,12 @@ class SlowMode {
                  int64_t now_ms) const;
   // Records an admitted message: `user`'s next one into `id` waits `interval_ms` from now.
   void Sent(store::ConversationId id, const std::string& user, int64_t interval_ms, int64_t now_ms);
+  // The store refused `user`'s message into `id` for slow mode (a message of theirs came through
+  // another broker): their next one here waits `wait_ms` from now, the store's answer.
+  void Refused(store::ConversationId id, const std::string& user, int64_t wait_ms,
+               int64_t now_ms) {
+    next_ms_[Key(id, user)] = now_ms + wait_ms;
+  }
 
   size_t size() const { return next_ms_.size(); }
 

@@ -85,6 +85,7 @@ protocol::WireConversation ToWire(const store::Conversation& c) {
   w.name = c.name;
   w.last_seq = c.last_seq;
   for (const auto& m : c.members) w.members.push_back(ToWire(m));
+  w.slow_mode_s = c.slow_mode_s;
   return w;
 }
 

@@ -201,6 +201,47 @@ void AppendPlan::SetLookup(size_t key_index, bool sender_is_member,
   }
 }
 
+void AppendPlan::SetSlowMode(ConversationId id, int64_t interval_ms) {
+  slow_mode_ms_[id] = interval_ms;
+}
+
+void AppendPlan::SetLastMessageAt(ConversationId id, const std::string& sender,
+                                  int64_t created_at_ms) {
+  last_message_ms_[{id, sender}] = created_at_ms;
+}
+
+bool AppendPlan::IsPaced(size_t i) const {
+  const AppendRequest& req = batch_[i];
+  if (req.kind != EventKind::kMessage) return false;
+  auto it = slow_mode_ms_.find(req.conversation_id);
+  if (it == slow_mode_ms_.end() || it->second <= 0) return false;
+  const size_t key = key_of_request_[i];
+  // Owners and admins are not paced, nor an operator's entry (SetLookup made it an owner's).
+  return lookups_[key].role == MemberRole::kMember && !moderator_keys_[key] &&
+         !lookups_[key].existing.has_value();
+}
+
+std::vector<std::pair<ConversationId, std::string>> AppendPlan::PacedSenders() const {
+  std::vector<std::pair<ConversationId, std::string>> out;
+  std::set<std::pair<ConversationId, std::string>> seen;
+  for (size_t i = 0; i < batch_.size(); ++i) {
+    if (!IsPaced(i)) continue;
+    auto pair = std::make_pair(batch_[i].conversation_id, batch_[i].sender);
+    if (seen.insert(pair).second) out.push_back(std::move(pair));
+  }
+  return out;
+}
+
+int64_t AppendPlan::SlowModeWait(size_t i) const {
+  const AppendRequest& req = batch_[i];
+  auto last = last_message_ms_.find({req.conversation_id, req.sender});
+  if (last == last_message_ms_.end() || last->second <= 0) return 0;
+  const int64_t interval = slow_mode_ms_.at(req.conversation_id);
+  // The times come from the clocks of the brokers that took each message: a clock ahead of
+  // this one never makes the wait longer than the interval.
+  return std::clamp<int64_t>(last->second + interval - req.created_at_ms, 0, interval);
+}
+
 void AppendPlan::SetMembersVersion(ConversationId id, int64_t members_version) {
   members_version_[id] = members_version;
 }
@@ -210,6 +251,9 @@ Status AppendPlan::Decide() {
   std::vector<std::optional<size_t>> first_new(keys_.size());  // key -> batch index storing it
   std::map<ConversationId, SeqAdvance> advances;
   std::map<std::pair<ConversationId, std::string>, ReadAdvance> newest_by_sender;
+  // Senders slow mode refused in this batch: their later messages of the batch wait too, so
+  // none is stored before the refused one.
+  std::set<std::pair<ConversationId, std::string>> slow_refused;
   // The state events see, as the batch changes it request by request.
   TargetMap targets;
   ReactionSet present;
@@ -266,6 +310,20 @@ Status AppendPlan::Decide() {
       result.message.client_msg_id = req.client_msg_id;
       continue;
     }
+    const bool paced = IsPaced(i);
+    if (paced) {
+      int64_t wait = SlowModeWait(i);
+      if (wait == 0 && slow_refused.count({req.conversation_id, req.sender}) > 0) wait = 1;
+      if (wait > 0) {
+        slow_refused.emplace(req.conversation_id, req.sender);
+        result.outcome = AppendOutcome::kSlowMode;
+        result.retry_after_ms = wait;
+        result.message.conversation_id = req.conversation_id;
+        result.message.sender = req.sender;
+        result.message.client_msg_id = req.client_msg_id;
+        continue;
+      }
+    }
     auto last = last_seq_.find(req.conversation_id);
     if (last == last_seq_.end()) {
       return Status::Internal("append plan: no last_seq for conversation " +
@@ -286,6 +344,10 @@ Status AppendPlan::Decide() {
     }
     first_new[key] = i;
     new_indexes_.push_back(i);
+    if (paced) {  // the batch's next message of this sender waits from this one
+      int64_t& newest = last_message_ms_[{req.conversation_id, req.sender}];
+      newest = std::max(newest, req.created_at_ms);
+    }
     if (req.kind != EventKind::kMessage) effect_indexes_.push_back(i);
     Apply(i, seq, targets, present);
 

@@ -112,6 +112,11 @@ class AppendPlan {
   // the lookup found.
   void SetLookup(size_t key_index, bool sender_is_member, std::optional<StoredMessage> existing,
                  MemberRole role = MemberRole::kMember, bool refused = false);
+  // the slow mode of a conversation of conversation_ids() (migration 018; 0 or absent: off);
+  void SetSlowMode(ConversationId id, int64_t interval_ms);
+  // after every SetLookup and SetSlowMode, for each PacedSenders() pair: the created_at_ms of
+  // the sender's newest message (kind 0) in that conversation (0: none);
+  void SetLastMessageAt(ConversationId id, const std::string& sender, int64_t created_at_ms);
   // for targets()[i]: the stored row with that seq, if any;
   void SetTarget(size_t index, std::optional<TargetState> state);
   // for reactions()[i]: whether that reaction is there.
@@ -120,6 +125,11 @@ class AppendPlan {
   void SetMentionMember(size_t index, bool member);
   // for attachment_ids()[i]: its row, if there is one.
   void SetAttachment(size_t index, std::optional<AttachmentState> state);
+
+  // After every SetLookup and SetSlowMode: each distinct (conversation, sender) whose message
+  // of the batch slow mode paces (a new message, not an event, of a member who is neither
+  // owner nor admin nor a moderator's entry, into a conversation in slow mode), in order.
+  std::vector<std::pair<ConversationId, std::string>> PacedSenders() const;
 
   // Classifies every request and numbers the new ones. kInternal if a new message's
   // conversation got no SetLastSeq (a member of a conversation that does not exist).
@@ -167,6 +177,9 @@ class AppendPlan {
   void InitialState(TargetMap& targets, ReactionSet& present) const;
   // Why the rules refuse batch_[i] given the state so far (kNone: allowed).
   EventRefusal Check(size_t i, const TargetMap& targets, const ReactionSet& present) const;
+  // Whether slow mode paces batch_[i] (see PacedSenders), and if so its wait (0: none).
+  bool IsPaced(size_t i) const;
+  int64_t SlowModeWait(size_t i) const;
   // Applies stored batch_[i] (seq `seq`) to the state later requests of the batch see.
   void Apply(size_t i, int64_t seq, TargetMap& targets, ReactionSet& present) const;
 
@@ -189,6 +202,10 @@ class AppendPlan {
   std::vector<AttachmentLink> attachment_links_;
   std::unordered_map<ConversationId, int64_t> last_seq_;
   std::unordered_map<ConversationId, int64_t> members_version_;
+  std::unordered_map<ConversationId, int64_t> slow_mode_ms_;
+  // By (conversation, sender): the time of their newest message, as looked up, then as the
+  // batch stores new ones.
+  std::map<std::pair<ConversationId, std::string>, int64_t> last_message_ms_;
 
   std::vector<SeqAdvance> seq_advances_;
   std::vector<ReadAdvance> read_advances_;

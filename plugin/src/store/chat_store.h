@@ -137,6 +137,10 @@ enum class AppendOutcome {
   kNotMember,  // sender is not a member (or the conversation does not exist)
   kRefused,    // an event (or a reply) the rules refuse: AppendResult::refusal says why
   kNotStored,  // only_if_stored, and no message has this key: nothing was written
+  // A message sent sooner than the conversation's slow mode allows after the sender's last one
+  // (decided under the conversation's lock, whichever broker each came through): nothing
+  // stored; AppendResult::retry_after_ms is the rest of the interval.
+  kSlowMode,
   // A direct conversation whose other member does not accept the sender's messages (blocked
   // them, or their DmPolicy leaves them out). Nothing stored. One outcome for both reasons.
   kNotAccepting,
@@ -152,6 +156,7 @@ struct AppendResult {
   EventRefusal refusal = EventRefusal::kNone;  // kRefused only
   std::string refused_user;  // kMentionNotMember: the first mentioned non-member
   std::string refused_attachment;  // kAttachment*: the first attachment refused
+  int64_t retry_after_ms = 0;      // kSlowMode only: when the sender may send again
 };
 
 struct Member {

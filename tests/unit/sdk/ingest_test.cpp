@@ -181,5 +181,43 @@ TEST_F(IngestTest, ProfileEventsAreCachedAndEmittedWhenTheyChange) {
   EXPECT_TRUE(delivered_.empty()) << "a profile event is not a message";
 }
 
+// A `slow_mode` conversation event (set_slow_mode by an owner or admin) reaches the app as
+// kSlowMode and the cache keeps the new setting (CachedConversations shows it).
+TEST_F(IngestTest, ASlowModeEventIsCachedAndEmitted) {
+  std::vector<ConversationEvent> seen;
+  dispatcher_.SetConversationHandler([&](const ConversationEvent& e) {
+    std::lock_guard<std::mutex> lock(mu_);
+    seen.push_back(e);
+  });
+  const std::string inbox = protocol::InboxTopic("alice");
+  auto event = [](const char* name, int64_t seconds) {
+    nlohmann::json c = {{"conversation_id", "9"}, {"kind", "group"}, {"name", "team"},
+                        {"last_seq", 3},
+                        {"members", {{{"user", "bob"}, {"role", "owner"}, {"read_seq", 3}},
+                                     {{"user", "alice"}, {"role", "member"}, {"read_seq", 0}}}}};
+    if (seconds > 0) c["slow_mode_s"] = seconds;
+    return nlohmann::json{{"type", "conversation"}, {"event", name}, {"conversation", c},
+                          {"actor", "bob"}, {"users", nlohmann::json::array()}}
+        .dump();
+  };
+  ingest_->Enqueue(inbox, event("created", 0));
+  ingest_->Enqueue(inbox, event("slow_mode", 30));
+  Settle();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(seen[1].kind, ConversationEvent::Kind::kSlowMode);
+    EXPECT_EQ(seen[1].conversation.slow_mode_s, 30);
+    EXPECT_EQ(seen[1].actor, "bob");
+  }
+  auto cached = cache_->Summaries();
+  ASSERT_TRUE(cached.ok()) << cached.status().ToString();
+  ASSERT_EQ(cached->size(), 1u);
+  EXPECT_EQ((*cached)[0].slow_mode_s, 30);
+  ingest_->Enqueue(inbox, event("slow_mode", 0));  // off: the field is absent
+  Settle();
+  EXPECT_EQ((*cache_->GetConversation(9))->slow_mode_s, 0);
+}
+
 }  // namespace
 }  // namespace mqchat::sdk

@@ -243,6 +243,59 @@ PRAGMA user_version=1;)sql")
   EXPECT_EQ(*Open()->TotalUnread(), 0);
 }
 
+// Slow mode (issue 24) is kept with the conversation: from the list (PutSummary) and from a
+// conversation event (PutConversation), across reopening; a schema version 4 file gains it.
+TEST_F(SdkLocalCacheTest, SlowModeIsKeptWithTheConversation) {
+  {
+    auto db = OpenSqlite(path_, SqliteOpenOptions{});
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    ASSERT_TRUE(ExecSqlite(db->get(), R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO meta VALUES('user', 'alice');
+CREATE TABLE conversations(id INTEGER PRIMARY KEY, kind TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '', last_seq INTEGER NOT NULL DEFAULT 0,
+  read_seq INTEGER NOT NULL DEFAULT 0, members TEXT NOT NULL DEFAULT '[]',
+  muted_until_ms INTEGER NOT NULL DEFAULT 0);
+INSERT INTO conversations(id, kind, last_seq, read_seq) VALUES(9, 'group', 6, 1);
+PRAGMA user_version=4;)sql")
+                    .ok());
+  }
+  auto slow_mode_of = [](LocalCache& cache, int64_t id) {
+    auto list = cache.Summaries();
+    EXPECT_TRUE(list.ok()) << list.status().ToString();
+    for (const auto& s : list.ok() ? *list : std::vector<ConversationSummary>{}) {
+      if (s.id == id) return s.slow_mode_s;
+    }
+    return int64_t{-1};
+  };
+  auto cache = Open();
+  ASSERT_NE(cache, nullptr);
+  EXPECT_EQ(slow_mode_of(*cache, 9), 0);  // the old row: off
+
+  ConversationSummary summary;
+  summary.id = 9;
+  summary.kind = ConversationKind::kGroup;
+  summary.name = "team";
+  summary.last_seq = 6;
+  summary.members = {"alice", "bob"};
+  summary.slow_mode_s = 30;
+  ASSERT_TRUE(cache->PutSummary(summary).ok());
+  EXPECT_EQ(slow_mode_of(*cache, 9), 30);
+  EXPECT_EQ((*cache->GetConversation(9))->slow_mode_s, 30);
+
+  Conversation changed = **cache->GetConversation(9);  // as a `slow_mode` event carries it
+  changed.slow_mode_s = 120;
+  ASSERT_TRUE(cache->PutConversation(changed).ok());
+  cache.reset();
+  cache = Open();
+  ASSERT_NE(cache, nullptr);
+  EXPECT_EQ(slow_mode_of(*cache, 9), 120);
+  EXPECT_EQ((*cache->GetConversation(9))->slow_mode_s, 120);
+  changed.slow_mode_s = 0;  // turned off
+  ASSERT_TRUE(cache->PutConversation(changed).ok());
+  EXPECT_EQ(slow_mode_of(*cache, 9), 0);
+}
+
 TEST_F(SdkLocalCacheTest, InMemoryCacheWorks) {
   auto cache = LocalCache::Open("", "alice");
   ASSERT_TRUE(cache.ok()) << cache.status().ToString();

@@ -3,7 +3,8 @@
 // conversations, look up members and duplicates, write everything, COMMIT (plus one to record
 // push jobs when the batch has push recipients, up to two to look up the targets of edits,
 // deletions, reactions and replies, one per such event to change its target:
-// pg_chat_events.h, and one for the read rows of channel senders: migration 024).
+// pg_chat_events.h, one for the read rows of channel senders: migration 024, and one for the
+// senders' last message times when slow mode paces a message: migration 027).
 #include <unordered_map>
 #include <utility>
 
@@ -36,6 +37,37 @@ Status LockConversations(PGconn* conn, AppendPlan& plan) {
     MQCHAT_ASSIGN_OR_RETURN(int64_t id, PgInt64(res.get(), row, 0));
     MQCHAT_ASSIGN_OR_RETURN(int64_t last_seq, PgInt64(res.get(), row, 1));
     plan.SetLastSeq(id, last_seq);
+    MQCHAT_ASSIGN_OR_RETURN(int64_t slow_mode_s, PgInt64(res.get(), row, 2));
+    plan.SetSlowMode(id, slow_mode_s * 1000);
+  }
+  return Status::Ok();
+}
+
+// Step 2b, only if slow mode paces a message of the batch: each paced sender's newest message
+// time, read under the conversation's lock, so the interval holds across brokers.
+Status LookUpLastMessages(PGconn* conn, AppendPlan& plan) {
+  const auto paced = plan.PacedSenders();
+  if (paced.empty()) return Status::Ok();
+  std::vector<int64_t> ids;
+  std::vector<std::string> senders;
+  for (const auto& [id, sender] : paced) {
+    ids.push_back(id);
+    senders.push_back(sender);
+  }
+  MQCHAT_ASSIGN_OR_RETURN(
+      PgResultPtr res,
+      ExecPrepared(conn, sql::kLastMessageAt,
+                   PgParams().Text(sql::Int64Array(ids)).Text(sql::TextArray(senders))));
+  const PGresult* r = res.get();
+  for (int row = 0; row < PQntuples(r); ++row) {
+    MQCHAT_ASSIGN_OR_RETURN(int64_t ord, PgInt64(r, row, 0));
+    if (ord < 1 || ord > static_cast<int64_t>(paced.size())) {
+      return Status::Internal("last message lookup returned position " + std::to_string(ord));
+    }
+    if (PgIsNull(r, row, 1)) continue;
+    MQCHAT_ASSIGN_OR_RETURN(int64_t last_ms, PgInt64(r, row, 1));
+    const auto& [id, sender] = paced[static_cast<size_t>(ord - 1)];
+    plan.SetLastMessageAt(id, sender, last_ms);
   }
   return Status::Ok();
 }
@@ -241,6 +273,7 @@ Result<std::vector<AppendResult>> PgChatStore::AppendBatch(
   // member removed concurrently is seen as removed.
   MQCHAT_RETURN_IF_ERROR(LockConversations(conn, plan));
   MQCHAT_RETURN_IF_ERROR(LookUpKeys(conn, plan));
+  MQCHAT_RETURN_IF_ERROR(LookUpLastMessages(conn, plan));  // only when slow mode paces one
   MQCHAT_RETURN_IF_ERROR(LookUpTargets(conn, plan));  // only when the batch has events
   MQCHAT_RETURN_IF_ERROR(LookUpMentions(conn, plan));  // only when it has mentions
   MQCHAT_RETURN_IF_ERROR(LookUpAttachments(conn, plan));  // only when it names attachments

@@ -103,8 +103,16 @@ inline constexpr PgStatement kGetConversation = {
 // over the same conversations cannot deadlock. Returns the last_seq each lock protects.
 inline constexpr PgStatement kLockForAppend = {
     "mqchat_chat_lock_for_append",
-    "SELECT conversation_id, last_seq FROM conversations "
+    "SELECT conversation_id, last_seq, slow_mode_s FROM conversations "
     "WHERE conversation_id = ANY($1::bigint[]) ORDER BY conversation_id FOR NO KEY UPDATE"};
+// Step 2b, only if the batch has a message slow mode paces (AppendPlan::PacedSenders): for each
+// (conversation, sender) of $1, $2, its 1-based position and the created_at_ms of the sender's
+// newest message (kind 0) there, or NULL: one probe of migration 027's index each.
+inline constexpr PgStatement kLastMessageAt = {
+    "mqchat_chat_last_message_at",
+    "SELECT k.ord, (SELECT m.created_at_ms FROM messages m WHERE m.conversation_id = "
+    "k.conversation_id AND m.sender = k.sender AND m.kind = 0 ORDER BY m.seq DESC LIMIT 1) "
+    "FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS k(conversation_id, sender, ord)"};
 // Step 2, after the locks (so the answers are current): for each key (conversation, sender,
 // client_msg_id) of $1..$3, its 1-based position, whether the sender is a member, the
 // stored message with that key if any, and whether the conversation is direct and its other
@@ -205,7 +213,7 @@ inline constexpr const PgStatement* kAll[] = {
     &kInsertDirect,  &kFindDirect,    &kInsertGroup, &kInsertMembers,     &kAdjustMemberCount,
     &kDeleteMember,  &kPromoteOldest, &kRename,      &kMarkRead,          &kGetConversation,
     &kLockForAppend, &kAppendLookup,  &kAppendWrite, &kListConversations, &kHistoryBefore,
-    &kHistoryAfter,  &kMaxIssuedId,   &kExpiredThrough};
+    &kHistoryAfter,  &kMaxIssuedId,   &kExpiredThrough, &kLastMessageAt};
 
 // Reads conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind,
 // target_seq, edited_at_ms, deleted_at_ms from column `first` on (pg_chat_sql.cpp).

@@ -31,6 +31,7 @@ Result<std::vector<AppendResult>> SqliteChatStore::AppendBatch(
     MQCHAT_ASSIGN_OR_RETURN(std::optional<Head> head, ReadHead(id));
     if (head.has_value()) {
       plan.SetLastSeq(id, head->last_seq);
+      plan.SetSlowMode(id, head->slow_mode_s * 1000);
       if (head->kind == ConversationKind::kDirect) direct.insert(id);
     }
   }
@@ -48,6 +49,11 @@ Result<std::vector<AppendResult>> SqliteChatStore::AppendBatch(
     }
     plan.SetLookup(k, role.has_value(), std::move(existing), role.value_or(MemberRole::kMember),
                    refused);
+  }
+  // Slow mode, decided here under the write lock whichever broker each message came through.
+  for (const auto& [id, sender] : plan.PacedSenders()) {
+    MQCHAT_ASSIGN_OR_RETURN(int64_t last_ms, LastMessageAt(id, sender));
+    plan.SetLastMessageAt(id, sender, last_ms);
   }
   MQCHAT_RETURN_IF_ERROR(LookUpTargets(plan));
   MQCHAT_RETURN_IF_ERROR(LookUpMentions(plan));

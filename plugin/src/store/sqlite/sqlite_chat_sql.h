@@ -23,7 +23,8 @@ inline constexpr char kEnsureUser[] =
     "VALUES (?1, ?2, '', 0, (SELECT COALESCE(MAX(rev), 0) + 1 FROM users), ?3, ?3) "
     "ON CONFLICT DO NOTHING";  // a name taken in another case is no new user (UsernameKey)
 inline constexpr char kHead[] =
-    "SELECT kind, member_count, last_seq FROM conversations WHERE conversation_id = ?1";
+    "SELECT kind, member_count, last_seq, slow_mode_s FROM conversations "
+    "WHERE conversation_id = ?1";
 inline constexpr char kMemberRole[] =
     "SELECT role FROM members WHERE conversation_id = ?1 AND username = ?2";
 inline constexpr char kInsertDirect[] =
@@ -63,6 +64,11 @@ inline constexpr char kGetConversation[] =
 inline constexpr char kFindMessage[] =
     "SELECT seq, message_id, body, created_at_ms FROM messages "
     "WHERE conversation_id = ?1 AND sender = ?2 AND client_msg_id = ?3";
+// The time of the sender's newest message (kind 0) in a conversation, for slow mode: one probe
+// of migration 027's index.
+inline constexpr char kLastMessageAt[] =
+    "SELECT created_at_ms FROM messages WHERE conversation_id = ?1 AND sender = ?2 AND kind = 0 "
+    "ORDER BY seq DESC LIMIT 1";
 inline constexpr char kAllocSeqs[] =
     "UPDATE conversations SET last_seq = last_seq + ?2, "
     "last_activity_ms = MAX(COALESCE(last_activity_ms, ?3), ?3) "

@@ -24,6 +24,7 @@ Result<std::optional<SqliteChatStore::Head>> SqliteChatStore::ReadHead(Conversat
   MQCHAT_ASSIGN_OR_RETURN(head.kind, KindFromColumn(ColumnInt64(stmt, 0)));
   head.member_count = ColumnInt64(stmt, 1);
   head.last_seq = ColumnInt64(stmt, 2);
+  head.slow_mode_s = ColumnInt64(stmt, 3);
   return std::optional<Head>(head);
 }
 
@@ -78,6 +79,13 @@ Status SqliteChatStore::InsertMember(ConversationId id, const std::string& user,
 
 Status SqliteChatStore::AdjustMemberCount(ConversationId id, int64_t delta) {
   return BindAndRun(adjust_member_count_.get(), id, delta);
+}
+
+Result<int64_t> SqliteChatStore::LastMessageAt(ConversationId id, const std::string& sender) {
+  sqlite3_stmt* stmt = last_message_at_.get();
+  StmtReset reset(stmt);
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, BindAndStep(stmt, id, sender));
+  return has_row ? ColumnInt64(stmt, 0) : int64_t{0};
 }
 
 Result<std::optional<StoredMessage>> SqliteChatStore::FindMessage(const MessageKey& key) {

@@ -53,6 +53,7 @@ Status SqliteChatStore::PrepareAll() {
       {&advance_channel_read_, sqlite_channel_read_sql::kAdvance},
       {&get_conversation_, sql::kGetConversation},
       {&find_message_, sql::kFindMessage},
+      {&last_message_at_, sql::kLastMessageAt},
       {&alloc_seqs_, sql::kAllocSeqs},
       {&insert_message_, sql::kInsertMessage},
       {&advance_read_, sql::kAdvanceRead},

@@ -85,6 +85,7 @@ class SqliteChatStore final : public AdminChatStore, private NewConversationSql,
     ConversationKind kind = ConversationKind::kGroup;
     int64_t member_count = 0;
     int64_t last_seq = 0;
+    int64_t slow_mode_s = 0;  // migration 018
   };
 
   explicit SqliteChatStore(SqliteDbPtr db) : db_(std::move(db)) {}
@@ -106,6 +107,8 @@ class SqliteChatStore final : public AdminChatStore, private NewConversationSql,
   Status AdjustMemberCount(ConversationId id, int64_t delta);
   // The stored message with this key, if any (seq, message_id, text, created_at_ms only).
   Result<std::optional<StoredMessage>> FindMessage(const MessageKey& key);
+  // The created_at_ms of `sender`'s newest message (kind 0) in `id`; 0 if none.
+  Result<int64_t> LastMessageAt(ConversationId id, const std::string& sender);
   Status WriteAppend(AppendPlan& plan);
   Status WritePushJobs(const std::vector<AppendRequest>& batch, const AppendPlan& plan);
   // Event kinds (sqlite_chat_events.cpp): the targets and reactions the plan asks about, and
@@ -173,6 +176,7 @@ class SqliteChatStore final : public AdminChatStore, private NewConversationSql,
   SqliteStmtPtr mark_read_;
   SqliteStmtPtr get_conversation_;
   SqliteStmtPtr find_message_;
+  SqliteStmtPtr last_message_at_;  // migration 027
   SqliteStmtPtr alloc_seqs_;
   SqliteStmtPtr insert_message_;
   SqliteStmtPtr advance_read_;
