@@ -7,7 +7,7 @@
 // because its outbox waits retry_after_ms and resends; its cache keeps the setting, and the
 // owner's changes reach it as `slow_mode` conversation events. With two brokers on one store (a
 // member's devices on both, or a device that reconnects to the other), the interval still holds:
-// the store decides it under the conversation's lock (migration 027).
+// the store decides it under the conversation's lock (migration 025).
 #include <chrono>
 #include <future>
 #include <string>

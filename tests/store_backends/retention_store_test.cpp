@@ -186,7 +186,7 @@ TEST_P(RetentionStoreTest, OnlyOwnersAndAdminsSetSlowModeAndTheConversationCarri
   EXPECT_EQ(summary_slow_mode("alice"), 0);
 }
 
-// Slow mode decided by AppendBatch under the conversation's lock (migration 027), whichever
+// Slow mode decided by AppendBatch under the conversation's lock (migration 025), whichever
 // broker each message came through: a member's message sooner than the interval after their
 // last stored one is kSlowMode with the rest of it (nothing stored, the same key may come back
 // later), also the second of one batch; owners, edits and reactions are not paced; a resend of

@@ -4,7 +4,7 @@
 // push jobs when the batch has push recipients, up to two to look up the targets of edits,
 // deletions, reactions and replies, one per such event to change its target:
 // pg_chat_events.h, one for the read rows of channel senders: migration 024, and one for the
-// senders' last message times when slow mode paces a message: migration 027).
+// senders' last message times when slow mode paces a message: migration 025).
 #include <unordered_map>
 #include <utility>
 

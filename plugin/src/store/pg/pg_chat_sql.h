@@ -107,7 +107,7 @@ inline constexpr PgStatement kLockForAppend = {
     "WHERE conversation_id = ANY($1::bigint[]) ORDER BY conversation_id FOR NO KEY UPDATE"};
 // Step 2b, only if the batch has a message slow mode paces (AppendPlan::PacedSenders): for each
 // (conversation, sender) of $1, $2, its 1-based position and the created_at_ms of the sender's
-// newest message (kind 0) there, or NULL: one probe of migration 027's index each.
+// newest message (kind 0) there, or NULL: one probe of migration 025's index each.
 inline constexpr PgStatement kLastMessageAt = {
     "mqchat_chat_last_message_at",
     "SELECT k.ord, (SELECT m.created_at_ms FROM messages m WHERE m.conversation_id = "

@@ -65,7 +65,7 @@ inline constexpr char kFindMessage[] =
     "SELECT seq, message_id, body, created_at_ms FROM messages "
     "WHERE conversation_id = ?1 AND sender = ?2 AND client_msg_id = ?3";
 // The time of the sender's newest message (kind 0) in a conversation, for slow mode: one probe
-// of migration 027's index.
+// of migration 025's index.
 inline constexpr char kLastMessageAt[] =
     "SELECT created_at_ms FROM messages WHERE conversation_id = ?1 AND sender = ?2 AND kind = 0 "
     "ORDER BY seq DESC LIMIT 1";

@@ -1,4 +1,4 @@
--- 027_slow_mode_index (PostgreSQL): slow mode decided by the store (issue 24; docs/PROTOCOL.md
+-- 025_slow_mode_index (PostgreSQL): slow mode decided by the store (issue 24; docs/PROTOCOL.md
 -- "set_slow_mode"). AppendBatch, under the conversation's lock, reads the time of the sender's
 -- newest message (kind 0) in a conversation in slow mode, so the interval holds whichever broker
 -- each message came through. This index makes that one probe (newest seq of the sender); it
