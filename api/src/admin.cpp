@@ -72,7 +72,7 @@ ApiResponse AdminHandlers::CreateUser(const ApiRequest& request) const {
   const auto& body = std::get<nlohmann::json>(parsed);
   std::string username, password;
   if (auto error = ReadRequiredStrings(body, {{field::kUsername, &username}})) return *error;
-  if (Status valid = protocol::ValidateUsername(username); !valid.ok()) {
+  if (Status valid = protocol::ValidateAccountName(username); !valid.ok()) {
     return ErrorResponse(ApiErrorCode::kInvalid, valid.message());
   }
   std::string hash;  // empty: a token-only user

@@ -48,7 +48,7 @@ ApiResponse SignupHandler::Handle(const ApiRequest& request) {
       return ErrorResponse(ApiErrorCode::kInvalid, *why);
     }
   }
-  if (Status valid = protocol::ValidateUsername(username); !valid.ok()) {
+  if (Status valid = protocol::ValidateAccountName(username); !valid.ok()) {
     return ErrorResponse(ApiErrorCode::kInvalid, valid.message());
   }
   if (auto why = CheckPasswordPolicy(username, password)) {

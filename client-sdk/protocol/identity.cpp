@@ -31,6 +31,18 @@ Status ValidateUsername(std::string_view username) {
   return ValidateName("username", username, kMaxUsernameLength);
 }
 
+bool IsReservedUsername(std::string_view username) {
+  return UsernameKey(username) == "operator";
+}
+
+Status ValidateAccountName(std::string_view username) {
+  MQCHAT_RETURN_IF_ERROR(ValidateUsername(username));
+  if (IsReservedUsername(username)) {
+    return Status::InvalidArgument("username '" + std::string(username) + "' is reserved");
+  }
+  return Status::Ok();
+}
+
 std::string UsernameKey(std::string_view username) {
   std::string key(username);
   for (char& c : key) {

@@ -15,6 +15,12 @@ inline constexpr size_t kMaxDeviceIdLength = 64;
 // A username is 1-64 characters of [A-Za-z0-9_.-], starting with a letter or digit. This keeps
 // every user's topic namespace free of MQTT wildcards (+ #), separators (/), '$' and NUL.
 Status ValidateUsername(std::string_view username);
+// The store records the operator's own actions (mqchatctl, the admin API) under the actor name
+// "operator" (store::kOperatorActor), so no account may have that name, in any case: it could act
+// as the operator. True for it.
+bool IsReservedUsername(std::string_view username);
+// ValidateUsername, and not reserved: for creating an account and for every login.
+Status ValidateAccountName(std::string_view username);
 // The name a username is unique by: its ASCII lowercase form. "Bob", "BOB" and "bob" are one
 // name, so no user can pose as another by case in a list or a message. Only one spelling may
 // exist; it is the one topics and client ids use. The store enforces the same rule with SQL

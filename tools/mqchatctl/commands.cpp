@@ -130,7 +130,7 @@ Status Ctl::OpenStore(bool may_create) {
 }
 
 Status Ctl::AddUser(const std::string& name) {
-  MQCHAT_RETURN_IF_ERROR(protocol::ValidateUsername(name));
+  MQCHAT_RETURN_IF_ERROR(protocol::ValidateAccountName(name));
   MQCHAT_ASSIGN_OR_RETURN(auto password, ReadNewPassword(name));
   auto hash = auth::HashPassword(password);
   if (!hash.ok()) return hash.status();

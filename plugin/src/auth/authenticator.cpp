@@ -60,7 +60,7 @@ Result<AuthenticatedClient> Authenticator::Authenticate(const LoginRequest& requ
     return Fail(Status::Unauthenticated("anonymous clients are not allowed"), anonymous_keys);
   }
   const std::string username(request.username);
-  if (auto s = protocol::ValidateUsername(username); !s.ok()) {
+  if (auto s = protocol::ValidateAccountName(username); !s.ok()) {
     return Fail(Status::Unauthenticated(s.message()), anonymous_keys);
   }
   auto identity = protocol::ParseClientId(request.client_id);

@@ -20,7 +20,8 @@
 
 namespace mqchat::store {
 
-// The actor of a change made by the operator (mqchatctl) in the audit log.
+// The actor of a change made by the operator (mqchatctl, the admin API) in the audit log and the
+// retention and moderation checks. No account can have this name (protocol::IsReservedUsername).
 inline constexpr char kOperatorActor[] = "operator";
 
 struct RetentionSetting {

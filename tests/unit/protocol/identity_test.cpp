@@ -39,6 +39,21 @@ TEST(IdentityTest, UsernameRules) {
 }
 
 }  // namespace
+// "operator" is the store's actor name for the operator's own actions: no account may have it,
+// in any case, or it could set any conversation's retention as the operator.
+TEST(IdentityTest, TheOperatorsActorNameIsReservedForAccounts) {
+  for (const char* name : {"operator", "Operator", "OPERATOR"}) {
+    EXPECT_TRUE(IsReservedUsername(name)) << name;
+    EXPECT_TRUE(ValidateUsername(name).ok()) << name;  // still a valid name on the wire
+    EXPECT_EQ(ValidateAccountName(name).code(), Code::kInvalidArgument) << name;
+  }
+  for (const char* name : {"operators", "operator2", "the.operator", "alice"}) {
+    EXPECT_FALSE(IsReservedUsername(name)) << name;
+    EXPECT_TRUE(ValidateAccountName(name).ok()) << name;
+  }
+  EXPECT_FALSE(ValidateAccountName("a/b").ok());
+}
+
 TEST(IdentityTest, UsernameKeyFoldsCaseOnly) {
   EXPECT_EQ(UsernameKey("Bob"), "bob");
   EXPECT_EQ(UsernameKey("BOB"), UsernameKey("bob"));

@@ -81,6 +81,19 @@ TEST_F(AuthenticatorTest, RefusalsForBadCredentials) {
   EXPECT_EQ(Login("alice", "").status().code(), Code::kUnauthenticated);
 }
 
+// An account named like the operator's actor (made before the name was reserved, or by SQL)
+// cannot log in, by password or by token: it could act as the operator (retention, slow mode).
+TEST_F(AuthenticatorTest, AnAccountWithTheOperatorsNameCannotLogIn) {
+  store::UserRecord op{3, "operator", *hash_, store::UserState::kActive, 3, 0};
+  directory_.Apply({op});
+  EXPECT_EQ(Login("operator", "correct horse", "operator/d").status().code(),
+            Code::kUnauthenticated);
+  const std::string token = Token("operator", 600);
+  EXPECT_EQ(Login("operator", token.c_str(), "operator/d").status().code(),
+            Code::kUnauthenticated);
+  EXPECT_TRUE(Login("alice", "correct horse").ok());
+}
+
 TEST_F(AuthenticatorTest, ClientIdMustNameTheLoggedInUser) {
   EXPECT_EQ(Login("alice", "correct horse", "bob/phone").status().code(), Code::kPermissionDenied);
   EXPECT_EQ(Login("alice", "correct horse", "alice").status().code(), Code::kPermissionDenied);
