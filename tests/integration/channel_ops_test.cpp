@@ -46,27 +46,27 @@ class ChannelOpsTest : public ChatFixture {
   int64_t Guild(ChatTestClient& owner, const std::vector<ChatTestClient*>& members) {
     auto made = Op(owner, CommunityOp::kServerCreate, {{"name", "Guild"}});
     EXPECT_TRUE(made.ok()) << made.Describe();
-    server_ = (*made.body)["server"]["server_id"];
+    server_id_ = (*made.body)["server"]["server_id"];
     everyone_ = (*made.body)["server"]["everyone_role_id"];
-    auto invite = Op(owner, CommunityOp::kInviteCreate, {{"server_id", server_}});
+    auto invite = Op(owner, CommunityOp::kInviteCreate, {{"server_id", server_id_}});
     EXPECT_TRUE(invite.ok()) << invite.Describe();
     for (ChatTestClient* m : members) {
       auto joined = Op(*m, CommunityOp::kInviteJoin, {{"code", (*invite.body)["invite"]["code"]}});
       EXPECT_TRUE(joined.ok()) << joined.Describe();
     }
-    auto channels = Op(owner, CommunityOp::kChannels, {{"server_id", server_}});
+    auto channels = Op(owner, CommunityOp::kChannels, {{"server_id", server_id_}});
     EXPECT_TRUE(channels.ok()) << channels.Describe();
     return JsonId((*channels.body)["channels"][0]["channel_id"]);
   }
   int64_t MakeChannel(ChatTestClient& owner, const std::string& name) {
-    auto made = Op(owner, CommunityOp::kChannelCreate, {{"server_id", server_}, {"name", name}});
+    auto made = Op(owner, CommunityOp::kChannelCreate, {{"server_id", server_id_}, {"name", name}});
     EXPECT_TRUE(made.ok()) << made.Describe();
     return made.ok() ? JsonId((*made.body)["channel"]["channel_id"]) : 0;
   }
   // A role with `permissions` given to `user`; its id.
   std::string GiveRole(ChatTestClient& owner, const std::string& user, int64_t permissions) {
     auto role = Op(owner, CommunityOp::kRoleCreate,
-                   {{"server_id", server_}, {"name", "r" + user}, {"permissions", permissions}});
+                   {{"server_id", server_id_}, {"name", "r" + user}, {"permissions", permissions}});
     EXPECT_TRUE(role.ok()) << role.Describe();
     const std::string id = (*role.body)["role"]["role_id"];
     EXPECT_TRUE(Op(owner, CommunityOp::kRoleAssign, {{"role_id", id}, {"user", user}}).ok());
@@ -119,7 +119,7 @@ class ChannelOpsTest : public ChatFixture {
     return r.ok() ? (*r.body)["messages"].get<std::vector<json>>() : std::vector<json>{};
   }
   json ChannelEntry(ChatTestClient& c, int64_t id) {
-    auto r = Op(c, CommunityOp::kChannels, {{"server_id", server_}});
+    auto r = Op(c, CommunityOp::kChannels, {{"server_id", server_id_}});
     EXPECT_TRUE(r.ok()) << r.Describe();
     if (!r.ok()) return nullptr;
     for (const auto& ch : (*r.body)["channels"]) {
@@ -128,7 +128,7 @@ class ChannelOpsTest : public ChatFixture {
     return nullptr;
   }
 
-  std::string server_;
+  std::string server_id_;
   std::string everyone_;
   int next_req_ = 0;
 };
