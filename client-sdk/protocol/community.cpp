@@ -257,6 +257,7 @@ json EncodeChannel(const WireChannel& c) {
     out[std::string(fields::kUnread)] = c.read->unread;
     out[std::string(fields::kUnreadMentions)] = c.read->unread_mentions;
   }
+  if (c.slow_mode_s > 0) out[std::string(fields::kSlowModeS)] = c.slow_mode_s;  // absent: off
   return out;
 }
 

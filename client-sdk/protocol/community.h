@@ -157,6 +157,7 @@ struct WireChannel {
   int64_t position = 0;
   int64_t category_id = 0;
   std::optional<WireChannelReadState> read;  // text channels in `channels`
+  int64_t slow_mode_s = 0;                   // set_slow_mode of a text channel; 0 (absent): off
 };
 struct WireRole {
   int64_t id = 0;

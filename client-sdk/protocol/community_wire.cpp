@@ -131,6 +131,8 @@ Result<WireChannel> DecodeChannel(const json& v) {
   MQCHAT_RETURN_IF_ERROR(ReadNonNegative(v, f::kPosition, Presence::kOptional, &c.position));
   MQCHAT_RETURN_IF_ERROR(ReadCategory(v, &c.category_id));
   MQCHAT_RETURN_IF_ERROR(ReadChannelReadState(v, &c.read));
+  MQCHAT_RETURN_IF_ERROR(
+      ReadNonNegative(v, fields::kSlowModeS, Presence::kOptional, &c.slow_mode_s));
   return c;
 }
 

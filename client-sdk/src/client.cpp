@@ -240,6 +240,14 @@ RequestId Client::SetTyping(int64_t conversation_id, bool typing, Callback<Statu
   return impl_->SetTyping(conversation_id, typing, Later(*impl_, std::move(done)));
 }
 
+std::future<Status> Client::SetSlowMode(int64_t conversation_id, int64_t seconds) {
+  return AsFuture<Status>(
+      [&](auto done) { impl_->SetSlowMode(conversation_id, seconds, std::move(done)); });
+}
+RequestId Client::SetSlowMode(int64_t conversation_id, int64_t seconds, Callback<Status> done) {
+  return impl_->SetSlowMode(conversation_id, seconds, Later(*impl_, std::move(done)));
+}
+
 std::future<Status> Client::WatchPresence(std::string user) {
   return AsFuture<Status>(
       [&](auto done) { impl_->WatchPresence(std::move(user), std::move(done)); });

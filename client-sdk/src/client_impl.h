@@ -99,6 +99,7 @@ class ClientImpl : private OutboxHost {
   void FetchPrivacy();
   Result<PrivacySettings> TakePrivacy(const protocol::Response& r);
   RequestId SetTyping(int64_t id, bool typing, Done<Status> done);
+  RequestId SetSlowMode(int64_t id, int64_t seconds, Done<Status> done);
   RequestId WatchPresence(std::string user, Done<Status> done);
   // Communities (community_ops.cpp): a community op, answered with its ok response; and a
   // channel's live topic, watched like presence.

@@ -199,6 +199,12 @@ RequestId ClientImpl::SetTyping(int64_t id, bool typing, Done<Status> done) {
                     nullptr, std::move(done));
 }
 
+RequestId ClientImpl::SetSlowMode(int64_t id, int64_t seconds, Done<Status> done) {
+  return CallStatus(MakeRequest(protocol::Op::kSetSlowMode, 0,
+                                protocol::SetSlowModeRequest{id, seconds}),
+                    nullptr, std::move(done));
+}
+
 RequestId ClientImpl::WatchPresence(std::string user, Done<Status> done) {
   // A subscription, not a request: it cannot be cancelled (RequestId 0).
   if (Status valid = protocol::ValidateUsername(user); !valid.ok()) {

@@ -19,6 +19,7 @@ Channel FromWire(protocol::WireChannel w) {
     c.unread = w.read->unread;
     c.unread_mentions = w.read->unread_mentions;
   }
+  c.slow_mode_s = w.slow_mode_s;
   return c;
 }
 Role FromWire(protocol::WireRole w) {

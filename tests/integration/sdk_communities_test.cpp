@@ -7,6 +7,7 @@
 // meanwhile comes once by sync); UnwatchChannel unsubscribes and is not undone by a reconnect.
 #include <chrono>
 #include <future>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -309,6 +310,76 @@ TEST_P(SdkCommunitiesTest, WatchedChannelSurvivesARestartAndUnwatchHolds) {
   ASSERT_TRUE(page.ok()) << page.status().ToString();
   ASSERT_FALSE(page->messages.empty());
   EXPECT_EQ(page->messages.back().text, "still unwatched");
+}
+
+// Typing in a text channel: SetTyping with the channel's id; a member watching the channel
+// gets it through OnTyping (it comes on the channel's topic), an outsider's SetTyping fails.
+TEST_P(SdkCommunitiesTest, TypingInAChannelReachesAWatchingMember) {
+  auto alice = Connect("alice");
+  auto bob = Connect("bob");
+  auto mallory = Connect("mallory");
+  ASSERT_TRUE(alice->client && bob->client && mallory->client);
+  std::mutex mu;
+  std::vector<TypingEvent> typing;
+  bob->client->OnTyping([&](const TypingEvent& e) {
+    std::lock_guard<std::mutex> lock(mu);
+    typing.push_back(e);
+  });
+  const auto [server, general] = Guild(*alice->client, {bob->client.get()});
+  ASSERT_TRUE(Get(bob->client->WatchChannel(general.id), "watch").ok());
+
+  Status typed = Get(alice->client->SetTyping(general.id, true), "typing");
+  ASSERT_TRUE(typed.ok()) << typed.ToString();
+  WaitFor(
+      [&] {
+        std::lock_guard<std::mutex> lock(mu);
+        return !typing.empty();
+      },
+      kDeliveryDeadline, "bob's OnTyping in the channel");
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    ASSERT_FALSE(typing.empty());
+    EXPECT_EQ(typing.front().conversation_id, general.id);
+    EXPECT_EQ(typing.front().user, "alice");
+    EXPECT_TRUE(typing.front().typing);
+  }
+  Status spied = Get(mallory->client->SetTyping(general.id, true), "typing");
+  EXPECT_EQ(spied.code(), Code::kPermissionDenied) << spied.ToString();  // NOT_MEMBER
+}
+
+// Slow mode of a text channel through the SDK: the owner sets it, Channels() carries it, a
+// member may not set it, and a member's second send within the interval is held by the outbox
+// and stored after the interval, once and in order.
+TEST_P(SdkCommunitiesTest, SlowModeOfAChannel) {
+  auto alice = Connect("alice");
+  auto bob = Connect("bob");
+  ASSERT_TRUE(alice->client && bob->client);
+  const auto [server, general] = Guild(*alice->client, {bob->client.get()});
+  EXPECT_EQ(general.slow_mode_s, 0);
+
+  Status refused = Get(bob->client->SetSlowMode(general.id, 2), "set_slow_mode");
+  EXPECT_EQ(refused.code(), Code::kPermissionDenied) << refused.ToString();  // FORBIDDEN
+  Status set = Get(alice->client->SetSlowMode(general.id, 2), "set_slow_mode");
+  ASSERT_TRUE(set.ok()) << set.ToString();
+  auto channels = Get(bob->client->Channels(server.id), "channels");
+  ASSERT_TRUE(channels.ok()) << channels.status().ToString();
+  ASSERT_FALSE(channels->empty());
+  EXPECT_EQ(channels->front().slow_mode_s, 2);
+
+  auto first = bob->client->Send(general.id, "first");
+  auto second = bob->client->Send(general.id, "second");  // paced: resent after the wait
+  auto a1 = Get(std::move(first), "send first");
+  auto a2 = Get(std::move(second), "send second");
+  ASSERT_TRUE(a1.ok()) << a1.status().ToString();
+  ASSERT_TRUE(a2.ok()) << a2.status().ToString();
+  EXPECT_LT(a1->seq, a2->seq);
+  auto page = Get(alice->client->History(general.id, HistoryQuery::Latest()), "history");
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  std::map<int64_t, std::string> by_seq;
+  for (const auto& m : page->messages) by_seq[m.seq] = m.text;
+  std::vector<std::string> texts;
+  for (const auto& [seq, text] : by_seq) texts.push_back(text);
+  EXPECT_EQ(texts, (std::vector<std::string>{"first", "second"}));
 }
 
 MQCHAT_INSTANTIATE_FOR_STORES(SdkCommunitiesTest);

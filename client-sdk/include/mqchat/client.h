@@ -159,6 +159,13 @@ class MQCHAT_SDK_API Client {
   // Tells the other members this user is (not) typing. Ephemeral and rate-limited by the server.
   std::future<Status> SetTyping(int64_t conversation_id, bool typing);
   RequestId SetTyping(int64_t conversation_id, bool typing, Callback<Status> done);
+  // Slow mode (docs/PROTOCOL.md "set_slow_mode"): each member may send one message per
+  // `seconds` (0: off; at most 21,600) into a group (its owners and admins set it and are
+  // exempt) or a text channel (members with manage_channels set it; those with manage_messages
+  // or manage_channels are exempt). A send too soon is held by the outbox and resent after
+  // RATE_LIMITED's retry_after_ms, in order. Conversations() and Channels() carry it.
+  std::future<Status> SetSlowMode(int64_t conversation_id, int64_t seconds);
+  RequestId SetSlowMode(int64_t conversation_id, int64_t seconds, Callback<Status> done);
   // Subscribes to `user`'s presence (after reconnects too); events go to OnPresence. Fails if
   // the server does not let this user see it.
   std::future<Status> WatchPresence(std::string user);

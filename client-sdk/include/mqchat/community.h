@@ -46,6 +46,9 @@ struct Channel {
   int64_t read_seq = 0;
   int64_t unread = 0;  // messages above read_seq, counted to 1,000 (1,000 means "or more")
   int64_t unread_mentions = 0;
+  // Text channels: the slow mode (SetSlowMode(id, seconds)); 0 is off. Members without
+  // manage_messages or manage_channels send one message per interval.
+  int64_t slow_mode_s = 0;
 };
 
 struct Role {

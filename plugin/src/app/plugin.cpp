@@ -99,15 +99,15 @@ void Plugin::WireChannels(community::ChannelDelivery& channels) {
   channels.SetBusHooks({[this](int64_t server, const std::string& user) {
                           presence_->ShareCommunityChange(server, user);
                         },
-                        [this](int64_t channel, const std::string& payload) {
-                          presence_->ShareChannelMessage(channel, payload);
+                        [this](int64_t channel, const std::string& payload, int qos) {
+                          presence_->ShareChannelMessage(channel, payload, qos);
                         }});
   presence_->SetChannelListener(
       {[&channels](int64_t server, const std::string& user) {
          channels.ChangedElsewhere(server, user);
        },
-       [&channels](int64_t channel, const std::string& payload) {
-         channels.PublishLocal(channel, payload);
+       [&channels](int64_t channel, const std::string& payload, int qos) {
+         channels.PublishLocal(channel, payload, qos);
        }});
 }
 

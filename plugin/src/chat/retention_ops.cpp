@@ -50,6 +50,21 @@ Plan RetentionOps::SetSlowMode(const OpRequest& r) {
   const int64_t now = tools_.clock.NowMs();
   return StoreTask([this, to = r.to, user = r.who.username, id = body.conversation_id,
                     seconds = body.seconds, now](store::ChatStore& chat) {
+    // A text channel (migration 026): manage_channels in it; its brokers' channel caches
+    // carry the interval and are loaded again (this broker's for `user` before the answer).
+    if (tools_.channels != nullptr) {
+      Status ch = tools_.channels->SetSlowModeOnWriter(user, id, seconds);
+      if (ch.code() != Code::kNotFound) {
+        if (ch.code() == Code::kUnauthenticated) return tools_.replies.NotMember(to, id);
+        if (!ch.ok()) return tools_.replies.Fail(to, ch);  // FORBIDDEN: no manage_channels
+        tools_.replies.Log(LogLevel::kNotice, "mqchat: " + user + " set the slow mode of channel " +
+                                                  std::to_string(id) + " to " +
+                                                  std::to_string(seconds) + " s");
+        return tools_.replies.Reply(
+            to, OkPayload(to, {{protocol::fields::kConversationId, protocol::FormatId(id)},
+                               {protocol::fields::kSlowModeS, seconds}}));
+      }
+    }
     Status set = store_->SetSlowMode(id, user, seconds, now);
     if (set.code() == Code::kNotFound) return tools_.replies.NotMember(to, id);
     if (!set.ok()) return tools_.replies.Fail(to, set);  // FORBIDDEN: not an owner or admin

@@ -6,7 +6,8 @@
 // `set_slow_mode` (protocol/slow_mode.h), the other setting of a group's owners and admins, is
 // set the same way; the writer then reloads the conversation into the membership cache, so
 // this broker's send path (chat/slow_mode.h) applies it at once (others at their next fan-out
-// in the conversation: the change raised members_version).
+// in the conversation: the change raised members_version). A text channel's slow mode
+// (issue 18) is set through the channel access (chat/channel_access.h) instead.
 #pragma once
 
 #include "chat/op_table.h"

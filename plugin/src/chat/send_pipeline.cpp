@@ -114,7 +114,10 @@ Plan SendPipeline::WithinLimits(const OpRequest& r, SendJob job) {
                      "you are not a member of conversation " +
                          std::to_string(job.request.conversation_id)};
     }
-    if (perms && !community::Has(*perms, community::kSendMessages)) {
+    // A deletion by a member who may manage messages needs no send_messages (as in Discord).
+    const bool moderating = job.request.kind == store::EventKind::kDelete && perms &&
+                            community::Has(*perms, community::kManageMessages);
+    if (perms && !community::Has(*perms, community::kSendMessages) && !moderating) {
       return Refusal{protocol::ErrorCode::kForbidden,
                      "you may not send messages in channel " +
                          std::to_string(job.request.conversation_id)};
@@ -146,8 +149,12 @@ SendPipeline::Admission SendPipeline::Admit(const OpRequest& r,
   const int64_t deliveries = members ? static_cast<int64_t>(members->usernames.size()) : 1;
   // Slow mode paces messages only (not edits, deletions, reactions), and not owners or admins.
   int64_t interval = 0;
-  if (members != nullptr && request.kind == store::EventKind::kMessage &&
-      !members->IsModerator(r.who.username)) {
+  if (request.kind == store::EventKind::kMessage && tools_.channels != nullptr &&
+      tools_.channels->IsChannel(r.who.username, r.req.conversation_id)) {
+    // A text channel's (issue 18): 0 for those who may manage messages or the channel.
+    interval = tools_.channels->SlowModeMs(r.who.username, r.req.conversation_id);
+  } else if (members != nullptr && request.kind == store::EventKind::kMessage &&
+             !members->IsModerator(r.who.username)) {
     interval = members->slow_mode_ms;
   }
   const int64_t now = tools_.clock.MonotonicMs();
@@ -224,16 +231,21 @@ void SendPipeline::RecordCommit(size_t batch, std::chrono::steady_clock::time_po
 
 void SendPipeline::ResolveChannelSenders(std::vector<SendJob>& jobs) {
   if (tools_.channels == nullptr) return;
-  std::map<std::pair<std::string, int64_t>, bool> allowed;  // one store check per pair
+  std::map<std::pair<std::string, int64_t>, uint64_t> flags;  // one store check per pair
   for (SendJob& job : jobs) {
     if (!job.channel) continue;
     const auto key = std::make_pair(job.request.sender, job.request.conversation_id);
-    auto it = allowed.find(key);
-    if (it == allowed.end()) {
-      it = allowed.emplace(key, tools_.channels->MaySendOnWriter(key.first, key.second)).first;
+    auto it = flags.find(key);
+    if (it == flags.end()) {
+      it = flags.emplace(key, tools_.channels->PermissionsOnWriter(key.first, key.second)).first;
     }
+    // manage_messages: deletes others' messages (AppendRequest::channel_moderator).
+    const bool moderator = community::Has(it->second, community::kManageMessages);
+    job.request.channel_moderator = moderator;
     // Refused: no members row either, so the store answers NOT_MEMBER.
-    job.request.channel_sender = it->second;
+    job.request.channel_sender =
+        community::Has(it->second, community::kSendMessages) ||
+        (moderator && job.request.kind == store::EventKind::kDelete);
   }
 }
 

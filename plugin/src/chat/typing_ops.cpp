@@ -1,5 +1,6 @@
 #include "chat/typing_ops.h"
 
+#include "community/permissions.h"
 #include "protocol/responses.h"
 #include "protocol/wire.h"
 
@@ -14,6 +15,9 @@ Plan TypingOps::Typing(const OpRequest& r) {
   }
   const store::ConversationId id = r.req.conversation_id;
   const bool typing = std::get<protocol::TypingRequest>(r.req.body).typing;
+  if (tools_.channels != nullptr && tools_.channels->IsChannel(user, id)) {
+    return ChannelTyping(r.to, user, id, typing);
+  }
   MembersPtr cached = tools_.members.Cached(id);
   // Until the user's blocks are loaded (at login, on their reader), the reader decides: its
   // task runs after that load, so the answer comes once the blocks are known.
@@ -33,6 +37,27 @@ Plan TypingOps::Typing(const OpRequest& r) {
     tools_.replies.OnBrokerThread(
         [this, to, user, id, typing, m = *members] { Deliver(to, user, id, typing, m); });
   });
+}
+
+Plan TypingOps::ChannelTyping(const ReplyTo& to, const std::string& user,
+                              store::ConversationId id, bool typing) {
+  // From the broker's permission cache, as a send: stale (a change being loaded) or without
+  // view_channel answers as to an outsider; without send_messages, FORBIDDEN.
+  const auto perms = tools_.channels->Permissions(user, id);
+  if (!perms || !community::Has(*perms, community::kViewChannel)) {
+    return Refusal{protocol::ErrorCode::kNotMember,
+                   "you are not a member of conversation " + std::to_string(id)};
+  }
+  if (!community::Has(*perms, community::kSendMessages)) {
+    return Refusal{protocol::ErrorCode::kForbidden,
+                   "you may not send messages in channel " + std::to_string(id)};
+  }
+  // One publish to the channel's topic, on every broker, at QoS 0: the READ ACL lets through
+  // only the devices whose user may view the channel now (docs/ARCHITECTURE.md "Channel
+  // delivery"). Blocks do not filter it, as they do not filter the channel's messages.
+  tools_.channels->PublishEphemeral(id, protocol::TypingEvent(id, user, typing));
+  fan_out_.Reply(to, OkPayload(to, protocol::EncodeTypingAck({id})));
+  return Answered{};
 }
 
 void TypingOps::Deliver(const ReplyTo& to, const std::string& user, store::ConversationId id,

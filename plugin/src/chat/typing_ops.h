@@ -3,6 +3,8 @@
 // them and the typing user either way (session::HiddenUsers; in every conversation, direct or
 // group: a hint is not worth a leak). Answered on the broker thread when the
 // membership cache knows the sender is a member; otherwise the user's reader asks the store.
+// In a text channel (issue 18): readers who may send there (the broker's channel permission
+// cache), one QoS 0 publish to the channel's topic that reaches only its permitted readers.
 #pragma once
 
 #include "chat/fan_out.h"
@@ -28,6 +30,9 @@ class TypingOps {
   Plan Typing(const OpRequest& r);
 
  private:
+  // Broker thread: typing in text channel `id`, answered at once.
+  Plan ChannelTyping(const ReplyTo& to, const std::string& user, store::ConversationId id,
+                     bool typing);
   // Broker thread: the event to the other members, then the response.
   void Deliver(const ReplyTo& to, const std::string& user, store::ConversationId id, bool typing,
                const MembersPtr& members);

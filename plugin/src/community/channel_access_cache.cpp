@@ -18,7 +18,7 @@ bool ChannelAccessCache::Apply(const std::string& user, Token token,
   for (const auto& v : views) {
     fresh.servers.insert(v.server_id);
     if (v.channel_id <= 0) continue;  // the user is in the server; no text channel
-    fresh.channels[v.channel_id] = Grant{v.server_id, v.permissions};
+    fresh.channels[v.channel_id] = Grant{v.server_id, v.permissions, v.slow_mode_s * 1000};
     if (Has(v.permissions, kViewChannel)) fresh.viewable.insert(v.channel_id);
   }
   // Only the servers of the load matter: one it lacks grants nothing (a server the user just
@@ -75,6 +75,17 @@ std::optional<PermissionSet> ChannelAccessCache::Permissions(const std::string& 
   auto c = it->second.channels.find(channel_id);
   if (c == it->second.channels.end() || c->second.stale) return std::nullopt;
   return c->second.permissions;
+}
+
+int64_t ChannelAccessCache::SlowModeMs(const std::string& user, int64_t channel_id) const {
+  auto it = users_.find(user);
+  if (it == users_.end()) return 0;
+  auto c = it->second.channels.find(channel_id);
+  if (c == it->second.channels.end()) return 0;
+  // Stale too: the interval last loaded holds until the new one is (a change is no gap).
+  const Grant& g = c->second;
+  if ((g.permissions & (kManageMessages | kManageChannels)) != 0) return 0;  // Discord's exemption
+  return g.slow_mode_ms;
 }
 
 bool ChannelAccessCache::IsChannel(const std::string& user, int64_t channel_id) const {

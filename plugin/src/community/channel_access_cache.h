@@ -46,6 +46,10 @@ class ChannelAccessCache {
   // `user`'s permissions in `channel_id`, or nullopt if it is not a text channel of a server
   // the cache holds for them (not loaded, not a channel, another server) or it is stale.
   std::optional<PermissionSet> Permissions(const std::string& user, int64_t channel_id) const;
+  // The slow mode interval (ms) `user` is held to in `channel_id`: 0 if none, if unknown, or if
+  // they hold manage_messages or manage_channels there (exempt, as in Discord). A stale entry
+  // answers what it last held.
+  int64_t SlowModeMs(const std::string& user, int64_t channel_id) const;
   // True if `channel_id` is a text channel of a server of `user`'s, fresh or stale.
   bool IsChannel(const std::string& user, int64_t channel_id) const;
   // The channels `user` may view now; null if none (or not loaded). Valid until the next
@@ -59,6 +63,7 @@ class ChannelAccessCache {
   struct Grant {
     int64_t server_id = 0;
     PermissionSet permissions = 0;
+    int64_t slow_mode_ms = 0;  // the channel's slow mode (migration 026)
     bool stale = false;
   };
   struct UserAccess {

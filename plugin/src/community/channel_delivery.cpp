@@ -63,10 +63,10 @@ std::vector<int64_t> ChannelDelivery::Viewable(const std::string& user) const {
   return out;
 }
 
-bool ChannelDelivery::MaySendOnWriter(const std::string& user, int64_t id) {
-  if (deps_.store == nullptr) return false;
+uint64_t ChannelDelivery::PermissionsOnWriter(const std::string& user, int64_t id) {
+  if (deps_.store == nullptr) return 0;
   auto access = deps_.store->GetChannelAccess(user, id);
-  return access.ok() && Has(access->permissions, kSendMessages);
+  return access.ok() ? access->permissions : 0;
 }
 
 bool ChannelDelivery::MayViewOnWriter(const std::string& user, int64_t id) {
@@ -75,11 +75,22 @@ bool ChannelDelivery::MayViewOnWriter(const std::string& user, int64_t id) {
   return access.ok() && Has(access->permissions, kViewChannel);
 }
 
-void ChannelDelivery::PublishLocal(int64_t channel_id, const std::string& payload) {
+Status ChannelDelivery::SetSlowModeOnWriter(const std::string& user, int64_t id,
+                                            int64_t seconds) {
+  if (deps_.store == nullptr) return Status::NotFound("communities are off");
+  // Not a channel at all: kNotFound, so the caller asks the groups.
+  MQCHAT_RETURN_IF_ERROR(deps_.store->ServerOf(id, 0).status());
+  MQCHAT_ASSIGN_OR_RETURN(int64_t server_id, deps_.store->SetChannelSlowMode(user, id, seconds));
+  // Every broker's cache carries the interval: the change reloads it, the actor's at once.
+  ChangedOnWriter(server_id, "", user);
+  return Status::Ok();
+}
+
+void ChannelDelivery::PublishLocal(int64_t channel_id, const std::string& payload, int qos) {
   OutgoingMessage msg;
   msg.topic = protocol::ChannelTopic(channel_id);
   msg.payload = payload;
-  msg.qos = 1;
+  msg.qos = qos == 0 ? 0 : 1;
   // Through the subscriptions: the READ ACL checks each reader against the cache.
   Status s = deps_.broker.Publish(msg);
   if (!s.ok()) {
@@ -90,8 +101,14 @@ void ChannelDelivery::PublishLocal(int64_t channel_id, const std::string& payloa
 }
 
 void ChannelDelivery::Publish(int64_t id, const std::string& payload) {
-  PublishLocal(id, payload);
-  if (bus_.share_message) bus_.share_message(id, payload);
+  PublishLocal(id, payload, 1);
+  if (bus_.share_message) bus_.share_message(id, payload, 1);
+}
+
+void ChannelDelivery::PublishEphemeral(int64_t id, const std::string& payload) {
+  // QoS 0: never queued for an offline session, as typing to inboxes.
+  PublishLocal(id, payload, 0);
+  if (bus_.share_message) bus_.share_message(id, payload, 0);
 }
 
 }  // namespace mqchat::community

@@ -41,8 +41,8 @@ struct ChannelBusHooks {
   // A committed change to `server_id` (and, if not empty, one that concerns `user` even if
   // they held nothing of it: a join, a server made).
   std::function<void(int64_t server_id, const std::string& user)> share_change;
-  // A stored message event of channel `channel_id`.
-  std::function<void(int64_t channel_id, const std::string& payload)> share_message;
+  // An event of channel `channel_id`: stored (QoS 1) or ephemeral (typing, QoS 0).
+  std::function<void(int64_t channel_id, const std::string& payload, int qos)> share_message;
 };
 
 class ChannelDelivery final : public chat::ChannelAccess {
@@ -67,8 +67,9 @@ class ChannelDelivery final : public chat::ChannelAccess {
   void ChangedElsewhere(int64_t server_id, const std::string& user) {
     Invalidate(server_id, user, /*share=*/false);
   }
-  // A message event of channel `channel_id` another broker stored: to the readers here.
-  void PublishLocal(int64_t channel_id, const std::string& payload);
+  // An event of channel `channel_id` from another broker (a stored message event at QoS 1, a
+  // typing event at QoS 0): to the readers here.
+  void PublishLocal(int64_t channel_id, const std::string& payload, int qos = 1);
 
   // chat::ChannelAccess.
   std::optional<uint64_t> Permissions(const std::string& user, int64_t id) const override {
@@ -78,9 +79,14 @@ class ChannelDelivery final : public chat::ChannelAccess {
     return cache_.IsChannel(user, id);
   }
   std::vector<int64_t> Viewable(const std::string& user) const override;
-  bool MaySendOnWriter(const std::string& user, int64_t id) override;
+  int64_t SlowModeMs(const std::string& user, int64_t id) const override {
+    return cache_.SlowModeMs(user, id);
+  }
+  uint64_t PermissionsOnWriter(const std::string& user, int64_t id) override;
+  Status SetSlowModeOnWriter(const std::string& user, int64_t id, int64_t seconds) override;
   bool MayViewOnWriter(const std::string& user, int64_t id) override;
   void Publish(int64_t id, const std::string& payload) override;
+  void PublishEphemeral(int64_t id, const std::string& payload) override;
 
   const ChannelAccessCache& cache() const { return cache_; }
 

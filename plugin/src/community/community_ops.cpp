@@ -22,6 +22,7 @@ protocol::WireChannel ToWire(const store::Channel& c) {
     w.read = protocol::WireChannelReadState{c.read->last_seq, c.read->read_seq, c.read->unread,
                                             c.read->unread_mentions};
   }
+  w.slow_mode_s = c.slow_mode_s;
   return w;
 }
 protocol::WireRole ToWire(const store::Role& r) {

@@ -40,13 +40,27 @@ std::optional<BusCommunityChange> DecodeCommunityChange(std::string_view text) {
   return out;
 }
 
-std::string EncodeChannelMessage(int broker, int64_t channel_id, const std::string& payload) {
+std::string EncodeChannelMessage(int broker, int64_t channel_id, const std::string& payload,
+                                 int qos) {
+  if (qos == 0) {
+    return std::to_string(broker) + " " + std::to_string(channel_id) + " 0\n" + payload;
+  }
   return Head(broker, channel_id) + payload;
 }
 
 std::optional<BusChannelMessage> DecodeChannelMessage(std::string_view text) {
   BusChannelMessage out;
   std::string_view rest;
+  // The ephemeral mark: " 0" at the end of the head.
+  const size_t nl = text.find('\n');
+  const std::string_view mark = " 0\n";
+  std::string owned;
+  if (nl != std::string_view::npos && nl >= 2 && text.substr(nl - 2, 3) == mark &&
+      text.substr(0, nl - 2).find(' ') != std::string_view::npos) {
+    out.qos = 0;
+    owned = std::string(text.substr(0, nl - 2)) + std::string(text.substr(nl));
+    text = owned;
+  }
   if (!SplitHead(text, &out.broker, &out.channel_id, &rest) || rest.empty()) return std::nullopt;
   out.payload = std::string(rest);
   return out;

@@ -78,11 +78,11 @@ void ClusterBus::ShareCommunityChange(int64_t server_id, const std::string& user
   cv_.NotifyOne();
 }
 
-void ClusterBus::ShareChannelMessage(int64_t channel_id, const std::string& payload) {
+void ClusterBus::ShareChannelMessage(int64_t channel_id, const std::string& payload, int qos) {
   {
     MutexLock lock(mu_);
     outgoing_.push_back(
-        Outgoing{kChannelsChannel, EncodeChannelMessage(broker_id_, channel_id, payload)});
+        Outgoing{kChannelsChannel, EncodeChannelMessage(broker_id_, channel_id, payload, qos)});
   }
   cv_.NotifyOne();
 }
@@ -311,7 +311,7 @@ void ClusterBus::Dispatch(const std::string& channel, std::string body) {
   } else if (channel == kChannelsChannel) {
     auto msg = DecodeChannelMessage(body);
     if (msg && msg->broker != broker_id_ && callbacks_.on_channel_message) {
-      callbacks_.on_channel_message(msg->channel_id, std::move(msg->payload));
+      callbacks_.on_channel_message(msg->channel_id, std::move(msg->payload), msg->qos);
     }
   } else {
     const size_t nl = body.find('\n');

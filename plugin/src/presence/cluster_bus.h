@@ -59,7 +59,8 @@ class ClusterBus {
     // Channel delivery (channel_bus_messages.h): a change to a server's permissions committed
     // through another broker, and a channel message event stored through another broker.
     std::function<void(int64_t server_id, const std::string& user)> on_community_change;
-    std::function<void(int64_t channel_id, std::string payload)> on_channel_message;
+    // `qos` 0: an ephemeral event (typing).
+    std::function<void(int64_t channel_id, std::string payload, int qos)> on_channel_message;
     // An inbox payload another broker routed to a user connected here.
     std::function<void(const std::string& user, std::string payload)> on_routed;
     // Redis became unreachable (once per outage) or reachable again.
@@ -93,7 +94,7 @@ class ClusterBus {
   // if Redis is down: a lost change is repaired by the users' next connections, a lost message
   // by sync.
   void ShareCommunityChange(int64_t server_id, const std::string& user);
-  void ShareChannelMessage(int64_t channel_id, const std::string& payload);
+  void ShareChannelMessage(int64_t channel_id, const std::string& payload, int qos = 1);
 
   // Any thread: whether both connections to Redis (commands and subscriber) are up, for the
   // mqchat_bus_connected gauge. The bus also counts mqchat_bus_reconnects_total and the routed

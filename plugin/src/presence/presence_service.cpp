@@ -79,9 +79,10 @@ ClusterBus::Callbacks PresenceService::BusCallbacks(BrokerTaskQueue& tasks) {
       if (channel_listener_.on_change) channel_listener_.on_change(server_id, user);
     });
   };
-  callbacks.on_channel_message = [this, &tasks](int64_t channel_id, std::string payload) {
-    tasks.Post([this, channel_id, payload = std::move(payload)] {
-      if (channel_listener_.on_message) channel_listener_.on_message(channel_id, payload);
+  callbacks.on_channel_message = [this, &tasks](int64_t channel_id, std::string payload,
+                                                int qos) {
+    tasks.Post([this, channel_id, payload = std::move(payload), qos] {
+      if (channel_listener_.on_message) channel_listener_.on_message(channel_id, payload, qos);
     });
   };
   callbacks.on_broker_gone = [this, &tasks](int broker) {
@@ -147,8 +148,9 @@ void PresenceService::ShareCommunityChange(int64_t server_id, const std::string&
   if (bus_) bus_->ShareCommunityChange(server_id, user);
 }
 
-void PresenceService::ShareChannelMessage(int64_t channel_id, const std::string& payload) {
-  if (bus_) bus_->ShareChannelMessage(channel_id, payload);
+void PresenceService::ShareChannelMessage(int64_t channel_id, const std::string& payload,
+                                          int qos) {
+  if (bus_) bus_->ShareChannelMessage(channel_id, payload, qos);
 }
 
 void PresenceService::LocalDevicesChanged(const std::string& user) {

@@ -75,11 +75,11 @@ class PresenceService {
   // thread), and this broker's, shared with them. Set the listener once, before clients come.
   struct ChannelListener {
     std::function<void(int64_t server_id, const std::string& user)> on_change;
-    std::function<void(int64_t channel_id, const std::string& payload)> on_message;
+    std::function<void(int64_t channel_id, const std::string& payload, int qos)> on_message;
   };
   void SetChannelListener(ChannelListener listener) { channel_listener_ = std::move(listener); }
   void ShareCommunityChange(int64_t server_id, const std::string& user);
-  void ShareChannelMessage(int64_t channel_id, const std::string& payload);
+  void ShareChannelMessage(int64_t channel_id, const std::string& payload, int qos = 1);
 
   // Whether the inbox deliveries of `user` must also reach other brokers (shared presence).
   bool shared() const { return bus_ != nullptr; }

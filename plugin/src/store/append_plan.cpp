@@ -148,8 +148,10 @@ EventRefusal AppendPlan::Check(size_t i, const TargetMap& targets,
       }
       return EventRefusal::kNone;
     case EventKind::kDelete:
-      // Group owners and admins may delete anyone's; direct conversations have neither.
-      return own || lookups_[key_of_request_[i]].role != MemberRole::kMember
+      // Group owners and admins may delete anyone's; direct conversations have neither; in a
+      // channel, members with manage_messages (the server's owner holds every flag).
+      return own || req.channel_moderator ||
+                     lookups_[key_of_request_[i]].role != MemberRole::kMember
                  ? EventRefusal::kNone
                  : EventRefusal::kNotAuthor;
     case EventKind::kReactionAdd:

@@ -129,6 +129,10 @@ struct AppendRequest {
   // allowed to send there (send_messages, resolved by the community store): it needs no
   // `members` row. Never set by anything but that check.
   bool channel_sender = false;
+  // A channel event by a member the writer found holding manage_messages there (resolved by
+  // the community store, channel overrides included): may delete others' messages. Never set
+  // by anything but that check.
+  bool channel_moderator = false;
 };
 
 enum class AppendOutcome {

@@ -8,7 +8,8 @@ namespace mqchat::store::community_sql {
 #define MQCHAT_SERVER_COLS                                                             \
   "s.server_id, s.name, s.owner, s.everyone_role_id, s.member_count, s.perm_version, " \
   "s.created_at_ms"
-#define MQCHAT_CHANNEL_COLS "channel_id, server_id, name, type, topic, position, category_id"
+#define MQCHAT_CHANNEL_COLS \
+  "channel_id, server_id, name, type, topic, position, category_id, slow_mode_s"
 #define MQCHAT_ROLE_COLS "role_id, server_id, name, permissions, position"
 #define MQCHAT_INVITE_COLS "code, server_id, creator, expires_at_ms, max_uses, uses"
 
@@ -98,6 +99,9 @@ inline constexpr char kInsertChannel[] =
 inline constexpr char kUpdateChannel[] =
     "UPDATE channels SET name = ?2, topic = ?3, position = ?4, category_id = ?5 "
     "WHERE channel_id = ?1";
+// Migration 029: a text channel's slow mode.
+inline constexpr char kSetChannelSlowMode[] =
+    "UPDATE channels SET slow_mode_s = ?2 WHERE channel_id = ?1";
 inline constexpr char kDeleteChannel[] = "DELETE FROM channels WHERE channel_id = ?1";
 inline constexpr char kUncategorize[] =
     "UPDATE channels SET category_id = 0 WHERE server_id = ?1 AND category_id = ?2";

@@ -28,6 +28,7 @@ inline Channel ReadChannel(const SqlRow& r) {
   c.topic = r.Text(4);
   c.position = r.Int(5);
   c.category_id = r.Int(6);
+  c.slow_mode_s = r.Int(7);
   return c;
 }
 

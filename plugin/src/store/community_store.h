@@ -61,6 +61,7 @@ struct Channel {
   std::string topic;
   int64_t position = 0;
   int64_t category_id = 0;  // 0: not in a category
+  int64_t slow_mode_s = 0;  // text channels: set_slow_mode (migration 026); 0 is off
   std::optional<ChannelReadState> read;  // ListChannels: the actor's, for text channels
 };
 
@@ -101,6 +102,7 @@ struct ChannelAccess {
   int64_t channel_id = 0;
   int64_t perm_version = 0;       // the server's, when this was read
   PermissionSet permissions = 0;  // 0 for a non-member
+  int64_t slow_mode_s = 0;        // the channel's (migration 026); ChannelViews only
 };
 
 class CommunityStore {
@@ -126,6 +128,10 @@ class CommunityStore {
   virtual Status DeleteChannel(const std::string& actor, int64_t channel_id) = 0;
   virtual Result<std::vector<Channel>> ListChannels(const std::string& actor,
                                                     int64_t server_id) = 0;
+  // set_slow_mode of a text channel (manage_channels in it; kInvalidArgument for another type):
+  // returns the channel's server. Raises the server's perm_version.
+  virtual Result<int64_t> SetChannelSlowMode(const std::string& actor, int64_t channel_id,
+                                             int64_t seconds) = 0;
 
   // Roles (manage_roles). A member who is neither owner nor administrator grants, in a role or
   // an override, only permissions they hold themselves, and assigns or removes only roles whose

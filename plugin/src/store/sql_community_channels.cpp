@@ -86,6 +86,28 @@ Status SqlCommunityStore::DeleteChannel(const std::string& actor, int64_t channe
   });
 }
 
+Result<int64_t> SqlCommunityStore::SetChannelSlowMode(const std::string& actor,
+                                                      int64_t channel_id, int64_t seconds) {
+  int64_t server_id = 0;
+  MQCHAT_RETURN_IF_ERROR(InTxn([&]() -> Status {
+    MQCHAT_ASSIGN_OR_RETURN(auto loaded, LoadChannel(channel_id, actor, /*lock=*/true));
+    MQCHAT_ASSIGN_OR_RETURN(PermissionSet perms, InChannel(loaded.second, channel_id));
+    // Without view_channel the channel is not theirs to know of: as for an outsider.
+    if (!community::Has(perms, community::kViewChannel)) {
+      return Status::Unauthenticated("not a member of the server of channel " +
+                                     std::to_string(channel_id));
+    }
+    MQCHAT_RETURN_IF_ERROR(Require(perms, community::kManageChannels, "manage this channel"));
+    if (loaded.first.type != kChannelText) {
+      return Status::InvalidArgument("only a text channel has a slow mode");
+    }
+    server_id = loaded.first.server_id;
+    MQCHAT_RETURN_IF_ERROR(sql_->Query(kSetChannelSlowMode, {channel_id, seconds}).status());
+    return BumpVersion(server_id);  // the brokers' caches carry the interval: load again
+  }));
+  return server_id;
+}
+
 Result<std::vector<Channel>> SqlCommunityStore::ListChannels(const std::string& actor,
                                                              int64_t server_id) {
   MQCHAT_ASSIGN_OR_RETURN(Actor a, LoadActor(server_id, actor, /*lock=*/false));

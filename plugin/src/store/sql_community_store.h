@@ -53,6 +53,8 @@ class SqlCommunityStore final : public CommunityStore {
                               const ChannelEdit& edit) override;
   Status DeleteChannel(const std::string& actor, int64_t channel_id) override;
   Result<std::vector<Channel>> ListChannels(const std::string& actor, int64_t server_id) override;
+  Result<int64_t> SetChannelSlowMode(const std::string& actor, int64_t channel_id,
+                                     int64_t seconds) override;
   Result<Role> CreateRole(const std::string& actor, int64_t server_id, const std::string& name,
                           PermissionSet permissions) override;
   Result<Role> EditRole(const std::string& actor, int64_t role_id,

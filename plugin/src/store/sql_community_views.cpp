@@ -45,6 +45,7 @@ Result<std::vector<ChannelAccess>> SqlCommunityStore::ChannelViews(const std::st
       access.server_id = server.id;
       access.channel_id = channel.id;
       access.perm_version = actor->server.perm_version;
+      access.slow_mode_s = channel.slow_mode_s;
       MQCHAT_ASSIGN_OR_RETURN(access.permissions, InChannel(*actor, channel.id));
       out.push_back(access);
     }

@@ -79,5 +79,28 @@ TEST(ChannelAccessCacheTest, ForgetDropsTheUser) {
   EXPECT_FALSE(cache.IsChannel("bob", 10));
 }
 
+// Slow mode (migration 026): the channel's interval for plain readers, none for those who may
+// manage messages or the channel (Discord's exemption); a stale entry keeps its interval.
+TEST(ChannelAccessCacheTest, SlowModeExemptsManagersAndHoldsWhileStale) {
+  ChannelAccessCache cache;
+  auto slow = [](PermissionSet perms) {
+    store::ChannelAccess a = Entry(1, 10, perms);
+    a.slow_mode_s = 30;
+    return a;
+  };
+  const PermissionSet plain = kViewChannel | kSendMessages;
+  ASSERT_TRUE(cache.Apply("bob", cache.BeginLoad(), {slow(plain), Entry(1, 11, plain)}));
+  ASSERT_TRUE(cache.Apply("mod", cache.BeginLoad(), {slow(plain | kManageMessages)}));
+  ASSERT_TRUE(cache.Apply("ops", cache.BeginLoad(), {slow(plain | kManageChannels)}));
+  EXPECT_EQ(cache.SlowModeMs("bob", 10), 30000);
+  EXPECT_EQ(cache.SlowModeMs("bob", 11), 0);  // another channel, no slow mode
+  EXPECT_EQ(cache.SlowModeMs("bob", 12), 0);  // not a channel of bob's
+  EXPECT_EQ(cache.SlowModeMs("amy", 10), 0);  // not loaded
+  EXPECT_EQ(cache.SlowModeMs("mod", 10), 0);
+  EXPECT_EQ(cache.SlowModeMs("ops", 10), 0);
+  cache.Invalidate(1);
+  EXPECT_EQ(cache.SlowModeMs("bob", 10), 30000);  // a change being loaded is no gap
+}
+
 }  // namespace
 }  // namespace mqchat::community
