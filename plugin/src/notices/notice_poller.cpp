@@ -17,7 +17,11 @@ void KeepLastProfileNotices(std::vector<store::BrokerNotice>& notices) {
   }
   size_t kept = 0;
   for (size_t i = 0; i < notices.size(); ++i) {
-    if (!drop[i]) notices[kept++] = std::move(notices[i]);
+    if (drop[i]) continue;
+    // Never a self-move: libstdc++ leaves a string moved onto itself empty, which emptied every
+    // notice's username while nothing was dropped.
+    if (kept != i) notices[kept] = std::move(notices[i]);
+    ++kept;
   }
   notices.resize(kept);
 }
