@@ -258,7 +258,9 @@ std::vector<SendOutcome> SendPipeline::Outcomes(
     SendOutcome out;
     out.to = std::move(jobs[i].reply);
     if (!results.ok()) {
-      // Nothing of the batch was committed: every sender may retry with the same client_msg_id.
+      // The batch failed: usually nothing of it was committed, but a COMMIT cut off by a lost
+      // connection may have landed. Either way every sender retries with the same
+      // client_msg_id, and a landed message answers that retry as a duplicate with its ack.
       out.reply = ErrorPayload(out.to, ErrorCodeFor(results.status(), FailureSource::kStore),
                                "message not stored: " + results.status().message());
     } else if ((*results)[i].outcome == store::AppendOutcome::kNotStored) {
