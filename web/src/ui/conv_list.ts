@@ -16,7 +16,12 @@ export function renderConvList(v: ViewContext): void {
   show($("conv-empty"), s.loaded && convs.length === 0);
   const list = $("conv-list");
   const focusedId = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>(".conv-item")?.dataset.id;
-  list.replaceChildren(...convs.map((c) => convItem(v, c)));
+  const items = convs.map((c) => convItem(v, c));
+  // Unchanged (most renders: presence, typing elsewhere, a profile fetched): keep the nodes, so
+  // a click whose mousedown and mouseup straddle a render is not lost on a replaced element.
+  const old = list.children;
+  if (old.length === items.length && items.every((item, i) => item.isEqualNode(old[i]))) return;
+  list.replaceChildren(...items);
   if (focusedId) list.querySelector<HTMLElement>(`.conv-item[data-id="${focusedId}"] .conv-open`)?.focus();
 }
 
