@@ -228,6 +228,23 @@ bench_cpu_ticks() {
   echo "$total"
 }
 
+# bench_wait_idle LIMIT_S PID...: wait (polling every 0.5 s, at most LIMIT_S) until the processes
+# together take under 10% of one core over a half second, so a run does not pay for work an
+# earlier run left behind (PostgreSQL's search indexer catching up after a throughput run took
+# most of a core for a minute, inside the next target's run). Prints how long it waited.
+bench_wait_idle() {
+  local limit=$1 start t0 t1 waited; shift
+  start=$(date +%s.%N)
+  while :; do
+    t0=$(bench_cpu_ticks "$@"); sleep 0.5; t1=$(bench_cpu_ticks "$@")
+    # 10% of a core over 0.5 s is CLK_TCK / 20 ticks.
+    [ $(( (t1 - t0) * 20 )) -lt "$(getconf CLK_TCK)" ] && break
+    waited=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%d", b - a }')
+    [ "$waited" -ge "$limit" ] && break
+  done
+  awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
+}
+
 # bench_busy_ticks: non-idle clock ticks of all CPUs together (/proc/stat), to tell how much
 # CPU other processes took during a run.
 bench_busy_ticks() {

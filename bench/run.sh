@@ -131,6 +131,11 @@ run_one() {
   # 80 ms (seen as p99 at 1000 msg/s jumping from ~3 to ~30 ms, with Dirty in /proc/meminfo
   # falling from 37 MB to 0 at that moment).
   sync
+  # Every broker and the PostgreSQL cluster quiet first (see bench_wait_idle).
+  local idle_s all_pids=("${TARGET_PID[@]}" "$pid")
+  mapfile -t -O "${#all_pids[@]}" all_pids < <(bench_pg_pids)
+  idle_s=$(bench_wait_idle 180 "${all_pids[@]}")
+  awk -v s="$idle_s" 'BEGIN { exit !(s > 1) }' && bench_log "waited ${idle_s} s for the brokers and PostgreSQL to go quiet"
   echo 0 >"$rss_file"
   # Peak VmRSS during this run, polled every 100 ms.
   ( max=0; while kill -0 "$pid" 2>/dev/null; do

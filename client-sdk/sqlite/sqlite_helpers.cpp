@@ -12,6 +12,16 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
 
+// Busy handler: retry every millisecond for about kBusyTimeoutMs. sqlite3_busy_timeout's own
+// handler sleeps 1, 2, 5, ... up to 100 ms between tries, so a writer that found the lock taken
+// by a loop of short transactions with short gaps between them (the retention sweeper's
+// batches) slept through most gaps and could wait for the whole loop.
+int RetryEveryMillisecond(void* /*unused*/, int tries) {
+  if (tries >= kBusyTimeoutMs) return 0;  // give up: SQLITE_BUSY
+  sqlite3_sleep(1);
+  return 1;
+}
+
 std::string Describe(sqlite3* db, int rc, std::string_view what) {
   // sqlite3_errmsg describes the most recent failure on `db`, which carries more detail
   // (constraint names, file paths) than the generic text for the code, when it is this one.
@@ -101,7 +111,8 @@ Result<SqliteDbPtr> OpenSqlite(const std::string& path, const SqliteOpenOptions&
   }
   sqlite3_extended_result_codes(db.get(), 1);
   MQCHAT_RETURN_IF_ERROR(
-      SqliteStatus(db.get(), sqlite3_busy_timeout(db.get(), kBusyTimeoutMs), "busy_timeout"));
+      SqliteStatus(db.get(), sqlite3_busy_handler(db.get(), RetryEveryMillisecond, nullptr),
+                   "busy_handler"));
 
   MQCHAT_ASSIGN_OR_RETURN(std::string mode, PragmaValue(db.get(), "PRAGMA journal_mode=WAL"));
   if (mode != "wal" && !(path == ":memory:" && mode == "memory")) {

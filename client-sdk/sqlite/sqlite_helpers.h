@@ -36,9 +36,9 @@ struct SqliteOpenOptions {
   bool owner_only = false;
 };
 
-// Opens (creating if missing) the database file at `path`, with extended result codes,
-// busy_timeout 5000 ms, journal_mode=WAL, foreign_keys=ON and `options`. ":memory:" is
-// accepted (its journal mode stays "memory").
+// Opens (creating if missing) the database file at `path`, with extended result codes, a busy
+// handler retrying every millisecond for about 5 s, journal_mode=WAL, foreign_keys=ON and
+// `options`. ":memory:" is accepted (its journal mode stays "memory").
 Result<SqliteDbPtr> OpenSqlite(const std::string& path, const SqliteOpenOptions& options = {});
 
 // Compiles one statement. `sql` is a constant; values are bound, never spliced in.
@@ -101,8 +101,8 @@ Status BindAndRun(sqlite3_stmt* stmt, const Args&... args) {
   return Status::Ok();
 }
 
-// A write transaction: BEGIN IMMEDIATE takes the write lock up front (waiting up to the
-// busy_timeout), so reads inside it see the latest data and later writes cannot hit
+// A write transaction: BEGIN IMMEDIATE takes the write lock up front (the busy handler
+// waits up to about 5 s), so reads inside it see the latest data and later writes cannot hit
 // SQLITE_BUSY_SNAPSHOT. Rolls back on destruction unless Commit() succeeded.
 class SqliteTxn {
  public:

@@ -74,13 +74,26 @@ Result<int64_t> RetentionSweeper::SweepConversation(const store::RetentionSettin
   while (!stop_requested_.load()) {
     // The cutoff is taken per batch: a long sweep removes what expired while it ran.
     const int64_t cutoff = clock_.NowMs() - days * options_.day_ms;
+    const auto started = std::chrono::steady_clock::now();
     MQCHAT_ASSIGN_OR_RETURN(store::ExpiredBatch batch,
                             store_->ExpireBatch(s.id, cutoff, options_.batch));
     removed += batch.removed;
     removed_.fetch_add(batch.removed);
     if (batch.through_seq - batch.from_seq < options_.batch) break;  // the rest is newer
+    // Leave the store to the senders for as long as the batch took before the next one. On
+    // SQLite a batch holds the database's only write lock, and a send writer that found it
+    // taken retries after sleeps of up to 100 ms: with no pause between batches it lost every
+    // race, and sends waited through the whole sweep (retention bench: p99 3 ms -> 1.6 s).
+    PauseFor(std::chrono::steady_clock::now() - started);
   }
   return removed;
+}
+
+void RetentionSweeper::PauseFor(std::chrono::steady_clock::duration pause) {
+  MutexLock lock(mu_);
+  const auto deadline = std::chrono::steady_clock::now() + pause;
+  while (!stopping_ && cv_.WaitUntil(mu_, deadline)) {
+  }
 }
 
 }  // namespace mqchat::retention

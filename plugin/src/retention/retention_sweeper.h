@@ -3,12 +3,15 @@
 // the broker thread: every `sweep_ms` it walks every conversation by id and, for each with a
 // retention (its own days, else the server's default; 0 keeps forever), removes the entries
 // older than that in batches of `batch`, each one short transaction that also raises the
-// conversation's expired_through_seq. Sends only wait for one batch's transaction at most.
+// conversation's expired_through_seq, and then waits as long as the batch took, so senders get
+// the store (on SQLite, its one write lock) between batches: a send waits for one batch's
+// transaction at most, and a sweep takes about twice its transactions' time.
 // Several brokers sharing a store may each sweep: a batch raced by another removes nothing.
 // Stop() is thread-safe; everything else runs on the sweeper thread.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -61,6 +64,8 @@ class RetentionSweeper {
   void Run();
   // Removes conversation `s`'s expired entries, batch by batch, until none is left or Stop().
   Result<int64_t> SweepConversation(const store::RetentionSetting& s);
+  // Waits `pause`, or less if Stop() is called.
+  void PauseFor(std::chrono::steady_clock::duration pause);
 
   const SweepOptions options_;
   const store::RetentionStorePtr store_;  // sweeper thread

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "support/temp_dir.h"
 
 namespace mqchat {
@@ -45,7 +47,24 @@ TEST_F(SqliteHelpersTest, OpenIsDurableWal) {
   EXPECT_EQ(Pragma(db.get(), "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(Pragma(db.get(), "PRAGMA synchronous"), "2");  // FULL
   EXPECT_EQ(Pragma(db.get(), "PRAGMA foreign_keys"), "1");
-  EXPECT_EQ(Pragma(db.get(), "PRAGMA busy_timeout"), "5000");
+}
+
+// A connection that finds the write lock taken waits for it (the busy handler retries every
+// millisecond) for about 5 s before SQLITE_BUSY, rather than failing at once.
+TEST_F(SqliteHelpersTest, AWriterWaitsAboutFiveSecondsForTheLock) {
+  SqliteDbPtr holder = MustOpen();
+  SqliteDbPtr waiter = MustOpen();
+  ASSERT_NE(holder, nullptr);
+  ASSERT_NE(waiter, nullptr);
+  ASSERT_TRUE(ExecSqlite(holder.get(), "BEGIN IMMEDIATE").ok());
+  const auto start = std::chrono::steady_clock::now();
+  Status busy = ExecSqlite(waiter.get(), "BEGIN IMMEDIATE");
+  const auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_FALSE(busy.ok());
+  EXPECT_GE(waited, std::chrono::milliseconds(4900));
+  ASSERT_TRUE(ExecSqlite(holder.get(), "COMMIT").ok());
+  EXPECT_TRUE(ExecSqlite(waiter.get(), "BEGIN IMMEDIATE").ok());
+  EXPECT_TRUE(ExecSqlite(waiter.get(), "COMMIT").ok());
 }
 
 TEST_F(SqliteHelpersTest, OpenFailureIsStatus) {

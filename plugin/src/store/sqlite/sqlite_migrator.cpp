@@ -46,7 +46,7 @@ Status Apply(sqlite3* db, const schema::Migration& m) {
 
 Status MigrateSqlite(sqlite3* db, const std::vector<schema::Migration>& migrations) {
   while (true) {
-    // BEGIN IMMEDIATE: a second process migrating the same file waits here (busy_timeout) and
+    // BEGIN IMMEDIATE: a second process migrating the same file waits here (the busy handler) and
     // then sees the version the first one committed.
     MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db));
     MQCHAT_RETURN_IF_ERROR(ExecSqlite(db, kCreateMigrationsTable));
