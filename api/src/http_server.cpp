@@ -150,6 +150,10 @@ HttpServer::HttpServer(const ApiConfig& config, const ApiService* service)
                 static_cast<size_t>(config.attachments.chunk_bytes)}));
   server.set_read_timeout(10, 0);
   server.set_write_timeout(10, 0);
+  // cpp-httplib writes a response's headers and body in separate sends; with Nagle on, the body
+  // waited for the client's delayed ACK of the headers (40 ms on Linux) on every kept-alive
+  // request: refreshes took 48 ms p50 on both stores (docs/BENCHMARKS.md, API service).
+  server.set_tcp_nodelay(true);
   auto handle = [service](const httplib::Request& req, httplib::Response& res) {
     ApiRequest request{req.method, req.path, req.get_header_value("Content-Type"), req.body,
                        req.remote_addr, req.get_header_value("Origin"),

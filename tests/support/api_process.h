@@ -39,6 +39,7 @@ class ApiProcess {
   void Stop();
 
   int port() const { return port_; }
+  pid_t pid() const { return process_.pid(); }
   std::string Log() const;
 
   ApiReply Get(const std::string& path);
