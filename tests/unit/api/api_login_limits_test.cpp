@@ -140,21 +140,5 @@ TEST_F(ApiLoginLimitsTest, SignUpsAreThrottledPerAddressAndNetwork) {
   EXPECT_EQ(Login("s2", "sign-up password", "203.0.113.1").status, 200);
 }
 
-TEST(LoginLimitsHashShareTest, ANetworkHoldsAtMostItsShareOfTheHashPool) {
-  LoginLimits limits({10, 10, 100}, 60000, nullptr, "login", 2);
-  const auto a1 = LoginLimits::Keys("x", "198.51.100.1");
-  const auto a2 = LoginLimits::Keys("y", "198.51.100.2");  // the same /24
-  const auto other = LoginLimits::Keys("z", "203.0.113.9");
-  auto first = limits.TakeHashSlot(a1);
-  EXPECT_TRUE(first);
-  {
-    auto second = limits.TakeHashSlot(a2);
-    EXPECT_TRUE(second);
-    EXPECT_FALSE(limits.TakeHashSlot(a1)) << "the /24 holds its 2";
-    EXPECT_TRUE(limits.TakeHashSlot(other)) << "another network is not affected";
-  }
-  EXPECT_TRUE(limits.TakeHashSlot(a2)) << "a released slot is free again";
-}
-
 }  // namespace
 }  // namespace mqchat::api
