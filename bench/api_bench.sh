@@ -26,8 +26,7 @@ API_PID=""
 # start_api STORE_FLAG STORE_VALUE [FLAGS...]: mqchat-api on a free port (bench_start_api) with
 # sign-up and login throttles out of the way (one client address), except for the flood, which
 # runs with the defaults. GATE_OFF: the front gate's per-address limits and the per-network hash
-# budget off too, for the
-# throughput runs from one address (the flood keeps the gate's defaults).
+# budget off too, for the throughput runs from one address (the flood keeps the defaults).
 GATE_OFF="--request_rate_per_address 0 --request_rate_per_prefix 0 --max_connections_per_address 0 \
 --hash_rate_per_prefix 0 --hash_concurrent_per_prefix 0"
 start_api() {
