@@ -4,6 +4,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <future>
 #include <iostream>
@@ -22,10 +23,14 @@ int64_t SteadyNowMs() {
       .count();
 }
 
-// Lowers the calling thread's CPU priority to `nice` (Linux keeps a nice value per thread).
+// Lowers the calling thread's CPU priority to `nice` (Linux keeps a nice value per thread);
+// never raises it (a process started at a lower priority keeps it).
 void LowerThisThreadsPriority(int nice) {
   if (nice <= 0) return;
   const auto tid = static_cast<id_t>(syscall(SYS_gettid));
+  errno = 0;
+  const int current = getpriority(PRIO_PROCESS, tid);
+  if (errno == 0 && current >= nice) return;
   if (setpriority(PRIO_PROCESS, tid, nice) != 0) {
     std::cerr << "mqchat-api: could not set the hash workers' nice value to " << nice << "\n";
   }
