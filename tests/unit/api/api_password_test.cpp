@@ -1,9 +1,15 @@
 // PasswordPool (the policy's test is tests/unit/protocol/password_policy_test.cpp): the plugin's
 // PBKDF2 format, a dummy hash for unknown users, the concurrency budget, turns by network, and
 // each network's budget (network_hash_budget.h; its own test is api_network_hash_budget_test).
+#include <sys/resource.h>
+
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <future>
+#include <iterator>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -175,6 +181,37 @@ TEST(PasswordPoolTest, ANetworkHoldsAtMostItsHashesAtOnce) {
   ASSERT_TRUE(test::WaitFor([&] { return pool.InFlight() == 0; }, std::chrono::seconds(10),
                             "the slot to free"));
   EXPECT_TRUE(pool.Verify("guess", HashOfCost(1), flood).ok()) << "its slot is free again";
+}
+
+// The threads of this process whose nice value is `nice` (Linux: /proc/self/task/*/stat, field 19).
+int ThreadsAtNice(int nice) {
+  int count = 0;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream in(task.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const size_t end_of_name = stat.rfind(')');  // the name may hold spaces
+    if (end_of_name == std::string::npos) continue;
+    std::istringstream fields(stat.substr(end_of_name + 2));
+    std::string field;
+    for (int i = 3; i <= 19 && fields >> field; ++i) {
+      if (i == 19 && std::stoi(field) == nice) ++count;
+    }
+  }
+  return count;
+}
+
+TEST(PasswordPoolTest, TheWorkersRunAtTheirNiceValue) {
+  const int own = getpriority(PRIO_PROCESS, 0);  // Linux: this thread's
+  if (own >= 7) GTEST_SKIP() << "this process already runs at nice 7 or lower priority";
+  const int before = ThreadsAtNice(7);
+  PasswordPoolOptions options;
+  options.workers = 3;
+  options.iterations = auth::kMinPbkdf2Iterations;
+  options.worker_nice = 7;
+  PasswordPool pool(std::move(options));
+  EXPECT_TRUE(test::WaitFor([&] { return ThreadsAtNice(7) == before + 3; },
+                            std::chrono::seconds(10), "three threads at nice 7"));
+  EXPECT_EQ(getpriority(PRIO_PROCESS, 0), own) << "the calling thread keeps its priority";
 }
 
 }  // namespace
