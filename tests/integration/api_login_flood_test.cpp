@@ -25,6 +25,10 @@
 // then waits for a worker (turns by network: one hash at most) and its own hash, each several
 // times slower than on an idle core.
 // SQLite only (login does not depend on the store's kind).
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -133,6 +137,10 @@ class ApiLoginFloodTest : public ::testing::Test {
     std::vector<std::thread> attackers;
     for (int t = 0; flood && t < kAttackers; ++t) {
       attackers.emplace_back([&, t] {
+        // A real attacker's client runs on its own machines: here its threads take only CPU
+        // the service and the chat leave over (nice 19), so what the pairs feel is the
+        // service's and the kernel's work for the flood, not the attacking client's.
+        (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
         // Each thread at its share of the rate, from its own addresses in turn.
         const auto interval = std::chrono::microseconds(1000000LL * kAttackers / kAttackRequestsPerS);
         auto next = Clock::now();
@@ -182,7 +190,11 @@ class ApiLoginFloodTest : public ::testing::Test {
     for (auto& thread : pairs) thread.join();
     stop = true;
     for (auto& thread : attackers) thread.join();
-    for (auto& s : sends) latencies->insert(latencies->end(), s.begin(), s.end());
+    std::vector<double> phase;
+    for (auto& s : sends) phase.insert(phase.end(), s.begin(), s.end());
+    std::printf("phase %d (%s): pairs p99 %.1f ms\n", phase_, flood ? "flood" : "quiet",
+                Percentile(phase, 0.99));
+    latencies->insert(latencies->end(), phase.begin(), phase.end());
     ++phase_;
     if (flood) ++attack_round_;
   }
