@@ -1,11 +1,11 @@
 // Pbkdf2HmacSha256: PBKDF2 (RFC 8018 section 5.2) with HMAC-SHA256, the key derivation behind
 // stored passwords (password_hash.h), in the API service's hash pool and the plugin alike.
-// Same output as OpenSSL's PKCS5_PBKDF2_HMAC(..., EVP_sha256(), ...), at about a third of its
-// cost: OpenSSL 3 copies an HMAC context (heap allocations and provider calls) on every
-// iteration, while here the HMAC key's inner and outer SHA-256 states are computed once per
-// derivation and each iteration is two SHA-256 block compressions (OpenSSL's, with SHA-NI or
-// AVX2 where the CPU has them) on a state copied by value. bench: mqchat-api-bench pbkdf2.
-// Stateless and thread-safe.
+// Same output as OpenSSL's PKCS5_PBKDF2_HMAC(..., EVP_sha256(), ...), at a third to a quarter of
+// its cost (docs/BENCHMARKS.md): OpenSSL 3 copies an HMAC context (heap allocations and
+// provider calls) on every iteration, while here the HMAC key's inner and outer SHA-256 states
+// are computed once per derivation and each iteration is two SHA-256 block compressions
+// (OpenSSL's, with SHA-NI or AVX2 where the CPU has them) on a state copied by value.
+// bench: mqchat-api-bench pbkdf2. Stateless and thread-safe.
 #pragma once
 
 #include <cstddef>
