@@ -16,12 +16,12 @@
 // DISABLED until the lead decides (see docs/BENCHMARKS.md): the login bound now holds on the
 // shared 2-core machine, the pairs' bound only some of the time, with the quiet phases' own p99
 // moving from 11 to 189 ms between phases under other builds' load. Measured 2026-12-06, load
-// 10-14, after the per-network hash budget and our PBKDF2 (one hash 46-250 ms here): in 7 runs
+// 10-14, after the per-network hash budget and our PBKDF2 (one hash 46-250 ms here): in 8 runs
 // (two of them with hash_rate_per_prefix 1 and burst 12, which changed nothing visible) the real
-// user's 12 logins all succeeded, median 81-202 ms, p90 165-623 ms (the slowest single login
-// 2.3 s, in the run where one hash took 250 ms); the pairs' bound held in 4 of 7 (e.g. p99
-// 27 -> 44 ms, 24 -> 41 ms, 32 -> 45 ms; failed 31 -> 201 ms before the attackers ran at nice
-// 19, then 37 -> 108 ms and 134 -> 284 ms). About 2,000 attacker
+// user's 12 logins all succeeded, median 81-269 ms, p90 165-843 ms (the slowest single login
+// 2.3 s, in the run where one hash took 250 ms); the pairs' bound held in 5 of 8 (e.g. p99
+// 27 -> 44 ms, 24 -> 41 ms, 32 -> 45 ms, 56 -> 91 ms; failed 31 -> 201 ms before the attackers
+// ran at nice 19, then 37 -> 108 ms and 134 -> 284 ms). About 2,000 attacker
 // requests per run: ~100 hashed (401), the rest refused before waiting (429 for the network's
 // rate, 503 for its hashes at once). Before (the same test, OpenSSL's PBKDF2, turns by network
 // only): the real logins took 310-2,281 ms and perf put 95% of mqchat-api's CPU in PBKDF2.
