@@ -2,6 +2,7 @@
 
 #include <variant>
 
+#include "auth/network_prefix.h"
 #include "profiles.h"
 #include "protocol/password_policy.h"
 #include "request_body.h"
@@ -40,7 +41,12 @@ ApiResponse AccountDeletion::Handle(const ApiRequest& request) {
                          "this account has no password; the app that created it deletes it");
   }
   if (password.size() > protocol::kMaxPasswordBytes) return WrongPassword();
-  auto match = passwords_->Verify(password, stored_hash);
+  PoolRefusal refused;
+  auto match = passwords_->Verify(password, stored_hash,
+                                  auth::NetworkPrefix(request.remote_addr), &refused);
+  if (!match.ok() && match.status().code() == Code::kResourceExhausted) {
+    return PoolRefusalResponse(refused);
+  }
   if (!match.ok()) return FailureResponse(match.status(), "delete account verify");
   if (!*match) return WrongPassword();
   return Delete(caller);

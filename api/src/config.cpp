@@ -122,6 +122,18 @@ Status Apply(const std::string& key, const std::string& value, ApiConfig* c, int
   } else if (key == "hash_queue") {
     if (auto s = int_option(0, 10000); !s.ok()) return s;
     c->hash_queue = static_cast<int>(n);
+  } else if (key == "hash_rate_per_prefix") {
+    if (auto s = int_option(0, 100000); !s.ok()) return s;
+    c->hash_per_prefix.rate_per_s = static_cast<int>(n);
+  } else if (key == "hash_burst_per_prefix") {
+    if (auto s = int_option(1, 100000); !s.ok()) return s;
+    c->hash_per_prefix.burst = static_cast<int>(n);
+  } else if (key == "hash_concurrent_per_prefix") {
+    if (auto s = int_option(0, 10000); !s.ok()) return s;
+    c->hash_per_prefix.concurrent = static_cast<int>(n);
+  } else if (key == "hash_worker_nice") {
+    if (auto s = int_option(0, 19); !s.ok()) return s;
+    c->hash_worker_nice = static_cast<int>(n);
   } else if (key == "store_connections") {
     if (auto s = int_option(1, 64); !s.ok()) return s;
     c->store_connections = static_cast<int>(n);
@@ -298,6 +310,10 @@ std::string ApiUsage() {
   --access_token_ttl_s N (900)    --refresh_token_ttl_s N (2592000)
   --max_body_bytes N (16384)
   --hash_workers N (2) --hash_queue N (16)   password hashing budget
+  --hash_rate_per_prefix N (2; 0: no limit) --hash_burst_per_prefix N (20)
+  --hash_concurrent_per_prefix N (4; 0: no limit)   password hashes a second and at once per
+    /24 or /56, refused (429 / 503 + Retry-After) before they wait for a worker
+  --hash_worker_nice N (10)   the hash workers' nice value (0: the process's)
   --store_connections N (4) --http_threads N (64)
   --request_rate_per_address N (50) --request_burst_per_address N (100)   requests a second
   --request_rate_per_prefix N (200) --request_burst_per_prefix N (400)    per address and per

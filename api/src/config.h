@@ -12,6 +12,7 @@
 
 #include "attachment_config.h"
 #include "mqchat/status.h"
+#include "network_hash_budget.h"
 #include "presence/redis_handles.h"
 #include "request_gate_config.h"
 #include "store/store_config.h"
@@ -45,6 +46,11 @@ struct ApiConfig {
   // (0..10000); beyond that a request gets 503 OVERLOADED with Retry-After.
   int hash_workers = 2;
   int hash_queue = 16;
+  // What one /24 or /56 network may spend of that: hashes a second with bursts, and at once
+  // (`hash_rate_per_prefix`, `hash_burst_per_prefix`, `hash_concurrent_per_prefix`;
+  // network_hash_budget.h), and the hash workers' nice value (`hash_worker_nice`, 0..19).
+  NetworkHashLimits hash_per_prefix;
+  int hash_worker_nice = 10;
   int store_connections = 4;  // `store_connections`, 1..64
   // `http_threads`, 1..1024: connections served at once. More than the password checks that may
   // be in flight (hash_workers + hash_queue), each of which holds its HTTP thread while it waits,

@@ -2,6 +2,7 @@
 
 #include <variant>
 
+#include "auth/network_prefix.h"
 #include "request_body.h"
 #include "signup.h"
 
@@ -53,13 +54,21 @@ ApiResponse CredentialHandlers::ChangePassword(const ApiRequest& request) {
   if (old_password.size() > kMaxPasswordBytes) {
     return ErrorResponse(ApiErrorCode::kUnauthenticated, "the old password is wrong");
   }
-  auto match = passwords_->Verify(old_password, stored_hash);
+  const std::string network = auth::NetworkPrefix(request.remote_addr);
+  PoolRefusal refused;
+  auto match = passwords_->Verify(old_password, stored_hash, network, &refused);
+  if (!match.ok() && match.status().code() == Code::kResourceExhausted) {
+    return PoolRefusalResponse(refused);
+  }
   if (!match.ok()) return FailureResponse(match.status(), "password verify");
   if (!*match) return ErrorResponse(ApiErrorCode::kUnauthenticated, "the old password is wrong");
   if (auto why = CheckPasswordPolicy(record.username, new_password)) {
     return ErrorResponse(ApiErrorCode::kInvalid, *why);
   }
-  auto hash = passwords_->Hash(new_password);
+  auto hash = passwords_->Hash(new_password, network, &refused);
+  if (!hash.ok() && hash.status().code() == Code::kResourceExhausted) {
+    return PoolRefusalResponse(refused);
+  }
   if (!hash.ok()) return FailureResponse(hash.status(), "password hash");
   return StorePassword(record.username, record.family_id, *hash);
 }

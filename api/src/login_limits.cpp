@@ -8,31 +8,12 @@
 namespace mqchat::api {
 
 LoginLimits::LoginLimits(auth::ThrottleLimits limits, int64_t window_ms, SharedCounts* shared,
-                         std::string scope, int max_hashes_per_prefix)
+                         std::string scope)
     : limits_(limits),
       window_ms_(window_ms),
       shared_(shared),
       scope_(std::move(scope)),
-      max_hashes_per_prefix_(max_hashes_per_prefix),
       throttle_(limits, window_ms) {}
-
-LoginLimits::HashSlot LoginLimits::TakeHashSlot(const auth::LoginKeys& keys) {
-  std::lock_guard<std::mutex> lock(mu_);
-  int& in_flight = hashing_[keys.prefix];
-  if (max_hashes_per_prefix_ > 0 && in_flight >= max_hashes_per_prefix_) {
-    if (in_flight == 0) hashing_.erase(keys.prefix);
-    return HashSlot();
-  }
-  ++in_flight;
-  return HashSlot(this, keys.prefix);
-}
-
-LoginLimits::HashSlot::~HashSlot() {
-  if (owner_ == nullptr) return;
-  std::lock_guard<std::mutex> lock(owner_->mu_);
-  auto it = owner_->hashing_.find(prefix_);
-  if (it != owner_->hashing_.end() && --it->second <= 0) owner_->hashing_.erase(it);
-}
 
 auth::LoginKeys LoginLimits::Keys(const std::string& username, const std::string& address) {
   // "Alice" and "alice" are one account (names are unique ignoring case): one count.

@@ -123,14 +123,10 @@ ApiResponse SessionHandlers::Login(const ApiRequest& request) {
       return FailureResponse(user.status(), "login get user");
     }
   }  // the store goes back before the slow part
-  LoginLimits::HashSlot slot = limits_->TakeHashSlot(keys);
-  if (!slot) {
-    return RetryLaterResponse(ApiErrorCode::kOverloaded,
-                              "too many logins from this network at once; retry later", 1);
-  }
-  auto match = passwords_->Verify(password, stored_hash, keys.prefix);
+  PoolRefusal refused;
+  auto match = passwords_->Verify(password, stored_hash, keys.prefix, &refused);
   if (!match.ok() && match.status().code() == Code::kResourceExhausted) {
-    return FailureResponse(match.status(), "login verify");
+    return PoolRefusalResponse(refused);  // not a failed login: nothing was checked
   }
   if (!match.ok() || !*match || state == store::UserState::kDeleted) {
     limits_->RecordFailure(keys, now_ms_());

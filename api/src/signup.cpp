@@ -55,7 +55,11 @@ ApiResponse SignupHandler::Handle(const ApiRequest& request) {
     return ErrorResponse(ApiErrorCode::kInvalid, *why);
   }
   limits_->RecordFailure(keys, now_ms_());  // every checked attempt counts, created or not
-  auto hash = passwords_->Hash(password);
+  PoolRefusal refused;
+  auto hash = passwords_->Hash(password, keys.prefix, &refused);
+  if (!hash.ok() && hash.status().code() == Code::kResourceExhausted) {
+    return PoolRefusalResponse(refused);
+  }
   if (!hash.ok()) return FailureResponse(hash.status(), "signup hash");
   return AddUser(username, *hash, invite_code, display_name);
 }

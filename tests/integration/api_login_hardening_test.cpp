@@ -53,7 +53,10 @@ class ApiLoginHardeningTest : public ::testing::Test {
 TEST_F(ApiLoginHardeningTest, KnownAndUnknownUsernamesAreRefusedInTheSameTime) {
   // Every request comes from 127.0.0.1: the throttles are raised out of the way (the MQTT
   // test uses fresh addresses instead; here the throttle is tested on its own below).
-  ASSERT_TRUE(Start({{"login_fail_max", "1000000"}, {"login_fail_max_per_prefix", "1000000"}}));
+  // The per-network hash budget too (205 hashes from one address).
+  ASSERT_TRUE(Start({{"login_fail_max", "1000000"},
+                     {"login_fail_max_per_prefix", "1000000"},
+                     {"hash_rate_per_prefix", "0"}}));
   for (int i = 0; i < 5; ++i) {
     ASSERT_EQ(api_->Post("/v1/signup", {{"username", "member" + std::to_string(i)},
                                         {"password", "member password"}})

@@ -1,7 +1,7 @@
 // HashBudget: the global budget of password hashes (PBKDF2) on the broker thread, across all
 // users and addresses. The broker thread must answer BASIC_AUTH synchronously, so every hash
-// stalls every client for its duration (~60 ms at 210,000 iterations on an idle core, several
-// times that on a loaded one); past the budget a password login is refused at once (never
+// stalls every client for its duration (tens of ms at 210,000 iterations, several times that on
+// a loaded machine); past the budget a password login is refused at once (never
 // queued). Two bounds, whichever is tighter:
 // - at most N hashes a second, spread evenly: at most one per 1000/N ms, so a request of an
 //   established client waits behind at most one hash, not a burst of N;

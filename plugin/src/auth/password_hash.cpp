@@ -1,15 +1,14 @@
 #include "auth/password_hash.h"
 
-#include <climits>
 #include <cstdint>
 #include <string>
 
 #include <openssl/crypto.h>
 #include <openssl/err.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "auth/base64url.h"
+#include "auth/pbkdf2_sha256.h"
 
 namespace mqchat::auth {
 namespace {
@@ -82,17 +81,10 @@ Result<ParsedHash> Parse(std::string_view encoded) {
 }
 
 Result<std::string> DeriveKey(std::string_view password, std::string_view salt, int iterations) {
-  if (password.size() > static_cast<size_t>(INT_MAX)) {
-    return Status::InvalidArgument("password too long");
-  }
   std::string key(kPbkdf2KeyBytes, '\0');
-  int ok = PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
-                             reinterpret_cast<const unsigned char*>(salt.data()),
-                             static_cast<int>(salt.size()), iterations, EVP_sha256(),
-                             kPbkdf2KeyBytes, reinterpret_cast<unsigned char*>(key.data()));
-  if (ok != 1) {
-    ERR_clear_error();
-    return Status::Internal("PKCS5_PBKDF2_HMAC failed");
+  if (!Pbkdf2HmacSha256(password, salt, iterations, reinterpret_cast<unsigned char*>(key.data()),
+                        key.size())) {
+    return Status::Internal("pbkdf2 refused its arguments");
   }
   return key;
 }

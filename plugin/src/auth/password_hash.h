@@ -1,5 +1,6 @@
-// Password hashing for stored credentials: PBKDF2-HMAC-SHA256 (OpenSSL) in a self-describing string.
-// Stateless and thread-safe, but slow on purpose (~50-100 ms per call at the default cost):
+// Password hashing for stored credentials: PBKDF2-HMAC-SHA256 (pbkdf2_sha256.h) in a
+// self-describing string. Stateless and thread-safe, but slow on purpose (tens of milliseconds
+// per call at the default cost, several times that on a loaded machine):
 // never call HashPassword/VerifyPassword on the broker thread for every CONNECT without a cache.
 //
 // Encoded format (one line, no whitespace, ASCII):

@@ -125,5 +125,32 @@ TEST(ApiConfigTest, PlainHttpOnlyOnLoopbackUnlessAProxyTerminatesTls) {
   EXPECT_FALSE(defaults->allow_plain_http);
 }
 
+TEST(ApiConfigTest, ThePerNetworkHashBudgetAndTheWorkersNiceValue) {
+  const std::vector<std::string> base = {"--sqlite", "x.db", "--jwt_private_key_file", "k"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return ParseApiArgs(args);
+  };
+  auto defaults = with({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->hash_per_prefix.rate_per_s, 2);
+  EXPECT_EQ(defaults->hash_per_prefix.burst, 20);
+  EXPECT_EQ(defaults->hash_per_prefix.concurrent, 4);
+  EXPECT_EQ(defaults->hash_worker_nice, 10);
+  auto set = with({"--hash_rate_per_prefix", "0", "--hash_burst_per_prefix", "5",
+                   "--hash_concurrent_per_prefix", "0", "--hash_worker_nice", "0"});
+  ASSERT_TRUE(set.ok()) << set.status().message();
+  EXPECT_EQ(set->hash_per_prefix.rate_per_s, 0);
+  EXPECT_EQ(set->hash_per_prefix.burst, 5);
+  EXPECT_EQ(set->hash_per_prefix.concurrent, 0);
+  EXPECT_EQ(set->hash_worker_nice, 0);
+  EXPECT_FALSE(with({"--hash_rate_per_prefix", "-1"}).ok());
+  EXPECT_FALSE(with({"--hash_burst_per_prefix", "0"}).ok());
+  EXPECT_FALSE(with({"--hash_concurrent_per_prefix", "10001"}).ok());
+  EXPECT_FALSE(with({"--hash_worker_nice", "20"}).ok());
+  EXPECT_FALSE(with({"--hash_worker_nice", "-5"}).ok()) << "a higher priority needs root";
+}
+
 }  // namespace
 }  // namespace mqchat::api

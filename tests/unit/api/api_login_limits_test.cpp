@@ -140,20 +140,32 @@ TEST_F(ApiLoginLimitsTest, SignUpsAreThrottledPerAddressAndNetwork) {
   EXPECT_EQ(Login("s2", "sign-up password", "203.0.113.1").status, 200);
 }
 
-TEST(LoginLimitsHashShareTest, ANetworkHoldsAtMostItsShareOfTheHashPool) {
-  LoginLimits limits({10, 10, 100}, 60000, nullptr, "login", 2);
-  const auto a1 = LoginLimits::Keys("x", "198.51.100.1");
-  const auto a2 = LoginLimits::Keys("y", "198.51.100.2");  // the same /24
-  const auto other = LoginLimits::Keys("z", "203.0.113.9");
-  auto first = limits.TakeHashSlot(a1);
-  EXPECT_TRUE(first);
-  {
-    auto second = limits.TakeHashSlot(a2);
-    EXPECT_TRUE(second);
-    EXPECT_FALSE(limits.TakeHashSlot(a1)) << "the /24 holds its 2";
-    EXPECT_TRUE(limits.TakeHashSlot(other)) << "another network is not affected";
+TEST_F(ApiLoginLimitsTest, ANetworkPastItsHashBudgetIsToldWhenToComeBackAndNothingIsCounted) {
+  // One hash a second per network with a burst of 2 (network_hash_budget.h), on this clock.
+  config_.hash_per_prefix = {/*rate_per_s=*/1, /*burst=*/2, /*concurrent=*/0};
+  ApiServiceOptions options;
+  options.now_ms = [this] { return now_ms_; };
+  auto service = ApiService::Create(config_, test::TestRsaKeys().private_pem, options);
+  ASSERT_TRUE(service.ok()) << service.status().message();
+  service_ = std::move(*service);
+  EXPECT_EQ(Login("alice", kRight, "198.51.100.1").status, 200);
+  EXPECT_EQ(Login("alice", kRight, "198.51.100.2").status, 200);
+  for (int i = 0; i < 5; ++i) {
+    auto refused = Login("alice", kRight, "198.51.100.3");
+    EXPECT_EQ(refused.status, 429) << refused.body;
+    EXPECT_EQ(Code(refused), "RATE_LIMITED");
+    EXPECT_EQ(RetryAfter(refused), "1");
+    EXPECT_NE(refused.body.find("password checks from this network"), std::string::npos);
   }
-  EXPECT_TRUE(limits.TakeHashSlot(a2)) << "a released slot is free again";
+  auto signup = Login("bob", kRight, "198.51.100.4", "/v1/signup");
+  EXPECT_EQ(signup.status, 429) << "a sign-up's hash draws on the same budget";
+  EXPECT_NE(signup.body.find("password checks from this network"), std::string::npos)
+      << signup.body;
+  EXPECT_EQ(Login("alice", kRight, "203.0.113.7").status, 200) << "another network logs in";
+  // The refusals were not failed logins (3 per address would throttle 198.51.100.3): a second
+  // later the next token lets the right password in.
+  now_ms_ += 1000;
+  EXPECT_EQ(Login("alice", kRight, "198.51.100.3").status, 200);
 }
 
 }  // namespace
