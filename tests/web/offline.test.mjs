@@ -79,6 +79,34 @@ async function login(page, user, { withToken = false } = {}) {
 /** The texts of the stored messages the page shows, in order. */
 const shown = (page) => page.locator(".msg[data-seq] .text").allInnerTexts();
 
+/** Waits until the page's origin has exactly the caches `want`: checked now and after each new
+ * worker controlling the page has activated (its activation deletes the old caches). */
+async function cachesAre(page, want) {
+  const check = page.evaluate(async (w) => {
+    const sw = navigator.serviceWorker;
+    for (;;) {
+      const changed = new Promise((r) => sw.addEventListener("controllerchange", r, { once: true }));
+      // A worker that skipped waiting controls the page before its activate handler (which
+      // deletes the old caches) has finished: wait for "activated".
+      const c = sw.controller;
+      if (c && c.state !== "activated") {
+        await new Promise((r) => c.addEventListener("statechange", () => c.state === "activated" && r()));
+      }
+      if ((await caches.keys()).join() === w.join()) return;
+      await changed;
+    }
+  }, want);
+  let timer;
+  const late = new Promise((_, rej) => {
+    timer = setTimeout(() => rej(new Error(`caches are not ${want.join()} within ${T} ms`)), T);
+  });
+  try {
+    await Promise.race([check, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const controlled = (page) =>
   page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: T });
 
@@ -187,10 +215,9 @@ e2e(
 e2e("a deploy replaces the cached app shell", "offline-deploy", async (t, pages) => {
   const page = await openPage(t, pages);
   await controlled(page);
-  const keys = () => page.evaluate(() => caches.keys());
   const sw = site.read("sw.js");
   const [old] = sw.match(/mqchat-shell-[0-9a-f]+/);
-  await page.waitForFunction((k) => caches.keys().then((ks) => ks.includes(k)), old, { timeout: T });
+  await cachesAre(page, [old]);
 
   // A new build: another page and another worker naming another cache.
   const html = site.read("index.html");
@@ -202,10 +229,7 @@ e2e("a deploy replaces the cached app shell", "offline-deploy", async (t, pages)
   site.write("sw.js", sw.replaceAll(old, "mqchat-shell-deploy2"));
   await page.reload();
   await page.locator('meta[name="mqchat-deploy"]').waitFor({ state: "attached", timeout: T });
-  await page.waitForFunction(() => caches.keys().then((ks) => ks.join() === "mqchat-shell-deploy2"), null, {
-    timeout: T,
-  });
-  assert.deepEqual(await keys(), ["mqchat-shell-deploy2"], "the old shell's cache is gone");
+  await cachesAre(page, ["mqchat-shell-deploy2"]); // the old shell's cache is gone
 
   // Offline, the new page is the one that opens.
   await site.stop();
