@@ -7,6 +7,7 @@
 // page server and browser; run by tests/web/run.sh.
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
+import { axe } from "./axe.mjs";
 import { Broker, DESKTOP, RawClient, checkPrerequisites, launchBrowser, screenshot, token } from "./harness.mjs";
 import { T, e2e, openConv } from "./pages.mjs";
 import { StaticServer } from "./static_server.mjs";
@@ -187,6 +188,7 @@ e2e(
     await page.locator("#login-form").waitFor({ timeout: T });
     await page.locator("#offline-note", { hasText: "You are offline" }).waitFor({ timeout: T });
     await screenshot(page, "desktop-offline-login");
+  assert.deepEqual(await axe(page), [], "axe violations on the offline login form");
 
     // The broker is there: signing in works from the cached page, and the offline note goes.
     await login(page, olga);
@@ -207,6 +209,7 @@ e2e(
       })
       .waitFor({ timeout: T });
     await screenshot(page, "desktop-offline-chat");
+  assert.deepEqual(await axe(page), [], "axe violations in the chat view opened offline");
     await broker.start();
     await site.start();
   },
