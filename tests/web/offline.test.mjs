@@ -144,6 +144,10 @@ e2e(
     await a.reload();
     await a.locator("#chat-view").waitFor({ timeout: T });
     await a.locator("#banner", { hasText: "Connection lost" }).waitFor({ timeout: T });
+    // The conversation list kept on the device shows the conversation, with the three waiting.
+    for (const text of texts) {
+      await a.locator('.msg.pending[data-state="waiting"]', { hasText: text }).waitFor({ timeout: T });
+    }
     await screenshot(a, "desktop-offline-outbox-reloaded");
 
     await broker.start();

@@ -13,6 +13,7 @@ import { ConvView } from "./conversation";
 import { Community } from "./community";
 import { ConversationOps, ManageOp } from "./conversation_ops";
 import { Conversations } from "./conversations";
+import { ConvCacheBackend, indexedDbConvCache, keptList } from "./conv_cache";
 import { applyInboxEvent } from "./inbox";
 import { describeError } from "./describe";
 import { Outbox, PendingView, SendExtras } from "./outbox";
@@ -48,6 +49,7 @@ export class ChatState {
   private _presence = new Map<string, Presence>();
   private _notice: Notice | null = null;
   private _loaded = false; // the conversation list arrived at least once
+  private listed = false; // the server's conversation list arrived (the kept one is not used then)
   private _openId: string | null = null;
   private listeners = new Set<() => void>();
   private syncTimer: ReturnType<typeof setTimeout> | undefined;
@@ -61,6 +63,7 @@ export class ChatState {
     private hooks: ChatHooks,
     connect: (c: Credentials, h: ConnHandlers) => Transport = (c, h) => new Connection(c, h),
     outboxBackend: OutboxBackend | null = indexedDbOutbox(creds.user, creds.device),
+    private convCache: ConvCacheBackend | null = indexedDbConvCache(creds.user),
   ) {
     this.me = creds.user;
     this.unsent = new OutboxStore(outboxBackend);
@@ -170,11 +173,18 @@ export class ChatState {
   start(): void {
     this.conn.start();
     void this.unsent.load().then((saved) => this.outbox.restore(saved));
+    // The list kept from the last page shows until the server's arrives (conv_cache.ts).
+    void keptList(this.convCache).then((list) => {
+      if (!list || this.listed) return;
+      this.convs.applySummaries(list, false);
+      this.changed();
+    });
   }
 
   /** `forget`: logging out, so the unsent messages kept on this device go too. */
   stop(forget = false): void {
     if (forget) this.unsent.clear();
+    if (forget) void this.convCache?.clear().catch(() => {});
     this.conn.stop();
     this.outbox.stop();
     clearTimeout(this.syncTimer);
@@ -322,7 +332,10 @@ export class ChatState {
 
   private async refreshConversations(reconnect: boolean): Promise<void> {
     const r = await this.conn.request(topics.req("conversations"), {});
-    this.convs.applySummaries(decodeConversationList(r), reconnect);
+    const list = decodeConversationList(r);
+    this.listed = true;
+    this.convs.applySummaries(list, reconnect);
+    void this.convCache?.save(list).catch(() => {});
     this.watchContacts();
     this.changed();
   }
