@@ -1,9 +1,14 @@
-// Builds dist/index.html: one file with the CSS and a classic (non-module) script inlined; and
-// the web app manifest (dist/manifest.webmanifest) with its icons (PNGs made here), so browsers
-// offer to install the app.
+// Builds dist/index.html: one file with the CSS and a classic (non-module) script inlined; the
+// web app manifest (dist/manifest.webmanifest) with its icons (PNGs made here), so browsers
+// offer to install the app; and the service worker (dist/sw.js, from sw/: the offline app shell
+// and Web Push), whose cache is named after a hash of the shell files, so a deploy that changes
+// them replaces it.
 // Mosquitto's http_dir serves files without a Content-Type, and browsers refuse module scripts
-// (and external scripts are needless requests) then, so everything goes inline.
+// (and external scripts are needless requests) then, so everything goes inline. Browsers also
+// refuse a service worker script without a JavaScript Content-Type: the page registers sw.js
+// anyway and goes on without it where that fails (docs/OPERATIONS.md, "The web app offline").
 import { build } from "esbuild";
+import { createHash } from "node:crypto";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { deflateSync } from "node:zlib";
 import { dirname, join } from "node:path";
@@ -121,3 +126,24 @@ function iconPng(n) {
 }
 
 await writeManifest(); // after the definitions above (top-level await runs in order)
+
+// ---- the service worker ----
+
+const shell = createHash("sha256");
+for (const f of ["index.html", "manifest.webmanifest", "icon-192.png", "icon-512.png"]) {
+  shell.update(await readFile(join(dist, f)));
+}
+const cacheName = `mqchat-shell-${shell.digest("hex").slice(0, 16)}`;
+await build({
+  entryPoints: [join(here, "sw/service_worker.ts")],
+  bundle: true,
+  format: "iife",
+  platform: "browser",
+  target: ["chrome100", "firefox100", "safari15"],
+  minify: true,
+  legalComments: "none",
+  define: { SHELL_CACHE: JSON.stringify(cacheName) },
+  outfile: join(dist, "sw.js"),
+  logLevel: "warning",
+});
+console.log(`web: dist/sw.js (cache ${cacheName})`);

@@ -1,10 +1,10 @@
 // Localization tests of the web client (issue 28): a browser whose language is Korean (ko-KR)
 // gets the Korean UI and Korean dates and times (Intl); one whose language is English gets the
 // English UI; a language chosen in Settings wins over the browser's and sticks across a reload.
-// Screenshots of the main views in both languages go to the artifacts dir (docs/screenshots/
-// holds copies). Its own broker and browser (pages.mjs); run by tests/web/run.sh.
+// Screenshots of the main views in both languages (login, conversation, settings, the list at
+// phone width) go to the artifacts dir (docs/screenshots/ holds copies). Its own broker and browser (pages.mjs); run by tests/web/run.sh.
 import assert from "node:assert/strict";
-import { DESKTOP, RawClient, screenshot } from "./harness.mjs";
+import { DESKTOP, PHONE, RawClient, screenshot } from "./harness.mjs";
 import { T, pageSuite, send } from "./pages.mjs";
 
 const suite = pageSuite();
@@ -65,7 +65,21 @@ suite.e2e("a Korean browser gets the Korean UI and Korean dates", "i18n-ko", asy
   await page.locator("#info-presence").waitFor({ timeout: T });
   assert.match(await text(page, "#info-h"), /^정보$/);
   await page.keyboard.press("Escape");
+  await page.click("#settings-btn");
+  await page.locator("#settings-dialog").waitFor({ timeout: T });
+  await screenshot(page, "ko-settings");
+  await page.keyboard.press("Escape");
+  await phoneList(page, "ko-phone-list");
 });
+
+/** The conversation list at phone width (back from the open conversation), screenshot `name`. */
+async function phoneList(page, name) {
+  await page.setViewportSize(PHONE);
+  await page.evaluate(() => (location.hash = ""));
+  await page.locator("#conv-pane").waitFor({ state: "hidden", timeout: T });
+  await screenshot(page, name);
+  await page.setViewportSize(DESKTOP);
+}
 
 suite.e2e("an English browser gets English; a language chosen in Settings sticks across a reload", "i18n-switch", async (t, pages) => {
   const alice = await newUser("alice");
@@ -81,10 +95,13 @@ suite.e2e("an English browser gets English; a language chosen in Settings sticks
   assert.equal(await text(page, ".day"), "Today");
   assert.match(await text(page, ".msg[data-seq] time"), /^\d\d:\d\d( [AP]M)?$/);
   await screenshot(page, "en-conversation");
+  await phoneList(page, "en-phone-list");
+  await openDirect(page, bob.name);
 
   // Settings → 한국어: the page switches at once, open conversation included.
   await page.click("#settings-btn");
   await page.locator("#settings-dialog").waitFor({ timeout: T });
+  await screenshot(page, "en-settings");
   await page.selectOption("#settings-lang", "ko");
   await page.waitForFunction(() => document.querySelector(".day")?.textContent === "오늘", null, { timeout: T });
   assert.equal(await text(page, "#settings-title"), "설정");

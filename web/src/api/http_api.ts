@@ -17,7 +17,16 @@ export interface TokenSet {
 export interface PageConfig {
   api: string | null;
   mqttPasswords: boolean;
+  /** config.json's `webpush_vapid_key`: the push gateway's VAPID public key (base64url), which
+   * a Web Push subscription needs (ui/web_push.ts); absent: no Web Push. */
+  vapidKey?: string;
+  /** The page was opened offline: its server did not answer, and the service worker gave
+   * config.json from its cache (or said there is none) with `X-Mqchat-Offline: 1`. */
+  offline?: true;
 }
+
+/** The header the service worker (web/sw/) puts on what it serves from its cache. */
+export const OFFLINE_HEADER = "X-Mqchat-Offline";
 
 /** The API service's default port (packaging/files/api.conf). */
 export const DEFAULT_API_PORT = 8080;
@@ -37,19 +46,25 @@ export async function pageConfig(search: string, origin: string, fetchImpl: type
   } catch {
     res = null; // unreachable: as if there were none
   }
+  const extra: Pick<PageConfig, "vapidKey" | "offline"> = {};
+  if (res?.headers.get(OFFLINE_HEADER) === "1") extra.offline = true;
   if (res?.ok) {
     try {
-      const cfg = (await res.json()) as { api?: unknown; password_login?: unknown };
+      const cfg = (await res.json()) as { api?: unknown; password_login?: unknown; webpush_vapid_key?: unknown };
       const api = typeof cfg.api === "string" && cfg.api.trim() ? cfg.api.trim() : null;
-      return { api, mqttPasswords: api === null && cfg.password_login === "mqtt" };
+      const key = cfg.webpush_vapid_key;
+      if (typeof key === "string" && /^[A-Za-z0-9_-]{80,100}$/.test(key)) extra.vapidKey = key;
+      return { api, mqttPasswords: api === null && cfg.password_login === "mqtt", ...extra };
     } catch {
       /* not JSON: as if there were none */
     }
   }
-  for (const base of apiCandidates(origin)) {
-    if (await answersDiscovery(base, fetchImpl)) return { api: base, mqttPasswords: false };
+  if (!extra.offline) {
+    for (const base of apiCandidates(origin)) {
+      if (await answersDiscovery(base, fetchImpl)) return { api: base, mqttPasswords: false };
+    }
   }
-  return { api: null, mqttPasswords: false };
+  return { api: null, mqttPasswords: false, ...extra };
 }
 
 /** Where an API service may be for a page of `origin`: the origin itself (a front server that

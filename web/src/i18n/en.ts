@@ -50,6 +50,10 @@ export const en = {
   "banner.lostIn": "Connection lost. Reconnecting in {secs} s…",
   "banner.lost": "Connection lost. Reconnecting…",
   "banner.disconnected": "Disconnected.",
+  "banner.offline":
+    "Offline: opened from the copy kept on this device. What you write is sent once the connection is back.",
+  "offline.login":
+    "You are offline: this is the copy of mqchat kept on this device. Sign in once the connection is back.",
   "notice.dismiss": "Dismiss",
   "notice.youLeft": 'You left "{title}"',
   "notice.removed": '{actor} removed you from "{title}"',

@@ -44,6 +44,8 @@ export const ko: Catalogue = {
   "banner.lostIn": "연결이 끊겼습니다. {secs}초 후 다시 연결합니다…",
   "banner.lost": "연결이 끊겼습니다. 다시 연결하는 중…",
   "banner.disconnected": "연결이 끊겼습니다.",
+  "banner.offline": "오프라인: 이 기기에 저장된 사본으로 열었습니다. 작성한 메시지는 연결되면 전송됩니다.",
+  "offline.login": "오프라인 상태입니다. 이 기기에 저장된 mqchat 사본입니다. 연결되면 로그인하세요.",
   "notice.dismiss": "닫기",
   "notice.youLeft": "“{title}”에서 나갔습니다",
   "notice.removed": "{actor}님이 “{title}”에서 나를 내보냈습니다",

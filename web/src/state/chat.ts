@@ -7,42 +7,26 @@ import { t } from "../i18n/i18n";
 import { Connection, ConnHandlers, ConnStatus, Credentials } from "../api/connection";
 import { decodeConversationList } from "../api/decode";
 import { ChatError } from "../api/errors";
-import { InboxEvent, Presence, ProfileEvent, Response, topics } from "../api/wire";
+import { InboxEvent, Presence, ProfileEvent, topics } from "../api/wire";
+import { ChatHooks, Notice, Transport, gone } from "./chat_contract";
 import { ConvView } from "./conversation";
 import { Community } from "./community";
 import { ConversationOps, ManageOp } from "./conversation_ops";
 import { Conversations } from "./conversations";
+import { ConvCacheBackend, indexedDbConvCache, keptList } from "./conv_cache";
 import { applyInboxEvent } from "./inbox";
 import { describeError } from "./describe";
 import { Outbox, PendingView, SendExtras } from "./outbox";
 import { OutboxBackend, OutboxStore, indexedDbOutbox } from "./outbox_store";
 import { Privacy } from "./privacy";
+import { PushTarget } from "./push";
 import { SlowMode } from "./slow_mode";
 import { SearchState } from "./search";
 import { Syncer } from "./sync";
 import { TypingSender } from "./typing";
 
-export type Notice = { kind: "error" | "info"; text: string; at: number };
+export type { ChatHooks, Notice, Transport } from "./chat_contract";
 export type { ManageOp } from "./conversation_ops";
-
-/** What ChatState needs of a connection (api/connection.ts's Connection; a fake in tests). */
-export interface Transport {
-  readonly online: boolean;
-  start(): void;
-  stop(): void;
-  retryNow(): void;
-  request(topic: string, body: Record<string, unknown>, timeoutMs?: number): Promise<Response>;
-  requestQuiet(topic: string, body: Record<string, unknown>): Promise<Response>;
-  watchPresence(users: Iterable<string>): void;
-  subscribeChannel(id: string): Promise<void>;
-  unsubscribeChannel(id: string): void;
-}
-
-export interface ChatHooks {
-  authFailed(code: number): void;
-  firstFailure(error: string): boolean; // return true to stop (login screen)
-  removed(conv: ConvView, byMe: boolean, actor: string): void;
-}
 
 export class ChatState {
   readonly me: string;
@@ -52,6 +36,8 @@ export class ChatState {
   readonly search: SearchState;
   /** My servers, their channels, roles, members and invites (community.ts). */
   readonly community: Community;
+  /** This device's push target (push.ts: Web Push, ui/web_push.ts). */
+  readonly push: PushTarget;
   private conn: Transport;
   private convs: Conversations;
   private outbox: Outbox;
@@ -63,6 +49,7 @@ export class ChatState {
   private _presence = new Map<string, Presence>();
   private _notice: Notice | null = null;
   private _loaded = false; // the conversation list arrived at least once
+  private listed = false; // the server's conversation list arrived (the kept one is not used then)
   private _openId: string | null = null;
   private listeners = new Set<() => void>();
   private syncTimer: ReturnType<typeof setTimeout> | undefined;
@@ -76,6 +63,7 @@ export class ChatState {
     private hooks: ChatHooks,
     connect: (c: Credentials, h: ConnHandlers) => Transport = (c, h) => new Connection(c, h),
     outboxBackend: OutboxBackend | null = indexedDbOutbox(creds.user, creds.device),
+    private convCache: ConvCacheBackend | null = indexedDbConvCache(creds.user),
   ) {
     this.me = creds.user;
     this.unsent = new OutboxStore(outboxBackend);
@@ -103,6 +91,7 @@ export class ChatState {
     this.ops = new ConversationOps(this.convs, { ...opsDeps, watchContacts: () => this.watchContacts() });
     this.privacy = new Privacy({ request: (t, b) => this.conn.request(t, b), changed });
     this.search = new SearchState({ request: (t, b) => this.conn.request(t, b), changed });
+    this.push = new PushTarget((t, b) => this.conn.request(t, b));
     this.community = new Community({
       me: this.me,
       request: (t, b) => this.conn.request(t, b),
@@ -184,11 +173,18 @@ export class ChatState {
   start(): void {
     this.conn.start();
     void this.unsent.load().then((saved) => this.outbox.restore(saved));
+    // The list kept from the last page shows until the server's arrives (conv_cache.ts).
+    void keptList(this.convCache).then((list) => {
+      if (!list || this.listed) return;
+      this.convs.applySummaries(list, false);
+      this.changed();
+    });
   }
 
   /** `forget`: logging out, so the unsent messages kept on this device go too. */
   stop(forget = false): void {
     if (forget) this.unsent.clear();
+    if (forget) void this.convCache?.clear().catch(() => {});
     this.conn.stop();
     this.outbox.stop();
     clearTimeout(this.syncTimer);
@@ -336,7 +332,10 @@ export class ChatState {
 
   private async refreshConversations(reconnect: boolean): Promise<void> {
     const r = await this.conn.request(topics.req("conversations"), {});
-    this.convs.applySummaries(decodeConversationList(r), reconnect);
+    const list = decodeConversationList(r);
+    this.listed = true;
+    this.convs.applySummaries(list, reconnect);
+    void this.convCache?.save(list).catch(() => {});
     this.watchContacts();
     this.changed();
   }
@@ -396,9 +395,4 @@ export class ChatState {
       profile: (p) => this.profileListeners.forEach((fn) => fn(p)),
     });
   }
-}
-
-/** The request failed because the connection went (dropped, or stopped by a logout). */
-function gone(e: unknown): boolean {
-  return e instanceof ChatError && (e.code === "DISCONNECTED" || e.code === "OFFLINE");
 }

@@ -91,6 +91,9 @@ export class Conversations {
         c = new Conv(s.conversation_id);
         c.syncSeq = s.last_seq; // older messages come from history when the conversation opens
         this.convs.set(c.id, c);
+      } else if (c.msgs.size === 0 && !c.latestLoaded) {
+        // Nothing of it loaded yet (a list kept on the device, conv_cache.ts): as for a new one.
+        c.syncSeq = Math.max(c.syncSeq, s.last_seq);
       }
       c.kind = s.kind;
       c.name = s.name;

@@ -17,7 +17,10 @@ import { describeApiRefusal, describeLoginRefusal } from "../state/describe";
 import { Login, SessionStore } from "../state/session";
 import { TokenKeeper } from "../state/tokens";
 import { t } from "../i18n/i18n";
+import { registerShell, setOpenedOffline } from "./app_shell";
 import { ChatView } from "./chat_view";
+import { onNotificationsSwitched } from "./notifier";
+import { WebPush } from "./web_push";
 import { $ } from "./dom";
 import { clearPassword, defaultServer, endSignup, prefillUser, setLoginBusy, setupLogin, showLogin } from "./login";
 
@@ -28,10 +31,16 @@ export class App {
   private api: ApiClient | null = null;
   private keeper: TokenKeeper | null = null;
   private mqttPasswords = false; // config.json allows passwords over MQTT
+  private vapidKey: string | undefined; // config.json's webpush_vapid_key
+  private push: WebPush | null = null;
+  private pushOff: (() => void) | null = null;
 
   async boot(): Promise<void> {
+    registerShell();
     const cfg = await pageConfig(location.search, location.origin);
     this.mqttPasswords = cfg.mqttPasswords;
+    this.vapidKey = cfg.vapidKey;
+    setOpenedOffline(cfg.offline === true);
     if (cfg.api) {
       this.api = new ApiClient(cfg.api);
       this.keeper = new TokenKeeper(this.api, localStorage);
@@ -105,16 +114,24 @@ export class App {
       removed: (conv, byMe, actor) => this.view?.onRemoved(conv, byMe, actor),
     });
     this.store = s;
+    const push = new WebPush(s, this.vapidKey);
+    this.push = push;
+    this.pushOff = onNotificationsSwitched((on) => void (on ? push.sync() : push.leave()));
+    let ready = false; // loaded and online: (re)registers the push target after each connection
     s.onChange(() => {
       if (!connected && s.status.state === "online") {
         connected = true;
         this.session.accepted(l);
         clearPassword();
+        setOpenedOffline(false);
       }
+      const now = s.loaded && s.status.state === "online";
+      if (now && !ready && this.store === s) void push.sync();
+      ready = now;
     });
     const authed = keeper && this.api ? new AuthedApi(this.api.base, () => keeper.fresh()) : null;
     const profiles = new Profiles(authed && new ProfileApi(authed));
-    const view = new ChatView(s, () => this.logout(), profiles, new Files(authed && new AttachmentApi(authed)));
+    const view = new ChatView(s, () => void this.logout(), profiles, new Files(authed && new AttachmentApi(authed)));
     this.view = view;
     if (!interactive) view.enter();
     else {
@@ -136,7 +153,11 @@ export class App {
     return (this.api && (await discoverBroker(this.api.base))) || fallback;
   }
 
-  private logout(): void {
+  private async logout(): Promise<void> {
+    // This device's push target goes first, while connected (at most 3 s: logging out never
+    // waits on a dead connection for long).
+    const push = this.push;
+    if (push) await Promise.race([push.leave(), new Promise((r) => setTimeout(r, 3000))]);
     this.store?.stop(true);
     this.close();
     this.session.forget();
@@ -146,6 +167,9 @@ export class App {
   }
 
   private close(): void {
+    this.pushOff?.();
+    this.pushOff = null;
+    this.push = null;
     this.view?.destroy();
     this.view = null;
     this.store = null;

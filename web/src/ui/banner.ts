@@ -1,7 +1,9 @@
 // The connection banner: "Connecting…", "Connection lost. Reconnecting in N s…" with "Retry now",
-// a short "Reconnected", "Disconnected.".
+// a short "Reconnected", "Disconnected."; "Offline: ..." while a page opened offline
+// (app_shell.ts) has not connected.
 import { t } from "../i18n/i18n";
 import type { ChatState } from "../state/chat";
+import { openedOffline } from "./app_shell";
 import { $, setText, show } from "./dom";
 
 export class Banner {
@@ -27,6 +29,12 @@ export class Banner {
       return;
     }
     banner.classList.remove("ok");
+    if (openedOffline() && st.state !== "stopped") {
+      show(banner, true);
+      setText(text, t("banner.offline"));
+      show(retry, st.state === "waiting");
+      return;
+    }
     if (!this.s.loaded && st.state === "connecting" && st.attempt === 0) {
       show(banner, true);
       setText(text, t("banner.connecting"));

@@ -3,7 +3,7 @@
 // messages (from another device) or users I blocked; clicking one brings the page forward with
 // that conversation open. On when the browser has granted the permission, unless the user turned
 // them off in Settings (kept in localStorage); asking for the permission needs a click, so only
-// Settings asks. Not Web Push: a closed page gets nothing (no service worker yet).
+// Settings asks. While no page is open, Web Push (web_push.ts) follows the same switch.
 import { t } from "../i18n/i18n";
 import type { ChatState } from "../state/chat";
 import type { ViewContext } from "./context";
@@ -17,11 +17,21 @@ export function notificationsOn(): boolean {
   return supported() && Notification.permission === "granted" && localStorage.getItem(NOTIFY_KEY) !== "off";
 }
 
+const switched = new Set<(on: boolean) => void>();
+
+/** Calls `fn` after the Settings switch changed (web_push.ts); returns the unsubscribe. */
+export function onNotificationsSwitched(fn: (on: boolean) => void): () => void {
+  switched.add(fn);
+  return () => switched.delete(fn);
+}
+
 /** The Settings switch: on asks for the permission when the browser has not been asked yet. */
 export async function setNotifications(on: boolean): Promise<boolean> {
   localStorage.setItem(NOTIFY_KEY, on ? "on" : "off");
   if (on && supported() && Notification.permission === "default") await Notification.requestPermission();
-  return notificationsOn();
+  const now = notificationsOn();
+  for (const fn of switched) fn(now);
+  return now;
 }
 
 export class Notifier {
