@@ -118,14 +118,14 @@ Status PgPipeline::Finish() {
   return Status::Ok();
 }
 
-bool PgPipeline::DrainToSync() {
+bool PgPipeline::DrainToSync(PGconn* c) {
   while (!sent_.empty()) {
     const bool sync = sent_.front().what == nullptr;
     sent_.pop_front();
-    PgResultPtr res(PQgetResult(pg()));
-    if (res == nullptr || PQstatus(pg()) != CONNECTION_OK) return false;
+    PgResultPtr res(PQgetResult(c));
+    if (res == nullptr || PQstatus(c) != CONNECTION_OK) return false;
     if (sync) return PQresultStatus(res.get()) == PGRES_PIPELINE_SYNC;
-    PgResultPtr end(PQgetResult(pg()));
+    PgResultPtr end(PQgetResult(c));
     if (end != nullptr) return false;
   }
   return false;  // no sync point was sent
@@ -148,7 +148,7 @@ void PgPipeline::Abandon() {
     sent_.push_back({nullptr});
   }
   while (!sent_.empty()) {
-    if (!DrainToSync()) {
+    if (!DrainToSync(c)) {
       conn.MarkLost();
       return;
     }

@@ -58,7 +58,7 @@ class PgPipeline {
   PGconn* pg() const { return conn_->get(); }
   Status SendFailed(const char* what) const;
   // Reads up to and including the next sync point; false if the session cannot be used.
-  bool DrainToSync();
+  bool DrainToSync(PGconn* c);
   void Abandon();
 
   PgConnection* conn_;  // null once finished or moved from
