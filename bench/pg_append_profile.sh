@@ -3,9 +3,9 @@
 # broker on a throwaway cluster with pg_stat_statements and WAL timing on, and prints
 #  - the writer's statements per batch and each one's mean server time (pg_stat_statements;
 #    a batch = one call of the conversation-lock statement, mqchat_chat_lock_for_append),
-#  - its round trips per batch: the writes (sendto) of the busiest server process, counted
-#    with strace -c over the send phase (a round trip is one answer the server writes back:
-#    one per statement without pipelining, one per flush/sync point with it),
+#  - its round trips per batch: the writes (sendto) of the writer's server process, counted
+#    with strace over most of the send phase (a round trip is one answer the server writes
+#    back: one per statement without pipelining, one per flush/sync point with it),
 #  - the commits' WAL flush (pg_stat_wal: syncs and mean sync time).
 # usage: bench/pg_append_profile.sh [--build-dir DIR] [--duration S] [ARGS for mqchat-bench]
 #   default row: --scenario rate --pairs 10 --rate 1000 (send phase --duration, default 10 s)
@@ -53,30 +53,32 @@ for _ in $(seq 600); do
   [ "$n" -gt 0 ] && break
   sleep 0.1
 done
-mapfile -t backends < <(psql_q -c "SELECT pid FROM pg_stat_activity WHERE datname = 'mqchat'
-                                   AND pid <> pg_backend_pid()")
+# The writer's server process: the one seen running an append statement (the lookup or the
+# write take longest); other processes (readers, the search indexer) are not counted.
+writer=""
+for _ in $(seq 200); do
+  writer=$(psql_q -c "SELECT pid FROM pg_stat_activity WHERE datname = 'mqchat' AND
+                      (query LIKE 'SELECT k.ord, (SELECT mb.role%' OR query LIKE 'WITH alloc AS%')
+                      AND state = 'active' LIMIT 1")
+  [ -n "$writer" ] && break
+  sleep 0.02
+done
+[ -n "$writer" ] || bench_die "the writer's server process was not seen"
 calls0=$(psql_q -c "SELECT COALESCE(sum(calls), 0) FROM pg_stat_statements WHERE query LIKE
                     'SELECT conversation_id, last_seq, slow_mode_s FROM conversations%'")
-strace_args=()
-for pid in "${backends[@]}"; do strace_args+=(-p "$pid"); done
-timeout -s INT "$((DURATION * 8 / 10))" strace -f -ff -e trace=sendto -o "$BENCH_TMP/st" \
-  "${strace_args[@]}" 2>/dev/null || true
+timeout -s INT "$((DURATION * 6 / 10))" strace -e trace=sendto -o "$BENCH_TMP/st" -p "$writer" \
+  2>/dev/null || true
 calls1=$(psql_q -c "SELECT COALESCE(sum(calls), 0) FROM pg_stat_statements WHERE query LIKE
                     'SELECT conversation_id, last_seq, slow_mode_s FROM conversations%'")
 wait "$bench" || bench_log "mqchat-bench exited with $?"
 
-busiest=0
-for f in "$BENCH_TMP"/st.*; do
-  [ -f "$f" ] || continue
-  c=$(grep -c '^sendto' "$f" || true)
-  [ "$c" -gt "$busiest" ] && busiest=$c
-done
+busiest=$(grep -c '^sendto' "$BENCH_TMP/st" || true)
 batches=$(psql_q -c "SELECT calls FROM pg_stat_statements WHERE query LIKE
                      'SELECT conversation_id, last_seq, slow_mode_s FROM conversations%'")
 echo "row: ${ROW[*]} (${DURATION} s); $(jq -r '"acked/s \(.acked_per_s | floor), send->deliver p50 \(.delivery_latency_ms.p50) ms, p99 \(.delivery_latency_ms.p99) ms, lost \(.lost), dup \(.duplicated)"' "$BENCH_TMP/run.json")"
 echo "batches (conversation-lock calls): $batches; acked messages per batch:" \
   "$(jq -r --argjson b "$batches" 'if $b > 0 then (.acked // 0) / $b * 100 | round / 100 else 0 end' "$BENCH_TMP/run.json")"
-echo "round trips per batch (writes of the busiest server process / batches while traced):" \
+echo "round trips per batch (the writer's server process: its writes / batches while traced):" \
   "$(awk -v s="$busiest" -v b="$((calls1 - calls0))" 'BEGIN { if (b > 0) printf "%.2f (%d / %d)", s / b, s, b }')"
 echo
 echo "Statements per batch and mean server time (pg_stat_statements, whole run):"
