@@ -8,6 +8,7 @@
 #include "store/append_plan.h"
 #include "store/pg/pg_attachment_sql.h"
 #include "store/pg/pg_chat_sql.h"
+#include "store/pg/pg_pipeline.h"
 
 namespace mqchat::store {
 namespace {
@@ -15,11 +16,14 @@ namespace sql = pg_chat_sql;
 namespace at = pg_attachment_sql;
 }  // namespace
 
-Status LookUpAttachments(PGconn* conn, AppendPlan& plan) {
+Status SendAttachmentLookup(PgPipeline& pipe, const AppendPlan& plan) {
   if (plan.attachment_ids().empty()) return Status::Ok();
-  MQCHAT_ASSIGN_OR_RETURN(
-      PgResultPtr res,
-      ExecPrepared(conn, at::kLookUp, PgParams().Text(sql::TextArray(plan.attachment_ids()))));
+  return pipe.Send(at::kLookUp, PgParams().Text(sql::TextArray(plan.attachment_ids())));
+}
+
+Status ReadAttachmentLookup(PgPipeline& pipe, AppendPlan& plan) {
+  if (plan.attachment_ids().empty()) return Status::Ok();
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, pipe.Next());
   std::map<std::string, AttachmentState> found;
   const PGresult* r = res.get();
   for (int row = 0; row < PQntuples(r); ++row) {
@@ -48,7 +52,7 @@ Status LookUpAttachments(PGconn* conn, AppendPlan& plan) {
   return Status::Ok();
 }
 
-Status WriteAttachmentLinks(PGconn* conn, const AppendPlan& plan) {
+Status SendAttachmentLinks(PgPipeline& pipe, const AppendPlan& plan) {
   if (plan.attachment_links().empty()) return Status::Ok();
   std::vector<int64_t> ids, seqs, positions;
   std::vector<std::string> attachment_ids;
@@ -64,14 +68,12 @@ Status WriteAttachmentLinks(PGconn* conn, const AppendPlan& plan) {
     const StoredMessage& msg = plan.results()[i].message;
     for (size_t a = 0; a < msg.attachments.size(); ++a) marked_at.push_back(msg.created_at_ms);
   }
-  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, ExecPrepared(conn, at::kLink,
-                                                        PgParams()
-                                                            .Text(sql::Int64Array(ids))
-                                                            .Text(sql::Int64Array(seqs))
-                                                            .Text(sql::Int64Array(positions))
-                                                            .Text(sql::TextArray(attachment_ids))
-                                                            .Text(sql::Int64Array(marked_at))));
-  return Status::Ok();
+  return pipe.Send(at::kLink, PgParams()
+                                  .Text(sql::Int64Array(ids))
+                                  .Text(sql::Int64Array(seqs))
+                                  .Text(sql::Int64Array(positions))
+                                  .Text(sql::TextArray(attachment_ids))
+                                  .Text(sql::Int64Array(marked_at)));
 }
 
 }  // namespace mqchat::store

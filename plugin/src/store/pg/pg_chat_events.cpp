@@ -15,6 +15,7 @@
 #include "store/pg/pg_chat_store.h"
 #include "store/pg/pg_chat_sql.h"
 #include "store/pg/pg_event_sql.h"
+#include "store/pg/pg_pipeline.h"
 
 namespace mqchat::store {
 namespace {
@@ -30,19 +31,11 @@ Result<size_t> Position(const PGresult* r, int row, size_t count) {
   return static_cast<size_t>(ord - 1);
 }
 
-Status LookUpMessages(PGconn* conn, AppendPlan& plan) {
-  std::vector<int64_t> ids, seqs;
-  for (const TargetKey& t : plan.targets()) {
-    ids.push_back(t.conversation_id);
-    seqs.push_back(t.seq);
-  }
-  MQCHAT_ASSIGN_OR_RETURN(
-      PgResultPtr res,
-      ExecPrepared(conn, ev::kTargets,
-                   PgParams().Text(sql::Int64Array(ids)).Text(sql::Int64Array(seqs))));
+Status ReadTargetRows(PgPipeline& pipe, AppendPlan& plan) {
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, pipe.Next());
   const PGresult* r = res.get();
   for (int row = 0; row < PQntuples(r); ++row) {
-    MQCHAT_ASSIGN_OR_RETURN(size_t index, Position(r, row, ids.size()));
+    MQCHAT_ASSIGN_OR_RETURN(size_t index, Position(r, row, plan.targets().size()));
     TargetState state;
     MQCHAT_ASSIGN_OR_RETURN(int64_t kind, PgInt64(r, row, 1));
     state.kind = static_cast<EventKind>(kind);  // CHECK: 0..4
@@ -55,23 +48,10 @@ Status LookUpMessages(PGconn* conn, AppendPlan& plan) {
   return Status::Ok();
 }
 
-Status LookUpReactions(PGconn* conn, AppendPlan& plan) {
-  std::vector<int64_t> ids, seqs;
-  std::vector<std::string> users, emojis;
-  for (const ReactionKey& k : plan.reactions()) {
-    ids.push_back(k.conversation_id);
-    seqs.push_back(k.seq);
-    users.push_back(k.username);
-    emojis.push_back(k.emoji);
-  }
-  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, ExecPrepared(conn, ev::kReactionsPresent,
-                                                        PgParams()
-                                                            .Text(sql::Int64Array(ids))
-                                                            .Text(sql::Int64Array(seqs))
-                                                            .Text(sql::TextArray(users))
-                                                            .Text(sql::TextArray(emojis))));
+Status ReadReactions(PgPipeline& pipe, AppendPlan& plan) {
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, pipe.Next());
   for (int row = 0; row < PQntuples(res.get()); ++row) {
-    MQCHAT_ASSIGN_OR_RETURN(size_t index, Position(res.get(), row, ids.size()));
+    MQCHAT_ASSIGN_OR_RETURN(size_t index, Position(res.get(), row, plan.reactions().size()));
     plan.SetReaction(index, true);
   }
   return Status::Ok();
@@ -79,13 +59,41 @@ Status LookUpReactions(PGconn* conn, AppendPlan& plan) {
 
 }  // namespace
 
-Status LookUpTargets(PGconn* conn, AppendPlan& plan) {
-  if (!plan.targets().empty()) MQCHAT_RETURN_IF_ERROR(LookUpMessages(conn, plan));
-  if (!plan.reactions().empty()) MQCHAT_RETURN_IF_ERROR(LookUpReactions(conn, plan));
+Status SendTargetLookups(PgPipeline& pipe, const AppendPlan& plan) {
+  if (!plan.targets().empty()) {
+    std::vector<int64_t> ids, seqs;
+    for (const TargetKey& t : plan.targets()) {
+      ids.push_back(t.conversation_id);
+      seqs.push_back(t.seq);
+    }
+    MQCHAT_RETURN_IF_ERROR(
+        pipe.Send(ev::kTargets, PgParams().Text(sql::Int64Array(ids)).Text(sql::Int64Array(seqs))));
+  }
+  if (!plan.reactions().empty()) {
+    std::vector<int64_t> ids, seqs;
+    std::vector<std::string> users, emojis;
+    for (const ReactionKey& k : plan.reactions()) {
+      ids.push_back(k.conversation_id);
+      seqs.push_back(k.seq);
+      users.push_back(k.username);
+      emojis.push_back(k.emoji);
+    }
+    MQCHAT_RETURN_IF_ERROR(pipe.Send(ev::kReactionsPresent, PgParams()
+                                                                .Text(sql::Int64Array(ids))
+                                                                .Text(sql::Int64Array(seqs))
+                                                                .Text(sql::TextArray(users))
+                                                                .Text(sql::TextArray(emojis))));
+  }
   return Status::Ok();
 }
 
-Status WriteEffects(PGconn* conn, const AppendPlan& plan) {
+Status ReadTargetLookups(PgPipeline& pipe, AppendPlan& plan) {
+  if (!plan.targets().empty()) MQCHAT_RETURN_IF_ERROR(ReadTargetRows(pipe, plan));
+  if (!plan.reactions().empty()) MQCHAT_RETURN_IF_ERROR(ReadReactions(pipe, plan));
+  return Status::Ok();
+}
+
+Status SendEffects(PgPipeline& pipe, const AppendPlan& plan) {
   for (size_t i : plan.effect_indexes()) {
     const StoredMessage& e = plan.results()[i].message;
     PgParams params;
@@ -97,7 +105,7 @@ Status WriteEffects(PGconn* conn, const AppendPlan& plan) {
       case EventKind::kEdit:
         stmt = &ev::kApplyEdit;
         params.Text(e.text).Int(e.created_at_ms).Text(JoinMentions(e.mentions));
-        MQCHAT_RETURN_IF_ERROR(ReplaceMentions(conn, e));
+        MQCHAT_RETURN_IF_ERROR(SendReplaceMentions(pipe, e));
         break;
       case EventKind::kDelete:
         stmt = &ev::kApplyDelete;
@@ -112,7 +120,7 @@ Status WriteEffects(PGconn* conn, const AppendPlan& plan) {
         params.Text(e.sender).Text(e.text);
         break;
     }
-    MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, ExecPrepared(conn, *stmt, params));
+    MQCHAT_RETURN_IF_ERROR(pipe.Send(*stmt, params));
   }
   return Status::Ok();
 }

@@ -6,6 +6,7 @@
 #include "store/append_plan.h"
 #include "store/pg/pg_chat_sql.h"
 #include "store/pg/pg_mention_sql.h"
+#include "store/pg/pg_pipeline.h"
 
 namespace mqchat::store {
 namespace {
@@ -13,7 +14,7 @@ namespace sql = pg_chat_sql;
 namespace mn = pg_mention_sql;
 }  // namespace
 
-Status LookUpMentions(PGconn* conn, AppendPlan& plan) {
+Status SendMentionLookup(PgPipeline& pipe, const AppendPlan& plan) {
   if (plan.mentions().empty()) return Status::Ok();
   std::vector<int64_t> ids;
   std::vector<std::string> users;
@@ -21,13 +22,15 @@ Status LookUpMentions(PGconn* conn, AppendPlan& plan) {
     ids.push_back(m.conversation_id);
     users.push_back(m.username);
   }
-  MQCHAT_ASSIGN_OR_RETURN(
-      PgResultPtr res,
-      ExecPrepared(conn, mn::kMembers,
-                   PgParams().Text(sql::Int64Array(ids)).Text(sql::TextArray(users))));
+  return pipe.Send(mn::kMembers, PgParams().Text(sql::Int64Array(ids)).Text(sql::TextArray(users)));
+}
+
+Status ReadMentionLookup(PgPipeline& pipe, AppendPlan& plan) {
+  if (plan.mentions().empty()) return Status::Ok();
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, pipe.Next());
   for (int row = 0; row < PQntuples(res.get()); ++row) {
     MQCHAT_ASSIGN_OR_RETURN(int64_t ord, PgInt64(res.get(), row, 0));
-    if (ord < 1 || ord > static_cast<int64_t>(users.size())) {
+    if (ord < 1 || ord > static_cast<int64_t>(plan.mentions().size())) {
       return Status::Internal("mention lookup returned position " + std::to_string(ord));
     }
     plan.SetMentionMember(static_cast<size_t>(ord - 1), true);
@@ -35,7 +38,7 @@ Status LookUpMentions(PGconn* conn, AppendPlan& plan) {
   return Status::Ok();
 }
 
-Status WriteMessageMentions(PGconn* conn, const AppendPlan& plan) {
+Status SendMessageMentions(PgPipeline& pipe, const AppendPlan& plan) {
   std::vector<std::string> users;
   std::vector<int64_t> ids, seqs;
   for (size_t i : plan.new_indexes()) {
@@ -49,23 +52,19 @@ Status WriteMessageMentions(PGconn* conn, const AppendPlan& plan) {
   }
   if (users.empty()) return Status::Ok();
   const std::string seq_array = sql::Int64Array(seqs);
-  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, ExecPrepared(conn, mn::kInsert,
-                                                        PgParams()
-                                                            .Text(sql::TextArray(users))
-                                                            .Text(sql::Int64Array(ids))
-                                                            .Text(seq_array)
-                                                            .Text(seq_array)));
-  return Status::Ok();
+  return pipe.Send(mn::kInsert, PgParams()
+                                    .Text(sql::TextArray(users))
+                                    .Text(sql::Int64Array(ids))
+                                    .Text(seq_array)
+                                    .Text(seq_array));
 }
 
-Status ReplaceMentions(PGconn* conn, const StoredMessage& edit) {
-  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, ExecPrepared(conn, mn::kReplace,
-                                                        PgParams()
-                                                            .Int(edit.conversation_id)
-                                                            .Int(edit.target_seq)
-                                                            .Text(sql::TextArray(edit.mentions))
-                                                            .Int(edit.seq)));
-  return Status::Ok();
+Status SendReplaceMentions(PgPipeline& pipe, const StoredMessage& edit) {
+  return pipe.Send(mn::kReplace, PgParams()
+                                     .Int(edit.conversation_id)
+                                     .Int(edit.target_seq)
+                                     .Text(sql::TextArray(edit.mentions))
+                                     .Int(edit.seq));
 }
 
 }  // namespace mqchat::store

@@ -138,9 +138,12 @@ inline constexpr PgStatement kAppendLookup = {
 // Step 3, one statement for the whole batch: raise each conversation's last_seq by its count
 // of new messages ($1..$3), insert the messages with the seqs numbered under the locks
 // ($4..$10, kind and target_seq $14, $15), and move each sender's read_seq up to their newest
-// message ($11..$13). Returns
-// each conversation's new last_seq, which must equal the numbering's, and its members_version
-// (current: membership changes take the same row lock).
+// message ($11..$13). Returns each conversation's new last_seq and its members_version
+// (current: membership changes take the same row lock). The new last_seq must equal the
+// numbering's ($18, parallel to $1); if one does not, the statement fails (the cast of a text
+// that is no number is the plain-SQL way to raise an error), and so does the transaction:
+// AppendBatch sends its COMMIT before it reads this answer (pg_pipeline.h), so the check that
+// keeps a batch numbered out of step from committing has to be made here, on the server.
 inline constexpr PgStatement kAppendWrite = {
     "mqchat_chat_append_write",
     "WITH alloc AS ("
@@ -158,7 +161,11 @@ inline constexpr PgStatement kAppendWrite = {
     " UPDATE members m SET read_seq = GREATEST(m.read_seq, r.read_seq)"
     " FROM unnest($11::bigint[], $12::text[], $13::bigint[]) AS r(conversation_id, username,"
     " read_seq) WHERE m.conversation_id = r.conversation_id AND m.username = r.username)"
-    " SELECT conversation_id, last_seq, members_version FROM alloc"};
+    " SELECT e.conversation_id, a.last_seq, a.members_version,"
+    " CASE WHEN a.last_seq IS DISTINCT FROM e.last_seq THEN ('seq allocation of conversation '"
+    " || e.conversation_id || ' went out of step')::bigint END"
+    " FROM unnest($1::bigint[], $18::bigint[]) AS e(conversation_id, last_seq)"
+    " LEFT JOIN alloc a ON a.conversation_id = e.conversation_id"};
 
 // The user's conversations with their last message and member names (a JSON array), most
 // recently active first; a conversation without messages counts as active since its creation.

@@ -26,8 +26,8 @@ class PgChatStore final : public AdminChatStore, private NewConversationSql, pri
   static Result<std::unique_ptr<PgChatStore>> Create(PgConnPtr conn);
 
   // ChatStore (and AdminChatStore's group changes)
-  // AppendBatch takes five round trips whatever the batch holds, six if it records push jobs
-  // (pg_chat_append.cpp).
+  // AppendBatch takes two round trips whatever the batch holds, three when slow mode paces one
+  // of its messages (pipeline mode: pg_chat_append.cpp).
   Result<std::vector<AppendResult>> AppendBatch(const std::vector<AppendRequest>& batch) override;
   Status EnsureUsers(const std::vector<NewUser>& users) override;
   Result<Conversation> OpenDirect(ConversationId new_id, const std::string& a, const std::string& b,

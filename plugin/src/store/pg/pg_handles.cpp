@@ -179,8 +179,9 @@ Status PgConnection::EnsureReady() {
   // Lost in a previous call, closed by the server while idle, or on a server that no longer
   // accepts writes (after a failover) although the conninfo asks for one: reconnected here, which
   // walks the conninfo's hosts again, instead of failing this operation.
-  if (PQstatus(conn) != CONNECTION_OK || ClosedWhileIdle(conn) ||
+  if (lost_ || PQstatus(conn) != CONNECTION_OK || ClosedWhileIdle(conn) ||
       (wants_read_write_ && SessionReadOnly(conn))) {
+    lost_ = false;
     prepared_ = 0;  // a new session has none of the old one's statements
     PQreset(conn);
     if (PQstatus(conn) != CONNECTION_OK) {

@@ -32,6 +32,8 @@ struct PgStatement {
 };
 
 // Parameters for one execution, all sent as text except Bytes (binary, for bytea).
+class PgPipeline;
+
 class PgParams {
  public:
   PgParams& Text(std::string_view value);
@@ -44,6 +46,7 @@ class PgParams {
   friend Result<PgResultPtr> ExecPrepared(PGconn* conn, const PgStatement& stmt,
                                           const PgParams& params);
   friend Result<PgResultPtr> ExecParams(PGconn* conn, const char* sql, const PgParams& params);
+  friend class PgPipeline;
   // Pointers and lengths in the form libpq takes them; valid while *this is unchanged.
   std::vector<const char*> ValuePointers() const;
   std::vector<int> Lengths() const;
@@ -90,6 +93,10 @@ class PgConnection {
   // Then makes sure every statement is prepared on the current connection.
   Status EnsureReady();
 
+  // Makes the next EnsureReady reconnect, as after a lost connection: for a session left in a
+  // state no later operation could use (pg_pipeline.h).
+  void MarkLost() { lost_ = true; }
+
   PGconn* get() const { return conn_.get(); }
 
  private:
@@ -102,6 +109,7 @@ class PgConnection {
   std::vector<const PgStatement*> statements_;
   size_t prepared_ = 0;  // statements_[0, prepared_) exist on the current connection
   bool wants_read_write_ = false;  // target_session_attrs read-write or primary
+  bool lost_ = false;              // MarkLost() since the last reconnect
 };
 
 // Executes a statement prepared with PreparePg. Results come back in text format.

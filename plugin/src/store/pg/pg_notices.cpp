@@ -3,6 +3,7 @@
 #include <string>
 
 #include "store/pg/pg_handles.h"
+#include "store/pg/pg_pipeline.h"
 
 namespace mqchat::store {
 namespace {
@@ -13,6 +14,22 @@ namespace {
   "n.created_at_ms, COALESCE(p.display_name, ''), COALESCE(p.status_text, ''), "          \
   "COALESCE(p.avatar_id, ''), COALESCE(p.avatar_type, ''), COALESCE(p.updated_at_ms, 0) " \
   "FROM broker_notices n LEFT JOIN profiles p ON n.kind = 4 AND p.username = n.username "
+
+constexpr char kLockNotices[] = "LOCK TABLE broker_notices IN SHARE ROW EXCLUSIVE MODE";
+constexpr char kInsertNotice[] =
+    "INSERT INTO broker_notices (kind, conversation_id, seq, username, device_id, "
+    "created_at_ms) VALUES ($1::smallint, $2::bigint, $3::bigint, $4::text, $5::text, "
+    "$6::bigint)";
+
+PgParams NoticeParams(const BrokerNotice& n) {
+  return PgParams()
+      .Int(static_cast<int64_t>(n.kind))
+      .Int(n.conversation_id)
+      .Int(n.seq)
+      .Text(n.username)
+      .Text(n.device_id)
+      .Int(n.created_at_ms);
+}
 
 Result<std::vector<BrokerNotice>> ReadNotices(const PGresult* res) {
   std::vector<BrokerNotice> out;
@@ -40,22 +57,18 @@ Result<std::vector<BrokerNotice>> ReadNotices(const PGresult* res) {
 
 Status InsertNoticesPg(PGconn* conn, const std::vector<BrokerNotice>& notices) {
   if (notices.empty()) return Status::Ok();
-  MQCHAT_ASSIGN_OR_RETURN(
-      PgResultPtr lock, ExecPgSql(conn, "LOCK TABLE broker_notices IN SHARE ROW EXCLUSIVE MODE"));
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr lock, ExecPgSql(conn, kLockNotices));
   for (const BrokerNotice& n : notices) {
-    MQCHAT_ASSIGN_OR_RETURN(
-        PgResultPtr res,
-        ExecParams(conn,
-                   "INSERT INTO broker_notices (kind, conversation_id, seq, username, device_id, "
-                   "created_at_ms) VALUES ($1::smallint, $2::bigint, $3::bigint, $4::text, "
-                   "$5::text, $6::bigint)",
-                   PgParams()
-                       .Int(static_cast<int64_t>(n.kind))
-                       .Int(n.conversation_id)
-                       .Int(n.seq)
-                       .Text(n.username)
-                       .Text(n.device_id)
-                       .Int(n.created_at_ms)));
+    MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, ExecParams(conn, kInsertNotice, NoticeParams(n)));
+  }
+  return Status::Ok();
+}
+
+Status SendNoticesPg(PgPipeline& pipe, const std::vector<BrokerNotice>& notices) {
+  if (notices.empty()) return Status::Ok();
+  MQCHAT_RETURN_IF_ERROR(pipe.SendSql(kLockNotices));
+  for (const BrokerNotice& n : notices) {
+    MQCHAT_RETURN_IF_ERROR(pipe.SendSql(kInsertNotice, NoticeParams(n)));
   }
   return Status::Ok();
 }

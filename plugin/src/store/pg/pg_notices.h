@@ -13,10 +13,15 @@
 
 namespace mqchat::store {
 
+class PgPipeline;
+
 // Inside the caller's transaction. Takes LOCK TABLE broker_notices IN SHARE ROW EXCLUSIVE
 // MODE first, held to COMMIT: ids from the sequence then become visible in increasing order, so
 // a broker reading "after the last id" never skips a notice that committed late.
 Status InsertNoticesPg(PGconn* conn, const std::vector<BrokerNotice>& notices);
+// The same statements queued on `pipe` (inside the transaction it runs), none if `notices` is
+// empty; their answers are read with the pipeline's.
+Status SendNoticesPg(PgPipeline& pipe, const std::vector<BrokerNotice>& notices);
 // Notices with id > after_id, ascending, at most `limit`.
 Result<std::vector<BrokerNotice>> NoticesSincePg(PGconn* conn, int64_t after_id, int limit);
 // The largest notice id (0: none).
