@@ -282,6 +282,12 @@ TEST_P(ChannelOpsTest, SlowModeOnAChannelPacesPlainMembersAndExemptsModerators) 
   const int64_t retry = (*refused.body)["error"].value("retry_after_ms", int64_t{0});
   EXPECT_GT(retry, 0);
   EXPECT_LE(retry, 60000);
+  // The same refusal as a group's slow mode (docs/PROTOCOL.md "set_slow_mode"), not a send
+  // limit's: the message names slow mode and the wait it carries.
+  EXPECT_EQ((*refused.body)["error"].value("message", ""),
+            "this conversation is in slow mode; wait " + std::to_string(retry) +
+                " ms before sending again")
+      << refused.Describe();
   // Exempt: manage_messages (dan), manage_channels (mia), the owner.
   for (ChatTestClient* c : {dan.get(), mia.get(), olga.get()}) {
     ASSERT_TRUE(c->Send(general, "a", c->user() + "-1").ok()) << c->user();

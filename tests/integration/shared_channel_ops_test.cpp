@@ -134,6 +134,9 @@ TEST_F(SharedChannelOpsTest, TypingDeletionsAndSlowModeHoldAcrossBrokers) {
   const int64_t retry = (*last.body)["error"].value("retry_after_ms", int64_t{0});
   EXPECT_GT(retry, 60000) << last.Describe();
   EXPECT_LE(retry, 120000) << last.Describe();
+  EXPECT_EQ((*last.body)["error"].value("message", ""),
+            "this conversation is in slow mode; wait " + std::to_string(retry) +
+                " ms before sending again");
 }
 
 }  // namespace

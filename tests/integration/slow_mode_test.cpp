@@ -179,6 +179,10 @@ TEST_P(SlowModeTest, OwnersAndAdminsSetItAndAMembersSecondMessageWaitsTheInterva
   const int64_t retry_after_ms = (*refused.body)["error"].value("retry_after_ms", int64_t{0});
   EXPECT_GT(retry_after_ms, 0);
   EXPECT_LE(retry_after_ms, kSeconds * 1000);
+  EXPECT_EQ((*refused.body)["error"].value("message", ""),
+            "this conversation is in slow mode; wait " + std::to_string(retry_after_ms) +
+                " ms before sending again")
+      << refused.Describe();
 
   // Resent after the wait the server gave (the one wait this test is about): stored, once.
   ChatResponse again;
