@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "protocol/ops.h"
+#include "support/ctl_command.h"
 #include "support/guild_fixture.h"
 
 namespace mqchat::test {
@@ -21,6 +22,7 @@ using protocol::Op;
 
 class ChannelModerationTest : public GuildFixture {
  protected:
+  RunResult Ctl(const std::vector<std::string>& words) { return RunCtl(*server_, words); }
   static ChatResponse ReportMessage(ChatTestClient& c, int64_t channel, int64_t seq,
                                     const std::string& id) {
     return c.Request(Op::kReport, 0,

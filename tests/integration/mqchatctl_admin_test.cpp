@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "support/chat_fixture.h"
+#include "support/ctl_command.h"
 #include "support/subprocess.h"
 
 namespace mqchat::test {
@@ -17,6 +18,7 @@ namespace {
 
 class CtlAdminTest : public ChatFixture {
  protected:
+  RunResult Ctl(const std::vector<std::string>& words) { return RunCtl(*server_, words); }
   nlohmann::json CtlJson(std::vector<std::string> words) {
     words.push_back("--json");
     const RunResult r = Ctl(words);

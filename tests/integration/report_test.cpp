@@ -17,6 +17,7 @@
 #include "mqchat/client.h"
 #include "protocol/ops.h"
 #include "support/chat_fixture.h"
+#include "support/ctl_command.h"
 #include "support/temp_dir.h"
 
 namespace mqchat::test {
@@ -27,6 +28,7 @@ using protocol::Op;
 
 class ReportTest : public ChatFixture {
  protected:
+  RunResult Ctl(const std::vector<std::string>& words) { return RunCtl(*server_, words); }
   // The queue as mqchatctl prints it with --json.
   json Queue(bool open_only) {
     std::vector<std::string> words = {"--json", "reports", "list"};

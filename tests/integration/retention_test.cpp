@@ -19,6 +19,7 @@
 
 #include "protocol/ops.h"
 #include "support/chat_fixture.h"
+#include "support/ctl_command.h"
 #include "support/temp_dir.h"
 #include "support/wait_for.h"
 
@@ -39,6 +40,7 @@ int64_t NowMs() {
 
 class RetentionFixture : public ChatFixture {
  protected:
+  RunResult Ctl(const std::vector<std::string>& words) { return RunCtl(*server_, words); }
   static json History(ChatTestClient& c, int64_t conversation, int64_t after_seq = 0) {
     auto r = c.Request(Op::kHistory, conversation, {{"after_seq", after_seq}, {"limit", 100}});
     EXPECT_TRUE(r.ok()) << r.Describe();

@@ -26,8 +26,6 @@ class ChatFixture : public ::testing::TestWithParam<StoreKind> {
                                         int mqtt_version = 5, bool clean_start = true);
   // Logs in each user once so the store knows them, then disconnects.
   void Register(const std::vector<std::string>& users);
-  // Runs mqchatctl on this fixture's store (ChatServer::Ctl).
-  RunResult Ctl(const std::vector<std::string>& words) const { return server_->Ctl(words); }
 
   // Extra plugin options for the suite (override to add).
   virtual std::vector<std::pair<std::string, std::string>> ExtraOptions() const { return {}; }

@@ -7,7 +7,6 @@
 #include "auth/password_hash.h"
 #include "store/store_factory.h"
 #include "support/postgres_instance.h"
-#include "support/test_paths.h"
 
 namespace mqchat::test {
 
@@ -83,13 +82,5 @@ Status ChatServer::AddUser(const std::string& username, const std::string& passw
 }
 
 std::vector<std::string> ChatServer::CtlStoreArgs() const { return ctl_store_args_; }
-
-RunResult ChatServer::Ctl(const std::vector<std::string>& words,
-                          const std::string& stdin_text) const {
-  std::vector<std::string> argv = {MQCHATCTL_PATH};
-  argv.insert(argv.end(), ctl_store_args_.begin(), ctl_store_args_.end());
-  argv.insert(argv.end(), words.begin(), words.end());
-  return RunCommand(argv, stdin_text);
-}
 
 }  // namespace mqchat::test

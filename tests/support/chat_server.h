@@ -14,7 +14,6 @@
 #include "store/account_store.h"
 #include "store/store_config.h"
 #include "support/broker_process.h"
-#include "support/subprocess.h"
 #include "support/temp_dir.h"
 
 namespace mqchat::test {
@@ -54,9 +53,6 @@ class ChatServer {
   int port() const { return broker_->port(); }
   // The store-selecting plugin options (for mqchatctl: --sqlite PATH or --pg CONNINFO).
   std::vector<std::string> CtlStoreArgs() const;
-  // Runs mqchatctl on this store with `words` (after the store options), `stdin_text` on its
-  // input; waits for it to exit.
-  RunResult Ctl(const std::vector<std::string>& words, const std::string& stdin_text = "") const;
   // The broker's store, for opening it directly (store_factory.h).
   const store::StoreConfig& store_config() const { return store_config_; }
   const std::string& dir() const { return dir_->path(); }

@@ -24,8 +24,8 @@ TEST(ContactIndexTest, BothWaysChangeTogether) {
   EXPECT_THAT(*index.WatchersOf("alice"), UnorderedElementsAre("bob"));
 
   index.Remove("alice", "bob");
-  index.Remove("alice", "dave");  // not a contact: nothing
-  index.Remove("erin", "bob");    // no entry: nothing
+  index.Remove("alice", "dave");                  // not a contact: nothing
+  index.Remove("erin", "bob");                    // no entry: nothing
   ASSERT_NE(index.ContactsOf("alice"), nullptr);  // known, now nobody
   EXPECT_TRUE(index.ContactsOf("alice")->empty());
   EXPECT_THAT(*index.WatchersOf("bob"), UnorderedElementsAre("carol"));
