@@ -40,25 +40,12 @@ while [ $# -gt 0 ]; do
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
-if [ -z "$BENCH" ] || [ -z "$PLUGIN" ]; then
-  bench_build "$BUILD_DIR" "$REPO"
-  BENCH=${BENCH:-$BUILD_DIR/bench/mqchat-bench}
-  PLUGIN=${PLUGIN:-$BUILD_DIR/plugin/mqchat_plugin.so}
-fi
-[ -x "$MOSQUITTO_BIN" ] || bench_die "$MOSQUITTO_BIN is not installed"
+bench_tools "$BUILD_DIR" "$REPO"
 command -v jq >/dev/null || bench_die "jq is required"
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 bench_init_tmp
 export BENCH_SEND_LIMITS=on  # bench_plugin_lines keeps the plugin's default send limits
-
-run_sql() {
-  if [ "$1" = postgres ]; then
-    psql -X -q -v ON_ERROR_STOP=1 -At "$PG_CONNINFO"
-  else
-    sqlite3 -bail -cmd ".timeout 30000" "$SQLITE_DB"
-  fi
-}
 
 # quiet STORE LABEL PORT: the five pairs; prints the JSON; a failed run fails the script.
 quiet() {
@@ -74,14 +61,8 @@ quiet() {
 
 STATUS=0 ROWS=""
 for store in $STORES; do
-  if [ "$store" = postgres ]; then
-    [ -n "${PG_CONNINFO:-}" ] || bench_start_postgres
-    lines=$(bench_plugin_lines "$PLUGIN" postgres)
-  else
-    lines=$(bench_plugin_lines "$PLUGIN" sqlite)
-    SQLITE_DB=$(sed -n 's/^plugin_opt_sqlite_path //p' <<<"$lines")
-  fi
-  bench_start_mosquitto "$store" "$lines"
+  bench_store_lines "$PLUGIN" "$store"
+  bench_start_mosquitto "$store" "$STORE_LINES"
   pid=$BROKER_PID port=$BROKER_PORT
 
   bench_log "$store: quiet pairs alone, ${DURATION} s at $QUIET_RATE msg/s"
@@ -109,14 +90,14 @@ for store in $STORES; do
   [ "$refused" -gt 0 ] || { bench_log "$store: the flooder was never refused"; STATUS=1; }
   # Every stored message of the flooder once: one row per client_msg_id.
   twice=$(echo "SELECT count(*) - count(DISTINCT client_msg_id) FROM messages WHERE sender = '${flood_prefix}g0';" |
-    run_sql "$store")
-  stored=$(echo "SELECT count(*) FROM messages WHERE sender = '${flood_prefix}g0';" | run_sql "$store")
+    bench_sql "$store")
+  stored=$(echo "SELECT count(*) FROM messages WHERE sender = '${flood_prefix}g0';" | bench_sql "$store")
   [ "$twice" = 0 ] || { bench_log "$store: $twice of the flooder's messages are stored twice"; STATUS=1; }
   if [ "$stored" != "$(jq -r '.acked' <<<"$flood")" ]; then
     bench_log "$store: the flooder has $stored messages stored but $(jq -r '.acked' <<<"$flood") acked"
     STATUS=1
   fi
-  ROWS+="| $store | $(jq -r '.ack_latency_ms.p50 * 100 | round / 100' <<<"$alone") / $(jq -r '.ack_latency_ms.p99 * 100 | round / 100' <<<"$alone") | $(jq -r '.ack_latency_ms.p50 * 100 | round / 100' <<<"$under") / $(jq -r '.ack_latency_ms.p99 * 100 | round / 100' <<<"$under") | $(jq -r '.sent' <<<"$flood") | $refused | $(jq -r '.acked' <<<"$flood") | $stored |"$'\n'
+  ROWS+="| $store | $(bench_p50_p99 "$alone") | $(bench_p50_p99 "$under") | $(jq -r '.sent' <<<"$flood") | $refused | $(jq -r '.acked' <<<"$flood") | $stored |"$'\n'
   bench_stop_pid "$pid"
 done
 

@@ -1,6 +1,6 @@
-# Shared helpers for bench/run.sh and bench/smoke_test.sh: build, free ports, throwaway
-# mosquitto (plain or with the plugin) and PostgreSQL servers on 127.0.0.1, /proc sampling and
-# cleanup. Source it; call bench_cleanup from an EXIT trap. Everything lives under $BENCH_TMP.
+# Shared helpers for bench/run.sh, bench/smoke_test.sh and the bench tools (bench/*_bench.sh):
+# build, free ports, throwaway mosquitto (plain or with the plugin) and PostgreSQL servers on
+# 127.0.0.1, SQL on their store, /proc sampling and cleanup. Source it; call bench_cleanup from an EXIT trap. Everything lives under $BENCH_TMP.
 
 MOSQUITTO_BIN=${MOSQUITTO_BIN:-/usr/sbin/mosquitto}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -47,6 +47,50 @@ bench_build() {
     cmake -S "$src" -B "$build" -DMQCHAT_BUILD_TESTS=OFF >&2 || bench_die "cmake configure failed"
   fi
   cmake --build "$build" -j2 --target mqchat-bench mqchat_plugin >&2 || bench_die "build failed"
+}
+
+# bench_tools BUILD_DIR SOURCE_DIR: the programs a bench tool runs: unless BENCH and PLUGIN are
+# both given (--bench, --plugin), builds mqchat-bench and the plugin into BUILD_DIR and fills in
+# the one missing; fails if mosquitto is not installed.
+bench_tools() {
+  local build=$1 src=$2
+  if [ -z "${BENCH:-}" ] || [ -z "${PLUGIN:-}" ]; then
+    bench_build "$build" "$src"
+    BENCH=${BENCH:-$build/bench/mqchat-bench}
+    PLUGIN=${PLUGIN:-$build/plugin/mqchat_plugin.so}
+  fi
+  [ -x "$MOSQUITTO_BIN" ] || bench_die "$MOSQUITTO_BIN is not installed"
+}
+
+# bench_store_lines PLUGIN_SO STORE: the plugin lines (bench_plugin_lines) for "sqlite" or
+# "postgres" in STORE_LINES, starting the throwaway PostgreSQL cluster on first use; for SQLite,
+# the database file in SQLITE_DB (for bench_sql).
+bench_store_lines() {
+  if [ "$2" = postgres ]; then
+    [ -n "${PG_CONNINFO:-}" ] || bench_start_postgres
+    STORE_LINES=$(bench_plugin_lines "$1" postgres)
+  else
+    STORE_LINES=$(bench_plugin_lines "$1" sqlite)
+    SQLITE_DB=$(sed -n 's/^plugin_opt_sqlite_path //p' <<<"$STORE_LINES")
+  fi
+}
+
+# bench_sql STORE: runs the SQL on stdin against the store of bench_store_lines (psql on
+# PG_CONNINFO; sqlite3 on SQLITE_DB, waiting up to 30 s for a running broker's lock); prints the
+# rows, one a line, unaligned. Stops at the first error.
+bench_sql() {
+  if [ "$1" = postgres ]; then
+    psql -X -q -v ON_ERROR_STOP=1 -At "$PG_CONNINFO"
+  else
+    sqlite3 -bail -cmd ".timeout 30000" "$SQLITE_DB"
+  fi
+}
+
+# bench_p50_p99 JSON: "P50 / P99" of an mqchat-bench --json result's send->ack latency, in ms
+# to two decimals (a table cell).
+bench_p50_p99() {
+  jq -r '"\(.ack_latency_ms.p50 * 100 | round / 100) / \(.ack_latency_ms.p99 * 100 | round / 100)"' \
+    <<<"$1"
 }
 
 # bench_start_api BUILD_DIR STORE_ARGS...: migrates the store (mqchatctl, STORE_ARGS: --sqlite

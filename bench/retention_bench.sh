@@ -40,12 +40,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [[ "$MESSAGES$BATCH" =~ ^[0-9]+$ ]] || bench_die "--messages and --batch are whole numbers"
-if [ -z "$BENCH" ] || [ -z "$PLUGIN" ]; then
-  bench_build "$BUILD_DIR" "$REPO"
-  BENCH=${BENCH:-$BUILD_DIR/bench/mqchat-bench}
-  PLUGIN=${PLUGIN:-$BUILD_DIR/plugin/mqchat_plugin.so}
-fi
-[ -x "$MOSQUITTO_BIN" ] || bench_die "$MOSQUITTO_BIN is not installed"
+bench_tools "$BUILD_DIR" "$REPO"
 command -v jq >/dev/null || bench_die "jq is required"
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
@@ -87,17 +82,8 @@ SQL
   fi
 }
 
-# Runs SQL (stdin) against the store; prints the output.
-run_sql() {
-  if [ "$1" = postgres ]; then
-    psql -X -q -v ON_ERROR_STOP=1 -At "$PG_CONNINFO"
-  else
-    sqlite3 -bail -cmd ".timeout 30000" "$SQLITE_DB"
-  fi
-}
-
 expired_through() {
-  echo "SELECT expired_through_seq FROM conversations WHERE conversation_id = $CONV;" | run_sql "$1"
+  echo "SELECT expired_through_seq FROM conversations WHERE conversation_id = $CONV;" | bench_sql "$1"
 }
 now_s() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now_s)" 'BEGIN { printf "%.1f", b - a }'; }
@@ -117,31 +103,25 @@ measure() {
 
 STATUS=0 ROWS=""
 for store in $STORES; do
-  if [ "$store" = postgres ]; then
-    [ -n "${PG_CONNINFO:-}" ] || bench_start_postgres
-    lines=$(bench_plugin_lines "$PLUGIN" postgres)
-  else
-    lines=$(bench_plugin_lines "$PLUGIN" sqlite)
-    SQLITE_DB=$(sed -n 's/^plugin_opt_sqlite_path //p' <<<"$lines")
-  fi
+  bench_store_lines "$PLUGIN" "$store"
   extra=$'plugin_opt_search_index false\nplugin_opt_retention_sweep_ms 200\n'"plugin_opt_retention_batch $BATCH"
   # A broker creates the schema; the old messages go in while no broker runs.
-  bench_start_mosquitto "$store-schema" "$lines" "$extra"
+  bench_start_mosquitto "$store-schema" "$STORE_LINES" "$extra"
   bench_stop_pid "$BROKER_PID"
   bench_log "$store: loading $MESSAGES old messages into conversation $CONV"
   t0=$(now_s)
-  corpus_sql "$store" | run_sql "$store" >/dev/null
+  corpus_sql "$store" | bench_sql "$store" >/dev/null
   load_s=$(elapsed "$t0")
   bench_log "$store: loaded in $load_s s"
 
-  bench_start_mosquitto "$store" "$lines" "$extra"
+  bench_start_mosquitto "$store" "$STORE_LINES" "$extra"
   pid=$BROKER_PID port=$BROKER_PORT
   bench_log "$store: pairs alone (nothing expired), ${DURATION} s at $RATE msg/s"
   alone=$(measure "$store" alone "$port")
   [ "$(expired_through "$store")" = 0 ] || { bench_log "$store: expired with no retention set"; STATUS=1; }
 
   # The operator's change, as mqchatctl conversation retention makes it (minus the audit row).
-  echo "UPDATE conversations SET retention_days = 1 WHERE conversation_id = $CONV;" | run_sql "$store"
+  echo "UPDATE conversations SET retention_days = 1 WHERE conversation_id = $CONV;" | bench_sql "$store"
   t0=$(now_s)
   bench_log "$store: pairs while the sweeper removes the $MESSAGES messages"
   sweep=$(measure "$store" sweep "$port")
@@ -155,15 +135,15 @@ for store in $STORES; do
     sleep 0.5
   done
   sweep_s=$(elapsed "$t0")
-  left=$(echo "SELECT count(*) FROM messages WHERE conversation_id = $CONV;" | run_sql "$store")
-  others=$(echo "SELECT count(*) FROM messages WHERE conversation_id <> $CONV;" | run_sql "$store")
+  left=$(echo "SELECT count(*) FROM messages WHERE conversation_id = $CONV;" | bench_sql "$store")
+  others=$(echo "SELECT count(*) FROM messages WHERE conversation_id <> $CONV;" | bench_sql "$store")
   acked=$(( $(jq '.acked' <<<"$alone") + $(jq '.acked' <<<"$sweep") ))
   if [ "$left" != 0 ] || [ "$others" != "$acked" ]; then
     bench_log "$store: after the sweep $left old messages are left and $others of the pairs' $acked stored"
     STATUS=1
   fi
   bench_log "$store: the sweep took $sweep_s s ($during removed by the end of the second run)"
-  ROWS+="| $store | $MESSAGES | $BATCH | $(jq -r '.ack_latency_ms.p50 * 100 | round / 100' <<<"$alone") / $(jq -r '.ack_latency_ms.p99 * 100 | round / 100' <<<"$alone") | $(jq -r '.ack_latency_ms.p50 * 100 | round / 100' <<<"$sweep") / $(jq -r '.ack_latency_ms.p99 * 100 | round / 100' <<<"$sweep") | $during | $sweep_s |"$'\n'
+  ROWS+="| $store | $MESSAGES | $BATCH | $(bench_p50_p99 "$alone") | $(bench_p50_p99 "$sweep") | $during | $sweep_s |"$'\n'
   bench_stop_pid "$pid"
 done
 

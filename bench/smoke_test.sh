@@ -26,12 +26,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
-if [ -z "$BENCH" ] || [ -z "$PLUGIN" ]; then
-  bench_build "$BUILD_DIR" "$REPO"
-  BENCH=${BENCH:-$BUILD_DIR/bench/mqchat-bench}
-  PLUGIN=${PLUGIN:-$BUILD_DIR/plugin/mqchat_plugin.so}
-fi
-[ -x "$MOSQUITTO_BIN" ] || bench_die "$MOSQUITTO_BIN is not installed"
+bench_tools "$BUILD_DIR" "$REPO"
 
 trap bench_cleanup EXIT
 trap 'exit 1' INT TERM

@@ -11,9 +11,8 @@
 #include <vector>
 
 #include "protocol/ops.h"
+#include "support/ctl_command.h"
 #include "support/guild_fixture.h"
-#include "support/subprocess.h"
-#include "support/test_paths.h"
 
 namespace mqchat::test {
 namespace {
@@ -23,13 +22,7 @@ using protocol::Op;
 
 class ChannelModerationTest : public GuildFixture {
  protected:
-  RunResult Ctl(std::vector<std::string> words) {
-    std::vector<std::string> argv = {MQCHATCTL_PATH};
-    auto store = server_->CtlStoreArgs();
-    argv.insert(argv.end(), store.begin(), store.end());
-    argv.insert(argv.end(), words.begin(), words.end());
-    return RunCommand(argv);
-  }
+  RunResult Ctl(const std::vector<std::string>& words) { return RunCtl(*server_, words); }
   static ChatResponse ReportMessage(ChatTestClient& c, int64_t channel, int64_t seq,
                                     const std::string& id) {
     return c.Request(Op::kReport, 0,

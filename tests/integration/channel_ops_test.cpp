@@ -16,81 +16,19 @@
 #include <vector>
 
 #include "protocol/community.h"
-#include "protocol/ids.h"
-#include "support/chat_fixture.h"
-#include "support/wait_for.h"
+#include "protocol/topics.h"
+#include "support/guild_fixture.h"
 
 namespace mqchat::test {
 namespace {
 
 using nlohmann::json;
+using protocol::ChannelTopic;
 using protocol::CommunityOp;
 using protocol::Op;
 
-constexpr int64_t kViewChannel = 1;
-constexpr int64_t kSendMessages = 2;
-constexpr int64_t kManageMessages = 4;
-constexpr int kGranted = 1;
-constexpr std::chrono::milliseconds kWait{10000};
-
-std::string ChannelTopic(int64_t id) { return "mqchat/v1/ch/" + std::to_string(id); }
-
-class ChannelOpsTest : public ChatFixture {
+class ChannelOpsTest : public GuildFixture {
  protected:
-  ChatResponse Op(ChatTestClient& c, CommunityOp op, json body) {
-    const std::string req_id = "c" + std::to_string(++next_req_);
-    body["req_id"] = req_id;
-    return c.RequestOnTopic(protocol::CommunityRequestTopic(op), body.dump(), req_id);
-  }
-  // A server owned by `owner` that each of `members` joined; returns its "general" channel.
-  int64_t Guild(ChatTestClient& owner, const std::vector<ChatTestClient*>& members) {
-    auto made = Op(owner, CommunityOp::kServerCreate, {{"name", "Guild"}});
-    EXPECT_TRUE(made.ok()) << made.Describe();
-    server_id_ = (*made.body)["server"]["server_id"];
-    everyone_ = (*made.body)["server"]["everyone_role_id"];
-    auto invite = Op(owner, CommunityOp::kInviteCreate, {{"server_id", server_id_}});
-    EXPECT_TRUE(invite.ok()) << invite.Describe();
-    for (ChatTestClient* m : members) {
-      auto joined = Op(*m, CommunityOp::kInviteJoin, {{"code", (*invite.body)["invite"]["code"]}});
-      EXPECT_TRUE(joined.ok()) << joined.Describe();
-    }
-    auto channels = Op(owner, CommunityOp::kChannels, {{"server_id", server_id_}});
-    EXPECT_TRUE(channels.ok()) << channels.Describe();
-    return JsonId((*channels.body)["channels"][0]["channel_id"]);
-  }
-  int64_t MakeChannel(ChatTestClient& owner, const std::string& name) {
-    auto made = Op(owner, CommunityOp::kChannelCreate, {{"server_id", server_id_}, {"name", name}});
-    EXPECT_TRUE(made.ok()) << made.Describe();
-    return made.ok() ? JsonId((*made.body)["channel"]["channel_id"]) : 0;
-  }
-  // A role with `permissions` given to `user`; its id.
-  std::string GiveRole(ChatTestClient& owner, const std::string& user, int64_t permissions) {
-    auto role = Op(owner, CommunityOp::kRoleCreate,
-                   {{"server_id", server_id_}, {"name", "r" + user}, {"permissions", permissions}});
-    EXPECT_TRUE(role.ok()) << role.Describe();
-    const std::string id = (*role.body)["role"]["role_id"];
-    EXPECT_TRUE(Op(owner, CommunityOp::kRoleAssign, {{"role_id", id}, {"user", user}}).ok());
-    return id;
-  }
-  void Override(ChatTestClient& owner, int64_t channel, json target, int64_t allow,
-                int64_t deny) {
-    target["channel_id"] = std::to_string(channel);
-    target["allow"] = allow;
-    target["deny"] = deny;
-    auto r = Op(owner, CommunityOp::kOverrideSet, target);
-    ASSERT_TRUE(r.ok()) << r.Describe();
-  }
-  // Answered after every reload of `c`'s channel access queued before it.
-  void Barrier(ChatTestClient& c) {
-    auto r = Op(c, CommunityOp::kServers, json::object());
-    ASSERT_TRUE(r.ok()) << r.Describe();
-  }
-  std::optional<json> NextOnChannel(ChatTestClient& c, int64_t id,
-                                    std::chrono::milliseconds timeout = kWait) {
-    auto msg = c.mqtt().WaitMessage(timeout, ChannelTopic(id));
-    if (!msg) return std::nullopt;
-    return json::parse(msg->payload);
-  }
   // Proves `c` got nothing on any of `topics` up to now: a direct message from `from` published
   // after them reaches `c` on the same connection, so anything earlier has arrived too.
   void ExpectNothingOn(ChatTestClient& c, ChatTestClient& from,
@@ -118,19 +56,6 @@ class ChannelOpsTest : public ChatFixture {
     EXPECT_TRUE(r.ok()) << r.Describe();
     return r.ok() ? (*r.body)["messages"].get<std::vector<json>>() : std::vector<json>{};
   }
-  json ChannelEntry(ChatTestClient& c, int64_t id) {
-    auto r = Op(c, CommunityOp::kChannels, {{"server_id", server_id_}});
-    EXPECT_TRUE(r.ok()) << r.Describe();
-    if (!r.ok()) return nullptr;
-    for (const auto& ch : (*r.body)["channels"]) {
-      if (JsonId(ch["channel_id"]) == id) return ch;
-    }
-    return nullptr;
-  }
-
-  std::string server_id_;
-  std::string everyone_;
-  int next_req_ = 0;
 };
 
 TEST_P(ChannelOpsTest, TypingReachesReadersAndNeverAMemberWithoutView) {
@@ -140,10 +65,11 @@ TEST_P(ChannelOpsTest, TypingReachesReadersAndNeverAMemberWithoutView) {
   auto bob = Login("bob");
   auto cat = Login("cat");
   auto eve = Login("eve");  // in no server
-  const int64_t general = Guild(*olga, {bob.get(), cat.get()});
+  Guild(*olga, {bob.get(), cat.get()});
+  const int64_t general = general_;
   // "staff": private (@everyone denied view), bob's role may view and send.
   const int64_t staff = MakeChannel(*olga, "staff");
-  Override(*olga, staff, {{"role_id", everyone_}}, 0, kViewChannel);
+  HideFromEveryone(*olga, staff);
   const std::string role = GiveRole(*olga, "bob", 0);
   Override(*olga, staff, {{"role_id", role}}, kViewChannel | kSendMessages, 0);
   // "quiet": cat's own override denies view in a channel everyone else sees.
@@ -164,18 +90,18 @@ TEST_P(ChannelOpsTest, TypingReachesReadersAndNeverAMemberWithoutView) {
 
   ASSERT_TRUE(Typing(*olga, staff).ok());
   ASSERT_TRUE(Typing(*olga, quiet).ok());
-  auto seen = NextOnChannel(*bob, staff);
+  auto seen = NextChannelMessage(*bob, staff);
   ASSERT_TRUE(seen) << "bob got no typing in staff";
   EXPECT_EQ((*seen)["type"], "typing");
   EXPECT_EQ(JsonId((*seen)["conversation_id"]), staff);
   EXPECT_EQ((*seen)["user"], "olga");
   EXPECT_EQ((*seen)["typing"], true);
-  auto quiet_seen = NextOnChannel(*bob, quiet);
+  auto quiet_seen = NextChannelMessage(*bob, quiet);
   ASSERT_TRUE(quiet_seen) << "bob got no typing in quiet";
   EXPECT_EQ((*quiet_seen)["type"], "typing");
   // Typing in general reaches cat: the channel topic carries it to a permitted reader.
   ASSERT_TRUE(Typing(*bob, general).ok());
-  auto general_seen = NextOnChannel(*cat, general);
+  auto general_seen = NextChannelMessage(*cat, general);
   ASSERT_TRUE(general_seen) << "cat got no typing in general";
   EXPECT_EQ((*general_seen)["user"], "bob");
   ExpectNothingOn(*cat, *olga, {ChannelTopic(staff), ChannelTopic(quiet)});
@@ -198,7 +124,8 @@ TEST_P(ChannelOpsTest, ManageMessagesDeletesAnothersMessageLiveAndAPlainMemberIs
   auto bob = Login("bob");
   auto cat = Login("cat");
   auto dan = Login("dan");
-  const int64_t general = Guild(*olga, {bob.get(), cat.get(), dan.get()});
+  Guild(*olga, {bob.get(), cat.get(), dan.get()});
+  const int64_t general = general_;
   const std::string mods = GiveRole(*olga, "dan", kManageMessages);
   Barrier(*dan);
   ASSERT_EQ(bob->mqtt().Subscribe(ChannelTopic(general)), kGranted);
@@ -206,10 +133,10 @@ TEST_P(ChannelOpsTest, ManageMessagesDeletesAnothersMessageLiveAndAPlainMemberIs
 
   ASSERT_TRUE(bob->Send(general, "first", "b1").ok());
   ASSERT_TRUE(bob->Send(general, "second", "b2").ok());
-  ASSERT_TRUE(NextOnChannel(*cat, general));
-  ASSERT_TRUE(NextOnChannel(*cat, general));
-  ASSERT_TRUE(NextOnChannel(*bob, general));
-  ASSERT_TRUE(NextOnChannel(*bob, general));
+  ASSERT_TRUE(NextChannelMessage(*cat, general));
+  ASSERT_TRUE(NextChannelMessage(*cat, general));
+  ASSERT_TRUE(NextChannelMessage(*bob, general));
+  ASSERT_TRUE(NextChannelMessage(*bob, general));
 
   // A plain member: NOT_AUTHOR, nothing stored, nothing delivered.
   auto refused = Delete(*cat, general, 1, "c-del");
@@ -221,7 +148,7 @@ TEST_P(ChannelOpsTest, ManageMessagesDeletesAnothersMessageLiveAndAPlainMemberIs
   ASSERT_TRUE(deleted.ok()) << deleted.Describe();
   EXPECT_EQ((*deleted.body)["seq"], 3);
   for (ChatTestClient* reader : {bob.get(), cat.get()}) {
-    auto live = NextOnChannel(*reader, general);
+    auto live = NextChannelMessage(*reader, general);
     ASSERT_TRUE(live) << reader->user() << " saw no deletion";
     EXPECT_EQ((*live)["kind"], "delete");
     EXPECT_EQ((*live)["target_seq"], 1);
@@ -229,7 +156,7 @@ TEST_P(ChannelOpsTest, ManageMessagesDeletesAnothersMessageLiveAndAPlainMemberIs
   }
   // The owner holds every flag.
   ASSERT_TRUE(Delete(*olga, general, 2, "o-del").ok());
-  auto owner_delete = NextOnChannel(*cat, general);
+  auto owner_delete = NextChannelMessage(*cat, general);
   ASSERT_TRUE(owner_delete);
   EXPECT_EQ((*owner_delete)["target_seq"], 2);
   // History keeps the messages as tombstones: neither text is left.
@@ -259,12 +186,13 @@ TEST_P(ChannelOpsTest, SlowModeOnAChannelPacesPlainMembersAndExemptsModerators) 
   auto dan = Login("dan");
   auto mia = Login("mia");
   auto eve = Login("eve");  // in no server
-  const int64_t general = Guild(*olga, {bob.get(), dan.get(), mia.get()});
+  Guild(*olga, {bob.get(), dan.get(), mia.get()});
+  const int64_t general = general_;
   GiveRole(*olga, "dan", kManageMessages);
-  const std::string chan_role = GiveRole(*olga, "mia", 8 /* manage_channels */);
+  const std::string chan_role = GiveRole(*olga, "mia", kManageChannels);
   Barrier(*dan);
   Barrier(*mia);
-  EXPECT_FALSE(ChannelEntry(*bob, general).contains("slow_mode_s"));  // off: absent
+  EXPECT_FALSE(Listed(*bob, general).contains("slow_mode_s"));  // off: absent
 
   // Only with manage_channels: a plain member FORBIDDEN, an outsider NOT_MEMBER.
   EXPECT_EQ(SetSlowMode(*bob, general, 60).error_code(), "FORBIDDEN");
@@ -273,7 +201,7 @@ TEST_P(ChannelOpsTest, SlowModeOnAChannelPacesPlainMembersAndExemptsModerators) 
   auto set = SetSlowMode(*mia, general, 60);
   ASSERT_TRUE(set.ok()) << set.Describe();
   EXPECT_EQ((*set.body)["slow_mode_s"], 60);
-  EXPECT_EQ(ChannelEntry(*bob, general)["slow_mode_s"], 60);
+  EXPECT_EQ(Listed(*bob, general)["slow_mode_s"], 60);
   Barrier(*bob);
 
   ASSERT_TRUE(bob->Send(general, "one", "b1").ok());
@@ -282,6 +210,12 @@ TEST_P(ChannelOpsTest, SlowModeOnAChannelPacesPlainMembersAndExemptsModerators) 
   const int64_t retry = (*refused.body)["error"].value("retry_after_ms", int64_t{0});
   EXPECT_GT(retry, 0);
   EXPECT_LE(retry, 60000);
+  // The same refusal as a group's slow mode (docs/PROTOCOL.md "set_slow_mode"), not a send
+  // limit's: the message names slow mode and the wait it carries.
+  EXPECT_EQ((*refused.body)["error"].value("message", ""),
+            "this conversation is in slow mode; wait " + std::to_string(retry) +
+                " ms before sending again")
+      << refused.Describe();
   // Exempt: manage_messages (dan), manage_channels (mia), the owner.
   for (ChatTestClient* c : {dan.get(), mia.get(), olga.get()}) {
     ASSERT_TRUE(c->Send(general, "a", c->user() + "-1").ok()) << c->user();
@@ -297,7 +231,7 @@ TEST_P(ChannelOpsTest, SlowModeOnAChannelPacesPlainMembersAndExemptsModerators) 
   ASSERT_TRUE(SetSlowMode(*olga, general, 0).ok());
   Barrier(*bob);
   EXPECT_TRUE(bob->Send(general, "two", "b2").ok());
-  EXPECT_FALSE(ChannelEntry(*bob, general).contains("slow_mode_s"));
+  EXPECT_FALSE(Listed(*bob, general).contains("slow_mode_s"));
   (void)chan_role;
 }
 

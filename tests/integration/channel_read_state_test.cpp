@@ -12,8 +12,7 @@
 #include <vector>
 
 #include "protocol/community.h"
-#include "protocol/ids.h"
-#include "support/chat_fixture.h"
+#include "support/guild_fixture.h"
 
 namespace mqchat::test {
 namespace {
@@ -21,41 +20,8 @@ namespace {
 using nlohmann::json;
 using protocol::CommunityOp;
 
-constexpr int64_t kViewChannel = 1;
-
-class ChannelReadStateTest : public ChatFixture {
+class ChannelReadStateTest : public GuildFixture {
  protected:
-  ChatResponse Op(ChatTestClient& c, CommunityOp op, json body) {
-    const std::string req_id = "c" + std::to_string(++next_req_);
-    body["req_id"] = req_id;
-    return c.RequestOnTopic(protocol::CommunityRequestTopic(op), body.dump(), req_id);
-  }
-  // A server owned by `owner` that each of `members` joined; sets server_, general_, everyone_.
-  void Guild(ChatTestClient& owner, const std::vector<ChatTestClient*>& members) {
-    auto made = Op(owner, CommunityOp::kServerCreate, {{"name", "Guild"}});
-    ASSERT_TRUE(made.ok()) << made.Describe();
-    server_id_ = (*made.body)["server"]["server_id"];
-    everyone_ = (*made.body)["server"]["everyone_role_id"];
-    auto invite = Op(owner, CommunityOp::kInviteCreate, {{"server_id", server_id_}});
-    ASSERT_TRUE(invite.ok()) << invite.Describe();
-    for (ChatTestClient* m : members) {
-      auto joined = Op(*m, CommunityOp::kInviteJoin, {{"code", (*invite.body)["invite"]["code"]}});
-      ASSERT_TRUE(joined.ok()) << joined.Describe();
-    }
-    auto channels = Op(owner, CommunityOp::kChannels, {{"server_id", server_id_}});
-    ASSERT_TRUE(channels.ok()) << channels.Describe();
-    general_ = JsonId((*channels.body)["channels"][0]["channel_id"]);
-  }
-  // `c`'s entry of channel `id` in `channels` (null if not listed).
-  json Listed(ChatTestClient& c, int64_t id) {
-    auto r = Op(c, CommunityOp::kChannels, {{"server_id", server_id_}});
-    EXPECT_TRUE(r.ok()) << r.Describe();
-    if (!r.ok()) return nullptr;
-    for (const auto& ch : (*r.body)["channels"]) {
-      if (JsonId(ch["channel_id"]) == id) return ch;
-    }
-    return nullptr;
-  }
   ChatResponse SendMentioning(ChatTestClient& c, int64_t id, const std::string& text,
                               const std::vector<std::string>& mentions, const std::string& cid) {
     return c.Request(protocol::Op::kSend, id,
@@ -64,11 +30,6 @@ class ChannelReadStateTest : public ChatFixture {
   ChatResponse Read(ChatTestClient& c, int64_t id, int64_t seq) {
     return c.Request(protocol::Op::kRead, id, {{"seq", seq}});
   }
-
-  std::string server_id_;
-  std::string everyone_;
-  int64_t general_ = 0;
-  int next_req_ = 0;
 };
 
 TEST_P(ChannelReadStateTest, ChannelsCountUnreadAndMentionsAndReadsLowerThem) {
@@ -171,14 +132,9 @@ TEST_P(ChannelReadStateTest, MentionsNameServerMembersAndReadNeedsViewPermission
 
   // The outsider and a member without view permission: NOT_MEMBER, as for a conversation.
   EXPECT_EQ(Read(*eve, general_, 1).error_code(), "NOT_MEMBER");
-  auto staff = Op(*olga, CommunityOp::kChannelCreate,
-                  {{"server_id", server_id_}, {"name", "staff"}});
-  ASSERT_TRUE(staff.ok()) << staff.Describe();
-  const int64_t staff_id = JsonId((*staff.body)["channel"]["channel_id"]);
-  ASSERT_TRUE(Op(*olga, CommunityOp::kOverrideSet,
-                 {{"channel_id", std::to_string(staff_id)}, {"role_id", everyone_},
-                  {"deny", kViewChannel}})
-                  .ok());
+  const int64_t staff_id = MakeChannel(*olga, "staff");
+  ASSERT_NE(staff_id, 0);
+  HideFromEveryone(*olga, staff_id);
   ASSERT_TRUE(olga->Send(staff_id, "staff only", "s1").ok());
   EXPECT_TRUE(Listed(*bob, staff_id).is_null());  // not listed: he may not view it
   EXPECT_EQ(Read(*bob, staff_id, 1).error_code(), "NOT_MEMBER");

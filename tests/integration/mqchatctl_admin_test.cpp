@@ -10,21 +10,15 @@
 #include <vector>
 
 #include "support/chat_fixture.h"
+#include "support/ctl_command.h"
 #include "support/subprocess.h"
-#include "support/test_paths.h"
 
 namespace mqchat::test {
 namespace {
 
 class CtlAdminTest : public ChatFixture {
  protected:
-  RunResult Ctl(std::vector<std::string> words) {
-    std::vector<std::string> argv = {MQCHATCTL_PATH};
-    const auto store = server_->CtlStoreArgs();
-    argv.insert(argv.end(), store.begin(), store.end());
-    argv.insert(argv.end(), words.begin(), words.end());
-    return RunCommand(argv);
-  }
+  RunResult Ctl(const std::vector<std::string>& words) { return RunCtl(*server_, words); }
   nlohmann::json CtlJson(std::vector<std::string> words) {
     words.push_back("--json");
     const RunResult r = Ctl(words);

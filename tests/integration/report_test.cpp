@@ -17,9 +17,8 @@
 #include "mqchat/client.h"
 #include "protocol/ops.h"
 #include "support/chat_fixture.h"
-#include "support/subprocess.h"
+#include "support/ctl_command.h"
 #include "support/temp_dir.h"
-#include "support/test_paths.h"
 
 namespace mqchat::test {
 namespace {
@@ -29,13 +28,7 @@ using protocol::Op;
 
 class ReportTest : public ChatFixture {
  protected:
-  RunResult Ctl(std::vector<std::string> words) {
-    std::vector<std::string> argv = {MQCHATCTL_PATH};
-    auto store = server_->CtlStoreArgs();
-    argv.insert(argv.end(), store.begin(), store.end());
-    argv.insert(argv.end(), words.begin(), words.end());
-    return RunCommand(argv);
-  }
+  RunResult Ctl(const std::vector<std::string>& words) { return RunCtl(*server_, words); }
   // The queue as mqchatctl prints it with --json.
   json Queue(bool open_only) {
     std::vector<std::string> words = {"--json", "reports", "list"};

@@ -19,9 +19,8 @@
 
 #include "protocol/ops.h"
 #include "support/chat_fixture.h"
-#include "support/subprocess.h"
+#include "support/ctl_command.h"
 #include "support/temp_dir.h"
-#include "support/test_paths.h"
 #include "support/wait_for.h"
 
 namespace mqchat::test {
@@ -41,13 +40,7 @@ int64_t NowMs() {
 
 class RetentionFixture : public ChatFixture {
  protected:
-  RunResult Ctl(std::vector<std::string> words) {
-    std::vector<std::string> argv = {MQCHATCTL_PATH};
-    auto store = server_->CtlStoreArgs();
-    argv.insert(argv.end(), store.begin(), store.end());
-    argv.insert(argv.end(), words.begin(), words.end());
-    return RunCommand(argv);
-  }
+  RunResult Ctl(const std::vector<std::string>& words) { return RunCtl(*server_, words); }
   static json History(ChatTestClient& c, int64_t conversation, int64_t after_seq = 0) {
     auto r = c.Request(Op::kHistory, conversation, {{"after_seq", after_seq}, {"limit", 100}});
     EXPECT_TRUE(r.ok()) << r.Describe();

@@ -10,6 +10,8 @@
 #include <string>
 
 #include "protocol/community.h"
+#include "protocol/topics.h"
+#include "support/guild_requests.h"
 #include "support/shared_brokers.h"
 #include "support/wait_for.h"
 
@@ -17,43 +19,20 @@ namespace mqchat::test {
 namespace {
 
 using nlohmann::json;
-using protocol::CommunityOp;
+using protocol::ChannelTopic;
 using protocol::Op;
 
 constexpr int kBroker1 = 0;
 constexpr int kBroker2 = 1;
-constexpr int64_t kViewChannel = 1;
-constexpr int64_t kManageMessages = 4;
 constexpr std::chrono::milliseconds kWait{10000};
 
-std::string ChannelTopic(int64_t id) { return "mqchat/v1/ch/" + std::to_string(id); }
-
-class SharedChannelOpsTest : public SharedBrokersTest {
+class SharedChannelOpsTest : public SharedBrokersTest, protected GuildRequests {
  protected:
   // bob sends until broker 2 has the channel's slow mode: the per-user send limits must not
   // refuse him first (their refusal is RATE_LIMITED too, without the slow mode's wait).
   std::vector<std::pair<std::string, std::string>> ExtraOptions() const override {
     return {{"send_rate_per_s", "0"}};
   }
-  ChatResponse Op(ChatTestClient& c, CommunityOp op, json body) {
-    const std::string req_id = "c" + std::to_string(++next_req_);
-    body["req_id"] = req_id;
-    return c.RequestOnTopic(protocol::CommunityRequestTopic(op), body.dump(), req_id);
-  }
-  // Subscribes `c` to channel `id`, retrying until granted (a change made through the other
-  // broker reaches this one's cache asynchronously).
-  void SubscribeChannel(ChatTestClient& c, int64_t id) {
-    WaitFor([&] { return c.mqtt().Subscribe(ChannelTopic(id)) == 1; }, kWait,
-            c.user() + " allowed to subscribe to channel " + std::to_string(id));
-  }
-  std::optional<json> NextOnChannel(ChatTestClient& c, int64_t id,
-                                    std::chrono::milliseconds timeout = kWait) {
-    auto msg = c.mqtt().WaitMessage(timeout, ChannelTopic(id));
-    if (!msg) return std::nullopt;
-    return json::parse(msg->payload);
-  }
-
-  int next_req_ = 0;
 };
 
 TEST_F(SharedChannelOpsTest, TypingDeletionsAndSlowModeHoldAcrossBrokers) {
@@ -63,51 +42,33 @@ TEST_F(SharedChannelOpsTest, TypingDeletionsAndSlowModeHoldAcrossBrokers) {
   auto cat = Login(kBroker2, "cat");
   auto dan = Login(kBroker1, "dan");
 
-  auto made = Op(*olga, CommunityOp::kServerCreate, {{"name", "Guild"}});
-  ASSERT_TRUE(made.ok()) << made.Describe();
-  const std::string server = (*made.body)["server"]["server_id"];
-  const std::string everyone = (*made.body)["server"]["everyone_role_id"];
-  auto invite = Op(*olga, CommunityOp::kInviteCreate, {{"server_id", server}});
-  ASSERT_TRUE(invite.ok()) << invite.Describe();
-  for (ChatTestClient* m : {bob.get(), cat.get(), dan.get()}) {
-    auto joined = Op(*m, CommunityOp::kInviteJoin, {{"code", (*invite.body)["invite"]["code"]}});
-    ASSERT_TRUE(joined.ok()) << joined.Describe();
-  }
-  auto channels = Op(*olga, CommunityOp::kChannels, {{"server_id", server}});
-  ASSERT_TRUE(channels.ok()) << channels.Describe();
-  const int64_t general = JsonId((*channels.body)["channels"][0]["channel_id"]);
+  Guild(*olga, {bob.get(), cat.get(), dan.get()});
+  const int64_t general = general_;
+  ASSERT_NE(general, 0);
   // cat may not view general (its own deny override), bob may.
-  ASSERT_TRUE(Op(*olga, CommunityOp::kOverrideSet,
-                 {{"channel_id", std::to_string(general)}, {"user", "cat"}, {"allow", 0},
-                  {"deny", kViewChannel}})
-                  .ok());
-  auto role = Op(*olga, CommunityOp::kRoleCreate,
-                 {{"server_id", server}, {"name", "mods"}, {"permissions", kManageMessages}});
-  ASSERT_TRUE(role.ok()) << role.Describe();
-  ASSERT_TRUE(Op(*olga, CommunityOp::kRoleAssign,
-                 {{"role_id", (*role.body)["role"]["role_id"]}, {"user", "dan"}})
-                  .ok());
-  ASSERT_TRUE(Op(*dan, CommunityOp::kServers, json::object()).ok());
-  SubscribeChannel(*bob, general);
+  Override(*olga, general, {{"user", "cat"}}, 0, kViewChannel);
+  ASSERT_FALSE(GiveRole(*olga, "dan", kManageMessages).empty());
+  Barrier(*dan);
+  ASSERT_EQ(SubscribeChannel(*bob, general), kGranted);
   EXPECT_NE(cat->mqtt().Subscribe("mqchat/v1/ch/#"), 1);
   EXPECT_NE(cat->mqtt().Subscribe(ChannelTopic(general)), 1);
 
   // Typing through broker 1 reaches bob on broker 2, over the bus.
   auto typed = olga->Request(Op::kTyping, general, {{"typing", true}});
   ASSERT_TRUE(typed.ok()) << typed.Describe();
-  auto typing = NextOnChannel(*bob, general);
+  auto typing = NextChannelMessage(*bob, general);
   ASSERT_TRUE(typing) << "no typing across brokers";
   EXPECT_EQ((*typing)["type"], "typing");
   EXPECT_EQ((*typing)["user"], "olga");
 
   // dan (manage_messages) deletes bob's message through broker 1: bob on broker 2 sees it.
   ASSERT_TRUE(bob->Send(general, "hello", "b1").ok());
-  auto first = NextOnChannel(*bob, general);
+  auto first = NextChannelMessage(*bob, general);
   ASSERT_TRUE(first);
   EXPECT_EQ((*first)["seq"], 1);
   auto deleted = dan->Request(Op::kDelete, general, {{"client_msg_id", "d1"}, {"seq", 1}});
   ASSERT_TRUE(deleted.ok()) << deleted.Describe();
-  auto tombstone = NextOnChannel(*bob, general);
+  auto tombstone = NextChannelMessage(*bob, general);
   ASSERT_TRUE(tombstone) << "no deletion across brokers";
   EXPECT_EQ((*tombstone)["kind"], "delete");
   EXPECT_EQ((*tombstone)["target_seq"], 1);
@@ -134,6 +95,9 @@ TEST_F(SharedChannelOpsTest, TypingDeletionsAndSlowModeHoldAcrossBrokers) {
   const int64_t retry = (*last.body)["error"].value("retry_after_ms", int64_t{0});
   EXPECT_GT(retry, 60000) << last.Describe();
   EXPECT_LE(retry, 120000) << last.Describe();
+  EXPECT_EQ((*last.body)["error"].value("message", ""),
+            "this conversation is in slow mode; wait " + std::to_string(retry) +
+                " ms before sending again");
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 #include <string>
 
 #include "protocol/community.h"
+#include "protocol/topics.h"
+#include "support/guild_requests.h"
 #include "support/shared_brokers.h"
 #include "support/wait_for.h"
 
@@ -17,73 +19,29 @@ namespace mqchat::test {
 namespace {
 
 using nlohmann::json;
+using protocol::ChannelTopic;
 using protocol::CommunityOp;
 
 constexpr int kBroker1 = 0;
 constexpr int kBroker2 = 1;
-constexpr int64_t kViewChannel = 1;
-constexpr int64_t kSendMessages = 2;
 constexpr std::chrono::milliseconds kWait{10000};
 
-std::string ChannelTopic(int64_t id) { return "mqchat/v1/ch/" + std::to_string(id); }
-
-class SharedChannelsTest : public SharedBrokersTest {
- protected:
-  ChatResponse Op(ChatTestClient& c, CommunityOp op, json body) {
-    const std::string req_id = "c" + std::to_string(++next_req_);
-    body["req_id"] = req_id;
-    return c.RequestOnTopic(protocol::CommunityRequestTopic(op), body.dump(), req_id);
-  }
-  // Subscribes `c` to channel `id`, retrying until granted: a change made through the other
-  // broker reaches this one's cache asynchronously. The last SUBACK code.
-  int SubscribeChannel(ChatTestClient& c, int64_t id) {
-    int code = -1;
-    WaitFor(
-        [&] {
-          code = c.mqtt().Subscribe(ChannelTopic(id));
-          return code == 1;
-        },
-        kWait, c.user() + " allowed to subscribe to channel " + std::to_string(id));
-    return code;
-  }
-  std::optional<json> NextChannelMessage(ChatTestClient& c, int64_t id,
-                                         std::chrono::milliseconds timeout = kWait) {
-    auto msg = c.mqtt().WaitMessage(timeout, ChannelTopic(id));
-    if (!msg) return std::nullopt;
-    return json::parse(msg->payload);
-  }
-
-  int next_req_ = 0;
-};
+class SharedChannelsTest : public SharedBrokersTest, protected GuildRequests {};
 
 TEST_F(SharedChannelsTest, MessagesCrossBrokersAndRevocationHoldsOnTheOther) {
   if (!ready()) GTEST_SKIP() << "servers not available";
   auto olga = Login(kBroker1, "olga");
   auto bob = Login(kBroker2, "bob");
 
-  auto made = Op(*olga, CommunityOp::kServerCreate, {{"name", "Guild"}});
-  ASSERT_TRUE(made.ok()) << made.Describe();
-  const std::string server = (*made.body)["server"]["server_id"];
-  const std::string everyone = (*made.body)["server"]["everyone_role_id"];
-  auto invite = Op(*olga, CommunityOp::kInviteCreate, {{"server_id", server}});
-  ASSERT_TRUE(invite.ok()) << invite.Describe();
-  auto joined = Op(*bob, CommunityOp::kInviteJoin, {{"code", (*invite.body)["invite"]["code"]}});
-  ASSERT_TRUE(joined.ok()) << joined.Describe();
-  auto channels = Op(*olga, CommunityOp::kChannels, {{"server_id", server}});
-  ASSERT_TRUE(channels.ok()) << channels.Describe();
-  const int64_t general = JsonId((*channels.body)["channels"][0]["channel_id"]);
-  // A second server, whose channel carries the markers: changes to the first leave it alone.
-  auto other = Op(*olga, CommunityOp::kServerCreate, {{"name", "Other"}});
-  ASSERT_TRUE(other.ok()) << other.Describe();
-  const std::string other_id = (*other.body)["server"]["server_id"];
-  auto other_invite = Op(*olga, CommunityOp::kInviteCreate, {{"server_id", other_id}});
-  ASSERT_TRUE(other_invite.ok()) << other_invite.Describe();
-  ASSERT_TRUE(
-      Op(*bob, CommunityOp::kInviteJoin, {{"code", (*other_invite.body)["invite"]["code"]}}).ok());
-  auto other_channels = Op(*olga, CommunityOp::kChannels, {{"server_id", other_id}});
-  ASSERT_TRUE(other_channels.ok()) << other_channels.Describe();
-  const int64_t lounge = JsonId((*other_channels.body)["channels"][0]["channel_id"]);
+  // A server whose channel carries the markers: changes to the other one leave it alone.
+  Guild(*olga, {bob.get()}, "Other");
+  const int64_t lounge = general_;
+  ASSERT_NE(lounge, 0);
   ASSERT_EQ(bob->mqtt().Subscribe(ChannelTopic(lounge)), 1);
+  // The server under test (server_id_ from here on).
+  Guild(*olga, {bob.get()});
+  const int64_t general = general_;
+  ASSERT_NE(general, 0);
 
   // "general", joined through broker 2, sent into through broker 1: live on broker 2.
   ASSERT_EQ(bob->mqtt().Subscribe(ChannelTopic(general)), 1);
@@ -100,23 +58,12 @@ TEST_F(SharedChannelsTest, MessagesCrossBrokersAndRevocationHoldsOnTheOther) {
   EXPECT_EQ((*back)["seq"], 2);
 
   // A private channel opened to bob by a role assigned through broker 1.
-  auto staff_made =
-      Op(*olga, CommunityOp::kChannelCreate, {{"server_id", server}, {"name", "staff"}});
-  ASSERT_TRUE(staff_made.ok()) << staff_made.Describe();
-  const std::string staff_id = (*staff_made.body)["channel"]["channel_id"];
-  const int64_t staff = std::stoll(staff_id);
-  ASSERT_TRUE(Op(*olga, CommunityOp::kOverrideSet,
-                 {{"channel_id", staff_id}, {"role_id", everyone}, {"deny", kViewChannel}})
-                  .ok());
-  auto role = Op(*olga, CommunityOp::kRoleCreate,
-                 {{"server_id", server}, {"name", "staff"}, {"permissions", 0}});
-  ASSERT_TRUE(role.ok()) << role.Describe();
-  const std::string role_id = (*role.body)["role"]["role_id"];
-  ASSERT_TRUE(Op(*olga, CommunityOp::kOverrideSet,
-                 {{"channel_id", staff_id}, {"role_id", role_id},
-                  {"allow", kViewChannel | kSendMessages}})
-                  .ok());
-  ASSERT_TRUE(Op(*olga, CommunityOp::kRoleAssign, {{"role_id", role_id}, {"user", "bob"}}).ok());
+  const int64_t staff = MakeChannel(*olga, "staff");
+  ASSERT_NE(staff, 0);
+  HideFromEveryone(*olga, staff);
+  const std::string role_id = GiveRole(*olga, "bob", 0);
+  ASSERT_FALSE(role_id.empty());
+  Override(*olga, staff, {{"role_id", role_id}}, kViewChannel | kSendMessages, 0);
   ASSERT_EQ(SubscribeChannel(*bob, staff), 1);
   ASSERT_TRUE(olga->Send(staff, "for staff", "s1").ok());
   ASSERT_TRUE(NextChannelMessage(*bob, staff)) << "bob (broker 2) never got the staff message";
@@ -163,15 +110,9 @@ TEST_F(SharedChannelsTest, AChannelReadReachesTheReadersDeviceOnTheOtherBroker) 
   auto olga = Login(kBroker1, "olga");
   auto bob = Login(kBroker1, "bob");
   auto bob2 = Login(kBroker2, "bob", "d2");
-  auto made = Op(*olga, CommunityOp::kServerCreate, {{"name", "Guild"}});
-  ASSERT_TRUE(made.ok()) << made.Describe();
-  const std::string server = (*made.body)["server"]["server_id"];
-  auto invite = Op(*olga, CommunityOp::kInviteCreate, {{"server_id", server}});
-  ASSERT_TRUE(invite.ok()) << invite.Describe();
-  ASSERT_TRUE(Op(*bob, CommunityOp::kInviteJoin, {{"code", (*invite.body)["invite"]["code"]}}).ok());
-  auto channels = Op(*olga, CommunityOp::kChannels, {{"server_id", server}});
-  ASSERT_TRUE(channels.ok()) << channels.Describe();
-  const int64_t general = JsonId((*channels.body)["channels"][0]["channel_id"]);
+  Guild(*olga, {bob.get()});
+  const int64_t general = general_;
+  ASSERT_NE(general, 0);
   ASSERT_TRUE(olga->Send(general, "one", "g1").ok());
   ASSERT_TRUE(olga->Send(general, "two", "g2").ok());
 
@@ -190,9 +131,8 @@ TEST_F(SharedChannelsTest, AChannelReadReachesTheReadersDeviceOnTheOtherBroker) 
   EXPECT_EQ(JsonId((*event)["conversation_id"]), general);
   EXPECT_EQ((*event)["user"], "bob");
   EXPECT_EQ((*event)["read_seq"], 1);
-  auto listed = Op(*bob2, CommunityOp::kChannels, {{"server_id", server}});
-  ASSERT_TRUE(listed.ok()) << listed.Describe();
-  const json& ch = (*listed.body)["channels"][0];
+  const json ch = Listed(*bob2, general);
+  ASSERT_TRUE(ch.is_object());
   EXPECT_EQ(ch["read_seq"], 1);
   EXPECT_EQ(ch["unread"], 1);
   EXPECT_EQ(ch["last_seq"], 2);

@@ -9,10 +9,12 @@
 #include <sstream>
 
 #include "attachment_command.h"
+#include "change_command.h"
 #include "cli.h"
 #include "command_words.h"
 #include "community_command.h"
 #include "console.h"
+#include "conversation_lines.h"
 #include "message_lines.h"
 #include "profile_lines.h"
 #include "report_command.h"
@@ -30,22 +32,13 @@ const std::string kReplHelp = R"(Commands:
   /add USER...               add members to the open group
   /members                   members of the open conversation and their read receipts
   /who                       who of the open conversation is online or typing
-  /reply SEQ TEXT            answer message #SEQ of the open conversation (quoted)
-  /edit SEQ TEXT             replace the text of your message #SEQ
-  /delete SEQ                delete message #SEQ for everyone
-  /react SEQ EMOJI           react to message #SEQ (/unreact SEQ EMOJI takes it back)
+)" + std::string(kChangeHelp) + R"(
   /search QUERY              find messages in every conversation ([matches] marked)
   /find QUERY                find messages in the open conversation; /more: next results
 )" + std::string(kCommunityHelp) + "\n" + std::string(kReportHelp) + "\n" + kAttachmentHelp + R"(
   /help                      this text
   /quit                      leave (also Ctrl-D)
 Any other line is sent to the open conversation.)";
-
-std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
-  return out;
-}
 
 class Repl {
  public:
@@ -80,8 +73,8 @@ class Repl {
       } else if (words[0] == "/report") {
         PrintLine(ReportCommand(client_, Current(), words, *line, s_.timeout));
       } else if (!AttachmentCommand(s_, client_, Current(), words, *line) &&
-                 !ChangeCommand(words, *line) && !search_.Handle(words, *line, Current()) &&
-                 !Community(words)) {
+                 !ChangeCommand(s_, client_, Current(), words, *line) &&
+                 !search_.Handle(words, *line, Current()) && !Community(words)) {
         Command(words);
       }
     }
@@ -129,33 +122,10 @@ class Repl {
   }
 
   void OnConversation(const ConversationEvent& e) {
-    const std::string label = e.conversation.kind == ConversationKind::kGroup
-                                  ? "'" + e.conversation.name + "'"
-                                  : Label(e.conversation.id);
-    const std::string id = " (" + std::to_string(e.conversation.id) + ")";
-    switch (e.kind) {
-      case ConversationEvent::Kind::kCreated:
-        PrintLine("* " + e.actor + " created " + label + id);
-        break;
-      case ConversationEvent::Kind::kMembersAdded:
-        PrintLine("* " + e.actor + " added " + Join(e.users) + " to " + label + id);
-        break;
-      case ConversationEvent::Kind::kMemberRemoved:
-        PrintLine("* " + e.actor + " removed " + Join(e.users) + " from " + label + id);
-        break;
-      case ConversationEvent::Kind::kRenamed:
-        PrintLine("* " + e.actor + " renamed" + id + " to '" + e.conversation.name + "'");
-        break;
-      case ConversationEvent::Kind::kSlowMode:
-        PrintLine("* " + e.actor +
-                  (e.conversation.slow_mode_s > 0
-                       ? " set slow mode of" + id + " to " +
-                             std::to_string(e.conversation.slow_mode_s) + " s"
-                       : " turned slow mode off in" + id));
-        break;
-      case ConversationEvent::Kind::kOther:
-        break;
-    }
+    const std::string label =
+        e.conversation.kind == ConversationKind::kGroup ? "" : Label(e.conversation.id);
+    const std::string line = ShownConversationEvent(e, label);
+    if (!line.empty()) PrintLine(line);
     if (e.removed_me) {
       std::lock_guard<std::mutex> lock(mu_);
       if (current_ == e.conversation.id) current_ = 0;
@@ -165,46 +135,6 @@ class Repl {
   void OnMessageUpdated(const MessageUpdate& u) {
     std::lock_guard<std::mutex> lock(mu_);
     if (u.message.conversation_id == current_) PrintLine(ShownUpdate(u));
-  }
-
-  // /reply, /edit, /delete, /react, /unreact (`line` as typed, for the text); false if `w` is
-  // none of them. Each goes through the SDK's outbox; what it changes shows up through
-  // OnMessage / OnMessageUpdated once stored, so only refusals are printed here.
-  bool ChangeCommand(const std::vector<std::string>& w, const std::string& line) {
-    const std::string& cmd = w[0];
-    const bool with_text = cmd == "/reply" || cmd == "/edit";
-    const bool with_emoji = cmd == "/react" || cmd == "/unreact";
-    if (!with_text && !with_emoji && cmd != "/delete") return false;
-    const size_t needed = cmd == "/delete" ? 2 : 3;
-    const int64_t seq = w.size() >= 2 ? ParseSeq(w[1]) : 0;
-    if (w.size() < needed || seq <= 0) {
-      PrintLine("! usage: " + cmd + " SEQ" + (with_text ? " TEXT" : with_emoji ? " EMOJI" : "") +
-                " (SEQ: the #number after a message)");
-      return true;
-    }
-    const int64_t id = Current();
-    if (id == 0) {
-      PrintLine("! open a conversation first (/open NAME|@USER|ID)");
-      return true;
-    }
-    std::future<Result<Ack>> done;
-    if (cmd == "/reply") {
-      done = client_.Reply(id, seq, RestAfter(line, 2));
-    } else if (cmd == "/edit") {
-      done = client_.Edit(id, seq, RestAfter(line, 2));
-    } else if (cmd == "/delete") {
-      done = client_.Delete(id, seq);
-    } else {
-      done = client_.React(id, seq, w[2], cmd == "/unreact");
-    }
-    // Offline the change waits in the outbox (sent once back online): do not block for it.
-    if (client_.state() != ConnectionState::kOnline) {
-      PrintLine("* offline: " + cmd.substr(1) + " queued, sent when back online");
-      return true;
-    }
-    auto ack = Wait(std::move(done));
-    if (!ack.ok()) PrintLine("! " + cmd.substr(1) + " refused: " + Describe(ack.status()));
-    return true;
   }
 
   void OnTyping(const TypingEvent& e) {
@@ -291,7 +221,7 @@ class Repl {
       if (id == 0) return PrintLine("! open a group first (/open)");
       auto added = Wait(client_.AddMembers(id, std::vector<std::string>(w.begin() + 1, w.end())));
       if (!added.ok()) return PrintLine("! " + Describe(added.status()));
-      PrintLine("* added: " + (added->empty() ? std::string("nobody new") : Join(*added)));
+      PrintLine("* added: " + (added->empty() ? std::string("nobody new") : JoinNames(*added)));
     } else if (cmd == "/members") {
       Members();
     } else if (cmd == "/who") {
@@ -384,10 +314,10 @@ class Repl {
       auto it = online_.find(user);
       (it == online_.end() ? unknown : it->second ? online : offline).push_back(user);
     }
-    PrintLine("* online: " + (online.empty() ? "-" : Join(online)) +
-              "; offline: " + (offline.empty() ? "-" : Join(offline)) +
-              (unknown.empty() ? "" : "; unknown: " + Join(unknown)) + "; typing: " +
-              (typing_.empty() ? "-" : Join({typing_.begin(), typing_.end()})));
+    PrintLine("* online: " + (online.empty() ? "-" : JoinNames(online)) +
+              "; offline: " + (offline.empty() ? "-" : JoinNames(offline)) +
+              (unknown.empty() ? "" : "; unknown: " + JoinNames(unknown)) + "; typing: " +
+              (typing_.empty() ? "-" : JoinNames({typing_.begin(), typing_.end()})));
   }
 
   void SendText(const std::string& text) {

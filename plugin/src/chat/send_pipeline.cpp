@@ -129,13 +129,15 @@ Plan SendPipeline::WithinLimits(const OpRequest& r, SendJob job) {
   const Admission admission = Admit(r, job.request);
   const int64_t wait = admission.wait_ms;
   if (wait > 0) {
+    // One refusal, whether answered here or after the store check finds nothing.
+    std::string why =
+        admission.slow_mode ? SlowModeMessage(wait) : LimitMessage(r.who.username);
     if (!limits_.AllowStoreCheck(r.who.username, tools_.clock.MonotonicMs())) {
-      return Refusal{protocol::ErrorCode::kRateLimited,
-                     admission.slow_mode ? SlowModeMessage(wait) : LimitMessage(r.who.username),
-                     wait};
+      return Refusal{protocol::ErrorCode::kRateLimited, std::move(why), wait};
     }
     job.request.only_if_stored = true;
     job.retry_after_ms = wait;
+    job.refusal = std::move(why);
   }
   return job;
 }
@@ -264,8 +266,9 @@ std::vector<SendOutcome> SendPipeline::Outcomes(
       out.reply = ErrorPayload(out.to, ErrorCodeFor(results.status(), FailureSource::kStore),
                                "message not stored: " + results.status().message());
     } else if ((*results)[i].outcome == store::AppendOutcome::kNotStored) {
-      out.reply = ErrorPayload(out.to, protocol::ErrorCode::kRateLimited,
-                               "too many messages; not stored", jobs[i].retry_after_ms);
+      // Refused on the broker thread and no resend of a stored message: that refusal.
+      out.reply = ErrorPayload(out.to, protocol::ErrorCode::kRateLimited, jobs[i].refusal,
+                               jobs[i].retry_after_ms);
     } else if ((*results)[i].outcome == store::AppendOutcome::kSlowMode) {
       // Slow mode as the store decided it (a message of the sender came through another
       // broker): the same answer as this broker's own.

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <string>
 #include <thread>
 #include <variant>
 #include <vector>
@@ -24,8 +25,10 @@ namespace mqchat::chat {
 struct SendJob {
   store::AppendRequest request;
   ReplyTo reply;
-  // request.only_if_stored: the wait RATE_LIMITED reports if the message is not stored.
+  // request.only_if_stored: the RATE_LIMITED answer if the message is not stored, as the
+  // broker thread refused it (SendPipeline::WithinLimits): its wait and its message.
   int64_t retry_after_ms = 0;
+  std::string refusal;
   // When the request reached the broker (metrics: send-to-ack time).
   std::chrono::steady_clock::time_point received = std::chrono::steady_clock::now();
   // Into a text channel the sender's cached permissions allow sending in: the writer asks the

@@ -23,7 +23,7 @@ std::optional<std::string> SessionRegistry::Disconnect(ClientHandle client) {
   sessions_.erase(it);
   devices_.Remove(user, client);
   if (devices_.Connections(user) == 0) {
-    contacts_.erase(user);
+    contacts_.Forget(user);
     hidden_.Forget(user);
   }
   return user;
@@ -50,25 +50,19 @@ std::optional<acl::Principal> SessionRegistry::Principal(ClientHandle client) co
 
 void SessionRegistry::AddContacts(const std::string& user, Contacts loaded, Contacts hidden) {
   if (devices_.Connections(user) == 0) return;  // gone again
-  for (const auto& h : hidden) loaded.erase(h);
-  auto it = contacts_.find(user);
-  if (it != contacts_.end()) {
-    for (const auto& h : hidden) it->second.erase(h);  // learnt before a block was loaded
+  for (const auto& h : hidden) {
+    loaded.erase(h);
+    contacts_.Remove(user, h);  // learnt before a block was loaded
   }
   hidden_.Set(user, std::move(hidden));
-  if (loaded.empty()) return;
-  if (it == contacts_.end()) {
-    contacts_.emplace(user, std::move(loaded));
-  } else {
-    it->second.insert(loaded.begin(), loaded.end());
-  }
+  for (const auto& contact : loaded) contacts_.Add(user, contact);
 }
 
 void SessionRegistry::AddMembers(const std::vector<std::string>& members) {
   for (const auto& a : members) {
     if (devices_.Connections(a) == 0) continue;  // only connected users keep contacts
     for (const auto& b : members) {
-      if (a != b && !hidden_.Hidden(a, b)) contacts_[a].insert(b);
+      if (a != b && !hidden_.Hidden(a, b)) contacts_.Add(a, b);
     }
   }
 }
@@ -77,8 +71,7 @@ void SessionRegistry::Hide(const std::string& a, const std::string& b) {
   for (const auto& [user, other] : {std::pair{&a, &b}, std::pair{&b, &a}}) {
     if (devices_.Connections(*user) == 0) continue;
     hidden_.Hide(*user, *other);
-    auto it = contacts_.find(*user);
-    if (it != contacts_.end()) it->second.erase(*other);
+    contacts_.Remove(*user, *other);
   }
 }
 
@@ -95,15 +88,14 @@ std::vector<std::string> SessionRegistry::Unhide(const std::string& a, const std
 std::vector<std::string> SessionRegistry::Watchers(const std::string& user) const {
   std::vector<std::string> out;
   if (devices_.Connections(user) > 0) out.push_back(user);
-  for (const auto& [watcher, contacts] : contacts_) {
-    if (watcher != user && contacts.count(user) > 0) out.push_back(watcher);
+  if (const Contacts* watchers = contacts_.WatchersOf(user)) {
+    out.insert(out.end(), watchers->begin(), watchers->end());
   }
   return out;
 }
 
 const SessionRegistry::Contacts* SessionRegistry::ContactsOf(const std::string& user) const {
-  auto it = contacts_.find(user);
-  return it == contacts_.end() ? nullptr : &it->second;
+  return contacts_.ContactsOf(user);
 }
 
 }  // namespace mqchat::session

@@ -17,6 +17,7 @@
 
 #include "acl/acl.h"
 #include "session/client_session.h"
+#include "session/contact_index.h"
 #include "session/device_index.h"
 #include "session/hidden_users.h"
 
@@ -24,7 +25,7 @@ namespace mqchat::session {
 
 class SessionRegistry {
  public:
-  using Contacts = std::unordered_set<std::string>;
+  using Contacts = ContactIndex::Users;
 
   // Records a client BASIC_AUTH admitted. True if it is its user's first device here. (Plugin
   // loads the user's contacts for every device and hands them to AddContacts.)
@@ -62,8 +63,8 @@ class SessionRegistry {
   // Who `user` may watch; null if nobody (most idle connections have no entry).
   const Contacts* ContactsOf(const std::string& user) const;
   // The users with a device here who may watch `user` (`user` among their contacts), and
-  // `user` if connected here: those a change of `user`'s profile goes to. Walks every user
-  // here with contacts (one hash lookup each).
+  // `user` if connected here: those a change of `user`'s profile goes to. From the reverse
+  // index (ContactIndex): proportional to the watchers, not to the users connected here.
   std::vector<std::string> Watchers(const std::string& user) const;
 
   const DeviceIndex& devices() const { return devices_; }
@@ -75,8 +76,8 @@ class SessionRegistry {
   std::unordered_map<ClientHandle, ClientSession> just_disconnected_;  // cleared by EndOfLoop
   DeviceIndex devices_;
   HiddenUsers hidden_;
-  // Users with a device here and at least one contact.
-  std::unordered_map<std::string, Contacts> contacts_;
+  // The contacts of users with a device here, both ways.
+  ContactIndex contacts_;
 };
 
 }  // namespace mqchat::session

@@ -184,5 +184,65 @@ TEST_F(SendPipelineTest, PlanAssignsIdTimeAndTakesTheText) {
   EXPECT_EQ(job.reply.client_id, "alice-phone");
 }
 
+// A send refused on the broker thread but still checked against the store (it might be a
+// resend of a stored message) and not found there keeps the refusal it was given: slow mode's
+// message with its wait, or the send limit's, never a third text.
+TEST_F(SendPipelineTest, ARefusedSendNotFoundInTheStoreKeepsItsRefusal) {
+  data_->conversations[kGroup].slow_mode_s = 5;
+  store::Conversation slow = data_->conversations[kGroup];
+  cache_.Put(slow, clock_.MonotonicMs());
+  auto plan = [&](const std::string& user, const std::string& cid) {
+    session::ClientSession who{user, "phone", user + "-phone", 5};
+    protocol::Request req;
+    req.op = protocol::Op::kSend;
+    req.conversation_id = kGroup;
+    req.body = protocol::SendRequest{cid, "hello"};
+    ReplyTo to;
+    to.client_id = user + "-phone";
+    to.topic = protocol::ReplyTopic(user, "phone");
+    to.req_id = cid;
+    to.op_name = "send";
+    return pipeline_.PlanSend(OpRequest{who, req, to});
+  };
+  Plan first = plan("bob", "b1");
+  ASSERT_TRUE(std::holds_alternative<SendJob>(first));
+  Commit({std::get<SendJob>(first)});
+  clock_.AdvanceMs(1000);
+  Plan second = plan("bob", "b2");
+  ASSERT_TRUE(std::holds_alternative<SendJob>(second)) << "checked against the store";
+  ASSERT_TRUE(std::get<SendJob>(second).request.only_if_stored);
+  broker_.publishes.clear();
+  Commit({std::get<SendJob>(second)});
+  ASSERT_EQ(broker_.publishes.size(), 1u);
+  auto refused = Json(broker_.publishes[0]);
+  EXPECT_EQ(refused["error"]["code"], "RATE_LIMITED");
+  EXPECT_EQ(refused["error"]["retry_after_ms"], 4000);
+  EXPECT_EQ(refused["error"]["message"],
+            "this conversation is in slow mode; wait 4000 ms before sending again");
+
+  // carol, over her send limit (20 at once by default) in a conversation without slow mode.
+  data_->conversations[kGroup].slow_mode_s = 0;
+  slow.slow_mode_s = 0;
+  slow.members_version = 1;
+  cache_.Put(slow, clock_.MonotonicMs());
+  Plan over;
+  for (int i = 0; i < 30; ++i) {
+    over = plan("carol", "c" + std::to_string(i));
+    if (std::holds_alternative<SendJob>(over) && std::get<SendJob>(over).request.only_if_stored) {
+      break;
+    }
+  }
+  ASSERT_TRUE(std::holds_alternative<SendJob>(over));
+  ASSERT_TRUE(std::get<SendJob>(over).request.only_if_stored) << "never over the limit";
+  broker_.publishes.clear();
+  Commit({std::get<SendJob>(over)});
+  ASSERT_EQ(broker_.publishes.size(), 1u);
+  auto limited = Json(broker_.publishes[0]);
+  EXPECT_EQ(limited["error"]["code"], "RATE_LIMITED");
+  EXPECT_GT(limited["error"]["retry_after_ms"].get<int64_t>(), 0);
+  const std::string message = limited["error"]["message"];
+  EXPECT_EQ(message.rfind("too many messages; the limit is 5 per second", 0), 0u) << message;
+}
+
 }  // namespace
 }  // namespace mqchat::chat

@@ -166,5 +166,50 @@ TEST(SessionRegistryTest, WatchersAreTheUserAndThoseWhoHaveThemAsAContact) {
   EXPECT_THAT(r.Watchers("alice"), ElementsAre("alice"));
 }
 
+// The reverse index behind Watchers follows every way contacts change: added by a load or a
+// shared conversation, removed by a block (either way, or one loaded later), and dropped with
+// the watcher's last device here.
+TEST(SessionRegistryTest, WatchersFollowContactsAddedRemovedAndDisconnected) {
+  SessionRegistry r;
+  int carol_phone;
+  r.Admit(&phone, Session("alice", "phone"));
+  r.Admit(&laptop, Session("alice", "laptop"));
+  r.Admit(&bob_phone, Session("bob", "phone"));
+  r.Admit(&carol_phone, Session("carol", "phone"));
+
+  // Added: by a load and by a conversation shared later.
+  r.AddContacts("bob", {"alice", "dave"}, {});
+  EXPECT_THAT(r.Watchers("dave"), ElementsAre("bob"));
+  r.AddMembers({"alice", "carol", "dave"});
+  EXPECT_THAT(r.Watchers("dave"), UnorderedElementsAre("bob", "alice", "carol"));
+  EXPECT_THAT(r.Watchers("carol"), UnorderedElementsAre("carol", "alice"));
+  EXPECT_THAT(r.Watchers("alice"), UnorderedElementsAre("alice", "bob", "carol"));
+
+  // Removed: a block between carol and dave (dave not connected here); a load that tells
+  // alice of a block with bob, made before the conversation she shares with him reached her.
+  r.Hide("dave", "carol");
+  EXPECT_THAT(r.Watchers("dave"), UnorderedElementsAre("bob", "alice"));
+  r.AddMembers({"alice", "bob"});
+  EXPECT_THAT(r.Watchers("bob"), UnorderedElementsAre("bob", "alice"));
+  r.AddContacts("alice", {"dave"}, {"bob"});
+  EXPECT_THAT(r.Watchers("bob"), ElementsAre("bob"));
+  EXPECT_THAT(r.Watchers("alice"), UnorderedElementsAre("alice", "bob", "carol"));  // bob's own
+
+  // Disconnected: alice's other device keeps her a watcher; her last takes her contacts along.
+  r.Disconnect(&phone);
+  EXPECT_THAT(r.Watchers("dave"), UnorderedElementsAre("bob", "alice"));
+  r.Disconnect(&laptop);
+  EXPECT_THAT(r.Watchers("dave"), ElementsAre("bob"));
+  EXPECT_THAT(r.Watchers("carol"), ElementsAre("carol"));
+  EXPECT_THAT(r.Watchers("alice"), UnorderedElementsAre("bob", "carol"));  // they still may
+  // A new login watches nobody until its contacts are loaded again.
+  r.Admit(&phone_again, Session("alice", "phone"));
+  EXPECT_THAT(r.Watchers("dave"), ElementsAre("bob"));
+  r.Disconnect(&bob_phone);
+  r.Disconnect(&carol_phone);
+  EXPECT_THAT(r.Watchers("dave"), ElementsAre());
+  EXPECT_THAT(r.Watchers("alice"), ElementsAre("alice"));
+}
+
 }  // namespace
 }  // namespace mqchat::session
