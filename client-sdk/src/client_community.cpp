@@ -153,6 +153,43 @@ std::future<Status> Client::Ban(int64_t server_id, std::string user) {
   return AskStatus(*impl_, std::move(r));
 }
 
+std::future<Result<Server>> Client::RenameServer(int64_t server_id, std::string name) {
+  auto r = Op(CommunityOp::kServerRename);
+  r.server_id = server_id;
+  r.name = std::move(name);
+  return Ask(*impl_, std::move(r), sdk::ServerResult);
+}
+
+std::future<Status> Client::DeleteServer(int64_t server_id) {
+  auto r = Op(CommunityOp::kServerDelete);
+  r.server_id = server_id;
+  return AskStatus(*impl_, std::move(r));
+}
+
+std::future<Result<Channel>> Client::EditChannel(int64_t channel_id, ChannelEdit edit) {
+  auto r = Op(CommunityOp::kChannelEdit);
+  r.channel_id = channel_id;
+  r.name = std::move(edit.name);
+  r.topic = std::move(edit.topic);
+  r.position = edit.position;
+  r.category_id = edit.category_id;
+  return Ask(*impl_, std::move(r), sdk::ChannelResult);
+}
+
+std::future<Status> Client::DeleteChannel(int64_t channel_id) {
+  auto r = Op(CommunityOp::kChannelDelete);
+  r.channel_id = channel_id;
+  return AskStatus(*impl_, std::move(r));
+}
+
+std::future<Result<Role>> Client::EditRole(int64_t role_id, RoleEdit edit) {
+  auto r = Op(CommunityOp::kRoleEdit);
+  r.role_id = role_id;
+  r.name = std::move(edit.name);
+  r.permissions = edit.permissions;
+  return Ask(*impl_, std::move(r), sdk::RoleResult);
+}
+
 std::future<Status> Client::WatchChannel(int64_t channel_id) {
   auto promise = std::make_shared<std::promise<Status>>();
   auto future = promise->get_future();

@@ -32,11 +32,7 @@ ClientImpl::ClientImpl(ClientOptions options, std::unique_ptr<LocalCache> cache)
 ConnectionHooks ClientImpl::ConnectionWiring() {
   ConnectionHooks hooks;
   hooks.on_connected = [this](int receive_maximum) { outbox_.SetReceiveMaximum(receive_maximum); };
-  hooks.on_up = [this] {
-    sync_.Start();
-    FetchPrivacy();
-    RestoreChannels();
-  };
+  hooks.on_up = [this] { OnUp(); };
   hooks.on_down = [this](const Status& reason) { OnConnectionDown(reason); };
   hooks.on_message = [this](std::string topic, std::string payload) {
     ingest_.Enqueue(std::move(topic), std::move(payload));
@@ -47,7 +43,10 @@ ConnectionHooks ClientImpl::ConnectionWiring() {
 IngestHooks ClientImpl::IngestWiring() {
   IngestHooks hooks;
   hooks.on_response = [this](const std::string& payload) { tracker_.OnResponse(payload); };
-  hooks.on_gap = [this] { sync_.Start(); };
+  // In the background only push fetches run; the sync of EnterForeground closes gaps.
+  hooks.on_gap = [this] {
+    if (!life_.background) sync_.Start();
+  };
   hooks.on_unknown_conversation = [this] { sync_.RefreshConversations(); };
   return hooks;
 }
@@ -71,6 +70,10 @@ void ClientImpl::ShutDownOnEngine() {
       "the client was destroyed before the server acknowledged the message; it stays in the "
       "outbox and is sent by the next client on this cache"));
   connection_.FinishClose(destroyed);
+  for (auto& job : std::vector<std::shared_ptr<PushFetchJob>>(life_.fetches)) {
+    FinishPushFetch(job, destroyed);
+  }
+  loop_.Cancel(life_.grace_timer);
   connection_.DrainRetired();
 }
 
@@ -79,6 +82,7 @@ bool ClientImpl::SendsAllowed() const {
 }
 
 void ClientImpl::OnConnectionDown(const Status& reason) {
+  life_.full_up = false;
   sync_.Reset();
   ingest_.profiles().Clear();  // changes made while away never come: the app refetches
   outbox_.Reset();  // sends in flight are resent in outbox order on the next connection

@@ -26,9 +26,11 @@
 #include "event_dispatcher.h"
 #include "event_loop.h"
 #include "ingest.h"
+#include "lifecycle.h"
 #include "local_cache.h"
 #include "mqchat/client_options.h"
 #include "mqchat/events.h"
+#include "mqchat/push.h"
 #include "mqchat/search.h"
 #include "mqchat/types.h"
 #include "outbox.h"
@@ -115,6 +117,19 @@ class ClientImpl : private OutboxHost {
   // thread; the server may still carry it out).
   void Cancel(RequestId id);
 
+  // Push (push_ops.cpp): this device's push target, the user's push settings; and a group's
+  // retention (days: nullopt for the server's default).
+  RequestId PushRegister(PushPlatform platform, std::string token, Done<Status> done);
+  RequestId PushUnregister(Done<Result<bool>> done);
+  RequestId SetPushSettings(PushSettings settings, Done<Status> done);
+  RequestId SetRetention(int64_t id, std::optional<int64_t> days, Done<Status> done);
+  // The app's life on a phone (client_lifecycle.cpp; any thread).
+  void EnterBackground();
+  void EnterForeground(std::shared_ptr<std::promise<Status>> waiter);
+  void NetworkChanged();
+  void HandlePushPayload(PushNotice notice, std::chrono::milliseconds deadline,
+                         Done<Result<PushFetch>> done);
+
   LocalCache& cache() const { return *cache_; }
   EventDispatcher& dispatcher() { return dispatcher_; }
   ProfileCache& profiles() { return ingest_.profiles(); }
@@ -133,6 +148,17 @@ class ClientImpl : private OutboxHost {
 
   // The link is gone: what was in flight on it is void (engine thread).
   void OnConnectionDown(const Status& reason);
+  // Subscribed (engine thread): the foreground work (sync, privacy, channels) unless in the
+  // background, and the push fetches waiting for a connection.
+  void OnUp();
+  // Lifecycle (client_lifecycle.cpp; engine thread).
+  void NoteTyping(int64_t id, bool typing);  // any thread
+  void RunForegroundWork();
+  void LeaveForBackground();       // the grace is over: disconnect unless a push fetch runs
+  void DisconnectIfBackground();   // after a push fetch: the background disconnect, if due
+  void SendPushFetch(const std::shared_ptr<PushFetchJob>& job);
+  void OnPushFetchPage(const std::shared_ptr<PushFetchJob>& job, Result<protocol::Response> r);
+  void FinishPushFetch(const std::shared_ptr<PushFetchJob>& job, Status error);
   // Shutdown on the engine thread, for ~ClientImpl.
   void ShutDownOnEngine();
 
@@ -171,6 +197,7 @@ class ClientImpl : private OutboxHost {
   Outbox outbox_;
   std::atomic<RequestId> last_request_{0};
   std::map<RequestId, std::string> requests_;  // in flight: their req_ids (engine thread)
+  LifecycleState life_;  // engine thread
 };
 
 }  // namespace mqchat::sdk

@@ -195,6 +195,7 @@ RequestId ClientImpl::Mute(int64_t id, int64_t until_ms, Done<Status> done) {
 }
 
 RequestId ClientImpl::SetTyping(int64_t id, bool typing, Done<Status> done) {
+  NoteTyping(id, typing);  // EnterBackground() turns it off
   return CallStatus(MakeRequest(protocol::Op::kTyping, id, protocol::TypingRequest{typing}),
                     nullptr, std::move(done));
 }

@@ -62,6 +62,9 @@ Status ClientOptions::Validate() const {
   if (send_window < 1 || send_window > 1000) {
     return Status::InvalidArgument("send_window must be 1..1000");
   }
+  if (background_grace.count() < 0 || background_grace > std::chrono::minutes(10)) {
+    return Status::InvalidArgument("background_grace must be 0..10 min");
+  }
   if (event_queue_capacity == 0) return Status::InvalidArgument("event_queue_capacity must be > 0");
   return Status::Ok();
 }
@@ -130,6 +133,10 @@ Builder& Builder::PersistentSession(bool on, std::chrono::seconds expiry) {
 }
 Builder& Builder::SendWindow(int window) {
   options_.send_window = window;
+  return *this;
+}
+Builder& Builder::BackgroundGrace(std::chrono::milliseconds grace) {
+  options_.background_grace = grace;
   return *this;
 }
 Builder& Builder::EventQueueCapacity(size_t capacity) {

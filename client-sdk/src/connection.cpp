@@ -77,6 +77,15 @@ void Connection::FinishClose(const Status& reason) {
   SetState(ConnectionState::kDisconnected);
 }
 
+void Connection::Redial(const Status& reason) {
+  if (!want_connected_) return;
+  log_("mqchat: " + reason.ToString() + "; reconnecting now");
+  Teardown(reason);  // keeps link_: want_connected_
+  graveyard_.Retire(std::move(link_));
+  backoff_.Reset();
+  StartAttempt();
+}
+
 LinkOptions Connection::MakeLinkOptions() {
   LinkOptions lo;
   lo.server_uri = uris_.empty() ? std::string() : uris_[uri_index_ % uris_.size()];

@@ -63,6 +63,13 @@ class Connection : public RequestTransport {
   void Close(const Status& reason);
   // After Close: Connect() waiters get `reason`; the state becomes kDisconnected.
   void FinishClose(const Status& reason);
+  // The network changed (Client::NetworkChanged): if the app wants to be connected, drops the
+  // link of the old network (its DISCONNECT goes out if it still can, from the graveyard),
+  // reports it down with `reason` and starts a new attempt at once, without backoff. Connect()
+  // waiters wait for that attempt. Otherwise nothing.
+  void Redial(const Status& reason);
+  // The app wants to be connected (Connect, EnterForeground, a push fetch) and has not closed.
+  bool WantsConnection() const { return want_connected_; }
   // At shutdown, after FinishClose: waits (bounded) for the retired links.
   void DrainRetired() { graveyard_.Drain(); }
 

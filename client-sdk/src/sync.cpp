@@ -75,18 +75,7 @@ void Sync::OnResponse(uint64_t generation, Result<protocol::Response> response) 
   }
   retry_backoff_.Reset();
   ingest_.RunBatch([&] {
-    protocol::WireSyncPage page = protocol::DecodeSyncPage(response->body);
-    for (const Status& bad : page.bad_entries) log_("mqchat: bad sync entry: " + bad.ToString());
-    for (const auto& sc : page.conversations) {
-      for (const auto& m : sc.messages) ingest_.StoreMessage(m, 0);
-      // The server sent every message between the cursor and the last one it returned; those
-      // up to expired_through_seq expired (retention) and are not coming.
-      const int64_t last = sc.messages.empty() ? 0 : sc.messages.back().seq;
-      ingest_.RaiseCursorFloor(sc.conversation_id,
-                               std::max(last, std::min(sc.expired_through_seq, sc.last_seq)));
-      (void)cache_.RaiseLastSeq(sc.conversation_id, sc.last_seq);
-    }
-    const bool more = page.more;
+    const bool more = StorePage(*response);
     // After the commit, so the next request carries the advanced cursors.
     ingest_.AfterCommit([this, more] {
       if (more || resync_) {
@@ -96,6 +85,21 @@ void Sync::OnResponse(uint64_t generation, Result<protocol::Response> response) 
       }
     });
   });
+}
+
+bool Sync::StorePage(const protocol::Response& response) {
+  protocol::WireSyncPage page = protocol::DecodeSyncPage(response.body);
+  for (const Status& bad : page.bad_entries) log_("mqchat: bad sync entry: " + bad.ToString());
+  for (const auto& sc : page.conversations) {
+    for (const auto& m : sc.messages) ingest_.StoreMessage(m, 0);
+    // The server sent every message between the cursor and the last one it returned; those
+    // up to expired_through_seq expired (retention) and are not coming.
+    const int64_t last = sc.messages.empty() ? 0 : sc.messages.back().seq;
+    ingest_.RaiseCursorFloor(sc.conversation_id,
+                             std::max(last, std::min(sc.expired_through_seq, sc.last_seq)));
+    (void)cache_.RaiseLastSeq(sc.conversation_id, sc.last_seq);
+  }
+  return page.more;
 }
 
 void Sync::RetryLater(const Status& status) {

@@ -34,6 +34,10 @@ class Sync {
   void RefreshConversations();
   // The connection went away: nothing is in flight any more, no retry is due.
   void Reset();
+  // Within Ingest::RunBatch: stores a sync response's page (its messages and events, the
+  // cursor floors it proves, the conversations' last seqs); true if the server has more. Also
+  // for the push fetch (client_lifecycle.cpp), whose requests are sync requests too.
+  bool StorePage(const protocol::Response& response);
 
  private:
   void OnResponse(uint64_t generation, Result<protocol::Response> response);

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <functional>
 #include <future>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,6 +35,7 @@
 #include "mqchat/community.h"
 #include "mqchat/events.h"
 #include "mqchat/export.h"
+#include "mqchat/push.h"
 #include "mqchat/search.h"
 #include "mqchat/status.h"
 #include "mqchat/types.h"
@@ -209,6 +211,13 @@ class MQCHAT_SDK_API Client {
                                                               int limit = 100);
   std::future<Status> Kick(int64_t server_id, std::string user);
   std::future<Status> Ban(int64_t server_id, std::string user);
+  // The owner renames or deletes a server; with manage_channels a channel is edited or
+  // deleted; with manage_roles a role is edited (docs/PROTOCOL.md, "Communities").
+  std::future<Result<Server>> RenameServer(int64_t server_id, std::string name);
+  std::future<Status> DeleteServer(int64_t server_id);
+  std::future<Result<Channel>> EditChannel(int64_t channel_id, ChannelEdit edit);
+  std::future<Status> DeleteChannel(int64_t channel_id);
+  std::future<Result<Role>> EditRole(int64_t role_id, RoleEdit edit);
   // Receives the channel's messages live (OnMessage, cached like a conversation's), now and
   // after every reconnect, while this Client lives. kPermissionDenied if the server refuses the
   // subscription (no view permission, or its access not loaded yet). Messages sent while away
@@ -258,6 +267,54 @@ class MQCHAT_SDK_API Client {
   // (kUnavailable, RATE_LIMITED).
   std::future<Result<ReportReceipt>> Report(AbuseReport report);
   RequestId Report(AbuseReport report, Callback<Result<ReportReceipt>> done);
+
+  // --- Push notifications (docs/PROTOCOL.md section 7; mqchat/push.h) ----------------------
+  // Sets this device's push target (one per device; registering again replaces it, and a token
+  // registered on another device moves here). Call it whenever the platform gives the app a
+  // token, and PushUnregister() at logout. Refused: an empty or too long token
+  // (kInvalidArgument, at once; the token never appears in messages or logs).
+  std::future<Status> PushRegister(PushPlatform platform, std::string token);
+  RequestId PushRegister(PushPlatform platform, std::string token, Callback<Status> done);
+  // Removes this device's push target; true if there was one.
+  std::future<Result<bool>> PushUnregister();
+  RequestId PushUnregister(Callback<Result<bool>> done);
+  // The user's push settings, for all their devices (at least one field set, else
+  // kInvalidArgument at once).
+  std::future<Status> SetPushSettings(PushSettings settings);
+  RequestId SetPushSettings(PushSettings settings, Callback<Status> done);
+  // Mute(conversation_id, 0).
+  std::future<Status> Unmute(int64_t conversation_id);
+  RequestId Unmute(int64_t conversation_id, Callback<Status> done);
+  // A group's retention (docs/PROTOCOL.md "set_retention"): messages older than `days` are
+  // removed (0 keeps forever; nullopt follows the server's default again). Owners and admins;
+  // FORBIDDEN (kPermissionDenied) for others and for direct conversations.
+  std::future<Status> SetRetention(int64_t conversation_id, std::optional<int64_t> days);
+  RequestId SetRetention(int64_t conversation_id, std::optional<int64_t> days,
+                         Callback<Status> done);
+
+  // --- The app's life on a phone (client-sdk/README.md, "On a phone") ---------------------
+  // None of these blocks. The app went to the background: typing indicators this device set
+  // are turned off, and after options.background_grace (0: at once) the client disconnects
+  // cleanly, so the server sees the device offline and notifications go to its push target.
+  // The outbox keeps what is unsent.
+  void EnterBackground();
+  // The app is in front again: connects now (cutting any backoff wait short) and syncs, or, if
+  // still connected, syncs at once. The future gets the connection's outcome (as Connect()).
+  std::future<Status> EnterForeground();
+  // The platform says the network changed (Wi-Fi to cellular, back online): the connection of
+  // the old network is dropped and a new one dialled now, without backoff. No-op while the
+  // client is not meant to be connected (after Disconnect, or in the background).
+  void NetworkChanged();
+  // A notification reached the app (`fields`: FCM's data, APNs' userInfo as strings; see
+  // ParsePushNotice). Fetches the announced messages of that conversation into the cache
+  // (delivering them to OnMessage, once, as sync does) and completes within `deadline`:
+  // with the messages (PushFetch::complete false if the deadline cut the fetch short), or
+  // kUnavailable if none came in time, kInvalidArgument for fields that announce no messages.
+  // In the background it connects for the fetch alone (no full sync) and disconnects after.
+  std::future<Result<PushFetch>> HandlePushPayload(std::map<std::string, std::string> fields,
+                                                   std::chrono::milliseconds deadline);
+  void HandlePushPayload(std::map<std::string, std::string> fields,
+                         std::chrono::milliseconds deadline, Callback<Result<PushFetch>> done);
 
   // --- Offline cache (no network) ---------------------------------------------------------
   Result<std::vector<ConversationSummary>> CachedConversations() const;

@@ -52,7 +52,14 @@ struct MQCHAT_SDK_API ClientOptions {
   std::string cache_path;
   bool auto_reconnect = true;
   std::chrono::milliseconds reconnect_min{500};  // first backoff step (before jitter)
-  std::chrono::milliseconds reconnect_max{30000};
+  // The longest backoff step. 60 s (not less) for phones: a phone without a network retries
+  // at most once a minute, and EnterForeground() and NetworkChanged() skip the wait whenever
+  // the platform says a retry could succeed (client-sdk/README.md, "On a phone").
+  std::chrono::milliseconds reconnect_max{60000};
+  // After Client::EnterBackground(): how long the connection is kept (so a quick app switch
+  // does not reconnect) before a clean disconnect hands the user over to push. 0 (default):
+  // disconnect at once, so presence goes offline and push takes over at once. 0..10 min.
+  std::chrono::milliseconds background_grace{0};
   // clean_start=false with this session expiry: the broker queues QoS 1 inbox deliveries while
   // the device is offline. Off: a clean session each time (sync still catches up).
   bool persistent_session = true;
@@ -91,10 +98,12 @@ class MQCHAT_SDK_API ClientOptions::Builder {
   Builder& RequestTimeout(std::chrono::milliseconds timeout);
   Builder& CachePath(std::string path);
   Builder& AutoReconnect(bool on, std::chrono::milliseconds min = std::chrono::milliseconds(500),
-                         std::chrono::milliseconds max = std::chrono::seconds(30));
+                         std::chrono::milliseconds max = std::chrono::seconds(60));
   Builder& PersistentSession(bool on,
                              std::chrono::seconds expiry = std::chrono::hours(7 * 24));
   Builder& SendWindow(int window);
+  // ClientOptions::background_grace.
+  Builder& BackgroundGrace(std::chrono::milliseconds grace);
   Builder& EventQueueCapacity(size_t capacity);
   Builder& Logger(std::function<void(std::string_view)> log);
 

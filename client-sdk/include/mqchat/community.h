@@ -81,6 +81,20 @@ struct ChannelOptions {
   int64_t category_id = 0;  // 0: none
 };
 
+// Client::EditChannel: what changes (fields left empty keep their value).
+struct ChannelEdit {
+  std::optional<std::string> name;
+  std::optional<std::string> topic;
+  std::optional<int64_t> position;
+  std::optional<int64_t> category_id;  // 0: out of its category
+};
+
+// Client::EditRole: what changes (the name of @everyone cannot).
+struct RoleEdit {
+  std::optional<std::string> name;
+  std::optional<int64_t> permissions;
+};
+
 struct InviteOptions {
   int64_t expires_in_ms = 0;  // 0: never expires
   int64_t max_uses = 0;       // 0: unlimited

@@ -1,0 +1,171 @@
+/* mqchat_c.h: a stable C API over the mqchat client SDK (mqchat::Client), for bindings from any
+ * language (JNI for Android, Swift through a module map, FFI). C99; no C++ type crosses it.
+ *
+ * Handles are opaque and freed explicitly (mqchat_options_free, mqchat_client_free). Strings
+ * going in are UTF-8, NUL-terminated, and copied before the call returns. Structs and strings
+ * handed to a callback are valid only while it runs: copy what you keep.
+ *
+ * Callbacks take the `user` pointer given with them. They run on the SDK's callback thread, one
+ * at a time, in the order the events happened (client-sdk/README.md, "Threading"); they may
+ * call any function here except mqchat_client_free and mqchat_client_disconnect. Once
+ * mqchat_client_free has begun, no callback is called any more (a callback already running is
+ * waited for), and requests still pending are dropped without their callback: after it
+ * returns, `user` pointers may be freed.
+ *
+ * Errors: functions that can fail return an mqchat_code (MQCHAT_OK on success), and request
+ * callbacks get the code and a message (the protocol error code first, as in
+ * "NOT_MEMBER: ..."); the codes mean what mqchat::Code means (README "Errors").
+ *
+ * Stability: new functions and enum values may be added; existing ones keep their signature
+ * and meaning. Structs are only ever read from the SDK (never allocated by the app), so fields
+ * may be added at their ends. */
+#ifndef MQCHAT_C_H_
+#define MQCHAT_C_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mqchat/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* --- Codes and states (the numbers are part of the ABI) --- */
+typedef enum mqchat_code {
+  MQCHAT_OK = 0,
+  MQCHAT_INVALID_ARGUMENT = 1,
+  MQCHAT_NOT_FOUND = 2,
+  MQCHAT_ALREADY_EXISTS = 3,
+  MQCHAT_PERMISSION_DENIED = 4,
+  MQCHAT_UNAUTHENTICATED = 5,
+  MQCHAT_UNAVAILABLE = 6,
+  MQCHAT_RESOURCE_EXHAUSTED = 7,
+  MQCHAT_FAILED_PRECONDITION = 8,
+  MQCHAT_INTERNAL = 9,
+  MQCHAT_CANCELLED = 10
+} mqchat_code;
+
+typedef enum mqchat_connection_state {
+  MQCHAT_DISCONNECTED = 0,
+  MQCHAT_CONNECTING = 1,
+  MQCHAT_SYNCING = 2,
+  MQCHAT_ONLINE = 3
+} mqchat_connection_state;
+
+typedef enum mqchat_push_platform {
+  MQCHAT_PUSH_FCM = 0,
+  MQCHAT_PUSH_APNS = 1,
+  MQCHAT_PUSH_WEBPUSH = 2,
+  MQCHAT_PUSH_WEBHOOK = 3
+} mqchat_push_platform;
+
+/* --- Plain structs, valid during the callback that hands them over --- */
+typedef struct mqchat_message {
+  int64_t conversation_id;
+  int64_t seq;
+  int64_t message_id;
+  const char* sender;
+  const char* text; /* "" once deleted */
+  int64_t sent_at_ms;
+  int64_t reply_to;     /* 0: not a reply */
+  int64_t edited_at_ms; /* 0: never edited */
+  int deleted;          /* 1: a tombstone */
+} mqchat_message;
+
+typedef struct mqchat_ack {
+  int64_t conversation_id;
+  int64_t seq;
+  int64_t message_id;
+  int64_t server_time_ms;
+  int duplicate; /* 1: a retry found it stored already */
+} mqchat_ack;
+
+/* --- Options --- */
+typedef struct mqchat_options mqchat_options;
+
+MQCHAT_SDK_API mqchat_options* mqchat_options_new(void);
+MQCHAT_SDK_API void mqchat_options_free(mqchat_options* options); /* NULL: nothing */
+/* "tcp://host:port", "ssl://", "ws://", "wss://"; called again: one more broker, in order. */
+MQCHAT_SDK_API void mqchat_options_add_server(mqchat_options* options, const char* uri);
+/* A password or a login JWT. */
+MQCHAT_SDK_API void mqchat_options_set_credentials(mqchat_options* options, const char* username,
+                                                   const char* password);
+MQCHAT_SDK_API void mqchat_options_set_device(mqchat_options* options, const char* device_id);
+/* The SQLite cache file; NULL or "": in memory. */
+MQCHAT_SDK_API void mqchat_options_set_cache_path(mqchat_options* options, const char* path);
+MQCHAT_SDK_API void mqchat_options_set_reconnect(mqchat_options* options, int64_t min_ms,
+                                                 int64_t max_ms);
+MQCHAT_SDK_API void mqchat_options_set_connect_timeout(mqchat_options* options, int64_t ms);
+MQCHAT_SDK_API void mqchat_options_set_background_grace(mqchat_options* options, int64_t ms);
+
+/* --- The client --- */
+typedef struct mqchat_client mqchat_client;
+
+/* Validates the options, opens the cache and starts the SDK threads (no connection yet). On
+ * failure *out is NULL and, if `error` is not NULL, *error is a message to release with
+ * mqchat_string_free. */
+MQCHAT_SDK_API mqchat_code mqchat_client_create(const mqchat_options* options, mqchat_client** out,
+                                                char** error);
+/* Disconnects, stops every callback (see above), joins the SDK threads and frees the handle.
+ * Unsent messages stay in the cache's outbox. NULL: nothing. Not from a callback. */
+MQCHAT_SDK_API void mqchat_client_free(mqchat_client* client);
+MQCHAT_SDK_API void mqchat_string_free(char* s);
+
+/* Blocks up to the connect timeout: MQCHAT_OK once connected, MQCHAT_UNAUTHENTICATED, or
+ * MQCHAT_UNAVAILABLE (it keeps trying in the background). */
+MQCHAT_SDK_API mqchat_code mqchat_client_connect(mqchat_client* client);
+MQCHAT_SDK_API void mqchat_client_disconnect(mqchat_client* client);
+MQCHAT_SDK_API mqchat_connection_state mqchat_client_state(const mqchat_client* client);
+
+/* --- Events: one handler each (NULL removes it); set them before connecting --- */
+typedef void (*mqchat_message_fn)(void* user, const mqchat_message* message);
+typedef void (*mqchat_connection_fn)(void* user, mqchat_connection_state state,
+                                     mqchat_code reason, const char* reason_message);
+MQCHAT_SDK_API void mqchat_client_on_message(mqchat_client* client, mqchat_message_fn fn,
+                                             void* user);
+MQCHAT_SDK_API void mqchat_client_on_connection(mqchat_client* client, mqchat_connection_fn fn,
+                                                void* user);
+
+/* --- Requests: each calls `done` once (unless the client is freed first) --- */
+typedef void (*mqchat_status_fn)(void* user, mqchat_code code, const char* message);
+typedef void (*mqchat_ack_fn)(void* user, mqchat_code code, const char* message,
+                              const mqchat_ack* ack /* NULL unless MQCHAT_OK */);
+typedef void (*mqchat_conversation_fn)(void* user, mqchat_code code, const char* message,
+                                       int64_t conversation_id);
+typedef void (*mqchat_push_fetch_fn)(void* user, mqchat_code code, const char* message,
+                                     const mqchat_message* messages, size_t count, int complete);
+
+/* Through the durable outbox, like mqchat::Client::Send. */
+MQCHAT_SDK_API void mqchat_client_send(mqchat_client* client, int64_t conversation_id,
+                                       const char* text, mqchat_ack_fn done, void* user);
+MQCHAT_SDK_API void mqchat_client_open_direct(mqchat_client* client, const char* username,
+                                              mqchat_conversation_fn done, void* user);
+MQCHAT_SDK_API void mqchat_client_mark_read(mqchat_client* client, int64_t conversation_id,
+                                            int64_t seq, mqchat_status_fn done, void* user);
+/* until_ms: Unix ms, -1 for good, 0 unmutes. */
+MQCHAT_SDK_API void mqchat_client_mute(mqchat_client* client, int64_t conversation_id,
+                                       int64_t until_ms, mqchat_status_fn done, void* user);
+MQCHAT_SDK_API void mqchat_client_push_register(mqchat_client* client,
+                                                mqchat_push_platform platform, const char* token,
+                                                mqchat_status_fn done, void* user);
+MQCHAT_SDK_API void mqchat_client_push_unregister(mqchat_client* client, mqchat_status_fn done,
+                                                  void* user);
+
+/* --- The app's life on a phone (README "On a phone"); none blocks --- */
+MQCHAT_SDK_API void mqchat_client_enter_background(mqchat_client* client);
+MQCHAT_SDK_API void mqchat_client_enter_foreground(mqchat_client* client);
+MQCHAT_SDK_API void mqchat_client_network_changed(mqchat_client* client);
+/* A notification's fields as `count` key/value pairs (e.g. FCM data); `done` gets the
+ * announced messages now in the cache, within deadline_ms. */
+MQCHAT_SDK_API void mqchat_client_handle_push_payload(mqchat_client* client,
+                                                      const char* const* keys,
+                                                      const char* const* values, size_t count,
+                                                      int64_t deadline_ms,
+                                                      mqchat_push_fetch_fn done, void* user);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MQCHAT_C_H_ */
