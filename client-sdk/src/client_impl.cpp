@@ -49,6 +49,7 @@ IngestHooks ClientImpl::IngestWiring() {
   hooks.on_response = [this](const std::string& payload) { tracker_.OnResponse(payload); };
   hooks.on_gap = [this] { sync_.Start(); };
   hooks.on_unknown_conversation = [this] { sync_.RefreshConversations(); };
+  hooks.on_call = [this](const nlohmann::json& event) { EmitCall(event); };
   return hooks;
 }
 

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "attachment_command.h"
+#include "call_command.h"
 #include "cli.h"
 #include "command_words.h"
 #include "community_command.h"
@@ -36,7 +37,7 @@ const std::string kReplHelp = R"(Commands:
   /react SEQ EMOJI           react to message #SEQ (/unreact SEQ EMOJI takes it back)
   /search QUERY              find messages in every conversation ([matches] marked)
   /find QUERY                find messages in the open conversation; /more: next results
-)" + std::string(kCommunityHelp) + "\n" + std::string(kReportHelp) + "\n" + kAttachmentHelp + R"(
+)" + std::string(kCommunityHelp) + "\n" + kCallHelp + "\n" + std::string(kReportHelp) + "\n" + kAttachmentHelp + R"(
   /help                      this text
   /quit                      leave (also Ctrl-D)
 Any other line is sent to the open conversation.)";
@@ -53,7 +54,8 @@ class Repl {
       : s_(s),
         client_(client),
         search_(s, client, [this](int64_t id) { return Label(id); }),
-        community_(s, client) {}
+        community_(s, client),
+        calls_(s, client, [this](int64_t id) { return Label(id); }) {}
 
   void InstallHandlers() {
     client_.OnMessage([this](const Message& m) { OnMessage(m); });
@@ -64,6 +66,9 @@ class Repl {
     client_.OnProfile([this](const Profile& p) { OnProfile(p); });
     client_.OnConnectionChange([this](const ConnectionEvent& e) { OnConnection(e); });
     client_.OnRead([](const ReadEvent&) {});  // receipts show in /members
+    client_.OnCall([this](const CallEvent& e) {
+      if (auto line = calls_.OnEvent(e)) PrintLine(*line);
+    });
   }
 
   int Run(Console& console) {
@@ -81,7 +86,7 @@ class Repl {
         PrintLine(ReportCommand(client_, Current(), words, *line, s_.timeout));
       } else if (!AttachmentCommand(s_, client_, Current(), words, *line) &&
                  !ChangeCommand(words, *line) && !search_.Handle(words, *line, Current()) &&
-                 !Community(words)) {
+                 !Community(words) && !calls_.Handle(words)) {
         Command(words);
       }
     }
@@ -412,6 +417,7 @@ class Repl {
   std::string last_offline_;          // guarded by mu_: the last offline reason printed
   SearchCommand search_;              // main thread
   CommunityCommand community_;        // main thread
+  CallCommand calls_;                 // events: callback thread; /decline: main thread
 };
 
 }  // namespace
