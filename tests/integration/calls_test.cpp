@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -98,19 +99,36 @@ class CallsTest : public ChatFixture {
     body["call_id"] = call_id;
     return Call(c, op, conversation, std::move(body));
   }
-  // The next call event `event` (of call `call_id` if given) on `c`'s inbox.
-  static std::optional<json> WaitCall(ChatTestClient& c, const std::string& event,
-                                      const std::string& call_id = "",
-                                      std::chrono::milliseconds timeout = ChatTestClient::kTimeout) {
-    return c.WaitEventWhere(
-        [&](const json& e) {
-          return e.value("type", "") == "call" && e.value("event", "") == event &&
-                 (call_id.empty() || e.value("call_id", "") == call_id);
-        },
-        timeout);
+  // The next call event `event` (of call `call_id` if given) on `c`'s inbox; call events that
+  // do not match are kept, in order, for later waits.
+  std::optional<json> WaitCall(ChatTestClient& c, const std::string& event,
+                               const std::string& call_id = "",
+                               std::chrono::milliseconds timeout = ChatTestClient::kTimeout) {
+    auto matches = [&](const json& e) {
+      return e.value("event", "") == event && (call_id.empty() || e.value("call_id", "") == call_id);
+    };
+    std::vector<json>& kept = kept_[&c];
+    for (auto it = kept.begin(); it != kept.end(); ++it) {
+      if (matches(*it)) {
+        json out = std::move(*it);
+        kept.erase(it);
+        return out;
+      }
+    }
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+      const auto now = std::chrono::steady_clock::now();
+      const auto left = now >= deadline ? std::chrono::milliseconds(0)
+                                        : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              deadline - now);
+      auto e = c.WaitEvent("call", left);
+      if (!e) return std::nullopt;
+      if (matches(*e)) return e;
+      kept.push_back(std::move(*e));
+    }
   }
   // True if `c` has received a call event `event` (all it was sent so far is pulled first).
-  static bool HasCall(ChatTestClient& c, const std::string& event) {
+  bool HasCall(ChatTestClient& c, const std::string& event) {
     c.PendingEvents();
     return WaitCall(c, event, "", std::chrono::milliseconds(0)).has_value();
   }
@@ -152,6 +170,7 @@ class CallsTest : public ChatFixture {
   }
 
   uint64_t next_req_ = 0;
+  std::map<ChatTestClient*, std::vector<json>> kept_;  // call events not yet waited for
   int64_t conv_ = 0;
   std::unique_ptr<ChatTestClient> alice_, bob_phone_, bob_desk_;
 };

@@ -140,23 +140,6 @@ std::optional<nlohmann::json> ChatTestClient::WaitEvent(const std::string& type,
   }
 }
 
-std::optional<nlohmann::json> ChatTestClient::WaitEventWhere(
-    const std::function<bool(const nlohmann::json&)>& match, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (true) {
-    for (auto it = events_.begin(); it != events_.end(); ++it) {
-      if (match(*it)) {
-        nlohmann::json out = std::move(*it);
-        events_.erase(it);
-        return out;
-      }
-    }
-    auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) return std::nullopt;
-    PullInbox(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
-  }
-}
-
 std::vector<nlohmann::json> ChatTestClient::WaitMessages(int64_t conversation_id, size_t count,
                                                          std::chrono::milliseconds timeout) {
   std::vector<nlohmann::json> out;

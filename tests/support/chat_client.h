@@ -3,7 +3,6 @@
 #pragma once
 
 #include <chrono>
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,10 +54,6 @@ class ChatTestClient {
   // events stay queued.
   std::optional<nlohmann::json> WaitEvent(const std::string& type,
                                           std::chrono::milliseconds timeout = kTimeout);
-  // Waits for the next inbox event for which `match` holds; other events stay queued.
-  std::optional<nlohmann::json> WaitEventWhere(
-      const std::function<bool(const nlohmann::json&)>& match,
-      std::chrono::milliseconds timeout = kTimeout);
   // Collects `count` message events of `conversation_id` (others are kept for later).
   std::vector<nlohmann::json> WaitMessages(int64_t conversation_id, size_t count,
                                            std::chrono::milliseconds timeout = kTimeout);

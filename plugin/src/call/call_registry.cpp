@@ -284,7 +284,8 @@ void CallRegistry::Leave(Call& call, const std::string& client_id, const std::st
   e[f::kDevice] = gone.device;
   e[f::kReason] = reason;
   ToParticipants(call, e, out);
-  MaybeEnd(call, now_ms, out, client_id);
+  // A device that hung up hears how the call ended; a dropped one is gone.
+  MaybeEnd(call, now_ms, out, reason == "dropped" ? std::string() : client_id);
 }
 
 bool CallRegistry::MaybeEnd(Call& call, int64_t now_ms, std::vector<Delivery>& out,

@@ -1,5 +1,7 @@
 #include "call/ice_servers.h"
 
+#include <cstdint>
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -48,13 +50,19 @@ std::string TurnPassword(std::string_view secret, std::string_view username) {
 
 IceServers MakeIceServers(const IceConfig& config, std::string_view user, int64_t now_s) {
   IceServers out;
-  if (!config.stun_urls.empty()) out.servers.push_back({{"urls", config.stun_urls}});
+  if (!config.stun_urls.empty()) {
+    nlohmann::json stun = nlohmann::json::object();
+    stun["urls"] = config.stun_urls;
+    out.servers.push_back(std::move(stun));
+  }
   if (!config.turn_urls.empty() && !config.turn_secret.empty()) {
     const int64_t expiry = now_s + config.turn_ttl_s;
     const std::string username = TurnUsername(expiry, user);
-    out.servers.push_back({{"urls", config.turn_urls},
-                           {"username", username},
-                           {"credential", TurnPassword(config.turn_secret, username)}});
+    nlohmann::json turn = nlohmann::json::object();
+    turn["urls"] = config.turn_urls;
+    turn["username"] = username;
+    turn["credential"] = TurnPassword(config.turn_secret, username);
+    out.servers.push_back(std::move(turn));
     out.expires_at_ms = expiry * 1000;
   }
   return out;

@@ -24,8 +24,10 @@ TEST(IceServersTest, PasswordIsBase64OfHmacSha1Rfc2202) {
   EXPECT_EQ(TurnPassword("Jefe", "what do ya want for nothing?"), "7/zfauXrL6LSdBbV8YTfnCWafHk=");
   // Test case 1: key 20 x 0x0b, "Hi There" = b617318655057264e28bc0b6fb378c8ef146be00.
   EXPECT_EQ(TurnPassword(std::string(20, '\x0b'), "Hi There"),
-            Base64("\xb6\x17\x31\x86\x55\x05\x72\x64\xe2\x8b\xc0\xb6\xfb\x37\x8c\x8e\xf1\x46"
-                   "\xbe\x00"));
+            Base64(std::string("\xb6\x17\x31\x86\x55\x05\x72\x64\xe2\x8b\xc0\xb6\xfb\x37\x8c"
+                               "\x8e\xf1\x46\xbe\x00",
+                               20)));
+  EXPECT_EQ(TurnPassword(std::string(20, '\x0b'), "Hi There"), "thcxhlUFcmTii8C2+zeMjvFGvgA=");
 }
 
 TEST(IceServersTest, UsernameIsExpiryColonUser) {
