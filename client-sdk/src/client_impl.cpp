@@ -48,6 +48,7 @@ IngestHooks ClientImpl::IngestWiring() {
     if (!life_.background) sync_.Start();
   };
   hooks.on_unknown_conversation = [this] { sync_.RefreshConversations(); };
+  hooks.on_call = [this](const nlohmann::json& event) { EmitCall(event); };
   return hooks;
 }
 

@@ -28,17 +28,20 @@
 #include "ingest.h"
 #include "lifecycle.h"
 #include "local_cache.h"
+#include "mqchat/call.h"
 #include "mqchat/client_options.h"
 #include "mqchat/events.h"
 #include "mqchat/push.h"
 #include "mqchat/search.h"
 #include "mqchat/types.h"
 #include "outbox.h"
+#include "protocol/call.h"
 #include "protocol/community.h"
 #include "protocol/requests.h"
 #include "protocol/wire.h"
 #include "request_tracker.h"
 #include "sync.h"
+#include "threads/mutex.h"
 
 namespace mqchat::sdk {
 
@@ -113,6 +116,12 @@ class ClientImpl : private OutboxHost {
   // first sync may have run before that access loaded, without the channels).
   void RestoreChannels();
 
+  // Calls (issue 27; call_ops.cpp): a call op, answered with its ok response; and the app's
+  // handler of call events (any thread; run on the callback thread, in order).
+  RequestId CallOp(int64_t conversation_id, protocol::CallRequest request,
+                   Done<Result<protocol::Response>> done);
+  void SetCallHandler(std::function<void(const CallEvent&)> handler);
+
   // Settles the request `id` with kCancelled if it is still waiting for its response (any
   // thread; the server may still carry it out).
   void Cancel(RequestId id);
@@ -145,6 +154,9 @@ class ClientImpl : private OutboxHost {
   bool SendsAllowed() const override;
   void RunBatch(const std::function<void()>& fn) override { ingest_.RunBatch(fn); }
   void StoreOwnCopy(const protocol::WireMessage& m) override { ingest_.StoreMessage(m, 0); }
+
+  // Engine thread: a call event from the inbox, to the app's call handler.
+  void EmitCall(const nlohmann::json& event);
 
   // The link is gone: what was in flight on it is void (engine thread).
   void OnConnectionDown(const Status& reason);
@@ -198,6 +210,8 @@ class ClientImpl : private OutboxHost {
   std::atomic<RequestId> last_request_{0};
   std::map<RequestId, std::string> requests_;  // in flight: their req_ids (engine thread)
   LifecycleState life_;  // engine thread
+  Mutex call_mu_;
+  std::function<void(const CallEvent&)> on_call_ GUARDED_BY(call_mu_);
 };
 
 }  // namespace mqchat::sdk

@@ -4,6 +4,7 @@
 
 #include "convert.h"
 #include "privacy.h"
+#include "protocol/call.h"
 #include "protocol/fields.h"
 #include "protocol/presence.h"
 #include "protocol/profile.h"
@@ -104,6 +105,8 @@ void Ingest::HandleInbox(const std::string& payload) {
     if (!p.ok()) return log_("mqchat: bad profile event: " + p.status().ToString());
     Profile profile = FromWire(*p);
     if (profiles_.Put(profile)) batch_->events.emplace_back(std::move(profile));
+  } else if (event->type == protocol::call_fields::kCallType) {  // issue 27: not stored
+    if (hooks_.on_call) hooks_.on_call(event->body);
   }
   // Unknown types come from newer servers; ignoring them is the compatible choice.
 }

@@ -36,6 +36,8 @@ struct IngestHooks {
   std::function<void(const std::string& payload)> on_response;  // a payload on the reply topic
   std::function<void()> on_gap;                   // stored messages lie beyond a cursor
   std::function<void()> on_unknown_conversation;  // a message of a conversation not cached
+  // A call event (protocol/call.h): not stored, not synced, passed on as it is.
+  std::function<void(const nlohmann::json& event)> on_call;
 };
 
 class Ingest {

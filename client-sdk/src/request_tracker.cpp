@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "protocol/community_wire.h"
+#include "protocol/fields.h"
 #include "protocol/topics.h"
 
 namespace mqchat::sdk {
@@ -35,6 +36,18 @@ Result<std::string> RequestTracker::Start(const protocol::CommunityRequest& requ
   MQCHAT_RETURN_IF_ERROR(transport_.Publish(protocol::CommunityRequestTopic(request.op),
                                             protocol::EncodeCommunityRequest(request, req_id)));
   Track(req_id, std::string(protocol::CommunityOpName(request.op)), std::move(handler),
+        Errors::kAsStatus);
+  return req_id;
+}
+
+Result<std::string> RequestTracker::Start(const protocol::CallRequest& request,
+                                          int64_t conversation_id, ResponseHandler handler) {
+  const std::string req_id = ids_.ReqId();
+  nlohmann::json payload = protocol::EncodeCallRequest(request);
+  payload[std::string(protocol::fields::kReqId)] = req_id;
+  MQCHAT_RETURN_IF_ERROR(transport_.Publish(
+      protocol::CallRequestTopic(request.op, conversation_id), payload.dump()));
+  Track(req_id, std::string(protocol::CallOpName(request.op)), std::move(handler),
         Errors::kAsStatus);
   return req_id;
 }

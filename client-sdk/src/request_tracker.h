@@ -16,6 +16,7 @@
 #include "event_loop.h"
 #include "ids.h"
 #include "mqchat/status.h"
+#include "protocol/call.h"
 #include "protocol/community.h"
 #include "protocol/requests.h"
 #include "protocol/wire.h"
@@ -54,6 +55,9 @@ class RequestTracker {
                             Errors errors = Errors::kAsStatus);
   // The same for a community op (protocol/community_wire.h), errors as a Status.
   Result<std::string> Start(const protocol::CommunityRequest& request, ResponseHandler handler);
+  // The same for a call op (protocol/call.h) of conversation `conversation_id`.
+  Result<std::string> Start(const protocol::CallRequest& request, int64_t conversation_id,
+                            ResponseHandler handler);
   // A payload that arrived on the reply topic. Malformed payloads are logged and dropped.
   void OnResponse(const std::string& payload);
   // Settles the request `req_id` with `status` if it is still in flight (its response, if one

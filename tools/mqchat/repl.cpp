@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "attachment_command.h"
+#include "call_command.h"
 #include "change_command.h"
 #include "cli.h"
 #include "command_words.h"
@@ -35,7 +36,7 @@ const std::string kReplHelp = R"(Commands:
 )" + std::string(kChangeHelp) + R"(
   /search QUERY              find messages in every conversation ([matches] marked)
   /find QUERY                find messages in the open conversation; /more: next results
-)" + std::string(kCommunityHelp) + "\n" + std::string(kReportHelp) + "\n" + kAttachmentHelp + R"(
+)" + std::string(kCommunityHelp) + "\n" + kCallHelp + "\n" + std::string(kReportHelp) + "\n" + kAttachmentHelp + R"(
   /help                      this text
   /quit                      leave (also Ctrl-D)
 Any other line is sent to the open conversation.)";
@@ -46,7 +47,8 @@ class Repl {
       : s_(s),
         client_(client),
         search_(s, client, [this](int64_t id) { return Label(id); }),
-        community_(s, client) {}
+        community_(s, client),
+        calls_(s, client, [this](int64_t id) { return Label(id); }) {}
 
   void InstallHandlers() {
     client_.OnMessage([this](const Message& m) { OnMessage(m); });
@@ -57,6 +59,9 @@ class Repl {
     client_.OnProfile([this](const Profile& p) { OnProfile(p); });
     client_.OnConnectionChange([this](const ConnectionEvent& e) { OnConnection(e); });
     client_.OnRead([](const ReadEvent&) {});  // receipts show in /members
+    client_.OnCall([this](const CallEvent& e) {
+      if (auto line = calls_.OnEvent(e)) PrintLine(*line);
+    });
   }
 
   int Run(Console& console) {
@@ -74,7 +79,8 @@ class Repl {
         PrintLine(ReportCommand(client_, Current(), words, *line, s_.timeout));
       } else if (!AttachmentCommand(s_, client_, Current(), words, *line) &&
                  !ChangeCommand(s_, client_, Current(), words, *line) &&
-                 !search_.Handle(words, *line, Current()) && !Community(words)) {
+                 !search_.Handle(words, *line, Current()) && !Community(words) &&
+                 !calls_.Handle(words)) {
         Command(words);
       }
     }
@@ -342,6 +348,7 @@ class Repl {
   std::string last_offline_;          // guarded by mu_: the last offline reason printed
   SearchCommand search_;              // main thread
   CommunityCommand community_;        // main thread
+  CallCommand calls_;                 // events: callback thread; /decline: main thread
 };
 
 }  // namespace

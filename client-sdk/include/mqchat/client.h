@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "mqchat/call.h"
 #include "mqchat/client_options.h"
 #include "mqchat/community.h"
 #include "mqchat/events.h"
@@ -172,6 +173,27 @@ class MQCHAT_SDK_API Client {
   // the server does not let this user see it.
   std::future<Status> WatchPresence(std::string user);
   RequestId WatchPresence(std::string user, Callback<Status> done);
+
+  // --- Calls (docs/PROTOCOL.md section 8; mqchat/call.h) -----------------------------------
+  // The SDK signals; the app's WebRTC stack carries media, configured with the session's
+  // ice_servers. Events (ringing, joined, left, ended, the remote SDP and candidates) go to
+  // OnCall. Refusals: NOT_MEMBER (kPermissionDenied); INVALID (kFailedPrecondition) for an
+  // unknown or ended call, accepting a call this user is not rung for, a signal to a device not
+  // in the call; GROUP_FULL for a call at max_call_participants; TOO_LARGE for an SDP over
+  // 64 KiB; RATE_LIMITED for signals over the server's rate.
+  std::future<Result<CallSession>> StartCall(int64_t conversation_id, bool video);
+  std::future<Result<CallSession>> AcceptCall(int64_t conversation_id, std::string call_id);
+  std::future<Result<CallSession>> JoinCall(int64_t conversation_id, std::string call_id);
+  std::future<Status> DeclineCall(int64_t conversation_id, std::string call_id);
+  // Leaves the call (the caller, before anyone accepted: cancels it).
+  std::future<Status> HangUp(int64_t conversation_id, std::string call_id);
+  std::future<Status> SendCallSignal(int64_t conversation_id, std::string call_id,
+                                     CallSignal signal);
+  // STUN/TURN servers with fresh TURN credentials.
+  std::future<Result<std::vector<IceServer>>> IceServers();
+  // Call events, on the callback thread in order. Not queued for NextEvent: without a handler
+  // they are dropped (a call nobody answers rings out on the server).
+  void OnCall(std::function<void(const CallEvent&)> handler);
 
   // --- Search (docs/PROTOCOL.md, "search") ------------------------------------------------
   // The user's messages matching `query` (every word, by its stem; Korean, Japanese and Chinese

@@ -235,6 +235,9 @@ Plugin::MessageVerdict Plugin::OnMessage(ClientHandle client, std::string_view t
 }
 
 void Plugin::OnDisconnect(ClientHandle client) {
+  if (const session::ClientSession* who = sessions_.Find(client)) {
+    chat_->calls().DeviceGone(who->client_id);  // a device that drops leaves its call
+  }
   auto user = sessions_.Disconnect(client);
   if (!user) return;  // refused at auth, or already handled (fires twice)
   presence_->DeviceDisconnected(*user);
@@ -250,6 +253,7 @@ void Plugin::OnTick() {
   tasks_.RunPending();
   sessions_.EndOfLoop();
   presence_->OnTick();
+  chat_->calls().OnTick();  // ring timeouts
   if (!contact_retries_.empty()) RetryContactLoads();
 }
 

@@ -151,6 +151,11 @@ Result<std::unique_ptr<chat::ChatService>> BuildChat(const Config& config, Broke
   options.edit_window_ms = int64_t{config.edit_window_s} * 1000;
   options.typing_per_minute = config.presence.typing_per_minute;
   options.send_limits = SendLimitsFrom(config.send_limits);
+  options.calls.limits.ring_timeout_ms = int64_t{config.calls.ring_timeout_s} * 1000;
+  options.calls.limits.max_participants = config.calls.max_participants;
+  options.calls.signals_per_minute = config.calls.signals_per_minute;
+  options.calls.ice = {config.calls.stun_urls, config.calls.turn_urls, config.calls.turn_secret,
+                       config.calls.turn_ttl_s};
   chat::ChatDeps deps{broker, tasks, clock};
   deps.devices = &sessions.devices();
   deps.hidden = &sessions.hidden();

@@ -2,6 +2,7 @@
 
 #include <variant>
 
+#include "protocol/call.h"
 #include "protocol/fields.h"
 #include "protocol/topics.h"
 
@@ -51,6 +52,8 @@ ChatService::ChatService(ChatOptions options, ChatDeps deps, store::ChatStorePtr
         if (indexer_) indexer_->Notify(touched);
       });
   readers_ = std::make_unique<ReaderPool>(std::move(reader_stores), options_.max_queue);
+  calls_ = std::make_unique<call::CallOps>(options_.calls, tools_, fan_out_, broker_, deps.devices,
+                                           deps.hidden);
   if (channel_delivery_) {
     communities_.SetChannelDelivery(channel_delivery_.get());
     fan_out_.SetChannelPublisher([this](int64_t channel, const std::string& payload) {
@@ -123,6 +126,9 @@ bool ChatService::OnRequest(const session::ClientSession& who, std::string_view 
   if (auto op = protocol::CommunityOpOfTopic(topic)) {
     return OnCommunityRequest(who, *op, payload, response_topic, correlation_data);
   }
+  if (auto call = protocol::CallOpOfTopic(topic)) {
+    return OnCallRequest(who, *call, payload, response_topic, correlation_data);
+  }
   protocol::RequestLimits limits;
   limits.max_message_chars = options_.max_message_chars;
   protocol::ParsedRequest parsed = protocol::ParseRequest(topic, payload, limits);
@@ -167,6 +173,26 @@ bool ChatService::OnCommunityRequest(const session::ClientSession& who, protocol
     return Refuse(to, refusal->code, refusal->message, refusal->retry_after_ms);
   }
   Status s = writer_->SubmitTask(std::get<StoreTask>(std::move(plan)));
+  if (!s.ok()) return Refuse(to, ErrorCodeFor(s, FailureSource::kQueue), s.message());
+  return true;
+}
+
+bool ChatService::OnCallRequest(const session::ClientSession& who, const protocol::CallTopic& topic,
+                                std::string_view payload, std::string_view response_topic,
+                                std::string_view correlation_data) {
+  protocol::ParsedCallRequest parsed = protocol::ParseCallRequest(topic.op, payload);
+  protocol::ParsedRequest shell;  // what MakeReplyTo reads: the op's name and the req_id
+  shell.op_name = parsed.op_name;
+  shell.req_id = parsed.req_id;
+  ReplyTo to = MakeReplyTo(who, shell, response_topic, correlation_data);
+  if (topic.error) return Refuse(to, topic.error->code, topic.error->message);
+  if (parsed.error) return Refuse(to, parsed.error->code, parsed.error->message);
+  Plan plan = calls_->Plan(who, topic.conversation_id, std::move(parsed.request), to);
+  if (auto* refusal = std::get_if<Refusal>(&plan)) {
+    return Refuse(to, refusal->code, refusal->message, refusal->retry_after_ms);
+  }
+  if (std::holds_alternative<Answered>(plan)) return true;
+  Status s = readers_->For(who.username).SubmitTask(std::get<StoreTask>(std::move(plan)));
   if (!s.ok()) return Refuse(to, ErrorCodeFor(s, FailureSource::kQueue), s.message());
   return true;
 }

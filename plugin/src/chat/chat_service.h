@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "broker/broker_api.h"
+#include "call/call_ops.h"
 #include "chat/block_ops.h"
 #include "chat/conversation_ops.h"
 #include "chat/fan_out.h"
@@ -60,6 +61,7 @@ struct ChatOptions {
   int64_t edit_window_ms = 172'800'000;  // edits allowed this long after a message; 0 = forever
   SendLimitOptions send_limits;  // per-user send rates (send_limits.h)
   int reports_per_minute = 10;   // `report` requests per user and minute
+  call::CallOptions calls;       // calls (issue 27; call/call_ops.h)
 };
 
 // What ChatService works with, given once at construction. Everything referenced outlives it.
@@ -165,6 +167,8 @@ class ChatService {
   size_t MaxQueue() const { return options_.max_queue; }
   // Text channels (community/channel_delivery.h); null when communities are off.
   community::ChannelDelivery* channels() { return channel_delivery_.get(); }
+  // Calls (issue 27): the plugin's tick and disconnects drive them.
+  call::CallOps& calls() { return *calls_; }
   // The generator of message and conversation ids (broker thread), for seeding at start.
   SnowflakeGenerator& ids() { return ids_; }
 
@@ -180,6 +184,10 @@ class ChatService {
   bool OnCommunityRequest(const session::ClientSession& who, protocol::CommunityOp op,
                           std::string_view payload, std::string_view response_topic,
                           std::string_view correlation_data);
+  // A call op (protocol/call.h): parsed here, answered by CallOps.
+  bool OnCallRequest(const session::ClientSession& who, const protocol::CallTopic& topic,
+                     std::string_view payload, std::string_view response_topic,
+                     std::string_view correlation_data);
   // The channel delivery over `deps.communities` (null without it).
   std::unique_ptr<community::ChannelDelivery> MakeChannelDelivery(ChatDeps& deps);
   // Writer thread: records every user EnsureUser left pending.
@@ -211,6 +219,7 @@ class ChatService {
   RetentionOps retention_;
   community::CommunityOps communities_;
   const OpTable routes_;
+  std::unique_ptr<call::CallOps> calls_;
   ChatStats stats_;
   Mutex new_users_mu_;
   // username -> first login time

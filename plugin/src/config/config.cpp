@@ -177,6 +177,33 @@ Status SetPushAppId(Config& c, const std::string& k, const std::string& v) {
   return Status::Ok();
 }
 
+Setter CallInt(int CallConfig::*field, int min, int max) {
+  return [=](Config& c, const std::string& k, const std::string& v) -> Status {
+    MQCHAT_ASSIGN_OR_RETURN(c.calls.*field, ParseInt(k, v, min, max));
+    return Status::Ok();
+  };
+}
+
+// A comma-separated list of URLs, each starting with one of `schemes` ("stun:", ...).
+Setter CallUrls(std::vector<std::string> CallConfig::*field, std::vector<std::string> schemes) {
+  return [=](Config& c, const std::string& k, const std::string& v) -> Status {
+    std::stringstream in(v);
+    std::string url;
+    std::vector<std::string> urls;
+    while (std::getline(in, url, ',')) {
+      url = Trim(url);
+      bool known = false;
+      for (const auto& scheme : schemes) known = known || url.rfind(scheme, 0) == 0;
+      if (!known || url.find_first_of(" \t\r\n\"") != std::string::npos) {
+        return OptionError(k, "'" + url + "' is not a " + schemes.front() + " URL");
+      }
+      urls.push_back(url);
+    }
+    c.calls.*field = std::move(urls);
+    return Status::Ok();
+  };
+}
+
 struct OptionSpec {
   const char* name;
   Setter set;
@@ -283,6 +310,23 @@ const std::vector<OptionSpec>& Specs() {
          return Status::Ok();
        }},
       {"search_index", &SetSearchIndex},
+      {"call_ring_timeout_s", CallInt(&CallConfig::ring_timeout_s, 1, 3600)},
+      {"max_call_participants", CallInt(&CallConfig::max_participants, 2, 16)},
+      {"call_signals_per_minute", CallInt(&CallConfig::signals_per_minute, 1, 1000000)},
+      {"call_turn_ttl_s", CallInt(&CallConfig::turn_ttl_s, 60, 2592000)},
+      {"call_stun_urls", CallUrls(&CallConfig::stun_urls, {"stun:", "stuns:"})},
+      {"call_turn_urls", CallUrls(&CallConfig::turn_urls, {"turn:", "turns:"})},
+      {"call_turn_secret",
+       [](Config& c, const std::string&, const std::string& v) -> Status {
+         c.calls.turn_secret = v;
+         return Status::Ok();
+       }},
+      {"call_turn_secret_file",
+       [](Config& c, const std::string& k, const std::string& v) -> Status {
+         MQCHAT_ASSIGN_OR_RETURN(c.calls.turn_secret, ReadKeyFile(k, v));
+         c.calls.turn_secret = Trim(c.calls.turn_secret);
+         return Status::Ok();
+       }},
       {"retention_days", RetentionInt(&RetentionConfig::days, 0, 36500)},
       {"retention_sweep_ms", RetentionInt(&RetentionConfig::sweep_ms, 10, 86400000)},
       {"retention_batch", RetentionInt(&RetentionConfig::batch, 1, 100000)},

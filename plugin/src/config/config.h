@@ -92,6 +92,17 @@ struct RetentionConfig {
   int day_ms = 86400000;    // the length of a retention "day": shorter only in tests
 };
 
+// Calls (issue 27; docs/PROTOCOL.md section 8).
+struct CallConfig {
+  int ring_timeout_s = 45;        // a callee rings this long at most
+  int max_participants = 4;       // devices in one call (a mesh: each sends to every other)
+  int signals_per_minute = 600;   // call_signal requests per device and minute (and burst)
+  std::vector<std::string> stun_urls;  // stun:/stuns: URLs handed to clients
+  std::vector<std::string> turn_urls;  // turn:/turns: URLs, with credentials from turn_secret
+  std::string turn_secret;        // coturn's static-auth-secret (use-auth-secret); empty: no TURN
+  int turn_ttl_s = 86400;         // how long TURN credentials last
+};
+
 struct Config {
   store::StoreConfig store;
   // Reader workers (1..64), each with its own store connection; a user's reads all go to one
@@ -108,6 +119,7 @@ struct Config {
   PushConfig push;
   SendLimitConfig send_limits;
   RetentionConfig retention;
+  CallConfig calls;
   // The operators' HTTP listener (metrics, /healthz, /readyz), "host:port"; empty: off.
   std::string metrics_listen;
   // Search (issue 17): false runs no indexer and answers `search` with FORBIDDEN ("search is

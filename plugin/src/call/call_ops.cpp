@@ -1,0 +1,167 @@
+#include "call/call_ops.h"
+
+#include <utility>
+
+#include "protocol/topics.h"
+
+namespace mqchat::call {
+namespace {
+
+namespace f = protocol::call_fields;
+using protocol::CallOp;
+using protocol::ErrorCode;
+
+}  // namespace
+
+CallOps::CallOps(CallOptions options, const chat::ChatTools& tools, chat::FanOut& fan_out,
+                 BrokerApi& broker, const session::DeviceIndex* devices,
+                 const session::HiddenUsers* hidden)
+    : options_(std::move(options)),
+      tools_(tools),
+      fan_out_(fan_out),
+      broker_(broker),
+      devices_(devices),
+      hidden_(hidden),
+      registry_(options_.limits),
+      signal_limiter_(RateLimiter::PerWindow(options_.signals_per_minute, 60000)),
+      random_(std::random_device{}()) {}
+
+std::string CallOps::NewCallId() {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id;
+  uint64_t v = random_();
+  for (int i = 0; i < 16; ++i, v >>= 4) id += kHex[v & 15];
+  return id;
+}
+
+chat::Plan CallOps::Plan(const session::ClientSession& who, int64_t conversation_id,
+                         protocol::CallRequest req, const chat::ReplyTo& to) {
+  const DeviceRef me{who.username, who.device_id};
+  if (req.op == CallOp::kIceServers) {
+    IceServers ice = MakeIceServers(options_.ice, who.username, tools_.clock.NowMs() / 1000);
+    nlohmann::json fields = {{f::kIceServers, std::move(ice.servers)}};
+    if (ice.expires_at_ms > 0) fields[f::kExpiresAtMs] = ice.expires_at_ms;
+    fan_out_.Reply(to, chat::OkPayload(to, std::move(fields)));
+    return chat::Answered{};
+  }
+  if (req.op == CallOp::kSignal) {
+    const int64_t wait =
+        signal_limiter_.Take(who.client_id, 1, tools_.clock.MonotonicMs());
+    if (wait > 0) {
+      return chat::Refusal{ErrorCode::kRateLimited,
+                           "too many call signals; the limit is " +
+                               std::to_string(options_.signals_per_minute) + " per minute",
+                           wait};
+    }
+  }
+  chat::MembersPtr cached = tools_.members.Cached(conversation_id);
+  const bool blocks_known = hidden_ == nullptr || hidden_->Loaded(who.username);
+  if (cached && cached->Contains(who.username) && blocks_known) {
+    Apply(me, conversation_id, req, to, cached);
+    return chat::Answered{};
+  }
+  // Unknown, or cached without the user (added through another broker since?): the store
+  // decides, on the user's reader (after their blocks are loaded).
+  return chat::StoreTask([this, me, conversation_id, req = std::move(req),
+                          to](store::ChatStore& store) {
+    auto members = tools_.members.Reload(store, conversation_id);
+    if (!members.ok() || !(*members)->Contains(me.user)) {
+      return tools_.replies.NotMember(to, conversation_id);
+    }
+    tools_.replies.OnBrokerThread([this, me, conversation_id, req, to, m = *members] {
+      Apply(me, conversation_id, req, to, m);
+    });
+  });
+}
+
+void CallOps::Apply(const DeviceRef& who, int64_t conversation_id,
+                    const protocol::CallRequest& req, const chat::ReplyTo& to,
+                    const chat::MembersPtr& members) {
+  const int64_t now = tools_.clock.MonotonicMs();
+  const bool direct = members->kind == store::ConversationKind::kDirect;
+  CallRegistry::Outcome out;
+  bool with_ice = false;
+  switch (req.op) {
+    case CallOp::kInvite: {
+      std::vector<std::string> callees;
+      for (const auto& user : members->usernames) {
+        if (user == who.user) continue;
+        const bool hidden = hidden_ != nullptr && hidden_->Hidden(who.user, user);
+        if (hidden && direct) {
+          // One code and wording with send's: a block is not told apart from a dm policy.
+          fan_out_.Reply(to, chat::ErrorPayload(to, ErrorCode::kNotAccepting,
+                                                user + " does not accept calls from you"));
+          return;
+        }
+        if (!hidden) callees.push_back(user);  // a group rings nobody across a block
+      }
+      out = registry_.Invite(who, conversation_id, direct, callees, req.video, NewCallId(), now);
+      with_ice = true;
+      break;
+    }
+    case CallOp::kAccept:
+      out = registry_.Accept(who, conversation_id, req.call_id, now);
+      with_ice = true;
+      break;
+    case CallOp::kJoin:
+      out = registry_.Join(who, conversation_id, req.call_id, now);
+      with_ice = true;
+      break;
+    case CallOp::kDecline:
+      out = registry_.Decline(who, conversation_id, req.call_id, now);
+      break;
+    case CallOp::kHangup:
+      out = registry_.Hangup(who, conversation_id, req.call_id, now);
+      break;
+    case CallOp::kSignal:
+      out = registry_.Signal(who, conversation_id, req);
+      break;
+    case CallOp::kIceServers:
+      return;  // answered in Plan
+  }
+  if (out.error) {
+    fan_out_.Reply(to, chat::ErrorPayload(to, out.error->code, out.error->message));
+    return;
+  }
+  out.response[f::kConversationId] = std::to_string(conversation_id);
+  if (with_ice) {
+    out.response[f::kIceServers] =
+        MakeIceServers(options_.ice, who.user, tools_.clock.NowMs() / 1000).servers;
+  }
+  // The answer first: a caller knows its call_id before any event about the call.
+  fan_out_.Reply(to, chat::OkPayload(to, std::move(out.response)));
+  Publish(out.deliveries);
+}
+
+void CallOps::Publish(const std::vector<Delivery>& deliveries) {
+  for (const Delivery& d : deliveries) {
+    const std::string payload = d.event.dump();
+    if (!d.client_id.empty()) {
+      OutgoingMessage msg;
+      msg.topic = protocol::InboxTopic(d.user);
+      msg.payload = payload;
+      msg.qos = 1;
+      msg.target_client_id = d.client_id;
+      Status s = broker_.Publish(msg);
+      if (!s.ok()) broker_.Log(LogLevel::kWarning, "mqchat: call event: " + s.ToString());
+    } else if (!d.except_client_id.empty() && devices_ != nullptr) {
+      for (const auto& client_id : devices_->OtherDevices(d.user, d.except_client_id)) {
+        Publish({Delivery{d.user, client_id, "", d.event}});
+      }
+    } else {
+      fan_out_.ToInboxes({d.user}, payload);
+    }
+  }
+}
+
+void CallOps::DeviceGone(const std::string& client_id) {
+  if (registry_.CallOf(client_id).empty()) return;
+  Publish(registry_.DeviceGone(client_id, tools_.clock.MonotonicMs()));
+}
+
+void CallOps::OnTick() {
+  if (registry_.size() == 0) return;
+  Publish(registry_.Tick(tools_.clock.MonotonicMs()));
+}
+
+}  // namespace mqchat::call

@@ -1,0 +1,71 @@
+// CallOps: the call requests (issue 27; docs/PROTOCOL.md section 8) on the broker thread. Checks
+// that the requester is a member of the conversation (from the membership cache, else on the
+// user's reader, as typing does), applies the request to the CallRegistry, answers it and
+// publishes the call events it produced: to one device (a signal, an event for the devices in
+// a call) or to a user's devices (ringing). Signals are rate-limited per device. The clock
+// (OnTick, the plugin's tick) ends rings at their timeout; a disconnected device leaves its
+// call (DeviceGone). Calls live on one broker: nothing here crosses the cluster bus except the
+// ringing, which goes through the inbox like any inbox event. Broker thread only.
+#pragma once
+
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "broker/broker_api.h"
+#include "call/call_registry.h"
+#include "call/ice_servers.h"
+#include "chat/fan_out.h"
+#include "chat/op_table.h"
+#include "protocol/call.h"
+#include "session/client_session.h"
+#include "session/device_index.h"
+#include "session/hidden_users.h"
+#include "util/rate_limiter.h"
+
+namespace mqchat::call {
+
+struct CallOptions {
+  CallLimits limits;
+  int signals_per_minute = 600;  // call_signal requests per device and minute (and burst)
+  IceConfig ice;
+};
+
+class CallOps {
+ public:
+  // Everything referenced outlives this; `devices` and `hidden` may be null.
+  CallOps(CallOptions options, const chat::ChatTools& tools, chat::FanOut& fan_out,
+          BrokerApi& broker, const session::DeviceIndex* devices,
+          const session::HiddenUsers* hidden);
+
+  // A parsed call request: answered at once (Answered), refused, or a task for the user's
+  // reader that checks membership in the store and comes back to the broker thread.
+  chat::Plan Plan(const session::ClientSession& who, int64_t conversation_id,
+                  protocol::CallRequest req, const chat::ReplyTo& to);
+  // The device `client_id` disconnected (or was taken over): it leaves its call.
+  void DeviceGone(const std::string& client_id);
+  // The plugin's tick: rings past their timeout end.
+  void OnTick();
+
+  const CallRegistry& registry() const { return registry_; }
+
+ private:
+  // Applies `req` of a member, then answers `to` and publishes the events.
+  void Apply(const DeviceRef& who, int64_t conversation_id, const protocol::CallRequest& req,
+             const chat::ReplyTo& to, const chat::MembersPtr& members);
+  void Publish(const std::vector<Delivery>& deliveries);
+  std::string NewCallId();
+
+  const CallOptions options_;
+  const chat::ChatTools tools_;
+  chat::FanOut& fan_out_;
+  BrokerApi& broker_;
+  const session::DeviceIndex* const devices_;
+  const session::HiddenUsers* const hidden_;
+  CallRegistry registry_;
+  RateLimiter signal_limiter_;
+  std::mt19937_64 random_;
+};
+
+}  // namespace mqchat::call
