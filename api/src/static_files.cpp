@@ -58,9 +58,7 @@ std::string StaticContentType(const std::string& name) {
   return "application/octet-stream";
 }
 
-bool IsApiPath(const std::string& path) {
-  return path == "/v1" || path.rfind("/v1/", 0) == 0;
-}
+bool IsApiPath(const std::string& path) { return path == "/v1" || path.rfind("/v1/", 0) == 0; }
 
 StaticFiles::StaticFiles(const std::string& dir) {
   const std::string real = RealPath(dir);

@@ -4,6 +4,8 @@
 // encoded or not, symlinks out, dotfiles), /v1 untouched, and no files at all without the option.
 // Requests go over a raw socket so that paths reach the service exactly as written.
 #include <arpa/inet.h>
+#include <gtest/gtest-spi.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -12,9 +14,6 @@
 #include <cctype>
 #include <map>
 #include <string>
-
-#include <gtest/gtest-spi.h>
-#include <gtest/gtest.h>
 
 #include "support/api_process.h"
 #include "support/chat_server.h"
@@ -40,8 +39,9 @@ RawReply Raw(int port, const std::string& method, const std::string& target) {
   to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   std::string in;
   if (connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0) {
-    const std::string request = method + " " + target +
-                                " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+    const std::string request =
+        method + " " + target +
+        " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
     if (write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
       char buf[65536];
       ssize_t n;
@@ -163,9 +163,9 @@ TEST_F(ApiWebDirTest, MissingFilesAndEverythingOutsideTheDirectoryAreJson404) {
       "/..%2fsecret.txt",
       "/..%5csecret.txt",
       "/%2e%2e%5csecret.txt",
-      "/out.txt",         // a symlink to a file outside
-      "/up/secret.txt",   // through a symlink to a directory outside
-      "/.htpasswd",       // dotfiles
+      "/out.txt",        // a symlink to a file outside
+      "/up/secret.txt",  // through a symlink to a directory outside
+      "/.htpasswd",      // dotfiles
       "/%2ehtpasswd",
       "/./index.html",
       "//index.html",
