@@ -90,7 +90,7 @@ CTL="$ROOT/build/tools/mqchatctl/mqchatctl"
 API="$ROOT/build/api/mqchat-api"
 "$API" --sqlite "$DATA/mqchat.db" --jwt_private_key_file "$DATA/api.key.pem" \
   --listen 127.0.0.1 --port "$API_PORT" --web_dir "$WEB_DIR" \
-  --cors_origin "http://127.0.0.1:$WS_PORT" \
+  --cors_origin "http://127.0.0.1:$API_PORT" --cors_origin "http://127.0.0.1:$WS_PORT" \
   --broker "mqtt://127.0.0.1:$PORT" --broker "ws://127.0.0.1:$WS_PORT" &
 API_PID=$!
 trap 'kill "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true' EXIT
