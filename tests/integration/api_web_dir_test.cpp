@@ -1,7 +1,8 @@
 // mqchat-api serving the web app (`web_dir`, api/src/static_files.h): real Content-Types (the
 // service worker needs a JavaScript one), no-cache on the page, its worker and its config,
 // index.html for "/", a JSON 404 for what is not there, nothing outside the directory (`..`,
-// encoded or not, symlinks out, dotfiles), /v1 untouched, and no files at all without the option.
+// encoded or not, symlinks out, dotfiles), /v1 untouched, the front gate counting file requests,
+// and no files at all without the option.
 // Requests go over a raw socket so that paths reach the service exactly as written.
 #include <arpa/inet.h>
 #include <gtest/gtest-spi.h>
@@ -200,6 +201,24 @@ TEST_F(ApiWebDirTest, V1RoutesAreNeverFiles) {
   EXPECT_EQ(nothing.body.find("FILE-NOT-ROUTE"), std::string::npos) << nothing.body;
   // The API's own answers through the client as before.
   EXPECT_EQ(api.Get("/v1/connect").status, 200);
+}
+
+TEST_F(ApiWebDirTest, TheFrontGateCountsFileRequestsToo) {
+  // A burst of 3, refilled one a second; the network's rate out of the way.
+  ApiProcess api(server_->store_config(), {{"web_dir", web_},
+                                           {"request_rate_per_address", "1"},
+                                           {"request_burst_per_address", "3"},
+                                           {"request_rate_per_prefix", "0"}});
+  ASSERT_TRUE(api.Start());
+  RawReply refused;
+  for (int i = 0; i < 20 && refused.status != 429; ++i) {
+    RawReply r = Raw(api.port(), "GET", "/index.html");
+    if (r.status == 429) refused = r;
+  }
+  ASSERT_EQ(refused.status, 429);
+  EXPECT_FALSE(refused.headers["retry-after"].empty());
+  EXPECT_EQ(refused.headers["content-type"], "application/json");
+  EXPECT_EQ(refused.body.find("mqchat</title>"), std::string::npos);
 }
 
 TEST_F(ApiWebDirTest, WithoutTheOptionNoFileIsServed) {
