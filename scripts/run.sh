@@ -3,7 +3,7 @@
 # under ./data, starts the API service (mqchat-api: sign-up, login) in the background and runs
 # mosquitto in the foreground with the mqchat plugin, both on that database.
 #   MQTT on 127.0.0.1:${MQCHAT_PORT:-1883}, MQTT over WebSocket on 127.0.0.1:${MQCHAT_WS_PORT:-8083},
-#   the HTTP API on 127.0.0.1:${MQCHAT_API_PORT:-8080}.
+#   the HTTP API and the web app (web_dir) on 127.0.0.1:${MQCHAT_API_PORT:-8080}.
 # Ctrl-C stops the broker cleanly, and the API service with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,15 +18,19 @@ scripts/install-deps.sh
 CMAKE_ARGS="${CMAKE_ARGS:-} -DMQCHAT_SDK_ONLY=OFF" BUILD_DIR=build \
   scripts/build.sh --target mqchat_plugin mqchatctl mqchat mqchat-api
 
-# The web client: one self-contained web/dist/index.html, served by the broker (http_dir).
+# The web client (web/dist: index.html, its service worker sw.js, the manifest and icons), served
+# by the API service (--web_dir, with the Content-Types the service worker needs) and, without
+# offline shell or Web Push (no Content-Types), by the broker too (http_dir).
 if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
   (cd web && npm ci --no-audit --no-fund --loglevel=error)
 fi
 (cd web && npm run --silent build)
 WEB_DIR="$ROOT/web/dist"
 # The page finds the API service here (web/src/api/http_api.ts): it signs up and logs in there
-# (the broker refuses passwords over MQTT: plugin_opt_password_login is off by default).
-printf '{"api": "http://127.0.0.1:%s"}\n' "$API_PORT" > "$WEB_DIR/config.json"
+# (the broker refuses passwords over MQTT: plugin_opt_password_login is off by default), and the
+# broker's WebSocket listener at broker_ws (the page served by the API is not on the broker).
+printf '{"api": "http://127.0.0.1:%s", "broker_ws": "ws://127.0.0.1:%s/"}\n' "$API_PORT" "$WS_PORT" \
+  > "$WEB_DIR/config.json"
 
 DATA="$ROOT/data"
 mkdir -p "$DATA"
@@ -85,7 +89,8 @@ CTL="$ROOT/build/tools/mqchatctl/mqchatctl"
 
 API="$ROOT/build/api/mqchat-api"
 "$API" --sqlite "$DATA/mqchat.db" --jwt_private_key_file "$DATA/api.key.pem" \
-  --listen 127.0.0.1 --port "$API_PORT" --cors_origin "http://127.0.0.1:$WS_PORT" \
+  --listen 127.0.0.1 --port "$API_PORT" --web_dir "$WEB_DIR" \
+  --cors_origin "http://127.0.0.1:$API_PORT" --cors_origin "http://127.0.0.1:$WS_PORT" \
   --broker "mqtt://127.0.0.1:$PORT" --broker "ws://127.0.0.1:$WS_PORT" &
 API_PID=$!
 trap 'kill "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true' EXIT
@@ -94,7 +99,9 @@ cat <<MSG
 
 mqchat is starting: MQTT on 127.0.0.1:$PORT, WebSocket on 127.0.0.1:$WS_PORT (data in $DATA).
 
-Sign up and chat in the browser: http://127.0.0.1:$WS_PORT/ ("Create an account")
+Sign up and chat in the browser: http://127.0.0.1:$API_PORT/ ("Create an account"; its service
+worker keeps the page for offline use). The broker serves the same page at
+http://127.0.0.1:$WS_PORT/, without the service worker (docs/OPERATIONS.md).
 
 Sign up through the API service (http://127.0.0.1:$API_PORT, docs/openapi.yaml):
   curl -H 'Content-Type: application/json' -d '{"username":"alice","password":"PASSWORD"}' http://127.0.0.1:$API_PORT/v1/signup

@@ -140,6 +140,8 @@ Status Apply(const std::string& key, const std::string& value, ApiConfig* c, int
   } else if (key == "http_threads") {
     if (auto s = int_option(1, 1024); !s.ok()) return s;
     c->http_threads = static_cast<int>(n);
+  } else if (key == "web_dir") {
+    c->web_dir = value;
   } else if (key == "blob_dir") {
     c->blob_dir = value;
   } else if (key == "avatar_max_bytes") {
@@ -307,6 +309,7 @@ std::string ApiUsage() {
   --max_group_members N (100)   the admin API's groups (the brokers' max_group_members)
   --metrics_listen HOST:PORT   GET /metrics (Prometheus) on a listener of its own (none: off)
   --cors_origin ORIGIN (repeatable)   a web page origin allowed to call from a browser
+  --web_dir DIR   serve the web app (web/dist) at / (none: no files served)
   --access_token_ttl_s N (900)    --refresh_token_ttl_s N (2592000)
   --max_body_bytes N (16384)
   --hash_workers N (2) --hash_queue N (16)   password hashing budget

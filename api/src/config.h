@@ -75,6 +75,9 @@ struct ApiConfig {
   // broker's WebSocket listener serving web/dist) allowed to call the API from a browser; any
   // other Origin gets 403 (cors.h).
   std::vector<std::string> cors_origins;
+  // `web_dir DIR`: serve the web app (web/dist) from this directory at `/` on the API's own port
+  // (static_files.h), with real Content-Types, so its service worker registers. Empty: no files.
+  std::string web_dir;
   // Profiles (profiles.h). `blob_dir`: where avatars are stored (local_blob_store.h); default
   // "<directory of the SQLite file>/blobs", none with PostgreSQL (then avatar uploads get 503
   // until it is set; several API processes must share it, e.g. over NFS).

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "request_gate.h"
+#include "static_files.h"
 
 namespace mqchat::api {
 namespace {
@@ -122,11 +123,13 @@ struct HttpServer::Impl {
   ApiConfig config;
   const ApiService* service;
   RequestGate gate;
+  std::unique_ptr<StaticFiles> files;  // `web_dir`, or null
   std::unique_ptr<httplib::Server> server;  // an httplib::SSLServer with a certificate
 };
 
 HttpServer::HttpServer(const ApiConfig& config, const ApiService* service)
-    : impl_(new Impl{config, service, RequestGate(config.gate), nullptr}) {
+    : impl_(new Impl{config, service, RequestGate(config.gate), nullptr, nullptr}) {
+  if (!config.web_dir.empty()) impl_->files = std::make_unique<StaticFiles>(config.web_dir);
   if (config.tls_cert_file.empty()) {
     impl_->server = std::make_unique<httplib::Server>();
   } else {
@@ -154,7 +157,13 @@ HttpServer::HttpServer(const ApiConfig& config, const ApiService* service)
   // waited for the client's delayed ACK of the headers (40 ms on Linux) on every kept-alive
   // request: refreshes took 48 ms p50 on both stores (docs/BENCHMARKS.md, API service).
   server.set_tcp_nodelay(true);
-  auto handle = [service](const httplib::Request& req, httplib::Response& res) {
+  const StaticFiles* files = impl_->files.get();
+  auto handle = [service, files](const httplib::Request& req, httplib::Response& res) {
+    // The web app's files (`web_dir`) for GET and HEAD outside /v1; a path that is no file goes
+    // on to the Router (a JSON 404), and /v1 never reaches the files.
+    if (files && (req.method == "GET" || req.method == "HEAD") && !IsApiPath(req.path)) {
+      if (auto file = files->Serve(req.path)) return Write(*file, res);
+    }
     ApiRequest request{req.method, req.path, req.get_header_value("Content-Type"), req.body,
                        req.remote_addr, req.get_header_value("Origin"),
                        req.get_header_value("Access-Control-Request-Method"),
@@ -180,6 +189,8 @@ HttpServer::HttpServer(const ApiConfig& config, const ApiService* service)
 HttpServer::~HttpServer() = default;
 
 bool HttpServer::Ready() const { return impl_->server->is_valid(); }
+
+bool HttpServer::WebDirReady() const { return !impl_->files || impl_->files->ok(); }
 
 bool HttpServer::tls() const { return !impl_->config.tls_cert_file.empty(); }
 

@@ -2,7 +2,8 @@
 // key (cpp-httplib's SSLServer, OpenSSL), with cpp-httplib (the only file that includes
 // httplib.h). Every response is JSON, including the library's own refusals (413 for a body
 // over max_body_bytes, 400 for a malformed request line), which the error handler rewrites to
-// the {"error":{...}} shape. No request or response body is ever logged.
+// the {"error":{...}} shape; but the web app's files, when `web_dir` is set (static_files.h).
+// No request or response body is ever logged.
 #pragma once
 
 #include <memory>
@@ -22,6 +23,8 @@ class HttpServer {
   // not PEM, or not a pair): nothing can be served then.
   bool Ready() const;
   bool tls() const;
+  // False if `web_dir` was given and is not a readable directory.
+  bool WebDirReady() const;
 
   // Binds config.listen_host:config.port; returns the port bound (config port 0: a free one),
   // or -1 if the address cannot be bound.

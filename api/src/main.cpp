@@ -66,6 +66,10 @@ int main(int argc, char** argv) {
               << " with the key " << config->tls_key_file << "\n";
     return 2;
   }
+  if (!server.WebDirReady()) {
+    std::cerr << "mqchat-api: web_dir " << config->web_dir << " is not a readable directory\n";
+    return 2;
+  }
   int port = server.Bind();
   if (port <= 0) {
     std::cerr << "mqchat-api: cannot listen on " << config->listen_host << ":" << config->port

@@ -49,7 +49,7 @@ export class ApiService {
 
   /** Starts mqchat-api once the broker has its ports (the page origin); waits until it listens. */
   async start() {
-    this.port = await freePort();
+    if (!this.port) this.port = await freePort(); // a test may have picked it (configure)
     const fd = openSync(this.logPath, "a");
     const args = ["--sqlite", this.broker.db, "--jwt_private_key_file", this.keyPath, "--listen", "127.0.0.1"];
     args.push("--port", String(this.port), "--cors_origin", `http://127.0.0.1:${this.broker.wsPort}`);

@@ -107,7 +107,7 @@ export function apiPageSuite(configure = () => {}) {
     broker = new Broker();
     api = new ApiService(broker);
     await broker.start();
-    configure(broker, api);
+    await configure(broker, api);
     await api.start();
     chrome = await launchBrowser();
   });

@@ -79,6 +79,17 @@ test("the API is ?api=, else config.json's, else found on the page's origin or i
   // A config.json for a broker that takes passwords over MQTT: no probing, passwords allowed.
   const mqtt = (async () => new Response(JSON.stringify({ password_login: "mqtt" }))) as typeof fetch;
   assert.deepEqual(await pageConfig("", origin, mqtt), { api: null, mqttPasswords: true });
+  // A page served by the API (web_dir): config.json names the broker's WebSocket listener.
+  const ws = (async () =>
+    new Response(JSON.stringify({ api: "http://b:2", broker_ws: "ws://b:8083/" }))) as typeof fetch;
+  assert.deepEqual(await pageConfig("", origin, ws), {
+    api: "http://b:2",
+    mqttPasswords: false,
+    brokerWs: "ws://b:8083/",
+  });
+  const notWs = (async () =>
+    new Response(JSON.stringify({ api: "http://b:2", broker_ws: "javascript:alert(1)" }))) as typeof fetch;
+  assert.deepEqual(await pageConfig("", origin, notWs), { api: "http://b:2", mqttPasswords: false });
   // No config.json: the first candidate that answers discovery.
   const asked: string[] = [];
   const at =

@@ -36,6 +36,22 @@ TEST(ApiConfigTest, ConfigFileHoldsTheSameKeysAndFlagsAfterItWin) {
   EXPECT_EQ(config->port, 9001);
 }
 
+TEST(ApiConfigTest, WebDirIsOffByDefaultAndSetByFlagOrConfigFile) {
+  auto none = ParseApiArgs({"--sqlite", "x.db", "--jwt_private_key_file", "k"});
+  ASSERT_TRUE(none.ok()) << none.status().message();
+  EXPECT_EQ(none->web_dir, "");
+  auto flag = ParseApiArgs(
+      {"--sqlite", "x.db", "--jwt_private_key_file", "k", "--web_dir", "/srv/web dist"});
+  ASSERT_TRUE(flag.ok()) << flag.status().message();
+  EXPECT_EQ(flag->web_dir, "/srv/web dist");
+  test::TempDir dir;
+  test::WriteFile(dir.File("api.conf"),
+                  "sqlite x.db\njwt_private_key_file k\nweb_dir /usr/share/mqchat/www\n");
+  auto file = ParseApiArgs({"--config", dir.File("api.conf")});
+  ASSERT_TRUE(file.ok()) << file.status().message();
+  EXPECT_EQ(file->web_dir, "/usr/share/mqchat/www");
+}
+
 TEST(ApiConfigTest, RefusesBadOptions) {
   const std::vector<std::string> base = {"--sqlite", "x.db", "--jwt_private_key_file", "k"};
   auto with = [&](std::vector<std::string> extra) {

@@ -20,6 +20,10 @@ export interface PageConfig {
   /** config.json's `webpush_vapid_key`: the push gateway's VAPID public key (base64url), which
    * a Web Push subscription needs (ui/web_push.ts); absent: no Web Push. */
   vapidKey?: string;
+  /** config.json's `broker_ws`: the broker's MQTT-over-WebSocket URL (ws:// or wss://), for a
+   * page not served by the broker itself (e.g. by mqchat-api's `web_dir`, scripts/run.sh);
+   * absent: the page's own origin (login.ts defaultServer). */
+  brokerWs?: string;
   /** The page was opened offline: its server did not answer, and the service worker gave
    * config.json from its cache (or said there is none) with `X-Mqchat-Offline: 1`. */
   offline?: true;
@@ -46,14 +50,21 @@ export async function pageConfig(search: string, origin: string, fetchImpl: type
   } catch {
     res = null; // unreachable: as if there were none
   }
-  const extra: Pick<PageConfig, "vapidKey" | "offline"> = {};
+  const extra: Pick<PageConfig, "vapidKey" | "brokerWs" | "offline"> = {};
   if (res?.headers.get(OFFLINE_HEADER) === "1") extra.offline = true;
   if (res?.ok) {
     try {
-      const cfg = (await res.json()) as { api?: unknown; password_login?: unknown; webpush_vapid_key?: unknown };
+      const cfg = (await res.json()) as {
+        api?: unknown;
+        password_login?: unknown;
+        webpush_vapid_key?: unknown;
+        broker_ws?: unknown;
+      };
       const api = typeof cfg.api === "string" && cfg.api.trim() ? cfg.api.trim() : null;
       const key = cfg.webpush_vapid_key;
       if (typeof key === "string" && /^[A-Za-z0-9_-]{80,100}$/.test(key)) extra.vapidKey = key;
+      const ws = cfg.broker_ws;
+      if (typeof ws === "string" && /^wss?:\/\/[^\s]+$/i.test(ws.trim())) extra.brokerWs = ws.trim();
       return { api, mqttPasswords: api === null && cfg.password_login === "mqtt", ...extra };
     } catch {
       /* not JSON: as if there were none */

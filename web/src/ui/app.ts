@@ -22,7 +22,16 @@ import { ChatView } from "./chat_view";
 import { onNotificationsSwitched } from "./notifier";
 import { WebPush } from "./web_push";
 import { $ } from "./dom";
-import { clearPassword, defaultServer, endSignup, prefillUser, setLoginBusy, setupLogin, showLogin } from "./login";
+import {
+  clearPassword,
+  defaultServer,
+  endSignup,
+  prefillUser,
+  setConfiguredServer,
+  setLoginBusy,
+  setupLogin,
+  showLogin,
+} from "./login";
 
 export class App {
   private store: ChatState | null = null;
@@ -40,6 +49,7 @@ export class App {
     const cfg = await pageConfig(location.search, location.origin);
     this.mqttPasswords = cfg.mqttPasswords;
     this.vapidKey = cfg.vapidKey;
+    setConfiguredServer(cfg.brokerWs);
     setOpenedOffline(cfg.offline === true);
     if (cfg.api) {
       this.api = new ApiClient(cfg.api);

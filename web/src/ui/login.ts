@@ -6,9 +6,17 @@ import { onLangChange, t } from "../i18n/i18n";
 import type { Login } from "../state/session";
 import { $, setText, show } from "./dom";
 
+let configuredServer: string | undefined; // config.json's broker_ws
+
+/** The broker the page's config.json names (`broker_ws`), for a page not served by the broker. */
+export function setConfiguredServer(url: string | undefined): void {
+  configuredServer = url;
+}
+
 export function defaultServer(): string {
   const q = new URLSearchParams(location.search).get("server");
   if (q) return q;
+  if (configuredServer) return configuredServer;
   if (location.protocol === "http:" || location.protocol === "https:") {
     return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/`;
   }
