@@ -12,7 +12,8 @@
 # Prints markdown tables ready for docs/BENCHMARKS.md.
 # usage: bench/search_bench.sh [--stores "postgres sqlite"] [--messages N] [--conversations M]
 #                              [--repeat R] [--index bulk|broker] [--sends] [--sends-runs R]
-#                              [--build-dir DIR] [--no-build]
+#                              [--verify] [--quick] [--build-dir DIR] [--no-build]
+#                              [--bench PATH --plugin PATH]
 #   sizes (the issue's): PostgreSQL 10,000,000 messages in 100,000 conversations, SQLite
 #   1,000,000 in 10,000 (100 messages per conversation both); --messages and --conversations set
 #   both stores' size. The corpus (bench/search/corpus.h): conversations of two members of M/2
@@ -20,13 +21,17 @@
 #   20 Korean, each in ~15% of messages), plus "zeppelin" and "김밥" each with probability
 #   1/50,000 (rare). --index broker leaves the index to the broker's indexer, message by
 #   message (the old way, for comparison at small sizes). --repeat: runs of each query (50).
+#   --verify: after the queries, the index is emptied and built again by the broker's indexer,
+#   which must give the same postings as the bulk build (a check, for small sizes). --quick:
+#   SQLite, 5,000 messages in 200 conversations, 3 runs, --verify (bench/smoke_test.sh).
+#   --bench/--plugin: built tools (mqchat-bench's folder holds the search tools); no build.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
 source "$HERE/lib.sh"
 
 STORES="postgres sqlite" MESSAGES="" CONVERSATIONS="" REPEAT=50 INDEX=bulk SENDS=false
-SENDS_RUNS=3 BUILD_DIR="$REPO/build-bench" BUILD=true
+SENDS_RUNS=3 BUILD_DIR="$REPO/build-bench" BUILD=true VERIFY=false BENCH="" PLUGIN=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --stores) STORES=$2; shift 2 ;;
@@ -36,9 +41,13 @@ while [ $# -gt 0 ]; do
     --index) INDEX=$2; shift 2 ;;
     --sends) SENDS=true; shift ;;
     --sends-runs) SENDS_RUNS=$2; shift 2 ;;
+    --verify) VERIFY=true; shift ;;
+    --quick) STORES=sqlite MESSAGES=5000 CONVERSATIONS=200 REPEAT=3 VERIFY=true; shift ;;
     --build-dir) BUILD_DIR=$2; shift 2 ;;
     --no-build) BUILD=false; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    --bench) BENCH=$2 BUILD=false; shift 2 ;;
+    --plugin) PLUGIN=$2 BUILD=false; shift 2 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -49,9 +58,11 @@ if $BUILD; then
   cmake --build "$BUILD_DIR" -j2 --target mqchat-search-bench mqchat-search-corpus >&2 ||
     bench_die "build failed"
 fi
-QUERY_BENCH=$BUILD_DIR/bench/mqchat-search-bench
-CORPUS=$BUILD_DIR/bench/mqchat-search-corpus
-PLUGIN=$BUILD_DIR/plugin/mqchat_plugin.so
+TOOLS=$BUILD_DIR/bench
+[ -n "$BENCH" ] && TOOLS=$(dirname "$BENCH")
+QUERY_BENCH=$TOOLS/mqchat-search-bench
+CORPUS=$TOOLS/mqchat-search-corpus
+PLUGIN=${PLUGIN:-$BUILD_DIR/plugin/mqchat_plugin.so}
 for tool in "$QUERY_BENCH" "$CORPUS"; do [ -x "$tool" ] || bench_die "$tool is not built"; done
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
@@ -84,6 +95,23 @@ index_bytes() {
 indexed_count() {
   local sql="SELECT coalesce(sum(indexed_seq), 0) FROM search_progress;"
   if [ "$1" = postgres ]; then psql -X -q -At "$PG_CONNINFO" -c "$sql"; else sqlite3 "$SQLITE_DB" "$sql"; fi
+}
+# What the postings are, in a few numbers (the same rows give the same line).
+fingerprint() {
+  local sql="SELECT count(*), sum(term % 1000003), sum(message_id % 1000003), sum(seq), (SELECT count(*) FROM search_docs) FROM search_postings;"
+  if [ "$1" = postgres ]; then psql -X -q -At -F '|' "$PG_CONNINFO" -c "$sql"; else sqlite3 "$SQLITE_DB" "$sql"; fi
+}
+wait_indexed() {  # store n: until search_progress covers n messages (the broker's indexer)
+  local deadline=$(( $(date +%s) + 7200 ))
+  while [ "$(indexed_count "$1")" -lt "$2" ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || bench_die "$1: indexing did not finish in 2 hours"
+    kill -0 "$BROKER_PID" 2>/dev/null || bench_die "$1: the broker stopped"
+    sleep 1  # polling the store's progress, bounded by the deadline
+  done
+}
+clear_index() {
+  local sql="DELETE FROM search_postings; DELETE FROM search_docs; DELETE FROM search_progress;"
+  if [ "$1" = postgres ]; then psql -X -q "$PG_CONNINFO" -c "$sql"; else sqlite3 "$SQLITE_DB" "$sql"; fi
 }
 now_s() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now_s)" 'BEGIN { printf "%.1f", b - a }'; }
@@ -121,12 +149,7 @@ for store in $STORES; do
     bench_log "$store: loaded in $load_s s; the broker's indexer indexes"
     t0=$(now_s)
     bench_start_mosquitto "$store" "$lines"
-    deadline=$(( $(date +%s) + 7200 ))
-    while [ "$(indexed_count "$store")" -lt "$n" ]; do
-      [ "$(date +%s)" -lt "$deadline" ] || bench_die "$store: indexing did not finish in 2 hours"
-      kill -0 "$BROKER_PID" 2>/dev/null || bench_die "$store: the broker stopped"
-      sleep 2  # polling the store's progress, bounded by the deadline
-    done
+    wait_indexed "$store" "$n"
     index_s=$(elapsed "$t0")
     postings=""
   fi
@@ -141,6 +164,18 @@ for store in $STORES; do
     ROWS+=$(jq -r --arg store "$store" --arg n "$(fmt "$n")" --arg kind "${KIND[$q]}" --arg lang "${LANG[$q]}" \
       '"| \($store) | \($n) | \(.query) | \($kind) | \($lang) | \(.scope) | \(.results)\(if .has_more then "+" else "" end) | \(.p50_ms * 10 | round / 10) | \(.p99_ms * 10 | round / 10) | \(.max_ms * 10 | round / 10) |"' <<<"$line")$'\n'
   done <<<"$json"
+  if $VERIFY; then
+    bench_stop_pid "$pid"
+    before=$(fingerprint "$store")
+    clear_index "$store"
+    bench_start_mosquitto "$store-verify" "$lines"
+    pid=$BROKER_PID
+    wait_indexed "$store" "$n"
+    after=$(fingerprint "$store")
+    [ "$before" = "$after" ] ||
+      bench_die "$store: the $INDEX index ($before) differs from the broker indexer's ($after)"
+    bench_log "$store: verified: the broker's indexer built the same postings ($after)"
+  fi
   rate=$(awk -v m="$n" -v s="$index_s" 'BEGIN { printf "%d", (s > 0 ? m / s : 0) }')
   SUMMARY+="| $store | $(fmt "$n") | $(fmt "$m") | $load_s | $INDEX | $index_s | $(fmt "$rate") | ${postings:+$(fmt "$postings")} | $((bytes / 1024 / 1024)) | $((bytes / n)) |"$'\n'
   bench_stop_pid "$pid"

@@ -3,9 +3,10 @@
 // result shows its conversation, sender, time and a snippet with the matched words in <mark>,
 // built from the response's code point highlights as text nodes (server text is never parsed
 // as HTML). Choosing a result opens its conversation scrolled to that message, loading older
-// pages until it is there; a text channel's result ("#general · Club") opens that channel in its
-// server (the server view, state/community.ts) the same way. Keyboard: the results are buttons (Tab, Enter); arrow keys move
-// between them; Escape in the box or the results closes the search and returns to the list.
+// pages until it is there; a text channel's result ("#general in Club") opens that channel in
+// its server (the server view, state/community.ts) the same way. Keyboard: the results are
+// buttons (Tab, Enter); arrow keys move between them; Escape in the box or the results closes
+// the search and returns to the list.
 import { ChatError } from "../api/errors";
 import { SearchResult, hitTarget, snippetParts } from "../api/search";
 import { t } from "../i18n/i18n";
