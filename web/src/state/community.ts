@@ -145,7 +145,8 @@ export class Community {
   /** Opens server `id` (null: back to conversations) at its text channel `channelId` if it
    * has that one (a search result), else at its first text channel. */
   async selectServer(id: string | null, channelId?: string): Promise<void> {
-    const wanted = () => (id ? this.channelsOf(id).find((c) => c.type === "text" && c.channel_id === channelId) : undefined);
+    const wanted = () =>
+      id ? this.channelsOf(id).find((c) => c.type === "text" && c.channel_id === channelId) : undefined;
     if (id === this._serverId) {
       const ch = wanted();
       if (ch && this._channelId !== ch.channel_id) await this.openChannel(ch.channel_id);
