@@ -1,184 +1,212 @@
 #!/usr/bin/env bash
-# Search at scale (issue 17; docs/BENCHMARKS.md "Search"): bulk-loads a corpus straight into the
-# store (SQL, not through the broker: minutes, not hours), lets a broker's indexer index it (the
-# sweep at start finds every conversation with last_seq > indexed_seq), and measures query
-# latency with mqchat-search-bench through the SDK: common and rare words, English and Korean,
-# in one conversation and across the searching user's 200 conversations.
-# usage: bench/search_bench.sh [--messages N] [--conversations M] [--stores "sqlite postgres"]
-#                              [--repeat R] [--build-dir DIR] [--no-build]
-#   N messages (default 1,000,000) spread evenly over M group conversations (default 10,000),
-#   3 members each of M/2 users; user "searcher" is also in the first 200. Each message is 6
-#   words drawn uniformly from 40 common words (20 English, 20 Korean), plus "zeppelin" and
-#   "비빔밥" each with probability 1/50,000 (rare). Times are the message's index in ms.
+# Search at scale (issue 17; docs/BENCHMARKS.md "Search"): generates a corpus and loads it
+# straight into a store in bulk (mqchat-search-corpus load: COPY on PostgreSQL, one transaction
+# of prepared inserts on SQLite), builds the search index in bulk from the stored messages with
+# the plugin's own tokenizer (mqchat-search-corpus index: postings COPYed with the primary key
+# built after on PostgreSQL, sorted and appended in one transaction on SQLite; every
+# conversation's indexed_seq set to its last_seq), then starts a broker on the store and
+# measures query latency through the SDK (mqchat-search-bench): common and rare words, English
+# and Korean two-syllable, in one conversation and across the searching user's 200
+# conversations. Optionally (--sends) the send rows with and without indexing (bench/run.sh
+# --scenarios pairs, stores sqlite sqlite-noindex postgres postgres-noindex, interleaved).
+# Prints markdown tables ready for docs/BENCHMARKS.md.
+# usage: bench/search_bench.sh [--stores "postgres sqlite"] [--messages N] [--conversations M]
+#                              [--repeat R] [--index bulk|broker] [--sends] [--sends-runs R]
+#                              [--verify] [--quick] [--build-dir DIR] [--no-build]
+#                              [--bench PATH --plugin PATH]
+#   sizes (the issue's): PostgreSQL 10,000,000 messages in 100,000 conversations, SQLite
+#   1,000,000 in 10,000 (100 messages per conversation both); --messages and --conversations set
+#   both stores' size. The corpus (bench/search/corpus.h): conversations of two members of M/2
+#   users, "searcher" also in the first 200; each message 6 words of 40 common ones (20 English,
+#   20 Korean, each in ~15% of messages), plus "zeppelin" and "김밥" each with probability
+#   1/50,000 (rare). --index broker leaves the index to the broker's indexer, message by
+#   message (the old way, for comparison at small sizes). --repeat: runs of each query (50).
+#   --verify: after the queries, the index is emptied and built again by the broker's indexer,
+#   which must give the same postings as the bulk build (a check, for small sizes). --quick:
+#   SQLite, 5,000 messages in 200 conversations, 3 runs, --verify (bench/smoke_test.sh).
+#   --bench/--plugin: built tools (mqchat-bench's folder holds the search tools); no build.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
 source "$HERE/lib.sh"
 
-MESSAGES=1000000 CONVERSATIONS=10000 STORES="sqlite postgres" REPEAT=50
-BUILD_DIR="$REPO/build-bench" BUILD=true
+STORES="postgres sqlite" MESSAGES="" CONVERSATIONS="" REPEAT=50 INDEX=bulk SENDS=false
+SENDS_RUNS=3 BUILD_DIR="$REPO/build-bench" BUILD=true VERIFY=false BENCH="" PLUGIN=""
 while [ $# -gt 0 ]; do
   case "$1" in
+    --stores) STORES=$2; shift 2 ;;
     --messages) MESSAGES=$2; shift 2 ;;
     --conversations) CONVERSATIONS=$2; shift 2 ;;
-    --stores) STORES=$2; shift 2 ;;
     --repeat) REPEAT=$2; shift 2 ;;
+    --index) INDEX=$2; shift 2 ;;
+    --sends) SENDS=true; shift ;;
+    --sends-runs) SENDS_RUNS=$2; shift 2 ;;
+    --verify) VERIFY=true; shift ;;
+    --quick) STORES=sqlite MESSAGES=5000 CONVERSATIONS=200 REPEAT=3 VERIFY=true; shift ;;
     --build-dir) BUILD_DIR=$2; shift 2 ;;
     --no-build) BUILD=false; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --bench) BENCH=$2 BUILD=false; shift 2 ;;
+    --plugin) PLUGIN=$2 BUILD=false; shift 2 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
-[ "$CONVERSATIONS" -ge 200 ] || bench_die "--conversations must be at least 200"
+case "$INDEX" in bulk|broker) ;; *) bench_die "--index is bulk or broker" ;; esac
+command -v jq >/dev/null || bench_die "jq is required"
 if $BUILD; then
   bench_build "$BUILD_DIR" "$REPO"
-  cmake --build "$BUILD_DIR" -j2 --target mqchat-search-bench >&2 || bench_die "build failed"
+  cmake --build "$BUILD_DIR" -j2 --target mqchat-search-bench mqchat-search-corpus >&2 ||
+    bench_die "build failed"
 fi
-QUERY_BENCH=$BUILD_DIR/bench/mqchat-search-bench
-PLUGIN=$BUILD_DIR/plugin/mqchat_plugin.so
+TOOLS=$BUILD_DIR/bench
+[ -n "$BENCH" ] && TOOLS=$(dirname "$BENCH")
+QUERY_BENCH=$TOOLS/mqchat-search-bench
+CORPUS=$TOOLS/mqchat-search-corpus
+PLUGIN=${PLUGIN:-$BUILD_DIR/plugin/mqchat_plugin.so}
+for tool in "$QUERY_BENCH" "$CORPUS"; do [ -x "$tool" ] || bench_die "$tool is not built"; done
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 bench_init_tmp
 
-USERS=$((CONVERSATIONS / 2))
-PER=$((MESSAGES / CONVERSATIONS))
-MESSAGES=$((PER * CONVERSATIONS))
-COMMON_EN="meeting report lunch project team review schedule update plan deadline client budget design launch today tomorrow coffee morning weekly notes"
-COMMON_KO="회의 점심 보고서 일정 프로젝트 검토 내일 오늘 고객 예산 디자인 출시 확인 부탁 주간 오전 오후 커피 자료 공유"
-QUERIES=(meeting 점심 zeppelin 비빔밥)
+# Query, kind and language, in the order of the table.
+QUERIES=(meeting 점심 zeppelin 김밥)
+declare -A KIND=([meeting]=common [점심]=common [zeppelin]=rare [김밥]=rare)
+declare -A LANG=([meeting]=English [점심]="Korean, 2 syllables" [zeppelin]=English [김밥]="Korean, 2 syllables")
 
-# The corpus as SQL for store $1: the word table, conversations, members, messages.
-corpus_sql() {
-  local store=$1 i=0 words=""
-  for w in $COMMON_EN $COMMON_KO; do words+="${words:+,}($i,'$w')"; i=$((i + 1)); done
-  local k=$i pick
-  if [ "$store" = postgres ]; then
-    pick="(SELECT w FROM bench_words WHERE id = floor(random() * $k)::int + 0 * g)"
-    cat <<SQL
-CREATE TEMP TABLE bench_words (id int PRIMARY KEY, w text);
-INSERT INTO bench_words VALUES $words;
-INSERT INTO conversations (conversation_id, kind, name, last_seq, member_count, last_activity_ms, created_by, created_at_ms)
-  SELECT c, 2, 'c' || c, $PER, CASE WHEN c <= 200 THEN 3 ELSE 2 END, $MESSAGES, 'u' || (c % $USERS), 0
-  FROM generate_series(1, $CONVERSATIONS) c;
-INSERT INTO members (conversation_id, username, role, read_seq, joined_at_ms)
-  SELECT c, 'u' || (c % $USERS), 2, 0, 0 FROM generate_series(1, $CONVERSATIONS) c
-  UNION ALL SELECT c, 'u' || ((c * 7 + 1) % $USERS), 0, 0, 0 FROM generate_series(1, $CONVERSATIONS) c
-    WHERE (c * 7 + 1) % $USERS <> c % $USERS
-  UNION ALL SELECT c, 'searcher', 0, 0, 0 FROM generate_series(1, 200) c;
-INSERT INTO messages (conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms)
-  SELECT 1 + (g - 1) % $CONVERSATIONS, 1 + (g - 1) / $CONVERSATIONS, g,
-         'u' || ((1 + (g - 1) % $CONVERSATIONS) % $USERS), 'b' || g,
-         $pick || ' ' || $pick || ' ' || $pick || ' ' || $pick || ' ' || $pick || ' ' || $pick
-           || CASE WHEN random() < 0.00002 THEN ' zeppelin' ELSE '' END
-           || CASE WHEN random() < 0.00002 THEN ' 비빔밥' ELSE '' END,
-         g
-  FROM generate_series(1, $MESSAGES) g;
-ANALYZE;
-SQL
+size_of() {  # store -> "messages conversations"
+  if [ -n "$MESSAGES" ] || [ -n "$CONVERSATIONS" ]; then
+    echo "${MESSAGES:-1000000} ${CONVERSATIONS:-10000}"
+  elif [ "$1" = postgres ]; then
+    echo "10000000 100000"
   else
-    pick="(SELECT w FROM bench_words WHERE id = abs(random() + 0 * g) % $k)"
-    cat <<SQL
-PRAGMA journal_mode = WAL;
-CREATE TEMP TABLE bench_words (id INTEGER PRIMARY KEY, w TEXT);
-INSERT INTO bench_words VALUES $words;
-BEGIN;
-WITH RECURSIVE s(c) AS (SELECT 1 UNION ALL SELECT c + 1 FROM s WHERE c < $CONVERSATIONS)
-INSERT INTO conversations (conversation_id, kind, name, last_seq, member_count, last_activity_ms, created_by, created_at_ms)
-  SELECT c, 2, 'c' || c, $PER, CASE WHEN c <= 200 THEN 3 ELSE 2 END, $MESSAGES, 'u' || (c % $USERS), 0 FROM s;
-WITH RECURSIVE s(c) AS (SELECT 1 UNION ALL SELECT c + 1 FROM s WHERE c < $CONVERSATIONS)
-INSERT INTO members (conversation_id, username, role, read_seq, joined_at_ms)
-  SELECT c, 'u' || (c % $USERS), 2, 0, 0 FROM s
-  UNION ALL SELECT c, 'u' || ((c * 7 + 1) % $USERS), 0, 0, 0 FROM s WHERE (c * 7 + 1) % $USERS <> c % $USERS
-  UNION ALL SELECT c, 'searcher', 0, 0, 0 FROM s WHERE c <= 200;
-WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < $MESSAGES)
-INSERT INTO messages (conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms)
-  SELECT 1 + (g - 1) % $CONVERSATIONS, 1 + (g - 1) / $CONVERSATIONS, g,
-         'u' || ((1 + (g - 1) % $CONVERSATIONS) % $USERS), 'b' || g,
-         $pick || ' ' || $pick || ' ' || $pick || ' ' || $pick || ' ' || $pick || ' ' || $pick
-           || CASE WHEN abs(random()) % 50000 = 0 THEN ' zeppelin' ELSE '' END
-           || CASE WHEN abs(random()) % 50000 = 0 THEN ' 비빔밥' ELSE '' END,
-         g
-  FROM s;
-COMMIT;
-ANALYZE;
-SQL
-  fi
-}
-
-# Runs SQL (stdin) against the store; prints the output.
-run_sql() {
-  if [ "$1" = postgres ]; then
-    psql -X -q -v ON_ERROR_STOP=1 -At "$PG_CONNINFO"
-  else
-    sqlite3 -bail "$SQLITE_DB"
+    echo "1000000 10000"
   fi
 }
 
 # Search index bytes (postings and per-message term lists, with their indexes).
 index_bytes() {
   if [ "$1" = postgres ]; then
-    echo "SELECT pg_total_relation_size('search_postings') + pg_total_relation_size('search_docs');" | run_sql postgres
+    psql -X -q -At "$PG_CONNINFO" -c \
+      "SELECT pg_total_relation_size('search_postings') + pg_total_relation_size('search_docs')"
   else
-    echo "SELECT sum(pgsize) FROM dbstat WHERE name IN ('search_postings', 'search_docs') OR name IN (SELECT name FROM sqlite_schema WHERE tbl_name IN ('search_postings', 'search_docs'));" |
-      run_sql sqlite
+    sqlite3 "$SQLITE_DB" "SELECT sum(pgsize) FROM dbstat WHERE name IN ('search_postings', 'search_docs') OR name IN (SELECT name FROM sqlite_schema WHERE tbl_name IN ('search_postings', 'search_docs'));"
   fi
 }
-
-indexed_count() { echo "SELECT coalesce(sum(indexed_seq), 0) FROM search_progress;" | run_sql "$1"; }
-
+indexed_count() {
+  local sql="SELECT coalesce(sum(indexed_seq), 0) FROM search_progress;"
+  if [ "$1" = postgres ]; then psql -X -q -At "$PG_CONNINFO" -c "$sql"; else sqlite3 "$SQLITE_DB" "$sql"; fi
+}
+# What the postings are, in a few numbers (the same rows give the same line).
+fingerprint() {
+  local sql="SELECT count(*), sum(term % 1000003), sum(message_id % 1000003), sum(seq), (SELECT count(*) FROM search_docs) FROM search_postings;"
+  if [ "$1" = postgres ]; then psql -X -q -At -F '|' "$PG_CONNINFO" -c "$sql"; else sqlite3 "$SQLITE_DB" "$sql"; fi
+}
+wait_indexed() {  # store n: until search_progress covers n messages (the broker's indexer)
+  local deadline=$(( $(date +%s) + 7200 ))
+  while [ "$(indexed_count "$1")" -lt "$2" ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || bench_die "$1: indexing did not finish in 2 hours"
+    kill -0 "$BROKER_PID" 2>/dev/null || bench_die "$1: the broker stopped"
+    sleep 1  # polling the store's progress, bounded by the deadline
+  done
+}
+clear_index() {
+  local sql="DELETE FROM search_postings; DELETE FROM search_docs; DELETE FROM search_progress;"
+  if [ "$1" = postgres ]; then psql -X -q "$PG_CONNINFO" -c "$sql"; else sqlite3 "$SQLITE_DB" "$sql"; fi
+}
 now_s() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now_s)" 'BEGIN { printf "%.1f", b - a }'; }
+fmt() { printf "%'d" "$1"; }
 
-ROWS=""
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
+SUMMARY="" ROWS=""
 for store in $STORES; do
+  read -r n m <<<"$(size_of "$store")"
+  [ "$m" -ge 200 ] || bench_die "at least 200 conversations (the searcher's)"
+  n=$(( n / m * m ))
   if [ "$store" = postgres ]; then
     [ -n "${PG_CONNINFO:-}" ] || bench_start_postgres
     lines=$(bench_plugin_lines "$PLUGIN" postgres)
+    target=(--postgres "$PG_CONNINFO")
   else
     lines=$(bench_plugin_lines "$PLUGIN" sqlite)
     SQLITE_DB=$(sed -n 's/^plugin_opt_sqlite_path //p' <<<"$lines")
+    target=(--sqlite "$SQLITE_DB")
   fi
   # A broker without indexing creates the schema; the corpus goes in while no broker runs.
   bench_start_mosquitto "$store-schema" "$lines" "plugin_opt_search_index false"
   bench_stop_pid "$BROKER_PID"
-  bench_log "$store: loading $MESSAGES messages in $CONVERSATIONS conversations"
-  t0=$(now_s)
-  corpus_sql "$store" | run_sql "$store" >/dev/null
-  load_s=$(elapsed "$t0")
-  bench_log "$store: loaded in $load_s s; indexing"
-  t0=$(now_s)
-  bench_start_mosquitto "$store" "$lines"
+  bench_log "$store: loading $(fmt "$n") messages in $(fmt "$m") conversations"
+  load=$("$CORPUS" load "${target[@]}" --messages "$n" --conversations "$m") ||
+    bench_die "$store: load failed"
+  load_s=$(jq -r '.seconds * 10 | round / 10' <<<"$load")
+  if [ "$INDEX" = bulk ]; then
+    bench_log "$store: loaded in $load_s s; indexing in bulk"
+    built=$("$CORPUS" index "${target[@]}") || bench_die "$store: bulk index failed"
+    index_s=$(jq -r '.seconds * 10 | round / 10' <<<"$built")
+    postings=$(jq -r '.postings' <<<"$built")
+    bench_start_mosquitto "$store" "$lines"
+  else
+    bench_log "$store: loaded in $load_s s; the broker's indexer indexes"
+    t0=$(now_s)
+    bench_start_mosquitto "$store" "$lines"
+    wait_indexed "$store" "$n"
+    index_s=$(elapsed "$t0")
+    postings=""
+  fi
   pid=$BROKER_PID port=$BROKER_PORT
-  deadline=$(( $(date +%s) + 7200 ))
-  while [ "$(indexed_count "$store")" -lt "$MESSAGES" ]; do
-    [ "$(date +%s)" -lt "$deadline" ] || bench_die "$store: indexing did not finish in 2 hours"
-    kill -0 "$pid" 2>/dev/null || bench_die "$store: the broker stopped"
-    sleep 2
-  done
-  index_s=$(elapsed "$t0")
-  [ "$store" = postgres ] && echo "ANALYZE;" | run_sql postgres
+  [ "$(indexed_count "$store")" -ge "$n" ] || bench_die "$store: the index does not cover the corpus"
   bytes=$(index_bytes "$store")
-  bench_log "$store: indexed in $index_s s; index $((bytes / 1024 / 1024)) MB"
-  [ -x "$QUERY_BENCH" ] || bench_die "$QUERY_BENCH is not built"
+  bench_log "$store: indexed in $index_s s; index $((bytes / 1024 / 1024)) MB; querying"
   json=$("$QUERY_BENCH" --port "$port" --jwt-secret "$BENCH_JWT_SECRET" --user searcher \
-           --conversation 1 --repeat "$REPEAT" "${QUERIES[@]}")
+           --conversation 1 --repeat "$REPEAT" "${QUERIES[@]}") || bench_die "$store: queries failed"
   while read -r line; do
-    ROWS+=$(jq -r --arg store "$store" \
-      '"| \($store) | \(.query) | \(.scope) | \(.results)\(if .has_more then "+" else "" end) | \(.p50_ms * 10 | round / 10) | \(.p99_ms * 10 | round / 10) | \(.max_ms * 10 | round / 10) |"' <<<"$line")$'\n'
+    q=$(jq -r .query <<<"$line")
+    ROWS+=$(jq -r --arg store "$store" --arg n "$(fmt "$n")" --arg kind "${KIND[$q]}" --arg lang "${LANG[$q]}" \
+      '"| \($store) | \($n) | \(.query) | \($kind) | \($lang) | \(.scope) | \(.results)\(if .has_more then "+" else "" end) | \(.p50_ms * 10 | round / 10) | \(.p99_ms * 10 | round / 10) | \(.max_ms * 10 | round / 10) |"' <<<"$line")$'\n'
   done <<<"$json"
-  SUMMARY+="| $store | $MESSAGES | $CONVERSATIONS | $load_s | $index_s | $(awk -v m="$MESSAGES" -v s="$index_s" 'BEGIN { printf "%d", m / s }') | $((bytes / MESSAGES)) |"$'\n'
+  if $VERIFY; then
+    bench_stop_pid "$pid"
+    before=$(fingerprint "$store")
+    clear_index "$store"
+    bench_start_mosquitto "$store-verify" "$lines"
+    pid=$BROKER_PID
+    wait_indexed "$store" "$n"
+    after=$(fingerprint "$store")
+    [ "$before" = "$after" ] ||
+      bench_die "$store: the $INDEX index ($before) differs from the broker indexer's ($after)"
+    bench_log "$store: verified: the broker's indexer built the same postings ($after)"
+  fi
+  rate=$(awk -v m="$n" -v s="$index_s" 'BEGIN { printf "%d", (s > 0 ? m / s : 0) }')
+  SUMMARY+="| $store | $(fmt "$n") | $(fmt "$m") | $load_s | $INDEX | $index_s | $(fmt "$rate") | ${postings:+$(fmt "$postings")} | $((bytes / 1024 / 1024)) | $((bytes / n)) |"$'\n'
   bench_stop_pid "$pid"
+  if [ "$store" = postgres ]; then bench_cleanup; bench_init_tmp; unset PG_CONNINFO; fi
 done
 
+SENDS_TABLE=""
+if $SENDS; then
+  send_stores=""
+  for store in $STORES; do send_stores+="$store $store-noindex "; done
+  bench_log "sends with and without indexing: bench/run.sh --stores \"$send_stores\" --scenarios pairs --runs $SENDS_RUNS"
+  SENDS_TABLE=$("$HERE/run.sh" --stores "$send_stores" --scenarios pairs --runs "$SENDS_RUNS" \
+                  --build-dir "$BUILD_DIR") || bench_die "bench/run.sh failed"
+fi
+
 echo
-echo "Search corpus, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ); $MESSAGES messages, $CONVERSATIONS conversations"
+echo "Search benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average at start $LOAD_AT_START"
+echo "(bench/search_bench.sh --stores \"$STORES\"${MESSAGES:+ --messages $MESSAGES}${CONVERSATIONS:+ --conversations $CONVERSATIONS} --index $INDEX --repeat $REPEAT$($SENDS && echo " --sends"))"
 echo
-echo "| store | messages | conversations | load s | index s | indexed msgs/s | index bytes/message |"
-echo "|---|---|---|---|---|---|---|"
+echo "| store | messages | conversations | load s | index | index s | indexed msgs/s | postings | index MB | index bytes/message |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 printf '%s' "$SUMMARY"
 echo
-echo "Query latency (user 'searcher': 200 conversations; one conversation = conversation 1; $REPEAT runs each, one at a time; first page of 20):"
+echo "Query latency: user 'searcher' (200 conversations); one conversation = conversation 1; $REPEAT runs of each, one at a time, through the SDK; first page of 20 (results: on that page, + when more follow):"
 echo
-echo "| store | query | scope | results | p50 ms | p99 ms | max ms |"
-echo "|---|---|---|---|---|---|---|"
+echo "| store | messages | query | word | language | scope | results | p50 ms | p99 ms | max ms |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 printf '%s' "$ROWS"
+if $SENDS; then
+  echo
+  echo "Sends with (sqlite, postgres) and without (-noindex: plugin_opt_search_index false) indexing, bench/run.sh --scenarios pairs --runs $SENDS_RUNS:"
+  echo
+  echo "$SENDS_TABLE"
+fi

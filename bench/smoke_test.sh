@@ -5,8 +5,9 @@
 # devices x 3 missed messages (and its plain baseline), presence churn with 5 watchers x 10
 # transitions, 2 pairs x 100 requests of the mixed workload (edits and reactions), and a channel
 # of a 200-member server with 10 members online (added by bench/channel_members.sh); then the
-# flood and retention sweep tools in their --quick modes (bench/flood_bench.sh,
-# bench/retention_bench.sh: brokers of their own). Each must lose, duplicate and fail nothing
+# flood, retention sweep and search tools in their --quick modes (bench/flood_bench.sh,
+# bench/retention_bench.sh, bench/search_bench.sh: brokers of their own; the search one also
+# checks that its bulk-built index is the one the broker's indexer builds). Each must lose, duplicate and fail nothing
 # (mqchat-bench's and the tools' exit codes); timing is never asserted.
 # usage: bench/smoke_test.sh [--bench PATH] [--plugin PATH] [--build-dir DIR]
 # Without --bench/--plugin it builds them in --build-dir (default <repo>/build-bench).
@@ -79,6 +80,7 @@ tool() {  # NAME SCRIPT: a bench tool's --quick run (its own brokers); a failure
 }
 tool flood flood_bench.sh
 tool retention retention_bench.sh
+tool search search_bench.sh
 if [ $status -ne 0 ]; then
   bench_log "smoke test FAILED; broker logs:"
   tail -30 "$BENCH_TMP/chat.log" "$BENCH_TMP/plain.log" >&2

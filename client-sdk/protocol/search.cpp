@@ -1,5 +1,6 @@
 #include "protocol/search.h"
 
+#include "protocol/community.h"
 #include "protocol/decode_util.h"
 #include "protocol/fields.h"
 #include "protocol/ids.h"
@@ -10,14 +11,20 @@ namespace {
 
 using nlohmann::json;
 constexpr Presence kRequired = Presence::kRequired;
+// A channel result's server name, beside community_fields::kServerId.
+constexpr char kServerName[] = "server_name";
 
 json EncodeResult(const WireSearchResult& r) {
   json highlights = json::array();
   for (const auto& [begin, end] : r.highlights) highlights.push_back(json::array({begin, end}));
-  return json{{fields::kConversation,
-               json{{fields::kConversationId, FormatId(r.message.conversation_id)},
+  json conversation{{fields::kConversationId, FormatId(r.message.conversation_id)},
                     {fields::kKind, r.conversation_kind},
-                    {fields::kName, r.conversation_name}}},
+                    {fields::kName, r.conversation_name}};
+  if (r.server_id > 0) {
+    conversation[community_fields::kServerId] = FormatId(r.server_id);
+    conversation[kServerName] = r.server_name;
+  }
+  return json{{fields::kConversation, std::move(conversation)},
               {fields::kMessage, EncodeMessage(r.message)},
               {fields::kSnippet, r.snippet},
               {fields::kHighlights, std::move(highlights)}};
@@ -50,6 +57,11 @@ Result<WireSearchResult> DecodeResult(const json& obj) {
   MQCHAT_RETURN_IF_ERROR(ReadString(*conversation, fields::kKind, kRequired, &r.conversation_kind));
   MQCHAT_RETURN_IF_ERROR(
       ReadString(*conversation, fields::kName, Presence::kOptional, &r.conversation_name));
+  // A channel's server: absent from other kinds (and from servers before this field).
+  MQCHAT_RETURN_IF_ERROR(
+      ReadId(*conversation, community_fields::kServerId, Presence::kOptional, &r.server_id));
+  MQCHAT_RETURN_IF_ERROR(
+      ReadString(*conversation, kServerName, Presence::kOptional, &r.server_name));
   const json* message = FindField(obj, fields::kMessage);
   if (message == nullptr) return Status::InvalidArgument("message is missing");
   auto decoded = DecodeMessage(*message);

@@ -48,11 +48,16 @@ struct WireSearchResult {
   WireMessage message;
   std::string conversation_kind;  // values::kKindDirect | kKindGroup | kKindChannel
   std::string conversation_name;  // "" for direct conversations; a channel's name
+  // A text channel's server (kind kKindChannel only; 0 and "" otherwise): the client opens the
+  // channel in its server and names it "#channel in server" without asking for the lists.
+  int64_t server_id = 0;
+  std::string server_name;
   std::string snippet;
   std::vector<std::pair<int64_t, int64_t>> highlights;
 };
 
-// "search": {"results": [{"conversation": {"conversation_id", "kind", "name"}, "message",
+// "search": {"results": [{"conversation": {"conversation_id", "kind", "name", and for a channel
+// "server_id" and "server_name"}, "message",
 // "snippet", "highlights": [[begin, end]...]}...], "has_more", "next_cursor" (with has_more)}.
 struct WireSearchPage {
   std::vector<WireSearchResult> results;  // newest first

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "protocol/fields.h"
+#include "protocol/search.h"
 
 namespace mqchat::sdk {
 
@@ -24,11 +25,18 @@ std::string_view RoleName(MemberRole role) {
 }
 
 ConversationKind KindFromString(std::string_view kind) {
-  return kind == values::kKindGroup ? ConversationKind::kGroup : ConversationKind::kDirect;
+  if (kind == values::kKindGroup) return ConversationKind::kGroup;
+  if (kind == values::kKindChannel) return ConversationKind::kChannel;
+  return ConversationKind::kDirect;
 }
 
 std::string_view KindName(ConversationKind kind) {
-  return kind == ConversationKind::kGroup ? values::kKindGroup : values::kKindDirect;
+  switch (kind) {
+    case ConversationKind::kGroup: return values::kKindGroup;
+    case ConversationKind::kChannel: return values::kKindChannel;
+    case ConversationKind::kDirect: break;
+  }
+  return values::kKindDirect;
 }
 
 Message FromWire(const protocol::WireMessage& m) {

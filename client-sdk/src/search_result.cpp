@@ -55,6 +55,8 @@ Result<SearchPage> DecodeSearchResult(const protocol::Response& r) {
     out.message = FromWire(w.message);
     out.conversation_kind = KindFromString(w.conversation_kind);
     out.conversation_name = std::move(w.conversation_name);
+    out.server_id = w.server_id;
+    out.server_name = std::move(w.server_name);
     out.snippet = std::move(w.snippet);
     for (const auto& [begin, end] : w.highlights) out.highlights.push_back({begin, end});
     page.results.push_back(std::move(out));

@@ -1,10 +1,11 @@
 // Search in text channels (issues 17 and 18; docs/PROTOCOL.md "search"), over a real broker on
 // SQLite and PostgreSQL: a server member finds the messages of the channels they may view now,
 // over all their conversations and in one channel (marked `"kind":"channel"` with the
-// channel's name); a private channel (view denied to @everyone), a channel whose view was just
-// taken from the member by an override, and every channel for an outsider are not searched
-// (NOT_MEMBER when named); an edit is found by its new text only and a deleted message is not
-// found. Messages are indexed after their ack, so a first search polls with a deadline.
+// channel's name and its server's id and name); a private channel (view denied to @everyone), a
+// channel whose view was just taken from the member by an override, and every channel for an
+// outsider are not searched (NOT_MEMBER when named); an edit is found by its new text only and a
+// deleted message is not found. Messages are indexed after their ack, so a first search polls
+// with a deadline.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -86,6 +87,8 @@ TEST_P(ChannelSearchTest, MembersFindWhatTheyMayViewNow) {
     EXPECT_EQ(r["conversation"]["kind"], "channel") << r.dump();
     const int64_t id = JsonId(r["conversation"]["conversation_id"]);
     EXPECT_EQ(r["conversation"]["name"], id == general_ ? "general" : "random") << r.dump();
+    EXPECT_EQ(r["conversation"]["server_id"], server_id_) << r.dump();  // where to open it
+    EXPECT_EQ(r["conversation"]["server_name"], "Guild") << r.dump();
     EXPECT_EQ(JsonId(r["message"]["conversation_id"]), id);
   }
   // In one channel; the private one is refused as a conversation he is not in.

@@ -2,7 +2,8 @@
 // Korean two-syllable queries inside longer runs (and a longer query that finds only its own
 // word), English stems, Japanese, the conversation, sender and date filters, paging with the
 // cursor to the end without repeats, the highlights as the app marks them, the callback form,
-// the refusals; and a broker with plugin_opt_search_index false answering FORBIDDEN while
+// the refusals; a text channel's message found as a channel of its server (issue 18); and a
+// broker with plugin_opt_search_index false answering FORBIDDEN while
 // sends go on. Messages are indexed after their ack, so a first search polls with a deadline.
 #include <algorithm>
 #include <chrono>
@@ -168,6 +169,53 @@ TEST_P(SdkSearchTest, KoreanEnglishAndJapaneseWithFiltersAndHighlights) {
   auto page = f.get();
   ASSERT_TRUE(page.ok()) << page.status().ToString();
   EXPECT_EQ(Texts(*page), (std::vector<std::string>{"내일 점심 메뉴는 비빔밥"}));
+}
+
+// Issue 18: a message of a text channel is a kChannel result naming the channel and its server
+// (it was decoded as a direct conversation), beside a group's result, which names no server.
+TEST_P(SdkSearchTest, AChannelMessageIsFoundAsAChannelOfItsServer) {
+  MQCHAT_REQUIRE_SERVER();
+  Register({"bob"});
+  auto alice = Connect("alice");
+  auto bob = Connect("bob");
+  ASSERT_TRUE(alice && bob);
+  auto server = alice->CreateServer("Guild").get();
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  auto invite = alice->CreateInvite(server->id).get();
+  ASSERT_TRUE(invite.ok()) << invite.status().ToString();
+  auto joined = bob->JoinServer(invite->code).get();
+  ASSERT_TRUE(joined.ok()) << joined.status().ToString();
+  auto channels = alice->Channels(server->id).get();
+  ASSERT_TRUE(channels.ok() && !channels->empty()) << channels.status().ToString();
+  const Channel general = channels->front();
+  auto group = alice->CreateGroup("budgeteers", {"bob"}).get();
+  ASSERT_TRUE(group.ok()) << group.status().ToString();
+  EXPECT_EQ(SendText(*alice, general.id, "the budget for the garden"), 1);
+  SendText(*alice, group->id, "budget draft attached");
+  // Listing servers after connecting lets the broker load bob's channel access.
+  ASSERT_TRUE(bob->Servers().get().ok());
+
+  SearchPage found = SearchUntil(*bob, "budget", 2);
+  ASSERT_EQ(found.results.size(), 2u);
+  const SearchResult& in_group = found.results[0];  // newest first
+  const SearchResult& in_channel = found.results[1];
+  EXPECT_EQ(in_channel.message.text, "the budget for the garden");
+  EXPECT_EQ(in_channel.message.conversation_id, general.id);
+  EXPECT_EQ(in_channel.conversation_kind, ConversationKind::kChannel);
+  EXPECT_EQ(in_channel.conversation_name, general.name);
+  EXPECT_EQ(in_channel.server_id, server->id);
+  EXPECT_EQ(in_channel.server_name, "Guild");
+  EXPECT_EQ(Marked(in_channel), (std::vector<std::string>{"budget"}));
+  EXPECT_EQ(in_group.conversation_kind, ConversationKind::kGroup);
+  EXPECT_EQ(in_group.server_id, 0);
+  EXPECT_TRUE(in_group.server_name.empty());
+  // In that channel only, the same.
+  SearchOptions in_general;
+  in_general.conversation_id = general.id;
+  SearchPage one = SearchUntil(*bob, "budget", 1, in_general);
+  ASSERT_EQ(one.results.size(), 1u);
+  EXPECT_EQ(one.results[0].conversation_kind, ConversationKind::kChannel);
+  EXPECT_EQ(one.results[0].server_id, server->id);
 }
 
 TEST_P(SdkSearchTest, PagesWithTheCursorToTheEnd) {

@@ -1,7 +1,8 @@
 // The `mqchat` terminal client's communities (issue 18) against a real broker (SQLite),
 // through a pseudo-terminal (support/pty_process.h): /servers, /join with an invite code made
 // through the SDK, /channels, and /channel opening a text channel in which lines are sent and
-// other members' messages show live.
+// other members' messages show live; /search shows a channel's message as "#general in Guild"
+// with the id /channel opens (issue 18).
 #include <chrono>
 #include <future>
 #include <memory>
@@ -105,6 +106,19 @@ TEST_P(TerminalCommunityTest, JoinsListsAndChatsInAChannel) {
   ASSERT_EQ(page->messages.size(), 3u);
   EXPECT_EQ(page->messages[1].text, "hello channel");
   EXPECT_EQ(page->messages[1].sender, "alice");
+
+  // Search: indexed after the ack, so the SDK waits until the owner finds it; then the terminal.
+  ASSERT_TRUE(Get(bob->Send(general, "a zeppelin over the garden")).ok());
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto found = Get(bob->Search("zeppelin"));
+        return found.ok() && found->results.size() == 1;
+      },
+      kWait, "the index has the channel message"));
+  cli.SendLine("/search zeppelin");
+  ASSERT_TRUE(cli.Expect("#general in Guild (" + gid + ") #4 "));
+  ASSERT_TRUE(cli.Expect("bob: a [zeppelin] over the garden"));
+  ASSERT_TRUE(cli.Expect("* /channel ID opens a channel"));
 
   cli.SendLine("/quit");
   EXPECT_EQ(cli.WaitExit(kPtyWait), 0) << cli.output();

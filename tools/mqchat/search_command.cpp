@@ -31,6 +31,12 @@ std::string MarkHighlights(const std::string& snippet, const std::vector<SearchH
   return out + snippet.substr(at);
 }
 
+std::string ChannelHitLabel(const SearchResult& r) {
+  std::string out = "#" + r.conversation_name;
+  if (!r.server_name.empty()) out += " in " + r.server_name;
+  return out;
+}
+
 bool SearchCommand::Handle(const std::vector<std::string>& words, const std::string& line,
                            int64_t open_conversation) {
   const std::string& cmd = words[0];
@@ -73,12 +79,17 @@ void SearchCommand::Run(SearchOptions options) {
     PrintLine("* nothing found for '" + query_ + "'");
   }
   const int64_t now = NowMs();
+  bool channels = false;
   for (const SearchResult& r : page->results) {
     const Message& m = r.message;
-    PrintLine("  " + label_(m.conversation_id) + " (" + std::to_string(m.conversation_id) +
-              ") #" + std::to_string(m.seq) + " " + FormatClock(m.sent_at_ms, now) + " " +
-              m.sender + ": " + MarkHighlights(r.snippet, r.highlights));
+    const bool channel = r.conversation_kind == ConversationKind::kChannel;
+    channels = channels || channel;
+    PrintLine("  " + (channel ? ChannelHitLabel(r) : label_(m.conversation_id)) + " (" +
+              std::to_string(m.conversation_id) + ") #" + std::to_string(m.seq) + " " +
+              FormatClock(m.sent_at_ms, now) + " " + m.sender + ": " +
+              MarkHighlights(r.snippet, r.highlights));
   }
+  if (channels) PrintLine("* /channel ID opens a channel");
   last_ = options;
   last_.cursor = page->has_more ? page->next_cursor : "";
   if (page->has_more) PrintLine("* /more for more results");

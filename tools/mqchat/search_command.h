@@ -1,7 +1,8 @@
 // The interactive terminal client's search (issue 17): `/search QUERY` over all of the user's
 // conversations, `/find QUERY` in the open one, `/more` for the next page of the last search.
 // Each result is one line, "team (123) #42 14:05 bob: ...[점심]..." with the matched words in
-// [brackets]. Main thread (the REPL's); waits on the SDK's future up to the client's timeout.
+// [brackets]; a text channel's, "#general in Acme (123) #42 ...", opened with /channel 123.
+// Main thread (the REPL's); waits on the SDK's future up to the client's timeout.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,10 @@ namespace mqchat::cli {
 // the server gives them; out-of-range ones clamped).
 std::string MarkHighlights(const std::string& snippet, const std::vector<SearchHighlight>& h,
                            const std::string& open = "[", const std::string& close = "]");
+
+// How a text channel's result names its conversation: "#general in Acme" (without the server
+// when a server older than the field did not name it).
+std::string ChannelHitLabel(const SearchResult& r);
 
 class SearchCommand {
  public:

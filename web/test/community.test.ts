@@ -111,6 +111,28 @@ test("community: opening a server lists channels, roles and members, opens its f
   assert.deepEqual(conv.typingUsers(), ["alice"]);
 });
 
+test("community: a server opened at one of its channels (a search result) opens that channel, not the first", async () => {
+  const f = fake("bob", {
+    servers: { servers: [server] },
+    channels: { channels: [channel("40"), channel("41", { position: 1 }), channel("42", { type: "voice" })] },
+    roles: { roles: [{ role_id: "30", server_id: "12", name: "@everyone", permissions: 1 | 2, position: 0 }] },
+    server_members: { members: [{ user: "bob", role_ids: ["30"] }] },
+  });
+  await f.c.refresh();
+  await f.c.selectServer("12", "41");
+  assert.equal(f.c.serverId, "12");
+  assert.equal(f.c.channelId, "41");
+  assert.deepEqual(f.subscribed, ["41"]);
+  // Already open: another channel of it is opened in place; one it does not have (or a voice
+  // channel) changes nothing.
+  await f.c.selectServer("12", "40");
+  assert.equal(f.c.channelId, "40");
+  await f.c.selectServer("12", "99");
+  await f.c.selectServer("12", "42");
+  assert.equal(f.c.channelId, "40");
+  assert.deepEqual(f.subscribed, ["41", "40"]);
+});
+
 test("community: manage_messages makes me a channel's admin; members past the first page load by page", async () => {
   const many = Array.from({ length: 1000 }, (_, i) => ({ user: `u${String(i).padStart(4, "0")}`, role_ids: ["30"] }));
   const pages: Record<string, unknown>[] = [];

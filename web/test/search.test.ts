@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ChatError, DecodeError } from "../src/api/errors";
-import { decodeSearchPage, searchBody, snippetParts } from "../src/api/search";
+import { decodeSearchPage, hitTarget, searchBody, snippetParts } from "../src/api/search";
 import type { Response } from "../src/api/wire";
 import { SearchState } from "../src/state/search";
 
@@ -53,6 +53,33 @@ test("a page decodes; a bad highlight or a missing cursor is refused", () => {
   assert.throws(() => decodeSearchPage(page([result(3, "x", [[1]])])), DecodeError);
   assert.throws(() => decodeSearchPage({ op: "search", ok: true, results: [], has_more: true }), DecodeError);
   assert.throws(() => decodeSearchPage({ op: "search", ok: true, has_more: false }), DecodeError);
+});
+
+test("a channel's result decodes as a channel in its server and opens there (issue 18)", () => {
+  const hit = {
+    ...result(8, "budget meeting", [[0, 6]]),
+    conversation: { conversation_id: "40", kind: "channel", name: "general", server_id: "12", server_name: "Club" },
+  };
+  const p = decodeSearchPage(page([hit, result(3, "budget", [[0, 6]])]));
+  assert.deepEqual(p.results[0].conversation, {
+    conversation_id: "40",
+    kind: "channel",
+    name: "general",
+    server_id: "12",
+    server_name: "Club",
+  });
+  assert.deepEqual(hitTarget(p.results[0]), { conversationId: "40", serverId: "12" });
+  // A group's result is a conversation of the list, as before.
+  assert.equal(p.results[1].conversation.kind, "group");
+  assert.deepEqual(hitTarget(p.results[1]), { conversationId: "7" });
+  // A server before the server fields: still a channel, opened as a conversation if known.
+  const bare = { ...hit, conversation: { conversation_id: "40", kind: "channel", name: "general" } };
+  const old = decodeSearchPage(page([bare])).results[0];
+  assert.equal(old.conversation.kind, "channel");
+  assert.deepEqual(hitTarget(old), { conversationId: "40" });
+  // A server id that is no id is dropped, not followed.
+  const forged = { ...hit, conversation: { ...hit.conversation, server_id: "../12" } };
+  assert.deepEqual(hitTarget(decodeSearchPage(page([forged])).results[0]), { conversationId: "40" });
 });
 
 test("snippet parts follow code points, not UTF-16 units, and survive bad ranges", () => {

@@ -34,7 +34,12 @@ struct SearchHighlight {
 struct SearchResult {
   Message message;
   ConversationKind conversation_kind = ConversationKind::kDirect;
-  std::string conversation_name;  // empty for direct conversations
+  std::string conversation_name;  // empty for direct conversations; a channel's name
+  // kChannel: the channel's server (message.conversation_id is the channel's id; open it with
+  // WatchChannel and History as any channel). 0 and empty for conversations, and from a server
+  // older than this field.
+  int64_t server_id = 0;
+  std::string server_name;
   std::string snippet;
   std::vector<SearchHighlight> highlights;
 };

@@ -74,7 +74,10 @@ struct Ack {
   bool duplicate = false;  // a retry of a message the server already had (normal after reconnects)
 };
 
-enum class ConversationKind { kDirect, kGroup };
+// kChannel: a text channel of a server (issue 18). Conversations() lists only direct and group
+// conversations; a channel appears as the kind of a search result (SearchResult), which then
+// also names its server.
+enum class ConversationKind { kDirect, kGroup, kChannel };
 
 enum class MemberRole { kOwner, kAdmin, kMember };
 

@@ -19,6 +19,10 @@ protocol::WireSearchPage ToWire(const SearchPage& page) {
     r.conversation_kind = hit.candidate.channel ? std::string(protocol::values::kKindChannel)
                                                 : std::string(chat::KindName(hit.candidate.kind));
     r.conversation_name = hit.candidate.conversation_name;
+    if (hit.candidate.channel) {
+      r.server_id = hit.candidate.server_id;
+      r.server_name = hit.candidate.server_name;
+    }
     r.snippet = hit.match.snippet;
     for (const auto& [begin, end] : hit.match.highlights) {
       r.highlights.emplace_back(static_cast<int64_t>(begin), static_cast<int64_t>(end));

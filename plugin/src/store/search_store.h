@@ -64,6 +64,8 @@ struct SearchCandidate {
   ConversationKind kind = ConversationKind::kGroup;
   std::string conversation_name;  // a text channel's: the channel's name
   bool channel = false;           // the conversation is a text channel (migration 021)
+  int64_t server_id = 0;          // a text channel's server (0 otherwise)
+  std::string server_name;        // and its name
 };
 
 class SearchStore {

@@ -100,5 +100,44 @@ TEST(SearchResponseTest, EncodesAndDecodesAPage) {
   EXPECT_FALSE(DecodeSearchPage(bad).ok());
 }
 
+// A text channel's result (issue 18) names its server; other kinds do not carry the fields, and
+// a result without them (a server before them) still decodes.
+TEST(SearchResponseTest, AChannelResultNamesItsServer) {
+  WireSearchPage page;
+  WireSearchResult r;
+  r.message = {40, 1, 77, "bob", "c", "budget meeting", 1000};
+  r.conversation_kind = std::string(values::kKindChannel);
+  r.conversation_name = "general";
+  r.server_id = 12;
+  r.server_name = "Club";
+  r.snippet = r.message.text;
+  page.results.push_back(r);
+  r.conversation_kind = "group";
+  r.conversation_name = "team";
+  r.server_id = 0;
+  r.server_name.clear();
+  page.results.push_back(r);
+  const nlohmann::json body = EncodeSearchPage(page);
+  EXPECT_EQ(body["results"][0]["conversation"],
+            nlohmann::json::parse(R"({"conversation_id":"40","kind":"channel","name":"general",
+                                      "server_id":"12","server_name":"Club"})"));
+  EXPECT_FALSE(body["results"][1]["conversation"].contains("server_id"));
+  auto decoded = DecodeSearchPage(body);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(decoded->results[0].conversation_kind, "channel");
+  EXPECT_EQ(decoded->results[0].server_id, 12);
+  EXPECT_EQ(decoded->results[0].server_name, "Club");
+  EXPECT_EQ(decoded->results[1].server_id, 0);
+  nlohmann::json old = body;
+  old["results"][0]["conversation"].erase("server_id");
+  old["results"][0]["conversation"].erase("server_name");
+  auto before = DecodeSearchPage(old);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  EXPECT_EQ(before->results[0].server_id, 0);
+  nlohmann::json forged = body;
+  forged["results"][0]["conversation"]["server_id"] = "twelve";
+  EXPECT_FALSE(DecodeSearchPage(forged).ok());
+}
+
 }  // namespace
 }  // namespace mqchat::protocol

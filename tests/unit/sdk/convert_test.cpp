@@ -65,6 +65,18 @@ TEST(ConvertTest, SummaryRoundTripsThroughTheWireStruct) {
   }
 }
 
+// Kinds by name and back; an unknown name (a newer server's) is read as direct, as before.
+TEST(ConvertTest, KindsByName) {
+  EXPECT_EQ(KindFromString("direct"), ConversationKind::kDirect);
+  EXPECT_EQ(KindFromString("group"), ConversationKind::kGroup);
+  EXPECT_EQ(KindFromString("channel"), ConversationKind::kChannel);
+  EXPECT_EQ(KindFromString("forum"), ConversationKind::kDirect);
+  for (auto kind :
+       {ConversationKind::kDirect, ConversationKind::kGroup, ConversationKind::kChannel}) {
+    EXPECT_EQ(KindFromString(KindName(kind)), kind);
+  }
+}
+
 TEST(ConvertTest, AckRoundTripsThroughTheWireStruct) {
   const Ack a{17, 42, 7170981234567168001, "c-1", 1700000000000, true};
   const Ack back = FromWire(ToWire(a));

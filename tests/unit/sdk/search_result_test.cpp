@@ -67,6 +67,33 @@ TEST(SearchResultTest, ThePageDecodesIntoPublicTypes) {
   EXPECT_EQ(page->next_cursor, "9001");
 }
 
+// Issue 18: a text channel's hit is a channel (not a direct conversation, as it was decoded
+// before), with its server; a server that does not name the server still gives a channel.
+TEST(SearchResultTest, AChannelHitIsAChannelOfItsServer) {
+  protocol::WireSearchPage wire;
+  protocol::WireSearchResult hit;
+  hit.message = {40, 1, 9002, "bob", "c-1", "budget meeting", 1700000000000};
+  hit.conversation_kind = "channel";
+  hit.conversation_name = "general";
+  hit.server_id = 12;
+  hit.server_name = "Club";
+  hit.snippet = "budget meeting";
+  wire.results.push_back(hit);
+  hit.server_id = 0;
+  hit.server_name.clear();
+  wire.results.push_back(hit);
+  auto page = DecodeSearchResult(Received(protocol::EncodeSearchPage(wire)));
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->results.size(), 2u);
+  EXPECT_EQ(page->results[0].conversation_kind, ConversationKind::kChannel);
+  EXPECT_EQ(page->results[0].conversation_name, "general");
+  EXPECT_EQ(page->results[0].server_id, 12);
+  EXPECT_EQ(page->results[0].server_name, "Club");
+  EXPECT_EQ(page->results[0].message.conversation_id, 40);
+  EXPECT_EQ(page->results[1].conversation_kind, ConversationKind::kChannel);
+  EXPECT_EQ(page->results[1].server_id, 0);
+}
+
 TEST(SearchResultTest, AMalformedBodyIsInternal) {
   auto page = DecodeSearchResult(Received({{"results", "nope"}, {"has_more", false}}));
   ASSERT_FALSE(page.ok());

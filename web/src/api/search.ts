@@ -17,8 +17,19 @@ export interface SearchQuery {
   cursor?: string;
 }
 
+/** A result's conversation: a direct or group conversation, or a text channel of a server
+ * (issue 18: its id is the channel's, `name` the channel's, and `server_id`/`server_name` say
+ * where it is; a server older than those fields leaves them out). */
+export interface SearchConversation {
+  conversation_id: string;
+  kind: "direct" | "group" | "channel";
+  name: string;
+  server_id?: string;
+  server_name?: string;
+}
+
 export interface SearchResult {
-  conversation: { conversation_id: string; kind: "direct" | "group"; name: string };
+  conversation: SearchConversation;
   message: WireMessage;
   snippet: string;
   /** [begin, end) in code points of `snippet`. */
@@ -61,12 +72,17 @@ function decodeResult(v: unknown, what: string): SearchResult {
   const kind = str(c, "kind", `${what}.conversation`);
   const hs = o.highlights;
   if (!Array.isArray(hs)) throw new DecodeError(`${what}.highlights: not an array`);
+  const conversation: SearchConversation = {
+    conversation_id: str(c, "conversation_id", `${what}.conversation`),
+    kind: kind === "group" || kind === "channel" ? kind : "direct",
+    name: typeof c.name === "string" ? c.name : "",
+  };
+  if (kind === "channel") {
+    if (typeof c.server_id === "string" && /^[1-9][0-9]{0,18}$/.test(c.server_id)) conversation.server_id = c.server_id;
+    if (typeof c.server_name === "string") conversation.server_name = c.server_name;
+  }
   return {
-    conversation: {
-      conversation_id: str(c, "conversation_id", `${what}.conversation`),
-      kind: kind === "group" ? "group" : "direct",
-      name: typeof c.name === "string" ? c.name : "",
-    },
+    conversation,
     message: decodeMessage(o.message, `${what}.message`),
     snippet: str(o, "snippet", what),
     highlights: hs.map((h, i) => {
@@ -74,6 +90,15 @@ function decodeResult(v: unknown, what: string): SearchResult {
       return [offset(h[0], `${what}.highlights[${i}]`), offset(h[1], `${what}.highlights[${i}]`)];
     }),
   };
+}
+
+/** Where choosing a result goes: a text channel opens in its server (when the result names
+ * the server), anything else is a conversation of the list. */
+export function hitTarget(r: SearchResult): { conversationId: string; serverId?: string } {
+  const c = r.conversation;
+  return c.kind === "channel" && c.server_id
+    ? { conversationId: c.conversation_id, serverId: c.server_id }
+    : { conversationId: c.conversation_id };
 }
 
 /** `search`: a page of results, newest first. */

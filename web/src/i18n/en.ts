@@ -75,6 +75,7 @@ export const en = {
   "search.count": { one: "{count} result", other: "{count} results" },
   "search.disabled": "Search is turned off on this server",
   "search.invalid": "Type a word to search for (up to 200 characters)",
+  "search.inChannel": "#{channel} in {server}",
   "search.gone": "That message is no longer in the conversation",
   "list.label": "Conversations",
   "list.empty": "No conversations yet.",

@@ -66,6 +66,7 @@ export const ko: Catalogue = {
   "search.count": { other: "결과 {count}개" },
   "search.disabled": "이 서버에서는 검색이 꺼져 있습니다",
   "search.invalid": "검색할 단어를 입력하세요 (200자까지)",
+  "search.inChannel": "{server}의 #{channel}",
   "search.gone": "그 메시지는 이제 대화에 없습니다",
   "list.label": "대화",
   "list.empty": "아직 대화가 없습니다.",

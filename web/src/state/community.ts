@@ -142,15 +142,22 @@ export class Community {
 
   // ---- navigation -------------------------------------------------------------------------
 
-  /** Opens server `id` (null: back to conversations) and its first text channel. */
-  async selectServer(id: string | null): Promise<void> {
-    if (id === this._serverId) return;
+  /** Opens server `id` (null: back to conversations) at its text channel `channelId` if it
+   * has that one (a search result), else at its first text channel. */
+  async selectServer(id: string | null, channelId?: string): Promise<void> {
+    const wanted = () =>
+      id ? this.channelsOf(id).find((c) => c.type === "text" && c.channel_id === channelId) : undefined;
+    if (id === this._serverId) {
+      const ch = wanted();
+      if (ch && this._channelId !== ch.channel_id) await this.openChannel(ch.channel_id);
+      return;
+    }
     this.close();
     this._serverId = id;
     this.deps.changed();
     if (!id) return;
     await this.loadServer(id);
-    const first = this.channelsOf(id).find((c) => c.type === "text");
+    const first = wanted() ?? this.channelsOf(id).find((c) => c.type === "text");
     if (first && this._serverId === id && !this._channelId) await this.openChannel(first.channel_id);
   }
 

@@ -3,10 +3,12 @@
 // result shows its conversation, sender, time and a snippet with the matched words in <mark>,
 // built from the response's code point highlights as text nodes (server text is never parsed
 // as HTML). Choosing a result opens its conversation scrolled to that message, loading older
-// pages until it is there. Keyboard: the results are buttons (Tab, Enter); arrow keys move
-// between them; Escape in the box or the results closes the search and returns to the list.
+// pages until it is there; a text channel's result ("#general in Club") opens that channel in
+// its server (the server view, state/community.ts) the same way. Keyboard: the results are
+// buttons (Tab, Enter); arrow keys move between them; Escape in the box or the results closes
+// the search and returns to the list.
 import { ChatError } from "../api/errors";
-import { SearchResult, snippetParts } from "../api/search";
+import { SearchResult, hitTarget, snippetParts } from "../api/search";
 import { t } from "../i18n/i18n";
 import { describeError } from "../state/describe";
 import type { ViewContext } from "./context";
@@ -45,7 +47,9 @@ export class SearchPanel {
     this.v.on($("search-results"), "keydown", (e) => this.onResultsKey(e as KeyboardEvent));
     this.v.on($("search-results"), "click", (e) => {
       const btn = (e.target as HTMLElement).closest<HTMLElement>(".search-hit");
-      if (btn?.dataset.conv && btn.dataset.seq) void this.openResult(btn.dataset.conv, Number(btn.dataset.seq));
+      if (btn?.dataset.conv && btn.dataset.seq) {
+        void this.openResult(btn.dataset.conv, Number(btn.dataset.seq), btn.dataset.server);
+      }
     });
   }
 
@@ -84,7 +88,15 @@ export class SearchPanel {
   private item(r: SearchResult): HTMLElement {
     const m = r.message;
     const conv = this.v.s.conv(r.conversation.conversation_id);
-    const title = conv ? conv.title(this.v.s.me) : r.conversation.name || m.sender;
+    const target = hitTarget(r);
+    const title =
+      r.conversation.kind === "channel"
+        ? r.conversation.server_name
+          ? t("search.inChannel", { channel: r.conversation.name, server: r.conversation.server_name })
+          : `#${r.conversation.name}`
+        : conv
+          ? conv.title(this.v.s.me)
+          : r.conversation.name || m.sender;
     const text = h(
       "span",
       { class: "search-hit-text" },
@@ -98,7 +110,13 @@ export class SearchPanel {
       { class: "search-item" },
       h(
         "button",
-        { type: "button", class: "search-hit", "data-conv": m.conversation_id, "data-seq": m.seq },
+        {
+          type: "button",
+          class: "search-hit",
+          "data-conv": m.conversation_id,
+          "data-seq": m.seq,
+          ...(target.serverId ? { "data-server": target.serverId, "data-kind": "channel" } : {}),
+        },
         h(
           "span",
           { class: "search-hit-row" },
@@ -135,10 +153,24 @@ export class SearchPanel {
     if (focusBox) $("search-input").focus();
   }
 
-  /** Opens the result's conversation and scrolls to its message once loaded (messages.ts
-   * scrolls to ui.jumpTo after the render that has it). */
-  private async openResult(convId: string, seq: number): Promise<void> {
+  /** Opens the result's conversation (a channel: its server at that channel, `serverId`) and
+   * scrolls to its message once loaded (messages.ts scrolls to ui.jumpTo after the render that
+   * has it). */
+  private async openResult(convId: string, seq: number, serverId?: string): Promise<void> {
     const s = this.v.s;
+    if (serverId) {
+      try {
+        await s.community.selectServer(serverId, convId);
+      } catch (e) {
+        s.setNotice("error", describeError(e));
+        return;
+      }
+      if (s.community.channelId !== convId) {
+        s.setNotice("info", t("search.gone")); // no longer a channel I may view
+        return;
+      }
+      await nextFrame(); // the server view opened the channel: its first render resets ui.jumpTo
+    }
     if (!s.conv(convId)) {
       s.setNotice("info", t("search.gone"));
       return;

@@ -44,6 +44,8 @@ Result<SearchCandidate> ReadCandidate(const PGresult* res, int row) {
   m.attachments = ParseAttachmentsColumn(PgText(res, row, 11));  // as history shows them
   MQCHAT_ASSIGN_OR_RETURN(int64_t channel, PgInt64(res, row, 12));
   c.channel = channel != 0;
+  MQCHAT_ASSIGN_OR_RETURN(c.server_id, PgInt64(res, row, 13));
+  c.server_name = PgText(res, row, 14);
   return c;
 }
 

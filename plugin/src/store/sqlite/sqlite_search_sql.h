@@ -47,14 +47,18 @@ inline constexpr char kCountIn[] =
 // Candidates: ?1 driver term, ?2 user, ?3 before message id, ?4 sender ('' any), ?5 from_ms,
 // ?6 to_ms, ?7 the other terms (JSON), ?8 their number, ?9 limit, ?10 the conversation; and
 // in kCandidatesAllChannels ?11, the text channels the user may view (JSON). A channel's
-// candidates carry its name and the mark that it is one (the last column).
+// candidates carry its name, the mark that it is one, and its server's id and name (the last
+// three columns).
 #define MQCHAT_SQLITE_CANDIDATE_COLUMNS(name, channel)                                       \
   "SELECT p.conversation_id, p.seq, m.message_id, m.sender, m.client_msg_id, m.body, "      \
   "m.created_at_ms, m.target_seq, m.edited_at_ms, c.kind, " name ", m.attachments, "         \
   channel " "
-#define MQCHAT_SQLITE_MEMBER_COLUMNS MQCHAT_SQLITE_CANDIDATE_COLUMNS("c.name", "0")
-#define MQCHAT_SQLITE_CHANNEL_COLUMNS \
-  MQCHAT_SQLITE_CANDIDATE_COLUMNS("COALESCE(ch.name, c.name)", "ch.channel_id IS NOT NULL")
+#define MQCHAT_SQLITE_MEMBER_COLUMNS MQCHAT_SQLITE_CANDIDATE_COLUMNS("c.name", "0, 0, ''")
+#define MQCHAT_SQLITE_CHANNEL_COLUMNS                                     \
+  MQCHAT_SQLITE_CANDIDATE_COLUMNS("COALESCE(ch.name, c.name)",            \
+                                  "ch.channel_id IS NOT NULL, "           \
+                                  "COALESCE(ch.server_id, 0), "           \
+                                  "(SELECT sv.name FROM servers sv WHERE sv.server_id = ch.server_id)")
 #define MQCHAT_SQLITE_CANDIDATE_FILTERS(join)                                                \
   "JOIN messages m ON m.conversation_id = p.conversation_id AND m.seq = p.seq "             \
   "JOIN conversations c ON c.conversation_id = p.conversation_id " join                     \

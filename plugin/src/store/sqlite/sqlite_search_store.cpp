@@ -42,6 +42,8 @@ SearchCandidate ReadCandidate(sqlite3_stmt* stmt) {
   c.conversation_name = ColumnText(stmt, 10);
   m.attachments = ParseAttachmentsColumn(ColumnText(stmt, 11));  // as history shows them
   c.channel = ColumnInt64(stmt, 12) != 0;
+  c.server_id = ColumnInt64(stmt, 13);
+  c.server_name = ColumnText(stmt, 14);
   return c;
 }
 
