@@ -321,8 +321,12 @@ export class ChatState {
       this.outbox.flush();
       const open = this.openConv();
       if (open) {
-        if (!open.latestLoaded) void this.loadLatest(open.id);
-        void this.loadMembers(open.id);
+        // Not awaited, so failures are handled here (an unhandled rejection failed a browser test
+        // under load); a lost connection loads both again on the next one.
+        const shown = (e: unknown) =>
+          gone(e) || this.setNotice("error", t("notice.historyFailed", { error: describeError(e) }));
+        if (!open.latestLoaded) void this.loadLatest(open.id).catch(shown);
+        void this.loadMembers(open.id).catch(() => {});
       }
     } catch (e) {
       if (gone(e)) return;
