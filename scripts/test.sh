@@ -14,4 +14,12 @@ scripts/fuzz.sh
 # Missing servers fail the run instead of skipping tests.
 export MQCHAT_REQUIRE_INTEGRATION=1
 cd "${BUILD_DIR:-build}"
-ctest --output-on-failure -j2 "$@"
+status=0
+ctest --output-on-failure -j2 "$@" || status=$?
+if [ "$status" -ne 0 ]; then
+  # The failures again, last, so a log cut to its head and tail still names them.
+  echo "==== what failed (from $PWD/Testing/Temporary/LastTest.log) ===="
+  grep -a -B3 -A10 -E ': Failure$|^\[  FAILED  \]|^not ok |^# fail [1-9]|Test #[0-9]+: .*Failed' \
+    Testing/Temporary/LastTest.log | tail -200 || true
+fi
+exit "$status"

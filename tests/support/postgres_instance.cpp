@@ -190,8 +190,17 @@ PostgresInstance::~PostgresInstance() {
     (void)Kill();
   }
   if (::testing::UnitTest::GetInstance()->Failed()) {
-    std::fprintf(stderr, "---- PostgreSQL log (%s) ----\n%s---- end of PostgreSQL log ----\n",
-                 log_path_.c_str(), Log().c_str());
+    // Its tail only: the whole log of a suite's shared server would push the failures themselves
+    // out of a CI log cut to its head and tail.
+    const std::string log = Log();
+    std::size_t start = log.size();
+    for (int lines = 0; start > 0 && lines <= 40; --start) {
+      if (log[start - 1] == '\n') {
+        ++lines;
+      }
+    }
+    std::fprintf(stderr, "---- PostgreSQL log (%s), last lines ----\n%s---- end of PostgreSQL log ----\n",
+                 log_path_.c_str(), log.c_str() + start);
   }
 }
 
