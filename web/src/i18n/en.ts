@@ -100,6 +100,7 @@ export const en = {
   "history.loading": "Loading messages…",
   "history.empty": "No messages yet. Say hello!",
   "history.start": "Beginning of the conversation",
+  "history.kept": "Offline: the messages kept on this device, read-only. Newer ones arrive once connected.",
   "typing.direct": "typing…",
   "typing.one": "{a} is typing…",
   "typing.two": "{a} and {b} are typing…",
