@@ -1,0 +1,13 @@
+# Sourced by scripts/run.sh (and tests/web/api_web_dir.test.mjs, which checks a page works with
+# exactly these): where the page served by mqchat-api (--web_dir) finds the API and the broker
+# (config.json), and the page origins the API lets call it (--cors_origin, one per line).
+#   web_config API_PORT WS_PORT
+#   web_cors_origins API_PORT WS_PORT
+
+web_config() {
+  printf '{"api": "http://127.0.0.1:%s", "broker_ws": "ws://127.0.0.1:%s/"}\n' "$1" "$2"
+}
+
+web_cors_origins() {
+  printf '%s\n' "http://127.0.0.1:$1" "http://127.0.0.1:$2"
+}
