@@ -17,25 +17,9 @@ export interface ChannelInfo {
 }
 import { applyEvent, isMessage, mergeHistory, quoteDeleted } from "./message_events";
 import { noteEvent, noteMessage } from "./mentions";
+import { KeptWindow, keptGap } from "./msg_cache";
 
 export const TYPING_SHOW_MS = 6000;
-
-/** What msg_cache.ts keeps of a conversation: its newest messages (current state, oldest
- * first), every message in (first seq, `through_seq`] among them, and the window's flags. */
-export interface KeptWindow {
-  through_seq: number;
-  latest_loaded: boolean;
-  has_more_before: boolean;
-  messages: WireMessage[];
-}
-
-/** A sync page that does not continue a kept window at `cursor`: it skips seqs (expired, or not
- * all in this page) or moves the end with no messages. */
-function keptGap(cursor: number, sc: SyncConversation): boolean {
-  if (sc.has_more) return true;
-  if (sc.messages.length === 0) return sc.last_seq > cursor;
-  return sc.messages[0].seq > cursor + 1;
-}
 
 export interface ConversationHooks {
   /** A message of mine arrived (ack, sync, another device): its pending send is done. */

@@ -12,7 +12,24 @@
 import { decodeMessage } from "../api/decode";
 import { MSG_STORE, inStore } from "./cache_db";
 import type { Conv } from "./conversation";
-import type { KeptWindow } from "./conversations";
+import type { SyncConversation, WireMessage } from "../api/wire";
+
+/** What is kept of a conversation: its newest messages (current state, oldest
+ * first), every message in (first seq, `through_seq`] among them, and the window's flags. */
+export interface KeptWindow {
+  through_seq: number;
+  latest_loaded: boolean;
+  has_more_before: boolean;
+  messages: WireMessage[];
+}
+
+/** A sync page that does not continue a kept window at `cursor`: it skips seqs (expired, or not
+ * all in this page) or moves the end with no messages. */
+export function keptGap(cursor: number, sc: SyncConversation): boolean {
+  if (sc.has_more) return true;
+  if (sc.messages.length === 0) return sc.last_seq > cursor;
+  return sc.messages[0].seq > cursor + 1;
+}
 
 export const KEPT_PER_CONV = 50;
 export const KEPT_TOTAL = 1000;
