@@ -11,6 +11,7 @@ import { ChatError } from "../src/api/errors";
 import type { InboxEvent, Response, WireMessage, WireSummary } from "../src/api/wire";
 import { ChatState, Transport } from "../src/state/chat";
 import { Conv } from "../src/state/conversation";
+import { Conversations } from "../src/state/conversations";
 import type { ConvCacheBackend } from "../src/state/conv_cache";
 import { KeptRecord, MsgCacheBackend, keepPlan, keptRecord } from "../src/state/msg_cache";
 import { msg, summary } from "./fixtures";
@@ -258,4 +259,21 @@ test("a damaged record is as none", () => {
   assert.equal(keptRecord({ ...good, messages: [{ seq: 1 }] }), null);
   assert.equal(keptRecord({ ...good, conversation_id: 1, messages: [] }), null);
   assert.equal(keptRecord(null), null);
+});
+
+test("kept messages behind what the kept list knew are not shown (a gap shown as none)", () => {
+  const hooks = { ownMessage: () => {}, dropped: () => {}, gap: () => {}, unknown: () => {} };
+  const convs = new Conversations("alice", hooks);
+  convs.applySummaries([summary("1", 9), summary("2", 4)], false);
+  const window = (id: string, seqs: number[]) => ({
+    through_seq: seqs[seqs.length - 1],
+    latest_loaded: true,
+    has_more_before: false,
+    messages: seqs.map((s) => msg(id, s)),
+  });
+  assert.equal(convs.restoreKept("1", window("1", [3, 4, 5])), false);
+  assert.equal(convs.get("1")!.msgs.size, 0);
+  assert.equal(convs.restoreKept("2", window("2", [3, 4, 5])), true);
+  assert.deepEqual(convs.get("2")!.sortedSeqs(), [3, 4, 5]);
+  assert.equal(convs.restoreKept("3", window("3", [1])), false, "a conversation not in the list");
 });

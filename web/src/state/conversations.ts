@@ -269,10 +269,12 @@ export class Conversations {
 
   /** Messages this device kept (msg_cache.ts) of a conversation known from the kept list, put
    * back before the server answers: read-only until a sync has brought them up to date (or found
-   * them too far behind: applySyncPage). Ignored for a conversation with messages already. */
+   * them too far behind: applySyncPage). Ignored for a conversation with messages already, and
+   * when the kept list knew of newer messages than were kept (they would show a gap as none). */
   restoreKept(id: string, kept: KeptWindow): boolean {
     const c = this.convs.get(id);
     if (!c || c.msgs.size > 0 || c.latestLoaded || kept.messages.length === 0) return false;
+    if (kept.through_seq < c.lastSeq) return false; // the kept list knew newer ones: a gap
     for (const m of kept.messages) {
       c.put(m);
       if (!c.lastMessage || m.seq >= c.lastMessage.seq) c.lastMessage = m;
