@@ -8,6 +8,11 @@ web_config() {
   printf '{"api": "http://127.0.0.1:%s", "broker_ws": "ws://127.0.0.1:%s/"}\n' "$1" "$2"
 }
 
+# Both names of this machine: the page opened at http://localhost:API_PORT/ is another origin
+# for the browser than at 127.0.0.1, and calls the API from there.
 web_cors_origins() {
-  printf '%s\n' "http://127.0.0.1:$1" "http://127.0.0.1:$2"
+  local host
+  for host in 127.0.0.1 localhost; do
+    printf '%s\n' "http://$host:$1" "http://$host:$2"
+  done
 }
