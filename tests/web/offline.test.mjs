@@ -201,7 +201,7 @@ function keptOnDevice(want) {
 }
 
 e2e(
-  "messages kept on the device show after a reload with the broker down, read-only; a deleted one's text is not kept",
+  "messages kept on the device show after a reload with the broker down, saying so; a deleted one's text is not kept",
   "offline-kept",
   async (t, pages) => {
     const kim = await newUser("kim");
