@@ -16,7 +16,14 @@ export function openCacheDb(): Promise<IDBDatabase> {
         if (!req.result.objectStoreNames.contains(name)) req.result.createObjectStore(name);
       }
     };
-    req.onsuccess = () => resolve(req.result);
+    req.onsuccess = () => {
+      // A newer page upgrading the database (a deploy) is not held up by this one.
+      req.result.onversionchange = () => {
+        req.result.close();
+        db = null;
+      };
+      resolve(req.result);
+    };
     req.onerror = () => reject(req.error);
   }).catch((e: unknown) => {
     db = null; // the next use tries again
