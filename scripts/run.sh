@@ -29,8 +29,8 @@ WEB_DIR="$ROOT/web/dist"
 # The page finds the API service here (web/src/api/http_api.ts): it signs up and logs in there
 # (the broker refuses passwords over MQTT: plugin_opt_password_login is off by default), and the
 # broker's WebSocket listener at broker_ws (the page served by the API is not on the broker).
-printf '{"api": "http://127.0.0.1:%s", "broker_ws": "ws://127.0.0.1:%s/"}\n' "$API_PORT" "$WS_PORT" \
-  > "$WEB_DIR/config.json"
+. scripts/web_origins.sh
+web_config "$API_PORT" "$WS_PORT" > "$WEB_DIR/config.json"
 
 DATA="$ROOT/data"
 mkdir -p "$DATA"
@@ -88,9 +88,10 @@ CTL="$ROOT/build/tools/mqchatctl/mqchatctl"
 "$CTL" --config "$CONF" migrate >/dev/null
 
 API="$ROOT/build/api/mqchat-api"
+CORS=()
+while read -r origin; do CORS+=(--cors_origin "$origin"); done < <(web_cors_origins "$API_PORT" "$WS_PORT")
 "$API" --sqlite "$DATA/mqchat.db" --jwt_private_key_file "$DATA/api.key.pem" \
-  --listen 127.0.0.1 --port "$API_PORT" --web_dir "$WEB_DIR" \
-  --cors_origin "http://127.0.0.1:$API_PORT" --cors_origin "http://127.0.0.1:$WS_PORT" \
+  --listen 127.0.0.1 --port "$API_PORT" --web_dir "$WEB_DIR" "${CORS[@]}" \
   --broker "mqtt://127.0.0.1:$PORT" --broker "ws://127.0.0.1:$WS_PORT" &
 API_PID=$!
 trap 'kill "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true' EXIT

@@ -178,6 +178,86 @@ e2e(
   },
 );
 
+/** In the page: every record of the cache database (web/src/state/cache_db.ts) as JSON; with
+ * `want`, whether it holds each of `want.texts` and none of `want.gone` (for waitForFunction). */
+function keptOnDevice(want) {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open("mqchat-cache");
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const db = req.result;
+      const names = [...db.objectStoreNames];
+      const done = (json) => {
+        db.close();
+        resolve(want ? want.texts.every((x) => json.includes(x)) && !want.gone.some((x) => json.includes(x)) : json);
+      };
+      if (names.length === 0) return done("");
+      const tx = db.transaction(names, "readonly");
+      const got = names.map((n) => tx.objectStore(n).getAll());
+      tx.oncomplete = () => done(JSON.stringify(got.map((g) => g.result)));
+      tx.onerror = () => reject(tx.error);
+    };
+  });
+}
+
+e2e(
+  "messages kept on the device show after a reload with the broker down, saying so; a deleted one's text is not kept",
+  "offline-kept",
+  async (t, pages) => {
+    const kim = await newUser("kim");
+    const kay = await newUser("kay");
+    const raw = await new RawClient(broker, kay.name, kay.password, "raw").connect();
+    t.after(() => raw.close());
+    const conv = await raw.openDirect(kim.name);
+    await raw.send(conv, "kept from history");
+
+    const page = await openPage(t, pages);
+    await login(page, kim, { withToken: true });
+    await openConv(page, kay.name);
+    await page.fill("#composer-input", "kept, written here");
+    await page.press("#composer-input", "Enter");
+    await page.locator(".msg.mine[data-seq]", { hasText: "kept, written here" }).waitFor({ timeout: T });
+    await raw.send(conv, "kept, arrived live");
+    const secret = await raw.send(conv, "a secret to be deleted");
+    await page.locator(".msg[data-seq]", { hasText: "a secret to be deleted" }).waitFor({ timeout: T });
+    await raw.ok(`mqchat/v1/c/${conv}/delete`, { client_msg_id: `del-${Date.now()}`, seq: secret.seq });
+    await page.locator(".tombstone").waitFor({ timeout: T });
+    const texts = ["kept from history", "kept, written here", "kept, arrived live"];
+    // Written a moment after each change: wait until the device has all three and not the secret.
+    const want = { texts, gone: ["a secret"] };
+    await page.waitForFunction(keptOnDevice, want, { timeout: T, polling: 100 });
+    await raw.close();
+
+    await broker.stop();
+    t.after(() => (broker.proc ? undefined : broker.start()));
+    await page.reload();
+    await page.locator("#chat-view").waitFor({ timeout: T });
+    for (const text of texts) await page.locator(".msg[data-seq]", { hasText: text }).waitFor({ timeout: T });
+    const undeleted = () => page.locator(".msg[data-seq] .text:not(.tombstone)").allInnerTexts();
+    assert.deepEqual(await undeleted(), texts, "in order, the deleted one without its text");
+    assert.equal(await page.locator(".tombstone").count(), 1);
+    await page.locator("#history-status", { hasText: "messages kept on this device" }).waitFor({ timeout: T });
+    assert.ok(!(await page.evaluate(keptOnDevice, null)).includes("a secret"), "the deleted text is not on the device");
+    await screenshot(page, "desktop-offline-kept-messages");
+    assert.deepEqual(await axe(page), [], "axe violations in a conversation shown from the device");
+
+    // Back online: brought up to date by sync (a message sent meanwhile arrives), the note goes.
+    await broker.start();
+    const again = await new RawClient(broker, kay.name, kay.password, "raw2").connect();
+    t.after(() => again.close());
+    await again.send(conv, "after the outage");
+    await page.locator(".msg[data-seq]", { hasText: "after the outage" }).waitFor({ timeout: BACK });
+    await page.locator("#history-status", { hasText: "kept on this device" }).waitFor({ state: "detached", timeout: T });
+    assert.deepEqual(await undeleted(), [...texts, "after the outage"]);
+
+    // A logout deletes what the device kept.
+    await page.click("#logout-btn");
+    await page.locator("#login-form").waitFor({ timeout: T });
+    const left = await page.evaluate(keptOnDevice, null);
+    assert.ok(!texts.some((x) => left.includes(x)), `kept after logout: ${left}`);
+  },
+);
+
 e2e(
   "the service worker keeps the app shell: with the page's server gone the app opens and says it is offline",
   "offline-shell",

@@ -100,6 +100,8 @@ export const en = {
   "history.loading": "Loading messages…",
   "history.empty": "No messages yet. Say hello!",
   "history.start": "Beginning of the conversation",
+  "history.kept":
+    "Offline: the messages kept on this device. Older and newer ones load once connected; what you write is sent then.",
   "typing.direct": "typing…",
   "typing.one": "{a} is typing…",
   "typing.two": "{a} and {b} are typing…",

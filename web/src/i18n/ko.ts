@@ -90,6 +90,8 @@ export const ko: Catalogue = {
   "history.loading": "메시지를 불러오는 중…",
   "history.empty": "아직 메시지가 없습니다. 인사를 건네 보세요!",
   "history.start": "대화의 시작",
+  "history.kept":
+    "오프라인: 이 기기에 저장된 메시지입니다. 이전 메시지와 새 메시지는 연결되면 불러오고, 작성한 메시지는 그때 전송됩니다.",
   "typing.direct": "입력 중…",
   "typing.one": "{a}님이 입력 중…",
   "typing.two": "{a}님과 {b}님이 입력 중…",

@@ -1,19 +1,21 @@
 // The chat state of one login, and the only way to change it: composes the conversations and
-// their requests (conversation_ops.ts), the inbox events (inbox.ts), the sync, the outbox and the
-// typing sender over one connection, and keeps the connection status,
-// presence, the notice line and which conversation is open. The view reads it through getters
+// their requests (conversation_ops.ts), the inbox events (inbox.ts), catching up on each
+// connection (catchup.ts: the list, the sync, what the device kept), the outbox and the typing
+// sender over one connection, and keeps the connection status, presence, the notice line (a
+// failed history load among what it tells) and which conversation is open. The view reads it through getters
 // and read-only views, calls its methods, and subscribes with onChange.
 import { t } from "../i18n/i18n";
 import { Connection, ConnHandlers, ConnStatus, Credentials } from "../api/connection";
-import { decodeConversationList } from "../api/decode";
 import { ChatError } from "../api/errors";
-import { InboxEvent, Presence, ProfileEvent, topics } from "../api/wire";
+import { InboxEvent, Presence, ProfileEvent } from "../api/wire";
+import { Catchup } from "./catchup";
 import { ChatHooks, Notice, Transport, gone } from "./chat_contract";
 import { ConvView } from "./conversation";
 import { Community } from "./community";
 import { ConversationOps, ManageOp } from "./conversation_ops";
 import { Conversations } from "./conversations";
-import { ConvCacheBackend, indexedDbConvCache, keptList } from "./conv_cache";
+import { ConvCacheBackend, indexedDbConvCache } from "./conv_cache";
+import { MsgCache, MsgCacheBackend, indexedDbMsgCache } from "./msg_cache";
 import { applyInboxEvent } from "./inbox";
 import { describeError } from "./describe";
 import { Outbox, PendingView, SendExtras } from "./outbox";
@@ -42,18 +44,16 @@ export class ChatState {
   private convs: Conversations;
   private outbox: Outbox;
   private unsent: OutboxStore;
-  private syncer: Syncer;
+  private catchup: Catchup;
+  private kept: MsgCache;
   private typing: TypingSender;
   private profileListeners = new Set<(p: ProfileEvent | null) => void>();
   private _status: ConnStatus = { state: "connecting", attempt: 0 };
   private _presence = new Map<string, Presence>();
   private _notice: Notice | null = null;
   private _loaded = false; // the conversation list arrived at least once
-  private listed = false; // the server's conversation list arrived (the kept one is not used then)
   private _openId: string | null = null;
   private listeners = new Set<() => void>();
-  private syncTimer: ReturnType<typeof setTimeout> | undefined;
-  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private ops: ConversationOps;
   private channelOps: ConversationOps;
   private slow = new SlowMode();
@@ -63,7 +63,8 @@ export class ChatState {
     private hooks: ChatHooks,
     connect: (c: Credentials, h: ConnHandlers) => Transport = (c, h) => new Connection(c, h),
     outboxBackend: OutboxBackend | null = indexedDbOutbox(creds.user, creds.device),
-    private convCache: ConvCacheBackend | null = indexedDbConvCache(creds.user),
+    convCache: ConvCacheBackend | null = indexedDbConvCache(creds.user),
+    msgCache: MsgCacheBackend | null = indexedDbMsgCache(creds.user),
   ) {
     this.me = creds.user;
     this.unsent = new OutboxStore(outboxBackend);
@@ -73,8 +74,8 @@ export class ChatState {
     this.convs = new Conversations(this.me, {
       ownMessage: (id) => this.outbox.settled(id),
       dropped: (id) => this.outbox.dropConversation(id),
-      gap: () => this.scheduleSync(),
-      unknown: () => this.scheduleRefresh(),
+      gap: () => this.catchup.scheduleSync(),
+      unknown: () => this.catchup.scheduleRefresh(),
     });
     this.outbox = new Outbox({
       me: this.me,
@@ -100,17 +101,43 @@ export class ChatState {
       changed,
       ownMessage: (id) => this.outbox.settled(id),
       dropped: (id) => this.outbox.dropConversation(id),
-      gap: () => this.scheduleSync(),
+      gap: () => this.catchup.scheduleSync(),
       unknown: () => {},
     });
     // Channels are conversations too (community.ts): the same requests, the same sync.
     this.channelOps = new ConversationOps(this.community.convs, { ...opsDeps, watchContacts: () => {} });
     const stores = () => [this.convs, this.community.convs];
-    this.syncer = new Syncer(stores, { request, unknown: () => this.scheduleRefresh(), changed });
+    const syncer = new Syncer(stores, { request, unknown: () => this.catchup.scheduleRefresh(), changed });
+    this.kept = new MsgCache(
+      msgCache,
+      () => this.convs.sorted(),
+      () => this.catchup.rewriteList(),
+    );
+    this.catchup = new Catchup({
+      conn: () => this.conn,
+      convs: this.convs,
+      community: this.community,
+      privacy: this.privacy,
+      syncer,
+      convCache,
+      msgCache: this.kept,
+      reconnected: () => this.profileListeners.forEach((fn) => fn(null)),
+      loaded: () => {
+        this._loaded = true;
+        this.changed();
+      },
+      flushOutbox: () => this.outbox.flush(),
+      openConv: () => this.openConv(),
+      showHistory: (id) => this.showHistory(id),
+      loadMembers: (id) => this.loadMembers(id),
+      watchContacts: () => this.watchContacts(),
+      setNotice: (kind, text) => this.setNotice(kind, text),
+      changed,
+    });
     this.typing = new TypingSender({ online, request: (t, b) => this.conn.requestQuiet(t, b) });
     this.conn = connect(creds, {
       status: (s) => this.onStatus(s),
-      ready: (first) => void this.onReady(first),
+      ready: (first) => void this.catchup.onReady(first),
       inbox: (ev) => this.onInbox(ev),
       channel: (id, ev) => this.community.onChannelEvent(id, ev),
       presence: (user, p) => {
@@ -169,26 +196,22 @@ export class ChatState {
 
   // ---- lifecycle --------------------------------------------------------------------------
 
-  /** Connects, and puts back the sends an earlier page of this login left unsent. */
+  /** Connects, and puts back the sends an earlier page of this login left unsent and what it
+   * kept of the conversations (shown until the server's list arrives: catchup.ts). */
   start(): void {
     this.conn.start();
     void this.unsent.load().then((saved) => this.outbox.restore(saved));
-    // The list kept from the last page shows until the server's arrives (conv_cache.ts).
-    void keptList(this.convCache).then((list) => {
-      if (!list || this.listed) return;
-      this.convs.applySummaries(list, false);
-      this.changed();
-    });
+    void this.catchup.restore();
   }
 
-  /** `forget`: logging out, so the unsent messages kept on this device go too. */
+  /** `forget`: logging out, so the unsent messages and the conversations kept on this device go
+   * too. Otherwise (the page goes) what is kept is written now. */
   stop(forget = false): void {
     if (forget) this.unsent.clear();
-    if (forget) void this.convCache?.clear().catch(() => {});
+    void this.kept.stop(forget);
+    this.catchup.stop(forget);
     this.conn.stop();
     this.outbox.stop();
-    clearTimeout(this.syncTimer);
-    clearTimeout(this.refreshTimer);
     this.typing.dispose();
   }
 
@@ -218,6 +241,17 @@ export class ChatState {
   }
 
   // ---- conversations (conversation_ops.ts) ---------------------------------------------------
+
+  /** Loads the newest history of `id` (or the page before the loaded one: `older`); a failure
+   * other than a lost connection becomes the notice. */
+  showHistory(id: string, older = false): void {
+    (older ? this.loadOlder(id) : this.loadLatest(id)).catch((e) => this.historyFailed(e));
+  }
+
+  /** Tells that a history load failed (not for a lost connection: the banner says that). */
+  historyFailed(e: unknown): void {
+    if (!gone(e)) this.setNotice("error", t("notice.historyFailed", { error: describeError(e) }));
+  }
 
   loadLatest(id: string): Promise<void> {
     return this.opsFor(id)
@@ -285,6 +319,7 @@ export class ChatState {
 
   private changed(): void {
     this.unsent.sync(this.outbox.all());
+    this.kept.schedule();
     for (const fn of this.listeners) fn();
   }
 
@@ -304,62 +339,8 @@ export class ChatState {
     return () => this.profileListeners.delete(fn);
   }
 
-  private async onReady(first: boolean): Promise<void> {
-    if (!first) this.profileListeners.forEach((fn) => fn(null));
-    try {
-      await this.refreshConversations(!first);
-      void this.privacy.refresh().catch(() => {}); // the next connection asks again
-      // The servers first: the broker loads my channel access with them, before sync needs it.
-      // Their failure does not stop the rest (the next connection asks again), a lost
-      // connection (or a logout) does: nothing is loaded then.
-      await this.community.onReady().catch((e) => {
-        if (gone(e)) throw e;
-      });
-      if (!first) await this.syncer.run();
-      this._loaded = true;
-      this.changed();
-      this.outbox.flush();
-      const open = this.openConv();
-      if (open) {
-        // Not awaited, so failures are handled here (an unhandled rejection failed a browser test
-        // under load); a lost connection loads both again on the next one.
-        const shown = (e: unknown) =>
-          gone(e) || this.setNotice("error", t("notice.historyFailed", { error: describeError(e) }));
-        if (!open.latestLoaded) void this.loadLatest(open.id).catch(shown);
-        void this.loadMembers(open.id).catch(() => {});
-      }
-    } catch (e) {
-      if (gone(e)) return;
-      this.setNotice("error", t("notice.convsFailed", { error: describeError(e) }));
-    }
-  }
-
-  private async refreshConversations(reconnect: boolean): Promise<void> {
-    const r = await this.conn.request(topics.req("conversations"), {});
-    const list = decodeConversationList(r);
-    this.listed = true;
-    this.convs.applySummaries(list, reconnect);
-    void this.convCache?.save(list).catch(() => {});
-    this.watchContacts();
-    this.changed();
-  }
-
   private watchContacts(): void {
     this.conn.watchPresence(this.convs.contacts());
-  }
-
-  private scheduleSync(): void {
-    clearTimeout(this.syncTimer);
-    this.syncTimer = setTimeout(() => {
-      if (this.conn.online) void this.syncer.run().catch(() => {});
-    }, 400);
-  }
-
-  private scheduleRefresh(): void {
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => {
-      if (this.conn.online) void this.refreshConversations(true).catch(() => {});
-    }, 300);
   }
 
   /** The store that has (or would have) `id`: the channels' or the conversations'. */

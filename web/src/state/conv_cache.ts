@@ -5,6 +5,7 @@
 // In IndexedDB; without it (a private window of some browsers), nothing is kept.
 import { decodeConversationList } from "../api/decode";
 import type { Response, WireSummary } from "../api/wire";
+import { CONV_STORE, inStore } from "./cache_db";
 
 export interface ConvCacheBackend {
   load(): Promise<unknown>;
@@ -31,37 +32,17 @@ export async function keptList(cache: ConvCacheBackend | null): Promise<WireSumm
   }
 }
 
-const DB_NAME = "mqchat-cache";
-const STORE = "conversations";
-
-function promised<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
 /** `user`'s list in IndexedDB (keyed by the name in lower case), or null without IndexedDB. */
 export function indexedDbConvCache(user: string): ConvCacheBackend | null {
   if (typeof indexedDB === "undefined") return null;
   const key = user.toLowerCase();
-  let db: Promise<IDBDatabase> | null = null;
-  const open = () =>
-    (db ??= new Promise((resolve, reject) => {
-      const req = indexedDB.open(DB_NAME, 1);
-      req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-    }));
-  const tx = async <T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> =>
-    promised(fn((await open()).transaction(STORE, mode).objectStore(STORE)));
   return {
-    load: () => tx("readonly", (s) => s.get(key)),
+    load: () => inStore(CONV_STORE, "readonly", (s) => s.get(key)),
     async save(list) {
-      await tx("readwrite", (s) => s.put(list, key));
+      await inStore(CONV_STORE, "readwrite", (s) => s.put(list, key));
     },
     async clear() {
-      await tx("readwrite", (s) => s.delete(key));
+      await inStore(CONV_STORE, "readwrite", (s) => s.delete(key));
     },
   };
 }

@@ -29,6 +29,9 @@ export interface ConvView {
   readonly hasMoreBefore: boolean;
   readonly loadingOlder: boolean;
   readonly rolesLoaded: boolean;
+  /** Its messages are the ones this device kept (msg_cache.ts), not yet brought up to date by the
+   * server: shown read-only, saying so, while offline. */
+  readonly kept: boolean;
   readonly unread: number;
   /** My mentions above my read position (mentions.ts). */
   readonly unreadMentions: number;
@@ -74,6 +77,9 @@ export class Conv implements ConvView {
   hasMoreBefore = true;
   loadingOlder = false;
   rolesLoaded = false;
+  kept = false;
+  /** Bumped whenever a held message is added or changes (msg_cache.ts writes what changed). */
+  rev = 0;
   /** My mute: 0 none, -1 for good, else epoch ms (the `conversations` list, `mute` events). */
   mutedUntilMs = 0;
   slowModeS = 0;
@@ -131,6 +137,7 @@ export class Conv implements ConvView {
     if (this.msgs.has(m.seq)) return false;
     this.msgs.set(m.seq, m);
     this.sortedCache = null;
+    this.rev++;
     return true;
   }
 
@@ -139,6 +146,23 @@ export class Conv implements ConvView {
     if (this.lastMessage?.seq === m.seq) this.lastMessage = m;
     if (!this.msgs.has(m.seq)) this.sortedCache = null;
     this.msgs.set(m.seq, m);
+    this.rev++;
+  }
+
+  /** Forgets the loaded messages: the conversation loads from the server as if new, its cursor
+   * at `lastSeq` (a kept window that no longer reaches the server's newest, msg_cache.ts). */
+  forgetMessages(lastSeq: number): void {
+    this.msgs.clear();
+    this.events.clear();
+    this.mentionSeqs.clear();
+    this.mentionEdits.clear();
+    this.sortedCache = null;
+    this.rev++;
+    this.syncSeq = Math.max(this.syncSeq, lastSeq);
+    this.lastSeq = Math.max(this.lastSeq, lastSeq);
+    this.latestLoaded = false;
+    this.hasMoreBefore = true;
+    this.kept = false;
   }
 
   title(me: string): string {

@@ -2,7 +2,7 @@
 // older), members, read markers, opening a direct conversation, creating a group, managing one
 // (add, remove, leave, rename) and muting. ChatState (chat.ts) owns one and passes these on.
 import { decodeConversationResult, decodeHistory, decodeMembers } from "../api/decode";
-import { DecodeError } from "../api/errors";
+import { ChatError, DecodeError } from "../api/errors";
 import { Response, WireConversation, topics } from "../api/wire";
 import { Conv, ConvView } from "./conversation";
 import { Conversations } from "./conversations";
@@ -42,6 +42,8 @@ export class ConversationOps {
   }
 
   private async loadPage(c: Conv, beforeSeq: number, apply: (p: ReturnType<typeof decodeHistory>) => void) {
+    // Offline nothing loads, and nothing changes (a view drawing again would ask again at once).
+    if (!this.deps.online()) throw new ChatError("OFFLINE", "Not connected", true);
     this.convs.setLoadingOlder(c, true);
     this.deps.changed();
     try {

@@ -15,8 +15,9 @@ export interface ChannelInfo {
   unread_mentions?: number;
   slow_mode_s?: number;
 }
-import { applyEvent, isMessage, mergeHistory } from "./message_events";
+import { applyEvent, isMessage, mergeHistory, quoteDeleted } from "./message_events";
 import { noteEvent, noteMessage } from "./mentions";
+import { KeptWindow, keptGap } from "./msg_cache";
 
 export const TYPING_SHOW_MS = 6000;
 
@@ -227,6 +228,17 @@ export class Conversations {
     noteEvent(c, ev, target, this.me);
     const next = target && applyEvent(target, ev, this.me);
     if (next) c.replace(next);
+    else if (!target && c.lastMessage && c.lastMessage.seq === ev.target_seq) {
+      const last = applyEvent(c.lastMessage, ev, this.me); // the list's preview, not loaded
+      if (last) c.lastMessage = last;
+    }
+    if (ev.kind === "delete" && ev.target_seq !== undefined) {
+      // The replies quoting it lose its text too (nor does the device keep it: msg_cache.ts).
+      for (const m of c.msgs.values()) {
+        const q = m.reply?.seq === ev.target_seq && !m.reply.deleted ? quoteDeleted(m) : null;
+        if (q) c.replace(q);
+      }
+    }
   }
 
   /** One `sync` response. `more`: some conversation has more pages; `unknown`: one is new to us. */
@@ -239,6 +251,13 @@ export class Conversations {
         unknown = true;
         continue;
       }
+      if (c.kept && keptGap(c.syncSeq, sc)) {
+        // The kept window does not join the server's newest in this page: shown as continuous it
+        // would hide what is missing, so the conversation loads from the server as a new one.
+        c.forgetMessages(sc.last_seq);
+        continue;
+      }
+      c.kept = false;
       for (const m of sc.messages) this.addMessage(m, false);
       c.lastSeq = Math.max(c.lastSeq, sc.last_seq);
       const top = sc.messages.length ? sc.messages[sc.messages.length - 1].seq : c.syncSeq;
@@ -246,6 +265,37 @@ export class Conversations {
       if (sc.has_more) more = true;
     }
     return { more, unknown };
+  }
+
+  /** Messages this device kept (msg_cache.ts) of a conversation known from the kept list, put
+   * back before the server answers: read-only until a sync has brought them up to date (or found
+   * them too far behind: applySyncPage). Ignored for a conversation with messages already, and
+   * when the kept list knew of newer messages than were kept (they would show a gap as none). */
+  restoreKept(id: string, kept: KeptWindow): boolean {
+    const c = this.convs.get(id);
+    if (!c || c.msgs.size > 0 || c.latestLoaded || kept.messages.length === 0) return false;
+    if (kept.through_seq < c.lastSeq) return false; // the kept list knew newer ones: a gap
+    for (const m of kept.messages) {
+      c.put(m);
+      if (!c.lastMessage || m.seq >= c.lastMessage.seq) c.lastMessage = m;
+    }
+    c.syncSeq = kept.through_seq;
+    c.lastSeq = Math.max(c.lastSeq, kept.through_seq);
+    c.latestLoaded = kept.latest_loaded;
+    c.hasMoreBefore = kept.has_more_before;
+    c.kept = true;
+    return true;
+  }
+
+  /** Whether any conversation shows kept messages not yet brought up to date. */
+  anyKept(): boolean {
+    for (const c of this.convs.values()) if (c.kept) return true;
+    return false;
+  }
+
+  /** A sync has run through: the kept messages it did not replace are current. */
+  confirmKept(): void {
+    for (const c of this.convs.values()) c.kept = false;
   }
 
   /** The newest history page (below the sync cursor): from here on the conversation is loaded. */

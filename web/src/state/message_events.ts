@@ -70,3 +70,8 @@ export function mergeHistory(held: WireMessage, page: WireMessage): WireMessage 
   }
   return page;
 }
+
+/** `m` quoting a message now deleted: the quote without its snippet (as `history` gives it). */
+export function quoteDeleted(m: WireMessage): WireMessage {
+  return { ...m, reply: { ...m.reply!, snippet: "", deleted: true } };
+}

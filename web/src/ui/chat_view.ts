@@ -5,7 +5,6 @@ import { onLangChange, t } from "../i18n/i18n";
 import type { ChatState } from "../state/chat";
 import type { ConvView } from "../state/conversation";
 import { pageTitle } from "../state/conversations";
-import { describeError } from "../state/describe";
 import { Banner } from "./banner";
 import { BlockUi } from "./block_ui";
 import { Composer } from "./composer";
@@ -205,7 +204,7 @@ export class ChatView implements ViewContext {
     const c = this.s.openConv();
     if (!c) return;
     if (box.scrollTop < 300 && c.latestLoaded && c.hasMoreBefore && !c.loadingOlder) {
-      this.s.loadOlder(c.id).catch((e) => this.historyFailed(e));
+      this.s.showHistory(c.id, true);
     }
     if (this.ui.stickBottom) this.messages.maybeMarkRead();
   }
@@ -223,9 +222,7 @@ export class ChatView implements ViewContext {
     this.mute.close();
     const c = this.s.openConv();
     if (c) {
-      if (!c.latestLoaded) {
-        this.s.loadLatest(c.id).catch((e) => this.historyFailed(e));
-      }
+      if (!c.latestLoaded) this.s.showHistory(c.id);
       this.s.loadMembers(c.id).catch(() => {});
       this.focusComposer = window.matchMedia("(min-width: 761px)").matches; // once the pane shows
     }
@@ -237,10 +234,6 @@ export class ChatView implements ViewContext {
     const title = conv.title(this.s.me);
     if (this.s.openId === conv.id) this.open(null);
     this.s.setNotice("info", byMe ? t("notice.youLeft", { title }) : t("notice.removed", { actor, title }));
-  }
-
-  private historyFailed(e: unknown): void {
-    this.s.setNotice("error", t("notice.historyFailed", { error: describeError(e) }));
   }
 
   // ---- rendering ----

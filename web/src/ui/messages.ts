@@ -102,7 +102,11 @@ export class MessageList {
 
   private renderStatus(c: ConvView): void {
     const status = $("history-status");
-    if (c.loadingOlder) setText(status, t("history.loading"));
+    // Kept messages say so once connecting has failed (not during a reload's first attempt).
+    const st = this.v.s.status;
+    if (c.kept && st.state !== "online" && (st.state !== "connecting" || st.attempt > 0)) {
+      setText(status, t("history.kept"));
+    } else if (c.loadingOlder) setText(status, t("history.loading"));
     else if (c.latestLoaded && !c.hasMoreBefore) {
       const empty = c.msgs.size === 0 && this.v.s.pendingFor(c.id).length === 0;
       setText(status, empty ? t("history.empty") : t("history.start"));

@@ -189,7 +189,7 @@ export class SearchPanel {
         await (c.latestLoaded ? s.loadOlder(convId) : s.loadLatest(convId));
       }
     } catch (e) {
-      s.setNotice("error", t("notice.historyFailed", { error: describeError(e) }));
+      s.historyFailed(e);
       return;
     }
     if (!c?.msgs.has(seq)) {
