@@ -277,7 +277,8 @@ export class Broker {
   }
 }
 
-export async function launchBrowser() {
+/** `extraArgs`: more Chromium switches (calls.test.mjs: fake camera and microphone). */
+export async function launchBrowser(extraArgs = []) {
   // Playwright gives every launch a fresh, empty temporary profile (its own --user-data-dir).
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -291,6 +292,7 @@ export async function launchBrowser() {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...extraArgs,
     ],
   });
   const kill = () => {

@@ -8,11 +8,13 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { API, ApiService } from "./api_service.mjs";
-import { Broker, DESKTOP, checkPrerequisites, launchBrowser, screenshot } from "./harness.mjs";
+import { Broker, DESKTOP, checkPrerequisites, freePort, launchBrowser, screenshot } from "./harness.mjs";
 
 export const T = 15000; // default wait for anything the UI should show
 
-export function pageSuite() {
+/** `browserArgs`: more Chromium switches; `configure(broker)`: runs before the broker starts
+ * (its ports known: more plugin options in broker.extraConfig). */
+export function pageSuite({ browserArgs = [], configure = async () => {} } = {}) {
   let broker;
   let chrome;
   let userCounter = 0;
@@ -20,8 +22,12 @@ export function pageSuite() {
   before(async () => {
     const missing = checkPrerequisites();
     if (missing.length) throw new Error("missing prerequisites:\n  " + missing.join("\n  "));
-    broker = await new Broker().start();
-    chrome = await launchBrowser();
+    broker = new Broker();
+    broker.port = await freePort();
+    broker.wsPort = await freePort();
+    await configure(broker);
+    await broker.start();
+    chrome = await launchBrowser(browserArgs);
   });
 
   after(async () => {

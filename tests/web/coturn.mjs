@@ -1,0 +1,101 @@
+// Test support: Debian's coturn (turnserver) on 127.0.0.1 on free ports, in a temp dir, with the
+// TURN REST API (use-auth-secret) and a static-auth-secret shared with the plugin's
+// call_turn_secret, so the credentials the plugin hands out (docs/PROTOCOL.md 8.4) log in.
+// Loopback peers allowed: both ends of a test call are on this machine.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import net from "node:net";
+import { join } from "node:path";
+import { cleanups, freePort } from "./harness.mjs";
+
+export const TURNSERVER = process.env.MQCHAT_TURNSERVER ?? "/usr/bin/turnserver";
+
+export class Coturn {
+  constructor(secret) {
+    this.secret = secret;
+    this.dir = mkdtempSync(join(tmpdir(), "mqchat-coturn-"));
+    this.logPath = join(this.dir, "turn.log");
+    this.proc = null;
+    cleanups.add(() => this.cleanup());
+  }
+
+  log() {
+    return existsSync(this.logPath) ? readFileSync(this.logPath, "utf8") : "";
+  }
+
+  /** The URL the plugin hands out (plugin_opt_call_turn_urls). */
+  get url() {
+    return `turn:127.0.0.1:${this.port}?transport=udp`;
+  }
+
+  async start() {
+    if (!existsSync(TURNSERVER)) throw new Error(`coturn not found: ${TURNSERVER} (scripts/install-deps.sh installs it)`);
+    this.port = await freePort();
+    // Relay ports: a small range starting at another free port (coturn binds them as it needs).
+    const relayBase = await freePort();
+    const fd = openSync(this.logPath, "a");
+    const args = [
+      "-n", // no config file
+      "--listening-ip=127.0.0.1",
+      "--relay-ip=127.0.0.1",
+      `--listening-port=${this.port}`,
+      `--min-port=${relayBase}`,
+      `--max-port=${Math.min(relayBase + 200, 65535)}`,
+      "--use-auth-secret",
+      `--static-auth-secret=${this.secret}`,
+      "--realm=mqchat.test",
+      "--allow-loopback-peers",
+      "--no-tls",
+      "--no-dtls",
+      "--no-cli",
+      "--no-multicast-peers",
+      "--fingerprint",
+      `--userdb=${join(this.dir, "turndb")}`,
+      `--pidfile=${join(this.dir, "turn.pid")}`,
+      "--log-file=stdout",
+      "--simple-log",
+      "--verbose",
+    ];
+    const proc = spawn(TURNSERVER, args, { stdio: ["ignore", fd, fd] });
+    this.proc = proc;
+    let exited = false;
+    proc.once("exit", () => (exited = true));
+    // Ready when its TCP listener (beside the UDP one) accepts: wait for that, with a deadline.
+    const deadline = Date.now() + 10000;
+    for (let delay = 5; Date.now() < deadline && !exited; delay = Math.min(delay * 2, 100)) {
+      if (await canConnect(this.port)) return this;
+      await new Promise((r) => setTimeout(r, delay)); // polling interval, not a wait for an event
+    }
+    this.kill();
+    throw new Error(`turnserver did not start; log:\n${this.log().split("\n").slice(-40).join("\n")}`);
+  }
+
+  /** The allocations coturn made (lines of its log): proof that media went through it. */
+  allocations() {
+    return this.log()
+      .split("\n")
+      .filter((l) => /ALLOCATE processed, success/.test(l));
+  }
+
+  kill() {
+    if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill("SIGKILL");
+    this.proc = null;
+  }
+
+  cleanup() {
+    this.kill();
+    if (!process.env.MQCHAT_KEEP_TMP) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function canConnect(port) {
+  return new Promise((res) => {
+    const sock = net.connect({ port, host: "127.0.0.1" });
+    sock.once("connect", () => {
+      sock.destroy();
+      res(true);
+    });
+    sock.once("error", () => res(false));
+  });
+}
