@@ -8,6 +8,7 @@
 // browser (pages.mjs); run by tests/web/run.sh.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { after } from "node:test";
 import { axe } from "./axe.mjs";
 import { FAKE_MEDIA_ARGS, callPage, chosenPairs, rxBytes, waitForBytes } from "./call_pages.mjs";
 import { Coturn } from "./coturn.mjs";
@@ -28,6 +29,7 @@ const suite = pageSuite({
   },
 });
 const { newUser, e2e } = suite;
+after(() => turn?.cleanup()); // coturn would keep the test process alive
 const CONNECT_T = 45000; // ICE and DTLS on a machine shared by many: more than the UI's T
 
 /** A logged-in page of `user` (its own device), failing the test on an uncaught page error. */
