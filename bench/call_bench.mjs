@@ -22,6 +22,7 @@ import { randomBytes } from "node:crypto";
 import { Broker, RawClient, freePort, launchBrowser } from "../tests/web/harness.mjs";
 import { FAKE_MEDIA_ARGS, callPage } from "../tests/web/call_pages.mjs";
 import { Coturn } from "../tests/web/coturn.mjs";
+import { login } from "../tests/web/pages.mjs";
 
 const mqtt = createRequire(new URL("../tests/web/package.json", import.meta.url))("mqtt");
 const args = process.argv.slice(2);
@@ -58,14 +59,6 @@ async function newUser(broker, name) {
   const password = `pw-${name}-secret`;
   await broker.addUser(name, password);
   return { name, password };
-}
-
-async function login(page, user) {
-  await page.locator("#login-form").waitFor({ timeout: T });
-  await page.fill("#login-user", user.name);
-  await page.fill("#login-password", user.password);
-  await page.click("#login-submit");
-  await page.locator("#chat-view").waitFor({ timeout: T });
 }
 
 async function setupBench() {

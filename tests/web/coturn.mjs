@@ -11,13 +11,11 @@ import { cleanups, freePort } from "./harness.mjs";
 
 export const TURNSERVER = process.env.MQCHAT_TURNSERVER ?? "/usr/bin/turnserver";
 
-export class Coturn {
+export class Coturn extends TempProcess {
   constructor(secret) {
+    super("mqchat-coturn-");
     this.secret = secret;
-    this.dir = mkdtempSync(join(tmpdir(), "mqchat-coturn-"));
     this.logPath = join(this.dir, "turn.log");
-    this.proc = null;
-    cleanups.add(() => this.cleanup());
   }
 
   log() {
@@ -34,7 +32,6 @@ export class Coturn {
     this.port = await freePort();
     // Relay ports: a small range starting at another free port (coturn binds them as it needs).
     const relayBase = await freePort();
-    const fd = openSync(this.logPath, "a");
     const args = [
       "-n", // no config file
       "--listening-ip=127.0.0.1",
@@ -57,16 +54,10 @@ export class Coturn {
       "--simple-log",
       "--verbose",
     ];
-    const proc = spawn(TURNSERVER, args, { stdio: ["ignore", fd, fd] });
+    // Ready when its TCP listener (beside the UDP one) accepts.
+    const { proc, listening } = await spawnListening(TURNSERVER, args, this.logPath, this.port);
     this.proc = proc;
-    let exited = false;
-    proc.once("exit", () => (exited = true));
-    // Ready when its TCP listener (beside the UDP one) accepts: wait for that, with a deadline.
-    const deadline = Date.now() + 10000;
-    for (let delay = 5; Date.now() < deadline && !exited; delay = Math.min(delay * 2, 100)) {
-      if (await canConnect(this.port)) return this;
-      await new Promise((r) => setTimeout(r, delay)); // polling interval, not a wait for an event
-    }
+    if (listening) return this;
     this.kill();
     throw new Error(`turnserver did not start; log:\n${this.log().split("\n").slice(-40).join("\n")}`);
   }
@@ -77,25 +68,4 @@ export class Coturn {
       .split("\n")
       .filter((l) => /ALLOCATE processed, success/.test(l));
   }
-
-  kill() {
-    if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill("SIGKILL");
-    this.proc = null;
-  }
-
-  cleanup() {
-    this.kill();
-    if (!process.env.MQCHAT_KEEP_TMP) rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-function canConnect(port) {
-  return new Promise((res) => {
-    const sock = net.connect({ port, host: "127.0.0.1" });
-    sock.once("connect", () => {
-      sock.destroy();
-      res(true);
-    });
-    sock.once("error", () => res(false));
-  });
 }

@@ -38,14 +38,6 @@ export function pageSuite({ browserArgs = [], configure = async () => {} } = {})
     }
   });
 
-  async function login(page, user) {
-    await page.locator("#login-form").waitFor({ timeout: T });
-    await page.fill("#login-user", user.name);
-    await page.fill("#login-password", user.password);
-    await page.click("#login-submit");
-    await page.locator("#chat-view").waitFor({ timeout: T });
-  }
-
   /** A logged-in page of `user` in its own browser context; with `title`, that conversation open. */
   async function openAs(t, pages, user, title) {
     const ctx = await chrome.browser.newContext({ viewport: DESKTOP });
@@ -189,6 +181,15 @@ export function apiPageSuite(configure = () => {}) {
     },
     e2e,
   };
+}
+
+/** Logs `user` in with the form's password login; waits for the chat view. */
+export async function login(page, user) {
+  await page.locator("#login-form").waitFor({ timeout: T });
+  await page.fill("#login-user", user.name);
+  await page.fill("#login-password", user.password);
+  await page.click("#login-submit");
+  await page.locator("#chat-view").waitFor({ timeout: T });
 }
 
 /** Connected and the conversation list loaded (no banner). */
