@@ -2,12 +2,9 @@
 // TURN REST API (use-auth-secret) and a static-auth-secret shared with the plugin's
 // call_turn_secret, so the credentials the plugin hands out (docs/PROTOCOL.md 8.4) log in.
 // Loopback peers allowed: both ends of a test call are on this machine.
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import net from "node:net";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cleanups, freePort } from "./harness.mjs";
+import { TempProcess, freePort, spawnListening } from "./harness.mjs";
 
 export const TURNSERVER = process.env.MQCHAT_TURNSERVER ?? "/usr/bin/turnserver";
 
