@@ -22,6 +22,7 @@ PACKAGES=(
   curl python3 dpkg-dev
   prometheus
   chromium
+  coturn
 )
 # Node.js and npm build the web client (web/) and run its browser tests (tests/web/). A Node that
 # is already there is kept (e.g. NodeSource's nodejs, which bundles npm and conflicts with

@@ -2,25 +2,12 @@
 // loopback port, on a Broker's SQLite store, signing RS256 tokens with a key made here; the broker
 // gets the public half (call useWith(broker) before broker.start()). The page's origin (the
 // broker's WebSocket listener) is its cors_origin.
-import { spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { existsSync, openSync, readFileSync, writeFileSync } from "node:fs";
-import net from "node:net";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cleanups, freePort } from "./harness.mjs";
+import { cleanups, freePort, spawnListening } from "./harness.mjs";
 
 export const API = process.env.MQCHAT_API_PATH ?? join(process.env.MQCHAT_BUILD_DIR ?? "build", "api/mqchat-api");
-
-function canConnect(port) {
-  return new Promise((res) => {
-    const sock = net.connect({ port, host: "127.0.0.1" });
-    sock.once("connect", () => {
-      sock.destroy();
-      res(true);
-    });
-    sock.once("error", () => res(false));
-  });
-}
 
 export class ApiService {
   constructor(broker) {
@@ -50,19 +37,12 @@ export class ApiService {
   /** Starts mqchat-api once the broker has its ports (the page origin); waits until it listens. */
   async start() {
     if (!this.port) this.port = await freePort(); // a test may have picked it (configure)
-    const fd = openSync(this.logPath, "a");
     const args = ["--sqlite", this.broker.db, "--jwt_private_key_file", this.keyPath, "--listen", "127.0.0.1"];
     args.push("--port", String(this.port), "--cors_origin", `http://127.0.0.1:${this.broker.wsPort}`);
     args.push(...this.extraArgs);
-    const proc = spawn(API, args, { stdio: ["ignore", fd, fd] });
+    const { proc, listening } = await spawnListening(API, args, this.logPath, this.port);
     this.proc = proc;
-    let exited = false;
-    proc.once("exit", () => (exited = true));
-    const deadline = Date.now() + 10000;
-    for (let delay = 5; Date.now() < deadline && !exited; delay = Math.min(delay * 2, 100)) {
-      if (await canConnect(this.port)) return this;
-      await new Promise((r) => setTimeout(r, delay)); // polling interval, not a wait for an event
-    }
+    if (listening) return this;
     this.kill();
     throw new Error(`mqchat-api did not start on port ${this.port}; log:\n${this.log()}`);
   }

@@ -63,7 +63,7 @@ export function freePort() {
   });
 }
 
-function canConnect(port) {
+export function canConnect(port) {
   return new Promise((res) => {
     const sock = net.connect({ port, host: "127.0.0.1" });
     sock.once("connect", () => {
@@ -100,21 +100,55 @@ export function token(sub, ttlSeconds = 3600, secret = JWT_SECRET) {
   return `${head}.${body}.${sig}`;
 }
 
-export class Broker {
+/** Spawns `cmd` with its output appended to `logPath` and waits, for 10 s at most, until
+ * 127.0.0.1:`port` accepts. Returns the process and whether it listens (else it exited or never
+ * listened: the caller kills it and says why). */
+export async function spawnListening(cmd, args, logPath, port) {
+  const fd = openSync(logPath, "a");
+  const proc = spawn(cmd, args, { stdio: ["ignore", fd, fd] });
+  let exited = false;
+  proc.once("exit", () => (exited = true));
+  const deadline = Date.now() + 10000;
+  for (let delay = 5; Date.now() < deadline && !exited; delay = Math.min(delay * 2, 100)) {
+    if (await canConnect(port)) return { proc, listening: true };
+    await new Promise((r) => setTimeout(r, delay)); // polling interval, not a wait for an event
+  }
+  return { proc, listening: false };
+}
+
+/** A server process of a test in a temp dir of its own: killed, and the dir removed, at cleanup
+ * (and at the latest when the test process exits). */
+export class TempProcess {
+  constructor(prefix) {
+    this.dir = mkdtempSync(join(tmpdir(), prefix));
+    this.proc = null;
+    cleanups.add(() => this.cleanup());
+  }
+
+  kill() {
+    if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill("SIGKILL");
+    this.proc = null;
+  }
+
+  cleanup() {
+    this.kill();
+    if (!process.env.MQCHAT_KEEP_TMP) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export class Broker extends TempProcess {
   constructor() {
-    this.dir = mkdtempSync(join(tmpdir(), "mqchat-web-e2e-"));
+    super("mqchat-web-e2e-");
     chmodSync(this.dir, 0o755);
     this.db = join(this.dir, "mqchat.db");
     this.conf = join(this.dir, "mosquitto.conf");
     this.logPath = join(this.dir, "mosquitto.log");
-    this.proc = null;
     this.presenceOpts = true;
     this.extraConfig = []; // more plugin_opt_ lines (api_service.mjs adds the RS256 public key)
     // The tests without the API service log in with passwords over MQTT (an operator's option,
     // off by default): true turns it on in the broker and, through the config.json of the page
     // this broker serves, in the page. false: the shipped default (logins go through the API).
     this.passwordLogin = true;
-    cleanups.add(() => this.cleanup());
   }
 
   writeConfig() {
@@ -231,16 +265,6 @@ export class Broker {
     this.proc = null;
   }
 
-  kill() {
-    if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill("SIGKILL");
-    this.proc = null;
-  }
-
-  cleanup() {
-    this.kill();
-    if (!process.env.MQCHAT_KEEP_TMP) rmSync(this.dir, { recursive: true, force: true });
-  }
-
   /** Creates a user with mqchatctl and waits until the broker's user directory has it. */
   async addUser(name, password) {
     const r = spawnSync(CTL, ["--sqlite", this.db, "user", "add", name], { input: `${password}\n`, encoding: "utf8" });
@@ -277,7 +301,8 @@ export class Broker {
   }
 }
 
-export async function launchBrowser() {
+/** `extraArgs`: more Chromium switches (calls.test.mjs: fake camera and microphone). */
+export async function launchBrowser(extraArgs = []) {
   // Playwright gives every launch a fresh, empty temporary profile (its own --user-data-dir).
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -291,6 +316,7 @@ export async function launchBrowser() {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...extraArgs,
     ],
   });
   const kill = () => {

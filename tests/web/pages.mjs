@@ -8,11 +8,13 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { API, ApiService } from "./api_service.mjs";
-import { Broker, DESKTOP, checkPrerequisites, launchBrowser, screenshot } from "./harness.mjs";
+import { Broker, DESKTOP, checkPrerequisites, freePort, launchBrowser, screenshot } from "./harness.mjs";
 
 export const T = 15000; // default wait for anything the UI should show
 
-export function pageSuite() {
+/** `browserArgs`: more Chromium switches; `configure(broker)`: runs before the broker starts
+ * (its ports known: more plugin options in broker.extraConfig). */
+export function pageSuite({ browserArgs = [], configure = async () => {} } = {}) {
   let broker;
   let chrome;
   let userCounter = 0;
@@ -20,8 +22,12 @@ export function pageSuite() {
   before(async () => {
     const missing = checkPrerequisites();
     if (missing.length) throw new Error("missing prerequisites:\n  " + missing.join("\n  "));
-    broker = await new Broker().start();
-    chrome = await launchBrowser();
+    broker = new Broker();
+    broker.port = await freePort();
+    broker.wsPort = await freePort();
+    await configure(broker);
+    await broker.start();
+    chrome = await launchBrowser(browserArgs);
   });
 
   after(async () => {
@@ -31,14 +37,6 @@ export function pageSuite() {
       broker.cleanup();
     }
   });
-
-  async function login(page, user) {
-    await page.locator("#login-form").waitFor({ timeout: T });
-    await page.fill("#login-user", user.name);
-    await page.fill("#login-password", user.password);
-    await page.click("#login-submit");
-    await page.locator("#chat-view").waitFor({ timeout: T });
-  }
 
   /** A logged-in page of `user` in its own browser context; with `title`, that conversation open. */
   async function openAs(t, pages, user, title) {
@@ -183,6 +181,15 @@ export function apiPageSuite(configure = () => {}) {
     },
     e2e,
   };
+}
+
+/** Logs `user` in with the form's password login; waits for the chat view. */
+export async function login(page, user) {
+  await page.locator("#login-form").waitFor({ timeout: T });
+  await page.fill("#login-user", user.name);
+  await page.fill("#login-password", user.password);
+  await page.click("#login-submit");
+  await page.locator("#chat-view").waitFor({ timeout: T });
 }
 
 /** Connected and the conversation list loaded (no banner). */

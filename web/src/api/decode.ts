@@ -1,6 +1,7 @@
 // Typed decoders of what the server sends (docs/PROTOCOL.md sections 3-6). Each checks the fields
 // the client uses and returns a typed value, or throws a DecodeError naming the first bad field;
 // nothing else in the app casts a payload to a wire type.
+import { decodeCallEvent } from "./call";
 import { DecodeError } from "./errors";
 import { DM_POLICIES } from "./wire";
 import type {
@@ -53,7 +54,7 @@ export function num(o: Obj, key: string, what: string): number {
   return v;
 }
 
-function bool(o: Obj, key: string, what: string): boolean {
+export function bool(o: Obj, key: string, what: string): boolean {
   const v = o[key];
   if (typeof v !== "boolean") throw new DecodeError(`${what}.${key}: not a boolean`);
   return v;
@@ -301,6 +302,8 @@ export function decodeInboxEvent(v: unknown): InboxEvent | null {
         updated_at_ms: num(o, "updated_at_ms", what),
       };
     }
+    case "call":
+      return decodeCallEvent(o);
     default:
       return null;
   }

@@ -1,6 +1,7 @@
 // Wire types and topic names of docs/PROTOCOL.md (mqchat protocol v1). Values of these types
 // come only from the decoders in decode.ts, which check them.
 // 64-bit ids (conversation_id, message_id) stay strings; seq and times are numbers.
+import type { CallEvent } from "./call";
 
 export const ROOT = "mqchat/v1";
 export const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -162,7 +163,8 @@ export type InboxEvent =
     }
   | { type: "typing"; conversation_id: string; user: string; typing: boolean }
   | ({ type: "privacy" } & PrivacySettings)
-  | ProfileEvent;
+  | ProfileEvent
+  | CallEvent;
 
 /** A user's profile changed (PROTOCOL.md section 5 "profile"; mine, or of someone I share a
  * conversation with): what others see of it, as GET /v1/users/{name} answers. Not stored, not in

@@ -8,6 +8,7 @@ import { t } from "../i18n/i18n";
 import { Connection, ConnHandlers, ConnStatus, Credentials } from "../api/connection";
 import { ChatError } from "../api/errors";
 import { InboxEvent, Presence, ProfileEvent } from "../api/wire";
+import { CallState } from "./call";
 import { Catchup } from "./catchup";
 import { ChatHooks, Notice, Transport, gone } from "./chat_contract";
 import { ConvView } from "./conversation";
@@ -40,6 +41,8 @@ export class ChatState {
   readonly community: Community;
   /** This device's push target (push.ts: Web Push, ui/web_push.ts). */
   readonly push: PushTarget;
+  /** The calls ringing here and the one this device is in (call.ts; ui/call_ui.ts). */
+  readonly calls: CallState;
   private conn: Transport;
   private convs: Conversations;
   private outbox: Outbox;
@@ -93,6 +96,8 @@ export class ChatState {
     this.privacy = new Privacy({ request: (t, b) => this.conn.request(t, b), changed });
     this.search = new SearchState({ request: (t, b) => this.conn.request(t, b), changed });
     this.push = new PushTarget((t, b) => this.conn.request(t, b));
+    const notice = (kind: Notice["kind"], text: string) => this.setNotice(kind, text);
+    this.calls = new CallState({ me: this.me, device: creds.device, ...opsDeps, notice });
     this.community = new Community({
       me: this.me,
       request: (t, b) => this.conn.request(t, b),
@@ -213,6 +218,7 @@ export class ChatState {
     this.conn.stop();
     this.outbox.stop();
     this.typing.dispose();
+    this.calls.dispose();
   }
 
   /** Skip the reconnect backoff ("Retry now", the browser coming online). */
@@ -328,6 +334,7 @@ export class ChatState {
     if (s.state === "waiting" && !this._loaded && this.hooks.firstFailure(s.error ?? "")) return;
     // While disconnected nobody's presence is known; the retained states come back on resubscribe.
     if (s.state !== "online") this._presence.clear();
+    if (s.state !== "online" && s.state !== "connecting") this.calls.connectionLost();
     this.outbox.park();
     this.changed();
   }
@@ -368,6 +375,7 @@ export class ChatState {
   }
 
   private onInbox(ev: InboxEvent): void {
+    if (ev.type === "call") return this.calls.onEvent(ev);
     const id = "conversation_id" in ev ? ev.conversation_id : "";
     applyInboxEvent(ev, {
       me: this.me,

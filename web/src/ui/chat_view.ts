@@ -30,6 +30,7 @@ import { AttachmentViewer } from "./attachment_view";
 import { UploadTray } from "./upload_tray";
 import { nameOf, people, usePeople, userAvatar } from "./people";
 import { CommunityView } from "./community_view";
+import { CallUi } from "./call_ui";
 
 const HASH_RE = /^#c\/(\d+)$/;
 
@@ -52,6 +53,7 @@ export class ChatView implements ViewContext {
   private mute = new MuteMenu(this);
   private settings = new SettingsDialog(this);
   private search = new SearchPanel(this);
+  private calls = new CallUi(this);
   private notifier: Notifier;
   private community: CommunityView;
 
@@ -110,6 +112,7 @@ export class ChatView implements ViewContext {
     window.clearInterval(this.tick);
     window.clearTimeout(this.slowTimer);
     this.community.destroy();
+    this.calls.destroy();
     this.notifier.clear();
     this.banner.destroy();
     this.notice.destroy();
@@ -177,6 +180,7 @@ export class ChatView implements ViewContext {
     this.privacy.bind();
     this.settings.bind();
     this.search.bind();
+    this.calls.bind();
     this.profile.bind();
     this.tray.bind();
     this.viewer.bind();
@@ -260,6 +264,7 @@ export class ChatView implements ViewContext {
     this.renderPane();
     this.info.render();
     this.privacy.render();
+    this.calls.render();
   }
 
   /** My name and avatar at the top of the list (display name and picture once known). */
