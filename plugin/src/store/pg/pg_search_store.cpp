@@ -99,17 +99,28 @@ Status PgSearchStore::WriteIndex(ConversationId id, const std::vector<IndexEntry
                                  int64_t indexed_seq) {
   MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
   PGconn* conn = conn_.get();
-  MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn));
+  std::vector<int64_t> seqs, emptied, terms, message_ids, term_seqs;
   for (const IndexEntry& e : entries) {
-    const PgParams key = PgParams().Int(id).Int(e.seq);
-    MQCHAT_RETURN_IF_ERROR(ExecPrepared(conn, sql::kDeletePostings, key).status());
-    if (e.terms.empty()) {
-      MQCHAT_RETURN_IF_ERROR(ExecPrepared(conn, sql::kDeleteDoc, key).status());
-      continue;
+    seqs.push_back(e.seq);
+    if (e.terms.empty()) emptied.push_back(e.seq);
+    for (int64_t term : e.terms) {
+      terms.push_back(term);
+      message_ids.push_back(e.message_id);
+      term_seqs.push_back(e.seq);
     }
-    const PgParams row = PgParams().Int(id).Int(e.seq).Int(e.message_id).Text(PgIntegers(e.terms));
-    MQCHAT_RETURN_IF_ERROR(ExecPrepared(conn, sql::kInsertPostings, row).status());
-    MQCHAT_RETURN_IF_ERROR(ExecPrepared(conn, sql::kUpsertDoc, row).status());
+  }
+  MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn));
+  if (!seqs.empty()) {
+    const PgParams gone = PgParams().Int(id).Text(PgIntegers(seqs)).Text(PgIntegers(emptied));
+    MQCHAT_RETURN_IF_ERROR(ExecPrepared(conn, sql::kDeleteEntries, gone).status());
+  }
+  if (!terms.empty()) {
+    const PgParams rows = PgParams()
+                              .Int(id)
+                              .Text(PgIntegers(terms))
+                              .Text(PgIntegers(message_ids))
+                              .Text(PgIntegers(term_seqs));
+    MQCHAT_RETURN_IF_ERROR(ExecPrepared(conn, sql::kWriteEntries, rows).status());
   }
   MQCHAT_RETURN_IF_ERROR(
       ExecPrepared(conn, sql::kProgress, PgParams().Int(id).Int(indexed_seq)).status());
