@@ -12,12 +12,16 @@ inline constexpr PgStatement kBehind = {
     "LEFT JOIN search_progress s ON s.conversation_id = c.conversation_id "
     "WHERE c.last_seq > COALESCE(s.indexed_seq, 0) LIMIT $1::bigint"};
 // The events after the progress of $1, each with the message it touches (itself, or the
-// target of an edit or a deletion; NULLs for reactions).
+// target of an edit or a deletion; NULLs for reactions), read by its key: as a plain join, the
+// generic plan read the conversation's every message for each event (a join filter over them
+// all: quadratic in a long conversation).
 inline constexpr PgStatement kChanges = {
     "mqchat_search_changes",
     "SELECT e.seq, t.seq, t.message_id, t.body, t.kind, t.deleted_at_ms FROM messages e "
-    "LEFT JOIN messages t ON t.conversation_id = e.conversation_id AND t.seq = "
+    "LEFT JOIN LATERAL (SELECT t.seq, t.message_id, t.body, t.kind, t.deleted_at_ms "
+    "FROM messages t WHERE t.conversation_id = $1::bigint AND t.seq = "
     "CASE WHEN e.kind = 0 THEN e.seq WHEN e.kind IN (1, 2) THEN e.target_seq ELSE -1 END "
+    "OFFSET 0) t ON true "
     "WHERE e.conversation_id = $1::bigint AND e.seq > COALESCE("
     "(SELECT indexed_seq FROM search_progress WHERE conversation_id = $1::bigint), 0) "
     "ORDER BY e.seq LIMIT $2::bigint"};

@@ -110,6 +110,10 @@ Status PgSearchStore::WriteIndex(ConversationId id, const std::vector<IndexEntry
     }
   }
   MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn));
+  // The index is derived from the messages, and a chunk's progress commits with its postings:
+  // a crash that loses the last chunks' commits only leaves them to be indexed again. Waiting
+  // for each commit's WAL flush made the flush the indexer's pace (one per conversation).
+  MQCHAT_RETURN_IF_ERROR(ExecPgSql(conn, "SET LOCAL synchronous_commit = off").status());
   if (!seqs.empty()) {
     const PgParams gone = PgParams().Int(id).Text(PgIntegers(seqs)).Text(PgIntegers(emptied));
     MQCHAT_RETURN_IF_ERROR(ExecPrepared(conn, sql::kDeleteEntries, gone).status());
