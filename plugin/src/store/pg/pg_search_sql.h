@@ -12,34 +12,42 @@ inline constexpr PgStatement kBehind = {
     "LEFT JOIN search_progress s ON s.conversation_id = c.conversation_id "
     "WHERE c.last_seq > COALESCE(s.indexed_seq, 0) LIMIT $1::bigint"};
 // The events after the progress of $1, each with the message it touches (itself, or the
-// target of an edit or a deletion; NULLs for reactions).
+// target of an edit or a deletion; NULLs for reactions), read by its key: as a plain join, the
+// generic plan read the conversation's every message for each event (a join filter over them
+// all: quadratic in a long conversation).
 inline constexpr PgStatement kChanges = {
     "mqchat_search_changes",
     "SELECT e.seq, t.seq, t.message_id, t.body, t.kind, t.deleted_at_ms FROM messages e "
-    "LEFT JOIN messages t ON t.conversation_id = e.conversation_id AND t.seq = "
+    "LEFT JOIN LATERAL (SELECT t.seq, t.message_id, t.body, t.kind, t.deleted_at_ms "
+    "FROM messages t WHERE t.conversation_id = $1::bigint AND t.seq = "
     "CASE WHEN e.kind = 0 THEN e.seq WHEN e.kind IN (1, 2) THEN e.target_seq ELSE -1 END "
+    "OFFSET 0) t ON true "
     "WHERE e.conversation_id = $1::bigint AND e.seq > COALESCE("
     "(SELECT indexed_seq FROM search_progress WHERE conversation_id = $1::bigint), 0) "
     "ORDER BY e.seq LIMIT $2::bigint"};
-// The postings written before for ($1, seq $2), and their record.
-inline constexpr PgStatement kDeletePostings = {
-    "mqchat_search_delete_postings",
-    "DELETE FROM search_postings p USING search_docs d "
-    "WHERE d.conversation_id = $1::bigint AND d.seq = $2::bigint "
+// A chunk's entries are written by two statements whatever their number (issue 17: one
+// message per statement ran at ~1,100 messages/s). First the postings written before for the
+// seqs $2 of conversation $1, and the records of the seqs $3 whose entries are now empty
+// (deleted messages).
+inline constexpr PgStatement kDeleteEntries = {
+    "mqchat_search_delete_entries",
+    "WITH gone AS (DELETE FROM search_postings p USING search_docs d "
+    "WHERE d.conversation_id = $1::bigint AND d.seq = ANY ($2::bigint[]) "
     "AND p.term = ANY (d.terms) AND p.conversation_id = d.conversation_id "
-    "AND p.message_id = d.message_id"};
-inline constexpr PgStatement kDeleteDoc = {
-    "mqchat_search_delete_doc",
-    "DELETE FROM search_docs WHERE conversation_id = $1::bigint AND seq = $2::bigint"};
-inline constexpr PgStatement kInsertPostings = {
-    "mqchat_search_insert_postings",
-    "INSERT INTO search_postings (term, conversation_id, message_id, seq) "
-    "SELECT t, $1::bigint, $3::bigint, $2::bigint FROM unnest($4::bigint[]) AS t "
-    "ON CONFLICT DO NOTHING"};
-inline constexpr PgStatement kUpsertDoc = {
-    "mqchat_search_upsert_doc",
+    "AND p.message_id = d.message_id) "
+    "DELETE FROM search_docs WHERE conversation_id = $1::bigint AND seq = ANY ($3::bigint[])"};
+// Then the postings of the non-empty entries, as three parallel arrays (one element per
+// posting: term $2, message id $3, seq $4), and each message's record of its terms (ascending,
+// as search::EntriesFor sorted them).
+inline constexpr PgStatement kWriteEntries = {
+    "mqchat_search_write_entries",
+    "WITH t AS (SELECT * FROM unnest($2::bigint[], $3::bigint[], $4::bigint[]) "
+    "AS t(term, message_id, seq)), "
+    "p AS (INSERT INTO search_postings (term, conversation_id, message_id, seq) "
+    "SELECT term, $1::bigint, message_id, seq FROM t ON CONFLICT DO NOTHING) "
     "INSERT INTO search_docs (conversation_id, seq, message_id, terms) "
-    "VALUES ($1::bigint, $2::bigint, $3::bigint, $4::bigint[]) "
+    "SELECT $1::bigint, seq, message_id, array_agg(term ORDER BY term) FROM t "
+    "GROUP BY seq, message_id "
     "ON CONFLICT (conversation_id, seq) DO UPDATE SET message_id = EXCLUDED.message_id, "
     "terms = EXCLUDED.terms"};
 inline constexpr PgStatement kProgress = {
@@ -64,63 +72,85 @@ inline constexpr PgStatement kCountIn = {
 // in kCandidatesAllChannels $11, the text channels the user may view. A channel's candidates
 // carry its name, the mark that it is one (1), and its server's id and name (the last three
 // columns).
-#define MQCHAT_PG_CANDIDATE_COLUMNS(name, channel)                                           \
-  "SELECT p.conversation_id, p.seq, m.message_id, m.sender, m.client_msg_id, m.body, "      \
-  "m.created_at_ms, m.target_seq, m.edited_at_ms, c.kind, " name ", m.attachments, "         \
-  channel " "
+//
+// Each reads the driver's postings in the conversations it may first, from the postings' index
+// alone, newest first (the subquery, kept apart from the rest by OFFSET 0); then walks them in
+// that order, reading each one's message by its key (a lateral subquery, also kept apart) and
+// checking the filters and the other terms, until $9 pass. Planned as one join, a prepared
+// statement's generic plan (PostgreSQL's choice after five runs, made without the parameters'
+// values) guessed the user's 4 conversations where "searcher" has 200 and one message passing the
+// date filter where all do: it read every message of every conversation and probed the postings for
+// each (20,000 messages for 50 results, 0.38 s at 200,000 messages, 1.2 s on the loaded machine),
+// where this shape reads the ~3,000 postings and 50 messages under either plan (docs/BENCHMARKS.md
+// "Search"; tests/store_backends/pg_search_plan_test.cpp).
+#define MQCHAT_PG_CANDIDATE_COLUMNS(name, channel)                                     \
+  "SELECT p.conversation_id, p.seq, m.message_id, m.sender, m.client_msg_id, m.body, " \
+  "m.created_at_ms, m.target_seq, m.edited_at_ms, c.kind, " name ", m.attachments, " channel " "
 #define MQCHAT_PG_MEMBER_COLUMNS MQCHAT_PG_CANDIDATE_COLUMNS("c.name", "0, 0::bigint, ''::text")
-#define MQCHAT_PG_CHANNEL_COLUMNS                                                        \
-  MQCHAT_PG_CANDIDATE_COLUMNS("COALESCE(ch.name, c.name)",                               \
-                              "CASE WHEN ch.channel_id IS NULL THEN 0 ELSE 1 END, "      \
-                              "COALESCE(ch.server_id, 0), "                              \
-                              "COALESCE((SELECT sv.name FROM servers sv "                \
+#define MQCHAT_PG_CHANNEL_COLUMNS                                                   \
+  MQCHAT_PG_CANDIDATE_COLUMNS("COALESCE(ch.name, c.name)",                          \
+                              "CASE WHEN ch.channel_id IS NULL THEN 0 ELSE 1 END, " \
+                              "COALESCE(ch.server_id, 0), "                         \
+                              "COALESCE((SELECT sv.name FROM servers sv "           \
                               "WHERE sv.server_id = ch.server_id), '')")
-#define MQCHAT_PG_CANDIDATE_FILTERS(join)                                                    \
-  "JOIN messages m ON m.conversation_id = p.conversation_id AND m.seq = p.seq "             \
-  "JOIN conversations c ON c.conversation_id = p.conversation_id " join                     \
-  "WHERE m.kind = 0 AND m.deleted_at_ms = 0 "                                               \
-  "AND ($4::text = '' OR m.sender = $4::text) "                                             \
-  "AND m.created_at_ms >= $5::bigint AND m.created_at_ms < $6::bigint "                     \
-  "AND (SELECT count(*) FROM search_postings q WHERE q.term = ANY ($7::bigint[]) "          \
-  "AND q.conversation_id = p.conversation_id AND q.message_id = p.message_id) = $8::bigint " \
+#define MQCHAT_PG_POSTINGS(from)                              \
+  "FROM (SELECT p.conversation_id, p.message_id, p.seq " from \
+  " ORDER BY p.message_id DESC OFFSET 0) p "
+#define MQCHAT_PG_CANDIDATE_FILTERS(join)                                                       \
+  "CROSS JOIN LATERAL (SELECT m.* FROM messages m WHERE m.conversation_id = p.conversation_id " \
+  "AND m.seq = p.seq AND m.kind = 0 AND m.deleted_at_ms = 0 "                                   \
+  "AND ($4::text = '' OR m.sender = $4::text) "                                                 \
+  "AND m.created_at_ms >= $5::bigint AND m.created_at_ms < $6::bigint OFFSET 0) m "             \
+  "JOIN conversations c ON c.conversation_id = p.conversation_id " join                         \
+  "WHERE (SELECT count(*) FROM search_postings q WHERE q.term = ANY ($7::bigint[]) "            \
+  "AND q.conversation_id = p.conversation_id AND q.message_id = p.message_id) = $8::bigint "    \
   "ORDER BY p.message_id DESC LIMIT $9::bigint"
 inline constexpr PgStatement kCandidatesAll = {
     "mqchat_search_candidates_all",
-    MQCHAT_PG_MEMBER_COLUMNS
-    "FROM members mb JOIN search_postings p ON p.term = $1::bigint "
-    "AND p.conversation_id = mb.conversation_id AND p.message_id < $3::bigint "
-    "AND mb.username = $2::text AND $10::bigint = 0 " MQCHAT_PG_CANDIDATE_FILTERS("")};
+    MQCHAT_PG_MEMBER_COLUMNS MQCHAT_PG_POSTINGS(
+        "FROM members mb JOIN search_postings p ON p.term = $1::bigint "
+        "AND p.conversation_id = mb.conversation_id AND p.message_id < $3::bigint "
+        "AND mb.username = $2::text AND $10::bigint = 0") MQCHAT_PG_CANDIDATE_FILTERS("")};
 inline constexpr PgStatement kCandidatesIn = {
     "mqchat_search_candidates_in",
-    MQCHAT_PG_MEMBER_COLUMNS
-    "FROM search_postings p JOIN members mb ON mb.conversation_id = p.conversation_id "
-    "AND mb.username = $2::text AND p.term = $1::bigint AND p.conversation_id = $10::bigint "
-    "AND p.message_id < $3::bigint " MQCHAT_PG_CANDIDATE_FILTERS("")};
+    MQCHAT_PG_MEMBER_COLUMNS MQCHAT_PG_POSTINGS(
+        "FROM search_postings p JOIN members mb ON mb.conversation_id = p.conversation_id "
+        "AND mb.username = $2::text AND p.term = $1::bigint AND p.conversation_id = $10::bigint "
+        "AND p.message_id < $3::bigint") MQCHAT_PG_CANDIDATE_FILTERS("")};
 // Issue 18: the member conversations and the viewable channels (which have no members rows).
 inline constexpr PgStatement kCandidatesAllChannels = {
     "mqchat_search_candidates_all_channels",
-    MQCHAT_PG_CHANNEL_COLUMNS
-    "FROM (SELECT conversation_id FROM members WHERE username = $2::text "
-    "UNION ALL SELECT unnest($11::bigint[])) mb "
-    "JOIN search_postings p ON p.term = $1::bigint AND p.conversation_id = mb.conversation_id "
-    "AND p.message_id < $3::bigint AND $10::bigint = 0 "
-    MQCHAT_PG_CANDIDATE_FILTERS("LEFT JOIN channels ch ON ch.channel_id = p.conversation_id ")};
+    MQCHAT_PG_CHANNEL_COLUMNS MQCHAT_PG_POSTINGS(
+        "FROM (SELECT conversation_id FROM members WHERE username = $2::text "
+        "UNION ALL SELECT unnest($11::bigint[])) mb "
+        "JOIN search_postings p ON p.term = $1::bigint AND p.conversation_id = mb.conversation_id "
+        "AND p.message_id < $3::bigint AND $10::bigint = 0")
+        MQCHAT_PG_CANDIDATE_FILTERS("LEFT JOIN channels ch ON ch.channel_id = p.conversation_id ")};
 // One channel the user may view ($2 is not used: a channel has no members rows).
 inline constexpr PgStatement kCandidatesInChannel = {
     "mqchat_search_candidates_in_channel",
-    MQCHAT_PG_CHANNEL_COLUMNS
-    "FROM search_postings p JOIN channels ch ON ch.channel_id = p.conversation_id "
-    "AND p.term = $1::bigint AND p.conversation_id = $10::bigint "
-    "AND p.message_id < $3::bigint AND $2::text IS NOT NULL " MQCHAT_PG_CANDIDATE_FILTERS("")};
+    MQCHAT_PG_CHANNEL_COLUMNS MQCHAT_PG_POSTINGS(
+        "FROM search_postings p JOIN channels ch ON ch.channel_id = p.conversation_id "
+        "AND p.term = $1::bigint AND p.conversation_id = $10::bigint "
+        "AND p.message_id < $3::bigint AND $2::text IS NOT NULL")
+        MQCHAT_PG_CANDIDATE_FILTERS("JOIN channels ch ON ch.channel_id = p.conversation_id ")};
 #undef MQCHAT_PG_CANDIDATE_COLUMNS
 #undef MQCHAT_PG_MEMBER_COLUMNS
 #undef MQCHAT_PG_CHANNEL_COLUMNS
+#undef MQCHAT_PG_POSTINGS
 #undef MQCHAT_PG_CANDIDATE_FILTERS
 
-inline constexpr const PgStatement* kAll[] = {
-    &kBehind,         &kChanges,       &kDeletePostings,        &kDeleteDoc,
-    &kInsertPostings, &kUpsertDoc,     &kProgress,              &kIsMember,
-    &kCountAll,       &kCountIn,       &kCandidatesAll,         &kCandidatesIn,
-    &kCandidatesAllChannels,           &kCandidatesInChannel};
+inline constexpr const PgStatement* kAll[] = {&kBehind,
+                                              &kChanges,
+                                              &kDeleteEntries,
+                                              &kWriteEntries,
+                                              &kProgress,
+                                              &kIsMember,
+                                              &kCountAll,
+                                              &kCountIn,
+                                              &kCandidatesAll,
+                                              &kCandidatesIn,
+                                              &kCandidatesAllChannels,
+                                              &kCandidatesInChannel};
 
 }  // namespace mqchat::store::pg_search_sql

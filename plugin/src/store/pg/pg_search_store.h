@@ -1,6 +1,6 @@
 // SearchStore on PostgreSQL (store/search_store.h, migration 014). Owns one connection;
-// confined to the thread that uses it. Term lists travel as bigint[] parameters, so an entry's
-// postings are one INSERT and one DELETE whatever their number. Build it through
+// confined to the thread that uses it. Term lists travel as bigint[] parameters, so a chunk of
+// entries is one DELETE and one INSERT whatever the number of entries and terms. Build it through
 // store_factory.h, which also applies the migrations.
 #pragma once
 
