@@ -40,6 +40,7 @@ typedef struct {
 static Seen seen = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, 0, MQCHAT_OK,
                     0, 0, 0};
 static int failures = 0;
+static int wait_s = 60; /* per wait; more for long runs */
 
 #define CHECK(cond, what)                                      \
   do {                                                         \
@@ -58,6 +59,11 @@ static void NoteInFree(int from_shutdown) {
   if (seen.in_free && from_shutdown) ++seen.callbacks_in_free;
 }
 
+/* Reads the `user` memory a callback was given: bob's is heap memory freed right after
+ * mqchat_client_free, so under AddressSanitizer a callback after the free is a
+ * heap-use-after-free report, not only a count. */
+static int Touch(void* user) { return user != NULL ? *(volatile int*)user : 0; }
+
 static void OnOpened(void* user, mqchat_code code, const char* message, int64_t id) {
   (void)user;
   pthread_mutex_lock(&seen.mu);
@@ -67,7 +73,7 @@ static void OnOpened(void* user, mqchat_code code, const char* message, int64_t 
 }
 
 static void OnAck(void* user, mqchat_code code, const char* message, const mqchat_ack* ack) {
-  (void)user;
+  (void)Touch(user);
   pthread_mutex_lock(&seen.mu);
   NoteInFree(code == MQCHAT_UNAVAILABLE);
   if (seen.in_free) {
@@ -85,7 +91,7 @@ static void OnAck(void* user, mqchat_code code, const char* message, const mqcha
 
 static void OnMessage(void* user, const mqchat_message* m) {
   char want[64];
-  (void)user;
+  (void)Touch(user);
   pthread_mutex_lock(&seen.mu);
   if (seen.in_free) {
     Notify();
@@ -100,7 +106,7 @@ static void OnMessage(void* user, const mqchat_message* m) {
 }
 
 static void OnStatus(void* user, mqchat_code code, const char* message) {
-  (void)user;
+  (void)Touch(user);
   pthread_mutex_lock(&seen.mu);
   NoteInFree(code == MQCHAT_UNAVAILABLE);
   if (code != MQCHAT_OK) fprintf(stderr, "request: %d %s\n", (int)code, message);
@@ -111,7 +117,7 @@ static void OnStatus(void* user, mqchat_code code, const char* message) {
 
 static void OnConnection(void* user, mqchat_connection_state state, mqchat_code reason,
                          const char* reason_message) {
-  (void)user;
+  (void)Touch(user);
   (void)reason;
   (void)reason_message;
   pthread_mutex_lock(&seen.mu);
@@ -120,11 +126,11 @@ static void OnConnection(void* user, mqchat_connection_state state, mqchat_code 
   Notify();
 }
 
-/* Waits (lock held) until *counter reaches `want`, up to 60 s. */
+/* Waits (lock held) until *counter reaches `want`, up to wait_s. */
 static int WaitCount(const int* counter, int want) {
   struct timespec deadline;
   clock_gettime(CLOCK_REALTIME, &deadline);
-  deadline.tv_sec += 60;
+  deadline.tv_sec += wait_s;
   while (*counter < want) {
     if (pthread_cond_timedwait(&seen.cv, &seen.mu, &deadline) == ETIMEDOUT) return 0;
   }
@@ -178,12 +184,14 @@ int main(int argc, char** argv) {
   int count;
   int i;
   int before;
+  int* bob_user;
   if (argc != 6) {
     fprintf(stderr, "usage: %s <broker uri> <alice token> <bob token> <cache dir> <count>\n",
             argv[0]);
     return 2;
   }
   count = atoi(argv[5]);
+  wait_s = 60 + count / 50;
 
   /* Bad options: an error, no handle, a message to free. */
   empty = mqchat_options_new();
@@ -195,8 +203,10 @@ int main(int argc, char** argv) {
   alice = Make(argv[1], "alice", argv[2], argv[4]);
   bob = Make(argv[1], "bob", argv[3], argv[4]);
   if (alice == NULL || bob == NULL) return 1;
-  mqchat_client_on_message(bob, OnMessage, NULL);
-  mqchat_client_on_connection(bob, OnConnection, NULL);
+  bob_user = (int*)malloc(sizeof *bob_user);
+  *bob_user = 1;
+  mqchat_client_on_message(bob, OnMessage, bob_user);
+  mqchat_client_on_connection(bob, OnConnection, bob_user);
   CHECK(mqchat_client_connect(alice) == MQCHAT_OK, "alice connects");
   CHECK(mqchat_client_connect(bob) == MQCHAT_OK, "bob connects");
 
@@ -244,8 +254,8 @@ int main(int argc, char** argv) {
   /* Freed with work pending: a send not yet acked, a request perhaps without its answer, and
    * the disconnection the freeing causes. None of what the shutdown completes may reach the
    * app: without the gate the DISCONNECTED event alone would. */
-  mqchat_client_send(bob, seen.conversation, "pending at free", OnAck, NULL);
-  mqchat_client_mark_read(bob, seen.conversation, count, OnStatus, NULL);
+  mqchat_client_send(bob, seen.conversation, "pending at free", OnAck, bob_user);
+  mqchat_client_mark_read(bob, seen.conversation, count, OnStatus, bob_user);
   for (i = 0; i < 20; ++i) {
     mqchat_client_send(alice, seen.conversation, "late", NULL, NULL);
   }
@@ -253,6 +263,7 @@ int main(int argc, char** argv) {
   seen.in_free = 1;
   pthread_mutex_unlock(&seen.mu);
   mqchat_client_free(bob);
+  free(bob_user); /* no callback of bob's may touch it any more */
   pthread_mutex_lock(&seen.mu);
   seen.in_free = 0;
   CHECK(seen.callbacks_in_free == 0, "no callback once mqchat_client_free began");
