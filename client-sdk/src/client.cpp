@@ -71,7 +71,8 @@ std::future<Result<Ack>> Client::Reply(int64_t conversation_id, int64_t reply_to
 }
 void Client::Reply(int64_t conversation_id, int64_t reply_to, std::string text,
                    Callback<Result<Ack>> done) {
-  Submit(*impl_, conversation_id, "", reply_to, std::move(text), sdk::OnCallbackThread(*impl_, std::move(done)));
+  Submit(*impl_, conversation_id, "", reply_to, std::move(text),
+         sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Result<Ack>> Client::Edit(int64_t conversation_id, int64_t seq, std::string text) {
@@ -129,7 +130,8 @@ std::future<Result<Conversation>> Client::CreateGroup(std::string name,
 }
 RequestId Client::CreateGroup(std::string name, std::vector<std::string> members,
                               Callback<Result<Conversation>> done) {
-  return impl_->CreateGroup(std::move(name), std::move(members), sdk::OnCallbackThread(*impl_, std::move(done)));
+  return impl_->CreateGroup(std::move(name), std::move(members),
+                            sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Result<std::vector<std::string>>> Client::AddMembers(int64_t conversation_id,
@@ -139,7 +141,8 @@ std::future<Result<std::vector<std::string>>> Client::AddMembers(int64_t convers
 }
 RequestId Client::AddMembers(int64_t conversation_id, std::vector<std::string> users,
                              Callback<Result<std::vector<std::string>>> done) {
-  return impl_->AddMembers(conversation_id, std::move(users), sdk::OnCallbackThread(*impl_, std::move(done)));
+  return impl_->AddMembers(conversation_id, std::move(users),
+                           sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Status> Client::RemoveMember(int64_t conversation_id, std::string user) {
@@ -147,7 +150,8 @@ std::future<Status> Client::RemoveMember(int64_t conversation_id, std::string us
       [&](auto done) { impl_->RemoveMember(conversation_id, std::move(user), std::move(done)); });
 }
 RequestId Client::RemoveMember(int64_t conversation_id, std::string user, Callback<Status> done) {
-  return impl_->RemoveMember(conversation_id, std::move(user), sdk::OnCallbackThread(*impl_, std::move(done)));
+  return impl_->RemoveMember(conversation_id, std::move(user),
+                             sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Status> Client::Leave(int64_t conversation_id) {
@@ -162,7 +166,8 @@ std::future<Status> Client::Rename(int64_t conversation_id, std::string name) {
       [&](auto done) { impl_->Rename(conversation_id, std::move(name), std::move(done)); });
 }
 RequestId Client::Rename(int64_t conversation_id, std::string name, Callback<Status> done) {
-  return impl_->Rename(conversation_id, std::move(name), sdk::OnCallbackThread(*impl_, std::move(done)));
+  return impl_->Rename(conversation_id, std::move(name),
+                       sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Result<std::vector<Member>>> Client::Members(int64_t conversation_id) {
@@ -191,13 +196,13 @@ RequestId Client::History(int64_t conversation_id, HistoryQuery query,
 }
 
 std::future<Result<SearchPage>> Client::Search(std::string query, SearchOptions options) {
-  return sdk::FutureOf<Result<SearchPage>>([&](auto done) {
-    impl_->Search(std::move(query), std::move(options), std::move(done));
-  });
+  return sdk::FutureOf<Result<SearchPage>>(
+      [&](auto done) { impl_->Search(std::move(query), std::move(options), std::move(done)); });
 }
 RequestId Client::Search(std::string query, SearchOptions options,
                          Callback<Result<SearchPage>> done) {
-  return impl_->Search(std::move(query), std::move(options), sdk::OnCallbackThread(*impl_, std::move(done)));
+  return impl_->Search(std::move(query), std::move(options),
+                       sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Result<int64_t>> Client::MarkRead(int64_t conversation_id, int64_t seq) {
@@ -229,7 +234,8 @@ std::future<Status> Client::SetSlowMode(int64_t conversation_id, int64_t seconds
       [&](auto done) { impl_->SetSlowMode(conversation_id, seconds, std::move(done)); });
 }
 RequestId Client::SetSlowMode(int64_t conversation_id, int64_t seconds, Callback<Status> done) {
-  return impl_->SetSlowMode(conversation_id, seconds, sdk::OnCallbackThread(*impl_, std::move(done)));
+  return impl_->SetSlowMode(conversation_id, seconds,
+                            sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Status> Client::WatchPresence(std::string user) {

@@ -26,9 +26,10 @@ template <typename T>
 std::future<Result<T>> Ask(sdk::ClientImpl& impl, CommunityRequest request,
                            Result<T> (*decode)(const protocol::Response&)) {
   return sdk::FutureOf<Result<T>>([&](auto done) {
-    impl.Community(std::move(request), [done = std::move(done), decode](Result<protocol::Response> r) {
-      done(r.ok() ? decode(*r) : Result<T>(r.status()));
-    });
+    impl.Community(std::move(request),
+                   [done = std::move(done), decode](Result<protocol::Response> r) {
+                     done(r.ok() ? decode(*r) : Result<T>(r.status()));
+                   });
   });
 }
 
@@ -109,8 +110,8 @@ std::future<Status> Client::UnassignRole(int64_t role_id, std::string user) {
   return AskStatus(*impl_, std::move(r));
 }
 
-std::future<Status> Client::SetChannelOverride(int64_t channel_id, int64_t role_id,
-                                               int64_t allow, int64_t deny) {
+std::future<Status> Client::SetChannelOverride(int64_t channel_id, int64_t role_id, int64_t allow,
+                                               int64_t deny) {
   auto r = Op(CommunityOp::kOverrideSet);
   r.channel_id = channel_id;
   r.role_id = role_id;
@@ -128,8 +129,7 @@ std::future<Result<Invite>> Client::CreateInvite(int64_t server_id, InviteOption
 }
 
 std::future<Result<std::vector<ServerMember>>> Client::ServerMembers(int64_t server_id,
-                                                                    std::string after,
-                                                                    int limit) {
+                                                                     std::string after, int limit) {
   auto r = Op(CommunityOp::kServerMembers);
   r.server_id = server_id;
   r.after = std::move(after);
@@ -189,7 +189,8 @@ std::future<Result<Role>> Client::EditRole(int64_t role_id, RoleEdit edit) {
 }
 
 std::future<Status> Client::WatchChannel(int64_t channel_id) {
-  return sdk::FutureOf<Status>([&](auto done) { impl_->WatchChannel(channel_id, std::move(done)); });
+  return sdk::FutureOf<Status>(
+      [&](auto done) { impl_->WatchChannel(channel_id, std::move(done)); });
 }
 
 std::future<Status> Client::UnwatchChannel(int64_t channel_id) {

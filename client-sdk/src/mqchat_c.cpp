@@ -97,14 +97,12 @@ void mqchat_options_set_background_grace(mqchat_options* options, int64_t ms) {
   options->options.background_grace = std::chrono::milliseconds(ms);
 }
 
-mqchat_code mqchat_client_create(const mqchat_options* options, mqchat_client** out,
-                                 char** error) {
+mqchat_code mqchat_client_create(const mqchat_options* options, mqchat_client** out, char** error) {
   *out = nullptr;
   if (error != nullptr) *error = nullptr;
-  auto created = options == nullptr
-                     ? mqchat::Result<std::unique_ptr<mqchat::Client>>(
-                           mqchat::Status::InvalidArgument("no options"))
-                     : mqchat::Client::Create(options->options);
+  auto created = options == nullptr ? mqchat::Result<std::unique_ptr<mqchat::Client>>(
+                                          mqchat::Status::InvalidArgument("no options"))
+                                    : mqchat::Client::Create(options->options);
   if (!created.ok()) {
     if (error != nullptr) *error = strdup(created.status().message().c_str());
     return CodeOf(created.status());
@@ -168,8 +166,7 @@ void mqchat_client_open_direct(mqchat_client* client, const char* username,
 
 void mqchat_client_mark_read(mqchat_client* client, int64_t conversation_id, int64_t seq,
                              mqchat_status_fn done, void* user) {
-  client->client->MarkRead(conversation_id, seq,
-                           OutcomeDone<int64_t>(client->gate, done, user));
+  client->client->MarkRead(conversation_id, seq, OutcomeDone<int64_t>(client->gate, done, user));
 }
 
 void mqchat_client_mute(mqchat_client* client, int64_t conversation_id, int64_t until_ms,
@@ -212,9 +209,8 @@ void mqchat_client_enter_foreground(mqchat_client* client) {
 void mqchat_client_network_changed(mqchat_client* client) { client->client->NetworkChanged(); }
 
 void mqchat_client_handle_push_payload(mqchat_client* client, const char* const* keys,
-                                       const char* const* values, size_t count,
-                                       int64_t deadline_ms, mqchat_push_fetch_fn done,
-                                       void* user) {
+                                       const char* const* values, size_t count, int64_t deadline_ms,
+                                       mqchat_push_fetch_fn done, void* user) {
   std::map<std::string, std::string> fields;
   for (size_t i = 0; i < count; ++i) fields[Str(keys[i])] = Str(values[i]);
   client->client->HandlePushPayload(

@@ -170,33 +170,34 @@ mqchat_code mqchat_client_pending_sends(const mqchat_client* client, size_t* out
   return CodeOf(r.status());
 }
 
-void mqchat_client_create_group(mqchat_client* client, const char* name,
-                                const char* const* members, size_t count,
-                                mqchat_conversation_fn done, void* user) {
-  client->client->CreateGroup(
-      Str(name), Strs(members, count),
-      [gate = client->gate, done, user](Result<mqchat::Conversation> r) {
-        if (!gate->open || done == nullptr) return;
-        if (!r.ok()) return done(user, CodeOf(r.status()), r.status().message().c_str(), 0);
-        done(user, MQCHAT_OK, "", r->id);
-      });
+void mqchat_client_create_group(mqchat_client* client, const char* name, const char* const* members,
+                                size_t count, mqchat_conversation_fn done, void* user) {
+  client->client->CreateGroup(Str(name), Strs(members, count),
+                              [gate = client->gate, done, user](Result<mqchat::Conversation> r) {
+                                if (!gate->open || done == nullptr) return;
+                                if (!r.ok())
+                                  return done(user, CodeOf(r.status()),
+                                              r.status().message().c_str(), 0);
+                                done(user, MQCHAT_OK, "", r->id);
+                              });
 }
 
 void mqchat_client_add_members(mqchat_client* client, int64_t conversation_id,
                                const char* const* users, size_t count, mqchat_strings_fn done,
                                void* user) {
-  client->client->AddMembers(
-      conversation_id, Strs(users, count),
-      [gate = client->gate, done, user](Result<std::vector<std::string>> r) {
-        if (!gate->open || done == nullptr) return;
-        if (!r.ok()) return done(user, CodeOf(r.status()), r.status().message().c_str(), nullptr, 0);
-        const std::vector<const char*> added = Views(*r);
-        done(user, MQCHAT_OK, "", added.data(), added.size());
-      });
+  client->client->AddMembers(conversation_id, Strs(users, count),
+                             [gate = client->gate, done, user](Result<std::vector<std::string>> r) {
+                               if (!gate->open || done == nullptr) return;
+                               if (!r.ok())
+                                 return done(user, CodeOf(r.status()), r.status().message().c_str(),
+                                             nullptr, 0);
+                               const std::vector<const char*> added = Views(*r);
+                               done(user, MQCHAT_OK, "", added.data(), added.size());
+                             });
 }
 
-void mqchat_client_remove_member(mqchat_client* client, int64_t conversation_id,
-                                 const char* member, mqchat_status_fn done, void* user) {
+void mqchat_client_remove_member(mqchat_client* client, int64_t conversation_id, const char* member,
+                                 mqchat_status_fn done, void* user) {
   client->client->RemoveMember(conversation_id, Str(member), StatusDone(client->gate, done, user));
 }
 void mqchat_client_leave(mqchat_client* client, int64_t conversation_id, mqchat_status_fn done,
@@ -213,7 +214,8 @@ void mqchat_client_members(mqchat_client* client, int64_t conversation_id, mqcha
   client->client->Members(
       conversation_id, [gate = client->gate, done, user](Result<std::vector<mqchat::Member>> r) {
         if (!gate->open || done == nullptr) return;
-        if (!r.ok()) return done(user, CodeOf(r.status()), r.status().message().c_str(), nullptr, 0);
+        if (!r.ok())
+          return done(user, CodeOf(r.status()), r.status().message().c_str(), nullptr, 0);
         std::vector<mqchat_member> views;
         for (const mqchat::Member& m : *r) {
           views.push_back({m.user.c_str(), static_cast<mqchat_member_role>(m.role), m.read_seq});
@@ -282,7 +284,8 @@ void mqchat_client_unblock(mqchat_client* client, const char* who, mqchat_status
 void mqchat_client_set_dm_policy(mqchat_client* client, mqchat_dm_policy policy,
                                  mqchat_status_fn done, void* user) {
   if (policy < MQCHAT_DM_EVERYONE || policy > MQCHAT_DM_EXISTING_ONLY) {
-    return StatusDone(client->gate, done, user)(mqchat::Status::InvalidArgument("unknown dm policy"));
+    return StatusDone(client->gate, done,
+                      user)(mqchat::Status::InvalidArgument("unknown dm policy"));
   }
   client->client->SetDmPolicy(static_cast<mqchat::DmPolicy>(policy),
                               OutcomeDone<mqchat::PrivacySettings>(client->gate, done, user));

@@ -37,17 +37,17 @@ typedef struct {
   int callbacks_in_free;
 } Seen;
 
-static Seen seen = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, 0, MQCHAT_OK,
-                    0, 0, 0};
+static Seen seen = {
+    PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, 0, MQCHAT_OK, 0, 0, 0};
 static int failures = 0;
 static int wait_s = 60; /* per wait; more for long runs */
 
-#define CHECK(cond, what)                                      \
-  do {                                                         \
-    if (!(cond)) {                                             \
+#define CHECK(cond, what)                                               \
+  do {                                                                  \
+    if (!(cond)) {                                                      \
       fprintf(stderr, "c api: FAILED: %s (line %d)\n", what, __LINE__); \
-      ++failures;                                              \
-    }                                                          \
+      ++failures;                                                       \
+    }                                                                   \
   } while (0)
 
 static void Notify(void) {
@@ -98,7 +98,8 @@ static void OnMessage(void* user, const mqchat_message* m) {
     return;
   } /* "late" messages may come until the gate closes */
   snprintf(want, sizeof want, "c api %d", seen.received);
-  if (m->seq != seen.received + 1 || strcmp(m->text, want) != 0 || strcmp(m->sender, "alice") != 0) {
+  if (m->seq != seen.received + 1 || strcmp(m->text, want) != 0 ||
+      strcmp(m->sender, "alice") != 0) {
     ++seen.out_of_order;
   }
   ++seen.received;
@@ -195,7 +196,8 @@ int main(int argc, char** argv) {
 
   /* Bad options: an error, no handle, a message to free. */
   empty = mqchat_options_new();
-  CHECK(mqchat_client_create(empty, &bad, &error) == MQCHAT_INVALID_ARGUMENT, "bad options refused");
+  CHECK(mqchat_client_create(empty, &bad, &error) == MQCHAT_INVALID_ARGUMENT,
+        "bad options refused");
   CHECK(bad == NULL && error != NULL, "no handle, a message");
   mqchat_string_free(error);
   mqchat_options_free(empty);

@@ -4,10 +4,10 @@
 // callback once mqchat_client_free has begun). MQCHAT_C_API_TEST names another build of it,
 // such as the AddressSanitizer one (client-sdk/CMakeLists.txt, MQCHAT_SDK_ASAN), whose leak
 // check then covers every handle (scripts/sdk-asan.sh runs them so, 10,000 messages).
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "support/chat_fixture.h"
 #include "support/subprocess.h"
@@ -31,10 +31,10 @@ TEST_P(SdkCApiTest, CreateConnectSendReceiveAndFreeFromC) {
   // MQCHAT_C_API_MESSAGES: a longer run (scripts/sdk-asan.sh sends 10,000).
   const char* messages = std::getenv("MQCHAT_C_API_MESSAGES");
   const int count = messages != nullptr && std::atoi(messages) > 0 ? std::atoi(messages) : 300;
-  const RunResult run = RunCommand(
-      {program, "tcp://127.0.0.1:" + std::to_string(server_->port()), Token("alice"),
-       Token("bob"), dir.path(), std::to_string(count)},
-      "", std::chrono::seconds(180 + count / 20));
+  const RunResult run =
+      RunCommand({program, "tcp://127.0.0.1:" + std::to_string(server_->port()), Token("alice"),
+                  Token("bob"), dir.path(), std::to_string(count)},
+                 "", std::chrono::seconds(180 + count / 20));
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("c api: ok (" + std::to_string(count) + " messages)"),
             std::string::npos)
@@ -49,8 +49,7 @@ TEST_P(SdkCApiTest, GroupsEditsEventsSettingsAndTheCacheFromC) {
   Register({"alice", "bob"});
   TempDir dir("mqchat-c-api-app");
   const char* other = std::getenv("MQCHAT_C_API_APP_TEST");
-  const std::string program =
-      other != nullptr && *other != '\0' ? other : paths::kCApiAppTestPath;
+  const std::string program = other != nullptr && *other != '\0' ? other : paths::kCApiAppTestPath;
   const RunResult run = RunCommand({program, "tcp://127.0.0.1:" + std::to_string(server_->port()),
                                     Token("alice"), Token("bob"), dir.path()},
                                    "", std::chrono::seconds(180));

@@ -90,7 +90,11 @@ typedef enum mqchat_conversation_kind {
   MQCHAT_CHANNEL = 2
 } mqchat_conversation_kind;
 
-typedef enum mqchat_member_role { MQCHAT_OWNER = 0, MQCHAT_ADMIN = 1, MQCHAT_MEMBER = 2 } mqchat_member_role;
+typedef enum mqchat_member_role {
+  MQCHAT_OWNER = 0,
+  MQCHAT_ADMIN = 1,
+  MQCHAT_MEMBER = 2
+} mqchat_member_role;
 
 typedef enum mqchat_update_kind {
   MQCHAT_EDITED = 0,
@@ -193,8 +197,8 @@ MQCHAT_SDK_API mqchat_connection_state mqchat_client_state(const mqchat_client* 
 
 /* --- Events: one handler each (NULL removes it); set them before connecting --- */
 typedef void (*mqchat_message_fn)(void* user, const mqchat_message* message);
-typedef void (*mqchat_connection_fn)(void* user, mqchat_connection_state state,
-                                     mqchat_code reason, const char* reason_message);
+typedef void (*mqchat_connection_fn)(void* user, mqchat_connection_state state, mqchat_code reason,
+                                     const char* reason_message);
 MQCHAT_SDK_API void mqchat_client_on_message(mqchat_client* client, mqchat_message_fn fn,
                                              void* user);
 MQCHAT_SDK_API void mqchat_client_on_connection(mqchat_client* client, mqchat_connection_fn fn,
@@ -243,8 +247,7 @@ typedef void (*mqchat_conversation_event_fn)(void* user, const mqchat_conversati
 MQCHAT_SDK_API void mqchat_client_on_message_updated(mqchat_client* client, mqchat_update_fn fn,
                                                      void* user);
 MQCHAT_SDK_API void mqchat_client_on_read(mqchat_client* client, mqchat_read_fn fn, void* user);
-MQCHAT_SDK_API void mqchat_client_on_typing(mqchat_client* client, mqchat_typing_fn fn,
-                                            void* user);
+MQCHAT_SDK_API void mqchat_client_on_typing(mqchat_client* client, mqchat_typing_fn fn, void* user);
 MQCHAT_SDK_API void mqchat_client_on_presence(mqchat_client* client, mqchat_presence_fn fn,
                                               void* user);
 MQCHAT_SDK_API void mqchat_client_on_conversation_event(mqchat_client* client,
@@ -260,9 +263,9 @@ MQCHAT_SDK_API void mqchat_client_edit(mqchat_client* client, int64_t conversati
 MQCHAT_SDK_API void mqchat_client_delete(mqchat_client* client, int64_t conversation_id,
                                          int64_t seq, mqchat_ack_fn done, void* user);
 /* remove: 1 takes the reaction back. */
-MQCHAT_SDK_API void mqchat_client_react(mqchat_client* client, int64_t conversation_id,
-                                        int64_t seq, const char* emoji, int remove,
-                                        mqchat_ack_fn done, void* user);
+MQCHAT_SDK_API void mqchat_client_react(mqchat_client* client, int64_t conversation_id, int64_t seq,
+                                        const char* emoji, int remove, mqchat_ack_fn done,
+                                        void* user);
 /* Messages and events in the outbox not acknowledged yet. */
 MQCHAT_SDK_API mqchat_code mqchat_client_pending_sends(const mqchat_client* client, size_t* out);
 
@@ -272,8 +275,7 @@ typedef void (*mqchat_strings_fn)(void* user, mqchat_code code, const char* mess
 typedef void (*mqchat_members_fn)(void* user, mqchat_code code, const char* message,
                                   const mqchat_member* members, size_t count);
 typedef void (*mqchat_summaries_fn)(void* user, mqchat_code code, const char* message,
-                                    const mqchat_conversation_summary* conversations,
-                                    size_t count);
+                                    const mqchat_conversation_summary* conversations, size_t count);
 typedef void (*mqchat_messages_fn)(void* user, mqchat_code code, const char* message,
                                    const mqchat_message* messages, size_t count, int has_more);
 MQCHAT_SDK_API void mqchat_client_create_group(mqchat_client* client, const char* name,
@@ -305,8 +307,7 @@ MQCHAT_SDK_API void mqchat_client_set_typing(mqchat_client* client, int64_t conv
 MQCHAT_SDK_API void mqchat_client_watch_presence(mqchat_client* client, const char* who,
                                                  mqchat_status_fn done, void* user);
 MQCHAT_SDK_API void mqchat_client_set_slow_mode(mqchat_client* client, int64_t conversation_id,
-                                                int64_t seconds, mqchat_status_fn done,
-                                                void* user);
+                                                int64_t seconds, mqchat_status_fn done, void* user);
 /* days < 0: the server's default again; 0 keeps forever. */
 MQCHAT_SDK_API void mqchat_client_set_retention(mqchat_client* client, int64_t conversation_id,
                                                 int64_t days, mqchat_status_fn done, void* user);
@@ -328,9 +329,9 @@ MQCHAT_SDK_API mqchat_code mqchat_client_cached_conversations(const mqchat_clien
                                                               mqchat_summaries_fn fn, void* user);
 /* Messages with seq > after_seq, ascending, at most `limit`. */
 MQCHAT_SDK_API mqchat_code mqchat_client_cached_messages(const mqchat_client* client,
-                                                         int64_t conversation_id,
-                                                         int64_t after_seq, int limit,
-                                                         mqchat_messages_fn fn, void* user);
+                                                         int64_t conversation_id, int64_t after_seq,
+                                                         int limit, mqchat_messages_fn fn,
+                                                         void* user);
 /* The unread total over conversations not muted now (the app's badge). */
 MQCHAT_SDK_API mqchat_code mqchat_client_total_unread(const mqchat_client* client, int64_t* out);
 

@@ -90,7 +90,8 @@ bool Load(JavaVM* vm, JNIEnv* env) {
   JavaTypes t;
   t.message = GlobalClass(env, "org/mqchat/Message");
   if (t.message == nullptr) return false;
-  t.message_init = env->GetMethodID(t.message, "<init>", "(JJJLjava/lang/String;Ljava/lang/String;JJJZ)V");
+  t.message_init =
+      env->GetMethodID(t.message, "<init>", "(JJJLjava/lang/String;Ljava/lang/String;JJJZ)V");
   t.ack = GlobalClass(env, "org/mqchat/Ack");
   if (t.message_init == nullptr || t.ack == nullptr) return false;
   t.ack_init = env->GetMethodID(t.ack, "<init>", "(JJJJZ)V");

@@ -18,13 +18,14 @@ struct JavaTypes {
   jmethodID ack_init = nullptr;
   jclass exception = nullptr;  // org.mqchat.MqchatException
   jmethodID exception_init = nullptr;
-  jclass illegal_state = nullptr;  // java.lang.IllegalStateException
-  jmethodID on_message = nullptr;     // Client.MessageListener.onMessage(Message)
-  jmethodID on_connection = nullptr;  // Client.ConnectionListener.onConnection(int, int, String)
-  jmethodID on_status = nullptr;      // Client.StatusCallback.onResult(int, String)
-  jmethodID on_ack = nullptr;         // Client.AckCallback.onResult(int, String, Ack)
+  jclass illegal_state = nullptr;       // java.lang.IllegalStateException
+  jmethodID on_message = nullptr;       // Client.MessageListener.onMessage(Message)
+  jmethodID on_connection = nullptr;    // Client.ConnectionListener.onConnection(int, int, String)
+  jmethodID on_status = nullptr;        // Client.StatusCallback.onResult(int, String)
+  jmethodID on_ack = nullptr;           // Client.AckCallback.onResult(int, String, Ack)
   jmethodID on_conversation = nullptr;  // Client.ConversationCallback.onResult(int, String, long)
-  jmethodID on_push_fetch = nullptr;  // Client.PushFetchCallback.onResult(int, String, Message[], boolean)
+  jmethodID on_push_fetch =
+      nullptr;  // Client.PushFetchCallback.onResult(int, String, Message[], boolean)
 };
 
 JavaVM* Vm();

@@ -37,7 +37,7 @@ struct Pending {
 struct JniClient {
   mqchat_client* c = nullptr;
   std::mutex mu;
-  std::set<Pending*> pending;                      // requests not completed yet
+  std::set<Pending*> pending;                       // requests not completed yet
   std::vector<std::unique_ptr<Pending>> listeners;  // every listener ever set
 };
 
@@ -129,11 +129,10 @@ void OnConversation(void* user, mqchat_code code, const char* message, int64_t i
   });
 }
 
-void OnPushFetch(void* user, mqchat_code code, const char* message,
-                 const mqchat_message* messages, size_t count, int complete) {
+void OnPushFetch(void* user, mqchat_code code, const char* message, const mqchat_message* messages,
+                 size_t count, int complete) {
   Complete(user, [=](JNIEnv* env, jobject target) {
-    jobjectArray array =
-        env->NewObjectArray(static_cast<jsize>(count), Types().message, nullptr);
+    jobjectArray array = env->NewObjectArray(static_cast<jsize>(count), Types().message, nullptr);
     if (array == nullptr) return;  // OutOfMemoryError pending
     for (size_t i = 0; i < count; ++i) {
       jobject m = MessageObject(env, messages[i]);
@@ -313,9 +312,10 @@ bool RegisterClient(JNIEnv* env) {
       MQCHAT_NATIVE("nativeEnterBackground", "(J)V", EnterBackground),
       MQCHAT_NATIVE("nativeEnterForeground", "(J)V", EnterForeground),
       MQCHAT_NATIVE("nativeNetworkChanged", "(J)V", NetworkChanged),
-      MQCHAT_NATIVE("nativeHandlePushPayload",
-                    "(J[Ljava/lang/String;[Ljava/lang/String;JLorg/mqchat/Client$PushFetchCallback;)V",
-                    HandlePushPayload),
+      MQCHAT_NATIVE(
+          "nativeHandlePushPayload",
+          "(J[Ljava/lang/String;[Ljava/lang/String;JLorg/mqchat/Client$PushFetchCallback;)V",
+          HandlePushPayload),
       MQCHAT_NATIVE("liveGlobalRefs", "()J", LiveRefs),
   };
   jclass client = env->FindClass("org/mqchat/Client");
