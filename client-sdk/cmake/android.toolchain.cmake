@@ -22,10 +22,4 @@ endif()
 set(ANDROID_STL c++_shared)  # two .so files of ours share one C++ runtime
 include(${ANDROID_NDK}/build/cmake/android.toolchain.cmake)
 
-set(MQCHAT_SDK_ONLY ON CACHE BOOL "" FORCE)
-set(MQCHAT_SDK_EXAMPLES OFF CACHE BOOL "" FORCE)
-if(MQCHAT_DEPS_PREFIX)
-  list(APPEND CMAKE_FIND_ROOT_PATH ${MQCHAT_DEPS_PREFIX})
-  list(APPEND CMAKE_PREFIX_PATH ${MQCHAT_DEPS_PREFIX})
-  set(ENV{PKG_CONFIG_LIBDIR} ${MQCHAT_DEPS_PREFIX}/lib/pkgconfig)
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/cross_deps.cmake)

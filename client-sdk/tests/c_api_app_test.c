@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "c_api_test_client.h"
 #include "mqchat/mqchat_c.h"
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -171,26 +172,11 @@ static int Await(const int* flag) {
 /* A request's outcome after waiting for it. */
 static mqchat_code Code(Reply* r) { return Await(&r->done) ? r->code : MQCHAT_CANCELLED; }
 
-static mqchat_client* Make(const char* uri, const char* user, const char* token, const char* dir) {
-  char path[4096];
-  char* error = NULL;
-  mqchat_client* client = NULL;
-  mqchat_options* options = mqchat_options_new();
-  mqchat_options_add_server(options, uri);
-  mqchat_options_set_credentials(options, user, token);
-  mqchat_options_set_device(options, "c-app");
-  snprintf(path, sizeof path, "%s/%s-app.db", dir, user);
-  mqchat_options_set_cache_path(options, path);
+static void MoreOptions(mqchat_options* options) {
   mqchat_options_set_keepalive(options, 60);
   mqchat_options_set_request_timeout(options, 20000);
   mqchat_options_set_auto_reconnect(options, 1);
   mqchat_options_set_ca_file(options, NULL);
-  if (mqchat_client_create(options, &client, &error) != MQCHAT_OK) {
-    fprintf(stderr, "create %s: %s\n", user, error != NULL ? error : "?");
-    mqchat_string_free(error);
-  }
-  mqchat_options_free(options);
-  return client;
 }
 
 int main(int argc, char** argv) {
@@ -204,8 +190,8 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: %s <broker uri> <alice token> <bob token> <cache dir>\n", argv[0]);
     return 2;
   }
-  alice = Make(argv[1], "alice", argv[2], argv[4]);
-  bob = Make(argv[1], "bob", argv[3], argv[4]);
+  alice = MakeClient(argv[1], "alice", argv[2], "c-app", argv[4], MoreOptions);
+  bob = MakeClient(argv[1], "bob", argv[3], "c-app", argv[4], MoreOptions);
   if (alice == NULL || bob == NULL) return 1;
   CHECK(strcmp(mqchat_client_user(alice), "alice") == 0, "user()");
   CHECK(strcmp(mqchat_client_device_id(bob), "c-app") == 0, "device_id()");

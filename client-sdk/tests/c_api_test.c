@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "c_api_test_client.h"
 #include "mqchat/mqchat_c.h"
 
 /* What the callbacks saw; one lock, one condition. */
@@ -156,24 +157,9 @@ static mqchat_code Finish(int before) {
   return code;
 }
 
-static mqchat_client* Make(const char* uri, const char* user, const char* token, const char* dir) {
-  char path[4096];
-  char* error = NULL;
-  mqchat_client* client = NULL;
-  mqchat_options* options = mqchat_options_new();
-  mqchat_options_add_server(options, uri);
-  mqchat_options_set_credentials(options, user, token);
-  mqchat_options_set_device(options, "c-api");
-  snprintf(path, sizeof path, "%s/%s.db", dir, user);
-  mqchat_options_set_cache_path(options, path);
+static void FastReconnect(mqchat_options* options) {
   mqchat_options_set_reconnect(options, 50, 500);
   mqchat_options_set_connect_timeout(options, 5000);
-  if (mqchat_client_create(options, &client, &error) != MQCHAT_OK) {
-    fprintf(stderr, "create %s: %s\n", user, error != NULL ? error : "?");
-    mqchat_string_free(error);
-  }
-  mqchat_options_free(options);
-  return client;
 }
 
 int main(int argc, char** argv) {
@@ -202,8 +188,8 @@ int main(int argc, char** argv) {
   mqchat_string_free(error);
   mqchat_options_free(empty);
 
-  alice = Make(argv[1], "alice", argv[2], argv[4]);
-  bob = Make(argv[1], "bob", argv[3], argv[4]);
+  alice = MakeClient(argv[1], "alice", argv[2], "c-api", argv[4], FastReconnect);
+  bob = MakeClient(argv[1], "bob", argv[3], "c-api", argv[4], FastReconnect);
   if (alice == NULL || bob == NULL) return 1;
   bob_user = (int*)malloc(sizeof *bob_user);
   *bob_user = 1;
