@@ -6,8 +6,11 @@
 // check then covers every handle (scripts/sdk-asan.sh runs them so, 10,000 messages).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "support/chat_fixture.h"
 #include "support/subprocess.h"
@@ -20,21 +23,31 @@ extern const char* const kCApiAppTestPath;
 }  // namespace paths
 namespace {
 
-class SdkCApiTest : public ChatFixture {};
+class SdkCApiTest : public ChatFixture {
+ protected:
+  // Runs the C program `env` names (another build of it, e.g. ASan's) or `built`, with the
+  // broker's URI, alice's and bob's tokens, a cache dir and `extra`.
+  RunResult RunProgram(const char* env, const char* built, const std::vector<std::string>& extra,
+                       std::chrono::seconds timeout) {
+    Register({"alice", "bob"});
+    dir_ = std::make_unique<TempDir>("mqchat-c-api");
+    const char* other = std::getenv(env);
+    std::vector<std::string> argv = {other != nullptr && *other != '\0' ? other : built,
+                                     "tcp://127.0.0.1:" + std::to_string(server_->port()),
+                                     Token("alice"), Token("bob"), dir_->path()};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return RunCommand(argv, "", timeout);
+  }
+  std::unique_ptr<TempDir> dir_;
+};
 
 TEST_P(SdkCApiTest, CreateConnectSendReceiveAndFreeFromC) {
   MQCHAT_REQUIRE_SERVER();
-  Register({"alice", "bob"});
-  TempDir dir("mqchat-c-api");
-  const char* other = std::getenv("MQCHAT_C_API_TEST");
-  const std::string program = other != nullptr && *other != '\0' ? other : paths::kCApiTestPath;
   // MQCHAT_C_API_MESSAGES: a longer run (scripts/sdk-asan.sh sends 10,000).
   const char* messages = std::getenv("MQCHAT_C_API_MESSAGES");
   const int count = messages != nullptr && std::atoi(messages) > 0 ? std::atoi(messages) : 300;
-  const RunResult run =
-      RunCommand({program, "tcp://127.0.0.1:" + std::to_string(server_->port()), Token("alice"),
-                  Token("bob"), dir.path(), std::to_string(count)},
-                 "", std::chrono::seconds(180 + count / 20));
+  const RunResult run = RunProgram("MQCHAT_C_API_TEST", paths::kCApiTestPath,
+                                   {std::to_string(count)}, std::chrono::seconds(180 + count / 20));
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("c api: ok (" + std::to_string(count) + " messages)"),
             std::string::npos)
@@ -46,13 +59,8 @@ TEST_P(SdkCApiTest, CreateConnectSendReceiveAndFreeFromC) {
 // build of it.
 TEST_P(SdkCApiTest, GroupsEditsEventsSettingsAndTheCacheFromC) {
   MQCHAT_REQUIRE_SERVER();
-  Register({"alice", "bob"});
-  TempDir dir("mqchat-c-api-app");
-  const char* other = std::getenv("MQCHAT_C_API_APP_TEST");
-  const std::string program = other != nullptr && *other != '\0' ? other : paths::kCApiAppTestPath;
-  const RunResult run = RunCommand({program, "tcp://127.0.0.1:" + std::to_string(server_->port()),
-                                    Token("alice"), Token("bob"), dir.path()},
-                                   "", std::chrono::seconds(180));
+  const RunResult run =
+      RunProgram("MQCHAT_C_API_APP_TEST", paths::kCApiAppTestPath, {}, std::chrono::seconds(180));
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("c api app: ok"), std::string::npos) << run.output;
   EXPECT_EQ(run.output.find("AddressSanitizer"), std::string::npos) << run.output;
