@@ -31,6 +31,12 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   PACKAGES+=(nodejs npm)
 fi
 
+# A JDK builds the SDK's Java binding (client-sdk/bindings/java) and runs its test on the JVM.
+# One already there (javac on PATH, e.g. openjdk-17-jdk-headless) is kept.
+if ! command -v javac >/dev/null 2>&1; then
+  PACKAGES+=(default-jdk-headless)
+fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -1,6 +1,7 @@
 // mqchat::Client: the public pimpl shell over sdk::ClientImpl.
 #include "mqchat/client.h"
 
+#include "client_completion.h"
 #include "client_impl.h"
 #include "privacy.h"
 #include "protocol/fields.h"
@@ -25,23 +26,6 @@ const std::string& Client::device_id() const { return impl_->device_id(); }
 
 namespace {
 
-// A completion that fulfils a future.
-template <typename T, typename StartFn>
-std::future<T> AsFuture(StartFn&& start) {
-  auto promise = std::make_shared<std::promise<T>>();
-  auto future = promise->get_future();
-  start([promise](T r) { promise->set_value(std::move(r)); });
-  return future;
-}
-
-// A completion that runs the app's callback on the callback thread.
-template <typename T>
-sdk::Done<T> Later(sdk::ClientImpl& impl, Callback<T> done) {
-  return [dispatcher = &impl.dispatcher(), done = std::move(done)](T r) {
-    if (done) dispatcher->Run([done, r = std::move(r)] { done(r); });
-  };
-}
-
 // An outbox entry of any kind (Outbox::Submit refuses what no server accepts).
 void Submit(sdk::ClientImpl& impl, int64_t conversation_id, std::string_view kind,
             int64_t target_seq, std::string text, sdk::Done<Result<Ack>> done) {
@@ -60,38 +44,39 @@ std::string_view ReactKind(bool remove) {
 // --- Outbox entries: a future or a callback ---
 
 std::future<Result<Ack>> Client::Send(int64_t conversation_id, std::string text) {
-  return AsFuture<Result<Ack>>(
+  return sdk::FutureOf<Result<Ack>>(
       [&](auto done) { impl_->Send(conversation_id, std::move(text), std::move(done)); });
 }
 void Client::Send(int64_t conversation_id, std::string text, Callback<Result<Ack>> done) {
-  impl_->Send(conversation_id, std::move(text), Later(*impl_, std::move(done)));
+  impl_->Send(conversation_id, std::move(text), sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Result<Ack>> Client::Send(int64_t conversation_id, std::string text,
                                       std::vector<std::string> attachments) {
-  return AsFuture<Result<Ack>>([&](auto done) {
+  return sdk::FutureOf<Result<Ack>>([&](auto done) {
     impl_->Send(conversation_id, std::move(text), std::move(attachments), std::move(done));
   });
 }
 void Client::Send(int64_t conversation_id, std::string text, std::vector<std::string> attachments,
                   Callback<Result<Ack>> done) {
   impl_->Send(conversation_id, std::move(text), std::move(attachments),
-              Later(*impl_, std::move(done)));
+              sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Result<Ack>> Client::Reply(int64_t conversation_id, int64_t reply_to,
                                        std::string text) {
-  return AsFuture<Result<Ack>>([&](auto done) {
+  return sdk::FutureOf<Result<Ack>>([&](auto done) {
     Submit(*impl_, conversation_id, "", reply_to, std::move(text), std::move(done));
   });
 }
 void Client::Reply(int64_t conversation_id, int64_t reply_to, std::string text,
                    Callback<Result<Ack>> done) {
-  Submit(*impl_, conversation_id, "", reply_to, std::move(text), Later(*impl_, std::move(done)));
+  Submit(*impl_, conversation_id, "", reply_to, std::move(text),
+         sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Result<Ack>> Client::Edit(int64_t conversation_id, int64_t seq, std::string text) {
-  return AsFuture<Result<Ack>>([&](auto done) {
+  return sdk::FutureOf<Result<Ack>>([&](auto done) {
     Submit(*impl_, conversation_id, protocol::values::kEventEdit, seq, std::move(text),
            std::move(done));
   });
@@ -99,29 +84,29 @@ std::future<Result<Ack>> Client::Edit(int64_t conversation_id, int64_t seq, std:
 void Client::Edit(int64_t conversation_id, int64_t seq, std::string text,
                   Callback<Result<Ack>> done) {
   Submit(*impl_, conversation_id, protocol::values::kEventEdit, seq, std::move(text),
-         Later(*impl_, std::move(done)));
+         sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Result<Ack>> Client::Delete(int64_t conversation_id, int64_t seq) {
-  return AsFuture<Result<Ack>>([&](auto done) {
+  return sdk::FutureOf<Result<Ack>>([&](auto done) {
     Submit(*impl_, conversation_id, protocol::values::kEventDelete, seq, "", std::move(done));
   });
 }
 void Client::Delete(int64_t conversation_id, int64_t seq, Callback<Result<Ack>> done) {
   Submit(*impl_, conversation_id, protocol::values::kEventDelete, seq, "",
-         Later(*impl_, std::move(done)));
+         sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Result<Ack>> Client::React(int64_t conversation_id, int64_t seq, std::string emoji,
                                        bool remove) {
-  return AsFuture<Result<Ack>>([&](auto done) {
+  return sdk::FutureOf<Result<Ack>>([&](auto done) {
     Submit(*impl_, conversation_id, ReactKind(remove), seq, std::move(emoji), std::move(done));
   });
 }
 void Client::React(int64_t conversation_id, int64_t seq, std::string emoji, bool remove,
                    Callback<Result<Ack>> done) {
   Submit(*impl_, conversation_id, ReactKind(remove), seq, std::move(emoji),
-         Later(*impl_, std::move(done)));
+         sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 Result<size_t> Client::PendingSends() const { return impl_->PendingSends(); }
@@ -131,168 +116,173 @@ Result<size_t> Client::PendingSends() const { return impl_->PendingSends(); }
 void Client::Cancel(RequestId id) { impl_->Cancel(id); }
 
 std::future<Result<Conversation>> Client::OpenDirect(std::string user) {
-  return AsFuture<Result<Conversation>>(
+  return sdk::FutureOf<Result<Conversation>>(
       [&](auto done) { impl_->OpenDirect(std::move(user), std::move(done)); });
 }
 RequestId Client::OpenDirect(std::string user, Callback<Result<Conversation>> done) {
-  return impl_->OpenDirect(std::move(user), Later(*impl_, std::move(done)));
+  return impl_->OpenDirect(std::move(user), sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Result<Conversation>> Client::CreateGroup(std::string name,
                                                       std::vector<std::string> members) {
-  return AsFuture<Result<Conversation>>(
+  return sdk::FutureOf<Result<Conversation>>(
       [&](auto done) { impl_->CreateGroup(std::move(name), std::move(members), std::move(done)); });
 }
 RequestId Client::CreateGroup(std::string name, std::vector<std::string> members,
                               Callback<Result<Conversation>> done) {
-  return impl_->CreateGroup(std::move(name), std::move(members), Later(*impl_, std::move(done)));
+  return impl_->CreateGroup(std::move(name), std::move(members),
+                            sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Result<std::vector<std::string>>> Client::AddMembers(int64_t conversation_id,
                                                                  std::vector<std::string> users) {
-  return AsFuture<Result<std::vector<std::string>>>(
+  return sdk::FutureOf<Result<std::vector<std::string>>>(
       [&](auto done) { impl_->AddMembers(conversation_id, std::move(users), std::move(done)); });
 }
 RequestId Client::AddMembers(int64_t conversation_id, std::vector<std::string> users,
                              Callback<Result<std::vector<std::string>>> done) {
-  return impl_->AddMembers(conversation_id, std::move(users), Later(*impl_, std::move(done)));
+  return impl_->AddMembers(conversation_id, std::move(users),
+                           sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Status> Client::RemoveMember(int64_t conversation_id, std::string user) {
-  return AsFuture<Status>(
+  return sdk::FutureOf<Status>(
       [&](auto done) { impl_->RemoveMember(conversation_id, std::move(user), std::move(done)); });
 }
 RequestId Client::RemoveMember(int64_t conversation_id, std::string user, Callback<Status> done) {
-  return impl_->RemoveMember(conversation_id, std::move(user), Later(*impl_, std::move(done)));
+  return impl_->RemoveMember(conversation_id, std::move(user),
+                             sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Status> Client::Leave(int64_t conversation_id) {
-  return AsFuture<Status>([&](auto done) { impl_->Leave(conversation_id, std::move(done)); });
+  return sdk::FutureOf<Status>([&](auto done) { impl_->Leave(conversation_id, std::move(done)); });
 }
 RequestId Client::Leave(int64_t conversation_id, Callback<Status> done) {
-  return impl_->Leave(conversation_id, Later(*impl_, std::move(done)));
+  return impl_->Leave(conversation_id, sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Status> Client::Rename(int64_t conversation_id, std::string name) {
-  return AsFuture<Status>(
+  return sdk::FutureOf<Status>(
       [&](auto done) { impl_->Rename(conversation_id, std::move(name), std::move(done)); });
 }
 RequestId Client::Rename(int64_t conversation_id, std::string name, Callback<Status> done) {
-  return impl_->Rename(conversation_id, std::move(name), Later(*impl_, std::move(done)));
+  return impl_->Rename(conversation_id, std::move(name),
+                       sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Result<std::vector<Member>>> Client::Members(int64_t conversation_id) {
-  return AsFuture<Result<std::vector<Member>>>(
+  return sdk::FutureOf<Result<std::vector<Member>>>(
       [&](auto done) { impl_->Members(conversation_id, std::move(done)); });
 }
 RequestId Client::Members(int64_t conversation_id, Callback<Result<std::vector<Member>>> done) {
-  return impl_->Members(conversation_id, Later(*impl_, std::move(done)));
+  return impl_->Members(conversation_id, sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Result<std::vector<ConversationSummary>>> Client::Conversations() {
-  return AsFuture<Result<std::vector<ConversationSummary>>>(
+  return sdk::FutureOf<Result<std::vector<ConversationSummary>>>(
       [&](auto done) { impl_->Conversations(std::move(done)); });
 }
 RequestId Client::Conversations(Callback<Result<std::vector<ConversationSummary>>> done) {
-  return impl_->Conversations(Later(*impl_, std::move(done)));
+  return impl_->Conversations(sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Result<HistoryPage>> Client::History(int64_t conversation_id, HistoryQuery query) {
-  return AsFuture<Result<HistoryPage>>(
+  return sdk::FutureOf<Result<HistoryPage>>(
       [&](auto done) { impl_->History(conversation_id, query, std::move(done)); });
 }
 RequestId Client::History(int64_t conversation_id, HistoryQuery query,
                           Callback<Result<HistoryPage>> done) {
-  return impl_->History(conversation_id, query, Later(*impl_, std::move(done)));
+  return impl_->History(conversation_id, query, sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Result<SearchPage>> Client::Search(std::string query, SearchOptions options) {
-  return AsFuture<Result<SearchPage>>([&](auto done) {
-    impl_->Search(std::move(query), std::move(options), std::move(done));
-  });
+  return sdk::FutureOf<Result<SearchPage>>(
+      [&](auto done) { impl_->Search(std::move(query), std::move(options), std::move(done)); });
 }
 RequestId Client::Search(std::string query, SearchOptions options,
                          Callback<Result<SearchPage>> done) {
-  return impl_->Search(std::move(query), std::move(options), Later(*impl_, std::move(done)));
+  return impl_->Search(std::move(query), std::move(options),
+                       sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Result<int64_t>> Client::MarkRead(int64_t conversation_id, int64_t seq) {
-  return AsFuture<Result<int64_t>>(
+  return sdk::FutureOf<Result<int64_t>>(
       [&](auto done) { impl_->MarkRead(conversation_id, seq, std::move(done)); });
 }
 RequestId Client::MarkRead(int64_t conversation_id, int64_t seq, Callback<Result<int64_t>> done) {
-  return impl_->MarkRead(conversation_id, seq, Later(*impl_, std::move(done)));
+  return impl_->MarkRead(conversation_id, seq, sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Status> Client::Mute(int64_t conversation_id, int64_t until_ms) {
-  return AsFuture<Status>(
+  return sdk::FutureOf<Status>(
       [&](auto done) { impl_->Mute(conversation_id, until_ms, std::move(done)); });
 }
 RequestId Client::Mute(int64_t conversation_id, int64_t until_ms, Callback<Status> done) {
-  return impl_->Mute(conversation_id, until_ms, Later(*impl_, std::move(done)));
+  return impl_->Mute(conversation_id, until_ms, sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Status> Client::SetTyping(int64_t conversation_id, bool typing) {
-  return AsFuture<Status>(
+  return sdk::FutureOf<Status>(
       [&](auto done) { impl_->SetTyping(conversation_id, typing, std::move(done)); });
 }
 RequestId Client::SetTyping(int64_t conversation_id, bool typing, Callback<Status> done) {
-  return impl_->SetTyping(conversation_id, typing, Later(*impl_, std::move(done)));
+  return impl_->SetTyping(conversation_id, typing, sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Status> Client::SetSlowMode(int64_t conversation_id, int64_t seconds) {
-  return AsFuture<Status>(
+  return sdk::FutureOf<Status>(
       [&](auto done) { impl_->SetSlowMode(conversation_id, seconds, std::move(done)); });
 }
 RequestId Client::SetSlowMode(int64_t conversation_id, int64_t seconds, Callback<Status> done) {
-  return impl_->SetSlowMode(conversation_id, seconds, Later(*impl_, std::move(done)));
+  return impl_->SetSlowMode(conversation_id, seconds,
+                            sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Status> Client::WatchPresence(std::string user) {
-  return AsFuture<Status>(
+  return sdk::FutureOf<Status>(
       [&](auto done) { impl_->WatchPresence(std::move(user), std::move(done)); });
 }
 RequestId Client::WatchPresence(std::string user, Callback<Status> done) {
-  return impl_->WatchPresence(std::move(user), Later(*impl_, std::move(done)));
+  return impl_->WatchPresence(std::move(user), sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Result<PrivacySettings>> Client::Block(std::string user) {
-  return AsFuture<Result<PrivacySettings>>(
+  return sdk::FutureOf<Result<PrivacySettings>>(
       [&](auto done) { impl_->Block(std::move(user), std::move(done)); });
 }
 RequestId Client::Block(std::string user, Callback<Result<PrivacySettings>> done) {
-  return impl_->Block(std::move(user), Later(*impl_, std::move(done)));
+  return impl_->Block(std::move(user), sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Result<PrivacySettings>> Client::Unblock(std::string user) {
-  return AsFuture<Result<PrivacySettings>>(
+  return sdk::FutureOf<Result<PrivacySettings>>(
       [&](auto done) { impl_->Unblock(std::move(user), std::move(done)); });
 }
 RequestId Client::Unblock(std::string user, Callback<Result<PrivacySettings>> done) {
-  return impl_->Unblock(std::move(user), Later(*impl_, std::move(done)));
+  return impl_->Unblock(std::move(user), sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Result<PrivacySettings>> Client::Blocks() {
-  return AsFuture<Result<PrivacySettings>>([&](auto done) { impl_->Blocks(std::move(done)); });
+  return sdk::FutureOf<Result<PrivacySettings>>([&](auto done) { impl_->Blocks(std::move(done)); });
 }
 RequestId Client::Blocks(Callback<Result<PrivacySettings>> done) {
-  return impl_->Blocks(Later(*impl_, std::move(done)));
+  return impl_->Blocks(sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Result<PrivacySettings>> Client::SetDmPolicy(DmPolicy policy) {
-  return AsFuture<Result<PrivacySettings>>(
+  return sdk::FutureOf<Result<PrivacySettings>>(
       [&](auto done) { impl_->SetDmPolicy(policy, std::move(done)); });
 }
 RequestId Client::SetDmPolicy(DmPolicy policy, Callback<Result<PrivacySettings>> done) {
-  return impl_->SetDmPolicy(policy, Later(*impl_, std::move(done)));
+  return impl_->SetDmPolicy(policy, sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 std::future<Result<ReportReceipt>> Client::Report(AbuseReport report) {
-  return AsFuture<Result<ReportReceipt>>(
+  return sdk::FutureOf<Result<ReportReceipt>>(
       [&](auto done) { impl_->Report(std::move(report), std::move(done)); });
 }
 RequestId Client::Report(AbuseReport report, Callback<Result<ReportReceipt>> done) {
-  return impl_->Report(std::move(report), Later(*impl_, std::move(done)));
+  return impl_->Report(std::move(report), sdk::OnCallbackThread(*impl_, std::move(done)));
 }
 
 Result<std::vector<ConversationSummary>> Client::CachedConversations() const {

@@ -4,6 +4,7 @@
 #include <memory>
 #include <utility>
 
+#include "client_completion.h"
 #include "client_impl.h"
 #include "community_result.h"
 #include "mqchat/client.h"
@@ -24,21 +25,19 @@ CommunityRequest Op(CommunityOp op) {
 template <typename T>
 std::future<Result<T>> Ask(sdk::ClientImpl& impl, CommunityRequest request,
                            Result<T> (*decode)(const protocol::Response&)) {
-  auto promise = std::make_shared<std::promise<Result<T>>>();
-  auto future = promise->get_future();
-  impl.Community(std::move(request), [promise, decode](Result<protocol::Response> r) {
-    promise->set_value(r.ok() ? decode(*r) : Result<T>(r.status()));
+  return sdk::FutureOf<Result<T>>([&](auto done) {
+    impl.Community(std::move(request),
+                   [done = std::move(done), decode](Result<protocol::Response> r) {
+                     done(r.ok() ? decode(*r) : Result<T>(r.status()));
+                   });
   });
-  return future;
 }
 
 std::future<Status> AskStatus(sdk::ClientImpl& impl, CommunityRequest request) {
-  auto promise = std::make_shared<std::promise<Status>>();
-  auto future = promise->get_future();
-  impl.Community(std::move(request), [promise](Result<protocol::Response> r) {
-    promise->set_value(r.status());
+  return sdk::FutureOf<Status>([&](auto done) {
+    impl.Community(std::move(request),
+                   [done = std::move(done)](Result<protocol::Response> r) { done(r.status()); });
   });
-  return future;
 }
 
 }  // namespace
@@ -111,8 +110,8 @@ std::future<Status> Client::UnassignRole(int64_t role_id, std::string user) {
   return AskStatus(*impl_, std::move(r));
 }
 
-std::future<Status> Client::SetChannelOverride(int64_t channel_id, int64_t role_id,
-                                               int64_t allow, int64_t deny) {
+std::future<Status> Client::SetChannelOverride(int64_t channel_id, int64_t role_id, int64_t allow,
+                                               int64_t deny) {
   auto r = Op(CommunityOp::kOverrideSet);
   r.channel_id = channel_id;
   r.role_id = role_id;
@@ -130,8 +129,7 @@ std::future<Result<Invite>> Client::CreateInvite(int64_t server_id, InviteOption
 }
 
 std::future<Result<std::vector<ServerMember>>> Client::ServerMembers(int64_t server_id,
-                                                                    std::string after,
-                                                                    int limit) {
+                                                                     std::string after, int limit) {
   auto r = Op(CommunityOp::kServerMembers);
   r.server_id = server_id;
   r.after = std::move(after);
@@ -191,17 +189,13 @@ std::future<Result<Role>> Client::EditRole(int64_t role_id, RoleEdit edit) {
 }
 
 std::future<Status> Client::WatchChannel(int64_t channel_id) {
-  auto promise = std::make_shared<std::promise<Status>>();
-  auto future = promise->get_future();
-  impl_->WatchChannel(channel_id, [promise](Status s) { promise->set_value(std::move(s)); });
-  return future;
+  return sdk::FutureOf<Status>(
+      [&](auto done) { impl_->WatchChannel(channel_id, std::move(done)); });
 }
 
 std::future<Status> Client::UnwatchChannel(int64_t channel_id) {
-  auto promise = std::make_shared<std::promise<Status>>();
-  auto future = promise->get_future();
-  impl_->UnwatchChannel(channel_id, [promise](Status s) { promise->set_value(std::move(s)); });
-  return future;
+  return sdk::FutureOf<Status>(
+      [&](auto done) { impl_->UnwatchChannel(channel_id, std::move(done)); });
 }
 
 }  // namespace mqchat

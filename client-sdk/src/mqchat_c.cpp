@@ -1,4 +1,5 @@
-// The C API (mqchat/mqchat_c.h) over mqchat::Client. Every callback goes through a Gate the
+// The C API (mqchat/mqchat_c.h) over mqchat::Client: the handles, sends, push and the app's
+// lifecycle (mqchat_c_app.cpp has the rest). Every callback goes through a Gate the
 // handle shares with it: mqchat_client_free closes the gate first, so nothing reaches the app
 // after that (~Client then waits for a callback already running, and runs the rest into the
 // closed gate).
@@ -13,20 +14,11 @@
 #include <vector>
 
 #include "mqchat/client.h"
+#include "mqchat_c_internal.h"
 
-namespace {
+namespace mqchat::capi {
 
-struct Gate {
-  std::atomic<bool> open{true};
-};
-using GatePtr = std::shared_ptr<Gate>;
-
-std::string Str(const char* s) { return s == nullptr ? std::string() : std::string(s); }
-
-mqchat_code CodeOf(const mqchat::Status& s) { return static_cast<mqchat_code>(s.code()); }
-
-// A C view of a message, valid while `m` lives.
-mqchat_message View(const mqchat::Message& m) {
+mqchat_message View(const Message& m) {
   mqchat_message c{};
   c.conversation_id = m.conversation_id;
   c.seq = m.seq;
@@ -40,16 +32,36 @@ mqchat_message View(const mqchat::Message& m) {
   return c;
 }
 
-}  // namespace
+std::vector<const char*> Views(const std::vector<std::string>& v) {
+  std::vector<const char*> out;
+  out.reserve(v.size());
+  for (const std::string& s : v) out.push_back(s.c_str());
+  return out;
+}
 
-struct mqchat_options {
-  mqchat::ClientOptions options;
-};
+Callback<Status> StatusDone(const GatePtr& gate, mqchat_status_fn done, void* user) {
+  return [gate, done, user](Status s) {
+    if (gate->open && done != nullptr) done(user, CodeOf(s), s.message().c_str());
+  };
+}
 
-struct mqchat_client {
-  std::unique_ptr<mqchat::Client> client;
-  GatePtr gate = std::make_shared<Gate>();
-};
+Callback<Result<Ack>> AckDone(const GatePtr& gate, mqchat_ack_fn done, void* user) {
+  return [gate, done, user](Result<Ack> r) {
+    if (!gate->open || done == nullptr) return;
+    if (!r.ok()) return done(user, CodeOf(r.status()), r.status().message().c_str(), nullptr);
+    mqchat_ack ack{};
+    ack.conversation_id = r->conversation_id;
+    ack.seq = r->seq;
+    ack.message_id = r->message_id;
+    ack.server_time_ms = r->server_time_ms;
+    ack.duplicate = r->duplicate ? 1 : 0;
+    done(user, MQCHAT_OK, "", &ack);
+  };
+}
+
+}  // namespace mqchat::capi
+
+using namespace mqchat::capi;  // NOLINT: the C functions below are outside any namespace
 
 extern "C" {
 
@@ -85,14 +97,12 @@ void mqchat_options_set_background_grace(mqchat_options* options, int64_t ms) {
   options->options.background_grace = std::chrono::milliseconds(ms);
 }
 
-mqchat_code mqchat_client_create(const mqchat_options* options, mqchat_client** out,
-                                 char** error) {
+mqchat_code mqchat_client_create(const mqchat_options* options, mqchat_client** out, char** error) {
   *out = nullptr;
   if (error != nullptr) *error = nullptr;
-  auto created = options == nullptr
-                     ? mqchat::Result<std::unique_ptr<mqchat::Client>>(
-                           mqchat::Status::InvalidArgument("no options"))
-                     : mqchat::Client::Create(options->options);
+  auto created = options == nullptr ? mqchat::Result<std::unique_ptr<mqchat::Client>>(
+                                          mqchat::Status::InvalidArgument("no options"))
+                                    : mqchat::Client::Create(options->options);
   if (!created.ok()) {
     if (error != nullptr) *error = strdup(created.status().message().c_str());
     return CodeOf(created.status());
@@ -139,33 +149,9 @@ void mqchat_client_on_connection(mqchat_client* client, mqchat_connection_fn fn,
       });
 }
 
-namespace {
-
-mqchat::Callback<mqchat::Status> StatusDone(const GatePtr& gate, mqchat_status_fn fn, void* user) {
-  return [gate, fn, user](mqchat::Status s) {
-    if (gate->open && fn != nullptr) fn(user, CodeOf(s), s.message().c_str());
-  };
-}
-
-}  // namespace
-
 void mqchat_client_send(mqchat_client* client, int64_t conversation_id, const char* text,
                         mqchat_ack_fn done, void* user) {
-  client->client->Send(conversation_id, Str(text),
-                       [gate = client->gate, done, user](mqchat::Result<mqchat::Ack> r) {
-                         if (!gate->open || done == nullptr) return;
-                         if (!r.ok()) {
-                           return done(user, CodeOf(r.status()), r.status().message().c_str(),
-                                       nullptr);
-                         }
-                         mqchat_ack ack{};
-                         ack.conversation_id = r->conversation_id;
-                         ack.seq = r->seq;
-                         ack.message_id = r->message_id;
-                         ack.server_time_ms = r->server_time_ms;
-                         ack.duplicate = r->duplicate ? 1 : 0;
-                         done(user, MQCHAT_OK, "", &ack);
-                       });
+  client->client->Send(conversation_id, Str(text), AckDone(client->gate, done, user));
 }
 
 void mqchat_client_open_direct(mqchat_client* client, const char* username,
@@ -180,12 +166,7 @@ void mqchat_client_open_direct(mqchat_client* client, const char* username,
 
 void mqchat_client_mark_read(mqchat_client* client, int64_t conversation_id, int64_t seq,
                              mqchat_status_fn done, void* user) {
-  client->client->MarkRead(conversation_id, seq,
-                           [gate = client->gate, done, user](mqchat::Result<int64_t> r) {
-                             if (gate->open && done != nullptr) {
-                               done(user, CodeOf(r.status()), r.status().message().c_str());
-                             }
-                           });
+  client->client->MarkRead(conversation_id, seq, OutcomeDone<int64_t>(client->gate, done, user));
 }
 
 void mqchat_client_mute(mqchat_client* client, int64_t conversation_id, int64_t until_ms,
@@ -218,9 +199,7 @@ void mqchat_client_push_register(mqchat_client* client, mqchat_push_platform pla
 }
 
 void mqchat_client_push_unregister(mqchat_client* client, mqchat_status_fn done, void* user) {
-  client->client->PushUnregister([gate = client->gate, done, user](mqchat::Result<bool> r) {
-    if (gate->open && done != nullptr) done(user, CodeOf(r.status()), r.status().message().c_str());
-  });
+  client->client->PushUnregister(OutcomeDone<bool>(client->gate, done, user));
 }
 
 void mqchat_client_enter_background(mqchat_client* client) { client->client->EnterBackground(); }
@@ -230,9 +209,8 @@ void mqchat_client_enter_foreground(mqchat_client* client) {
 void mqchat_client_network_changed(mqchat_client* client) { client->client->NetworkChanged(); }
 
 void mqchat_client_handle_push_payload(mqchat_client* client, const char* const* keys,
-                                       const char* const* values, size_t count,
-                                       int64_t deadline_ms, mqchat_push_fetch_fn done,
-                                       void* user) {
+                                       const char* const* values, size_t count, int64_t deadline_ms,
+                                       mqchat_push_fetch_fn done, void* user) {
   std::map<std::string, std::string> fields;
   for (size_t i = 0; i < count; ++i) fields[Str(keys[i])] = Str(values[i]);
   client->client->HandlePushPayload(

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "c_api_test_client.h"
 #include "mqchat/mqchat_c.h"
 
 /* What the callbacks saw; one lock, one condition. */
@@ -37,16 +38,17 @@ typedef struct {
   int callbacks_in_free;
 } Seen;
 
-static Seen seen = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, 0, MQCHAT_OK,
-                    0, 0, 0};
+static Seen seen = {
+    PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, 0, MQCHAT_OK, 0, 0, 0};
 static int failures = 0;
+static int wait_s = 60; /* per wait; more for long runs */
 
-#define CHECK(cond, what)                                      \
-  do {                                                         \
-    if (!(cond)) {                                             \
+#define CHECK(cond, what)                                               \
+  do {                                                                  \
+    if (!(cond)) {                                                      \
       fprintf(stderr, "c api: FAILED: %s (line %d)\n", what, __LINE__); \
-      ++failures;                                              \
-    }                                                          \
+      ++failures;                                                       \
+    }                                                                   \
   } while (0)
 
 static void Notify(void) {
@@ -58,6 +60,11 @@ static void NoteInFree(int from_shutdown) {
   if (seen.in_free && from_shutdown) ++seen.callbacks_in_free;
 }
 
+/* Reads the `user` memory a callback was given: bob's is heap memory freed right after
+ * mqchat_client_free, so under AddressSanitizer a callback after the free is a
+ * heap-use-after-free report, not only a count. */
+static int Touch(void* user) { return user != NULL ? *(volatile int*)user : 0; }
+
 static void OnOpened(void* user, mqchat_code code, const char* message, int64_t id) {
   (void)user;
   pthread_mutex_lock(&seen.mu);
@@ -67,7 +74,7 @@ static void OnOpened(void* user, mqchat_code code, const char* message, int64_t 
 }
 
 static void OnAck(void* user, mqchat_code code, const char* message, const mqchat_ack* ack) {
-  (void)user;
+  (void)Touch(user);
   pthread_mutex_lock(&seen.mu);
   NoteInFree(code == MQCHAT_UNAVAILABLE);
   if (seen.in_free) {
@@ -85,14 +92,15 @@ static void OnAck(void* user, mqchat_code code, const char* message, const mqcha
 
 static void OnMessage(void* user, const mqchat_message* m) {
   char want[64];
-  (void)user;
+  (void)Touch(user);
   pthread_mutex_lock(&seen.mu);
   if (seen.in_free) {
     Notify();
     return;
   } /* "late" messages may come until the gate closes */
   snprintf(want, sizeof want, "c api %d", seen.received);
-  if (m->seq != seen.received + 1 || strcmp(m->text, want) != 0 || strcmp(m->sender, "alice") != 0) {
+  if (m->seq != seen.received + 1 || strcmp(m->text, want) != 0 ||
+      strcmp(m->sender, "alice") != 0) {
     ++seen.out_of_order;
   }
   ++seen.received;
@@ -100,7 +108,7 @@ static void OnMessage(void* user, const mqchat_message* m) {
 }
 
 static void OnStatus(void* user, mqchat_code code, const char* message) {
-  (void)user;
+  (void)Touch(user);
   pthread_mutex_lock(&seen.mu);
   NoteInFree(code == MQCHAT_UNAVAILABLE);
   if (code != MQCHAT_OK) fprintf(stderr, "request: %d %s\n", (int)code, message);
@@ -111,7 +119,7 @@ static void OnStatus(void* user, mqchat_code code, const char* message) {
 
 static void OnConnection(void* user, mqchat_connection_state state, mqchat_code reason,
                          const char* reason_message) {
-  (void)user;
+  (void)Touch(user);
   (void)reason;
   (void)reason_message;
   pthread_mutex_lock(&seen.mu);
@@ -120,11 +128,11 @@ static void OnConnection(void* user, mqchat_connection_state state, mqchat_code 
   Notify();
 }
 
-/* Waits (lock held) until *counter reaches `want`, up to 60 s. */
+/* Waits (lock held) until *counter reaches `want`, up to wait_s. */
 static int WaitCount(const int* counter, int want) {
   struct timespec deadline;
   clock_gettime(CLOCK_REALTIME, &deadline);
-  deadline.tv_sec += 60;
+  deadline.tv_sec += wait_s;
   while (*counter < want) {
     if (pthread_cond_timedwait(&seen.cv, &seen.mu, &deadline) == ETIMEDOUT) return 0;
   }
@@ -149,24 +157,9 @@ static mqchat_code Finish(int before) {
   return code;
 }
 
-static mqchat_client* Make(const char* uri, const char* user, const char* token, const char* dir) {
-  char path[4096];
-  char* error = NULL;
-  mqchat_client* client = NULL;
-  mqchat_options* options = mqchat_options_new();
-  mqchat_options_add_server(options, uri);
-  mqchat_options_set_credentials(options, user, token);
-  mqchat_options_set_device(options, "c-api");
-  snprintf(path, sizeof path, "%s/%s.db", dir, user);
-  mqchat_options_set_cache_path(options, path);
+static void FastReconnect(mqchat_options* options) {
   mqchat_options_set_reconnect(options, 50, 500);
   mqchat_options_set_connect_timeout(options, 5000);
-  if (mqchat_client_create(options, &client, &error) != MQCHAT_OK) {
-    fprintf(stderr, "create %s: %s\n", user, error != NULL ? error : "?");
-    mqchat_string_free(error);
-  }
-  mqchat_options_free(options);
-  return client;
 }
 
 int main(int argc, char** argv) {
@@ -178,25 +171,30 @@ int main(int argc, char** argv) {
   int count;
   int i;
   int before;
+  int* bob_user;
   if (argc != 6) {
     fprintf(stderr, "usage: %s <broker uri> <alice token> <bob token> <cache dir> <count>\n",
             argv[0]);
     return 2;
   }
   count = atoi(argv[5]);
+  wait_s = 60 + count / 50;
 
   /* Bad options: an error, no handle, a message to free. */
   empty = mqchat_options_new();
-  CHECK(mqchat_client_create(empty, &bad, &error) == MQCHAT_INVALID_ARGUMENT, "bad options refused");
+  CHECK(mqchat_client_create(empty, &bad, &error) == MQCHAT_INVALID_ARGUMENT,
+        "bad options refused");
   CHECK(bad == NULL && error != NULL, "no handle, a message");
   mqchat_string_free(error);
   mqchat_options_free(empty);
 
-  alice = Make(argv[1], "alice", argv[2], argv[4]);
-  bob = Make(argv[1], "bob", argv[3], argv[4]);
+  alice = MakeClient(argv[1], "alice", argv[2], "c-api", argv[4], FastReconnect);
+  bob = MakeClient(argv[1], "bob", argv[3], "c-api", argv[4], FastReconnect);
   if (alice == NULL || bob == NULL) return 1;
-  mqchat_client_on_message(bob, OnMessage, NULL);
-  mqchat_client_on_connection(bob, OnConnection, NULL);
+  bob_user = (int*)malloc(sizeof *bob_user);
+  *bob_user = 1;
+  mqchat_client_on_message(bob, OnMessage, bob_user);
+  mqchat_client_on_connection(bob, OnConnection, bob_user);
   CHECK(mqchat_client_connect(alice) == MQCHAT_OK, "alice connects");
   CHECK(mqchat_client_connect(bob) == MQCHAT_OK, "bob connects");
 
@@ -244,8 +242,8 @@ int main(int argc, char** argv) {
   /* Freed with work pending: a send not yet acked, a request perhaps without its answer, and
    * the disconnection the freeing causes. None of what the shutdown completes may reach the
    * app: without the gate the DISCONNECTED event alone would. */
-  mqchat_client_send(bob, seen.conversation, "pending at free", OnAck, NULL);
-  mqchat_client_mark_read(bob, seen.conversation, count, OnStatus, NULL);
+  mqchat_client_send(bob, seen.conversation, "pending at free", OnAck, bob_user);
+  mqchat_client_mark_read(bob, seen.conversation, count, OnStatus, bob_user);
   for (i = 0; i < 20; ++i) {
     mqchat_client_send(alice, seen.conversation, "late", NULL, NULL);
   }
@@ -253,6 +251,7 @@ int main(int argc, char** argv) {
   seen.in_free = 1;
   pthread_mutex_unlock(&seen.mu);
   mqchat_client_free(bob);
+  free(bob_user); /* no callback of bob's may touch it any more */
   pthread_mutex_lock(&seen.mu);
   seen.in_free = 0;
   CHECK(seen.callbacks_in_free == 0, "no callback once mqchat_client_free began");

@@ -16,6 +16,9 @@
  * callbacks get the code and a message (the protocol error code first, as in
  * "NOT_MEMBER: ..."); the codes mean what mqchat::Code means (README "Errors").
  *
+ * Coverage: what an app of messages needs (client-sdk/README.md, "The C API"); not yet calls,
+ * communities, search, abuse reports, profiles, cancelling requests, nor ApiClient (HTTP).
+ *
  * Stability: new functions and enum values may be added; existing ones keep their signature
  * and meaning. Structs are only ever read from the SDK (never allocated by the app), so fields
  * may be added at their ends. */
@@ -81,6 +84,72 @@ typedef struct mqchat_ack {
   int duplicate; /* 1: a retry found it stored already */
 } mqchat_ack;
 
+typedef enum mqchat_conversation_kind {
+  MQCHAT_DIRECT = 0,
+  MQCHAT_GROUP = 1,
+  MQCHAT_CHANNEL = 2
+} mqchat_conversation_kind;
+
+typedef enum mqchat_member_role {
+  MQCHAT_OWNER = 0,
+  MQCHAT_ADMIN = 1,
+  MQCHAT_MEMBER = 2
+} mqchat_member_role;
+
+typedef enum mqchat_update_kind {
+  MQCHAT_EDITED = 0,
+  MQCHAT_DELETED = 1,
+  MQCHAT_REACTED = 2,
+  MQCHAT_UNREACTED = 3
+} mqchat_update_kind;
+
+typedef enum mqchat_dm_policy {
+  MQCHAT_DM_EVERYONE = 0,
+  MQCHAT_DM_SHARED_GROUP = 1,
+  MQCHAT_DM_EXISTING_ONLY = 2
+} mqchat_dm_policy;
+
+typedef struct mqchat_member {
+  const char* user;
+  mqchat_member_role role;
+  int64_t read_seq;
+} mqchat_member;
+
+typedef struct mqchat_conversation_summary {
+  int64_t id;
+  mqchat_conversation_kind kind;
+  const char* name; /* "" for direct conversations */
+  int64_t last_seq;
+  int64_t read_seq;
+  int64_t unread;
+  int64_t muted_until_ms; /* 0 none, -1 for good, else Unix ms */
+  int64_t slow_mode_s;
+  const char* const* members;
+  size_t member_count;
+  const mqchat_message* last_message; /* NULL if none */
+} mqchat_conversation_summary;
+
+typedef struct mqchat_message_update {
+  mqchat_update_kind kind;
+  mqchat_message message; /* as it is now */
+  int64_t event_seq;
+  const char* actor;
+  const char* emoji; /* reactions; "" otherwise */
+} mqchat_message_update;
+
+/* A conversation event: event is the wire name ("created", "members_added", "member_removed",
+ * "renamed", "slow_mode", ...); users: whom it was about. */
+typedef struct mqchat_conversation_event {
+  const char* event;
+  int64_t conversation_id;
+  mqchat_conversation_kind kind;
+  const char* name;
+  const char* actor;
+  const char* const* users;
+  size_t user_count;
+  int removed_me; /* 1: this user is no longer a member */
+} mqchat_conversation_event;
+
 /* --- Options --- */
 typedef struct mqchat_options mqchat_options;
 
@@ -98,6 +167,14 @@ MQCHAT_SDK_API void mqchat_options_set_reconnect(mqchat_options* options, int64_
                                                  int64_t max_ms);
 MQCHAT_SDK_API void mqchat_options_set_connect_timeout(mqchat_options* options, int64_t ms);
 MQCHAT_SDK_API void mqchat_options_set_background_grace(mqchat_options* options, int64_t ms);
+
+/* Seconds between MQTT pings (the SDK's default suits phones: README "On a phone"). */
+MQCHAT_SDK_API void mqchat_options_set_keepalive(mqchat_options* options, int64_t seconds);
+MQCHAT_SDK_API void mqchat_options_set_request_timeout(mqchat_options* options, int64_t ms);
+/* 0: no reconnecting after a lost connection (the default is 1). */
+MQCHAT_SDK_API void mqchat_options_set_auto_reconnect(mqchat_options* options, int on);
+/* A CA bundle (PEM) for ssl:// and wss:// servers; NULL or "": the system's. */
+MQCHAT_SDK_API void mqchat_options_set_ca_file(mqchat_options* options, const char* path);
 
 /* --- The client --- */
 typedef struct mqchat_client mqchat_client;
@@ -120,8 +197,8 @@ MQCHAT_SDK_API mqchat_connection_state mqchat_client_state(const mqchat_client* 
 
 /* --- Events: one handler each (NULL removes it); set them before connecting --- */
 typedef void (*mqchat_message_fn)(void* user, const mqchat_message* message);
-typedef void (*mqchat_connection_fn)(void* user, mqchat_connection_state state,
-                                     mqchat_code reason, const char* reason_message);
+typedef void (*mqchat_connection_fn)(void* user, mqchat_connection_state state, mqchat_code reason,
+                                     const char* reason_message);
 MQCHAT_SDK_API void mqchat_client_on_message(mqchat_client* client, mqchat_message_fn fn,
                                              void* user);
 MQCHAT_SDK_API void mqchat_client_on_connection(mqchat_client* client, mqchat_connection_fn fn,
@@ -151,6 +228,112 @@ MQCHAT_SDK_API void mqchat_client_push_register(mqchat_client* client,
                                                 mqchat_status_fn done, void* user);
 MQCHAT_SDK_API void mqchat_client_push_unregister(mqchat_client* client, mqchat_status_fn done,
                                                   void* user);
+
+/* Replaces the password or token for the following connection attempts. */
+MQCHAT_SDK_API void mqchat_client_set_password(mqchat_client* client, const char* password);
+/* The user and device, valid while the client lives. */
+MQCHAT_SDK_API const char* mqchat_client_user(const mqchat_client* client);
+MQCHAT_SDK_API const char* mqchat_client_device_id(const mqchat_client* client);
+
+/* --- More events (as the handlers above) --- */
+typedef void (*mqchat_update_fn)(void* user, const mqchat_message_update* update);
+typedef void (*mqchat_read_fn)(void* user, int64_t conversation_id, const char* reader,
+                               int64_t read_seq);
+typedef void (*mqchat_typing_fn)(void* user, int64_t conversation_id, const char* typist,
+                                 int typing);
+typedef void (*mqchat_presence_fn)(void* user, const char* who, int online, int64_t last_seen_ms,
+                                   int devices);
+typedef void (*mqchat_conversation_event_fn)(void* user, const mqchat_conversation_event* event);
+MQCHAT_SDK_API void mqchat_client_on_message_updated(mqchat_client* client, mqchat_update_fn fn,
+                                                     void* user);
+MQCHAT_SDK_API void mqchat_client_on_read(mqchat_client* client, mqchat_read_fn fn, void* user);
+MQCHAT_SDK_API void mqchat_client_on_typing(mqchat_client* client, mqchat_typing_fn fn, void* user);
+MQCHAT_SDK_API void mqchat_client_on_presence(mqchat_client* client, mqchat_presence_fn fn,
+                                              void* user);
+MQCHAT_SDK_API void mqchat_client_on_conversation_event(mqchat_client* client,
+                                                        mqchat_conversation_event_fn fn,
+                                                        void* user);
+
+/* --- Changing messages: through the outbox like sends; `done` gets the event's ack --- */
+MQCHAT_SDK_API void mqchat_client_reply(mqchat_client* client, int64_t conversation_id,
+                                        int64_t reply_to, const char* text, mqchat_ack_fn done,
+                                        void* user);
+MQCHAT_SDK_API void mqchat_client_edit(mqchat_client* client, int64_t conversation_id, int64_t seq,
+                                       const char* text, mqchat_ack_fn done, void* user);
+MQCHAT_SDK_API void mqchat_client_delete(mqchat_client* client, int64_t conversation_id,
+                                         int64_t seq, mqchat_ack_fn done, void* user);
+/* remove: 1 takes the reaction back. */
+MQCHAT_SDK_API void mqchat_client_react(mqchat_client* client, int64_t conversation_id, int64_t seq,
+                                        const char* emoji, int remove, mqchat_ack_fn done,
+                                        void* user);
+/* Messages and events in the outbox not acknowledged yet. */
+MQCHAT_SDK_API mqchat_code mqchat_client_pending_sends(const mqchat_client* client, size_t* out);
+
+/* --- Conversations (need a connection, else MQCHAT_UNAVAILABLE) --- */
+typedef void (*mqchat_strings_fn)(void* user, mqchat_code code, const char* message,
+                                  const char* const* strings, size_t count);
+typedef void (*mqchat_members_fn)(void* user, mqchat_code code, const char* message,
+                                  const mqchat_member* members, size_t count);
+typedef void (*mqchat_summaries_fn)(void* user, mqchat_code code, const char* message,
+                                    const mqchat_conversation_summary* conversations, size_t count);
+typedef void (*mqchat_messages_fn)(void* user, mqchat_code code, const char* message,
+                                   const mqchat_message* messages, size_t count, int has_more);
+MQCHAT_SDK_API void mqchat_client_create_group(mqchat_client* client, const char* name,
+                                               const char* const* members, size_t count,
+                                               mqchat_conversation_fn done, void* user);
+/* `done` gets the users actually added. */
+MQCHAT_SDK_API void mqchat_client_add_members(mqchat_client* client, int64_t conversation_id,
+                                              const char* const* users, size_t count,
+                                              mqchat_strings_fn done, void* user);
+MQCHAT_SDK_API void mqchat_client_remove_member(mqchat_client* client, int64_t conversation_id,
+                                                const char* member, mqchat_status_fn done,
+                                                void* user);
+MQCHAT_SDK_API void mqchat_client_leave(mqchat_client* client, int64_t conversation_id,
+                                        mqchat_status_fn done, void* user);
+MQCHAT_SDK_API void mqchat_client_rename(mqchat_client* client, int64_t conversation_id,
+                                         const char* name, mqchat_status_fn done, void* user);
+MQCHAT_SDK_API void mqchat_client_members(mqchat_client* client, int64_t conversation_id,
+                                          mqchat_members_fn done, void* user);
+/* Most recently active first; refreshes the cache. */
+MQCHAT_SDK_API void mqchat_client_conversations(mqchat_client* client, mqchat_summaries_fn done,
+                                                void* user);
+/* One page: before_seq > 0 pages back from it (INT64_MAX: the latest), else after_seq
+ * forwards; has_more: more in that direction. */
+MQCHAT_SDK_API void mqchat_client_history(mqchat_client* client, int64_t conversation_id,
+                                          int64_t before_seq, int64_t after_seq, int limit,
+                                          mqchat_messages_fn done, void* user);
+MQCHAT_SDK_API void mqchat_client_set_typing(mqchat_client* client, int64_t conversation_id,
+                                             int typing, mqchat_status_fn done, void* user);
+MQCHAT_SDK_API void mqchat_client_watch_presence(mqchat_client* client, const char* who,
+                                                 mqchat_status_fn done, void* user);
+MQCHAT_SDK_API void mqchat_client_set_slow_mode(mqchat_client* client, int64_t conversation_id,
+                                                int64_t seconds, mqchat_status_fn done, void* user);
+/* days < 0: the server's default again; 0 keeps forever. */
+MQCHAT_SDK_API void mqchat_client_set_retention(mqchat_client* client, int64_t conversation_id,
+                                                int64_t days, mqchat_status_fn done, void* user);
+MQCHAT_SDK_API void mqchat_client_unmute(mqchat_client* client, int64_t conversation_id,
+                                         mqchat_status_fn done, void* user);
+/* preview, mention_push: 1 on, 0 off, -1 unchanged (at least one set). */
+MQCHAT_SDK_API void mqchat_client_set_push_settings(mqchat_client* client, int preview,
+                                                    int mention_push, mqchat_status_fn done,
+                                                    void* user);
+MQCHAT_SDK_API void mqchat_client_block(mqchat_client* client, const char* who,
+                                        mqchat_status_fn done, void* user);
+MQCHAT_SDK_API void mqchat_client_unblock(mqchat_client* client, const char* who,
+                                          mqchat_status_fn done, void* user);
+MQCHAT_SDK_API void mqchat_client_set_dm_policy(mqchat_client* client, mqchat_dm_policy policy,
+                                                mqchat_status_fn done, void* user);
+
+/* --- The offline cache (no network): `fn` runs before these return, on the calling thread */
+MQCHAT_SDK_API mqchat_code mqchat_client_cached_conversations(const mqchat_client* client,
+                                                              mqchat_summaries_fn fn, void* user);
+/* Messages with seq > after_seq, ascending, at most `limit`. */
+MQCHAT_SDK_API mqchat_code mqchat_client_cached_messages(const mqchat_client* client,
+                                                         int64_t conversation_id, int64_t after_seq,
+                                                         int limit, mqchat_messages_fn fn,
+                                                         void* user);
+/* The unread total over conversations not muted now (the app's badge). */
+MQCHAT_SDK_API mqchat_code mqchat_client_total_unread(const mqchat_client* client, int64_t* out);
 
 /* --- The app's life on a phone (README "On a phone"); none blocks --- */
 MQCHAT_SDK_API void mqchat_client_enter_background(mqchat_client* client);
