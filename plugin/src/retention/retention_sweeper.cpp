@@ -84,8 +84,8 @@ Result<int64_t> RetentionSweeper::SweepConversation(const store::RetentionSettin
   const int64_t days = s.days.value_or(options_.default_days);
   if (days <= 0) return int64_t{0};
   int64_t removed = 0;
-  int limit = options_.batch_budget_us > 0 ? std::min(kFirstBudgetedBatch, options_.batch)
-                                           : options_.batch;
+  int limit =
+      options_.batch_budget_us > 0 ? std::min(kFirstBudgetedBatch, options_.batch) : options_.batch;
   while (!stop_requested_.load()) {
     // The cutoff is taken per batch: a long sweep removes what expired while it ran.
     const int64_t cutoff = clock_.NowMs() - days * options_.day_ms;

@@ -124,8 +124,8 @@ TEST(RetentionSweeperTest, NextBatchLimitFitsTheBudgetAtTheLastBatchsPace) {
   o.batch = 500;
   EXPECT_EQ(NextBatchLimit(o, 500, 500, microseconds(7000)), 500);  // no budget: `batch`
   o.batch_budget_us = 1000;
-  EXPECT_EQ(NextBatchLimit(o, 32, 32, microseconds(3200)), 10);  // 100 µs each: 10 fit
-  EXPECT_EQ(NextBatchLimit(o, 32, 32, microseconds(32)), 64);    // 1 µs each: at most twice
+  EXPECT_EQ(NextBatchLimit(o, 32, 32, microseconds(3200)), 10);   // 100 µs each: 10 fit
+  EXPECT_EQ(NextBatchLimit(o, 32, 32, microseconds(32)), 64);     // 1 µs each: at most twice
   EXPECT_EQ(NextBatchLimit(o, 400, 400, microseconds(40)), 500);  // never above `batch`
   EXPECT_EQ(NextBatchLimit(o, 32, 32, microseconds(64000)), kMinBudgetedBatch);  // a slow store
   EXPECT_EQ(NextBatchLimit(o, 40, 0, microseconds(5000)), 40);  // raced: nothing to learn from
