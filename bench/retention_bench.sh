@@ -8,10 +8,13 @@
 # all N (every one is from 1970) in batches of --batch while the pairs send. Prints both p99s,
 # how many of the N the sweep removed during the second run, and how long the whole sweep took.
 # usage: bench/retention_bench.sh [--messages N] [--stores "sqlite postgres"] [--duration S]
-#                                 [--rate R] [--batch B] [--quick] [--build-dir DIR]
+#                                 [--rate R] [--batch B] [--batch-us U] [--quick]
+#                                 [--build-dir DIR]
 #                                 [--bench PATH --plugin PATH]
 #   N 1,000,000 by default; S 30 s per measured run (each run's send phase); R 500 msg/s over
-#   the 10 pairs; B plugin_opt_retention_batch (500, the default); --quick: 20,000 messages,
+#   the 10 pairs; B plugin_opt_retention_batch (500, the default); U plugin_opt_retention_batch_us
+#   (SQLite: each batch sized to take about U µs, at most B entries; 0: B every batch; unset:
+#   the plugin's default, 1000); --quick: 20,000 messages,
 #   2 s runs, SQLite only (bench/smoke_test.sh runs it: the tool works, no figures).
 #   Search indexing is off (plugin_opt_search_index false) so the indexer does not read the
 #   corpus meanwhile; the sweeper runs every 200 ms (plugin_opt_retention_sweep_ms).
@@ -22,7 +25,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
 source "$HERE/lib.sh"
 
-MESSAGES=1000000 STORES="sqlite postgres" DURATION=30 RATE=500 BATCH=500
+MESSAGES=1000000 STORES="sqlite postgres" DURATION=30 RATE=500 BATCH=500 BATCH_US=""
 BUILD_DIR="$REPO/build-bench" BENCH="" PLUGIN=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -31,15 +34,16 @@ while [ $# -gt 0 ]; do
     --duration) DURATION=$2; shift 2 ;;
     --rate) RATE=$2; shift 2 ;;
     --batch) BATCH=$2; shift 2 ;;
+    --batch-us) BATCH_US=$2; shift 2 ;;
     --quick) MESSAGES=20000 DURATION=2 STORES=sqlite; shift ;;
     --build-dir) BUILD_DIR=$2; shift 2 ;;
     --bench) BENCH=$2; shift 2 ;;
     --plugin) PLUGIN=$2; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
-[[ "$MESSAGES$BATCH" =~ ^[0-9]+$ ]] || bench_die "--messages and --batch are whole numbers"
+[[ "$MESSAGES$BATCH$BATCH_US" =~ ^[0-9]+$ ]] || bench_die "--messages, --batch and --batch-us are whole numbers"
 bench_tools "$BUILD_DIR" "$REPO"
 command -v jq >/dev/null || bench_die "jq is required"
 trap bench_cleanup EXIT
@@ -105,6 +109,7 @@ STATUS=0 ROWS=""
 for store in $STORES; do
   bench_store_lines "$PLUGIN" "$store"
   extra=$'plugin_opt_search_index false\nplugin_opt_retention_sweep_ms 200\n'"plugin_opt_retention_batch $BATCH"
+  [ -z "$BATCH_US" ] || extra+=$'\n'"plugin_opt_retention_batch_us $BATCH_US"
   # A broker creates the schema; the old messages go in while no broker runs.
   bench_start_mosquitto "$store-schema" "$STORE_LINES" "$extra"
   bench_stop_pid "$BROKER_PID"
@@ -143,7 +148,7 @@ for store in $STORES; do
     STATUS=1
   fi
   bench_log "$store: the sweep took $sweep_s s ($during removed by the end of the second run)"
-  ROWS+="| $store | $MESSAGES | $BATCH | $(bench_p50_p99 "$alone") | $(bench_p50_p99 "$sweep") | $during | $sweep_s |"$'\n'
+  ROWS+="| $store | $MESSAGES | $BATCH${BATCH_US:+ / ${BATCH_US} µs} | $(bench_p50_p99 "$alone") | $(bench_p50_p99 "$sweep") | $during | $sweep_s |"$'\n'
   bench_stop_pid "$pid"
 done
 

@@ -7,7 +7,8 @@
 // because its outbox waits retry_after_ms and resends; its cache keeps the setting, and the
 // owner's changes reach it as `slow_mode` conversation events. With two brokers on one store (a
 // member's devices on both, or a device that reconnects to the other), the interval still holds:
-// the store decides it under the conversation's lock (migration 025).
+// the store decides it under the conversation's lock (migration 025). The same holds for a text
+// channel's slow mode (migration 026), whose moderators are exempt on every broker.
 #include <chrono>
 #include <future>
 #include <string>
@@ -19,6 +20,7 @@
 #include "protocol/ops.h"
 #include "support/broker_process.h"
 #include "support/chat_fixture.h"
+#include "support/guild_requests.h"
 #include "support/temp_dir.h"
 #include "support/wait_for.h"
 
@@ -279,6 +281,63 @@ TEST_P(SlowModeTest, AnSdkClientWaitsTheIntervalAndStoresEveryMessageOnceInOrder
 }
 
 MQCHAT_INSTANTIATE_FOR_STORES(SlowModeTest);
+
+// A text channel's slow mode, decided by the store as a group's is: a reader whose devices are
+// on two brokers of one store waits the interval on both, and a member with manage_messages
+// is exempt on both (AppendRequest::slow_mode_exempt).
+class ChannelSlowModeTest : public SlowModeTest, protected GuildRequests {};
+
+TEST_P(ChannelSlowModeTest, TheIntervalHoldsAcrossBrokersSharingTheStore) {
+  MQCHAT_REQUIRE_SERVER();
+  Register({"olga", "bob", "dan"});
+  auto second = SecondBroker();
+  ASSERT_NE(second, nullptr);
+  auto olga = Login("olga");
+  auto bob_phone = Login("bob", "phone");  // on the first broker
+  auto dan = Login("dan", "phone");
+  Guild(*olga, {bob_phone.get(), dan.get()});
+  const int64_t general = general_;
+  ASSERT_NE(general, 0);
+  ASSERT_FALSE(GiveRole(*olga, "dan", kManageMessages).empty());
+  constexpr int64_t kSeconds = 5;
+  auto set = SetSlowMode(*olga, general, kSeconds);
+  ASSERT_TRUE(set.ok()) << set.Describe();
+  // On the second broker after the change: its cache loads the channel with its slow mode.
+  auto bob_laptop = LoginTo(*second, "bob", "laptop");
+  auto dan_laptop = LoginTo(*second, "dan", "laptop");
+  for (ChatTestClient* c : {bob_phone.get(), dan.get(), bob_laptop.get(), dan_laptop.get()}) {
+    Barrier(*c);
+  }
+
+  ASSERT_TRUE(bob_phone->Send(general, "from the phone", "b1").ok());
+  // Through the other broker, within the interval: refused with the rest of it, not stored.
+  auto refused = bob_laptop->Send(general, "from the laptop", "b2");
+  ASSERT_EQ(refused.error_code(), "RATE_LIMITED") << refused.Describe();
+  const int64_t retry_after_ms = (*refused.body)["error"].value("retry_after_ms", int64_t{0});
+  EXPECT_GT(retry_after_ms, 0);
+  EXPECT_LE(retry_after_ms, kSeconds * 1000);
+  EXPECT_EQ((*refused.body)["error"].value("message", ""),
+            "this conversation is in slow mode; wait " + std::to_string(retry_after_ms) +
+                " ms before sending again");
+  EXPECT_EQ(Texts(*olga, general), (std::vector<std::string>{"from the phone"}));
+
+  // manage_messages: exempt on both brokers, twice on each.
+  for (ChatTestClient* c : {dan.get(), dan_laptop.get(), dan.get(), dan_laptop.get()}) {
+    auto sent = c->Send(general, "dan", "d" + std::to_string(++next_req_));
+    ASSERT_TRUE(sent.ok()) << sent.Describe();
+  }
+  // The refused message, resent until taken: once, after the others.
+  ChatResponse again =
+      ResendUntilAccepted(*bob_laptop, general, "from the laptop", "b2", kSeconds * 1000);
+  ASSERT_TRUE(again.ok()) << again.Describe();
+  EXPECT_FALSE((*again.body)["duplicate"].get<bool>());
+  EXPECT_EQ(Texts(*olga, general), (std::vector<std::string>{"from the phone", "dan", "dan", "dan",
+                                                             "dan", "from the laptop"}));
+  // The interval runs again from that message, on the first broker too.
+  EXPECT_EQ(bob_phone->Send(general, "again from the phone", "b3").error_code(), "RATE_LIMITED");
+}
+
+MQCHAT_INSTANTIATE_FOR_STORES(ChannelSlowModeTest);
 
 }  // namespace
 }  // namespace mqchat::test

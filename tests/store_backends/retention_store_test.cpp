@@ -189,8 +189,8 @@ TEST_P(RetentionStoreTest, OnlyOwnersAndAdminsSetSlowModeAndTheConversationCarri
 // Slow mode decided by AppendBatch under the conversation's lock (migration 025), whichever
 // broker each message came through: a member's message sooner than the interval after their
 // last stored one is kSlowMode with the rest of it (nothing stored, the same key may come back
-// later), also the second of one batch; owners, edits and reactions are not paced; a resend of
-// a stored message is still its duplicate; off again lifts it.
+// later), also the second of one batch; owners, edits, reactions and a message marked exempt
+// are not paced; a resend of a stored message is still its duplicate; off again lifts it.
 TEST_P(RetentionStoreTest, AppendBatchPacesAMembersMessagesInSlowMode) {
   auto request = [&](const std::string& sender, const std::string& key, int64_t at) {
     AppendRequest r;
@@ -231,6 +231,12 @@ TEST_P(RetentionStoreTest, AppendBatchPacesAMembersMessagesInSlowMode) {
   EXPECT_EQ(resend[0].outcome, AppendOutcome::kDuplicate);
   EXPECT_EQ(resend[0].message.seq, later[0].message.seq);
   EXPECT_EQ(Seqs(kGroup).size(), 4u);
+  // A message the writer marked exempt (a channel's sender with manage_messages or
+  // manage_channels, AppendRequest::slow_mode_exempt) is not paced.
+  AppendRequest exempt = request("bob", "b4", 131500);
+  exempt.slow_mode_exempt = true;
+  EXPECT_EQ(append({exempt})[0].outcome, AppendOutcome::kStored);
+  EXPECT_EQ(append({request("bob", "b5", 131600)})[0].outcome, AppendOutcome::kSlowMode);
 
   ASSERT_TRUE(retention_->SetSlowMode(kGroup, "alice", 0, 2).ok());
   EXPECT_EQ(append({request("bob", "b3", 131001)})[0].outcome, AppendOutcome::kStored);

@@ -205,6 +205,10 @@ Result<std::unique_ptr<retention::RetentionSweeper>> StartRetentionSweeper(
   options.day_ms = config.retention.day_ms;
   options.sweep_ms = config.retention.sweep_ms;
   options.batch = config.retention.batch;
+  // SQLite's one write lock is held for a batch: size batches by time there (docs/OPERATIONS.md).
+  if (config.store.backend == store::Backend::kSqlite) {
+    options.batch_budget_us = config.retention.batch_us;
+  }
   auto log = [&tasks, &broker](LogLevel level, std::string message) {
     tasks.Post([&broker, level, message = std::move(message)] { broker.Log(level, message); });
   };

@@ -244,6 +244,10 @@ void SendPipeline::ResolveChannelSenders(std::vector<SendJob>& jobs) {
     // manage_messages: deletes others' messages (AppendRequest::channel_moderator).
     const bool moderator = community::Has(it->second, community::kManageMessages);
     job.request.channel_moderator = moderator;
+    // Slow mode's exemption, as the broker's (ChannelAccess::SlowModeMs): the store paces the
+    // channel's other senders.
+    job.request.slow_mode_exempt =
+        moderator || community::Has(it->second, community::kManageChannels);
     // Refused: no members row either, so the store answers NOT_MEMBER.
     job.request.channel_sender =
         community::Has(it->second, community::kSendMessages) ||

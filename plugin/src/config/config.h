@@ -88,7 +88,11 @@ struct SendLimitConfig {
 struct RetentionConfig {
   int days = 0;             // the server's default; 0 keeps forever
   int sweep_ms = 60000;     // a sweep of every conversation starts this long after the last
-  int batch = 500;          // log entries removed per transaction
+  int batch = 500;          // log entries removed per transaction (SQLite: at most)
+  // SQLite only: each batch sized to take about this long (µs), so a send waits for the
+  // database's write lock about this long at most; 0: always `batch`. PostgreSQL ignores it
+  // (a batch locks one conversation's row there, not the store).
+  int batch_us = 1000;
   int day_ms = 86400000;    // the length of a retention "day": shorter only in tests
 };
 

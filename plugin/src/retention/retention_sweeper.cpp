@@ -1,9 +1,22 @@
 #include "retention/retention_sweeper.h"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
 namespace mqchat::retention {
+
+int NextBatchLimit(const SweepOptions& options, int limit, int64_t removed,
+                   std::chrono::nanoseconds took) {
+  if (options.batch_budget_us <= 0) return options.batch;
+  const int most = std::max(options.batch, 1);
+  const int least = std::min(kMinBudgetedBatch, most);
+  if (removed <= 0) return std::clamp(limit, least, most);
+  const int64_t per_entry_ns = std::max<int64_t>(took.count() / removed, 1);
+  const int64_t fits = options.batch_budget_us * 1000 / per_entry_ns;
+  const int64_t grown = std::min<int64_t>(fits, int64_t{2} * std::max(limit, 1));
+  return static_cast<int>(std::clamp<int64_t>(grown, least, most));
+}
 
 std::unique_ptr<RetentionSweeper> RetentionSweeper::Start(SweepOptions options,
                                                           store::RetentionStorePtr store,
@@ -71,15 +84,18 @@ Result<int64_t> RetentionSweeper::SweepConversation(const store::RetentionSettin
   const int64_t days = s.days.value_or(options_.default_days);
   if (days <= 0) return int64_t{0};
   int64_t removed = 0;
+  int limit =
+      options_.batch_budget_us > 0 ? std::min(kFirstBudgetedBatch, options_.batch) : options_.batch;
   while (!stop_requested_.load()) {
     // The cutoff is taken per batch: a long sweep removes what expired while it ran.
     const int64_t cutoff = clock_.NowMs() - days * options_.day_ms;
     const auto started = std::chrono::steady_clock::now();
-    MQCHAT_ASSIGN_OR_RETURN(store::ExpiredBatch batch,
-                            store_->ExpireBatch(s.id, cutoff, options_.batch));
+    MQCHAT_ASSIGN_OR_RETURN(store::ExpiredBatch batch, store_->ExpireBatch(s.id, cutoff, limit));
+    const auto took = std::chrono::steady_clock::now() - started;
     removed += batch.removed;
     removed_.fetch_add(batch.removed);
-    if (batch.through_seq - batch.from_seq < options_.batch) break;  // the rest is newer
+    if (batch.through_seq - batch.from_seq < limit) break;  // the rest is newer
+    limit = NextBatchLimit(options_, limit, batch.removed, took);
     // Leave the store to the senders for as long as the batch took before the next one. On
     // SQLite a batch holds the database's only write lock, and a send writer that found it
     // taken retries after sleeps of up to 100 ms: with no pause between batches it lost every

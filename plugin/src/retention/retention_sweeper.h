@@ -5,7 +5,9 @@
 // older than that in batches of `batch`, each one short transaction that also raises the
 // conversation's expired_through_seq, and then waits as long as the batch took, so senders get
 // the store (on SQLite, its one write lock) between batches: a send waits for one batch's
-// transaction at most, and a sweep takes about twice its transactions' time.
+// transaction at most, and a sweep takes about twice its transactions' time. With a time
+// budget (`batch_budget_us`, SQLite's default) a batch's size follows what the last one cost
+// (NextBatchLimit), so a send waits about that budget at most instead of a whole `batch`.
 // Several brokers sharing a store may each sweep: a batch raced by another removes nothing.
 // Stop() is thread-safe; everything else runs on the sweeper thread.
 #pragma once
@@ -30,9 +32,24 @@ struct SweepOptions {
   int64_t default_days = 0;      // the server's default; 0 keeps forever
   int64_t day_ms = 86400000;     // one retention day (shorter in tests)
   int64_t sweep_ms = 60000;      // pause between sweeps
-  int batch = 500;               // entries per transaction
+  int batch = 500;               // entries per transaction (with a budget: at most)
+  // > 0: each transaction should take about this long (µs); its entries are sized from the
+  // last batch's time per entry, between kMinBudgetedBatch and `batch`. 0: always `batch`.
+  int64_t batch_budget_us = 0;
   int conversations_per_page = 500;
 };
+
+// The fewest entries a budgeted batch removes (a slow store must not stall the sweep), and the
+// first budgeted batch of a conversation (its cost is not known yet).
+inline constexpr int kMinBudgetedBatch = 8;
+inline constexpr int kFirstBudgetedBatch = 32;
+
+// The entries for the next batch after one of `limit` entries that removed `removed` in `took`:
+// `batch` without a budget; with one, as many as fit in it at the last batch's time per entry,
+// at most twice `limit` (one fast batch must not overshoot), between kMinBudgetedBatch and
+// `batch`. A batch that removed nothing (raced) keeps `limit`.
+int NextBatchLimit(const SweepOptions& options, int limit, int64_t removed,
+                   std::chrono::nanoseconds took);
 
 class RetentionSweeper {
  public:

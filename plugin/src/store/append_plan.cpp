@@ -214,7 +214,7 @@ void AppendPlan::SetLastMessageAt(ConversationId id, const std::string& sender,
 
 bool AppendPlan::IsPaced(size_t i) const {
   const AppendRequest& req = batch_[i];
-  if (req.kind != EventKind::kMessage) return false;
+  if (req.kind != EventKind::kMessage || req.slow_mode_exempt) return false;
   auto it = slow_mode_ms_.find(req.conversation_id);
   if (it == slow_mode_ms_.end() || it->second <= 0) return false;
   const size_t key = key_of_request_[i];

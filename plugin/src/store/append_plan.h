@@ -112,7 +112,8 @@ class AppendPlan {
   // the lookup found.
   void SetLookup(size_t key_index, bool sender_is_member, std::optional<StoredMessage> existing,
                  MemberRole role = MemberRole::kMember, bool refused = false);
-  // the slow mode of a conversation of conversation_ids() (migration 018; 0 or absent: off);
+  // the slow mode of a conversation of conversation_ids() (a group's: migration 018; a text
+  // channel's: migration 026, on its channels row; 0 or absent: off);
   void SetSlowMode(ConversationId id, int64_t interval_ms);
   // after every SetLookup and SetSlowMode, for each PacedSenders() pair: the created_at_ms of
   // the sender's newest message (kind 0) in that conversation (0: none);
@@ -128,7 +129,8 @@ class AppendPlan {
 
   // After every SetLookup and SetSlowMode: each distinct (conversation, sender) whose message
   // of the batch slow mode paces (a new message, not an event, of a member who is neither
-  // owner nor admin nor a moderator's entry, into a conversation in slow mode), in order.
+  // owner nor admin nor a moderator's entry nor AppendRequest::slow_mode_exempt, into a
+  // conversation in slow mode), in order.
   std::vector<std::pair<ConversationId, std::string>> PacedSenders() const;
 
   // Classifies every request and numbers the new ones. kInternal if a new message's

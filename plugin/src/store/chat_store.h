@@ -133,6 +133,10 @@ struct AppendRequest {
   // the community store, channel overrides included): may delete others' messages. Never set
   // by anything but that check.
   bool channel_moderator = false;
+  // A message by a member slow mode does not pace: in a channel, one the writer found holding
+  // manage_messages or manage_channels there (as channel_moderator, by that check only). A
+  // group's owners and admins are exempt by their members row instead.
+  bool slow_mode_exempt = false;
 };
 
 enum class AppendOutcome {

@@ -100,11 +100,14 @@ inline constexpr PgStatement kGetConversation = {
 
 // AppendBatch, step 1: lock every conversation of the batch. ORDER BY makes every writer lock
 // rows in ascending id order (rows are locked as the sorted rows come out), so two batches
-// over the same conversations cannot deadlock. Returns the last_seq each lock protects.
+// over the same conversations cannot deadlock. Returns the last_seq each lock protects and the
+// slow mode: a text channel's from its channels row (migration 026; the channel's conversations
+// row keeps 018's column at 0), a group's from its own row.
 inline constexpr PgStatement kLockForAppend = {
     "mqchat_chat_lock_for_append",
-    "SELECT conversation_id, last_seq, slow_mode_s FROM conversations "
-    "WHERE conversation_id = ANY($1::bigint[]) ORDER BY conversation_id FOR NO KEY UPDATE"};
+    "SELECT c.conversation_id, c.last_seq, COALESCE((SELECT ch.slow_mode_s FROM channels ch "
+    "WHERE ch.channel_id = c.conversation_id), c.slow_mode_s) FROM conversations c "
+    "WHERE c.conversation_id = ANY($1::bigint[]) ORDER BY c.conversation_id FOR NO KEY UPDATE OF c"};
 // Step 2b, only if the batch has a message slow mode paces (AppendPlan::PacedSenders): for each
 // (conversation, sender) of $1, $2, its 1-based position and the created_at_ms of the sender's
 // newest message (kind 0) there, or NULL: one probe of migration 025's index each.

@@ -22,9 +22,12 @@ inline constexpr char kEnsureUser[] =
     "updated_at_ms) "
     "VALUES (?1, ?2, '', 0, (SELECT COALESCE(MAX(rev), 0) + 1 FROM users), ?3, ?3) "
     "ON CONFLICT DO NOTHING";  // a name taken in another case is no new user (UsernameKey)
+// The slow mode: a text channel's from its channels row (migration 026; the channel's
+// conversations row keeps 018's column at 0), a group's from its own row.
 inline constexpr char kHead[] =
-    "SELECT kind, member_count, last_seq, slow_mode_s FROM conversations "
-    "WHERE conversation_id = ?1";
+    "SELECT c.kind, c.member_count, c.last_seq, COALESCE((SELECT ch.slow_mode_s FROM channels ch "
+    "WHERE ch.channel_id = c.conversation_id), c.slow_mode_s) FROM conversations c "
+    "WHERE c.conversation_id = ?1";
 inline constexpr char kMemberRole[] =
     "SELECT role FROM members WHERE conversation_id = ?1 AND username = ?2";
 inline constexpr char kInsertDirect[] =

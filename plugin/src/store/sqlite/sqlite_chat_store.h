@@ -85,7 +85,7 @@ class SqliteChatStore final : public AdminChatStore, private NewConversationSql,
     ConversationKind kind = ConversationKind::kGroup;
     int64_t member_count = 0;
     int64_t last_seq = 0;
-    int64_t slow_mode_s = 0;  // migration 018
+    int64_t slow_mode_s = 0;  // migration 018, or a text channel's (026)
   };
 
   explicit SqliteChatStore(SqliteDbPtr db) : db_(std::move(db)) {}
