@@ -205,6 +205,7 @@ Result<std::unique_ptr<retention::RetentionSweeper>> StartRetentionSweeper(
   options.day_ms = config.retention.day_ms;
   options.sweep_ms = config.retention.sweep_ms;
   options.batch = config.retention.batch;
+  options.resend_window_ms = int64_t{config.retention.resend_window_s} * 1000;
   auto log = [&tasks, &broker](LogLevel level, std::string message) {
     tasks.Post([&broker, level, message = std::move(message)] { broker.Log(level, message); });
   };

@@ -61,9 +61,17 @@ inline constexpr char kGetConversation[] =
     "m.username, m.role, m.read_seq, m.joined_at_ms, c.slow_mode_s "
     "FROM conversations c LEFT JOIN members m ON m.conversation_id = c.conversation_id "
     "WHERE c.conversation_id = ?1 ORDER BY m.role DESC, m.joined_at_ms, m.username";
+// A resend within the window (migration 028): the key's seq in recent_sends, then the message.
 inline constexpr char kFindMessage[] =
-    "SELECT seq, message_id, body, created_at_ms FROM messages "
-    "WHERE conversation_id = ?1 AND sender = ?2 AND client_msg_id = ?3";
+    "SELECT m.seq, m.message_id, m.body, m.created_at_ms FROM recent_sends r "
+    "JOIN messages m ON m.conversation_id = r.conversation_id AND m.seq = r.seq "
+    "WHERE r.conversation_id = ?1 AND r.sender = ?2 AND r.client_msg_id = ?3";
+// Each new entry's key, kept for the resend window; a key whose message retention removed is
+// taken over by the new one.
+inline constexpr char kInsertRecentSend[] =
+    "INSERT INTO recent_sends (conversation_id, sender, client_msg_id, seq, created_at_ms) "
+    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (conversation_id, sender, client_msg_id) "
+    "DO UPDATE SET seq = excluded.seq, created_at_ms = excluded.created_at_ms";
 // The time of the sender's newest message (kind 0) in a conversation, for slow mode: one probe
 // of migration 025's index.
 inline constexpr char kLastMessageAt[] =

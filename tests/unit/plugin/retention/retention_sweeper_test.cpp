@@ -53,6 +53,8 @@ class FakeRetentionStore final : public store::RetentionStore {
     return b;
   }
 
+  Result<int64_t> PurgeResendKeys(int64_t, int) override { return int64_t{0}; }
+
   std::vector<std::pair<Steady::time_point, Steady::time_point>> spans;
 
  private:

@@ -1,0 +1,37 @@
+-- 028_recent_sends (PostgreSQL): fewer bytes per message (issue 26; docs/PROTOCOL.md "Resends";
+-- docs/BENCHMARKS.md "Bytes per message"). A message is recognised as a resend only within a
+-- window (plugin_opt_resend_window_s, default 24 h): its key (conversation, sender,
+-- client_msg_id) and seq are kept in recent_sends, which the retention sweeper purges of keys
+-- older than the window in small batches (retention/retention_sweeper.h), instead of a unique
+-- index over every message ever stored. The append path looks a key up here and joins the
+-- message by its primary key; the key is written in the message's transaction, under the
+-- conversation's lock, so a resend racing through another broker still finds it.
+-- messages keeps its primary key (conversation_id, seq), one message_id index (004's) and the
+-- partial indexes of 010 and 025: its (conversation_id, message_id) unique key goes (ids are
+-- issued unique by the brokers' generators; nothing looks a message up by that pair).
+CREATE TABLE recent_sends (
+  conversation_id BIGINT NOT NULL,
+  sender          TEXT   COLLATE "C" NOT NULL,
+  client_msg_id   TEXT   COLLATE "C" NOT NULL,
+  seq             BIGINT NOT NULL,
+  created_at_ms   BIGINT NOT NULL,
+  PRIMARY KEY (conversation_id, sender, client_msg_id)
+) WITH (
+  -- Inserted at the send rate and deleted as fast by the purge: vacuumed after every 10,000
+  -- dead rows, not after 20% of the table (at 1,000 msg/s a 24 h window is 86M rows), so each
+  -- vacuum is short and the freed space is reused before the table grows.
+  autovacuum_vacuum_scale_factor = 0,
+  autovacuum_vacuum_threshold = 10000,
+  autovacuum_vacuum_insert_scale_factor = 0,
+  autovacuum_vacuum_insert_threshold = 100000,
+  autovacuum_analyze_scale_factor = 0.02
+);
+-- The purge's walk: the oldest keys first.
+CREATE INDEX recent_sends_created_idx ON recent_sends (created_at_ms);
+-- The last 24 hours (the default window) of keys are carried over, so a resend across the
+-- upgrade is still recognised.
+INSERT INTO recent_sends (conversation_id, sender, client_msg_id, seq, created_at_ms)
+  SELECT conversation_id, sender, client_msg_id, seq, created_at_ms FROM messages
+  WHERE created_at_ms >= (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT - 86400000;
+ALTER TABLE messages DROP CONSTRAINT messages_conversation_id_sender_client_msg_id_key;
+ALTER TABLE messages DROP CONSTRAINT messages_conversation_id_message_id_key;
