@@ -6,8 +6,10 @@
 -- index over every message ever stored. The append path looks a key up here and joins the
 -- message by its primary key; the key is written in the message's transaction, under the
 -- conversation's lock, so a resend racing through another broker still finds it.
+-- Slow mode (025) reads the time of a sender's newest message here too (kind 0 only; a window
+-- is at least the longest slow mode, six hours), so 025's index over every message goes.
 -- messages keeps its primary key (conversation_id, seq), one message_id index (004's) and the
--- partial indexes of 010 and 025: its (conversation_id, message_id) unique key goes (ids are
+-- edits' partial index (010): its (conversation_id, message_id) unique key goes too (ids are
 -- issued unique by the brokers' generators; nothing looks a message up by that pair).
 CREATE TABLE recent_sends (
   conversation_id BIGINT NOT NULL,
@@ -15,6 +17,7 @@ CREATE TABLE recent_sends (
   client_msg_id   TEXT   COLLATE "C" NOT NULL,
   seq             BIGINT NOT NULL,
   created_at_ms   BIGINT NOT NULL,
+  kind            SMALLINT NOT NULL,
   PRIMARY KEY (conversation_id, sender, client_msg_id)
 ) WITH (
   -- Inserted at the send rate and deleted as fast by the purge: vacuumed after every 10,000
@@ -28,10 +31,14 @@ CREATE TABLE recent_sends (
 );
 -- The purge's walk: the oldest keys first.
 CREATE INDEX recent_sends_created_idx ON recent_sends (created_at_ms);
+-- Slow mode's probe: a sender's newest message in a conversation.
+CREATE INDEX recent_sends_sender_idx ON recent_sends (conversation_id, sender, created_at_ms)
+  WHERE kind = 0;
 -- The last 24 hours (the default window) of keys are carried over, so a resend across the
 -- upgrade is still recognised.
-INSERT INTO recent_sends (conversation_id, sender, client_msg_id, seq, created_at_ms)
-  SELECT conversation_id, sender, client_msg_id, seq, created_at_ms FROM messages
+INSERT INTO recent_sends (conversation_id, sender, client_msg_id, seq, created_at_ms, kind)
+  SELECT conversation_id, sender, client_msg_id, seq, created_at_ms, kind FROM messages
   WHERE created_at_ms >= (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT - 86400000;
 ALTER TABLE messages DROP CONSTRAINT messages_conversation_id_sender_client_msg_id_key;
 ALTER TABLE messages DROP CONSTRAINT messages_conversation_id_message_id_key;
+DROP INDEX messages_sender_seq_idx;

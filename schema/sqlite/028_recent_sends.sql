@@ -4,19 +4,23 @@
 -- of keys older than the window by the retention sweeper in small batches, instead of a unique
 -- index over every message ever stored. SQLite drops no constraint in place: messages is made
 -- again without its two unique keys, and WITHOUT ROWID, so the table is its primary key
--- (conversation_id, seq) and the separate primary key index goes too. Its other indexes (004,
--- 010, 025) are made again as they were. Still the one file, in the migration's transaction.
+-- (conversation_id, seq) and the separate primary key index goes too. Slow mode reads a
+-- sender's newest message time from recent_sends as well, so 025's index is not made again;
+-- 004's and 010's are. Still the one file, in the migration's transaction.
 CREATE TABLE recent_sends (
   conversation_id BIGINT NOT NULL,
   sender          TEXT   NOT NULL,
   client_msg_id   TEXT   NOT NULL,
   seq             BIGINT NOT NULL,
   created_at_ms   BIGINT NOT NULL,
+  kind            SMALLINT NOT NULL,
   PRIMARY KEY (conversation_id, sender, client_msg_id)
 ) WITHOUT ROWID;
 CREATE INDEX recent_sends_created_idx ON recent_sends (created_at_ms);
-INSERT INTO recent_sends (conversation_id, sender, client_msg_id, seq, created_at_ms)
-  SELECT conversation_id, sender, client_msg_id, seq, created_at_ms FROM messages
+CREATE INDEX recent_sends_sender_idx ON recent_sends (conversation_id, sender, created_at_ms)
+  WHERE kind = 0;
+INSERT INTO recent_sends (conversation_id, sender, client_msg_id, seq, created_at_ms, kind)
+  SELECT conversation_id, sender, client_msg_id, seq, created_at_ms, kind FROM messages
   WHERE created_at_ms >= CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) - 86400000;
 
 CREATE TABLE messages_028 (
@@ -43,4 +47,3 @@ DROP TABLE messages;
 ALTER TABLE messages_028 RENAME TO messages;
 CREATE INDEX messages_message_id_idx ON messages (message_id);
 CREATE INDEX messages_edits_idx ON messages (conversation_id, target_seq) WHERE kind = 1;
-CREATE INDEX messages_sender_seq_idx ON messages (conversation_id, sender, seq) WHERE kind = 0;

@@ -90,7 +90,9 @@ struct RetentionConfig {
   int sweep_ms = 60000;     // a sweep of every conversation starts this long after the last
   int batch = 500;          // log entries removed per transaction
   int day_ms = 86400000;    // the length of a retention "day": shorter only in tests
-  int resend_window_s = 86400;  // a resend is recognised this long (migration 028)
+  // A resend is recognised this long (migration 028); at least the longest slow mode (6 h),
+  // which reads a sender's last message time from the same keys.
+  int resend_window_s = 86400;
 };
 
 // Calls (issue 27; docs/PROTOCOL.md section 8).

@@ -107,11 +107,12 @@ inline constexpr PgStatement kLockForAppend = {
     "WHERE conversation_id = ANY($1::bigint[]) ORDER BY conversation_id FOR NO KEY UPDATE"};
 // Step 2b, only if the batch has a message slow mode paces (AppendPlan::PacedSenders): for each
 // (conversation, sender) of $1, $2, its 1-based position and the created_at_ms of the sender's
-// newest message (kind 0) there, or NULL: one probe of migration 025's index each.
+// newest message (kind 0) there, or NULL: one probe of recent_sends_sender_idx each (migration
+// 028: the resend window is at least the longest slow mode).
 inline constexpr PgStatement kLastMessageAt = {
     "mqchat_chat_last_message_at",
-    "SELECT k.ord, (SELECT m.created_at_ms FROM messages m WHERE m.conversation_id = "
-    "k.conversation_id AND m.sender = k.sender AND m.kind = 0 ORDER BY m.seq DESC LIMIT 1) "
+    "SELECT k.ord, (SELECT max(r.created_at_ms) FROM recent_sends r WHERE r.conversation_id = "
+    "k.conversation_id AND r.sender = k.sender AND r.kind = 0) "
     "FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS k(conversation_id, sender, ord)"};
 // Step 2, after the locks (so the answers are current): for each key (conversation, sender,
 // client_msg_id) of $1..$3, its 1-based position, whether the sender is a member, the
@@ -161,10 +162,10 @@ inline constexpr PgStatement kAppendWrite = {
     " $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::bigint[],"
     " $14::smallint[], $15::bigint[], $16::text[], $17::text[])),"
     " rs AS ("
-    " INSERT INTO recent_sends (conversation_id, sender, client_msg_id, seq, created_at_ms)"
-    " SELECT * FROM unnest($4::bigint[], $7::text[], $8::text[], $5::bigint[], $10::bigint[])"
-    " ON CONFLICT (conversation_id, sender, client_msg_id) DO UPDATE SET seq = EXCLUDED.seq,"
-    " created_at_ms = EXCLUDED.created_at_ms),"
+    " INSERT INTO recent_sends (conversation_id, sender, client_msg_id, seq, created_at_ms, kind)"
+    " SELECT * FROM unnest($4::bigint[], $7::text[], $8::text[], $5::bigint[], $10::bigint[],"
+    " $14::smallint[]) ON CONFLICT (conversation_id, sender, client_msg_id) DO UPDATE SET"
+    " seq = EXCLUDED.seq, created_at_ms = EXCLUDED.created_at_ms, kind = EXCLUDED.kind),"
     " rd AS ("
     " UPDATE members m SET read_seq = GREATEST(m.read_seq, r.read_seq)"
     " FROM unnest($11::bigint[], $12::text[], $13::bigint[]) AS r(conversation_id, username,"

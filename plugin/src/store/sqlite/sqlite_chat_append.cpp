@@ -92,7 +92,7 @@ Status SqliteChatStore::WriteAppend(AppendPlan& plan) {
                                       AttachmentsColumn(msg.attachments)));
     MQCHAT_RETURN_IF_ERROR(BindAndRun(insert_recent_send_.get(), msg.conversation_id,
                                       msg.sender, msg.client_msg_id, msg.seq,
-                                      msg.created_at_ms));
+                                      msg.created_at_ms, static_cast<int64_t>(msg.kind)));
     if (msg.kind == EventKind::kMessage) {
       MQCHAT_RETURN_IF_ERROR(InsertMentions(msg.conversation_id, msg.seq, msg.seq, msg.mentions));
     }
