@@ -5,7 +5,8 @@
 # RATE msg/s, RATE_S seconds). Prints one JSON line per rate run: its ack p50/p99/p99.9/max,
 # and what the server did in the background meanwhile (checkpoints started or finished,
 # autovacuums and autoanalyzes by table, with their durations, from the server log; backends
-# waiting on a lock or I/O, sampled every 100 ms from pg_stat_activity), and the machine's load.
+# waiting on a lock or I/O, sampled every 100 ms from pg_stat_activity; WAL records, full-page
+# images and bytes from pg_stat_wal), and the machine's load.
 #   bench/tail_bench.sh [--build-dir DIR] [--cycles N] [--burst-s S] [--rate-s S] [--pairs P]
 #                       [--rate R] [--sql "SQL run once after the broker migrated the store"]
 # The build dir needs mqchat-bench and the plugin (scripts/build.sh --target mqchat-bench
@@ -64,10 +65,16 @@ SELECT 'sample', count(*) FILTER (WHERE wait_event_type = 'Lock'),
 SQL
 }
 
+# wal_counters: WAL records, full-page images and bytes so far (pg_stat_wal), one line.
+wal_counters() {
+  psql -X -At -F' ' "$PG_CONNINFO" -c "SELECT wal_records, wal_fpi, wal_bytes FROM pg_stat_wal"
+}
+
 for cycle in $(seq "$CYCLES"); do
   "$BENCH" --scenario pairs --pairs 10 --window 64 --duration "$BURST_S" --port "$BROKER_PORT" \
     --jwt-secret "$BENCH_JWT_SECRET" --json --prefix "b$cycle-" >"$BENCH_TMP/burst.json" 2>/dev/null
   from=$(wc -l <"$PG_LOG")
+  read -r rec0 fpi0 bytes0 <<<"$(wal_counters)"
   read -r load1 _ </proc/loadavg
   sample_activity "$BENCH_TMP/activity.txt" &
   sampler=$!
@@ -77,18 +84,21 @@ for cycle in $(seq "$CYCLES"); do
     >"$BENCH_TMP/rate.json" 2>/dev/null
   kill "$sampler" 2>/dev/null || true
   wait "$sampler" 2>/dev/null || true
+  read -r rec1 fpi1 bytes1 <<<"$(wal_counters)"
+  wal="{\"records\":$((rec1 - rec0)),\"fpi\":$((fpi1 - fpi0)),\"bytes\":$((bytes1 - bytes0))}"
   # Background work logged during the rate run: "automatic vacuum of table "mqchat.public.x"",
   # "automatic analyze of table ...", "checkpoint starting/complete", each with its elapsed.
   events=$(tail -n +"$((from + 1))" "$PG_LOG" |
     sed -n -e 's/.*automatic \(vacuum\|analyze\) of table "[^.]*\.[^.]*\.\([^"]*\)".*/\1:\2/p' \
-           -e 's/.*\(checkpoint starting\|checkpoint complete\).*/\1/p' | sort | uniq -c |
+           -e 's/.*checkpoint starting: \(.*\)/checkpoint starting (\1)/p' \
+           -e 's/.*\(checkpoint complete\).*/\1/p' | sort | uniq -c |
     awk '{ $1 = $1 "x"; print }' | paste -sd, -)
   waits=$(awk '$1 == "sample" { n++; if ($2 > 0) l++; if ($3 > 0) io++; if ($4 > 0) lw++; if ($5 > 0) av++ }
     END { printf "{\"samples\":%d,\"lock\":%d,\"io\":%d,\"lwlock\":%d,\"autovacuum\":%d}", n, l, io, lw, av }' \
     "$BENCH_TMP/activity.txt")
-  jq -c --arg cycle "$cycle" --arg events "$events" --argjson waits "$waits" --arg load "$load1" \
+  jq -c --arg cycle "$cycle" --arg events "$events" --argjson waits "$waits" --argjson wal "$wal" --arg load "$load1" \
     --arg start "$start" --slurpfile burst "$BENCH_TMP/burst.json" \
     '{cycle: ($cycle | tonumber), start: ($start | tonumber | floor), load1: ($load | tonumber),
       burst_acked_per_s: $burst[0].acked_per_s, acked_per_s, ack_ms: .ack_latency_ms,
-      lost, background: $events, waits_sampled: $waits}' "$BENCH_TMP/rate.json"
+      lost, background: $events, wal: $wal, waits_sampled: $waits}' "$BENCH_TMP/rate.json"
 done

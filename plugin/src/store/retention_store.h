@@ -67,7 +67,7 @@ class RetentionStore {
   virtual Result<ExpiredBatch> ExpireBatch(ConversationId id, int64_t cutoff_ms, int limit) = 0;
   // Removes the oldest resend keys (migration 028: recent_sends) created before `cutoff_ms`, at
   // most `limit`, in one short transaction; returns how many. A resend whose key is gone is
-  // stored as a new message (docs/PROTOCOL.md "Resends"). Several sweepers may purge at once.
+  // stored as a new message (docs/PROTOCOL.md, "send"). Several sweepers may purge at once.
   virtual Result<int64_t> PurgeResendKeys(int64_t cutoff_ms, int limit) = 0;
 };
 
