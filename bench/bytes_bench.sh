@@ -118,7 +118,7 @@ report() {
         split(rows[i], f, " ")
         if (f[1] == "body") { printf "{\"store\":\"%s\",\"schema\":\"%s\",\"avg_body_chars\":%d}\n", store, schema, f[3]; continue }
         per = (f[2] ~ /recent_sends/) ? window : n
-        printf "{\"store\":\"%s\",\"schema\":\"%s\",\"kind\":\"%s\",\"name\":\"%s\",\"bytes\":%d,\"per_row\":%.1f,\"rows\":%d}\n",
+        printf "{\"store\":\"%s\",\"schema\":\"%s\",\"kind\":\"%s\",\"name\":\"%s\",\"bytes\":%.0f,\"per_row\":%.1f,\"rows\":%d}\n",
           store, schema, f[1], f[2], f[3], f[3] / per, per
       }
     }'
