@@ -8,9 +8,11 @@
 -- conversation's lock, so a resend racing through another broker still finds it.
 -- Slow mode (025) reads the time of a sender's newest message here too (kind 0 only; a window
 -- is at least the longest slow mode, six hours), so 025's index over every message goes.
--- messages keeps its primary key (conversation_id, seq), one message_id index (004's) and the
--- edits' partial index (010): its (conversation_id, message_id) unique key goes too (ids are
--- issued unique by the brokers' generators; nothing looks a message up by that pair).
+-- messages keeps its primary key (conversation_id, seq), one message_id index and the edits'
+-- partial index (010): its (conversation_id, message_id) unique key goes, and 004's message_id
+-- index is made unique in its place, so a batch that reuses an id still fails whole (ids are
+-- issued unique by the brokers' generators). Hash-partitioning messages by conversation would
+-- need it non-unique again; sharding by conversation (separate databases) does not.
 CREATE TABLE recent_sends (
   conversation_id BIGINT NOT NULL,
   sender          TEXT   COLLATE "C" NOT NULL,
@@ -42,3 +44,5 @@ INSERT INTO recent_sends (conversation_id, sender, client_msg_id, seq, created_a
 ALTER TABLE messages DROP CONSTRAINT messages_conversation_id_sender_client_msg_id_key;
 ALTER TABLE messages DROP CONSTRAINT messages_conversation_id_message_id_key;
 DROP INDEX messages_sender_seq_idx;
+DROP INDEX messages_message_id_idx;
+CREATE UNIQUE INDEX messages_message_id_idx ON messages (message_id);

@@ -6,7 +6,7 @@
 -- again without its two unique keys, and WITHOUT ROWID, so the table is its primary key
 -- (conversation_id, seq) and the separate primary key index goes too. Slow mode reads a
 -- sender's newest message time from recent_sends as well, so 025's index is not made again;
--- 004's and 010's are. Still the one file, in the migration's transaction.
+-- 010's is, and 004's, unique. Still the one file, in the migration's transaction.
 CREATE TABLE recent_sends (
   conversation_id BIGINT NOT NULL,
   sender          TEXT   NOT NULL,
@@ -45,5 +45,7 @@ INSERT INTO messages_028 (conversation_id, seq, message_id, sender, client_msg_i
   target_seq, edited_at_ms, deleted_at_ms, mentions, attachments FROM messages;
 DROP TABLE messages;
 ALTER TABLE messages_028 RENAME TO messages;
-CREATE INDEX messages_message_id_idx ON messages (message_id);
+-- Unique now, in place of the (conversation_id, message_id) key: a batch that reuses an id
+-- still fails whole.
+CREATE UNIQUE INDEX messages_message_id_idx ON messages (message_id);
 CREATE INDEX messages_edits_idx ON messages (conversation_id, target_seq) WHERE kind = 1;
