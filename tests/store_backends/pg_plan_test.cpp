@@ -1,5 +1,5 @@
-// Plans of PgChatStore's statements that read `messages` (and `recent_sends`), on a table that grew after its
-// statistics were taken (a fresh deployment): they must keep probing indexes instead of
+// Plans of PgChatStore's statements that read `messages` (and `recent_sends`), on a table that grew
+// after its statistics were taken (a fresh deployment): they must keep probing indexes instead of
 // scanning the whole table. Needs PostgreSQL: skipped when it is not installed (see
 // postgres_instance.h).
 #include <gtest/gtest.h>

@@ -142,12 +142,12 @@ inline constexpr PgStatement kAppendLookup = {
 // of new messages ($1..$3), insert the messages with the seqs numbered under the locks
 // ($4..$10, kind and target_seq $14, $15), and move each sender's read_seq up to their newest
 // message ($11..$13), and keep each new entry's key for the resend window (migration 028; a
-// key whose message retention removed is taken over by the new one). Returns each conversation's new last_seq and its members_version
-// (current: membership changes take the same row lock). The new last_seq must equal the
-// numbering's ($18, parallel to $1); if one does not, the statement fails (the cast of a text
-// that is no number is the plain-SQL way to raise an error), and so does the transaction:
-// AppendBatch sends its COMMIT before it reads this answer (pg_pipeline.h), so the check that
-// keeps a batch numbered out of step from committing has to be made here, on the server.
+// key whose message retention removed is taken over by the new one). Returns each conversation's
+// new last_seq and its members_version (current: membership changes take the same row lock). The
+// new last_seq must equal the numbering's ($18, parallel to $1); if one does not, the statement
+// fails (the cast of a text that is no number is the plain-SQL way to raise an error), and so does
+// the transaction: AppendBatch sends its COMMIT before it reads this answer (pg_pipeline.h), so the
+// check that keeps a batch numbered out of step from committing has to be made here, on the server.
 inline constexpr PgStatement kAppendWrite = {
     "mqchat_chat_append_write",
     "WITH alloc AS ("

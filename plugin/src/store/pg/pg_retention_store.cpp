@@ -64,9 +64,16 @@ constexpr PgStatement kAudit = {
     "INSERT INTO audit_log (at_ms, actor, action, subject, detail) "
     "VALUES ($1::bigint, $2::text, $3::text, $4::text, $5::text)"};
 
-constexpr const PgStatement* kAllStatements[] = {&kAccess, &kSet,   &kSetSlowMode, &kGet,
-                                                 &kList,   &kOldest, &kRaise,
-                                                 &kDeleteMessages, &kDeleteReactions, &kAudit,
+constexpr const PgStatement* kAllStatements[] = {&kAccess,
+                                                 &kSet,
+                                                 &kSetSlowMode,
+                                                 &kGet,
+                                                 &kList,
+                                                 &kOldest,
+                                                 &kRaise,
+                                                 &kDeleteMessages,
+                                                 &kDeleteReactions,
+                                                 &kAudit,
                                                  &kPurgeResendKeys};
 
 Result<RetentionSetting> ReadSetting(const PGresult* res, int row) {

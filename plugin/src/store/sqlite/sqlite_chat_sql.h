@@ -71,7 +71,8 @@ inline constexpr char kFindMessage[] =
 inline constexpr char kInsertRecentSend[] =
     "INSERT INTO recent_sends (conversation_id, sender, client_msg_id, seq, created_at_ms, kind) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (conversation_id, sender, client_msg_id) "
-    "DO UPDATE SET seq = excluded.seq, created_at_ms = excluded.created_at_ms, kind = excluded.kind";
+    "DO UPDATE SET seq = excluded.seq, created_at_ms = excluded.created_at_ms, kind = "
+    "excluded.kind";
 // The time of the sender's newest message (kind 0) in a conversation, for slow mode: one probe
 // of recent_sends_sender_idx (migration 028: the resend window is at least the longest slow
 // mode). NULL (read as 0) if none.

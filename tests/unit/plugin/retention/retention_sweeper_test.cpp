@@ -106,8 +106,8 @@ TEST(RetentionSweeperTest, PurgesTheResendKeysOlderThanTheWindowInBatches) {
   options.batch = 500;
   options.sweep_ms = 3600000;
   options.resend_window_ms = 6 * 3600000;
-  auto sweeper = RetentionSweeper::Start(options, std::move(owned), clock,
-                                         [](LogLevel, std::string) {});
+  auto sweeper =
+      RetentionSweeper::Start(options, std::move(owned), clock, [](LogLevel, std::string) {});
   test::WaitFor([&] { return sweeper->purged() == 1200; }, std::chrono::seconds(20),
                 "the sweeper to purge every old resend key");
   sweeper->Stop();
