@@ -7,8 +7,8 @@
 // with RATE_LIMITED and the rest of the interval (held back like any refused send,
 // chat/send_limits.h, so later sends of the client do not overtake it). This is the broker's
 // early answer only: the store decides under the conversation's lock from the sender's last
-// stored message (store/append_plan.h, migration 025), so the interval holds across brokers,
-// and its refusal comes back here (Refused). Broker thread only.
+// stored message (store/append_plan.h; its time kept with the resend keys, migration 028), so the
+// interval holds across brokers, and its refusal comes back here (Refused). Broker thread only.
 #pragma once
 
 #include <cstdint>

@@ -42,6 +42,10 @@ void RetentionSweeper::Stop() {
 void RetentionSweeper::Run() {
   while (!stop_requested_.load()) {
     auto removed = SweepOnce();
+    if (removed.ok()) {
+      auto purged = PurgeResendKeys();
+      if (!purged.ok()) removed = purged.status();
+    }
     if (!removed.ok()) {
       if (!failing_) {
         log_(LogLevel::kWarning, "mqchat: retention sweep failed (retried every sweep): " +
@@ -103,6 +107,20 @@ Result<int64_t> RetentionSweeper::SweepConversation(const store::RetentionSettin
     PauseFor(std::chrono::steady_clock::now() - started);
   }
   return removed;
+}
+
+Result<int64_t> RetentionSweeper::PurgeResendKeys() {
+  int64_t purged = 0;
+  while (!stop_requested_.load()) {
+    const int64_t cutoff = clock_.NowMs() - options_.resend_window_ms;
+    const auto started = std::chrono::steady_clock::now();
+    MQCHAT_ASSIGN_OR_RETURN(int64_t n, store_->PurgeResendKeys(cutoff, options_.batch));
+    purged += n;
+    purged_.fetch_add(n);
+    if (n < options_.batch) break;
+    PauseFor(std::chrono::steady_clock::now() - started);  // as between retention batches
+  }
+  return purged;
 }
 
 void RetentionSweeper::PauseFor(std::chrono::steady_clock::duration pause) {

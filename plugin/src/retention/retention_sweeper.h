@@ -8,6 +8,8 @@
 // transaction at most, and a sweep takes about twice its transactions' time. With a time
 // budget (`batch_budget_us`, SQLite's default) a batch's size follows what the last one cost
 // (NextBatchLimit), so a send waits about that budget at most instead of a whole `batch`.
+// After each sweep it purges the resend keys older than `resend_window_ms` (migration 028) the
+// same way: batches of `batch`, each one short statement, with as long a pause after each.
 // Several brokers sharing a store may each sweep: a batch raced by another removes nothing.
 // Stop() is thread-safe; everything else runs on the sweeper thread.
 #pragma once
@@ -37,6 +39,7 @@ struct SweepOptions {
   // last batch's time per entry, between kMinBudgetedBatch and `batch`. 0: always `batch`.
   int64_t batch_budget_us = 0;
   int conversations_per_page = 500;
+  int64_t resend_window_ms = 86400000;  // resend keys are kept this long (docs/PROTOCOL.md)
 };
 
 // The fewest entries a budgeted batch removes (a slow store must not stall the sweep), and the
@@ -69,10 +72,15 @@ class RetentionSweeper {
 
   // Entries removed since start (any thread).
   int64_t removed() const { return removed_.load(); }
+  // Resend keys purged since start (any thread).
+  int64_t purged() const { return purged_.load(); }
 
   // One sweep of every conversation, on the calling thread (the sweeper's loop; unit tests).
   // Returns the entries removed, or the first store failure.
   Result<int64_t> SweepOnce();
+  // Every resend key older than the window, batch by batch, on the calling thread. Returns the
+  // keys purged, or the first store failure.
+  Result<int64_t> PurgeResendKeys();
 
  private:
   RetentionSweeper(SweepOptions options, store::RetentionStorePtr store, const Clock& clock,
@@ -90,6 +98,7 @@ class RetentionSweeper {
   const LogFn log_;
   std::atomic<bool> stop_requested_{false};
   std::atomic<int64_t> removed_{0};
+  std::atomic<int64_t> purged_{0};
   bool failing_ = false;  // sweeper thread: the last sweep failed (logged once until it works)
   Mutex mu_;
   CondVar cv_;

@@ -65,6 +65,10 @@ class RetentionStore {
   // one short transaction. Their reactions go with them. A batch raced by another sweeper
   // (another broker) removes nothing.
   virtual Result<ExpiredBatch> ExpireBatch(ConversationId id, int64_t cutoff_ms, int limit) = 0;
+  // Removes the oldest resend keys (migration 028: recent_sends) created before `cutoff_ms`, at
+  // most `limit`, in one short transaction; returns how many. A resend whose key is gone is
+  // stored as a new message (docs/PROTOCOL.md, "send"). Several sweepers may purge at once.
+  virtual Result<int64_t> PurgeResendKeys(int64_t cutoff_ms, int limit) = 0;
 };
 
 using RetentionStorePtr = std::unique_ptr<RetentionStore>;

@@ -4,8 +4,8 @@
 // look up members, duplicates, event targets, mentions and attachments; (2) write everything and
 // COMMIT. Between the two the client decides (AppendPlan::Decide), so two is the least without
 // moving chat_rules.h into SQL. One more round trip, between them, only when slow mode paces a
-// message of the batch (the senders' last message times: migration 025, asked for once the
-// locks have told which conversations are in slow mode).
+// message of the batch (the senders' last message times: migration 028's resend keys, asked for
+// once the locks have told which conversations are in slow mode).
 //
 // The COMMIT is sent before the writes' answers are read: whatever must keep a batch from
 // committing is checked by the server (a failed statement makes the server skip the rest,

@@ -110,20 +110,22 @@ inline constexpr PgStatement kLockForAppend = {
     "WHERE c.conversation_id = ANY($1::bigint[]) ORDER BY c.conversation_id FOR NO KEY UPDATE OF c"};
 // Step 2b, only if the batch has a message slow mode paces (AppendPlan::PacedSenders): for each
 // (conversation, sender) of $1, $2, its 1-based position and the created_at_ms of the sender's
-// newest message (kind 0) there, or NULL: one probe of migration 025's index each.
+// newest message (kind 0) there, or NULL: one probe of recent_sends_sender_idx each (migration
+// 028: the resend window is at least the longest slow mode).
 inline constexpr PgStatement kLastMessageAt = {
     "mqchat_chat_last_message_at",
-    "SELECT k.ord, (SELECT m.created_at_ms FROM messages m WHERE m.conversation_id = "
-    "k.conversation_id AND m.sender = k.sender AND m.kind = 0 ORDER BY m.seq DESC LIMIT 1) "
+    "SELECT k.ord, (SELECT max(r.created_at_ms) FROM recent_sends r WHERE r.conversation_id = "
+    "k.conversation_id AND r.sender = k.sender AND r.kind = 0) "
     "FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS k(conversation_id, sender, ord)"};
 // Step 2, after the locks (so the answers are current): for each key (conversation, sender,
 // client_msg_id) of $1..$3, its 1-based position, whether the sender is a member, the
 // stored message with that key if any, and whether the conversation is direct and its other
 // member refuses the sender's messages (MQCHAT_DM_REFUSED_SQL, store/block_steps.h). The
 // message is looked up per key (LATERAL; LIMIT 1
-// keeps the planner from flattening it into a join it could hash): one probe of the unique
-// index each, where a join would hash the batch and read all of `messages` whenever the
-// batch looks large next to the table (docs/ARCHITECTURE.md, "Storage").
+// keeps the planner from flattening it into a join it could hash): one probe of recent_sends'
+// primary key (migration 028: keys within the resend window) and one of messages' each, where
+// a join would hash the batch and read all of `messages` whenever the batch looks large next
+// to the table (docs/ARCHITECTURE.md, "Storage").
 inline constexpr PgStatement kAppendLookup = {
     "mqchat_chat_append_lookup",
     "SELECT k.ord, (SELECT mb.role FROM members mb WHERE mb.conversation_id = "
@@ -135,18 +137,20 @@ inline constexpr PgStatement kAppendLookup = {
     "AND r.username <> k.sender) d WHERE " MQCHAT_DM_REFUSED_SQL ") "
     "FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY "
     "AS k(conversation_id, sender, client_msg_id, ord) "
-    "LEFT JOIN LATERAL (SELECT seq, message_id, body, created_at_ms FROM messages "
-    "WHERE conversation_id = k.conversation_id AND sender = k.sender "
-    "AND client_msg_id = k.client_msg_id LIMIT 1) m ON TRUE"};
+    "LEFT JOIN LATERAL (SELECT x.seq, x.message_id, x.body, x.created_at_ms "
+    "FROM recent_sends r JOIN messages x ON x.conversation_id = r.conversation_id "
+    "AND x.seq = r.seq WHERE r.conversation_id = k.conversation_id AND r.sender = k.sender "
+    "AND r.client_msg_id = k.client_msg_id LIMIT 1) m ON TRUE"};
 // Step 3, one statement for the whole batch: raise each conversation's last_seq by its count
 // of new messages ($1..$3), insert the messages with the seqs numbered under the locks
 // ($4..$10, kind and target_seq $14, $15), and move each sender's read_seq up to their newest
-// message ($11..$13). Returns each conversation's new last_seq and its members_version
-// (current: membership changes take the same row lock). The new last_seq must equal the
-// numbering's ($18, parallel to $1); if one does not, the statement fails (the cast of a text
-// that is no number is the plain-SQL way to raise an error), and so does the transaction:
-// AppendBatch sends its COMMIT before it reads this answer (pg_pipeline.h), so the check that
-// keeps a batch numbered out of step from committing has to be made here, on the server.
+// message ($11..$13), and keep each new entry's key for the resend window (migration 028; a
+// key whose message retention removed is taken over by the new one). Returns each conversation's
+// new last_seq and its members_version (current: membership changes take the same row lock). The
+// new last_seq must equal the numbering's ($18, parallel to $1); if one does not, the statement
+// fails (the cast of a text that is no number is the plain-SQL way to raise an error), and so does
+// the transaction: AppendBatch sends its COMMIT before it reads this answer (pg_pipeline.h), so the
+// check that keeps a batch numbered out of step from committing has to be made here, on the server.
 inline constexpr PgStatement kAppendWrite = {
     "mqchat_chat_append_write",
     "WITH alloc AS ("
@@ -160,6 +164,11 @@ inline constexpr PgStatement kAppendWrite = {
     " created_at_ms, kind, target_seq, mentions, attachments) SELECT * FROM unnest($4::bigint[],"
     " $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::bigint[],"
     " $14::smallint[], $15::bigint[], $16::text[], $17::text[])),"
+    " rs AS ("
+    " INSERT INTO recent_sends (conversation_id, sender, client_msg_id, seq, created_at_ms, kind)"
+    " SELECT * FROM unnest($4::bigint[], $7::text[], $8::text[], $5::bigint[], $10::bigint[],"
+    " $14::smallint[]) ON CONFLICT (conversation_id, sender, client_msg_id) DO UPDATE SET"
+    " seq = EXCLUDED.seq, created_at_ms = EXCLUDED.created_at_ms, kind = EXCLUDED.kind),"
     " rd AS ("
     " UPDATE members m SET read_seq = GREATEST(m.read_seq, r.read_seq)"
     " FROM unnest($11::bigint[], $12::text[], $13::bigint[]) AS r(conversation_id, username,"

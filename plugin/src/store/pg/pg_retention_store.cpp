@@ -52,14 +52,29 @@ constexpr PgStatement kDeleteReactions = {
     "WITH " MQCHAT_PG_RELEASE_ATTACHMENTS("$2::bigint + 1", "$3::bigint")
     " DELETE FROM reactions WHERE conversation_id = $1::bigint AND seq > $2::bigint "
     "AND seq <= $3::bigint"};
+// The oldest resend keys (recent_sends_created_idx), by their tuple ids: PostgreSQL's DELETE
+// has no LIMIT. A key a send took over meanwhile has a new tuple and a new time: kept.
+constexpr PgStatement kPurgeResendKeys = {
+    "mqchat_retention_purge_resend_keys",
+    "DELETE FROM recent_sends WHERE ctid = ANY(ARRAY(SELECT ctid FROM recent_sends "
+    "WHERE created_at_ms < $1::bigint ORDER BY created_at_ms LIMIT $2::bigint)) "
+    "AND created_at_ms < $1::bigint"};
 constexpr PgStatement kAudit = {
     "mqchat_retention_audit",
     "INSERT INTO audit_log (at_ms, actor, action, subject, detail) "
     "VALUES ($1::bigint, $2::text, $3::text, $4::text, $5::text)"};
 
-constexpr const PgStatement* kAllStatements[] = {&kAccess, &kSet,   &kSetSlowMode, &kGet,
-                                                 &kList,   &kOldest, &kRaise,
-                                                 &kDeleteMessages, &kDeleteReactions, &kAudit};
+constexpr const PgStatement* kAllStatements[] = {&kAccess,
+                                                 &kSet,
+                                                 &kSetSlowMode,
+                                                 &kGet,
+                                                 &kList,
+                                                 &kOldest,
+                                                 &kRaise,
+                                                 &kDeleteMessages,
+                                                 &kDeleteReactions,
+                                                 &kAudit,
+                                                 &kPurgeResendKeys};
 
 Result<RetentionSetting> ReadSetting(const PGresult* res, int row) {
   RetentionSetting s;
@@ -182,6 +197,12 @@ Result<ExpiredBatch> PgRetentionStore::ExpireBatch(ConversationId id, int64_t cu
   MQCHAT_RETURN_IF_ERROR(Exec(kDeleteReactions, range).status());
   MQCHAT_RETURN_IF_ERROR(txn.Commit());
   return batch;
+}
+
+Result<int64_t> PgRetentionStore::PurgeResendKeys(int64_t cutoff_ms, int limit) {
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr deleted,
+                          Exec(kPurgeResendKeys, PgParams().Int(cutoff_ms).Int(limit)));
+  return int64_t{std::stoll(PQcmdTuples(deleted.get()))};
 }
 
 }  // namespace mqchat::store

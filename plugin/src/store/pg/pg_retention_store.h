@@ -25,6 +25,7 @@ class PgRetentionStore final : public RetentionStore {
   Result<RetentionSetting> GetRetention(ConversationId id) override;
   Result<std::vector<RetentionSetting>> ListRetention(ConversationId after, int limit) override;
   Result<ExpiredBatch> ExpireBatch(ConversationId id, int64_t cutoff_ms, int limit) override;
+  Result<int64_t> PurgeResendKeys(int64_t cutoff_ms, int limit) override;
 
  private:
   explicit PgRetentionStore(PgConnection conn) : conn_(std::move(conn)) {}

@@ -90,6 +90,9 @@ Status SqliteChatStore::WriteAppend(AppendPlan& plan) {
                                       msg.created_at_ms, static_cast<int64_t>(msg.kind),
                                       msg.target_seq, JoinMentions(msg.mentions),
                                       AttachmentsColumn(msg.attachments)));
+    MQCHAT_RETURN_IF_ERROR(BindAndRun(insert_recent_send_.get(), msg.conversation_id, msg.sender,
+                                      msg.client_msg_id, msg.seq, msg.created_at_ms,
+                                      static_cast<int64_t>(msg.kind)));
     if (msg.kind == EventKind::kMessage) {
       MQCHAT_RETURN_IF_ERROR(InsertMentions(msg.conversation_id, msg.seq, msg.seq, msg.mentions));
     }

@@ -64,14 +64,24 @@ inline constexpr char kGetConversation[] =
     "m.username, m.role, m.read_seq, m.joined_at_ms, c.slow_mode_s "
     "FROM conversations c LEFT JOIN members m ON m.conversation_id = c.conversation_id "
     "WHERE c.conversation_id = ?1 ORDER BY m.role DESC, m.joined_at_ms, m.username";
+// A resend within the window (migration 028): the key's seq in recent_sends, then the message.
 inline constexpr char kFindMessage[] =
-    "SELECT seq, message_id, body, created_at_ms FROM messages "
-    "WHERE conversation_id = ?1 AND sender = ?2 AND client_msg_id = ?3";
+    "SELECT m.seq, m.message_id, m.body, m.created_at_ms FROM recent_sends r "
+    "JOIN messages m ON m.conversation_id = r.conversation_id AND m.seq = r.seq "
+    "WHERE r.conversation_id = ?1 AND r.sender = ?2 AND r.client_msg_id = ?3";
+// Each new entry's key, kept for the resend window; a key whose message retention removed is
+// taken over by the new one.
+inline constexpr char kInsertRecentSend[] =
+    "INSERT INTO recent_sends (conversation_id, sender, client_msg_id, seq, created_at_ms, kind) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (conversation_id, sender, client_msg_id) "
+    "DO UPDATE SET seq = excluded.seq, created_at_ms = excluded.created_at_ms, kind = "
+    "excluded.kind";
 // The time of the sender's newest message (kind 0) in a conversation, for slow mode: one probe
-// of migration 025's index.
+// of recent_sends_sender_idx (migration 028: the resend window is at least the longest slow
+// mode). NULL (read as 0) if none.
 inline constexpr char kLastMessageAt[] =
-    "SELECT created_at_ms FROM messages WHERE conversation_id = ?1 AND sender = ?2 AND kind = 0 "
-    "ORDER BY seq DESC LIMIT 1";
+    "SELECT max(created_at_ms) FROM recent_sends WHERE conversation_id = ?1 AND sender = ?2 "
+    "AND kind = 0";
 inline constexpr char kAllocSeqs[] =
     "UPDATE conversations SET last_seq = last_seq + ?2, "
     "last_activity_ms = MAX(COALESCE(last_activity_ms, ?3), ?3) "

@@ -56,6 +56,7 @@ Status SqliteChatStore::PrepareAll() {
       {&last_message_at_, sql::kLastMessageAt},
       {&alloc_seqs_, sql::kAllocSeqs},
       {&insert_message_, sql::kInsertMessage},
+      {&insert_recent_send_, sql::kInsertRecentSend},
       {&advance_read_, sql::kAdvanceRead},
       {&list_conversations_, sql::kListConversations},
       {&list_members_of_user_, sql::kListMembersOfUser},

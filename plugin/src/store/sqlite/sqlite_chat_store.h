@@ -176,9 +176,10 @@ class SqliteChatStore final : public AdminChatStore, private NewConversationSql,
   SqliteStmtPtr mark_read_;
   SqliteStmtPtr get_conversation_;
   SqliteStmtPtr find_message_;
-  SqliteStmtPtr last_message_at_;  // migration 025
+  SqliteStmtPtr last_message_at_;  // migration 028 (025 before)
   SqliteStmtPtr alloc_seqs_;
   SqliteStmtPtr insert_message_;
+  SqliteStmtPtr insert_recent_send_;  // migration 028
   SqliteStmtPtr advance_read_;
   SqliteStmtPtr mark_channel_read_;  // sqlite_channel_read_sql.h
   SqliteStmtPtr advance_channel_read_;

@@ -23,6 +23,11 @@ constexpr char kList[] =
     "SELECT conversation_id, retention_days, expired_through_seq FROM conversations "
     "WHERE conversation_id > ?1 ORDER BY conversation_id LIMIT ?2";
 // The oldest entries after the expired range (the primary key's range).
+// The oldest resend keys (recent_sends_created_idx); SQLite's DELETE has no LIMIT here.
+constexpr char kPurgeResendKeys[] =
+    "DELETE FROM recent_sends WHERE (conversation_id, sender, client_msg_id) IN ("
+    "SELECT conversation_id, sender, client_msg_id FROM recent_sends WHERE created_at_ms < ?1 "
+    "ORDER BY created_at_ms LIMIT ?2)";
 constexpr char kOldest[] =
     "SELECT seq, created_at_ms FROM messages WHERE conversation_id = ?1 AND seq > ?2 "
     "ORDER BY seq LIMIT ?3";
@@ -62,6 +67,7 @@ Status SqliteRetentionStore::PrepareAll() {
       {&get_, kGet},
       {&list_, kList},
       {&oldest_, kOldest},
+      {&purge_resend_keys_, kPurgeResendKeys},
       {&raise_, kRaise},
       {&delete_messages_, kDeleteMessages},
       {&delete_reactions_, kDeleteReactions},
@@ -177,6 +183,11 @@ Result<ExpiredBatch> SqliteRetentionStore::ExpireBatch(ConversationId id, int64_
       BindAndRun(unlink_attachments_.get(), id, batch.from_seq + 1, batch.through_seq));
   MQCHAT_RETURN_IF_ERROR(txn.Commit());
   return batch;
+}
+
+Result<int64_t> SqliteRetentionStore::PurgeResendKeys(int64_t cutoff_ms, int limit) {
+  MQCHAT_RETURN_IF_ERROR(BindAndRun(purge_resend_keys_.get(), cutoff_ms, int64_t{limit}));
+  return int64_t{sqlite3_changes(db_.get())};
 }
 
 }  // namespace mqchat::store

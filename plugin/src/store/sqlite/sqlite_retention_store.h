@@ -25,6 +25,7 @@ class SqliteRetentionStore final : public RetentionStore {
   Result<RetentionSetting> GetRetention(ConversationId id) override;
   Result<std::vector<RetentionSetting>> ListRetention(ConversationId after, int limit) override;
   Result<ExpiredBatch> ExpireBatch(ConversationId id, int64_t cutoff_ms, int limit) override;
+  Result<int64_t> PurgeResendKeys(int64_t cutoff_ms, int limit) override;
 
  private:
   explicit SqliteRetentionStore(SqliteDbPtr db) : db_(std::move(db)) {}
@@ -39,6 +40,7 @@ class SqliteRetentionStore final : public RetentionStore {
   SqliteStmtPtr get_;
   SqliteStmtPtr list_;
   SqliteStmtPtr oldest_;
+  SqliteStmtPtr purge_resend_keys_;
   SqliteStmtPtr raise_;
   SqliteStmtPtr delete_messages_;
   SqliteStmtPtr delete_reactions_;

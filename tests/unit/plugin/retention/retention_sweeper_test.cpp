@@ -58,8 +58,18 @@ class FakeRetentionStore final : public store::RetentionStore {
     return b;
   }
 
+  // Migration 028's resend keys: `keys` of them older than any cutoff.
+  Result<int64_t> PurgeResendKeys(int64_t cutoff_ms, int limit) override {
+    purge_cutoffs.push_back(cutoff_ms);
+    const int64_t n = std::min<int64_t>(limit, keys);
+    keys -= n;
+    return n;
+  }
+
   std::vector<std::pair<Steady::time_point, Steady::time_point>> spans;
   std::vector<int> limits;
+  int64_t keys = 0;
+  std::vector<int64_t> purge_cutoffs;
 
  private:
   const int64_t expired_;
@@ -92,6 +102,26 @@ TEST(RetentionSweeperTest, RemovesEveryExpiredEntryInBatches) {
   FakeRetentionStore* store = owned.get();
   auto sweeper = SweepAll(std::move(owned), 1250);
   EXPECT_EQ(store->spans.size(), 3u);  // 500 + 500 + 250
+}
+
+// After each sweep, the resend keys older than the window go, a batch at a time, until a batch
+// finds fewer than it may take.
+TEST(RetentionSweeperTest, PurgesTheResendKeysOlderThanTheWindowInBatches) {
+  auto owned = std::make_unique<FakeRetentionStore>(0, std::chrono::milliseconds(0));
+  FakeRetentionStore* store = owned.get();
+  store->keys = 1200;
+  static FixedClock clock;
+  SweepOptions options;
+  options.batch = 500;
+  options.sweep_ms = 3600000;
+  options.resend_window_ms = 6 * 3600000;
+  auto sweeper =
+      RetentionSweeper::Start(options, std::move(owned), clock, [](LogLevel, std::string) {});
+  test::WaitFor([&] { return sweeper->purged() == 1200; }, std::chrono::seconds(20),
+                "the sweeper to purge every old resend key");
+  sweeper->Stop();
+  EXPECT_EQ(store->keys, 0);
+  EXPECT_EQ(store->purge_cutoffs, std::vector<int64_t>(3, clock.NowMs() - 6 * 3600000));
 }
 
 // On SQLite a batch holds the database's only write lock; a sweeper that starts its next batch
