@@ -15,13 +15,15 @@ using protocol::ErrorCode;
 
 CallOps::CallOps(CallOptions options, const chat::ChatTools& tools, chat::FanOut& fan_out,
                  BrokerApi& broker, const session::DeviceIndex* devices,
-                 const session::HiddenUsers* hidden)
+                 const session::HiddenUsers* hidden, SnowflakeGenerator& ids, CallLogSubmit log)
     : options_(std::move(options)),
       tools_(tools),
       fan_out_(fan_out),
       broker_(broker),
       devices_(devices),
       hidden_(hidden),
+      ids_(ids),
+      log_(std::move(log)),
       registry_(options_.limits),
       signal_limiter_(RateLimiter::PerWindow(options_.signals_per_minute, 60000)),
       random_(std::random_device{}()) {}
@@ -131,6 +133,7 @@ void CallOps::Apply(const DeviceRef& who, int64_t conversation_id,
   // The answer first: a caller knows its call_id before any event about the call.
   fan_out_.Reply(to, chat::OkPayload(to, std::move(out.response)));
   Publish(out.deliveries);
+  RecordEnded();
 }
 
 void CallOps::Publish(const std::vector<Delivery>& deliveries) {
@@ -157,11 +160,41 @@ void CallOps::Publish(const std::vector<Delivery>& deliveries) {
 void CallOps::DeviceGone(const std::string& client_id) {
   if (registry_.CallOf(client_id).empty()) return;
   Publish(registry_.DeviceGone(client_id, tools_.clock.MonotonicMs()));
+  RecordEnded();
 }
 
 void CallOps::OnTick() {
   if (registry_.size() == 0) return;
   Publish(registry_.Tick(tools_.clock.MonotonicMs()));
+  RecordEnded();
+}
+
+void CallOps::RecordEnded() {
+  for (EndedCall& ended : registry_.TakeEnded()) {
+    if (!log_) continue;
+    chat::SendJob job;  // no requester: no reply (its ReplyTo has no topic)
+    store::AppendRequest& req = job.request;
+    req.conversation_id = ended.conversation_id;
+    req.sender = ended.caller;
+    req.client_msg_id = protocol::CallEntryKey(ended.record.call_id);
+    req.text = protocol::EncodeCallRecord(ended.record).dump();
+    req.message_id = ids_.Next();
+    req.created_at_ms = tools_.clock.NowMs();
+    req.kind = store::EventKind::kCall;
+    // Who took part or declined saw it: it is unread only for those who missed it.
+    for (const auto* users : {&ended.record.participants, &ended.record.declined}) {
+      for (const auto& user : *users) {
+        if (user != ended.caller) req.also_read.push_back(user);
+      }
+    }
+    Status s = log_(std::move(job));
+    if (!s.ok()) {
+      broker_.Log(LogLevel::kWarning, "mqchat: call " + ended.record.call_id +
+                                          " not recorded in conversation " +
+                                          std::to_string(ended.conversation_id) + ": " +
+                                          s.ToString());
+    }
+  }
 }
 
 }  // namespace mqchat::call

@@ -5,9 +5,13 @@
 // a call) or to a user's devices (ringing). Signals are rate-limited per device. The clock
 // (OnTick, the plugin's tick) ends rings at their timeout; a disconnected device leaves its
 // call (DeviceGone). Calls live on one broker: nothing here crosses the cluster bus except the
-// ringing, which goes through the inbox like any inbox event. Broker thread only.
+// ringing, which goes through the inbox like any inbox event. A call that ends is recorded in
+// its conversation's log: an entry of kind call (store::EventKind::kCall; protocol/call_record.h)
+// handed to the writer as a send of the caller's, so it is stored, numbered, fanned out and
+// synced as a message is (RecordEnded). Broker thread only.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -18,6 +22,8 @@
 #include "call/ice_servers.h"
 #include "chat/fan_out.h"
 #include "chat/op_table.h"
+#include "chat/store_worker.h"
+#include "ids/snowflake.h"
 #include "protocol/call.h"
 #include "session/client_session.h"
 #include "session/device_index.h"
@@ -32,12 +38,16 @@ struct CallOptions {
   IceConfig ice;
 };
 
+// Hands a call entry to the writer (never refused for a full queue: calls are few).
+using CallLogSubmit = std::function<Status(chat::SendJob job)>;
+
 class CallOps {
  public:
-  // Everything referenced outlives this; `devices` and `hidden` may be null.
+  // Everything referenced outlives this; `devices` and `hidden` may be null; `log` empty: no
+  // entries are recorded.
   CallOps(CallOptions options, const chat::ChatTools& tools, chat::FanOut& fan_out,
           BrokerApi& broker, const session::DeviceIndex* devices,
-          const session::HiddenUsers* hidden);
+          const session::HiddenUsers* hidden, SnowflakeGenerator& ids, CallLogSubmit log);
 
   // A parsed call request: answered at once (Answered), refused, or a task for the user's
   // reader that checks membership in the store and comes back to the broker thread.
@@ -55,6 +65,8 @@ class CallOps {
   void Apply(const DeviceRef& who, int64_t conversation_id, const protocol::CallRequest& req,
              const chat::ReplyTo& to, const chat::MembersPtr& members);
   void Publish(const std::vector<Delivery>& deliveries);
+  // The calls that ended: their entries to the writer (idempotent: client_msg_id "call/<id>").
+  void RecordEnded();
   std::string NewCallId();
 
   const CallOptions options_;
@@ -63,6 +75,8 @@ class CallOps {
   BrokerApi& broker_;
   const session::DeviceIndex* const devices_;
   const session::HiddenUsers* const hidden_;
+  SnowflakeGenerator& ids_;
+  const CallLogSubmit log_;
   CallRegistry registry_;
   RateLimiter signal_limiter_;
   std::mt19937_64 random_;
