@@ -32,7 +32,14 @@ function setup() {
 test("a call entry decodes with its record; a message without one has none", () => {
   const m = decodeMessage({
     ...msg("1", 3, "bob", { kind: "call", text: "" }),
-    call: { call_id: "9f2c", outcome: "declined", video: true, duration_ms: 0, participants: ["bob"], declined: ["alice"] },
+    call: {
+      call_id: "9f2c",
+      outcome: "declined",
+      video: true,
+      duration_ms: 0,
+      participants: ["bob"],
+      declined: ["alice"],
+    },
   });
   assert.deepEqual(m.call, record({ outcome: "declined", video: true, declined: ["alice"] }));
   assert.equal(decodeMessage(msg("1", 4)).call, undefined);
@@ -49,7 +56,11 @@ test("a missed call is listed and unread; one I took part in or declined is read
   assert.equal(c.readSeq, 2);
   assert.equal(c.unread, 0);
   convs.addMessage(
-    msg("1", 3, "bob", { kind: "call", text: "", call: record({ outcome: "answered", participants: ["alice", "bob"] }) }),
+    msg("1", 3, "bob", {
+      kind: "call",
+      text: "",
+      call: record({ outcome: "answered", participants: ["alice", "bob"] }),
+    }),
     true,
   );
   assert.equal(c.readSeq, 3);
@@ -65,7 +76,10 @@ test("the line of each outcome", () => {
     line(record({ outcome: "answered", duration_ms: 181000, participants: ["alice", "bob"] })),
     "Call, 3 min, alice, bob",
   );
-  assert.equal(line(record({ outcome: "answered", duration_ms: 4200, participants: ["alice", "bob"] })), "Call, 4 s, alice, bob");
+  assert.equal(
+    line(record({ outcome: "answered", duration_ms: 4200, participants: ["alice", "bob"] })),
+    "Call, 4 s, alice, bob",
+  );
   assert.equal(missedBy(record(), "alice"), true);
   assert.equal(missedBy(record({ declined: ["alice"] }), "alice"), false);
 });

@@ -49,10 +49,11 @@ function preview(v: ViewContext, c: ConvView): string {
       ? callEntryLine(lm, nameOf)
       : lm.deleted
         ? t("list.deleted")
-      : lm.text === "" && att
-        ? t("list.attachment", { name: att.name, count: lm.attachments!.length })
-        : oneLine(lm.text);
-    if (lm.call) text = body; // a call's entry says who called
+        : lm.text === "" && att
+          ? t("list.attachment", { name: att.name, count: lm.attachments!.length })
+          : oneLine(lm.text);
+    if (lm.call)
+      text = body; // a call's entry says who called
     else if (lm.sender === s.me) text = t("list.you", { text: body });
     else text = c.kind === "group" ? t("list.sender", { user: nameOf(lm.sender), text: body }) : body;
     if (c.kind === "group" && s.privacy.isBlocked(lm.sender)) text = t("list.blocked");
