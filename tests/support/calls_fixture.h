@@ -81,15 +81,9 @@ class RawDevice {
   int fd_ = -1;
 };
 
-class CallsTest : public ChatFixture {
+// The call requests and waits for call events, for any fixture with ChatTestClients.
+class CallHelpers {
  protected:
-  std::vector<std::pair<std::string, std::string>> ExtraOptions() const override {
-    return {{"call_stun_urls", "stun:stun.example.com:3478"},
-            {"call_turn_urls", "turn:127.0.0.1:3478?transport=udp, turns:turn.example.com:5349"},
-            {"call_turn_secret", "coturn-static-auth-secret"},
-            {"call_turn_ttl_s", "3600"}};
-  }
-
   ChatResponse Call(ChatTestClient& c, CallOp op, int64_t conversation, json body = json::object()) {
     const std::string req_id = "call-" + std::to_string(++next_req_);
     body["req_id"] = req_id;
@@ -137,6 +131,19 @@ class CallsTest : public ChatFixture {
     return r.ok() ? (*r.body).value("call_id", "") : "";
   }
 
+  uint64_t next_req_ = 0;
+  std::map<ChatTestClient*, std::vector<json>> kept_;  // call events not yet waited for
+};
+
+class CallsTest : public ChatFixture, protected CallHelpers {
+ protected:
+  std::vector<std::pair<std::string, std::string>> ExtraOptions() const override {
+    return {{"call_stun_urls", "stun:stun.example.com:3478"},
+            {"call_turn_urls", "turn:127.0.0.1:3478?transport=udp, turns:turn.example.com:5349"},
+            {"call_turn_secret", "coturn-static-auth-secret"},
+            {"call_turn_ttl_s", "3600"}};
+  }
+
   // alice (laptop) and bob (phone and desk) with their direct conversation.
   void SetUpDirect() {
     Register({"alice", "bob", "carol"});
@@ -170,8 +177,6 @@ class CallsTest : public ChatFixture {
     ASSERT_TRUE(WaitCall(*alice_, "joined", id));
   }
 
-  uint64_t next_req_ = 0;
-  std::map<ChatTestClient*, std::vector<json>> kept_;  // call events not yet waited for
   int64_t conv_ = 0;
   std::unique_ptr<ChatTestClient> alice_, bob_phone_, bob_desk_;
 };

@@ -63,6 +63,15 @@ Status Plugin::Start() {
     ApplyBlock(blocker, blocked, blocked_now);
   });
   if (community::ChannelDelivery* channels = chat_->channels()) WireChannels(*channels);
+  if (presence_->shared()) {  // calls across brokers (call/call_relay.h)
+    chat_->calls().SetRelay({config_.node_id,
+                             [this](int broker, std::string envelope) {
+                               presence_->RouteCall(broker, envelope);
+                             },
+                             [this](const std::string& user) { return presence_->BrokersOf(user); }});
+    presence_->SetCallListener(
+        [this](std::string envelope) { chat_->calls().OnRelayed(envelope); });
+  }
   return Status::Ok();
 }
 

@@ -4,8 +4,9 @@
 // publishes the call events it produced: to one device (a signal, an event for the devices in
 // a call) or to a user's devices (ringing). Signals are rate-limited per device. The clock
 // (OnTick, the plugin's tick) ends rings at their timeout; a disconnected device leaves its
-// call (DeviceGone). Calls live on one broker: nothing here crosses the cluster bus except the
-// ringing, which goes through the inbox like any inbox event. A call that ends is recorded in
+// call (DeviceGone). A call lives on its caller's broker; with a cluster bus, requests about it
+// made through other brokers and events for devices there cross the bus (call_relay.h:
+// Forward, OnRelayed, and Publish's remote deliveries). A call that ends is recorded in
 // its conversation's log: an entry of kind call (store::EventKind::kCall; protocol/call_record.h)
 // handed to the writer as a send of the caller's, so it is stored, numbered, fanned out and
 // synced as a message is (RecordEnded). Broker thread only.
@@ -13,12 +14,15 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <random>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
 #include "broker/broker_api.h"
 #include "call/call_registry.h"
+#include "call/call_relay.h"
 #include "call/ice_servers.h"
 #include "chat/fan_out.h"
 #include "chat/op_table.h"
@@ -57,14 +61,27 @@ class CallOps {
   void DeviceGone(const std::string& client_id);
   // The plugin's tick: rings past their timeout end.
   void OnTick();
+  // Calls across brokers: set once, before any client connects (call_relay.h).
+  void SetRelay(CallRelayLink link) { relay_ = std::move(link); }
+  // An envelope another broker's CallOps sent here (call_relay.h).
+  void OnRelayed(const std::string& envelope);
 
   const CallRegistry& registry() const { return registry_; }
 
  private:
-  // Applies `req` of a member, then answers `to` and publishes the events.
+  // Applies `req` of a member (through broker `origin`: -1 here), then answers `to` and
+  // publishes the events. `members` may be null for any op but an invite.
   void Apply(const DeviceRef& who, int64_t conversation_id, const protocol::CallRequest& req,
-             const chat::ReplyTo& to, const chat::MembersPtr& members);
+             const chat::ReplyTo& to, const chat::MembersPtr& members, int origin = -1);
+  // Sends `req` to its call's home if that is another broker (true), else false.
+  bool Forward(const DeviceRef& who, int64_t conversation_id, const protocol::CallRequest& req,
+               const chat::ReplyTo& to);
+  // Answers `to`, on this broker (`origin` -1) or through broker `origin`.
+  void Answer(const chat::ReplyTo& to, std::string payload, int origin);
   void Publish(const std::vector<Delivery>& deliveries);
+  // `payload` to device `client_id` of `user` on this broker.
+  void PublishTo(const std::string& user, const std::string& client_id, const std::string& payload);
+  void Send(int broker, const RelayEnvelope& envelope);
   // The calls that ended: their entries to the writer (idempotent: client_msg_id "call/<id>").
   void RecordEnded();
   std::string NewCallId();
@@ -80,6 +97,11 @@ class CallOps {
   CallRegistry registry_;
   RateLimiter signal_limiter_;
   std::mt19937_64 random_;
+  std::optional<CallRelayLink> relay_;
+  // Devices on other brokers that made requests about calls homed here: client id -> broker.
+  std::unordered_map<std::string, int> remote_devices_;
+  // Devices here whose requests went to calls homed elsewhere: client id -> that home.
+  std::unordered_map<std::string, int> forwarded_;
 };
 
 }  // namespace mqchat::call
