@@ -133,6 +133,7 @@ void CallOps::Apply(const DeviceRef& who, int64_t conversation_id,
   // The answer first: a caller knows its call_id before any event about the call.
   Answer(to, chat::OkPayload(to, std::move(out.response)), origin);
   Publish(out.deliveries);
+  if (req.op == CallOp::kInvite) PushRings(who, conversation_id, req.video, out.deliveries);
   RecordEnded();
 }
 
@@ -200,8 +201,29 @@ void CallOps::OnTick() {
   RecordEnded();
 }
 
+void CallOps::PushRings(const DeviceRef& caller, int64_t conversation_id, bool video,
+                        const std::vector<Delivery>& deliveries) {
+  if (!push_ || !push_->online || !push_->push) return;
+  for (const Delivery& d : deliveries) {
+    if (d.event.value(f::kEvent, "") != protocol::call_events::kRinging) continue;
+    if (push_->online(d.user)) continue;  // their devices ring
+    const std::string call_id = d.event.value(f::kCallId, "");
+    push::CallNotice notice{d.user, conversation_id, call_id, caller.user, video, false, ""};
+    push_->push(std::move(notice));
+    pushed_[call_id].push_back(d.user);
+  }
+}
+
 void CallOps::RecordEnded() {
   for (EndedCall& ended : registry_.TakeEnded()) {
+    if (auto pushed = pushed_.find(ended.record.call_id); pushed != pushed_.end()) {
+      for (const auto& user : pushed->second) {
+        push_->push(push::CallNotice{user, ended.conversation_id, ended.record.call_id,
+                                     ended.caller, ended.record.video, true,
+                                     ended.record.outcome});
+      }
+      pushed_.erase(pushed);
+    }
     if (!log_) continue;
     chat::SendJob job;  // no requester: no reply (its ReplyTo has no topic)
     store::AppendRequest& req = job.request;

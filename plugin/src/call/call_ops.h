@@ -29,6 +29,7 @@
 #include "chat/store_worker.h"
 #include "ids/snowflake.h"
 #include "protocol/call.h"
+#include "push/call_push.h"
 #include "session/client_session.h"
 #include "session/device_index.h"
 #include "session/hidden_users.h"
@@ -40,6 +41,12 @@ struct CallOptions {
   CallLimits limits;
   int signals_per_minute = 600;  // call_signal requests per device and minute (and burst)
   IceConfig ice;
+};
+
+// Push for callees with no device online (push/call_push.h): set when a push gateway is.
+struct CallPushLink {
+  std::function<bool(const std::string& user)> online;  // a device connected anywhere
+  std::function<void(push::CallNotice notice)> push;      // to the push worker
 };
 
 // Hands a call entry to the writer (never refused for a full queue: calls are few).
@@ -65,6 +72,8 @@ class CallOps {
   void SetRelay(CallRelayLink link) { relay_ = std::move(link); }
   // An envelope another broker's CallOps sent here (call_relay.h).
   void OnRelayed(const std::string& envelope);
+  // Push for offline callees: set once, before any client connects.
+  void SetPush(CallPushLink link) { push_ = std::move(link); }
 
   const CallRegistry& registry() const { return registry_; }
 
@@ -82,8 +91,12 @@ class CallOps {
   // `payload` to device `client_id` of `user` on this broker.
   void PublishTo(const std::string& user, const std::string& client_id, const std::string& payload);
   void Send(int broker, const RelayEnvelope& envelope);
-  // The calls that ended: their entries to the writer (idempotent: client_msg_id "call/<id>").
+  // The calls that ended: their entries to the writer (idempotent: client_msg_id "call/<id>"),
+  // and the withdrawal of the pushes that rang for them.
   void RecordEnded();
+  // The callees `deliveries` ring who have no device online: a call notification each.
+  void PushRings(const DeviceRef& caller, int64_t conversation_id, bool video,
+                 const std::vector<Delivery>& deliveries);
   std::string NewCallId();
 
   const CallOptions options_;
@@ -102,6 +115,9 @@ class CallOps {
   std::unordered_map<std::string, int> remote_devices_;
   // Devices here whose requests went to calls homed elsewhere: client id -> that home.
   std::unordered_map<std::string, int> forwarded_;
+  std::optional<CallPushLink> push_;
+  // Calls that rang someone by push: call id -> those users (withdrawn when the call ends).
+  std::unordered_map<std::string, std::vector<std::string>> pushed_;
 };
 
 }  // namespace mqchat::call
