@@ -68,7 +68,7 @@ CallOutcome FromWire(const protocol::CallRecord& r) {
 }
 
 protocol::CallRecord ToWire(const CallOutcome& c) {
-  return protocol::CallRecord{c.call_id, c.outcome,      c.video,
+  return protocol::CallRecord{c.call_id,     c.outcome,      c.video,
                               c.duration_ms, c.participants, c.declined};
 }
 

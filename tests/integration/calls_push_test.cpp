@@ -27,7 +27,8 @@ class CallPushTest : public ChatFixture, protected CallHelpers {
     return {{"push_gateway_url", gateway_->Url()}, {"push_app_id", "com.example.chat"}};
   }
   void RegisterPush(ChatTestClient& client, const std::string& token) {
-    auto r = client.Request(protocol::Op::kPushRegister, 0, {{"platform", "fcm"}, {"token", token}});
+    auto r =
+        client.Request(protocol::Op::kPushRegister, 0, {{"platform", "fcm"}, {"token", token}});
     ASSERT_TRUE(r.ok()) << r.Describe();
   }
   // The notifications of type `type` the gateway got for `token`.
@@ -52,7 +53,7 @@ TEST_P(CallPushTest, OfflineCalleeIsRungByPushAndTheRingWithdrawnAtTheEnd) {
   {
     auto carol = Login("carol", "phone");
     RegisterPush(*carol, "tok-carol");
-  }  // carol is offline from here on, with a push target
+  }                                  // carol is offline from here on, with a push target
   auto bob = Login("bob", "phone");  // online, with a push target too
   RegisterPush(*bob, "tok-bob");
   auto alice = Login("alice", "laptop");
@@ -76,8 +77,8 @@ TEST_P(CallPushTest, OfflineCalleeIsRungByPushAndTheRingWithdrawnAtTheEnd) {
 
   // alice gives up: carol's ring is withdrawn.
   ASSERT_TRUE(CallWith(*alice, CallOp::kHangup, group, id).ok());
-  ASSERT_TRUE(WaitFor([&] { return !Sent("tok-carol", "mqchat.call_ended").empty(); },
-                      seconds(15), "carol's withdrawal"));
+  ASSERT_TRUE(WaitFor([&] { return !Sent("tok-carol", "mqchat.call_ended").empty(); }, seconds(15),
+                      "carol's withdrawal"));
   const json withdrawn = Sent("tok-carol", "mqchat.call_ended")[0];
   EXPECT_EQ(withdrawn["call"]["call_id"], id);
   EXPECT_EQ(withdrawn["call"]["reason"], "cancelled");

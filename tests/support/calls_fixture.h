@@ -84,7 +84,8 @@ class RawDevice {
 // The call requests and waits for call events, for any fixture with ChatTestClients.
 class CallHelpers {
  protected:
-  ChatResponse Call(ChatTestClient& c, CallOp op, int64_t conversation, json body = json::object()) {
+  ChatResponse Call(ChatTestClient& c, CallOp op, int64_t conversation,
+                    json body = json::object()) {
     const std::string req_id = "call-" + std::to_string(++next_req_);
     body["req_id"] = req_id;
     return c.RequestOnTopic(protocol::CallRequestTopic(op, conversation), body.dump(), req_id);
@@ -100,7 +101,8 @@ class CallHelpers {
                                const std::string& call_id = "",
                                std::chrono::milliseconds timeout = ChatTestClient::kTimeout) {
     auto matches = [&](const json& e) {
-      return e.value("event", "") == event && (call_id.empty() || e.value("call_id", "") == call_id);
+      return e.value("event", "") == event &&
+             (call_id.empty() || e.value("call_id", "") == call_id);
     };
     std::vector<json>& kept = kept_[&c];
     for (auto it = kept.begin(); it != kept.end(); ++it) {
@@ -113,9 +115,9 @@ class CallHelpers {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (true) {
       const auto now = std::chrono::steady_clock::now();
-      const auto left = now >= deadline ? std::chrono::milliseconds(0)
-                                        : std::chrono::duration_cast<std::chrono::milliseconds>(
-                                              deadline - now);
+      const auto left = now >= deadline
+                            ? std::chrono::milliseconds(0)
+                            : std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
       auto e = c.WaitEvent("call", left);
       if (!e) return std::nullopt;
       if (matches(*e)) return e;

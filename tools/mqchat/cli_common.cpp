@@ -5,8 +5,8 @@
 #include <ctime>
 #include <functional>
 #include <mutex>
-#include <string_view>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "api_login.h"
 #include "cli.h"

@@ -29,9 +29,9 @@ std::string ShownCall(const Message& m) {
   const std::string what = c.video ? "video call" : "call";
   if (c.outcome == "answered") {
     const int64_t s = (c.duration_ms + 500) / 1000;
-    std::string line = what + ", " +
-                       (s < 60 ? std::to_string(s) + " s" : std::to_string((s + 30) / 60) + " min") +
-                       ",";
+    std::string line =
+        what + ", " + (s < 60 ? std::to_string(s) + " s" : std::to_string((s + 30) / 60) + " min") +
+        ",";
     for (const auto& user : c.participants) line += " " + user;
     return line;
   }

@@ -70,11 +70,10 @@ Status Plugin::Start() {
                             [worker](push::CallNotice n) { worker->PushCall(std::move(n)); }});
   }
   if (presence_->shared()) {  // calls across brokers (call/call_relay.h)
-    chat_->calls().SetRelay({config_.node_id,
-                             [this](int broker, std::string envelope) {
-                               presence_->RouteCall(broker, envelope);
-                             },
-                             [this](const std::string& user) { return presence_->BrokersOf(user); }});
+    chat_->calls().SetRelay(
+        {config_.node_id,
+         [this](int broker, std::string envelope) { presence_->RouteCall(broker, envelope); },
+         [this](const std::string& user) { return presence_->BrokersOf(user); }});
     presence_->SetCallListener(
         [this](std::string envelope) { chat_->calls().OnRelayed(envelope); });
   }

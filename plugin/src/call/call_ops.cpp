@@ -70,9 +70,8 @@ chat::Plan CallOps::Plan(const session::ClientSession& who, int64_t conversation
   });
 }
 
-void CallOps::Apply(const DeviceRef& who, int64_t conversation_id,
-                    const protocol::CallRequest& req, const chat::ReplyTo& to,
-                    const chat::MembersPtr& members, int origin) {
+void CallOps::Apply(const DeviceRef& who, int64_t conversation_id, const protocol::CallRequest& req,
+                    const chat::ReplyTo& to, const chat::MembersPtr& members, int origin) {
   if (origin < 0) {
     if (Forward(who, conversation_id, req, to)) return;
     remote_devices_.erase(who.client_id());  // here now, whatever it was before
@@ -219,8 +218,7 @@ void CallOps::RecordEnded() {
     if (auto pushed = pushed_.find(ended.record.call_id); pushed != pushed_.end()) {
       for (const auto& user : pushed->second) {
         push_->push(push::CallNotice{user, ended.conversation_id, ended.record.call_id,
-                                     ended.caller, ended.record.video, true,
-                                     ended.record.outcome});
+                                     ended.caller, ended.record.video, true, ended.record.outcome});
       }
       pushed_.erase(pushed);
     }
@@ -242,10 +240,9 @@ void CallOps::RecordEnded() {
     }
     Status s = log_(std::move(job));
     if (!s.ok()) {
-      broker_.Log(LogLevel::kWarning, "mqchat: call " + ended.record.call_id +
-                                          " not recorded in conversation " +
-                                          std::to_string(ended.conversation_id) + ": " +
-                                          s.ToString());
+      broker_.Log(LogLevel::kWarning,
+                  "mqchat: call " + ended.record.call_id + " not recorded in conversation " +
+                      std::to_string(ended.conversation_id) + ": " + s.ToString());
     }
   }
 }

@@ -16,8 +16,8 @@
 #include <memory>
 #include <optional>
 #include <random>
-#include <unordered_map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "broker/broker_api.h"
@@ -46,7 +46,7 @@ struct CallOptions {
 // Push for callees with no device online (push/call_push.h): set when a push gateway is.
 struct CallPushLink {
   std::function<bool(const std::string& user)> online;  // a device connected anywhere
-  std::function<void(push::CallNotice notice)> push;      // to the push worker
+  std::function<void(push::CallNotice notice)> push;    // to the push worker
 };
 
 // Hands a call entry to the writer (never refused for a full queue: calls are few).

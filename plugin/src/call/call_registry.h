@@ -7,13 +7,12 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "protocol/call.h"
 #include "protocol/call_record.h"
@@ -136,7 +135,7 @@ class CallRegistry {
   std::unordered_map<std::string, std::string> by_device_;    // client id -> call id
   std::unordered_map<std::string, int> user_devices_in_calls_;  // user -> devices in calls
   std::multimap<int64_t, std::string> deadlines_;  // ring deadline -> call id (may be stale)
-  std::vector<EndedCall> ended_;  // since the last TakeEnded
+  std::vector<EndedCall> ended_;                   // since the last TakeEnded
 };
 
 }  // namespace mqchat::call

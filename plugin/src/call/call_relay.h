@@ -23,18 +23,18 @@ namespace mqchat::call {
 struct RelayEnvelope {
   enum class Kind { kRequest, kToDevice, kToUser, kGone };
   Kind kind = Kind::kRequest;
-  int from = 0;                 // kRequest: the broker the request came through
-  std::string user;             // kRequest: the requester; kTo*: the user whose device gets it
-  std::string device;           // kRequest: the requesting device
-  int64_t conversation_id = 0;  // kRequest
-  int op = 0;                   // kRequest: the protocol::CallOp
-  std::string body;             // kRequest: the request payload; kTo*: the payload to publish
-  std::string client_id;        // kRequest: the requester's; kToDevice: the target; kGone
-  std::string topic;            // kRequest: the response topic; kToDevice: the topic
+  int from = 0;                  // kRequest: the broker the request came through
+  std::string user;              // kRequest: the requester; kTo*: the user whose device gets it
+  std::string device;            // kRequest: the requesting device
+  int64_t conversation_id = 0;   // kRequest
+  int op = 0;                    // kRequest: the protocol::CallOp
+  std::string body;              // kRequest: the request payload; kTo*: the payload to publish
+  std::string client_id;         // kRequest: the requester's; kToDevice: the target; kGone
+  std::string topic;             // kRequest: the response topic; kToDevice: the topic
   std::string correlation_data;  // kRequest, kToDevice (binary: hex on the bus)
-  std::string req_id;           // kRequest
-  std::string op_name;          // kRequest
-  int qos = 1;                  // kToDevice
+  std::string req_id;            // kRequest
+  std::string op_name;           // kRequest
+  int qos = 1;                   // kToDevice
   std::string except_client_id;  // kToUser
 };
 

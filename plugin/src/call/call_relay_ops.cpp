@@ -67,8 +67,9 @@ void CallOps::OnRelayed(const std::string& text) {
       const auto op = known ? static_cast<CallOp>(e->op) : CallOp::kInvite;
       protocol::ParsedCallRequest parsed = protocol::ParseCallRequest(op, e->body);
       if (parsed.error || op == CallOp::kInvite || op == CallOp::kIceServers) {
-        return Answer(to, chat::ErrorPayload(to, protocol::ErrorCode::kBadRequest,
-                                             "a call request another broker could not relay"),
+        return Answer(to,
+                      chat::ErrorPayload(to, protocol::ErrorCode::kBadRequest,
+                                         "a call request another broker could not relay"),
                       e->from);
       }
       remote_devices_[e->client_id] = e->from;

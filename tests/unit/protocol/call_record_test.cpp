@@ -53,10 +53,8 @@ TEST(CallRecordTest, RefusesWhatIsNotARecord) {
   EXPECT_FALSE(ParseCallRecord(""));  // an erased body (account deletion)
   EXPECT_FALSE(ParseCallRecord("not json"));
   EXPECT_FALSE(DecodeCallRecord(json{{"call_id", "1"}, {"outcome", "missed"}}));
-  EXPECT_FALSE(DecodeCallRecord(json{{"call_id", "1"},
-                                     {"outcome", "missed"},
-                                     {"duration_ms", 0},
-                                     {"participants", {1}}}));
+  EXPECT_FALSE(DecodeCallRecord(
+      json{{"call_id", "1"}, {"outcome", "missed"}, {"duration_ms", 0}, {"participants", {1}}}));
 }
 
 TEST(CallRecordTest, CallEntryOnTheWire) {

@@ -170,8 +170,9 @@ inline constexpr PgStatement kAppendWrite = {
 // The user's conversations with their last message and member names (a JSON array), most
 // recently active first; a conversation without messages counts as active since its creation.
 // The last message is a message (kind 0; migration 010), the unread count counts messages and
-// call entries (kinds 0 and 5; migration 027): the newest kind-0 row (a backward walk of the primary key, usually one row) and a count over
-// the primary key range above read_seq (as long as what is unread).
+// call entries (kinds 0 and 5; migration 027): the newest kind-0 row (a backward walk of the
+// primary key, usually one row) and a count over the primary key range above read_seq (as long as
+// what is unread).
 inline constexpr PgStatement kListConversations = {
     "mqchat_chat_list_conversations",
     "SELECT c.conversation_id, c.kind, c.name, c.last_seq, me.read_seq, "

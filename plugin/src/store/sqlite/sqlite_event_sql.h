@@ -34,7 +34,8 @@ inline constexpr char kAddReaction[] =
 inline constexpr char kRemoveReaction[] =
     "DELETE FROM reactions WHERE conversation_id = ?1 AND seq = ?2 AND username = ?3 "
     "AND emoji = ?4";
-// `history`: messages and call entries (kinds 0 and 5), the same columns as sqlite_chat_sql::ReadMessage.
+// `history`: messages and call entries (kinds 0 and 5), the same columns as
+// sqlite_chat_sql::ReadMessage.
 inline constexpr char kMessagesBefore[] =
     "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind, "
     "target_seq, edited_at_ms, deleted_at_ms, mentions, attachments FROM messages "

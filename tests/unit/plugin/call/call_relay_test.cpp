@@ -12,7 +12,7 @@ TEST(CallRelayTest, CallIdsNameTheirHome) {
   EXPECT_EQ(id.substr(0, 3), "002");
   EXPECT_EQ(HomeOfCall(id), 2);
   EXPECT_EQ(HomeOfCall(MakeCallId(1023, 7)), 1023);
-  EXPECT_EQ(HomeOfCall("ab"), -1);     // too short to name one
+  EXPECT_EQ(HomeOfCall("ab"), -1);       // too short to name one
   EXPECT_EQ(HomeOfCall("zz12345"), -1);  // not hex
 }
 
