@@ -131,7 +131,7 @@ TEST_P(CallLogTest, AnsweredCallRecordsItsDurationAndIsReadByThoseInIt) {
   MQCHAT_REQUIRE_SERVER();
   SetUpDirect();
   // A message before the call: the entry takes the next seq after it.
-  ASSERT_TRUE(bob_phone_->Send(conv_, "call me").ok());
+  ASSERT_TRUE(bob_phone_->Send(conv_, "call me", "before-call").ok());
   ASSERT_EQ(alice_->WaitMessages(conv_, 1).size(), 1u);
   bob_desk_->WaitMessages(conv_, 1);
   const std::string id = Ring();
