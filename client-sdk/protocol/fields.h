@@ -176,5 +176,8 @@ inline constexpr std::string_view kEventEdit = "edit";
 inline constexpr std::string_view kEventDelete = "delete";
 inline constexpr std::string_view kEventReact = "react";
 inline constexpr std::string_view kEventUnreact = "unreact";
+// A call's outcome (issue 27; protocol/call_record.h): not an event on a message, an entry of
+// its own with a "call" record.
+inline constexpr std::string_view kEventCall = "call";
 
 }  // namespace mqchat::protocol::values

@@ -1,6 +1,7 @@
 // Encoders of wire.h: what the plugin publishes.
 #include "protocol/wire.h"
 
+#include "protocol/call.h"
 #include "protocol/fields.h"
 #include "protocol/ids.h"
 #include "protocol/json_util.h"
@@ -25,6 +26,7 @@ json EncodeMessage(const WireMessage& m) {
   if (m.deleted) out[fields::kDeleted] = true;
   if (!m.mentions.empty()) out[fields::kMentions] = m.mentions;
   if (!m.attachments.empty()) out[fields::kAttachments] = EncodeAttachments(m.attachments);
+  if (m.call.has_value()) out[call_fields::kCall] = EncodeCallRecord(*m.call);
   if (!m.reactions.empty()) {
     json reactions = json::array();
     for (const auto& r : m.reactions) {
@@ -153,6 +155,7 @@ std::string MessageEvent(const WireMessage& m) {
   if (m.deleted) w.Bool(fields::kDeleted, true);
   if (!m.mentions.empty()) w.StringArray(fields::kMentions, m.mentions);
   if (!m.attachments.empty()) w.RawJson(fields::kAttachments, AttachmentsText(m.attachments));
+  if (m.call.has_value()) w.RawJson(call_fields::kCall, DumpJson(EncodeCallRecord(*m.call)));
   return w.Finish();
 }
 

@@ -12,6 +12,7 @@
 
 #include "mqchat/status.h"
 #include "protocol/attachments.h"
+#include "protocol/call_record.h"
 #include "protocol/errors.h"
 #include "protocol/ops.h"
 
@@ -56,6 +57,9 @@ struct WireMessage {
   // A message: the attachments it carries (protocol/attachments.h; none once deleted). Written
   // only when not empty.
   std::vector<WireAttachment> attachments;
+  // A call entry (kind values::kEventCall): the call's record (protocol/call_record.h); its
+  // sender is the caller, its text "". Written as "call" only when set.
+  std::optional<CallRecord> call;
 };
 
 struct WireMember {

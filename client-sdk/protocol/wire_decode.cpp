@@ -1,6 +1,7 @@
 // Decoders of wire.h: what the SDK reads.
 #include <nlohmann/json.hpp>
 
+#include "protocol/call.h"
 #include "protocol/decode_util.h"
 #include "protocol/fields.h"
 #include "protocol/json_util.h"
@@ -49,6 +50,9 @@ Result<WireMessage> DecodeMessage(const json& j) {
   MQCHAT_RETURN_IF_ERROR(
       ReadStringArray(j, fields::kMentions, kOptional, kMaxArrayEntries, &m.mentions));
   MQCHAT_RETURN_IF_ERROR(ReadAttachments(j, &m.attachments));
+  if (const json* call = FindField(j, call_fields::kCall); call != nullptr && !call->is_null()) {
+    m.call = DecodeCallRecord(*call);  // a record this build cannot read: an entry without it
+  }
   if (FindField(j, fields::kReactions) != nullptr) {
     MQCHAT_RETURN_IF_ERROR(ReadObjectArray(j, fields::kReactions, DecodeReaction, &m.reactions));
   }

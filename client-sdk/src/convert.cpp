@@ -59,7 +59,17 @@ Message FromWire(const protocol::WireMessage& m) {
   if (m.reply) {
     out.reply = ReplyQuote{m.reply->seq, m.reply->sender, m.reply->snippet, m.reply->deleted};
   }
+  if (m.call) out.call = FromWire(*m.call);
   return out;
+}
+
+CallOutcome FromWire(const protocol::CallRecord& r) {
+  return CallOutcome{r.call_id, r.outcome, r.video, r.duration_ms, r.participants, r.declined};
+}
+
+protocol::CallRecord ToWire(const CallOutcome& c) {
+  return protocol::CallRecord{c.call_id,     c.outcome,      c.video,
+                              c.duration_ms, c.participants, c.declined};
 }
 
 Member FromWire(const protocol::WireMember& m) {
@@ -119,6 +129,10 @@ protocol::WireMessage ToWire(const Message& m) {
   if (m.reply) {
     out.reply = protocol::WireReplyQuote{m.reply->seq, m.reply->sender, m.reply->snippet,
                                          m.reply->deleted};
+  }
+  if (m.call) {
+    out.kind = std::string(protocol::values::kEventCall);
+    out.call = ToWire(*m.call);
   }
   return out;
 }

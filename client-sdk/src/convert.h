@@ -15,6 +15,8 @@
 namespace mqchat::sdk {
 
 Message FromWire(const protocol::WireMessage& m);
+CallOutcome FromWire(const protocol::CallRecord& r);
+protocol::CallRecord ToWire(const CallOutcome& c);
 Member FromWire(const protocol::WireMember& m);
 Conversation FromWire(const protocol::WireConversation& c);
 ConversationSummary FromWire(const protocol::WireSummary& s);

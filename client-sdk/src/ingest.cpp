@@ -185,7 +185,7 @@ bool Ingest::AdvanceCursors(std::vector<Event>* deliver) {
 
 void Ingest::Pass(const std::vector<LogEntry>& entries, std::vector<Event>* deliver) {
   for (const LogEntry& e : entries) {
-    if (e.kind.empty()) {
+    if (e.kind.empty() || e.kind == values::kEventCall) {  // a message, or a call's entry
       deliver->emplace_back(e.message);
       continue;
     }

@@ -159,22 +159,24 @@ Result<std::unique_ptr<LocalCache>> LocalCache::Open(const std::string& path,
                             ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"},
       {&s->messages_range, "SELECT " + cols +
                                " FROM messages WHERE conversation_id=?1 AND seq>?2 AND seq<=?3"
-                               " AND kind='' ORDER BY seq LIMIT ?4"},
+                               " AND kind IN ('', 'call') ORDER BY seq LIMIT ?4"},
       {&s->entries_range, "SELECT " + cols +
                               " FROM messages WHERE conversation_id=?1 AND seq>?2 AND seq<=?3"
                               " ORDER BY seq LIMIT ?4"},
       {&s->last_message, "SELECT " + cols +
                              " FROM messages WHERE conversation_id=?1 AND kind=''"
                              " ORDER BY seq DESC LIMIT 1"},
-      {&s->message_at, "SELECT " + cols +
-                           " FROM messages WHERE conversation_id=?1 AND seq=?2 AND kind=''"},
-      {&s->seqs_after, "SELECT seq FROM messages WHERE conversation_id=?1 AND seq>?2"
-                       " ORDER BY seq LIMIT ?3"},
+      {&s->message_at,
+       "SELECT " + cols + " FROM messages WHERE conversation_id=?1 AND seq=?2 AND kind=''"},
+      {&s->seqs_after,
+       "SELECT seq FROM messages WHERE conversation_id=?1 AND seq>?2"
+       " ORDER BY seq LIMIT ?3"},
       {&s->max_seq, "SELECT coalesce(max(seq), 0) FROM messages WHERE conversation_id=?1"},
       {&s->get_cursor, "SELECT seq FROM cursors WHERE conversation_id=?1"},
       {&s->put_cursor, "INSERT OR REPLACE INTO cursors(conversation_id, seq) VALUES(?1, ?2)"},
-      {&s->all_cursors, "SELECT conversation_id, seq FROM cursors WHERE seq>0"
-                        " ORDER BY conversation_id"},
+      {&s->all_cursors,
+       "SELECT conversation_id, seq FROM cursors WHERE seq>0"
+       " ORDER BY conversation_id"},
       {&s->upsert_conversation,
        "INSERT INTO conversations(id, kind, name, last_seq, read_seq, members, slow_mode_s)"
        " VALUES(?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(id) DO UPDATE SET kind=excluded.kind,"
@@ -191,39 +193,50 @@ Result<std::unique_ptr<LocalCache>> LocalCache::Open(const std::string& path,
       {&s->get_conversation,
        "SELECT id, kind, name, last_seq, read_seq, members, slow_mode_s FROM conversations"
        " WHERE id=?1"},
-      // Column 7: the cached events above read_seq, which take seqs but are not unread.
+      // Column 7: the cached events above read_seq, which take seqs but are not unread (call
+      // entries are: docs/PROTOCOL.md 8.5).
       {&s->list_conversations,
        "SELECT id, kind, name, max(last_seq, coalesce((SELECT max(seq) FROM messages m"
        " WHERE m.conversation_id=c.id), 0)), read_seq, members, muted_until_ms,"
-       " (SELECT count(*) FROM messages e WHERE e.conversation_id=c.id AND e.kind<>''"
+       " (SELECT count(*) FROM messages e WHERE e.conversation_id=c.id AND e.kind NOT IN ('', "
+       "'call')"
        " AND e.seq>c.read_seq), slow_mode_s FROM conversations c"},
       {&s->set_mute, "UPDATE conversations SET muted_until_ms=?2 WHERE id=?1"},
       {&s->drop_conversation, "DELETE FROM conversations WHERE id=?1"},
       {&s->drop_messages, "DELETE FROM messages WHERE conversation_id=?1"},
       {&s->drop_cursor, "DELETE FROM cursors WHERE conversation_id=?1"},
       {&s->drop_conversation_reactions, "DELETE FROM reactions WHERE conversation_id=?1"},
-      {&s->add_outbox, "INSERT INTO outbox(client_msg_id, conversation_id, text, created_ms, kind,"
-                       " target_seq, attachments) VALUES(?1,?2,?3,?4,?5,?6,?7)"},
+      {&s->add_outbox,
+       "INSERT INTO outbox(client_msg_id, conversation_id, text, created_ms, kind,"
+       " target_seq, attachments) VALUES(?1,?2,?3,?4,?5,?6,?7)"},
       {&s->remove_outbox, "DELETE FROM outbox WHERE client_msg_id=?1"},
-      {&s->list_outbox, "SELECT position, client_msg_id, conversation_id, text, created_ms, kind,"
-                        " target_seq, attachments FROM outbox ORDER BY position"},
+      {&s->list_outbox,
+       "SELECT position, client_msg_id, conversation_id, text, created_ms, kind,"
+       " target_seq, attachments FROM outbox ORDER BY position"},
       // The message events (local_cache_events.cpp).
-      {&s->apply_edit, "UPDATE messages SET text=?3, edited_at_ms=?4 WHERE conversation_id=?1"
-                       " AND seq=?2 AND kind='' AND deleted=0"},
-      {&s->apply_delete, "UPDATE messages SET text='', attachments='', deleted=1 WHERE conversation_id=?1"
-                         " AND seq=?2 AND kind='' AND deleted=0"},
-      {&s->clear_target_events, "UPDATE messages SET text='' WHERE conversation_id=?1"
-                                " AND target_seq=?2 AND kind<>''"},
+      {&s->apply_edit,
+       "UPDATE messages SET text=?3, edited_at_ms=?4 WHERE conversation_id=?1"
+       " AND seq=?2 AND kind='' AND deleted=0"},
+      {&s->apply_delete,
+       "UPDATE messages SET text='', attachments='', deleted=1 WHERE conversation_id=?1"
+       " AND seq=?2 AND kind='' AND deleted=0"},
+      {&s->clear_target_events,
+       "UPDATE messages SET text='' WHERE conversation_id=?1"
+       " AND target_seq=?2 AND kind<>''"},
       {&s->clear_event_text, "UPDATE messages SET text='' WHERE conversation_id=?1 AND seq=?2"},
       {&s->drop_reactions, "DELETE FROM reactions WHERE conversation_id=?1 AND seq=?2"},
-      {&s->add_reaction, "INSERT OR IGNORE INTO reactions(conversation_id, seq, emoji, user)"
-                         " VALUES(?1,?2,?3,?4)"},
-      {&s->remove_reaction, "DELETE FROM reactions WHERE conversation_id=?1 AND seq=?2"
-                            " AND emoji=?3 AND user=?4"},
-      {&s->message_reactions, "SELECT emoji, count(*), max(user=?3) FROM reactions"
-                              " WHERE conversation_id=?1 AND seq=?2 GROUP BY emoji ORDER BY emoji"},
-      {&s->reply_quote, "SELECT sender, text, deleted FROM messages WHERE conversation_id=?1"
-                        " AND seq=?2 AND kind=''"},
+      {&s->add_reaction,
+       "INSERT OR IGNORE INTO reactions(conversation_id, seq, emoji, user)"
+       " VALUES(?1,?2,?3,?4)"},
+      {&s->remove_reaction,
+       "DELETE FROM reactions WHERE conversation_id=?1 AND seq=?2"
+       " AND emoji=?3 AND user=?4"},
+      {&s->message_reactions,
+       "SELECT emoji, count(*), max(user=?3) FROM reactions"
+       " WHERE conversation_id=?1 AND seq=?2 GROUP BY emoji ORDER BY emoji"},
+      {&s->reply_quote,
+       "SELECT sender, text, deleted FROM messages WHERE conversation_id=?1"
+       " AND seq=?2 AND kind=''"},
       {&s->count_outbox, "SELECT count(*) FROM outbox"},
   };
   for (const auto& [stmt, sql] : sqls) {
@@ -288,7 +301,9 @@ Result<bool> LocalCache::PutEntry(const LogEntry& e) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   const Message& m = e.message;
   // A deleted message keeps no text, whatever the copy carries.
-  const std::string text = m.deleted && e.kind.empty() ? std::string() : m.text;
+  std::string text = m.deleted && e.kind.empty() ? std::string() : m.text;
+  // A call entry keeps its record in the text column (ReadEntry reads it back).
+  if (m.call) text = protocol::EncodeCallRecord(ToWire(*m.call)).dump();
   MQCHAT_RETURN_IF_ERROR(Run("storing a message", stmts_->put_message.get(), m.conversation_id,
                              m.seq, m.message_id, m.sender, m.client_msg_id, text, m.sent_at_ms,
                              m.reply_to, m.edited_at_ms, int64_t{m.deleted ? 1 : 0}, e.kind,
@@ -299,6 +314,10 @@ Result<bool> LocalCache::PutEntry(const LogEntry& e) {
   // (docs/PROTOCOL.md, "send", "Event kinds"); also when this copy is a duplicate, so that
   // caches written before this rule heal.
   if (m.sender == user_) MQCHAT_RETURN_IF_ERROR(RaiseReadSeq(m.conversation_id, m.seq));
+  // A call entry also moved the read position of those who took part (docs/PROTOCOL.md 8.5).
+  if (m.call && !m.call->MissedBy(user_)) {
+    MQCHAT_RETURN_IF_ERROR(RaiseReadSeq(m.conversation_id, m.seq));
+  }
   return stored;
 }
 

@@ -93,6 +93,10 @@ inline LogEntry ReadEntry(sqlite3_stmt* stmt) {
   m.deleted = sqlite3_column_int64(stmt, 9) != 0;
   e.kind = ColumnText(stmt, 10);
   e.target_seq = sqlite3_column_int64(stmt, 11);
+  if (e.kind == protocol::values::kEventCall) {  // the text column holds the call's record
+    if (auto record = protocol::ParseCallRecord(m.text)) m.call = FromWire(*record);
+    m.text.clear();
+  }
   // The protocol's encoding of the list (protocol/attachments.h); one that does not decode
   // (never written by this SDK) reads as none.
   auto attachments = protocol::ParseAttachmentsText(ColumnText(stmt, 12));

@@ -31,7 +31,7 @@ CREATE TABLE messages_028 (
   client_msg_id   TEXT   NOT NULL,
   body            TEXT   NOT NULL,
   created_at_ms   BIGINT NOT NULL,
-  kind            SMALLINT NOT NULL DEFAULT 0 CHECK (kind BETWEEN 0 AND 4),
+  kind            SMALLINT NOT NULL DEFAULT 0 CHECK (kind BETWEEN 0 AND 5),  -- 027: 5 is a call
   target_seq      BIGINT NOT NULL DEFAULT 0,
   edited_at_ms    BIGINT NOT NULL DEFAULT 0,
   deleted_at_ms   BIGINT NOT NULL DEFAULT 0,

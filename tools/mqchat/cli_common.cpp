@@ -5,13 +5,14 @@
 #include <ctime>
 #include <functional>
 #include <mutex>
-#include <string_view>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "api_login.h"
 #include "cli.h"
 #include "console.h"
 #include "convert.h"
+#include "message_lines.h"
 #include "protocol/errors.h"
 #include "protocol/ids.h"
 #include "protocol/json_util.h"
@@ -239,7 +240,8 @@ int64_t ResolveConversation(Client& client, const Settings& s, const std::string
 std::string FormatMessage(const Message& m, bool json) {
   if (json) return protocol::DumpJson(protocol::EncodeMessage(sdk::ToWire(m)));
   return std::to_string(m.conversation_id) + "\t" + std::to_string(m.seq) + "\t" +
-         std::to_string(m.sent_at_ms) + "\t" + m.sender + "\t" + EscapeField(m.text);
+         std::to_string(m.sent_at_ms) + "\t" + m.sender + "\t" +
+         EscapeField(m.call ? ShownCall(m) : m.text);  // a call entry: "missed call from bob"
 }
 
 std::string FormatSummary(const ConversationSummary& s, bool json) {

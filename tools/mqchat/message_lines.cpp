@@ -24,6 +24,22 @@ std::string Size(int64_t bytes) {
 
 }  // namespace
 
+std::string ShownCall(const Message& m) {
+  const CallOutcome& c = *m.call;
+  const std::string what = c.video ? "video call" : "call";
+  if (c.outcome == "answered") {
+    const int64_t s = (c.duration_ms + 500) / 1000;
+    std::string line =
+        what + ", " + (s < 60 ? std::to_string(s) + " s" : std::to_string((s + 30) / 60) + " min") +
+        ",";
+    for (const auto& user : c.participants) line += " " + user;
+    return line;
+  }
+  if (c.outcome == "declined") return "declined " + what + " from " + m.sender;
+  if (c.outcome == "busy") return what + " from " + m.sender + ", busy";
+  return "missed " + what + " from " + m.sender;  // missed or cancelled while ringing
+}
+
 std::string ShownAttachment(const Attachment& a) {
   std::string out = "[" + a.name + ", " + Size(a.size);
   if (a.width > 0 && a.height > 0) {
@@ -36,6 +52,9 @@ std::string ShownAttachment(const Attachment& a) {
 // carries: the message it answers, an edited marker, a tombstone, its attachments ("[name,
 // size /download ID]"), reaction counts.
 std::string Shown(const Message& m) {
+  if (m.call) {  // a call's entry: "14:05 missed call from bob  #3"
+    return FormatClock(m.sent_at_ms, NowMs()) + " " + ShownCall(m) + "  #" + std::to_string(m.seq);
+  }
   std::string line = FormatClock(m.sent_at_ms, NowMs()) + " " + m.sender + ": ";
   if (m.reply_to > 0) {
     line += "[re #" + std::to_string(m.reply_to);

@@ -15,6 +15,9 @@ namespace mqchat::cli {
 // tombstone, " (edited)", each attachment (ShownAttachment), reaction counts ("[👍 2*]", * when
 // this user is among them).
 std::string Shown(const Message& m);
+// A call entry (m.call set): "missed call from bob", "declined video call from bob",
+// "call, 3 min, alice bob".
+std::string ShownCall(const Message& m);
 // "[beach.png, 48.2 KB, 640x400 /download ID]" (the dimensions for pictures only).
 std::string ShownAttachment(const Attachment& a);
 // A change to a message in one line: "* bob edited: " + Shown(message), "* bob deleted #3", ...

@@ -42,6 +42,26 @@ struct Attachment {
   bool thumbnail = false;    // the API offers a thumbnail of it
 };
 
+// A call's outcome, as its conversation's log records it (issue 27; docs/PROTOCOL.md 8.5).
+struct CallOutcome {
+  std::string call_id;
+  std::string outcome;  // "answered", "missed", "declined", "cancelled" or "busy"
+  bool video = false;
+  int64_t duration_ms = 0;                // from the first accept to the end; 0 if not answered
+  std::vector<std::string> participants;  // the users who took part (the caller among them)
+  std::vector<std::string> declined;      // the callees who declined it
+
+  // Whether `user`, rung for it, neither took part nor declined (a missed call, for them).
+  bool MissedBy(const std::string& user) const {
+    for (const auto* list : {&participants, &declined}) {
+      for (const auto& p : *list) {
+        if (p == user) return false;
+      }
+    }
+    return true;
+  }
+};
+
 // A stored chat message, in its current state. (conversation_id, seq) identifies it; seq is
 // gapless per conversation, but edits, deletions and reactions take seqs of their own
 // (docs/PROTOCOL.md, "Event kinds"), so the messages of a conversation may skip seqs.
@@ -59,6 +79,10 @@ struct Message {
   bool deleted = false;       // deleted for everyone: a tombstone without text
   std::vector<Reaction> reactions{};  // by emoji
   std::vector<Attachment> attachments{};  // in the sender's order; none once deleted
+  // Set on a call entry (not a message): a call of the conversation ended. Its sender is the
+  // caller, its text empty. Delivered, cached and listed among the messages, and unread like
+  // one for a member who missed the call.
+  std::optional<CallOutcome> call{};
 
   bool edited() const { return edited_at_ms > 0; }
 };

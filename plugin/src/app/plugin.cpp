@@ -63,6 +63,20 @@ Status Plugin::Start() {
     ApplyBlock(blocker, blocked, blocked_now);
   });
   if (community::ChannelDelivery* channels = chat_->channels()) WireChannels(*channels);
+  if (push_) {  // a callee with no device online is rung by push (push/call_push.h)
+    const presence::OnlineDirectory* online = &presence_->online();
+    push::PushWorker* worker = push_.get();
+    chat_->calls().SetPush({[online](const std::string& user) { return online->IsOnline(user); },
+                            [worker](push::CallNotice n) { worker->PushCall(std::move(n)); }});
+  }
+  if (presence_->shared()) {  // calls across brokers (call/call_relay.h)
+    chat_->calls().SetRelay(
+        {config_.node_id,
+         [this](int broker, std::string envelope) { presence_->RouteCall(broker, envelope); },
+         [this](const std::string& user) { return presence_->BrokersOf(user); }});
+    presence_->SetCallListener(
+        [this](std::string envelope) { chat_->calls().OnRelayed(envelope); });
+  }
   return Status::Ok();
 }
 

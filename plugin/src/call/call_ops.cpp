@@ -15,24 +15,20 @@ using protocol::ErrorCode;
 
 CallOps::CallOps(CallOptions options, const chat::ChatTools& tools, chat::FanOut& fan_out,
                  BrokerApi& broker, const session::DeviceIndex* devices,
-                 const session::HiddenUsers* hidden)
+                 const session::HiddenUsers* hidden, SnowflakeGenerator& ids, CallLogSubmit log)
     : options_(std::move(options)),
       tools_(tools),
       fan_out_(fan_out),
       broker_(broker),
       devices_(devices),
       hidden_(hidden),
+      ids_(ids),
+      log_(std::move(log)),
       registry_(options_.limits),
       signal_limiter_(RateLimiter::PerWindow(options_.signals_per_minute, 60000)),
       random_(std::random_device{}()) {}
 
-std::string CallOps::NewCallId() {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id;
-  uint64_t v = random_();
-  for (int i = 0; i < 16; ++i, v >>= 4) id += kHex[v & 15];
-  return id;
-}
+std::string CallOps::NewCallId() { return MakeCallId(relay_ ? relay_->node_id : 0, random_()); }
 
 chat::Plan CallOps::Plan(const session::ClientSession& who, int64_t conversation_id,
                          protocol::CallRequest req, const chat::ReplyTo& to) {
@@ -74,23 +70,28 @@ chat::Plan CallOps::Plan(const session::ClientSession& who, int64_t conversation
   });
 }
 
-void CallOps::Apply(const DeviceRef& who, int64_t conversation_id,
-                    const protocol::CallRequest& req, const chat::ReplyTo& to,
-                    const chat::MembersPtr& members) {
+void CallOps::Apply(const DeviceRef& who, int64_t conversation_id, const protocol::CallRequest& req,
+                    const chat::ReplyTo& to, const chat::MembersPtr& members, int origin) {
+  if (origin < 0) {
+    if (Forward(who, conversation_id, req, to)) return;
+    remote_devices_.erase(who.client_id());  // here now, whatever it was before
+  }
   const int64_t now = tools_.clock.MonotonicMs();
-  const bool direct = members->kind == store::ConversationKind::kDirect;
   CallRegistry::Outcome out;
   bool with_ice = false;
   switch (req.op) {
     case CallOp::kInvite: {
+      const bool direct = members->kind == store::ConversationKind::kDirect;
       std::vector<std::string> callees;
       for (const auto& user : members->usernames) {
         if (user == who.user) continue;
         const bool hidden = hidden_ != nullptr && hidden_->Hidden(who.user, user);
         if (hidden && direct) {
           // One code and wording with send's: a block is not told apart from a dm policy.
-          fan_out_.Reply(to, chat::ErrorPayload(to, ErrorCode::kNotAccepting,
-                                                user + " does not accept calls from you"));
+          Answer(to,
+                 chat::ErrorPayload(to, ErrorCode::kNotAccepting,
+                                    user + " does not accept calls from you"),
+                 origin);
           return;
         }
         if (!hidden) callees.push_back(user);  // a group rings nobody across a block
@@ -120,7 +121,7 @@ void CallOps::Apply(const DeviceRef& who, int64_t conversation_id,
       return;  // answered in Plan
   }
   if (out.error) {
-    fan_out_.Reply(to, chat::ErrorPayload(to, out.error->code, out.error->message));
+    Answer(to, chat::ErrorPayload(to, out.error->code, out.error->message), origin);
     return;
   }
   out.response[f::kConversationId] = std::to_string(conversation_id);
@@ -129,39 +130,121 @@ void CallOps::Apply(const DeviceRef& who, int64_t conversation_id,
         MakeIceServers(options_.ice, who.user, tools_.clock.NowMs() / 1000).servers;
   }
   // The answer first: a caller knows its call_id before any event about the call.
-  fan_out_.Reply(to, chat::OkPayload(to, std::move(out.response)));
+  Answer(to, chat::OkPayload(to, std::move(out.response)), origin);
   Publish(out.deliveries);
+  if (req.op == CallOp::kInvite) PushRings(who, conversation_id, req.video, out.deliveries);
+  RecordEnded();
 }
 
 void CallOps::Publish(const std::vector<Delivery>& deliveries) {
   for (const Delivery& d : deliveries) {
     const std::string payload = d.event.dump();
     if (!d.client_id.empty()) {
-      OutgoingMessage msg;
-      msg.topic = protocol::InboxTopic(d.user);
-      msg.payload = payload;
-      msg.qos = 1;
-      msg.target_client_id = d.client_id;
-      Status s = broker_.Publish(msg);
-      if (!s.ok()) broker_.Log(LogLevel::kWarning, "mqchat: call event: " + s.ToString());
+      auto remote = remote_devices_.find(d.client_id);
+      if (remote == remote_devices_.end()) {
+        PublishTo(d.user, d.client_id, payload);
+      } else {  // a device of the call on another broker
+        RelayEnvelope e;
+        e.kind = RelayEnvelope::Kind::kToDevice;
+        e.user = d.user;
+        e.client_id = d.client_id;
+        e.topic = protocol::InboxTopic(d.user);
+        e.body = payload;
+        Send(remote->second, e);
+      }
     } else if (!d.except_client_id.empty() && devices_ != nullptr) {
       for (const auto& client_id : devices_->OtherDevices(d.user, d.except_client_id)) {
-        Publish({Delivery{d.user, client_id, "", d.event}});
+        PublishTo(d.user, client_id, payload);
+      }
+      if (relay_ && relay_->brokers_of) {  // the user's devices on other brokers, but that one
+        RelayEnvelope e;
+        e.kind = RelayEnvelope::Kind::kToUser;
+        e.user = d.user;
+        e.except_client_id = d.except_client_id;
+        e.body = payload;
+        for (int broker : relay_->brokers_of(d.user)) Send(broker, e);
       }
     } else {
-      fan_out_.ToInboxes({d.user}, payload);
+      fan_out_.ToInboxes({d.user}, payload);  // the inbox reaches every broker
     }
   }
 }
 
+void CallOps::PublishTo(const std::string& user, const std::string& client_id,
+                        const std::string& payload) {
+  OutgoingMessage msg;
+  msg.topic = protocol::InboxTopic(user);
+  msg.payload = payload;
+  msg.qos = 1;
+  msg.target_client_id = client_id;
+  Status s = broker_.Publish(msg);
+  if (!s.ok()) broker_.Log(LogLevel::kWarning, "mqchat: call event: " + s.ToString());
+}
+
 void CallOps::DeviceGone(const std::string& client_id) {
+  if (auto home = forwarded_.find(client_id); home != forwarded_.end()) {
+    RelayEnvelope e;  // it may be in a call homed there: it leaves it
+    e.kind = RelayEnvelope::Kind::kGone;
+    e.client_id = client_id;
+    Send(home->second, e);
+    forwarded_.erase(home);
+  }
   if (registry_.CallOf(client_id).empty()) return;
   Publish(registry_.DeviceGone(client_id, tools_.clock.MonotonicMs()));
+  RecordEnded();
 }
 
 void CallOps::OnTick() {
   if (registry_.size() == 0) return;
   Publish(registry_.Tick(tools_.clock.MonotonicMs()));
+  RecordEnded();
+}
+
+void CallOps::PushRings(const DeviceRef& caller, int64_t conversation_id, bool video,
+                        const std::vector<Delivery>& deliveries) {
+  if (!push_ || !push_->online || !push_->push) return;
+  for (const Delivery& d : deliveries) {
+    if (d.event.value(f::kEvent, "") != protocol::call_events::kRinging) continue;
+    if (push_->online(d.user)) continue;  // their devices ring
+    const std::string call_id = d.event.value(f::kCallId, "");
+    push::CallNotice notice{d.user, conversation_id, call_id, caller.user, video, false, ""};
+    push_->push(std::move(notice));
+    pushed_[call_id].push_back(d.user);
+  }
+}
+
+void CallOps::RecordEnded() {
+  for (EndedCall& ended : registry_.TakeEnded()) {
+    if (auto pushed = pushed_.find(ended.record.call_id); pushed != pushed_.end()) {
+      for (const auto& user : pushed->second) {
+        push_->push(push::CallNotice{user, ended.conversation_id, ended.record.call_id,
+                                     ended.caller, ended.record.video, true, ended.record.outcome});
+      }
+      pushed_.erase(pushed);
+    }
+    if (!log_) continue;
+    chat::SendJob job;  // no requester: no reply (its ReplyTo has no topic)
+    store::AppendRequest& req = job.request;
+    req.conversation_id = ended.conversation_id;
+    req.sender = ended.caller;
+    req.client_msg_id = protocol::CallEntryKey(ended.record.call_id);
+    req.text = protocol::EncodeCallRecord(ended.record).dump();
+    req.message_id = ids_.Next();
+    req.created_at_ms = tools_.clock.NowMs();
+    req.kind = store::EventKind::kCall;
+    // Who took part or declined saw it: it is unread only for those who missed it.
+    for (const auto* users : {&ended.record.participants, &ended.record.declined}) {
+      for (const auto& user : *users) {
+        if (user != ended.caller) req.also_read.push_back(user);
+      }
+    }
+    Status s = log_(std::move(job));
+    if (!s.ok()) {
+      broker_.Log(LogLevel::kWarning,
+                  "mqchat: call " + ended.record.call_id + " not recorded in conversation " +
+                      std::to_string(ended.conversation_id) + ": " + s.ToString());
+    }
+  }
 }
 
 }  // namespace mqchat::call

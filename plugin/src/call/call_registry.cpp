@@ -322,6 +322,14 @@ void CallRegistry::End(Call& call, const std::string& reason, int64_t now_ms,
   e[f::kStartedBy] = call.caller.user;
   e[f::kDurationMs] = call.answered ? now_ms - call.answered_ms : 0;
   e[f::kParticipants] = std::vector<std::string>(call.took_part.begin(), call.took_part.end());
+  EndedCall ended{call.conversation_id, call.caller.user, {}};
+  ended.record.declined.assign(call.declined.begin(), call.declined.end());
+  ended.record.call_id = call.id;
+  ended.record.outcome = std::string(protocol::CallOutcomeOf(reason));
+  ended.record.video = call.video;
+  ended.record.duration_ms = e[f::kDurationMs].get<int64_t>();
+  ended.record.participants.assign(call.took_part.begin(), call.took_part.end());
+  ended_.push_back(std::move(ended));
   ToParticipants(call, e, out);
   if (!also_tell.empty() && call.participants.count(also_tell) == 0) {
     const std::string user = also_tell.substr(0, also_tell.find('/'));

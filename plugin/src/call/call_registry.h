@@ -7,15 +7,15 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "protocol/call.h"
+#include "protocol/call_record.h"
 #include "protocol/errors.h"
 
 namespace mqchat::call {
@@ -27,6 +27,13 @@ struct Delivery {
   std::string client_id;
   std::string except_client_id;
   nlohmann::json event;
+};
+
+// A call that ended: what its conversation's log records of it (CallOps appends the entry).
+struct EndedCall {
+  int64_t conversation_id = 0;
+  std::string caller;  // the user who started it: the entry's sender
+  protocol::CallRecord record;
 };
 
 struct CallLimits {
@@ -77,6 +84,8 @@ class CallRegistry {
   size_t size() const { return calls_.size(); }
   // The live call of a conversation ("" if none).
   std::string CallIn(int64_t conversation_id) const;
+  // The calls that ended since the last call, in the order they ended.
+  std::vector<EndedCall> TakeEnded() { return std::move(ended_); }
 
  private:
   struct Call {
@@ -126,6 +135,7 @@ class CallRegistry {
   std::unordered_map<std::string, std::string> by_device_;    // client id -> call id
   std::unordered_map<std::string, int> user_devices_in_calls_;  // user -> devices in calls
   std::multimap<int64_t, std::string> deadlines_;  // ring deadline -> call id (may be stale)
+  std::vector<EndedCall> ended_;                   // since the last TakeEnded
 };
 
 }  // namespace mqchat::call

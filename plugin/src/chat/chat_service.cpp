@@ -52,8 +52,9 @@ ChatService::ChatService(ChatOptions options, ChatDeps deps, store::ChatStorePtr
         if (indexer_) indexer_->Notify(touched);
       });
   readers_ = std::make_unique<ReaderPool>(std::move(reader_stores), options_.max_queue);
-  calls_ = std::make_unique<call::CallOps>(options_.calls, tools_, fan_out_, broker_, deps.devices,
-                                           deps.hidden);
+  calls_ = std::make_unique<call::CallOps>(
+      options_.calls, tools_, fan_out_, broker_, deps.devices, deps.hidden, ids_,
+      [this](SendJob job) { return writer_->SubmitInternal(std::move(job)); });
   if (channel_delivery_) {
     communities_.SetChannelDelivery(channel_delivery_.get());
     fan_out_.SetChannelPublisher([this](int64_t channel, const std::string& payload) {

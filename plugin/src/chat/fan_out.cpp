@@ -25,7 +25,10 @@ void FanOut::NewMessage(const std::vector<std::string>& users, const std::string
 }
 
 void FanOut::SendResults(std::vector<SendOutcome> outcomes) {
-  for (auto& out : outcomes) Reply(out.to, std::move(out.reply));
+  for (auto& out : outcomes) {
+    // A send the plugin made itself (a call's log entry) has nobody to answer.
+    if (!out.to.topic.empty()) Reply(out.to, std::move(out.reply));
+  }
   for (const auto& out : outcomes) {
     if (out.event.empty()) continue;
     if (out.channel_id > 0) {

@@ -18,6 +18,7 @@ namespace {
 protocol::Op AckOp(store::EventKind kind) {
   switch (kind) {
     case store::EventKind::kMessage:
+    case store::EventKind::kCall:  // the plugin's own: no request, no ack
       return protocol::Op::kSend;
     case store::EventKind::kEdit:
       return protocol::Op::kEdit;
@@ -312,7 +313,7 @@ SendOutcome SendPipeline::Stored(store::ChatStore& store, SendOutcome out,
   ack.server_time_ms = r.message.created_at_ms;
   ack.duplicate = r.outcome == store::AppendOutcome::kDuplicate;
   out.reply = protocol::SendAckResponse(out.to.req_id, ack, AckOp(r.message.kind));
-  metrics::Get().replies.CountOk(out.to.op);
+  if (!out.to.topic.empty()) metrics::Get().replies.CountOk(out.to.op);
   if (r.outcome != store::AppendOutcome::kStored) return out;
   if (channel) {  // one publish to the channel's topic, whoever reads it (fan_out.h)
     out.channel_id = r.message.conversation_id;

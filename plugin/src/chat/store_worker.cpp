@@ -18,6 +18,8 @@ Status StoreWorker::SubmitTask(StoreTask task) { return Submit(Item(std::move(ta
 
 Status StoreWorker::SubmitInternal(StoreTask task) { return Submit(Item(std::move(task)), false); }
 
+Status StoreWorker::SubmitInternal(SendJob job) { return Submit(Item(std::move(job)), false); }
+
 Status StoreWorker::Submit(Item item, bool bounded) {
   {
     MutexLock lock(mu_);

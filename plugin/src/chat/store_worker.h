@@ -56,6 +56,8 @@ class StoreWorker {
   // Like SubmitTask, but never refused for a full queue: for the plugin's own work that it keeps
   // bounded itself (e.g. one coalesced task at a time). kUnavailable after Stop().
   Status SubmitInternal(StoreTask task);
+  // The same for a send the plugin makes itself (a call's log entry, call/call_ops.h).
+  Status SubmitInternal(SendJob job);
   // Runs every queued job, then joins. Jobs submitted afterwards are refused.
   void Stop();
 

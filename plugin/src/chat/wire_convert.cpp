@@ -41,6 +41,10 @@ protocol::WireMessage ToWire(const store::StoredMessage& m) {
   w.deleted = m.deleted_at_ms > 0;
   w.mentions = m.mentions;
   w.attachments = m.attachments;
+  if (m.kind == store::EventKind::kCall) {  // the body is the record (protocol/call_record.h)
+    w.call = protocol::ParseCallRecord(m.text);
+    w.text.clear();
+  }
   return w;
 }
 
@@ -66,6 +70,8 @@ std::string_view EventKindName(store::EventKind kind) {
       return values::kEventReact;
     case store::EventKind::kReactionRemove:
       return values::kEventUnreact;
+    case store::EventKind::kCall:
+      return values::kEventCall;
   }
   return "";
 }

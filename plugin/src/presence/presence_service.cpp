@@ -96,6 +96,10 @@ ClusterBus::Callbacks PresenceService::BusCallbacks(BrokerTaskQueue& tasks) {
   };
   callbacks.on_routed = [this, &tasks](const std::string& user, std::string payload) {
     tasks.Post([this, user, payload = std::move(payload)]() mutable {
+      if (user.empty()) {  // a call envelope (RouteCall)
+        if (call_listener_) call_listener_(std::move(payload));
+        return;
+      }
       PublishRouted(user, std::move(payload));
     });
   };
@@ -133,6 +137,14 @@ void PresenceService::OnTick() {
 void PresenceService::RouteInbox(const std::string& user, const std::string& payload) {
   if (!bus_) return;
   for (int broker : remote_.Brokers(user)) bus_->Route(broker, user, payload);
+}
+
+void PresenceService::RouteCall(int broker, const std::string& envelope) {
+  if (bus_) bus_->Route(broker, "", envelope);
+}
+
+std::vector<int> PresenceService::BrokersOf(const std::string& user) const {
+  return remote_.Brokers(user);
 }
 
 void PresenceService::ShareMembers(const std::vector<std::string>& members) {

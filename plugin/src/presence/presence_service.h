@@ -89,6 +89,13 @@ class PresenceService {
   // Delivers an inbox payload to `user`'s devices on other brokers (none without shared
   // presence).
   void RouteInbox(const std::string& user, const std::string& payload);
+  // Calls across brokers (call/call_relay.h): `envelope` to broker `broker`'s call listener,
+  // on its routed channel under the empty user name (no user has it). Lost if Redis is down.
+  void RouteCall(int broker, const std::string& envelope);
+  using CallListener = std::function<void(std::string envelope)>;
+  void SetCallListener(CallListener listener) { call_listener_ = std::move(listener); }
+  // The other brokers with devices of `user` connected.
+  std::vector<int> BrokersOf(const std::string& user) const;
   // Stops the bus (its threads joined): peers learn this broker's devices are gone. Presence
   // is local from then on.
   void StopSharing() { bus_.reset(); }
@@ -114,6 +121,7 @@ class PresenceService {
   const Clock& clock_;
   // Also the thread-safe OnlineDirectory (who has a device connected anywhere) for push.
   PresenceTracker tracker_;
+  CallListener call_listener_;
   RemoteDevices remote_;                         // devices on other brokers (shared presence)
   std::unique_ptr<ClusterBus> bus_;              // null without plugin_opt_redis_url
   std::unordered_set<std::string> unannounced_;  // local counts the bus has not been told

@@ -80,6 +80,7 @@ void PushWorker::Run() {
       notified_ = false;
     }
     MaybePurge();
+    DeliverCalls();
     const int claimed = DeliverDue();
     if (claimed == options_.concurrency) continue;  // a full round: more may be due already
     WaitForWork(claimed < 0);

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,6 +23,7 @@
 #include "mqchat/status.h"
 #include "presence/online_directory.h"
 #include "push/backoff.h"
+#include "push/call_push.h"
 #include "push/gateway_protocol.h"
 #include "push/http_poster.h"
 #include "store/push_store.h"
@@ -69,6 +71,9 @@ class PushWorker {
   // next start) and joins the thread. Idempotent.
   void Stop();
 
+  // Thread-safe: a call notification (call_push.h), sent at the worker's next round, once.
+  void PushCall(CallNotice notice);
+
   const PushStats& stats() const { return stats_; }
 
  private:
@@ -79,6 +84,9 @@ class PushWorker {
   // One round: claims up to `concurrency` due jobs and settles them. Returns how many it
   // claimed, or -1 if the store failed.
   int DeliverDue();
+  // Sends the queued call notifications (call_push.cpp), each once.
+  void DeliverCalls();
+  static constexpr size_t kMaxQueuedCalls = 1000;
   // One claimed job, ready to POST, and the tokens it names.
   struct Post {
     store::PushJob job;
@@ -116,6 +124,8 @@ class PushWorker {
   Mutex mu_;
   CondVar cv_;
   bool notified_ GUARDED_BY(mu_) = false;
+  std::vector<CallNotice> calls_ GUARDED_BY(mu_);  // PushCall's, not yet sent
+  std::set<std::string> rung_by_push_;             // worker thread: "<call_id>\n<user>"
   bool stopping_ GUARDED_BY(mu_) = false;
   std::atomic<bool> stop_requested_{false};
   std::thread thread_;  // last: started once everything above is ready

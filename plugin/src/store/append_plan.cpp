@@ -84,6 +84,13 @@ std::string AppendPlan::MentionedNonMember(size_t i) const {
 
 namespace {
 
+// A reply, an edit, a deletion or a reaction names a message; a plain message or a call
+// entry names none.
+bool HasTarget(const AppendRequest& req) {
+  if (req.kind == EventKind::kCall) return false;
+  return req.kind != EventKind::kMessage || req.target_seq > 0;
+}
+
 bool IsReaction(EventKind kind) {
   return kind == EventKind::kReactionAdd || kind == EventKind::kReactionRemove;
 }
@@ -94,7 +101,7 @@ void AppendPlan::CollectTargets() {
   std::set<std::pair<ConversationId, int64_t>> seen_targets;
   ReactionSet seen_reactions;
   for (const AppendRequest& req : batch_) {
-    if (req.kind == EventKind::kMessage && req.target_seq <= 0) continue;
+    if (!HasTarget(req)) continue;
     if (seen_targets.emplace(req.conversation_id, req.target_seq).second) {
       targets_.push_back(TargetKey{req.conversation_id, req.target_seq});
     }
@@ -128,7 +135,7 @@ void AppendPlan::InitialState(TargetMap& targets, ReactionSet& present) const {
 EventRefusal AppendPlan::Check(size_t i, const TargetMap& targets,
                                const ReactionSet& present) const {
   const AppendRequest& req = batch_[i];
-  if (req.kind == EventKind::kMessage && req.target_seq <= 0) return EventRefusal::kNone;
+  if (!HasTarget(req)) return EventRefusal::kNone;
   auto it = targets.find({req.conversation_id, req.target_seq});
   if (it == targets.end() || it->second.kind != EventKind::kMessage) {
     return EventRefusal::kUnknownTarget;
@@ -158,6 +165,8 @@ EventRefusal AppendPlan::Check(size_t i, const TargetMap& targets,
       return has_reaction ? EventRefusal::kNoChange : EventRefusal::kNone;
     case EventKind::kReactionRemove:
       return has_reaction ? EventRefusal::kNone : EventRefusal::kNoChange;
+    case EventKind::kCall:
+      return EventRefusal::kNone;  // HasTarget: not reached
   }
   return EventRefusal::kUnknownTarget;
 }
@@ -171,6 +180,7 @@ void AppendPlan::Apply(size_t i, int64_t seq, TargetMap& targets, ReactionSet& p
           TargetState{EventKind::kMessage, req.sender, req.created_at_ms, false};
       break;
     case EventKind::kEdit:
+    case EventKind::kCall:
       break;
     case EventKind::kDelete:
       targets[{req.conversation_id, req.target_seq}].deleted = true;
@@ -350,7 +360,7 @@ Status AppendPlan::Decide() {
       int64_t& newest = last_message_ms_[{req.conversation_id, req.sender}];
       newest = std::max(newest, req.created_at_ms);
     }
-    if (req.kind != EventKind::kMessage) effect_indexes_.push_back(i);
+    if (HasTarget(req) && req.kind != EventKind::kMessage) effect_indexes_.push_back(i);
     Apply(i, seq, targets, present);
 
     SeqAdvance& advance = advances[req.conversation_id];
@@ -361,6 +371,10 @@ Status AppendPlan::Decide() {
     advance.last_seq = seq;
     newest_by_sender[{req.conversation_id, req.sender}] =
         ReadAdvance{req.conversation_id, req.sender, seq, req.channel_sender};
+    for (const std::string& user : req.also_read) {  // a call entry: who took part saw it
+      newest_by_sender[{req.conversation_id, user}] =
+          ReadAdvance{req.conversation_id, user, seq, false};
+    }
   }
 
   for (auto& [id, advance] : advances) {

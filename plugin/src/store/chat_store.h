@@ -29,6 +29,9 @@ enum class EventKind {
   kDelete = 2,          // the target message deleted for everyone (no text)
   kReactionAdd = 3,     // text is the emoji
   kReactionRemove = 4,  // text is the emoji
+  // A call's outcome (issue 27, migration 027): text is its record (protocol/call.h,
+  // EncodeCallRecord); no target; the sender is the caller. Unread like a message.
+  kCall = 5,
 };
 
 struct StoredMessage {
@@ -137,6 +140,9 @@ struct AppendRequest {
   // manage_messages or manage_channels there (as channel_moderator, by that check only). A
   // group's owners and admins are exempt by their members row instead.
   bool slow_mode_exempt = false;
+  // kCall: other users whose read_seq moves up to the entry with the sender's (those who took
+  // part in the call or declined it saw it; a callee who missed it did not: unread for them).
+  std::vector<std::string> also_read;
 };
 
 enum class AppendOutcome {
@@ -192,8 +198,8 @@ struct ConversationSummary {
   std::string name;
   int64_t last_seq = 0;
   int64_t read_seq = 0;  // the asking user's
-  // Messages (EventKind::kMessage) above read_seq: edits, deletions and reactions take seqs
-  // but are not unread. Counted per read (one index range over the unread rows).
+  // Messages and call entries (kMessage, kCall) above read_seq: edits, deletions and reactions
+  // take seqs but are not unread. Counted per read (one index range over the unread rows).
   int64_t unread = 0;
   int64_t muted_until_ms = 0;  // the asking user's mute (PushStore::SetMute); 0 when none
   // Mentions of the asking user above read_seq (the `mentions` table, migration 019: one
@@ -328,7 +334,7 @@ class ChatStore {
   virtual Result<std::vector<StoredMessage>> ReadHistory(ConversationId id, int64_t after_seq,
                                                          int64_t before_seq, int limit) = 0;
 
-  // The same paging over messages only (EventKind::kMessage), each in its current state with
+  // The same paging over messages and call entries (EventKind::kMessage, kCall), each in its
   // its reactions (`mine` for `reader`) and the message it replies to: what `history` shows.
   virtual Result<std::vector<MessageView>> ReadMessages(ConversationId id,
                                                         const std::string& reader,

@@ -6,6 +6,7 @@ import { DecodeError } from "./errors";
 import { DM_POLICIES } from "./wire";
 import type {
   WireAttachment,
+  WireCallRecord,
   BlockedUser,
   DmPolicy,
   HistoryPage,
@@ -128,7 +129,21 @@ export function decodeMessage(v: unknown, what = "message"): WireMessage {
   if (o.mentions !== undefined) m.mentions = arr(o, "mentions", what, aString);
   if (o.attachments !== undefined) m.attachments = arr(o, "attachments", what, decodeAttachment);
   if (o.reply !== undefined && o.reply !== null) m.reply = decodeReplyQuote(o.reply, `${what}.reply`);
+  if (o.call !== undefined && o.call !== null) m.call = decodeCallRecord(o.call, `${what}.call`);
   return m;
+}
+
+function decodeCallRecord(v: unknown, what: string): WireCallRecord {
+  const o = obj(v, what);
+  const r: WireCallRecord = {
+    call_id: str(o, "call_id", what),
+    outcome: str(o, "outcome", what),
+    video: o.video === true,
+    duration_ms: num(o, "duration_ms", what),
+    participants: arr(o, "participants", what, aString),
+  };
+  if (o.declined !== undefined) r.declined = arr(o, "declined", what, aString);
+  return r;
 }
 
 export function decodeMember(v: unknown, what = "member"): WireMember {

@@ -50,6 +50,19 @@ export interface WireMessage {
   mentions?: string[];
   /** The files and pictures it carries (PROTOCOL.md "Attachments"); no URLs (they expire). */
   attachments?: WireAttachment[];
+  /** A call entry (`kind` "call", PROTOCOL.md 8.5): the call's outcome; `sender` is the caller. */
+  call?: WireCallRecord;
+}
+
+/** How a call ended, as its conversation's log records it (PROTOCOL.md 8.5). `participants`:
+ * the users who took part; `declined`: the callees who declined; any other member missed it. */
+export interface WireCallRecord {
+  call_id: string;
+  outcome: string; // "answered" | "missed" | "declined" | "cancelled" | "busy"
+  video: boolean;
+  duration_ms: number;
+  participants: string[];
+  declined?: string[];
 }
 
 /** An attachment as a message carries it; `width`/`height` 0 for a file that is not a picture;

@@ -15,6 +15,7 @@ export interface ChannelInfo {
   unread_mentions?: number;
   slow_mode_s?: number;
 }
+import { missedBy } from "./call_entry";
 import { applyEvent, isMessage, mergeHistory, quoteDeleted } from "./message_events";
 import { noteEvent, noteMessage } from "./mentions";
 import { KeptWindow, keptGap } from "./msg_cache";
@@ -197,6 +198,7 @@ export class Conversations {
       this.hooks.ownMessage(m.client_msg_id);
       c.readSeq = Math.max(c.readSeq, m.seq); // any event of mine advances my read position
     }
+    if (m.call && !missedBy(m.call, this.me)) c.readSeq = Math.max(c.readSeq, m.seq); // I saw it
     c.typing.delete(m.sender);
     if (!c.holds(m.seq)) {
       if (isMessage(m)) this.list(c, m);

@@ -5,9 +5,10 @@
 // event changes nothing. Applying each event once is conversations.ts's job (keyed by seq).
 import type { WireMessage, WireReaction } from "../api/wire";
 
-/** A log entry that is a plain message (no kind): what the view lists. */
+/** A log entry the view lists: a plain message (no kind), or a call's entry (PROTOCOL.md 8.5),
+ * which is unread like a message. */
 export function isMessage(m: WireMessage): boolean {
-  return m.kind === undefined || m.kind === "";
+  return m.kind === undefined || m.kind === "" || (m.kind === "call" && m.call !== undefined);
 }
 
 /** `ev` (an event of `target`'s conversation naming it) applied to `target`; `me` decides `mine`.

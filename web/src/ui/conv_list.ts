@@ -1,6 +1,7 @@
 // The conversation list: title, avatar with presence, last message or typing, unread badge.
 // Each item is a button in a list item; the arrow keys (and Home/End) move the focus through the
 // list, Enter opens; the focus survives the list's redraws.
+import { callEntryLine } from "../state/call_entry";
 import type { ConvView } from "../state/conversation";
 import { $, avatar, h, show } from "./dom";
 import type { ViewContext } from "./context";
@@ -44,12 +45,16 @@ function preview(v: ViewContext, c: ConvView): string {
   const lm = c.lastMessage;
   if (lm) {
     const att = lm.attachments?.[0];
-    const body = lm.deleted
-      ? t("list.deleted")
-      : lm.text === "" && att
-        ? t("list.attachment", { name: att.name, count: lm.attachments!.length })
-        : oneLine(lm.text);
-    if (lm.sender === s.me) text = t("list.you", { text: body });
+    const body = lm.call
+      ? callEntryLine(lm, nameOf)
+      : lm.deleted
+        ? t("list.deleted")
+        : lm.text === "" && att
+          ? t("list.attachment", { name: att.name, count: lm.attachments!.length })
+          : oneLine(lm.text);
+    if (lm.call)
+      text = body; // a call's entry says who called
+    else if (lm.sender === s.me) text = t("list.you", { text: body });
     else text = c.kind === "group" ? t("list.sender", { user: nameOf(lm.sender), text: body }) : body;
     if (c.kind === "group" && s.privacy.isBlocked(lm.sender)) text = t("list.blocked");
   }

@@ -3,6 +3,7 @@
 // waiting, or failed with Retry/Edit/Delete), and long texts collapsed behind "Show more".
 import { t } from "../i18n/i18n";
 import { codePoints, WireMessage } from "../api/wire";
+import { callEntryLine, missedBy } from "../state/call_entry";
 import type { ConvView } from "../state/conversation";
 import type { PendingView } from "../state/outbox";
 import { h } from "./dom";
@@ -98,6 +99,7 @@ export function messageSig(c: ConvView, m: Readonly<WireMessage>): string {
 }
 
 export function messageEl(c: ConvView, m: Readonly<WireMessage>, o: MessageOpts): HTMLElement {
+  if (m.call) return callEntryEl(m, o.me);
   const meta = h(
     "div",
     { class: "meta" },
@@ -146,6 +148,23 @@ export function messageEl(c: ConvView, m: Readonly<WireMessage>, o: MessageOpts)
     ),
     o.menu && !m.deleted ? menuEl(o.menu, o.canEdit, o.canDelete, !o.mine) : null,
     m.deleted ? null : reactionsEl(m),
+  );
+}
+
+/** A call's entry (PROTOCOL.md 8.5): one centred line, "Missed call from bob" or "Call, 3 min,
+ * alice, bob", marked missed for a member who missed it; no menu, no reactions. */
+function callEntryEl(m: Readonly<WireMessage>, me: string): HTMLElement {
+  const missed = m.sender !== me && missedBy(m.call!, me);
+  return h(
+    "div",
+    {
+      class: `msg call-entry${missed ? " missed" : ""}`,
+      "data-seq": m.seq,
+      "data-sender": m.sender,
+      "data-cmid": m.client_msg_id,
+    },
+    h("span", { class: "call-line", text: callEntryLine(m, nameOf) }),
+    h("time", { datetime: new Date(m.sent_at_ms).toISOString(), text: fmtTime(m.sent_at_ms) }),
   );
 }
 

@@ -38,7 +38,7 @@ Status ReadTargetRows(PgPipeline& pipe, AppendPlan& plan) {
     MQCHAT_ASSIGN_OR_RETURN(size_t index, Position(r, row, plan.targets().size()));
     TargetState state;
     MQCHAT_ASSIGN_OR_RETURN(int64_t kind, PgInt64(r, row, 1));
-    state.kind = static_cast<EventKind>(kind);  // CHECK: 0..4
+    state.kind = static_cast<EventKind>(kind);  // CHECK: 0..5 (migration 027)
     state.sender = PgText(r, row, 2);
     MQCHAT_ASSIGN_OR_RETURN(state.created_at_ms, PgInt64(r, row, 3));
     MQCHAT_ASSIGN_OR_RETURN(int64_t deleted_at_ms, PgInt64(r, row, 4));
@@ -101,6 +101,7 @@ Status SendEffects(PgPipeline& pipe, const AppendPlan& plan) {
     const PgStatement* stmt = nullptr;
     switch (e.kind) {
       case EventKind::kMessage:
+      case EventKind::kCall:  // changes no other row (not in effect_indexes)
         continue;
       case EventKind::kEdit:
         stmt = &ev::kApplyEdit;

@@ -63,7 +63,7 @@ Result<StoredMessage> ReadMessage(const PGresult* res, int row, int first) {
   msg.text = PgText(res, row, first + 5);
   MQCHAT_ASSIGN_OR_RETURN(msg.created_at_ms, PgInt64(res, row, first + 6));
   MQCHAT_ASSIGN_OR_RETURN(int64_t kind, PgInt64(res, row, first + 7));
-  msg.kind = static_cast<EventKind>(kind);  // CHECK: 0..4
+  msg.kind = static_cast<EventKind>(kind);  // CHECK: 0..5 (migration 027)
   MQCHAT_ASSIGN_OR_RETURN(msg.target_seq, PgInt64(res, row, first + 8));
   MQCHAT_ASSIGN_OR_RETURN(msg.edited_at_ms, PgInt64(res, row, first + 9));
   MQCHAT_ASSIGN_OR_RETURN(msg.deleted_at_ms, PgInt64(res, row, first + 10));

@@ -181,9 +181,10 @@ inline constexpr PgStatement kAppendWrite = {
 
 // The user's conversations with their last message and member names (a JSON array), most
 // recently active first; a conversation without messages counts as active since its creation.
-// The last message and the unread count are of messages only (kind 0; migration 010): the
-// newest kind-0 row (a backward walk of the primary key, usually one row) and a count over
-// the primary key range above read_seq (as long as what is unread).
+// The last message is a message (kind 0; migration 010), the unread count counts messages and
+// call entries (kinds 0 and 5; migration 027): the newest kind-0 row (a backward walk of the
+// primary key, usually one row) and a count over the primary key range above read_seq (as long as
+// what is unread).
 inline constexpr PgStatement kListConversations = {
     "mqchat_chat_list_conversations",
     "SELECT c.conversation_id, c.kind, c.name, c.last_seq, me.read_seq, "
@@ -192,7 +193,7 @@ inline constexpr PgStatement kListConversations = {
     "COALESCE((SELECT u.muted_until_ms FROM mutes u WHERE u.conversation_id = c.conversation_id "
     "AND u.username = me.username), 0), "
     "(SELECT count(*) FROM messages x WHERE x.conversation_id = c.conversation_id "
-    "AND x.seq > me.read_seq AND x.kind = 0), "
+    "AND x.seq > me.read_seq AND x.kind IN (0, 5)), "
     "m.conversation_id, m.seq, m.message_id, m.sender, m.client_msg_id, m.body, m.created_at_ms, "
     "m.kind, m.target_seq, m.edited_at_ms, m.deleted_at_ms, m.mentions, "
     // Migration 019: the user's unread mentions, one range of the mentions primary key.

@@ -51,14 +51,14 @@ inline constexpr PgStatement kRemoveReaction = {
     "mqchat_event_remove_reaction",
     "DELETE FROM reactions WHERE conversation_id = $1::bigint AND seq = $2::bigint "
     "AND username = $3::text AND emoji = $4::text"};
-// `history`: messages only (kind 0), the columns of pg_chat_sql::ReadMessage, then the quoted
-// message of a reply (sender, body, deleted_at_ms, kind; NULL when there is none).
-#define MQCHAT_PG_MESSAGE_VIEW                                                                   \
-  "SELECT m.conversation_id, m.seq, m.message_id, m.sender, m.client_msg_id, m.body, "          \
-  "m.created_at_ms, m.kind, m.target_seq, m.edited_at_ms, m.deleted_at_ms, "                    \
-  "q.sender, q.body, q.deleted_at_ms, q.kind, m.mentions, m.attachments FROM messages m "       \
-  "LEFT JOIN messages q ON m.target_seq > 0 AND q.conversation_id = m.conversation_id "         \
-  "AND q.seq = m.target_seq WHERE m.conversation_id = $1::bigint AND m.kind = 0 "
+// `history`: messages and call entries (kinds 0 and 5), the columns of pg_chat_sql::ReadMessage,
+// then the quoted message of a reply (sender, body, deleted_at_ms, kind; NULL when there is none).
+#define MQCHAT_PG_MESSAGE_VIEW                                                            \
+  "SELECT m.conversation_id, m.seq, m.message_id, m.sender, m.client_msg_id, m.body, "    \
+  "m.created_at_ms, m.kind, m.target_seq, m.edited_at_ms, m.deleted_at_ms, "              \
+  "q.sender, q.body, q.deleted_at_ms, q.kind, m.mentions, m.attachments FROM messages m " \
+  "LEFT JOIN messages q ON m.target_seq > 0 AND q.conversation_id = m.conversation_id "   \
+  "AND q.seq = m.target_seq WHERE m.conversation_id = $1::bigint AND m.kind IN (0, 5) "
 inline constexpr PgStatement kMessagesBefore = {
     "mqchat_event_messages_before",
     MQCHAT_PG_MESSAGE_VIEW "AND m.seq < $2::bigint ORDER BY m.seq DESC LIMIT $3::bigint"};

@@ -128,11 +128,12 @@ inline constexpr PgStatement kIsMuted = {
     "AND (muted_until_ms = -1 OR muted_until_ms > $3::bigint)"};
 // $1's unread messages in the conversations they have not muted at $2 (members_username_idx,
 // then one conversation row and one mute probe per membership, and a count of the unread
-// rows of kind 0: edits, deletions and reactions are not unread; migration 010).
+// rows of kinds 0 and 5 (messages, call entries): edits, deletions and reactions are not
+// unread; migrations 010 and 027).
 inline constexpr PgStatement kUnreadTotal = {
     "mqchat_push_unread_total",
     "SELECT COALESCE(SUM((SELECT count(*) FROM messages x WHERE x.conversation_id = "
-    "m.conversation_id AND x.seq > m.read_seq AND x.kind = 0)), 0)::bigint FROM members m "
+    "m.conversation_id AND x.seq > m.read_seq AND x.kind IN (0, 5))), 0)::bigint FROM members m "
     "JOIN conversations c ON c.conversation_id = m.conversation_id "
     "WHERE m.username = $1::text AND c.last_seq > m.read_seq "
     "AND NOT EXISTS (SELECT 1 FROM mutes u WHERE u.conversation_id = m.conversation_id "

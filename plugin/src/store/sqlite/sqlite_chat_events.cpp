@@ -21,7 +21,7 @@ Result<std::optional<TargetState>> SqliteChatStore::ReadTarget(ConversationId id
   MQCHAT_ASSIGN_OR_RETURN(bool has_row, BindAndStep(stmt, id, seq));
   if (!has_row) return std::optional<TargetState>();
   TargetState state;
-  state.kind = static_cast<EventKind>(ColumnInt64(stmt, 0));  // CHECK: 0..4
+  state.kind = static_cast<EventKind>(ColumnInt64(stmt, 0));  // CHECK: 0..5 (migration 027)
   state.sender = ColumnText(stmt, 1);
   state.created_at_ms = ColumnInt64(stmt, 2);
   state.deleted = ColumnInt64(stmt, 3) > 0;
@@ -60,6 +60,7 @@ Status SqliteChatStore::WriteEffects(const AppendPlan& plan) {
     const ConversationId id = e.conversation_id;
     switch (e.kind) {
       case EventKind::kMessage:
+      case EventKind::kCall:  // changes no other row (not in effect_indexes)
         break;
       case EventKind::kEdit:
         MQCHAT_RETURN_IF_ERROR(BindAndRun(apply_edit_.get(), id, e.target_seq, e.text,

@@ -93,15 +93,16 @@ inline constexpr char kInsertMessage[] =
 inline constexpr char kAdvanceRead[] =
     "UPDATE members SET read_seq = MAX(read_seq, ?3) WHERE conversation_id = ?1 AND username = ?2";
 // A conversation without messages counts as active since its creation. The last message and
-// the unread count are of messages only (kind 0), not edits, deletions or reactions: the
-// newest kind-0 row (a backward walk of the primary key from last_seq, usually one row), and
-// a count over the primary key range above read_seq (as long as what is unread).
+// the unread count are of messages (kind 0), not edits, deletions or reactions (call entries,
+// kind 5, count as unread; migration 027): the newest kind-0 row (a backward walk of the
+// primary key from last_seq, usually one row), and a count over the primary key range above
+// read_seq (as long as what is unread).
 inline constexpr char kListConversations[] =
     "SELECT c.conversation_id, c.kind, c.name, c.last_seq, me.read_seq, "
     "COALESCE((SELECT u.muted_until_ms FROM mutes u WHERE u.conversation_id = c.conversation_id "
     "AND u.username = me.username), 0), "
     "(SELECT count(*) FROM messages x WHERE x.conversation_id = c.conversation_id "
-    "AND x.seq > me.read_seq AND x.kind = 0), "
+    "AND x.seq > me.read_seq AND x.kind IN (0, 5)), "
     "m.conversation_id, m.seq, m.message_id, m.sender, m.client_msg_id, m.body, m.created_at_ms, "
     "m.kind, m.target_seq, m.edited_at_ms, m.deleted_at_ms, m.mentions, "
     // Migration 019: the user's unread mentions, one range of the mentions primary key.
@@ -163,7 +164,7 @@ inline StoredMessage ReadMessage(sqlite3_stmt* stmt, int first) {
   msg.client_msg_id = ColumnText(stmt, first + 4);
   msg.text = ColumnText(stmt, first + 5);
   msg.created_at_ms = ColumnInt64(stmt, first + 6);
-  msg.kind = static_cast<EventKind>(ColumnInt64(stmt, first + 7));  // CHECK: 0..4
+  msg.kind = static_cast<EventKind>(ColumnInt64(stmt, first + 7));  // CHECK: 0..5 (migration 027)
   msg.target_seq = ColumnInt64(stmt, first + 8);
   msg.edited_at_ms = ColumnInt64(stmt, first + 9);
   msg.deleted_at_ms = ColumnInt64(stmt, first + 10);

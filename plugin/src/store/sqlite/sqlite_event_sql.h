@@ -34,15 +34,16 @@ inline constexpr char kAddReaction[] =
 inline constexpr char kRemoveReaction[] =
     "DELETE FROM reactions WHERE conversation_id = ?1 AND seq = ?2 AND username = ?3 "
     "AND emoji = ?4";
-// `history`: messages only (kind 0), the same columns as sqlite_chat_sql::ReadMessage.
+// `history`: messages and call entries (kinds 0 and 5), the same columns as
+// sqlite_chat_sql::ReadMessage.
 inline constexpr char kMessagesBefore[] =
     "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind, "
     "target_seq, edited_at_ms, deleted_at_ms, mentions, attachments FROM messages "
-    "WHERE conversation_id = ?1 AND seq < ?2 AND kind = 0 ORDER BY seq DESC LIMIT ?3";
+    "WHERE conversation_id = ?1 AND seq < ?2 AND kind IN (0, 5) ORDER BY seq DESC LIMIT ?3";
 inline constexpr char kMessagesAfter[] =
     "SELECT conversation_id, seq, message_id, sender, client_msg_id, body, created_at_ms, kind, "
     "target_seq, edited_at_ms, deleted_at_ms, mentions, attachments FROM messages "
-    "WHERE conversation_id = ?1 AND seq > ?2 AND kind = 0 ORDER BY seq LIMIT ?3";
+    "WHERE conversation_id = ?1 AND seq > ?2 AND kind IN (0, 5) ORDER BY seq LIMIT ?3";
 // The reactions of a page's seq range ?2..?3, per (seq, emoji), with whether ?4 is among them.
 inline constexpr char kReactionsOf[] =
     "SELECT seq, emoji, count(*), max(username = ?4) FROM reactions "

@@ -262,5 +262,39 @@ TEST_F(CallRegistryTest, RungDeviceDroppingKeepsTheRing) {
   EXPECT_FALSE(reg_.Accept(kBobDesk, kConv, "c1", 20).error);
 }
 
+// What the conversation's log records of each ended call (CallOps appends it).
+TEST_F(CallRegistryTest, EndedCallsAreRecordedOnceWithTheirOutcome) {
+  StartDirect(0);
+  EXPECT_TRUE(reg_.TakeEnded().empty());  // still ringing
+  ASSERT_FALSE(reg_.Accept(kBobPhone, kConv, "c1", 1000).error);
+  ASSERT_FALSE(reg_.Hangup(kAlice, kConv, "c1", 61000).error);
+  auto ended = reg_.TakeEnded();
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0].conversation_id, kConv);
+  EXPECT_EQ(ended[0].caller, "alice");
+  EXPECT_EQ(ended[0].record.call_id, "c1");
+  EXPECT_EQ(ended[0].record.outcome, "answered");
+  EXPECT_EQ(ended[0].record.duration_ms, 60000);
+  EXPECT_EQ(ended[0].record.participants, (std::vector<std::string>{"alice", "bob"}));
+  EXPECT_TRUE(reg_.TakeEnded().empty());  // taken once
+
+  reg_.Invite(kAlice, kConv, true, {"alice", "bob"}, true, "c2", 70000);
+  ASSERT_FALSE(reg_.Decline(kBobDesk, kConv, "c2", 71000).error);
+  ended = reg_.TakeEnded();
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0].record.outcome, "declined");
+  EXPECT_TRUE(ended[0].record.video);
+  EXPECT_EQ(ended[0].record.duration_ms, 0);
+  EXPECT_EQ(ended[0].record.declined, (std::vector<std::string>{"bob"}));
+  EXPECT_FALSE(ended[0].record.MissedBy("bob"));  // he saw it
+
+  reg_.Invite(kAlice, kConv, true, {"alice", "bob"}, false, "c3", 80000);
+  reg_.Tick(80000 + 45000);
+  ended = reg_.TakeEnded();
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0].record.outcome, "missed");
+  EXPECT_EQ(ended[0].record.participants, (std::vector<std::string>{"alice"}));
+}
+
 }  // namespace
 }  // namespace mqchat::call
