@@ -16,8 +16,9 @@
 
 #include "protocol/ops.h"
 #include "store/pg/pg_handles.h"
+#include "store/shard_map.h"
+#include "store/shard_move.h"
 #include "support/chat_fixture.h"
-#include "support/ctl_command.h"
 #include "support/postgres_instance.h"
 #include "support/wait_for.h"
 
@@ -270,12 +271,18 @@ TEST_P(PgShardsTest, MovingAConversationWhileItsSenderSendsLosesAndReordersNothi
     ++next;
   };
   for (int i = 0; i < 100; ++i) send_next();
+  // The move runs as mqchatctl's `conversation move` does (store/shard_move.h), beside the
+  // sender.
+  store::StoreConfig config;
+  config.backend = store::Backend::kPostgres;
+  config.pg_conninfo = server_->store_config().pg_conninfo;
+  auto shards = store::ParseShardList(shards_option_);
+  ASSERT_TRUE(shards.ok()) << shards.status().ToString();
+  config.pg_shards = *shards;
   std::atomic<bool> moved{false};
-  RunResult ctl;
+  Result<store::ShardMove> result = Status::Internal("not run");
   std::thread mover([&] {
-    std::vector<std::string> words = {"--pg_shards", shards_option_,       "conversation",
-                                      "move",        std::to_string(conv), std::to_string(to)};
-    ctl = RunCtl(*server_, words);
+    result = store::MoveConversation(config, conv, to);
     moved = true;
   });
   int64_t during = 0;
@@ -285,9 +292,12 @@ TEST_P(PgShardsTest, MovingAConversationWhileItsSenderSendsLosesAndReordersNothi
     if (HasFatalFailure()) break;
   }
   mover.join();
-  ASSERT_EQ(ctl.exit_code, 0) << ctl.output;
-  std::printf("moved with %lld sends during the move: %s", static_cast<long long>(during),
-              ctl.output.c_str());
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  std::printf(
+      "moved %lld rows (last seq %lld) with %lld sends during the move; sends waited "
+      "%lld ms\n",
+      static_cast<long long>(result->rows), static_cast<long long>(result->last_seq),
+      static_cast<long long>(during), static_cast<long long>(result->locked_ms));
   for (int i = 0; i < 50; ++i) send_next();
   EXPECT_EQ(ShardOf(conv), to);
   EXPECT_EQ(QueryInt(shard_dsn_[from], "SELECT count(*) FROM messages WHERE conversation_id = " +
