@@ -85,17 +85,23 @@ class PgShardsTest : public ChatFixture {
     return QueryInt(shard_dsn_[shard], "SELECT count(*) FROM conversations");
   }
 
+  // Registers alice and `count` peers named `prefix`0, `prefix`1, ...; returns the peers.
+  std::vector<std::string> RegisterAliceAndPeers(const std::string& prefix, int count) {
+    std::vector<std::string> peers;
+    for (int i = 0; i < count; ++i) peers.push_back(prefix + std::to_string(i));
+    std::vector<std::string> everyone = peers;
+    everyone.push_back("alice");
+    Register(everyone);
+    return peers;
+  }
+
   std::array<std::string, kShards> shard_dsn_;
   std::string shards_option_;
 };
 
 TEST_P(PgShardsTest, ConversationsSpreadAndEveryViewMergesTheShards) {
   MQCHAT_REQUIRE_SERVER();
-  std::vector<std::string> peers;
-  for (int i = 0; i < 20; ++i) peers.push_back("peer" + std::to_string(i));
-  std::vector<std::string> everyone = peers;
-  everyone.push_back("alice");
-  Register(everyone);
+  const std::vector<std::string> peers = RegisterAliceAndPeers("peer", 20);
   auto alice = Login("alice");
   std::vector<int64_t> convs;
   for (const std::string& peer : peers) convs.push_back(alice->OpenDirect(peer));
@@ -169,11 +175,7 @@ TEST_P(PgShardsTest, ConversationsSpreadAndEveryViewMergesTheShards) {
 
 TEST_P(PgShardsTest, AKilledShardFailsOnlyItsConversationsAndLosesNothingAcked) {
   MQCHAT_REQUIRE_SERVER();
-  std::vector<std::string> peers;
-  for (int i = 0; i < 12; ++i) peers.push_back("p" + std::to_string(i));
-  std::vector<std::string> everyone = peers;
-  everyone.push_back("alice");
-  Register(everyone);
+  const std::vector<std::string> peers = RegisterAliceAndPeers("p", 12);
   auto alice = Login("alice");
   std::map<int, std::vector<int64_t>> by_shard;
   for (const std::string& peer : peers) {
