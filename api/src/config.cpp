@@ -7,6 +7,7 @@
 #include "metrics/listen_address.h"
 #include "option_parse.h"
 #include "presence/redis_handles.h"
+#include "store/shard_map.h"
 
 namespace mqchat::api {
 
@@ -90,6 +91,11 @@ Status Apply(const std::string& key, const std::string& value, ApiConfig* c, int
     c->store.backend = store::Backend::kPostgres;
     c->store.pg_conninfo = value;
     ++*stores;
+  } else if (key == "pg_shards") {
+    // The brokers' plugin_opt_pg_shards, the same list in the same order (docs/OPERATIONS.md).
+    auto shards = store::ParseShardList(value);
+    if (!shards.ok()) return shards.status();
+    c->store.pg_shards = std::move(shards).value();
   } else if (key == "signup") {
     if (value == "open") {
       c->signup = SignupMode::kOpen;
@@ -278,6 +284,9 @@ Result<ApiConfig> ParseApiArgs(const std::vector<std::string>& args) {
   if (stores != 1) {
     return Status::InvalidArgument("give exactly one store: --sqlite PATH or --pg CONNINFO");
   }
+  if (!config.store.pg_shards.empty() && config.store.backend != store::Backend::kPostgres) {
+    return Status::InvalidArgument("--pg_shards needs --pg (the global database)");
+  }
   if (config.blob_dir.empty() && config.store.backend == store::Backend::kSqlite) {
     const size_t slash = config.store.sqlite_path.rfind('/');
     config.blob_dir =
@@ -294,6 +303,7 @@ Result<ApiConfig> ParseApiArgs(const std::vector<std::string>& args) {
 std::string ApiUsage() {
   return R"(usage: mqchat-api [--config FILE] [--KEY VALUE]...
   --sqlite PATH | --pg CONNINFO   the store the brokers use (exactly one)
+  --pg_shards "CONNINFO; ..."   the brokers' conversation shards (--pg is then the global one)
   --jwt_private_key_file FILE     RSA private key (PEM) signing RS256 access tokens
   --jwt_issuer ISS --jwt_audience AUD   claims the brokers check (optional)
   --listen HOST (127.0.0.1) --port N (8080; 0 = any free port)

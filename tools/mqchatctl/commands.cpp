@@ -17,6 +17,7 @@
 #include "reports.h"
 #include "conversations.h"
 #include "retention.h"
+#include "store/shard_move.h"
 #include "root_guard.h"
 #include "store/store_factory.h"
 #include "user_data.h"
@@ -115,6 +116,15 @@ Status Ctl::Run(const Request& r) {
       return SetGroupAdmin(config_.store, r.conversation_id, r.name,
                            r.command == Command::kGroupAdminAdd);
     case Command::kStats: return ShowStats(config_.store, r.json);
+    case Command::kConversationMove: {
+      auto moved =
+          store::MoveConversation(config_.store, r.conversation_id, static_cast<int>(r.shard));
+      if (!moved.ok()) return moved.status();
+      std::cout << "conversation " << r.conversation_id << " moved from shard " << moved->from
+                << " to shard " << moved->to << " (" << moved->rows << " rows, last seq "
+                << moved->last_seq << "; its sends waited " << moved->locked_ms << " ms)\n";
+      return Status::Ok();
+    }
     default: return ChangeUser(r.command, r.name);
   }
 }

@@ -36,6 +36,7 @@ enum class Command {
   kGroupAdminAdd,
   kGroupAdminRemove,
   kStats,
+  kConversationMove,  // store/shard_move.h
 };
 
 struct Request {
@@ -56,6 +57,7 @@ struct Request {
   int64_t conversation_id = 0;   // conversation retention
   std::string days;              // conversation retention: "default" or 0..36500
   int64_t limit = 1000;          // conversation list --limit
+  int64_t shard = 0;             // conversation move: the shard to move to
 };
 
 // Runs requests against the store `config` names. Errors: kInvalidArgument, kNotFound,

@@ -23,6 +23,7 @@ Store selection (one of):
   --config FILE     read the mqchat plugin_opt_* lines of a mosquitto.conf
   --sqlite PATH     an SQLite database file (only migrate and user add create it)
   --pg CONNINFO     a PostgreSQL libpq conninfo string
+  --pg_shards LIST  with --pg: the brokers' plugin_opt_pg_shards (the conversation shards)
 
 Commands:
   migrate                    apply pending schema migrations
@@ -47,6 +48,9 @@ Commands:
                              group, channel), name, members, last seq, last activity ms
                              (default limit 1000)
   conversation show ID       one conversation: kind, name, last seq, members and roles
+  conversation move ID SHARD move conversation ID to shard SHARD (its place in
+                             plugin_opt_pg_shards, from 0); safe while its
+                             members send: their sends wait for the copy, then go on
   group admin add|remove ID USER
                              make group member USER an admin (may add and remove members,
                              rename, moderate) or a plain member again; not the owner;
@@ -108,7 +112,7 @@ int ExitCodeFor(const Status& status) {
 }
 
 struct StoreArgs {
-  std::string config, sqlite, pg;
+  std::string config, sqlite, pg, pg_shards;
 };
 
 // A subcommand that takes one user NAME and sets `request->command` when given.
@@ -125,6 +129,7 @@ void DeclareCommandLine(CLI::App& app, Request* request, StoreArgs* store) {
   auto* config = app.add_option("--config", store->config);
   auto* sqlite = app.add_option("--sqlite", store->sqlite);
   auto* pg = app.add_option("--pg", store->pg);
+  app.add_option("--pg_shards", store->pg_shards)->needs(pg);
   config->excludes(sqlite)->excludes(pg);
   sqlite->excludes(pg);
   app.add_flag("--json", request->json);
@@ -154,6 +159,12 @@ void DeclareCommandLine(CLI::App& app, Request* request, StoreArgs* store) {
   CLI::App* conv_show = conversation->add_subcommand("show");
   conv_show->add_option("ID", request->conversation_id)->required()->check(CLI::PositiveNumber);
   conv_show->callback([request] { request->command = Command::kConversationShow; });
+  CLI::App* conv_move = conversation->add_subcommand("move");
+  conv_move->add_option("ID", request->conversation_id)->required()->check(CLI::PositiveNumber);
+  conv_move->add_option("SHARD", request->shard)
+      ->required()
+      ->check(CLI::Range(int64_t{0}, int64_t{1000}));
+  conv_move->callback([request] { request->command = Command::kConversationMove; });
   CLI::App* group = app.add_subcommand("group")->require_subcommand(1);
   CLI::App* admin = group->add_subcommand("admin")->require_subcommand(1);
   for (const auto& [verb, command] : {std::pair{"add", Command::kGroupAdminAdd},
@@ -201,9 +212,10 @@ void DeclareCommandLine(CLI::App& app, Request* request, StoreArgs* store) {
   CLI::App* audit_list = audit->add_subcommand("list");
   audit_list->callback([request] { request->command = Command::kAuditList; });
   // Global options (--json, the store) may also follow the command.
-  for (CLI::App* sub : {app.get_subcommand("migrate"), user, list, invite, create, token, reports,
-                        reports_list, resolve, conversation, retention, audit, audit_list,
-                        conv_list, conv_show, group, admin, app.get_subcommand("stats")}) {
+  for (CLI::App* sub :
+       {app.get_subcommand("migrate"), user, list, invite, create, token, reports, reports_list,
+        resolve, conversation, retention, audit, audit_list, conv_list, conv_show, conv_move, group,
+        admin, app.get_subcommand("stats")}) {
     sub->fallthrough();
   }
   for (const char* verb :
@@ -228,6 +240,7 @@ int Main(int argc, char** argv) {
     options = {{"store", "sqlite"}, {"sqlite_path", store.sqlite}};
   } else if (!store.pg.empty()) {
     options = {{"store", "postgres"}, {"pg_conninfo", store.pg}};
+    if (!store.pg_shards.empty()) options.emplace_back("pg_shards", store.pg_shards);
   } else {
     return tools::UsageError(kProgram, "no store: give one of --config, --sqlite, --pg");
   }

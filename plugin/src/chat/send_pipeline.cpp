@@ -270,6 +270,12 @@ std::vector<SendOutcome> SendPipeline::Outcomes(
       // client_msg_id, and a landed message answers that retry as a duplicate with its ack.
       out.reply = ErrorPayload(out.to, ErrorCodeFor(results.status(), FailureSource::kStore),
                                "message not stored: " + results.status().message());
+    } else if ((*results)[i].outcome == store::AppendOutcome::kFailed) {
+      // Its shard failed, the batch's other shards did not (store/sharded_chat_store.h): as a
+      // failed batch, for this sender alone.
+      const Status& error = (*results)[i].error;
+      out.reply = ErrorPayload(out.to, ErrorCodeFor(error, FailureSource::kStore),
+                               "message not stored: " + error.message());
     } else if ((*results)[i].outcome == store::AppendOutcome::kNotStored) {
       // Refused on the broker thread and no resend of a stored message: that refusal.
       out.reply = ErrorPayload(out.to, protocol::ErrorCode::kRateLimited, jobs[i].refusal,

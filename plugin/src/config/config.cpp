@@ -9,6 +9,7 @@
 #include "ids/snowflake.h"
 #include "metrics/listen_address.h"
 #include "protocol/identity.h"
+#include "store/shard_map.h"
 
 namespace mqchat {
 namespace {
@@ -232,6 +233,11 @@ const std::vector<OptionSpec>& Specs() {
          c.store.pg_conninfo = v;
          return Status::Ok();
        }},
+      {"pg_shards",
+       [](Config& c, const std::string&, const std::string& v) -> Status {
+         MQCHAT_ASSIGN_OR_RETURN(c.store.pg_shards, store::ParseShardList(v));
+         return Status::Ok();
+       }},
       {"store_readers", IntField(&Config::store_readers, 1, 64)},
       // The last node id is mqchatctl's (moderator deletes, tools/mqchatctl/reports.cpp), so
       // no broker's message ids can collide with the ids it makes.
@@ -350,6 +356,9 @@ Status ValidateWhole(const Config& c) {
   }
   if (c.store.backend == store::Backend::kPostgres && c.store.pg_conninfo.empty()) {
     return OptionError("pg_conninfo", "is required when plugin_opt_store is postgres");
+  }
+  if (c.store.backend != store::Backend::kPostgres && !c.store.pg_shards.empty()) {
+    return OptionError("pg_shards", "needs plugin_opt_store postgres");
   }
   if (!c.auth.jwt_hs256_secret.empty() && c.auth.jwt_hs256_secret.size() < 32) {
     return OptionError("jwt_hs256_secret",

@@ -158,6 +158,10 @@ enum class AppendOutcome {
   // A direct conversation whose other member does not accept the sender's messages (blocked
   // them, or their DmPolicy leaves them out). Nothing stored. One outcome for both reasons.
   kNotAccepting,
+  // A sharded store only (store/sharded_chat_store.h): the database of this request's
+  // conversation failed (kUnavailable: its shard is down) while the rest of the batch, on other
+  // databases, went on. Nothing stored for it; AppendResult::error says why.
+  kFailed,
 };
 
 struct AppendResult {
@@ -171,6 +175,7 @@ struct AppendResult {
   std::string refused_user;  // kMentionNotMember: the first mentioned non-member
   std::string refused_attachment;  // kAttachment*: the first attachment refused
   int64_t retry_after_ms = 0;      // kSlowMode only: when the sender may send again
+  Status error;                    // kFailed only
 };
 
 struct Member {

@@ -15,6 +15,7 @@
 #include "store/pg/pg_operator_store.h"
 #include "store/pg/pg_retention_store.h"
 #include "store/pg/pg_user_data_store.h"
+#include "store/sharded_chat_store.h"
 #include "store/sqlite/sqlite_account_store.h"
 #include "store/sqlite/sqlite_chat_store.h"
 #include "sqlite/sqlite_helpers.h"
@@ -181,6 +182,10 @@ Result<AdminChatStorePtr> OpenAdminChatStore(const StoreConfig& config) {
     case Backend::kSqlite:
       return OpenSqliteChatStore(config);
     case Backend::kPostgres:
+      if (!config.pg_shards.empty()) {
+        MQCHAT_ASSIGN_OR_RETURN(auto sharded, ShardedChatStore::Create(config, OpenPgChatStore));
+        return AdminChatStorePtr(std::move(sharded));
+      }
       return OpenPgChatStore(config);
   }
   return Status::InvalidArgument("unknown store backend");
