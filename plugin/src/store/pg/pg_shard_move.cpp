@@ -10,9 +10,11 @@ namespace mqchat::store {
 namespace {
 
 // A conversation's rows, parents first (copied in this order, deleted in the reverse).
-constexpr const char* kTables[] = {"conversations", "members",  "messages",
-                                   "reactions",     "mentions", "message_attachments",
-                                   "mutes"};
+// recent_sends (migration 028) moves too: a resend during or after the move is still known,
+// and slow mode still sees the sender's last message.
+constexpr const char* kTables[] = {"conversations", "members",             "messages",
+                                   "recent_sends",  "reactions",           "mentions",
+                                   "message_attachments", "mutes"};
 
 std::string Where(ConversationId id) { return " WHERE conversation_id = " + std::to_string(id); }
 
