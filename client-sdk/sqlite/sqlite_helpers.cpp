@@ -3,21 +3,21 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <string>
 
 namespace mqchat {
 namespace {
 
-constexpr int kBusyTimeoutMs = 5000;
-
-// Busy handler: retry every millisecond for about kBusyTimeoutMs. sqlite3_busy_timeout's own
-// handler sleeps 1, 2, 5, ... up to 100 ms between tries, so a writer that found the lock taken
-// by a loop of short transactions with short gaps between them (the retention sweeper's
-// batches) slept through most gaps and could wait for the whole loop.
-int RetryEveryMillisecond(void* /*unused*/, int tries) {
-  if (tries >= kBusyTimeoutMs) return 0;  // give up: SQLITE_BUSY
+// Busy handler: retry every millisecond, `arg` times (the wait in ms, carried in the pointer).
+// sqlite3_busy_timeout's own handler sleeps 1, 2, 5, ... up to 100 ms between tries, so a
+// writer that found the lock taken by a loop of short transactions with short gaps between them
+// (the retention sweeper's batches) slept through most gaps and could wait for the whole loop.
+int RetryEveryMillisecond(void* arg, int tries) {
+  if (tries >= static_cast<int>(reinterpret_cast<intptr_t>(arg))) return 0;  // give up: BUSY
   sqlite3_sleep(1);
   return 1;
 }
@@ -110,9 +110,7 @@ Result<SqliteDbPtr> OpenSqlite(const std::string& path, const SqliteOpenOptions&
     return SqliteStatus(db.get(), rc, "open sqlite database " + path);
   }
   sqlite3_extended_result_codes(db.get(), 1);
-  MQCHAT_RETURN_IF_ERROR(
-      SqliteStatus(db.get(), sqlite3_busy_handler(db.get(), RetryEveryMillisecond, nullptr),
-                   "busy_handler"));
+  MQCHAT_RETURN_IF_ERROR(SetSqliteBusyWait(db.get(), kSqliteBusyWait));
 
   MQCHAT_ASSIGN_OR_RETURN(std::string mode, PragmaValue(db.get(), "PRAGMA journal_mode=WAL"));
   if (mode != "wal" && !(path == ":memory:" && mode == "memory")) {
@@ -123,6 +121,12 @@ Result<SqliteDbPtr> OpenSqlite(const std::string& path, const SqliteOpenOptions&
                                                   : "PRAGMA synchronous=NORMAL"));
   MQCHAT_RETURN_IF_ERROR(ExecSqlite(db.get(), "PRAGMA foreign_keys=ON"));
   return db;
+}
+
+Status SetSqliteBusyWait(sqlite3* db, std::chrono::milliseconds wait) {
+  const auto tries = static_cast<intptr_t>(std::max<int64_t>(0, std::min<int64_t>(wait.count(), INT32_MAX)));
+  return SqliteStatus(db, sqlite3_busy_handler(db, RetryEveryMillisecond, reinterpret_cast<void*>(tries)),
+                      "busy_handler");
 }
 
 Result<SqliteStmtPtr> PrepareSqlite(sqlite3* db, std::string_view sql) {

@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -37,9 +38,14 @@ struct SqliteOpenOptions {
 };
 
 // Opens (creating if missing) the database file at `path`, with extended result codes, a busy
-// handler retrying every millisecond for about 5 s, journal_mode=WAL, foreign_keys=ON and
+// handler retrying every millisecond for about kSqliteBusyWait, journal_mode=WAL, foreign_keys=ON and
 // `options`. ":memory:" is accepted (its journal mode stays "memory").
 Result<SqliteDbPtr> OpenSqlite(const std::string& path, const SqliteOpenOptions& options = {});
+
+// How long a statement waits for another connection's lock before SQLITE_BUSY, retrying every
+// millisecond (OpenSqlite's default is kSqliteBusyWait).
+inline constexpr std::chrono::milliseconds kSqliteBusyWait{5000};
+Status SetSqliteBusyWait(sqlite3* db, std::chrono::milliseconds wait);
 
 // Compiles one statement. `sql` is a constant; values are bound, never spliced in.
 Result<SqliteStmtPtr> PrepareSqlite(sqlite3* db, std::string_view sql);
