@@ -124,9 +124,11 @@ Result<SqliteDbPtr> OpenSqlite(const std::string& path, const SqliteOpenOptions&
 }
 
 Status SetSqliteBusyWait(sqlite3* db, std::chrono::milliseconds wait) {
-  const auto tries = static_cast<intptr_t>(std::max<int64_t>(0, std::min<int64_t>(wait.count(), INT32_MAX)));
-  return SqliteStatus(db, sqlite3_busy_handler(db, RetryEveryMillisecond, reinterpret_cast<void*>(tries)),
-                      "busy_handler");
+  const auto tries =
+      static_cast<intptr_t>(std::max<int64_t>(0, std::min<int64_t>(wait.count(), INT32_MAX)));
+  return SqliteStatus(
+      db, sqlite3_busy_handler(db, RetryEveryMillisecond, reinterpret_cast<void*>(tries)),
+      "busy_handler");
 }
 
 Result<SqliteStmtPtr> PrepareSqlite(sqlite3* db, std::string_view sql) {

@@ -38,8 +38,8 @@ struct SqliteOpenOptions {
 };
 
 // Opens (creating if missing) the database file at `path`, with extended result codes, a busy
-// handler retrying every millisecond for about kSqliteBusyWait, journal_mode=WAL, foreign_keys=ON and
-// `options`. ":memory:" is accepted (its journal mode stays "memory").
+// handler retrying every millisecond for about kSqliteBusyWait, journal_mode=WAL, foreign_keys=ON
+// and `options`. ":memory:" is accepted (its journal mode stays "memory").
 Result<SqliteDbPtr> OpenSqlite(const std::string& path, const SqliteOpenOptions& options = {});
 
 // How long a statement waits for another connection's lock before SQLITE_BUSY, retrying every

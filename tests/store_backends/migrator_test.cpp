@@ -1,10 +1,10 @@
 // Migrators of both backends (sqlite_migrator.h, pg_migrator.h).
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "store_backends/store_backend_fixture.h"
 

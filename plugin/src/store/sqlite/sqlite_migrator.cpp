@@ -1,9 +1,10 @@
 #include "store/sqlite/sqlite_migrator.h"
 
+#include <chrono>
 #include <string>
 
-#include "store/migration_plan.h"
 #include "sqlite/sqlite_helpers.h"
+#include "store/migration_plan.h"
 
 namespace mqchat::store {
 namespace {
@@ -42,9 +43,26 @@ Status Apply(sqlite3* db, const schema::Migration& m) {
   return Status::Ok();
 }
 
-}  // namespace
+// How long a migrator waits for another one's lock: a migration can rebuild a big table for
+// minutes, and a broker or API service starting meanwhile should wait for it, as PostgreSQL's
+// migrator does on its advisory lock, not fail at the end of a statement's busy wait.
+constexpr std::chrono::milliseconds kMigrationLockWait = std::chrono::minutes(30);
 
-Status MigrateSqlite(sqlite3* db, const std::vector<schema::Migration>& migrations) {
+// Sets the connection's busy wait to kMigrationLockWait for its lifetime, then to the default.
+class MigrationBusyWait {
+ public:
+  explicit MigrationBusyWait(sqlite3* db) : db_(db) {
+    (void)SetSqliteBusyWait(db_, kMigrationLockWait);
+  }
+  ~MigrationBusyWait() { (void)SetSqliteBusyWait(db_, kSqliteBusyWait); }
+  MigrationBusyWait(const MigrationBusyWait&) = delete;
+  MigrationBusyWait& operator=(const MigrationBusyWait&) = delete;
+
+ private:
+  sqlite3* const db_;
+};
+
+Status MigrateSteps(sqlite3* db, const std::vector<schema::Migration>& migrations) {
   while (true) {
     // BEGIN IMMEDIATE: a second process migrating the same file waits here (the busy handler) and
     // then sees the version the first one committed.
@@ -59,6 +77,13 @@ Status MigrateSqlite(sqlite3* db, const std::vector<schema::Migration>& migratio
     MQCHAT_RETURN_IF_ERROR(Apply(db, *next));
     MQCHAT_RETURN_IF_ERROR(txn.Commit());
   }
+}
+
+}  // namespace
+
+Status MigrateSqlite(sqlite3* db, const std::vector<schema::Migration>& migrations) {
+  MigrationBusyWait wait(db);
+  return MigrateSteps(db, migrations);
 }
 
 Result<int> CurrentSchemaVersion(sqlite3* db) {

@@ -15,7 +15,9 @@ namespace mqchat::store {
 // BEGIN IMMEDIATE transaction together with its schema_migrations row; a no-op when current.
 // kFailedPrecondition if the database is newer than the newest migration this build knows.
 // `migrations` must be ascending by version (tests pass their own lists); a file must not
-// contain BEGIN/COMMIT, since the migrator owns the transaction.
+// contain BEGIN/COMMIT, since the migrator owns the transaction. Waits up to 30 minutes for
+// another migrator (another process starting on the same file) to finish, as PostgreSQL's
+// migrator waits on its advisory lock; afterwards the connection's busy wait is the default.
 Status MigrateSqlite(sqlite3* db,
                      const std::vector<schema::Migration>& migrations = schema::SqliteMigrations());
 
