@@ -16,7 +16,7 @@ import {
 } from "./harness.mjs";
 import { CliPeer, RawPeer, SdkPeer, findCli, findSdkExamples } from "./peers.mjs";
 
-const T = 15000; // default wait for anything the UI should show
+const T = 30000; // default wait for anything the UI should show (CI: a loaded 2-core machine)
 let broker;
 let chrome;
 const contexts = new Set();

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { after, before, test } from "node:test";
 import { Broker, CTL, DESKTOP, RawClient, checkPrerequisites, launchBrowser, screenshot } from "./harness.mjs";
 
-const T = 15000; // default wait for anything the UI should show
+const T = 30000; // default wait for anything the UI should show (CI: a loaded 2-core machine)
 let broker;
 let chrome;
 

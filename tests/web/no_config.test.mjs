@@ -23,7 +23,7 @@ import {
   screenshot,
 } from "./harness.mjs";
 
-const T = 15000;
+const T = 30000;
 let broker;
 let api;
 let chrome;

@@ -10,7 +10,7 @@ import { after, before, test } from "node:test";
 import { API, ApiService } from "./api_service.mjs";
 import { Broker, DESKTOP, checkPrerequisites, freePort, launchBrowser, screenshot } from "./harness.mjs";
 
-export const T = 15000; // default wait for anything the UI should show
+export const T = 30000; // default wait for anything the UI should show (CI: a loaded 2-core machine)
 
 /** `browserArgs`: more Chromium switches; `configure(broker)`: runs before the broker starts
  * (its ports known: more plugin options in broker.extraConfig). */
