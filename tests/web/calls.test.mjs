@@ -9,29 +9,14 @@
 // names an older message) and in the conversation. Its own broker, coturn and browser
 // (pages.mjs); run by tests/web/run.sh.
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
-import { after } from "node:test";
 import { axe } from "./axe.mjs";
-import { FAKE_MEDIA_ARGS, axeCopy, callPage, chosenPairs, rxBytes, waitForBytes } from "./call_pages.mjs";
-import { Coturn } from "./coturn.mjs";
+import { axeCopy, callPage, chosenPairs, rxBytes, waitForBytes } from "./call_pages.mjs";
+import { callSuite } from "./call_suite.mjs";
 import { RawClient } from "./harness.mjs";
-import { T, login, openConv, pageSuite } from "./pages.mjs";
+import { T, login, openConv } from "./pages.mjs";
 
-const TURN_SECRET = randomBytes(24).toString("hex");
-let turn;
-const suite = pageSuite({
-  browserArgs: FAKE_MEDIA_ARGS,
-  configure: async (broker) => {
-    turn = await new Coturn(TURN_SECRET).start();
-    broker.extraConfig.push(
-      `plugin_opt_call_turn_urls ${turn.url}`,
-      `plugin_opt_call_turn_secret ${TURN_SECRET}`,
-      "plugin_opt_call_ring_timeout_s 120", // a loaded machine must not time the ringing out
-    );
-  },
-});
+const { suite, turn: coturn } = callSuite();
 const { newUser, e2e } = suite;
-after(() => turn?.cleanup()); // coturn would keep the test process alive
 const CONNECT_T = 45000; // ICE and DTLS on a machine shared by many: more than the UI's T
 // What waits on the call's signalling (ringing, mute, hang-up): pages of a call in progress
 // encode and decode video, so on a loaded machine they answer slower than the UI's T.
@@ -92,7 +77,7 @@ for (const relay of [false, true]) {
     const raw = await new RawClient(suite.broker, alice.name, alice.password, "seed").connect();
     t.after(() => raw.close());
     await raw.openDirect(bob.name);
-    const allocated = turn.allocations().length;
+    const allocated = coturn().allocations().length;
     const a = await open(t, pages, alice, relay);
     const b1 = await open(t, pages, bob, relay);
     const b2 = await open(t, pages, bob, relay);
@@ -110,7 +95,7 @@ for (const relay of [false, true]) {
 
     await mediaFlows(a, 1, relay);
     await mediaFlows(b1, 1, relay);
-    if (relay) assert.ok(turn.allocations().length >= allocated + 2, "coturn allocated relays for both pages");
+    if (relay) assert.ok(coturn().allocations().length >= allocated + 2, "coturn allocated relays for both pages");
     // Mute: bob's page shows alice's microphone off (the media signal, relayed by the plugin).
     await a.click("#call-mute");
     assert.equal(await a.getAttribute("#call-mute", "aria-pressed"), "true");

@@ -1,39 +1,17 @@
 // Browser test of TURN credentials that expire during a call (issue 27; docs/PROTOCOL.md 8.4):
 // the plugin hands them out for 60 s (plugin_opt_call_turn_ttl_s at its least) and a call forced
-// through coturn (started here with the plugin's secret) goes on past their expiry: each page
+// through coturn (call_suite.mjs) goes on past their expiry: each page
 // asks for fresh ones before (state/call_ice.ts), gives them to its connection and restarts ICE,
 // and coturn allocates relays for the new usernames. Its own broker, coturn and browser
 // (pages.mjs); run by tests/web/run.sh.
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
-import { after } from "node:test";
-import {
-  FAKE_MEDIA_ARGS,
-  callPage,
-  chosenPairs,
-  rxBytes,
-  waitForBytes,
-} from "./call_pages.mjs";
-import { Coturn } from "./coturn.mjs";
+import { callPage, chosenPairs, rxBytes, waitForBytes } from "./call_pages.mjs";
+import { callSuite } from "./call_suite.mjs";
 import { RawClient } from "./harness.mjs";
-import { openConv, pageSuite } from "./pages.mjs";
+import { openConv } from "./pages.mjs";
 
-const TURN_SECRET = randomBytes(24).toString("hex");
 const TTL_S = 60;
-let turn;
-const suite = pageSuite({
-  browserArgs: FAKE_MEDIA_ARGS,
-  configure: async (broker) => {
-    turn = await new Coturn(TURN_SECRET).start();
-    broker.extraConfig.push(
-      `plugin_opt_call_turn_urls ${turn.url}`,
-      `plugin_opt_call_turn_secret ${TURN_SECRET}`,
-      `plugin_opt_call_turn_ttl_s ${TTL_S}`,
-      "plugin_opt_call_ring_timeout_s 120",
-    );
-  },
-});
-after(() => turn?.cleanup());
+const { suite, turn } = callSuite([`plugin_opt_call_turn_ttl_s ${TTL_S}`]);
 const WAIT = 60000; // ICE, signalling and the pages of a call on a loaded machine
 
 /** The expiry (Unix s) in the TURN username of the page's open connection (0: none). */
@@ -126,14 +104,14 @@ suite.e2e(
     // ...and coturn allocated relays with them: ICE restarted with the new usernames.
     const users = [`${fresh[0]}:${alice.name}`, `${fresh[1]}:${bob.name}`];
     const allocatedFor = (u) =>
-      turn.allocations().some((l) => l.includes(`user <${u}>`));
+      turn().allocations().some((l) => l.includes(`user <${u}>`));
     await until(
       () => users.every(allocatedFor),
       WAIT,
       `coturn allocations for ${users}`,
     ).catch((e) => {
       throw new Error(
-        `${e.message}; allocations:\n${turn.allocations().join("\n")}`,
+        `${e.message}; allocations:\n${turn().allocations().join("\n")}`,
       );
     });
 
