@@ -2,9 +2,10 @@
 // takes part in, as a WebRTC mesh: one RTCPeerConnection per other device of the call, its SDP
 // and ICE candidates relayed by the plugin's call_signal, its ICE servers (STUN, TURN with REST
 // credentials) from the plugin's answers, asked for again before the credentials expire
-// (call_ice.ts). A newcomer (accept, join) offers to every device
-// already in the call; those answer (so two devices never offer to each other at once). Each
-// peer's signals are applied in order, one after the other. ui/call_ui.ts shows it.
+// (call_ice.ts). A newcomer (accept, join) offers to every device already in the call; those
+// answer (so two devices do not offer to each other at once, but for an ICE restart:
+// call_peer.ts). Each peer's signals are applied in order, one after the other. ui/call_ui.ts
+// shows it.
 import {
   CallAnswer,
   CallDevice,

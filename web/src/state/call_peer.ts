@@ -77,8 +77,8 @@ export class MeshPeer implements PeerView {
   /** Fresh ICE servers (TURN credentials): ICE restarts with them, a new offer. */
   renewIce(config: RTCConfiguration): void {
     const pc = this.pc;
-    pc.setConfiguration(config);
     this.then(async () => {
+      pc.setConfiguration(config);
       if (pc.signalingState !== "stable" || !pc.remoteDescription) return; // a negotiation runs
       await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }));
       this.d.send({ signal: "offer", sdp: pc.localDescription?.sdp ?? "" });
