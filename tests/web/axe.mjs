@@ -4,11 +4,12 @@ import { createRequire } from "node:module";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
-/** Runs axe-core on the page as it is; returns the violations as readable lines. */
-export async function axe(page) {
+/** Runs axe-core on the page as it is (or only on the elements matching CSS selector `within`);
+ * returns the violations as readable lines. */
+export async function axe(page, within = null) {
   if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const r = await window.axe.run(document, {
+  const violations = await page.evaluate(async (within) => {
+    const r = await window.axe.run(within ? { include: [within] } : document, {
       runOnly: {
         type: "tag",
         values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
@@ -21,6 +22,6 @@ export async function axe(page) {
       help: v.help,
       nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary.replace(/\s+/g, " ")}`),
     }));
-  });
+  }, within);
   return violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n      ${v.nodes.join("\n      ")}`);
 }

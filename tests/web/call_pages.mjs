@@ -1,7 +1,9 @@
 // What the call tests (calls.test.mjs) and the call setup bench (bench/call_setup.mjs) share:
 // Chromium with a fake camera and microphone, pages that keep their RTCPeerConnections where
 // the test can read their WebRTC stats, and the stats read: bytes received per connection, the
-// kind of the candidates each connection chose (host: direct; relay: through TURN).
+// kind of the candidates each connection chose (host: direct; relay: through TURN); axe on a
+// still copy of a page in a call.
+import { axe } from "./axe.mjs";
 import { DESKTOP } from "./harness.mjs";
 
 /** Chromium switches: fake media devices, granted without a prompt; loopback addresses as ICE
@@ -108,4 +110,25 @@ export function chosenPairs(page) {
     }
     return out;
   });
+}
+
+/** axe (axe.mjs) on a still copy of `page` (its DOM and styles, without scripts) in a context of
+ * its own, on `within` (a CSS selector). axe's second of synchronous work on the page itself
+ * stalls its main thread, beside a call's video, many times longer on a loaded machine: past
+ * the MQTT keep-alive (30 s; the broker waits 45) the broker drops the device and its call ends. */
+export async function axeCopy(browser, page, within) {
+  const html = await page.evaluate(() => {
+    const root = document.documentElement.cloneNode(true);
+    for (const s of root.querySelectorAll("script")) s.remove();
+    return `<!doctype html>${root.outerHTML}`;
+  });
+  const ctx = await browser.newContext({ viewport: DESKTOP });
+  try {
+    const copy = await ctx.newPage();
+    await copy.setContent(html);
+    await copy.locator(within).waitFor({ state: "visible", timeout: 10000 }); // nothing unseen passes
+    return await axe(copy, within);
+  } finally {
+    await ctx.close();
+  }
 }

@@ -40,4 +40,4 @@ npm_ci "$HERE"
 
 mkdir -p "$MQCHAT_ARTIFACTS_DIR"
 cd "$HERE"
-exec node --test --test-concurrency=1 --test-reporter=spec e2e.test.mjs everyday.test.mjs signup.test.mjs message_events.test.mjs privacy.test.mjs a11y.test.mjs i18n.test.mjs notify.test.mjs search.test.mjs mentions.test.mjs profiles.test.mjs attachments.test.mjs no_config.test.mjs communities.test.mjs channels.test.mjs offline.test.mjs webpush.test.mjs api_web_dir.test.mjs calls.test.mjs
+exec node --test --test-concurrency=1 --test-reporter=spec e2e.test.mjs everyday.test.mjs signup.test.mjs message_events.test.mjs privacy.test.mjs a11y.test.mjs i18n.test.mjs notify.test.mjs search.test.mjs mentions.test.mjs profiles.test.mjs attachments.test.mjs no_config.test.mjs communities.test.mjs channels.test.mjs offline.test.mjs webpush.test.mjs api_web_dir.test.mjs calls.test.mjs calls_turn.test.mjs

@@ -44,6 +44,8 @@ class FakePc {
   log: string[] = [];
   added = 0;
   closed = false;
+  signalingState = "stable";
+  configs: RTCConfiguration[] = [];
   remoteDescription: RTCSessionDescriptionInit | null = null;
   localDescription: RTCSessionDescriptionInit | null = null;
   onicecandidate: ((e: { candidate: unknown }) => void) | null = null;
@@ -51,19 +53,24 @@ class FakePc {
   addTrack() {
     this.added++;
   }
-  async createOffer() {
-    return { type: "offer", sdp: "offer-sdp" };
+  async createOffer(o?: RTCOfferOptions) {
+    return { type: "offer", sdp: o?.iceRestart ? "restart-sdp" : "offer-sdp" };
   }
   async createAnswer() {
     return { type: "answer", sdp: "answer-sdp" };
   }
   async setLocalDescription(d: RTCSessionDescriptionInit) {
-    this.localDescription = d;
-    this.log.push(`local ${d.type}`);
+    if (d.type !== "rollback") this.localDescription = d;
+    this.signalingState = d.type === "offer" ? "have-local-offer" : "stable";
+    this.log.push(`local ${d.type}${d.sdp === "restart-sdp" ? " restart" : ""}`);
   }
   async setRemoteDescription(d: RTCSessionDescriptionInit) {
     this.remoteDescription = d;
+    this.signalingState = d.type === "offer" ? "have-remote-offer" : "stable";
     this.log.push(`remote ${d.type} ${d.sdp}`);
+  }
+  setConfiguration(c: RTCConfiguration) {
+    this.configs.push(c);
   }
   async addIceCandidate(c: RTCIceCandidateInit) {
     this.log.push(`candidate ${c.candidate}`);
@@ -299,4 +306,83 @@ test("hanging up sends call_hangup and closes every connection", async () => {
   assert.ok(pcs.every((p) => p.closed));
   assert.equal(reqs[reqs.length - 1].topic, "mqchat/v1/c/12/call_hangup");
   assert.equal(calls.active, null);
+});
+
+test("TURN credentials are asked for again before they expire; each connection restarts ICE with them", async (t) => {
+  const now = 1_800_000_000_000;
+  t.mock.timers.enable({ apis: ["setTimeout", "Date"], now });
+  const ice = (expiryS: number) => [{ urls: ["turn:127.0.0.1:3478"], username: `${expiryS}:bob`, credential: "x" }];
+  const { calls, reqs, pcs, signals } = setup("bob", "phone");
+  const asks = () => reqs.filter((r) => r.topic === "mqchat/v1/req/ice_servers");
+  calls.onEvent(ev("ringing", { caller: "alice", caller_device: "laptop", video: false, ring_timeout_s: 45 }));
+  const accepted = calls.accept("abc123abc123abcd");
+  await flush();
+  const participants = [{ user: "alice", device: "laptop" }];
+  reqs[0].resolve(ok("call_accept", { call_id: "abc123abc123abcd", participants, ice_servers: ice(now / 1000 + 60) }));
+  await accepted;
+  const from = { from: "alice/laptop" };
+  calls.onEvent(ev("signal", { ...from, sig_seq: 1, signal: "answer", sdp: "a1" }));
+  await flush();
+
+  // Credentials for 60 s: asked again halfway.
+  t.mock.timers.tick(29_000);
+  assert.equal(asks().length, 0);
+  t.mock.timers.tick(1_000);
+  assert.equal(asks().length, 1);
+  asks()[0].resolve(ok("ice_servers", { ice_servers: ice(now / 1000 + 90), expires_at_ms: (now / 1000 + 90) * 1000 }));
+  await flush();
+  assert.deepEqual(pcs[0].configs[pcs[0].configs.length - 1]?.iceServers, ice(now / 1000 + 90));
+  assert.deepEqual(pcs[0].log.slice(-1), ["local offer restart"]);
+  assert.deepEqual(signals()[signals().length - 1], {
+    call_id: "abc123abc123abcd",
+    to: "alice/laptop",
+    signal: "offer",
+    sdp: "restart-sdp",
+  });
+  // Alice restarted at the same moment: I made the first offer, so hers waits for my answer.
+  calls.onEvent(ev("signal", { ...from, sig_seq: 2, signal: "offer", sdp: "alice-restart" }));
+  calls.onEvent(ev("signal", { ...from, sig_seq: 3, signal: "answer", sdp: "a2" }));
+  await flush();
+  assert.deepEqual(pcs[0].log.slice(-1), ["remote answer a2"]);
+
+  // A failed ask is made again 10 s later; a hang-up stops asking.
+  t.mock.timers.tick(30_000);
+  assert.equal(asks().length, 2);
+  asks()[1].reject(new ChatError("TIMEOUT", "The server did not answer in time", true));
+  await flush();
+  t.mock.timers.tick(10_000);
+  assert.equal(asks().length, 3);
+  const hungUp = calls.hangup();
+  await flush();
+  reqs[reqs.length - 1].resolve(ok("call_hangup", { call_id: "abc123abc123abcd" }));
+  await hungUp;
+  asks()[2].resolve(ok("ice_servers", { ice_servers: ice(now / 1000 + 200) }));
+  await flush();
+  t.mock.timers.tick(600_000);
+  assert.equal(asks().length, 3);
+  assert.equal(pcs[0].configs.length, 1);
+});
+
+test("the side that answered yields to an offer crossing its ICE restart", async () => {
+  const { calls, reqs, pcs, signals } = setup();
+  const started = calls.start("12", false);
+  await flush();
+  reqs[0].resolve(ok("call_invite", { call_id: "abc123abc123abcd", ring_timeout_s: 45, ice_servers: [] }));
+  await started;
+  calls.onEvent(ev("joined", { user: "bob", device: "phone" }));
+  const from = { from: "bob/phone" };
+  calls.onEvent(ev("signal", { ...from, sig_seq: 1, signal: "offer", sdp: "o1" }));
+  await flush();
+  (calls.active!.peers[0] as unknown as { renewIce(c: RTCConfiguration): void }).renewIce({});
+  calls.onEvent(ev("signal", { ...from, sig_seq: 2, signal: "offer", sdp: "bob-restart" }));
+  await flush();
+  assert.deepEqual(pcs[0].log, [
+    "remote offer o1",
+    "local answer",
+    "local offer restart",
+    "local rollback",
+    "remote offer bob-restart",
+    "local answer",
+  ]);
+  assert.equal(signals()[signals().length - 1]?.signal, "answer");
 });

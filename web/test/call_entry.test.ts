@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { decodeMessage } from "../src/api/decode";
 import type { WireCallRecord } from "../src/api/wire";
-import { callEntryLine, missedBy } from "../src/state/call_entry";
+import { callEntryLine, missedBy, previewLacksCall } from "../src/state/call_entry";
 import { Conversations } from "../src/state/conversations";
 import { msg, summary } from "./fixtures";
 
@@ -82,4 +82,36 @@ test("the line of each outcome", () => {
   );
   assert.equal(missedBy(record(), "alice"), true);
   assert.equal(missedBy(record({ declined: ["alice"] }), "alice"), false);
+});
+
+test("a list whose last message is older than an unread call loads the conversation's latest", () => {
+  const convs = new Conversations("alice", {
+    ownMessage: () => {},
+    dropped: () => {},
+    gap: () => {},
+    unknown: () => {},
+  });
+  const last = (seq: number) => msg("1", seq, "bob");
+  convs.applySummaries(
+    [
+      // Only a call, unread.
+      summary("1", 1, { unread: 1 }),
+      // A message (read), a reaction, then a missed call: unread 1 though last_message is read.
+      summary("2", 3, { read_seq: 1, unread: 1, last_message: { ...last(1), conversation_id: "2" } }),
+      // Two unread messages and a reaction after them: nothing but messages is unread.
+      summary("3", 5, { read_seq: 2, unread: 2, last_message: { ...last(4), conversation_id: "3" } }),
+      // A missed call before an unread message: the preview shows the message.
+      summary("4", 3, { read_seq: 1, unread: 2, last_message: { ...last(3), conversation_id: "4" } }),
+      // Everything read.
+      summary("5", 4, { read_seq: 4, unread: 0, last_message: { ...last(2), conversation_id: "5" } }),
+    ],
+    false,
+  );
+  const lacking = ["1", "2", "3", "4", "5"].filter((id) => previewLacksCall(convs.get(id)!));
+  assert.deepEqual(lacking, ["1", "2"]);
+  // Once the latest entries are in, the call is the preview.
+  const c = convs.get("1")!;
+  convs.applyLatest(c, [msg("1", 1, "bob", { kind: "call", text: "", call: record() })], false);
+  assert.equal(c.lastMessage?.call?.outcome, "missed");
+  assert.equal(previewLacksCall(c), false);
 });

@@ -93,6 +93,22 @@ export function decodeCallAnswer(r: Response): CallAnswer {
   };
 }
 
+/** The ICE servers of a mqchat/v1/req/ice_servers answer (fresh TURN credentials). */
+export function decodeIceServers(r: Response): WireIceServer[] {
+  return arr(r, "ice_servers", "ice_servers answer", iceServer);
+}
+
+/** When the TURN credentials in `servers` expire (epoch ms: the earliest `<expiry>:` of their
+ * usernames, section 8.4), or 0 when none has one. */
+export function turnExpiryMs(servers: readonly WireIceServer[]): number {
+  let at = 0;
+  for (const s of servers) {
+    const m = /^(\d+):/.exec(s.username ?? "");
+    if (m && (at === 0 || Number(m[1]) * 1000 < at)) at = Number(m[1]) * 1000;
+  }
+  return at;
+}
+
 const SIGNALS: readonly string[] = ["offer", "answer", "candidate", "media"];
 const OPTIONAL_STRINGS = ["caller", "caller_device", "reason", "user", "device", "started_by", "from"] as const;
 const OPTIONAL_COUNTS = ["ring_timeout_s", "duration_ms", "sig_seq", "sdp_mline_index"] as const;

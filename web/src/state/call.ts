@@ -1,23 +1,28 @@
 // Calls of this device (docs/PROTOCOL.md section 8): the calls ringing here, and the one call it
 // takes part in, as a WebRTC mesh: one RTCPeerConnection per other device of the call, its SDP
 // and ICE candidates relayed by the plugin's call_signal, its ICE servers (STUN, TURN with REST
-// credentials) from the plugin's answers. A newcomer (accept, join) offers to every device
-// already in the call; those answer (so two devices never offer to each other at once). Each
-// peer's signals are applied in order, one after the other. ui/call_ui.ts shows it.
+// credentials) from the plugin's answers, asked for again before the credentials expire
+// (call_ice.ts). A newcomer (accept, join) offers to every device already in the call; those
+// answer (so two devices do not offer to each other at once, but for an ICE restart:
+// call_peer.ts). Each peer's signals are applied in order, one after the other. ui/call_ui.ts
+// shows it.
 import {
   CallAnswer,
   CallDevice,
   CallEvent,
   CallOp,
+  ICE_SERVERS_TOPIC,
   WireIceServer,
   callInProgress,
   callTopic,
   clientIdOf,
   decodeCallAnswer,
+  decodeIceServers,
 } from "../api/call";
 import { ChatError } from "../api/errors";
 import type { Response } from "../api/wire";
 import { t } from "../i18n/i18n";
+import { ICE_RETRY_MS, iceRefreshDelayMs, rtcConfig } from "./call_ice";
 import { MeshPeer, PeerView } from "./call_peer";
 import { describeError } from "./describe";
 
@@ -66,6 +71,7 @@ interface Call extends ActiveCall {
   local: MediaStream | null;
   peers: MeshPeer[];
   ice: WireIceServer[];
+  iceTimer?: ReturnType<typeof setTimeout>; // fresh TURN credentials before these expire
   early: CallEvent[]; // events of this conversation's calls before call_invite answered
 }
 
@@ -100,6 +106,7 @@ export class CallState {
       if (this.call !== call) return void this.hangupQuietly(conversationId, String(r.call_id ?? ""));
       const a = decodeCallAnswer(r);
       Object.assign(call, { callId: a.call_id, ice: a.ice_servers, phase: "calling" });
+      this.keepIce(call);
       this.d.changed();
       for (const ev of call.early.splice(0)) if (ev.call_id === a.call_id) this.onEvent(ev);
     } catch (e) {
@@ -281,6 +288,7 @@ export class CallState {
     }
     if (this.call !== call) return;
     call.ice = a.ice_servers;
+    this.keepIce(call);
     call.phase = "in_call";
     for (const p of a.participants) if (!this.isMe(p.user, p.device)) this.peer(call, p, true);
     this.d.changed();
@@ -299,10 +307,7 @@ export class CallState {
     const known = call.peers.find((p) => p.id === id && p.state !== "left");
     if (known) return known;
     call.peers = call.peers.filter((p) => p.id !== id); // one that left and came back
-    const config: RTCConfiguration = {
-      iceServers: call.ice.map((s) => ({ urls: s.urls, username: s.username, credential: s.credential })),
-      iceTransportPolicy: this.relayOnly ? "relay" : "all",
-    };
+    const config = rtcConfig(call.ice, this.relayOnly);
     const pc = (this.d.peerConnection ?? ((c) => new RTCPeerConnection(c)))(config);
     const p = new MeshPeer(id, dev.user, call.video, pc, call.local, {
       send: (body) => this.signal(call, id, body),
@@ -312,6 +317,28 @@ export class CallState {
     if (offer) p.offer();
     if (call.muted || call.cameraOff) this.signal(call, "", this.mediaBody(call));
     return p;
+  }
+
+  /** Asks for fresh ICE servers before the TURN credentials of `call` expire. */
+  private keepIce(call: Call, delay = iceRefreshDelayMs(call.ice, Date.now())): void {
+    clearTimeout(call.iceTimer);
+    if (delay !== null) call.iceTimer = setTimeout(() => void this.refreshIce(call), delay);
+  }
+
+  /** Fresh credentials to every connection of the call, which restarts ICE with them. */
+  private async refreshIce(call: Call): Promise<void> {
+    let ice: WireIceServer[];
+    try {
+      ice = decodeIceServers(await this.d.request(ICE_SERVERS_TOPIC, {}));
+    } catch (e) {
+      console.warn("mqchat: ice_servers:", describeError(e));
+      if (this.call === call) this.keepIce(call, ICE_RETRY_MS);
+      return;
+    }
+    if (this.call !== call) return;
+    call.ice = ice;
+    for (const p of call.peers) if (p.state !== "left") p.renewIce(rtcConfig(ice, this.relayOnly));
+    this.keepIce(call);
   }
 
   private onSignal(call: Call, ev: CallEvent): void {
@@ -356,6 +383,7 @@ export class CallState {
     const c = this.call;
     if (!c) return;
     this.call = null;
+    clearTimeout(c.iceTimer);
     for (const p of c.peers) p.close(false);
     for (const tr of c.local?.getTracks() ?? []) tr.stop();
     this.d.changed();

@@ -2,7 +2,8 @@
 // the call, with my microphone (and camera) tracks on it, what that device sends me, and its
 // state as the view shows it. Its signals (the offer or answer, ICE candidates, mute and camera
 // state) are applied in the order they arrived, one after the other; candidates that come
-// before the remote description wait for it.
+// before the remote description wait for it. Fresh TURN credentials restart ICE (a new offer
+// from either side); when both offer at once, the side that first answered yields.
 import type { CallEvent } from "../api/call";
 
 export type PeerState = "connecting" | "connected" | "reconnecting" | "left";
@@ -29,6 +30,7 @@ export class MeshPeer implements PeerView {
   stream: MediaStream | null = null;
   private queue: Promise<void> = Promise.resolve();
   private candidates: RTCIceCandidateInit[] = [];
+  private offered = false; // this side made the first offer (it does not yield to an offer)
 
   constructor(
     readonly id: string,
@@ -64,9 +66,21 @@ export class MeshPeer implements PeerView {
 
   /** This side offers (it is the newcomer). */
   offer(): void {
+    this.offered = true;
     const pc = this.pc;
     this.then(async () => {
       await pc.setLocalDescription(await pc.createOffer());
+      this.d.send({ signal: "offer", sdp: pc.localDescription?.sdp ?? "" });
+    });
+  }
+
+  /** Fresh ICE servers (TURN credentials): ICE restarts with them, a new offer. */
+  renewIce(config: RTCConfiguration): void {
+    const pc = this.pc;
+    this.then(async () => {
+      pc.setConfiguration(config);
+      if (pc.signalingState !== "stable" || !pc.remoteDescription) return; // a negotiation runs
+      await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }));
       this.d.send({ signal: "offer", sdp: pc.localDescription?.sdp ?? "" });
     });
   }
@@ -92,6 +106,11 @@ export class MeshPeer implements PeerView {
       case "answer": {
         const type = ev.signal;
         return this.then(async () => {
+          if (type === "offer" && pc.signalingState === "have-local-offer") {
+            // Both restarted ICE at once: the first offerer keeps its offer, the other yields.
+            if (this.offered) return;
+            await pc.setLocalDescription({ type: "rollback" });
+          }
           await pc.setRemoteDescription({ type, sdp: ev.sdp ?? "" });
           for (const c of this.candidates.splice(0)) await pc.addIceCandidate(c);
           if (type !== "offer") return;

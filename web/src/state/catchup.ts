@@ -1,14 +1,16 @@
 // Catching up, for ChatState (chat.ts): at start the conversations and messages this device
 // kept (conv_cache.ts, msg_cache.ts) until the server answers; on each connection the
 // conversation list, the privacy settings, the servers, the sync (after a reconnect, or when kept
-// messages are shown: they may be behind), the outbox, the open conversation's history; and the
-// syncs and list refreshes asked for later (a gap in live messages, an unknown conversation),
-// each a moment after the last ask. What it kept of the list loses the text of a message
+// messages are shown: they may be behind), the outbox, the open conversation's history, the
+// latest entries of one whose list preview lacks an unread call (call_entry.ts); and the syncs
+// and list refreshes asked for later (a gap in live messages, an unknown conversation), each a
+// moment after the last ask. What it kept of the list loses the text of a message
 // deleted or edited since.
 import { t } from "../i18n/i18n";
 import { decodeConversationList } from "../api/decode";
 import { topics } from "../api/wire";
 import type { WireSummary } from "../api/wire";
+import { previewLacksCall } from "./call_entry";
 import { Transport, gone } from "./chat_contract";
 import type { Community } from "./community";
 import type { ConvView } from "./conversation";
@@ -38,6 +40,8 @@ export interface CatchupDeps {
   openConv(): ConvView | undefined;
   /** Loads the newest history of `id`, a failure shown as the notice (ChatState.showHistory). */
   showHistory(id: string): void;
+  /** Loads the newest history of `id` (ChatState.loadLatest). */
+  loadLatest(id: string): Promise<void>;
   loadMembers(id: string): Promise<void>;
   watchContacts(): void;
   setNotice(kind: "error" | "info", text: string): void;
@@ -80,6 +84,8 @@ export class Catchup {
       }
       d.loaded();
       d.flushOutbox();
+      // A missed call after a conversation's last message: its latest entries, so the list shows it.
+      for (const c of d.convs.values()) if (previewLacksCall(c)) void d.loadLatest(c.id).catch(() => {});
       const open = d.openConv();
       if (open) {
         if (!open.latestLoaded) d.showHistory(open.id);

@@ -134,6 +134,7 @@ export class ChatState {
       flushOutbox: () => this.outbox.flush(),
       openConv: () => this.openConv(),
       showHistory: (id) => this.showHistory(id),
+      loadLatest: (id) => this.loadLatest(id),
       loadMembers: (id) => this.loadMembers(id),
       watchContacts: () => this.watchContacts(),
       setNotice: (kind, text) => this.setNotice(kind, text),

@@ -1,7 +1,7 @@
 // The conversation list: title, avatar with presence, last message or typing, unread badge.
 // Each item is a button in a list item; the arrow keys (and Home/End) move the focus through the
 // list, Enter opens; the focus survives the list's redraws.
-import { callEntryLine } from "../state/call_entry";
+import { callEntryLine, missedBy } from "../state/call_entry";
 import type { ConvView } from "../state/conversation";
 import { $, avatar, h, show } from "./dom";
 import type { ViewContext } from "./context";
@@ -39,9 +39,11 @@ export function onConvListKey(e: KeyboardEvent): void {
 
 const oneLine = (text: string) => text.slice(0, 140).replace(/\s+/g, " ");
 
-function preview(v: ViewContext, c: ConvView): string {
+/** The list's line under the title, and whether it is a call I missed (shown as such). */
+function preview(v: ViewContext, c: ConvView): { text: string; missed: boolean } {
   const s = v.s;
   let text = t("list.noMessages");
+  let missed = false;
   const lm = c.lastMessage;
   if (lm) {
     const att = lm.attachments?.[0];
@@ -52,9 +54,10 @@ function preview(v: ViewContext, c: ConvView): string {
         : lm.text === "" && att
           ? t("list.attachment", { name: att.name, count: lm.attachments!.length })
           : oneLine(lm.text);
-    if (lm.call)
+    if (lm.call) {
       text = body; // a call's entry says who called
-    else if (lm.sender === s.me) text = t("list.you", { text: body });
+      missed = lm.sender !== s.me && missedBy(lm.call, s.me);
+    } else if (lm.sender === s.me) text = t("list.you", { text: body });
     else text = c.kind === "group" ? t("list.sender", { user: nameOf(lm.sender), text: body }) : body;
     if (c.kind === "group" && s.privacy.isBlocked(lm.sender)) text = t("list.blocked");
   }
@@ -62,8 +65,9 @@ function preview(v: ViewContext, c: ConvView): string {
   if (pend.length) {
     const last = pend[pend.length - 1];
     text = t(last.state === "failed" ? "list.notSent" : "list.you", { text: oneLine(last.text) });
+    missed = false;
   }
-  return text;
+  return { text, missed };
 }
 
 function convItem(v: ViewContext, c: ConvView): HTMLElement {
@@ -71,6 +75,7 @@ function convItem(v: ViewContext, c: ConvView): HTMLElement {
   const title = c.title(s.me);
   const other = c.kind === "direct" ? c.other(s.me) : undefined;
   const typing = typingText(c, (u) => s.privacy.isBlocked(u));
+  const line = preview(v, c);
   const lm = c.lastMessage;
   const unread = c.unread;
   const muted = muteLabel(c);
@@ -93,7 +98,10 @@ function convItem(v: ViewContext, c: ConvView): HTMLElement {
       h(
         "span",
         { class: "row" },
-        h("span", { class: `preview${typing ? " typing" : ""}`, text: typing || preview(v, c) }),
+        h("span", {
+          class: `preview${typing ? " typing" : line.missed ? " missed" : ""}`,
+          text: typing || line.text,
+        }),
         muted ? mutedIcon(muted) : null,
         c.unreadMentions
           ? h(
