@@ -4,10 +4,10 @@
 // retention sweeper walks every shard. One broker on the global database and three shards
 // (support/pg_shards_fixture.h).
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -55,7 +55,7 @@ TEST_P(PgShardsSearchTest, AUsersSearchFindsTheMessagesOfEveryShard) {
     ASSERT_TRUE(alice->Send(conv, "nothing to see", "n-" + peer).ok());
   }
   std::set<int> shards;
-  for (const auto& [conv, shard] : shard_of) shards.insert(shard);
+  for (const auto& entry : shard_of) shards.insert(entry.second);
   ASSERT_EQ(shards, (std::set<int>{0, 1, 2})) << "12 conversations on 3 shards";
 
   // alice's search: every conversation on every shard, newest first, each message once.
@@ -96,19 +96,18 @@ TEST_P(PgShardsSearchTest, AUsersSearchFindsTheMessagesOfEveryShard) {
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0]["message"]["text"], "the giraffe of s3");
   const int64_t other = conv_with["s0"];
-  found = SearchUntilCount(
-      *alice, {{"query", "giraffe"}, {"conversation_id", std::to_string(other)}}, 1);
+  found = SearchUntilCount(*alice,
+                           {{"query", "giraffe"}, {"conversation_id", std::to_string(other)}}, 1);
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0]["message"]["text"], "the giraffe of s0");
   auto outsider = s3->Request(Op::kSearch, 0,
                               {{"query", "giraffe"}, {"conversation_id", std::to_string(other)}});
-  EXPECT_FALSE(outsider.ok()) << "s3 searched a conversation it is not in: "
-                              << outsider.Describe();
+  EXPECT_FALSE(outsider.ok()) << "s3 searched a conversation it is not in: " << outsider.Describe();
 
   // Shard 0 SIGKILLed: the others' conversations are still found.
   ASSERT_TRUE(PgShardClusters()[0]->Kill().ok());
   size_t alive = 0;
-  for (const auto& [conv, shard] : shard_of) alive += shard != 0 ? 1 : 0;
+  for (const auto& entry : shard_of) alive += entry.second != 0 ? 1 : 0;
   found = SearchUntilCount(*alice, {{"query", "giraffe"}, {"limit", 50}}, alive);
   for (const auto& hit : found) {
     EXPECT_NE(shard_of[JsonId(hit["conversation"]["conversation_id"])], 0) << hit.dump();

@@ -181,8 +181,9 @@ TEST_P(PgShardsTest, AKilledShardFailsOnlyItsConversationsAndLosesNothingAcked) 
 }
 
 // The conversation's messages from `after_seq` on, read page by page with `read(after)`.
-std::vector<nlohmann::json> ReadAll(const std::function<ChatResponse(int64_t)>& read,
-                                    const std::function<nlohmann::json(const ChatResponse&)>& page_of) {
+std::vector<nlohmann::json> ReadAll(
+    const std::function<ChatResponse(int64_t)>& read,
+    const std::function<nlohmann::json(const ChatResponse&)>& page_of) {
   std::vector<nlohmann::json> all;
   int64_t after = 0;
   while (true) {

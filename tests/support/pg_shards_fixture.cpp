@@ -57,9 +57,9 @@ int PgShardsFixture::ShardOf(int64_t conv) {
 }
 
 int64_t PgShardsFixture::RowsOn(int shard, const std::string& table, int64_t conv) {
-  return QueryPgInt(shard_dsn_[static_cast<size_t>(shard)],
-                    "SELECT count(*) FROM " + table +
-                        " WHERE conversation_id = " + std::to_string(conv));
+  return QueryPgInt(
+      shard_dsn_[static_cast<size_t>(shard)],
+      "SELECT count(*) FROM " + table + " WHERE conversation_id = " + std::to_string(conv));
 }
 
 std::vector<std::string> PgShardsFixture::RegisterAliceAndPeers(const std::string& prefix,

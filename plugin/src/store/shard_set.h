@@ -53,9 +53,8 @@ class ShardSet {
   Result<Store*> Database(int home) {
     if (home < 0) return global_.get();
     if (static_cast<size_t>(home) >= shards_.size()) {
-      return Status::FailedPrecondition("the shard directory names shard " +
-                                        std::to_string(home) + " but pg_shards lists " +
-                                        std::to_string(shards_.size()));
+      return Status::FailedPrecondition("the shard directory names shard " + std::to_string(home) +
+                                        " but pg_shards lists " + std::to_string(shards_.size()));
     }
     Slot& slot = shards_[static_cast<size_t>(home)];
     if (slot.store == nullptr) {

@@ -16,10 +16,9 @@ namespace {
 // writing while the move copies leaves the new shard's progress behind its records, never ahead:
 // the indexer there writes those again); search_postings is rebuilt from the records
 // (RebuildPostings), as its key leads with the term.
-constexpr const char* kTables[] = {"conversations",       "members", "messages",
-                                   "recent_sends",        "reactions", "mentions",
-                                   "message_attachments", "mutes",   "search_progress",
-                                   "search_docs"};
+constexpr const char* kTables[] = {
+    "conversations",       "members", "messages",        "recent_sends", "reactions", "mentions",
+    "message_attachments", "mutes",   "search_progress", "search_docs"};
 
 std::string Where(ConversationId id) { return " WHERE conversation_id = " + std::to_string(id); }
 
