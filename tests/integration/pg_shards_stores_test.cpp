@@ -60,6 +60,7 @@ TEST_P(PgShardsSearchTest, AUsersSearchFindsTheMessagesOfEveryShard) {
 
   // alice's search: every conversation on every shard, newest first, each message once.
   json found = SearchUntilCount(*alice, {{"query", "giraffe"}, {"limit", 50}}, peers.size());
+  ASSERT_EQ(found.size(), peers.size());
   std::set<int64_t> convs;
   std::set<int> on;
   for (size_t i = 0; i < found.size(); ++i) {
