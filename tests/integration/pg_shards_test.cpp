@@ -7,6 +7,7 @@
 #include <array>
 #include <atomic>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -15,88 +16,20 @@
 #include <vector>
 
 #include "protocol/ops.h"
-#include "store/pg/pg_handles.h"
-#include "store/shard_map.h"
-#include "store/shard_move.h"
-#include "support/chat_fixture.h"
-#include "support/postgres_instance.h"
+#include "support/ctl_command.h"
+#include "support/pg_shards_fixture.h"
 #include "support/wait_for.h"
 
 namespace mqchat::test {
 namespace {
 
-constexpr int kShards = 3;
+constexpr int kShards = kPgShards;
 
-// The shards' clusters, shared by the suite's tests (each test takes fresh databases).
-std::array<std::unique_ptr<PostgresInstance>, kShards>& ShardClusters() {
-  static std::array<std::unique_ptr<PostgresInstance>, kShards> clusters;
-  return clusters;
-}
-
-// A one-cell query's value (-1 and a test failure if it fails).
-int64_t QueryInt(const std::string& conninfo, const std::string& sql) {
-  auto conn = store::ConnectPg(conninfo);
-  EXPECT_TRUE(conn.ok()) << conn.status().ToString();
-  if (!conn.ok()) return -1;
-  auto res = store::ExecPgSql(conn->get(), sql.c_str());
-  EXPECT_TRUE(res.ok()) << res.status().ToString();
-  if (!res.ok()) return -1;
-  auto value = store::PgInt64(res->get(), 0, 0);
-  return value.ok() ? *value : -1;
-}
-
-class PgShardsTest : public ChatFixture {
+class PgShardsTest : public PgShardsFixture {
  protected:
-  void SetUp() override {
-    MQCHAT_SHARED_POSTGRES_OR_SKIP(shared);
-    if (shared->external()) GTEST_SKIP() << "the shards need clusters of their own";
-    auto& clusters = ShardClusters();
-    std::string list;
-    for (int i = 0; i < kShards; ++i) {
-      if (clusters[i] == nullptr) {
-        auto created = PostgresInstance::Create();
-        ASSERT_TRUE(created.ok()) << created.status().ToString();
-        clusters[i] = std::move(created).value();
-      }
-      ASSERT_TRUE(clusters[i]->Start().ok());  // a previous test may have killed it
-      auto db = clusters[i]->FreshDatabase();
-      ASSERT_TRUE(db.ok()) << db.status().ToString();
-      shard_dsn_[i] = *db;
-      list += (i == 0 ? "" : "; ") + *db;
-    }
-    shards_option_ = list;
-    ChatFixture::SetUp();
-  }
-
-  std::vector<std::pair<std::string, std::string>> ExtraOptions() const override {
-    return {{"pg_shards", shards_option_}};
-  }
-
-  // The shard the directory names for `conv` (-1: none, the global database).
-  int ShardOf(int64_t conv) {
-    const std::string sql =
-        "SELECT COALESCE((SELECT shard FROM conversation_shards WHERE "
-        "conversation_id = " +
-        std::to_string(conv) + "), -1)";
-    return static_cast<int>(QueryInt(server_->store_config().pg_conninfo, sql));
-  }
-
   int64_t ConversationsOn(int shard) {
-    return QueryInt(shard_dsn_[shard], "SELECT count(*) FROM conversations");
+    return QueryPgInt(shard_dsn_[shard], "SELECT count(*) FROM conversations");
   }
-
-  // Registers alice and `count` peers named `prefix`0, `prefix`1, ...; returns the peers.
-  std::vector<std::string> RegisterAliceAndPeers(const std::string& prefix, int count) {
-    std::vector<std::string> peers;
-    for (int i = 0; i < count; ++i) peers.push_back(prefix + std::to_string(i));
-    std::vector<std::string> everyone = peers;
-    everyone.push_back("alice");
-    Register(everyone);
-    return peers;
-  }
-
-  std::array<std::string, kShards> shard_dsn_;
-  std::string shards_option_;
 };
 
 TEST_P(PgShardsTest, ConversationsSpreadAndEveryViewMergesTheShards) {
@@ -196,7 +129,7 @@ TEST_P(PgShardsTest, AKilledShardFailsOnlyItsConversationsAndLosesNothingAcked) 
     }
   }
 
-  ASSERT_TRUE(ShardClusters()[0]->Kill().ok());
+  ASSERT_TRUE(PgShardClusters()[0]->Kill().ok());
   const int64_t dead = by_shard[0].front();
   auto down = send(dead);
   ASSERT_TRUE(down.body.has_value()) << "no answer while the shard is down";
@@ -219,7 +152,7 @@ TEST_P(PgShardsTest, AKilledShardFailsOnlyItsConversationsAndLosesNothingAcked) 
   EXPECT_EQ((*listed.body)["conversations"].size(), by_shard[1].size() + by_shard[2].size())
       << "the live shards' conversations are listed";
 
-  ASSERT_TRUE(ShardClusters()[0]->Start().ok());
+  ASSERT_TRUE(PgShardClusters()[0]->Start().ok());
   ChatResponse later;
   ASSERT_TRUE(WaitFor(
       [&] {
@@ -247,7 +180,36 @@ TEST_P(PgShardsTest, AKilledShardFailsOnlyItsConversationsAndLosesNothingAcked) 
   }
 }
 
-TEST_P(PgShardsTest, MovingAConversationWhileItsSenderSendsLosesAndReordersNothing) {
+// The conversation's messages from `after_seq` on, read page by page with `read(after)`.
+std::vector<nlohmann::json> ReadAll(
+    const std::function<ChatResponse(int64_t)>& read,
+    const std::function<nlohmann::json(const ChatResponse&)>& page_of) {
+  std::vector<nlohmann::json> all;
+  int64_t after = 0;
+  while (true) {
+    auto r = read(after);
+    EXPECT_TRUE(r.ok()) << r.Describe();
+    if (!r.ok()) break;
+    const nlohmann::json messages = page_of(r);
+    if (messages.empty()) break;
+    for (const auto& m : messages) all.push_back(m);
+    after = messages.back()["seq"].get<int64_t>();
+  }
+  return all;
+}
+
+// Every message once, in seq order, seqs 1..count, client_msg_ids "mv-0".. in that order.
+void ExpectEveryMessageOnceInOrder(const std::vector<nlohmann::json>& all, int64_t count,
+                                   const std::string& what) {
+  ASSERT_EQ(static_cast<int64_t>(all.size()), count) << what;
+  for (int64_t i = 0; i < count; ++i) {
+    EXPECT_EQ(all[i]["seq"], i + 1) << what;
+    EXPECT_EQ(all[i]["client_msg_id"], "mv-" + std::to_string(i)) << what;
+  }
+}
+
+// The move as operators run it: the mqchatctl binary (`conversation move`), beside a sender.
+TEST_P(PgShardsTest, MovingAConversationWithMqchatctlWhileItsSenderSendsLosesAndReordersNothing) {
   MQCHAT_REQUIRE_SERVER();
   Register({"alice", "bob"});
   auto alice = Login("alice");
@@ -257,13 +219,16 @@ TEST_P(PgShardsTest, MovingAConversationWhileItsSenderSendsLosesAndReordersNothi
   ASSERT_GE(from, 0);
   const int to = (from + 1) % kShards;
   int64_t next = 0;
-  // Sends the next message until it is acknowledged (the same client_msg_id each try).
+  // Sends the next message until it is acknowledged (the same client_msg_id each try); every
+  // tenth one holds `word` (found by search on the new shard after the move).
+  std::string word = "zebra";
   auto send_next = [&] {
     const std::string id = "mv-" + std::to_string(next);
+    const std::string text = (next % 10 == 0 ? word + " " : "move ") + id;
     ChatResponse r;
     EXPECT_TRUE(WaitFor(
         [&] {
-          r = alice->Send(conv, "move " + id, id);
+          r = alice->Send(conv, text, id);
           EXPECT_TRUE(r.ok() || r.error_code() == "UNAVAILABLE") << r.Describe();
           return r.ok() || r.error_code() != "UNAVAILABLE";
         },
@@ -273,57 +238,73 @@ TEST_P(PgShardsTest, MovingAConversationWhileItsSenderSendsLosesAndReordersNothi
     ++next;
   };
   for (int i = 0; i < 100; ++i) send_next();
-  // The move runs as mqchatctl's `conversation move` does (store/shard_move.h), beside the
-  // sender.
-  store::StoreConfig config;
-  config.backend = store::Backend::kPostgres;
-  config.pg_conninfo = server_->store_config().pg_conninfo;
-  auto shards = store::ParseShardList(shards_option_);
-  ASSERT_TRUE(shards.ok()) << shards.status().ToString();
-  config.pg_shards = *shards;
   std::atomic<bool> moved{false};
-  Result<store::ShardMove> result = Status::Internal("not run");
+  RunResult ctl;
   std::thread mover([&] {
-    result = store::MoveConversation(config, conv, to);
+    ctl = RunCtl(*server_, {"--pg_shards", shards_option_, "conversation", "move",
+                            std::to_string(conv), std::to_string(to)});
     moved = true;
   });
   int64_t during = 0;
-  while (!moved) {
+  word = "unicorn";
+  while (!moved && !HasFatalFailure()) {
     send_next();
     ++during;
-    if (HasFatalFailure()) break;
   }
   mover.join();
-  ASSERT_TRUE(result.ok()) << result.status().ToString();
-  std::printf(
-      "moved %lld rows (last seq %lld) with %lld sends during the move; sends waited "
-      "%lld ms\n",
-      static_cast<long long>(result->rows), static_cast<long long>(result->last_seq),
-      static_cast<long long>(during), static_cast<long long>(result->locked_ms));
+  ASSERT_EQ(ctl.exit_code, 0) << ctl.output;
+  EXPECT_NE(ctl.output.find("moved from shard " + std::to_string(from) + " to shard " +
+                            std::to_string(to)),
+            std::string::npos)
+      << ctl.output;
+  std::printf("mqchatctl: %s(%lld sends while it ran)\n", ctl.output.c_str(),
+              static_cast<long long>(during));
+  word = "yak";
   for (int i = 0; i < 50; ++i) send_next();
   EXPECT_EQ(ShardOf(conv), to);
-  EXPECT_EQ(QueryInt(shard_dsn_[from], "SELECT count(*) FROM messages WHERE conversation_id = " +
-                                           std::to_string(conv)),
-            0);
-  EXPECT_EQ(QueryInt(shard_dsn_[to], "SELECT count(*) FROM messages WHERE conversation_id = " +
-                                         std::to_string(conv)),
-            next);
-  // bob reads it all from the new shard: every acked message once, in order.
+  EXPECT_EQ(RowsOn(from, "messages", conv), 0);
+  EXPECT_EQ(RowsOn(from, "search_docs", conv), 0);
+  EXPECT_EQ(RowsOn(to, "messages", conv), next);
+
+  // bob reads it all from the new shard, by history and by sync: every acked message once, in
+  // order; his unread count is all of them.
   auto bob = Login("bob");
-  std::vector<nlohmann::json> all;
-  int64_t after = 0;
-  while (true) {
-    auto page = bob->Request(protocol::Op::kHistory, conv, {{"after_seq", after}, {"limit", 100}});
-    ASSERT_TRUE(page.ok()) << page.Describe();
-    const auto& messages = (*page.body)["messages"];
-    if (messages.empty()) break;
-    for (const auto& m : messages) all.push_back(m);
-    after = messages.back()["seq"].get<int64_t>();
-  }
-  ASSERT_EQ(static_cast<int64_t>(all.size()), next);
-  for (int64_t i = 0; i < next; ++i) {
-    EXPECT_EQ(all[i]["seq"], i + 1);
-    EXPECT_EQ(all[i]["client_msg_id"], "mv-" + std::to_string(i));
+  const auto history = ReadAll(
+      [&](int64_t after) {
+        return bob->Request(protocol::Op::kHistory, conv, {{"after_seq", after}, {"limit", 100}});
+      },
+      [](const ChatResponse& r) { return (*r.body)["messages"]; });
+  ExpectEveryMessageOnceInOrder(history, next, "history");
+  const auto synced = ReadAll(
+      [&](int64_t after) {
+        return bob->Request(protocol::Op::kSync, 0,
+                            {{"cursors", {{std::to_string(conv), after}}}, {"limit", 100}});
+      },
+      [&](const ChatResponse& r) {
+        for (const auto& c : (*r.body)["conversations"]) {
+          if (JsonId(c["conversation_id"]) == conv) return c["messages"];
+        }
+        return nlohmann::json::array();
+      });
+  ExpectEveryMessageOnceInOrder(synced, next, "sync");
+  auto listed = bob->Request(protocol::Op::kConversations, 0, nlohmann::json::object());
+  ASSERT_TRUE(listed.ok()) << listed.Describe();
+  ASSERT_EQ((*listed.body)["conversations"].size(), 1u);
+  EXPECT_EQ((*listed.body)["conversations"][0]["unread"], next);
+  // The search index moved with the messages (zebra: before the move), and the messages sent
+  // after it are indexed on the new shard (yak: 5 of the last 50).
+  for (const auto& want : {std::pair<std::string, size_t>{"zebra", 10}, {"yak", 5}}) {
+    const std::string term = want.first;
+    const size_t count = want.second;
+    nlohmann::json found;
+    EXPECT_TRUE(WaitFor(
+        [&] {
+          auto r = bob->Request(protocol::Op::kSearch, 0, {{"query", term}, {"limit", 50}});
+          found = r.ok() ? (*r.body)["results"] : nlohmann::json::array();
+          return found.size() == count;
+        },
+        std::chrono::seconds(60), "search to find every " + term + " after the move"));
+    EXPECT_EQ(found.size(), count) << term;
   }
 }
 

@@ -1,5 +1,5 @@
 // Resharding: moves one conversation to another shard of a sharded store (StoreConfig::
-// pg_shards; `mqchatctl shards move`). Safe while its members keep sending through the
+// pg_shards; `mqchatctl conversation move`). Safe while its members keep sending through the
 // brokers: nothing acknowledged is lost and no seq changes (docs/ARCHITECTURE.md, "Sharding by
 // conversation"). Any thread; opens its own connections.
 #pragma once
@@ -22,9 +22,9 @@ struct ShardMove {
 
 // Moves conversation `id` from its shard to shard `to`:
 //  1. on the old shard, locks the conversation row (sends to it wait, as behind a long batch);
-//  2. copies its rows (conversation, members, messages, reactions, mentions, attachments'
-//     links, mutes) into the new shard, replacing a copy an interrupted move left there, and
-//     commits them;
+//  2. copies its rows (conversation, members, messages, resend keys, reactions, mentions,
+//     attachments' links, mutes, its search index) into the new shard, replacing a copy an
+//     interrupted move left there, and commits them;
 //  3. points the directory at the new shard;
 //  4. deletes the rows from the old shard and commits, which lets the waiting sends go on: they
 //     find the conversation gone, and the brokers' stores send them again to the new shard

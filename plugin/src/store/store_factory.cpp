@@ -16,6 +16,8 @@
 #include "store/pg/pg_retention_store.h"
 #include "store/pg/pg_user_data_store.h"
 #include "store/sharded_chat_store.h"
+#include "store/sharded_retention_store.h"
+#include "store/sharded_search_store.h"
 #include "store/sqlite/sqlite_account_store.h"
 #include "store/sqlite/sqlite_chat_store.h"
 #include "sqlite/sqlite_helpers.h"
@@ -146,7 +148,12 @@ Result<Ptr> OpenEither(const StoreConfig& config) {
 }  // namespace
 
 Result<RetentionStorePtr> OpenRetentionStore(const StoreConfig& config) {
-  return OpenEither<RetentionStorePtr, SqliteRetentionStore, PgRetentionStore>(config);
+  auto open = OpenEither<RetentionStorePtr, SqliteRetentionStore, PgRetentionStore>;
+  if (config.backend == Backend::kPostgres && !config.pg_shards.empty()) {
+    MQCHAT_ASSIGN_OR_RETURN(auto sharded, ShardedRetentionStore::Create(config, open));
+    return RetentionStorePtr(std::move(sharded));
+  }
+  return open(config);
 }
 
 Result<UserDataStorePtr> OpenUserDataStore(const StoreConfig& config) {
@@ -212,7 +219,12 @@ Result<ReportStorePtr> OpenReportStore(const StoreConfig& config) {
 }
 
 Result<SearchStorePtr> OpenSearchStore(const StoreConfig& config) {
-  return OpenEither<SearchStorePtr, SqliteSearchStore, PgSearchStore>(config);
+  auto open = OpenEither<SearchStorePtr, SqliteSearchStore, PgSearchStore>;
+  if (config.backend == Backend::kPostgres && !config.pg_shards.empty()) {
+    MQCHAT_ASSIGN_OR_RETURN(auto sharded, ShardedSearchStore::Create(config, open));
+    return SearchStorePtr(std::move(sharded));
+  }
+  return open(config);
 }
 
 }  // namespace mqchat::store

@@ -35,7 +35,7 @@ class PgShardDirectory {
   // shards were configured): it stays there.
   Result<bool> DirectInGlobal(const std::string& direct_key);
 
-  // Resharding (mqchatctl shards move): the row of `id` now names `shard`.
+  // Resharding (mqchatctl conversation move): the row of `id` now names `shard`.
   Status Move(ConversationId id, int shard);
 
   // Of `names`, the users that exist in the global database and are not deleted, with their

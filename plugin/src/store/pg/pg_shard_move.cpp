@@ -12,9 +12,13 @@ namespace {
 // A conversation's rows, parents first (copied in this order, deleted in the reverse).
 // recent_sends (migration 028) moves too: a resend during or after the move is still known,
 // and slow mode still sees the sender's last message.
-constexpr const char* kTables[] = {"conversations", "members",             "messages",
-                                   "recent_sends",  "reactions",           "mentions",
-                                   "message_attachments", "mutes"};
+// The search index (migration 014) moves too, its progress before its records (an indexer
+// writing while the move copies leaves the new shard's progress behind its records, never ahead:
+// the indexer there writes those again); search_postings is rebuilt from the records
+// (RebuildPostings), as its key leads with the term.
+constexpr const char* kTables[] = {
+    "conversations",       "members", "messages",        "recent_sends", "reactions", "mentions",
+    "message_attachments", "mutes",   "search_progress", "search_docs"};
 
 std::string Where(ConversationId id) { return " WHERE conversation_id = " + std::to_string(id); }
 
@@ -56,7 +60,22 @@ Status CopyRows(PGconn* from, PGconn* to, const char* table, ConversationId id, 
   return Status::Ok();
 }
 
+// The postings of `id`'s indexed messages, from their records (search_docs): read by the key
+// (term, conversation_id, message_id), where a WHERE conversation_id alone would scan them all.
+Status RebuildPostings(PGconn* conn, ConversationId id) {
+  return Exec(conn,
+              "INSERT INTO search_postings (term, conversation_id, message_id, seq) "
+              "SELECT unnest(terms), conversation_id, message_id, seq FROM search_docs" +
+                  Where(id) + " ON CONFLICT DO NOTHING");
+}
+
 Status DeleteRows(PGconn* conn, ConversationId id) {
+  MQCHAT_RETURN_IF_ERROR(Exec(conn,
+                              "DELETE FROM search_postings p USING search_docs d WHERE "
+                              "d.conversation_id = " +
+                                  std::to_string(id) +
+                                  " AND p.term = ANY (d.terms) AND p.conversation_id = "
+                                  "d.conversation_id AND p.message_id = d.message_id"));
   for (int i = static_cast<int>(std::size(kTables)) - 1; i >= 0; --i) {
     MQCHAT_RETURN_IF_ERROR(Exec(conn, std::string("DELETE FROM ") + kTables[i] + Where(id)));
   }
@@ -121,6 +140,7 @@ Result<ShardMove> MoveConversation(const StoreConfig& config, ConversationId id,
     for (const char* table : kTables) {
       MQCHAT_RETURN_IF_ERROR(CopyRows(from.get(), dest.get(), table, id, &move.rows));
     }
+    MQCHAT_RETURN_IF_ERROR(RebuildPostings(dest.get(), id));
     MQCHAT_RETURN_IF_ERROR(dest_txn.Commit());
   }
   MQCHAT_RETURN_IF_ERROR(directory.Move(id, to));
