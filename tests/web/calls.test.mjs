@@ -98,11 +98,11 @@ for (const relay of [false, true]) {
     if (relay) assert.ok(coturn().allocations().length >= allocated + 2, "coturn allocated relays for both pages");
     // Mute: bob's page shows alice's microphone off (the media signal, relayed by the plugin).
     await a.click("#call-mute");
-    assert.equal(await a.getAttribute("#call-mute", "aria-pressed"), "true");
+    await a.locator('#call-mute[aria-pressed="true"]').waitFor({ timeout: CALL_T }); // drawn on the next frame
     await b1.locator(".call-tile:not(.me) .call-state", { hasText: "microphone off" }).waitFor({ timeout: CALL_T });
     // The camera toggle; then axe on (a copy of) the panel.
     await a.click("#call-camera");
-    assert.equal(await a.getAttribute("#call-camera", "aria-pressed"), "true");
+    await a.locator('#call-camera[aria-pressed="true"]').waitFor({ timeout: CALL_T }); // drawn on the next frame
     if (!relay) await noViolations(a, "the call panel", "#call-view", true);
     assert.equal(await a.locator("#call-view").isVisible(), true, "alice is still in the call");
 
