@@ -10,7 +10,10 @@
  * call any function here except mqchat_client_free and mqchat_client_disconnect. Once
  * mqchat_client_free has begun, no callback is called any more (a callback already running is
  * waited for), and requests still pending are dropped without their callback: after it
- * returns, `user` pointers may be freed.
+ * returns, `user` pointers may be freed. Calls on the handle made meanwhile (by a callback
+ * still running, or another thread) do nothing: a request is dropped the same way, a query
+ * answers MQCHAT_UNAVAILABLE (mqchat_client_state: MQCHAT_DISCONNECTED; the user and device:
+ * ""). A call already under way when the free begins is waited for.
  *
  * Errors: functions that can fail return an mqchat_code (MQCHAT_OK on success), and request
  * callbacks get the code and a message (the protocol error code first, as in
