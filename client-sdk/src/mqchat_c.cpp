@@ -2,7 +2,8 @@
 // lifecycle (mqchat_c_app.cpp has the rest). Every callback goes through a Gate the
 // handle shares with it: mqchat_client_free closes the gate first, so nothing reaches the app
 // after that (~Client then waits for a callback already running, and runs the rest into the
-// closed gate).
+// closed gate). Every call holds the gate open while it uses the Client (Use): the free waits
+// for those, and calls after (from a callback still running) do nothing.
 #include "mqchat/mqchat_c.h"
 
 #include <atomic>
@@ -115,7 +116,7 @@ mqchat_code mqchat_client_create(const mqchat_options* options, mqchat_client** 
 
 void mqchat_client_free(mqchat_client* client) {
   if (client == nullptr) return;
-  client->gate->open = false;
+  client->gate->Close();   // no callback, and no C call into the Client, from here on
   client->client.reset();  // joins the SDK threads
   delete client;
 }
@@ -123,14 +124,24 @@ void mqchat_client_free(mqchat_client* client) {
 void mqchat_string_free(char* s) { free(s); }
 
 mqchat_code mqchat_client_connect(mqchat_client* client) {
+  const Use use(client);
+  if (!use) return MQCHAT_UNAVAILABLE;
   return CodeOf(client->client->Connect());
 }
-void mqchat_client_disconnect(mqchat_client* client) { client->client->Disconnect(); }
+void mqchat_client_disconnect(mqchat_client* client) {
+  const Use use(client);
+  if (!use) return;
+  client->client->Disconnect();
+}
 mqchat_connection_state mqchat_client_state(const mqchat_client* client) {
+  const Use use(client);
+  if (!use) return MQCHAT_DISCONNECTED;
   return static_cast<mqchat_connection_state>(client->client->state());
 }
 
 void mqchat_client_on_message(mqchat_client* client, mqchat_message_fn fn, void* user) {
+  const Use use(client);
+  if (!use) return;
   if (fn == nullptr) return client->client->OnMessage(nullptr);
   client->client->OnMessage([gate = client->gate, fn, user](const mqchat::Message& m) {
     if (!gate->open) return;
@@ -140,6 +151,8 @@ void mqchat_client_on_message(mqchat_client* client, mqchat_message_fn fn, void*
 }
 
 void mqchat_client_on_connection(mqchat_client* client, mqchat_connection_fn fn, void* user) {
+  const Use use(client);
+  if (!use) return;
   if (fn == nullptr) return client->client->OnConnectionChange(nullptr);
   client->client->OnConnectionChange(
       [gate = client->gate, fn, user](const mqchat::ConnectionEvent& e) {
@@ -151,11 +164,15 @@ void mqchat_client_on_connection(mqchat_client* client, mqchat_connection_fn fn,
 
 void mqchat_client_send(mqchat_client* client, int64_t conversation_id, const char* text,
                         mqchat_ack_fn done, void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->Send(conversation_id, Str(text), AckDone(client->gate, done, user));
 }
 
 void mqchat_client_open_direct(mqchat_client* client, const char* username,
                                mqchat_conversation_fn done, void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->OpenDirect(
       Str(username), [gate = client->gate, done, user](mqchat::Result<mqchat::Conversation> r) {
         if (!gate->open || done == nullptr) return;
@@ -166,16 +183,22 @@ void mqchat_client_open_direct(mqchat_client* client, const char* username,
 
 void mqchat_client_mark_read(mqchat_client* client, int64_t conversation_id, int64_t seq,
                              mqchat_status_fn done, void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->MarkRead(conversation_id, seq, OutcomeDone<int64_t>(client->gate, done, user));
 }
 
 void mqchat_client_mute(mqchat_client* client, int64_t conversation_id, int64_t until_ms,
                         mqchat_status_fn done, void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->Mute(conversation_id, until_ms, StatusDone(client->gate, done, user));
 }
 
 void mqchat_client_push_register(mqchat_client* client, mqchat_push_platform platform,
                                  const char* token, mqchat_status_fn done, void* user) {
+  const Use use(client);
+  if (!use) return;
   mqchat::PushPlatform p = mqchat::PushPlatform::kFcm;
   switch (platform) {
     case MQCHAT_PUSH_FCM:
@@ -199,18 +222,32 @@ void mqchat_client_push_register(mqchat_client* client, mqchat_push_platform pla
 }
 
 void mqchat_client_push_unregister(mqchat_client* client, mqchat_status_fn done, void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->PushUnregister(OutcomeDone<bool>(client->gate, done, user));
 }
 
-void mqchat_client_enter_background(mqchat_client* client) { client->client->EnterBackground(); }
+void mqchat_client_enter_background(mqchat_client* client) {
+  const Use use(client);
+  if (!use) return;
+  client->client->EnterBackground();
+}
 void mqchat_client_enter_foreground(mqchat_client* client) {
+  const Use use(client);
+  if (!use) return;
   (void)client->client->EnterForeground();  // its outcome shows as connection events
 }
-void mqchat_client_network_changed(mqchat_client* client) { client->client->NetworkChanged(); }
+void mqchat_client_network_changed(mqchat_client* client) {
+  const Use use(client);
+  if (!use) return;
+  client->client->NetworkChanged();
+}
 
 void mqchat_client_handle_push_payload(mqchat_client* client, const char* const* keys,
                                        const char* const* values, size_t count, int64_t deadline_ms,
                                        mqchat_push_fetch_fn done, void* user) {
+  const Use use(client);
+  if (!use) return;
   std::map<std::string, std::string> fields;
   for (size_t i = 0; i < count; ++i) fields[Str(keys[i])] = Str(values[i]);
   client->client->HandlePushPayload(

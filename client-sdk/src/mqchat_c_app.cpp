@@ -85,16 +85,24 @@ void mqchat_options_set_ca_file(mqchat_options* options, const char* path) {
 }
 
 void mqchat_client_set_password(mqchat_client* client, const char* password) {
+  const Use use(client);
+  if (!use) return;
   client->client->SetPassword(Str(password));
 }
 const char* mqchat_client_user(const mqchat_client* client) {
+  const Use use(client);
+  if (!use) return "";
   return client->client->user().c_str();
 }
 const char* mqchat_client_device_id(const mqchat_client* client) {
+  const Use use(client);
+  if (!use) return "";
   return client->client->device_id().c_str();
 }
 
 void mqchat_client_on_message_updated(mqchat_client* client, mqchat_update_fn fn, void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->OnMessageUpdated(Handler<mqchat::MessageUpdate>(
       client->gate, fn, user, +[](mqchat_update_fn f, void* u, const mqchat::MessageUpdate& e) {
         mqchat_message_update c{};
@@ -108,6 +116,8 @@ void mqchat_client_on_message_updated(mqchat_client* client, mqchat_update_fn fn
 }
 
 void mqchat_client_on_read(mqchat_client* client, mqchat_read_fn fn, void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->OnRead(Handler<mqchat::ReadEvent>(
       client->gate, fn, user, +[](mqchat_read_fn f, void* u, const mqchat::ReadEvent& e) {
         f(u, e.conversation_id, e.user.c_str(), e.read_seq);
@@ -115,6 +125,8 @@ void mqchat_client_on_read(mqchat_client* client, mqchat_read_fn fn, void* user)
 }
 
 void mqchat_client_on_typing(mqchat_client* client, mqchat_typing_fn fn, void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->OnTyping(Handler<mqchat::TypingEvent>(
       client->gate, fn, user, +[](mqchat_typing_fn f, void* u, const mqchat::TypingEvent& e) {
         f(u, e.conversation_id, e.user.c_str(), e.typing ? 1 : 0);
@@ -122,6 +134,8 @@ void mqchat_client_on_typing(mqchat_client* client, mqchat_typing_fn fn, void* u
 }
 
 void mqchat_client_on_presence(mqchat_client* client, mqchat_presence_fn fn, void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->OnPresence(Handler<mqchat::PresenceEvent>(
       client->gate, fn, user, +[](mqchat_presence_fn f, void* u, const mqchat::PresenceEvent& e) {
         f(u, e.user.c_str(), e.online ? 1 : 0, e.last_seen_ms, e.devices);
@@ -130,6 +144,8 @@ void mqchat_client_on_presence(mqchat_client* client, mqchat_presence_fn fn, voi
 
 void mqchat_client_on_conversation_event(mqchat_client* client, mqchat_conversation_event_fn fn,
                                          void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->OnConversationEvent(Handler<mqchat::ConversationEvent>(
       client->gate, fn, user,
       +[](mqchat_conversation_event_fn f, void* u, const mqchat::ConversationEvent& e) {
@@ -149,22 +165,35 @@ void mqchat_client_on_conversation_event(mqchat_client* client, mqchat_conversat
 
 void mqchat_client_reply(mqchat_client* client, int64_t conversation_id, int64_t reply_to,
                          const char* text, mqchat_ack_fn done, void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->Reply(conversation_id, reply_to, Str(text), AckDone(client->gate, done, user));
 }
 void mqchat_client_edit(mqchat_client* client, int64_t conversation_id, int64_t seq,
                         const char* text, mqchat_ack_fn done, void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->Edit(conversation_id, seq, Str(text), AckDone(client->gate, done, user));
 }
 void mqchat_client_delete(mqchat_client* client, int64_t conversation_id, int64_t seq,
                           mqchat_ack_fn done, void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->Delete(conversation_id, seq, AckDone(client->gate, done, user));
 }
 void mqchat_client_react(mqchat_client* client, int64_t conversation_id, int64_t seq,
                          const char* emoji, int remove, mqchat_ack_fn done, void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->React(conversation_id, seq, Str(emoji), remove != 0,
                         AckDone(client->gate, done, user));
 }
 mqchat_code mqchat_client_pending_sends(const mqchat_client* client, size_t* out) {
+  const Use use(client);
+  if (!use) {
+    *out = 0;
+    return MQCHAT_UNAVAILABLE;
+  }
   auto r = client->client->PendingSends();
   *out = r.ok() ? *r : 0;
   return CodeOf(r.status());
@@ -172,6 +201,8 @@ mqchat_code mqchat_client_pending_sends(const mqchat_client* client, size_t* out
 
 void mqchat_client_create_group(mqchat_client* client, const char* name, const char* const* members,
                                 size_t count, mqchat_conversation_fn done, void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->CreateGroup(Str(name), Strs(members, count),
                               [gate = client->gate, done, user](Result<mqchat::Conversation> r) {
                                 if (!gate->open || done == nullptr) return;
@@ -185,6 +216,8 @@ void mqchat_client_create_group(mqchat_client* client, const char* name, const c
 void mqchat_client_add_members(mqchat_client* client, int64_t conversation_id,
                                const char* const* users, size_t count, mqchat_strings_fn done,
                                void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->AddMembers(conversation_id, Strs(users, count),
                              [gate = client->gate, done, user](Result<std::vector<std::string>> r) {
                                if (!gate->open || done == nullptr) return;
@@ -198,19 +231,27 @@ void mqchat_client_add_members(mqchat_client* client, int64_t conversation_id,
 
 void mqchat_client_remove_member(mqchat_client* client, int64_t conversation_id, const char* member,
                                  mqchat_status_fn done, void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->RemoveMember(conversation_id, Str(member), StatusDone(client->gate, done, user));
 }
 void mqchat_client_leave(mqchat_client* client, int64_t conversation_id, mqchat_status_fn done,
                          void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->Leave(conversation_id, StatusDone(client->gate, done, user));
 }
 void mqchat_client_rename(mqchat_client* client, int64_t conversation_id, const char* name,
                           mqchat_status_fn done, void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->Rename(conversation_id, Str(name), StatusDone(client->gate, done, user));
 }
 
 void mqchat_client_members(mqchat_client* client, int64_t conversation_id, mqchat_members_fn done,
                            void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->Members(
       conversation_id, [gate = client->gate, done, user](Result<std::vector<mqchat::Member>> r) {
         if (!gate->open || done == nullptr) return;
@@ -225,6 +266,8 @@ void mqchat_client_members(mqchat_client* client, int64_t conversation_id, mqcha
 }
 
 void mqchat_client_conversations(mqchat_client* client, mqchat_summaries_fn done, void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->Conversations(
       [gate = client->gate, done, user](Result<std::vector<mqchat::ConversationSummary>> r) {
         if (gate->open && done != nullptr) CallSummaries(r, done, user);
@@ -233,6 +276,8 @@ void mqchat_client_conversations(mqchat_client* client, mqchat_summaries_fn done
 
 void mqchat_client_history(mqchat_client* client, int64_t conversation_id, int64_t before_seq,
                            int64_t after_seq, int limit, mqchat_messages_fn done, void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->History(conversation_id, mqchat::HistoryQuery{before_seq, after_seq, limit},
                           [gate = client->gate, done, user](Result<mqchat::HistoryPage> r) {
                             if (!gate->open || done == nullptr) return;
@@ -244,29 +289,41 @@ void mqchat_client_history(mqchat_client* client, int64_t conversation_id, int64
 
 void mqchat_client_set_typing(mqchat_client* client, int64_t conversation_id, int typing,
                               mqchat_status_fn done, void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->SetTyping(conversation_id, typing != 0, StatusDone(client->gate, done, user));
 }
 void mqchat_client_watch_presence(mqchat_client* client, const char* who, mqchat_status_fn done,
                                   void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->WatchPresence(Str(who), StatusDone(client->gate, done, user));
 }
 void mqchat_client_set_slow_mode(mqchat_client* client, int64_t conversation_id, int64_t seconds,
                                  mqchat_status_fn done, void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->SetSlowMode(conversation_id, seconds, StatusDone(client->gate, done, user));
 }
 void mqchat_client_set_retention(mqchat_client* client, int64_t conversation_id, int64_t days,
                                  mqchat_status_fn done, void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->SetRetention(conversation_id,
                                days < 0 ? std::nullopt : std::optional<int64_t>(days),
                                StatusDone(client->gate, done, user));
 }
 void mqchat_client_unmute(mqchat_client* client, int64_t conversation_id, mqchat_status_fn done,
                           void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->Unmute(conversation_id, StatusDone(client->gate, done, user));
 }
 
 void mqchat_client_set_push_settings(mqchat_client* client, int preview, int mention_push,
                                      mqchat_status_fn done, void* user) {
+  const Use use(client);
+  if (!use) return;
   mqchat::PushSettings settings;
   if (preview >= 0) settings.preview = preview != 0;
   if (mention_push >= 0) settings.mention_push = mention_push != 0;
@@ -275,14 +332,20 @@ void mqchat_client_set_push_settings(mqchat_client* client, int preview, int men
 
 void mqchat_client_block(mqchat_client* client, const char* who, mqchat_status_fn done,
                          void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->Block(Str(who), OutcomeDone<mqchat::PrivacySettings>(client->gate, done, user));
 }
 void mqchat_client_unblock(mqchat_client* client, const char* who, mqchat_status_fn done,
                            void* user) {
+  const Use use(client);
+  if (!use) return;
   client->client->Unblock(Str(who), OutcomeDone<mqchat::PrivacySettings>(client->gate, done, user));
 }
 void mqchat_client_set_dm_policy(mqchat_client* client, mqchat_dm_policy policy,
                                  mqchat_status_fn done, void* user) {
+  const Use use(client);
+  if (!use) return;
   if (policy < MQCHAT_DM_EVERYONE || policy > MQCHAT_DM_EXISTING_ONLY) {
     return StatusDone(client->gate, done,
                       user)(mqchat::Status::InvalidArgument("unknown dm policy"));
@@ -293,6 +356,8 @@ void mqchat_client_set_dm_policy(mqchat_client* client, mqchat_dm_policy policy,
 
 mqchat_code mqchat_client_cached_conversations(const mqchat_client* client, mqchat_summaries_fn fn,
                                                void* user) {
+  const Use use(client);
+  if (!use) return MQCHAT_UNAVAILABLE;
   auto r = client->client->CachedConversations();
   if (fn != nullptr) CallSummaries(r, fn, user);
   return CodeOf(r.status());
@@ -301,6 +366,8 @@ mqchat_code mqchat_client_cached_conversations(const mqchat_client* client, mqch
 mqchat_code mqchat_client_cached_messages(const mqchat_client* client, int64_t conversation_id,
                                           int64_t after_seq, int limit, mqchat_messages_fn fn,
                                           void* user) {
+  const Use use(client);
+  if (!use) return MQCHAT_UNAVAILABLE;
   auto r = client->client->CachedMessages(conversation_id, after_seq, limit);
   static const std::vector<mqchat::Message> kNone;
   if (fn != nullptr) CallMessages(r.status(), r.ok() ? *r : kNone, false, fn, user);
@@ -308,6 +375,11 @@ mqchat_code mqchat_client_cached_messages(const mqchat_client* client, int64_t c
 }
 
 mqchat_code mqchat_client_total_unread(const mqchat_client* client, int64_t* out) {
+  const Use use(client);
+  if (!use) {
+    *out = 0;
+    return MQCHAT_UNAVAILABLE;
+  }
   auto r = client->client->TotalUnread();
   *out = r.ok() ? *r : 0;
   return CodeOf(r.status());

@@ -10,12 +10,23 @@
 
 #include "mqchat/client.h"
 #include "mqchat/mqchat_c.h"
+#include "threads/mutex.h"
 
 namespace mqchat::capi {
 
-// Closed by mqchat_client_free before the Client is destroyed: nothing reaches the app after.
+// Closed by mqchat_client_free before the Client is destroyed: nothing reaches the app after,
+// and no C call reaches the Client (Use below). Close waits for the C calls already inside.
 struct Gate {
   std::atomic<bool> open{true};
+  Mutex mu;
+  CondVar cv;
+  int calls GUARDED_BY(mu) = 0;  // C calls using the Client now (Use)
+
+  void Close() {
+    MutexLock lock(mu);
+    open = false;
+    while (calls > 0) cv.Wait(mu);
+  }
 };
 using GatePtr = std::shared_ptr<Gate>;
 
@@ -58,3 +69,32 @@ struct mqchat_client {
   std::unique_ptr<mqchat::Client> client;
   mqchat::capi::GatePtr gate = std::make_shared<mqchat::capi::Gate>();
 };
+
+namespace mqchat::capi {
+
+// A C call's hold on its handle's Client, for the call's length: mqchat_client_free waits for
+// the holds before destroying the Client. False once the free has begun (a callback still
+// running, or another thread, calling in): the call then does nothing; its callback is dropped
+// as pending ones are, and what answers a value answers MQCHAT_UNAVAILABLE or "".
+class Use {
+ public:
+  explicit Use(const mqchat_client* client) : gate_(*client->gate) {
+    MutexLock lock(gate_.mu);
+    held_ = gate_.open;
+    if (held_) ++gate_.calls;
+  }
+  ~Use() {
+    if (!held_) return;
+    MutexLock lock(gate_.mu);
+    if (--gate_.calls == 0) gate_.cv.NotifyAll();
+  }
+  Use(const Use&) = delete;
+  Use& operator=(const Use&) = delete;
+  explicit operator bool() const { return held_; }
+
+ private:
+  Gate& gate_;
+  bool held_ = false;
+};
+
+}  // namespace mqchat::capi

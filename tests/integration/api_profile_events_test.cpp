@@ -4,18 +4,22 @@
 // broker sends the new profile to its own devices of alice and of those who share a
 // conversation with her: bob on the other broker sees each change live, exactly once, with
 // nothing private in it; a change nobody else sees (`discoverable`) sends nothing; carol, who
-// shares nothing with alice, gets none of it on either broker.
+// shares nothing with alice, gets none of it on either broker. The SDK (Client::OnProfile,
+// CachedProfile) and its C API (mqchat_client_on_profile, mqchat_client_cached_profile) on the
+// other broker report each change once and keep the newest profile.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <future>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "mqchat/client.h"
+#include "mqchat/mqchat_c.h"
 #include "protocol/ops.h"
 #include "support/api_process.h"
 #include "support/broker_process.h"
@@ -240,6 +244,84 @@ TEST_P(ApiProfileEventsTest, SdkReportsEachChangeAndKeepsTheProfile) {
   EXPECT_EQ(seen[1].avatar_url, put.json["avatar"]["url"].get<std::string>());
   EXPECT_EQ(seen[2].status_text, "busy");
   EXPECT_EQ(seen[2], *bob->CachedProfile("alice"));
+}
+
+// The profiles the C API handed over (CProfiles::Add is the mqchat_profile_fn, `user` this),
+// copied.
+struct CProfiles {
+  std::mutex mu;
+  std::vector<Profile> seen;
+  static void Add(void* user, const mqchat_profile* p) {
+    auto* self = static_cast<CProfiles*>(user);
+    std::lock_guard<std::mutex> lock(self->mu);
+    self->seen.push_back({p->user, p->display_name, p->status_text, p->avatar_type, p->avatar_url,
+                          p->updated_at_ms});
+  }
+  size_t Count() {
+    std::lock_guard<std::mutex> lock(mu);
+    return seen.size();
+  }
+};
+
+// The same through the C API (mqchat_c.h): mqchat_client_on_profile once per change, and
+// mqchat_client_cached_profile has the profile by then (MQCHAT_NOT_FOUND before any).
+TEST_P(ApiProfileEventsTest, CApiReportsEachChangeAndKeepsTheProfile) {
+  REQUIRE_SERVERS();
+  const std::string alice_token = Join("alice");
+  const std::string bob_token = Join("bob");
+  ChatTestClient alice;
+  ConnectLoaded(alice, server_->port(), "alice", alice_token, "phone");
+  ASSERT_GT(alice.OpenDirect("bob"), 0);
+
+  CProfiles events;  // outlives the handle
+  mqchat_options* options = mqchat_options_new();
+  const std::string uri = "tcp://127.0.0.1:" + std::to_string(broker_b_->port());
+  mqchat_options_add_server(options, uri.c_str());
+  mqchat_options_set_credentials(options, "bob", bob_token.c_str());
+  mqchat_options_set_device(options, "c-api");
+  mqchat_options_set_cache_path(options, dir_->File("bob-c.db").c_str());
+  mqchat_client* created = nullptr;
+  ASSERT_EQ(mqchat_client_create(options, &created, nullptr), MQCHAT_OK);
+  mqchat_options_free(options);
+  std::unique_ptr<mqchat_client, void (*)(mqchat_client*)> bob(created, &mqchat_client_free);
+  mqchat_client_on_profile(bob.get(), &CProfiles::Add, &events);
+  ASSERT_EQ(mqchat_client_connect(bob.get()), MQCHAT_OK);
+  // Answered once bob's contacts are loaded on broker 2.
+  std::promise<mqchat_code> listed;
+  mqchat_client_conversations(
+      bob.get(),
+      [](void* user, mqchat_code code, const char*, const mqchat_conversation_summary*, size_t) {
+        static_cast<std::promise<mqchat_code>*>(user)->set_value(code);
+      },
+      &listed);
+  auto answer = listed.get_future();
+  ASSERT_EQ(answer.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  ASSERT_EQ(answer.get(), MQCHAT_OK);
+  CProfiles cached;
+  EXPECT_EQ(mqchat_client_cached_profile(bob.get(), "alice", &CProfiles::Add, &cached),
+            MQCHAT_NOT_FOUND);
+  EXPECT_EQ(cached.Count(), 0u);
+
+  auto named = Patch(alice_token, {{"display_name", "Alice B."}});
+  ASSERT_EQ(named.status, 200) << named.body;
+  ASSERT_TRUE(WaitFor([&] { return events.Count() >= 1; }, std::chrono::seconds(15),
+                      "the first profile event"));
+  auto put = api_->Call("PUT", "/v1/me/avatar", alice_token, kPng, "image/png");
+  ASSERT_EQ(put.status, 200) << put.body;
+  ASSERT_TRUE(WaitFor([&] { return events.Count() >= 2; }, std::chrono::seconds(15),
+                      "the avatar's profile event"));
+  ASSERT_EQ(mqchat_client_cached_profile(bob.get(), "alice", &CProfiles::Add, &cached), MQCHAT_OK);
+  bob.reset();  // no event after this; `events` may be read without a race
+  ASSERT_EQ(events.seen.size(), 2u);
+  EXPECT_EQ(events.seen[0].user, "alice");
+  EXPECT_EQ(events.seen[0].display_name, "Alice B.");
+  EXPECT_EQ(events.seen[0].avatar_url, "");
+  EXPECT_EQ(events.seen[0].updated_at_ms, named.json["updated_at_ms"].get<int64_t>());
+  EXPECT_EQ(events.seen[1].avatar_url, put.json["avatar"]["url"].get<std::string>());
+  EXPECT_EQ(events.seen[1].avatar_type, "image/png");
+  EXPECT_EQ(events.seen[1].display_name, "Alice B.");
+  ASSERT_EQ(cached.seen.size(), 1u);
+  EXPECT_EQ(cached.seen[0], events.seen[1]);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, ApiProfileEventsTest,
