@@ -17,7 +17,9 @@ bool CallRecord::MissedBy(std::string_view user) const {
          std::find(declined.begin(), declined.end(), user) == declined.end();
 }
 
-std::string CallEntryKey(std::string_view call_id) { return "call/" + std::string(call_id); }
+std::string CallEntryKey(std::string_view call_id) {
+  return std::string(kCallEntryKeyPrefix) + std::string(call_id);
+}
 
 std::string_view CallOutcomeOf(std::string_view ended_reason) {
   return ended_reason == "completed" ? std::string_view(call_outcomes::kAnswered) : ended_reason;

@@ -37,7 +37,10 @@ struct CallRecord {
   bool MissedBy(std::string_view user) const;
 };
 
-// The client_msg_id of call `call_id`'s entry ("call/<call_id>"): one entry per call.
+// The client_msg_id of call `call_id`'s entry ("call/<call_id>"): one entry per call. The
+// prefix is the server's: a client request with a client_msg_id starting with it is refused
+// (ReadClientMsgId), so no client can take its own call's key first.
+inline constexpr std::string_view kCallEntryKeyPrefix = "call/";
 std::string CallEntryKey(std::string_view call_id);
 
 // The outcome a call's `ended` event reason (call_events::kEnded) records: "completed" is

@@ -3,6 +3,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "protocol/call_record.h"
 #include "protocol/fields.h"
 #include "protocol/identity.h"
 #include "protocol/text.h"
@@ -74,6 +75,10 @@ Error ReadClientMsgId(const json& obj, std::string* id) {
   }
   for (unsigned char c : *id) {
     if (c < 0x20 || c == 0x7F) return BadRequest("client_msg_id contains a control character");
+  }
+  if (id->compare(0, kCallEntryKeyPrefix.size(), kCallEntryKeyPrefix) == 0) {
+    return BadRequest("client_msg_id may not start with \"" + std::string(kCallEntryKeyPrefix) +
+                      "\" (the server's call entries)");
   }
   return std::nullopt;
 }

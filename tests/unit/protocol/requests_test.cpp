@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "protocol/call_record.h"
+
 namespace mqchat::protocol {
 namespace {
 
@@ -210,6 +212,25 @@ TEST(ParseRequestTest, InvalidUtf8InPayloadIsInvalidUtf8) {
   ExpectError(kSendTopic, R"({"client_msg_id":"c","text":"\ud800"})", ErrorCode::kBadRequest);
 }
 
+// A call's log entry is keyed "call/<call id>" (CallEntryKey): a client that sent that key first
+// would pre-empt its own call's entry (the plugin's append would find the key taken and store
+// nothing), so no client request may use the prefix, in any op that carries a client_msg_id.
+TEST(ParseRequestTest, CallEntryKeyPrefixIsReservedForTheServer) {
+  const std::string key = CallEntryKey("00a0123456789abcd");
+  for (const auto& [topic, body] : std::vector<std::pair<std::string, std::string>>{
+           {kSendTopic, R"({"client_msg_id":")" + key + R"(","text":"t"})"},
+           {RequestTopic(Op::kEdit, 7), R"({"client_msg_id":")" + key + R"(","seq":1,"text":"t"})"},
+           {RequestTopic(Op::kDelete, 7), R"({"client_msg_id":"call/x","seq":1})"},
+           {RequestTopic(Op::kReact, 7), R"({"client_msg_id":"call/","seq":1,"emoji":"❤"})"},
+           {RequestTopic(Op::kReport, 0),
+            R"({"client_msg_id":"call/1","user":"bob","reason":"spam"})"}}) {
+    EXPECT_EQ(ExpectError(topic, body, ErrorCode::kBadRequest),
+              "client_msg_id may not start with \"call/\" (the server's call entries)");
+  }
+  EXPECT_FALSE(Parse(kSendTopic, R"({"client_msg_id":"calls/1","text":"t"})").error.has_value());
+  EXPECT_FALSE(Parse(kSendTopic, R"({"client_msg_id":"x-call/1","text":"t"})").error.has_value());
+}
+
 TEST(ParseRequestTest, SendValidation) {
   ExpectError(kSendTopic, R"({"text":"hi"})", ErrorCode::kBadRequest);
   ExpectError(kSendTopic, R"({"client_msg_id":"","text":"hi"})", ErrorCode::kBadRequest);
@@ -369,8 +390,7 @@ TEST(ParseRequestTest, PushRegister) {
        {std::string(R"({"token":"t"})"), std::string(R"({"platform":"fcm"})"),
         std::string(R"({"platform":"FCM","token":"t"})"),
         std::string(R"({"platform":"sms","token":"t"})"),
-        std::string(R"({"platform":"fcm","token":""})"),
-        std::string(R"({"platform":"fcm","token":"a
+        std::string(R"({"platform":"fcm","token":""})"), std::string(R"({"platform":"fcm","token":"a
 b"})"),
         json{{"platform", "fcm"}, {"token", long_token}}.dump()}) {
     auto parsed = Parse(topic, bad);
@@ -398,11 +418,11 @@ TEST(ParseRequestTest, BlockAndDmPolicyValidation) {
   ExpectError("mqchat/v1/req/block", "{}", ErrorCode::kBadRequest);
   ExpectError("mqchat/v1/req/block", R"({"user":"a/b"})", ErrorCode::kBadRequest);
   ExpectError("mqchat/v1/req/unblock", R"({"user":5})", ErrorCode::kBadRequest);
-  for (const auto& [name, policy] :
-       {std::pair{"everyone", DmPolicy::kEveryone}, std::pair{"shared_group", DmPolicy::kSharedGroup},
-        std::pair{"existing_only", DmPolicy::kExistingOnly}}) {
-    auto set = Parse("mqchat/v1/req/set_dm_policy",
-                     std::string(R"({"dm_policy":")") + name + R"("})");
+  for (const auto& [name, policy] : {std::pair{"everyone", DmPolicy::kEveryone},
+                                     std::pair{"shared_group", DmPolicy::kSharedGroup},
+                                     std::pair{"existing_only", DmPolicy::kExistingOnly}}) {
+    auto set =
+        Parse("mqchat/v1/req/set_dm_policy", std::string(R"({"dm_policy":")") + name + R"("})");
     ASSERT_FALSE(set.error) << name;
     EXPECT_EQ(std::get<SetDmPolicyRequest>(set.request.body).dm_policy, policy);
   }
@@ -442,13 +462,12 @@ TEST(EncodeRequestTest, RoundTripsEveryOp) {
   requests.push_back({Op::kSetDmPolicy, 0, "", SetDmPolicyRequest{DmPolicy::kExistingOnly}});
   requests.push_back({Op::kReport, 0, "", ReportRequest{"p-1", "", kBigId, 4, "hate", "why"}});
   requests.push_back({Op::kReport, 0, "", ReportRequest{"p-2", "bob", 0, 0, "other", ""}});
-  requests.push_back({Op::kSearch, 0, "q", SearchRequest{"점심 lunch", kBigId, "bob", 5, 9, 7,
-                                                         "123"}});
+  requests.push_back(
+      {Op::kSearch, 0, "q", SearchRequest{"점심 lunch", kBigId, "bob", 5, 9, 7, "123"}});
   requests.push_back({Op::kSearch, 0, "", SearchRequest{"x", 0, "", 0, 0, 20, ""}});
   requests.push_back({Op::kSetRetention, 0, "", SetRetentionRequest{kBigId, 90}});
   requests.push_back({Op::kSetRetention, 0, "", SetRetentionRequest{7, 0}});
-  requests.push_back(
-      {Op::kSetRetention, 0, "", SetRetentionRequest{7, kRetentionServerDefault}});
+  requests.push_back({Op::kSetRetention, 0, "", SetRetentionRequest{7, kRetentionServerDefault}});
   requests.push_back({Op::kSetSlowMode, 0, "", SetSlowModeRequest{kBigId, 30}});
   requests.push_back({Op::kSetSlowMode, 0, "", SetSlowModeRequest{7, 0}});
   requests.push_back({Op::kSync, 0, "", SyncRequest{{{kBigId, 5}, {INT64_MAX, 0}, {12, 1}}, 30}});
@@ -528,22 +547,21 @@ TEST(ParseRequestTest, ReportNamesAUserOrAMessageWithAReasonFromTheList) {
   EXPECT_EQ(code(R"({"client_msg_id":"p","conversation_id":"7","seq":3,"reason":"hate"})"), "ok");
   const std::string long_details(1001, 'x');
   const std::vector<std::string> bads = {
-       R"({"client_msg_id":"p","reason":"spam"})",                               // nothing
-        R"({"client_msg_id":"p","conversation_id":"7","reason":"spam"})",         // no seq
-        R"({"client_msg_id":"p","seq":3,"user":"bob","reason":"spam"})",          // no conv
-        R"({"client_msg_id":"p","user":"bob","reason":"rude"})",                  // not listed
-        R"({"client_msg_id":"p","user":"bob"})",                                  // no reason
-        R"({"user":"bob","reason":"spam"})",                                      // no id
-        R"({"client_msg_id":"p","user":"b b","reason":"spam"})",                  // bad name
-        R"({"client_msg_id":"p","user":"bob","reason":"spam","details":")" + long_details +
-            R"("})"};
+      R"({"client_msg_id":"p","reason":"spam"})",                        // nothing
+      R"({"client_msg_id":"p","conversation_id":"7","reason":"spam"})",  // no seq
+      R"({"client_msg_id":"p","seq":3,"user":"bob","reason":"spam"})",   // no conv
+      R"({"client_msg_id":"p","user":"bob","reason":"rude"})",           // not listed
+      R"({"client_msg_id":"p","user":"bob"})",                           // no reason
+      R"({"user":"bob","reason":"spam"})",                               // no id
+      R"({"client_msg_id":"p","user":"b b","reason":"spam"})",           // bad name
+      R"({"client_msg_id":"p","user":"bob","reason":"spam","details":")" + long_details + R"("})"};
   for (const std::string& bad : bads) {
     EXPECT_EQ(code(bad), "BAD_REQUEST") << bad;
   }
   const std::string most(1000, 'x');
-  EXPECT_EQ(code(R"({"client_msg_id":"p","user":"bob","reason":"spam","details":")" + most +
-                 R"("})"),
-            "ok");
+  EXPECT_EQ(
+      code(R"({"client_msg_id":"p","user":"bob","reason":"spam","details":")" + most + R"("})"),
+      "ok");
 }
 
 }  // namespace
@@ -609,8 +627,9 @@ TEST(ParseRequestBoundsTest, DeepNestingInAnOtherwiseValidSendIsRefused) {
   EXPECT_EQ(parsed.error->message, "payload nests deeper than 4 levels");
   EXPECT_EQ(parsed.req_id, "r9");  // met before the excess, so the client can match the error
   // An unterminated one is refused the same way: the scan stops at the excess, never reads on.
-  EXPECT_EQ(ParseRequest(kSendTopic, SendWithExtra(std::string(1 << 20, '[')), limits).error->message,
-            "payload nests deeper than 4 levels");
+  EXPECT_EQ(
+      ParseRequest(kSendTopic, SendWithExtra(std::string(1 << 20, '[')), limits).error->message,
+      "payload nests deeper than 4 levels");
   // Depth 4 (the object, x, and two more) is still fine.
   EXPECT_FALSE(Parse(kSendTopic, SendWithExtra("[[[1]]]")).error);
   EXPECT_FALSE(Parse(kSendTopic, SendWithExtra("[{\"a\":[]}]")).error);
@@ -629,10 +648,12 @@ TEST(ParseRequestBoundsTest, TooManyValuesAreRefusedAtTheFirstExcess) {
   // A sync over the cursor limit but within the value bound keeps its own message.
   json big = json::object();
   for (size_t i = 1; i <= kMaxSyncCursors + 1; ++i) big[std::to_string(i)] = 0;
-  EXPECT_EQ(ExpectError("mqchat/v1/req/sync", json{{"cursors", big}}.dump(), ErrorCode::kBadRequest),
-            "cursors has 10001 entries; the limit is 10000");
+  EXPECT_EQ(
+      ExpectError("mqchat/v1/req/sync", json{{"cursors", big}}.dump(), ErrorCode::kBadRequest),
+      "cursors has 10001 entries; the limit is 10000");
   // Far beyond it: refused by the value bound, before any tree.
-  for (size_t i = kMaxSyncCursors + 2; i <= kMaxRequestElements + 1; ++i) big[std::to_string(i)] = 0;
+  for (size_t i = kMaxSyncCursors + 2; i <= kMaxRequestElements + 1; ++i)
+    big[std::to_string(i)] = 0;
   ExpectError("mqchat/v1/req/sync", json{{"cursors", big}}.dump(), ErrorCode::kTooLarge);
 }
 
@@ -646,9 +667,8 @@ TEST(ParseRequestBoundsTest, OverlongStringsAndKeysAreRefused) {
   limits.max_message_chars = 10;
   const std::string at_limit = SendWithExtra("\"" + std::string(max, 'a') + "\"");
   EXPECT_FALSE(ParseRequest(kSendTopic, at_limit, limits).error);
-  for (const std::string& payload :
-       {SendWithExtra("\"" + std::string(max + 1, 'a') + "\""),
-        SendWithExtra("{\"" + std::string(max + 1, 'k') + "\":1}")}) {
+  for (const std::string& payload : {SendWithExtra("\"" + std::string(max + 1, 'a') + "\""),
+                                     SendWithExtra("{\"" + std::string(max + 1, 'k') + "\":1}")}) {
     ParsedRequest parsed = ParseRequest(kSendTopic, payload, limits);
     ASSERT_TRUE(parsed.error);
     EXPECT_EQ(parsed.error->code, ErrorCode::kTooLarge);
