@@ -49,14 +49,20 @@ Indexer::Indexer(store::SearchStorePtr store, IndexerOptions options, Log log)
 Indexer::~Indexer() { Stop(); }
 
 void Indexer::Notify(const std::vector<int64_t>& conversation_ids) {
+  bool first = false;
   {
     MutexLock lock(mu_);
+    first = pending_.empty();
     for (int64_t id : conversation_ids) {
       if (pending_.size() >= kMaxPending) break;  // the next sweep finds the rest
       pending_.insert(id);
     }
+    if (pending_.empty()) return;
+    if (first) pending_since_ = SteadyClock::now();
   }
-  cv_.NotifyAll();
+  // Only the first notification of a burst wakes the indexer (it then gathers the rest):
+  // the writer does not pay a wake-up per commit.
+  if (first) cv_.NotifyAll();
 }
 
 void Indexer::Stop() {
@@ -72,8 +78,8 @@ bool Indexer::IndexPending(std::set<int64_t> ids) {
   for (auto it = ids.begin(); it != ids.end(); ++it) {
     Status s = IndexConversation(*store_, *it, options_.chunk_events);
     if (!s.ok()) {
-      if (log_) log_("mqchat: search indexer: conversation " + std::to_string(*it) + ": " +
-                     s.ToString());
+      if (log_)
+        log_("mqchat: search indexer: conversation " + std::to_string(*it) + ": " + s.ToString());
       Notify(std::vector<int64_t>(it, ids.end()));  // again after the retry wait
       return false;
     }
@@ -92,6 +98,12 @@ void Indexer::Run() {
         cv_.WaitUntil(mu_, next_sweep);
       }
       if (stopping_) return;
+      // Gather: notifications of the next moment join this pass.
+      if (!pending_.empty()) {
+        const auto until = pending_since_ + std::chrono::milliseconds(options_.gather_ms);
+        while (!stopping_ && SteadyClock::now() < until) cv_.WaitUntil(mu_, until);
+        if (stopping_) return;
+      }
       ids.swap(pending_);
       sweep = SteadyClock::now() >= next_sweep;
     }
@@ -102,10 +114,10 @@ void Indexer::Run() {
         std::set<int64_t> found(behind->begin(), behind->end());
         ok = IndexPending(std::move(found));
         // A full batch: more may be behind; sweep again at once.
-        next_sweep = SteadyClock::now() + (ok && behind->size() == size_t{kSweepBatch}
-                                               ? std::chrono::milliseconds(0)
-                                               : std::chrono::milliseconds(
-                                                     options_.sweep_interval_ms));
+        next_sweep =
+            SteadyClock::now() + (ok && behind->size() == size_t{kSweepBatch}
+                                      ? std::chrono::milliseconds(0)
+                                      : std::chrono::milliseconds(options_.sweep_interval_ms));
       } else {
         if (log_) log_("mqchat: search indexer: sweep: " + behind.status().ToString());
         ok = false;

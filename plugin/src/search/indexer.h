@@ -7,9 +7,13 @@
 // `sweep_interval_ms` finds conversations written by anyone else (another broker, mqchatctl,
 // messages stored before migration 014) by comparing last_seq with indexed_seq. Several
 // indexers (one per broker) may index the same conversation: every write is idempotent and
-// indexed_seq only rises. Messages are searchable a moment after they are acknowledged.
+// indexed_seq only rises. Messages are searchable a moment after they are acknowledged:
+// `gather_ms` after the first notification of a burst, so that a busy conversation's chunk
+// carries the messages of that whole moment in one transaction instead of one or two each
+// (the indexer's transactions share the cores, the disk and the database with the writer).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <set>
@@ -27,6 +31,7 @@ struct IndexerOptions {
   int64_t sweep_interval_ms = 30000;  // how often conversations written elsewhere are looked for
   int chunk_events = 500;             // events read and written per transaction
   int64_t retry_ms = 1000;            // wait after a store error
+  int64_t gather_ms = 250;            // wait after a first notification before indexing
 };
 
 // The postings of the messages in `changes` (each message's distinct term keys; none for a
@@ -62,6 +67,7 @@ class Indexer {
   Mutex mu_;
   CondVar cv_;
   std::set<int64_t> pending_ GUARDED_BY(mu_);
+  std::chrono::steady_clock::time_point pending_since_ GUARDED_BY(mu_);  // pending_ non-empty
   bool stopping_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 };

@@ -51,6 +51,11 @@ SearchCandidate ReadCandidate(sqlite3_stmt* stmt) {
 
 Result<std::unique_ptr<SqliteSearchStore>> SqliteSearchStore::Create(SqliteDbPtr db) {
   if (db == nullptr) return Status::InvalidArgument("SqliteSearchStore needs a database");
+  // The index is derived from the messages and its progress commits with its postings: a
+  // power loss that takes the last index commits only leaves those messages to be indexed
+  // again. So its commits skip the fsync (synchronous=NORMAL, safe in WAL mode), which would
+  // otherwise share the disk with the writer's durable commits and double their number.
+  MQCHAT_RETURN_IF_ERROR(ExecSqlite(db.get(), "PRAGMA synchronous=NORMAL"));
   std::unique_ptr<SqliteSearchStore> store(new SqliteSearchStore(std::move(db)));
   MQCHAT_RETURN_IF_ERROR(store->PrepareAll());
   return store;

@@ -1,6 +1,7 @@
 // SearchStore on SQLite (store/search_store.h, migration 014). Owns one connection; confined to
 // the thread that uses it. Index writes run in BEGIN IMMEDIATE, short (one chunk of one
-// conversation), so the writer's batches wait for at most one of them. Build it through
+// conversation), so the writer's batches wait for at most one of them; they commit without an
+// fsync (the index can be rebuilt from the messages). Build it through
 // store_factory.h, which also applies the migrations.
 #pragma once
 
