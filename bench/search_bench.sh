@@ -162,7 +162,7 @@ for store in $STORES; do
   while read -r line; do
     q=$(jq -r .query <<<"$line")
     ROWS+=$(jq -r --arg store "$store" --arg n "$(fmt "$n")" --arg kind "${KIND[$q]}" --arg lang "${LANG[$q]}" \
-      '"| \($store) | \($n) | \(.query) | \($kind) | \($lang) | \(.scope) | \(.results)\(if .has_more then "+" else "" end) | \(.p50_ms * 10 | round / 10) | \(.p99_ms * 10 | round / 10) | \(.max_ms * 10 | round / 10) |"' <<<"$line")$'\n'
+      '"| \($store) | \($n) | \(.query) | \($kind) | \($lang) | \(.scope) | \(.results)\(if .has_more then "+" else "" end) | \(.p50_ms * 10 | round / 10) | \(.p99_ms * 10 | round / 10) | \(.max_ms * 10 | round / 10) (run \(.max_run + 1)) |"' <<<"$line")$'\n'
   done <<<"$json"
   if $VERIFY; then
     bench_stop_pid "$pid"
@@ -201,7 +201,7 @@ printf '%s' "$SUMMARY"
 echo
 echo "Query latency: user 'searcher' (200 conversations); one conversation = conversation 1; $REPEAT runs of each, one at a time, through the SDK; first page of 20 (results: on that page, + when more follow):"
 echo
-echo "| store | messages | query | word | language | scope | results | p50 ms | p99 ms | max ms |"
+echo "| store | messages | query | word | language | scope | results | p50 ms | p99 ms | max ms (which run) |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 printf '%s' "$ROWS"
 if $SENDS; then

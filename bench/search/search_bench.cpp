@@ -1,18 +1,21 @@
 // mqchat-search-bench: search latency against a running broker (issue 17; docs/BENCHMARKS.md
 // "Search"). Logs in as one user through the SDK (a JWT signed with --jwt-secret), then for each
 // query runs it --repeat times in one conversation (--conversation) and across all of the
-// user's conversations, one request at a time, timing request -> response on the client
-// (steady_clock), and prints one JSON line per (query, scope): p50, p99, max in ms and the
-// results of the first page. The corpus is loaded beforehand by bench/search_bench.sh.
+// user's conversations, one request at a time, once the client has caught up (its first sync
+// done), timing request -> response on the client (steady_clock), and prints one JSON line per
+// (query, scope): p50, p99, max in ms and the results of the first page. The corpus is loaded
+// beforehand by bench/search_bench.sh.
 //   mqchat-search-bench --port P --jwt-secret S --user U --conversation C --repeat N Q1 Q2...
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "auth/jwt.h"
 #include "mqchat/client.h"
@@ -88,7 +91,10 @@ bool Measure(mqchat::Client& client, const Args& a, const std::string& query, in
                          {"has_more", has_more},
                          {"p50_ms", Percentile(ms, 0.50)},
                          {"p99_ms", Percentile(ms, 0.99)},
-                         {"max_ms", *std::max_element(ms.begin(), ms.end())}};
+                         {"max_ms", *std::max_element(ms.begin(), ms.end())},
+                         // Which run was the slowest (0-based): a first run slow every time
+                         // is a cold start, a random one a stall.
+                         {"max_run", std::max_element(ms.begin(), ms.end()) - ms.begin()}};
   std::printf("%s\n", line.dump().c_str());
   std::fflush(stdout);
   return true;
@@ -107,8 +113,8 @@ int main(int argc, char** argv) {
   const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
-  auto token = mqchat::auth::SignHs256({{"sub", a.user}, {"iat", now}, {"exp", now + 86400}},
-                                       a.secret);
+  auto token =
+      mqchat::auth::SignHs256({{"sub", a.user}, {"iat", now}, {"exp", now + 86400}}, a.secret);
   if (!token.ok()) {
     std::fprintf(stderr, "token: %s\n", token.status().ToString().c_str());
     return 2;
@@ -124,6 +130,31 @@ int main(int argc, char** argv) {
   if (!client.ok() || !(*client)->Connect().ok()) {
     std::fprintf(stderr, "cannot connect as %s\n", a.user.c_str());
     return 3;
+  }
+  // Connect returns before the SDK's first sync (state kSyncing): that sync stores the user's
+  // conversations in the client's cache on the SDK's engine thread, and a search answered
+  // meanwhile waits behind it (400-900 ms with 200 conversations: the "outlier" of earlier
+  // runs). Query latency is measured once the client has caught up.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  struct Caught {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool online = false;
+  };
+  auto caught = std::make_shared<Caught>();  // the handler may outlive this scope's wait
+  (*client)->OnConnectionChange([caught](const mqchat::ConnectionEvent& e) {
+    std::lock_guard<std::mutex> lock(caught->mu);
+    if (e.state == mqchat::ConnectionState::kOnline) caught->online = true;
+    caught->cv.notify_all();
+  });
+  {
+    std::unique_lock<std::mutex> lock(caught->mu);
+    if (!caught->cv.wait_until(lock, deadline, [&] {
+          return caught->online || (*client)->state() == mqchat::ConnectionState::kOnline;
+        })) {
+      std::fprintf(stderr, "%s did not catch up within 120 s\n", a.user.c_str());
+      return 3;
+    }
   }
   bool ok = true;
   for (const auto& q : a.queries) {
