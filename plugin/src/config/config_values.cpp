@@ -52,6 +52,19 @@ Result<std::string> ReadKeyFile(const std::string& key, const std::string& path)
   return content;
 }
 
+namespace {
+
+// An integer in [min, max] into `field` of Config's part `part`.
+template <typename Part>
+Setter IntIn(Part Config::*part, int Part::*field, int min, int max) {
+  return [=](Config& c, const std::string& k, const std::string& v) -> Status {
+    MQCHAT_ASSIGN_OR_RETURN((c.*part).*field, ParseInt(k, v, min, max));
+    return Status::Ok();
+  };
+}
+
+}  // namespace
+
 Setter IntField(int Config::*field, int min, int max) {
   return [=](Config& c, const std::string& k, const std::string& v) -> Status {
     MQCHAT_ASSIGN_OR_RETURN(c.*field, ParseInt(k, v, min, max));
@@ -60,17 +73,11 @@ Setter IntField(int Config::*field, int min, int max) {
 }
 
 Setter RetentionInt(int RetentionConfig::*field, int min, int max) {
-  return [=](Config& c, const std::string& k, const std::string& v) -> Status {
-    MQCHAT_ASSIGN_OR_RETURN(c.retention.*field, ParseInt(k, v, min, max));
-    return Status::Ok();
-  };
+  return IntIn(&Config::retention, field, min, max);
 }
 
 Setter AuthInt(int AuthConfig::*field, int min, int max) {
-  return [=](Config& c, const std::string& k, const std::string& v) -> Status {
-    MQCHAT_ASSIGN_OR_RETURN(c.auth.*field, ParseInt(k, v, min, max));
-    return Status::Ok();
-  };
+  return IntIn(&Config::auth, field, min, max);
 }
 
 Setter AuthString(std::string AuthConfig::*field) {
@@ -88,17 +95,11 @@ Setter AuthFile(std::string AuthConfig::*field) {
 }
 
 Setter PresenceInt(int PresenceConfig::*field, int min, int max) {
-  return [=](Config& c, const std::string& k, const std::string& v) -> Status {
-    MQCHAT_ASSIGN_OR_RETURN(c.presence.*field, ParseInt(k, v, min, max));
-    return Status::Ok();
-  };
+  return IntIn(&Config::presence, field, min, max);
 }
 
 Setter PushInt(int PushConfig::*field, int min, int max) {
-  return [=](Config& c, const std::string& k, const std::string& v) -> Status {
-    MQCHAT_ASSIGN_OR_RETURN(c.push.*field, ParseInt(k, v, min, max));
-    return Status::Ok();
-  };
+  return IntIn(&Config::push, field, min, max);
 }
 
 Status SetPushGatewayUrl(Config& c, const std::string& k, const std::string& v) {
@@ -113,10 +114,7 @@ Status SetPushGatewayUrl(Config& c, const std::string& k, const std::string& v) 
 }
 
 Setter LimitInt(int SendLimitConfig::*field, int max) {
-  return [=](Config& c, const std::string& k, const std::string& v) -> Status {
-    MQCHAT_ASSIGN_OR_RETURN(c.send_limits.*field, ParseInt(k, v, 0, max));
-    return Status::Ok();
-  };
+  return IntIn(&Config::send_limits, field, 0, max);
 }
 
 Status SetServiceUsers(Config& c, const std::string& k, const std::string& v) {
@@ -166,10 +164,7 @@ Status SetPushAppId(Config& c, const std::string& k, const std::string& v) {
 }
 
 Setter CallInt(int CallConfig::*field, int min, int max) {
-  return [=](Config& c, const std::string& k, const std::string& v) -> Status {
-    MQCHAT_ASSIGN_OR_RETURN(c.calls.*field, ParseInt(k, v, min, max));
-    return Status::Ok();
-  };
+  return IntIn(&Config::calls, field, min, max);
 }
 
 Setter CallUrls(std::vector<std::string> CallConfig::*field, std::vector<std::string> schemes) {
