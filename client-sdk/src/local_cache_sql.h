@@ -29,6 +29,11 @@ Result<T> CacheResult(Result<T> result, const std::string& what) {
   return result;
 }
 
+// Creates the tables `db` lacks and migrates a file of an older schema version to this one, in
+// one transaction (a failure leaves the file as it was); kFailedPrecondition for a file of a
+// newer version. `file` names it in errors. local_cache_schema.cpp.
+Status MigrateCacheSchema(sqlite3* db, const std::string& file);
+
 // Prepared once, when the cache opens.
 struct LocalCache::Statements {
   SqliteStmtPtr get_meta, put_meta;
@@ -54,8 +59,8 @@ inline constexpr const char* kEntryColumns =
 inline std::string AttachmentsColumn(const std::vector<Attachment>& list) {
   std::vector<protocol::WireAttachment> wire;
   for (const auto& a : list) {
-    wire.push_back(protocol::WireAttachment{a.id, a.name, a.content_type, a.size, a.width,
-                                            a.height, a.thumbnail});
+    wire.push_back(protocol::WireAttachment{a.id, a.name, a.content_type, a.size, a.width, a.height,
+                                            a.thumbnail});
   }
   return protocol::AttachmentsText(wire);
 }

@@ -7,28 +7,12 @@
  * Exit 0 and "c api app: ok" on success; otherwise 1 and what failed. */
 #define _POSIX_C_SOURCE 200809L
 
-#include <errno.h>
-#include <pthread.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#define C_API_TEST_NAME "c api app"
 #include "c_api_test_client.h"
 #include "mqchat/mqchat_c.h"
-
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-static int failures = 0;
-
-#define CHECK(cond, what)                                                   \
-  do {                                                                      \
-    if (!(cond)) {                                                          \
-      fprintf(stderr, "c api app: FAILED: %s (line %d)\n", what, __LINE__); \
-      ++failures;                                                           \
-    }                                                                       \
-  } while (0)
 
 /* One request's outcome. */
 typedef struct {
@@ -51,8 +35,7 @@ static void Done(Reply* r, mqchat_code code, const char* message) {
   r->code = code;
   if (code != MQCHAT_OK) fprintf(stderr, "request: %d %s\n", (int)code, message);
   r->done = 1;
-  pthread_cond_broadcast(&cv);
-  pthread_mutex_unlock(&mu);
+  Wake();
 }
 
 static void OnStatus(void* user, mqchat_code code, const char* message) {
@@ -123,8 +106,7 @@ static void OnUpdate(void* user, const mqchat_message_update* u) {
     ++ev.reacted;
     snprintf(ev.emoji, sizeof ev.emoji, "%s", u->emoji);
   }
-  pthread_cond_broadcast(&cv);
-  pthread_mutex_unlock(&mu);
+  Wake();
 }
 static void OnConversationEvent(void* user, const mqchat_conversation_event* e) {
   (void)user;
@@ -132,39 +114,28 @@ static void OnConversationEvent(void* user, const mqchat_conversation_event* e) 
   if (strcmp(e->event, "created") == 0) ++ev.created;
   if (strcmp(e->event, "renamed") == 0 && strcmp(e->name, "c team 2") == 0) ++ev.renamed;
   if (e->removed_me) ++ev.removed_me;
-  pthread_cond_broadcast(&cv);
-  pthread_mutex_unlock(&mu);
+  Wake();
 }
 static void OnTyping(void* user, int64_t conversation, const char* who, int typing) {
   (void)user;
   (void)conversation;
   pthread_mutex_lock(&mu);
   if (typing && strcmp(who, "alice") == 0) ++ev.typing;
-  pthread_cond_broadcast(&cv);
-  pthread_mutex_unlock(&mu);
+  Wake();
 }
 static void OnRead(void* user, int64_t conversation, const char* who, int64_t seq) {
   (void)user;
   (void)conversation;
   pthread_mutex_lock(&mu);
   if (strcmp(who, "bob") == 0 && seq >= 2) ++ev.reads;
-  pthread_cond_broadcast(&cv);
-  pthread_mutex_unlock(&mu);
+  Wake();
 }
 
-/* Waits up to 60 s until *flag is non-zero (an int that callbacks set under mu). */
+/* Waits up to wait_s (60 s) until *flag, a count that callbacks raise under mu, is non-zero. */
 static int Await(const int* flag) {
-  struct timespec deadline;
-  int ok = 1;
-  clock_gettime(CLOCK_REALTIME, &deadline);
-  deadline.tv_sec += 60;
+  int ok;
   pthread_mutex_lock(&mu);
-  while (*flag == 0) {
-    if (pthread_cond_timedwait(&cv, &mu, &deadline) == ETIMEDOUT) {
-      ok = 0;
-      break;
-    }
-  }
+  ok = WaitCount(flag, 1);
   pthread_mutex_unlock(&mu);
   return ok;
 }

@@ -13,29 +13,12 @@
  * Exit 0 and "c api free: ok" on success; otherwise 1 and what failed. */
 #define _POSIX_C_SOURCE 200809L
 
-#include <errno.h>
-#include <pthread.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
+#define C_API_TEST_NAME "c api free"
 #include "c_api_test_client.h"
 #include "mqchat/mqchat_c.h"
-
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-static int failures = 0;
-static int wait_s = 60;
-
-#define CHECK(cond, what)                                                    \
-  do {                                                                       \
-    if (!(cond)) {                                                           \
-      fprintf(stderr, "c api free: FAILED: %s (line %d)\n", what, __LINE__); \
-      ++failures;                                                            \
-    }                                                                        \
-  } while (0)
 
 /* One bob: his handle and what his callbacks saw; heap memory, freed after his handle. */
 typedef struct {
@@ -50,32 +33,6 @@ static int acks = 0;
 static int freed = 0;         /* set once mqchat_client_free returned */
 static int after_free = 0;    /* callbacks that ran after that */
 static int calls_in_free = 0; /* calls the handler made while the free was under way */
-
-static void Wake(void) {
-  pthread_cond_broadcast(&cv);
-  pthread_mutex_unlock(&mu);
-}
-
-/* Waits (lock held) until *flag is non-zero, up to wait_s. */
-static int WaitFlag(const int* flag) {
-  struct timespec deadline;
-  clock_gettime(CLOCK_REALTIME, &deadline);
-  deadline.tv_sec += wait_s;
-  while (*flag == 0) {
-    if (pthread_cond_timedwait(&cv, &mu, &deadline) == ETIMEDOUT) return 0;
-  }
-  return 1;
-}
-
-static int WaitCount(const int* counter, int want) {
-  struct timespec deadline;
-  clock_gettime(CLOCK_REALTIME, &deadline);
-  deadline.tv_sec += wait_s;
-  while (*counter < want) {
-    if (pthread_cond_timedwait(&cv, &mu, &deadline) == ETIMEDOUT) return 0;
-  }
-  return 1;
-}
 
 /* Any callback of bob's: counts one after the free returned (the user memory is then freed,
  * so ASan reports the read of it first). */
@@ -123,7 +80,7 @@ static void OnMessage(void* user, const mqchat_message* m) {
   if (bob->asked_free) return Wake();
   bob->asked_free = 1;
   pthread_cond_broadcast(&cv);
-  CHECK(WaitFlag(&bob->freeing), "the main thread frees bob");
+  CHECK(WaitCount(&bob->freeing, 1), "the main thread frees bob");
   pthread_mutex_unlock(&mu);
   nanosleep(&pause, NULL);
   mqchat_client_mark_read(bob->client, m->conversation_id, m->seq, OnStatus, bob);
@@ -136,14 +93,6 @@ static void OnMessage(void* user, const mqchat_message* m) {
   Wake();
 }
 
-static void OnOpened(void* user, mqchat_code code, const char* message, int64_t id) {
-  (void)user;
-  pthread_mutex_lock(&mu);
-  if (code != MQCHAT_OK) fprintf(stderr, "open_direct: %s\n", message);
-  conversation = code == MQCHAT_OK ? id : -1;
-  Wake();
-}
-
 static void OnAliceAck(void* user, mqchat_code code, const char* message, const mqchat_ack* ack) {
   (void)user;
   (void)ack;
@@ -151,11 +100,6 @@ static void OnAliceAck(void* user, mqchat_code code, const char* message, const 
   if (code != MQCHAT_OK) fprintf(stderr, "send: %d %s\n", (int)code, message);
   ++acks;
   Wake();
-}
-
-static void FastReconnect(mqchat_options* options) {
-  mqchat_options_set_reconnect(options, 50, 500);
-  mqchat_options_set_connect_timeout(options, 5000);
 }
 
 /* Bob connects on his cache in `dir`, with his handlers. */
@@ -177,7 +121,7 @@ static Bob* ConnectBob(const char* uri, const char* token, const char* dir) {
 static int FreeWhenAsked(Bob* bob, const char* what) {
   int acked;
   pthread_mutex_lock(&mu);
-  CHECK(WaitFlag(&bob->asked_free), what);
+  CHECK(WaitCount(&bob->asked_free, 1), what);
   bob->freeing = 1;
   acked = acks;
   pthread_cond_broadcast(&cv);
@@ -214,10 +158,7 @@ int main(int argc, char** argv) {
   alice = MakeClient(argv[1], "alice", argv[2], "c-free", argv[4], FastReconnect);
   if (alice == NULL) return 1;
   CHECK(mqchat_client_connect(alice) == MQCHAT_OK, "alice connects");
-  mqchat_client_open_direct(alice, "bob", OnOpened, NULL);
-  pthread_mutex_lock(&mu);
-  while (conversation == 0) pthread_cond_wait(&cv, &mu);
-  pthread_mutex_unlock(&mu);
+  conversation = OpenDirect(alice, "bob");
   if (conversation <= 0) return 1;
 
   /* Live: bob is online when alice starts sending, and is freed while she still is. */

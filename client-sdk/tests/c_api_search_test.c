@@ -9,28 +9,13 @@
  * Exit 0 and "c api search: ok" on success; otherwise 1 and what failed. */
 #define _POSIX_C_SOURCE 200809L
 
-#include <errno.h>
-#include <pthread.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#define C_API_TEST_NAME "c api search"
 #include "c_api_test_client.h"
 #include "mqchat/mqchat_c.h"
-
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-static int failures = 0;
-
-#define CHECK(cond, what)                                                      \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      fprintf(stderr, "c api search: FAILED: %s (line %d)\n", what, __LINE__); \
-      ++failures;                                                              \
-    }                                                                          \
-  } while (0)
 
 /* What one search answered, copied out of the callback. */
 typedef struct {
@@ -47,21 +32,7 @@ typedef struct {
   char cursor[512];
 } Page;
 
-static int64_t opened = 0;
 static int acks = 0;
-
-static void Wake(void) {
-  pthread_cond_broadcast(&cv);
-  pthread_mutex_unlock(&mu);
-}
-
-static void OnOpened(void* user, mqchat_code code, const char* message, int64_t id) {
-  (void)user;
-  pthread_mutex_lock(&mu);
-  if (code != MQCHAT_OK) fprintf(stderr, "open_direct: %s\n", message);
-  opened = code == MQCHAT_OK ? id : -1;
-  Wake();
-}
 
 static void OnAck(void* user, mqchat_code code, const char* message, const mqchat_ack* ack) {
   (void)user;
@@ -107,28 +78,18 @@ static void OnSearch(void* user, mqchat_code code, const char* message,
   Wake();
 }
 
-/* Runs one search and waits for its answer (up to 60 s). */
+/* Runs one search and waits for its answer (up to wait_s, 60 s). */
 static Page Search(mqchat_client* c, const char* query, int64_t conversation, const char* sender,
                    int limit, const char* cursor) {
   Page page;
-  struct timespec deadline;
   memset(&page, 0, sizeof page);
   page.code = MQCHAT_UNAVAILABLE;
   mqchat_client_search(c, query, conversation, sender, 0, 0, limit, cursor, OnSearch, &page);
-  clock_gettime(CLOCK_REALTIME, &deadline);
-  deadline.tv_sec += 60;
   pthread_mutex_lock(&mu);
-  while (!page.done) {
-    if (pthread_cond_timedwait(&cv, &mu, &deadline) == ETIMEDOUT) break;
-  }
+  (void)WaitCount(&page.done, 1);
   pthread_mutex_unlock(&mu);
   CHECK(page.done, "a search answered");
   return page;
-}
-
-static void FastReconnect(mqchat_options* options) {
-  mqchat_options_set_reconnect(options, 50, 500);
-  mqchat_options_set_connect_timeout(options, 5000);
 }
 
 static const char* const kTexts[] = {"harbour lanterns glow at dusk", "an unrelated line",
@@ -139,6 +100,7 @@ int main(int argc, char** argv) {
   mqchat_client* bob;
   Page page;
   Page next;
+  int64_t opened;
   time_t until;
   int i;
   if (argc != 5) {
@@ -150,10 +112,7 @@ int main(int argc, char** argv) {
   if (alice == NULL || bob == NULL) return 1;
   CHECK(mqchat_client_connect(alice) == MQCHAT_OK, "alice connects");
   CHECK(mqchat_client_connect(bob) == MQCHAT_OK, "bob connects");
-  mqchat_client_open_direct(alice, "bob", OnOpened, NULL);
-  pthread_mutex_lock(&mu);
-  while (opened == 0) pthread_cond_wait(&cv, &mu);
-  pthread_mutex_unlock(&mu);
+  opened = OpenDirect(alice, "bob");
   if (opened <= 0) return 1;
   for (i = 0; i < 4; ++i) mqchat_client_send(alice, opened, kTexts[i], OnAck, NULL);
 

@@ -8,22 +8,15 @@
  * Exit 0 and "c api: ok" on success; otherwise 1 and what failed. */
 #define _POSIX_C_SOURCE 200809L
 
-#include <errno.h>
-#include <pthread.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#define C_API_TEST_NAME "c api"
 #include "c_api_test_client.h"
 #include "mqchat/mqchat_c.h"
 
-/* What the callbacks saw; one lock, one condition. */
+/* What the callbacks saw (under mu). */
 typedef struct {
-  pthread_mutex_t mu;
-  pthread_cond_t cv;
-  int64_t conversation;
   int acks;
   int ack_failures;
   int received;
@@ -38,23 +31,7 @@ typedef struct {
   int callbacks_in_free;
 } Seen;
 
-static Seen seen = {
-    PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, 0, MQCHAT_OK, 0, 0, 0};
-static int failures = 0;
-static int wait_s = 60; /* per wait; more for long runs */
-
-#define CHECK(cond, what)                                               \
-  do {                                                                  \
-    if (!(cond)) {                                                      \
-      fprintf(stderr, "c api: FAILED: %s (line %d)\n", what, __LINE__); \
-      ++failures;                                                       \
-    }                                                                   \
-  } while (0)
-
-static void Notify(void) {
-  pthread_cond_broadcast(&seen.cv);
-  pthread_mutex_unlock(&seen.mu);
-}
+static Seen seen = {0, 0, 0, 0, 0, MQCHAT_OK, 0, 0, 0};
 
 static void NoteInFree(int from_shutdown) {
   if (seen.in_free && from_shutdown) ++seen.callbacks_in_free;
@@ -65,20 +42,12 @@ static void NoteInFree(int from_shutdown) {
  * heap-use-after-free report, not only a count. */
 static int Touch(void* user) { return user != NULL ? *(volatile int*)user : 0; }
 
-static void OnOpened(void* user, mqchat_code code, const char* message, int64_t id) {
-  (void)user;
-  pthread_mutex_lock(&seen.mu);
-  if (code != MQCHAT_OK) fprintf(stderr, "open_direct: %s\n", message);
-  seen.conversation = code == MQCHAT_OK ? id : -1;
-  Notify();
-}
-
 static void OnAck(void* user, mqchat_code code, const char* message, const mqchat_ack* ack) {
   (void)Touch(user);
-  pthread_mutex_lock(&seen.mu);
+  pthread_mutex_lock(&mu);
   NoteInFree(code == MQCHAT_UNAVAILABLE);
   if (seen.in_free) {
-    Notify();
+    Wake();
     return;
   }
   if (code == MQCHAT_OK && ack != NULL && ack->seq > 0) {
@@ -87,15 +56,15 @@ static void OnAck(void* user, mqchat_code code, const char* message, const mqcha
     fprintf(stderr, "send: %d %s\n", (int)code, message);
     ++seen.ack_failures;
   }
-  Notify();
+  Wake();
 }
 
 static void OnMessage(void* user, const mqchat_message* m) {
   char want[64];
   (void)Touch(user);
-  pthread_mutex_lock(&seen.mu);
+  pthread_mutex_lock(&mu);
   if (seen.in_free) {
-    Notify();
+    Wake();
     return;
   } /* "late" messages may come until the gate closes */
   snprintf(want, sizeof want, "c api %d", seen.received);
@@ -104,17 +73,17 @@ static void OnMessage(void* user, const mqchat_message* m) {
     ++seen.out_of_order;
   }
   ++seen.received;
-  Notify();
+  Wake();
 }
 
 static void OnStatus(void* user, mqchat_code code, const char* message) {
   (void)Touch(user);
-  pthread_mutex_lock(&seen.mu);
+  pthread_mutex_lock(&mu);
   NoteInFree(code == MQCHAT_UNAVAILABLE);
   if (code != MQCHAT_OK) fprintf(stderr, "request: %d %s\n", (int)code, message);
   seen.last_status = code;
   ++seen.status_done;
-  Notify();
+  Wake();
 }
 
 static void OnConnection(void* user, mqchat_connection_state state, mqchat_code reason,
@@ -122,44 +91,28 @@ static void OnConnection(void* user, mqchat_connection_state state, mqchat_code 
   (void)Touch(user);
   (void)reason;
   (void)reason_message;
-  pthread_mutex_lock(&seen.mu);
+  pthread_mutex_lock(&mu);
   NoteInFree(state == MQCHAT_DISCONNECTED);
   if (state == MQCHAT_ONLINE) ++seen.online;
-  Notify();
-}
-
-/* Waits (lock held) until *counter reaches `want`, up to wait_s. */
-static int WaitCount(const int* counter, int want) {
-  struct timespec deadline;
-  clock_gettime(CLOCK_REALTIME, &deadline);
-  deadline.tv_sec += wait_s;
-  while (*counter < want) {
-    if (pthread_cond_timedwait(&seen.cv, &seen.mu, &deadline) == ETIMEDOUT) return 0;
-  }
-  return 1;
+  Wake();
 }
 
 /* Status requests completed so far. */
 static int StatusCount(void) {
   int n;
-  pthread_mutex_lock(&seen.mu);
+  pthread_mutex_lock(&mu);
   n = seen.status_done;
-  pthread_mutex_unlock(&seen.mu);
+  pthread_mutex_unlock(&mu);
   return n;
 }
 
 /* Waits for the status request started after StatusCount() was `before`: its code. */
 static mqchat_code Finish(int before) {
   mqchat_code code;
-  pthread_mutex_lock(&seen.mu);
+  pthread_mutex_lock(&mu);
   code = WaitCount(&seen.status_done, before + 1) ? seen.last_status : MQCHAT_UNAVAILABLE;
-  pthread_mutex_unlock(&seen.mu);
+  pthread_mutex_unlock(&mu);
   return code;
-}
-
-static void FastReconnect(mqchat_options* options) {
-  mqchat_options_set_reconnect(options, 50, 500);
-  mqchat_options_set_connect_timeout(options, 5000);
 }
 
 int main(int argc, char** argv) {
@@ -172,6 +125,7 @@ int main(int argc, char** argv) {
   int i;
   int before;
   int* bob_user;
+  int64_t conversation;
   if (argc != 6) {
     fprintf(stderr, "usage: %s <broker uri> <alice token> <bob token> <cache dir> <count>\n",
             argv[0]);
@@ -198,64 +152,61 @@ int main(int argc, char** argv) {
   CHECK(mqchat_client_connect(alice) == MQCHAT_OK, "alice connects");
   CHECK(mqchat_client_connect(bob) == MQCHAT_OK, "bob connects");
 
-  mqchat_client_open_direct(alice, "bob", OnOpened, NULL);
-  pthread_mutex_lock(&seen.mu);
-  while (seen.conversation == 0) pthread_cond_wait(&seen.cv, &seen.mu);
-  pthread_mutex_unlock(&seen.mu);
-  CHECK(seen.conversation > 0, "a conversation");
-  if (seen.conversation <= 0) return 1;
+  conversation = OpenDirect(alice, "bob");
+  CHECK(conversation > 0, "a conversation");
+  if (conversation <= 0) return 1;
 
   for (i = 0; i < count; ++i) {
     char text[64];
     snprintf(text, sizeof text, "c api %d", i);
-    mqchat_client_send(alice, seen.conversation, text, OnAck, NULL);
+    mqchat_client_send(alice, conversation, text, OnAck, NULL);
   }
-  pthread_mutex_lock(&seen.mu);
+  pthread_mutex_lock(&mu);
   CHECK(WaitCount(&seen.acks, count), "every send acked");
   CHECK(WaitCount(&seen.received, count), "every message received");
   CHECK(seen.ack_failures == 0 && seen.out_of_order == 0, "in order, none failed");
-  pthread_mutex_unlock(&seen.mu);
+  pthread_mutex_unlock(&mu);
 
   before = StatusCount();
   mqchat_client_push_register(bob, MQCHAT_PUSH_FCM, "tok-c-api", OnStatus, NULL);
   CHECK(Finish(before) == MQCHAT_OK, "push_register");
   before = StatusCount();
-  mqchat_client_mute(bob, seen.conversation, -1, OnStatus, NULL);
+  mqchat_client_mute(bob, conversation, -1, OnStatus, NULL);
   CHECK(Finish(before) == MQCHAT_OK, "mute");
   before = StatusCount();
-  mqchat_client_mute(bob, seen.conversation, 0, OnStatus, NULL);
+  mqchat_client_mute(bob, conversation, 0, OnStatus, NULL);
   CHECK(Finish(before) == MQCHAT_OK, "unmute");
   before = StatusCount();
   mqchat_client_push_register(bob, (mqchat_push_platform)42, "tok", OnStatus, NULL);
   CHECK(Finish(before) == MQCHAT_INVALID_ARGUMENT, "an unknown platform is refused");
 
-  pthread_mutex_lock(&seen.mu);
+  pthread_mutex_lock(&mu);
   before = seen.online;
-  pthread_mutex_unlock(&seen.mu);
+  pthread_mutex_unlock(&mu);
   mqchat_client_enter_background(bob);
   mqchat_client_network_changed(bob); /* in the background: nothing */
   mqchat_client_enter_foreground(bob);
-  pthread_mutex_lock(&seen.mu);
+  pthread_mutex_lock(&mu);
   CHECK(WaitCount(&seen.online, before + 1), "online again after the foreground");
-  pthread_mutex_unlock(&seen.mu);
+  pthread_mutex_unlock(&mu);
 
   /* Freed with work pending: a send not yet acked, a request perhaps without its answer, and
    * the disconnection the freeing causes. None of what the shutdown completes may reach the
    * app: without the gate the DISCONNECTED event alone would. */
-  mqchat_client_send(bob, seen.conversation, "pending at free", OnAck, bob_user);
-  mqchat_client_mark_read(bob, seen.conversation, count, OnStatus, bob_user);
+  mqchat_client_send(bob, conversation, "pending at free", OnAck, bob_user);
+  mqchat_client_mark_read(bob, conversation, count, OnStatus, bob_user);
   for (i = 0; i < 20; ++i) {
-    mqchat_client_send(alice, seen.conversation, "late", NULL, NULL);
+    mqchat_client_send(alice, conversation, "late", NULL, NULL);
   }
-  pthread_mutex_lock(&seen.mu);
+  pthread_mutex_lock(&mu);
   seen.in_free = 1;
-  pthread_mutex_unlock(&seen.mu);
+  pthread_mutex_unlock(&mu);
   mqchat_client_free(bob);
   free(bob_user); /* no callback of bob's may touch it any more */
-  pthread_mutex_lock(&seen.mu);
+  pthread_mutex_lock(&mu);
   seen.in_free = 0;
   CHECK(seen.callbacks_in_free == 0, "no callback once mqchat_client_free began");
-  pthread_mutex_unlock(&seen.mu);
+  pthread_mutex_unlock(&mu);
 
   mqchat_client_free(alice);
   mqchat_client_free(NULL);

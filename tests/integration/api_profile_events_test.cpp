@@ -89,6 +89,15 @@ class ApiProfileEventsTest : public ::testing::TestWithParam<StoreKind> {
     ASSERT_TRUE(listed.ok()) << listed.Describe();
   }
 
+  // alice and bob sign up (their tokens); alice connects to broker 1 with her contacts loaded
+  // and opens a direct conversation with bob.
+  void AliceTalksToBob(ChatTestClient& alice, std::string& alice_token, std::string& bob_token) {
+    alice_token = Join("alice");
+    bob_token = Join("bob");
+    ConnectLoaded(alice, server_->port(), "alice", alice_token, "phone");
+    ASSERT_GT(alice.OpenDirect("bob"), 0);
+  }
+
   ApiReply Patch(const std::string& token, const nlohmann::json& body) {
     return api_->Call("PATCH", "/v1/me", token, body.dump(), "application/json");
   }
@@ -185,11 +194,9 @@ TEST_P(ApiProfileEventsTest, ContactsOnEveryBrokerSeeEachChangeOnceStrangersNoth
 // the profile by then.
 TEST_P(ApiProfileEventsTest, SdkReportsEachChangeAndKeepsTheProfile) {
   REQUIRE_SERVERS();
-  const std::string alice_token = Join("alice");
-  const std::string bob_token = Join("bob");
+  std::string alice_token, bob_token;
   ChatTestClient alice;
-  ConnectLoaded(alice, server_->port(), "alice", alice_token, "phone");
-  ASSERT_GT(alice.OpenDirect("bob"), 0);
+  ASSERT_NO_FATAL_FAILURE(AliceTalksToBob(alice, alice_token, bob_token));
 
   auto options = ClientOptions::Builder()
                      .Server("tcp://127.0.0.1:" + std::to_string(broker_b_->port()))
@@ -267,11 +274,9 @@ struct CProfiles {
 // mqchat_client_cached_profile has the profile by then (MQCHAT_NOT_FOUND before any).
 TEST_P(ApiProfileEventsTest, CApiReportsEachChangeAndKeepsTheProfile) {
   REQUIRE_SERVERS();
-  const std::string alice_token = Join("alice");
-  const std::string bob_token = Join("bob");
+  std::string alice_token, bob_token;
   ChatTestClient alice;
-  ConnectLoaded(alice, server_->port(), "alice", alice_token, "phone");
-  ASSERT_GT(alice.OpenDirect("bob"), 0);
+  ASSERT_NO_FATAL_FAILURE(AliceTalksToBob(alice, alice_token, bob_token));
 
   CProfiles events;  // outlives the handle
   mqchat_options* options = mqchat_options_new();

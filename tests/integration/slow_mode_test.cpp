@@ -76,6 +76,19 @@ class SlowModeTest : public ChatFixture {
         << "login of " << user << "/" << device << " to the second broker";
     return client;
   }
+  // Asserts that `answer` is slow mode's refusal: RATE_LIMITED with the rest of the interval
+  // (more than 0, at most `interval_ms`) as retry_after_ms and in the message. Call it through
+  // ASSERT_NO_FATAL_FAILURE.
+  static void ExpectSlowModeRefusal(const ChatResponse& answer, int64_t interval_ms) {
+    ASSERT_EQ(answer.error_code(), "RATE_LIMITED") << answer.Describe();
+    const int64_t wait = (*answer.body)["error"].value("retry_after_ms", int64_t{0});
+    EXPECT_GT(wait, 0) << answer.Describe();
+    EXPECT_LE(wait, interval_ms) << answer.Describe();
+    EXPECT_EQ((*answer.body)["error"].value("message", ""),
+              "this conversation is in slow mode; wait " + std::to_string(wait) +
+                  " ms before sending again")
+        << answer.Describe();
+  }
   // Resends `text` as `cid` from `c` into `conv` until it is accepted (within kWait), without
   // sleeping on the wait the server gives: each refusal meanwhile must be slow mode's
   // RATE_LIMITED with a wait within `interval_ms` (a failure otherwise). The last answer.
@@ -86,12 +99,7 @@ class SlowModeTest : public ChatFixture {
         [&] {
           answer = c.Send(conv, text, cid);
           if (answer.error_code() != "RATE_LIMITED") return true;
-          const int64_t wait = (*answer.body)["error"].value("retry_after_ms", int64_t{0});
-          EXPECT_GT(wait, 0) << answer.Describe();
-          EXPECT_LE(wait, interval_ms) << answer.Describe();
-          EXPECT_EQ((*answer.body)["error"].value("message", ""),
-                    "this conversation is in slow mode; wait " + std::to_string(wait) +
-                        " ms before sending again");
+          ExpectSlowModeRefusal(answer, interval_ms);
           return false;
         },
         kWait, "the paced message " + cid + " accepted once the interval is over");
@@ -126,11 +134,8 @@ TEST_P(SlowModeTest, TheIntervalHoldsAcrossBrokersSharingTheStore) {
   const auto first_at = std::chrono::steady_clock::now();
   ASSERT_TRUE(bob_phone->Send(group, "from the phone", "b1").ok());
   // Through the other broker, within the interval: refused with the rest of it, not stored.
-  auto refused = bob_laptop->Send(group, "from the laptop", "b2");
-  ASSERT_EQ(refused.error_code(), "RATE_LIMITED") << refused.Describe();
-  const int64_t retry_after_ms = (*refused.body)["error"].value("retry_after_ms", int64_t{0});
-  EXPECT_GT(retry_after_ms, 0);
-  EXPECT_LE(retry_after_ms, kSeconds * 1000);
+  ASSERT_NO_FATAL_FAILURE(
+      ExpectSlowModeRefusal(bob_laptop->Send(group, "from the laptop", "b2"), kSeconds * 1000));
   EXPECT_EQ(Texts(*alice, group), (std::vector<std::string>{"from the phone"}));
   // And back on the first broker, which admitted the first message itself: refused too.
   EXPECT_EQ(bob_phone->Send(group, "again from the phone", "b3").error_code(), "RATE_LIMITED");
@@ -191,15 +196,7 @@ TEST_P(SlowModeTest, OwnersAndAdminsSetItAndAMembersSecondMessageWaitsTheInterva
                             {{"client_msg_id", "r1"}, {"seq", 2}, {"emoji", "👍"}});
   EXPECT_TRUE(react.ok()) << react.Describe();
   // A member's second message within the interval: refused with the rest of it, not stored.
-  auto refused = bob->Send(group, "b2", "b2");
-  ASSERT_EQ(refused.error_code(), "RATE_LIMITED") << refused.Describe();
-  const int64_t retry_after_ms = (*refused.body)["error"].value("retry_after_ms", int64_t{0});
-  EXPECT_GT(retry_after_ms, 0);
-  EXPECT_LE(retry_after_ms, kSeconds * 1000);
-  EXPECT_EQ((*refused.body)["error"].value("message", ""),
-            "this conversation is in slow mode; wait " + std::to_string(retry_after_ms) +
-                " ms before sending again")
-      << refused.Describe();
+  ASSERT_NO_FATAL_FAILURE(ExpectSlowModeRefusal(bob->Send(group, "b2", "b2"), kSeconds * 1000));
 
   // Resent until taken: refused through the interval, then stored, once.
   ChatResponse again = ResendUntilAccepted(*bob, group, "b2", "b2", kSeconds * 1000);
@@ -207,11 +204,7 @@ TEST_P(SlowModeTest, OwnersAndAdminsSetItAndAMembersSecondMessageWaitsTheInterva
   EXPECT_FALSE((*again.body)["duplicate"].get<bool>());
   EXPECT_GE(std::chrono::steady_clock::now() - first_at,
             std::chrono::milliseconds(kSeconds * 1000 - 100));
-  std::vector<std::string> texts;
-  for (const auto& m : History(*alice, group)) {
-    if (m.value("kind", std::string("message")) == "message") texts.push_back(m["text"]);
-  }
-  EXPECT_EQ(texts, (std::vector<std::string>{"b1", "a1", "a2", "a3", "b2"}));
+  EXPECT_EQ(Texts(*alice, group), (std::vector<std::string>{"b1", "a1", "a2", "a3", "b2"}));
 
   // Off again: at once, on this broker.
   auto off = SetSlowMode(*alice, group, 0);
@@ -311,14 +304,8 @@ TEST_P(ChannelSlowModeTest, TheIntervalHoldsAcrossBrokersSharingTheStore) {
 
   ASSERT_TRUE(bob_phone->Send(general, "from the phone", "b1").ok());
   // Through the other broker, within the interval: refused with the rest of it, not stored.
-  auto refused = bob_laptop->Send(general, "from the laptop", "b2");
-  ASSERT_EQ(refused.error_code(), "RATE_LIMITED") << refused.Describe();
-  const int64_t retry_after_ms = (*refused.body)["error"].value("retry_after_ms", int64_t{0});
-  EXPECT_GT(retry_after_ms, 0);
-  EXPECT_LE(retry_after_ms, kSeconds * 1000);
-  EXPECT_EQ((*refused.body)["error"].value("message", ""),
-            "this conversation is in slow mode; wait " + std::to_string(retry_after_ms) +
-                " ms before sending again");
+  ASSERT_NO_FATAL_FAILURE(
+      ExpectSlowModeRefusal(bob_laptop->Send(general, "from the laptop", "b2"), kSeconds * 1000));
   EXPECT_EQ(Texts(*olga, general), (std::vector<std::string>{"from the phone"}));
 
   // manage_messages: exempt on both brokers, twice on each.

@@ -14,7 +14,7 @@
 #include "store/chat_store.h"
 #include "store/pg/pg_handles.h"
 #include "store/store_factory.h"
-#include "support/postgres_instance.h"
+#include "support/fresh_pg_store.h"
 #include "support/wait_for.h"
 
 namespace mqchat::store {
@@ -25,11 +25,7 @@ constexpr ConversationId kGroup = 10;
 class PgAppendPipelineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    MQCHAT_SHARED_POSTGRES_OR_SKIP(pg);
-    auto conninfo = pg->FreshDatabase();
-    ASSERT_TRUE(conninfo.ok()) << conninfo.status().ToString();
-    config_.backend = Backend::kPostgres;
-    config_.pg_conninfo = *conninfo;
+    MQCHAT_FRESH_PG_STORE_CONFIG_OR_SKIP(config_);
     auto opened = OpenChatStore(config_);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     store_ = std::move(opened).value();

@@ -11,7 +11,7 @@
 #include "store/pg/pg_chat_sql.h"
 #include "store/pg/pg_handles.h"
 #include "store/store_factory.h"
-#include "support/postgres_instance.h"
+#include "support/fresh_pg_store.h"
 
 namespace mqchat::store {
 namespace {
@@ -23,13 +23,7 @@ constexpr int kLookupKeys = 30;  // a batch of sends, as the writer looks them u
 
 class PgPlanTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    MQCHAT_SHARED_POSTGRES_OR_SKIP(pg);
-    auto conninfo = pg->FreshDatabase();
-    ASSERT_TRUE(conninfo.ok()) << conninfo.status().ToString();
-    config_.backend = Backend::kPostgres;
-    config_.pg_conninfo = *conninfo;
-  }
+  void SetUp() override { MQCHAT_FRESH_PG_STORE_CONFIG_OR_SKIP(config_); }
 
   // Appends `count` messages from alice in batches of `batch`.
   void Append(ChatStore& store, int count, int batch) {

@@ -10,7 +10,7 @@
 #include "store/pg/pg_handles.h"
 #include "store/search_store.h"
 #include "store/store_factory.h"
-#include "support/postgres_instance.h"
+#include "support/fresh_pg_store.h"
 
 namespace mqchat::store {
 namespace {
@@ -20,12 +20,8 @@ constexpr ConversationId kConversation = 3;
 class PgSearchIndexTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    MQCHAT_SHARED_POSTGRES_OR_SKIP(pg);
-    auto conninfo = pg->FreshDatabase();
-    ASSERT_TRUE(conninfo.ok()) << conninfo.status().ToString();
     StoreConfig config;
-    config.backend = Backend::kPostgres;
-    config.pg_conninfo = *conninfo;
+    MQCHAT_FRESH_PG_STORE_CONFIG_OR_SKIP(config);
     auto opened = OpenSearchStore(config);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     store_ = std::move(opened).value();

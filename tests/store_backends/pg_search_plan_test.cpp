@@ -16,7 +16,7 @@
 #include "store/pg/pg_search_sql.h"
 #include "store/search_store.h"
 #include "store/store_factory.h"
-#include "support/postgres_instance.h"
+#include "support/fresh_pg_store.h"
 
 namespace mqchat::store {
 namespace {
@@ -31,11 +31,7 @@ constexpr int kLimit = 50;
 class PgSearchPlanTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    MQCHAT_SHARED_POSTGRES_OR_SKIP(pg);
-    auto conninfo = pg->FreshDatabase();
-    ASSERT_TRUE(conninfo.ok()) << conninfo.status().ToString();
-    config_.backend = Backend::kPostgres;
-    config_.pg_conninfo = *conninfo;
+    MQCHAT_FRESH_PG_STORE_CONFIG_OR_SKIP(config_);
     auto opened = OpenSearchStore(config_);  // applies the migrations
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     store_ = std::move(opened).value();

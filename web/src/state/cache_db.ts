@@ -1,6 +1,8 @@
 // The IndexedDB database of what this device keeps of a login to open with (conv_cache.ts: the
 // conversation list; msg_cache.ts: the recent messages), opened once per page. Version 2 added
 // the messages; an upgrade creates the stores a database lacks.
+import { promised } from "./idb_request";
+
 export const CACHE_DB = "mqchat-cache";
 export const CONV_STORE = "conversations";
 export const MSG_STORE = "messages";
@@ -29,13 +31,6 @@ export function openCacheDb(): Promise<IDBDatabase> {
     db = null; // the next use tries again
     throw e;
   }));
-}
-
-export function promised<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
 }
 
 /** One request on `store` in a transaction of its own. */

@@ -23,6 +23,7 @@ import { ChatError } from "../api/errors";
 import type { Response } from "../api/wire";
 import { t } from "../i18n/i18n";
 import { ICE_RETRY_MS, iceRefreshDelayMs, rtcConfig } from "./call_ice";
+import { applyTracks, getUserMedia, mediaSignal, stopTracks } from "./call_media";
 import { MeshPeer, PeerView } from "./call_peer";
 import { describeError } from "./describe";
 
@@ -74,8 +75,6 @@ interface Call extends ActiveCall {
   iceTimer?: ReturnType<typeof setTimeout>; // fresh TURN credentials before these expire
   early: CallEvent[]; // events of this conversation's calls before call_invite answered
 }
-
-const getUserMedia = (video: boolean) => navigator.mediaDevices.getUserMedia({ audio: true, video });
 
 export class CallState {
   /** Every connection goes through TURN (iceTransportPolicy "relay"): for testing a relay. */
@@ -146,17 +145,11 @@ export class CallState {
   }
 
   toggleMute(): void {
-    const c = this.call;
-    if (!c) return;
-    c.muted = !c.muted;
-    this.applyMedia(c);
+    this.toggle("muted");
   }
 
   toggleCamera(): void {
-    const c = this.call;
-    if (!c) return;
-    c.cameraOff = !c.cameraOff;
-    this.applyMedia(c);
+    this.toggle("cameraOff");
   }
 
   /** The connection went: the plugin drops this device from its call (PROTOCOL.md 8.1), and
@@ -257,7 +250,7 @@ export class CallState {
     try {
       const local = await (this.d.media ?? getUserMedia)(video);
       if (this.call !== call) {
-        local.getTracks().forEach((tr) => tr.stop());
+        stopTracks(local);
         return null;
       }
       call.local = local;
@@ -315,7 +308,7 @@ export class CallState {
     });
     call.peers.push(p);
     if (offer) p.offer();
-    if (call.muted || call.cameraOff) this.signal(call, "", this.mediaBody(call));
+    if (call.muted || call.cameraOff) this.signal(call, "", mediaSignal(call));
     return p;
   }
 
@@ -352,15 +345,13 @@ export class CallState {
     call.peers.find((x) => x.id === id && x.state !== "left")?.close(true);
   }
 
-  private mediaBody(call: Call): Record<string, unknown> {
-    return { signal: "media", audio: !call.muted, video: call.video && !call.cameraOff };
-  }
-
-  /** Mute and camera: the tracks on or off, and the state told to the others. */
-  private applyMedia(call: Call): void {
-    for (const tr of call.local?.getAudioTracks() ?? []) tr.enabled = !call.muted;
-    for (const tr of call.local?.getVideoTracks() ?? []) tr.enabled = !call.cameraOff;
-    if (call.callId && call.peers.some((p) => p.state !== "left")) this.signal(call, "", this.mediaBody(call));
+  /** Mute or camera switched: the tracks on or off, and the state told to the others. */
+  private toggle(what: "muted" | "cameraOff"): void {
+    const call = this.call;
+    if (!call) return;
+    call[what] = !call[what];
+    applyTracks(call.local, call);
+    if (call.callId && call.peers.some((p) => p.state !== "left")) this.signal(call, "", mediaSignal(call));
     this.d.changed();
   }
 
@@ -385,7 +376,7 @@ export class CallState {
     this.call = null;
     clearTimeout(c.iceTimer);
     for (const p of c.peers) p.close(false);
-    for (const tr of c.local?.getTracks() ?? []) tr.stop();
+    stopTracks(c.local);
     this.d.changed();
   }
 }

@@ -4,6 +4,7 @@
 // before the reload is answered from its dedup and stored once. OutboxStore mirrors the outbox:
 // after every change it writes what was added or changed and deletes what left (delivered,
 // settled, discarded). Without IndexedDB (a private window of some browsers) it keeps nothing.
+import { promised } from "./idb_request";
 import type { PendingView } from "./outbox";
 import type { OpFields } from "./outbox_ops";
 
@@ -89,13 +90,6 @@ export class OutboxStore {
 
 const DB_NAME = "mqchat-outbox";
 const STORE = "sends";
-
-function promised<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
 
 /** The IndexedDB backend of `user`'s sends from `device`, or null without IndexedDB. Records are
  * keyed [owner, client_msg_id], owner being "<user>/<device>" (user in lower case: names are
