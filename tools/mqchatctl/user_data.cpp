@@ -9,7 +9,6 @@
 #include <ctime>
 #include <iostream>
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "chat/wire_convert.h"
@@ -42,9 +41,12 @@ Result<store::UserDataStorePtr> OpenData(const store::StoreConfig& config) {
 
 const char* StateName(int state) {
   switch (state) {
-    case 0: return "active";
-    case 1: return "disabled";
-    case 2: return "deleted";
+    case 0:
+      return "active";
+    case 1:
+      return "disabled";
+    case 2:
+      return "deleted";
   }
   return "?";
 }
@@ -127,12 +129,19 @@ Status EraseUser(const store::StoreConfig& config, const std::string& name, bool
   int64_t erased = 0;
   if (messages) {
     auto n = data->EraseSent(name, NowMs(), kBatch);
-    if (!n.ok()) return StoreError(n.status());
+    if (!n.ok()) {
+      // Part may be erased (a sharded store's reachable databases): not done, nor audited.
+      return StoreError(
+          n.status().WithContext("the erasure of " + name +
+                                 "'s messages is not finished (the account is deleted); "
+                                 "run `mqchatctl user erase " +
+                                 name + " --messages` again"));
+    }
     erased = *n;
   }
-  const std::string detail =
-      messages ? "account deleted, " + std::to_string(erased) + " messages erased"
-               : "account deleted";
+  const std::string detail = messages
+                                 ? "account deleted, " + std::to_string(erased) + " messages erased"
+                                 : "account deleted";
   Status audited = data->Audit(store::kOperatorActor, "erase", name, detail, NowMs());
   if (!audited.ok()) return StoreError(audited);
   std::cout << "erased user " << name << ": " << detail << "\n";
@@ -166,7 +175,8 @@ Status ExportUser(const store::StoreConfig& config, const std::string& name,
   if (!count.ok() || out.failed || !flushed) {
     file.reset();
     ::unlink(path.c_str());
-    return count.ok() ? Status::Unavailable("cannot write " + path) : StoreError(count.status());
+    if (count.ok()) return Status::Unavailable("cannot write " + path);
+    return StoreError(count.status().WithContext("no export written; run the export again"));
   }
   file.reset();
   Status audited = data->Audit(store::kOperatorActor, "export", name,

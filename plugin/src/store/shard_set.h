@@ -85,6 +85,18 @@ class ShardSet {
     return Status::Ok();
   }
 
+  // As ForEach, but a shard that cannot be reached fails the call (kUnavailable, naming the
+  // shard) after the databases before it ran: for requests that must cover every database or
+  // say they did not (erasure, export; each is idempotent, so it is run again).
+  Status ForAll(const std::function<Status(int, Store&)>& call) {
+    for (int home = -1; home < static_cast<int>(shards_.size()); ++home) {
+      MQCHAT_ASSIGN_OR_RETURN(Store * store, Database(home));
+      Status s = call(home, *store);
+      if (!s.ok()) return home < 0 ? s : s.WithContext("shard " + std::to_string(home));
+    }
+    return Status::Ok();
+  }
+
  private:
   struct Slot {
     StoreConfig config;

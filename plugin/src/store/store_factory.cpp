@@ -4,29 +4,30 @@
 
 #include <utility>
 
+#include "sqlite/sqlite_helpers.h"
 #include "store/admin_chat_store.h"
 #include "store/pg/pg_account_store.h"
 #include "store/pg/pg_chat_store.h"
 #include "store/pg/pg_handles.h"
 #include "store/pg/pg_migrator.h"
+#include "store/pg/pg_operator_store.h"
 #include "store/pg/pg_push_store.h"
 #include "store/pg/pg_report_store.h"
-#include "store/pg/pg_search_store.h"
-#include "store/pg/pg_operator_store.h"
 #include "store/pg/pg_retention_store.h"
+#include "store/pg/pg_search_store.h"
 #include "store/pg/pg_user_data_store.h"
 #include "store/sharded_chat_store.h"
 #include "store/sharded_retention_store.h"
 #include "store/sharded_search_store.h"
+#include "store/sharded_user_data_store.h"
 #include "store/sqlite/sqlite_account_store.h"
 #include "store/sqlite/sqlite_chat_store.h"
-#include "sqlite/sqlite_helpers.h"
 #include "store/sqlite/sqlite_migrator.h"
+#include "store/sqlite/sqlite_operator_store.h"
 #include "store/sqlite/sqlite_push_store.h"
 #include "store/sqlite/sqlite_report_store.h"
-#include "store/sqlite/sqlite_search_store.h"
-#include "store/sqlite/sqlite_operator_store.h"
 #include "store/sqlite/sqlite_retention_store.h"
+#include "store/sqlite/sqlite_search_store.h"
 #include "store/sqlite/sqlite_user_data_store.h"
 
 namespace mqchat::store {
@@ -157,6 +158,15 @@ Result<RetentionStorePtr> OpenRetentionStore(const StoreConfig& config) {
 }
 
 Result<UserDataStorePtr> OpenUserDataStore(const StoreConfig& config) {
+  if (config.backend == Backend::kPostgres && !config.pg_shards.empty()) {
+    auto open = [](const StoreConfig& one) -> Result<std::unique_ptr<PgUserDataStore>> {
+      MQCHAT_ASSIGN_OR_RETURN(PgConnPtr conn, ConnectPg(one.pg_conninfo));
+      MQCHAT_RETURN_IF_ERROR(MigratePg(conn.get()));
+      return PgUserDataStore::Create(std::move(conn));
+    };
+    MQCHAT_ASSIGN_OR_RETURN(auto sharded, ShardedUserDataStore::Create(config, open));
+    return UserDataStorePtr(std::move(sharded));
+  }
   return OpenEither<UserDataStorePtr, SqliteUserDataStore, PgUserDataStore>(config);
 }
 

@@ -1,0 +1,126 @@
+// The operator's tools on a sharded PostgreSQL store (issue 26): `mqchatctl user export` and
+// `user erase --messages` cover the user's messages on every shard, and fail retryably (nothing
+// reported done, no audit row) while a shard is down. One broker on the global database and
+// three shards (support/pg_shards_fixture.h); mqchatctl is given the same --pg_shards.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "support/ctl_command.h"
+#include "support/pg_shards_fixture.h"
+#include "support/temp_dir.h"
+
+namespace mqchat::test {
+namespace {
+
+using nlohmann::json;
+
+class PgShardsOpsTest : public PgShardsFixture {
+ protected:
+  // mqchatctl on the broker's global database and shards.
+  RunResult Ctl(const std::vector<std::string>& words) {
+    std::vector<std::string> all = {"--pg_shards", shards_option_};
+    all.insert(all.end(), words.begin(), words.end());
+    return RunCtl(*server_, all);
+  }
+  // alice's messages with text left on shard `shard` (-1: the global database).
+  int64_t TextsOf(int shard, const std::string& sender) {
+    const std::string dsn =
+        shard < 0 ? server_->store_config().pg_conninfo : shard_dsn_[static_cast<size_t>(shard)];
+    return QueryPgInt(
+        dsn, "SELECT count(*) FROM messages WHERE sender = '" + sender + "' AND body <> ''");
+  }
+  // The audit rows of `action` that `mqchatctl audit list` shows.
+  int AuditRows(const std::string& action) {
+    auto listed = Ctl({"--json", "audit", "list"});
+    EXPECT_EQ(listed.exit_code, 0) << listed.output;
+    int n = 0;
+    for (const auto& e : json::parse(listed.output, nullptr, false)) n += e["action"] == action;
+    return n;
+  }
+};
+
+json ReadJsonFile(const std::string& path) {
+  std::ifstream in(path);
+  return json::parse(in, nullptr, /*allow_exceptions=*/false);
+}
+
+bool Exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+TEST_P(PgShardsOpsTest, ExportAndEraseCoverEveryShardAndFailRetryablyWhileOneIsDown) {
+  MQCHAT_REQUIRE_SERVER();
+  const std::vector<std::string> peers = RegisterAliceAndPeers("e", 9);
+  auto alice = Login("alice");
+  std::set<int> shards;
+  std::set<std::string> texts;
+  for (const std::string& peer : peers) {
+    const int64_t conv = alice->OpenDirect(peer);
+    ASSERT_GT(conv, 0);
+    shards.insert(ShardOf(conv));
+    texts.insert("secret for " + peer);
+    ASSERT_TRUE(alice->Send(conv, "secret for " + peer, "x-" + peer).ok());
+    ASSERT_TRUE(Login(peer)->Send(conv, "reply of " + peer, "r-" + peer).ok());
+  }
+  ASSERT_EQ(shards, (std::set<int>{0, 1, 2})) << "9 conversations on 3 shards";
+
+  // The export holds every conversation and every message of hers, whatever their shard.
+  TempDir dir;
+  const std::string file = dir.File("alice.json");
+  auto exported = Ctl({"user", "export", "alice", file});
+  ASSERT_EQ(exported.exit_code, 0) << exported.output;
+  json doc = ReadJsonFile(file);
+  ASSERT_TRUE(doc.is_object()) << "not JSON";
+  EXPECT_EQ(doc["conversations"].size(), peers.size()) << doc["conversations"].dump();
+  std::set<std::string> exported_texts;
+  for (const auto& m : doc["messages"]) exported_texts.insert(m["text"]);
+  EXPECT_EQ(exported_texts, texts);
+
+  // Shard 1 down: neither the export nor the erasure says it is done, and neither is audited.
+  ASSERT_TRUE(PgShardClusters()[1]->Kill().ok());
+  const std::string partial = dir.File("partial.json");
+  auto refused = Ctl({"user", "export", "alice", partial});
+  EXPECT_NE(refused.exit_code, 0) << refused.output;
+  EXPECT_NE(refused.output.find("shard 1"), std::string::npos) << refused.output;
+  EXPECT_FALSE(Exists(partial)) << "a partial export left behind";
+  auto failed = Ctl({"user", "erase", "alice", "--messages"});
+  EXPECT_NE(failed.exit_code, 0) << failed.output;
+  EXPECT_NE(failed.output.find("shard 1"), std::string::npos) << failed.output;
+  EXPECT_NE(failed.output.find("again"), std::string::npos) << "not said to be retryable";
+  EXPECT_EQ(failed.output.find("erased user"), std::string::npos) << failed.output;
+  EXPECT_EQ(AuditRows("erase"), 0);
+  EXPECT_EQ(AuditRows("export"), 1);
+
+  // Back: the erasure run again finishes on every shard; peers' messages are untouched.
+  ASSERT_TRUE(PgShardClusters()[1]->Start().ok());
+  EXPECT_GT(TextsOf(1, "alice"), 0) << "shard 1 was down";
+  auto erased = Ctl({"user", "erase", "alice", "--messages"});
+  ASSERT_EQ(erased.exit_code, 0) << erased.output;
+  for (int shard = -1; shard < kPgShards; ++shard) {
+    EXPECT_EQ(TextsOf(shard, "alice"), 0) << "shard " << shard;
+  }
+  int64_t replies = 0;
+  for (int shard = 0; shard < kPgShards; ++shard) {
+    for (const std::string& peer : peers) replies += TextsOf(shard, peer);
+  }
+  EXPECT_EQ(replies, static_cast<int64_t>(peers.size()));
+  EXPECT_EQ(AuditRows("erase"), 1);
+  const std::string after = dir.File("after.json");
+  ASSERT_EQ(Ctl({"user", "export", "alice", after}).exit_code, 0);
+  json again = ReadJsonFile(after);
+  EXPECT_EQ(again["messages"].size(), peers.size());
+  for (const auto& m : again["messages"]) EXPECT_EQ(m["text"], "") << m.dump();
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, PgShardsOpsTest, ::testing::Values(StoreKind::kPostgres),
+                         StoreParamName);
+
+}  // namespace
+}  // namespace mqchat::test
