@@ -1,5 +1,6 @@
 #include "store/sharded_chat_store.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "store/chat_rules.h"
@@ -32,7 +33,7 @@ Result<std::unique_ptr<ShardedChatStore>> ShardedChatStore::Create(const StoreCo
   if (config.pg_shards.empty()) return Status::InvalidArgument("no pg_shards");
   StoreConfig global_config = config;
   global_config.pg_shards.clear();
-  MQCHAT_ASSIGN_OR_RETURN(AdminChatStorePtr global, open(global_config));
+  MQCHAT_ASSIGN_OR_RETURN(std::unique_ptr<PgChatStore> global, open(global_config));
   MQCHAT_ASSIGN_OR_RETURN(PgConnPtr conn, ConnectPg(config.pg_conninfo));
   MQCHAT_ASSIGN_OR_RETURN(PgShardDirectory directory, PgShardDirectory::Create(std::move(conn)));
   std::vector<Slot> shards;
@@ -48,6 +49,11 @@ Result<std::unique_ptr<ShardedChatStore>> ShardedChatStore::Create(const StoreCo
 }
 
 Result<AdminChatStore*> ShardedChatStore::Database(int home) {
+  MQCHAT_ASSIGN_OR_RETURN(PgChatStore * store, PgDatabase(home));
+  return store;
+}
+
+Result<PgChatStore*> ShardedChatStore::PgDatabase(int home) {
   if (home < 0) return global_.get();
   if (static_cast<size_t>(home) >= shards_.size()) {
     return Status::FailedPrecondition("the shard directory names shard " + std::to_string(home) +
@@ -87,6 +93,23 @@ Status ShardedChatStore::MirrorUsers(int home, AdminChatStore& store,
   MQCHAT_ASSIGN_OR_RETURN(std::vector<NewUser> users, directory_.ActiveUsers(names));
   if (users.empty()) return Status::Ok();
   return store.EnsureUsers(users);
+}
+
+Status ShardedChatStore::MirrorUploads(int home, const std::vector<AppendRequest>& part) {
+  if (home < 0) return Status::Ok();
+  std::vector<std::string> ids, owners;
+  int64_t now_ms = 0;
+  for (const AppendRequest& r : part) {
+    for (const std::string& id : r.attachments) {
+      ids.push_back(id);
+      owners.push_back(r.sender);
+      now_ms = std::max(now_ms, r.created_at_ms);
+    }
+  }
+  if (ids.empty()) return Status::Ok();
+  MQCHAT_ASSIGN_OR_RETURN(std::string rows, directory_.TakeUploads(ids, owners, now_ms));
+  MQCHAT_ASSIGN_OR_RETURN(PgChatStore * store, PgDatabase(home));
+  return store->CopyUploads(rows);
 }
 
 Result<AdminChatStore*> ShardedChatStore::PlaceGroup(ConversationId new_id,

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "store/admin_chat_store.h"
+#include "store/pg/pg_chat_store.h"
 #include "store/pg/pg_shard_directory.h"
 #include "store/store_config.h"
 
@@ -27,7 +28,7 @@ namespace mqchat::store {
 class ShardedChatStore final : public AdminChatStore {
  public:
   // Opens a migrated chat store on one database (store_factory.cpp's PostgreSQL opener).
-  using Opener = std::function<Result<AdminChatStorePtr>(const StoreConfig&)>;
+  using Opener = std::function<Result<std::unique_ptr<PgChatStore>>(const StoreConfig&)>;
 
   // `config` has pg_shards. Opens the global database's chat store and directory now (fails as
   // OpenChatStore does); each shard on its first use.
@@ -90,10 +91,10 @@ class ShardedChatStore final : public AdminChatStore {
  private:
   struct Slot {
     StoreConfig config;
-    AdminChatStorePtr store;  // null until first used, and after it failed to open
+    std::unique_ptr<PgChatStore> store;  // null until first used, and after it failed to open
   };
-  ShardedChatStore(AdminChatStorePtr global, PgShardDirectory directory, std::vector<Slot> shards,
-                   std::vector<PgShard> weights, Opener open)
+  ShardedChatStore(std::unique_ptr<PgChatStore> global, PgShardDirectory directory,
+                   std::vector<Slot> shards, std::vector<PgShard> weights, Opener open)
       : global_(std::move(global)),
         directory_(std::move(directory)),
         shards_(std::move(shards)),
@@ -131,6 +132,12 @@ class ShardedChatStore final : public AdminChatStore {
   // Copies the rows of those of `names` that exist in the global database onto shard `home`,
   // before a conversation there names them (no-op for the global database).
   Status MirrorUsers(int home, AdminChatStore& store, const std::vector<std::string>& names);
+  // Copies the global database's rows of the uploads `part`'s messages carry onto shard `home`
+  // (marking them referenced there: the API's sweep reads the global rows), so the send's
+  // lookup on the shard finds them (no-op for the global database and without attachments).
+  Status MirrorUploads(int home, const std::vector<AppendRequest>& part);
+  // The store of `home`, as Database does, with the type that copies uploads.
+  Result<PgChatStore*> PgDatabase(int home);
   // A new group's shard, recorded in the directory; its store, users mirrored.
   Result<AdminChatStore*> PlaceGroup(ConversationId new_id, const std::string& owner,
                                      const std::vector<std::string>& members);
@@ -139,7 +146,7 @@ class ShardedChatStore final : public AdminChatStore {
   Status OnEveryShard(const std::vector<std::string>& users,
                       const std::function<Status(AdminChatStore&)>& change);
 
-  AdminChatStorePtr global_;
+  std::unique_ptr<PgChatStore> global_;
   PgShardDirectory directory_;
   std::vector<Slot> shards_;
   std::vector<PgShard> weights_;

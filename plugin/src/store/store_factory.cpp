@@ -126,6 +126,15 @@ Result<ReportStorePtr> OpenPgReportStore(const StoreConfig& config) {
   return ReportStorePtr(std::move(store));
 }
 
+// A PgT (made by its Create) on `config`'s PostgreSQL database, migrated.
+template <typename PgT>
+Result<std::unique_ptr<PgT>> OpenMigratedPg(const StoreConfig& config) {
+  if (config.pg_conninfo.empty()) return Status::InvalidArgument("pg_conninfo is not set");
+  MQCHAT_ASSIGN_OR_RETURN(PgConnPtr conn, ConnectPg(config.pg_conninfo));
+  MQCHAT_RETURN_IF_ERROR(MigratePg(conn.get()));
+  return PgT::Create(std::move(conn));
+}
+
 // A store of type Ptr on `config`'s database: SqliteT or PgT, each made by its Create.
 template <typename Ptr, typename SqliteT, typename PgT>
 Result<Ptr> OpenEither(const StoreConfig& config) {
@@ -136,10 +145,7 @@ Result<Ptr> OpenEither(const StoreConfig& config) {
       return Ptr(std::move(store));
     }
     case Backend::kPostgres: {
-      if (config.pg_conninfo.empty()) return Status::InvalidArgument("pg_conninfo is not set");
-      MQCHAT_ASSIGN_OR_RETURN(PgConnPtr conn, ConnectPg(config.pg_conninfo));
-      MQCHAT_RETURN_IF_ERROR(MigratePg(conn.get()));
-      MQCHAT_ASSIGN_OR_RETURN(auto store, PgT::Create(std::move(conn)));
+      MQCHAT_ASSIGN_OR_RETURN(auto store, OpenMigratedPg<PgT>(config));
       return Ptr(std::move(store));
     }
   }
@@ -159,12 +165,8 @@ Result<RetentionStorePtr> OpenRetentionStore(const StoreConfig& config) {
 
 Result<UserDataStorePtr> OpenUserDataStore(const StoreConfig& config) {
   if (config.backend == Backend::kPostgres && !config.pg_shards.empty()) {
-    auto open = [](const StoreConfig& one) -> Result<std::unique_ptr<PgUserDataStore>> {
-      MQCHAT_ASSIGN_OR_RETURN(PgConnPtr conn, ConnectPg(one.pg_conninfo));
-      MQCHAT_RETURN_IF_ERROR(MigratePg(conn.get()));
-      return PgUserDataStore::Create(std::move(conn));
-    };
-    MQCHAT_ASSIGN_OR_RETURN(auto sharded, ShardedUserDataStore::Create(config, open));
+    MQCHAT_ASSIGN_OR_RETURN(auto sharded,
+                            ShardedUserDataStore::Create(config, OpenMigratedPg<PgUserDataStore>));
     return UserDataStorePtr(std::move(sharded));
   }
   return OpenEither<UserDataStorePtr, SqliteUserDataStore, PgUserDataStore>(config);
@@ -200,7 +202,8 @@ Result<AdminChatStorePtr> OpenAdminChatStore(const StoreConfig& config) {
       return OpenSqliteChatStore(config);
     case Backend::kPostgres:
       if (!config.pg_shards.empty()) {
-        MQCHAT_ASSIGN_OR_RETURN(auto sharded, ShardedChatStore::Create(config, OpenPgChatStore));
+        MQCHAT_ASSIGN_OR_RETURN(auto sharded,
+                                ShardedChatStore::Create(config, OpenMigratedPg<PgChatStore>));
         return AdminChatStorePtr(std::move(sharded));
       }
       return OpenPgChatStore(config);
