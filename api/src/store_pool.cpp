@@ -88,7 +88,7 @@ Result<StoreLease> StorePool::Acquire(std::chrono::milliseconds wait) {
       stores.profiles = std::move(*profiles);
       stores.attachments = std::move(*attachments);
     } else {
-      status = !sessions.ok()   ? sessions.status()
+      status = !sessions.ok() ? sessions.status()
                : !profiles.ok() ? profiles.status()
                                 : attachments.status();
     }

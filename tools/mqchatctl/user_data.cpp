@@ -9,6 +9,7 @@
 #include <ctime>
 #include <iostream>
 #include <memory>
+
 #include <nlohmann/json.hpp>
 
 #include "chat/wire_convert.h"
@@ -41,12 +42,9 @@ Result<store::UserDataStorePtr> OpenData(const store::StoreConfig& config) {
 
 const char* StateName(int state) {
   switch (state) {
-    case 0:
-      return "active";
-    case 1:
-      return "disabled";
-    case 2:
-      return "deleted";
+    case 0: return "active";
+    case 1: return "disabled";
+    case 2: return "deleted";
   }
   return "?";
 }
@@ -139,9 +137,9 @@ Status EraseUser(const store::StoreConfig& config, const std::string& name, bool
     }
     erased = *n;
   }
-  const std::string detail = messages
-                                 ? "account deleted, " + std::to_string(erased) + " messages erased"
-                                 : "account deleted";
+  const std::string detail =
+      messages ? "account deleted, " + std::to_string(erased) + " messages erased"
+               : "account deleted";
   Status audited = data->Audit(store::kOperatorActor, "erase", name, detail, NowMs());
   if (!audited.ok()) return StoreError(audited);
   std::cout << "erased user " << name << ": " << detail << "\n";

@@ -11,24 +11,22 @@
 // the messages with seq in LO..HI stop carrying attachments; those no other message carries
 // are unmarked (the API's sweep purges them), and their message_attachments rows go. Both see
 // the rows as they were before the statement.
-#define MQCHAT_PG_RELEASE_ATTACHMENTS(LO, HI)                                                     \
-  "released AS (UPDATE attachments a SET referenced_at_ms = 0 WHERE a.id IN (SELECT "             \
-  "attachment_id FROM message_attachments WHERE conversation_id = $1::bigint AND seq BETWEEN " LO \
-  " AND " HI                                                                                      \
-  ") AND NOT EXISTS (SELECT 1 FROM message_attachments o WHERE o.attachment_id "                  \
-  "= a.id AND NOT (o.conversation_id = $1::bigint AND o.seq BETWEEN " LO " AND " HI               \
-  "))), "                                                                                         \
-  "unlinked AS (DELETE FROM message_attachments WHERE conversation_id = $1::bigint AND seq "      \
+#define MQCHAT_PG_RELEASE_ATTACHMENTS(LO, HI)                                                    \
+  "released AS (UPDATE attachments a SET referenced_at_ms = 0 WHERE a.id IN (SELECT "           \
+  "attachment_id FROM message_attachments WHERE conversation_id = $1::bigint AND seq BETWEEN "  \
+  LO " AND " HI ") AND NOT EXISTS (SELECT 1 FROM message_attachments o WHERE o.attachment_id "  \
+  "= a.id AND NOT (o.conversation_id = $1::bigint AND o.seq BETWEEN " LO " AND " HI "))), "     \
+  "unlinked AS (DELETE FROM message_attachments WHERE conversation_id = $1::bigint AND seq "    \
   "BETWEEN " LO " AND " HI ")"
 
 namespace mqchat::store::pg_attachment_sql {
 
 // The rows of ids $1, locked (ordered by id, so two batches never deadlock) until the
 // message's transaction ends: the API's sweep then cannot delete one a message is taking.
-inline constexpr PgStatement kLookUp = {"mqchat_attachment_lookup",
-                                        "SELECT id, " MQCHAT_ATTACHMENT_LOOKUP_COLUMNS
-                                        " FROM attachments "
-                                        "WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE"};
+inline constexpr PgStatement kLookUp = {
+    "mqchat_attachment_lookup",
+    "SELECT id, " MQCHAT_ATTACHMENT_LOOKUP_COLUMNS " FROM attachments "
+    "WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE"};
 // Rows (conversation $1, seq $2, position $3, attachment $4) and the marks ($4 at $5).
 inline constexpr PgStatement kLink = {
     "mqchat_attachment_link",
