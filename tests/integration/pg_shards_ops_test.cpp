@@ -1,7 +1,9 @@
 // The operator's tools on a sharded PostgreSQL store (issue 26): `mqchatctl user export` and
 // `user erase --messages` cover the user's messages on every shard, and fail retryably (nothing
-// reported done, no audit row) while a shard is down. One broker on the global database and
-// three shards (support/pg_shards_fixture.h); mqchatctl is given the same --pg_shards.
+// reported done, no audit row) while a shard is down. The audit rows of changes made on a shard
+// (a group's retention) are listed by `mqchatctl audit list`, once each, as the global
+// database's, also those of a shard that was down when first listed. One broker on the global
+// database and three shards (support/pg_shards_fixture.h); mqchatctl is given the same --pg_shards.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -11,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/ops.h"
 #include "support/ctl_command.h"
 #include "support/pg_shards_fixture.h"
 #include "support/temp_dir.h"
@@ -35,13 +38,26 @@ class PgShardsOpsTest : public PgShardsFixture {
     return QueryPgInt(
         dsn, "SELECT count(*) FROM messages WHERE sender = '" + sender + "' AND body <> ''");
   }
-  // The audit rows of `action` that `mqchatctl audit list` shows.
-  int AuditRows(const std::string& action) {
+  // The audit rows `mqchatctl audit list` shows.
+  json AuditList() {
     auto listed = Ctl({"--json", "audit", "list"});
     EXPECT_EQ(listed.exit_code, 0) << listed.output;
+    json rows = json::parse(listed.output, nullptr, false);
+    return rows.is_array() ? rows : json::array();
+  }
+  // How many of them are of `action`.
+  int AuditRows(const std::string& action) {
     int n = 0;
-    for (const auto& e : json::parse(listed.output, nullptr, false)) n += e["action"] == action;
+    for (const auto& e : AuditList()) n += e["action"] == action;
     return n;
+  }
+  // The subjects of the rows of `action`, each as often as listed.
+  std::multiset<std::string> AuditSubjects(const std::string& action) {
+    std::multiset<std::string> out;
+    for (const auto& e : AuditList()) {
+      if (e["action"] == action) out.insert(e["subject"].get<std::string>());
+    }
+    return out;
   }
 };
 
@@ -117,6 +133,54 @@ TEST_P(PgShardsOpsTest, ExportAndEraseCoverEveryShardAndFailRetryablyWhileOneIsD
   json again = ReadJsonFile(after);
   EXPECT_EQ(again["messages"].size(), peers.size());
   for (const auto& m : again["messages"]) EXPECT_EQ(m["text"], "") << m.dump();
+}
+
+TEST_P(PgShardsOpsTest, AuditRowsOfChangesOnShardsAreListedOnceFromTheGlobalDatabase) {
+  MQCHAT_REQUIRE_SERVER();
+  const std::vector<std::string> peers = RegisterAliceAndPeers("a", 2);
+  auto alice = Login("alice");
+  std::vector<int64_t> groups;
+  std::set<int> shards;
+  for (int g = 0; g < 9; ++g) {
+    const int64_t group = alice->CreateGroup("group " + std::to_string(g), peers);
+    ASSERT_GT(group, 0);
+    groups.push_back(group);
+    shards.insert(ShardOf(group));
+  }
+  ASSERT_GE(shards.size(), 2u) << "9 groups on 3 shards";
+  auto set_retention = [&](int64_t group, int days) {
+    auto set = alice->Request(protocol::Op::kSetRetention, 0,
+                              {{"conversation_id", std::to_string(group)}, {"days", days}});
+    ASSERT_TRUE(set.ok()) << set.Describe();
+  };
+  std::multiset<std::string> expected;
+  for (int64_t group : groups) {
+    set_retention(group, 3);
+    expected.insert(std::to_string(group));
+  }
+  EXPECT_EQ(AuditSubjects("retention"), expected);
+  EXPECT_EQ(AuditSubjects("retention"), expected) << "listed twice: each row still once";
+
+  // A shard down: the others' new rows are listed; its own once it is back, each once.
+  const int down = ShardOf(groups[0]);
+  for (int64_t group : groups) {
+    set_retention(group, 5);
+    expected.insert(std::to_string(group));
+  }
+  ASSERT_TRUE(PgShardClusters()[static_cast<size_t>(down)]->Kill().ok());
+  std::multiset<std::string> without_down;
+  for (int64_t group : groups) {
+    without_down.insert(std::to_string(group));
+    if (ShardOf(group) != down) without_down.insert(std::to_string(group));
+  }
+  EXPECT_EQ(AuditSubjects("retention"), without_down);
+  ASSERT_TRUE(PgShardClusters()[static_cast<size_t>(down)]->Start().ok());
+  EXPECT_EQ(AuditSubjects("retention"), expected);
+  for (int shard = 0; shard < kPgShards; ++shard) {
+    EXPECT_EQ(QueryPgInt(shard_dsn_[static_cast<size_t>(shard)], "SELECT count(*) FROM audit_log"),
+              0)
+        << "rows left on shard " << shard;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, PgShardsOpsTest, ::testing::Values(StoreKind::kPostgres),

@@ -1,6 +1,7 @@
 #include "store/sharded_user_data_store.h"
 
 #include <algorithm>
+#include <string>
 #include <utility>
 
 namespace mqchat::store {
@@ -56,7 +57,23 @@ Status ShardedUserDataStore::Audit(const std::string& actor, const std::string& 
   return global->Audit(actor, action, subject, detail, now_ms);
 }
 
+Status ShardedUserDataStore::MoveShardAudit() {
+  constexpr int kBatch = 500;
+  MQCHAT_ASSIGN_OR_RETURN(PgUserDataStore * global, set_.Database(-1));
+  return set_.ForEach([&](int home, PgUserDataStore& s) -> Status {
+    if (home < 0) return Status::Ok();
+    while (true) {
+      MQCHAT_ASSIGN_OR_RETURN(std::vector<AuditEntry> rows, s.ListAudit(0, kBatch));
+      if (rows.empty()) return Status::Ok();
+      MQCHAT_RETURN_IF_ERROR(global->ImportAudit(rows, "shard " + std::to_string(home)));
+      MQCHAT_RETURN_IF_ERROR(s.DropAuditThrough(rows.back().id));
+      if (rows.size() < static_cast<size_t>(kBatch)) return Status::Ok();
+    }
+  });
+}
+
 Result<std::vector<AuditEntry>> ShardedUserDataStore::ListAudit(int64_t after_id, int limit) {
+  MQCHAT_RETURN_IF_ERROR(MoveShardAudit());
   MQCHAT_ASSIGN_OR_RETURN(PgUserDataStore * global, set_.Database(-1));
   return global->ListAudit(after_id, limit);
 }
