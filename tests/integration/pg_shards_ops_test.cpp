@@ -2,12 +2,14 @@
 // `user erase --messages` cover the user's messages on every shard, and fail retryably (nothing
 // reported done, no audit row) while a shard is down. The audit rows of changes made on a shard
 // (a group's retention) are listed by `mqchatctl audit list`, once each, as the global
-// database's, also those of a shard that was down when first listed. One broker on the global
+// database's, also those of a shard that was down when first listed. `conversation list`,
+// `group admin` and `stats` see the conversations of every shard. One broker on the global
 // database and three shards (support/pg_shards_fixture.h); mqchatctl is given the same --pg_shards.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -181,6 +183,78 @@ TEST_P(PgShardsOpsTest, AuditRowsOfChangesOnShardsAreListedOnceFromTheGlobalData
               0)
         << "rows left on shard " << shard;
   }
+}
+
+TEST_P(PgShardsOpsTest, ConversationListRolesAndStatsCoverEveryShard) {
+  MQCHAT_REQUIRE_SERVER();
+  const std::vector<std::string> peers = RegisterAliceAndPeers("o", 3);
+  auto alice = Login("alice");
+  std::set<int64_t> all, of_o0;
+  std::set<int> shards;
+  int64_t on_shard = 0;
+  for (int g = 0; g < 6; ++g) {
+    const int64_t group = alice->CreateGroup("group " + std::to_string(g), peers);
+    ASSERT_GT(group, 0);
+    all.insert(group);
+    of_o0.insert(group);
+    shards.insert(ShardOf(group));
+    if (ShardOf(group) >= 0) on_shard = group;
+    ASSERT_TRUE(alice->Send(group, "hello", "g" + std::to_string(g)).ok());
+  }
+  for (const std::string& peer : peers) {
+    const int64_t direct = alice->OpenDirect(peer);
+    ASSERT_GT(direct, 0);
+    all.insert(direct);
+    if (peer == "o0") of_o0.insert(direct);
+    shards.insert(ShardOf(direct));
+    ASSERT_TRUE(alice->Send(direct, "hi", "d" + peer).ok());
+  }
+  ASSERT_GE(shards.size(), 2u);
+  ASSERT_GT(on_shard, 0);
+  auto ids = [&](const std::vector<std::string>& words) {
+    auto listed = Ctl(words);
+    EXPECT_EQ(listed.exit_code, 0) << listed.output;
+    std::set<int64_t> out;
+    for (const auto& row : json::parse(listed.output, nullptr, false))
+      out.insert(row["id"].get<int64_t>());
+    return out;
+  };
+  EXPECT_EQ(ids({"--json", "conversation", "list"}), all);
+  EXPECT_EQ(ids({"--json", "conversation", "list", "--user", "o0"}), of_o0);
+  std::set<int64_t> first_four(all.begin(), std::next(all.begin(), 4));
+  EXPECT_EQ(ids({"--json", "conversation", "list", "--limit", "4"}), first_four) << "by id";
+
+  // A role set on a group's shard, and audited where operators read.
+  const std::string group = std::to_string(on_shard);
+  auto made = Ctl({"group", "admin", "add", group, "o1"});
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  auto shown = Ctl({"--json", "conversation", "show", group});
+  ASSERT_EQ(shown.exit_code, 0) << shown.output;
+  for (const auto& m : json::parse(shown.output)["members"]) {
+    if (m["username"] == "o1") EXPECT_EQ(m["role"], "admin");
+  }
+  EXPECT_EQ(AuditSubjects("group_admin_add"), std::multiset<std::string>{group});
+
+  auto stats = Ctl({"--json", "stats"});
+  ASSERT_EQ(stats.exit_code, 0) << stats.output;
+  json counts = json::parse(stats.output);
+  EXPECT_EQ(counts["users_active"], 4) << "users counted once, not on every shard";
+  EXPECT_EQ(counts["groups"], 6);
+  EXPECT_EQ(counts["direct_conversations"], 3);
+  EXPECT_EQ(counts["messages"], 9);
+  EXPECT_EQ(counts["messages_last_24h"], 9);
+
+  // A shard down: no list or count that silently lacks its conversations.
+  const int down = ShardOf(on_shard);
+  ASSERT_TRUE(PgShardClusters()[static_cast<size_t>(down)]->Kill().ok());
+  for (const auto& words :
+       std::vector<std::vector<std::string>>{{"conversation", "list"}, {"stats"}}) {
+    auto refused = Ctl(words);
+    EXPECT_NE(refused.exit_code, 0) << refused.output;
+    EXPECT_NE(refused.output.find("shard " + std::to_string(down)), std::string::npos)
+        << refused.output;
+  }
+  ASSERT_TRUE(PgShardClusters()[static_cast<size_t>(down)]->Start().ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, PgShardsOpsTest, ::testing::Values(StoreKind::kPostgres),

@@ -17,6 +17,7 @@
 #include "store/pg/pg_search_store.h"
 #include "store/pg/pg_user_data_store.h"
 #include "store/sharded_chat_store.h"
+#include "store/sharded_operator_store.h"
 #include "store/sharded_retention_store.h"
 #include "store/sharded_search_store.h"
 #include "store/sharded_user_data_store.h"
@@ -173,7 +174,12 @@ Result<UserDataStorePtr> OpenUserDataStore(const StoreConfig& config) {
 }
 
 Result<OperatorStorePtr> OpenOperatorStore(const StoreConfig& config) {
-  return OpenEither<OperatorStorePtr, SqliteOperatorStore, PgOperatorStore>(config);
+  auto open = OpenEither<OperatorStorePtr, SqliteOperatorStore, PgOperatorStore>;
+  if (config.backend == Backend::kPostgres && !config.pg_shards.empty()) {
+    MQCHAT_ASSIGN_OR_RETURN(auto sharded, ShardedOperatorStore::Create(config, open));
+    return OperatorStorePtr(std::move(sharded));
+  }
+  return open(config);
 }
 
 Result<AccountStorePtr> OpenAccountStore(const StoreConfig& config,
