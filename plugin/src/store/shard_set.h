@@ -47,6 +47,9 @@ class ShardSet {
 
   // The databases: -1 the global one, 0..shard_count()-1 the shards.
   size_t shard_count() const { return shards_.size(); }
+  // The global database's store (always open) and the directory.
+  Store& global() { return *global_; }
+  PgShardDirectory& directory() { return directory_; }
 
   // The store of database `home`, opened on first use (a shard that cannot be reached:
   // kUnavailable, tried again on the next call).
@@ -54,7 +57,8 @@ class ShardSet {
     if (home < 0) return global_.get();
     if (static_cast<size_t>(home) >= shards_.size()) {
       return Status::FailedPrecondition("the shard directory names shard " + std::to_string(home) +
-                                        " but pg_shards lists " + std::to_string(shards_.size()));
+                                        " but pg_shards lists " + std::to_string(shards_.size()) +
+                                        " (shards may only be appended to the list)");
     }
     Slot& slot = shards_[static_cast<size_t>(home)];
     if (slot.store == nullptr) {
