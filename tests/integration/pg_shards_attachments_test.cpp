@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "protocol/ops.h"
-#include "support/api_process.h"
+#include "support/attachment_api.h"
 #include "support/pg_shards_fixture.h"
 #include "support/temp_dir.h"
 
@@ -28,33 +28,11 @@ class PgShardsAttachmentsTest : public PgShardsFixture {
     PgShardsFixture::SetUp();
     if (!server_) return;
     dir_ = std::make_unique<TempDir>("mqchat-attach");
-    WriteFile(dir_->File("url.secret"), std::string(40, 'u'));
-    api_ = std::make_unique<ApiProcess>(
-        server_->store_config(), std::vector<std::pair<std::string, std::string>>{
-                                     {"blob_dir", dir_->File("blobs")},
-                                     {"upload_min_free_bytes", "0"},
-                                     {"attachment_url_secret_file", dir_->File("url.secret")},
-                                     {"pg_shards", shards_option_}});
-    ASSERT_TRUE(api_->Start());
+    api_ = StartAttachmentApi(server_->store_config(), *dir_, {{"pg_shards", shards_option_}});
   }
-  std::string Join(const std::string& user) {
-    json body = {{"username", user}, {"password", user + " password"}};
-    EXPECT_EQ(api_->Post("/v1/signup", body).status, 201);
-    auto login = api_->Post("/v1/login", body);
-    EXPECT_EQ(login.status, 200) << login.body;
-    return login.json.value("access_token", "");
-  }
+  std::string Join(const std::string& user) { return JoinApi(*api_, user); }
   std::string Upload(const std::string& token, const std::string& name, const std::string& data) {
-    json body = {{"name", name}, {"size", data.size()}};
-    auto created = api_->Call("POST", "/v1/uploads", token, body.dump(), "application/json");
-    EXPECT_EQ(created.status, 201) << created.body;
-    const std::string id = created.json.value("id", "");
-    EXPECT_EQ(api_->Call("PUT", "/v1/uploads/" + id + "?offset=0", token, data,
-                         "application/octet-stream")
-                  .status,
-              200);
-    EXPECT_EQ(api_->Call("POST", "/v1/uploads/" + id + "/finish", token).status, 200);
-    return id;
+    return UploadFile(*api_, token, name, data);
   }
   // The bytes of attachment `id` as `token`'s user downloads it ("" and a status if refused).
   std::pair<int, std::string> Download(const std::string& token, const std::string& id) {
