@@ -141,14 +141,8 @@ TEST_P(PgShardsOpsTest, AuditRowsOfChangesOnShardsAreListedOnceFromTheGlobalData
   MQCHAT_REQUIRE_SERVER();
   const std::vector<std::string> peers = RegisterAliceAndPeers("a", 2);
   auto alice = Login("alice");
-  std::vector<int64_t> groups;
   std::set<int> shards;
-  for (int g = 0; g < 9; ++g) {
-    const int64_t group = alice->CreateGroup("group " + std::to_string(g), peers);
-    ASSERT_GT(group, 0);
-    groups.push_back(group);
-    shards.insert(ShardOf(group));
-  }
+  const std::vector<int64_t> groups = CreateGroups(*alice, 9, peers, &shards);
   ASSERT_GE(shards.size(), 2u) << "9 groups on 3 shards";
   auto set_retention = [&](int64_t group, int days) {
     auto set = alice->Request(protocol::Op::kSetRetention, 0,
