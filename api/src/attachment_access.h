@@ -2,7 +2,10 @@
 // a member of a conversation where a message carries it, and, for a message in a text channel
 // (issue 18), whoever may view that channel now. The channel's permission is resolved by the
 // community store (store::CommunityStore::GetChannelAccess, community/permissions.h): the one
-// resolution the brokers use for the channel's ACL, history and sync. Any thread with a lease.
+// resolution the brokers use for the channel's ACL, history and sync. With --pg_shards the
+// links of the conversations on shards are asked of every shard (one query each, after the
+// global database's); a shard that cannot be reached makes a "no" kUnavailable (retryable)
+// instead. Any thread with a lease.
 #pragma once
 
 #include <string>

@@ -4,6 +4,8 @@
 #include <utility>
 
 #include "store/community_store_factory.h"
+#include "store/pg/pg_handles.h"
+#include "store/pg/pg_migrator.h"
 #include "store/store_factory.h"
 
 namespace mqchat::api {
@@ -33,6 +35,29 @@ Result<store::CommunityStore*> StoreLease::communities() {
     stores_.communities = std::move(*opened);
   }
   return stores_.communities.get();
+}
+
+size_t StoreLease::shard_count() const { return pool_->config_.pg_shards.size(); }
+
+Result<AttachmentStore*> StoreLease::shard_attachments(size_t i) {
+  if (i >= shard_count()) return Status::InvalidArgument("no shard " + std::to_string(i));
+  stores_.shard_attachments.resize(shard_count());
+  AttachmentStorePtr& slot = stores_.shard_attachments[i];
+  if (slot == nullptr) {
+    // The brokers migrate a shard on first use; one none has used yet is migrated here.
+    const std::string& conninfo = pool_->config_.pg_shards[i].conninfo;
+    auto conn = store::ConnectPg(conninfo);
+    Status migrated = conn.ok() ? store::MigratePg(conn->get()) : conn.status();
+    auto opened =
+        migrated.ok() ? OpenPgAttachmentStore(conninfo) : Result<AttachmentStorePtr>(migrated);
+    if (!opened.ok()) {
+      std::cerr << "mqchat-api: cannot open shard " << i << ": " << opened.status().message()
+                << "\n";
+      return Status::Unavailable("shard " + std::to_string(i) + " is unavailable");
+    }
+    slot = std::move(*opened);
+  }
+  return slot.get();
 }
 
 StorePool::StorePool(store::StoreConfig config, int max_open)

@@ -32,6 +32,9 @@ struct StoreSet {
   AttachmentStorePtr attachments;
   // Opened on first use (StoreLease::communities): only channel attachments need it.
   store::CommunityStorePtr communities;
+  // With --pg_shards: each shard's, opened on first use (StoreLease::shard_attachments): the
+  // download check of an attachment a sharded conversation's message carries.
+  std::vector<AttachmentStorePtr> shard_attachments;
 };
 
 // One leased store; returns it to the pool when destroyed.
@@ -51,6 +54,11 @@ class StoreLease {
   // The community store (issue 18: channel permissions), opened on first use and kept with
   // this set; kUnavailable if it cannot be opened.
   Result<store::CommunityStore*> communities();
+  // The conversation shards (--pg_shards; 0 without).
+  size_t shard_count() const;
+  // Shard `i`'s attachment rows (its message_attachments and members), opened (and migrated)
+  // on first use; kUnavailable if it cannot be reached.
+  Result<AttachmentStore*> shard_attachments(size_t i);
   // Closes the connection instead of returning it (after kUnavailable: it may be broken).
   void Discard();
 

@@ -8,19 +8,18 @@
 // does. In a text channel (issue 18) whoever may view the channel downloads them, by the same
 // permission resolution as the broker's; a server member without view permission and an
 // outsider get 404.
+#include <gtest/gtest.h>
 #include <png.h>
 
 #include <cstring>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
 #include "protocol/community.h"
 #include "protocol/ops.h"
-#include "support/api_process.h"
+#include "support/attachment_api.h"
 #include "support/chat_fixture.h"
 #include "support/temp_dir.h"
 #include "support/wait_for.h"
@@ -54,40 +53,19 @@ class AttachmentsTest : public ChatFixture {
     ChatFixture::SetUp();
     if (!server_) return;
     dir_ = std::make_unique<TempDir>("mqchat-attach");
-    WriteFile(dir_->File("url.secret"), std::string(40, 'u'));
-    api_ = std::make_unique<ApiProcess>(
-        server_->store_config(),
-        std::vector<std::pair<std::string, std::string>>{
-            {"blob_dir", dir_->File("blobs")},
-            {"upload_min_free_bytes", "0"},
-            {"attachment_url_secret_file", dir_->File("url.secret")}});
-    ASSERT_TRUE(api_->Start());
+    api_ = StartAttachmentApi(server_->store_config(), *dir_);
+    ASSERT_TRUE(api_);
   }
 
   // Signs `user` up through the API: their API access token.
-  std::string Join(const std::string& user) {
-    json body = {{"username", user}, {"password", user + " password"}};
-    EXPECT_EQ(api_->Post("/v1/signup", body).status, 201);
-    auto login = api_->Post("/v1/login", body);
-    EXPECT_EQ(login.status, 200) << login.body;
-    return login.json.value("access_token", "");
-  }
+  std::string Join(const std::string& user) { return JoinApi(*api_, user); }
   // Declares an upload of `data` (sending none of it): its id.
   std::string Declare(const std::string& token, const std::string& name, size_t size) {
-    json body = {{"name", name}, {"size", size}};
-    auto created = api_->Call("POST", "/v1/uploads", token, body.dump(), "application/json");
-    EXPECT_EQ(created.status, 201) << created.body;
-    return created.json.value("id", "");
+    return DeclareUpload(*api_, token, name, size);
   }
   // Uploads `data` in one chunk and finishes it: the attachment's id.
   std::string Upload(const std::string& token, const std::string& name, const std::string& data) {
-    const std::string id = Declare(token, name, data.size());
-    auto put = api_->Call("PUT", "/v1/uploads/" + id + "?offset=0", token, data,
-                          "application/octet-stream");
-    EXPECT_EQ(put.status, 200) << put.body;
-    auto done = api_->Call("POST", "/v1/uploads/" + id + "/finish", token);
-    EXPECT_EQ(done.status, 200) << done.body;
-    return id;
+    return UploadFile(*api_, token, name, data);
   }
   ApiReply Attachment(const std::string& token, const std::string& id) {
     return api_->Call("GET", "/v1/attachments/" + id, token);

@@ -132,14 +132,8 @@ TEST_P(PgShardsRetentionTest, AGroupsRetentionIsSetAndSweptOnItsShard) {
   MQCHAT_REQUIRE_SERVER();
   const std::vector<std::string> peers = RegisterAliceAndPeers("r", 2);
   auto alice = Login("alice");
-  std::vector<int64_t> groups;
   std::set<int> shards;
-  for (int g = 0; g < 9; ++g) {
-    const int64_t group = alice->CreateGroup("group " + std::to_string(g), peers);
-    ASSERT_GT(group, 0);
-    groups.push_back(group);
-    shards.insert(ShardOf(group));
-  }
+  const std::vector<int64_t> groups = CreateGroups(*alice, 9, peers, &shards);
   EXPECT_GE(shards.size(), 2u) << "9 groups on 3 shards";
   EXPECT_EQ(shards.count(-1), 0u) << "a group in the global database";
   // The first six keep their messages one (short) day; the others follow the default (forever).

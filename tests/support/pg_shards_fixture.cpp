@@ -72,4 +72,17 @@ std::vector<std::string> PgShardsFixture::RegisterAliceAndPeers(const std::strin
   return peers;
 }
 
+std::vector<int64_t> PgShardsFixture::CreateGroups(ChatTestClient& owner, int count,
+                                                   const std::vector<std::string>& members,
+                                                   std::set<int>* shards) {
+  std::vector<int64_t> groups;
+  for (int g = 0; g < count; ++g) {
+    const int64_t group = owner.CreateGroup("group " + std::to_string(g), members);
+    EXPECT_GT(group, 0) << "group " << g;
+    groups.push_back(group);
+    if (shards != nullptr) shards->insert(ShardOf(group));
+  }
+  return groups;
+}
+
 }  // namespace mqchat::test

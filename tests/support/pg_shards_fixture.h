@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,6 +40,11 @@ class PgShardsFixture : public ChatFixture {
   int64_t RowsOn(int shard, const std::string& table, int64_t conv);
   // Registers alice and `count` peers named `prefix`0, `prefix`1, ...; returns the peers.
   std::vector<std::string> RegisterAliceAndPeers(const std::string& prefix, int count);
+  // `count` groups "group 0", "group 1", ... of `owner` with `members` (a test failure for one
+  // not made); their ids, and in `shards` (if given) the shards they went to.
+  std::vector<int64_t> CreateGroups(ChatTestClient& owner, int count,
+                                    const std::vector<std::string>& members,
+                                    std::set<int>* shards = nullptr);
 
   std::array<std::string, kPgShards> shard_dsn_;
   std::string shards_option_;  // plugin_opt_pg_shards' value

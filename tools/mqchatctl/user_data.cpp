@@ -127,7 +127,14 @@ Status EraseUser(const store::StoreConfig& config, const std::string& name, bool
   int64_t erased = 0;
   if (messages) {
     auto n = data->EraseSent(name, NowMs(), kBatch);
-    if (!n.ok()) return StoreError(n.status());
+    if (!n.ok()) {
+      // Part may be erased (a sharded store's reachable databases): not done, nor audited.
+      return StoreError(
+          n.status().WithContext("the erasure of " + name +
+                                 "'s messages is not finished (the account is deleted); "
+                                 "run `mqchatctl user erase " +
+                                 name + " --messages` again"));
+    }
     erased = *n;
   }
   const std::string detail =
@@ -166,7 +173,8 @@ Status ExportUser(const store::StoreConfig& config, const std::string& name,
   if (!count.ok() || out.failed || !flushed) {
     file.reset();
     ::unlink(path.c_str());
-    return count.ok() ? Status::Unavailable("cannot write " + path) : StoreError(count.status());
+    if (count.ok()) return Status::Unavailable("cannot write " + path);
+    return StoreError(count.status().WithContext("no export written; run the export again"));
   }
   file.reset();
   Status audited = data->Audit(store::kOperatorActor, "export", name,

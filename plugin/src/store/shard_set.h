@@ -47,6 +47,9 @@ class ShardSet {
 
   // The databases: -1 the global one, 0..shard_count()-1 the shards.
   size_t shard_count() const { return shards_.size(); }
+  // The global database's store (always open) and the directory.
+  Store& global() { return *global_; }
+  PgShardDirectory& directory() { return directory_; }
 
   // The store of database `home`, opened on first use (a shard that cannot be reached:
   // kUnavailable, tried again on the next call).
@@ -54,7 +57,8 @@ class ShardSet {
     if (home < 0) return global_.get();
     if (static_cast<size_t>(home) >= shards_.size()) {
       return Status::FailedPrecondition("the shard directory names shard " + std::to_string(home) +
-                                        " but pg_shards lists " + std::to_string(shards_.size()));
+                                        " but pg_shards lists " + std::to_string(shards_.size()) +
+                                        " (shards may only be appended to the list)");
     }
     Slot& slot = shards_[static_cast<size_t>(home)];
     if (slot.store == nullptr) {
@@ -81,6 +85,18 @@ class ShardSet {
       if (s.ok()) continue;
       if (home >= 0 && s.code() == Code::kUnavailable) continue;
       return s;
+    }
+    return Status::Ok();
+  }
+
+  // As ForEach, but a shard that cannot be reached fails the call (kUnavailable, naming the
+  // shard) after the databases before it ran: for requests that must cover every database or
+  // say they did not (erasure, export; each is idempotent, so it is run again).
+  Status ForAll(const std::function<Status(int, Store&)>& call) {
+    for (int home = -1; home < static_cast<int>(shards_.size()); ++home) {
+      MQCHAT_ASSIGN_OR_RETURN(Store * store, Database(home));
+      Status s = call(home, *store);
+      if (!s.ok()) return home < 0 ? s : s.WithContext("shard " + std::to_string(home));
     }
     return Status::Ok();
   }

@@ -1,9 +1,9 @@
 #include "store/sharded_chat_store.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "store/chat_rules.h"
-#include "store/pg/pg_handles.h"
 #include "store/shard_map.h"
 
 namespace mqchat::store {
@@ -29,40 +29,13 @@ bool Empty(const Result<std::vector<T>>& r) {
 
 Result<std::unique_ptr<ShardedChatStore>> ShardedChatStore::Create(const StoreConfig& config,
                                                                    Opener open) {
-  if (config.pg_shards.empty()) return Status::InvalidArgument("no pg_shards");
-  StoreConfig global_config = config;
-  global_config.pg_shards.clear();
-  MQCHAT_ASSIGN_OR_RETURN(AdminChatStorePtr global, open(global_config));
-  MQCHAT_ASSIGN_OR_RETURN(PgConnPtr conn, ConnectPg(config.pg_conninfo));
-  MQCHAT_ASSIGN_OR_RETURN(PgShardDirectory directory, PgShardDirectory::Create(std::move(conn)));
-  std::vector<Slot> shards;
-  for (const PgShard& shard : config.pg_shards) {
-    Slot slot;
-    slot.config.backend = Backend::kPostgres;
-    slot.config.pg_conninfo = shard.conninfo;
-    shards.push_back(std::move(slot));
-  }
-  return std::unique_ptr<ShardedChatStore>(
-      new ShardedChatStore(std::move(global), std::move(directory), std::move(shards),
-                           config.pg_shards, std::move(open)));
+  MQCHAT_ASSIGN_OR_RETURN(auto set, ShardSet<PgChatStore>::Create(config, std::move(open)));
+  return std::unique_ptr<ShardedChatStore>(new ShardedChatStore(std::move(set), config.pg_shards));
 }
 
 Result<AdminChatStore*> ShardedChatStore::Database(int home) {
-  if (home < 0) return global_.get();
-  if (static_cast<size_t>(home) >= shards_.size()) {
-    return Status::FailedPrecondition("the shard directory names shard " + std::to_string(home) +
-                                      " but pg_shards lists " + std::to_string(shards_.size()) +
-                                      " (shards may only be appended to the list)");
-  }
-  Slot& slot = shards_[static_cast<size_t>(home)];
-  if (slot.store == nullptr) {
-    auto opened = open_(slot.config);
-    if (!opened.ok()) {
-      return opened.status().WithContext("shard " + std::to_string(home));
-    }
-    slot.store = std::move(opened).value();
-  }
-  return slot.store.get();
+  MQCHAT_ASSIGN_OR_RETURN(PgChatStore * store, set_.Database(home));
+  return store;
 }
 
 Result<int> ShardedChatStore::HomeOf(ConversationId id) {
@@ -87,6 +60,23 @@ Status ShardedChatStore::MirrorUsers(int home, AdminChatStore& store,
   MQCHAT_ASSIGN_OR_RETURN(std::vector<NewUser> users, directory_.ActiveUsers(names));
   if (users.empty()) return Status::Ok();
   return store.EnsureUsers(users);
+}
+
+Status ShardedChatStore::MirrorUploads(int home, const std::vector<AppendRequest>& part) {
+  if (home < 0) return Status::Ok();
+  std::vector<std::string> ids, owners;
+  int64_t now_ms = 0;
+  for (const AppendRequest& r : part) {
+    for (const std::string& id : r.attachments) {
+      ids.push_back(id);
+      owners.push_back(r.sender);
+      now_ms = std::max(now_ms, r.created_at_ms);
+    }
+  }
+  if (ids.empty()) return Status::Ok();
+  MQCHAT_ASSIGN_OR_RETURN(std::string rows, directory_.TakeUploads(ids, owners, now_ms));
+  MQCHAT_ASSIGN_OR_RETURN(PgChatStore * store, set_.Database(home));
+  return store->CopyUploads(rows);
 }
 
 Result<AdminChatStore*> ShardedChatStore::PlaceGroup(ConversationId new_id,

@@ -19,7 +19,9 @@
 #include <vector>
 
 #include "store/admin_chat_store.h"
+#include "store/pg/pg_chat_store.h"
 #include "store/pg/pg_shard_directory.h"
+#include "store/shard_set.h"
 #include "store/store_config.h"
 
 namespace mqchat::store {
@@ -27,7 +29,7 @@ namespace mqchat::store {
 class ShardedChatStore final : public AdminChatStore {
  public:
   // Opens a migrated chat store on one database (store_factory.cpp's PostgreSQL opener).
-  using Opener = std::function<Result<AdminChatStorePtr>(const StoreConfig&)>;
+  using Opener = ShardSet<PgChatStore>::Opener;
 
   // `config` has pg_shards. Opens the global database's chat store and directory now (fails as
   // OpenChatStore does); each shard on its first use.
@@ -83,22 +85,16 @@ class ShardedChatStore final : public AdminChatStore {
   // The chat store of `home` (-1: global), opened (and migrated) on first use.
   Result<AdminChatStore*> Database(int home);
   PgShardDirectory& directory() { return directory_; }
-  size_t shard_count() const { return shards_.size(); }
+  size_t shard_count() const { return set_.shard_count(); }
   // Forgets the cached home of `id` (after resharding moved it).
   void Forget(ConversationId id) { homes_.erase(id); }
 
  private:
-  struct Slot {
-    StoreConfig config;
-    AdminChatStorePtr store;  // null until first used, and after it failed to open
-  };
-  ShardedChatStore(AdminChatStorePtr global, PgShardDirectory directory, std::vector<Slot> shards,
-                   std::vector<PgShard> weights, Opener open)
-      : global_(std::move(global)),
-        directory_(std::move(directory)),
-        shards_(std::move(shards)),
-        weights_(std::move(weights)),
-        open_(std::move(open)) {}
+  ShardedChatStore(ShardSet<PgChatStore> set, std::vector<PgShard> weights)
+      : set_(std::move(set)),
+        global_(&set_.global()),
+        directory_(set_.directory()),
+        weights_(std::move(weights)) {}
 
   // AppendBatch, sending again (at most `redirects` times) what a moved conversation's old
   // shard refused.
@@ -131,6 +127,10 @@ class ShardedChatStore final : public AdminChatStore {
   // Copies the rows of those of `names` that exist in the global database onto shard `home`,
   // before a conversation there names them (no-op for the global database).
   Status MirrorUsers(int home, AdminChatStore& store, const std::vector<std::string>& names);
+  // Copies the global database's rows of the uploads `part`'s messages carry onto shard `home`
+  // (marking them referenced there: the API's sweep reads the global rows), so the send's
+  // lookup on the shard finds them (no-op for the global database and without attachments).
+  Status MirrorUploads(int home, const std::vector<AppendRequest>& part);
   // A new group's shard, recorded in the directory; its store, users mirrored.
   Result<AdminChatStore*> PlaceGroup(ConversationId new_id, const std::string& owner,
                                      const std::vector<std::string>& members);
@@ -139,11 +139,10 @@ class ShardedChatStore final : public AdminChatStore {
   Status OnEveryShard(const std::vector<std::string>& users,
                       const std::function<Status(AdminChatStore&)>& change);
 
-  AdminChatStorePtr global_;
-  PgShardDirectory directory_;
-  std::vector<Slot> shards_;
+  ShardSet<PgChatStore> set_;    // the databases' stores and the directory
+  PgChatStore* global_;          // set_'s
+  PgShardDirectory& directory_;  // set_'s
   std::vector<PgShard> weights_;
-  Opener open_;
   std::unordered_map<ConversationId, int> homes_;  // directory rows read so far (shards only)
 };
 

@@ -44,6 +44,7 @@ Result<std::vector<AppendResult>> ShardedChatStore::AppendRouted(
     // One database (the common case for a small batch): its failure is the batch's, as with
     // one store.
     MQCHAT_ASSIGN_OR_RETURN(AdminChatStore * store, Database(parts.begin()->first));
+    MQCHAT_RETURN_IF_ERROR(MirrorUploads(parts.begin()->first, batch));
     MQCHAT_ASSIGN_OR_RETURN(results, store->AppendBatch(batch));
   } else {
     for (const auto& [home, indexes] : parts) {
@@ -51,8 +52,9 @@ Result<std::vector<AppendResult>> ShardedChatStore::AppendRouted(
       part.reserve(indexes.size());
       for (size_t i : indexes) part.push_back(batch[i]);
       auto store = Database(home);
-      auto answers = store.ok() ? (*store)->AppendBatch(part)
-                                : Result<std::vector<AppendResult>>(store.status());
+      Status mirrored = store.ok() ? MirrorUploads(home, part) : store.status();
+      auto answers =
+          mirrored.ok() ? (*store)->AppendBatch(part) : Result<std::vector<AppendResult>>(mirrored);
       for (size_t k = 0; k < indexes.size(); ++k) {
         if (answers.ok()) {
           results[indexes[k]] = std::move((*answers)[k]);

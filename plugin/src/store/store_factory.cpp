@@ -4,29 +4,31 @@
 
 #include <utility>
 
+#include "sqlite/sqlite_helpers.h"
 #include "store/admin_chat_store.h"
 #include "store/pg/pg_account_store.h"
 #include "store/pg/pg_chat_store.h"
 #include "store/pg/pg_handles.h"
 #include "store/pg/pg_migrator.h"
+#include "store/pg/pg_operator_store.h"
 #include "store/pg/pg_push_store.h"
 #include "store/pg/pg_report_store.h"
-#include "store/pg/pg_search_store.h"
-#include "store/pg/pg_operator_store.h"
 #include "store/pg/pg_retention_store.h"
+#include "store/pg/pg_search_store.h"
 #include "store/pg/pg_user_data_store.h"
 #include "store/sharded_chat_store.h"
+#include "store/sharded_operator_store.h"
 #include "store/sharded_retention_store.h"
 #include "store/sharded_search_store.h"
+#include "store/sharded_user_data_store.h"
 #include "store/sqlite/sqlite_account_store.h"
 #include "store/sqlite/sqlite_chat_store.h"
-#include "sqlite/sqlite_helpers.h"
 #include "store/sqlite/sqlite_migrator.h"
+#include "store/sqlite/sqlite_operator_store.h"
 #include "store/sqlite/sqlite_push_store.h"
 #include "store/sqlite/sqlite_report_store.h"
-#include "store/sqlite/sqlite_search_store.h"
-#include "store/sqlite/sqlite_operator_store.h"
 #include "store/sqlite/sqlite_retention_store.h"
+#include "store/sqlite/sqlite_search_store.h"
 #include "store/sqlite/sqlite_user_data_store.h"
 
 namespace mqchat::store {
@@ -125,6 +127,15 @@ Result<ReportStorePtr> OpenPgReportStore(const StoreConfig& config) {
   return ReportStorePtr(std::move(store));
 }
 
+// A PgT (made by its Create) on `config`'s PostgreSQL database, migrated.
+template <typename PgT>
+Result<std::unique_ptr<PgT>> OpenMigratedPg(const StoreConfig& config) {
+  if (config.pg_conninfo.empty()) return Status::InvalidArgument("pg_conninfo is not set");
+  MQCHAT_ASSIGN_OR_RETURN(PgConnPtr conn, ConnectPg(config.pg_conninfo));
+  MQCHAT_RETURN_IF_ERROR(MigratePg(conn.get()));
+  return PgT::Create(std::move(conn));
+}
+
 // A store of type Ptr on `config`'s database: SqliteT or PgT, each made by its Create.
 template <typename Ptr, typename SqliteT, typename PgT>
 Result<Ptr> OpenEither(const StoreConfig& config) {
@@ -135,10 +146,7 @@ Result<Ptr> OpenEither(const StoreConfig& config) {
       return Ptr(std::move(store));
     }
     case Backend::kPostgres: {
-      if (config.pg_conninfo.empty()) return Status::InvalidArgument("pg_conninfo is not set");
-      MQCHAT_ASSIGN_OR_RETURN(PgConnPtr conn, ConnectPg(config.pg_conninfo));
-      MQCHAT_RETURN_IF_ERROR(MigratePg(conn.get()));
-      MQCHAT_ASSIGN_OR_RETURN(auto store, PgT::Create(std::move(conn)));
+      MQCHAT_ASSIGN_OR_RETURN(auto store, OpenMigratedPg<PgT>(config));
       return Ptr(std::move(store));
     }
   }
@@ -157,11 +165,21 @@ Result<RetentionStorePtr> OpenRetentionStore(const StoreConfig& config) {
 }
 
 Result<UserDataStorePtr> OpenUserDataStore(const StoreConfig& config) {
+  if (config.backend == Backend::kPostgres && !config.pg_shards.empty()) {
+    MQCHAT_ASSIGN_OR_RETURN(auto sharded,
+                            ShardedUserDataStore::Create(config, OpenMigratedPg<PgUserDataStore>));
+    return UserDataStorePtr(std::move(sharded));
+  }
   return OpenEither<UserDataStorePtr, SqliteUserDataStore, PgUserDataStore>(config);
 }
 
 Result<OperatorStorePtr> OpenOperatorStore(const StoreConfig& config) {
-  return OpenEither<OperatorStorePtr, SqliteOperatorStore, PgOperatorStore>(config);
+  auto open = OpenEither<OperatorStorePtr, SqliteOperatorStore, PgOperatorStore>;
+  if (config.backend == Backend::kPostgres && !config.pg_shards.empty()) {
+    MQCHAT_ASSIGN_OR_RETURN(auto sharded, ShardedOperatorStore::Create(config, open));
+    return OperatorStorePtr(std::move(sharded));
+  }
+  return open(config);
 }
 
 Result<AccountStorePtr> OpenAccountStore(const StoreConfig& config,
@@ -190,7 +208,8 @@ Result<AdminChatStorePtr> OpenAdminChatStore(const StoreConfig& config) {
       return OpenSqliteChatStore(config);
     case Backend::kPostgres:
       if (!config.pg_shards.empty()) {
-        MQCHAT_ASSIGN_OR_RETURN(auto sharded, ShardedChatStore::Create(config, OpenPgChatStore));
+        MQCHAT_ASSIGN_OR_RETURN(auto sharded,
+                                ShardedChatStore::Create(config, OpenMigratedPg<PgChatStore>));
         return AdminChatStorePtr(std::move(sharded));
       }
       return OpenPgChatStore(config);

@@ -35,6 +35,32 @@ inline constexpr PgStatement kLink = {
     "$4::text[])) UPDATE attachments a SET referenced_at_ms = m.at FROM unnest($4::text[], "
     "$5::bigint[]) AS m(id, at) WHERE a.id = m.id AND a.referenced_at_ms = 0"};
 
-inline constexpr const PgStatement* kAll[] = {&kLookUp, &kLink};
+// A sharded store (store/sharded_chat_store.h): the global database's rows of the uploads
+// ($1) their senders ($2, pairwise) own, as JSON; the finished ones marked referenced at $3
+// (the API's sweep, which reads the global rows, keeps them), before a shard's send carries
+// them.
+inline constexpr PgStatement kTakeUploads = {
+    "mqchat_attachment_take_uploads",
+    "WITH m AS (UPDATE attachments a SET referenced_at_ms = CASE WHEN a.referenced_at_ms = 0 "
+    "AND a.state = 1 THEN $3::bigint ELSE a.referenced_at_ms END FROM unnest($1::text[], "
+    "$2::text[]) AS r(id, owner) WHERE a.id = r.id AND a.owner = r.owner RETURNING a.id, "
+    "a.owner, a.name, a.declared_type, a.size, a.received, a.state, a.content_type, a.width, "
+    "a.height, a.blob_id, a.thumb_id, a.created_at_ms, a.finished_at_ms) "
+    "SELECT COALESCE(json_agg(m), '[]'::json)::text FROM m"};
+// On the shard: those rows ($1, kTakeUploads' JSON) copied or brought up to date, so the send's
+// lookup (kLookUp) finds them there; the shard's referenced mark is its own.
+#define MQCHAT_PG_UPLOAD_COLUMNS                                                         \
+  "id, owner, name, declared_type, size, received, state, content_type, width, height, " \
+  "blob_id, thumb_id, created_at_ms, finished_at_ms"
+inline constexpr PgStatement kCopyUploads = {
+    "mqchat_attachment_copy_uploads",
+    "INSERT INTO attachments (" MQCHAT_PG_UPLOAD_COLUMNS ") SELECT " MQCHAT_PG_UPLOAD_COLUMNS
+    " FROM json_populate_recordset(NULL::attachments, $1::json) ON CONFLICT (id) DO UPDATE SET "
+    "size = EXCLUDED.size, received = EXCLUDED.received, state = EXCLUDED.state, "
+    "content_type = EXCLUDED.content_type, width = EXCLUDED.width, height = EXCLUDED.height, "
+    "blob_id = EXCLUDED.blob_id, thumb_id = EXCLUDED.thumb_id, "
+    "finished_at_ms = EXCLUDED.finished_at_ms"};
+
+inline constexpr const PgStatement* kAll[] = {&kLookUp, &kLink, &kCopyUploads};
 
 }  // namespace mqchat::store::pg_attachment_sql

@@ -3,6 +3,7 @@
 #include <iterator>
 #include <utility>
 
+#include "store/pg/pg_attachment_sql.h"
 #include "store/pg/pg_chat_sql.h"
 
 namespace mqchat::store {
@@ -37,8 +38,13 @@ constexpr PgStatement kGlobalDirect = {
     "mqchat_shard_global_direct",
     "SELECT conversation_id FROM conversations WHERE direct_key = $1::text"};
 
-constexpr const PgStatement* kAll[] = {&kFind, &kClaim,       &kClaimDirect,
-                                       &kMove, &kActiveUsers, &kGlobalDirect};
+constexpr const PgStatement* kAll[] = {&kFind,
+                                       &kClaim,
+                                       &kClaimDirect,
+                                       &kMove,
+                                       &kActiveUsers,
+                                       &kGlobalDirect,
+                                       &pg_attachment_sql::kTakeUploads};
 
 }  // namespace
 
@@ -117,6 +123,19 @@ Result<std::vector<ChatStore::NewUser>> PgShardDirectory::ActiveUsers(
     out.push_back(std::move(user));
   }
   return out;
+}
+
+Result<std::string> PgShardDirectory::TakeUploads(const std::vector<std::string>& ids,
+                                                  const std::vector<std::string>& owners,
+                                                  int64_t now_ms) {
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res,
+                          ExecPrepared(conn_.get(), pg_attachment_sql::kTakeUploads,
+                                       PgParams()
+                                           .Text(pg_chat_sql::TextArray(ids))
+                                           .Text(pg_chat_sql::TextArray(owners))
+                                           .Int(now_ms)));
+  return PgText(res.get(), 0, 0);
 }
 
 }  // namespace mqchat::store

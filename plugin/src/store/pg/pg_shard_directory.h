@@ -42,6 +42,12 @@ class PgShardDirectory {
   // created_at_ms: the rows a shard must hold before a conversation there names them.
   Result<std::vector<ChatStore::NewUser>> ActiveUsers(const std::vector<std::string>& names);
 
+  // Of the uploads `ids`, those whose owner is the sender at the same index of `owners`, as a
+  // JSON array of rows (PgChatStore::CopyUploads takes it); the finished ones are marked
+  // referenced at `now_ms` (store/attachments.h: the API's sweep reads these rows).
+  Result<std::string> TakeUploads(const std::vector<std::string>& ids,
+                                  const std::vector<std::string>& owners, int64_t now_ms);
+
  private:
   explicit PgShardDirectory(PgConnection conn) : conn_(std::move(conn)) {}
   PgConnection conn_;

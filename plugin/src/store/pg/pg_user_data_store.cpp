@@ -47,9 +47,18 @@ constexpr PgStatement kListAudit = {
     "SELECT audit_id, at_ms, actor, action, subject, detail FROM audit_log "
     "WHERE audit_id > $1::bigint ORDER BY audit_id LIMIT $2::bigint"};
 
-constexpr const PgStatement* kAllStatements[] = {&kProfile, &kConversations, &kSentAfter,
-                                                 &kErase,   &kScrubPreview,  &kAudit,
-                                                 &kListAudit};
+// A row moved from a shard (migration 031): inserted once whatever the number of tries.
+constexpr PgStatement kImportAudit = {
+    "mqchat_userdata_import_audit",
+    "INSERT INTO audit_log (at_ms, actor, action, subject, detail, origin) "
+    "VALUES ($1::bigint, $2::text, $3::text, $4::text, $5::text, $6::text) "
+    "ON CONFLICT (origin) DO NOTHING"};
+constexpr PgStatement kDropAudit = {"mqchat_userdata_drop_audit",
+                                    "DELETE FROM audit_log WHERE audit_id <= $1::bigint"};
+
+constexpr const PgStatement* kAllStatements[] = {&kProfile,   &kConversations, &kSentAfter,
+                                                 &kErase,     &kScrubPreview,  &kAudit,
+                                                 &kListAudit, &kImportAudit,   &kDropAudit};
 
 bool HasText(const StoredMessage& m) {
   if (m.kind == EventKind::kMessage) return !m.text.empty() || m.deleted_at_ms == 0;
@@ -175,6 +184,29 @@ Result<std::vector<AuditEntry>> PgUserDataStore::ListAudit(int64_t after_id, int
     out.push_back(std::move(e));
   }
   return out;
+}
+
+Status PgUserDataStore::ImportAudit(const std::vector<AuditEntry>& rows,
+                                    const std::string& origin) {
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
+  MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
+  for (const AuditEntry& e : rows) {
+    const std::string key = origin + ":" + std::to_string(e.id) + ":" + std::to_string(e.at_ms);
+    MQCHAT_RETURN_IF_ERROR(ExecPrepared(conn_.get(), kImportAudit,
+                                        PgParams()
+                                            .Int(e.at_ms)
+                                            .Text(e.actor)
+                                            .Text(e.action)
+                                            .Text(e.subject)
+                                            .Text(e.detail)
+                                            .Text(key))
+                               .status());
+  }
+  return txn.Commit();
+}
+
+Status PgUserDataStore::DropAuditThrough(int64_t id) {
+  return Run(kDropAudit, PgParams().Int(id)).status();
 }
 
 }  // namespace mqchat::store
