@@ -17,6 +17,7 @@
 #include "protocol/ops.h"
 #include "protocol/presence.h"
 #include "protocol/topics.h"
+#include "support/gateway_notifications.h"
 #include "support/http_test_server.h"
 #include "support/pg_shards_fixture.h"
 #include "support/wait_for.h"
@@ -78,14 +79,7 @@ class PgShardsPushTest : public PgShardsFixture {
 
   // Notifications the gateway got for `token`; with `ok_only`, only those it accepted.
   std::vector<json> Notifications(const std::string& token, bool ok_only = true) const {
-    std::vector<json> out;
-    for (const auto& ex : gateway_->Exchanges()) {
-      const auto tokens = NotificationTokens(ex.request.json);
-      if (std::find(tokens.begin(), tokens.end(), token) == tokens.end()) continue;
-      if (ok_only && (ex.reply.status < 200 || ex.reply.status >= 300)) continue;
-      out.push_back(ex.request.json["notification"]);
-    }
-    return out;
+    return GatewayNotifications(*gateway_, token, ok_only);
   }
   std::vector<json> NotificationsIn(const std::string& token, int64_t conv) const {
     std::vector<json> out;

@@ -4,29 +4,30 @@
 
 #include <utility>
 
+#include "sqlite/sqlite_helpers.h"
 #include "store/admin_chat_store.h"
 #include "store/pg/pg_account_store.h"
 #include "store/pg/pg_chat_store.h"
 #include "store/pg/pg_handles.h"
 #include "store/pg/pg_migrator.h"
+#include "store/pg/pg_operator_store.h"
 #include "store/pg/pg_push_store.h"
 #include "store/pg/pg_report_store.h"
-#include "store/pg/pg_search_store.h"
-#include "store/pg/pg_operator_store.h"
 #include "store/pg/pg_retention_store.h"
+#include "store/pg/pg_search_store.h"
 #include "store/pg/pg_user_data_store.h"
 #include "store/sharded_chat_store.h"
+#include "store/sharded_push_store.h"
 #include "store/sharded_retention_store.h"
 #include "store/sharded_search_store.h"
 #include "store/sqlite/sqlite_account_store.h"
 #include "store/sqlite/sqlite_chat_store.h"
-#include "sqlite/sqlite_helpers.h"
 #include "store/sqlite/sqlite_migrator.h"
+#include "store/sqlite/sqlite_operator_store.h"
 #include "store/sqlite/sqlite_push_store.h"
 #include "store/sqlite/sqlite_report_store.h"
-#include "store/sqlite/sqlite_search_store.h"
-#include "store/sqlite/sqlite_operator_store.h"
 #include "store/sqlite/sqlite_retention_store.h"
+#include "store/sqlite/sqlite_search_store.h"
 #include "store/sqlite/sqlite_user_data_store.h"
 
 namespace mqchat::store {
@@ -83,13 +84,14 @@ Result<AdminChatStorePtr> OpenSqliteChatStore(const StoreConfig& config) {
   return AdminChatStorePtr(std::move(store));
 }
 
-Result<AdminChatStorePtr> OpenPgChatStore(const StoreConfig& config) {
+// `shard`: the database is a shard of a sharded store (PgChatStore::Create).
+Result<AdminChatStorePtr> OpenPgChatStore(const StoreConfig& config, bool shard = false) {
   if (config.pg_conninfo.empty()) {
     return Status::InvalidArgument("pg_conninfo is not set");
   }
   MQCHAT_ASSIGN_OR_RETURN(PgConnPtr conn, ConnectPg(config.pg_conninfo));
   MQCHAT_RETURN_IF_ERROR(MigratePg(conn.get()));
-  MQCHAT_ASSIGN_OR_RETURN(auto store, PgChatStore::Create(std::move(conn)));
+  MQCHAT_ASSIGN_OR_RETURN(auto store, PgChatStore::Create(std::move(conn), shard));
   return AdminChatStorePtr(std::move(store));
 }
 
@@ -190,7 +192,12 @@ Result<AdminChatStorePtr> OpenAdminChatStore(const StoreConfig& config) {
       return OpenSqliteChatStore(config);
     case Backend::kPostgres:
       if (!config.pg_shards.empty()) {
-        MQCHAT_ASSIGN_OR_RETURN(auto sharded, ShardedChatStore::Create(config, OpenPgChatStore));
+        // Every database but the global one is a shard (their push jobs are not filtered on
+        // push targets, which are in the global database).
+        auto open = [global = config.pg_conninfo](const StoreConfig& one) {
+          return OpenPgChatStore(one, one.pg_conninfo != global);
+        };
+        MQCHAT_ASSIGN_OR_RETURN(auto sharded, ShardedChatStore::Create(config, open));
         return AdminChatStorePtr(std::move(sharded));
       }
       return OpenPgChatStore(config);
@@ -203,6 +210,10 @@ Result<PushStorePtr> OpenPushStore(const StoreConfig& config) {
     case Backend::kSqlite:
       return OpenSqlitePushStore(config);
     case Backend::kPostgres:
+      if (!config.pg_shards.empty()) {
+        MQCHAT_ASSIGN_OR_RETURN(auto sharded, ShardedPushStore::Create(config, OpenPgPushStore));
+        return PushStorePtr(std::move(sharded));
+      }
       return OpenPgPushStore(config);
   }
   return Status::InvalidArgument("unknown store backend");

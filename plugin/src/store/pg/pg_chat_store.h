@@ -22,8 +22,9 @@ class PgChatStore final : public AdminChatStore, private NewConversationSql, pri
   // Prepares every statement on `conn`, whose database must already be at the newest schema.
   // If the connection is lost, the failing call returns kUnavailable (nothing was committed,
   // unless the loss hit the COMMIT itself) and the next call reconnects, and prepares again,
-  // before it runs.
-  static Result<std::unique_ptr<PgChatStore>> Create(PgConnPtr conn);
+  // before it runs. `shard`: the database is a shard of a sharded store (StoreConfig::pg_shards),
+  // whose push targets are in the global database.
+  static Result<std::unique_ptr<PgChatStore>> Create(PgConnPtr conn, bool shard = false);
 
   // ChatStore (and AdminChatStore's group changes)
   // AppendBatch takes two round trips whatever the batch holds, three when slow mode paces one
@@ -50,8 +51,7 @@ class PgChatStore final : public AdminChatStore, private NewConversationSql, pri
   Status AdminRemoveMember(ConversationId id, const std::string& user, int64_t now_ms) override;
   Status RenameGroup(ConversationId id, const std::string& actor, const std::string& name) override;
   Result<int64_t> MarkRead(ConversationId id, const std::string& user, int64_t seq) override;
-  Result<int64_t> MarkChannelRead(ConversationId id, const std::string& user,
-                                  int64_t seq) override;
+  Result<int64_t> MarkChannelRead(ConversationId id, const std::string& user, int64_t seq) override;
   Result<Conversation> GetConversation(ConversationId id) override;
   Result<std::vector<ConversationSummary>> ListConversations(const std::string& user) override;
   Result<std::vector<StoredMessage>> ReadHistory(ConversationId id, int64_t after_seq,
@@ -86,7 +86,7 @@ class PgChatStore final : public AdminChatStore, private NewConversationSql, pri
     bool exists = false;             // a user of that name exists and is not deleted
   };
 
-  explicit PgChatStore(PgConnection conn) : conn_(std::move(conn)) {}
+  PgChatStore(PgConnection conn, bool shard) : conn_(std::move(conn)), shard_(shard) {}
   Result<PgResultPtr> Run(const PgStatement& stmt, const PgParams& params);
 
   // Steps used inside the callers' transactions.
@@ -123,6 +123,9 @@ class PgChatStore final : public AdminChatStore, private NewConversationSql, pri
   Result<std::vector<BlockedUser>> ListBlocks(const std::string& blocker) override;
 
   PgConnection conn_;
+  // A shard of a sharded store: push jobs are recorded without the push
+  // target filter, as the targets are in the global database.
+  const bool shard_;
 };
 
 }  // namespace mqchat::store
