@@ -281,6 +281,55 @@ TEST_P(PgShardsPushTest, BadgeSumsEveryShardAndPendingJobsSurviveSigkill) {
   EXPECT_EQ(Notifications("tok-c").back()["counts"]["unread"], 1);
 }
 
+// A shard that is down holds back only its own conversations' pushes: the other shards' are
+// delivered meanwhile (the badge leaving out the down shard's unread), and a job pending on it
+// is delivered once it is back.
+TEST_P(PgShardsPushTest, AKilledShardHoldsBackOnlyItsOwnPushes) {
+  MQCHAT_REQUIRE_SERVER();
+  gateway_->RespondWith(503);
+  Register({"alice", "carol"});
+  OfflineWithToken("carol", "tok-c");
+  auto alice = Login("alice");
+  const std::vector<int64_t> groups = GroupOnEachShard(*alice, {"carol"});
+  ASSERT_EQ(groups.size(), 3u);
+  ASSERT_EQ(ShardOf(groups[0]), 0);
+  ASSERT_TRUE(alice->Send(groups[0], "held", "h0").ok());
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        for (const auto& n : Notifications("tok-c", false)) {
+          if (n["room_id"] == std::to_string(groups[0])) return true;
+        }
+        return false;
+      },
+      kDeadline, "a failed attempt of shard 0's job"));
+
+  ASSERT_TRUE(PgShardClusters()[0]->Kill().ok());
+  gateway_->RespondWith(200);
+  ASSERT_TRUE(alice->Send(groups[1], "on shard 1", "s1").ok());
+  ASSERT_TRUE(alice->Send(groups[2], "on shard 2", "s2").ok());
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return !NotificationsIn("tok-c", groups[1]).empty() &&
+               !NotificationsIn("tok-c", groups[2]).empty();
+      },
+      kDeadline, "the live shards' notifications"));
+  EXPECT_TRUE(NotificationsIn("tok-c", groups[0]).empty()) << "its shard is down";
+  for (int64_t conv : {groups[1], groups[2]}) {
+    EXPECT_LE(NotificationsIn("tok-c", conv)[0]["counts"]["unread"], 2)
+        << "the down shard's unread is left out";
+  }
+
+  ASSERT_TRUE(PgShardClusters()[0]->Start().ok());
+  ASSERT_TRUE(WaitFor([&] { return !NotificationsIn("tok-c", groups[0]).empty(); }, kDeadline,
+                      "shard 0's job delivered once it is back"));
+  ASSERT_TRUE(
+      WaitFor([&] { return PendingJobsOn(groups[0]) == 0; }, kDeadline, "shard 0's job finished"));
+  const auto sent = NotificationsIn("tok-c", groups[0]);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0]["counts"]["unread"], 3) << "every shard's unread again";
+  EXPECT_EQ(sent[0]["content"]["body"], "held");
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, PgShardsPushTest, ::testing::Values(StoreKind::kPostgres),
                          StoreParamName);
 
