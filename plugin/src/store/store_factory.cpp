@@ -4,17 +4,16 @@
 
 #include <utility>
 
-#include "sqlite/sqlite_helpers.h"
 #include "store/admin_chat_store.h"
 #include "store/pg/pg_account_store.h"
 #include "store/pg/pg_chat_store.h"
 #include "store/pg/pg_handles.h"
 #include "store/pg/pg_migrator.h"
-#include "store/pg/pg_operator_store.h"
 #include "store/pg/pg_push_store.h"
 #include "store/pg/pg_report_store.h"
-#include "store/pg/pg_retention_store.h"
 #include "store/pg/pg_search_store.h"
+#include "store/pg/pg_operator_store.h"
+#include "store/pg/pg_retention_store.h"
 #include "store/pg/pg_user_data_store.h"
 #include "store/sharded_chat_store.h"
 #include "store/sharded_push_store.h"
@@ -22,12 +21,13 @@
 #include "store/sharded_search_store.h"
 #include "store/sqlite/sqlite_account_store.h"
 #include "store/sqlite/sqlite_chat_store.h"
+#include "sqlite/sqlite_helpers.h"
 #include "store/sqlite/sqlite_migrator.h"
-#include "store/sqlite/sqlite_operator_store.h"
 #include "store/sqlite/sqlite_push_store.h"
 #include "store/sqlite/sqlite_report_store.h"
-#include "store/sqlite/sqlite_retention_store.h"
 #include "store/sqlite/sqlite_search_store.h"
+#include "store/sqlite/sqlite_operator_store.h"
+#include "store/sqlite/sqlite_retention_store.h"
 #include "store/sqlite/sqlite_user_data_store.h"
 
 namespace mqchat::store {

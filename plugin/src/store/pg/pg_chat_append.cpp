@@ -17,9 +17,9 @@
 #include <utility>
 
 #include "store/append_plan.h"
-#include "store/attachments.h"
 #include "store/broker_notices.h"
 #include "store/chat_rules.h"
+#include "store/attachments.h"
 #include "store/mentions.h"
 #include "store/pg/pg_channel_read_sql.h"
 #include "store/pg/pg_chat_attachments.h"

@@ -6,15 +6,15 @@
 #include <utility>
 
 #include "protocol/identity.h"
-#include "store/attachments.h"
-#include "store/mentions.h"
 #include "store/new_conversation_steps.h"
-#include "store/pg/pg_attachment_sql.h"
 #include "store/pg/pg_block_sql.h"
 #include "store/pg/pg_channel_read_sql.h"
 #include "store/pg/pg_chat_sql.h"
 #include "store/pg/pg_event_sql.h"
+#include "store/pg/pg_attachment_sql.h"
 #include "store/pg/pg_mention_sql.h"
+#include "store/attachments.h"
+#include "store/mentions.h"
 #include "store/pg/pg_push_sql.h"
 
 namespace mqchat::store {
@@ -163,11 +163,12 @@ Status PgChatStore::EnsureUsers(const std::vector<NewUser>& users) {
   MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
   MQCHAT_ASSIGN_OR_RETURN(PgResultPtr locked, Run(sql::kLockUsers, PgParams()));
   for (const NewUser* user : missing) {
-    MQCHAT_ASSIGN_OR_RETURN(PgResultPtr inserted,
-                            Run(sql::kEnsureUser, PgParams()
-                                                      .Text(user->username)
-                                                      .Text(protocol::UsernameKey(user->username))
-                                                      .Int(user->now_ms)));
+    MQCHAT_ASSIGN_OR_RETURN(
+        PgResultPtr inserted,
+        Run(sql::kEnsureUser, PgParams()
+                                  .Text(user->username)
+                                  .Text(protocol::UsernameKey(user->username))
+                                  .Int(user->now_ms)));
   }
   return txn.Commit();
 }
@@ -191,9 +192,8 @@ Result<std::vector<std::string>> PgChatStore::AddMembers(ConversationId id,
   return AddMembersAs(id, &actor, users, max_members, now_ms);
 }
 
-Result<std::vector<std::string>> PgChatStore::AdminAddMembers(ConversationId id,
-                                                              const std::vector<std::string>& users,
-                                                              int max_members, int64_t now_ms) {
+Result<std::vector<std::string>> PgChatStore::AdminAddMembers(
+    ConversationId id, const std::vector<std::string>& users, int max_members, int64_t now_ms) {
   return AddMembersAs(id, nullptr, users, max_members, now_ms);
 }
 
@@ -257,7 +257,8 @@ Status PgChatStore::RemoveMember(ConversationId id, const std::string& actor,
   return RemoveMemberAs(id, &actor, user, /*now_ms=*/0);
 }
 
-Status PgChatStore::AdminRemoveMember(ConversationId id, const std::string& user, int64_t now_ms) {
+Status PgChatStore::AdminRemoveMember(ConversationId id, const std::string& user,
+                                      int64_t now_ms) {
   return RemoveMemberAs(id, nullptr, user, now_ms);
 }
 
@@ -318,8 +319,8 @@ Result<int64_t> PgChatStore::MarkRead(ConversationId id, const std::string& user
 Result<int64_t> PgChatStore::MarkChannelRead(ConversationId id, const std::string& user,
                                              int64_t seq) {
   MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
-  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res,
-                          Run(pg_channel_read_sql::kMark, PgParams().Int(id).Text(user).Int(seq)));
+  MQCHAT_ASSIGN_OR_RETURN(
+      PgResultPtr res, Run(pg_channel_read_sql::kMark, PgParams().Int(id).Text(user).Int(seq)));
   if (PQntuples(res.get()) == 0) return Status::NotFound("no channel " + std::to_string(id));
   return PgInt64(res.get(), 0, 0);
 }

@@ -51,7 +51,8 @@ class PgChatStore final : public AdminChatStore, private NewConversationSql, pri
   Status AdminRemoveMember(ConversationId id, const std::string& user, int64_t now_ms) override;
   Status RenameGroup(ConversationId id, const std::string& actor, const std::string& name) override;
   Result<int64_t> MarkRead(ConversationId id, const std::string& user, int64_t seq) override;
-  Result<int64_t> MarkChannelRead(ConversationId id, const std::string& user, int64_t seq) override;
+  Result<int64_t> MarkChannelRead(ConversationId id, const std::string& user,
+                                  int64_t seq) override;
   Result<Conversation> GetConversation(ConversationId id) override;
   Result<std::vector<ConversationSummary>> ListConversations(const std::string& user) override;
   Result<std::vector<StoredMessage>> ReadHistory(ConversationId id, int64_t after_seq,
@@ -123,8 +124,8 @@ class PgChatStore final : public AdminChatStore, private NewConversationSql, pri
   Result<std::vector<BlockedUser>> ListBlocks(const std::string& blocker) override;
 
   PgConnection conn_;
-  // A shard of a sharded store: push jobs are recorded without the push
-  // target filter, as the targets are in the global database.
+  // A shard of a sharded store: push jobs are recorded without the push target filter, as the
+  // targets are in the global database.
   const bool shard_;
 };
 
