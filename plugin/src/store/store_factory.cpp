@@ -18,6 +18,7 @@
 #include "store/pg/pg_user_data_store.h"
 #include "store/sharded_chat_store.h"
 #include "store/sharded_operator_store.h"
+#include "store/sharded_push_store.h"
 #include "store/sharded_retention_store.h"
 #include "store/sharded_search_store.h"
 #include "store/sharded_user_data_store.h"
@@ -85,13 +86,18 @@ Result<AdminChatStorePtr> OpenSqliteChatStore(const StoreConfig& config) {
   return AdminChatStorePtr(std::move(store));
 }
 
-Result<AdminChatStorePtr> OpenPgChatStore(const StoreConfig& config) {
+// `shard`: the database is a shard of a sharded store (PgChatStore::Create).
+Result<std::unique_ptr<PgChatStore>> OpenMigratedPgChat(const StoreConfig& config, bool shard) {
   if (config.pg_conninfo.empty()) {
     return Status::InvalidArgument("pg_conninfo is not set");
   }
   MQCHAT_ASSIGN_OR_RETURN(PgConnPtr conn, ConnectPg(config.pg_conninfo));
   MQCHAT_RETURN_IF_ERROR(MigratePg(conn.get()));
-  MQCHAT_ASSIGN_OR_RETURN(auto store, PgChatStore::Create(std::move(conn)));
+  return PgChatStore::Create(std::move(conn), shard);
+}
+
+Result<AdminChatStorePtr> OpenPgChatStore(const StoreConfig& config) {
+  MQCHAT_ASSIGN_OR_RETURN(auto store, OpenMigratedPgChat(config, /*shard=*/false));
   return AdminChatStorePtr(std::move(store));
 }
 
@@ -208,8 +214,12 @@ Result<AdminChatStorePtr> OpenAdminChatStore(const StoreConfig& config) {
       return OpenSqliteChatStore(config);
     case Backend::kPostgres:
       if (!config.pg_shards.empty()) {
-        MQCHAT_ASSIGN_OR_RETURN(auto sharded,
-                                ShardedChatStore::Create(config, OpenMigratedPg<PgChatStore>));
+        // Every database but the global one is a shard (their push jobs are not filtered on
+        // push targets, which are in the global database).
+        auto open = [global = config.pg_conninfo](const StoreConfig& one) {
+          return OpenMigratedPgChat(one, /*shard=*/one.pg_conninfo != global);
+        };
+        MQCHAT_ASSIGN_OR_RETURN(auto sharded, ShardedChatStore::Create(config, open));
         return AdminChatStorePtr(std::move(sharded));
       }
       return OpenPgChatStore(config);
@@ -222,6 +232,10 @@ Result<PushStorePtr> OpenPushStore(const StoreConfig& config) {
     case Backend::kSqlite:
       return OpenSqlitePushStore(config);
     case Backend::kPostgres:
+      if (!config.pg_shards.empty()) {
+        MQCHAT_ASSIGN_OR_RETURN(auto sharded, ShardedPushStore::Create(config, OpenPgPushStore));
+        return PushStorePtr(std::move(sharded));
+      }
       return OpenPgPushStore(config);
   }
   return Status::InvalidArgument("unknown store backend");

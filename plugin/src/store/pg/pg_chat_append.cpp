@@ -239,8 +239,9 @@ Status SendChannelReads(PgPipeline& pipe, const AppendPlan& plan) {
 
 // Step 4, only if a new message has push recipients: one pending push job per (recipient,
 // conversation), folded into a pending one if there is, in the messages' transaction.
+// On a shard (`shard`), every recipient's job is recorded: the push targets are elsewhere.
 Status SendPushJobs(PgPipeline& pipe, const std::vector<AppendRequest>& batch,
-                    const AppendPlan& plan) {
+                    const AppendPlan& plan, bool shard) {
   PushJobWrites writes = PlanPushJobWrites(batch, plan);
   if (writes.drafts.empty()) {
     return Status::Ok();
@@ -269,7 +270,8 @@ Status SendPushJobs(PgPipeline& pipe, const std::vector<AppendRequest>& batch,
                                                  .Int(writes.now_ms)
                                                  .Int(writes.due_ms)
                                                  .Int(writes.due_cap_ms)
-                                                 .Text(sql::BoolArray(mentions)));
+                                                 .Text(sql::BoolArray(mentions))
+                                                 .Text(shard ? "true" : "false"));
 }
 
 }  // namespace
@@ -315,7 +317,7 @@ Result<std::vector<AppendResult>> PgChatStore::AppendBatch(
     MQCHAT_RETURN_IF_ERROR(SendMessageMentions(pipe, plan));  // only when it has mentions
     MQCHAT_RETURN_IF_ERROR(SendAttachmentLinks(pipe, plan));  // only when it has attachments
     MQCHAT_RETURN_IF_ERROR(SendEffects(pipe, plan));          // one statement per event
-    MQCHAT_RETURN_IF_ERROR(SendPushJobs(pipe, batch, plan));
+    MQCHAT_RETURN_IF_ERROR(SendPushJobs(pipe, batch, plan, shard_));
     // A moderator's entry (mqchatctl, the admin API) has no broker to publish it: tell them
     // all (none in a broker's batches: no lock taken).
     MQCHAT_RETURN_IF_ERROR(SendNoticesPg(pipe, ModeratorEntryNotices(batch, plan)));

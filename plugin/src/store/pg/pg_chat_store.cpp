@@ -43,7 +43,7 @@ Result<std::vector<std::string>> ParseNames(const std::string& text) {
 
 }  // namespace
 
-Result<std::unique_ptr<PgChatStore>> PgChatStore::Create(PgConnPtr conn) {
+Result<std::unique_ptr<PgChatStore>> PgChatStore::Create(PgConnPtr conn, bool shard) {
   if (conn == nullptr) {
     return Status::InvalidArgument("PgChatStore needs a connection");
   }
@@ -59,7 +59,7 @@ Result<std::unique_ptr<PgChatStore>> PgChatStore::Create(PgConnPtr conn) {
                     std::end(pg_channel_read_sql::kAll));
   MQCHAT_ASSIGN_OR_RETURN(PgConnection ready,
                           PgConnection::Create(std::move(conn), std::move(statements)));
-  return std::unique_ptr<PgChatStore>(new PgChatStore(std::move(ready)));
+  return std::unique_ptr<PgChatStore>(new PgChatStore(std::move(ready), shard));
 }
 
 Result<PgResultPtr> PgChatStore::Run(const PgStatement& stmt, const PgParams& params) {

@@ -22,8 +22,9 @@ class PgChatStore final : public AdminChatStore, private NewConversationSql, pri
   // Prepares every statement on `conn`, whose database must already be at the newest schema.
   // If the connection is lost, the failing call returns kUnavailable (nothing was committed,
   // unless the loss hit the COMMIT itself) and the next call reconnects, and prepares again,
-  // before it runs.
-  static Result<std::unique_ptr<PgChatStore>> Create(PgConnPtr conn);
+  // before it runs. `shard`: the database is a shard of a sharded store (StoreConfig::pg_shards),
+  // whose push targets are in the global database.
+  static Result<std::unique_ptr<PgChatStore>> Create(PgConnPtr conn, bool shard = false);
 
   // ChatStore (and AdminChatStore's group changes)
   // AppendBatch takes two round trips whatever the batch holds, three when slow mode paces one
@@ -90,7 +91,7 @@ class PgChatStore final : public AdminChatStore, private NewConversationSql, pri
     bool exists = false;             // a user of that name exists and is not deleted
   };
 
-  explicit PgChatStore(PgConnection conn) : conn_(std::move(conn)) {}
+  PgChatStore(PgConnection conn, bool shard) : conn_(std::move(conn)), shard_(shard) {}
   Result<PgResultPtr> Run(const PgStatement& stmt, const PgParams& params);
 
   // Steps used inside the callers' transactions.
@@ -127,6 +128,9 @@ class PgChatStore final : public AdminChatStore, private NewConversationSql, pri
   Result<std::vector<BlockedUser>> ListBlocks(const std::string& blocker) override;
 
   PgConnection conn_;
+  // A shard of a sharded store: push jobs are recorded without the push target filter, as the
+  // targets are in the global database.
+  const bool shard_;
 };
 
 }  // namespace mqchat::store

@@ -8,19 +8,22 @@ namespace mqchat::store::pg_push_sql {
 
 // Records the collapsed job drafts of a batch, one row per (username, conversation) of
 // $1..$7 (usernames, conversations, first seqs, last seqs, counts, senders, previews; $8 now,
-// $9 due time, $10 due cap),
-// skipping users without a push target, users who muted the conversation, and users who are
-// no longer members (of the server, for a text channel; recipients come from a membership cache that may predate a removal; the
-// conversation lock AppendBatch holds makes this view the authority); a pair that
-// already has a pending job gets the draft folded into it. The preview is stored only if the
-// user allows previews (no push_settings row: allowed). Folding into a job whose first delivery
-// has not started (coalesce_until_ms set) puts it off to $9, never earlier and never past its
-// cap (the debounce, MQCHAT_PG_PUT_OFF); a claimed job keeps its time (a lease, a retry's
-// backoff). The drafts hold each pair once, as ON CONFLICT DO UPDATE may touch a row only once
-// per statement.
-#define MQCHAT_PG_PUT_OFF                                                                    \
-  "next_attempt_ms = CASE WHEN push_jobs.coalesce_until_ms IS NULL "                        \
-  "THEN push_jobs.next_attempt_ms ELSE GREATEST(push_jobs.next_attempt_ms, "                \
+// $9 due time, $10 due cap, $11 mentions, $12 true on a shard of a sharded store),
+// skipping users without a push target (not on a shard: the targets are in the global database,
+// and the push worker skips a job without one; store/sharded_push_store.h), users who muted
+// the conversation, and users who are
+// no longer members (of the server, for a text channel; recipients come from a membership cache
+// that may predate a removal; the conversation lock AppendBatch holds makes this view the
+// authority); a pair that already has a pending job gets the draft folded into it. The preview is
+// stored only if the user allows previews (no push_settings row: allowed; a shard has none, and
+// the push worker drops a shard job's preview if the global database's settings say so). Folding
+// into a job whose first delivery has not started (coalesce_until_ms set) puts it off to $9, never
+// earlier and never past its cap (the debounce, MQCHAT_PG_PUT_OFF); a claimed job keeps its time (a
+// lease, a retry's backoff). The drafts hold each pair once, as ON CONFLICT DO UPDATE may touch a
+// row only once per statement.
+#define MQCHAT_PG_PUT_OFF                                                    \
+  "next_attempt_ms = CASE WHEN push_jobs.coalesce_until_ms IS NULL "         \
+  "THEN push_jobs.next_attempt_ms ELSE GREATEST(push_jobs.next_attempt_ms, " \
   "LEAST(EXCLUDED.next_attempt_ms, push_jobs.coalesce_until_ms)) END"
 inline constexpr PgStatement kUpsertJobs = {
     "mqchat_push_upsert_jobs",
@@ -33,7 +36,7 @@ inline constexpr PgStatement kUpsertJobs = {
     "$6::text[], $7::text[], $11::boolean[]) AS j(username, conversation_id, first_seq, "
     "last_seq, n, sender, preview, mention) "
     "LEFT JOIN push_settings s ON s.username = j.username "
-    "WHERE EXISTS (SELECT 1 FROM push_targets t WHERE t.username = j.username) "
+    "WHERE ($12::boolean OR EXISTS (SELECT 1 FROM push_targets t WHERE t.username = j.username)) "
     // A text channel has no members rows (migration 021): its recipients are users it
     // mentions whom the writer found allowed to view it; here, still members of its server.
     "AND (EXISTS (SELECT 1 FROM members mb WHERE mb.conversation_id = j.conversation_id "
