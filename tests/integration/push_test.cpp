@@ -116,7 +116,7 @@ TEST_P(PushTest, OfflineMemberGetsOneNotificationOnlineMemberNone) {
 
   ASSERT_TRUE(alice->Send(conv, "hello carol", "m1").ok());
   EXPECT_EQ(bob->WaitMessages(conv, 1).size(), 1u) << "bob gets it live";
-  ASSERT_TRUE(WaitFor([&] { return AllFinished("carol", 1); }, seconds(15), "carol's job done"));
+  ASSERT_TRUE(WaitFor([&] { return AllFinished("carol", 1); }, seconds(60), "carol's job done"));
 
   const auto sent = Notifications("tok-carol");
   ASSERT_EQ(sent.size(), 1u);
@@ -170,8 +170,14 @@ TEST_P(PushTest, MutedConversationGetsNoneUntilUnmuted) {
     ASSERT_TRUE(unmuted.ok()) << unmuted.Describe();
     carol->Disconnect();
   }
+  // A job is recorded only for a member with no device online when the send is planned. Carol's
+  // DISCONNECT is in the broker's socket buffer once Disconnect returns, but the broker may read
+  // alice's next publish first in the same loop iteration (failed once under load): one round
+  // trip of alice's, answered, means the broker has read carol's DISCONNECT too.
+  auto barrier = alice->Request(protocol::Op::kConversations, 0, json::object());
+  ASSERT_TRUE(barrier.ok()) << barrier.Describe();
   ASSERT_TRUE(alice->Send(conv, "after unmute", "m2").ok());
-  ASSERT_TRUE(WaitFor([&] { return AllFinished("carol", 1); }, seconds(15), "carol's job done"));
+  ASSERT_TRUE(WaitFor([&] { return AllFinished("carol", 1); }, seconds(60), "carol's job done"));
   const auto sent = Notifications("tok-carol");
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0]["content"]["body"], "after unmute");
@@ -188,7 +194,7 @@ TEST_P(PushTest, GatewayErrorsAreRetriedUntilItSucceeds) {
   auto alice = Login("alice");
   const int64_t conv = alice->OpenDirect("carol");
   ASSERT_TRUE(alice->Send(conv, "hi", "m1").ok());
-  ASSERT_TRUE(WaitFor([&] { return AllFinished("carol", 1); }, seconds(15), "carol's job done"));
+  ASSERT_TRUE(WaitFor([&] { return AllFinished("carol", 1); }, seconds(60), "carol's job done"));
 
   const auto all = Notifications("tok-carol", /*ok_only=*/false);
   ASSERT_EQ(all.size(), 4u) << "three failures, then the success";
@@ -210,7 +216,7 @@ TEST_P(PushTest, TokensTheGatewayRejectsGetNoMoreJobs) {
   const int64_t conv = alice->CreateGroup("Team", {"carol", "erin"});
   ASSERT_TRUE(alice->Send(conv, "first", "m1").ok());
   ASSERT_TRUE(WaitFor([&] { return AllFinished("carol", 1) && AllFinished("erin", 1); },
-                      seconds(15), "both jobs done"));
+                      seconds(60), "both jobs done"));
   for (const char* user : {"carol", "erin"}) {
     const auto jobs = Jobs(user);
     EXPECT_EQ(jobs[0].state, store::PushJobState::kDead) << user;
@@ -247,7 +253,7 @@ TEST_P(PushTest, ABurstOfTwentyCollapsesIntoOneNotification) {
   for (int i = 1; i <= 20; ++i) {
     ASSERT_TRUE(alice->Send(conv, "m" + std::to_string(i), "b" + std::to_string(i)).ok());
   }
-  ASSERT_TRUE(WaitFor([&] { return AllFinished("carol", 1); }, seconds(20), "carol's job done"));
+  ASSERT_TRUE(WaitFor([&] { return AllFinished("carol", 1); }, seconds(60), "carol's job done"));
   const auto sent = Notifications("tok-carol");
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0]["counts"]["unread"], 20);
@@ -272,7 +278,7 @@ TEST_P(PushTest, PreviewCanBeTurnedOff) {
   auto alice = Login("alice");
   const int64_t conv = alice->OpenDirect("carol");
   ASSERT_TRUE(alice->Send(conv, "private", "m1").ok());
-  ASSERT_TRUE(WaitFor([&] { return AllFinished("carol", 1); }, seconds(15), "carol's job done"));
+  ASSERT_TRUE(WaitFor([&] { return AllFinished("carol", 1); }, seconds(60), "carol's job done"));
   const auto sent = Notifications("tok-carol");
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_FALSE(sent[0].contains("content"));
@@ -325,14 +331,14 @@ TEST_P(PushTest, PendingJobsSurviveSigkillAndAreDeliveredOnceEach) {
         }
         return tried.size() == convs.size();
       },
-      seconds(15), "a failed attempt per job"));
+      seconds(60), "a failed attempt per job"));
   alice.reset();
   server_->broker().Kill();
   for (const auto& job : Jobs("carol")) EXPECT_EQ(job.state, store::PushJobState::kPending);
 
   gateway_->RespondWith(200);
   ASSERT_TRUE(server_->broker().Start());
-  ASSERT_TRUE(WaitFor([&] { return AllFinished("carol", convs.size()); }, seconds(30),
+  ASSERT_TRUE(WaitFor([&] { return AllFinished("carol", convs.size()); }, seconds(60),
                       "every job delivered after the restart"));
   std::map<std::string, int> delivered;
   for (const auto& n : Notifications("tok-carol")) {
@@ -362,7 +368,7 @@ TEST_P(PushDeadLetterTest, JobsThatKeepFailingAreDeadLettered) {
   auto alice = Login("alice");
   const int64_t conv = alice->OpenDirect("carol");
   ASSERT_TRUE(alice->Send(conv, "hi", "m1").ok());
-  ASSERT_TRUE(WaitFor([&] { return AllFinished("carol", 1); }, seconds(15), "carol's job done"));
+  ASSERT_TRUE(WaitFor([&] { return AllFinished("carol", 1); }, seconds(60), "carol's job done"));
   const auto jobs = Jobs("carol");
   EXPECT_EQ(jobs[0].state, store::PushJobState::kDead);
   EXPECT_NE(jobs[0].last_error.find("3 attempts"), std::string::npos) << jobs[0].last_error;
