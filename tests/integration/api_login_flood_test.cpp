@@ -13,7 +13,7 @@
 // window's p99: flood at most twice quiet (the quiet value floored at kQuietP99FloorMs, 2 ms,
 // the scheduling noise of loopback). The p99 over all samples is printed beside it.
 // What the test proves, each asserted:
-// - the flood ran at its rate in every flood window (requests answered within the window);
+// - the flood ran at its rate (requests answered within the window, the median window);
 // - every attacker was refused (401, 429 or 503), none waited more than 5 s for an answer (no
 //   queue that grows), and the attackers' networks got no more hashes than their budget;
 // - every real login succeeded, its median and 90th percentile within 1 s;
@@ -48,7 +48,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using Ms = std::chrono::duration<double, std::milli>;
 
-constexpr int kAttackers = 20;
+// Threads enough to keep the pace while answers are slow (a paced thread waits for each: a 401
+// waits for a hash).
+constexpr int kAttackers = 80;
 constexpr int kAddresses = 1000;  // 127.0.10.2 .. 127.0.13.251: four /24s
 constexpr int kAttackNetworks = 4;
 constexpr int kVictims = 10;
@@ -180,29 +182,30 @@ TEST_F(ApiLoginFloodTest, ALegitimateUserLogsInWithinOneSecondAndTheChatKeepsIts
   const std::vector<double> quiet_all = AllSends(quiet), flood_all = AllSends(flooded);
   const double quiet_p99 = MedianWindowP99(quiet), flood_p99 = MedianWindowP99(flooded);
   int64_t attempts = 0, refused = 0, throttled = 0, busy = 0, unanswered = 0;
-  int64_t slowest_window = INT64_MAX;
+  std::vector<double> rates;  // answered within each flood window, per second
   for (const auto& a : attacks_) {
     attempts += a.requests;
     refused += a.Count(401);
     throttled += a.Count(429);
     busy += a.Count(503);
     unanswered += a.Count(0);
-    slowest_window = std::min(slowest_window, a.in_window);
+    rates.push_back(static_cast<double>(a.in_window) /
+                    std::chrono::duration<double>(kPhase).count());
   }
   const int64_t other = attempts - refused - throttled - busy - unanswered;
   const double flood_span_s = std::chrono::duration<double>(last_flood_ - first_flood_).count();
-  const double min_rate =
-      static_cast<double>(slowest_window) / std::chrono::duration<double>(kPhase).count();
+  const double min_rate = Percentile(rates, 0), median_rate = Percentile(rates, 0.5);
   const double max_hashed =
       kAttackNetworks * (kHashBurstPerNetwork + kHashRatePerNetwork * flood_span_s);
   std::printf(
-      "flood: %lld requests in %d windows of %lld s, the slowest window %.0f/s: %lld refused "
+      "flood: %lld requests in %d windows of %lld s, %.0f/s in the median window, %.0f/s in the "
+      "slowest: %lld refused "
       "(401, hashed; budget %.0f), %lld throttled (429), %lld busy (503), %lld unanswered in "
       "5 s, %lld other; one hash here now %.0f ms\n",
-      static_cast<long long>(attempts), kRounds, static_cast<long long>(kPhase.count()), min_rate,
-      static_cast<long long>(refused), max_hashed, static_cast<long long>(throttled),
-      static_cast<long long>(busy), static_cast<long long>(unanswered),
-      static_cast<long long>(other), HashMs());
+      static_cast<long long>(attempts), kRounds, static_cast<long long>(kPhase.count()),
+      median_rate, min_rate, static_cast<long long>(refused), max_hashed,
+      static_cast<long long>(throttled), static_cast<long long>(busy),
+      static_cast<long long>(unanswered), static_cast<long long>(other), HashMs());
   std::printf("legit logins:");
   for (size_t i = 0; i < legit_ms_.size(); ++i) {
     std::printf(" %d in %.0f ms", legit_status_[i], legit_ms_[i]);
@@ -215,9 +218,11 @@ TEST_F(ApiLoginFloodTest, ALegitimateUserLogsInWithinOneSecondAndTheChatKeepsIts
       quiet_p99, flood_p99, Percentile(quiet_all, 0.5), Percentile(quiet_all, 0.99),
       quiet_all.size(), Percentile(flood_all, 0.5), Percentile(flood_all, 0.99), flood_all.size());
 
-  // The flood ran at its rate in every window, and was refused without a queue.
+  // The flood ran at its rate (in the median window, as the latency is judged), and was refused
+  // without a queue.
   ASSERT_EQ(attacks_.size(), static_cast<size_t>(kRounds));
-  EXPECT_GE(min_rate, kMinAttackShare * kAttackRequestsPerS) << "the flood did not run at its rate";
+  EXPECT_GE(median_rate, kMinAttackShare * kAttackRequestsPerS)
+      << "the flood did not run at its rate";
   EXPECT_EQ(other, 0) << "an attacker got another answer than a refusal";
   EXPECT_EQ(unanswered, 0) << "attackers' checks waited more than 5 s: a queue that grows";
   EXPECT_LE(refused, max_hashed + kAttackNetworks) << "the attackers' networks hashed past "
@@ -234,7 +239,7 @@ TEST_F(ApiLoginFloodTest, ALegitimateUserLogsInWithinOneSecondAndTheChatKeepsIts
   // The pairs: within twice their quiet latency, and at their pace.
   EXPECT_LE(flood_p99, 2 * std::max(quiet_p99, kQuietP99FloorMs));
   EXPECT_EQ(pairs_.failures(), 0);
-  EXPECT_GE(flood_all.size(), quiet_all.size() * kRounds / (kRounds + 1) * 9 / 10)
+  EXPECT_GE(MedianWindowSends(flooded), 0.9 * MedianWindowSends(quiet))
       << "the pairs could not keep their pace";
 }
 

@@ -134,7 +134,8 @@ TEST(LoginTimingTest, KnownAndUnknownUsernamesAreRefusedAlikeAndInTheSameTime) {
 class FloodTest : public ::testing::Test {
  protected:
   static constexpr int kPairs = 5;
-  static constexpr int kAttackers = 8;
+  // Threads enough to keep the pace while answers are slow (a paced thread waits for each).
+  static constexpr int kAttackers = 32;
   static constexpr int kAddresses = 200;
   static constexpr int kPasswordUsers = 20;
   static constexpr int kRounds = 4;  // flood windows; quiet windows: one more
@@ -178,8 +179,7 @@ class FloodTest : public ::testing::Test {
       EXPECT_EQ(r.Count(0), 0) << "an attacker got in: " << r.Describe();
       next_address_ += static_cast<int>(r.requests % kAddresses);
       attacks_.push_back(r);
-      std::printf(", attack: %s; late token login %.1f ms", r.Describe().c_str(),
-                  late_ms_.back());
+      std::printf(", attack: %s; late token login %.1f ms", r.Describe().c_str(), late_ms_.back());
     }
     std::printf("\n");
     return w;
@@ -191,7 +191,7 @@ class FloodTest : public ::testing::Test {
     MqttTestClient c;
     ConnectOptions o;
     o.port = server_->port();
-    o.client_id = "late" + std::to_string(late_ms_.size()) + "/d";
+    o.client_id = "late/d" + std::to_string(late_ms_.size());
     o.username = "late";
     o.password = Token("late");
     const auto start = Clock::now();
@@ -223,23 +223,27 @@ class FloodTest : public ::testing::Test {
     }
     const double quiet_p99 = MedianWindowP99(quiet), flood_p99 = MedianWindowP99(flooded);
     const auto quiet_all = AllSends(quiet), flood_all = AllSends(flooded);
-    int64_t attempts = 0, slowest = INT64_MAX;
+    int64_t attempts = 0;
+    std::vector<double> rates;  // answered within each flood window, per second
     for (const auto& a : attacks_) {
       attempts += a.requests;
-      slowest = std::min(slowest, a.in_window);
+      rates.push_back(static_cast<double>(a.in_window) /
+                      std::chrono::duration<double>(kPhase).count());
     }
-    const double min_rate =
-        static_cast<double>(slowest) / std::chrono::duration<double>(kPhase).count();
+    const double min_rate = Percentile(rates, 0), median_rate = Percentile(rates, 0.5);
     std::printf(
         "%s: median window p99 quiet %.2f ms, flood %.2f ms (all samples: quiet p99 %.2f, flood "
-        "p99 %.2f); %lld CONNECTs, the slowest window %.0f/s; late token logins max %.1f ms; "
+        "p99 %.2f); %lld CONNECTs, %.0f/s in the median window, %.0f/s in the slowest; late token "
+        "logins max %.1f ms; "
         "one hash here %.1f ms\n",
         name, quiet_p99, flood_p99, Percentile(quiet_all, 0.99), Percentile(flood_all, 0.99),
-        static_cast<long long>(attempts), min_rate, Percentile(late_ms_, 1.0), HashMs());
-    EXPECT_GE(min_rate, 0.8 * kAttackPerS) << "the flood did not run at its rate";
+        static_cast<long long>(attempts), median_rate, min_rate, Percentile(late_ms_, 1.0),
+        HashMs());
+    // The flood ran at its rate (in the median window, as the latency is judged).
+    EXPECT_GE(median_rate, 0.8 * kAttackPerS) << "the flood did not run at its rate";
     EXPECT_LE(flood_p99, 2 * std::max(quiet_p99, kQuietP99FloorMs) + allowance_ms);
     EXPECT_EQ(pairs_.failures(), 0);
-    EXPECT_GE(flood_all.size(), quiet_all.size() * kRounds / (kRounds + 1) * 9 / 10)
+    EXPECT_GE(MedianWindowSends(flooded), 0.9 * MedianWindowSends(quiet))
         << "the pairs could not keep their pace";
     for (size_t i = 0; i < late_ms_.size(); ++i) {
       EXPECT_EQ(late_rc_[i], 0) << "late login " << i;

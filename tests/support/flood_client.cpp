@@ -22,17 +22,28 @@ std::string FloodResult::Describe() const {
 FloodClient::FloodClient(FloodClientOptions options) : options_(std::move(options)) {
   const auto& o = options_;
   std::vector<std::string> argv = {paths::kFloodClientPath,
-                                   "--attack", o.attack,
-                                   "--port", std::to_string(o.port),
-                                   "--seconds", std::to_string(o.duration.count() / 1000.0),
-                                   "--rate", std::to_string(o.rate),
-                                   "--threads", std::to_string(o.threads),
-                                   "--first-address", std::to_string(o.first_address),
-                                   "--addresses", std::to_string(o.addresses),
-                                   "--users", std::to_string(o.users),
-                                   "--user-prefix", o.user_prefix,
-                                   "--timeout-ms", std::to_string(o.timeout.count()),
-                                   "--nice", std::to_string(o.nice)};
+                                   "--attack",
+                                   o.attack,
+                                   "--port",
+                                   std::to_string(o.port),
+                                   "--seconds",
+                                   std::to_string(o.duration.count() / 1000.0),
+                                   "--rate",
+                                   std::to_string(o.rate),
+                                   "--threads",
+                                   std::to_string(o.threads),
+                                   "--first-address",
+                                   std::to_string(o.first_address),
+                                   "--addresses",
+                                   std::to_string(o.addresses),
+                                   "--users",
+                                   std::to_string(o.users),
+                                   "--user-prefix",
+                                   o.user_prefix,
+                                   "--timeout-ms",
+                                   std::to_string(o.timeout.count()),
+                                   "--nice",
+                                   std::to_string(o.nice)};
   const auto limit = o.duration + o.timeout + std::chrono::seconds(30);
   runner_ = std::thread([this, argv, limit] {
     auto r = RunCommand(argv, "", std::chrono::duration_cast<std::chrono::milliseconds>(limit));
@@ -62,7 +73,8 @@ FloodResult FloodClient::Wait() {
   result.seconds = j.value("seconds", 0.0);
   result.p50_ms = j.value("p50_ms", 0.0);
   result.max_ms = j.value("max_ms", 0.0);
-  for (auto& [code, count] : j.value("answers", nlohmann::json::object()).items()) {
+  const nlohmann::json answers = j.value("answers", nlohmann::json::object());
+  for (auto& [code, count] : answers.items()) {
     result.answers[std::stoi(code)] = count.get<int64_t>();
   }
   result.ok = true;

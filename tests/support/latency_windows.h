@@ -39,6 +39,14 @@ inline double MedianWindowP99(const std::vector<LatencyWindow>& windows) {
   return Percentile(p99s, 0.5);
 }
 
+// The median over `windows` of their number of sends: whether the clients kept their pace, judged
+// as the latency is (a stall of the machine in one window moves it by one window at most).
+inline double MedianWindowSends(const std::vector<LatencyWindow>& windows) {
+  std::vector<double> counts;
+  for (const auto& w : windows) counts.push_back(static_cast<double>(w.sends.size()));
+  return Percentile(counts, 0.5);
+}
+
 // Every sample of `windows` together.
 inline std::vector<double> AllSends(const std::vector<LatencyWindow>& windows) {
   std::vector<double> all;

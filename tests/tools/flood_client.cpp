@@ -58,30 +58,41 @@ struct Options {
 bool Parse(int argc, char** argv, Options* o) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string key = argv[i], value = argv[i + 1];
-    if (key == "--attack") o->attack = value;
-    else if (key == "--port") o->port = std::atoi(value.c_str());
-    else if (key == "--seconds") o->seconds = std::atof(value.c_str());
-    else if (key == "--rate") o->rate = std::atof(value.c_str());
-    else if (key == "--threads") o->threads = std::atoi(value.c_str());
-    else if (key == "--first-address") o->first_address = std::atoi(value.c_str());
-    else if (key == "--addresses") o->addresses = std::atoi(value.c_str());
-    else if (key == "--users") o->users = std::atoi(value.c_str());
-    else if (key == "--user-prefix") o->user_prefix = value;
-    else if (key == "--timeout-ms") o->timeout_ms = std::atoi(value.c_str());
-    else if (key == "--nice") o->nice = std::atoi(value.c_str());
-    else return false;
+    if (key == "--attack")
+      o->attack = value;
+    else if (key == "--port")
+      o->port = std::atoi(value.c_str());
+    else if (key == "--seconds")
+      o->seconds = std::atof(value.c_str());
+    else if (key == "--rate")
+      o->rate = std::atof(value.c_str());
+    else if (key == "--threads")
+      o->threads = std::atoi(value.c_str());
+    else if (key == "--first-address")
+      o->first_address = std::atoi(value.c_str());
+    else if (key == "--addresses")
+      o->addresses = std::atoi(value.c_str());
+    else if (key == "--users")
+      o->users = std::atoi(value.c_str());
+    else if (key == "--user-prefix")
+      o->user_prefix = value;
+    else if (key == "--timeout-ms")
+      o->timeout_ms = std::atoi(value.c_str());
+    else if (key == "--nice")
+      o->nice = std::atoi(value.c_str());
+    else
+      return false;
   }
   if (argc % 2 != 1) return false;
   return (o->attack == "http-wrong-password" || o->attack == "mqtt-unknown" ||
           o->attack == "mqtt-wrong-password") &&
-         o->port > 0 && o->seconds > 0 && o->rate >= 0 && o->threads > 0 &&
-         o->first_address >= 0 && o->addresses > 0 && o->users > 0 && o->timeout_ms > 0;
+         o->port > 0 && o->seconds > 0 && o->rate >= 0 && o->threads > 0 && o->first_address >= 0 &&
+         o->addresses > 0 && o->users > 0 && o->timeout_ms > 0;
 }
 
 // One attempt numbered `n`: the answer's code and how long it took in ms.
 std::pair<int, double> Attempt(const Options& o, int64_t n) {
-  const std::string source =
-      LoopbackAddress(static_cast<int>((o.first_address + n) % o.addresses));
+  const std::string source = LoopbackAddress(static_cast<int>((o.first_address + n) % o.addresses));
   const std::string victim = o.user_prefix + std::to_string(n % o.users);
   const std::string guess = "guess" + std::to_string(n);
   const auto timeout = std::chrono::milliseconds(o.timeout_ms);
@@ -115,8 +126,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   const auto start = Clock::now();
-  const auto end = start + std::chrono::duration_cast<Clock::duration>(
-                               std::chrono::duration<double>(o.seconds));
+  const auto end =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
   // Each thread's interval between its requests, paced; zero when unpaced.
   const auto interval = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(o.rate > 0 ? o.threads / o.rate : 0));
