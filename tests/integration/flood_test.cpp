@@ -3,14 +3,14 @@
 // resend of a stored one still gets its original ack when over the limit, and an SDK client
 // sending far faster than its limit ends with every message stored once and in order, because
 // its outbox waits retry_after_ms and resends. SQLite and PostgreSQL.
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <future>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "mqchat/client.h"
 #include "support/chat_fixture.h"
@@ -84,8 +84,8 @@ TEST_P(SendFloodTest, AFlooderIsRateLimitedWithinItsBurstAndWhatIsRefusedIsNotSt
       [&] {
         again = flooder->Send(group, "flood " + std::to_string(first_refused), refused_id);
         if (again.ok() || again.error_code() != "RATE_LIMITED") return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(
-            (*again.body)["error"].value("retry_after_ms", int64_t{1})));
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds((*again.body)["error"].value("retry_after_ms", int64_t{1})));
         return false;
       },
       std::chrono::seconds(10), "the refused message accepted after retry_after_ms"));
@@ -204,9 +204,10 @@ TEST_P(SendFloodTest, ReactionsAndEditsSpendTheSameBudgetAsMessages) {
   auto other_device = Login("mallory", "d2");
   int edits_refused = -1;
   for (int i = 0; i < 50 && edits_refused < 0; ++i) {
-    auto r = other_device->Request(
-        protocol::Op::kEdit, group,
-        {{"client_msg_id", "e" + std::to_string(i)}, {"seq", 1}, {"text", "v" + std::to_string(i)}});
+    auto r = other_device->Request(protocol::Op::kEdit, group,
+                                   {{"client_msg_id", "e" + std::to_string(i)},
+                                    {"seq", 1},
+                                    {"text", "v" + std::to_string(i)}});
     if (!r.ok()) {
       ASSERT_EQ(r.error_code(), "RATE_LIMITED") << r.Describe();
       EXPECT_GT((*r.body)["error"].value("retry_after_ms", int64_t{0}), 0);
