@@ -40,7 +40,7 @@ class ShardedUserDataStore final : public UserDataStore {
 
  private:
   explicit ShardedUserDataStore(ShardSet<PgUserDataStore> set) : set_(std::move(set)) {}
-  // Moves every reachable shard's audit rows to the global database (migration 031).
+  // Moves every reachable shard's audit rows to the global database (migration 030).
   Status MoveShardAudit();
 
   ShardSet<PgUserDataStore> set_;

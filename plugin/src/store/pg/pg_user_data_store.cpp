@@ -47,7 +47,7 @@ constexpr PgStatement kListAudit = {
     "SELECT audit_id, at_ms, actor, action, subject, detail FROM audit_log "
     "WHERE audit_id > $1::bigint ORDER BY audit_id LIMIT $2::bigint"};
 
-// A row moved from a shard (migration 031): inserted once whatever the number of tries.
+// A row moved from a shard (migration 030): inserted once whatever the number of tries.
 constexpr PgStatement kImportAudit = {
     "mqchat_userdata_import_audit",
     "INSERT INTO audit_log (at_ms, actor, action, subject, detail, origin) "

@@ -28,7 +28,7 @@ class PgUserDataStore final : public UserDataStore {
                const std::string& detail, int64_t now_ms) override;
   Result<std::vector<AuditEntry>> ListAudit(int64_t after_id, int limit) override;
 
-  // A store with shards (migration 031; store/sharded_user_data_store.h): `rows`, audit rows
+  // A store with shards (migration 030; store/sharded_user_data_store.h): `rows`, audit rows
   // of database `origin` ("shard N"), appended here unless appended before (by their id and
   // time there), in one transaction; and, on the shard, its rows up to `id` deleted once moved.
   Status ImportAudit(const std::vector<AuditEntry>& rows, const std::string& origin);

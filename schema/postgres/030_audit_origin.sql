@@ -1,4 +1,4 @@
--- 031_audit_origin (PostgreSQL): where an audit row came from, for a store with shards (issue 26,
+-- 030_audit_origin (PostgreSQL): where an audit row came from, for a store with shards (issue 26,
 -- docs/ARCHITECTURE.md "Sharding by conversation"). A change made on a shard (a group's
 -- retention or slow mode, an operator's role change) writes its audit row on that shard, in the
 -- change's transaction; the rows are then moved to the global database, the one audit log
