@@ -5,6 +5,8 @@
 // message live, once, through OnMessage and finds it in History, while an outsider can neither
 // watch nor read it. A watched channel survives a broker restart (resubscribed, what was sent
 // meanwhile comes once by sync); UnwatchChannel unsubscribes and is not undone by a reconnect.
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <future>
 #include <map>
@@ -12,8 +14,6 @@
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "mqchat/client.h"
 #include "support/chat_fixture.h"
@@ -165,8 +165,7 @@ TEST_P(SdkCommunitiesTest, ServersChannelsRolesAndInvites) {
   bobs.name = "bobs";
   auto refused = Get(bob->client->CreateChannel(server->id, bobs), "channel_create");
   EXPECT_EQ(refused.status().code(), Code::kPermissionDenied) << refused.status().ToString();
-  auto role = Get(alice->client->CreateRole(server->id, "builders",
-                                            permission::kManageChannels),
+  auto role = Get(alice->client->CreateRole(server->id, "builders", permission::kManageChannels),
                   "role_create");
   ASSERT_TRUE(role.ok()) << role.status().ToString();
   EXPECT_EQ(role->permissions, permission::kManageChannels);
@@ -272,7 +271,10 @@ TEST_P(SdkCommunitiesTest, WatchedChannelSurvivesARestartAndUnwatchHolds) {
     acks.push_back(alice->client->Send(general.id, text));
   }
   ASSERT_TRUE(server_->broker().Start());
-  for (auto& a : acks) ASSERT_TRUE(Get(std::move(a), "send while down").ok());
+  for (auto& a : acks) {
+    auto acked = Get(std::move(a), "send while down");
+    ASSERT_TRUE(acked.ok()) << acked.status().ToString();
+  }
   // bob's reconnect lists his servers, resubscribes and syncs: each missed message once.
   ASSERT_TRUE(WaitFor(
       [&] { return bob->Seen(general.id, "away 1") + bob->Seen(general.id, "away 3") >= 2; },
@@ -298,8 +300,8 @@ TEST_P(SdkCommunitiesTest, WatchedChannelSurvivesARestartAndUnwatchHolds) {
   server_->broker().Kill();
   ASSERT_TRUE(WaitFor([&] { return !online(*bob); }, kDeliveryDeadline, "bob offline"));
   ASSERT_TRUE(server_->broker().Start());
-  ASSERT_TRUE(WaitFor([&] { return online(*alice) && online(*bob); }, kDeliveryDeadline,
-                      "both back"));
+  ASSERT_TRUE(
+      WaitFor([&] { return online(*alice) && online(*bob); }, kDeliveryDeadline, "both back"));
   ASSERT_TRUE(Get(bob->client->Servers(), "servers").ok());  // his channel access loaded
   ASSERT_TRUE(Get(alice->client->Send(general.id, "still unwatched"), "send").ok());
   ASSERT_TRUE(Get(alice->client->Send(dm->id, "marker 2"), "send").ok());

@@ -23,6 +23,9 @@ class ChannelAccess {
   virtual std::optional<uint64_t> Permissions(const std::string& user, int64_t id) const = 0;
   // Broker thread: true if `id` is a text channel of a server of `user`'s, fresh or stale.
   virtual bool IsChannel(const std::string& user, int64_t id) const = 0;
+  // Broker thread: whether `user`'s access has been loaded since their device connected (until
+  // then IsChannel cannot tell a channel from a conversation).
+  virtual bool Loaded(const std::string& user) const = 0;
   // Broker thread: the channels `user` may view now, ascending.
   virtual std::vector<int64_t> Viewable(const std::string& user) const = 0;
   // Broker thread: the slow mode interval (ms) `user` is held to in channel `id`; 0 if none, if

@@ -93,8 +93,8 @@ Plan SendPipeline::PlanSend(const OpRequest& r) {
   job.request.conversation_id = r.req.conversation_id;
   job.request.sender = r.who.username;
   job.request.client_msg_id = std::move(body.client_msg_id);
-  job.request.text = std::move(body.text);  // up to 100,000 characters: moved, not copied
-  job.request.target_seq = body.reply_to;    // a reply (0: none); the store checks it
+  job.request.text = std::move(body.text);          // up to 100,000 characters: moved, not copied
+  job.request.target_seq = body.reply_to;           // a reply (0: none); the store checks it
   job.request.mentions = std::move(body.mentions);  // the store checks they are members
   // The store checks each is the sender's finished upload (store/attachments.h).
   job.request.attachments = std::move(body.attachments);
@@ -111,18 +111,25 @@ Plan SendPipeline::WithinLimits(const OpRequest& r, SendJob job) {
       tools_.channels->IsChannel(r.who.username, job.request.conversation_id)) {
     const auto perms = tools_.channels->Permissions(r.who.username, job.request.conversation_id);
     if (perms && !community::Has(*perms, community::kViewChannel)) {  // as to an outsider
-      return Refusal{protocol::ErrorCode::kNotMember,
-                     "you are not a member of conversation " +
-                         std::to_string(job.request.conversation_id)};
+      return Refusal{
+          protocol::ErrorCode::kNotMember,
+          "you are not a member of conversation " + std::to_string(job.request.conversation_id)};
     }
     // A deletion by a member who may manage messages needs no send_messages (as in Discord).
     const bool moderating = job.request.kind == store::EventKind::kDelete && perms &&
                             community::Has(*perms, community::kManageMessages);
     if (perms && !community::Has(*perms, community::kSendMessages) && !moderating) {
-      return Refusal{protocol::ErrorCode::kForbidden,
-                     "you may not send messages in channel " +
-                         std::to_string(job.request.conversation_id)};
+      return Refusal{
+          protocol::ErrorCode::kForbidden,
+          "you may not send messages in channel " + std::to_string(job.request.conversation_id)};
     }
+    job.channel = true;
+  } else if (tools_.channels != nullptr && !tools_.channels->Loaded(r.who.username)) {
+    // The sender's channel access is still loading (a device that has just connected, such as
+    // an outbox resending after a broker restart): this may be a channel the cache cannot name
+    // yet. The writer asks the store (ResolveChannelSenders); for any other conversation the
+    // store's answer changes nothing (no permissions: not a channel sender). Refusing here gave
+    // such a channel message NOT_MEMBER, for good.
     job.channel = true;
   }
   // The limits come first, but a send over them still reaches the store check below (within
@@ -131,8 +138,7 @@ Plan SendPipeline::WithinLimits(const OpRequest& r, SendJob job) {
   const int64_t wait = admission.wait_ms;
   if (wait > 0) {
     // One refusal, whether answered here or after the store check finds nothing.
-    std::string why =
-        admission.slow_mode ? SlowModeMessage(wait) : LimitMessage(r.who.username);
+    std::string why = admission.slow_mode ? SlowModeMessage(wait) : LimitMessage(r.who.username);
     if (!limits_.AllowStoreCheck(r.who.username, tools_.clock.MonotonicMs())) {
       return Refusal{protocol::ErrorCode::kRateLimited, std::move(why), wait};
     }
@@ -250,9 +256,8 @@ void SendPipeline::ResolveChannelSenders(std::vector<SendJob>& jobs) {
     job.request.slow_mode_exempt =
         moderator || community::Has(it->second, community::kManageChannels);
     // Refused: no members row either, so the store answers NOT_MEMBER.
-    job.request.channel_sender =
-        community::Has(it->second, community::kSendMessages) ||
-        (moderator && job.request.kind == store::EventKind::kDelete);
+    job.request.channel_sender = community::Has(it->second, community::kSendMessages) ||
+                                 (moderator && job.request.kind == store::EventKind::kDelete);
   }
 }
 
@@ -284,8 +289,8 @@ std::vector<SendOutcome> SendPipeline::Outcomes(
       // Slow mode as the store decided it (a message of the sender came through another
       // broker): the same answer as this broker's own.
       const int64_t wait = (*results)[i].retry_after_ms;
-      out.reply = ErrorPayload(out.to, protocol::ErrorCode::kRateLimited, SlowModeMessage(wait),
-                               wait);
+      out.reply =
+          ErrorPayload(out.to, protocol::ErrorCode::kRateLimited, SlowModeMessage(wait), wait);
       SlowModeRefused(jobs[i].request, out.to.client_id, wait);
     } else if ((*results)[i].outcome == store::AppendOutcome::kNotMember) {
       out.reply = ErrorPayload(out.to, protocol::ErrorCode::kNotMember,

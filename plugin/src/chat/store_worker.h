@@ -31,8 +31,9 @@ struct SendJob {
   std::string refusal;
   // When the request reached the broker (metrics: send-to-ack time).
   std::chrono::steady_clock::time_point received = std::chrono::steady_clock::now();
-  // Into a text channel the sender's cached permissions allow sending in: the writer asks the
-  // store before the append (chat/channel_access.h).
+  // Into a text channel the sender's cached permissions allow sending in, or from a sender
+  // whose channel access is not loaded yet: the writer asks the store before the append
+  // (chat/channel_access.h).
   bool channel = false;
 };
 

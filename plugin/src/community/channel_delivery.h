@@ -78,6 +78,7 @@ class ChannelDelivery final : public chat::ChannelAccess {
   bool IsChannel(const std::string& user, int64_t id) const override {
     return cache_.IsChannel(user, id);
   }
+  bool Loaded(const std::string& user) const override { return cache_.Loaded(user); }
   std::vector<int64_t> Viewable(const std::string& user) const override;
   int64_t SlowModeMs(const std::string& user, int64_t id) const override {
     return cache_.SlowModeMs(user, id);
