@@ -256,6 +256,10 @@ e2e(
     const left = await page.evaluate(keptOnDevice, null);
     assert.ok(!texts.some((x) => left.includes(x)), `kept after logout: ${left}`);
   },
+  // Quarantined, still run: failed once in 5 clean-clone CI runs (2026-12-07 11:06): after the
+  // reload the deleted message showed its text again, so the device had kept it after the check
+  // above had found it gone. A defect to find (what writes the text back), not a wait to lengthen.
+  { todo: "intermittent: the deleted text came back after the reload once in 5 CI runs" },
 );
 
 e2e(
