@@ -223,8 +223,10 @@ e2e(
     await raw.ok(`mqchat/v1/c/${conv}/delete`, { client_msg_id: `del-${Date.now()}`, seq: secret.seq });
     await page.locator(".tombstone").waitFor({ timeout: T });
     const texts = ["kept from history", "kept, written here", "kept, arrived live"];
-    // Written a moment after each change: wait until the device has all three and not the secret.
-    const want = { texts, gone: ["a secret"] };
+    // Written a moment after each change: wait until the device has all three and the deletion
+    // (the tombstone), not merely no secret: a write of before the secret arrived has no secret
+    // either, and the reload below could come before the write that takes the deletion.
+    const want = { texts: [...texts, '"deleted":true'], gone: ["a secret"] };
     await page.waitForFunction(keptOnDevice, want, { timeout: T, polling: 100 });
     await raw.close();
 
@@ -256,10 +258,6 @@ e2e(
     const left = await page.evaluate(keptOnDevice, null);
     assert.ok(!texts.some((x) => left.includes(x)), `kept after logout: ${left}`);
   },
-  // Quarantined, still run: failed once in 5 clean-clone CI runs (2026-12-07 11:06): after the
-  // reload the deleted message showed its text again, so the device had kept it after the check
-  // above had found it gone. A defect to find (what writes the text back), not a wait to lengthen.
-  { todo: "intermittent: the deleted text came back after the reload once in 5 CI runs" },
 );
 
 e2e(

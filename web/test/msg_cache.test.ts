@@ -13,7 +13,7 @@ import { ChatState, Transport } from "../src/state/chat";
 import { Conv } from "../src/state/conversation";
 import { Conversations } from "../src/state/conversations";
 import type { ConvCacheBackend } from "../src/state/conv_cache";
-import { KeptRecord, MsgCacheBackend, keepPlan, keptRecord } from "../src/state/msg_cache";
+import { KeptRecord, MsgCache, MsgCacheBackend, keepPlan, keptRecord } from "../src/state/msg_cache";
 import { msg, summary } from "./fixtures";
 
 /** IndexedDB as the tests see it: what each backend holds, as JSON (what would be on disk). */
@@ -276,4 +276,39 @@ test("kept messages behind what the kept list knew are not shown (a gap shown as
   assert.equal(convs.restoreKept("2", window("2", [3, 4, 5])), true);
   assert.deepEqual(convs.get("2")!.sortedSeqs(), [3, 4, 5]);
   assert.equal(convs.restoreKept("3", window("3", [1])), false, "a conversation not in the list");
+});
+
+test("a write that waits behind a slow one writes the state of when it runs: a text deleted meanwhile is never written", async () => {
+  // IndexedDB slow to answer (a loaded machine): the first write is held. Meanwhile a message
+  // arrives (a second write is asked for) and is then deleted, and the page goes before the write
+  // the deletion asks for runs: what the second write puts on the device must not be the text.
+  const db = memory();
+  let release = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  let first = true;
+  const backend: MsgCacheBackend = {
+    ...db.msgs,
+    put: async (r) => {
+      if (first) {
+        first = false;
+        await held;
+      }
+      await db.msgs.put(r);
+    },
+  };
+  const c = new Conv("1");
+  c.put(msg("1", 1));
+  c.syncSeq = 1;
+  const cache = new MsgCache(backend, () => [c]);
+  void cache.flush(); // held
+  c.put(msg("1", 2, "bob", { text: "the secret plan" }));
+  c.syncSeq = 2;
+  const second = cache.flush(); // waits behind the first
+  c.replace({ ...c.msgs.get(2)!, text: "", deleted: true }); // deleted before it runs
+  c.syncSeq = 3;
+  release();
+  await second;
+  assert.ok(!db.disk().includes("secret"), `the deleted text was written to the device: ${db.disk()}`);
+  assert.equal(db.record("1").messages[1].deleted, true, "the write took the deletion");
+  assert.equal(db.record("1").through_seq, 3);
 });

@@ -116,6 +116,7 @@ export class MsgCache {
   private queue: Promise<void> = Promise.resolve();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
+  private waiting = false; // a write is queued and has not started
 
   /** `convs`: the conversations, most recently active first; `writing`: called at each write. */
   constructor(
@@ -150,28 +151,38 @@ export class MsgCache {
     }, SAVE_DELAY_MS);
   }
 
-  /** Writes what changed since the last write, and deletes what is no longer kept. */
+  /** Writes what changed since the last write, and deletes what is no longer kept. What is
+   * written is the state of when the write runs, not of when it was asked for: a write that waits
+   * behind a slow one (IndexedDB under load) must not put back a text deleted meanwhile, which
+   * would stay on the device if the page went before the next write. */
   flush(): Promise<void> {
     const backend = this.backend;
     if (!backend || this.stopped) return this.queue;
     clearTimeout(this.timer);
     this.timer = undefined;
     this.writing();
-    const plan = keepPlan(this.convs());
-    const byId = new Map(this.convs().map((c) => [c.id, c]));
-    const puts: KeptRecord[] = [];
-    for (const [id, n] of plan) {
-      const c = byId.get(id)!;
-      const sig = `${c.rev}:${c.syncSeq}:${c.latestLoaded}:${c.hasMoreBefore}:${n}`;
-      if (this.written.get(id) === sig) continue;
-      this.written.set(id, sig);
-      puts.push(keptWindow(c, n));
-    }
-    const gone = [...this.written.keys()].filter((id) => !plan.has(id));
-    for (const id of gone) this.written.delete(id);
+    if (this.waiting) return this.queue; // the write not yet started takes this change too
+    this.waiting = true;
     return this.run(async () => {
-      for (const r of puts) await backend.put(r);
-      for (const id of gone) await backend.remove(id);
+      this.waiting = false;
+      const convs = this.convs();
+      const plan = keepPlan(convs);
+      const byId = new Map(convs.map((c) => [c.id, c]));
+      for (const [id, most] of plan) {
+        // Each record as its conversation is now, taken just before its write.
+        const c = byId.get(id)!;
+        const n = keepable(c, most);
+        if (n === 0) continue;
+        const sig = `${c.rev}:${c.syncSeq}:${c.latestLoaded}:${c.hasMoreBefore}:${n}`;
+        if (this.written.get(id) === sig) continue;
+        this.written.set(id, sig);
+        await backend.put(keptWindow(c, n));
+      }
+      const gone = [...this.written.keys()].filter((id) => !plan.has(id));
+      for (const id of gone) {
+        this.written.delete(id);
+        await backend.remove(id);
+      }
     });
   }
 
