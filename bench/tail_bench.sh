@@ -247,7 +247,8 @@ stored=$(sql -c "SELECT count(*) FROM messages WHERE NOT ($old_range)")
 if [ "$stored" != $((PRELOAD + ACKED)) ]; then
   bench_log "the store holds $stored messages outside the sweep's, not the $PRELOAD preloaded + $ACKED acked"
   STATUS=1
+else
+  bench_log "the store holds the $PRELOAD preloaded and $ACKED acked messages$($SWEEP && echo ", none of the swept ones")"
 fi
-bench_log "the store holds the $PRELOAD preloaded and $ACKED acked messages$($SWEEP && echo ", none of the swept ones")"
 [ "$STATUS" = 0 ] || bench_log "tail_bench FAILED"
 exit $STATUS
