@@ -142,6 +142,19 @@ SQL
   done
 }
 
+# bench_sql STORE: runs the SQL on stdin against the store of bench_store_lines (psql on
+# PG_CONNINFO, or on a sharded store's global database; sqlite3 on SQLITE_DB, waiting up to 30 s
+# for a running broker's lock); prints the rows, one a line, unaligned. Stops at the first error.
+bench_sql() {
+  if [ "$1" = postgres ]; then
+    psql -X -q -v ON_ERROR_STOP=1 -At "$PG_CONNINFO"
+  elif [ -n "${BENCH_SHARD_GLOBAL[$1]:-}" ]; then
+    psql -X -q -v ON_ERROR_STOP=1 -At "${BENCH_SHARD_GLOBAL[$1]}"
+  else
+    sqlite3 -bail -cmd ".timeout 30000" "$SQLITE_DB"
+  fi
+}
+
 # bench_p50_p99 JSON: "P50 / P99" of an mqchat-bench --json result's send->ack latency, in ms
 # to two decimals (a table cell).
 bench_p50_p99() {
