@@ -6,12 +6,14 @@
 #   PostgreSQL cluster of its own (bench/lib.sh bench_shard_lines), for the message rows; after
 #   the runs it prints how many conversations each shard got, per run and in all)
 #                     [--scenarios "pairs pairs-q0 rate mixed mixed-rate group group-rate big idle storm
-#                                  presence channel"]
+#                                  presence channel pairs-wide"]
 #                     [--build-dir DIR | --bench PATH --plugin PATH] [--raw FILE]
 #   --quick      1 run of 3 s per scenario
 #   --runs N     runs per scenario and target (default 3); the tables show medians
 #   --duration S send phase of each message row, and how long idle holds its connections (10)
-#   --scenarios  the rows to run (default: all of them): pairs, pairs-q0 (sends at QoS 0 against
+#   --scenarios  the rows to run (default: all but pairs-wide): pairs, pairs-wide (100 pairs,
+#                window 8: about as many messages in flight as pairs (800, 640), over ten times the
+#                conversations, so they spread evenly over shards), pairs-q0 (sends at QoS 0 against
 #                plain QoS 1), rate, mixed and mixed-rate (pairs and rate with 1 request in 10
 #                an edit and 1 a reaction; mqchat only), group, group-rate, big
 #                (100,000-character texts), idle (10,000 connections), storm (10,000 devices
@@ -33,9 +35,10 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
 source "$HERE/lib.sh"
 
-ALL_SCENARIOS="pairs pairs-q0 rate mixed mixed-rate group group-rate big idle storm presence channel"
+DEFAULT_SCENARIOS="pairs pairs-q0 rate mixed mixed-rate group group-rate big idle storm presence channel"
+ALL_SCENARIOS="$DEFAULT_SCENARIOS pairs-wide"
 RUNS=3 DURATION=10 STORES="sqlite postgres" BUILD_DIR="$REPO/build-bench" RAW="" BENCH="" PLUGIN=""
-SELECTED=$ALL_SCENARIOS
+SELECTED=$DEFAULT_SCENARIOS
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) RUNS=1 DURATION=3; shift ;;
@@ -47,7 +50,7 @@ while [ $# -gt 0 ]; do
     --bench) BENCH=$2; shift 2 ;;
     --plugin) PLUGIN=$2; shift 2 ;;
     --raw) RAW=$2; shift 2 ;;
-    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -70,6 +73,7 @@ CLK_TCK=$(getconf CLK_TCK)
 # name|description|chat arguments|baseline arguments (empty: none)
 ROWS=(
   "pairs|10 pairs, window 64/sender|--scenario pairs --pairs 10 --window 64|--scenario baseline-pairs --pairs 10 --window 64"
+  "pairs-wide|100 pairs, window 8/sender|--scenario pairs --pairs 100 --window 8|--scenario baseline-pairs --pairs 100 --window 8"
   "pairs-q0|10 pairs, window 64/sender, send requests at QoS 0 (plain: QoS 1)|--scenario pairs --pairs 10 --window 64 --send-qos 0|--scenario baseline-pairs --pairs 10 --window 64"
   "rate|10 pairs, 1000 msg/s offered|--scenario rate --pairs 10 --rate 1000|--scenario baseline-pairs --pairs 10 --rate 1000"
   "group|group of 100, 1 sender, window 64|--scenario group --group-size 100 --senders 1 --window 64|--scenario baseline-group --group-size 100 --senders 1 --window 64"
