@@ -348,6 +348,21 @@ bench_pg_pids() {
   done
 }
 
+# bench_pg_cluster_ticks: "NAME TICKS" per running throwaway cluster (NAME: main for
+# bench_start_postgres's, shardI for bench_start_pg_shards'): utime+stime of its postmaster and
+# children now.
+bench_pg_cluster_ticks() {
+  local i pm
+  local -a names=(main) dirs=("$BENCH_PG_DATA") pids
+  for i in "${!BENCH_PG_SHARD_DATA[@]}"; do names+=("shard$i"); dirs+=("${BENCH_PG_SHARD_DATA[$i]}"); done
+  for i in "${!dirs[@]}"; do
+    [ -n "${dirs[$i]}" ] || continue
+    pm=$(head -1 "${dirs[$i]}/postmaster.pid" 2>/dev/null) || continue
+    mapfile -t pids < <(pgrep -P "$pm" || true)
+    echo "${names[$i]} $(bench_cpu_ticks "$pm" "${pids[@]}")"
+  done
+}
+
 # bench_cpu_ticks PID...: utime+stime (clock ticks) summed over the processes.
 bench_cpu_ticks() {
   local total=0 pid f

@@ -137,6 +137,7 @@ run_one() {
   local target=$1 name=$2 run=$3 pid=$4 port=$5 limit=$6; shift 6
   local out="$BENCH_TMP/run.json" rss_file="$BENCH_TMP/rss"
   local pg_pids=() ticks0 ticks1 pg0=0 pg1=0 t0 t1 rc=0 sampler busy0 busy1 load0
+  local clusters0="" clusters1="" by_cluster="null"
   case "$target" in postgres*) mapfile -t pg_pids < <(bench_pg_pids) ;; esac
   # Write out what earlier runs left dirty in the page cache first: the kernel's write-back of
   # a throughput run's ~40 MB, landing in the next run, stalled its commits' fsyncs for up to
@@ -158,6 +159,7 @@ run_one() {
   sampler=$!
   ticks0=$(bench_cpu_ticks "$pid")
   [ ${#pg_pids[@]} -gt 0 ] && pg0=$(bench_cpu_ticks "${pg_pids[@]}")
+  [ ${#pg_pids[@]} -gt 0 ] && clusters0=$(bench_pg_cluster_ticks)
   load0=$(cut -d' ' -f1 /proc/loadavg)
   busy0=$(bench_busy_ticks)
   t0=$(date +%s.%N)
@@ -168,6 +170,14 @@ run_one() {
   busy1=$(bench_busy_ticks)
   ticks1=$(bench_cpu_ticks "$pid")
   if [ ${#pg_pids[@]} -gt 0 ]; then mapfile -t pg_pids < <(bench_pg_pids); pg1=$(bench_cpu_ticks "${pg_pids[@]}"); fi
+  if [ -n "$clusters0" ]; then
+    # Each cluster's share (main: the bench's, with the postgres target's database and the
+    # sharded targets' global ones; shardI: shard I of every sharded target), % of one core.
+    clusters1=$(bench_pg_cluster_ticks)
+    by_cluster=$(join <(sort <<<"$clusters0") <(sort <<<"$clusters1") |
+      awk -v tck="$CLK_TCK" -v a="$t0" -v b="$t1" '{ printf "%s\"%s\":%.1f", (NR > 1 ? "," : "{"), $1, 100 * ($3 - $2) / tck / (b - a) }
+        END { print (NR > 0 ? "}" : "null") }')
+  fi
   kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
   if ! jq -e . "$out" >/dev/null 2>&1; then
     bench_log "$target $name run $run: no result (exit $rc)"; cat "$BENCH_TMP/run.err" >&2
@@ -181,11 +191,13 @@ run_one() {
   fi
   jq -c --arg target "$target" --arg name "$name" --argjson run "$run" --argjson rc "$rc" \
      --argjson spread "$spread" \
+     --argjson by_cluster "$by_cluster" \
      --argjson wall "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" --argjson tck "$CLK_TCK" \
      --argjson bt "$((ticks1 - ticks0))" --argjson pt "$((pg1 - pg0))" \
      --argjson rss "$(cat "$rss_file")" --argjson busy "$((busy1 - busy0))" \
      --argjson load "$load0" \
      '. + {target: $target, name: $name, run: $run, exit_code: $rc, shard_conversations: $spread,
+           pg_cpu_pct_by_cluster: $by_cluster,
            broker_cpu_pct: (100 * $bt / $tck / $wall), pg_cpu_pct: (100 * $pt / $tck / $wall),
            broker_peak_rss_kb: $rss, loadavg_before: $load,
            other_cpu_pct: (100 * ($busy - $bt - $pt) / $tck / $wall
@@ -198,7 +210,9 @@ run_one() {
      elif .name == "channel" then "deliveries/s \(.deliveries_per_s // 0 | floor), deliver p99 \(.deliver_latency_ms.p99 // 0) ms, missed \(.missed), dup \(.duplicated), role edit->all \(.role_to_all_ms.max // 0) ms"
      else "acked/s \(.acked_per_s // 0 | floor), delivered/s \(.delivered_per_s // 0 | floor), deliver p50 \(.delivery_latency_ms.p50 // 0) ms, lost \(.lost), dup \(.duplicated)" end) +
     ", broker cpu \(.broker_cpu_pct | floor)%" +
-    (if .shard_conversations then ", conversations per shard \(.shard_conversations | map(tostring) | join("/"))" else "" end)' \
+    (if .shard_conversations then ", conversations per shard \(.shard_conversations | map(tostring) | join("/"))" +
+      ", PG CPU by cluster \(.pg_cpu_pct_by_cluster // {} | to_entries | map("\(.key) \(.value | floor)%") | join(", "))"
+     else "" end)' \
     <<<"$(tail -1 "$RESULTS")")"
 }
 
@@ -304,7 +318,12 @@ if $SHARED && [ ${#SHARD_TARGETS[@]} -gt 0 ]; then
   for t in "${SHARD_TARGETS[@]}"; do
     echo "- $t: $(bench_shard_spread "$t" | paste -sd ';' | sed 's/;/; /g'); fewest of one run's on a shard:" \
          "$(jq -s -r --arg t "$t" '[.[] | select(.target == $t and .shard_conversations != null)
-            | .shard_conversations | min] | min // "-"' "$RESULTS")"
+            | .shard_conversations | min] | min // "-"' "$RESULTS");" \
+         "PG CPU by cluster, median of its runs (% of one core; main: the global database's):" \
+         "$(jq -s -r -L "$HERE" --arg t "$t" 'include "summarize_common";
+            [.[] | select(.target == $t) | .pg_cpu_pct_by_cluster // empty] as $r
+            | ($r | map(keys) | add // [] | unique)
+            | map("\(.) \(. as $k | $r | map(.[$k]) | median | round)") | join(", ")' "$RESULTS")"
   done
 fi
 echo
