@@ -8,6 +8,9 @@ BENCH_JWT_SECRET=${BENCH_JWT_SECRET:-mqchat-bench-hs256-secret-0123456789abcdef}
 BENCH_TMP=""
 BENCH_PIDS=()      # background processes we started (brokers, samplers)
 BENCH_PG_DATA=""   # a running throwaway cluster, stopped by bench_cleanup
+BENCH_PG_SHARD_DATA=()  # the shards' clusters (bench_start_pg_shards), stopped by bench_cleanup
+BENCH_PG_SHARD_PORT=()
+declare -gA BENCH_SHARD_GLOBAL=() BENCH_SHARD_LIST=()  # per sharded store: its global conninfo, pg_shards
 
 bench_log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 bench_die() { bench_log "error: $*"; exit 1; }
@@ -33,10 +36,13 @@ bench_cleanup() {
     wait "$pid" 2>/dev/null || true
   done
   BENCH_PIDS=()
-  if [ -n "$BENCH_PG_DATA" ]; then
-    as_postgres "$PG_BIN/pg_ctl" -D "$BENCH_PG_DATA" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
-    BENCH_PG_DATA=""
-  fi
+  local data
+  for data in "$BENCH_PG_DATA" "${BENCH_PG_SHARD_DATA[@]}"; do
+    [ -n "$data" ] || continue
+    as_postgres "$PG_BIN/pg_ctl" -D "$data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
+  done
+  BENCH_PG_DATA="" BENCH_PG_SHARD_DATA=() BENCH_PG_SHARD_PORT=()
+  BENCH_SHARD_GLOBAL=() BENCH_SHARD_LIST=()
   if [ -n "$BENCH_TMP" ] && [ -d "$BENCH_TMP" ]; then rm -rf "$BENCH_TMP"; fi
 }
 
@@ -62,25 +68,88 @@ bench_tools() {
   [ -x "$MOSQUITTO_BIN" ] || bench_die "$MOSQUITTO_BIN is not installed"
 }
 
-# bench_store_lines PLUGIN_SO STORE: the plugin lines (bench_plugin_lines) for "sqlite" or
-# "postgres" in STORE_LINES, starting the throwaway PostgreSQL cluster on first use; for SQLite,
-# the database file in SQLITE_DB (for bench_sql).
+# bench_store_lines PLUGIN_SO STORE: the plugin lines (bench_plugin_lines) for "sqlite",
+# "postgres" or "postgres-shardsN" (N = 1..64: a global database and N shards,
+# plugin_opt_pg_shards; see bench_shard_lines) in STORE_LINES, starting the throwaway PostgreSQL
+# cluster(s) on first use; for SQLite, the database file in SQLITE_DB (for bench_sql).
 bench_store_lines() {
+  local n
   if [ "$2" = postgres ]; then
     [ -n "${PG_CONNINFO:-}" ] || bench_start_postgres
     STORE_LINES=$(bench_plugin_lines "$1" postgres)
-  else
+  elif n=$(bench_shard_count "$2") && [ "$n" -gt 0 ]; then
+    bench_shard_lines "$1" "$2" "$n" "mqchat_shards$n"
+  elif [ "$2" = sqlite ]; then
     STORE_LINES=$(bench_plugin_lines "$1" sqlite)
     SQLITE_DB=$(sed -n 's/^plugin_opt_sqlite_path //p' <<<"$STORE_LINES")
+  else
+    bench_die "unknown store $2 (sqlite, postgres or postgres-shardsN)"
   fi
 }
 
+# bench_shard_count STORE: N for "postgres-shardsN" (1..64), 0 for any other store.
+bench_shard_count() {
+  case "$1" in
+    postgres-shards[1-9]|postgres-shards[1-5][0-9]|postgres-shards6[0-4]) echo "${1#postgres-shards}" ;;
+    *) echo 0 ;;
+  esac
+}
+
+# bench_shard_lines PLUGIN_SO STORE N DBNAME: a sharded store (issue 26; docs/OPERATIONS.md
+# "Sharding the conversations over several PostgreSQL primaries"): the global database DBNAME on
+# the bench's cluster (bench_start_postgres) and a database DBNAME on each of N shard clusters of
+# their own (bench_start_pg_shards: one primary per shard, as deployed, each with its own WAL and
+# fsyncs; databases of one cluster would share its one WAL writer and flush, the resource
+# sharding splits). Sets STORE_LINES (bench_plugin_lines with plugin_opt_pg_conninfo the global
+# database, and plugin_opt_pg_shards), BENCH_SHARD_GLOBAL[STORE] and BENCH_SHARD_LIST[STORE]
+# (the option's value: conninfos separated by "; ", shard 0 first).
+bench_shard_lines() {
+  local so=$1 store=$2 n=$3 db=$4 i list="" global
+  [ -n "${PG_CONNINFO:-}" ] || bench_start_postgres
+  bench_start_pg_shards "$n"
+  global=$(bench_create_pg_db "$db")
+  for ((i = 0; i < n; i++)); do
+    as_postgres "$PG_BIN/createdb" -h 127.0.0.1 -p "${BENCH_PG_SHARD_PORT[$i]}" -U postgres "$db" ||
+      bench_die "createdb $db on shard $i failed"
+    list+="${list:+; }host=127.0.0.1 port=${BENCH_PG_SHARD_PORT[$i]} user=postgres dbname=$db"
+  done
+  BENCH_SHARD_GLOBAL[$store]=$global BENCH_SHARD_LIST[$store]=$list
+  STORE_LINES=$(PG_CONNINFO=$global bench_plugin_lines "$so" postgres)$'\n'"plugin_opt_pg_shards $list"
+}
+
+# bench_shard_spread STORE [PREFIX]: one line per shard of the sharded store STORE: "shard I:
+# D in the directory, C conversations" (D: the global database's conversation_shards rows naming
+# the shard; C: the shard's own conversations table). With PREFIX: only the direct
+# conversations whose members' names start with PREFIX (the directory's direct_key; C is then
+# omitted).
+bench_shard_spread() {
+  local store=$1 prefix=${2:-} i conninfo d c
+  local -a shards
+  IFS=';' read -ra shards <<<"${BENCH_SHARD_LIST[$store]}"
+  for i in "${!shards[@]}"; do
+    conninfo=${shards[$i]# }
+    d=$(psql -X -q -At -v ON_ERROR_STOP=1 -v p="$prefix" "${BENCH_SHARD_GLOBAL[$store]}" <<SQL
+SELECT count(*) FROM conversation_shards WHERE shard = $i
+  AND (:'p' = '' OR starts_with(direct_key, :'p'));
+SQL
+) || return 1
+    if [ -n "$prefix" ]; then
+      echo "shard $i: $d"
+    else
+      c=$(psql -X -q -At -v ON_ERROR_STOP=1 "$conninfo" -c "SELECT count(*) FROM conversations") || return 1
+      echo "shard $i: $d in the directory, $c conversations"
+    fi
+  done
+}
+
 # bench_sql STORE: runs the SQL on stdin against the store of bench_store_lines (psql on
-# PG_CONNINFO; sqlite3 on SQLITE_DB, waiting up to 30 s for a running broker's lock); prints the
-# rows, one a line, unaligned. Stops at the first error.
+# PG_CONNINFO, or on a sharded store's global database; sqlite3 on SQLITE_DB, waiting up to 30 s
+# for a running broker's lock); prints the rows, one a line, unaligned. Stops at the first error.
 bench_sql() {
   if [ "$1" = postgres ]; then
     psql -X -q -v ON_ERROR_STOP=1 -At "$PG_CONNINFO"
+  elif [ -n "${BENCH_SHARD_GLOBAL[$1]:-}" ]; then
+    psql -X -q -v ON_ERROR_STOP=1 -At "${BENCH_SHARD_GLOBAL[$1]}"
   else
     sqlite3 -bail -cmd ".timeout 30000" "$SQLITE_DB"
   fi
@@ -220,26 +289,44 @@ bench_plugin_lines() {
 # bench_start_postgres: a throwaway cluster (initdb, default settings: fsync and synchronous
 # commit on) on a free port, with database "mqchat"; sets PG_CONNINFO and PG_PORT.
 bench_start_postgres() {
+  bench_pg_cluster "$BENCH_TMP/pg"
+  BENCH_PG_DATA="$BENCH_TMP/pg/data" PG_PORT=$PGC_PORT
+  as_postgres "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres mqchat ||
+    bench_die "createdb failed"
+  PG_CONNINFO="host=127.0.0.1 port=$PG_PORT user=postgres dbname=mqchat"
+}
+
+# bench_start_pg_shards N: shard clusters 0..N-1 (BENCH_PG_SHARD_PORT), each a throwaway cluster
+# of its own like bench_start_postgres's (none of them holds a database yet); starts only those
+# not running yet, so stores of 2 and 3 shards share clusters 0 and 1 (their runs take turns).
+bench_start_pg_shards() {
+  local i
+  for ((i = ${#BENCH_PG_SHARD_DATA[@]}; i < $1; i++)); do
+    bench_log "starting PostgreSQL shard cluster $i"
+    bench_pg_cluster "$BENCH_TMP/pg-shard$i"
+    BENCH_PG_SHARD_DATA+=("$BENCH_TMP/pg-shard$i/data") BENCH_PG_SHARD_PORT+=("$PGC_PORT")
+  done
+}
+
+# bench_pg_cluster DIR: initdb in DIR/data and start it on a free port (PGC_PORT), logging to
+# DIR/postgres.log. The caller records DIR/data for bench_cleanup.
+bench_pg_cluster() {
   [ -x "$PG_BIN/initdb" ] || bench_die "PostgreSQL not found in $PG_BIN"
-  local dir="$BENCH_TMP/pg"
+  local dir=$1
   mkdir -p "$dir/data" "$dir/sock"
   chmod 700 "$dir/data"
   [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
   as_postgres "$PG_BIN/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C \
     >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; bench_die "initdb failed"; }
   for _attempt in 1 2 3; do
-    PG_PORT=$(bench_free_port)
+    PGC_PORT=$(bench_free_port)
     if as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -w -t 60 -l "$dir/postgres.log" \
-         -o "-p $PG_PORT -k $dir/sock -c listen_addresses=127.0.0.1" start >/dev/null 2>&1; then
-      BENCH_PG_DATA="$dir/data"
-      as_postgres "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres mqchat ||
-        bench_die "createdb failed"
-      PG_CONNINFO="host=127.0.0.1 port=$PG_PORT user=postgres dbname=mqchat"
+         -o "-p $PGC_PORT -k $dir/sock -c listen_addresses=127.0.0.1" start >/dev/null 2>&1; then
       return 0
     fi
   done
   tail -20 "$dir/postgres.log" >&2
-  bench_die "PostgreSQL did not start"
+  bench_die "PostgreSQL did not start in $dir"
 }
 
 # bench_create_pg_db NAME: a new empty database in the running cluster; prints its conninfo
@@ -250,13 +337,30 @@ bench_create_pg_db() {
   echo "host=127.0.0.1 port=$PG_PORT user=postgres dbname=$1"
 }
 
-# PIDs of the running throwaway cluster (postmaster and its children).
+# PIDs of the running throwaway clusters (postmasters and their children; the shards' too).
 bench_pg_pids() {
-  [ -n "$BENCH_PG_DATA" ] || return 0
-  local pm
-  pm=$(head -1 "$BENCH_PG_DATA/postmaster.pid" 2>/dev/null) || return 0
-  echo "$pm"
-  pgrep -P "$pm" || true
+  local data pm
+  for data in "$BENCH_PG_DATA" "${BENCH_PG_SHARD_DATA[@]}"; do
+    [ -n "$data" ] || continue
+    pm=$(head -1 "$data/postmaster.pid" 2>/dev/null) || continue
+    echo "$pm"
+    pgrep -P "$pm" || true
+  done
+}
+
+# bench_pg_cluster_ticks: "NAME TICKS" per running throwaway cluster (NAME: main for
+# bench_start_postgres's, shardI for bench_start_pg_shards'): utime+stime of its postmaster and
+# children now.
+bench_pg_cluster_ticks() {
+  local i pm
+  local -a names=(main) dirs=("$BENCH_PG_DATA") pids
+  for i in "${!BENCH_PG_SHARD_DATA[@]}"; do names+=("shard$i"); dirs+=("${BENCH_PG_SHARD_DATA[$i]}"); done
+  for i in "${!dirs[@]}"; do
+    [ -n "${dirs[$i]}" ] || continue
+    pm=$(head -1 "${dirs[$i]}/postmaster.pid" 2>/dev/null) || continue
+    mapfile -t pids < <(pgrep -P "$pm" || true)
+    echo "${names[$i]} $(bench_cpu_ticks "$pm" "${pids[@]}")"
+  done
 }
 
 # bench_cpu_ticks PID...: utime+stime (clock ticks) summed over the processes.

@@ -2,14 +2,18 @@
 # Benchmarks mqchat against plain Mosquitto on 127.0.0.1 and prints markdown tables of medians.
 # usage: bench/run.sh [--quick] [--runs N] [--duration S] [--stores "sqlite postgres"]
 #   (--stores may add sqlite-noindex and postgres-noindex: plugin_opt_search_index false, for the
-#   message rows)
+#   message rows; and postgres-shardsN, N = 1..64: a global database and N shards, each shard a
+#   PostgreSQL cluster of its own (bench/lib.sh bench_shard_lines), for the message rows; after
+#   the runs it prints how many conversations each shard got, per run and in all)
 #                     [--scenarios "pairs pairs-q0 rate mixed mixed-rate group group-rate big idle storm
-#                                  presence channel"]
-#                     [--build-dir DIR] [--raw FILE]
+#                                  presence channel pairs-wide"]
+#                     [--build-dir DIR | --bench PATH --plugin PATH] [--raw FILE]
 #   --quick      1 run of 3 s per scenario
 #   --runs N     runs per scenario and target (default 3); the tables show medians
 #   --duration S send phase of each message row, and how long idle holds its connections (10)
-#   --scenarios  the rows to run (default: all of them): pairs, pairs-q0 (sends at QoS 0 against
+#   --scenarios  the rows to run (default: all but pairs-wide): pairs, pairs-wide (100 pairs,
+#                window 8: about as many messages in flight as pairs (800, 640), over ten times the
+#                conversations, so they spread evenly over shards), pairs-q0 (sends at QoS 0 against
 #                plain QoS 1), rate, mixed and mixed-rate (pairs and rate with 1 request in 10
 #                an edit and 1 a reaction; mqchat only), group, group-rate, big
 #                (100,000-character texts), idle (10,000 connections), storm (10,000 devices
@@ -31,9 +35,10 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
 source "$HERE/lib.sh"
 
-ALL_SCENARIOS="pairs pairs-q0 rate mixed mixed-rate group group-rate big idle storm presence channel"
-RUNS=3 DURATION=10 STORES="sqlite postgres" BUILD_DIR="$REPO/build-bench" RAW=""
-SELECTED=$ALL_SCENARIOS
+DEFAULT_SCENARIOS="pairs pairs-q0 rate mixed mixed-rate group group-rate big idle storm presence channel"
+ALL_SCENARIOS="$DEFAULT_SCENARIOS pairs-wide"
+RUNS=3 DURATION=10 STORES="sqlite postgres" BUILD_DIR="$REPO/build-bench" RAW="" BENCH="" PLUGIN=""
+SELECTED=$DEFAULT_SCENARIOS
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) RUNS=1 DURATION=3; shift ;;
@@ -42,8 +47,10 @@ while [ $# -gt 0 ]; do
     --stores) STORES=$2; shift 2 ;;
     --scenarios) SELECTED=$2; shift 2 ;;
     --build-dir) BUILD_DIR=$2; shift 2 ;;
+    --bench) BENCH=$2; shift 2 ;;
+    --plugin) PLUGIN=$2; shift 2 ;;
     --raw) RAW=$2; shift 2 ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -54,10 +61,7 @@ for name in $SELECTED; do
   esac
 done
 command -v jq >/dev/null || bench_die "jq is required"
-[ -x "$MOSQUITTO_BIN" ] || bench_die "$MOSQUITTO_BIN is not installed"
-bench_build "$BUILD_DIR" "$REPO"
-BENCH=$BUILD_DIR/bench/mqchat-bench
-PLUGIN=$BUILD_DIR/plugin/mqchat_plugin.so
+bench_tools "$BUILD_DIR" "$REPO"  # builds them unless --bench and --plugin name them
 
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
@@ -69,6 +73,7 @@ CLK_TCK=$(getconf CLK_TCK)
 # name|description|chat arguments|baseline arguments (empty: none)
 ROWS=(
   "pairs|10 pairs, window 64/sender|--scenario pairs --pairs 10 --window 64|--scenario baseline-pairs --pairs 10 --window 64"
+  "pairs-wide|100 pairs, window 8/sender|--scenario pairs --pairs 100 --window 8|--scenario baseline-pairs --pairs 100 --window 8"
   "pairs-q0|10 pairs, window 64/sender, send requests at QoS 0 (plain: QoS 1)|--scenario pairs --pairs 10 --window 64 --send-qos 0|--scenario baseline-pairs --pairs 10 --window 64"
   "rate|10 pairs, 1000 msg/s offered|--scenario rate --pairs 10 --rate 1000|--scenario baseline-pairs --pairs 10 --rate 1000"
   "group|group of 100, 1 sender, window 64|--scenario group --group-size 100 --senders 1 --window 64|--scenario baseline-group --group-size 100 --senders 1 --window 64"
@@ -103,15 +108,22 @@ for store in $STORES; do
   if [ "$base" != "$store" ]; then
     no_index="plugin_opt_search_index false"
   fi
+  shards=$(bench_shard_count "$base")
   case "$base" in
     sqlite) ;;
     postgres) [ -n "${PG_CONNINFO:-}" ] || bench_start_postgres ;;
-    *) bench_die "unknown store $store" ;;
+    *) [ "$shards" -gt 0 ] || bench_die "unknown store $store" ;;
   esac
   if $SHARED; then
     saved_conninfo=${PG_CONNINFO:-}
     [ "$base" = postgres ] && [ -n "$no_index" ] && PG_CONNINFO=$(bench_create_pg_db mqchat_noindex)
-    bench_start_mosquitto "$store" "$(bench_plugin_lines "$PLUGIN" "$base")" "$no_index"
+    if [ "$shards" -gt 0 ]; then
+      # A global database and N shard databases of this target's own (bench/lib.sh).
+      bench_shard_lines "$PLUGIN" "$store" "$shards" "mqchat_${store//-/_}"
+      bench_start_mosquitto "$store" "$STORE_LINES" "$no_index"
+    else
+      bench_start_mosquitto "$store" "$(bench_plugin_lines "$PLUGIN" "$base")" "$no_index"
+    fi
     PG_CONNINFO=$saved_conninfo
     TARGET_PORT[$store]=$BROKER_PORT TARGET_PID[$store]=$BROKER_PID
   fi
@@ -125,7 +137,8 @@ run_one() {
   local target=$1 name=$2 run=$3 pid=$4 port=$5 limit=$6; shift 6
   local out="$BENCH_TMP/run.json" rss_file="$BENCH_TMP/rss"
   local pg_pids=() ticks0 ticks1 pg0=0 pg1=0 t0 t1 rc=0 sampler busy0 busy1 load0
-  [ "$target" = postgres ] && mapfile -t pg_pids < <(bench_pg_pids)
+  local clusters0="" clusters1="" by_cluster="null"
+  case "$target" in postgres*) mapfile -t pg_pids < <(bench_pg_pids) ;; esac
   # Write out what earlier runs left dirty in the page cache first: the kernel's write-back of
   # a throughput run's ~40 MB, landing in the next run, stalled its commits' fsyncs for up to
   # 80 ms (seen as p99 at 1000 msg/s jumping from ~3 to ~30 ms, with Dirty in /proc/meminfo
@@ -146,6 +159,7 @@ run_one() {
   sampler=$!
   ticks0=$(bench_cpu_ticks "$pid")
   [ ${#pg_pids[@]} -gt 0 ] && pg0=$(bench_cpu_ticks "${pg_pids[@]}")
+  [ ${#pg_pids[@]} -gt 0 ] && clusters0=$(bench_pg_cluster_ticks)
   load0=$(cut -d' ' -f1 /proc/loadavg)
   busy0=$(bench_busy_ticks)
   t0=$(date +%s.%N)
@@ -156,17 +170,34 @@ run_one() {
   busy1=$(bench_busy_ticks)
   ticks1=$(bench_cpu_ticks "$pid")
   if [ ${#pg_pids[@]} -gt 0 ]; then mapfile -t pg_pids < <(bench_pg_pids); pg1=$(bench_cpu_ticks "${pg_pids[@]}"); fi
+  if [ -n "$clusters0" ]; then
+    # Each cluster's share (main: the bench's, with the postgres target's database and the
+    # sharded targets' global ones; shardI: shard I of every sharded target), % of one core.
+    clusters1=$(bench_pg_cluster_ticks)
+    by_cluster=$(join <(sort <<<"$clusters0") <(sort <<<"$clusters1") |
+      awk -v tck="$CLK_TCK" -v a="$t0" -v b="$t1" '{ printf "%s\"%s\":%.1f", (NR > 1 ? "," : "{"), $1, 100 * ($3 - $2) / tck / (b - a) }
+        END { print (NR > 0 ? "}" : "null") }')
+  fi
   kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
   if ! jq -e . "$out" >/dev/null 2>&1; then
     bench_log "$target $name run $run: no result (exit $rc)"; cat "$BENCH_TMP/run.err" >&2
     echo '{}' >"$out"
   fi
+  # A sharded target: how many of this run's direct conversations each shard got.
+  local spread="null"
+  if [ -n "${BENCH_SHARD_LIST[$target]:-}" ]; then
+    spread=$(bench_shard_spread "$target" "$target-$name-$run-" | awk '{ print $3 }' | jq -s -c .) ||
+      spread="null"
+  fi
   jq -c --arg target "$target" --arg name "$name" --argjson run "$run" --argjson rc "$rc" \
+     --argjson spread "$spread" \
+     --argjson by_cluster "$by_cluster" \
      --argjson wall "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" --argjson tck "$CLK_TCK" \
      --argjson bt "$((ticks1 - ticks0))" --argjson pt "$((pg1 - pg0))" \
      --argjson rss "$(cat "$rss_file")" --argjson busy "$((busy1 - busy0))" \
      --argjson load "$load0" \
-     '. + {target: $target, name: $name, run: $run, exit_code: $rc,
+     '. + {target: $target, name: $name, run: $run, exit_code: $rc, shard_conversations: $spread,
+           pg_cpu_pct_by_cluster: $by_cluster,
            broker_cpu_pct: (100 * $bt / $tck / $wall), pg_cpu_pct: (100 * $pt / $tck / $wall),
            broker_peak_rss_kb: $rss, loadavg_before: $load,
            other_cpu_pct: (100 * ($busy - $bt - $pt) / $tck / $wall
@@ -178,7 +209,11 @@ run_one() {
      elif .name == "presence" then "transitions/s \(.transitions_per_s // 0 | floor), deliveries/s \(.deliveries_per_s // 0 | floor), p50 \(.latency_ms.p50 // 0) ms, missed \(.missed), dup \(.duplicated)"
      elif .name == "channel" then "deliveries/s \(.deliveries_per_s // 0 | floor), deliver p99 \(.deliver_latency_ms.p99 // 0) ms, missed \(.missed), dup \(.duplicated), role edit->all \(.role_to_all_ms.max // 0) ms"
      else "acked/s \(.acked_per_s // 0 | floor), delivered/s \(.delivered_per_s // 0 | floor), deliver p50 \(.delivery_latency_ms.p50 // 0) ms, lost \(.lost), dup \(.duplicated)" end) +
-    ", broker cpu \(.broker_cpu_pct | floor)%"' <<<"$(tail -1 "$RESULTS")")"
+    ", broker cpu \(.broker_cpu_pct | floor)%" +
+    (if .shard_conversations then ", conversations per shard \(.shard_conversations | map(tostring) | join("/"))" +
+      ", PG CPU by cluster \(.pg_cpu_pct_by_cluster // {} | to_entries | map("\(.key) \(.value | floor)%") | join(", "))"
+     else "" end)' \
+    <<<"$(tail -1 "$RESULTS")")"
 }
 
 # run_fresh TARGET NAME RUN ARGS...: run_one against a broker started for this run alone.
@@ -214,7 +249,8 @@ for run in $(seq "$RUNS"); do
     for target in "${TARGETS[@]}"; do
       if [ "$target" = plain ]; then args=$base_args; else args=$chat_args; fi
       [ -z "$args" ] && continue
-      case "$target:$FRESH_BROKER_ROWS" in *-noindex:*" $name "*) continue ;; esac
+      # -noindex and sharded targets are for the shared-broker (message) rows only.
+      case "$target:$FRESH_BROKER_ROWS" in *-noindex:*" $name "* | postgres-shards*:*" $name "*) continue ;; esac
       # shellcheck disable=SC2086
       case "$FRESH_BROKER_ROWS" in
         *" $name "*) run_fresh "$target" "$name" "$run" $args ;;
@@ -271,6 +307,24 @@ if has_rows channel; then
   echo "One channel of a large server (fresh broker per run, members added in bulk; no plain baseline):"
   echo
   jq -r -s -L "$HERE" --arg order "$order" -f "$HERE/summarize_channel.jq" "$RESULTS"
+fi
+SHARD_TARGETS=()
+for t in "${TARGETS[@]}"; do [ -n "${BENCH_SHARD_LIST[$t]:-}" ] && SHARD_TARGETS+=("$t"); done
+if $SHARED && [ ${#SHARD_TARGETS[@]} -gt 0 ]; then
+  echo
+  echo "Conversations per shard (the global database's directory, and each shard's conversations" \
+       "table; each shard a PostgreSQL cluster of its own, the global database on the bench's):"
+  echo
+  for t in "${SHARD_TARGETS[@]}"; do
+    echo "- $t: $(bench_shard_spread "$t" | paste -sd ';' | sed 's/;/; /g'); fewest of one run's on a shard:" \
+         "$(jq -s -r --arg t "$t" '[.[] | select(.target == $t and .shard_conversations != null)
+            | .shard_conversations | min] | min // "-"' "$RESULTS");" \
+         "PG CPU by cluster, median of its runs (% of one core; main: the global database's):" \
+         "$(jq -s -r -L "$HERE" --arg t "$t" 'include "summarize_common";
+            [.[] | select(.target == $t) | .pg_cpu_pct_by_cluster // empty] as $r
+            | ($r | map(keys) | add // [] | unique)
+            | map("\(.) \(. as $k | $r | map(.[$k]) | median | round)") | join(", ")' "$RESULTS")"
+  done
 fi
 echo
 echo "CPU taken by other processes during the runs (all cores, % of one core): median" \

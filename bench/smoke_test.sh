@@ -5,13 +5,16 @@
 # devices x 3 missed messages (and its plain baseline), presence churn with 5 watchers x 10
 # transitions, 2 pairs x 100 requests of the mixed workload (edits and reactions), and a channel
 # of a 200-member server with 10 members online (added by bench/channel_members.sh); then the
-# flood, retention sweep and search tools in their --quick modes (bench/flood_bench.sh,
-# bench/retention_bench.sh, bench/search_bench.sh: brokers of their own; the search one also
-# checks that its bulk-built index is the one the broker's indexer builds). Each must lose, duplicate and fail nothing
+# flood, retention sweep, search and tail tools in their --quick modes (bench/flood_bench.sh,
+# bench/retention_bench.sh, bench/search_bench.sh, bench/tail_bench.sh: brokers of their own; the
+# search one also checks that its bulk-built index is the one the broker's indexer builds; the
+# tail one preloads in bulk and sweeps in the background), and bench/run.sh --quick on a store of
+# 2 PostgreSQL shards (pairs: every run OK, each shard got some of the conversations, and the
+# directory agrees with the shards). Each must lose, duplicate and fail nothing
 # (mqchat-bench's and the tools' exit codes); timing is never asserted.
 # usage: bench/smoke_test.sh [--bench PATH] [--plugin PATH] [--build-dir DIR]
 # Without --bench/--plugin it builds them in --build-dir (default <repo>/build-bench).
-# Bounded to ~150 s; kills everything it started on exit.
+# Bounded to ~420 s (~130 s here on a loaded machine); kills everything it started on exit.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
@@ -35,7 +38,7 @@ bench_init_tmp
 MAIN_PID=$$
 (
   exec >/dev/null 2>&1
-  sleep 150 & sleeper=$!
+  sleep 420 & sleeper=$!
   trap 'kill $sleeper; exit 0' TERM
   wait $sleeper && kill -TERM "$MAIN_PID"
 ) &
@@ -69,9 +72,9 @@ run mixed --scenario pairs --pairs 2 --messages 100 --mixed "${common[@]}"
 BENCH_SQLITE_PATH=$(awk '$1 == "plugin_opt_sqlite_path" { print $2 }' "$BENCH_TMP/chat.conf") \
   run channel --scenario channel --members 200 --online 10 --rate 50 --duration 0.5 \
   --bulk-members "$HERE/channel_members.sh" --broker-pid "$CHAT_PID" "${common[@]}"
-tool() {  # NAME SCRIPT: a bench tool's --quick run (its own brokers); a failure fails the test
-  local name=$1 script=$2
-  if timeout 60 "$HERE/$script" --quick --bench "$BENCH" --plugin "$PLUGIN" >/dev/null; then
+tool() {  # NAME SCRIPT [LIMIT_S]: a bench tool's --quick run (its own brokers); a failure fails the test
+  local name=$1 script=$2 limit=${3:-60}
+  if timeout "$limit" "$HERE/$script" --quick --bench "$BENCH" --plugin "$PLUGIN" >/dev/null; then
     bench_log "$name: OK"
   else
     bench_log "$name: FAILED"
@@ -81,6 +84,21 @@ tool() {  # NAME SCRIPT: a bench tool's --quick run (its own brokers); a failure
 tool flood flood_bench.sh
 tool retention retention_bench.sh
 tool search search_bench.sh
+tool tail tail_bench.sh 150  # ~30 s here: initdb, a preload, a bulk index, 5,000 old messages swept
+# 1:1 on 2 shards: the pairs' names are fixed, so their conversations' shards are too (3 and 7).
+shards_out=$(timeout 240 "$HERE/run.sh" --quick --stores postgres-shards2 --scenarios pairs \
+  --bench "$BENCH" --plugin "$PLUGIN" 2>"$BENCH_TMP/shards.err") || true
+spread_re='^- postgres-shards2: shard 0: ([0-9]+) in the directory, ([0-9]+) conversations; shard 1: ([0-9]+) in the directory, ([0-9]+) conversations;'
+spread=$(grep -E "$spread_re" <<<"$shards_out" || true)
+if grep -q '^Totals: 0 failed run(s) of 2\.$' <<<"$shards_out" && [[ "$spread" =~ $spread_re ]] &&
+   [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] && [ "${BASH_REMATCH[3]}" = "${BASH_REMATCH[4]}" ] &&
+   [ "${BASH_REMATCH[1]}" -gt 0 ] && [ "${BASH_REMATCH[3]}" -gt 0 ] &&
+   [ $((BASH_REMATCH[1] + BASH_REMATCH[3])) = 10 ]; then
+  bench_log "shards: OK ($spread)"
+else
+  bench_log "shards: FAILED"; printf '%s\n' "$shards_out" >&2; tail -20 "$BENCH_TMP/shards.err" >&2
+  status=1
+fi
 if [ $status -ne 0 ]; then
   bench_log "smoke test FAILED; broker logs:"
   tail -30 "$BENCH_TMP/chat.log" "$BENCH_TMP/plain.log" >&2

@@ -30,4 +30,4 @@ include "summarize_common";
       else
         (if ($p.delivered // 0) > 0 and $r.delivered != null then "\($r.delivered / $p.delivered * 100 | round / 100)× msgs" else "-" end)
       end) as $ratio
-   | "| \($descs[$name]) | \($t) | \($r.ok)/\($r.runs) | \($r.sent | int) | \($r.acked | int) | \($r.delivered | int) | \(lat($r.a50; $r.a99; $r.a999; $r.amax)) | \(lat($r.d50; $r.d99; $r.d999; $r.dmax)) | \($r.lost) | \($r.dup) | \($r.bcpu | int) | \(if $r.rss == null then "-" else ($r.rss / 1024 * 10 | round / 10 | tostring) end) | \(if $t == "postgres" then ($r.pgcpu | int) else "-" end) | \($r.gcpu | int) | \($r.ocpu | int) | \($ratio) |")
+   | "| \($descs[$name]) | \($t) | \($r.ok)/\($r.runs) | \($r.sent | int) | \($r.acked | int) | \($r.delivered | int) | \(lat($r.a50; $r.a99; $r.a999; $r.amax)) | \(lat($r.d50; $r.d99; $r.d999; $r.dmax)) | \($r.lost) | \($r.dup) | \($r.bcpu | int) | \(if $r.rss == null then "-" else ($r.rss / 1024 * 10 | round / 10 | tostring) end) | \(if ($t | startswith("postgres")) then ($r.pgcpu | int) else "-" end) | \($r.gcpu | int) | \($r.ocpu | int) | \($ratio) |")
