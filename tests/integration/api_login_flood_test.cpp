@@ -186,12 +186,8 @@ class ApiLoginFloodTest : public ::testing::Test {
 };
 
 TEST_F(ApiLoginFloodTest, DISABLED_ALegitimateUserLogsInWithinOneSecondAndTheChatKeepsItsLatency) {
-  std::vector<LatencyWindow> quiet, flooded;
-  quiet.push_back(Phase(false));
-  for (int round = 0; round < kRounds; ++round) {
-    flooded.push_back(Phase(true));
-    quiet.push_back(Phase(false));
-  }
+  const auto [quiet, flooded] = InterleaveWindows(
+      kRounds, [&](std::optional<int> flood) { return Phase(flood.has_value()); });
   const std::vector<double> quiet_all = AllSends(quiet), flood_all = AllSends(flooded);
   const double quiet_p99 = MedianWindowP99(quiet), flood_p99 = MedianWindowP99(flooded);
   int64_t attempts = 0, refused = 0, throttled = 0, busy = 0, unanswered = 0;

@@ -235,12 +235,8 @@ class FloodTest : public ::testing::Test {
   // at most twice the quiet windows' (the quiet value floored at kQuietP99FloorMs) plus
   // `allowance_ms`, every token login in within 1 s, the pairs at their pace.
   void RunAndExpect(const char* name, const std::string& attack, double allowance_ms) {
-    std::vector<LatencyWindow> quiet, flooded;
-    quiet.push_back(Phase(""));
-    for (int round = 0; round < kRounds; ++round) {
-      flooded.push_back(Phase(attack));
-      quiet.push_back(Phase(""));
-    }
+    const auto [quiet, flooded] = InterleaveWindows(
+        kRounds, [&](std::optional<int> flood) { return Phase(flood ? attack : ""); });
     const double quiet_p99 = MedianWindowP99(quiet), flood_p99 = MedianWindowP99(flooded);
     const auto quiet_all = AllSends(quiet), flood_all = AllSends(flooded);
     int64_t attempts = 0;
