@@ -38,7 +38,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -46,12 +45,11 @@
 #include <thread>
 #include <vector>
 
-#include "auth/jwt.h"
-#include "auth/password_hash.h"
 #include "support/api_process.h"
 #include "support/chat_server.h"
 #include "support/chatting_pairs.h"
 #include "support/flood_client.h"
+#include "support/flood_logins.h"
 #include "support/http_from.h"
 #include "support/latency_windows.h"
 
@@ -80,19 +78,7 @@ constexpr double kHashRatePerNetwork = 2;
 constexpr double kHashBurstPerNetwork = 20;
 const std::string kSecret = "api-login-flood-test-jwt-secret-0123456789";
 
-std::string Token(const std::string& user) {
-  const int64_t now = static_cast<int64_t>(std::time(nullptr));
-  auto token = auth::SignHs256({{"sub", user}, {"iat", now}, {"exp", now + 3600}}, kSecret);
-  return token.ok() ? *token : "";
-}
-
-// What one PBKDF2 at the default cost takes on this machine right now.
-double HashMs() {
-  auto dummy = auth::MakeDummyHash();
-  const auto start = Clock::now();
-  (void)auth::VerifyPassword("x", *dummy);
-  return Ms(Clock::now() - start).count();
-}
+std::string Token(const std::string& user) { return HourToken(user, kSecret); }
 
 std::string LoginBody(const std::string& user, const std::string& password) {
   return nlohmann::json{{"username", user}, {"password", password}}.dump();
