@@ -38,7 +38,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -46,12 +45,11 @@
 #include <thread>
 #include <vector>
 
-#include "auth/jwt.h"
-#include "auth/password_hash.h"
 #include "support/api_process.h"
 #include "support/chat_server.h"
 #include "support/chatting_pairs.h"
 #include "support/flood_client.h"
+#include "support/flood_logins.h"
 #include "support/http_from.h"
 #include "support/latency_windows.h"
 
@@ -80,19 +78,7 @@ constexpr double kHashRatePerNetwork = 2;
 constexpr double kHashBurstPerNetwork = 20;
 const std::string kSecret = "api-login-flood-test-jwt-secret-0123456789";
 
-std::string Token(const std::string& user) {
-  const int64_t now = static_cast<int64_t>(std::time(nullptr));
-  auto token = auth::SignHs256({{"sub", user}, {"iat", now}, {"exp", now + 3600}}, kSecret);
-  return token.ok() ? *token : "";
-}
-
-// What one PBKDF2 at the default cost takes on this machine right now.
-double HashMs() {
-  auto dummy = auth::MakeDummyHash();
-  const auto start = Clock::now();
-  (void)auth::VerifyPassword("x", *dummy);
-  return Ms(Clock::now() - start).count();
-}
+std::string Token(const std::string& user) { return HourToken(user, kSecret); }
 
 std::string LoginBody(const std::string& user, const std::string& password) {
   return nlohmann::json{{"username", user}, {"password", password}}.dump();
@@ -186,12 +172,8 @@ class ApiLoginFloodTest : public ::testing::Test {
 };
 
 TEST_F(ApiLoginFloodTest, DISABLED_ALegitimateUserLogsInWithinOneSecondAndTheChatKeepsItsLatency) {
-  std::vector<LatencyWindow> quiet, flooded;
-  quiet.push_back(Phase(false));
-  for (int round = 0; round < kRounds; ++round) {
-    flooded.push_back(Phase(true));
-    quiet.push_back(Phase(false));
-  }
+  const auto [quiet, flooded] = InterleaveWindows(
+      kRounds, [&](std::optional<int> flood) { return Phase(flood.has_value()); });
   const std::vector<double> quiet_all = AllSends(quiet), flood_all = AllSends(flooded);
   const double quiet_p99 = MedianWindowP99(quiet), flood_p99 = MedianWindowP99(flooded);
   int64_t attempts = 0, refused = 0, throttled = 0, busy = 0, unanswered = 0;

@@ -35,12 +35,7 @@ class ApiLoginHardeningTest : public ::testing::Test {
  protected:
   // An API process on a fresh (migrated) store; no broker is needed for these.
   bool Start(std::vector<std::pair<std::string, std::string>> options) {
-    ChatServerOptions o;
-    o.store = StoreKind::kSqlite;
-    server_ = ChatServer::Create(std::move(o));
-    if (!server_) return false;
-    api_ = std::make_unique<ApiProcess>(server_->store_config(), std::move(options));
-    return api_->Start();
+    return StartApiOnFreshSqlite(std::move(options), server_, api_);
   }
   ApiReply Login(const std::string& user, const std::string& password) {
     return api_->Post("/v1/login", {{"username", user}, {"password", password}});

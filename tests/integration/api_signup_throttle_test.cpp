@@ -27,12 +27,7 @@ using Ms = std::chrono::duration<double, std::milli>;
 class ApiSignupThrottleTest : public ::testing::Test {
  protected:
   bool Start(std::vector<std::pair<std::string, std::string>> options) {
-    ChatServerOptions o;
-    o.store = StoreKind::kSqlite;
-    server_ = ChatServer::Create(std::move(o));
-    if (!server_) return false;
-    api_ = std::make_unique<ApiProcess>(server_->store_config(), std::move(options));
-    return api_->Start();
+    return StartApiOnFreshSqlite(std::move(options), server_, api_);
   }
   HttpFromResult Signup(const std::string& from, const std::string& user) {
     return PostJsonFrom(

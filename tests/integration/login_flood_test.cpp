@@ -9,17 +9,15 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 #include <memory>
 #include <optional>
 #include <thread>
 #include <vector>
 
-#include "auth/jwt.h"
-#include "auth/password_hash.h"
 #include "support/chat_server.h"
 #include "support/chatting_pairs.h"
 #include "support/flood_client.h"
+#include "support/flood_logins.h"
 #include "support/latency_windows.h"
 #include "support/mqtt_test_client.h"
 #include "support/raw_connect.h"
@@ -35,19 +33,7 @@ constexpr int kNotAuthorized = 0x87;
 constexpr int kClosedWithoutConnack = -1;
 const std::string kSecret = "login-flood-test-jwt-secret-0123456789";
 
-std::string Token(const std::string& user) {
-  const int64_t now = static_cast<int64_t>(std::time(nullptr));
-  auto token = auth::SignHs256({{"sub", user}, {"iat", now}, {"exp", now + 3600}}, kSecret);
-  return token.ok() ? *token : "";
-}
-
-// What one PBKDF2 at the default cost takes on this machine right now.
-double HashMs() {
-  auto dummy = auth::MakeDummyHash();
-  const auto start = Clock::now();
-  (void)auth::VerifyPassword("x", *dummy);
-  return Ms(Clock::now() - start).count();
-}
+std::string Token(const std::string& user) { return HourToken(user, kSecret); }
 
 std::unique_ptr<ChatServer> StartServer(std::vector<std::pair<std::string, std::string>> opts,
                                         int password_users) {
@@ -235,12 +221,8 @@ class FloodTest : public ::testing::Test {
   // at most twice the quiet windows' (the quiet value floored at kQuietP99FloorMs) plus
   // `allowance_ms`, every token login in within 1 s, the pairs at their pace.
   void RunAndExpect(const char* name, const std::string& attack, double allowance_ms) {
-    std::vector<LatencyWindow> quiet, flooded;
-    quiet.push_back(Phase(""));
-    for (int round = 0; round < kRounds; ++round) {
-      flooded.push_back(Phase(attack));
-      quiet.push_back(Phase(""));
-    }
+    const auto [quiet, flooded] = InterleaveWindows(
+        kRounds, [&](std::optional<int> flood) { return Phase(flood ? attack : ""); });
     const double quiet_p99 = MedianWindowP99(quiet), flood_p99 = MedianWindowP99(flooded);
     const auto quiet_all = AllSends(quiet), flood_all = AllSends(flooded);
     int64_t attempts = 0;

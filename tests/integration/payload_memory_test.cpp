@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -98,29 +99,31 @@ void PayloadMemoryTest::HugeSends(bool bound_latency) {
     return w;
   };
 
-  std::vector<LatencyWindow> quiet{window(nullptr, nullptr)};
-  std::map<size_t, std::vector<LatencyWindow>> flooded;
-  for (int round = 0; round < kRounds; ++round) {
-    for (size_t mib : {32, 100}) {
-      const size_t size = mib << 20;
-      const std::string payload = NestedSend(size);
-      const int64_t before = PeakRssBytes(broker);
-      int puback = 0;
-      flooded[mib].push_back(window(&payload, &puback));
-      const int64_t after = PeakRssBytes(broker);
-      EXPECT_EQ(puback, kV5PacketTooLarge) << mib << " MiB";
-      EXPECT_TRUE(alice->mqtt().IsConnected()) << mib << " MiB";
-      EXPECT_LT(after - before, static_cast<int64_t>(2 * size)) << mib << " MiB";
-      std::printf(
-          "%zu MiB nested send: broker peak RSS %.1f -> %.1f MiB; pair p99 %.2f ms "
-          "(%zu sends)\n",
-          mib, before / 1048576.0, after / 1048576.0, flooded[mib].back().p99(),
-          flooded[mib].back().sends.size());
-      quiet.push_back(window(nullptr, nullptr));
-      std::printf("quiet: pair p99 %.2f ms (%zu sends)\n", quiet.back().p99(),
-                  quiet.back().sends.size());
+  // The flood windows take the sizes in turn: 32 MiB, 100 MiB, 32 MiB, ...
+  constexpr size_t kSizesMiB[] = {32, 100};
+  const auto [quiet, floods] = InterleaveWindows(2 * kRounds, [&](std::optional<int> flood) {
+    if (!flood) {
+      LatencyWindow w = window(nullptr, nullptr);
+      std::printf("quiet: pair p99 %.2f ms (%zu sends)\n", w.p99(), w.sends.size());
+      return w;
     }
-  }
+    const size_t mib = kSizesMiB[*flood % 2];
+    const size_t size = mib << 20;
+    const std::string payload = NestedSend(size);
+    const int64_t before = PeakRssBytes(broker);
+    int puback = 0;
+    LatencyWindow w = window(&payload, &puback);
+    const int64_t after = PeakRssBytes(broker);
+    EXPECT_EQ(puback, kV5PacketTooLarge) << mib << " MiB";
+    EXPECT_TRUE(alice->mqtt().IsConnected()) << mib << " MiB";
+    EXPECT_LT(after - before, static_cast<int64_t>(2 * size)) << mib << " MiB";
+    std::printf(
+        "%zu MiB nested send: broker peak RSS %.1f -> %.1f MiB; pair p99 %.2f ms (%zu sends)\n",
+        mib, before / 1048576.0, after / 1048576.0, w.p99(), w.sends.size());
+    return w;
+  });
+  std::map<size_t, std::vector<LatencyWindow>> flooded;
+  for (size_t i = 0; i < floods.size(); ++i) flooded[kSizesMiB[i % 2]].push_back(floods[i]);
   const double quiet_p99 = MedianWindowP99(quiet);
   for (auto& [mib, windows] : flooded) {
     const double flood_p99 = MedianWindowP99(windows);

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "support/broker_process.h"
+#include "support/chat_server.h"
 #include "support/free_port.h"
 #include "support/rsa_keys.h"
 #include "support/test_paths.h"
@@ -104,6 +105,16 @@ ApiReply ApiProcess::Call(const std::string& method, const std::string& path,
   if (!bearer.empty()) request.set_header("Authorization", "Bearer " + bearer);
   if (!content_type.empty()) request.set_header("Content-Type", content_type);
   return ToReply(client.send(request));
+}
+
+bool StartApiOnFreshSqlite(std::vector<std::pair<std::string, std::string>> options,
+                           std::unique_ptr<ChatServer>& server, std::unique_ptr<ApiProcess>& api) {
+  ChatServerOptions o;
+  o.store = StoreKind::kSqlite;
+  server = ChatServer::Create(std::move(o));
+  if (!server) return false;
+  api = std::make_unique<ApiProcess>(server->store_config(), std::move(options));
+  return api->Start();
 }
 
 }  // namespace mqchat::test

@@ -17,6 +17,8 @@
 
 namespace mqchat::test {
 
+class ChatServer;
+
 struct ApiReply {
   int status = 0;     // HTTP status; 0 if the request failed at the transport
   std::string body;   // raw body
@@ -60,5 +62,12 @@ class ApiProcess {
   int port_ = 0;
   Subprocess process_;
 };
+
+// An ApiProcess with `options` on a fresh (migrated) SQLite store and no broker (`server` only
+// holds the store; it is not started): into `server` and `api`, which the caller keeps in that
+// order so the service stops before its store goes. False if either failed (with a gtest failure
+// from ApiProcess::Start).
+bool StartApiOnFreshSqlite(std::vector<std::pair<std::string, std::string>> options,
+                           std::unique_ptr<ChatServer>& server, std::unique_ptr<ApiProcess>& api);
 
 }  // namespace mqchat::test

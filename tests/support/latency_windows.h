@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <vector>
 
 namespace mqchat::test {
@@ -53,5 +55,16 @@ inline std::vector<double> AllSends(const std::vector<LatencyWindow>& windows) {
   for (const auto& w : windows) all.insert(all.end(), w.sends.begin(), w.sends.end());
   return all;
 }
+
+// The windows of one interleaved run: `quiet` has one more than `flooded`.
+struct InterleavedWindows {
+  std::vector<LatencyWindow> quiet;
+  std::vector<LatencyWindow> flooded;
+};
+
+// A quiet window, then `floods` times a flood window and a quiet one, one after the other:
+// `measure(i)` runs flood window i (0 .. floods - 1), `measure(std::nullopt)` a quiet one.
+InterleavedWindows InterleaveWindows(
+    int floods, const std::function<LatencyWindow(std::optional<int> flood)>& measure);
 
 }  // namespace mqchat::test

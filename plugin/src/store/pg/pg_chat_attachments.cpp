@@ -8,6 +8,7 @@
 #include "store/append_plan.h"
 #include "store/pg/pg_attachment_sql.h"
 #include "store/pg/pg_chat_sql.h"
+#include "store/pg/pg_chat_store.h"
 #include "store/pg/pg_pipeline.h"
 
 namespace mqchat::store {
@@ -74,6 +75,11 @@ Status SendAttachmentLinks(PgPipeline& pipe, const AppendPlan& plan) {
                                   .Text(sql::Int64Array(positions))
                                   .Text(sql::TextArray(attachment_ids))
                                   .Text(sql::Int64Array(marked_at)));
+}
+
+// A shard's copy of the upload rows its sends will name (pg_chat_store.h), outside AppendBatch.
+Status PgChatStore::CopyUploads(const std::string& rows) {
+  return Run(at::kCopyUploads, PgParams().Text(rows)).status();
 }
 
 }  // namespace mqchat::store

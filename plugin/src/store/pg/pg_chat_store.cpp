@@ -149,10 +149,6 @@ Result<Conversation> PgChatStore::LoadConversation(ConversationId id) {
 
 // --- writes ---
 
-Status PgChatStore::CopyUploads(const std::string& rows) {
-  return Run(pg_attachment_sql::kCopyUploads, PgParams().Text(rows)).status();
-}
-
 Status PgChatStore::EnsureUsers(const std::vector<NewUser>& users) {
   MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
   std::vector<const NewUser*> missing;

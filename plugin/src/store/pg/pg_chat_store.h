@@ -33,7 +33,7 @@ class PgChatStore final : public AdminChatStore, private NewConversationSql, pri
   Status EnsureUsers(const std::vector<NewUser>& users) override;
   // A shard of a sharded store: the upload rows PgShardDirectory::TakeUploads read from the
   // global database (`rows`, its JSON), copied here or brought up to date, before a send here
-  // names them (store/sharded_chat_store.h).
+  // names them (store/sharded_chat_store.h; pg_chat_attachments.cpp).
   Status CopyUploads(const std::string& rows);
   Result<Conversation> OpenDirect(ConversationId new_id, const std::string& a, const std::string& b,
                                   int64_t now_ms) override;
