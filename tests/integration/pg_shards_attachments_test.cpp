@@ -157,6 +157,32 @@ TEST_P(PgShardsAttachmentsTest, ADeletedMessageOnAShardReleasesItsUploadsForTheS
                       "the upload released once no message carries it"));
 }
 
+// The release waits on the shard for whoever reconciles it: a deletion while no API service
+// runs (as if it crashed between the shard's commit and the global update) is released once one
+// runs again.
+TEST_P(PgShardsAttachmentsTest, AReleaseMadeWhileNoApiRunsIsNotLost) {
+  MQCHAT_REQUIRE_SERVER();
+  ASSERT_TRUE(api_);
+  const std::string alice_token = Join("alice");
+  Join("bob");
+  auto alice = Login("alice", "phone");
+  const int64_t group = alice->CreateGroup("team", {"bob"});
+  ASSERT_GT(group, 0);
+  ASSERT_GE(ShardOf(group), 0);
+  const std::string file = Upload(alice_token, "notes.txt", "notes\n");
+  auto sent =
+      alice->Request(Op::kSend, group,
+                     {{"client_msg_id", "a1"}, {"text", "see attached"}, {"attachments", {file}}});
+  ASSERT_TRUE(sent.ok()) << sent.Describe();
+  api_->Stop();
+  auto deleted = alice->Request(Op::kDelete, group, {{"client_msg_id", "d1"}, {"seq", 1}});
+  ASSERT_TRUE(deleted.ok()) << deleted.Describe();
+  EXPECT_GT(GlobalMark(file), 0) << "released with no API service running";
+  ASSERT_TRUE(api_->Start());
+  EXPECT_TRUE(WaitFor([&] { return GlobalMark(file) == 0; }, std::chrono::seconds(60),
+                      "the release made while no API ran"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, PgShardsAttachmentsTest, ::testing::Values(StoreKind::kPostgres),
                          StoreParamName);
 
