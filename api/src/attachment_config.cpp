@@ -23,6 +23,7 @@ std::optional<Status> ApplyAttachmentOption(const std::string& key, const std::s
       {"attachment_url_ttl_s", 10, 86400, &c->url_ttl_s},
       {"upload_ttl_s", 60, kMax, &c->unreferenced_ttl_s},
       {"upload_sweep_ms", 100, 3600000, &c->sweep_interval_ms},
+      {"upload_release_grace_ms", 0, 86400000, &c->release_grace_ms},
   };
   if (key == "attachment_url_secret_file") {
     c->url_secret_file = value;

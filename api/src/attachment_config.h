@@ -30,6 +30,9 @@ struct AttachmentConfig {
   std::string url_secret_file;
   int64_t unreferenced_ttl_s = 86400;  // `upload_ttl_s`, 60..: age at which unsent uploads go
   int64_t sweep_interval_ms = 60000;   // `upload_sweep_ms`, 100..3600000
+  // `upload_release_grace_ms`, 0..86400000: with --pg_shards, how long after its last send an
+  // upload a shard released may be unmarked in the global database (shard_upload_release.h).
+  int64_t release_grace_ms = 600000;
 };
 
 // Applies `key` if it is an attachment option: nullopt if it is not one, else the result

@@ -53,6 +53,21 @@ class AttachmentStore {
   virtual Result<std::vector<AttachmentRecord>> Unreferenced(int64_t cutoff_ms, int limit) = 0;
   // Deletes `id` if no message carries it yet (a send racing the sweep wins); true if deleted.
   virtual Result<bool> DeleteUnreferenced(const std::string& id) = 0;
+
+  // With --pg_shards (shard_upload_release.h; PostgreSQL only, the others answer
+  // kFailedPrecondition). On a shard: up to `limit` uploads, oldest first, whose copy there no
+  // message carries and that are not reconciled yet (referenced_at_ms 0: released by a deletion,
+  // an expiry or an erasure there, or copied for a send that was refused).
+  virtual Result<std::vector<std::string>> UnlinkedCopies(int limit);
+  // Whether a message of this database carries `id`.
+  virtual Result<bool> Carried(const std::string& id);
+  // On the global database: unmarks `id` (the sweep may purge it) if its mark is still
+  // `referenced_at_ms` (no send took it since it was read) and no message here carries it;
+  // true if it did.
+  virtual Result<bool> Release(const std::string& id, int64_t referenced_at_ms);
+  // On a shard: marks the copy of `id` reconciled (referenced_at_ms -1, out of UnlinkedCopies)
+  // unless a message there took it meanwhile.
+  virtual Status MarkReconciled(const std::string& id);
 };
 
 using AttachmentStorePtr = std::unique_ptr<AttachmentStore>;
@@ -89,6 +104,20 @@ inline constexpr char kUnreferenced[] =
     "AND created_at_ms < ?1 ORDER BY created_at_ms LIMIT ?2";
 inline constexpr char kDeleteUnreferenced[] =
     "DELETE FROM attachments WHERE id = ?1 AND referenced_at_ms = 0";
+// shard_upload_release.h's statements (PostgreSQL).
+#define MQCHAT_NOT_CARRIED(ID) \
+  "NOT EXISTS (SELECT 1 FROM message_attachments m WHERE m.attachment_id = " ID ")"
+inline constexpr char kUnlinkedCopies[] =
+    "SELECT a.id FROM attachments a WHERE a.referenced_at_ms = 0 "
+    "AND " MQCHAT_NOT_CARRIED("a.id") " ORDER BY a.created_at_ms LIMIT ?1";
+inline constexpr char kCarried[] =
+    "SELECT 1 FROM message_attachments WHERE attachment_id = ?1 LIMIT 1";
+inline constexpr char kRelease[] =
+    "UPDATE attachments SET referenced_at_ms = 0 WHERE id = ?1 AND referenced_at_ms = ?2 "
+    "AND referenced_at_ms <> 0 AND " MQCHAT_NOT_CARRIED("?1");
+inline constexpr char kMarkReconciled[] =
+    "UPDATE attachments SET referenced_at_ms = -1 WHERE id = ?1 AND referenced_at_ms = 0 "
+    "AND " MQCHAT_NOT_CARRIED("?1");
 }  // namespace attachment_sql
 
 Result<AttachmentStorePtr> OpenSqliteAttachmentStore(const std::string& path);

@@ -118,6 +118,35 @@ class PgAttachmentStore : public AttachmentStore {
     return std::atoi(PQcmdTuples(res.get())) > 0;
   }
 
+  Result<std::vector<std::string>> UnlinkedCopies(int limit) override {
+    PgParams p;
+    p.Int(limit);
+    MQCHAT_ASSIGN_OR_RETURN(auto res, Exec(sql::kUnlinkedCopies, p));
+    std::vector<std::string> out;
+    for (int row = 0; row < PQntuples(res.get()); ++row) out.push_back(PgText(res.get(), row, 0));
+    return out;
+  }
+
+  Result<bool> Carried(const std::string& id) override {
+    PgParams p;
+    p.Text(id);
+    MQCHAT_ASSIGN_OR_RETURN(auto res, Exec(sql::kCarried, p));
+    return PQntuples(res.get()) > 0;
+  }
+
+  Result<bool> Release(const std::string& id, int64_t referenced_at_ms) override {
+    PgParams p;
+    p.Text(id).Int(referenced_at_ms);
+    MQCHAT_ASSIGN_OR_RETURN(auto res, Exec(sql::kRelease, p));
+    return std::atoi(PQcmdTuples(res.get())) > 0;
+  }
+
+  Status MarkReconciled(const std::string& id) override {
+    PgParams p;
+    p.Text(id);
+    return Exec(sql::kMarkReconciled, p).status();
+  }
+
  private:
   Result<store::PgResultPtr> Exec(const char* text, const PgParams& p) {
     return ExecParams(conn_.get(), store::PgPlaceholders(text).c_str(), p);

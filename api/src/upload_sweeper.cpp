@@ -3,6 +3,7 @@
 #include <chrono>
 #include <iostream>
 
+#include "shard_upload_release.h"
 #include "uploads.h"
 
 namespace mqchat::api {
@@ -14,6 +15,7 @@ UploadSweeper::UploadSweeper(StorePool* stores, BlobStore* files, const UploadSp
       spool_(spool),
       ttl_ms_(config.unreferenced_ttl_s * 1000),
       interval_ms_(config.sweep_interval_ms),
+      release_grace_ms_(config.release_grace_ms),
       now_ms_(std::move(now_ms)) {}
 
 UploadSweeper::~UploadSweeper() { Stop(); }
@@ -46,6 +48,14 @@ void UploadSweeper::Run() {
 
 Result<int> UploadSweeper::SweepOnce() {
   MQCHAT_ASSIGN_OR_RETURN(StoreLease store, stores_->Acquire());
+  Status reconciled = Status::Ok();
+  if (store.shard_count() > 0) {
+    // A shard that cannot be asked holds back the releases (not the sweep of the rest).
+    reconciled = ReleaseShardUploads(store, now_ms_(), release_grace_ms_).status();
+    if (!reconciled.ok()) {
+      std::cerr << "mqchat-api: upload release from the shards: " << reconciled.message() << "\n";
+    }
+  }
   const int64_t cutoff = now_ms_() - ttl_ms_;
   int purged = 0;
   for (;;) {
@@ -65,7 +75,11 @@ Result<int> UploadSweeper::SweepOnce() {
       spool_->Remove(r.id);
     }
     purged += deleted;
-    if (batch->size() < 100 || deleted == 0) return purged;
+    if (batch->size() < 100 || deleted == 0) {
+      // Its shard connections may be broken: opened again on the next pass.
+      if (reconciled.code() == Code::kUnavailable) store.Discard();
+      return purged;
+    }
   }
 }
 

@@ -3,6 +3,8 @@
 // 100 such rows at a time, deletes each row unless a broker referenced it meanwhile
 // (AttachmentStore::DeleteUnreferenced: the row is what orders the two), and then its blobs
 // and spool file. Blob deletes that fail leave an orphan file, never a row without its file.
+// With --pg_shards each pass first reconciles the global rows with the shards' releases
+// (shard_upload_release.h).
 // Start/Stop from one thread; the sweep runs on its own.
 #pragma once
 
@@ -40,6 +42,7 @@ class UploadSweeper {
   const UploadSpool* spool_;
   const int64_t ttl_ms_;
   const int64_t interval_ms_;
+  const int64_t release_grace_ms_;
   std::function<int64_t()> now_ms_;
   std::mutex mu_;
   std::condition_variable cv_;

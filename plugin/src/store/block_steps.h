@@ -24,19 +24,24 @@ inline constexpr int kMaxBlocks = 1000;
 // the direct conversation `d.conv` (NULL: none yet), where `d` is a derived table the statement
 // builds with those three columns. Refused: the recipient blocked the sender; or the
 // recipient's policy is not "everyone", the recipient has not written in the conversation, and
-// the policy is not "shared group" with a group shared by both. A macro so that statements of
-// both backends embed it as literal text (adjacent string literals); it names no parameter.
+// the policy is not "shared group" with a group shared by both, in this database or, with
+// PostgreSQL shards, known to be in another (`SHARED`, an SQL boolean the statement gives: the
+// sharded store found such a group elsewhere; store/sharded_chat_store.h). A macro so that
+// statements of both backends embed it as literal text (adjacent string literals).
 // Every lookup is an index probe: blocks' key, dm_policies' key, messages' unique
 // (conversation_id, sender, ...) index, members' key and members_username_idx.
-#define MQCHAT_DM_REFUSED_SQL                                                                  \
+#define MQCHAT_DM_REFUSED_UNLESS_SQL(SHARED)                                                   \
   "(EXISTS (SELECT 1 FROM blocks b WHERE b.blocker = d.recipient AND b.blocked = d.sender) "   \
   "OR (COALESCE((SELECT p.policy FROM dm_policies p WHERE p.username = d.recipient), 0) <> 0 " \
   "AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = d.conv "                 \
   "AND m.sender = d.recipient) "                                                               \
   "AND NOT (COALESCE((SELECT p.policy FROM dm_policies p WHERE p.username = d.recipient), 0) " \
-  "= 1 AND EXISTS (SELECT 1 FROM members a JOIN members s ON s.conversation_id = "             \
-  "a.conversation_id AND s.username = d.sender JOIN conversations g ON g.conversation_id = "   \
-  "a.conversation_id AND g.kind = 2 WHERE a.username = d.recipient))))"
+  "= 1 AND (" SHARED                                                                           \
+  " OR EXISTS (SELECT 1 FROM members a JOIN members s ON "                                     \
+  "s.conversation_id = a.conversation_id AND s.username = d.sender JOIN conversations g ON "   \
+  "g.conversation_id = a.conversation_id AND g.kind = 2 WHERE a.username = d.recipient)))))"
+// The same with no group known elsewhere (one database sees every group itself).
+#define MQCHAT_DM_REFUSED_SQL MQCHAT_DM_REFUSED_UNLESS_SQL("0 = 1")
 
 // The one answer for "blocked" and "the policy leaves you out" (kFailedPrecondition), so no
 // answer tells a sender that they were blocked.

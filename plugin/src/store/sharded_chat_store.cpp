@@ -99,7 +99,7 @@ Result<Conversation> ShardedChatStore::OpenDirect(ConversationId new_id, const s
   if (a == b) return global_->OpenDirect(new_id, a, b, now_ms);  // refused, nothing written
   const std::string key = DirectKey(a, b);
   MQCHAT_ASSIGN_OR_RETURN(bool in_global, directory_.DirectInGlobal(key));
-  if (in_global) return global_->OpenDirect(new_id, a, b, now_ms);
+  if (in_global) return OpenDirectIn(-1, new_id, a, b, now_ms);
   const int chosen = ChooseShard(PlacementKey(key), weights_);
   MQCHAT_ASSIGN_OR_RETURN(PgShardDirectory::Placement placed,
                           directory_.ClaimDirect(key, new_id, chosen));
@@ -108,7 +108,7 @@ Result<Conversation> ShardedChatStore::OpenDirect(ConversationId new_id, const s
   MQCHAT_RETURN_IF_ERROR(MirrorUsers(placed.shard, *store, {a, b}));
   // The pair's id, as the directory has it: a first attempt that failed on the shard left
   // only the directory row, and this one makes the conversation under that id.
-  return store->OpenDirect(placed.id, a, b, now_ms);
+  return OpenDirectIn(placed.shard, placed.id, a, b, now_ms);
 }
 
 Result<Conversation> ShardedChatStore::CreateGroup(ConversationId new_id, const std::string& owner,

@@ -124,6 +124,19 @@ class ShardedChatStore final : public AdminChatStore {
     if (*moved == nullptr) return answer;
     return call(**moved);
   }
+  // The shared_group policy across databases (sharded_dm_policy.cpp). Whether `recipient`'s
+  // policy lets `sender` in through a group the two share in a database other than `home`
+  // (which refused): false if the policy is another one or no database has such a group;
+  // kUnavailable if none was found and a database could not be asked.
+  Result<bool> SharesGroupElsewhere(int home, const std::string& sender,
+                                    const std::string& recipient);
+  // OpenDirect on `home`, asking the other databases if it refuses.
+  Result<Conversation> OpenDirectIn(int home, ConversationId id, const std::string& a,
+                                    const std::string& b, int64_t now_ms);
+  // The requests of `batch` refused kNotAccepting: sent again, marked, if the two share a group
+  // elsewhere; kFailed (kUnavailable) if that cannot be told.
+  void RetrySharedGroups(const std::vector<AppendRequest>& batch, const std::vector<int>& homes,
+                         std::vector<AppendResult>& results);
   // Copies the rows of those of `names` that exist in the global database onto shard `home`,
   // before a conversation there names them (no-op for the global database).
   Status MirrorUsers(int home, AdminChatStore& store, const std::vector<std::string>& names);

@@ -65,6 +65,7 @@ Result<std::vector<AppendResult>> ShardedChatStore::AppendRouted(
       }
     }
   }
+  RetrySharedGroups(batch, homes, results);
   if (redirects > 0) RedirectMoved(batch, homes, redirects - 1, results);
   return results;
 }

@@ -38,17 +38,21 @@ inline constexpr PgStatement kLink = {
 // A sharded store (store/sharded_chat_store.h): the global database's rows of the uploads
 // ($1) their senders ($2, pairwise) own, as JSON; the finished ones marked referenced at $3
 // (the API's sweep, which reads the global rows, keeps them), before a shard's send carries
-// them.
+// them. Every take moves the mark forward (at least by 1), so that the API's reconcile of the
+// shards' releases (api/src/shard_upload_release.h) sees a send on its way and leaves the row.
 inline constexpr PgStatement kTakeUploads = {
     "mqchat_attachment_take_uploads",
-    "WITH m AS (UPDATE attachments a SET referenced_at_ms = CASE WHEN a.referenced_at_ms = 0 "
-    "AND a.state = 1 THEN $3::bigint ELSE a.referenced_at_ms END FROM unnest($1::text[], "
+    "WITH m AS (UPDATE attachments a SET referenced_at_ms = CASE WHEN a.state = 1 THEN "
+    "GREATEST($3::bigint, a.referenced_at_ms + 1) ELSE a.referenced_at_ms END FROM "
+    "unnest($1::text[], "
     "$2::text[]) AS r(id, owner) WHERE a.id = r.id AND a.owner = r.owner RETURNING a.id, "
     "a.owner, a.name, a.declared_type, a.size, a.received, a.state, a.content_type, a.width, "
     "a.height, a.blob_id, a.thumb_id, a.created_at_ms, a.finished_at_ms) "
     "SELECT COALESCE(json_agg(m), '[]'::json)::text FROM m"};
 // On the shard: those rows ($1, kTakeUploads' JSON) copied or brought up to date, so the send's
-// lookup (kLookUp) finds them there; the shard's referenced mark is its own.
+// lookup (kLookUp) finds them there; the shard's referenced mark is its own (0 when no message
+// there carries the upload and the global row has not been told; -1 once it has: a new copy
+// makes it 0 again, so a send refused here still leaves it for the reconcile).
 #define MQCHAT_PG_UPLOAD_COLUMNS                                                         \
   "id, owner, name, declared_type, size, received, state, content_type, width, height, " \
   "blob_id, thumb_id, created_at_ms, finished_at_ms"
@@ -59,7 +63,8 @@ inline constexpr PgStatement kCopyUploads = {
     "size = EXCLUDED.size, received = EXCLUDED.received, state = EXCLUDED.state, "
     "content_type = EXCLUDED.content_type, width = EXCLUDED.width, height = EXCLUDED.height, "
     "blob_id = EXCLUDED.blob_id, thumb_id = EXCLUDED.thumb_id, "
-    "finished_at_ms = EXCLUDED.finished_at_ms"};
+    "finished_at_ms = EXCLUDED.finished_at_ms, referenced_at_ms = CASE WHEN "
+    "attachments.referenced_at_ms = -1 THEN 0 ELSE attachments.referenced_at_ms END"};
 
 inline constexpr const PgStatement* kAll[] = {&kLookUp, &kLink, &kCopyUploads};
 

@@ -36,16 +36,24 @@ inline constexpr PgStatement kSetPolicy = {
     "mqchat_block_set_policy",
     "INSERT INTO dm_policies (username, policy) VALUES ($1::text, $2::smallint) "
     "ON CONFLICT (username) DO UPDATE SET policy = excluded.policy"};
-// Does $2 refuse a direct message from $1 (their conversation has key $3, if any)?
+// Does $2 refuse a direct message from $1 (their conversation has key $3, if any; $4: a group
+// the two share is known to be in another database)?
 inline constexpr PgStatement kRefusedByKey = {
     "mqchat_block_refused_by_key",
     "SELECT 1 FROM (SELECT $1::text AS sender, $2::text AS recipient, "
     "(SELECT conversation_id FROM conversations WHERE direct_key = $3::text) AS conv) d "
-    "WHERE " MQCHAT_DM_REFUSED_SQL};
+    "WHERE " MQCHAT_DM_REFUSED_UNLESS_SQL("$4::boolean")};
+// Are $1 and $2 both members of a group here (the shared_group policy's test, asked of the other
+// databases of a sharded store)? One probe of members_username_idx per group of $1's.
+inline constexpr PgStatement kSharesGroup = {
+    "mqchat_block_shares_group",
+    "SELECT 1 FROM members a JOIN members s ON s.conversation_id = a.conversation_id "
+    "AND s.username = $2::text JOIN conversations g ON g.conversation_id = a.conversation_id "
+    "AND g.kind = 2 WHERE a.username = $1::text LIMIT 1"};
 
 inline constexpr const PgStatement* kAll[] = {
     &kIsBlocked, &kLockBlocker, &kCountBlocks, &kInsertBlock, &kDeleteBlock,  &kListBlocks,
-    &kBlockedBy, &kGetPolicy,   &kSetPolicy,   &kRefusedByKey,
+    &kBlockedBy, &kGetPolicy,   &kSetPolicy,   &kRefusedByKey, &kSharesGroup,
 };
 
 }  // namespace mqchat::store::pg_block_sql

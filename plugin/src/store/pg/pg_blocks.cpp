@@ -65,7 +65,34 @@ Result<bool> PgChatStore::DirectRefused(const std::string& sender, const std::st
                                         const std::string& direct_key) {
   MQCHAT_ASSIGN_OR_RETURN(
       PgResultPtr res,
-      Run(sql::kRefusedByKey, PgParams().Text(sender).Text(recipient).Text(direct_key)));
+      Run(sql::kRefusedByKey, PgParams()
+                                  .Text(sender)
+                                  .Text(recipient)
+                                  .Text(direct_key)
+                                  .Text(shares_group_elsewhere_ ? "true" : "false")));
+  return PQntuples(res.get()) > 0;
+}
+
+Result<Conversation> PgChatStore::OpenDirectSharingGroup(ConversationId new_id,
+                                                         const std::string& a, const std::string& b,
+                                                         int64_t now_ms) {
+  shares_group_elsewhere_ = true;
+  auto opened = OpenDirect(new_id, a, b, now_ms);
+  shares_group_elsewhere_ = false;
+  return opened;
+}
+
+Result<std::vector<AppendResult>> PgChatStore::AppendBatchSharingGroup(
+    const std::vector<AppendRequest>& batch) {
+  shares_group_elsewhere_ = true;
+  auto appended = AppendBatch(batch);
+  shares_group_elsewhere_ = false;
+  return appended;
+}
+
+Result<bool> PgChatStore::SharesGroup(const std::string& a, const std::string& b) {
+  MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
+  MQCHAT_ASSIGN_OR_RETURN(PgResultPtr res, Run(sql::kSharesGroup, PgParams().Text(a).Text(b)));
   return PQntuples(res.get()) > 0;
 }
 

@@ -86,7 +86,7 @@ Status LookUpLastMessages(PgPipeline& pipe, AppendPlan& plan) {
 
 // Step 2: membership of each sender, any stored message with the same key, and whether a
 // direct conversation's other member refuses the sender.
-Status SendKeyLookup(PgPipeline& pipe, const AppendPlan& plan) {
+Status SendKeyLookup(PgPipeline& pipe, const AppendPlan& plan, bool shares_group_elsewhere) {
   std::vector<int64_t> ids;
   std::vector<std::string> senders;
   std::vector<std::string> client_msg_ids;
@@ -95,10 +95,19 @@ Status SendKeyLookup(PgPipeline& pipe, const AppendPlan& plan) {
     senders.push_back(key.sender);
     client_msg_ids.push_back(key.client_msg_id);
   }
+  // The pairs a sharded store found sharing a group in another database: every key's, or none.
+  std::vector<int64_t> shared_ids;
+  std::vector<std::string> shared_senders;
+  if (shares_group_elsewhere) {
+    shared_ids = ids;
+    shared_senders = senders;
+  }
   return pipe.Send(sql::kAppendLookup, PgParams()
                                            .Text(sql::Int64Array(ids))
                                            .Text(sql::TextArray(senders))
-                                           .Text(sql::TextArray(client_msg_ids)));
+                                           .Text(sql::TextArray(client_msg_ids))
+                                           .Text(sql::Int64Array(shared_ids))
+                                           .Text(sql::TextArray(shared_senders)));
 }
 
 Status ReadKeyLookup(PgPipeline& pipe, AppendPlan& plan) {
@@ -294,7 +303,7 @@ Result<std::vector<AppendResult>> PgChatStore::AppendBatch(
   // and a member removed concurrently is seen as removed.
   MQCHAT_RETURN_IF_ERROR(pipe.SendSql("BEGIN"));
   MQCHAT_RETURN_IF_ERROR(SendLock(pipe, plan));
-  MQCHAT_RETURN_IF_ERROR(SendKeyLookup(pipe, plan));
+  MQCHAT_RETURN_IF_ERROR(SendKeyLookup(pipe, plan, shares_group_elsewhere_));
   MQCHAT_RETURN_IF_ERROR(SendTargetLookups(pipe, plan));     // only when the batch has events
   MQCHAT_RETURN_IF_ERROR(SendMentionLookup(pipe, plan));     // only when it has mentions
   MQCHAT_RETURN_IF_ERROR(SendAttachmentLookup(pipe, plan));  // only when it names attachments

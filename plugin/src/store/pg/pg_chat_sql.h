@@ -120,7 +120,8 @@ inline constexpr PgStatement kLastMessageAt = {
 // Step 2, after the locks (so the answers are current): for each key (conversation, sender,
 // client_msg_id) of $1..$3, its 1-based position, whether the sender is a member, the
 // stored message with that key if any, and whether the conversation is direct and its other
-// member refuses the sender's messages (MQCHAT_DM_REFUSED_SQL, store/block_steps.h). The
+// member refuses the sender's messages (MQCHAT_DM_REFUSED_UNLESS_SQL, store/block_steps.h; the
+// (conversation, sender) pairs of $4, $5 share a group in another database). The
 // message is looked up per key (LATERAL; LIMIT 1
 // keeps the planner from flattening it into a join it could hash): one probe of recent_sends'
 // primary key (migration 028: keys within the resend window) and one of messages' each, where
@@ -134,7 +135,9 @@ inline constexpr PgStatement kAppendLookup = {
     "EXISTS (SELECT 1 FROM (SELECT k.sender AS sender, r.username AS recipient, "
     "r.conversation_id AS conv FROM conversations c JOIN members r ON r.conversation_id = "
     "c.conversation_id WHERE c.conversation_id = k.conversation_id AND c.kind = 1 "
-    "AND r.username <> k.sender) d WHERE " MQCHAT_DM_REFUSED_SQL ") "
+    "AND r.username <> k.sender) d WHERE " MQCHAT_DM_REFUSED_UNLESS_SQL(
+        "EXISTS (SELECT 1 FROM unnest($4::bigint[], $5::text[]) AS h(conv, sender) "
+        "WHERE h.conv = d.conv AND h.sender = d.sender)") ") "
     "FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY "
     "AS k(conversation_id, sender, client_msg_id, ord) "
     "LEFT JOIN LATERAL (SELECT x.seq, x.message_id, x.body, x.created_at_ms "

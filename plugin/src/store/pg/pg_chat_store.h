@@ -35,6 +35,18 @@ class PgChatStore final : public AdminChatStore, private NewConversationSql, pri
   // global database (`rows`, its JSON), copied here or brought up to date, before a send here
   // names them (store/sharded_chat_store.h; pg_chat_attachments.cpp).
   Status CopyUploads(const std::string& rows);
+  // A shard of a sharded store: OpenDirect when a group `a` and `b` share is known to be in
+  // another database (ShardedChatStore looked there): `b`'s shared_group policy is met; a block
+  // still refuses (pg_blocks.cpp).
+  Result<Conversation> OpenDirectSharingGroup(ConversationId new_id, const std::string& a,
+                                              const std::string& b, int64_t now_ms);
+  // A shard of a sharded store: AppendBatch of messages into direct conversations whose two
+  // members share a group in another database (ShardedChatStore looked there): their
+  // shared_group policy is met; a block still refuses.
+  Result<std::vector<AppendResult>> AppendBatchSharingGroup(
+      const std::vector<AppendRequest>& batch);
+  // Whether `a` and `b` are both members of a group in this database.
+  Result<bool> SharesGroup(const std::string& a, const std::string& b);
   Result<Conversation> OpenDirect(ConversationId new_id, const std::string& a, const std::string& b,
                                   int64_t now_ms) override;
   Result<Conversation> CreateGroup(ConversationId new_id, const std::string& owner,
@@ -131,6 +143,8 @@ class PgChatStore final : public AdminChatStore, private NewConversationSql, pri
   // A shard of a sharded store: push jobs are recorded without the push target filter, as the
   // targets are in the global database.
   const bool shard_;
+  // Set only during OpenDirectSharingGroup and AppendBatchSharingGroup: a group known elsewhere.
+  bool shares_group_elsewhere_ = false;
 };
 
 }  // namespace mqchat::store
