@@ -58,24 +58,36 @@ std::optional<nlohmann::json> Pass(ClientOptions options, const std::string& que
     std::fprintf(stderr, "connect: %s\n", connected.ToString().c_str());
     return std::nullopt;
   }
-  // The future form: completed on the engine thread as its answer is handled.
-  auto search = client->Search(query, SearchOptions{});
-  if (search.wait_for(std::chrono::seconds(120)) != std::future_status::ready) {
-    std::fprintf(stderr, "no answer to the search within 120 s\n");
-    return std::nullopt;
-  }
-  const auto answered = Clock::now();
-  auto page = search.get();
-  if (!page.ok()) {
-    std::fprintf(stderr, "search: %s\n", page.status().ToString().c_str());
-    return std::nullopt;
+  // Searches one after the other (the future form: completed on the engine thread as its
+  // answer is handled) until the first sync is stored (kOnline), as an app's user typing.
+  int searches = 0;
+  double first_ms = 0, slowest_ms = 0, slowest_at_ms = 0;
+  while (true) {
+    const auto t0 = Clock::now();
+    auto search = client->Search(query, SearchOptions{});
+    if (search.wait_for(std::chrono::seconds(120)) != std::future_status::ready) {
+      std::fprintf(stderr, "no answer to a search within 120 s\n");
+      return std::nullopt;
+    }
+    const auto t1 = Clock::now();
+    auto page = search.get();
+    if (!page.ok()) {
+      std::fprintf(stderr, "search: %s\n", page.status().ToString().c_str());
+      return std::nullopt;
+    }
+    if (searches++ == 0) first_ms = Ms(t1 - t0);
+    if (Ms(t1 - t0) > slowest_ms) {
+      slowest_ms = Ms(t1 - t0);
+      slowest_at_ms = Ms(t0 - up);
+    }
+    std::lock_guard<std::mutex> lock(seen->mu);
+    if (seen->online) break;
+    if (t1 - up > std::chrono::seconds(120)) {
+      std::fprintf(stderr, "not online within 120 s\n");
+      return std::nullopt;
+    }
   }
   std::unique_lock<std::mutex> lock(seen->mu);
-  if (!seen->cv.wait_for(lock, std::chrono::seconds(120),
-                         [&] { return seen->online.has_value(); })) {
-    std::fprintf(stderr, "not online within 120 s\n");
-    return std::nullopt;
-  }
   const Clock::time_point online = *seen->online;
   const size_t messages = seen->messages;
   lock.unlock();
@@ -85,9 +97,11 @@ std::optional<nlohmann::json> Pass(ClientOptions options, const std::string& que
   const auto again_end = Clock::now();
   client->Disconnect();
   return nlohmann::json{{"connect_ms", Ms(up - start)},
-                        {"search_after_connect_ms", Ms(answered - up)},
                         {"online_after_connect_ms", Ms(online - up)},
-                        {"search_before_online", answered < online},
+                        {"searches_while_syncing", searches},
+                        {"first_search_ms", first_ms},
+                        {"slowest_search_ms", slowest_ms},
+                        {"slowest_search_started_after_connect_ms", slowest_at_ms},
                         {"search_when_online_ms", again.ok() ? Ms(again_end - again_start) : -1},
                         {"messages_delivered", messages}};
 }
@@ -106,8 +120,7 @@ bool RunFirstSyncPasses(const ClientOptions& options, const std::string& query, 
     std::perror("mkdtemp");
     return false;
   }
-  std::vector<double> search_ms, online_ms, idle_ms;
-  int before = 0;
+  std::vector<double> slowest_ms, online_ms, idle_ms;
   bool ok = true;
   for (int i = 0; i < passes && ok; ++i) {
     const std::string path = std::string(dir) + "/cache-" + std::to_string(i) + ".db";
@@ -119,21 +132,19 @@ bool RunFirstSyncPasses(const ClientOptions& options, const std::string& query, 
     }
     (*line)["pass"] = i + 1;
     std::printf("%s\n", line->dump().c_str());
-    search_ms.push_back((*line)["search_after_connect_ms"].get<double>());
+    slowest_ms.push_back((*line)["slowest_search_ms"].get<double>());
     online_ms.push_back((*line)["online_after_connect_ms"].get<double>());
     idle_ms.push_back((*line)["search_when_online_ms"].get<double>());
-    before += (*line)["search_before_online"].get<bool>() ? 1 : 0;
   }
   rmdir(dir);
   if (!ok) return false;
-  nlohmann::json summary = {
-      {"query", query},
-      {"passes", passes},
-      {"search_after_connect_p50_ms", Median(search_ms)},
-      {"search_after_connect_max_ms", *std::max_element(search_ms.begin(), search_ms.end())},
-      {"online_after_connect_p50_ms", Median(online_ms)},
-      {"search_when_online_p50_ms", Median(idle_ms)},
-      {"searches_answered_before_online", before}};
+  nlohmann::json summary = {{"query", query},
+                            {"passes", passes},
+                            {"online_after_connect_p50_ms", Median(online_ms)},
+                            {"slowest_search_while_syncing_p50_ms", Median(slowest_ms)},
+                            {"slowest_search_while_syncing_max_ms",
+                             *std::max_element(slowest_ms.begin(), slowest_ms.end())},
+                            {"search_when_online_p50_ms", Median(idle_ms)}};
   std::printf("%s\n", summary.dump().c_str());
   std::fflush(stdout);
   return true;
