@@ -142,8 +142,9 @@ int main(int argc, char** argv) {
   }
   // Connect returns before the SDK's first sync (state kSyncing): that sync stores the user's
   // conversations in the client's cache on the SDK's engine thread, and a search answered
-  // meanwhile waits behind it (400-900 ms with 200 conversations: the "outlier" of earlier
-  // runs). Query latency is measured once the client has caught up.
+  // meanwhile waits for its page's parse and one storing step (before the SDK stored a page in
+  // steps, for the whole page: 400-900 ms with 200 conversations, the "outlier" of earlier
+  // runs; --first-sync measures it). Query latency is measured once the client has caught up.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   struct Caught {
     std::mutex mu;
