@@ -12,7 +12,7 @@
 # Prints markdown tables ready for docs/BENCHMARKS.md.
 # usage: bench/search_bench.sh [--stores "postgres sqlite"] [--messages N] [--conversations M]
 #                              [--repeat R] [--index bulk|broker] [--sends] [--sends-runs R]
-#                              [--verify] [--quick] [--build-dir DIR] [--no-build]
+#                              [--verify] [--quick] [--first-sync R] [--build-dir DIR] [--no-build]
 #                              [--bench PATH --plugin PATH]
 #   sizes (the issue's): PostgreSQL 10,000,000 messages in 100,000 conversations, SQLite
 #   1,000,000 in 10,000 (100 messages per conversation both); --messages and --conversations set
@@ -24,6 +24,9 @@
 #   --verify: after the queries, the index is emptied and built again by the broker's indexer,
 #   which must give the same postings as the bulk build (a check, for small sizes). --quick:
 #   SQLite, 5,000 messages in 200 conversations, 3 runs, --verify (bench/smoke_test.sh).
+#   --first-sync R: also R passes of searches made one after the other from Connect on, during
+#   the client's first sync of the searcher's 200 conversations (mqchat-search-bench --first-sync; docs/
+#   BENCHMARKS.md "The outlier, explained").
 #   --bench/--plugin: built tools (mqchat-bench's folder holds the search tools); no build.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -31,7 +34,7 @@ REPO=$(dirname "$HERE")
 source "$HERE/lib.sh"
 
 STORES="postgres sqlite" MESSAGES="" CONVERSATIONS="" REPEAT=50 INDEX=bulk SENDS=false
-SENDS_RUNS=3 BUILD_DIR="$REPO/build-bench" BUILD=true VERIFY=false BENCH="" PLUGIN=""
+SENDS_RUNS=3 FIRST_SYNC=0 BUILD_DIR="$REPO/build-bench" BUILD=true VERIFY=false BENCH="" PLUGIN=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --stores) STORES=$2; shift 2 ;;
@@ -42,12 +45,13 @@ while [ $# -gt 0 ]; do
     --sends) SENDS=true; shift ;;
     --sends-runs) SENDS_RUNS=$2; shift 2 ;;
     --verify) VERIFY=true; shift ;;
+    --first-sync) FIRST_SYNC=$2; shift 2 ;;
     --quick) STORES=sqlite MESSAGES=5000 CONVERSATIONS=200 REPEAT=3 VERIFY=true; shift ;;
     --build-dir) BUILD_DIR=$2; shift 2 ;;
     --no-build) BUILD=false; shift ;;
     --bench) BENCH=$2 BUILD=false; shift 2 ;;
     --plugin) PLUGIN=$2 BUILD=false; shift 2 ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -118,7 +122,7 @@ elapsed() { awk -v a="$1" -v b="$(now_s)" 'BEGIN { printf "%.1f", b - a }'; }
 fmt() { printf "%'d" "$1"; }
 
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
-SUMMARY="" ROWS=""
+SUMMARY="" ROWS="" FIRST_ROWS=""
 for store in $STORES; do
   read -r n m <<<"$(size_of "$store")"
   [ "$m" -ge 200 ] || bench_die "at least 200 conversations (the searcher's)"
@@ -164,6 +168,14 @@ for store in $STORES; do
     ROWS+=$(jq -r --arg store "$store" --arg n "$(fmt "$n")" --arg kind "${KIND[$q]}" --arg lang "${LANG[$q]}" \
       '"| \($store) | \($n) | \(.query) | \($kind) | \($lang) | \(.scope) | \(.results)\(if .has_more then "+" else "" end) | \(.p50_ms * 10 | round / 10) | \(.p99_ms * 10 | round / 10) | \(.max_ms * 10 | round / 10) (run \(.max_run + 1)) |"' <<<"$line")$'\n'
   done <<<"$json"
+  if [ "$FIRST_SYNC" -gt 0 ]; then
+    bench_log "$store: $FIRST_SYNC first syncs, each with searches from Connect on"
+    json=$("$QUERY_BENCH" --port "$port" --jwt-secret "$BENCH_JWT_SECRET" --user searcher \
+             --first-sync "$FIRST_SYNC" meeting) || bench_die "$store: first-sync passes failed"
+    printf '%s\n' "$json" >&2
+    FIRST_ROWS+=$(tail -n 1 <<<"$json" | jq -r --arg store "$store" --arg n "$(fmt "$n")" \
+      '"| \($store) | \($n) | \(.passes) | \(.first_sync_p50_ms * 10 | round / 10) | \(.first_sync_max_ms * 10 | round / 10) | \(.slowest_search_while_syncing_p50_ms * 10 | round / 10) | \(.slowest_search_while_syncing_max_ms * 10 | round / 10) | \(.search_when_online_p50_ms * 10 | round / 10) |"')$'\n'
+  fi
   if $VERIFY; then
     bench_stop_pid "$pid"
     before=$(fingerprint "$store")
@@ -204,6 +216,14 @@ echo
 echo "| store | messages | query | word | language | scope | results | p50 ms | p99 ms | max ms (which run) |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 printf '%s' "$ROWS"
+if [ "$FIRST_SYNC" -gt 0 ]; then
+  echo
+  echo "The first sync of the searcher's 200 conversations (a new client and cache file each pass; from Connect's return to kOnline), and searches ('meeting', all conversations) one after the other from Connect's return until kOnline (another client), ms:"
+  echo
+  echo "| store | messages | passes | first sync p50 | max | slowest search while syncing p50 | max | the search once online p50 |"
+  echo "|---|---|---|---|---|---|---|---|"
+  printf '%s' "$FIRST_ROWS"
+fi
 if $SENDS; then
   echo
   echo "Sends with (sqlite, postgres) and without (-noindex: plugin_opt_search_index false) indexing, bench/run.sh --scenarios pairs --runs $SENDS_RUNS:"

@@ -4,8 +4,10 @@
 // user's conversations, one request at a time, once the client has caught up (its first sync
 // done), timing request -> response on the client (steady_clock), and prints one JSON line per
 // (query, scope): p50, p99, max in ms and the results of the first page. The corpus is loaded
-// beforehand by bench/search_bench.sh.
+// beforehand by bench/search_bench.sh. --first-sync R instead times a search made at once
+// after Connect, during the client's first sync (first_sync.h), with the first query.
 //   mqchat-search-bench --port P --jwt-secret S --user U --conversation C --repeat N Q1 Q2...
+//   mqchat-search-bench --port P --jwt-secret S --user U --first-sync R Q
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include "auth/jwt.h"
+#include "first_sync.h"
 #include "mqchat/client.h"
 
 namespace {
@@ -29,6 +32,7 @@ struct Args {
   int64_t conversation = 0;
   int repeat = 50;
   int limit = 20;
+  int first_sync = 0;  // passes of the first-sync mode; 0: the query latency mode
   std::vector<std::string> queries;
 };
 
@@ -49,6 +53,8 @@ bool Parse(int argc, char** argv, Args* a) {
       a->repeat = std::max(1, std::atoi(v));
     } else if (k == "--limit" && (v = next())) {
       a->limit = std::atoi(v);
+    } else if (k == "--first-sync" && (v = next())) {
+      a->first_sync = std::max(1, std::atoi(v));
     } else if (!k.empty() && k[0] != '-') {
       a->queries.push_back(k);
     } else {
@@ -107,7 +113,7 @@ int main(int argc, char** argv) {
   if (!Parse(argc, argv, &a)) {
     std::fprintf(stderr,
                  "usage: mqchat-search-bench --port P --jwt-secret S [--user U] [--conversation C]"
-                 " [--repeat N] [--limit L] QUERY...\n");
+                 " [--repeat N] [--limit L] [--first-sync R] QUERY...\n");
     return 2;
   }
   const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
@@ -126,6 +132,9 @@ int main(int argc, char** argv) {
                      .RequestTimeout(std::chrono::seconds(60))
                      .Build();
   if (!options.ok()) return 2;
+  if (a.first_sync > 0) {
+    return mqchat::bench::RunFirstSyncPasses(*options, a.queries.front(), a.first_sync) ? 0 : 1;
+  }
   auto client = mqchat::Client::Create(*options);
   if (!client.ok() || !(*client)->Connect().ok()) {
     std::fprintf(stderr, "cannot connect as %s\n", a.user.c_str());
@@ -133,8 +142,9 @@ int main(int argc, char** argv) {
   }
   // Connect returns before the SDK's first sync (state kSyncing): that sync stores the user's
   // conversations in the client's cache on the SDK's engine thread, and a search answered
-  // meanwhile waits behind it (400-900 ms with 200 conversations: the "outlier" of earlier
-  // runs). Query latency is measured once the client has caught up.
+  // meanwhile waits for its page's parse and one storing step (before the SDK stored a page in
+  // steps, for the whole page: 400-900 ms with 200 conversations, the "outlier" of earlier
+  // runs; --first-sync measures it). Query latency is measured once the client has caught up.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   struct Caught {
     std::mutex mu;

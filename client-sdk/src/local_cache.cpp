@@ -116,6 +116,9 @@ Result<std::unique_ptr<LocalCache>> LocalCache::Open(const std::string& path,
       {&s->message_reactions,
        "SELECT emoji, count(*), max(user=?3) FROM reactions"
        " WHERE conversation_id=?1 AND seq=?2 GROUP BY emoji ORDER BY emoji"},
+      {&s->range_reactions,
+       "SELECT seq, emoji, count(*), max(user=?4) FROM reactions WHERE conversation_id=?1"
+       " AND seq>?2 AND seq<=?3 GROUP BY seq, emoji ORDER BY seq, emoji"},
       {&s->reply_quote,
        "SELECT sender, text, deleted FROM messages WHERE conversation_id=?1"
        " AND seq=?2 AND kind=''"},
@@ -209,7 +212,11 @@ Result<std::vector<Message>> LocalCache::Messages(int64_t conversation_id, int64
       "reading messages", [&](sqlite3_stmt* st) { out.push_back(ReadMessage(st)); },
       stmts_->messages_range.get(), conversation_id, after_seq, up_to_seq,
       static_cast<int64_t>(limit)));
-  for (Message& m : out) MQCHAT_RETURN_IF_ERROR(Decorate(m));
+  std::vector<Message*> messages;
+  for (Message& m : out) messages.push_back(&m);
+  if (!out.empty()) {
+    MQCHAT_RETURN_IF_ERROR(DecorateRange(messages, conversation_id, after_seq, out.back().seq));
+  }
   return out;
 }
 
@@ -221,8 +228,13 @@ Result<std::vector<LogEntry>> LocalCache::Entries(int64_t conversation_id, int64
       "reading the log", [&](sqlite3_stmt* st) { out.push_back(ReadEntry(st)); },
       stmts_->entries_range.get(), conversation_id, after_seq, up_to_seq,
       static_cast<int64_t>(limit)));
+  std::vector<Message*> messages;
   for (LogEntry& e : out) {
-    if (e.kind.empty()) MQCHAT_RETURN_IF_ERROR(Decorate(e.message));
+    if (e.kind.empty()) messages.push_back(&e.message);
+  }
+  if (!out.empty()) {
+    MQCHAT_RETURN_IF_ERROR(
+        DecorateRange(messages, conversation_id, after_seq, out.back().message.seq));
   }
   return out;
 }

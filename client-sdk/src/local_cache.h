@@ -148,6 +148,12 @@ class LocalCache {
   Result<std::optional<Message>> MessageAt(int64_t conversation_id, int64_t seq) const;
   // Fills in `m`'s reactions and reply quote from the cache.
   Status Decorate(Message& m) const;
+  // Decorate for messages of one conversation, ascending by seq, all with seqs in
+  // (after_seq, up_to_seq]: their reactions in one query (a sync page's thousands of messages
+  // cost one query per conversation, not one each).
+  Status DecorateRange(const std::vector<Message*>& messages, int64_t conversation_id,
+                       int64_t after_seq, int64_t up_to_seq) const;
+  Status AddReplyQuote(Message& m) const;
 
   mutable std::recursive_mutex mu_;
   const std::string user_;  // the cache's owner, whose sends move read_seq

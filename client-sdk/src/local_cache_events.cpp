@@ -56,6 +56,31 @@ Status LocalCache::Decorate(Message& m) const {
             Reaction{ColumnText(st, 0), ColumnInt64(st, 1), ColumnInt64(st, 2) != 0});
       },
       stmts_->message_reactions.get(), m.conversation_id, m.seq, user_));
+  return AddReplyQuote(m);
+}
+
+Status LocalCache::DecorateRange(const std::vector<Message*>& messages, int64_t conversation_id,
+                                 int64_t after_seq, int64_t up_to_seq) const {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  for (Message* m : messages) m->reactions.clear();
+  // Rows ascending by seq, as `messages` are: one walk matches them.
+  size_t i = 0;
+  MQCHAT_RETURN_IF_ERROR(ForEachRow(
+      "reading reactions",
+      [&](sqlite3_stmt* st) {
+        const int64_t seq = ColumnInt64(st, 0);
+        while (i < messages.size() && messages[i]->seq < seq) ++i;
+        if (i == messages.size() || messages[i]->seq != seq) return;  // an event's seq
+        messages[i]->reactions.push_back(
+            Reaction{ColumnText(st, 1), ColumnInt64(st, 2), ColumnInt64(st, 3) != 0});
+      },
+      stmts_->range_reactions.get(), conversation_id, after_seq, up_to_seq, user_));
+  for (Message* m : messages) MQCHAT_RETURN_IF_ERROR(AddReplyQuote(*m));
+  return Status::Ok();
+}
+
+Status LocalCache::AddReplyQuote(Message& m) const {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
   m.reply.reset();
   if (m.reply_to <= 0) return Status::Ok();
   sqlite3_stmt* st = stmts_->reply_quote.get();

@@ -40,7 +40,7 @@ struct LocalCache::Statements {
   SqliteStmtPtr put_message, messages_range, entries_range, last_message, message_at, seqs_after,
       max_seq;
   SqliteStmtPtr apply_edit, apply_delete, clear_target_events, clear_event_text, drop_reactions,
-      add_reaction, remove_reaction, message_reactions, reply_quote;
+      add_reaction, remove_reaction, message_reactions, range_reactions, reply_quote;
   SqliteStmtPtr get_cursor, put_cursor, all_cursors;
   SqliteStmtPtr upsert_conversation, raise_last_seq, raise_read_seq, get_conversation,
       list_conversations, set_mute, conversation_exists, raise_read_seq_to_own;

@@ -20,7 +20,8 @@ Sync::Sync(EventLoop& loop, Connection& connection, RequestTracker& tracker, Ing
       cache_(cache),
       retry_backoff_(retry_backoff),
       log_(std::move(log)),
-      on_caught_up_(std::move(on_caught_up)) {}
+      on_caught_up_(std::move(on_caught_up)),
+      writer_(loop, ingest, cache, log_) {}
 
 Sync::~Sync() { loop_.Cancel(sync_timer_); }
 
@@ -66,41 +67,30 @@ void Sync::Start() {
 
 void Sync::OnResponse(uint64_t generation, Result<protocol::Response> response) {
   if (generation != connection_.generation()) return;
-  sync_in_flight_ = false;
   if (!response.ok()) {
+    sync_in_flight_ = false;
     if (response.status().IsRetryable() && connection_.IsUp()) return RetryLater(response.status());
     log_("mqchat: sync failed: " + response.status().ToString());
     Finish();
     return;
   }
   retry_backoff_.Reset();
-  ingest_.RunBatch([&] {
-    const bool more = StorePage(*response);
-    // After the commit, so the next request carries the advanced cursors.
-    ingest_.AfterCommit([this, more] {
-      if (more || resync_) {
-        Start();
-      } else {
-        Finish();
-      }
-    });
-  });
+  // Still in flight while the page is stored: a Start() meanwhile asks again after it. A page
+  // of a link that is gone is dropped; the next connection's sync asks for the rest.
+  writer_.Store(
+      std::move(response->body),
+      [this, generation] { return generation == connection_.generation(); },
+      [this](bool more) {
+        sync_in_flight_ = false;
+        if (more || resync_) {
+          Start();
+        } else {
+          Finish();
+        }
+      });
 }
 
-bool Sync::StorePage(const protocol::Response& response) {
-  protocol::WireSyncPage page = protocol::DecodeSyncPage(response.body);
-  for (const Status& bad : page.bad_entries) log_("mqchat: bad sync entry: " + bad.ToString());
-  for (const auto& sc : page.conversations) {
-    for (const auto& m : sc.messages) ingest_.StoreMessage(m, 0);
-    // The server sent every message between the cursor and the last one it returned; those
-    // up to expired_through_seq expired (retention) and are not coming.
-    const int64_t last = sc.messages.empty() ? 0 : sc.messages.back().seq;
-    ingest_.RaiseCursorFloor(sc.conversation_id,
-                             std::max(last, std::min(sc.expired_through_seq, sc.last_seq)));
-    (void)cache_.RaiseLastSeq(sc.conversation_id, sc.last_seq);
-  }
-  return page.more;
-}
+bool Sync::StorePage(const protocol::Response& response) { return writer_.StoreAll(response.body); }
 
 void Sync::RetryLater(const Status& status) {
   const auto delay = retry_backoff_.Next();

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <future>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -17,6 +18,7 @@
 #include "protocol/fields.h"
 #include "protocol/requests.h"
 #include "src/event_loop.h"
+#include "src/local_cache.h"
 #include "src/request_tracker.h"
 
 namespace mqchat::sdk::test {
@@ -84,6 +86,13 @@ inline std::string AckResponse(const protocol::Request& send, int64_t seq) {
   ack[std::string(fields::kServerTimeMs)] = 1700000000000 + seq;
   ack[std::string(fields::kDuplicate)] = false;
   return OkResponse("send", send.req_id, std::move(ack));
+}
+
+// An in-memory cache of `user`; null (and a test failure) if it does not open.
+inline std::unique_ptr<LocalCache> MemoryCache(const std::string& user) {
+  auto cache = LocalCache::Open(":memory:", user);
+  EXPECT_TRUE(cache.ok()) << cache.status().ToString();
+  return cache.ok() ? std::move(cache).value() : nullptr;
 }
 
 // Runs `fn` on the loop's thread and waits (bounded) for it to finish.

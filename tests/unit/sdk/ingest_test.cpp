@@ -42,9 +42,8 @@ class IngestTest : public ::testing::Test {
   void SetUp() override {
     options_.username = "alice";
     options_.device_id = "phone";
-    auto cache = LocalCache::Open(":memory:", "alice");
-    ASSERT_TRUE(cache.ok()) << cache.status().ToString();
-    cache_ = std::move(cache).value();
+    cache_ = test::MemoryCache("alice");
+    ASSERT_NE(cache_, nullptr);
     dispatcher_.SetMessageHandler([this](const Message& m) {
       std::lock_guard<std::mutex> lock(mu_);
       delivered_.push_back(m.seq);

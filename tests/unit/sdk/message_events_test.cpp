@@ -123,6 +123,37 @@ class MessageEventsTest : public ::testing::Test {
   std::vector<MessageUpdate> updates_;  // guarded by mu_
 };
 
+// The reactions of a range of messages are read in one query (LocalCache::DecorateRange): each
+// message gets its own, whichever messages and events lie between them.
+TEST_F(MessageEventsTest, EachMessageOfARangeKeepsItsOwnReactions) {
+  Receive(Entry(1, "bob", "one"));
+  Receive(Entry(2, "bob", "two"));
+  Receive(Entry(3, "carol", "three"));
+  Receive(Entry(4, "carol", kThumbs, std::string(values::kEventReact), 1));
+  Receive(Entry(5, "alice", kHeart, std::string(values::kEventReact), 3));
+  Receive(Entry(6, "bob", kHeart, std::string(values::kEventReact), 3));
+  Receive(Entry(7, "bob", "four"));
+  Settle();
+  auto cached = Cached();
+  ASSERT_EQ(cached.size(), 4u);
+  ASSERT_EQ(cached[0].reactions.size(), 1u);
+  EXPECT_EQ(cached[0].reactions[0].emoji, kThumbs);
+  EXPECT_FALSE(cached[0].reactions[0].mine);
+  EXPECT_TRUE(cached[1].reactions.empty());
+  ASSERT_EQ(cached[2].reactions.size(), 1u);
+  EXPECT_EQ(cached[2].reactions[0].emoji, kHeart);
+  EXPECT_EQ(cached[2].reactions[0].count, 2);
+  EXPECT_TRUE(cached[2].reactions[0].mine);
+  EXPECT_TRUE(cached[3].reactions.empty());
+  // A range that starts after the first reacted message.
+  auto later = cache_->Messages(7, 2, INT64_MAX, 1);
+  ASSERT_TRUE(later.ok()) << later.status().ToString();
+  ASSERT_EQ(later->size(), 1u);
+  EXPECT_EQ((*later)[0].seq, 3);
+  ASSERT_EQ((*later)[0].reactions.size(), 1u);
+  EXPECT_EQ((*later)[0].reactions[0].count, 2);
+}
+
 TEST_F(MessageEventsTest, EditsAndReactionsUpdateTheirMessageAndAreNoNewMessages) {
   Receive(Entry(1, "bob", "helo"));
   Receive(Entry(2, "bob", "hello", std::string(values::kEventEdit), 1));
