@@ -75,7 +75,7 @@ std::vector<Probe> HotProbes() {
   return {
       {&sql::kAppendLookup,
        {"'" + sql::Int64Array(ids) + "'", "'" + sql::TextArray(senders) + "'",
-        "'" + sql::TextArray(client_msg_ids) + "'"}},
+        "'" + sql::TextArray(client_msg_ids) + "'", "'{}'", "'{}'"}},  // no group elsewhere
       {&sql::kLastMessageAt,
        {"'" + sql::Int64Array({kConversation}) + "'", "'" + sql::TextArray({"alice"}) + "'"}},
       {&sql::kHistoryAfter, {conv, "10", "50"}},
