@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -56,6 +57,21 @@ Result<std::string> PragmaValue(sqlite3* db, const char* sql) {
     return Status::Internal(std::string("no result from ") + sql);
   }
   return ColumnText(stmt.get(), 0);
+}
+
+// Switches the file to WAL. The switch answers SQLITE_BUSY without asking the busy handler while
+// another connection is converting or writing the file (several processes opening a new database
+// at once), so it is retried every millisecond for as long as a busy wait.
+Result<std::string> EnableWal(sqlite3* db) {
+  const auto deadline = std::chrono::steady_clock::now() + kSqliteBusyWait;
+  while (true) {
+    Result<std::string> mode = PragmaValue(db, "PRAGMA journal_mode=WAL");
+    if (mode.ok() || mode.status().code() != Code::kUnavailable ||
+        std::chrono::steady_clock::now() >= deadline) {
+      return mode;
+    }
+    sqlite3_sleep(1);
+  }
 }
 
 // Creates `path` as an empty file with mode 0600 unless it exists (sqlite takes an empty file
@@ -112,7 +128,7 @@ Result<SqliteDbPtr> OpenSqlite(const std::string& path, const SqliteOpenOptions&
   sqlite3_extended_result_codes(db.get(), 1);
   MQCHAT_RETURN_IF_ERROR(SetSqliteBusyWait(db.get(), kSqliteBusyWait));
 
-  MQCHAT_ASSIGN_OR_RETURN(std::string mode, PragmaValue(db.get(), "PRAGMA journal_mode=WAL"));
+  MQCHAT_ASSIGN_OR_RETURN(std::string mode, EnableWal(db.get()));
   if (mode != "wal" && !(path == ":memory:" && mode == "memory")) {
     return Status::Internal("could not enable WAL on " + path + " (journal_mode is " + mode + ")");
   }

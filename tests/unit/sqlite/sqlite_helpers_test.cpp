@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "support/temp_dir.h"
 
@@ -47,6 +50,39 @@ TEST_F(SqliteHelpersTest, OpenIsDurableWal) {
   EXPECT_EQ(Pragma(db.get(), "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(Pragma(db.get(), "PRAGMA synchronous"), "2");  // FULL
   EXPECT_EQ(Pragma(db.get(), "PRAGMA foreign_keys"), "1");
+}
+
+// Several processes opening one new database at once (a broker and the API service starting
+// together) all get it: switching the file to WAL answers SQLITE_BUSY without asking the busy
+// handler while another connection converts or writes it, so the open retries it (CI saw a
+// migrator fail on "PRAGMA journal_mode=WAL": database is locked).
+TEST_F(SqliteHelpersTest, ConnectionsOpeningANewFileAtOnceAllOpenIt) {
+  constexpr int kRounds = 20;
+  constexpr int kOpeners = 4;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string path = dir_.File("new" + std::to_string(round) + ".db");
+    std::vector<Status> results(kOpeners, Status::Internal("not run"));
+    std::vector<std::thread> openers;
+    for (int i = 0; i < kOpeners; ++i) {
+      openers.emplace_back([&path, &results, i] {
+        auto db = OpenSqlite(path);
+        if (!db.ok()) {
+          results[i] = db.status();
+          return;
+        }
+        // Each writes at once, as a migrator does, so the others open while the lock is held.
+        results[i] = ExecSqlite(db->get(),
+                                "BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS t (x INTEGER); "
+                                "INSERT INTO t (x) VALUES (1); COMMIT");
+      });
+    }
+    for (auto& t : openers) {
+      t.join();
+    }
+    for (const Status& s : results) {
+      ASSERT_TRUE(s.ok()) << "round " << round << ": " << s.ToString();
+    }
+  }
 }
 
 // A connection that finds the write lock taken waits for it (the busy handler retries every
