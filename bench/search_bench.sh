@@ -87,23 +87,24 @@ size_of() {  # store -> "messages conversations"
   fi
 }
 
-# Search index bytes (postings and per-message term lists, with their indexes).
+# Search index bytes (postings and per-message term lists, with their indexes). SQLite's index is
+# in a file of its own beside the database ($SQLITE_DB.search).
 index_bytes() {
   if [ "$1" = postgres ]; then
     psql -X -q -At "$PG_CONNINFO" -c \
       "SELECT pg_total_relation_size('search_postings') + pg_total_relation_size('search_docs')"
   else
-    sqlite3 "$SQLITE_DB" "SELECT sum(pgsize) FROM dbstat WHERE name IN ('search_postings', 'search_docs') OR name IN (SELECT name FROM sqlite_schema WHERE tbl_name IN ('search_postings', 'search_docs'));"
+    sqlite3 "$SQLITE_DB.search" "SELECT sum(pgsize) FROM dbstat WHERE name IN ('search_postings', 'search_docs') OR name IN (SELECT name FROM sqlite_schema WHERE tbl_name IN ('search_postings', 'search_docs'));"
   fi
 }
 indexed_count() {
   local sql="SELECT coalesce(sum(indexed_seq), 0) FROM search_progress;"
-  if [ "$1" = postgres ]; then psql -X -q -At "$PG_CONNINFO" -c "$sql"; else sqlite3 "$SQLITE_DB" "$sql"; fi
+  if [ "$1" = postgres ]; then psql -X -q -At "$PG_CONNINFO" -c "$sql"; else sqlite3 "$SQLITE_DB.search" "$sql"; fi
 }
 # What the postings are, in a few numbers (the same rows give the same line).
 fingerprint() {
   local sql="SELECT count(*), sum(term % 1000003), sum(message_id % 1000003), sum(seq), (SELECT count(*) FROM search_docs) FROM search_postings;"
-  if [ "$1" = postgres ]; then psql -X -q -At -F '|' "$PG_CONNINFO" -c "$sql"; else sqlite3 "$SQLITE_DB" "$sql"; fi
+  if [ "$1" = postgres ]; then psql -X -q -At -F '|' "$PG_CONNINFO" -c "$sql"; else sqlite3 "$SQLITE_DB.search" "$sql"; fi
 }
 wait_indexed() {  # store n: until search_progress covers n messages (the broker's indexer)
   local deadline=$(( $(date +%s) + 7200 ))
@@ -115,7 +116,7 @@ wait_indexed() {  # store n: until search_progress covers n messages (the broker
 }
 clear_index() {
   local sql="DELETE FROM search_postings; DELETE FROM search_docs; DELETE FROM search_progress;"
-  if [ "$1" = postgres ]; then psql -X -q "$PG_CONNINFO" -c "$sql"; else sqlite3 "$SQLITE_DB" "$sql"; fi
+  if [ "$1" = postgres ]; then psql -X -q "$PG_CONNINFO" -c "$sql"; else sqlite3 "$SQLITE_DB.search" "$sql"; fi
 }
 now_s() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now_s)" 'BEGIN { printf "%.1f", b - a }'; }

@@ -59,37 +59,6 @@ Result<std::string> PragmaValue(sqlite3* db, const char* sql) {
   return ColumnText(stmt.get(), 0);
 }
 
-// Switches the file to WAL. The switch answers SQLITE_BUSY without asking the busy handler while
-// another connection is converting or writing the file (several processes opening a new database
-// at once), so it is retried every millisecond for as long as a busy wait.
-Result<std::string> EnableWal(sqlite3* db) {
-  const auto deadline = std::chrono::steady_clock::now() + kSqliteBusyWait;
-  while (true) {
-    Result<std::string> mode = PragmaValue(db, "PRAGMA journal_mode=WAL");
-    if (mode.ok() || mode.status().code() != Code::kUnavailable ||
-        std::chrono::steady_clock::now() >= deadline) {
-      return mode;
-    }
-    sqlite3_sleep(1);
-  }
-}
-
-// Creates `path` as an empty file with mode 0600 unless it exists (sqlite takes an empty file
-// for a new database).
-// Creates `path` as 0600 if it does not exist; never opens an existing file. Closing any
-// descriptor of a file drops every POSIX lock this process holds on it, including the locks of
-// SQLite connections already open on the database: another process would then take itself for
-// the last user and checkpoint and delete the WAL under them (commits lost).
-Status CreateOwnerOnly(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) return Status::Ok();
-    return Status::Internal("create sqlite database " + path + ": " + std::strerror(errno));
-  }
-  ::close(fd);  // a file no connection has opened yet holds no lock of ours
-  return Status::Ok();
-}
-
 }  // namespace
 
 Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
@@ -111,9 +80,36 @@ Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
   }
 }
 
+// Never opens an existing file: closing any descriptor of a file drops every POSIX lock this
+// process holds on it, including the locks of SQLite connections already open on the database:
+// another process would then take itself for the last user and checkpoint and delete the WAL
+// under them (commits lost).
+Status CreateSqliteFileOwnerOnly(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return Status::Ok();
+    return Status::Internal("create sqlite database " + path + ": " + std::strerror(errno));
+  }
+  ::close(fd);  // a file no connection has opened yet holds no lock of ours
+  return Status::Ok();
+}
+
+Result<std::string> EnableSqliteWal(sqlite3* db, const std::string& schema) {
+  const std::string pragma = "PRAGMA \"" + schema + "\".journal_mode=WAL";
+  const auto deadline = std::chrono::steady_clock::now() + kSqliteBusyWait;
+  while (true) {
+    Result<std::string> mode = PragmaValue(db, pragma.c_str());
+    if (mode.ok() || mode.status().code() != Code::kUnavailable ||
+        std::chrono::steady_clock::now() >= deadline) {
+      return mode;
+    }
+    sqlite3_sleep(1);
+  }
+}
+
 Result<SqliteDbPtr> OpenSqlite(const std::string& path, const SqliteOpenOptions& options) {
   if (options.owner_only && path != ":memory:") {
-    MQCHAT_RETURN_IF_ERROR(CreateOwnerOnly(path));
+    MQCHAT_RETURN_IF_ERROR(CreateSqliteFileOwnerOnly(path));
   }
   sqlite3* raw = nullptr;
   // NOMUTEX unless asked: a connection confined to one thread would only pay for sqlite's
@@ -128,7 +124,7 @@ Result<SqliteDbPtr> OpenSqlite(const std::string& path, const SqliteOpenOptions&
   sqlite3_extended_result_codes(db.get(), 1);
   MQCHAT_RETURN_IF_ERROR(SetSqliteBusyWait(db.get(), kSqliteBusyWait));
 
-  MQCHAT_ASSIGN_OR_RETURN(std::string mode, EnableWal(db.get()));
+  MQCHAT_ASSIGN_OR_RETURN(std::string mode, EnableSqliteWal(db.get(), "main"));
   if (mode != "wal" && !(path == ":memory:" && mode == "memory")) {
     return Status::Internal("could not enable WAL on " + path + " (journal_mode is " + mode + ")");
   }
@@ -219,8 +215,8 @@ std::string ColumnBlob(sqlite3_stmt* stmt, int col) {
   return std::string(data, static_cast<size_t>(sqlite3_column_bytes(stmt, col)));
 }
 
-Result<SqliteTxn> SqliteTxn::Begin(sqlite3* db) {
-  MQCHAT_RETURN_IF_ERROR(ExecSqlite(db, "BEGIN IMMEDIATE"));
+Result<SqliteTxn> SqliteTxn::Begin(sqlite3* db, Lock lock) {
+  MQCHAT_RETURN_IF_ERROR(ExecSqlite(db, lock == Lock::kImmediate ? "BEGIN IMMEDIATE" : "BEGIN"));
   return SqliteTxn(db);
 }
 

@@ -47,6 +47,16 @@ Result<SqliteDbPtr> OpenSqlite(const std::string& path, const SqliteOpenOptions&
 inline constexpr std::chrono::milliseconds kSqliteBusyWait{5000};
 Status SetSqliteBusyWait(sqlite3* db, std::chrono::milliseconds wait);
 
+// Switches database `schema` of `db` ("main", or an attached one) to WAL and returns the journal
+// mode it then has ("wal"; "memory" for an in-memory database). The switch answers SQLITE_BUSY
+// without asking the busy handler while another connection converts or writes the file, so it
+// is retried every millisecond for about kSqliteBusyWait.
+Result<std::string> EnableSqliteWal(sqlite3* db, const std::string& schema);
+
+// Creates `path` as an empty file with mode 0600 unless it exists (SQLite takes an empty file
+// for a new database); never opens an existing one.
+Status CreateSqliteFileOwnerOnly(const std::string& path);
+
 // Compiles one statement. `sql` is a constant; values are bound, never spliced in.
 Result<SqliteStmtPtr> PrepareSqlite(sqlite3* db, std::string_view sql);
 
@@ -107,13 +117,17 @@ Status BindAndRun(sqlite3_stmt* stmt, const Args&... args) {
   return Status::Ok();
 }
 
-// A write transaction: BEGIN IMMEDIATE takes the write lock up front (the busy handler
-// waits up to about 5 s), so reads inside it see the latest data and later writes cannot hit
-// SQLITE_BUSY_SNAPSHOT. Rolls back on destruction unless Commit() succeeded.
+// A write transaction: by default BEGIN IMMEDIATE takes the write lock up front (the busy
+// handler waits up to about 5 s), so reads inside it see the latest data and later writes cannot
+// hit SQLITE_BUSY_SNAPSHOT. A deferred one is for a connection that is the only writer of what it
+// writes (an attached file of its own). Rolls back on destruction unless Commit() succeeded.
 class SqliteTxn {
  public:
+  // kImmediate takes the write lock of every database of the connection (main and attached) at
+  // once; kDeferred only those its statements write, as they write them.
+  enum class Lock { kImmediate, kDeferred };
   // kUnavailable if another connection kept the write lock past the busy timeout.
-  static Result<SqliteTxn> Begin(sqlite3* db);
+  static Result<SqliteTxn> Begin(sqlite3* db, Lock lock = Lock::kImmediate);
   ~SqliteTxn();
   SqliteTxn(SqliteTxn&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
   SqliteTxn& operator=(SqliteTxn&&) = delete;

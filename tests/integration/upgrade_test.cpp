@@ -3,10 +3,11 @@
 // SQLite and PostgreSQL, is opened by the current broker, which applies every later migration
 // at start. Nothing is lost: the users log in, the old messages come back in history with their
 // seqs and ids, a new message takes the next seq, and the upgraded store behaves as a new one
-// (case-insensitive names from migration 006, read markers, edits of old messages).
+// (case-insensitive names from migration 006, read markers, edits of old messages, search).
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <ctime>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@
 #include "support/chat_server.h"
 #include "support/subprocess.h"
 #include "support/test_paths.h"
+#include "support/wait_for.h"
 
 namespace mqchat::test {
 namespace {
@@ -139,6 +141,20 @@ TEST_P(UpgradeTest, FirstReleaseStoreUpgradesWithNothingLost) {
   const RunResult shown = RunCommand(show);
   ASSERT_EQ(shown.exit_code, 0) << shown.output;
   EXPECT_EQ(nlohmann::json::parse(shown.output, nullptr, false).value("username", ""), "alice");
+
+  // Search finds the old messages as well as the new one: the indexer indexes what the upgrade
+  // brought (on SQLite into the index file of its own that migration 031 moved it to).
+  size_t found = 0;
+  std::string last;
+  const bool all_found = WaitFor(
+      [&] {
+        auto search = bob->Request(protocol::Op::kSearch, 0, {{"query", "upgrade"}});
+        last = search.Describe();
+        found = search.ok() ? (*search.body)["results"].size() : 0;
+        return found == 2;
+      },
+      std::chrono::seconds(15), "search to find the messages from before and after the upgrade");
+  EXPECT_TRUE(all_found) << last;
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, UpgradeTest,

@@ -16,7 +16,7 @@ auth::DirectoryRefresher::Callbacks RefresherCallbacks(BrokerApi& broker, Broker
     tasks.Post([&broker, usernames = std::move(usernames)] {
       for (const auto& name : usernames) {
         broker.Log(LogLevel::kNotice, "mqchat: access revoked or credentials changed for '" + name +
-                                          "': ending its sessions");
+                                           "': ending its sessions");
         broker.KickUser(name);
       }
     });
@@ -166,10 +166,9 @@ Result<std::unique_ptr<chat::ChatService>> BuildChat(const Config& config, Broke
   if (config.search_index) {
     MQCHAT_ASSIGN_OR_RETURN(deps.search, store::OpenSearchStore(config.store));
     MQCHAT_ASSIGN_OR_RETURN(auto index_store, store::OpenSearchStore(config.store));
-    search::IndexerOptions index_options;
-    index_options.pause_after_write = config.store.backend == store::Backend::kSqlite;
     deps.indexer = std::make_unique<search::Indexer>(
-        std::move(index_store), index_options, [&broker, &tasks](const std::string& line) {
+        std::move(index_store), search::IndexerOptions{},
+        [&broker, &tasks](const std::string& line) {
           tasks.Post([&broker, line] { broker.Log(LogLevel::kWarning, line); });
         });
   }
@@ -198,10 +197,8 @@ Result<std::unique_ptr<chat::ChatService>> BuildChat(const Config& config, Broke
   return chat;
 }
 
-Result<std::unique_ptr<retention::RetentionSweeper>> StartRetentionSweeper(const Config& config,
-                                                                           const Clock& clock,
-                                                                           BrokerTaskQueue& tasks,
-                                                                           BrokerApi& broker) {
+Result<std::unique_ptr<retention::RetentionSweeper>> StartRetentionSweeper(
+    const Config& config, const Clock& clock, BrokerTaskQueue& tasks, BrokerApi& broker) {
   MQCHAT_ASSIGN_OR_RETURN(auto store, store::OpenRetentionStore(config.store));
   retention::SweepOptions options;
   options.default_days = config.retention.days;

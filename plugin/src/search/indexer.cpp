@@ -33,15 +33,11 @@ std::vector<store::IndexEntry> EntriesFor(const store::IndexChanges& changes) {
   return out;
 }
 
-Status IndexConversation(store::SearchStore& store, store::ConversationId id, int chunk_events,
-                         const AfterWrite& after_write) {
+Status IndexConversation(store::SearchStore& store, store::ConversationId id, int chunk_events) {
   while (true) {
     MQCHAT_ASSIGN_OR_RETURN(store::IndexChanges changes, store.ReadIndexChanges(id, chunk_events));
     if (changes.last_seq == 0) return Status::Ok();  // nothing after indexed_seq
-    const std::vector<store::IndexEntry> entries = EntriesFor(changes);
-    const auto started = SteadyClock::now();
-    MQCHAT_RETURN_IF_ERROR(store.WriteIndex(id, entries, changes.last_seq));
-    if (after_write) after_write(SteadyClock::now() - started);
+    MQCHAT_RETURN_IF_ERROR(store.WriteIndex(id, EntriesFor(changes), changes.last_seq));
   }
 }
 
@@ -80,11 +76,7 @@ void Indexer::Stop() {
 
 bool Indexer::IndexPending(std::set<int64_t> ids) {
   for (auto it = ids.begin(); it != ids.end(); ++it) {
-    Status s =
-        IndexConversation(*store_, *it, options_.chunk_events,
-                          options_.pause_after_write
-                              ? AfterWrite([this](SteadyClock::duration took) { PauseFor(took); })
-                              : AfterWrite());
+    Status s = IndexConversation(*store_, *it, options_.chunk_events);
     if (!s.ok()) {
       if (log_)
         log_("mqchat: search indexer: conversation " + std::to_string(*it) + ": " + s.ToString());
@@ -93,12 +85,6 @@ bool Indexer::IndexPending(std::set<int64_t> ids) {
     }
   }
   return true;
-}
-
-void Indexer::PauseFor(SteadyClock::duration pause) {
-  MutexLock lock(mu_);
-  const auto until = SteadyClock::now() + pause;
-  while (!stopping_ && SteadyClock::now() < until) cv_.WaitUntil(mu_, until);
 }
 
 void Indexer::Run() {

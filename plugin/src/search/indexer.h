@@ -32,10 +32,6 @@ struct IndexerOptions {
   int chunk_events = 500;             // events read and written per transaction
   int64_t retry_ms = 1000;            // wait after a store error
   int64_t gather_ms = 250;            // wait after a first notification before indexing
-  // After each transaction, leave the store alone for as long as it took (SQLite: the index
-  // shares the database's one write lock with the send writer, whose busy handler retries every
-  // millisecond and lost to transactions started back to back, as the retention sweep's did).
-  bool pause_after_write = false;
 };
 
 // The postings of the messages in `changes` (each message's distinct term keys; none for a
@@ -43,10 +39,7 @@ struct IndexerOptions {
 std::vector<store::IndexEntry> EntriesFor(const store::IndexChanges& changes);
 
 // Indexes conversation `id` up to its last seq (as far as its log was when each chunk was read).
-// `after_write`, if set, is called after each chunk's transaction with the time it took.
-using AfterWrite = std::function<void(std::chrono::steady_clock::duration took)>;
-Status IndexConversation(store::SearchStore& store, store::ConversationId id, int chunk_events,
-                         const AfterWrite& after_write = nullptr);
+Status IndexConversation(store::SearchStore& store, store::ConversationId id, int chunk_events);
 
 class Indexer {
  public:
@@ -67,8 +60,6 @@ class Indexer {
   void Run();
   // Indexer thread: one pass over the pending conversations (or a sweep's). False on error.
   bool IndexPending(std::set<int64_t> ids);
-  // Indexer thread: waits `pause` (options_.pause_after_write), or until Stop.
-  void PauseFor(std::chrono::steady_clock::duration pause);
 
   const store::SearchStorePtr store_;  // indexer thread
   const IndexerOptions options_;

@@ -1,12 +1,14 @@
-// The SQL of SqliteSearchStore (migration 014), prepared once per connection. Term lists are
-// bound as JSON arrays of integers and read with json_each.
+// The SQL of SqliteSearchStore, prepared once per connection. The index tables are in the
+// attached index file (`idx.`, sqlite_search_file.h); members, messages, conversations and
+// channels in the main one. Term lists are bound as JSON arrays of integers and read with
+// json_each.
 #pragma once
 
 namespace mqchat::store::sqlite_search_sql {
 
 inline constexpr char kBehind[] =
     "SELECT c.conversation_id FROM conversations c "
-    "LEFT JOIN search_progress s ON s.conversation_id = c.conversation_id "
+    "LEFT JOIN idx.search_progress s ON s.conversation_id = c.conversation_id "
     "WHERE c.last_seq > COALESCE(s.indexed_seq, 0) LIMIT ?1";
 // The events after the progress of ?1, each with the message it touches (itself, or the
 // target of an edit or a deletion; NULLs for reactions).
@@ -15,33 +17,34 @@ inline constexpr char kChanges[] =
     "LEFT JOIN messages t ON t.conversation_id = e.conversation_id AND t.seq = "
     "CASE WHEN e.kind = 0 THEN e.seq WHEN e.kind IN (1, 2) THEN e.target_seq ELSE -1 END "
     "WHERE e.conversation_id = ?1 AND e.seq > COALESCE("
-    "(SELECT indexed_seq FROM search_progress WHERE conversation_id = ?1), 0) "
+    "(SELECT indexed_seq FROM idx.search_progress WHERE conversation_id = ?1), 0) "
     "ORDER BY e.seq LIMIT ?2";
 // The postings written before for (?1, seq ?2).
 inline constexpr char kDeletePostings[] =
-    "DELETE FROM search_postings WHERE conversation_id = ?1 "
-    "AND message_id = (SELECT message_id FROM search_docs WHERE conversation_id = ?1 AND seq = ?2) "
+    "DELETE FROM idx.search_postings WHERE conversation_id = ?1 "
+    "AND message_id = (SELECT message_id FROM idx.search_docs "
+    "WHERE conversation_id = ?1 AND seq = ?2) "
     "AND term IN (SELECT value FROM json_each("
-    "(SELECT terms FROM search_docs WHERE conversation_id = ?1 AND seq = ?2)))";
+    "(SELECT terms FROM idx.search_docs WHERE conversation_id = ?1 AND seq = ?2)))";
 inline constexpr char kDeleteDoc[] =
-    "DELETE FROM search_docs WHERE conversation_id = ?1 AND seq = ?2";
+    "DELETE FROM idx.search_docs WHERE conversation_id = ?1 AND seq = ?2";
 inline constexpr char kInsertPostings[] =
-    "INSERT OR IGNORE INTO search_postings (term, conversation_id, message_id, seq) "
+    "INSERT OR IGNORE INTO idx.search_postings (term, conversation_id, message_id, seq) "
     "SELECT value, ?1, ?3, ?2 FROM json_each(?4)";
 inline constexpr char kUpsertDoc[] =
-    "INSERT INTO search_docs (conversation_id, seq, message_id, terms) VALUES (?1, ?2, ?3, ?4) "
+    "INSERT INTO idx.search_docs (conversation_id, seq, message_id, terms) VALUES (?1, ?2, ?3, ?4) "
     "ON CONFLICT (conversation_id, seq) DO UPDATE SET message_id = excluded.message_id, "
     "terms = excluded.terms";
 inline constexpr char kProgress[] =
-    "INSERT INTO search_progress (conversation_id, indexed_seq) VALUES (?1, ?2) "
+    "INSERT INTO idx.search_progress (conversation_id, indexed_seq) VALUES (?1, ?2) "
     "ON CONFLICT (conversation_id) DO UPDATE SET "
     "indexed_seq = max(indexed_seq, excluded.indexed_seq)";
 inline constexpr char kIsMember[] =
     "SELECT 1 FROM members WHERE conversation_id = ?1 AND username = ?2";
 inline constexpr char kCountAll[] =
-    "SELECT count(*) FROM (SELECT 1 FROM search_postings WHERE term = ?1 LIMIT ?2)";
+    "SELECT count(*) FROM (SELECT 1 FROM idx.search_postings WHERE term = ?1 LIMIT ?2)";
 inline constexpr char kCountIn[] =
-    "SELECT count(*) FROM (SELECT 1 FROM search_postings WHERE term = ?1 "
+    "SELECT count(*) FROM (SELECT 1 FROM idx.search_postings WHERE term = ?1 "
     "AND conversation_id = ?3 LIMIT ?2)";
 
 // Candidates: ?1 driver term, ?2 user, ?3 before message id, ?4 sender ('' any), ?5 from_ms,
@@ -64,18 +67,18 @@ inline constexpr char kCountIn[] =
   "JOIN conversations c ON c.conversation_id = p.conversation_id " join                     \
   "WHERE m.kind = 0 AND m.deleted_at_ms = 0 AND (?4 = '' OR m.sender = ?4) "                \
   "AND m.created_at_ms >= ?5 AND m.created_at_ms < ?6 "                                     \
-  "AND (SELECT count(*) FROM search_postings q WHERE q.term IN "                            \
+  "AND (SELECT count(*) FROM idx.search_postings q WHERE q.term IN "                            \
   "(SELECT value FROM json_each(?7)) AND q.conversation_id = p.conversation_id "            \
   "AND q.message_id = p.message_id) = ?8 "                                                  \
   "ORDER BY p.message_id DESC LIMIT ?9"
 inline constexpr char kCandidatesAll[] =
     MQCHAT_SQLITE_MEMBER_COLUMNS
-    "FROM members mb JOIN search_postings p ON p.term = ?1 "
+    "FROM members mb JOIN idx.search_postings p ON p.term = ?1 "
     "AND p.conversation_id = mb.conversation_id AND p.message_id < ?3 "
     "AND mb.username = ?2 AND ?10 = 0 " MQCHAT_SQLITE_CANDIDATE_FILTERS("");
 inline constexpr char kCandidatesIn[] =
     MQCHAT_SQLITE_MEMBER_COLUMNS
-    "FROM search_postings p JOIN members mb ON mb.conversation_id = p.conversation_id "
+    "FROM idx.search_postings p JOIN members mb ON mb.conversation_id = p.conversation_id "
     "AND mb.username = ?2 AND p.term = ?1 AND p.conversation_id = ?10 "
     "AND p.message_id < ?3 " MQCHAT_SQLITE_CANDIDATE_FILTERS("");
 // Issue 18: the member conversations and the viewable channels (which have no members rows).
@@ -83,13 +86,13 @@ inline constexpr char kCandidatesAllChannels[] =
     MQCHAT_SQLITE_CHANNEL_COLUMNS
     "FROM (SELECT conversation_id FROM members WHERE username = ?2 "
     "UNION ALL SELECT value FROM json_each(?11)) mb "
-    "JOIN search_postings p ON p.term = ?1 AND p.conversation_id = mb.conversation_id "
+    "JOIN idx.search_postings p ON p.term = ?1 AND p.conversation_id = mb.conversation_id "
     "AND p.message_id < ?3 AND ?10 = 0 "
     MQCHAT_SQLITE_CANDIDATE_FILTERS("LEFT JOIN channels ch ON ch.channel_id = p.conversation_id ");
 // One channel the user may view (?2 unused).
 inline constexpr char kCandidatesInChannel[] =
     MQCHAT_SQLITE_CHANNEL_COLUMNS
-    "FROM search_postings p JOIN channels ch ON ch.channel_id = p.conversation_id "
+    "FROM idx.search_postings p JOIN channels ch ON ch.channel_id = p.conversation_id "
     "AND p.term = ?1 AND p.conversation_id = ?10 AND p.message_id < ?3 "
     MQCHAT_SQLITE_CANDIDATE_FILTERS("");
 #undef MQCHAT_SQLITE_CANDIDATE_COLUMNS

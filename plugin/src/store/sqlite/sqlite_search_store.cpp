@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "store/attachments.h"
+#include "store/sqlite/sqlite_search_file.h"
 #include "store/sqlite/sqlite_search_sql.h"
 
 namespace mqchat::store {
@@ -51,11 +52,9 @@ SearchCandidate ReadCandidate(sqlite3_stmt* stmt) {
 
 Result<std::unique_ptr<SqliteSearchStore>> SqliteSearchStore::Create(SqliteDbPtr db) {
   if (db == nullptr) return Status::InvalidArgument("SqliteSearchStore needs a database");
-  // The index is derived from the messages and its progress commits with its postings: a
-  // power loss that takes the last index commits only leaves those messages to be indexed
-  // again. So its commits skip the fsync (synchronous=NORMAL, safe in WAL mode), which would
-  // otherwise share the disk with the writer's durable commits and double their number.
+  // The main file is only read here; the index file, attached, is written (without fsyncs).
   MQCHAT_RETURN_IF_ERROR(ExecSqlite(db.get(), "PRAGMA synchronous=NORMAL"));
+  MQCHAT_RETURN_IF_ERROR(AttachSqliteSearchIndex(db.get()));
   std::unique_ptr<SqliteSearchStore> store(new SqliteSearchStore(std::move(db)));
   MQCHAT_RETURN_IF_ERROR(store->PrepareAll());
   return store;
@@ -129,7 +128,9 @@ Status SqliteSearchStore::WriteEntry(ConversationId id, const IndexEntry& entry)
 
 Status SqliteSearchStore::WriteIndex(ConversationId id, const std::vector<IndexEntry>& entries,
                                      int64_t indexed_seq) {
-  MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
+  // Deferred: it writes only the index file, so only that file's lock is taken, never the main
+  // file's that the send writer needs (the indexer is the index file's one writer).
+  MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get(), SqliteTxn::Lock::kDeferred));
   for (const IndexEntry& entry : entries) MQCHAT_RETURN_IF_ERROR(WriteEntry(id, entry));
   MQCHAT_RETURN_IF_ERROR(BindAndRun(progress_.get(), id, indexed_seq));
   return txn.Commit();

@@ -1,8 +1,8 @@
-// SearchStore on SQLite (store/search_store.h, migration 014). Owns one connection; confined to
-// the thread that uses it. Index writes run in BEGIN IMMEDIATE, short (one chunk of one
-// conversation), so the writer's batches wait for at most one of them; they commit without an
-// fsync (the index can be rebuilt from the messages). Build it through
-// store_factory.h, which also applies the migrations.
+// SearchStore on SQLite (store/search_store.h). Owns one connection to the main database, with
+// the index file attached (sqlite_search_file.h); confined to the thread that uses it. Index
+// writes lock only the index file and commit without an fsync (the index can be rebuilt from the
+// messages), so the send writer never waits for them. Build it through store_factory.h, which
+// also applies the migrations.
 #pragma once
 
 #include <memory>
