@@ -32,8 +32,6 @@ class FakeSearchStore final : public store::SearchStore {
     std::map<store::ConversationId, int64_t> indexed;
     std::map<store::ConversationId, int> writes;  // WriteIndex calls per conversation
     int sweeps = 0;
-    milliseconds write_time{0};  // how long a WriteIndex holds the store (a transaction's work)
-    std::vector<std::pair<steady_clock::time_point, steady_clock::time_point>> write_spans;
 
     void Append(store::ConversationId id, const std::string& text) {
       std::lock_guard<std::mutex> lock(mu);
@@ -76,15 +74,7 @@ class FakeSearchStore final : public store::SearchStore {
   }
   Status WriteIndex(store::ConversationId id, const std::vector<store::IndexEntry>& entries,
                     int64_t indexed_seq) override {
-    const auto started = steady_clock::now();
-    milliseconds work;
-    {
-      std::lock_guard<std::mutex> lock(shared_->mu);
-      work = shared_->write_time;
-    }
-    std::this_thread::sleep_for(work);  // the transaction's work (the scenario), store held
     std::lock_guard<std::mutex> lock(shared_->mu);
-    shared_->write_spans.emplace_back(started, steady_clock::now());
     EXPECT_FALSE(entries.empty());
     shared_->indexed[id] = std::max(shared_->indexed[id], indexed_seq);
     ++shared_->writes[id];
@@ -149,36 +139,6 @@ TEST(IndexerTest, StartSweepFindsConversationsNobodyNotified) {
   shared.Append(5, "and another");
   Indexer indexer(std::make_unique<FakeSearchStore>(&shared), Options(250), nullptr);
   ASSERT_TRUE(shared.WaitFor([&] { return shared.indexed[5] == 2; }));
-}
-
-// On SQLite the index's transactions take the database's one write lock, which the send
-// writer also needs: each is followed by a pause as long as it took, so the writer (retrying
-// every millisecond) gets the lock between two (without the pause it lost to back-to-back
-// transactions: send p99 at 1,000 msg/s 15.3 ms with indexing, 6.4 ms without, BENCHMARKS).
-TEST(IndexerTest, PausesAfterEachWriteAsLongAsItTookWhenAsked) {
-  FakeSearchStore::Shared shared;
-  IndexerOptions options = Options(0);
-  options.pause_after_write = true;
-  options.chunk_events = 1;  // one transaction per message
-  Indexer indexer(std::make_unique<FakeSearchStore>(&shared), options, nullptr);
-  ASSERT_TRUE(shared.WaitFor([&] { return shared.sweeps >= 1; }));
-  {
-    std::lock_guard<std::mutex> lock(shared.mu);
-    shared.write_time = milliseconds(40);
-  }
-  shared.Append(7, "lunch");
-  shared.Append(7, "meeting");
-  shared.Append(8, "dinner");
-  indexer.Notify({7, 8});
-  ASSERT_TRUE(shared.WaitFor([&] { return shared.indexed[7] == 2 && shared.indexed[8] == 1; }));
-  std::lock_guard<std::mutex> lock(shared.mu);
-  ASSERT_EQ(shared.write_spans.size(), 3u);
-  for (size_t i = 1; i < shared.write_spans.size(); ++i) {
-    const auto [start, end] = shared.write_spans[i - 1];
-    EXPECT_GE(shared.write_spans[i].first - end, end - start)
-        << "write " << i << " started before the store was left alone as long as write " << i - 1
-        << " took";
-  }
 }
 
 TEST(IndexerTest, StopDoesNotWaitOutTheGathering) {
