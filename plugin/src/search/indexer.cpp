@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "search/tokenizer.h"
+#include "util/thread_priority.h"
 
 namespace mqchat::search {
 namespace {
@@ -88,6 +89,10 @@ bool Indexer::IndexPending(std::set<int64_t> ids) {
 }
 
 void Indexer::Run() {
+  if (options_.thread_nice > 0) {
+    Status s = SetThisThreadNice(options_.thread_nice);
+    if (!s.ok() && log_) log_("mqchat: search indexer: " + s.ToString());
+  }
   auto next_sweep = SteadyClock::now();  // at start: conversations written while we were away
   while (true) {
     std::set<int64_t> ids;

@@ -32,6 +32,9 @@ struct IndexerOptions {
   int chunk_events = 500;             // events read and written per transaction
   int64_t retry_ms = 1000;            // wait after a store error
   int64_t gather_ms = 250;            // wait after a first notification before indexing
+  // The indexer thread's nice value (util/thread_priority.h): on busy cores the broker thread and
+  // the send writer run first and indexing waits (0 keeps the broker's priority).
+  int thread_nice = 10;
 };
 
 // The postings of the messages in `changes` (each message's distinct term keys; none for a

@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "util/thread_priority.h"
+
 namespace mqchat::search {
 namespace {
 
@@ -32,6 +34,7 @@ class FakeSearchStore final : public store::SearchStore {
     std::map<store::ConversationId, int64_t> indexed;
     std::map<store::ConversationId, int> writes;  // WriteIndex calls per conversation
     int sweeps = 0;
+    int sweep_nice = -1;  // the nice value of the thread that swept
 
     void Append(store::ConversationId id, const std::string& text) {
       std::lock_guard<std::mutex> lock(mu);
@@ -57,6 +60,7 @@ class FakeSearchStore final : public store::SearchStore {
       }
     }
     ++shared_->sweeps;
+    shared_->sweep_nice = ThisThreadNice();
     shared_->cv.notify_all();
     return out;
   }
@@ -153,6 +157,19 @@ TEST(IndexerTest, StopDoesNotWaitOutTheGathering) {
   EXPECT_LT(steady_clock::now() - start, kDeadline);
   std::lock_guard<std::mutex> lock(shared.mu);
   EXPECT_EQ(shared.writes[7], 0);  // left to the next start's sweep
+}
+
+// Indexing is background work: on busy cores the broker thread and the send writer run first
+// (the indexer's CPU is what is left of its cost to sends on SQLite, docs/BENCHMARKS.md).
+TEST(IndexerTest, RunsAtALowerPriorityThanTheThreadThatStartedIt) {
+  FakeSearchStore::Shared shared;
+  const int mine = ThisThreadNice();
+  Indexer indexer(std::make_unique<FakeSearchStore>(&shared), Options(0), nullptr);
+  ASSERT_TRUE(shared.WaitFor([&] { return shared.sweeps >= 1; }));
+  std::lock_guard<std::mutex> lock(shared.mu);
+  EXPECT_EQ(shared.sweep_nice, IndexerOptions{}.thread_nice);
+  EXPECT_GT(shared.sweep_nice, mine);
+  EXPECT_EQ(ThisThreadNice(), mine) << "the caller's own priority changed";
 }
 
 }  // namespace
