@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "sqlite/sqlite_helpers.h"
 #include "store/sqlite/sqlite_migrator.h"
@@ -40,6 +41,26 @@ class SqliteSearchFileTest : public ::testing::Test {
                             "created_at_ms) VALUES (" +
                             std::to_string(id) + ", 2, " + std::to_string(last_seq) + ", 0)";
     ASSERT_TRUE(ExecSqlite(writer_.get(), sql.c_str()).ok());
+  }
+
+  // Conversation 1 at seq 5, indexed through seq 5 (one posting, term 42), by a store closed after.
+  void IndexSeqFiveOfConversationOne() {
+    AddConversation(1, 5);
+    auto index = OpenIndex();
+    ASSERT_NE(index, nullptr);
+    ASSERT_TRUE(index->WriteIndex(1, {Entry(5, 105, 42)}, 5).ok());
+  }
+
+  // A store opened again has `postings` postings of term 42 and `behind` to index.
+  void ExpectIndexOnReopen(int64_t postings, const std::vector<ConversationId>& behind) {
+    auto index = OpenIndex();
+    ASSERT_NE(index, nullptr);
+    auto count = index->CountPostings(42, 0, 10);
+    ASSERT_TRUE(count.ok()) << count.status().ToString();
+    EXPECT_EQ(*count, postings);
+    auto found = index->ConversationsBehind(10);
+    ASSERT_TRUE(found.ok()) << found.status().ToString();
+    EXPECT_EQ(*found, behind);
   }
 
   static IndexEntry Entry(int64_t seq, int64_t message_id, int64_t term) {
@@ -91,39 +112,15 @@ TEST_F(SqliteSearchFileTest, TheIndexIsAPrivateFileBesideTheDatabaseAndNotInIt) 
 // The main file restored from a backup older than the index: the index is emptied and built
 // again, rather than skipping every seq it claims to have indexed.
 TEST_F(SqliteSearchFileTest, AnIndexAheadOfItsDatabaseStartsAgain) {
-  AddConversation(1, 5);
-  {
-    auto index = OpenIndex();
-    ASSERT_NE(index, nullptr);
-    ASSERT_TRUE(index->WriteIndex(1, {Entry(5, 105, 42)}, 5).ok());
-  }
+  IndexSeqFiveOfConversationOne();
   ASSERT_TRUE(ExecSqlite(writer_.get(), "UPDATE conversations SET last_seq = 3").ok());
-  auto index = OpenIndex();
-  ASSERT_NE(index, nullptr);
-  auto postings = index->CountPostings(42, 0, 10);
-  ASSERT_TRUE(postings.ok());
-  EXPECT_EQ(*postings, 0);
-  auto behind = index->ConversationsBehind(10);
-  ASSERT_TRUE(behind.ok());
-  EXPECT_EQ(*behind, std::vector<ConversationId>{1});
+  ExpectIndexOnReopen(/*postings=*/0, /*behind=*/{1});
 }
 
 // An index that is not ahead is kept across restarts.
 TEST_F(SqliteSearchFileTest, AnIndexInStepWithItsDatabaseIsKept) {
-  AddConversation(1, 5);
-  {
-    auto index = OpenIndex();
-    ASSERT_NE(index, nullptr);
-    ASSERT_TRUE(index->WriteIndex(1, {Entry(5, 105, 42)}, 5).ok());
-  }
-  auto index = OpenIndex();
-  ASSERT_NE(index, nullptr);
-  auto postings = index->CountPostings(42, 0, 10);
-  ASSERT_TRUE(postings.ok());
-  EXPECT_EQ(*postings, 1);
-  auto behind = index->ConversationsBehind(10);
-  ASSERT_TRUE(behind.ok());
-  EXPECT_TRUE(behind->empty());
+  IndexSeqFiveOfConversationOne();
+  ExpectIndexOnReopen(/*postings=*/1, /*behind=*/{});
 }
 
 TEST_F(SqliteSearchFileTest, AnIndexOfANewerFormatIsRefusedWithWhatToDo) {
