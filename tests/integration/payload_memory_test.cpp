@@ -153,8 +153,13 @@ void PayloadMemoryTest::HugeSends(bool bound_latency) {
     LatencyWindow w = window(publisher.get(), &payload, &result);
     EXPECT_TRUE(publisher->mqtt().WaitDisconnected(kDisconnectDeadline)) << what;
     const int64_t after = PeakRssBytes(broker);
+    // The publish never completes (Paho: -11, the connection was lost). Whether Paho reads the
+    // DISCONNECT before its write fails on the reset is a race (about half the time here), so
+    // the reason is checked where it arrived; the broker's log says why in every case.
+    EXPECT_LT(result, 0) << what;
     const std::optional<int> reason = publisher->mqtt().server_disconnect_reason();
-    if (version == 5) EXPECT_EQ(reason, kV5PacketTooLarge) << what;
+    if (version == 5 && reason) EXPECT_EQ(*reason, kV5PacketTooLarge) << what;
+    if (version == 4) EXPECT_FALSE(reason) << what;
     ++refusals;  // mosquitto logs it as it closes the socket, a moment after the DISCONNECT
     WaitFor([&] { return Count(server_->broker().Log(), kOversizeLog) >= refusals; },
             kDisconnectDeadline, what + ": the broker's oversize log line");
