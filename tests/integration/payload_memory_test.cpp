@@ -2,14 +2,15 @@
 // nested-array `send`s (the shape that made the old parser allocate ~40 bytes per payload byte)
 // are over Mosquitto's max_packet_size (2 MiB, as in the shipped configs), which refuses a packet
 // from its fixed header, unread, and disconnects the publisher (MQTT 5: DISCONNECT 0x95, "Packet
-// too large"). The mosquitto process's peak RSS (VmHWM) grows by less than twice the payload (in
-// fact by almost nothing: printed), its log names the oversize packet, and the publisher logs in
-// again for the next window; a near miss (1.5 MiB, between message_size_limit and
-// max_packet_size) is read and dropped with PUBACK 0x95 and the publisher stays connected. A
-// chatting pair's send->ack p99 stays within twice its quiet value meanwhile. Each size is
-// published kRounds times, alternately over MQTT 5 and 3.1.1, each in a flood window of at least
-// 2 s between quiet ones (support/latency_windows.h); the bound is on the median of the flood
-// windows' p99 per size against the median of the quiet windows'.
+// too large"; 3.1.1: the connection closes). The mosquitto process's peak RSS (VmHWM) grows by
+// less than twice the payload (in fact by nothing: printed), its log names the oversize packet,
+// and the publisher, a raw socket as an attacker's client (support/raw_publish.h), logs in again
+// for the next window. A near miss (1.5 MiB, between message_size_limit and max_packet_size) is
+// read and dropped with PUBACK 0x95 and its publisher stays connected. A chatting pair's
+// send->ack p99 stays within twice its quiet value meanwhile. Each size is published kRounds
+// times, alternately over MQTT 5 and 3.1.1, each in a flood window of at least 2 s between quiet
+// ones (support/latency_windows.h); the bound is on the median of the flood windows' p99 per size
+// against the median of the quiet windows'.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -76,12 +77,12 @@ constexpr size_t kNearMissBytes = 3 << 19;  // 1.5 MiB
 
 class PayloadMemoryTest : public ChatFixture {
  protected:
-  // Publishes each size kRounds times as above; asserts the refusals, the memory and the chat's
-  // sends, and with `bound_latency` the chat's p99 too.
-  void HugeSends(bool bound_latency);
+  // Publishes each size kRounds times as above; asserts the refusals, the memory, the chat's
+  // sends and its p99.
+  void HugeSends();
 };
 
-void PayloadMemoryTest::HugeSends(bool bound_latency) {
+void PayloadMemoryTest::HugeSends() {
   Register({"alice", "bob", "carol"});
   auto alice = Login("alice");
   auto bob = Login("bob");
@@ -138,6 +139,9 @@ void PayloadMemoryTest::HugeSends(bool bound_latency) {
   // MQTT 5, then two over 3.1.1, and so on; each logs alice's device "huge" in afresh and
   // publishes from a raw socket, as an attacker's client would (support/raw_publish.h).
   constexpr size_t kSizesMiB[] = {32, 100};
+  // Built once, before the first window: allocating 100 MiB next to a window would measure the
+  // test process's page faults, not the broker.
+  const std::string payloads[] = {NestedSend(kSizesMiB[0] << 20), NestedSend(kSizesMiB[1] << 20)};
   size_t refusals = 0;
   const auto [quiet, floods] = InterleaveWindows(2 * kRounds, [&](std::optional<int> flood) {
     if (!flood) {
@@ -155,7 +159,7 @@ void PayloadMemoryTest::HugeSends(bool bound_latency) {
     o.topic = topic;
     const std::string what =
         std::to_string(mib) + " MiB over MQTT " + (o.mqtt_version == 5 ? "5" : "3.1.1");
-    const std::string payload = NestedSend(mib << 20);
+    const std::string& payload = payloads[*flood % 2];
     const int64_t before = PeakRssBytes(broker);
     RawPublishResult r;
     LatencyWindow w = window([&] { r = RawPublish(o, payload); });
@@ -189,9 +193,7 @@ void PayloadMemoryTest::HugeSends(bool bound_latency) {
     const double flood_p99 = MedianWindowP99(windows);
     std::printf("%zu MiB: median window p99 quiet %.2f ms, meanwhile %.2f ms\n", mib, quiet_p99,
                 flood_p99);
-    if (bound_latency) {
-      EXPECT_LE(flood_p99, 2 * std::max(quiet_p99, kQuietP99FloorMs)) << mib << " MiB";
-    }
+    EXPECT_LE(flood_p99, 2 * std::max(quiet_p99, kQuietP99FloorMs)) << mib << " MiB";
   }
   EXPECT_EQ(failures, 0);
   // Nothing was stored in alice's conversation, and her first device was never disturbed; bob
@@ -203,15 +205,14 @@ void PayloadMemoryTest::HugeSends(bool bound_latency) {
   (void)carol;
 }
 
-TEST_P(PayloadMemoryTest, HugeSendsAreRefusedFromTheirHeaderAndDisconnectThePublisher) {
+// Measured 2026-12-07 on 2 shared cores, median window p99 quiet / 32 MiB / 100 MiB in ms: at load
+// 2-6 from other builds 9.1/9.1/10.1, 11.0/16.6/11.0, 17.7/31.8/31.6, 20.7/17.4/26.3,
+// 44.3/58.3/45.7; with two CPU hogs 87.8/94.8/55.2, 204.1/94.7/159.1 (docs/BENCHMARKS.md,
+// "Hostile logins"). Before max_packet_size, when Mosquitto read each packet whole, the bound held
+// for 32 MiB in 8 of 10 such runs and for 100 MiB in 5 of 10, and was disabled.
+TEST_P(PayloadMemoryTest, TheChatKeepsTwiceItsQuietP99WhileHugeSendsAreRefusedUnread) {
   MQCHAT_REQUIRE_SERVER();
-  HugeSends(/*bound_latency=*/false);
-}
-
-// DISABLED until measured with max_packet_size (this change).
-TEST_P(PayloadMemoryTest, DISABLED_TheChatKeepsTwiceItsQuietP99WhileHugeSendsAreRefused) {
-  MQCHAT_REQUIRE_SERVER();
-  HugeSends(/*bound_latency=*/true);
+  HugeSends();
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, PayloadMemoryTest,

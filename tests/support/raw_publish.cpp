@@ -12,52 +12,21 @@
 #include <cerrno>
 #include <cstdint>
 
+#include "support/mqtt_wire.h"
+
 namespace mqchat::test {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-void PutString(std::string& out, const std::string& s) {
-  out += static_cast<char>((s.size() >> 8) & 0xff);
-  out += static_cast<char>(s.size() & 0xff);
-  out += s;
-}
-
-// The fixed header of a packet of type `first` whose variable part is `length` bytes long.
-std::string FixedHeader(uint8_t first, size_t length) {
-  std::string header(1, static_cast<char>(first));
-  do {  // remaining length, variable byte integer
-    uint8_t byte = length % 128;
-    length /= 128;
-    if (length > 0) byte |= 0x80;
-    header += static_cast<char>(byte);
-  } while (length > 0);
-  return header;
-}
-
-std::string Connect(const RawPublishOptions& o) {
-  const bool v5 = o.mqtt_version >= 5;
-  std::string body;
-  PutString(body, "MQTT");
-  body += static_cast<char>(v5 ? 5 : 4);
-  body += static_cast<char>(0xC2);  // username, password, clean start
-  body += static_cast<char>(0);     // keepalive 30 s
-  body += static_cast<char>(30);
-  if (v5) body += static_cast<char>(0);  // no properties
-  PutString(body, o.client_id);
-  PutString(body, o.username);
-  PutString(body, o.password);
-  return FixedHeader(0x10, body.size()) + body;
-}
-
 // A QoS 1 PUBLISH's fixed header and variable header (packet id 1) for `payload_size` bytes.
 std::string PublishHead(const RawPublishOptions& o, size_t payload_size) {
   std::string head;
-  PutString(head, o.topic);
+  PutMqttString(head, o.topic);
   head += '\0';
   head += '\1';
   if (o.mqtt_version >= 5) head += '\0';  // no properties
-  return FixedHeader(0x32, head.size() + payload_size) + head;
+  return MqttFixedHeader(0x32, head.size() + payload_size) + head;
 }
 
 // Takes each complete packet off the front of `in` and records what it says in `r`.
@@ -100,7 +69,7 @@ RawPublishResult RawPublish(const RawPublishOptions& o, const std::string& paylo
   }
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
   // What is left to write: the CONNECT, then (once CONNACK 0 came) the PUBLISH head and payload.
-  std::string out = Connect(o), in;
+  std::string out = MqttConnectPacket(o.mqtt_version, o.client_id, o.username, o.password), in;
   size_t written = 0;  // of `out` (before the payload) or of the payload
   bool publishing = false;
   char buf[4096];
