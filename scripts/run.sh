@@ -54,6 +54,7 @@ per_listener_settings false
 allow_anonymous false
 set_tcp_nodelay true
 message_size_limit 1310720
+max_packet_size 2097152
 persistence true
 persistence_location $DATA/
 log_dest stdout

@@ -97,7 +97,8 @@ void BrokerProcess::WriteConfig() {
     << "allow_anonymous "
     << (options_.allow_anonymous.value_or(!options_.with_plugin) ? "true" : "false") << "\n"
     << "set_tcp_nodelay true\n"
-    << "message_size_limit 1310720\n";  // as in conf/: above the plugin's request limit
+    << "message_size_limit 1310720\n"  // as in conf/: above the plugin's request limit
+    << "max_packet_size 2097152\n";    // as in conf/: bigger packets disconnect, unread
   if (options_.persistence) {
     c << "persistence true\n"
       << "persistence_location " << dir_.path() << "/\n";

@@ -9,37 +9,10 @@
 
 #include <cstdint>
 
+#include "support/mqtt_wire.h"
+
 namespace mqchat::test {
 namespace {
-
-void PutString(std::string& out, const std::string& s) {
-  out += static_cast<char>((s.size() >> 8) & 0xff);
-  out += static_cast<char>(s.size() & 0xff);
-  out += s;
-}
-
-std::string ConnectPacket(const std::string& client_id, const std::string& username,
-                          const std::string& password) {
-  std::string body;
-  PutString(body, "MQTT");
-  body += static_cast<char>(5);     // protocol level: MQTT 5
-  body += static_cast<char>(0xC2);  // username, password, clean start
-  body += static_cast<char>(0);     // keepalive 30 s
-  body += static_cast<char>(30);
-  body += static_cast<char>(0);  // no properties
-  PutString(body, client_id);
-  PutString(body, username);
-  PutString(body, password);
-  std::string packet(1, static_cast<char>(0x10));
-  size_t len = body.size();
-  do {  // remaining length, variable byte integer
-    uint8_t byte = len % 128;
-    len /= 128;
-    if (len > 0) byte |= 0x80;
-    packet += static_cast<char>(byte);
-  } while (len > 0);
-  return packet + body;
-}
 
 class Socket {
  public:
@@ -84,7 +57,7 @@ RawConnectResult RawConnect(int port, const std::string& source_ip, const std::s
     return result;
   };
   if (connect(sock.fd(), reinterpret_cast<sockaddr*>(&dst), sizeof(dst)) != 0) return done(-1);
-  const std::string packet = ConnectPacket(client_id, username, password);
+  const std::string packet = MqttConnectPacket(5, client_id, username, password);
   if (send(sock.fd(), packet.data(), packet.size(), MSG_NOSIGNAL) !=
       static_cast<ssize_t>(packet.size())) {
     return done(-1);
