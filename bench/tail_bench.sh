@@ -6,7 +6,8 @@
 # and what the server did in the background meanwhile (checkpoints started or finished,
 # autovacuums and autoanalyzes by table, with their durations, from the server log; backends
 # waiting on a lock or I/O, sampled every 100 ms from pg_stat_activity; WAL records, full-page
-# images and bytes from pg_stat_wal; with --sweep, the retention sweep's progress), and the
+# images and bytes from pg_stat_wal; statements of 50 ms or more, from the server log; with
+# --sweep, the retention sweep's progress), and the
 # machine's load; first a "setup" line saying what was on (preload, sweep) and the store's size.
 #   bench/tail_bench.sh [--build-dir DIR | --bench PATH --plugin PATH] [--cycles N] [--burst-s S]
 #                       [--rate-s S] [--pairs P] [--rate R]
@@ -85,6 +86,7 @@ PG_LOG=$BENCH_TMP/pg/postgres.log
 psql -X -q -v ON_ERROR_STOP=1 "$PG_CONNINFO" >/dev/null <<'SQL'
 ALTER SYSTEM SET log_checkpoints = on;
 ALTER SYSTEM SET log_autovacuum_min_duration = 0;
+ALTER SYSTEM SET log_min_duration_statement = 50;
 SELECT pg_reload_conf();
 SQL
 bench_store_lines "$PLUGIN" postgres
@@ -218,16 +220,28 @@ for cycle in $(seq "$CYCLES"); do
            -e 's/.*checkpoint starting: \(.*\)/checkpoint starting (\1)/p' \
            -e 's/.*\(checkpoint complete\).*/\1/p' | sort | uniq -c |
     awk '{ $1 = $1 "x"; print }' | paste -sd, -)
+  # Statements that took 50 ms or more on the server during the rate run (log_min_duration_statement):
+  # how many, the longest, and what it was (a stall inside PostgreSQL shows here; one outside it,
+  # in the client or the network, does not).
+  read -r slow_n slow_ms slow_what <<<"$(tail -n +"$((from + 1))" "$PG_LOG" | awk '
+    match($0, /duration: [0-9.]+ ms/) {
+      d = substr($0, RSTART + 10, RLENGTH - 13) + 0; n++
+      if (d > m) { m = d; w = substr($0, RSTART + RLENGTH); sub(/^ +/, "", w); w = substr(w, 1, 60) }
+    }
+    END { printf "%d %.1f %s\n", n, m, (w == "" ? "-" : w) }')"
+  slow=$(jq -cn --argjson n "$slow_n" --argjson ms "$slow_ms" --arg what "$slow_what" \
+    '{count: $n, max_ms: $ms, slowest: $what}')
   waits=$(awk '$1 == "sample" { n++; if ($2 > 0) l++; if ($3 > 0) io++; if ($4 > 0) lw++; if ($5 > 0) av++ }
     END { printf "{\"samples\":%d,\"lock\":%d,\"io\":%d,\"lwlock\":%d,\"autovacuum\":%d}", n, l, io, lw, av }' \
     "$BENCH_TMP/activity.txt")
-  jq -c --arg cycle "$cycle" --arg events "$events" --argjson waits "$waits" --argjson wal "$wal" --arg load "$load1" \
+  jq -c --arg cycle "$cycle" --arg events "$events" --argjson waits "$waits" --argjson wal "$wal" --argjson slow "$slow" --arg load "$load1" \
     --arg start "$start" --slurpfile burst "$BENCH_TMP/burst.json" --argjson sweep "$sweep" \
     --argjson preload "$PRELOAD" \
     '{cycle: ($cycle | tonumber), start: ($start | tonumber | floor), load1: ($load | tonumber),
       preload: $preload, sweep: $sweep,
       burst_acked_per_s: $burst[0].acked_per_s, acked_per_s, ack_ms: .ack_latency_ms,
-      lost, duplicated, ok, background: $events, wal: $wal, waits_sampled: $waits}' "$BENCH_TMP/rate.json"
+      lost, duplicated, ok, background: $events, wal: $wal, waits_sampled: $waits,
+      slow_statements: $slow}' "$BENCH_TMP/rate.json"
 done
 
 # The store at the end: the preload and every acked message, and (--sweep) none of the old ones
