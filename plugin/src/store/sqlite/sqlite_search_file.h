@@ -16,7 +16,7 @@
 namespace mqchat::store {
 
 // The schema name the index file is attached under; its tables are idx.search_postings,
-// idx.search_docs and idx.search_progress.
+// idx.search_docs, idx.search_progress and idx.search_origin.
 inline constexpr char kSqliteSearchSchema[] = "idx";
 
 // Where the index of the database at `main_path` lives: `main_path` + ".search" (with its own
@@ -26,8 +26,9 @@ std::string SqliteSearchIndexPath(const std::string& main_path);
 // Attaches the index file of `db`'s main database as kSqliteSearchSchema, creating it (0600) and
 // its tables if missing, in WAL mode with commits that skip the fsync (the index can be rebuilt).
 // An index that is ahead of the main database (its progress past a conversation's last seq: the
-// main file was restored from a backup, or replaced) is emptied, so the indexer builds it again;
-// so is nothing else. kFailedPrecondition if the file was written by a newer index format.
+// main file was restored from a backup) or was made for another database (the time of that
+// database's first migration differs) is emptied, so the indexer builds it again; any other index
+// is kept. kFailedPrecondition if the file was written by a newer index format.
 Status AttachSqliteSearchIndex(sqlite3* db);
 
 }  // namespace mqchat::store
