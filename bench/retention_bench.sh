@@ -8,13 +8,14 @@
 # all N (every one is from 1970) in batches of --batch while the pairs send. Prints both p99s,
 # how many of the N the sweep removed during the second run, and how long the whole sweep took.
 # usage: bench/retention_bench.sh [--messages N] [--stores "sqlite postgres"] [--duration S]
-#                                 [--rate R] [--batch B] [--batch-us U] [--quick]
+#                                 [--rate R] [--batch B] [--batch-us U] [--max-per-s M] [--quick]
 #                                 [--build-dir DIR]
 #                                 [--bench PATH --plugin PATH]
 #   N 1,000,000 by default; S 30 s per measured run (each run's send phase); R 500 msg/s over
 #   the 10 pairs; B plugin_opt_retention_batch (500, the default); U plugin_opt_retention_batch_us
 #   (SQLite: each batch sized to take about U µs, at most B entries; 0: B every batch; unset:
-#   the plugin's default, 1000); --quick: 20,000 messages,
+#   the plugin's default, 1000); M plugin_opt_retention_max_per_s (the sweep's ceiling in entries
+#   a second; 0: none; unset: the plugin's default, 10,000); --quick: 20,000 messages,
 #   2 s runs, SQLite only (bench/smoke_test.sh runs it: the tool works, no figures).
 #   Search indexing is off (plugin_opt_search_index false) so the indexer does not read the
 #   corpus meanwhile; the sweeper runs every 200 ms (plugin_opt_retention_sweep_ms).
@@ -25,7 +26,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
 source "$HERE/lib.sh"
 
-MESSAGES=1000000 STORES="sqlite postgres" DURATION=30 RATE=500 BATCH=500 BATCH_US=""
+MESSAGES=1000000 STORES="sqlite postgres" DURATION=30 RATE=500 BATCH=500 BATCH_US="" MAX_PER_S=""
 BUILD_DIR="$REPO/build-bench" BENCH="" PLUGIN=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -35,15 +36,17 @@ while [ $# -gt 0 ]; do
     --rate) RATE=$2; shift 2 ;;
     --batch) BATCH=$2; shift 2 ;;
     --batch-us) BATCH_US=$2; shift 2 ;;
+    --max-per-s) MAX_PER_S=$2; shift 2 ;;
     --quick) MESSAGES=20000 DURATION=2 STORES=sqlite; shift ;;
     --build-dir) BUILD_DIR=$2; shift 2 ;;
     --bench) BENCH=$2; shift 2 ;;
     --plugin) PLUGIN=$2; shift 2 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
-[[ "$MESSAGES$BATCH$BATCH_US" =~ ^[0-9]+$ ]] || bench_die "--messages, --batch and --batch-us are whole numbers"
+[[ "$MESSAGES$BATCH$BATCH_US$MAX_PER_S" =~ ^[0-9]+$ ]] ||
+  bench_die "--messages, --batch, --batch-us and --max-per-s are whole numbers"
 bench_tools "$BUILD_DIR" "$REPO"
 command -v jq >/dev/null || bench_die "jq is required"
 trap bench_cleanup EXIT
@@ -110,6 +113,7 @@ for store in $STORES; do
   bench_store_lines "$PLUGIN" "$store"
   extra=$'plugin_opt_search_index false\nplugin_opt_retention_sweep_ms 200\n'"plugin_opt_retention_batch $BATCH"
   [ -z "$BATCH_US" ] || extra+=$'\n'"plugin_opt_retention_batch_us $BATCH_US"
+  [ -z "$MAX_PER_S" ] || extra+=$'\n'"plugin_opt_retention_max_per_s $MAX_PER_S"
   # A broker creates the schema; the old messages go in while no broker runs.
   bench_start_mosquitto "$store-schema" "$STORE_LINES" "$extra"
   bench_stop_pid "$BROKER_PID"

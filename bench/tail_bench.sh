@@ -13,14 +13,16 @@
 #                       [--rate-s S] [--pairs P] [--rate R]
 #                       [--sql "SQL run once after the broker migrated the store"]
 #                       [--preload N] [--preload-conversations M] [--sweep] [--sweep-messages K]
-#                       [--quick]
+#                       [--sweep-max-per-s R] [--quick]
 #   --preload N: before the broker starts, N messages in M conversations (default N / 100)
 #     loaded in bulk and indexed for search in bulk by bench/search's mqchat-search-corpus (the
 #     search benchmark's corpus and loader: COPY, then the index built from the messages; 10M
 #     messages take minutes), so the runs are on a store of that size.
 #   --sweep: a retention sweep in the background of every rate run: CYCLES group conversations
-#     of K old messages each (from 1970; default K = 60,000 x RATE_S, more than the sweeper
-#     removes in a run at its PostgreSQL pace, ~33,000/s) are loaded by SQL (and indexed) before
+#     of K old messages each (from 1970; default K = 1.2 x R x RATE_S, more than the sweeper
+#     removes in a run at its ceiling R, plugin_opt_retention_max_per_s: the plugin's default,
+#     10,000/s, unless --sweep-max-per-s sets it; with 0, no ceiling, K = 60,000 x RATE_S, more
+#     than the unpaced PostgreSQL sweep removes, ~60,000/s) are loaded by SQL (and indexed) before
 #     the broker starts; right before cycle c's rate run, conversation c gets a retention of 1
 #     day (as mqchatctl conversation retention sets it), so the broker's sweeper
 #     (plugin_opt_retention_sweep_ms 200, batches of plugin_opt_retention_batch, default 500)
@@ -41,7 +43,7 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 
 BUILD=$SRC/build BENCH="" PLUGIN=""
 CYCLES=6 BURST_S=5 RATE_S=10 PAIRS=1000 RATE=1000 EXTRA_SQL=""
-PRELOAD=0 PRELOAD_CONVS="" SWEEP=false SWEEP_MSGS=""
+PRELOAD=0 PRELOAD_CONVS="" SWEEP=false SWEEP_MSGS="" SWEEP_RATE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --build-dir) BUILD=$2; shift 2 ;;
@@ -57,14 +59,20 @@ while [ $# -gt 0 ]; do
     --preload-conversations) PRELOAD_CONVS=$2; shift 2 ;;
     --sweep) SWEEP=true; shift ;;
     --sweep-messages) SWEEP_MSGS=$2; shift 2 ;;
+    --sweep-max-per-s) SWEEP_RATE=$2; shift 2 ;;
     --quick) CYCLES=1 BURST_S=1 RATE_S=2 PAIRS=10 RATE=100 PRELOAD=20000 PRELOAD_CONVS=200
              SWEEP=true SWEEP_MSGS=5000; shift ;;
-    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,39p' "$0"; exit 0 ;;
     *) bench_die "unknown argument $1 (try --help)" ;;
   esac
 done
 [ -n "$PRELOAD_CONVS" ] || PRELOAD_CONVS=$(( PRELOAD / 100 > 0 ? PRELOAD / 100 : 1 ))
-[ -n "$SWEEP_MSGS" ] || SWEEP_MSGS=$(( 60000 * ${RATE_S%.*} ))
+[[ "$SWEEP_RATE" =~ ^[0-9]*$ ]] || bench_die "--sweep-max-per-s is a whole number"
+SWEEP_PACE=${SWEEP_RATE:-10000}
+if [ -z "$SWEEP_MSGS" ]; then
+  if [ "$SWEEP_PACE" = 0 ]; then SWEEP_MSGS=$(( 60000 * ${RATE_S%.*} ))
+  else SWEEP_MSGS=$(( SWEEP_PACE * ${RATE_S%.*} * 6 / 5 )); fi
+fi
 [[ "$CYCLES$PRELOAD$PRELOAD_CONVS$SWEEP_MSGS" =~ ^[0-9]+$ ]] ||
   bench_die "--cycles, --preload, --preload-conversations and --sweep-messages are whole numbers"
 [ "$PRELOAD" = 0 ] || [ "$PRELOAD" -ge "$PRELOAD_CONVS" ] ||
@@ -92,6 +100,7 @@ SQL
 bench_store_lines "$PLUGIN" postgres
 EXTRA_LINES=""
 $SWEEP && EXTRA_LINES="plugin_opt_retention_sweep_ms 200"
+$SWEEP && [ -n "$SWEEP_RATE" ] && EXTRA_LINES+=$'\n'"plugin_opt_retention_max_per_s $SWEEP_RATE"
 sql() { psql -X -q -At -v ON_ERROR_STOP=1 "$PG_CONNINFO" "$@"; }
 
 # The old conversations of --sweep: ids after the preload's conversations, message ids after its

@@ -210,6 +210,7 @@ Result<std::unique_ptr<retention::RetentionSweeper>> StartRetentionSweeper(
     options.batch_budget_us = config.retention.batch_us;
   }
   options.resend_window_ms = int64_t{config.retention.resend_window_s} * 1000;
+  options.max_per_s = config.retention.max_per_s;
   auto log = [&tasks, &broker](LogLevel level, std::string message) {
     tasks.Post([&broker, level, message = std::move(message)] { broker.Log(level, message); });
   };

@@ -146,6 +146,7 @@ const std::vector<OptionSpec>& Specs() {
       {"retention_sweep_ms", RetentionInt(&RetentionConfig::sweep_ms, 10, 86400000)},
       {"retention_batch", RetentionInt(&RetentionConfig::batch, 1, 100000)},
       {"retention_batch_us", RetentionInt(&RetentionConfig::batch_us, 0, 10000000)},
+      {"retention_max_per_s", RetentionInt(&RetentionConfig::max_per_s, 0, 10000000)},
       {"retention_day_ms", RetentionInt(&RetentionConfig::day_ms, 1, 86400000)},
       {"resend_window_s", RetentionInt(&RetentionConfig::resend_window_s, 21600, 30 * 86400)},
   };

@@ -94,6 +94,8 @@ struct RetentionConfig {
   // (a batch locks one conversation's row there, not the store).
   int batch_us = 1000;
   int day_ms = 86400000;    // the length of a retention "day": shorter only in tests
+  // At most this many entries removed a second (and as many resend keys); 0: no ceiling.
+  int max_per_s = 10000;
   // A resend is recognised this long (migration 028); at least the longest slow mode (6 h),
   // which reads a sender's last message time from the same keys.
   int resend_window_s = 86400;

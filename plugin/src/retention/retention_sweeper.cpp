@@ -18,6 +18,13 @@ int NextBatchLimit(const SweepOptions& options, int limit, int64_t removed,
   return static_cast<int>(std::clamp<int64_t>(grown, least, most));
 }
 
+std::chrono::nanoseconds PauseAfterBatch(const SweepOptions& options, int64_t removed,
+                                         std::chrono::nanoseconds took) {
+  if (options.max_per_s <= 0 || removed <= 0) return took;
+  const std::chrono::nanoseconds at_most_rate(removed * 1000000000 / options.max_per_s);
+  return std::max(took, at_most_rate - took);
+}
+
 std::unique_ptr<RetentionSweeper> RetentionSweeper::Start(SweepOptions options,
                                                           store::RetentionStorePtr store,
                                                           const Clock& clock, LogFn log) {
@@ -104,7 +111,7 @@ Result<int64_t> RetentionSweeper::SweepConversation(const store::RetentionSettin
     // SQLite a batch holds the database's only write lock, and a send writer that found it
     // taken retries after sleeps of up to 100 ms: with no pause between batches it lost every
     // race, and sends waited through the whole sweep (retention bench: p99 3 ms -> 1.6 s).
-    PauseFor(std::chrono::steady_clock::now() - started);
+    PauseFor(PauseAfterBatch(options_, batch.removed, std::chrono::steady_clock::now() - started));
   }
   return removed;
 }
@@ -118,7 +125,8 @@ Result<int64_t> RetentionSweeper::PurgeResendKeys() {
     purged += n;
     purged_.fetch_add(n);
     if (n < options_.batch) break;
-    PauseFor(std::chrono::steady_clock::now() - started);  // as between retention batches
+    // As between retention batches.
+    PauseFor(PauseAfterBatch(options_, n, std::chrono::steady_clock::now() - started));
   }
   return purged;
 }

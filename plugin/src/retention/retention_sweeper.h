@@ -3,7 +3,8 @@
 // the broker thread: every `sweep_ms` it walks every conversation by id and, for each with a
 // retention (its own days, else the server's default; 0 keeps forever), removes the entries
 // older than that in batches of `batch`, each one short transaction that also raises the
-// conversation's expired_through_seq, and then waits as long as the batch took, so senders get
+// conversation's expired_through_seq, and then waits as long as the batch took (or longer, under
+// a `max_per_s` ceiling: PauseAfterBatch), so senders get
 // the store (on SQLite, its one write lock) between batches: a send waits for one batch's
 // transaction at most, and a sweep takes about twice its transactions' time. With a time
 // budget (`batch_budget_us`, SQLite's default) a batch's size follows what the last one cost
@@ -40,6 +41,11 @@ struct SweepOptions {
   int64_t batch_budget_us = 0;
   int conversations_per_page = 500;
   int64_t resend_window_ms = 86400000;  // resend keys are kept this long (docs/PROTOCOL.md)
+  // > 0: at most this many entries (or resend keys) removed a second: the pause after a batch
+  // is stretched so that the batch and its pause last at least removed / max_per_s. On
+  // PostgreSQL a catch-up sweep unpaced removed ~60,000 entries a second and its WAL and CPU
+  // tripled the senders' p99 (docs/BENCHMARKS.md). 0: no ceiling.
+  int64_t max_per_s = 0;
 };
 
 // The fewest entries a budgeted batch removes (a slow store must not stall the sweep), and the
@@ -53,6 +59,12 @@ inline constexpr int kFirstBudgetedBatch = 32;
 // `batch`. A batch that removed nothing (raced) keeps `limit`.
 int NextBatchLimit(const SweepOptions& options, int limit, int64_t removed,
                    std::chrono::nanoseconds took);
+
+// The pause after a batch that removed `removed` entries in `took`: as long as the batch took
+// (senders get the store between batches), and longer if `max_per_s` needs it, so that the batch
+// and its pause together last at least removed / max_per_s.
+std::chrono::nanoseconds PauseAfterBatch(const SweepOptions& options, int64_t removed,
+                                         std::chrono::nanoseconds took);
 
 class RetentionSweeper {
  public:

@@ -82,11 +82,12 @@ class FakeRetentionStore final : public store::RetentionStore {
 // `total`; then stops it, so the store is read on this thread only after the sweeper's joined.
 // The sweeper owns the store: keep it while reading the store.
 std::unique_ptr<RetentionSweeper> SweepAll(std::unique_ptr<FakeRetentionStore> owned, int64_t total,
-                                           int64_t batch_budget_us = 0) {
+                                           int64_t batch_budget_us = 0, int64_t max_per_s = 0) {
   static FixedClock clock;
   SweepOptions options;
   options.batch = 500;
   options.batch_budget_us = batch_budget_us;
+  options.max_per_s = max_per_s;
   options.sweep_ms = 3600000;
   auto sweeper = RetentionSweeper::Start(options, std::move(owned), clock,
                                          [](LogLevel, std::string) {});
@@ -176,6 +177,30 @@ TEST(RetentionSweeperTest, WithABudgetBatchesAreSizedToTakeAboutThatLong) {
     EXPECT_GE(store->limits[i], kMinBudgetedBatch) << "batch " << i;
     EXPECT_LE(store->limits[i], 10) << "batch " << i;
   }
+}
+
+// A ceiling on entries a second (PostgreSQL: an unpaced catch-up sweep removed ~60,000 a second
+// and tripled the senders' p99): the pause after a batch is stretched so that the batch and its
+// pause last removed / max_per_s; never shorter than the batch itself.
+TEST(RetentionSweeperTest, PauseAfterBatchKeepsUnderTheCeiling) {
+  using std::chrono::milliseconds;
+  SweepOptions o;
+  EXPECT_EQ(PauseAfterBatch(o, 500, milliseconds(7)), milliseconds(7));  // no ceiling: as long
+  o.max_per_s = 10000;
+  EXPECT_EQ(PauseAfterBatch(o, 500, milliseconds(7)), milliseconds(43));  // 500 take 50 ms
+  EXPECT_EQ(PauseAfterBatch(o, 500, milliseconds(40)), milliseconds(40));  // never shorter
+  EXPECT_EQ(PauseAfterBatch(o, 0, milliseconds(3)), milliseconds(3));      // raced: as long
+}
+
+TEST(RetentionSweeperTest, ASweepUnderACeilingTakesAtLeastItsEntriesOverTheRate) {
+  // 1,250 entries in batches of 500 (instant) at 5,000 a second: the two full batches are each
+  // followed by 100 ms, so the sweep cannot end in less than 200 ms.
+  auto owned = std::make_unique<FakeRetentionStore>(1250, std::chrono::milliseconds(0));
+  FakeRetentionStore* store = owned.get();
+  const auto started = std::chrono::steady_clock::now();
+  auto sweeper = SweepAll(std::move(owned), 1250, 0, 5000);
+  ASSERT_EQ(store->spans.size(), 3u);
+  EXPECT_GE(store->spans[2].first - started, std::chrono::milliseconds(200));
 }
 
 }  // namespace
