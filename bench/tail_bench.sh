@@ -6,7 +6,8 @@
 # and what the server did in the background meanwhile (checkpoints started or finished,
 # autovacuums and autoanalyzes by table, with their durations, from the server log; backends
 # waiting on a lock or I/O, sampled every 100 ms from pg_stat_activity; WAL records, full-page
-# images and bytes from pg_stat_wal; statements of 50 ms or more, from the server log; with
+# images, bytes, fsyncs and the time spent in them (track_wal_io_timing) from pg_stat_wal;
+# statements of 50 ms or more, from the server log; with
 # --sweep, the retention sweep's progress), and the
 # machine's load; first a "setup" line saying what was on (preload, sweep) and the store's size.
 #   bench/tail_bench.sh [--build-dir DIR | --bench PATH --plugin PATH] [--cycles N] [--burst-s S]
@@ -95,6 +96,7 @@ psql -X -q -v ON_ERROR_STOP=1 "$PG_CONNINFO" >/dev/null <<'SQL'
 ALTER SYSTEM SET log_checkpoints = on;
 ALTER SYSTEM SET log_autovacuum_min_duration = 0;
 ALTER SYSTEM SET log_min_duration_statement = 50;
+ALTER SYSTEM SET track_wal_io_timing = on;
 SELECT pg_reload_conf();
 SQL
 bench_store_lines "$PLUGIN" postgres
@@ -175,8 +177,12 @@ SELECT 'sample', count(*) FILTER (WHERE wait_event_type = 'Lock'),
 SQL
 }
 
-# wal_counters: WAL records, full-page images and bytes so far (pg_stat_wal), one line.
-wal_counters() { psql -X -At -F' ' "$PG_CONNINFO" -c "SELECT wal_records, wal_fpi, wal_bytes FROM pg_stat_wal"; }
+# wal_counters: WAL records, full-page images, bytes, fsyncs and µs spent in them so far
+# (pg_stat_wal), one line.
+wal_counters() {
+  psql -X -At -F' ' "$PG_CONNINFO" -c \
+    "SELECT wal_records, wal_fpi, wal_bytes, wal_sync, (wal_sync_time * 1000)::bigint FROM pg_stat_wal"
+}
 old_left() { sql -c "SELECT count(*) FROM messages WHERE conversation_id = $((OLD_BASE + $1))"; }
 
 STATUS=0 ACKED=0
@@ -201,7 +207,7 @@ for cycle in $(seq "$CYCLES"); do
   bench_run "burst $cycle" "$BENCH_TMP/burst.json" --scenario pairs --pairs 10 --window 64 \
     --duration "$BURST_S" --prefix "b$cycle-"
   from=$(wc -l <"$PG_LOG")
-  read -r rec0 fpi0 bytes0 <<<"$(wal_counters)"
+  read -r rec0 fpi0 bytes0 sync0 sync_us0 <<<"$(wal_counters)"
   read -r load1 _ </proc/loadavg
   sweep="null"
   if $SWEEP; then
@@ -220,8 +226,10 @@ for cycle in $(seq "$CYCLES"); do
     sweep="{\"removed\":$((SWEEP_MSGS - left)),\"left_at_end\":$left}"
     [ "$left" -gt 0 ] || bench_log "rate $cycle: the sweep ended before the run did (raise --sweep-messages)"
   fi
-  read -r rec1 fpi1 bytes1 <<<"$(wal_counters)"
-  wal="{\"records\":$((rec1 - rec0)),\"fpi\":$((fpi1 - fpi0)),\"bytes\":$((bytes1 - bytes0))}"
+  read -r rec1 fpi1 bytes1 sync1 sync_us1 <<<"$(wal_counters)"
+  syncs=$((sync1 - sync0)) sync_us=$((sync_us1 - sync_us0))
+  wal="{\"records\":$((rec1 - rec0)),\"fpi\":$((fpi1 - fpi0)),\"bytes\":$((bytes1 - bytes0)),"
+  wal+="\"fsyncs\":$syncs,\"fsync_ms\":$((sync_us / 1000)),\"fsync_mean_us\":$((syncs > 0 ? sync_us / syncs : 0))}"
   # Background work logged during the rate run: "automatic vacuum of table "mqchat.public.x"",
   # "automatic analyze of table ...", "checkpoint starting/complete", each with its elapsed.
   events=$(tail -n +"$((from + 1))" "$PG_LOG" |
