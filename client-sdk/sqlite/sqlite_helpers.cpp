@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <climits>
 #include <cstring>
 #include <string>
@@ -94,17 +94,28 @@ Status CreateSqliteFileOwnerOnly(const std::string& path) {
   return Status::Ok();
 }
 
-Result<std::string> EnableSqliteWal(sqlite3* db, const std::string& schema) {
+Status EnableSqliteWal(sqlite3* db, const std::string& schema) {
   const std::string pragma = "PRAGMA \"" + schema + "\".journal_mode=WAL";
   const auto deadline = std::chrono::steady_clock::now() + kSqliteBusyWait;
-  while (true) {
-    Result<std::string> mode = PragmaValue(db, pragma.c_str());
-    if (mode.ok() || mode.status().code() != Code::kUnavailable ||
-        std::chrono::steady_clock::now() >= deadline) {
-      return mode;
-    }
+  Result<std::string> mode = PragmaValue(db, pragma.c_str());
+  while (!mode.ok() && mode.status().code() == Code::kUnavailable &&
+         std::chrono::steady_clock::now() < deadline) {
     sqlite3_sleep(1);
+    mode = PragmaValue(db, pragma.c_str());
   }
+  if (!mode.ok()) return mode.status();
+  const char* file = sqlite3_db_filename(db, schema.c_str());
+  const bool in_memory = file == nullptr || *file == '\0';
+  if (*mode == "wal" || (in_memory && *mode == "memory")) return Status::Ok();
+  return Status::Internal("could not enable WAL on " + (in_memory ? schema : std::string(file)) +
+                          " (journal_mode is " + *mode + ")");
+}
+
+Result<std::optional<int64_t>> QuerySqliteInt64(sqlite3* db, const char* sql) {
+  MQCHAT_ASSIGN_OR_RETURN(SqliteStmtPtr stmt, PrepareSqlite(db, sql));
+  MQCHAT_ASSIGN_OR_RETURN(bool has_row, StepSqlite(stmt.get()));
+  if (!has_row) return std::optional<int64_t>();
+  return std::optional<int64_t>(ColumnInt64(stmt.get(), 0));
 }
 
 Result<SqliteDbPtr> OpenSqlite(const std::string& path, const SqliteOpenOptions& options) {
@@ -124,10 +135,7 @@ Result<SqliteDbPtr> OpenSqlite(const std::string& path, const SqliteOpenOptions&
   sqlite3_extended_result_codes(db.get(), 1);
   MQCHAT_RETURN_IF_ERROR(SetSqliteBusyWait(db.get(), kSqliteBusyWait));
 
-  MQCHAT_ASSIGN_OR_RETURN(std::string mode, EnableSqliteWal(db.get(), "main"));
-  if (mode != "wal" && !(path == ":memory:" && mode == "memory")) {
-    return Status::Internal("could not enable WAL on " + path + " (journal_mode is " + mode + ")");
-  }
+  MQCHAT_RETURN_IF_ERROR(EnableSqliteWal(db.get(), "main"));
   MQCHAT_RETURN_IF_ERROR(ExecSqlite(db.get(), options.sync_every_commit
                                                   ? "PRAGMA synchronous=FULL"
                                                   : "PRAGMA synchronous=NORMAL"));

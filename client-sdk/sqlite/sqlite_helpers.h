@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -47,11 +48,14 @@ Result<SqliteDbPtr> OpenSqlite(const std::string& path, const SqliteOpenOptions&
 inline constexpr std::chrono::milliseconds kSqliteBusyWait{5000};
 Status SetSqliteBusyWait(sqlite3* db, std::chrono::milliseconds wait);
 
-// Switches database `schema` of `db` ("main", or an attached one) to WAL and returns the journal
-// mode it then has ("wal"; "memory" for an in-memory database). The switch answers SQLITE_BUSY
-// without asking the busy handler while another connection converts or writes the file, so it
-// is retried every millisecond for about kSqliteBusyWait.
-Result<std::string> EnableSqliteWal(sqlite3* db, const std::string& schema);
+// Switches database `schema` of `db` ("main", or an attached one) to WAL: Internal if its
+// journal mode is then anything else (an in-memory database keeps "memory", which is accepted).
+// The switch answers SQLITE_BUSY without asking the busy handler while another connection
+// converts or writes the file, so it is retried every millisecond for about kSqliteBusyWait.
+Status EnableSqliteWal(sqlite3* db, const std::string& schema);
+
+// The first column of the first row of `sql` as an integer, or nullopt if it has no row.
+Result<std::optional<int64_t>> QuerySqliteInt64(sqlite3* db, const char* sql);
 
 // Creates `path` as an empty file with mode 0600 unless it exists (SQLite takes an empty file
 // for a new database); never opens an existing one.

@@ -1,6 +1,7 @@
 #include "store/sqlite/sqlite_migrator.h"
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "sqlite/sqlite_helpers.h"
@@ -19,13 +20,11 @@ constexpr char kRecordMigration[] =
     "INSERT INTO schema_migrations (version, name, applied_at_ms) "
     "VALUES (?1, ?2, CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER))";
 
+// The integer `sql` answers; Internal if it has no row.
 Result<int64_t> QueryInt(sqlite3* db, const char* sql) {
-  MQCHAT_ASSIGN_OR_RETURN(SqliteStmtPtr stmt, PrepareSqlite(db, sql));
-  MQCHAT_ASSIGN_OR_RETURN(bool has_row, StepSqlite(stmt.get()));
-  if (!has_row) {
-    return Status::Internal(std::string("no row from ") + sql);
-  }
-  return ColumnInt64(stmt.get(), 0);
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<int64_t> value, QuerySqliteInt64(db, sql));
+  if (!value) return Status::Internal(std::string("no row from ") + sql);
+  return *value;
 }
 
 Status Apply(sqlite3* db, const schema::Migration& m) {

@@ -1,6 +1,7 @@
 #include "store/sqlite/sqlite_search_file.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "sqlite/sqlite_helpers.h"
@@ -36,14 +37,6 @@ constexpr char kEmpty[] =
     "DELETE FROM idx.search_progress; DELETE FROM idx.search_origin";
 constexpr char kSetOrigin[] = "INSERT INTO idx.search_origin (main_created_at_ms) VALUES (?1)";
 
-// The first column of the first row of `sql`, or nothing if it has no row.
-Result<bool> ReadInt(sqlite3* db, const char* sql, int64_t* out) {
-  MQCHAT_ASSIGN_OR_RETURN(SqliteStmtPtr stmt, PrepareSqlite(db, sql));
-  MQCHAT_ASSIGN_OR_RETURN(bool has_row, StepSqlite(stmt.get()));
-  if (has_row) *out = ColumnInt64(stmt.get(), 0);
-  return has_row;
-}
-
 Status Attach(sqlite3* db, const std::string& path) {
   MQCHAT_ASSIGN_OR_RETURN(SqliteStmtPtr attach, PrepareSqlite(db, "ATTACH DATABASE ?1 AS idx"));
   MQCHAT_RETURN_IF_ERROR(BindText(attach.get(), 1, path));
@@ -65,16 +58,14 @@ Status AttachSqliteSearchIndex(sqlite3* db) {
   // Term keys of every message's words: as private as the messages.
   if (path != ":memory:") MQCHAT_RETURN_IF_ERROR(CreateSqliteFileOwnerOnly(path));
   MQCHAT_RETURN_IF_ERROR(Attach(db, path).WithContext("attach search index " + path));
-  MQCHAT_ASSIGN_OR_RETURN(std::string mode, EnableSqliteWal(db, kSqliteSearchSchema));
-  if (mode != "wal" && !(path == ":memory:" && mode == "memory")) {
-    return Status::Internal("could not enable WAL on " + path + " (journal_mode is " + mode + ")");
-  }
+  MQCHAT_RETURN_IF_ERROR(EnableSqliteWal(db, kSqliteSearchSchema));
   // Its commits skip the fsync: a power loss that takes the last ones only leaves those messages
   // to be indexed again, and an fsync per indexed conversation would share the disk with the
   // writer's durable commits.
   MQCHAT_RETURN_IF_ERROR(ExecSqlite(db, "PRAGMA idx.synchronous=NORMAL"));
-  int64_t format = 0;
-  MQCHAT_RETURN_IF_ERROR(ReadInt(db, "PRAGMA idx.user_version", &format).status());
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<int64_t> version,
+                          QuerySqliteInt64(db, "PRAGMA idx.user_version"));
+  const int64_t format = version.value_or(0);
   if (format > kIndexFormat) {
     return Status::FailedPrecondition(
         "search index " + path + " has format " + std::to_string(format) +
@@ -85,17 +76,16 @@ Status AttachSqliteSearchIndex(sqlite3* db) {
   // together); this takes the main file's write lock too, once, at start.
   MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db));
   MQCHAT_RETURN_IF_ERROR(ExecSqlite(db, kCreateTables));
-  int64_t main_created = 0;
-  MQCHAT_ASSIGN_OR_RETURN(bool migrated, ReadInt(db, kMainCreatedAt, &main_created));
-  if (!migrated) return Status::FailedPrecondition("the search index needs a migrated database");
-  int64_t origin = 0;
-  MQCHAT_ASSIGN_OR_RETURN(bool has_origin, ReadInt(db, kOrigin, &origin));
-  int64_t ahead = 0;
-  MQCHAT_RETURN_IF_ERROR(ReadInt(db, kAhead, &ahead).status());
-  if (!has_origin || origin != main_created || ahead != 0) {
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<int64_t> main_created,
+                          QuerySqliteInt64(db, kMainCreatedAt));
+  if (!main_created)
+    return Status::FailedPrecondition("the search index needs a migrated database");
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<int64_t> origin, QuerySqliteInt64(db, kOrigin));
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<int64_t> ahead, QuerySqliteInt64(db, kAhead));
+  if (origin != main_created || ahead.value_or(0) != 0) {
     MQCHAT_RETURN_IF_ERROR(ExecSqlite(db, kEmpty));
     MQCHAT_ASSIGN_OR_RETURN(SqliteStmtPtr set, PrepareSqlite(db, kSetOrigin));
-    MQCHAT_RETURN_IF_ERROR(BindInt64(set.get(), 1, main_created));
+    MQCHAT_RETURN_IF_ERROR(BindInt64(set.get(), 1, *main_created));
     MQCHAT_RETURN_IF_ERROR(StepSqlite(set.get()).status());
   }
   return txn.Commit();
