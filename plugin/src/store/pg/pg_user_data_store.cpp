@@ -4,6 +4,7 @@
 
 #include "store/pg/pg_attachment_sql.h"
 #include "store/pg/pg_chat_sql.h"
+#include "store/pg/pg_search_sql.h"
 
 namespace mqchat::store {
 namespace {
@@ -58,7 +59,8 @@ constexpr PgStatement kDropAudit = {"mqchat_userdata_drop_audit",
 
 constexpr const PgStatement* kAllStatements[] = {&kProfile,   &kConversations, &kSentAfter,
                                                  &kErase,     &kScrubPreview,  &kAudit,
-                                                 &kListAudit, &kImportAudit,   &kDropAudit};
+                                                 &kListAudit, &kImportAudit,   &kDropAudit,
+                                                 &pg_search_sql::kPruneRange};
 
 bool HasText(const StoredMessage& m) {
   if (m.kind == EventKind::kMessage) return !m.text.empty() || m.deleted_at_ms == 0;
@@ -153,6 +155,11 @@ Result<int64_t> PgUserDataStore::EraseSent(const std::string& user, int64_t now_
       MQCHAT_RETURN_IF_ERROR(
           ExecPrepared(conn_.get(), kErase, PgParams(key).Int(now_ms)).status());
       MQCHAT_RETURN_IF_ERROR(ExecPrepared(conn_.get(), kScrubPreview, key).status());
+      // Its search index entries (an edit's are its target's), after the erasure.
+      MQCHAT_RETURN_IF_ERROR(
+          ExecPrepared(conn_.get(), pg_search_sql::kPruneRange,
+                       PgParams().Int(m.conversation_id).Int(m.seq - 1).Int(m.seq))
+              .status());
       if (m.kind == EventKind::kMessage) ++erased;
     }
     MQCHAT_RETURN_IF_ERROR(txn.Commit());
