@@ -175,8 +175,8 @@ TEST_P(PgShardsRetentionTest, AGroupsRetentionIsSetAndSweptOnItsShard) {
       EXPECT_EQ(RowsOn(shard, "search_docs", groups[g]), 0) << g;
       EXPECT_EQ(RowsOn(shard, "search_postings", groups[g]), 0) << g;
     } else {
-      EXPECT_TRUE(WaitFor([&] { return RowsOn(shard, "search_docs", groups[g]) == 3; },
-                          kDeadline, "group " + std::to_string(g) + "'s messages indexed"));
+      EXPECT_TRUE(WaitFor([&] { return RowsOn(shard, "search_docs", groups[g]) == 3; }, kDeadline,
+                          "group " + std::to_string(g) + "'s messages indexed"));
     }
   }
 }

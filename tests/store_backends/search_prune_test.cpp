@@ -118,8 +118,7 @@ TEST_P(SearchPruneTest, AnIndexerBehindNeverIndexesExpiredMessages) {
   auto batch = retention_->ExpireBatch(kGroup, 1000, 100);
   ASSERT_TRUE(batch.ok()) << batch.status().ToString();
   ASSERT_EQ(batch->removed, 1);
-  ASSERT_TRUE(
-      search_->WriteIndex(kGroup, search::EntriesFor(*changes), changes->last_seq).ok());
+  ASSERT_TRUE(search_->WriteIndex(kGroup, search::EntriesFor(*changes), changes->last_seq).ok());
   EXPECT_EQ(Rows(old1), 0);
   EXPECT_GT(Rows(fresh), 0);
   EXPECT_EQ(Found("lunch"), 1);
@@ -153,8 +152,7 @@ TEST_P(SearchPruneTest, AnIndexerBehindNeverIndexesErasedMessages) {
   auto data = OpenUserDataStore(config_);
   ASSERT_TRUE(data.ok()) << data.status().ToString();
   ASSERT_TRUE((*data)->EraseSent("alice", 999, 10).ok());
-  ASSERT_TRUE(
-      search_->WriteIndex(kGroup, search::EntriesFor(*changes), changes->last_seq).ok());
+  ASSERT_TRUE(search_->WriteIndex(kGroup, search::EntriesFor(*changes), changes->last_seq).ok());
   EXPECT_EQ(Rows(a1), 0);
   EXPECT_EQ(Found("secret"), 0);
 }

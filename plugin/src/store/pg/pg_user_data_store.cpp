@@ -57,10 +57,9 @@ constexpr PgStatement kImportAudit = {
 constexpr PgStatement kDropAudit = {"mqchat_userdata_drop_audit",
                                     "DELETE FROM audit_log WHERE audit_id <= $1::bigint"};
 
-constexpr const PgStatement* kAllStatements[] = {&kProfile,   &kConversations, &kSentAfter,
-                                                 &kErase,     &kScrubPreview,  &kAudit,
-                                                 &kListAudit, &kImportAudit,   &kDropAudit,
-                                                 &pg_search_sql::kPruneRange};
+constexpr const PgStatement* kAllStatements[] = {
+    &kProfile, &kConversations, &kSentAfter,   &kErase,     &kScrubPreview,
+    &kAudit,   &kListAudit,     &kImportAudit, &kDropAudit, &pg_search_sql::kPruneRange};
 
 bool HasText(const StoredMessage& m) {
   if (m.kind == EventKind::kMessage) return !m.text.empty() || m.deleted_at_ms == 0;

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "sqlite/sqlite_helpers.h"
-#include "store/sqlite/sqlite_search_prune.h"
 #include "store/retention_store.h"
+#include "store/sqlite/sqlite_search_prune.h"
 
 namespace mqchat::store {
 
