@@ -28,6 +28,14 @@ class PgSearchIndexTest : public ::testing::Test {
     auto conn = ConnectPg(config.pg_conninfo);
     ASSERT_TRUE(conn.ok()) << conn.status().ToString();
     conn_ = std::move(conn).value();
+    // The messages the entries are of: the indexer writes only messages that still exist.
+    auto rows = ExecPgSql(conn_.get(),
+                          "INSERT INTO conversations (conversation_id, kind, created_at_ms) "
+                          "VALUES (3, 2, 0); "
+                          "INSERT INTO messages (conversation_id, seq, message_id, sender, "
+                          "client_msg_id, body, created_at_ms) SELECT 3, s, 100 + s, 'a', "
+                          "'c' || s, '', 0 FROM generate_series(1, 4) s");
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   }
 
   // The rows of `sql` (one text column), one per line.

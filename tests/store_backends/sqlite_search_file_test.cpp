@@ -41,6 +41,14 @@ class SqliteSearchFileTest : public ::testing::Test {
                             "created_at_ms) VALUES (" +
                             std::to_string(id) + ", 2, " + std::to_string(last_seq) + ", 0)";
     ASSERT_TRUE(ExecSqlite(writer_.get(), sql.c_str()).ok());
+    // Its messages: the indexer writes only messages that still exist.
+    const std::string messages =
+        "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < " +
+        std::to_string(last_seq) +
+        ") INSERT INTO messages (conversation_id, seq, message_id, sender, client_msg_id, body, "
+        "created_at_ms) SELECT " +
+        std::to_string(id) + ", n, 100 + n, 'a', 'c' || n, '', 0 FROM s";
+    ASSERT_TRUE(ExecSqlite(writer_.get(), messages.c_str()).ok());
   }
 
   // Conversation 1 at seq 5, indexed through seq 5 (one posting, term 42), by a store closed after.

@@ -62,8 +62,9 @@ class RetentionStore {
   // Removes the oldest entries of conversation `id` after its expired_through_seq that were
   // created before `cutoff_ms`, at most `limit`, stopping at the first newer one (so the
   // expired seqs stay one range), and raises expired_through_seq to the last removed, all in
-  // one short transaction. Their reactions go with them. A batch raced by another sweeper
-  // (another broker) removes nothing.
+  // one short transaction. Their reactions go with them, and so do their search index entries
+  // (PostgreSQL: in that transaction; SQLite: right after it, in the index file,
+  // sqlite_search_prune.h). A batch raced by another sweeper (another broker) removes nothing.
   virtual Result<ExpiredBatch> ExpireBatch(ConversationId id, int64_t cutoff_ms, int limit) = 0;
   // Removes the oldest resend keys (migration 028: recent_sends) created before `cutoff_ms`, at
   // most `limit`, in one short transaction; returns how many. A resend whose key is gone is

@@ -57,8 +57,9 @@ class UserDataStore {
                              const std::function<Status(const StoredMessage&)>& each) = 0;
   // Erases the text of every message and edit `user` sent: each message becomes a tombstone
   // (text removed, deleted_at_ms = now_ms unless deleted before; seq kept), its edits lose their
-  // text too, and so do pending push previews of them; in batches of `batch`, each its own
-  // transaction. Returns the number of messages erased.
+  // text too, and so do pending push previews of them and their search index entries; in
+  // batches of `batch`, each its own transaction (SQLite prunes its index file right after
+  // each). Returns the number of messages erased.
   virtual Result<int64_t> EraseSent(const std::string& user, int64_t now_ms, int batch) = 0;
   // Appends a row to the audit log.
   virtual Status Audit(const std::string& actor, const std::string& action,

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "store/pg/pg_attachment_sql.h"
+#include "store/pg/pg_search_sql.h"
 
 namespace mqchat::store {
 namespace {
@@ -74,7 +75,8 @@ constexpr const PgStatement* kAllStatements[] = {&kAccess,
                                                  &kDeleteMessages,
                                                  &kDeleteReactions,
                                                  &kAudit,
-                                                 &kPurgeResendKeys};
+                                                 &kPurgeResendKeys,
+                                                 &pg_search_sql::kPruneRange};
 
 Result<RetentionSetting> ReadSetting(const PGresult* res, int row) {
   RetentionSetting s;
@@ -195,6 +197,8 @@ Result<ExpiredBatch> PgRetentionStore::ExpireBatch(ConversationId id, int64_t cu
   MQCHAT_ASSIGN_OR_RETURN(PgResultPtr deleted, Exec(kDeleteMessages, range));
   batch.removed = std::stoll(PQcmdTuples(deleted.get()));
   MQCHAT_RETURN_IF_ERROR(Exec(kDeleteReactions, range).status());
+  // Their search index entries, in the same transaction (after the messages: pg_search_sql.h).
+  MQCHAT_RETURN_IF_ERROR(Exec(pg_search_sql::kPruneRange, range).status());
   MQCHAT_RETURN_IF_ERROR(txn.Commit());
   return batch;
 }

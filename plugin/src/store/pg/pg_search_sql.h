@@ -38,11 +38,15 @@ inline constexpr PgStatement kDeleteEntries = {
     "DELETE FROM search_docs WHERE conversation_id = $1::bigint AND seq = ANY ($3::bigint[])"};
 // Then the postings of the non-empty entries, as three parallel arrays (one element per
 // posting: term $2, message id $3, seq $4), and each message's record of its terms (ascending,
-// as search::EntriesFor sorted them).
+// as search::EntriesFor sorted them): only of messages that may still be indexed, which it
+// locks (FOR SHARE) until the commit, so a retention sweep or an erasure of them waits for it
+// and then removes what it wrote (kPruneRange); one that committed first left no row to lock.
 inline constexpr PgStatement kWriteEntries = {
     "mqchat_search_write_entries",
-    "WITH t AS (SELECT * FROM unnest($2::bigint[], $3::bigint[], $4::bigint[]) "
-    "AS t(term, message_id, seq)), "
+    "WITH live AS (SELECT seq FROM messages WHERE conversation_id = $1::bigint "
+    "AND seq = ANY ($4::bigint[]) AND kind = 0 AND deleted_at_ms = 0 FOR SHARE), "
+    "t AS (SELECT * FROM unnest($2::bigint[], $3::bigint[], $4::bigint[]) "
+    "AS t(term, message_id, seq) WHERE t.seq IN (SELECT seq FROM live)), "
     "p AS (INSERT INTO search_postings (term, conversation_id, message_id, seq) "
     "SELECT term, $1::bigint, message_id, seq FROM t ON CONFLICT DO NOTHING) "
     "INSERT INTO search_docs (conversation_id, seq, message_id, terms) "
@@ -50,6 +54,18 @@ inline constexpr PgStatement kWriteEntries = {
     "GROUP BY seq, message_id "
     "ON CONFLICT (conversation_id, seq) DO UPDATE SET message_id = EXCLUDED.message_id, "
     "terms = EXCLUDED.terms"};
+// The entries (postings and records) of conversation $1's seqs in ($2, $3]: run by the
+// retention sweep and by erasure in the transaction that removes the messages or their text,
+// after it, so that an indexer writing them meanwhile (kWriteEntries locks the rows it
+// indexes) has committed and its entries are seen here, or waits and finds the rows gone.
+inline constexpr PgStatement kPruneRange = {
+    "mqchat_search_prune_range",
+    "WITH gone AS (DELETE FROM search_postings p USING search_docs d "
+    "WHERE d.conversation_id = $1::bigint AND d.seq > $2::bigint AND d.seq <= $3::bigint "
+    "AND p.term = ANY (d.terms) AND p.conversation_id = d.conversation_id "
+    "AND p.message_id = d.message_id) "
+    "DELETE FROM search_docs WHERE conversation_id = $1::bigint AND seq > $2::bigint "
+    "AND seq <= $3::bigint"};
 inline constexpr PgStatement kProgress = {
     "mqchat_search_progress",
     "INSERT INTO search_progress (conversation_id, indexed_seq) VALUES ($1::bigint, $2::bigint) "

@@ -103,7 +103,7 @@ Status PgSearchStore::WriteIndex(ConversationId id, const std::vector<IndexEntry
   std::vector<int64_t> seqs, emptied, terms, message_ids, term_seqs;
   for (const IndexEntry& e : entries) {
     seqs.push_back(e.seq);
-    if (e.terms.empty()) emptied.push_back(e.seq);
+    emptied.push_back(e.seq);  // each record is written again, if it may be (kWriteEntries)
     for (int64_t term : e.terms) {
       terms.push_back(term);
       message_ids.push_back(e.message_id);

@@ -4,6 +4,7 @@
 
 #include "store/pg/pg_attachment_sql.h"
 #include "store/pg/pg_chat_sql.h"
+#include "store/pg/pg_search_sql.h"
 
 namespace mqchat::store {
 namespace {
@@ -56,9 +57,9 @@ constexpr PgStatement kImportAudit = {
 constexpr PgStatement kDropAudit = {"mqchat_userdata_drop_audit",
                                     "DELETE FROM audit_log WHERE audit_id <= $1::bigint"};
 
-constexpr const PgStatement* kAllStatements[] = {&kProfile,   &kConversations, &kSentAfter,
-                                                 &kErase,     &kScrubPreview,  &kAudit,
-                                                 &kListAudit, &kImportAudit,   &kDropAudit};
+constexpr const PgStatement* kAllStatements[] = {
+    &kProfile, &kConversations, &kSentAfter,   &kErase,     &kScrubPreview,
+    &kAudit,   &kListAudit,     &kImportAudit, &kDropAudit, &pg_search_sql::kPruneRange};
 
 bool HasText(const StoredMessage& m) {
   if (m.kind == EventKind::kMessage) return !m.text.empty() || m.deleted_at_ms == 0;
@@ -153,6 +154,11 @@ Result<int64_t> PgUserDataStore::EraseSent(const std::string& user, int64_t now_
       MQCHAT_RETURN_IF_ERROR(
           ExecPrepared(conn_.get(), kErase, PgParams(key).Int(now_ms)).status());
       MQCHAT_RETURN_IF_ERROR(ExecPrepared(conn_.get(), kScrubPreview, key).status());
+      // Its search index entries (an edit's are its target's), after the erasure.
+      MQCHAT_RETURN_IF_ERROR(
+          ExecPrepared(conn_.get(), pg_search_sql::kPruneRange,
+                       PgParams().Int(m.conversation_id).Int(m.seq - 1).Int(m.seq))
+              .status());
       if (m.kind == EventKind::kMessage) ++erased;
     }
     MQCHAT_RETURN_IF_ERROR(txn.Commit());

@@ -182,6 +182,9 @@ Result<ExpiredBatch> SqliteRetentionStore::ExpireBatch(ConversationId id, int64_
   MQCHAT_RETURN_IF_ERROR(
       BindAndRun(unlink_attachments_.get(), id, batch.from_seq + 1, batch.through_seq));
   MQCHAT_RETURN_IF_ERROR(txn.Commit());
+  // Then their search index entries (from seq 1: also what an interrupted batch left).
+  MQCHAT_RETURN_IF_ERROR(
+      pruner_.Prune({IndexRange{id, 0, batch.through_seq}}).WithContext("prune search index"));
   return batch;
 }
 

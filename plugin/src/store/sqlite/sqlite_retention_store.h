@@ -9,6 +9,7 @@
 
 #include "sqlite/sqlite_helpers.h"
 #include "store/retention_store.h"
+#include "store/sqlite/sqlite_search_prune.h"
 
 namespace mqchat::store {
 
@@ -28,12 +29,14 @@ class SqliteRetentionStore final : public RetentionStore {
   Result<int64_t> PurgeResendKeys(int64_t cutoff_ms, int limit) override;
 
  private:
-  explicit SqliteRetentionStore(SqliteDbPtr db) : db_(std::move(db)) {}
+  explicit SqliteRetentionStore(SqliteDbPtr db) : db_(std::move(db)), pruner_(db_.get()) {}
   Status PrepareAll();
   // Whether `actor` may set conversation `id`'s `what` (inside the caller's transaction).
   Status CheckActor(ConversationId id, const std::string& actor, const std::string& what);
 
   SqliteDbPtr db_;  // declared first: destroyed after the statements below
+  // Removes the search index entries of what this store removes (after each commit).
+  SqliteSearchPruner pruner_;
   SqliteStmtPtr access_;
   SqliteStmtPtr set_;
   SqliteStmtPtr set_slow_mode_;

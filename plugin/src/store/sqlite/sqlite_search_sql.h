@@ -28,6 +28,12 @@ inline constexpr char kDeletePostings[] =
     "(SELECT terms FROM idx.search_docs WHERE conversation_id = ?1 AND seq = ?2)))";
 inline constexpr char kDeleteDoc[] =
     "DELETE FROM idx.search_docs WHERE conversation_id = ?1 AND seq = ?2";
+// Whether (?1, seq ?2) may be indexed now (read in the index write's transaction, so after
+// the index file's lock is held): a message that expired or was erased since its text was
+// read is not (sqlite_search_prune.h).
+inline constexpr char kIndexable[] =
+    "SELECT 1 FROM messages WHERE conversation_id = ?1 AND seq = ?2 AND kind = 0 "
+    "AND deleted_at_ms = 0";
 inline constexpr char kInsertPostings[] =
     "INSERT OR IGNORE INTO idx.search_postings (term, conversation_id, message_id, seq) "
     "SELECT value, ?1, ?3, ?2 FROM json_each(?4)";

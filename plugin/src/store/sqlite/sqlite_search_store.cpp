@@ -66,6 +66,7 @@ Status SqliteSearchStore::PrepareAll() {
       {&changes_, sql::kChanges},
       {&delete_postings_, sql::kDeletePostings},
       {&delete_doc_, sql::kDeleteDoc},
+      {&indexable_, sql::kIndexable},
       {&insert_postings_, sql::kInsertPostings},
       {&upsert_doc_, sql::kUpsertDoc},
       {&progress_, sql::kProgress},
@@ -119,7 +120,13 @@ Result<IndexChanges> SqliteSearchStore::ReadIndexChanges(ConversationId id, int 
 
 Status SqliteSearchStore::WriteEntry(ConversationId id, const IndexEntry& entry) {
   MQCHAT_RETURN_IF_ERROR(BindAndRun(delete_postings_.get(), id, entry.seq));
-  if (entry.terms.empty()) return BindAndRun(delete_doc_.get(), id, entry.seq);
+  bool indexable = !entry.terms.empty();
+  if (indexable) {
+    sqlite3_stmt* stmt = indexable_.get();
+    StmtReset reset(stmt);
+    MQCHAT_ASSIGN_OR_RETURN(indexable, BindAndStep(stmt, id, entry.seq));
+  }
+  if (!indexable) return BindAndRun(delete_doc_.get(), id, entry.seq);
   const std::string terms = JsonIntegers(entry.terms);
   MQCHAT_RETURN_IF_ERROR(
       BindAndRun(insert_postings_.get(), id, entry.seq, entry.message_id, std::string_view(terms)));
@@ -129,7 +136,9 @@ Status SqliteSearchStore::WriteEntry(ConversationId id, const IndexEntry& entry)
 Status SqliteSearchStore::WriteIndex(ConversationId id, const std::vector<IndexEntry>& entries,
                                      int64_t indexed_seq) {
   // Deferred: it writes only the index file, so only that file's lock is taken, never the main
-  // file's that the send writer needs (the indexer is the index file's one writer).
+  // file's that the send writer needs. Its first statement writes the index file, so the lock
+  // is held before the main file is first read (the retention sweep and erasure prune the
+  // index after their commits, with that lock: sqlite_search_prune.h).
   MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get(), SqliteTxn::Lock::kDeferred));
   for (const IndexEntry& entry : entries) MQCHAT_RETURN_IF_ERROR(WriteEntry(id, entry));
   MQCHAT_RETURN_IF_ERROR(BindAndRun(progress_.get(), id, indexed_seq));

@@ -38,6 +38,7 @@ class SqliteSearchStore final : public SearchStore {
   SqliteStmtPtr changes_;
   SqliteStmtPtr delete_postings_;
   SqliteStmtPtr delete_doc_;
+  SqliteStmtPtr indexable_;
   SqliteStmtPtr insert_postings_;
   SqliteStmtPtr upsert_doc_;
   SqliteStmtPtr progress_;

@@ -138,8 +138,10 @@ Result<int64_t> SqliteUserDataStore::EraseSent(const std::string& user, int64_t 
     // Read outside the write transaction; each batch then holds the write lock briefly.
     MQCHAT_ASSIGN_OR_RETURN(std::vector<StoredMessage> page, SentAfter(user, after, batch));
     MQCHAT_ASSIGN_OR_RETURN(SqliteTxn txn, SqliteTxn::Begin(db_.get()));
+    std::vector<IndexRange> unindex;
     for (const StoredMessage& m : page) {
       if (!HasText(m)) continue;
+      unindex.push_back(IndexRange{m.conversation_id, m.seq - 1, m.seq});
       MQCHAT_RETURN_IF_ERROR(BindAndRun(erase_.get(), m.conversation_id, m.seq, now_ms));
       MQCHAT_RETURN_IF_ERROR(BindAndRun(scrub_preview_.get(), m.conversation_id, m.seq));
       // Its attachment links go with its text (store/attachments.h).
@@ -150,6 +152,8 @@ Result<int64_t> SqliteUserDataStore::EraseSent(const std::string& user, int64_t 
       if (m.kind == EventKind::kMessage) ++erased;
     }
     MQCHAT_RETURN_IF_ERROR(txn.Commit());
+    // Then the erased messages' search index entries (an edit's are its target's).
+    MQCHAT_RETURN_IF_ERROR(pruner_.Prune(unindex).WithContext("prune search index"));
     if (page.size() < static_cast<size_t>(batch)) return erased;
     after = {page.back().conversation_id, page.back().seq};
   }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sqlite/sqlite_helpers.h"
+#include "store/sqlite/sqlite_search_prune.h"
 #include "store/user_data_store.h"
 
 namespace mqchat::store {
@@ -28,13 +29,15 @@ class SqliteUserDataStore final : public UserDataStore {
   Result<std::vector<AuditEntry>> ListAudit(int64_t after_id, int limit) override;
 
  private:
-  explicit SqliteUserDataStore(SqliteDbPtr db) : db_(std::move(db)) {}
+  explicit SqliteUserDataStore(SqliteDbPtr db) : db_(std::move(db)), pruner_(db_.get()) {}
   Status PrepareAll();
   // The next `batch` entries `user` sent after (conversation, seq) `after`.
   Result<std::vector<StoredMessage>> SentAfter(const std::string& user,
                                                std::pair<int64_t, int64_t> after, int batch);
 
   SqliteDbPtr db_;  // declared first: destroyed after the statements below
+  // Removes the search index entries of what this store removes (after each commit).
+  SqliteSearchPruner pruner_;
   SqliteStmtPtr profile_;
   SqliteStmtPtr conversations_;
   SqliteStmtPtr members_;
