@@ -60,10 +60,9 @@ constexpr PgStatement kPurgeResendKeys = {
     "DELETE FROM recent_sends WHERE ctid = ANY(ARRAY(SELECT ctid FROM recent_sends "
     "WHERE created_at_ms < $1::bigint ORDER BY created_at_ms LIMIT $2::bigint)) "
     "AND created_at_ms < $1::bigint"};
-constexpr PgStatement kAudit = {
-    "mqchat_retention_audit",
-    "INSERT INTO audit_log (at_ms, actor, action, subject, detail) "
-    "VALUES ($1::bigint, $2::text, $3::text, $4::text, $5::text)"};
+constexpr PgStatement kAudit = {"mqchat_retention_audit",
+                                "INSERT INTO audit_log (at_ms, actor, action, subject, detail) "
+                                "VALUES ($1::bigint, $2::text, $3::text, $4::text, $5::text)"};
 
 constexpr const PgStatement* kAllStatements[] = {&kAccess,
                                                  &kSet,
@@ -76,6 +75,7 @@ constexpr const PgStatement* kAllStatements[] = {&kAccess,
                                                  &kDeleteReactions,
                                                  &kAudit,
                                                  &kPurgeResendKeys,
+                                                 &pg_search_sql::kLockIndex,
                                                  &pg_search_sql::kPruneRange};
 
 Result<RetentionSetting> ReadSetting(const PGresult* res, int row) {
@@ -139,8 +139,8 @@ Status PgRetentionStore::SetRetention(ConversationId id, const std::string& acto
   return txn.Commit();
 }
 
-Status PgRetentionStore::SetSlowMode(ConversationId id, const std::string& actor,
-                                     int64_t seconds, int64_t now_ms) {
+Status PgRetentionStore::SetSlowMode(ConversationId id, const std::string& actor, int64_t seconds,
+                                     int64_t now_ms) {
   MQCHAT_RETURN_IF_ERROR(conn_.EnsureReady());
   MQCHAT_ASSIGN_OR_RETURN(PgTxn txn, PgTxn::Begin(conn_.get()));
   MQCHAT_RETURN_IF_ERROR(CheckActor(id, actor, "slow mode"));
@@ -197,7 +197,9 @@ Result<ExpiredBatch> PgRetentionStore::ExpireBatch(ConversationId id, int64_t cu
   MQCHAT_ASSIGN_OR_RETURN(PgResultPtr deleted, Exec(kDeleteMessages, range));
   batch.removed = std::stoll(PQcmdTuples(deleted.get()));
   MQCHAT_RETURN_IF_ERROR(Exec(kDeleteReactions, range).status());
-  // Their search index entries, in the same transaction (after the messages: pg_search_sql.h).
+  // Their search index entries, in the same transaction, after the messages and under the
+  // conversation's index lock (pg_search_sql.h).
+  MQCHAT_RETURN_IF_ERROR(Exec(pg_search_sql::kLockIndex, PgParams().Int(id)).status());
   MQCHAT_RETURN_IF_ERROR(Exec(pg_search_sql::kPruneRange, range).status());
   MQCHAT_RETURN_IF_ERROR(txn.Commit());
   return batch;

@@ -36,15 +36,27 @@ inline constexpr PgStatement kDeleteEntries = {
     "AND p.term = ANY (d.terms) AND p.conversation_id = d.conversation_id "
     "AND p.message_id = d.message_id) "
     "DELETE FROM search_docs WHERE conversation_id = $1::bigint AND seq = ANY ($3::bigint[])"};
+// Conversation $1's index lock, a transaction-level advisory lock: the indexer holds it shared
+// while it writes a chunk (first in its transaction, so kWriteEntries' snapshot is taken after
+// it), and a retention batch or an erasure holds it exclusive from after its removal to its
+// commit, before kPruneRange. So a chunk that began first has committed when the prune looks
+// (which then removes what it wrote), and one that begins later waits for the removal's commit
+// and then finds the messages gone. No row of `messages` is locked: a send or an edit never
+// waits for the indexer. (The key is a hash of the id; two conversations sharing one only
+// wait for each other.)
+inline constexpr PgStatement kLockIndexShared = {
+    "mqchat_search_lock_shared",
+    "SELECT pg_advisory_xact_lock_shared(1836213091, hashint8($1::bigint))"};
+inline constexpr PgStatement kLockIndex = {
+    "mqchat_search_lock", "SELECT pg_advisory_xact_lock(1836213091, hashint8($1::bigint))"};
 // Then the postings of the non-empty entries, as three parallel arrays (one element per
 // posting: term $2, message id $3, seq $4), and each message's record of its terms (ascending,
-// as search::EntriesFor sorted them): only of messages that may still be indexed, which it
-// locks (FOR SHARE) until the commit, so a retention sweep or an erasure of them waits for it
-// and then removes what it wrote (kPruneRange); one that committed first left no row to lock.
+// as search::EntriesFor sorted them): only of messages that may still be indexed (not removed
+// by retention, not deleted or erased), read after kLockIndexShared.
 inline constexpr PgStatement kWriteEntries = {
     "mqchat_search_write_entries",
     "WITH live AS (SELECT seq FROM messages WHERE conversation_id = $1::bigint "
-    "AND seq = ANY ($4::bigint[]) AND kind = 0 AND deleted_at_ms = 0 FOR SHARE), "
+    "AND seq = ANY ($4::bigint[]) AND kind = 0 AND deleted_at_ms = 0), "
     "t AS (SELECT * FROM unnest($2::bigint[], $3::bigint[], $4::bigint[]) "
     "AS t(term, message_id, seq) WHERE t.seq IN (SELECT seq FROM live)), "
     "p AS (INSERT INTO search_postings (term, conversation_id, message_id, seq) "
@@ -56,8 +68,7 @@ inline constexpr PgStatement kWriteEntries = {
     "terms = EXCLUDED.terms"};
 // The entries (postings and records) of conversation $1's seqs in ($2, $3]: run by the
 // retention sweep and by erasure in the transaction that removes the messages or their text,
-// after it, so that an indexer writing them meanwhile (kWriteEntries locks the rows it
-// indexes) has committed and its entries are seen here, or waits and finds the rows gone.
+// after it and after kLockIndex.
 inline constexpr PgStatement kPruneRange = {
     "mqchat_search_prune_range",
     "WITH gone AS (DELETE FROM search_postings p USING search_docs d "
@@ -158,6 +169,7 @@ inline constexpr PgStatement kCandidatesInChannel = {
 
 inline constexpr const PgStatement* kAll[] = {&kBehind,
                                               &kChanges,
+                                              &kLockIndexShared,
                                               &kDeleteEntries,
                                               &kWriteEntries,
                                               &kProgress,

@@ -119,6 +119,9 @@ Status PgSearchStore::WriteIndex(ConversationId id, const std::vector<IndexEntry
   // for each commit's WAL flush made the flush part of the indexer's pace (one per
   // conversation).
   MQCHAT_RETURN_IF_ERROR(pipe.SendSql("SET LOCAL synchronous_commit = off"));
+  // Before anything is read: a retention batch or an erasure of this conversation either has
+  // committed (the messages are gone) or waits for this chunk's commit (pg_search_sql.h).
+  MQCHAT_RETURN_IF_ERROR(pipe.Send(sql::kLockIndexShared, PgParams().Int(id)));
   if (!seqs.empty()) {
     MQCHAT_RETURN_IF_ERROR(pipe.Send(
         sql::kDeleteEntries, PgParams().Int(id).Text(PgIntegers(seqs)).Text(PgIntegers(emptied))));

@@ -38,10 +38,9 @@ constexpr PgStatement kScrubPreview = {
     "WITH " MQCHAT_PG_RELEASE_ATTACHMENTS("$2::bigint", "$2::bigint")
     " UPDATE push_jobs SET preview_text = NULL WHERE conversation_id = $1::bigint "
     "AND last_seq = $2::bigint AND preview_text IS NOT NULL"};
-constexpr PgStatement kAudit = {
-    "mqchat_userdata_audit",
-    "INSERT INTO audit_log (at_ms, actor, action, subject, detail) "
-    "VALUES ($1::bigint, $2::text, $3::text, $4::text, $5::text)"};
+constexpr PgStatement kAudit = {"mqchat_userdata_audit",
+                                "INSERT INTO audit_log (at_ms, actor, action, subject, detail) "
+                                "VALUES ($1::bigint, $2::text, $3::text, $4::text, $5::text)"};
 
 constexpr PgStatement kListAudit = {
     "mqchat_userdata_list_audit",
@@ -57,9 +56,17 @@ constexpr PgStatement kImportAudit = {
 constexpr PgStatement kDropAudit = {"mqchat_userdata_drop_audit",
                                     "DELETE FROM audit_log WHERE audit_id <= $1::bigint"};
 
-constexpr const PgStatement* kAllStatements[] = {
-    &kProfile, &kConversations, &kSentAfter,   &kErase,     &kScrubPreview,
-    &kAudit,   &kListAudit,     &kImportAudit, &kDropAudit, &pg_search_sql::kPruneRange};
+constexpr const PgStatement* kAllStatements[] = {&kProfile,
+                                                 &kConversations,
+                                                 &kSentAfter,
+                                                 &kErase,
+                                                 &kScrubPreview,
+                                                 &kAudit,
+                                                 &kListAudit,
+                                                 &kImportAudit,
+                                                 &kDropAudit,
+                                                 &pg_search_sql::kLockIndex,
+                                                 &pg_search_sql::kPruneRange};
 
 bool HasText(const StoredMessage& m) {
   if (m.kind == EventKind::kMessage) return !m.text.empty() || m.deleted_at_ms == 0;
@@ -151,10 +158,13 @@ Result<int64_t> PgUserDataStore::EraseSent(const std::string& user, int64_t now_
     for (const StoredMessage& m : page) {
       if (!HasText(m)) continue;
       const PgParams key = PgParams().Int(m.conversation_id).Int(m.seq);
-      MQCHAT_RETURN_IF_ERROR(
-          ExecPrepared(conn_.get(), kErase, PgParams(key).Int(now_ms)).status());
+      MQCHAT_RETURN_IF_ERROR(ExecPrepared(conn_.get(), kErase, PgParams(key).Int(now_ms)).status());
       MQCHAT_RETURN_IF_ERROR(ExecPrepared(conn_.get(), kScrubPreview, key).status());
-      // Its search index entries (an edit's are its target's), after the erasure.
+      // Its search index entries (an edit's are its target's), after the erasure and under the
+      // conversation's index lock (pg_search_sql.h).
+      MQCHAT_RETURN_IF_ERROR(
+          ExecPrepared(conn_.get(), pg_search_sql::kLockIndex, PgParams().Int(m.conversation_id))
+              .status());
       MQCHAT_RETURN_IF_ERROR(
           ExecPrepared(conn_.get(), pg_search_sql::kPruneRange,
                        PgParams().Int(m.conversation_id).Int(m.seq - 1).Int(m.seq))
