@@ -4,7 +4,7 @@
 #   MOSQUITTO_BIN=bench/callgrind_mosquitto.sh CG_OUT=DIR bench/run.sh ... --raw FILE
 # It writes DIR/cg.<config name>.<pid>-<thread>; thread 01 is the broker's own thread.
 set -euo pipefail
-: "${CG_OUT:?set CG_OUT to the directory for callgrind's files}"
+: "${CG_OUT:?set CG_OUT to the directory for the callgrind files}"
 conf=""
 prev=""
 for arg in "$@"; do
