@@ -43,6 +43,14 @@ const std::string& ConversationRequestPrefix() {
   static const std::string prefix = RootPrefix(kConversationLevel);
   return prefix;
 }
+const std::string& UserRootPrefix() {  // "mqchat/v1/u/"
+  static const std::string prefix = RootPrefix(kUserLevel);
+  return prefix;
+}
+const std::string& ChannelPrefix() {  // "mqchat/v1/ch/"
+  static const std::string prefix = RootPrefix("ch");
+  return prefix;
+}
 
 bool StartsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
@@ -57,14 +65,26 @@ bool UnderRoot(const std::vector<std::string_view>& levels, std::string_view kin
 }  // namespace
 
 std::string UserPrefix(std::string_view username) {
-  std::string out = RootPrefix(kUserLevel);
+  std::string out = UserRootPrefix();
   out += username;
   out += '/';
   return out;
 }
 
 std::string InboxTopic(std::string_view username) {
-  return UserPrefix(username) + std::string(kInboxLevel);
+  std::string out;
+  InboxTopicInto(username, out);
+  return out;
+}
+
+void InboxTopicInto(std::string_view username, std::string& out) {
+  const std::string& prefix = UserRootPrefix();
+  out.clear();
+  out.reserve(prefix.size() + username.size() + 1 + kInboxLevel.size());
+  out += prefix;
+  out += username;
+  out += '/';
+  out += kInboxLevel;
 }
 
 std::string ReplyTopic(std::string_view username, std::string_view device_id) {
@@ -91,11 +111,11 @@ std::optional<std::string_view> PresenceTopicUser(std::string_view topic) {
 }
 
 std::string ChannelTopic(int64_t channel_id) {
-  return std::string(kRoot) + "/ch/" + std::to_string(channel_id);
+  return ChannelPrefix() + std::to_string(channel_id);
 }
 
 std::optional<int64_t> ChannelTopicId(std::string_view topic) {
-  const std::string prefix = std::string(kRoot) + "/ch/";
+  const std::string& prefix = ChannelPrefix();
   if (!StartsWith(topic, prefix)) return std::nullopt;
   // ParseId takes digits only: no '/', '+', '#', sign or leading zero.
   return ParseId(topic.substr(prefix.size()));
@@ -116,7 +136,14 @@ std::vector<std::string_view> SplitTopic(std::string_view topic) {
 }
 
 std::optional<std::string_view> NamespaceOwner(std::string_view topic) {
-  return NamespaceOwner(SplitTopic(topic));
+  // The same answer as NamespaceOwner(SplitTopic(topic)) without the split: this runs for every
+  // delivery the broker makes (the READ ACL check), so it allocates nothing.
+  const std::string& prefix = UserRootPrefix();
+  if (!StartsWith(topic, prefix)) return std::nullopt;
+  std::string_view rest = topic.substr(prefix.size());
+  size_t slash = rest.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;  // fewer than five levels
+  return rest.substr(0, slash);
 }
 
 std::optional<std::string_view> NamespaceOwner(const std::vector<std::string_view>& levels) {

@@ -18,6 +18,8 @@ inline constexpr std::string_view kRoot = "mqchat/v1";
 // A user's own namespace: mqchat/v1/u/<username>/...  Only that user may subscribe here.
 std::string UserPrefix(std::string_view username);              // "mqchat/v1/u/<user>/"
 std::string InboxTopic(std::string_view username);              // messages and events
+// InboxTopic into `out`, reusing its capacity (one topic per member of a fan-out).
+void InboxTopicInto(std::string_view username, std::string& out);
 std::string ReplyTopic(std::string_view username, std::string_view device_id);  // responses
 std::string WillTopic(std::string_view username, std::string_view device_id);   // device will
 

@@ -4,8 +4,7 @@
 
 namespace mqchat::chat {
 
-void FanOut::ToInboxes(const std::vector<std::string>& users, const std::string& payload,
-                       int qos) {
+void FanOut::ToInboxes(const std::vector<std::string>& users, const std::string& payload, int qos) {
   Deliver(users, payload, qos, /*sender=*/"", /*origin_client_id=*/"");
 }
 
@@ -14,7 +13,7 @@ void FanOut::ToLocalInboxes(const std::vector<std::string>& users, const std::st
   msg.payload = payload;
   msg.qos = 1;
   for (const auto& user : users) {
-    msg.topic = protocol::InboxTopic(user);
+    protocol::InboxTopicInto(user, msg.topic);
     Publish(msg, user);
   }
 }
@@ -45,7 +44,7 @@ void FanOut::Deliver(const std::vector<std::string>& users, const std::string& p
   msg.payload = payload;
   msg.qos = qos;
   for (const auto& user : users) {
-    msg.topic = protocol::InboxTopic(user);
+    protocol::InboxTopicInto(user, msg.topic);  // one buffer for every member
     if (devices_ != nullptr && !sender.empty() && user == sender) {
       // The sending device has the message from its ack: saves a publish and its PUBACK.
       for (const auto& device : devices_->OtherDevices(user, origin_client_id)) {

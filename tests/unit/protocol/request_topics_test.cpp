@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <iterator>
 #include <string>
+#include <string_view>
 
 #include "protocol/ids.h"
 #include "protocol/ops.h"
@@ -160,6 +161,31 @@ TEST(TopicLevelsTest, NamespaceOwnerIsTheUserLevelOfANamespaceTopic) {
     EXPECT_FALSE(NamespaceOwner(t).has_value()) << t;
   }
   EXPECT_EQ(NamespaceOwner(SplitTopic("mqchat/v1/u/alice/")), "alice");  // an empty last level
+}
+
+// The topic overload answers every READ ACL check without splitting: it must agree with the
+// split one on every shape, wildcards, empty levels and look-alike prefixes included.
+TEST(TopicLevelsTest, NamespaceOwnerOfATopicAgreesWithTheSplitOne) {
+  for (const char* t :
+       {"mqchat/v1/u/alice/inbox", "mqchat/v1/u/alice/", "mqchat/v1/u/alice", "mqchat/v1/u//inbox",
+        "mqchat/v1/u/", "mqchat/v1/u", "mqchat/v1/u/+/inbox", "mqchat/v1/u/#", "mqchat/v1/u/#/x",
+        "mqchat/v1/u/a+b/inbox", "mqchat/v1/ux/alice/inbox", "mqchat/v1/uu/alice/inbox",
+        "mqchat/v1//u/alice/inbox", "/mqchat/v1/u/alice/inbox", "xmqchat/v1/u/alice/inbox",
+        "mqchat/v11/u/alice/inbox", "$share/g/mqchat/v1/u/alice/inbox", "mqchat/v1/p/alice",
+        "mqchat/v1/ch/7", "mqchat/v1/u/alice/reply/phone", "mqchat/v1/u/alice/a/b/c", ""}) {
+    EXPECT_EQ(NamespaceOwner(std::string_view(t)), NamespaceOwner(SplitTopic(t))) << t;
+  }
+  EXPECT_EQ(NamespaceOwner(std::string_view("mqchat/v1/u//inbox")), "");
+  EXPECT_EQ(NamespaceOwner(std::string_view("mqchat/v1/u/+/inbox")), "+");
+}
+
+TEST(TopicLevelsTest, InboxTopicIntoReplacesWhatTheBufferHeld) {
+  std::string out = "mqchat/v1/u/a-much-longer-username-than-the-next/inbox";
+  InboxTopicInto("bob", out);
+  EXPECT_EQ(out, InboxTopic("bob"));
+  EXPECT_EQ(out, "mqchat/v1/u/bob/inbox");
+  InboxTopicInto("alice", out);
+  EXPECT_EQ(out, InboxTopic("alice"));
 }
 
 TEST(TopicLevelsTest, WillTopicIsExactlyTheDevicesOwn) {
