@@ -198,4 +198,11 @@ bool HasRequestTopicPrefix(std::string_view topic) {
   return StartsWith(topic, RequestPrefix()) || StartsWith(topic, ConversationRequestPrefix());
 }
 
+bool IsSendTopic(std::string_view topic) {
+  static const std::string prefix = ConversationRequestPrefix();
+  const std::string_view op = OpName(Op::kSend);
+  return topic.size() > prefix.size() + op.size() + 1 && StartsWith(topic, prefix) &&
+         topic.substr(topic.size() - op.size()) == op && topic[topic.size() - op.size() - 1] == '/';
+}
+
 }  // namespace mqchat::protocol
