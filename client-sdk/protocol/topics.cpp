@@ -1,5 +1,6 @@
 #include "protocol/topics.h"
 
+#include "protocol/send_topic.h"
 #include "protocol/identity.h"
 #include "protocol/ids.h"
 

@@ -58,8 +58,6 @@ RequestTopicParts ParseRequestTopic(std::string_view topic);
 // True if `topic` starts with mqchat/v1/req/ or mqchat/v1/c/: a publish the chat service answers
 // (ParseRequestTopic then says whether it names an op).
 bool HasRequestTopicPrefix(std::string_view topic);
-// True if `topic` is a conversation's send topic (mqchat/v1/c/<id>/send); no allocation.
-bool IsSendTopic(std::string_view topic);
 
 // Splits a topic or filter on '/'.
 std::vector<std::string_view> SplitTopic(std::string_view topic);

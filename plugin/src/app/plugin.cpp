@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "metrics/instruments.h"
+#include "protocol/send_topic.h"
 #include "protocol/topics.h"
 
 namespace mqchat {
