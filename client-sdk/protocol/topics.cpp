@@ -1,5 +1,6 @@
 #include "protocol/topics.h"
 
+#include "protocol/send_topic.h"
 #include "protocol/identity.h"
 #include "protocol/ids.h"
 
@@ -223,6 +224,13 @@ RequestTopicParts ParseRequestTopic(std::string_view topic) {
 
 bool HasRequestTopicPrefix(std::string_view topic) {
   return StartsWith(topic, RequestPrefix()) || StartsWith(topic, ConversationRequestPrefix());
+}
+
+bool IsSendTopic(std::string_view topic) {
+  static const std::string prefix = ConversationRequestPrefix();
+  const std::string_view op = OpName(Op::kSend);
+  return topic.size() > prefix.size() + op.size() + 1 && StartsWith(topic, prefix) &&
+         topic.substr(topic.size() - op.size()) == op && topic[topic.size() - op.size() - 1] == '/';
 }
 
 }  // namespace mqchat::protocol

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "metrics/instruments.h"
+#include "protocol/send_topic.h"
 #include "protocol/topics.h"
 
 namespace mqchat {
@@ -222,6 +223,17 @@ void Plugin::LogRefusal(const auth::LoginRequest& request, const Status& status)
 
 bool Plugin::OnAclCheck(ClientHandle client, std::string_view topic, acl::Access access,
                         bool retain) {
+  if (access == acl::Access::kWrite && chat_->send_limits().puback_refusal() &&
+      protocol::IsSendTopic(topic)) {
+    // A send while this client was told to wait: refused here, cheaply (MQTT 5 PUBACK 0x87,
+    // MESSAGE never runs). A 3.1.1 client would take its plain PUBACK for success.
+    const session::ClientSession* who = sessions_.Find(client);
+    if (who != nullptr && who->protocol_version == 5 &&
+        chat_->send_limits().ClientClosedMs(who->client_id, clock_.MonotonicMs()) > 0) {
+      ++puback_refusals_;
+      return false;
+    }
+  }
   if (auto who = sessions_.Principal(client)) {
     if (chat_->channels() != nullptr && protocol::ChannelTopicId(topic)) {
       who->channels = chat_->channels()->ViewableSet(std::string(who->username));

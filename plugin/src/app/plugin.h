@@ -107,6 +107,7 @@ class Plugin {
   std::map<std::string, int64_t> contact_retries_;
 
   LogLimiter refusal_log_{kRefusalLogLinesPerS};
+  uint64_t puback_refusals_ = 0;  // sends refused in the ACL check (a client told to wait)
 };
 
 }  // namespace mqchat

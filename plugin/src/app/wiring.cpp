@@ -42,6 +42,7 @@ chat::SendLimitOptions SendLimitsFrom(const SendLimitConfig& c) {
   o.service_fanout = {static_cast<double>(c.service_fanout_per_s),
                       static_cast<double>(c.service_fanout_burst)};
   o.service_users.insert(c.service_users.begin(), c.service_users.end());
+  o.puback_refusal = c.send_puback_refusal != 0;
   return o;
 }
 

@@ -161,6 +161,8 @@ class ChatService {
   void Stop();
 
   const ChatStats& stats() const { return stats_; }
+  // The per-user send limits, for the broker's ACL check of sends (broker thread).
+  SendLimits& send_limits() { return send_limits_; }
   // Jobs waiting for the writer, and the bound beyond which requests get OVERLOADED (any
   // thread: metrics and readiness read them).
   size_t QueuedWrites() const { return writer_ ? writer_->queued() : 0; }

@@ -23,6 +23,7 @@ SendLimits::Tier::Tier(SendRate send_rate, SendRate fanout_rate)
 
 SendLimits::SendLimits(const SendLimitOptions& options)
     : service_users_(options.service_users),
+      puback_refusal_(options.puback_refusal),
       people_(options.sends, options.fanout),
       services_(options.service_sends, options.service_fanout) {}
 
@@ -40,11 +41,16 @@ std::string ClientKey(const SendKey& send) { return send.user + '\n' + send.clie
 
 int64_t SendLimits::Admit(const SendKey& send, int64_t deliveries, int64_t now_ms,
                           int64_t imposed_wait_ms) {
-  if (int64_t wait = HeldBack(send, now_ms); wait > 0) return std::max(wait, imposed_wait_ms);
+  if (int64_t wait = HeldBack(send, now_ms); wait > 0) {
+    if (imposed_wait_ms == 0) CloseClient(send.client_id, now_ms + wait, now_ms);
+    return std::max(wait, imposed_wait_ms);
+  }
   const int64_t wait =
       imposed_wait_ms > 0 ? imposed_wait_ms : AdmitUser(send.user, deliveries, now_ms);
   if (wait > 0) {
     HoldBack(send, now_ms);
+    // Not for slow mode: that wait is one conversation's, the client may send to others.
+    if (imposed_wait_ms == 0) CloseClient(send.client_id, now_ms + wait, now_ms);
   } else {
     refused_.erase(ClientKey(send));
   }
@@ -107,6 +113,28 @@ void SendLimits::Close(const std::string& user, int64_t until_ms, int64_t now_ms
     }
   }
   closed_until_[user] = until_ms;
+}
+
+void SendLimits::CloseClient(const std::string& client_id, int64_t until_ms, int64_t now_ms) {
+  if (!puback_refusal_ || client_id.empty()) return;
+  if (client_closed_until_.size() >= kSweepAt) {
+    for (auto it = client_closed_until_.begin(); it != client_closed_until_.end();) {
+      it = it->second <= now_ms ? client_closed_until_.erase(it) : std::next(it);
+    }
+  }
+  int64_t& until = client_closed_until_[client_id];
+  until = std::max(until, until_ms);
+}
+
+int64_t SendLimits::ClientClosedMs(const std::string& client_id, int64_t now_ms) {
+  if (client_closed_until_.empty()) return 0;
+  auto it = client_closed_until_.find(client_id);
+  if (it == client_closed_until_.end()) return 0;
+  if (it->second <= now_ms) {
+    client_closed_until_.erase(it);
+    return 0;
+  }
+  return it->second - now_ms;
 }
 
 bool SendLimits::AllowStoreCheck(const std::string& user, int64_t now_ms) {

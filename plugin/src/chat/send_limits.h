@@ -33,11 +33,14 @@ struct SendRate {
 };
 
 struct SendLimitOptions {
-  SendRate sends{5, 20};             // messages per user
-  SendRate fanout{2000, 10000};      // deliveries (messages x members) per user
+  SendRate sends{5, 20};         // messages per user
+  SendRate fanout{2000, 10000};  // deliveries (messages x members) per user
   SendRate service_sends{200, 1000};
   SendRate service_fanout{200000, 400000};
   std::unordered_set<std::string> service_users;
+  // After a refusal with a wait, the client's further sends before the wait has passed are
+  // refused in the broker's ACL check (MQTT 5 PUBACK 0x87, no JSON answer): ClientClosedMs.
+  bool puback_refusal = false;
 };
 
 // One send, for Admit: who sends it, from which client, and its idempotency key.
@@ -65,6 +68,11 @@ class SendLimits {
   // Whether a refused send may still be looked up in the store (one per message token).
   bool AllowStoreCheck(const std::string& user, int64_t now_ms);
 
+  // How long `client_id`'s sends stay closed after its last refusal by the buckets (or behind
+  // a refused send), in ms; 0 if open. O(1), no allocation (the broker's ACL check).
+  int64_t ClientClosedMs(const std::string& client_id, int64_t now_ms);
+  bool puback_refusal() const { return puback_refusal_; }
+
   bool IsService(const std::string& user) const { return service_users_.count(user) > 0; }
   // The user's message limit, for error messages.
   SendRate SendsOf(const std::string& user) const;
@@ -76,12 +84,13 @@ class SendLimits {
     std::optional<RateLimiter> sends;   // nullopt: unlimited
     std::optional<RateLimiter> fanout;  // nullopt: unlimited
     std::optional<RateLimiter> checks;  // store checks of refused sends
-    int64_t pause_ms = 0;                // the least a refusal closes sends for
+    int64_t pause_ms = 0;               // the least a refusal closes sends for
   };
   Tier& TierOf(const std::string& user) { return IsService(user) ? services_ : people_; }
   // The user's buckets and closed interval alone: 0 or the wait.
   int64_t AdmitUser(const std::string& user, int64_t deliveries, int64_t now_ms);
   void Close(const std::string& user, int64_t until_ms, int64_t now_ms);
+  void CloseClient(const std::string& client_id, int64_t until_ms, int64_t now_ms);
   // Held back behind an earlier refused send of the same client: the wait, else 0.
   int64_t HeldBack(const SendKey& send, int64_t now_ms);
   void HoldBack(const SendKey& send, int64_t now_ms);
@@ -92,12 +101,15 @@ class SendLimits {
   };
 
   const std::unordered_set<std::string> service_users_;
+  const bool puback_refusal_;
   Tier people_;
   Tier services_;
   // Users refused lately, until when their sends stay closed (monotonic ms); swept when large.
   std::unordered_map<std::string, int64_t> closed_until_;
   // By user and client id: the refused send that holds the client's later ones back.
   std::unordered_map<std::string, Refused> refused_;
+  // By client id: until when its sends are refused in the ACL check (puback_refusal only).
+  std::unordered_map<std::string, int64_t> client_closed_until_;
 };
 
 }  // namespace mqchat::chat

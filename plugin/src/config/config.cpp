@@ -59,6 +59,7 @@ const std::vector<OptionSpec>& Specs() {
       {"send_burst", LimitInt(&SendLimitConfig::send_burst, 1000000)},
       {"fanout_per_s", LimitInt(&SendLimitConfig::fanout_per_s, 100000000)},
       {"fanout_burst", LimitInt(&SendLimitConfig::fanout_burst, 100000000)},
+      {"send_puback_refusal", LimitInt(&SendLimitConfig::send_puback_refusal, 1)},
       {"service_users", &SetServiceUsers},
       {"service_send_rate_per_s", LimitInt(&SendLimitConfig::service_send_rate_per_s, 1000000)},
       {"service_send_burst", LimitInt(&SendLimitConfig::service_send_burst, 1000000)},

@@ -81,6 +81,9 @@ struct SendLimitConfig {
   int service_send_burst = 1000;
   int service_fanout_per_s = 200000;
   int service_fanout_burst = 400000;
+  // 1: an MQTT 5 client that keeps sending while told to wait gets PUBACK 0x87 (not a JSON
+  // RATE_LIMITED) for those sends until the wait has passed (chat/send_limits.h).
+  int send_puback_refusal = 0;
 };
 
 // Retention (issue 24; docs/OPERATIONS.md "Retention"): the sweeper removes messages older than
