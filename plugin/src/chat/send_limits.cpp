@@ -35,6 +35,14 @@ namespace {
 
 constexpr size_t kSweepAt = 100000;  // entries at once before the expired are dropped
 
+// Once `until_by_key` holds kSweepAt entries, drops those whose time has passed.
+void DropExpiredWhenLarge(std::unordered_map<std::string, int64_t>& until_by_key, int64_t now_ms) {
+  if (until_by_key.size() < kSweepAt) return;
+  for (auto it = until_by_key.begin(); it != until_by_key.end();) {
+    it = it->second <= now_ms ? until_by_key.erase(it) : std::next(it);
+  }
+}
+
 std::string ClientKey(const SendKey& send) { return send.user + '\n' + send.client_id; }
 
 }  // namespace
@@ -107,21 +115,13 @@ int64_t SendLimits::AdmitUser(const std::string& user, int64_t deliveries, int64
 }
 
 void SendLimits::Close(const std::string& user, int64_t until_ms, int64_t now_ms) {
-  if (closed_until_.size() >= kSweepAt) {
-    for (auto it = closed_until_.begin(); it != closed_until_.end();) {
-      it = it->second <= now_ms ? closed_until_.erase(it) : std::next(it);
-    }
-  }
+  DropExpiredWhenLarge(closed_until_, now_ms);
   closed_until_[user] = until_ms;
 }
 
 void SendLimits::CloseClient(const std::string& client_id, int64_t until_ms, int64_t now_ms) {
   if (!puback_refusal_ || client_id.empty()) return;
-  if (client_closed_until_.size() >= kSweepAt) {
-    for (auto it = client_closed_until_.begin(); it != client_closed_until_.end();) {
-      it = it->second <= now_ms ? client_closed_until_.erase(it) : std::next(it);
-    }
-  }
+  DropExpiredWhenLarge(client_closed_until_, now_ms);
   int64_t& until = client_closed_until_[client_id];
   until = std::max(until, until_ms);
 }

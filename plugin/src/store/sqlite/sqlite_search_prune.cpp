@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <optional>
+
 #include "store/sqlite/sqlite_search_file.h"
 
 namespace mqchat::store {
@@ -33,9 +35,9 @@ Result<bool> SqliteSearchPruner::Ready() {
     MQCHAT_ASSIGN_OR_RETURN(db_, OpenSqlite(path_, options));
   }
   // The tables and the format are created together (AttachSqliteSearchIndex).
-  MQCHAT_ASSIGN_OR_RETURN(SqliteStmtPtr format, PrepareSqlite(db_.get(), "PRAGMA user_version"));
-  MQCHAT_ASSIGN_OR_RETURN(bool has_row, StepSqlite(format.get()));
-  if (!has_row || ColumnInt64(format.get(), 0) == 0) return false;
+  MQCHAT_ASSIGN_OR_RETURN(std::optional<int64_t> format,
+                          QuerySqliteInt64(db_.get(), "PRAGMA user_version"));
+  if (format.value_or(0) == 0) return false;
   MQCHAT_ASSIGN_OR_RETURN(postings_, PrepareSqlite(db_.get(), kPrunePostings));
   MQCHAT_ASSIGN_OR_RETURN(docs_, PrepareSqlite(db_.get(), kPruneDocs));
   return true;
